@@ -1,0 +1,181 @@
+"""Every knob of groovegraph, read once from the environment (prefix ``GROOVEGRAPH_``).
+
+One :class:`Settings` object is the only way configuration enters the app: the CLI and
+the server build it with :func:`get_settings`, tests build their own with keyword
+arguments (``Settings(data_dir=tmp_path)``).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(user_data_dir("groovegraph", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Typed configuration. Field names map to ``GROOVEGRAPH_<NAME>`` variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GROOVEGRAPH_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    # --- storage -------------------------------------------------------------------
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Everything the app writes: SQLite database, uploads, numba cache, demo library.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="postgresql://… for Postgres; unset = SQLite file in DATA_DIR.",
+    )
+    redis_url: str | None = Field(
+        default=None, description="redis://… for cache, rate limits and run locks; unset = in-process."
+    )
+    db_pool_min: int = Field(default=1, ge=1)
+    db_pool_max: int = Field(default=10, ge=1)
+
+    # --- language model ------------------------------------------------------------
+    model: str = Field(default="offline", description="'offline' or 'provider:model'.")
+    router_model: str | None = Field(default=None, description="Cheaper model for routing; default MODEL.")
+    model_base_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible endpoint (vLLM, Ollama, OpenRouter…)."
+    )
+    model_api_key: SecretStr | None = Field(default=None)
+    model_timeout_s: float = Field(default=60.0, gt=0)
+    model_max_retries: int = Field(default=2, ge=0, le=10)
+    model_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+
+    # --- access ----------------------------------------------------------------------
+    api_keys: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, description="'key:owner,key:owner'. Empty = one local owner, loopback only."
+    )
+    rate_limit_per_minute: int = Field(default=120, ge=0, description="Requests per owner per minute; 0 = off.")
+    local_owner: str = "local"
+
+    # --- audio -----------------------------------------------------------------------
+    library_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Folders tools may read (comma- or os.pathsep-separated). DATA_DIR/library is always allowed.",
+    )
+    max_file_bytes: int = Field(default=256 * 1024 * 1024, gt=0, description="Largest audio file accepted.")
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, gt=0, description="Largest upload accepted.")
+    max_duration_s: float = Field(default=1800.0, gt=0, description="Longest audio accepted (declared length).")
+    analysis_max_s: float = Field(default=600.0, gt=0, description="Only the first N seconds are analysed.")
+    analysis_sample_rate: int = Field(default=22050, ge=8000, le=96000)
+    decode_timeout_s: float = Field(default=120.0, gt=0)
+    workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
+    confirm_audio_minutes: float = Field(
+        default=10.0, gt=0, description="Ask the user before analysing more than this many minutes in one turn."
+    )
+
+    # --- server ----------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    sse_heartbeat_s: float = Field(default=15.0, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    result_count: int = Field(default=10, ge=1, le=200, description="Default number of catalog hits.")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _parse_api_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            pairs: dict[str, str] = {}
+            for item in value.split(","):
+                item = item.strip()
+                if not item:
+                    continue
+                key, sep, owner = item.partition(":")
+                if not sep or not key.strip() or not owner.strip():
+                    raise ValueError("GROOVEGRAPH_API_KEYS must look like 'key:owner,key:owner'")
+                pairs[key.strip()] = owner.strip()
+            return pairs
+        return value
+
+    @field_validator("library_roots", mode="before")
+    @classmethod
+    def _parse_roots(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for chunk in value.split(",") for p in chunk.split(os.pathsep)]
+            return [Path(p.strip()).expanduser() for p in parts if p.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_db_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("postgresql://", "postgres://", "sqlite:///")):
+            raise ValueError("DATABASE_URL must start with postgresql://, postgres:// or sqlite:///")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return value
+
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> Settings:
+        self.data_dir = self.data_dir.expanduser().resolve()
+        return self
+
+    # --- derived -----------------------------------------------------------------------
+    @property
+    def is_postgres(self) -> bool:
+        return bool(self.database_url and self.database_url.startswith(("postgresql://", "postgres://")))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """SQLite file used for checkpoints and catalog when no Postgres URL is set."""
+        if self.database_url and self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///")).expanduser().resolve()
+        return self.data_dir / "groovegraph.sqlite"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.data_dir / "library" / "demo"
+
+    @property
+    def numba_cache_dir(self) -> Path:
+        return self.data_dir / "numba-cache"
+
+    @property
+    def allowed_roots(self) -> list[Path]:
+        """Resolved folders tools may read: configured roots, the data dir's library and uploads."""
+        roots = [*self.library_roots, self.data_dir / "library", self.uploads_dir]
+        seen: list[Path] = []
+        for root in roots:
+            resolved = root.expanduser().resolve()
+            if resolved not in seen:
+                seen.append(resolved)
+        return seen
+
+    def ensure_dirs(self) -> None:
+        for path in (self.data_dir, self.uploads_dir, self.data_dir / "library", self.numba_cache_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,102 @@
+"""Typed errors raised by the tools. Each carries a stable ``code`` that the CLI maps to
+an exit status and the server maps to an HTTP status; none of them is ever a 500."""
+
+from __future__ import annotations
+
+
+class GrooveGraphError(Exception):
+    """Base class of every error groovegraph raises on purpose."""
+
+    code: str = "groovegraph_error"
+    http_status: int = 400
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class AudioError(GrooveGraphError):
+    """The audio could not be used."""
+
+    code = "audio_error"
+    http_status = 422
+    exit_code = 3
+
+
+class AudioFileNotFoundError(AudioError):
+    code = "file_not_found"
+    http_status = 404
+    exit_code = 2
+
+
+class UnsupportedFormatError(AudioError):
+    """The bytes are not audio in a format we decode (WAV, FLAC, OGG, MP3)."""
+
+    code = "unsupported_format"
+    http_status = 415
+
+
+class EmptyAudioError(AudioError):
+    """Zero-length file or no samples."""
+
+    code = "empty_audio"
+
+
+class CorruptAudioError(AudioError):
+    """Truncated, inconsistent header, absurd declared length, undecodable frames."""
+
+    code = "corrupt_audio"
+
+
+class InvalidSamplesError(AudioError):
+    """Decoded samples contain NaN or infinity."""
+
+    code = "invalid_samples"
+
+
+class FileTooLargeError(AudioError):
+    code = "file_too_large"
+    http_status = 413
+
+
+class AudioTooLongError(AudioError):
+    code = "audio_too_long"
+    http_status = 413
+
+
+class AudioTooShortError(AudioError):
+    """Too short to say anything about tempo or key."""
+
+    code = "audio_too_short"
+
+
+class DecodeTimeoutError(AudioError):
+    code = "decode_timeout"
+    http_status = 422
+
+
+class PathNotAllowedError(GrooveGraphError):
+    """A path outside the configured library roots, a symlink escape, or a URL."""
+
+    code = "path_not_allowed"
+    http_status = 403
+    exit_code = 4
+
+
+class InvalidQueryError(GrooveGraphError):
+    """A catalog query or key/tempo argument that cannot be understood."""
+
+    code = "invalid_query"
+    http_status = 422
+    exit_code = 2
+
+
+class NotFoundError(GrooveGraphError):
+    code = "not_found"
+    http_status = 404
+    exit_code = 2
