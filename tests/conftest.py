@@ -20,6 +20,18 @@ REDIS_TEST_URL = os.environ.get("GROOVEGRAPH_TEST_REDIS_URL", "redis://127.0.0.1
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_numba_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One numba cache for the whole session (and the subprocesses it starts), so librosa's
+    kernels compile once instead of once per temporary data dir."""
+    if "NUMBA_CACHE_DIR" in os.environ:
+        yield
+        return
+    os.environ["NUMBA_CACHE_DIR"] = str(tmp_path_factory.mktemp("numba-cache"))
+    yield
+    os.environ.pop("NUMBA_CACHE_DIR", None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may write outside a temporary folder or read the developer's config."""

@@ -157,7 +157,11 @@ class Settings(BaseSettings):
 
     @property
     def numba_cache_dir(self) -> Path:
-        return self.data_dir / "numba-cache"
+        """Where numba keeps compiled librosa kernels: ``NUMBA_CACHE_DIR`` when the
+        environment already sets it (tests share one across their temporary data dirs),
+        otherwise inside the data dir so it survives restarts."""
+        env = os.environ.get("NUMBA_CACHE_DIR")
+        return Path(env) if env else self.data_dir / "numba-cache"
 
     @property
     def allowed_roots(self) -> list[Path]:
