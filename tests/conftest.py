@@ -7,6 +7,7 @@ Under ``CI=true`` a missing service fails the integration tests instead of skipp
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,17 +20,12 @@ PG_ADMIN_URL = os.environ.get("GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://pos
 REDIS_TEST_URL = os.environ.get("GROOVEGRAPH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _shared_numba_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One numba cache for the whole session (and the subprocesses it starts), so librosa's
-    kernels compile once instead of once per temporary data dir."""
-    if "NUMBA_CACHE_DIR" in os.environ:
-        yield
-        return
-    os.environ["NUMBA_CACHE_DIR"] = str(tmp_path_factory.mktemp("numba-cache"))
-    yield
-    os.environ.pop("NUMBA_CACHE_DIR", None)
+# One numba cache for every test and the subprocesses they start, so librosa's kernels
+# compile once per machine instead of once per temporary data dir. numba reads the
+# variable when it is first imported, so it is set here, before any test module loads.
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "groovegraph-test-numba-cache")
+)
 
 
 @pytest.fixture(autouse=True)
