@@ -131,3 +131,160 @@ class CompatibilityReport(BaseModel):
     score: float = Field(ge=0.0, le=1.0)
     verdict: str = Field(description="great | good | workable | clash")
     reasons: list[str] = Field(default_factory=list)
+
+
+# =====================================================================================
+# Graph state (owned by the supervisor-graph issue). Everything below is what the
+# LangGraph supervisor keeps per thread; the models above are what the tools return.
+# =====================================================================================
+
+from typing import Annotated, Any, Literal  # noqa: E402 - graph section kept self-contained
+
+from langchain_core.messages import AnyMessage  # noqa: E402
+from langgraph.graph.message import add_messages  # noqa: E402
+from typing_extensions import TypedDict  # noqa: E402 - typing.TypedDict breaks LangServe on 3.11
+
+SpecialistName = Literal["groove", "era", "compatibility", "discovery"]
+SPECIALISTS: tuple[SpecialistName, ...] = ("groove", "era", "compatibility", "discovery")
+Intent = Literal["analyze", "compatibility", "find", "history", "stats"]
+
+
+class ParsedRequest(BaseModel):
+    """What one user turn asks for, parsed from its text (offline) or by the router model."""
+
+    text: str = Field(default="", description="The user's message as sent.")
+    bpm_min: float | None = Field(default=None, gt=0, le=400)
+    bpm_max: float | None = Field(default=None, gt=0, le=400)
+    target_bpm: float | None = Field(default=None, gt=0, le=400)
+    bpms: list[float] = Field(default_factory=list, description="Every tempo mentioned, in BPM, in order.")
+    half_double: bool = Field(default=False, description="Half- or double-time was mentioned.")
+    keys: list[str] = Field(default_factory=list, description="Canonical key names, e.g. 'A minor'.")
+    camelot: list[str] = Field(default_factory=list, description="Camelot codes of `keys`, same order.")
+    eras: list[str] = Field(default_factory=list, description="Decade labels, e.g. '70s'.")
+    years: list[int] = Field(default_factory=list, description="Years or year bounds mentioned.")
+    genres: list[str] = Field(default_factory=list, description="Canonical genre names.")
+    swing_words: list[str] = Field(default_factory=list, description="Feel words as written: 'swung', 'straight'…")
+    swing_min: float | None = Field(default=None, ge=0, le=100, description="MPC swing percent lower bound.")
+    swing_max: float | None = Field(default=None, ge=0, le=100)
+    samples: list[str] = Field(default_factory=list, description="Sample ids and library paths referenced.")
+    intents: list[Intent] = Field(default_factory=list)
+    limit: int | None = Field(default=None, ge=1, le=200, description="Number of results asked for.")
+
+
+class Route(BaseModel):
+    """The router's decision for one turn (the structured output of the router model)."""
+
+    specialists: list[SpecialistName] = Field(
+        default_factory=list,
+        description="Specialists needed for this turn; empty for greetings and help.",
+    )
+    reason: str = Field(default="", description="One short sentence: why these specialists.")
+    request: ParsedRequest | None = Field(default=None, description="Filters and references in the request.")
+
+
+class RoutePlan(BaseModel):
+    """How the supervisor runs the specialists of one turn: stages run in order, the
+    specialists of one stage in parallel."""
+
+    turn: int = Field(default=0, description="Index of the user turn in the thread, from 1.")
+    specialists: list[SpecialistName] = Field(default_factory=list)
+    stages: list[list[SpecialistName]] = Field(default_factory=list)
+    stage: int = Field(default=0, description="Index of the stage running now; len(stages) = done.")
+    reason: str = ""
+    router: Literal["offline", "model"] = "offline"
+
+
+class EraFact(BaseModel):
+    """One entry of the built-in era/genre knowledge table."""
+
+    era: str
+    genre: str
+    tempo_bpm_min: float
+    tempo_bpm_max: float
+    feel: str
+    facts: list[str]
+
+
+class GroupStat(BaseModel):
+    """Catalog statistics for one group (e.g. era '70s', genre 'funk')."""
+
+    group: dict[str, str | None]
+    count: int
+    tempo_bpm_median: float | None = None
+    tempo_bpm_min: float | None = None
+    tempo_bpm_max: float | None = None
+    swing_percent_median: float | None = None
+    top_keys: list[str] = Field(default_factory=list)
+
+
+class EraBrief(BaseModel):
+    """The era specialist's result: knowledge-table entries and catalog statistics."""
+
+    facts: list[EraFact] = Field(default_factory=list)
+    stats: list[GroupStat] = Field(default_factory=list)
+
+
+def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
+    """Reducer: later keys win; parallel specialists may add analyses in one step."""
+    return {**(left or {}), **(right or {})}
+
+
+def add_completed(left: list[str] | None, right: list[str] | None) -> list[str]:
+    """Reducer of the specialists finished this turn; ``None`` (from the supervisor) resets."""
+    if right is None:
+        return []
+    out = list(left or [])
+    out.extend(name for name in right if name not in out)
+    return out
+
+
+def add_usage(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
+    """Reducer summing token counts (input_tokens, output_tokens, total_tokens, calls)."""
+    out = dict(left or {})
+    for key, value in (right or {}).items():
+        out[key] = out.get(key, 0) + int(value)
+    return out
+
+
+class GrooveGraphInput(TypedDict):
+    """Input of a run: new messages only (``{"messages": [...]}``)."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+
+
+class GrooveGraphOutput(TypedDict, total=False):
+    """What a run returns: the conversation and every structured result of the turn."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    request: ParsedRequest | None
+    plan: RoutePlan | None
+    analyses: Annotated[dict[str, Analysis], merge_dicts]
+    hits: list[CatalogHit]
+    reports: list[CompatibilityReport]
+    era: EraBrief | None
+    usage: Annotated[dict[str, int], add_usage]
+
+
+class GrooveGraphState(TypedDict, total=False):
+    """Full state of a thread.
+
+    ``analyses`` (keyed by sample id or resolved path) accumulate over the thread;
+    ``hits``, ``reports`` and ``era`` hold the current turn's results; the
+    ``<specialist>_messages`` channels are each specialist's private tool-calling
+    scratchpad (reset every turn) so parallel specialists never interleave tool calls.
+    """
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    request: ParsedRequest | None
+    plan: RoutePlan | None
+    completed: Annotated[list[str], add_completed]
+    focus: list[str]
+    analyses: Annotated[dict[str, Analysis], merge_dicts]
+    hits: list[CatalogHit]
+    reports: list[CompatibilityReport]
+    era: EraBrief | None
+    usage: Annotated[dict[str, int], add_usage]
+    groove_messages: Annotated[list[AnyMessage], add_messages]
+    era_messages: Annotated[list[AnyMessage], add_messages]
+    compatibility_messages: Annotated[list[AnyMessage], add_messages]
+    discovery_messages: Annotated[list[AnyMessage], add_messages]
