@@ -45,6 +45,8 @@ class SampleTags(BaseModel):
     vibe: str | None = None
     instrument: str | None = None
     source: str | None = None
+    bpm_hint: float | None = Field(default=None, description="Tempo written in the file name ('96bpm'), not measured.")
+    key_hint: str | None = Field(default=None, description="Key written in the file name ('Am'), canonical name.")
 
 
 class SampleRecord(BaseModel):

@@ -1,0 +1,587 @@
+"""Catalog queries over a pandas DataFrame of samples (one row per analysed file).
+
+The graph never talks to a database: it asks a :class:`SampleSource` for a DataFrame and
+runs :func:`search` and :func:`stats_by` on it. :class:`~groovegraph.persistence.catalog_store.CatalogStore`
+is the real source; :class:`FrameSource` wraps any DataFrame (tests, evals, Studio).
+
+Frame layout (:data:`FRAME_COLUMNS`): ``id, owner, path, sha256, size_bytes, mtime,
+status, genre, era, vibe, instrument, source`` and every scalar analysis field
+(``tempo_bpm``, ``swing_percent``, ``key``, ``camelot`` …; no ``beats_s``). :func:`prepare_frame`
+adds the private helper columns the queries use (``_cam`` Camelot index, ``_genre``/``_era``
+normalised categories, …) so that a 100 000-row search is a handful of vectorised masks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+from groovegraph.state import (
+    ANALYSIS_FIELDS,
+    Analysis,
+    CatalogHit,
+    CatalogQuery,
+    SampleRecord,
+    SampleTags,
+)
+from groovegraph.tools.errors import InvalidQueryError, NotFoundError
+from groovegraph.tools.harmony import CAMELOT_CODES, camelot_score_matrix, key_relation
+from groovegraph.tools.keys import parse_key
+
+__all__ = [
+    "ALL_TAG_FIELDS",
+    "FRAME_COLUMNS",
+    "TAG_FIELDS",
+    "FrameSource",
+    "SampleSource",
+    "empty_frame",
+    "normalize_era",
+    "normalize_tag",
+    "prepare_frame",
+    "record_from_row",
+    "records_to_frame",
+    "search",
+    "stats_by",
+]
+
+#: Free-text tags a user filters and groups on.
+TAG_FIELDS: tuple[str, ...] = ("genre", "era", "vibe", "instrument", "source")
+#: Everything in :class:`SampleTags` (tags plus the file-name hints ``bpm_hint``/``key_hint``).
+ALL_TAG_FIELDS: tuple[str, ...] = tuple(SampleTags.model_fields)
+_SCALAR_ANALYSIS = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
+FRAME_COLUMNS: tuple[str, ...] = (
+    "id", "owner", "path", "sha256", "size_bytes", "mtime", "status", *ALL_TAG_FIELDS, *_SCALAR_ANALYSIS,
+)
+_CAM_INDEX = {code: i for i, code in enumerate(CAMELOT_CODES)}
+
+# Ranking weights of the components that are active in a query (renormalised per query).
+_W_TEMPO, _W_KEY, _W_SWING, _W_QUALITY = 0.45, 0.35, 0.2, 0.1
+
+_GENRE_ALIASES = {
+    "dnb": "drum and bass",
+    "d and b": "drum and bass",
+    "d n b": "drum and bass",
+    "drum n bass": "drum and bass",
+    "drum bass": "drum and bass",
+    "jungle dnb": "drum and bass",
+    "hiphop": "hip hop",
+    "boombap": "boom bap",
+    "rnb": "r and b",
+    "r b": "r and b",
+    "breakbeats": "breakbeat",
+    "breaks": "breakbeat",
+    "dub reggae": "reggae",
+    "reggae dub": "reggae",
+}
+
+
+# ------------------------------------------------------------------------ normalisation
+
+def normalize_tag(text: object) -> str | None:
+    """Canonical lower-case form of a free-text tag (``"Drum & Bass"`` → ``"drum and bass"``).
+
+    ``None``, NaN and blank text give ``None``.
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    s = str(text).strip().lower()
+    if not s:
+        return None
+    s = s.replace("&", " and ").replace("'n'", " n ").replace("+", " and ")
+    s = re.sub(r"[^0-9a-z]+", " ", s).strip()
+    s = re.sub(r"\s+", " ", s)
+    if not s:
+        return None
+    return _GENRE_ALIASES.get(s, s)
+
+
+_ERA_RE = re.compile(r"^(?:(?P<century>1[89]|20)?(?P<decade>\d)0|(?P<year>(?:1[89]|20)\d\d))\s*'?\s*s?$")
+
+
+def normalize_era(text: object) -> str | None:
+    """Decade label ``"70s"`` from ``"70s"``, ``"1970s"``, ``"70's"``, ``"1975"``; 2000s → ``"00s"``.
+
+    Text that is not a decade or year is returned normalised (``"golden age"``), ``None`` for blank.
+    """
+    s = normalize_tag(text)
+    if s is None:
+        return None
+    compact = s.replace(" ", "")
+    m = _ERA_RE.match(compact)
+    if m:
+        if m.group("year"):
+            return f"{m.group('year')[2]}0s"
+        return f"{m.group('decade')}0s"
+    return s
+
+
+# ---------------------------------------------------------------------------- sources
+
+@runtime_checkable
+class SampleSource(Protocol):
+    """Anything that can hand the graph a samples DataFrame and single records."""
+
+    def frame(self, owner: str | None = None) -> pd.DataFrame:
+        """Shared rows plus ``owner``'s own rows, status ``ok``, in :data:`FRAME_COLUMNS` layout."""
+        ...
+
+    def get(self, sample_id: str, owner: str | None = None) -> SampleRecord:
+        """One sample visible to ``owner``; raises :class:`NotFoundError` otherwise."""
+        ...
+
+
+def empty_frame() -> pd.DataFrame:
+    """A frame with the catalog columns and no rows."""
+    return prepare_frame(pd.DataFrame({c: pd.Series(dtype=object) for c in FRAME_COLUMNS}))
+
+
+def records_to_frame(records: Iterable[SampleRecord]) -> pd.DataFrame:
+    """Frame (prepared) from :class:`SampleRecord` objects; the inverse of :func:`record_from_row`."""
+    rows: list[dict[str, Any]] = []
+    for rec in records:
+        row: dict[str, Any] = {
+            "id": rec.id, "owner": rec.owner, "path": rec.path, "sha256": rec.sha256,
+            "size_bytes": rec.size_bytes, "mtime": rec.mtime, "status": rec.status,
+        }
+        row.update(rec.tags.model_dump())
+        if rec.analysis is not None:
+            row.update(rec.analysis.model_dump(exclude={"file", "sha256", "beats_s"}))
+        rows.append(row)
+    if not rows:
+        return empty_frame()
+    return prepare_frame(pd.DataFrame(rows, columns=list(FRAME_COLUMNS)))
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def record_from_row(row: Mapping[str, Any], *, beats_s: Sequence[float] | None = None) -> SampleRecord:
+    """Build a :class:`SampleRecord` from one frame row (``beats_s`` is not in the frame)."""
+    r = {k: _clean(v) for k, v in row.items()}
+    analysis = None
+    if r.get("tempo_bpm") is not None and r.get("key") is not None:
+        analysis = Analysis(
+            file=str(r["path"]),
+            sha256=str(r["sha256"]),
+            beats_s=list(beats_s) if beats_s is not None else [],
+            **{f: r.get(f) for f in _SCALAR_ANALYSIS},
+        )
+    return SampleRecord(
+        id=str(r["id"]),
+        owner=r.get("owner"),
+        path=str(r["path"]),
+        sha256=str(r["sha256"]),
+        size_bytes=int(r.get("size_bytes") or 0),
+        mtime=float(r.get("mtime") or 0.0),
+        status=str(r.get("status") or "ok"),
+        error=r.get("error"),
+        tags=SampleTags(**{t: r.get(t) for t in ALL_TAG_FIELDS}),
+        analysis=analysis,
+        created_at=r.get("created_at"),
+        updated_at=r.get("updated_at"),
+    )
+
+
+class FrameSource:
+    """In-memory :class:`SampleSource` over a DataFrame (tests, evals, Studio)."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        missing = [c for c in ("id", "path", "sha256") if c not in df.columns]
+        if missing:
+            raise InvalidQueryError(f"frame lacks columns {missing}")
+        self._df = prepare_frame(df)
+
+    def frame(self, owner: str | None = None) -> pd.DataFrame:
+        df = self._df
+        mask = df["owner"].isna() if "owner" in df.columns else pd.Series(True, index=df.index)
+        if owner is not None and "owner" in df.columns:
+            mask |= df["owner"] == owner
+        if "status" in df.columns:
+            mask &= df["status"].fillna("ok") == "ok"
+        return df[mask]
+
+    def get(self, sample_id: str, owner: str | None = None) -> SampleRecord:
+        df = self.frame(owner)
+        hit = df[df["id"] == sample_id]
+        if hit.empty:
+            raise NotFoundError(f"no sample {sample_id!r}")
+        row = hit.iloc[0].to_dict()
+        beats = row.pop("beats_s", None)
+        return record_from_row(row, beats_s=beats if isinstance(beats, list) else None)
+
+
+# ------------------------------------------------------------------------------ search
+
+def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the helper columns :func:`search` needs; idempotent, returns a new frame.
+
+    Missing catalog columns are added empty so that partial frames (tests, uploads) work.
+    """
+    if "_cam" in df.columns:
+        return df
+    out = df.copy()
+    for col in FRAME_COLUMNS:
+        if col not in out.columns:
+            out[col] = None
+    for col in ("tempo_bpm", "swing_percent", "duration_s", "tempo_confidence", "key_confidence"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    out["_ok"] = (out["status"].isna() | (out["status"] == "ok")).astype(bool)
+    cam = out["camelot"].map(_CAM_INDEX)
+    out["_cam"] = cam.fillna(-1).astype("int16")
+    for col in ("genre", "vibe", "instrument"):
+        out[f"_{col}"] = out[col].map(normalize_tag).astype("category")
+    out["_era"] = out["era"].map(normalize_era).astype("category")
+    return out
+
+
+def _check_range(lo: float | None, hi: float | None, what: str) -> None:
+    if lo is not None and hi is not None and lo > hi:
+        raise InvalidQueryError(f"{what}: minimum {lo} is above maximum {hi}")
+
+
+def _tag_mask(df: pd.DataFrame, col: str, value: str | None, *, exact: bool, era: bool = False) -> np.ndarray | None:
+    if value is None:
+        return None
+    want = normalize_era(value) if era else normalize_tag(value)
+    if want is None:
+        return None
+    series = df[f"_{col}"]
+    if exact:
+        return (series == want).to_numpy(dtype=bool, na_value=False)
+    # Free-text tags ("dusty, warm"): a word match, done once per category, not per row.
+    cats = series.cat.categories
+    hits = [c for c in cats if re.search(rf"\b{re.escape(want)}\b", c)]
+    return series.isin(hits).to_numpy(dtype=bool)
+
+
+def _key_index(text: str, what: str) -> int:
+    try:
+        return _CAM_INDEX[parse_key(text).camelot]
+    except InvalidQueryError as err:
+        raise InvalidQueryError(f"{what}: {err.message}") from err
+
+
+def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
+    """Filter and rank catalog rows; best hits first.
+
+    Filters (all optional, combined with AND): BPM range (also matching half and double
+    time when ``query.half_double``), exact key, Camelot-compatible keys
+    (``compatible_with``: score ≥ 0.5 — same, relative, adjacent, diagonal, ±2), swing
+    range, genre and era (normalised exact match), vibe and instrument (word match),
+    duration range, excluded ids.
+
+    Ranking: a weighted mean of the components the query asks about — tempo closeness
+    (Gaussian in percent, σ ≈ max(4 %, half the range)), key score from the Camelot
+    relation, swing closeness (σ = 5 points) — plus a small weight for analysis
+    confidence. Scores are in 0..1; ties break on path for a stable order.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Catalog frame (see module docstring); :func:`prepare_frame` is applied if needed.
+    query : CatalogQuery
+        Filters and targets.
+
+    Returns
+    -------
+    list of CatalogHit
+        At most ``query.limit`` hits with a score and a short reason each.
+
+    Raises
+    ------
+    InvalidQueryError
+        For an unparsable key or an inverted range.
+    """
+    _check_range(query.bpm_min, query.bpm_max, "bpm")
+    _check_range(query.swing_min, query.swing_max, "swing")
+    _check_range(query.duration_min_s, query.duration_max_s, "duration")
+    key_idx = _key_index(query.key, "key") if query.key else None
+    compat_idx = _key_index(query.compatible_with, "compatible_with") if query.compatible_with else None
+
+    df = prepare_frame(df)
+    n = len(df)
+    if n == 0:
+        return []
+    mask = df["_ok"].to_numpy(dtype=bool).copy()
+
+    tempo = df["tempo_bpm"].to_numpy(dtype=np.float64)
+    # --- tempo: filter on the raw tempo, or on its half/double when allowed
+    lo, hi = query.bpm_min, query.bpm_max
+    target_bpm = query.target_bpm
+    if target_bpm is None and lo is not None and hi is not None:
+        target_bpm = (lo + hi) / 2.0
+    elif target_bpm is None and (lo is not None or hi is not None):
+        target_bpm = lo if lo is not None else hi
+    variants = [(1.0, tempo)]
+    if query.half_double:
+        variants += [(2.0, tempo * 2.0), (0.5, tempo / 2.0)]
+    with np.errstate(invalid="ignore"):
+        if lo is not None or hi is not None:
+            in_range = np.zeros(n, dtype=bool)
+            for _, t in variants:
+                ok = ~np.isnan(t)
+                if lo is not None:
+                    ok &= t >= lo
+                if hi is not None:
+                    ok &= t <= hi
+                in_range |= ok
+            mask &= in_range
+
+    cam = df["_cam"].to_numpy()
+    matrix = camelot_score_matrix()
+    if key_idx is not None:
+        mask &= cam == key_idx
+    if compat_idx is not None:
+        compat_scores = np.where(cam >= 0, matrix[compat_idx, np.clip(cam, 0, 23)], 0.0)
+        mask &= compat_scores >= 0.5
+
+    swing = df["swing_percent"].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        if query.swing_min is not None:
+            mask &= swing >= query.swing_min
+        if query.swing_max is not None:
+            mask &= swing <= query.swing_max
+        dur = df["duration_s"].to_numpy(dtype=np.float64)
+        if query.duration_min_s is not None:
+            mask &= dur >= query.duration_min_s
+        if query.duration_max_s is not None:
+            mask &= dur <= query.duration_max_s
+
+    for col, value, exact, era in (
+        ("genre", query.genre, True, False),
+        ("era", query.era, True, True),
+        ("vibe", query.vibe, False, False),
+        ("instrument", query.instrument, False, False),
+    ):
+        m = _tag_mask(df, col, value, exact=exact, era=era)
+        if m is not None:
+            mask &= m
+    if query.exclude_ids:
+        mask &= ~df["id"].isin(query.exclude_ids).to_numpy(dtype=bool)
+
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+
+    # --- ranking, only over the rows that passed
+    weights: list[float] = []
+    parts: list[np.ndarray] = []
+    eff_tempo = tempo[idx]
+    mult = np.ones(idx.size)
+    if target_bpm is not None:
+        # One log per row; the half/double variants are a shift of ±log 2 in log space.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lt = np.log(eff_tempo / target_bpm)
+        lt = np.where(np.isnan(lt), np.inf, lt)
+        best = np.abs(lt)
+        for m_, _ in variants[1:]:
+            d = np.abs(lt + math.log(m_))
+            better = d < best
+            best = np.where(better, d, best)
+            mult = np.where(better, m_, mult)
+        eff_tempo = eff_tempo * mult
+        pct = (eff_tempo / target_bpm - 1.0) * 100.0
+        half_width = 0.0
+        if lo is not None and hi is not None:
+            half_width = (hi - lo) / 2.0 / target_bpm * 100.0
+        sigma = max(4.0, half_width)
+        t_score = np.exp(-((pct / sigma) ** 2))
+        t_score = np.where(mult != 1.0, t_score * 0.9, t_score)
+        parts.append(np.nan_to_num(t_score, nan=0.0))
+        weights.append(_W_TEMPO)
+    else:
+        pct = np.full(idx.size, np.nan)
+    ref_key = compat_idx if compat_idx is not None else key_idx
+    cam_sel = cam[idx]
+    if ref_key is not None:
+        k_score = np.where(cam_sel >= 0, matrix[ref_key, np.clip(cam_sel, 0, 23)], 0.0)
+        parts.append(k_score)
+        weights.append(_W_KEY)
+    target_swing = query.target_swing
+    if target_swing is None and query.swing_min is not None and query.swing_max is not None:
+        target_swing = (query.swing_min + query.swing_max) / 2.0
+    if target_swing is not None:
+        s_score = np.exp(-(((swing[idx] - target_swing) / 5.0) ** 2))
+        parts.append(np.nan_to_num(s_score, nan=0.0))
+        weights.append(_W_SWING)
+    tconf = np.nan_to_num(df["tempo_confidence"].to_numpy(dtype=np.float64)[idx], nan=0.0)
+    kconf = np.nan_to_num(df["key_confidence"].to_numpy(dtype=np.float64)[idx], nan=0.0)
+    parts.append(np.clip((tconf + kconf) / 2.0, 0.0, 1.0))
+    weights.append(_W_QUALITY)
+    w = np.asarray(weights)
+    score = np.clip(np.vstack(parts).T @ w / w.sum(), 0.0, 1.0)
+
+    k = min(query.limit, idx.size)
+    top = np.argpartition(-score, k - 1)[:k] if idx.size > k else np.arange(idx.size)
+    paths = df["path"].to_numpy(dtype=object)[idx[top]]
+    order_in_top = sorted(range(top.size), key=lambda j: (-round(float(score[top[j]]), 6), str(paths[j])))
+    order = [int(top[j]) for j in order_in_top]
+
+    # One small slice for the winners: building hits row by row through .iloc would cost
+    # more than the whole query above.
+    rows = df.iloc[idx[order]][_HIT_COLUMNS].to_dict("records")
+    return [
+        _hit(row, float(score[i]), float(pct[i]), float(mult[i]), ref_key, query, target_swing)
+        for row, i in zip(rows, order, strict=True)
+    ]
+
+
+def _opt_float(value: Any) -> float | None:
+    v = _clean(value)
+    return None if v is None else float(v)
+
+
+_HIT_COLUMNS = ["id", "path", "tempo_bpm", "swing_percent", "camelot", "key", "duration_s", *ALL_TAG_FIELDS]
+
+
+def _hit(
+    row: Mapping[str, Any],
+    score: float,
+    pct: float,
+    mult: float,
+    ref_key: int | None,
+    query: CatalogQuery,
+    target_swing: float | None,
+) -> CatalogHit:
+    tempo = _opt_float(row["tempo_bpm"])
+    swing = _opt_float(row["swing_percent"])
+    camelot = _clean(row["camelot"])
+    bits: list[str] = []
+    if tempo is not None:
+        txt = f"{tempo:.1f} BPM"
+        if not math.isnan(pct):
+            if mult == 2.0:
+                txt += f" (half time, {tempo * 2:.1f} {pct:+.0f}%)"
+            elif mult == 0.5:
+                txt += f" (double time, {tempo / 2:.1f} {pct:+.0f}%)"
+            else:
+                txt += f" ({pct:+.0f}%)"
+        bits.append(txt)
+    if camelot:
+        if ref_key is not None:
+            rel = key_relation(CAMELOT_CODES[ref_key], camelot).relation.replace("_", " ")
+            bits.append(f"{camelot} = {rel}")
+        else:
+            bits.append(f"{_clean(row['key'])} ({camelot})")
+    if swing is not None and (target_swing is not None or query.swing_min is not None or query.swing_max is not None):
+        bits.append(f"swing {swing:.1f}%")
+    tags = {t: _clean(row[t]) for t in ALL_TAG_FIELDS}
+    tag_bits = [str(tags[t]) for t in ("genre", "era") if tags.get(t)]
+    if tag_bits:
+        bits.append(" ".join(tag_bits))
+    return CatalogHit(
+        sample_id=str(row["id"]),
+        path=str(row["path"]),
+        score=round(score, 4),
+        reason=", ".join(bits) or "matches the filters",
+        tempo_bpm=tempo,
+        key=_clean(row["key"]),
+        camelot=camelot,
+        swing_percent=swing,
+        duration_s=_opt_float(row["duration_s"]),
+        tags=SampleTags(**tags),
+    )
+
+
+# ------------------------------------------------------------------------------ stats
+
+def stats_by(
+    df: pd.DataFrame,
+    by: str | Sequence[str] = ("era", "genre"),
+    *,
+    genre: str | None = None,
+    era: str | None = None,
+    top_keys: int = 3,
+) -> pd.DataFrame:
+    """Per-group groove statistics: what a decade or a genre typically sounds like.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Catalog frame.
+    by : str or sequence of str
+        Tag columns to group on (``"era"``, ``"genre"``, ``"vibe"``, ``"instrument"``,
+        ``"source"``). Groups use the normalised tag (``"1970s"`` and ``"70s"`` together).
+    genre, era : str, optional
+        Restrict to one genre and/or era before grouping.
+    top_keys : int
+        How many of the most common keys to list per group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the group columns, ``count``, ``median_bpm``, ``bpm_p25``,
+        ``bpm_p75``, ``median_swing_percent``, ``median_backbeat_lag_ms``,
+        ``median_timing_deviation_ms`` and ``common_keys`` (list of key names), sorted by
+        count (largest first).
+    """
+    cols = [by] if isinstance(by, str) else list(by)
+    if not cols:
+        raise InvalidQueryError("stats_by needs at least one column to group on")
+    bad = [c for c in cols if c not in TAG_FIELDS]
+    if bad:
+        raise InvalidQueryError(f"cannot group by {bad}; use some of {list(TAG_FIELDS)}")
+    if not 0 < top_keys <= 24:
+        raise InvalidQueryError("top_keys must be 1..24")
+    df = prepare_frame(df)
+    mask = np.ones(len(df), dtype=bool)
+    if "status" in df.columns:
+        mask &= (df["status"].fillna("ok") == "ok").to_numpy(dtype=bool)
+    for col, value in (("genre", genre), ("era", era)):
+        m = _tag_mask(df, col, value, exact=True, era=col == "era")
+        if m is not None:
+            mask &= m
+    sub = df[mask]
+    group_cols = [f"_{c}" for c in cols]
+    out_cols = [*cols, "count", "median_bpm", "bpm_p25", "bpm_p75", "median_swing_percent",
+                "median_backbeat_lag_ms", "median_timing_deviation_ms", "common_keys"]
+    if sub.empty:
+        return pd.DataFrame(columns=out_cols)
+    sub = sub.assign(**{
+        c: pd.to_numeric(sub[c], errors="coerce") for c in ("backbeat_lag_ms", "timing_deviation_ms")
+    })
+    grouped = sub.groupby(group_cols, observed=True, dropna=True)
+    agg = grouped.agg(
+        count=("id", "size"),
+        median_bpm=("tempo_bpm", "median"),
+        bpm_p25=("tempo_bpm", lambda s: s.quantile(0.25)),
+        bpm_p75=("tempo_bpm", lambda s: s.quantile(0.75)),
+        median_swing_percent=("swing_percent", "median"),
+        median_backbeat_lag_ms=("backbeat_lag_ms", "median"),
+        median_timing_deviation_ms=("timing_deviation_ms", "median"),
+    )
+    keys = (
+        sub.dropna(subset=["key"])
+        .groupby([*group_cols, "key"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values([*group_cols, "n", "key"], ascending=[*([True] * len(group_cols)), False, True])
+        .groupby(group_cols, observed=True)["key"]
+        .agg(lambda s: list(s.head(top_keys)))
+        .rename("common_keys")
+    )
+    agg = agg.join(keys, how="left")
+    agg["common_keys"] = agg["common_keys"].map(lambda v: v if isinstance(v, list) else [])
+    agg = agg.reset_index().rename(columns=dict(zip(group_cols, cols, strict=True)))
+    for c in ("median_bpm", "bpm_p25", "bpm_p75", "median_swing_percent", "median_backbeat_lag_ms",
+              "median_timing_deviation_ms"):
+        agg[c] = agg[c].astype("float64").round(2)
+    agg = agg.sort_values(["count", *cols], ascending=[False, *([True] * len(cols))]).reset_index(drop=True)
+    for c in cols:
+        agg[c] = agg[c].astype(object)
+    return agg[out_cols]

@@ -1,0 +1,328 @@
+"""Will two things mix? Harmonic (Camelot wheel) and tempo compatibility.
+
+Key relations follow the conventions DJs use on the Camelot wheel (numbers 1–12 around
+the circle of fifths, ``A`` = minor, ``B`` = major):
+
+=================  =========================================  =====
+relation           wheel move                                 score
+=================  =========================================  =====
+``same``           8A → 8A                                    1.00
+``relative``       8A ↔ 8B (same number, other letter)        0.90
+``adjacent``       8A → 7A / 9A (one fifth)                   0.85
+``diagonal``       8A → 9B, 8B → 7A (mood shift)              0.65
+``energy_boost``   8A → 10A (up a whole tone)                 0.55
+``energy_drop``    8A → 6A (down a whole tone)                0.50
+``semitone``       8A → 3A / 1A (±7 steps = ±1 semitone)      0.40
+``parallel``       8A ↔ 11B (same tonic, other mode)          0.40
+``clash``          anything else                              0.0–0.2
+=================  =========================================  =====
+
+Tempo compatibility picks the cheapest of matching B as is, at double time or at half
+time, and reports the stretch that takes B to A's tempo and the pitch change that
+stretch causes when the deck runs without key lock (12·log2 of the ratio).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from groovegraph.state import (
+    Analysis,
+    CatalogHit,
+    CompatibilityReport,
+    KeyCompatibility,
+    SampleRecord,
+    TempoCompatibility,
+)
+from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.keys import ALL_KEYS, Key, parse_key
+
+__all__ = [
+    "CAMELOT_CODES",
+    "KeyRelation",
+    "all_relations",
+    "camelot_score_matrix",
+    "compatibility",
+    "compatible_camelots",
+    "key_compatibility",
+    "key_relation",
+    "tempo_compatibility",
+]
+
+#: Every Camelot code, ``1A … 12A, 1B … 12B`` (index order of :func:`camelot_score_matrix`).
+CAMELOT_CODES: tuple[str, ...] = tuple(f"{n}{letter}" for letter in "AB" for n in range(1, 13))
+
+_CLASH_FLOOR = 0.2  # a one-off clash is still better than no key info at all in a ranking
+
+
+@dataclass(frozen=True)
+class KeyRelation:
+    """How key B relates to key A on the Camelot wheel."""
+
+    relation: str
+    score: float
+    steps: int  # signed wheel steps from A's number to B's number, -5..6
+    explanation: str
+
+
+def _split(code: str) -> tuple[int, str]:
+    return int(code[:-1]), code[-1]
+
+
+def _steps(n_a: int, n_b: int) -> int:
+    d = (n_b - n_a) % 12
+    return d - 12 if d > 6 else d
+
+
+@lru_cache(maxsize=1024)
+def _relation_codes(cam_a: str, cam_b: str) -> KeyRelation:
+    n_a, l_a = _split(cam_a)
+    n_b, l_b = _split(cam_b)
+    d = _steps(n_a, n_b)
+    same_letter = l_a == l_b
+    if same_letter:
+        if d == 0:
+            return KeyRelation("same", 1.0, d, "same key")
+        if abs(d) == 1:
+            return KeyRelation("adjacent", 0.85, d, f"one step {'up' if d > 0 else 'down'} the wheel (a fifth apart)")
+        if d == 2:
+            return KeyRelation("energy_boost", 0.55, d, "two steps up: a whole tone higher, an energy lift")
+        if d == -2:
+            return KeyRelation("energy_drop", 0.5, d, "two steps down: a whole tone lower, energy drops")
+        if abs(d) == 5:
+            # ±7 steps (≡ ∓5) is one semitone: the classic "key change" jump.
+            direction = "up" if d == -5 else "down"
+            return KeyRelation("semitone", 0.4, d, f"one semitone {direction}: a deliberate key-change jump")
+    else:
+        if d == 0:
+            return KeyRelation("relative", 0.9, d, "relative major/minor: same notes, other mood")
+        # Minor → major one step up (8A→9B) and major → minor one step down (8B→7A) share
+        # most notes: the "diagonal" mix.
+        if (l_a == "A" and d == 1) or (l_a == "B" and d == -1):
+            return KeyRelation("diagonal", 0.65, d, "diagonal move: shares most notes, mood shifts")
+        if (l_a == "A" and d == 3) or (l_a == "B" and d == -3):
+            return KeyRelation("parallel", 0.4, d, "same tonic, other mode: works with care")
+    # Clash: the further round the wheel, the worse.
+    score = round(_CLASH_FLOOR * (1.0 - (abs(d) - 1) / 5.0), 3) if abs(d) >= 1 else _CLASH_FLOOR
+    return KeyRelation("clash", max(0.0, score), d, f"{abs(d)} steps apart on the wheel: the keys clash")
+
+
+def _as_key(value: str | Key) -> Key:
+    if isinstance(value, Key):
+        return value
+    return parse_key(value)
+
+
+def key_relation(a: str | Key, b: str | Key) -> KeyRelation:
+    """Relation of key ``b`` to key ``a`` (any spelling: ``"A minor"``, ``"Am"``, ``"8A"``).
+
+    Raises
+    ------
+    InvalidQueryError
+        If either key cannot be parsed.
+    """
+    return _relation_codes(_as_key(a).camelot, _as_key(b).camelot)
+
+
+def key_compatibility(a: str | Key, b: str | Key) -> KeyCompatibility:
+    """Camelot relation between two keys as a :class:`~groovegraph.state.KeyCompatibility`."""
+    ka, kb = _as_key(a), _as_key(b)
+    rel = _relation_codes(ka.camelot, kb.camelot)
+    return KeyCompatibility(
+        relation=rel.relation,
+        score=rel.score,
+        camelot_a=ka.camelot,
+        camelot_b=kb.camelot,
+        explanation=f"{ka.name} ({ka.camelot}) → {kb.name} ({kb.camelot}): {rel.explanation}",
+    )
+
+
+@lru_cache(maxsize=1)
+def camelot_score_matrix() -> np.ndarray:
+    """24×24 float array of key scores, rows/columns in :data:`CAMELOT_CODES` order.
+
+    The catalog ranks 100k rows with one fancy-indexing lookup into this matrix instead of
+    a Python call per row.
+    """
+    m = np.zeros((24, 24), dtype=np.float64)
+    for i, a in enumerate(CAMELOT_CODES):
+        for j, b in enumerate(CAMELOT_CODES):
+            m[i, j] = _relation_codes(a, b).score
+    m.setflags(write=False)
+    return m
+
+
+def compatible_camelots(key: str | Key, *, min_score: float = 0.5) -> list[str]:
+    """Camelot codes that mix with ``key`` at or above ``min_score``, best first.
+
+    With the default threshold: the key itself, its relative, both neighbours, the
+    diagonal move and the energy boost/drop.
+    """
+    if not 0.0 <= min_score <= 1.0:
+        raise InvalidQueryError(f"min_score must be in 0..1, got {min_score}")
+    code = _as_key(key).camelot
+    scored = [(c, _relation_codes(code, c).score) for c in CAMELOT_CODES]
+    return [c for c, s in sorted(scored, key=lambda cs: -cs[1]) if s >= min_score]
+
+
+def _tempo_score(stretch_percent: float, multiplier: float) -> float:
+    # Gaussian fall-off: ±3 % is inaudible on most material (≈0.78), ±6 % is obvious
+    # (≈0.37), past ±10 % almost nothing survives. Half/double time costs a little.
+    score = math.exp(-((stretch_percent / 6.0) ** 2))
+    if multiplier != 1.0:
+        score *= 0.9
+    return round(score, 4)
+
+
+def tempo_compatibility(a_bpm: float, b_bpm: float, *, half_double: bool = True) -> TempoCompatibility:
+    """How far B must be stretched to sit on A's tempo.
+
+    Parameters
+    ----------
+    a_bpm, b_bpm : float
+        Tempi in beats per minute (0 < bpm ≤ 1000).
+    half_double : bool
+        Also consider playing B at double or half time (B·2, B/2) and keep the closest.
+
+    Returns
+    -------
+    TempoCompatibility
+        ``stretch_percent`` is the change in percent applied to B (after any
+        half/double) to reach A; ``semitone_shift`` = 12·log2(ratio) is the pitch change if
+        the stretch is done by varispeed.
+    """
+    for name, value in (("a_bpm", a_bpm), ("b_bpm", b_bpm)):
+        if not isinstance(value, int | float) or not math.isfinite(value) or not 0 < value <= 1000:
+            raise InvalidQueryError(f"{name} must be a tempo in BPM (0 < bpm ≤ 1000), got {value!r}")
+    options = [(1.0, "same")]
+    if half_double:
+        options += [(2.0, "half_time"), (0.5, "double_time")]
+    best_mult, best_rel = min(options, key=lambda o: abs(math.log(a_bpm / (b_bpm * o[0]))))
+    ratio = a_bpm / (b_bpm * best_mult)
+    stretch = (ratio - 1.0) * 100.0
+    semis = 12.0 * math.log2(ratio)
+    relation = best_rel
+    if best_mult == 1.0 and abs(stretch) > 1.0:
+        relation = "stretch"
+    if best_mult == 1.0:
+        how = f"{b_bpm:.1f} → {a_bpm:.1f} BPM"
+    elif best_mult == 2.0:
+        how = f"B is half time: {b_bpm:.1f}×2 = {b_bpm * 2:.1f} → {a_bpm:.1f} BPM"
+    else:
+        how = f"B is double time: {b_bpm:.1f}/2 = {b_bpm / 2:.1f} → {a_bpm:.1f} BPM"
+    explanation = f"{how}, stretch {stretch:+.1f}% ({semis:+.2f} semitones without key lock)"
+    return TempoCompatibility(
+        bpm_a=float(a_bpm),
+        bpm_b=float(b_bpm),
+        relation=relation,
+        stretch_percent=round(stretch, 3),
+        semitone_shift=round(semis, 3),
+        score=_tempo_score(stretch, best_mult),
+        explanation=explanation,
+    )
+
+
+# ----------------------------------------------------------------------------- combined
+
+MixItem = Analysis | CatalogHit | SampleRecord | str | float | int
+
+
+def _extract(item: MixItem | None) -> tuple[str | None, float | None, str | None]:
+    """(key, bpm, label) from whatever the caller has."""
+    if item is None:
+        return None, None, None
+    if isinstance(item, SampleRecord):
+        if item.analysis is None:
+            raise InvalidQueryError(f"sample {item.id} has no analysis ({item.status})")
+        return item.analysis.key, item.analysis.tempo_bpm, item.id
+    if isinstance(item, Analysis):
+        return item.key, item.tempo_bpm, item.file
+    if isinstance(item, CatalogHit):
+        return item.key, item.tempo_bpm, item.sample_id
+    if isinstance(item, bool):
+        raise InvalidQueryError("a tempo must be a number of BPM")
+    if isinstance(item, int | float):
+        return None, float(item), f"{float(item):g} BPM"
+    if isinstance(item, str):
+        return parse_key(item).name, None, item
+    raise InvalidQueryError(f"cannot compare a {type(item).__name__}")
+
+
+def _verdict(score: float) -> str:
+    if score >= 0.8:
+        return "great"
+    if score >= 0.6:
+        return "good"
+    if score >= 0.4:
+        return "workable"
+    return "clash"
+
+
+def compatibility(
+    a: MixItem | None = None,
+    b: MixItem | None = None,
+    *,
+    key_a: str | None = None,
+    key_b: str | None = None,
+    bpm_a: float | None = None,
+    bpm_b: float | None = None,
+    label_a: str | None = None,
+    label_b: str | None = None,
+    half_double: bool = True,
+) -> CompatibilityReport:
+    """Key and tempo compatibility of B against A, with a verdict and reasons.
+
+    ``a`` and ``b`` may be :class:`~groovegraph.state.Analysis`, ``CatalogHit`` or
+    ``SampleRecord`` objects (key and tempo both taken from them), a key string or a BPM
+    number; the keyword arguments fill in or override single values.
+
+    The score is the mean of the key and tempo scores that are known; the verdict is
+    ``great`` (≥ 0.8), ``good`` (≥ 0.6), ``workable`` (≥ 0.4) or ``clash``. A key clash
+    caps the verdict at ``workable`` because no stretch fixes it.
+
+    Raises
+    ------
+    InvalidQueryError
+        If neither a key pair nor a tempo pair is available, or a value cannot be parsed.
+    """
+    ka, ta, la = _extract(a)
+    kb, tb, lb = _extract(b)
+    key_a, key_b = key_a or ka, key_b or kb
+    bpm_a = bpm_a if bpm_a is not None else ta
+    bpm_b = bpm_b if bpm_b is not None else tb
+    key_rep = key_compatibility(key_a, key_b) if key_a and key_b else None
+    tempo_rep = tempo_compatibility(bpm_a, bpm_b, half_double=half_double) if bpm_a and bpm_b else None
+    if key_rep is None and tempo_rep is None:
+        raise InvalidQueryError("need two keys or two tempi to compare")
+    parts = [r.score for r in (key_rep, tempo_rep) if r is not None]
+    score = round(sum(parts) / len(parts), 4)
+    verdict = _verdict(score)
+    if key_rep is not None and key_rep.relation == "clash" and verdict in {"great", "good"}:
+        verdict = "workable"
+    reasons: list[str] = []
+    if key_rep is not None:
+        reasons.append(key_rep.explanation)
+    if tempo_rep is not None:
+        reasons.append(tempo_rep.explanation)
+        if abs(tempo_rep.semitone_shift) >= 0.5 and key_rep is not None:
+            reasons.append("use key lock when stretching, or the pitch moves by "
+                           f"{abs(tempo_rep.semitone_shift):.1f} semitones and the key relation changes")
+    return CompatibilityReport(
+        a=label_a or la or (key_a or f"{bpm_a} BPM"),
+        b=label_b or lb or (key_b or f"{bpm_b} BPM"),
+        key=key_rep,
+        tempo=tempo_rep,
+        score=score,
+        verdict=verdict,
+        reasons=reasons,
+    )
+
+
+def all_relations() -> dict[tuple[str, str], str]:
+    """Relation name for every ordered pair of the 24 keys (for docs and tests)."""
+    return {(a.camelot, b.camelot): key_relation(a, b).relation for a in ALL_KEYS for b in ALL_KEYS}
+
