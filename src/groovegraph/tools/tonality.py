@@ -1,0 +1,178 @@
+"""Key estimation: tuning-corrected, bass-weighted chroma scored against key profiles.
+
+One long-window STFT (≈370 ms at 22.05 kHz, fine enough to separate semitones in the
+bass) is averaged over time; spectral peaks are mapped to pitch classes after estimating
+the record's tuning from those same peaks (records are rarely at exactly A440). Two chroma
+vectors are kept — bass (below ~200 Hz) and treble — because the bass line states the
+tonic far more often than the upper voices do. Each of the 24 keys is scored by the
+correlation of both vectors with mode profiles in the style of Albrecht & Shanahan
+(corpus-derived pitch-class distributions, stronger on the tonic triad than
+Krumhansl–Kessler and with a clearer minor-mode signature).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
+from groovegraph.tools.keys import ALL_KEYS, Key
+
+MIN_DURATION_S = 1.0
+
+# Pitch-class weights, tonic first. Treble: close to Albrecht & Shanahan's corpus profiles.
+_MAJOR_PROFILE = np.array(
+    [0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081]
+)
+_MINOR_PROFILE = np.array(
+    [0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052]
+)
+# Bass lines dwell on the tonic, then the fifth and the subdominant.
+_BASS_MAJOR = np.array([0.40, 0.0, 0.06, 0.0, 0.08, 0.14, 0.0, 0.20, 0.0, 0.09, 0.0, 0.03])
+_BASS_MINOR = np.array([0.40, 0.0, 0.04, 0.09, 0.0, 0.13, 0.0, 0.18, 0.08, 0.0, 0.08, 0.0])
+
+
+@dataclass(frozen=True)
+class KeyEstimate:
+    """Estimated key.
+
+    Attributes
+    ----------
+    key : str
+        Canonical key name (:attr:`groovegraph.tools.keys.Key.name`), e.g. ``"F# minor"``.
+    camelot : str
+        Camelot code, e.g. ``"11A"``.
+    confidence : float
+        0..1: margin of the best key over the runner-up, scaled.
+    """
+
+    key: str
+    camelot: str
+    confidence: float
+
+
+def _zscore(x: np.ndarray) -> np.ndarray:
+    s = x.std()
+    return (x - x.mean()) / s if s > 0 else x - x.mean()
+
+
+@lru_cache(maxsize=8)
+def _templates() -> tuple[np.ndarray, np.ndarray]:
+    """Rows = ALL_KEYS order; columns = pitch classes. (treble, bass), z-scored."""
+    treble, bass = [], []
+    for key in ALL_KEYS:
+        t = _MAJOR_PROFILE if key.mode == "major" else _MINOR_PROFILE
+        b = _BASS_MAJOR if key.mode == "major" else _BASS_MINOR
+        treble.append(_zscore(np.roll(t, key.pc)))
+        bass.append(_zscore(np.roll(b, key.pc)))
+    return np.array(treble), np.array(bass)
+
+
+def _spectrum(y: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """Time-averaged magnitude spectrum (sqrt-compressed per frame) and bin frequencies."""
+    n_fft = 1 << int(np.ceil(np.log2(sr * 0.37)))
+    hop = n_fft // 2
+    if len(y) < n_fft:
+        y = np.pad(y, (0, n_fft - len(y)))
+    n_frames = 1 + (len(y) - n_fft) // hop
+    frames = np.lib.stride_tricks.as_strided(
+        y, shape=(n_frames, n_fft), strides=(y.strides[0] * hop, y.strides[0]), writeable=False
+    )
+    mag = np.abs(np.fft.rfft(frames * np.hanning(n_fft).astype(np.float32), axis=1))
+    # sqrt compression keeps loud frames from dominating (a crash would wash out the key).
+    spec = np.sqrt(mag).mean(axis=0)
+    return spec.astype(np.float64), np.fft.rfftfreq(n_fft, 1.0 / sr)
+
+
+def _spectral_peaks(
+    spec: np.ndarray, freqs: np.ndarray, lo: float, hi: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interpolated frequencies and heights of the local maxima between lo and hi Hz."""
+    i = np.arange(1, len(spec) - 1)
+    is_peak = (spec[i] > spec[i - 1]) & (spec[i] >= spec[i + 1])
+    i = i[is_peak & (freqs[i] >= lo) & (freqs[i] < hi)]
+    a, b, c = spec[i - 1], spec[i], spec[i + 1]
+    den = a - 2 * b + c
+    off = np.where(den < 0, 0.5 * (a - c) / np.where(den < 0, den, -1.0), 0.0)
+    df = freqs[1] - freqs[0]
+    height = b - 0.25 * (a - c) * off
+    # Keep only peaks that stand above the local floor (harmonics, not noise ripple).
+    floor = np.convolve(spec, np.ones(31) / 31, mode="same")[i]
+    keep = height > 1.5 * floor
+    return (freqs[i] + off * df)[keep], (height - floor)[keep]
+
+
+def _tuning_cents(f: np.ndarray, h: np.ndarray) -> float:
+    """Weighted circular mean of the peaks' deviation from 12-TET at A440, in cents."""
+    if len(f) == 0:
+        return 0.0
+    cents = 1200.0 * np.log2(f / 440.0)
+    ang = 2 * np.pi * cents / 100.0
+    z = np.sum(h * np.exp(1j * ang))
+    return float(np.angle(z) * 100.0 / (2 * np.pi)) if abs(z) > 0 else 0.0
+
+
+def _chroma(f: np.ndarray, h: np.ndarray, tuning: float) -> np.ndarray:
+    midi = 69.0 + 12.0 * np.log2(f / 440.0) - tuning / 100.0
+    pc_float = np.mod(midi, 12.0)
+    nearest = np.round(pc_float)
+    # Peaks far from any semitone are noise or inharmonic drum partials: weigh them down.
+    weight = h * np.clip(1.0 - 2.0 * np.abs(pc_float - nearest) / 0.5, 0.0, 1.0)
+    return np.bincount(nearest.astype(int) % 12, weights=weight, minlength=12)
+
+
+def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
+    """Estimate the key (tonic and mode) of a mono clip.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono samples, float32 in [-1, 1], shape (n,).
+    sr : int
+        Sample rate in Hz.
+
+    Returns
+    -------
+    KeyEstimate
+
+    Raises
+    ------
+    AudioTooShortError
+        Shorter than :data:`MIN_DURATION_S`, silent, or without any pitched content.
+    InvalidSamplesError
+        Not a 1-D array, or it contains NaN/inf.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise InvalidSamplesError(f"expected mono samples of shape (n,), got {y.shape}")
+    if sr <= 0:
+        raise InvalidSamplesError(f"sample rate must be positive, got {sr}")
+    if len(y) / sr < MIN_DURATION_S:
+        raise AudioTooShortError(f"{len(y) / sr:.2f} s is too short to estimate a key")
+    y = y.astype(np.float32, copy=False)
+    if not np.all(np.isfinite(y)):
+        raise InvalidSamplesError("samples contain NaN or infinity")
+    if float(np.max(np.abs(y))) < 1e-4:
+        raise AudioTooShortError("the clip is silent: no pitches to estimate a key from")
+
+    spec, freqs = _spectrum(y, sr)
+    f, h = _spectral_peaks(spec, freqs, 40.0, min(2500.0, sr / 2.0 - 1.0))
+    if len(f) < 3:
+        raise AudioTooShortError("no pitched content to estimate a key from")
+    tuning = _tuning_cents(f[f > 100.0], h[f > 100.0]) if np.any(f > 100.0) else _tuning_cents(f, h)
+    bass_sel = f < 200.0
+    bass = _chroma(f[bass_sel], h[bass_sel], tuning)
+    treble = _chroma(f[~bass_sel], h[~bass_sel], tuning)
+    tmpl_treble, tmpl_bass = _templates()
+    score = np.zeros(len(ALL_KEYS))
+    if treble.sum() > 0:
+        score += tmpl_treble @ _zscore(treble) / 12.0
+    if bass.sum() > 0:
+        score += 0.6 * (tmpl_bass @ _zscore(bass) / 12.0)
+    order = np.argsort(score)[::-1]
+    best: Key = ALL_KEYS[int(order[0])]
+    margin = float(score[order[0]] - score[order[1]])
+    confidence = float(np.clip(margin / 0.25, 0.0, 1.0))
+    return KeyEstimate(key=best.name, camelot=best.camelot, confidence=confidence)
