@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -39,6 +39,7 @@ __all__ = [
     "TAG_FIELDS",
     "FrameSource",
     "SampleSource",
+    "concat_frames",
     "empty_frame",
     "normalize_era",
     "normalize_tag",
@@ -242,10 +243,29 @@ def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
     out["_ok"] = (out["status"].isna() | (out["status"] == "ok")).astype(bool)
     cam = out["camelot"].map(_CAM_INDEX)
     out["_cam"] = cam.fillna(-1).astype("int16")
-    for col in ("genre", "vibe", "instrument"):
-        out[f"_{col}"] = out[col].map(normalize_tag).astype("category")
-    out["_era"] = out["era"].map(normalize_era).astype("category")
+    for col in ("genre", "vibe", "instrument", "era"):
+        out[f"_{col}"] = _normalized_category(out[col], normalize_era if col == "era" else normalize_tag)
     return out
+
+
+def _normalized_category(series: pd.Series, fn: Callable[[object], str | None]) -> pd.Series:
+    # Normalise each distinct value once (a few dozen), not each of 100k rows.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = [fn(u) for u in uniques]
+    cats = sorted({m for m in mapped if m is not None})
+    pos = {c: i for i, c in enumerate(cats)}
+    lookup = np.array([pos[m] if m is not None else -1 for m in mapped] + [-1], dtype=np.int64)
+    new_codes = lookup[codes]  # code -1 (missing) picks the trailing -1
+    return pd.Series(pd.Categorical.from_codes(new_codes, categories=cats), index=series.index)
+
+
+def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate prepared frames and rebuild the helper categories over the union."""
+    parts = [f for f in frames if not f.empty]
+    if not parts:
+        return empty_frame()
+    raw = [f[[c for c in f.columns if not c.startswith("_")]] for f in parts]
+    return prepare_frame(pd.concat(raw, ignore_index=True))
 
 
 def _check_range(lo: float | None, hi: float | None, what: str) -> None:

@@ -1,0 +1,499 @@
+"""The sample catalog in SQL: one schema on SQLite (default) and on Postgres.
+
+:class:`CatalogStore` keeps one row per sample (file, content hash, tags, analysis,
+status) and hands the graph a cached pandas frame (:meth:`CatalogStore.frame`), which is
+what makes it a :class:`groovegraph.tools.catalog.SampleSource`.
+
+Sample ids (:func:`sample_id_for`)
+    * shared library (``owner`` NULL: the demo library and indexed folders): the first
+      16 hex digits of the file's SHA-256. The id follows the audio, not the path: a moved
+      or renamed file keeps its id, two machines indexing the same file agree on it, and
+      two identical copies in one library are one sample.
+    * uploads (``owner`` set): the first 16 hex digits of SHA-256 over
+      ``"<owner>\\0<file sha256>"``, so an owner uploading the same file twice gets the
+      same id and no owner can guess or collide with another owner's ids.
+
+Migrations are plain SQL that both engines accept (``DOUBLE PRECISION``, ``BIGINT`` and
+``TEXT`` mean the same to SQLite's type affinity), numbered in :data:`_MIGRATIONS`, and
+applied once per database under a lock that serialises processes starting together:
+``pg_advisory_xact_lock`` on Postgres, ``BEGIN IMMEDIATE`` on SQLite. Every statement
+takes its values as parameters.
+
+The frame cache is invalidated by a generation counter that every write bumps in the
+same transaction; :meth:`CatalogStore.frame` reads that one integer before trusting its
+cache, so a CLI ``index`` running next to the server is seen on the next query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from groovegraph.settings import Settings
+from groovegraph.state import ANALYSIS_FIELDS, Analysis, SampleRecord, SampleTags
+from groovegraph.tools.catalog import (
+    ALL_TAG_FIELDS,
+    FRAME_COLUMNS,
+    concat_frames,
+    empty_frame,
+    prepare_frame,
+)
+from groovegraph.tools.errors import InvalidQueryError, NotFoundError
+
+__all__ = ["CatalogStore", "StoredFile", "sample_id_for"]
+
+_COMPONENT = "catalog"
+# Arbitrary constant naming our advisory lock (pg advisory locks are one bigint space
+# per database); other components pick their own.
+_PG_LOCK_KEY = 0x67726F6F7665  # "groove"
+_STATUSES = ("ok", "error", "gone")
+_SCALAR_ANALYSIS = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
+_SAMPLE_COLUMNS: tuple[str, ...] = (
+    "id", "owner", "path", "sha256", "size_bytes", "mtime", "status", "error",
+    *ALL_TAG_FIELDS, *_SCALAR_ANALYSIS, "beats_s", "created_at", "updated_at",
+)
+_FRAME_SQL_COLUMNS = [c for c in FRAME_COLUMNS]
+
+_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (
+        1,
+        (
+            """
+            CREATE TABLE IF NOT EXISTS samples (
+                id TEXT PRIMARY KEY,
+                owner TEXT,
+                path TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size_bytes BIGINT NOT NULL DEFAULT 0,
+                mtime DOUBLE PRECISION NOT NULL DEFAULT 0,
+                status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'error', 'gone')),
+                error TEXT,
+                genre TEXT, era TEXT, vibe TEXT, instrument TEXT, source TEXT,
+                bpm_hint DOUBLE PRECISION, key_hint TEXT,
+                duration_s DOUBLE PRECISION, sample_rate INTEGER,
+                tempo_bpm DOUBLE PRECISION, tempo_confidence DOUBLE PRECISION,
+                beats_s TEXT,
+                swing_percent DOUBLE PRECISION, swing_ratio DOUBLE PRECISION,
+                timing_deviation_ms DOUBLE PRECISION, backbeat_lag_ms DOUBLE PRECISION,
+                key TEXT, camelot TEXT, key_confidence DOUBLE PRECISION,
+                rms_db DOUBLE PRECISION, onset_rate_hz DOUBLE PRECISION,
+                created_at DOUBLE PRECISION NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS samples_path_idx ON samples (path)",
+            "CREATE INDEX IF NOT EXISTS samples_sha_idx ON samples (sha256)",
+            "CREATE INDEX IF NOT EXISTS samples_owner_status_idx ON samples (owner, status)",
+            """
+            CREATE TABLE IF NOT EXISTS catalog_generation (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                generation BIGINT NOT NULL
+            )
+            """,
+            "INSERT INTO catalog_generation (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        ),
+    ),
+)
+SCHEMA_VERSION = _MIGRATIONS[-1][0]
+
+
+def sample_id_for(sha256: str, owner: str | None = None) -> str:
+    """The sample id of a file with content hash ``sha256`` (see the module docstring)."""
+    if len(sha256) < 16 or any(c not in "0123456789abcdef" for c in sha256.lower()):
+        raise InvalidQueryError(f"not a hex SHA-256: {sha256!r}")
+    if owner is None:
+        return sha256[:16].lower()
+    return hashlib.sha256(f"{owner}\0{sha256.lower()}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What the indexer needs to know about a stored row to decide if a file changed."""
+
+    id: str
+    path: str
+    sha256: str
+    size_bytes: int
+    mtime: float
+    status: str
+    tags: SampleTags
+
+
+def _record_params(rec: SampleRecord, now: float) -> list[Any]:
+    if rec.status not in _STATUSES:
+        raise InvalidQueryError(f"status must be one of {_STATUSES}, got {rec.status!r}")
+    a = rec.analysis
+    values: dict[str, Any] = {
+        "id": rec.id, "owner": rec.owner, "path": rec.path, "sha256": rec.sha256,
+        "size_bytes": int(rec.size_bytes), "mtime": float(rec.mtime), "status": rec.status,
+        "error": rec.error, **rec.tags.model_dump(),
+    }
+    for f in _SCALAR_ANALYSIS:
+        values[f] = getattr(a, f) if a is not None else None
+    values["beats_s"] = json.dumps([round(b, 5) for b in a.beats_s]) if a is not None else None
+    values["created_at"] = rec.created_at or now
+    values["updated_at"] = now
+    return [values[c] for c in _SAMPLE_COLUMNS]
+
+
+def _row_to_record(row: dict[str, Any]) -> SampleRecord:
+    analysis = None
+    if row.get("tempo_bpm") is not None and row.get("key") is not None:
+        analysis = Analysis(
+            file=row["path"],
+            sha256=row["sha256"],
+            beats_s=json.loads(row["beats_s"]) if row.get("beats_s") else [],
+            **{f: row[f] for f in _SCALAR_ANALYSIS},
+        )
+    return SampleRecord(
+        id=row["id"], owner=row["owner"], path=row["path"], sha256=row["sha256"],
+        size_bytes=int(row["size_bytes"]), mtime=float(row["mtime"]), status=row["status"],
+        error=row["error"], tags=SampleTags(**{t: row[t] for t in ALL_TAG_FIELDS}),
+        analysis=analysis, created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+class CatalogStore:
+    """Catalog rows in SQLite or Postgres; a :class:`~groovegraph.tools.catalog.SampleSource`.
+
+    Build it with :meth:`open`. Methods are synchronous and thread-safe (one lock around
+    the connection); async callers use ``asyncio.to_thread``. Use as a context manager or
+    call :meth:`close`.
+    """
+
+    def __init__(
+        self, conn: Any, *, dialect: str, owner_cache_size: int = 32, reconnect: Callable[[], Any] | None = None
+    ) -> None:
+        self._conn = conn
+        self._reconnect = reconnect
+        self._dialect = dialect
+        self._lock = threading.RLock()
+        self._shared: tuple[int, pd.DataFrame] | None = None
+        self._owner_frames: OrderedDict[str, tuple[int, pd.DataFrame]] = OrderedDict()
+        self._owner_cache_size = owner_cache_size
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def open(cls, settings: Settings) -> CatalogStore:
+        """Connect to the configured database and bring the schema up to date.
+
+        SQLite: ``settings.sqlite_path`` in WAL mode (shared with the checkpointer).
+        Postgres: ``settings.database_url`` through psycopg 3.
+        """
+        if settings.is_postgres:
+            import psycopg
+
+            url = settings.database_url
+            assert url is not None
+
+            def connect() -> Any:
+                return psycopg.connect(url, autocommit=True, connect_timeout=10)
+
+            store = cls(connect(), dialect="postgres", reconnect=connect)
+        else:
+            path = settings.sqlite_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for
+            # migrations); check_same_thread=False because to_thread callers hop threads and
+            # our lock serialises them.
+            conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            store = cls(conn, dialect="sqlite")
+        try:
+            store._migrate()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
+
+    def __enter__(self) -> CatalogStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgres"``."""
+        return self._dialect
+
+    # ------------------------------------------------------------------ SQL plumbing
+    def _sql(self, text: str) -> str:
+        # Statements are written with "?" placeholders; psycopg wants "%s". None of our
+        # statements contains a literal "?" or "%".
+        return text.replace("?", "%s") if self._dialect == "postgres" else text
+
+    @contextmanager
+    def _tx(self, *, immediate: bool = False) -> Iterator[Any]:
+        """One transaction; yields a cursor. Commits on success, rolls back on error."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("catalog store is closed")
+            if self._dialect == "postgres":
+                if self._conn.closed and self._reconnect is not None:
+                    # The server or a pooler dropped an idle connection: open a new one
+                    # rather than failing every later call.
+                    self._conn = self._reconnect()
+                with self._conn.transaction(), self._conn.cursor() as cur:
+                    yield cur
+            else:
+                cur = self._conn.cursor()
+                cur.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+                try:
+                    yield cur
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                else:
+                    cur.execute("COMMIT")
+                finally:
+                    cur.close()
+
+    def _migrate(self) -> None:
+        with self._tx(immediate=True) as cur:
+            if self._dialect == "postgres":
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at DOUBLE PRECISION NOT NULL)"
+            )
+            cur.execute(self._sql("SELECT version FROM schema_version WHERE component = ?"), (_COMPONENT,))
+            row = cur.fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"catalog schema version {current} is newer than this groovegraph ({SCHEMA_VERSION})"
+                )
+            for version, statements in _MIGRATIONS:
+                if version <= current:
+                    continue
+                for stmt in statements:
+                    cur.execute(stmt)
+            if current < SCHEMA_VERSION:
+                cur.execute(
+                    self._sql(
+                        "INSERT INTO schema_version (component, version, updated_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (component) DO UPDATE SET version = excluded.version, "
+                        "updated_at = excluded.updated_at"
+                    ),
+                    (_COMPONENT, SCHEMA_VERSION, time.time()),
+                )
+
+    def schema_version(self) -> int:
+        """Applied catalog schema version."""
+        with self._tx() as cur:
+            cur.execute(self._sql("SELECT version FROM schema_version WHERE component = ?"), (_COMPONENT,))
+            row = cur.fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump(self, cur: Any) -> None:
+        cur.execute("UPDATE catalog_generation SET generation = generation + 1 WHERE id = 1")
+
+    def generation(self) -> int:
+        """Write counter; changes whenever any process writes the catalog."""
+        with self._tx() as cur:
+            cur.execute("SELECT generation FROM catalog_generation WHERE id = 1")
+            row = cur.fetchone()
+        return int(row[0]) if row else 0
+
+    # ------------------------------------------------------------------ writes
+    def upsert(self, records: Iterable[SampleRecord]) -> int:
+        """Insert or replace rows by id (one transaction); returns the number written.
+
+        ``created_at`` of an existing row is kept.
+        """
+        now = time.time()
+        params = [_record_params(r, now) for r in records]
+        if not params:
+            return 0
+        cols = ", ".join(_SAMPLE_COLUMNS)
+        marks = ", ".join("?" for _ in _SAMPLE_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _SAMPLE_COLUMNS if c not in {"id", "created_at"})
+        stmt = self._sql(f"INSERT INTO samples ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}")
+        with self._tx() as cur:
+            cur.executemany(stmt, params)
+            self._bump(cur)
+        return len(params)
+
+    def relink(self, sample_id: str, *, path: str, size_bytes: int, mtime: float, tags: SampleTags | None = None) -> None:
+        """Point an existing sample at a new path (a moved file), keeping its analysis."""
+        sets = ["path = ?", "size_bytes = ?", "mtime = ?", "updated_at = ?",
+                "status = CASE WHEN status = 'gone' THEN 'ok' ELSE status END"]
+        values: list[Any] = [path, int(size_bytes), float(mtime), time.time()]
+        if tags is not None:
+            for t, v in tags.model_dump().items():
+                sets.append(f"{t} = ?")
+                values.append(v)
+        with self._tx() as cur:
+            cur.execute(self._sql(f"UPDATE samples SET {', '.join(sets)} WHERE id = ?"), [*values, sample_id])
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no sample {sample_id!r}")
+            self._bump(cur)
+
+    def touch(self, sample_id: str, *, size_bytes: int, mtime: float, tags: SampleTags | None = None) -> None:
+        """Record a new size/mtime (and tags) for unchanged content at the same path."""
+        row = self._stored_by_id(sample_id)
+        if row is None:
+            raise NotFoundError(f"no sample {sample_id!r}")
+        self.relink(sample_id, path=row.path, size_bytes=size_bytes, mtime=mtime, tags=tags)
+
+    def mark_gone(self, sample_ids: Sequence[str]) -> int:
+        """Flag samples whose file disappeared; they leave the frame but keep their analysis."""
+        ids = list(sample_ids)
+        if not ids:
+            return 0
+        with self._tx() as cur:
+            cur.executemany(
+                self._sql("UPDATE samples SET status = 'gone', updated_at = ? WHERE id = ?"),
+                [(time.time(), i) for i in ids],
+            )
+            self._bump(cur)
+        return len(ids)
+
+    def delete(self, sample_ids: Sequence[str], *, owner: str | None = None) -> int:
+        """Delete rows. With ``owner``, only that owner's rows; returns the number deleted."""
+        ids = list(sample_ids)
+        if not ids:
+            return 0
+        deleted = 0
+        with self._tx() as cur:
+            for i in ids:
+                if owner is None:
+                    cur.execute(self._sql("DELETE FROM samples WHERE id = ?"), (i,))
+                else:
+                    cur.execute(self._sql("DELETE FROM samples WHERE id = ? AND owner = ?"), (i, owner))
+                deleted += max(cur.rowcount, 0)
+            self._bump(cur)
+        return deleted
+
+    # ------------------------------------------------------------------ reads
+    def _select(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        with self._tx() as cur:
+            cur.execute(self._sql(sql), tuple(params))
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        return names, rows
+
+    def get(self, sample_id: str, owner: str | None = None) -> SampleRecord:
+        """One sample visible to ``owner`` (shared rows and the owner's own), any status.
+
+        Raises
+        ------
+        NotFoundError
+            If no such sample exists or it belongs to another owner.
+        """
+        cols = ", ".join(_SAMPLE_COLUMNS)
+        if owner is None:
+            names, rows = self._select(f"SELECT {cols} FROM samples WHERE id = ? AND owner IS NULL", (sample_id,))
+        else:
+            names, rows = self._select(
+                f"SELECT {cols} FROM samples WHERE id = ? AND (owner IS NULL OR owner = ?)", (sample_id, owner)
+            )
+        if not rows:
+            raise NotFoundError(f"no sample {sample_id!r}")
+        return _row_to_record(dict(zip(names, rows[0], strict=True)))
+
+    def count(self, owner: str | None = None, *, status: str | None = "ok") -> int:
+        """Rows visible to ``owner`` (shared + own), with ``status`` (``None`` = any)."""
+        sql = "SELECT COUNT(*) FROM samples WHERE (owner IS NULL" + (" OR owner = ?)" if owner else ")")
+        params: list[Any] = [owner] if owner else []
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        _, rows = self._select(sql, params)
+        return int(rows[0][0])
+
+    def _stored_by_id(self, sample_id: str) -> StoredFile | None:
+        found = self._stored("SELECT {cols} FROM samples WHERE id = ?", (sample_id,))
+        return found[0] if found else None
+
+    def _stored(self, sql: str, params: Sequence[Any]) -> list[StoredFile]:
+        cols = ", ".join(["id", "path", "sha256", "size_bytes", "mtime", "status", *ALL_TAG_FIELDS])
+        names, rows = self._select(sql.format(cols=cols), params)
+        out = []
+        for row in rows:
+            r = dict(zip(names, row, strict=True))
+            out.append(StoredFile(
+                id=r["id"], path=r["path"], sha256=r["sha256"], size_bytes=int(r["size_bytes"]),
+                mtime=float(r["mtime"]), status=r["status"],
+                tags=SampleTags(**{t: r[t] for t in ALL_TAG_FIELDS}),
+            ))
+        return out
+
+    def files_under(self, root: str | Path) -> dict[str, StoredFile]:
+        """Shared-library rows whose path lies under ``root`` (any status), keyed by path."""
+        prefix = str(Path(root)).rstrip("/") + "/"
+        # substr comparison instead of LIKE: no wildcard escaping to get wrong for paths
+        # that contain "%" or "_".
+        found = self._stored(
+            "SELECT {cols} FROM samples WHERE owner IS NULL AND substr(path, 1, ?) = ?",
+            (len(prefix), prefix),
+        )
+        return {f.path: f for f in found}
+
+    def by_ids(self, sample_ids: Sequence[str]) -> dict[str, StoredFile]:
+        """Stored rows for these ids (any owner, any status), keyed by id."""
+        out: dict[str, StoredFile] = {}
+        ids = list(dict.fromkeys(sample_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for f in self._stored(f"SELECT {{cols}} FROM samples WHERE id IN ({marks})", chunk):
+                out[f.id] = f
+        return out
+
+    # ------------------------------------------------------------------ frames
+    def _load_frame(self, where: str, params: Sequence[Any]) -> pd.DataFrame:
+        cols = ", ".join(_FRAME_SQL_COLUMNS)
+        names, rows = self._select(f"SELECT {cols} FROM samples WHERE status = 'ok' AND {where}", params)
+        if not rows:
+            return empty_frame()
+        df = pd.DataFrame.from_records(rows, columns=names)
+        return prepare_frame(df)
+
+    def frame(self, owner: str | None = None) -> pd.DataFrame:
+        """Shared rows plus ``owner``'s rows with status ``ok`` (prepared for :func:`search`).
+
+        Cached per owner; any write in any process (generation counter) invalidates it.
+        The returned frame is shared: treat it as read-only.
+        """
+        gen = self.generation()
+        with self._lock:
+            shared = self._shared
+            if shared is None or shared[0] != gen:
+                shared = (gen, self._load_frame("owner IS NULL", ()))
+                self._shared = shared
+                self._owner_frames.clear()
+            if owner is None:
+                return shared[1]
+            cached = self._owner_frames.get(owner)
+            if cached is not None and cached[0] == gen:
+                self._owner_frames.move_to_end(owner)
+                return cached[1]
+            own = self._load_frame("owner = ?", (owner,))
+            combined = shared[1] if own.empty else concat_frames([shared[1], own])
+            self._owner_frames[owner] = (gen, combined)
+            while len(self._owner_frames) > self._owner_cache_size:
+                self._owner_frames.popitem(last=False)
+            return combined
