@@ -75,9 +75,25 @@ class AudioTooShortError(AudioError):
     code = "audio_too_short"
 
 
+class SilentAudioError(AudioTooShortError):
+    """Decodes fine but holds only (near-)silence: no tempo or key to measure.
+
+    A subclass of :class:`AudioTooShortError` so code that treats "nothing to measure"
+    as one case keeps working."""
+
+    code = "silent_audio"
+
+
 class DecodeTimeoutError(AudioError):
     code = "decode_timeout"
     http_status = 422
+
+
+class AnalysisFailedError(AudioError):
+    """The analysis itself failed on this input in an unforeseen way (a bug to report);
+    batch analysis reports it for that file and carries on with the others."""
+
+    code = "analysis_failed"
 
 
 class PathNotAllowedError(GrooveGraphError):
