@@ -8,6 +8,7 @@ message on stderr and the error's exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -44,7 +45,28 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotImplementedError("eval: lands with the evaluations issue")
+    # Imported here: langsmith and the graph are heavy, and other commands do not need them.
+    from rich.console import Console
+
+    from groovegraph.evals.report import render_json, render_table
+    from groovegraph.evals.runner import run_suites
+
+    console = Console(stderr=bool(args.json))
+    status = contextlib.nullcontext() if args.json else console.status("running eval suites…")
+    with status:
+        report = run_suites(
+            args.suite,
+            settings=settings,
+            upload=bool(args.upload),
+            on_suite=lambda s: console.log(
+                f"{s.name}: {s.examples} examples, {s.errors} errors, {s.seconds:.1f} s"
+            ),
+        )
+    if args.json:
+        print(render_json(report))
+    else:
+        render_table(report, console=console)
+    return EXIT_OK if report.passed else 1
 
 
 def build_parser() -> argparse.ArgumentParser:

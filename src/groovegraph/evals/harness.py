@@ -1,0 +1,238 @@
+"""What the suites run against: a temporary data dir, the demo library indexed into a
+catalog, and the real compiled graph on an ``InMemorySaver``.
+
+One :class:`EvalContext` lives for one ``groovegraph eval`` run; the demo library and the
+compiled graph are built on first use and shared by every suite of that run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from groovegraph.settings import Settings
+from groovegraph.tools.errors import GrooveGraphError
+
+#: Specialist node ids, as named in DESIGN.md.
+SPECIALISTS: tuple[str, ...] = ("groove", "era", "compatibility", "discovery")
+
+
+class EvalContext:
+    """Per-run resources, built lazily and cached.
+
+    Parameters
+    ----------
+    settings : Settings
+        The caller's settings. The run copies them into a fresh temporary data dir with
+        SQLite and no Redis, so an eval never touches the user's database or library;
+        the model settings (``offline`` by default) are kept.
+    """
+
+    def __init__(self, *, settings: Settings) -> None:
+        # The numba cache must outlive the temporary data dir (a cold compile costs ~20 s);
+        # numba reads the variable at import, so it is set before librosa is imported.
+        os.environ.setdefault("NUMBA_CACHE_DIR", str(settings.numba_cache_dir))
+        self._tmp = tempfile.TemporaryDirectory(prefix="groovegraph-eval-")
+        self.base_settings = settings
+        self.settings = settings.model_copy(
+            update={
+                "data_dir": Path(self._tmp.name) / "data",
+                "database_url": None,
+                "redis_url": None,
+            }
+        )
+        self.settings.ensure_dirs()
+        self.work_dir = Path(self._tmp.name) / "work"
+        self.work_dir.mkdir()
+
+    def close(self) -> None:
+        """Remove the temporary data dir."""
+        store = self.__dict__.get("catalog")
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> EvalContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- demo + catalog
+
+    @cached_property
+    def demo_manifest(self) -> dict[str, Any]:
+        """Writes the demo library into the temporary data dir, indexes it, and returns its
+        ground-truth manifest (``{"samples": [{"path", "id"?, "truth", "tags"}, ...]}``)."""
+        from groovegraph.tools import demo
+
+        manifest = demo.build_demo(settings=self.settings, dest=self.settings.demo_dir)
+        return _as_manifest(manifest, root=self.settings.demo_dir)
+
+    @cached_property
+    def catalog(self) -> Any:
+        """The catalog store (SQLite in the temporary data dir) holding the indexed demo library."""
+        from groovegraph.persistence.catalog_store import CatalogStore
+
+        _ = self.demo_manifest  # the library must exist before it is indexed
+        store = CatalogStore.open(settings=self.settings)
+        store.index_directory(self.settings.demo_dir, settings=self.settings)
+        return store
+
+    def relpath(self, path: str | Path) -> str:
+        """Path of a demo file relative to the demo folder (POSIX), the ids the datasets use."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.settings.demo_dir.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    # ----------------------------------------------------------------- graph
+
+    @cached_property
+    def graph(self) -> Any:
+        """The real graph compiled with an in-memory checkpointer (fresh thread per example)."""
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        from groovegraph.graph import build_graph
+
+        builder = build_graph(catalog=self.catalog, settings=self.settings)
+        return builder.compile(checkpointer=InMemorySaver())
+
+    def run_turn(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Run one user turn on a new thread and collect what the evaluators need.
+
+        ``inputs``: ``{"message": str, "samples"?: [demo-relative paths], "resume"?: any}``.
+        Returns ``{"answer", "specialists", "trajectory", "tool_outputs", "tool_calls",
+        "thread_id"}``; ``trajectory`` is the sequence of graph nodes that ran.
+        """
+        return asyncio.run(self._arun_turn(inputs))
+
+    def _graph_input(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        message = inputs.get("message")
+        if not isinstance(message, str) or not message.strip():
+            raise GrooveGraphError("every graph example needs a non-empty 'message'")
+        state: dict[str, Any] = {"messages": [{"role": "user", "content": message}]}
+        samples = inputs.get("samples") or []
+        if samples:
+            state["samples"] = [self.sample_id(s) for s in samples]
+        return state
+
+    def sample_id(self, relpath: str) -> str:
+        """Catalog id of a demo file given by its path relative to the demo folder."""
+        for item in self.demo_manifest["samples"]:
+            if item["path"] == relpath and item.get("id"):
+                return str(item["id"])
+        df = self.catalog.frame(None)
+        target = str((self.settings.demo_dir / relpath).resolve())
+        match = df[df["path"].map(lambda p: str(Path(p).resolve())) == target]
+        if match.empty:
+            raise GrooveGraphError(f"demo sample {relpath!r} is not in the catalog")
+        return str(match.iloc[0]["id"])
+
+    async def _arun_turn(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        from langgraph.types import Command
+
+        graph = self.graph
+        thread_id = f"eval-{uuid.uuid4().hex}"
+        config: dict[str, Any] = {"configurable": {"thread_id": thread_id}, "recursion_limit": 40}
+        trajectory: list[str] = []
+        payload: Any = self._graph_input(inputs)
+        for _ in range(3):  # the first run plus at most two resumes of an interrupt
+            interrupted = False
+            async for chunk in graph.astream(payload, config=config, stream_mode="updates"):
+                for node in chunk:
+                    if node == "__interrupt__":
+                        interrupted = True
+                    trajectory.append(node)
+            if not interrupted or "resume" not in inputs:
+                break
+            payload = Command(resume=inputs["resume"])
+        state = await graph.aget_state(config)
+        messages = list(state.values.get("messages", []))
+        return {
+            "thread_id": thread_id,
+            "trajectory": trajectory,
+            "specialists": [n for n in dict.fromkeys(trajectory) if n in SPECIALISTS],
+            "answer": _final_answer(messages),
+            "tool_outputs": _tool_outputs(messages),
+            "tool_calls": _tool_calls(messages),
+        }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _as_manifest(manifest: Any, *, root: Path) -> dict[str, Any]:
+    """Normalise whatever the demo builder returned (dict, path of manifest.json, or a
+    pydantic model) into ``{"samples": [{"path": relpath, ...}]}``."""
+    if isinstance(manifest, str | Path):
+        manifest = json.loads(Path(manifest).read_text(encoding="utf-8"))
+    elif hasattr(manifest, "model_dump"):
+        manifest = manifest.model_dump(mode="json")
+    if manifest is None and (root / "manifest.json").is_file():
+        manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    if not isinstance(manifest, Mapping) or not isinstance(manifest.get("samples"), list):
+        raise GrooveGraphError("the demo manifest has no 'samples' list")
+    samples = []
+    for item in manifest["samples"]:
+        item = dict(item)
+        path = Path(str(item["path"]))
+        if path.is_absolute():
+            try:
+                item["path"] = path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                item["path"] = path.as_posix()
+        samples.append(item)
+    return {**manifest, "samples": samples}
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Sequence):
+        parts = [c.get("text", "") if isinstance(c, Mapping) else str(c) for c in content]
+        return "".join(parts)
+    return str(content)
+
+
+def _final_answer(messages: Sequence[Any]) -> str:
+    for msg in reversed(messages):
+        if getattr(msg, "type", None) == "ai" and not getattr(msg, "tool_calls", None):
+            text = _text(msg.content)
+            if text.strip():
+                return text
+    return ""
+
+
+def _tool_outputs(messages: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    for msg in messages:
+        if getattr(msg, "type", None) == "tool":
+            out.append(_text(msg.content))
+            artifact = getattr(msg, "artifact", None)
+            if artifact is not None:
+                out.append(_jsonable(artifact))
+    return out
+
+
+def _tool_calls(messages: Sequence[Any]) -> list[str]:
+    return [call["name"] for msg in messages for call in (getattr(msg, "tool_calls", None) or [])]
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

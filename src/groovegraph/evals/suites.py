@@ -1,0 +1,264 @@
+"""The eval suites: which dataset, which target, which evaluators and which bars.
+
+A suite's target is a plain ``inputs -> outputs`` function built from the run's
+:class:`~groovegraph.evals.harness.EvalContext`, so ``langsmith.evaluate`` drives it the
+same way offline and when uploading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from groovegraph.evals import evaluators as ev
+from groovegraph.evals.datasets import EvalExample
+from groovegraph.evals.harness import EvalContext
+from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
+
+Target = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A bar on the mean of one feedback key over a suite (``>=`` or ``<=``)."""
+
+    metric: str
+    op: Literal[">=", "<="]
+    value: float
+
+    def passes(self, measured: float | None) -> bool:
+        if measured is None:
+            return False
+        return measured >= self.value if self.op == ">=" else measured <= self.value
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One evaluation: a dataset, how to run an example, how to score it, what must hold."""
+
+    name: str
+    dataset: str
+    description: str
+    make_target: Callable[[EvalContext], Target]
+    evaluators: tuple[ev.Evaluator, ...]
+    thresholds: tuple[Threshold, ...]
+    #: Turns dataset references that depend on the run (e.g. demo-manifest criteria) into
+    #: concrete reference outputs before the examples are handed to LangSmith.
+    prepare: Callable[[EvalContext, list[EvalExample]], list[EvalExample]] | None = None
+    #: Extra feedback keys reported (mean) without a bar.
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------- graph suites
+
+
+def _graph_target(ctx: EvalContext) -> Target:
+    def target(inputs: dict[str, Any]) -> dict[str, Any]:
+        return ctx.run_turn(inputs)
+
+    target.__name__ = "groovegraph_turn"
+    return target
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _analysis_target(ctx: EvalContext) -> Target:
+    """Synthesize the example's groove from its spec and seed, write it into the run's
+    library folder, and analyse the file with the real pipeline."""
+
+    def target(inputs: dict[str, Any]) -> dict[str, Any]:
+        from groovegraph.tools.analysis import analyze_file
+        from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+
+        spec = GrooveSpec(**inputs["spec"])
+        y, truth = synthesize_groove(spec)
+        folder = ctx.settings.data_dir / "library" / "eval-analysis"
+        path = write_audio(
+            folder / f"{inputs.get('name', f'seed{spec.seed}')}.wav", y, spec.sample_rate
+        )
+        try:
+            analysis = analyze_file(path, settings=ctx.settings)
+        finally:
+            path.unlink(missing_ok=True)
+        return {
+            "analysis": analysis.model_dump(mode="json", exclude={"beats_s"}),
+            "synth_truth": {
+                "tempo_bpm": truth.tempo_bpm,
+                "swing_percent": truth.swing_percent,
+                "backbeat_lag_ms": truth.backbeat_lag_ms,
+                "key": truth.key,
+            },
+        }
+
+    target.__name__ = "analyze_synthetic_groove"
+    return target
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def _matches(value: Any, want: Any) -> bool:
+    """One manifest criterion: ``[lo, hi]`` range for numbers, a list of options, or equality
+    (case-insensitive for text)."""
+    if value is None:
+        return False
+    if isinstance(want, list) and len(want) == 2 and all(isinstance(x, int | float) for x in want):
+        return float(want[0]) <= float(value) <= float(want[1])
+    if isinstance(want, list):
+        return any(_matches(value, w) for w in want)
+    if isinstance(want, str) and isinstance(value, str):
+        return value.strip().lower() == want.strip().lower()
+    return bool(value == want)
+
+
+def _sample_fields(sample: Mapping[str, Any]) -> dict[str, Any]:
+    """Flatten a manifest entry (``truth`` and ``tags`` sub-objects) into one mapping."""
+    flat: dict[str, Any] = {}
+    for part in ("tags", "truth", "spec"):
+        if isinstance(sample.get(part), Mapping):
+            flat.update(sample[part])
+    flat.update({k: v for k, v in sample.items() if not isinstance(v, Mapping)})
+    if "key" in flat:
+        from groovegraph.tools.keys import parse_key
+
+        try:
+            key = parse_key(str(flat["key"]))
+            flat["key"] = key.name
+            flat.setdefault("camelot", key.camelot)
+        except GrooveGraphError:
+            pass
+    return flat
+
+
+def discovery_gains(manifest: Mapping[str, Any], relevance: Mapping[str, Any]) -> dict[str, float]:
+    """Graded relevance of every demo sample for one query, from the manifest's ground truth.
+
+    ``relevance = {"must": {field: criterion}, "better": {field: criterion}}``: a sample
+    that meets every ``must`` criterion has gain 1, and 2 when it also meets every
+    ``better`` criterion. Fields are the manifest's truth and tag names
+    (``tempo_bpm``, ``key``, ``camelot``, ``swing_percent``, ``genre``, ``era`` …).
+    """
+    must = relevance.get("must") or {}
+    better = relevance.get("better") or {}
+    gains: dict[str, float] = {}
+    for sample in manifest["samples"]:
+        flat = _sample_fields(sample)
+        if all(_matches(flat.get(k), v) for k, v in must.items()):
+            gains[str(sample["path"])] = (
+                2.0 if better and all(_matches(flat.get(k), v) for k, v in better.items()) else 1.0
+            )
+    return gains
+
+
+def _discovery_prepare(ctx: EvalContext, examples: list[EvalExample]) -> list[EvalExample]:
+    out = []
+    for ex in examples:
+        gains = discovery_gains(ctx.demo_manifest, ex.outputs.get("relevance") or {})
+        if not gains:
+            raise GrooveGraphError(
+                f"discovery example {ex.id!r}: no demo sample is relevant; fix the criteria"
+            )
+        out.append(
+            EvalExample(
+                id=ex.id,
+                inputs=ex.inputs,
+                outputs={**ex.outputs, "gains": gains},
+                metadata=ex.metadata,
+            )
+        )
+    return out
+
+
+def _discovery_target(ctx: EvalContext) -> Target:
+    """Run the example's structured query through the real catalog search over the demo
+    library; the ranking is reported as demo-relative paths."""
+
+    def target(inputs: dict[str, Any]) -> dict[str, Any]:
+        from groovegraph.state import CatalogQuery
+        from groovegraph.tools.catalog import search
+
+        query = CatalogQuery(**inputs["query"])
+        hits = search(ctx.catalog.frame(None), query)
+        return {"ranked": [ctx.relpath(h.path) for h in hits], "reasons": [h.reason for h in hits]}
+
+    target.__name__ = "catalog_search"
+    return target
+
+
+# --------------------------------------------------------------------------- registry
+
+SUITES: dict[str, Suite] = {
+    suite.name: suite
+    for suite in (
+        Suite(
+            name="routing",
+            dataset="routing",
+            description="the supervisor sends each request to exactly the expected specialists",
+            make_target=_graph_target,
+            evaluators=(ev.routing_exact_match,),
+            thresholds=(Threshold("routing_exact_match", ">=", 0.95),),
+        ),
+        Suite(
+            name="analysis",
+            dataset="analysis",
+            description="tempo, swing, pocket and key of synthesized grooves with exact truth",
+            make_target=_analysis_target,
+            evaluators=(
+                ev.tempo_acc1,
+                ev.tempo_acc2,
+                ev.swing_abs_error,
+                ev.backbeat_abs_error_ms,
+                ev.key_mirex,
+            ),
+            thresholds=(
+                Threshold("tempo_acc1", ">=", 0.95),
+                Threshold("tempo_acc2", ">=", 0.99),
+                Threshold("swing_abs_error", "<=", 2.0),
+                Threshold("backbeat_abs_error_ms", "<=", 5.0),
+                Threshold("key_mirex", ">=", 0.90),
+            ),
+        ),
+        Suite(
+            name="discovery",
+            dataset="discovery",
+            description="catalog search ranks the demo samples the manifest says are relevant",
+            make_target=_discovery_target,
+            evaluators=(ev.ndcg_at_5, ev.precision_at_5),
+            thresholds=(Threshold("ndcg_at_5", ">=", 0.90),),
+            prepare=_discovery_prepare,
+        ),
+        Suite(
+            name="grounded",
+            dataset="grounded",
+            description="every number in an end-to-end answer comes from a tool result of that turn",
+            make_target=_graph_target,
+            evaluators=(ev.groundedness, ev.answer_mentions),
+            thresholds=(
+                Threshold("groundedness", ">=", 1.0),
+                Threshold("answer_mentions", ">=", 0.9),
+            ),
+        ),
+        Suite(
+            name="trajectory",
+            dataset="trajectories",
+            description="the graph visits the expected nodes in the expected order",
+            make_target=_graph_target,
+            evaluators=(ev.trajectory_match,),
+            thresholds=(Threshold("trajectory_match", ">=", 1.0),),
+        ),
+    )
+}
+
+
+def get_suites(names: list[str] | None) -> list[Suite]:
+    """The named suites in registry order (all when ``names`` is empty)."""
+    if not names:
+        return list(SUITES.values())
+    unknown = [n for n in names if n not in SUITES]
+    if unknown:
+        raise InvalidQueryError(
+            f"unknown suite(s) {', '.join(unknown)}; one of {', '.join(SUITES)}"
+        )
+    return [SUITES[n] for n in SUITES if n in names]

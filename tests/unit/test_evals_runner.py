@@ -1,0 +1,185 @@
+"""The eval runner on ``langsmith.evaluate``: offline, no API key, no socket opened."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from groovegraph.cli import main
+from groovegraph.evals import evaluators as ev
+from groovegraph.evals.datasets import DatasetError, load_dataset, to_langsmith
+from groovegraph.evals.harness import EvalContext
+from groovegraph.evals.report import render_json
+from groovegraph.evals.runner import run_suites
+from groovegraph.evals.suites import SUITES, Suite, Threshold, discovery_gains
+from groovegraph.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _write(folder: Path, name: str, rows: list[dict[str, Any]], version: str = "7") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "VERSION").write_text(version)
+    (folder / f"{name}.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return folder
+
+
+def _keyword_router(ctx: EvalContext) -> Any:
+    # A deliberately naive router: the runner must report exactly where it is wrong.
+    def target(inputs: dict[str, Any]) -> dict[str, Any]:
+        text = inputs["message"].lower()
+        picked = [
+            name
+            for word, name in (("swing", "groove"), ("find", "discovery"), ("mix", "compatibility"))
+            if word in text
+        ]
+        return {"specialists": picked}
+
+    return target
+
+
+def test_offline_run_scores_every_example_without_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LANGSMITH_API_KEY", raising=False)
+    attempts: list[Any] = []
+
+    def no_connect(self: socket.socket, address: Any) -> None:
+        attempts.append(address)
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_connect)
+    folder = _write(
+        tmp_path / "ds",
+        "toy",
+        [
+            {"id": "t1", "input": "what's the swing?", "specialists": ["groove"], "notes": ""},
+            {"id": "t2", "input": "find me funk", "specialists": ["discovery"], "notes": ""},
+            {
+                "id": "t3",
+                "input": "will they mix? find out the swing",
+                "specialists": ["compatibility", "groove"],
+                "notes": "",
+            },
+            {"id": "t4", "input": "what defined Philly soul?", "specialists": ["era"], "notes": ""},
+        ],
+    )
+    suite = Suite(
+        name="toy",
+        dataset="toy",
+        description="toy routing",
+        make_target=_keyword_router,
+        evaluators=(ev.routing_exact_match,),
+        thresholds=(Threshold("routing_exact_match", ">=", 0.95),),
+    )
+    report = run_suites(
+        settings=Settings(data_dir=tmp_path / "data"), suites=[suite], datasets=folder
+    )
+    [result] = report.suites
+    assert result.examples == 4
+    assert result.errors == 0
+    [metric] = result.metrics
+    # t3 wrongly picks discovery ("find"), t4 picks nothing: 2 of 4 right.
+    assert metric.value == pytest.approx(0.5)
+    assert metric.passed is False
+    assert not report.passed
+    assert {f["example"] for f in result.failures} == {"t3", "t4"}
+    assert report.version == "7"
+    assert json.loads(render_json(report))["suites"][0]["metrics"][0]["value"] == pytest.approx(0.5)
+    assert attempts == []
+
+
+def test_target_errors_fail_the_suite(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "ds", "toy", [{"id": "t1", "input": "hi", "specialists": []}])
+
+    def broken(ctx: EvalContext) -> Any:
+        def target(inputs: dict[str, Any]) -> dict[str, Any]:
+            raise RuntimeError("graph exploded")
+
+        return target
+
+    suite = Suite(
+        name="toy",
+        dataset="toy",
+        description="",
+        make_target=broken,
+        evaluators=(ev.routing_exact_match,),
+        thresholds=(),
+    )
+    report = run_suites(
+        settings=Settings(data_dir=tmp_path / "data"), suites=[suite], datasets=folder
+    )
+    assert report.suites[0].errors == 1
+    assert "graph exploded" in report.suites[0].failures[0]["error"]
+    assert not report.passed
+
+
+def test_dataset_loading_checks_lines(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path,
+        "dup",
+        [{"id": "x", "inputs": {}, "outputs": {}}, {"id": "x", "inputs": {}, "outputs": {}}],
+    )
+    with pytest.raises(DatasetError, match="duplicate"):
+        load_dataset("dup", directory=folder)
+    (folder / "bad.jsonl").write_text('{"id": "y", "inputs": {}}\nnot json\n')
+    with pytest.raises(DatasetError, match=r"bad\.jsonl:2"):
+        load_dataset("bad", directory=folder)
+    with pytest.raises(DatasetError, match="missing"):
+        load_dataset("nope", directory=folder)
+
+
+def test_shipped_datasets_load_with_stable_ids() -> None:
+    folder = ROOT / "evals" / "datasets"
+    for suite in SUITES.values():
+        if not (folder / f"{suite.dataset}.jsonl").exists():
+            continue
+        examples = load_dataset(suite.dataset, directory=folder)
+        first = to_langsmith(examples, dataset="groovegraph-x")
+        again = to_langsmith(load_dataset(suite.dataset, directory=folder), dataset="groovegraph-x")
+        assert [e.id for e in first] == [e.id for e in again]
+        assert len({e.id for e in first}) == len(examples)
+    routing = load_dataset("routing", directory=folder)
+    assert all(
+        set(ex.outputs["specialists"]) <= {"groove", "era", "compatibility", "discovery"}
+        for ex in routing
+    )
+
+
+def test_discovery_gains_from_manifest_criteria() -> None:
+    manifest = {
+        "samples": [
+            {
+                "path": "funk/a.wav",
+                "truth": {"tempo_bpm": 96.0, "key": "Am"},
+                "tags": {"genre": "funk", "era": "70s"},
+            },
+            {
+                "path": "funk/b.wav",
+                "truth": {"tempo_bpm": 104.0, "key": "C major"},
+                "tags": {"genre": "funk", "era": "70s"},
+            },
+            {
+                "path": "house/c.wav",
+                "truth": {"tempo_bpm": 124.0, "key": "A minor"},
+                "tags": {"genre": "house"},
+            },
+        ]
+    }
+    gains = discovery_gains(
+        manifest, {"must": {"genre": "funk"}, "better": {"tempo_bpm": [92, 100]}}
+    )
+    assert gains == {"funk/a.wav": 2.0, "funk/b.wav": 1.0}
+    assert discovery_gains(manifest, {"must": {"camelot": "8A"}}) == {
+        "funk/a.wav": 1.0,
+        "house/c.wav": 1.0,
+    }
+
+
+def test_cli_eval_rejects_unknown_suite(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--suite", "nope"]) == 2
+    assert "unknown suite" in capsys.readouterr().err
