@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     sse_heartbeat_s: float = Field(default=15.0, gt=0)
+    demo_library: bool = Field(
+        default=True, description="Build the demo library on first server start when the catalog is empty."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
     result_count: int = Field(default=10, ge=1, le=200, description="Default number of catalog hits.")
