@@ -1,0 +1,233 @@
+"""LangServe at ``/agent``: the graph as a Runnable with real types, threads and owners.
+
+The compiled graph is wrapped in :class:`AgentRunnable` because the graph alone does not
+work behind LangServe:
+
+* LangServe keeps only the ``configurable`` keys a runnable declares, and a compiled
+  graph declares none, so ``thread_id`` would be dropped ("Checkpointer requires …
+  thread_id"). The wrapper declares ``thread_id`` and :func:`agent_config_modifier`
+  validates it, checks ownership and re-injects it with the authenticated owner.
+* one run per thread at a time holds here too (409 ``run_in_progress``).
+* an interrupt is resumed with input ``{"resume": value}`` (turned into
+  ``Command(resume=value)``), so ``RemoteRunnable`` can answer one.
+* the output is the conversation plus plain-JSON results, not pydantic objects that
+  LangServe's serializer cannot encode.
+
+A missing ``thread_id`` is a 422 (``thread_id_required``): answering a stateful agent
+without a thread would lose the conversation silently. A well-formed id nobody owns yet
+is claimed for the caller (the LangGraph convention: clients pick their ids); another
+owner's id is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from langchain_core.messages import AnyMessage, BaseMessage
+from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableConfig, ensure_config
+from langgraph.types import Command
+from pydantic import BaseModel, Field
+
+from groovegraph.server.errors import GrooveGraphError, ThreadIdRequiredError
+from groovegraph.server.serialize import interrupt_json, jsonable
+from groovegraph.server.state import AppState, get_app_state
+from groovegraph.server.thread_store import check_thread_id
+
+
+class AgentInput(BaseModel):
+    """Input of ``/agent``: new messages for the thread, or the answer to an interrupt."""
+
+    messages: list[AnyMessage] = Field(default_factory=list, description="New messages of this turn.")
+    resume: Any = Field(default=None, description="Answer to the pending interrupt; send instead of messages.")
+
+
+class AgentOutput(BaseModel):
+    """Output of ``/agent/invoke``: the whole conversation and the structured results."""
+
+    messages: list[AnyMessage] = Field(default_factory=list)
+    analyses: dict[str, Any] = Field(default_factory=dict)
+    hits: list[dict[str, Any]] = Field(default_factory=list)
+    reports: list[dict[str, Any]] = Field(default_factory=list)
+    plan: dict[str, Any] | None = None
+    interrupts: list[dict[str, Any]] = Field(default_factory=list, description="Pending interrupts, if paused.")
+
+
+class _RunError(GrooveGraphError):
+    code = "unsupported"
+    http_status = 400
+
+
+def _to_graph_input(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if not isinstance(value, dict):
+        raise _RunError("input must be an object with 'messages' or 'resume'")
+    if value.get("resume") is not None:
+        return Command(resume=value["resume"])
+    messages = value.get("messages") or []
+    if not messages:
+        raise _RunError("input needs at least one message, or a 'resume' value")
+    return {"messages": messages}
+
+
+def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Messages stay LangChain messages (RemoteRunnable revives them); the rest is JSON."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "__interrupt__":
+            out["interrupts"] = [interrupt_json(i) for i in value or ()]
+        elif key == "messages":
+            out[key] = value
+        elif key.endswith("_messages"):
+            continue  # per-specialist scratchpads: internal
+        else:
+            out[key] = jsonable(value)
+    return out
+
+
+def _clean_update(update: Any) -> Any:
+    if not isinstance(update, dict):
+        return jsonable(update)
+    out: dict[str, Any] = {}
+    for node, value in update.items():
+        if node == "__interrupt__":
+            out["interrupts"] = [interrupt_json(i) for i in value or ()]
+        elif isinstance(value, dict):
+            out[node] = {
+                k: (v if k == "messages" and all(isinstance(m, BaseMessage) for m in (v if isinstance(v, list) else [v])) else jsonable(v))
+                for k, v in value.items()
+                if not k.endswith("_messages")
+            }
+        else:
+            out[node] = jsonable(value)
+    return out
+
+
+class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
+    """The compiled graph of the running app, with thread locking and clean output."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+
+    def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
+        base = name or "groovegraph"
+        return f"{base}{suffix}" if suffix else base
+
+    @property
+    def InputType(self) -> type[AgentInput]:
+        return AgentInput
+
+    @property
+    def OutputType(self) -> type[AgentOutput]:
+        return AgentOutput
+
+    @property
+    def config_specs(self) -> list[ConfigurableFieldSpec]:
+        return [
+            ConfigurableFieldSpec(
+                id="thread_id",
+                annotation=str | None,  # type: ignore[arg-type]
+                name="Thread id",
+                description="Conversation to continue (POST /v1/threads creates one, or pick your own).",
+                default=None,
+            )
+        ]
+
+    @property
+    def _state(self) -> AppState:
+        state: AppState | None = getattr(self._app.state, "gg", None)
+        if state is None or state.graph is None:
+            from groovegraph.server.errors import NotReadyError
+
+            raise NotReadyError("the server is starting")
+        return state
+
+    def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> dict[str, Any]:
+        raise _RunError("the agent runs asynchronously; use ainvoke")
+
+    def stream(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        raise _RunError("the agent runs asynchronously; use astream")
+
+    async def ainvoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> dict[str, Any]:
+        from groovegraph.server.chat import run_lock
+
+        state = self._state
+        cfg = ensure_config(config)
+        thread_id = cfg["configurable"]["thread_id"]
+        graph_input = _to_graph_input(input)
+        async with run_lock(state, thread_id):
+            values = await state.graph.ainvoke(graph_input, cfg)
+        return _clean_values(dict(values or {}))
+
+    async def astream(
+        self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yields ``{node: update}`` per step (LangGraph "updates" mode), interrupts as
+        ``{"interrupts": [...]}``."""
+        from groovegraph.server.chat import run_lock
+
+        state = self._state
+        cfg = ensure_config(config)
+        thread_id = cfg["configurable"]["thread_id"]
+        graph_input = _to_graph_input(input)
+        async with run_lock(state, thread_id):
+            async for update in state.graph.astream(graph_input, cfg, stream_mode="updates"):
+                yield _clean_update(update)
+
+
+async def agent_config_modifier(config: dict[str, Any], request: Request) -> dict[str, Any]:
+    """LangServe ``per_req_config_modifier``: validate the thread, bind the owner."""
+    from groovegraph.server.auth import current_owner
+
+    state = get_app_state(request)
+    owner = getattr(request.state, "owner", None)
+    if not isinstance(owner, str):  # the route dependency normally set it already
+        from fastapi import Response
+
+        owner = await current_owner(request, Response())
+    configurable = dict(config.get("configurable") or {})
+    thread_id = configurable.get("thread_id")
+    if not thread_id:
+        raise ThreadIdRequiredError(
+            "config.configurable.thread_id is required (create one with POST /v1/threads, or send your own id)"
+        )
+    check_thread_id(thread_id)
+    await state.threads.claim(owner=owner, thread_id=thread_id)
+    await state.threads.touch(owner=owner, thread_id=thread_id)
+    # Only what the server decides reaches the graph: the client cannot pick an owner.
+    config = dict(config)
+    config["configurable"] = {"thread_id": thread_id, "owner": owner}
+    config["metadata"] = {**(config.get("metadata") or {}), "owner": owner, "thread_id": thread_id}
+    return config
+
+
+def mount_agent(app: FastAPI) -> AgentRunnable:
+    """Add the LangServe routes under ``/agent`` (auth on every one of them)."""
+    from fastapi import Depends
+    from langserve import add_routes
+
+    from groovegraph.server.auth import current_owner
+
+    runnable = AgentRunnable(app)
+    add_routes(
+        app,
+        runnable,
+        path="/agent",
+        config_keys=("configurable",),
+        per_req_config_modifier=agent_config_modifier,
+        enabled_endpoints=(
+            "invoke",
+            "batch",
+            "stream",
+            "stream_events",
+            "input_schema",
+            "output_schema",
+            "config_schema",
+            "playground",
+        ),
+        dependencies=[Depends(current_owner)],
+        include_callback_events=False,
+    )
+    return runnable

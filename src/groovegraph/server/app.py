@@ -1,0 +1,147 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+The lifespan builds everything once per process, in this order: Redis helpers (cache,
+rate limits, run locks), the thread table, the checkpointer, the catalog store, the
+compiled graph. Then, in the background so the port opens at once, it builds the demo
+library when the catalog is empty and warms up audio analysis (numba compilation);
+``/readyz`` answers 503 until that is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+
+from groovegraph import __version__
+from groovegraph.persistence.redis import open_coordination
+from groovegraph.server import wiring
+from groovegraph.server.errors import install_error_handlers
+from groovegraph.server.logging import RequestIdMiddleware
+from groovegraph.server.state import AppState
+from groovegraph.server.thread_store import ThreadStore
+from groovegraph.settings import Settings, get_settings
+
+log = structlog.get_logger(__name__)
+
+GraphFactory = Callable[..., Any]
+
+
+async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) -> None:
+    try:
+        if build_demo and await asyncio.to_thread(wiring.catalog_is_empty, state.catalog):
+            log.info("demo_library_building", dir=str(state.settings.demo_dir))
+            await asyncio.to_thread(wiring.ensure_demo, state.settings, state.catalog)
+            log.info("demo_library_ready")
+        if warm:
+            # numba compiles librosa's kernels on first use (seconds); do it now, off
+            # the event loop, rather than in a user's first request.
+            await asyncio.get_running_loop().run_in_executor(state.executor, wiring.warm_up, state.settings)
+            log.info("analysis_warmed_up")
+    except Exception as err:  # startup problems are reported by /readyz, not a crash
+        state.startup_error = f"{type(err).__name__}: {err}"
+        log.exception("background_startup_failed")
+    finally:
+        state.ready.set()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    graph_factory: GraphFactory | None = None,
+    catalog: Any = None,
+    build_demo: bool | None = None,
+    warm_up: bool = True,
+) -> FastAPI:
+    """Build the app.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Defaults to :func:`get_settings` (the environment).
+    graph_factory : callable, optional
+        ``(settings=, catalog=, checkpointer=, cache=) -> compiled graph``; default
+        compiles :func:`groovegraph.graph.build_graph` with the configured checkpointer.
+        Tests and benchmarks pass their own.
+    catalog : SampleSource, optional
+        Use this catalog instead of opening the configured store.
+    build_demo : bool, optional
+        Build the demo library when the catalog is empty (default ``settings.demo_library``).
+    warm_up : bool
+        Warm up audio analysis in the background.
+    """
+    settings = settings or get_settings()
+    demo = settings.demo_library if build_demo is None else build_demo
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.ensure_dirs()
+        (settings.uploads_dir / ".incoming").mkdir(parents=True, exist_ok=True)
+        async with contextlib.AsyncExitStack() as stack:
+            coordination = await stack.enter_async_context(open_coordination(settings))
+            threads = await ThreadStore.open(settings)
+            stack.push_async_callback(threads.close)
+            executor = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="gg-audio")
+            stack.callback(executor.shutdown, wait=False, cancel_futures=True)
+            state = AppState(settings=settings, coordination=coordination, threads=threads, executor=executor)
+            checkpointer = await stack.enter_async_context(wiring.open_checkpointer(settings))
+            state.checkpointer = checkpointer
+            if catalog is not None:
+                state.catalog = catalog
+            else:
+                state.catalog = await asyncio.to_thread(wiring.open_catalog, settings)
+                stack.callback(wiring.close_catalog, state.catalog)
+            factory = graph_factory or wiring.compile_graph
+            state.graph = factory(
+                settings=settings, catalog=state.catalog, checkpointer=checkpointer, cache=coordination.cache
+            )
+            app.state.gg = state
+            task = asyncio.create_task(_background_startup(state, build_demo=demo, warm=warm_up))
+            state.background.add(task)
+            log.info("server_started", version=__version__, database="postgres" if settings.is_postgres else "sqlite", redis=bool(settings.redis_url))
+            try:
+                yield
+            finally:
+                for pending in state.background:
+                    pending.cancel()
+                app.state.gg = None
+
+    app = FastAPI(
+        title="groovegraph",
+        version=__version__,
+        description=(
+            "Music-discovery and groove-analysis agent. LangServe routes under /agent, SSE chat "
+            "under /v1/threads/{id}/chat, samples under /v1/samples. Authenticate with "
+            "'Authorization: Bearer KEY' or 'X-API-Key: KEY' when API keys are configured."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.gg = None
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+
+    from groovegraph.server import chat, health, samples, threads
+    from groovegraph.server.agent import mount_agent
+
+    app.include_router(health.router)
+    app.include_router(threads.router)
+    app.include_router(chat.router)
+    app.include_router(samples.router)
+    mount_agent(app)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (each worker process builds its own app)."""
+    from groovegraph.server.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings)
+    build_demo = os.environ.get("GROOVEGRAPH_SERVE_NO_DEMO") != "1" and settings.demo_library
+    return create_app(settings, build_demo=build_demo)

@@ -1,0 +1,142 @@
+"""``POST /v1/threads/{thread_id}/chat``: one run of the graph, streamed as SSE.
+
+One run per thread at a time: a second request while a run is in progress gets
+``409 run_in_progress`` straight away (we do not queue — a queued chat turn would answer
+a question the user has already moved on from, and a client can simply retry). The lock
+is a Redis lock with TTL + renewal when Redis is configured, in-process otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from langchain_core.messages import HumanMessage
+from langgraph.types import Command
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.background import BackgroundTask
+
+from groovegraph.persistence.redis import RunLockHeld
+from groovegraph.server.auth import Owner
+from groovegraph.server.errors import ERROR_RESPONSES, NothingToResumeError, RunInProgressError
+from groovegraph.server.state import AppState, get_app_state
+from groovegraph.server.streaming import run_events
+
+router = APIRouter(prefix="/v1/threads", tags=["chat"], responses=ERROR_RESPONSES)
+
+
+class ChatRequest(BaseModel):
+    """One chat turn: a message (with optional sample ids) or the answer to an interrupt."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str | None = Field(default=None, min_length=1, max_length=20_000, description="What the user says.")
+    samples: list[str] = Field(
+        default_factory=list, max_length=50, description="Ids of uploaded or catalog samples the message is about."
+    )
+    resume: Any = Field(default=None, description="Answer to a pending interrupt (e.g. true / 'yes').")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ChatRequest:
+        if self.message is None and self.resume is None:
+            raise ValueError("send a 'message' or a 'resume' value")
+        if self.message is not None and self.resume is not None:
+            raise ValueError("send either 'message' or 'resume', not both")
+        return self
+
+
+def human_message(text: str, samples: list[str]) -> HumanMessage:
+    """The user's turn; attached sample ids travel in ``additional_kwargs['samples']``
+    and are also named in the text so any model sees them."""
+    if samples:
+        refs = " ".join(f"sample:{sid}" for sid in samples)
+        text = f"{text}\n\n[attached: {refs}]"
+        return HumanMessage(content=text, additional_kwargs={"samples": list(samples)})
+    return HumanMessage(content=text)
+
+
+@contextlib.asynccontextmanager
+async def run_lock(state: AppState, thread_id: str) -> AsyncIterator[None]:
+    """Hold the thread's run lock, or raise the 409."""
+    try:
+        async with state.coordination.locks.hold(thread_id):
+            yield
+    except RunLockHeld as err:
+        raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}") from err
+
+
+async def pending_interrupts(state: AppState, config: dict[str, Any]) -> list[Any]:
+    snapshot = await state.graph.aget_state(config)
+    return [i for task in snapshot.tasks for i in getattr(task, "interrupts", ())]
+
+
+async def check_samples(state: AppState, owner: str, samples: list[str]) -> None:
+    """404 for a sample id the owner cannot see (someone else's upload or unknown)."""
+    from groovegraph.server.errors import SampleNotFoundError
+
+    for sid in samples:
+        record = await _catalog_get(state, sid, owner)
+        if record is None:
+            raise SampleNotFoundError(f"sample {sid!r} not found")
+
+
+async def _catalog_get(state: AppState, sample_id: str, owner: str) -> Any:
+    import asyncio
+
+    getter = state.catalog.get
+    if asyncio.iscoroutinefunction(getter):
+        return await getter(sample_id, owner)
+    return await asyncio.to_thread(getter, sample_id, owner)
+
+
+@router.post(
+    "/{thread_id}/chat",
+    summary="Send a message (or resume an interrupt) and stream the run as SSE",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Events: route, tool_start, tool_end, token, message, interrupt, error, end."},
+        409: {"description": "A run is already in progress on this thread, or there is nothing to resume."},
+        **ERROR_RESPONSES,
+    },
+)
+async def chat(thread_id: str, body: ChatRequest, request: Request, owner: Owner) -> EventSourceResponse:
+    state = get_app_state(request)
+    info = await state.threads.get(owner=owner, thread_id=thread_id)
+    config: dict[str, Any] = {"configurable": {"thread_id": thread_id, "owner": owner}}
+    if body.samples:
+        await check_samples(state, owner, body.samples)
+
+    # The lock is taken before the response starts so a busy thread is a real 409, and
+    # released by whichever ends first: the stream's finally or the background task.
+    stack = contextlib.AsyncExitStack()
+    await stack.enter_async_context(run_lock(state, thread_id))
+    try:
+        if body.resume is not None:
+            if not await pending_interrupts(state, config):
+                raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
+            graph_input: Any = Command(resume=body.resume)
+        else:
+            assert body.message is not None
+            graph_input = {"messages": [human_message(body.message, body.samples)]}
+        await state.threads.touch(owner=owner, thread_id=thread_id, title=None if info.title else body.message)
+    except BaseException:
+        await stack.aclose()
+        raise
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        try:
+            async for event in run_events(state.graph, graph_input, config, thread_id=thread_id):
+                yield event
+        finally:
+            await stack.aclose()
+
+    return EventSourceResponse(
+        events(),
+        ping=state.settings.sse_heartbeat_s,
+        ping_message_factory=lambda: ServerSentEvent(comment="heartbeat"),
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        background=BackgroundTask(stack.aclose),
+    )

@@ -1,0 +1,154 @@
+"""The one place where an exception becomes an HTTP error.
+
+Every error leaves the server as ``{"error": {"code", "message"}}``: typed
+:class:`~groovegraph.tools.errors.GrooveGraphError` subclasses carry their own status and
+code, request validation becomes 422, Starlette's HTTP errors keep their status, and only
+a genuine bug is a 500 (logged with its traceback, never shown to the client).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from groovegraph.tools.errors import GrooveGraphError
+
+log = structlog.get_logger(__name__)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Shape of every error response."""
+
+    error: ErrorDetail
+
+
+# --- errors raised by the server itself ---------------------------------------------------
+
+
+class UnauthorizedError(GrooveGraphError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class ForbiddenError(GrooveGraphError):
+    code = "forbidden"
+    http_status = 403
+
+
+class ThreadNotFoundError(GrooveGraphError):
+    code = "thread_not_found"
+    http_status = 404
+
+
+class SampleNotFoundError(GrooveGraphError):
+    code = "sample_not_found"
+    http_status = 404
+
+
+class InvalidThreadIdError(GrooveGraphError):
+    code = "invalid_thread_id"
+    http_status = 422
+
+
+class ThreadIdRequiredError(GrooveGraphError):
+    code = "thread_id_required"
+    http_status = 422
+
+
+class RunInProgressError(GrooveGraphError):
+    """A second run on a thread that is already running (we refuse, we do not queue)."""
+
+    code = "run_in_progress"
+    http_status = 409
+
+
+class NothingToResumeError(GrooveGraphError):
+    code = "nothing_to_resume"
+    http_status = 409
+
+
+class RateLimitedError(GrooveGraphError):
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class NotReadyError(GrooveGraphError):
+    code = "not_ready"
+    http_status = 503
+
+
+# Documented on routes so the OpenAPI schema shows the error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
+    for status in (401, 404, 422, 429)
+}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
+
+
+def _code_for_status(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "http_error"
+
+
+def _validation_message(err: RequestValidationError) -> str:
+    parts = []
+    for item in err.errors()[:5]:
+        if isinstance(item, dict):
+            loc = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
+            msg = item.get("msg", "invalid")
+            parts.append(f"{loc}: {msg}" if loc else str(msg))
+        else:  # LangServe passes plain strings ("Invalid JSON body")
+            parts.append(str(item))
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every exception into the JSON error shape."""
+
+    @app.exception_handler(GrooveGraphError)
+    async def _domain(request: Request, err: GrooveGraphError) -> JSONResponse:
+        headers = None
+        if isinstance(err, RateLimitedError):
+            headers = {"Retry-After": str(err.retry_after_s)}
+        elif isinstance(err, UnauthorizedError):
+            headers = {"WWW-Authenticate": "Bearer"}
+        if err.http_status >= 500:
+            log.warning("request_failed", code=err.code, message=err.message)
+        return error_response(err.http_status, err.code, err.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, err: RequestValidationError) -> JSONResponse:
+        return error_response(422, "validation_error", _validation_message(err))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        message = err.detail if isinstance(err.detail, str) else HTTPStatus(err.status_code).phrase
+        return error_response(err.status_code, _code_for_status(err.status_code), message, dict(err.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, err: Exception) -> JSONResponse:
+        log.exception("unhandled_error", error_type=type(err).__name__)
+        return error_response(500, "internal_error", "internal server error")

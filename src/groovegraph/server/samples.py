@@ -1,0 +1,177 @@
+"""``/v1/samples``: upload audio (analysed and added to the owner's catalog), search, read."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from groovegraph.server.auth import Owner
+from groovegraph.server.errors import ERROR_RESPONSES
+from groovegraph.server.state import AppState, get_app_state
+from groovegraph.server.uploads import receive_file
+from groovegraph.state import CatalogHit, CatalogQuery, SampleRecord
+from groovegraph.tools.errors import InvalidQueryError
+
+router = APIRouter(prefix="/v1/samples", tags=["samples"], responses=ERROR_RESPONSES)
+
+_EXTENSIONS = {"WAV": ".wav", "FLAC": ".flac", "OGG": ".ogg", "MP3": ".mp3", "AIFF": ".aiff", "RF64": ".wav", "W64": ".w64"}
+
+
+class SampleOut(BaseModel):
+    """An uploaded or catalogued sample with its analysis."""
+
+    id: str
+    owner: str | None = None
+    filename: str | None = None
+    sha256: str
+    size_bytes: int
+    analysis: dict[str, Any] | None = None
+    tags: dict[str, Any] = Field(default_factory=dict)
+    status: str = "ok"
+    created: bool = Field(default=True, description="False when the same bytes were already uploaded.")
+
+
+class SampleSearchOut(BaseModel):
+    hits: list[CatalogHit]
+
+
+def _sample_out(record: SampleRecord, *, filename: str | None = None, created: bool = True) -> SampleOut:
+    return SampleOut(
+        id=record.id,
+        owner=record.owner,
+        filename=filename or os.path.basename(record.path),
+        sha256=record.sha256,
+        size_bytes=record.size_bytes,
+        analysis=record.analysis.model_dump(mode="json") if record.analysis else None,
+        tags=record.tags.model_dump(mode="json"),
+        status=record.status,
+        created=created,
+    )
+
+
+def _store(tmp: Path, final: Path) -> None:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, final)
+
+
+def parse_range(text: str | None, what: str) -> tuple[float | None, float | None]:
+    """``"90-100"`` → (90, 100); ``"96"`` → (96, 96); None → (None, None)."""
+    if text is None or not text.strip():
+        return None, None
+    lo, sep, hi = text.strip().partition("-")
+    try:
+        low = float(lo)
+        high = float(hi) if sep else low
+    except ValueError as err:
+        raise InvalidQueryError(f"{what} must look like LO-HI or a single number, got {text!r}") from err
+    if low > high:
+        raise InvalidQueryError(f"{what}: {low} is above {high}")
+    return low, high
+
+
+async def _in_worker(state: AppState, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    # Audio work runs in the analysis executor, never on the event loop.
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(state.executor, lambda: fn(*args, **kwargs))
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=SampleOut,
+    summary="Upload an audio file (multipart field 'file'); returns its id and analysis",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        }
+    },
+    responses={
+        413: {"description": "File larger than GROOVEGRAPH_MAX_UPLOAD_BYTES or longer than MAX_DURATION_S."},
+        415: {"description": "Not audio in WAV, FLAC, OGG, AIFF or MP3."},
+        **ERROR_RESPONSES,
+    },
+)
+async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
+    from groovegraph.server import wiring
+
+    state = get_app_state(request)
+    settings = state.settings
+    received = await receive_file(
+        request, field="file", tmp_dir=settings.uploads_dir / ".incoming", max_bytes=settings.max_upload_bytes
+    )
+    try:
+        info = await _in_worker(state, wiring.probe_upload, received.path, settings=settings)
+        ext = _EXTENSIONS.get(str(info.format).upper(), ".audio")
+        final = settings.uploads_dir / received.sha256[:2] / f"{received.sha256}{ext}"
+        # Content-addressed: the same bytes uploaded twice are stored once.
+        await asyncio.to_thread(_store, received.path, final)
+    finally:
+        with contextlib.suppress(OSError):
+            received.path.unlink()
+    record, created = await wiring.register_upload(
+        state, path=final, owner=owner, sha256=received.sha256, size_bytes=received.size_bytes
+    )
+    body = _sample_out(record, filename=received.filename, created=created)
+    return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)
+
+
+@router.get("", response_model=SampleSearchOut, summary="Search your samples and the shared library")
+async def search_samples(
+    request: Request,
+    owner: Owner,
+    bpm: str | None = Query(None, description="LO-HI or one BPM, e.g. 90-100"),
+    key: str | None = Query(None, description="e.g. 'A minor', 'F#m', '8A'"),
+    compatible_with: str | None = Query(None, description="Key whose harmonic neighbours match"),
+    swing: str | None = Query(None, description="LO-HI swing percent, e.g. 54-62"),
+    genre: str | None = None,
+    era: str | None = Query(None, description="e.g. '70s'"),
+    limit: int = Query(10, ge=1, le=200),
+) -> SampleSearchOut:
+    from groovegraph.tools.catalog import search
+
+    state = get_app_state(request)
+    bpm_min, bpm_max = parse_range(bpm, "bpm")
+    swing_min, swing_max = parse_range(swing, "swing")
+    try:
+        query = CatalogQuery(
+            bpm_min=bpm_min,
+            bpm_max=bpm_max,
+            key=key,
+            compatible_with=compatible_with,
+            swing_min=swing_min,
+            swing_max=swing_max,
+            genre=genre,
+            era=era,
+            limit=limit,
+        )
+    except ValueError as err:
+        raise InvalidQueryError(str(err).splitlines()[0] if str(err) else "invalid query") from err
+
+    def run() -> list[CatalogHit]:
+        return search(state.catalog.frame(owner), query)
+
+    hits = await asyncio.to_thread(run)
+    return SampleSearchOut(hits=hits)
+
+
+@router.get("/{sample_id}", response_model=SampleOut, summary="One sample with its analysis")
+async def get_sample(sample_id: str, request: Request, owner: Owner) -> SampleOut:
+    state = get_app_state(request)
+    record = await asyncio.to_thread(state.catalog.get, sample_id, owner)
+    return _sample_out(record, created=False)

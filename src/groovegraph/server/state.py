@@ -1,0 +1,55 @@
+"""What the lifespan builds once and every request shares."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from groovegraph.persistence.redis import Coordination
+from groovegraph.server.thread_store import ThreadStore
+from groovegraph.settings import Settings
+
+
+@dataclass
+class AppState:
+    """Process-wide resources of one server process.
+
+    Attributes
+    ----------
+    settings : Settings
+    coordination : Coordination
+        LLM cache, rate limiter and run locks (Redis or in-process).
+    threads : ThreadStore
+        Thread ownership table.
+    graph : Any
+        The compiled LangGraph graph (with the checkpointer).
+    catalog : Any
+        The catalog store (``SampleSource``: ``frame(owner)``, ``get(id, owner)``, ``upsert``).
+    checkpointer : Any
+        The checkpointer the graph was compiled with.
+    """
+
+    settings: Settings
+    coordination: Coordination
+    threads: ThreadStore
+    graph: Any = None
+    catalog: Any = None
+    checkpointer: Any = None
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    startup_error: str | None = None
+    background: set[asyncio.Task[Any]] = field(default_factory=set)
+    executor: Executor | None = None
+    agent: Any = None
+
+
+def get_app_state(request: Request) -> AppState:
+    state = getattr(request.app.state, "gg", None)
+    if state is None:  # only before the lifespan ran (or after it failed)
+        from groovegraph.server.errors import NotReadyError
+
+        raise NotReadyError("the server is starting")
+    return state  # type: ignore[no-any-return]

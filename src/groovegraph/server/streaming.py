@@ -1,0 +1,186 @@
+"""Turning one graph run into the SSE chat events.
+
+The run is streamed with ``graph.astream(stream_mode=["updates", "messages", "custom"],
+subgraphs=True, version="v2")`` rather than ``astream_events``: the three modes carry
+everything the events need (node updates, model tokens, tool progress written by the
+nodes) without a callback per runnable, which matters with 50 streams on 2 cores.
+
+Events (every ``data`` is one JSON object):
+
+``route``       the supervisor's plan: ``{"specialists", "stages", "reason", "router"}``
+``tool_start``  ``{"id", "tool", "args", "node"}`` when a model asks for a tool
+``tool_end``    ``{"id", "tool", "result", "status", "node"}`` when the tool answered
+``token``       ``{"text", "node", "message_id"}`` streamed model output
+``message``     ``{"name", "content", "id", "type"}`` each specialist's (and the final) message
+``interrupt``   ``{"id", "value"}`` the run paused and waits for ``resume``
+``error``       ``{"code", "message"}``
+``end``         ``{"thread_id", "interrupted", "messages"}`` always last
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+
+from groovegraph.server.serialize import interrupt_json, jsonable, message_json, tool_result
+
+PASSTHROUGH_CUSTOM = {"tool_start", "tool_end", "route", "progress"}
+
+
+def sse(event: str, data: Mapping[str, Any]) -> dict[str, str]:
+    """One event in the form sse-starlette sends (``data`` is compact JSON)."""
+    return {"event": event, "data": json.dumps(jsonable(dict(data)), separators=(",", ":"))}
+
+
+class _Translator:
+    """Stateful mapping of stream parts to events (dedupes messages seen twice via subgraphs)."""
+
+    def __init__(self) -> None:
+        self.seen_messages: set[str] = set()
+        self.seen_tool_starts: set[str] = set()
+        self.seen_tool_ends: set[str] = set()
+        self.tool_names: dict[str, str] = {}
+        self.streamed_ids: set[str] = set()
+        self.interrupted = False
+        self.message_count = 0
+        self.last_plan: str | None = None
+
+    def updates(self, ns: tuple[str, ...], data: Mapping[str, Any]) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        for node, update in data.items():
+            if node == "__interrupt__":
+                self.interrupted = True
+                out.extend(sse("interrupt", interrupt_json(item)) for item in update or ())
+                continue
+            if node.startswith("__") or not isinstance(update, Mapping):
+                continue
+            plan = update.get("plan")
+            if plan is not None:
+                plan_json = jsonable(plan)
+                key = json.dumps(plan_json, sort_keys=True)
+                if key != self.last_plan and isinstance(plan_json, dict):
+                    self.last_plan = key
+                    out.append(
+                        sse(
+                            "route",
+                            {
+                                "node": node,
+                                "specialists": plan_json.get("specialists", []),
+                                "stages": plan_json.get("stages", []),
+                                "reason": plan_json.get("reason", ""),
+                                "router": plan_json.get("router"),
+                            },
+                        )
+                    )
+            for field, value in update.items():
+                if not field.endswith("messages"):
+                    continue
+                items = value if isinstance(value, list) else [value]
+                for message in items:
+                    if isinstance(message, BaseMessage):
+                        out.extend(self._message(node, field, message))
+        return out
+
+    def _message(self, node: str, field: str, message: BaseMessage) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        if isinstance(message, AIMessage):
+            for call in message.tool_calls:
+                call_id = call.get("id") or ""
+                self.tool_names[call_id] = call["name"]
+                if call_id in self.seen_tool_starts:
+                    continue
+                self.seen_tool_starts.add(call_id)
+                out.append(sse("tool_start", {"id": call_id, "tool": call["name"], "args": call["args"], "node": node}))
+        if isinstance(message, ToolMessage):
+            if message.tool_call_id not in self.seen_tool_ends:
+                self.seen_tool_ends.add(message.tool_call_id)
+                out.append(
+                    sse(
+                        "tool_end",
+                        {
+                            "id": message.tool_call_id,
+                            "tool": message.name or self.tool_names.get(message.tool_call_id),
+                            "result": tool_result(message.content),
+                            "status": message.status,
+                            "node": node,
+                        },
+                    )
+                )
+            return out
+        # Only the conversation channel carries what the user reads; the per-specialist
+        # channels hold the tool-calling scratchpad.
+        if field == "messages" and isinstance(message, AIMessage) and message.content:
+            key = message.id or f"{node}:{id(message)}"
+            if key not in self.seen_messages:
+                self.seen_messages.add(key)
+                self.message_count += 1
+                body = message_json(message)
+                body["name"] = message.name or node
+                body["node"] = node
+                out.append(sse("message", body))
+        return out
+
+    def messages(self, data: tuple[Any, Mapping[str, Any]]) -> list[dict[str, str]]:
+        chunk, meta = data
+        if not isinstance(chunk, AIMessageChunk):
+            return []
+        text = chunk.text if isinstance(chunk.text, str) else str(chunk.content)
+        if not text:
+            return []
+        if chunk.id:
+            self.streamed_ids.add(chunk.id)
+        return [sse("token", {"text": text, "node": meta.get("langgraph_node"), "message_id": chunk.id})]
+
+    def custom(self, data: Any) -> list[dict[str, str]]:
+        if isinstance(data, Mapping) and data.get("event") in PASSTHROUGH_CUSTOM:
+            payload = {k: v for k, v in data.items() if k != "event"}
+            return [sse(str(data["event"]), payload)]
+        return [sse("progress", {"data": data})]
+
+
+async def run_events(
+    graph: Any, graph_input: Any, config: RunnableConfig, *, thread_id: str
+) -> AsyncIterator[dict[str, str]]:
+    """Run the graph once and yield SSE events, ``end`` last (also after an ``error``).
+
+    Cancellation (client disconnect) propagates into ``graph.astream``, which cancels the
+    running nodes; nothing is yielded after it.
+    """
+    tr = _Translator()
+    failed = False
+    try:
+        async for part in graph.astream(
+            graph_input,
+            config,
+            stream_mode=["updates", "messages", "custom"],
+            subgraphs=True,
+            version="v2",
+        ):
+            kind = part["type"]
+            if kind == "updates":
+                events = tr.updates(part["ns"], part["data"])
+            elif kind == "messages":
+                events = tr.messages(part["data"])
+            else:
+                events = tr.custom(part["data"])
+            for event in events:
+                yield event
+    except Exception as err:  # the stream is open: report in-band, never a broken stream
+        failed = True
+        from groovegraph.tools.errors import GrooveGraphError
+
+        if isinstance(err, GrooveGraphError):
+            yield sse("error", {"code": err.code, "message": err.message})
+        else:
+            import structlog
+
+            structlog.get_logger(__name__).exception("run_failed", thread_id=thread_id)
+            yield sse("error", {"code": "run_failed", "message": f"{type(err).__name__}: {err}"})
+    yield sse(
+        "end",
+        {"thread_id": thread_id, "interrupted": tr.interrupted, "messages": tr.message_count, "ok": not failed},
+    )

@@ -1,0 +1,230 @@
+"""Durable thread ownership: a small ``gg_threads`` table next to the checkpoints.
+
+LangGraph's checkpointer stores a thread's state but not who it belongs to, and a
+thread that has never run has no checkpoint at all; this table records every thread the
+server hands out (or a LangServe client claims) with its owner, so ``GET /v1/threads``
+can list them and every route can refuse another owner's thread with a 404.
+
+The table lives in the same database as the checkpoints: SQLite (aiosqlite) by default,
+Postgres (psycopg pool) when ``DATABASE_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiosqlite
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+from pydantic import BaseModel, Field
+
+from groovegraph.server.errors import InvalidThreadIdError, ThreadNotFoundError
+from groovegraph.settings import Settings
+
+THREAD_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS gg_threads (
+    thread_id  TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    title      TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gg_threads_owner ON gg_threads (owner, updated_at DESC);
+"""
+
+_PG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS gg_threads (
+    thread_id  TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    title      TEXT,
+    created_at DOUBLE PRECISION NOT NULL,
+    updated_at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gg_threads_owner ON gg_threads (owner, updated_at DESC);
+"""
+
+
+class ThreadInfo(BaseModel):
+    """A thread as listed by ``GET /v1/threads``."""
+
+    thread_id: str
+    owner: str
+    title: str | None = Field(default=None, description="First user message, shortened.")
+    created_at: float = Field(description="Unix time in seconds.")
+    updated_at: float = Field(description="Unix time in seconds of the last run.")
+
+
+def check_thread_id(thread_id: object) -> str:
+    """Return ``thread_id`` if it is a well-formed id, else raise a 422 error."""
+    if not isinstance(thread_id, str) or not THREAD_ID_RE.match(thread_id):
+        raise InvalidThreadIdError(
+            "thread_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-'"
+        )
+    return thread_id
+
+
+def new_thread_id() -> str:
+    return str(uuid.uuid4())
+
+
+class _Backend(Protocol):
+    async def execute(self, sql: str, params: tuple[Any, ...]) -> int: ...
+    async def fetch(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]: ...
+    async def ping(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+class _SqliteBackend:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: tuple[Any, ...]) -> int:
+        cur = await self.conn.execute(sql.replace("%s", "?"), params)
+        await self.conn.commit()
+        return cur.rowcount
+
+    async def fetch(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+        async with self.conn.execute(sql.replace("%s", "?"), params) as cur:
+            cols = [c[0] for c in cur.description]
+            return [dict(zip(cols, row, strict=True)) for row in await cur.fetchall()]
+
+    async def ping(self) -> None:
+        await self.fetch("SELECT 1 AS ok", ())
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+class _PostgresBackend:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self.pool = pool
+
+    async def execute(self, sql: str, params: tuple[Any, ...]) -> int:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(sql, params)
+            return cur.rowcount
+
+    async def fetch(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+        async with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            await cur.execute(sql, params)
+            return list(await cur.fetchall())
+
+    async def ping(self) -> None:
+        await self.fetch("SELECT 1 AS ok", ())
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+@dataclass
+class ThreadStore:
+    """Owner-checked access to the ``gg_threads`` table."""
+
+    backend: _Backend
+
+    @classmethod
+    async def open(cls, settings: Settings) -> ThreadStore:
+        """Connect to the configured database and create the table if needed."""
+        if settings.is_postgres:
+            assert settings.database_url is not None
+            pool = AsyncConnectionPool(
+                settings.database_url,
+                min_size=1,
+                max_size=max(2, min(4, settings.db_pool_max)),
+                kwargs={"autocommit": True},
+                check=AsyncConnectionPool.check_connection,
+                max_idle=300,
+                max_lifetime=1800,
+                open=False,
+            )
+            await pool.open(wait=True, timeout=10)
+            async with pool.connection() as conn:
+                # Two replicas starting together must not race on CREATE TABLE.
+                await conn.execute("SELECT pg_advisory_lock(hashtext('gg_threads_schema'))")
+                try:
+                    await conn.execute(_PG_SCHEMA)
+                finally:
+                    await conn.execute("SELECT pg_advisory_unlock(hashtext('gg_threads_schema'))")
+            return cls(_PostgresBackend(pool))
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(settings.sqlite_path, timeout=30)
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA busy_timeout=30000")
+        await conn.executescript(_SQLITE_SCHEMA)
+        await conn.commit()
+        return cls(_SqliteBackend(conn))
+
+    async def close(self) -> None:
+        await self.backend.close()
+
+    async def ping(self) -> None:
+        """Raise if the database does not answer."""
+        await self.backend.ping()
+
+    async def create(self, *, owner: str, thread_id: str | None = None) -> ThreadInfo:
+        """Create a thread for ``owner`` (a fresh UUID unless ``thread_id`` is given)."""
+        tid = check_thread_id(thread_id) if thread_id is not None else new_thread_id()
+        now = time.time()
+        await self.backend.execute(
+            "INSERT INTO gg_threads (thread_id, owner, title, created_at, updated_at) "
+            "VALUES (%s, %s, NULL, %s, %s)",
+            (tid, owner, now, now),
+        )
+        return ThreadInfo(thread_id=tid, owner=owner, created_at=now, updated_at=now)
+
+    async def claim(self, *, owner: str, thread_id: str) -> ThreadInfo:
+        """Return ``thread_id`` if ``owner`` has it, create it if nobody has; 404 otherwise.
+
+        This is how a LangServe client that picks its own thread id (the LangGraph
+        convention) gets a thread without a separate create call.
+        """
+        check_thread_id(thread_id)
+        now = time.time()
+        await self.backend.execute(
+            "INSERT INTO gg_threads (thread_id, owner, title, created_at, updated_at) "
+            "VALUES (%s, %s, NULL, %s, %s) ON CONFLICT (thread_id) DO NOTHING",
+            (thread_id, owner, now, now),
+        )
+        return await self.get(owner=owner, thread_id=thread_id)
+
+    async def get(self, *, owner: str, thread_id: str) -> ThreadInfo:
+        """The thread if it exists and belongs to ``owner``; 404 in every other case."""
+        if not isinstance(thread_id, str) or not THREAD_ID_RE.match(thread_id):
+            raise ThreadNotFoundError(f"thread {thread_id!r} not found")
+        rows = await self.backend.fetch(
+            "SELECT thread_id, owner, title, created_at, updated_at FROM gg_threads "
+            "WHERE thread_id = %s AND owner = %s",
+            (thread_id, owner),
+        )
+        if not rows:
+            # The same answer whether it does not exist or is someone else's.
+            raise ThreadNotFoundError(f"thread {thread_id!r} not found")
+        return ThreadInfo(**rows[0])
+
+    async def list_owned(self, *, owner: str, limit: int = 100, offset: int = 0) -> list[ThreadInfo]:
+        rows = await self.backend.fetch(
+            "SELECT thread_id, owner, title, created_at, updated_at FROM gg_threads "
+            "WHERE owner = %s ORDER BY updated_at DESC, thread_id LIMIT %s OFFSET %s",
+            (owner, limit, offset),
+        )
+        return [ThreadInfo(**row) for row in rows]
+
+    async def touch(self, *, owner: str, thread_id: str, title: str | None = None) -> None:
+        """Record a run: bump ``updated_at`` and set the title once."""
+        await self.backend.execute(
+            "UPDATE gg_threads SET updated_at = %s, title = COALESCE(title, %s) "
+            "WHERE thread_id = %s AND owner = %s",
+            (time.time(), title[:120] if title else None, thread_id, owner),
+        )
+
+    async def delete(self, *, owner: str, thread_id: str) -> None:
+        await self.get(owner=owner, thread_id=thread_id)
+        await self.backend.execute(
+            "DELETE FROM gg_threads WHERE thread_id = %s AND owner = %s", (thread_id, owner)
+        )

@@ -1,0 +1,128 @@
+"""Adapters to the other layers (graph, checkpointer, catalog, analysis).
+
+Everything the server needs from ``graph/``, ``persistence/`` and ``tools/`` is called
+from here, so a change in one of those interfaces is a change in one file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from groovegraph.settings import Settings
+from groovegraph.state import SampleRecord
+
+
+@contextlib.asynccontextmanager
+async def open_checkpointer(settings: Settings) -> AsyncIterator[Any]:
+    from groovegraph.persistence.checkpointer import open_checkpointer as _open
+
+    async with _open(settings) as saver:
+        yield saver
+
+
+def open_catalog(settings: Settings) -> Any:
+    from groovegraph.persistence.catalog_store import CatalogStore
+
+    return CatalogStore.open(settings)
+
+
+def close_catalog(catalog: Any) -> None:
+    close = getattr(catalog, "close", None)
+    if callable(close):
+        close()
+
+
+def catalog_is_empty(catalog: Any) -> bool:
+    return bool(catalog.frame(None).empty)
+
+
+def ensure_demo(settings: Settings, catalog: Any) -> None:
+    from groovegraph.tools.demo import ensure_demo_library
+
+    ensure_demo_library(settings, catalog)
+
+
+def warm_up(settings: Settings) -> None:
+    from groovegraph.tools import analysis
+
+    configure = getattr(analysis, "configure_runtime", None)
+    if callable(configure):
+        configure(settings)
+    analysis.warm_up(settings)
+
+
+def compile_graph(*, settings: Settings, catalog: Any, checkpointer: Any, cache: Any) -> Any:
+    from groovegraph.graph import build_graph
+
+    builder = build_graph(catalog=catalog, settings=settings, cache=cache)
+    return builder.compile(checkpointer=checkpointer)
+
+
+def probe_upload(path: Path, *, settings: Settings) -> Any:
+    """Header check of an uploaded file: 415 not audio, 413 too long, 422 corrupt."""
+    from groovegraph.tools.decode import probe
+
+    return probe(path, max_file_bytes=settings.max_upload_bytes, max_duration_s=settings.max_duration_s)
+
+
+def _analyze_and_record(path: Path, *, settings: Settings, owner: str, sha256: str, size_bytes: int) -> SampleRecord:
+    from groovegraph.tools.analysis import analyze_file
+
+    analysis = analyze_file(path, settings=settings)
+    import time
+
+    now = time.time()
+    return SampleRecord(
+        id=sha256[:16],
+        owner=owner,
+        path=str(path),
+        sha256=sha256,
+        size_bytes=size_bytes,
+        mtime=path.stat().st_mtime,
+        analysis=analysis,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def register_upload(
+    state: Any, *, path: Path, owner: str, sha256: str, size_bytes: int
+) -> tuple[SampleRecord, bool]:
+    """Analyse an upload off the event loop and upsert it for ``owner``.
+
+    Returns the record and whether it is new (False: this owner uploaded the same bytes
+    before, and the stored analysis is returned without analysing again).
+    """
+    import asyncio
+
+    from groovegraph.tools.errors import NotFoundError
+
+    existing = await asyncio.to_thread(_find_owned, state.catalog, sha256, owner)
+    if existing is not None:
+        return existing, False
+    loop = asyncio.get_running_loop()
+    record = await loop.run_in_executor(
+        state.executor,
+        lambda: _analyze_and_record(path, settings=state.settings, owner=owner, sha256=sha256, size_bytes=size_bytes),
+    )
+    stored = await asyncio.to_thread(state.catalog.upsert, record)
+    if isinstance(stored, SampleRecord):
+        return stored, True
+    try:
+        return await asyncio.to_thread(state.catalog.get, record.id, owner), True
+    except NotFoundError:
+        return record, True
+
+
+def _find_owned(catalog: Any, sha256: str, owner: str) -> SampleRecord | None:
+    df = catalog.frame(owner)
+    if df.empty or "sha256" not in df.columns:
+        return None
+    rows = df[(df["sha256"] == sha256) & (df["owner"] == owner)]
+    if rows.empty:
+        return None
+    result: SampleRecord = catalog.get(str(rows.iloc[0]["id"]), owner)
+    return result
