@@ -168,3 +168,19 @@ def test_discovery_evaluators_cap_k_at_the_relevant_count() -> None:
     assert (
         ev.ndcg_at_5(outputs={"ranked": ["b.wav", "a.wav"]}, reference_outputs=ref)["score"] < 1.0
     )
+
+
+def test_claim_numbers_ignore_list_markers_paths_and_code() -> None:
+    answer = "Found 2 matching sample(s):\n1. `demo/70s-funk/96-Am.wav` [a1b2] — 96.0 BPM\n2. house/124.wav — 8A"
+    assert metrics.claim_numbers(answer) == [2.0, 96.0]
+
+
+def test_groundedness_counts_list_lengths_as_tool_results() -> None:
+    tools = [{"hits": [{"tempo_bpm": 96.0}, {"tempo_bpm": 97.0}]}]
+    res = ev.groundedness(
+        inputs={},
+        outputs={"answer": "Found 2 loops:\n1. 96.0 BPM\n2. 97.0 BPM", "tool_outputs": tools},
+    )
+    assert res["score"] == 1.0, res
+    res = ev.groundedness(inputs={}, outputs={"answer": "Found 3 loops", "tool_outputs": tools})
+    assert res["score"] == 0.0

@@ -83,7 +83,9 @@ def _adapt(raw: dict[str, Any], *, where: str) -> EvalExample:
         message = raw["input"] if isinstance(raw["input"], str) else raw["input"].get("message", "")
         extra = raw["input"] if isinstance(raw["input"], dict) else {}
         inputs = {**extra, "message": message}
-        meta = {k: v for k, v in raw.items() if k not in {"id", "input", "specialists"}}
+        if raw.get("samples"):
+            inputs["samples"] = list(raw["samples"])
+        meta = {k: v for k, v in raw.items() if k not in {"id", "input", "specialists", "samples"}}
         return EvalExample(
             id=ex_id, inputs=inputs, outputs={"specialists": raw["specialists"]}, metadata=meta
         )

@@ -205,6 +205,9 @@ def _numbers_in(value: Any) -> Iterable[float]:
             yield from _numbers_in(item)
         return
     if isinstance(value, Sequence):
+        # "Found 5 samples" restates the length of a returned list: that count is a
+        # tool result too.
+        yield float(len(value))
         for item in value:
             yield from _numbers_in(item)
 
@@ -217,10 +220,9 @@ def ungrounded_numbers(
     The user's numbers count as sources because restating the question ("loops near 96
     BPM") invents nothing; every other number must come from a tool, up to rounding.
     """
-    sources = [*_numbers_in(list(tool_outputs)), *metrics.extract_numbers(user_text)]
-    return [
-        n for n in metrics.extract_numbers(answer) if not metrics.number_is_grounded(n, sources)
-    ]
+    sources = [n for out in tool_outputs for n in _numbers_in(out)]
+    sources.extend(metrics.extract_numbers(user_text))
+    return [n for n in metrics.claim_numbers(answer) if not metrics.number_is_grounded(n, sources)]
 
 
 def groundedness(
@@ -237,7 +239,7 @@ def groundedness(
     tools = list(outputs.get("tool_outputs") or [])
     user_text = str((inputs or {}).get("message") or "")
     missing = ungrounded_numbers(answer=answer, tool_outputs=tools, user_text=user_text)
-    count = len(metrics.extract_numbers(answer))
+    count = len(metrics.claim_numbers(answer))
     if missing:
         return {"key": key, "score": 0.0, "comment": f"not in any tool output: {missing}"}
     if count == 0:

@@ -117,54 +117,88 @@ class EvalContext:
         return asyncio.run(self._arun_turn(inputs))
 
     def _graph_input(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        from langchain_core.messages import HumanMessage
+
         message = inputs.get("message")
         if not isinstance(message, str) or not message.strip():
             raise GrooveGraphError("every graph example needs a non-empty 'message'")
-        state: dict[str, Any] = {"messages": [{"role": "user", "content": message}]}
-        samples = inputs.get("samples") or []
-        if samples:
-            state["samples"] = [self.sample_id(s) for s in samples]
-        return state
+        samples = self.resolve_samples(inputs.get("samples") or [])
+        # Attached samples travel as the server sends them: in the human message's
+        # additional_kwargs, where the request parser looks for them.
+        kwargs = {"samples": samples} if samples else {}
+        return {"messages": [HumanMessage(content=message, additional_kwargs=kwargs)]}
 
-    def sample_id(self, relpath: str) -> str:
-        """Catalog id of a demo file given by its path relative to the demo folder."""
-        for item in self.demo_manifest["samples"]:
-            if item["path"] == relpath and item.get("id"):
-                return str(item["id"])
-        df = self.catalog.frame(None)
-        target = str((self.settings.demo_dir / relpath).resolve())
-        match = df[df["path"].map(lambda p: str(Path(p).resolve())) == target]
-        if match.empty:
-            raise GrooveGraphError(f"demo sample {relpath!r} is not in the catalog")
-        return str(match.iloc[0]["id"])
+    def resolve_samples(self, refs: Sequence[str]) -> list[str]:
+        """Catalog ids for an example's attached samples.
+
+        A reference is a demo path relative to the demo folder (``"funk/….wav"``), a
+        catalog id, or a placeholder id (as in the routing dataset, written before any
+        library existed): the n-th distinct placeholder stands for the n-th demo sample,
+        so examples with two attachments get two different real files.
+        """
+        samples = sorted(self.demo_manifest["samples"], key=lambda item: str(item["path"]))
+        ids = self.catalog_ids()
+        out: list[str] = []
+        placeholders: dict[str, str] = {}
+        for ref in refs:
+            ref = str(ref)
+            if ref in ids.values():
+                out.append(ref)
+            elif ref in ids:
+                out.append(ids[ref])
+            else:
+                if ref not in placeholders:
+                    path = str(samples[len(placeholders) % len(samples)]["path"])
+                    placeholders[ref] = ids[path]
+                out.append(placeholders[ref])
+        return out
+
+    def catalog_ids(self) -> dict[str, str]:
+        """Demo-relative path → catalog sample id, for every indexed demo file."""
+        cached = self.__dict__.get("_catalog_ids")
+        if cached is None:
+            df = self.catalog.frame(None)
+            cached = {self.relpath(p): str(i) for p, i in zip(df["path"], df["id"], strict=True)}
+            self.__dict__["_catalog_ids"] = cached
+        return dict(cached)
 
     async def _arun_turn(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         from langgraph.types import Command
 
         graph = self.graph
         thread_id = f"eval-{uuid.uuid4().hex}"
-        config: dict[str, Any] = {"configurable": {"thread_id": thread_id}, "recursion_limit": 40}
+        config: dict[str, Any] = {"configurable": {"thread_id": thread_id}, "recursion_limit": 50}
         trajectory: list[str] = []
+        tool_messages: list[Any] = []
         payload: Any = self._graph_input(inputs)
         for _ in range(3):  # the first run plus at most two resumes of an interrupt
             interrupted = False
             async for chunk in graph.astream(payload, config=config, stream_mode="updates"):
-                for node in chunk:
+                for node, update in chunk.items():
+                    trajectory.append(node)
                     if node == "__interrupt__":
                         interrupted = True
-                    trajectory.append(node)
+                    # Specialists keep their tool calls in private channels that are reset
+                    # every turn, so tool results are collected as they stream by.
+                    tool_messages.extend(_tool_messages_in(update))
             if not interrupted or "resume" not in inputs:
                 break
             payload = Command(resume=inputs["resume"])
         state = await graph.aget_state(config)
-        messages = list(state.values.get("messages", []))
+        values = dict(state.values)
+        messages = list(values.get("messages", []))
+        structured = {
+            k: _jsonable(values.get(k))
+            for k in ("analyses", "hits", "reports", "era")
+            if values.get(k)
+        }
         return {
             "thread_id": thread_id,
             "trajectory": trajectory,
             "specialists": [n for n in dict.fromkeys(trajectory) if n in SPECIALISTS],
             "answer": _final_answer(messages),
-            "tool_outputs": _tool_outputs(messages),
-            "tool_calls": _tool_calls(messages),
+            "tool_outputs": [*_tool_outputs(tool_messages), structured],
+            "tool_calls": _tool_calls(tool_messages),
         }
 
 
@@ -224,8 +258,19 @@ def _tool_outputs(messages: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _tool_calls(messages: Sequence[Any]) -> list[str]:
-    return [call["name"] for msg in messages for call in (getattr(msg, "tool_calls", None) or [])]
+def _tool_calls(tool_messages: Sequence[Any]) -> list[str]:
+    return [str(getattr(msg, "name", "") or "") for msg in tool_messages]
+
+
+def _tool_messages_in(update: Any) -> list[Any]:
+    """ToolMessages anywhere in one node's state update (any ``*messages`` channel)."""
+    found: list[Any] = []
+    if not isinstance(update, Mapping):
+        return found
+    for value in update.values():
+        items = value if isinstance(value, list | tuple) else [value]
+        found.extend(item for item in items if getattr(item, "type", None) == "tool")
+    return found
 
 
 def _jsonable(value: Any) -> Any:

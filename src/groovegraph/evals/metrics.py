@@ -138,6 +138,22 @@ def extract_numbers(text: str) -> list[float]:
     return out
 
 
+# What an answer may contain that is not a claim: list markers ("1. ", "2) "), code spans
+# (paths and ids are quoted that way) and bare paths or audio file names.
+_LIST_MARKER_RE = re.compile(r"^(\s*)\d{1,3}[.)](?=\s)", re.MULTILINE)
+_CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
+_PATH_RE = re.compile(r"\S*/\S*|\S+\.(?:wav|flac|mp3|ogg|aiff?|m4a)\b", re.IGNORECASE)
+
+
+def claim_numbers(text: str) -> list[float]:
+    """Numbers an answer states as facts: :func:`extract_numbers` after removing list
+    markers, code spans and file paths, whose digits are labels rather than measurements."""
+    text = _LIST_MARKER_RE.sub(r"\1", text)
+    text = _CODE_SPAN_RE.sub(" ", text)
+    text = _PATH_RE.sub(" ", text)
+    return extract_numbers(text)
+
+
 def number_is_grounded(value: float, sources: Iterable[float], *, rel_tol: float = 0.005) -> bool:
     """Whether ``value`` equals some source number up to rounding.
 
