@@ -21,11 +21,27 @@ EXIT_USAGE = 2
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotImplementedError("serve: lands with the server issue")
+    from groovegraph.server.run import serve
+
+    return serve(settings=settings, host=args.host, port=args.port, workers=args.workers, no_demo=args.no_demo)
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotImplementedError("chat: lands with the server issue")
+    from groovegraph.server.client import run_chat
+
+    return run_chat(
+        settings=settings,
+        message=args.message,
+        url=args.url,
+        thread=args.thread,
+        api_key=args.api_key,
+        samples=args.sample,
+        resume=args.resume,
+    )
+
+
+#: ``analyze`` shows a progress bar (on stderr, when it is a terminal) above this many files.
+_ANALYZE_PROGRESS_MIN_FILES = 4
 
 
 def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:

@@ -82,6 +82,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.ensure_dirs()
+        if warm_up:
+            wiring.configure_runtime(settings)
         (settings.uploads_dir / ".incoming").mkdir(parents=True, exist_ok=True)
         async with contextlib.AsyncExitStack() as stack:
             coordination = await stack.enter_async_context(open_coordination(settings))

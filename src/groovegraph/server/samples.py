@@ -125,7 +125,7 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
         with contextlib.suppress(OSError):
             received.path.unlink()
     record, created = await wiring.register_upload(
-        state, path=final, owner=owner, sha256=received.sha256, size_bytes=received.size_bytes
+        state, path=final, owner=owner, sha256=received.sha256, size_bytes=received.size_bytes, filename=received.filename
     )
     body = _sample_out(record, filename=received.filename, created=created)
     return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)

@@ -68,20 +68,32 @@ def probe_upload(path: Path, *, settings: Settings) -> Any:
     return probe(path, max_file_bytes=settings.max_upload_bytes, max_duration_s=settings.max_duration_s)
 
 
-def _analyze_and_record(path: Path, *, settings: Settings, owner: str, sha256: str, size_bytes: int) -> SampleRecord:
+def configure_runtime(settings: Settings) -> None:
+    """Point numba's cache at the data dir before anything imports librosa."""
+    from groovegraph.tools.analysis import configure_runtime as _configure
+
+    _configure(settings)
+
+
+def _analyze_and_record(
+    path: Path, *, settings: Settings, owner: str, sha256: str, size_bytes: int, filename: str | None
+) -> SampleRecord:
+    import time
+
+    from groovegraph.persistence.catalog_store import sample_id_for
+    from groovegraph.state import SampleTags
     from groovegraph.tools.analysis import analyze_file
 
     analysis = analyze_file(path, settings=settings)
-    import time
-
     now = time.time()
     return SampleRecord(
-        id=sha256[:16],
+        id=sample_id_for(sha256, owner),
         owner=owner,
         path=str(path),
         sha256=sha256,
         size_bytes=size_bytes,
         mtime=path.stat().st_mtime,
+        tags=SampleTags(source=f"upload:{filename}" if filename else "upload"),
         analysis=analysis,
         created_at=now,
         updated_at=now,
@@ -89,7 +101,7 @@ def _analyze_and_record(path: Path, *, settings: Settings, owner: str, sha256: s
 
 
 async def register_upload(
-    state: Any, *, path: Path, owner: str, sha256: str, size_bytes: int
+    state: Any, *, path: Path, owner: str, sha256: str, size_bytes: int, filename: str | None = None
 ) -> tuple[SampleRecord, bool]:
     """Analyse an upload off the event loop and upsert it for ``owner``.
 
@@ -98,31 +110,22 @@ async def register_upload(
     """
     import asyncio
 
+    from groovegraph.persistence.catalog_store import sample_id_for
     from groovegraph.tools.errors import NotFoundError
 
-    existing = await asyncio.to_thread(_find_owned, state.catalog, sha256, owner)
-    if existing is not None:
-        return existing, False
+    sample_id = sample_id_for(sha256, owner)
+    try:
+        existing = await asyncio.to_thread(state.catalog.get, sample_id, owner)
+        if existing.analysis is not None and existing.status == "ok":
+            return existing, False
+    except NotFoundError:
+        pass
     loop = asyncio.get_running_loop()
     record = await loop.run_in_executor(
         state.executor,
-        lambda: _analyze_and_record(path, settings=state.settings, owner=owner, sha256=sha256, size_bytes=size_bytes),
+        lambda: _analyze_and_record(
+            path, settings=state.settings, owner=owner, sha256=sha256, size_bytes=size_bytes, filename=filename
+        ),
     )
-    stored = await asyncio.to_thread(state.catalog.upsert, record)
-    if isinstance(stored, SampleRecord):
-        return stored, True
-    try:
-        return await asyncio.to_thread(state.catalog.get, record.id, owner), True
-    except NotFoundError:
-        return record, True
-
-
-def _find_owned(catalog: Any, sha256: str, owner: str) -> SampleRecord | None:
-    df = catalog.frame(owner)
-    if df.empty or "sha256" not in df.columns:
-        return None
-    rows = df[(df["sha256"] == sha256) & (df["owner"] == owner)]
-    if rows.empty:
-        return None
-    result: SampleRecord = catalog.get(str(rows.iloc[0]["id"]), owner)
-    return result
+    await asyncio.to_thread(state.catalog.upsert, [record])
+    return await asyncio.to_thread(state.catalog.get, record.id, owner), True

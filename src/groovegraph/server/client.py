@@ -1,0 +1,160 @@
+"""``groovegraph chat``: a terminal client of the SSE chat route.
+
+Tokens go to stdout as they arrive; routing and tool steps are drawn on stderr with rich
+so ``groovegraph chat "…" > answer.txt`` keeps only the answer. The thread id is printed
+and remembered in ``DATA_DIR/last_thread``; ``--thread last`` continues it and
+``--resume`` answers the interrupt pending on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+from httpx_sse import connect_sse
+from rich.console import Console
+from rich.markup import escape
+
+from groovegraph.settings import Settings
+from groovegraph.tools.errors import GrooveGraphError
+
+
+class ChatClientError(GrooveGraphError):
+    code = "chat_failed"
+    exit_code = 1
+
+
+def _last_thread_file(settings: Settings) -> Path:
+    return settings.data_dir / "last_thread"
+
+
+def remember_thread(settings: Settings, thread_id: str) -> None:
+    path = _last_thread_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(thread_id + "\n", encoding="utf-8")
+
+
+def last_thread(settings: Settings) -> str | None:
+    path = _last_thread_file(settings)
+    if path.is_file():
+        text = path.read_text(encoding="utf-8").strip()
+        return text or None
+    return None
+
+
+def _parse_resume(text: str) -> Any:
+    """``--resume yes`` → "yes"; JSON values (``true``, ``{"ok": 1}``) are sent as JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+        err = body.get("error", {})
+        return f"{err.get('code', response.status_code)}: {err.get('message', response.text)}"
+    except ValueError:
+        return f"HTTP {response.status_code}: {response.text[:200]}"
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_chat(
+    *,
+    settings: Settings,
+    message: str | None,
+    url: str | None = None,
+    thread: str | None = None,
+    api_key: str | None = None,
+    samples: list[str] | None = None,
+    resume: str | None = None,
+    out: Console | None = None,
+    err: Console | None = None,
+    timeout_s: float = 600.0,
+) -> int:
+    """Send one turn and render the stream. Returns the exit status (0 ok, 1 error)."""
+    out = out or Console(highlight=False, soft_wrap=True)
+    err = err or Console(stderr=True, highlight=False)
+    base = (url or os.environ.get("GROOVEGRAPH_URL") or f"http://{settings.host}:{settings.port}").rstrip("/")
+    key = api_key or os.environ.get("GROOVEGRAPH_API_KEY")
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    if message is None and resume is None:
+        raise ChatClientError("say something, or answer an interrupt with --resume")
+    if thread == "last" or (thread is None and resume is not None):
+        thread = last_thread(settings)
+        if thread is None:
+            raise ChatClientError("no remembered thread: pass --thread ID")
+
+    body: dict[str, Any] = {}
+    if resume is not None:
+        body["resume"] = _parse_resume(resume)
+    else:
+        body["message"] = message
+        body["samples"] = list(samples or [])
+
+    status = 0
+    with httpx.Client(base_url=base, headers=headers, timeout=httpx.Timeout(timeout_s, connect=10.0)) as client:
+        try:
+            if thread is None:
+                created = client.post("/v1/threads")
+                if created.status_code != 201:
+                    raise ChatClientError(_error_text(created))
+                thread = str(created.json()["thread_id"])
+            remember_thread(settings, thread)
+            err.print(f"[dim]thread {thread}[/dim]")
+            streamed: set[str] = set()
+            in_tokens = False
+            with connect_sse(client, "POST", f"/v1/threads/{thread}/chat", json=body) as source:
+                if source.response.status_code != 200:
+                    source.response.read()
+                    raise ChatClientError(_error_text(source.response))
+                for event in source.iter_sse():
+                    data = json.loads(event.data) if event.data else {}
+                    kind = event.event
+                    if kind == "token":
+                        out.print(data.get("text", ""), end="", markup=False)
+                        in_tokens = True
+                        if data.get("message_id"):
+                            streamed.add(str(data["message_id"]))
+                        continue
+                    if in_tokens:
+                        out.print()
+                        in_tokens = False
+                    if kind == "route":
+                        who = ", ".join(data.get("specialists") or []) or "answer"
+                        reason = f" — {data['reason']}" if data.get("reason") else ""
+                        err.print(f"[cyan]→ {escape(who)}[/cyan][dim]{escape(reason)}[/dim]")
+                    elif kind == "tool_start":
+                        err.print(f"[yellow]⚙ {escape(str(data.get('tool')))}[/yellow] [dim]{escape(_short(data.get('args')))}[/dim]")
+                    elif kind == "tool_end":
+                        mark = "✓" if data.get("status", "success") == "success" else "✗"
+                        err.print(f"[green]{mark} {escape(str(data.get('tool')))}[/green] [dim]{escape(_short(data.get('result')))}[/dim]")
+                    elif kind == "message":
+                        if str(data.get("id")) not in streamed:
+                            name = data.get("name") or "agent"
+                            err.print(f"[bold magenta]{escape(str(name))}[/bold magenta]")
+                            content = data.get("content")
+                            out.print(content if isinstance(content, str) else _short(content, 2000), markup=False)
+                    elif kind == "interrupt":
+                        value = data.get("value")
+                        question = value.get("question") if isinstance(value, dict) and value.get("question") else _short(value, 400)
+                        err.print(f"[bold yellow]? {escape(str(question))}[/bold yellow]")
+                        err.print(f"[dim]answer with: groovegraph chat --thread {thread} --resume yes[/dim]")
+                    elif kind == "error":
+                        err.print(f"[bold red]error {escape(str(data.get('code')))}: {escape(str(data.get('message')))}[/bold red]")
+                        status = 1
+                    elif kind == "end":
+                        break
+        except httpx.HTTPError as exc:
+            raise ChatClientError(f"cannot reach {base}: {exc}") from exc
+    if in_tokens:
+        out.print()
+    return status
