@@ -1,0 +1,132 @@
+"""In-process behaviour of the Redis helpers (no Redis configured, or Redis unreachable)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from langchain_core.outputs import Generation
+
+from groovegraph.persistence.redis import (
+    RateLimiter,
+    RedisLLMCache,
+    RunLockHeld,
+    RunLocks,
+    _retry_after,
+)
+
+
+def _dead_redis_url() -> str:
+    # A port nothing listens on: bind, read the number, close.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+async def test_limiter_refuses_after_limit_and_says_when_to_retry() -> None:
+    limiter = RateLimiter(url=None, limit=3, window_s=60)
+    decisions = [await limiter.hit("alice") for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert decisions[2].remaining == 0
+    assert 1 <= decisions[3].retry_after_s <= 120
+    # Another owner has their own budget.
+    assert (await limiter.hit("bob")).allowed
+
+
+async def test_limiter_zero_means_unlimited() -> None:
+    limiter = RateLimiter(url=None, limit=0)
+    assert all([(await limiter.hit("a")).allowed for _ in range(50)])
+
+
+async def test_refused_requests_do_not_consume_budget() -> None:
+    limiter = RateLimiter(url=None, limit=2, window_s=60)
+    for _ in range(2):
+        assert (await limiter.hit("a")).allowed
+    first = await limiter.hit("a")
+    for _ in range(20):
+        await limiter.hit("a")
+    again = await limiter.hit("a")
+    assert not first.allowed
+    assert not again.allowed
+    # Hammering does not push the retry time further out.
+    assert again.retry_after_s <= first.retry_after_s
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "limit", "elapsed", "expected"),
+    [
+        # 10 hits at the start of this window: the next window starts in 60 s, then
+        # 10*(1-f) + 1 <= 10 needs f >= 0.1, 6 s more.
+        (0, 10, 10, 0.0, 66),
+        (10, 0, 10, 0.0, 6),  # previous window fading: 10*(1-t/60)+1 <= 10 → t >= 6
+        (0, 5, 10, 30.0, 1),  # room left
+    ],
+)
+def test_retry_after_matches_the_sliding_estimate(
+    previous: int, current: int, limit: int, elapsed: float, expected: int
+) -> None:
+    got = _retry_after(previous=previous, current=current, limit=limit, window_s=60.0, elapsed=elapsed)
+    assert got == expected
+
+
+async def test_limiter_degrades_when_redis_is_down() -> None:
+    limiter = RateLimiter(url=_dead_redis_url(), limit=2, window_s=60)
+    got = [(await limiter.hit("a")).allowed for _ in range(3)]
+    assert got == [True, True, False]
+    await limiter.aclose()
+
+
+async def test_run_lock_is_exclusive_and_released() -> None:
+    locks = RunLocks(url=None)
+    async with locks.hold("t1"):
+        with pytest.raises(RunLockHeld):
+            async with locks.hold("t1"):
+                pass
+        async with locks.hold("t2"):  # other threads are independent
+            pass
+    async with locks.hold("t1"):  # released on exit
+        pass
+
+
+async def test_run_lock_released_when_the_holder_is_cancelled() -> None:
+    locks = RunLocks(url=None)
+    entered = asyncio.Event()
+
+    async def run() -> None:
+        async with locks.hold("t"):
+            entered.set()
+            await asyncio.sleep(3600)
+
+    task = asyncio.create_task(run())
+    await entered.wait()
+    assert locks.locked_here("t")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not locks.locked_here("t")
+
+
+async def test_run_lock_degrades_when_redis_is_down() -> None:
+    locks = RunLocks(url=_dead_redis_url())
+    async with locks.hold("t"):
+        with pytest.raises(RunLockHeld):
+            async with locks.hold("t"):
+                pass
+    await locks.aclose()
+
+
+async def test_llm_cache_round_trip_in_process_and_with_dead_redis() -> None:
+    for url in (None, _dead_redis_url()):
+        cache = RedisLLMCache(url=url, max_local=2)
+        gens = [Generation(text="96 BPM, 8A")]
+        assert await cache.alookup("p", "llm") is None
+        await cache.aupdate("p", "llm", gens)
+        assert await cache.alookup("p", "llm") == gens
+        cache.update("q", "llm", gens)
+        assert cache.lookup("q", "llm") == gens
+        assert cache.lookup("q", "other-llm") is None
+        cache.update("r", "llm", gens)  # LRU of 2 drops the oldest ("p")
+        assert cache.lookup("p", "llm") is None
+        await cache.aclose()
