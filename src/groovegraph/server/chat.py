@@ -49,11 +49,9 @@ class ChatRequest(BaseModel):
 
 
 def human_message(text: str, samples: list[str]) -> HumanMessage:
-    """The user's turn; attached sample ids travel in ``additional_kwargs['samples']``
-    and are also named in the text so any model sees them."""
+    """The user's turn; attached sample ids travel in ``additional_kwargs['samples']``,
+    where the graph's request parser looks for them."""
     if samples:
-        refs = " ".join(f"sample:{sid}" for sid in samples)
-        text = f"{text}\n\n[attached: {refs}]"
         return HumanMessage(content=text, additional_kwargs={"samples": list(samples)})
     return HumanMessage(content=text)
 
