@@ -181,7 +181,6 @@ class Route(BaseModel):
         description="Specialists needed for this turn; empty for greetings and help.",
     )
     reason: str = Field(default="", description="One short sentence: why these specialists.")
-    request: ParsedRequest | None = Field(default=None, description="Filters and references in the request.")
 
 
 class RoutePlan(BaseModel):
@@ -212,11 +211,12 @@ class GroupStat(BaseModel):
 
     group: dict[str, str | None]
     count: int
-    tempo_bpm_median: float | None = None
-    tempo_bpm_min: float | None = None
-    tempo_bpm_max: float | None = None
-    swing_percent_median: float | None = None
-    top_keys: list[str] = Field(default_factory=list)
+    median_bpm: float | None = None
+    bpm_p25: float | None = Field(default=None, description="25th percentile tempo in BPM.")
+    bpm_p75: float | None = Field(default=None, description="75th percentile tempo in BPM.")
+    median_swing_percent: float | None = None
+    median_backbeat_lag_ms: float | None = None
+    common_keys: list[str] = Field(default_factory=list)
 
 
 class EraBrief(BaseModel):

@@ -1,0 +1,130 @@
+"""Chat models for the graph: ``offline`` (no model) or ``provider:model`` via
+:func:`langchain.chat_models.init_chat_model`.
+
+OpenAI-compatible servers (OpenRouter, vLLM, Ollama, llama.cpp) are reached with
+``GROOVEGRAPH_MODEL=openai:<model>`` plus ``GROOVEGRAPH_MODEL_BASE_URL`` (and
+``GROOVEGRAPH_MODEL_API_KEY`` when the server wants one). Retries are bounded in one
+place: the HTTP client retries ``model_max_retries`` times, and the graph's
+``RetryPolicy`` (see :func:`llm_retry_policy`) re-runs a node once more when a model
+returns unparseable structured output. Responses go through a LangChain ``BaseCache``
+(in-process by default; the server passes a Redis-backed one).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from langchain_core.caches import BaseCache, InMemoryCache
+from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage
+from langgraph.types import RetryPolicy
+from pydantic import ValidationError
+
+from groovegraph.settings import Settings
+from groovegraph.tools.errors import InvalidQueryError
+
+__all__ = ["OFFLINE", "ModelRegistry", "init_model", "llm_retry_policy", "usage_of"]
+
+OFFLINE = "offline"
+
+
+def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> BaseChatModel | None:
+    """A chat model for ``name`` (``"provider:model"``), or ``None`` for ``"offline"``.
+
+    Raises
+    ------
+    InvalidQueryError
+        For a name without a provider prefix or a provider whose package is missing.
+    """
+    name = (name or OFFLINE).strip()
+    if name == OFFLINE:
+        return None
+    if ":" not in name:
+        raise InvalidQueryError(f"model must be 'offline' or 'provider:model', got {name!r}")
+    from langchain.chat_models import init_chat_model
+
+    kwargs: dict[str, Any] = {
+        "temperature": settings.model_temperature,
+        "timeout": settings.model_timeout_s,
+        "max_retries": settings.model_max_retries,
+        "cache": cache,
+    }
+    if settings.model_base_url:
+        kwargs["base_url"] = settings.model_base_url
+        # Local servers (vLLM, Ollama, llama.cpp) accept any key; the client insists on one.
+        kwargs["api_key"] = settings.model_api_key.get_secret_value() if settings.model_api_key else "not-needed"
+    elif settings.model_api_key:
+        kwargs["api_key"] = settings.model_api_key.get_secret_value()
+    try:
+        return init_chat_model(name, **kwargs)
+    except ImportError as err:
+        raise InvalidQueryError(f"model {name!r}: provider package not installed ({err})") from err
+    except ValueError as err:
+        raise InvalidQueryError(f"model {name!r}: {err}") from err
+
+
+class ModelRegistry:
+    """The graph's models: the configured pair plus per-run overrides (``context.model``),
+    created once per name and shared by every run."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        model: BaseChatModel | str | None = None,
+        router_model: BaseChatModel | str | None = None,
+        cache: BaseCache | None = None,
+    ) -> None:
+        self.settings = settings
+        self.cache = cache if cache is not None else InMemoryCache()
+        self._lock = threading.Lock()
+        self._by_name: dict[str, BaseChatModel | None] = {}
+        self.model = self._coerce(model if model is not None else settings.model)
+        router = router_model if router_model is not None else settings.router_model
+        self.router = self._coerce(router) if router is not None else self.model
+
+    def _coerce(self, value: BaseChatModel | str) -> BaseChatModel | None:
+        if isinstance(value, BaseChatModel):
+            return value
+        return self.named(value)
+
+    def named(self, name: str) -> BaseChatModel | None:
+        with self._lock:
+            if name not in self._by_name:
+                self._by_name[name] = init_model(name, settings=self.settings, cache=self.cache)
+            return self._by_name[name]
+
+    def for_run(self, override: str | None) -> tuple[BaseChatModel | None, BaseChatModel | None]:
+        """(specialist model, router model) for one run; an override replaces both."""
+        if override:
+            m = self.named(override)
+            return m, m
+        return self.model, self.router
+
+    @property
+    def offline(self) -> bool:
+        return self.model is None
+
+
+def _retryable(err: BaseException) -> bool:
+    # Parse failures of structured output or tool arguments are worth one more try;
+    # transport errors were already retried by the HTTP client.
+    return isinstance(err, OutputParserException | ValidationError)
+
+
+def llm_retry_policy(settings: Settings) -> RetryPolicy:
+    """Node-level retry for LLM nodes: bounded, for malformed model output only."""
+    return RetryPolicy(max_attempts=1 + min(settings.model_max_retries, 2), retry_on=_retryable)
+
+
+def usage_of(message: AIMessage) -> dict[str, int]:
+    """Token counts of one model reply as a ``usage`` state update."""
+    meta = getattr(message, "usage_metadata", None) or {}
+    return {
+        "input_tokens": int(meta.get("input_tokens", 0) or 0),
+        "output_tokens": int(meta.get("output_tokens", 0) or 0),
+        "total_tokens": int(meta.get("total_tokens", 0) or 0),
+        "llm_calls": 1,
+    }

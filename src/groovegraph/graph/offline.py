@@ -1,0 +1,324 @@
+"""Offline mode: deterministic routing, tool-call planning and answers from tool results.
+
+This is the embedded default (``GROOVEGRAPH_MODEL=offline``). The supervisor uses
+:func:`route_request` where a router model would return a :class:`~groovegraph.state.Route`;
+each specialist uses :func:`plan_tool_calls` where a chat model would emit tool calls,
+and :func:`compose_section` / :func:`compose_answer` where it would write prose. Every
+number in an offline answer is read from a tool result (analyses, catalog hits,
+compatibility reports, knowledge-table entries, catalog statistics); nothing is made up.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Any
+
+from groovegraph.graph.knowledge import lookup_facts
+from groovegraph.state import (
+    SPECIALISTS,
+    Analysis,
+    CatalogHit,
+    CompatibilityReport,
+    EraBrief,
+    ParsedRequest,
+    Route,
+    SpecialistName,
+)
+
+__all__ = [
+    "compose_answer",
+    "compose_section",
+    "plan_stages",
+    "plan_tool_calls",
+    "route_request",
+]
+
+
+# ---------------------------------------------------------------------------- routing
+
+def route_request(request: ParsedRequest) -> Route:
+    """Which specialists a parsed request needs.
+
+    Rules, in words: a referenced sample is always analysed (``groove``) because every
+    other specialist reasons from its numbers; a search clause goes to ``discovery``; a
+    question about whether given items (samples, keys, tempi) go together goes to
+    ``compatibility`` when there is something to compare; history, style and
+    library-statistics questions go to ``era``. Greetings and help need none.
+    """
+    chosen: set[SpecialistName] = set()
+    reasons: list[str] = []
+    intents = set(request.intents)
+    if request.samples:
+        chosen.add("groove")
+        reasons.append(f"{len(request.samples)} sample(s) to analyse")
+    if "find" in intents:
+        chosen.add("discovery")
+        reasons.append("a catalog search")
+    items = len(request.samples) + len(request.keys) + len(request.bpms)
+    if "compatibility" in intents and (items >= 2 or request.keys or request.samples):
+        chosen.add("compatibility")
+        reasons.append("a mix/compatibility question")
+    if "history" in intents or "stats" in intents:
+        chosen.add("era")
+        reasons.append("an era/genre question" if "history" in intents else "library statistics")
+    ordered = [s for s in SPECIALISTS if s in chosen]
+    return Route(
+        specialists=ordered,
+        reason="; ".join(reasons) or "no specialist needed (greeting, thanks or help)",
+    )
+
+
+def plan_stages(specialists: Sequence[SpecialistName], *, has_samples: bool) -> list[list[SpecialistName]]:
+    """Order specialists into stages: ``groove`` first when others need its analyses,
+    everything else of a turn in parallel."""
+    chosen = [s for s in SPECIALISTS if s in specialists]
+    if "groove" in chosen and has_samples and len(chosen) > 1:
+        rest = [s for s in chosen if s != "groove"]
+        return [["groove"], rest]
+    return [chosen] if chosen else []
+
+
+# ----------------------------------------------------------------------- tool calling
+
+def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+
+
+def plan_tool_calls(
+    specialist: SpecialistName,
+    request: ParsedRequest,
+    *,
+    samples: Sequence[str],
+    result_count: int,
+) -> list[dict[str, Any]]:
+    """Tool calls a specialist makes for a request (offline stand-in for a chat model).
+
+    ``samples`` are the turn's sample references (explicit, inline or carried over from
+    the previous turn when the user says "this"/"it").
+    """
+    if specialist == "groove":
+        return [_call("analyze_samples", {"samples": list(samples)})] if samples else []
+    if specialist == "discovery":
+        args: dict[str, Any] = {"limit": request.limit or result_count}
+        if samples:
+            args["like_sample"] = samples[0]
+            args["exclude"] = list(samples)
+        if request.bpm_min is not None and request.bpm_max is not None:
+            args["bpm_min"], args["bpm_max"] = request.bpm_min, request.bpm_max
+        if request.target_bpm is not None:
+            args["target_bpm"] = request.target_bpm
+        if request.keys:
+            # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
+            wants_mix = "compatib" in request.text.lower() or "mix" in request.text.lower()
+            args["compatible_with" if wants_mix else "key"] = request.keys[0]
+        if request.swing_min is not None:
+            args["swing_min"], args["swing_max"] = request.swing_min, request.swing_max
+        if request.genres:
+            args["genre"] = request.genres[0]
+        if request.eras:
+            args["era"] = request.eras[0]
+        args["half_double"] = request.half_double or True
+        return [_call("search_catalog", args)]
+    if specialist == "compatibility":
+        return [_call("check_compatibility", pair) for pair in _pairs(request, samples)]
+    if specialist == "era":
+        calls = []
+        stats_only = "stats" in request.intents and "history" not in request.intents
+        if not stats_only:
+            calls.append(_call("era_facts", {"eras": request.eras, "genres": request.genres, "text": request.text}))
+        stats_args: dict[str, Any] = {"by": _stats_by(request)}
+        if stats_only:
+            # "how many 70s loops", "average tempo of my house loops": filter by what is named.
+            if len(request.eras) == 1:
+                stats_args["era"] = request.eras[0]
+            if len(request.genres) == 1:
+                stats_args["genre"] = request.genres[0]
+        else:
+            # History: show how the user's own library looks in the era(s) discussed.
+            eras = list(request.eras) or list(
+                dict.fromkeys(f.era for f in lookup_facts(eras=(), genres=request.genres, text=request.text))
+            )
+            stats_args = {"by": ["era", "genre"] if len(eras) != 1 else ["genre"]}
+            if len(eras) == 1:
+                stats_args["era"] = eras[0]
+        calls.append(_call("catalog_stats", stats_args))
+        return calls
+    raise ValueError(f"unknown specialist {specialist!r}")
+
+
+def _stats_by(request: ParsedRequest) -> list[str]:
+    text = request.text.lower()
+    by = [dim for dim in ("era", "genre") if re.search(rf"\b(?:by|per|each|which of my|across) (?:\w+ )?{dim}s?\b", text) or f"by {dim}" in text]
+    if "genre" in text and "genre" not in by:
+        by.append("genre")
+    if ("era" in text or "decade" in text) and "era" not in by:
+        by.append("era")
+    if by:
+        return [d for d in ("era", "genre") if d in by]
+    if request.genres and not request.eras:
+        return ["genre"]
+    if request.eras and not request.genres:
+        return ["era"]
+    return ["era", "genre"]
+
+
+def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any]]:
+    """Items to compare, pairwise: samples first, then keys (with tempi in order), then tempi."""
+    items: list[dict[str, Any]] = [{"sample": s} for s in samples]
+    keys = list(request.keys)
+    bpms = list(request.bpms)
+    if keys:
+        # "5A at 124 into 7B at 128": tempi written next to keys belong to them.
+        paired_bpms = bpms if len(bpms) == len(keys) else [None] * len(keys)
+        items.extend({"key": k, "bpm": b} for k, b in zip(keys, paired_bpms, strict=True))
+        if len(bpms) != len(keys):
+            items.extend({"bpm": b} for b in bpms)
+    else:
+        items.extend({"bpm": b} for b in bpms)
+    # A sample compared with a lone key or tempo: only its key/tempo is judged.
+    if len(items) == 1 and request.keys and not samples:
+        return [{"a": items[0], "b": None}]
+    out: list[dict[str, Any]] = []
+    for a, b in combinations(items, 2):
+        out.append({"a": {k: v for k, v in a.items() if v is not None}, "b": {k: v for k, v in b.items() if v is not None}})
+    return out[:6]
+
+
+# ------------------------------------------------------------------------------ prose
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "?" if value is None else f"{value:.{digits}f}"
+
+
+def _swing_word(percent: float) -> str:
+    if percent < 53:
+        return "straight"
+    if percent < 58:
+        return "lightly swung"
+    if percent < 63:
+        return "swung"
+    return "heavily swung (near triplet)"
+
+
+def _pocket_word(lag_ms: float) -> str:
+    if lag_ms > 8:
+        return "laid back (behind the grid)"
+    if lag_ms < -8:
+        return "pushed (ahead of the grid)"
+    return "on the grid"
+
+
+def describe_analysis(label: str, a: Analysis) -> str:
+    """One line per analysed sample; every number is a field of the analysis."""
+    return (
+        f"- {label}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}), "
+        f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)}), "
+        f"swing {_fmt(a.swing_percent)} % ({_swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
+        f"backbeat {a.backbeat_lag_ms:+.1f} ms ({_pocket_word(a.backbeat_lag_ms)}), "
+        f"timing deviation {_fmt(a.timing_deviation_ms)} ms, {_fmt(a.duration_s)} s long"
+    )
+
+
+def describe_hit(rank: int, h: CatalogHit) -> str:
+    tags = ", ".join(v for v in (h.tags.genre, h.tags.era, h.tags.vibe) if v)
+    bits = [f"{_fmt(h.tempo_bpm)} BPM" if h.tempo_bpm is not None else None,
+            f"{h.key} ({h.camelot})" if h.key else None,
+            f"swing {_fmt(h.swing_percent)} %" if h.swing_percent is not None else None]
+    detail = ", ".join(b for b in bits if b)
+    return f"{rank}. `{h.path}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
+
+
+def describe_report(r: CompatibilityReport) -> str:
+    parts = [f"- {r.a} × {r.b}: **{r.verdict}** (score {r.score:.2f})"]
+    if r.key is not None:
+        parts.append(f"  - key: {r.key.camelot_a} → {r.key.camelot_b}, {r.key.relation}: {r.key.explanation}")
+    if r.tempo is not None:
+        parts.append(
+            f"  - tempo: {_fmt(r.tempo.bpm_a)} → {_fmt(r.tempo.bpm_b)} BPM, {r.tempo.relation}, "
+            f"stretch {r.tempo.stretch_percent:+.1f} % ({r.tempo.semitone_shift:+.2f} semitones without key lock)"
+        )
+    shown = {r.key.explanation if r.key else None, r.tempo.explanation if r.tempo else None}
+    parts.extend(f"  - {reason}" for reason in r.reasons if reason and reason not in shown)
+    return "\n".join(parts)
+
+
+def describe_era(brief: EraBrief) -> str:
+    lines: list[str] = []
+    for f in brief.facts:
+        lines.append(f"**{f.genre} ({f.era})** — typically {f.tempo_bpm_min:.0f}–{f.tempo_bpm_max:.0f} BPM, {f.feel}.")
+        lines.extend(f"- {fact}" for fact in f.facts)
+    if brief.stats:
+        lines.append("In your library:")
+        for s in brief.stats:
+            label = ", ".join(v for v in s.group.values() if v) or "all samples"
+            parts = [f"{s.count} sample(s)"]
+            if s.median_bpm is not None:
+                parts.append(f"median {s.median_bpm:.1f} BPM")
+            if s.bpm_p25 is not None and s.bpm_p75 is not None:
+                parts.append(f"middle half {s.bpm_p25:.1f}–{s.bpm_p75:.1f} BPM")
+            if s.median_swing_percent is not None:
+                parts.append(f"median swing {s.median_swing_percent:.1f} %")
+            if s.median_backbeat_lag_ms is not None:
+                parts.append(f"median backbeat {s.median_backbeat_lag_ms:+.1f} ms")
+            if s.common_keys:
+                parts.append("common keys " + ", ".join(s.common_keys))
+            lines.append(f"- {label}: " + ", ".join(parts))
+    elif brief.facts:
+        lines.append("Your library has no samples tagged with this era/genre yet.")
+    return "\n".join(lines)
+
+
+def compose_section(
+    specialist: SpecialistName,
+    *,
+    request: ParsedRequest,
+    analyses: dict[str, Analysis],
+    hits: Sequence[CatalogHit],
+    reports: Sequence[CompatibilityReport],
+    era: EraBrief | None,
+    errors: Sequence[str],
+) -> str:
+    """The offline write-up of one specialist's results."""
+    lines: list[str] = []
+    if specialist == "groove":
+        if analyses:
+            lines.append("Groove analysis:")
+            lines.extend(describe_analysis(label, a) for label, a in analyses.items())
+    elif specialist == "discovery":
+        if hits:
+            lines.append(f"Found {len(hits)} matching sample(s):")
+            lines.extend(describe_hit(i, h) for i, h in enumerate(hits, 1))
+        else:
+            lines.append("No sample in the catalog matches those filters; try a wider tempo range or fewer tags.")
+    elif specialist == "compatibility":
+        if reports:
+            lines.append("Mix check:")
+            lines.extend(describe_report(r) for r in reports)
+    elif specialist == "era":
+        if era is not None and (era.facts or era.stats):
+            lines.append(describe_era(era))
+        else:
+            lines.append("I have no notes on that era or genre, and no matching samples in your library.")
+    lines.extend(f"(!) {e}" for e in errors)
+    return "\n".join(lines).strip()
+
+
+_HELP = (
+    "I can analyse a loop's tempo, swing, pocket and key (attach a sample or name a library path), "
+    "find loops in your library by tempo, key, swing, genre or era, check whether samples or keys "
+    "will mix, and talk about what defined an era's groove. Try: \"find me 70s funk loops near 96 BPM\"."
+)
+
+
+def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:
+    """The final offline answer: each specialist's section in pipeline order, or help."""
+    parts = [sections[s] for s in SPECIALISTS if sections.get(s)]
+    if not parts:
+        text = (request.text if request else "").strip().lower()
+        if text.startswith(("thank", "thx", "cheers", "ok", "great", "cool", "bye")):
+            return "You're welcome — ask any time about a groove, a mix or a crate dig."
+        return _HELP
+    return "\n\n".join(parts)

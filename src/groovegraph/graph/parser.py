@@ -1,0 +1,463 @@
+"""Deterministic request parser: the offline router's eyes.
+
+:func:`parse_request` turns one user message into a :class:`~groovegraph.state.ParsedRequest`
+(tempo range or target, keys, Camelot codes, eras, genres, feel words, sample references,
+result count) and the *intents* of its clauses. It is plain regular expressions over
+the text — no model — so it is fast (tens of microseconds), reproducible and testable.
+
+Intents are decided per clause ("do these two mix, and find me a third…" has two), with a
+find verb taking precedence inside its clause: in "find loops that mix with this" the word
+*mix* is a search filter, not a question about a pair.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from groovegraph.state import Intent, ParsedRequest
+from groovegraph.tools.catalog import normalize_era, normalize_tag
+from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.keys import parse_key
+
+__all__ = ["AUDIO_EXTENSIONS", "find_sample_refs", "parse_request", "split_clauses"]
+
+AUDIO_EXTENSIONS = ("wav", "wave", "flac", "mp3", "ogg", "oga", "aif", "aiff", "m4a")
+
+# --------------------------------------------------------------------------- samples
+
+_PATH_RE = re.compile(
+    r"(?<![\w/.~-])((?:~|\.{1,2})?/?[\w.~-]+(?:/[\w.~ -]*[\w.~-])*\.(?:" + "|".join(AUDIO_EXTENSIONS) + r"))\b",
+    re.IGNORECASE,
+)
+# Ids are hex (content-hash prefixes). Written as "sample <id>", "#<id>", "id <id>" or bare;
+# a bare token must mix digits and letters so English words ("faded", "decade") never match.
+_ID_PREFIXED_RE = re.compile(r"(?:\bsample[:\s#]+|\bid[:\s#]+|#)([0-9a-f]{6,64})\b", re.IGNORECASE)
+_ID_BARE_RE = re.compile(r"(?<![\w/.#-])([0-9a-f]{8,64})(?![\w/.-])")
+
+
+def find_sample_refs(text: str) -> list[str]:
+    """Sample ids and audio file paths written inline in ``text``, in order, unique."""
+    refs: list[str] = []
+
+    def add(value: str) -> None:
+        if value not in refs:
+            refs.append(value)
+
+    spans: list[tuple[int, int]] = []
+    for m in _PATH_RE.finditer(text):
+        add(m.group(1))
+        spans.append(m.span(1))
+    for m in _ID_PREFIXED_RE.finditer(text):
+        if not any(a <= m.start(1) < b for a, b in spans):
+            add(m.group(1).lower())
+    for m in _ID_BARE_RE.finditer(text):
+        tok = m.group(1)
+        if any(a <= m.start(1) < b for a, b in spans):
+            continue
+        if re.search(r"\d", tok) and re.search(r"[a-f]", tok, re.IGNORECASE) and tok.lower() == tok:
+            add(tok)
+    return refs
+
+
+# ---------------------------------------------------------------------------- tempo
+
+_NUM = r"(\d{2,3}(?:\.\d+)?)"
+_BPM_WORD = r"\s*(?:bpm|beats per minute)"
+_RANGE_RES = (
+    re.compile(rf"\bbetween\s+{_NUM}\s*(?:bpm\s*)?(?:and|&|-)\s*{_NUM}(?:{_BPM_WORD})?", re.IGNORECASE),
+    re.compile(rf"(?<![\d.])(?:from\s+)?{_NUM}\s*(?:bpm\s*)?(?:-|–|—|to)\s*{_NUM}(?![\d%]|s\b|\s*(?:ms|%|minutes|min|seconds|sec)\b)(?:{_BPM_WORD})?", re.IGNORECASE),
+)
+_PAIR_RE = re.compile(rf"(?<![\d.]){_NUM}\s*(?:and|&|vs\.?|versus|or|with)\s*(?:a\s+)?{_NUM}{_BPM_WORD}", re.IGNORECASE)
+_APPROX_RE = re.compile(rf"(?:\b(?:around|about|near|roughly|approx(?:imately)?|circa|close to|somewhere near)\s+|~\s*){_NUM}(?:{_BPM_WORD})?", re.IGNORECASE)
+_EXACT_RE = re.compile(rf"(?<![\d.#]){_NUM}{_BPM_WORD}\b|\bat\s+{_NUM}\b(?!\s*(?:ms|%|s\b|seconds|minutes))|\b(?:bpm|tempo)\s*(?:of|=|:)?\s*{_NUM}\b", re.IGNORECASE)
+_BARE_RE = re.compile(r"(?<![\w.#'’-])(\d{2,3})(?![\w%'’.]|\s*(?:ms|%|minutes|min|seconds|sec|years)\b|\s*(?:loops?|breaks?|samples?|results?|grooves?|tracks?|hits?|files?)\b)")
+_HALF_DOUBLE_RE = re.compile(r"\b(?:half|double)[\s-]?time\b|\bhalftime\b", re.IGNORECASE)
+_LIMIT_RE = re.compile(r"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(\d{1,3})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){0,3}?(?:loops?|breaks?|samples?|results?|grooves?|tracks?|options|ideas|beats)\b", re.IGNORECASE)
+_FEW_RE = re.compile(r"\b(?:a few|a handful of|some)\b", re.IGNORECASE)
+_TOP_RE = re.compile(r"\btop\s+(\d{1,3})\b", re.IGNORECASE)
+
+
+def _bpm_ok(value: float) -> bool:
+    return 40.0 <= value <= 250.0
+
+
+# ----------------------------------------------------------------------------- keys
+
+_KEY_NAMED_RE = re.compile(
+    r"(?<![\w#])([A-G])(#|♯|b|♭)?\s*((?i:minor|major|min\b|maj\b)|m(?![a-zA-Z]))",
+)
+_KEY_BARE_RE = re.compile(r"\b(?:key of|in(?: the key of)?)\s+([A-G])(#|♯|b|♭)?(?=[\s,.?!;]|$)")
+_CAMELOT_RE = re.compile(r"(?<![\w.])(1[0-2]|[1-9])([AB])(?![\w])")
+
+
+def _keys(text: str) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for m in _KEY_NAMED_RE.finditer(text):
+        mode = m.group(3).lower()
+        # "Am I …" is a question, not A minor.
+        if m.group(3) == "m" and re.match(r"\s+I\b", text[m.end():]):
+            continue
+        spelled = f"{m.group(1)}{m.group(2) or ''} {'minor' if mode in {'minor', 'min', 'm'} else 'major'}"
+        found.append((m.start(), spelled))
+    for m in _KEY_BARE_RE.finditer(text):
+        if any(start == m.start(1) for start, _ in found):
+            continue
+        if any(abs(start - m.start(1)) < 2 for start, _ in found):
+            continue
+        found.append((m.start(1), f"{m.group(1)}{m.group(2) or ''} major"))
+    for m in _CAMELOT_RE.finditer(text):
+        found.append((m.start(), f"{m.group(1)}{m.group(2)}"))
+    found.sort()
+    return found
+
+
+# ----------------------------------------------------------------------------- eras
+
+_DECADE_WORDS = {
+    "fifties": "50s", "sixties": "60s", "seventies": "70s", "eighties": "80s",
+    "nineties": "90s", "noughties": "00s", "aughts": "00s", "two thousands": "00s",
+}
+_ERA_RE = re.compile(
+    r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"
+    r"|\b(?:(early|mid|late)[\s-]*)?(?:the\s+)?(fifties|sixties|seventies|eighties|nineties|noughties|aughts)\b"
+    r"|\b(19[4-9]\d|20[0-2]\d)\b",
+    re.IGNORECASE,
+)
+_PART_YEARS = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+
+
+def _eras(text: str) -> tuple[list[str], list[int]]:
+    eras: list[str] = []
+    years: list[int] = []
+    for m in _ERA_RE.finditer(text):
+        part = (m.group(1) or m.group(3) or "").lower() or None
+        if m.group(2):
+            era = normalize_era(m.group(2) + "s")
+        elif m.group(4):
+            era = _DECADE_WORDS[m.group(4).lower()]
+        else:
+            year = int(m.group(5))
+            era = normalize_era(str(year))
+            years.append(year)
+        if era and era not in eras:
+            eras.append(era)
+        if part and era and era[0].isdigit():
+            decade = int(era[0]) * 10
+            century = 2000 if decade < 30 else 1900
+            lo, hi = _PART_YEARS[part]
+            years.extend([century + decade + lo, century + decade + hi])
+    return eras, years
+
+
+# --------------------------------------------------------------------------- genres
+
+# Canonical genre → spellings users write. Entities (labels, cities, machines, people)
+# count as genre mentions because the era knowledge table is keyed by genre.
+_GENRES: dict[str, tuple[str, ...]] = {
+    "philly soul": ("philly soul", "philly", "philadelphia", "sigma sound", "gamble and huff", "mfsb"),
+    "motown": ("motown",),
+    "stax": ("stax", "memphis soul"),
+    "neo soul": ("neo soul", "neo-soul", "neosoul"),
+    "soul": ("soul",),
+    "g funk": ("g-funk", "g funk", "gfunk"),
+    "funk": ("funk", "funky"),
+    "disco": ("disco",),
+    "boom bap": ("boom bap", "boom-bap", "boombap"),
+    "hip hop": ("hip hop", "hip-hop", "hiphop", "rap", "dilla", "mpc", "sp-1200", "sp1200"),
+    "lo fi": ("lo-fi", "lofi", "lo fi"),
+    "new jack swing": ("new jack swing", "new jack"),
+    "jazz": ("jazz", "bebop", "brushes"),
+    "house": ("house", "chicago house"),
+    "techno": ("techno", "detroit"),
+    "drum and bass": ("drum and bass", "drum & bass", "drum n bass", "drum'n'bass", "dnb", "d&b"),
+    "jungle": ("jungle",),
+    "uk garage": ("uk garage", "2-step", "2 step", "two-step", "garage"),
+    "dubstep": ("dubstep",),
+    "reggae": ("reggae", "one drop", "rocksteady"),
+    "dub": ("dub",),
+    "dancehall": ("dancehall",),
+    "afrobeat": ("afrobeat", "afro-beat", "fela", "tony allen"),
+    "amapiano": ("amapiano",),
+    "go go": ("go-go", "go go", "gogo"),
+    "breakbeat": ("breakbeat", "amen break", "amen", "big beat"),
+    "electro": ("electro",),
+    "trap": ("trap",),
+    "r and b": ("r&b", "rnb", "r'n'b", "rhythm and blues"),
+    "gospel": ("gospel",),
+    "latin": ("latin", "salsa", "bossa nova", "bossa"),
+    "rock": ("rock",),
+}
+_GENRE_RES = [
+    (genre, re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])", re.IGNORECASE))
+    for genre, spellings in _GENRES.items()
+]
+
+
+def _genres(text: str) -> list[str]:
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for genre, rx in _GENRE_RES:  # longer, more specific names come first in the table
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append(m.span())
+            found.append((m.start(), normalize_tag(genre) or genre))
+    out: list[str] = []
+    for _, g in sorted(found):
+        if g not in out:
+            out.append(g)
+    return out
+
+
+# ---------------------------------------------------------------------------- swing
+
+# (words, swing_min, swing_max) in MPC swing percent; 50 = straight, 66.7 = triplet.
+_SWING_WORDS: tuple[tuple[str, float, float], ...] = (
+    (r"heavy swing|hard swing|heavily swung|triplet(?:y| feel)?|very swung", 62.0, 72.0),
+    (r"light swing|slight swing|touch of swing|little swing|bit of swing|gentle swing", 52.0, 58.0),
+    (r"lazy swing|lazy|laid[\s-]?back|behind the beat|dragg?ing|drunk(?:en)?", 54.0, 66.0),
+    (r"swung|swingy|swinging|shuffl\w*|bouncy|bounce|with (?:a |some )?swing", 56.0, 68.0),
+    (r"straight|quantized|quantised|rigid|on the grid|no swing|stiff|mechanical", 50.0, 54.0),
+)
+_SWING_RES = [(re.compile(rf"\b(?:{w})\b", re.IGNORECASE), lo, hi) for w, lo, hi in _SWING_WORDS]
+
+
+def _swing(text: str) -> tuple[list[str], float | None, float | None]:
+    words: list[str] = []
+    lo_hi: tuple[float, float] | None = None
+    taken: list[tuple[int, int]] = []
+    for rx, lo, hi in _SWING_RES:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append(m.span())
+            words.append(m.group(0).lower())
+            if lo_hi is None:
+                lo_hi = (lo, hi)
+    if lo_hi is None:
+        return words, None, None
+    return words, lo_hi[0], lo_hi[1]
+
+
+# --------------------------------------------------------------------------- intents
+
+_CLAUSE_SPLIT_RE = re.compile(
+    r"[?;!]+|\.(?:\s|$)|\s[-–—]\s|,\s*(?:and\s+|but\s+|then\s+|also\s+)?"
+    r"|\s(?:and|then|also|plus)\s+(?=(?:also\s+)?(?:find|show|tell|what|how|will|would|do|does|is|are|can|could|give|get|"
+    r"pull|search|recommend|dig|explain|which|who|why|list|suggest|check|see|look)\b)",
+    re.IGNORECASE,
+)
+_FIND_RE = re.compile(
+    r"\b(?:find|search|show me|show|give me|get me|pull(?: up)?|dig(?: up| out)?|recommend|suggest|"
+    r"looking for|look for|need|want|got anything|got any|have anything|have any|anything like|"
+    r"list|browse|fetch|grab|hunt|crate[\s-]?dig)\b|^\s*any\b|\bfrom my (?:crates?|library|collection|catalog|folders?)\b"
+    r"|\bin my (?:crates?|library|collection|catalog)\b(?!.*\b(?:average|how many|breakdown)\b)",
+    re.IGNORECASE,
+)
+_COMPAT_RE = re.compile(
+    r"\b(?:mix(?:es|ed|ing)?|compatib\w*|clash\w*|blend\w*|layer\w*|transition\w*|key change|"
+    r"harmonic(?:ally)?|(?:work|go|play|sit|sound|fit)s?\s+(?:\w+\s+)?(?:together|with)|match(?:es)?|"
+    r"smooth|into one|mash\w*|pair(?:s|ing)?\s+(?:mix|work)|pairs?)\b",
+    re.IGNORECASE,
+)
+_HISTORY_RE = re.compile(
+    r"\b(?:history|histor\w+|story|origins?|what defined|defined|defining|define|tell me about|explain|"
+    r"what made|made .{0,30}(?:feel|sound)|characteristic\w*|typical(?:ly)?|sound of|how did|"
+    r"how does .{0,40}differ|differ\w*|influenc\w*|who (?:were|was|are|is)|why did|why do|"
+    r"what (?:tempo|bpm|key|swing)s? (?:was|were|did)|what (?:was|were) (?:the )?(?:typical|usual|sound|tempo|deal)|"
+    r"what (?:was|were) .{0,30}(?:like|about)|which (?:decade|era|year)|what (?:decade|era|year)|"
+    r"decade is it|era (?:it|this) (?:sounds?|is)|sounds? like .{0,15}(?:era|decade|\d0s)|"
+    r"what is .{0,20}(?:swing|style|genre)\b|describe the (?:sound|style)|style of|golden age)\b",
+    re.IGNORECASE,
+)
+_STATS_RE = re.compile(
+    r"\b(?:how many (?:loops?|samples?|breaks?|tracks?|grooves?|files?|\w+ loops?|\d0s (?:loops?|samples?))|"
+    r"on average|average|median|breakdown|distribution|statistic\w*|stats|most common|"
+    r"overview of my|what(?:'s| is) in my (?:library|crates?|collection)|"
+    r"(?:my|the) (?:library|collection|crates?|catalog) looks? like)\b",
+    re.IGNORECASE,
+)
+_ANALYZE_RE = re.compile(
+    r"\b(?:analy[sz]\w*|swing|swung|tempo|bpm|key|groove|feel|pocket|timing|quantized|quantised|"
+    r"describe|tight|loose|snare|straight|laid[\s-]?back|behind|ahead|what(?:'s| is) this)\b",
+    re.IGNORECASE,
+)
+_SAMPLE_NOUN_RE = re.compile(
+    r"\b(?:loops?|breaks?|breakbeats?|grooves?|drums?|beats?|samples?|percussion|tracks?|records?|patterns?)\b",
+    re.IGNORECASE,
+)
+
+
+def split_clauses(text: str) -> list[str]:
+    """Split a message into clauses at punctuation and at 'and' before a new request verb."""
+    return [c.strip() for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip()]
+
+
+def _intents(text: str, *, has_samples: bool, has_filters: bool, n_keys: int = 0) -> list[Intent]:
+    intents: list[Intent] = []
+
+    def add(intent: Intent) -> None:
+        if intent not in intents:
+            intents.append(intent)
+
+    for clause in split_clauses(text):
+        # Statistics words win over "give me"/"show me": "show me the average tempo…".
+        if _STATS_RE.search(clause):
+            add("stats")
+        elif _FIND_RE.search(clause):
+            add("find")
+        elif _COMPAT_RE.search(clause):
+            add("compatibility")
+        elif _HISTORY_RE.search(clause):
+            add("history")
+    if has_samples:
+        add("analyze")
+    # Two keys and nothing else asked ("Is 4A to 5A fine?") is a transition question.
+    if not intents and n_keys >= 2:
+        add("compatibility")
+    # A bare noun phrase with filters ("lo-fi loops with a lazy swing, 70-80 bpm") is a search.
+    if not intents and has_filters and _SAMPLE_NOUN_RE.search(text):
+        add("find")
+    return intents
+
+
+# ----------------------------------------------------------------------------- parse
+
+def _uniq(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
+    """Parse one user message.
+
+    Parameters
+    ----------
+    text : str
+        The message as the user wrote it.
+    samples : sequence of str
+        Sample ids or library paths attached to the message
+        (``HumanMessage.additional_kwargs["samples"]``); inline references are added.
+
+    Returns
+    -------
+    ParsedRequest
+        Tempo in BPM (``bpm_min``/``bpm_max`` for a range, ``target_bpm`` for one value,
+        every tempo in ``bpms``), keys as canonical names with Camelot codes, eras as
+        decade labels (``"70s"``), genres normalised like catalog tags, feel words with an
+        MPC swing-percent range, sample references and the clause intents.
+    """
+    if not isinstance(text, str):
+        raise InvalidQueryError("message text must be a string")
+    refs = _uniq([*(str(s) for s in samples if str(s).strip()), *find_sample_refs(text)])
+    # Paths and ids are removed before looking for numbers, keys and eras in the prose.
+    prose = text
+    for ref in refs:
+        prose = prose.replace(ref, " ")
+
+    # Result count first, so "give me 5 loops" is not a tempo.
+    limit: int | None = None
+    m = _TOP_RE.search(prose) or _LIMIT_RE.search(prose)
+    if m and 1 <= int(m.group(1)) <= 200:
+        limit = int(m.group(1))
+        prose = prose[: m.start(1)] + " " * len(m.group(1)) + prose[m.end(1):]
+    elif _FEW_RE.search(prose) and re.search(r"\ba few\b|\ba handful\b", prose, re.IGNORECASE):
+        limit = 5
+
+    eras, years = _eras(prose)
+    prose_no_eras = _ERA_RE.sub(lambda mm: " " * len(mm.group(0)), prose)
+    keys_found = _keys(prose_no_eras)
+    # Camelot codes and keys are blanked so "5A at 124" leaves only the tempo.
+    prose_tempo = prose_no_eras
+    for rx in (_CAMELOT_RE,):
+        prose_tempo = rx.sub(lambda mm: " " * len(mm.group(0)), prose_tempo)
+
+    bpm_min = bpm_max = target = None
+    bpms: list[tuple[int, float]] = []
+    consumed: list[tuple[int, int]] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return not any(a < span[1] and span[0] < b for a, b in consumed)
+
+    for rx in _RANGE_RES:
+        for mm in rx.finditer(prose_tempo):
+            lo, hi = float(mm.group(1)), float(mm.group(2))
+            if not (_bpm_ok(lo) and _bpm_ok(hi)) or not free(mm.span()):
+                continue
+            lo, hi = min(lo, hi), max(lo, hi)
+            if bpm_min is None:
+                bpm_min, bpm_max, target = lo, hi, round((lo + hi) / 2, 2)
+            bpms.extend([(mm.start(1), lo), (mm.start(2), hi)])
+            consumed.append(mm.span())
+    for mm in _PAIR_RE.finditer(prose_tempo):
+        a, b = float(mm.group(1)), float(mm.group(2))
+        if _bpm_ok(a) and _bpm_ok(b) and free(mm.span()):
+            bpms.extend([(mm.start(1), a), (mm.start(2), b)])
+            consumed.append(mm.span())
+    approx_target: float | None = None
+    for mm in _APPROX_RE.finditer(prose_tempo):
+        v = float(mm.group(1))
+        if _bpm_ok(v) and free(mm.span()):
+            bpms.append((mm.start(1), v))
+            consumed.append(mm.span())
+            approx_target = approx_target or v
+    exact_target: float | None = None
+    for mm in _EXACT_RE.finditer(prose_tempo):
+        raw = next(g for g in mm.groups() if g)
+        v = float(raw)
+        if _bpm_ok(v) and free(mm.span()):
+            bpms.append((mm.start(), v))
+            consumed.append(mm.span())
+            exact_target = exact_target or v
+    for mm in _BARE_RE.finditer(prose_tempo):
+        v = float(mm.group(1))
+        if _bpm_ok(v) and free(mm.span()):
+            bpms.append((mm.start(), v))
+            consumed.append(mm.span())
+            exact_target = exact_target or v
+    bpms.sort()
+    if bpm_min is None:
+        if approx_target is not None:
+            target = approx_target
+            bpm_min, bpm_max = round(target * 0.95, 1), round(target * 1.05, 1)
+        elif exact_target is not None:
+            target = exact_target
+            bpm_min, bpm_max = round(target * 0.97, 1), round(target * 1.03, 1)
+
+    keys: list[str] = []
+    cams: list[str] = []
+    for _, spelled in keys_found:
+        try:
+            k = parse_key(spelled)
+        except InvalidQueryError:
+            continue
+        keys.append(k.name)
+        cams.append(k.camelot)
+
+    swing_words, swing_min, swing_max = _swing(prose)
+    genres = _genres(prose)
+    has_filters = bool(bpms or keys or eras or genres or swing_words)
+    intents = _intents(prose, has_samples=bool(refs), has_filters=has_filters, n_keys=len(keys))
+    return ParsedRequest(
+        text=text,
+        bpm_min=bpm_min,
+        bpm_max=bpm_max,
+        target_bpm=target,
+        bpms=[v for _, v in bpms],
+        half_double=bool(_HALF_DOUBLE_RE.search(prose)),
+        keys=keys,
+        camelot=cams,
+        eras=eras,
+        years=sorted(set(years)),
+        genres=genres,
+        swing_words=swing_words,
+        swing_min=swing_min,
+        swing_max=swing_max,
+        samples=refs,
+        intents=intents,
+        limit=limit,
+    )

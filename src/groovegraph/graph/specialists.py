@@ -1,0 +1,188 @@
+"""The four specialists: ``groove``, ``era``, ``compatibility``, ``discovery``.
+
+Each specialist is one node plus one ``ToolNode`` (``<id>_tools``) and a private message
+channel (``<id>_messages``) that holds its tool calls and results for the turn, so two
+specialists running in parallel never interleave tool calls in the conversation.
+
+A visit either asks for tools (an ``AIMessage`` with ``tool_calls`` → ``<id>_tools`` →
+back here) or finishes: it copies the tool artifacts into the state (analyses, hits,
+reports, era brief), writes one message named after itself into ``messages`` and
+returns to the supervisor. With a chat model the model decides the tool calls and writes
+the message; offline, :mod:`groovegraph.graph.offline` does both deterministically.
+
+Nodes are synchronous on purpose: under ``ainvoke`` LangGraph runs sync nodes in a
+worker thread, and the ToolNode runs sync tools in threads too, so pandas and librosa
+never block the server's event loop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.tools import BaseTool
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from groovegraph import prompts
+from groovegraph.graph import offline
+from groovegraph.graph.context import GrooveContext
+from groovegraph.graph.models import ModelRegistry, usage_of
+from groovegraph.settings import Settings
+from groovegraph.state import (
+    Analysis,
+    CatalogHit,
+    CompatibilityReport,
+    EraBrief,
+    EraFact,
+    GroupStat,
+    ParsedRequest,
+    SpecialistName,
+)
+
+__all__ = ["FINAL_NAME", "MAX_TOOL_ROUNDS", "conversation_for_model", "make_specialist", "scratch_key", "turn_samples"]
+
+FINAL_NAME = "groovegraph"
+MAX_TOOL_ROUNDS = 4
+
+
+def scratch_key(name: SpecialistName) -> str:
+    return f"{name}_messages"
+
+
+def turn_samples(state: dict[str, Any]) -> list[str]:
+    """Sample references of the current turn (parsed, attached or carried over)."""
+    req: ParsedRequest | None = state.get("request")
+    return list(req.samples) if req else []
+
+
+def conversation_for_model(messages: list[AnyMessage], *, keep: int = 8) -> list[BaseMessage]:
+    """What a model sees of the thread: user turns and final answers, newest last.
+
+    Specialist notes of earlier turns are left out (their numbers are in the answers);
+    attached sample ids are written into the human message text so a model can use them.
+    """
+    out: list[BaseMessage] = []
+    for m in messages:
+        if isinstance(m, HumanMessage):
+            samples = (m.additional_kwargs or {}).get("samples") or []
+            text = m.content if isinstance(m.content, str) else m.text
+            if samples:
+                text = f"{text}\n[attached samples: {', '.join(map(str, samples))}]"
+            out.append(HumanMessage(content=text, id=m.id))
+        elif isinstance(m, AIMessage) and m.name == FINAL_NAME and not m.tool_calls:
+            out.append(AIMessage(content=m.content, id=m.id))
+    return out[-keep:]
+
+
+def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str, Any], list[str]]:
+    """State updates from the artifacts of this turn's tool results, plus tool errors."""
+    analyses: dict[str, Analysis] = {}
+    hits: list[CatalogHit] = []
+    reports: list[CompatibilityReport] = []
+    facts: list[EraFact] = []
+    stats: list[GroupStat] = []
+    errors: list[str] = []
+    for m in scratch:
+        if not isinstance(m, ToolMessage):
+            continue
+        if m.status == "error":
+            errors.append(f"{m.name}: {m.content}")
+            continue
+        art = m.artifact if isinstance(m.artifact, dict) else {}
+        for ref, a in (art.get("analyses") or {}).items():
+            analyses[ref] = Analysis.model_validate(a)
+        hits.extend(CatalogHit.model_validate(h) for h in art.get("hits") or [])
+        reports.extend(CompatibilityReport.model_validate(r) for r in art.get("reports") or [])
+        facts.extend(EraFact.model_validate(f) for f in art.get("facts") or [])
+        stats.extend(GroupStat.model_validate(s) for s in art.get("stats") or [])
+        errors.extend(str(e) for e in art.get("errors") or [])
+    update: dict[str, Any] = {}
+    if name == "groove" or analyses:
+        update["analyses"] = analyses
+    if name == "discovery":
+        update["hits"] = hits
+    if name == "compatibility":
+        update["reports"] = reports
+    if name == "era":
+        update["era"] = EraBrief(facts=facts, stats=stats)
+    return update, errors
+
+
+def make_specialist(
+    name: SpecialistName,
+    *,
+    tools: list[BaseTool],
+    models: ModelRegistry,
+    settings: Settings,
+) -> Callable[..., Command[Any]]:
+    """The node function of one specialist (routes to ``<name>_tools`` or ``supervisor``)."""
+    key = scratch_key(name)
+    tools_node = f"{name}_tools"
+
+    def finish(state: dict[str, Any], text: str, update: dict[str, Any], extra: dict[str, Any]) -> Command[Any]:
+        message = AIMessage(content=text, name=name)
+        return Command(
+            goto="supervisor",
+            update={**update, **extra, "messages": [message], "completed": [name]},
+        )
+
+    def node(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Any]:
+        ctx = runtime.context or GrooveContext()
+        request: ParsedRequest = state.get("request") or ParsedRequest()
+        scratch: list[AnyMessage] = list(state.get(key) or [])
+        samples = turn_samples(state)
+        model, _ = models.for_run(ctx.model)
+        rounds = sum(1 for m in scratch if isinstance(m, AIMessage) and m.tool_calls)
+
+        if model is None:
+            # Offline: first visit plans the tool calls, second visit writes the section.
+            if not scratch:
+                calls = offline.plan_tool_calls(
+                    name, request, samples=samples, result_count=ctx.result_count or settings.result_count
+                )
+                if calls:
+                    return Command(goto=tools_node, update={key: [AIMessage(content="", tool_calls=calls, name=name)]})
+            update, errors = _collect(name, scratch)
+            text = offline.compose_section(
+                name,
+                request=request,
+                analyses=update.get("analyses") or {},
+                hits=update.get("hits") or [],
+                reports=update.get("reports") or [],
+                era=update.get("era"),
+                errors=errors,
+            )
+            return finish(state, text, update, {})
+
+        # With a chat model: it decides tool calls until it answers or the rounds run out.
+        system = prompts.SPECIALIST_PROMPTS[name].format(
+            samples=", ".join(samples) or "none",
+            request=json.dumps(request.model_dump(exclude_defaults=True, exclude={"text"})),
+        )
+        history = conversation_for_model(state.get("messages") or [])
+        bound = model.bind_tools(tools) if rounds < MAX_TOOL_ROUNDS else model
+        reply = bound.invoke([SystemMessage(content=system), *history, *scratch])
+        if not isinstance(reply, AIMessage):
+            reply = AIMessage(content=str(reply.content))
+        reply.name = name
+        usage = {"usage": usage_of(reply)}
+        if reply.tool_calls and rounds < MAX_TOOL_ROUNDS:
+            return Command(goto=tools_node, update={key: [reply], **usage})
+        update, errors = _collect(name, scratch)
+        text = reply.text if hasattr(reply, "text") else str(reply.content)
+        if errors:
+            text = "\n".join([text, *(f"(!) {e}" for e in errors)]).strip()
+        return finish(state, text, update, usage)
+
+    node.__name__ = name
+    return node

@@ -1,0 +1,185 @@
+"""The supervisor: routes each user turn to specialists and closes it with one answer.
+
+On a new turn (a new human message) it parses the request, decides the specialists
+(router model with structured output, or :func:`~groovegraph.graph.offline.route_request`
+offline), orders them into stages — ``groove`` first when the others need its
+analyses, the rest in parallel via ``Send`` — and dispatches the first stage. Every
+specialist returns here; when a stage is complete the next one starts, and after the
+last stage ``respond`` writes the answer from every specialist's result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Literal
+
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    HumanMessage,
+    RemoveMessage,
+    SystemMessage,
+)
+from langgraph.graph.message import REMOVE_ALL_MESSAGES
+from langgraph.runtime import Runtime
+from langgraph.types import Command, Send
+
+from groovegraph import prompts
+from groovegraph.graph import offline
+from groovegraph.graph.context import GrooveContext
+from groovegraph.graph.models import ModelRegistry, usage_of
+from groovegraph.graph.parser import parse_request
+from groovegraph.graph.specialists import FINAL_NAME, conversation_for_model, scratch_key
+from groovegraph.state import SPECIALISTS, ParsedRequest, Route, RoutePlan, SpecialistName
+
+__all__ = ["make_respond", "make_supervisor", "message_samples", "message_text"]
+
+# "this loop", "it", "these" in a turn without its own sample point at the last one.
+_ANAPHORA_RE = re.compile(
+    r"\b(?:this|that|these|those|the same)\s+(?:loop|break|sample|track|one|groove|beat|file|record)s?\b"
+    r"|\b(?:it|them|this|these)\b(?!\s+(?:era|decade|style|sound|genre)\b)",
+    re.IGNORECASE,
+)
+
+
+def message_text(message: AnyMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return " ".join(
+        part.get("text", "") if isinstance(part, dict) else str(part)
+        for part in content
+        if not isinstance(part, dict) or part.get("type") in (None, "text")
+    )
+
+
+def message_samples(message: AnyMessage) -> list[str]:
+    """Sample ids/paths attached to a message: ``additional_kwargs["samples"]`` or content
+    parts ``{"type": "sample", "id": ...}``."""
+    out = [str(s) for s in (message.additional_kwargs or {}).get("samples") or [] if str(s).strip()]
+    if isinstance(message.content, list):
+        for part in message.content:
+            if isinstance(part, dict) and part.get("type") == "sample":
+                ref = part.get("id") or part.get("path")
+                if ref:
+                    out.append(str(ref))
+    return list(dict.fromkeys(out))
+
+
+def _human_turns(messages: list[AnyMessage]) -> list[HumanMessage]:
+    return [m for m in messages if isinstance(m, HumanMessage)]
+
+
+Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
+
+
+def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destination]]:
+    """The supervisor node."""
+
+    def route_with_model(model: Any, request: ParsedRequest, messages: list[AnyMessage]) -> tuple[Route, dict[str, int]]:
+        structured = _structured(model)
+        system = prompts.ROUTER_PROMPT.format(samples=", ".join(request.samples) or "none")
+        raw = structured.invoke([SystemMessage(content=system), *conversation_for_model(messages, keep=6)])
+        route: Route = raw["parsed"] if isinstance(raw, dict) else raw
+        if route is None:  # include_raw with a parse failure
+            raise raw.get("parsing_error") or ValueError("router returned no route")
+        usage = usage_of(raw["raw"]) if isinstance(raw, dict) and isinstance(raw.get("raw"), AIMessage) else {"llm_calls": 1}
+        return route, usage
+
+    def supervisor(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Destination]:
+        messages: list[AnyMessage] = state.get("messages") or []
+        humans = _human_turns(messages)
+        plan: RoutePlan | None = state.get("plan")
+        if not humans:
+            return Command(goto="respond")
+        turn = len(humans)
+
+        if plan is None or plan.turn != turn:
+            # ---- a new turn: parse, route, plan, reset the per-turn results
+            last = humans[-1]
+            request = parse_request(message_text(last), samples=message_samples(last))
+            focus: list[str] = list(state.get("focus") or [])
+            if not request.samples and focus and _ANAPHORA_RE.search(request.text):
+                request = request.model_copy(update={"samples": focus, "intents": [*request.intents, "analyze"]})
+            _, router = models.for_run((runtime.context or GrooveContext()).model)
+            usage: dict[str, int] = {}
+            if router is None:
+                route = offline.route_request(request)
+                source: Literal["offline", "model"] = "offline"
+            else:
+                route, usage = route_with_model(router, request, messages)
+                source = "model"
+            chosen = [s for s in SPECIALISTS if s in route.specialists]
+            if request.samples and chosen and "groove" not in chosen:
+                # Others reason from the analysis: a referenced sample is always analysed.
+                chosen.insert(0, "groove")
+            stages = offline.plan_stages(chosen, has_samples=bool(request.samples))
+            new_plan = RoutePlan(turn=turn, specialists=chosen, stages=stages, stage=0, reason=route.reason, router=source)
+            update: dict[str, Any] = {
+                "request": request,
+                "plan": new_plan,
+                "completed": None,
+                "hits": [],
+                "reports": [],
+                "era": None,
+                "focus": request.samples or focus,
+                **{scratch_key(s): [RemoveMessage(id=REMOVE_ALL_MESSAGES)] for s in SPECIALISTS},
+            }
+            if usage:
+                update["usage"] = usage
+            if not stages:
+                return Command(goto="respond", update=update)
+            # Send carries the state as the specialists must see it (updates of this step
+            # are not applied to their input yet).
+            payload = {**state, **update, "completed": [], **{scratch_key(s): [] for s in SPECIALISTS}}
+            return Command(goto=[Send(s, payload) for s in stages[0]], update=update)
+
+        # ---- a specialist came back: wait for its stage, then start the next one
+        done = set(state.get("completed") or [])
+        if plan.stage < len(plan.stages) and not set(plan.stages[plan.stage]) <= done:
+            return Command(goto=[])
+        next_stage = plan.stage + 1
+        advanced = plan.model_copy(update={"stage": next_stage})
+        if next_stage < len(plan.stages):
+            payload = {**state, "plan": advanced}
+            return Command(goto=[Send(s, payload) for s in plan.stages[next_stage]], update={"plan": advanced})
+        return Command(goto="respond", update={"plan": advanced})
+
+    return supervisor
+
+
+def _structured(model: Any) -> Any:
+    """Structured-output runnable for the router, using tool calling where supported
+    (the most widely implemented mode among OpenAI-compatible servers)."""
+    try:
+        return model.with_structured_output(Route, method="function_calling", include_raw=True)
+    except (TypeError, ValueError, NotImplementedError):
+        return model.with_structured_output(Route, include_raw=True)
+
+
+def make_respond(*, models: ModelRegistry) -> Callable[..., dict[str, Any]]:
+    """The ``respond`` node: one answer drawing on every specialist's message of the turn."""
+
+    def respond(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> dict[str, Any]:
+        messages: list[AnyMessage] = state.get("messages") or []
+        plan: RoutePlan | None = state.get("plan")
+        request: ParsedRequest | None = state.get("request")
+        # This turn's specialist messages: everything after the last human message.
+        last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        sections: dict[str, str] = {}
+        for m in messages[last_human + 1:]:
+            if isinstance(m, AIMessage) and m.name in SPECIALISTS and not m.tool_calls:
+                sections[m.name] = message_text(m)
+        model, _ = models.for_run((runtime.context or GrooveContext()).model)
+        if model is None:
+            text = offline.compose_answer(request, sections)
+            return {"messages": [AIMessage(content=text, name=FINAL_NAME)]}
+        order: list[SpecialistName] = list(plan.specialists) if plan else []
+        reports = "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections) or "(no specialist ran)"
+        system = prompts.RESPOND_PROMPT.format(reports=reports)
+        reply = model.invoke([SystemMessage(content=system), *conversation_for_model(messages)])
+        answer = AIMessage(content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata)
+        return {"messages": [answer], "usage": usage_of(reply) if isinstance(reply, AIMessage) else {"llm_calls": 1}}
+
+    return respond

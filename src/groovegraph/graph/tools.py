@@ -1,0 +1,354 @@
+"""LangChain tools the specialists call, wrapping the pure functions in ``groovegraph.tools``.
+
+:func:`build_toolsets` closes over the catalog and the settings and returns each
+specialist's tools. Every tool returns ``(content, artifact)``: the content is short
+text a chat model reads, the artifact is the structured result (pydantic dumps) the
+specialist node copies into the graph state — so offline answers and state read the
+same numbers the model saw.
+
+Paths from users or models go through :func:`~groovegraph.tools.paths.resolve_library_path`
+with ``settings.allowed_roots``; sample ids through the catalog (owner-scoped). The tools
+are synchronous: ``ToolNode`` runs them in a worker thread, so librosa and pandas never
+block the event loop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.tools import BaseTool, StructuredTool
+from langgraph.prebuilt import ToolRuntime
+from langgraph.types import interrupt
+from pydantic import BaseModel, Field
+
+from groovegraph.graph.knowledge import lookup_facts
+from groovegraph.graph.parser import AUDIO_EXTENSIONS
+from groovegraph.settings import Settings
+from groovegraph.state import (
+    Analysis,
+    CatalogQuery,
+    CompatibilityReport,
+    GroupStat,
+    SpecialistName,
+)
+from groovegraph.tools import catalog as catalog_tools
+from groovegraph.tools import harmony
+from groovegraph.tools.catalog import SampleSource
+from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
+from groovegraph.tools.keys import parse_key
+from groovegraph.tools.paths import resolve_library_path
+
+__all__ = ["MixItem", "build_toolsets", "owner_from_config"]
+
+_YES = {"yes", "y", "ok", "okay", "sure", "go", "go ahead", "proceed", "true", "1", "confirm"}
+
+
+def owner_from_config(config: Any, settings: Settings) -> str:
+    """The owner a run acts for: ``configurable.owner`` (bound by the server) or the local owner."""
+    conf = (config or {}).get("configurable") or {}
+    owner = conf.get("owner")
+    return str(owner) if owner else settings.local_owner
+
+
+def _is_path(ref: str) -> bool:
+    return "/" in ref or "\\" in ref or ref.lower().rsplit(".", 1)[-1] in AUDIO_EXTENSIONS
+
+
+class MixItem(BaseModel):
+    """One side of a compatibility check: a sample (id or library path), a key, a tempo or a mix."""
+
+    sample: str | None = Field(default=None, description="Sample id or library path.")
+    key: str | None = Field(default=None, description="Key, e.g. 'A minor', 'F#m' or '8A'.")
+    bpm: float | None = Field(default=None, gt=0, le=400, description="Tempo in BPM.")
+
+
+class _Resolver:
+    """Finds an analysis for a sample reference: thread state, catalog row, or fresh analysis."""
+
+    def __init__(self, *, catalog: SampleSource, settings: Settings) -> None:
+        self.catalog = catalog
+        self.settings = settings
+
+    def known(self, ref: str, state: dict[str, Any], owner: str) -> tuple[Analysis | None, str | None]:
+        """(analysis, file-to-analyse) for ``ref``; exactly one is set. Raises typed errors."""
+        analyses: dict[str, Analysis] = state.get("analyses") or {}
+        if ref in analyses:
+            return analyses[ref], None
+        if _is_path(ref):
+            path = resolve_library_path(ref, roots=self.settings.allowed_roots)
+            if not path.is_file():
+                raise NotFoundError(f"no audio file {ref!r} in the library")
+            return None, str(path)
+        if not re.fullmatch(r"[0-9A-Za-z_-]{1,128}", ref):
+            raise InvalidQueryError(f"not a sample id or library path: {ref!r}")
+        record = self.catalog.get(ref, owner)
+        if record.analysis is not None:
+            return record.analysis, None
+        path = resolve_library_path(record.path, roots=self.settings.allowed_roots)
+        return None, str(path)
+
+    def minutes(self, files: Sequence[str]) -> float:
+        from groovegraph.tools.decode import probe
+
+        total_s = 0.0
+        for f in files:
+            info = probe(f, max_file_bytes=self.settings.max_file_bytes, max_duration_s=self.settings.max_duration_s)
+            total_s += min(info.duration_s, self.settings.analysis_max_s)
+        return total_s / 60.0
+
+    def analyse(self, files: Sequence[str]) -> dict[str, Analysis | GrooveGraphError]:
+        from groovegraph.tools.analysis import analyze_many
+
+        return dict(analyze_many(list(files), settings=self.settings))
+
+
+def _analysis_text(label: str, a: Analysis) -> str:
+    return (
+        f"{label}: tempo {a.tempo_bpm:.1f} BPM (conf {a.tempo_confidence:.2f}), key {a.key} ({a.camelot}, "
+        f"conf {a.key_confidence:.2f}), swing {a.swing_percent:.1f}% (ratio {a.swing_ratio:.2f}), "
+        f"backbeat lag {a.backbeat_lag_ms:+.1f} ms, timing deviation {a.timing_deviation_ms:.1f} ms, "
+        f"duration {a.duration_s:.1f} s, onset rate {a.onset_rate_hz:.2f}/s"
+    )
+
+
+def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[SpecialistName, list[BaseTool]]:
+    """The tools of each specialist, bound to ``catalog`` and ``settings``.
+
+    Parameters
+    ----------
+    catalog : SampleSource
+        Where samples are looked up and searched (owner-scoped).
+    settings : Settings
+        Library roots, audio caps and ``confirm_audio_minutes``.
+
+    Returns
+    -------
+    dict
+        ``{"groove": [...], "era": [...], "compatibility": [...], "discovery": [...]}``.
+    """
+    resolver = _Resolver(catalog=catalog, settings=settings)
+
+    # ------------------------------------------------------------------ audio tools
+    def analyze_samples(samples: list[str], runtime: ToolRuntime) -> tuple[str, dict[str, Any]]:
+        """Measure tempo (BPM), beats, swing (MPC %), pocket (backbeat lag, ms), timing
+        deviation (ms) and key of library samples, given sample ids or library paths."""
+        if not samples:
+            raise InvalidQueryError("analyze_samples needs at least one sample id or path")
+        owner = owner_from_config(runtime.config, settings)
+        state = runtime.state if isinstance(runtime.state, dict) else {}
+        found: dict[str, Analysis] = {}
+        to_run: dict[str, str] = {}
+        errors: list[str] = []
+        for ref in dict.fromkeys(samples):
+            try:
+                analysis, file = resolver.known(ref, state, owner)
+            except GrooveGraphError as err:
+                errors.append(f"{ref}: {err.message}")
+                continue
+            if analysis is not None:
+                found[ref] = analysis
+            elif file is not None:
+                to_run[ref] = file
+        if to_run:
+            try:
+                minutes = resolver.minutes(list(to_run.values()))
+            except GrooveGraphError as err:
+                errors.append(str(err))
+                to_run, minutes = {}, 0.0
+            # Human in the loop: long batches are confirmed before any decoding starts.
+            if minutes > settings.confirm_audio_minutes:
+                answer = interrupt({
+                    "type": "confirm_audio",
+                    "question": f"Analyse {minutes:.1f} minutes of audio in {len(to_run)} file(s)? (yes/no)",
+                    "minutes": round(minutes, 2),
+                    "files": list(to_run),
+                })
+                if str(answer).strip().lower() not in _YES and answer is not True:
+                    errors.append(f"skipped {len(to_run)} file(s) ({minutes:.1f} min of audio): not confirmed")
+                    to_run = {}
+            outcomes = resolver.analyse(list(to_run.values())) if to_run else {}
+            for ref, file in to_run.items():
+                outcome = outcomes.get(file)
+                if isinstance(outcome, Analysis):
+                    found[ref] = outcome
+                elif outcome is not None:
+                    errors.append(f"{ref}: {outcome}")
+        lines = [_analysis_text(ref, a) for ref, a in found.items()] + [f"error: {e}" for e in errors]
+        artifact = {"analyses": {k: v.model_dump() for k, v in found.items()}, "errors": errors}
+        return "\n".join(lines) or "nothing analysed", artifact
+
+    # ---------------------------------------------------------------- catalog tools
+    def search_catalog(
+        runtime: ToolRuntime,
+        bpm_min: float | None = None,
+        bpm_max: float | None = None,
+        target_bpm: float | None = None,
+        half_double: bool = True,
+        key: str | None = None,
+        compatible_with: str | None = None,
+        swing_min: float | None = None,
+        swing_max: float | None = None,
+        genre: str | None = None,
+        era: str | None = None,
+        vibe: str | None = None,
+        instrument: str | None = None,
+        like_sample: str | None = None,
+        exclude: list[str] | None = None,
+        limit: int = 10,
+    ) -> tuple[str, dict[str, Any]]:
+        """Search the sample catalog. Filters: tempo range/target in BPM (half/double time
+        match too), exact key or keys compatible with a key (Camelot), swing percent range,
+        genre, era ('70s'), vibe, instrument. like_sample: a sample id/path whose tempo,
+        key and swing become the targets."""
+        owner = owner_from_config(runtime.config, settings)
+        state = runtime.state if isinstance(runtime.state, dict) else {}
+        notes: list[str] = []
+        target_swing: float | None = None
+        excluded = list(exclude or [])
+        if like_sample:
+            ref_analysis, file = resolver.known(like_sample, state, owner)
+            if ref_analysis is None and file is not None:
+                outcome = resolver.analyse([file]).get(file)
+                if not isinstance(outcome, Analysis):
+                    raise InvalidQueryError(f"could not analyse {like_sample}: {outcome}")
+                ref_analysis = outcome
+            if ref_analysis is not None:
+                if target_bpm is None:
+                    target_bpm = round(ref_analysis.tempo_bpm, 2)
+                if key is None and compatible_with is None:
+                    compatible_with = ref_analysis.key
+                target_swing = round(ref_analysis.swing_percent, 2)
+                notes.append(
+                    f"reference {like_sample}: {ref_analysis.tempo_bpm:.1f} BPM, {ref_analysis.key} "
+                    f"({ref_analysis.camelot}), swing {ref_analysis.swing_percent:.1f}%"
+                )
+            if not _is_path(like_sample):
+                excluded.append(like_sample)
+        excluded = [e for e in excluded if not _is_path(e)]
+        query = CatalogQuery(
+            bpm_min=bpm_min, bpm_max=bpm_max, target_bpm=target_bpm, half_double=half_double,
+            key=key, compatible_with=compatible_with, swing_min=swing_min, swing_max=swing_max,
+            target_swing=target_swing, genre=genre, era=era, vibe=vibe, instrument=instrument,
+            exclude_ids=excluded, limit=max(1, min(int(limit), 50)),
+        )
+        df = catalog.frame(owner)
+        hits = catalog_tools.search(df, query)
+        if not hits and (swing_min is not None or vibe or instrument):
+            # Feel words are the fuzziest filter: relax them before giving up.
+            relaxed = query.model_copy(update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None})
+            hits = catalog_tools.search(df, relaxed)
+            if hits:
+                notes.append("no exact match; swing/vibe/instrument filters relaxed")
+        lines = notes + [
+            f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {h.key} ({h.camelot}), swing {h.swing_percent}%, "
+            f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
+            for i, h in enumerate(hits, 1)
+        ]
+        artifact = {
+            "hits": [h.model_dump() for h in hits],
+            "query": query.model_dump(exclude_defaults=True),
+            "catalog_size": len(df),
+            "notes": notes,
+        }
+        return "\n".join(lines) if hits else "\n".join([*notes, f"no matches among {len(df)} samples"]), artifact
+
+    def catalog_stats(
+        runtime: ToolRuntime,
+        by: list[Literal["era", "genre", "vibe", "instrument", "source"]] | None = None,
+        era: str | None = None,
+        genre: str | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        """Per-group statistics of the user's catalog (count, median/quartile tempo in BPM,
+        median swing %, median backbeat lag ms, common keys), grouped by era and/or genre,
+        optionally restricted to one era or genre."""
+        owner = owner_from_config(runtime.config, settings)
+        cols = list(by or ["era", "genre"])
+        df = catalog_tools.stats_by(catalog.frame(owner), cols, era=era, genre=genre)
+        stats: list[GroupStat] = []
+        for row in df.head(12).to_dict("records"):
+            def num(name: str, row: dict[str, Any] = row) -> float | None:
+                v = row.get(name)
+                return None if v is None or v != v else round(float(v), 2)
+
+            stats.append(GroupStat(
+                group={c: (None if row.get(c) is None else str(row.get(c))) for c in cols},
+                count=int(row["count"]),
+                median_bpm=num("median_bpm"), bpm_p25=num("bpm_p25"), bpm_p75=num("bpm_p75"),
+                median_swing_percent=num("median_swing_percent"),
+                median_backbeat_lag_ms=num("median_backbeat_lag_ms"),
+                common_keys=list(row.get("common_keys") or []),
+            ))
+        lines = [
+            f"{', '.join(str(v) for v in s.group.values())}: n={s.count}, median {s.median_bpm} BPM, "
+            f"swing {s.median_swing_percent}%, keys {', '.join(s.common_keys)}"
+            for s in stats
+        ]
+        return "\n".join(lines) or "no samples in that group", {"stats": [s.model_dump() for s in stats]}
+
+    # ---------------------------------------------------------------- era knowledge
+    def era_facts(eras: list[str] | None = None, genres: list[str] | None = None, text: str = "") -> tuple[str, dict[str, Any]]:
+        """Built-in notes on an era's or genre's groove: typical tempo range (BPM), feel,
+        key players, machines and records. eras like '70s'; genres like 'funk'."""
+        facts = lookup_facts(eras=eras or [], genres=genres or [], text=text)
+        lines = [
+            f"{f.genre} ({f.era}): {f.tempo_bpm_min:.0f}-{f.tempo_bpm_max:.0f} BPM, {f.feel}. " + " ".join(f.facts)
+            for f in facts
+        ]
+        return "\n".join(lines) or "no notes for that era/genre", {"facts": [f.model_dump() for f in facts]}
+
+    # ---------------------------------------------------------------- harmony tools
+    def _side(item: MixItem | None, state: dict[str, Any], owner: str) -> tuple[Any, str | None]:
+        if item is None:
+            return None, None
+        if item.sample:
+            analysis, file = resolver.known(item.sample, state, owner)
+            if analysis is None and file is not None:
+                outcome = resolver.analyse([file]).get(file)
+                if not isinstance(outcome, Analysis):
+                    raise InvalidQueryError(f"could not analyse {item.sample}: {outcome}")
+                analysis = outcome
+            return analysis, Path(item.sample).name if _is_path(item.sample) else item.sample
+        label = " @ ".join(x for x in (item.key, f"{item.bpm:g} BPM" if item.bpm else None) if x)
+        return None, label or None
+
+    def check_compatibility(a: MixItem, runtime: ToolRuntime, b: MixItem | None = None) -> tuple[str, dict[str, Any]]:
+        """Will A and B mix? Each side is a sample (id or library path), a key, a tempo
+        (BPM) or key+tempo. Returns key relation (Camelot), tempo stretch % and a verdict.
+        With only A given as a key, lists the keys that mix with it."""
+        owner = owner_from_config(runtime.config, settings)
+        state = runtime.state if isinstance(runtime.state, dict) else {}
+        reports: list[CompatibilityReport] = []
+        obj_a, label_a = _side(a, state, owner)
+        if b is None:
+            if not a.key:
+                raise InvalidQueryError("give two items, or one key to list its compatible keys")
+            own = parse_key(a.key).camelot
+            for code in harmony.compatible_camelots(a.key):
+                if code != own:
+                    reports.append(harmony.compatibility(key_a=a.key, key_b=code, label_a=a.key, label_b=code))
+            reports.sort(key=lambda r: -r.score)
+        else:
+            obj_b, label_b = _side(b, state, owner)
+            reports.append(harmony.compatibility(
+                obj_a, obj_b,
+                key_a=a.key, key_b=b.key, bpm_a=a.bpm, bpm_b=b.bpm,
+                label_a=label_a, label_b=label_b,
+            ))
+        lines = [
+            f"{r.a} vs {r.b}: {r.verdict} (score {r.score:.2f}); " + "; ".join(r.reasons)
+            for r in reports
+        ]
+        return "\n".join(lines), {"reports": [r.model_dump() for r in reports]}
+
+    def tool(fn: Any, name: str) -> BaseTool:
+        return StructuredTool.from_function(fn, name=name, response_format="content_and_artifact")
+
+    return {
+        "groove": [tool(analyze_samples, "analyze_samples")],
+        "discovery": [tool(search_catalog, "search_catalog")],
+        "compatibility": [tool(check_compatibility, "check_compatibility")],
+        "era": [tool(era_facts, "era_facts"), tool(catalog_stats, "catalog_stats")],
+    }
