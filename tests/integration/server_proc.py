@@ -1,0 +1,83 @@
+"""A real ``groovegraph serve`` in a subprocess on a free loopback port, for the server
+integration tests (module-scoped: one server per test module)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """``groovegraph serve`` with a clean ``GROOVEGRAPH_*`` environment."""
+
+    def __init__(self, *, data_dir: Path, env: dict[str, str], ready_timeout_s: float = 120.0) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.log_path = data_dir.parent / f"server-{self.port}.log"
+        base = {k: v for k, v in os.environ.items() if not k.startswith("GROOVEGRAPH_") or k.startswith("GROOVEGRAPH_TEST_")}
+        base.update(
+            {
+                "GROOVEGRAPH_DATA_DIR": str(data_dir),
+                "GROOVEGRAPH_LOG_LEVEL": "WARNING",
+                "LANGSMITH_TRACING": "false",
+                "GROOVEGRAPH_DEMO_LIBRARY": "false",
+            }
+        )
+        base.update(env)
+        self.env = base
+        self.ready_timeout_s = ready_timeout_s
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "groovegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + self.ready_timeout_s
+        last = ""
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                r = httpx.get(self.url + "/readyz", timeout=2)
+                if r.status_code == 200:
+                    return self
+                last = r.text
+            except httpx.HTTPError as err:
+                last = str(err)
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"server not ready after {self.ready_timeout_s}s ({last}):\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-5000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)

@@ -1,0 +1,141 @@
+"""Server pieces that need no graph and no services: auth, bind safety, request models,
+ranges, the thread table on SQLite, and the stream → SSE translation."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
+from pydantic import ValidationError
+
+from groovegraph.server.auth import is_loopback, resolve_owner
+from groovegraph.server.chat import ChatRequest
+from groovegraph.server.errors import (
+    ForbiddenError,
+    InvalidThreadIdError,
+    ThreadNotFoundError,
+    UnauthorizedError,
+)
+from groovegraph.server.run import UnsafeBindError, serve
+from groovegraph.server.samples import parse_range
+from groovegraph.server.streaming import _Translator
+from groovegraph.server.thread_store import ThreadStore, check_thread_id
+from groovegraph.settings import Settings
+from groovegraph.state import RoutePlan
+from groovegraph.tools.errors import InvalidQueryError
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True), ("[::1]", True), ("localhost", True),
+     ("0.0.0.0", False), ("192.168.1.5", False), ("::", False), ("", False), (None, False), ("example.com", False)],
+)
+def test_is_loopback(host: str | None, expected: bool) -> None:
+    assert is_loopback(host) is expected
+
+
+def _request(host: str, headers: dict[str, str] | None = None) -> Any:
+    return SimpleNamespace(client=SimpleNamespace(host=host), headers={k.lower(): v for k, v in (headers or {}).items()})
+
+
+def test_keyless_mode_serves_loopback_only(settings: Settings) -> None:
+    state = SimpleNamespace(settings=settings)
+    assert resolve_owner(_request("127.0.0.1"), state) == settings.local_owner  # type: ignore[arg-type]
+    with pytest.raises(ForbiddenError):
+        resolve_owner(_request("10.0.0.7"), state)  # type: ignore[arg-type]
+
+
+def test_api_keys_map_to_owners(tmp_path: Any) -> None:
+    s = Settings(data_dir=tmp_path, api_keys="k1:alice,k2:bob")  # type: ignore[arg-type]
+    state = SimpleNamespace(settings=s)
+    assert resolve_owner(_request("10.0.0.7", {"Authorization": "Bearer k1"}), state) == "alice"  # type: ignore[arg-type]
+    assert resolve_owner(_request("10.0.0.7", {"X-API-Key": "k2"}), state) == "bob"  # type: ignore[arg-type]
+    for headers in ({}, {"Authorization": "Bearer k3"}, {"Authorization": "Basic k1"}, {"X-API-Key": "k12"}):
+        with pytest.raises(UnauthorizedError):
+            resolve_owner(_request("10.0.0.7", headers), state)  # type: ignore[arg-type]
+
+
+def test_serve_refuses_public_bind_without_keys(settings: Settings) -> None:
+    with pytest.raises(UnsafeBindError, match="GROOVEGRAPH_API_KEYS"):
+        serve(settings=settings, host="0.0.0.0", port=0, workers=1)
+
+
+def test_chat_request_needs_exactly_one_of_message_and_resume() -> None:
+    assert ChatRequest(message="hi").message == "hi"
+    assert ChatRequest(resume=True).resume is True
+    for bad in ({}, {"message": "hi", "resume": "yes"}, {"message": ""}, {"message": "x", "extra": 1}, {"message": 5}):
+        with pytest.raises(ValidationError):
+            ChatRequest.model_validate(bad)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("90-100", (90.0, 100.0)), ("96", (96.0, 96.0)), (None, (None, None)), (" ", (None, None))])
+def test_parse_range(text: str | None, expected: tuple[float | None, float | None]) -> None:
+    assert parse_range(text, "bpm") == expected
+
+
+@pytest.mark.parametrize("text", ["fast", "100-90", "1-2-3", "-"])
+def test_parse_range_rejects_garbage(text: str) -> None:
+    with pytest.raises(InvalidQueryError):
+        parse_range(text, "bpm")
+
+
+@pytest.mark.parametrize("tid", ["", "../x", "a b", "x" * 200, "-leading", 5, None])
+def test_bad_thread_ids(tid: Any) -> None:
+    with pytest.raises(InvalidThreadIdError) as info:
+        check_thread_id(tid)
+    assert info.value.http_status == 422
+
+
+async def test_thread_store_on_sqlite_enforces_owners(settings: Settings) -> None:
+    store = await ThreadStore.open(settings)
+    try:
+        a = await store.create(owner="alice")
+        await store.claim(owner="bob", thread_id="bobs-own-id")
+        with pytest.raises(ThreadNotFoundError):
+            await store.claim(owner="alice", thread_id="bobs-own-id")
+        with pytest.raises(ThreadNotFoundError):
+            await store.get(owner="bob", thread_id=a.thread_id)
+        await store.touch(owner="alice", thread_id=a.thread_id, title="first words")
+        await store.touch(owner="alice", thread_id=a.thread_id, title="second words")
+        listed = await store.list_owned(owner="alice")
+        assert [(t.thread_id, t.title) for t in listed] == [(a.thread_id, "first words")]
+        await store.delete(owner="alice", thread_id=a.thread_id)
+        assert await store.list_owned(owner="alice") == []
+        assert [t.thread_id for t in await store.list_owned(owner="bob")] == ["bobs-own-id"]
+    finally:
+        await store.close()
+
+
+def _events(out: list[dict[str, str]]) -> list[tuple[str, dict[str, Any]]]:
+    return [(e["event"], json.loads(e["data"])) for e in out]
+
+
+def test_translator_maps_updates_to_events() -> None:
+    tr = _Translator()
+    plan = RoutePlan(specialists=["groove"], stages=[["groove"]], reason="a sample is attached")
+    call = AIMessage("", tool_calls=[{"id": "c1", "name": "analyze_sample", "args": {"sample": "abc"}}])
+    result = ToolMessage('{"tempo_bpm": 96.0}', tool_call_id="c1")
+    answer = AIMessage("Swing is 58%.", name="groove", id="m1")
+    out = _events(tr.updates((), {"supervisor": {"plan": plan}}))
+    out += _events(tr.updates((), {"groove": {"groove_messages": [call, result], "messages": [answer]}}))
+    # The same update seen again through a parent graph is not repeated.
+    out += _events(tr.updates((), {"groove": {"groove_messages": [call, result], "messages": [answer]}}))
+    out += _events(tr.updates((), {"__interrupt__": (SimpleNamespace(id="i1", value={"question": "go?"}),)}))
+    assert [k for k, _ in out] == ["route", "tool_start", "tool_end", "message", "interrupt"]
+    assert out[0][1]["specialists"] == ["groove"]
+    assert out[1][1] == {"id": "c1", "tool": "analyze_sample", "args": {"sample": "abc"}, "node": "groove"}
+    assert out[2][1]["tool"] == "analyze_sample"
+    assert out[2][1]["result"] == {"tempo_bpm": 96.0}
+    assert out[3][1]["name"] == "groove"
+    assert out[4][1] == {"id": "i1", "value": {"question": "go?"}}
+    assert tr.interrupted
+
+
+def test_translator_streams_tokens() -> None:
+    tr = _Translator()
+    out = _events(tr.messages((AIMessageChunk(content="Swi", id="m1"), {"langgraph_node": "groove"})))
+    assert out == [("token", {"text": "Swi", "node": "groove", "message_id": "m1"})]
+    assert tr.messages((AIMessageChunk(content=""), {})) == []
