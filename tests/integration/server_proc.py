@@ -23,12 +23,18 @@ def free_port() -> int:
 class ServerProcess:
     """``groovegraph serve`` with a clean ``GROOVEGRAPH_*`` environment."""
 
-    def __init__(self, *, data_dir: Path, env: dict[str, str], ready_timeout_s: float = 120.0) -> None:
+    def __init__(
+        self, *, data_dir: Path, env: dict[str, str], ready_timeout_s: float = 120.0
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.log_path = data_dir.parent / f"server-{self.port}.log"
-        base = {k: v for k, v in os.environ.items() if not k.startswith("GROOVEGRAPH_") or k.startswith("GROOVEGRAPH_TEST_")}
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("GROOVEGRAPH_") or k.startswith("GROOVEGRAPH_TEST_")
+        }
         base.update(
             {
                 "GROOVEGRAPH_DATA_DIR": str(data_dir),
@@ -46,7 +52,16 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "groovegraph.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "groovegraph.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -65,7 +80,9 @@ class ServerProcess:
                 last = str(err)
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"server not ready after {self.ready_timeout_s}s ({last}):\n{self.log()}")
+        raise RuntimeError(
+            f"server not ready after {self.ready_timeout_s}s ({last}):\n{self.log()}"
+        )
 
     def log(self) -> str:
         try:

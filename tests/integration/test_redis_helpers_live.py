@@ -95,7 +95,9 @@ async def test_llm_cache_persists_in_redis(redis_url: str) -> None:
     await reader.aclose()
 
 
-async def test_helpers_degrade_when_redis_dies(private_redis: tuple[str, subprocess.Popen[bytes]]) -> None:
+async def test_helpers_degrade_when_redis_dies(
+    private_redis: tuple[str, subprocess.Popen[bytes]],
+) -> None:
     url, proc = private_redis
     limiter = RateLimiter(url=url, limit=100, window_s=60)
     locks = RunLocks(url=url, ttl_s=5)

@@ -67,7 +67,9 @@ async def test_refused_requests_do_not_consume_budget() -> None:
 def test_retry_after_matches_the_sliding_estimate(
     previous: int, current: int, limit: int, elapsed: float, expected: int
 ) -> None:
-    got = _retry_after(previous=previous, current=current, limit=limit, window_s=60.0, elapsed=elapsed)
+    got = _retry_after(
+        previous=previous, current=current, limit=limit, window_s=60.0, elapsed=elapsed
+    )
     assert got == expected
 
 

@@ -30,15 +30,29 @@ from groovegraph.tools.errors import InvalidQueryError
 
 @pytest.mark.parametrize(
     ("host", "expected"),
-    [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True), ("[::1]", True), ("localhost", True),
-     ("0.0.0.0", False), ("192.168.1.5", False), ("::", False), ("", False), (None, False), ("example.com", False)],
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("::", False),
+        ("", False),
+        (None, False),
+        ("example.com", False),
+    ],
 )
 def test_is_loopback(host: str | None, expected: bool) -> None:
     assert is_loopback(host) is expected
 
 
 def _request(host: str, headers: dict[str, str] | None = None) -> Any:
-    return SimpleNamespace(client=SimpleNamespace(host=host), headers={k.lower(): v for k, v in (headers or {}).items()})
+    return SimpleNamespace(
+        client=SimpleNamespace(host=host),
+        headers={k.lower(): v for k, v in (headers or {}).items()},
+    )
 
 
 def test_keyless_mode_serves_loopback_only(settings: Settings) -> None:
@@ -53,7 +67,12 @@ def test_api_keys_map_to_owners(tmp_path: Any) -> None:
     state = SimpleNamespace(settings=s)
     assert resolve_owner(_request("10.0.0.7", {"Authorization": "Bearer k1"}), state) == "alice"  # type: ignore[arg-type]
     assert resolve_owner(_request("10.0.0.7", {"X-API-Key": "k2"}), state) == "bob"  # type: ignore[arg-type]
-    for headers in ({}, {"Authorization": "Bearer k3"}, {"Authorization": "Basic k1"}, {"X-API-Key": "k12"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer k3"},
+        {"Authorization": "Basic k1"},
+        {"X-API-Key": "k12"},
+    ):
         with pytest.raises(UnauthorizedError):
             resolve_owner(_request("10.0.0.7", headers), state)  # type: ignore[arg-type]
 
@@ -66,12 +85,21 @@ def test_serve_refuses_public_bind_without_keys(settings: Settings) -> None:
 def test_chat_request_needs_exactly_one_of_message_and_resume() -> None:
     assert ChatRequest(message="hi").message == "hi"
     assert ChatRequest(resume=True).resume is True
-    for bad in ({}, {"message": "hi", "resume": "yes"}, {"message": ""}, {"message": "x", "extra": 1}, {"message": 5}):
+    for bad in (
+        {},
+        {"message": "hi", "resume": "yes"},
+        {"message": ""},
+        {"message": "x", "extra": 1},
+        {"message": 5},
+    ):
         with pytest.raises(ValidationError):
             ChatRequest.model_validate(bad)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("90-100", (90.0, 100.0)), ("96", (96.0, 96.0)), (None, (None, None)), (" ", (None, None))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("90-100", (90.0, 100.0)), ("96", (96.0, 96.0)), (None, (None, None)), (" ", (None, None))],
+)
 def test_parse_range(text: str | None, expected: tuple[float | None, float | None]) -> None:
     assert parse_range(text, "bpm") == expected
 
@@ -116,17 +144,30 @@ def _events(out: list[dict[str, str]]) -> list[tuple[str, dict[str, Any]]]:
 def test_translator_maps_updates_to_events() -> None:
     tr = _Translator()
     plan = RoutePlan(specialists=["groove"], stages=[["groove"]], reason="a sample is attached")
-    call = AIMessage("", tool_calls=[{"id": "c1", "name": "analyze_sample", "args": {"sample": "abc"}}])
+    call = AIMessage(
+        "", tool_calls=[{"id": "c1", "name": "analyze_sample", "args": {"sample": "abc"}}]
+    )
     result = ToolMessage('{"tempo_bpm": 96.0}', tool_call_id="c1")
     answer = AIMessage("Swing is 58%.", name="groove", id="m1")
     out = _events(tr.updates((), {"supervisor": {"plan": plan}}))
-    out += _events(tr.updates((), {"groove": {"groove_messages": [call, result], "messages": [answer]}}))
+    out += _events(
+        tr.updates((), {"groove": {"groove_messages": [call, result], "messages": [answer]}})
+    )
     # The same update seen again through a parent graph is not repeated.
-    out += _events(tr.updates((), {"groove": {"groove_messages": [call, result], "messages": [answer]}}))
-    out += _events(tr.updates((), {"__interrupt__": (SimpleNamespace(id="i1", value={"question": "go?"}),)}))
+    out += _events(
+        tr.updates((), {"groove": {"groove_messages": [call, result], "messages": [answer]}})
+    )
+    out += _events(
+        tr.updates((), {"__interrupt__": (SimpleNamespace(id="i1", value={"question": "go?"}),)})
+    )
     assert [k for k, _ in out] == ["route", "tool_start", "tool_end", "message", "interrupt"]
     assert out[0][1]["specialists"] == ["groove"]
-    assert out[1][1] == {"id": "c1", "tool": "analyze_sample", "args": {"sample": "abc"}, "node": "groove"}
+    assert out[1][1] == {
+        "id": "c1",
+        "tool": "analyze_sample",
+        "args": {"sample": "abc"},
+        "node": "groove",
+    }
     assert out[2][1]["tool"] == "analyze_sample"
     assert out[2][1]["result"] == {"tempo_bpm": 96.0}
     assert out[3][1]["name"] == "groove"
@@ -136,6 +177,8 @@ def test_translator_maps_updates_to_events() -> None:
 
 def test_translator_streams_tokens() -> None:
     tr = _Translator()
-    out = _events(tr.messages((AIMessageChunk(content="Swi", id="m1"), {"langgraph_node": "groove"})))
+    out = _events(
+        tr.messages((AIMessageChunk(content="Swi", id="m1"), {"langgraph_node": "groove"}))
+    )
     assert out == [("token", {"text": "Swi", "node": "groove", "message_id": "m1"})]
     assert tr.messages((AIMessageChunk(content=""), {})) == []

@@ -96,12 +96,16 @@ class RedisLLMCache(BaseCache):
         self._local_lock = threading.Lock()
         self._breaker = _Breaker()
         self._sync = (
-            redis.Redis.from_url(url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S)
+            redis.Redis.from_url(
+                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
+            )
             if url
             else None
         )
         self._async = (
-            aredis.Redis.from_url(url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S)
+            aredis.Redis.from_url(
+                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
+            )
             if url
             else None
         )
@@ -229,7 +233,9 @@ def _sliding_estimate(*, previous: int, current: int, elapsed_fraction: float) -
     return previous * (1.0 - elapsed_fraction) + current
 
 
-def _retry_after(*, previous: int, current: int, limit: int, window_s: float, elapsed: float) -> int:
+def _retry_after(
+    *, previous: int, current: int, limit: int, window_s: float, elapsed: float
+) -> int:
     """Whole seconds until one more request fits under ``limit``, if no other arrives.
 
     ``current`` excludes the refused request. The estimate is stepped forward second by
@@ -239,9 +245,13 @@ def _retry_after(*, previous: int, current: int, limit: int, window_s: float, el
     for t in range(1, horizon + 1):
         at = elapsed + t
         if at < window_s:
-            estimate = _sliding_estimate(previous=previous, current=current, elapsed_fraction=at / window_s)
+            estimate = _sliding_estimate(
+                previous=previous, current=current, elapsed_fraction=at / window_s
+            )
         elif at < 2 * window_s:
-            estimate = _sliding_estimate(previous=current, current=0, elapsed_fraction=(at - window_s) / window_s)
+            estimate = _sliding_estimate(
+                previous=current, current=0, elapsed_fraction=(at - window_s) / window_s
+            )
         else:
             estimate = 0.0
         if estimate + 1 <= limit:
@@ -276,7 +286,9 @@ class RateLimiter:
         self.prefix = prefix
         self._breaker = _Breaker()
         self._redis = (
-            aredis.Redis.from_url(url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S)
+            aredis.Redis.from_url(
+                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
+            )
             if url
             else None
         )
@@ -321,7 +333,11 @@ class RateLimiter:
         # must get through, not find its own refusals still filling the window.
         await self._uncount(owner, window, used_redis)
         retry = _retry_after(
-            previous=previous, current=current - 1, limit=self.limit, window_s=self.window_s, elapsed=elapsed
+            previous=previous,
+            current=current - 1,
+            limit=self.limit,
+            window_s=self.window_s,
+            elapsed=elapsed,
         )
         return RateDecision(False, self.limit, 0, retry)
 
@@ -375,7 +391,9 @@ class RunLocks:
         self.prefix = prefix
         self._breaker = _Breaker()
         self._redis = (
-            aredis.Redis.from_url(url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S)
+            aredis.Redis.from_url(
+                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
+            )
             if url
             else None
         )

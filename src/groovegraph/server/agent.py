@@ -39,8 +39,12 @@ from groovegraph.server.thread_store import check_thread_id
 class AgentInput(BaseModel):
     """Input of ``/agent``: new messages for the thread, or the answer to an interrupt."""
 
-    messages: list[AnyMessage] = Field(default_factory=list, description="New messages of this turn.")
-    resume: Any = Field(default=None, description="Answer to the pending interrupt; send instead of messages.")
+    messages: list[AnyMessage] = Field(
+        default_factory=list, description="New messages of this turn."
+    )
+    resume: Any = Field(
+        default=None, description="Answer to the pending interrupt; send instead of messages."
+    )
 
 
 class AgentOutput(BaseModel):
@@ -51,7 +55,9 @@ class AgentOutput(BaseModel):
     hits: list[dict[str, Any]] = Field(default_factory=list)
     reports: list[dict[str, Any]] = Field(default_factory=list)
     plan: dict[str, Any] | None = None
-    interrupts: list[dict[str, Any]] = Field(default_factory=list, description="Pending interrupts, if paused.")
+    interrupts: list[dict[str, Any]] = Field(
+        default_factory=list, description="Pending interrupts, if paused."
+    )
 
 
 class _RunError(GrooveGraphError):
@@ -96,7 +102,12 @@ def _clean_update(update: Any) -> Any:
             out["interrupts"] = [interrupt_json(i) for i in value or ()]
         elif isinstance(value, dict):
             out[node] = {
-                k: (v if k == "messages" and all(isinstance(m, BaseMessage) for m in (v if isinstance(v, list) else [v])) else jsonable(v))
+                k: (
+                    v
+                    if k == "messages"
+                    and all(isinstance(m, BaseMessage) for m in (v if isinstance(v, list) else [v]))
+                    else jsonable(v)
+                )
                 for k, v in value.items()
                 if not k.endswith("_messages")
             }
@@ -144,13 +155,19 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
             raise NotReadyError("the server is starting")
         return state
 
-    def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> dict[str, Any]:
+    def invoke(
+        self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         raise _RunError("the agent runs asynchronously; use ainvoke")
 
-    def stream(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    def stream(
+        self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[dict[str, Any]]:
         raise _RunError("the agent runs asynchronously; use astream")
 
-    async def ainvoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> dict[str, Any]:
+    async def ainvoke(
+        self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         from groovegraph.server.chat import run_lock
 
         state = self._state

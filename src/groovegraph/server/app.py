@@ -42,7 +42,9 @@ async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) 
         if warm:
             # numba compiles librosa's kernels on first use (seconds); do it now, off
             # the event loop, rather than in a user's first request.
-            await asyncio.get_running_loop().run_in_executor(state.executor, wiring.warm_up, state.settings)
+            await asyncio.get_running_loop().run_in_executor(
+                state.executor, wiring.warm_up, state.settings
+            )
             log.info("analysis_warmed_up")
     except Exception as err:  # startup problems are reported by /readyz, not a crash
         state.startup_error = f"{type(err).__name__}: {err}"
@@ -89,9 +91,13 @@ def create_app(
             coordination = await stack.enter_async_context(open_coordination(settings))
             threads = await ThreadStore.open(settings)
             stack.push_async_callback(threads.close)
-            executor = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="gg-audio")
+            executor = ThreadPoolExecutor(
+                max_workers=settings.workers, thread_name_prefix="gg-audio"
+            )
             stack.callback(executor.shutdown, wait=False, cancel_futures=True)
-            state = AppState(settings=settings, coordination=coordination, threads=threads, executor=executor)
+            state = AppState(
+                settings=settings, coordination=coordination, threads=threads, executor=executor
+            )
             checkpointer = await stack.enter_async_context(wiring.open_checkpointer(settings))
             state.checkpointer = checkpointer
             if catalog is not None:
@@ -101,12 +107,20 @@ def create_app(
                 stack.callback(wiring.close_catalog, state.catalog)
             factory = graph_factory or wiring.compile_graph
             state.graph = factory(
-                settings=settings, catalog=state.catalog, checkpointer=checkpointer, cache=coordination.cache
+                settings=settings,
+                catalog=state.catalog,
+                checkpointer=checkpointer,
+                cache=coordination.cache,
             )
             app.state.gg = state
             task = asyncio.create_task(_background_startup(state, build_demo=demo, warm=warm_up))
             state.background.add(task)
-            log.info("server_started", version=__version__, database="postgres" if settings.is_postgres else "sqlite", redis=bool(settings.redis_url))
+            log.info(
+                "server_started",
+                version=__version__,
+                database="postgres" if settings.is_postgres else "sqlite",
+                redis=bool(settings.redis_url),
+            )
             try:
                 yield
             finally:

@@ -50,7 +50,9 @@ def resolve_owner(request: Request, state: AppState) -> str:
         return state.settings.local_owner
     presented = _presented_key(request)
     if presented is None:
-        raise UnauthorizedError("missing API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
+        raise UnauthorizedError(
+            "missing API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
+        )
     owner: str | None = None
     # Compare against every key in constant time so timing does not reveal a prefix.
     for key, candidate in keys.items():

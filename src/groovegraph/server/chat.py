@@ -33,11 +33,17 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: str | None = Field(default=None, min_length=1, max_length=20_000, description="What the user says.")
-    samples: list[str] = Field(
-        default_factory=list, max_length=50, description="Ids of uploaded or catalog samples the message is about."
+    message: str | None = Field(
+        default=None, min_length=1, max_length=20_000, description="What the user says."
     )
-    resume: Any = Field(default=None, description="Answer to a pending interrupt (e.g. true / 'yes').")
+    samples: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Ids of uploaded or catalog samples the message is about.",
+    )
+    resume: Any = Field(
+        default=None, description="Answer to a pending interrupt (e.g. true / 'yes')."
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> ChatRequest:
@@ -95,12 +101,19 @@ async def _catalog_get(state: AppState, sample_id: str, owner: str) -> Any:
     summary="Send a message (or resume an interrupt) and stream the run as SSE",
     response_class=EventSourceResponse,
     responses={
-        200: {"content": {"text/event-stream": {}}, "description": "Events: route, tool_start, tool_end, token, message, interrupt, error, end."},
-        409: {"description": "A run is already in progress on this thread, or there is nothing to resume."},
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Events: route, tool_start, tool_end, token, message, interrupt, error, end.",
+        },
+        409: {
+            "description": "A run is already in progress on this thread, or there is nothing to resume."
+        },
         **ERROR_RESPONSES,
     },
 )
-async def chat(thread_id: str, body: ChatRequest, request: Request, owner: Owner) -> EventSourceResponse:
+async def chat(
+    thread_id: str, body: ChatRequest, request: Request, owner: Owner
+) -> EventSourceResponse:
     state = get_app_state(request)
     info = await state.threads.get(owner=owner, thread_id=thread_id)
     config: dict[str, Any] = {"configurable": {"thread_id": thread_id, "owner": owner}}
@@ -114,12 +127,16 @@ async def chat(thread_id: str, body: ChatRequest, request: Request, owner: Owner
     try:
         if body.resume is not None:
             if not await pending_interrupts(state, config):
-                raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
+                raise NothingToResumeError(
+                    f"thread {thread_id!r} has no pending interrupt to resume"
+                )
             graph_input: Any = Command(resume=body.resume)
         else:
             assert body.message is not None
             graph_input = {"messages": [human_message(body.message, body.samples)]}
-        await state.threads.touch(owner=owner, thread_id=thread_id, title=None if info.title else body.message)
+        await state.threads.touch(
+            owner=owner, thread_id=thread_id, title=None if info.title else body.message
+        )
     except BaseException:
         await stack.aclose()
         raise

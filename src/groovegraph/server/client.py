@@ -63,7 +63,9 @@ def _error_text(response: httpx.Response) -> str:
 
 
 def _short(value: Any, limit: int = 160) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
+    text = (
+        value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -83,7 +85,9 @@ def run_chat(
     """Send one turn and render the stream. Returns the exit status (0 ok, 1 error)."""
     out = out or Console(highlight=False, soft_wrap=True)
     err = err or Console(stderr=True, highlight=False)
-    base = (url or os.environ.get("GROOVEGRAPH_URL") or f"http://{settings.host}:{settings.port}").rstrip("/")
+    base = (
+        url or os.environ.get("GROOVEGRAPH_URL") or f"http://{settings.host}:{settings.port}"
+    ).rstrip("/")
     key = api_key or os.environ.get("GROOVEGRAPH_API_KEY")
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     if message is None and resume is None:
@@ -101,7 +105,9 @@ def run_chat(
         body["samples"] = list(samples or [])
 
     status = 0
-    with httpx.Client(base_url=base, headers=headers, timeout=httpx.Timeout(timeout_s, connect=10.0)) as client:
+    with httpx.Client(
+        base_url=base, headers=headers, timeout=httpx.Timeout(timeout_s, connect=10.0)
+    ) as client:
         try:
             if thread is None:
                 created = client.post("/v1/threads")
@@ -133,23 +139,38 @@ def run_chat(
                         reason = f" — {data['reason']}" if data.get("reason") else ""
                         err.print(f"[cyan]→ {escape(who)}[/cyan][dim]{escape(reason)}[/dim]")
                     elif kind == "tool_start":
-                        err.print(f"[yellow]⚙ {escape(str(data.get('tool')))}[/yellow] [dim]{escape(_short(data.get('args')))}[/dim]")
+                        err.print(
+                            f"[yellow]⚙ {escape(str(data.get('tool')))}[/yellow] [dim]{escape(_short(data.get('args')))}[/dim]"
+                        )
                     elif kind == "tool_end":
                         mark = "✓" if data.get("status", "success") == "success" else "✗"
-                        err.print(f"[green]{mark} {escape(str(data.get('tool')))}[/green] [dim]{escape(_short(data.get('result')))}[/dim]")
+                        err.print(
+                            f"[green]{mark} {escape(str(data.get('tool')))}[/green] [dim]{escape(_short(data.get('result')))}[/dim]"
+                        )
                     elif kind == "message":
                         if str(data.get("id")) not in streamed:
                             name = data.get("name") or "agent"
                             err.print(f"[bold magenta]{escape(str(name))}[/bold magenta]")
                             content = data.get("content")
-                            out.print(content if isinstance(content, str) else _short(content, 2000), markup=False)
+                            out.print(
+                                content if isinstance(content, str) else _short(content, 2000),
+                                markup=False,
+                            )
                     elif kind == "interrupt":
                         value = data.get("value")
-                        question = value.get("question") if isinstance(value, dict) and value.get("question") else _short(value, 400)
+                        question = (
+                            value.get("question")
+                            if isinstance(value, dict) and value.get("question")
+                            else _short(value, 400)
+                        )
                         err.print(f"[bold yellow]? {escape(str(question))}[/bold yellow]")
-                        err.print(f"[dim]answer with: groovegraph chat --thread {thread} --resume yes[/dim]")
+                        err.print(
+                            f"[dim]answer with: groovegraph chat --thread {thread} --resume yes[/dim]"
+                        )
                     elif kind == "error":
-                        err.print(f"[bold red]error {escape(str(data.get('code')))}: {escape(str(data.get('message')))}[/bold red]")
+                        err.print(
+                            f"[bold red]error {escape(str(data.get('code')))}: {escape(str(data.get('message')))}[/bold red]"
+                        )
                         status = 1
                     elif kind == "end":
                         break

@@ -100,7 +100,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )
@@ -146,7 +148,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, err: StarletteHTTPException) -> JSONResponse:
         message = err.detail if isinstance(err.detail, str) else HTTPStatus(err.status_code).phrase
-        return error_response(err.status_code, _code_for_status(err.status_code), message, dict(err.headers or {}))
+        return error_response(
+            err.status_code, _code_for_status(err.status_code), message, dict(err.headers or {})
+        )
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, err: Exception) -> JSONResponse:

@@ -15,7 +15,14 @@ class UnsafeBindError(GrooveGraphError):
     exit_code = 2
 
 
-def serve(*, settings: Settings, host: str | None, port: int | None, workers: int | None, no_demo: bool = False) -> int:
+def serve(
+    *,
+    settings: Settings,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    no_demo: bool = False,
+) -> int:
     """Run the server until interrupted. Returns the exit status."""
     import uvicorn
 

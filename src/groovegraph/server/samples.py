@@ -21,7 +21,15 @@ from groovegraph.tools.errors import InvalidQueryError
 
 router = APIRouter(prefix="/v1/samples", tags=["samples"], responses=ERROR_RESPONSES)
 
-_EXTENSIONS = {"WAV": ".wav", "FLAC": ".flac", "OGG": ".ogg", "MP3": ".mp3", "AIFF": ".aiff", "RF64": ".wav", "W64": ".w64"}
+_EXTENSIONS = {
+    "WAV": ".wav",
+    "FLAC": ".flac",
+    "OGG": ".ogg",
+    "MP3": ".mp3",
+    "AIFF": ".aiff",
+    "RF64": ".wav",
+    "W64": ".w64",
+}
 
 
 class SampleOut(BaseModel):
@@ -35,14 +43,18 @@ class SampleOut(BaseModel):
     analysis: dict[str, Any] | None = None
     tags: dict[str, Any] = Field(default_factory=dict)
     status: str = "ok"
-    created: bool = Field(default=True, description="False when the same bytes were already uploaded.")
+    created: bool = Field(
+        default=True, description="False when the same bytes were already uploaded."
+    )
 
 
 class SampleSearchOut(BaseModel):
     hits: list[CatalogHit]
 
 
-def _sample_out(record: SampleRecord, *, filename: str | None = None, created: bool = True) -> SampleOut:
+def _sample_out(
+    record: SampleRecord, *, filename: str | None = None, created: bool = True
+) -> SampleOut:
     return SampleOut(
         id=record.id,
         owner=record.owner,
@@ -70,7 +82,9 @@ def parse_range(text: str | None, what: str) -> tuple[float | None, float | None
         low = float(lo)
         high = float(hi) if sep else low
     except ValueError as err:
-        raise InvalidQueryError(f"{what} must look like LO-HI or a single number, got {text!r}") from err
+        raise InvalidQueryError(
+            f"{what} must look like LO-HI or a single number, got {text!r}"
+        ) from err
     if low > high:
         raise InvalidQueryError(f"{what}: {low} is above {high}")
     return low, high
@@ -102,7 +116,9 @@ async def _in_worker(state: AppState, fn: Any, *args: Any, **kwargs: Any) -> Any
         }
     },
     responses={
-        413: {"description": "File larger than GROOVEGRAPH_MAX_UPLOAD_BYTES or longer than MAX_DURATION_S."},
+        413: {
+            "description": "File larger than GROOVEGRAPH_MAX_UPLOAD_BYTES or longer than MAX_DURATION_S."
+        },
         415: {"description": "Not audio in WAV, FLAC, OGG, AIFF or MP3."},
         **ERROR_RESPONSES,
     },
@@ -113,7 +129,10 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
     state = get_app_state(request)
     settings = state.settings
     received = await receive_file(
-        request, field="file", tmp_dir=settings.uploads_dir / ".incoming", max_bytes=settings.max_upload_bytes
+        request,
+        field="file",
+        tmp_dir=settings.uploads_dir / ".incoming",
+        max_bytes=settings.max_upload_bytes,
     )
     try:
         info = await _in_worker(state, wiring.probe_upload, received.path, settings=settings)
@@ -125,13 +144,20 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
         with contextlib.suppress(OSError):
             received.path.unlink()
     record, created = await wiring.register_upload(
-        state, path=final, owner=owner, sha256=received.sha256, size_bytes=received.size_bytes, filename=received.filename
+        state,
+        path=final,
+        owner=owner,
+        sha256=received.sha256,
+        size_bytes=received.size_bytes,
+        filename=received.filename,
     )
     body = _sample_out(record, filename=received.filename, created=created)
     return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)
 
 
-@router.get("", response_model=SampleSearchOut, summary="Search your samples and the shared library")
+@router.get(
+    "", response_model=SampleSearchOut, summary="Search your samples and the shared library"
+)
 async def search_samples(
     request: Request,
     owner: Owner,

@@ -21,7 +21,8 @@ def message_json(message: BaseMessage) -> dict[str, Any]:
     tool_calls = getattr(message, "tool_calls", None)
     if tool_calls:
         out["tool_calls"] = [
-            {"id": call.get("id"), "name": call.get("name"), "args": call.get("args")} for call in tool_calls
+            {"id": call.get("id"), "name": call.get("name"), "args": call.get("args")}
+            for call in tool_calls
         ]
     if isinstance(message, ToolMessage):
         out["tool_call_id"] = message.tool_call_id
@@ -55,4 +56,7 @@ def tool_result(content: Any) -> Any:
 
 
 def interrupt_json(interrupt: Any) -> dict[str, Any]:
-    return {"id": getattr(interrupt, "id", None), "value": jsonable(getattr(interrupt, "value", interrupt))}
+    return {
+        "id": getattr(interrupt, "id", None),
+        "value": jsonable(getattr(interrupt, "value", interrupt)),
+    }

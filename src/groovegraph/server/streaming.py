@@ -94,7 +94,12 @@ class _Translator:
                 if call_id in self.seen_tool_starts:
                     continue
                 self.seen_tool_starts.add(call_id)
-                out.append(sse("tool_start", {"id": call_id, "tool": call["name"], "args": call["args"], "node": node}))
+                out.append(
+                    sse(
+                        "tool_start",
+                        {"id": call_id, "tool": call["name"], "args": call["args"], "node": node},
+                    )
+                )
         if isinstance(message, ToolMessage):
             if message.tool_call_id not in self.seen_tool_ends:
                 self.seen_tool_ends.add(message.tool_call_id)
@@ -133,7 +138,9 @@ class _Translator:
             return []
         if chunk.id:
             self.streamed_ids.add(chunk.id)
-        return [sse("token", {"text": text, "node": meta.get("langgraph_node"), "message_id": chunk.id})]
+        return [
+            sse("token", {"text": text, "node": meta.get("langgraph_node"), "message_id": chunk.id})
+        ]
 
     def custom(self, data: Any) -> list[dict[str, str]]:
         if isinstance(data, Mapping) and data.get("event") in PASSTHROUGH_CUSTOM:
@@ -182,5 +189,10 @@ async def run_events(
             yield sse("error", {"code": "run_failed", "message": f"{type(err).__name__}: {err}"})
     yield sse(
         "end",
-        {"thread_id": thread_id, "interrupted": tr.interrupted, "messages": tr.message_count, "ok": not failed},
+        {
+            "thread_id": thread_id,
+            "interrupted": tr.interrupted,
+            "messages": tr.message_count,
+            "ok": not failed,
+        },
     )

@@ -207,7 +207,9 @@ class ThreadStore:
             raise ThreadNotFoundError(f"thread {thread_id!r} not found")
         return ThreadInfo(**rows[0])
 
-    async def list_owned(self, *, owner: str, limit: int = 100, offset: int = 0) -> list[ThreadInfo]:
+    async def list_owned(
+        self, *, owner: str, limit: int = 100, offset: int = 0
+    ) -> list[ThreadInfo]:
         rows = await self.backend.fetch(
             "SELECT thread_id, owner, title, created_at, updated_at FROM gg_threads "
             "WHERE owner = %s ORDER BY updated_at DESC, thread_id LIMIT %s OFFSET %s",

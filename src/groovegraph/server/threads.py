@@ -17,7 +17,9 @@ router = APIRouter(prefix="/v1/threads", tags=["threads"], responses=ERROR_RESPO
 
 
 class ThreadCreated(BaseModel):
-    thread_id: str = Field(description="Use it in /v1/threads/{thread_id}/chat or config.configurable.thread_id.")
+    thread_id: str = Field(
+        description="Use it in /v1/threads/{thread_id}/chat or config.configurable.thread_id."
+    )
 
 
 class ThreadList(BaseModel):
@@ -29,13 +31,25 @@ class ThreadStateOut(BaseModel):
 
     thread_id: str
     title: str | None = None
-    messages: list[dict[str, Any]] = Field(default_factory=list, description="The conversation, oldest first.")
-    analyses: dict[str, Any] = Field(default_factory=dict, description="Analyses by sample id or file.")
-    hits: list[dict[str, Any]] = Field(default_factory=list, description="Catalog hits of the last search.")
-    reports: list[dict[str, Any]] = Field(default_factory=list, description="Compatibility reports.")
+    messages: list[dict[str, Any]] = Field(
+        default_factory=list, description="The conversation, oldest first."
+    )
+    analyses: dict[str, Any] = Field(
+        default_factory=dict, description="Analyses by sample id or file."
+    )
+    hits: list[dict[str, Any]] = Field(
+        default_factory=list, description="Catalog hits of the last search."
+    )
+    reports: list[dict[str, Any]] = Field(
+        default_factory=list, description="Compatibility reports."
+    )
     values: dict[str, Any] = Field(default_factory=dict, description="Every other state channel.")
-    next: list[str] = Field(default_factory=list, description="Nodes that run next (non-empty while interrupted).")
-    interrupts: list[dict[str, Any]] = Field(default_factory=list, description="Pending interrupts; answer with resume.")
+    next: list[str] = Field(
+        default_factory=list, description="Nodes that run next (non-empty while interrupted)."
+    )
+    interrupts: list[dict[str, Any]] = Field(
+        default_factory=list, description="Pending interrupts; answer with resume."
+    )
     checkpoint_id: str | None = None
     created_at: str | None = None
 
@@ -74,7 +88,9 @@ async def list_threads(
     offset: int = Query(0, ge=0),
 ) -> ThreadList:
     state = get_app_state(request)
-    return ThreadList(threads=await state.threads.list_owned(owner=owner, limit=limit, offset=offset))
+    return ThreadList(
+        threads=await state.threads.list_owned(owner=owner, limit=limit, offset=offset)
+    )
 
 
 @router.get("/{thread_id}", response_model=ThreadStateOut, summary="A thread's state")
@@ -83,7 +99,9 @@ async def get_thread(thread_id: str, request: Request, owner: Owner) -> ThreadSt
     info = await state.threads.get(owner=owner, thread_id=thread_id)
     snapshot = await state.graph.aget_state(_config(thread_id, owner))
     values = dict(snapshot.values or {})
-    interrupts = [interrupt_json(i) for task in snapshot.tasks for i in getattr(task, "interrupts", ())]
+    interrupts = [
+        interrupt_json(i) for task in snapshot.tasks for i in getattr(task, "interrupts", ())
+    ]
     messages = values.pop("messages", [])
     analyses = values.pop("analyses", None) or {}
     hits = values.pop("hits", None) or []

@@ -120,7 +120,9 @@ class _Receiver:
                 self.path.unlink()
 
 
-async def receive_file(request: Request, *, field: str, tmp_dir: Path, max_bytes: int) -> ReceivedFile:
+async def receive_file(
+    request: Request, *, field: str, tmp_dir: Path, max_bytes: int
+) -> ReceivedFile:
     """Stream the ``field`` part of a multipart request into a temp file under ``tmp_dir``.
 
     Raises
@@ -136,7 +138,9 @@ async def receive_file(request: Request, *, field: str, tmp_dir: Path, max_bytes
     """
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or not params.get(b"boundary"):
-        raise UnsupportedMediaTypeError("send the audio as multipart/form-data in a field named 'file'")
+        raise UnsupportedMediaTypeError(
+            "send the audio as multipart/form-data in a field named 'file'"
+        )
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -144,7 +148,9 @@ async def receive_file(request: Request, *, field: str, tmp_dir: Path, max_bytes
         except ValueError as err:
             raise BadUploadError("invalid Content-Length") from err
         if declared_bytes > max_bytes + _ENVELOPE_BYTES:
-            raise FileTooLargeError(f"upload of {declared_bytes} bytes exceeds the {max_bytes} byte limit")
+            raise FileTooLargeError(
+                f"upload of {declared_bytes} bytes exceeds the {max_bytes} byte limit"
+            )
     receiver = _Receiver(field=field, tmp_dir=tmp_dir, max_bytes=max_bytes)
     callbacks = {
         name: getattr(receiver, name)
@@ -176,5 +182,8 @@ async def receive_file(request: Request, *, field: str, tmp_dir: Path, max_bytes
         receiver.discard()
         raise EmptyAudioError("the uploaded file is empty")
     return ReceivedFile(
-        path=receiver.path, filename=receiver.filename, size_bytes=receiver.size, sha256=receiver.hash.hexdigest()
+        path=receiver.path,
+        filename=receiver.filename,
+        size_bytes=receiver.size,
+        sha256=receiver.hash.hexdigest(),
     )

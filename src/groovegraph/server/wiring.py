@@ -65,7 +65,9 @@ def probe_upload(path: Path, *, settings: Settings) -> Any:
     """Header check of an uploaded file: 415 not audio, 413 too long, 422 corrupt."""
     from groovegraph.tools.decode import probe
 
-    return probe(path, max_file_bytes=settings.max_upload_bytes, max_duration_s=settings.max_duration_s)
+    return probe(
+        path, max_file_bytes=settings.max_upload_bytes, max_duration_s=settings.max_duration_s
+    )
 
 
 def configure_runtime(settings: Settings) -> None:
@@ -76,7 +78,13 @@ def configure_runtime(settings: Settings) -> None:
 
 
 def _analyze_and_record(
-    path: Path, *, settings: Settings, owner: str, sha256: str, size_bytes: int, filename: str | None
+    path: Path,
+    *,
+    settings: Settings,
+    owner: str,
+    sha256: str,
+    size_bytes: int,
+    filename: str | None,
 ) -> SampleRecord:
     import time
 
@@ -124,7 +132,12 @@ async def register_upload(
     record = await loop.run_in_executor(
         state.executor,
         lambda: _analyze_and_record(
-            path, settings=state.settings, owner=owner, sha256=sha256, size_bytes=size_bytes, filename=filename
+            path,
+            settings=state.settings,
+            owner=owner,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            filename=filename,
         ),
     )
     await asyncio.to_thread(state.catalog.upsert, [record])
