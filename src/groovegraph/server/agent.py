@@ -30,10 +30,11 @@ from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableCo
 from langgraph.types import Command
 from pydantic import BaseModel, Field
 
-from groovegraph.server.errors import GrooveGraphError, ThreadIdRequiredError
+from groovegraph.server.errors import ThreadIdRequiredError
 from groovegraph.server.serialize import interrupt_json, jsonable
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.thread_store import check_thread_id
+from groovegraph.tools.errors import GrooveGraphError
 
 
 class AgentInput(BaseModel):
@@ -127,11 +128,11 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         return f"{base}{suffix}" if suffix else base
 
     @property
-    def InputType(self) -> type[AgentInput]:
+    def InputType(self) -> type[AgentInput]:  # type: ignore[override]
         return AgentInput
 
     @property
-    def OutputType(self) -> type[AgentOutput]:
+    def OutputType(self) -> type[AgentOutput]:  # type: ignore[override]
         return AgentOutput
 
     @property

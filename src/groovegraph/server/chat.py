@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -72,7 +73,7 @@ async def run_lock(state: AppState, thread_id: str) -> AsyncIterator[None]:
         raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}") from err
 
 
-async def pending_interrupts(state: AppState, config: dict[str, Any]) -> list[Any]:
+async def pending_interrupts(state: AppState, config: RunnableConfig) -> list[Any]:
     snapshot = await state.graph.aget_state(config)
     return [i for task in snapshot.tasks for i in getattr(task, "interrupts", ())]
 
@@ -116,7 +117,7 @@ async def chat(
 ) -> EventSourceResponse:
     state = get_app_state(request)
     info = await state.threads.get(owner=owner, thread_id=thread_id)
-    config: dict[str, Any] = {"configurable": {"thread_id": thread_id, "owner": owner}}
+    config: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
     if body.samples:
         await check_samples(state, owner, body.samples)
 

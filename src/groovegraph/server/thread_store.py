@@ -153,12 +153,12 @@ class ThreadStore:
                     await conn.execute("SELECT pg_advisory_unlock(hashtext('gg_threads_schema'))")
             return cls(_PostgresBackend(pool))
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(settings.sqlite_path, timeout=30)
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA busy_timeout=30000")
-        await conn.executescript(_SQLITE_SCHEMA)
-        await conn.commit()
-        return cls(_SqliteBackend(conn))
+        lite = await aiosqlite.connect(settings.sqlite_path, timeout=30)
+        await lite.execute("PRAGMA journal_mode=WAL")
+        await lite.execute("PRAGMA busy_timeout=30000")
+        await lite.executescript(_SQLITE_SCHEMA)
+        await lite.commit()
+        return cls(_SqliteBackend(lite))
 
     async def close(self) -> None:
         await self.backend.close()
