@@ -463,6 +463,13 @@ class CatalogStore:
                 out[f.id] = f
         return out
 
+    # ------------------------------------------------------------------ indexing
+    def index_directory(self, root: str | Path, *, settings: Settings, **kwargs: Any) -> Any:
+        """Index a library folder into this store; see :func:`groovegraph.persistence.indexer.index_directory`."""
+        from groovegraph.persistence.indexer import index_directory
+
+        return index_directory(self, root, settings=settings, **kwargs)
+
     # ------------------------------------------------------------------ frames
     def _load_frame(self, where: str, params: Sequence[Any]) -> pd.DataFrame:
         cols = ", ".join(_FRAME_SQL_COLUMNS)
