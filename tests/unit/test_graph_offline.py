@@ -1,0 +1,254 @@
+"""The supervisor graph in offline mode, end to end on a real catalog frame and real audio.
+
+Checks what a user relies on: the right specialists run in the right order, every
+specialist message is named, every number in an answer comes from a tool result,
+long analyses ask first (interrupt/resume), and a follow-up "it" reuses the last sample.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+
+from groovegraph.graph import build_graph
+from groovegraph.settings import Settings
+from groovegraph.state import Analysis
+from groovegraph.tools import catalog as cat
+from groovegraph.tools import harmony
+from groovegraph.tools.keys import camelot
+from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+
+GENRES = ("funk", "soul", "hip hop", "house", "disco")
+ERAS = ("70s", "80s", "90s")
+KEYS = ("A minor", "C major", "F# minor", "D minor", "G major")
+
+
+def catalog_frame(n: int = 60, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        key = KEYS[int(rng.integers(len(KEYS)))]
+        rows.append({
+            "id": f"{i:04d}ab{seed:06d}", "path": f"/lib/{i:03d}.wav", "sha256": f"{i:064x}",
+            "genre": GENRES[i % len(GENRES)], "era": ERAS[i % len(ERAS)],
+            "tempo_bpm": round(float(rng.uniform(84, 128)), 3), "tempo_confidence": 0.9,
+            "swing_percent": round(float(rng.uniform(50, 66)), 3), "swing_ratio": 1.2,
+            "timing_deviation_ms": 8.0, "backbeat_lag_ms": round(float(rng.uniform(-5, 20)), 2),
+            "key": key, "camelot": camelot(key), "key_confidence": 0.8, "duration_s": 8.0,
+            "sample_rate": 44100, "rms_db": -14.0, "onset_rate_hz": 6.0,
+        })
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return catalog_frame()
+
+
+@pytest.fixture
+def graph(settings: Settings, frame: pd.DataFrame):
+    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+
+
+def run(graph, text: str, *, thread: str = "t", samples: list[str] | None = None) -> dict:
+    msg = HumanMessage(content=text, additional_kwargs={"samples": samples} if samples else {})
+    return graph.invoke({"messages": [msg]}, {"configurable": {"thread_id": thread}})
+
+
+_NUM = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def numbers_in(text: str, *, strip: list[str]) -> list[float]:
+    for s in sorted(strip, key=len, reverse=True):
+        text = text.replace(s, " ")
+    # Key names and Camelot codes ("8A", "F# minor") are labels, not measurements.
+    text = re.sub(r"\b(?:1[0-2]|[1-9])[AB]\b", " ", text)
+    return [float(x) for x in _NUM.findall(text)]
+
+
+def allowed_numbers(values: list[float | int | None]) -> set[float]:
+    out: set[float] = set()
+    for v in values:
+        if v is None:
+            continue
+        for digits in (0, 1, 2):
+            out.add(round(float(v), digits))
+            out.add(abs(round(float(v), digits)))
+    return out
+
+
+def turn_messages(out: dict) -> list:
+    msgs = out["messages"]
+    last_human = max(i for i, m in enumerate(msgs) if isinstance(m, HumanMessage))
+    return msgs[last_human + 1:]
+
+
+def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
+    out = run(graph, "find me 70s funk loops near 96 BPM")
+    assert out["plan"].specialists == ["discovery"]
+    hits = out["hits"]
+    # The tool's hits are exactly what the catalog search returns for the parsed query.
+    query = cat.CatalogQuery(bpm_min=91.2, bpm_max=100.8, target_bpm=96.0, genre="funk", era="70s", limit=10)
+    assert [h.sample_id for h in hits] == [h.sample_id for h in cat.search(frame, query)]
+    assert hits, "the fixture catalog has 70s funk loops near 96 BPM"
+    answer = out["messages"][-1]
+    assert isinstance(answer, AIMessage) and answer.name == "groovegraph"
+    for h in hits:
+        assert f"{h.tempo_bpm:.1f} BPM" in answer.content
+        assert h.path in answer.content
+    strip = [h.path for h in hits] + [h.sample_id for h in hits] + [h.reason for h in hits] + ["70s", "96"]
+    allowed = allowed_numbers(
+        [len(hits)] + [x for h in hits for x in (h.tempo_bpm, h.swing_percent, h.score)] + list(range(1, 11))
+    )
+    assert set(numbers_in(answer.content, strip=strip)) <= allowed
+
+
+def test_every_specialist_message_is_named(graph) -> None:
+    out = run(graph, "explain how 90s hip hop producers used the MPC swing and find me a few loops like that")
+    assert out["plan"].specialists == ["era", "discovery"]
+    assert out["plan"].stages == [["era", "discovery"]]  # independent: one parallel stage
+    names = [m.name for m in turn_messages(out) if isinstance(m, AIMessage)]
+    assert sorted(names[:-1]) == ["discovery", "era"]
+    assert names[-1] == "groovegraph"
+    # the private tool channels hold the real tool calls and results of the turn
+    assert any(m.type == "tool" for m in out.get("discovery_messages", [])) or out["hits"]
+
+
+def test_compatibility_of_two_keys_matches_harmony(graph) -> None:
+    out = run(graph, "I'm going from a track in 5A at 124 into one in 7B at 128, smooth or not?")
+    assert out["plan"].specialists == ["compatibility"]
+    (report,) = out["reports"]
+    expected = harmony.compatibility(key_a="5A", key_b="7B", bpm_a=124, bpm_b=128)
+    assert report.score == expected.score
+    assert report.verdict == expected.verdict
+    assert report.tempo is not None and report.tempo.stretch_percent == expected.tempo.stretch_percent
+    answer = out["messages"][-1].content
+    assert f"**{expected.verdict}** (score {expected.score:.2f})" in answer
+    assert f"{expected.tempo.stretch_percent:+.1f} %" in answer
+
+
+def test_era_answer_uses_table_and_library_stats(graph, frame) -> None:
+    out = run(graph, "what was typical tempo for 70s funk?")
+    assert out["plan"].specialists == ["era"]
+    brief = out["era"]
+    assert brief.facts and brief.facts[0].genre == "funk"
+    stats = cat.stats_by(frame, ["genre"], era="70s")
+    by_genre = {s.group["genre"]: s for s in brief.stats}
+    for row in stats.to_dict("records"):
+        assert by_genre[row["genre"]].count == row["count"]
+        assert by_genre[row["genre"]].median_bpm == pytest.approx(row["median_bpm"], abs=0.01)
+    answer = out["messages"][-1].content
+    assert f"{brief.facts[0].tempo_bpm_min:.0f}–{brief.facts[0].tempo_bpm_max:.0f} BPM" in answer
+
+
+def test_library_statistics_question(graph, frame) -> None:
+    out = run(graph, "how many 70s loops do I have?")
+    (stat,) = out["era"].stats
+    assert stat.count == int((frame["era"] == "70s").sum())
+    assert f"{stat.count} sample(s)" in out["messages"][-1].content
+    assert not out["era"].facts
+
+
+def test_greeting_needs_no_specialist(graph) -> None:
+    out = run(graph, "hi!")
+    assert out["plan"].specialists == []
+    assert [m.type for m in out["messages"]] == ["human", "ai"]
+    assert "find me" in out["messages"][-1].content
+
+
+# ------------------------------------------------------------------------ with audio
+
+@pytest.fixture
+def loops(settings: Settings) -> dict[str, Path]:
+    folder = settings.data_dir / "library" / "test"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, bpm, key, seed in (("a", 96.0, "A minor", 1), ("b", 100.0, "C major", 2)):
+        y, _ = synthesize_groove(GrooveSpec(tempo_bpm=bpm, swing_percent=58.0, key=key, pattern="funk", duration_s=8.0, seed=seed))
+        out[name] = write_audio(folder / f"{name}.wav", y, 22050)
+    return out
+
+
+def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, loops) -> None:
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    ticks = 0
+
+    async def main() -> dict:
+        nonlocal ticks
+        stop = False
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while not stop:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        t = asyncio.create_task(ticker())
+        started = time.perf_counter()
+        out = await g.ainvoke(
+            {"messages": [HumanMessage("will these two mix?", additional_kwargs={"samples": ["test/a.wav", "test/b.wav"]})]},
+            {"configurable": {"thread_id": "audio"}},
+        )
+        elapsed = time.perf_counter() - started
+        stop = True
+        await t
+        out["_elapsed"] = elapsed
+        return out
+
+    out = asyncio.run(main())
+    # The event loop kept running while librosa worked (nodes and tools run in threads).
+    assert ticks >= out["_elapsed"] / 0.01 * 0.3
+    assert out["plan"].stages == [["groove"], ["compatibility"]]
+    a, b = out["analyses"]["test/a.wav"], out["analyses"]["test/b.wav"]
+    assert isinstance(a, Analysis) and a.tempo_bpm == pytest.approx(96.0, rel=0.03)
+    (report,) = out["reports"]
+    assert report.tempo is not None and report.tempo.bpm_a == a.tempo_bpm and report.tempo.bpm_b == b.tempo_bpm
+    names = [m.name for m in turn_messages(out)]
+    assert names == ["groove", "compatibility", "groovegraph"]
+    answer = out["messages"][-1].content
+    assert f"{a.tempo_bpm:.1f} BPM" in answer and f"swing {a.swing_percent:.1f} %" in answer
+
+    # A follow-up about "it" reuses the analysis and searches against it.
+    follow = g.invoke({"messages": [HumanMessage("find loops that mix with it")]}, {"configurable": {"thread_id": "audio"}})
+    assert follow["plan"].specialists == ["groove", "discovery"]
+    assert follow["hits"] and all(h.sample_id not in ("test/a.wav",) for h in follow["hits"])
+    assert follow["analyses"]["test/a.wav"] == a
+
+
+def test_long_audio_asks_before_analysing(tmp_path, frame, loops) -> None:
+    settings = Settings(data_dir=loops["a"].parents[2], confirm_audio_minutes=0.1)  # 6 s < 2 × 8 s
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "confirm"}}
+    msg = HumanMessage("analyse these", additional_kwargs={"samples": ["test/a.wav", "test/b.wav"]})
+    out = g.invoke({"messages": [msg]}, config)
+    (intr,) = out["__interrupt__"]
+    assert intr.value["type"] == "confirm_audio"
+    assert intr.value["minutes"] == pytest.approx(16 / 60, abs=0.01)
+    assert g.get_state(config).next == ("groove_tools",)
+    assert not (g.get_state(config).values.get("analyses") or {})
+
+    done = g.invoke(Command(resume="yes"), config)
+    assert set(done["analyses"]) == {"test/a.wav", "test/b.wav"}
+
+    # Declining skips the work and says so.
+    g2 = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    g2.invoke({"messages": [msg]}, config)
+    declined = g2.invoke(Command(resume="no"), config)
+    assert not declined["analyses"]
+    assert "not confirmed" in declined["messages"][-1].content
+
+
+def test_paths_outside_the_library_are_refused(graph) -> None:
+    out = run(graph, "what's the tempo of /etc/passwd.wav")
+    assert out["plan"].specialists == ["groove"]
+    assert not out["analyses"]
+    assert "outside" in out["messages"][-1].content or "not allowed" in out["messages"][-1].content

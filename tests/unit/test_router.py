@@ -1,0 +1,110 @@
+"""Offline routing: the labelled dataset and the request parser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from groovegraph.graph.offline import plan_stages, route_request
+from groovegraph.graph.parser import find_sample_refs, parse_request
+
+DATASET = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "routing.jsonl"
+
+
+def _rows() -> list[dict]:
+    return [json.loads(line) for line in DATASET.read_text().splitlines() if line.strip()]
+
+
+def test_dataset_is_well_formed() -> None:
+    rows = _rows()
+    assert len(rows) >= 60
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["specialists"] == sorted(set(r["specialists"]))
+        assert set(r["specialists"]) <= {"groove", "era", "compatibility", "discovery"}
+    # multi-intent requests are part of the set, not an afterthought
+    assert sum(len(r["specialists"]) >= 2 for r in rows) >= 12
+
+
+def test_offline_routing_accuracy_on_labelled_set() -> None:
+    rows = _rows()
+    wrong = []
+    for r in rows:
+        got = sorted(route_request(parse_request(r["input"], samples=r.get("samples", []))).specialists)
+        if got != r["specialists"]:
+            wrong.append((r["id"], r["input"], r["specialists"], got))
+    accuracy = 1 - len(wrong) / len(rows)
+    assert accuracy >= 0.95, wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Is 4A to 5A fine?", ["compatibility"]),
+        ("yo, what bpm is sample 9f8e7d6c5b4a?", ["groove"]),
+        ("could you dig out a couple of reggae one drop loops?", ["discovery"]),
+        ("what were 60s Motown tempos like", ["era"]),
+        ("I want loops that go with kicks/heavy_kick.wav", ["discovery", "groove"]),
+        ("What does my collection look like, by era?", ["era"]),
+        ("good morning", []),
+    ],
+)
+def test_unseen_phrasings(text: str, expected: list[str]) -> None:
+    assert sorted(route_request(parse_request(text)).specialists) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("loops 90-100", {"bpm_min": 90.0, "bpm_max": 100.0, "target_bpm": 95.0}),
+        ("between 100 and 108 bpm", {"bpm_min": 100.0, "bpm_max": 108.0}),
+        ("around 96", {"target_bpm": 96.0, "bpm_min": 91.2, "bpm_max": 100.8}),
+        ("~120bpm house", {"target_bpm": 120.0, "genres": ["house"]}),
+        ("half-time trap drums at 140", {"target_bpm": 140.0, "half_double": True, "genres": ["trap"]}),
+        ("something in A minor", {"keys": ["A minor"], "camelot": ["8A"]}),
+        ("Am loops", {"keys": ["A minor"]}),
+        ("F#m please", {"keys": ["F# minor"], "camelot": ["11A"]}),
+        ("8A into 9A", {"keys": ["A minor", "E minor"], "camelot": ["8A", "9A"]}),
+        ("Bb major at 100", {"keys": ["Bb major"], "target_bpm": 100.0}),
+        ("Am I able to search?", {"keys": []}),
+        ("70s funk", {"eras": ["70s"], "genres": ["funk"]}),
+        ("late 90s jungle", {"eras": ["90s"], "years": [1996, 1999], "genres": ["jungle"]}),
+        ("the eighties", {"eras": ["80s"]}),
+        ("a record from 1975", {"eras": ["70s"], "years": [1975]}),
+        ("2010s trap", {"eras": ["10s"]}),
+        ("swung hip-hop", {"swing_min": 56.0, "swing_max": 68.0, "genres": ["hip hop"]}),
+        ("straight techno", {"swing_min": 50.0, "swing_max": 54.0}),
+        ("a shuffle groove", {"swing_words": ["shuffle"]}),
+        ("laid back soul", {"swing_words": ["laid back"], "genres": ["soul"]}),
+        ("give me 5 jazz loops", {"limit": 5, "bpms": []}),
+        ("will it sit with a 62 bpm loop", {"bpms": [62.0], "limit": None}),
+        ("Do 96 and 128 bpm work together", {"bpms": [96.0, 128.0]}),
+        ("5A at 124 into 7B at 128", {"bpms": [124.0, 128.0], "camelot": ["5A", "7B"]}),
+        ("drum & bass 172-176", {"genres": ["drum and bass"], "bpm_min": 172.0, "bpm_max": 176.0}),
+    ],
+)
+def test_parser_fields(text: str, fields: dict) -> None:
+    parsed = parse_request(text)
+    for name, value in fields.items():
+        assert getattr(parsed, name) == value, (name, parsed)
+
+
+def test_sample_references_inline_and_attached() -> None:
+    text = "compare loops/funk/break 01.wav with sample 3f2a9b0c71de and #9e8d7c"
+    assert find_sample_refs(text) == ["loops/funk/break 01.wav", "3f2a9b0c71de", "9e8d7c"]
+    # English words made of hex letters are not ids
+    assert find_sample_refs("a faded decade of added beef") == []
+    parsed = parse_request("how swung is this?", samples=["abc123def456"])
+    assert parsed.samples == ["abc123def456"]
+    assert "analyze" in parsed.intents
+
+
+def test_dependent_specialists_run_after_groove() -> None:
+    assert plan_stages(["groove", "compatibility", "discovery"], has_samples=True) == [
+        ["groove"],
+        ["compatibility", "discovery"],
+    ]
+    assert plan_stages(["era", "discovery"], has_samples=False) == [["era", "discovery"]]
+    assert plan_stages([], has_samples=False) == []
