@@ -101,7 +101,8 @@ def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
     assert [h.sample_id for h in hits] == [h.sample_id for h in cat.search(frame, query)]
     assert hits, "the fixture catalog has 70s funk loops near 96 BPM"
     answer = out["messages"][-1]
-    assert isinstance(answer, AIMessage) and answer.name == "groovegraph"
+    assert isinstance(answer, AIMessage)
+    assert answer.name == "groovegraph"
     for h in hits:
         assert f"{h.tempo_bpm:.1f} BPM" in answer.content
         assert h.path in answer.content
@@ -130,7 +131,8 @@ def test_compatibility_of_two_keys_matches_harmony(graph) -> None:
     expected = harmony.compatibility(key_a="5A", key_b="7B", bpm_a=124, bpm_b=128)
     assert report.score == expected.score
     assert report.verdict == expected.verdict
-    assert report.tempo is not None and report.tempo.stretch_percent == expected.tempo.stretch_percent
+    assert report.tempo is not None
+    assert report.tempo.stretch_percent == expected.tempo.stretch_percent
     answer = out["messages"][-1].content
     assert f"**{expected.verdict}** (score {expected.score:.2f})" in answer
     assert f"{expected.tempo.stretch_percent:+.1f} %" in answer
@@ -140,7 +142,8 @@ def test_era_answer_uses_table_and_library_stats(graph, frame) -> None:
     out = run(graph, "what was typical tempo for 70s funk?")
     assert out["plan"].specialists == ["era"]
     brief = out["era"]
-    assert brief.facts and brief.facts[0].genre == "funk"
+    assert brief.facts
+    assert brief.facts[0].genre == "funk"
     stats = cat.stats_by(frame, ["genre"], era="70s")
     by_genre = {s.group["genre"]: s for s in brief.stats}
     for row in stats.to_dict("records"):
@@ -209,18 +212,23 @@ def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, loops) -
     assert ticks >= out["_elapsed"] / 0.01 * 0.3
     assert out["plan"].stages == [["groove"], ["compatibility"]]
     a, b = out["analyses"]["test/a.wav"], out["analyses"]["test/b.wav"]
-    assert isinstance(a, Analysis) and a.tempo_bpm == pytest.approx(96.0, rel=0.03)
+    assert isinstance(a, Analysis)
+    assert a.tempo_bpm == pytest.approx(96.0, rel=0.03)
     (report,) = out["reports"]
-    assert report.tempo is not None and report.tempo.bpm_a == a.tempo_bpm and report.tempo.bpm_b == b.tempo_bpm
+    assert report.tempo is not None
+    assert report.tempo.bpm_a == a.tempo_bpm
+    assert report.tempo.bpm_b == b.tempo_bpm
     names = [m.name for m in turn_messages(out)]
     assert names == ["groove", "compatibility", "groovegraph"]
     answer = out["messages"][-1].content
-    assert f"{a.tempo_bpm:.1f} BPM" in answer and f"swing {a.swing_percent:.1f} %" in answer
+    assert f"{a.tempo_bpm:.1f} BPM" in answer
+    assert f"swing {a.swing_percent:.1f} %" in answer
 
     # A follow-up about "it" reuses the analysis and searches against it.
     follow = g.invoke({"messages": [HumanMessage("find loops that mix with it")]}, {"configurable": {"thread_id": "audio"}})
     assert follow["plan"].specialists == ["groove", "discovery"]
-    assert follow["hits"] and all(h.sample_id not in ("test/a.wav",) for h in follow["hits"])
+    assert follow["hits"]
+    assert all(h.sample_id not in ("test/a.wav",) for h in follow["hits"])
     assert follow["analyses"]["test/a.wav"] == a
 
 
@@ -234,7 +242,8 @@ def test_long_audio_asks_before_analysing(tmp_path, frame, loops) -> None:
     assert intr.value["type"] == "confirm_audio"
     assert intr.value["minutes"] == pytest.approx(16 / 60, abs=0.01)
     assert g.get_state(config).next == ("groove_tools",)
-    assert not (g.get_state(config).values.get("analyses") or {})
+    assert not (g.get_state(config).values.get("analyses"))
+    assert not ({})
 
     done = g.invoke(Command(resume="yes"), config)
     assert set(done["analyses"]) == {"test/a.wav", "test/b.wav"}
