@@ -33,12 +33,14 @@ from groovegraph.tools.errors import GrooveGraphError
 __all__ = ["build_graph"]
 
 
-def _tool_error(err: GrooveGraphError | ToolInvocationError) -> str:
+def _tool_error(err: Exception) -> str:
     """Typed tool errors and bad model arguments go back to the specialist as an error
     ToolMessage; anything else is a bug and propagates."""
     if isinstance(err, GrooveGraphError):
         return f"{err.code}: {err}"
-    return err.message
+    if isinstance(err, ToolInvocationError):
+        return err.message
+    raise err
 
 
 def build_graph(

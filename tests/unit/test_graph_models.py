@@ -1,0 +1,222 @@
+"""The graph with a chat model: scripted fake models that emit real tool calls and
+structured output. No network; the tools, ToolNodes and catalog are the real ones."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import pytest
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langgraph.checkpoint.memory import InMemorySaver
+
+from groovegraph.graph import build_graph
+from groovegraph.settings import Settings
+from groovegraph.state import CatalogQuery
+from groovegraph.tools import catalog as cat
+from groovegraph.tools import harmony
+from tests.unit.test_graph_offline import catalog_frame
+
+ROLES = {
+    "You route": "router",
+    "You are the groove specialist": "groove",
+    "You are the era specialist": "era",
+    "You are the compatibility specialist": "compatibility",
+    "You are the discovery specialist": "discovery",
+    "You are groovegraph": "respond",
+}
+
+
+class ScriptedChat(BaseChatModel):
+    """Replies from per-role queues (role read from the system prompt), so parallel
+    specialists get their own script whatever order the threads run in."""
+
+    script: dict[str, list[AIMessage]]
+    calls: list[tuple[str, list[BaseMessage]]] = []
+    bound_tools: list[list[str]] = []
+    lock: Any = None
+
+    def model_post_init(self, context: Any) -> None:
+        self.lock = threading.Lock()
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChat:
+        names = [getattr(t, "name", getattr(t, "__name__", str(t))) for t in tools]
+        self.bound_tools.append(names)
+        return self
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        system = next((m.content for m in messages if isinstance(m, SystemMessage)), "")
+        role = next(r for prefix, r in ROLES.items() if str(system).startswith(prefix))
+        with self.lock:
+            self.calls.append((role, list(messages)))
+            queue = self.script[role]
+            reply = queue.pop(0) if len(queue) > 1 else queue[0]
+        return ChatResult(generations=[ChatGeneration(message=reply.model_copy())])
+
+
+def call(name: str, args: dict[str, Any], i: int = 0) -> dict[str, Any]:
+    return {"name": name, "args": args, "id": f"call_{name}_{i}", "type": "tool_call"}
+
+
+def route(*specialists: str, i: int = 0) -> AIMessage:
+    return AIMessage(content="", tool_calls=[call("Route", {"specialists": list(specialists), "reason": "test"}, i)],
+                     usage_metadata={"input_tokens": 10, "output_tokens": 5, "total_tokens": 15})
+
+
+def said(text: str, tokens: int = 0) -> AIMessage:
+    usage = {"input_tokens": tokens, "output_tokens": tokens, "total_tokens": 2 * tokens} if tokens else None
+    return AIMessage(content=text, usage_metadata=usage)
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return catalog_frame()
+
+
+def compile_with(model: BaseChatModel, settings: Settings, frame: pd.DataFrame) -> Any:
+    return build_graph(catalog=cat.FrameSource(frame), settings=settings, model=model).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+def ask(graph: Any, text: str, *, samples: list[str] | None = None, thread: str = "t", **kw: Any) -> dict:
+    msg = HumanMessage(content=text, additional_kwargs={"samples": samples} if samples else {})
+    return graph.invoke({"messages": [msg]}, {"configurable": {"thread_id": thread}}, **kw)
+
+
+def test_router_structured_output_and_parallel_tool_calling_specialists(settings, frame) -> None:
+    search_args = {"genre": "funk", "era": "70s", "bpm_min": 90, "bpm_max": 102, "target_bpm": 96, "limit": 5}
+    model = ScriptedChat(script={
+        "router": [route("era", "discovery")],
+        "era": [AIMessage(content="", tool_calls=[call("era_facts", {"eras": ["70s"], "genres": ["funk"]})]),
+                said("70s funk runs 90-115 BPM.", 3)],
+        "discovery": [AIMessage(content="", tool_calls=[call("search_catalog", search_args)]),
+                      said("Here are funk loops.", 4)],
+        "respond": [said("Final: funk sits at 90-115 BPM; here are loops.", 7)],
+    })
+    graph = compile_with(model, settings, frame)
+    out = ask(graph, "tell me about 70s funk and find me loops near 96")
+
+    assert out["plan"].router == "model"
+    assert out["plan"].stages == [["era", "discovery"]]
+    expected = cat.search(frame, CatalogQuery(**search_args))
+    assert [h.sample_id for h in out["hits"]] == [h.sample_id for h in expected]
+    assert [f.genre for f in out["era"].facts] == ["funk"]
+    turn = out["messages"][1:]
+    assert sorted(m.name for m in turn[:-1]) == ["discovery", "era"]
+    assert turn[-1].name == "groovegraph"
+    assert turn[-1].content.startswith("Final:")
+    # the answer was written from both specialists' reports
+    respond_prompt = next(msgs for role, msgs in model.calls if role == "respond")[0].content
+    assert "[era]\n70s funk runs" in respond_prompt
+    assert "[discovery]\nHere are funk loops." in respond_prompt
+    # tools were bound per specialist, and real ToolMessages landed in the private channels
+    assert ["search_catalog"] in model.bound_tools
+    assert ["era_facts", "catalog_stats"] in model.bound_tools
+    scratch = graph.get_state({"configurable": {"thread_id": "t"}}).values["discovery_messages"]
+    (tool_msg,) = [m for m in scratch if isinstance(m, ToolMessage)]
+    assert [h["sample_id"] for h in tool_msg.artifact["hits"]] == [h.sample_id for h in out["hits"]]
+    # token usage of every call is summed in the state: router 15 + era 6 + discovery 8 + respond 14
+    assert out["usage"]["total_tokens"] == 15 + 6 + 8 + 14
+    assert out["usage"]["llm_calls"] == 6
+
+
+def test_referenced_samples_are_analysed_before_compatibility(settings, frame) -> None:
+    a, b = frame.iloc[0]["id"], frame.iloc[1]["id"]
+    model = ScriptedChat(script={
+        "router": [route("compatibility")],  # the router forgot groove; the supervisor adds it
+        "groove": [AIMessage(content="", tool_calls=[call("analyze_samples", {"samples": [a, b]})]), said("analysed")],
+        "compatibility": [
+            AIMessage(content="", tool_calls=[call("check_compatibility", {"a": {"sample": a}, "b": {"sample": b}})]),
+            said("verdict"),
+        ],
+        "respond": [said("done")],
+    })
+    out = ask(compile_with(model, settings, frame), "will these two mix?", samples=[a, b])
+    assert out["plan"].stages == [["groove"], ["compatibility"]]
+    source = cat.FrameSource(frame)
+    ra, rb = source.get(a).analysis, source.get(b).analysis
+    assert out["analyses"][a] == ra
+    (report,) = out["reports"]
+    expected = harmony.compatibility(ra, rb, label_a=a, label_b=b)
+    assert report.score == expected.score
+    assert report.verdict == expected.verdict
+    # compatibility ran after groove: its prompt already saw the groove message
+    order = [role for role, _ in model.calls]
+    assert order.index("compatibility") > max(i for i, r in enumerate(order) if r == "groove")
+
+
+def test_malformed_route_is_retried(settings, frame) -> None:
+    bad = AIMessage(content="", tool_calls=[call("Route", {"specialists": ["drums"], "reason": "?"})])
+    model = ScriptedChat(script={"router": [bad, route("era", i=1)], "era": [said("history")], "respond": [said("ok")]})
+    out = ask(compile_with(model, settings, frame), "what defined Philly soul drumming?")
+    assert out["plan"].specialists == ["era"]
+    assert [r for r, _ in model.calls].count("router") == 2
+
+
+def test_bad_tool_arguments_come_back_as_tool_errors(settings, frame) -> None:
+    model = ScriptedChat(script={
+        "router": [route("discovery")],
+        "discovery": [
+            AIMessage(content="", tool_calls=[call("search_catalog", {"bpm_min": 120, "bpm_max": 90})]),
+            AIMessage(content="", tool_calls=[call("search_catalog", {"bpm_min": 90, "bpm_max": 120}, 1)]),
+            said("fixed it"),
+        ],
+        "respond": [said("ok")],
+    })
+    graph = compile_with(model, settings, frame)
+    out = ask(graph, "loops 90 to 120")
+    scratch = graph.get_state({"configurable": {"thread_id": "t"}}).values["discovery_messages"]
+    results = [m for m in scratch if isinstance(m, ToolMessage)]
+    assert results[0].status == "error"
+    assert "invalid_query" in results[0].content
+    assert results[1].status == "success"
+    assert out["hits"]
+    # the model saw the error before its second try
+    second = [msgs for role, msgs in model.calls if role == "discovery"][1]
+    assert any(isinstance(m, ToolMessage) and m.status == "error" for m in second)
+
+
+def test_tool_rounds_are_bounded(settings, frame) -> None:
+    loop = AIMessage(content="still looking", tool_calls=[call("era_facts", {"genres": ["funk"]})])
+    model = ScriptedChat(script={"router": [route("era")], "era": [loop], "respond": [said("ok")]})
+    out = ask(compile_with(model, settings, frame), "tell me about funk")
+    era_calls = [r for r, _ in model.calls if r == "era"]
+    assert len(era_calls) == 5  # four tool rounds, then one call without tools
+    assert out["messages"][-2].name == "era"
+
+
+def test_context_can_switch_a_run_to_offline(settings, frame) -> None:
+    model = ScriptedChat(script={"router": [route("era")], "era": [said("x")], "respond": [said("x")]})
+    graph = compile_with(model, settings, frame)
+    out = ask(graph, "what defined Philly soul drumming?", context={"model": "offline"})
+    assert model.calls == []
+    assert out["plan"].router == "offline"
+    assert "Earl Young" in out["messages"][-1].content
+
+
+def test_async_run_with_model(settings, frame) -> None:
+    import asyncio
+
+    model = ScriptedChat(script={"router": [route()], "respond": [said("Hello! I can dig for loops.")]})
+    graph = compile_with(model, settings, frame)
+    out = asyncio.run(graph.ainvoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "a"}}))
+    assert out["plan"].specialists == []
+    assert out["messages"][-1].content == "Hello! I can dig for loops."
+
+
