@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langgraph.checkpoint.memory import InMemorySaver
+from pydantic import Field
 
 from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
@@ -37,8 +38,8 @@ class ScriptedChat(BaseChatModel):
     specialists get their own script whatever order the threads run in."""
 
     script: dict[str, list[AIMessage]]
-    calls: list[tuple[str, list[BaseMessage]]] = []
-    bound_tools: list[list[str]] = []
+    calls: list[tuple[str, list[BaseMessage]]] = Field(default_factory=list)
+    bound_tools: list[list[str]] = Field(default_factory=list)
     lock: Any = None
 
     def model_post_init(self, context: Any) -> None:
