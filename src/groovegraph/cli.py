@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from groovegraph import __version__
 from groovegraph.settings import Settings, get_settings
@@ -48,16 +49,220 @@ def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     raise NotImplementedError("analyze: lands with the analysis issue")
 
 
+@contextlib.contextmanager
+def _index_progress(label: str) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar on stderr (files/s and ETA) fed by indexer events; ``None`` when
+    stderr is not a terminal (logs and CI stay clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class _Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:5.1f} files/s" if task.speed else "  -.- files/s")
+
+    progress = Progress(
+        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), _Rate(),
+        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def on_event(event: Any) -> None:
+        phase = getattr(event, "phase", label)
+        if phase == "scan":
+            return
+        if phase not in tasks:
+            tasks[phase] = progress.add_task(phase, total=event.total)
+        progress.update(tasks[phase], completed=event.done, total=event.total)
+
+    with progress:
+        yield on_event
+
+
+def _note_outside_roots(path: Any, settings: Settings) -> None:
+    from groovegraph.tools.paths import is_within
+
+    if not any(is_within(path, root) for root in settings.allowed_roots):
+        print(
+            f"groovegraph: note: {path} is not a library root; add it to GROOVEGRAPH_LIBRARY_ROOTS "
+            "so the agent may open these files",
+            file=sys.stderr,
+        )
+
+
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotImplementedError("index: lands with the catalog issue")
+    """``groovegraph index DIR [--workers N] [--tags-csv F]``: incremental, batched, resumable."""
+    from pathlib import Path
+
+    from groovegraph.persistence.catalog_store import CatalogStore
+    from groovegraph.tools.analysis import configure_runtime
+    from groovegraph.tools.errors import PathNotAllowedError
+
+    if args.workers is not None and args.workers < 1:
+        print("groovegraph index: error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    root = Path(args.dir).expanduser().resolve()
+    if not root.is_dir():
+        raise PathNotAllowedError("not a folder", path=args.dir)
+    configure_runtime(settings)
+    settings.ensure_dirs()
+    _note_outside_roots(root, settings)
+    with CatalogStore.open(settings) as store, _index_progress("index") as on_event:
+        summary = store.index_directory(
+            root, settings=settings, workers=args.workers, tags_csv=args.tags_csv, on_progress=on_event
+        )
+    for path, message in summary.errors[:10]:
+        print(f"groovegraph: skipped {path}: {message}", file=sys.stderr)
+    print(summary.line())
+    return EXIT_OK
+
+
+def _parse_span(text: str, *, what: str, single_tolerance: float, relative: bool) -> tuple[float, float, float]:
+    """``"90-100"`` or ``"96"`` → (lo, hi, target); a single value gets ± the tolerance."""
+    import re
+
+    from groovegraph.tools.errors import InvalidQueryError
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|\.\.|:)\s*(\d+(?:\.\d+)?))?\s*", text or "")
+    if not m:
+        raise InvalidQueryError(f"{what}: give LO-HI or one number, not {text!r}")
+    lo = float(m.group(1))
+    if m.group(2) is None:
+        tol = lo * single_tolerance if relative else single_tolerance
+        return lo - tol, lo + tol, lo
+    hi = float(m.group(2))
+    if lo > hi:
+        lo, hi = hi, lo
+    return lo, hi, (lo + hi) / 2.0
 
 
 def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotImplementedError("search: lands with the catalog issue")
+    """``groovegraph search [--bpm LO-HI|BPM] [--key K] [--compatible-with KEY|FILE] …``."""
+    import json
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from groovegraph.persistence.catalog_store import CatalogStore
+    from groovegraph.state import CatalogQuery
+    from groovegraph.tools.catalog import search
+    from groovegraph.tools.errors import InvalidQueryError
+    from groovegraph.tools.keys import parse_key
+
+    fields: dict[str, Any] = {"limit": args.limit, "genre": args.genre, "era": args.era}
+    if args.bpm:
+        fields["bpm_min"], fields["bpm_max"], fields["target_bpm"] = _parse_span(
+            args.bpm, what="--bpm", single_tolerance=0.04, relative=True
+        )
+    if args.swing:
+        fields["swing_min"], fields["swing_max"], fields["target_swing"] = _parse_span(
+            args.swing, what="--swing", single_tolerance=3.0, relative=False
+        )
+    if args.key:
+        fields["key"] = parse_key(args.key).name
+    if args.compatible_with:
+        ref = args.compatible_with
+        try:
+            fields["compatible_with"] = parse_key(ref).name
+        except InvalidQueryError:
+            from groovegraph.tools.analysis import analyze_file, configure_runtime
+            from groovegraph.tools.paths import resolve_library_path
+
+            # A file named on the command line is allowed wherever it is (the user typed
+            # it), but it still passes the gate: no URLs, no NUL bytes.
+            given = Path(ref).expanduser()
+            if not given.exists():
+                raise InvalidQueryError(f"--compatible-with: {ref!r} is neither a key nor a file") from None
+            path = resolve_library_path(ref, roots=[*settings.allowed_roots, given.resolve().parent])
+            configure_runtime(settings)
+            ref_analysis = analyze_file(path, settings=settings)
+            fields["compatible_with"] = ref_analysis.key
+            fields.setdefault("target_bpm", ref_analysis.tempo_bpm)
+            print(
+                f"groovegraph: {path.name}: {ref_analysis.tempo_bpm:.1f} BPM, {ref_analysis.key} "
+                f"({ref_analysis.camelot})",
+                file=sys.stderr,
+            )
+    try:
+        query = CatalogQuery(**fields)
+    except ValidationError as err:
+        raise InvalidQueryError("; ".join(e["msg"] for e in err.errors())) from None
+    with CatalogStore.open(settings) as store:
+        hits = search(store.frame(settings.local_owner), query)
+    if args.json:
+        for hit in hits:
+            print(json.dumps(hit.model_dump(mode="json"), allow_nan=False))
+        return EXIT_OK
+    if not hits:
+        print("no samples match", file=sys.stderr)
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    wide = console.width >= 150  # the reason column only where it fits on one line
+    table = Table(show_edge=False, pad_edge=False)
+    columns = [("score", "right"), ("BPM", "right"), ("key", "left"), ("swing", "right"),
+               ("genre", "left"), ("era", "left"), ("file", "left")] + ([("why", "left")] if wide else [])
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=name != "why")  # type: ignore[arg-type]
+    for hit in hits:
+        row = [
+            f"{hit.score:.2f}",
+            f"{hit.tempo_bpm:.1f}" if hit.tempo_bpm is not None else "-",
+            f"{hit.key} ({hit.camelot})" if hit.key else "-",
+            f"{hit.swing_percent:.1f}%" if hit.swing_percent is not None else "-",
+            hit.tags.genre or "-",
+            hit.tags.era or "-",
+            Path(hit.path).name,
+        ]
+        table.add_row(*row, *([hit.reason] if wide else []))
+    console.print(table)
+    return EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotImplementedError("demo: lands with the catalog issue")
+    """``groovegraph demo [DIR]``: write the demo library (default ``DATA_DIR/library/demo``) and index it."""
+    from pathlib import Path
+
+    from groovegraph.persistence.catalog_store import CatalogStore
+    from groovegraph.tools.analysis import configure_runtime
+    from groovegraph.tools.demo import MANIFEST_NAME, build_demo
+
+    settings.ensure_dirs()
+    configure_runtime(settings)
+    dest = Path(args.dir).expanduser().resolve() if args.dir else settings.demo_dir
+    _note_outside_roots(dest, settings)
+    with _index_progress("synth") as on_event:
+        manifest = build_demo(
+            settings=settings,
+            dest=dest,
+            on_progress=(lambda done, total: on_event(_Phase("synth", done, total))) if on_event else None,
+        )
+    print(f"demo library: {len(manifest['samples'])} loops, {len(manifest['genres'])} genres, "
+          f"{len(manifest['eras'])} eras in {dest} (truth: {dest / MANIFEST_NAME})")
+    with CatalogStore.open(settings) as store, _index_progress("index") as on_event:
+        summary = store.index_directory(dest, settings=settings, on_progress=on_event)
+    print(summary.line())
+    return EXIT_OK
+
+
+class _Phase:
+    """Progress event shaped like the indexer's, for the synthesis step of ``demo``."""
+
+    def __init__(self, phase: str, done: int, total: int) -> None:
+        self.phase, self.done, self.total = phase, done, total
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
