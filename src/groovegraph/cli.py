@@ -11,11 +11,14 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from groovegraph import __version__
 from groovegraph.settings import Settings, get_settings
 from groovegraph.tools.errors import GrooveGraphError
+
+if TYPE_CHECKING:  # state imports langgraph: seconds that most commands do not need
+    from groovegraph.state import Analysis
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -45,8 +48,91 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 _ANALYZE_PROGRESS_MIN_FILES = 4
 
 
+def _format_analysis(a: Analysis) -> str:
+    """A readable block for one analysed file (the non-``--json`` output)."""
+    # Words for the numbers: within ±2 ms a backbeat sits on the grid; 52/64 % bracket
+    # "swung" between straight 8ths and a full triplet feel.
+    lag, swing = a.backbeat_lag_ms, a.swing_percent
+    pocket = "laid back" if lag > 2 else "pushed" if lag < -2 else "on the grid"
+    feel = "straight" if swing < 52 else "triplet swing" if swing > 64 else "swung"
+    return "\n".join(
+        [
+            a.file,
+            f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {len(a.beats_s)} beats)",
+            f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio:.2f}:1)",
+            f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket}; timing ±{a.timing_deviation_ms:.1f} ms RMS",
+            f"  key      {a.key} ({a.camelot}, confidence {a.key_confidence:.2f})",
+            f"  level    {a.rms_db:7.1f} dBFS  RMS; {a.onset_rate_hz:.1f} onsets/s",
+            f"  file     {a.duration_s:.2f} s at {a.sample_rate} Hz, sha256 {a.sha256[:12]}…",
+        ]
+    )
+
+
 def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
-    raise NotImplementedError("analyze: lands with the analysis issue")
+    """``groovegraph analyze FILE... [--json] [--workers N]``.
+
+    Every file is analysed even when some fail. Results stream in completion order (each
+    names its file). Exit status: 0 when all succeed, else the ``exit_code`` of the first
+    failing file in the order given (3 for bad audio, 2 for a missing file).
+    """
+    import json
+    import os
+
+    from groovegraph.tools.analysis import analyze_many, configure_runtime
+
+    if args.workers is not None and args.workers < 1:
+        print("groovegraph analyze: error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    configure_runtime(settings)  # before anything can import librosa/numba
+
+    files: list[str] = list(args.files)
+    order = {name: i for i, name in reversed(list(enumerate(os.fspath(f) for f in files)))}
+    failures: dict[int, int] = {}  # input position -> exit code
+
+    def report(name: str, outcome: Analysis | GrooveGraphError) -> None:
+        if isinstance(outcome, GrooveGraphError):
+            failures.setdefault(order.get(name, len(order)), outcome.exit_code)
+            print(f"groovegraph: error: {outcome}", file=sys.stderr, flush=True)
+            if args.json:
+                error = {"code": outcome.code, "message": outcome.message}
+                print(json.dumps({"file": name, "error": error}), flush=True)
+            return
+        if args.json:
+            print(json.dumps(outcome.model_dump(mode="json"), allow_nan=False), flush=True)
+        else:
+            print(_format_analysis(outcome) + "\n", flush=True)
+
+    show_bar = len(files) > _ANALYZE_PROGRESS_MIN_FILES and sys.stderr.isatty()
+    if show_bar:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        progress = Progress(
+            TextColumn("analysing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            # Results printed to a terminal are drawn above the bar; piped stdout stays
+            # untouched (rich would otherwise send it to the bar's stream, stderr).
+            redirect_stdout=sys.stdout.isatty(),
+        )
+        with progress:
+            task = progress.add_task("analyse", total=len(files))
+            for name, outcome in analyze_many(files, settings=settings, workers=args.workers):
+                progress.advance(task)
+                report(name, outcome)
+    else:
+        for name, outcome in analyze_many(files, settings=settings, workers=args.workers):
+            report(name, outcome)
+    return failures[min(failures)] if failures else EXIT_OK
 
 
 @contextlib.contextmanager

@@ -28,13 +28,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, as_completed
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from groovegraph.settings import Settings
-from groovegraph.state import Analysis
 from groovegraph.tools.decode import load_audio, sha256_file
 from groovegraph.tools.errors import (
     AnalysisFailedError,
@@ -44,6 +43,9 @@ from groovegraph.tools.errors import (
     InvalidSamplesError,
     SilentAudioError,
 )
+
+if TYPE_CHECKING:
+    from groovegraph.state import Analysis
 
 __all__ = [
     "INPROCESS_MAX_FILES",
@@ -72,7 +74,11 @@ _WORKER_THREADS = 1
 ProgressCallback = Callable[[int, int, str], None]
 """``on_progress(done, total, path)``: called after each file, success or error."""
 
-AnalysisOutcome = Analysis | GrooveGraphError
+AnalysisOutcome: TypeAlias = "Analysis | GrooveGraphError"
+# What a pool worker sends back: the Analysis fields as a dict, so workers never import
+# groovegraph.state (it pulls in langgraph: seconds of start-up per worker).
+_Fields = dict[str, Any]
+_T = TypeVar("_T")
 
 
 # --- process setup -------------------------------------------------------------------
@@ -114,11 +120,11 @@ def _init_worker(settings: Settings) -> None:
 _WORKER_SETTINGS: Settings | None = None
 
 
-def _worker_analyze(path: str) -> AnalysisOutcome:
+def _worker_analyze(path: str) -> _Fields | GrooveGraphError:
     """Task run in a pool worker; errors are returned, not raised (no remote traceback)."""
     if _WORKER_SETTINGS is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("pool worker used without _init_worker")
-    return _analyze_guarded(path, _WORKER_SETTINGS)
+    return _guarded(_measure_file, path, _WORKER_SETTINGS)
 
 
 # --- one file --------------------------------------------------------------------------
@@ -161,6 +167,24 @@ def analyze_signal(
     AnalysisFailedError
         An estimator returned a non-finite number (reported, never serialised as NaN).
     """
+    from groovegraph.state import Analysis
+
+    fields = _measure_signal(
+        y=y, sr=sr, file=file, sha256=sha256, duration_s=duration_s, sample_rate=sample_rate
+    )
+    return Analysis(**fields)
+
+
+def _measure_signal(
+    *,
+    y: npt.NDArray[np.floating[Any]],
+    sr: int,
+    file: str,
+    sha256: str,
+    duration_s: float | None,
+    sample_rate: int | None,
+) -> _Fields:
+    """The measurements behind :func:`analyze_signal`, as the Analysis fields."""
     # Imported here so that importing this module (e.g. to unpickle a pool task) stays
     # light; both are numpy-only.
     from groovegraph.tools.rhythm import analyze_rhythm
@@ -194,16 +218,16 @@ def analyze_signal(
     bad = sorted(name for name, value in metrics.items() if not math.isfinite(value))
     if bad:
         raise AnalysisFailedError(f"the estimators returned non-finite {', '.join(bad)}")
-    return Analysis(
-        file=file,
-        sha256=sha256,
-        duration_s=float(len(samples) / sr if duration_s is None else duration_s),
-        sample_rate=int(sr if sample_rate is None else sample_rate),
-        beats_s=[round(float(t), 4) for t in rhythm.beats_s],  # 0.1 ms is plenty
-        key=key.key,
-        camelot=key.camelot,
+    return {
+        "file": file,
+        "sha256": sha256,
+        "duration_s": float(len(samples) / sr if duration_s is None else duration_s),
+        "sample_rate": int(sr if sample_rate is None else sample_rate),
+        "beats_s": [round(float(t), 4) for t in rhythm.beats_s],  # 0.1 ms is plenty
+        "key": key.key,
+        "camelot": key.camelot,
         **{name: float(value) for name, value in metrics.items()},
-    )
+    }
 
 
 def analyze_file(path: str | os.PathLike[str], *, settings: Settings) -> Analysis:
@@ -230,7 +254,13 @@ def analyze_file(path: str | os.PathLike[str], *, settings: Settings) -> Analysi
         Any decode error (see :mod:`groovegraph.tools.decode`), :class:`SilentAudioError`,
         :class:`AudioTooShortError`; every error carries ``path``.
     """
-    name = os.fspath(path)
+    from groovegraph.state import Analysis
+
+    return Analysis(**_measure_file(os.fspath(path), settings))
+
+
+def _measure_file(name: str, settings: Settings) -> _Fields:
+    """Decode and measure one file; the Analysis fields as a dict (see :data:`_Fields`)."""
     try:
         decoded = load_audio(
             name,
@@ -240,7 +270,7 @@ def analyze_file(path: str | os.PathLike[str], *, settings: Settings) -> Analysi
             max_duration_s=settings.max_duration_s,
         )
         digest = sha256_file(name)
-        return analyze_signal(
+        return _measure_signal(
             y=decoded.y,
             sr=decoded.sr,
             file=name,
@@ -254,10 +284,16 @@ def analyze_file(path: str | os.PathLike[str], *, settings: Settings) -> Analysi
         raise
 
 
-def _analyze_guarded(path: str, settings: Settings) -> AnalysisOutcome:
-    """``analyze_file`` that returns every failure as a typed error, for batch use."""
+def _analyze_one(path: str, settings: Settings) -> Analysis:
+    return analyze_file(path, settings=settings)
+
+
+def _guarded(
+    fn: Callable[[str, Settings], _T], path: str, settings: Settings
+) -> _T | GrooveGraphError:
+    """``fn(path, settings)`` returning every failure as a typed error, for batch use."""
     try:
-        return analyze_file(path, settings=settings)
+        return fn(path, settings)
     except GrooveGraphError as err:
         return err
     except MemoryError:
@@ -308,7 +344,7 @@ def analyze_many(
     n_workers = max(1, min(workers or settings.workers, total))
     if n_workers == 1 or total <= inprocess_max_files:
         for done, name in enumerate(names, start=1):
-            outcome = _analyze_guarded(name, settings)
+            outcome: AnalysisOutcome = _guarded(_analyze_one, name, settings)
             if on_progress is not None:
                 on_progress(done, total, name)
             yield name, outcome
@@ -322,8 +358,14 @@ def _analyze_pool(
     settings: Settings,
     workers: int,
     on_progress: ProgressCallback | None,
+    task: Callable[[str], object] | None = None,
 ) -> Iterator[tuple[str, AnalysisOutcome]]:
+    """The pool behind :func:`analyze_many`. ``task`` replaces the per-file function run
+    in the workers (module-level, picklable; tests use it to stand in for a hung or
+    crashing decoder)."""
     from pebble import ProcessExpired, ProcessPool
+
+    from groovegraph.state import Analysis
 
     timeout_s = settings.decode_timeout_s
     pool = ProcessPool(
@@ -335,14 +377,16 @@ def _analyze_pool(
         context=multiprocessing.get_context("spawn"),
     )
     try:
-        futures: dict[Future[AnalysisOutcome], str] = {
-            pool.schedule(_worker_analyze, args=(name,), timeout=timeout_s): name for name in names
+        futures: dict[Future[Any], str] = {
+            pool.schedule(task or _worker_analyze, args=(name,), timeout=timeout_s): name
+            for name in names
         }
         for done, future in enumerate(as_completed(futures), start=1):
             name = futures[future]
             outcome: AnalysisOutcome
             try:
-                outcome = future.result()
+                result = future.result()
+                outcome = result if isinstance(result, GrooveGraphError) else Analysis(**result)
             except FutureTimeoutError:
                 outcome = DecodeTimeoutError(
                     f"gave up after {timeout_s:g} s (worker stopped)", path=name

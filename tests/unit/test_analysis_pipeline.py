@@ -1,0 +1,191 @@
+"""The analysis pipeline: analyze_file on synthesized grooves with known truth, the batch
+runner (in-process and the real spawn pool: timeouts, worker crashes, mixed good and bad
+files) and warm-up."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from groovegraph.settings import Settings
+from groovegraph.state import Analysis
+from groovegraph.tools import analysis
+from groovegraph.tools.analysis import analyze_file, analyze_many, analyze_signal, warm_up
+from groovegraph.tools.errors import (
+    AudioTooShortError,
+    CorruptAudioError,
+    DecodeTimeoutError,
+    GrooveGraphError,
+    SilentAudioError,
+    UnsupportedFormatError,
+)
+from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+from tests.unit._analysis_pool_tasks import hang_or_crash
+
+SPEC = GrooveSpec(
+    tempo_bpm=96.0, swing_percent=58.0, key="A minor", pattern="boombap", duration_s=12.0,
+    sample_rate=44100, seed=7,
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def groove(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GrooveSpec]:
+    y, _ = synthesize_groove(SPEC)
+    path = write_audio(tmp_path_factory.mktemp("groove") / "boombap 96.flac", y, SPEC.sample_rate)
+    return path, SPEC
+
+
+def test_analyze_file_fills_every_field_with_sane_values(
+    groove: tuple[Path, GrooveSpec], settings: Settings
+) -> None:
+    path, spec = groove
+    result = analyze_file(path, settings=settings)
+
+    assert isinstance(result, Analysis)
+    assert set(result.model_dump()) == set(Analysis.model_fields)
+    assert result.file == str(path)
+    assert result.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert result.duration_s == pytest.approx(spec.duration_s, abs=0.01)
+    assert result.sample_rate == 44100  # the file's rate, not the analysis rate
+    assert result.tempo_bpm == pytest.approx(spec.tempo_bpm, rel=0.02)
+    assert 0.0 <= result.tempo_confidence <= 1.0
+    beats = np.asarray(result.beats_s)
+    assert len(beats) >= 0.8 * spec.duration_s * spec.tempo_bpm / 60
+    assert np.all(np.diff(beats) > 0)
+    assert beats[0] >= 0.0
+    assert beats[-1] <= spec.duration_s
+    assert result.swing_percent == pytest.approx(spec.swing_percent, abs=3.0)
+    assert result.swing_ratio == pytest.approx(
+        result.swing_percent / (100 - result.swing_percent), rel=1e-6
+    )
+    assert 0.0 <= result.timing_deviation_ms < 60.0
+    assert abs(result.backbeat_lag_ms) < 15.0
+    assert result.key == "A minor"
+    assert result.camelot == "8A"
+    assert 0.0 <= result.key_confidence <= 1.0
+    assert -40.0 < result.rms_db < 0.0
+    assert 1.0 < result.onset_rate_hz < 20.0
+
+
+def test_only_the_first_analysis_max_s_seconds_are_measured(
+    groove: tuple[Path, GrooveSpec], tmp_path: Path
+) -> None:
+    path, spec = groove
+    short = Settings(data_dir=tmp_path / "data", analysis_max_s=6.0)
+    result = analyze_file(path, settings=short)
+    assert result.duration_s == pytest.approx(spec.duration_s, abs=0.01)
+    assert max(result.beats_s) <= 6.0
+
+
+def test_silence_is_refused_by_the_analysis(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "silence.wav"
+    sf.write(str(path), np.zeros(44100 * 3, np.float32), 44100)
+    with pytest.raises(SilentAudioError) as err:
+        analyze_file(path, settings=settings)
+    assert err.value.path == str(path)
+    assert isinstance(err.value, AudioTooShortError)
+
+
+def test_too_short_clip_names_the_file(tmp_path: Path, settings: Settings) -> None:
+    y, _ = synthesize_groove(GrooveSpec(duration_s=1.0, sample_rate=22050))
+    path = write_audio(tmp_path / "blip.wav", y, 22050)
+    with pytest.raises(AudioTooShortError) as err:
+        analyze_file(path, settings=settings)
+    assert err.value.path == str(path)
+
+
+def test_analyze_signal_defaults_describe_the_signal() -> None:
+    y, _ = synthesize_groove(GrooveSpec(duration_s=6.0, sample_rate=22050, seed=3))
+    result = analyze_signal(y=y, sr=22050)
+    assert result.duration_s == pytest.approx(6.0)
+    assert result.sample_rate == 22050
+    assert result.file == "<signal>"
+
+
+# --- batches ------------------------------------------------------------------------------
+
+
+def _batch(tmp_path: Path, n_good: int) -> tuple[list[str], list[str]]:
+    good = []
+    for i in range(n_good):
+        y, _ = synthesize_groove(GrooveSpec(duration_s=4.0, seed=i, tempo_bpm=90.0 + 10 * i))
+        good.append(str(write_audio(tmp_path / f"good{i}.wav", y, 22050)))
+    text = tmp_path / "readme.wav"
+    text.write_text("not audio at all\n" * 20)
+    bad = [str(text), str(tmp_path / "missing.wav")]
+    return good, bad
+
+
+def test_analyze_many_in_process_reports_each_file_once(tmp_path: Path, settings: Settings) -> None:
+    good, bad = _batch(tmp_path, 2)
+    progress: list[tuple[int, int, str]] = []
+    results = dict(
+        analyze_many(
+            good + bad, settings=settings, workers=1, on_progress=lambda *a: progress.append(a)
+        )
+    )
+    assert set(results) == set(good + bad)
+    assert all(isinstance(results[p], Analysis) for p in good)
+    assert isinstance(results[bad[0]], UnsupportedFormatError)
+    assert results[bad[1]].code == "file_not_found"  # type: ignore[union-attr]
+    assert [p[0] for p in progress] == [1, 2, 3, 4]
+    assert {p[1] for p in progress} == {4}
+
+
+def test_analyze_many_on_the_process_pool(tmp_path: Path, settings: Settings) -> None:
+    good, bad = _batch(tmp_path, 3)
+    results = dict(analyze_many(good + bad, settings=settings, workers=2, inprocess_max_files=0))
+    assert set(results) == set(good + bad)
+    for p in good:
+        assert isinstance(results[p], Analysis), results[p]
+        assert results[p].file == p  # type: ignore[union-attr]
+    # Errors cross the process boundary with their type, code and path intact.
+    assert isinstance(results[bad[0]], UnsupportedFormatError)
+    assert results[bad[0]].path == bad[0]  # type: ignore[union-attr]
+    in_process = analyze_file(good[0], settings=settings)
+    assert results[good[0]] == in_process
+
+
+def test_analyze_many_of_nothing_yields_nothing(settings: Settings) -> None:
+    assert list(analyze_many([], settings=settings)) == []
+
+
+def test_pool_kills_a_hung_worker_and_carries_on(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", decode_timeout_s=3.0)
+    good, _ = _batch(tmp_path, 2)
+    hang, crash = str(tmp_path / "hang.wav"), str(tmp_path / "crash.wav")
+    names = [hang, *good, crash]
+    started = time.monotonic()
+    results = dict(
+        analysis._analyze_pool(
+            names, settings=settings, workers=2, on_progress=None, task=hang_or_crash
+        )
+    )
+    assert time.monotonic() - started < 60  # the 120 s sleep was cut short
+    assert isinstance(results[hang], DecodeTimeoutError)
+    assert results[hang].path == hang  # type: ignore[union-attr]
+    assert isinstance(results[crash], CorruptAudioError)
+    assert "died" in results[crash].message  # type: ignore[union-attr]
+    assert all(isinstance(results[p], Analysis) for p in good)
+
+
+def test_errors_are_grooveraph_errors(tmp_path: Path, settings: Settings) -> None:
+    _, bad = _batch(tmp_path, 0)
+    for _, outcome in analyze_many(bad, settings=settings):
+        assert isinstance(outcome, GrooveGraphError)
+        assert outcome.exit_code != 0
+
+
+def test_warm_up_runs_a_real_analysis(settings: Settings) -> None:
+    seconds = warm_up(settings)
+    assert seconds > 0
+    assert os.environ["NUMBA_CACHE_DIR"] == str(settings.numba_cache_dir)
+    assert settings.numba_cache_dir.is_dir()
+    # The temporary clip is cleaned up; only the cache folder may remain in the data dir.
+    assert not list(settings.data_dir.glob("warmup-*"))
