@@ -41,10 +41,10 @@ _PATTERN_ALIASES = {
 #: from these so the corpus sounds like the genre, and together they cover 55–190.
 PATTERN_TEMPO_RANGES: dict[str, tuple[float, float]] = {
     "rock": (70.0, 150.0),
-    "funk": (88.0, 122.0),
+    "funk": (90.0, 122.0),
     "boombap": (78.0, 98.0),
     "house": (116.0, 130.0),
-    "halftime": (132.0, 176.0),
+    "halftime": (130.0, 172.0),
     "dnb": (160.0, 190.0),
     "shuffle": (55.0, 128.0),
 }
