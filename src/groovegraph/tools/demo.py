@@ -332,11 +332,14 @@ def ensure_demo_library(
     dest: str | os.PathLike[str] | None = None,
     workers: int | None = None,
     on_progress: Callable[[Any], None] | None = None,
+    per_genre: int = 15,
+    duration_s: float = 8.0,
 ) -> Any | None:
     """Build and index the demo library unless it is already there; the server's first start.
 
     Returns the indexing summary when work was done, ``None`` when the library was
-    complete and indexed already. ``store`` is a
+    complete and indexed already. ``per_genre`` and ``duration_s`` size the library (tests
+    build a small one). ``store`` is a
     :class:`~groovegraph.persistence.catalog_store.CatalogStore` (anything with
     ``index_directory`` and ``files_under``); the tools layer does not import it.
     """
@@ -348,6 +351,6 @@ def ensure_demo_library(
         if all(str(root / s["path"]) in live for s in manifest["samples"]):
             return None
     if not _complete(root, manifest):
-        build_demo(settings=settings, dest=root, workers=workers)
+        build_demo(settings=settings, dest=root, workers=workers, per_genre=per_genre, duration_s=duration_s)
     with _locked(root):
         return store.index_directory(root, settings=settings, workers=workers, on_progress=on_progress)

@@ -193,18 +193,24 @@ def embedded_tags(path: str | os.PathLike[str]) -> SampleTags:
     if meta is None or not getattr(meta, "tags", None):
         return SampleTags()
 
-    def first(name: str) -> str | None:
-        try:
-            values = meta.tags.get(name)  # type: ignore[union-attr]
-        except Exception:
-            return None
-        if not values:
-            return None
-        value = values[0] if isinstance(values, list) else values
-        return str(value).strip() or None
+    def first(*names: str) -> str | None:
+        # Easy/Vorbis containers use "genre"/"date"; ID3 inside WAV/AIFF comes back as raw
+        # frames ("TCON", "TDRC") even with easy=True.
+        for name in names:
+            try:
+                values = meta.tags.get(name)  # type: ignore[union-attr]
+            except Exception:  # some tag containers reject unknown keys
+                continue
+            if not values:
+                continue
+            text = getattr(values, "text", values)
+            value = text[0] if isinstance(text, list) and text else text
+            if str(value).strip():
+                return str(value).strip()
+        return None
 
-    genre = normalize_tag(first("genre"))
-    date = first("date") or first("year") or first("originaldate")
+    genre = normalize_tag(first("genre", "TCON", "GENRE"))
+    date = first("date", "TDRC", "TYER", "year", "originaldate", "TDOR", "DATE")
     era = None
     if date:
         m = re.search(r"(1[89]\d\d|20\d\d)", date)

@@ -1,0 +1,100 @@
+"""The demo library: its plan, deterministic build, indexing and search against its truth."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from groovegraph.persistence.catalog_store import CatalogStore
+from groovegraph.settings import Settings
+from groovegraph.state import CatalogQuery
+from groovegraph.tools.catalog import search
+from groovegraph.tools.demo import build_demo, demo_items, ensure_demo_library, load_manifest
+from groovegraph.tools.library import name_tags
+
+
+def test_plan_covers_genres_eras_and_typical_ranges() -> None:
+    items = demo_items()
+    assert len(items) >= 150
+    genres = Counter(i.genre for i in items)
+    assert len(genres) >= 8
+    assert len({i.era for i in items}) >= 5
+    by = {g: [i.spec for i in items if i.genre == g] for g in genres}
+    assert all(85 <= s["tempo_bpm"] <= 95 and s["swing_percent"] >= 60 for s in by["boom bap"])
+    assert all(120 <= s["tempo_bpm"] <= 128 and s["swing_percent"] <= 52 for s in by["house"])
+    assert all(170 <= s["tempo_bpm"] <= 176 for s in by["drum and bass"])
+    assert all(95 <= s["tempo_bpm"] <= 110 and 54 <= s["swing_percent"] <= 60 for s in by["funk"])
+    assert demo_items() == items  # deterministic
+
+
+def test_file_names_carry_the_truth() -> None:
+    for item in demo_items(per_genre=3):
+        tags = name_tags(item.relative)
+        assert (tags.genre, tags.era, tags.vibe) == (item.genre, item.era, item.vibe)
+        assert tags.bpm_hint == item.spec["tempo_bpm"]
+        assert tags.key_hint == item.spec["key"]
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, CatalogStore, dict]:
+    data = tmp_path_factory.mktemp("demo-data")
+    settings = Settings(data_dir=data, workers=2)
+    settings.ensure_dirs()
+    store = CatalogStore.open(settings)
+    summary = ensure_demo_library(settings, store, per_genre=2, duration_s=6.0)
+    assert summary is not None
+    assert summary.added == 20
+    assert summary.failed == 0
+    manifest = load_manifest(settings.demo_dir)
+    assert manifest is not None
+    yield settings, store, manifest
+    store.close()
+
+
+def test_build_is_byte_identical_and_reuses_files(mini: tuple, tmp_path: Path) -> None:
+    settings, _, manifest = mini
+    other = build_demo(dest=tmp_path / "again", per_genre=2, duration_s=6.0, workers=1)
+    assert [s["sha256"] for s in other["samples"]] == [s["sha256"] for s in manifest["samples"]]
+    first = settings.demo_dir / manifest["samples"][0]["path"]
+    before = os.stat(first).st_mtime_ns
+    build_demo(dest=settings.demo_dir, per_genre=2, duration_s=6.0, workers=1)
+    assert os.stat(first).st_mtime_ns == before
+
+
+def test_ensure_is_a_no_op_when_indexed(mini: tuple) -> None:
+    settings, store, _ = mini
+    assert ensure_demo_library(settings, store, per_genre=2, duration_s=6.0) is None
+
+
+def test_ids_tags_and_search_against_truth(mini: tuple) -> None:
+    _settings, store, manifest = mini
+    df = store.frame()
+    assert set(df["id"]) == {s["id"] for s in manifest["samples"]}
+    truth = {s["id"]: s for s in manifest["samples"]}
+    for row in df.itertuples():
+        assert (row.genre, row.era) == (truth[row.id]["tags"]["genre"], truth[row.id]["tags"]["era"])
+    # genre filter is exact (tags come from folder names)
+    for genre in {s["tags"]["genre"] for s in manifest["samples"]}:
+        hits = search(df, CatalogQuery(genre=genre, limit=50))
+        assert {h.sample_id for h in hits} == {i for i, s in truth.items() if s["tags"]["genre"] == genre}
+    # each loop is found by its true tempo (±4 %, half/double allowed) within its genre
+    found = 0
+    for sid, s in truth.items():
+        bpm = s["truth"]["tempo_bpm"]
+        q = CatalogQuery(bpm_min=bpm * 0.96, bpm_max=bpm * 1.04, target_bpm=bpm, genre=s["tags"]["genre"], limit=5)
+        found += sid in {h.sample_id for h in search(df, q)}
+    assert found >= 0.8 * len(truth)
+
+
+def test_ranking_puts_the_true_tempo_first(mini: tuple) -> None:
+    _, store, manifest = mini
+    df = store.frame()
+    straight = [s for s in manifest["samples"] if s["tags"]["genre"] in {"house", "disco", "breakbeat"}]
+    top_ok = 0
+    for s in straight:
+        hits = search(df, CatalogQuery(target_bpm=s["truth"]["tempo_bpm"], half_double=False, limit=3))
+        top_ok += abs(hits[0].tempo_bpm - s["truth"]["tempo_bpm"]) <= 1.5
+    assert top_ok >= 0.8 * len(straight)
