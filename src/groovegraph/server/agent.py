@@ -25,8 +25,10 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
+from langchain_core.load.serializable import Serializable
 from langchain_core.messages import AnyMessage, BaseMessage
 from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableConfig, ensure_config
+from langchain_core.runnables.schema import StreamEvent
 from langgraph.types import Command
 from pydantic import BaseModel, Field
 
@@ -193,6 +195,28 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         async with run_lock(state, thread_id):
             async for update in state.graph.astream(graph_input, cfg, stream_mode="updates"):
                 yield _clean_update(update)
+
+    async def astream_events(  # type: ignore[override]
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[StreamEvent]:
+        """LangChain's event stream of the run, with payloads LangServe can serialise."""
+        async for event in super().astream_events(input, config, **kwargs):
+            data = event.get("data")
+            if data:
+                event["data"] = _event_safe(data)
+            yield event
+
+
+def _event_safe(value: Any) -> Any:
+    """Event payloads with LangGraph internals (``Send``, ``Command``) made JSON-safe;
+    LangChain serializables (messages, documents) stay as they are for LangServe."""
+    if value is None or isinstance(value, str | int | float | bool | Serializable):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _event_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_event_safe(v) for v in value]
+    return jsonable(value)
 
 
 async def agent_config_modifier(config: dict[str, Any], request: Request) -> dict[str, Any]:

@@ -118,14 +118,14 @@ async def chat(
     state = get_app_state(request)
     info = await state.threads.get(owner=owner, thread_id=thread_id)
     config: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
-    if body.samples:
-        await check_samples(state, owner, body.samples)
 
     # The lock is taken before the response starts so a busy thread is a real 409, and
     # released by whichever ends first: the stream's finally or the background task.
     stack = contextlib.AsyncExitStack()
     await stack.enter_async_context(run_lock(state, thread_id))
     try:
+        if body.samples:
+            await check_samples(state, owner, body.samples)
         if body.resume is not None:
             if not await pending_interrupts(state, config):
                 raise NothingToResumeError(

@@ -61,7 +61,14 @@ class _Translator:
             plan = update.get("plan")
             if plan is not None:
                 plan_json = jsonable(plan)
-                key = json.dumps(plan_json, sort_keys=True)
+                # The supervisor rewrites the plan as stages complete; a route is the
+                # choice of specialists, so only a new choice is a new event.
+                key = json.dumps(
+                    [plan_json.get(k) for k in ("turn", "specialists", "stages")]
+                    if isinstance(plan_json, dict)
+                    else plan_json,
+                    sort_keys=True,
+                )
                 if key != self.last_plan and isinstance(plan_json, dict):
                     self.last_plan = key
                     out.append(
@@ -109,7 +116,11 @@ class _Translator:
                         {
                             "id": message.tool_call_id,
                             "tool": message.name or self.tool_names.get(message.tool_call_id),
-                            "result": tool_result(message.content),
+                            # Structured artifact when the tool returns one, else its text.
+                            "result": jsonable(message.artifact)
+                            if message.artifact is not None
+                            else tool_result(message.content),
+                            "text": message.text if isinstance(message.content, str) else None,
                             "status": message.status,
                             "node": node,
                         },

@@ -147,11 +147,20 @@ async def thread_history(
     return HistoryOut(thread_id=thread_id, checkpoints=out)
 
 
-@router.delete("/{thread_id}", status_code=204, summary="Delete a thread and its checkpoints")
+@router.delete(
+    "/{thread_id}",
+    status_code=204,
+    summary="Delete a thread and its checkpoints",
+    responses={409: {"description": "A run is in progress on this thread."}},
+)
 async def delete_thread(thread_id: str, request: Request, owner: Owner) -> Response:
+    from groovegraph.server.chat import run_lock
+
     state = get_app_state(request)
     await state.threads.get(owner=owner, thread_id=thread_id)
-    if state.checkpointer is not None:
-        await state.checkpointer.adelete_thread(thread_id)
-    await state.threads.delete(owner=owner, thread_id=thread_id)
+    # Not under a running turn's feet: a thread with a run in progress is a 409.
+    async with run_lock(state, thread_id):
+        if state.checkpointer is not None:
+            await state.checkpointer.adelete_thread(thread_id)
+        await state.threads.delete(owner=owner, thread_id=thread_id)
     return Response(status_code=204)
