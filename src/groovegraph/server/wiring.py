@@ -17,36 +17,10 @@ from groovegraph.state import SampleRecord
 
 @contextlib.asynccontextmanager
 async def open_checkpointer(settings: Settings) -> AsyncIterator[Any]:
-    try:
-        from groovegraph.persistence.checkpointer import open_checkpointer as _open
-    except ImportError:  # TEMPORARY until persistence/checkpointer.py lands
-        _open = _interim_checkpointer
+    from groovegraph.persistence.checkpointer import open_checkpointer as _open
+
     async with _open(settings) as saver:
         yield saver
-
-
-@contextlib.asynccontextmanager
-async def _interim_checkpointer(settings: Settings) -> AsyncIterator[Any]:
-    if settings.is_postgres:
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-        from psycopg.rows import dict_row
-        from psycopg_pool import AsyncConnectionPool
-
-        async with AsyncConnectionPool(
-            settings.database_url or "",
-            min_size=1,
-            max_size=settings.db_pool_max,
-            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
-            open=False,
-        ) as pool:
-            saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-            await saver.setup()
-            yield saver
-    else:
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-        async with AsyncSqliteSaver.from_conn_string(str(settings.sqlite_path)) as saver:
-            yield saver
 
 
 def open_catalog(settings: Settings) -> Any:
