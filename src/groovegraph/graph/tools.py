@@ -24,6 +24,7 @@ from langgraph.prebuilt import ToolRuntime
 from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
+from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.parser import AUDIO_EXTENSIONS
 from groovegraph.settings import Settings
@@ -42,6 +43,10 @@ from groovegraph.tools.keys import parse_key
 from groovegraph.tools.paths import resolve_library_path
 
 __all__ = ["MixItem", "build_toolsets", "owner_from_config"]
+
+# Parametrised so the tool's argument schema knows the context type (an unparametrised
+# ToolRuntime makes pydantic warn when it serialises the injected runtime).
+Runtime = ToolRuntime[GrooveContext, dict[str, Any]]
 
 _YES = {"yes", "y", "ok", "okay", "sure", "go", "go ahead", "proceed", "true", "1", "confirm"}
 
@@ -132,7 +137,7 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
     resolver = _Resolver(catalog=catalog, settings=settings)
 
     # ------------------------------------------------------------------ audio tools
-    def analyze_samples(samples: list[str], runtime: ToolRuntime) -> tuple[str, dict[str, Any]]:
+    def analyze_samples(samples: list[str], runtime: Runtime) -> tuple[str, dict[str, Any]]:
         """Measure tempo (BPM), beats, swing (MPC %), pocket (backbeat lag, ms), timing
         deviation (ms) and key of library samples, given sample ids or library paths."""
         if not samples:
@@ -182,7 +187,7 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
 
     # ---------------------------------------------------------------- catalog tools
     def search_catalog(
-        runtime: ToolRuntime,
+        runtime: Runtime,
         bpm_min: float | None = None,
         bpm_max: float | None = None,
         target_bpm: float | None = None,
@@ -256,7 +261,7 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         return "\n".join(lines) if hits else "\n".join([*notes, f"no matches among {len(df)} samples"]), artifact
 
     def catalog_stats(
-        runtime: ToolRuntime,
+        runtime: Runtime,
         by: list[Literal["era", "genre", "vibe", "instrument", "source"]] | None = None,
         era: str | None = None,
         genre: str | None = None,
@@ -314,7 +319,7 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         label = " @ ".join(x for x in (item.key, f"{item.bpm:g} BPM" if item.bpm else None) if x)
         return None, label or None
 
-    def check_compatibility(a: MixItem, runtime: ToolRuntime, b: MixItem | None = None) -> tuple[str, dict[str, Any]]:
+    def check_compatibility(a: MixItem, runtime: Runtime, b: MixItem | None = None) -> tuple[str, dict[str, Any]]:
         """Will A and B mix? Each side is a sample (id or library path), a key, a tempo
         (BPM) or key+tempo. Returns key relation (Camelot), tempo stretch % and a verdict.
         With only A given as a key, lists the keys that mix with it."""
