@@ -126,10 +126,15 @@ def run_chat(
                     data = json.loads(event.data) if event.data else {}
                     kind = event.event
                     if kind == "token":
+                        node = str(data.get("node") or "")
+                        if node not in streamed:
+                            # A new speaker: name it (stderr) before its first token.
+                            if in_tokens:
+                                out.print()
+                            err.print(f"[bold magenta]{escape(node or 'agent')}[/bold magenta]")
+                            streamed.add(node)
                         out.print(data.get("text", ""), end="", markup=False)
                         in_tokens = True
-                        if data.get("message_id"):
-                            streamed.add(str(data["message_id"]))
                         continue
                     if in_tokens:
                         out.print()
@@ -148,7 +153,8 @@ def run_chat(
                             f"[green]{mark} {escape(str(data.get('tool')))}[/green] [dim]{escape(_short(data.get('result')))}[/dim]"
                         )
                     elif kind == "message":
-                        if str(data.get("id")) not in streamed:
+                        # Already shown token by token when its node streamed.
+                        if str(data.get("node") or "") not in streamed:
                             name = data.get("name") or "agent"
                             err.print(f"[bold magenta]{escape(str(name))}[/bold magenta]")
                             content = data.get("content")

@@ -1,0 +1,121 @@
+"""Token streaming over SSE with a chat model that streams: the app on a real uvicorn
+(in a background thread, loopback, SQLite) with the graph built around a scripted
+streaming model (the offline default composes answers without a model, so no tokens)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from httpx_sse import connect_sse
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from groovegraph.server.app import create_app
+from groovegraph.settings import Settings
+from tests.integration.server_proc import free_port
+
+pytestmark = pytest.mark.integration
+
+ANSWER = "Philly soul drumming sat on a steady four with open hi-hats and a light touch."
+
+
+class StreamingScript(GenericFakeChatModel):
+    """Replies with ``ANSWER`` every time, streamed word by word; no tool calls."""
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> StreamingScript:
+        return self
+
+
+def _replies() -> Iterator[AIMessage]:
+    while True:
+        yield AIMessage(content=ANSWER)
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from groovegraph.graph import build_graph
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("stream") / "data", sse_heartbeat_s=0.5)
+
+    def factory(**kw: Any) -> Any:
+        model = StreamingScript(messages=_replies())
+        builder = build_graph(
+            catalog=kw["catalog"],
+            settings=kw["settings"],
+            model=model,
+            router_model="offline",
+            cache=kw["cache"],
+        )
+        return builder.compile(checkpointer=kw["checkpointer"])
+
+    app = create_app(settings, graph_factory=factory, build_demo=False, warm_up=False)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(15)
+
+
+def test_tokens_stream_before_the_message_they_form(url: str, tmp_path: Path) -> None:
+    with httpx.Client(base_url=url, timeout=60) as http:
+        thread_id = http.post("/v1/threads").json()["thread_id"]
+        events: list[tuple[str, dict[str, Any]]] = []
+        with connect_sse(
+            http,
+            "POST",
+            f"/v1/threads/{thread_id}/chat",
+            json={"message": "what defined Philly soul drumming?"},
+        ) as source:
+            for event in source.iter_sse():
+                events.append((event.event, json.loads(event.data)))
+                if event.event == "end":
+                    break
+    kinds = [k for k, _ in events]
+    assert "token" in kinds
+    final = [d for k, d in events if k == "message" and d["node"] == "respond"]
+    assert len(final) == 1
+    respond_tokens = "".join(
+        d["text"] for k, d in events if k == "token" and d["node"] == "respond"
+    )
+    assert respond_tokens == final[0]["content"] == ANSWER
+    assert kinds.index("token") < kinds.index("message")
+    assert len([k for k in kinds if k == "token"]) > 5  # word by word, not one blob
+
+
+def test_cli_prints_streamed_answer_once(url: str, tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from groovegraph.server.client import run_chat
+
+    out, err = io.StringIO(), io.StringIO()
+    status = run_chat(
+        settings=Settings(data_dir=tmp_path),
+        message="what defined Philly soul drumming?",
+        url=url,
+        out=Console(file=out, width=200),
+        err=Console(file=err, width=200),
+    )
+    assert status == 0
+    text = out.getvalue()
+    # Streamed by the era specialist and by the final answer: each shown once, not
+    # again when its complete message arrives.
+    assert text.count(ANSWER) == 2, text
+    assert "respond" in err.getvalue()
