@@ -57,6 +57,10 @@ def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> Bas
         kwargs["api_key"] = settings.model_api_key.get_secret_value() if settings.model_api_key else "not-needed"
     elif settings.model_api_key:
         kwargs["api_key"] = settings.model_api_key.get_secret_value()
+    if name.startswith(("openai:", "azure_openai:")):
+        # Token usage while streaming: ChatOpenAI only asks for it by default against
+        # api.openai.com; vLLM, Ollama, llama.cpp and OpenRouter all honour it too.
+        kwargs["stream_usage"] = True
     try:
         return init_chat_model(name, **kwargs)
     except ImportError as err:

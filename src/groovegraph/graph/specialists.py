@@ -78,10 +78,23 @@ def conversation_for_model(messages: list[AnyMessage], *, keep: int = 8) -> list
             text = m.content if isinstance(m.content, str) else m.text
             if samples:
                 text = f"{text}\n[attached samples: {', '.join(map(str, samples))}]"
-            out.append(HumanMessage(content=text, id=m.id))
+            out.append(HumanMessage(content=text))
         elif isinstance(m, AIMessage) and m.name == FINAL_NAME and not m.tool_calls:
-            out.append(AIMessage(content=m.content, id=m.id))
+            out.append(AIMessage(content=m.content))
     return out[-keep:]
+
+
+def without_ids(messages: list[AnyMessage]) -> list[BaseMessage]:
+    """Copies without per-run metadata (graph-assigned ids, usage and response metadata,
+    which a cache hit also rewrites), so identical prompts hit the response cache: the
+    whole serialised message is part of the cache key."""
+    out: list[BaseMessage] = []
+    for m in messages:
+        update: dict[str, Any] = {"id": None, "response_metadata": {}}
+        if isinstance(m, AIMessage):
+            update["usage_metadata"] = None
+        out.append(m.model_copy(update=update))
+    return out
 
 
 def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str, Any], list[str]]:
@@ -171,7 +184,7 @@ def make_specialist(
         )
         history = conversation_for_model(state.get("messages") or [])
         bound = model.bind_tools(tools) if rounds < MAX_TOOL_ROUNDS else model
-        reply = bound.invoke([SystemMessage(content=system), *history, *scratch])
+        reply = bound.invoke([SystemMessage(content=system), *history, *without_ids(scratch)])
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         reply.name = name
