@@ -4,6 +4,7 @@ files) and warm-up."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import time
@@ -16,7 +17,13 @@ import soundfile as sf
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis
 from groovegraph.tools import analysis
-from groovegraph.tools.analysis import analyze_file, analyze_many, analyze_signal, warm_up
+from groovegraph.tools.analysis import (
+    AnalysisPool,
+    analyze_file,
+    analyze_many,
+    analyze_signal,
+    warm_up,
+)
 from groovegraph.tools.errors import (
     AudioTooShortError,
     CorruptAudioError,
@@ -173,6 +180,18 @@ def test_pool_kills_a_hung_worker_and_carries_on(tmp_path: Path) -> None:
     assert isinstance(results[crash], CorruptAudioError)
     assert "died" in results[crash].message  # type: ignore[union-attr]
     assert all(isinstance(results[p], Analysis) for p in good)
+
+
+async def test_analysis_pool_futures_work_from_asyncio(tmp_path: Path, settings: Settings) -> None:
+    """The server's way in: one long-lived pool, awaited with asyncio.wrap_future."""
+    good, bad = _batch(tmp_path, 1)
+    with AnalysisPool(settings=settings, workers=1) as pool:
+        analysed = await asyncio.wait_for(asyncio.wrap_future(pool.submit(good[0])), 120)
+        assert isinstance(analysed, Analysis)
+        assert analysed.file == good[0]
+        with pytest.raises(UnsupportedFormatError) as err:
+            await asyncio.wait_for(asyncio.wrap_future(pool.submit(Path(bad[0]))), 120)
+        assert err.value.path == bad[0]
 
 
 def test_errors_are_grooveraph_errors(tmp_path: Path, settings: Settings) -> None:

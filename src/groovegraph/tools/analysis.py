@@ -25,7 +25,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import CancelledError, Future, as_completed
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
@@ -51,6 +51,7 @@ __all__ = [
     "INPROCESS_MAX_FILES",
     "MAX_TASKS_PER_CHILD",
     "SILENCE_PEAK",
+    "AnalysisPool",
     "ProgressCallback",
     "analyze_file",
     "analyze_many",
@@ -352,6 +353,107 @@ def analyze_many(
     yield from _analyze_pool(names, settings=settings, workers=n_workers, on_progress=on_progress)
 
 
+class AnalysisPool:
+    """Long-lived analysis worker processes: ``submit(path)`` returns a Future of an Analysis.
+
+    Workers are spawned (``pebble.ProcessPool``, spawn context) on first use and replaced
+    after :data:`MAX_TASKS_PER_CHILD` files. Each file gets ``settings.decode_timeout_s``
+    seconds from the moment a worker starts it; past that its worker is killed and the
+    Future fails with :class:`DecodeTimeoutError`. A worker that dies mid-file fails only
+    that Future (:class:`CorruptAudioError`). Every failure is a
+    :class:`~groovegraph.tools.errors.GrooveGraphError` raised by ``Future.result()``.
+
+    For a server: build one at start, ``await asyncio.wrap_future(pool.submit(path))``,
+    ``close()`` at shutdown. Thread-safe.
+
+    Parameters
+    ----------
+    settings : Settings
+        Caps, analysis rate and ``decode_timeout_s``; sent to every worker.
+    workers : int, optional
+        Worker processes; default ``settings.workers``.
+    task : callable, optional
+        Replaces the per-file function run in the workers (module-level, picklable);
+        tests use it to stand in for a hung or crashing decoder.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        workers: int | None = None,
+        task: Callable[[str], object] | None = None,
+    ) -> None:
+        from pebble import ProcessPool
+
+        self.settings = settings
+        self.timeout_s = settings.decode_timeout_s
+        self._task = task or _worker_analyze
+        self._pool = ProcessPool(
+            max_workers=max(1, workers or settings.workers),
+            max_tasks=MAX_TASKS_PER_CHILD,
+            initializer=_init_worker,
+            initargs=(settings,),
+            # spawn: no inherited locks/threads from a server process, same on every OS.
+            context=multiprocessing.get_context("spawn"),
+        )
+
+    def submit(self, path: str | os.PathLike[str]) -> Future[Analysis]:
+        """Queue one file; the Future yields its Analysis or raises its typed error."""
+        name = os.fspath(path)
+        inner = self._pool.schedule(self._task, args=(name,), timeout=self.timeout_s)
+        outer: Future[Analysis] = Future()
+        inner.add_done_callback(lambda done: self._settle(outer, done, name))
+        outer.add_done_callback(lambda f: inner.cancel() if f.cancelled() else None)  # type: ignore[no-untyped-call]
+        return outer
+
+    def _settle(self, outer: Future[Analysis], inner: Future[Any], name: str) -> None:
+        from pebble import ProcessExpired
+
+        from groovegraph.state import Analysis
+
+        if outer.done():  # cancelled by the caller meanwhile
+            return
+        error: GrooveGraphError | None = None
+        try:
+            result = inner.result()
+            if isinstance(result, GrooveGraphError):
+                error = result
+            else:
+                outer.set_result(Analysis(**result))
+                return
+        except CancelledError:
+            outer.cancel()
+            return
+        except FutureTimeoutError:
+            error = DecodeTimeoutError(
+                f"gave up after {self.timeout_s:g} s (worker stopped)", path=name
+            )
+        except ProcessExpired as err:
+            error = CorruptAudioError(
+                f"the decoder process died (exit code {err.exitcode})", path=name
+            )
+        except GrooveGraphError as err:  # pragma: no cover - workers return errors
+            error = err
+        except Exception as err:  # pickling trouble and the like, for this file only
+            error = AnalysisFailedError(f"{type(err).__name__}: {err}", path=name)
+        outer.set_exception(error)
+
+    def close(self, *, wait: bool = False) -> None:
+        """Stop the workers. ``wait=True`` lets queued files finish first."""
+        if wait:
+            self._pool.close()  # type: ignore[no-untyped-call]
+        else:
+            self._pool.stop()  # type: ignore[no-untyped-call]
+        self._pool.join(timeout=None if wait else 10)
+
+    def __enter__(self) -> AnalysisPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _analyze_pool(
     names: Sequence[str],
     *,
@@ -360,53 +462,21 @@ def _analyze_pool(
     on_progress: ProgressCallback | None,
     task: Callable[[str], object] | None = None,
 ) -> Iterator[tuple[str, AnalysisOutcome]]:
-    """The pool behind :func:`analyze_many`. ``task`` replaces the per-file function run
-    in the workers (module-level, picklable; tests use it to stand in for a hung or
-    crashing decoder)."""
-    from pebble import ProcessExpired, ProcessPool
-
-    from groovegraph.state import Analysis
-
-    timeout_s = settings.decode_timeout_s
-    pool = ProcessPool(
-        max_workers=workers,
-        max_tasks=MAX_TASKS_PER_CHILD,
-        initializer=_init_worker,
-        initargs=(settings,),
-        # spawn: no inherited locks/threads from a server process, same on every OS.
-        context=multiprocessing.get_context("spawn"),
-    )
-    try:
-        futures: dict[Future[Any], str] = {
-            pool.schedule(task or _worker_analyze, args=(name,), timeout=timeout_s): name
-            for name in names
-        }
+    """The pool path of :func:`analyze_many`, in completion order."""
+    # The with-block also runs when the consumer stops early or on Ctrl-C: queued files
+    # are dropped and the workers stopped at once.
+    with AnalysisPool(settings=settings, workers=workers, task=task) as pool:
+        futures = {pool.submit(name): name for name in names}
         for done, future in enumerate(as_completed(futures), start=1):
             name = futures[future]
             outcome: AnalysisOutcome
             try:
-                result = future.result()
-                outcome = result if isinstance(result, GrooveGraphError) else Analysis(**result)
-            except FutureTimeoutError:
-                outcome = DecodeTimeoutError(
-                    f"gave up after {timeout_s:g} s (worker stopped)", path=name
-                )
-            except ProcessExpired as err:
-                outcome = CorruptAudioError(
-                    f"the decoder process died (exit code {err.exitcode})", path=name
-                )
-            except GrooveGraphError as err:  # pragma: no cover - workers return errors
+                outcome = future.result()
+            except GrooveGraphError as err:
                 outcome = err
-            except Exception as err:  # pickling trouble and the like, for this file only
-                outcome = AnalysisFailedError(f"{type(err).__name__}: {err}", path=name)
             if on_progress is not None:
                 on_progress(done, len(names), name)
             yield name, outcome
-    finally:
-        # Also reached when the consumer stops early or on Ctrl-C: do not wait for the
-        # queued files, stop the workers now.
-        pool.stop()  # type: ignore[no-untyped-call]
-        pool.join(timeout=10)
 
 
 # --- warm-up -----------------------------------------------------------------------------

@@ -1,0 +1,402 @@
+"""Speed of the analysis pipeline against the textbook librosa pipeline, in one run.
+
+``python -m benchmarks.analysis_speed [--runs 5] [--clip-s 30] [--out PATH]``
+
+What is measured (every timing in a subprocess pinned to one CPU core with
+``OMP_NUM_THREADS=1`` and friends, so numbers do not depend on what else the machine runs
+in parallel threads):
+
+* **warm**: in one process, after a first untimed call, the median over ``--runs`` of
+  decode alone (``load_audio`` to 22.05 kHz mono) per format (WAV, FLAC, MP3), analysis
+  alone (``analyze_signal`` on the decoded samples) and the whole ``analyze_file``
+  (decode + SHA-256 + analysis). Reported as seconds per minute of audio and × real time.
+* **cold**: wall time of a fresh ``python`` process that imports the pipeline and analyses
+  one clip (interpreter start included), with an empty numba cache and with a warm one;
+  the median over ``--cold-runs`` processes. Also ``groovegraph analyze --json FILE`` as
+  a user runs it.
+* **peer**: the textbook librosa pipeline, ``librosa.load`` + ``librosa.beat.beat_track``
+  + ``librosa.feature.chroma_cqt``, warm and cold the same way.
+
+Audio is synthesized (``groovegraph.tools.synth``) into a temporary folder: three grooves
+of ``--clip-s`` seconds at 44.1 kHz. Results go to ``benchmarks/results/analysis_speed.json``.
+Bars: warm analysis ≥ 300× real time on one core; a cold first analysis in a fresh
+process ≤ 3 s with a warm numba cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results" / "analysis_speed.json"
+ONE_CORE_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMBA_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+}
+FORMATS = ("wav", "flac", "mp3")
+CLIPS = (  # tempo, swing, key, pattern: varied enough that no code path is skipped
+    (96.0, 58.0, "A minor", "boombap"),
+    (124.0, 50.0, "F major", "house"),
+    (88.0, 64.0, "E minor", "shuffle"),
+)
+WARM_BAR_X = 300.0
+COLD_BAR_S = 3.0
+
+
+# --- children (run in fresh, single-core processes) ------------------------------------------
+
+
+def _pin_one_core() -> int:
+    """Pin this process to one CPU (the last one the OS lets us use)."""
+    if hasattr(os, "sched_setaffinity"):
+        cpu = max(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return cpu
+    return -1
+
+
+def _child_warm(paths: dict[str, list[str]], runs: int, data_dir: str) -> dict[str, Any]:
+    import numpy as np
+
+    from groovegraph.settings import Settings
+    from groovegraph.tools.analysis import analyze_file, analyze_signal
+    from groovegraph.tools.decode import load_audio
+
+    settings = Settings(data_dir=data_dir)
+    out: dict[str, Any] = {"cpu": _pin_one_core(), "decode": {}, "analyze_file": {}}
+    audio_s = sum(load_audio(p, sr=None).analysed_s for p in paths["wav"])
+
+    def timed(fn: Any) -> float:
+        fn()  # first call untimed: warm
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    for fmt in FORMATS:
+        out["decode"][fmt] = timed(lambda fmt=fmt: [load_audio(p, sr=22050) for p in paths[fmt]])
+        out["analyze_file"][fmt] = timed(
+            lambda fmt=fmt: [analyze_file(p, settings=settings) for p in paths[fmt]]
+        )
+    decoded = [load_audio(p, sr=22050) for p in paths["wav"]]
+    out["analysis"] = timed(lambda: [analyze_signal(y=d.y, sr=d.sr) for d in decoded])
+    # Where the analysis time goes, for the notes.
+    from groovegraph.tools.rhythm import analyze_rhythm
+    from groovegraph.tools.tonality import estimate_key
+
+    out["rhythm"] = timed(lambda: [analyze_rhythm(y=d.y, sr=d.sr) for d in decoded])
+    out["key"] = timed(lambda: [estimate_key(y=d.y, sr=d.sr) for d in decoded])
+    out["audio_s"] = audio_s
+    out["samples_checked"] = int(sum(np.asarray(d.y).size for d in decoded))
+    return out
+
+
+def _child_peer_warm(paths: list[str], runs: int) -> dict[str, Any]:
+    import librosa
+
+    out: dict[str, Any] = {"cpu": _pin_one_core()}
+
+    def timed(fn: Any) -> float:
+        fn()
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    loaded = [librosa.load(p, sr=22050) for p in paths]
+    out["decode"] = timed(lambda: [librosa.load(p, sr=22050) for p in paths])
+    out["analysis"] = timed(
+        lambda: [
+            (librosa.beat.beat_track(y=y, sr=sr), librosa.feature.chroma_cqt(y=y, sr=sr))
+            for y, sr in loaded
+        ]
+    )
+    out["beat_track"] = timed(lambda: [librosa.beat.beat_track(y=y, sr=sr) for y, sr in loaded])
+    out["chroma_cqt"] = timed(lambda: [librosa.feature.chroma_cqt(y=y, sr=sr) for y, sr in loaded])
+    out["audio_s"] = sum(len(y) / sr for y, sr in loaded)
+    return out
+
+
+def _child_cold(path: str, data_dir: str) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    _pin_one_core()
+    from groovegraph.settings import Settings
+    from groovegraph.tools.analysis import analyze_file, configure_runtime
+
+    t_import = time.perf_counter()
+    import groovegraph.state  # noqa: F401 - timed apart: it pulls in langgraph
+
+    t_state = time.perf_counter()
+    settings = Settings(data_dir=data_dir)
+    configure_runtime(settings)
+    analyze_file(path, settings=settings)
+    t_first = time.perf_counter()
+    analyze_file(path, settings=settings)
+    t_second = time.perf_counter()
+    return {
+        "import_s": t_import - t0,
+        "state_import_s": t_state - t_import,
+        "first_analysis_s": t_first - t_state,
+        "second_analysis_s": t_second - t_first,
+        "in_process_s": t_first - t0,
+    }
+
+
+def _child_peer_cold(path: str) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    _pin_one_core()
+    import librosa
+
+    t_import = time.perf_counter()
+    y, sr = librosa.load(path, sr=22050)
+    librosa.beat.beat_track(y=y, sr=sr)
+    librosa.feature.chroma_cqt(y=y, sr=sr)
+    t_first = time.perf_counter()
+    return {
+        "import_s": t_import - t0,
+        "first_analysis_s": t_first - t_import,
+        "in_process_s": t_first - t0,
+    }
+
+
+# --- parent ------------------------------------------------------------------------------------
+
+
+def _run_child(
+    args: list[str], *, numba_cache: Path, timeout: float = 900
+) -> tuple[dict[str, Any], float]:
+    """Run ``python -m benchmarks.analysis_speed --child ...``; return its JSON and wall time."""
+    env = {**os.environ, **ONE_CORE_ENV, "NUMBA_CACHE_DIR": str(numba_cache)}
+    env.pop("GROOVEGRAPH_DATA_DIR", None)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.analysis_speed", "--child", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args[0]} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1]), wall
+
+
+def _cli_cold(path: str, *, numba_cache: Path, data_dir: Path) -> float:
+    env = {
+        **os.environ,
+        **ONE_CORE_ENV,
+        "NUMBA_CACHE_DIR": str(numba_cache),
+        "GROOVEGRAPH_DATA_DIR": str(data_dir),
+    }
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "groovegraph.cli", "analyze", "--json", path],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"groovegraph analyze failed: {proc.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def _per_minute(seconds: float, audio_s: float) -> dict[str, float]:
+    return {
+        "seconds": round(seconds, 5),
+        "seconds_per_audio_minute": round(seconds / (audio_s / 60.0), 5),
+        "x_real_time": round(audio_s / seconds, 1),
+    }
+
+
+def _median_cold(kind: str, args: list[str], runs: int, cache_for_run: Any) -> dict[str, Any]:
+    walls, details = [], []
+    for i in range(runs):
+        detail, wall = _run_child([kind, *args], numba_cache=cache_for_run(i))
+        walls.append(wall)
+        details.append(detail)
+    keys = details[0].keys()
+    return {
+        "runs": runs,
+        "wall_s": round(statistics.median(walls), 3),
+        "wall_s_all": [round(w, 3) for w in walls],
+        **{k: round(statistics.median(d[k] for d in details), 3) for k in keys},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--runs", type=int, default=5, help="timed repetitions per warm measurement"
+    )
+    parser.add_argument(
+        "--cold-runs", type=int, default=3, help="fresh processes per cold measurement"
+    )
+    parser.add_argument("--clip-s", type=float, default=30.0, help="length of each clip in seconds")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        kind, rest = args.child[0], args.child[1:]
+        if kind == "warm":
+            result = _child_warm(json.loads(rest[0]), int(rest[1]), rest[2])
+        elif kind == "peer-warm":
+            result = _child_peer_warm(json.loads(rest[0]), int(rest[1]))
+        elif kind == "cold":
+            result = _child_cold(rest[0], rest[1])
+        elif kind == "peer-cold":
+            result = _child_peer_cold(rest[0])
+        else:
+            raise SystemExit(f"unknown child {kind}")
+        print(json.dumps(result))
+        return 0
+
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+
+    started = time.time()
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
+    with tempfile.TemporaryDirectory(prefix="gg-speed-") as tmp_name:
+        tmp = Path(tmp_name)
+        paths: dict[str, list[str]] = {fmt: [] for fmt in FORMATS}
+        for i, (bpm, swing, key, pattern) in enumerate(CLIPS):
+            spec = GrooveSpec(
+                tempo_bpm=bpm, swing_percent=swing, key=key, pattern=pattern,
+                duration_s=args.clip_s, sample_rate=44100, seed=i,
+            )  # fmt: skip
+            y, _ = synthesize_groove(spec)
+            for fmt in FORMATS:
+                paths[fmt].append(str(write_audio(tmp / f"clip{i}.{fmt}", y, 44100)))
+
+        warm_cache = tmp / "numba-warm"
+        warm_cache.mkdir()
+        print("warm: groovegraph …", file=sys.stderr)
+        ours, _ = _run_child(
+            ["warm", json.dumps(paths), str(args.runs), str(tmp / "data")], numba_cache=warm_cache
+        )
+        print("warm: librosa peer …", file=sys.stderr)
+        peer, _ = _run_child(
+            ["peer-warm", json.dumps(paths["wav"]), str(args.runs)], numba_cache=warm_cache
+        )
+        # The peer run above compiled librosa's numba kernels into warm_cache.
+
+        one = paths["wav"][0]
+        print("cold: groovegraph …", file=sys.stderr)
+        cold_empty = _median_cold(
+            "cold", [one, str(tmp / "data")], args.cold_runs, lambda i: tmp / f"numba-empty-{i}"
+        )
+        cold_warm = _median_cold(
+            "cold", [one, str(tmp / "data")], args.cold_runs, lambda i: warm_cache
+        )
+        cli_walls = [
+            _cli_cold(one, numba_cache=warm_cache, data_dir=tmp / "cli-data")
+            for _ in range(args.cold_runs)
+        ]
+        print("cold: librosa peer (empty numba cache: slow) …", file=sys.stderr)
+        peer_cold_empty = _median_cold(
+            "peer-cold", [one], 1, lambda i: tmp / f"numba-peer-empty-{i}"
+        )
+        peer_cold_warm = _median_cold("peer-cold", [one], args.cold_runs, lambda i: warm_cache)
+
+    audio_s = ours["audio_s"]
+    warm_ours = {
+        "analysis_only": _per_minute(ours["analysis"], audio_s),
+        "rhythm_only": _per_minute(ours["rhythm"], audio_s),
+        "key_only": _per_minute(ours["key"], audio_s),
+        "decode": {fmt: _per_minute(ours["decode"][fmt], audio_s) for fmt in FORMATS},
+        "analyze_file": {fmt: _per_minute(ours["analyze_file"][fmt], audio_s) for fmt in FORMATS},
+    }
+    warm_peer = {
+        "analysis_only": _per_minute(peer["analysis"], peer["audio_s"]),
+        "beat_track_only": _per_minute(peer["beat_track"], peer["audio_s"]),
+        "chroma_cqt_only": _per_minute(peer["chroma_cqt"], peer["audio_s"]),
+        "decode_wav": _per_minute(peer["decode"], peer["audio_s"]),
+        "total_wav": _per_minute(peer["decode"] + peer["analysis"], peer["audio_s"]),
+    }
+    import numpy
+    import soundfile
+
+    report = {
+        "benchmark": "analysis_speed",
+        "command": "python -m benchmarks.analysis_speed "
+        + f"--runs {args.runs} --cold-runs {args.cold_runs} --clip-s {args.clip_s:g}",
+        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_avg_before": load_before,
+            "load_avg_after": os.getloadavg() if hasattr(os, "getloadavg") else None,
+            "numpy": numpy.__version__,
+            "libsndfile": soundfile.__libsndfile_version__,
+        },
+        "audio": {
+            "clips": len(CLIPS),
+            "clip_s": args.clip_s,
+            "total_s": round(audio_s, 3),
+            "native_sr": 44100,
+        },
+        "one_core": True,
+        "warm": {"groovegraph": warm_ours, "librosa_textbook": warm_peer, "runs": args.runs},
+        "cold": {
+            "groovegraph_empty_numba_cache": cold_empty,
+            "groovegraph_warm_numba_cache": cold_warm,
+            "groovegraph_cli_analyze_json_wall_s": round(statistics.median(cli_walls), 3),
+            "groovegraph_cli_analyze_json_wall_s_all": [round(w, 3) for w in cli_walls],
+            "librosa_textbook_empty_numba_cache": peer_cold_empty,
+            "librosa_textbook_warm_numba_cache": peer_cold_warm,
+        },
+        "bars": {
+            "warm_analysis_x_real_time_min": WARM_BAR_X,
+            "warm_analysis_x_real_time": warm_ours["analysis_only"]["x_real_time"],
+            "warm_analysis_ok": warm_ours["analysis_only"]["x_real_time"] >= WARM_BAR_X,
+            "warm_analyze_file_wav_x_real_time": warm_ours["analyze_file"]["wav"]["x_real_time"],
+            "warm_analyze_file_wav_ok": warm_ours["analyze_file"]["wav"]["x_real_time"]
+            >= WARM_BAR_X,
+            "cold_first_analysis_max_s": COLD_BAR_S,
+            "cold_first_analysis_warm_cache_wall_s": cold_warm["wall_s"],
+            "cold_ok": cold_warm["wall_s"] <= COLD_BAR_S,
+        },
+        "speedup_vs_librosa_textbook": {
+            "warm_analysis": round(
+                peer["analysis"] / peer["audio_s"] / (ours["analysis"] / audio_s), 1
+            ),
+            "warm_decode_plus_analysis_wav": round(
+                (peer["decode"] + peer["analysis"])
+                / peer["audio_s"]
+                / (ours["analyze_file"]["wav"] / audio_s),
+                1,
+            ),
+            "cold_warm_cache": round(peer_cold_warm["wall_s"] / cold_warm["wall_s"], 1),
+        },
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report["bars"], indent=2))
+    print(json.dumps(report["speedup_vs_librosa_textbook"], indent=2))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
