@@ -113,7 +113,7 @@ def direct_turn(text: str, frame: pd.DataFrame, settings: Settings) -> str:
                 a, b = args["a"], args.get("b") or {}
                 try:
                     sections[spec] = str(harmony.compatibility(key_a=a.get("key"), key_b=b.get("key"), bpm_a=a.get("bpm"), bpm_b=b.get("bpm")))
-                except Exception as err:  # noqa: BLE001 - mirrors the tool's error reporting
+                except Exception as err:
                     sections[spec] = str(err)
     return compose_answer(req, sections)
 
