@@ -62,11 +62,12 @@ def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> Bas
         # api.openai.com; vLLM, Ollama, llama.cpp and OpenRouter all honour it too.
         kwargs["stream_usage"] = True
     try:
-        return init_chat_model(name, **kwargs)
+        model: BaseChatModel = init_chat_model(name, **kwargs)
     except ImportError as err:
         raise InvalidQueryError(f"model {name!r}: provider package not installed ({err})") from err
     except ValueError as err:
         raise InvalidQueryError(f"model {name!r}: {err}") from err
+    return model
 
 
 class ModelRegistry:

@@ -76,8 +76,9 @@ def plan_stages(specialists: Sequence[SpecialistName], *, has_samples: bool) -> 
     everything else of a turn in parallel."""
     chosen = [s for s in SPECIALISTS if s in specialists]
     if "groove" in chosen and has_samples and len(chosen) > 1:
-        rest = [s for s in chosen if s != "groove"]
-        return [["groove"], rest]
+        rest: list[SpecialistName] = [s for s in chosen if s != "groove"]
+        first: list[SpecialistName] = ["groove"]
+        return [first, rest]
     return [chosen] if chosen else []
 
 

@@ -274,7 +274,7 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         df = catalog_tools.stats_by(catalog.frame(owner), cols, era=era, genre=genre)
         stats: list[GroupStat] = []
         for row in df.head(12).to_dict("records"):
-            def num(name: str, row: dict[str, Any] = row) -> float | None:
+            def num(name: str, row: dict[Any, Any] = row) -> float | None:
                 v = row.get(name)
                 return None if v is None or v != v else round(float(v), 2)
 

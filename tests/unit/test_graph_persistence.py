@@ -1,0 +1,55 @@
+"""The embedded default: threads in the SQLite file under the data dir survive a restart."""
+
+from __future__ import annotations
+
+import asyncio
+
+from langchain_core.messages import HumanMessage
+from langgraph.types import Command
+
+from groovegraph.graph import build_graph
+from groovegraph.persistence.checkpointer import open_checkpointer
+from groovegraph.settings import Settings
+from groovegraph.tools.catalog import FrameSource
+from tests.unit.test_graph_offline import catalog_frame
+
+
+def test_sqlite_thread_survives_reopening(settings: Settings) -> None:
+    catalog = FrameSource(catalog_frame())
+    config = {"configurable": {"thread_id": "sqlite-1"}}
+
+    async def turn(text: str) -> dict:
+        async with open_checkpointer(settings) as saver:
+            graph = build_graph(catalog=catalog, settings=settings).compile(checkpointer=saver)
+            return await graph.ainvoke({"messages": [HumanMessage(text)]}, config)
+
+    first = asyncio.run(turn("Does A minor work with C major?"))
+    second = asyncio.run(turn("find me 70s funk loops near 96 BPM"))
+    assert settings.sqlite_path.is_file()
+    assert settings.sqlite_path.parent == settings.data_dir
+    assert [m.content for m in second["messages"][:3]] == [m.content for m in first["messages"]]
+    assert second["plan"].turn == 2
+    assert second["hits"]
+
+
+def test_interrupt_resumes_after_reopening(settings: Settings, tmp_path) -> None:
+    from tests.unit.test_graph_offline import GrooveSpec, synthesize_groove, write_audio
+
+    folder = settings.data_dir / "library" / "x"
+    folder.mkdir(parents=True)
+    y, _ = synthesize_groove(GrooveSpec(tempo_bpm=110.0, duration_s=6.0, seed=3))
+    write_audio(folder / "long.wav", y, 22050)
+    strict = settings.model_copy(update={"confirm_audio_minutes": 0.05})
+    catalog = FrameSource(catalog_frame())
+    config = {"configurable": {"thread_id": "sqlite-2"}}
+
+    async def step(payload: object) -> dict:
+        async with open_checkpointer(strict) as saver:
+            graph = build_graph(catalog=catalog, settings=strict).compile(checkpointer=saver)
+            return await graph.ainvoke(payload, config)
+
+    paused = asyncio.run(step({"messages": [HumanMessage("analyse x/long.wav")]}))
+    assert paused["__interrupt__"][0].value["files"] == ["x/long.wav"]
+    done = asyncio.run(step(Command(resume="yes")))
+    assert done["analyses"]["x/long.wav"].tempo_bpm > 0
+    assert done["messages"][-1].name == "groovegraph"
