@@ -224,6 +224,10 @@ class EraBrief(BaseModel):
 
     facts: list[EraFact] = Field(default_factory=list)
     stats: list[GroupStat] = Field(default_factory=list)
+    reference: str | None = Field(default=None, description="Sample the facts were matched to, if any.")
+    reference_tempo_bpm: float | None = None
+    reference_swing_percent: float | None = None
+    stats_filter: str | None = Field(default=None, description="Restriction applied before the statistics.")
 
 
 def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
@@ -290,3 +294,11 @@ class GrooveGraphState(TypedDict, total=False):
     era_messages: Annotated[list[AnyMessage], add_messages]
     compatibility_messages: Annotated[list[AnyMessage], add_messages]
     discovery_messages: Annotated[list[AnyMessage], add_messages]
+
+
+# Every pydantic type the graph keeps in its state: checkpointers deserialise exactly
+# these (plus LangChain/LangGraph's own safe types) — see persistence.checkpointer.
+CHECKPOINT_TYPES: tuple[type[BaseModel], ...] = (
+    ParsedRequest, RoutePlan, Analysis, CatalogHit, SampleTags, CompatibilityReport,
+    KeyCompatibility, TempoCompatibility, EraBrief, EraFact, GroupStat,
+)

@@ -263,3 +263,34 @@ def test_paths_outside_the_library_are_refused(graph) -> None:
     assert out["plan"].specialists == ["groove"]
     assert not out["analyses"]
     assert "outside" in out["messages"][-1].content or "not allowed" in out["messages"][-1].content
+
+
+def test_era_of_an_analysed_loop_follows_its_groove(settings, frame, loops) -> None:
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "era-of-loop"}}
+    first = g.invoke({"messages": [HumanMessage("how swung is test/a.wav?")]}, config)
+    a = first["analyses"]["test/a.wav"]
+    out = g.invoke({"messages": [HumanMessage("what era does it sound like?")]}, config)
+    assert out["plan"].specialists == ["groove", "era"]
+    brief = out["era"]
+    assert brief.reference == "test/a.wav"
+    assert brief.reference_tempo_bpm == a.tempo_bpm
+    # every suggested style's typical tempo range contains the measured tempo
+    assert brief.facts
+    assert all(f.tempo_bpm_min <= a.tempo_bpm <= f.tempo_bpm_max for f in brief.facts)
+    # library statistics only count loops near that tempo
+    near = frame[(frame["tempo_bpm"] >= round(a.tempo_bpm * 0.95, 1)) & (frame["tempo_bpm"] <= round(a.tempo_bpm * 1.05, 1))]
+    assert sum(s.count for s in brief.stats) == len(near)
+    answer = out["messages"][-1].content
+    # the earlier analysis is referred to in one line, not read out again
+    assert f"Using test/a.wav from earlier: {a.tempo_bpm:.1f} BPM" in answer
+    assert "Groove analysis:" not in answer
+
+
+def test_keys_that_mix_with_one_key(graph) -> None:
+    out = run(graph, "what mixes with D minor?")
+    assert out["plan"].specialists == ["compatibility"]
+    labels = [r.b for r in out["reports"]]
+    assert labels[0] == "F major (7B)"  # the relative key ranks first
+    assert set(labels) >= {"G minor (6A)", "A minor (8A)"}
+    assert all(r.key is not None and r.key.camelot_a == "7A" for r in out["reports"])

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from groovegraph.state import EraFact
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 
-__all__ = ["ERA_TABLE", "lookup_facts"]
+__all__ = ["ERA_TABLE", "lookup_facts", "match_groove"]
 
 
 def _f(era: str, genre: str, lo: float, hi: float, feel: str, *facts: str) -> EraFact:
@@ -156,3 +156,56 @@ def lookup_facts(*, eras: Sequence[str] = (), genres: Sequence[str] = (), text: 
     elif want_eras:
         out = [f for f in ERA_TABLE if f.era in want_eras]
     return out[:limit]
+
+
+def _feel_score(fact: EraFact, swing_percent: float) -> float:
+    feel = fact.feel.lower()
+    swung = any(w in feel for w in ("swung", "swing", "shuffle", "triplet"))
+    straight = "straight" in feel or "mechanical" in feel or "quantised" in feel
+    if swing_percent >= 56:
+        return 1.0 if swung else (0.0 if straight else 0.5)
+    if swing_percent <= 53:
+        return 1.0 if straight else (0.0 if swung else 0.5)
+    return 0.5
+
+
+def match_groove(*, tempo_bpm: float, swing_percent: float, limit: int = 3) -> list[EraFact]:
+    """Table entries whose typical tempo and feel are closest to a measured groove.
+
+    Tempo counts most: inside an entry's range scores 1, outside it falls off with the
+    distance in percent (half- and double-time readings are tried too); the feel word
+    (swung vs straight) breaks ties.
+
+    Parameters
+    ----------
+    tempo_bpm : float
+        Measured tempo in BPM.
+    swing_percent : float
+        Measured MPC swing in percent (50 straight, 66.7 triplet).
+    limit : int
+        Most entries to return, best first.
+    """
+    if not tempo_bpm > 0:
+        return []
+
+    def tempo_score(f: EraFact) -> float:
+        best = 0.0
+        for t in (tempo_bpm, tempo_bpm * 2, tempo_bpm / 2):
+            if f.tempo_bpm_min <= t <= f.tempo_bpm_max:
+                score = 1.0 if t == tempo_bpm else 0.8
+            else:
+                edge = f.tempo_bpm_min if t < f.tempo_bpm_min else f.tempo_bpm_max
+                score = max(0.0, 1.0 - abs(t - edge) / edge * 10)  # 0 at 10 % outside
+                score *= 1.0 if t == tempo_bpm else 0.8
+            best = max(best, score)
+        return best
+
+    def centre_distance(f: EraFact) -> float:
+        centre = (f.tempo_bpm_min + f.tempo_bpm_max) / 2
+        return abs(tempo_bpm - centre) / centre
+
+    ranked = sorted(
+        ERA_TABLE,
+        key=lambda f: (-(2 * tempo_score(f) + _feel_score(f, swing_percent)), centre_distance(f), f.era, f.genre),
+    )
+    return [f for f in ranked if tempo_score(f) > 0][:limit]

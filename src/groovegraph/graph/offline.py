@@ -128,6 +128,13 @@ def plan_tool_calls(
     if specialist == "era":
         calls = []
         stats_only = "stats" in request.intents and "history" not in request.intents
+        if samples and not stats_only and not (request.eras or request.genres):
+            # "what era does this sound like?": match the measured groove to the table
+            # and to the user's own library at that tempo.
+            return [
+                _call("era_facts", {"like_sample": samples[0]}),
+                _call("catalog_stats", {"by": ["era"], "like_sample": samples[0]}),
+            ]
         if not stats_only:
             calls.append(_call("era_facts", {"eras": request.eras, "genres": request.genres, "text": request.text}))
         stats_args: dict[str, Any] = {"by": _stats_by(request)}
@@ -206,9 +213,9 @@ def _swing_word(percent: float) -> str:
 
 def _pocket_word(lag_ms: float) -> str:
     if lag_ms > 8:
-        return "laid back (behind the grid)"
+        return "laid back, behind the grid"
     if lag_ms < -8:
-        return "pushed (ahead of the grid)"
+        return "pushed, ahead of the grid"
     return "on the grid"
 
 
@@ -248,11 +255,16 @@ def describe_report(r: CompatibilityReport) -> str:
 
 def describe_era(brief: EraBrief) -> str:
     lines: list[str] = []
+    if brief.reference and brief.facts:
+        lines.append(
+            f"Closest styles to {brief.reference} ({_fmt(brief.reference_tempo_bpm)} BPM, "
+            f"swing {_fmt(brief.reference_swing_percent)} %), by typical tempo and feel:"
+        )
     for f in brief.facts:
         lines.append(f"**{f.genre} ({f.era})** — typically {f.tempo_bpm_min:.0f}–{f.tempo_bpm_max:.0f} BPM, {f.feel}.")
         lines.extend(f"- {fact}" for fact in f.facts)
     if brief.stats:
-        lines.append("In your library:")
+        lines.append(f"In your library, {brief.stats_filter}:" if brief.stats_filter else "In your library:")
         for s in brief.stats:
             label = ", ".join(v for v in s.group.values() if v) or "all samples"
             parts = [f"{s.count} sample(s)"]
@@ -281,13 +293,23 @@ def compose_section(
     reports: Sequence[CompatibilityReport],
     era: EraBrief | None,
     errors: Sequence[str],
+    reused: Sequence[str] = (),
+    alone: bool = True,
 ) -> str:
-    """The offline write-up of one specialist's results."""
+    """The offline write-up of one specialist's results.
+
+    ``reused`` are samples analysed in an earlier turn of the thread: when another
+    specialist builds on them, they get one short line instead of the full read-out.
+    """
     lines: list[str] = []
     if specialist == "groove":
-        if analyses:
+        fresh = {k: a for k, a in analyses.items() if alone or k not in reused}
+        if fresh:
             lines.append("Groove analysis:")
-            lines.extend(describe_analysis(label, a) for label, a in analyses.items())
+            lines.extend(describe_analysis(label, a) for label, a in fresh.items())
+        for k, a in analyses.items():
+            if k not in fresh:
+                lines.append(f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, {a.key} ({a.camelot}), swing {_fmt(a.swing_percent)} %.")
     elif specialist == "discovery":
         if hits:
             lines.append(f"Found {len(hits)} matching sample(s):")

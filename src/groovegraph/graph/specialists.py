@@ -104,6 +104,8 @@ def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str,
     reports: list[CompatibilityReport] = []
     facts: list[EraFact] = []
     stats: list[GroupStat] = []
+    extra: dict[str, Any] = {}
+    reused: list[str] = []
     errors: list[str] = []
     for m in scratch:
         if not isinstance(m, ToolMessage):
@@ -118,6 +120,10 @@ def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str,
         reports.extend(CompatibilityReport.model_validate(r) for r in art.get("reports") or [])
         facts.extend(EraFact.model_validate(f) for f in art.get("facts") or [])
         stats.extend(GroupStat.model_validate(s) for s in art.get("stats") or [])
+        reused.extend(str(r) for r in art.get("reused") or [])
+        for k in ("reference", "reference_tempo_bpm", "reference_swing_percent", "stats_filter"):
+            if art.get(k) is not None:
+                extra[k] = art[k]
         errors.extend(str(e) for e in art.get("errors") or [])
     update: dict[str, Any] = {}
     if name == "groove" or analyses:
@@ -127,7 +133,9 @@ def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str,
     if name == "compatibility":
         update["reports"] = reports
     if name == "era":
-        update["era"] = EraBrief(facts=facts, stats=stats)
+        update["era"] = EraBrief(facts=facts, stats=stats, **extra)
+    if reused:
+        update["_reused"] = reused
     return update, errors
 
 
@@ -166,9 +174,12 @@ def make_specialist(
                 if calls:
                     return Command(goto=tools_node, update={key: [AIMessage(content="", tool_calls=calls, name=name)]})
             update, errors = _collect(name, scratch)
+            reused = update.pop("_reused", [])
             text = offline.compose_section(
                 name,
                 request=request,
+                reused=reused,
+                alone=len(state["plan"].specialists) == 1 if state.get("plan") else True,
                 analyses=update.get("analyses") or {},
                 hits=update.get("hits") or [],
                 reports=update.get("reports") or [],
@@ -192,6 +203,7 @@ def make_specialist(
         if reply.tool_calls and rounds < MAX_TOOL_ROUNDS:
             return Command(goto=tools_node, update={key: [reply], **usage})
         update, errors = _collect(name, scratch)
+        update.pop("_reused", None)
         text = reply.text if hasattr(reply, "text") else str(reply.content)
         if errors:
             text = "\n".join([text, *(f"(!) {e}" for e in errors)]).strip()

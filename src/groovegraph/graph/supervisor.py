@@ -38,7 +38,7 @@ __all__ = ["make_respond", "make_supervisor", "message_samples", "message_text"]
 # "this loop", "it", "these" in a turn without its own sample point at the last one.
 _ANAPHORA_RE = re.compile(
     r"\b(?:this|that|these|those|the same)\s+(?:loop|break|sample|track|one|groove|beat|file|record)s?\b"
-    r"|\b(?:it|them|this|these)\b(?!\s+(?:era|decade|style|sound|genre)\b)",
+    r"|\b(?:it|them)\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)",
     re.IGNORECASE,
 )
 

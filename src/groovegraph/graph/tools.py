@@ -19,13 +19,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.prebuilt import ToolRuntime
 from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
 from groovegraph.graph.context import GrooveContext
-from groovegraph.graph.knowledge import lookup_facts
+from groovegraph.graph.knowledge import lookup_facts, match_groove
 from groovegraph.graph.parser import AUDIO_EXTENSIONS
 from groovegraph.settings import Settings
 from groovegraph.state import (
@@ -39,7 +40,7 @@ from groovegraph.tools import catalog as catalog_tools
 from groovegraph.tools import harmony
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
-from groovegraph.tools.keys import parse_key
+from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.paths import resolve_library_path
 
 __all__ = ["MixItem", "build_toolsets", "owner_from_config"]
@@ -147,6 +148,7 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         found: dict[str, Analysis] = {}
         to_run: dict[str, str] = {}
         errors: list[str] = []
+        known_before = set((state.get("analyses") or {}).keys())
         for ref in dict.fromkeys(samples):
             try:
                 analysis, file = resolver.known(ref, state, owner)
@@ -182,7 +184,11 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                 elif outcome is not None:
                     errors.append(f"{ref}: {outcome}")
         lines = [_analysis_text(ref, a) for ref, a in found.items()] + [f"error: {e}" for e in errors]
-        artifact = {"analyses": {k: v.model_dump() for k, v in found.items()}, "errors": errors}
+        artifact = {
+            "analyses": {k: v.model_dump() for k, v in found.items()},
+            "errors": errors,
+            "reused": [k for k in found if k in known_before],
+        }
         return "\n".join(lines) or "nothing analysed", artifact
 
     # ---------------------------------------------------------------- catalog tools
@@ -260,20 +266,42 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         }
         return "\n".join(lines) if hits else "\n".join([*notes, f"no matches among {len(df)} samples"]), artifact
 
+    def _analysis_for(ref: str, state: dict[str, Any], owner: str) -> Analysis:
+        analysis, file = resolver.known(ref, state, owner)
+        if analysis is None and file is not None:
+            outcome = resolver.analyse([file]).get(file)
+            if not isinstance(outcome, Analysis):
+                raise InvalidQueryError(f"could not analyse {ref}: {outcome}")
+            analysis = outcome
+        if analysis is None:
+            raise NotFoundError(f"no analysis for {ref!r}")
+        return analysis
+
     def catalog_stats(
         runtime: Runtime,
         by: list[Literal["era", "genre", "vibe", "instrument", "source"]] | None = None,
         era: str | None = None,
         genre: str | None = None,
+        like_sample: str | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """Per-group statistics of the user's catalog (count, median/quartile tempo in BPM,
         median swing %, median backbeat lag ms, common keys), grouped by era and/or genre,
-        optionally restricted to one era or genre."""
+        optionally restricted to one era or genre, or (like_sample: a sample id/path) to
+        samples within 5 % of that sample's tempo."""
         owner = owner_from_config(runtime.config, settings)
+        state = runtime.state if isinstance(runtime.state, dict) else {}
         cols = list(by or ["era", "genre"])
-        df = catalog_tools.stats_by(catalog.frame(owner), cols, era=era, genre=genre)
+        df = catalog.frame(owner)
+        stats_filter = None
+        if like_sample:
+            ref = _analysis_for(like_sample, state, owner)
+            lo, hi = round(ref.tempo_bpm * 0.95, 1), round(ref.tempo_bpm * 1.05, 1)
+            tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
+            df = df[(tempo >= lo) & (tempo <= hi)]
+            stats_filter = f"samples at {lo:.1f}–{hi:.1f} BPM (within 5 % of {like_sample})"
+        table = catalog_tools.stats_by(df, cols, era=era, genre=genre)
         stats: list[GroupStat] = []
-        for row in df.head(12).to_dict("records"):
+        for row in table.head(8).to_dict("records"):
             def num(name: str, row: dict[Any, Any] = row) -> float | None:
                 v = row.get(name)
                 return None if v is None or v != v else round(float(v), 2)
@@ -286,23 +314,46 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                 median_backbeat_lag_ms=num("median_backbeat_lag_ms"),
                 common_keys=list(row.get("common_keys") or []),
             ))
-        lines = [
+        lines = [f"restricted to {stats_filter}"] if stats_filter else []
+        lines += [
             f"{', '.join(str(v) for v in s.group.values())}: n={s.count}, median {s.median_bpm} BPM, "
             f"swing {s.median_swing_percent}%, keys {', '.join(s.common_keys)}"
             for s in stats
         ]
-        return "\n".join(lines) or "no samples in that group", {"stats": [s.model_dump() for s in stats]}
+        artifact = {"stats": [s.model_dump() for s in stats], "stats_filter": stats_filter, "groups_total": len(table)}
+        return "\n".join(lines) or "no samples in that group", artifact
 
     # ---------------------------------------------------------------- era knowledge
-    def era_facts(eras: list[str] | None = None, genres: list[str] | None = None, text: str = "") -> tuple[str, dict[str, Any]]:
+    def era_facts(
+        runtime: Runtime,
+        eras: list[str] | None = None,
+        genres: list[str] | None = None,
+        text: str = "",
+        like_sample: str | None = None,
+    ) -> tuple[str, dict[str, Any]]:
         """Built-in notes on an era's or genre's groove: typical tempo range (BPM), feel,
-        key players, machines and records. eras like '70s'; genres like 'funk'."""
-        facts = lookup_facts(eras=eras or [], genres=genres or [], text=text)
+        key players, machines and records. eras like '70s'; genres like 'funk'.
+        like_sample (a sample id/path): the eras/genres whose tempo and feel are closest
+        to that sample's measured groove."""
+        artifact: dict[str, Any] = {}
+        if like_sample:
+            owner = owner_from_config(runtime.config, settings)
+            state = runtime.state if isinstance(runtime.state, dict) else {}
+            ref = _analysis_for(like_sample, state, owner)
+            facts = match_groove(tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent)
+            artifact.update(reference=like_sample, reference_tempo_bpm=ref.tempo_bpm,
+                            reference_swing_percent=ref.swing_percent)
+        else:
+            facts = lookup_facts(eras=eras or [], genres=genres or [], text=text)
         lines = [
             f"{f.genre} ({f.era}): {f.tempo_bpm_min:.0f}-{f.tempo_bpm_max:.0f} BPM, {f.feel}. " + " ".join(f.facts)
             for f in facts
         ]
-        return "\n".join(lines) or "no notes for that era/genre", {"facts": [f.model_dump() for f in facts]}
+        if like_sample:
+            lines.insert(0, f"closest to {like_sample} ({artifact['reference_tempo_bpm']:.1f} BPM, "
+                            f"swing {artifact['reference_swing_percent']:.1f}%):")
+        artifact["facts"] = [f.model_dump() for f in facts]
+        return "\n".join(lines) or "no notes for that era/genre", artifact
 
     # ---------------------------------------------------------------- harmony tools
     def _side(item: MixItem | None, state: dict[str, Any], owner: str) -> tuple[Any, str | None]:
@@ -333,7 +384,8 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             own = parse_key(a.key).camelot
             for code in harmony.compatible_camelots(a.key):
                 if code != own:
-                    reports.append(harmony.compatibility(key_a=a.key, key_b=code, label_a=a.key, label_b=code))
+                    label = f"{from_camelot(code).name} ({code})"
+                    reports.append(harmony.compatibility(key_a=a.key, key_b=code, label_a=a.key, label_b=label))
             reports.sort(key=lambda r: -r.score)
         else:
             obj_b, label_b = _side(b, state, owner)

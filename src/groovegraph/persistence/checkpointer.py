@@ -26,10 +26,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
 from groovegraph.settings import Settings
+from groovegraph.state import CHECKPOINT_TYPES
 
-__all__ = ["POOL_MAX_IDLE_S", "POOL_MAX_LIFETIME_S", "SETUP_LOCK_KEY", "open_checkpointer"]
+__all__ = ["POOL_MAX_IDLE_S", "POOL_MAX_LIFETIME_S", "SETUP_LOCK_KEY", "checkpoint_serde", "open_checkpointer"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,15 @@ POOL_MAX_IDLE_S = 300.0
 POOL_MAX_LIFETIME_S = 1800.0
 _POOL_OPEN_TIMEOUT_S = 15.0
 _SETUP_LOCK_TIMEOUT_S = 120.0
+
+
+def checkpoint_serde() -> JsonPlusSerializer:
+    """The serializer of every groovegraph checkpointer: msgpack with an explicit allowlist
+    of the state's pydantic types (LangChain messages and LangGraph types are always
+    allowed). Unknown types in a checkpoint are refused instead of imported, and the
+    graph's own types load without "unregistered type" warnings. Pass it to an
+    ``InMemorySaver(serde=checkpoint_serde())`` too when you want the same behaviour."""
+    return JsonPlusSerializer(allowed_msgpack_modules=[(t.__module__, t.__name__) for t in CHECKPOINT_TYPES])
 
 
 @asynccontextmanager
@@ -81,7 +92,7 @@ async def _sqlite(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]
         # commit (a graph turn commits one checkpoint per step), so a power cut may lose
         # the last turn — the usual trade for an embedded default.
         await conn.execute("PRAGMA synchronous=NORMAL")
-        saver = AsyncSqliteSaver(conn)
+        saver = AsyncSqliteSaver(conn, serde=checkpoint_serde())
         await saver.setup()
         yield saver
     finally:
@@ -120,7 +131,7 @@ async def _postgres(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str
     )
     await pool.open(wait=True, timeout=_POOL_OPEN_TIMEOUT_S)
     try:
-        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        saver = AsyncPostgresSaver(pool, serde=checkpoint_serde())  # type: ignore[arg-type]
         async with pool.connection() as lock_conn:
             # Session-level advisory lock on a dedicated connection: a second process
             # waits until the first finished creating/migrating the tables. It polls
