@@ -229,7 +229,7 @@ def run_suites(
         client = offline_client()
     started = time.perf_counter()
     results: list[SuiteResult] = []
-    with EvalContext(settings=settings) as ctx:
+    with EvalContext(settings=settings, trace=upload) as ctx:
         for suite in suites:
             t0 = time.perf_counter()
             examples = load_dataset(suite.dataset, directory=datasets)
