@@ -221,3 +221,15 @@ def test_async_run_with_model(settings, frame) -> None:
     assert out["messages"][-1].content == "Hello! I can dig for loops."
 
 
+
+
+def test_separate_router_model(settings, frame) -> None:
+    router = ScriptedChat(script={"router": [route("era")]})
+    worker = ScriptedChat(script={"era": [said("Philly soul notes")], "respond": [said("answer")]})
+    graph = build_graph(catalog=cat.FrameSource(frame), settings=settings, model=worker, router_model=router).compile(
+        checkpointer=InMemorySaver()
+    )
+    out = ask(graph, "what defined Philly soul drumming?")
+    assert [r for r, _ in router.calls] == ["router"]
+    assert [r for r, _ in worker.calls] == ["era", "respond"]
+    assert out["messages"][-1].content == "answer"
