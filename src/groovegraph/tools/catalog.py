@@ -220,7 +220,7 @@ class FrameSource:
         hit = df[df["id"] == sample_id]
         if hit.empty:
             raise NotFoundError(f"no sample {sample_id!r}")
-        row = hit.iloc[0].to_dict()
+        row = {str(k): v for k, v in hit.iloc[0].to_dict().items()}
         beats = row.pop("beats_s", None)
         return record_from_row(row, beats_s=beats if isinstance(beats, list) else None)
 
@@ -256,7 +256,7 @@ def _normalized_category(series: pd.Series, fn: Callable[[object], str | None]) 
     pos = {c: i for i, c in enumerate(cats)}
     lookup = np.array([pos[m] if m is not None else -1 for m in mapped] + [-1], dtype=np.int64)
     new_codes = lookup[codes]  # code -1 (missing) picks the trailing -1
-    return pd.Series(pd.Categorical.from_codes(new_codes, categories=cats), index=series.index)
+    return pd.Series(pd.Categorical.from_codes(new_codes, categories=pd.Index(cats, dtype=object)), index=series.index)
 
 
 def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -455,7 +455,7 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     # more than the whole query above.
     rows = df.iloc[idx[order]][_HIT_COLUMNS].to_dict("records")
     return [
-        _hit(row, float(score[i]), float(pct[i]), float(mult[i]), ref_key, query, target_swing)
+        _hit({str(k): v for k, v in row.items()}, float(score[i]), float(pct[i]), float(mult[i]), ref_key, query, target_swing)
         for row, i in zip(rows, order, strict=True)
     ]
 
