@@ -178,7 +178,7 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
         async with run_lock(state, thread_id):
-            values = await state.graph.ainvoke(graph_input, cfg)
+            values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
         return _clean_values(dict(values or {}))
 
     async def astream(
@@ -193,7 +193,9 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
         async with run_lock(state, thread_id):
-            async for update in state.graph.astream(graph_input, cfg, stream_mode="updates"):
+            async for update in state.graph.astream(
+                graph_input, cfg, stream_mode="updates", durability="exit"
+            ):
                 yield _clean_update(update)
 
     async def astream_events(  # type: ignore[override]

@@ -9,6 +9,7 @@ is a Redis lock with TTL + renewal when Redis is configured, in-process otherwis
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -104,7 +105,7 @@ async def _catalog_get(state: AppState, sample_id: str, owner: str) -> Any:
     responses={
         200: {
             "content": {"text/event-stream": {}},
-            "description": "Events: route, tool_start, tool_end, token, message, interrupt, error, end.",
+            "description": "Events: metadata, route, tool_start, tool_end, token, message, interrupt, error, end.",
         },
         409: {
             "description": "A run is already in progress on this thread, or there is nothing to resume."
@@ -117,7 +118,11 @@ async def chat(
 ) -> EventSourceResponse:
     state = get_app_state(request)
     info = await state.threads.get(owner=owner, thread_id=thread_id)
-    config: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
+    config: RunnableConfig = {
+        "configurable": {"thread_id": thread_id, "owner": owner},
+        "run_id": uuid.uuid4(),
+        "metadata": {"owner": owner, "thread_id": thread_id},
+    }
 
     # The lock is taken before the response starts so a busy thread is a real 409, and
     # released by whichever ends first: the stream's finally or the background task.
@@ -135,17 +140,21 @@ async def chat(
         else:
             assert body.message is not None
             graph_input = {"messages": [human_message(body.message, body.samples)]}
-        await state.threads.touch(
-            owner=owner, thread_id=thread_id, title=None if info.title else body.message
-        )
     except BaseException:
         await stack.aclose()
         raise
 
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
+            touched = False
             async for event in run_events(state.graph, graph_input, config, thread_id=thread_id):
                 yield event
+                if not touched:
+                    # After the first event: the client hears back before this write.
+                    touched = True
+                    await state.threads.touch(
+                        owner=owner, thread_id=thread_id, title=None if info.title else body.message
+                    )
         finally:
             await stack.aclose()
 

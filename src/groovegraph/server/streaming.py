@@ -7,6 +7,7 @@ nodes) without a callback per runnable, which matters with 50 streams on 2 cores
 
 Events (every ``data`` is one JSON object):
 
+``metadata``    ``{"thread_id", "run_id", "resume"}`` first, as soon as the run is accepted
 ``route``       the supervisor's plan: ``{"specialists", "stages", "reason", "router"}``
 ``tool_start``  ``{"id", "tool", "args", "node"}`` when a model asks for a tool
 ``tool_end``    ``{"id", "tool", "result", "status", "node"}`` when the tool answered
@@ -14,7 +15,13 @@ Events (every ``data`` is one JSON object):
 ``message``     ``{"name", "content", "id", "type"}`` each specialist's (and the final) message
 ``interrupt``   ``{"id", "value"}`` the run paused and waits for ``resume``
 ``error``       ``{"code", "message"}``
-``end``         ``{"thread_id", "interrupted", "messages"}`` always last
+``end``         ``{"thread_id", "interrupted", "messages", "ok"}`` always last
+
+Runs are made with ``durability="exit"``: the turn is checkpointed once when it ends
+(or pauses on an interrupt) instead of after every step. A turn is the unit a user
+retries, a cancelled turn (client gone) leaves the thread exactly as it was, and it
+saves several database writes per turn — the difference between keeping up and queueing
+with many concurrent chats on one Postgres.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
 
 from groovegraph.server.serialize import interrupt_json, jsonable, message_json, tool_result
 
@@ -170,6 +178,14 @@ async def run_events(
     """
     tr = _Translator()
     failed = False
+    yield sse(
+        "metadata",
+        {
+            "thread_id": thread_id,
+            "run_id": str(config.get("run_id") or ""),
+            "resume": isinstance(graph_input, Command),
+        },
+    )
     try:
         async for part in graph.astream(
             graph_input,
@@ -177,6 +193,7 @@ async def run_events(
             stream_mode=["updates", "messages", "custom"],
             subgraphs=True,
             version="v2",
+            durability="exit",
         ):
             kind = part["type"]
             if kind == "updates":

@@ -136,7 +136,8 @@ class ThreadStore:
             pool = AsyncConnectionPool(
                 settings.database_url,
                 min_size=1,
-                max_size=max(2, min(4, settings.db_pool_max)),
+                # Two short queries per chat turn; sized like the checkpointer's pool.
+                max_size=max(2, settings.db_pool_max),
                 kwargs={"autocommit": True},
                 check=AsyncConnectionPool.check_connection,
                 max_idle=300,

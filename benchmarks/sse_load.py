@@ -1,0 +1,243 @@
+"""SSE chat under load: N concurrent clients chatting for D seconds against a real
+``groovegraph serve`` (uvicorn on loopback, offline model, Postgres checkpointer).
+
+Each client owns a thread and sends turns back to back (a mix of discovery, era and
+greeting questions), reading every event to ``end``. Measured per turn: time to the
+first SSE event (the ``route``), total turn time, errors (non-200, ``error`` events,
+transport failures). Measured on the server: RSS after a warm-up turn per client and at
+the end. The whole run is repeated ``--runs`` times (fresh server and database each
+time) and the median run is reported.
+
+    uv run --frozen python -m benchmarks.sse_load [--clients 50] [--duration 60] [--runs 3]
+
+Bars (issue 5): zero errors, p99 time to first event <= 150 ms, RSS growth <= 50 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from httpx_sse import aconnect_sse
+from tests.integration.server_proc import ServerProcess
+
+RESULTS = Path(__file__).parent / "results" / "sse_load.json"
+PG_ADMIN = os.environ.get(
+    "GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+MESSAGES = (
+    "find me 70s funk loops near 96 BPM",
+    "what defined Philly soul drumming?",
+    "hello",
+    "find swung hip hop loops between 85 and 95 BPM in A minor",
+    "will 8A and 9A mix?",
+)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    idx = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[idx]
+
+
+async def one_turn(
+    client: httpx.AsyncClient, thread_id: str, message: str, route_times: list[float] | None = None
+) -> tuple[float | None, float, str | None]:
+    """(time to first event s, turn time s, error or None); appends time to ``route``."""
+    start = time.perf_counter()
+    first: float | None = None
+    try:
+        async with aconnect_sse(
+            client, "POST", f"/v1/threads/{thread_id}/chat", json={"message": message}
+        ) as src:
+            if src.response.status_code != 200:
+                await src.response.aread()
+                return (
+                    None,
+                    time.perf_counter() - start,
+                    f"HTTP {src.response.status_code}: {src.response.text[:120]}",
+                )
+            async for event in src.aiter_sse():
+                if first is None:
+                    first = time.perf_counter() - start
+                if event.event == "route" and route_times is not None:
+                    route_times.append(time.perf_counter() - start)
+                if event.event == "error":
+                    return first, time.perf_counter() - start, f"error event: {event.data[:120]}"
+                if event.event == "end":
+                    return first, time.perf_counter() - start, None
+        return first, time.perf_counter() - start, "stream ended without 'end'"
+    except httpx.HTTPError as err:
+        return first, time.perf_counter() - start, f"{type(err).__name__}: {err}"
+
+
+async def run_load(url: str, *, clients: int, duration_s: float, pid: int) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
+    async with httpx.AsyncClient(
+        base_url=url, timeout=httpx.Timeout(60.0), limits=limits
+    ) as client:
+        threads = []
+        for _ in range(clients):
+            r = await client.post("/v1/threads")
+            r.raise_for_status()
+            threads.append(r.json()["thread_id"])
+        # Warm-up: one turn per client so the baseline RSS includes steady-state caches.
+        await asyncio.gather(*(one_turn(client, t, "hello") for t in threads))
+        rss_start = rss_mb(pid)
+        ttfe: list[float] = []
+        ttr: list[float] = []
+        turn_s: list[float] = []
+        errors: list[str] = []
+        deadline = time.perf_counter() + duration_s
+
+        async def worker(i: int, thread_id: str) -> None:
+            n = i
+            while time.perf_counter() < deadline:
+                first, total, err = await one_turn(
+                    client, thread_id, MESSAGES[n % len(MESSAGES)], ttr
+                )
+                n += 1
+                if err:
+                    errors.append(err)
+                else:
+                    assert first is not None
+                    ttfe.append(first)
+                    turn_s.append(total)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i, t) for i, t in enumerate(threads)))
+        elapsed = time.perf_counter() - started
+        rss_end = rss_mb(pid)
+    return {
+        "turns": len(turn_s),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "turns_per_s": len(turn_s) / elapsed,
+        "ttfe_ms": {
+            "p50": 1000 * percentile(ttfe, 50),
+            "p95": 1000 * percentile(ttfe, 95),
+            "p99": 1000 * percentile(ttfe, 99),
+            "max": 1000 * max(ttfe, default=float("nan")),
+        },
+        # The first event is ``metadata`` (run accepted); ``route`` is the first event
+        # that needed the graph (the supervisor's decision).
+        "time_to_route_ms": {"p50": 1000 * percentile(ttr, 50), "p99": 1000 * percentile(ttr, 99)},
+        "turn_ms": {"p50": 1000 * percentile(turn_s, 50), "p99": 1000 * percentile(turn_s, 99)},
+        "rss_mb": {"start": rss_start, "end": rss_end, "growth": rss_end - rss_start},
+        "elapsed_s": elapsed,
+    }
+
+
+def fresh_database() -> tuple[str, str]:
+    import psycopg
+
+    name = f"gg_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return name, PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def one_run(*, clients: int, duration_s: float, extra_env: dict[str, str]) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="gg-sse-load-"))
+    db_name, db_url = fresh_database()
+    server = ServerProcess(
+        data_dir=tmp / "data",
+        env={
+            "GROOVEGRAPH_DATABASE_URL": db_url,
+            "GROOVEGRAPH_RATE_LIMIT_PER_MINUTE": "0",
+            "GROOVEGRAPH_LOG_LEVEL": "WARNING",
+            **extra_env,
+        },
+    )
+    try:
+        server.start()
+        assert server.proc is not None
+        return asyncio.run(
+            run_load(server.url, clients=clients, duration_s=duration_s, pid=server.proc.pid)
+        )
+    finally:
+        server.stop()
+        drop_database(db_name)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--redis", action="store_true", help="also use the local Redis for locks and limits"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    extra = {"GROOVEGRAPH_REDIS_URL": "redis://127.0.0.1:6379/14"} if args.redis else {}
+    runs = []
+    for i in range(args.runs):
+        result = one_run(clients=args.clients, duration_s=args.duration, extra_env=extra)
+        print(f"run {i + 1}: {json.dumps(result)}", flush=True)
+        runs.append(result)
+    median_run = sorted(runs, key=lambda r: r["ttfe_ms"]["p99"])[len(runs) // 2]
+    summary = {
+        "benchmark": "sse_load",
+        "command": f"python -m benchmarks.sse_load --clients {args.clients} --duration {args.duration:g} --runs {args.runs}"
+        + (" --redis" if args.redis else ""),
+        "setup": {
+            "server": "groovegraph serve (1 uvicorn worker, uvloop), offline model, Postgres checkpointer",
+            "redis": bool(args.redis),
+            "clients": args.clients,
+            "duration_s": args.duration,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "median_run": median_run,
+        "medians": {
+            "ttfe_p99_ms": statistics.median(r["ttfe_ms"]["p99"] for r in runs),
+            "ttfe_p50_ms": statistics.median(r["ttfe_ms"]["p50"] for r in runs),
+            "time_to_route_p99_ms": statistics.median(r["time_to_route_ms"]["p99"] for r in runs),
+            "turn_p50_ms": statistics.median(r["turn_ms"]["p50"] for r in runs),
+            "turns_per_s": statistics.median(r["turns_per_s"] for r in runs),
+            "rss_growth_mb": statistics.median(r["rss_mb"]["growth"] for r in runs),
+            "errors": statistics.median(r["errors"] for r in runs),
+        },
+        "bars": {"errors": 0, "ttfe_p99_ms": 150, "rss_growth_mb": 50},
+        "runs": runs,
+    }
+    m = summary["medians"]
+    summary["pass"] = bool(
+        all(r["errors"] == 0 for r in runs) and m["ttfe_p99_ms"] <= 150 and m["rss_growth_mb"] <= 50
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary["medians"], indent=2), "pass" if summary["pass"] else "FAIL")
+
+
+if __name__ == "__main__":
+    main()
