@@ -222,6 +222,7 @@ class EvalContext:
             "answer": _final_answer(messages),
             "tool_outputs": [*_tool_outputs(tool_messages), structured],
             "tool_calls": _tool_calls(tool_messages),
+            "ranked": [self.relpath(_field(h, "path")) for h in values.get("hits") or []],
         }
 
 
@@ -294,6 +295,10 @@ def _tool_messages_in(update: Any) -> list[Any]:
         items = value if isinstance(value, list | tuple) else [value]
         found.extend(item for item in items if getattr(item, "type", None) == "tool")
     return found
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name)
 
 
 def _jsonable(value: Any) -> Any:

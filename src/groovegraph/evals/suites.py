@@ -171,22 +171,6 @@ def _discovery_prepare(ctx: EvalContext, examples: list[EvalExample]) -> list[Ev
     return out
 
 
-def _discovery_target(ctx: EvalContext) -> Target:
-    """Run the example's structured query through the real catalog search over the demo
-    library; the ranking is reported as demo-relative paths."""
-
-    def target(inputs: dict[str, Any]) -> dict[str, Any]:
-        from groovegraph.state import CatalogQuery
-        from groovegraph.tools.catalog import search
-
-        query = CatalogQuery(**inputs["query"])
-        hits = search(ctx.catalog.frame(None), query)
-        return {"ranked": [ctx.relpath(h.path) for h in hits], "reasons": [h.reason for h in hits]}
-
-    target.__name__ = "catalog_search"
-    return target
-
-
 # --------------------------------------------------------------------------- registry
 
 SUITES: dict[str, Suite] = {
@@ -223,8 +207,8 @@ SUITES: dict[str, Suite] = {
         Suite(
             name="discovery",
             dataset="discovery",
-            description="catalog search ranks the demo samples the manifest says are relevant",
-            make_target=_discovery_target,
+            description="a search request, end to end through the graph, ranks the demo samples the manifest says are relevant",
+            make_target=_graph_target,
             evaluators=(ev.ndcg_at_5, ev.precision_at_5),
             thresholds=(Threshold("ndcg_at_5", ">=", 0.90),),
             prepare=_discovery_prepare,
