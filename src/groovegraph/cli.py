@@ -102,7 +102,13 @@ def _cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(_format_analysis(outcome) + "\n", flush=True)
 
-    show_bar = len(files) > _ANALYZE_PROGRESS_MIN_FILES and sys.stderr.isatty()
+    # No bar when JSON goes to the same terminal: rich would re-wrap the lines it draws
+    # above the bar, and JSON lines must stay one object per line.
+    show_bar = (
+        len(files) > _ANALYZE_PROGRESS_MIN_FILES
+        and sys.stderr.isatty()
+        and not (args.json and sys.stdout.isatty())
+    )
     if show_bar:
         from rich.console import Console
         from rich.progress import (
