@@ -292,7 +292,9 @@ def _render(item: DemoItem, root: str) -> dict[str, Any]:
     path = Path(root) / item.relative
     spec = GrooveSpec(**item.spec)
     y, truth = synthesize_groove(spec)
-    tmp = path.with_name(path.stem + ".partial.wav")
+    # Hidden temporary name: the library walker skips dot-files, so an interrupted build
+    # never gets a half-written loop indexed.
+    tmp = path.with_name(f".{path.stem}.partial.wav")
     write_audio(tmp, y, spec.sample_rate)
     os.replace(tmp, path)  # a crash never leaves a half-written loop under its real name
     sha = _sha256(path)
