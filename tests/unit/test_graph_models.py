@@ -233,3 +233,16 @@ def test_separate_router_model(settings, frame) -> None:
     assert [r for r, _ in router.calls] == ["router"]
     assert [r for r, _ in worker.calls] == ["era", "respond"]
     assert out["messages"][-1].content == "answer"
+
+
+def test_result_count_from_run_context(settings, frame) -> None:
+    model = ScriptedChat(script={
+        "router": [route("discovery")],
+        "discovery": [AIMessage(content="", tool_calls=[call("search_catalog", {"genre": "funk"})]), said("ok")],
+        "respond": [said("ok")],
+    })
+    graph = compile_with(model, settings, frame)
+    out = ask(graph, "funk loops please", context={"result_count": 3})
+    assert len(out["hits"]) == 3
+    out = ask(graph, "funk loops please", thread="t2")
+    assert len(out["hits"]) == min(settings.result_count, int((frame["genre"] == "funk").sum()))

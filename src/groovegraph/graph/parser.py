@@ -20,8 +20,9 @@ from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key
 
-__all__ = ["AUDIO_EXTENSIONS", "find_sample_refs", "parse_request", "split_clauses"]
+__all__ = ["AUDIO_EXTENSIONS", "MAX_PARSE_CHARS", "find_sample_refs", "parse_request", "split_clauses"]
 
+MAX_PARSE_CHARS = 2000
 AUDIO_EXTENSIONS = ("wav", "wave", "flac", "mp3", "ogg", "oga", "aif", "aiff", "m4a")
 
 # --------------------------------------------------------------------------- samples
@@ -353,9 +354,12 @@ def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
     """
     if not isinstance(text, str):
         raise InvalidQueryError("message text must be a string")
-    refs = _uniq([*(str(s) for s in samples if str(s).strip()), *find_sample_refs(text)])
+    # A request is a sentence or two; only the head of a pasted wall of text is parsed,
+    # which bounds the regex work per turn (a few ms) whatever the client sends.
+    head = text[:MAX_PARSE_CHARS]
+    refs = _uniq([*(str(s) for s in samples if str(s).strip()), *find_sample_refs(head)])
     # Paths and ids are removed before looking for numbers, keys and eras in the prose.
-    prose = text
+    prose = head
     for ref in refs:
         prose = prose.replace(ref, " ")
 

@@ -208,7 +208,7 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         instrument: str | None = None,
         like_sample: str | None = None,
         exclude: list[str] | None = None,
-        limit: int = 10,
+        limit: int | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (half/double time
         match too), exact key or keys compatible with a key (Camelot), swing percent range,
@@ -216,6 +216,9 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         key and swing become the targets."""
         owner = owner_from_config(runtime.config, settings)
         state = runtime.state if isinstance(runtime.state, dict) else {}
+        if limit is None:
+            ctx = runtime.context
+            limit = (ctx.result_count if ctx is not None and ctx.result_count else None) or settings.result_count
         notes: list[str] = []
         target_swing: float | None = None
         excluded = list(exclude or [])
