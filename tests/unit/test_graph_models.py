@@ -236,13 +236,15 @@ def test_separate_router_model(settings, frame) -> None:
 
 
 def test_result_count_from_run_context(settings, frame) -> None:
-    model = ScriptedChat(script={
-        "router": [route("discovery")],
-        "discovery": [AIMessage(content="", tool_calls=[call("search_catalog", {"genre": "funk"})]), said("ok")],
-        "respond": [said("ok")],
-    })
-    graph = compile_with(model, settings, frame)
-    out = ask(graph, "funk loops please", context={"result_count": 3})
+    def graph() -> Any:
+        model = ScriptedChat(script={
+            "router": [route("discovery")],
+            "discovery": [AIMessage(content="", tool_calls=[call("search_catalog", {"genre": "funk"})]), said("ok")],
+            "respond": [said("ok")],
+        })
+        return compile_with(model, settings, frame)
+
+    out = ask(graph(), "funk loops please", context={"result_count": 3})
     assert len(out["hits"]) == 3
-    out = ask(graph, "funk loops please", thread="t2")
+    out = ask(graph(), "funk loops please")
     assert len(out["hits"]) == min(settings.result_count, int((frame["genre"] == "funk").sum()))
