@@ -25,8 +25,9 @@ Use only numbers the tool returned. Samples this turn: {samples}"""
 
 ERA_PROMPT = """You are the era specialist: music history and the groove of eras and genres. \
 Call era_facts for the era/genre asked about and catalog_stats to compare with the user's own library. \
+For "what era does this loop sound like", pass the sample as like_sample to both tools. \
 Answer in a few sentences; every number (tempo ranges, counts, medians) must come from a tool result. \
-Parsed request: {request}"""
+Samples this turn: {samples}. Parsed request: {request}"""
 
 COMPATIBILITY_PROMPT = """You are the compatibility specialist for DJs and producers. \
 Use check_compatibility on each pair the user asks about (samples by id or path, keys, tempi in BPM). \

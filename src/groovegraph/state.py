@@ -192,7 +192,9 @@ class RoutePlan(BaseModel):
     stages: list[list[SpecialistName]] = Field(default_factory=list)
     stage: int = Field(default=0, description="Index of the stage running now; len(stages) = done.")
     reason: str = ""
-    router: Literal["offline", "model"] = "offline"
+    router: Literal["offline", "model", "fallback"] = Field(
+        default="offline", description="Who routed: offline rules, the router model, or rules after a model failure."
+    )
 
 
 class EraFact(BaseModel):

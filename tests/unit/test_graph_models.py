@@ -248,3 +248,21 @@ def test_result_count_from_run_context(settings, frame) -> None:
     assert len(out["hits"]) == 3
     out = ask(graph(), "funk loops please")
     assert len(out["hits"]) == min(settings.result_count, int((frame["genre"] == "funk").sum()))
+
+
+class BrokenChat(ScriptedChat):
+    """A router whose endpoint is down."""
+
+    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        raise ConnectionError("router endpoint unreachable")
+
+
+def test_unreachable_router_falls_back_to_offline_rules(settings, frame) -> None:
+    worker = ScriptedChat(script={"era": [said("notes")], "respond": [said("answer")]})
+    graph = build_graph(
+        catalog=cat.FrameSource(frame), settings=settings, model=worker, router_model=BrokenChat(script={})
+    ).compile(checkpointer=InMemorySaver())
+    out = ask(graph, "what defined Philly soul drumming?")
+    assert out["plan"].router == "fallback"
+    assert out["plan"].specialists == ["era"]
+    assert out["messages"][-1].content == "answer"

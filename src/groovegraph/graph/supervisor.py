@@ -10,10 +10,12 @@ last stage ``respond`` writes the answer from every specialist's result.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any, Literal
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.messages import (
     AIMessage,
     AnyMessage,
@@ -24,6 +26,7 @@ from langchain_core.messages import (
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
+from pydantic import ValidationError
 
 from groovegraph import prompts
 from groovegraph.graph import offline
@@ -34,6 +37,8 @@ from groovegraph.graph.specialists import FINAL_NAME, conversation_for_model, sc
 from groovegraph.state import SPECIALISTS, ParsedRequest, Route, RoutePlan, SpecialistName
 
 __all__ = ["make_respond", "make_supervisor", "message_samples", "message_text"]
+
+log = logging.getLogger(__name__)
 
 # "this loop", "it", "these" in a turn without its own sample point at the last one.
 _ANAPHORA_RE = re.compile(
@@ -106,10 +111,16 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             usage: dict[str, int] = {}
             if router is None:
                 route = offline.route_request(request)
-                source: Literal["offline", "model"] = "offline"
+                source: Literal["offline", "model", "fallback"] = "offline"
             else:
-                route, usage = route_with_model(router, request, messages)
-                source = "model"
+                try:
+                    route, usage = route_with_model(router, request, messages)
+                    source = "model"
+                except (OutputParserException, ValidationError):
+                    raise  # malformed output: the node's RetryPolicy asks again
+                except Exception as err:
+                    log.warning("router model failed (%s: %s); routing offline", type(err).__name__, err)
+                    route, source = offline.route_request(request), "fallback"
             chosen = [s for s in SPECIALISTS if s in route.specialists]
             if request.samples and chosen and "groove" not in chosen:
                 # Others reason from the analysis: a referenced sample is always analysed.
