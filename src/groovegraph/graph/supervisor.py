@@ -141,9 +141,9 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                 update["usage"] = usage
             if not stages:
                 return Command(goto="respond", update=update)
-            # Send carries the state as the specialists must see it (updates of this step
-            # are not applied to their input yet).
-            payload = {**state, **update, "completed": [], **{scratch_key(s): [] for s in SPECIALISTS}}
+            # Send carries what the specialists must see (this step's updates are not in
+            # their input yet); it is checkpointed with the task, so it stays small.
+            payload = _send_payload({**state, **update})
             return Command(goto=[Send(s, payload) for s in stages[0]], update=update)
 
         # ---- a specialist came back: wait for its stage, then start the next one
@@ -153,11 +153,32 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
         next_stage = plan.stage + 1
         advanced = plan.model_copy(update={"stage": next_stage})
         if next_stage < len(plan.stages):
-            payload = {**state, "plan": advanced}
+            payload = _send_payload({**state, "plan": advanced})
             return Command(goto=[Send(s, payload) for s in plan.stages[next_stage]], update={"plan": advanced})
         return Command(goto="respond", update={"plan": advanced})
 
     return supervisor
+
+
+_PAYLOAD_MESSAGES = 16
+
+
+def _send_payload(state: dict[str, Any]) -> dict[str, Any]:
+    """A specialist's first-visit input: the turn's request and plan, the analyses of the
+    turn's samples and the recent conversation — not the whole thread, because every
+    ``Send`` argument is stored in the checkpoint with its task."""
+    request: ParsedRequest | None = state.get("request")
+    analyses = state.get("analyses") or {}
+    refs = request.samples if request else []
+    return {
+        "messages": list(state.get("messages") or [])[-_PAYLOAD_MESSAGES:],
+        "request": request,
+        "plan": state.get("plan"),
+        "focus": state.get("focus") or [],
+        "analyses": {k: analyses[k] for k in refs if k in analyses},
+        "completed": [],
+        **{scratch_key(s): [] for s in SPECIALISTS},
+    }
 
 
 def _structured(model: Any) -> Any:
