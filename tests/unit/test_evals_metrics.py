@@ -9,6 +9,7 @@ import pytest
 
 from groovegraph.evals import evaluators as ev
 from groovegraph.evals import metrics
+from groovegraph.settings import Settings
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import ALL_KEYS
 
@@ -184,3 +185,24 @@ def test_groundedness_counts_list_lengths_as_tool_results() -> None:
     assert res["score"] == 1.0, res
     res = ev.groundedness(inputs={}, outputs={"answer": "Found 3 loops", "tool_outputs": tools})
     assert res["score"] == 0.0
+
+
+def test_answer_judge_only_with_a_model(settings: Settings) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from groovegraph.evals.judges import make_answer_judge
+
+    assert make_answer_judge(settings=settings) is None  # offline: no judge at all
+    judge = make_answer_judge(
+        settings=settings,
+        model=FakeListChatModel(responses=['Sure. {"score": 0.8, "reason": "uses the tempo"}']),
+    )
+    assert judge is not None
+    res = judge(
+        inputs={"message": "tempo?"},
+        outputs={"answer": "96 BPM", "tool_outputs": [{"tempo_bpm": 96}]},
+    )
+    assert res == {"key": "answer_quality_judge", "score": 0.8, "comment": "uses the tempo"}
+    garbled = make_answer_judge(settings=settings, model=FakeListChatModel(responses=["no idea"]))
+    assert garbled is not None
+    assert garbled(inputs={}, outputs={"answer": "x"})["score"] is None

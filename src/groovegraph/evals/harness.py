@@ -43,7 +43,9 @@ class EvalContext:
         Let graph runs be traced to LangSmith (when uploading); off = no tracing at all.
     """
 
-    def __init__(self, *, settings: Settings, demo_per_genre: int = DEMO_PER_GENRE, trace: bool = False) -> None:
+    def __init__(
+        self, *, settings: Settings, demo_per_genre: int = DEMO_PER_GENRE, trace: bool = False
+    ) -> None:
         # The numba cache must outlive the temporary data dir (a cold compile costs ~20 s);
         # numba reads the variable at import, so it is set before librosa is imported.
         os.environ.setdefault("NUMBA_CACHE_DIR", str(settings.numba_cache_dir))

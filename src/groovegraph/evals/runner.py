@@ -22,6 +22,7 @@ from typing import Any
 
 from groovegraph.evals.datasets import EvalExample, dataset_version, load_dataset, to_langsmith
 from groovegraph.evals.harness import EvalContext
+from groovegraph.evals.judges import make_answer_judge
 from groovegraph.evals.suites import Suite, get_suites
 from groovegraph.settings import Settings
 from groovegraph.tools.errors import GrooveGraphError
@@ -227,6 +228,9 @@ def run_suites(
             client = Client()
     else:
         client = offline_client()
+    # LLM judges join the end-to-end suites only when a real model is configured.
+    judge = make_answer_judge(settings=settings)
+    judges = {"grounded": [judge]} if judge is not None else {}
     started = time.perf_counter()
     results: list[SuiteResult] = []
     with EvalContext(settings=settings, trace=upload) as ctx:
@@ -254,7 +258,7 @@ def run_suites(
                 experiment = evaluate(
                     suite.make_target(ctx),
                     data=data,
-                    evaluators=list(suite.evaluators),
+                    evaluators=[*suite.evaluators, *judges.get(suite.name, [])],
                     experiment_prefix=f"groovegraph-{suite.name}",
                     description=suite.description,
                     metadata={
