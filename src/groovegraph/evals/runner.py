@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,7 +96,7 @@ def offline_client() -> Any:
 
 
 def _aggregate(
-    suite: Suite, rows: list[dict[str, Any]]
+    suite: Suite, rows: Sequence[Mapping[str, Any]]
 ) -> tuple[list[MetricResult], int, list[dict[str, Any]]]:
     scores: dict[str, list[float]] = {}
     errors = 0
@@ -272,7 +272,7 @@ def run_suites(
                     upload_results=upload,
                 )
             rows = list(experiment)
-            metrics, errors, failures = _aggregate(suite, rows)
+            metrics, errors, failures = _aggregate(suite, rows)  # type: ignore[arg-type]
             result = SuiteResult(
                 name=suite.name,
                 dataset=ds_name,
