@@ -57,8 +57,16 @@ def _write_library(root: Path, *, n: int, clip_s: float, sr: int) -> list[Path]:
 
     bases = []
     for i, (bpm, swing, key, pattern) in enumerate(_GROOVES):
-        spec = GrooveSpec(tempo_bpm=bpm, swing_percent=swing, key=key, pattern=pattern, duration_s=clip_s,
-                          sample_rate=sr, seed=500 + i, jitter_ms=2.0)
+        spec = GrooveSpec(
+            tempo_bpm=bpm,
+            swing_percent=swing,
+            key=key,
+            pattern=pattern,
+            duration_s=clip_s,
+            sample_rate=sr,
+            seed=500 + i,
+            jitter_ms=2.0,
+        )
         y, _ = synthesize_groove(spec)
         bases.append((pattern, bpm, y))
     paths = []
@@ -103,7 +111,9 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "ok": ok}))
 
 def _child(code: str, *args: str, env: dict[str, str]) -> tuple[dict[str, Any], float]:
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=1800
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
@@ -113,8 +123,13 @@ def _child(code: str, *args: str, env: dict[str, str]) -> tuple[dict[str, Any], 
 def _cli_wall(data_dir: Path, lib: Path, workers: int, env: dict[str, str]) -> float:
     e = {**env, "GROOVEGRAPH_DATA_DIR": str(data_dir)}
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "groovegraph.cli", "index", str(lib), "--workers", str(workers)],
-                          capture_output=True, text=True, env=e, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "-m", "groovegraph.cli", "index", str(lib), "--workers", str(workers)],
+        capture_output=True,
+        text=True,
+        env=e,
+        timeout=1800,
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
     return time.perf_counter() - t0
@@ -149,11 +164,15 @@ def main(argv: list[str] | None = None) -> int:
 
         cold_runs, cli_runs, peer_runs, serial_runs = [], [], [], []
         for r in range(args.runs):
-            res, wall = _child(_CHILD_INDEX, str(tmp / f"cold-{r}"), str(lib), str(args.workers), env=env)
+            res, wall = _child(
+                _CHILD_INDEX, str(tmp / f"cold-{r}"), str(lib), str(args.workers), env=env
+            )
             assert res["added"] == args.clips, res
             cold_runs.append({"index_s": res["seconds"], "process_wall_s": wall})
             cli_runs.append(_cli_wall(tmp / f"cli-{r}", lib, args.workers, env))
-            peer, _ = _child(_CHILD_ANALYZE, str(tmp / f"peer-{r}"), str(lib), str(args.workers), env=env)
+            peer, _ = _child(
+                _CHILD_ANALYZE, str(tmp / f"peer-{r}"), str(lib), str(args.workers), env=env
+            )
             assert peer["ok"] == args.clips, peer
             peer_runs.append(peer["seconds"])
         serial, _ = _child(_CHILD_INDEX, str(tmp / "serial"), str(lib), "1", env=env)
@@ -187,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     peer_s = statistics.median(peer_runs)
     result = {
         "benchmark": "index_throughput",
-        "command": "python -m benchmarks.index_throughput " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m benchmarks.index_throughput "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
             "python": platform.python_version(),
@@ -238,8 +258,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("cold", "peer_bare_analyze_many", "rerun", "peer_hash_every_file",
-                                             "bars")}, indent=1))
+    print(
+        json.dumps(
+            {
+                k: result[k]
+                for k in ("cold", "peer_bare_analyze_many", "rerun", "peer_hash_every_file", "bars")
+            },
+            indent=1,
+        )
+    )
     return 0 if result["bars"]["cold_pass"] and result["bars"]["rerun_pass"] else 1
 
 

@@ -71,19 +71,38 @@ def _records(n: int, seed: int) -> list[Any]:
         swing = float(rng.uniform(slo, shi))
         sha = hashlib.sha256(f"bench-{seed}-{i}".encode()).hexdigest()
         a = Analysis(
-            file=f"/library/{g}/{i}.wav", sha256=sha, duration_s=float(rng.uniform(4, 30)), sample_rate=44100,
-            tempo_bpm=bpm, tempo_confidence=float(rng.uniform(0.3, 1.0)), beats_s=[], swing_percent=swing,
-            swing_ratio=swing / (100 - swing), timing_deviation_ms=float(rng.uniform(0, 20)),
-            backbeat_lag_ms=float(rng.normal(5, 6)), key=key.name, camelot=key.camelot,
-            key_confidence=float(rng.uniform(0.2, 1.0)), rms_db=float(rng.uniform(-24, -6)),
+            file=f"/library/{g}/{i}.wav",
+            sha256=sha,
+            duration_s=float(rng.uniform(4, 30)),
+            sample_rate=44100,
+            tempo_bpm=bpm,
+            tempo_confidence=float(rng.uniform(0.3, 1.0)),
+            beats_s=[],
+            swing_percent=swing,
+            swing_ratio=swing / (100 - swing),
+            timing_deviation_ms=float(rng.uniform(0, 20)),
+            backbeat_lag_ms=float(rng.normal(5, 6)),
+            key=key.name,
+            camelot=key.camelot,
+            key_confidence=float(rng.uniform(0.2, 1.0)),
+            rms_db=float(rng.uniform(-24, -6)),
             onset_rate_hz=float(rng.uniform(1, 12)),
         )
-        out.append(SampleRecord(
-            id=sha[:16], path=a.file, sha256=sha, size_bytes=int(rng.integers(10**5, 10**7)), mtime=0.0,
-            tags=SampleTags(genre=g, era=str(eras[int(rng.integers(len(eras)))]),
-                            vibe=vibes[int(rng.integers(len(vibes)))]),
-            analysis=a,
-        ))
+        out.append(
+            SampleRecord(
+                id=sha[:16],
+                path=a.file,
+                sha256=sha,
+                size_bytes=int(rng.integers(10**5, 10**7)),
+                mtime=0.0,
+                tags=SampleTags(
+                    genre=g,
+                    era=str(eras[int(rng.integers(len(eras)))]),
+                    vibe=vibes[int(rng.integers(len(vibes)))],
+                ),
+                analysis=a,
+            )
+        )
     return out
 
 
@@ -100,8 +119,14 @@ def _queries(n: int, seed: int) -> list[Any]:
         key = ALL_KEYS[int(rng.integers(24))].name
         g = genres[int(rng.integers(len(genres)))]
         if kind == 0:  # "70s funk near 96 BPM that mixes with A minor"
-            q = CatalogQuery(bpm_min=bpm * 0.96, bpm_max=bpm * 1.04, target_bpm=bpm, compatible_with=key, genre=g,
-                             era=_GENRES[g][4][0])
+            q = CatalogQuery(
+                bpm_min=bpm * 0.96,
+                bpm_max=bpm * 1.04,
+                target_bpm=bpm,
+                compatible_with=key,
+                genre=g,
+                era=_GENRES[g][4][0],
+            )
         elif kind == 1:  # tempo only (half/double), the widest result set
             q = CatalogQuery(bpm_min=bpm * 0.96, bpm_max=bpm * 1.04, target_bpm=bpm)
         elif kind == 2:  # key + swing range
@@ -154,8 +179,10 @@ def _sql_peer(conn: Any, q: Any) -> list[tuple[Any, ...]]:
     order = "path"
     if q.target_bpm is not None:
         order = "abs(tempo_bpm - ?)"
-    sql = (f"SELECT id, path, tempo_bpm, key, camelot, swing_percent FROM samples WHERE {' AND '.join(where)} "
-           f"ORDER BY {order} LIMIT ?")
+    sql = (
+        f"SELECT id, path, tempo_bpm, key, camelot, swing_percent FROM samples WHERE {' AND '.join(where)} "
+        f"ORDER BY {order} LIMIT ?"
+    )
     if q.target_bpm is not None:
         params.append(q.target_bpm)
     params.append(q.limit)
@@ -198,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         store = CatalogStore.open(settings)
         t0 = time.perf_counter()
         for start in range(0, len(records), 5000):
-            store.upsert(records[start:start + 5000])
+            store.upsert(records[start : start + 5000])
         upsert_s = time.perf_counter() - t0
         del records
         t0 = time.perf_counter()
@@ -245,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     peer = median_of(peer_runs)
     result = {
         "benchmark": "search_latency",
-        "command": "python -m benchmarks.search_latency " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m benchmarks.search_latency "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
             "python": platform.python_version(),
@@ -282,7 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: result[k] for k in ("groovegraph", "peer_sqlite_sql", "one_off", "bars")}, indent=1))
+    print(
+        json.dumps(
+            {k: result[k] for k in ("groovegraph", "peer_sqlite_sql", "one_off", "bars")}, indent=1
+        )
+    )
     return 0 if result["bars"]["pass"] else 1
 
 

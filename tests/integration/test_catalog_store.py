@@ -44,8 +44,15 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     src = tmp_path_factory.mktemp("clips")
     for i, (rel, bpm, key, pattern, swing) in enumerate(CLIPS):
-        spec = GrooveSpec(tempo_bpm=bpm, key=key, pattern=pattern, swing_percent=swing, duration_s=4.0,
-                          sample_rate=22050, seed=100 + i)
+        spec = GrooveSpec(
+            tempo_bpm=bpm,
+            key=key,
+            pattern=pattern,
+            swing_percent=swing,
+            duration_s=4.0,
+            sample_rate=22050,
+            seed=100 + i,
+        )
         y, _ = synthesize_groove(spec)
         write_audio(src / rel, y, spec.sample_rate)
     return src
@@ -76,18 +83,41 @@ def _library(clips: Path, tmp_path: Path) -> Path:
     return lib
 
 
-def _record(i: int, *, owner: str | None = None, bpm: float = 96.0, key: str = "A minor") -> SampleRecord:
+def _record(
+    i: int, *, owner: str | None = None, bpm: float = 96.0, key: str = "A minor"
+) -> SampleRecord:
     from groovegraph.tools.keys import parse_key
 
     sha = hashlib.sha256(f"sample {i}".encode()).hexdigest()
     k = parse_key(key)
     analysis = Analysis(
-        file=f"/x/{i}.wav", sha256=sha, duration_s=8.0, sample_rate=44100, tempo_bpm=bpm, tempo_confidence=0.9,
-        beats_s=[0.0, 0.625, 1.25], swing_percent=55.0, swing_ratio=55 / 45, timing_deviation_ms=3.0,
-        backbeat_lag_ms=4.0, key=k.name, camelot=k.camelot, key_confidence=0.7, rms_db=-11.0, onset_rate_hz=5.0,
+        file=f"/x/{i}.wav",
+        sha256=sha,
+        duration_s=8.0,
+        sample_rate=44100,
+        tempo_bpm=bpm,
+        tempo_confidence=0.9,
+        beats_s=[0.0, 0.625, 1.25],
+        swing_percent=55.0,
+        swing_ratio=55 / 45,
+        timing_deviation_ms=3.0,
+        backbeat_lag_ms=4.0,
+        key=k.name,
+        camelot=k.camelot,
+        key_confidence=0.7,
+        rms_db=-11.0,
+        onset_rate_hz=5.0,
     )
-    return SampleRecord(id=sample_id_for(sha, owner), owner=owner, path=f"/x/{i}.wav", sha256=sha, size_bytes=10,
-                        mtime=1.0, tags=SampleTags(genre="funk", era="70s"), analysis=analysis)
+    return SampleRecord(
+        id=sample_id_for(sha, owner),
+        owner=owner,
+        path=f"/x/{i}.wav",
+        sha256=sha,
+        size_bytes=10,
+        mtime=1.0,
+        tags=SampleTags(genre="funk", era="70s"),
+        analysis=analysis,
+    )
 
 
 # --------------------------------------------------------------------------- schema
@@ -123,8 +153,12 @@ def test_concurrent_first_opens_migrate_once(settings_db: Settings) -> None:
         f"s = Settings(data_dir={str(settings_db.data_dir)!r}, database_url={env_url!r}); "
         "st = CatalogStore.open(s); print(st.schema_version()); st.close()"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     errors: list[BaseException] = []
     barrier = threading.Barrier(4)
 
@@ -202,12 +236,16 @@ def test_index_then_unchanged_rerun(settings_db: Settings, clips: Path, tmp_path
         assert set(df["genre"]) == {"funk", "house", "boom bap"}
         assert set(df["era"]) == {"70s", "90s"}
         house = search(df, CatalogQuery(genre="house", bpm_min=118, bpm_max=128, limit=10))
-        assert {Path(h.path).name for h in house} == {Path(c[0]).name for c in CLIPS if c[3] == "house"}
+        assert {Path(h.path).name for h in house} == {
+            Path(c[0]).name for c in CLIPS if c[3] == "house"
+        }
         second = store.index_directory(lib, settings=settings_db, workers=1)
         assert (second.added, second.unchanged, second.updated) == (0, 6, 0)
 
 
-def test_corrupt_files_are_recorded_and_the_run_goes_on(settings_db: Settings, clips: Path, tmp_path: Path) -> None:
+def test_corrupt_files_are_recorded_and_the_run_goes_on(
+    settings_db: Settings, clips: Path, tmp_path: Path
+) -> None:
     lib = _library(clips, tmp_path)
     (lib / "Funk" / "70s" / "broken.wav").write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt garbage")
     (lib / "Funk" / "70s" / "empty.wav").write_bytes(b"")
@@ -217,7 +255,9 @@ def test_corrupt_files_are_recorded_and_the_run_goes_on(settings_db: Settings, c
         assert (summary.added, summary.failed) == (6, 3)
         assert store.count() == 6
         assert store.count(status="error") == 3
-        broken = {f.path: f for f in store.files_under(lib).values()}[str((lib / "Funk/70s/broken.wav").resolve())]
+        broken = {f.path: f for f in store.files_under(lib).values()}[
+            str((lib / "Funk/70s/broken.wav").resolve())
+        ]
         assert broken.status == "error"
         assert store.get(broken.id).error
         # an unchanged corrupt file is not retried; a fixed one is
@@ -269,7 +309,9 @@ def test_interrupted_indexing_resumes(settings_db: Settings, clips: Path, tmp_pa
 
     with CatalogStore.open(settings_db) as store:
         with pytest.raises(Crash):
-            store.index_directory(lib, settings=settings_db, workers=2, batch_size=2, on_progress=crash_after_two)
+            store.index_directory(
+                lib, settings=settings_db, workers=2, batch_size=2, on_progress=crash_after_two
+            )
         saved = store.count()
         assert 2 <= saved < 6  # the committed batch survived; the run did not finish
         resumed = store.index_directory(lib, settings=settings_db, workers=2, batch_size=2)

@@ -31,7 +31,9 @@ LOOPS = [
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def env(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def env(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
     """Environment of the user's shell; also applied to this process for in-process calls."""
     monkeypatch.setenv("GROOVEGRAPH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("GROOVEGRAPH_WORKERS", "2")
@@ -47,13 +49,22 @@ def library(tmp_path: Path) -> Path:
 
     lib = tmp_path / "lib"
     for i, (rel, bpm, key, pattern, swing) in enumerate(LOOPS):
-        spec = GrooveSpec(tempo_bpm=bpm, key=key, pattern=pattern, swing_percent=swing, duration_s=5.0,
-                          sample_rate=22050, seed=7 + i)
+        spec = GrooveSpec(
+            tempo_bpm=bpm,
+            key=key,
+            pattern=pattern,
+            swing_percent=swing,
+            duration_s=5.0,
+            sample_rate=22050,
+            seed=7 + i,
+        )
         y, _ = synthesize_groove(spec)
         write_audio(lib / rel, y, spec.sample_rate)
     (lib / "Funk" / "70s" / "cut.wav").write_bytes(b"RIFF\x00\x00\x10\x00WAVEfmt ")
-    (lib / "tags.csv").write_text("path,genre,era,vibe,instrument,source\n"
-                                  "House/90s/deep_house_01_124bpm_Fm.wav,Garage,1999,deep,drums,pack A\n")
+    (lib / "tags.csv").write_text(
+        "path,genre,era,vibe,instrument,source\n"
+        "House/90s/deep_house_01_124bpm_Fm.wav,Garage,1999,deep,drums,pack A\n"
+    )
     return lib
 
 
@@ -68,11 +79,25 @@ def _json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def test_index_search_and_rerun(env: dict[str, str], library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_search_and_rerun(
+    env: dict[str, str], library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first = subprocess.run(
-        [sys.executable, "-m", "groovegraph.cli", "index", str(library), "--workers", "2",
-         "--tags-csv", str(library / "tags.csv")],
-        env=env, capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "groovegraph.cli",
+            "index",
+            str(library),
+            "--workers",
+            "2",
+            "--tags-csv",
+            str(library / "tags.csv"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert first.returncode == 0, first.stderr
     assert "4 added" in first.stdout
@@ -82,12 +107,20 @@ def test_index_search_and_rerun(env: dict[str, str], library: Path, capsys: pyte
     code, out, err = _main(["search", "--bpm", "95-102", "--genre", "funk", "--json"], capsys)
     assert code == 0, err
     hits = _json_lines(out)
-    assert {Path(h["path"]).name for h in hits} == {"groovy_funk_01_100bpm_Am.wav", "dusty_funk_02_98bpm_Em.wav"}
+    assert {Path(h["path"]).name for h in hits} == {
+        "groovy_funk_01_100bpm_Am.wav",
+        "dusty_funk_02_98bpm_Em.wav",
+    }
     assert all(95 <= h["tempo_bpm"] <= 102 and h["tags"]["genre"] == "funk" for h in hits)
     assert hits[0]["score"] >= hits[-1]["score"]
 
-    (garage,) = _json_lines(_main(["search", "--genre", "garage", "--era", "90s", "--json"], capsys)[1])
-    assert (garage["tags"]["vibe"], garage["tags"]["source"]) == ("deep", "pack A")  # from the sidecar CSV
+    (garage,) = _json_lines(
+        _main(["search", "--genre", "garage", "--era", "90s", "--json"], capsys)[1]
+    )
+    assert (garage["tags"]["vibe"], garage["tags"]["source"]) == (
+        "deep",
+        "pack A",
+    )  # from the sidecar CSV
 
     # one BPM means ±4 %, and half time counts: 45 BPM finds the 90 BPM boom bap loop
     half = _json_lines(_main(["search", "--bpm", "45", "--json"], capsys)[1])
@@ -109,7 +142,9 @@ def test_compatible_with_a_file_and_bad_input(
 ) -> None:
     assert _main(["index", str(library), "--workers", "1"], capsys)[0] == 0
     ref = library / LOOPS[0][0]
-    code, out, err = _main(["search", "--compatible-with", str(ref), "--json", "--limit", "20"], capsys)
+    code, out, err = _main(
+        ["search", "--compatible-with", str(ref), "--json", "--limit", "20"], capsys
+    )
     assert code == 0, err
     # the reference file's analysis is reported; every hit mixes with its measured key
     m = re.search(r"BPM, .* \((\d{1,2}[AB])\)", err)

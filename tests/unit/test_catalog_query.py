@@ -31,16 +31,35 @@ def truth() -> pd.DataFrame:
     rows = []
     for i, item in enumerate(demo_items()):
         key = parse_key(item.spec["key"])
-        rows.append({
-            "id": f"{i:016x}", "owner": None, "path": f"/lib/{item.relative}", "sha256": f"{i:064x}",
-            "size_bytes": 1, "mtime": 0.0, "status": "ok",
-            "genre": item.genre, "era": item.era, "vibe": item.vibe, "instrument": None, "source": None,
-            "duration_s": item.spec["duration_s"], "sample_rate": 22050,
-            "tempo_bpm": item.spec["tempo_bpm"], "tempo_confidence": 0.9,
-            "swing_percent": item.spec["swing_percent"], "swing_ratio": 1.0,
-            "timing_deviation_ms": item.spec["jitter_ms"], "backbeat_lag_ms": item.spec["backbeat_lag_ms"],
-            "key": key.name, "camelot": key.camelot, "key_confidence": 0.8, "rms_db": -12.0, "onset_rate_hz": 4.0,
-        })
+        rows.append(
+            {
+                "id": f"{i:016x}",
+                "owner": None,
+                "path": f"/lib/{item.relative}",
+                "sha256": f"{i:064x}",
+                "size_bytes": 1,
+                "mtime": 0.0,
+                "status": "ok",
+                "genre": item.genre,
+                "era": item.era,
+                "vibe": item.vibe,
+                "instrument": None,
+                "source": None,
+                "duration_s": item.spec["duration_s"],
+                "sample_rate": 22050,
+                "tempo_bpm": item.spec["tempo_bpm"],
+                "tempo_confidence": 0.9,
+                "swing_percent": item.spec["swing_percent"],
+                "swing_ratio": 1.0,
+                "timing_deviation_ms": item.spec["jitter_ms"],
+                "backbeat_lag_ms": item.spec["backbeat_lag_ms"],
+                "key": key.name,
+                "camelot": key.camelot,
+                "key_confidence": 0.8,
+                "rms_db": -12.0,
+                "onset_rate_hz": 4.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -59,7 +78,9 @@ def test_half_and_double_time_are_matched_when_asked(truth: pd.DataFrame) -> Non
     q = CatalogQuery(bpm_min=84, bpm_max=90, limit=200)
     hits = search(truth, q)
     t = truth.tempo_bpm
-    want = truth[((t >= 84) & (t <= 90)) | ((t * 2 >= 84) & (t * 2 <= 90)) | ((t / 2 >= 84) & (t / 2 <= 90))]
+    want = truth[
+        ((t >= 84) & (t <= 90)) | ((t * 2 >= 84) & (t * 2 <= 90)) | ((t / 2 >= 84) & (t / 2 <= 90))
+    ]
     assert _ids(hits) == set(want.id)
     dnb = {h.sample_id for h in hits if h.tags.genre == "drum and bass"}
     assert dnb, "drum & bass at 170-176 is double time of 85-88"
@@ -92,7 +113,9 @@ def test_key_and_compatible_keys(truth: pd.DataFrame) -> None:
 
 def test_swing_genre_era_and_vibe_filters(truth: pd.DataFrame) -> None:
     hits = search(truth, CatalogQuery(swing_min=60, swing_max=70, genre="Boom-Bap", limit=200))
-    want = truth[(truth.swing_percent >= 60) & (truth.swing_percent <= 70) & (truth.genre == "boom bap")]
+    want = truth[
+        (truth.swing_percent >= 60) & (truth.swing_percent <= 70) & (truth.genre == "boom bap")
+    ]
     assert _ids(hits) == set(want.id)
     assert len(want) > 5
     seventies = search(truth, CatalogQuery(era="1970s", genre="FUNK", limit=200))
@@ -104,14 +127,19 @@ def test_swing_genre_era_and_vibe_filters(truth: pd.DataFrame) -> None:
 
 
 def test_the_producer_query_funk_near_96_that_mixes_with_a_minor(truth: pd.DataFrame) -> None:
-    q = CatalogQuery(bpm_min=92, bpm_max=100, target_bpm=96, compatible_with="A minor", genre="funk", limit=5)
+    q = CatalogQuery(
+        bpm_min=92, bpm_max=100, target_bpm=96, compatible_with="A minor", genre="funk", limit=5
+    )
     hits = search(truth, q)
     for h in hits:
         assert h.tags.genre == "funk"
         assert 92 <= h.tempo_bpm <= 100
         assert key_relation("8A", h.camelot).score >= 0.5
-    pool = truth[(truth.genre == "funk") & truth.tempo_bpm.between(92, 100)
-                 & truth.camelot.map(lambda c: key_relation("8A", c).score >= 0.5)]
+    pool = truth[
+        (truth.genre == "funk")
+        & truth.tempo_bpm.between(92, 100)
+        & truth.camelot.map(lambda c: key_relation("8A", c).score >= 0.5)
+    ]
     assert len(hits) == min(5, len(pool))
 
 
@@ -135,7 +163,9 @@ def test_search_is_vectorised_on_100k_rows(truth: pd.DataFrame) -> None:
     big = pd.concat([truth] * 700, ignore_index=True)
     big["id"] = [f"{i:016x}" for i in range(len(big))]
     big["path"] = big["path"] + "#" + big.index.astype(str)
-    hits = search(big, CatalogQuery(bpm_min=92, bpm_max=100, compatible_with="Am", genre="funk", limit=10))
+    hits = search(
+        big, CatalogQuery(bpm_min=92, bpm_max=100, compatible_with="Am", genre="funk", limit=10)
+    )
     assert len(hits) == 10
 
 
@@ -156,7 +186,12 @@ def test_stats_by_era_and_genre(truth: pd.DataFrame) -> None:
 
 
 def test_normalisation() -> None:
-    assert normalize_tag("Drum & Bass") == normalize_tag("drum and bass") == normalize_tag("DnB") == "drum and bass"
+    assert (
+        normalize_tag("Drum & Bass")
+        == normalize_tag("drum and bass")
+        == normalize_tag("DnB")
+        == "drum and bass"
+    )
     assert normalize_tag("Hip-Hop") == "hip hop"
     assert normalize_tag(float("nan")) is None
     assert normalize_era("1970s") == normalize_era("70's") == normalize_era("1975") == "70s"
@@ -165,10 +200,20 @@ def test_normalisation() -> None:
 
 def test_frame_source_scopes_owners_and_gets_records() -> None:
     def rec(i: int, owner: str | None, status: str = "ok") -> SampleRecord:
-        return SampleRecord(id=f"{i:016x}", owner=owner, path=f"/x/{i}.wav", sha256=f"{i:064x}", size_bytes=1,
-                            mtime=0.0, status=status, tags=SampleTags(genre="funk"))
+        return SampleRecord(
+            id=f"{i:016x}",
+            owner=owner,
+            path=f"/x/{i}.wav",
+            sha256=f"{i:064x}",
+            size_bytes=1,
+            mtime=0.0,
+            status=status,
+            tags=SampleTags(genre="funk"),
+        )
 
-    src = FrameSource(records_to_frame([rec(1, None), rec(2, "alice"), rec(3, "bob"), rec(4, None, "gone")]))
+    src = FrameSource(
+        records_to_frame([rec(1, None), rec(2, "alice"), rec(3, "bob"), rec(4, None, "gone")])
+    )
     assert isinstance(src, SampleSource)
     assert set(src.frame()["id"]) == {f"{1:016x}"}
     assert set(src.frame("alice")["id"]) == {f"{1:016x}", f"{2:016x}"}

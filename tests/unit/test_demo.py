@@ -75,16 +75,27 @@ def test_ids_tags_and_search_against_truth(mini: tuple) -> None:
     assert set(df["id"]) == {s["id"] for s in manifest["samples"]}
     truth = {s["id"]: s for s in manifest["samples"]}
     for row in df.itertuples():
-        assert (row.genre, row.era) == (truth[row.id]["tags"]["genre"], truth[row.id]["tags"]["era"])
+        assert (row.genre, row.era) == (
+            truth[row.id]["tags"]["genre"],
+            truth[row.id]["tags"]["era"],
+        )
     # genre filter is exact (tags come from folder names)
     for genre in {s["tags"]["genre"] for s in manifest["samples"]}:
         hits = search(df, CatalogQuery(genre=genre, limit=50))
-        assert {h.sample_id for h in hits} == {i for i, s in truth.items() if s["tags"]["genre"] == genre}
+        assert {h.sample_id for h in hits} == {
+            i for i, s in truth.items() if s["tags"]["genre"] == genre
+        }
     # each loop is found by its true tempo (±4 %, half/double allowed) within its genre
     found = 0
     for sid, s in truth.items():
         bpm = s["truth"]["tempo_bpm"]
-        q = CatalogQuery(bpm_min=bpm * 0.96, bpm_max=bpm * 1.04, target_bpm=bpm, genre=s["tags"]["genre"], limit=5)
+        q = CatalogQuery(
+            bpm_min=bpm * 0.96,
+            bpm_max=bpm * 1.04,
+            target_bpm=bpm,
+            genre=s["tags"]["genre"],
+            limit=5,
+        )
         found += sid in {h.sample_id for h in search(df, q)}
     assert found >= 0.8 * len(truth)
 
@@ -92,9 +103,13 @@ def test_ids_tags_and_search_against_truth(mini: tuple) -> None:
 def test_ranking_puts_the_true_tempo_first(mini: tuple) -> None:
     _, store, manifest = mini
     df = store.frame()
-    straight = [s for s in manifest["samples"] if s["tags"]["genre"] in {"house", "disco", "breakbeat"}]
+    straight = [
+        s for s in manifest["samples"] if s["tags"]["genre"] in {"house", "disco", "breakbeat"}
+    ]
     top_ok = 0
     for s in straight:
-        hits = search(df, CatalogQuery(target_bpm=s["truth"]["tempo_bpm"], half_double=False, limit=3))
+        hits = search(
+            df, CatalogQuery(target_bpm=s["truth"]["tempo_bpm"], half_double=False, limit=3)
+        )
         top_ok += abs(hits[0].tempo_bpm - s["truth"]["tempo_bpm"]) <= 1.5
     assert top_ok >= 0.8 * len(straight)

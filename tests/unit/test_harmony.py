@@ -59,7 +59,9 @@ def test_relations_of_every_key(key: Key) -> None:
     # the tritone (6 steps) always clashes, with the lowest score
     far = from_camelot(_code(n + 6, letter))
     assert key_relation(key, far).relation == "clash"
-    assert key_relation(key, far).score == min(camelot_score_matrix()[CAMELOT_CODES.index(key.camelot)])
+    assert key_relation(key, far).score == min(
+        camelot_score_matrix()[CAMELOT_CODES.index(key.camelot)]
+    )
 
 
 def test_relation_counts_over_all_pairs() -> None:
@@ -80,8 +82,16 @@ def test_scores_order_and_matrix_agree() -> None:
     for i, a in enumerate(CAMELOT_CODES):
         for j, b in enumerate(CAMELOT_CODES):
             assert m[i, j] == key_relation(a, b).score
-    s = {r: key_relation("8A", c).score for r, c in [("same", "8A"), ("relative", "8B"), ("adjacent", "9A"),
-                                                     ("boost", "10A"), ("clash", "2A")]}
+    s = {
+        r: key_relation("8A", c).score
+        for r, c in [
+            ("same", "8A"),
+            ("relative", "8B"),
+            ("adjacent", "9A"),
+            ("boost", "10A"),
+            ("clash", "2A"),
+        ]
+    }
     assert s["same"] > s["relative"] >= s["adjacent"] > s["boost"] > s["clash"]
 
 
@@ -137,9 +147,21 @@ def _analysis(bpm: float, key: str) -> Analysis:
 
     k = parse_key(key)
     return Analysis(
-        file=f"{key}.wav", sha256="0" * 64, duration_s=8.0, sample_rate=44100, tempo_bpm=bpm,
-        tempo_confidence=0.9, beats_s=[], swing_percent=55.0, swing_ratio=1.22, timing_deviation_ms=2.0,
-        backbeat_lag_ms=3.0, key=k.name, camelot=k.camelot, key_confidence=0.8, rms_db=-12.0,
+        file=f"{key}.wav",
+        sha256="0" * 64,
+        duration_s=8.0,
+        sample_rate=44100,
+        tempo_bpm=bpm,
+        tempo_confidence=0.9,
+        beats_s=[],
+        swing_percent=55.0,
+        swing_ratio=1.22,
+        timing_deviation_ms=2.0,
+        backbeat_lag_ms=3.0,
+        key=k.name,
+        camelot=k.camelot,
+        key_confidence=0.8,
+        rms_db=-12.0,
         onset_rate_hz=4.0,
     )
 

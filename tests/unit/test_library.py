@@ -31,7 +31,9 @@ from groovegraph.tools.library import (
         ("loose/kick.wav", "loose", None, None, None),
     ],
 )
-def test_tags_from_names(relative: str, genre: str, era: str | None, bpm: float | None, key: str | None) -> None:
+def test_tags_from_names(
+    relative: str, genre: str, era: str | None, bpm: float | None, key: str | None
+) -> None:
     tags = name_tags(relative)
     assert (tags.genre, tags.era, tags.bpm_hint, tags.key_hint) == (genre, era, bpm, key)
 
@@ -104,7 +106,13 @@ def test_csv_overrides_names_and_metadata(tmp_path: Path) -> None:
     assert list(table) == [a.resolve()]
     (file,) = list(walk_audio(root))
     tags = extract_tags(file, csv_tags=table)
-    assert (tags.genre, tags.era, tags.vibe, tags.instrument, tags.source) == ("soul", "60s", "warm", "drums", "Crate 12")
+    assert (tags.genre, tags.era, tags.vibe, tags.instrument, tags.source) == (
+        "soul",
+        "60s",
+        "warm",
+        "drums",
+        "Crate 12",
+    )
     assert tags.bpm_hint == 96.0  # names still supply what the CSV does not
     with pytest.raises(PathNotAllowedError):
         read_tags_csv("http://example.com/tags.csv", root=root)
@@ -115,5 +123,7 @@ def test_csv_overrides_names_and_metadata(tmp_path: Path) -> None:
 
 
 def test_merge_tags_later_layers_win_field_by_field() -> None:
-    merged = merge_tags(SampleTags(genre="funk", era="70s"), SampleTags(genre="soul"), SampleTags(vibe="warm"))
+    merged = merge_tags(
+        SampleTags(genre="funk", era="70s"), SampleTags(genre="soul"), SampleTags(vibe="warm")
+    )
     assert merged == SampleTags(genre="soul", era="70s", vibe="warm")

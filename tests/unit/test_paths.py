@@ -53,7 +53,9 @@ def test_nul_byte_and_empty_text_are_refused(library: Path) -> None:
         resolve_library_path("   ", roots=[library])
 
 
-@pytest.mark.parametrize("text", ["../secret.txt", "Funk/../../secret.txt", "/etc/passwd", "~/x.wav"])
+@pytest.mark.parametrize(
+    "text", ["../secret.txt", "Funk/../../secret.txt", "/etc/passwd", "~/x.wav"]
+)
 def test_escapes_from_the_root_are_refused(library: Path, text: str) -> None:
     with pytest.raises(PathNotAllowedError, match="outside"):
         resolve_library_path(text, roots=[library])
@@ -73,7 +75,10 @@ def test_symlink_pointing_out_of_the_root_is_refused(library: Path, tmp_path: Pa
 
 def test_symlink_inside_the_root_resolves_to_its_target(library: Path) -> None:
     (library / "fav.wav").symlink_to(library / "Funk" / "70s" / "break.wav")
-    assert resolve_library_path("fav.wav", roots=[library]) == (library / "Funk" / "70s" / "break.wav").resolve()
+    assert (
+        resolve_library_path("fav.wav", roots=[library])
+        == (library / "Funk" / "70s" / "break.wav").resolve()
+    )
 
 
 def test_root_that_is_itself_a_symlink_works(library: Path, tmp_path: Path) -> None:
@@ -87,6 +92,9 @@ def test_any_of_several_roots_and_no_roots(library: Path, tmp_path: Path) -> Non
     other = tmp_path / "uploads"
     other.mkdir()
     (other / "u.wav").write_bytes(b"x")
-    assert resolve_library_path(str(other / "u.wav"), roots=[library, other]) == (other / "u.wav").resolve()
+    assert (
+        resolve_library_path(str(other / "u.wav"), roots=[library, other])
+        == (other / "u.wav").resolve()
+    )
     with pytest.raises(PathNotAllowedError, match="no library folders"):
         resolve_library_path("x.wav", roots=[])

@@ -60,8 +60,19 @@ _PG_LOCK_KEY = 0x67726F6F7665  # "groove"
 _STATUSES = ("ok", "error", "gone")
 _SCALAR_ANALYSIS = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
 _SAMPLE_COLUMNS: tuple[str, ...] = (
-    "id", "owner", "path", "sha256", "size_bytes", "mtime", "status", "error",
-    *ALL_TAG_FIELDS, *_SCALAR_ANALYSIS, "beats_s", "created_at", "updated_at",
+    "id",
+    "owner",
+    "path",
+    "sha256",
+    "size_bytes",
+    "mtime",
+    "status",
+    "error",
+    *ALL_TAG_FIELDS,
+    *_SCALAR_ANALYSIS,
+    "beats_s",
+    "created_at",
+    "updated_at",
 )
 _FRAME_SQL_COLUMNS = [c for c in FRAME_COLUMNS]
 
@@ -135,9 +146,15 @@ def _record_params(rec: SampleRecord, now: float) -> list[Any]:
         raise InvalidQueryError(f"status must be one of {_STATUSES}, got {rec.status!r}")
     a = rec.analysis
     values: dict[str, Any] = {
-        "id": rec.id, "owner": rec.owner, "path": rec.path, "sha256": rec.sha256,
-        "size_bytes": int(rec.size_bytes), "mtime": float(rec.mtime), "status": rec.status,
-        "error": rec.error, **rec.tags.model_dump(),
+        "id": rec.id,
+        "owner": rec.owner,
+        "path": rec.path,
+        "sha256": rec.sha256,
+        "size_bytes": int(rec.size_bytes),
+        "mtime": float(rec.mtime),
+        "status": rec.status,
+        "error": rec.error,
+        **rec.tags.model_dump(),
     }
     for f in _SCALAR_ANALYSIS:
         values[f] = getattr(a, f) if a is not None else None
@@ -157,10 +174,18 @@ def _row_to_record(row: dict[str, Any]) -> SampleRecord:
             **{f: row[f] for f in _SCALAR_ANALYSIS},
         )
     return SampleRecord(
-        id=row["id"], owner=row["owner"], path=row["path"], sha256=row["sha256"],
-        size_bytes=int(row["size_bytes"]), mtime=float(row["mtime"]), status=row["status"],
-        error=row["error"], tags=SampleTags(**{t: row[t] for t in ALL_TAG_FIELDS}),
-        analysis=analysis, created_at=row["created_at"], updated_at=row["updated_at"],
+        id=row["id"],
+        owner=row["owner"],
+        path=row["path"],
+        sha256=row["sha256"],
+        size_bytes=int(row["size_bytes"]),
+        mtime=float(row["mtime"]),
+        status=row["status"],
+        error=row["error"],
+        tags=SampleTags(**{t: row[t] for t in ALL_TAG_FIELDS}),
+        analysis=analysis,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -173,7 +198,12 @@ class CatalogStore:
     """
 
     def __init__(
-        self, conn: Any, *, dialect: str, owner_cache_size: int = 32, reconnect: Callable[[], Any] | None = None
+        self,
+        conn: Any,
+        *,
+        dialect: str,
+        owner_cache_size: int = 32,
+        reconnect: Callable[[], Any] | None = None,
     ) -> None:
         self._conn = conn
         self._reconnect = reconnect
@@ -208,7 +238,9 @@ class CatalogStore:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for
             # migrations); check_same_thread=False because to_thread callers hop threads and
             # our lock serialises them.
-            conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -278,7 +310,9 @@ class CatalogStore:
                 "CREATE TABLE IF NOT EXISTS schema_version ("
                 " component TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at DOUBLE PRECISION NOT NULL)"
             )
-            cur.execute(self._sql("SELECT version FROM schema_version WHERE component = ?"), (_COMPONENT,))
+            cur.execute(
+                self._sql("SELECT version FROM schema_version WHERE component = ?"), (_COMPONENT,)
+            )
             row = cur.fetchone()
             current = int(row[0]) if row else 0
             if current > SCHEMA_VERSION:
@@ -303,7 +337,9 @@ class CatalogStore:
     def schema_version(self) -> int:
         """Applied catalog schema version."""
         with self._tx() as cur:
-            cur.execute(self._sql("SELECT version FROM schema_version WHERE component = ?"), (_COMPONENT,))
+            cur.execute(
+                self._sql("SELECT version FROM schema_version WHERE component = ?"), (_COMPONENT,)
+            )
             row = cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -329,29 +365,51 @@ class CatalogStore:
             return 0
         cols = ", ".join(_SAMPLE_COLUMNS)
         marks = ", ".join("?" for _ in _SAMPLE_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _SAMPLE_COLUMNS if c not in {"id", "created_at"})
-        stmt = self._sql(f"INSERT INTO samples ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}")
+        updates = ", ".join(
+            f"{c} = excluded.{c}" for c in _SAMPLE_COLUMNS if c not in {"id", "created_at"}
+        )
+        stmt = self._sql(
+            f"INSERT INTO samples ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}"
+        )
         with self._tx() as cur:
             cur.executemany(stmt, params)
             self._bump(cur)
         return len(params)
 
-    def relink(self, sample_id: str, *, path: str, size_bytes: int, mtime: float, tags: SampleTags | None = None) -> None:
+    def relink(
+        self,
+        sample_id: str,
+        *,
+        path: str,
+        size_bytes: int,
+        mtime: float,
+        tags: SampleTags | None = None,
+    ) -> None:
         """Point an existing sample at a new path (a moved file), keeping its analysis."""
-        sets = ["path = ?", "size_bytes = ?", "mtime = ?", "updated_at = ?",
-                "status = CASE WHEN status = 'gone' THEN 'ok' ELSE status END"]
+        sets = [
+            "path = ?",
+            "size_bytes = ?",
+            "mtime = ?",
+            "updated_at = ?",
+            "status = CASE WHEN status = 'gone' THEN 'ok' ELSE status END",
+        ]
         values: list[Any] = [path, int(size_bytes), float(mtime), time.time()]
         if tags is not None:
             for t, v in tags.model_dump().items():
                 sets.append(f"{t} = ?")
                 values.append(v)
         with self._tx() as cur:
-            cur.execute(self._sql(f"UPDATE samples SET {', '.join(sets)} WHERE id = ?"), [*values, sample_id])
+            cur.execute(
+                self._sql(f"UPDATE samples SET {', '.join(sets)} WHERE id = ?"),
+                [*values, sample_id],
+            )
             if cur.rowcount == 0:
                 raise NotFoundError(f"no sample {sample_id!r}")
             self._bump(cur)
 
-    def touch(self, sample_id: str, *, size_bytes: int, mtime: float, tags: SampleTags | None = None) -> None:
+    def touch(
+        self, sample_id: str, *, size_bytes: int, mtime: float, tags: SampleTags | None = None
+    ) -> None:
         """Record a new size/mtime (and tags) for unchanged content at the same path."""
         row = self._stored_by_id(sample_id)
         if row is None:
@@ -382,13 +440,17 @@ class CatalogStore:
                 if owner is None:
                     cur.execute(self._sql("DELETE FROM samples WHERE id = ?"), (i,))
                 else:
-                    cur.execute(self._sql("DELETE FROM samples WHERE id = ? AND owner = ?"), (i, owner))
+                    cur.execute(
+                        self._sql("DELETE FROM samples WHERE id = ? AND owner = ?"), (i, owner)
+                    )
                 deleted += max(cur.rowcount, 0)
             self._bump(cur)
         return deleted
 
     # ------------------------------------------------------------------ reads
-    def _select(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+    def _select(
+        self, sql: str, params: Sequence[Any] = ()
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         with self._tx() as cur:
             cur.execute(self._sql(sql), tuple(params))
             names = [d[0] for d in cur.description]
@@ -405,10 +467,13 @@ class CatalogStore:
         """
         cols = ", ".join(_SAMPLE_COLUMNS)
         if owner is None:
-            names, rows = self._select(f"SELECT {cols} FROM samples WHERE id = ? AND owner IS NULL", (sample_id,))
+            names, rows = self._select(
+                f"SELECT {cols} FROM samples WHERE id = ? AND owner IS NULL", (sample_id,)
+            )
         else:
             names, rows = self._select(
-                f"SELECT {cols} FROM samples WHERE id = ? AND (owner IS NULL OR owner = ?)", (sample_id, owner)
+                f"SELECT {cols} FROM samples WHERE id = ? AND (owner IS NULL OR owner = ?)",
+                (sample_id, owner),
             )
         if not rows:
             raise NotFoundError(f"no sample {sample_id!r}")
@@ -416,7 +481,9 @@ class CatalogStore:
 
     def count(self, owner: str | None = None, *, status: str | None = "ok") -> int:
         """Rows visible to ``owner`` (shared + own), with ``status`` (``None`` = any)."""
-        sql = "SELECT COUNT(*) FROM samples WHERE (owner IS NULL" + (" OR owner = ?)" if owner else ")")
+        sql = "SELECT COUNT(*) FROM samples WHERE (owner IS NULL" + (
+            " OR owner = ?)" if owner else ")"
+        )
         params: list[Any] = [owner] if owner else []
         if status is not None:
             sql += " AND status = ?"
@@ -434,11 +501,17 @@ class CatalogStore:
         out = []
         for row in rows:
             r = dict(zip(names, row, strict=True))
-            out.append(StoredFile(
-                id=r["id"], path=r["path"], sha256=r["sha256"], size_bytes=int(r["size_bytes"]),
-                mtime=float(r["mtime"]), status=r["status"],
-                tags=SampleTags(**{t: r[t] for t in ALL_TAG_FIELDS}),
-            ))
+            out.append(
+                StoredFile(
+                    id=r["id"],
+                    path=r["path"],
+                    sha256=r["sha256"],
+                    size_bytes=int(r["size_bytes"]),
+                    mtime=float(r["mtime"]),
+                    status=r["status"],
+                    tags=SampleTags(**{t: r[t] for t in ALL_TAG_FIELDS}),
+                )
+            )
         return out
 
     def files_under(self, root: str | Path) -> dict[str, StoredFile]:
@@ -457,7 +530,7 @@ class CatalogStore:
         out: dict[str, StoredFile] = {}
         ids = list(dict.fromkeys(sample_ids))
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
             for f in self._stored(f"SELECT {{cols}} FROM samples WHERE id IN ({marks})", chunk):
                 out[f.id] = f
@@ -473,7 +546,9 @@ class CatalogStore:
     # ------------------------------------------------------------------ frames
     def _load_frame(self, where: str, params: Sequence[Any]) -> pd.DataFrame:
         cols = ", ".join(_FRAME_SQL_COLUMNS)
-        names, rows = self._select(f"SELECT {cols} FROM samples WHERE status = 'ok' AND {where}", params)
+        names, rows = self._select(
+            f"SELECT {cols} FROM samples WHERE status = 'ok' AND {where}", params
+        )
         if not rows:
             return empty_frame()
         df = pd.DataFrame.from_records(rows, columns=names)

@@ -84,12 +84,21 @@ class IndexProgress:
 ProgressFn = Callable[[IndexProgress], None]
 
 
-def _error_record(file: LibraryFile, sha: str, tags: SampleTags, err: GrooveGraphError | str) -> SampleRecord:
+def _error_record(
+    file: LibraryFile, sha: str, tags: SampleTags, err: GrooveGraphError | str
+) -> SampleRecord:
     message = err.message if isinstance(err, GrooveGraphError) else str(err)
     code = err.code if isinstance(err, GrooveGraphError) else "error"
     return SampleRecord(
-        id=sample_id_for(sha), owner=None, path=str(file.path), sha256=sha, size_bytes=file.size_bytes,
-        mtime=file.mtime, status="error", error=f"{code}: {message}", tags=tags,
+        id=sample_id_for(sha),
+        owner=None,
+        path=str(file.path),
+        sha256=sha,
+        size_bytes=file.size_bytes,
+        mtime=file.mtime,
+        status="error",
+        error=f"{code}: {message}",
+        tags=tags,
     )
 
 
@@ -158,7 +167,12 @@ def index_directory(
     for f in files:
         tags = extract_tags(f, csv_tags=csv_tags, read_metadata=read_metadata)
         row = stored.get(str(f.path))
-        if row is not None and row.status != "gone" and row.size_bytes == f.size_bytes and row.mtime == f.mtime:
+        if (
+            row is not None
+            and row.status != "gone"
+            and row.size_bytes == f.size_bytes
+            and row.mtime == f.mtime
+        ):
             summary.unchanged += 1
             if row.tags != tags:
                 retag.append((row, tags))
@@ -206,10 +220,15 @@ def index_directory(
 
     # --- 3. paths that vanished, or whose content was replaced, lose their old sample
     gone_ids = [
-        row.id for path, row in stored.items()
-        if row.status != "gone" and row.id not in claimed and (path not in present or path in to_analyze)
+        row.id
+        for path, row in stored.items()
+        if row.status != "gone"
+        and row.id not in claimed
+        and (path not in present or path in to_analyze)
     ]
-    vanished = {row.id for path, row in stored.items() if path not in present and row.status != "gone"}
+    vanished = {
+        row.id for path, row in stored.items() if path not in present and row.status != "gone"
+    }
     if gone_ids:
         store.mark_gone(gone_ids)
     summary.gone = len([i for i in gone_ids if i in vanished])
@@ -233,11 +252,19 @@ def index_directory(
         ):
             f, tags, sha = to_analyze[name]
             if isinstance(outcome, Analysis):
-                pending.append(SampleRecord(
-                    id=sample_id_for(sha), owner=None, path=str(f.path), sha256=sha,
-                    size_bytes=f.size_bytes, mtime=f.mtime, status="ok", tags=tags,
-                    analysis=outcome.model_copy(update={"file": str(f.path), "sha256": sha}),
-                ))
+                pending.append(
+                    SampleRecord(
+                        id=sample_id_for(sha),
+                        owner=None,
+                        path=str(f.path),
+                        sha256=sha,
+                        size_bytes=f.size_bytes,
+                        mtime=f.mtime,
+                        status="ok",
+                        tags=tags,
+                        analysis=outcome.model_copy(update={"file": str(f.path), "sha256": sha}),
+                    )
+                )
                 if name in replaced:
                     summary.updated += 1
                 else:

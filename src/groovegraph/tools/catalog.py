@@ -56,7 +56,15 @@ TAG_FIELDS: tuple[str, ...] = ("genre", "era", "vibe", "instrument", "source")
 ALL_TAG_FIELDS: tuple[str, ...] = tuple(SampleTags.model_fields)
 _SCALAR_ANALYSIS = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
 FRAME_COLUMNS: tuple[str, ...] = (
-    "id", "owner", "path", "sha256", "size_bytes", "mtime", "status", *ALL_TAG_FIELDS, *_SCALAR_ANALYSIS,
+    "id",
+    "owner",
+    "path",
+    "sha256",
+    "size_bytes",
+    "mtime",
+    "status",
+    *ALL_TAG_FIELDS,
+    *_SCALAR_ANALYSIS,
 )
 _CAM_INDEX = {code: i for i, code in enumerate(CAMELOT_CODES)}
 
@@ -83,6 +91,7 @@ _GENRE_ALIASES = {
 
 # ------------------------------------------------------------------------ normalisation
 
+
 def normalize_tag(text: object) -> str | None:
     """Canonical lower-case form of a free-text tag (``"Drum & Bass"`` → ``"drum and bass"``).
 
@@ -101,7 +110,9 @@ def normalize_tag(text: object) -> str | None:
     return _GENRE_ALIASES.get(s, s)
 
 
-_ERA_RE = re.compile(r"^(?:(?P<century>1[89]|20)?(?P<decade>\d)0|(?P<year>(?:1[89]|20)\d\d))\s*'?\s*s?$")
+_ERA_RE = re.compile(
+    r"^(?:(?P<century>1[89]|20)?(?P<decade>\d)0|(?P<year>(?:1[89]|20)\d\d))\s*'?\s*s?$"
+)
 
 
 def normalize_era(text: object) -> str | None:
@@ -122,6 +133,7 @@ def normalize_era(text: object) -> str | None:
 
 
 # ---------------------------------------------------------------------------- sources
+
 
 @runtime_checkable
 class SampleSource(Protocol):
@@ -146,8 +158,13 @@ def records_to_frame(records: Iterable[SampleRecord]) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for rec in records:
         row: dict[str, Any] = {
-            "id": rec.id, "owner": rec.owner, "path": rec.path, "sha256": rec.sha256,
-            "size_bytes": rec.size_bytes, "mtime": rec.mtime, "status": rec.status,
+            "id": rec.id,
+            "owner": rec.owner,
+            "path": rec.path,
+            "sha256": rec.sha256,
+            "size_bytes": rec.size_bytes,
+            "mtime": rec.mtime,
+            "status": rec.status,
         }
         row.update(rec.tags.model_dump())
         if rec.analysis is not None:
@@ -170,7 +187,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def record_from_row(row: Mapping[str, Any], *, beats_s: Sequence[float] | None = None) -> SampleRecord:
+def record_from_row(
+    row: Mapping[str, Any], *, beats_s: Sequence[float] | None = None
+) -> SampleRecord:
     """Build a :class:`SampleRecord` from one frame row (``beats_s`` is not in the frame)."""
     r = {k: _clean(v) for k, v in row.items()}
     analysis = None
@@ -227,6 +246,7 @@ class FrameSource:
 
 # ------------------------------------------------------------------------------ search
 
+
 def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Add the helper columns :func:`search` needs; idempotent, returns a new frame.
 
@@ -244,7 +264,9 @@ def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
     cam = out["camelot"].map(_CAM_INDEX)
     out["_cam"] = cam.fillna(-1).astype("int16")
     for col in ("genre", "vibe", "instrument", "era"):
-        out[f"_{col}"] = _normalized_category(out[col], normalize_era if col == "era" else normalize_tag)
+        out[f"_{col}"] = _normalized_category(
+            out[col], normalize_era if col == "era" else normalize_tag
+        )
     return out
 
 
@@ -256,7 +278,10 @@ def _normalized_category(series: pd.Series, fn: Callable[[object], str | None]) 
     pos = {c: i for i, c in enumerate(cats)}
     lookup = np.array([pos[m] if m is not None else -1 for m in mapped] + [-1], dtype=np.int64)
     new_codes = lookup[codes]  # code -1 (missing) picks the trailing -1
-    return pd.Series(pd.Categorical.from_codes(new_codes, categories=pd.Index(cats, dtype=object)), index=series.index)
+    return pd.Series(
+        pd.Categorical.from_codes(new_codes, categories=pd.Index(cats, dtype=object)),
+        index=series.index,
+    )
 
 
 def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -273,7 +298,9 @@ def _check_range(lo: float | None, hi: float | None, what: str) -> None:
         raise InvalidQueryError(f"{what}: minimum {lo} is above maximum {hi}")
 
 
-def _tag_mask(df: pd.DataFrame, col: str, value: str | None, *, exact: bool, era: bool = False) -> np.ndarray | None:
+def _tag_mask(
+    df: pd.DataFrame, col: str, value: str | None, *, exact: bool, era: bool = False
+) -> np.ndarray | None:
     if value is None:
         return None
     want = normalize_era(value) if era else normalize_tag(value)
@@ -330,7 +357,9 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     _check_range(query.swing_min, query.swing_max, "swing")
     _check_range(query.duration_min_s, query.duration_max_s, "duration")
     key_idx = _key_index(query.key, "key") if query.key else None
-    compat_idx = _key_index(query.compatible_with, "compatible_with") if query.compatible_with else None
+    compat_idx = (
+        _key_index(query.compatible_with, "compatible_with") if query.compatible_with else None
+    )
 
     df = prepare_frame(df)
     n = len(df)
@@ -448,14 +477,24 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     k = min(query.limit, idx.size)
     top = np.argpartition(-score, k - 1)[:k] if idx.size > k else np.arange(idx.size)
     paths = df["path"].to_numpy(dtype=object)[idx[top]]
-    order_in_top = sorted(range(top.size), key=lambda j: (-round(float(score[top[j]]), 6), str(paths[j])))
+    order_in_top = sorted(
+        range(top.size), key=lambda j: (-round(float(score[top[j]]), 6), str(paths[j]))
+    )
     order = [int(top[j]) for j in order_in_top]
 
     # One small slice for the winners: building hits row by row through .iloc would cost
     # more than the whole query above.
     rows = df.iloc[idx[order]][_HIT_COLUMNS].to_dict("records")
     return [
-        _hit({str(k): v for k, v in row.items()}, float(score[i]), float(pct[i]), float(mult[i]), ref_key, query, target_swing)
+        _hit(
+            {str(k): v for k, v in row.items()},
+            float(score[i]),
+            float(pct[i]),
+            float(mult[i]),
+            ref_key,
+            query,
+            target_swing,
+        )
         for row, i in zip(rows, order, strict=True)
     ]
 
@@ -465,7 +504,16 @@ def _opt_float(value: Any) -> float | None:
     return None if v is None else float(v)
 
 
-_HIT_COLUMNS = ["id", "path", "tempo_bpm", "swing_percent", "camelot", "key", "duration_s", *ALL_TAG_FIELDS]
+_HIT_COLUMNS = [
+    "id",
+    "path",
+    "tempo_bpm",
+    "swing_percent",
+    "camelot",
+    "key",
+    "duration_s",
+    *ALL_TAG_FIELDS,
+]
 
 
 def _hit(
@@ -497,7 +545,9 @@ def _hit(
             bits.append(f"{camelot} = {rel}")
         else:
             bits.append(f"{_clean(row['key'])} ({camelot})")
-    if swing is not None and (target_swing is not None or query.swing_min is not None or query.swing_max is not None):
+    if swing is not None and (
+        target_swing is not None or query.swing_min is not None or query.swing_max is not None
+    ):
         bits.append(f"swing {swing:.1f}%")
     tags = {t: _clean(row[t]) for t in ALL_TAG_FIELDS}
     tag_bits = [str(tags[t]) for t in ("genre", "era") if tags.get(t)]
@@ -518,6 +568,7 @@ def _hit(
 
 
 # ------------------------------------------------------------------------------ stats
+
 
 def stats_by(
     df: pd.DataFrame,
@@ -567,13 +618,25 @@ def stats_by(
             mask &= m
     sub = df[mask]
     group_cols = [f"_{c}" for c in cols]
-    out_cols = [*cols, "count", "median_bpm", "bpm_p25", "bpm_p75", "median_swing_percent",
-                "median_backbeat_lag_ms", "median_timing_deviation_ms", "common_keys"]
+    out_cols = [
+        *cols,
+        "count",
+        "median_bpm",
+        "bpm_p25",
+        "bpm_p75",
+        "median_swing_percent",
+        "median_backbeat_lag_ms",
+        "median_timing_deviation_ms",
+        "common_keys",
+    ]
     if sub.empty:
         return pd.DataFrame(columns=out_cols)
-    sub = sub.assign(**{
-        c: pd.to_numeric(sub[c], errors="coerce") for c in ("backbeat_lag_ms", "timing_deviation_ms")
-    })
+    sub = sub.assign(
+        **{
+            c: pd.to_numeric(sub[c], errors="coerce")
+            for c in ("backbeat_lag_ms", "timing_deviation_ms")
+        }
+    )
     grouped = sub.groupby(group_cols, observed=True, dropna=True)
     agg = grouped.agg(
         count=("id", "size"),
@@ -590,7 +653,9 @@ def stats_by(
         .size()
         .rename("n")
         .reset_index()
-        .sort_values([*group_cols, "n", "key"], ascending=[*([True] * len(group_cols)), False, True])
+        .sort_values(
+            [*group_cols, "n", "key"], ascending=[*([True] * len(group_cols)), False, True]
+        )
         .groupby(group_cols, observed=True)["key"]
         .agg(lambda s: list(s.head(top_keys)))
         .rename("common_keys")
@@ -598,10 +663,18 @@ def stats_by(
     agg = agg.join(keys, how="left")
     agg["common_keys"] = agg["common_keys"].map(lambda v: v if isinstance(v, list) else [])
     agg = agg.reset_index().rename(columns=dict(zip(group_cols, cols, strict=True)))
-    for c in ("median_bpm", "bpm_p25", "bpm_p75", "median_swing_percent", "median_backbeat_lag_ms",
-              "median_timing_deviation_ms"):
+    for c in (
+        "median_bpm",
+        "bpm_p25",
+        "bpm_p75",
+        "median_swing_percent",
+        "median_backbeat_lag_ms",
+        "median_timing_deviation_ms",
+    ):
         agg[c] = agg[c].astype("float64").round(2)
-    agg = agg.sort_values(["count", *cols], ascending=[False, *([True] * len(cols))]).reset_index(drop=True)
+    agg = agg.sort_values(["count", *cols], ascending=[False, *([True] * len(cols))]).reset_index(
+        drop=True
+    )
     for c in cols:
         agg[c] = agg[c].astype(object)
     return agg[out_cols]

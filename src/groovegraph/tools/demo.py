@@ -67,26 +67,116 @@ class GenreProfile:
 
 #: The genres of the demo library (≥ 8), with the distributions each one is drawn from.
 DEMO_GENRES: tuple[GenreProfile, ...] = (
-    GenreProfile("Funk", "funk", (95, 110), (54.0, 60.0), (0.0, 12.0), (2.0, 6.0),
-                 (("60s", 0.3), ("70s", 0.7)), 0.6, ("dusty", "groovy", "gritty")),
-    GenreProfile("Soul", "rock", (72, 92), (52.0, 58.0), (4.0, 16.0), (2.0, 5.0),
-                 (("60s", 0.6), ("70s", 0.4)), 0.5, ("warm", "smooth", "mellow")),
-    GenreProfile("Disco", "house", (112, 124), (50.0, 53.0), (-2.0, 4.0), (1.0, 3.0),
-                 (("70s", 0.7), ("80s", 0.3)), 0.4, ("bright", "uplifting", "groovy")),
-    GenreProfile("Jazz", "shuffle", (100, 126), (62.0, 68.0), (0.0, 10.0), (3.0, 7.0),
-                 (("50s", 0.5), ("60s", 0.5)), 0.5, ("smooth", "mellow", "jazzy")),
-    GenreProfile("Reggae", "halftime", (68, 80), (52.0, 58.0), (6.0, 18.0), (2.0, 5.0),
-                 (("70s", 0.6), ("80s", 0.4)), 0.6, ("warm", "deep", "chill")),
-    GenreProfile("Boom Bap", "boombap", (85, 95), (60.0, 66.0), (8.0, 25.0), (3.0, 7.0),
-                 (("80s", 0.2), ("90s", 0.8)), 0.8, ("dusty", "raw", "gritty")),
-    GenreProfile("House", "house", (120, 128), (50.0, 52.0), (-2.0, 2.0), (0.0, 1.5),
-                 (("80s", 0.3), ("90s", 0.4), ("00s", 0.3)), 0.5, ("deep", "uplifting", "warm")),
-    GenreProfile("Breakbeat", "funk", (125, 138), (52.0, 56.0), (0.0, 6.0), (1.0, 4.0),
-                 (("90s", 0.7), ("00s", 0.3)), 0.6, ("raw", "heavy", "crunchy")),
-    GenreProfile("Drum & Bass", "dnb", (170, 176), (50.0, 53.0), (-2.0, 4.0), (0.5, 2.5),
-                 (("90s", 0.6), ("00s", 0.4)), 0.85, ("dark", "heavy", "deep")),
-    GenreProfile("Trap", "halftime", (130, 150), (50.0, 54.0), (-4.0, 2.0), (0.0, 1.5),
-                 (("10s", 1.0),), 0.9, ("dark", "hard", "moody")),
+    GenreProfile(
+        "Funk",
+        "funk",
+        (95, 110),
+        (54.0, 60.0),
+        (0.0, 12.0),
+        (2.0, 6.0),
+        (("60s", 0.3), ("70s", 0.7)),
+        0.6,
+        ("dusty", "groovy", "gritty"),
+    ),
+    GenreProfile(
+        "Soul",
+        "rock",
+        (72, 92),
+        (52.0, 58.0),
+        (4.0, 16.0),
+        (2.0, 5.0),
+        (("60s", 0.6), ("70s", 0.4)),
+        0.5,
+        ("warm", "smooth", "mellow"),
+    ),
+    GenreProfile(
+        "Disco",
+        "house",
+        (112, 124),
+        (50.0, 53.0),
+        (-2.0, 4.0),
+        (1.0, 3.0),
+        (("70s", 0.7), ("80s", 0.3)),
+        0.4,
+        ("bright", "uplifting", "groovy"),
+    ),
+    GenreProfile(
+        "Jazz",
+        "shuffle",
+        (100, 126),
+        (62.0, 68.0),
+        (0.0, 10.0),
+        (3.0, 7.0),
+        (("50s", 0.5), ("60s", 0.5)),
+        0.5,
+        ("smooth", "mellow", "jazzy"),
+    ),
+    GenreProfile(
+        "Reggae",
+        "halftime",
+        (68, 80),
+        (52.0, 58.0),
+        (6.0, 18.0),
+        (2.0, 5.0),
+        (("70s", 0.6), ("80s", 0.4)),
+        0.6,
+        ("warm", "deep", "chill"),
+    ),
+    GenreProfile(
+        "Boom Bap",
+        "boombap",
+        (85, 95),
+        (60.0, 66.0),
+        (8.0, 25.0),
+        (3.0, 7.0),
+        (("80s", 0.2), ("90s", 0.8)),
+        0.8,
+        ("dusty", "raw", "gritty"),
+    ),
+    GenreProfile(
+        "House",
+        "house",
+        (120, 128),
+        (50.0, 52.0),
+        (-2.0, 2.0),
+        (0.0, 1.5),
+        (("80s", 0.3), ("90s", 0.4), ("00s", 0.3)),
+        0.5,
+        ("deep", "uplifting", "warm"),
+    ),
+    GenreProfile(
+        "Breakbeat",
+        "funk",
+        (125, 138),
+        (52.0, 56.0),
+        (0.0, 6.0),
+        (1.0, 4.0),
+        (("90s", 0.7), ("00s", 0.3)),
+        0.6,
+        ("raw", "heavy", "crunchy"),
+    ),
+    GenreProfile(
+        "Drum & Bass",
+        "dnb",
+        (170, 176),
+        (50.0, 53.0),
+        (-2.0, 4.0),
+        (0.5, 2.5),
+        (("90s", 0.6), ("00s", 0.4)),
+        0.85,
+        ("dark", "heavy", "deep"),
+    ),
+    GenreProfile(
+        "Trap",
+        "halftime",
+        (130, 150),
+        (50.0, 54.0),
+        (-4.0, 2.0),
+        (0.0, 1.5),
+        (("10s", 1.0),),
+        0.9,
+        ("dark", "hard", "moody"),
+    ),
 )
 
 _NAMES_MAJOR = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
@@ -109,7 +199,11 @@ def _slug(text: str) -> str:
 
 
 def demo_items(
-    *, per_genre: int = 15, duration_s: float = 8.0, sample_rate: int = 22050, seed: int = _DEFAULT_SEED
+    *,
+    per_genre: int = 15,
+    duration_s: float = 8.0,
+    sample_rate: int = 22050,
+    seed: int = _DEFAULT_SEED,
 ) -> list[DemoItem]:
     """The deterministic plan of the demo library (no audio is made here).
 
@@ -142,22 +236,32 @@ def demo_items(
             era = str(rng.choice(eras, p=weights))
             pc = int(rng.integers(12))
             minor = bool(rng.random() < profile.minor_share)
-            key_name = f"{(_NAMES_MINOR if minor else _NAMES_MAJOR)[pc]} {'minor' if minor else 'major'}"
+            key_name = (
+                f"{(_NAMES_MINOR if minor else _NAMES_MAJOR)[pc]} {'minor' if minor else 'major'}"
+            )
             short = key_name.split()[0] + ("m" if minor else "")
             vibe = str(rng.choice(profile.vibes))
             clip_seed = int(rng.integers(2**31 - 1))
             rel = f"{profile.folder}/{era}/{vibe}_{_slug(profile.folder)}_{n + 1:02d}_{bpm}bpm_{short}.wav"
-            items.append(DemoItem(
-                relative=rel,
-                genre=normalize_tag(profile.folder) or profile.folder.lower(),
-                era=normalize_era(era) or era,
-                vibe=vibe,
-                spec={
-                    "tempo_bpm": float(bpm), "swing_percent": swing, "jitter_ms": jitter,
-                    "backbeat_lag_ms": lag, "key": key_name, "pattern": profile.pattern,
-                    "duration_s": float(duration_s), "sample_rate": int(sample_rate), "seed": clip_seed,
-                },
-            ))
+            items.append(
+                DemoItem(
+                    relative=rel,
+                    genre=normalize_tag(profile.folder) or profile.folder.lower(),
+                    era=normalize_era(era) or era,
+                    vibe=vibe,
+                    spec={
+                        "tempo_bpm": float(bpm),
+                        "swing_percent": swing,
+                        "jitter_ms": jitter,
+                        "backbeat_lag_ms": lag,
+                        "key": key_name,
+                        "pattern": profile.pattern,
+                        "duration_s": float(duration_s),
+                        "sample_rate": int(sample_rate),
+                        "seed": clip_seed,
+                    },
+                )
+            )
     return items
 
 
@@ -227,12 +331,17 @@ def build_demo(
             raise ValueError("give settings or dest")
         dest = settings.demo_dir
     root = Path(dest).expanduser().resolve()
-    items = demo_items(per_genre=per_genre, duration_s=duration_s, sample_rate=sample_rate, seed=seed)
+    items = demo_items(
+        per_genre=per_genre, duration_s=duration_s, sample_rate=sample_rate, seed=seed
+    )
     with _locked(root):
         old = load_manifest(root)
         same_plan = bool(
-            old and old.get("version") == _MANIFEST_VERSION and old.get("seed") == seed
-            and old.get("per_genre") == per_genre and old.get("duration_s") == duration_s
+            old
+            and old.get("version") == _MANIFEST_VERSION
+            and old.get("seed") == seed
+            and old.get("per_genre") == per_genre
+            and old.get("duration_s") == duration_s
             and old.get("sample_rate") == sample_rate
         )
         known = {s["path"]: s for s in old["samples"]} if old and same_plan else {}
@@ -321,7 +430,9 @@ def _render(item: DemoItem, root: str) -> dict[str, Any]:
 
 
 class _Indexable(Protocol):
-    def index_directory(self, root: str | os.PathLike[str], *, settings: Settings, **kwargs: Any) -> Any: ...
+    def index_directory(
+        self, root: str | os.PathLike[str], *, settings: Settings, **kwargs: Any
+    ) -> Any: ...
 
     def count(self, owner: str | None = None, *, status: str | None = "ok") -> int: ...
 
@@ -356,4 +467,6 @@ def ensure_demo_library(
     if not _complete(root, manifest):
         build_demo(settings=settings, dest=root, per_genre=per_genre, duration_s=duration_s)
     with _locked(root):
-        return store.index_directory(root, settings=settings, workers=workers, on_progress=on_progress)
+        return store.index_directory(
+            root, settings=settings, workers=workers, on_progress=on_progress
+        )

@@ -88,15 +88,26 @@ def _relation_codes(cam_a: str, cam_b: str) -> KeyRelation:
         if d == 0:
             return KeyRelation("same", 1.0, d, "same key")
         if abs(d) == 1:
-            return KeyRelation("adjacent", 0.85, d, f"one step {'up' if d > 0 else 'down'} the wheel (a fifth apart)")
+            return KeyRelation(
+                "adjacent",
+                0.85,
+                d,
+                f"one step {'up' if d > 0 else 'down'} the wheel (a fifth apart)",
+            )
         if d == 2:
-            return KeyRelation("energy_boost", 0.55, d, "two steps up: a whole tone higher, an energy lift")
+            return KeyRelation(
+                "energy_boost", 0.55, d, "two steps up: a whole tone higher, an energy lift"
+            )
         if d == -2:
-            return KeyRelation("energy_drop", 0.5, d, "two steps down: a whole tone lower, energy drops")
+            return KeyRelation(
+                "energy_drop", 0.5, d, "two steps down: a whole tone lower, energy drops"
+            )
         if abs(d) == 5:
             # ±7 steps (≡ ∓5) is one semitone: the classic "key change" jump.
             direction = "up" if d == -5 else "down"
-            return KeyRelation("semitone", 0.4, d, f"one semitone {direction}: a deliberate key-change jump")
+            return KeyRelation(
+                "semitone", 0.4, d, f"one semitone {direction}: a deliberate key-change jump"
+            )
     else:
         if d == 0:
             return KeyRelation("relative", 0.9, d, "relative major/minor: same notes, other mood")
@@ -108,7 +119,9 @@ def _relation_codes(cam_a: str, cam_b: str) -> KeyRelation:
             return KeyRelation("parallel", 0.4, d, "same tonic, other mode: works with care")
     # Clash: the further round the wheel, the worse.
     score = round(_CLASH_FLOOR * (1.0 - (abs(d) - 1) / 5.0), 3) if abs(d) >= 1 else _CLASH_FLOOR
-    return KeyRelation("clash", max(0.0, score), d, f"{abs(d)} steps apart on the wheel: the keys clash")
+    return KeyRelation(
+        "clash", max(0.0, score), d, f"{abs(d)} steps apart on the wheel: the keys clash"
+    )
 
 
 def _as_key(value: str | Key) -> Key:
@@ -178,7 +191,9 @@ def _tempo_score(stretch_percent: float, multiplier: float) -> float:
     return round(score, 4)
 
 
-def tempo_compatibility(a_bpm: float, b_bpm: float, *, half_double: bool = True) -> TempoCompatibility:
+def tempo_compatibility(
+    a_bpm: float, b_bpm: float, *, half_double: bool = True
+) -> TempoCompatibility:
     """How far B must be stretched to sit on A's tempo.
 
     Parameters
@@ -197,7 +212,9 @@ def tempo_compatibility(a_bpm: float, b_bpm: float, *, half_double: bool = True)
     """
     for name, value in (("a_bpm", a_bpm), ("b_bpm", b_bpm)):
         if not isinstance(value, int | float) or not math.isfinite(value) or not 0 < value <= 1000:
-            raise InvalidQueryError(f"{name} must be a tempo in BPM (0 < bpm ≤ 1000), got {value!r}")
+            raise InvalidQueryError(
+                f"{name} must be a tempo in BPM (0 < bpm ≤ 1000), got {value!r}"
+            )
     options = [(1.0, "same")]
     if half_double:
         options += [(2.0, "half_time"), (0.5, "double_time")]
@@ -295,7 +312,9 @@ def compatibility(
     bpm_a = bpm_a if bpm_a is not None else ta
     bpm_b = bpm_b if bpm_b is not None else tb
     key_rep = key_compatibility(key_a, key_b) if key_a and key_b else None
-    tempo_rep = tempo_compatibility(bpm_a, bpm_b, half_double=half_double) if bpm_a and bpm_b else None
+    tempo_rep = (
+        tempo_compatibility(bpm_a, bpm_b, half_double=half_double) if bpm_a and bpm_b else None
+    )
     if key_rep is None and tempo_rep is None:
         raise InvalidQueryError("need two keys or two tempi to compare")
     parts = [r.score for r in (key_rep, tempo_rep) if r is not None]
@@ -309,8 +328,10 @@ def compatibility(
     if tempo_rep is not None:
         reasons.append(tempo_rep.explanation)
         if abs(tempo_rep.semitone_shift) >= 0.5 and key_rep is not None:
-            reasons.append("use key lock when stretching, or the pitch moves by "
-                           f"{abs(tempo_rep.semitone_shift):.1f} semitones and the key relation changes")
+            reasons.append(
+                "use key lock when stretching, or the pitch moves by "
+                f"{abs(tempo_rep.semitone_shift):.1f} semitones and the key relation changes"
+            )
     return CompatibilityReport(
         a=label_a or la or (key_a or f"{bpm_a} BPM"),
         b=label_b or lb or (key_b or f"{bpm_b} BPM"),
@@ -325,4 +346,3 @@ def compatibility(
 def all_relations() -> dict[tuple[str, str], str]:
     """Relation name for every ordered pair of the 24 keys (for docs and tests)."""
     return {(a.camelot, b.camelot): key_relation(a, b).relation for a in ALL_KEYS for b in ALL_KEYS}
-

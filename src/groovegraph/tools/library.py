@@ -46,28 +46,113 @@ AUDIO_SUFFIXES: frozenset[str] = frozenset(
 
 #: Genres recognised in folder names (normalised form). Other folder names still become
 #: the genre when no known genre and no era is found (the first unrecognised folder).
-KNOWN_GENRES: frozenset[str] = frozenset({
-    "funk", "soul", "disco", "jazz", "house", "techno", "hip hop", "boom bap", "trap",
-    "drum and bass", "jungle", "breakbeat", "reggae", "dub", "dancehall", "afrobeat",
-    "r and b", "neo soul", "lo fi", "garage", "uk garage", "electro", "latin", "samba",
-    "bossa nova", "gospel", "rock", "pop", "ambient", "trip hop", "dubstep", "footwork",
-    "gqom", "amapiano", "grime", "drill", "go go", "new jack swing", "motown", "blues",
-})
+KNOWN_GENRES: frozenset[str] = frozenset(
+    {
+        "funk",
+        "soul",
+        "disco",
+        "jazz",
+        "house",
+        "techno",
+        "hip hop",
+        "boom bap",
+        "trap",
+        "drum and bass",
+        "jungle",
+        "breakbeat",
+        "reggae",
+        "dub",
+        "dancehall",
+        "afrobeat",
+        "r and b",
+        "neo soul",
+        "lo fi",
+        "garage",
+        "uk garage",
+        "electro",
+        "latin",
+        "samba",
+        "bossa nova",
+        "gospel",
+        "rock",
+        "pop",
+        "ambient",
+        "trip hop",
+        "dubstep",
+        "footwork",
+        "gqom",
+        "amapiano",
+        "grime",
+        "drill",
+        "go go",
+        "new jack swing",
+        "motown",
+        "blues",
+    }
+)
 
 _INSTRUMENT_WORDS: Mapping[str, str] = {
-    "break": "drums", "breaks": "drums", "drum": "drums", "drums": "drums", "beat": "drums",
-    "kick": "drums", "snare": "drums", "hat": "drums", "hats": "drums", "hihat": "drums",
-    "perc": "percussion", "percussion": "percussion", "conga": "percussion", "bongo": "percussion",
-    "bass": "bass", "bassline": "bass", "sub": "bass",
-    "keys": "keys", "piano": "keys", "rhodes": "keys", "organ": "keys", "wurli": "keys",
-    "guitar": "guitar", "gtr": "guitar", "horn": "horns", "horns": "horns", "brass": "horns",
-    "sax": "horns", "trumpet": "horns", "vocal": "vocals", "vox": "vocals", "vocals": "vocals",
-    "synth": "synth", "pad": "synth", "lead": "synth", "strings": "strings", "string": "strings",
+    "break": "drums",
+    "breaks": "drums",
+    "drum": "drums",
+    "drums": "drums",
+    "beat": "drums",
+    "kick": "drums",
+    "snare": "drums",
+    "hat": "drums",
+    "hats": "drums",
+    "hihat": "drums",
+    "perc": "percussion",
+    "percussion": "percussion",
+    "conga": "percussion",
+    "bongo": "percussion",
+    "bass": "bass",
+    "bassline": "bass",
+    "sub": "bass",
+    "keys": "keys",
+    "piano": "keys",
+    "rhodes": "keys",
+    "organ": "keys",
+    "wurli": "keys",
+    "guitar": "guitar",
+    "gtr": "guitar",
+    "horn": "horns",
+    "horns": "horns",
+    "brass": "horns",
+    "sax": "horns",
+    "trumpet": "horns",
+    "vocal": "vocals",
+    "vox": "vocals",
+    "vocals": "vocals",
+    "synth": "synth",
+    "pad": "synth",
+    "lead": "synth",
+    "strings": "strings",
+    "string": "strings",
 }
-_VIBE_WORDS: frozenset[str] = frozenset({
-    "dusty", "dark", "warm", "chill", "gritty", "lofi", "bright", "mellow", "heavy", "smooth",
-    "jazzy", "raw", "deep", "uplifting", "moody", "groovy", "hard", "soft", "crunchy",
-})
+_VIBE_WORDS: frozenset[str] = frozenset(
+    {
+        "dusty",
+        "dark",
+        "warm",
+        "chill",
+        "gritty",
+        "lofi",
+        "bright",
+        "mellow",
+        "heavy",
+        "smooth",
+        "jazzy",
+        "raw",
+        "deep",
+        "uplifting",
+        "moody",
+        "groovy",
+        "hard",
+        "soft",
+        "crunchy",
+    }
+)
 
 _BPM_RE = re.compile(r"(?<![0-9.])(?P<bpm>\d{2,3}(?:\.\d+)?)\s*-?\s*bpm(?![a-z])", re.IGNORECASE)
 # A key token between separators: "Am", "F#m", "Bbmaj", "C_major", "8A".
@@ -176,7 +261,9 @@ def name_tags(relative: str) -> SampleTags:
     words = _words(filename) + [w for f in folders for w in _words(f)]
     instrument = next((_INSTRUMENT_WORDS[w] for w in words if w in _INSTRUMENT_WORDS), None)
     vibe = next((w for w in words if w in _VIBE_WORDS), None)
-    return SampleTags(genre=genre, era=era, vibe=vibe, instrument=instrument, bpm_hint=bpm_hint, key_hint=key_hint)
+    return SampleTags(
+        genre=genre, era=era, vibe=vibe, instrument=instrument, bpm_hint=bpm_hint, key_hint=key_hint
+    )
 
 
 def embedded_tags(path: str | os.PathLike[str]) -> SampleTags:
@@ -219,7 +306,9 @@ def embedded_tags(path: str | os.PathLike[str]) -> SampleTags:
     return SampleTags(genre=genre, era=era)
 
 
-def read_tags_csv(csv_path: str | os.PathLike[str], *, root: str | os.PathLike[str]) -> dict[Path, SampleTags]:
+def read_tags_csv(
+    csv_path: str | os.PathLike[str], *, root: str | os.PathLike[str]
+) -> dict[Path, SampleTags]:
     """Read a sidecar tag file: columns ``path`` and any of ``genre,era,vibe,instrument,source``.
 
     ``path`` is relative to ``root`` or absolute; rows pointing outside ``root`` are
@@ -253,7 +342,11 @@ def read_tags_csv(csv_path: str | os.PathLike[str], *, root: str | os.PathLike[s
             values: dict[str, str | None] = {}
             for field in TAG_FIELDS:
                 v = row.get(field) or None
-                values[field] = normalize_era(v) if field == "era" else (normalize_tag(v) if field != "source" else v)
+                values[field] = (
+                    normalize_era(v)
+                    if field == "era"
+                    else (normalize_tag(v) if field != "source" else v)
+                )
             out[resolved] = SampleTags(**values)
     return out
 
@@ -269,7 +362,10 @@ def merge_tags(*layers: SampleTags) -> SampleTags:
 
 
 def extract_tags(
-    file: LibraryFile, *, csv_tags: Mapping[Path, SampleTags] | None = None, read_metadata: bool = True
+    file: LibraryFile,
+    *,
+    csv_tags: Mapping[Path, SampleTags] | None = None,
+    read_metadata: bool = True,
 ) -> SampleTags:
     """All tags of one library file: names, then embedded metadata, then the CSV row."""
     layers = [name_tags(file.relative)]

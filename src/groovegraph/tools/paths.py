@@ -83,7 +83,9 @@ def resolve_library_path(
         raise PathNotAllowedError("path contains a NUL byte")
     stripped = raw.strip()
     if "://" in stripped or _SCHEME_RE.match(stripped):
-        raise PathNotAllowedError("URLs are not accepted; give a file path inside a library folder", path=raw)
+        raise PathNotAllowedError(
+            "URLs are not accepted; give a file path inside a library folder", path=raw
+        )
 
     allowed = resolved_roots(roots)
     if not allowed:
@@ -93,7 +95,9 @@ def resolve_library_path(
     if not candidate.is_absolute():
         anchor = Path(base).expanduser().resolve() if base is not None else allowed[0]
         if not any(is_within(anchor, root) for root in allowed):
-            raise PathNotAllowedError("base folder is outside the library folders", path=os.fspath(anchor))
+            raise PathNotAllowedError(
+                "base folder is outside the library folders", path=os.fspath(anchor)
+            )
         candidate = anchor / candidate
     # strict=False: a missing file still resolves (its existing parents' symlinks are
     # followed), so a link pointing out of the root is caught even before it exists.
