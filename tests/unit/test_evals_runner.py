@@ -183,3 +183,34 @@ def test_discovery_gains_from_manifest_criteria() -> None:
 def test_cli_eval_rejects_unknown_suite(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "--suite", "nope"]) == 2
     assert "unknown suite" in capsys.readouterr().err
+
+
+def test_routing_lines_keep_their_attached_samples() -> None:
+    examples = load_dataset("routing", directory=ROOT / "evals" / "datasets")
+    with_samples = [ex for ex in examples if ex.inputs.get("samples")]
+    assert with_samples, "the routing set has requests with attached samples"
+    assert all(isinstance(ex.inputs["message"], str) and ex.inputs["message"] for ex in examples)
+    assert all("samples" not in ex.metadata for ex in with_samples)
+
+
+def test_turn_outputs_read_from_real_messages() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+    from groovegraph.evals.harness import _final_answer, _tool_messages_in, _tool_outputs
+
+    tool = ToolMessage(
+        content="96.0 BPM", tool_call_id="c1", name="analyze_samples", artifact={"tempo_bpm": 95.98}
+    )
+    update = {
+        "groove_messages": [
+            AIMessage(content="", tool_calls=[{"name": "analyze_samples", "args": {}, "id": "c1"}]),
+            tool,
+        ]
+    }
+    assert _tool_messages_in(update) == [tool]
+    assert _tool_outputs([tool]) == ["96.0 BPM", {"tempo_bpm": 95.98}]
+    messages = [
+        HumanMessage(content="tempo?"),
+        AIMessage(content=[{"type": "text", "text": "96 BPM"}]),
+    ]
+    assert _final_answer(messages) == "96 BPM"
