@@ -166,6 +166,7 @@ class ParsedRequest(BaseModel):
     years: list[int] = Field(default_factory=list, description="Years or year bounds mentioned.")
     genres: list[str] = Field(default_factory=list, description="Canonical genre names.")
     swing_words: list[str] = Field(default_factory=list, description="Feel words as written: 'swung', 'straight'…")
+    vibes: list[str] = Field(default_factory=list, description="Mood/texture words: 'dusty', 'warm'…")
     swing_min: float | None = Field(default=None, ge=0, le=100, description="MPC swing percent lower bound.")
     swing_max: float | None = Field(default=None, ge=0, le=100)
     samples: list[str] = Field(default_factory=list, description="Sample ids and library paths referenced.")

@@ -106,9 +106,12 @@ def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
     for h in hits:
         assert f"{h.tempo_bpm:.1f} BPM" in answer.content
         assert h.path in answer.content
-    strip = [h.path for h in hits] + [h.sample_id for h in hits] + [h.reason for h in hits] + ["70s", "96"]
+    assert f"Searched {len(frame)} sample(s): 91.2–100.8 BPM, closest to 96.0 BPM, genre funk, era 70s." in answer.content
+    strip = [h.path for h in hits] + [h.sample_id for h in hits] + [h.reason for h in hits] + ["70s"]
+    # numbers may come from the hits, the search's own record of its query and catalog size
     allowed = allowed_numbers(
-        [len(hits)] + [x for h in hits for x in (h.tempo_bpm, h.swing_percent, h.score)] + list(range(1, 11))
+        [len(hits), len(frame), query.bpm_min, query.bpm_max, query.target_bpm]
+        + [x for h in hits for x in (h.tempo_bpm, h.swing_percent, h.score)] + list(range(1, 11))
     )
     assert set(numbers_in(answer.content, strip=strip)) <= allowed
 
@@ -294,3 +297,10 @@ def test_keys_that_mix_with_one_key(graph) -> None:
     assert labels[0] == "F major (7B)"  # the relative key ranks first
     assert set(labels) >= {"G minor (6A)", "A minor (8A)"}
     assert all(r.key is not None and r.key.camelot_a == "7A" for r in out["reports"])
+
+
+def test_search_falls_back_to_a_related_genre_and_says_so(graph, frame) -> None:
+    out = run(graph, "show me boom bap loops")  # the fixture catalog tags them "hip hop"
+    assert out["hits"]
+    assert {h.tags.genre for h in out["hits"]} == {"hip hop"}
+    assert "Nothing tagged boom bap; showing the related genre hip hop." in out["messages"][-1].content

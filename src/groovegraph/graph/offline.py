@@ -121,7 +121,9 @@ def plan_tool_calls(
             args["genre"] = request.genres[0]
         if request.eras:
             args["era"] = request.eras[0]
-        args["half_double"] = request.half_double or True
+        if request.vibes:
+            args["vibe"] = request.vibes[0]
+        args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
         return [_call("search_catalog", args)]
     if specialist == "compatibility":
         return [_call("check_compatibility", pair) for pair in _pairs(request, samples)]
@@ -239,6 +241,31 @@ def describe_hit(rank: int, h: CatalogHit) -> str:
     return f"{rank}. `{h.path}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
 
 
+def describe_search(search: dict[str, Any]) -> str:
+    """What was searched, from the tool's own record of the query (so the filters shown
+    are the ones applied, not a re-reading of the request)."""
+    q = search.get("query") or {}
+    parts: list[str] = []
+    if q.get("bpm_min") is not None and q.get("bpm_max") is not None:
+        parts.append(f"{q['bpm_min']:g}–{q['bpm_max']:g} BPM")
+    if q.get("target_bpm") is not None:
+        parts.append(f"closest to {q['target_bpm']:.1f} BPM")
+    if q.get("key"):
+        parts.append(f"in {q['key']}")
+    if q.get("compatible_with"):
+        parts.append(f"keys that mix with {q['compatible_with']}")
+    if q.get("swing_min") is not None and q.get("swing_max") is not None:
+        parts.append(f"swing {q['swing_min']:g}–{q['swing_max']:g} %")
+    for tag in ("genre", "era", "vibe", "instrument"):
+        if q.get(tag):
+            parts.append(f"{tag} {q[tag]}")
+    size = search.get("catalog_size")
+    head = f"Searched {size} sample(s)" if size is not None else "Searched the catalog"
+    line = head + (": " + ", ".join(parts) if parts else "") + "."
+    notes = [str(n) for n in search.get("notes") or []]
+    return " ".join([line, *(n[0].upper() + n[1:] + "." for n in notes if n)])
+
+
 def describe_report(r: CompatibilityReport) -> str:
     parts = [f"- {r.a} × {r.b}: **{r.verdict}** (score {r.score:.2f})"]
     if r.key is not None:
@@ -295,6 +322,7 @@ def compose_section(
     errors: Sequence[str],
     reused: Sequence[str] = (),
     alone: bool = True,
+    searches: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The offline write-up of one specialist's results.
 
@@ -311,6 +339,7 @@ def compose_section(
             if k not in fresh:
                 lines.append(f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, {a.key} ({a.camelot}), swing {_fmt(a.swing_percent)} %.")
     elif specialist == "discovery":
+        lines.extend(describe_search(s) for s in searches)
         if hits:
             lines.append(f"Found {len(hits)} matching sample(s):")
             lines.extend(describe_hit(i, h) for i, h in enumerate(hits, 1))

@@ -241,6 +241,19 @@ def _swing(text: str) -> tuple[list[str], float | None, float | None]:
     return words, lo_hi[0], lo_hi[1]
 
 
+# ---------------------------------------------------------------------------- vibes
+
+_VIBES = ("dusty", "gritty", "warm", "smooth", "mellow", "bright", "uplifting", "deep", "chill",
+          "dark", "jazzy", "groovy", "punchy", "crunchy", "lush", "raw", "heavy", "airy", "moody")
+_VIBE_RE = re.compile(r"\b(" + "|".join(_VIBES) + r")\b", re.IGNORECASE)
+
+
+def _vibes(text: str) -> list[str]:
+    # "heavy swing" is a feel, not a vibe.
+    return _uniq(m.group(1).lower() for m in _VIBE_RE.finditer(text)
+                 if not re.match(r"\s+(?:swing|shuffle)", text[m.end():], re.IGNORECASE))
+
+
 # --------------------------------------------------------------------------- intents
 
 _CLAUSE_SPLIT_RE = re.compile(
@@ -459,6 +472,7 @@ def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
         years=sorted(set(years)),
         genres=genres,
         swing_words=swing_words,
+        vibes=_vibes(prose),
         swing_min=swing_min,
         swing_max=swing_max,
         samples=refs,

@@ -106,6 +106,7 @@ def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str,
     stats: list[GroupStat] = []
     extra: dict[str, Any] = {}
     reused: list[str] = []
+    searches: list[dict[str, Any]] = []
     errors: list[str] = []
     for m in scratch:
         if not isinstance(m, ToolMessage):
@@ -121,6 +122,8 @@ def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str,
         facts.extend(EraFact.model_validate(f) for f in art.get("facts") or [])
         stats.extend(GroupStat.model_validate(s) for s in art.get("stats") or [])
         reused.extend(str(r) for r in art.get("reused") or [])
+        if art.get("query") is not None:
+            searches.append({k: art.get(k) for k in ("query", "catalog_size", "notes")})
         for k in ("reference", "reference_tempo_bpm", "reference_swing_percent", "stats_filter"):
             if art.get(k) is not None:
                 extra[k] = art[k]
@@ -134,8 +137,9 @@ def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str,
         update["reports"] = reports
     if name == "era":
         update["era"] = EraBrief(facts=facts, stats=stats, **extra)
-    if reused:
-        update["_reused"] = reused
+    # Offline-composition details, popped by the node before the state update.
+    update["_reused"] = reused
+    update["_searches"] = searches
     return update, errors
 
 
@@ -174,11 +178,13 @@ def make_specialist(
                 if calls:
                     return Command(goto=tools_node, update={key: [AIMessage(content="", tool_calls=calls, name=name)]})
             update, errors = _collect(name, scratch)
-            reused = update.pop("_reused", [])
+            reused = update.pop("_reused")
+            searches = update.pop("_searches")
             text = offline.compose_section(
                 name,
                 request=request,
                 reused=reused,
+                searches=searches,
                 alone=len(state["plan"].specialists) == 1 if state.get("plan") else True,
                 analyses=update.get("analyses") or {},
                 hits=update.get("hits") or [],
@@ -203,7 +209,8 @@ def make_specialist(
         if reply.tool_calls and rounds < MAX_TOOL_ROUNDS:
             return Command(goto=tools_node, update={key: [reply], **usage})
         update, errors = _collect(name, scratch)
-        update.pop("_reused", None)
+        update.pop("_reused")
+        update.pop("_searches")
         text = reply.text if hasattr(reply, "text") else str(reply.content)
         if errors:
             text = "\n".join([text, *(f"(!) {e}" for e in errors)]).strip()

@@ -49,6 +49,16 @@ __all__ = ["MixItem", "build_toolsets", "owner_from_config"]
 # ToolRuntime makes pydantic warn when it serialises the injected runtime).
 Runtime = ToolRuntime[GrooveContext, dict[str, Any]]
 
+# Genres whose loops a user asking for the first usually also wants (catalog tag spelling).
+RELATED_GENRES: dict[str, tuple[str, ...]] = {
+    "hip hop": ("boom bap", "lo fi"), "boom bap": ("hip hop",), "lo fi": ("boom bap", "hip hop"),
+    "g funk": ("hip hop", "funk"), "jungle": ("drum and bass", "breakbeat"), "drum and bass": ("jungle",),
+    "philly soul": ("soul", "disco"), "motown": ("soul",), "stax": ("soul",), "neo soul": ("soul",),
+    "r and b": ("soul",), "gospel": ("soul",), "go go": ("funk",), "afrobeat": ("funk",),
+    "dub": ("reggae",), "dancehall": ("reggae",), "new jack swing": ("r and b", "hip hop"),
+    "uk garage": ("house",), "electro": ("breakbeat",), "dubstep": ("trap",),
+}
+
 _YES = {"yes", "y", "ok", "okay", "sure", "go", "go ahead", "proceed", "true", "1", "confirm"}
 
 
@@ -250,12 +260,24 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         )
         df = catalog.frame(owner)
         hits = catalog_tools.search(df, query)
+        applied = query
+        # Relaxation ladder, each step reported: a related genre first (the user's "hip
+        # hop" library may be tagged "boom bap"), then the fuzzy feel filters.
+        if not hits and query.genre:
+            for alt in RELATED_GENRES.get(catalog_tools.normalize_tag(query.genre) or "", ()):
+                candidate = query.model_copy(update={"genre": alt})
+                hits = catalog_tools.search(df, candidate)
+                if hits:
+                    notes.append(f"nothing tagged {query.genre}; showing the related genre {alt}")
+                    applied = candidate
+                    break
         if not hits and (swing_min is not None or vibe or instrument):
-            # Feel words are the fuzziest filter: relax them before giving up.
-            relaxed = query.model_copy(update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None})
+            relaxed = applied.model_copy(update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None})
             hits = catalog_tools.search(df, relaxed)
             if hits:
                 notes.append("no exact match; swing/vibe/instrument filters relaxed")
+                applied = relaxed
+        query = applied
         lines = notes + [
             f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {h.key} ({h.camelot}), swing {h.swing_percent}%, "
             f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
