@@ -162,9 +162,9 @@ def plan_tool_calls(
 def _stats_by(request: ParsedRequest) -> list[str]:
     text = request.text.lower()
     by = [dim for dim in ("era", "genre") if re.search(rf"\b(?:by|per|each|which of my|across) (?:\w+ )?{dim}s?\b", text) or f"by {dim}" in text]
-    if "genre" in text and "genre" not in by:
+    if re.search(r"\bgenres?\b", text) and "genre" not in by:
         by.append("genre")
-    if ("era" in text or "decade" in text) and "era" not in by:
+    if re.search(r"\b(?:eras?|decades?)\b", text) and "era" not in by:
         by.append("era")
     if by:
         return [d for d in ("era", "genre") if d in by]

@@ -317,13 +317,14 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         state = runtime.state if isinstance(runtime.state, dict) else {}
         cols = list(by or ["era", "genre"])
         df = catalog.frame(owner)
-        stats_filter = None
+        filters = [f"{name} {value}" for name, value in (("era", era), ("genre", genre)) if value]
+        stats_filter = ", ".join(filters) or None
         if like_sample:
             ref = _analysis_for(like_sample, state, owner)
             lo, hi = round(ref.tempo_bpm * 0.95, 1), round(ref.tempo_bpm * 1.05, 1)
             tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
             df = df[(tempo >= lo) & (tempo <= hi)]
-            stats_filter = f"samples at {lo:.1f}–{hi:.1f} BPM (within 5 % of {like_sample})"
+            stats_filter = ", ".join([*filters, f"samples at {lo:.1f}–{hi:.1f} BPM (within 5 % of {like_sample})"])
         table = catalog_tools.stats_by(df, cols, era=era, genre=genre)
         stats: list[GroupStat] = []
         for row in table.head(8).to_dict("records"):
