@@ -107,3 +107,28 @@ def test_upload_without_key_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
             datasets=tmp_path / "ds",
             upload=True,
         )
+
+
+def test_upload_of_a_graph_suite_traces_the_real_graph(tmp_path: Path) -> None:
+    from langsmith import Client
+
+    from groovegraph.evals.suites import SUITES
+
+    with LangSmithStandIn() as server:
+        client = Client(api_url=server.url, api_key="test-key")
+        report = run_suites(
+            settings=Settings(data_dir=tmp_path / "data"),
+            suites=[SUITES["trajectory"]],
+            upload=True,
+            client=client,
+        )
+        assert report.passed, report.suites[0].failures
+        [dataset] = server.datasets.values()
+        assert dataset["name"] == "groovegraph-trajectories"
+        n = report.suites[0].examples
+        assert [f["key"] for f in server.feedback] == ["trajectory_match"] * n
+        # Uploading turns tracing on: the graph's nodes and tools are in the posted runs.
+        posted = b"".join(server.runs)
+        for name in (b'"supervisor"', b'"respond"', b'"analyze_samples"'):
+            assert name in posted, name
+        assert not [entry for entry in server.log if entry[2] == 404]
