@@ -304,3 +304,13 @@ def test_search_falls_back_to_a_related_genre_and_says_so(graph, frame) -> None:
     assert out["hits"]
     assert {h.tags.genre for h in out["hits"]} == {"hip hop"}
     assert "Nothing tagged boom bap; showing the related genre hip hop." in out["messages"][-1].content
+
+
+def test_average_tempo_of_one_genre(graph, frame) -> None:
+    out = run(graph, "what's the average tempo of my house loops?")
+    (stat,) = out["era"].stats
+    house = frame[frame["genre"] == "house"]
+    assert stat.group == {"genre": "house"}
+    assert stat.count == len(house)
+    assert stat.median_bpm == pytest.approx(house["tempo_bpm"].median(), abs=0.01)
+    assert "In your library, genre house:" in out["messages"][-1].content
