@@ -2,11 +2,11 @@
 
 ``python -m benchmarks.analysis_speed [--runs 5] [--clip-s 30] [--out PATH]``
 
-What is measured (every timing in a subprocess pinned to one CPU core with
-``OMP_NUM_THREADS=1`` and friends, so numbers do not depend on what else the machine runs
-in parallel threads):
+What is measured (every timing in a fresh subprocess restricted to one thread with
+``OMP_NUM_THREADS=1`` and friends, i.e. one core's worth of work; ``GG_BENCH_PIN=1`` also
+pins it to one CPU):
 
-* **warm**: in one process, after a first untimed call, the median over ``--runs`` of
+* **warm**: in one single-threaded process, after a first untimed call, the median over ``--runs`` of
   decode alone (``load_audio`` to 22.05 kHz mono) per format (WAV, FLAC, MP3), analysis
   alone (``analyze_signal`` on the decoded samples) and the whole ``analyze_file``
   (decode + SHA-256 + analysis), plus ``analyze_file`` on eight 4 s loops (where the
@@ -63,8 +63,13 @@ COLD_BAR_S = 3.0
 
 
 def _pin_one_core() -> int:
-    """Pin this process to one CPU (the last one the OS lets us use)."""
-    if hasattr(os, "sched_setaffinity"):
+    """With ``GG_BENCH_PIN=1``, pin this process to one CPU (the last one it may use).
+
+    Off by default: every measured process is single-threaded anyway (the variables in
+    ``ONE_CORE_ENV``), and on a shared machine a pinned process cannot move away from a
+    core another job is using, which measures that job rather than ours.
+    """
+    if os.environ.get("GG_BENCH_PIN") == "1" and hasattr(os, "sched_setaffinity"):
         cpu = max(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})
         return cpu
@@ -386,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
             "total_s": round(audio_s, 3),
             "native_sr": 44100,
         },
-        "one_core": True,
+        "one_core": "single-threaded children (OMP/OPENBLAS/MKL/NUMBA threads = 1)",
+        "pinned_cpu": os.environ.get("GG_BENCH_PIN") == "1",
         "warm": {"groovegraph": warm_ours, "librosa_textbook": warm_peer, "runs": args.runs},
         "cold": {
             "groovegraph_empty_numba_cache": cold_empty,

@@ -116,6 +116,20 @@ def _init_worker(settings: Settings) -> None:
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         pass
     _WORKER_SETTINGS = settings
+    # Pay the first-call costs (estimator imports, scipy, FFT set-up: ~1 s on a busy
+    # machine) here, where they do not count against the first file's timeout.
+    try:
+        _prime()
+    except Exception:  # a failed warm-up only costs speed; the tasks report real errors
+        log.warning("analysis worker warm-up failed", exc_info=True)
+
+
+def _prime() -> None:
+    """Run the estimators once on a short synthetic groove (no files involved)."""
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
+    y, _ = synthesize_groove(GrooveSpec(tempo_bpm=100.0, duration_s=3.0, sample_rate=22050))
+    _measure_signal(y=y, sr=22050, file="<warm-up>", sha256="", duration_s=None, sample_rate=None)
 
 
 _WORKER_SETTINGS: Settings | None = None
