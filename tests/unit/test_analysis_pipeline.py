@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -210,3 +212,28 @@ def test_warm_up_runs_a_real_analysis(settings: Settings) -> None:
     assert settings.numba_cache_dir.is_dir()
     # The temporary clip is cleaned up; only the cache folder may remain in the data dir.
     assert not list(settings.data_dir.glob("warmup-*"))
+
+
+def test_configure_runtime_points_numba_at_the_data_dir(tmp_path: Path) -> None:
+    """In a fresh process with no NUMBA_CACHE_DIR, numba (imported afterwards, as librosa
+    would) caches under DATA_DIR/numba-cache."""
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["GROOVEGRAPH_DATA_DIR"] = str(tmp_path / "data")
+    code = (
+        "from groovegraph.settings import Settings\n"
+        "from groovegraph.tools.analysis import configure_runtime\n"
+        "configure_runtime(Settings())\n"
+        "from numba.core import config\n"
+        "print(config.CACHE_DIR)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    expected = tmp_path / "data" / "numba-cache"
+    assert proc.stdout.strip() == str(expected.resolve())
+    assert expected.is_dir()
