@@ -85,14 +85,15 @@ class _SqliteBackend:
         self.conn = conn
 
     async def execute(self, sql: str, params: tuple[Any, ...]) -> int:
-        cur = await self.conn.execute(sql.replace("%s", "?"), params)
-        await self.conn.commit()
-        return cur.rowcount
+        async with self.conn.execute(sql.replace("%s", "?"), params) as cur:
+            return cur.rowcount
 
     async def fetch(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-        async with self.conn.execute(sql.replace("%s", "?"), params) as cur:
-            cols = [c[0] for c in cur.description]
-            return [dict(zip(cols, row, strict=True)) for row in await cur.fetchall()]
+        # One call into aiosqlite's thread: a SELECT left open across an ``await`` would
+        # pin an old read snapshot, and another coroutine's write on this connection
+        # would then fail at once with "database is locked" (no busy wait in WAL).
+        rows = await self.conn.execute_fetchall(sql.replace("%s", "?"), params)
+        return [dict(row) for row in rows]
 
     async def ping(self) -> None:
         await self.fetch("SELECT 1 AS ok", ())
@@ -154,11 +155,14 @@ class ThreadStore:
                     await conn.execute("SELECT pg_advisory_unlock(hashtext('gg_threads_schema'))")
             return cls(_PostgresBackend(pool))
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        lite = await aiosqlite.connect(settings.sqlite_path, timeout=30)
+        # Autocommit: every statement is its own short transaction. With implicit
+        # transactions, coroutines sharing the connection interleave inside one open
+        # transaction and SQLite answers "database is locked" instead of waiting.
+        lite = await aiosqlite.connect(settings.sqlite_path, timeout=30, isolation_level=None)
+        lite.row_factory = aiosqlite.Row
         await lite.execute("PRAGMA journal_mode=WAL")
         await lite.execute("PRAGMA busy_timeout=30000")
         await lite.executescript(_SQLITE_SCHEMA)
-        await lite.commit()
         return cls(_SqliteBackend(lite))
 
     async def close(self) -> None:
