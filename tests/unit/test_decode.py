@@ -350,3 +350,42 @@ def test_sha256_file_matches_hashlib(tmp_path: Path) -> None:
     assert sha256_file(path) == hashlib.sha256(blob).hexdigest()
     with pytest.raises(AudioFileNotFoundError):
         sha256_file(tmp_path / "missing.bin")
+
+
+@pytest.mark.parametrize(
+    ("ext", "fmt", "subtype"),
+    [
+        ("wav", "WAV", "PCM_16"),
+        ("flac", "FLAC", "PCM_16"),
+        ("ogg", "OGG", "VORBIS"),
+        ("mp3", "MP3", None),
+    ],
+)
+def test_mangled_headers_end_in_typed_errors(
+    tmp_path: Path, ext: str, fmt: str, subtype: str | None
+) -> None:
+    """Seeded header corruption and cuts: every outcome is audio or an AudioError, never
+    another exception or a hang (pytest-timeout would catch that)."""
+    original = _write(
+        tmp_path / f"src.{ext}", _tone(22050, 2.0, 2), 22050, fmt, subtype
+    ).read_bytes()
+    rng = np.random.default_rng(42)
+    outcomes: set[str] = set()
+    for i in range(60):
+        data = bytearray(original)
+        for _ in range(int(rng.integers(1, 6))):
+            at = int(rng.integers(0, min(len(data), 96)))
+            data[at] = int(rng.integers(0, 256))
+        if i % 3 == 0:
+            data = data[: int(rng.integers(1, len(data)))]
+        path = tmp_path / f"m{i}.{ext}"
+        path.write_bytes(bytes(data))
+        try:
+            decoded = load_audio(path, sr=22050, max_duration_s=60.0)
+        except AudioError as err:
+            outcomes.add(err.code)
+        else:
+            assert decoded.y.dtype == np.float32
+            assert np.isfinite(decoded.y).all()
+            outcomes.add("decoded")
+    assert len(outcomes) >= 2  # the mutations really reached the error paths
