@@ -186,6 +186,22 @@ def test_remote_runnable_invoke_then_stream_continue_one_thread(
     assert thread_id in listed
 
 
+def test_remote_runnable_answers_an_interrupt_with_resume(server: ServerProcess) -> None:
+    path = library_file(server, f"rr-{uuid.uuid4().hex[:6]}.wav", seconds=8.0, tempo_bpm=100.0)
+    agent = RemoteRunnable(server.url + "/agent", headers=ALICE, timeout=60)
+    config = {"configurable": {"thread_id": f"rr-int-{uuid.uuid4()}"}}
+    paused = agent.invoke(
+        {"messages": [HumanMessage(f"what's the tempo of {path}?")]}, config=config
+    )
+    assert paused["interrupts"], paused
+    assert paused["interrupts"][0]["value"]["type"] == "confirm_audio"
+    done = agent.invoke({"resume": "yes"}, config=config)
+    assert not done.get("interrupts")
+    (analysis,) = done["analyses"].values()
+    assert analysis["tempo_bpm"] == pytest.approx(100.0, rel=0.05)
+    assert done["messages"][-1].type == "ai"
+
+
 def test_agent_requires_a_thread_id(http: httpx.Client) -> None:
     r = http.post(
         "/agent/invoke",
