@@ -140,8 +140,10 @@ class ThreadStore:
                 # Two short queries per chat turn; sized like the checkpointer's pool.
                 max_size=max(2, settings.db_pool_max),
                 kwargs={"autocommit": True},
-                check=AsyncConnectionPool.check_connection,
-                max_idle=300,
+                # No per-checkout check (a round trip before every query on the chat
+                # hot path); instead idle connections are retired after 60 s, well
+                # before servers and poolers drop them, and every one after 30 min.
+                max_idle=60,
                 max_lifetime=1800,
                 open=False,
             )
