@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 
 from groovegraph.server.auth import is_loopback
 from groovegraph.settings import Settings
@@ -36,6 +37,13 @@ def serve(
             f"refusing to listen on {host}: no API keys are configured, so anyone who can reach "
             "this address would act as the local owner. Set GROOVEGRAPH_API_KEYS=key:owner[,…] "
             "or bind 127.0.0.1."
+        )
+    if workers > 1 and not settings.redis_url:
+        # Run locks and rate limits are per process without Redis.
+        print(
+            "groovegraph: warning: --workers > 1 without GROOVEGRAPH_REDIS_URL: one-run-per-thread "
+            "and rate limits hold per worker process only",
+            file=sys.stderr,
         )
     if no_demo:
         # Environment, not an argument: with --workers each process builds its own app.
