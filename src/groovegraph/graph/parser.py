@@ -272,7 +272,9 @@ _FIND_RE = re.compile(
 _COMPAT_RE = re.compile(
     r"\b(?:mix(?:es|ed|ing)?|compatib\w*|clash\w*|blend\w*|layer\w*|transition\w*|key change|"
     r"harmonic(?:ally)?|(?:work|go|play|sit|sound|fit)s?\s+(?:\w+\s+)?(?:together|with)|match(?:es)?|"
-    r"smooth|into one|mash\w*|pair(?:s|ing)?\s+(?:mix|work)|pairs?)\b",
+    r"smooth|into one|mash\w*|pair(?:s|ing)?\s+(?:mix|work)|pairs?|on top of|"
+    r"(?:ok|okay|fine|good|work|sit|go)\s+(?:under|over|beneath|beside)|"
+    r"(?:into|to)\s+(?:[A-G][#b]?m?|1[0-2][AB]|[1-9][AB])\b.{0,30}(?:without|sound|off|ok|fine))\b",
     re.IGNORECASE,
 )
 _HISTORY_RE = re.compile(
@@ -282,14 +284,18 @@ _HISTORY_RE = re.compile(
     r"what (?:tempo|bpm|key|swing)s? (?:was|were|did)|what (?:was|were) (?:the )?(?:typical|usual|sound|tempo|deal)|"
     r"what (?:was|were) .{0,30}(?:like|about)|which (?:decade|era|year)|what (?:decade|era|year)|"
     r"decade is it|era (?:it|this) (?:sounds?|is)|sounds? like .{0,15}(?:era|decade|\d0s)|"
-    r"what is .{0,20}(?:swing|style|genre)\b|describe the (?:sound|style)|style of|golden age)\b",
+    r"what is .{0,20}(?:swing|style|genre)\b|describe the (?:sound|style)|style of|golden age|"
+    r"how \w+ (?:were|was|did)|why (?:does|do|is|are|was|were)|what(?:'s| is) the deal with|"
+    r"fit (?:in |into )?(?:a |an |the )?[\w\s'-]{0,25}(?:set|era|decade|style|record))\b",
     re.IGNORECASE,
 )
 _STATS_RE = re.compile(
     r"\b(?:how many (?:loops?|samples?|breaks?|tracks?|grooves?|files?|\w+ loops?|\d0s (?:loops?|samples?))|"
     r"on average|average|median|breakdown|distribution|statistic\w*|stats|most common|"
     r"overview of my|what(?:'s| is) in my (?:library|crates?|collection)|"
-    r"(?:my|the) (?:library|collection|crates?|catalog) looks? like)\b",
+    r"(?:my|the) (?:library|collection|crates?|catalog) looks? like|"
+    r"do i have more|(?:more|fewer)\s+\w+(?:\s+\w+)?\s+or\s+\w+|what \w+ do i (?:usually|normally|mostly|tend to)|"
+    r"(?:usually|normally|mostly|tend to) (?:pick|use|go for|choose|make))\b",
     re.IGNORECASE,
 )
 _ANALYZE_RE = re.compile(
@@ -297,6 +303,7 @@ _ANALYZE_RE = re.compile(
     r"describe|tight|loose|snare|straight|laid[\s-]?back|behind|ahead|what(?:'s| is) this)\b",
     re.IGNORECASE,
 )
+_QUESTION_RE = re.compile(r"\?\s*$|^\s*(?:what|why|how|who|when|which|tell|explain)\b", re.IGNORECASE)
 _SAMPLE_NOUN_RE = re.compile(
     r"\b(?:loops?|breaks?|breakbeats?|grooves?|drums?|beats?|samples?|percussion|tracks?|records?|patterns?)\b",
     re.IGNORECASE,
@@ -308,7 +315,9 @@ def split_clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip()]
 
 
-def _intents(text: str, *, has_samples: bool, has_filters: bool, n_keys: int = 0) -> list[Intent]:
+def _intents(
+    text: str, *, has_samples: bool, has_filters: bool, n_keys: int = 0, has_style: bool = False
+) -> list[Intent]:
     intents: list[Intent] = []
 
     def add(intent: Intent) -> None:
@@ -330,7 +339,10 @@ def _intents(text: str, *, has_samples: bool, has_filters: bool, n_keys: int = 0
     # Two keys and nothing else asked ("Is 4A to 5A fine?") is a transition question.
     if not intents and n_keys >= 2:
         add("compatibility")
-    # A bare noun phrase with filters ("lo-fi loops with a lazy swing, 70-80 bpm") is a search.
+    # A bare noun phrase with filters ("lo-fi loops with a lazy swing, 70-80 bpm") is a search;
+    # a question about a genre or era with no other ask is a history question.
+    if not intents and has_style and _QUESTION_RE.search(text) and not _SAMPLE_NOUN_RE.search(text):
+        add("history")
     if not intents and has_filters and _SAMPLE_NOUN_RE.search(text):
         add("find")
     return intents
@@ -458,7 +470,9 @@ def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
     swing_words, swing_min, swing_max = _swing(prose)
     genres = _genres(prose)
     has_filters = bool(bpms or keys or eras or genres or swing_words)
-    intents = _intents(prose, has_samples=bool(refs), has_filters=has_filters, n_keys=len(keys))
+    intents = _intents(
+        prose, has_samples=bool(refs), has_filters=has_filters, n_keys=len(keys), has_style=bool(genres or eras)
+    )
     return ParsedRequest(
         text=text,
         bpm_min=bpm_min,
