@@ -265,7 +265,7 @@ _CLAUSE_SPLIT_RE = re.compile(
 _FIND_RE = re.compile(
     r"\b(?:find|search|show me|show|give me|get me|pull(?: up)?|dig(?: up| out)?|recommend|suggest|"
     r"looking for|look for|need|want|got anything|got any|have anything|have any|anything like|"
-    r"list|browse|fetch|grab|hunt|crate[\s-]?dig)\b|^\s*any\b|\bfrom my (?:crates?|library|collection|catalog|folders?)\b"
+    r"list|browse|fetch|grab|hunt|crate[\s-]?dig)\b|^\s*any(?:thing)?\b|\bfrom my (?:crates?|library|collection|catalog|folders?)\b"
     r"|\bin my (?:crates?|library|collection|catalog)\b(?!.*\b(?:average|how many|breakdown)\b)",
     re.IGNORECASE,
 )
