@@ -186,6 +186,13 @@ def _fold(env: np.ndarray, times: np.ndarray, t0: float, period: float, bins: in
     return sums / np.maximum(counts, 1)
 
 
+def _smooth_circular(profile: np.ndarray) -> np.ndarray:
+    """5-point Hann smoothing of a circular profile (timing jitter spreads each peak)."""
+    kernel = np.hanning(7)[1:-1]
+    wrapped = np.r_[profile[-2:], profile, profile[:2]]
+    return np.convolve(wrapped, kernel / kernel.sum(), "valid")
+
+
 def _circ_peak(profile: np.ndarray) -> float:
     """Phase (0..1) of the maximum of a circular profile, interpolated."""
     n = len(profile)
@@ -226,7 +233,8 @@ def _level_evidence(
     bins = 48
     # Phase from the kick band: the snare shares the hats' band, and a grid phased on a
     # snare would make a half-tempo grid look like it has its snares on the beat.
-    t0 = _circ_peak(_fold(low + 0.1 * high, times, 0.0, period_s, bins)) * period_s
+    prof = _fold(low + 0.1 * high, times, 0.0, period_s, bins)
+    t0 = _circ_peak(_smooth_circular(prof)) * period_s
     n_frames = len(low)
     k0 = int(np.ceil((times[0] - t0) / period_s)) + 1
     k1 = int(np.floor((times[-1] - t0) / period_s)) - 1
@@ -237,7 +245,6 @@ def _level_evidence(
     ph = np.arange(24) / 24.0
     idx = np.clip(np.round((starts[:, None] + ph[None, :] * period_s) * fr), 0, n_frames - 1)
     idx = idx.astype(int)
-    w = max(1, int(round(0.06 * 24)))
     # Max-pool first: flux peaks are 1–2 frames wide and would fall between the points.
     from scipy.ndimage import maximum_filter1d
 
@@ -246,8 +253,13 @@ def _level_evidence(
     h = maximum_filter1d(high, size)[idx]
     sn = maximum_filter1d(snare, size)[idx]
 
+    # "On the beat" spans 40 ms before to 50 ms after it (laid-back snares, jitter), but
+    # never more than a sixth of the beat.
+    w_pre = int(min(4, max(1, np.ceil(0.04 / period_s * 24))))
+    w_post = int(min(4, max(1, np.ceil(0.05 / period_s * 24))))
+
     def on(x: np.ndarray) -> np.ndarray:
-        return np.maximum(x[:, : w + 1].max(axis=1), x[:, -w:].max(axis=1))
+        return np.maximum(x[:, : w_post + 1].max(axis=1), x[:, -w_pre:].max(axis=1))
 
     def presence(x: np.ndarray) -> np.ndarray:
         o = on(x)
@@ -258,9 +270,11 @@ def _level_evidence(
     on_h = on(h)
     mid_h = h[:, 9:19].max(axis=1)  # phase 0.38–0.78: straight to hard-swung 8ths
     sub = float(np.median(mid_h) / (np.median(on_h) + 1e-3))
+    # Among the beats that hold a strong snare hit: the share of it that lands on the beat.
     on_s = on(sn)
-    mid_s = sn[:, 10:15].max(axis=1)
-    snare_on = float(on_s.sum() / (on_s.sum() + mid_s.sum() + 1e-9))
+    row_s = sn.max(axis=1)
+    strong = row_s >= 0.5 * float(np.percentile(row_s, 90))
+    snare_on = float(on_s[strong].sum() / (row_s[strong].sum() + 1e-9))
     return {"cover": cover, "sub": sub, "snare_on": snare_on}
 
 
@@ -310,11 +324,11 @@ def _choose_period(
         # a broad region around them gives the same decisions.
         sub = max(ev["sub"], 1e-3)
         score = (
-            -0.5 * (np.log2(bpm / 130.0) / 0.6) ** 2
+            -0.5 * (np.log2(bpm / 130.0) / 0.7) ** 2
             + 2.0 * np.log(max(ev["cover"], 0.05))
             + 1.0 * np.log(min(max(sub, 0.05), 0.5))
             - 1.0 * max(0.0, np.log(sub))
-            + 1.0 * np.log(max(ev["snare_on"], 0.05))
+            + 2.0 * np.log(max(ev["snare_on"], 0.05))
             + 2.0 * max(_comb_score(ac, lag), 0.0)
         )
         if _DEBUG:
@@ -335,11 +349,8 @@ def _refine_period_phase(
     """
     bins = 64
     best = (-1.0, period_s, 0.0)
-    kernel = np.hanning(7)[1:-1]
     for p in period_s * np.linspace(0.98, 1.02, 41):
-        prof = _fold(env, times, 0.0, p, bins)
-        # Circular smoothing: timing jitter spreads the on-beat peak over a few bins.
-        prof = np.convolve(np.r_[prof[-2:], prof, prof[:2]], kernel / kernel.sum(), "valid")
+        prof = _smooth_circular(_fold(env, times, 0.0, p, bins))
         sharp = float(prof.max() / (prof.mean() + 1e-9))
         if sharp > best[0]:
             best = (sharp, float(p), _circ_peak(prof) * float(p))
