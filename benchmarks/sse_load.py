@@ -45,11 +45,27 @@ MESSAGES = (
 )
 
 
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out.extend(int(c) for c in (task / "children").read_text().split())
+    return out
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return float("nan")
+    """Resident memory of ``pid`` and all its descendants (uvicorn workers), in MB."""
+    total = 0.0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024.0
+            stack.extend(_children(p))
+        except OSError:
+            continue
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -164,7 +180,9 @@ def drop_database(name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def one_run(*, clients: int, duration_s: float, extra_env: dict[str, str]) -> dict[str, Any]:
+def one_run(
+    *, clients: int, duration_s: float, extra_env: dict[str, str], workers: int = 1
+) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="gg-sse-load-"))
     db_name, db_url = fresh_database()
     server = ServerProcess(
@@ -175,6 +193,7 @@ def one_run(*, clients: int, duration_s: float, extra_env: dict[str, str]) -> di
             "GROOVEGRAPH_LOG_LEVEL": "WARNING",
             **extra_env,
         },
+        args=("--workers", str(workers)),
     )
     try:
         server.start()
@@ -196,21 +215,26 @@ def main() -> None:
     parser.add_argument(
         "--redis", action="store_true", help="also use the local Redis for locks and limits"
     )
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (>1 needs --redis)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     extra = {"GROOVEGRAPH_REDIS_URL": "redis://127.0.0.1:6379/14"} if args.redis else {}
     runs = []
     for i in range(args.runs):
-        result = one_run(clients=args.clients, duration_s=args.duration, extra_env=extra)
+        result = one_run(
+            clients=args.clients, duration_s=args.duration, extra_env=extra, workers=args.workers
+        )
         print(f"run {i + 1}: {json.dumps(result)}", flush=True)
         runs.append(result)
     median_run = sorted(runs, key=lambda r: r["ttfe_ms"]["p99"])[len(runs) // 2]
     summary = {
         "benchmark": "sse_load",
         "command": f"python -m benchmarks.sse_load --clients {args.clients} --duration {args.duration:g} --runs {args.runs}"
-        + (" --redis" if args.redis else ""),
+        + (" --redis" if args.redis else "")
+        + (f" --workers {args.workers}" if args.workers != 1 else ""),
         "setup": {
-            "server": "groovegraph serve (1 uvicorn worker, uvloop), offline model, Postgres checkpointer",
+            "server": f"groovegraph serve ({args.workers} uvicorn worker(s), uvloop), offline model, "
+            "Postgres checkpointer",
             "redis": bool(args.redis),
             "clients": args.clients,
             "duration_s": args.duration,

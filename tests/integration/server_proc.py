@@ -24,8 +24,14 @@ class ServerProcess:
     """``groovegraph serve`` with a clean ``GROOVEGRAPH_*`` environment."""
 
     def __init__(
-        self, *, data_dir: Path, env: dict[str, str], ready_timeout_s: float = 120.0
+        self,
+        *,
+        data_dir: Path,
+        env: dict[str, str],
+        ready_timeout_s: float = 120.0,
+        args: tuple[str, ...] = (),
     ) -> None:
+        self.args = args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -61,6 +67,7 @@ class ServerProcess:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                *self.args,
             ],
             env=self.env,
             stdout=log,

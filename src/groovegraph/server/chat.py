@@ -148,6 +148,10 @@ async def chat(
         try:
             touched = False
             async for event in run_events(state.graph, graph_input, config, thread_id=thread_id):
+                if event["event"] == "end":
+                    # Free the thread before telling the client the run is over, so an
+                    # immediate next turn never meets its own previous run's lock.
+                    await stack.aclose()
                 yield event
                 if not touched:
                     # After the first event: the client hears back before this write.
