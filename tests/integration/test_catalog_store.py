@@ -241,6 +241,19 @@ def test_index_then_unchanged_rerun(settings_db: Settings, clips: Path, tmp_path
         }
         second = store.index_directory(lib, settings=settings_db, workers=1)
         assert (second.added, second.unchanged, second.updated) == (0, 6, 0)
+        # a sidecar CSV retags unchanged files without analysing them again
+        csv_path = tmp_path / "tags.csv"
+        csv_path.write_text(
+            f"path,vibe,source\n{CLIPS[2][0]},late night,crate 7\n", encoding="utf-8"
+        )
+        third = store.index_directory(lib, settings=settings_db, workers=1, tags_csv=csv_path)
+        assert (third.added, third.unchanged) == (0, 6)
+        retagged = store.files_under(lib)[str((lib / CLIPS[2][0]).resolve())]
+        assert (retagged.tags.genre, retagged.tags.vibe, retagged.tags.source) == (
+            "house",
+            "late night",
+            "crate 7",
+        )
 
 
 def test_corrupt_files_are_recorded_and_the_run_goes_on(

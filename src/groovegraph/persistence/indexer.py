@@ -35,7 +35,13 @@ from groovegraph.tools.errors import (
     GrooveGraphError,
     PathNotAllowedError,
 )
-from groovegraph.tools.library import LibraryFile, extract_tags, read_tags_csv, walk_audio
+from groovegraph.tools.library import (
+    LibraryFile,
+    extract_tags,
+    merge_tags,
+    read_tags_csv,
+    walk_audio,
+)
 
 __all__ = ["IndexProgress", "IndexSummary", "index_directory"]
 
@@ -165,7 +171,6 @@ def index_directory(
     to_hash: list[tuple[LibraryFile, SampleTags]] = []
     retag: list[tuple[StoredFile, SampleTags]] = []
     for f in files:
-        tags = extract_tags(f, csv_tags=csv_tags, read_metadata=read_metadata)
         row = stored.get(str(f.path))
         if (
             row is not None
@@ -173,11 +178,15 @@ def index_directory(
             and row.size_bytes == f.size_bytes
             and row.mtime == f.mtime
         ):
+            # Same path and bytes untouched: name and embedded tags cannot have changed, so
+            # the file is not even opened. Only a sidecar CSV can bring new tags.
             summary.unchanged += 1
-            if row.tags != tags:
-                retag.append((row, tags))
+            if csv_tags is not None and f.path in csv_tags:
+                tags = merge_tags(row.tags, csv_tags[f.path])
+                if tags != row.tags:
+                    retag.append((row, tags))
             continue
-        to_hash.append((f, tags))
+        to_hash.append((f, extract_tags(f, csv_tags=csv_tags, read_metadata=read_metadata)))
     for row, tags in retag:
         store.touch(row.id, size_bytes=row.size_bytes, mtime=row.mtime, tags=tags)
 
