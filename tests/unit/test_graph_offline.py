@@ -333,3 +333,21 @@ def test_average_tempo_of_one_genre(graph, frame) -> None:
     assert stat.count == len(house)
     assert stat.median_bpm == pytest.approx(house["tempo_bpm"].median(), abs=0.01)
     assert "In your library, genre house:" in out["messages"][-1].content
+
+
+def test_like_this_search_stays_near_the_reference_tempo(settings, frame, loops) -> None:
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    out = g.invoke({"messages": [HumanMessage("find loops that mix with test/a.wav")]}, {"configurable": {"thread_id": "near"}})
+    a = out["analyses"]["test/a.wav"]
+    lo, hi = round(a.tempo_bpm * 0.92, 1), round(a.tempo_bpm * 1.08, 1)
+    assert out["hits"]
+    for h in out["hits"]:
+        t = h.tempo_bpm
+        assert lo <= t <= hi or lo <= t / 2 <= hi or lo <= t * 2 <= hi
+        assert h.key in set(harmony_keys(a.key))
+
+
+def harmony_keys(key: str) -> list[str]:
+    from groovegraph.tools.keys import from_camelot
+
+    return [from_camelot(c).name for c in harmony.compatible_camelots(key)]

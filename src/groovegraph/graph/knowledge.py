@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from groovegraph.state import EraFact
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 
-__all__ = ["ERA_TABLE", "lookup_facts", "match_groove"]
+__all__ = ["ERA_TABLE", "lookup_facts", "match_groove", "rank_by_groove"]
 
 
 def _f(era: str, genre: str, lo: float, hi: float, feel: str, *facts: str) -> EraFact:
@@ -187,25 +187,31 @@ def match_groove(*, tempo_bpm: float, swing_percent: float, limit: int = 3) -> l
     """
     if not tempo_bpm > 0:
         return []
+    ranked = rank_by_groove(ERA_TABLE, tempo_bpm=tempo_bpm, swing_percent=swing_percent)
+    return [f for f in ranked if _tempo_score(f, tempo_bpm) > 0][:limit]
 
-    def tempo_score(f: EraFact) -> float:
-        best = 0.0
-        for t in (tempo_bpm, tempo_bpm * 2, tempo_bpm / 2):
-            if f.tempo_bpm_min <= t <= f.tempo_bpm_max:
-                score = 1.0 if t == tempo_bpm else 0.8
-            else:
-                edge = f.tempo_bpm_min if t < f.tempo_bpm_min else f.tempo_bpm_max
-                score = max(0.0, 1.0 - abs(t - edge) / edge * 10)  # 0 at 10 % outside
-                score *= 1.0 if t == tempo_bpm else 0.8
-            best = max(best, score)
-        return best
+
+def _tempo_score(f: EraFact, tempo_bpm: float) -> float:
+    best = 0.0
+    for t in (tempo_bpm, tempo_bpm * 2, tempo_bpm / 2):
+        if f.tempo_bpm_min <= t <= f.tempo_bpm_max:
+            score = 1.0 if t == tempo_bpm else 0.8
+        else:
+            edge = f.tempo_bpm_min if t < f.tempo_bpm_min else f.tempo_bpm_max
+            score = max(0.0, 1.0 - abs(t - edge) / edge * 10)  # 0 at 10 % outside
+            score *= 1.0 if t == tempo_bpm else 0.8
+        best = max(best, score)
+    return best
+
+
+def rank_by_groove(facts: Sequence[EraFact], *, tempo_bpm: float, swing_percent: float) -> list[EraFact]:
+    """``facts`` ordered by how well their typical tempo and feel fit a measured groove."""
 
     def centre_distance(f: EraFact) -> float:
         centre = (f.tempo_bpm_min + f.tempo_bpm_max) / 2
         return abs(tempo_bpm - centre) / centre
 
-    ranked = sorted(
-        ERA_TABLE,
-        key=lambda f: (-(2 * tempo_score(f) + _feel_score(f, swing_percent)), centre_distance(f), f.era, f.genre),
+    return sorted(
+        facts,
+        key=lambda f: (-(2 * _tempo_score(f, tempo_bpm) + _feel_score(f, swing_percent)), centre_distance(f), f.era, f.genre),
     )
-    return [f for f in ranked if tempo_score(f) > 0][:limit]

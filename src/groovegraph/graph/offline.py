@@ -17,6 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from groovegraph.graph.knowledge import lookup_facts
+from groovegraph.graph.parser import GROOVE_QUESTION_RE
 from groovegraph.state import (
     SPECIALISTS,
     Analysis,
@@ -130,11 +131,12 @@ def plan_tool_calls(
     if specialist == "era":
         calls = []
         stats_only = "stats" in request.intents and "history" not in request.intents
-        if samples and not stats_only and not (request.eras or request.genres):
-            # "what era does this sound like?": match the measured groove to the table
-            # and to the user's own library at that tempo.
+        if samples and not stats_only:
+            # "what era does this sound like?" / "is it more 70s or 90s?": match the measured
+            # groove to the table (the named styles, if any) and to the library at its tempo.
             return [
-                _call("era_facts", {"like_sample": samples[0]}),
+                _call("era_facts", {"like_sample": samples[0], "eras": request.eras, "genres": request.genres,
+                                    "text": request.text}),
                 _call("catalog_stats", {"by": ["era"], "like_sample": samples[0]}),
             ]
         if not stats_only:
@@ -221,6 +223,16 @@ def _pocket_word(lag_ms: float) -> str:
     return "on the grid"
 
 
+def _timing_word(deviation_ms: float) -> str:
+    if deviation_ms < 8:
+        return "very tight"
+    if deviation_ms < 15:
+        return "tight"
+    if deviation_ms < 25:
+        return "a little loose"
+    return "loose"
+
+
 def describe_analysis(label: str, a: Analysis) -> str:
     """One line per analysed sample; every number is a field of the analysis."""
     return (
@@ -228,7 +240,7 @@ def describe_analysis(label: str, a: Analysis) -> str:
         f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)}), "
         f"swing {_fmt(a.swing_percent)} % ({_swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
         f"backbeat {a.backbeat_lag_ms:+.1f} ms ({_pocket_word(a.backbeat_lag_ms)}), "
-        f"timing deviation {_fmt(a.timing_deviation_ms)} ms, {_fmt(a.duration_s)} s long"
+        f"timing deviation {_fmt(a.timing_deviation_ms)} ms ({_timing_word(a.timing_deviation_ms)}), {_fmt(a.duration_s)} s long"
     )
 
 
@@ -331,7 +343,8 @@ def compose_section(
     """
     lines: list[str] = []
     if specialist == "groove":
-        fresh = {k: a for k, a in analyses.items() if alone or k not in reused}
+        asks_groove = bool(GROOVE_QUESTION_RE.search(request.text))
+        fresh = {k: a for k, a in analyses.items() if alone or asks_groove or k not in reused}
         if fresh:
             lines.append("Groove analysis:")
             lines.extend(describe_analysis(label, a) for label, a in fresh.items())

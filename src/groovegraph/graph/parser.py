@@ -20,7 +20,7 @@ from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key
 
-__all__ = ["AUDIO_EXTENSIONS", "MAX_PARSE_CHARS", "find_sample_refs", "parse_request", "split_clauses"]
+__all__ = ["AUDIO_EXTENSIONS", "GROOVE_QUESTION_RE", "MAX_PARSE_CHARS", "find_sample_refs", "parse_request", "split_clauses"]
 
 MAX_PARSE_CHARS = 2000
 AUDIO_EXTENSIONS = ("wav", "wave", "flac", "mp3", "ogg", "oga", "aif", "aiff", "m4a")
@@ -286,6 +286,7 @@ _HISTORY_RE = re.compile(
     r"decade is it|era (?:it|this) (?:sounds?|is)|sounds? like .{0,15}(?:era|decade|\d0s)|"
     r"what is .{0,20}(?:swing|style|genre)\b|describe the (?:sound|style)|style of|golden age|"
     r"how \w+ (?:were|was|did)|why (?:does|do|is|are|was|were)|what(?:'s| is) the deal with|"
+    r"(?:is|does) (?:it|this|that)(?: one| loop| break)? (?:sound |feel )?more\b|"
     r"fit (?:in |into )?(?:a |an |the )?[\w\s'-]{0,25}(?:set|era|decade|style|record))\b",
     re.IGNORECASE,
 )
@@ -294,11 +295,11 @@ _STATS_RE = re.compile(
     r"on average|average|median|breakdown|distribution|statistic\w*|stats|most common|"
     r"overview of my|what(?:'s| is) in my (?:library|crates?|collection)|"
     r"(?:my|the) (?:library|collection|crates?|catalog) looks? like|"
-    r"do i have more|(?:more|fewer)\s+\w+(?:\s+\w+)?\s+or\s+\w+|what \w+ do i (?:usually|normally|mostly|tend to)|"
+    r"do i have more|(?:more|fewer)\s+\w+(?:\s+\w+)?\s+or\s+\w+(?:\s+\w+)?\s+(?:loops?|samples?|breaks?|tracks?)|what \w+ do i (?:usually|normally|mostly|tend to)|"
     r"(?:usually|normally|mostly|tend to) (?:pick|use|go for|choose|make))\b",
     re.IGNORECASE,
 )
-_ANALYZE_RE = re.compile(
+GROOVE_QUESTION_RE = _ANALYZE_RE = re.compile(
     r"\b(?:analy[sz]\w*|swing|swung|tempo|bpm|key|groove|feel|pocket|timing|quantized|quantised|"
     r"describe|tight|loose|snare|straight|laid[\s-]?back|behind|ahead|what(?:'s| is) this)\b",
     re.IGNORECASE,

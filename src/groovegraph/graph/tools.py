@@ -26,7 +26,7 @@ from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
 from groovegraph.graph.context import GrooveContext
-from groovegraph.graph.knowledge import lookup_facts, match_groove
+from groovegraph.graph.knowledge import ERA_TABLE, lookup_facts, match_groove, rank_by_groove
 from groovegraph.graph.parser import AUDIO_EXTENSIONS
 from groovegraph.settings import Settings
 from groovegraph.state import (
@@ -230,6 +230,8 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             ctx = runtime.context
             limit = (ctx.result_count if ctx is not None and ctx.result_count else None) or settings.result_count
         notes: list[str] = []
+        auto_range = False
+        ref_file: str | None = None
         target_swing: float | None = None
         excluded = list(exclude or [])
         if like_sample:
@@ -240,8 +242,13 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                     raise InvalidQueryError(f"could not analyse {like_sample}: {outcome}")
                 ref_analysis = outcome
             if ref_analysis is not None:
+                ref_file = ref_analysis.file
                 if target_bpm is None:
                     target_bpm = round(ref_analysis.tempo_bpm, 2)
+                    if bpm_min is None and bpm_max is None:
+                        # "like this": within 8 % of its tempo (or half/double), widened below if empty.
+                        bpm_min, bpm_max = round(target_bpm * 0.92, 1), round(target_bpm * 1.08, 1)
+                        auto_range = True
                 if key is None and compatible_with is None:
                     compatible_with = ref_analysis.key
                 target_swing = round(ref_analysis.swing_percent, 2)
@@ -271,6 +278,12 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                     notes.append(f"nothing tagged {query.genre}; showing the related genre {alt}")
                     applied = candidate
                     break
+        if not hits and auto_range:
+            wider = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
+            hits = catalog_tools.search(df, wider)
+            if hits:
+                notes.append("nothing within 8 % of the reference tempo; showing the closest tempos")
+                applied = wider
         if not hits and (swing_min is not None or vibe or instrument):
             relaxed = applied.model_copy(update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None})
             hits = catalog_tools.search(df, relaxed)
@@ -278,6 +291,9 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                 notes.append("no exact match; swing/vibe/instrument filters relaxed")
                 applied = relaxed
         query = applied
+        if ref_file:
+            # A reference given by path may itself be in the catalog: never suggest it.
+            hits = [h for h in hits if h.path != ref_file]
         lines = notes + [
             f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {h.key} ({h.camelot}), swing {h.swing_percent}%, "
             f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
@@ -366,7 +382,12 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             owner = owner_from_config(runtime.config, settings)
             state = runtime.state if isinstance(runtime.state, dict) else {}
             ref = _analysis_for(like_sample, state, owner)
-            facts = match_groove(tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent)
+            if eras or genres:
+                # "is it more 70s or 90s?": the named styles, best fit first.
+                named = lookup_facts(eras=eras or [], genres=genres or [], text=text, limit=len(ERA_TABLE))
+                facts = rank_by_groove(named, tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent)[:4]
+            else:
+                facts = match_groove(tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent)
             artifact.update(reference=like_sample, reference_tempo_bpm=ref.tempo_bpm,
                             reference_swing_percent=ref.swing_percent)
         else:
