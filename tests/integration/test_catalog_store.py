@@ -308,6 +308,15 @@ def test_moved_files_are_relinked_and_deleted_ones_marked_gone(
         back = store.index_directory(lib, settings=settings_db, workers=1)
         assert back.relinked == 1
         assert store.get(gone_id).status == "ok"
+        # a copy in another library, original still in place: not a move
+        other = tmp_path / "other"
+        other.mkdir()
+        shutil.copy(clips / CLIPS[1][0], other / "copy.wav")
+        elsewhere = store.index_directory(other, settings=settings_db, workers=1)
+        assert (elsewhere.relinked, elsewhere.duplicates, elsewhere.added) == (0, 1, 0)
+        assert store.get(before[str((lib / CLIPS[1][0]).resolve())]).path == str(
+            (lib / CLIPS[1][0]).resolve()
+        )
 
 
 def test_interrupted_indexing_resumes(settings_db: Settings, clips: Path, tmp_path: Path) -> None:

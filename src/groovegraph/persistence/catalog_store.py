@@ -391,7 +391,10 @@ class CatalogStore:
             "size_bytes = ?",
             "mtime = ?",
             "updated_at = ?",
-            "status = CASE WHEN status = 'gone' THEN 'ok' ELSE status END",
+            # A revived row is 'ok' only if it has an analysis (a corrupt file that went
+            # away and came back is still an error).
+            "status = CASE WHEN status <> 'gone' THEN status"
+            " WHEN tempo_bpm IS NULL THEN 'error' ELSE 'ok' END",
         ]
         values: list[Any] = [path, int(size_bytes), float(mtime), time.time()]
         if tags is not None:

@@ -217,7 +217,11 @@ def index_directory(
             store.touch(sid, size_bytes=f.size_bytes, mtime=f.mtime, tags=tags)
             claimed.add(sid)
             summary.unchanged += 1
-        elif row is not None and (row.path not in present or row.status == "gone"):
+        elif row is not None and (
+            row.status == "gone" or (row.path not in present and not os.path.exists(row.path))
+        ):
+            # The old path may lie outside this root (a file moved between libraries):
+            # only a path that really vanished counts as a move.
             store.relink(sid, path=str(f.path), size_bytes=f.size_bytes, mtime=f.mtime, tags=tags)
             claimed.add(sid)
             summary.relinked += 1
