@@ -3,6 +3,7 @@ draws the supervisor, the four specialists and their tool nodes."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -34,13 +35,24 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail("langgraph-cli is not installed in the environment")
     port = _free_port()
     data = tmp_path_factory.mktemp("dev-data")
+    # langgraph dev keeps its in-memory runtime under ./.langgraph_api: run it from a
+    # temporary folder with the repository's langgraph.json, paths made absolute.
+    workdir = tmp_path_factory.mktemp("dev-cwd")
+    config = json.loads((ROOT / "langgraph.json").read_text())
+    config["dependencies"] = [str((ROOT / d).resolve()) for d in config["dependencies"]]
+    config["graphs"] = {
+        name: f"{(ROOT / spec.split(':')[0]).resolve()}:{spec.split(':')[1]}" for name, spec in config["graphs"].items()
+    }
+    if isinstance(config.get("env"), str):
+        config["env"] = str((ROOT / config["env"]).resolve())
+    (workdir / "langgraph.json").write_text(json.dumps(config))
     log = (tmp_path_factory.mktemp("dev-log") / "dev.log").open("w")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GROOVEGRAPH_")}
     env.update({"GROOVEGRAPH_DATA_DIR": str(data), "LANGSMITH_TRACING": "false", "LANGGRAPH_NO_BROWSER": "1"})
     # --no-reload: the dev server otherwise watches the repository and restarts on writes.
     proc = subprocess.Popen(
         [exe, "dev", "--no-reload", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
