@@ -18,8 +18,8 @@ Greetings, thanks and questions about what you can do need no specialist.
 A filter inside a search ("70s funk loops that mix with this") is discovery, not era or compatibility.
 Samples attached to this turn: {samples}"""
 
-GROOVE_PROMPT = """You are the groove specialist. Analyse the referenced samples with the analyze_samples tool \
-(sample ids or library paths), then explain tempo (BPM), swing (MPC percent: 50 straight, 66.7 triplet), \
+GROOVE_PROMPT = """You are the groove specialist. Analyse the referenced samples with one analyze_samples call \
+listing all of them (sample ids or library paths; long audio may need the user's confirmation), then explain tempo (BPM), swing (MPC percent: 50 straight, 66.7 triplet), \
 pocket (backbeat lag in ms, positive = laid back), timing deviation and key. \
 Use only numbers the tool returned. Samples this turn: {samples}"""
 
