@@ -49,7 +49,18 @@ DATASET = ROOT / "evals" / "datasets" / "routing.jsonl"
 RESULT = ROOT / "benchmarks" / "results" / "graph_latency.json"
 BAR_P50_MS = 50.0
 
-GENRES = ("funk", "soul", "hip hop", "boom bap", "house", "disco", "jazz", "reggae", "drum and bass", "techno")
+GENRES = (
+    "funk",
+    "soul",
+    "hip hop",
+    "boom bap",
+    "house",
+    "disco",
+    "jazz",
+    "reggae",
+    "drum and bass",
+    "techno",
+)
 ERAS = ("60s", "70s", "80s", "90s", "00s", "10s")
 KEYS = ("A minor", "C major", "F# minor", "D minor", "G major", "Eb minor", "Bb major", "E minor")
 
@@ -58,17 +69,28 @@ def synthetic_catalog(rows: int, seed: int = 0) -> pd.DataFrame:
     """A catalog frame shaped like an indexed library (tags + scalar analysis fields)."""
     rng = np.random.default_rng(seed)
     keys = rng.choice(KEYS, rows)
-    return pd.DataFrame({
-        "id": [f"{i:012x}" for i in range(rows)],
-        "path": [f"/library/{i // 100:03d}/{i:05d}.wav" for i in range(rows)],
-        "sha256": [f"{i:064x}" for i in range(rows)],
-        "genre": rng.choice(GENRES, rows), "era": rng.choice(ERAS, rows),
-        "tempo_bpm": rng.uniform(70, 180, rows).round(2), "tempo_confidence": rng.uniform(0.5, 1, rows),
-        "swing_percent": rng.uniform(50, 68, rows).round(2), "swing_ratio": 1.2,
-        "timing_deviation_ms": rng.uniform(2, 20, rows), "backbeat_lag_ms": rng.uniform(-10, 25, rows),
-        "key": keys, "camelot": [camelot(k) for k in keys], "key_confidence": rng.uniform(0.4, 1, rows),
-        "duration_s": rng.uniform(2, 30, rows), "sample_rate": 44100, "rms_db": -14.0, "onset_rate_hz": 6.0,
-    })
+    return pd.DataFrame(
+        {
+            "id": [f"{i:012x}" for i in range(rows)],
+            "path": [f"/library/{i // 100:03d}/{i:05d}.wav" for i in range(rows)],
+            "sha256": [f"{i:064x}" for i in range(rows)],
+            "genre": rng.choice(GENRES, rows),
+            "era": rng.choice(ERAS, rows),
+            "tempo_bpm": rng.uniform(70, 180, rows).round(2),
+            "tempo_confidence": rng.uniform(0.5, 1, rows),
+            "swing_percent": rng.uniform(50, 68, rows).round(2),
+            "swing_ratio": 1.2,
+            "timing_deviation_ms": rng.uniform(2, 20, rows),
+            "backbeat_lag_ms": rng.uniform(-10, 25, rows),
+            "key": keys,
+            "camelot": [camelot(k) for k in keys],
+            "key_confidence": rng.uniform(0.4, 1, rows),
+            "duration_s": rng.uniform(2, 30, rows),
+            "sample_rate": 44100,
+            "rms_db": -14.0,
+            "onset_rate_hz": 6.0,
+        }
+    )
 
 
 def requests() -> list[dict[str, Any]]:
@@ -79,20 +101,34 @@ def requests() -> list[dict[str, Any]]:
 def routing_accuracy(rows: list[dict[str, Any]]) -> dict[str, Any]:
     wrong = []
     for r in rows:
-        got = sorted(route_request(parse_request(r["input"], samples=r.get("samples", []))).specialists)
+        got = sorted(
+            route_request(parse_request(r["input"], samples=r.get("samples", []))).specialists
+        )
         if got != r["specialists"]:
             wrong.append({"id": r["id"], "want": r["specialists"], "got": got})
-    return {"n": len(rows), "correct": len(rows) - len(wrong), "accuracy": round(1 - len(wrong) / len(rows), 4), "wrong": wrong}
+    return {
+        "n": len(rows),
+        "correct": len(rows) - len(wrong),
+        "accuracy": round(1 - len(wrong) / len(rows), 4),
+        "wrong": wrong,
+    }
 
 
 def _summary(samples_ms: list[float]) -> dict[str, float]:
     arr = np.asarray(samples_ms)
-    return {"p50_ms": float(np.percentile(arr, 50)), "p90_ms": float(np.percentile(arr, 90)), "mean_ms": float(arr.mean())}
+    return {
+        "p50_ms": float(np.percentile(arr, 50)),
+        "p90_ms": float(np.percentile(arr, 90)),
+        "mean_ms": float(arr.mean()),
+    }
 
 
 def _median_of_rounds(rounds: list[dict[str, float]]) -> dict[str, Any]:
     keys = rounds[0].keys()
-    return {**{k: round(statistics.median(r[k] for r in rounds), 3) for k in keys}, "rounds": rounds}
+    return {
+        **{k: round(statistics.median(r[k] for r in rounds), 3) for k in keys},
+        "rounds": rounds,
+    }
 
 
 def direct_turn(text: str, frame: pd.DataFrame, settings: Settings) -> str:
@@ -107,13 +143,24 @@ def direct_turn(text: str, frame: pd.DataFrame, settings: Settings) -> str:
                 q = {k: v for k, v in args.items() if k not in {"like_sample", "exclude"}}
                 sections[spec] = str(cat.search(frame, CatalogQuery(**q)))
             elif call["name"] == "catalog_stats":
-                sections[spec] = cat.stats_by(frame, args["by"], era=args.get("era"), genre=args.get("genre")).to_string()
+                sections[spec] = cat.stats_by(
+                    frame, args["by"], era=args.get("era"), genre=args.get("genre")
+                ).to_string()
             elif call["name"] == "era_facts":
-                sections[spec] = str(lookup_facts(eras=args["eras"], genres=args["genres"], text=args["text"]))
+                sections[spec] = str(
+                    lookup_facts(eras=args["eras"], genres=args["genres"], text=args["text"])
+                )
             elif call["name"] == "check_compatibility":
                 a, b = args["a"], args.get("b") or {}
                 try:
-                    sections[spec] = str(harmony.compatibility(key_a=a.get("key"), key_b=b.get("key"), bpm_a=a.get("bpm"), bpm_b=b.get("bpm")))
+                    sections[spec] = str(
+                        harmony.compatibility(
+                            key_a=a.get("key"),
+                            key_b=b.get("key"),
+                            bpm_a=a.get("bpm"),
+                            bpm_b=b.get("bpm"),
+                        )
+                    )
                 except Exception as err:
                     sections[spec] = str(err)
     return compose_answer(req, sections)
@@ -127,7 +174,9 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = requests()
-    texts = [r["input"] for r in rows if not r.get("samples") and not parse_request(r["input"]).samples]
+    texts = [
+        r["input"] for r in rows if not r.get("samples") and not parse_request(r["input"]).samples
+    ]
     frame = synthetic_catalog(args.rows)
     source = cat.FrameSource(frame)
     tmp = Path(tempfile.mkdtemp(prefix="gg-bench-"))
@@ -146,7 +195,9 @@ def main() -> None:
         times = []
         for i, t in enumerate(texts):
             start = time.perf_counter()
-            graph.invoke({"messages": [HumanMessage(t)]}, {"configurable": {"thread_id": f"s{rnd}-{i}"}})
+            graph.invoke(
+                {"messages": [HumanMessage(t)]}, {"configurable": {"thread_id": f"s{rnd}-{i}"}}
+            )
             times.append((time.perf_counter() - start) * 1000)
         sync_rounds.append(_summary(times))
 
@@ -177,7 +228,11 @@ def main() -> None:
     result = {
         "benchmark": "graph_latency",
         "command": f"uv run --frozen python -m benchmarks.graph_latency --rounds {args.rounds} --rows {args.rows}",
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "catalog_rows": args.rows,
         "turns_per_round": len(texts),
         "rounds": args.rounds,
@@ -192,11 +247,22 @@ def main() -> None:
     result["bar"]["pass"] = worst <= BAR_P50_MS
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    for name in ("graph_sync_inmemory", "graph_async_sqlite", "graph_async_sqlite_durability_exit", "direct_pipeline"):
+    for name in (
+        "graph_sync_inmemory",
+        "graph_async_sqlite",
+        "graph_async_sqlite_durability_exit",
+        "direct_pipeline",
+    ):
         r = result[name]
-        print(f"{name:36s} p50 {r['p50_ms']:7.2f} ms  p90 {r['p90_ms']:7.2f} ms  mean {r['mean_ms']:7.2f} ms")
-    print(f"routing accuracy {result['routing']['accuracy']:.3f} ({result['routing']['correct']}/{result['routing']['n']})")
-    print(f"bar p50 <= {BAR_P50_MS} ms: {'pass' if result['bar']['pass'] else 'FAIL'}  -> {args.out}")
+        print(
+            f"{name:36s} p50 {r['p50_ms']:7.2f} ms  p90 {r['p90_ms']:7.2f} ms  mean {r['mean_ms']:7.2f} ms"
+        )
+    print(
+        f"routing accuracy {result['routing']['accuracy']:.3f} ({result['routing']['correct']}/{result['routing']['n']})"
+    )
+    print(
+        f"bar p50 <= {BAR_P50_MS} ms: {'pass' if result['bar']['pass'] else 'FAIL'}  -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

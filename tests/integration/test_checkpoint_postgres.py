@@ -48,8 +48,21 @@ TURN = textwrap.dedent(
 
 def _turn(pg_url: str, tmp_path: Path, text: str, samples: list[str] | None = None) -> dict:
     proc = subprocess.run(
-        [sys.executable, "-c", TURN, pg_url, str(tmp_path / "data"), "thread-1", text, json.dumps(samples or [])],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-c",
+            TURN,
+            pg_url,
+            str(tmp_path / "data"),
+            "thread-1",
+            text,
+            json.dumps(samples or []),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -68,8 +81,13 @@ def test_thread_continues_in_another_process(pg_url: str, tmp_path: Path) -> Non
     assert second["turn"] == 2
     # every message of both turns, in order, with the specialists' names
     assert [(t, n) for t, n, _ in second["messages"]] == [
-        ("human", None), ("ai", "groove"), ("ai", "groovegraph"),
-        ("human", None), ("ai", "groove"), ("ai", "discovery"), ("ai", "groovegraph"),
+        ("human", None),
+        ("ai", "groove"),
+        ("ai", "groovegraph"),
+        ("human", None),
+        ("ai", "groove"),
+        ("ai", "discovery"),
+        ("ai", "groovegraph"),
     ]
     assert second["messages"][:3] == first["messages"]
     # the first turn's analysis is still there and the follow-up searched against it
@@ -112,8 +130,13 @@ def test_two_processes_set_up_the_schema_together(tmp_path: Path) -> None:
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
         procs = [
-            subprocess.Popen([sys.executable, "-c", SETUP, url, str(tmp_path / f"d{i}")], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", SETUP, url, str(tmp_path / f"d{i}")],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for i in range(2)
         ]
         try:
@@ -127,7 +150,9 @@ def test_two_processes_set_up_the_schema_together(tmp_path: Path) -> None:
             assert out.strip() == "ok"
         with psycopg.connect(url, autocommit=True) as conn:
             (versions,) = conn.execute("SELECT count(*) FROM checkpoint_migrations").fetchone()
-            (distinct,) = conn.execute("SELECT count(DISTINCT v) FROM checkpoint_migrations").fetchone()
+            (distinct,) = conn.execute(
+                "SELECT count(DISTINCT v) FROM checkpoint_migrations"
+            ).fetchone()
         assert versions == distinct > 0
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:

@@ -41,18 +41,29 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = json.loads((ROOT / "langgraph.json").read_text())
     config["dependencies"] = [str((ROOT / d).resolve()) for d in config["dependencies"]]
     config["graphs"] = {
-        name: f"{(ROOT / spec.split(':')[0]).resolve()}:{spec.split(':')[1]}" for name, spec in config["graphs"].items()
+        name: f"{(ROOT / spec.split(':')[0]).resolve()}:{spec.split(':')[1]}"
+        for name, spec in config["graphs"].items()
     }
     if isinstance(config.get("env"), str):
         config["env"] = str((ROOT / config["env"]).resolve())
     (workdir / "langgraph.json").write_text(json.dumps(config))
     log = (tmp_path_factory.mktemp("dev-log") / "dev.log").open("w")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GROOVEGRAPH_")}
-    env.update({"GROOVEGRAPH_DATA_DIR": str(data), "LANGSMITH_TRACING": "false", "LANGGRAPH_NO_BROWSER": "1"})
+    env.update(
+        {
+            "GROOVEGRAPH_DATA_DIR": str(data),
+            "LANGSMITH_TRACING": "false",
+            "LANGGRAPH_NO_BROWSER": "1",
+        }
+    )
     # --no-reload: the dev server otherwise watches the repository and restarts on writes.
     proc = subprocess.Popen(
         [exe, "dev", "--no-reload", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -82,7 +93,14 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_dev_server_answers_a_run(dev_server: str) -> None:
     body = {
         "assistant_id": "groovegraph",
-        "input": {"messages": [{"role": "user", "content": "I'm mixing from 5A at 124 into 7B at 128 - smooth or not?"}]},
+        "input": {
+            "messages": [
+                {
+                    "role": "user",
+                    "content": "I'm mixing from 5A at 124 into 7B at 128 - smooth or not?",
+                }
+            ]
+        },
         "context": {"result_count": 3},
     }
     resp = httpx.post(f"{dev_server}/runs/wait", json=body, timeout=60)
@@ -92,11 +110,15 @@ def test_dev_server_answers_a_run(dev_server: str) -> None:
     names = [m.get("name") for m in out["messages"]]
     assert names == [None, "compatibility", "groovegraph"]
     report = out["reports"][0]
-    assert f"**{report['verdict']}** (score {report['score']:.2f})" in out["messages"][-1]["content"]
+    assert (
+        f"**{report['verdict']}** (score {report['score']:.2f})" in out["messages"][-1]["content"]
+    )
 
 
 def test_dev_server_draws_the_whole_graph(dev_server: str) -> None:
-    assistants = httpx.post(f"{dev_server}/assistants/search", json={"graph_id": "groovegraph"}, timeout=10).json()
+    assistants = httpx.post(
+        f"{dev_server}/assistants/search", json={"graph_id": "groovegraph"}, timeout=10
+    ).json()
     assistant_id = assistants[0]["assistant_id"]
     graph = httpx.get(f"{dev_server}/assistants/{assistant_id}/graph", timeout=10).json()
     nodes = {n["id"] for n in graph["nodes"]}

@@ -28,13 +28,26 @@ from tests.unit.test_graph_offline import catalog_frame
 pytestmark = pytest.mark.integration
 
 API_KEY = "test-key-123"
-SEARCH = {"genre": "funk", "era": "70s", "bpm_min": 90, "bpm_max": 102, "target_bpm": 96, "limit": 4}
+SEARCH = {
+    "genre": "funk",
+    "era": "70s",
+    "bpm_min": 90,
+    "bpm_max": 102,
+    "target_bpm": 96,
+    "limit": 4,
+}
 ANSWER = "Here are four 70s funk loops near 96 BPM from your library."
 
 
 def _role(body: dict[str, Any]) -> str:
-    system = next((m["content"] for m in body["messages"] if m["role"] in ("system", "developer")), "")
-    for prefix, role in (("You route", "router"), ("You are the discovery", "discovery"), ("You are groovegraph", "respond")):
+    system = next(
+        (m["content"] for m in body["messages"] if m["role"] in ("system", "developer")), ""
+    )
+    for prefix, role in (
+        ("You route", "router"),
+        ("You are the discovery", "discovery"),
+        ("You are groovegraph", "respond"),
+    ):
         if str(system).startswith(prefix):
             return role
     return "other"
@@ -45,7 +58,9 @@ def _reply(body: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
     role = _role(body)
     has_tool_result = any(m["role"] == "tool" for m in body["messages"])
     if role == "router":
-        return None, [{"name": "Route", "arguments": {"specialists": ["discovery"], "reason": "a search"}}]
+        return None, [
+            {"name": "Route", "arguments": {"specialists": ["discovery"], "reason": "a search"}}
+        ]
     if role == "discovery" and not has_tool_result:
         return None, [{"name": "search_catalog", "arguments": SEARCH}]
     if role == "discovery":
@@ -69,23 +84,45 @@ class ScriptedOpenAI:
         cid = f"chatcmpl-{len(self.requests)}"
         usage = {"prompt_tokens": 20, "completion_tokens": 10, "total_tokens": 30}
         tool_calls = [
-            {"index": i, "id": f"call_{len(self.requests)}_{i}", "type": "function",
-             "function": {"name": c["name"], "arguments": json.dumps(c["arguments"])}}
+            {
+                "index": i,
+                "id": f"call_{len(self.requests)}_{i}",
+                "type": "function",
+                "function": {"name": c["name"], "arguments": json.dumps(c["arguments"])},
+            }
             for i, c in enumerate(calls)
         ]
         if not body.get("stream"):
             message: dict[str, Any] = {"role": "assistant", "content": text}
             if tool_calls:
-                message["tool_calls"] = [{k: v for k, v in tc.items() if k != "index"} for tc in tool_calls]
-            return JSONResponse({
-                "id": cid, "object": "chat.completion", "created": created, "model": body["model"],
-                "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}],
-                "usage": usage,
-            })
+                message["tool_calls"] = [
+                    {k: v for k, v in tc.items() if k != "index"} for tc in tool_calls
+                ]
+            return JSONResponse(
+                {
+                    "id": cid,
+                    "object": "chat.completion",
+                    "created": created,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": message,
+                            "finish_reason": "tool_calls" if calls else "stop",
+                        }
+                    ],
+                    "usage": usage,
+                }
+            )
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
-            data = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": body["model"],
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            data = {
+                "id": cid,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": body["model"],
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
             return f"data: {json.dumps(data)}\n\n"
 
         async def events() -> Any:
@@ -98,13 +135,34 @@ class ScriptedOpenAI:
                 args = tc["function"]["arguments"]
                 half = len(args) // 2
                 # A tool call split across chunks, as real servers send it.
-                yield chunk({"tool_calls": [{"index": tc["index"], "id": tc["id"], "type": "function",
-                                             "function": {"name": tc["function"]["name"], "arguments": args[:half]}}]})
-                yield chunk({"tool_calls": [{"index": tc["index"], "function": {"arguments": args[half:]}}]})
+                yield chunk(
+                    {
+                        "tool_calls": [
+                            {
+                                "index": tc["index"],
+                                "id": tc["id"],
+                                "type": "function",
+                                "function": {
+                                    "name": tc["function"]["name"],
+                                    "arguments": args[:half],
+                                },
+                            }
+                        ]
+                    }
+                )
+                yield chunk(
+                    {"tool_calls": [{"index": tc["index"], "function": {"arguments": args[half:]}}]}
+                )
             yield chunk({}, "tool_calls" if calls else "stop")
             if (body.get("stream_options") or {}).get("include_usage"):
-                data = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": body["model"],
-                        "choices": [], "usage": usage}
+                data = {
+                    "id": cid,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": body["model"],
+                    "choices": [],
+                    "usage": usage,
+                }
                 yield f"data: {json.dumps(data)}\n\n"
             yield "data: [DONE]\n\n"
 
@@ -117,7 +175,9 @@ def openai_server() -> Iterator[tuple[str, ScriptedOpenAI]]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(scripted.app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(scripted.app, host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -133,11 +193,16 @@ def openai_server() -> Iterator[tuple[str, ScriptedOpenAI]]:
 def test_openai_compatible_endpoint_streams_tool_calls_and_answer(openai_server, tmp_path) -> None:
     base_url, scripted = openai_server
     settings = Settings(
-        data_dir=tmp_path / "data", model="openai:gpt-scripted", model_base_url=base_url,
-        model_api_key=API_KEY, model_max_retries=0,
+        data_dir=tmp_path / "data",
+        model="openai:gpt-scripted",
+        model_base_url=base_url,
+        model_api_key=API_KEY,
+        model_max_retries=0,
     )
     frame = catalog_frame()
-    graph = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    graph = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
     start = len(scripted.requests)
 
     async def run(thread: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:

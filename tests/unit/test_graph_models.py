@@ -75,12 +75,19 @@ def call(name: str, args: dict[str, Any], i: int = 0) -> dict[str, Any]:
 
 
 def route(*specialists: str, i: int = 0) -> AIMessage:
-    return AIMessage(content="", tool_calls=[call("Route", {"specialists": list(specialists), "reason": "test"}, i)],
-                     usage_metadata={"input_tokens": 10, "output_tokens": 5, "total_tokens": 15})
+    return AIMessage(
+        content="",
+        tool_calls=[call("Route", {"specialists": list(specialists), "reason": "test"}, i)],
+        usage_metadata={"input_tokens": 10, "output_tokens": 5, "total_tokens": 15},
+    )
 
 
 def said(text: str, tokens: int = 0) -> AIMessage:
-    usage = {"input_tokens": tokens, "output_tokens": tokens, "total_tokens": 2 * tokens} if tokens else None
+    usage = (
+        {"input_tokens": tokens, "output_tokens": tokens, "total_tokens": 2 * tokens}
+        if tokens
+        else None
+    )
     return AIMessage(content=text, usage_metadata=usage)
 
 
@@ -95,21 +102,39 @@ def compile_with(model: BaseChatModel, settings: Settings, frame: pd.DataFrame) 
     )
 
 
-def ask(graph: Any, text: str, *, samples: list[str] | None = None, thread: str = "t", **kw: Any) -> dict:
+def ask(
+    graph: Any, text: str, *, samples: list[str] | None = None, thread: str = "t", **kw: Any
+) -> dict:
     msg = HumanMessage(content=text, additional_kwargs={"samples": samples} if samples else {})
     return graph.invoke({"messages": [msg]}, {"configurable": {"thread_id": thread}}, **kw)
 
 
 def test_router_structured_output_and_parallel_tool_calling_specialists(settings, frame) -> None:
-    search_args = {"genre": "funk", "era": "70s", "bpm_min": 90, "bpm_max": 102, "target_bpm": 96, "limit": 5}
-    model = ScriptedChat(script={
-        "router": [route("era", "discovery")],
-        "era": [AIMessage(content="", tool_calls=[call("era_facts", {"eras": ["70s"], "genres": ["funk"]})]),
-                said("70s funk runs 90-115 BPM.", 3)],
-        "discovery": [AIMessage(content="", tool_calls=[call("search_catalog", search_args)]),
-                      said("Here are funk loops.", 4)],
-        "respond": [said("Final: funk sits at 90-115 BPM; here are loops.", 7)],
-    })
+    search_args = {
+        "genre": "funk",
+        "era": "70s",
+        "bpm_min": 90,
+        "bpm_max": 102,
+        "target_bpm": 96,
+        "limit": 5,
+    }
+    model = ScriptedChat(
+        script={
+            "router": [route("era", "discovery")],
+            "era": [
+                AIMessage(
+                    content="",
+                    tool_calls=[call("era_facts", {"eras": ["70s"], "genres": ["funk"]})],
+                ),
+                said("70s funk runs 90-115 BPM.", 3),
+            ],
+            "discovery": [
+                AIMessage(content="", tool_calls=[call("search_catalog", search_args)]),
+                said("Here are funk loops.", 4),
+            ],
+            "respond": [said("Final: funk sits at 90-115 BPM; here are loops.", 7)],
+        }
+    )
     graph = compile_with(model, settings, frame)
     out = ask(graph, "tell me about 70s funk and find me loops near 96")
 
@@ -139,15 +164,25 @@ def test_router_structured_output_and_parallel_tool_calling_specialists(settings
 
 def test_referenced_samples_are_analysed_before_compatibility(settings, frame) -> None:
     a, b = frame.iloc[0]["id"], frame.iloc[1]["id"]
-    model = ScriptedChat(script={
-        "router": [route("compatibility")],  # the router forgot groove; the supervisor adds it
-        "groove": [AIMessage(content="", tool_calls=[call("analyze_samples", {"samples": [a, b]})]), said("analysed")],
-        "compatibility": [
-            AIMessage(content="", tool_calls=[call("check_compatibility", {"a": {"sample": a}, "b": {"sample": b}})]),
-            said("verdict"),
-        ],
-        "respond": [said("done")],
-    })
+    model = ScriptedChat(
+        script={
+            "router": [route("compatibility")],  # the router forgot groove; the supervisor adds it
+            "groove": [
+                AIMessage(content="", tool_calls=[call("analyze_samples", {"samples": [a, b]})]),
+                said("analysed"),
+            ],
+            "compatibility": [
+                AIMessage(
+                    content="",
+                    tool_calls=[
+                        call("check_compatibility", {"a": {"sample": a}, "b": {"sample": b}})
+                    ],
+                ),
+                said("verdict"),
+            ],
+            "respond": [said("done")],
+        }
+    )
     out = ask(compile_with(model, settings, frame), "will these two mix?", samples=[a, b])
     assert out["plan"].stages == [["groove"], ["compatibility"]]
     source = cat.FrameSource(frame)
@@ -163,23 +198,38 @@ def test_referenced_samples_are_analysed_before_compatibility(settings, frame) -
 
 
 def test_malformed_route_is_retried(settings, frame) -> None:
-    bad = AIMessage(content="", tool_calls=[call("Route", {"specialists": ["drums"], "reason": "?"})])
-    model = ScriptedChat(script={"router": [bad, route("era", i=1)], "era": [said("history")], "respond": [said("ok")]})
+    bad = AIMessage(
+        content="", tool_calls=[call("Route", {"specialists": ["drums"], "reason": "?"})]
+    )
+    model = ScriptedChat(
+        script={
+            "router": [bad, route("era", i=1)],
+            "era": [said("history")],
+            "respond": [said("ok")],
+        }
+    )
     out = ask(compile_with(model, settings, frame), "what defined Philly soul drumming?")
     assert out["plan"].specialists == ["era"]
     assert [r for r, _ in model.calls].count("router") == 2
 
 
 def test_bad_tool_arguments_come_back_as_tool_errors(settings, frame) -> None:
-    model = ScriptedChat(script={
-        "router": [route("discovery")],
-        "discovery": [
-            AIMessage(content="", tool_calls=[call("search_catalog", {"bpm_min": 120, "bpm_max": 90})]),
-            AIMessage(content="", tool_calls=[call("search_catalog", {"bpm_min": 90, "bpm_max": 120}, 1)]),
-            said("fixed it"),
-        ],
-        "respond": [said("ok")],
-    })
+    model = ScriptedChat(
+        script={
+            "router": [route("discovery")],
+            "discovery": [
+                AIMessage(
+                    content="", tool_calls=[call("search_catalog", {"bpm_min": 120, "bpm_max": 90})]
+                ),
+                AIMessage(
+                    content="",
+                    tool_calls=[call("search_catalog", {"bpm_min": 90, "bpm_max": 120}, 1)],
+                ),
+                said("fixed it"),
+            ],
+            "respond": [said("ok")],
+        }
+    )
     graph = compile_with(model, settings, frame)
     out = ask(graph, "loops 90 to 120")
     scratch = graph.get_state({"configurable": {"thread_id": "t"}}).values["discovery_messages"]
@@ -203,7 +253,9 @@ def test_tool_rounds_are_bounded(settings, frame) -> None:
 
 
 def test_context_can_switch_a_run_to_offline(settings, frame) -> None:
-    model = ScriptedChat(script={"router": [route("era")], "era": [said("x")], "respond": [said("x")]})
+    model = ScriptedChat(
+        script={"router": [route("era")], "era": [said("x")], "respond": [said("x")]}
+    )
     graph = compile_with(model, settings, frame)
     out = ask(graph, "what defined Philly soul drumming?", context={"model": "offline"})
     assert model.calls == []
@@ -214,21 +266,23 @@ def test_context_can_switch_a_run_to_offline(settings, frame) -> None:
 def test_async_run_with_model(settings, frame) -> None:
     import asyncio
 
-    model = ScriptedChat(script={"router": [route()], "respond": [said("Hello! I can dig for loops.")]})
+    model = ScriptedChat(
+        script={"router": [route()], "respond": [said("Hello! I can dig for loops.")]}
+    )
     graph = compile_with(model, settings, frame)
-    out = asyncio.run(graph.ainvoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "a"}}))
+    out = asyncio.run(
+        graph.ainvoke({"messages": [HumanMessage("hi")]}, {"configurable": {"thread_id": "a"}})
+    )
     assert out["plan"].specialists == []
     assert out["messages"][-1].content == "Hello! I can dig for loops."
-
-
 
 
 def test_separate_router_model(settings, frame) -> None:
     router = ScriptedChat(script={"router": [route("era")]})
     worker = ScriptedChat(script={"era": [said("Philly soul notes")], "respond": [said("answer")]})
-    graph = build_graph(catalog=cat.FrameSource(frame), settings=settings, model=worker, router_model=router).compile(
-        checkpointer=InMemorySaver()
-    )
+    graph = build_graph(
+        catalog=cat.FrameSource(frame), settings=settings, model=worker, router_model=router
+    ).compile(checkpointer=InMemorySaver())
     out = ask(graph, "what defined Philly soul drumming?")
     assert [r for r, _ in router.calls] == ["router"]
     assert [r for r, _ in worker.calls] == ["era", "respond"]
@@ -237,11 +291,16 @@ def test_separate_router_model(settings, frame) -> None:
 
 def test_result_count_from_run_context(settings, frame) -> None:
     def graph() -> Any:
-        model = ScriptedChat(script={
-            "router": [route("discovery")],
-            "discovery": [AIMessage(content="", tool_calls=[call("search_catalog", {"genre": "funk"})]), said("ok")],
-            "respond": [said("ok")],
-        })
+        model = ScriptedChat(
+            script={
+                "router": [route("discovery")],
+                "discovery": [
+                    AIMessage(content="", tool_calls=[call("search_catalog", {"genre": "funk"})]),
+                    said("ok"),
+                ],
+                "respond": [said("ok")],
+            }
+        )
         return compile_with(model, settings, frame)
 
     out = ask(graph(), "funk loops please", context={"result_count": 3})
@@ -253,14 +312,19 @@ def test_result_count_from_run_context(settings, frame) -> None:
 class BrokenChat(ScriptedChat):
     """A router whose endpoint is down."""
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         raise ConnectionError("router endpoint unreachable")
 
 
 def test_unreachable_router_falls_back_to_offline_rules(settings, frame) -> None:
     worker = ScriptedChat(script={"era": [said("notes")], "respond": [said("answer")]})
     graph = build_graph(
-        catalog=cat.FrameSource(frame), settings=settings, model=worker, router_model=BrokenChat(script={})
+        catalog=cat.FrameSource(frame),
+        settings=settings,
+        model=worker,
+        router_model=BrokenChat(script={}),
     ).compile(checkpointer=InMemorySaver())
     out = ask(graph, "what defined Philly soul drumming?")
     assert out["plan"].router == "fallback"

@@ -38,15 +38,28 @@ def catalog_frame(n: int = 60, seed: int = 7) -> pd.DataFrame:
     rows = []
     for i in range(n):
         key = KEYS[int(rng.integers(len(KEYS)))]
-        rows.append({
-            "id": f"{i:04d}ab{seed:06d}", "path": f"/lib/{i:03d}.wav", "sha256": f"{i:064x}",
-            "genre": GENRES[i % len(GENRES)], "era": ERAS[i % len(ERAS)],
-            "tempo_bpm": round(float(rng.uniform(84, 128)), 3), "tempo_confidence": 0.9,
-            "swing_percent": round(float(rng.uniform(50, 66)), 3), "swing_ratio": 1.2,
-            "timing_deviation_ms": 8.0, "backbeat_lag_ms": round(float(rng.uniform(-5, 20)), 2),
-            "key": key, "camelot": camelot(key), "key_confidence": 0.8, "duration_s": 8.0,
-            "sample_rate": 44100, "rms_db": -14.0, "onset_rate_hz": 6.0,
-        })
+        rows.append(
+            {
+                "id": f"{i:04d}ab{seed:06d}",
+                "path": f"/lib/{i:03d}.wav",
+                "sha256": f"{i:064x}",
+                "genre": GENRES[i % len(GENRES)],
+                "era": ERAS[i % len(ERAS)],
+                "tempo_bpm": round(float(rng.uniform(84, 128)), 3),
+                "tempo_confidence": 0.9,
+                "swing_percent": round(float(rng.uniform(50, 66)), 3),
+                "swing_ratio": 1.2,
+                "timing_deviation_ms": 8.0,
+                "backbeat_lag_ms": round(float(rng.uniform(-5, 20)), 2),
+                "key": key,
+                "camelot": camelot(key),
+                "key_confidence": 0.8,
+                "duration_s": 8.0,
+                "sample_rate": 44100,
+                "rms_db": -14.0,
+                "onset_rate_hz": 6.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -57,7 +70,9 @@ def frame() -> pd.DataFrame:
 
 @pytest.fixture
 def graph(settings: Settings, frame: pd.DataFrame):
-    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
 
 
 def run(graph, text: str, *, thread: str = "t", samples: list[str] | None = None) -> dict:
@@ -90,7 +105,7 @@ def allowed_numbers(values: list[float | int | None]) -> set[float]:
 def turn_messages(out: dict) -> list:
     msgs = out["messages"]
     last_human = max(i for i, m in enumerate(msgs) if isinstance(m, HumanMessage))
-    return msgs[last_human + 1:]
+    return msgs[last_human + 1 :]
 
 
 def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
@@ -98,7 +113,9 @@ def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
     assert out["plan"].specialists == ["discovery"]
     hits = out["hits"]
     # The tool's hits are exactly what the catalog search returns for the parsed query.
-    query = cat.CatalogQuery(bpm_min=91.2, bpm_max=100.8, target_bpm=96.0, genre="funk", era="70s", limit=10)
+    query = cat.CatalogQuery(
+        bpm_min=91.2, bpm_max=100.8, target_bpm=96.0, genre="funk", era="70s", limit=10
+    )
     assert [h.sample_id for h in hits] == [h.sample_id for h in cat.search(frame, query)]
     assert hits, "the fixture catalog has 70s funk loops near 96 BPM"
     answer = out["messages"][-1]
@@ -107,18 +124,27 @@ def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
     for h in hits:
         assert f"{h.tempo_bpm:.1f} BPM" in answer.content
         assert h.path in answer.content
-    assert f"Searched {len(frame)} sample(s): 91.2–100.8 BPM, closest to 96.0 BPM, genre funk, era 70s." in answer.content
-    strip = [h.path for h in hits] + [h.sample_id for h in hits] + [h.reason for h in hits] + ["70s"]
+    assert (
+        f"Searched {len(frame)} sample(s): 91.2–100.8 BPM, closest to 96.0 BPM, genre funk, era 70s."
+        in answer.content
+    )
+    strip = (
+        [h.path for h in hits] + [h.sample_id for h in hits] + [h.reason for h in hits] + ["70s"]
+    )
     # numbers may come from the hits, the search's own record of its query and catalog size
     allowed = allowed_numbers(
         [len(hits), len(frame), query.bpm_min, query.bpm_max, query.target_bpm]
-        + [x for h in hits for x in (h.tempo_bpm, h.swing_percent, h.score)] + list(range(1, 11))
+        + [x for h in hits for x in (h.tempo_bpm, h.swing_percent, h.score)]
+        + list(range(1, 11))
     )
     assert set(numbers_in(answer.content, strip=strip)) <= allowed
 
 
 def test_every_specialist_message_is_named(graph) -> None:
-    out = run(graph, "explain how 90s hip hop producers used the MPC swing and find me a few loops like that")
+    out = run(
+        graph,
+        "explain how 90s hip hop producers used the MPC swing and find me a few loops like that",
+    )
     assert out["plan"].specialists == ["era", "discovery"]
     assert out["plan"].stages == [["era", "discovery"]]  # independent: one parallel stage
     names = [m.name for m in turn_messages(out) if isinstance(m, AIMessage)]
@@ -176,13 +202,23 @@ def test_greeting_needs_no_specialist(graph) -> None:
 
 # ------------------------------------------------------------------------ with audio
 
+
 @pytest.fixture
 def loops(settings: Settings) -> dict[str, Path]:
     folder = settings.data_dir / "library" / "test"
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for name, bpm, key, seed in (("a", 96.0, "A minor", 1), ("b", 100.0, "C major", 2)):
-        y, _ = synthesize_groove(GrooveSpec(tempo_bpm=bpm, swing_percent=58.0, key=key, pattern="funk", duration_s=8.0, seed=seed))
+        y, _ = synthesize_groove(
+            GrooveSpec(
+                tempo_bpm=bpm,
+                swing_percent=58.0,
+                key=key,
+                pattern="funk",
+                duration_s=8.0,
+                seed=seed,
+            )
+        )
         out[name] = write_audio(folder / f"{name}.wav", y, 22050)
     return out
 
@@ -194,13 +230,24 @@ def long_loops(settings: Settings) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for name, bpm, key, seed in (("a", 96.0, "A minor", 1), ("b", 100.0, "C major", 2)):
-        y, _ = synthesize_groove(GrooveSpec(tempo_bpm=bpm, swing_percent=58.0, key=key, pattern="funk", duration_s=40.0, seed=seed))
+        y, _ = synthesize_groove(
+            GrooveSpec(
+                tempo_bpm=bpm,
+                swing_percent=58.0,
+                key=key,
+                pattern="funk",
+                duration_s=40.0,
+                seed=seed,
+            )
+        )
         out[name] = write_audio(folder / f"{name}.wav", y, 22050)
     return out
 
 
 def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loops) -> None:
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
     # The first analysis in a process loads numba's kernels while holding the GIL; the
     # server warms up at start, so do the same before measuring the event loop.
     from groovegraph.tools.analysis import warm_up
@@ -220,7 +267,14 @@ def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loo
         t = asyncio.create_task(ticker())
         started = time.perf_counter()
         out = await g.ainvoke(
-            {"messages": [HumanMessage("will these two mix?", additional_kwargs={"samples": ["long/a.wav", "long/b.wav"]})]},
+            {
+                "messages": [
+                    HumanMessage(
+                        "will these two mix?",
+                        additional_kwargs={"samples": ["long/a.wav", "long/b.wav"]},
+                    )
+                ]
+            },
             {"configurable": {"thread_id": "audio"}},
         )
         elapsed = time.perf_counter() - started
@@ -249,7 +303,10 @@ def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loo
     assert f"swing {a.swing_percent:.1f} %" in answer
 
     # A follow-up about "it" reuses the analysis and searches against it.
-    follow = g.invoke({"messages": [HumanMessage("find loops that mix with it")]}, {"configurable": {"thread_id": "audio"}})
+    follow = g.invoke(
+        {"messages": [HumanMessage("find loops that mix with it")]},
+        {"configurable": {"thread_id": "audio"}},
+    )
     assert follow["plan"].specialists == ["groove", "discovery"]
     assert follow["hits"]
     assert all(h.sample_id not in ("long/a.wav",) for h in follow["hits"])
@@ -258,7 +315,9 @@ def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loo
 
 def test_long_audio_asks_before_analysing(tmp_path, frame, loops) -> None:
     settings = Settings(data_dir=loops["a"].parents[2], confirm_audio_minutes=0.1)  # 6 s < 2 × 8 s
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
     config = {"configurable": {"thread_id": "confirm"}}
     msg = HumanMessage("analyse these", additional_kwargs={"samples": ["test/a.wav", "test/b.wav"]})
     out = g.invoke({"messages": [msg]}, config)
@@ -273,7 +332,9 @@ def test_long_audio_asks_before_analysing(tmp_path, frame, loops) -> None:
     assert set(done["analyses"]) == {"test/a.wav", "test/b.wav"}
 
     # Declining skips the work and says so.
-    g2 = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    g2 = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
     g2.invoke({"messages": [msg]}, config)
     declined = g2.invoke(Command(resume="no"), config)
     assert not declined["analyses"]
@@ -288,7 +349,9 @@ def test_paths_outside_the_library_are_refused(graph) -> None:
 
 
 def test_era_of_an_analysed_loop_follows_its_groove(settings, frame, loops) -> None:
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
     config = {"configurable": {"thread_id": "era-of-loop"}}
     first = g.invoke({"messages": [HumanMessage("how swung is test/a.wav?")]}, config)
     a = first["analyses"]["test/a.wav"]
@@ -301,7 +364,10 @@ def test_era_of_an_analysed_loop_follows_its_groove(settings, frame, loops) -> N
     assert brief.facts
     assert all(f.tempo_bpm_min <= a.tempo_bpm <= f.tempo_bpm_max for f in brief.facts)
     # library statistics only count loops near that tempo
-    near = frame[(frame["tempo_bpm"] >= round(a.tempo_bpm * 0.95, 1)) & (frame["tempo_bpm"] <= round(a.tempo_bpm * 1.05, 1))]
+    near = frame[
+        (frame["tempo_bpm"] >= round(a.tempo_bpm * 0.95, 1))
+        & (frame["tempo_bpm"] <= round(a.tempo_bpm * 1.05, 1))
+    ]
     assert sum(s.count for s in brief.stats) == len(near)
     answer = out["messages"][-1].content
     # the earlier analysis is referred to in one line, not read out again
@@ -322,7 +388,9 @@ def test_search_falls_back_to_a_related_genre_and_says_so(graph, frame) -> None:
     out = run(graph, "show me boom bap loops")  # the fixture catalog tags them "hip hop"
     assert out["hits"]
     assert {h.tags.genre for h in out["hits"]} == {"hip hop"}
-    assert "Nothing tagged boom bap; showing the related genre hip hop." in out["messages"][-1].content
+    assert (
+        "Nothing tagged boom bap; showing the related genre hip hop." in out["messages"][-1].content
+    )
 
 
 def test_average_tempo_of_one_genre(graph, frame) -> None:
@@ -336,8 +404,13 @@ def test_average_tempo_of_one_genre(graph, frame) -> None:
 
 
 def test_like_this_search_stays_near_the_reference_tempo(settings, frame, loops) -> None:
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(checkpointer=InMemorySaver())
-    out = g.invoke({"messages": [HumanMessage("find loops that mix with test/a.wav")]}, {"configurable": {"thread_id": "near"}})
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+    out = g.invoke(
+        {"messages": [HumanMessage("find loops that mix with test/a.wav")]},
+        {"configurable": {"thread_id": "near"}},
+    )
     a = out["analyses"]["test/a.wav"]
     lo, hi = round(a.tempo_bpm * 0.92, 1), round(a.tempo_bpm * 1.08, 1)
     assert out["hits"]

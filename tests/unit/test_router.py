@@ -32,7 +32,9 @@ def test_offline_routing_accuracy_on_labelled_set() -> None:
     rows = _rows()
     wrong = []
     for r in rows:
-        got = sorted(route_request(parse_request(r["input"], samples=r.get("samples", []))).specialists)
+        got = sorted(
+            route_request(parse_request(r["input"], samples=r.get("samples", []))).specialists
+        )
         if got != r["specialists"]:
             wrong.append((r["id"], r["input"], r["specialists"], got))
     accuracy = 1 - len(wrong) / len(rows)
@@ -62,7 +64,10 @@ def test_unseen_phrasings(text: str, expected: list[str]) -> None:
         ("between 100 and 108 bpm", {"bpm_min": 100.0, "bpm_max": 108.0}),
         ("around 96", {"target_bpm": 96.0, "bpm_min": 91.2, "bpm_max": 100.8}),
         ("~120bpm house", {"target_bpm": 120.0, "genres": ["house"]}),
-        ("half-time trap drums at 140", {"target_bpm": 140.0, "half_double": True, "genres": ["trap"]}),
+        (
+            "half-time trap drums at 140",
+            {"target_bpm": 140.0, "half_double": True, "genres": ["trap"]},
+        ),
         ("something in A minor", {"keys": ["A minor"], "camelot": ["8A"]}),
         ("Am loops", {"keys": ["A minor"]}),
         ("F#m please", {"keys": ["F# minor"], "camelot": ["11A"]}),

@@ -97,7 +97,12 @@ def build_graph(
         # Its tools run in a real ToolNode on the specialist's private message channel.
         builder.add_node(
             tools_node,
-            ToolNode(toolsets[name], name=tools_node, messages_key=scratch_key(name), handle_tool_errors=_tool_error),
+            ToolNode(
+                toolsets[name],
+                name=tools_node,
+                messages_key=scratch_key(name),
+                handle_tool_errors=_tool_error,
+            ),
         )
         builder.add_edge(tools_node, name)
     # One answer from every specialist's result, then the turn ends.

@@ -12,9 +12,13 @@ class GrooveContext:
 
     model: str | None = field(
         default=None,
-        metadata={"description": "Override the chat model for this run: 'offline' or 'provider:model'."},
+        metadata={
+            "description": "Override the chat model for this run: 'offline' or 'provider:model'."
+        },
     )
     result_count: int | None = field(
         default=None,
-        metadata={"description": "How many catalog hits discovery returns (1-50); default from settings."},
+        metadata={
+            "description": "How many catalog hits discovery returns (1-50); default from settings."
+        },
     )

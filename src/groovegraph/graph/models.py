@@ -54,7 +54,9 @@ def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> Bas
     if settings.model_base_url:
         kwargs["base_url"] = settings.model_base_url
         # Local servers (vLLM, Ollama, llama.cpp) accept any key; the client insists on one.
-        kwargs["api_key"] = settings.model_api_key.get_secret_value() if settings.model_api_key else "not-needed"
+        kwargs["api_key"] = (
+            settings.model_api_key.get_secret_value() if settings.model_api_key else "not-needed"
+        )
     elif settings.model_api_key:
         kwargs["api_key"] = settings.model_api_key.get_secret_value()
     if name.startswith(("openai:", "azure_openai:")):

@@ -40,6 +40,7 @@ __all__ = [
 
 # ---------------------------------------------------------------------------- routing
 
+
 def route_request(request: ParsedRequest) -> Route:
     """Which specialists a parsed request needs.
 
@@ -72,7 +73,9 @@ def route_request(request: ParsedRequest) -> Route:
     )
 
 
-def plan_stages(specialists: Sequence[SpecialistName], *, has_samples: bool) -> list[list[SpecialistName]]:
+def plan_stages(
+    specialists: Sequence[SpecialistName], *, has_samples: bool
+) -> list[list[SpecialistName]]:
     """Order specialists into stages: ``groove`` first when others need its analyses,
     everything else of a turn in parallel."""
     chosen = [s for s in SPECIALISTS if s in specialists]
@@ -84,6 +87,7 @@ def plan_stages(specialists: Sequence[SpecialistName], *, has_samples: bool) -> 
 
 
 # ----------------------------------------------------------------------- tool calling
+
 
 def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
@@ -135,12 +139,24 @@ def plan_tool_calls(
             # "what era does this sound like?" / "is it more 70s or 90s?": match the measured
             # groove to the table (the named styles, if any) and to the library at its tempo.
             return [
-                _call("era_facts", {"like_sample": samples[0], "eras": request.eras, "genres": request.genres,
-                                    "text": request.text}),
+                _call(
+                    "era_facts",
+                    {
+                        "like_sample": samples[0],
+                        "eras": request.eras,
+                        "genres": request.genres,
+                        "text": request.text,
+                    },
+                ),
                 _call("catalog_stats", {"by": ["era"], "like_sample": samples[0]}),
             ]
         if not stats_only:
-            calls.append(_call("era_facts", {"eras": request.eras, "genres": request.genres, "text": request.text}))
+            calls.append(
+                _call(
+                    "era_facts",
+                    {"eras": request.eras, "genres": request.genres, "text": request.text},
+                )
+            )
         stats_args: dict[str, Any] = {"by": _stats_by(request)}
         if stats_only:
             # "how many 70s loops", "average tempo of my house loops": filter by what is named.
@@ -151,7 +167,9 @@ def plan_tool_calls(
         else:
             # History: show how the user's own library looks in the era(s) discussed.
             eras = list(request.eras) or list(
-                dict.fromkeys(f.era for f in lookup_facts(eras=(), genres=request.genres, text=request.text))
+                dict.fromkeys(
+                    f.era for f in lookup_facts(eras=(), genres=request.genres, text=request.text)
+                )
             )
             stats_args = {"by": ["era", "genre"] if len(eras) != 1 else ["genre"]}
             if len(eras) == 1:
@@ -163,7 +181,12 @@ def plan_tool_calls(
 
 def _stats_by(request: ParsedRequest) -> list[str]:
     text = request.text.lower()
-    by = [dim for dim in ("era", "genre") if re.search(rf"\b(?:by|per|each|which of my|across) (?:\w+ )?{dim}s?\b", text) or f"by {dim}" in text]
+    by = [
+        dim
+        for dim in ("era", "genre")
+        if re.search(rf"\b(?:by|per|each|which of my|across) (?:\w+ )?{dim}s?\b", text)
+        or f"by {dim}" in text
+    ]
     if re.search(r"\bgenres?\b", text) and "genre" not in by:
         by.append("genre")
     if re.search(r"\b(?:eras?|decades?)\b", text) and "era" not in by:
@@ -195,11 +218,17 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         return [{"a": items[0], "b": None}]
     out: list[dict[str, Any]] = []
     for a, b in combinations(items, 2):
-        out.append({"a": {k: v for k, v in a.items() if v is not None}, "b": {k: v for k, v in b.items() if v is not None}})
+        out.append(
+            {
+                "a": {k: v for k, v in a.items() if v is not None},
+                "b": {k: v for k, v in b.items() if v is not None},
+            }
+        )
     return out[:6]
 
 
 # ------------------------------------------------------------------------------ prose
+
 
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "?" if value is None else f"{value:.{digits}f}"
@@ -246,9 +275,11 @@ def describe_analysis(label: str, a: Analysis) -> str:
 
 def describe_hit(rank: int, h: CatalogHit) -> str:
     tags = ", ".join(v for v in (h.tags.genre, h.tags.era, h.tags.vibe) if v)
-    bits = [f"{_fmt(h.tempo_bpm)} BPM" if h.tempo_bpm is not None else None,
-            f"{h.key} ({h.camelot})" if h.key else None,
-            f"swing {_fmt(h.swing_percent)} %" if h.swing_percent is not None else None]
+    bits = [
+        f"{_fmt(h.tempo_bpm)} BPM" if h.tempo_bpm is not None else None,
+        f"{h.key} ({h.camelot})" if h.key else None,
+        f"swing {_fmt(h.swing_percent)} %" if h.swing_percent is not None else None,
+    ]
     detail = ", ".join(b for b in bits if b)
     return f"{rank}. `{h.path}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
 
@@ -281,7 +312,9 @@ def describe_search(search: dict[str, Any]) -> str:
 def describe_report(r: CompatibilityReport) -> str:
     parts = [f"- {r.a} × {r.b}: **{r.verdict}** (score {r.score:.2f})"]
     if r.key is not None:
-        parts.append(f"  - key: {r.key.camelot_a} → {r.key.camelot_b}, {r.key.relation}: {r.key.explanation}")
+        parts.append(
+            f"  - key: {r.key.camelot_a} → {r.key.camelot_b}, {r.key.relation}: {r.key.explanation}"
+        )
     if r.tempo is not None:
         parts.append(
             f"  - tempo: {_fmt(r.tempo.bpm_a)} → {_fmt(r.tempo.bpm_b)} BPM, {r.tempo.relation}, "
@@ -300,10 +333,14 @@ def describe_era(brief: EraBrief) -> str:
             f"swing {_fmt(brief.reference_swing_percent)} %), by typical tempo and feel:"
         )
     for f in brief.facts:
-        lines.append(f"**{f.genre} ({f.era})** — typically {f.tempo_bpm_min:.0f}–{f.tempo_bpm_max:.0f} BPM, {f.feel}.")
+        lines.append(
+            f"**{f.genre} ({f.era})** — typically {f.tempo_bpm_min:.0f}–{f.tempo_bpm_max:.0f} BPM, {f.feel}."
+        )
         lines.extend(f"- {fact}" for fact in f.facts)
     if brief.stats:
-        lines.append(f"In your library, {brief.stats_filter}:" if brief.stats_filter else "In your library:")
+        lines.append(
+            f"In your library, {brief.stats_filter}:" if brief.stats_filter else "In your library:"
+        )
         for s in brief.stats:
             label = ", ".join(v for v in s.group.values() if v) or "all samples"
             parts = [f"{s.count} sample(s)"]
@@ -350,14 +387,18 @@ def compose_section(
             lines.extend(describe_analysis(label, a) for label, a in fresh.items())
         for k, a in analyses.items():
             if k not in fresh:
-                lines.append(f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, {a.key} ({a.camelot}), swing {_fmt(a.swing_percent)} %.")
+                lines.append(
+                    f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, {a.key} ({a.camelot}), swing {_fmt(a.swing_percent)} %."
+                )
     elif specialist == "discovery":
         lines.extend(describe_search(s) for s in searches)
         if hits:
             lines.append(f"Found {len(hits)} matching sample(s):")
             lines.extend(describe_hit(i, h) for i, h in enumerate(hits, 1))
         else:
-            lines.append("No sample in the catalog matches those filters; try a wider tempo range or fewer tags.")
+            lines.append(
+                "No sample in the catalog matches those filters; try a wider tempo range or fewer tags."
+            )
     elif specialist == "compatibility":
         if reports:
             lines.append("Mix check:")
@@ -366,7 +407,9 @@ def compose_section(
         if era is not None and (era.facts or era.stats):
             lines.append(describe_era(era))
         else:
-            lines.append("I have no notes on that era or genre, and no matching samples in your library.")
+            lines.append(
+                "I have no notes on that era or genre, and no matching samples in your library."
+            )
     lines.extend(f"(!) {e}" for e in errors)
     return "\n".join(lines).strip()
 
@@ -374,7 +417,7 @@ def compose_section(
 _HELP = (
     "I can analyse a loop's tempo, swing, pocket and key (attach a sample or name a library path), "
     "find loops in your library by tempo, key, swing, genre or era, check whether samples or keys "
-    "will mix, and talk about what defined an era's groove. Try: \"find me 70s funk loops near 96 BPM\"."
+    'will mix, and talk about what defined an era\'s groove. Try: "find me 70s funk loops near 96 BPM".'
 )
 
 

@@ -20,7 +20,14 @@ from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key
 
-__all__ = ["AUDIO_EXTENSIONS", "GROOVE_QUESTION_RE", "MAX_PARSE_CHARS", "find_sample_refs", "parse_request", "split_clauses"]
+__all__ = [
+    "AUDIO_EXTENSIONS",
+    "GROOVE_QUESTION_RE",
+    "MAX_PARSE_CHARS",
+    "find_sample_refs",
+    "parse_request",
+    "split_clauses",
+]
 
 MAX_PARSE_CHARS = 2000
 AUDIO_EXTENSIONS = ("wav", "wave", "flac", "mp3", "ogg", "oga", "aif", "aiff", "m4a")
@@ -28,7 +35,9 @@ AUDIO_EXTENSIONS = ("wav", "wave", "flac", "mp3", "ogg", "oga", "aif", "aiff", "
 # --------------------------------------------------------------------------- samples
 
 _PATH_RE = re.compile(
-    r"(?<![\w/.~-])((?:~|\.{1,2})?/?[\w.~-]+(?:/[\w.~ -]*[\w.~-])*\.(?:" + "|".join(AUDIO_EXTENSIONS) + r"))\b",
+    r"(?<![\w/.~-])((?:~|\.{1,2})?/?[\w.~-]+(?:/[\w.~ -]*[\w.~-])*\.(?:"
+    + "|".join(AUDIO_EXTENSIONS)
+    + r"))\b",
     re.IGNORECASE,
 )
 # Ids are hex (content-hash prefixes). Written as "sample <id>", "#<id>", "id <id>" or bare;
@@ -66,15 +75,34 @@ def find_sample_refs(text: str) -> list[str]:
 _NUM = r"(\d{2,3}(?:\.\d+)?)"
 _BPM_WORD = r"\s*(?:bpm|beats per minute)"
 _RANGE_RES = (
-    re.compile(rf"\bbetween\s+{_NUM}\s*(?:bpm\s*)?(?:and|&|-)\s*{_NUM}(?:{_BPM_WORD})?", re.IGNORECASE),
-    re.compile(rf"(?<![\d.])(?:from\s+)?{_NUM}\s*(?:bpm\s*)?(?:-|–|—|to)\s*{_NUM}(?![\d%]|s\b|\s*(?:ms|%|minutes|min|seconds|sec)\b)(?:{_BPM_WORD})?", re.IGNORECASE),
+    re.compile(
+        rf"\bbetween\s+{_NUM}\s*(?:bpm\s*)?(?:and|&|-)\s*{_NUM}(?:{_BPM_WORD})?", re.IGNORECASE
+    ),
+    re.compile(
+        rf"(?<![\d.])(?:from\s+)?{_NUM}\s*(?:bpm\s*)?(?:-|–|—|to)\s*{_NUM}(?![\d%]|s\b|\s*(?:ms|%|minutes|min|seconds|sec)\b)(?:{_BPM_WORD})?",
+        re.IGNORECASE,
+    ),
 )
-_PAIR_RE = re.compile(rf"(?<![\d.]){_NUM}\s*(?:and|&|vs\.?|versus|or|with)\s*(?:a\s+)?{_NUM}{_BPM_WORD}", re.IGNORECASE)
-_APPROX_RE = re.compile(rf"(?:\b(?:around|about|near|roughly|approx(?:imately)?|circa|close to|somewhere near)\s+|~\s*){_NUM}(?:{_BPM_WORD})?", re.IGNORECASE)
-_EXACT_RE = re.compile(rf"(?<![\d.#]){_NUM}{_BPM_WORD}\b|\bat\s+{_NUM}\b(?!\s*(?:ms|%|s\b|seconds|minutes))|\b(?:bpm|tempo)\s*(?:of|=|:)?\s*{_NUM}\b", re.IGNORECASE)
-_BARE_RE = re.compile(r"(?<![\w.#'’-])(\d{2,3})(?![\w%'’.]|\s*(?:ms|%|minutes|min|seconds|sec|years)\b|\s*(?:loops?|breaks?|samples?|results?|grooves?|tracks?|hits?|files?)\b)")
+_PAIR_RE = re.compile(
+    rf"(?<![\d.]){_NUM}\s*(?:and|&|vs\.?|versus|or|with)\s*(?:a\s+)?{_NUM}{_BPM_WORD}",
+    re.IGNORECASE,
+)
+_APPROX_RE = re.compile(
+    rf"(?:\b(?:around|about|near|roughly|approx(?:imately)?|circa|close to|somewhere near)\s+|~\s*){_NUM}(?:{_BPM_WORD})?",
+    re.IGNORECASE,
+)
+_EXACT_RE = re.compile(
+    rf"(?<![\d.#]){_NUM}{_BPM_WORD}\b|\bat\s+{_NUM}\b(?!\s*(?:ms|%|s\b|seconds|minutes))|\b(?:bpm|tempo)\s*(?:of|=|:)?\s*{_NUM}\b",
+    re.IGNORECASE,
+)
+_BARE_RE = re.compile(
+    r"(?<![\w.#'’-])(\d{2,3})(?![\w%'’.]|\s*(?:ms|%|minutes|min|seconds|sec|years)\b|\s*(?:loops?|breaks?|samples?|results?|grooves?|tracks?|hits?|files?)\b)"
+)
 _HALF_DOUBLE_RE = re.compile(r"\b(?:half|double)[\s-]?time\b|\bhalftime\b", re.IGNORECASE)
-_LIMIT_RE = re.compile(r"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(\d{1,3})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){0,3}?(?:loops?|breaks?|samples?|results?|grooves?|tracks?|options|ideas|beats)\b", re.IGNORECASE)
+_LIMIT_RE = re.compile(
+    r"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(\d{1,3})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){0,3}?(?:loops?|breaks?|samples?|results?|grooves?|tracks?|options|ideas|beats)\b",
+    re.IGNORECASE,
+)
 _FEW_RE = re.compile(r"\b(?:a few|a handful of|some)\b", re.IGNORECASE)
 _TOP_RE = re.compile(r"\btop\s+(\d{1,3})\b", re.IGNORECASE)
 
@@ -97,7 +125,7 @@ def _keys(text: str) -> list[tuple[int, str]]:
     for m in _KEY_NAMED_RE.finditer(text):
         mode = m.group(3).lower()
         # "Am I …" is a question, not A minor.
-        if m.group(3) == "m" and re.match(r"\s+I\b", text[m.end():]):
+        if m.group(3) == "m" and re.match(r"\s+I\b", text[m.end() :]):
             continue
         spelled = f"{m.group(1)}{m.group(2) or ''} {'minor' if mode in {'minor', 'min', 'm'} else 'major'}"
         found.append((m.start(), spelled))
@@ -116,8 +144,14 @@ def _keys(text: str) -> list[tuple[int, str]]:
 # ----------------------------------------------------------------------------- eras
 
 _DECADE_WORDS = {
-    "fifties": "50s", "sixties": "60s", "seventies": "70s", "eighties": "80s",
-    "nineties": "90s", "noughties": "00s", "aughts": "00s", "two thousands": "00s",
+    "fifties": "50s",
+    "sixties": "60s",
+    "seventies": "70s",
+    "eighties": "80s",
+    "nineties": "90s",
+    "noughties": "00s",
+    "aughts": "00s",
+    "two thousands": "00s",
 }
 _ERA_RE = re.compile(
     r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"
@@ -156,7 +190,14 @@ def _eras(text: str) -> tuple[list[str], list[int]]:
 # Canonical genre → spellings users write. Entities (labels, cities, machines, people)
 # count as genre mentions because the era knowledge table is keyed by genre.
 _GENRES: dict[str, tuple[str, ...]] = {
-    "philly soul": ("philly soul", "philly", "philadelphia", "sigma sound", "gamble and huff", "mfsb"),
+    "philly soul": (
+        "philly soul",
+        "philly",
+        "philadelphia",
+        "sigma sound",
+        "gamble and huff",
+        "mfsb",
+    ),
     "motown": ("motown",),
     "stax": ("stax", "memphis soul"),
     "neo soul": ("neo soul", "neo-soul", "neosoul"),
@@ -190,7 +231,13 @@ _GENRES: dict[str, tuple[str, ...]] = {
     "rock": ("rock",),
 }
 _GENRE_RES = [
-    (genre, re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])", re.IGNORECASE))
+    (
+        genre,
+        re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])",
+            re.IGNORECASE,
+        ),
+    )
     for genre, spellings in _GENRES.items()
 ]
 
@@ -243,15 +290,37 @@ def _swing(text: str) -> tuple[list[str], float | None, float | None]:
 
 # ---------------------------------------------------------------------------- vibes
 
-_VIBES = ("dusty", "gritty", "warm", "smooth", "mellow", "bright", "uplifting", "deep", "chill",
-          "dark", "jazzy", "groovy", "punchy", "crunchy", "lush", "raw", "heavy", "airy", "moody")
+_VIBES = (
+    "dusty",
+    "gritty",
+    "warm",
+    "smooth",
+    "mellow",
+    "bright",
+    "uplifting",
+    "deep",
+    "chill",
+    "dark",
+    "jazzy",
+    "groovy",
+    "punchy",
+    "crunchy",
+    "lush",
+    "raw",
+    "heavy",
+    "airy",
+    "moody",
+)
 _VIBE_RE = re.compile(r"\b(" + "|".join(_VIBES) + r")\b", re.IGNORECASE)
 
 
 def _vibes(text: str) -> list[str]:
     # "heavy swing" is a feel, not a vibe.
-    return _uniq(m.group(1).lower() for m in _VIBE_RE.finditer(text)
-                 if not re.match(r"\s+(?:swing|shuffle)", text[m.end():], re.IGNORECASE))
+    return _uniq(
+        m.group(1).lower()
+        for m in _VIBE_RE.finditer(text)
+        if not re.match(r"\s+(?:swing|shuffle)", text[m.end() :], re.IGNORECASE)
+    )
 
 
 # --------------------------------------------------------------------------- intents
@@ -304,7 +373,9 @@ GROOVE_QUESTION_RE = _ANALYZE_RE = re.compile(
     r"describe|tight|loose|snare|straight|laid[\s-]?back|behind|ahead|what(?:'s| is) this)\b",
     re.IGNORECASE,
 )
-_QUESTION_RE = re.compile(r"\?\s*$|^\s*(?:what|why|how|who|when|which|tell|explain)\b", re.IGNORECASE)
+_QUESTION_RE = re.compile(
+    r"\?\s*$|^\s*(?:what|why|how|who|when|which|tell|explain)\b", re.IGNORECASE
+)
 _SAMPLE_NOUN_RE = re.compile(
     r"\b(?:loops?|breaks?|breakbeats?|grooves?|drums?|beats?|samples?|percussion|tracks?|records?|patterns?)\b",
     re.IGNORECASE,
@@ -351,6 +422,7 @@ def _intents(
 
 # ----------------------------------------------------------------------------- parse
 
+
 def _uniq(values: Iterable[str]) -> list[str]:
     out: list[str] = []
     for v in values:
@@ -394,7 +466,7 @@ def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
     m = _TOP_RE.search(prose) or _LIMIT_RE.search(prose)
     if m and 1 <= int(m.group(1)) <= 200:
         limit = int(m.group(1))
-        prose = prose[: m.start(1)] + " " * len(m.group(1)) + prose[m.end(1):]
+        prose = prose[: m.start(1)] + " " * len(m.group(1)) + prose[m.end(1) :]
     elif _FEW_RE.search(prose) and re.search(r"\ba few\b|\ba handful\b", prose, re.IGNORECASE):
         limit = 5
 
@@ -472,7 +544,11 @@ def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
     genres = _genres(prose)
     has_filters = bool(bpms or keys or eras or genres or swing_words)
     intents = _intents(
-        prose, has_samples=bool(refs), has_filters=has_filters, n_keys=len(keys), has_style=bool(genres or eras)
+        prose,
+        has_samples=bool(refs),
+        has_filters=has_filters,
+        n_keys=len(keys),
+        has_style=bool(genres or eras),
     )
     return ParsedRequest(
         text=text,

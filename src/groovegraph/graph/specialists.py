@@ -49,7 +49,14 @@ from groovegraph.state import (
     SpecialistName,
 )
 
-__all__ = ["FINAL_NAME", "MAX_TOOL_ROUNDS", "conversation_for_model", "make_specialist", "scratch_key", "turn_samples"]
+__all__ = [
+    "FINAL_NAME",
+    "MAX_TOOL_ROUNDS",
+    "conversation_for_model",
+    "make_specialist",
+    "scratch_key",
+    "turn_samples",
+]
 
 FINAL_NAME = "groovegraph"
 MAX_TOOL_ROUNDS = 4
@@ -154,7 +161,9 @@ def make_specialist(
     key = scratch_key(name)
     tools_node = f"{name}_tools"
 
-    def finish(state: dict[str, Any], text: str, update: dict[str, Any], extra: dict[str, Any]) -> Command[Any]:
+    def finish(
+        state: dict[str, Any], text: str, update: dict[str, Any], extra: dict[str, Any]
+    ) -> Command[Any]:
         message = AIMessage(content=text, name=name)
         return Command(
             goto="supervisor",
@@ -173,10 +182,16 @@ def make_specialist(
             # Offline: first visit plans the tool calls, second visit writes the section.
             if not scratch:
                 calls = offline.plan_tool_calls(
-                    name, request, samples=samples, result_count=ctx.result_count or settings.result_count
+                    name,
+                    request,
+                    samples=samples,
+                    result_count=ctx.result_count or settings.result_count,
                 )
                 if calls:
-                    return Command(goto=tools_node, update={key: [AIMessage(content="", tool_calls=calls, name=name)]})
+                    return Command(
+                        goto=tools_node,
+                        update={key: [AIMessage(content="", tool_calls=calls, name=name)]},
+                    )
             update, errors = _collect(name, scratch)
             reused = update.pop("_reused")
             searches = update.pop("_searches")

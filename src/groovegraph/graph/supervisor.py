@@ -82,14 +82,22 @@ Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destination]]:
     """The supervisor node."""
 
-    def route_with_model(model: Any, request: ParsedRequest, messages: list[AnyMessage]) -> tuple[Route, dict[str, int]]:
+    def route_with_model(
+        model: Any, request: ParsedRequest, messages: list[AnyMessage]
+    ) -> tuple[Route, dict[str, int]]:
         structured = _structured(model)
         system = prompts.ROUTER_PROMPT.format(samples=", ".join(request.samples) or "none")
-        raw = structured.invoke([SystemMessage(content=system), *conversation_for_model(messages, keep=6)])
+        raw = structured.invoke(
+            [SystemMessage(content=system), *conversation_for_model(messages, keep=6)]
+        )
         route: Route = raw["parsed"] if isinstance(raw, dict) else raw
         if route is None:  # include_raw with a parse failure
             raise raw.get("parsing_error") or ValueError("router returned no route")
-        usage = usage_of(raw["raw"]) if isinstance(raw, dict) and isinstance(raw.get("raw"), AIMessage) else {"llm_calls": 1}
+        usage = (
+            usage_of(raw["raw"])
+            if isinstance(raw, dict) and isinstance(raw.get("raw"), AIMessage)
+            else {"llm_calls": 1}
+        )
         return route, usage
 
     def supervisor(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Destination]:
@@ -106,7 +114,9 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             request = parse_request(message_text(last), samples=message_samples(last))
             focus: list[str] = list(state.get("focus") or [])
             if not request.samples and focus and _ANAPHORA_RE.search(request.text):
-                request = request.model_copy(update={"samples": focus, "intents": [*request.intents, "analyze"]})
+                request = request.model_copy(
+                    update={"samples": focus, "intents": [*request.intents, "analyze"]}
+                )
             _, router = models.for_run((runtime.context or GrooveContext()).model)
             usage: dict[str, int] = {}
             if router is None:
@@ -119,14 +129,23 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                 except (OutputParserException, ValidationError):
                     raise  # malformed output: the node's RetryPolicy asks again
                 except Exception as err:
-                    log.warning("router model failed (%s: %s); routing offline", type(err).__name__, err)
+                    log.warning(
+                        "router model failed (%s: %s); routing offline", type(err).__name__, err
+                    )
                     route, source = offline.route_request(request), "fallback"
             chosen = [s for s in SPECIALISTS if s in route.specialists]
             if request.samples and chosen and "groove" not in chosen:
                 # Others reason from the analysis: a referenced sample is always analysed.
                 chosen.insert(0, "groove")
             stages = offline.plan_stages(chosen, has_samples=bool(request.samples))
-            new_plan = RoutePlan(turn=turn, specialists=chosen, stages=stages, stage=0, reason=route.reason, router=source)
+            new_plan = RoutePlan(
+                turn=turn,
+                specialists=chosen,
+                stages=stages,
+                stage=0,
+                reason=route.reason,
+                router=source,
+            )
             update: dict[str, Any] = {
                 "request": request,
                 "plan": new_plan,
@@ -154,7 +173,9 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
         advanced = plan.model_copy(update={"stage": next_stage})
         if next_stage < len(plan.stages):
             payload = _send_payload({**state, "plan": advanced})
-            return Command(goto=[Send(s, payload) for s in plan.stages[next_stage]], update={"plan": advanced})
+            return Command(
+                goto=[Send(s, payload) for s in plan.stages[next_stage]], update={"plan": advanced}
+            )
         return Command(goto="respond", update={"plan": advanced})
 
     return supervisor
@@ -198,9 +219,11 @@ def make_respond(*, models: ModelRegistry) -> Callable[..., dict[str, Any]]:
         plan: RoutePlan | None = state.get("plan")
         request: ParsedRequest | None = state.get("request")
         # This turn's specialist messages: everything after the last human message.
-        last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        last_human = max(
+            (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
+        )
         sections: dict[str, str] = {}
-        for m in messages[last_human + 1:]:
+        for m in messages[last_human + 1 :]:
             if isinstance(m, AIMessage) and m.name in SPECIALISTS and not m.tool_calls:
                 sections[m.name] = message_text(m)
         model, _ = models.for_run((runtime.context or GrooveContext()).model)
@@ -208,10 +231,18 @@ def make_respond(*, models: ModelRegistry) -> Callable[..., dict[str, Any]]:
             text = offline.compose_answer(request, sections)
             return {"messages": [AIMessage(content=text, name=FINAL_NAME)]}
         order: list[SpecialistName] = list(plan.specialists) if plan else []
-        reports = "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections) or "(no specialist ran)"
+        reports = (
+            "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections)
+            or "(no specialist ran)"
+        )
         system = prompts.RESPOND_PROMPT.format(reports=reports)
         reply = model.invoke([SystemMessage(content=system), *conversation_for_model(messages)])
-        answer = AIMessage(content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata)
-        return {"messages": [answer], "usage": usage_of(reply) if isinstance(reply, AIMessage) else {"llm_calls": 1}}
+        answer = AIMessage(
+            content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
+        )
+        return {
+            "messages": [answer],
+            "usage": usage_of(reply) if isinstance(reply, AIMessage) else {"llm_calls": 1},
+        }
 
     return respond

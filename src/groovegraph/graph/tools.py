@@ -51,12 +51,26 @@ Runtime = ToolRuntime[GrooveContext, dict[str, Any]]
 
 # Genres whose loops a user asking for the first usually also wants (catalog tag spelling).
 RELATED_GENRES: dict[str, tuple[str, ...]] = {
-    "hip hop": ("boom bap", "lo fi"), "boom bap": ("hip hop",), "lo fi": ("boom bap", "hip hop"),
-    "g funk": ("hip hop", "funk"), "jungle": ("drum and bass", "breakbeat"), "drum and bass": ("jungle",),
-    "philly soul": ("soul", "disco"), "motown": ("soul",), "stax": ("soul",), "neo soul": ("soul",),
-    "r and b": ("soul",), "gospel": ("soul",), "go go": ("funk",), "afrobeat": ("funk",),
-    "dub": ("reggae",), "dancehall": ("reggae",), "new jack swing": ("r and b", "hip hop"),
-    "uk garage": ("house",), "electro": ("breakbeat",), "dubstep": ("trap",),
+    "hip hop": ("boom bap", "lo fi"),
+    "boom bap": ("hip hop",),
+    "lo fi": ("boom bap", "hip hop"),
+    "g funk": ("hip hop", "funk"),
+    "jungle": ("drum and bass", "breakbeat"),
+    "drum and bass": ("jungle",),
+    "philly soul": ("soul", "disco"),
+    "motown": ("soul",),
+    "stax": ("soul",),
+    "neo soul": ("soul",),
+    "r and b": ("soul",),
+    "gospel": ("soul",),
+    "go go": ("funk",),
+    "afrobeat": ("funk",),
+    "dub": ("reggae",),
+    "dancehall": ("reggae",),
+    "new jack swing": ("r and b", "hip hop"),
+    "uk garage": ("house",),
+    "electro": ("breakbeat",),
+    "dubstep": ("trap",),
 }
 
 _YES = {"yes", "y", "ok", "okay", "sure", "go", "go ahead", "proceed", "true", "1", "confirm"}
@@ -88,7 +102,9 @@ class _Resolver:
         self.catalog = catalog
         self.settings = settings
 
-    def known(self, ref: str, state: dict[str, Any], owner: str) -> tuple[Analysis | None, str | None]:
+    def known(
+        self, ref: str, state: dict[str, Any], owner: str
+    ) -> tuple[Analysis | None, str | None]:
         """(analysis, file-to-analyse) for ``ref``; exactly one is set. Raises typed errors."""
         analyses: dict[str, Analysis] = state.get("analyses") or {}
         if ref in analyses:
@@ -111,7 +127,11 @@ class _Resolver:
 
         total_s = 0.0
         for f in files:
-            info = probe(f, max_file_bytes=self.settings.max_file_bytes, max_duration_s=self.settings.max_duration_s)
+            info = probe(
+                f,
+                max_file_bytes=self.settings.max_file_bytes,
+                max_duration_s=self.settings.max_duration_s,
+            )
             total_s += min(info.duration_s, self.settings.analysis_max_s)
         return total_s / 60.0
 
@@ -130,7 +150,9 @@ def _analysis_text(label: str, a: Analysis) -> str:
     )
 
 
-def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[SpecialistName, list[BaseTool]]:
+def build_toolsets(
+    *, catalog: SampleSource, settings: Settings
+) -> dict[SpecialistName, list[BaseTool]]:
     """The tools of each specialist, bound to ``catalog`` and ``settings``.
 
     Parameters
@@ -177,14 +199,18 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                 to_run, minutes = {}, 0.0
             # Human in the loop: long batches are confirmed before any decoding starts.
             if minutes > settings.confirm_audio_minutes:
-                answer = interrupt({
-                    "type": "confirm_audio",
-                    "question": f"Analyse {minutes:.1f} minutes of audio in {len(to_run)} file(s)? (yes/no)",
-                    "minutes": round(minutes, 2),
-                    "files": list(to_run),
-                })
+                answer = interrupt(
+                    {
+                        "type": "confirm_audio",
+                        "question": f"Analyse {minutes:.1f} minutes of audio in {len(to_run)} file(s)? (yes/no)",
+                        "minutes": round(minutes, 2),
+                        "files": list(to_run),
+                    }
+                )
                 if str(answer).strip().lower() not in _YES and answer is not True:
-                    errors.append(f"skipped {len(to_run)} file(s) ({minutes:.1f} min of audio): not confirmed")
+                    errors.append(
+                        f"skipped {len(to_run)} file(s) ({minutes:.1f} min of audio): not confirmed"
+                    )
                     to_run = {}
             outcomes = resolver.analyse(list(to_run.values())) if to_run else {}
             for ref, file in to_run.items():
@@ -193,7 +219,9 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                     found[ref] = outcome
                 elif outcome is not None:
                     errors.append(f"{ref}: {outcome}")
-        lines = [_analysis_text(ref, a) for ref, a in found.items()] + [f"error: {e}" for e in errors]
+        lines = [_analysis_text(ref, a) for ref, a in found.items()] + [
+            f"error: {e}" for e in errors
+        ]
         artifact = {
             "analyses": {k: v.model_dump() for k, v in found.items()},
             "errors": errors,
@@ -228,7 +256,9 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         state = runtime.state if isinstance(runtime.state, dict) else {}
         if limit is None:
             ctx = runtime.context
-            limit = (ctx.result_count if ctx is not None and ctx.result_count else None) or settings.result_count
+            limit = (
+                ctx.result_count if ctx is not None and ctx.result_count else None
+            ) or settings.result_count
         notes: list[str] = []
         auto_range = False
         ref_file: str | None = None
@@ -260,10 +290,21 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
                 excluded.append(like_sample)
         excluded = [e for e in excluded if not _is_path(e)]
         query = CatalogQuery(
-            bpm_min=bpm_min, bpm_max=bpm_max, target_bpm=target_bpm, half_double=half_double,
-            key=key, compatible_with=compatible_with, swing_min=swing_min, swing_max=swing_max,
-            target_swing=target_swing, genre=genre, era=era, vibe=vibe, instrument=instrument,
-            exclude_ids=excluded, limit=max(1, min(int(limit), 50)),
+            bpm_min=bpm_min,
+            bpm_max=bpm_max,
+            target_bpm=target_bpm,
+            half_double=half_double,
+            key=key,
+            compatible_with=compatible_with,
+            swing_min=swing_min,
+            swing_max=swing_max,
+            target_swing=target_swing,
+            genre=genre,
+            era=era,
+            vibe=vibe,
+            instrument=instrument,
+            exclude_ids=excluded,
+            limit=max(1, min(int(limit), 50)),
         )
         df = catalog.frame(owner)
         hits = catalog_tools.search(df, query)
@@ -282,10 +323,14 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             wider = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
             hits = catalog_tools.search(df, wider)
             if hits:
-                notes.append("nothing within 8 % of the reference tempo; showing the closest tempos")
+                notes.append(
+                    "nothing within 8 % of the reference tempo; showing the closest tempos"
+                )
                 applied = wider
         if not hits and (swing_min is not None or vibe or instrument):
-            relaxed = applied.model_copy(update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None})
+            relaxed = applied.model_copy(
+                update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None}
+            )
             hits = catalog_tools.search(df, relaxed)
             if hits:
                 notes.append("no exact match; swing/vibe/instrument filters relaxed")
@@ -305,7 +350,9 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             "catalog_size": len(df),
             "notes": notes,
         }
-        return "\n".join(lines) if hits else "\n".join([*notes, f"no matches among {len(df)} samples"]), artifact
+        return "\n".join(lines) if hits else "\n".join(
+            [*notes, f"no matches among {len(df)} samples"]
+        ), artifact
 
     def _analysis_for(ref: str, state: dict[str, Any], owner: str) -> Analysis:
         analysis, file = resolver.known(ref, state, owner)
@@ -340,29 +387,40 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             lo, hi = round(ref.tempo_bpm * 0.95, 1), round(ref.tempo_bpm * 1.05, 1)
             tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
             df = df[(tempo >= lo) & (tempo <= hi)]
-            stats_filter = ", ".join([*filters, f"samples at {lo:.1f}–{hi:.1f} BPM (within 5 % of {like_sample})"])
+            stats_filter = ", ".join(
+                [*filters, f"samples at {lo:.1f}–{hi:.1f} BPM (within 5 % of {like_sample})"]
+            )
         table = catalog_tools.stats_by(df, cols, era=era, genre=genre)
         stats: list[GroupStat] = []
         for row in table.head(8).to_dict("records"):
+
             def num(name: str, row: dict[Any, Any] = row) -> float | None:
                 v = row.get(name)
                 return None if v is None or v != v else round(float(v), 2)
 
-            stats.append(GroupStat(
-                group={c: (None if row.get(c) is None else str(row.get(c))) for c in cols},
-                count=int(row["count"]),
-                median_bpm=num("median_bpm"), bpm_p25=num("bpm_p25"), bpm_p75=num("bpm_p75"),
-                median_swing_percent=num("median_swing_percent"),
-                median_backbeat_lag_ms=num("median_backbeat_lag_ms"),
-                common_keys=list(row.get("common_keys") or []),
-            ))
+            stats.append(
+                GroupStat(
+                    group={c: (None if row.get(c) is None else str(row.get(c))) for c in cols},
+                    count=int(row["count"]),
+                    median_bpm=num("median_bpm"),
+                    bpm_p25=num("bpm_p25"),
+                    bpm_p75=num("bpm_p75"),
+                    median_swing_percent=num("median_swing_percent"),
+                    median_backbeat_lag_ms=num("median_backbeat_lag_ms"),
+                    common_keys=list(row.get("common_keys") or []),
+                )
+            )
         lines = [f"restricted to {stats_filter}"] if stats_filter else []
         lines += [
             f"{', '.join(str(v) for v in s.group.values())}: n={s.count}, median {s.median_bpm} BPM, "
             f"swing {s.median_swing_percent}%, keys {', '.join(s.common_keys)}"
             for s in stats
         ]
-        artifact = {"stats": [s.model_dump() for s in stats], "stats_filter": stats_filter, "groups_total": len(table)}
+        artifact = {
+            "stats": [s.model_dump() for s in stats],
+            "stats_filter": stats_filter,
+            "groups_total": len(table),
+        }
         return "\n".join(lines) or "no samples in that group", artifact
 
     # ---------------------------------------------------------------- era knowledge
@@ -384,21 +442,32 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             ref = _analysis_for(like_sample, state, owner)
             if eras or genres:
                 # "is it more 70s or 90s?": the named styles, best fit first.
-                named = lookup_facts(eras=eras or [], genres=genres or [], text=text, limit=len(ERA_TABLE))
-                facts = rank_by_groove(named, tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent)[:4]
+                named = lookup_facts(
+                    eras=eras or [], genres=genres or [], text=text, limit=len(ERA_TABLE)
+                )
+                facts = rank_by_groove(
+                    named, tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent
+                )[:4]
             else:
                 facts = match_groove(tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent)
-            artifact.update(reference=like_sample, reference_tempo_bpm=ref.tempo_bpm,
-                            reference_swing_percent=ref.swing_percent)
+            artifact.update(
+                reference=like_sample,
+                reference_tempo_bpm=ref.tempo_bpm,
+                reference_swing_percent=ref.swing_percent,
+            )
         else:
             facts = lookup_facts(eras=eras or [], genres=genres or [], text=text)
         lines = [
-            f"{f.genre} ({f.era}): {f.tempo_bpm_min:.0f}-{f.tempo_bpm_max:.0f} BPM, {f.feel}. " + " ".join(f.facts)
+            f"{f.genre} ({f.era}): {f.tempo_bpm_min:.0f}-{f.tempo_bpm_max:.0f} BPM, {f.feel}. "
+            + " ".join(f.facts)
             for f in facts
         ]
         if like_sample:
-            lines.insert(0, f"closest to {like_sample} ({artifact['reference_tempo_bpm']:.1f} BPM, "
-                            f"swing {artifact['reference_swing_percent']:.1f}%):")
+            lines.insert(
+                0,
+                f"closest to {like_sample} ({artifact['reference_tempo_bpm']:.1f} BPM, "
+                f"swing {artifact['reference_swing_percent']:.1f}%):",
+            )
         artifact["facts"] = [f.model_dump() for f in facts]
         return "\n".join(lines) or "no notes for that era/genre", artifact
 
@@ -417,7 +486,9 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
         label = " @ ".join(x for x in (item.key, f"{item.bpm:g} BPM" if item.bpm else None) if x)
         return None, label or None
 
-    def check_compatibility(a: MixItem, runtime: Runtime, b: MixItem | None = None) -> tuple[str, dict[str, Any]]:
+    def check_compatibility(
+        a: MixItem, runtime: Runtime, b: MixItem | None = None
+    ) -> tuple[str, dict[str, Any]]:
         """Will A and B mix? Each side is a sample (id or library path), a key, a tempo
         (BPM) or key+tempo. Returns key relation (Camelot), tempo stretch % and a verdict.
         With only A given as a key, lists the keys that mix with it."""
@@ -432,15 +503,24 @@ def build_toolsets(*, catalog: SampleSource, settings: Settings) -> dict[Special
             for code in harmony.compatible_camelots(a.key):
                 if code != own:
                     label = f"{from_camelot(code).name} ({code})"
-                    reports.append(harmony.compatibility(key_a=a.key, key_b=code, label_a=a.key, label_b=label))
+                    reports.append(
+                        harmony.compatibility(key_a=a.key, key_b=code, label_a=a.key, label_b=label)
+                    )
             reports.sort(key=lambda r: -r.score)
         else:
             obj_b, label_b = _side(b, state, owner)
-            reports.append(harmony.compatibility(
-                obj_a, obj_b,
-                key_a=a.key, key_b=b.key, bpm_a=a.bpm, bpm_b=b.bpm,
-                label_a=label_a, label_b=label_b,
-            ))
+            reports.append(
+                harmony.compatibility(
+                    obj_a,
+                    obj_b,
+                    key_a=a.key,
+                    key_b=b.key,
+                    bpm_a=a.bpm,
+                    bpm_b=b.bpm,
+                    label_a=label_a,
+                    label_b=label_b,
+                )
+            )
         lines = [
             f"{r.a} vs {r.b}: {r.verdict} (score {r.score:.2f}); " + "; ".join(r.reasons)
             for r in reports

@@ -31,7 +31,13 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from groovegraph.settings import Settings
 from groovegraph.state import CHECKPOINT_TYPES
 
-__all__ = ["POOL_MAX_IDLE_S", "POOL_MAX_LIFETIME_S", "SETUP_LOCK_KEY", "checkpoint_serde", "open_checkpointer"]
+__all__ = [
+    "POOL_MAX_IDLE_S",
+    "POOL_MAX_LIFETIME_S",
+    "SETUP_LOCK_KEY",
+    "checkpoint_serde",
+    "open_checkpointer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +55,9 @@ def checkpoint_serde() -> JsonPlusSerializer:
     allowed). Unknown types in a checkpoint are refused instead of imported, and the
     graph's own types load without "unregistered type" warnings. Pass it to an
     ``InMemorySaver(serde=checkpoint_serde())`` too when you want the same behaviour."""
-    return JsonPlusSerializer(allowed_msgpack_modules=[(t.__module__, t.__name__) for t in CHECKPOINT_TYPES])
+    return JsonPlusSerializer(
+        allowed_msgpack_modules=[(t.__module__, t.__name__) for t in CHECKPOINT_TYPES]
+    )
 
 
 @asynccontextmanager
