@@ -8,7 +8,7 @@ scored against key profiles.
 3. Non-negative least squares fits harmonic note templates (a generic 0.7 per-partial
    decay, no instrument model) to the whitened spectrum, so the 3rd and 5th partials of
    every note are explained by their fundamentals instead of being counted as fifths and
-   thirds — the usual cause of "dominant key" errors. Notes below E3 form the bass chroma,
+   thirds — the usual cause of "dominant key" errors. Notes below C3 form the bass chroma,
    the others the treble chroma.
 4. Each of the 24 keys is scored by the correlation of the treble chroma with
    Albrecht & Shanahan's corpus profiles and of the bass chroma with a bass-line profile
@@ -124,10 +124,10 @@ def _tuning_cents(f: np.ndarray, h: np.ndarray) -> float:
     return float(np.angle(z) * 100.0 / (2 * np.pi)) if abs(z) > 0 else 0.0
 
 
-_NOTE_LO, _NOTE_HI = 33, 96  # A1 (55 Hz) .. C7
+_NOTE_LO, _NOTE_HI = 36, 96  # C2 (65 Hz) .. C7
 _F_MAX = 4200.0
 _HARMONIC_DECAY = 0.7  # generic spectral shape of a pitched note (no instrument model)
-_BASS_SPLIT = 52  # notes below E3 count as bass
+_BASS_SPLIT = 48  # notes below C3 count as bass
 
 
 @lru_cache(maxsize=32)
