@@ -157,3 +157,45 @@ def test_two_processes_set_up_the_schema_together(tmp_path: Path) -> None:
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_concurrent_turns_on_the_lock_free_pooled_saver(pg_url: str, tmp_path: Path) -> None:
+    import asyncio
+
+    from langchain_core.messages import HumanMessage
+
+    from groovegraph.graph import build_graph
+    from groovegraph.persistence.checkpointer import (
+        PooledAsyncPostgresSaver,
+        _NoLock,
+        open_checkpointer,
+    )
+    from groovegraph.settings import Settings
+    from groovegraph.tools.catalog import FrameSource
+    from tests.unit.test_graph_offline import catalog_frame
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=pg_url, db_pool_max=4)
+    async with open_checkpointer(settings) as saver:
+        assert isinstance(saver, PooledAsyncPostgresSaver)
+        assert isinstance(saver.lock, _NoLock)  # operations on the pool are not serialised
+        graph = build_graph(catalog=FrameSource(catalog_frame()), settings=settings).compile(
+            checkpointer=saver
+        )
+
+        async def conversation(i: int) -> dict:
+            config = {"configurable": {"thread_id": f"conc-{i}"}}
+            await graph.ainvoke(
+                {"messages": [HumanMessage("Does A minor work with C major?")]}, config
+            )
+            return await graph.ainvoke(
+                {"messages": [HumanMessage("find me 70s funk loops near 96 BPM")]}, config
+            )
+
+        # more conversations than connections: the pool hands connections out in turn
+        outs = await asyncio.gather(*(conversation(i) for i in range(12)))
+        for i, out in enumerate(outs):
+            assert [m.type for m in out["messages"]] == ["human", "ai", "ai", "human", "ai", "ai"]
+            assert out["plan"].turn == 2
+            assert out["hits"]
+            state = await graph.aget_state({"configurable": {"thread_id": f"conc-{i}"}})
+            assert len(state.values["messages"]) == 6

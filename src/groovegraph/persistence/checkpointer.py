@@ -26,7 +26,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from psycopg_pool import AsyncConnectionPool
 
 from groovegraph.settings import Settings
 from groovegraph.state import CHECKPOINT_TYPES
@@ -107,6 +109,32 @@ async def _sqlite(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]
         await conn.close()
 
 
+class _NoLock:
+    """Async context manager that does nothing (stands in for ``asyncio.Lock``)."""
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class PooledAsyncPostgresSaver(AsyncPostgresSaver):
+    """``AsyncPostgresSaver`` that lets operations on a pool run concurrently.
+
+    Upstream wraps every operation in one ``asyncio.Lock`` even when ``conn`` is a pool
+    (langgraph issue #7259), so a busy server writes one checkpoint at a time. With a
+    pool each operation already takes its own connection, which makes the lock
+    unnecessary; with a single connection or a pipeline the lock stays.
+    ``benchmarks/checkpointer_concurrency.py`` measures the difference.
+    """
+
+    def __init__(self, conn: Any, pipe: Any = None, serde: Any = None) -> None:
+        super().__init__(conn, pipe, serde)
+        if isinstance(conn, AsyncConnectionPool) and pipe is None:
+            self.lock = _NoLock()  # type: ignore[assignment]
+
+
 async def _acquire_setup_lock(conn: Any, *, timeout_s: float = _SETUP_LOCK_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
@@ -121,9 +149,7 @@ async def _acquire_setup_lock(conn: Any, *, timeout_s: float = _SETUP_LOCK_TIMEO
 
 @asynccontextmanager
 async def _postgres(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]:
-    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
     from psycopg.rows import dict_row
-    from psycopg_pool import AsyncConnectionPool
 
     assert settings.database_url is not None  # is_postgres checked it
     pool: AsyncConnectionPool = AsyncConnectionPool(
@@ -139,7 +165,7 @@ async def _postgres(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str
     )
     await pool.open(wait=True, timeout=_POOL_OPEN_TIMEOUT_S)
     try:
-        saver = AsyncPostgresSaver(pool, serde=checkpoint_serde())  # type: ignore[arg-type]
+        saver = PooledAsyncPostgresSaver(pool, serde=checkpoint_serde())
         async with pool.connection() as lock_conn:
             # Session-level advisory lock on a dedicated connection: a second process
             # waits until the first finished creating/migrating the tables. It polls
