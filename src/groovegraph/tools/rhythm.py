@@ -28,10 +28,9 @@ MIN_DURATION_S = 2.0
 """Shorter clips raise :class:`AudioTooShortError`: not even two bars at slow tempos."""
 
 MIN_ONSETS = 4
+MIN_ONSET_FLUX = 8.0
 """Fewer detected onsets (silence, a drone) raise :class:`AudioTooShortError` too."""
 
-_DEBUG = False
-_DEBUG_ROWS: list = []
 TEMPO_MIN_BPM = 50.0
 
 SNARE_DETECTOR_LATENCY_MS = 3.0
@@ -336,8 +335,6 @@ def _choose_period(
             + 2.0 * np.log(max(ev["snare_on"], 0.05))
             + 2.0 * max(_comb_score(ac, lag), 0.0)
         )
-        if _DEBUG:
-            _DEBUG_ROWS.append((bpm, ev, _comb_score(ac, lag)))
         if score > best_score:
             best_score, chosen = score, lag
     strength = float(np.clip(_interp(ac, chosen), 0.0, 1.0))
@@ -485,6 +482,9 @@ def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:
     fr = env.frame_rate
     total, low, snare, high = (_normalise(e) for e in (env.total, env.low, env.snare, env.high))
     onset_idx = _peaks(total, max(1, int(0.03 * fr)), 1.5)
+    # An onset also needs an absolute rise: summed log-magnitude increase over the
+    # spectrum. A drone or a fade only wiggles (< 2); a drum hit is 10–200.
+    onset_idx = onset_idx[env.total[onset_idx] >= MIN_ONSET_FLUX]
     if len(onset_idx) < MIN_ONSETS:
         raise AudioTooShortError("no rhythmic onsets: cannot measure a tempo")
 
@@ -492,11 +492,11 @@ def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:
     # Anchor the grid on kick and hats, never on the snare band (laid-back backbeats).
     anchor = 1.5 * low + high
     period0, t0 = _refine_period_phase(low + 0.5 * high, env.times, lag / fr)
-    beats, period, hit = _fit_grid(anchor, env.times, period0, duration, fr, t0=t0)
+    beats, period, _ = _fit_grid(anchor, env.times, period0, duration, fr, t0=t0)
     backbeats = _snare_beats(snare, env.times, beats, period, fr)
     if np.any(backbeats):
         # Refit without the backbeat onsets: a laid-back snare must not drag the grid.
-        beats, period, hit = _fit_grid(
+        beats, period, _ = _fit_grid(
             anchor, env.times, period, duration, fr, t0=float(beats[0]), exclude=beats[backbeats]
         )
         backbeats = _snare_beats(snare, env.times, beats, period, fr)
@@ -504,9 +504,13 @@ def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:
 
     swing = _swing(high, env.times, beats, period, backbeats)
     lag_ms = _backbeat_lag(snare, env.times, beats, backbeats, fr)
-    onset_t = env.times[onset_idx]
-    dev_ms = _timing_deviation(onset_t, beats, period, swing / 100.0)
-    confidence = float(np.clip(0.5 * strength + 0.5 * hit, 0.0, 1.0))
+    onset_t = np.array([_refine_peak(total, int(i)) for i in onset_idx]) / fr
+    strong = env.total[onset_idx] >= 0.25 * float(np.percentile(env.total[onset_idx], 95))
+    dev_ms = _timing_deviation(onset_t[strong], beats, period, swing / 100.0)
+    # Confidence: how many beats the grid finds an onset on, scaled by how periodic the
+    # onsets are at that period (a grid through noise finds onsets near some beats only).
+    near = _near_fraction(onset_t, beats, max(0.04, 0.08 * period))
+    confidence = float(np.clip(near * (0.5 + 0.5 * min(1.0, strength / 0.25)), 0.0, 1.0))
     return RhythmResult(
         tempo_bpm=float(tempo),
         tempo_confidence=confidence,
@@ -588,6 +592,18 @@ def _backbeat_lag(
     return lag * 1000.0 - SNARE_DETECTOR_LATENCY_MS
 
 
+def _near_fraction(onsets: np.ndarray, beats: np.ndarray, tol: float) -> float:
+    """Share of the beats that have a detected onset within ``tol`` seconds."""
+    if len(beats) == 0 or len(onsets) == 0:
+        return 0.0
+    j = np.clip(np.searchsorted(onsets, beats), 1, len(onsets) - 1) if len(onsets) > 1 else None
+    if j is None:
+        d = np.abs(beats - onsets[0])
+    else:
+        d = np.minimum(np.abs(beats - onsets[j - 1]), np.abs(beats - onsets[j]))
+    return float(np.mean(d <= tol))
+
+
 def _timing_deviation(onsets: np.ndarray, beats: np.ndarray, period: float, swing: float) -> float:
     """RMS distance (ms) of onsets from the nearest point of the swung 16th grid."""
     if len(beats) < 2 or len(onsets) == 0:
@@ -597,5 +613,10 @@ def _timing_deviation(onsets: np.ndarray, beats: np.ndarray, period: float, swin
         return 0.0
     _j, ph = _beat_phase(onsets[sel], beats, period)
     grid = np.array([0.0, swing / 2.0, swing, swing + (1.0 - swing) / 2.0, 1.0])
-    d = np.min(np.abs(ph[:, None] - grid[None, :]), axis=1) * period
+    diff = ph[:, None] - grid[None, :]
+    d = diff[np.arange(len(ph)), np.argmin(np.abs(diff), axis=1)] * period
+    # The detector's latency is the same for every hit: measure the spread around it.
+    d = np.abs(d - np.median(d))
+    # The farthest tenth are flams, ornaments or detector artefacts, not timing feel.
+    d = np.sort(d)[: max(1, int(np.ceil(0.9 * len(d))))]
     return float(np.sqrt(np.mean(d**2)) * 1000.0)

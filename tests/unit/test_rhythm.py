@@ -1,0 +1,126 @@
+"""Rhythm analysis on synthetic grooves with exact answers (fixed seeds)."""
+
+from __future__ import annotations
+
+import mir_eval
+import numpy as np
+import pytest
+
+from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
+from groovegraph.tools.rhythm import RhythmResult, analyze_rhythm
+from groovegraph.tools.synth import GrooveSpec, GrooveTruth, synthesize_groove
+
+SR = 22050
+
+
+def _run(**kw: object) -> tuple[RhythmResult, GrooveTruth]:
+    values: dict[str, object] = {"duration_s": 12.0, "jitter_ms": 2.0, "seed": 3, "start_s": 0.21}
+    values.update(kw)
+    y, truth = synthesize_groove(GrooveSpec(**values))  # type: ignore[arg-type]
+    return analyze_rhythm(y=y, sr=truth.sample_rate), truth
+
+
+@pytest.mark.parametrize(
+    ("pattern", "tempo"),
+    [
+        ("shuffle", 56.0),
+        ("boombap", 88.0),
+        ("funk", 104.0),
+        ("rock", 120.0),
+        ("house", 124.0),
+        ("rock", 146.0),
+        ("halftime", 150.0),  # snare on 3 only: half-time feel, quarter note still 150
+        ("dnb", 174.0),  # double-time breakbeat
+        ("dnb", 188.0),
+    ],
+)
+def test_tempo_and_beats(pattern: str, tempo: float) -> None:
+    result, truth = _run(pattern=pattern, tempo_bpm=tempo, swing_percent=56.0, key="D minor")
+    assert result.tempo_bpm == pytest.approx(tempo, rel=0.04)
+    f = mir_eval.beat.f_measure(
+        mir_eval.beat.trim_beats(truth.beats_s), mir_eval.beat.trim_beats(result.beats_s)
+    )
+    assert f >= 0.9
+    assert 0.0 <= result.tempo_confidence <= 1.0
+    assert result.tempo_confidence > 0.5
+
+
+@pytest.mark.parametrize("swing", [50.0, 58.0, 66.7])
+@pytest.mark.parametrize("pattern", ["rock", "funk"])
+def test_swing(swing: float, pattern: str) -> None:
+    result, _ = _run(pattern=pattern, tempo_bpm=100.0, swing_percent=swing, jitter_ms=3.0)
+    assert result.swing_percent == pytest.approx(swing, abs=3.0)
+    assert result.swing_ratio == pytest.approx(
+        result.swing_percent / (100.0 - result.swing_percent)
+    )
+
+
+@pytest.mark.parametrize("lag_ms", [-12.0, 0.0, 15.0, 28.0])
+@pytest.mark.parametrize(
+    ("pattern", "tempo"), [("boombap", 92.0), ("house", 124.0), ("halftime", 140.0)]
+)
+def test_backbeat_lag_sign_and_size(lag_ms: float, pattern: str, tempo: float) -> None:
+    result, _ = _run(pattern=pattern, tempo_bpm=tempo, backbeat_lag_ms=lag_ms, jitter_ms=1.0)
+    assert result.backbeat_lag_ms == pytest.approx(lag_ms, abs=5.0)
+    if abs(lag_ms) >= 10.0:
+        assert np.sign(result.backbeat_lag_ms) == np.sign(lag_ms)
+
+
+def test_a_laid_back_snare_does_not_drag_the_beats() -> None:
+    result, truth = _run(pattern="rock", tempo_bpm=96.0, backbeat_lag_ms=30.0, jitter_ms=0.0)
+    ref = truth.beats_s[(truth.beats_s > 1.0) & (truth.beats_s < 11.0)]
+    err = [np.min(np.abs(result.beats_s - t)) for t in ref]
+    assert float(np.median(err)) < 0.008
+
+
+def test_timing_deviation_follows_jitter() -> None:
+    tight, _ = _run(pattern="rock", tempo_bpm=110.0, jitter_ms=0.0)
+    loose, _ = _run(pattern="rock", tempo_bpm=110.0, jitter_ms=8.0)
+    assert loose.timing_deviation_ms > tight.timing_deviation_ms + 2.0
+    assert 0.0 <= tight.timing_deviation_ms < 10.0
+
+
+def test_onset_rate_counts_hits() -> None:
+    result, _ = _run(pattern="rock", tempo_bpm=120.0)
+    # 8th-note hats at 120 BPM are 4 hits per second, plus kicks/snares on top of them.
+    assert 3.0 <= result.onset_rate_hz <= 9.0
+
+
+def test_other_sample_rate() -> None:
+    result, _truth = _run(pattern="funk", tempo_bpm=100.0, sample_rate=44100)
+    assert result.tempo_bpm == pytest.approx(100.0, rel=0.04)
+
+
+def test_deterministic() -> None:
+    y, _ = synthesize_groove(GrooveSpec(tempo_bpm=101.0, duration_s=8.0, seed=2))
+    a = analyze_rhythm(y=y, sr=SR)
+    b = analyze_rhythm(y=y, sr=SR)
+    assert a.tempo_bpm == b.tempo_bpm
+    assert np.array_equal(a.beats_s, b.beats_s)
+
+
+def test_too_short_raises() -> None:
+    y, _ = synthesize_groove(GrooveSpec(duration_s=1.5))
+    with pytest.raises(AudioTooShortError):
+        analyze_rhythm(y=y, sr=SR)
+
+
+def test_silence_raises() -> None:
+    with pytest.raises(AudioTooShortError):
+        analyze_rhythm(y=np.zeros(10 * SR, dtype=np.float32), sr=SR)
+
+
+def test_a_drone_has_no_onsets() -> None:
+    t = np.arange(10 * SR) / SR
+    drone = (0.3 * np.sin(2 * np.pi * 110.0 * t)).astype(np.float32)
+    with pytest.raises(AudioTooShortError):
+        analyze_rhythm(y=drone, sr=SR)
+
+
+def test_bad_samples_raise() -> None:
+    y = np.zeros(5 * SR, dtype=np.float32)
+    y[100] = np.nan
+    with pytest.raises(InvalidSamplesError):
+        analyze_rhythm(y=y, sr=SR)
+    with pytest.raises(InvalidSamplesError):
+        analyze_rhythm(y=np.zeros((2, 5 * SR), dtype=np.float32), sr=SR)

@@ -1,0 +1,109 @@
+"""Key estimation on synthetic grooves with known keys (fixed seeds)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
+from groovegraph.tools.keys import ALL_KEYS, Key, parse_key
+from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+from groovegraph.tools.tonality import KeyEstimate, estimate_key
+
+SR = 22050
+PATTERNS = ("rock", "funk", "boombap", "house", "halftime", "dnb", "shuffle")
+TEMPOS = {
+    "rock": 112.0,
+    "funk": 100.0,
+    "boombap": 88.0,
+    "house": 124.0,
+    "halftime": 150.0,
+    "dnb": 174.0,
+    "shuffle": 90.0,
+}
+
+
+def _mirex(true: Key, est: Key) -> float:
+    if est == true:
+        return 1.0
+    if est.mode == true.mode and (est.pc - true.pc) % 12 in (5, 7):
+        return 0.5
+    if est == true.relative:
+        return 0.3
+    return 0.2 if est.pc == true.pc else 0.0
+
+
+def _estimate(key: Key, i: int, **kw: object) -> KeyEstimate:
+    pattern = PATTERNS[i % len(PATTERNS)]
+    values: dict[str, object] = {
+        "key": key.name,
+        "pattern": pattern,
+        "tempo_bpm": TEMPOS[pattern],
+        "duration_s": 12.0,
+        "seed": 100 + i,
+        "tuning_cents": float((i * 7) % 31 - 15),
+    }
+    values.update(kw)
+    y, _ = synthesize_groove(GrooveSpec(**values))  # type: ignore[arg-type]
+    return estimate_key(y=y, sr=SR)
+
+
+def test_all_24_keys_with_drums() -> None:
+    results = [(_estimate(key, i), key) for i, key in enumerate(ALL_KEYS)]
+    exact = sum(parse_key(est.key) == key for est, key in results)
+    score = np.mean([_mirex(key, parse_key(est.key)) for est, key in results])
+    assert exact >= 21, [(key.name, est.key) for est, key in results if parse_key(est.key) != key]
+    assert score >= 0.9
+    for est, _ in results:
+        assert 0.0 <= est.confidence <= 1.0
+        assert est.camelot == parse_key(est.key).camelot
+        assert est.key == parse_key(est.key).name  # canonical spelling
+
+
+@pytest.mark.parametrize(
+    "key", ["C major", "A minor", "F# minor", "Bb major", "Eb minor", "E major"]
+)
+def test_keys_without_drums(key: str) -> None:
+    est = _estimate(parse_key(key), 3, mix="no_drums")
+    assert est.key == key
+    assert est.confidence > 0.2
+
+
+@pytest.mark.parametrize("cents", [-40.0, 35.0])
+def test_detuned_records(cents: float) -> None:
+    est = _estimate(parse_key("G minor"), 5, tuning_cents=cents, mix="sparse")
+    assert est.key == "G minor"
+
+
+def test_other_sample_rate() -> None:
+    y, _ = synthesize_groove(GrooveSpec(key="D major", duration_s=10.0, sample_rate=44100, seed=4))
+    assert estimate_key(y=y, sr=44100).key == "D major"
+
+
+def test_relative_keys_are_told_apart() -> None:
+    # Same notes, different tonic: the bass line and the harmonic-minor V decide.
+    a = _estimate(parse_key("A minor"), 0, mix="sparse")
+    c = _estimate(parse_key("C major"), 0, mix="sparse")
+    assert (a.key, c.key) == ("A minor", "C major")
+
+
+def test_too_short_or_silent_raises() -> None:
+    y, _ = synthesize_groove(GrooveSpec(duration_s=1.0))
+    with pytest.raises(AudioTooShortError):
+        estimate_key(y=y[: SR // 2], sr=SR)
+    with pytest.raises(AudioTooShortError):
+        estimate_key(y=np.zeros(5 * SR, dtype=np.float32), sr=SR)
+
+
+def test_bad_samples_raise() -> None:
+    y = np.zeros(5 * SR, dtype=np.float32)
+    y[10] = np.inf
+    with pytest.raises(InvalidSamplesError):
+        estimate_key(y=y, sr=SR)
+    with pytest.raises(InvalidSamplesError):
+        estimate_key(y=np.zeros((5 * SR, 2), dtype=np.float32), sr=SR)
+
+
+def test_deterministic() -> None:
+    y, _ = synthesize_groove(GrooveSpec(key="Ab major", duration_s=8.0, seed=8))
+    assert estimate_key(y=y, sr=SR) == estimate_key(y=y, sr=SR)
