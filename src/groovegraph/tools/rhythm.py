@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# scipy's pocketfft keeps float32 and is several times faster than numpy's here.
+from scipy.fft import irfft as _irfft
+from scipy.fft import rfft as _rfft
+
 from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
 
 MIN_DURATION_S = 2.0
@@ -95,7 +99,7 @@ def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
         yp, shape=(n_frames, n_fft), strides=(yp.strides[0] * hop, yp.strides[0]), writeable=False
     )
     window = np.hanning(n_fft).astype(np.float32)
-    return np.abs(np.fft.rfft(frames * window, axis=1)).astype(np.float32)
+    return np.abs(_rfft(frames * window, axis=1)).astype(np.float32)
 
 
 def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
@@ -103,19 +107,22 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
     n_fft = 4 * hop
     mag = _stft_mag(y, n_fft, hop)
     # Log compression makes the flux follow relative (perceptual) level changes.
-    logmag = np.log1p(100.0 * mag / (np.max(mag) + 1e-12))
-    flux = np.maximum(0.0, np.diff(logmag, axis=0))
-    flux = np.vstack([np.zeros((1, flux.shape[1]), dtype=flux.dtype), flux])
+    logmag = np.log1p(np.float32(100.0 / (float(np.max(mag)) + 1e-12)) * mag)
+    flux = np.zeros_like(logmag)
+    np.maximum(logmag[1:] - logmag[:-1], 0.0, out=flux[1:])
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
 
+    def cols(lo: float, hi: float) -> slice:
+        return slice(int(np.searchsorted(freqs, lo)), int(np.searchsorted(freqs, hi)))
+
     def band(lo: float, hi: float, src: np.ndarray = flux) -> np.ndarray:
-        sel = (freqs >= lo) & (freqs < hi)
-        return src[:, sel].sum(axis=1) if np.any(sel) else np.zeros(len(src), dtype=src.dtype)
+        return src[:, cols(lo, hi)].sum(axis=1)
 
     # The snare band uses linear-magnitude flux: log flux would rate a quiet hat's leak
     # into this band as high as the snare itself (both rise from near silence).
-    lin = np.maximum(0.0, np.diff(mag, axis=0))
-    lin = np.vstack([np.zeros((1, lin.shape[1]), dtype=lin.dtype), lin])
+    sn = mag[:, cols(2500.0, 6000.0)]
+    lin = np.zeros_like(sn)
+    np.maximum(sn[1:] - sn[:-1], 0.0, out=lin[1:])
 
     times = np.arange(len(flux)) * hop / sr
     return _Envelopes(
@@ -123,7 +130,7 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
         frame_rate=sr / hop,
         total=flux.sum(axis=1),
         low=band(25.0, 150.0),
-        snare=band(2500.0, 6000.0, lin),
+        snare=lin.sum(axis=1),
         high=band(7000.0, sr / 2.0),
     )
 
@@ -141,8 +148,8 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 def _autocorr(x: np.ndarray) -> np.ndarray:
     n = len(x)
     size = 1 << int(np.ceil(np.log2(2 * n)))
-    spec = np.fft.rfft(x - x.mean(), size)
-    ac = np.fft.irfft(spec * np.conj(spec), size)[:n]
+    spec = _rfft(x - x.mean(), size)
+    ac = _irfft(spec * np.conj(spec), size)[:n]
     return ac / (ac[0] + 1e-12)
 
 
@@ -181,6 +188,18 @@ def _comb_score(ac: np.ndarray, lag: float) -> float:
     return total / weight if weight else 0.0
 
 
+def _comb_scores(ac: np.ndarray, lags: np.ndarray) -> np.ndarray:
+    """:func:`_comb_score` for many lags at once."""
+    idx = np.arange(len(ac), dtype=float)
+    total = np.zeros(len(lags))
+    weight = np.zeros(len(lags))
+    for k, w in ((1, 1.0), (2, 0.5), (3, 0.33), (4, 0.25)):
+        ok = k * lags < len(ac) - 1
+        total += np.where(ok, w * np.interp(k * lags, idx, ac), 0.0)
+        weight += np.where(ok, w, 0.0)
+    return np.divide(total, weight, out=np.zeros(len(lags)), where=weight > 0)
+
+
 def _fold(env: np.ndarray, times: np.ndarray, t0: float, period: float, bins: int) -> np.ndarray:
     """Mean of ``env`` by phase within ``period`` (phase 0 at ``t0``), ``bins`` bins."""
     phase = np.mod((times - t0) / period, 1.0)
@@ -190,11 +209,14 @@ def _fold(env: np.ndarray, times: np.ndarray, t0: float, period: float, bins: in
     return sums / np.maximum(counts, 1)
 
 
+_HANN5 = np.hanning(7)[1:-1] / np.hanning(7)[1:-1].sum()
+_HANN7 = np.hanning(9)[1:-1] / np.hanning(9)[1:-1].sum()
+
+
 def _smooth_circular(profile: np.ndarray) -> np.ndarray:
     """5-point Hann smoothing of a circular profile (timing jitter spreads each peak)."""
-    kernel = np.hanning(7)[1:-1]
     wrapped = np.r_[profile[-2:], profile, profile[:2]]
-    return np.convolve(wrapped, kernel / kernel.sum(), "valid")
+    return np.convolve(wrapped, _HANN5, "valid")
 
 
 def _circ_peak(profile: np.ndarray) -> float:
@@ -303,7 +325,7 @@ def _choose_period(
     lags = np.arange(int(lag_min), int(lag_max) + 1)
     if len(lags) < 3:
         raise AudioTooShortError("too short to measure a tempo")
-    comb = np.array([_comb_score(ac, float(lag)) for lag in lags])
+    comb = _comb_scores(ac, lags.astype(float))
     # The strongest periodicity (any metrical level: 16th to two bars) and the binary and
     # ternary levels around it.
     best = _refine_peak(ac, int(lags[int(np.argmax(comb))]))
@@ -556,7 +578,7 @@ def _swing(
     prof = np.bincount(idx, weights=e, minlength=bins) / np.maximum(
         np.bincount(idx, minlength=bins), 1
     )
-    prof = np.convolve(prof, np.hanning(7) / np.hanning(7).sum(), mode="same")
+    prof = np.convolve(prof, _HANN7, mode="same")
     centres = (np.arange(bins) + 0.5) / bins - 0.25
 
     def peak_in(lo: float, hi: float) -> tuple[float, float]:
