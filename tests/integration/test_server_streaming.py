@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from httpx_sse import connect_sse
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage
 
 from groovegraph.server.app import create_app
 from groovegraph.settings import Settings
@@ -28,10 +28,21 @@ ANSWER = "Philly soul drumming sat on a steady four with open hi-hats and a ligh
 
 
 class StreamingScript(GenericFakeChatModel):
-    """Replies with ``ANSWER`` every time, streamed word by word; no tool calls."""
+    """Replies with ``ANSWER`` every time, streamed word by word; no tool calls. Fails
+    (like a provider outage) when the conversation mentions "outage"."""
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> StreamingScript:
         return self
+
+    def _stream(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Iterator[Any]:
+        if any("outage" in str(m.content) for m in messages):
+            raise RuntimeError("provider unavailable")
+        return super()._stream(messages, *args, **kwargs)
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Any:
+        if any("outage" in str(m.content) for m in messages):
+            raise RuntimeError("provider unavailable")
+        return super()._generate(messages, *args, **kwargs)
 
 
 def _replies() -> Iterator[AIMessage]:
@@ -119,3 +130,28 @@ def test_cli_prints_streamed_answer_once(url: str, tmp_path: Path) -> None:
     # again when its complete message arrives.
     assert text.count(ANSWER) == 2, text
     assert "respond" in err.getvalue()
+
+
+def test_a_failing_run_ends_with_error_then_end(url: str) -> None:
+    with httpx.Client(base_url=url, timeout=60) as http:
+        thread_id = http.post("/v1/threads").json()["thread_id"]
+        events: list[tuple[str, dict[str, Any]]] = []
+        with connect_sse(
+            http,
+            "POST",
+            f"/v1/threads/{thread_id}/chat",
+            json={"message": "what defined 70s funk? (outage)"},
+        ) as source:
+            assert source.response.status_code == 200
+            for event in source.iter_sse():
+                events.append((event.event, json.loads(event.data)))
+                if event.event == "end":
+                    break
+        kinds = [k for k, _ in events]
+        assert kinds[-2:] == ["error", "end"]
+        assert events[-2][1]["code"] == "run_failed"
+        assert "provider unavailable" not in events[-2][1]["message"]  # no internals leak
+        assert events[-1][1]["ok"] is False
+        # The thread is free again and still usable.
+        again = http.post(f"/v1/threads/{thread_id}/chat", json={"message": "hello"})
+        assert again.status_code == 200

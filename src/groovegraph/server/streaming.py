@@ -214,7 +214,15 @@ async def run_events(
             import structlog
 
             structlog.get_logger(__name__).exception("run_failed", thread_id=thread_id)
-            yield sse("error", {"code": "run_failed", "message": f"{type(err).__name__}: {err}"})
+            # The details (and the traceback) are in the server log under the request
+            # id; the client learns only that the run failed and of what kind.
+            yield sse(
+                "error",
+                {
+                    "code": "run_failed",
+                    "message": f"the run failed ({type(err).__name__}); see the server log",
+                },
+            )
     yield sse(
         "end",
         {
