@@ -3,10 +3,15 @@
 The pipeline (numpy only, no numba, so the first call is as fast as the others):
 
 1. One STFT (~23 ms window, ~5.8 ms hop). Log-magnitude spectral flux summed over the
-   whole spectrum and over three bands: low (kick), snare (2.5–6 kHz) and high (hats).
-2. Tempo: autocorrelation of the full-band flux gives the candidate periods; the
-   metrical level is chosen among them from where the strong hits fall (kick/snare
-   cycle, hat accents) and a broad tempo prior.
+   whole spectrum, the low band (kick, < 150 Hz) and the high band (hats, > 7 kHz);
+   linear-magnitude flux for the snare band (2.5–6 kHz).
+2. Tempo: autocorrelation of the full-band flux gives candidate periods (its strongest
+   periodicity and the binary/ternary levels around it, plus the snare cycle halved and
+   quartered). Each candidate grid is scored by where the hits fall — does every beat
+   start with a kick or hat, is there hat energy between the beats, does the snare land
+   on the beats — plus the periodicity and a broad prior around 130 BPM. That is what
+   tells a half-time groove at 150 from a backbeat at 75, and a breakbeat at 174 from
+   one at 87.
 3. Beats: a least-squares grid fitted to the kick and hat onsets (not the snare, so a
    laid-back backbeat does not drag the grid), plus a smoothed local correction that
    follows gentle tempo drift in played records.
@@ -32,16 +37,18 @@ MIN_DURATION_S = 2.0
 """Shorter clips raise :class:`AudioTooShortError`: not even two bars at slow tempos."""
 
 MIN_ONSETS = 4
-MIN_ONSET_FLUX = 8.0
 """Fewer detected onsets (silence, a drone) raise :class:`AudioTooShortError` too."""
 
+MIN_ONSET_FLUX = 8.0
+"""Smallest summed log-magnitude rise (over the whole spectrum) that counts as an onset."""
+
 TEMPO_MIN_BPM = 50.0
+TEMPO_MAX_BPM = 200.0
 
 SNARE_DETECTOR_LATENCY_MS = 3.0
 """How much later the snare band's linear-magnitude flux peaks after an attack than the
 log-magnitude flux the grid is fitted on (the linear one waits for the bulk of the
 energy). Measured on the tuning corpus (seed 1000) and subtracted from the lag."""
-TEMPO_MAX_BPM = 200.0
 
 
 @dataclass(frozen=True)

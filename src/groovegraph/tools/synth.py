@@ -55,7 +55,7 @@ BACKBEAT_LAG_RANGE = (-15.0, 30.0)
 
 # Drum grids: 16 steps per bar (4 per beat). Values are velocities (0 = no hit).
 # Step s sits in beat s // 4 at sub-position s % 4 (0 = on the beat, 2 = off-beat 8th).
-_K, _S, _H, _O, _G = "kick", "snare", "hat", "open", "ghost"
+_K, _S, _H, _O = "kick", "snare", "hat", "open"
 
 
 def _grid(**rows: str) -> dict[str, np.ndarray]:
@@ -389,17 +389,14 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
                     beat_idx, sub = divmod(int(step), 4)
                     t = spec.start_s + b * bar + (beat_idx + _step_offset(sub, swing)) * beat
                     t += rng.normal(0.0, jitter) if jitter > 0 else 0.0
-                    sound_name = inst
-                    if inst == _G:
-                        sound_name = _S
+                    # Only full-velocity backbeat snares sit back (or push); ghost notes
+                    # (the same drum, quiet) stay on the grid.
                     if inst == _S and sub == 0 and beat_idx in backbeat_beats and vel >= 0.5:
                         t += spec.backbeat_lag_ms / 1000.0
-                    if inst == _S and vel < 0.5:
-                        sound_name = _S  # ghost note: same drum, quiet
-                    variants = kits[sound_name]
+                    variants = kits[inst]
                     sound = variants[int(rng.integers(len(variants)))]
                     humanize = float(np.clip(rng.normal(1.0, 0.08), 0.7, 1.3))
-                    _add(drums, sound, t, sr, gains[sound_name] * vel * humanize)
+                    _add(drums, sound, t, sr, gains[inst] * vel * humanize)
 
     if spec.mix != "drums_only":
         major = key.mode == "major"
