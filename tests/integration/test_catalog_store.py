@@ -142,6 +142,24 @@ def test_migrations_are_idempotent_and_keep_data(settings_db: Settings) -> None:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.count() == 1
     assert _version_rows(settings_db) == [("catalog", SCHEMA_VERSION)]
+    # a database left at version 1 (one write counter) is brought forward, data kept
+    _execute(settings_db, "UPDATE schema_version SET version = 1 WHERE component = 'catalog'")
+    with CatalogStore.open(settings_db) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.count() == 1
+        assert len(store.frame()) == 1
+
+
+def _execute(s: Settings, sql: str) -> None:
+    if s.is_postgres:
+        assert s.database_url is not None
+        with psycopg.connect(s.database_url, autocommit=True) as conn:
+            conn.execute(sql)
+        return
+    import sqlite3
+
+    with sqlite3.connect(s.sqlite_path) as conn:
+        conn.execute(sql)
 
 
 def test_concurrent_first_opens_migrate_once(settings_db: Settings) -> None:
@@ -218,6 +236,12 @@ def test_frame_cache_sees_writes_from_another_store(settings_db: Settings) -> No
         assert reader.frame() is frame  # cached while nothing changes
         writer.upsert([_record(2, bpm=97.0, key="E minor")])
         assert len(reader.frame()) == 2
+        # an owner's upload leaves the cached shared frame alone but shows in the owner's
+        shared_frame = reader.frame()
+        assert len(reader.frame("alice")) == 2
+        writer.upsert([_record(3, owner="alice")])
+        assert reader.frame() is shared_frame
+        assert len(reader.frame("alice")) == 3
         writer.mark_gone([_record(1).id])
         hits = search(reader.frame(), CatalogQuery(target_bpm=96))
         assert [h.sample_id for h in hits] == [_record(2).id]

@@ -19,9 +19,11 @@ applied once per database under a lock that serialises processes starting togeth
 ``pg_advisory_xact_lock`` on Postgres, ``BEGIN IMMEDIATE`` on SQLite. Every statement
 takes its values as parameters.
 
-The frame cache is invalidated by a generation counter that every write bumps in the
-same transaction; :meth:`CatalogStore.frame` reads that one integer before trusting its
-cache, so a CLI ``index`` running next to the server is seen on the next query.
+The frame cache is invalidated by write counters that every write bumps in the same
+transaction (one for any write, one for writes to shared-library rows);
+:meth:`CatalogStore.frame` reads them before trusting its cache, so a CLI ``index``
+running next to the server is seen on the next query, and an upload does not evict the
+shared library frame.
 """
 
 from __future__ import annotations
@@ -113,6 +115,23 @@ _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             )
             """,
             "INSERT INTO catalog_generation (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        ),
+    ),
+    (
+        2,
+        (
+            # Two write counters instead of one: 'all' moves on every write, 'shared' only
+            # when shared-library rows change, so an upload does not throw away the cached
+            # 100k-row library frame of every process.
+            """
+            CREATE TABLE IF NOT EXISTS catalog_generations (
+                name TEXT PRIMARY KEY,
+                generation BIGINT NOT NULL
+            )
+            """,
+            "INSERT INTO catalog_generations (name, generation) VALUES ('all', 0), ('shared', 0) "
+            "ON CONFLICT (name) DO NOTHING",
+            "DROP TABLE IF EXISTS catalog_generation",
         ),
     ),
 )
@@ -343,15 +362,24 @@ class CatalogStore:
             row = cur.fetchone()
         return int(row[0]) if row else 0
 
-    def _bump(self, cur: Any) -> None:
-        cur.execute("UPDATE catalog_generation SET generation = generation + 1 WHERE id = 1")
+    def _bump(self, cur: Any, *, shared: bool = True) -> None:
+        """Move the write counters (inside the writing transaction)."""
+        names = "('all', 'shared')" if shared else "('all')"
+        cur.execute(
+            f"UPDATE catalog_generations SET generation = generation + 1 WHERE name IN {names}"
+        )
+
+    def generations(self) -> tuple[int, int]:
+        """``(all, shared)`` write counters: every write moves the first, writes to
+        shared-library rows also the second. Seen across processes."""
+        with self._tx() as cur:
+            cur.execute("SELECT name, generation FROM catalog_generations")
+            found = {str(name): int(gen) for name, gen in cur.fetchall()}
+        return found.get("all", 0), found.get("shared", 0)
 
     def generation(self) -> int:
         """Write counter; changes whenever any process writes the catalog."""
-        with self._tx() as cur:
-            cur.execute("SELECT generation FROM catalog_generation WHERE id = 1")
-            row = cur.fetchone()
-        return int(row[0]) if row else 0
+        return self.generations()[0]
 
     # ------------------------------------------------------------------ writes
     def upsert(self, records: Iterable[SampleRecord]) -> int:
@@ -371,9 +399,22 @@ class CatalogStore:
         stmt = self._sql(
             f"INSERT INTO samples ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}"
         )
+        touches_shared = any(p[1] is None for p in params)  # column 1 is owner
         with self._tx() as cur:
+            if not touches_shared:
+                # An owner's row may replace a shared one with the same id only in theory
+                # (ids are owner-scoped hashes); check so the shared counter stays honest.
+                ids = [p[0] for p in params]
+                marks = ", ".join("?" for _ in ids)
+                cur.execute(
+                    self._sql(
+                        f"SELECT COUNT(*) FROM samples WHERE owner IS NULL AND id IN ({marks})"
+                    ),
+                    ids,
+                )
+                touches_shared = int(cur.fetchone()[0]) > 0
             cur.executemany(stmt, params)
-            self._bump(cur)
+            self._bump(cur, shared=touches_shared)
         return len(params)
 
     def relink(
@@ -447,7 +488,7 @@ class CatalogStore:
                         self._sql("DELETE FROM samples WHERE id = ? AND owner = ?"), (i, owner)
                     )
                 deleted += max(cur.rowcount, 0)
-            self._bump(cur)
+            self._bump(cur, shared=owner is None)
         return deleted
 
     # ------------------------------------------------------------------ reads
@@ -560,14 +601,15 @@ class CatalogStore:
     def frame(self, owner: str | None = None) -> pd.DataFrame:
         """Shared rows plus ``owner``'s rows with status ``ok`` (prepared for :func:`search`).
 
-        Cached per owner; any write in any process (generation counter) invalidates it.
+        Cached: the shared-library frame until shared rows change, each owner's combined
+        frame until anything changes, in any process (write counters in the database).
         The returned frame is shared: treat it as read-only.
         """
-        gen = self.generation()
+        gen, shared_gen = self.generations()
         with self._lock:
             shared = self._shared
-            if shared is None or shared[0] != gen:
-                shared = (gen, self._load_frame("owner IS NULL", ()))
+            if shared is None or shared[0] != shared_gen:
+                shared = (shared_gen, self._load_frame("owner IS NULL", ()))
                 self._shared = shared
                 self._owner_frames.clear()
             if owner is None:
