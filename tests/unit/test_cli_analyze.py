@@ -155,3 +155,57 @@ def test_real_subprocess_with_the_process_pool(
     assert all(o["key"] == "D minor" for o in good)
     assert "the file holds text, not audio" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_progress_bar_on_a_terminal_keeps_piped_json_clean(loops: list[Path]) -> None:
+    """stderr on a terminal, stdout piped (``analyze --json *.wav > out.jsonl``): the bar
+    is drawn on the terminal and stdout stays exactly one JSON object per line."""
+    import os
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    drained: list[bytes] = []
+
+    def drain() -> None:  # a full pty buffer would block the child's redraws
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            drained.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    files = [str(loops[i % 2]) for i in range(6)]
+    try:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "groovegraph.cli",
+                "analyze",
+                "--json",
+                "--workers",
+                "1",
+                *files,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+    finally:
+        os.close(slave)
+    reader.join(timeout=10)
+    os.close(master)
+    assert proc.returncode == 0
+    objects = _json_lines(proc.stdout)
+    assert len(objects) == 6
+    assert all(set(o) == set(Analysis.model_fields) for o in objects)
+    assert "\x1b" not in proc.stdout  # no terminal control codes leaked into the pipe
+    assert b"analysing" in b"".join(drained)
