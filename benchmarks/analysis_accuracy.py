@@ -168,6 +168,7 @@ def _run_clip(spec: Any, *, baseline: bool, rhythm: bool = True) -> dict[str, An
     true_key = parse_key(truth.key)
     ours: dict[str, Any] = {"key": k.key, "key_score": key_score(true_key, parse_key(k.key))}
     ours["wall_s"] = float(np.median(times))
+    ours["wall_min_s"] = float(np.min(times))
     if r is not None:
         acc1, acc2 = tempo_hits(r.tempo_bpm, truth.tempo_bpm)
         ours.update(
@@ -271,10 +272,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         result["textbook_librosa"] = _summary(rows, "textbook")
     ours_wall = [r["ours"]["wall_s"] for r in rows]
     per_s = [r["ours"]["wall_s"] / r["truth"]["duration_s"] for r in rows]
+    best_per_s = [r["ours"]["wall_min_s"] / r["truth"]["duration_s"] for r in rows]
     result["timing"] = {
         "ours_median_wall_s_per_clip": float(np.median(ours_wall)),
         "ours_median_realtime_factor": float(1.0 / np.median(per_s)),
-        "note": "single process on a shared 2-core machine; ours = median of 3 calls per clip",
+        "ours_median_of_best_of_3_wall_s_per_clip": float(
+            np.median([r["ours"]["wall_min_s"] for r in rows])
+        ),
+        "ours_median_of_best_of_3_realtime_factor": float(1.0 / np.median(best_per_s)),
+        "note": (
+            "single process on a 2-core machine shared with other jobs (load varies); "
+            "ours = rhythm + key, median (and best) of 3 warm calls per clip, then the "
+            "median over clips; textbook = one call per clip after a warm-up"
+        ),
     }
     if baseline:
         tb = [r["textbook"]["wall_s"] for r in rows]

@@ -380,7 +380,7 @@ def _refine_period_phase(
     """
     bins = 64
     best = (-1.0, period_s, 0.0)
-    for p in period_s * np.linspace(0.98, 1.02, 41):
+    for p in period_s * np.linspace(0.98, 1.02, 21):
         prof = _smooth_circular(_fold(env, times, 0.0, p, bins))
         sharp = float(prof.max() / (prof.mean() + 1e-9))
         if sharp > best[0]:
