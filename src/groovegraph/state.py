@@ -140,11 +140,7 @@ class CompatibilityReport(BaseModel):
 # LangGraph supervisor keeps per thread; the models above are what the tools return.
 # =====================================================================================
 
-from typing import Annotated, Any, Literal  # noqa: E402 - graph section kept self-contained
-
-from langchain_core.messages import AnyMessage  # noqa: E402
-from langgraph.graph.message import add_messages  # noqa: E402
-from typing_extensions import TypedDict  # noqa: E402 - typing.TypedDict breaks LangServe on 3.11
+from typing import Literal  # noqa: E402 - graph section kept self-contained
 
 SpecialistName = Literal["groove", "era", "compatibility", "discovery"]
 SPECIALISTS: tuple[SpecialistName, ...] = ("groove", "era", "compatibility", "discovery")
@@ -231,72 +227,6 @@ class EraBrief(BaseModel):
     reference_tempo_bpm: float | None = None
     reference_swing_percent: float | None = None
     stats_filter: str | None = Field(default=None, description="Restriction applied before the statistics.")
-
-
-def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
-    """Reducer: later keys win; parallel specialists may add analyses in one step."""
-    return {**(left or {}), **(right or {})}
-
-
-def add_completed(left: list[str] | None, right: list[str] | None) -> list[str]:
-    """Reducer of the specialists finished this turn; ``None`` (from the supervisor) resets."""
-    if right is None:
-        return []
-    out = list(left or [])
-    out.extend(name for name in right if name not in out)
-    return out
-
-
-def add_usage(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
-    """Reducer summing token counts (input_tokens, output_tokens, total_tokens, calls)."""
-    out = dict(left or {})
-    for key, value in (right or {}).items():
-        out[key] = out.get(key, 0) + int(value)
-    return out
-
-
-class GrooveGraphInput(TypedDict):
-    """Input of a run: new messages only (``{"messages": [...]}``)."""
-
-    messages: Annotated[list[AnyMessage], add_messages]
-
-
-class GrooveGraphOutput(TypedDict, total=False):
-    """What a run returns: the conversation and every structured result of the turn."""
-
-    messages: Annotated[list[AnyMessage], add_messages]
-    request: ParsedRequest | None
-    plan: RoutePlan | None
-    analyses: Annotated[dict[str, Analysis], merge_dicts]
-    hits: list[CatalogHit]
-    reports: list[CompatibilityReport]
-    era: EraBrief | None
-    usage: Annotated[dict[str, int], add_usage]
-
-
-class GrooveGraphState(TypedDict, total=False):
-    """Full state of a thread.
-
-    ``analyses`` (keyed by sample id or resolved path) accumulate over the thread;
-    ``hits``, ``reports`` and ``era`` hold the current turn's results; the
-    ``<specialist>_messages`` channels are each specialist's private tool-calling
-    scratchpad (reset every turn) so parallel specialists never interleave tool calls.
-    """
-
-    messages: Annotated[list[AnyMessage], add_messages]
-    request: ParsedRequest | None
-    plan: RoutePlan | None
-    completed: Annotated[list[str], add_completed]
-    focus: list[str]
-    analyses: Annotated[dict[str, Analysis], merge_dicts]
-    hits: list[CatalogHit]
-    reports: list[CompatibilityReport]
-    era: EraBrief | None
-    usage: Annotated[dict[str, int], add_usage]
-    groove_messages: Annotated[list[AnyMessage], add_messages]
-    era_messages: Annotated[list[AnyMessage], add_messages]
-    compatibility_messages: Annotated[list[AnyMessage], add_messages]
-    discovery_messages: Annotated[list[AnyMessage], add_messages]
 
 
 # Every pydantic type the graph keeps in its state: checkpointers deserialise exactly

@@ -23,10 +23,11 @@ from langgraph.prebuilt.tool_node import ToolInvocationError
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.models import ModelRegistry, llm_retry_policy
 from groovegraph.graph.specialists import make_specialist, scratch_key
+from groovegraph.graph.state import GrooveGraphInput, GrooveGraphOutput, GrooveGraphState
 from groovegraph.graph.supervisor import make_respond, make_supervisor
 from groovegraph.graph.tools import build_toolsets
 from groovegraph.settings import Settings
-from groovegraph.state import SPECIALISTS, GrooveGraphInput, GrooveGraphOutput, GrooveGraphState
+from groovegraph.state import SPECIALISTS
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError
 
