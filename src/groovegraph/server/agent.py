@@ -32,7 +32,7 @@ from langchain_core.runnables.schema import StreamEvent
 from langgraph.types import Command
 from pydantic import BaseModel, Field
 
-from groovegraph.server.errors import ThreadIdRequiredError
+from groovegraph.server.errors import ThreadIdRequiredError, ThreadNotFoundError
 from groovegraph.server.serialize import interrupt_json, jsonable
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.thread_store import check_thread_id
@@ -238,7 +238,10 @@ async def agent_config_modifier(config: dict[str, Any], request: Request) -> dic
             "config.configurable.thread_id is required (create one with POST /v1/threads, or send your own id)"
         )
     check_thread_id(thread_id)
-    await state.threads.claim(owner=owner, thread_id=thread_id)
+    try:
+        await state.threads.check_owned(owner=owner, thread_id=thread_id)
+    except ThreadNotFoundError:
+        await state.threads.claim(owner=owner, thread_id=thread_id)
     await state.threads.touch(owner=owner, thread_id=thread_id)
     # Only what the server decides reaches the graph: the client cannot pick an owner.
     config = dict(config)

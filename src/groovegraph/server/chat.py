@@ -117,7 +117,7 @@ async def chat(
     thread_id: str, body: ChatRequest, request: Request, owner: Owner
 ) -> EventSourceResponse:
     state = get_app_state(request)
-    info = await state.threads.get(owner=owner, thread_id=thread_id)
+    await state.threads.check_owned(owner=owner, thread_id=thread_id)
     config: RunnableConfig = {
         "configurable": {"thread_id": thread_id, "owner": owner},
         "run_id": uuid.uuid4(),
@@ -156,9 +156,7 @@ async def chat(
                 if not touched:
                     # After the first event: the client hears back before this write.
                     touched = True
-                    await state.threads.touch(
-                        owner=owner, thread_id=thread_id, title=None if info.title else body.message
-                    )
+                    await state.threads.touch(owner=owner, thread_id=thread_id, title=body.message)
         finally:
             await stack.aclose()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import aiosqlite
@@ -123,11 +123,35 @@ class _PostgresBackend:
         await self.pool.close()
 
 
+# How long a confirmed (thread, owner) pair is trusted without asking the database.
+# Ownership never changes; only a delete on another replica can make it stale, and then
+# for at most this long.
+OWNED_TTL_S = 30.0
+
+
 @dataclass
 class ThreadStore:
     """Owner-checked access to the ``gg_threads`` table."""
 
     backend: _Backend
+    _owned: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    async def check_owned(self, *, owner: str, thread_id: str) -> None:
+        """Raise the 404 unless ``owner`` has ``thread_id``; cached for ``OWNED_TTL_S``.
+
+        This is the chat hot path: a database round trip before the first SSE event is
+        latency every turn pays, for an answer that cannot change.
+        """
+        key = (thread_id, owner)
+        now = time.monotonic()
+        if self._owned.get(key, 0.0) > now:
+            return
+        await self.get(owner=owner, thread_id=thread_id)
+        if len(self._owned) > 50_000:  # bounded: drop expired entries, then everything
+            self._owned = {k: t for k, t in self._owned.items() if t > now}
+            if len(self._owned) > 50_000:
+                self._owned.clear()
+        self._owned[key] = now + OWNED_TTL_S
 
     @classmethod
     async def open(cls, settings: Settings) -> ThreadStore:
@@ -234,6 +258,7 @@ class ThreadStore:
 
     async def delete(self, *, owner: str, thread_id: str) -> None:
         await self.get(owner=owner, thread_id=thread_id)
+        self._owned.pop((thread_id, owner), None)
         await self.backend.execute(
             "DELETE FROM gg_threads WHERE thread_id = %s AND owner = %s", (thread_id, owner)
         )
