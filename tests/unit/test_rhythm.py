@@ -45,6 +45,48 @@ def test_tempo_and_beats(pattern: str, tempo: float) -> None:
     assert result.tempo_confidence > 0.5
 
 
+# Slow, hard-swung shuffles from the tuning corpus that a 3:2 or 2:1 grid used to win.
+SLOW_SHUFFLES = [
+    {
+        "tempo_bpm": 62.82,
+        "swing_percent": 68.04,
+        "jitter_ms": 6.03,
+        "backbeat_lag_ms": 9.83,
+        "key": "D major",
+        "seed": 1642826,
+        "start_s": 0.483,
+        "drum_level": 1.19,
+        "harmony_level": 0.83,
+    },
+    {
+        "tempo_bpm": 57.08,
+        "swing_percent": 69.93,
+        "jitter_ms": 1.98,
+        "backbeat_lag_ms": 17.93,
+        "key": "E major",
+        "seed": 34184959,
+        "start_s": 0.399,
+        "mix": "sparse",
+    },
+    {
+        "tempo_bpm": 60.31,
+        "swing_percent": 69.05,
+        "jitter_ms": 3.93,
+        "backbeat_lag_ms": -13.22,
+        "key": "Bb minor",
+        "seed": 483112906,
+        "start_s": 0.175,
+    },
+]
+
+
+@pytest.mark.parametrize("spec", SLOW_SHUFFLES)
+def test_slow_hard_swung_shuffle_is_not_heard_at_3_2_or_double(spec: dict[str, object]) -> None:
+    result, truth = _run(pattern="shuffle", duration_s=24.0, **spec)
+    assert result.tempo_bpm == pytest.approx(truth.tempo_bpm, rel=0.04)
+    assert result.swing_percent == pytest.approx(truth.swing_percent, abs=3.0)
+
+
 @pytest.mark.parametrize("swing", [50.0, 58.0, 66.7])
 @pytest.mark.parametrize("pattern", ["rock", "funk"])
 def test_swing(swing: float, pattern: str) -> None:
