@@ -309,13 +309,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result["alt_config_key"] = {}
     for mix in ("no_drums", "sparse"):
         sel = [r for r in alt_rows if r["truth"]["mix"] == mix]
-        entry: dict[str, Any] = {
+        alt_entry: dict[str, Any] = {
             "n": len(sel),
             "ours_key_mirex": float(np.mean([r["ours"]["key_score"] for r in sel])),
         }
         if baseline:
-            entry["textbook_key_mirex"] = float(np.mean([r["textbook"]["key_score"] for r in sel]))
-        result["alt_config_key"][mix] = entry
+            alt_entry["textbook_key_mirex"] = float(
+                np.mean([r["textbook"]["key_score"] for r in sel])
+            )
+        result["alt_config_key"][mix] = alt_entry
     result["run_wall_s"] = float(time.perf_counter() - started)
     result["environment"] = _environment()
     result["clips"] = rows
@@ -345,7 +347,7 @@ def _environment() -> dict[str, str]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "scipy": scipy.__version__,
-        "librosa": librosa.__version__,
+        "librosa": str(getattr(librosa, "__version__", "?")),
         "machine": platform.machine(),
     }
 

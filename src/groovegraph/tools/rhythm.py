@@ -111,7 +111,8 @@ def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
         yp, shape=(n_frames, n_fft), strides=(yp.strides[0] * hop, yp.strides[0]), writeable=False
     )
     window = np.hanning(n_fft).astype(np.float32)
-    return np.abs(_rfft(frames * window, axis=1)).astype(np.float32)
+    mag: np.ndarray = np.abs(_rfft(frames * window, axis=1)).astype(np.float32)
+    return mag
 
 
 def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
@@ -128,7 +129,8 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
         return slice(int(np.searchsorted(freqs, lo)), int(np.searchsorted(freqs, hi)))
 
     def band(lo: float, hi: float, src: np.ndarray = flux) -> np.ndarray:
-        return src[:, cols(lo, hi)].sum(axis=1)
+        out: np.ndarray = src[:, cols(lo, hi)].sum(axis=1)
+        return out
 
     # The snare band uses linear-magnitude flux: log flux would rate a quiet hat's leak
     # into this band as high as the snare itself (both rise from near silence).
@@ -154,7 +156,8 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     floor = np.convolve(x, kernel, mode="same")
     z = np.maximum(0.0, x - floor)
     m = float(z.mean())
-    return z / m if m > 0 else z
+    out: np.ndarray = z / m if m > 0 else z
+    return out
 
 
 def _autocorr(x: np.ndarray) -> np.ndarray:
@@ -162,7 +165,8 @@ def _autocorr(x: np.ndarray) -> np.ndarray:
     size = 1 << int(np.ceil(np.log2(2 * n)))
     spec = _rfft(x - x.mean(), size)
     ac = _irfft(spec * np.conj(spec), size)[:n]
-    return ac / (ac[0] + 1e-12)
+    out: np.ndarray = ac / (ac[0] + 1e-12)
+    return out
 
 
 def _interp(ac: np.ndarray, lag: float) -> float:
@@ -297,7 +301,8 @@ def _level_evidence(
     w_post = int(min(4, max(1, np.ceil(0.05 / period_s * 24))))
 
     def on(x: np.ndarray) -> np.ndarray:
-        return np.maximum(x[:, : w_post + 1].max(axis=1), x[:, -w_pre:].max(axis=1))
+        out: np.ndarray = np.maximum(x[:, : w_post + 1].max(axis=1), x[:, -w_pre:].max(axis=1))
+        return out
 
     def presence(x: np.ndarray) -> np.ndarray:
         o = on(x)
@@ -442,10 +447,10 @@ def _fit_grid(
     if np.count_nonzero(sel) >= 8:
         corr = np.zeros(len(ks))
         ksel, rsel = k[sel], resid[sel]
-        for j, kk in enumerate(ks):
+        for pos, kk in enumerate(ks):
             near = np.abs(ksel - kk) <= 4
             if np.count_nonzero(near) >= 3:
-                corr[j] = float(np.median(rsel[near]))
+                corr[pos] = float(np.median(rsel[near]))
         # Only follow drift that is clearly larger than timing noise.
         if np.max(np.abs(corr)) > 0.03 * period:
             beats = beats + corr
@@ -474,8 +479,10 @@ def _snare_beats(
     if cls4[c] <= 1.3 * float(np.median(others)) + 1e-9:
         return mask
     if cls4[(c + 2) % 4] >= 0.6 * cls4[c]:
-        return pos % 2 == c % 2
-    return pos % 4 == c
+        every_other: np.ndarray = pos % 2 == c % 2
+        return every_other
+    one_in_four: np.ndarray = pos % 4 == c
+    return one_in_four
 
 
 def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:

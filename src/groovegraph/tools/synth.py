@@ -319,11 +319,12 @@ def _tone(
     env = np.minimum(1.0, t / attack) * np.exp(-t / decay)
     release = min(n, int(0.02 * sr))
     env[n - release :] *= np.linspace(1.0, 0.0, release)
-    return (out * env).astype(np.float32)
+    tone: np.ndarray = (out * env).astype(np.float32)
+    return tone
 
 
 def _midi_hz(note: float, tuning_cents: float) -> float:
-    return 440.0 * 2.0 ** ((note - 69 + tuning_cents / 100.0) / 12.0)
+    return float(440.0 * 2.0 ** ((note - 69 + tuning_cents / 100.0) / 12.0))
 
 
 def _add(out: np.ndarray, sound: np.ndarray, start_s: float, sr: int, gain: float) -> None:

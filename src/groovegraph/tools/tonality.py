@@ -68,7 +68,8 @@ class KeyEstimate:
 
 def _zscore(x: np.ndarray) -> np.ndarray:
     s = x.std()
-    return (x - x.mean()) / s if s > 0 else x - x.mean()
+    out: np.ndarray = (x - x.mean()) / s if s > 0 else x - x.mean()
+    return out
 
 
 @lru_cache(maxsize=8)
