@@ -398,6 +398,7 @@ class RunLocks:
             else None
         )
         self._local: set[str] = set()
+        self._releasing: set[asyncio.Future[None]] = set()
 
     def locked_here(self, thread_id: str) -> bool:
         """Whether this replica holds an in-process lock on ``thread_id``."""
@@ -459,11 +460,19 @@ class RunLocks:
             self._local.discard(thread_id)
             if renewer is not None:
                 renewer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewer
             if lock is not None:
-                with contextlib.suppress(RedisError, OSError, LockError):
-                    await lock.release()
+                # The holder is often being cancelled (client gone): a plain await here
+                # would be cancelled too and leave the key until its TTL. The release
+                # runs as its own task, shielded, and finishes even if we do not wait.
+                release = asyncio.ensure_future(self._release(lock))
+                self._releasing.add(release)
+                release.add_done_callback(self._releasing.discard)
+                await asyncio.shield(release)
+
+    @staticmethod
+    async def _release(lock: AsyncRedisLock) -> None:
+        with contextlib.suppress(RedisError, OSError, LockError):
+            await lock.release()
 
     async def aclose(self) -> None:
         if self._redis is not None:

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
@@ -158,7 +159,9 @@ async def chat(
                     touched = True
                     await state.threads.touch(owner=owner, thread_id=thread_id, title=body.message)
         finally:
-            await stack.aclose()
+            # Runs while sse-starlette cancels us on disconnect: shield the release.
+            with anyio.CancelScope(shield=True):
+                await stack.aclose()
 
     return EventSourceResponse(
         events(),
