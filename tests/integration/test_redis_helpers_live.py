@@ -117,3 +117,30 @@ async def test_helpers_degrade_when_redis_dies(
     assert time.perf_counter() - started < 3.0
     for part in (limiter, locks, cache):
         await part.aclose()
+
+
+async def test_cancelled_holder_releases_the_redis_lock_at_once(redis_url: str) -> None:
+    import asyncio
+
+    locks = RunLocks(url=redis_url, ttl_s=30)
+    client = redis.asyncio.Redis.from_url(redis_url)
+    entered = asyncio.Event()
+
+    async def run() -> None:
+        async with locks.hold("cancelled"):
+            entered.set()
+            await asyncio.sleep(3600)
+
+    task = asyncio.create_task(run())
+    await entered.wait()
+    assert await client.exists("gg:run:cancelled")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(50):  # well under the 30 s TTL
+        if not await client.exists("gg:run:cancelled"):
+            break
+        await asyncio.sleep(0.02)
+    assert not await client.exists("gg:run:cancelled")
+    await client.aclose()
+    await locks.aclose()
