@@ -1,14 +1,14 @@
 # groovegraph — the two quickstart commands are `make run` and `make test`.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH, else the uv module of the system Python (installed on first use).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_LINK_MODE ?= copy
 
-.PHONY: setup run test test-unit test-integration lint typecheck bench clean
+.PHONY: setup run test test-unit test-integration lint typecheck bench eval clean
 
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-
-setup: $(UV)  ## install the locked environment into .venv
+setup:  ## install the locked environment into .venv (installs uv first if missing)
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
 run: setup  ## build the demo library (first time) and serve on 127.0.0.1:8000
@@ -32,9 +32,19 @@ lint: setup
 typecheck: setup
 	$(UV) run --frozen mypy
 
-bench: setup  ## reproducible benchmarks; JSON lands in benchmarks/results/
+bench: setup  ## every benchmark; JSON lands in benchmarks/results/ (needs Postgres + Redis, ~25 min)
+	./scripts/ensure-services.sh
 	$(UV) run --frozen python -m benchmarks.analysis_accuracy
 	$(UV) run --frozen python -m benchmarks.analysis_speed
+	$(UV) run --frozen python -m benchmarks.index_throughput
+	$(UV) run --frozen python -m benchmarks.search_latency
+	$(UV) run --frozen python -m benchmarks.graph_latency
+	$(UV) run --frozen python -m benchmarks.checkpointer_concurrency
+	$(UV) run --frozen python -m benchmarks.agent_throughput
+	$(UV) run --frozen python -m benchmarks.sse_load
+
+eval: setup  ## offline evaluation suites (routing, analysis, discovery, grounded, trajectory)
+	$(UV) run --frozen groovegraph eval
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
