@@ -68,7 +68,7 @@ def pg_url() -> Iterator[str]:
         import psycopg
 
         admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    except Exception as err:  # noqa: BLE001 - any failure means the service is unusable
+    except Exception as err:
         _service_missing("PostgreSQL", err)
         raise
     name = f"gg_test_{uuid.uuid4().hex[:10]}"
@@ -79,7 +79,7 @@ def pg_url() -> Iterator[str]:
     try:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except Exception:  # noqa: BLE001 - cleanup is best effort
+    except Exception:
         pass
 
 
@@ -91,7 +91,7 @@ def redis_url() -> Iterator[str]:
 
         client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3)
         client.ping()
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         _service_missing("Redis", err)
         raise
     client.flushdb()
