@@ -68,7 +68,7 @@ def pg_url() -> Iterator[str]:
         import psycopg
 
         admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    except Exception as err:
+    except Exception as err:  # any failure means the service is unusable
         _service_missing("PostgreSQL", err)
         raise
     name = f"gg_test_{uuid.uuid4().hex[:10]}"
@@ -79,7 +79,7 @@ def pg_url() -> Iterator[str]:
     try:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except Exception:
+    except Exception:  # cleanup is best effort
         pass
 
 
@@ -91,7 +91,7 @@ def redis_url() -> Iterator[str]:
 
         client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3)
         client.ping()
-    except Exception as err:
+    except Exception as err:  # any failure means the service is unusable
         _service_missing("Redis", err)
         raise
     client.flushdb()
