@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import os
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -172,5 +171,5 @@ def app_from_env() -> FastAPI:
 
     settings = get_settings()
     configure_logging(settings)
-    build_demo = os.environ.get("GROOVEGRAPH_SERVE_NO_DEMO") != "1" and settings.demo_library
-    return create_app(settings, build_demo=build_demo)
+    # `serve --no-demo` reaches each worker as GROOVEGRAPH_DEMO_LIBRARY=false (settings).
+    return create_app(settings, build_demo=settings.demo_library)
