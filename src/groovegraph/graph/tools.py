@@ -140,6 +140,18 @@ class _Resolver:
 
         return dict(analyze_many(list(files), settings=self.settings))
 
+    def analysis(self, ref: str, state: dict[str, Any], owner: str) -> Analysis:
+        """The analysis of ``ref``: known (state or catalog) or measured now."""
+        analysis, file = self.known(ref, state, owner)
+        if analysis is None and file is not None:
+            outcome = self.analyse([file]).get(file)
+            if not isinstance(outcome, Analysis):
+                raise InvalidQueryError(f"could not analyse {ref}: {outcome}")
+            analysis = outcome
+        if analysis is None:
+            raise NotFoundError(f"no analysis for {ref!r}")
+        return analysis
+
 
 def _analysis_text(label: str, a: Analysis) -> str:
     return (
@@ -265,27 +277,21 @@ def build_toolsets(
         target_swing: float | None = None
         excluded = list(exclude or [])
         if like_sample:
-            ref_analysis, file = resolver.known(like_sample, state, owner)
-            if ref_analysis is None and file is not None:
-                outcome = resolver.analyse([file]).get(file)
-                if not isinstance(outcome, Analysis):
-                    raise InvalidQueryError(f"could not analyse {like_sample}: {outcome}")
-                ref_analysis = outcome
-            if ref_analysis is not None:
-                ref_file = ref_analysis.file
-                if target_bpm is None:
-                    target_bpm = round(ref_analysis.tempo_bpm, 2)
-                    if bpm_min is None and bpm_max is None:
-                        # "like this": within 8 % of its tempo (or half/double), widened below if empty.
-                        bpm_min, bpm_max = round(target_bpm * 0.92, 1), round(target_bpm * 1.08, 1)
-                        auto_range = True
-                if key is None and compatible_with is None:
-                    compatible_with = ref_analysis.key
-                target_swing = round(ref_analysis.swing_percent, 2)
-                notes.append(
-                    f"reference {like_sample}: {ref_analysis.tempo_bpm:.1f} BPM, {ref_analysis.key} "
-                    f"({ref_analysis.camelot}), swing {ref_analysis.swing_percent:.1f}%"
-                )
+            ref_analysis = resolver.analysis(like_sample, state, owner)
+            ref_file = ref_analysis.file
+            if target_bpm is None:
+                target_bpm = round(ref_analysis.tempo_bpm, 2)
+                if bpm_min is None and bpm_max is None:
+                    # "like this": within 8 % of its tempo (or half/double), widened below if empty.
+                    bpm_min, bpm_max = round(target_bpm * 0.92, 1), round(target_bpm * 1.08, 1)
+                    auto_range = True
+            if key is None and compatible_with is None:
+                compatible_with = ref_analysis.key
+            target_swing = round(ref_analysis.swing_percent, 2)
+            notes.append(
+                f"reference {like_sample}: {ref_analysis.tempo_bpm:.1f} BPM, {ref_analysis.key} "
+                f"({ref_analysis.camelot}), swing {ref_analysis.swing_percent:.1f}%"
+            )
             if not _is_path(like_sample):
                 excluded.append(like_sample)
         excluded = [e for e in excluded if not _is_path(e)]
@@ -354,17 +360,6 @@ def build_toolsets(
             [*notes, f"no matches among {len(df)} samples"]
         ), artifact
 
-    def _analysis_for(ref: str, state: dict[str, Any], owner: str) -> Analysis:
-        analysis, file = resolver.known(ref, state, owner)
-        if analysis is None and file is not None:
-            outcome = resolver.analyse([file]).get(file)
-            if not isinstance(outcome, Analysis):
-                raise InvalidQueryError(f"could not analyse {ref}: {outcome}")
-            analysis = outcome
-        if analysis is None:
-            raise NotFoundError(f"no analysis for {ref!r}")
-        return analysis
-
     def catalog_stats(
         runtime: Runtime,
         by: list[Literal["era", "genre", "vibe", "instrument", "source"]] | None = None,
@@ -383,7 +378,7 @@ def build_toolsets(
         filters = [f"{name} {value}" for name, value in (("era", era), ("genre", genre)) if value]
         stats_filter = ", ".join(filters) or None
         if like_sample:
-            ref = _analysis_for(like_sample, state, owner)
+            ref = resolver.analysis(like_sample, state, owner)
             lo, hi = round(ref.tempo_bpm * 0.95, 1), round(ref.tempo_bpm * 1.05, 1)
             tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
             df = df[(tempo >= lo) & (tempo <= hi)]
@@ -439,7 +434,7 @@ def build_toolsets(
         if like_sample:
             owner = owner_from_config(runtime.config, settings)
             state = runtime.state if isinstance(runtime.state, dict) else {}
-            ref = _analysis_for(like_sample, state, owner)
+            ref = resolver.analysis(like_sample, state, owner)
             if eras or genres:
                 # "is it more 70s or 90s?": the named styles, best fit first.
                 named = lookup_facts(
