@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from groovegraph.settings import Settings
+from groovegraph.state import SPECIALISTS
 from groovegraph.tools.errors import GrooveGraphError
 
 
@@ -153,10 +154,13 @@ def run_chat(
                             f"[green]{mark} {escape(str(data.get('tool')))}[/green] [dim]{escape(_short(data.get('result')))}[/dim]"
                         )
                     elif kind == "message":
-                        # Already shown token by token when its node streamed.
-                        if str(data.get("node") or "") not in streamed:
-                            name = data.get("name") or "agent"
-                            err.print(f"[bold magenta]{escape(str(name))}[/bold magenta]")
+                        name = str(data.get("name") or "agent")
+                        if name in SPECIALISTS:
+                            # A specialist's report is folded into the final answer, which
+                            # follows: show it as a step, print the answer once.
+                            err.print(f"[magenta]✓ {escape(name)} done[/magenta]")
+                        elif str(data.get("node") or "") not in streamed:
+                            # Already shown token by token when its node streamed.
                             content = data.get("content")
                             out.print(
                                 content if isinstance(content, str) else _short(content, 2000),
