@@ -43,10 +43,11 @@ from typing import Any
 import pandas as pd
 
 from groovegraph.settings import Settings
-from groovegraph.state import ANALYSIS_FIELDS, Analysis, SampleRecord, SampleTags
+from groovegraph.state import Analysis, SampleRecord, SampleTags
 from groovegraph.tools.catalog import (
     ALL_TAG_FIELDS,
     FRAME_COLUMNS,
+    SCALAR_ANALYSIS_FIELDS,
     concat_frames,
     empty_frame,
     prepare_frame,
@@ -60,7 +61,6 @@ _COMPONENT = "catalog"
 # per database); other components pick their own.
 _PG_LOCK_KEY = 0x67726F6F7665  # "groove"
 _STATUSES = ("ok", "error", "gone")
-_SCALAR_ANALYSIS = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
 _SAMPLE_COLUMNS: tuple[str, ...] = (
     "id",
     "owner",
@@ -71,12 +71,11 @@ _SAMPLE_COLUMNS: tuple[str, ...] = (
     "status",
     "error",
     *ALL_TAG_FIELDS,
-    *_SCALAR_ANALYSIS,
+    *SCALAR_ANALYSIS_FIELDS,
     "beats_s",
     "created_at",
     "updated_at",
 )
-_FRAME_SQL_COLUMNS = [c for c in FRAME_COLUMNS]
 
 _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (
@@ -175,7 +174,7 @@ def _record_params(rec: SampleRecord, now: float) -> list[Any]:
         "error": rec.error,
         **rec.tags.model_dump(),
     }
-    for f in _SCALAR_ANALYSIS:
+    for f in SCALAR_ANALYSIS_FIELDS:
         values[f] = getattr(a, f) if a is not None else None
     values["beats_s"] = json.dumps([round(b, 5) for b in a.beats_s]) if a is not None else None
     values["created_at"] = rec.created_at or now
@@ -190,7 +189,7 @@ def _row_to_record(row: dict[str, Any]) -> SampleRecord:
             file=row["path"],
             sha256=row["sha256"],
             beats_s=json.loads(row["beats_s"]) if row.get("beats_s") else [],
-            **{f: row[f] for f in _SCALAR_ANALYSIS},
+            **{f: row[f] for f in SCALAR_ANALYSIS_FIELDS},
         )
     return SampleRecord(
         id=row["id"],
@@ -589,7 +588,7 @@ class CatalogStore:
 
     # ------------------------------------------------------------------ frames
     def _load_frame(self, where: str, params: Sequence[Any]) -> pd.DataFrame:
-        cols = ", ".join(_FRAME_SQL_COLUMNS)
+        cols = ", ".join(FRAME_COLUMNS)
         names, rows = self._select(
             f"SELECT {cols} FROM samples WHERE status = 'ok' AND {where}", params
         )

@@ -36,6 +36,7 @@ from groovegraph.tools.keys import parse_key
 __all__ = [
     "ALL_TAG_FIELDS",
     "FRAME_COLUMNS",
+    "SCALAR_ANALYSIS_FIELDS",
     "TAG_FIELDS",
     "FrameSource",
     "SampleSource",
@@ -54,7 +55,8 @@ __all__ = [
 TAG_FIELDS: tuple[str, ...] = ("genre", "era", "vibe", "instrument", "source")
 #: Everything in :class:`SampleTags` (tags plus the file-name hints ``bpm_hint``/``key_hint``).
 ALL_TAG_FIELDS: tuple[str, ...] = tuple(SampleTags.model_fields)
-_SCALAR_ANALYSIS = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
+#: The analysis fields stored one value per column (everything but the beat list).
+SCALAR_ANALYSIS_FIELDS: tuple[str, ...] = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
 FRAME_COLUMNS: tuple[str, ...] = (
     "id",
     "owner",
@@ -64,7 +66,7 @@ FRAME_COLUMNS: tuple[str, ...] = (
     "mtime",
     "status",
     *ALL_TAG_FIELDS,
-    *_SCALAR_ANALYSIS,
+    *SCALAR_ANALYSIS_FIELDS,
 )
 _CAM_INDEX = {code: i for i, code in enumerate(CAMELOT_CODES)}
 
@@ -198,7 +200,7 @@ def record_from_row(
             file=str(r["path"]),
             sha256=str(r["sha256"]),
             beats_s=list(beats_s) if beats_s is not None else [],
-            **{f: r.get(f) for f in _SCALAR_ANALYSIS},
+            **{f: r.get(f) for f in SCALAR_ANALYSIS_FIELDS},
         )
     return SampleRecord(
         id=str(r["id"]),
