@@ -98,3 +98,11 @@ def test_any_of_several_roots_and_no_roots(library: Path, tmp_path: Path) -> Non
     )
     with pytest.raises(PathNotAllowedError, match="no library folders"):
         resolve_library_path("x.wav", roots=[])
+
+
+@pytest.mark.parametrize("text", ["x" * 300 + ".wav", "Funk/" + "a/" * 2100 + "x.wav"])
+def test_names_longer_than_the_os_allows_are_a_typed_error(library: Path, text: str) -> None:
+    # Not an OSError (ENAMETOOLONG) later, when a tool stats the path: that used to fail
+    # a whole chat run instead of reporting one bad reference.
+    with pytest.raises(PathNotAllowedError, match="too long"):
+        resolve_library_path(text, roots=[library])

@@ -21,6 +21,12 @@ from groovegraph.tools.errors import PathNotAllowedError
 # letters so that a Windows drive letter ("C:\\...") is not mistaken for a scheme.
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+:")
 
+# Linux's NAME_MAX and PATH_MAX, in bytes. Longer text cannot name a file; refusing it
+# here keeps the OS's ENAMETOOLONG (an OSError, not one of our typed errors) out of every
+# later stat() or open() on the returned path.
+_NAME_MAX_BYTES = 255
+_PATH_MAX_BYTES = 4096
+
 __all__ = ["is_within", "resolve_library_path", "resolved_roots"]
 
 
@@ -69,7 +75,8 @@ def resolve_library_path(
     ------
     PathNotAllowedError
         For URLs (anything with ``://`` or a scheme such as ``file:``/``s3:``), NUL bytes,
-        empty text, no roots configured, or a path that resolves outside every root.
+        empty text, a name longer than the OS allows, no roots configured, or a path that
+        resolves outside every root.
     """
     raw = os.fspath(text)
     if not isinstance(raw, str):  # bytes paths: decode once, refuse what does not decode
@@ -107,4 +114,9 @@ def resolve_library_path(
         raise PathNotAllowedError(f"path cannot be resolved: {err}", path=raw) from err
     if not any(is_within(resolved, root) for root in allowed):
         raise PathNotAllowedError("path is outside the library folders", path=raw)
+    encoded = os.fsencode(resolved)
+    if len(encoded) > _PATH_MAX_BYTES or any(
+        len(part) > _NAME_MAX_BYTES for part in encoded.split(b"/")
+    ):
+        raise PathNotAllowedError("path or file name is too long", path=raw[:200])
     return resolved
