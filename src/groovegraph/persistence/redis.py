@@ -37,6 +37,24 @@ _SOCKET_TIMEOUT_S = 0.5
 _RETRY_AFTER_FAILURE_S = 5.0
 
 
+def _sync_client(url: str | None) -> redis.Redis | None:
+    """A client with the short timeouts, or None without a Redis URL (in-process mode)."""
+    if not url:
+        return None
+    return redis.Redis.from_url(
+        url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
+    )
+
+
+def _async_client(url: str | None) -> aredis.Redis | None:
+    """The asyncio twin of :func:`_sync_client`."""
+    if not url:
+        return None
+    return aredis.Redis.from_url(
+        url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
+    )
+
+
 class _Breaker:
     """Remembers that Redis just failed, so callers skip it for a few seconds.
 
@@ -95,20 +113,8 @@ class RedisLLMCache(BaseCache):
         self._local: OrderedDict[str, str] = OrderedDict()
         self._local_lock = threading.Lock()
         self._breaker = _Breaker()
-        self._sync = (
-            redis.Redis.from_url(
-                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
-            )
-            if url
-            else None
-        )
-        self._async = (
-            aredis.Redis.from_url(
-                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
-            )
-            if url
-            else None
-        )
+        self._sync = _sync_client(url)
+        self._async = _async_client(url)
 
     def _key(self, prompt: str, llm_string: str) -> str:
         import hashlib
@@ -285,13 +291,7 @@ class RateLimiter:
         self.window_s = window_s
         self.prefix = prefix
         self._breaker = _Breaker()
-        self._redis = (
-            aredis.Redis.from_url(
-                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
-            )
-            if url
-            else None
-        )
+        self._redis = _async_client(url)
         self._local: dict[tuple[str, int], int] = {}
 
     async def hit(self, owner: str) -> RateDecision:
@@ -390,13 +390,7 @@ class RunLocks:
         self.ttl_s = ttl_s
         self.prefix = prefix
         self._breaker = _Breaker()
-        self._redis = (
-            aredis.Redis.from_url(
-                url, socket_timeout=_SOCKET_TIMEOUT_S, socket_connect_timeout=_SOCKET_TIMEOUT_S
-            )
-            if url
-            else None
-        )
+        self._redis = _async_client(url)
         self._local: set[str] = set()
         self._releasing: set[asyncio.Future[None]] = set()
 
