@@ -222,18 +222,13 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _parse_span(text: str, *, what: str, single_tolerance: float, relative: bool) -> tuple[float, float, float]:
     """``"90-100"`` or ``"96"`` → (lo, hi, target); a single value gets ± the tolerance."""
-    import re
+    from groovegraph.tools.catalog import parse_span
 
-    from groovegraph.tools.errors import InvalidQueryError
-
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|\.\.|:)\s*(\d+(?:\.\d+)?))?\s*", text or "")
-    if not m:
-        raise InvalidQueryError(f"{what}: give LO-HI or one number, not {text!r}")
-    lo = float(m.group(1))
-    if m.group(2) is None:
+    lo, given_hi = parse_span(text, what=what)
+    if given_hi is None:
         tol = lo * single_tolerance if relative else single_tolerance
         return lo - tol, lo + tol, lo
-    hi = float(m.group(2))
+    hi = given_hi
     if lo > hi:
         lo, hi = hi, lo
     return lo, hi, (lo + hi) / 2.0

@@ -75,16 +75,12 @@ def _store(tmp: Path, final: Path) -> None:
 
 def parse_range(text: str | None, what: str) -> tuple[float | None, float | None]:
     """``"90-100"`` → (90, 100); ``"96"`` → (96, 96); None → (None, None)."""
+    from groovegraph.tools.catalog import parse_span
+
     if text is None or not text.strip():
         return None, None
-    lo, sep, hi = text.strip().partition("-")
-    try:
-        low = float(lo)
-        high = float(hi) if sep else low
-    except ValueError as err:
-        raise InvalidQueryError(
-            f"{what} must look like LO-HI or a single number, got {text!r}"
-        ) from err
+    low, given_high = parse_span(text, what=what)
+    high = low if given_high is None else given_high
     if low > high:
         raise InvalidQueryError(f"{what}: {low} is above {high}")
     return low, high

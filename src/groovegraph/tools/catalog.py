@@ -44,6 +44,7 @@ __all__ = [
     "empty_frame",
     "normalize_era",
     "normalize_tag",
+    "parse_span",
     "prepare_frame",
     "record_from_row",
     "records_to_frame",
@@ -293,6 +294,37 @@ def concat_frames(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         return empty_frame()
     raw = [f[[c for c in f.columns if not c.startswith("_")]] for f in parts]
     return prepare_frame(pd.concat(raw, ignore_index=True))
+
+
+_SPAN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|\.\.|:)\s*(\d+(?:\.\d+)?))?\s*")
+
+
+def parse_span(text: str, *, what: str) -> tuple[float, float | None]:
+    """Parse a range typed by a user (CLI ``--bpm``, HTTP ``?bpm=``).
+
+    Parameters
+    ----------
+    text : str
+        ``"LO-HI"`` (``-``, ``–``, ``..`` or ``:`` between) or one number; non-negative
+        decimals only, in the unit of ``what`` (BPM, swing percent).
+    what : str
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    tuple
+        ``(lo, hi)`` as written (not reordered), ``hi`` None for a single number. What a
+        single number or a reversed range means is the caller's choice.
+
+    Raises
+    ------
+    InvalidQueryError
+        Anything else (words, ``1-2-3``, a lone ``-``, ``nan``).
+    """
+    m = _SPAN.fullmatch(text or "")
+    if not m:
+        raise InvalidQueryError(f"{what}: give LO-HI or one number, not {text!r}")
+    return float(m.group(1)), None if m.group(2) is None else float(m.group(2))
 
 
 def _check_range(lo: float | None, hi: float | None, what: str) -> None:
