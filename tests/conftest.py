@@ -16,7 +16,9 @@ import pytest
 
 from groovegraph.settings import Settings
 
-PG_ADMIN_URL = os.environ.get("GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_TEST_URL = os.environ.get("GROOVEGRAPH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -29,7 +31,9 @@ os.environ.setdefault(
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test may write outside a temporary folder or read the developer's config."""
     data_dir = tmp_path_factory.mktemp("gg-data")
     for name in list(os.environ):
@@ -39,7 +43,11 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("LANGSMITH_TRACING", "false")
     # @pytest.mark.langsmith tests log to LangSmith only when a key is set (CI sets
     # LANGSMITH_TEST_TRACKING=false itself); without one the plugin would fail the test.
-    if not os.environ.get("LANGSMITH_API_KEY") or os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+    if not os.environ.get("LANGSMITH_API_KEY") or os.environ.get("CI", "").lower() in {
+        "1",
+        "true",
+        "yes",
+    }:
         monkeypatch.setenv("LANGSMITH_TEST_TRACKING", "false")
     from groovegraph.settings import get_settings
 

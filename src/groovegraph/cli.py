@@ -27,7 +27,13 @@ EXIT_USAGE = 2
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from groovegraph.server.run import serve
 
-    return serve(settings=settings, host=args.host, port=args.port, workers=args.workers, no_demo=args.no_demo)
+    return serve(
+        settings=settings,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        no_demo=args.no_demo,
+    )
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -165,8 +171,13 @@ def _index_progress(label: str) -> Iterator[Callable[[Any], None] | None]:
             return Text(f"{task.speed:5.1f} files/s" if task.speed else "  -.- files/s")
 
     progress = Progress(
-        TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), _Rate(),
-        TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _Rate(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
     )
     tasks: dict[str, Any] = {}
 
@@ -212,7 +223,11 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     _note_outside_roots(root, settings)
     with CatalogStore.open(settings) as store, _index_progress("index") as on_event:
         summary = store.index_directory(
-            root, settings=settings, workers=args.workers, tags_csv=args.tags_csv, on_progress=on_event
+            root,
+            settings=settings,
+            workers=args.workers,
+            tags_csv=args.tags_csv,
+            on_progress=on_event,
         )
     for path, message in summary.errors[:10]:
         print(f"groovegraph: skipped {path}: {message}", file=sys.stderr)
@@ -220,7 +235,9 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _parse_span(text: str, *, what: str, single_tolerance: float, relative: bool) -> tuple[float, float, float]:
+def _parse_span(
+    text: str, *, what: str, single_tolerance: float, relative: bool
+) -> tuple[float, float, float]:
     """``"90-100"`` or ``"96"`` → (lo, hi, target); a single value gets ± the tolerance."""
     from groovegraph.tools.catalog import parse_span
 
@@ -270,8 +287,12 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             # it), but it still passes the gate: no URLs, no NUL bytes.
             given = Path(ref).expanduser()
             if not given.exists():
-                raise InvalidQueryError(f"--compatible-with: {ref!r} is neither a key nor a file") from None
-            path = resolve_library_path(ref, roots=[*settings.allowed_roots, given.resolve().parent])
+                raise InvalidQueryError(
+                    f"--compatible-with: {ref!r} is neither a key nor a file"
+                ) from None
+            path = resolve_library_path(
+                ref, roots=[*settings.allowed_roots, given.resolve().parent]
+            )
             configure_runtime(settings)
             ref_analysis = analyze_file(path, settings=settings)
             fields["compatible_with"] = ref_analysis.key
@@ -300,8 +321,15 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     console = Console()
     wide = console.width >= 150  # the reason column only where it fits on one line
     table = Table(show_edge=False, pad_edge=False)
-    columns = [("score", "right"), ("BPM", "right"), ("key", "left"), ("swing", "right"),
-               ("genre", "left"), ("era", "left"), ("file", "left")] + ([("why", "left")] if wide else [])
+    columns = [
+        ("score", "right"),
+        ("BPM", "right"),
+        ("key", "left"),
+        ("swing", "right"),
+        ("genre", "left"),
+        ("era", "left"),
+        ("file", "left"),
+    ] + ([("why", "left")] if wide else [])
     for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=name != "why")  # type: ignore[arg-type]
     for hit in hits:
@@ -335,10 +363,14 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         manifest = build_demo(
             settings=settings,
             dest=dest,
-            on_progress=(lambda done, total: on_event(_Phase("synth", done, total))) if on_event else None,
+            on_progress=(lambda done, total: on_event(_Phase("synth", done, total)))
+            if on_event
+            else None,
         )
-    print(f"demo library: {len(manifest['samples'])} loops, {len(manifest['genres'])} genres, "
-          f"{len(manifest['eras'])} eras in {dest} (truth: {dest / MANIFEST_NAME})")
+    print(
+        f"demo library: {len(manifest['samples'])} loops, {len(manifest['genres'])} genres, "
+        f"{len(manifest['eras'])} eras in {dest} (truth: {dest / MANIFEST_NAME})"
+    )
     with CatalogStore.open(settings) as store, _index_progress("index") as on_event:
         summary = store.index_directory(dest, settings=settings, on_progress=on_event)
     print(summary.line())
@@ -378,7 +410,9 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="groovegraph", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="groovegraph", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--version", action="version", version=f"groovegraph {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -386,11 +420,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=None, help="uvicorn worker processes")
-    p.add_argument("--no-demo", action="store_true", help="do not build the demo library on first start")
+    p.add_argument(
+        "--no-demo", action="store_true", help="do not build the demo library on first start"
+    )
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("chat", help="talk to a running server; streams the answer")
-    p.add_argument("message", nargs="?", help="what to say (omit to resume an interrupt with --resume)")
+    p.add_argument(
+        "message", nargs="?", help="what to say (omit to resume an interrupt with --resume)"
+    )
     p.add_argument("--thread", default=None, help="thread id to continue (default: a new thread)")
     p.add_argument("--url", default=None, help="server URL (default http://127.0.0.1:8000)")
     p.add_argument("--api-key", default=None, help="API key (default $GROOVEGRAPH_API_KEY)")
@@ -407,13 +445,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="analyse a folder into the catalog (incremental)")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--workers", type=int, default=None, help="parallel processes")
-    p.add_argument("--tags-csv", default=None, help="sidecar CSV with path,genre,era,vibe,instrument,source")
+    p.add_argument(
+        "--tags-csv", default=None, help="sidecar CSV with path,genre,era,vibe,instrument,source"
+    )
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("search", help="query the catalog")
     p.add_argument("--bpm", default=None, help="LO-HI or a single BPM")
     p.add_argument("--key", default=None, help='e.g. "A minor", "F#m", "8A"')
-    p.add_argument("--compatible-with", default=None, metavar="KEY|FILE", help="harmonically compatible with a key or a file")
+    p.add_argument(
+        "--compatible-with",
+        default=None,
+        metavar="KEY|FILE",
+        help="harmonically compatible with a key or a file",
+    )
     p.add_argument("--swing", default=None, help="LO-HI swing percent")
     p.add_argument("--genre", default=None)
     p.add_argument("--era", default=None)
@@ -426,9 +471,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("eval", help="run the evaluation suites")
-    p.add_argument("--suite", action="append", default=None, help="suite name (repeatable; default all)")
+    p.add_argument(
+        "--suite", action="append", default=None, help="suite name (repeatable; default all)"
+    )
     p.add_argument("--json", action="store_true")
-    p.add_argument("--upload", action="store_true", help="send results to LangSmith (needs LANGSMITH_API_KEY)")
+    p.add_argument(
+        "--upload", action="store_true", help="send results to LangSmith (needs LANGSMITH_API_KEY)"
+    )
     p.set_defaults(func=_cmd_eval)
     return parser
 

@@ -41,16 +41,20 @@ class Settings(BaseSettings):
         description="postgresql://… for Postgres; unset = SQLite file in DATA_DIR.",
     )
     redis_url: str | None = Field(
-        default=None, description="redis://… for cache, rate limits and run locks; unset = in-process."
+        default=None,
+        description="redis://… for cache, rate limits and run locks; unset = in-process.",
     )
     db_pool_min: int = Field(default=1, ge=1)
     db_pool_max: int = Field(default=10, ge=1)
 
     # --- language model ------------------------------------------------------------
     model: str = Field(default="offline", description="'offline' or 'provider:model'.")
-    router_model: str | None = Field(default=None, description="Cheaper model for routing; default MODEL.")
+    router_model: str | None = Field(
+        default=None, description="Cheaper model for routing; default MODEL."
+    )
     model_base_url: str | None = Field(
-        default=None, description="Base URL of an OpenAI-compatible endpoint (vLLM, Ollama, OpenRouter…)."
+        default=None,
+        description="Base URL of an OpenAI-compatible endpoint (vLLM, Ollama, OpenRouter…).",
     )
     model_api_key: SecretStr | None = Field(default=None)
     model_timeout_s: float = Field(default=60.0, gt=0)
@@ -59,9 +63,12 @@ class Settings(BaseSettings):
 
     # --- access ----------------------------------------------------------------------
     api_keys: Annotated[dict[str, str], NoDecode] = Field(
-        default_factory=dict, description="'key:owner,key:owner'. Empty = one local owner, loopback only."
+        default_factory=dict,
+        description="'key:owner,key:owner'. Empty = one local owner, loopback only.",
     )
-    rate_limit_per_minute: int = Field(default=120, ge=0, description="Requests per owner per minute; 0 = off.")
+    rate_limit_per_minute: int = Field(
+        default=120, ge=0, description="Requests per owner per minute; 0 = off."
+    )
     local_owner: str = "local"
 
     # --- audio -----------------------------------------------------------------------
@@ -69,15 +76,25 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Folders tools may read (comma- or os.pathsep-separated). DATA_DIR/library is always allowed.",
     )
-    max_file_bytes: int = Field(default=256 * 1024 * 1024, gt=0, description="Largest audio file accepted.")
-    max_upload_bytes: int = Field(default=64 * 1024 * 1024, gt=0, description="Largest upload accepted.")
-    max_duration_s: float = Field(default=1800.0, gt=0, description="Longest audio accepted (declared length).")
-    analysis_max_s: float = Field(default=600.0, gt=0, description="Only the first N seconds are analysed.")
+    max_file_bytes: int = Field(
+        default=256 * 1024 * 1024, gt=0, description="Largest audio file accepted."
+    )
+    max_upload_bytes: int = Field(
+        default=64 * 1024 * 1024, gt=0, description="Largest upload accepted."
+    )
+    max_duration_s: float = Field(
+        default=1800.0, gt=0, description="Longest audio accepted (declared length)."
+    )
+    analysis_max_s: float = Field(
+        default=600.0, gt=0, description="Only the first N seconds are analysed."
+    )
     analysis_sample_rate: int = Field(default=22050, ge=8000, le=96000)
     decode_timeout_s: float = Field(default=120.0, gt=0)
     workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
     confirm_audio_minutes: float = Field(
-        default=10.0, gt=0, description="Ask the user before analysing more than this many minutes in one turn."
+        default=10.0,
+        gt=0,
+        description="Ask the user before analysing more than this many minutes in one turn.",
     )
 
     # --- server ----------------------------------------------------------------------
@@ -85,11 +102,14 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     sse_heartbeat_s: float = Field(default=15.0, gt=0)
     demo_library: bool = Field(
-        default=True, description="Build the demo library on first server start when the catalog is empty."
+        default=True,
+        description="Build the demo library on first server start when the catalog is empty.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
-    result_count: int = Field(default=10, ge=1, le=200, description="Default number of catalog hits.")
+    result_count: int = Field(
+        default=10, ge=1, le=200, description="Default number of catalog hits."
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -121,7 +141,9 @@ class Settings(BaseSettings):
         if value is None or value == "":
             return None
         if not value.startswith(("postgresql://", "postgres://", "sqlite:///")):
-            raise ValueError("DATABASE_URL must start with postgresql://, postgres:// or sqlite:///")
+            raise ValueError(
+                "DATABASE_URL must start with postgresql://, postgres:// or sqlite:///"
+            )
         return value
 
     @field_validator("redis_url")
@@ -141,7 +163,9 @@ class Settings(BaseSettings):
     # --- derived -----------------------------------------------------------------------
     @property
     def is_postgres(self) -> bool:
-        return bool(self.database_url and self.database_url.startswith(("postgresql://", "postgres://")))
+        return bool(
+            self.database_url and self.database_url.startswith(("postgresql://", "postgres://"))
+        )
 
     @property
     def sqlite_path(self) -> Path:
@@ -178,7 +202,12 @@ class Settings(BaseSettings):
         return seen
 
     def ensure_dirs(self) -> None:
-        for path in (self.data_dir, self.uploads_dir, self.data_dir / "library", self.numba_cache_dir):
+        for path in (
+            self.data_dir,
+            self.uploads_dir,
+            self.data_dir / "library",
+            self.numba_cache_dir,
+        ):
             path.mkdir(parents=True, exist_ok=True)
 
 

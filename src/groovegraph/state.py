@@ -24,7 +24,9 @@ class Analysis(BaseModel):
     swing_percent: float = Field(description="MPC swing: 50 straight, 66.7 triplet.")
     swing_ratio: float = Field(description="Long/short = swing_percent / (100 - swing_percent).")
     timing_deviation_ms: float = Field(description="RMS distance of onsets from the swung grid.")
-    backbeat_lag_ms: float = Field(description="Mean offset of beat-2/4 hits; positive = laid back.")
+    backbeat_lag_ms: float = Field(
+        description="Mean offset of beat-2/4 hits; positive = laid back."
+    )
     key: str = Field(description="Tonic and mode, e.g. 'F# minor'.")
     camelot: str = Field(description="Camelot code, e.g. '11A'.")
     key_confidence: float = Field(ge=0.0, le=1.0)
@@ -45,15 +47,21 @@ class SampleTags(BaseModel):
     vibe: str | None = None
     instrument: str | None = None
     source: str | None = None
-    bpm_hint: float | None = Field(default=None, description="Tempo written in the file name ('96bpm'), not measured.")
-    key_hint: str | None = Field(default=None, description="Key written in the file name ('Am'), canonical name.")
+    bpm_hint: float | None = Field(
+        default=None, description="Tempo written in the file name ('96bpm'), not measured."
+    )
+    key_hint: str | None = Field(
+        default=None, description="Key written in the file name ('Am'), canonical name."
+    )
 
 
 class SampleRecord(BaseModel):
     """One row of the catalog: a file, its content hash, its tags and its analysis."""
 
     id: str = Field(description="Stable sample id (hex).")
-    owner: str | None = Field(default=None, description="None = shared library (demo, indexed roots).")
+    owner: str | None = Field(
+        default=None, description="None = shared library (demo, indexed roots)."
+    )
     path: str
     sha256: str
     size_bytes: int
@@ -76,7 +84,9 @@ class CatalogQuery(BaseModel):
     target_bpm: float | None = Field(default=None, gt=0, le=400)
     half_double: bool = Field(default=True, description="Also match half and double time.")
     key: str | None = None
-    compatible_with: str | None = Field(default=None, description="Key whose Camelot neighbours match.")
+    compatible_with: str | None = Field(
+        default=None, description="Key whose Camelot neighbours match."
+    )
     swing_min: float | None = Field(default=None, ge=0, le=100)
     swing_max: float | None = Field(default=None, ge=0, le=100)
     target_swing: float | None = Field(default=None, ge=0, le=100)
@@ -154,20 +164,36 @@ class ParsedRequest(BaseModel):
     bpm_min: float | None = Field(default=None, gt=0, le=400)
     bpm_max: float | None = Field(default=None, gt=0, le=400)
     target_bpm: float | None = Field(default=None, gt=0, le=400)
-    bpms: list[float] = Field(default_factory=list, description="Every tempo mentioned, in BPM, in order.")
+    bpms: list[float] = Field(
+        default_factory=list, description="Every tempo mentioned, in BPM, in order."
+    )
     half_double: bool = Field(default=False, description="Half- or double-time was mentioned.")
-    keys: list[str] = Field(default_factory=list, description="Canonical key names, e.g. 'A minor'.")
-    camelot: list[str] = Field(default_factory=list, description="Camelot codes of `keys`, same order.")
+    keys: list[str] = Field(
+        default_factory=list, description="Canonical key names, e.g. 'A minor'."
+    )
+    camelot: list[str] = Field(
+        default_factory=list, description="Camelot codes of `keys`, same order."
+    )
     eras: list[str] = Field(default_factory=list, description="Decade labels, e.g. '70s'.")
     years: list[int] = Field(default_factory=list, description="Years or year bounds mentioned.")
     genres: list[str] = Field(default_factory=list, description="Canonical genre names.")
-    swing_words: list[str] = Field(default_factory=list, description="Feel words as written: 'swung', 'straight'…")
-    vibes: list[str] = Field(default_factory=list, description="Mood/texture words: 'dusty', 'warm'…")
-    swing_min: float | None = Field(default=None, ge=0, le=100, description="MPC swing percent lower bound.")
+    swing_words: list[str] = Field(
+        default_factory=list, description="Feel words as written: 'swung', 'straight'…"
+    )
+    vibes: list[str] = Field(
+        default_factory=list, description="Mood/texture words: 'dusty', 'warm'…"
+    )
+    swing_min: float | None = Field(
+        default=None, ge=0, le=100, description="MPC swing percent lower bound."
+    )
     swing_max: float | None = Field(default=None, ge=0, le=100)
-    samples: list[str] = Field(default_factory=list, description="Sample ids and library paths referenced.")
+    samples: list[str] = Field(
+        default_factory=list, description="Sample ids and library paths referenced."
+    )
     intents: list[Intent] = Field(default_factory=list)
-    limit: int | None = Field(default=None, ge=1, le=200, description="Number of results asked for.")
+    limit: int | None = Field(
+        default=None, ge=1, le=200, description="Number of results asked for."
+    )
 
 
 class Route(BaseModel):
@@ -190,7 +216,8 @@ class RoutePlan(BaseModel):
     stage: int = Field(default=0, description="Index of the stage running now; len(stages) = done.")
     reason: str = ""
     router: Literal["offline", "model", "fallback"] = Field(
-        default="offline", description="Who routed: offline rules, the router model, or rules after a model failure."
+        default="offline",
+        description="Who routed: offline rules, the router model, or rules after a model failure.",
     )
 
 
@@ -223,15 +250,28 @@ class EraBrief(BaseModel):
 
     facts: list[EraFact] = Field(default_factory=list)
     stats: list[GroupStat] = Field(default_factory=list)
-    reference: str | None = Field(default=None, description="Sample the facts were matched to, if any.")
+    reference: str | None = Field(
+        default=None, description="Sample the facts were matched to, if any."
+    )
     reference_tempo_bpm: float | None = None
     reference_swing_percent: float | None = None
-    stats_filter: str | None = Field(default=None, description="Restriction applied before the statistics.")
+    stats_filter: str | None = Field(
+        default=None, description="Restriction applied before the statistics."
+    )
 
 
 # Every pydantic type the graph keeps in its state: checkpointers deserialise exactly
 # these (plus LangChain/LangGraph's own safe types) — see persistence.checkpointer.
 CHECKPOINT_TYPES: tuple[type[BaseModel], ...] = (
-    ParsedRequest, RoutePlan, Analysis, CatalogHit, SampleTags, CompatibilityReport,
-    KeyCompatibility, TempoCompatibility, EraBrief, EraFact, GroupStat,
+    ParsedRequest,
+    RoutePlan,
+    Analysis,
+    CatalogHit,
+    SampleTags,
+    CompatibilityReport,
+    KeyCompatibility,
+    TempoCompatibility,
+    EraBrief,
+    EraFact,
+    GroupStat,
 )
