@@ -38,11 +38,10 @@ from typing import Any
 import httpx
 from tests.integration.server_proc import ServerProcess, free_port
 
+from benchmarks.common import drop_database, fresh_database
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "agent_throughput.json"
-PG_ADMIN = os.environ.get(
-    "GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 MESSAGES = (
     "find me 70s funk loops near 96 BPM",
     "what defined Philly soul drumming?",
@@ -195,22 +194,6 @@ async def measure(
             "p95": 1000 * ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
         },
     }
-
-
-def fresh_database() -> tuple[str, str]:
-    import psycopg
-
-    name = f"gg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_ours(*, db: str, turns: int, concurrency: int) -> dict[str, Any]:

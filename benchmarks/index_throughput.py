@@ -28,7 +28,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.common import machine_info
 
 RESULTS = Path(__file__).resolve().parent / "results" / "index_throughput.json"
 COLD_BAR_CLIPS_PER_S = 8.0
@@ -216,13 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m benchmarks.index_throughput "
         + " ".join(argv if argv is not None else sys.argv[1:]),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "load_avg_before": list(load_before),
-            "load_avg_after": list(os.getloadavg()),
-        },
+        "machine": machine_info(load_before),
         "workers": args.workers,
         "cold": {
             "clips": args.clips,

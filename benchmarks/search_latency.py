@@ -25,7 +25,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from benchmarks.common import machine_info
 
 RESULTS = Path(__file__).resolve().parent / "results" / "search_latency.json"
 P50_BAR_MS = 20.0
@@ -275,13 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m benchmarks.search_latency "
         + " ".join(argv if argv is not None else sys.argv[1:]),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "load_avg_before": list(load_before),
-            "load_avg_after": list(os.getloadavg()),
-        },
+        "machine": machine_info(load_before),
         "rows": args.rows,
         "queries_per_run": len(queries),
         "runs": args.runs,

@@ -24,7 +24,6 @@ import shutil
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +31,9 @@ import httpx
 from httpx_sse import aconnect_sse
 from tests.integration.server_proc import ServerProcess
 
+from benchmarks.common import drop_database, fresh_database
+
 RESULTS = Path(__file__).parent / "results" / "sse_load.json"
-PG_ADMIN = os.environ.get(
-    "GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 MESSAGES = (
     "find me 70s funk loops near 96 BPM",
     "what defined Philly soul drumming?",
@@ -162,22 +160,6 @@ async def run_load(url: str, *, clients: int, duration_s: float, pid: int) -> di
         "rss_mb": {"start": rss_start, "end": rss_end, "growth": rss_end - rss_start},
         "elapsed_s": elapsed,
     }
-
-
-def fresh_database() -> tuple[str, str]:
-    import psycopg
-
-    name = f"gg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def one_run(
