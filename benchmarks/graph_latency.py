@@ -26,7 +26,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -201,7 +201,9 @@ def main() -> None:
             times.append((time.perf_counter() - start) * 1000)
         sync_rounds.append(_summary(times))
 
-        async def run_async(rnd: int = rnd, durability: str = "async") -> list[float]:
+        async def run_async(
+            rnd: int = rnd, durability: Literal["sync", "async", "exit"] = "async"
+        ) -> list[float]:
             out = []
             async with open_checkpointer(settings) as saver:
                 agraph = builder.compile(checkpointer=saver)
@@ -210,7 +212,7 @@ def main() -> None:
                     await agraph.ainvoke(
                         {"messages": [HumanMessage(t)]},
                         {"configurable": {"thread_id": f"a{rnd}-{durability}-{i}"}},
-                        durability=durability,  # type: ignore[arg-type]
+                        durability=durability,
                     )
                     out.append((time.perf_counter() - start) * 1000)
             return out

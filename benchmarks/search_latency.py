@@ -187,7 +187,8 @@ def _sql_peer(conn: Any, q: Any) -> list[tuple[Any, ...]]:
     if q.target_bpm is not None:
         params.append(q.target_bpm)
     params.append(q.limit)
-    return conn.execute(sql, params).fetchall()
+    rows: list[tuple[Any, ...]] = conn.execute(sql, params).fetchall()
+    return rows
 
 
 def _pcts(ms: list[float]) -> dict[str, float]:

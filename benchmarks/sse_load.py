@@ -209,7 +209,7 @@ def main() -> None:
         print(f"run {i + 1}: {json.dumps(result)}", flush=True)
         runs.append(result)
     median_run = sorted(runs, key=lambda r: r["ttfe_ms"]["p99"])[len(runs) // 2]
-    summary = {
+    summary: dict[str, Any] = {
         "benchmark": "sse_load",
         "command": f"python -m benchmarks.sse_load --clients {args.clients} --duration {args.duration:g} --runs {args.runs}"
         + (" --redis" if args.redis else "")
