@@ -24,6 +24,7 @@ __all__ = [
     "AUDIO_EXTENSIONS",
     "GROOVE_QUESTION_RE",
     "MAX_PARSE_CHARS",
+    "find_result_refs",
     "find_sample_refs",
     "parse_request",
     "split_clauses",
@@ -68,6 +69,184 @@ def find_sample_refs(text: str) -> list[str]:
         if re.search(r"\d", tok) and re.search(r"[a-f]", tok, re.IGNORECASE) and tok.lower() == tok:
             add(tok)
     return refs
+
+
+# -------------------------------------------------------------- earlier results
+
+# Follow-ups point into the last list of results shown ("the first one", "#2", "number 3",
+# "the last two", "both of them"). An ordinal counts only when a determiner precedes it
+# ("the", "that", "your") and what follows is a result noun, a verb or preposition that
+# continues the question, or the end of the clause: "my first track", "the first time",
+# "the second half" and "the top of the loop" are not references.
+_ORDINAL_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "top": 1,
+    "last": -1,
+    "final": -1,
+    "bottom": -1,
+    "penultimate": -2,
+    "second to last": -2,
+    "second-to-last": -2,
+    "second last": -2,
+}
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_RESULT_NOUN = (
+    r"(?:ones?|loops?|breaks?|samples?|hits?|results?|tracks?|grooves?|beats?|options?|"
+    r"matches|match|picks?|files?|records?|suggestions?)"
+)
+_FOLLOW = (
+    r"(?:and|or|&|vs\.?|versus|with|mix\w*|work\w*|go(?:es)?|fit\w*|sound\w*|feel\w*|blend\w*|"
+    r"clash\w*|is|was|has|have|had|in|at|on|to|into|of|from|against|alongside|together|"
+    r"too|please|then|there|here|you|I)"
+)
+_END = rf"(?=\s*{_RESULT_NOUN}\b|\s*[?.!,;:)]|\s*$|\s+{_FOLLOW}\b|['’]s\b)"
+_END_NOUN = rf"(?=\s*{_RESULT_NOUN}\b)"
+_DET = r"\b(?:the|that|this|your|ur)\s+"
+_ORD = (
+    r"(second[\s-]to[\s-]last|second last|penultimate|first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|last|final|(\d{1,2})(?:st|nd|rd|th))"
+)
+_ORDINAL_RE = re.compile(rf"{_DET}(?:very\s+)?{_ORD}{_END}", re.IGNORECASE)
+_TOP_ONE_RE = re.compile(
+    rf"{_DET}(top|bottom)(?:\s+one)?{_END_NOUN}|{_DET}(top|bottom)\s+one\b", re.IGNORECASE
+)
+_RANGE_REF_RE = re.compile(
+    rf"{_DET}(first|top|last)\s+(two|three|four|five|six|[2-6])\b{_END}", re.IGNORECASE
+)
+_NUMBERED_RE = re.compile(
+    r"(?<![\w#♯&])#\s?(\d{1,2})(?![\w.])"
+    r"|\b(?:number|no\.|result|hit|option)\s*#?\s*(\d{1,2}|one|two|three|four|five|six)\b(?![.,]\d)",
+    re.IGNORECASE,
+)
+# After "the first one": "and (the) third", ", the fifth" — the list continues.
+_MORE_ORD_RE = re.compile(
+    rf"\s*(?:{_RESULT_NOUN}\s*)?(?:,|and|or|&|vs\.?|versus|with)\s+(?:the\s+)?"
+    rf"(?:{_ORD}|#\s?(\d{{1,2}})(?![\w.]))",
+    re.IGNORECASE,
+)
+# Demonstratives that only make sense right after a list was shown.
+_BOTH_RE = re.compile(
+    rf"\b(?:both(?:\s+of\s+(?:them|those|these))?|them both|(?:the|those|these)\s+two(?:\s+of\s+them)?){_END}",
+    re.IGNORECASE,
+)
+_ALL_RE = re.compile(
+    r"\b(?:all|each|every one)\s+of\s+(?:them|those|these)\b|\bthem all\b|\ball\s+(?:two|three|four|five|six|[2-6])\b",
+    re.IGNORECASE,
+)
+_SINGLE_RE = re.compile(rf"\b(?:it|(?:that|this)\s+(?:one|{_RESULT_NOUN}))\b", re.IGNORECASE)
+MAX_RESULT_REFS = 10
+
+
+def _ordinal_index(word: str | None, digits: str | None, n: int) -> int | None:
+    """0-based index of an ordinal among ``n`` results, or ``None`` when out of range."""
+    if digits:
+        rank = int(digits)
+    elif word:
+        w = re.sub(r"\s+", " ", word.lower())
+        rank = (
+            _COUNT_WORDS.get(w)
+            or _ORDINAL_WORDS.get(w.replace("-", " "))
+            or _ORDINAL_WORDS.get(w, 0)
+        )
+    else:
+        return None
+    if rank < 0:
+        rank = n + 1 + rank
+    return rank - 1 if 1 <= rank <= n else None
+
+
+def find_result_refs(
+    text: str, *, results: Sequence[str], fresh: bool = True
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """Earlier results that ``text`` points at, and where it points.
+
+    Parameters
+    ----------
+    text : str
+        The user's message.
+    results : sequence of str
+        Sample ids of the last result list shown, in the order shown (rank 1 first).
+    fresh : bool
+        Whether that list is the previous turn's: demonstratives ("both of them",
+        "those two", "all of them", and "it"/"that one" after a single result) refer to
+        it only then; ordinals ("the first one", "#2") also reach an older list.
+
+    Returns
+    -------
+    (list of str, list of (int, int))
+        The referenced sample ids in the order written, unique, and the character spans
+        of the phrases that named them (so the parser does not read "#2" or "the 3rd"
+        as a tempo or a result count). Out-of-range ordinals resolve to nothing.
+    """
+    n = len(results)
+    if not n:
+        return [], []
+    picked: list[tuple[int, int]] = []  # (position in text, index)
+    spans: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(x < b and a < y for x, y in spans)
+
+    for m in _RANGE_REF_RE.finditer(text):
+        k = _COUNT_WORDS.get(m.group(2).lower()) or int(m.group(2))
+        # "show me the top 3 loops" with a find verb is a result count, not a reference.
+        if m.group(1).lower() == "top" and _FIND_RE.search(text):
+            continue
+        idx = range(max(n - k, 0), n) if m.group(1).lower() == "last" else range(min(k, n))
+        picked.extend((m.start(), i) for i in idx)
+        spans.append(m.span())
+    for rx in (_ORDINAL_RE, _TOP_ONE_RE):
+        for m in rx.finditer(text):
+            if not free(*m.span()):
+                continue
+            if rx is _ORDINAL_RE:
+                i = _ordinal_index(m.group(1) if not m.group(2) else None, m.group(2), n)
+            else:
+                i = _ordinal_index(m.group(1) or m.group(2), None, n)
+            spans.append(m.span())
+            if i is not None:
+                picked.append((m.start(), i))
+            end = m.end()
+            # a list of ordinals: "the first and (the) third", "the 2nd, 4th"
+            while more := _MORE_ORD_RE.match(text, end):
+                j = _ordinal_index(
+                    more.group(1) if not more.group(2) else None, more.group(2) or more.group(3), n
+                )
+                spans.append((end, more.end()))
+                if j is not None:
+                    picked.append((end, j))
+                end = more.end()
+    for m in _NUMBERED_RE.finditer(text):
+        if not free(*m.span()):
+            continue
+        raw = m.group(1) or m.group(2)
+        i = _ordinal_index(None if raw.isdigit() else raw, raw if raw.isdigit() else None, n)
+        if i is not None:
+            picked.append((m.start(), i))
+            spans.append(m.span())
+    if not picked and fresh:
+        every = _ALL_RE.search(text)
+        both = _BOTH_RE.search(text) if n >= 2 else None
+        single = _SINGLE_RE.search(text) if n == 1 else None
+        if every is not None:
+            picked.extend((every.start(), i) for i in range(min(n, MAX_RESULT_REFS)))
+            spans.append(every.span())
+        elif both is not None:
+            picked.extend((both.start(), i) for i in range(2))
+            spans.append(both.span())
+        elif single is not None:
+            picked.append((single.start(), 0))
+    ids = _uniq(results[i] for _, i in sorted(picked, key=lambda p: p[0]))
+    return ids[:MAX_RESULT_REFS], spans
 
 
 # ---------------------------------------------------------------------------- tempo
@@ -431,7 +610,13 @@ def _uniq(values: Iterable[str]) -> list[str]:
     return out
 
 
-def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
+def parse_request(
+    text: str,
+    *,
+    samples: Sequence[str] = (),
+    results: Sequence[str] = (),
+    fresh_results: bool = True,
+) -> ParsedRequest:
     """Parse one user message.
 
     Parameters
@@ -441,6 +626,12 @@ def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
     samples : sequence of str
         Sample ids or library paths attached to the message
         (``HumanMessage.additional_kwargs["samples"]``); inline references are added.
+    results : sequence of str
+        Sample ids of the last result list shown in the thread, rank 1 first. References
+        to it ("the first one", "#2", "the last two", "both of them") are resolved
+        with :func:`find_result_refs` and added to ``samples``.
+    fresh_results : bool
+        ``results`` are the previous turn's (see :func:`find_result_refs`).
 
     Returns
     -------
@@ -455,9 +646,17 @@ def parse_request(text: str, *, samples: Sequence[str] = ()) -> ParsedRequest:
     # A request is a sentence or two; only the head of a pasted wall of text is parsed,
     # which bounds the regex work per turn (a few ms) whatever the client sends.
     head = text[:MAX_PARSE_CHARS]
-    refs = _uniq([*(str(s) for s in samples if str(s).strip()), *find_sample_refs(head)])
-    # Paths and ids are removed before looking for numbers, keys and eras in the prose.
+    explicit = _uniq([*(str(s) for s in samples if str(s).strip()), *find_sample_refs(head)])
+    # Demonstratives ("these two", "it") name the attached samples when there are any.
+    earlier, ref_spans = find_result_refs(
+        head, results=[str(r) for r in results], fresh=fresh_results and not explicit
+    )
+    refs = _uniq([*earlier, *explicit])
+    # "#2", "the 3rd", "number 3" are blanked so they are not read as a tempo or a count.
     prose = head
+    for start, end in ref_spans:
+        prose = prose[:start] + " " * (end - start) + prose[end:]
+    # Paths and ids are removed before looking for numbers, keys and eras in the prose.
     for ref in refs:
         prose = prose.replace(ref, " ")
 

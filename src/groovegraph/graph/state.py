@@ -68,7 +68,9 @@ class GrooveGraphState(TypedDict, total=False):
     """Full state of a thread.
 
     ``analyses`` (keyed by sample id or resolved path) accumulate over the thread;
-    ``hits``, ``reports`` and ``era`` hold the current turn's results; the
+    ``hits``, ``reports`` and ``era`` hold the current turn's results; ``focus`` is the
+    samples the last turn referenced and ``listed`` the ids of the last hit list shown
+    (what "the first one" or "#2" point at); the
     ``<specialist>_messages`` channels are each specialist's private tool-calling
     scratchpad (reset every turn) so parallel specialists never interleave tool calls.
     """
@@ -78,6 +80,7 @@ class GrooveGraphState(TypedDict, total=False):
     plan: RoutePlan | None
     completed: Annotated[list[str], add_completed]
     focus: list[str]
+    listed: list[str]
     analyses: Annotated[dict[str, Analysis], merge_dicts]
     hits: list[CatalogHit]
     reports: list[CompatibilityReport]

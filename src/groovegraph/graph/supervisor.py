@@ -111,8 +111,17 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
         if plan is None or plan.turn != turn:
             # ---- a new turn: parse, route, plan, reset the per-turn results
             last = humans[-1]
-            request = parse_request(message_text(last), samples=message_samples(last))
             focus: list[str] = list(state.get("focus") or [])
+            # "the first one", "#2", "both of them" point into the last list of hits shown:
+            # the previous turn's, or an older one when turns since found nothing new.
+            previous = [h.sample_id for h in state.get("hits") or []]
+            listed = previous or list(state.get("listed") or [])
+            request = parse_request(
+                message_text(last),
+                samples=message_samples(last),
+                results=listed,
+                fresh_results=bool(previous),
+            )
             if not request.samples and focus and _ANAPHORA_RE.search(request.text):
                 request = request.model_copy(
                     update={"samples": focus, "intents": [*request.intents, "analyze"]}
@@ -154,6 +163,7 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                 "reports": [],
                 "era": None,
                 "focus": request.samples or focus,
+                "listed": listed,
                 **{scratch_key(s): [RemoveMessage(id=REMOVE_ALL_MESSAGES)] for s in SPECIALISTS},
             }
             if usage:

@@ -1,0 +1,266 @@
+"""Follow-ups that point into earlier results: "the first one", "#2", "do the first two mix?".
+
+Each test is a real conversation on the offline graph with a checkpointer: a search lists
+hits, the next turn refers to them by rank, and the answer's numbers must be those of the
+sample the user meant (not of its neighbours in the list).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from groovegraph.graph import build_graph
+from groovegraph.graph.parser import find_result_refs, parse_request
+from groovegraph.settings import Settings
+from groovegraph.state import CatalogHit
+from groovegraph.tools import catalog as cat
+from groovegraph.tools import harmony
+from groovegraph.tools.keys import camelot
+
+# Six 70s funk loops near 96 BPM with distinct tempi, keys and swing (so a number in an
+# answer says which loop it came from), plus unrelated loops the search must skip.
+_FUNK = (
+    (96.2, "D minor", 51.3),
+    (95.1, "G major", 63.7),
+    (97.4, "E minor", 57.9),
+    (94.3, "C major", 60.4),
+    (98.6, "F# minor", 54.6),
+    (93.8, "B minor", 66.1),
+)
+_OTHER = ((124.0, "A minor", 52.0, "house", "90s"), (88.0, "C major", 58.0, "soul", "60s"))
+
+
+def followup_frame() -> pd.DataFrame:
+    rows = []
+    specs = [(bpm, key, swing, "funk", "70s") for bpm, key, swing in _FUNK] + list(_OTHER)
+    for i, (bpm, key, swing, genre, era) in enumerate(specs):
+        rows.append(
+            {
+                "id": f"{i:04d}cafe{i:04d}",
+                "path": f"/lib/fu_{i:02d}.wav",
+                "sha256": f"{i + 1:064x}",
+                "genre": genre,
+                "era": era,
+                "tempo_bpm": bpm,
+                "tempo_confidence": 0.9,
+                "swing_percent": swing,
+                "swing_ratio": 1.2,
+                "timing_deviation_ms": 9.0,
+                "backbeat_lag_ms": 4.0 + i,
+                "key": key,
+                "camelot": camelot(key),
+                "key_confidence": 0.8,
+                "duration_s": 8.0,
+                "sample_rate": 44100,
+                "rms_db": -14.0,
+                "onset_rate_hz": 6.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    return build_graph(catalog=cat.FrameSource(followup_frame()), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+class Chat:
+    """One thread of the offline graph."""
+
+    def __init__(self, graph, thread: str = "fu") -> None:
+        self.graph = graph
+        self.config = {"configurable": {"thread_id": thread}}
+
+    def say(self, text: str, samples: list[str] | None = None) -> dict:
+        kwargs = {"samples": samples} if samples else {}
+        msg = HumanMessage(content=text, additional_kwargs=kwargs)
+        return self.graph.invoke({"messages": [msg]}, self.config)
+
+
+def search(chat: Chat) -> list[CatalogHit]:
+    out = chat.say("find me 70s funk loops near 96 BPM")
+    hits = out["hits"]
+    assert len(hits) >= 5, "the fixture has six 70s funk loops near 96 BPM"
+    assert {h.tags.genre for h in hits} == {"funk"}
+    return hits
+
+
+def swing_text(h: CatalogHit) -> str:
+    return f"swing {h.swing_percent:.1f} %"
+
+
+def test_will_the_first_one_mix_with_a_key(graph) -> None:
+    chat = Chat(graph)
+    hits = search(chat)
+    first = hits[0]
+    out = chat.say("will the first one mix with something in A minor?")
+    assert out["request"].samples == [first.sample_id]
+    assert out["plan"].specialists == ["groove", "compatibility"]
+    (report,) = out["reports"]
+    assert (report.a, report.b) == (first.sample_id, "A minor")
+    expected = harmony.compatibility(key_a=first.key, key_b="A minor")
+    assert report.key is not None
+    assert expected.key is not None
+    assert (report.key.camelot_a, report.key.camelot_b) == (first.camelot, "8A")
+    assert report.key.relation == expected.key.relation
+    answer = out["messages"][-1].content
+    assert f"{first.tempo_bpm:.1f} BPM" in answer
+    assert f"{first.key} / {first.camelot}" in answer
+    # nothing from the other hits leaks in
+    for other in hits[1:]:
+        assert other.sample_id not in answer
+        assert f"{other.tempo_bpm:.1f} BPM" not in answer
+
+
+def test_swing_of_the_second_one_then_an_older_list_then_it(graph) -> None:
+    chat = Chat(graph)
+    hits = search(chat)
+    second, last = hits[1], hits[-1]
+    out = chat.say("what's the swing on the second one?")
+    assert out["plan"].specialists == ["groove"]
+    assert list(out["analyses"]) == [second.sample_id]
+    assert out["analyses"][second.sample_id].swing_percent == second.swing_percent
+    answer = out["messages"][-1].content
+    assert swing_text(second) in answer
+    assert all(swing_text(h) not in answer for h in hits if h is not second)
+
+    # The previous turn listed nothing new, so ordinals still point at the search.
+    out = chat.say("and the last one?")
+    assert out["request"].samples == [last.sample_id]
+    assert swing_text(last) in out["messages"][-1].content
+
+    # "it" with no list just shown is the last sample talked about, as before.
+    out = chat.say("will it mix with C major?")
+    assert out["request"].samples == [last.sample_id]
+    (report,) = out["reports"]
+    assert report.a == last.sample_id
+    assert report.key is not None
+    assert report.key.camelot_a == last.camelot
+
+
+def test_find_more_like_number_3(graph) -> None:
+    chat = Chat(graph)
+    hits = search(chat)
+    third = hits[2]
+    out = chat.say("find more like number 3")
+    assert out["request"].samples == [third.sample_id]
+    assert out["plan"].specialists == ["groove", "discovery"]
+    values = graph.get_state(chat.config).values
+    (call,) = values["discovery_messages"][0].tool_calls
+    assert call["args"]["like_sample"] == third.sample_id
+    assert out["hits"]
+    assert third.sample_id not in {h.sample_id for h in out["hits"]}
+    # "number 3" is a reference, not a result count or a tempo
+    assert out["request"].limit is None
+    assert out["request"].bpms == []
+
+
+def test_do_the_first_two_mix(graph) -> None:
+    chat = Chat(graph)
+    hits = search(chat)
+    a, b = hits[0], hits[1]
+    out = chat.say("do the first two mix?")
+    assert out["request"].samples == [a.sample_id, b.sample_id]
+    (report,) = out["reports"]
+    assert (report.a, report.b) == (a.sample_id, b.sample_id)
+    assert report.tempo is not None
+    assert (report.tempo.bpm_a, report.tempo.bpm_b) == (a.tempo_bpm, b.tempo_bpm)
+    expected = harmony.compatibility(key_a=a.key, key_b=b.key, bpm_a=a.tempo_bpm, bpm_b=b.tempo_bpm)
+    assert report.verdict == expected.verdict
+    assert report.tempo.stretch_percent == expected.tempo.stretch_percent
+    answer = out["messages"][-1].content
+    assert f"{a.tempo_bpm:.1f} → {b.tempo_bpm:.1f} BPM" in answer
+
+
+def test_it_after_a_single_hit_is_that_hit(graph) -> None:
+    chat = Chat(graph)
+    out = chat.say("find me 60s soul loops")
+    (hit,) = out["hits"]
+    out = chat.say("what's the swing on it?")
+    assert out["request"].samples == [hit.sample_id]
+    assert swing_text(hit) in out["messages"][-1].content
+
+
+def test_it_after_several_hits_keeps_the_earlier_focus(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what's the swing on sample 0006cafe0006?")
+    search(chat)
+    # five hits: "it" does not pick one of them, it stays on the sample discussed before
+    out = chat.say("will it mix with A minor?")
+    assert out["request"].samples == ["0006cafe0006"]
+
+
+def test_an_ordinal_past_the_end_resolves_to_nothing(graph) -> None:
+    chat = Chat(graph)
+    hits = search(chat)
+    out = chat.say(f"what's the swing on the {len(hits) + 3}th one?")
+    assert out["request"].samples == []
+    assert not out["analyses"] or all(h.sample_id not in out["analyses"] for h in hits)
+
+
+# --------------------------------------------------------------------- the parser
+
+IDS = ["aa01", "bb02", "cc03", "dd04", "ee05"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the top one", ["aa01"]),
+        ("is #2 any good at 100 bpm?", ["bb02"]),
+        ("what key is the 3rd in?", ["cc03"]),
+        ("does the first one mix with the third?", ["aa01", "cc03"]),
+        ("compare the second and fourth", ["bb02", "dd04"]),
+        ("do the last two work together?", ["dd04", "ee05"]),
+        ("will both of them mix?", ["aa01", "bb02"]),
+        ("do those two clash", ["aa01", "bb02"]),
+        ("tell me about the second loop", ["bb02"]),
+        ("how swung is the second-to-last one", ["dd04"]),
+    ],
+)
+def test_references_to_a_list(text: str, expected: list[str]) -> None:
+    assert parse_request(text, results=IDS).samples == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my first track was at 96 bpm",
+        "find one loop at 100 bpm",
+        "find loops in C# minor",
+        "what number of loops do I have at 96 bpm?",
+        "show me the top 3 loops",
+        "the first time I heard funk it was at 110",
+        "the second half of the break is loose",
+        "is the top of the loop clipping?",
+        "do both A minor and C major mix?",
+    ],
+)
+def test_words_that_are_not_references(text: str) -> None:
+    assert parse_request(text, results=IDS).samples == []
+
+
+def test_references_leave_tempo_key_and_count_alone() -> None:
+    r = parse_request("does #2 go with 5A at 124?", results=IDS)
+    assert (r.samples, r.keys, r.bpms) == (["bb02"], ["C minor"], [124.0])
+    assert parse_request("find loops in C# minor", results=IDS).keys == ["C# minor"]
+    assert parse_request("show me the top 3 loops", results=IDS).limit == 3
+    assert parse_request("what number of loops do I have at 96 bpm?", results=IDS).bpms == [96.0]
+
+
+def test_demonstratives_need_a_fresh_list_and_no_attachments() -> None:
+    # "both of them" three turns after the search is not about the search any more
+    assert find_result_refs("both of them", results=IDS, fresh=False)[0] == []
+    # ordinals still reach an older list
+    assert find_result_refs("the first one", results=IDS, fresh=False)[0] == ["aa01"]
+    # attached samples are what "these two" means
+    r = parse_request("will these two mix?", samples=["x.wav", "y.wav"], results=IDS)
+    assert r.samples == ["x.wav", "y.wav"]
+    # "it" is a single result only when the list had exactly one
+    assert parse_request("will it mix with A minor?", results=IDS[:1]).samples == ["aa01"]
+    assert parse_request("will it mix with A minor?", results=IDS).samples == []
