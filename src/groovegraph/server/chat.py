@@ -8,6 +8,7 @@ is a Redis lock with TTL + renewal when Redis is configured, in-process otherwis
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -81,22 +82,12 @@ async def pending_interrupts(state: AppState, config: RunnableConfig) -> list[An
 
 
 async def check_samples(state: AppState, owner: str, samples: list[str]) -> None:
-    """404 for a sample id the owner cannot see (someone else's upload or unknown)."""
-    from groovegraph.server.errors import SampleNotFoundError
+    """404 for a sample id the owner cannot see (someone else's upload or unknown).
 
+    ``SampleSource.get`` raises :class:`~groovegraph.tools.errors.NotFoundError` itself;
+    it is a blocking call (SQL or a frame lookup), so it runs off the event loop."""
     for sid in samples:
-        record = await _catalog_get(state, sid, owner)
-        if record is None:
-            raise SampleNotFoundError(f"sample {sid!r} not found")
-
-
-async def _catalog_get(state: AppState, sample_id: str, owner: str) -> Any:
-    import asyncio
-
-    getter = state.catalog.get
-    if asyncio.iscoroutinefunction(getter):
-        return await getter(sample_id, owner)
-    return await asyncio.to_thread(getter, sample_id, owner)
+        await asyncio.to_thread(state.catalog.get, sid, owner)
 
 
 @router.post(
