@@ -67,6 +67,7 @@ async def test_run_lock_is_shared_and_has_a_ttl(redis_url: str) -> None:
         with pytest.raises(RunLockHeld):
             async with b.hold("thread-1"):
                 pass
+        assert await b.is_held("thread-1")  # another replica sees the run
         ttl_ms = await client.pttl("gg:run:thread-1")
         assert 0 < ttl_ms <= 1500
         # Renewal keeps the lock alive past its TTL while the run lasts.
@@ -75,6 +76,7 @@ async def test_run_lock_is_shared_and_has_a_ttl(redis_url: str) -> None:
         await asyncio.sleep(2.0)
         assert await client.exists("gg:run:thread-1")
     assert not await client.exists("gg:run:thread-1")
+    assert not await b.is_held("thread-1")
     async with b.hold("thread-1"):
         pass
     await client.aclose()

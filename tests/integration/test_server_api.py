@@ -338,6 +338,13 @@ def test_busy_thread_gets_409_and_disconnect_cancels_the_run(
         # The resumed run holds the thread: a second run is refused at once.
         r = http.post(f"/v1/threads/{thread_id}/chat", json={"message": "hello?"}, headers=ALICE)
         assert_error(r, 409, "run_in_progress")
+        # LangServe's stream too: a real 409, not a 200 whose stream then breaks.
+        busy = {
+            "input": {"messages": [{"type": "human", "content": "hello?"}]},
+            "config": {"configurable": {"thread_id": thread_id}},
+        }
+        for route in ("/agent/stream", "/agent/stream_events"):
+            assert_error(http.post(route, json=busy, headers=ALICE), 409, "run_in_progress")
     finally:
         release.set()
         t.join(30)
@@ -496,6 +503,19 @@ def test_bad_uploads_are_4xx_never_500(http: httpx.Client) -> None:
     assert_error(upload(http, long.getvalue(), ALICE), 413, "audio_too_long")
     # No 'file' field / not multipart.
     assert_error(http.post("/v1/samples", files={"other": ("a", b"x")}, headers=ALICE), 422)
+    # Audio under another field name: the message says which name to use.
+    r = http.post("/v1/samples", files={"audio": ("a.wav", full, "audio/wav")}, headers=ALICE)
+    assert_error(r, 422, "bad_upload")
+    assert "'audio'" in r.json()["error"]["message"]
+    assert "named 'file'" in r.json()["error"]["message"]
+    # A body cut off mid-file (no closing boundary) is refused, not analysed as whole.
+    cut = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n' + full
+    r = http.post(
+        "/v1/samples",
+        content=cut,
+        headers={**ALICE, "Content-Type": "multipart/form-data; boundary=xyz"},
+    )
+    assert_error(r, 422, "bad_upload")
     assert_error(http.post("/v1/samples", json={"file": "x"}, headers=ALICE), 415)
 
 
@@ -547,3 +567,48 @@ def test_malformed_and_mistyped_requests_are_4xx_json(http: httpx.Client) -> Non
     assert_error(http.get("/v1/samples/unknown-id", headers=ALICE), 404)
     assert_error(http.get("/v1/nothing-here", headers=ALICE), 404)
     assert_error(http.put("/v1/threads", headers=ALICE), 405)
+
+
+def test_agent_bad_input_is_4xx_before_any_stream_starts(http: httpx.Client) -> None:
+    config = {"configurable": {"thread_id": f"bad-input-{uuid.uuid4().hex[:8]}"}}
+    h = {**ALICE, "Content-Type": "application/json"}
+    # A message without 'type' (was a TypeError inside LangServe: 500).
+    for route in ("/agent/invoke", "/agent/stream", "/agent/batch"):
+        body: dict[str, Any] = (
+            {"inputs": [{"messages": [{"content": "hi"}]}], "config": config}
+            if route == "/agent/batch"
+            else {"input": {"messages": [{"content": "hi"}]}, "config": config}
+        )
+        assert_error(http.post(route, json=body, headers=ALICE), 422, "validation_error")
+    # LangServe's batch does not catch its own input validation (was a 500).
+    r = http.post(
+        "/agent/batch", json={"inputs": ["just a string"], "config": config}, headers=ALICE
+    )
+    assert_error(r, 422, "validation_error")
+    # JSON nested thousands deep (was a RecursionError in json.loads: 500).
+    deep = b'{"input":' + b"[" * 5000 + b"]" * 5000 + b"}"
+    for route in ("/agent/invoke", "/agent/stream", "/agent/batch"):
+        r = http.post(route, content=deep, headers=h)
+        assert_error(r, 422, "validation_error")
+        assert "nested too deeply" in r.json()["error"]["message"]
+    # Resume with nothing pending: a 409 like the SSE route, not a silent rerun, and on
+    # the stream a real status rather than a 500 error event after a 200.
+    for route in ("/agent/invoke", "/agent/stream", "/agent/stream_events"):
+        r = http.post(route, json={"input": {"resume": "yes"}, "config": config}, headers=ALICE)
+        assert_error(r, 409, "nothing_to_resume")
+    r = http.post(
+        "/agent/invoke",
+        json={"input": {"messages": [{"type": "human", "content": "hi"}]}, "config": config},
+        headers=ALICE,
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_overlong_path_in_chat_is_a_tool_error_not_a_failed_run(http: httpx.Client) -> None:
+    thread_id = new_thread(http, ALICE)
+    events = chat_events(http, thread_id, {"message": "analyze " + "x" * 300 + ".wav"}, ALICE)
+    names = [name for name, _ in events]
+    assert "error" not in names, events  # was run_failed (OSError: name too long)
+    assert names[-1] == "end"
+    answer = [data for name, data in events if name == "message"][-1]
+    assert "too long" in answer["content"]

@@ -92,6 +92,19 @@ async def test_run_lock_is_exclusive_and_released() -> None:
         pass
 
 
+async def test_run_lock_is_held_peeks_without_taking() -> None:
+    for url in (None, _dead_redis_url()):
+        locks = RunLocks(url=url)
+        assert not await locks.is_held("t")
+        async with locks.hold("t"):
+            assert await locks.is_held("t")
+            assert not await locks.is_held("other")
+        assert not await locks.is_held("t")
+        async with locks.hold("t"):  # peeking never took the lock
+            pass
+        await locks.aclose()
+
+
 async def test_run_lock_released_when_the_holder_is_cancelled() -> None:
     locks = RunLocks(url=None)
     entered = asyncio.Event()

@@ -11,6 +11,7 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, ToolMessage
 from pydantic import ValidationError
 
+from groovegraph.server.agent import AgentInput
 from groovegraph.server.auth import is_loopback, resolve_owner
 from groovegraph.server.chat import ChatRequest
 from groovegraph.server.errors import (
@@ -182,3 +183,12 @@ def test_translator_streams_tokens() -> None:
     )
     assert out == [("token", {"text": "Swi", "node": "groove", "message_id": "m1"})]
     assert tr.messages((AIMessageChunk(content=""), {})) == []
+
+
+@pytest.mark.parametrize("entry", [{"content": "hi"}, "hi", 7, None])
+def test_agent_input_rejects_untyped_messages_as_a_validation_error(entry: Any) -> None:
+    # LangChain's discriminator raised TypeError here, which LangServe let out as a 500.
+    with pytest.raises(ValidationError, match="must be an object with a 'type'"):
+        AgentInput.model_validate({"messages": [entry]})
+    ok = AgentInput.model_validate({"messages": [{"type": "human", "content": "hi"}]})
+    assert ok.messages[0].content == "hi"

@@ -398,6 +398,23 @@ class RunLocks:
         """Whether this replica holds an in-process lock on ``thread_id``."""
         return thread_id in self._local
 
+    async def is_held(self, thread_id: str) -> bool:
+        """Whether a run holds ``thread_id`` now (here, or with Redis on any replica).
+
+        A peek, not a reservation: callers that must answer before a response starts
+        (LangServe's streams) use it to refuse a busy thread with a real 409; the lock
+        itself is still taken by :meth:`hold`.
+        """
+        if thread_id in self._local:
+            return True
+        if self._redis is None or self._breaker.open:
+            return False
+        try:
+            return bool(await self._redis.exists(self.prefix + thread_id))
+        except (RedisError, OSError) as err:
+            self._breaker.trip(err, "run locks")
+            return False
+
     async def _acquire_redis(self, thread_id: str) -> AsyncRedisLock | None:
         """Return the held lock, ``None`` if it is taken; raise on Redis failure."""
         assert self._redis is not None

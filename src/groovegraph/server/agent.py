@@ -30,9 +30,13 @@ from langchain_core.messages import AnyMessage, BaseMessage
 from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableConfig, ensure_config
 from langchain_core.runnables.schema import StreamEvent
 from langgraph.types import Command
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from groovegraph.server.errors import ThreadIdRequiredError, ThreadNotFoundError
+from groovegraph.server.errors import (
+    NothingToResumeError,
+    ThreadIdRequiredError,
+    ThreadNotFoundError,
+)
 from groovegraph.server.serialize import interrupt_json, jsonable
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.thread_store import check_thread_id
@@ -48,6 +52,22 @@ class AgentInput(BaseModel):
     resume: Any = Field(
         default=None, description="Answer to the pending interrupt; send instead of messages."
     )
+
+    @field_validator("messages", mode="before")
+    @classmethod
+    def _typed(cls, value: Any) -> Any:
+        # LangChain's message discriminator raises TypeError (not a validation error) on
+        # an entry without a 'type', which LangServe let through as a 500.
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if not isinstance(item, BaseMessage) and not (
+                    isinstance(item, dict) and "type" in item
+                ):
+                    raise ValueError(
+                        f"messages[{i}] must be an object with a 'type' "
+                        "('human', 'ai', 'system' or 'tool') and 'content'"
+                    )
+        return value
 
 
 class AgentOutput(BaseModel):
@@ -79,6 +99,16 @@ def _to_graph_input(value: Any) -> Any:
     if not messages:
         raise _RunError("input needs at least one message, or a 'resume' value")
     return {"messages": messages}
+
+
+async def _check_resumable(state: AppState, graph_input: Any, config: RunnableConfig) -> None:
+    """A resume needs a pending interrupt: without one LangGraph would rerun the last
+    turn's input and answer as if nothing were wrong (the SSE route's 409 holds here too)."""
+    from groovegraph.server.chat import pending_interrupts
+
+    if isinstance(graph_input, Command) and not await pending_interrupts(state, config):
+        thread_id = config.get("configurable", {}).get("thread_id")
+        raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
 
 
 def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +208,7 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
         async with run_lock(state, thread_id):
+            await _check_resumable(state, graph_input, cfg)
             values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
         return _clean_values(dict(values or {}))
 
@@ -193,6 +224,7 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
         async with run_lock(state, thread_id):
+            await _check_resumable(state, graph_input, cfg)
             async for update in state.graph.astream(
                 graph_input, cfg, stream_mode="updates", durability="exit"
             ):
@@ -242,12 +274,39 @@ async def agent_config_modifier(config: dict[str, Any], request: Request) -> dic
         await state.threads.check_owned(owner=owner, thread_id=thread_id)
     except ThreadNotFoundError:
         await state.threads.claim(owner=owner, thread_id=thread_id)
+    await _refuse_before_streaming(state, request, thread_id, owner)
     await state.threads.touch(owner=owner, thread_id=thread_id)
     # Only what the server decides reaches the graph: the client cannot pick an owner.
     config = dict(config)
     config["configurable"] = {"thread_id": thread_id, "owner": owner}
     config["metadata"] = {**(config.get("metadata") or {}), "owner": owner, "thread_id": thread_id}
     return config
+
+
+async def _refuse_before_streaming(
+    state: AppState, request: Request, thread_id: str, owner: str
+) -> None:
+    """409s decided before LangServe starts a response.
+
+    Inside ``/agent/stream`` the run starts after the 200 and its headers are sent, and
+    LangServe turns any exception there into an opaque 500 error event. So a busy thread
+    and a resume with nothing pending are refused here, while a status can still be set
+    (``astream`` checks again under the lock, for the race between two requests).
+    """
+    from groovegraph.server.chat import pending_interrupts
+    from groovegraph.server.errors import RunInProgressError
+
+    if await state.coordination.locks.is_held(thread_id):
+        raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}")
+    try:
+        body = await request.json()  # already parsed (and cached) by LangServe
+    except ValueError:
+        return
+    payload = body.get("input") if isinstance(body, dict) else None
+    if isinstance(payload, dict) and payload.get("resume") is not None:
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
+        if not await pending_interrupts(state, config):
+            raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
 
 
 def mount_agent(app: FastAPI) -> AgentRunnable:

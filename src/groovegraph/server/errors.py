@@ -15,7 +15,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from groovegraph.tools.errors import GrooveGraphError
@@ -115,7 +115,7 @@ def _code_for_status(status: int) -> str:
         return "http_error"
 
 
-def _validation_message(err: RequestValidationError) -> str:
+def _validation_message(err: RequestValidationError | ValidationError) -> str:
     parts = []
     for item in err.errors()[:5]:
         if isinstance(item, dict):
@@ -125,6 +125,20 @@ def _validation_message(err: RequestValidationError) -> str:
         else:  # LangServe passes plain strings ("Invalid JSON body")
             parts.append(str(item))
     return "; ".join(parts) or "invalid request"
+
+
+def _raised_from(err: BaseException, module: str, *, through: tuple[str, ...] = ()) -> bool:
+    """Whether the innermost frame of ``err``'s traceback, skipping frames of the
+    ``through`` packages, belongs to ``module`` (a module name prefix)."""
+    frames: list[str] = []
+    tb = err.__traceback__
+    while tb is not None:
+        frames.append(str(tb.tb_frame.f_globals.get("__name__", "")))
+        tb = tb.tb_next
+    for name in reversed(frames):
+        if not any(name == pkg or name.startswith(pkg + ".") for pkg in through):
+            return name == module or name.startswith(module + ".")
+    return False
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -151,6 +165,24 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             err.status_code, _code_for_status(err.status_code), message, dict(err.headers or {})
         )
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, err: RecursionError) -> JSONResponse:
+        # json.loads recurses once per nesting level, so '[[[[…' a few thousand deep
+        # blows the stack in LangServe's (and Starlette's) body parsing: bad input, not
+        # a bug. Any other recursion error is still a logged 500.
+        if _raised_from(err, "json"):
+            return error_response(422, "validation_error", "invalid JSON body: nested too deeply")
+        return await _bug(request, err)
+
+    @app.exception_handler(ValidationError)
+    async def _langserve_input(request: Request, err: ValidationError) -> JSONResponse:
+        # LangServe's /batch validates each input against the runnable's input schema
+        # without catching the error (/invoke and /stream do): that is the client's
+        # input, not a bug. A validation error raised anywhere else stays a 500.
+        if _raised_from(err, "langserve.api_handler", through=("pydantic", "pydantic_core")):
+            return error_response(422, "validation_error", _validation_message(err))
+        return await _bug(request, err)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, err: Exception) -> JSONResponse:

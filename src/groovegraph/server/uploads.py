@@ -55,7 +55,9 @@ class _Receiver:
         self._header_value = b""
         self._headers: dict[bytes, bytes] = {}
         self._in_file = False
+        self._part_name = ""
         self._other_bytes = 0
+        self.complete = False
         self.file_seen = False
         self.filename: str | None = None
         self.size = 0
@@ -82,6 +84,7 @@ class _Receiver:
     def on_headers_finished(self) -> None:
         _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = options.get(b"name", b"").decode("utf-8", "replace")
+        self._part_name = name
         if name == self.field and not self.file_seen:
             self.file_seen = True
             self._in_file = True
@@ -95,7 +98,11 @@ class _Receiver:
         if not self._in_file:
             self._other_bytes += len(chunk)
             if self._other_bytes > _MAX_OTHER_FIELD_BYTES:
-                raise BadUploadError("form fields other than 'file' are too large")
+                # Almost always audio sent under another name: say which name we want.
+                raise BadUploadError(
+                    f"form field {self._part_name[:64]!r} is too large; send the audio in "
+                    f"a field named {self.field!r}"
+                )
             return
         self.size += len(chunk)
         if self.size > self.max_bytes:
@@ -106,6 +113,9 @@ class _Receiver:
 
     def on_part_end(self) -> None:
         self._in_file = False
+
+    def on_end(self) -> None:
+        self.complete = True
 
     def close(self) -> None:
         if self.fd is not None:
@@ -162,6 +172,7 @@ async def receive_file(
             "on_header_value",
             "on_header_end",
             "on_headers_finished",
+            "on_end",
         )
     }
     parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
@@ -176,6 +187,13 @@ async def receive_file(
         receiver.discard()
         raise BadUploadError(f"malformed multipart body: {err}") from err
     receiver.close()
+    if not receiver.complete:
+        # python-multipart's finalize() does not check this: without it a body cut off
+        # mid-file (client gone, proxy limit) was analysed as if the file were whole.
+        receiver.discard()
+        raise BadUploadError(
+            "the multipart body ended before its closing boundary (was the upload cut off?)"
+        )
     if not receiver.file_seen or receiver.path is None:
         raise BadUploadError("no 'file' field in the multipart body")
     if receiver.size == 0:
