@@ -194,6 +194,10 @@ class ParsedRequest(BaseModel):
     limit: int | None = Field(
         default=None, ge=1, le=200, description="Number of results asked for."
     )
+    unresolved: list[str] = Field(
+        default_factory=list,
+        description="References past the end of the last result list, as written ('the 9th one').",
+    )
 
 
 class Route(BaseModel):

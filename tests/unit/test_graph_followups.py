@@ -200,7 +200,11 @@ def test_an_ordinal_past_the_end_resolves_to_nothing(graph) -> None:
     hits = search(chat)
     out = chat.say(f"what's the swing on the {len(hits) + 3}th one?")
     assert out["request"].samples == []
-    assert not out["analyses"] or all(h.sample_id not in out["analyses"] for h in hits)
+    assert out["request"].unresolved == [f"the {len(hits) + 3}th"]
+    assert out["plan"].specialists == []
+    answer = out["messages"][-1].content
+    assert f'"the {len(hits) + 3}th" is not in it' in answer
+    assert not any(swing_text(h) in answer for h in hits)
 
 
 # --------------------------------------------------------------------- the parser

@@ -424,6 +424,14 @@ _HELP = (
 def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:
     """The final offline answer: each specialist's section in pipeline order, or help."""
     parts = [sections[s] for s in SPECIALISTS if sections.get(s)]
+    if request is not None and request.unresolved:
+        # "the 9th one" after a list of five: say so rather than answer about nothing.
+        missing = ", ".join(f'"{p}"' for p in request.unresolved)
+        parts.insert(
+            0,
+            f"The last list of results is shorter than that: {missing} is not in it. "
+            'Refer to a result by its rank ("the first one", "#2") or its id.',
+        )
     if not parts:
         text = (request.text if request else "").strip().lower()
         if text.startswith(("thank", "thx", "cheers", "ok", "great", "cool", "bye")):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from groovegraph.state import Intent, ParsedRequest
 from groovegraph.tools.catalog import normalize_era, normalize_tag
@@ -24,6 +25,7 @@ __all__ = [
     "AUDIO_EXTENSIONS",
     "GROOVE_QUESTION_RE",
     "MAX_PARSE_CHARS",
+    "ResultRefs",
     "find_result_refs",
     "find_sample_refs",
     "parse_request",
@@ -146,6 +148,17 @@ _SINGLE_RE = re.compile(rf"\b(?:it|(?:that|this)\s+(?:one|{_RESULT_NOUN}))\b", r
 MAX_RESULT_REFS = 10
 
 
+class ResultRefs(NamedTuple):
+    """What a message points at in the last result list."""
+
+    ids: list[str]
+    """Referenced sample ids, in the order written, unique."""
+    spans: list[tuple[int, int]]
+    """Character spans of the phrases that named them."""
+    unresolved: list[str]
+    """Phrases past the end of the list, as written ("the 9th one")."""
+
+
 def _ordinal_index(word: str | None, digits: str | None, n: int) -> int | None:
     """0-based index of an ordinal among ``n`` results, or ``None`` when out of range."""
     if digits:
@@ -164,9 +177,7 @@ def _ordinal_index(word: str | None, digits: str | None, n: int) -> int | None:
     return rank - 1 if 1 <= rank <= n else None
 
 
-def find_result_refs(
-    text: str, *, results: Sequence[str], fresh: bool = True
-) -> tuple[list[str], list[tuple[int, int]]]:
+def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -> ResultRefs:
     """Earlier results that ``text`` points at, and where it points.
 
     Parameters
@@ -182,16 +193,17 @@ def find_result_refs(
 
     Returns
     -------
-    (list of str, list of (int, int))
-        The referenced sample ids in the order written, unique, and the character spans
-        of the phrases that named them (so the parser does not read "#2" or "the 3rd"
-        as a tempo or a result count). Out-of-range ordinals resolve to nothing.
+    ResultRefs
+        The referenced sample ids in the order written, the character spans of the
+        phrases that named them (so the parser does not read "#2" or "the 3rd" as a
+        tempo or a result count), and the phrases past the end of the list.
     """
     n = len(results)
     if not n:
-        return [], []
+        return ResultRefs([], [], [])
     picked: list[tuple[int, int]] = []  # (position in text, index)
     spans: list[tuple[int, int]] = []
+    unresolved: list[str] = []
 
     def free(a: int, b: int) -> bool:
         return not any(x < b and a < y for x, y in spans)
@@ -215,6 +227,8 @@ def find_result_refs(
             spans.append(m.span())
             if i is not None:
                 picked.append((m.start(), i))
+            else:
+                unresolved.append(m.group(0).strip())
             end = m.end()
             # a list of ordinals: "the first and (the) third", "the 2nd, 4th"
             while more := _MORE_ORD_RE.match(text, end):
@@ -224,6 +238,8 @@ def find_result_refs(
                 spans.append((end, more.end()))
                 if j is not None:
                     picked.append((end, j))
+                else:
+                    unresolved.append(more.group(0).strip(" ,&").split(None, 1)[-1])
                 end = more.end()
     for m in _NUMBERED_RE.finditer(text):
         if not free(*m.span()):
@@ -232,6 +248,9 @@ def find_result_refs(
         i = _ordinal_index(None if raw.isdigit() else raw, raw if raw.isdigit() else None, n)
         if i is not None:
             picked.append((m.start(), i))
+            spans.append(m.span())
+        elif raw.isdigit() and int(raw) > n:
+            unresolved.append(m.group(0).strip())
             spans.append(m.span())
     if not picked and fresh:
         every = _ALL_RE.search(text)
@@ -246,7 +265,7 @@ def find_result_refs(
         elif single is not None:
             picked.append((single.start(), 0))
     ids = _uniq(results[i] for _, i in sorted(picked, key=lambda p: p[0]))
-    return ids[:MAX_RESULT_REFS], spans
+    return ResultRefs(ids[:MAX_RESULT_REFS], spans, _uniq(unresolved))
 
 
 # ---------------------------------------------------------------------------- tempo
@@ -648,13 +667,13 @@ def parse_request(
     head = text[:MAX_PARSE_CHARS]
     explicit = _uniq([*(str(s) for s in samples if str(s).strip()), *find_sample_refs(head)])
     # Demonstratives ("these two", "it") name the attached samples when there are any.
-    earlier, ref_spans = find_result_refs(
+    earlier = find_result_refs(
         head, results=[str(r) for r in results], fresh=fresh_results and not explicit
     )
-    refs = _uniq([*earlier, *explicit])
+    refs = _uniq([*earlier.ids, *explicit])
     # "#2", "the 3rd", "number 3" are blanked so they are not read as a tempo or a count.
     prose = head
-    for start, end in ref_spans:
+    for start, end in earlier.spans:
         prose = prose[:start] + " " * (end - start) + prose[end:]
     # Paths and ids are removed before looking for numbers, keys and eras in the prose.
     for ref in refs:
@@ -768,4 +787,5 @@ def parse_request(
         samples=refs,
         intents=intents,
         limit=limit,
+        unresolved=earlier.unresolved,
     )
