@@ -52,11 +52,6 @@ class ThreadNotFoundError(GrooveGraphError):
     http_status = 404
 
 
-class SampleNotFoundError(GrooveGraphError):
-    code = "sample_not_found"
-    http_status = 404
-
-
 class InvalidThreadIdError(GrooveGraphError):
     code = "invalid_thread_id"
     http_status = 422
