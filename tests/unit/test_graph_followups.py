@@ -207,6 +207,55 @@ def test_an_ordinal_past_the_end_resolves_to_nothing(graph) -> None:
     assert not any(swing_text(h) in answer for h in hits)
 
 
+def test_a_model_gets_the_resolved_reference(settings) -> None:
+    # With a chat model the same parsing runs first: the router and the specialists are
+    # told which sample "the first one" is.
+    from langchain_core.messages import AIMessage
+
+    from tests.unit.test_graph_models import ScriptedChat, call, route, said
+
+    frame = followup_frame()
+    query = {"genre": "funk", "era": "70s", "bpm_min": 91, "bpm_max": 101, "target_bpm": 96}
+    first = cat.search(frame, cat.CatalogQuery(**query, limit=5))[0]
+    compat = {"a": {"sample": first.sample_id}, "b": {"key": "A minor"}}
+    model = ScriptedChat(
+        script={
+            "router": [route("discovery", i=0), route("groove", "compatibility", i=1)],
+            "discovery": [
+                AIMessage(content="", tool_calls=[call("search_catalog", {**query, "limit": 5})]),
+                said("Here are five funk loops."),
+            ],
+            "groove": [
+                AIMessage(
+                    content="",
+                    tool_calls=[call("analyze_samples", {"samples": [first.sample_id]}, 2)],
+                ),
+                said("analysed"),
+            ],
+            "compatibility": [
+                AIMessage(content="", tool_calls=[call("check_compatibility", compat, 3)]),
+                said("verdict"),
+            ],
+            "respond": [said("done")],
+        }
+    )
+    graph = build_graph(catalog=cat.FrameSource(frame), settings=settings, model=model).compile(
+        checkpointer=InMemorySaver()
+    )
+    chat = Chat(graph, "model")
+    assert chat.say("find me 70s funk loops near 96 BPM")["hits"][0] == first
+    out = chat.say("will the first one mix with something in A minor?")
+    assert out["plan"].router == "model"
+    assert out["request"].samples == [first.sample_id]
+    prompts = {role: str(msgs[0].content) for role, msgs in model.calls}
+    assert f"Samples attached to this turn: {first.sample_id}" in prompts["router"]
+    assert f"Samples this turn: {first.sample_id}" in prompts["groove"]
+    assert f"Samples this turn: {first.sample_id}" in prompts["compatibility"]
+    (report,) = out["reports"]
+    assert report.key is not None
+    assert (report.a, report.key.camelot_a) == (first.sample_id, first.camelot)
+
+
 # --------------------------------------------------------------------- the parser
 
 IDS = ["aa01", "bb02", "cc03", "dd04", "ee05"]
@@ -225,6 +274,8 @@ IDS = ["aa01", "bb02", "cc03", "dd04", "ee05"]
         ("do those two clash", ["aa01", "bb02"]),
         ("tell me about the second loop", ["bb02"]),
         ("how swung is the second-to-last one", ["dd04"]),
+        ("is result 2 in a minor key?", ["bb02"]),
+        ("find loops like number one but slower", ["aa01"]),
     ],
 )
 def test_references_to_a_list(text: str, expected: list[str]) -> None:
@@ -243,6 +294,8 @@ def test_references_to_a_list(text: str, expected: list[str]) -> None:
         "the second half of the break is loose",
         "is the top of the loop clipping?",
         "do both A minor and C major mix?",
+        "the snare hit 3 times in the first bar",
+        "pick 2 loops for me",
     ],
 )
 def test_words_that_are_not_references(text: str) -> None:
@@ -268,3 +321,6 @@ def test_demonstratives_need_a_fresh_list_and_no_attachments() -> None:
     # "it" is a single result only when the list had exactly one
     assert parse_request("will it mix with A minor?", results=IDS[:1]).samples == ["aa01"]
     assert parse_request("will it mix with A minor?", results=IDS).samples == []
+    # "they" is the pair only when exactly two results were shown
+    assert parse_request("do they mix?", results=IDS[:2]).samples == ["aa01", "bb02"]
+    assert parse_request("do they mix?", results=IDS).samples == []

@@ -126,7 +126,9 @@ _RANGE_REF_RE = re.compile(
 )
 _NUMBERED_RE = re.compile(
     r"(?<![\w#♯&])#\s?(\d{1,2})(?![\w.])"
-    r"|\b(?:number|no\.|result|hit|option)\s*#?\s*(\d{1,2}|one|two|three|four|five|six)\b(?![.,]\d)",
+    r"|\b(?:number|no\.)\s*#?\s*(\d{1,2}|one|two|three|four|five|six)\b(?![.,]\d)"
+    # "result 2", "option 3"; not "hit": "the snare hit 3 times".
+    r"|\b(?:result|option)\s+(\d{1,2})\b(?![.,]\d|\s*(?:bpm|%|ms|times|bars?|beats?)\b)",
     re.IGNORECASE,
 )
 # After "the first one": "and (the) third", ", the fifth" — the list continues.
@@ -144,6 +146,8 @@ _ALL_RE = re.compile(
     r"\b(?:all|each|every one)\s+of\s+(?:them|those|these)\b|\bthem all\b|\ball\s+(?:two|three|four|five|six|[2-6])\b",
     re.IGNORECASE,
 )
+# With exactly two results just shown, a plural pronoun is the pair ("do they mix?").
+_PAIR_PRONOUN_RE = re.compile(r"\b(?:they|them|those|these)\b", re.IGNORECASE)
 _SINGLE_RE = re.compile(rf"\b(?:it|(?:that|this)\s+(?:one|{_RESULT_NOUN}))\b", re.IGNORECASE)
 MAX_RESULT_REFS = 10
 
@@ -188,8 +192,9 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
         Sample ids of the last result list shown, in the order shown (rank 1 first).
     fresh : bool
         Whether that list is the previous turn's: demonstratives ("both of them",
-        "those two", "all of them", and "it"/"that one" after a single result) refer to
-        it only then; ordinals ("the first one", "#2") also reach an older list.
+        "those two", "all of them", "they"/"them" after two results and "it"/"that one"
+        after a single result) refer to it only then; ordinals ("the first one", "#2")
+        also reach an older list.
 
     Returns
     -------
@@ -244,7 +249,7 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
     for m in _NUMBERED_RE.finditer(text):
         if not free(*m.span()):
             continue
-        raw = m.group(1) or m.group(2)
+        raw = next(g for g in m.groups() if g)
         i = _ordinal_index(None if raw.isdigit() else raw, raw if raw.isdigit() else None, n)
         if i is not None:
             picked.append((m.start(), i))
@@ -255,13 +260,13 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
     if not picked and fresh:
         every = _ALL_RE.search(text)
         both = _BOTH_RE.search(text) if n >= 2 else None
+        both = both or (_PAIR_PRONOUN_RE.search(text) if n == 2 else None)
         single = _SINGLE_RE.search(text) if n == 1 else None
         if every is not None:
             picked.extend((every.start(), i) for i in range(min(n, MAX_RESULT_REFS)))
             spans.append(every.span())
         elif both is not None:
             picked.extend((both.start(), i) for i in range(2))
-            spans.append(both.span())
         elif single is not None:
             picked.append((single.start(), 0))
     ids = _uniq(results[i] for _, i in sorted(picked, key=lambda p: p[0]))
