@@ -132,6 +132,28 @@ def test_cli_prints_streamed_answer_once(url: str, tmp_path: Path) -> None:
     assert "respond" in err.getvalue()
 
 
+def test_cli_bad_thread_is_refused_and_keeps_the_last_thread(url: str, tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from groovegraph.server.client import ChatClientError, run_chat
+
+    settings = Settings(data_dir=tmp_path)
+    with httpx.Client(base_url=url, timeout=30) as http:
+        kept = http.post("/v1/threads").json()["thread_id"]
+    (tmp_path / "last_thread").write_text(kept + "\n")
+    quiet = {"out": Console(file=io.StringIO()), "err": Console(file=io.StringIO())}
+    with pytest.raises(ChatClientError, match="thread_not_found"):
+        run_chat(settings=settings, message="hi", url=url, thread="no-such-thread", **quiet)
+    # Path-ish ids are refused before any request: URL normalisation would send them to
+    # another route and the user would read a bare 'Not Found'.
+    with pytest.raises(ChatClientError, match="thread_id must be"):
+        run_chat(settings=settings, message="hi", url=url, thread="../x", **quiet)
+    # Neither typo replaced the thread that '--thread last' continues.
+    assert (tmp_path / "last_thread").read_text().strip() == kept
+
+
 def test_a_failing_run_ends_with_error_then_end(url: str) -> None:
     with httpx.Client(base_url=url, timeout=60) as http:
         thread_id = http.post("/v1/threads").json()["thread_id"]

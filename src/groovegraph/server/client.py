@@ -57,10 +57,16 @@ def _parse_resume(text: str) -> Any:
 def _error_text(response: httpx.Response) -> str:
     try:
         body = response.json()
-        err = body.get("error", {})
-        return f"{err.get('code', response.status_code)}: {err.get('message', response.text)}"
     except ValueError:
-        return f"HTTP {response.status_code}: {response.text[:200]}"
+        body = None
+    err = body.get("error") if isinstance(body, dict) else None
+    if isinstance(err, dict) and err.get("message"):
+        return f"{err.get('code', response.status_code)}: {err['message']}"
+    # Not our error shape: probably not a groovegraph server at that URL.
+    return (
+        f"HTTP {response.status_code} from {response.request.url} "
+        f"(is a groovegraph server running there?) {response.text[:200]}"
+    ).rstrip()
 
 
 def _short(value: Any, limit: int = 160) -> str:
@@ -97,6 +103,16 @@ def run_chat(
         thread = last_thread(settings)
         if thread is None:
             raise ChatClientError("no remembered thread: pass --thread ID")
+    if thread is not None:
+        from groovegraph.server.thread_store import check_thread_id
+        from groovegraph.tools.errors import GrooveGraphError
+
+        try:
+            # Checked here: '../x' would be rewritten by URL normalisation into another
+            # route and come back as a puzzling 404.
+            check_thread_id(thread)
+        except GrooveGraphError as exc:
+            raise ChatClientError(f"--thread {thread!r}: {exc.message}") from None
 
     body: dict[str, Any] = {}
     if resume is not None:
@@ -115,7 +131,6 @@ def run_chat(
                 if created.status_code != 201:
                     raise ChatClientError(_error_text(created))
                 thread = str(created.json()["thread_id"])
-            remember_thread(settings, thread)
             err.print(f"[dim]thread {thread}[/dim]")
             streamed: set[str] = set()
             in_tokens = False
@@ -123,6 +138,9 @@ def run_chat(
                 if source.response.status_code != 200:
                     source.response.read()
                     raise ChatClientError(_error_text(source.response))
+                # Only a thread the server accepted replaces the remembered one: a typo
+                # in --thread must not lose the thread 'last' pointed to.
+                remember_thread(settings, thread)
                 for event in source.iter_sse():
                     data = json.loads(event.data) if event.data else {}
                     kind = event.event
