@@ -276,6 +276,7 @@ IDS = ["aa01", "bb02", "cc03", "dd04", "ee05"]
         ("how swung is the second-to-last one", ["dd04"]),
         ("is result 2 in a minor key?", ["bb02"]),
         ("find loops like number one but slower", ["aa01"]),
+        ("what's the bpm of loop 2?", ["bb02"]),
     ],
 )
 def test_references_to_a_list(text: str, expected: list[str]) -> None:
@@ -296,6 +297,7 @@ def test_references_to_a_list(text: str, expected: list[str]) -> None:
         "do both A minor and C major mix?",
         "the snare hit 3 times in the first bar",
         "pick 2 loops for me",
+        "I need a loop 2 bars long",
     ],
 )
 def test_words_that_are_not_references(text: str) -> None:

@@ -127,8 +127,9 @@ _RANGE_REF_RE = re.compile(
 _NUMBERED_RE = re.compile(
     r"(?<![\w#♯&])#\s?(\d{1,2})(?![\w.])"
     r"|\b(?:number|no\.)\s*#?\s*(\d{1,2}|one|two|three|four|five|six)\b(?![.,]\d)"
-    # "result 2", "option 3"; not "hit": "the snare hit 3 times".
-    r"|\b(?:result|option)\s+(\d{1,2})\b(?![.,]\d|\s*(?:bpm|%|ms|times|bars?|beats?)\b)",
+    # "result 2", "loop 3"; not "hit": "the snare hit 3 times".
+    r"|\b(?:result|option|loop|break|sample|track)\s+(\d{1,2})\b"
+    r"(?![.,]\d|\s*(?:bpm|%|ms|times|bars?|beats?|steps?|semitones?|seconds?|secs?|s)\b)",
     re.IGNORECASE,
 )
 # After "the first one": "and (the) third", ", the fifth" — the list continues.
@@ -254,7 +255,7 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
         if i is not None:
             picked.append((m.start(), i))
             spans.append(m.span())
-        elif raw.isdigit() and int(raw) > n:
+        elif m.group(3) is None and raw.isdigit() and int(raw) > n:
             unresolved.append(m.group(0).strip())
             spans.append(m.span())
     if not picked and fresh:
