@@ -305,7 +305,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     try:
         query = CatalogQuery(**fields)
     except ValidationError as err:
-        raise InvalidQueryError("; ".join(e["msg"] for e in err.errors())) from None
+        raise InvalidQueryError.from_validation(err) from None
     with CatalogStore.open(settings) as store:
         hits = search(store.frame(settings.local_owner), query)
     if args.json:

@@ -156,6 +156,13 @@ def test_compatible_with_a_file_and_bad_input(
     assert _main(["search", "--compatible-with", "http://example.com/x.wav"], capsys)[0] == 2
     assert _main(["search", "--bpm", "fast"], capsys)[0] == 2
     assert _main(["search", "--key", "H minor"], capsys)[0] == 2
+    # Out-of-range values name the field at fault, once per field.
+    code, _, err = _main(["search", "--swing", "200-300"], capsys)
+    assert code == 2
+    assert "swing_max: Input should be less than or equal to 100" in err
+    code, _, err = _main(["search", "--limit", "-3"], capsys)
+    assert code == 2
+    assert "limit: Input should be greater than or equal to 1" in err
     code, _, err = _main(["index", str(tmp_path / "nope")], capsys)
     assert code == 4
     assert "not a folder" in err

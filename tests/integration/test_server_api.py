@@ -563,6 +563,9 @@ def test_malformed_and_mistyped_requests_are_4xx_json(http: httpx.Client) -> Non
         http.get("/v1/samples", params={"bpm": "fast"}, headers=ALICE), 422, "invalid_query"
     )
     assert_error(http.get("/v1/samples", params={"limit": 0}, headers=ALICE), 422)
+    r = http.get("/v1/samples", params={"swing": "200-300"}, headers=ALICE)
+    assert_error(r, 422, "invalid_query")
+    assert "swing_max: Input should be less than or equal to 100" in r.json()["error"]["message"]
     assert_error(http.get("/v1/samples", params={"key": "H major"}, headers=ALICE), 422)
     assert_error(http.get("/v1/samples/unknown-id", headers=ALICE), 404)
     assert_error(http.get("/v1/nothing-here", headers=ALICE), 404)

@@ -221,3 +221,16 @@ def test_frame_source_scopes_owners_and_gets_records() -> None:
     with pytest.raises(NotFoundError):
         src.get(f"{2:016x}", "bob")
     assert np.all(src.frame("bob")["status"] == "ok")
+
+
+def test_invalid_query_from_validation_names_each_field() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        CatalogQuery(swing_min=200, swing_max=300, limit=0)
+    err = InvalidQueryError.from_validation(info.value)
+    # Not pydantic's "3 validation errors for CatalogQuery" headline.
+    assert "validation errors for" not in err.message
+    assert "swing_min: Input should be less than or equal to 100" in err.message
+    assert "limit: Input should be greater than or equal to 1" in err.message
+    assert err.code == "invalid_query"

@@ -183,7 +183,7 @@ async def search_samples(
             limit=limit,
         )
     except ValueError as err:
-        raise InvalidQueryError(str(err).splitlines()[0] if str(err) else "invalid query") from err
+        raise InvalidQueryError.from_validation(err) from err
 
     def run() -> list[CatalogHit]:
         return search(state.catalog.frame(owner), query)

@@ -111,6 +111,21 @@ class InvalidQueryError(GrooveGraphError):
     http_status = 422
     exit_code = 2
 
+    @classmethod
+    def from_validation(cls, err: Exception) -> InvalidQueryError:
+        """One readable line from a pydantic ``ValidationError`` of a query model, each
+        problem named by its field (``"swing_max: Input should be ≤ 100"``), rather than
+        pydantic's "2 validation errors for CatalogQuery" headline."""
+        listed = getattr(err, "errors", None)
+        parts: list[str] = []
+        if callable(listed):
+            for item in listed()[:5]:
+                loc = ".".join(str(p) for p in item.get("loc", ()))
+                msg = str(item.get("msg", "invalid"))
+                parts.append(f"{loc}: {msg}" if loc else msg)
+        text = "; ".join(dict.fromkeys(parts)) or (str(err).splitlines() or ["invalid query"])[0]
+        return cls(text)
+
 
 class NotFoundError(GrooveGraphError):
     code = "not_found"
