@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,41 +11,16 @@ import redis
 from langchain_core.outputs import Generation
 
 from groovegraph.persistence.redis import RateLimiter, RedisLLMCache, RunLockHeld, RunLocks
+from tests.integration.server_proc import private_redis_server
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def private_redis() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A throw-away redis-server on a free port (the shared one is never stopped)."""
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    client.close()
-    yield url, proc
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(5)
+    with private_redis_server() as server:
+        yield server
 
 
 async def test_limiter_is_shared_through_redis(redis_url: str) -> None:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ import pytest
 import redis
 from httpx_sse import connect_sse
 
-from tests.integration.server_proc import ServerProcess, free_port
+from tests.integration.server_proc import ServerProcess, private_redis_server
 from tests.integration.test_server_api import wav_bytes
 
 pytestmark = pytest.mark.integration
@@ -31,28 +29,8 @@ KEYS = {"limited": "key-limited", "survivor": "key-survivor", "cli": "key-cli"}
 @pytest.fixture(scope="module")
 def private_redis() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A redis-server of our own on a free port; the shared Redis is never stopped."""
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    proc = subprocess.Popen(
-        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    client.close()
-    yield url, proc
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(5)
+    with private_redis_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
