@@ -568,6 +568,10 @@ def test_malformed_and_mistyped_requests_are_4xx_json(http: httpx.Client) -> Non
     assert "swing_max: Input should be less than or equal to 100" in r.json()["error"]["message"]
     assert_error(http.get("/v1/samples", params={"key": "H major"}, headers=ALICE), 422)
     assert_error(http.get("/v1/samples/unknown-id", headers=ALICE), 404)
+    # Echoed input is cut short: a huge id does not come back whole.
+    r = http.get("/v1/samples/" + "a" * 5000, headers=ALICE)
+    assert_error(r, 404)
+    assert len(r.json()["error"]["message"]) <= 500
     assert_error(http.get("/v1/nothing-here", headers=ALICE), 404)
     assert_error(http.put("/v1/threads", headers=ALICE), 405)
 

@@ -122,6 +122,17 @@ def _validation_message(err: RequestValidationError | ValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+# Messages quote what the client sent ("no sample '…'"); a 100 kB id must not come back
+# whole in the error body.
+_MAX_MESSAGE_CHARS = 500
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= _MAX_MESSAGE_CHARS:
+        return message
+    return message[: _MAX_MESSAGE_CHARS - 1] + "…"
+
+
 def _raised_from(err: BaseException, module: str, *, through: tuple[str, ...] = ()) -> bool:
     """Whether the innermost frame of ``err``'s traceback, skipping frames of the
     ``through`` packages, belongs to ``module`` (a module name prefix)."""
@@ -148,7 +159,7 @@ def install_error_handlers(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": "Bearer"}
         if err.http_status >= 500:
             log.warning("request_failed", code=err.code, message=err.message)
-        return error_response(err.http_status, err.code, err.message, headers)
+        return error_response(err.http_status, err.code, _bounded(err.message), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, err: RequestValidationError) -> JSONResponse:
