@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import platform
 import sys
 import time
@@ -41,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from groovegraph.evals import metrics
 from groovegraph.tools.keys import ALL_KEYS, Key, parse_key
 from groovegraph.tools.rhythm import analyze_rhythm
 from groovegraph.tools.synth import PATTERNS, random_spec, synthesize_groove
@@ -63,23 +65,18 @@ _KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69
 
 
 def key_score(true: Key, est: Key) -> float:
-    """MIREX weighted key score."""
-    if est == true:
-        return 1.0
-    if est.mode == true.mode and (est.pc - true.pc) % 12 in (5, 7):
-        return 0.5
-    if est == true.relative:
-        return 0.3
-    if est.pc == true.pc:
-        return 0.2
-    return 0.0
+    """MIREX weighted key score (the metric the evals use, checked against mir_eval)."""
+    return metrics.mirex_key_score(estimated=est.name, reference=true.name)
 
 
 def tempo_hits(est: float, true: float) -> tuple[bool, bool]:
-    """(Acc1, Acc2) for one clip, 4 % tolerance."""
-    acc1 = abs(est - true) <= 0.04 * true
-    acc2 = any(abs(est - true * m) <= 0.04 * true * m for m in (1.0, 2.0, 0.5, 3.0, 1.0 / 3.0))
-    return acc1, acc2
+    """(Acc1, Acc2) for one clip, 4 % tolerance; a tempo of 0 (no beat found) misses both."""
+    if not math.isfinite(est) or est <= 0:
+        return False, False
+    return (
+        metrics.tempo_acc1(estimated_bpm=est, true_bpm=true),
+        metrics.tempo_acc2(estimated_bpm=est, true_bpm=true),
+    )
 
 
 def beat_f(true_beats: np.ndarray, est_beats: np.ndarray) -> float:
