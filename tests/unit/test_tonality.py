@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from groovegraph.evals.metrics import mirex_key_score
 from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
 from groovegraph.tools.keys import ALL_KEYS, Key, parse_key
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove
@@ -21,16 +22,6 @@ TEMPOS = {
     "dnb": 174.0,
     "shuffle": 90.0,
 }
-
-
-def _mirex(true: Key, est: Key) -> float:
-    if est == true:
-        return 1.0
-    if est.mode == true.mode and (est.pc - true.pc) % 12 in (5, 7):
-        return 0.5
-    if est == true.relative:
-        return 0.3
-    return 0.2 if est.pc == true.pc else 0.0
 
 
 def _estimate(key: Key, i: int, **kw: object) -> KeyEstimate:
@@ -51,7 +42,9 @@ def _estimate(key: Key, i: int, **kw: object) -> KeyEstimate:
 def test_all_24_keys_with_drums() -> None:
     results = [(_estimate(key, i), key) for i, key in enumerate(ALL_KEYS)]
     exact = sum(parse_key(est.key) == key for est, key in results)
-    score = np.mean([_mirex(key, parse_key(est.key)) for est, key in results])
+    score = np.mean(
+        [mirex_key_score(estimated=est.key, reference=key.name) for est, key in results]
+    )
     assert exact >= 21, [(key.name, est.key) for est, key in results if parse_key(est.key) != key]
     assert score >= 0.9
     for est, _ in results:
