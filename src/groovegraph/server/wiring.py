@@ -46,12 +46,10 @@ def ensure_demo(settings: Settings, catalog: Any) -> None:
 
 
 def warm_up(settings: Settings) -> None:
-    from groovegraph.tools import analysis
+    """One tiny analysis so numba's kernels are compiled (it sets up the runtime itself)."""
+    from groovegraph.tools.analysis import warm_up as _warm_up
 
-    configure = getattr(analysis, "configure_runtime", None)
-    if callable(configure):
-        configure(settings)
-    analysis.warm_up(settings)
+    _warm_up(settings)
 
 
 def compile_graph(*, settings: Settings, catalog: Any, checkpointer: Any, cache: Any) -> Any:
