@@ -192,3 +192,38 @@ def test_agent_input_rejects_untyped_messages_as_a_validation_error(entry: Any) 
         AgentInput.model_validate({"messages": [entry]})
     ok = AgentInput.model_validate({"messages": [{"type": "human", "content": "hi"}]})
     assert ok.messages[0].content == "hi"
+
+
+async def test_a_stalled_upload_is_abandoned_and_leaves_no_temp_file(tmp_path: Any) -> None:
+    import anyio
+    from starlette.requests import Request
+
+    from groovegraph.server.uploads import UploadStalledError, receive_file
+
+    head = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF'
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": head, "more_body": True}
+        await anyio.sleep(3600)  # the client stops sending and never hangs up
+        raise AssertionError("unreachable")
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/v1/samples",
+        "headers": [(b"content-type", b"multipart/form-data; boundary=xyz")],
+    }
+    with anyio.fail_after(5):  # the upload gives up on its own, well before this
+        with pytest.raises(UploadStalledError):
+            await receive_file(
+                Request(scope, receive),
+                field="file",
+                tmp_dir=tmp_path,
+                max_bytes=1_000_000,
+                idle_timeout_s=0.2,
+            )
+    assert list(tmp_path.iterdir()) == []

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -29,6 +30,11 @@ _MAX_OTHER_FIELD_BYTES = 64 * 1024
 class BadUploadError(GrooveGraphError):
     code = "bad_upload"
     http_status = 422
+
+
+class UploadStalledError(GrooveGraphError):
+    code = "upload_stalled"
+    http_status = 408
 
 
 class UnsupportedMediaTypeError(GrooveGraphError):
@@ -131,9 +137,13 @@ class _Receiver:
 
 
 async def receive_file(
-    request: Request, *, field: str, tmp_dir: Path, max_bytes: int
+    request: Request, *, field: str, tmp_dir: Path, max_bytes: int, idle_timeout_s: float = 60.0
 ) -> ReceivedFile:
     """Stream the ``field`` part of a multipart request into a temp file under ``tmp_dir``.
+
+    ``idle_timeout_s`` (seconds) bounds the wait for each next piece of the body: uvicorn
+    has no body-read timeout, so a client that stops sending would otherwise hold the
+    request, its connection and a half-written temporary file forever.
 
     Raises
     ------
@@ -143,6 +153,8 @@ async def receive_file(
         Not ``multipart/form-data`` (415).
     BadUploadError
         No ``field`` part, or a malformed body (422).
+    UploadStalledError
+        No body bytes arrived for ``idle_timeout_s`` (408).
     EmptyAudioError
         The file part is empty (422).
     """
@@ -176,8 +188,18 @@ async def receive_file(
         )
     }
     parser = MultipartParser(params[b"boundary"], callbacks)  # type: ignore[arg-type]
+    chunks = request.stream().__aiter__()
     try:
-        async for chunk in request.stream():
+        while True:
+            try:
+                with anyio.fail_after(idle_timeout_s):
+                    chunk = await chunks.__anext__()
+            except StopAsyncIteration:
+                break
+            except TimeoutError as err:
+                raise UploadStalledError(
+                    f"no upload data for {idle_timeout_s:g} s; the upload was abandoned"
+                ) from err
             parser.write(chunk)
         parser.finalize()
     except GrooveGraphError:
