@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
@@ -48,7 +47,9 @@ class EvalContext:
     ) -> None:
         # The numba cache must outlive the temporary data dir (a cold compile costs ~20 s);
         # numba reads the variable at import, so it is set before librosa is imported.
-        os.environ.setdefault("NUMBA_CACHE_DIR", str(settings.numba_cache_dir))
+        from groovegraph.tools.analysis import configure_runtime
+
+        configure_runtime(settings)
         self._tmp = tempfile.TemporaryDirectory(prefix="groovegraph-eval-")
         self.base_settings = settings
         self.demo_per_genre = demo_per_genre
