@@ -33,7 +33,6 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field, field_validator
 
 from groovegraph.server.errors import (
-    NothingToResumeError,
     ThreadIdRequiredError,
     ThreadNotFoundError,
 )
@@ -104,11 +103,10 @@ def _to_graph_input(value: Any) -> Any:
 async def _check_resumable(state: AppState, graph_input: Any, config: RunnableConfig) -> None:
     """A resume needs a pending interrupt: without one LangGraph would rerun the last
     turn's input and answer as if nothing were wrong (the SSE route's 409 holds here too)."""
-    from groovegraph.server.chat import pending_interrupts
+    from groovegraph.server.chat import require_pending_interrupt
 
-    if isinstance(graph_input, Command) and not await pending_interrupts(state, config):
-        thread_id = config.get("configurable", {}).get("thread_id")
-        raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
+    if isinstance(graph_input, Command):
+        await require_pending_interrupt(state, config)
 
 
 def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -293,7 +291,7 @@ async def _refuse_before_streaming(
     and a resume with nothing pending are refused here, while a status can still be set
     (``astream`` checks again under the lock, for the race between two requests).
     """
-    from groovegraph.server.chat import pending_interrupts
+    from groovegraph.server.chat import require_pending_interrupt
     from groovegraph.server.errors import RunInProgressError
 
     if await state.coordination.locks.is_held(thread_id):
@@ -305,8 +303,7 @@ async def _refuse_before_streaming(
     payload = body.get("input") if isinstance(body, dict) else None
     if isinstance(payload, dict) and payload.get("resume") is not None:
         config: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
-        if not await pending_interrupts(state, config):
-            raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
+        await require_pending_interrupt(state, config)
 
 
 def mount_agent(app: FastAPI) -> AgentRunnable:

@@ -81,6 +81,14 @@ async def pending_interrupts(state: AppState, config: RunnableConfig) -> list[An
     return [i for task in snapshot.tasks for i in getattr(task, "interrupts", ())]
 
 
+async def require_pending_interrupt(state: AppState, config: RunnableConfig) -> None:
+    """409 ``nothing_to_resume`` unless the thread is paused on an interrupt: without one
+    LangGraph would rerun the last turn's input and answer as if nothing were wrong."""
+    if not await pending_interrupts(state, config):
+        thread_id = config.get("configurable", {}).get("thread_id")
+        raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
+
+
 async def check_samples(state: AppState, owner: str, samples: list[str]) -> None:
     """404 for a sample id the owner cannot see (someone else's upload or unknown).
 
@@ -124,10 +132,7 @@ async def chat(
         if body.samples:
             await check_samples(state, owner, body.samples)
         if body.resume is not None:
-            if not await pending_interrupts(state, config):
-                raise NothingToResumeError(
-                    f"thread {thread_id!r} has no pending interrupt to resume"
-                )
+            await require_pending_interrupt(state, config)
             graph_input: Any = Command(resume=body.resume)
         else:
             assert body.message is not None
