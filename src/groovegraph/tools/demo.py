@@ -17,7 +17,6 @@ incomplete; servers starting together serialise on a lock file.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import multiprocessing
 import os
@@ -32,6 +31,7 @@ import numpy as np
 
 from groovegraph.settings import Settings
 from groovegraph.tools.catalog import normalize_era, normalize_tag
+from groovegraph.tools.decode import sha256_file
 from groovegraph.tools.keys import parse_key
 
 __all__ = [
@@ -265,14 +265,6 @@ def demo_items(
     return items
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def load_manifest(dest: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The manifest of a demo folder, or ``None`` when there is none (or it is unreadable)."""
     path = Path(dest) / MANIFEST_NAME
@@ -350,7 +342,7 @@ def build_demo(
         for item in items:
             prior = known.get(item.relative)
             path = root / item.relative
-            if prior is not None and path.is_file() and _sha256(path) == prior.get("sha256"):
+            if prior is not None and path.is_file() and sha256_file(path) == prior.get("sha256"):
                 kept[item.relative] = prior
             else:
                 todo.append(item)
@@ -406,7 +398,7 @@ def _render(item: DemoItem, root: str) -> dict[str, Any]:
     tmp = path.with_name(f".{path.stem}.partial.wav")
     write_audio(tmp, y, spec.sample_rate)
     os.replace(tmp, path)  # a crash never leaves a half-written loop under its real name
-    sha = _sha256(path)
+    sha = sha256_file(path)
     key = parse_key(truth.key)
     return {
         "path": item.relative,
