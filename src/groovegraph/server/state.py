@@ -43,7 +43,6 @@ class AppState:
     startup_error: str | None = None
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     executor: Executor | None = None
-    agent: Any = None
 
 
 def get_app_state(request: Request) -> AppState:
