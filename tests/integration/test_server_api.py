@@ -598,6 +598,14 @@ def test_agent_bad_input_is_4xx_before_any_stream_starts(http: httpx.Client) -> 
         r = http.post(route, content=deep, headers=h)
         assert_error(r, 422, "validation_error")
         assert "nested too deeply" in r.json()["error"]["message"]
+    # Bodies over 1 MiB (outside uploads) are a JSON 413, declared or chunked; LangServe
+    # had no bound (a 50 MB message was run and checkpointed).
+    huge = {"input": {"messages": [{"type": "human", "content": "x" * 2_000_000}]}}
+    r = http.post("/agent/invoke", json={**huge, "config": config}, headers=ALICE)
+    assert_error(r, 413, "request_too_large")
+    chunked = iter([json.dumps({"message": "x", "samples": ["a"] * 400_000}).encode()])
+    r = http.post(f"/v1/threads/{new_thread(http, ALICE)}/chat", content=chunked, headers=h)
+    assert_error(r, 413, "request_too_large")
     # Resume with nothing pending: a 409 like the SSE route, not a silent rerun, and on
     # the stream a real status rather than a 500 error event after a 200.
     for route in ("/agent/invoke", "/agent/stream", "/agent/stream_events"):

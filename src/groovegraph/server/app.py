@@ -23,6 +23,7 @@ from groovegraph import __version__
 from groovegraph.persistence.redis import open_coordination
 from groovegraph.server import wiring
 from groovegraph.server.errors import install_error_handlers
+from groovegraph.server.limits import BodyLimitMiddleware
 from groovegraph.server.logging import RequestIdMiddleware
 from groovegraph.server.state import AppState
 from groovegraph.server.thread_store import ThreadStore
@@ -31,6 +32,11 @@ from groovegraph.settings import Settings, get_settings
 log = structlog.get_logger(__name__)
 
 GraphFactory = Callable[..., Any]
+
+# Largest request body outside uploads, in bytes. A chat turn is at most 20,000 characters
+# plus 50 sample ids; LangServe's routes had no bound at all (a 50 MB message was read,
+# run and checkpointed). Uploads are exempt: they have their own, streamed cap.
+JSON_BODY_LIMIT_BYTES = 1024 * 1024
 
 
 def _freeze_heap() -> None:
@@ -151,6 +157,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.gg = None
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=JSON_BODY_LIMIT_BYTES, exempt_prefixes=("/v1/samples",)
+    )
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
 
