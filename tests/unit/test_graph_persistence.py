@@ -35,7 +35,7 @@ def test_sqlite_thread_survives_reopening(settings: Settings, caplog) -> None:
 
 
 def test_interrupt_resumes_after_reopening(settings: Settings, tmp_path) -> None:
-    from tests.unit.test_graph_offline import GrooveSpec, synthesize_groove, write_audio
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
 
     folder = settings.data_dir / "library" / "x"
     folder.mkdir(parents=True)
