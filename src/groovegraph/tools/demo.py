@@ -422,13 +422,12 @@ def _render(item: DemoItem, root: str) -> dict[str, Any]:
 
 
 class _Indexable(Protocol):
-    def index_directory(
-        self, root: str | os.PathLike[str], *, settings: Settings, **kwargs: Any
-    ) -> Any: ...
+    # Roots are always a resolved Path here; CatalogStore (str | Path) then fits.
+    def index_directory(self, root: Path, *, settings: Settings, **kwargs: Any) -> Any: ...
 
     def count(self, owner: str | None = None, *, status: str | None = "ok") -> int: ...
 
-    def files_under(self, root: str | os.PathLike[str]) -> dict[str, Any]: ...
+    def files_under(self, root: Path) -> dict[str, Any]: ...
 
 
 def ensure_demo_library(
