@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -123,7 +124,7 @@ def _record(
 # --------------------------------------------------------------------------- schema
 
 
-def _version_rows(s: Settings) -> list[tuple]:
+def _version_rows(s: Settings) -> list[tuple[Any, ...]]:
     if s.is_postgres:
         assert s.database_url is not None
         with psycopg.connect(s.database_url) as conn:

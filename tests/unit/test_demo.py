@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,9 @@ from groovegraph.state import CatalogQuery
 from groovegraph.tools.catalog import search
 from groovegraph.tools.demo import build_demo, demo_items, ensure_demo_library, load_manifest
 from groovegraph.tools.library import name_tags
+
+#: What the ``mini`` fixture yields: settings, the store and the demo summary.
+Mini = tuple[Settings, CatalogStore, dict[str, Any]]
 
 
 def test_plan_covers_genres_eras_and_typical_ranges() -> None:
@@ -39,7 +44,9 @@ def test_file_names_carry_the_truth() -> None:
 
 
 @pytest.fixture(scope="module")
-def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, CatalogStore, dict]:
+def mini(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Mini]:
     data = tmp_path_factory.mktemp("demo-data")
     settings = Settings(data_dir=data, workers=2)
     settings.ensure_dirs()
@@ -54,7 +61,7 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, CatalogSto
     store.close()
 
 
-def test_build_is_byte_identical_and_reuses_files(mini: tuple, tmp_path: Path) -> None:
+def test_build_is_byte_identical_and_reuses_files(mini: Mini, tmp_path: Path) -> None:
     settings, _, manifest = mini
     other = build_demo(dest=tmp_path / "again", per_genre=2, duration_s=6.0, workers=1)
     assert [s["sha256"] for s in other["samples"]] == [s["sha256"] for s in manifest["samples"]]
@@ -64,12 +71,12 @@ def test_build_is_byte_identical_and_reuses_files(mini: tuple, tmp_path: Path) -
     assert os.stat(first).st_mtime_ns == before
 
 
-def test_ensure_is_a_no_op_when_indexed(mini: tuple) -> None:
+def test_ensure_is_a_no_op_when_indexed(mini: Mini) -> None:
     settings, store, _ = mini
     assert ensure_demo_library(settings, store, per_genre=2, duration_s=6.0) is None
 
 
-def test_ids_tags_and_search_against_truth(mini: tuple) -> None:
+def test_ids_tags_and_search_against_truth(mini: Mini) -> None:
     _settings, store, manifest = mini
     df = store.frame()
     assert set(df["id"]) == {s["id"] for s in manifest["samples"]}
@@ -100,7 +107,7 @@ def test_ids_tags_and_search_against_truth(mini: tuple) -> None:
     assert found >= 0.8 * len(truth)
 
 
-def test_ranking_puts_the_true_tempo_first(mini: tuple) -> None:
+def test_ranking_puts_the_true_tempo_first(mini: Mini) -> None:
     _, store, manifest = mini
     df = store.frame()
     straight = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from groovegraph.graph.parser import find_sample_refs, parse_request
 DATASET = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "routing.jsonl"
 
 
-def _rows() -> list[dict]:
+def _rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in DATASET.read_text().splitlines() if line.strip()]
 
 
@@ -90,7 +91,7 @@ def test_unseen_phrasings(text: str, expected: list[str]) -> None:
         ("drum & bass 172-176", {"genres": ["drum and bass"], "bpm_min": 172.0, "bpm_max": 176.0}),
     ],
 )
-def test_parser_fields(text: str, fields: dict) -> None:
+def test_parser_fields(text: str, fields: dict[str, Any]) -> None:
     parsed = parse_request(text)
     for name, value in fields.items():
         assert getattr(parsed, name) == value, (name, parsed)
