@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
+import pytest
 from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from groovegraph.graph import build_graph
@@ -14,11 +18,13 @@ from groovegraph.tools.catalog import FrameSource
 from tests.unit.test_graph_offline import catalog_frame
 
 
-def test_sqlite_thread_survives_reopening(settings: Settings, caplog) -> None:
+def test_sqlite_thread_survives_reopening(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     catalog = FrameSource(catalog_frame())
-    config = {"configurable": {"thread_id": "sqlite-1"}}
+    config: RunnableConfig = {"configurable": {"thread_id": "sqlite-1"}}
 
-    async def turn(text: str) -> dict:
+    async def turn(text: str) -> Any:
         async with open_checkpointer(settings) as saver:
             graph = build_graph(catalog=catalog, settings=settings).compile(checkpointer=saver)
             return await graph.ainvoke({"messages": [HumanMessage(text)]}, config)
@@ -34,7 +40,7 @@ def test_sqlite_thread_survives_reopening(settings: Settings, caplog) -> None:
     assert not [r for r in caplog.records if "unregistered" in r.getMessage()]
 
 
-def test_interrupt_resumes_after_reopening(settings: Settings, tmp_path) -> None:
+def test_interrupt_resumes_after_reopening(settings: Settings, tmp_path: Path) -> None:
     from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
 
     folder = settings.data_dir / "library" / "x"
@@ -43,9 +49,9 @@ def test_interrupt_resumes_after_reopening(settings: Settings, tmp_path) -> None
     write_audio(folder / "long.wav", y, 22050)
     strict = settings.model_copy(update={"confirm_audio_minutes": 0.05})
     catalog = FrameSource(catalog_frame())
-    config = {"configurable": {"thread_id": "sqlite-2"}}
+    config: RunnableConfig = {"configurable": {"thread_id": "sqlite-2"}}
 
-    async def step(payload: object) -> dict:
+    async def step(payload: Any) -> Any:
         async with open_checkpointer(strict) as saver:
             graph = build_graph(catalog=catalog, settings=strict).compile(checkpointer=saver)
             return await graph.ainvoke(payload, config)
