@@ -67,7 +67,11 @@ def _format_analysis(a: Analysis) -> str:
             f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {len(a.beats_s)} beats)",
             f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio:.2f}:1)",
             f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket}; timing ±{a.timing_deviation_ms:.1f} ms RMS",
-            f"  key      {a.key} ({a.camelot}, confidence {a.key_confidence:.2f})",
+            (
+                f"  key      {a.key} ({a.camelot}, confidence {a.key_confidence:.2f})"
+                if a.key
+                else "  key      none (drums only: nothing pitched)"
+            ),
             f"  level    {a.rms_db:7.1f} dBFS  RMS; {a.onset_rate_hz:.1f} onsets/s",
             f"  file     {a.duration_s:.2f} s at {a.sample_rate} Hz, sha256 {a.sha256[:12]}…",
         ]
@@ -241,13 +245,13 @@ def _parse_span(
     """``"90-100"`` or ``"96"`` → (lo, hi, target); a single value gets ± the tolerance."""
     from groovegraph.tools.catalog import parse_span
 
+    # parse_span refuses a reversed range ("100-90"), as the HTTP API does, so both
+    # front ends answer the same typo the same way (exit 2 here, 422 there).
     lo, given_hi = parse_span(text, what=what)
     if given_hi is None:
         tol = lo * single_tolerance if relative else single_tolerance
         return lo - tol, lo + tol, lo
     hi = given_hi
-    if lo > hi:
-        lo, hi = hi, lo
     return lo, hi, (lo + hi) / 2.0
 
 
@@ -295,11 +299,16 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             )
             configure_runtime(settings)
             ref_analysis = analyze_file(path, settings=settings)
-            fields["compatible_with"] = ref_analysis.key
+            if ref_analysis.key:  # a drum loop has no key: match its tempo only
+                fields["compatible_with"] = ref_analysis.key
             fields.setdefault("target_bpm", ref_analysis.tempo_bpm)
+            key_text = (
+                f"{ref_analysis.key} ({ref_analysis.camelot})"
+                if ref_analysis.key
+                else "no key (drums only)"
+            )
             print(
-                f"groovegraph: {path.name}: {ref_analysis.tempo_bpm:.1f} BPM, {ref_analysis.key} "
-                f"({ref_analysis.camelot})",
+                f"groovegraph: {path.name}: {ref_analysis.tempo_bpm:.1f} BPM, {key_text}",
                 file=sys.stderr,
             )
     try:

@@ -155,6 +155,13 @@ def test_compatible_with_a_file_and_bad_input(
 
     assert _main(["search", "--compatible-with", "http://example.com/x.wav"], capsys)[0] == 2
     assert _main(["search", "--bpm", "fast"], capsys)[0] == 2
+    # A reversed range is refused (as the HTTP API does), not silently swapped.
+    for flag, value in (("--bpm", "100-90"), ("--swing", "60-55")):
+        code, out, err = _main(["search", flag, value], capsys)
+        assert code == 2, (flag, out, err)
+        assert not out
+        assert err.count("\n") == 1, err
+        assert f"{flag}: range '{value}' is reversed" in err
     assert _main(["search", "--key", "H minor"], capsys)[0] == 2
     # Out-of-range values name the field at fault, once per field.
     code, _, err = _main(["search", "--swing", "200-300"], capsys)

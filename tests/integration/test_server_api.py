@@ -566,6 +566,10 @@ def test_malformed_and_mistyped_requests_are_4xx_json(http: httpx.Client) -> Non
     r = http.get("/v1/samples", params={"swing": "200-300"}, headers=ALICE)
     assert_error(r, 422, "invalid_query")
     assert "swing_max: Input should be less than or equal to 100" in r.json()["error"]["message"]
+    # A reversed range is refused with the same message the CLI prints.
+    r = http.get("/v1/samples", params={"bpm": "100-90"}, headers=ALICE)
+    assert_error(r, 422, "invalid_query")
+    assert "reversed" in r.json()["error"]["message"]
     assert_error(http.get("/v1/samples", params={"key": "H major"}, headers=ALICE), 422)
     assert_error(http.get("/v1/samples/unknown-id", headers=ALICE), 404)
     # Echoed input is cut short: a huge id does not come back whole.

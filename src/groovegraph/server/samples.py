@@ -74,16 +74,18 @@ def _store(tmp: Path, final: Path) -> None:
 
 
 def parse_range(text: str | None, what: str) -> tuple[float | None, float | None]:
-    """``"90-100"`` → (90, 100); ``"96"`` → (96, 96); None → (None, None)."""
+    """``"90-100"`` → (90, 100); ``"96"`` → (96, 96); None → (None, None).
+
+    The CLI's ``--bpm``/``--swing`` go through the same
+    :func:`~groovegraph.tools.catalog.parse_span`, so a reversed range (``100-90``) is
+    an :class:`InvalidQueryError` (422 here, exit 2 there) with the same message.
+    """
     from groovegraph.tools.catalog import parse_span
 
     if text is None or not text.strip():
         return None, None
     low, given_high = parse_span(text, what=what)
-    high = low if given_high is None else given_high
-    if low > high:
-        raise InvalidQueryError(f"{what}: {low} is above {high}")
-    return low, high
+    return low, low if given_high is None else given_high
 
 
 async def _in_worker(state: AppState, fn: Any, *args: Any, **kwargs: Any) -> Any:

@@ -196,7 +196,8 @@ def record_from_row(
     """Build a :class:`SampleRecord` from one frame row (``beats_s`` is not in the frame)."""
     r = {k: _clean(v) for k, v in row.items()}
     analysis = None
-    if r.get("tempo_bpm") is not None and r.get("key") is not None:
+    # key may be missing: a drums-only sample has an analysis but no key.
+    if r.get("tempo_bpm") is not None:
         analysis = Analysis(
             file=str(r["path"]),
             sha256=str(r["sha256"]),
@@ -313,18 +314,26 @@ def parse_span(text: str, *, what: str) -> tuple[float, float | None]:
     Returns
     -------
     tuple
-        ``(lo, hi)`` as written (not reordered), ``hi`` None for a single number. What a
-        single number or a reversed range means is the caller's choice.
+        ``(lo, hi)`` with ``lo <= hi``, ``hi`` None for a single number. What a single
+        number means (an exact value, a tolerance around it) is the caller's choice.
 
     Raises
     ------
     InvalidQueryError
-        Anything else (words, ``1-2-3``, a lone ``-``, ``nan``).
+        A reversed range (``100-90``) — the CLI and the HTTP API both refuse it rather
+        than guess whether the bounds were swapped or mistyped — and anything else
+        (words, ``1-2-3``, a lone ``-``, ``nan``).
     """
     m = _SPAN.fullmatch(text or "")
     if not m:
         raise InvalidQueryError(f"{what}: give LO-HI or one number, not {text!r}")
-    return float(m.group(1)), None if m.group(2) is None else float(m.group(2))
+    lo, hi = float(m.group(1)), None if m.group(2) is None else float(m.group(2))
+    if hi is not None and lo > hi:
+        raise InvalidQueryError(
+            f"{what}: range {text.strip()!r} is reversed; write the lower bound first "
+            f"({m.group(2)}-{m.group(1)})"
+        )
+    return lo, hi
 
 
 def _check_range(lo: float | None, hi: float | None, what: str) -> None:
@@ -503,7 +512,10 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         weights.append(_W_SWING)
     tconf = np.nan_to_num(df["tempo_confidence"].to_numpy(dtype=np.float64)[idx], nan=0.0)
     kconf = np.nan_to_num(df["key_confidence"].to_numpy(dtype=np.float64)[idx], nan=0.0)
-    parts.append(np.clip((tconf + kconf) / 2.0, 0.0, 1.0))
+    # A keyless row (drums only) is judged on its tempo confidence alone: having no key is
+    # not a weak key estimate, and must not sink drum breaks below pitched loops.
+    quality = np.where(cam_sel >= 0, (tconf + kconf) / 2.0, tconf)
+    parts.append(np.clip(quality, 0.0, 1.0))
     weights.append(_W_QUALITY)
     w = np.asarray(weights)
     score = np.clip(np.vstack(parts).T @ w / w.sum(), 0.0, 1.0)
