@@ -21,6 +21,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from groovegraph.graph import build_graph
+from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
@@ -424,3 +425,78 @@ def harmony_keys(key: str) -> list[str]:
     from groovegraph.tools.keys import from_camelot
 
     return [from_camelot(c).name for c in harmony.compatible_camelots(key)]
+
+
+# ------------------------------------------------------- several refs, unusable tempos
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("analyze fz/a.wav and fz/b.wav", ["fz/a.wav", "fz/b.wav"]),
+        ("will a.wav mix with b.wav?", ["a.wav", "b.wav"]),
+        (
+            "compare breaks/one.wav, breaks/two.flac and breaks/three.mp3",
+            ["breaks/one.wav", "breaks/two.flac", "breaks/three.mp3"],
+        ),
+        ("crates/x.wav vs crates/y.aiff", ["crates/x.wav", "crates/y.aiff"]),
+        ("fz/a.wav with fz/b.wav\nfz/c.ogg", ["fz/a.wav", "fz/b.wav", "fz/c.ogg"]),
+        ("a.wav,b.wav", ["a.wav", "b.wav"]),
+        # spaces inside an unquoted path still belong to it when no file ends inside it
+        ("analyze loops/funk and soul/break 01.wav", ["loops/funk and soul/break 01.wav"]),
+        # quoted paths may hold spaces anywhere; apostrophes are not quotes
+        (
+            "do \"my crates/dusty break.wav\" and 'old dir/x y.flac' mix?",
+            ["my crates/dusty break.wav", "old dir/x y.flac"],
+        ),
+        ("don't layer a.wav and b.wav's tail", ["a.wav", "b.wav"]),
+    ],
+)
+def test_each_file_in_a_message_is_its_own_reference(text: str, refs: list[str]) -> None:
+    assert parse_request(text).samples == refs
+
+
+def test_pair_of_paths_is_a_mix_question_about_both() -> None:
+    parsed = parse_request("will a.wav mix with b.wav?")
+    assert parsed.samples == ["a.wav", "b.wav"]
+    assert "compatibility" in parsed.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "unresolved"),
+    [
+        ("find loops at 99999 bpm", ["99999 BPM"]),
+        ("find loops at 0 bpm", ["0 BPM"]),
+        ("loops with a tempo of 1200", ["1200 BPM"]),
+        ("find loops 100-99999 bpm", ["99999 BPM"]),
+        ("find loops between 10 and 500 bpm", ["10 BPM", "500 BPM"]),
+    ],
+)
+def test_unusable_tempo_is_reported_not_dropped(text: str, unresolved: list[str]) -> None:
+    parsed = parse_request(text)
+    assert parsed.unresolved == unresolved
+    # no part of it becomes a filter ("100" of "100-99999 bpm" is not a target)
+    assert parsed.bpms == []
+    assert parsed.bpm_min is parsed.bpm_max is parsed.target_bpm is None
+
+
+def test_tempos_with_their_unit_reach_the_query_ceiling() -> None:
+    # 300 BPM is a tempo CatalogQuery accepts; with its unit it is a filter, not ignored.
+    assert TEMPO_LIMITS_BPM == (20.0, 400.0)
+    parsed = parse_request("find loops at 300 bpm")
+    assert parsed.target_bpm == 300.0
+    assert parsed.unresolved == []
+    # without a unit a number outside 40–250 is still not a tempo
+    assert parse_request("find loops at 300").target_bpm is None
+    assert parse_request("find 30 loops").limit == 30
+
+
+def test_unusable_tempo_is_named_in_the_answer(graph, frame) -> None:
+    out = run(graph, "find loops at 99999 bpm")
+    answer = out["messages"][-1].content
+    assert answer.startswith(
+        "99999 BPM is outside 20–400 BPM, so I did not filter by that tempo"
+    ), answer
+    # the search that ran had no tempo filter, and its own record says so
+    assert f"Searched {len(frame)} sample(s)." in answer
+    assert "closest to" not in answer

@@ -17,7 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from groovegraph.graph.knowledge import lookup_facts
-from groovegraph.graph.parser import GROOVE_QUESTION_RE
+from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
 from groovegraph.state import (
     SPECIALISTS,
     Analysis,
@@ -424,9 +424,23 @@ _HELP = (
 def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:
     """The final offline answer: each specialist's section in pipeline order, or help."""
     parts = [sections[s] for s in SPECIALISTS if sections.get(s)]
-    if request is not None and request.unresolved:
+    unresolved = request.unresolved if request is not None else []
+    tempos = [p for p in unresolved if UNUSABLE_TEMPO_RE.fullmatch(p)]
+    refs = [p for p in unresolved if p not in tempos]
+    if tempos:
+        # "find loops at 99999 bpm": say the tempo was not used rather than present an
+        # unfiltered search as if it matched.
+        lo, hi = TEMPO_LIMITS_BPM
+        those = "that tempo" if len(tempos) == 1 else "those tempos"
+        parts.insert(
+            0,
+            f"{' and '.join(tempos)} {'is' if len(tempos) == 1 else 'are'} outside "
+            f"{lo:g}–{hi:g} BPM, so I did not filter by {those}; "
+            "name a tempo in that range to narrow the search.",
+        )
+    if refs:
         # "the 9th one" after a list of five: say so rather than answer about nothing.
-        missing = ", ".join(f'"{p}"' for p in request.unresolved)
+        missing = ", ".join(f'"{p}"' for p in refs)
         parts.insert(
             0,
             f"The last list of results is shorter than that: {missing} is not in it. "

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from groovegraph.state import Intent, ParsedRequest
+from groovegraph.state import CatalogQuery, Intent, ParsedRequest
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key
@@ -25,6 +25,8 @@ __all__ = [
     "AUDIO_EXTENSIONS",
     "GROOVE_QUESTION_RE",
     "MAX_PARSE_CHARS",
+    "TEMPO_LIMITS_BPM",
+    "UNUSABLE_TEMPO_RE",
     "ResultRefs",
     "find_result_refs",
     "find_sample_refs",
@@ -37,10 +39,21 @@ AUDIO_EXTENSIONS = ("wav", "wave", "flac", "mp3", "ogg", "oga", "aif", "aiff", "
 
 # --------------------------------------------------------------------------- samples
 
+_EXT = "|".join(AUDIO_EXTENSIONS)
+# Folders and file names after the first "/" may hold spaces ("loops/funk/break 01.wav"),
+# but never an audio extension followed by a non-path character: that is where one file
+# ends, so "fz/a.wav and fz/b.wav" is two references rather than one path with " and " in it.
+_SEG_CHAR = rf"(?:(?!\.(?:{_EXT})(?![\w.~/-]))[\w.~ -])"
 _PATH_RE = re.compile(
-    r"(?<![\w/.~-])((?:~|\.{1,2})?/?[\w.~-]+(?:/[\w.~ -]*[\w.~-])*\.(?:"
-    + "|".join(AUDIO_EXTENSIONS)
-    + r"))\b",
+    rf"(?<![\w/.~-])((?:~|\.{{1,2}})?/?[\w.~-]+(?:/{_SEG_CHAR}*[\w.~-])*\.(?:{_EXT}))\b",
+    re.IGNORECASE,
+)
+# A path in quotes may hold spaces anywhere ("my crates/dusty break.wav"). A quote must not
+# touch a letter on its outer side, so apostrophes ("don't", "a.wav's") never open or close one.
+_QUOTED_PATH_RE = re.compile(
+    rf"(?<!\w)(?:[\"“]([^\"“”\n]{{1,300}}?\.(?:{_EXT}))[\"”]"
+    rf"|['‘]([^'‘’\n]{{1,300}}?\.(?:{_EXT}))['’]"
+    rf"|`([^`\n]{{1,300}}?\.(?:{_EXT}))`)(?!\w)",
     re.IGNORECASE,
 )
 # Ids are hex (content-hash prefixes). Written as "sample <id>", "#<id>", "id <id>" or bare;
@@ -58,9 +71,16 @@ def find_sample_refs(text: str) -> list[str]:
             refs.append(value)
 
     spans: list[tuple[int, int]] = []
+    found: list[tuple[int, str]] = []
+    for m in _QUOTED_PATH_RE.finditer(text):
+        found.append((m.start(), next(g for g in m.groups() if g).strip()))
+        spans.append(m.span())
     for m in _PATH_RE.finditer(text):
-        add(m.group(1))
-        spans.append(m.span(1))
+        if not any(a <= m.start(1) < b for a, b in spans):
+            found.append((m.start(1), m.group(1)))
+            spans.append(m.span(1))
+    for _, path in sorted(found):
+        add(path)
     for m in _ID_PREFIXED_RE.finditer(text):
         if not any(a <= m.start(1) < b for a, b in spans):
             add(m.group(1).lower())
@@ -313,6 +333,37 @@ _TOP_RE = re.compile(r"\btop\s+(\d{1,3})\b", re.IGNORECASE)
 
 def _bpm_ok(value: float) -> bool:
     return 40.0 <= value <= 250.0
+
+
+def _query_le(field: str) -> float:
+    # The ceiling CatalogQuery validates, read from the model so the two never drift.
+    return float(next(m.le for m in CatalogQuery.model_fields[field].metadata if hasattr(m, "le")))
+
+
+# Tempos a search can use when the user wrote the unit ("300 bpm", "tempo 30"): up to
+# CatalogQuery's ceiling, and from 20 BPM (slower is not a pulse anyone plays to). A bare
+# number must also pass _bpm_ok, which keeps "give me 300" and "the 30s" out of tempo.
+TEMPO_LIMITS_BPM = (20.0, _query_le("bpm_max"))
+# How an unusable tempo is written into ParsedRequest.unresolved ("99999 BPM"), next to
+# result references past the end of a list ("the 9th one"); the offline answer tells them apart.
+UNUSABLE_TEMPO_RE = re.compile(r"\d+(?:\.\d+)? BPM")
+_UNIT_RE = re.compile(r"\b(?:bpm|beats per minute|tempo)\b", re.IGNORECASE)
+# A tempo with its unit, whatever its size, to report the ones outside TEMPO_LIMITS_BPM.
+_ANY_NUM = r"(\d+(?:\.\d+)?)"
+_TEMPO_WORD_RE = re.compile(
+    rf"(?<![\w.]){_ANY_NUM}\s*(?:(?:-|–|—|to|and)\s*{_ANY_NUM}\s*)?(?:bpm|beats per minute)\b"
+    rf"|\b(?:bpm|tempo)\s*(?:of|=|:|at)?\s*{_ANY_NUM}(?![\w.])",
+    re.IGNORECASE,
+)
+
+
+def _tempo_ok(value: float, m: re.Match[str]) -> bool:
+    # The unit may follow the match ("at 300" + " bpm"), as _EXACT_RE reads "at N" first.
+    if _UNIT_RE.search(m.group(0)) or re.match(
+        r"\s*(?:bpm|beats per minute)\b", m.string[m.end() :], re.IGNORECASE
+    ):
+        return TEMPO_LIMITS_BPM[0] <= value <= TEMPO_LIMITS_BPM[1]
+    return _bpm_ok(value)
 
 
 # ----------------------------------------------------------------------------- keys
@@ -709,10 +760,24 @@ def parse_request(
     def free(span: tuple[int, int]) -> bool:
         return not any(a < span[1] and span[0] < b for a, b in consumed)
 
+    # A tempo written with its unit that no search can use ("99999 bpm", "100-99999 bpm")
+    # is reported (ParsedRequest.unresolved) instead of dropped, which would search every
+    # tempo; its span is taken so no part of it ("100") is read as a tempo either.
+    bad_tempos: list[str] = []
+    for mm in _TEMPO_WORD_RE.finditer(prose_tempo):
+        bad = [
+            f"{raw} BPM"
+            for raw in mm.groups()
+            if raw and not TEMPO_LIMITS_BPM[0] <= float(raw) <= TEMPO_LIMITS_BPM[1]
+        ]
+        if bad:
+            bad_tempos.extend(bad)
+            consumed.append(mm.span())
     for rx in _RANGE_RES:
         for mm in rx.finditer(prose_tempo):
             lo, hi = float(mm.group(1)), float(mm.group(2))
-            if not (_bpm_ok(lo) and _bpm_ok(hi)) or not free(mm.span()):
+            ok = _tempo_ok(lo, mm) and _tempo_ok(hi, mm)
+            if not ok or not free(mm.span()):
                 continue
             lo, hi = min(lo, hi), max(lo, hi)
             if bpm_min is None:
@@ -721,13 +786,13 @@ def parse_request(
             consumed.append(mm.span())
     for mm in _PAIR_RE.finditer(prose_tempo):
         a, b = float(mm.group(1)), float(mm.group(2))
-        if _bpm_ok(a) and _bpm_ok(b) and free(mm.span()):
+        if _tempo_ok(a, mm) and _tempo_ok(b, mm) and free(mm.span()):
             bpms.extend([(mm.start(1), a), (mm.start(2), b)])
             consumed.append(mm.span())
     approx_target: float | None = None
     for mm in _APPROX_RE.finditer(prose_tempo):
         v = float(mm.group(1))
-        if _bpm_ok(v) and free(mm.span()):
+        if _tempo_ok(v, mm) and free(mm.span()):
             bpms.append((mm.start(1), v))
             consumed.append(mm.span())
             approx_target = approx_target or v
@@ -735,7 +800,7 @@ def parse_request(
     for mm in _EXACT_RE.finditer(prose_tempo):
         raw = next(g for g in mm.groups() if g)
         v = float(raw)
-        if _bpm_ok(v) and free(mm.span()):
+        if _tempo_ok(v, mm) and free(mm.span()):
             bpms.append((mm.start(), v))
             consumed.append(mm.span())
             exact_target = exact_target or v
@@ -793,5 +858,5 @@ def parse_request(
         samples=refs,
         intents=intents,
         limit=limit,
-        unresolved=earlier.unresolved,
+        unresolved=_uniq([*earlier.unresolved, *bad_tempos]),
     )
