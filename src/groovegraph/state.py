@@ -27,9 +27,15 @@ class Analysis(BaseModel):
     backbeat_lag_ms: float = Field(
         description="Mean offset of beat-2/4 hits; positive = laid back."
     )
-    key: str = Field(description="Tonic and mode, e.g. 'F# minor'.")
-    camelot: str = Field(description="Camelot code, e.g. '11A'.")
-    key_confidence: float = Field(ge=0.0, le=1.0)
+    key: str | None = Field(
+        description="Tonic and mode, e.g. 'F# minor'; null when nothing is pitched (drums only)."
+    )
+    camelot: str | None = Field(
+        description="Camelot code, e.g. '11A'; null when nothing is pitched (drums only)."
+    )
+    key_confidence: float = Field(
+        ge=0.0, le=1.0, description="0..1 margin of the best key; 0.0 when key is null."
+    )
     rms_db: float = Field(description="RMS level in dBFS.")
     onset_rate_hz: float = Field(description="Detected onsets per second.")
 

@@ -467,6 +467,36 @@ def test_upload_analyses_and_dedupes(http: httpx.Client) -> None:
     assert body["id"] in [h["sample_id"] for h in found]
 
 
+def test_a_drum_loop_uploads_with_a_null_key(http: httpx.Client) -> None:
+    # Drum breaks are uploaded all the time: nothing pitched means no key, not a refusal.
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
+    spec = GrooveSpec(
+        tempo_bpm=92.0, swing_percent=62.0, pattern="rock", mix="drums_only", duration_s=8.0,
+        sample_rate=22050, seed=3,
+    )  # fmt: skip
+    y, _ = synthesize_groove(spec)
+    buf = io.BytesIO()
+    sf.write(buf, y, spec.sample_rate, format="WAV", subtype="PCM_16")
+    r = upload(http, buf.getvalue(), ALICE, name="drum break.wav")
+    assert r.status_code == 201, r.text
+    analysis = r.json()["analysis"]
+    assert analysis["tempo_bpm"] == pytest.approx(92.0, rel=0.03)
+    assert analysis["swing_percent"] == pytest.approx(62.0, abs=3.0)
+    # The contract keeps the key fields, as null.
+    assert analysis["key"] is None
+    assert analysis["camelot"] is None
+    assert analysis["key_confidence"] == 0.0
+    sample_id = r.json()["id"]
+    assert http.get(f"/v1/samples/{sample_id}", headers=ALICE).json()["analysis"]["key"] is None
+    params: dict[str, str | int] = {"bpm": "88-96", "limit": 200}
+    found = http.get("/v1/samples", params=params, headers=ALICE).json()["hits"]
+    assert sample_id in [h["sample_id"] for h in found]
+    keyed = http.get("/v1/samples", params={**params, "key": "A minor"}, headers=ALICE)
+    assert keyed.status_code == 200
+    assert sample_id not in [h["sample_id"] for h in keyed.json()["hits"]]
+
+
 def test_bad_uploads_are_4xx_never_500(http: httpx.Client) -> None:
     # Oversized, declared in Content-Length: refused before the body is read.
     assert_error(upload(http, b"\0" * (MAX_UPLOAD + 200_000), ALICE), 413, "file_too_large")

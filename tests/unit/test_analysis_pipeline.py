@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -31,10 +32,12 @@ from groovegraph.tools.errors import (
     CorruptAudioError,
     DecodeTimeoutError,
     GrooveGraphError,
+    NoPitchedContentError,
     SilentAudioError,
     UnsupportedFormatError,
 )
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+from groovegraph.tools.tonality import estimate_key
 from tests.unit._analysis_pool_tasks import hang_or_crash
 
 SPEC = GrooveSpec(
@@ -107,6 +110,34 @@ def test_too_short_clip_names_the_file(tmp_path: Path, settings: Settings) -> No
     with pytest.raises(AudioTooShortError) as err:
         analyze_file(path, settings=settings)
     assert err.value.path == str(path)
+
+
+DRUMS = GrooveSpec(
+    tempo_bpm=92.0, swing_percent=62.0, pattern="rock", mix="drums_only", duration_s=8.0,
+    sample_rate=22050, seed=3,
+)  # fmt: skip
+
+
+def test_a_drum_break_analyses_with_no_key(tmp_path: Path, settings: Settings) -> None:
+    # A drum break has nothing pitched: the key estimator says so with its own error...
+    y, _ = synthesize_groove(DRUMS)
+    with pytest.raises(NoPitchedContentError):
+        estimate_key(y=y, sr=DRUMS.sample_rate)
+    # ...and the analysis keeps everything a producer wants from it, with key null.
+    path = write_audio(tmp_path / "break 92.wav", y, DRUMS.sample_rate)
+    result = analyze_file(path, settings=settings)
+    assert result.tempo_bpm == pytest.approx(DRUMS.tempo_bpm, rel=0.02)
+    assert result.swing_percent == pytest.approx(DRUMS.swing_percent, abs=3.0)
+    assert len(result.beats_s) >= 0.8 * DRUMS.duration_s * DRUMS.tempo_bpm / 60
+    assert result.key is None
+    assert result.camelot is None
+    assert result.key_confidence == 0.0
+    # The JSON contract keeps the keys, as null.
+    doc = json.loads(result.model_dump_json())
+    assert doc["key"] is None
+    assert doc["camelot"] is None
+    assert doc["key_confidence"] == 0.0
+    assert Analysis.model_validate(doc) == result
 
 
 def test_analyze_signal_defaults_describe_the_signal() -> None:

@@ -129,11 +129,19 @@ backbeat_abs_error_ms = _abs_error("backbeat_abs_error_ms", "backbeat_lag_ms", "
 def key_mirex(
     *, outputs: Mapping[str, Any] | None, reference_outputs: Mapping[str, Any], **_: Any
 ) -> Feedback:
-    """MIREX weighted key score (1 / 0.5 fifth / 0.3 relative / 0.2 parallel / 0)."""
+    """MIREX weighted key score (1 / 0.5 fifth / 0.3 relative / 0.2 parallel / 0).
+
+    A reference without a key (a drum loop) is not scored (``score`` None keeps it out of
+    the mean); a pitched reference the analysis found no key in scores 0.
+    """
     key = "key_mirex"
     est, truth, err = _analysis_pair(outputs, reference_outputs)
     if err or est is None:
         return _fail(key, err or "")
+    if not truth.get("key"):
+        return {"key": key, "score": None, "comment": "no reference key (drums only): not scored"}
+    if not est.get("key"):
+        return {"key": key, "score": 0.0, "comment": f"no key found vs {truth['key']}"}
     score = metrics.mirex_key_score(estimated=est["key"], reference=truth["key"])
     return {"key": key, "score": score, "comment": f"{est['key']} vs {truth['key']}"}
 

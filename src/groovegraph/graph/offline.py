@@ -262,11 +262,18 @@ def _timing_word(deviation_ms: float) -> str:
     return "loose"
 
 
+def _key_words(a: Analysis) -> str:
+    # key None = nothing pitched to take a key from: a drum loop, not a failed estimate.
+    if a.key is None:
+        return "no key — drums only"
+    return f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)})"
+
+
 def describe_analysis(label: str, a: Analysis) -> str:
     """One line per analysed sample; every number is a field of the analysis."""
     return (
         f"- {label}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}), "
-        f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)}), "
+        f"{_key_words(a)}, "
         f"swing {_fmt(a.swing_percent)} % ({_swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
         f"backbeat {a.backbeat_lag_ms:+.1f} ms ({_pocket_word(a.backbeat_lag_ms)}), "
         f"timing deviation {_fmt(a.timing_deviation_ms)} ms ({_timing_word(a.timing_deviation_ms)}), {_fmt(a.duration_s)} s long"
@@ -388,7 +395,9 @@ def compose_section(
         for k, a in analyses.items():
             if k not in fresh:
                 lines.append(
-                    f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, {a.key} ({a.camelot}), swing {_fmt(a.swing_percent)} %."
+                    f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, "
+                    f"{f'{a.key} ({a.camelot})' if a.key else 'no key — drums only'}, "
+                    f"swing {_fmt(a.swing_percent)} %."
                 )
     elif specialist == "discovery":
         lines.extend(describe_search(s) for s in searches)

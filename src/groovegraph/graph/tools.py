@@ -153,10 +153,20 @@ class _Resolver:
         return analysis
 
 
+def _key_text(key: str | None, camelot: str | None) -> str:
+    """``"F# minor (11A)"``, or what a keyless analysis (a drum loop) means in words."""
+    return f"{key} ({camelot})" if key else "no key — drums only"
+
+
 def _analysis_text(label: str, a: Analysis) -> str:
+    key = (
+        f"key {a.key} ({a.camelot}, conf {a.key_confidence:.2f})"
+        if a.key
+        else "no key — drums only"
+    )
     return (
-        f"{label}: tempo {a.tempo_bpm:.1f} BPM (conf {a.tempo_confidence:.2f}), key {a.key} ({a.camelot}, "
-        f"conf {a.key_confidence:.2f}), swing {a.swing_percent:.1f}% (ratio {a.swing_ratio:.2f}), "
+        f"{label}: tempo {a.tempo_bpm:.1f} BPM (conf {a.tempo_confidence:.2f}), {key}, "
+        f"swing {a.swing_percent:.1f}% (ratio {a.swing_ratio:.2f}), "
         f"backbeat lag {a.backbeat_lag_ms:+.1f} ms, timing deviation {a.timing_deviation_ms:.1f} ms, "
         f"duration {a.duration_s:.1f} s, onset rate {a.onset_rate_hz:.2f}/s"
     )
@@ -289,8 +299,9 @@ def build_toolsets(
                 compatible_with = ref_analysis.key
             target_swing = round(ref_analysis.swing_percent, 2)
             notes.append(
-                f"reference {like_sample}: {ref_analysis.tempo_bpm:.1f} BPM, {ref_analysis.key} "
-                f"({ref_analysis.camelot}), swing {ref_analysis.swing_percent:.1f}%"
+                f"reference {like_sample}: {ref_analysis.tempo_bpm:.1f} BPM, "
+                f"{_key_text(ref_analysis.key, ref_analysis.camelot)}, "
+                f"swing {ref_analysis.swing_percent:.1f}%"
             )
             if not _is_path(like_sample):
                 excluded.append(like_sample)
@@ -346,7 +357,8 @@ def build_toolsets(
             # A reference given by path may itself be in the catalog: never suggest it.
             hits = [h for h in hits if h.path != ref_file]
         lines = notes + [
-            f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {h.key} ({h.camelot}), swing {h.swing_percent}%, "
+            f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {_key_text(h.key, h.camelot)}, "
+            f"swing {h.swing_percent}%, "
             f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
             for i, h in enumerate(hits, 1)
         ]

@@ -184,7 +184,8 @@ def _record_params(rec: SampleRecord, now: float) -> list[Any]:
 
 def _row_to_record(row: dict[str, Any]) -> SampleRecord:
     analysis = None
-    if row.get("tempo_bpm") is not None and row.get("key") is not None:
+    # key may be NULL: a drums-only sample has an analysis but no key.
+    if row.get("tempo_bpm") is not None:
         analysis = Analysis(
             file=row["path"],
             sha256=row["sha256"],

@@ -41,6 +41,7 @@ from groovegraph.tools.errors import (
     DecodeTimeoutError,
     GrooveGraphError,
     InvalidSamplesError,
+    NoPitchedContentError,
     SilentAudioError,
 )
 
@@ -178,7 +179,9 @@ def analyze_signal(
     SilentAudioError
         Peak below :data:`SILENCE_PEAK` (−80 dBFS).
     AudioTooShortError, InvalidSamplesError
-        From the rhythm and key estimators (too short, no onsets, NaN).
+        From the rhythm and key estimators (too short, no onsets, NaN). A clip with no
+        pitched content (drums only) is not an error: it returns ``key=None``,
+        ``camelot=None``, ``key_confidence=0.0``.
     AnalysisFailedError
         An estimator returned a non-finite number (reported, never serialised as NaN).
     """
@@ -203,7 +206,7 @@ def _measure_signal(
     # Imported here so that importing this module (e.g. to unpickle a pool task) stays
     # light; both are numpy-only.
     from groovegraph.tools.rhythm import analyze_rhythm
-    from groovegraph.tools.tonality import estimate_key
+    from groovegraph.tools.tonality import KeyEstimate, estimate_key
 
     samples = np.asarray(y, dtype=np.float32)
     if samples.ndim != 1:
@@ -212,7 +215,12 @@ def _measure_signal(
         raise SilentAudioError("the audio is silent (peak below -80 dBFS): nothing to measure")
 
     rhythm = analyze_rhythm(y=samples, sr=sr)
-    key = estimate_key(y=samples, sr=sr)
+    try:
+        key: KeyEstimate | None = estimate_key(y=samples, sr=sr)
+    except NoPitchedContentError:
+        # A drum break has a tempo and a groove but no key: keep the analysis, key None.
+        # Silence and too-short clips stay errors (rhythm has already raised for those).
+        key = None
     # float64 accumulation: a float32 sum of 13 M squares loses digits.
     rms = math.sqrt(
         float(np.dot(samples.astype(np.float64), samples.astype(np.float64))) / samples.size
@@ -226,7 +234,7 @@ def _measure_signal(
         "swing_ratio": rhythm.swing_ratio,
         "timing_deviation_ms": rhythm.timing_deviation_ms,
         "backbeat_lag_ms": rhythm.backbeat_lag_ms,
-        "key_confidence": key.confidence,
+        "key_confidence": key.confidence if key is not None else 0.0,
         "rms_db": rms_db,
         "onset_rate_hz": rhythm.onset_rate_hz,
     }
@@ -239,8 +247,8 @@ def _measure_signal(
         "duration_s": float(len(samples) / sr if duration_s is None else duration_s),
         "sample_rate": int(sr if sample_rate is None else sample_rate),
         "beats_s": [round(float(t), 4) for t in rhythm.beats_s],  # 0.1 ms is plenty
-        "key": key.key,
-        "camelot": key.camelot,
+        "key": key.key if key is not None else None,
+        "camelot": key.camelot if key is not None else None,
         **{name: float(value) for name, value in metrics.items()},
     }
 

@@ -84,6 +84,17 @@ class SilentAudioError(AudioTooShortError):
     code = "silent_audio"
 
 
+class NoPitchedContentError(AudioTooShortError):
+    """Audible, long enough, but nothing pitched to take a key from (a drum break, noise).
+
+    Raised by the key estimator only; :func:`groovegraph.tools.analysis.analyze_file`
+    catches it and returns the analysis with ``key=None``, since tempo and groove are
+    still measurable. A subclass of :class:`AudioTooShortError` so callers of
+    ``estimate_key`` that catch the broader case keep working."""
+
+    code = "no_pitched_content"
+
+
 class DecodeTimeoutError(AudioError):
     code = "decode_timeout"
     http_status = 422

@@ -269,6 +269,15 @@ def _extract(item: MixItem | None) -> tuple[str | None, float | None, str | None
     raise InvalidQueryError(f"cannot compare a {type(item).__name__}")
 
 
+def _is_keyless(item: MixItem | None) -> bool:
+    """An analysed item with a tempo but no key: a drum loop (nothing pitched to key)."""
+    if isinstance(item, SampleRecord):
+        return item.analysis is not None and item.analysis.key is None
+    if isinstance(item, Analysis | CatalogHit):
+        return item.key is None and item.tempo_bpm is not None
+    return False
+
+
 def _verdict(score: float) -> str:
     if score >= 0.8:
         return "great"
@@ -295,7 +304,9 @@ def compatibility(
 
     ``a`` and ``b`` may be :class:`~groovegraph.state.Analysis`, ``CatalogHit`` or
     ``SampleRecord`` objects (key and tempo both taken from them), a key string or a BPM
-    number; the keyword arguments fill in or override single values.
+    number; the keyword arguments fill in or override single values. An analysed item
+    without a key (a drum loop) gets a tempo verdict only: ``key`` is None and the reasons
+    say "no key (drums only)".
 
     The score is the mean of the key and tempo scores that are known; the verdict is
     ``great`` (≥ 0.8), ``good`` (≥ 0.6), ``workable`` (≥ 0.4) or ``clash``. A key clash
@@ -325,6 +336,10 @@ def compatibility(
     reasons: list[str] = []
     if key_rep is not None:
         reasons.append(key_rep.explanation)
+    else:
+        for item, key, label in ((a, key_a, label_a or la), (b, key_b, label_b or lb)):
+            if key is None and _is_keyless(item):
+                reasons.append(f"{label}: no key (drums only), so only the tempo is compared")
     if tempo_rep is not None:
         reasons.append(tempo_rep.explanation)
         if abs(tempo_rep.semitone_shift) >= 0.5 and key_rep is not None:

@@ -26,7 +26,11 @@ import numpy as np
 # scipy's pocketfft keeps float32 and is several times faster than numpy's here.
 from scipy.fft import rfft as _rfft
 
-from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
+from groovegraph.tools.errors import (
+    AudioTooShortError,
+    InvalidSamplesError,
+    NoPitchedContentError,
+)
 from groovegraph.tools.keys import ALL_KEYS, Key
 
 MIN_DURATION_S = 1.0
@@ -228,8 +232,11 @@ def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
 
     Raises
     ------
+    NoPitchedContentError
+        Audible but without any pitched content (drums only, noise); a subclass of
+        :class:`AudioTooShortError`.
     AudioTooShortError
-        Shorter than :data:`MIN_DURATION_S`, silent, or without any pitched content.
+        Shorter than :data:`MIN_DURATION_S`, or silent.
     InvalidSamplesError
         Not a 1-D array, or it contains NaN/inf.
     """
@@ -249,11 +256,11 @@ def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
     spec, freqs = _spectrum(y, sr)
     f, h = _spectral_peaks(spec, freqs, 40.0, min(2500.0, sr / 2.0 - 1.0))
     if len(f) < 3:
-        raise AudioTooShortError("no pitched content to estimate a key from")
+        raise NoPitchedContentError("no pitched content to estimate a key from")
     tuning = _tuning_cents(f[f > 100.0], h[f > 100.0]) if np.any(f > 100.0) else _tuning_cents(f, h)
     bass, treble = _note_chroma(spec, freqs, tuning)
     if bass.sum() + treble.sum() <= 0:
-        raise AudioTooShortError("no pitched content to estimate a key from")
+        raise NoPitchedContentError("no pitched content to estimate a key from")
     tmpl_treble, tmpl_bass = _templates()
     score = np.zeros(len(ALL_KEYS))
     if treble.sum() > 0:
