@@ -202,7 +202,10 @@ class ParsedRequest(BaseModel):
     )
     unresolved: list[str] = Field(
         default_factory=list,
-        description="References past the end of the last result list, as written ('the 9th one').",
+        description=(
+            "References past the end of the last result list, as written ('the 9th one'), "
+            "and tempos no search can use, as 'N BPM' ('99999 BPM')."
+        ),
     )
 
 
