@@ -4,6 +4,7 @@ drum break)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +133,19 @@ def test_key_scoring_skips_keyless_references() -> None:
     assert skipped["score"] is None
     missed = evaluators.key_mirex(outputs=est, reference_outputs={"truth": {"key": "A minor"}})
     assert missed["score"] == 0.0
+
+
+def test_cli_analyze_of_a_drum_break_exits_0_and_says_no_key(
+    library: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from groovegraph import cli
+
+    assert cli.main(["analyze", str(library["break"])]) == 0
+    out = capsys.readouterr().out
+    assert "key      none (drums only" in out
+    assert "None" not in out
+    assert cli.main(["analyze", "--json", str(library["break"])]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["key"] is None
+    assert doc["camelot"] is None
+    assert doc["tempo_bpm"] == pytest.approx(BREAK.tempo_bpm, rel=0.02)
