@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from groovegraph import __version__
 from groovegraph.settings import Settings, get_settings
 from groovegraph.tools.errors import GrooveGraphError
+from groovegraph.tools.feel import pocket_word, swing_word, timing_word
 
 if TYPE_CHECKING:  # state builds its pydantic models at import (~0.4 s) most commands never use
     from groovegraph.state import Analysis
@@ -56,17 +57,13 @@ _ANALYZE_PROGRESS_MIN_FILES = 4
 
 def _format_analysis(a: Analysis) -> str:
     """A readable block for one analysed file (the non-``--json`` output)."""
-    # Words for the numbers: within ±2 ms a backbeat sits on the grid; 52/64 % bracket
-    # "swung" between straight 8ths and a full triplet feel.
-    lag, swing = a.backbeat_lag_ms, a.swing_percent
-    pocket = "laid back" if lag > 2 else "pushed" if lag < -2 else "on the grid"
-    feel = "straight" if swing < 52 else "triplet swing" if swing > 64 else "swung"
+    feel, pocket = swing_word(a.swing_percent), pocket_word(a.backbeat_lag_ms)
     return "\n".join(
         [
             a.file,
             f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {len(a.beats_s)} beats)",
             f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio:.2f}:1)",
-            f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket}; timing ±{a.timing_deviation_ms:.1f} ms RMS",
+            f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket}; timing ±{a.timing_deviation_ms:.1f} ms RMS ({timing_word(a.timing_deviation_ms)})",
             (
                 f"  key      {a.key} ({a.camelot}, confidence {a.key_confidence:.2f})"
                 if a.key

@@ -28,6 +28,7 @@ from groovegraph.state import (
     Route,
     SpecialistName,
 )
+from groovegraph.tools.feel import pocket_word, swing_word, timing_word
 
 __all__ = [
     "compose_answer",
@@ -234,34 +235,6 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "?" if value is None else f"{value:.{digits}f}"
 
 
-def _swing_word(percent: float) -> str:
-    if percent < 53:
-        return "straight"
-    if percent < 58:
-        return "lightly swung"
-    if percent < 63:
-        return "swung"
-    return "heavily swung (near triplet)"
-
-
-def _pocket_word(lag_ms: float) -> str:
-    if lag_ms > 8:
-        return "laid back, behind the grid"
-    if lag_ms < -8:
-        return "pushed, ahead of the grid"
-    return "on the grid"
-
-
-def _timing_word(deviation_ms: float) -> str:
-    if deviation_ms < 8:
-        return "very tight"
-    if deviation_ms < 15:
-        return "tight"
-    if deviation_ms < 25:
-        return "a little loose"
-    return "loose"
-
-
 def _key_words(a: Analysis) -> str:
     # key None = nothing pitched to take a key from: a drum loop, not a failed estimate.
     if a.key is None:
@@ -274,9 +247,9 @@ def describe_analysis(label: str, a: Analysis) -> str:
     return (
         f"- {label}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}), "
         f"{_key_words(a)}, "
-        f"swing {_fmt(a.swing_percent)} % ({_swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
-        f"backbeat {a.backbeat_lag_ms:+.1f} ms ({_pocket_word(a.backbeat_lag_ms)}), "
-        f"timing deviation {_fmt(a.timing_deviation_ms)} ms ({_timing_word(a.timing_deviation_ms)}), {_fmt(a.duration_s)} s long"
+        f"swing {_fmt(a.swing_percent)} % ({swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
+        f"backbeat {a.backbeat_lag_ms:+.1f} ms ({pocket_word(a.backbeat_lag_ms)}), "
+        f"timing deviation {_fmt(a.timing_deviation_ms)} ms ({timing_word(a.timing_deviation_ms)}), {_fmt(a.duration_s)} s long"
     )
 
 
