@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
+from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE
+from groovegraph.graph.followups import MODE_RE as _MODE_RE
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
 from groovegraph.state import (
@@ -129,6 +131,9 @@ def plan_tool_calls(
             args["era"] = request.eras[0]
         if request.vibes:
             args["vibe"] = request.vibes[0]
+        if not request.keys and (mode := _MODE_RE.search(request.text)):
+            # "which ones are in minor?": a mode, not a key.
+            args["mode"] = next(g for g in mode.groups() if g).lower()
         args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
         return [_call("search_catalog", args)]
     if specialist == "compatibility":
@@ -419,6 +424,17 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"{' and '.join(tempos)} {'is' if len(tempos) == 1 else 'are'} outside "
             f"{lo:g}–{hi:g} BPM, so I did not filter by {those}; "
             "name a tempo in that range to narrow the search.",
+        )
+    by_attr = [p for p in refs if ATTRIBUTE_PHRASE_RE.match(p)]
+    refs = [p for p in refs if p not in by_attr]
+    if by_attr:
+        # "the 97 BPM one" when no hit shown is at 97 BPM.
+        missing = ", ".join(f'"{p}"' for p in by_attr)
+        parts.insert(
+            0,
+            f"Nothing in the last list of results matches {missing}. "
+            'Refer to a result by its rank ("the first one", "#2"), its tempo or key '
+            '("the 97 BPM one", "the one in E minor") or its id.',
         )
     if refs:
         # "the 9th one" after a list of five: say so rather than answer about nothing.

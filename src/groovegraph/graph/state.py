@@ -70,7 +70,9 @@ class GrooveGraphState(TypedDict, total=False):
     ``analyses`` (keyed by sample id or resolved path) accumulate over the thread;
     ``hits``, ``reports`` and ``era`` hold the current turn's results; ``focus`` is the
     samples the last turn referenced and ``listed`` the ids of the last hit list shown
-    (what "the first one" or "#2" point at); the
+    (what "the first one" or "#2" point at), ``listed_hits`` that list itself and
+    ``listed_request`` the search that produced it ("the 97 BPM one", "which of them
+    swing?"); the
     ``<specialist>_messages`` channels are each specialist's private tool-calling
     scratchpad (reset every turn) so parallel specialists never interleave tool calls.
     """
@@ -81,6 +83,8 @@ class GrooveGraphState(TypedDict, total=False):
     completed: Annotated[list[str], add_completed]
     focus: list[str]
     listed: list[str]
+    listed_hits: list[CatalogHit]
+    listed_request: ParsedRequest | None
     analyses: Annotated[dict[str, Analysis], merge_dicts]
     hits: list[CatalogHit]
     reports: list[CompatibilityReport]

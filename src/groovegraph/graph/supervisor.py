@@ -29,7 +29,7 @@ from langgraph.types import Command, Send
 from pydantic import ValidationError
 
 from groovegraph import prompts
-from groovegraph.graph import offline
+from groovegraph.graph import followups, offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.models import ModelRegistry, usage_of
 from groovegraph.graph.parser import parse_request
@@ -116,12 +116,41 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             # the previous turn's, or an older one when turns since found nothing new.
             previous = [h.sample_id for h in state.get("hits") or []]
             listed = previous or list(state.get("listed") or [])
+            # What the list showed and the search behind it, for "the 97 BPM one" and
+            # "which of them swing?" (kept while later turns list nothing new).
+            listed_hits = list(state.get("hits") or []) or list(state.get("listed_hits") or [])
+            searched: ParsedRequest | None = (
+                state.get("request") if previous else state.get("listed_request")
+            )
+            text = message_text(last)
+            by_attr = followups.find_attribute_refs(text, hits=listed_hits)
+            blanked = text
+            for a, b in by_attr.spans:  # "the 97 BPM one" is a reference, not a tempo filter
+                blanked = blanked[:a] + " " * (b - a) + blanked[b:]
+            attached = message_samples(last)
+            # "any of those faster than 125?" narrows the list; read without the list, so
+            # "those" is not taken for the two hits just shown.
+            alone = parse_request(blanked, samples=attached)
+            filtering = (
+                searched is not None
+                and not by_attr.spans
+                and followups.is_filter_followup(text, alone)
+            )
             request = parse_request(
-                message_text(last),
-                samples=message_samples(last),
-                results=listed,
+                blanked,
+                samples=[*by_attr.ids, *attached],
+                results=() if filtering else listed,
                 fresh_results=bool(previous),
             )
+            if filtering and searched is not None:
+                request = followups.merge_filter(searched, alone)
+            elif by_attr.spans:
+                request = request.model_copy(
+                    update={
+                        "text": text,
+                        "unresolved": [*by_attr.unresolved, *request.unresolved],
+                    }
+                )
             if not request.samples and focus and _ANAPHORA_RE.search(request.text):
                 request = request.model_copy(
                     update={"samples": focus, "intents": [*request.intents, "analyze"]}
@@ -164,6 +193,8 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                 "era": None,
                 "focus": request.samples or focus,
                 "listed": listed,
+                "listed_hits": listed_hits,
+                "listed_request": searched,
                 **{scratch_key(s): [RemoveMessage(id=REMOVE_ALL_MESSAGES)] for s in SPECIALISTS},
             }
             if usage:

@@ -269,11 +269,14 @@ def build_toolsets(
         like_sample: str | None = None,
         exclude: list[str] | None = None,
         limit: int | None = None,
+        mode: Literal["major", "minor"] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (half/double time
-        match too), exact key or keys compatible with a key (Camelot), swing percent range,
-        genre, era ('70s'), vibe, instrument. like_sample: a sample id/path whose tempo,
-        key and swing become the targets."""
+        match too), exact key or keys compatible with a key (Camelot), mode ('major' or
+        'minor' keys only), swing percent range, genre, era ('70s'), vibe, instrument.
+        like_sample: a sample id/path whose tempo, key and swing become the targets."""
+        if mode is not None and mode not in ("major", "minor"):
+            raise InvalidQueryError(f"mode must be 'major' or 'minor', not {mode!r}")
         owner = owner_from_config(runtime.config, settings)
         state = runtime.state if isinstance(runtime.state, dict) else {}
         if limit is None:
@@ -324,6 +327,11 @@ def build_toolsets(
             limit=max(1, min(int(limit), 50)),
         )
         df = catalog.frame(owner)
+        catalog_size = len(df)
+        if mode is not None:
+            # CatalogQuery has no mode; "which ones are in minor?" keeps the minor-key rows.
+            df = df[df["key"].astype("string").str.endswith(f" {mode}", na=False)]
+            notes.append(f"{mode} keys only")
         hits = catalog_tools.search(df, query)
         applied = query
         # Relaxation ladder, each step reported: a related genre first (the user's "hip
@@ -365,11 +373,11 @@ def build_toolsets(
         artifact = {
             "hits": [h.model_dump() for h in hits],
             "query": query.model_dump(exclude_defaults=True),
-            "catalog_size": len(df),
+            "catalog_size": catalog_size,
             "notes": notes,
         }
         return "\n".join(lines) if hits else "\n".join(
-            [*notes, f"no matches among {len(df)} samples"]
+            [*notes, f"no matches among {catalog_size} samples"]
         ), artifact
 
     def catalog_stats(

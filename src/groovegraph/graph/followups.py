@@ -1,0 +1,303 @@
+"""Follow-ups about the last hit list: filters ("which of them swing?") and references by
+attribute ("the 97 BPM one", "the one in E minor", "the dusty one").
+
+Both need what the list *showed* (tempo, key, tags of each hit), not just its ids, so they
+work from the :class:`~groovegraph.state.CatalogHit` objects the search returned. Every
+number an answer then gives still comes from a tool: a filter re-runs ``search_catalog``
+with the earlier query plus the new constraint, and a reference hands the matching ids to
+the specialists exactly like "the first one" does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
+from groovegraph.state import CatalogHit, ParsedRequest
+from groovegraph.tools.errors import InvalidQueryError
+
+__all__ = [
+    "ATTRIBUTE_PHRASE_RE",
+    "MODE_RE",
+    "AttributeRefs",
+    "find_attribute_refs",
+    "is_filter_followup",
+    "merge_filter",
+]
+
+# ------------------------------------------------------------------ references by attribute
+
+_NOUN = r"(?:one|loop|break|sample|track|groove|beat)"
+# A continuing word ends a trailing attribute: "the one in E minor | mix with A minor?".
+_STOP = (
+    r"(?=\s+(?:and|or|mix\w*|work\w*|go(?:es)?|fit\w*|sound\w*|feel\w*|blend\w*|clash\w*|"
+    r"with|is|was|has|have|vs\.?|versus|against|alongside|together|too|please)\b|\s*[?.!,;:]|\s*$)"
+)
+# "the 97 BPM one", "the E minor loop", "the dusty one": a short attribute between the
+# determiner and a singular result noun. Ordinals ("the first one") are the parser's.
+_BEFORE_RE = re.compile(
+    rf"\b(?:the|that)\s+(?P<attr>[\w#♯.' -]{{1,30}}?)\s+{_NOUN}\b(?!s)", re.IGNORECASE
+)
+# "the one in E minor", "the loop at 97 BPM", "the one from the 70s", "the one with swing".
+_AFTER_RE = re.compile(
+    rf"\b(?:the|that)\s+{_NOUN}\s+(?:in|at|from|with|that(?:'s| is)|tagged)\s+"
+    rf"(?P<attr>[\w#♯.' -]{{1,30}}?){_STOP}",
+    re.IGNORECASE,
+)
+_ORDINAL_WORD_RE = re.compile(
+    r"^(?:very\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|"
+    r"last|final|bottom|penultimate|second[\s-]to[\s-]last|second last|\d{1,2}(?:st|nd|rd|th)|"
+    r"same|other|next|previous|only|new|right|wrong|best|whole)$",
+    re.IGNORECASE,
+)
+_FILLER = {"the", "a", "an", "bpm", "in", "at", "key", "of", "from", "with", "one", "tagged"}
+_TEMPO_TOL_BPM = 0.75  # "the 97 BPM one" is the hit shown as 97.4 BPM, not the 98.6 one
+
+
+# How an unmatched attribute reference looks in ParsedRequest.unresolved ("the 97 BPM one"):
+# an ordinal past the end of the list is written without its noun ("the 9th").
+ATTRIBUTE_PHRASE_RE = re.compile(rf"^(?:the|that)\b.*\b{_NOUN}\b", re.IGNORECASE)
+
+
+class AttributeRefs(NamedTuple):
+    """Hits a message names by attribute."""
+
+    ids: list[str]
+    spans: list[tuple[int, int]]
+    unresolved: list[str]
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[a-z][a-z'-]+", text, re.IGNORECASE)}
+
+
+def _hit_matches(hit: CatalogHit, attr: str) -> bool | None:
+    """Whether ``hit`` has every attribute named in ``attr``; ``None`` if ``attr`` names none."""
+    try:
+        parsed = parse_request(attr)
+    except InvalidQueryError:
+        return None
+    checks: list[bool] = []
+    for bpm in parsed.bpms:
+        checks.append(hit.tempo_bpm is not None and abs(hit.tempo_bpm - bpm) <= _TEMPO_TOL_BPM)
+    if parsed.keys:
+        checks.append(hit.key in parsed.keys or hit.camelot in parsed.camelot)
+    for era in parsed.eras:
+        checks.append(hit.tags.era == era)
+    for genre in parsed.genres:
+        checks.append(hit.tags.genre == genre)
+    if parsed.swing_min is not None and parsed.swing_max is not None:
+        checks.append(
+            hit.swing_percent is not None
+            and parsed.swing_min <= hit.swing_percent <= parsed.swing_max
+        )
+    # Any remaining word ("dusty", "amen") must be one of the hit's tags or in its file name.
+    named = _words(attr) - _FILLER
+    for known in (*parsed.swing_words, *parsed.genres, *parsed.eras):
+        named -= _words(known)
+    if parsed.keys:
+        named -= {"major", "minor", "maj", "min", "sharp", "flat"}
+    tag_words = _hit_words(hit)
+    checks.extend(w in tag_words for w in named)
+    return all(checks) if checks else None
+
+
+def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRefs:
+    """Hits of the last list that ``text`` names by tempo, key, era, genre, feel or tag.
+
+    Parameters
+    ----------
+    text : str
+        The user's message.
+    hits : sequence of CatalogHit
+        The last hit list shown, rank 1 first.
+
+    Returns
+    -------
+    AttributeRefs
+        Matching sample ids (list order), the spans of the phrases that named them (to be
+        blanked before parsing, so "the 97 BPM one" is not read as a tempo filter), and the
+        phrases that named an attribute no hit has.
+    """
+    if not hits:
+        return AttributeRefs([], [], [])
+    ids: list[str] = []
+    spans: list[tuple[int, int]] = []
+    unresolved: list[str] = []
+    known = set().union(*(_hit_words(h) for h in hits))
+    for rx in (_AFTER_RE, _BEFORE_RE):
+        # Tried at every determiner, so "the swing on the second one" reaches "the second one".
+        for start in (d.start() for d in _DET_RE.finditer(text)):
+            m = rx.match(text, start)
+            if m is None or any(a < m.end() and m.start() < b for a, b in spans):
+                continue
+            attr = m.group("attr").strip()
+            words = _words(attr)
+            if (
+                _ORDINAL_WORD_RE.match(attr)
+                or _NOUN_ONLY_RE.match(attr)
+                or words & _STOP_WORDS
+                or len(attr.split()) > 4
+            ):
+                continue
+            if not _names_attribute(attr) and not (words - _FILLER) <= known:
+                continue  # "the kick one" when no hit is tagged so: not a list reference
+            verdicts = [(h, _hit_matches(h, attr)) for h in hits]
+            if all(v is None for _, v in verdicts):
+                continue
+            spans.append(m.span())
+            matched = [h.sample_id for h, v in verdicts if v]
+            if matched:
+                ids.extend(i for i in matched if i not in ids)
+            else:
+                unresolved.append(m.group(0).strip())
+    return AttributeRefs(ids, spans, unresolved)
+
+
+_NOUN_ONLY_RE = re.compile(r"^(?:one|other|this|that|very)$", re.IGNORECASE)
+_DET_RE = re.compile(r"\b(?:the|that)\s", re.IGNORECASE)
+# Words that never sit inside a short attribute phrase: a match spanning them is a clause.
+_STOP_WORDS = {
+    "the",
+    "a",
+    "an",
+    "on",
+    "of",
+    "to",
+    "for",
+    "is",
+    "it",
+    "this",
+    "that",
+    "and",
+    "or",
+    "what",
+    "which",
+    "how",
+    "will",
+    "would",
+    "do",
+    "does",
+    "can",
+    "my",
+    "your",
+    "me",
+    "i",
+}
+
+
+def _names_attribute(attr: str) -> bool:
+    """``attr`` names a tempo, key, era, genre, feel or vibe the parser knows."""
+    try:
+        p = parse_request(attr)
+    except InvalidQueryError:
+        return False
+    return bool(p.bpms or p.keys or p.eras or p.genres or p.swing_words or p.vibes)
+
+
+def _hit_words(hit: CatalogHit) -> set[str]:
+    return _words(
+        " ".join(str(v) for v in hit.tags.model_dump().values() if v)
+        + " "
+        + re.sub(r"[_/.-]", " ", hit.path)
+    )
+
+
+# ---------------------------------------------------------------------- filters over a list
+
+# Phrases that point at the list as a whole: "which of them", "which ones", "any of those",
+# "only the 70s ones", "the minor ones", "of those". A fresh search never says these.
+_LIST_POINTER_RE = re.compile(
+    r"\b(?:which|what|any|only|just|how many|are there any)\s+(?:of\s+)?(?:them|those|these|ones)\b"
+    r"|\b(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b"
+    r"|\b(?:only|just|keep)\s+(?:the\s+)?[\w#♯.' -]{1,25}?\s+ones\b"
+    r"|\bthe\s+[\w#♯.' -]{1,25}?\s+ones\b"
+    r"|\b(?:which|any)\s+(?:one|ones)\b",
+    re.IGNORECASE,
+)
+MODE_RE = re.compile(
+    r"\b(?:in\s+(?:a\s+)?(minor|major)(?!\s+\w+\s+(?:one|loop)s?\b)|(minor|major)(?:\s+keys?)?\s+ones"
+    r"|(minor|major)\s+keys?)\b",
+    re.IGNORECASE,
+)
+_FASTER_RE = re.compile(
+    r"\b(?:faster|quicker|above|over|more than|higher than|at least|>\s*)\s*(?:than\s+)?"
+    r"(\d{2,3}(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+_SLOWER_RE = re.compile(
+    r"\b(?:slower|below|under|less than|lower than|at most|<\s*)\s*(?:than\s+)?(\d{2,3}(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+_SWING_VERB_RE = re.compile(r"\b(?:swings?|swinging|have (?:some |a )?swing|got swing)\b", re.I)
+_SWUNG = (56.0, 68.0)  # the parser's "swung" range, MPC swing percent
+
+
+def _mode(text: str) -> str | None:
+    m = MODE_RE.search(text)
+    return next((g.lower() for g in m.groups() if g), None) if m else None
+
+
+def is_filter_followup(text: str, request: ParsedRequest) -> bool:
+    """Whether ``text`` narrows the last list ("which of them swing?", "only the 70s ones")
+    rather than asking something new: it points at the list and names a constraint."""
+    if request.samples or not _LIST_POINTER_RE.search(text):
+        return False
+    return bool(
+        request.bpms
+        or request.keys
+        or request.eras
+        or request.genres
+        or request.vibes
+        or request.swing_words
+        or _mode(text)
+        or _SWING_VERB_RE.search(text)
+        or _FASTER_RE.search(text)
+        or _SLOWER_RE.search(text)
+    )
+
+
+def merge_filter(previous: ParsedRequest, new: ParsedRequest) -> ParsedRequest:
+    """The earlier search narrowed by the new constraints, as a ``find`` request.
+
+    Tempo comparisons ("faster than 125") intersect the earlier tempo range; every other
+    field the new turn names replaces the earlier one, the rest is kept. The text is both
+    turns, so a major/minor constraint (see :data:`MODE_RE`) of either one still applies.
+    """
+    update: dict[str, object] = {
+        "text": f"{previous.text}\n{new.text}",
+        "intents": ["find"],
+        "samples": [],
+        "unresolved": list(new.unresolved),
+    }
+    lo, hi, target = previous.bpm_min, previous.bpm_max, previous.target_bpm
+    faster, slower = _FASTER_RE.search(new.text), _SLOWER_RE.search(new.text)
+    if faster or slower:
+        if faster:
+            lo = max(lo or 0.0, float(faster.group(1)))
+            hi = hi if hi is not None else TEMPO_LIMITS_BPM[1]
+        if slower:
+            hi = min(hi if hi is not None else TEMPO_LIMITS_BPM[1], float(slower.group(1)))
+            lo = lo if lo is not None else TEMPO_LIMITS_BPM[0]
+        if target is not None and not (lo <= target <= hi):
+            target = None
+        update.update(bpm_min=lo, bpm_max=hi, target_bpm=target, bpms=[])
+    elif new.bpms:
+        update.update(
+            bpm_min=new.bpm_min, bpm_max=new.bpm_max, target_bpm=new.target_bpm, bpms=new.bpms
+        )
+    for field in ("keys", "eras", "genres", "vibes", "years"):
+        value = getattr(new, field)
+        if value:
+            update[field] = value
+            if field == "keys":
+                update["camelot"] = new.camelot
+    if new.swing_words:
+        update.update(swing_words=new.swing_words, swing_min=new.swing_min, swing_max=new.swing_max)
+    elif _SWING_VERB_RE.search(new.text):
+        update.update(swing_words=["swing"], swing_min=_SWUNG[0], swing_max=_SWUNG[1])
+    if new.limit:
+        update["limit"] = new.limit
+    return previous.model_copy(update=update)
