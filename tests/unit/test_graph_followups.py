@@ -12,7 +12,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
+from groovegraph.graph import build_graph, followups
 from groovegraph.graph.parser import find_result_refs, parse_request
 from groovegraph.settings import Settings
 from groovegraph.state import CatalogHit
@@ -326,3 +326,193 @@ def test_demonstratives_need_a_fresh_list_and_no_attachments() -> None:
     # "they" is the pair only when exactly two results were shown
     assert parse_request("do they mix?", results=IDS[:2]).samples == ["aa01", "bb02"]
     assert parse_request("do they mix?", results=IDS).samples == []
+
+
+# ------------------------------------------- filters over the list, references by attribute
+
+# House loops around 124 BPM in 8A (A minor) plus two off-key ones, with distinct swing,
+# eras and vibes, for "house loops at 124 BPM in 8A" → "which of them swing?" → "only the
+# 70s ones". Two 8A loops are also at 124 BPM but tagged techno: the search must skip them.
+_HOUSE = (
+    (123.4, "A minor", 51.0, "house", "90s", "dusty"),
+    (124.6, "A minor", 60.2, "house", "70s", "warm"),
+    (122.8, "A minor", 63.9, "house", "70s", "gritty"),
+    (125.9, "A minor", 52.7, "house", "80s", "bright"),
+    (126.7, "A minor", 58.4, "house", "90s", "deep"),
+    (124.1, "C major", 61.0, "house", "70s", "warm"),
+    (124.0, "A minor", 62.0, "techno", "90s", "dark"),
+    (124.2, "A minor", 50.5, "techno", "70s", "raw"),
+)
+
+
+def house_frame() -> pd.DataFrame:
+    frame = followup_frame().iloc[:0].copy()
+    rows = []
+    for i, (bpm, key, swing, genre, era, vibe) in enumerate(_HOUSE):
+        row = followup_frame().iloc[0].to_dict()
+        row.update(
+            id=f"{i:04d}beef{i:04d}",
+            path=f"/lib/house/{vibe}_{i:02d}.wav",
+            sha256=f"{i + 101:064x}",
+            genre=genre,
+            era=era,
+            vibe=vibe,
+            tempo_bpm=bpm,
+            key=key,
+            camelot=camelot(key),
+            swing_percent=swing,
+        )
+        rows.append(row)
+    return pd.concat([frame, pd.DataFrame(rows)], ignore_index=True)
+
+
+@pytest.fixture
+def house_graph(settings: Settings):
+    return build_graph(catalog=cat.FrameSource(house_frame()), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+def house_search(chat: Chat) -> list[CatalogHit]:
+    hits = chat.say("house loops at 124 BPM in 8A")["hits"]
+    assert {h.tags.genre for h in hits} == {"house"}
+    assert {h.camelot for h in hits} == {"8A"}
+    assert len(hits) == 5
+    return hits
+
+
+def test_which_of_them_swing_then_only_the_70s_ones(house_graph) -> None:
+    chat = Chat(house_graph, "house")
+    hits = house_search(chat)
+    out = chat.say("and which of them swing?")
+    assert out["plan"].specialists == ["discovery"]
+    assert out["request"].samples == []
+    # the earlier search, narrowed: same genre, key and tempo, plus a swing range
+    r = out["request"]
+    assert (r.genres, r.keys, r.target_bpm) == (["house"], ["A minor"], 124.0)
+    swung = {h.sample_id for h in hits if 56.0 <= (h.swing_percent or 0) <= 68.0}
+    assert (
+        {h.sample_id for h in out["hits"]}
+        == swung
+        == {"0001beef0001", "0002beef0002", "0004beef0004"}
+    )
+    answer = out["messages"][-1].content
+    for h in out["hits"]:  # every number shown is the tool's
+        assert f"{h.tempo_bpm:.1f} BPM" in answer
+        assert swing_text(h) in answer
+    assert all(swing_text(h) not in answer for h in hits if h.sample_id not in swung)
+
+    out = chat.say("only the 70s ones")
+    assert out["plan"].specialists == ["discovery"]
+    assert {h.sample_id for h in out["hits"]} == {"0001beef0001", "0002beef0002"}
+    assert all(h.tags.era == "70s" and h.tags.genre == "house" for h in out["hits"])
+
+
+def test_minor_then_faster_than_narrow_the_funk_list(graph) -> None:
+    chat = Chat(graph)
+    hits = search(chat)
+    out = chat.say("which ones are in minor?")
+    assert out["plan"].specialists == ["discovery"]
+    minor = {h.sample_id for h in hits if h.key and h.key.endswith("minor")}
+    assert {h.sample_id for h in out["hits"]} == minor
+    assert "Minor keys only." in out["messages"][-1].content
+
+    out = chat.say("any of those faster than 96?")
+    assert out["plan"].specialists == ["discovery"]
+    expected = {h.sample_id for h in hits if h.sample_id in minor and h.tempo_bpm > 96.0}
+    assert (
+        {h.sample_id for h in out["hits"]}
+        == expected
+        == {"0000cafe0000", "0002cafe0002", "0004cafe0004"}
+    )
+
+
+def test_the_97_bpm_one_then_the_one_in_e_minor(graph) -> None:
+    chat = Chat(graph)
+    hits = search(chat)
+    target = next(h for h in hits if h.tempo_bpm == 97.4)
+    out = chat.say("will the 97 BPM one mix with A minor?")
+    assert out["request"].samples == [target.sample_id]
+    assert out["request"].bpms == []  # a reference, not a tempo filter
+    assert out["plan"].specialists == ["groove", "compatibility"]
+    (report,) = out["reports"]
+    assert (report.a, report.b) == (target.sample_id, "A minor")
+    answer = out["messages"][-1].content
+    assert f"{target.tempo_bpm:.1f} BPM" in answer
+    assert all(f"{h.tempo_bpm:.1f} BPM" not in answer for h in hits if h is not target)
+
+    # The list is now an older one; attributes still reach it.
+    b_minor = next(h for h in hits if h.key == "B minor")
+    out = chat.say("what's the swing on the one in B minor?")
+    assert out["request"].samples == [b_minor.sample_id]
+    assert swing_text(b_minor) in out["messages"][-1].content
+
+
+def test_the_dusty_one_and_an_attribute_no_hit_has(house_graph) -> None:
+    chat = Chat(house_graph, "dusty")
+    hits = house_search(chat)
+    dusty = next(h for h in hits if h.tags.vibe == "dusty")
+    out = chat.say("how swung is the dusty one?")
+    assert out["request"].samples == [dusty.sample_id]
+    assert swing_text(dusty) in out["messages"][-1].content
+
+    out = chat.say("will the 110 BPM one mix with C major?")
+    assert out["request"].samples == []
+    assert out["request"].unresolved == ["the 110 BPM one"]
+    assert out["plan"].specialists == []
+    assert 'Nothing in the last list of results matches "the 110 BPM one"' in (
+        out["messages"][-1].content
+    )
+
+
+def test_a_fresh_search_stays_fresh_and_which_without_a_list_is_harmless(graph) -> None:
+    chat = Chat(graph)
+    out = chat.say("which ones are in minor?")  # nothing listed yet
+    assert out["hits"] == []
+    assert out["request"].samples == []
+    assert "discovery" not in out["plan"].specialists
+    search(chat)
+    out = chat.say("find loops at 97 BPM")
+    r = out["request"]
+    # the funk/70s filters of the previous search are not carried into a new one
+    assert (r.genres, r.eras, r.target_bpm) == ([], [], 97.0)
+    assert out["plan"].specialists == ["discovery"]
+    assert out["request"].samples == []
+    # ordinals keep working after a filtered list
+    minor = chat.say("which ones are in minor?")["hits"]
+    assert chat.say("what's the swing on the first one?")["request"].samples == [minor[0].sample_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the 97 BPM one", ["0002cafe0002"]),
+        ("does the one at 97 bpm go with 5A?", ["0002cafe0002"]),
+        ("the E minor loop", ["0002cafe0002"]),
+        ("the 9A one", ["0002cafe0002"]),
+        ("the one in F# minor", ["0004cafe0004"]),
+        ("the swing on the second one", []),  # an ordinal, the parser's
+        ("the first one", []),
+        ("the same one", []),
+        ("is the kick one clipping?", []),  # no hit is tagged "kick"
+    ],
+)
+def test_attribute_references(text: str, expected: list[str]) -> None:
+    frame = followup_frame()
+    hits = cat.search(frame, cat.CatalogQuery(genre="funk", target_bpm=96.0, limit=6))
+    assert followups.find_attribute_refs(text, hits=hits).ids == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find loops at 97 BPM",
+        "which era defined the swing of funk?",
+        "what's the swing on the second one?",
+        "find me minor key loops",
+        "the first time I heard funk it was at 110",
+    ],
+)
+def test_fresh_questions_are_not_list_filters(text: str) -> None:
+    r = parse_request(text)
+    assert not followups.is_filter_followup(text, r)

@@ -275,15 +275,18 @@ def merge_filter(previous: ParsedRequest, new: ParsedRequest) -> ParsedRequest:
     lo, hi, target = previous.bpm_min, previous.bpm_max, previous.target_bpm
     faster, slower = _FASTER_RE.search(new.text), _SLOWER_RE.search(new.text)
     if faster or slower:
+        floor = lo if lo is not None else TEMPO_LIMITS_BPM[0]
+        ceiling = hi if hi is not None else TEMPO_LIMITS_BPM[1]
         if faster:
-            lo = max(lo or 0.0, float(faster.group(1)))
-            hi = hi if hi is not None else TEMPO_LIMITS_BPM[1]
+            floor = max(floor, float(faster.group(1)))
         if slower:
-            hi = min(hi if hi is not None else TEMPO_LIMITS_BPM[1], float(slower.group(1)))
-            lo = lo if lo is not None else TEMPO_LIMITS_BPM[0]
-        if target is not None and not (lo <= target <= hi):
+            ceiling = min(ceiling, float(slower.group(1)))
+        # "faster than 130" among 120–128 BPM loops: an empty range, so the search says
+        # nothing matches instead of failing on an inverted one.
+        ceiling = max(ceiling, floor)
+        if target is not None and not floor <= target <= ceiling:
             target = None
-        update.update(bpm_min=lo, bpm_max=hi, target_bpm=target, bpms=[])
+        update.update(bpm_min=floor, bpm_max=ceiling, target_bpm=target, bpms=[])
     elif new.bpms:
         update.update(
             bpm_min=new.bpm_min, bpm_max=new.bpm_max, target_bpm=new.target_bpm, bpms=new.bpms

@@ -145,12 +145,15 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             if filtering and searched is not None:
                 request = followups.merge_filter(searched, alone)
             elif by_attr.spans:
-                request = request.model_copy(
-                    update={
-                        "text": text,
-                        "unresolved": [*by_attr.unresolved, *request.unresolved],
-                    }
-                )
+                update_req: dict[str, Any] = {
+                    "text": text,
+                    "unresolved": [*by_attr.unresolved, *request.unresolved],
+                }
+                if not request.samples:
+                    # "will the 110 BPM one mix with C major?" with no such hit: the question
+                    # was about that loop, so nothing else is answered in its place.
+                    update_req["intents"] = []
+                request = request.model_copy(update=update_req)
             if not request.samples and focus and _ANAPHORA_RE.search(request.text):
                 request = request.model_copy(
                     update={"samples": focus, "intents": [*request.intents, "analyze"]}
