@@ -7,7 +7,10 @@ work behind LangServe:
   graph declares none, so ``thread_id`` would be dropped ("Checkpointer requires …
   thread_id"). The wrapper declares ``thread_id`` and :func:`agent_config_modifier`
   validates it, checks ownership and re-injects it with the authenticated owner.
-* one run per thread at a time holds here too (409 ``run_in_progress``).
+* one run per thread at a time holds here too (409 ``run_in_progress``): the run lock
+  is taken in the config modifier, before LangServe starts a response, and held by a
+  request-scoped dependency until the run ends or the response is over (see
+  :class:`_RequestRuns`).
 * an interrupt is resumed with input ``{"resume": value}`` (turned into
   ``Command(resume=value)``), so ``RemoteRunnable`` can answer one.
 * the output is the conversation plus plain-JSON results, not pydantic objects that
@@ -21,9 +24,11 @@ owner's id is a 404.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from langchain_core.load.serializable import Serializable
 from langchain_core.messages import AnyMessage, BaseMessage
@@ -147,11 +152,74 @@ def _clean_update(update: Any) -> Any:
     return out
 
 
+async def _release(
+    held: dict[str, contextlib.AsyncExitStack], thread_id: str, stack: contextlib.AsyncExitStack
+) -> None:
+    """Free one pre-taken run lock; idempotent (a closed exit stack closes to nothing)."""
+    if held.get(thread_id) is stack:
+        del held[thread_id]
+    # Often runs while the request is being cancelled (client gone): shield the release.
+    with anyio.CancelScope(shield=True):
+        await stack.aclose()
+
+
+class _RequestRuns:
+    """The run locks one ``/agent`` request holds, taken before its response starts.
+
+    Two requests on one thread that arrive together could both pass a mere peek at the
+    lock, and the loser then failed inside a 200 stream. So the config modifier takes the
+    lock itself (a clean 409 otherwise) and files it in ``held`` (one dict per process,
+    keyed by thread id): the runnable finds it there, runs under it and frees it as soon
+    as the run ends (before LangServe's ``end`` event, so an immediate next turn never
+    meets it). The request-scoped dependency that made this object frees whatever is left
+    when the response is over: an input that failed validation after the modifier, a
+    client gone before the stream started.
+    """
+
+    def __init__(self, held: dict[str, contextlib.AsyncExitStack]) -> None:
+        self._held = held
+        self._mine: dict[str, contextlib.AsyncExitStack] = {}
+
+    async def hold(self, state: AppState, thread_id: str) -> None:
+        """Take ``thread_id``'s run lock for this request, or raise the 409."""
+        from groovegraph.server.chat import run_lock
+        from groovegraph.server.errors import RunInProgressError
+
+        if thread_id in self._mine:  # the same thread twice in one batch
+            raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}")
+        stack = contextlib.AsyncExitStack()
+        await stack.enter_async_context(run_lock(state, thread_id))
+        self._mine[thread_id] = stack
+        self._held[thread_id] = stack
+
+    async def aclose(self) -> None:
+        for thread_id, stack in list(self._mine.items()):
+            await _release(self._held, thread_id, stack)
+        self._mine.clear()
+
+
 class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
     """The compiled graph of the running app, with thread locking and clean output."""
 
     def __init__(self, app: FastAPI) -> None:
         self._app = app
+        # Run locks the /agent requests of this process took before their responses.
+        self.held: dict[str, contextlib.AsyncExitStack] = {}
+
+    @contextlib.asynccontextmanager
+    async def _running(self, state: AppState, thread_id: str) -> AsyncIterator[None]:
+        """Run under the lock the request already holds, else take it here."""
+        from groovegraph.server.chat import run_lock
+
+        stack = self.held.get(thread_id)
+        if stack is None:
+            async with run_lock(state, thread_id):
+                yield
+            return
+        try:
+            yield
+        finally:
+            await _release(self.held, thread_id, stack)
 
     def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
         base = name or "groovegraph"
@@ -199,13 +267,11 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
     async def ainvoke(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> dict[str, Any]:
-        from groovegraph.server.chat import run_lock
-
         state = self._state
         cfg = ensure_config(config)
         thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
-        async with run_lock(state, thread_id):
+        async with self._running(state, thread_id):
             await _check_resumable(state, graph_input, cfg)
             values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
         return _clean_values(dict(values or {}))
@@ -215,13 +281,11 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
     ) -> AsyncIterator[dict[str, Any]]:
         """Yields ``{node: update}`` per step (LangGraph "updates" mode), interrupts as
         ``{"interrupts": [...]}``."""
-        from groovegraph.server.chat import run_lock
-
         state = self._state
         cfg = ensure_config(config)
         thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
-        async with run_lock(state, thread_id):
+        async with self._running(state, thread_id):
             await _check_resumable(state, graph_input, cfg)
             async for update in state.graph.astream(
                 graph_input, cfg, stream_mode="updates", durability="exit"
@@ -288,13 +352,18 @@ async def _refuse_before_streaming(
 
     Inside ``/agent/stream`` the run starts after the 200 and its headers are sent, and
     LangServe turns any exception there into an opaque 500 error event. So a busy thread
-    and a resume with nothing pending are refused here, while a status can still be set
-    (``astream`` checks again under the lock, for the race between two requests).
+    and a resume with nothing pending are refused here, while a status can still be set:
+    the run lock is taken now (see :class:`_RequestRuns`) and the resume check runs
+    under it.
     """
     from groovegraph.server.chat import require_pending_interrupt
     from groovegraph.server.errors import RunInProgressError
 
-    if await state.coordination.locks.is_held(thread_id):
+    runs = getattr(request.state, "gg_agent_runs", None)
+    if isinstance(runs, _RequestRuns):
+        await runs.hold(state, thread_id)
+    elif await state.coordination.locks.is_held(thread_id):
+        # Not mounted by mount_agent (no dependency): a peek is the best we can do.
         raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}")
     try:
         body = await request.json()  # already parsed (and cached) by LangServe
@@ -314,6 +383,17 @@ def mount_agent(app: FastAPI) -> AgentRunnable:
     from groovegraph.server.auth import current_owner
 
     runnable = AgentRunnable(app)
+
+    async def hold_runs(request: Request) -> AsyncIterator[None]:
+        # Request-scoped: FastAPI exits it after the response has been sent (streams
+        # included), or when the request fails or is cancelled.
+        runs = _RequestRuns(runnable.held)
+        request.state.gg_agent_runs = runs
+        try:
+            yield
+        finally:
+            await runs.aclose()
+
     add_routes(
         app,
         runnable,
@@ -330,7 +410,7 @@ def mount_agent(app: FastAPI) -> AgentRunnable:
             "config_schema",
             "playground",
         ),
-        dependencies=[Depends(current_owner)],
+        dependencies=[Depends(current_owner), Depends(hold_runs)],
         include_callback_events=False,
     )
     return runnable
