@@ -97,6 +97,9 @@ class RedisLLMCache(BaseCache):
         Entries kept by the in-process LRU fallback.
     prefix : str
         Key prefix in Redis.
+    client : redis.asyncio.Redis or None
+        Async client to use instead of opening one for ``url`` (shared with the limiter
+        and the locks by :func:`open_coordination`); the caller closes it.
     """
 
     def __init__(
@@ -106,6 +109,7 @@ class RedisLLMCache(BaseCache):
         ttl_s: float = 24 * 3600,
         max_local: int = 1024,
         prefix: str = "gg:llm:",
+        client: aredis.Redis | None = None,
     ) -> None:
         self.ttl_s = ttl_s
         self.prefix = prefix
@@ -114,7 +118,8 @@ class RedisLLMCache(BaseCache):
         self._local_lock = threading.Lock()
         self._breaker = _Breaker()
         self._sync = _sync_client(url)
-        self._async = _async_client(url)
+        self._owns_async = client is None
+        self._async = _async_client(url) if client is None else client
 
     def _key(self, prompt: str, llm_string: str) -> str:
         import hashlib
@@ -200,7 +205,7 @@ class RedisLLMCache(BaseCache):
                 self._breaker.trip(err, "llm cache")
 
     async def aclose(self) -> None:
-        if self._async is not None:
+        if self._async is not None and self._owns_async:
             await self._async.aclose()
         if self._sync is not None:
             self._sync.close()
@@ -278,10 +283,18 @@ class RateLimiter:
         Window length in seconds.
     prefix : str
         Key prefix in Redis.
+    client : redis.asyncio.Redis or None
+        Client to use instead of opening one for ``url``; the caller closes it.
     """
 
     def __init__(
-        self, *, url: str | None, limit: int, window_s: float = 60.0, prefix: str = "gg:rl:"
+        self,
+        *,
+        url: str | None,
+        limit: int,
+        window_s: float = 60.0,
+        prefix: str = "gg:rl:",
+        client: aredis.Redis | None = None,
     ) -> None:
         if limit < 0:
             raise ValueError("limit must be >= 0")
@@ -291,7 +304,8 @@ class RateLimiter:
         self.window_s = window_s
         self.prefix = prefix
         self._breaker = _Breaker()
-        self._redis = _async_client(url)
+        self._owns_redis = client is None
+        self._redis = _async_client(url) if client is None else client
         self._local: dict[tuple[str, int], int] = {}
 
     async def hit(self, owner: str) -> RateDecision:
@@ -354,7 +368,7 @@ class RateLimiter:
             self._local[key] -= 1
 
     async def aclose(self) -> None:
-        if self._redis is not None:
+        if self._redis is not None and self._owns_redis:
             await self._redis.aclose()
 
 
@@ -382,15 +396,25 @@ class RunLocks:
         Lock lifetime in Redis, in seconds; renewed every ``ttl_s / 3``.
     prefix : str
         Key prefix in Redis.
+    client : redis.asyncio.Redis or None
+        Client to use instead of opening one for ``url``; the caller closes it.
     """
 
-    def __init__(self, *, url: str | None, ttl_s: float = 30.0, prefix: str = "gg:run:") -> None:
+    def __init__(
+        self,
+        *,
+        url: str | None,
+        ttl_s: float = 30.0,
+        prefix: str = "gg:run:",
+        client: aredis.Redis | None = None,
+    ) -> None:
         if ttl_s <= 0:
             raise ValueError("ttl_s must be > 0")
         self.ttl_s = ttl_s
         self.prefix = prefix
         self._breaker = _Breaker()
-        self._redis = _async_client(url)
+        self._owns_redis = client is None
+        self._redis = _async_client(url) if client is None else client
         self._local: set[str] = set()
         self._releasing: set[asyncio.Future[None]] = set()
 
@@ -486,7 +510,7 @@ class RunLocks:
             await lock.release()
 
     async def aclose(self) -> None:
-        if self._redis is not None:
+        if self._redis is not None and self._owns_redis:
             await self._redis.aclose()
 
 
@@ -540,16 +564,24 @@ async def open_coordination(
         Rate-limit window in seconds (``rate_limit_per_minute`` requests per window).
     """
     url = settings.redis_url
+    # One asyncio client (one connection pool) for the three helpers; the cache keeps its
+    # own sync client for LangChain's sync API.
+    client = _async_client(url)
     coord = Coordination(
-        cache=RedisLLMCache(url=url),
-        limiter=RateLimiter(url=url, limit=settings.rate_limit_per_minute, window_s=rate_window_s),
-        locks=RunLocks(url=url, ttl_s=lock_ttl_s),
+        cache=RedisLLMCache(url=url, client=client),
+        limiter=RateLimiter(
+            url=url, limit=settings.rate_limit_per_minute, window_s=rate_window_s, client=client
+        ),
+        locks=RunLocks(url=url, ttl_s=lock_ttl_s, client=client),
         redis_url=url,
     )
     try:
         yield coord
     finally:
         await coord.aclose()
+        if client is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await client.aclose()
 
 
 __all__: Sequence[str] = (
