@@ -18,6 +18,7 @@ from typing import Any
 
 import structlog
 from fastapi import FastAPI
+from psycopg_pool import AsyncConnectionPool
 
 from groovegraph import __version__
 from groovegraph.persistence.redis import open_coordination
@@ -106,7 +107,14 @@ def create_app(
         (settings.uploads_dir / ".incoming").mkdir(parents=True, exist_ok=True)
         async with contextlib.AsyncExitStack() as stack:
             coordination = await stack.enter_async_context(open_coordination(settings))
-            threads = await ThreadStore.open(settings)
+            checkpointer = await stack.enter_async_context(wiring.open_checkpointer(settings))
+            # On Postgres the thread table rides on the checkpointer's pool: one pool
+            # sized by db_pool_max per process, not two.
+            shared_pool = getattr(checkpointer, "conn", None)
+            threads = await ThreadStore.open(
+                settings,
+                pool=shared_pool if isinstance(shared_pool, AsyncConnectionPool) else None,
+            )
             stack.push_async_callback(threads.close)
             executor = ThreadPoolExecutor(
                 max_workers=settings.workers, thread_name_prefix="gg-audio"
@@ -115,7 +123,6 @@ def create_app(
             state = AppState(
                 settings=settings, coordination=coordination, threads=threads, executor=executor
             )
-            checkpointer = await stack.enter_async_context(wiring.open_checkpointer(settings))
             state.checkpointer = checkpointer
             if catalog is not None:
                 state.catalog = catalog

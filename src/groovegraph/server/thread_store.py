@@ -103,8 +103,9 @@ class _SqliteBackend:
 
 
 class _PostgresBackend:
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    def __init__(self, pool: AsyncConnectionPool, *, owns_pool: bool = True) -> None:
         self.pool = pool
+        self.owns_pool = owns_pool
 
     async def execute(self, sql: str, params: tuple[Any, ...]) -> int:
         async with self.pool.connection() as conn:
@@ -120,7 +121,8 @@ class _PostgresBackend:
         await self.fetch("SELECT 1 AS ok", ())
 
     async def close(self) -> None:
-        await self.pool.close()
+        if self.owns_pool:  # a shared pool is closed by whoever opened it
+            await self.pool.close()
 
 
 # How long a confirmed (thread, owner) pair is trusted without asking the database.
@@ -154,8 +156,24 @@ class ThreadStore:
         self._owned[key] = now + OWNED_TTL_S
 
     @classmethod
-    async def open(cls, settings: Settings) -> ThreadStore:
-        """Connect to the configured database and create the table if needed."""
+    async def open(
+        cls, settings: Settings, *, pool: AsyncConnectionPool | None = None
+    ) -> ThreadStore:
+        """Connect to the configured database and create the table if needed.
+
+        Parameters
+        ----------
+        settings : Settings
+            ``database_url`` chooses Postgres; otherwise ``sqlite_path``.
+        pool : AsyncConnectionPool or None
+            An open, autocommit Postgres pool to share (the server passes the
+            checkpointer's, so one pool sized by ``db_pool_max`` serves both); the store
+            then leaves closing it to its owner. ``None`` opens a pool of its own.
+            Ignored on SQLite.
+        """
+        if settings.is_postgres and pool is not None:
+            await cls._create_pg_schema(pool)
+            return cls(_PostgresBackend(pool, owns_pool=False))
         if settings.is_postgres:
             assert settings.database_url is not None
             pool = AsyncConnectionPool(
@@ -172,13 +190,11 @@ class ThreadStore:
                 open=False,
             )
             await pool.open(wait=True, timeout=10)
-            async with pool.connection() as conn:
-                # Two replicas starting together must not race on CREATE TABLE.
-                await conn.execute("SELECT pg_advisory_lock(hashtext('gg_threads_schema'))")
-                try:
-                    await conn.execute(_PG_SCHEMA)
-                finally:
-                    await conn.execute("SELECT pg_advisory_unlock(hashtext('gg_threads_schema'))")
+            try:
+                await cls._create_pg_schema(pool)
+            except BaseException:
+                await pool.close()
+                raise
             return cls(_PostgresBackend(pool))
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit: every statement is its own short transaction. With implicit
@@ -190,6 +206,18 @@ class ThreadStore:
         await lite.execute("PRAGMA busy_timeout=30000")
         await lite.executescript(_SQLITE_SCHEMA)
         return cls(_SqliteBackend(lite))
+
+    @staticmethod
+    async def _create_pg_schema(pool: AsyncConnectionPool) -> None:
+        async with pool.connection() as conn:
+            # Two replicas starting together must not race on CREATE TABLE.
+            await conn.execute("SELECT pg_advisory_lock(hashtext('gg_threads_schema'))")
+            try:
+                # prepare=False: a shared pool may prepare everything (the checkpointer's
+                # prepare_threshold=0), and a prepared statement holds one command only.
+                await conn.execute(_PG_SCHEMA, prepare=False)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtext('gg_threads_schema'))")
 
     async def close(self) -> None:
         await self.backend.close()
