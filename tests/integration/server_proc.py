@@ -1,5 +1,6 @@
-"""A real ``groovegraph serve`` in a subprocess on a free loopback port, for the server
-integration tests (module-scoped: one server per test module)."""
+"""Real servers for the integration tests on free loopback ports: ``groovegraph serve``
+in a subprocess (:class:`ServerProcess`), or any ASGI app under uvicorn in a background
+thread (:func:`serve_in_thread`), for tests that script the graph's model in-process."""
 
 from __future__ import annotations
 
@@ -9,20 +10,46 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import redis
+import uvicorn
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_in_thread(app: Any, *, timeout_s: float = 30.0) -> Iterator[str]:
+    """Run ``app`` under uvicorn (lifespan on) in a daemon thread; yield its base URL and
+    stop it on exit."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            server.should_exit = True
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
 
 
 @contextmanager

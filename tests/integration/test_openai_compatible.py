@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from langchain_core.messages import AIMessageChunk, HumanMessage
@@ -23,6 +20,7 @@ from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery
 from groovegraph.tools import catalog as cat
+from tests.integration.server_proc import serve_in_thread
 from tests.unit.test_graph_offline import catalog_frame
 
 pytestmark = pytest.mark.integration
@@ -172,22 +170,8 @@ class ScriptedOpenAI:
 @pytest.fixture(scope="module")
 def openai_server() -> Iterator[tuple[str, ScriptedOpenAI]]:
     scripted = ScriptedOpenAI()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(scripted.app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("scripted OpenAI server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/v1", scripted
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(scripted.app, timeout_s=20) as url:
+        yield f"{url}/v1", scripted
 
 
 def test_openai_compatible_endpoint_streams_tool_calls_and_answer(openai_server, tmp_path) -> None:

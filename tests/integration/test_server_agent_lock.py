@@ -17,13 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
 from groovegraph.server.app import create_app
 from groovegraph.settings import Settings
-from tests.integration.server_proc import free_port
+from tests.integration.server_proc import serve_in_thread
 
 pytestmark = pytest.mark.integration
 
@@ -68,22 +67,11 @@ def _serve(settings: Settings) -> Iterator[str]:
         return builder.compile(checkpointer=kw["checkpointer"])
 
     app = create_app(settings, graph_factory=factory, build_demo=False, warm_up=False)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serve_in_thread(app) as url:
+            yield url
     finally:
         GATE.set()  # never leave a run (or the server's shutdown) waiting on the gate
-        server.should_exit = True
-        thread.join(15)
 
 
 @pytest.fixture(params=["in-process", "redis"])

@@ -5,22 +5,19 @@ streaming model (the offline default composes answers without a model, so no tok
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from httpx_sse import connect_sse
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
 from groovegraph.server.app import create_app
 from groovegraph.settings import Settings
-from tests.integration.server_proc import free_port
+from tests.integration.server_proc import serve_in_thread
 
 pytestmark = pytest.mark.integration
 
@@ -68,19 +65,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return builder.compile(checkpointer=kw["checkpointer"])
 
     app = create_app(settings, graph_factory=factory, build_demo=False, warm_up=False)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(15)
+    with serve_in_thread(app) as url:
+        yield url
 
 
 def test_tokens_stream_before_the_message_they_form(url: str, tmp_path: Path) -> None:
