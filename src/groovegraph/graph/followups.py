@@ -73,12 +73,9 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[a-z][a-z'-]+", text, re.IGNORECASE)}
 
 
-def _hit_matches(hit: CatalogHit, attr: str) -> bool | None:
-    """Whether ``hit`` has every attribute named in ``attr``; ``None`` if ``attr`` names none."""
-    try:
-        parsed = parse_request(attr)
-    except InvalidQueryError:
-        return None
+def _hit_matches(hit: CatalogHit, attr: str, parsed: ParsedRequest) -> bool | None:
+    """Whether ``hit`` has every attribute named in ``attr`` (parsed as ``parsed``);
+    ``None`` if ``attr`` names none."""
     checks: list[bool] = []
     for bpm in parsed.bpms:
         checks.append(hit.tempo_bpm is not None and abs(hit.tempo_bpm - bpm) <= _TEMPO_TOL_BPM)
@@ -142,9 +139,14 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 or len(attr.split()) > 4
             ):
                 continue
-            if not _names_attribute(attr) and not (words - _FILLER) <= known:
+            # One parse of the phrase serves the check below and every hit's comparison.
+            try:
+                parsed = parse_request(attr)
+            except InvalidQueryError:
+                continue  # names no attribute at all, so no hit could match it
+            if not _names_attribute(parsed) and not (words - _FILLER) <= known:
                 continue  # "the kick one" when no hit is tagged so: not a list reference
-            verdicts = [(h, _hit_matches(h, attr)) for h in hits]
+            verdicts = [(h, _hit_matches(h, attr, parsed)) for h in hits]
             if all(v is None for _, v in verdicts):
                 continue
             spans.append(m.span())
@@ -188,12 +190,8 @@ _STOP_WORDS = {
 }
 
 
-def _names_attribute(attr: str) -> bool:
-    """``attr`` names a tempo, key, era, genre, feel or vibe the parser knows."""
-    try:
-        p = parse_request(attr)
-    except InvalidQueryError:
-        return False
+def _names_attribute(p: ParsedRequest) -> bool:
+    """``p`` names a tempo, key, era, genre, feel or vibe the parser knows."""
     return bool(p.bpms or p.keys or p.eras or p.genres or p.swing_words or p.vibes)
 
 
@@ -246,12 +244,7 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
     if request.samples or not _LIST_POINTER_RE.search(text):
         return False
     return bool(
-        request.bpms
-        or request.keys
-        or request.eras
-        or request.genres
-        or request.vibes
-        or request.swing_words
+        _names_attribute(request)
         or _mode(text)
         or _SWING_VERB_RE.search(text)
         or _FASTER_RE.search(text)
