@@ -182,11 +182,10 @@ class _RequestRuns:
 
     async def hold(self, state: AppState, thread_id: str) -> None:
         """Take ``thread_id``'s run lock for this request, or raise the 409."""
-        from groovegraph.server.chat import run_lock
-        from groovegraph.server.errors import RunInProgressError
+        from groovegraph.server.chat import run_lock, thread_busy
 
         if thread_id in self._mine:  # the same thread twice in one batch
-            raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}")
+            raise thread_busy(thread_id)
         stack = contextlib.AsyncExitStack()
         await stack.enter_async_context(run_lock(state, thread_id))
         self._mine[thread_id] = stack
@@ -207,16 +206,22 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         self.held: dict[str, contextlib.AsyncExitStack] = {}
 
     @contextlib.asynccontextmanager
-    async def _running(self, state: AppState, thread_id: str) -> AsyncIterator[None]:
-        """Run under the lock the request already holds, else take it here."""
+    async def _running(
+        self, state: AppState, graph_input: Any, config: RunnableConfig
+    ) -> AsyncIterator[None]:
+        """Run under the lock the request already holds, else take it here; a resume is
+        checked under the lock (see :func:`_check_resumable`)."""
         from groovegraph.server.chat import run_lock
 
+        thread_id = config["configurable"]["thread_id"]
         stack = self.held.get(thread_id)
         if stack is None:
             async with run_lock(state, thread_id):
+                await _check_resumable(state, graph_input, config)
                 yield
             return
         try:
+            await _check_resumable(state, graph_input, config)
             yield
         finally:
             await _release(self.held, thread_id, stack)
@@ -269,10 +274,8 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
     ) -> dict[str, Any]:
         state = self._state
         cfg = ensure_config(config)
-        thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
-        async with self._running(state, thread_id):
-            await _check_resumable(state, graph_input, cfg)
+        async with self._running(state, graph_input, cfg):
             values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
         return _clean_values(dict(values or {}))
 
@@ -283,10 +286,8 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         ``{"interrupts": [...]}``."""
         state = self._state
         cfg = ensure_config(config)
-        thread_id = cfg["configurable"]["thread_id"]
         graph_input = _to_graph_input(input)
-        async with self._running(state, thread_id):
-            await _check_resumable(state, graph_input, cfg)
+        async with self._running(state, graph_input, cfg):
             async for update in state.graph.astream(
                 graph_input, cfg, stream_mode="updates", durability="exit"
             ):
@@ -356,15 +357,14 @@ async def _refuse_before_streaming(
     the run lock is taken now (see :class:`_RequestRuns`) and the resume check runs
     under it.
     """
-    from groovegraph.server.chat import require_pending_interrupt
-    from groovegraph.server.errors import RunInProgressError
+    from groovegraph.server.chat import require_pending_interrupt, thread_busy
 
     runs = getattr(request.state, "gg_agent_runs", None)
     if isinstance(runs, _RequestRuns):
         await runs.hold(state, thread_id)
     elif await state.coordination.locks.is_held(thread_id):
         # Not mounted by mount_agent (no dependency): a peek is the best we can do.
-        raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}")
+        raise thread_busy(thread_id)
     try:
         body = await request.json()  # already parsed (and cached) by LangServe
     except ValueError:

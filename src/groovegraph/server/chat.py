@@ -66,6 +66,11 @@ def human_message(text: str, samples: list[str]) -> HumanMessage:
     return HumanMessage(content=text)
 
 
+def thread_busy(thread_id: str) -> RunInProgressError:
+    """The 409 for a thread whose run lock someone else holds (one wording everywhere)."""
+    return RunInProgressError(f"a run is already in progress on thread {thread_id!r}")
+
+
 @contextlib.asynccontextmanager
 async def run_lock(state: AppState, thread_id: str) -> AsyncIterator[None]:
     """Hold the thread's run lock, or raise the 409."""
@@ -73,7 +78,7 @@ async def run_lock(state: AppState, thread_id: str) -> AsyncIterator[None]:
         async with state.coordination.locks.hold(thread_id):
             yield
     except RunLockHeld as err:
-        raise RunInProgressError(f"a run is already in progress on thread {thread_id!r}") from err
+        raise thread_busy(thread_id) from err
 
 
 async def pending_interrupts(state: AppState, config: RunnableConfig) -> list[Any]:
