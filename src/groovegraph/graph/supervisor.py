@@ -136,15 +136,18 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                 and not by_attr.spans
                 and followups.is_filter_followup(text, alone)
             )
-            request = parse_request(
-                blanked,
-                samples=[*by_attr.ids, *attached],
-                results=() if filtering else listed,
-                fresh_results=bool(previous),
-            )
             if filtering and searched is not None:
                 request = followups.merge_filter(searched, alone)
-            elif by_attr.spans:
+            elif listed or by_attr.ids:
+                request = parse_request(
+                    blanked,
+                    samples=[*by_attr.ids, *attached],
+                    results=listed,
+                    fresh_results=bool(previous),
+                )
+            else:
+                request = alone  # no list to point into: the same parse as above
+            if by_attr.spans:  # never together with a filter (see ``filtering``)
                 update_req: dict[str, Any] = {
                     "text": text,
                     "unresolved": [*by_attr.unresolved, *request.unresolved],
