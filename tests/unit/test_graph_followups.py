@@ -19,6 +19,7 @@ from groovegraph.state import CatalogHit
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.keys import camelot
+from tests.unit.test_graph_offline import catalog_row
 
 # Six 70s funk loops near 96 BPM with distinct tempi, keys and swing (so a number in an
 # answer says which loop it came from), plus unrelated loops the search must skip.
@@ -38,26 +39,18 @@ def followup_frame() -> pd.DataFrame:
     specs = [(bpm, key, swing, "funk", "70s") for bpm, key, swing in _FUNK] + list(_OTHER)
     for i, (bpm, key, swing, genre, era) in enumerate(specs):
         rows.append(
-            {
-                "id": f"{i:04d}cafe{i:04d}",
-                "path": f"/lib/fu_{i:02d}.wav",
-                "sha256": f"{i + 1:064x}",
-                "genre": genre,
-                "era": era,
-                "tempo_bpm": bpm,
-                "tempo_confidence": 0.9,
-                "swing_percent": swing,
-                "swing_ratio": 1.2,
-                "timing_deviation_ms": 9.0,
-                "backbeat_lag_ms": 4.0 + i,
-                "key": key,
-                "camelot": camelot(key),
-                "key_confidence": 0.8,
-                "duration_s": 8.0,
-                "sample_rate": 44100,
-                "rms_db": -14.0,
-                "onset_rate_hz": 6.0,
-            }
+            catalog_row(
+                id=f"{i:04d}cafe{i:04d}",
+                path=f"/lib/fu_{i:02d}.wav",
+                sha256=f"{i + 1:064x}",
+                genre=genre,
+                era=era,
+                tempo_bpm=bpm,
+                swing_percent=swing,
+                timing_deviation_ms=9.0,
+                backbeat_lag_ms=4.0 + i,
+                key=key,
+            )
         )
     return pd.DataFrame(rows)
 

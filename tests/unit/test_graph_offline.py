@@ -34,32 +34,41 @@ ERAS = ("70s", "80s", "90s")
 KEYS = ("A minor", "C major", "F# minor", "D minor", "G major")
 
 
+def catalog_row(*, key: str, **fields: object) -> dict[str, object]:
+    """One analysed catalog row: typical measurement defaults, ``camelot`` from ``key``,
+    and the caller's fields (id, path, sha256, tags, tempo, swing, … ) on top."""
+    return {
+        "tempo_confidence": 0.9,
+        "swing_ratio": 1.2,
+        "timing_deviation_ms": 8.0,
+        "key": key,
+        "camelot": camelot(key),
+        "key_confidence": 0.8,
+        "duration_s": 8.0,
+        "sample_rate": 44100,
+        "rms_db": -14.0,
+        "onset_rate_hz": 6.0,
+        **fields,
+    }
+
+
 def catalog_frame(n: int = 60, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
         key = KEYS[int(rng.integers(len(KEYS)))]
         rows.append(
-            {
-                "id": f"{i:04d}ab{seed:06d}",
-                "path": f"/lib/{i:03d}.wav",
-                "sha256": f"{i:064x}",
-                "genre": GENRES[i % len(GENRES)],
-                "era": ERAS[i % len(ERAS)],
-                "tempo_bpm": round(float(rng.uniform(84, 128)), 3),
-                "tempo_confidence": 0.9,
-                "swing_percent": round(float(rng.uniform(50, 66)), 3),
-                "swing_ratio": 1.2,
-                "timing_deviation_ms": 8.0,
-                "backbeat_lag_ms": round(float(rng.uniform(-5, 20)), 2),
-                "key": key,
-                "camelot": camelot(key),
-                "key_confidence": 0.8,
-                "duration_s": 8.0,
-                "sample_rate": 44100,
-                "rms_db": -14.0,
-                "onset_rate_hz": 6.0,
-            }
+            catalog_row(
+                id=f"{i:04d}ab{seed:06d}",
+                path=f"/lib/{i:03d}.wav",
+                sha256=f"{i:064x}",
+                genre=GENRES[i % len(GENRES)],
+                era=ERAS[i % len(ERAS)],
+                tempo_bpm=round(float(rng.uniform(84, 128)), 3),
+                swing_percent=round(float(rng.uniform(50, 66)), 3),
+                backbeat_lag_ms=round(float(rng.uniform(-5, 20)), 2),
+                key=key,
+            )
         )
     return pd.DataFrame(rows)
 
