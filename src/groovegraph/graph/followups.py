@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
+from groovegraph.graph.parser import SWUNG_RANGE, TEMPO_LIMITS_BPM, parse_request
 from groovegraph.state import CatalogHit, ParsedRequest
 from groovegraph.tools.errors import InvalidQueryError
 
@@ -230,7 +230,6 @@ _SLOWER_RE = re.compile(
     re.IGNORECASE,
 )
 _SWING_VERB_RE = re.compile(r"\b(?:swings?|swinging|have (?:some |a )?swing|got swing)\b", re.I)
-_SWUNG = (56.0, 68.0)  # the parser's "swung" range, MPC swing percent
 
 
 def _mode(text: str) -> str | None:
@@ -293,7 +292,7 @@ def merge_filter(previous: ParsedRequest, new: ParsedRequest) -> ParsedRequest:
     if new.swing_words:
         update.update(swing_words=new.swing_words, swing_min=new.swing_min, swing_max=new.swing_max)
     elif _SWING_VERB_RE.search(new.text):
-        update.update(swing_words=["swing"], swing_min=_SWUNG[0], swing_max=_SWUNG[1])
+        update.update(swing_words=["swing"], swing_min=SWUNG_RANGE[0], swing_max=SWUNG_RANGE[1])
     if new.limit:
         update["limit"] = new.limit
     return previous.model_copy(update=update)

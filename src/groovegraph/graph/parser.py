@@ -25,6 +25,7 @@ __all__ = [
     "AUDIO_EXTENSIONS",
     "GROOVE_QUESTION_RE",
     "MAX_PARSE_CHARS",
+    "SWUNG_RANGE",
     "TEMPO_LIMITS_BPM",
     "UNUSABLE_TEMPO_RE",
     "ResultRefs",
@@ -515,12 +516,14 @@ def _genres(text: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- swing
 
+# Plain "swung"/"swinging", in MPC swing percent; a list filter "which of them swing?" uses it.
+SWUNG_RANGE = (56.0, 68.0)
 # (words, swing_min, swing_max) in MPC swing percent; 50 = straight, 66.7 = triplet.
 _SWING_WORDS: tuple[tuple[str, float, float], ...] = (
     (r"heavy swing|hard swing|heavily swung|triplet(?:y| feel)?|very swung", 62.0, 72.0),
     (r"light swing|slight swing|touch of swing|little swing|bit of swing|gentle swing", 52.0, 58.0),
     (r"lazy swing|lazy|laid[\s-]?back|behind the beat|dragg?ing|drunk(?:en)?", 54.0, 66.0),
-    (r"swung|swingy|swinging|shuffl\w*|bouncy|bounce|with (?:a |some )?swing", 56.0, 68.0),
+    (r"swung|swingy|swinging|shuffl\w*|bouncy|bounce|with (?:a |some )?swing", *SWUNG_RANGE),
     (r"straight|quantized|quantised|rigid|on the grid|no swing|stiff|mechanical", 50.0, 54.0),
 )
 _SWING_RES = [(re.compile(rf"\b(?:{w})\b", re.IGNORECASE), lo, hi) for w, lo, hi in _SWING_WORDS]
