@@ -26,6 +26,7 @@ from starlette.background import BackgroundTask
 from groovegraph.persistence.redis import RunLockHeld
 from groovegraph.server.auth import Owner
 from groovegraph.server.errors import ERROR_RESPONSES, NothingToResumeError, RunInProgressError
+from groovegraph.server.serialize import snapshot_interrupts
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.streaming import run_events
 
@@ -82,8 +83,7 @@ async def run_lock(state: AppState, thread_id: str) -> AsyncIterator[None]:
 
 
 async def pending_interrupts(state: AppState, config: RunnableConfig) -> list[Any]:
-    snapshot = await state.graph.aget_state(config)
-    return [i for task in snapshot.tasks for i in getattr(task, "interrupts", ())]
+    return snapshot_interrupts(await state.graph.aget_state(config))
 
 
 async def require_pending_interrupt(state: AppState, config: RunnableConfig) -> None:

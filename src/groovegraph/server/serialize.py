@@ -60,3 +60,8 @@ def interrupt_json(interrupt: Any) -> dict[str, Any]:
         "id": getattr(interrupt, "id", None),
         "value": jsonable(getattr(interrupt, "value", interrupt)),
     }
+
+
+def snapshot_interrupts(snapshot: Any) -> list[Any]:
+    """The interrupts a LangGraph ``StateSnapshot`` is paused on (empty when it is not)."""
+    return [i for task in snapshot.tasks for i in getattr(task, "interrupts", ())]

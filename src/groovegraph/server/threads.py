@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from groovegraph.server.auth import Owner
 from groovegraph.server.errors import ERROR_RESPONSES
-from groovegraph.server.serialize import interrupt_json, jsonable
+from groovegraph.server.serialize import interrupt_json, jsonable, snapshot_interrupts
 from groovegraph.server.state import get_app_state
 from groovegraph.server.thread_store import ThreadInfo
 
@@ -99,9 +99,7 @@ async def get_thread(thread_id: str, request: Request, owner: Owner) -> ThreadSt
     info = await state.threads.get(owner=owner, thread_id=thread_id)
     snapshot = await state.graph.aget_state(_config(thread_id, owner))
     values = dict(snapshot.values or {})
-    interrupts = [
-        interrupt_json(i) for task in snapshot.tasks for i in getattr(task, "interrupts", ())
-    ]
+    interrupts = [interrupt_json(i) for i in snapshot_interrupts(snapshot)]
     messages = values.pop("messages", [])
     analyses = values.pop("analyses", None) or {}
     hits = values.pop("hits", None) or []
