@@ -23,6 +23,7 @@ __all__ = [
     "MODE_RE",
     "AttributeRefs",
     "find_attribute_refs",
+    "find_mode",
     "is_filter_followup",
     "merge_filter",
 ]
@@ -232,7 +233,9 @@ _SLOWER_RE = re.compile(
 _SWING_VERB_RE = re.compile(r"\b(?:swings?|swinging|have (?:some |a )?swing|got swing)\b", re.I)
 
 
-def _mode(text: str) -> str | None:
+def find_mode(text: str) -> str | None:
+    """``"major"`` or ``"minor"`` when ``text`` asks for a mode ("which ones are in minor?"),
+    else ``None`` (see :data:`MODE_RE`)."""
     m = MODE_RE.search(text)
     return next((g.lower() for g in m.groups() if g), None) if m else None
 
@@ -244,7 +247,7 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
         return False
     return bool(
         _names_attribute(request)
-        or _mode(text)
+        or find_mode(text)
         or _SWING_VERB_RE.search(text)
         or _FASTER_RE.search(text)
         or _SLOWER_RE.search(text)

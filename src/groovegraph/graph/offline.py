@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
-from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE
-from groovegraph.graph.followups import MODE_RE as _MODE_RE
+from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
 from groovegraph.state import (
@@ -131,9 +130,9 @@ def plan_tool_calls(
             args["era"] = request.eras[0]
         if request.vibes:
             args["vibe"] = request.vibes[0]
-        if not request.keys and (mode := _MODE_RE.search(request.text)):
+        if not request.keys and (mode := find_mode(request.text)):
             # "which ones are in minor?": a mode, not a key.
-            args["mode"] = next(g for g in mode.groups() if g).lower()
+            args["mode"] = mode
         args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
         return [_call("search_catalog", args)]
     if specialist == "compatibility":
