@@ -61,21 +61,10 @@ _COMPONENT = "catalog"
 # per database); other components pick their own.
 _PG_LOCK_KEY = 0x67726F6F7665  # "groove"
 _STATUSES = ("ok", "error", "gone")
-_SAMPLE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "owner",
-    "path",
-    "sha256",
-    "size_bytes",
-    "mtime",
-    "status",
-    "error",
-    *ALL_TAG_FIELDS,
-    *SCALAR_ANALYSIS_FIELDS,
-    "beats_s",
-    "created_at",
-    "updated_at",
-)
+# Every column of ``samples``: the frame's columns (already read straight from this
+# table by _load_frame) plus those the search frame leaves out. Inserts and selects name
+# their columns, so the order here is free.
+_SAMPLE_COLUMNS: tuple[str, ...] = (*FRAME_COLUMNS, "error", "beats_s", "created_at", "updated_at")
 
 _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (
