@@ -29,6 +29,7 @@ __all__ = [
     "TEMPO_LIMITS_BPM",
     "UNUSABLE_TEMPO_RE",
     "ResultRefs",
+    "blank_spans",
     "find_result_refs",
     "find_sample_refs",
     "parse_request",
@@ -681,6 +682,14 @@ def _intents(
 # ----------------------------------------------------------------------------- parse
 
 
+def blank_spans(text: str, *, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with each ``(start, end)`` character span replaced by as many spaces, so
+    what a span held is not read again and every other offset stays where it was."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def _uniq(values: Iterable[str]) -> list[str]:
     out: list[str] = []
     for v in values:
@@ -732,9 +741,7 @@ def parse_request(
     )
     refs = _uniq([*earlier.ids, *explicit])
     # "#2", "the 3rd", "number 3" are blanked so they are not read as a tempo or a count.
-    prose = head
-    for start, end in earlier.spans:
-        prose = prose[:start] + " " * (end - start) + prose[end:]
+    prose = blank_spans(head, spans=earlier.spans)
     # Paths and ids are removed before looking for numbers, keys and eras in the prose.
     for ref in refs:
         prose = prose.replace(ref, " ")

@@ -32,7 +32,7 @@ from groovegraph import prompts
 from groovegraph.graph import followups, offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.models import ModelRegistry, usage_of
-from groovegraph.graph.parser import parse_request
+from groovegraph.graph.parser import blank_spans, parse_request
 from groovegraph.graph.specialists import FINAL_NAME, conversation_for_model, scratch_key
 from groovegraph.state import SPECIALISTS, ParsedRequest, Route, RoutePlan, SpecialistName
 
@@ -124,9 +124,8 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             )
             text = message_text(last)
             by_attr = followups.find_attribute_refs(text, hits=listed_hits)
-            blanked = text
-            for a, b in by_attr.spans:  # "the 97 BPM one" is a reference, not a tempo filter
-                blanked = blanked[:a] + " " * (b - a) + blanked[b:]
+            # "the 97 BPM one" is a reference, not a tempo filter.
+            blanked = blank_spans(text, spans=by_attr.spans)
             attached = message_samples(last)
             # "any of those faster than 125?" narrows the list; read without the list, so
             # "those" is not taken for the two hits just shown.
