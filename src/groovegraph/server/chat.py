@@ -98,9 +98,14 @@ async def check_samples(state: AppState, owner: str, samples: list[str]) -> None
     """404 for a sample id the owner cannot see (someone else's upload or unknown).
 
     ``SampleSource.get`` raises :class:`~groovegraph.tools.errors.NotFoundError` itself;
-    it is a blocking call (SQL or a frame lookup), so it runs off the event loop."""
-    for sid in samples:
-        await asyncio.to_thread(state.catalog.get, sid, owner)
+    it is a blocking call (SQL or a frame lookup), so all of them run in one trip off the
+    event loop."""
+
+    def check_all() -> None:
+        for sid in samples:
+            state.catalog.get(sid, owner)
+
+    await asyncio.to_thread(check_all)
 
 
 @router.post(
