@@ -387,8 +387,6 @@ def _keys(text: str) -> list[tuple[int, str]]:
         spelled = f"{m.group(1)}{m.group(2) or ''} {'minor' if mode in {'minor', 'min', 'm'} else 'major'}"
         found.append((m.start(), spelled))
     for m in _KEY_BARE_RE.finditer(text):
-        if any(start == m.start(1) for start, _ in found):
-            continue
         if any(abs(start - m.start(1)) < 2 for start, _ in found):
             continue
         found.append((m.start(1), f"{m.group(1)}{m.group(2) or ''} major"))
@@ -408,7 +406,6 @@ _DECADE_WORDS = {
     "nineties": "90s",
     "noughties": "00s",
     "aughts": "00s",
-    "two thousands": "00s",
 }
 _ERA_RE = re.compile(
     r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"
@@ -627,7 +624,7 @@ _STATS_RE = re.compile(
     r"(?:usually|normally|mostly|tend to) (?:pick|use|go for|choose|make))\b",
     re.IGNORECASE,
 )
-GROOVE_QUESTION_RE = _ANALYZE_RE = re.compile(
+GROOVE_QUESTION_RE = re.compile(
     r"\b(?:analy[sz]\w*|swing|swung|tempo|bpm|key|groove|feel|pocket|timing|quantized|quantised|"
     r"describe|tight|loose|snare|straight|laid[\s-]?back|behind|ahead|what(?:'s| is) this)\b",
     re.IGNORECASE,
@@ -758,10 +755,8 @@ def parse_request(
     eras, years = _eras(prose)
     prose_no_eras = _ERA_RE.sub(lambda mm: " " * len(mm.group(0)), prose)
     keys_found = _keys(prose_no_eras)
-    # Camelot codes and keys are blanked so "5A at 124" leaves only the tempo.
-    prose_tempo = prose_no_eras
-    for rx in (_CAMELOT_RE,):
-        prose_tempo = rx.sub(lambda mm: " " * len(mm.group(0)), prose_tempo)
+    # Camelot codes are blanked so "5A at 124" leaves only the tempo.
+    prose_tempo = _CAMELOT_RE.sub(lambda mm: " " * len(mm.group(0)), prose_no_eras)
 
     bpm_min = bpm_max = target = None
     bpms: list[tuple[int, float]] = []
