@@ -68,6 +68,12 @@ class IndexSummary:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    def fail(self, path: str, message: str) -> None:
+        """Count one failed file; the first 50 keep their message."""
+        self.failed += 1
+        if len(self.errors) < 50:
+            self.errors.append((path, message))
+
     def line(self) -> str:
         """One human summary line."""
         return (
@@ -90,21 +96,28 @@ class IndexProgress:
 ProgressFn = Callable[[IndexProgress], None]
 
 
-def _error_record(
-    file: LibraryFile, sha: str, tags: SampleTags, err: GrooveGraphError | str
+def _shared_record(
+    file: LibraryFile, sha: str, tags: SampleTags, outcome: Analysis | GrooveGraphError
 ) -> SampleRecord:
-    message = err.message if isinstance(err, GrooveGraphError) else str(err)
-    code = err.code if isinstance(err, GrooveGraphError) else "error"
+    """The shared-library row for ``file``: its analysis, or the error it ended in."""
+    path = str(file.path)
+    analysis: Analysis | None = None
+    error: str | None = None
+    if isinstance(outcome, Analysis):
+        analysis = outcome.model_copy(update={"file": path, "sha256": sha})
+    else:
+        error = f"{outcome.code}: {outcome.message}"
     return SampleRecord(
         id=sample_id_for(sha),
         owner=None,
-        path=str(file.path),
+        path=path,
         sha256=sha,
         size_bytes=file.size_bytes,
         mtime=file.mtime,
-        status="error",
-        error=f"{code}: {message}",
+        status="ok" if analysis is not None else "error",
+        error=error,
         tags=tags,
+        analysis=analysis,
     )
 
 
@@ -196,9 +209,7 @@ def index_directory(
         try:
             sha = sha256_file(f.path)
         except (OSError, GrooveGraphError) as err:
-            summary.failed += 1
-            if len(summary.errors) < 50:
-                summary.errors.append((str(f.path), str(err)))
+            summary.fail(str(f.path), str(err))
             continue
         hashed.append((f, tags, sha))
         progress("hash", i, len(to_hash), str(f.path))
@@ -265,19 +276,7 @@ def index_directory(
         ):
             f, tags, sha = to_analyze[name]
             if isinstance(outcome, Analysis):
-                pending.append(
-                    SampleRecord(
-                        id=sample_id_for(sha),
-                        owner=None,
-                        path=str(f.path),
-                        sha256=sha,
-                        size_bytes=f.size_bytes,
-                        mtime=f.mtime,
-                        status="ok",
-                        tags=tags,
-                        analysis=outcome.model_copy(update={"file": str(f.path), "sha256": sha}),
-                    )
-                )
+                pending.append(_shared_record(f, sha, tags, outcome))
                 if name in replaced:
                     summary.updated += 1
                 else:
@@ -290,10 +289,8 @@ def index_directory(
                 if isinstance(outcome, AudioError) and not isinstance(
                     outcome, AnalysisFailedError | AudioFileNotFoundError
                 ):
-                    pending.append(_error_record(f, sha, tags, outcome))
-                summary.failed += 1
-                if len(summary.errors) < 50:
-                    summary.errors.append((name, str(outcome)))
+                    pending.append(_shared_record(f, sha, tags, outcome))
+                summary.fail(name, str(outcome))
             if len(pending) >= batch_size:
                 flush()
     finally:
