@@ -69,10 +69,9 @@ class GrooveGraphState(TypedDict, total=False):
 
     ``analyses`` (keyed by sample id or resolved path) accumulate over the thread;
     ``hits``, ``reports`` and ``era`` hold the current turn's results; ``focus`` is the
-    samples the last turn referenced and ``listed`` the ids of the last hit list shown
-    (what "the first one" or "#2" point at), ``listed_hits`` that list itself and
-    ``listed_request`` the search that produced it ("the 97 BPM one", "which of them
-    swing?"); the
+    samples the last turn referenced, ``listed_hits`` the last hit list shown (what "the
+    first one", "#2" or "the 97 BPM one" point at) and ``listed_request`` the search that
+    produced it ("which of them swing?"); the
     ``<specialist>_messages`` channels are each specialist's private tool-calling
     scratchpad (reset every turn) so parallel specialists never interleave tool calls.
     """
@@ -82,7 +81,6 @@ class GrooveGraphState(TypedDict, total=False):
     plan: RoutePlan | None
     completed: Annotated[list[str], add_completed]
     focus: list[str]
-    listed: list[str]
     listed_hits: list[CatalogHit]
     listed_request: ParsedRequest | None
     analyses: Annotated[dict[str, Analysis], merge_dicts]

@@ -34,7 +34,14 @@ from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.models import ModelRegistry, usage_of
 from groovegraph.graph.parser import blank_spans, parse_request
 from groovegraph.graph.specialists import FINAL_NAME, conversation_for_model, scratch_key
-from groovegraph.state import SPECIALISTS, ParsedRequest, Route, RoutePlan, SpecialistName
+from groovegraph.state import (
+    SPECIALISTS,
+    CatalogHit,
+    ParsedRequest,
+    Route,
+    RoutePlan,
+    SpecialistName,
+)
 
 __all__ = ["make_respond", "make_supervisor", "message_samples", "message_text"]
 
@@ -114,11 +121,11 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             focus: list[str] = list(state.get("focus") or [])
             # "the first one", "#2", "both of them" point into the last list of hits shown:
             # the previous turn's, or an older one when turns since found nothing new.
-            previous = [h.sample_id for h in state.get("hits") or []]
-            listed = previous or list(state.get("listed") or [])
-            # What the list showed and the search behind it, for "the 97 BPM one" and
-            # "which of them swing?" (kept while later turns list nothing new).
-            listed_hits = list(state.get("hits") or []) or list(state.get("listed_hits") or [])
+            # What the list showed and the search behind it also serve "the 97 BPM one"
+            # and "which of them swing?" (kept while later turns list nothing new).
+            previous: list[CatalogHit] = list(state.get("hits") or [])
+            listed_hits = previous or list(state.get("listed_hits") or [])
+            listed = [h.sample_id for h in listed_hits]
             searched: ParsedRequest | None = (
                 state.get("request") if previous else state.get("listed_request")
             )
@@ -197,7 +204,6 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                 "reports": [],
                 "era": None,
                 "focus": request.samples or focus,
-                "listed": listed,
                 "listed_hits": listed_hits,
                 "listed_request": searched,
                 **{scratch_key(s): [RemoveMessage(id=REMOVE_ALL_MESSAGES)] for s in SPECIALISTS},
