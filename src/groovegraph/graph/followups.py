@@ -74,9 +74,11 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[a-z][a-z'-]+", text, re.IGNORECASE)}
 
 
-def _hit_matches(hit: CatalogHit, attr: str, parsed: ParsedRequest) -> bool | None:
-    """Whether ``hit`` has every attribute named in ``attr`` (parsed as ``parsed``);
-    ``None`` if ``attr`` names none."""
+def _hit_matches(
+    hit: CatalogHit, attr: str, parsed: ParsedRequest, tag_words: set[str]
+) -> bool | None:
+    """Whether ``hit`` (whose tag and file-name words are ``tag_words``) has every
+    attribute named in ``attr`` (parsed as ``parsed``); ``None`` if ``attr`` names none."""
     checks: list[bool] = []
     for bpm in parsed.bpms:
         checks.append(hit.tempo_bpm is not None and abs(hit.tempo_bpm - bpm) <= _TEMPO_TOL_BPM)
@@ -97,7 +99,6 @@ def _hit_matches(hit: CatalogHit, attr: str, parsed: ParsedRequest) -> bool | No
         named -= _words(known)
     if parsed.keys:
         named -= {"major", "minor", "maj", "min", "sharp", "flat"}
-    tag_words = _hit_words(hit)
     checks.extend(w in tag_words for w in named)
     return all(checks) if checks else None
 
@@ -124,7 +125,8 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     ids: list[str] = []
     spans: list[tuple[int, int]] = []
     unresolved: list[str] = []
-    known = set().union(*(_hit_words(h) for h in hits))
+    hit_words = [_hit_words(h) for h in hits]  # once per turn, not once per phrase and hit
+    known = set().union(*hit_words)
     for rx in (_AFTER_RE, _BEFORE_RE):
         # Tried at every determiner, so "the swing on the second one" reaches "the second one".
         for start in (d.start() for d in _DET_RE.finditer(text)):
@@ -147,7 +149,9 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 continue  # names no attribute at all, so no hit could match it
             if not _names_attribute(parsed) and not (words - _FILLER) <= known:
                 continue  # "the kick one" when no hit is tagged so: not a list reference
-            verdicts = [(h, _hit_matches(h, attr, parsed)) for h in hits]
+            verdicts = [
+                (h, _hit_matches(h, attr, parsed, w)) for h, w in zip(hits, hit_words, strict=True)
+            ]
             if all(v is None for _, v in verdicts):
                 continue
             spans.append(m.span())
