@@ -527,20 +527,27 @@ class Coordination:
     limiter: RateLimiter
     locks: RunLocks
     redis_url: str | None
+    #: The asyncio client the three share (None without Redis); pings reuse its pool
+    #: instead of opening a connection per readiness probe.
+    client: aredis.Redis | None = None
 
     async def ping(self, *, timeout_s: float = 1.0) -> bool:
-        """True if Redis answers (always True when no Redis is configured)."""
+        """True if Redis answers within ``timeout_s`` seconds (always True when no Redis
+        is configured)."""
         if not self.redis_url:
             return True
-        client = aredis.Redis.from_url(
-            self.redis_url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
-        )
+        client = self.client
+        if client is None:
+            client = aredis.Redis.from_url(
+                self.redis_url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+            )
         try:
             return bool(await asyncio.wait_for(client.ping(), timeout_s))
         except (RedisError, OSError, TimeoutError):
             return False
         finally:
-            await client.aclose()
+            if client is not self.client:
+                await client.aclose()
 
     async def aclose(self) -> None:
         for part in (self.cache, self.limiter, self.locks):
@@ -574,6 +581,7 @@ async def open_coordination(
         ),
         locks=RunLocks(url=url, ttl_s=lock_ttl_s, client=client),
         redis_url=url,
+        client=client,
     )
     try:
         yield coord
