@@ -290,12 +290,11 @@ def merge_filter(previous: ParsedRequest, new: ParsedRequest) -> ParsedRequest:
         update.update(
             bpm_min=new.bpm_min, bpm_max=new.bpm_max, target_bpm=new.target_bpm, bpms=new.bpms
         )
-    for field in ("keys", "eras", "genres", "vibes", "years"):
-        value = getattr(new, field)
-        if value:
+    if new.keys:
+        update.update(keys=new.keys, camelot=new.camelot)
+    for field in ("eras", "genres", "vibes", "years"):
+        if value := getattr(new, field):
             update[field] = value
-            if field == "keys":
-                update["camelot"] = new.camelot
     if new.swing_words:
         update.update(swing_words=new.swing_words, swing_min=new.swing_min, swing_max=new.swing_max)
     elif _SWING_VERB_RE.search(new.text):
