@@ -491,12 +491,7 @@ def build_toolsets(
         if item is None:
             return None, None
         if item.sample:
-            analysis, file = resolver.known(item.sample, state, owner)
-            if analysis is None and file is not None:
-                outcome = resolver.analyse([file]).get(file)
-                if not isinstance(outcome, Analysis):
-                    raise InvalidQueryError(f"could not analyse {item.sample}: {outcome}")
-                analysis = outcome
+            analysis = resolver.analysis(item.sample, state, owner)
             return analysis, Path(item.sample).name if _is_path(item.sample) else item.sample
         label = " @ ".join(x for x in (item.key, f"{item.bpm:g} BPM" if item.bpm else None) if x)
         return None, label or None
