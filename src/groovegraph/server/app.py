@@ -59,9 +59,7 @@ async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) 
         if warm:
             # numba compiles librosa's kernels on first use (seconds); do it now, off
             # the event loop, rather than in a user's first request.
-            await asyncio.get_running_loop().run_in_executor(
-                state.executor, wiring.warm_up, state.settings
-            )
+            await state.in_executor(wiring.warm_up, state.settings)
             log.info("analysis_warmed_up")
     except Exception as err:  # startup problems are reported by /readyz, not a crash
         state.startup_error = f"{type(err).__name__}: {err}"

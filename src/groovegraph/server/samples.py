@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from groovegraph.server.auth import Owner
 from groovegraph.server.errors import ERROR_RESPONSES
-from groovegraph.server.state import AppState, get_app_state
+from groovegraph.server.state import get_app_state
 from groovegraph.server.uploads import receive_file
 from groovegraph.state import CatalogHit, CatalogQuery, SampleRecord
 from groovegraph.tools.errors import InvalidQueryError
@@ -88,12 +88,6 @@ def parse_range(text: str | None, what: str) -> tuple[float | None, float | None
     return low, low if given_high is None else given_high
 
 
-async def _in_worker(state: AppState, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    # Audio work runs in the analysis executor, never on the event loop.
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(state.executor, lambda: fn(*args, **kwargs))
-
-
 @router.post(
     "",
     status_code=201,
@@ -133,7 +127,7 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
         max_bytes=settings.max_upload_bytes,
     )
     try:
-        info = await _in_worker(state, wiring.probe_upload, received.path, settings=settings)
+        info = await state.in_executor(wiring.probe_upload, received.path, settings=settings)
         ext = _EXTENSIONS.get(str(info.format).upper(), ".audio")
         final = settings.uploads_dir / received.sha256[:2] / f"{received.sha256}{ext}"
         # Content-addressed: the same bytes uploaded twice are stored once.

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 
 from groovegraph.persistence.redis import Coordination
 from groovegraph.server.thread_store import ThreadStore
 from groovegraph.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,6 +46,12 @@ class AppState:
     startup_error: str | None = None
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     executor: Executor | None = None
+
+    async def in_executor(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(*args, **kwargs)`` in the analysis executor: audio work (decoding,
+        analysis, numba warm-up) never runs on the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, lambda: fn(*args, **kwargs))
 
 
 def get_app_state(request: Request) -> AppState:

@@ -126,17 +126,20 @@ async def register_upload(
             return existing, False
     except NotFoundError:
         pass
-    loop = asyncio.get_running_loop()
-    record = await loop.run_in_executor(
-        state.executor,
-        lambda: _analyze_and_record(
-            path,
-            settings=state.settings,
-            owner=owner,
-            sha256=sha256,
-            size_bytes=size_bytes,
-            filename=filename,
-        ),
+    record = await state.in_executor(
+        _analyze_and_record,
+        path,
+        settings=state.settings,
+        owner=owner,
+        sha256=sha256,
+        size_bytes=size_bytes,
+        filename=filename,
     )
-    await asyncio.to_thread(state.catalog.upsert, [record])
-    return await asyncio.to_thread(state.catalog.get, record.id, owner), True
+
+    def store() -> SampleRecord:
+        # Answer with what the database now holds (its timestamps); both round trips
+        # in one hop to a worker thread.
+        state.catalog.upsert([record])
+        return state.catalog.get(record.id, owner)  # type: ignore[no-any-return]
+
+    return await asyncio.to_thread(store), True
