@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from groovegraph import __version__
 from groovegraph.settings import Settings, get_settings
 from groovegraph.tools.errors import GrooveGraphError
-from groovegraph.tools.feel import pocket_word, swing_word, timing_word
+from groovegraph.tools.feel import key_text, pocket_word, swing_word, timing_word
 
 if TYPE_CHECKING:  # state builds its pydantic models at import (~0.4 s) most commands never use
     from groovegraph.state import Analysis
@@ -299,13 +299,9 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             if ref_analysis.key:  # a drum loop has no key: match its tempo only
                 fields["compatible_with"] = ref_analysis.key
             fields.setdefault("target_bpm", ref_analysis.tempo_bpm)
-            key_text = (
-                f"{ref_analysis.key} ({ref_analysis.camelot})"
-                if ref_analysis.key
-                else "no key (drums only)"
-            )
             print(
-                f"groovegraph: {path.name}: {ref_analysis.tempo_bpm:.1f} BPM, {key_text}",
+                f"groovegraph: {path.name}: {ref_analysis.tempo_bpm:.1f} BPM, "
+                f"{key_text(ref_analysis.key, ref_analysis.camelot)}",
                 file=sys.stderr,
             )
     try:

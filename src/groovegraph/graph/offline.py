@@ -29,7 +29,7 @@ from groovegraph.state import (
     Route,
     SpecialistName,
 )
-from groovegraph.tools.feel import pocket_word, swing_word, timing_word
+from groovegraph.tools.feel import NO_KEY, key_text, pocket_word, swing_word, timing_word
 
 __all__ = [
     "compose_answer",
@@ -242,7 +242,7 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 def _key_words(a: Analysis) -> str:
     # key None = nothing pitched to take a key from: a drum loop, not a failed estimate.
     if a.key is None:
-        return "no key — drums only"
+        return NO_KEY
     return f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)})"
 
 
@@ -373,7 +373,7 @@ def compose_section(
             if k not in fresh:
                 lines.append(
                     f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, "
-                    f"{f'{a.key} ({a.camelot})' if a.key else 'no key — drums only'}, "
+                    f"{key_text(a.key, a.camelot)}, "
                     f"swing {_fmt(a.swing_percent)} %."
                 )
     elif specialist == "discovery":

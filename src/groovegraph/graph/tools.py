@@ -40,6 +40,7 @@ from groovegraph.tools import catalog as catalog_tools
 from groovegraph.tools import harmony
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
+from groovegraph.tools.feel import NO_KEY, key_text
 from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.paths import resolve_library_path
 
@@ -153,17 +154,8 @@ class _Resolver:
         return analysis
 
 
-def _key_text(key: str | None, camelot: str | None) -> str:
-    """``"F# minor (11A)"``, or what a keyless analysis (a drum loop) means in words."""
-    return f"{key} ({camelot})" if key else "no key — drums only"
-
-
 def _analysis_text(label: str, a: Analysis) -> str:
-    key = (
-        f"key {a.key} ({a.camelot}, conf {a.key_confidence:.2f})"
-        if a.key
-        else "no key — drums only"
-    )
+    key = f"key {a.key} ({a.camelot}, conf {a.key_confidence:.2f})" if a.key else NO_KEY
     return (
         f"{label}: tempo {a.tempo_bpm:.1f} BPM (conf {a.tempo_confidence:.2f}), {key}, "
         f"swing {a.swing_percent:.1f}% (ratio {a.swing_ratio:.2f}), "
@@ -303,7 +295,7 @@ def build_toolsets(
             target_swing = round(ref_analysis.swing_percent, 2)
             notes.append(
                 f"reference {like_sample}: {ref_analysis.tempo_bpm:.1f} BPM, "
-                f"{_key_text(ref_analysis.key, ref_analysis.camelot)}, "
+                f"{key_text(ref_analysis.key, ref_analysis.camelot)}, "
                 f"swing {ref_analysis.swing_percent:.1f}%"
             )
             if not _is_path(like_sample):
@@ -365,7 +357,7 @@ def build_toolsets(
             # A reference given by path may itself be in the catalog: never suggest it.
             hits = [h for h in hits if h.path != ref_file]
         lines = notes + [
-            f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {_key_text(h.key, h.camelot)}, "
+            f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {key_text(h.key, h.camelot)}, "
             f"swing {h.swing_percent}%, "
             f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
             for i, h in enumerate(hits, 1)

@@ -39,3 +39,12 @@ def timing_word(deviation_ms: float) -> str:
     if deviation_ms < 25:
         return "a little loose"
     return "loose"
+
+
+NO_KEY = "no key — drums only"
+
+
+def key_text(key: str | None, camelot: str | None) -> str:
+    """``"F# minor (11A)"``, or what a keyless analysis (nothing pitched: a drum loop)
+    means in words."""
+    return f"{key} ({camelot})" if key else NO_KEY
