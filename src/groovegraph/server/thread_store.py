@@ -130,6 +130,12 @@ class _PostgresBackend:
 # for at most this long.
 OWNED_TTL_S = 30.0
 
+_INSERT = (
+    "INSERT INTO gg_threads (thread_id, owner, title, created_at, updated_at) "
+    "VALUES (%s, %s, NULL, %s, %s)"
+)
+_SELECT = "SELECT thread_id, owner, title, created_at, updated_at FROM gg_threads "
+
 
 @dataclass
 class ThreadStore:
@@ -230,11 +236,7 @@ class ThreadStore:
         """Create a thread for ``owner`` (a fresh UUID unless ``thread_id`` is given)."""
         tid = check_thread_id(thread_id) if thread_id is not None else new_thread_id()
         now = time.time()
-        await self.backend.execute(
-            "INSERT INTO gg_threads (thread_id, owner, title, created_at, updated_at) "
-            "VALUES (%s, %s, NULL, %s, %s)",
-            (tid, owner, now, now),
-        )
+        await self.backend.execute(_INSERT, (tid, owner, now, now))
         return ThreadInfo(thread_id=tid, owner=owner, created_at=now, updated_at=now)
 
     async def claim(self, *, owner: str, thread_id: str) -> ThreadInfo:
@@ -246,9 +248,7 @@ class ThreadStore:
         check_thread_id(thread_id)
         now = time.time()
         await self.backend.execute(
-            "INSERT INTO gg_threads (thread_id, owner, title, created_at, updated_at) "
-            "VALUES (%s, %s, NULL, %s, %s) ON CONFLICT (thread_id) DO NOTHING",
-            (thread_id, owner, now, now),
+            _INSERT + " ON CONFLICT (thread_id) DO NOTHING", (thread_id, owner, now, now)
         )
         return await self.get(owner=owner, thread_id=thread_id)
 
@@ -257,9 +257,7 @@ class ThreadStore:
         if not isinstance(thread_id, str) or not THREAD_ID_RE.match(thread_id):
             raise ThreadNotFoundError(f"thread {thread_id!r} not found")
         rows = await self.backend.fetch(
-            "SELECT thread_id, owner, title, created_at, updated_at FROM gg_threads "
-            "WHERE thread_id = %s AND owner = %s",
-            (thread_id, owner),
+            _SELECT + "WHERE thread_id = %s AND owner = %s", (thread_id, owner)
         )
         if not rows:
             # The same answer whether it does not exist or is someone else's.
@@ -270,8 +268,7 @@ class ThreadStore:
         self, *, owner: str, limit: int = 100, offset: int = 0
     ) -> list[ThreadInfo]:
         rows = await self.backend.fetch(
-            "SELECT thread_id, owner, title, created_at, updated_at FROM gg_threads "
-            "WHERE owner = %s ORDER BY updated_at DESC, thread_id LIMIT %s OFFSET %s",
+            _SELECT + "WHERE owner = %s ORDER BY updated_at DESC, thread_id LIMIT %s OFFSET %s",
             (owner, limit, offset),
         )
         return [ThreadInfo(**row) for row in rows]
