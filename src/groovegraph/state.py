@@ -6,11 +6,17 @@ them. Field names carry their units (``_bpm``, ``_s``, ``_ms``, ``_percent``, ``
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class Analysis(BaseModel):
-    """The analysis of one audio file (the JSON contract of ``groovegraph analyze --json``)."""
+    """The analysis of one audio file (the JSON contract of ``groovegraph analyze --json``).
+
+    A ``one_shot`` (a single hit or note: kick, snare, 808, stab) has no tempo, beats, swing
+    or pocket: those fields are null. A tonal one-shot names its ``root_note``.
+    """
 
     model_config = ConfigDict(frozen=False, extra="forbid")
 
@@ -18,23 +24,67 @@ class Analysis(BaseModel):
     sha256: str = Field(description="Hex SHA-256 of the file's bytes.")
     duration_s: float = Field(description="Full duration of the file in seconds.")
     sample_rate: int = Field(description="Native sample rate of the file in Hz.")
-    tempo_bpm: float = Field(description="Tempo of the quarter-note beat in BPM.")
-    tempo_confidence: float = Field(ge=0.0, le=1.0)
-    beats_s: list[float] = Field(description="Beat times in seconds.")
-    swing_percent: float = Field(description="MPC swing: 50 straight, 66.7 triplet.")
-    swing_ratio: float = Field(description="Long/short = swing_percent / (100 - swing_percent).")
-    timing_deviation_ms: float = Field(description="RMS distance of onsets from the swung grid.")
-    backbeat_lag_ms: float = Field(
-        description="Mean offset of beat-2/4 hits; positive = laid back."
+    kind: Literal["loop", "one_shot"] = Field(
+        default="loop", description="'loop' (has a pulse) or 'one_shot' (a single hit/note)."
+    )
+    instrument: str | None = Field(
+        default=None,
+        description=(
+            "kick, snare, clap, hat, cymbal, tom, perc, bass, keys, pad, lead, vocal, fx, "
+            "drums or mix; null when unknown."
+        ),
+    )
+    tempo_bpm: float | None = Field(
+        default=None, description="Tempo of the beat in BPM; null for a one-shot."
+    )
+    tempo_confidence: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Calibrated P(tempo right); 0 when null."
+    )
+    tempo_stability: float | None = Field(
+        default=None,
+        description="1 = steady; lower as the local tempo moves over the clip; null for a one-shot.",
+    )
+    meter: int | None = Field(
+        default=None, description="Beats per bar (3 or 4; 12/8 counts 4 dotted beats)."
+    )
+    beats_s: list[float] | None = Field(
+        default=None, description="Beat times in seconds; null for a one-shot."
+    )
+    downbeats_s: list[float] | None = Field(
+        default=None, description="Bar starts in seconds; null for a one-shot."
+    )
+    swing_percent: float | None = Field(
+        default=None,
+        description="MPC swing at swing_subdivision: 50 straight, 66.7 triplet; null for a one-shot.",
+    )
+    swing_ratio: float | None = Field(
+        default=None, description="Long/short = swing_percent / (100 - swing_percent)."
+    )
+    swing_subdivision: int | None = Field(
+        default=None, description="8 or 16: the note value whose off-beats swing."
+    )
+    timing_deviation_ms: float | None = Field(
+        default=None, description="RMS distance of onsets from the swung grid."
+    )
+    backbeat_lag_ms: float | None = Field(
+        default=None, description="Mean offset of beat-2/4 hits; positive = laid back."
     )
     key: str | None = Field(
-        description="Tonic and mode, e.g. 'F# minor'; null when nothing is pitched (drums only)."
+        default=None,
+        description="Tonic and mode, e.g. 'F# minor'; null when nothing is pitched (drums only).",
+    )
+    key_runner_up: str | None = Field(
+        default=None, description="The second most likely key; null when key is null."
     )
     camelot: str | None = Field(
-        description="Camelot code, e.g. '11A'; null when nothing is pitched (drums only)."
+        default=None,
+        description="Camelot code, e.g. '11A'; null when nothing is pitched (drums only).",
     )
     key_confidence: float = Field(
-        ge=0.0, le=1.0, description="0..1 margin of the best key; 0.0 when key is null."
+        default=0.0, ge=0.0, le=1.0, description="Calibrated P(key right); 0.0 when key is null."
+    )
+    root_note: str | None = Field(
+        default=None, description="Pitch of a tonal one-shot, e.g. 'F#1'; null otherwise."
     )
     rms_db: float = Field(description="RMS level in dBFS.")
     onset_rate_hz: float = Field(description="Detected onsets per second.")

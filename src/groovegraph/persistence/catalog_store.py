@@ -64,7 +64,14 @@ _STATUSES = ("ok", "error", "gone")
 # Every column of ``samples``: the frame's columns (already read straight from this
 # table by _load_frame) plus those the search frame leaves out. Inserts and selects name
 # their columns, so the order here is free.
-_SAMPLE_COLUMNS: tuple[str, ...] = (*FRAME_COLUMNS, "error", "beats_s", "created_at", "updated_at")
+_SAMPLE_COLUMNS: tuple[str, ...] = (
+    *FRAME_COLUMNS,
+    "error",
+    "beats_s",
+    "downbeats_s",
+    "created_at",
+    "updated_at",
+)
 
 _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (
@@ -122,6 +129,21 @@ _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "DROP TABLE IF EXISTS catalog_generation",
         ),
     ),
+    (
+        3,
+        (
+            # Analysis contract v2: one-shots, meter, downbeats, swing subdivision, runner-up
+            # key. ``kind`` marks a row that has an analysis (a one-shot has no tempo).
+            "ALTER TABLE samples ADD COLUMN kind TEXT",
+            "ALTER TABLE samples ADD COLUMN tempo_stability DOUBLE PRECISION",
+            "ALTER TABLE samples ADD COLUMN meter INTEGER",
+            "ALTER TABLE samples ADD COLUMN downbeats_s TEXT",
+            "ALTER TABLE samples ADD COLUMN swing_subdivision INTEGER",
+            "ALTER TABLE samples ADD COLUMN key_runner_up TEXT",
+            "ALTER TABLE samples ADD COLUMN root_note TEXT",
+            "UPDATE samples SET kind = 'loop' WHERE tempo_bpm IS NOT NULL",
+        ),
+    ),
 )
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 
@@ -165,7 +187,9 @@ def _record_params(rec: SampleRecord, now: float) -> list[Any]:
     }
     for f in SCALAR_ANALYSIS_FIELDS:
         values[f] = getattr(a, f) if a is not None else None
-    values["beats_s"] = json.dumps([round(b, 5) for b in a.beats_s]) if a is not None else None
+    for name in ("beats_s", "downbeats_s"):
+        times = getattr(a, name) if a is not None else None
+        values[name] = json.dumps([round(b, 5) for b in times]) if times is not None else None
     values["created_at"] = rec.created_at or now
     values["updated_at"] = now
     return [values[c] for c in _SAMPLE_COLUMNS]
@@ -173,12 +197,15 @@ def _record_params(rec: SampleRecord, now: float) -> list[Any]:
 
 def _row_to_record(row: dict[str, Any]) -> SampleRecord:
     analysis = None
-    # key may be NULL: a drums-only sample has an analysis but no key.
-    if row.get("tempo_bpm") is not None:
+    # ``kind`` is set exactly when the row has an analysis (a one-shot has no tempo and a
+    # drums-only loop no key).
+    if row.get("kind") is not None:
         analysis = Analysis(
             file=row["path"],
             sha256=row["sha256"],
-            beats_s=json.loads(row["beats_s"]) if row.get("beats_s") else [],
+            beats_s=json.loads(row["beats_s"]) if row.get("beats_s") else None,
+            downbeats_s=json.loads(row["downbeats_s"]) if row.get("downbeats_s") else None,
+            instrument=row.get("instrument"),
             **{f: row[f] for f in SCALAR_ANALYSIS_FIELDS},
         )
     return SampleRecord(

@@ -57,7 +57,11 @@ TAG_FIELDS: tuple[str, ...] = ("genre", "era", "vibe", "instrument", "source")
 #: Everything in :class:`SampleTags` (tags plus the file-name hints ``bpm_hint``/``key_hint``).
 ALL_TAG_FIELDS: tuple[str, ...] = tuple(SampleTags.model_fields)
 #: The analysis fields stored one value per column (everything but the beat list).
-SCALAR_ANALYSIS_FIELDS: tuple[str, ...] = tuple(f for f in ANALYSIS_FIELDS if f != "beats_s")
+# List-valued fields stay out of the frame; the analysis's ``instrument`` shares the tag
+# column of the same name (a tag, when present, wins).
+SCALAR_ANALYSIS_FIELDS: tuple[str, ...] = tuple(
+    f for f in ANALYSIS_FIELDS if f not in {"beats_s", "downbeats_s", "instrument"}
+)
 FRAME_COLUMNS: tuple[str, ...] = (
     "id",
     "owner",
@@ -171,7 +175,13 @@ def records_to_frame(records: Iterable[SampleRecord]) -> pd.DataFrame:
         }
         row.update(rec.tags.model_dump())
         if rec.analysis is not None:
-            row.update(rec.analysis.model_dump(exclude={"file", "sha256", "beats_s"}))
+            row.update(
+                rec.analysis.model_dump(
+                    exclude={"file", "sha256", "beats_s", "downbeats_s", "instrument"}
+                )
+            )
+            if row.get("instrument") is None:
+                row["instrument"] = rec.analysis.instrument
         rows.append(row)
     if not rows:
         return empty_frame()
@@ -196,12 +206,14 @@ def record_from_row(
     """Build a :class:`SampleRecord` from one frame row (``beats_s`` is not in the frame)."""
     r = {k: _clean(v) for k, v in row.items()}
     analysis = None
-    # key may be missing: a drums-only sample has an analysis but no key.
-    if r.get("tempo_bpm") is not None:
+    # ``kind`` is set exactly when the row has an analysis (a one-shot has no tempo and a
+    # drums-only loop no key).
+    if r.get("kind") is not None:
         analysis = Analysis(
             file=str(r["path"]),
             sha256=str(r["sha256"]),
-            beats_s=list(beats_s) if beats_s is not None else [],
+            beats_s=list(beats_s) if beats_s is not None else None,
+            instrument=r.get("instrument"),
             **{f: r.get(f) for f in SCALAR_ANALYSIS_FIELDS},
         )
     return SampleRecord(
@@ -264,6 +276,12 @@ def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = None
     for col in ("tempo_bpm", "swing_percent", "duration_s", "tempo_confidence", "key_confidence"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    # Rows from before the one-shot contract (or hand-built frames) have an analysis
+    # exactly when they have a tempo: those are loops.
+    out["kind"] = out["kind"].where(
+        out["kind"].notna(),
+        pd.Series(np.where(out["tempo_bpm"].notna(), "loop", None), index=out.index),
+    )
     out["_ok"] = (out["status"].isna() | (out["status"] == "ok")).astype(bool)
     cam = out["camelot"].map(_CAM_INDEX)
     out["_cam"] = cam.fillna(-1).astype("int16")
