@@ -206,7 +206,6 @@ class CompatibilityReport(BaseModel):
 # LangGraph supervisor keeps per thread; the models above are what the tools return.
 # =====================================================================================
 
-from typing import Literal  # noqa: E402 - graph section kept self-contained
 
 SpecialistName = Literal["groove", "era", "compatibility", "discovery"]
 SPECIALISTS: tuple[SpecialistName, ...] = ("groove", "era", "compatibility", "discovery")
