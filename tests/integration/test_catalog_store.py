@@ -146,7 +146,7 @@ def test_migrations_are_idempotent_and_keep_data(settings_db: Settings) -> None:
     # a database left at version 1 (one write counter) is brought forward, data kept
     _execute(settings_db, "UPDATE schema_version SET version = 1 WHERE component = 'catalog'")
     with CatalogStore.open(settings_db) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         assert store.count() == 1
         assert len(store.frame()) == 1
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -358,6 +359,8 @@ class CatalogStore:
                 if version <= current:
                     continue
                 for stmt in statements:
+                    if self._column_exists(cur, stmt):
+                        continue  # an ADD COLUMN already applied (re-run of a migration)
                     cur.execute(stmt)
             if current < SCHEMA_VERSION:
                 cur.execute(
@@ -368,6 +371,22 @@ class CatalogStore:
                     ),
                     (_COMPONENT, SCHEMA_VERSION, time.time()),
                 )
+
+    def _column_exists(self, cur: Any, stmt: str) -> bool:
+        """Whether ``stmt`` is ``ALTER TABLE t ADD COLUMN c …`` for a column ``t`` has."""
+        m = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", stmt)
+        if m is None:
+            return False
+        table, column = m.groups()
+        if self._dialect == "postgres":
+            cur.execute(
+                "SELECT 1 FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = %s AND column_name = %s",
+                (table, column),
+            )
+            return cur.fetchone() is not None
+        cur.execute(f"PRAGMA table_info({table})")
+        return any(row[1] == column for row in cur.fetchall())
 
     def schema_version(self) -> int:
         """Applied catalog schema version."""
