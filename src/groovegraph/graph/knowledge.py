@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from groovegraph.state import EraFact
 from groovegraph.tools.catalog import normalize_era, normalize_tag
+from groovegraph.tools.vocab import find_entities
 
 __all__ = ["ERA_TABLE", "lookup_facts", "match_groove", "rank_by_groove"]
 
@@ -294,22 +295,6 @@ ERA_TABLE: tuple[EraFact, ...] = (
     ),
 )
 
-# Words that point to a table entry even without its genre name.
-_ENTITY_GENRES = {
-    "dilla": ("hip hop",),
-    "mpc": ("hip hop", "boom bap"),
-    "sp 1200": ("boom bap",),
-    "sp1200": ("boom bap",),
-    "amen": ("jungle",),
-    "808": ("electro", "trap"),
-    "909": ("house", "techno"),
-    "gated": ("pop",),
-    "drum machine": ("pop", "hip hop"),
-    "motown": ("motown",),
-    "stax": ("stax",),
-    "kool herc": ("breakbeat",),
-}
-
 
 def lookup_facts(
     *, eras: Sequence[str] = (), genres: Sequence[str] = (), text: str = "", limit: int = 4
@@ -333,10 +318,9 @@ def lookup_facts(
     """
     want_eras = [e for e in (normalize_era(x) for x in eras) if e]
     want_genres = [g for g in (normalize_tag(x) for x in genres) if g]
-    low = text.lower()
-    for word, gs in _ENTITY_GENRES.items():
-        if word in low:
-            want_genres.extend(g for g in gs if g not in want_genres)
+    # Drum machines, breaks, artists and studios (the shared vocabulary, whole words only).
+    for _, gs in find_entities(text):
+        want_genres.extend(g for g in gs if g not in want_genres)
     out: list[EraFact] = []
     if want_genres:
         for g in want_genres:

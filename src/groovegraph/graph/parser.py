@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from groovegraph.state import CatalogQuery, Intent, ParsedRequest
-from groovegraph.tools.catalog import normalize_era, normalize_tag
+from groovegraph.tools.catalog import normalize_era
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key
+from groovegraph.tools.vocab import DECADE_WORDS, find_entities, find_genres, find_vibes
 
 __all__ = [
     "AUDIO_EXTENSIONS",
@@ -398,15 +399,6 @@ def _keys(text: str) -> list[tuple[int, str]]:
 
 # ----------------------------------------------------------------------------- eras
 
-_DECADE_WORDS = {
-    "fifties": "50s",
-    "sixties": "60s",
-    "seventies": "70s",
-    "eighties": "80s",
-    "nineties": "90s",
-    "noughties": "00s",
-    "aughts": "00s",
-}
 _ERA_RE = re.compile(
     r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"
     r"|\b(?:(early|mid|late)[\s-]*)?(?:the\s+)?(fifties|sixties|seventies|eighties|nineties|noughties|aughts)\b"
@@ -424,7 +416,7 @@ def _eras(text: str) -> tuple[list[str], list[int]]:
         if m.group(2):
             era = normalize_era(m.group(2) + "s")
         elif m.group(4):
-            era = _DECADE_WORDS[m.group(4).lower()]
+            era = DECADE_WORDS[m.group(4).lower()]
         else:
             year = int(m.group(5))
             era = normalize_era(str(year))
@@ -441,72 +433,17 @@ def _eras(text: str) -> tuple[list[str], list[int]]:
 
 # --------------------------------------------------------------------------- genres
 
-# Canonical genre → spellings users write. Entities (labels, cities, machines, people)
-# count as genre mentions because the era knowledge table is keyed by genre.
-_GENRES: dict[str, tuple[str, ...]] = {
-    "philly soul": (
-        "philly soul",
-        "philly",
-        "philadelphia",
-        "sigma sound",
-        "gamble and huff",
-        "mfsb",
-    ),
-    "motown": ("motown",),
-    "stax": ("stax", "memphis soul"),
-    "neo soul": ("neo soul", "neo-soul", "neosoul"),
-    "soul": ("soul",),
-    "g funk": ("g-funk", "g funk", "gfunk"),
-    "funk": ("funk", "funky"),
-    "disco": ("disco",),
-    "boom bap": ("boom bap", "boom-bap", "boombap"),
-    "hip hop": ("hip hop", "hip-hop", "hiphop", "rap", "dilla", "mpc", "sp-1200", "sp1200"),
-    "lo fi": ("lo-fi", "lofi", "lo fi"),
-    "new jack swing": ("new jack swing", "new jack"),
-    "jazz": ("jazz", "bebop", "brushes"),
-    "house": ("house", "chicago house"),
-    "techno": ("techno", "detroit"),
-    "drum and bass": ("drum and bass", "drum & bass", "drum n bass", "drum'n'bass", "dnb", "d&b"),
-    "jungle": ("jungle",),
-    "uk garage": ("uk garage", "2-step", "2 step", "two-step", "garage"),
-    "dubstep": ("dubstep",),
-    "reggae": ("reggae", "one drop", "rocksteady"),
-    "dub": ("dub",),
-    "dancehall": ("dancehall",),
-    "afrobeat": ("afrobeat", "afro-beat", "fela", "tony allen"),
-    "amapiano": ("amapiano",),
-    "go go": ("go-go", "go go", "gogo"),
-    "breakbeat": ("breakbeat", "amen break", "amen", "big beat"),
-    "electro": ("electro",),
-    "trap": ("trap",),
-    "r and b": ("r&b", "rnb", "r'n'b", "rhythm and blues"),
-    "gospel": ("gospel",),
-    "latin": ("latin", "salsa", "bossa nova", "bossa"),
-    "rock": ("rock",),
-}
-_GENRE_RES = [
-    (
-        genre,
-        re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in spellings) + r")(?![\w-])",
-            re.IGNORECASE,
-        ),
-    )
-    for genre, spellings in _GENRES.items()
-]
-
 
 def _genres(text: str) -> list[str]:
-    found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for genre, rx in _GENRE_RES:  # longer, more specific names come first in the table
-        for m in rx.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append(m.span())
-            found.append((m.start(), normalize_tag(genre) or genre))
+    """Genres named in ``text``, then those its drum machines, breaks, artists and
+    studios point at (one shared vocabulary: ``tools.vocab``), in text order."""
+    found = [(span[0], g) for span, g in find_genres(text)]
+    named = [span for span, _ in find_genres(text)]
+    for span, genres in find_entities(text):
+        if not any(a < span[1] and span[0] < b for a, b in named):
+            found.extend((span[0], g) for g in genres)
     out: list[str] = []
-    for _, g in sorted(found):
+    for _, g in sorted(found, key=lambda p: p[0]):
         if g not in out:
             out.append(g)
     return out
@@ -546,37 +483,9 @@ def _swing(text: str) -> tuple[list[str], float | None, float | None]:
 
 # ---------------------------------------------------------------------------- vibes
 
-_VIBES = (
-    "dusty",
-    "gritty",
-    "warm",
-    "smooth",
-    "mellow",
-    "bright",
-    "uplifting",
-    "deep",
-    "chill",
-    "dark",
-    "jazzy",
-    "groovy",
-    "punchy",
-    "crunchy",
-    "lush",
-    "raw",
-    "heavy",
-    "airy",
-    "moody",
-)
-_VIBE_RE = re.compile(r"\b(" + "|".join(_VIBES) + r")\b", re.IGNORECASE)
-
 
 def _vibes(text: str) -> list[str]:
-    # "heavy swing" is a feel, not a vibe.
-    return _uniq(
-        m.group(1).lower()
-        for m in _VIBE_RE.finditer(text)
-        if not re.match(r"\s+(?:swing|shuffle)", text[m.end() :], re.IGNORECASE)
-    )
+    return find_vibes(text)
 
 
 # --------------------------------------------------------------------------- intents

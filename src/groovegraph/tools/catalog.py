@@ -32,6 +32,7 @@ from groovegraph.state import (
 from groovegraph.tools.errors import InvalidQueryError, NotFoundError
 from groovegraph.tools.harmony import CAMELOT_CODES, camelot_score_matrix, key_relation
 from groovegraph.tools.keys import parse_key
+from groovegraph.tools.vocab import GENRE_ALIASES
 
 __all__ = [
     "ALL_TAG_FIELDS",
@@ -78,22 +79,8 @@ _CAM_INDEX = {code: i for i, code in enumerate(CAMELOT_CODES)}
 # Ranking weights of the components that are active in a query (renormalised per query).
 _W_TEMPO, _W_KEY, _W_SWING, _W_QUALITY = 0.45, 0.35, 0.2, 0.1
 
-_GENRE_ALIASES = {
-    "dnb": "drum and bass",
-    "d and b": "drum and bass",
-    "d n b": "drum and bass",
-    "drum n bass": "drum and bass",
-    "drum bass": "drum and bass",
-    "jungle dnb": "drum and bass",
-    "hiphop": "hip hop",
-    "boombap": "boom bap",
-    "rnb": "r and b",
-    "r b": "r and b",
-    "breakbeats": "breakbeat",
-    "breaks": "breakbeat",
-    "dub reggae": "reggae",
-    "reggae dub": "reggae",
-}
+# Spelling variants of genres ("dnb", "hip-hop", "breaks") from the one shared vocabulary.
+_GENRE_ALIASES = GENRE_ALIASES
 
 
 # ------------------------------------------------------------------------ normalisation
