@@ -211,7 +211,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     from groovegraph.persistence.catalog_store import CatalogStore
     from groovegraph.tools.analysis import configure_runtime
-    from groovegraph.tools.errors import PathNotAllowedError
+    from groovegraph.tools.errors import NotFoundError, PathNotAllowedError
 
     if args.workers is not None and args.workers < 1:
         print("groovegraph index: error: --workers must be at least 1", file=sys.stderr)
@@ -219,6 +219,10 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     root = Path(args.dir).expanduser().resolve()
     if not root.is_dir():
         raise PathNotAllowedError("not a folder", path=args.dir)
+    if args.tags_csv is not None and not Path(args.tags_csv).expanduser().is_file():
+        # Checked before any audio is decoded: a typo here would otherwise surface as a
+        # traceback after the scan.
+        raise NotFoundError("--tags-csv: no such file", path=args.tags_csv)
     configure_runtime(settings)
     settings.ensure_dirs()
     _note_outside_roots(root, settings)
@@ -252,6 +256,11 @@ def _parse_span(
     return lo, hi, (lo + hi) / 2.0
 
 
+#: ``search --limit`` ceiling: a whole large library piped as ``--json`` stays within reach,
+#: an accidental extra zero does not print millions of rows.
+_SEARCH_MAX_LIMIT = 10_000
+
+
 def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """``groovegraph search [--bpm LO-HI|BPM] [--key K] [--compatible-with KEY|FILE] …``."""
     import json
@@ -265,6 +274,8 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from groovegraph.tools.errors import InvalidQueryError
     from groovegraph.tools.keys import parse_key
 
+    if not 1 <= args.limit <= _SEARCH_MAX_LIMIT:
+        raise InvalidQueryError(f"--limit must be between 1 and {_SEARCH_MAX_LIMIT}")
     fields: dict[str, Any] = {"limit": args.limit, "genre": args.genre, "era": args.era}
     if args.bpm:
         fields["bpm_min"], fields["bpm_max"], fields["target_bpm"] = _parse_span(
@@ -356,10 +367,15 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from groovegraph.persistence.catalog_store import CatalogStore
     from groovegraph.tools.analysis import configure_runtime
     from groovegraph.tools.demo import MANIFEST_NAME, build_demo
+    from groovegraph.tools.errors import PathNotAllowedError
 
+    dest = Path(args.dir).expanduser().resolve() if args.dir else settings.demo_dir
+    if dest.exists() and not dest.is_dir():
+        raise PathNotAllowedError(
+            "exists and is not a folder; name a new or empty folder", path=args.dir
+        )
     settings.ensure_dirs()
     configure_runtime(settings)
-    dest = Path(args.dir).expanduser().resolve() if args.dir else settings.demo_dir
     _note_outside_roots(dest, settings)
     with _index_progress("synth") as on_event:
         manifest = build_demo(
@@ -464,7 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--swing", default=None, help="LO-HI swing percent")
     p.add_argument("--genre", default=None)
     p.add_argument("--era", default=None)
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument(
+        "--limit", type=int, default=10, help=f"most hits to show (1-{_SEARCH_MAX_LIMIT})"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per hit")
     p.set_defaults(func=_cmd_search)
 

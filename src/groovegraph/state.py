@@ -153,7 +153,8 @@ class CatalogQuery(BaseModel):
     duration_min_s: float | None = Field(default=None, ge=0)
     duration_max_s: float | None = Field(default=None, ge=0)
     exclude_ids: list[str] = Field(default_factory=list)
-    limit: int = Field(default=10, ge=1, le=200)
+    # The HTTP API (200) and the agent's tool (50) cap lower; the CLI may list a library.
+    limit: int = Field(default=10, ge=1, le=10_000)
 
 
 class CatalogHit(BaseModel):

@@ -48,7 +48,11 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         config["env"] = str((ROOT / config["env"]).resolve())
     (workdir / "langgraph.json").write_text(json.dumps(config))
     log = (tmp_path_factory.mktemp("dev-log") / "dev.log").open("w")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GROOVEGRAPH_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GROOVEGRAPH_") and k != "OPENAI_API_KEY"
+    }
     env.update(
         {
             "GROOVEGRAPH_DATA_DIR": str(data),
@@ -131,3 +135,17 @@ def test_dev_server_draws_the_whole_graph(dev_server: str) -> None:
         assert (f"{s}_tools", s) in edges
         assert (s, "supervisor") in edges
     assert ("supervisor", "respond") in edges
+
+
+def test_a_run_model_without_its_key_says_so(dev_server: str) -> None:
+    """``context.model`` naming a provider whose key is not set: the run's error names
+    the missing key instead of "An internal error occurred"."""
+    body = {
+        "assistant_id": "groovegraph",
+        "input": {"messages": [{"role": "user", "content": "find me 70s funk loops"}]},
+        "context": {"model": "openai:gpt-4o-mini"},
+    }
+    resp = httpx.post(f"{dev_server}/runs/wait", json=body, timeout=60)
+    text = resp.text
+    assert "An internal error occurred" not in text
+    assert "OPENAI_API_KEY" in text, text

@@ -330,3 +330,17 @@ def test_unreachable_router_falls_back_to_offline_rules(settings, frame) -> None
     assert out["plan"].router == "fallback"
     assert out["plan"].specialists == ["era"]
     assert out["messages"][-1].content == "answer"
+
+
+def test_a_model_without_its_api_key_is_a_clear_error(monkeypatch) -> None:
+    """``context.model = "openai:…"`` with no key: a message naming the key, as a
+    ValueError so ``langgraph dev`` shows it instead of "An internal error occurred"."""
+    from groovegraph.graph.models import ModelRegistry, ModelUnavailableError
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    registry = ModelRegistry(settings=Settings(model="offline"))
+    with pytest.raises(ModelUnavailableError) as caught:
+        registry.for_run("openai:gpt-4o-mini")
+    assert isinstance(caught.value, ValueError)
+    assert "OPENAI_API_KEY" in str(caught.value)
+    assert "offline" in str(caught.value)

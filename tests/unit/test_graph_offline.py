@@ -351,6 +351,24 @@ def test_long_audio_asks_before_analysing(tmp_path, frame, loops) -> None:
     assert "not confirmed" in declined["messages"][-1].content
 
 
+def test_an_eleven_minute_file_asks_with_its_real_length(settings, frame) -> None:
+    """Minutes are the file's real length, not the 600 s the analysis reads (issue 10)."""
+    import soundfile as sf
+
+    path = settings.data_dir / "library" / "long" / "set.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(path, np.zeros(11 * 60 * 8000, dtype=np.int16), 8000, subtype="PCM_16")
+    assert settings.confirm_audio_minutes == 10.0
+    assert settings.analysis_max_s == 600.0
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+    out = run(g, "what's the tempo of long/set.wav?", thread="eleven")
+    (intr,) = out["__interrupt__"]
+    assert intr.value["minutes"] == pytest.approx(11.0, abs=0.01)
+    assert "11.0 minutes" in intr.value["question"]
+
+
 def test_paths_outside_the_library_are_refused(graph) -> None:
     out = run(graph, "what's the tempo of /etc/passwd.wav")
     assert out["plan"].specialists == ["groove"]

@@ -23,11 +23,31 @@ from langgraph.types import RetryPolicy
 from pydantic import ValidationError
 
 from groovegraph.settings import Settings
-from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
 
-__all__ = ["OFFLINE", "ModelRegistry", "init_model", "llm_retry_policy", "usage_of"]
+__all__ = [
+    "OFFLINE",
+    "ModelRegistry",
+    "ModelUnavailableError",
+    "init_model",
+    "llm_retry_policy",
+    "usage_of",
+]
 
 OFFLINE = "offline"
+
+
+class ModelUnavailableError(GrooveGraphError, ValueError):
+    """A configured chat model cannot be built (no API key, bad options).
+
+    Also a ``ValueError`` on purpose: ``langgraph dev`` (langgraph-api) shows the message
+    of builtin error types only and replaces every other one with "An internal error
+    occurred", which told a Studio user nothing about the missing key.
+    """
+
+    code = "model_unavailable"
+    http_status = 503
+    exit_code = 1
 
 
 def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> BaseChatModel | None:
@@ -67,8 +87,12 @@ def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> Bas
         model: BaseChatModel = init_chat_model(name, **kwargs)
     except ImportError as err:
         raise InvalidQueryError(f"model {name!r}: provider package not installed ({err})") from err
-    except ValueError as err:
-        raise InvalidQueryError(f"model {name!r}: {err}") from err
+    except Exception as err:  # unknown provider, or its client refused the options (no key)
+        provider = name.split(":", 1)[0]
+        raise ModelUnavailableError(
+            f"model {name!r} cannot be used: {err} Set the provider's API key "
+            f"(e.g. {provider.upper()}_API_KEY, or GROOVEGRAPH_MODEL_API_KEY), or use 'offline'."
+        ) from err
     return model
 
 

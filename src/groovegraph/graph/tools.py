@@ -133,7 +133,9 @@ class _Resolver:
                 max_file_bytes=self.settings.max_file_bytes,
                 max_duration_s=self.settings.max_duration_s,
             )
-            total_s += min(info.duration_s, self.settings.analysis_max_s)
+            # The real length: the analysis reads at most analysis_max_s of each file, but
+            # capping here made an 11-minute file count as 10 and never ask (issue 10).
+            total_s += info.duration_s
         return total_s / 60.0
 
     def analyse(self, files: Sequence[str]) -> dict[str, Analysis | GrooveGraphError]:
