@@ -1,0 +1,120 @@
+"""Write ``datasets/understanding.jsonl`` and ``datasets/conversations.jsonl`` from the
+hand-written rows in ``understanding_requests.py`` and ``understanding_conversations.py``.
+
+The tune/report split is drawn once, at random with a fixed seed, stratified by the
+specialist set (requests) or by the first turn's specialist set (conversations): about
+40 % tune, 60 % report. Only the report split is quoted.
+
+Every conversation turn with hit constraints is checked against the demo manifest
+(``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
+every attached file must exist.
+
+    uv run --frozen python evals/build_understanding.py /tmp/gg_demo/manifest.json
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from understanding_conversations import CONVERSATIONS  # noqa: E402
+from understanding_requests import REQUESTS  # noqa: E402
+
+from groovegraph.evals.understanding import hit_violations  # noqa: E402
+
+SEED = 20261202
+TUNE_SHARE = 0.4
+
+
+def _split(items: list[dict[str, Any]], stratum: Any) -> dict[int, str]:
+    rng = random.Random(SEED)
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        groups[stratum(item)].append(i)
+    out: dict[int, str] = {}
+    carry = 0.0  # keeps the overall share near 40 % when strata are small
+    for key in sorted(groups, key=str):
+        idx = groups[key]
+        rng.shuffle(idx)
+        want = len(idx) * TUNE_SHARE + carry
+        n_tune = int(want + 0.5)
+        carry = want - n_tune
+        for j, i in enumerate(idx):
+            out[i] = "tune" if j < n_tune else "report"
+    return out
+
+
+def _check_conversations(manifest: dict[str, Any]) -> None:
+    samples = manifest["samples"]
+    paths = {s["path"] for s in samples}
+    for conv in CONVERSATIONS:
+        for t, turn in enumerate(conv["turns"], start=1):
+            for path in turn.get("attach", []):
+                if path not in paths:
+                    raise SystemExit(f"{conv['id']} turn {t}: no demo file {path}")
+            ref = turn["expect"].get("refers_to") or {}
+            if "file" in ref and ref["file"] not in paths:
+                raise SystemExit(f"{conv['id']} turn {t}: no demo file {ref['file']}")
+            want = turn["expect"].get("hits")
+            if want is None:
+                continue
+            n = sum(1 for s in samples if not hit_violations(s, want))
+            need = max(1, turn["expect"]["min_hits"])
+            if turn["expect"]["min_hits"] == 0:
+                print(
+                    f"  {conv['id']} turn {t}: {n} demo loops qualify (empty list expected: {n == 0})"
+                )
+            elif n < need:
+                raise SystemExit(f"{conv['id']} turn {t}: only {n} demo loops satisfy {want}")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__)
+        return 2
+    manifest = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    _check_conversations(manifest)
+
+    out_dir = HERE / "datasets"
+    messages = [r["message"] for r in REQUESTS]
+    if len(set(messages)) != len(messages):
+        raise SystemExit("duplicate request messages")
+    splits = _split(REQUESTS, lambda r: tuple(r["specialists"]))
+    with (out_dir / "understanding.jsonl").open("w", encoding="utf-8") as fh:
+        for i, row in enumerate(REQUESTS):
+            line = {"id": f"u{i + 1:03d}", "split": splits[i], **row}
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    csplits = _split(CONVERSATIONS, lambda c: tuple(c["turns"][0]["expect"]["specialists"]))
+    with (out_dir / "conversations.jsonl").open("w", encoding="utf-8") as fh:
+        for i, conv in enumerate(CONVERSATIONS):
+            line = {
+                "id": conv["id"],
+                "split": csplits[i],
+                "notes": conv["notes"],
+                "turns": conv["turns"],
+            }
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    n_tune = sum(1 for s in splits.values() if s == "tune")
+    c_tune = sum(1 for s in csplits.values() if s == "tune")
+    turns = sum(len(c["turns"]) for c in CONVERSATIONS)
+    print(
+        f"understanding.jsonl: {len(REQUESTS)} requests ({n_tune} tune, {len(REQUESTS) - n_tune} report)"
+    )
+    print(
+        f"conversations.jsonl: {len(CONVERSATIONS)} conversations, {turns} turns "
+        f"({c_tune} tune, {len(CONVERSATIONS) - c_tune} report)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
