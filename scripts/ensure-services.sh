@@ -4,6 +4,14 @@
 # one cannot be reached; elsewhere it only warns (integration tests then skip).
 set -u
 fail=0
+# The evaluation corpus renders General MIDI through the fluidsynth CLI and soundfonts.
+if ! command -v fluidsynth >/dev/null 2>&1 || [ ! -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-services: installing fluidsynth and GM soundfonts"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      fluidsynth fluid-soundfont-gm musescore-general-soundfont >/dev/null) || true
+  fi
+fi
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || python3 - <<'PY' 2>/dev/null
 import socket; socket.create_connection(("127.0.0.1", 5432), 1).close()
 PY
