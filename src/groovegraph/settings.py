@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     )
     db_pool_min: int = Field(default=1, ge=1)
     db_pool_max: int = Field(default=10, ge=1)
+    db_pool_timeout_s: float = Field(
+        default=3.0,
+        gt=0,
+        description="Longest wait for a pooled database connection before answering 503.",
+    )
+    checkpoint_keep_last: int = Field(
+        default=4,
+        ge=0,
+        description="Checkpoints kept per thread (older ones are pruned at each commit); 0 = all.",
+    )
 
     # --- language model ------------------------------------------------------------
     model: str = Field(default="offline", description="'offline' or 'provider:model'.")

@@ -26,7 +26,8 @@ TURN = textwrap.dedent(
     from tests.unit.test_graph_offline import catalog_frame
 
     async def main(url, data_dir, thread, text, samples):
-        settings = Settings(data_dir=data_dir, database_url=url)
+        # Every checkpoint kept (no retention): the history shows the thread growing.
+        settings = Settings(data_dir=data_dir, database_url=url, checkpoint_keep_last=0)
         async with open_checkpointer(settings) as saver:
             graph = build_graph(catalog=FrameSource(catalog_frame()), settings=settings).compile(checkpointer=saver)
             msg = HumanMessage(content=text, additional_kwargs={"samples": samples} if samples else {})

@@ -10,7 +10,9 @@ import pytest
 import redis
 from langchain_core.outputs import Generation
 
-from groovegraph.persistence.redis import RateLimiter, RedisLLMCache, RunLockHeld, RunLocks
+from groovegraph.persistence.llm_cache import RedisLLMCache
+from groovegraph.persistence.rate_limits import RateLimiter
+from groovegraph.persistence.run_locks import RunLockHeld, RunLocks
 from tests.integration.server_proc import private_redis_server
 
 pytestmark = pytest.mark.integration
@@ -122,3 +124,21 @@ async def test_cancelled_holder_releases_the_redis_lock_at_once(redis_url: str) 
     assert not await client.exists("gg:run:cancelled")
     await client.aclose()
     await locks.aclose()
+
+
+async def test_limiter_budget_survives_redis_restart_and_failure(
+    private_redis: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """Redis restarting empty, then dying, hands the owner no fresh budget: this
+    replica's own counts still hold (the larger estimate decides)."""
+    url, proc = private_redis
+    limiter = RateLimiter(url=url, limit=5, window_s=600)
+    assert [(await limiter.hit("o")).allowed for _ in range(5)] == [True] * 5
+    assert not (await limiter.hit("o")).allowed
+    redis.Redis.from_url(url).flushall()  # what a restart without persistence looks like
+    assert not (await limiter.hit("o")).allowed
+    proc.kill()
+    proc.wait(5)
+    assert not (await limiter.hit("o")).allowed
+    assert (await limiter.hit("someone-else")).allowed
+    await limiter.aclose()

@@ -131,6 +131,7 @@ def test_concurrent_agent_streams_on_one_thread_one_runs_the_rest_get_409(url: s
         assert r.status_code == 409, (routes[i], r.status_code, r.text)
         assert r.headers["content-type"].startswith("application/json"), r.headers
         assert r.json()["error"]["code"] == "run_in_progress", r.text
+        assert int(r.headers["Retry-After"]) >= 1, r.headers
     won = results[winners[0]]
     if routes[winners[0]] == "/agent/invoke":
         assert ANSWER in won.text

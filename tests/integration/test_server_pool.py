@@ -32,9 +32,11 @@ async def test_threads_and_checkpoints_share_one_postgres_pool(
         assert await state.threads.get(owner="pool-test", thread_id=info.thread_id)
         config = {"configurable": {"thread_id": info.thread_id}}
         assert await state.checkpointer.aget_tuple(config) is None
-        # One Redis client for the cache, the limiter and the locks.
+        # One Redis client for the cache and the limiter; the run locks live in the
+        # database (advisory locks), never in Redis or only in this process.
         coord = state.coordination
-        assert coord.locks._redis is coord.limiter._redis is coord.cache._async
-        assert coord.locks._redis is not None
+        assert coord.limiter._redis is coord.cache._async
+        assert coord.limiter._redis is not None
+        assert [type(lock).__name__ for lock in coord.locks._shared] == ["PgAdvisoryLocks"]
         await state.threads.delete(owner="pool-test", thread_id=info.thread_id)
     assert pool.closed  # closed by the checkpointer, its opener

@@ -8,13 +8,9 @@ import socket
 import pytest
 from langchain_core.outputs import Generation
 
-from groovegraph.persistence.redis import (
-    RateLimiter,
-    RedisLLMCache,
-    RunLockHeld,
-    RunLocks,
-    _retry_after,
-)
+from groovegraph.persistence.llm_cache import RedisLLMCache
+from groovegraph.persistence.rate_limits import RateLimiter, _retry_after
+from groovegraph.persistence.run_locks import RunLockHeld, RunLocks
 
 
 def _dead_redis_url() -> str:

@@ -35,7 +35,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,21 +228,15 @@ def _row_to_record(row: dict[str, Any]) -> SampleRecord:
 class CatalogStore:
     """Catalog rows in SQLite or Postgres; a :class:`~groovegraph.tools.catalog.SampleSource`.
 
-    Build it with :meth:`open`. Methods are synchronous and thread-safe (one lock around
-    the connection); async callers use ``asyncio.to_thread``. Use as a context manager or
+    Build it with :meth:`open`. Methods are synchronous and thread-safe (SQLite: one lock
+    around the connection; Postgres: a connection pool); async callers use
+    ``asyncio.to_thread``. Use as a context manager or
     call :meth:`close`.
     """
 
-    def __init__(
-        self,
-        conn: Any,
-        *,
-        dialect: str,
-        owner_cache_size: int = 32,
-        reconnect: Callable[[], Any] | None = None,
-    ) -> None:
+    def __init__(self, conn: Any, *, dialect: str, owner_cache_size: int = 32) -> None:
+        # SQLite: one connection (serialised by the lock); Postgres: a psycopg pool.
         self._conn = conn
-        self._reconnect = reconnect
         self._dialect = dialect
         self._lock = threading.RLock()
         self._shared: tuple[int, pd.DataFrame] | None = None
@@ -256,18 +250,32 @@ class CatalogStore:
         """Connect to the configured database and bring the schema up to date.
 
         SQLite: ``settings.sqlite_path`` in WAL mode (shared with the checkpointer).
-        Postgres: ``settings.database_url`` through psycopg 3.
+        Postgres: ``settings.database_url`` through a psycopg 3 connection pool.
         """
         if settings.is_postgres:
-            import psycopg
+            from psycopg_pool import ConnectionPool
 
             url = settings.database_url
             assert url is not None
-
-            def connect() -> Any:
-                return psycopg.connect(url, autocommit=True, connect_timeout=10)
-
-            store = cls(connect(), dialect="postgres", reconnect=connect)
+            # A pool, not one connection: every connection is checked when handed out,
+            # so one the server dropped (restart, pg_terminate_backend, a pooler's idle
+            # timeout) is replaced instead of failing the next call; concurrent readers
+            # (the server's worker threads) do not queue behind one connection; and a
+            # database that is down fails a call after db_pool_timeout_s, not 30 s.
+            pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=max(2, settings.db_pool_max // 2),
+                kwargs={"autocommit": True, "connect_timeout": 10},
+                check=ConnectionPool.check_connection,
+                max_idle=60,
+                max_lifetime=1800,
+                timeout=settings.db_pool_timeout_s,
+                open=False,
+                name="groovegraph-catalog",
+            )
+            pool.open(wait=True, timeout=15)
+            store = cls(pool, dialect="postgres")
         else:
             path = settings.sqlite_path
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -315,28 +323,27 @@ class CatalogStore:
     @contextmanager
     def _tx(self, *, immediate: bool = False) -> Iterator[Any]:
         """One transaction; yields a cursor. Commits on success, rolls back on error."""
+        if self._dialect == "postgres":
+            if self._closed:
+                raise RuntimeError("catalog store is closed")
+            # Each call has a pooled connection of its own: no lock needed.
+            with self._conn.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield cur
+            return
         with self._lock:
             if self._closed:
                 raise RuntimeError("catalog store is closed")
-            if self._dialect == "postgres":
-                if self._conn.closed and self._reconnect is not None:
-                    # The server or a pooler dropped an idle connection: open a new one
-                    # rather than failing every later call.
-                    self._conn = self._reconnect()
-                with self._conn.transaction(), self._conn.cursor() as cur:
-                    yield cur
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
             else:
-                cur = self._conn.cursor()
-                cur.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-                try:
-                    yield cur
-                except BaseException:
-                    cur.execute("ROLLBACK")
-                    raise
-                else:
-                    cur.execute("COMMIT")
-                finally:
-                    cur.close()
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
 
     def _migrate(self) -> None:
         with self._tx(immediate=True) as cur:

@@ -13,11 +13,26 @@
 
 ``setup()`` creates/migrates the tables once per process under a Postgres advisory lock,
 so two servers starting together do not race on ``CREATE TABLE``/migrations.
+
+Both savers add two things upstream's lack:
+
+* **A head check at commit.** A checkpoint is written only if its parent is still the
+  thread's latest checkpoint (per namespace); otherwise :class:`ConcurrentRunError` (409)
+  is raised and nothing is written. Run locks normally make two writers on one thread
+  impossible; this is the last line when a lock was lost (its connection dropped
+  mid-run), so a second writer is refused instead of silently forking the thread. On
+  Postgres the check and the insert run in one transaction under a per-thread
+  transaction-level advisory lock; on SQLite under ``BEGIN IMMEDIATE``.
+* **Retention.** With ``keep_last`` = N > 0, the same commit deletes the thread's
+  checkpoints older than the newest N (per namespace), their pending writes and, on
+  Postgres, the channel blobs no kept checkpoint refers to. Each checkpoint holds the
+  whole conversation, so keeping every one grows a thread quadratically.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import zlib
@@ -25,18 +40,35 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from langgraph.checkpoint.base import BaseCheckpointSaver
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    get_checkpoint_metadata,
+    get_serializable_checkpoint_metadata,
+)
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.serde.types import _DeltaSnapshot
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from groovegraph.settings import Settings
 from groovegraph.state import CHECKPOINT_TYPES
+from groovegraph.tools.errors import GrooveGraphError
 
 __all__ = [
+    "COMMIT_LOCK_NAMESPACE",
     "POOL_MAX_IDLE_S",
     "POOL_MAX_LIFETIME_S",
     "SETUP_LOCK_KEY",
+    "ConcurrentRunError",
+    "GuardedAsyncSqliteSaver",
+    "PooledAsyncPostgresSaver",
     "checkpoint_serde",
     "open_checkpointer",
 ]
@@ -45,10 +77,31 @@ log = logging.getLogger(__name__)
 
 # Advisory-lock key for schema setup: a stable 32-bit number derived from a name.
 SETUP_LOCK_KEY = zlib.crc32(b"groovegraph:checkpointer:setup")
-POOL_MAX_IDLE_S = 300.0
+#: First key of the two-key transaction lock that serialises commits of one thread.
+COMMIT_LOCK_NAMESPACE = zlib.crc32(b"groovegraph:commit") & 0x7FFFFFFF
+# Connections idle longer than this are closed by the pool: servers and poolers drop
+# idle ones on their own schedule, and a dropped one must not be the next handed out.
+POOL_MAX_IDLE_S = 60.0
 POOL_MAX_LIFETIME_S = 1800.0
 _POOL_OPEN_TIMEOUT_S = 15.0
 _SETUP_LOCK_TIMEOUT_S = 120.0
+
+
+class ConcurrentRunError(GrooveGraphError):
+    """A checkpoint whose parent is no longer the thread's latest: another run wrote the
+    thread meanwhile. The turn is refused rather than forking the thread."""
+
+    code = "run_conflict"
+    http_status = 409
+
+
+def _refuse_fork(thread_id: str, parent: str | None, head: str | None, new_id: str) -> None:
+    if head is None or head in (parent, new_id):
+        return
+    raise ConcurrentRunError(
+        f"thread {thread_id!r} changed while this run was going (another run committed "
+        "first); the turn was not saved: send it again"
+    )
 
 
 def checkpoint_serde() -> JsonPlusSerializer:
@@ -86,10 +139,94 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointS
             yield saver
 
 
+class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
+    """``AsyncSqliteSaver`` with the head check and retention (see the module docstring).
+
+    Parameters
+    ----------
+    keep_last : int
+        Checkpoints kept per thread and namespace; 0 keeps all.
+    """
+
+    def __init__(self, conn: Any, *, serde: Any = None, keep_last: int = 0) -> None:
+        super().__init__(conn, serde=serde)
+        self.keep_last = keep_last
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        await self.setup()
+        configurable = config["configurable"]
+        thread_id = str(configurable["thread_id"])
+        checkpoint_ns = configurable["checkpoint_ns"]
+        parent = configurable.get("checkpoint_id")
+        type_, serialized_checkpoint = self.serde.dumps_typed(checkpoint)
+        serialized_metadata = json.dumps(
+            get_checkpoint_metadata(config, metadata), ensure_ascii=False
+        ).encode("utf-8", "ignore")
+        async with self.lock:
+            # BEGIN IMMEDIATE takes SQLite's write lock first: the head read below and
+            # the insert are one step for every process on the file.
+            await self.conn.commit()
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                async with self.conn.execute(
+                    "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? "
+                    "AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT 1",
+                    (thread_id, checkpoint_ns),
+                ) as cur:
+                    row = await cur.fetchone()
+                _refuse_fork(thread_id, parent, row[0] if row else None, checkpoint["id"])
+                await self.conn.execute(
+                    "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, "
+                    "checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        thread_id,
+                        checkpoint_ns,
+                        checkpoint["id"],
+                        parent,
+                        type_,
+                        serialized_checkpoint,
+                        serialized_metadata,
+                    ),
+                )
+                if self.keep_last > 0:
+                    await self._prune(thread_id, checkpoint_ns)
+            except BaseException:
+                await self.conn.rollback()
+                raise
+            await self.conn.commit()
+        return {
+            "configurable": {
+                "thread_id": thread_id,
+                "checkpoint_ns": checkpoint_ns,
+                "checkpoint_id": checkpoint["id"],
+            }
+        }
+
+    async def _prune(self, thread_id: str, checkpoint_ns: str) -> None:
+        await self.conn.execute(
+            "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? "
+            "AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints "
+            "WHERE thread_id = ? AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT ?)",
+            (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_last),
+        )
+        await self.conn.execute(
+            "DELETE FROM writes WHERE thread_id = ? AND checkpoint_ns = ? "
+            "AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints "
+            "WHERE thread_id = ? AND checkpoint_ns = ?)",
+            (thread_id, checkpoint_ns, thread_id, checkpoint_ns),
+        )
+
+
 @asynccontextmanager
 async def _sqlite(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]:
     import aiosqlite
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +239,9 @@ async def _sqlite(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]
         # commit (a graph turn commits one checkpoint per step), so a power cut may lose
         # the last turn — the usual trade for an embedded default.
         await conn.execute("PRAGMA synchronous=NORMAL")
-        saver = AsyncSqliteSaver(conn, serde=checkpoint_serde())
+        saver = GuardedAsyncSqliteSaver(
+            conn, serde=checkpoint_serde(), keep_last=settings.checkpoint_keep_last
+        )
         await saver.setup()
         yield saver
     finally:
@@ -127,12 +266,121 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
     pool each operation already takes its own connection, which makes the lock
     unnecessary; with a single connection or a pipeline the lock stays.
     ``benchmarks/checkpointer_concurrency.py`` measures the difference.
+
+    It also checks the head and applies retention at commit (see the module docstring).
+
+    Parameters
+    ----------
+    keep_last : int
+        Checkpoints kept per thread and namespace; 0 keeps all.
     """
 
-    def __init__(self, conn: Any, pipe: Any = None, serde: Any = None) -> None:
+    def __init__(
+        self, conn: Any, pipe: Any = None, serde: Any = None, *, keep_last: int = 0
+    ) -> None:
         super().__init__(conn, pipe, serde)
+        self.keep_last = keep_last
         if isinstance(conn, AsyncConnectionPool) and pipe is None:
             self.lock = _NoLock()  # type: ignore[assignment]
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        if not isinstance(self.conn, AsyncConnectionPool) or self.pipe is not None:
+            return await super().aput(config, checkpoint, metadata, new_versions)
+        configurable = config["configurable"]
+        thread_id = str(configurable["thread_id"])
+        checkpoint_ns = configurable["checkpoint_ns"]
+        parent = configurable.get("checkpoint_id")
+        copy = checkpoint.copy()
+        copy["channel_values"] = copy["channel_values"].copy()
+        # As upstream: primitives stay inline in the checkpoint row, the rest are blobs.
+        blob_values = {}
+        for k, v in checkpoint["channel_values"].items():
+            if isinstance(v, _DeltaSnapshot):
+                blob_values[k] = copy["channel_values"].pop(k)
+                copy["channel_values"][k] = True
+            elif v is None or isinstance(v, (str, int, float, bool)):
+                pass
+            else:
+                blob_values[k] = copy["channel_values"].pop(k)
+        blob_versions = {k: v for k, v in new_versions.items() if k in blob_values}
+        blobs = (
+            await asyncio.to_thread(
+                self._dump_blobs, thread_id, checkpoint_ns, blob_values, blob_versions
+            )
+            if blob_versions
+            else []
+        )
+        row = (
+            thread_id,
+            checkpoint_ns,
+            checkpoint["id"],
+            parent,
+            Jsonb(copy),
+            Jsonb(get_serializable_checkpoint_metadata(config, metadata)),
+        )
+        async with (
+            self.conn.connection() as conn,
+            conn.transaction(),
+            conn.cursor(binary=True, row_factory=dict_row) as cur,
+        ):
+            # One commit per thread at a time, on every replica (released at COMMIT).
+            await cur.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                (COMMIT_LOCK_NAMESPACE, thread_id),
+            )
+            await cur.execute(
+                "SELECT checkpoint_id FROM checkpoints WHERE thread_id = %s "
+                "AND checkpoint_ns = %s ORDER BY checkpoint_id DESC LIMIT 1",
+                (thread_id, checkpoint_ns),
+            )
+            head = await cur.fetchone()
+            _refuse_fork(
+                thread_id, parent, head["checkpoint_id"] if head else None, checkpoint["id"]
+            )
+            if blobs:
+                await cur.executemany(self.UPSERT_CHECKPOINT_BLOBS_SQL, blobs)
+            await cur.execute(self.UPSERT_CHECKPOINTS_SQL, row)
+            if self.keep_last > 0:
+                await self._prune(cur, thread_id, checkpoint_ns)
+        return {
+            "configurable": {
+                "thread_id": thread_id,
+                "checkpoint_ns": checkpoint_ns,
+                "checkpoint_id": checkpoint["id"],
+            }
+        }
+
+    async def _prune(self, cur: Any, thread_id: str, checkpoint_ns: str) -> None:
+        """Delete what the newest ``keep_last`` checkpoints no longer need."""
+        await cur.execute(
+            "DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s "
+            "AND checkpoint_id < (SELECT min(checkpoint_id) FROM (SELECT checkpoint_id "
+            "FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s "
+            "ORDER BY checkpoint_id DESC LIMIT %s) AS kept)",
+            (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_last),
+        )
+        if not cur.rowcount:
+            return
+        await cur.execute(
+            "DELETE FROM checkpoint_writes w WHERE w.thread_id = %s AND w.checkpoint_ns = %s "
+            "AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = w.thread_id "
+            "AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id)",
+            (thread_id, checkpoint_ns),
+        )
+        await cur.execute(
+            "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s AND b.checkpoint_ns = %s "
+            "AND NOT EXISTS (SELECT 1 FROM checkpoints c, "
+            "jsonb_each_text(c.checkpoint -> 'channel_versions') v "
+            "WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = b.checkpoint_ns "
+            "AND v.key = b.channel AND v.value = b.version)",
+            (thread_id, checkpoint_ns),
+        )
 
 
 async def _acquire_setup_lock(conn: Any, *, timeout_s: float = _SETUP_LOCK_TIMEOUT_S) -> None:
@@ -157,15 +405,23 @@ async def _postgres(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str
         min_size=settings.db_pool_min,
         max_size=max(settings.db_pool_min, settings.db_pool_max),
         kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
+        # Every connection is checked when handed out (a round trip of well under a
+        # millisecond): one dropped by the server (restart, pg_terminate_backend, an
+        # idle timeout in a pooler) is replaced at once instead of failing a request.
         check=AsyncConnectionPool.check_connection,
         max_idle=POOL_MAX_IDLE_S,
         max_lifetime=POOL_MAX_LIFETIME_S,
+        # A request waits at most this long for a connection; a database that is down
+        # answers 503 fast instead of holding requests for the default 30 s.
+        timeout=settings.db_pool_timeout_s,
         open=False,
         name="groovegraph-checkpoints",
     )
     await pool.open(wait=True, timeout=_POOL_OPEN_TIMEOUT_S)
     try:
-        saver = PooledAsyncPostgresSaver(pool, serde=checkpoint_serde())
+        saver = PooledAsyncPostgresSaver(
+            pool, serde=checkpoint_serde(), keep_last=settings.checkpoint_keep_last
+        )
         async with pool.connection() as lock_conn:
             # Session-level advisory lock on a dedicated connection: a second process
             # waits until the first finished creating/migrating the tables. It polls

@@ -24,6 +24,7 @@ owner's id is a 404.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -33,6 +34,7 @@ from fastapi import FastAPI, Request
 from langchain_core.load.serializable import Serializable
 from langchain_core.messages import AnyMessage, BaseMessage
 from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableConfig, ensure_config
+from langchain_core.runnables.config import get_config_list
 from langchain_core.runnables.schema import StreamEvent
 from langgraph.types import Command
 from pydantic import BaseModel, Field, field_validator
@@ -41,7 +43,7 @@ from groovegraph.server.errors import (
     ThreadIdRequiredError,
     ThreadNotFoundError,
 )
-from groovegraph.server.serialize import interrupt_json, jsonable
+from groovegraph.server.serialize import has_nul, interrupt_json, jsonable
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.thread_store import check_thread_id
 from groovegraph.tools.errors import GrooveGraphError
@@ -56,6 +58,15 @@ class AgentInput(BaseModel):
     resume: Any = Field(
         default=None, description="Answer to the pending interrupt; send instead of messages."
     )
+
+    @field_validator("messages", "resume", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: such a turn would fail at its commit, after
+        # the answer streamed. Refused here, before any response starts.
+        if has_nul(value):
+            raise ValueError("text must not contain NUL (\\u0000) characters")
+        return value
 
     @field_validator("messages", mode="before")
     @classmethod
@@ -207,13 +218,18 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
 
     @contextlib.asynccontextmanager
     async def _running(
-        self, state: AppState, graph_input: Any, config: RunnableConfig
+        self, state: AppState, graph_input: Any, config: RunnableConfig, *, locked: bool = False
     ) -> AsyncIterator[None]:
-        """Run under the lock the request already holds, else take it here; a resume is
-        checked under the lock (see :func:`_check_resumable`)."""
+        """Run under the lock the request already holds, else take it here (``locked``:
+        the caller holds it); a resume is checked under the lock (see
+        :func:`_check_resumable`)."""
         from groovegraph.server.chat import run_lock
 
         thread_id = config["configurable"]["thread_id"]
+        if locked:
+            await _check_resumable(state, graph_input, config)
+            yield
+            return
         stack = self.held.get(thread_id)
         if stack is None:
             async with run_lock(state, thread_id):
@@ -225,6 +241,69 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
             yield
         finally:
             await _release(self.held, thread_id, stack)
+
+    async def _invoke(
+        self, input: Any, config: RunnableConfig | None, *, locked: bool = False
+    ) -> dict[str, Any]:
+        state = self._state
+        cfg = ensure_config(config)
+        graph_input = _to_graph_input(input)
+        async with self._running(state, graph_input, cfg, locked=locked):
+            values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
+        return _clean_values(dict(values or {}))
+
+    async def abatch(  # type: ignore[override]
+        self,
+        inputs: list[dict[str, Any]],
+        config: RunnableConfig | list[RunnableConfig] | None = None,
+        *,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[Any]:
+        """Inputs on different threads run concurrently; inputs on one thread run one
+        after another under one hold of its run lock, so every turn lands on the thread
+        (run together, both would start from the same checkpoint and one turn would be
+        lost)."""
+        from groovegraph.server.chat import run_lock
+
+        if not inputs:
+            return []
+        state = self._state
+        configs = get_config_list(config, len(inputs))
+        groups: dict[str, list[int]] = {}
+        for i, cfg in enumerate(configs):
+            thread_id = (cfg.get("configurable") or {}).get("thread_id")
+            groups.setdefault(str(thread_id) if thread_id else f"\x00{i}", []).append(i)
+        results: list[Any] = [None] * len(inputs)
+
+        async def run_one(i: int, *, locked: bool) -> None:
+            try:
+                results[i] = await self._invoke(inputs[i], configs[i], locked=locked)
+            except Exception as err:
+                if not return_exceptions:
+                    raise
+                results[i] = err
+
+        async def run_group(thread_id: str, indexes: list[int]) -> None:
+            if len(indexes) == 1:
+                await run_one(indexes[0], locked=False)
+                return
+            async with contextlib.AsyncExitStack() as group:
+                stack = self.held.get(thread_id)
+                if stack is None:
+                    await group.enter_async_context(run_lock(state, thread_id))
+                else:  # taken by the request before its response: freed after the group
+                    group.push_async_callback(_release, self.held, thread_id, stack)
+                for i in indexes:
+                    await run_one(i, locked=True)
+
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                for thread_id, indexes in groups.items():
+                    tasks.create_task(run_group(thread_id, indexes))
+        except BaseExceptionGroup as failed:  # the first failure, as a plain ainvoke's
+            raise failed.exceptions[0] from None
+        return results
 
     def get_name(self, suffix: str | None = None, *, name: str | None = None) -> str:
         base = name or "groovegraph"
@@ -272,12 +351,7 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
     async def ainvoke(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> dict[str, Any]:
-        state = self._state
-        cfg = ensure_config(config)
-        graph_input = _to_graph_input(input)
-        async with self._running(state, graph_input, cfg):
-            values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
-        return _clean_values(dict(values or {}))
+        return await self._invoke(input, config)
 
     async def astream(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
@@ -370,6 +444,11 @@ async def _refuse_before_streaming(
     except ValueError:
         return
     payload = body.get("input") if isinstance(body, dict) else None
+    if isinstance(payload, dict):
+        # The graph input is checked here too, not first inside the run: on the stream
+        # routes the run starts after the 200, where a bad input could only be an
+        # in-band error.
+        _to_graph_input(payload)
     if isinstance(payload, dict) and payload.get("resume") is not None:
         config: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
         await require_pending_interrupt(state, config)

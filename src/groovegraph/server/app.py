@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from psycopg_pool import AsyncConnectionPool
 
 from groovegraph import __version__
-from groovegraph.persistence.redis import open_coordination
+from groovegraph.persistence.coordination import open_coordination
 from groovegraph.server import wiring
 from groovegraph.server.errors import install_error_handlers
 from groovegraph.server.limits import BodyLimitMiddleware

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
+import structlog
 from fastapi import APIRouter, Request
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
@@ -23,10 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 
-from groovegraph.persistence.redis import RunLockHeld
+from groovegraph.persistence.run_locks import RunLockHeld
 from groovegraph.server.auth import Owner
 from groovegraph.server.errors import ERROR_RESPONSES, NothingToResumeError, RunInProgressError
-from groovegraph.server.serialize import snapshot_interrupts
+from groovegraph.server.serialize import has_nul, snapshot_interrupts
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.streaming import run_events
 
@@ -49,6 +50,14 @@ class ChatRequest(BaseModel):
     resume: Any = Field(
         default=None, description="Answer to a pending interrupt (e.g. true / 'yes')."
     )
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> ChatRequest:
+        # PostgreSQL text cannot hold NUL: the turn would fail at its commit, after the
+        # stream started. A 422 before any response instead.
+        if has_nul(self.message) or has_nul(self.samples) or has_nul(self.resume):
+            raise ValueError("text must not contain NUL (\\u0000) characters")
+        return self
 
     @model_validator(mode="after")
     def _one_of(self) -> ChatRequest:
@@ -163,7 +172,14 @@ async def chat(
                 if not touched:
                     # After the first event: the client hears back before this write.
                     touched = True
-                    await state.threads.touch(owner=owner, thread_id=thread_id, title=body.message)
+                    try:
+                        await state.threads.touch(
+                            owner=owner, thread_id=thread_id, title=body.message
+                        )
+                    except Exception:  # bookkeeping must never cut the stream
+                        structlog.get_logger(__name__).warning(
+                            "thread_touch_failed", thread_id=thread_id, exc_info=True
+                        )
         finally:
             # Runs while sse-starlette cancels us on disconnect: shield the release.
             with anyio.CancelScope(shield=True):

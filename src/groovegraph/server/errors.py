@@ -67,6 +67,8 @@ class RunInProgressError(GrooveGraphError):
 
     code = "run_in_progress"
     http_status = 409
+    #: Seconds a client should wait before trying again (the ``Retry-After`` header).
+    retry_after_s = 1
 
 
 class NothingToResumeError(GrooveGraphError):
@@ -86,6 +88,36 @@ class RateLimitedError(GrooveGraphError):
 class NotReadyError(GrooveGraphError):
     code = "not_ready"
     http_status = 503
+    retry_after_s = 2
+
+
+class DatabaseUnavailableError(GrooveGraphError):
+    """The database did not answer (down, restarting, or no pooled connection in time)."""
+
+    code = "database_unavailable"
+    http_status = 503
+    retry_after_s = 2
+
+
+def database_unavailable(err: BaseException) -> DatabaseUnavailableError | None:
+    """The 503 for a connection-level database failure, or None for any other error.
+
+    psycopg's ``OperationalError`` (connection refused or dropped, admin shutdown) and the
+    pool's ``PoolTimeout`` mean the database cannot be reached now; SQLite's "database is
+    locked" means another writer held it past the busy timeout. Data errors are not here.
+    """
+    import sqlite3
+
+    import psycopg
+    from psycopg_pool import PoolTimeout, TooManyRequests
+
+    if isinstance(err, PoolTimeout | TooManyRequests):
+        return DatabaseUnavailableError("no database connection became free in time; retry")
+    if isinstance(err, psycopg.OperationalError | psycopg.InterfaceError):
+        return DatabaseUnavailableError("the database is unavailable; retry shortly")
+    if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+        return DatabaseUnavailableError("the database is busy; retry shortly")
+    return None
 
 
 # Documented on routes so the OpenAPI schema shows the error shape.
@@ -153,8 +185,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GrooveGraphError)
     async def _domain(request: Request, err: GrooveGraphError) -> JSONResponse:
         headers = None
-        if isinstance(err, RateLimitedError):
-            headers = {"Retry-After": str(err.retry_after_s)}
+        retry_after = getattr(err, "retry_after_s", None)
+        if isinstance(retry_after, int | float) and retry_after > 0:
+            headers = {"Retry-After": str(int(retry_after))}
         elif isinstance(err, UnauthorizedError):
             headers = {"WWW-Authenticate": "Bearer"}
         if err.http_status >= 500:
@@ -190,7 +223,27 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(422, "validation_error", _validation_message(err))
         return await _bug(request, err)
 
+    async def _database(request: Request, err: Exception) -> JSONResponse:
+        # Registered per class (not only in the catch-all below) so the handler runs
+        # inside the app: the 503 goes out and the keep-alive connection stays open.
+        unavailable = database_unavailable(err)
+        if unavailable is None:
+            return await _bug(request, err)
+        log.warning("database_unavailable", error_type=type(err).__name__, error=str(err))
+        return await _domain(request, unavailable)
+
+    import sqlite3
+
+    import psycopg
+    from psycopg_pool import TooManyRequests
+
+    for cls in (psycopg.OperationalError, psycopg.InterfaceError, TooManyRequests):
+        app.add_exception_handler(cls, _database)
+    app.add_exception_handler(sqlite3.OperationalError, _database)
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, err: Exception) -> JSONResponse:
-        log.exception("unhandled_error", error_type=type(err).__name__)
+        unavailable = database_unavailable(err)
+        if unavailable is not None:  # wrapped where the handlers above did not see it
+            return await _domain(request, unavailable)
         return error_response(500, "internal_error", "internal server error")

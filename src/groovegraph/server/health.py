@@ -1,4 +1,8 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (it can do its job)."""
+"""``/healthz`` (the process answers) and ``/readyz`` (it can do its job).
+
+``/readyz`` is 200 with ``status`` ``ok``, or ``degraded`` when Redis (optional) is
+unreachable; 503 (``unavailable``) when the database does not answer or start-up has not
+finished or failed."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ class Health(BaseModel):
 
 class Readiness(BaseModel):
     ready: bool
+    status: str = "ok"
     checks: dict[str, str]
 
 
@@ -28,14 +33,18 @@ async def healthz() -> Health:
 @router.get(
     "/readyz",
     response_model=Readiness,
-    summary="Readiness: database (and Redis, if configured) reachable, warm-up done",
+    summary="Readiness: database reachable and warm-up done; Redis down is 'degraded' (200)",
     responses={503: {"model": Readiness, "description": "Not ready; see checks."}},
 )
 async def readyz(request: Request) -> JSONResponse:
     state = getattr(request.app.state, "gg", None)
     checks: dict[str, str] = {}
     if state is None:
-        return JSONResponse({"ready": False, "checks": {"startup": "starting"}}, status_code=503)
+        return JSONResponse(
+            {"ready": False, "status": "starting", "checks": {"startup": "starting"}},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
     try:
         await asyncio.wait_for(state.threads.ping(), 2.0)
         checks["database"] = "ok"
@@ -47,5 +56,15 @@ async def readyz(request: Request) -> JSONResponse:
         checks["startup"] = f"error: {state.startup_error}"
     else:
         checks["startup"] = "ok" if state.ready.is_set() else "warming up"
-    ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+    # Redis only backs the cache and the shared rate-limit counts, both of which degrade
+    # to in-process twins (run locks live in the database): without it the server still
+    # serves every request, so it stays in rotation and says it is degraded.
+    ready = all(v == "ok" for name, v in checks.items() if name != "redis")
+    status = "ok" if ready and checks.get("redis", "ok") == "ok" else "degraded"
+    if not ready:
+        return JSONResponse(
+            {"ready": False, "status": "unavailable", "checks": checks},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
+    return JSONResponse({"ready": True, "status": status, "checks": checks}, status_code=200)

@@ -17,7 +17,7 @@ from groovegraph.server.errors import ERROR_RESPONSES
 from groovegraph.server.state import get_app_state
 from groovegraph.server.uploads import receive_file
 from groovegraph.state import CatalogHit, CatalogQuery, SampleRecord
-from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
 
 router = APIRouter(prefix="/v1/samples", tags=["samples"], responses=ERROR_RESPONSES)
 
@@ -130,19 +130,28 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
         info = await state.in_executor(wiring.probe_upload, received.path, settings=settings)
         ext = _EXTENSIONS.get(str(info.format).upper(), ".audio")
         final = settings.uploads_dir / received.sha256[:2] / f"{received.sha256}{ext}"
+        existed = await asyncio.to_thread(final.exists)
         # Content-addressed: the same bytes uploaded twice are stored once.
         await asyncio.to_thread(_store, received.path, final)
     finally:
         with contextlib.suppress(OSError):
             received.path.unlink()
-    record, created = await wiring.register_upload(
-        state,
-        path=final,
-        owner=owner,
-        sha256=received.sha256,
-        size_bytes=received.size_bytes,
-        filename=received.filename,
-    )
+    try:
+        record, created = await wiring.register_upload(
+            state,
+            path=final,
+            owner=owner,
+            sha256=received.sha256,
+            size_bytes=received.size_bytes,
+            filename=received.filename,
+        )
+    except GrooveGraphError as err:
+        # Refused (corrupt or undecodable audio): nothing refers to the file, so it does
+        # not stay on disk. A file that was there before belongs to an earlier upload.
+        if err.http_status < 500 and not existed:
+            with contextlib.suppress(OSError):
+                await asyncio.to_thread(final.unlink)
+        raise
     body = _sample_out(record, filename=received.filename, created=created)
     return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)
 

@@ -65,3 +65,18 @@ def interrupt_json(interrupt: Any) -> dict[str, Any]:
 def snapshot_interrupts(snapshot: Any) -> list[Any]:
     """The interrupts a LangGraph ``StateSnapshot`` is paused on (empty when it is not)."""
     return [i for task in snapshot.tasks for i in getattr(task, "interrupts", ())]
+
+
+def has_nul(value: Any, depth: int = 0) -> bool:
+    """Whether a NUL character occurs in any string inside ``value`` (JSON-like data)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 20:
+        return False
+    if isinstance(value, BaseMessage):
+        value = value.model_dump()
+    if isinstance(value, dict):
+        return any(has_nul(k, depth + 1) or has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v, depth + 1) for v in value)
+    return False

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from groovegraph.persistence.redis import Coordination
+from groovegraph.persistence.coordination import Coordination
 from groovegraph.server.thread_store import ThreadStore
 from groovegraph.settings import Settings
 

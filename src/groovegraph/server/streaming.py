@@ -206,10 +206,12 @@ async def run_events(
                 yield event
     except Exception as err:  # the stream is open: report in-band, never a broken stream
         failed = True
+        from groovegraph.server.errors import database_unavailable
         from groovegraph.tools.errors import GrooveGraphError
 
-        if isinstance(err, GrooveGraphError):
-            yield sse("error", {"code": err.code, "message": err.message})
+        known = err if isinstance(err, GrooveGraphError) else database_unavailable(err)
+        if known is not None:
+            yield sse("error", {"code": known.code, "message": known.message})
         else:
             import structlog
 

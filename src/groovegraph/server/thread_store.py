@@ -188,11 +188,13 @@ class ThreadStore:
                 # Two short queries per chat turn; sized like the checkpointer's pool.
                 max_size=max(2, settings.db_pool_max),
                 kwargs={"autocommit": True},
-                # No per-checkout check (a round trip before every query on the chat
-                # hot path); instead idle connections are retired after 60 s, well
-                # before servers and poolers drop them, and every one after 30 min.
+                # Checked when handed out (a dropped connection is replaced, not used),
+                # idle ones retired after 60 s, every one after 30 min; a request waits
+                # at most db_pool_timeout_s for one (then 503).
+                check=AsyncConnectionPool.check_connection,
                 max_idle=60,
                 max_lifetime=1800,
+                timeout=settings.db_pool_timeout_s,
                 open=False,
             )
             await pool.open(wait=True, timeout=10)

@@ -91,7 +91,11 @@ class _Receiver:
         _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = options.get(b"name", b"").decode("utf-8", "replace")
         self._part_name = name
-        if name == self.field and not self.file_seen:
+        if name == self.field and self.file_seen:
+            raise BadUploadError(
+                f"send one file per upload: the body has more than one {self.field!r} field"
+            )
+        if name == self.field:
             self.file_seen = True
             self._in_file = True
             raw = options.get(b"filename")
