@@ -12,7 +12,8 @@ library (``groovegraph demo``: 150 loops, seed 1977). See ``build_understanding.
 - ``refers_to``: what "it", "the first one", "the 97 BPM one", "those two" mean:
   ``{"file": path}`` or ``{"turn": k, "hit_rank": r}`` (1-based; -1 = last),
   ``{"turn": k, "hit_ranks": [...]}``, ``{"turn": k, "hit_bpms": [...]}`` — ranks in the
-  order the answer of turn k listed the files.
+  order the answer of turn k listed the files. A search "that mixes with it" states its
+  reference through ``key_compatible_with`` (the referenced loop's true key) instead.
 
 "swung" means swing ≥ 54 %, "straight" ≤ 53 % (50 = dead straight).
 """
@@ -80,7 +81,6 @@ CONVERSATIONS: list[dict[str, Any]] = [
             [C, D],
             also_ok=[[C, D, G], [D]],
             hits={"key_compatible_with": "B minor"},
-            refers_to={"file": DISCO01},
         ),
         T(
             "just the house ones",
@@ -97,7 +97,6 @@ CONVERSATIONS: list[dict[str, Any]] = [
             [C, D, G],
             attach=[F03],
             hits={"genre": "boom bap", "era": "90s", "key_compatible_with": "E minor"},
-            refers_to={"file": F03},
         ),
         T(
             "the 94 bpm one — how much would i have to pitch it to match my break",
@@ -200,7 +199,6 @@ CONVERSATIONS: list[dict[str, Any]] = [
             [C, D],
             also_ok=[[C, D, G]],
             hits={"genre": "reggae", "key_compatible_with": "D minor"},
-            refers_to={"file": "Reggae/70s/chill_reggae_03_74bpm_Dm.wav"},
         ),
     ),
     V(
@@ -305,7 +303,6 @@ CONVERSATIONS: list[dict[str, Any]] = [
             [C, D],
             also_ok=[[C, D, G]],
             hits={"key_compatible_with": "E minor"},
-            refers_to={"file": "Funk/70s/dusty_funk_05_103bpm_Em.wav"},
         ),
     ),
     V(
@@ -358,7 +355,6 @@ CONVERSATIONS: list[dict[str, Any]] = [
             [C, D],
             also_ok=[[C, D, G]],
             hits={"key_compatible_with": "E minor", "swing_max": STRAIGHT},
-            refers_to={"file": "Breakbeat/90s/heavy_breakbeat_05_134bpm_Em.wav"},
         ),
     ),
     V(
@@ -371,7 +367,6 @@ CONVERSATIONS: list[dict[str, Any]] = [
             [C, D],
             also_ok=[[C, D, G]],
             hits={"key_compatible_with": "Ab major"},
-            refers_to={"turn": 1, "hit_bpms": [108]},
         ),
     ),
     V(
@@ -428,7 +423,6 @@ CONVERSATIONS: list[dict[str, Any]] = [
             [C, D],
             also_ok=[[C, D, G]],
             hits={"key_compatible_with": "F# minor", "bpm": [121, 133]},
-            refers_to={"file": "House/90s/deep_house_03_127bpm_F#m.wav"},
         ),
     ),
     V(

@@ -416,6 +416,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             args.suite,
             settings=settings,
             upload=bool(args.upload),
+            split=args.split,
             on_suite=lambda s: console.log(
                 f"{s.name}: {s.examples} examples, {s.errors} errors, {s.seconds:.1f} s"
             ),
@@ -492,7 +493,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run the evaluation suites")
     p.add_argument(
-        "--suite", action="append", default=None, help="suite name (repeatable; default all)"
+        "--suite",
+        action="append",
+        default=None,
+        help="suite name (repeatable; default: all but 'understanding')",
+    )
+    p.add_argument(
+        "--split",
+        choices=("tune", "report"),
+        default=None,
+        help="for suites with splits (understanding): run only this one (default: each, reported apart)",
     )
     p.add_argument("--json", action="store_true")
     p.add_argument(

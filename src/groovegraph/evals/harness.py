@@ -64,9 +64,26 @@ class EvalContext:
         self.settings.ensure_dirs()
         self.work_dir = Path(self._tmp.name) / "work"
         self.work_dir.mkdir()
+        self._children: dict[int, EvalContext] = {}
+
+    def with_library(self, *, demo_per_genre: int) -> EvalContext:
+        """A context over a demo library of another size (its own temporary data dir and
+        compiled graph), built once per run and closed with this one. The understanding
+        conversations are written over the full ``groovegraph demo`` library (15 per genre)."""
+        if demo_per_genre == self.demo_per_genre:
+            return self
+        child = self._children.get(demo_per_genre)
+        if child is None:
+            child = EvalContext(
+                settings=self.base_settings, demo_per_genre=demo_per_genre, trace=self.trace
+            )
+            self._children[demo_per_genre] = child
+        return child
 
     def close(self) -> None:
         """Remove the temporary data dir."""
+        for child in self._children.values():
+            child.close()
         store = self.__dict__.get("catalog")
         close = getattr(store, "close", None)
         if callable(close):
@@ -228,6 +245,125 @@ class EvalContext:
             "ranked": [self.relpath(_field(h, "path")) for h in values.get("hits") or []],
         }
 
+    # ----------------------------------------------------------------- conversations
+
+    def run_conversation(self, turns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Run user turns one after another on one new thread; one result per turn.
+
+        ``turns``: ``[{"message": str, "attach"?: [demo paths]}]``. Each result holds
+        ``specialists`` (nodes that ran this turn), ``answer``, ``ai_texts`` (every AI
+        message the turn added), ``hits`` (when discovery ran this turn), ``listed`` (the
+        hits' demo paths in the order the answer names them), ``request`` (the parsed
+        request in state), ``subjects`` (demo files the turn's tool calls, analyses and
+        reports were about) and ``analysed`` (files analysed this turn).
+        """
+        from langsmith import tracing_context
+
+        with tracing_context(enabled=self.trace):
+            return asyncio.run(self._arun_conversation(turns))
+
+    async def _arun_conversation(self, turns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        from groovegraph.evals.understanding import listed_order
+
+        graph = self.graph
+        config: dict[str, Any] = {
+            "configurable": {"thread_id": f"eval-{uuid.uuid4().hex}"},
+            "recursion_limit": 50,
+        }
+        paths = self._path_index()
+        results: list[dict[str, Any]] = []
+        for turn in turns:
+            before = dict((await graph.aget_state(config)).values)
+            seen_ids = {getattr(m, "id", None) for m in before.get("messages", [])}
+            old_analyses = {k: _jsonable(v) for k, v in (before.get("analyses") or {}).items()}
+            payload = self._graph_input(
+                {"message": turn["message"], "samples": list(turn.get("attach") or [])}
+            )
+            trajectory: list[str] = []
+            tool_refs: set[str] = set()
+            async for chunk in graph.astream(payload, config=config, stream_mode="updates"):
+                for node, update in chunk.items():
+                    trajectory.append(node)
+                    tool_refs |= _refs_in(_tool_traffic(update), paths)
+            values = dict((await graph.aget_state(config)).values)
+            messages = list(values.get("messages", []))
+            new = [m for m in messages if getattr(m, "id", None) not in seen_ids]
+            ai_texts = [
+                _text(m.content)
+                for m in new
+                if getattr(m, "type", None) == "ai" and _text(m.content).strip()
+            ]
+            specialists = [n for n in dict.fromkeys(trajectory) if n in SPECIALISTS]
+            answer = _final_answer(new)
+            hits = (
+                [_jsonable(h) for h in values.get("hits") or []]
+                if "discovery" in specialists
+                else []
+            )
+            for hit in hits:
+                hit["path"] = paths.get(str(hit.get("path")), self.relpath(str(hit.get("path"))))
+            analysed = {
+                paths.get(str(k), self.relpath(str(k)))
+                for k, v in (values.get("analyses") or {}).items()
+                if old_analyses.get(k) != _jsonable(v)
+            }
+            analysed |= {
+                p
+                for p in _refs_in(
+                    [
+                        a.get("file")
+                        for a in (_jsonable(values.get("analyses")) or {}).values()
+                        if isinstance(a, Mapping) and str(a.get("file")) in tool_refs
+                    ],
+                    paths,
+                )
+            }
+            reports = (
+                [_jsonable(r) for r in values.get("reports") or []]
+                if ("compatibility" in specialists)
+                else []
+            )
+            subjects = (
+                set(tool_refs)
+                | analysed
+                | _refs_in(
+                    [[r.get("a"), r.get("b")] for r in reports if isinstance(r, Mapping)], paths
+                )
+            )
+            if not subjects:  # answered from the thread without a tool: what it names
+                subjects = {
+                    p
+                    for name, p in paths.items()
+                    if "/" in name and name.rsplit("/", 1)[-1] in answer
+                }
+            results.append(
+                {
+                    "message": turn["message"],
+                    "specialists": specialists,
+                    "answer": answer,
+                    "ai_texts": ai_texts,
+                    "hits": hits,
+                    "listed": listed_order(answer, hits),
+                    "request": _jsonable(values.get("request")),
+                    "subjects": sorted(subjects),
+                    "analysed": sorted(analysed),
+                }
+            )
+        return results
+
+    def _path_index(self) -> dict[str, str]:
+        """Catalog id, absolute path and demo path of every demo file → its demo path."""
+        cached = self.__dict__.get("_path_index_cache")
+        if cached is None:
+            cached = {}
+            root = self.settings.demo_dir.resolve()
+            for rel, sample_id in self.catalog_ids().items():
+                cached[rel] = rel
+                cached[sample_id] = rel
+                cached[str(root / rel)] = rel
+            self.__dict__["_path_index_cache"] = cached
+        return cached
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -312,3 +448,39 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def _tool_traffic(update: Any) -> list[Any]:
+    """Tool-call arguments, tool results and artifacts in one node's update."""
+    out: list[Any] = []
+    if not isinstance(update, Mapping):
+        return out
+    for value in update.values():
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            for call in getattr(item, "tool_calls", None) or []:
+                out.append(call.get("args"))
+            if getattr(item, "type", None) == "tool":
+                out.append(_text(item.content))
+                if getattr(item, "artifact", None) is not None:
+                    out.append(_jsonable(item.artifact))
+    return out
+
+
+def _refs_in(value: Any, paths: Mapping[str, str]) -> set[str]:
+    """Demo paths named anywhere in ``value`` (ids, absolute or demo paths, file names)."""
+    found: set[str] = set()
+    by_name = {k.rsplit("/", 1)[-1]: v for k, v in paths.items() if "/" in k}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if item in paths:
+                found.add(paths[item])
+            elif item.endswith(".wav") and item.replace("\\", "/").rsplit("/", 1)[-1] in by_name:
+                found.add(by_name[item.replace("\\", "/").rsplit("/", 1)[-1]])
+    return found

@@ -25,7 +25,7 @@ from groovegraph.evals.harness import EvalContext
 from groovegraph.evals.judges import make_answer_judge
 from groovegraph.evals.suites import Suite, get_suites
 from groovegraph.settings import Settings
-from groovegraph.tools.errors import GrooveGraphError
+from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
 
 
 class UploadError(GrooveGraphError):
@@ -58,6 +58,8 @@ class SuiteResult:
     experiment: str | None
     metrics: list[MetricResult]
     failures: list[dict[str, Any]] = field(default_factory=list)
+    #: The split these examples came from (suites with tune/report splits), else None.
+    split: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -120,10 +122,15 @@ def _aggregate(
                     {"example": ex_id, "metric": res.key, "score": score, "comment": res.comment}
                 )
     metrics: list[MetricResult] = []
-    keys = [t.metric for t in suite.thresholds] + [k for k in scores if k not in bars]
+    derived = dict(suite.derive(scores)) if suite.derive is not None else {}
+    keys = [t.metric for t in suite.thresholds] + [
+        k for k in scores if k not in bars and k not in suite.hidden
+    ]
     for key in keys:
         values = scores.get(key, [])
         mean = sum(values) / len(values) if values else None
+        if key in derived:
+            mean = derived[key]
         bar = bars.get(key)
         metrics.append(
             MetricResult(
@@ -186,6 +193,21 @@ def sync_dataset(
     return dataset
 
 
+def _suite_parts(suites: Sequence[Suite], split: str | None) -> list[tuple[Suite, str | None]]:
+    """Each suite once, or once per split for suites that have splits."""
+    if split is not None and not any(split in s.splits for s in suites if s.splits):
+        known = sorted({p for s in suites for p in s.splits})
+        if known:
+            raise InvalidQueryError(f"unknown split {split!r}; one of {', '.join(known)}")
+    out: list[tuple[Suite, str | None]] = []
+    for suite in suites:
+        if not suite.splits:
+            out.append((suite, None))
+        else:
+            out.extend((suite, p) for p in suite.splits if split is None or p == split)
+    return out
+
+
 def run_suites(
     names: list[str] | None = None,
     *,
@@ -195,6 +217,7 @@ def run_suites(
     on_suite: Callable[[SuiteResult], None] | None = None,
     suites: list[Suite] | None = None,
     datasets: Path | None = None,
+    split: str | None = None,
 ) -> EvalReport:
     """Run the named suites (all by default) and score them against their bars.
 
@@ -214,6 +237,10 @@ def run_suites(
         Run these suite objects instead of looking ``names`` up in the registry.
     datasets : Path, optional
         Folder of the JSONL files (default :func:`~groovegraph.evals.datasets.datasets_dir`).
+    split : str, optional
+        For suites with splits (``understanding``: ``tune``/``report``), run only this
+        split; by default each split runs and is reported as its own result
+        (``understanding:tune``, ``understanding:report``). Other suites ignore it.
     """
     from langsmith import evaluate
 
@@ -234,12 +261,17 @@ def run_suites(
     started = time.perf_counter()
     results: list[SuiteResult] = []
     with EvalContext(settings=settings, trace=upload) as ctx:
-        for suite in suites:
+        for suite, part in _suite_parts(suites, split):
             t0 = time.perf_counter()
-            examples = load_dataset(suite.dataset, directory=datasets)
+            if suite.load is not None:
+                examples = suite.load(datasets)
+            else:
+                examples = load_dataset(suite.dataset, directory=datasets)
+            if part is not None:
+                examples = [ex for ex in examples if ex.metadata.get("split") == part]
             if suite.prepare is not None:
                 examples = suite.prepare(ctx, examples)
-            ds_name = f"groovegraph-{suite.dataset}"
+            ds_name = f"groovegraph-{suite.dataset}" + (f"-{part}" if part else "")
             if upload:
                 dataset = sync_dataset(
                     client,
@@ -263,6 +295,7 @@ def run_suites(
                     description=suite.description,
                     metadata={
                         "suite": suite.name,
+                        "split": part,
                         "dataset_version": version,
                         "model": settings.model,
                         "run": uuid.uuid4().hex[:8],
@@ -274,7 +307,7 @@ def run_suites(
             rows = list(experiment)
             metrics, errors, failures = _aggregate(suite, rows)  # type: ignore[arg-type]
             result = SuiteResult(
-                name=suite.name,
+                name=f"{suite.name}:{part}" if part else suite.name,
                 dataset=ds_name,
                 examples=len(rows),
                 errors=errors,
@@ -282,6 +315,7 @@ def run_suites(
                 experiment=experiment.experiment_name if upload else None,
                 metrics=metrics,
                 failures=failures,
+                split=part,
             )
             results.append(result)
             if on_suite is not None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from groovegraph.evals import evaluators as ev
+from groovegraph.evals import understanding as und
 from groovegraph.evals.datasets import EvalExample
 from groovegraph.evals.harness import EvalContext
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
@@ -48,6 +50,17 @@ class Suite:
     prepare: Callable[[EvalContext, list[EvalExample]], list[EvalExample]] | None = None
     #: Extra feedback keys reported (mean) without a bar.
     tags: tuple[str, ...] = field(default_factory=tuple)
+    #: Reads the suite's examples (default: ``load_dataset(dataset)``).
+    load: Callable[[Path | None], list[EvalExample]] | None = None
+    #: Splits reported separately (``metadata["split"]`` of each example), e.g. tune/report.
+    splits: tuple[str, ...] = ()
+    #: Suite-level metrics computed from all feedback scores (e.g. a turn-weighted mean);
+    #: they replace the plain mean of the same key.
+    derive: Callable[[Mapping[str, list[float]]], Mapping[str, float | None]] | None = None
+    #: Feedback keys used only by ``derive``, not reported.
+    hidden: tuple[str, ...] = ()
+    #: Part of a plain ``groovegraph eval`` (without ``--suite``).
+    default: bool = True
 
 
 # --------------------------------------------------------------------------- graph suites
@@ -171,6 +184,23 @@ def _discovery_prepare(ctx: EvalContext, examples: list[EvalExample]) -> list[Ev
     return out
 
 
+# --------------------------------------------------------------------------- understanding
+
+#: The conversations are written over the full ``groovegraph demo`` library.
+UNDERSTANDING_DEMO_PER_GENRE = 15
+
+
+def _understanding_target(ctx: EvalContext) -> Target:
+    """Every request and conversation on its own thread of a graph over the full demo library."""
+
+    def target(inputs: dict[str, Any]) -> dict[str, Any]:
+        full = ctx.with_library(demo_per_genre=UNDERSTANDING_DEMO_PER_GENRE)
+        return {"kind": inputs.get("kind"), "turns": full.run_conversation(inputs["turns"])}
+
+    target.__name__ = "groovegraph_conversation"
+    return target
+
+
 # --------------------------------------------------------------------------- registry
 
 SUITES: dict[str, Suite] = {
@@ -232,14 +262,34 @@ SUITES: dict[str, Suite] = {
             evaluators=(ev.trajectory_match,),
             thresholds=(Threshold("trajectory_match", ">=", 1.0),),
         ),
+        Suite(
+            name="understanding",
+            dataset="understanding",
+            description=(
+                "requests and multi-turn conversations written before tuning: specialist sets, "
+                "slots, per-turn correctness over the demo library, no repeated answers"
+            ),
+            make_target=_understanding_target,
+            evaluators=(und.understanding_scores,),
+            thresholds=(
+                Threshold("specialists_exact", ">=", 0.90),
+                Threshold("turn_accuracy", ">=", 0.90),
+                Threshold("no_repeated_answer", ">=", 1.0),
+            ),
+            load=und.load_understanding,
+            splits=("tune", "report"),
+            derive=und.derive_turn_accuracy,
+            hidden=("turns_right", "turns"),
+            default=False,
+        ),
     )
 }
 
 
 def get_suites(names: list[str] | None) -> list[Suite]:
-    """The named suites in registry order (all when ``names`` is empty)."""
+    """The named suites in registry order (every default suite when ``names`` is empty)."""
     if not names:
-        return list(SUITES.values())
+        return [s for s in SUITES.values() if s.default]
     unknown = [n for n in names if n not in SUITES]
     if unknown:
         raise InvalidQueryError(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from groovegraph.tools.errors import GrooveGraphError
@@ -86,9 +86,12 @@ def keys_compatible(a: Key, b: Key) -> bool:
 def hit_fields(hit: Mapping[str, Any]) -> dict[str, Any]:
     """The fields constraints are checked on, from a catalog hit (``tempo_bpm``, ``key``,
     ``swing_percent``, ``tags``) or a demo manifest entry (``truth``, ``tags``)."""
-    tags = hit.get("tags") if isinstance(hit.get("tags"), Mapping) else {}
-    truth = hit.get("truth") if isinstance(hit.get("truth"), Mapping) else {}
-    analysis = hit.get("analysis") if isinstance(hit.get("analysis"), Mapping) else {}
+
+    def part(name: str) -> Mapping[str, Any]:
+        value = hit.get(name)
+        return value if isinstance(value, Mapping) else {}
+
+    tags, truth, analysis = part("tags"), part("truth"), part("analysis")
 
     def pick(name: str) -> Any:
         for src in (hit, analysis, truth):
@@ -154,6 +157,10 @@ def hit_violations(hit: Mapping[str, Any], want: Mapping[str, Any]) -> list[str]
     return bad
 
 
+def _num(value: Any) -> str:
+    return "?" if value is None else f"{float(value):.1f}"
+
+
 def basename(path: str) -> str:
     return PurePosixPath(str(path).replace("\\", "/")).name
 
@@ -210,3 +217,385 @@ def same_file(a: str, b: str) -> bool:
 
 def _contains(paths: Iterable[str], path: str) -> bool:
     return any(same_file(p, path) for p in paths)
+
+
+# --------------------------------------------------------------------------- slots
+
+#: Slots whose false extraction is an error even when the example states none: numbers
+#: that are not tempos, words inside words, negated genres.
+GUARDED_SLOTS = ("bpm", "key", "genre", "era")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple | set):
+        return [v for v in value if v is not None and v != ""]
+    return [value] if value != "" else []
+
+
+def _first(parsed: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        if parsed.get(name) not in (None, [], ""):
+            return parsed[name]
+    return None
+
+
+def parsed_slots(parsed: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The agent's parsed request in the dataset's slot vocabulary.
+
+    Reads the field names of :class:`~groovegraph.state.ParsedRequest` (``bpm_min``,
+    ``bpm_max``, ``target_bpm``, ``bpms``, ``keys``, ``camelot``, ``genres``, ``eras``,
+    ``vibes``, ``swing_words``, ``swing_min``/``swing_max``) and the singular forms a
+    structured parse may use (``genre``, ``era``, ``key``, ``mode``, ``kind``,
+    ``instrument``, ``swing``, ``vibe``). Missing fields count as not extracted.
+    """
+    p = dict(parsed or {})
+    out: dict[str, Any] = {}
+    lo, hi = p.get("bpm_min"), p.get("bpm_max")
+    if lo is None and hi is None and p.get("target_bpm") is not None:
+        t = float(p["target_bpm"])
+        lo, hi = t * 0.95, t * 1.05
+    if lo is not None or hi is not None:
+        out["bpm"] = [lo, hi]
+    bpms = _as_list(p.get("bpms")) or _as_list(p.get("tempos"))
+    if bpms:
+        out["bpms"] = sorted({round(float(b)) for b in bpms})
+    keys: list[Key] = []
+    for raw in [*_as_list(_first(p, "keys", "key")), *_as_list(p.get("camelot"))]:
+        k = as_key(raw)
+        if k is not None and k not in keys:
+            keys.append(k)
+    if keys:
+        out["keys"] = keys
+    if p.get("mode") in ("major", "minor"):
+        out["mode"] = p["mode"]
+    genres = sorted({g for g in map(norm_genre, _as_list(_first(p, "genres", "genre"))) if g})
+    if genres:
+        out["genres"] = genres
+    eras = sorted({e for e in map(norm_era, _as_list(_first(p, "eras", "era"))) if e})
+    if eras:
+        out["eras"] = eras
+    vibes = sorted({str(v).lower() for v in _as_list(_first(p, "vibes", "vibe"))})
+    if vibes:
+        out["vibes"] = vibes
+    kind = _first(p, "kind", "kinds")
+    if kind:
+        out["kind"] = str(_as_list(kind)[0]).lower().replace("-", "_").replace(" ", "_")
+    inst = _first(p, "instrument", "instruments")
+    if inst:
+        out["instruments"] = sorted({str(i).lower() for i in _as_list(inst)})
+    swing = p.get("swing")
+    if swing not in ("swung", "straight"):
+        swing = None
+        words = " ".join(str(w).lower() for w in _as_list(p.get("swing_words")))
+        if p.get("swing_max") is not None and float(p["swing_max"]) <= 54.0:
+            swing = "straight"
+        elif p.get("swing_min") is not None and float(p["swing_min"]) >= 52.0:
+            swing = "swung"
+        elif "straight" in words:
+            swing = "straight"
+        elif words:
+            swing = "swung"
+    if swing:
+        out["swing"] = swing
+    return out
+
+
+def _bpm_close(got: Any, want: Any) -> bool:
+    if got is None or want is None:
+        return got is None and want is None
+    tol = max(3.0, 0.04 * float(want))
+    return abs(float(got) - float(want)) <= tol
+
+
+def slot_errors(expected: Mapping[str, Any], parsed: Mapping[str, Any] | None) -> list[str]:
+    """What the parse got wrong: every expected slot must match, and none of
+    :data:`GUARDED_SLOTS` may be extracted when the example states none. Empty = right."""
+    got = parsed_slots(parsed)
+    errs: list[str] = []
+    for name, want in expected.items():
+        if name == "bpm":
+            have = got.get("bpm")
+            ok = have is not None and _bpm_close(have[0], want[0]) and _bpm_close(have[1], want[1])
+        elif name == "bpms":
+            ok = got.get("bpms") == sorted({round(float(b)) for b in want})
+        elif name == "key":
+            ok = got.get("keys") == [as_key(want)]
+        elif name == "keys":
+            ok = set(got.get("keys") or []) == {as_key(k) for k in want}
+        elif name == "mode":
+            keys = got.get("keys") or []
+            ok = got.get("mode") == want or (len(keys) == 1 and keys[0].mode == want)
+        elif name == "genre":
+            ok = got.get("genres") == [norm_genre(want)]
+        elif name == "genres":
+            ok = got.get("genres") == sorted({norm_genre(g) or "" for g in want})
+        elif name == "era":
+            ok = got.get("eras") == [norm_era(want)]
+        elif name == "vibe":
+            ok = got.get("vibes") == [str(want).lower()]
+        elif name == "kind":
+            ok = got.get("kind") == want
+        elif name == "instrument":
+            ok = got.get("instruments") == [str(want).lower()]
+        elif name == "swing":
+            ok = got.get("swing") == want
+        else:
+            raise GrooveGraphError(f"unknown slot {name!r}")
+        if not ok:
+            errs.append(f"{name}: want {want!r}, got {_show(got, name)}")
+    for name in GUARDED_SLOTS:
+        stated = name in expected or (name == "key" and "keys" in expected)
+        stated = stated or (name == "genre" and "genres" in expected)
+        if name == "bpm" and "bpms" in expected:
+            continue  # tempos of a pitch question may also be read as a target tempo
+        field = {"bpm": "bpm", "key": "keys", "genre": "genres", "era": "eras"}[name]
+        if not stated and got.get(field):
+            errs.append(f"{name}: none stated, got {_show(got, name)}")
+    return errs
+
+
+def _show(got: Mapping[str, Any], name: str) -> str:
+    field = {
+        "key": "keys",
+        "genre": "genres",
+        "era": "eras",
+        "vibe": "vibes",
+        "instrument": "instruments",
+    }.get(name, name)
+    if name in ("keys", "mode"):
+        field = "keys" if name == "keys" else "mode"
+    value = got.get(field)
+    if isinstance(value, list):
+        return repr([str(v) for v in value])
+    return repr(value)
+
+
+# --------------------------------------------------------------------------- repeats
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def repeated_texts(turns: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Answers sent twice: two AI messages of one turn, or two turns, with the same text."""
+    out: list[str] = []
+    seen_answers: dict[str, int] = {}
+    for i, turn in enumerate(turns, start=1):
+        texts = [_norm_text(t) for t in turn.get("ai_texts") or [] if _norm_text(t)]
+        dupes = {t for t in texts if texts.count(t) > 1}
+        out.extend(f"turn {i}: two AI messages say {t[:60]!r}" for t in sorted(dupes))
+        answer = _norm_text(turn.get("answer") or "")
+        if answer:
+            if answer in seen_answers:
+                out.append(f"turns {seen_answers[answer]} and {i} answer {answer[:60]!r}")
+            else:
+                seen_answers[answer] = i
+    return out
+
+
+# --------------------------------------------------------------------------- turns
+
+
+def turn_errors(
+    expect: Mapping[str, Any],
+    turn: Mapping[str, Any],
+    earlier: Sequence[Mapping[str, Any]],
+) -> list[str]:
+    """Why one conversation turn is wrong (empty = right): the specialist set, every hit
+    constraint, the number of hits, and what references resolve to."""
+    errs: list[str] = []
+    got = sorted(set(turn.get("specialists") or []))
+    accepted = [sorted(set(expect.get("specialists") or []))]
+    accepted += [sorted(set(s)) for s in expect.get("also_ok") or []]
+    if got not in accepted:
+        errs.append(f"specialists {got}, expected {accepted[0]}")
+    if "hits" in expect:
+        hits = list(turn.get("hits") or [])
+        for hit in hits:
+            bad = hit_violations(hit, expect["hits"])
+            if bad:
+                f = hit_fields(hit)
+                errs.append(
+                    f"hit {basename(f['path'])} breaks {', '.join(bad)} "
+                    f"({f['genre']}, {f['era']}, {_num(f['bpm'])} BPM, {f['key']}, "
+                    f"swing {_num(f['swing'])})"
+                )
+        if len(hits) < int(expect.get("min_hits", 1)):
+            errs.append(f"{len(hits)} hits, expected at least {expect.get('min_hits', 1)}")
+    ref = expect.get("refers_to")
+    if ref:
+        bpm_of: dict[str, float] = {}
+        for t in earlier:
+            for hit in t.get("hits") or []:
+                f = hit_fields(hit)
+                if f["bpm"] is not None:
+                    bpm_of[f["path"]] = float(f["bpm"])
+        targets = resolve_reference(ref, earlier, bpm_of=bpm_of)
+        if not targets:
+            errs.append(f"reference {dict(ref)} not found in the earlier answer's list")
+        else:
+            subjects = list(turn.get("subjects") or [])
+            missing = [basename(p) for p in targets if not _contains(subjects, p)]
+            if missing:
+                errs.append(
+                    f"refers to {', '.join(missing)}; the turn was about "
+                    f"{sorted({basename(s) for s in subjects}) or 'nothing'}"
+                )
+            if "turn" in ref:
+                listed = earlier[int(ref["turn"]) - 1].get("listed") or []
+                wrong = [
+                    basename(p)
+                    for p in turn.get("analysed") or []
+                    if _contains(listed, p) and not _contains(targets, p)
+                ]
+                if wrong:
+                    errs.append(f"analysed {', '.join(sorted(set(wrong)))}, which was not meant")
+    return errs
+
+
+def score_conversation(
+    reference_turns: Sequence[Mapping[str, Any]], turns: Sequence[Mapping[str, Any]]
+) -> tuple[int, list[str]]:
+    """Turns right, and one line per wrong turn (``"turn 2 'any in a minor key?': …"``)."""
+    right = 0
+    lines: list[str] = []
+    for i, expect_turn in enumerate(reference_turns):
+        if i >= len(turns):
+            lines.append(f"turn {i + 1}: not run")
+            continue
+        errs = turn_errors(expect_turn["expect"], turns[i], turns[:i])
+        if errs:
+            lines.append(f"turn {i + 1} {expect_turn['message'][:40]!r}: {'; '.join(errs)}")
+        else:
+            right += 1
+    return right, lines
+
+
+# --------------------------------------------------------------------------- dataset + evaluator
+
+#: Demo files attached to single requests that say they attach 1 or 2 samples.
+REQUEST_ATTACHMENTS = (
+    "Funk/70s/gritty_funk_03_97bpm_Em.wav",
+    "Boom Bap/90s/raw_boombap_07_90bpm_Am.wav",
+)
+
+
+def load_understanding(directory: Path | None = None) -> list[Any]:
+    """``understanding.jsonl`` and ``conversations.jsonl`` as eval examples.
+
+    A request becomes ``inputs = {"kind": "request", "turns": [{"message", "attach"}]}``
+    (its N attachments are the first N of :data:`REQUEST_ATTACHMENTS`), a conversation
+    ``{"kind": "conversation", "turns": [...]}``; ``metadata["split"]`` is the split.
+    """
+    import json
+
+    from groovegraph.evals.datasets import DatasetError, EvalExample, datasets_dir
+
+    folder = directory or datasets_dir()
+    examples: list[EvalExample] = []
+    seen: set[str] = set()
+    for name in ("understanding", "conversations"):
+        path = folder / f"{name}.jsonl"
+        if not path.is_file():
+            raise DatasetError(f"missing dataset {path}")
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("//"):
+                continue
+            where = f"{path.name}:{lineno}"
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise DatasetError(f"{where}: {err}") from err
+            split = raw.get("split")
+            if split not in ("tune", "report") or not raw.get("id"):
+                raise DatasetError(f"{where}: needs an 'id' and a split 'tune' or 'report'")
+            if name == "understanding":
+                n = int(raw.get("attachments") or 0)
+                if not 0 <= n <= len(REQUEST_ATTACHMENTS):
+                    raise DatasetError(f"{where}: 'attachments' must be 0..2")
+                ex_id = str(raw["id"])
+                inputs = {
+                    "kind": "request",
+                    "turns": [{"message": raw["message"], "attach": list(REQUEST_ATTACHMENTS[:n])}],
+                }
+                outputs = {"specialists": raw["specialists"], "slots": raw.get("slots") or {}}
+            else:
+                ex_id = f"conv:{raw['id']}"
+                turns = raw.get("turns")
+                if not isinstance(turns, list) or not turns:
+                    raise DatasetError(f"{where}: a conversation needs 'turns'")
+                inputs = {
+                    "kind": "conversation",
+                    "turns": [
+                        {"message": t["message"], "attach": t.get("attach") or []} for t in turns
+                    ],
+                }
+                outputs = {"turns": turns}
+            if ex_id in seen:
+                raise DatasetError(f"{where}: duplicate id {ex_id!r}")
+            seen.add(ex_id)
+            examples.append(
+                EvalExample(id=ex_id, inputs=inputs, outputs=outputs, metadata={"split": split})
+            )
+    return examples
+
+
+def understanding_scores(
+    *, outputs: Mapping[str, Any] | None, reference_outputs: Mapping[str, Any], **_: Any
+) -> dict[str, Any]:
+    """Feedback for one request (``specialists_exact``, ``slot_accuracy``) or one
+    conversation (``turn_accuracy`` with the wrong turns in its comment, and the counts
+    ``turns_right``/``turns`` the suite sums); both get ``no_repeated_answer``."""
+    turns = list((outputs or {}).get("turns") or [])
+    if not turns or (outputs or {}).get("error"):
+        err = (outputs or {}).get("error") or "no output (the run failed)"
+        keys = ("turn_accuracy",) if "turns" in reference_outputs else ("specialists_exact",)
+        return {"results": [{"key": k, "score": 0.0, "comment": str(err)} for k in keys]}
+    repeats = repeated_texts(turns)
+    results: list[dict[str, Any]] = [
+        {
+            "key": "no_repeated_answer",
+            "score": float(not repeats),
+            "comment": "; ".join(repeats)[:500] or "no repeats",
+        }
+    ]
+    if "turns" in reference_outputs:
+        right, lines = score_conversation(reference_outputs["turns"], turns)
+        n = len(reference_outputs["turns"])
+        results += [
+            {
+                "key": "turn_accuracy",
+                "score": right / n,
+                "comment": " | ".join(lines)[:1500] or "all right",
+            },
+            {"key": "turns_right", "score": float(right)},
+            {"key": "turns", "score": float(n)},
+        ]
+        return {"results": results}
+    got = sorted(set(turns[0].get("specialists") or []))
+    want = sorted(set(reference_outputs.get("specialists") or []))
+    errs = slot_errors(reference_outputs.get("slots") or {}, turns[0].get("request"))
+    results += [
+        {
+            "key": "specialists_exact",
+            "score": float(got == want),
+            "comment": f"got {got}, expected {want}",
+        },
+        {
+            "key": "slot_accuracy",
+            "score": float(not errs),
+            "comment": "; ".join(errs) or "all slots right",
+        },
+    ]
+    return {"results": results}
+
+
+def derive_turn_accuracy(scores: Mapping[str, list[float]]) -> dict[str, float | None]:
+    """Turn-weighted accuracy over the conversations (right turns / all turns)."""
+    total = sum(scores.get("turns") or [])
+    if not total:
+        return {}
+    return {"turn_accuracy": sum(scores.get("turns_right") or []) / total}
