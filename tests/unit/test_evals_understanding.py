@@ -276,3 +276,35 @@ def test_understanding_suite_is_opt_in_and_split() -> None:
     assert [p for _, p in _suite_parts([suite], "report")] == ["report"]
     with pytest.raises(InvalidQueryError):
         _suite_parts([suite], "train")
+
+
+def test_aggregate_weights_turns_hides_counts_and_lists_slot_misses() -> None:
+    from types import SimpleNamespace
+
+    from groovegraph.evals.runner import _aggregate
+
+    def row(ex_id: str, **scores: float) -> dict[str, Any]:
+        results = [
+            SimpleNamespace(key=k, score=v, comment=f"{k} of {ex_id}") for k, v in scores.items()
+        ]
+        return {
+            "run": SimpleNamespace(error=None),
+            "example": SimpleNamespace(id=ex_id, metadata={"example_id": ex_id}),
+            "evaluation_results": {"results": results},
+        }
+
+    rows = [
+        row("conv:a", turn_accuracy=1.0, turns_right=4.0, turns=4.0, no_repeated_answer=1.0),
+        row("conv:b", turn_accuracy=0.0, turns_right=0.0, turns=1.0, no_repeated_answer=1.0),
+        row("u001", specialists_exact=1.0, slot_accuracy=0.0, no_repeated_answer=1.0),
+    ]
+    metrics, errors, failures = _aggregate(SUITES["understanding"], rows)
+    values = {m.metric: m.value for m in metrics}
+    assert values["turn_accuracy"] == pytest.approx(0.8)  # 4 of 5 turns, not the mean 0.5
+    assert "turns" not in values
+    assert "turns_right" not in values
+    assert errors == 0
+    assert {(f["example"], f["metric"]) for f in failures} == {
+        ("conv:b", "turn_accuracy"),
+        ("u001", "slot_accuracy"),
+    }

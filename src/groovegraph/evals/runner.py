@@ -116,7 +116,10 @@ def _aggregate(
             score = float(res.score)
             scores.setdefault(res.key, []).append(score)
             bar = bars.get(res.key)
-            per_example_ok = bar.passes(score) if bar else True
+            if bar:
+                per_example_ok = bar.passes(score)
+            else:
+                per_example_ok = res.key not in suite.explain or score >= 1.0
             if not per_example_ok and not run.error:
                 failures.append(
                     {"example": ex_id, "metric": res.key, "score": score, "comment": res.comment}

@@ -61,6 +61,8 @@ class Suite:
     hidden: tuple[str, ...] = ()
     #: Part of a plain ``groovegraph eval`` (without ``--suite``).
     default: bool = True
+    #: Feedback keys without a bar whose failing examples (score < 1) are still listed.
+    explain: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- graph suites
@@ -281,6 +283,7 @@ SUITES: dict[str, Suite] = {
             derive=und.derive_turn_accuracy,
             hidden=("turns_right", "turns"),
             default=False,
+            explain=("slot_accuracy",),
         ),
     )
 }
