@@ -28,7 +28,6 @@ shared library frame.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -37,12 +36,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from groovegraph.persistence.catalog_rows import StoredFile, sample_id_for
+from groovegraph.persistence.indexer import index_directory
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis, SampleRecord, SampleTags
 from groovegraph.tools.catalog import (
@@ -147,28 +147,6 @@ _MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
     ),
 )
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
-
-
-def sample_id_for(sha256: str, owner: str | None = None) -> str:
-    """The sample id of a file with content hash ``sha256`` (see the module docstring)."""
-    if len(sha256) < 16 or any(c not in "0123456789abcdef" for c in sha256.lower()):
-        raise InvalidQueryError(f"not a hex SHA-256: {sha256!r}")
-    if owner is None:
-        return sha256[:16].lower()
-    return hashlib.sha256(f"{owner}\0{sha256.lower()}".encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """What the indexer needs to know about a stored row to decide if a file changed."""
-
-    id: str
-    path: str
-    sha256: str
-    size_bytes: int
-    mtime: float
-    status: str
-    tags: SampleTags
 
 
 def _record_params(rec: SampleRecord, now: float) -> list[Any]:
@@ -625,8 +603,6 @@ class CatalogStore:
     # ------------------------------------------------------------------ indexing
     def index_directory(self, root: str | Path, *, settings: Settings, **kwargs: Any) -> Any:
         """Index a library folder into this store; see :func:`groovegraph.persistence.indexer.index_directory`."""
-        from groovegraph.persistence.indexer import index_directory
-
         return index_directory(self, root, settings=settings, **kwargs)
 
     # ------------------------------------------------------------------ frames

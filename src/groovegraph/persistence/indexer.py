@@ -1,4 +1,6 @@
-"""Incremental indexing of a library folder into the :class:`CatalogStore`.
+"""Incremental indexing of a library folder into a catalog store
+(:class:`~groovegraph.persistence.catalog_store.CatalogStore`, or anything with the
+:class:`IndexTarget` methods; this module does not import the store).
 
 What happens to each audio file under the root:
 
@@ -21,11 +23,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from groovegraph.persistence.catalog_store import CatalogStore, StoredFile, sample_id_for
+from groovegraph.persistence.catalog_rows import StoredFile, sample_id_for
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis, SampleRecord, SampleTags
 from groovegraph.tools.errors import (
@@ -43,7 +46,34 @@ from groovegraph.tools.library import (
     walk_audio,
 )
 
-__all__ = ["IndexProgress", "IndexSummary", "index_directory"]
+__all__ = ["IndexProgress", "IndexSummary", "IndexTarget", "index_directory"]
+
+
+class IndexTarget(Protocol):
+    """What the indexer needs of a catalog store."""
+
+    def files_under(self, root: str | Path) -> dict[str, StoredFile]: ...
+
+    def by_ids(self, sample_ids: Sequence[str]) -> dict[str, StoredFile]: ...
+
+    def upsert(self, records: Iterable[SampleRecord]) -> int: ...
+
+    def relink(
+        self,
+        sample_id: str,
+        *,
+        path: str,
+        size_bytes: int,
+        mtime: float,
+        tags: SampleTags | None = None,
+    ) -> None: ...
+
+    def touch(
+        self, sample_id: str, *, size_bytes: int, mtime: float, tags: SampleTags | None = None
+    ) -> None: ...
+
+    def mark_gone(self, sample_ids: Sequence[str]) -> int: ...
+
 
 #: Default number of analysed files committed per transaction.
 DEFAULT_BATCH = 32
@@ -122,7 +152,7 @@ def _shared_record(
 
 
 def index_directory(
-    store: CatalogStore,
+    store: IndexTarget,
     root: str | os.PathLike[str],
     *,
     settings: Settings,
@@ -136,7 +166,7 @@ def index_directory(
 
     Parameters
     ----------
-    store : CatalogStore
+    store : IndexTarget
         Where rows go (shared library rows, ``owner`` NULL).
     root : path-like
         Library folder; must exist and be a folder.
