@@ -497,7 +497,7 @@ def test_a_drum_loop_uploads_with_a_null_key(http: httpx.Client) -> None:
     assert sample_id not in [h["sample_id"] for h in keyed.json()["hits"]]
 
 
-def test_bad_uploads_are_4xx_never_500(http: httpx.Client) -> None:
+def test_bad_uploads_are_4xx_never_500(server: ServerProcess, http: httpx.Client) -> None:
     # Oversized, declared in Content-Length: refused before the body is read.
     assert_error(upload(http, b"\0" * (MAX_UPLOAD + 200_000), ALICE), 413, "file_too_large")
 
@@ -521,9 +521,23 @@ def test_bad_uploads_are_4xx_never_500(http: httpx.Client) -> None:
     assert_error(r, 413, "file_too_large")
     assert_error(upload(http, b"", ALICE), 422, "empty_audio")
     full = wav_bytes(seconds=3.0)
-    r = upload(http, full[: len(full) // 3], ALICE)
+    cut_short = full[: len(full) // 3]
+    r = upload(http, cut_short, ALICE)
     assert 400 <= r.status_code < 500, r.text
     assert r.status_code == 422
+    # A refused upload leaves nothing on disk.
+    import hashlib
+
+    digest = hashlib.sha256(cut_short).hexdigest()
+    assert not list((server.data_dir / "uploads").rglob(f"{digest}*"))
+    # Two files in one upload: refused as such (not as "too large").
+    r = http.post(
+        "/v1/samples",
+        files=[("file", ("a.wav", full, "audio/wav")), ("file", ("b.wav", full, "audio/wav"))],
+        headers=ALICE,
+    )
+    assert_error(r, 422, "bad_upload")
+    assert "one file per upload" in r.json()["error"]["message"]
     assert_error(
         upload(http, b"this is a text file, not a loop\n" * 50, ALICE, name="notes.wav"), 415
     )

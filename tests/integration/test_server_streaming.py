@@ -163,3 +163,33 @@ def test_a_failing_run_ends_with_error_then_end(url: str) -> None:
         # The thread is free again and still usable.
         again = http.post(f"/v1/threads/{thread_id}/chat", json={"message": "hello"})
         assert again.status_code == 200
+
+
+def test_a_failing_langserve_stream_ends_with_error_then_end(url: str) -> None:
+    """LangServe alone re-raises after its error event and cuts the body; the stream
+    guard finishes it: error (with a code), then end, then a properly closed body."""
+    thread_id = "ls-outage-1"
+    cfg = {"configurable": {"thread_id": thread_id}}
+    failing = {"messages": [{"type": "human", "content": "what defined 70s funk? (outage)"}]}
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for route in ("/agent/stream", "/agent/stream_events"):
+            kinds: list[str] = []
+            errors: list[dict[str, Any]] = []
+            with connect_sse(http, "POST", route, json={"input": failing, "config": cfg}) as src:
+                assert src.response.status_code == 200
+                for event in src.iter_sse():  # reads to the end: a cut body would raise
+                    kinds.append(event.event)
+                    if event.event == "error":
+                        errors.append(json.loads(event.data))
+            assert kinds[-2:] == ["error", "end"], (route, kinds)
+            assert errors[0]["code"] == "run_failed"
+            assert errors[0]["status_code"] == 500
+            assert "provider unavailable" not in errors[0]["message"]
+        # The thread is free again (its history still mentions the outage, so the
+        # scripted model fails again: a complete stream once more).
+        again = http.post(
+            "/agent/stream",
+            json={"input": {"messages": [{"type": "human", "content": "hello"}]}, "config": cfg},
+        )
+        assert again.status_code == 200
+        assert again.text.rstrip().endswith("event: end"), again.text[-300:]

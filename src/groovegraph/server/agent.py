@@ -45,6 +45,7 @@ from groovegraph.server.errors import (
 )
 from groovegraph.server.serialize import has_nul, interrupt_json, jsonable
 from groovegraph.server.state import AppState, get_app_state
+from groovegraph.server.stream_guard import record_stream_failure
 from groovegraph.server.thread_store import check_thread_id
 from groovegraph.tools.errors import GrooveGraphError
 
@@ -361,11 +362,15 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         state = self._state
         cfg = ensure_config(config)
         graph_input = _to_graph_input(input)
-        async with self._running(state, graph_input, cfg):
-            async for update in state.graph.astream(
-                graph_input, cfg, stream_mode="updates", durability="exit"
-            ):
-                yield _clean_update(update)
+        try:
+            async with self._running(state, graph_input, cfg):
+                async for update in state.graph.astream(
+                    graph_input, cfg, stream_mode="updates", durability="exit"
+                ):
+                    yield _clean_update(update)
+        except Exception as err:  # named in the stream's error event (stream_guard)
+            record_stream_failure(err)
+            raise
 
     async def astream_events(  # type: ignore[override]
         self, input: Any, config: RunnableConfig | None = None, **kwargs: Any

@@ -27,6 +27,7 @@ from groovegraph.server.errors import install_error_handlers
 from groovegraph.server.limits import BodyLimitMiddleware
 from groovegraph.server.logging import RequestIdMiddleware
 from groovegraph.server.state import AppState
+from groovegraph.server.stream_guard import StreamEndGuard
 from groovegraph.server.thread_store import ThreadStore
 from groovegraph.settings import Settings, get_settings
 
@@ -162,6 +163,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.gg = None
+    # LangServe's streams end with error + end on any failure (innermost: it sees the
+    # route's own messages).
+    app.add_middleware(StreamEndGuard)
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=JSON_BODY_LIMIT_BYTES, exempt_prefixes=("/v1/samples",)
     )
