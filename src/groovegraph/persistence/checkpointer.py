@@ -93,6 +93,7 @@ class ConcurrentRunError(GrooveGraphError):
 
     code = "run_conflict"
     http_status = 409
+    retry_after_s = 1
 
 
 def _refuse_fork(thread_id: str, parent: str | None, head: str | None, new_id: str) -> None:

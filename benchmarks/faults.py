@@ -1,0 +1,679 @@
+"""Fault and concurrency probes against real ``groovegraph serve`` processes (loopback,
+offline model, a fresh Postgres database per scenario, private redis-servers).
+
+Scenarios (each bounded in count and time; counts go to JSON):
+
+``sigkill``     SIGKILL the server mid-turn, restart it, check the thread: earlier turns
+                intact, the killed turn absent or whole (never half, never twice), the
+                next turn accepted within 5 s of the restarted server being ready.
+``pg_terminate`` every connection of an idle server terminated by Postgres; the next
+                requests (threads, catalog, a chat turn) timed.
+``redis``       a private Redis killed at 20 s and restarted empty at 40 s while one
+                owner sends 3 requests/s for 60 s against a 30/min limit: requests let
+                through in the minute, 5xx, a chat turn and /readyz while it is down.
+``replicas``    two servers on one database with their Redis dead: both take a turn on
+                the same thread at the same moment; turns lost (``end ok:true`` but
+                missing from the thread).
+``two_runs``    two runs on one thread on one server: ``/agent/batch`` with three inputs
+                on one thread, and two ``/agent/stream`` at once; turns lost.
+``storage``     checkpoint storage of one thread after 50 turns, default retention and
+                keep-all, Postgres and SQLite.
+
+    uv run --frozen python -m benchmarks.faults [--trials 20] [--only sigkill,redis,...]
+
+Bars (issue 13): 20/20 SIGKILL trials clean with the next turn accepted <= 5 s after
+restart; 0 turns lost; idle pool after pg_terminate_backend answers <= 2 s; <= 40
+requests let through in a minute at 30/min across a Redis failure and restart; <= 1 MB
+of checkpoints for a 50-turn thread with the default retention.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from httpx_sse import connect_sse
+from tests.integration.server_proc import ServerProcess, free_port
+
+from benchmarks.common import PG_ADMIN, drop_database, fresh_database, machine_info
+
+RESULTS = Path(__file__).parent / "results" / "faults.json"
+QUESTIONS = (
+    "find me 70s funk loops near 96 BPM",
+    "what defined Philly soul drumming?",
+    "will 8A and 9A mix?",
+    "find swung hip hop loops between 85 and 95 BPM in A minor",
+    "what defined Motown drumming?",
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _server(data: Path, db_url: str, **env: str) -> ServerProcess:
+    return ServerProcess(
+        data_dir=data,
+        env={"GROOVEGRAPH_DATABASE_URL": db_url, "GROOVEGRAPH_SSE_HEARTBEAT_S": "0.5", **env},
+        # Generous: a loaded 2-core machine takes minutes to import and warm up.
+        ready_timeout_s=600,
+    )
+
+
+def chat(http: httpx.Client, thread_id: str, text: str, *, on_first: Any = None) -> dict[str, Any]:
+    """One SSE turn; returns status, the end event's ``ok`` and the event kinds."""
+    out: dict[str, Any] = {"status": None, "ok": None, "kinds": []}
+    with connect_sse(
+        http, "POST", f"/v1/threads/{thread_id}/chat", json={"message": text}
+    ) as source:
+        out["status"] = source.response.status_code
+        if source.response.status_code != 200:
+            source.response.read()
+            out["body"] = source.response.text[:300]
+            return out
+        for event in source.iter_sse():
+            out["kinds"].append(event.event)
+            if on_first is not None and len(out["kinds"]) == 1:
+                on_first()
+            if event.event == "end":
+                out["ok"] = json.loads(event.data).get("ok")
+                break
+    return out
+
+
+def humans(http: httpx.Client, thread_id: str) -> list[str]:
+    state = http.get(f"/v1/threads/{thread_id}").json()
+    return [m["content"] for m in state["messages"] if m["type"] == "human"]
+
+
+def turns(http: httpx.Client, thread_id: str) -> list[tuple[str, str | None]]:
+    """The thread as (human text, final answer or None) pairs, in order."""
+    state = http.get(f"/v1/threads/{thread_id}").json()
+    out: list[tuple[str, str | None]] = []
+    for m in state["messages"]:
+        if m["type"] == "human":
+            out.append((m["content"], None))
+        elif m["type"] == "ai" and m.get("name") == "groovegraph" and out:
+            out[-1] = (out[-1][0], m["content"])
+    return out
+
+
+@contextmanager
+def redis_server(port: int | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes], int]]:
+    exe = shutil.which("redis-server")
+    if exe is None:
+        raise SystemExit("redis-server is not installed")
+    port = port or free_port()
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis.from_url(f"redis://127.0.0.1:{port}/0")
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    client.close()
+    try:
+        yield f"redis://127.0.0.1:{port}/0", proc, port
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def scenario_sigkill(work: Path, trials: int) -> dict[str, Any]:
+    name, url = fresh_database()
+    data = work / "sigkill"
+    rng = random.Random(13)
+    results: list[dict[str, Any]] = []
+    server = _server(data, url).start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            thread_id = http.post("/v1/threads").json()["thread_id"]
+            first = chat(http, thread_id, "turn 0: what defined Motown drumming?")
+            assert first["ok"], first
+        for trial in range(1, trials + 1):
+            http = httpx.Client(base_url=server.url, timeout=60)
+            before = turns(http, thread_id)
+            text = f"turn {trial}: {QUESTIONS[trial % len(QUESTIONS)]}"
+            delay = rng.uniform(0.0, 0.15)
+            proc = server.proc
+            assert proc is not None
+
+            def kill(proc: subprocess.Popen[bytes] = proc, delay: float = delay) -> None:
+                threading.Timer(delay, lambda: proc.send_signal(signal.SIGKILL)).start()
+
+            seen: dict[str, Any] = {}
+            try:
+                seen = chat(http, thread_id, text, on_first=kill)
+            except httpx.HTTPError as err:
+                seen = {"transport_error": type(err).__name__}
+            proc.wait(10)
+            http.close()
+            restarted = time.monotonic()
+            server = _server(data, url).start()
+            ready = time.monotonic()
+            with httpx.Client(base_url=server.url, timeout=60) as http:
+                after = turns(http, thread_id)
+                nxt_text = f"after {trial}: hello"
+                accepted_at = None
+                deadline = time.monotonic() + 30
+                nxt: dict[str, Any] = {}
+                while time.monotonic() < deadline:
+                    nxt = chat(http, thread_id, nxt_text)
+                    if nxt["status"] == 200:
+                        accepted_at = time.monotonic()
+                        break
+                    time.sleep(0.1)
+                final = turns(http, thread_id)
+            prefix_intact = after[: len(before)] == before
+            extra = after[len(before) :]
+            killed_turn = (
+                "absent"
+                if not extra
+                else "whole"
+                if len(extra) == 1 and extra[0][0] == text and extra[0][1]
+                else "half_or_duplicated"
+            )
+            results.append(
+                {
+                    "trial": trial,
+                    "kill_delay_ms": round(delay * 1000, 1),
+                    "events_before_kill": len(seen.get("kinds", [])),
+                    "end_seen_before_kill": "end" in seen.get("kinds", []),
+                    "earlier_turns_intact": prefix_intact,
+                    "killed_turn": killed_turn,
+                    "restart_to_ready_s": round(ready - restarted, 2),
+                    "ready_to_next_turn_accepted_s": round(accepted_at - ready, 3)
+                    if accepted_at
+                    else None,
+                    "next_turn_ok": bool(nxt.get("ok")) and final[-1][0] == nxt_text,
+                }
+            )
+            # The killed turn, when it was saved whole, plus the next turn are the new
+            # baseline for the following trial; once a turn is the next turn it is whole.
+            thread_id = thread_id  # same thread throughout: history must keep growing
+    finally:
+        server.stop()
+        drop_database(name)
+    clean = [
+        r
+        for r in results
+        if r["earlier_turns_intact"]
+        and r["killed_turn"] in ("absent", "whole")
+        and r["next_turn_ok"]
+        and r["ready_to_next_turn_accepted_s"] is not None
+        and r["ready_to_next_turn_accepted_s"] <= 5.0
+    ]
+    return {
+        "trials": len(results),
+        "clean_trials": len(clean),
+        "killed_turn_absent": sum(r["killed_turn"] == "absent" for r in results),
+        "killed_turn_whole": sum(r["killed_turn"] == "whole" for r in results),
+        "killed_turn_half_or_duplicated": sum(
+            r["killed_turn"] == "half_or_duplicated" for r in results
+        ),
+        "max_ready_to_next_turn_accepted_s": max(
+            (r["ready_to_next_turn_accepted_s"] or 1e9) for r in results
+        ),
+        "bar": "all trials clean, next turn accepted <= 5 s after restart",
+        "pass": len(clean) == len(results) and len(results) >= 20,
+        "per_trial": results,
+    }
+
+
+def _terminate(db_name: str) -> int:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (db_name,),
+        ).fetchall()
+    return len(rows)
+
+
+def scenario_pg_terminate(work: Path, rounds: int = 5) -> dict[str, Any]:
+    name, url = fresh_database()
+    server = _server(work / "pgterm", url).start()
+    out: list[dict[str, Any]] = []
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            thread_id = http.post("/v1/threads").json()["thread_id"]
+            for i in range(rounds):
+                assert chat(http, thread_id, f"warm {i}: {QUESTIONS[i % 5]}")["ok"]
+                http.get("/v1/samples")
+                time.sleep(1.0)  # idle
+                killed = _terminate(name)
+                row: dict[str, Any] = {"connections_terminated": killed}
+                for path in ("/v1/threads", "/v1/samples", f"/v1/threads/{thread_id}"):
+                    t = time.monotonic()
+                    r = http.get(path)
+                    row[path.split("/")[2] if path.count("/") == 2 else "thread_state"] = {
+                        "status": r.status_code,
+                        "s": round(time.monotonic() - t, 3),
+                    }
+                t = time.monotonic()
+                turn = chat(http, thread_id, f"after terminate {i}: hello")
+                row["chat"] = {
+                    "status": turn["status"],
+                    "ok": turn["ok"],
+                    "s": round(time.monotonic() - t, 3),
+                }
+                out.append(row)
+    finally:
+        server.stop()
+        drop_database(name)
+    worst = max(v["s"] for row in out for k, v in row.items() if isinstance(v, dict))
+    failures = sum(
+        1
+        for row in out
+        for v in row.values()
+        if isinstance(v, dict) and (v["status"] != 200 or v.get("ok") is False)
+    )
+    return {
+        "rounds": rounds,
+        "worst_request_s": worst,
+        "failed_requests": failures,
+        "bar": "next requests answered 200 within 2 s",
+        "pass": failures == 0 and worst <= 2.0,
+        "per_round": out,
+    }
+
+
+def scenario_redis(work: Path) -> dict[str, Any]:
+    name, url = fresh_database()
+    result: dict[str, Any] = {}
+    with redis_server() as (redis_url, proc, port):
+        server = _server(
+            work / "redis",
+            url,
+            GROOVEGRAPH_REDIS_URL=redis_url,
+            GROOVEGRAPH_API_KEYS="k-limited:limited,k-chat:chatter",
+            GROOVEGRAPH_RATE_LIMIT_PER_MINUTE="30",
+        ).start()
+        restarted: subprocess.Popen[bytes] | None = None
+        try:
+            limited = {"Authorization": "Bearer k-limited"}
+            chatter = {"Authorization": "Bearer k-chat"}
+            statuses: list[tuple[float, int]] = []
+            during: dict[str, Any] = {}
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                start = time.monotonic()
+                killed = revived = False
+                while (now := time.monotonic() - start) < 60.0:
+                    if not killed and now >= 20.0:
+                        proc.kill()
+                        proc.wait(5)
+                        killed = True
+                        # While Redis is down: a chat turn works, /readyz says degraded.
+                        tid = http.post("/v1/threads", headers=chatter).json()["thread_id"]
+                        with httpx.Client(
+                            base_url=server.url, timeout=60, headers=chatter
+                        ) as chat_http:
+                            turn = chat(chat_http, tid, "what defined Philly soul drumming?")
+                        ready = http.get("/readyz")
+                        during = {
+                            "chat_ok": turn["ok"],
+                            "readyz_status": ready.status_code,
+                            "readyz": ready.json().get("status"),
+                        }
+                    if not revived and now >= 40.0:
+                        exe = shutil.which("redis-server")
+                        assert exe is not None
+                        restarted = subprocess.Popen(
+                            [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                        )
+                        revived = True
+                    r = http.get("/v1/threads", headers=limited)
+                    statuses.append((round(now, 2), r.status_code))
+                    time.sleep(max(0.0, (len(statuses) / 3.0) - (time.monotonic() - start)))
+            allowed = sum(1 for _, s in statuses if s == 200)
+            result = {
+                "requests": len(statuses),
+                "allowed_in_60s": allowed,
+                "refused_429": sum(1 for _, s in statuses if s == 429),
+                "server_errors_5xx": sum(1 for _, s in statuses if s >= 500),
+                "allowed_before_kill": sum(1 for t, s in statuses if s == 200 and t < 20),
+                "allowed_while_down": sum(1 for t, s in statuses if s == 200 and 20 <= t < 40),
+                "allowed_after_restart": sum(1 for t, s in statuses if s == 200 and t >= 40),
+                "while_redis_down": during,
+                "bar": "<= 40 allowed in the minute at 30/min, no 5xx, chat works, readyz degraded",
+            }
+            result["pass"] = (
+                allowed <= 40
+                and result["server_errors_5xx"] == 0
+                and during.get("chat_ok") is True
+                and during.get("readyz_status") == 200
+                and during.get("readyz") == "degraded"
+            )
+        finally:
+            server.stop()
+            if restarted is not None and restarted.poll() is None:
+                restarted.kill()
+                restarted.wait(5)
+            drop_database(name)
+    return result
+
+
+def scenario_replicas(work: Path, trials: int = 10) -> dict[str, Any]:
+    name, url = fresh_database()
+    with redis_server() as (redis_url, proc, _):
+        env = {"GROOVEGRAPH_REDIS_URL": redis_url}
+        a = _server(work / "replica-a", url, **env).start()
+        b = _server(work / "replica-b", url, **env).start()
+        proc.kill()  # Redis down for both replicas from here on
+        proc.wait(5)
+        rows: list[dict[str, Any]] = []
+        try:
+            ca = httpx.Client(base_url=a.url, timeout=60)
+            cb = httpx.Client(base_url=b.url, timeout=60)
+            for trial in range(trials):
+                thread_id = ca.post("/v1/threads").json()["thread_id"]
+                barrier = threading.Barrier(2)
+                got: dict[str, dict[str, Any]] = {}
+
+                def go(
+                    label: str,
+                    client: httpx.Client,
+                    tid: str = thread_id,
+                    barrier: threading.Barrier = barrier,
+                    got: dict[str, dict[str, Any]] = got,
+                    question: str = QUESTIONS[trial % 5],
+                ) -> None:
+                    barrier.wait(10)
+                    got[label] = chat(client, tid, f"{label}: {question}")
+
+                workers = [
+                    threading.Thread(target=go, args=("a", ca)),
+                    threading.Thread(target=go, args=("b", cb)),
+                ]
+                for w in workers:
+                    w.start()
+                for w in workers:
+                    w.join(60)
+                saved = humans(ca, thread_id)
+                done = [k for k, v in got.items() if v.get("ok") is True]
+                lost = [k for k in done if not any(h.startswith(f"{k}:") for h in saved)]
+                rows.append(
+                    {
+                        "statuses": {k: v["status"] for k, v in got.items()},
+                        "completed": done,
+                        "saved_turns": len(saved),
+                        "lost": lost,
+                    }
+                )
+            ca.close()
+            cb.close()
+        finally:
+            a.stop()
+            b.stop()
+            drop_database(name)
+    lost_total = sum(len(r["lost"]) for r in rows)
+    return {
+        "trials": trials,
+        "turns_completed": sum(len(r["completed"]) for r in rows),
+        "refused_409": sum(1 for r in rows for s in r["statuses"].values() if s == 409),
+        "turns_lost": lost_total,
+        "bar": "0 turns lost",
+        "pass": lost_total == 0,
+        "per_trial": rows,
+    }
+
+
+def scenario_two_runs(work: Path, trials: int = 5) -> dict[str, Any]:
+    name, url = fresh_database()
+    server = _server(work / "two-runs", url).start()
+    batch_lost = streams_lost = 0
+    batch_rows: list[dict[str, Any]] = []
+    stream_rows: list[dict[str, Any]] = []
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as http:
+            for trial in range(trials):
+                thread_id = f"two-runs-batch-{trial}-{uuid.uuid4().hex[:6]}"
+                texts = [f"b{trial}.{i}: {QUESTIONS[i]}" for i in range(3)]
+                r = http.post(
+                    "/agent/batch",
+                    json={
+                        "inputs": [{"messages": [{"type": "human", "content": t}]} for t in texts],
+                        "config": {"configurable": {"thread_id": thread_id}},
+                    },
+                )
+                saved = humans(http, thread_id)
+                lost = [t for t in texts if t not in saved] if r.status_code == 200 else []
+                batch_lost += len(lost)
+                batch_rows.append({"status": r.status_code, "saved": len(saved), "lost": len(lost)})
+            for trial in range(trials):
+                thread_id = f"two-runs-stream-{trial}-{uuid.uuid4().hex[:6]}"
+                barrier = threading.Barrier(2)
+                got: dict[int, httpx.Response] = {}
+
+                def go(
+                    i: int,
+                    tid: str = thread_id,
+                    barrier: threading.Barrier = barrier,
+                    got: dict[int, httpx.Response] = got,
+                ) -> None:
+                    with httpx.Client(base_url=server.url, timeout=60) as c:
+                        barrier.wait(10)
+                        got[i] = c.post(
+                            "/agent/stream",
+                            json={
+                                "input": {
+                                    "messages": [
+                                        {"type": "human", "content": f"s{i}: {QUESTIONS[i]}"}
+                                    ]
+                                },
+                                "config": {"configurable": {"thread_id": tid}},
+                            },
+                        )
+
+                workers = [threading.Thread(target=go, args=(i,)) for i in range(2)]
+                for w in workers:
+                    w.start()
+                for w in workers:
+                    w.join(60)
+                saved = humans(http, thread_id)
+                done = [
+                    i
+                    for i, r in got.items()
+                    if r.status_code == 200 and "event: error" not in r.text
+                ]
+                lost = [i for i in done if not any(h.startswith(f"s{i}:") for h in saved)]
+                streams_lost += len(lost)
+                stream_rows.append(
+                    {
+                        "statuses": sorted(r.status_code for r in got.values()),
+                        "saved": len(saved),
+                        "lost": len(lost),
+                    }
+                )
+    finally:
+        server.stop()
+        drop_database(name)
+    return {
+        "batch_trials": batch_rows,
+        "batch_turns_lost": batch_lost,
+        "stream_trials": stream_rows,
+        "stream_turns_lost": streams_lost,
+        "bar": "0 turns lost",
+        "pass": batch_lost == 0 and streams_lost == 0,
+    }
+
+
+async def _storage_run(settings: Any, thread_id: str, n_turns: int) -> None:
+    from langchain_core.messages import HumanMessage
+    from tests.unit.test_graph_offline import catalog_frame
+
+    from groovegraph.graph import build_graph
+    from groovegraph.persistence.checkpointer import open_checkpointer
+    from groovegraph.tools.catalog import FrameSource
+
+    async with open_checkpointer(settings) as saver:
+        graph = build_graph(catalog=FrameSource(catalog_frame()), settings=settings).compile(
+            checkpointer=saver
+        )
+        cfg = {"configurable": {"thread_id": thread_id}}
+        for turn in range(n_turns):
+            text = f"{QUESTIONS[turn % len(QUESTIONS)]} (turn {turn})"
+            # As the server runs a turn: one checkpoint when it ends.
+            await graph.ainvoke({"messages": [HumanMessage(content=text)]}, cfg, durability="exit")
+
+
+def _pg_thread_bytes(url: str, thread_id: str) -> dict[str, int]:
+    import psycopg
+
+    out: dict[str, int] = {}
+    with psycopg.connect(url) as conn:
+        raw_of = {
+            "checkpoints": "octet_length(t.checkpoint::text) + octet_length(t.metadata::text)",
+            "checkpoint_blobs": "coalesce(octet_length(t.blob), 0)",
+            "checkpoint_writes": "coalesce(octet_length(t.blob), 0)",
+        }
+        for table, raw in raw_of.items():
+            row = conn.execute(
+                f"SELECT count(*), coalesce(sum(pg_column_size(t.*)), 0), "
+                f"coalesce(sum({raw}), 0) FROM {table} t WHERE thread_id = %s",
+                (thread_id,),
+            ).fetchone()
+            assert row is not None
+            out[f"{table}_rows"] = int(row[0])
+            out[f"{table}_bytes"] = int(row[1])  # as stored (TOAST-compressed)
+            out[f"{table}_raw_bytes"] = int(row[2])
+    out["total_bytes"] = sum(v for k, v in out.items() if k.endswith("_bytes") and "raw" not in k)
+    out["total_raw_bytes"] = sum(v for k, v in out.items() if k.endswith("_raw_bytes"))
+    return out
+
+
+def _sqlite_thread_bytes(path: Path, thread_id: str) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        cp = conn.execute(
+            "SELECT count(*), coalesce(sum(length(checkpoint) + length(metadata)), 0) "
+            "FROM checkpoints WHERE thread_id = ?",
+            (thread_id,),
+        ).fetchone()
+        wr = conn.execute(
+            "SELECT count(*), coalesce(sum(length(value)), 0) FROM writes WHERE thread_id = ?",
+            (thread_id,),
+        ).fetchone()
+    return {
+        "checkpoints_rows": cp[0],
+        "checkpoints_bytes": cp[1],
+        "writes_rows": wr[0],
+        "writes_bytes": wr[1],
+        "total_bytes": cp[1] + wr[1],
+    }
+
+
+def scenario_storage(work: Path, n_turns: int = 50) -> dict[str, Any]:
+    from groovegraph.settings import Settings
+
+    default_keep = Settings().checkpoint_keep_last
+    out: dict[str, Any] = {"turns": n_turns, "default_keep_last": default_keep}
+    for keep in (default_keep, 0):
+        name, url = fresh_database()
+        try:
+            s = Settings(
+                data_dir=work / f"st-pg-{keep}", database_url=url, checkpoint_keep_last=keep
+            )
+            s.ensure_dirs()
+            asyncio.run(_storage_run(s, "storage", n_turns))
+            out[f"postgres_keep_{keep or 'all'}"] = _pg_thread_bytes(url, "storage")
+        finally:
+            drop_database(name)
+        s = Settings(data_dir=work / f"st-lite-{keep}", checkpoint_keep_last=keep)
+        s.ensure_dirs()
+        asyncio.run(_storage_run(s, "storage", n_turns))
+        out[f"sqlite_keep_{keep or 'all'}"] = _sqlite_thread_bytes(s.sqlite_path, "storage")
+    worst = max(
+        out[f"postgres_keep_{default_keep}"]["total_raw_bytes"],
+        out[f"sqlite_keep_{default_keep}"]["total_bytes"],
+    )
+    out["bar"] = "<= 1 MB per 50-turn thread with the default retention (raw bytes)"
+    out["pass"] = worst <= 1_000_000
+    return out
+
+
+SCENARIOS = ("storage", "two_runs", "pg_terminate", "replicas", "redis", "sigkill")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=20, help="SIGKILL trials")
+    parser.add_argument("--only", default=",".join(SCENARIOS))
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    load = os.getloadavg()
+    work = Path(tempfile.mkdtemp(prefix="gg-faults-"))
+    os.environ.setdefault(
+        "NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "groovegraph-test-numba-cache")
+    )
+    os.environ["GROOVEGRAPH_DATA_DIR"] = str(work / "data")
+    report: dict[str, Any] = {"benchmark": "faults", "command": "python -m benchmarks.faults"}
+    previous: dict[str, Any] = {}
+    if args.out.exists():
+        previous = json.loads(args.out.read_text()).get("scenarios", {})
+    scenarios: dict[str, Any] = dict(previous)
+    started = time.time()
+    try:
+        for name in [n for n in args.only.split(",") if n]:
+            t = time.monotonic()
+            print(f"== {name}", flush=True)
+            if name == "sigkill":
+                scenarios[name] = scenario_sigkill(work, args.trials)
+            elif name == "pg_terminate":
+                scenarios[name] = scenario_pg_terminate(work)
+            elif name == "redis":
+                scenarios[name] = scenario_redis(work)
+            elif name == "replicas":
+                scenarios[name] = scenario_replicas(work)
+            elif name == "two_runs":
+                scenarios[name] = scenario_two_runs(work)
+            elif name == "storage":
+                scenarios[name] = scenario_storage(work)
+            else:
+                raise SystemExit(f"unknown scenario {name!r}")
+            scenarios[name]["seconds"] = round(time.monotonic() - t, 1)
+            summary = {k: v for k, v in scenarios[name].items() if not isinstance(v, list)}
+            print(json.dumps(summary, indent=1, default=str)[:2000], flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report["scenarios"] = scenarios
+    report["all_pass"] = all(v.get("pass") for v in scenarios.values())
+    report["run_at_unix"] = int(started)
+    report["machine"] = machine_info(load)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print(f"wrote {args.out}; all_pass={report['all_pass']}")
+
+
+if __name__ == "__main__":
+    main()
