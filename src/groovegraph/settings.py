@@ -120,6 +120,25 @@ class Settings(BaseSettings):
     result_count: int = Field(
         default=10, ge=1, le=200, description="Default number of catalog hits."
     )
+    # --- conversation memory ------------------------------------------------------------
+    memory_tokens: int = Field(
+        default=6000,
+        ge=500,
+        le=1_000_000,
+        description=(
+            "Token budget of a model prompt: recent turns fill about half, a running summary "
+            "of older turns and the constraints stated in them at most a fifth (approximate "
+            "count, 4 characters a token)."
+        ),
+    )
+    history_turns: int = Field(
+        default=50,
+        ge=1,
+        description=(
+            "User turns whose messages a thread's state keeps; older turns live on in the "
+            "summary and the constraints."
+        ),
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ them. Field names carry their units (``_bpm``, ``_s``, ``_ms``, ``_percent``, ``
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -323,6 +323,35 @@ class EraBrief(BaseModel):
     )
 
 
+class Constraint(BaseModel):
+    """One thing the user asked for, as last stated (a tempo range, a key, a genre…)."""
+
+    value: Any = Field(description="The value as parsed, e.g. [90, 100] or ['F minor'].")
+    turn: int = Field(ge=1, description="The user turn (1-based) that last stated it.")
+
+
+class ConversationMemory(BaseModel):
+    """Summary-buffer memory of a thread: what older turns said, in bounded form.
+
+    Turns that no longer fit the recent-turn window of a model prompt are folded into
+    ``summary`` (one line each, oldest dropped past its token share); what the user
+    asked for stays in ``constraints`` whatever the summary dropped.
+    """
+
+    summary: list[str] = Field(default_factory=list, description="One line per folded turn.")
+    omitted_turns: int = Field(
+        default=0, ge=0, description="Folded turns whose lines no longer fit the summary."
+    )
+    folded_turns: int = Field(default=0, ge=0, description="Turns folded into the summary.")
+    folded_through: str | None = Field(
+        default=None, description="Id of the last human message folded into the summary."
+    )
+    constraints: dict[str, Constraint] = Field(
+        default_factory=dict,
+        description="Latest value of each request field the user set (tempo, key, genre, …).",
+    )
+
+
 # Every pydantic type the graph keeps in its state: checkpointers deserialise exactly
 # these (plus LangChain/LangGraph's own safe types) — see persistence.checkpointer.
 CHECKPOINT_TYPES: tuple[type[BaseModel], ...] = (
@@ -337,4 +366,6 @@ CHECKPOINT_TYPES: tuple[type[BaseModel], ...] = (
     EraBrief,
     EraFact,
     GroupStat,
+    ConversationMemory,
+    Constraint,
 )

@@ -202,6 +202,33 @@ def test_remote_runnable_answers_an_interrupt_with_resume(server: ServerProcess)
     assert done["messages"][-1].type == "ai"
 
 
+def test_agent_invoke_returns_the_new_turn_unless_asked_for_the_history(
+    server: ServerProcess,
+) -> None:
+    agent = RemoteRunnable(server.url + "/agent", headers=ALICE, timeout=60)
+    thread_id = f"turn-{uuid.uuid4()}"
+    config = {"configurable": {"thread_id": thread_id}}
+    agent.invoke({"messages": [HumanMessage("find me 70s funk loops near 96 BPM")]}, config=config)
+    second = agent.invoke(
+        {"messages": [HumanMessage("what defined Philly soul drumming?")]}, config=config
+    )
+    # only this turn: its human message and its answer, not the first turn again
+    assert second["messages"][0].type == "human"
+    assert second["messages"][0].content == "what defined Philly soul drumming?"
+    assert sum(m.type == "human" for m in second["messages"]) == 1
+    assert second["messages"][-1].type == "ai"
+    full = agent.invoke(
+        {"messages": [HumanMessage("thanks")]},
+        config={"configurable": {"thread_id": thread_id, "history": "full"}},
+    )
+    humans = [m.content for m in full["messages"] if m.type == "human"]
+    assert humans == [
+        "find me 70s funk loops near 96 BPM",
+        "what defined Philly soul drumming?",
+        "thanks",
+    ]
+
+
 def test_agent_requires_a_thread_id(http: httpx.Client) -> None:
     r = http.post(
         "/agent/invoke",
@@ -254,8 +281,10 @@ def test_sse_chat_streams_route_tools_messages_and_end(http: httpx.Client) -> No
     tool_end = next(d for k, d in events if k == "tool_end")
     assert tool_end["result"] is not None
     messages = [d for k, d in events if k == "message"]
-    assert messages
     assert all(m["name"] for m in messages)
+    # One answer, sent once (issue 10: the specialist's text came twice): with one
+    # specialist its message is the answer.
+    assert [m["name"] for m in messages] == ["discovery"]
 
 
 def library_file(

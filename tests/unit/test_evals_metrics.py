@@ -206,3 +206,27 @@ def test_answer_judge_only_with_a_model(settings: Settings) -> None:
     garbled = make_answer_judge(settings=settings, model=FakeListChatModel(responses=["no idea"]))
     assert garbled is not None
     assert garbled(inputs={}, outputs={"answer": "x"})["score"] is None
+
+
+def test_groundedness_needs_a_tool_value_not_a_beat_time() -> None:
+    """Beat arrays held every small integer (0.0, 0.5, …, 7.0 s): "7 ms" passed. A number
+    counts only when a tool value rounds to it at the precision the answer shows."""
+    analysis = {
+        "tempo_bpm": 96.4,
+        "timing_deviation_ms": 3.2,
+        "beats_s": [i * 0.5 for i in range(40)],
+        "downbeats_s": [i * 2.0 for i in range(10)],
+    }
+    tools = [{"analyses": {"a.wav": analysis}}]
+    invented = ev.groundedness(
+        inputs={}, outputs={"answer": "96.4 BPM, timing off by 7 ms", "tool_outputs": tools}
+    )
+    assert invented["score"] == 0.0, invented
+    assert "7.0" in invented["comment"]
+    # "96.0" claims a precision the tool's 96.4 does not have; "96" is honest rounding.
+    assert ev.ungrounded_numbers(answer="96.0 BPM", tool_outputs=tools) == [96.0]
+    assert ev.ungrounded_numbers(answer="about 96 BPM, 3.2 ms", tool_outputs=tools) == []
+    # a sample id shown beside its file name is a label, not a claim
+    assert (
+        ev.ungrounded_numbers(answer="a.wav [0123456789abcdef]: 96.4 BPM", tool_outputs=tools) == []
+    )

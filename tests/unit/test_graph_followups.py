@@ -7,6 +7,8 @@ sample the user meant (not of its neighbours in the list).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from langchain_core.messages import HumanMessage
@@ -32,6 +34,11 @@ _FUNK = (
     (93.8, "B minor", 66.1),
 )
 _OTHER = ((124.0, "A minor", 52.0, "house", "90s"), (88.0, "C major", 58.0, "soul", "60s"))
+
+
+def label(hit: CatalogHit) -> str:
+    """How answers and reports name a catalog sample: file name, id alongside."""
+    return f"{Path(hit.path).name} [{hit.sample_id}]"
 
 
 def followup_frame() -> pd.DataFrame:
@@ -95,7 +102,7 @@ def test_will_the_first_one_mix_with_a_key(graph) -> None:
     assert out["request"].samples == [first.sample_id]
     assert out["plan"].specialists == ["groove", "compatibility"]
     (report,) = out["reports"]
-    assert (report.a, report.b) == (first.sample_id, "A minor")
+    assert (report.a, report.b) == (label(first), "A minor")
     expected = harmony.compatibility(key_a=first.key, key_b="A minor")
     assert report.key is not None
     assert expected.key is not None
@@ -131,7 +138,7 @@ def test_swing_of_the_second_one_then_an_older_list_then_it(graph) -> None:
     out = chat.say("will it mix with C major?")
     assert out["request"].samples == [last.sample_id]
     (report,) = out["reports"]
-    assert report.a == last.sample_id
+    assert report.a == label(last)
     assert report.key is not None
     assert report.key.camelot_a == last.camelot
 
@@ -160,7 +167,7 @@ def test_do_the_first_two_mix(graph) -> None:
     out = chat.say("do the first two mix?")
     assert out["request"].samples == [a.sample_id, b.sample_id]
     (report,) = out["reports"]
-    assert (report.a, report.b) == (a.sample_id, b.sample_id)
+    assert (report.a, report.b) == (label(a), label(b))
     assert report.tempo is not None
     assert (report.tempo.bpm_a, report.tempo.bpm_b) == (a.tempo_bpm, b.tempo_bpm)
     expected = harmony.compatibility(key_a=a.key, key_b=b.key, bpm_a=a.tempo_bpm, bpm_b=b.tempo_bpm)
@@ -246,7 +253,7 @@ def test_a_model_gets_the_resolved_reference(settings) -> None:
     assert f"Samples this turn: {first.sample_id}" in prompts["compatibility"]
     (report,) = out["reports"]
     assert report.key is not None
-    assert (report.a, report.key.camelot_a) == (first.sample_id, first.camelot)
+    assert (report.a, report.key.camelot_a) == (label(first), first.camelot)
 
 
 # --------------------------------------------------------------------- the parser
@@ -429,7 +436,7 @@ def test_the_97_bpm_one_then_the_one_in_e_minor(graph) -> None:
     assert out["request"].bpms == []  # a reference, not a tempo filter
     assert out["plan"].specialists == ["groove", "compatibility"]
     (report,) = out["reports"]
-    assert (report.a, report.b) == (target.sample_id, "A minor")
+    assert (report.a, report.b) == (label(target), "A minor")
     answer = out["messages"][-1].content
     assert f"{target.tempo_bpm:.1f} BPM" in answer
     assert all(f"{h.tempo_bpm:.1f} BPM" not in answer for h in hits if h is not target)

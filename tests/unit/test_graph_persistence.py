@@ -33,7 +33,8 @@ def test_sqlite_thread_survives_reopening(
     second = asyncio.run(turn("find me 70s funk loops near 96 BPM"))
     assert settings.sqlite_path.is_file()
     assert settings.sqlite_path.parent == settings.data_dir
-    assert [m.content for m in second["messages"][:3]] == [m.content for m in first["messages"]]
+    n = len(first["messages"])
+    assert [m.content for m in second["messages"][:n]] == [m.content for m in first["messages"]]
     assert second["plan"].turn == 2
     assert second["hits"]
     # the state's own types load through the explicit allowlist, without warnings
@@ -60,4 +61,6 @@ def test_interrupt_resumes_after_reopening(settings: Settings, tmp_path: Path) -
     assert paused["__interrupt__"][0].value["files"] == ["x/long.wav"]
     done = asyncio.run(step(Command(resume="yes")))
     assert done["analyses"]["x/long.wav"].tempo_bpm > 0
-    assert done["messages"][-1].name == "groovegraph"
+    # the groove specialist was the only one: its message is the answer
+    assert done["messages"][-1].name == "groove"
+    assert "x/long.wav" in done["messages"][-1].content

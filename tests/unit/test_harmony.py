@@ -176,8 +176,10 @@ def test_combined_verdicts_from_analyses() -> None:
     clash = compatibility(_analysis(96.0, "A minor"), _analysis(96.0, "Eb minor"))
     assert clash.key is not None
     assert clash.key.relation == "clash"
-    # perfect tempo cannot rescue a key clash beyond "workable"
-    assert clash.verdict in {"workable", "clash"}
+    # perfect tempo cannot rescue a key clash: the verdict, its score and the key line
+    # all say clash (issue 10: "workable (0.49)" beside a clashing key)
+    assert clash.verdict == "clash"
+    assert clash.score < 0.4
     far = compatibility(_analysis(96.0, "A minor"), _analysis(120.0, "Eb minor"))
     assert far.verdict == "clash"
     assert far.score < clash.score

@@ -213,6 +213,10 @@ def _numbers_in(value: Any) -> Iterable[float]:
             yield from _numbers_in(item)
         return
     if isinstance(value, Sequence):
+        if value and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+            # A series (beat and downbeat times): no answer restates its elements, and
+            # letting them count made nearly every small integer "grounded".
+            return
         # "Found 5 samples" restates the length of a returned list: that count is a
         # tool result too.
         yield float(len(value))
@@ -226,11 +230,20 @@ def ungrounded_numbers(
     """Numbers of ``answer`` that no tool output (nor the user's own message) contains.
 
     The user's numbers count as sources because restating the question ("loops near 96
-    BPM") invents nothing; every other number must come from a tool, up to rounding.
+    BPM") invents nothing; every other number must equal a tool value rounded to the
+    decimals the answer shows. Series of numbers (beat times) are not sources: their
+    elements made almost any small integer pass.
     """
     sources = [n for out in tool_outputs for n in _numbers_in(out)]
     sources.extend(metrics.extract_numbers(user_text))
-    return [n for n in metrics.claim_numbers(answer) if not metrics.number_is_grounded(n, sources)]
+    # Each number must equal a tool value at the precision the answer shows it.
+    return [
+        metrics.token_value(t)
+        for t in metrics.claim_tokens(answer)
+        if not metrics.number_is_grounded(
+            metrics.token_value(t), sources, decimals=metrics.token_decimals(t)
+        )
+    ]
 
 
 def groundedness(
@@ -256,6 +269,32 @@ def groundedness(
         "key": key,
         "score": 1.0,
         "comment": f"{count} numbers, all from {len(tools)} tool outputs",
+    }
+
+
+def one_answer(*, outputs: Mapping[str, Any] | None, **_: Any) -> Feedback:
+    """1 when the turn's AI messages are all different: none repeats another, in full or
+    inside it (DESIGN, graph contract: one answer per turn, sent once)."""
+    key = "one_answer"
+    if err := _error_of(outputs):
+        return _fail(key, err)
+    assert outputs is not None
+    texts = [
+        " ".join(str(m.get("text") or "").split())
+        for m in outputs.get("turn_messages") or []
+        if str(m.get("text") or "").strip()
+    ]
+    repeats = [
+        (i, j) for i, a in enumerate(texts) for j, b in enumerate(texts) if i != j and a in b
+    ]
+    if not texts:
+        return {"key": key, "score": 0.0, "comment": "the turn has no answer"}
+    return {
+        "key": key,
+        "score": float(not repeats),
+        "comment": f"{len(repeats)} repeat(s) among {len(texts)} message(s)"
+        if repeats
+        else f"{len(texts)} distinct message(s)",
     }
 
 

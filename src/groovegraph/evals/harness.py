@@ -240,6 +240,7 @@ class EvalContext:
             "trajectory": trajectory,
             "specialists": [n for n in dict.fromkeys(trajectory) if n in SPECIALISTS],
             "answer": _final_answer(messages),
+            "turn_messages": _turn_messages(messages),
             "tool_outputs": [*_tool_outputs(tool_messages), structured],
             "tool_calls": _tool_calls(tool_messages),
             "ranked": [self.relpath(_field(h, "path")) for h in values.get("hits") or []],
@@ -408,6 +409,18 @@ def _final_answer(messages: Sequence[Any]) -> str:
             if text.strip():
                 return text
     return ""
+
+
+def _turn_messages(messages: Sequence[Any]) -> list[dict[str, Any]]:
+    """The AI messages (name, text) after the last human message: what the turn said."""
+    last_human = max(
+        (i for i, m in enumerate(messages) if getattr(m, "type", None) == "human"), default=-1
+    )
+    return [
+        {"name": getattr(m, "name", None), "text": _text(m.content)}
+        for m in messages[last_human + 1 :]
+        if getattr(m, "type", None) == "ai" and not getattr(m, "tool_calls", None)
+    ]
 
 
 def _tool_outputs(messages: Sequence[Any]) -> list[Any]:

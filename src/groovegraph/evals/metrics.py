@@ -123,6 +123,21 @@ def ndcg_at_k(*, ranked: Sequence[str], gains: Mapping[str, float], k: int) -> f
 _NUMBER_RE = re.compile(r"(?<![\w.])[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?![\w])")
 
 
+def number_tokens(text: str) -> list[str]:
+    """Every standalone number in ``text`` as written (``"96.0"``, ``"-12.5"``, ``"1,024"``)."""
+    return [m.group(0) for m in _NUMBER_RE.finditer(text) if any(ch.isdigit() for ch in m.group(0))]
+
+
+def token_value(token: str) -> float:
+    """The value of a :func:`number_tokens` token."""
+    return float(token.replace(",", "").replace("−", "-"))
+
+
+def token_decimals(token: str) -> int:
+    """How many decimals a number token shows (``"96.0"`` → 1, ``"96"`` → 0)."""
+    return len(token.split(".", 1)[1]) if "." in token else 0
+
+
 def extract_numbers(text: str) -> list[float]:
     """Every standalone number in ``text`` (decimal, optional sign and thousands commas).
 
@@ -145,28 +160,46 @@ _CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 _PATH_RE = re.compile(r"\S*/\S*|\S+\.(?:wav|flac|mp3|ogg|aiff?|m4a)\b", re.IGNORECASE)
 
 
-def claim_numbers(text: str) -> list[float]:
-    """Numbers an answer states as facts: :func:`extract_numbers` after removing list
-    markers, code spans and file paths, whose digits are labels rather than measurements."""
+def claim_tokens(text: str) -> list[str]:
+    """Numbers an answer states as facts, as written: :func:`number_tokens` after removing
+    list markers, code spans and file paths, whose digits are labels rather than
+    measurements."""
     text = _LIST_MARKER_RE.sub(r"\1", text)
     text = _CODE_SPAN_RE.sub(" ", text)
     text = _PATH_RE.sub(" ", text)
-    return extract_numbers(text)
+    text = re.sub(r"\[[0-9a-f]{6,64}\]", " ", text)  # "[3f2a…]": a sample id beside its name
+    return number_tokens(text)
 
 
-def number_is_grounded(value: float, sources: Iterable[float], *, rel_tol: float = 0.005) -> bool:
+def claim_numbers(text: str) -> list[float]:
+    """The values of :func:`claim_tokens`."""
+    return [token_value(t) for t in claim_tokens(text)]
+
+
+def number_is_grounded(
+    value: float,
+    sources: Iterable[float],
+    *,
+    rel_tol: float = 0.005,
+    decimals: int | None = None,
+) -> bool:
     """Whether ``value`` equals some source number up to rounding.
 
-    A source matches when ``value`` is that number rounded to as many decimals as the
-    answer shows (0–3), or within ``rel_tol`` of it, and also when the answer shows the
-    magnitude of a signed number ("lags 12 ms" for −12). Integers 0–10 and list ordinals
-    are not exempt: callers decide which numbers need grounding.
+    With ``decimals`` (how many the answer shows) a source matches only when it rounds to
+    ``value`` at exactly that many decimals ("96.0" is 95.98, not 96.4). Without it, any
+    rounding to 0–3 decimals or ``rel_tol`` matches. Either way the magnitude of a signed
+    number counts ("lags 12 ms" for −12). Integers 0–10 and list ordinals are not exempt:
+    callers decide which numbers need grounding.
     """
     for src in sources:
         for cand in (src, abs(src)):
+            if decimals is not None:
+                if round(cand, decimals) == value:
+                    return True
+                continue
             if math.isclose(value, cand, rel_tol=rel_tol, abs_tol=1e-9):
                 return True
-            for decimals in range(4):
-                if round(cand, decimals) == value:
+            for places in range(4):
+                if round(cand, places) == value:
                     return True
     return False

@@ -213,8 +213,11 @@ SUITES: dict[str, Suite] = {
             dataset="routing",
             description="the supervisor sends each request to exactly the expected specialists",
             make_target=_graph_target,
-            evaluators=(ev.routing_exact_match,),
-            thresholds=(Threshold("routing_exact_match", ">=", 0.95),),
+            evaluators=(ev.routing_exact_match, ev.one_answer),
+            thresholds=(
+                Threshold("routing_exact_match", ">=", 0.95),
+                Threshold("one_answer", ">=", 1.0),
+            ),
         ),
         Suite(
             name="analysis",
@@ -250,10 +253,11 @@ SUITES: dict[str, Suite] = {
             dataset="grounded",
             description="every number in an end-to-end answer comes from a tool result of that turn",
             make_target=_graph_target,
-            evaluators=(ev.groundedness, ev.answer_mentions),
+            evaluators=(ev.groundedness, ev.answer_mentions, ev.one_answer),
             thresholds=(
                 Threshold("groundedness", ">=", 1.0),
                 Threshold("answer_mentions", ">=", 0.9),
+                Threshold("one_answer", ">=", 1.0),
             ),
         ),
         Suite(

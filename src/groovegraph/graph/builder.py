@@ -22,9 +22,10 @@ from langgraph.prebuilt.tool_node import ToolInvocationError
 
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.models import ModelRegistry, llm_retry_policy
+from groovegraph.graph.respond import make_respond
 from groovegraph.graph.specialists import make_specialist, scratch_key
 from groovegraph.graph.state import GrooveGraphInput, GrooveGraphOutput, GrooveGraphState
-from groovegraph.graph.supervisor import make_respond, make_supervisor
+from groovegraph.graph.supervisor import make_supervisor
 from groovegraph.graph.tools import build_toolsets
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS
@@ -107,7 +108,7 @@ def build_graph(
         )
         builder.add_edge(tools_node, name)
     # One answer from every specialist's result, then the turn ends.
-    builder.add_node("respond", make_respond(models=models), retry_policy=retry)
+    builder.add_node("respond", make_respond(models=models, settings=settings), retry_policy=retry)
     builder.add_edge(START, "supervisor")
     builder.set_finish_point("respond")
     return builder

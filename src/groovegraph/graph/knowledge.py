@@ -9,6 +9,7 @@ model can call, so its numbers reach an answer only through a tool result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from groovegraph.state import EraFact
@@ -317,10 +318,15 @@ def lookup_facts(
         Most entries to return.
     """
     want_eras = [e for e in (normalize_era(x) for x in eras) if e]
-    want_genres = [g for g in (normalize_tag(x) for x in genres) if g]
+    named_genres = [g for g in (normalize_tag(x) for x in genres) if g]
+    want_genres = list(named_genres)
     # Drum machines, breaks, artists and studios (the shared vocabulary, whole words only).
-    for _, gs in find_entities(text):
+    entity_words: list[str] = []
+    for (start, end), gs in find_entities(text):
         want_genres.extend(g for g in gs if g not in want_genres)
+        entity_words.extend(
+            w for w in re.findall(r"[a-z0-9]+", text[start:end].lower()) if len(w) > 2
+        )
     out: list[EraFact] = []
     if want_genres:
         for g in want_genres:
@@ -332,6 +338,14 @@ def lookup_facts(
             out = [f for f in ERA_TABLE if f.era in want_eras]
     elif want_eras:
         out = [f for f in ERA_TABLE if f.era in want_eras]
+    if entity_words:
+        # "J Dilla vs DJ Premier": the entries that name them (90s hip hop, 90s boom bap)
+        # answer the question; the rest of their genres (80s hip hop) does not.
+        pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, entity_words))})\b", re.IGNORECASE)
+        naming = [f for f in out if pattern.search(" ".join(f.facts))]
+        if naming:
+            covered = {f.genre for f in naming}
+            out = naming + [f for f in out if f not in naming and f.genre not in covered]
     return out[:limit]
 
 

@@ -14,11 +14,13 @@ import re
 import uuid
 from collections.abc import Sequence
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
+from groovegraph.graph.tools import sample_label
 from groovegraph.state import (
     SPECIALISTS,
     Analysis,
@@ -33,7 +35,9 @@ from groovegraph.tools.feel import NO_KEY, key_text, pocket_word, swing_word, ti
 
 __all__ = [
     "compose_answer",
+    "compose_note",
     "compose_section",
+    "own_audio_noun",
     "plan_stages",
     "plan_tool_calls",
     "route_request",
@@ -41,6 +45,23 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------- routing
+
+# "my loop", "my own break", "this track" — the user's audio, named but maybe not attached.
+_OWN_AUDIO_RE = re.compile(
+    r"\b(?:my|our|this|that)\s+(?:own\s+|new\s+|drum\s+)?"
+    r"(?P<noun>loop|break|breakbeat|beat|track|sample|groove|drums|record|file|song|tune|stem|"
+    r"bounce|demo)s?\b",
+    re.IGNORECASE,
+)
+
+
+def own_audio_noun(request: ParsedRequest) -> str | None:
+    """The noun of "my loop"/"this break" when the turn names the user's own audio but
+    nothing is attached or carried over (``request.samples`` empty), else ``None``."""
+    if request.samples:
+        return None
+    m = _OWN_AUDIO_RE.search(request.text)
+    return m.group("noun").lower() if m else None
 
 
 def route_request(request: ParsedRequest) -> Route:
@@ -55,6 +76,7 @@ def route_request(request: ParsedRequest) -> Route:
     chosen: set[SpecialistName] = set()
     reasons: list[str] = []
     intents = set(request.intents)
+    own = own_audio_noun(request)
     if request.samples:
         chosen.add("groove")
         reasons.append(f"{len(request.samples)} sample(s) to analyse")
@@ -68,6 +90,14 @@ def route_request(request: ParsedRequest) -> Route:
     if "history" in intents or "stats" in intents:
         chosen.add("era")
         reasons.append("an era/genre question" if "history" in intents else "library statistics")
+    if own and "compatibility" in intents and "compatibility" not in chosen:
+        chosen.add("compatibility")
+        reasons.append(f"a mix question about your {own} (not attached)")
+    if own and not chosen:
+        # "what's the swing on my loop?" with nothing attached: the groove specialist
+        # asks for the file rather than the turn falling through to the help text.
+        chosen.add("groove")
+        reasons.append(f"a question about your {own} (not attached)")
     ordered = [s for s in SPECIALISTS if s in chosen]
     return Route(
         specialists=ordered,
@@ -135,11 +165,16 @@ def plan_tool_calls(
             args["mode"] = mode
         args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
         return [_call("search_catalog", args)]
+    own = None if samples else own_audio_noun(request)
     if specialist == "compatibility":
+        if own:
+            return []  # "will my break mix with A minor?": the section asks for the break
         return [_call("check_compatibility", pair) for pair in _pairs(request, samples)]
     if specialist == "era":
         calls = []
         stats_only = "stats" in request.intents and "history" not in request.intents
+        if own and not stats_only and not (request.eras or request.genres):
+            return []  # "what era does my loop sound like?" needs the loop
         if samples and not stats_only:
             # "what era does this sound like?" / "is it more 70s or 90s?": match the measured
             # groove to the table (the named styles, if any) and to the library at its tempo.
@@ -170,15 +205,19 @@ def plan_tool_calls(
             if len(request.genres) == 1:
                 stats_args["genre"] = request.genres[0]
         else:
-            # History: show how the user's own library looks in the era(s) discussed.
-            eras = list(request.eras) or list(
-                dict.fromkeys(
-                    f.era for f in lookup_facts(eras=(), genres=request.genres, text=request.text)
-                )
-            )
+            # History: the user's own library, only in the styles the answer talks about
+            # (a J Dilla vs DJ Premier question gets 90s hip hop and boom bap numbers, not
+            # trap, jazz and house).
+            facts = lookup_facts(eras=request.eras, genres=request.genres, text=request.text)
+            eras = list(dict.fromkeys([*request.eras, *(f.era for f in facts)]))
+            genres = list(dict.fromkeys(f.genre for f in facts))
             stats_args = {"by": ["era", "genre"] if len(eras) != 1 else ["genre"]}
             if len(eras) == 1:
                 stats_args["era"] = eras[0]
+            elif eras:
+                stats_args["eras"] = eras
+            if genres:
+                stats_args["genres"] = genres
         calls.append(_call("catalog_stats", stats_args))
         return calls
     raise ValueError(f"unknown specialist {specialist!r}")
@@ -246,10 +285,10 @@ def _key_words(a: Analysis) -> str:
     return f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)})"
 
 
-def describe_analysis(label: str, a: Analysis) -> str:
+def describe_analysis(ref: str, a: Analysis) -> str:
     """One line per analysed sample; every number is a field of the analysis."""
     return (
-        f"- {label}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}), "
+        f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}), "
         f"{_key_words(a)}, "
         f"swing {_fmt(a.swing_percent)} % ({swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
         f"backbeat {a.backbeat_lag_ms:+.1f} ms ({pocket_word(a.backbeat_lag_ms)}), "
@@ -265,7 +304,7 @@ def describe_hit(rank: int, h: CatalogHit) -> str:
         f"swing {_fmt(h.swing_percent)} %" if h.swing_percent is not None else None,
     ]
     detail = ", ".join(b for b in bits if b)
-    return f"{rank}. `{h.path}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
+    return f"{rank}. `{Path(h.path).name}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
 
 
 def describe_search(search: dict[str, Any]) -> str:
@@ -363,20 +402,33 @@ def compose_section(
     specialist builds on them, they get one short line instead of the full read-out.
     """
     lines: list[str] = []
+    own = own_audio_noun(request)
     if specialist == "groove":
         asks_groove = bool(GROOVE_QUESTION_RE.search(request.text))
         fresh = {k: a for k, a in analyses.items() if alone or asks_groove or k not in reused}
         if fresh:
             lines.append("Groove analysis:")
-            lines.extend(describe_analysis(label, a) for label, a in fresh.items())
+            lines.extend(describe_analysis(ref, a) for ref, a in fresh.items())
         for k, a in analyses.items():
             if k not in fresh:
                 lines.append(
-                    f"Using {k} from earlier: {_fmt(a.tempo_bpm)} BPM, "
+                    f"Using {sample_label(k, a)} from earlier: {_fmt(a.tempo_bpm)} BPM, "
                     f"{key_text(a.key, a.camelot)}, "
                     f"swing {_fmt(a.swing_percent)} %."
                 )
+        if not analyses and not errors:
+            noun = own or "loop"
+            lines.append(
+                f"I need to hear your {noun} first: attach it (upload it, or pass its sample "
+                f"id) or name its path in your library (e.g. `breaks/{noun}.wav`), and I'll "
+                "measure its tempo, swing, pocket and key."
+            )
     elif specialist == "discovery":
+        if own:
+            lines.append(
+                f"To match your {own} I need the audio: attach it or name its library path. "
+                "Until then, this search uses only the other filters you gave."
+            )
         lines.extend(describe_search(s) for s in searches)
         if hits:
             lines.append(f"Found {len(hits)} matching sample(s):")
@@ -389,8 +441,20 @@ def compose_section(
         if reports:
             lines.append("Mix check:")
             lines.extend(describe_report(r) for r in reports)
+        elif own and not errors:
+            against = " and ".join(request.keys) or " and ".join(f"{b:g} BPM" for b in request.bpms)
+            lines.append(
+                f"To tell whether your {own} mixes{f' with {against}' if against else ''}, I need "
+                f"its key and tempo: attach the {own} (or name its library path) and I'll "
+                "check it."
+            )
     elif specialist == "era":
-        if era is not None and (era.facts or era.stats):
+        if own and (era is None or not (era.facts or era.stats)):
+            lines.append(
+                f"Attach your {own} (or name its library path) and I'll match its measured "
+                "tempo and swing to the eras and styles it sounds like."
+            )
+        elif era is not None and (era.facts or era.stats):
             lines.append(describe_era(era))
         else:
             lines.append(
@@ -398,6 +462,64 @@ def compose_section(
             )
     lines.extend(f"(!) {e}" for e in errors)
     return "\n".join(lines).strip()
+
+
+def compose_note(
+    specialist: SpecialistName,
+    *,
+    analyses: dict[str, Analysis],
+    hits: Sequence[CatalogHit],
+    reports: Sequence[CompatibilityReport],
+    era: EraBrief | None,
+    errors: Sequence[str],
+    reused: Sequence[str] = (),
+    searches: Sequence[dict[str, Any]] = (),
+) -> str:
+    """A specialist's findings in one short paragraph, for turns where several specialists
+    work and the answer (:func:`compose_answer`) gives the full write-up: the thread shows
+    who found what without showing the answer twice."""
+    parts: list[str] = []
+    if specialist == "groove":
+        for ref, a in analyses.items():
+            verb = "Reused the earlier analysis of" if ref in reused else "Measured"
+            parts.append(
+                f"{verb} {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM, "
+                f"{key_text(a.key, a.camelot)}, swing {_fmt(a.swing_percent)} %."
+            )
+        if not analyses and not errors:
+            parts.append("No audio to analyse this turn.")
+    elif specialist == "discovery":
+        size = next((s.get("catalog_size") for s in searches if s.get("catalog_size")), None)
+        where = f"{size} sample(s)" if size is not None else "the catalog"
+        if hits:
+            top = hits[0]
+            parts.append(
+                f"Searched {where}: {len(hits)} match(es); the closest is `{Path(top.path).name}` "
+                f"[{top.sample_id}]"
+                + (f" at {_fmt(top.tempo_bpm)} BPM." if top.tempo_bpm is not None else ".")
+            )
+        else:
+            parts.append(f"Searched {where}: nothing matches.")
+    elif specialist == "compatibility":
+        if reports:
+            parts.append(
+                "Checked "
+                + "; ".join(f"{r.a} × {r.b} → {r.verdict} ({r.score:.2f})" for r in reports[:6])
+                + "."
+            )
+        else:
+            parts.append("Nothing to compare this turn.")
+    elif specialist == "era":
+        if era is not None and era.facts:
+            styles = ", ".join(f"{f.genre} ({f.era})" for f in era.facts)
+            parts.append(f"Looked up {styles}.")
+        if era is not None and era.stats:
+            parts.append(f"Library numbers for {len(era.stats)} group(s).")
+        if not parts:
+            parts.append("No notes or library numbers for that.")
+    if errors:
+        parts.append(f"{len(errors)} problem(s), listed in the answer.")
+    return " ".join(parts)
 
 
 _HELP = (

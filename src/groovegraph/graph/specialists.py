@@ -18,14 +18,13 @@ never block the server's event loop.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain_core.messages import (
     AIMessage,
     AnyMessage,
     BaseMessage,
-    HumanMessage,
     SystemMessage,
     ToolMessage,
 )
@@ -36,12 +35,14 @@ from langgraph.types import Command
 from groovegraph import prompts
 from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
+from groovegraph.graph.memory import conversation_for_model, count_tokens, memory_prompt
 from groovegraph.graph.models import ModelRegistry, usage_of
 from groovegraph.settings import Settings
 from groovegraph.state import (
     Analysis,
     CatalogHit,
     CompatibilityReport,
+    ConversationMemory,
     EraBrief,
     EraFact,
     GroupStat,
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_TOOL_ROUNDS",
     "conversation_for_model",
     "make_specialist",
+    "model_prompt",
     "scratch_key",
     "turn_samples",
 ]
@@ -72,23 +74,20 @@ def turn_samples(state: dict[str, Any]) -> list[str]:
     return list(req.samples) if req else []
 
 
-def conversation_for_model(messages: list[AnyMessage], *, keep: int = 8) -> list[BaseMessage]:
-    """What a model sees of the thread: user turns and final answers, newest last.
-
-    Specialist notes of earlier turns are left out (their numbers are in the answers);
-    attached sample ids are written into the human message text so a model can use them.
-    """
-    out: list[BaseMessage] = []
-    for m in messages:
-        if isinstance(m, HumanMessage):
-            samples = (m.additional_kwargs or {}).get("samples") or []
-            text = m.content if isinstance(m.content, str) else m.text
-            if samples:
-                text = f"{text}\n[attached samples: {', '.join(map(str, samples))}]"
-            out.append(HumanMessage(content=text))
-        elif isinstance(m, AIMessage) and m.name == FINAL_NAME and not m.tool_calls:
-            out.append(AIMessage(content=m.content))
-    return out[-keep:]
+def model_prompt(
+    system: str, state: dict[str, Any], *, settings: Settings, extra: Sequence[BaseMessage] = ()
+) -> list[BaseMessage]:
+    """A model's whole prompt: the system text plus the thread's memory (summary and
+    constraints), the recent turns that fit, then ``extra`` (this turn's tool calls),
+    all within ``settings.memory_tokens``."""
+    memory: ConversationMemory | None = state.get("memory")
+    notes = memory_prompt(memory)
+    head = SystemMessage(content=f"{system}\n\n{notes}" if notes else system)
+    room = settings.memory_tokens - count_tokens([head, *extra])
+    history = conversation_for_model(
+        state.get("messages") or [], memory=memory, max_tokens=max(200, room)
+    )
+    return [head, *history, *extra]
 
 
 def without_ids(messages: list[AnyMessage]) -> list[BaseMessage]:
@@ -170,6 +169,10 @@ def make_specialist(
             update={**update, **extra, "messages": [message], "completed": [name]},
         )
 
+    def alone(state: dict[str, Any]) -> bool:
+        plan = state.get("plan")
+        return len(plan.specialists) == 1 if plan is not None else True
+
     def node(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Any]:
         ctx = runtime.context or GrooveContext()
         request: ParsedRequest = state.get("request") or ParsedRequest()
@@ -193,30 +196,35 @@ def make_specialist(
                         update={key: [AIMessage(content="", tool_calls=calls, name=name)]},
                     )
             update, errors = _collect(name, scratch)
-            reused = update.pop("_reused")
-            searches = update.pop("_searches")
-            text = offline.compose_section(
-                name,
-                request=request,
-                reused=reused,
-                searches=searches,
-                alone=len(state["plan"].specialists) == 1 if state.get("plan") else True,
-                analyses=update.get("analyses") or {},
-                hits=update.get("hits") or [],
-                reports=update.get("reports") or [],
-                era=update.get("era"),
-                errors=errors,
-            )
-            return finish(state, text, update, {})
+            results = {
+                "reused": update.pop("_reused"),
+                "searches": update.pop("_searches"),
+                "analyses": update.get("analyses") or {},
+                "hits": update.get("hits") or [],
+                "reports": update.get("reports") or [],
+                "era": update.get("era"),
+                "errors": errors,
+            }
+            section = offline.compose_section(name, request=request, alone=alone(state), **results)
+            if alone(state):
+                # The only specialist of the turn: its message is the answer (respond
+                # adds none), so the thread and the SSE stream show it once.
+                text = offline.compose_answer(request, {name: section})
+            else:
+                # Several specialists: each leaves its findings in short; respond writes
+                # the answer from the full sections (``drafts``).
+                text = offline.compose_note(name, **results)
+            return finish(state, text, update, {"drafts": {name: section}})
 
         # With a chat model: it decides tool calls until it answers or the rounds run out.
         system = prompts.SPECIALIST_PROMPTS[name].format(
             samples=", ".join(samples) or "none",
             request=json.dumps(request.model_dump(exclude_defaults=True, exclude={"text"})),
         )
-        history = conversation_for_model(state.get("messages") or [])
         bound = model.bind_tools(tools) if rounds < MAX_TOOL_ROUNDS else model
-        reply = bound.invoke([SystemMessage(content=system), *history, *without_ids(scratch)])
+        reply = bound.invoke(
+            model_prompt(system, state, settings=settings, extra=without_ids(scratch))
+        )
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         reply.name = name

@@ -17,15 +17,50 @@ from groovegraph.state import (
     Analysis,
     CatalogHit,
     CompatibilityReport,
+    ConversationMemory,
     EraBrief,
     ParsedRequest,
     RoutePlan,
 )
 
+#: Analyses a thread's state keeps (most recently used); an older one is read again from
+#: the catalog or re-measured when a later turn points at it.
+ANALYSES_KEPT = 24
+
 
 def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
     """Reducer: later keys win; parallel specialists may add analyses in one step."""
     return {**(left or {}), **(right or {})}
+
+
+def compact_analysis(analysis: Analysis) -> Analysis:
+    """An analysis as the thread keeps it: every measured value but the beat and downbeat
+    arrays (hundreds of floats per loop, stored once in the catalog row and in the turn's
+    tool result, not again in every checkpoint of the thread)."""
+    if analysis.beats_s is None and analysis.downbeats_s is None:
+        return analysis
+    return analysis.model_copy(update={"beats_s": None, "downbeats_s": None})
+
+
+def keep_analyses(
+    left: dict[str, Analysis] | None, right: dict[str, Analysis] | None
+) -> dict[str, Analysis]:
+    """Reducer of ``analyses``: later keys win and move to the end, values are compacted
+    (:func:`compact_analysis`), and only the :data:`ANALYSES_KEPT` most recent stay."""
+    out = dict(left or {})
+    for ref, analysis in (right or {}).items():
+        out.pop(ref, None)
+        out[ref] = compact_analysis(
+            analysis if isinstance(analysis, Analysis) else Analysis.model_validate(analysis)
+        )
+    return dict(list(out.items())[-ANALYSES_KEPT:])
+
+
+def set_drafts(left: dict[str, str] | None, right: dict[str, str] | None) -> dict[str, str]:
+    """Reducer of the specialists' drafts for this turn's answer; ``None`` clears them."""
+    if right is None:
+        return {}
+    return {**(left or {}), **right}
 
 
 def add_completed(left: list[str] | None, right: list[str] | None) -> list[str]:
@@ -57,18 +92,23 @@ class GrooveGraphOutput(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     request: ParsedRequest | None
     plan: RoutePlan | None
-    analyses: Annotated[dict[str, Analysis], merge_dicts]
+    analyses: Annotated[dict[str, Analysis], keep_analyses]
     hits: list[CatalogHit]
     reports: list[CompatibilityReport]
     era: EraBrief | None
     usage: Annotated[dict[str, int], add_usage]
+    memory: ConversationMemory | None
 
 
 class GrooveGraphState(TypedDict, total=False):
     """Full state of a thread.
 
     ``analyses`` (keyed by sample id or resolved path) accumulate over the thread;
-    ``hits``, ``reports`` and ``era`` hold the current turn's results; ``focus`` is the
+    ``hits``, ``reports`` and ``era`` hold the current turn's results; ``memory`` the
+    summary of turns folded out of the prompt window and the constraints stated so far
+    (``messages`` keeps ``settings.history_turns`` turns, ``analyses`` the most recent
+    :data:`ANALYSES_KEPT`, without beat arrays); ``drafts`` the specialists' full
+    sections of the turn, which ``respond`` turns into the answer; ``focus`` is the
     samples the last turn referenced, ``listed_hits`` the last hit list shown (what "the
     first one", "#2" or "the 97 BPM one" point at) and ``listed_request`` the search that
     produced it ("which of them swing?"); the
@@ -83,11 +123,13 @@ class GrooveGraphState(TypedDict, total=False):
     focus: list[str]
     listed_hits: list[CatalogHit]
     listed_request: ParsedRequest | None
-    analyses: Annotated[dict[str, Analysis], merge_dicts]
+    analyses: Annotated[dict[str, Analysis], keep_analyses]
     hits: list[CatalogHit]
     reports: list[CompatibilityReport]
     era: EraBrief | None
     usage: Annotated[dict[str, int], add_usage]
+    memory: ConversationMemory | None
+    drafts: Annotated[dict[str, str], set_drafts]
     groove_messages: Annotated[list[AnyMessage], add_messages]
     era_messages: Annotated[list[AnyMessage], add_messages]
     compatibility_messages: Annotated[list[AnyMessage], add_messages]

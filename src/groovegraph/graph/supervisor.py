@@ -33,17 +33,16 @@ from groovegraph.graph import followups, offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.models import ModelRegistry, usage_of
 from groovegraph.graph.parser import blank_spans, parse_request
-from groovegraph.graph.specialists import FINAL_NAME, conversation_for_model, scratch_key
+from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.state import (
     SPECIALISTS,
     CatalogHit,
     ParsedRequest,
     Route,
     RoutePlan,
-    SpecialistName,
 )
 
-__all__ = ["make_respond", "make_supervisor", "message_samples", "message_text"]
+__all__ = ["make_supervisor", "message_samples", "message_text"]
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +248,7 @@ def _send_payload(state: dict[str, Any]) -> dict[str, Any]:
         "plan": state.get("plan"),
         "focus": state.get("focus") or [],
         "analyses": {k: analyses[k] for k in refs if k in analyses},
+        "memory": state.get("memory"),
         "completed": [],
         **{scratch_key(s): [] for s in SPECIALISTS},
     }
@@ -261,40 +261,3 @@ def _structured(model: Any) -> Any:
         return model.with_structured_output(Route, method="function_calling", include_raw=True)
     except (TypeError, ValueError, NotImplementedError):
         return model.with_structured_output(Route, include_raw=True)
-
-
-def make_respond(*, models: ModelRegistry) -> Callable[..., dict[str, Any]]:
-    """The ``respond`` node: one answer drawing on every specialist's message of the turn."""
-
-    def respond(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> dict[str, Any]:
-        messages: list[AnyMessage] = state.get("messages") or []
-        plan: RoutePlan | None = state.get("plan")
-        request: ParsedRequest | None = state.get("request")
-        # This turn's specialist messages: everything after the last human message.
-        last_human = max(
-            (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
-        )
-        sections: dict[str, str] = {}
-        for m in messages[last_human + 1 :]:
-            if isinstance(m, AIMessage) and m.name in SPECIALISTS and not m.tool_calls:
-                sections[m.name] = message_text(m)
-        model, _ = models.for_run((runtime.context or GrooveContext()).model)
-        if model is None:
-            text = offline.compose_answer(request, sections)
-            return {"messages": [AIMessage(content=text, name=FINAL_NAME)]}
-        order: list[SpecialistName] = list(plan.specialists) if plan else []
-        reports = (
-            "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections)
-            or "(no specialist ran)"
-        )
-        system = prompts.RESPOND_PROMPT.format(reports=reports)
-        reply = model.invoke([SystemMessage(content=system), *conversation_for_model(messages)])
-        answer = AIMessage(
-            content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
-        )
-        return {
-            "messages": [answer],
-            "usage": usage_of(reply) if isinstance(reply, AIMessage) else {"llm_calls": 1},
-        }
-
-    return respond

@@ -44,7 +44,7 @@ from groovegraph.tools.feel import NO_KEY, key_text
 from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.paths import resolve_library_path
 
-__all__ = ["MixItem", "build_toolsets", "owner_from_config"]
+__all__ = ["MixItem", "build_toolsets", "owner_from_config", "sample_label"]
 
 # Parametrised so the tool's argument schema knows the context type (an unparametrised
 # ToolRuntime makes pydantic warn when it serialises the injected runtime).
@@ -156,6 +156,15 @@ class _Resolver:
         return analysis
 
 
+def sample_label(ref: str, analysis: Analysis | None = None) -> str:
+    """How answers name a sample: a library path as written, a catalog id by its file
+    name with the id alongside (``"amen.wav [3f2a9c…]"``), never a bare hash id."""
+    if _is_path(ref) or analysis is None or not analysis.file:
+        return ref
+    name = Path(analysis.file).name
+    return name if name == ref else f"{name} [{ref}]"
+
+
 def _analysis_text(label: str, a: Analysis) -> str:
     key = f"key {a.key} ({a.camelot}, conf {a.key_confidence:.2f})" if a.key else NO_KEY
     return (
@@ -235,7 +244,7 @@ def build_toolsets(
                     found[ref] = outcome
                 elif outcome is not None:
                     errors.append(f"{ref}: {outcome}")
-        lines = [_analysis_text(ref, a) for ref, a in found.items()] + [
+        lines = [_analysis_text(sample_label(ref, a), a) for ref, a in found.items()] + [
             f"error: {e}" for e in errors
         ]
         artifact = {
@@ -296,7 +305,7 @@ def build_toolsets(
                 compatible_with = ref_analysis.key
             target_swing = round(ref_analysis.swing_percent, 2)
             notes.append(
-                f"reference {like_sample}: {ref_analysis.tempo_bpm:.1f} BPM, "
+                f"reference {sample_label(like_sample, ref_analysis)}: {ref_analysis.tempo_bpm:.1f} BPM, "
                 f"{key_text(ref_analysis.key, ref_analysis.camelot)}, "
                 f"swing {ref_analysis.swing_percent:.1f}%"
             )
@@ -380,16 +389,28 @@ def build_toolsets(
         era: str | None = None,
         genre: str | None = None,
         like_sample: str | None = None,
+        genres: list[str] | None = None,
+        eras: list[str] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """Per-group statistics of the user's catalog (count, median/quartile tempo in BPM,
         median swing %, median backbeat lag ms, common keys), grouped by era and/or genre,
-        optionally restricted to one era or genre, or (like_sample: a sample id/path) to
-        samples within 5 % of that sample's tempo."""
+        optionally restricted to one era or genre (or to several: genres, eras), or
+        (like_sample: a sample id/path) to samples within 5 % of that sample's tempo."""
         owner = owner_from_config(runtime.config, settings)
         state = runtime.state if isinstance(runtime.state, dict) else {}
         cols = list(by or ["era", "genre"])
         df = catalog.frame(owner)
         filters = [f"{name} {value}" for name, value in (("era", era), ("genre", genre)) if value]
+        # Several styles at once ("J Dilla vs DJ Premier": 90s hip hop and boom bap), so
+        # the library numbers shown are the ones the question is about.
+        for column, wanted, norm in (
+            ("genre", genres, catalog_tools.normalize_tag),
+            ("era", eras, catalog_tools.normalize_era),
+        ):
+            names = [n for n in dict.fromkeys(norm(w) for w in wanted or []) if n]
+            if names:
+                df = df[df[column].map(norm).isin(names)]
+                filters.append(f"{column} {' or '.join(names)}")
         stats_filter = ", ".join(filters) or None
         if like_sample:
             ref = resolver.analysis(like_sample, state, owner)
@@ -397,7 +418,11 @@ def build_toolsets(
             tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
             df = df[(tempo >= lo) & (tempo <= hi)]
             stats_filter = ", ".join(
-                [*filters, f"samples at {lo:.1f}–{hi:.1f} BPM (within 5 % of {like_sample})"]
+                [
+                    *filters,
+                    f"samples at {lo:.1f}–{hi:.1f} BPM "
+                    f"(within 5 % of {sample_label(like_sample, ref)})",
+                ]
             )
         table = catalog_tools.stats_by(df, cols, era=era, genre=genre)
         stats: list[GroupStat] = []
@@ -460,7 +485,7 @@ def build_toolsets(
             else:
                 facts = match_groove(tempo_bpm=ref.tempo_bpm, swing_percent=ref.swing_percent)
             artifact.update(
-                reference=like_sample,
+                reference=sample_label(like_sample, ref),
                 reference_tempo_bpm=ref.tempo_bpm,
                 reference_swing_percent=ref.swing_percent,
             )
@@ -474,7 +499,7 @@ def build_toolsets(
         if like_sample:
             lines.insert(
                 0,
-                f"closest to {like_sample} ({artifact['reference_tempo_bpm']:.1f} BPM, "
+                f"closest to {artifact['reference']} ({artifact['reference_tempo_bpm']:.1f} BPM, "
                 f"swing {artifact['reference_swing_percent']:.1f}%):",
             )
         artifact["facts"] = [f.model_dump() for f in facts]
@@ -486,7 +511,9 @@ def build_toolsets(
             return None, None
         if item.sample:
             analysis = resolver.analysis(item.sample, state, owner)
-            return analysis, Path(item.sample).name if _is_path(item.sample) else item.sample
+            if _is_path(item.sample):
+                return analysis, Path(item.sample).name
+            return analysis, sample_label(item.sample, analysis)
         label = " @ ".join(x for x in (item.key, f"{item.bpm:g} BPM" if item.bpm else None) if x)
         return None, label or None
 

@@ -32,7 +32,7 @@ from typing import Any
 import anyio
 from fastapi import FastAPI, Request
 from langchain_core.load.serializable import Serializable
-from langchain_core.messages import AnyMessage, BaseMessage
+from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableConfig, ensure_config
 from langchain_core.runnables.config import get_config_list
 from langchain_core.runnables.schema import StreamEvent
@@ -47,7 +47,7 @@ from groovegraph.server.serialize import has_nul, interrupt_json, jsonable
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.stream_guard import record_stream_failure
 from groovegraph.server.thread_store import check_thread_id
-from groovegraph.tools.errors import GrooveGraphError
+from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
 
 
 class AgentInput(BaseModel):
@@ -87,7 +87,8 @@ class AgentInput(BaseModel):
 
 
 class AgentOutput(BaseModel):
-    """Output of ``/agent/invoke``: the whole conversation and the structured results."""
+    """Output of ``/agent/invoke``: the turn's messages (the whole conversation with
+    ``configurable.history = "full"``) and the structured results."""
 
     messages: list[AnyMessage] = Field(default_factory=list)
     analyses: dict[str, Any] = Field(default_factory=dict)
@@ -124,6 +125,25 @@ async def _check_resumable(state: AppState, graph_input: Any, config: RunnableCo
 
     if isinstance(graph_input, Command):
         await require_pending_interrupt(state, config)
+
+
+#: ``configurable.history``: ``"turn"`` (default) returns the new turn's messages and
+#: analyses; ``"full"`` the whole conversation, every kept analysis and the memory.
+HISTORY_MODES = ("turn", "full")
+
+
+def _this_turn(values: dict[str, Any]) -> dict[str, Any]:
+    """The run's output cut to the turn it ran: its human message onward and the analyses
+    of its samples. A long thread's /agent response stays the size of one turn."""
+    out = dict(values)
+    messages = list(out.get("messages") or [])
+    start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    out["messages"] = messages[start:]
+    request = out.get("request")
+    refs = set(getattr(request, "samples", None) or [])
+    out["analyses"] = {k: v for k, v in (out.get("analyses") or {}).items() if k in refs}
+    out.pop("memory", None)
+    return out
 
 
 def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -251,7 +271,10 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         graph_input = _to_graph_input(input)
         async with self._running(state, graph_input, cfg, locked=locked):
             values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
-        return _clean_values(dict(values or {}))
+        values = dict(values or {})
+        if (cfg.get("configurable") or {}).get("history", "turn") != "full":
+            values = _this_turn(values)
+        return _clean_values(values)
 
     async def abatch(  # type: ignore[override]
         self,
@@ -327,7 +350,17 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
                 name="Thread id",
                 description="Conversation to continue (POST /v1/threads creates one, or pick your own).",
                 default=None,
-            )
+            ),
+            ConfigurableFieldSpec(
+                id="history",
+                annotation=str,
+                name="History",
+                description=(
+                    "What invoke returns: 'turn' (default: the new turn's messages and "
+                    "analyses) or 'full' (the whole conversation and the thread's memory)."
+                ),
+                default="turn",
+            ),
         ]
 
     @property
@@ -411,6 +444,11 @@ async def agent_config_modifier(config: dict[str, Any], request: Request) -> dic
         raise ThreadIdRequiredError(
             "config.configurable.thread_id is required (create one with POST /v1/threads, or send your own id)"
         )
+    history = configurable.get("history") or "turn"
+    if history not in HISTORY_MODES:
+        raise InvalidQueryError(
+            f"config.configurable.history must be one of {', '.join(HISTORY_MODES)}, not {history!r}"
+        )
     check_thread_id(thread_id)
     try:
         await state.threads.check_owned(owner=owner, thread_id=thread_id)
@@ -420,7 +458,7 @@ async def agent_config_modifier(config: dict[str, Any], request: Request) -> dic
     await state.threads.touch(owner=owner, thread_id=thread_id)
     # Only what the server decides reaches the graph: the client cannot pick an owner.
     config = dict(config)
-    config["configurable"] = {"thread_id": thread_id, "owner": owner}
+    config["configurable"] = {"thread_id": thread_id, "owner": owner, "history": history}
     config["metadata"] = {**(config.get("metadata") or {}), "owner": owner, "thread_id": thread_id}
     return config
 

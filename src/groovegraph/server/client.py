@@ -133,6 +133,7 @@ def run_chat(
                 thread = str(created.json()["thread_id"])
             err.print(f"[dim]thread {thread}[/dim]")
             streamed: set[str] = set()
+            unprinted: Any = None  # the last specialist message, the answer if nothing follows
             in_tokens = False
             with connect_sse(client, "POST", f"/v1/threads/{thread}/chat", json=body) as source:
                 if source.response.status_code != 200:
@@ -174,10 +175,16 @@ def run_chat(
                     elif kind == "message":
                         name = str(data.get("name") or "agent")
                         if name in SPECIALISTS:
-                            # A specialist's report is folded into the final answer, which
-                            # follows: show it as a step, print the answer once.
+                            # A step; the turn's answer is its last message, so a lone
+                            # specialist's message is printed at the end (once).
                             err.print(f"[magenta]✓ {escape(name)} done[/magenta]")
+                            unprinted = (
+                                None
+                                if str(data.get("node") or name) in streamed
+                                else data.get("content")
+                            )
                         elif str(data.get("node") or "") not in streamed:
+                            unprinted = None
                             # Already shown token by token when its node streamed.
                             content = data.get("content")
                             out.print(
@@ -201,6 +208,13 @@ def run_chat(
                         )
                         status = 1
                     elif kind == "end":
+                        if unprinted:
+                            out.print(
+                                unprinted
+                                if isinstance(unprinted, str)
+                                else _short(unprinted, 2000),
+                                markup=False,
+                            )
                         break
         except httpx.HTTPError as exc:
             raise ChatClientError(f"cannot reach {base}: {exc}") from exc

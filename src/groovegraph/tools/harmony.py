@@ -278,12 +278,16 @@ def _is_keyless(item: MixItem | None) -> bool:
     return False
 
 
+_WORKABLE = 0.4
+_CLASH_CEILING = 0.39  # a key clash scores below "workable" however well the tempi sit
+
+
 def _verdict(score: float) -> str:
     if score >= 0.8:
         return "great"
     if score >= 0.6:
         return "good"
-    if score >= 0.4:
+    if score >= _WORKABLE:
         return "workable"
     return "clash"
 
@@ -309,8 +313,9 @@ def compatibility(
     say "no key (drums only)".
 
     The score is the mean of the key and tempo scores that are known; the verdict is
-    ``great`` (≥ 0.8), ``good`` (≥ 0.6), ``workable`` (≥ 0.4) or ``clash``. A key clash
-    caps the verdict at ``workable`` because no stretch fixes it.
+    ``great`` (≥ 0.8), ``good`` (≥ 0.6), ``workable`` (≥ 0.4) or ``clash``, always read
+    from the score. A key clash caps the score just below ``workable`` (0.39, so the
+    verdict is ``clash``) because no stretch fixes it.
 
     Raises
     ------
@@ -330,9 +335,12 @@ def compatibility(
         raise InvalidQueryError("need two keys or two tempi to compare")
     parts = [r.score for r in (key_rep, tempo_rep) if r is not None]
     score = round(sum(parts) / len(parts), 4)
+    if key_rep is not None and key_rep.relation == "clash":
+        # No stretch fixes a key clash: the pair scores as its keys do, so the verdict
+        # word, the score beside it and the key line all say "clash" (never "workable
+        # (0.49)" next to a clashing key).
+        score = min(score, _CLASH_CEILING)
     verdict = _verdict(score)
-    if key_rep is not None and key_rep.relation == "clash" and verdict in {"great", "good"}:
-        verdict = "workable"
     reasons: list[str] = []
     if key_rep is not None:
         reasons.append(key_rep.explanation)

@@ -1,0 +1,290 @@
+"""Conversation memory: what a model sees of a thread, and how the thread stays bounded.
+
+Summary-buffer memory: a model prompt carries the recent turns that fit about half of
+``settings.memory_tokens`` (user messages and the turn's answer, trimmed with
+LangChain's ``trim_messages`` on an approximate token count), and, in the system prompt,
+a running summary of the older turns plus every constraint the user stated (tempo, key,
+genre, era, vibe, swing, samples) with the turn that stated it. At the end of each turn
+:func:`remember` folds the turns that fell out of that window into the summary (one
+line each; the oldest lines give way past a fifth of the budget, their constraints stay
+in :class:`~groovegraph.state.ConversationMemory`), and drops from the state the
+messages of turns older than ``settings.history_turns``.
+
+Everything here is deterministic and offline: the summary is built from the messages
+themselves, so it costs no model call and never invents anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    BaseMessage,
+    HumanMessage,
+    RemoveMessage,
+)
+from langchain_core.messages.utils import count_tokens_approximately, trim_messages
+
+from groovegraph.state import Constraint, ConversationMemory, ParsedRequest
+
+__all__ = [
+    "SUMMARY_SHARE",
+    "WINDOW_SHARE",
+    "Turn",
+    "conversation_for_model",
+    "count_tokens",
+    "memory_prompt",
+    "remember",
+    "split_turns",
+]
+
+#: Share of ``memory_tokens`` for the recent turns shown verbatim.
+WINDOW_SHARE = 0.5
+#: Share of ``memory_tokens`` for the summary and the constraints.
+SUMMARY_SHARE = 0.2
+
+_LINE_CHARS = 220  # one summary line: the question and the answer's first line, clipped
+
+# Request fields that are constraints a later turn may rely on, with their labels.
+_CONSTRAINTS: dict[str, str] = {
+    "bpm_range": "tempo",
+    "target_bpm": "target tempo",
+    "keys": "key",
+    "genres": "genre",
+    "eras": "era",
+    "vibes": "vibe",
+    "swing_range": "swing",
+    "swing_words": "feel",
+    "samples": "samples",
+}
+
+
+def count_tokens(messages: Sequence[BaseMessage] | str) -> int:
+    """Approximate token count (LangChain's 4-characters-a-token estimate, offline)."""
+    if isinstance(messages, str):
+        messages = [HumanMessage(content=messages)]
+    return int(count_tokens_approximately(list(messages)))
+
+
+def _text(message: AnyMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return " ".join(
+        part.get("text", "") if isinstance(part, dict) else str(part)
+        for part in content
+        if not isinstance(part, dict) or part.get("type") in (None, "text")
+    )
+
+
+class Turn:
+    """One user turn: its human message and the AI messages that followed it."""
+
+    __slots__ = ("human", "replies")
+
+    def __init__(self, human: HumanMessage) -> None:
+        self.human = human
+        self.replies: list[AnyMessage] = []
+
+    @property
+    def answer(self) -> AIMessage | None:
+        """The turn's answer: its last AI message without tool calls (DESIGN: graph contract)."""
+        for m in reversed(self.replies):
+            if isinstance(m, AIMessage) and not m.tool_calls and _text(m).strip():
+                return m
+        return None
+
+    def messages(self) -> list[AnyMessage]:
+        return [self.human, *self.replies]
+
+
+def split_turns(messages: Sequence[AnyMessage]) -> list[Turn]:
+    """The thread's messages grouped by user turn (anything before the first human
+    message is dropped: a thread always starts with one)."""
+    turns: list[Turn] = []
+    for m in messages:
+        if isinstance(m, HumanMessage):
+            turns.append(Turn(m))
+        elif turns:
+            turns[-1].replies.append(m)
+    return turns
+
+
+def _unfolded(turns: list[Turn], memory: ConversationMemory | None) -> list[Turn]:
+    """Turns after the last one folded into the summary."""
+    if memory is None or memory.folded_through is None:
+        return turns
+    for i, t in enumerate(turns):
+        if t.human.id == memory.folded_through:
+            return turns[i + 1 :]
+    return turns  # the folded turns were already dropped from the state
+
+
+def _pair(turn: Turn) -> list[BaseMessage]:
+    """What a model sees of one turn: the user's words (attached sample ids written in)
+    and the answer, without ids or metadata."""
+    human = turn.human
+    samples = (human.additional_kwargs or {}).get("samples") or []
+    text = _text(human)
+    if samples:
+        text = f"{text}\n[attached samples: {', '.join(map(str, samples))}]"
+    out: list[BaseMessage] = [HumanMessage(content=text)]
+    answer = turn.answer
+    if answer is not None:
+        out.append(AIMessage(content=_text(answer)))
+    return out
+
+
+def conversation_for_model(
+    messages: Sequence[AnyMessage],
+    *,
+    memory: ConversationMemory | None = None,
+    max_tokens: int = 3000,
+    keep: int | None = None,
+) -> list[BaseMessage]:
+    """The recent turns a model sees, newest last, within ``max_tokens``.
+
+    Each turn is the user's message and its answer (specialist notes and tool calls of
+    earlier turns are left out: their numbers are in the answers). Turns already folded
+    into ``memory`` are skipped (the summary in :func:`memory_prompt` stands for them);
+    ``keep`` caps the number of turns as well. The newest user message is always kept,
+    clipped if it alone exceeds the budget.
+    """
+    turns = _unfolded(split_turns(messages), memory)
+    if keep is not None:
+        turns = turns[-keep:]
+    flat = [m for t in turns for m in _pair(t)]
+    if not flat:
+        return []
+    trimmed = trim_messages(
+        flat,
+        max_tokens=max(1, max_tokens),
+        token_counter=count_tokens_approximately,
+        strategy="last",
+        start_on="human",
+        allow_partial=False,
+    )
+    if not trimmed:
+        # One huge message: keep its end, which is what the user asked last.
+        last = flat[-1]
+        chars = max(200, max_tokens * 4 - 40)
+        trimmed = [last.model_copy(update={"content": _text(last)[-chars:]})]
+    return trimmed
+
+
+def _constraint_text(name: str, value: Any) -> str:
+    if name in ("bpm_range", "swing_range"):
+        lo, hi = value
+        unit = " BPM" if name == "bpm_range" else " %"
+        return f"{lo:g}–{hi:g}{unit}"
+    if name == "target_bpm":
+        return f"{value:g} BPM"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def memory_prompt(memory: ConversationMemory | None) -> str:
+    """The summary and constraints as text for a system prompt ("" when there is none)."""
+    if memory is None or not (memory.summary or memory.constraints or memory.omitted_turns):
+        return ""
+    lines: list[str] = []
+    if memory.constraints:
+        lines.append("What the user asked for so far (latest value, with the turn that said it):")
+        lines.extend(
+            f"- {_CONSTRAINTS.get(name, name)}: {_constraint_text(name, c.value)} (turn {c.turn})"
+            for name, c in memory.constraints.items()
+        )
+    if memory.summary or memory.omitted_turns:
+        lines.append("Summary of earlier turns:")
+        if memory.omitted_turns:
+            lines.append(f"- ({memory.omitted_turns} earlier turn(s) omitted)")
+        lines.extend(f"- {line}" for line in memory.summary)
+    return "\n".join(lines)
+
+
+def request_constraints(request: ParsedRequest | None) -> dict[str, Any]:
+    """The constraint fields a request sets (see ``_CONSTRAINTS``), as plain values."""
+    if request is None:
+        return {}
+    out: dict[str, Any] = {}
+    if request.bpm_min is not None and request.bpm_max is not None:
+        out["bpm_range"] = [request.bpm_min, request.bpm_max]
+    if request.target_bpm is not None:
+        out["target_bpm"] = request.target_bpm
+    if request.swing_min is not None and request.swing_max is not None:
+        out["swing_range"] = [request.swing_min, request.swing_max]
+    for name in ("keys", "genres", "eras", "vibes", "swing_words", "samples"):
+        value = list(getattr(request, name) or [])
+        if value:
+            out[name] = value
+    return out
+
+
+def _summary_line(number: int, turn: Turn) -> str:
+    asked = " ".join(_text(turn.human).split())
+    answer = turn.answer
+    said = (
+        " ".join(_text(answer).split("\n", 1)[0].split()) if answer is not None else "(no answer)"
+    )
+    line = f"turn {number}: user: “{asked[:100]}” → {said}"
+    return line if len(line) <= _LINE_CHARS else line[: _LINE_CHARS - 1] + "…"
+
+
+def remember(
+    *,
+    messages: Sequence[AnyMessage],
+    memory: ConversationMemory | None,
+    request: ParsedRequest | None,
+    memory_tokens: int,
+    history_turns: int,
+) -> tuple[ConversationMemory, list[RemoveMessage]]:
+    """Update the memory at the end of a turn (``messages`` include its answer).
+
+    Returns the new memory and the ``RemoveMessage``s for turns past ``history_turns``.
+    Turns are folded oldest first while the unfolded ones exceed the window share of
+    ``memory_tokens``; the newest turn is never folded.
+    """
+    mem = (memory or ConversationMemory()).model_copy(deep=True)
+    turns = split_turns(messages)
+    # Absolute turn numbers: folded and dropped turns count too.
+    unfolded = _unfolded(turns, mem)
+    first_number = mem.folded_turns + 1
+    number_of = {id(t): first_number + i for i, t in enumerate(unfolded)}
+    current = first_number + len(unfolded) - 1
+    for name, value in request_constraints(request).items():
+        mem.constraints[name] = Constraint(value=value, turn=max(current, 1))
+
+    window = int(memory_tokens * WINDOW_SHARE)
+    sizes = [count_tokens(_pair(t)) for t in unfolded]
+    total = sum(sizes)
+    # Turns about to leave the state are folded first, whatever the window holds.
+    excess = len(turns) - history_turns
+    fold = max(0, min(len(unfolded) - 1, excess - (len(turns) - len(unfolded))))
+    total -= sum(sizes[:fold])
+    while fold < len(unfolded) - 1 and total > window:
+        total -= sizes[fold]
+        fold += 1
+    for t in unfolded[:fold]:
+        mem.summary.append(_summary_line(number_of[id(t)], t))
+        mem.folded_through = t.human.id
+    mem.folded_turns += fold
+
+    # The summary keeps its share together with the constraints; the oldest lines go.
+    budget = int(memory_tokens * SUMMARY_SHARE)
+    while mem.summary and count_tokens(memory_prompt(mem)) > budget:
+        mem.summary.pop(0)
+        mem.omitted_turns += 1
+
+    # Bounded state: messages of turns past history_turns are dropped (already folded,
+    # since the window is never longer than the kept history).
+    removals: list[RemoveMessage] = []
+    still_unfolded = {id(t) for t in unfolded[fold:]}
+    for t in turns[: max(0, excess)]:
+        if id(t) in still_unfolded:
+            break  # never drop what the summary does not hold
+        removals.extend(RemoveMessage(id=m.id) for m in t.messages() if m.id)
+    return mem, removals

@@ -1,0 +1,108 @@
+"""The ``respond`` node: closes a turn with exactly one answer, and updates the memory.
+
+The answer is the turn's last AI message, and no two AI messages of a turn carry the
+same text (DESIGN, graph contract):
+
+* offline, a turn with one specialist already has its answer — that specialist's
+  message (see :mod:`groovegraph.graph.specialists`) — so nothing is added; with
+  several, each left its findings in short and the answer here is written from their
+  full sections (``drafts``); with none, it is the help or thanks line;
+* with a chat model, the model writes the answer from the specialists' reports; a reply
+  that repeats a specialist's message word for word is not added again.
+
+Then :func:`groovegraph.graph.memory.remember` folds turns that left the prompt window
+into the summary, records the turn's constraints and drops messages past
+``settings.history_turns``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
+from langgraph.runtime import Runtime
+
+from groovegraph import prompts
+from groovegraph.graph import offline
+from groovegraph.graph.context import GrooveContext
+from groovegraph.graph.memory import remember
+from groovegraph.graph.models import ModelRegistry, usage_of
+from groovegraph.graph.specialists import FINAL_NAME, model_prompt
+from groovegraph.settings import Settings
+from groovegraph.state import SPECIALISTS, ParsedRequest, RoutePlan, SpecialistName
+
+__all__ = ["make_respond"]
+
+
+def _text(message: AnyMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return " ".join(
+        part.get("text", "") if isinstance(part, dict) else str(part)
+        for part in content
+        if not isinstance(part, dict) or part.get("type") in (None, "text")
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., dict[str, Any]]:
+    """The ``respond`` node."""
+
+    def respond(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> dict[str, Any]:
+        messages: list[AnyMessage] = list(state.get("messages") or [])
+        plan: RoutePlan | None = state.get("plan")
+        request: ParsedRequest | None = state.get("request")
+        last_human = max(
+            (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
+        )
+        said = [
+            m
+            for m in messages[last_human + 1 :]
+            if isinstance(m, AIMessage) and not m.tool_calls and _text(m).strip()
+        ]
+        model, _ = models.for_run((runtime.context or GrooveContext()).model)
+        update: dict[str, Any] = {"drafts": None}
+        answer: AIMessage | None = None
+        if model is None:
+            drafts: dict[str, str] = dict(state.get("drafts") or {})
+            ran = [m for m in said if m.name in SPECIALISTS]
+            if len(ran) == 1 and len(drafts) <= 1:
+                answer = None  # the one specialist's message is the answer already
+            else:
+                answer = AIMessage(content=offline.compose_answer(request, drafts), name=FINAL_NAME)
+        else:
+            sections = {m.name: _text(m) for m in said if m.name in SPECIALISTS}
+            order: list[SpecialistName] = list(plan.specialists) if plan else []
+            reports = (
+                "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections)
+                or "(no specialist ran)"
+            )
+            system = prompts.RESPOND_PROMPT.format(reports=reports)
+            reply = model.invoke(model_prompt(system, state, settings=settings))
+            answer = AIMessage(
+                content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
+            )
+            update["usage"] = usage_of(reply) if isinstance(reply, AIMessage) else {"llm_calls": 1}
+        if answer is not None and any(_same(_text(answer), _text(m)) for m in said):
+            answer = None  # word for word what a specialist said: that message stands
+        if answer is not None:
+            update["messages"] = [answer]
+            messages.append(answer)
+        memory, removals = remember(
+            messages=messages,
+            memory=state.get("memory"),
+            request=request,
+            memory_tokens=settings.memory_tokens,
+            history_turns=settings.history_turns,
+        )
+        update["memory"] = memory
+        if removals:
+            update["messages"] = [*removals, *update.get("messages", [])]
+        return update
+
+    return respond
