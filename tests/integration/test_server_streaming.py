@@ -25,7 +25,7 @@ ANSWER = "Philly soul drumming sat on a steady four with open hi-hats and a ligh
 
 
 class StreamingScript(GenericFakeChatModel):
-    """Replies with ``ANSWER`` every time, streamed word by word; no tool calls. Fails
+    """Replies with ``NOTES`` then ``ANSWER``, streamed word by word; no tool calls. Fails
     (like a provider outage) when the conversation mentions "outage"."""
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> StreamingScript:
@@ -42,8 +42,14 @@ class StreamingScript(GenericFakeChatModel):
         return super()._generate(messages, *args, **kwargs)
 
 
+NOTES = "Era notes: steady four, open hi-hats."
+
+
 def _replies() -> Iterator[AIMessage]:
+    # The specialist's findings, then the answer: two different texts, as a real model
+    # writes them (a verbatim repeat would not be added as a second message).
     while True:
+        yield AIMessage(content=NOTES)
         yield AIMessage(content=ANSWER)
 
 
@@ -114,7 +120,8 @@ def test_cli_prints_streamed_answer_once(url: str, tmp_path: Path) -> None:
     text = out.getvalue()
     # Streamed by the era specialist and by the final answer: each shown once, not
     # again when its complete message arrives.
-    assert text.count(ANSWER) == 2, text
+    assert text.count(NOTES) == 1, text
+    assert text.count(ANSWER) == 1, text
     assert "respond" in err.getvalue()
 
 

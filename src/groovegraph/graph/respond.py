@@ -69,8 +69,11 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
         update: dict[str, Any] = {"drafts": None}
         answer: AIMessage | None = None
         if model is None:
-            drafts: dict[str, str] = dict(state.get("drafts") or {})
             ran = [m for m in said if m.name in SPECIALISTS]
+            # Only this turn's sections (a turn abandoned at an interrupt left its own).
+            drafts = {
+                k: v for k, v in (state.get("drafts") or {}).items() if k in {m.name for m in ran}
+            }
             if len(ran) == 1 and len(drafts) <= 1:
                 answer = None  # the one specialist's message is the answer already
             else:
