@@ -194,8 +194,9 @@ async def test_concurrent_turns_on_the_lock_free_pooled_saver(pg_url: str, tmp_p
         # more conversations than connections: the pool hands connections out in turn
         outs = await asyncio.gather(*(conversation(i) for i in range(12)))
         for i, out in enumerate(outs):
-            assert [m.type for m in out["messages"]] == ["human", "ai", "ai", "human", "ai", "ai"]
+            # one specialist per turn: its message is the answer (one AI message a turn)
+            assert [m.type for m in out["messages"]] == ["human", "ai", "human", "ai"]
             assert out["plan"].turn == 2
             assert out["hits"]
             state = await graph.aget_state({"configurable": {"thread_id": f"conc-{i}"}})
-            assert len(state.values["messages"]) == 6
+            assert len(state.values["messages"]) == 4
