@@ -13,7 +13,8 @@ Slot conventions (also in evals/README.md):
 - ``key``: "A minor", "F# major"… (Camelot codes are written as the key they name, with
   the code in the notes); ``keys`` when a message compares two keys.
 - ``mode`` only when no full key is given ("in a minor key"). ``genre`` canonical lower
-  case ("drum and bass", "hip hop", "boom bap"); ``era`` "70s"; ``kind`` loop|one_shot;
+  case ("drum and bass", "hip hop", "boom bap"), ``genres`` when several are named; ``era``
+  "70s" (``eras`` when several); ``kind`` loop|one_shot;
   ``instrument`` from the analysis vocabulary (kick, snare, clap, hat, cymbal, tom, perc,
   bass, keys, pad, lead, vocal, fx, drums); ``swing`` swung|straight; ``vibe`` one word.
 - Negated things ("not house") are not slots.
@@ -229,7 +230,13 @@ REQUESTS: list[dict[str, Any]] = [
         bpms=[90, 96],
     ),
     R("if I speed 120 up to 128 how many semitones does it go up", 0, [C], bpms=[120, 128]),
-    R("will a 174 dnb tune mix with an 87 bpm hip hop track", 0, [C], bpms=[87, 174]),
+    R(
+        "will a 174 dnb tune mix with an 87 bpm hip hop track",
+        0,
+        [C],
+        bpms=[87, 174],
+        genres=["drum and bass", "hip hop"],
+    ),
     R("is C major and A minor the same thing for mixing", 0, [C], keys=["C major", "A minor"]),
     R("energy boost from 4A, where do i go", 0, [C], key="F minor", notes="4A = F minor"),
     R("whats the relative major of E minor", 0, [C], key="E minor"),
@@ -657,6 +664,7 @@ REQUESTS: list[dict[str, Any]] = [
         0,
         [D, E],
         genre="breakbeat",
+        eras=["90s", "00s"],
     ),
     R("what's a 'dusty' sound historically and do i have any dusty loops", 0, [D, E], vibe="dusty"),
     # ------------------------------------------------------------------ era + groove

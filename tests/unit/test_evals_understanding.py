@@ -100,6 +100,8 @@ def test_slot_tempo_tolerance_and_keys() -> None:
     assert slot_errors({"bpm": [None, 90]}, {"bpm_max": 90}) == []
     assert slot_errors({"key": "Eb major"}, {"camelot": ["5B"]}) == []
     assert slot_errors({"mode": "minor"}, {"keys": ["A minor"]})  # a key nobody stated
+    assert slot_errors({"eras": ["90s", "00s"]}, {"eras": ["1990s", "00s"]}) == []
+    assert slot_errors({"genre": "breakbeat"}, {"genres": ["breakbeat"], "eras": ["90s"]})
 
 
 def test_one_turn_with_the_answer_twice_is_a_repeat() -> None:

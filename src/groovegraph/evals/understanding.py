@@ -333,6 +333,8 @@ def slot_errors(expected: Mapping[str, Any], parsed: Mapping[str, Any] | None) -
             ok = got.get("genres") == sorted({norm_genre(g) or "" for g in want})
         elif name == "era":
             ok = got.get("eras") == [norm_era(want)]
+        elif name == "eras":
+            ok = got.get("eras") == sorted({norm_era(e) or "" for e in want})
         elif name == "vibe":
             ok = got.get("vibes") == [str(want).lower()]
         elif name == "kind":
@@ -348,6 +350,7 @@ def slot_errors(expected: Mapping[str, Any], parsed: Mapping[str, Any] | None) -
     for name in GUARDED_SLOTS:
         stated = name in expected or (name == "key" and "keys" in expected)
         stated = stated or (name == "genre" and "genres" in expected)
+        stated = stated or (name == "era" and "eras" in expected)
         if name == "bpm" and "bpms" in expected:
             continue  # tempos of a pitch question may also be read as a target tempo
         field = {"bpm": "bpm", "key": "keys", "genre": "genres", "era": "eras"}[name]
