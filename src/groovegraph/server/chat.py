@@ -1,9 +1,10 @@
 """``POST /v1/threads/{thread_id}/chat``: one run of the graph, streamed as SSE.
 
 One run per thread at a time: a second request while a run is in progress gets
-``409 run_in_progress`` straight away (we do not queue — a queued chat turn would answer
-a question the user has already moved on from, and a client can simply retry). The lock
-is a Redis lock with TTL + renewal when Redis is configured, in-process otherwise.
+``409 run_in_progress`` (with ``Retry-After``) straight away (we do not queue — a queued
+chat turn would answer a question the user has already moved on from, and a client can
+simply retry). The lock is shared by every process on the database and dies with its
+holder (:mod:`groovegraph.persistence.run_locks`).
 """
 
 from __future__ import annotations
