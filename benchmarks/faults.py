@@ -65,13 +65,36 @@ QUESTIONS = (
 # --------------------------------------------------------------------------- helpers
 
 
+def _port_outside_ephemeral_range() -> int:
+    """A free port below the kernel's ephemeral range. ``free_port()`` hands out ports
+    from that range, and a server takes ~30 s to import before it binds: another process
+    could be given the same port meanwhile, and this server's readiness poll would be
+    answered by the other one. Ports below the range are never handed out that way."""
+    import socket
+
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 30000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    return free_port()
+
+
 def _server(data: Path, db_url: str, **env: str) -> ServerProcess:
-    return ServerProcess(
+    proc = ServerProcess(
         data_dir=data,
         env={"GROOVEGRAPH_DATABASE_URL": db_url, "GROOVEGRAPH_SSE_HEARTBEAT_S": "0.5", **env},
         # Generous: a loaded 2-core machine takes minutes to import and warm up.
         ready_timeout_s=600,
     )
+    proc.port = _port_outside_ephemeral_range()
+    proc.url = f"http://127.0.0.1:{proc.port}"
+    proc.log_path = data.parent / f"server-{proc.port}.log"
+    return proc
 
 
 def chat(http: httpx.Client, thread_id: str, text: str, *, on_first: Any = None) -> dict[str, Any]:
