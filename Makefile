@@ -42,6 +42,7 @@ bench: setup  ## every benchmark; JSON lands in benchmarks/results/ (needs Postg
 	$(UV) run --frozen python -m benchmarks.checkpointer_concurrency
 	$(UV) run --frozen python -m benchmarks.agent_throughput
 	$(UV) run --frozen python -m benchmarks.sse_load
+	$(UV) run --frozen python -m benchmarks.faults
 
 eval: setup  ## offline evaluation suites (routing, analysis, discovery, grounded, trajectory)
 	$(UV) run --frozen groovegraph eval
