@@ -167,7 +167,35 @@ def redis_server(port: int | None = None) -> Iterator[tuple[str, subprocess.Pope
 # --------------------------------------------------------------------------- scenarios
 
 
-def scenario_sigkill(work: Path, trials: int) -> dict[str, Any]:
+def _summarise_sigkill(results: list[dict[str, Any]], trials: int) -> dict[str, Any]:
+    clean = [
+        r
+        for r in results
+        if r["earlier_turns_intact"]
+        and r["killed_turn"] in ("absent", "whole")
+        and r["next_turn_ok"]
+        and r["ready_to_next_turn_accepted_s"] is not None
+        and r["ready_to_next_turn_accepted_s"] <= 5.0
+    ]
+    return {
+        "trials_planned": trials,
+        "trials": len(results),
+        "clean_trials": len(clean),
+        "killed_turn_absent": sum(r["killed_turn"] == "absent" for r in results),
+        "killed_turn_whole": sum(r["killed_turn"] == "whole" for r in results),
+        "killed_turn_half_or_duplicated": sum(
+            r["killed_turn"] == "half_or_duplicated" for r in results
+        ),
+        "max_ready_to_next_turn_accepted_s": max(
+            ((r["ready_to_next_turn_accepted_s"] or 1e9) for r in results), default=None
+        ),
+        "bar": "all trials clean, next turn accepted <= 5 s after restart (>= 20 trials)",
+        "pass": len(clean) == len(results) and len(results) >= 20,
+        "per_trial": results,
+    }
+
+
+def scenario_sigkill(work: Path, trials: int, progress: Path | None = None) -> dict[str, Any]:
     name, url = fresh_database()
     data = work / "sigkill"
     rng = random.Random(13)
@@ -236,36 +264,12 @@ def scenario_sigkill(work: Path, trials: int) -> dict[str, Any]:
                     "next_turn_ok": bool(nxt.get("ok")) and final[-1][0] == nxt_text,
                 }
             )
-            # The killed turn, when it was saved whole, plus the next turn are the new
-            # baseline for the following trial; once a turn is the next turn it is whole.
-            thread_id = thread_id  # same thread throughout: history must keep growing
+            if progress is not None:  # a long probe: what is done survives an interruption
+                progress.write_text(json.dumps(_summarise_sigkill(results, trials), indent=1))
     finally:
         server.stop()
         drop_database(name)
-    clean = [
-        r
-        for r in results
-        if r["earlier_turns_intact"]
-        and r["killed_turn"] in ("absent", "whole")
-        and r["next_turn_ok"]
-        and r["ready_to_next_turn_accepted_s"] is not None
-        and r["ready_to_next_turn_accepted_s"] <= 5.0
-    ]
-    return {
-        "trials": len(results),
-        "clean_trials": len(clean),
-        "killed_turn_absent": sum(r["killed_turn"] == "absent" for r in results),
-        "killed_turn_whole": sum(r["killed_turn"] == "whole" for r in results),
-        "killed_turn_half_or_duplicated": sum(
-            r["killed_turn"] == "half_or_duplicated" for r in results
-        ),
-        "max_ready_to_next_turn_accepted_s": max(
-            (r["ready_to_next_turn_accepted_s"] or 1e9) for r in results
-        ),
-        "bar": "all trials clean, next turn accepted <= 5 s after restart",
-        "pass": len(clean) == len(results) and len(results) >= 20,
-        "per_trial": results,
-    }
+    return _summarise_sigkill(results, trials)
 
 
 def _terminate(db_name: str) -> int:
@@ -671,7 +675,9 @@ def main() -> None:
             t = time.monotonic()
             print(f"== {name}", flush=True)
             if name == "sigkill":
-                scenarios[name] = scenario_sigkill(work, args.trials)
+                scenarios[name] = scenario_sigkill(
+                    work, args.trials, progress=args.out.with_suffix(".sigkill-progress.json")
+                )
             elif name == "pg_terminate":
                 scenarios[name] = scenario_pg_terminate(work)
             elif name == "redis":
