@@ -30,9 +30,10 @@ from fastapi.responses import JSONResponse
 
 RESULTS = Path(__file__).resolve().parent / "results" / "long_thread.json"
 
-# What the user says, turn after turn (the first states the constraints).
+# What the user says: the first turn states the constraints, the rest cycle.
+FIRST = "I'm producing in F minor at 92 BPM: find me 90s boom bap loops"
 TURNS = (
-    "I'm producing in F minor at 92 BPM: find me 90s boom bap loops",
+    "find me 90s boom bap loops, batch {i}",
     "what defined 90s boom bap drumming, take {i}?",
     "find funk loops around 96 BPM for idea {i}",
     "will a 96 BPM loop mix with a 98 BPM one, version {i}?",
@@ -204,7 +205,7 @@ def run_long_thread(
         state_bytes: list[int] = []
         started = time.perf_counter()
         for i in range(turns):
-            text = TURNS[i % len(TURNS)].format(i=i)
+            text = FIRST if i == 0 else TURNS[i % len(TURNS)].format(i=i)
             out = graph.invoke({"messages": [HumanMessage(text)]}, config)
             msgs = out["messages"]
             last_human = max(j for j, m in enumerate(msgs) if isinstance(m, HumanMessage))

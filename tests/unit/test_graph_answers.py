@@ -60,6 +60,7 @@ CONVERSATION = [
     "explain how 90s hip hop producers used the MPC swing and find me a few loops like that",
     "do the first two mix?",
     "will 8A mix with 9A?",
+    "what's the BPM and key of loops/missing.wav and will it mix with something in 8A?",
     "how many 70s loops do I have?",
     "what's the swing on my loop?",
     "thanks!",

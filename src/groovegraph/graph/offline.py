@@ -518,7 +518,11 @@ def compose_note(
         if not parts:
             parts.append("No notes or library numbers for that.")
     if errors:
-        parts.append(f"{len(errors)} problem(s), listed in the answer.")
+        what = {"groove": "the audio", "discovery": "the search", "era": "the lookup"}
+        parts.append(
+            f"{len(errors)} problem(s) with {what.get(specialist, 'the comparison')}, "
+            "listed in the answer."
+        )
     return " ".join(parts)
 
 
