@@ -231,6 +231,7 @@ def run_long_thread(
             "memory_tokens": settings.memory_tokens,
             "history_turns": settings.history_turns,
             "model_calls": len(scripted.prompt_tokens),
+            "routed_turns": scripted.roles.count("router"),
             "prompt_tokens_max": max(scripted.prompt_tokens),
             "prompt_tokens_max_specialist_and_respond": max(last_prompts),
             "prompt_tokens_last_turn": scripted.prompt_tokens[-1],

@@ -343,6 +343,11 @@ class ConversationMemory(BaseModel):
         default=0, ge=0, description="Folded turns whose lines no longer fit the summary."
     )
     folded_turns: int = Field(default=0, ge=0, description="Turns folded into the summary.")
+    dropped_turns: int = Field(
+        default=0,
+        ge=0,
+        description="Turns whose messages left the state (the turn count includes them).",
+    )
     folded_through: str | None = Field(
         default=None, description="Id of the last human message folded into the summary."
     )

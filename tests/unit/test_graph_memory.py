@@ -181,6 +181,8 @@ def test_model_prompts_stay_under_budget_and_keep_turn_one_reachable(settings: S
         out = graph.invoke({"messages": [HumanMessage(text)]}, config)
         said = [m.content for m in out["messages"][-3:] if isinstance(m, AIMessage)]
         assert len(set(said)) == len(said)
+    routed = [p for p in model.prompts if str(p[0].content).startswith("You route")]
+    assert len(routed) == turns  # every turn routed, also past history_turns
     for prompt in model.prompts:
         assert count_tokens(prompt) <= budget
     state = graph.get_state(config).values
@@ -207,7 +209,11 @@ def test_offline_thread_state_is_bounded(settings: Settings, turns: int) -> None
             if i == 0
             else f"find funk loops near {90 + i % 9} BPM"
         )
-        graph.invoke({"messages": [HumanMessage(text)]}, config)
+        out = graph.invoke({"messages": [HumanMessage(text)]}, config)
+        # every turn is a new turn, also once old messages leave the state
+        assert out["plan"].turn == i + 1
+        assert out["plan"].specialists == ["discovery"]
+        assert out["messages"][-1].name == "discovery"
     state = graph.get_state(config).values
     assert sum(isinstance(m, HumanMessage) for m in state["messages"]) <= 4
     assert state["memory"].constraints["keys"].value == ["F minor"]

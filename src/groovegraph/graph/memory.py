@@ -39,6 +39,7 @@ __all__ = [
     "memory_prompt",
     "remember",
     "split_turns",
+    "turn_number",
 ]
 
 #: Share of ``memory_tokens`` for the recent turns shown verbatim.
@@ -287,4 +288,12 @@ def remember(
         if id(t) in still_unfolded:
             break  # never drop what the summary does not hold
         removals.extend(RemoveMessage(id=m.id) for m in t.messages() if m.id)
+        mem.dropped_turns += 1
     return mem, removals
+
+
+def turn_number(messages: Sequence[AnyMessage], memory: ConversationMemory | None) -> int:
+    """The number of the thread's latest user turn, counting turns whose messages left
+    the state (``len`` of the human messages alone stops growing at ``history_turns``)."""
+    humans = sum(isinstance(m, HumanMessage) for m in messages)
+    return humans + (memory.dropped_turns if memory is not None else 0)

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from groovegraph import prompts
 from groovegraph.graph import followups, offline
 from groovegraph.graph.context import GrooveContext
+from groovegraph.graph.memory import turn_number
 from groovegraph.graph.models import ModelRegistry, usage_of
 from groovegraph.graph.parser import blank_spans, parse_request
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
@@ -112,7 +113,8 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
         plan: RoutePlan | None = state.get("plan")
         if not humans:
             return Command(goto="respond")
-        turn = len(humans)
+        # Old turns' messages leave the state (memory.py): count them too.
+        turn = turn_number(messages, state.get("memory"))
 
         if plan is None or plan.turn != turn:
             # ---- a new turn: parse, route, plan, reset the per-turn results
