@@ -37,6 +37,7 @@ from groovegraph.settings import Settings
 from groovegraph.tools.decode import load_audio, sha256_file
 from groovegraph.tools.errors import (
     AnalysisFailedError,
+    AudioTooShortError,
     CorruptAudioError,
     DecodeTimeoutError,
     GrooveGraphError,
@@ -131,6 +132,20 @@ def _prime() -> None:
 
     y, _ = synthesize_groove(GrooveSpec(tempo_bpm=100.0, duration_s=3.0, sample_rate=22050))
     _measure_signal(y=y, sr=22050, file="<warm-up>", sha256="", duration_s=None, sample_rate=None)
+    # ... and a one-shot (a decaying low note): pyin's numba kernels.
+    _measure_signal(
+        y=_warm_up_note(22050),
+        sr=22050,
+        file="<warm-up>",
+        sha256="",
+        duration_s=None,
+        sample_rate=None,
+    )
+
+
+def _warm_up_note(sr: int) -> npt.NDArray[np.float32]:
+    t = np.arange(int(0.6 * sr)) / sr
+    return (0.5 * np.sin(2 * np.pi * 55.0 * t) * np.exp(-t / 0.3)).astype(np.float32)
 
 
 _WORKER_SETTINGS: Settings | None = None
@@ -205,6 +220,13 @@ def _measure_signal(
     """The measurements behind :func:`analyze_signal`, as the Analysis fields."""
     # Imported here so that importing this module (e.g. to unpickle a pool task) stays
     # light; both are numpy-only.
+    from groovegraph.tools.oneshot import (
+        ONE_SHOT_FALLBACK_MAX_EVENTS,
+        ONE_SHOT_MAX_S,
+        count_events,
+        detect_kind,
+        loop_instrument,
+    )
     from groovegraph.tools.rhythm import analyze_rhythm
     from groovegraph.tools.tonality import KeyEstimate, estimate_key
 
@@ -214,18 +236,36 @@ def _measure_signal(
     if samples.size == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
         raise SilentAudioError("the audio is silent (peak below -80 dBFS): nothing to measure")
 
-    rhythm = analyze_rhythm(y=samples, sr=sr)
+    head = {
+        "file": file,
+        "sha256": sha256,
+        "duration_s": float(len(samples) / sr if duration_s is None else duration_s),
+        "sample_rate": int(sr if sample_rate is None else sample_rate),
+    }
+    if not np.all(np.isfinite(samples)):
+        raise InvalidSamplesError("samples contain NaN or infinity")
+    # Kind first: a single hit or note has no tempo to measure (see tools/oneshot.py).
+    # Long clips are loops without counting.
+    events = count_events(samples, sr) if samples.size <= ONE_SHOT_MAX_S * sr else None
+    if events is not None and detect_kind(samples, sr, events=events) == "one_shot":
+        return {**head, **_one_shot_fields(samples, sr, events)}
+    try:
+        rhythm = analyze_rhythm(y=samples, sr=sr)
+    except AudioTooShortError:
+        # No pulse in a sparse clip (a hit and its echo, two pad chords, a drone): report
+        # it as a one-shot rather than fail; a busy clip that is merely too short for the
+        # tempo estimator stays an error.
+        events = count_events(samples, sr) if events is None else events
+        if events > ONE_SHOT_FALLBACK_MAX_EVENTS:
+            raise
+        return {**head, **_one_shot_fields(samples, sr, events)}
     try:
         key: KeyEstimate | None = estimate_key(y=samples, sr=sr)
     except NoPitchedContentError:
         # A drum break has a tempo and a groove but no key: keep the analysis, key None.
         # Silence and too-short clips stay errors (rhythm has already raised for those).
         key = None
-    # float64 accumulation: a float32 sum of 13 M squares loses digits.
-    rms = math.sqrt(
-        float(np.dot(samples.astype(np.float64), samples.astype(np.float64))) / samples.size
-    )
-    rms_db = 20.0 * math.log10(max(rms, 1e-12))
+    rms_db = _rms_db(samples)
 
     metrics = {
         "tempo_bpm": rhythm.tempo_bpm,
@@ -242,14 +282,37 @@ def _measure_signal(
     if bad:
         raise AnalysisFailedError(f"the estimators returned non-finite {', '.join(bad)}")
     return {
-        "file": file,
-        "sha256": sha256,
-        "duration_s": float(len(samples) / sr if duration_s is None else duration_s),
-        "sample_rate": int(sr if sample_rate is None else sample_rate),
+        **head,
+        "kind": "loop",
+        "instrument": loop_instrument(y=samples, sr=sr, pitched=key is not None),
         "beats_s": [round(float(t), 4) for t in rhythm.beats_s],  # 0.1 ms is plenty
         "key": key.key if key is not None else None,
         "camelot": key.camelot if key is not None else None,
         **{name: float(value) for name, value in metrics.items()},
+    }
+
+
+def _rms_db(samples: npt.NDArray[np.float32]) -> float:
+    # float64 accumulation: a float32 sum of 13 M squares loses digits.
+    x = samples.astype(np.float64)
+    return 20.0 * math.log10(max(math.sqrt(float(np.dot(x, x)) / samples.size), 1e-12))
+
+
+def _one_shot_fields(samples: npt.NDArray[np.float32], sr: int, events: int) -> _Fields:
+    """The Analysis fields of a one-shot: instrument and root, no tempo, beats, swing,
+    pocket or key (all left at their null defaults)."""
+    from groovegraph.tools.oneshot import analyze_one_shot
+
+    shot = analyze_one_shot(y=samples, sr=sr)
+    rms_db = _rms_db(samples)
+    if not math.isfinite(rms_db):
+        raise AnalysisFailedError("the level measurement returned a non-finite number")
+    return {
+        "kind": "one_shot",
+        "instrument": shot.instrument,
+        "root_note": shot.root_note,
+        "rms_db": rms_db,
+        "onset_rate_hz": events / (samples.size / sr),
     }
 
 
@@ -521,4 +584,5 @@ def warm_up(settings: Settings) -> float:
     with tempfile.TemporaryDirectory(prefix="warmup-", dir=settings.data_dir) as tmp:
         path = write_audio(Path(tmp) / "warmup.wav", y, 44100)
         analyze_file(path, settings=settings)
+    analyze_signal(y=_warm_up_note(22050), sr=22050)  # the one-shot path (pyin)
     return time.perf_counter() - start

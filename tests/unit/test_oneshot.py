@@ -1,0 +1,200 @@
+"""One-shots: kind detection, instrument, root note, and the Analysis they produce.
+
+Every sound is synthesized here from a seeded generator (no audio files): an 808 with a
+pitch drop, a kick, a snare, a hat as short as 30 ms, a cymbal, a slow pad, a piano-like
+struck note, and a short drum loop that must stay a loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from groovegraph.tools.analysis import analyze_signal
+from groovegraph.tools.errors import SilentAudioError
+from groovegraph.tools.oneshot import (
+    INSTRUMENTS,
+    ONE_SHOT_INSTRUMENTS,
+    analyze_one_shot,
+    count_events,
+    detect_kind,
+    note_name,
+)
+
+SR = 22050
+
+
+def _hz(note: str) -> float:
+    names = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+    pc, octave = (note[:2], note[2:]) if note[1] == "#" else (note[:1], note[1:])
+    midi = names.index(pc) + 12 * (int(octave) + 1)
+    return float(440.0 * 2 ** ((midi - 69) / 12))
+
+
+def _t(seconds: float) -> np.ndarray:
+    return np.arange(round(seconds * SR)) / SR
+
+
+def _norm(y: np.ndarray, peak: float = 0.8) -> np.ndarray:
+    return (peak * y / np.max(np.abs(y))).astype(np.float32)
+
+
+def bass_808(note: str, *, seconds: float = 1.5, drop: float = 2.5) -> np.ndarray:
+    """A sine 808: starts ``drop`` times higher, falls to ``note`` in ~60 ms, long tail."""
+    t = _t(seconds)
+    f = _hz(note) * (1.0 + (drop - 1.0) * np.exp(-t / 0.06))
+    phase = 2 * np.pi * np.cumsum(f) / SR
+    env = np.exp(-t / (seconds / 3.0)) * np.minimum(1.0, t / 0.003)
+    return _norm(np.tanh(1.5 * np.sin(phase)) * env)
+
+
+def kick(seconds: float = 0.15) -> np.ndarray:
+    t = _t(seconds)
+    f = 50.0 + 150.0 * np.exp(-t / 0.02)
+    rng = np.random.default_rng(1)
+    click = rng.standard_normal(t.size) * np.exp(-t / 0.002) * 0.3
+    return _norm(np.sin(2 * np.pi * np.cumsum(f) / SR) * np.exp(-t / 0.05) + click)
+
+
+def snare(seconds: float = 0.3) -> np.ndarray:
+    """A drum body at 190 Hz under snare-wire noise rolled off above ~3 kHz."""
+    from scipy.signal import lfilter
+
+    t = _t(seconds)
+    rng = np.random.default_rng(2)
+    wires = lfilter([0.7], [1.0, -0.3], rng.standard_normal(t.size)) * np.exp(-t / 0.06)
+    body = np.sin(2 * np.pi * 190.0 * t) * np.exp(-t / 0.04)
+    return _norm(wires / np.max(np.abs(wires)) + 0.5 * body)
+
+
+def hat(seconds: float = 0.03) -> np.ndarray:
+    t = _t(seconds)
+    rng = np.random.default_rng(3)
+    noise = np.diff(np.diff(rng.standard_normal(t.size + 2)))
+    return _norm(noise * np.exp(-t / 0.01), 0.5)
+
+
+def cymbal(seconds: float = 2.5) -> np.ndarray:
+    t = _t(seconds)
+    rng = np.random.default_rng(4)
+    noise = np.diff(rng.standard_normal(t.size + 1))
+    return _norm(noise * np.exp(-t / 0.6), 0.5)
+
+
+def harmonic_note(
+    note: str, *, seconds: float, attack_s: float, decay_s: float, partials: int = 6
+) -> np.ndarray:
+    t = _t(seconds)
+    f0 = _hz(note)
+    y = sum(np.sin(2 * np.pi * f0 * k * t) / k for k in range(1, partials + 1) if f0 * k < SR / 2)
+    env = np.minimum(1.0, t / max(attack_s, 1e-3)) * np.exp(-t / decay_s)
+    return _norm(np.asarray(y) * env)
+
+
+def drum_loop(bars: int = 1, bpm: float = 120.0) -> np.ndarray:
+    """Kick on 1 and 3, snare on 2 and 4, 8th-note hats."""
+    beat = 60.0 / bpm
+    y = np.zeros(round(bars * 4 * beat * SR) + SR // 2, dtype=np.float64)
+
+    def put(sound: np.ndarray, at_s: float) -> None:
+        i = round(at_s * SR)
+        n = min(sound.size, y.size - i)
+        y[i : i + n] += sound[:n]
+
+    for b in range(bars * 4):
+        put(kick() if b % 2 == 0 else snare(), b * beat)
+        put(0.4 * hat(0.05), b * beat)
+        put(0.3 * hat(0.05), (b + 0.5) * beat)
+    return _norm(y)
+
+
+@pytest.mark.parametrize(
+    ("name", "y", "instrument"),
+    [
+        ("kick 150 ms", kick(0.15), "kick"),
+        ("snare", snare(), "snare"),
+        ("hat 30 ms", hat(0.03), "hat"),
+        ("hat 10 ms", hat(0.01), "hat"),
+        ("crash", cymbal(), "cymbal"),
+        ("808 F#1", bass_808("F#1"), "bass"),
+    ],
+)
+def test_drum_and_bass_hits_are_one_shots_with_their_instrument(
+    name: str, y: np.ndarray, instrument: str
+) -> None:
+    a = analyze_signal(y=y, sr=SR, file=name)
+    assert a.kind == "one_shot", name
+    assert a.instrument == instrument, name
+    # No invented tempo, beats, swing or pocket; no key for a single hit.
+    assert a.tempo_bpm is None
+    assert a.beats_s is None
+    assert a.downbeats_s is None
+    assert a.swing_percent is None
+    assert a.backbeat_lag_ms is None
+    assert a.timing_deviation_ms is None
+    assert a.tempo_confidence == 0.0
+    assert a.key is None
+    assert a.camelot is None
+    assert a.duration_s == pytest.approx(y.size / SR)
+
+
+@pytest.mark.parametrize("note", ["F#1", "A1", "C2", "D#2", "F1"])
+def test_an_808_is_named_by_the_pitch_it_settles_on(note: str) -> None:
+    a = analyze_signal(y=bass_808(note), sr=SR)
+    assert (a.kind, a.instrument, a.root_note) == ("one_shot", "bass", note)
+
+
+def test_an_808_with_a_long_tail_is_still_one_shot() -> None:
+    y = bass_808("G1", seconds=3.0)
+    assert detect_kind(y, SR) == "one_shot"
+
+
+def test_a_two_second_pad_note_is_a_tonal_one_shot() -> None:
+    y = harmonic_note("A3", seconds=2.0, attack_s=0.4, decay_s=3.0)
+    a = analyze_signal(y=y, sr=SR)
+    assert (a.kind, a.instrument, a.root_note) == ("one_shot", "pad", "A3")
+
+
+def test_a_struck_note_is_keys_with_its_root() -> None:
+    y = harmonic_note("C4", seconds=1.5, attack_s=0.002, decay_s=0.5)
+    r = analyze_one_shot(y=y, sr=SR)
+    assert (r.instrument, r.root_note) == ("keys", "C4")
+
+
+@pytest.mark.parametrize("bars", [1, 2])
+def test_a_drum_loop_stays_a_loop_with_a_tempo(bars: int) -> None:
+    y = drum_loop(bars=bars)
+    assert count_events(y, SR) >= 8 * bars
+    assert detect_kind(y, SR) == "loop"
+
+
+def test_a_two_bar_drum_loop_analyses_as_a_drums_loop() -> None:
+    a = analyze_signal(y=drum_loop(bars=2), sr=SR)
+    assert a.kind == "loop"
+    assert a.instrument == "drums"
+    assert a.tempo_bpm is not None
+    assert a.beats_s
+
+
+def test_silence_stays_an_error_at_any_length() -> None:
+    for seconds in (0.03, 1.0):
+        with pytest.raises(SilentAudioError):
+            analyze_signal(y=np.zeros(round(seconds * SR), dtype=np.float32), sr=SR)
+
+
+def test_a_few_samples_of_sound_still_analyse() -> None:
+    y = hat(0.005)
+    a = analyze_signal(y=y, sr=SR)
+    assert a.kind == "one_shot"
+    assert a.instrument in ONE_SHOT_INSTRUMENTS
+
+
+def test_note_names_use_sharps_and_scientific_octaves() -> None:
+    assert [note_name(m) for m in (21, 30, 60, 61, 69)] == ["A0", "F#1", "C4", "C#4", "A4"]
+
+
+def test_instrument_vocabulary_matches_the_contract() -> None:
+    from groovegraph.state import Analysis
+
+    description = Analysis.model_fields["instrument"].description or ""
+    assert all(name in description for name in INSTRUMENTS)
