@@ -57,20 +57,39 @@ _ANALYZE_PROGRESS_MIN_FILES = 4
 
 def _format_analysis(a: Analysis) -> str:
     """A readable block for one analysed file (the non-``--json`` output)."""
+    file_line = f"  file     {a.duration_s:.2f} s at {a.sample_rate} Hz, sha256 {a.sha256[:12]}…"
+    if a.kind == "one_shot":
+        # A single hit or note: no tempo, groove or key to report (null in --json).
+        what = a.instrument or "unknown instrument"
+        pitch = f", root {a.root_note}" if a.root_note else " (unpitched)"
+        return "\n".join(
+            [
+                a.file,
+                f"  one-shot {what}{pitch}; no tempo, swing or pocket",
+                f"  level    {a.rms_db:7.1f} dBFS  RMS",
+                file_line,
+            ]
+        )
+    assert a.tempo_bpm is not None
+    assert a.swing_percent is not None
+    assert a.backbeat_lag_ms is not None
+    assert a.timing_deviation_ms is not None
     feel, pocket = swing_word(a.swing_percent), pocket_word(a.backbeat_lag_ms)
+    beats = len(a.beats_s or [])
     return "\n".join(
         [
             a.file,
-            f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {len(a.beats_s)} beats)",
-            f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio:.2f}:1)",
+            f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {beats} beats)",
+            f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio or 0.0:.2f}:1)",
             f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket}; timing ±{a.timing_deviation_ms:.1f} ms RMS ({timing_word(a.timing_deviation_ms)})",
             (
                 f"  key      {a.key} ({a.camelot}, confidence {a.key_confidence:.2f})"
                 if a.key
                 else "  key      none (drums only: nothing pitched)"
             ),
-            f"  level    {a.rms_db:7.1f} dBFS  RMS; {a.onset_rate_hz:.1f} onsets/s",
-            f"  file     {a.duration_s:.2f} s at {a.sample_rate} Hz, sha256 {a.sha256[:12]}…",
+            f"  level    {a.rms_db:7.1f} dBFS  RMS; {a.onset_rate_hz:.1f} onsets/s"
+            + (f"; {a.instrument}" if a.instrument else ""),
+            file_line,
         ]
     )
 
@@ -276,7 +295,14 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     if not 1 <= args.limit <= _SEARCH_MAX_LIMIT:
         raise InvalidQueryError(f"--limit must be between 1 and {_SEARCH_MAX_LIMIT}")
-    fields: dict[str, Any] = {"limit": args.limit, "genre": args.genre, "era": args.era}
+    fields: dict[str, Any] = {
+        "limit": args.limit,
+        "genre": args.genre,
+        "era": args.era,
+        "kind": args.kind,
+        "instrument": args.instrument,
+        "root_note": args.root,
+    }
     if args.bpm:
         fields["bpm_min"], fields["bpm_max"], fields["target_bpm"] = _parse_span(
             args.bpm, what="--bpm", single_tolerance=0.04, relative=True
@@ -309,12 +335,17 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             ref_analysis = analyze_file(path, settings=settings)
             if ref_analysis.key:  # a drum loop has no key: match its tempo only
                 fields["compatible_with"] = ref_analysis.key
-            fields.setdefault("target_bpm", ref_analysis.tempo_bpm)
-            print(
-                f"groovegraph: {path.name}: {ref_analysis.tempo_bpm:.1f} BPM, "
-                f"{key_text(ref_analysis.key, ref_analysis.camelot)}",
-                file=sys.stderr,
-            )
+            if ref_analysis.tempo_bpm is None:  # a one-shot: match its root, if pitched
+                if ref_analysis.root_note and not fields.get("root_note"):
+                    fields["root_note"] = ref_analysis.root_note
+                what = f"one-shot, root {ref_analysis.root_note or 'none'}"
+            else:
+                fields.setdefault("target_bpm", ref_analysis.tempo_bpm)
+                what = (
+                    f"{ref_analysis.tempo_bpm:.1f} BPM, "
+                    f"{key_text(ref_analysis.key, ref_analysis.camelot)}"
+                )
+            print(f"groovegraph: {path.name}: {what}", file=sys.stderr)
     try:
         query = CatalogQuery(**fields)
     except ValidationError as err:
@@ -341,6 +372,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         ("swing", "right"),
         ("genre", "left"),
         ("era", "left"),
+        ("kind", "left"),
         ("file", "left"),
     ] + ([("why", "left")] if wide else [])
     for name, justify in columns:
@@ -349,15 +381,22 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         row = [
             f"{hit.score:.2f}",
             f"{hit.tempo_bpm:.1f}" if hit.tempo_bpm is not None else "-",
-            f"{hit.key} ({hit.camelot})" if hit.key else "-",
+            f"{hit.key} ({hit.camelot})" if hit.key else (hit.root_note or "-"),
             f"{hit.swing_percent:.1f}%" if hit.swing_percent is not None else "-",
             hit.tags.genre or "-",
             hit.tags.era or "-",
+            _kind_cell(hit.kind, hit.instrument),
             Path(hit.path).name,
         ]
         table.add_row(*row, *([hit.reason] if wide else []))
     console.print(table)
     return EXIT_OK
+
+
+def _kind_cell(kind: str | None, instrument: str | None) -> str:
+    """``"one-shot kick"``, ``"loop drums"``, ``"loop"`` or ``"-"`` for the search table."""
+    text = " ".join(x for x in ((kind or "").replace("_", "-"), instrument or "") if x)
+    return text or "-"
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -481,6 +520,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--swing", default=None, help="LO-HI swing percent")
     p.add_argument("--genre", default=None)
     p.add_argument("--era", default=None)
+    p.add_argument(
+        "--kind", default=None, choices=["loop", "one_shot"], help="loops or one-shots only"
+    )
+    p.add_argument(
+        "--instrument", default=None, help="kick, snare, hat, bass, keys, pad, drums, mix, …"
+    )
+    p.add_argument("--root", default=None, help='root note of one-shots: "F", "F#1", "Bb"')
     p.add_argument(
         "--limit", type=int, default=10, help=f"most hits to show (1-{_SEARCH_MAX_LIMIT})"
     )

@@ -149,7 +149,20 @@ class CatalogQuery(BaseModel):
     genre: str | None = None
     era: str | None = None
     vibe: str | None = None
-    instrument: str | None = None
+    instrument: str | None = Field(
+        default=None,
+        description="kick, snare, hat, bass, keys, pad, drums, mix, … (tag or analysis).",
+    )
+    kind: Literal["loop", "one_shot"] | None = Field(
+        default=None, description="Loops or one-shots only."
+    )
+    root_note: str | None = Field(
+        default=None,
+        description=(
+            "Root of tonal one-shots: a pitch class ('F', 'F#', 'Bb') or a note ('F#1'). "
+            "With kind='one_shot' a key filter matches roots on its tonic too."
+        ),
+    )
     duration_min_s: float | None = Field(default=None, ge=0)
     duration_max_s: float | None = Field(default=None, ge=0)
     exclude_ids: list[str] = Field(default_factory=list)
@@ -169,6 +182,11 @@ class CatalogHit(BaseModel):
     camelot: str | None = None
     swing_percent: float | None = None
     duration_s: float | None = None
+    kind: Literal["loop", "one_shot"] | None = None
+    instrument: str | None = Field(
+        default=None, description="Tag or, failing that, the analysis's instrument."
+    )
+    root_note: str | None = Field(default=None, description="Root of a tonal one-shot.")
     tags: SampleTags = Field(default_factory=SampleTags)
 
 

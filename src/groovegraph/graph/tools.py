@@ -31,6 +31,7 @@ from groovegraph.graph.parser import AUDIO_EXTENSIONS
 from groovegraph.settings import Settings
 from groovegraph.state import (
     Analysis,
+    CatalogHit,
     CatalogQuery,
     CompatibilityReport,
     GroupStat,
@@ -166,12 +167,43 @@ def sample_label(ref: str, analysis: Analysis | None = None) -> str:
 
 
 def _analysis_text(label: str, a: Analysis) -> str:
+    if a.kind == "one_shot" or a.tempo_bpm is None:
+        pitch = f"root {a.root_note}" if a.root_note else "unpitched"
+        return (
+            f"{label}: one-shot {a.instrument or 'sound'} ({pitch}); no tempo, swing or "
+            f"pocket; duration {a.duration_s:.2f} s, level {a.rms_db:.1f} dBFS"
+        )
     key = f"key {a.key} ({a.camelot}, conf {a.key_confidence:.2f})" if a.key else NO_KEY
     return (
         f"{label}: tempo {a.tempo_bpm:.1f} BPM (conf {a.tempo_confidence:.2f}), {key}, "
         f"swing {a.swing_percent:.1f}% (ratio {a.swing_ratio:.2f}), "
         f"backbeat lag {a.backbeat_lag_ms:+.1f} ms, timing deviation {a.timing_deviation_ms:.1f} ms, "
         f"duration {a.duration_s:.1f} s, onset rate {a.onset_rate_hz:.2f}/s"
+        + (f", {a.instrument}" if a.instrument else "")
+    )
+
+
+def _groove_reference(a: Analysis, label: str) -> Analysis:
+    """``a`` when it has a groove to compare; a one-shot is a typed error."""
+    if a.tempo_bpm is None or a.swing_percent is None:
+        raise InvalidQueryError(
+            f"{label} is a one-shot ({a.instrument or 'a single hit'}): it has no tempo or "
+            "groove to compare"
+        )
+    return a
+
+
+def _hit_text(h: CatalogHit) -> str:
+    if h.kind == "one_shot":
+        what = " ".join(x for x in ("one-shot", h.instrument, h.root_note) if x)
+        return (
+            f"{h.sample_id} {h.path}: {what}, {h.duration_s or 0.0:.2f} s, "
+            f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
+        )
+    return (
+        f"{h.sample_id} {h.path}: {h.tempo_bpm} BPM, {key_text(h.key, h.camelot)}, "
+        f"swing {h.swing_percent}%, "
+        f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
     )
 
 
@@ -273,11 +305,19 @@ def build_toolsets(
         exclude: list[str] | None = None,
         limit: int | None = None,
         mode: Literal["major", "minor"] | None = None,
+        kind: Literal["loop", "one_shot"] | None = None,
+        root_note: str | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (half/double time
         match too), exact key or keys compatible with a key (Camelot), mode ('major' or
-        'minor' keys only), swing percent range, genre, era ('70s'), vibe, instrument.
+        'minor' keys only), swing percent range, genre, era ('70s'), vibe, instrument
+        (kick, snare, clap, hat, cymbal, tom, perc, bass, keys, pad, lead, vocal, fx,
+        drums, mix), kind ('loop' or 'one_shot': single hits and notes), root_note of
+        one-shots ('F', 'F#1'; with kind='one_shot' a key also matches roots on its
+        tonic: "an 808 in F" = kind one_shot, instrument bass, root_note F).
         like_sample: a sample id/path whose tempo, key and swing become the targets."""
+        if kind is not None and kind not in ("loop", "one_shot"):
+            raise InvalidQueryError(f"kind must be 'loop' or 'one_shot', not {kind!r}")
         if mode is not None and mode not in ("major", "minor"):
             raise InvalidQueryError(f"mode must be 'major' or 'minor', not {mode!r}")
         owner = owner_from_config(runtime.config, settings)
@@ -295,20 +335,32 @@ def build_toolsets(
         if like_sample:
             ref_analysis = resolver.analysis(like_sample, state, owner)
             ref_file = ref_analysis.file
-            if target_bpm is None:
+            if ref_analysis.tempo_bpm is None:
+                # A one-shot reference: more one-shots of its instrument (and root).
+                kind = kind or "one_shot"
+                instrument = instrument or ref_analysis.instrument
+                root_note = root_note or ref_analysis.root_note
+                notes.append(
+                    f"reference {sample_label(like_sample, ref_analysis)}: one-shot {ref_analysis.instrument or 'sound'}"
+                    + (f", root {ref_analysis.root_note}" if ref_analysis.root_note else "")
+                )
+            elif target_bpm is None:
                 target_bpm = round(ref_analysis.tempo_bpm, 2)
                 if bpm_min is None and bpm_max is None:
                     # "like this": within 8 % of its tempo (or half/double), widened below if empty.
                     bpm_min, bpm_max = round(target_bpm * 0.92, 1), round(target_bpm * 1.08, 1)
                     auto_range = True
-            if key is None and compatible_with is None:
-                compatible_with = ref_analysis.key
-            target_swing = round(ref_analysis.swing_percent, 2)
-            notes.append(
-                f"reference {sample_label(like_sample, ref_analysis)}: {ref_analysis.tempo_bpm:.1f} BPM, "
-                f"{key_text(ref_analysis.key, ref_analysis.camelot)}, "
-                f"swing {ref_analysis.swing_percent:.1f}%"
-            )
+            if ref_analysis.tempo_bpm is not None:
+                if key is None and compatible_with is None:
+                    compatible_with = ref_analysis.key
+                if ref_analysis.swing_percent is not None:
+                    target_swing = round(ref_analysis.swing_percent, 2)
+                notes.append(
+                    f"reference {sample_label(like_sample, ref_analysis)}: "
+                    f"{ref_analysis.tempo_bpm:.1f} BPM, "
+                    f"{key_text(ref_analysis.key, ref_analysis.camelot)}, "
+                    f"swing {ref_analysis.swing_percent or 50.0:.1f}%"
+                )
             if not _is_path(like_sample):
                 excluded.append(like_sample)
         excluded = [e for e in excluded if not _is_path(e)]
@@ -326,6 +378,8 @@ def build_toolsets(
             era=era,
             vibe=vibe,
             instrument=instrument,
+            kind=kind,
+            root_note=root_note,
             exclude_ids=excluded,
             limit=max(1, min(int(limit), 50)),
         )
@@ -367,12 +421,7 @@ def build_toolsets(
         if ref_file:
             # A reference given by path may itself be in the catalog: never suggest it.
             hits = [h for h in hits if h.path != ref_file]
-        lines = notes + [
-            f"{i}. {h.sample_id} {h.path}: {h.tempo_bpm} BPM, {key_text(h.key, h.camelot)}, "
-            f"swing {h.swing_percent}%, "
-            f"{h.tags.genre or '-'} / {h.tags.era or '-'}, score {h.score:.2f} ({h.reason})"
-            for i, h in enumerate(hits, 1)
-        ]
+        lines = notes + [f"{i}. {_hit_text(h)}" for i, h in enumerate(hits, 1)]
         artifact = {
             "hits": [h.model_dump() for h in hits],
             "query": query.model_dump(exclude_defaults=True),
@@ -413,7 +462,8 @@ def build_toolsets(
                 filters.append(f"{column} {' or '.join(names)}")
         stats_filter = ", ".join(filters) or None
         if like_sample:
-            ref = resolver.analysis(like_sample, state, owner)
+            ref = _groove_reference(resolver.analysis(like_sample, state, owner), like_sample)
+            assert ref.tempo_bpm is not None
             lo, hi = round(ref.tempo_bpm * 0.95, 1), round(ref.tempo_bpm * 1.05, 1)
             tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
             df = df[(tempo >= lo) & (tempo <= hi)]
@@ -473,7 +523,9 @@ def build_toolsets(
         if like_sample:
             owner = owner_from_config(runtime.config, settings)
             state = runtime.state if isinstance(runtime.state, dict) else {}
-            ref = resolver.analysis(like_sample, state, owner)
+            ref = _groove_reference(resolver.analysis(like_sample, state, owner), like_sample)
+            assert ref.tempo_bpm is not None
+            assert ref.swing_percent is not None
             if eras or genres:
                 # "is it more 70s or 90s?": the named styles, best fit first.
                 named = lookup_facts(

@@ -12,6 +12,10 @@ Sample ids (:func:`sample_id_for`)
     * uploads (``owner`` set): the first 16 hex digits of SHA-256 over
       ``"<owner>\\0<file sha256>"``, so an owner uploading the same file twice gets the
       same id and no owner can guess or collide with another owner's ids.
+    * one sample, one id: an upload whose bytes the shared library already holds gets
+      the shared id (no owner row; the shared library is visible to all, so nothing
+      leaks), and when a folder indexed later holds an owner's upload, :meth:`CatalogStore.frame`
+      lists only the shared row (the owner's old id still resolves with :meth:`~CatalogStore.get`).
 
 Migrations are plain SQL that both engines accept (``DOUBLE PRECISION``, ``BIGINT`` and
 ``TEXT`` mean the same to SQLite's type affinity), numbered in :data:`_MIGRATIONS`, and
@@ -166,6 +170,9 @@ def _record_params(rec: SampleRecord, now: float) -> list[Any]:
     }
     for f in SCALAR_ANALYSIS_FIELDS:
         values[f] = getattr(a, f) if a is not None else None
+    if values["instrument"] is None and a is not None:
+        # One column for the tag and the measured instrument: a tag, when present, wins.
+        values["instrument"] = a.instrument
     for name in ("beats_s", "downbeats_s"):
         times = getattr(a, name) if a is not None else None
         values[name] = json.dumps([round(b, 5) for b in times]) if times is not None else None
@@ -455,12 +462,16 @@ class CatalogStore:
             # A revived row is 'ok' only if it has an analysis (a corrupt file that went
             # away and came back is still an error).
             "status = CASE WHEN status <> 'gone' THEN status"
-            " WHEN tempo_bpm IS NULL THEN 'error' ELSE 'ok' END",
+            " WHEN kind IS NULL THEN 'error' ELSE 'ok' END",
         ]
         values: list[Any] = [path, int(size_bytes), float(mtime), time.time()]
         if tags is not None:
             for t, v in tags.model_dump().items():
-                sets.append(f"{t} = ?")
+                # The instrument column also holds the measured instrument: a file with no
+                # instrument tag keeps it.
+                sets.append(
+                    "instrument = COALESCE(?, instrument)" if t == "instrument" else f"{t} = ?"
+                )
                 values.append(v)
         with self._tx() as cur:
             cur.execute(
@@ -637,6 +648,10 @@ class CatalogStore:
                 self._owner_frames.move_to_end(owner)
                 return cached[1]
             own = self._load_frame("owner = ?", (owner,))
+            if not own.empty:
+                # One sample, one id: an upload of audio the shared library also holds
+                # (indexed after the upload) is listed once, under the shared id.
+                own = own[~own["sha256"].isin(shared[1]["sha256"])]
             combined = shared[1] if own.empty else concat_frames([shared[1], own])
             self._owner_frames[owner] = (gen, combined)
             while len(self._owner_frames) > self._owner_cache_size:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -168,6 +168,9 @@ async def search_samples(
     swing: str | None = Query(None, description="LO-HI swing percent, e.g. 54-62"),
     genre: str | None = None,
     era: str | None = Query(None, description="e.g. '70s'"),
+    kind: Literal["loop", "one_shot"] | None = Query(None, description="loops or one-shots"),
+    instrument: str | None = Query(None, description="kick, snare, hat, bass, drums, …"),
+    root: str | None = Query(None, description="root note of one-shots: 'F', 'F#1', 'Bb'"),
     limit: int = Query(10, ge=1, le=200),
 ) -> SampleSearchOut:
     from groovegraph.tools.catalog import search
@@ -185,6 +188,9 @@ async def search_samples(
             swing_max=swing_max,
             genre=genre,
             era=era,
+            kind=kind,
+            instrument=instrument,
+            root_note=root,
             limit=limit,
         )
     except ValueError as err:

@@ -111,21 +111,37 @@ async def register_upload(
 ) -> tuple[SampleRecord, bool]:
     """Analyse an upload off the event loop and upsert it for ``owner``.
 
-    Returns the record and whether it is new (False: this owner uploaded the same bytes
-    before, and the stored analysis is returned without analysing again).
+    One sample, one id: bytes that are already in the shared library (the demo, an
+    indexed folder) resolve to that shared sample — its id, no second row. Nothing
+    leaks: the shared library is visible to every owner. Otherwise the upload is the
+    owner's own sample (an owner-scoped id, so nobody learns whether another owner
+    uploaded the same file).
+
+    Returns the record and whether it is new (False: the same bytes are in the shared
+    library or this owner uploaded them before; the stored analysis is returned without
+    analysing again).
     """
     import asyncio
 
     from groovegraph.persistence.catalog_store import sample_id_for
     from groovegraph.tools.errors import NotFoundError
 
-    sample_id = sample_id_for(sha256, owner)
-    try:
-        existing = await asyncio.to_thread(state.catalog.get, sample_id, owner)
-        if existing.analysis is not None and existing.status == "ok":
-            return existing, False
-    except NotFoundError:
-        pass
+    def known() -> Any:
+        for candidate, scope in (
+            (sample_id_for(sha256), None),
+            (sample_id_for(sha256, owner), owner),
+        ):
+            try:
+                found = state.catalog.get(candidate, scope)
+            except NotFoundError:
+                continue
+            if found.sha256 == sha256 and found.analysis is not None and found.status == "ok":
+                return found
+        return None
+
+    existing = await asyncio.to_thread(known)
+    if existing is not None:
+        return existing, False
     record = await state.in_executor(
         _analyze_and_record,
         path,

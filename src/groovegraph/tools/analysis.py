@@ -132,15 +132,6 @@ def _prime() -> None:
 
     y, _ = synthesize_groove(GrooveSpec(tempo_bpm=100.0, duration_s=3.0, sample_rate=22050))
     _measure_signal(y=y, sr=22050, file="<warm-up>", sha256="", duration_s=None, sample_rate=None)
-    # ... and a one-shot (a decaying low note): pyin's numba kernels.
-    _measure_signal(
-        y=_warm_up_note(22050),
-        sr=22050,
-        file="<warm-up>",
-        sha256="",
-        duration_s=None,
-        sample_rate=None,
-    )
 
 
 def _warm_up_note(sr: int) -> npt.NDArray[np.float32]:

@@ -31,7 +31,7 @@ from groovegraph.state import (
 )
 from groovegraph.tools.errors import InvalidQueryError, NotFoundError
 from groovegraph.tools.harmony import CAMELOT_CODES, camelot_score_matrix, key_relation
-from groovegraph.tools.keys import parse_key
+from groovegraph.tools.keys import parse_key, parse_note
 from groovegraph.tools.vocab import GENRE_ALIASES
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "TAG_FIELDS",
     "FrameSource",
     "SampleSource",
+    "canonical_instrument",
     "concat_frames",
     "empty_frame",
     "normalize_era",
@@ -363,6 +364,46 @@ def _tag_mask(
     return series.isin(hits).to_numpy(dtype=bool)
 
 
+def canonical_instrument(text: str | None) -> str | None:
+    """The contract's name for an instrument word (``"hi-hat"`` → ``"hat"``,
+    ``"percussion"`` → ``"perc"``); other words normalised as tags (``"drums"``)."""
+    if text is None:
+        return None
+    from groovegraph.tools.vocab import find_instrument
+
+    word = normalize_tag(text)
+    if word in {"808", "808s", "tr 808"}:
+        return "bass"  # as a sound, "an 808" is a sub-bass note
+    return find_instrument(text) or word
+
+
+def _root_query(query: CatalogQuery) -> tuple[int, int | None] | None:
+    """(pitch class, octave or None) a search matches one-shot roots against."""
+    if query.root_note:
+        try:
+            return parse_note(query.root_note)
+        except InvalidQueryError as err:
+            raise InvalidQueryError(f"root_note: {err.message}") from err
+    if query.key and query.kind == "one_shot":
+        return parse_key(query.key).pc, None
+    return None
+
+
+def _root_mask(roots: pd.Series, pc: int, octave: int | None) -> np.ndarray:
+    """Rows whose ``root_note`` has pitch class ``pc`` (and ``octave`` when given)."""
+    codes, uniques = pd.factorize(roots, use_na_sentinel=True)
+    ok = []
+    for u in uniques:
+        try:
+            u_pc, u_oct = parse_note(str(u))
+        except InvalidQueryError:
+            ok.append(False)
+            continue
+        ok.append(u_pc == pc and (octave is None or u_oct == octave))
+    lookup = np.array([*ok, False], dtype=bool)
+    return lookup[codes]
+
+
 def _key_index(text: str, what: str) -> int:
     try:
         return _CAM_INDEX[parse_key(text).camelot]
@@ -376,7 +417,10 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     Filters (all optional, combined with AND): BPM range (also matching half and double
     time when ``query.half_double``), exact key, Camelot-compatible keys
     (``compatible_with``: score ≥ 0.5 — same, relative, adjacent, diagonal, ±2), swing
-    range, genre and era (normalised exact match), vibe and instrument (word match),
+    range, genre and era (normalised exact match), vibe and instrument (word match;
+    instrument words are mapped to the contract's names first: "hi-hat" → hat), kind
+    (loop or one_shot), root note of one-shots (a pitch class, or a note with octave;
+    with ``kind="one_shot"`` a key filter matches the roots on the key's tonic),
     duration range, excluded ids.
 
     Ranking: a weighted mean of the components the query asks about — tempo closeness
@@ -405,6 +449,9 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     _check_range(query.swing_min, query.swing_max, "swing")
     _check_range(query.duration_min_s, query.duration_max_s, "duration")
     key_idx = _key_index(query.key, "key") if query.key else None
+    root = _root_query(query)
+    if root is not None and query.key and query.kind == "one_shot":
+        key_idx = None  # the key's tonic is matched against the one-shots' roots instead
     compat_idx = (
         _key_index(query.compatible_with, "compatible_with") if query.compatible_with else None
     )
@@ -458,11 +505,15 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         if query.duration_max_s is not None:
             mask &= dur <= query.duration_max_s
 
+    if query.kind is not None:
+        mask &= (df["kind"] == query.kind).to_numpy(dtype=bool, na_value=False)
+    if root is not None:
+        mask &= _root_mask(df["root_note"], *root)
     for col, value, exact, era in (
         ("genre", query.genre, True, False),
         ("era", query.era, True, True),
         ("vibe", query.vibe, False, False),
-        ("instrument", query.instrument, False, False),
+        ("instrument", canonical_instrument(query.instrument), False, False),
     ):
         m = _tag_mask(df, col, value, exact=exact, era=era)
         if m is not None:
@@ -520,6 +571,9 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     # A keyless row (drums only) is judged on its tempo confidence alone: having no key is
     # not a weak key estimate, and must not sink drum breaks below pitched loops.
     quality = np.where(cam_sel >= 0, (tconf + kconf) / 2.0, tconf)
+    # A one-shot has no tempo or key to be confident about: neutral, not bad.
+    one_shot = (df["kind"].to_numpy(dtype=object)[idx] == "one_shot").astype(bool)
+    quality = np.where(one_shot, 0.5, quality)
     parts.append(np.clip(quality, 0.0, 1.0))
     weights.append(_W_QUALITY)
     w = np.asarray(weights)
@@ -563,6 +617,8 @@ _HIT_COLUMNS = [
     "camelot",
     "key",
     "duration_s",
+    "kind",
+    "root_note",
     *ALL_TAG_FIELDS,
 ]
 
@@ -601,6 +657,10 @@ def _hit(
     ):
         bits.append(f"swing {swing:.1f}%")
     tags = {t: _clean(row[t]) for t in ALL_TAG_FIELDS}
+    kind = _clean(row["kind"])
+    root_note = _clean(row["root_note"])
+    if kind == "one_shot":
+        bits.append(" ".join(x for x in ("one-shot", tags.get("instrument"), root_note) if x))
     tag_bits = [str(tags[t]) for t in ("genre", "era") if tags.get(t)]
     if tag_bits:
         bits.append(" ".join(tag_bits))
@@ -614,6 +674,9 @@ def _hit(
         camelot=camelot,
         swing_percent=swing,
         duration_s=_opt_float(row["duration_s"]),
+        kind=kind,
+        instrument=tags.get("instrument"),
+        root_note=root_note,
         tags=SampleTags(**tags),
     )
 

@@ -4,7 +4,10 @@
 genres, 7 eras, 15 loops per genre by default) and a ``manifest.json`` holding, for every
 file, its relative path, sample id, tags and ground truth (tempo, swing, pocket, key,
 pattern, seed). Everything is derived from one seed, so two builds are byte-identical
-and the sample ids (content hashes) are stable across machines.
+and the sample ids (content hashes) are stable across machines. Beside the loops,
+``One-shots/`` holds kicks, snares, claps, hats and 808 notes with known roots
+(:func:`demo_one_shots`, synthesized by :mod:`groovegraph.tools.hits`), listed under
+``one_shots`` in the manifest.
 
 Each genre draws from distributions typical of it — boom bap 85–95 BPM and heavily
 swung, house 120–128 straight, drum & bass 170–176, funk 95–110 moderately swung … — so
@@ -38,15 +41,18 @@ __all__ = [
     "DEMO_GENRES",
     "MANIFEST_NAME",
     "DemoItem",
+    "DemoOneShot",
     "GenreProfile",
     "build_demo",
     "demo_items",
+    "demo_one_shots",
     "ensure_demo_library",
     "load_manifest",
 ]
 
 MANIFEST_NAME = "manifest.json"
-_MANIFEST_VERSION = 1
+# 2: one-shots (kicks, snares, claps, hats, 808 notes) in "one_shots".
+_MANIFEST_VERSION = 2
 _DEFAULT_SEED = 1977
 
 
@@ -265,6 +271,52 @@ def demo_items(
     return items
 
 
+@dataclass(frozen=True)
+class DemoOneShot:
+    """One planned demo one-shot: where it goes, what it is, its root and seed."""
+
+    relative: str
+    instrument: str  # kick, snare, clap, hat or bass (an 808)
+    root_note: str | None
+    seed: int
+
+
+#: 808 roots of the demo (a spread over the keys trap and hip hop producers use).
+_DEMO_808_ROOTS = ("C2", "D2", "E1", "F1", "F#1", "G1", "A1", "A#1")
+
+
+def demo_one_shots(*, seed: int = _DEFAULT_SEED) -> list[DemoOneShot]:
+    """The deterministic plan of the demo one-shots: 3 kicks, 3 snares, 2 claps, 3 hats
+    and an 808 on each of :data:`_DEMO_808_ROOTS` (``One-shots/<Kind>/…wav``)."""
+    rng = np.random.default_rng(seed + 808)
+    plan: list[DemoOneShot] = []
+    for instrument, folder, count in (
+        ("kick", "Kicks", 3),
+        ("snare", "Snares", 3),
+        ("clap", "Claps", 2),
+        ("hat", "Hats", 3),
+    ):
+        for n in range(count):
+            plan.append(
+                DemoOneShot(
+                    relative=f"One-shots/{folder}/{instrument}_{n + 1:02d}.wav",
+                    instrument=instrument,
+                    root_note=None,
+                    seed=int(rng.integers(2**31 - 1)),
+                )
+            )
+    for n, root in enumerate(_DEMO_808_ROOTS):
+        plan.append(
+            DemoOneShot(
+                relative=f"One-shots/808s/808_{root}_{n + 1:02d}.wav",
+                instrument="bass",
+                root_note=root,
+                seed=int(rng.integers(2**31 - 1)),
+            )
+        )
+    return plan
+
+
 def load_manifest(dest: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The manifest of a demo folder, or ``None`` when there is none (or it is unreadable)."""
     path = Path(dest) / MANIFEST_NAME
@@ -278,7 +330,12 @@ def load_manifest(dest: str | os.PathLike[str]) -> dict[str, Any] | None:
 def _complete(dest: Path, manifest: dict[str, Any] | None) -> bool:
     if manifest is None or manifest.get("version") != _MANIFEST_VERSION:
         return False
-    return all((dest / s["path"]).is_file() for s in manifest["samples"])
+    return all((dest / s["path"]).is_file() for s in _entries(manifest))
+
+
+def _entries(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every file of a manifest: loops (``samples``) and ``one_shots``."""
+    return [*manifest["samples"], *manifest.get("one_shots", [])]
 
 
 @contextmanager
@@ -313,7 +370,10 @@ def build_demo(
     Returns
     -------
     dict
-        ``{"version", "seed", "root", "samples": [{"path", "id", "sha256", "tags", "truth"}]}``
+        ``{"version", "seed", "root", "samples": [{"path", "id", "sha256", "tags", "truth"}],
+        "one_shots": [...]}``; ``one_shots`` entries have the same keys, their ``truth``
+        holding ``kind`` (``"one_shot"``), ``instrument``, ``root_note`` (808s; null for
+        drums), ``tempo_bpm`` (null), ``duration_s``, ``sample_rate`` and ``seed``.
         with ``path`` relative to ``dest`` (POSIX), ``truth`` holding ``tempo_bpm``,
         ``swing_percent``, ``swing_ratio``, ``backbeat_lag_ms``, ``jitter_ms``, ``key``,
         ``camelot``, ``pattern``, ``duration_s``, ``sample_rate`` and ``seed``.
@@ -370,6 +430,15 @@ def build_demo(
                 if on_progress is not None:
                     on_progress(done, len(items))
         samples = [kept[item.relative] for item in items]
+        old_shots = {s["path"]: s for s in (old or {}).get("one_shots", [])} if same_plan else {}
+        one_shots = []
+        for shot in demo_one_shots(seed=seed):
+            prior = old_shots.get(shot.relative)
+            path = root / shot.relative
+            if prior is not None and path.is_file() and sha256_file(path) == prior.get("sha256"):
+                one_shots.append(prior)
+            else:
+                one_shots.append(_render_one_shot(shot, str(root), sample_rate))
         manifest: dict[str, Any] = {
             "version": _MANIFEST_VERSION,
             "seed": seed,
@@ -379,6 +448,7 @@ def build_demo(
             "genres": sorted({s["tags"]["genre"] for s in samples}),
             "eras": sorted({s["tags"]["era"] for s in samples}),
             "samples": samples,
+            "one_shots": one_shots,
         }
         tmp_manifest = root / (MANIFEST_NAME + ".partial")
         tmp_manifest.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -421,6 +491,39 @@ def _render(item: DemoItem, root: str) -> dict[str, Any]:
     }
 
 
+def _render_one_shot(shot: DemoOneShot, root: str, sample_rate: int) -> dict[str, Any]:
+    """Synthesize and write one one-shot; returns its manifest entry."""
+    from groovegraph.tools.hits import synthesize_hit
+    from groovegraph.tools.synth import write_audio
+
+    path = Path(root) / shot.relative
+    y = synthesize_hit(
+        shot.instrument,  # type: ignore[arg-type]
+        note=shot.root_note,
+        seed=shot.seed,
+        sample_rate=sample_rate,
+    )
+    tmp = path.with_name(f".{path.stem}.partial.wav")
+    write_audio(tmp, y, sample_rate)
+    os.replace(tmp, path)
+    sha = sha256_file(path)
+    return {
+        "path": shot.relative,
+        "id": sha[:16],
+        "sha256": sha,
+        "tags": {"genre": None, "era": None, "vibe": None, "instrument": shot.instrument},
+        "truth": {
+            "kind": "one_shot",
+            "instrument": shot.instrument,
+            "root_note": shot.root_note,
+            "tempo_bpm": None,
+            "duration_s": round(y.size / sample_rate, 6),
+            "sample_rate": sample_rate,
+            "seed": shot.seed,
+        },
+    }
+
+
 class _Indexable(Protocol):
     # Roots are always a resolved Path here; CatalogStore (str | Path) then fits.
     def index_directory(self, root: Path, *, settings: Settings, **kwargs: Any) -> Any: ...
@@ -453,7 +556,7 @@ def ensure_demo_library(
     if _complete(root, manifest) and manifest is not None:
         indexed = store.files_under(root)
         live = {p for p, row in indexed.items() if getattr(row, "status", "ok") != "gone"}
-        if all(str(root / s["path"]) in live for s in manifest["samples"]):
+        if all(str(root / s["path"]) in live for s in _entries(manifest)):
             return None
     if not _complete(root, manifest):
         build_demo(settings=settings, dest=root, per_genre=per_genre, duration_s=duration_s)

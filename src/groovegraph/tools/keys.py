@@ -101,3 +101,30 @@ def camelot(text: str) -> str:
 def key_name(text: str) -> str:
     """Canonical name of any key spelling (``"f#m"`` → ``"F# minor"``)."""
     return parse_key(text).name
+
+
+_NOTE_RE = re.compile(r"^\s*([A-Ga-g])\s*(#|♯|b|♭|sharp|flat)?\s*(-?\d)?\s*$", re.IGNORECASE)
+
+
+def parse_note(text: str) -> tuple[int, int | None]:
+    """``"F#1"`` → (6, 1), ``"Bb"`` → (10, None), ``"c4"`` → (0, 4): pitch class and
+    octave (scientific pitch notation, C4 = middle C; None when not given).
+
+    Raises :class:`InvalidQueryError` for anything else.
+    """
+    m = _NOTE_RE.match(text or "") if isinstance(text, str) else None
+    if not m:
+        raise InvalidQueryError(f"not a note: {text!r} (try 'F', 'F#', 'Bb' or 'F#1')")
+    pc = _LETTER_PC[m.group(1).upper()]
+    acc = (m.group(2) or "").lower()
+    if acc in {"#", "♯", "sharp"}:
+        pc += 1
+    elif acc in {"b", "♭", "flat"}:
+        pc -= 1
+    octave = int(m.group(3)) if m.group(3) is not None else None
+    # B#3 is C4 and Cb4 is B3: the octave follows the pitch, not the letter.
+    if octave is not None and pc == 12:
+        octave += 1
+    elif octave is not None and pc == -1:
+        octave -= 1
+    return pc % 12, octave

@@ -4,7 +4,7 @@ Tags come from three places, later ones winning field by field:
 
 1. folder and file names — ``Funk/70s/break_96bpm_Am.wav`` gives genre ``funk``, era
    ``70s``, a tempo hint of 96 BPM, a key hint of A minor and instrument ``drums``
-   (from "break");
+   (from "break"; ``kick_808.wav`` gives ``kick``);
 2. embedded metadata read with ``mutagen`` (genre, date/year → era);
 3. a sidecar CSV (``path,genre,era,vibe,instrument,source``; paths relative to the library
    root or absolute), read from a local file only.
@@ -91,24 +91,41 @@ KNOWN_GENRES: frozenset[str] = frozenset(
     }
 )
 
+# Words in folder and file names → instrument tag, in the analysis contract's names
+# (kick, snare, hat, …, drums) where it has one, so a tag and a measured instrument
+# share one vocabulary (the catalog keeps one column for both; a tag wins).
 _INSTRUMENT_WORDS: Mapping[str, str] = {
     "break": "drums",
     "breaks": "drums",
     "drum": "drums",
     "drums": "drums",
     "beat": "drums",
-    "kick": "drums",
-    "snare": "drums",
-    "hat": "drums",
-    "hats": "drums",
-    "hihat": "drums",
-    "perc": "percussion",
-    "percussion": "percussion",
-    "conga": "percussion",
-    "bongo": "percussion",
+    "kick": "kick",
+    "kicks": "kick",
+    "snare": "snare",
+    "snares": "snare",
+    "rim": "snare",
+    "clap": "clap",
+    "claps": "clap",
+    "hat": "hat",
+    "hats": "hat",
+    "hihat": "hat",
+    "hihats": "hat",
+    "cymbal": "cymbal",
+    "crash": "cymbal",
+    "ride": "cymbal",
+    "tom": "tom",
+    "toms": "tom",
+    "perc": "perc",
+    "percussion": "perc",
+    "conga": "perc",
+    "bongo": "perc",
+    "shaker": "perc",
+    "cowbell": "perc",
     "bass": "bass",
     "bassline": "bass",
     "sub": "bass",
+    "808": "bass",
     "keys": "keys",
     "piano": "keys",
     "rhodes": "keys",
@@ -121,15 +138,23 @@ _INSTRUMENT_WORDS: Mapping[str, str] = {
     "brass": "horns",
     "sax": "horns",
     "trumpet": "horns",
-    "vocal": "vocals",
-    "vox": "vocals",
-    "vocals": "vocals",
+    "vocal": "vocal",
+    "vox": "vocal",
+    "vocals": "vocal",
     "synth": "synth",
-    "pad": "synth",
-    "lead": "synth",
+    "pad": "pad",
+    "pads": "pad",
+    "lead": "lead",
+    "fx": "fx",
+    "sfx": "fx",
+    "riser": "fx",
     "strings": "strings",
     "string": "strings",
 }
+# Folder names that sort a pack by kind, never a genre (instrument words are skipped too).
+_NOT_GENRES: frozenset[str] = frozenset(
+    {"one shots", "one shot", "oneshots", "oneshot", "shots", "hits", "loops", "samples", "808s"}
+)
 _VIBE_WORDS: frozenset[str] = frozenset(
     {
         "dusty",
@@ -237,6 +262,8 @@ def name_tags(relative: str) -> SampleTags:
             era = era or as_era
         elif norm in KNOWN_GENRES:
             genre = genre or norm
+        elif norm in _NOT_GENRES or any(w in _INSTRUMENT_WORDS for w in norm.split()):
+            continue  # "One-shots/Kicks", "Loops", "808s": how a pack is sorted, not a genre
         elif fallback_genre is None:
             fallback_genre = norm
     genre = genre or fallback_genre

@@ -383,17 +383,28 @@ def _features(y: _Float, sr: int) -> _Features:
         if sustained.sum() < 2:
             sustained = audible & voiced
         if sustained.sum() >= 1:
-            semis = 12.0 * np.log2(f0[sustained] / 440.0) + 69.0
-            weights = f_energy[sustained]
-            rounded = np.rint(semis).astype(int)
-            votes: dict[int, float] = {}
-            for r, wt in zip(rounded.tolist(), weights.tolist(), strict=True):
-                votes[r] = votes.get(r, 0.0) + wt
-            best = max(votes, key=lambda k: votes[k])
-            near = np.abs(semis - best) <= 0.5
-            f0_hz = float(440.0 * 2 ** ((np.average(semis[near], weights=weights[near]) - 69) / 12))
+            track = 12.0 * np.log2(np.where(voiced, f0, np.nan) / 440.0) + 69.0
+            semis = track[sustained]
             q75, q25 = np.percentile(semis, [75, 25])
             spread = float(q75 - q25)
+            # The root is where the pitch *stays*: frames whose neighbours are within a
+            # quarter tone (a glide moves faster), counted, not weighted by loudness (the
+            # loud start of an 808 is still dropping).
+            step = np.abs(np.diff(track))
+            calm = np.zeros(track.size, dtype=bool)
+            with np.errstate(invalid="ignore"):
+                calm[1:-1] = (step[:-1] < 0.25) & (step[1:] < 0.25)
+            held = sustained & calm
+            if held.sum() < 2:
+                held = sustained
+            semis = track[held]
+            rounded = np.rint(semis).astype(int)
+            votes: dict[int, float] = {}
+            for r, wt in zip(rounded.tolist(), f_energy[held].tolist(), strict=True):
+                votes[r] = votes.get(r, 0.0) + 1.0 + 1e-6 * wt  # loudness breaks ties
+            best = max(votes, key=lambda k: votes[k])
+            near = np.abs(semis - best) <= 0.5
+            f0_hz = float(440.0 * 2 ** ((float(np.mean(semis[near])) - 69) / 12))
     return _Features(
         duration_s=duration,
         attack_s=float(attack_s),

@@ -1,0 +1,158 @@
+"""Searching one-shots: kind, instrument and root filters in the catalog, and the agent's
+discovery tool called with them by a scripted model ("find me a punchy kick", "an 808
+in F")."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from langchain_core.messages import AIMessage
+
+from groovegraph.graph.tools import _analysis_text
+from groovegraph.settings import Settings
+from groovegraph.state import Analysis, CatalogQuery, SampleRecord, SampleTags
+from groovegraph.tools import catalog as cat
+from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.keys import parse_note
+from tests.unit.test_graph_models import ScriptedChat, ask, call, compile_with, route, said
+from tests.unit.test_graph_offline import catalog_frame
+
+
+def _shot(sid: str, name: str, instrument: str, root: str | None = None, tag: str | None = None):
+    analysis = Analysis(
+        file=f"/lib/shots/{name}",
+        sha256=sid * 4,
+        duration_s=0.4 if root is None else 1.5,
+        sample_rate=44100,
+        kind="one_shot",
+        instrument=instrument,
+        root_note=root,
+        rms_db=-12.0,
+        onset_rate_hz=1.0,
+    )
+    return SampleRecord(
+        id=sid,
+        path=analysis.file,
+        sha256=analysis.sha256,
+        size_bytes=1000,
+        mtime=0.0,
+        tags=SampleTags(instrument=tag),
+        analysis=analysis,
+    )
+
+
+SHOTS = [
+    _shot("a000000000000001", "punchy_kick.wav", "kick"),
+    _shot("a000000000000002", "snare_tight.wav", "snare"),
+    _shot("a000000000000003", "hh_closed.wav", "hat"),
+    _shot("a000000000000004", "808_F1.wav", "bass", "F1"),
+    _shot("a000000000000005", "808_Fs1.wav", "bass", "F#1"),
+    _shot("a000000000000006", "sub_F2.wav", "bass", "F2"),
+    _shot("a000000000000007", "rhodes_C4.wav", "keys", "C4"),
+    # A file whose name says "kick" but whose analysis heard a tom: the tag wins.
+    _shot("a000000000000008", "kick_low.wav", "tom", tag="kick"),
+]
+
+
+@pytest.fixture
+def mixed() -> pd.DataFrame:
+    return cat.concat_frames([catalog_frame(), cat.records_to_frame(SHOTS)])
+
+
+def ids(df: pd.DataFrame, **q: object) -> list[str]:
+    return sorted(h.sample_id for h in cat.search(df, CatalogQuery(limit=200, **q)))  # type: ignore[arg-type]
+
+
+def test_kind_splits_loops_from_one_shots(mixed: pd.DataFrame) -> None:
+    shots = ids(mixed, kind="one_shot")
+    loops = ids(mixed, kind="loop")
+    assert shots == sorted(s.id for s in SHOTS)
+    assert loops
+    assert not set(shots) & set(loops)
+    assert len(shots) + len(loops) == len(ids(mixed))
+
+
+def test_instrument_filter_uses_tag_first_and_the_contract_names(mixed: pd.DataFrame) -> None:
+    assert ids(mixed, kind="one_shot", instrument="kick") == [
+        "a000000000000001",
+        "a000000000000008",
+    ]
+    assert ids(mixed, instrument="hi-hat") == ["a000000000000003"]  # "hi-hat" → hat
+    assert ids(mixed, instrument="tom") == []  # the tag "kick" won over the measured tom
+
+
+def test_root_filter_by_pitch_class_or_exact_note(mixed: pd.DataFrame) -> None:
+    assert ids(mixed, root_note="F") == ["a000000000000004", "a000000000000006"]
+    assert ids(mixed, root_note="F1") == ["a000000000000004"]
+    assert ids(mixed, root_note="Gb") == ["a000000000000005"]  # F# spelled flat
+    with pytest.raises(InvalidQueryError, match="root_note"):
+        ids(mixed, root_note="H2")
+
+
+def test_a_key_with_kind_one_shot_matches_roots_on_its_tonic(mixed: pd.DataFrame) -> None:
+    assert ids(mixed, kind="one_shot", instrument="bass", key="F minor") == [
+        "a000000000000004",
+        "a000000000000006",
+    ]
+    # Without kind the key filter stays a key filter: one-shots have no key.
+    assert not set(ids(mixed, key="F minor")) & {s.id for s in SHOTS}
+
+
+def test_hits_carry_kind_instrument_and_root(mixed: pd.DataFrame) -> None:
+    (hit,) = cat.search(mixed, CatalogQuery(root_note="F#1"))
+    assert (hit.kind, hit.instrument, hit.root_note) == ("one_shot", "bass", "F#1")
+    assert hit.tempo_bpm is None
+    assert "one-shot bass F#1" in hit.reason
+
+
+def test_parse_note() -> None:
+    assert parse_note("F#1") == (6, 1)
+    assert parse_note("bb") == (10, None)
+    with pytest.raises(InvalidQueryError):
+        parse_note("F minor")
+
+
+def test_one_shot_analysis_text_has_no_tempo() -> None:
+    text = _analysis_text("x", SHOTS[3].analysis)  # type: ignore[arg-type]
+    assert "one-shot bass (root F1)" in text
+    assert "BPM" not in text
+
+
+@pytest.mark.parametrize(
+    ("message", "args", "expected"),
+    [
+        (
+            "find me a punchy kick",
+            {"kind": "one_shot", "instrument": "kick", "vibe": None},
+            ["a000000000000001", "a000000000000008"],
+        ),
+        (
+            "an 808 in F",
+            {"kind": "one_shot", "instrument": "bass", "root_note": "F"},
+            ["a000000000000004", "a000000000000006"],
+        ),
+        (
+            "an 808 in F minor",
+            {"kind": "one_shot", "instrument": "808", "key": "F minor"},
+            ["a000000000000004", "a000000000000006"],
+        ),
+    ],
+)
+def test_the_discovery_tool_takes_kind_instrument_and_root(
+    settings: Settings, mixed: pd.DataFrame, message: str, args: dict, expected: list[str]
+) -> None:
+    args = {k: v for k, v in args.items() if v is not None}
+    model = ScriptedChat(
+        script={
+            "router": [route("discovery")],
+            "discovery": [
+                AIMessage(content="", tool_calls=[call("search_catalog", args)]),
+                said("Here they are."),
+            ],
+            "respond": [said("Here they are.")],
+        }
+    )
+    graph = compile_with(model, settings, mixed)
+    out = ask(graph, message)
+    assert sorted(h.sample_id for h in out["hits"]) == expected
+    assert all(h.kind == "one_shot" for h in out["hits"])
