@@ -14,7 +14,13 @@ from groovegraph.persistence.catalog_store import CatalogStore
 from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery
 from groovegraph.tools.catalog import search
-from groovegraph.tools.demo import build_demo, demo_items, ensure_demo_library, load_manifest
+from groovegraph.tools.demo import (
+    build_demo,
+    demo_items,
+    demo_one_shots,
+    ensure_demo_library,
+    load_manifest,
+)
 from groovegraph.tools.library import name_tags
 
 #: What the ``mini`` fixture yields: settings, the store and the demo summary.
@@ -53,7 +59,7 @@ def mini(
     store = CatalogStore.open(settings)
     summary = ensure_demo_library(settings, store, per_genre=2, duration_s=6.0)
     assert summary is not None
-    assert summary.added == 20
+    assert summary.added == 20 + len(demo_one_shots())
     assert summary.failed == 0
     manifest = load_manifest(settings.demo_dir)
     assert manifest is not None
@@ -79,8 +85,9 @@ def test_ensure_is_a_no_op_when_indexed(mini: Mini) -> None:
 def test_ids_tags_and_search_against_truth(mini: Mini) -> None:
     _settings, store, manifest = mini
     df = store.frame()
-    assert set(df["id"]) == {s["id"] for s in manifest["samples"]}
+    assert set(df["id"]) == {s["id"] for s in [*manifest["samples"], *manifest["one_shots"]]}
     truth = {s["id"]: s for s in manifest["samples"]}
+    df = df[df["kind"] == "loop"]
     for row in df.itertuples():
         assert (row.genre, row.era) == (
             truth[row.id]["tags"]["genre"],
@@ -120,3 +127,23 @@ def test_ranking_puts_the_true_tempo_first(mini: Mini) -> None:
         )
         top_ok += abs(hits[0].tempo_bpm - s["truth"]["tempo_bpm"]) <= 1.5
     assert top_ok >= 0.8 * len(straight)
+
+
+def test_demo_one_shots_are_indexed_as_their_truth(mini: Mini) -> None:
+    _, store, manifest = mini
+    shots = manifest["one_shots"]
+    assert len(shots) == len(demo_one_shots())
+    assert {s["truth"]["instrument"] for s in shots} == {"kick", "snare", "clap", "hat", "bass"}
+    df = store.frame().set_index("id")
+    for s in shots:
+        row = df.loc[s["id"]]
+        assert row["kind"] == "one_shot", s["path"]
+        assert row["instrument"] == s["truth"]["instrument"], s["path"]
+        if s["truth"]["root_note"] is not None:
+            assert row["root_note"] == s["truth"]["root_note"], s["path"]
+        assert row["tempo_bpm"] != row["tempo_bpm"]  # NaN: no tempo for a one-shot
+        assert row["genre"] is None
+    kicks = search(store.frame(), CatalogQuery(kind="one_shot", instrument="kick", limit=50))
+    assert len(kicks) == 3
+    in_f = search(store.frame(), CatalogQuery(kind="one_shot", key="F minor", limit=50))
+    assert [h.root_note for h in in_f] == ["F1"]

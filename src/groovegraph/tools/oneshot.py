@@ -16,15 +16,19 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
    the loop analysis, which falls back to a one-shot itself when it finds no pulse).
 2. **Instrument** (:func:`analyze_one_shot`, librosa): spectral centroid, roll-off and
    flatness of the body of the sound, the attack and decay of its envelope, the share of
-   energy below 150 Hz, micro-bursts in the first 50 ms (a clap), and the pitch salience
-   from ``librosa.pyin`` (how much of the sound is voiced). Tonal sounds are bass, keys,
-   pad, lead or vocal; noisy ones kick, snare, clap, hat, cymbal, tom or perc; sounds
-   whose energy swells late or whose pitch sweeps are fx. Hand-set rules, physically
-   motivated and checked on the tuning split of the one-shot corpus.
-3. **Root note**: the energy-weighted mode of ``pyin``'s pitch track over the sustained
-   part (after the attack), rounded to the nearest semitone and named with sharps in
-   scientific pitch notation (``"F#1"``, MIDI 60 = ``"C4"``). An 808 whose pitch drops
-   in its first 100 ms is named by the pitch it settles on.
+   energy below 150/250 Hz, micro-bursts in the first 60 ms (a clap), and the pitch
+   salience and stability from ``librosa.pyin``. Pitched sounds are kick (a short low
+   thump), tom (a low pitch that sinks), bass (below C3), perc (pitched but gone at once),
+   lead (bright), vocal/pad (slow attack; short or long), keys; unpitched ones kick,
+   cymbal, hat, clap, tom, snare or perc; sounds whose energy swells late or whose pitch
+   sweeps are fx. Hand-set rules, physically motivated, thresholds set on the *tuning*
+   split of the one-shot corpus (:mod:`groovegraph.evals.corpus`) only.
+3. **Root note**: the most frequent semitone of ``pyin``'s pitch track over the held
+   part (after the attack, frames whose pitch stays within a quarter tone of its
+   neighbours), named with sharps in scientific pitch notation (``"F#1"``, MIDI 60 =
+   ``"C4"``). An 808 whose pitch drops in its first 100 ms is named by the pitch it
+   settles on. Every clearly pitched one-shot gets a root (a tuned kick or conga too);
+   noises, hats, cymbals and sweeps do not.
 
 Loops may get an instrument too (:func:`loop_instrument`), conservatively: ``drums`` when
 nothing is pitched, ``mix`` when pitched content and drum hits both carry weight,
@@ -428,37 +432,49 @@ def _features(y: _Float, sr: int) -> _Features:
 def _classify(f: _Features) -> str:
     """The instrument of a one-shot from its features (rules; see the module docstring)."""
     swells = f.peak_s > max(0.25, 0.3 * f.length_s)
-    tonal = f.salience >= 0.5 and f.f0_hz is not None and f.flatness < 0.3
-    if swells and not tonal:
+    if swells and not _pitched(f):
         return "fx"  # a riser, a reversed cymbal
-    if tonal and f.f0_hz is not None:
-        if f.f0_spread > 2.0 and f.length_s > 0.5:
-            return "fx"  # a pitch sweep
-        if f.sub_share > 0.5 and f.length_s < 0.35:
-            return "kick"  # a short, dropping sub
-        if f.f0_hz < 300.0 and 0.4 <= f.f0_spread <= 2.0 and f.length_s < 1.2:
-            return "tom"  # a pitched drum whose pitch sinks as it rings
-        if f.f0_hz < 140.0 and f.sub_share > 0.5:
-            return "bass"  # a low note that holds (an 808, a sub)
-        if f.decay_s < 0.3 and f.length_s < 0.7:
-            return "perc"  # cowbell, conga, woodblock: pitched but gone at once
-        if f.attack_s > 0.08 or swells:
-            return "pad"
-        if f.drop_db > 4.0 or f.slope_db_s < -6.0:
-            return "keys"  # struck or plucked: the level keeps falling
-        return "lead"
-    if f.low_share > 0.5 and f.length_s < 1.0:
+    if _pitched(f) and f.f0_hz is not None:
+        return _classify_pitched(f, f.f0_hz, swells=swells)
+    if f.low_share > 0.5 and f.centroid_hz < 250.0 and f.length_s < 1.0:
         return "kick"
-    if f.centroid_hz > 4000.0 or f.rolloff_hz > 9000.0:
-        # Metal: a hat is choked or short, a cymbal rings on.
-        return "cymbal" if f.length_s > 1.2 else "hat"
-    if f.bursts >= 2 and f.sub_share < 0.15 and f.length_s < 0.8:
-        return "clap"
+    if f.length_s > 0.9 and (f.centroid_hz > 1500.0 or f.rolloff_hz > 6000.0):
+        return "cymbal"  # metal that rings on
+    if f.centroid_hz > 4000.0 or f.rolloff_hz > 8500.0:
+        return "hat"
+    if (f.bursts >= 3 or (f.bursts >= 2 and f.sub_share < 0.15)) and f.centroid_hz < 3000.0:
+        return "clap"  # several hands a few ms apart
     if f.sub_share > 0.4 and f.rolloff_hz < 1500.0:
         return "tom"
-    if f.flatness > 0.05 and f.centroid_hz >= 1000.0:
+    if f.centroid_hz >= 1000.0:
         return "snare"
     return "perc"
+
+
+def _pitched(f: _Features) -> bool:
+    """A clear, steady pitch through the body of the sound."""
+    return f.salience >= 0.5 and f.f0_hz is not None and f.flatness < 0.3
+
+
+def _classify_pitched(f: _Features, f0: float, *, swells: bool) -> str:
+    if f.f0_spread > 2.0 and f.length_s > 0.5:
+        return "fx"  # a pitch sweep
+    if f.sub_share > 0.5 and f0 < 70.0 and (f.decay_s < 0.25 or f.length_s < 0.35):
+        return "kick"  # a low thump gone at once
+    if f0 < 135.0 and f.f0_spread >= 0.4 and f.length_s < 1.2:
+        return "tom"  # a drum whose pitch sinks as it rings
+    if f0 < 125.0:
+        return "bass"  # below C3: bass notes and 808s
+    if f.decay_s < 0.3 and f.length_s < 0.7 and f.attack_s < 0.03:
+        return "perc"  # conga, cowbell, woodblock, claves: pitched but gone at once
+    bright = f.centroid_hz >= 1000.0
+    if f.attack_s > 0.08 or swells:
+        if bright:
+            return "lead"
+        return "vocal" if f.length_s < 1.2 else "pad"
+    if bright and f.drop_db < 4.0:
+        return "lead"  # a bright tone that holds
+    return "keys"  # struck, plucked or an organ
 
 
 def analyze_one_shot(*, y: _Float, sr: int) -> OneShotResult:
@@ -478,7 +494,9 @@ def analyze_one_shot(*, y: _Float, sr: int) -> OneShotResult:
     f = _features(np.asarray(y, dtype=np.float32), sr)
     instrument = _classify(f)
     root = None
-    if instrument in TONAL_INSTRUMENTS and f.f0_hz is not None:
+    # Every clearly pitched one-shot names its root — a tuned kick or tom too ("a kick
+    # in F"); noises, cymbals and sweeps do not.
+    if f.f0_hz is not None and _pitched(f) and instrument not in {"fx", "cymbal", "hat"}:
         root = note_name(round(12.0 * math.log2(f.f0_hz / 440.0) + 69.0))
     return OneShotResult(
         instrument=instrument, root_note=root, root_hz=f.f0_hz, pitch_salience=f.salience
