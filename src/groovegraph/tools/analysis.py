@@ -575,5 +575,5 @@ def warm_up(settings: Settings) -> float:
     with tempfile.TemporaryDirectory(prefix="warmup-", dir=settings.data_dir) as tmp:
         path = write_audio(Path(tmp) / "warmup.wav", y, 44100)
         analyze_file(path, settings=settings)
-    analyze_signal(y=_warm_up_note(22050), sr=22050)  # the one-shot path (pyin)
+    analyze_signal(y=_warm_up_note(22050), sr=22050)  # the one-shot path
     return time.perf_counter() - start

@@ -14,16 +14,16 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
    At most :data:`ONE_SHOT_MAX_EVENTS` events is a one-shot; clips longer than
    :data:`ONE_SHOT_MAX_S` are treated as loops (a drone that long is better reported by
    the loop analysis, which falls back to a one-shot itself when it finds no pulse).
-2. **Instrument** (:func:`analyze_one_shot`, librosa): spectral centroid, roll-off and
+2. **Instrument** (:func:`analyze_one_shot`): spectral centroid, roll-off and
    flatness of the body of the sound, the attack and decay of its envelope, the share of
    energy below 150/250 Hz, micro-bursts in the first 60 ms (a clap), and the pitch
-   salience and stability from ``librosa.pyin``. Pitched sounds are kick (a short low
+   salience and stability of a YIN pitch track. Pitched sounds are kick (a short low
    thump), tom (a low pitch that sinks), bass (below C3), perc (pitched but gone at once),
    lead (bright), vocal/pad (slow attack; short or long), keys; unpitched ones kick,
    cymbal, hat, clap, tom, snare or perc; sounds whose energy swells late or whose pitch
    sweeps are fx. Hand-set rules, physically motivated, thresholds set on the *tuning*
    split of the one-shot corpus (:mod:`groovegraph.evals.corpus`) only.
-3. **Root note**: the most frequent semitone of ``pyin``'s pitch track over the held
+3. **Root note**: the most frequent semitone of the YIN pitch track over the held
    part (after the attack, frames whose pitch stays within a quarter tone of its
    neighbours), named with sharps in scientific pitch notation (``"F#1"``, MIDI 60 =
    ``"C4"``). An 808 whose pitch drops in its first 100 ms is named by the pitch it
@@ -45,7 +45,6 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 from scipy.fft import rfft as _rfft
-from scipy.signal import find_peaks
 
 __all__ = [
     "INSTRUMENTS",
@@ -107,9 +106,7 @@ _EVENT_MERGE_S = 0.08
 _BAND_EDGES_HZ = (0.0, 150.0, 400.0, 1000.0, 2500.0, 6000.0, 1.0e6)
 _HOP_S = 0.0116  # ≈ 256 samples at 22.05 kHz
 _RISE_FRAMES = 3  # ≈ 35 ms
-# pyin's pitch grid: B0 (30.9 Hz) to C7 in half-semitone steps, on the A440 grid (a
-# coarser grid than pyin's default 0.1 makes it ~15x faster; the root is rounded to a
-# semitone anyway).
+# Pitch range searched: B0 (30.9 Hz, below the lowest 808) to C7.
 _PITCH_MIN_HZ = 440.0 * 2 ** ((23 - 69) / 12)
 _PITCH_MAX_HZ = 440.0 * 2 ** ((96 - 69) / 12)
 _NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
@@ -130,7 +127,7 @@ class OneShotResult:
     root_hz : float or None
         The same pitch in Hz, before rounding to a semitone.
     pitch_salience : float
-        0..1, share of the sound's body that ``pyin`` finds voiced.
+        0..1, share of the sound's body the YIN pitch track finds voiced.
     """
 
     instrument: str | None
@@ -277,6 +274,79 @@ def note_name(midi: int) -> str:
     return f"{_NOTE_NAMES[midi % 12]}{midi // 12 - 1}"
 
 
+def _count_bursts(env: npt.NDArray[np.float64], *, height: float, dip: float) -> int:
+    """Peaks of ``env`` above ``height`` separated by a dip of at least ``dip`` below the
+    lower of the two (a prominence test without scipy.signal, whose import costs more
+    than the analysis)."""
+    inner = env[1:-1]
+    cands = np.flatnonzero((inner > env[:-2]) & (inner >= env[2:]) & (inner >= height)) + 1
+    peaks: list[int] = []
+    for c in cands.tolist():
+        if peaks and float(env[peaks[-1] : c + 1].min()) > min(env[peaks[-1]], env[c]) - dip:
+            if env[c] > env[peaks[-1]]:
+                peaks[-1] = c  # the same burst, its higher point
+            continue
+        peaks.append(c)
+    return len(peaks)
+
+
+#: YIN aperiodicity (cumulative-mean-normalised difference at the chosen lag) below
+#: which a frame is voiced; noise sits near 1, a clean tone near 0.
+_YIN_THRESHOLD = 0.3
+
+
+def _yin(
+    y: npt.NDArray[np.float64], sr: int, *, hop: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """YIN pitch track (de Cheveigné & Kawahara 2002): f0 in Hz (NaN when unvoiced) and
+    the voiced flags, frames centred on ``i * hop``.
+
+    Written in numpy rather than calling ``librosa.pyin``/``librosa.yin``: those compile
+    numba kernels and import scipy.stats on first use (seconds in a fresh process), which
+    a CLI analysing one kick would pay every time; this is a few FFTs.
+    """
+    tau_min = max(2, int(sr / _PITCH_MAX_HZ))
+    tau_max = math.ceil(sr / _PITCH_MIN_HZ)
+    frame = 1 << math.ceil(math.log2(2 * tau_max + 1))  # two periods of the lowest note
+    win = frame - tau_max
+    x = np.pad(y, (frame // 2, frame // 2))
+    n_frames = 1 + max(0, (x.size - frame) // hop)
+    frames = np.lib.stride_tricks.as_strided(
+        x, shape=(n_frames, frame), strides=(x.strides[0] * hop, x.strides[0]), writeable=False
+    )
+    n = 2 * frame
+    # d(tau) = sum_j (x_j - x_{j+tau})^2 over a window of ``win`` samples, from FFTs.
+    corr = np.fft.irfft(np.fft.rfft(frames, n) * np.conj(np.fft.rfft(frames[:, :win], n)), n)
+    corr = corr[:, : tau_max + 1]
+    sq = np.concatenate([np.zeros((n_frames, 1)), np.cumsum(frames**2, axis=1)], axis=1)
+    lags = np.arange(tau_max + 1)
+    energy_tau = sq[:, lags + win] - sq[:, lags]
+    diff = np.maximum(energy_tau[:, :1] + energy_tau - 2.0 * corr, 0.0)
+    cum = np.cumsum(diff[:, 1:], axis=1)
+    cmnd = np.ones_like(diff)
+    cmnd[:, 1:] = diff[:, 1:] * lags[1:] / np.maximum(cum, 1e-20)
+    f0 = np.full(n_frames, np.nan)
+    voiced = np.zeros(n_frames, dtype=bool)
+    for i in range(n_frames):
+        c = cmnd[i]
+        below = np.flatnonzero(c[tau_min : tau_max + 1] < _YIN_THRESHOLD)
+        if below.size == 0:
+            continue
+        # The first dip under the threshold (the shortest period: no octave-down error),
+        # followed to its minimum.
+        t = tau_min + int(below[0])
+        while t + 1 <= tau_max and c[t + 1] < c[t]:
+            t += 1
+        shift = 0.0
+        if tau_min < t < tau_max:
+            a, b, d = c[t - 1], c[t], c[t + 1]
+            denom = a - 2.0 * b + d
+            shift = 0.5 * (a - d) / denom if denom > 0 else 0.0
+        f0[i] = sr / (t + shift)
+        voiced[i] = True
+    return f0, voiced
+
+
 @dataclass(frozen=True)
 class _Features:
     duration_s: float
@@ -298,8 +368,6 @@ class _Features:
 
 
 def _features(y: _Float, sr: int) -> _Features:
-    import librosa
-
     duration = y.size / sr
     # Short clips are padded so every estimator has a few frames to work on.
     x = np.asarray(y, dtype=np.float32)
@@ -329,8 +397,7 @@ def _features(y: _Float, sr: int) -> _Features:
     hp_env = np.sqrt(np.convolve(hp, np.ones(win) / win, mode="same")[::step])
     first = hp_env[: max(3, round(0.06 * sr / step))]
     top = float(first.max()) + 1e-12
-    burst_peaks, _ = find_peaks(first, height=0.3 * top, prominence=0.25 * top, distance=3)
-    bursts = int(burst_peaks.size)
+    bursts = _count_bursts(first, height=0.3 * top, dip=0.25 * top)
 
     after = env_db[peak_i:]
     below20 = np.flatnonzero(after < peak_db - 20.0)
@@ -362,22 +429,11 @@ def _features(y: _Float, sr: int) -> _Features:
     sub_share = float(power[freqs < 250.0].sum()) / total
 
     salience, f0_hz, spread = 0.0, None, 0.0
-    seg = np.asarray(y[: round(min(duration, 3.0) * sr)], dtype=np.float32)
-    frame = 2048
-    if seg.size >= frame // 2:
-        if seg.size < frame:
-            seg = np.pad(seg, (0, frame - seg.size))
-        f0, voiced, _ = librosa.pyin(
-            seg,
-            fmin=_PITCH_MIN_HZ,
-            fmax=_PITCH_MAX_HZ,
-            resolution=0.5,
-            sr=sr,
-            frame_length=frame,
-            hop_length=512,
-            center=True,
-        )
-        f_times = librosa.frames_to_time(np.arange(f0.size), sr=sr, hop_length=512)
+    seg = np.asarray(y[: round(min(duration, 3.0) * sr)], dtype=np.float64)
+    hop_p = max(1, round(512 * sr / 22050))
+    if seg.size >= 16:
+        f0, voiced = _yin(seg, sr, hop=hop_p)
+        f_times = np.arange(f0.size) * hop_p / sr
         f_energy = np.interp(f_times, times, energy)
         # The sound's body: within 25 dB of the peak.
         audible = f_energy >= energy[peak_i] * 10 ** (-25 / 10)
