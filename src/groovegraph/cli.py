@@ -364,6 +364,8 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     console = Console()
     wide = console.width >= 150  # the reason column only where it fits on one line
+    # A kind column only when one-shots are listed (loops alone keep the narrow table).
+    shots = any(h.kind == "one_shot" for h in hits)
     table = Table(show_edge=False, pad_edge=False)
     columns = [
         ("score", "right"),
@@ -372,7 +374,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         ("swing", "right"),
         ("genre", "left"),
         ("era", "left"),
-        ("kind", "left"),
+        *([("kind", "left")] if shots else []),
         ("file", "left"),
     ] + ([("why", "left")] if wide else [])
     for name, justify in columns:
@@ -385,7 +387,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             f"{hit.swing_percent:.1f}%" if hit.swing_percent is not None else "-",
             hit.tags.genre or "-",
             hit.tags.era or "-",
-            _kind_cell(hit.kind, hit.instrument),
+            *([_kind_cell(hit.kind, hit.instrument)] if shots else []),
             Path(hit.path).name,
         ]
         table.add_row(*row, *([hit.reason] if wide else []))
