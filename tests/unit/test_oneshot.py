@@ -198,3 +198,21 @@ def test_instrument_vocabulary_matches_the_contract() -> None:
 
     description = Analysis.model_fields["instrument"].description or ""
     assert all(name in description for name in INSTRUMENTS)
+
+
+def test_a_held_note_with_deep_tremolo_is_one_shot_but_a_repeated_note_is_a_loop() -> None:
+    t = _t(2.5)
+    note = harmonic_note("E4", seconds=2.5, attack_s=0.05, decay_s=5.0)
+    # 5 Hz tremolo, ~12 dB deep: the level swings, but the note never stops.
+    tremolo = (note * (0.625 + 0.375 * np.sin(2 * np.pi * 5.0 * t))).astype(np.float32)
+    assert detect_kind(tremolo, SR) == "one_shot"
+    a = analyze_signal(y=tremolo, sr=SR)
+    assert a.tempo_bpm is None
+    assert a.root_note == "E4"
+    # The same pitch struck eight times, dying away in between: a (one-note) loop.
+    hit = harmonic_note("E2", seconds=0.25, attack_s=0.002, decay_s=0.04)
+    repeated = np.zeros(round(4.0 * SR), dtype=np.float32)
+    for k in range(8):
+        i = round(k * 0.5 * SR)
+        repeated[i : i + hit.size] += hit
+    assert detect_kind(repeated, SR) == "loop"

@@ -210,21 +210,23 @@ def _pitch_change_frames(
     return np.flatnonzero(change) + lag
 
 
-def count_events(y: _Float, sr: int) -> int:
-    """Number of distinct events (attacks and pitch changes) in ``y``.
+@dataclass(frozen=True)
+class _Events:
+    """Event onsets (frame indices, merged) and whether each later one is shallow."""
 
-    Parameters
-    ----------
-    y : np.ndarray
-        Mono samples, shape ``(n,)``; any length (a 30 ms hat counts one event).
-    sr : int
-        Sample rate in Hz.
+    starts: list[int]
+    shallow: list[bool]  # per event: rises from within SHALLOW_DB of the clip's peak level
+    pitch_changes: int
 
-    Returns
-    -------
-    int
-        Events at least :data:`_EVENT_MERGE_S` apart; 0 when nothing attacks (a swell).
-    """
+
+SHALLOW_DB = 15.0
+"""A later event whose level in the 100 ms before it stays within this many dB of the
+loudest the clip had been so far is a swell of a sound still ringing or still fading in
+(tremolo, a choir's ensemble, a slow attack), not a new hit; it counts as an event but
+does not make a held note a loop (see :func:`detect_kind`)."""
+
+
+def _events(y: _Float, sr: int) -> _Events:
     hop = max(16, round(sr * _HOP_S))
     n_fft = 4 * hop
     # 50 ms of silence in front so an attack at sample 0 is seen as a rise; n_fft behind
@@ -242,28 +244,88 @@ def count_events(y: _Float, sr: int) -> int:
     band_db = 10.0 * np.log10(bands + 1e-20)
     band_db = np.maximum(band_db, float(band_db.max()) - 80.0)
     total_db = 10.0 * np.log10(bands.sum(axis=0) + 1e-20)
-    frames = np.union1d(
-        _attack_frames(band_db), _pitch_change_frames(power, freqs, total_db, hop / sr)
-    )
+    changes = _pitch_change_frames(power, freqs, total_db, hop / sr)
+    frames = np.union1d(_attack_frames(band_db), changes)
     merge = max(1, round(_EVENT_MERGE_S * sr / hop))
-    events = 0
+    look = max(1, round(0.1 * sr / hop))
+    starts: list[int] = []
+    shallow: list[bool] = []
     last = -(10**9)
-    for f in frames:
+    for f in frames.tolist():
         if f - last > merge:
-            events += 1
+            starts.append(f)
+            # Deep = the sound had died down well below what it reached before (a new
+            # hit); shallow = it was still ringing, or still swelling in (a slow attack).
+            before = float(total_db[max(0, f - look) : f].min()) if f > 0 else -np.inf
+            reached = float(total_db[: max(1, f - look)].max())
+            shallow.append(before >= reached - SHALLOW_DB)
         last = f
-    return events
+    return _Events(starts=starts, shallow=shallow, pitch_changes=int(changes.size))
+
+
+def count_events(y: _Float, sr: int) -> int:
+    """Number of distinct events (attacks and pitch changes) in ``y``.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono samples, shape ``(n,)``; any length (a 30 ms hat counts one event).
+    sr : int
+        Sample rate in Hz.
+
+    Returns
+    -------
+    int
+        Events at least :data:`_EVENT_MERGE_S` apart; 0 when nothing attacks (a swell).
+    """
+    return len(_events(y, sr).starts)
+
+
+#: A clip longer than this (seconds) is not checked for being one held note.
+_HELD_NOTE_MAX_S = 6.0
 
 
 def detect_kind(y: _Float, sr: int, *, events: int | None = None) -> Kind:
     """``"one_shot"`` for a single hit or note, else ``"loop"`` (see the module docstring).
 
+    At most :data:`ONE_SHOT_MAX_EVENTS` events is a one-shot. So is one held note whose
+    later "events" are only swells of the ringing sound (tremolo, vibrato, a choir's
+    ensemble): a single steady pitch, no change of pitch, and every event after the first
+    shallow (:data:`SHALLOW_DB`) — a repeated note that stops and starts again is a loop.
     ``events``: :func:`count_events` of the same clip, when the caller has it already.
     """
     if y.size / sr > ONE_SHOT_MAX_S:
         return "loop"
     n = count_events(y, sr) if events is None else events
-    return "one_shot" if n <= ONE_SHOT_MAX_EVENTS else "loop"
+    if n <= ONE_SHOT_MAX_EVENTS:
+        return "one_shot"
+    if y.size / sr <= _HELD_NOTE_MAX_S and _held_note(y, sr):
+        return "one_shot"
+    return "loop"
+
+
+def _held_note(y: _Float, sr: int) -> bool:
+    # Chroma "changes" are not checked here: a filter sweep moves the chroma of one
+    # note; the YIN pitch below is what says the note stays the same.
+    if not all(_events(y, sr).shallow[1:]):
+        return False
+    hop = max(1, round(512 * sr / 22050))
+    f0, voiced = _yin(np.asarray(y, dtype=np.float64), sr, hop=hop)
+    frame_rms = np.sqrt(
+        np.array(
+            [
+                np.mean(np.asarray(y[i * hop : i * hop + hop], np.float64) ** 2)
+                for i in range(f0.size)
+            ]
+        )
+        + 1e-20
+    )
+    audible = frame_rms >= float(frame_rms.max()) * 10 ** (-25 / 20)
+    if audible.sum() < 4 or float(np.mean(voiced[audible])) < 0.7:
+        return False
+    semis = 12.0 * np.log2(f0[audible & voiced] / 440.0)
+    q75, q25 = np.percentile(semis, [75, 25])
+    return bool(q75 - q25 <= 0.5)
 
 
 # ------------------------------------------------------------------------ features
