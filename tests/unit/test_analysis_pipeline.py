@@ -80,6 +80,8 @@ def test_analyze_file_fills_every_field_with_sane_values(
     assert abs(result.backbeat_lag_ms) < 15.0
     assert result.key == "A minor"
     assert result.camelot == "8A"
+    assert result.key_runner_up is not None
+    assert result.key_runner_up != result.key
     assert 0.0 <= result.key_confidence <= 1.0
     assert -40.0 < result.rms_db < 0.0
     assert 1.0 < result.onset_rate_hz < 20.0
@@ -131,11 +133,13 @@ def test_a_drum_break_analyses_with_no_key(tmp_path: Path, settings: Settings) -
     assert len(result.beats_s) >= 0.8 * DRUMS.duration_s * DRUMS.tempo_bpm / 60
     assert result.key is None
     assert result.camelot is None
+    assert result.key_runner_up is None
     assert result.key_confidence == 0.0
     # The JSON contract keeps the keys, as null.
     doc = json.loads(result.model_dump_json())
     assert doc["key"] is None
     assert doc["camelot"] is None
+    assert doc["key_runner_up"] is None
     assert doc["key_confidence"] == 0.0
     assert Analysis.model_validate(doc) == result
 

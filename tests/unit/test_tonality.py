@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -100,3 +102,65 @@ def test_bad_samples_raise() -> None:
 def test_deterministic() -> None:
     y, _ = synthesize_groove(GrooveSpec(key="Ab major", duration_s=8.0, seed=8))
     assert estimate_key(y=y, sr=SR) == estimate_key(y=y, sr=SR)
+
+
+def _chord_loop(
+    tonic: int, chords: list[tuple[int, tuple[int, ...], int]], bpm: float
+) -> np.ndarray:
+    """A drumless loop of pads and a root bass, twice through ``chords`` =
+    [(root from the tonic, intervals, bars)], additive tones (decaying harmonics)."""
+    bar = 240.0 / bpm
+    total = 2 * sum(b for _, _, b in chords) * bar
+    y = np.zeros(int(total * SR) + SR, dtype=np.float64)
+
+    def tone(midi: float, start: float, dur: float, gain: float) -> None:
+        t = np.arange(int(dur * SR)) / SR
+        f = 440.0 * 2 ** ((midi - 69) / 12)
+        env = np.exp(-t / (0.8 * dur)) * np.minimum(1.0, t / 0.01)
+        wave = sum(0.6 ** (h - 1) * np.sin(2 * np.pi * h * f * t) for h in range(1, 6))
+        i = int(start * SR)
+        y[i : i + len(t)] += gain * env * wave
+
+    t0 = 0.0
+    for _ in range(2):
+        for root, ivs, bars in chords:
+            for iv in ivs:
+                tone(57 + (tonic + root + iv - 57) % 12, t0, bars * bar * 0.98, 0.12)
+            for beat in range(4 * bars):
+                tone(36 + (tonic + root) % 12, t0 + beat * bar / 4, bar / 4 * 0.9, 0.3)
+            t0 += bars * bar
+    return (0.8 * y / np.max(np.abs(y))).astype(np.float32)
+
+
+_MIN, _MAJ, _MIN7, _DOM7 = (0, 3, 7), (0, 4, 7), (0, 3, 7, 10), (0, 4, 7, 10)
+MODAL = {
+    # No leading tone anywhere: the tonic comes from the bass, the first chord, the time
+    # spent on each chord; the mode from the third above the tonic.
+    "aeolian i-VI-III-VII": ("minor", [(0, _MIN, 1), (8, _MAJ, 1), (3, _MAJ, 1), (10, _MAJ, 1)]),
+    "dorian i-IV": ("minor", [(0, _MIN7, 2), (5, _DOM7, 2)]),
+    "mixolydian I-bVII-IV-I": ("major", [(0, _MAJ, 1), (10, _MAJ, 1), (5, _MAJ, 1), (0, _MAJ, 1)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MODAL))
+@pytest.mark.parametrize("tonic", [2, 9])
+def test_modal_loops_find_their_tonic_and_mode(name: str, tonic: int) -> None:
+    mode, chords = MODAL[name]
+    est = estimate_key(y=_chord_loop(tonic, chords, bpm=96.0), sr=SR)
+    assert est.key == Key(tonic, mode).name  # type: ignore[arg-type]
+
+
+def test_runner_up_and_confidence() -> None:
+    est = _estimate(parse_key("E minor"), 2)
+    assert est.runner_up != est.key
+    assert est.runner_up == parse_key(est.runner_up).name
+    assert 0.0 <= est.confidence <= 1.0
+    assert 0.0 < est.probability <= 1.0
+
+
+def test_confidence_map_is_monotonic_and_bounded() -> None:
+    from groovegraph.tools.tonality import calibrated_confidence
+
+    values = [calibrated_confidence(p) for p in np.linspace(0.0, 1.0, 51)]
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert all(b >= a for a, b in itertools.pairwise(values))

@@ -278,6 +278,7 @@ def _measure_signal(
         "instrument": loop_instrument(y=samples, sr=sr, pitched=key is not None),
         "beats_s": [round(float(t), 4) for t in rhythm.beats_s],  # 0.1 ms is plenty
         "key": key.key if key is not None else None,
+        "key_runner_up": key.runner_up if key is not None else None,
         "camelot": key.camelot if key is not None else None,
         **{name: float(value) for name, value in metrics.items()},
     }

@@ -36,6 +36,7 @@ from groovegraph.settings import Settings
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.decode import sha256_file
 from groovegraph.tools.keys import parse_key
+from groovegraph.tools.synth import progression_cycle_s
 
 __all__ = [
     "DEMO_GENRES",
@@ -52,7 +53,8 @@ __all__ = [
 
 MANIFEST_NAME = "manifest.json"
 # 2: one-shots (kicks, snares, claps, hats, 808 notes) in "one_shots".
-_MANIFEST_VERSION = 2
+# 3: loops hold whole chord progressions.
+_MANIFEST_VERSION = 3
 _DEFAULT_SEED = 1977
 
 
@@ -218,7 +220,10 @@ def demo_items(
     per_genre : int
         Loops per genre (1–200); the default gives 150 loops.
     duration_s : float
-        Loop length in seconds (4–60).
+        Target loop length in seconds (4–60). Each loop is a whole number of passes
+        through its chord progression (four bars, eight from 135 BPM), the number that
+        comes nearest this target, at least one: a loop cut inside its progression
+        (i–III–VII of i–III–VII–i) is heard in another key than the one it was written in.
     sample_rate : int
         Sample rate of the written WAV files in Hz.
     seed : int
@@ -248,6 +253,8 @@ def demo_items(
             short = key_name.split()[0] + ("m" if minor else "")
             vibe = str(rng.choice(profile.vibes))
             clip_seed = int(rng.integers(2**31 - 1))
+            cycle_s = progression_cycle_s(bpm)
+            loop_s = round(max(1, round(duration_s / cycle_s)) * cycle_s, 4)
             rel = f"{profile.folder}/{era}/{vibe}_{_slug(profile.folder)}_{n + 1:02d}_{bpm}bpm_{short}.wav"
             items.append(
                 DemoItem(
@@ -262,7 +269,7 @@ def demo_items(
                         "backbeat_lag_ms": lag,
                         "key": key_name,
                         "pattern": profile.pattern,
-                        "duration_s": float(duration_s),
+                        "duration_s": loop_s,
                         "sample_rate": int(sample_rate),
                         "seed": clip_seed,
                     },

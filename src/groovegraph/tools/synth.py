@@ -233,6 +233,18 @@ class GrooveTruth:
         return self.swing_percent / (100.0 - self.swing_percent)
 
 
+def progression_cycle_s(tempo_bpm: float) -> float:
+    """Seconds of one pass through a chord progression at ``tempo_bpm``: four chords of one
+    bar each, or of two bars from 135 BPM. A clip shorter than this holds only part of
+    its progression (i–III–VII of i–III–VII–i sounds like the relative major)."""
+    return 4 * _bars_per_chord(tempo_bpm) * 240.0 / tempo_bpm
+
+
+def _bars_per_chord(tempo_bpm: float) -> int:
+    # Slow tempos: one chord per bar; fast ones: a chord lasts two bars.
+    return 2 if tempo_bpm >= 135 else 1
+
+
 def random_spec(rng: np.random.Generator, **overrides: object) -> GrooveSpec:
     """Draw a realistic spec: pattern, a tempo typical of it, any of the 24 keys, swing,
     jitter, backbeat lag, start offset and tuning. ``overrides`` replace drawn fields."""
@@ -404,8 +416,7 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
         progressions = _MAJOR_PROGRESSIONS if major else _MINOR_PROGRESSIONS
         prog = progressions[int(rng.integers(len(progressions)))]
         scale = _MAJOR_SCALE if major else _MINOR_SCALE
-        # Slow tempos: one chord per bar; fast ones: a chord lasts two bars.
-        bars_per_chord = 2 if spec.tempo_bpm >= 135 else 1
+        bars_per_chord = _bars_per_chord(spec.tempo_bpm)
         tonic_midi = 36 + key.pc  # bass register C2..B2
         pad_h = int(rng.integers(4, 9))
         for b in bars:

@@ -1,19 +1,25 @@
-"""Key estimation: note activations from harmonic templates, bass and treble chroma,
-scored against key profiles.
+"""Key estimation: note activations from harmonic templates, summarised as pitch-class
+evidence, scored by a log-linear model of the 24 keys fitted on the tuning corpus.
 
-1. One long-window STFT (≈370 ms at 22.05 kHz, fine enough to separate semitones in the
-   bass), averaged over time: the key is a property of the whole clip.
+1. Long-window STFT frames (≈370 ms at 22.05 kHz, fine enough to separate semitones in
+   the bass), averaged into segments of about a chord (1.5 s).
 2. The tuning (records are rarely at exactly A440) is the weighted circular mean of the
    spectral peaks' deviation from the equal-tempered grid.
 3. Non-negative least squares fits harmonic note templates (a generic 0.7 per-partial
-   decay, no instrument model) to the whitened spectrum, so the 3rd and 5th partials of
-   every note are explained by their fundamentals instead of being counted as fifths and
-   thirds — the usual cause of "dominant key" errors. Notes below C3 form the bass chroma,
-   the others the treble chroma.
-4. Each of the 24 keys is scored by the correlation of the treble chroma with
-   Albrecht & Shanahan's corpus profiles and of the bass chroma with a bass-line profile
-   (bass lines dwell on the tonic, then the fifth and the subdominant), which is what
-   separates a minor key from its relative major.
+   decay, no instrument model) to each whitened segment spectrum, so the 3rd and 5th
+   partials of every note are explained by their fundamentals instead of being counted as
+   fifths and thirds — the usual cause of "dominant key" errors. Notes below C3 are bass.
+4. Six pitch-class distributions (:data:`FEATURES`) carry the evidence: the treble and bass
+   chroma, how long each pitch class is the main bass note and the root of the strongest
+   triad, and the opening and closing chroma. Tonic evidence comes from the bass, from the
+   chords that last and from where the music starts and ends, so a modal loop
+   (Aeolian i–VI–III–VII, Dorian i–IV, Mixolydian I–bVII–IV) with no leading tone still
+   finds its tonic, and the mode follows from the third above it.
+5. Each key's score is the sum, over the features, of the feature seen from the key's
+   tonic times a weight profile of the key's mode (:mod:`groovegraph.tools.key_model`,
+   fitted by multinomial logistic regression; ``benchmarks/key_model_fit.py``). The
+   softmax over the 24 scores gives the best key and the runner-up; an isotonic map fitted
+   on the same tuning split turns the best key's probability into ``confidence``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import numpy as np
 # scipy's pocketfft keeps float32 and is several times faster than numpy's here.
 from scipy.fft import rfft as _rfft
 
+from groovegraph.tools import key_model
 from groovegraph.tools.errors import (
     AudioTooShortError,
     InvalidSamplesError,
@@ -34,21 +41,6 @@ from groovegraph.tools.errors import (
 from groovegraph.tools.keys import ALL_KEYS, Key
 
 MIN_DURATION_S = 1.0
-
-BASS_WEIGHT = 1.0
-"""Weight of the bass-line evidence against the upper voices (chosen on the tuning corpus;
-0.8–1.7 score within a point of each other)."""
-
-# Pitch-class weights, tonic first. Treble: close to Albrecht & Shanahan's corpus profiles.
-_MAJOR_PROFILE = np.array(
-    [0.238, 0.006, 0.111, 0.006, 0.137, 0.094, 0.016, 0.214, 0.009, 0.080, 0.008, 0.081]
-)
-_MINOR_PROFILE = np.array(
-    [0.220, 0.006, 0.104, 0.123, 0.019, 0.103, 0.012, 0.214, 0.062, 0.022, 0.061, 0.052]
-)
-# Bass lines dwell on the tonic, then the fifth and the subdominant.
-_BASS_MAJOR = np.array([0.40, 0.0, 0.06, 0.0, 0.08, 0.14, 0.0, 0.20, 0.0, 0.09, 0.0, 0.03])
-_BASS_MINOR = np.array([0.40, 0.0, 0.04, 0.09, 0.0, 0.13, 0.0, 0.18, 0.08, 0.0, 0.08, 0.0])
 
 
 @dataclass(frozen=True)
@@ -62,46 +54,51 @@ class KeyEstimate:
     camelot : str
         Camelot code, e.g. ``"11A"``.
     confidence : float
-        0..1: margin of the best key over the runner-up, scaled.
+        0..1, calibrated: the probability that ``key`` is right (tonic and mode), as
+        measured on the tuning split.
+    runner_up : str
+        The second most likely key (canonical name).
+    probability : float
+        The model's own (uncalibrated) probability of ``key``.
     """
 
     key: str
     camelot: str
     confidence: float
+    runner_up: str
+    probability: float
 
 
-def _zscore(x: np.ndarray) -> np.ndarray:
-    s = x.std()
-    out: np.ndarray = (x - x.mean()) / s if s > 0 else x - x.mean()
-    return out
+_NOTE_LO, _NOTE_HI = 36, 96  # C2 (65 Hz) .. C7
+_F_MAX = 4200.0
+_HARMONIC_DECAY = 0.7  # generic spectral shape of a pitched note (no instrument model)
+_BASS_SPLIT = 48  # notes below C3 count as bass
 
 
-@lru_cache(maxsize=8)
-def _templates() -> tuple[np.ndarray, np.ndarray]:
-    """Rows = ALL_KEYS order; columns = pitch classes. (treble, bass), z-scored."""
-    treble, bass = [], []
-    for key in ALL_KEYS:
-        t = _MAJOR_PROFILE if key.mode == "major" else _MINOR_PROFILE
-        b = _BASS_MAJOR if key.mode == "major" else _BASS_MINOR
-        treble.append(_zscore(np.roll(t, key.pc)))
-        bass.append(_zscore(np.roll(b, key.pc)))
-    return np.array(treble), np.array(bass)
-
-
-def _spectrum(y: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
-    """Time-averaged magnitude spectrum (sqrt-compressed per frame) and bin frequencies."""
+def _frame_spectra(y: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """Magnitude spectra (sqrt-compressed, up to :data:`_F_MAX`) of long frames, shape
+    (frames, bins), and the bin frequencies in Hz."""
     n_fft = 1 << int(np.ceil(np.log2(sr * 0.37)))
     hop = n_fft // 2
     if len(y) < n_fft:
         y = np.pad(y, (0, n_fft - len(y)))
     n_frames = 1 + (len(y) - n_fft) // hop
-    frames = np.lib.stride_tricks.as_strided(
-        y, shape=(n_frames, n_fft), strides=(y.strides[0] * hop, y.strides[0]), writeable=False
-    )
-    mag = np.abs(_rfft(frames * np.hanning(n_fft).astype(np.float32), axis=1))
-    # sqrt compression keeps loud frames from dominating (a crash would wash out the key).
-    spec = np.sqrt(mag).mean(axis=0)
-    return spec.astype(np.float64), np.fft.rfftfreq(n_fft, 1.0 / sr)
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
+    n_bins = min(len(freqs), int(np.searchsorted(freqs, _F_MAX)) + 2)
+    window = np.hanning(n_fft).astype(np.float32)
+    out = np.empty((n_frames, n_bins), dtype=np.float32)
+    # In blocks: a 10-minute file is 3,000 frames, too many complex spectra to hold at once.
+    for lo in range(0, n_frames, 256):
+        hi = min(n_frames, lo + 256)
+        frames = np.lib.stride_tricks.as_strided(
+            y[lo * hop :],
+            shape=(hi - lo, n_fft),
+            strides=(y.strides[0] * hop, y.strides[0]),
+            writeable=False,
+        )
+        # sqrt compression keeps loud frames from dominating (a crash would wash out the key).
+        out[lo:hi] = np.sqrt(np.abs(_rfft(frames * window, axis=1)[:, :n_bins]))
+    return out, freqs[:n_bins]
 
 
 def _spectral_peaks(
@@ -130,12 +127,6 @@ def _tuning_cents(f: np.ndarray, h: np.ndarray) -> float:
     ang = 2 * np.pi * cents / 100.0
     z = np.sum(h * np.exp(1j * ang))
     return float(np.angle(z) * 100.0 / (2 * np.pi)) if abs(z) > 0 else 0.0
-
-
-_NOTE_LO, _NOTE_HI = 36, 96  # C2 (65 Hz) .. C7
-_F_MAX = 4200.0
-_HARMONIC_DECAY = 0.7  # generic spectral shape of a pitched note (no instrument model)
-_BASS_SPLIT = 48  # notes below C3 count as bass
 
 
 @lru_cache(maxsize=32)
@@ -169,13 +160,13 @@ def _gram(n_bins: int, df: float, tuning_q: float) -> tuple[np.ndarray, float]:
 def _nnls(
     d: np.ndarray, x: np.ndarray, gram: tuple[np.ndarray, float], iterations: int = 150
 ) -> np.ndarray:
-    """min ||d a - x|| subject to a >= 0, by accelerated projected gradient (FISTA) on the
-    normal equations. Small (notes × notes) and numpy-only: scipy.optimize costs over a
-    second to import, which a cold CLI call would pay. 150 iterations score the same as
-    400 on the tuning corpus."""
+    """min ||d a - x|| subject to a >= 0 for every column of ``x`` (bins × segments), by
+    accelerated projected gradient (FISTA) on the normal equations. Small (notes × notes)
+    and numpy-only: scipy.optimize costs over a second to import, which a cold CLI call
+    would pay. 150 iterations score the same as 400 on the tuning corpus."""
     g, step = gram
     b = d.T @ x
-    a = np.zeros(len(b))
+    a = np.zeros_like(b)
     z, t = a.copy(), 1.0
     for i in range(iterations):
         a_next = np.maximum(0.0, z - step * (g @ z - b))
@@ -190,30 +181,168 @@ def _nnls(
     return a
 
 
-def _note_chroma(
-    spec: np.ndarray, freqs: np.ndarray, tuning: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(bass, treble) chroma from a non-negative least-squares fit of harmonic note
-    templates to the whitened spectrum: overtones are explained by their fundamentals
-    instead of being counted as notes of their own."""
+def _segment_spectra(frames: np.ndarray, n_segments: int) -> np.ndarray:
+    """Mean frame spectrum of ``n_segments`` consecutive, equal runs of frames
+    (segments × bins)."""
+    edges = np.linspace(0, len(frames), n_segments + 1).round().astype(int)
+    sums = np.add.reduceat(frames, edges[:-1], axis=0, dtype=np.float64)
+    counts = np.diff(edges)[:, None]
+    out: np.ndarray = sums / np.maximum(counts, 1)
+    return out
+
+
+def _note_activations(segments: np.ndarray, freqs: np.ndarray, tuning: float) -> np.ndarray:
+    """Note activations (segments × notes :data:`_NOTE_LO`.. :data:`_NOTE_HI`) from a
+    non-negative least-squares fit of harmonic note templates to each whitened segment
+    spectrum: overtones are explained by their fundamentals instead of being counted as
+    notes of their own."""
     from scipy.ndimage import median_filter
 
     n_bins = int(np.searchsorted(freqs, _F_MAX))
-    # Re-tune: read the spectrum at the frequencies where an A440 template expects them.
-    x = spec[:n_bins].copy()
-    # Whitening: drums and noise form a smooth floor under the partials.
-    x = np.maximum(0.0, x - median_filter(x, size=41, mode="nearest"))
-    x[: int(np.searchsorted(freqs, 45.0))] = 0.0
-    if not np.any(x > 0):
-        return np.zeros(12), np.zeros(12)
+    x = segments[:, :n_bins]
+    # Whitening: drums and noise form a smooth floor under the partials. One median filter
+    # of the mean spectrum, scaled to each segment's level (a filter per segment costs
+    # more than the rest of the estimate).
+    mean = x.mean(axis=0)
+    floor = median_filter(mean, size=41, mode="nearest")
+    level = x.sum(axis=1, keepdims=True) / max(float(mean.sum()), 1e-12)
+    x = np.maximum(0.0, x - level * floor[None, :])
+    x[:, : int(np.searchsorted(freqs, 45.0))] = 0.0
+    peak = float(x.max()) if x.size else 0.0
+    if peak <= 0:
+        return np.zeros((len(segments), _NOTE_HI - _NOTE_LO))
     key = (n_bins, float(freqs[1] - freqs[0]), float(np.round(tuning / 5.0) * 5.0))
-    d = _dictionary(*key)
-    act = _nnls(d, x / x.max(), _gram(*key))
+    act = _nnls(_dictionary(*key), (x / peak).T, _gram(*key))
+    out: np.ndarray = act.T
+    return out
+
+
+def _pc_fold(act: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Sum the activations of notes lo ≤ MIDI < hi by pitch class (… × 12)."""
     notes = np.arange(_NOTE_LO, _NOTE_HI)
-    pcs = notes % 12
-    bass = np.bincount(pcs[notes < _BASS_SPLIT], weights=act[notes < _BASS_SPLIT], minlength=12)
-    treble = np.bincount(pcs[notes >= _BASS_SPLIT], weights=act[notes >= _BASS_SPLIT], minlength=12)
-    return bass, treble
+    sel = (notes >= lo) & (notes < hi)
+    onehot = np.zeros((len(notes), 12))
+    onehot[np.arange(len(notes)), notes % 12] = 1.0
+    out: np.ndarray = act[..., sel] @ onehot[sel]
+    return out
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    s = float(x.sum())
+    out: np.ndarray = x / s if s > 0 else np.zeros_like(x)
+    return out
+
+
+#: Names of the key features, in the order of :func:`key_features`' rows.
+FEATURES: tuple[str, ...] = (
+    "treble",  # mean treble chroma (notes from C3 up)
+    "bass",  # mean bass chroma (notes below C3)
+    "bass_root",  # how long each pitch class is the main bass note
+    "major_chords",  # how long each pitch class roots the best-fitting triad, if major
+    "minor_chords",  # the same for minor triads
+    "start",  # chroma of the opening (bass counted twice)
+    "end",  # chroma of the close (bass counted twice)
+    "start_major",  # root of the opening triad, if major (one-hot)
+    "start_minor",  # root of the opening triad, if minor (one-hot)
+)
+_SEGMENT_S = 1.5  # about one chord
+_MAX_SEGMENTS = 48
+_EDGE_S = 2.5  # the opening and the close
+# Triad templates, major roots C..B then minor roots C..B.
+_TRIADS = np.array(
+    [np.roll([1.0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], r) for r in range(12)]
+    + [np.roll([1.0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0], r) for r in range(12)]
+)
+
+
+def _triad_fit(chroma: np.ndarray) -> np.ndarray:
+    """How well each of the 24 triads explains a chroma (… × 24): the share of its energy
+    on the triad's notes minus the share on the notes a semitone off them."""
+    unit = chroma / np.maximum(chroma.sum(axis=-1, keepdims=True), 1e-12)
+    off = np.roll(_TRIADS, 1, axis=1) + np.roll(_TRIADS, -1, axis=1)
+    out: np.ndarray = unit @ _TRIADS.T - 0.5 * (unit @ off.T)
+    return out
+
+
+def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
+    """The evidence the key is decided on: pitch-class distributions, shape
+    (len(:data:`FEATURES`), 12), each row summing to 1 (or all 0 when absent).
+
+    Raises :class:`NoPitchedContentError` when there is nothing pitched. ``y`` must be
+    checked already (see :func:`estimate_key`).
+    """
+    frames, freqs = _frame_spectra(y, sr)
+    spec = frames.mean(axis=0, dtype=np.float64)
+    f, h = _spectral_peaks(spec, freqs, 40.0, min(2500.0, sr / 2.0 - 1.0))
+    if len(f) < 3:
+        raise NoPitchedContentError("no pitched content to estimate a key from")
+    high = f > 100.0
+    tuning = _tuning_cents(f[high], h[high]) if np.any(high) else _tuning_cents(f, h)
+
+    duration = len(y) / sr
+    n_seg = int(np.clip(round(duration / _SEGMENT_S), 1, min(_MAX_SEGMENTS, len(frames))))
+    act = _note_activations(_segment_spectra(frames, n_seg), freqs, tuning)
+    if not np.any(act > 0):
+        raise NoPitchedContentError("no pitched content to estimate a key from")
+    bass_seg = _pc_fold(act, _NOTE_LO, _BASS_SPLIT)
+    treble_seg = _pc_fold(act, _BASS_SPLIT, _NOTE_HI)
+    both = treble_seg + 2.0 * bass_seg
+    energy = both.sum(axis=1)
+    on = energy > 0
+
+    # The main bass note of each segment, weighted by how much bass there is.
+    bass_root = np.zeros(12)
+    np.add.at(bass_root, bass_seg.argmax(axis=1), bass_seg.max(axis=1))
+    # The triad that best explains each segment names its root and quality.
+    chords = np.zeros(24)
+    np.add.at(chords, _triad_fit(both[on]).argmax(axis=1), energy[on])
+
+    n_edge = max(1, min(max(1, n_seg // 3), round(_EDGE_S / (duration / n_seg))))
+    start = both[:n_edge].sum(axis=0)
+    end = both[-n_edge:].sum(axis=0)
+    start_chord = np.zeros(24)
+    if start.sum() > 0:
+        start_chord[int(np.argmax(_triad_fit(start)))] = 1.0
+    rows = (
+        treble_seg.sum(axis=0),
+        bass_seg.sum(axis=0),
+        bass_root,
+        chords[:12],
+        chords[12:],
+        start,
+        end,
+        start_chord[:12],
+        start_chord[12:],
+    )
+    return np.array([_unit(np.asarray(r, dtype=np.float64)) for r in rows])
+
+
+def _rotations() -> np.ndarray:
+    """idx[t, j] = (j + t) % 12: feature[:, idx[t]] is the feature seen from tonic t."""
+    return (np.arange(12)[None, :] + np.arange(12)[:, None]) % 12
+
+
+def key_scores(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Scores of the 24 keys (:data:`ALL_KEYS` order) for ``features`` (F × 12) under
+    ``weights`` (2 modes × F × 12, tonic first); higher is more likely (logits)."""
+    rotated = features[:, _rotations()]  # F × tonic × 12
+    major = np.einsum("ftj,fj->t", rotated, weights[0])
+    minor = np.einsum("ftj,fj->t", rotated, weights[1])
+    out: np.ndarray = np.concatenate([major, minor])
+    return out
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    out: np.ndarray = e / e.sum()
+    return out
+
+
+def calibrated_confidence(probability: float) -> float:
+    """P(the key is right) for the model's probability of its best key, through the
+    isotonic map fitted on the tuning split (:data:`key_model.CALIBRATION`)."""
+    xs, ys = key_model.CALIBRATION
+    return float(np.clip(np.interp(probability, xs, ys), 0.0, 1.0))
 
 
 def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
@@ -253,22 +382,15 @@ def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
     if float(np.max(np.abs(y))) < 1e-4:
         raise AudioTooShortError("the clip is silent: no pitches to estimate a key from")
 
-    spec, freqs = _spectrum(y, sr)
-    f, h = _spectral_peaks(spec, freqs, 40.0, min(2500.0, sr / 2.0 - 1.0))
-    if len(f) < 3:
-        raise NoPitchedContentError("no pitched content to estimate a key from")
-    tuning = _tuning_cents(f[f > 100.0], h[f > 100.0]) if np.any(f > 100.0) else _tuning_cents(f, h)
-    bass, treble = _note_chroma(spec, freqs, tuning)
-    if bass.sum() + treble.sum() <= 0:
-        raise NoPitchedContentError("no pitched content to estimate a key from")
-    tmpl_treble, tmpl_bass = _templates()
-    score = np.zeros(len(ALL_KEYS))
-    if treble.sum() > 0:
-        score += tmpl_treble @ _zscore(treble) / 12.0
-    if bass.sum() > 0:
-        score += BASS_WEIGHT * (tmpl_bass @ _zscore(bass) / 12.0)
-    order = np.argsort(score)[::-1]
+    features = key_features(y=y, sr=sr)
+    prob = _softmax(key_scores(features, key_model.WEIGHTS))
+    order = np.argsort(prob)[::-1]
     best: Key = ALL_KEYS[int(order[0])]
-    margin = float(score[order[0]] - score[order[1]])
-    confidence = float(np.clip(margin / 0.25, 0.0, 1.0))
-    return KeyEstimate(key=best.name, camelot=best.camelot, confidence=confidence)
+    runner_up: Key = ALL_KEYS[int(order[1])]
+    return KeyEstimate(
+        key=best.name,
+        camelot=best.camelot,
+        confidence=calibrated_confidence(float(prob[order[0]])),
+        runner_up=runner_up.name,
+        probability=float(prob[order[0]]),
+    )

@@ -1,0 +1,336 @@
+"""Fit the key model (:mod:`groovegraph.tools.key_model`) on tuning material only.
+
+    python -m benchmarks.key_model_fit [--synth 240] [--set NAME=LIST.json ...] [--write]
+
+Tuning material:
+
+* ``--synth N``: our own generator (:mod:`groovegraph.tools.synth`) from the tuning seed
+  (``benchmarks.analysis_accuracy.TUNING_SEED``), never the reporting seed: full mixes,
+  drumless and sparse arrangements, clips of one to several whole progression cycles.
+* ``--set NAME=LIST.json`` (repeatable): a JSON list of ``{"path": WAV, "key": "A minor"}``
+  — the tuning split of the independent evaluation corpus. Never pass a reporting split.
+
+The model: for each key, the score is the sum over the features of
+:func:`groovegraph.tools.tonality.key_features` (seen from the key's tonic) times a weight
+profile of the key's mode — a multinomial logistic regression over the 24 keys, with an L2
+pull (``--l2``) towards the previous hand-set profiles. The confidence map is isotonic
+regression of "the best key is right" on the out-of-fold probability of the best key
+(5-fold cross-validation over the tuning material, so the map is not fitted on predictions
+the model has seen). ``--write`` rewrites ``src/groovegraph/tools/key_model.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from groovegraph.tools import key_model, tonality
+from groovegraph.tools.keys import ALL_KEYS, parse_key
+
+_MODEL_FILE = Path(tonality.__file__).with_name("key_model.py")
+_CACHE = Path(os.environ.get("GROOVEGRAPH_DATA_DIR") or tempfile.gettempdir()) / "key-features"
+
+
+def _key_index(name: str) -> int:
+    return ALL_KEYS.index(parse_key(name))
+
+
+def synth_material(n: int) -> list[tuple[str, Any]]:
+    """(key, spec) pairs from the tuning seed: every key, several mixes and lengths."""
+    from benchmarks.analysis_accuracy import TUNING_SEED, corpus_specs
+    from groovegraph.tools.synth import progression_cycle_s, random_spec
+
+    out = []
+    for i, spec in enumerate(corpus_specs(n, TUNING_SEED)):
+        rng = np.random.default_rng(TUNING_SEED + 7 * i)
+        mix = ("full", "full", "sparse", "no_drums")[i % 4]
+        cycles = int(rng.integers(1, 3))
+        duration = float(np.clip(cycles * progression_cycle_s(spec.tempo_bpm), 4.0, 40.0))
+        spec = random_spec(
+            rng,
+            pattern=spec.pattern,
+            key=spec.key,
+            mix=mix,
+            duration_s=round(duration, 3),
+            harmony_level=float(rng.uniform(0.3, 1.0)),
+        )
+        out.append((spec.key, spec))
+    return out
+
+
+def _features_of(item: Any) -> np.ndarray:
+    import soundfile as sf
+
+    from groovegraph.tools.synth import synthesize_groove
+
+    if isinstance(item, str):
+        y, sr = sf.read(item, dtype="float32", always_2d=True)
+        y = y.mean(axis=1)
+        if sr != 22050:
+            import soxr
+
+            y = soxr.resample(y, sr, 22050).astype(np.float32)
+            sr = 22050
+    else:
+        y, _ = synthesize_groove(item)
+        sr = item.sample_rate
+    return tonality.key_features(y=y, sr=sr)
+
+
+def load_set(name: str, items: list[tuple[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """Features (N × F × 12) and key indices of one set, cached under .cache/."""
+    _CACHE.mkdir(parents=True, exist_ok=True)
+    cache = _CACHE / f"{name}.npz"
+    keys = np.array([_key_index(k) for k, _ in items])
+    if cache.is_file():
+        data = np.load(cache)
+        if data["X"].shape[0] == len(items) and np.array_equal(data["y"], keys):
+            return data["X"], keys
+    feats = []
+    for i, (_, item) in enumerate(items):
+        try:
+            feats.append(_features_of(item))
+        except tonality.NoPitchedContentError:
+            feats.append(np.zeros((len(tonality.FEATURES), 12)))
+        if (i + 1) % 50 == 0:
+            print(f"  {name}: {i + 1}/{len(items)}", file=sys.stderr, flush=True)
+    X = np.array(feats)
+    np.savez(cache, X=X, y=keys)
+    return X, keys
+
+
+# --- the model ------------------------------------------------------------------------
+
+
+def _rotated(X: np.ndarray) -> np.ndarray:
+    """N × F × tonic × 12: each feature seen from each tonic."""
+    idx = (np.arange(12)[None, :] + np.arange(12)[:, None]) % 12
+    out: np.ndarray = X[:, :, idx]
+    return out
+
+
+def _scores(R: np.ndarray, W: np.ndarray) -> np.ndarray:
+    major = np.einsum("nftj,fj->nt", R, W[0])
+    minor = np.einsum("nftj,fj->nt", R, W[1])
+    out: np.ndarray = np.concatenate([major, minor], axis=1)
+    return out
+
+
+def _probs(S: np.ndarray) -> np.ndarray:
+    e = np.exp(S - S.max(axis=1, keepdims=True))
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def fit(
+    X: np.ndarray, y: np.ndarray, *, w0: np.ndarray, l2: float, sample_weight: np.ndarray
+) -> np.ndarray:
+    """Weights (2 × F × 12) minimising weighted cross-entropy + l2·|W − w0|²."""
+    from scipy.optimize import minimize
+
+    R = _rotated(X)
+    n = len(y)
+    onehot = np.zeros((n, 24))
+    onehot[np.arange(n), y] = 1.0
+    sw = sample_weight / sample_weight.sum()
+
+    def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
+        W = flat.reshape(w0.shape)
+        P = _probs(_scores(R, W))
+        ce = -float(np.sum(sw * np.log(P[np.arange(n), y] + 1e-12)))
+        G = (P - onehot) * sw[:, None]  # n × 24
+        grad = np.stack(
+            [
+                np.einsum("nt,nftj->fj", G[:, :12], R),
+                np.einsum("nt,nftj->fj", G[:, 12:], R),
+            ]
+        )
+        d = W - w0
+        return ce + l2 * float(np.sum(d * d)), (grad + 2 * l2 * d).ravel()
+
+    res = minimize(loss, w0.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 800})
+    out: np.ndarray = res.x.reshape(w0.shape)
+    return out
+
+
+def _mirex(est: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    from groovegraph.evals.metrics import mirex_key_score
+
+    return np.array(
+        [
+            mirex_key_score(estimated=ALL_KEYS[e].name, reference=ALL_KEYS[r].name)
+            for e, r in zip(est, ref, strict=True)
+        ]
+    )
+
+
+def out_of_fold(
+    X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, w0: np.ndarray, l2: float, k: int = 5
+) -> np.ndarray:
+    """Out-of-fold probabilities (N × 24) from k-fold cross-validation."""
+    rng = np.random.default_rng(0)
+    fold = rng.integers(k, size=len(y))
+    P = np.zeros((len(y), 24))
+    for f in range(k):
+        tr, te = fold != f, fold == f
+        W = fit(X[tr], y[tr], w0=w0, l2=l2, sample_weight=_balance(groups[tr]))
+        P[te] = _probs(_scores(_rotated(X[te]), W))
+    return P
+
+
+def _balance(groups: np.ndarray) -> np.ndarray:
+    """Each set weighs the same in the loss, however many clips it has."""
+    _, inv, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    out: np.ndarray = 1.0 / counts[inv]
+    return out
+
+
+def isotonic_knots(p: np.ndarray, right: np.ndarray, max_knots: int = 24) -> tuple[list, list]:
+    """Isotonic map p → P(right), thinned to at most ``max_knots`` knots for np.interp."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, right)
+    xs = np.unique(np.concatenate([[0.0], np.quantile(p, np.linspace(0, 1, max_knots)), [1.0]]))
+    ys = iso.predict(xs)
+    return [round(float(v), 4) for v in xs], [round(float(v), 4) for v in ys]
+
+
+def reliability(conf: np.ndarray, right: np.ndarray, bins: int = 10) -> dict[str, Any]:
+    """Expected calibration error and the reliability table (equal-width bins)."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    table, ece = [], 0.0
+    for lo, hi in itertools.pairwise(edges):
+        sel = (conf >= lo) & ((conf < hi) if hi < 1.0 else (conf <= hi))
+        if not np.any(sel):
+            continue
+        acc, mean_conf = float(right[sel].mean()), float(conf[sel].mean())
+        ece += sel.mean() * abs(acc - mean_conf)
+        table.append(
+            {
+                "bin": [round(lo, 2), round(hi, 2)],
+                "n": int(sel.sum()),
+                "confidence": round(mean_conf, 3),
+                "accuracy": round(acc, 3),
+            }
+        )
+    hi_conf = conf >= 0.95
+    return {
+        "ece": round(float(ece), 4),
+        "wrong_at_ge_0.95": round(float((~right[hi_conf]).mean()) if hi_conf.any() else 0.0, 4),
+        "n_at_ge_0.95": int(hi_conf.sum()),
+        "table": table,
+    }
+
+
+def _write_model(W: np.ndarray, knots: tuple[list, list], meta: dict[str, Any]) -> None:
+    rows = []
+    for m, mode in enumerate(("major", "minor")):
+        rows.append(f"        [  # {mode}")
+        for f, name in enumerate(tonality.FEATURES):
+            vals = ", ".join(f"{v:.3f}" for v in W[m, f])
+            rows.append(f"            [{vals}],  # {name}")
+        rows.append("        ],")
+    body = "\n".join(rows)
+    text = f'''"""Fitted constants of the key model (:mod:`groovegraph.tools.tonality`).
+
+Written by ``python -m benchmarks.key_model_fit {meta["args"]}`` on tuning material only:
+{meta["sets"]}.
+Do not edit by hand; re-run the fit.
+"""
+
+import numpy as np
+
+#: (mode: major, minor) × feature (tonality.FEATURES order) × pitch class from the tonic.
+WEIGHTS = np.array(
+    [
+{body}
+    ]
+)
+
+#: Isotonic map from the model's probability of its best key to P(right): (x, y) knots.
+CALIBRATION = (
+    np.array({knots[0]}),
+    np.array({knots[1]}),
+)
+'''
+    _MODEL_FILE.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--synth", type=int, default=240, help="clips from our generator")
+    parser.add_argument("--set", action="append", default=[], help="NAME=LIST.json")
+    parser.add_argument("--l2", type=float, default=1e-4)
+    parser.add_argument("--write", action="store_true", help="rewrite key_model.py")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "key_model_fit.json"
+    )
+    args = parser.parse_args(argv)
+
+    sets: dict[str, list[tuple[str, Any]]] = {}
+    if args.synth:
+        sets["synth"] = synth_material(args.synth)
+    for spec in args.set:
+        name, _, path = spec.partition("=")
+        rows = json.loads(Path(path).read_text(encoding="utf-8"))
+        sets[name] = [(r["key"], str(Path(path).parent / r["path"])) for r in rows]
+    started = time.perf_counter()
+    Xs, ys, gs = [], [], []
+    for name, items in sets.items():
+        X, y = load_set(name, items)
+        Xs.append(X)
+        ys.append(y)
+        gs.append(np.array([name] * len(y)))
+    X, y, groups = np.concatenate(Xs), np.concatenate(ys), np.concatenate(gs)
+    keep = X.sum(axis=(1, 2)) > 0
+    X, y, groups = X[keep], y[keep], groups[keep]
+
+    w0 = np.asarray(key_model.WEIGHTS, dtype=float)
+    if w0.shape != (2, len(tonality.FEATURES), 12):
+        w0 = np.zeros((2, len(tonality.FEATURES), 12))
+    P = out_of_fold(X, y, groups, w0=w0, l2=args.l2)
+    best = P.argmax(axis=1)
+    pbest = P.max(axis=1)
+    right = best == y
+    knots = isotonic_knots(pbest, right.astype(float))
+    conf = np.interp(pbest, knots[0], knots[1])
+    report: dict[str, Any] = {
+        "benchmark": "key_model_fit",
+        "command": "python -m benchmarks.key_model_fit " + " ".join(argv or sys.argv[1:]),
+        "n": len(y),
+        "cross_validated": {},
+        "calibration_out_of_fold": reliability(conf, right),
+    }
+    for name in sets:
+        sel = groups == name
+        report["cross_validated"][name] = {
+            "n": int(sel.sum()),
+            "mirex": round(float(_mirex(best[sel], y[sel]).mean()), 4),
+            "exact": round(float(right[sel].mean()), 4),
+        }
+    W = fit(X, y, w0=w0, l2=args.l2, sample_weight=_balance(groups))
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    if args.write:
+        meta = {
+            "args": " ".join(argv or sys.argv[1:]),
+            "sets": ", ".join(f"{k} ({int((groups == k).sum())} clips)" for k in sets),
+        }
+        _write_model(W, knots, meta)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(json.dumps({k: v for k, v in report.items() if k != "calibration_out_of_fold"}, indent=1))
+    print(json.dumps(report["calibration_out_of_fold"], indent=1))
+    return report
+
+
+if __name__ == "__main__":
+    main()
