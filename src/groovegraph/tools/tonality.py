@@ -266,7 +266,8 @@ def _triad_fit(chroma: np.ndarray) -> np.ndarray:
 
 def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
     """The evidence the key is decided on: pitch-class distributions, shape
-    (len(:data:`FEATURES`), 12), each row summing to 1 (or all 0 when absent).
+    (len(:data:`FEATURES`), 12), each row the square roots of the evidence scaled to sum
+    to 1 (or all 0 when absent).
 
     Raises :class:`NoPitchedContentError` when there is nothing pitched. ``y`` must be
     checked already (see :func:`estimate_key`).
@@ -314,7 +315,10 @@ def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
         start_chord[:12],
         start_chord[12:],
     )
-    return np.array([_unit(np.asarray(r, dtype=np.float64)) for r in rows])
+    # Square roots: a chord held twice as long is stronger evidence, not twice as strong.
+    return np.array(
+        [_unit(np.sqrt(np.maximum(np.asarray(r, dtype=np.float64), 0.0))) for r in rows]
+    )
 
 
 def _rotations() -> np.ndarray:
