@@ -103,11 +103,13 @@ def _calibration(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return reliability(conf, right)
 
 
-def corpus_rows(split: str, peer: bool, limit: int | None) -> list[dict[str, Any]]:
+def corpus_rows(
+    split: str, peer: bool, limit: int | None, cache_dir: Path | None
+) -> list[dict[str, Any]]:
     from groovegraph.evals.corpus import load_corpus
 
     rows = []
-    examples = load_corpus(split, kinds=("groove", "chorale"), limit=limit)
+    examples = load_corpus(split, kinds=("groove", "chorale"), limit=limit, cache_dir=cache_dir)
     for i, ex in enumerate(examples):
         truth = ex.truth.get("key")
         if not truth:
@@ -139,6 +141,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--split", default="reporting", choices=("tuning", "reporting"))
     parser.add_argument("--limit", type=int, default=None, help="examples per kind")
     parser.add_argument("--demo-n", type=int, default=150, help="demo loops (0: skip)")
+    parser.add_argument("--corpus-cache", type=Path, default=None, help="corpus render cache")
     parser.add_argument("--no-peer", action="store_true", help="skip the librosa peer")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent / "results" / "key_accuracy.json"
@@ -149,7 +152,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         textbook_key(np.random.default_rng(0).standard_normal(22050 * 2).astype(np.float32), 22050)
     estimate_key(y=np.sin(np.arange(22050 * 2) * 0.1).astype(np.float32), sr=22050)
 
-    rows = corpus_rows(args.split, peer, args.limit)
+    rows = corpus_rows(args.split, peer, args.limit, args.corpus_cache)
     demo = demo_rows(args.demo_n, peer) if args.demo_n else []
     result: dict[str, Any] = {
         "benchmark": "key_accuracy",

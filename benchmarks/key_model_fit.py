@@ -67,6 +67,39 @@ def synth_material(n: int) -> list[tuple[str, Any]]:
     return out
 
 
+def corpus_tuning_sets(cache_dir: Path | None) -> dict[str, list[tuple[str, Any]]]:
+    """The tuning split of :mod:`groovegraph.evals.corpus` (never the reporting split),
+    grouped as chorales, modal grooves and the other grooves, each with a key."""
+    from groovegraph.evals.corpus import CHORALE_COUNT, chorale_jobs, load_corpus
+    from groovegraph.evals.corpus.render import RenderError
+
+    examples = load_corpus("tuning", kinds=("groove",), cache_dir=cache_dir)
+    # Chorales one by one: two jobs sharing an id (bwv277 .krn and .mxl) never both
+    # cache, and load_corpus then refuses the whole kind; skip such ids instead.
+    n_chorales = 0
+    for job in chorale_jobs("tuning"):
+        if n_chorales >= CHORALE_COUNT:
+            break
+        try:
+            got = load_corpus("tuning", kinds=("chorale",), cache_dir=cache_dir, ids=[job.id])
+        except RenderError:
+            continue
+        examples += got
+        n_chorales += len(got)
+    out: dict[str, list[tuple[str, Any]]] = {
+        "tuning_chorale": [],
+        "tuning_modal": [],
+        "tuning_tonal": [],
+    }
+    for ex in examples:
+        key = ex.truth.get("key")
+        if not key:
+            continue
+        group = "chorale" if ex.kind == "chorale" else "modal" if ex.truth.get("modal") else "tonal"
+        out[f"tuning_{group}"].append((key, str(ex.path)))
+    return out
+
+
 def _features_of(item: Any) -> np.ndarray:
     import soundfile as sf
 
@@ -291,6 +324,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--synth", type=int, default=240, help="clips from our generator")
     parser.add_argument("--set", action="append", default=[], help="NAME=LIST.json")
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help="add the evaluation corpus's tuning split (chorales, modal and tonal grooves)",
+    )
+    parser.add_argument("--corpus-cache", type=Path, default=None, help="its render cache")
     parser.add_argument("--l2", type=float, default=1e-4)
     parser.add_argument("--write", action="store_true", help="rewrite key_model.py")
     parser.add_argument(
@@ -301,6 +340,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     sets: dict[str, list[tuple[str, Any]]] = {}
     if args.synth:
         sets["synth"] = synth_material(args.synth)
+    if args.corpus:
+        sets.update(corpus_tuning_sets(args.corpus_cache))
     for spec in args.set:
         name, _, path = spec.partition("=")
         rows = json.loads(Path(path).read_text(encoding="utf-8"))
