@@ -696,6 +696,54 @@ def test_agent_bad_input_is_4xx_before_any_stream_starts(http: httpx.Client) -> 
     assert r.status_code == 200, r.text
 
 
+def _local_port(r: httpx.Response) -> int:
+    """The client-side port of the TCP connection ``r`` came on (same port: reused)."""
+    stream = r.extensions["network_stream"]
+    return int(stream.get_extra_info("client_addr")[1])
+
+
+def test_issue13_bad_input_is_4xx_and_keeps_the_connection(server: ServerProcess) -> None:
+    """Each input that was a 500 (and dropped the keep-alive connection): now a 4xx with
+    the JSON error body, answered on a connection the next request reuses."""
+    h = {**ALICE, "Content-Type": "application/json"}
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        thread_id = new_thread(client, ALICE)
+        config = {"configurable": {"thread_id": thread_id}}
+        hi = {"messages": [{"type": "human", "content": "hi"}]}
+        cases: list[tuple[str, str, dict[str, Any], int]] = []
+        # One invalid UTF-8 byte (UnicodeDecodeError in json.loads).
+        for route in ("invoke", "stream", "stream_events", "batch"):
+            cases.append(("POST", f"/agent/{route}", {"content": b"\xff", "headers": h}, 422))
+        # "config": null (TypeError in LangServe's config unpacking).
+        for route in ("invoke", "stream", "stream_events"):
+            body = {"input": hi, "config": None}
+            cases.append(("POST", f"/agent/{route}", {"json": body, "headers": ALICE}, 422))
+        # Nothing to run: refused before the stream's 200, as invoke does.
+        for route in ("stream", "stream_events"):
+            for empty in ({}, {"messages": []}, {"resume": None}):
+                body = {"input": empty, "config": config}
+                cases.append(("POST", f"/agent/{route}", {"json": body, "headers": ALICE}, 400))
+        # An offset past bigint; a NUL in a sample id (path and chat body).
+        for offset in ("9223372036854775808", "1000001"):
+            cases.append(("GET", f"/v1/threads?offset={offset}", {"headers": ALICE}, 422))
+        cases.append(("GET", "/v1/samples/%00", {"headers": ALICE}, 404))
+        chat = {"message": "hi", "samples": ["\u0000"]}
+        cases.append(
+            ("POST", f"/v1/threads/{thread_id}/chat", {"json": chat, "headers": ALICE}, 422)
+        )
+        for method, url, kwargs, status in cases:
+            r = client.request(method, url, **kwargs)
+            assert_error(r, status)
+            assert r.headers.get("connection", "").lower() != "close", (url, r.headers)
+            port = _local_port(r)
+            ok = client.get("/v1/threads", headers=ALICE)
+            assert ok.status_code == 200, ok.text
+            assert _local_port(ok) == port, f"connection dropped after {method} {url}"
+        # The thread was never run: the stream routes refused before starting a run.
+        state = client.get(f"/v1/threads/{thread_id}", headers=ALICE).json()
+        assert state["messages"] == []
+
+
 def test_overlong_path_in_chat_is_a_tool_error_not_a_failed_run(http: httpx.Client) -> None:
     thread_id = new_thread(http, ALICE)
     events = chat_events(http, thread_id, {"message": "analyze " + "x" * 300 + ".wav"}, ALICE)

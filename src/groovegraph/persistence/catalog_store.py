@@ -540,6 +540,8 @@ class CatalogStore:
         NotFoundError
             If no such sample exists or it belongs to another owner.
         """
+        if "\x00" in sample_id:  # PostgreSQL text cannot hold NUL: no id can contain one
+            raise NotFoundError(f"no sample {sample_id!r}")
         cols = ", ".join(_SAMPLE_COLUMNS)
         if owner is None:
             names, rows = self._select(

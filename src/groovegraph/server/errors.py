@@ -179,6 +179,16 @@ def _raised_from(err: BaseException, module: str, *, through: tuple[str, ...] = 
     return False
 
 
+def _innermost_function(err: BaseException) -> str:
+    """Name of the function ``err`` was raised in."""
+    tb = err.__traceback__
+    name = ""
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_name
+        tb = tb.tb_next
+    return name
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every exception into the JSON error shape."""
 
@@ -212,6 +222,26 @@ def install_error_handlers(app: FastAPI) -> None:
         # a bug. Any other recursion error is still a logged 500.
         if _raised_from(err, "json"):
             return error_response(422, "validation_error", "invalid JSON body: nested too deeply")
+        return await _bug(request, err)
+
+    @app.exception_handler(UnicodeDecodeError)
+    async def _not_utf8(request: Request, err: UnicodeDecodeError) -> JSONResponse:
+        # A body that is not UTF-8 fails inside json.loads when LangServe (or Starlette)
+        # parses it: the client's bytes, not a bug.
+        if _raised_from(err, "json"):
+            return error_response(422, "validation_error", "invalid JSON body: not UTF-8")
+        return await _bug(request, err)
+
+    @app.exception_handler(TypeError)
+    async def _langserve_config(request: Request, err: TypeError) -> JSONResponse:
+        # LangServe unpacks the body's "config" with a bare TypeError for anything but
+        # an object or a string ("config": null, 3, [...]).
+        if _raised_from(err, "langserve.api_handler") and _innermost_function(err) == (
+            "_unpack_request_config"
+        ):
+            return error_response(
+                422, "validation_error", "config: must be an object (or left out)"
+            )
         return await _bug(request, err)
 
     @app.exception_handler(ValidationError)

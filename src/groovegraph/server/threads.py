@@ -13,6 +13,9 @@ from groovegraph.server.serialize import interrupt_json, jsonable, snapshot_inte
 from groovegraph.server.state import get_app_state
 from groovegraph.server.thread_store import ThreadInfo
 
+#: Largest ``offset`` accepted when listing threads.
+MAX_OFFSET = 1_000_000
+
 router = APIRouter(prefix="/v1/threads", tags=["threads"], responses=ERROR_RESPONSES)
 
 
@@ -85,7 +88,8 @@ async def list_threads(
     request: Request,
     owner: Owner,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    # Bounded: Postgres OFFSET is a bigint (2**63 overflowed it into a 500).
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> ThreadList:
     state = get_app_state(request)
     return ThreadList(
