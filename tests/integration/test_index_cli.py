@@ -169,7 +169,7 @@ def test_compatible_with_a_file_and_bad_input(
     assert "swing_max: Input should be less than or equal to 100" in err
     code, _, err = _main(["search", "--limit", "-3"], capsys)
     assert code == 2
-    assert "limit: Input should be greater than or equal to 1" in err
+    assert "--limit must be between 1 and" in err
     code, _, err = _main(["index", str(tmp_path / "nope")], capsys)
     assert code == 4
     assert "not a folder" in err
