@@ -78,10 +78,14 @@ _KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69
 def peer_librosa(y: np.ndarray, sr: int) -> dict[str, Any]:
     """Textbook librosa: ``beat_track`` tempo and beats; mean ``chroma_cqt`` correlated
     with the 24 rotated Krumhansl–Kessler profiles for the key."""
+    import warnings
+
     import librosa
 
-    tempo, beats = librosa.beat.beat_track(y=y, sr=sr, units="time")
-    chroma = librosa.feature.chroma_cqt(y=y, sr=sr).mean(axis=1)
+    with warnings.catch_warnings():  # short one-shots: "n_fft too large" is expected
+        warnings.simplefilter("ignore", UserWarning)
+        tempo, beats = librosa.beat.beat_track(y=y, sr=sr, units="time")
+        chroma = librosa.feature.chroma_cqt(y=y, sr=sr).mean(axis=1)
     best, best_r = "C major", -np.inf
     for pc in range(12):
         for mode, prof in (("major", _KK_MAJOR), ("minor", _KK_MINOR)):
@@ -444,6 +448,10 @@ def report(rows: list[dict[str, Any]], *, peer: bool) -> dict[str, Any]:
                 ],
                 who,
             ),
+            "grooves_by_key_family": {
+                fam: summarize([r for r in grooves if r["truth"].get("key_family") == fam], who)
+                for fam in sorted({str(r["truth"].get("key_family")) for r in grooves})
+            },
             "chorales": summarize(chor, who),
             "one_shots": summarize(shots, who),
             "by_category": {k: summarize(v, who) for k, v in _group(rows).items()},

@@ -222,7 +222,9 @@ def _render_missing(jobs: Sequence[_Job], out_dir: Path, cache_dir: Path) -> Non
         for (job, _, truth), y in zip(items, clips, strict=True):
             y = _finish(job, y, truth)
             wav = out_dir / f"{job.id}.wav"
-            soundfile.write(str(wav), y, render.SAMPLE_RATE, subtype="PCM_16")
+            tmp = out_dir / f"{job.id}.{os.getpid()}.part.wav"
+            soundfile.write(str(tmp), y, render.SAMPLE_RATE, subtype="PCM_16")
+            tmp.replace(wav)  # readers never see a half-written file
             _write_json(
                 out_dir / f"{job.id}.json",
                 {

@@ -52,9 +52,18 @@ def chorale_paths() -> list[Path]:
     """Bach four-part chorale files of the music21 corpus, sorted by name."""
     from music21 import corpus
 
-    return sorted(
-        (p for p in corpus.getComposer("bach") if _NAME_RE.match(p.name)), key=lambda p: p.name
-    )
+    # A few chorales exist twice (MusicXML and Humdrum): keep one file per name, MusicXML.
+    prefer = {"mxl": 0, "xml": 1, "krn": 2}
+    by_stem: dict[str, Path] = {}
+    for p in corpus.getComposer("bach"):
+        m = _NAME_RE.match(p.name)
+        if not m:
+            continue
+        stem = p.name.rsplit(".", 1)[0]
+        old = by_stem.get(stem)
+        if old is None or prefer[m.group(4)] < prefer[old.suffix[1:]]:
+            by_stem[stem] = p
+    return sorted(by_stem.values(), key=lambda p: p.name)
 
 
 def bwv_number(path: Path) -> int:
