@@ -35,6 +35,7 @@ typecheck: setup
 bench: setup  ## every benchmark; JSON lands in benchmarks/results/ (needs Postgres + Redis, ~25 min)
 	./scripts/ensure-services.sh
 	$(UV) run --frozen python -m benchmarks.analysis_accuracy
+	$(UV) run --frozen python -m benchmarks.analysis_realworld
 	$(UV) run --frozen python -m benchmarks.analysis_speed
 	$(UV) run --frozen python -m benchmarks.index_throughput
 	$(UV) run --frozen python -m benchmarks.search_latency

@@ -525,6 +525,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--categories", default=None, help="comma list of groove categories / one-shot instruments"
     )
     parser.add_argument("--limit", type=int, default=None, help="at most N examples per kind")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        help="an evenly spread subset of N examples (quick runs)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per clip for our timing (median)")
     parser.add_argument("--no-peer", action="store_true", help="skip the textbook librosa peer")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo-manifest check")
@@ -552,6 +558,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         t0 = time.perf_counter()
         examples = load_corpus(args.split, kinds, cache_dir, limit=args.limit, categories=cats)
         render_s = time.perf_counter() - t0
+        if args.sample and args.sample < len(examples):
+            step = len(examples) / args.sample
+            examples = [examples[int(i * step)] for i in range(args.sample)]
         print(
             f"corpus: {len(examples)} examples ({render_s:.1f} s to render/load)", file=sys.stderr
         )
@@ -572,6 +581,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             + " ".join(argv if argv is not None else sys.argv[1:]),
             "split": args.split,
             "n_examples": len(rows),
+            "sample": args.sample,
             "counts": {k: len(v) for k, v in _group(rows).items()},
             "chorales_dropped": dropped(args.split, cache_dir) if "chorale" in kinds else {},
             "render_or_load_s": round(render_s, 2),

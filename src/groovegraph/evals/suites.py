@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from groovegraph.evals import evaluators as ev
+from groovegraph.evals import realworld as rw
 from groovegraph.evals import understanding as und
 from groovegraph.evals.datasets import EvalExample
 from groovegraph.evals.harness import EvalContext
@@ -238,6 +239,29 @@ SUITES: dict[str, Suite] = {
                 Threshold("backbeat_abs_error_ms", "<=", 5.0),
                 Threshold("key_mirex", ">=", 0.90),
             ),
+        ),
+        Suite(
+            name="analysis_realworld",
+            dataset="analysis_corpus",
+            description=(
+                "the analysis on the reporting split of the independent corpus (GM-rendered "
+                "grooves, checked Bach chorales, one-shots; issue 9 bars)"
+            ),
+            make_target=rw.make_target,
+            evaluators=rw.EVALUATORS,
+            thresholds=(
+                Threshold("tempo_acc1_unambiguous", ">=", 0.95),
+                Threshold("tempo_acc2", ">=", 0.98),
+                Threshold("beat_f_measure", ">=", 0.93),
+                Threshold("swing_abs_error", "<=", 2.5),
+                Threshold("backbeat_abs_error_ms", "<=", 4.0),
+                Threshold("key_mirex_modal", ">=", 0.75),
+                Threshold("key_mirex_chorales", ">=", 0.90),
+                Threshold("one_shot_no_tempo", ">=", 1.0),
+                Threshold("one_shot_root_note", ">=", 1.0),
+                Threshold("fields_filled", ">=", 1.0),
+            ),
+            prepare=rw.prepare,
         ),
         Suite(
             name="discovery",
