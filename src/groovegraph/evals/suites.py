@@ -262,6 +262,8 @@ SUITES: dict[str, Suite] = {
                 Threshold("fields_filled", ">=", 1.0),
             ),
             prepare=rw.prepare,
+            # Opt-in (``--suite analysis_realworld``): the first run renders 428 clips.
+            default=False,
         ),
         Suite(
             name="discovery",
