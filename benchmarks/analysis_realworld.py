@@ -225,7 +225,8 @@ def score(truth: dict[str, Any], est: dict[str, Any], kind: str) -> dict[str, An
         if lag is None:
             miss("backbeat_lag_ms")
         s["lag_err"] = abs(lag - float(truth["backbeat_lag_ms"])) if lag is not None else None
-    if truth.get("key"):
+    if truth.get("key") and not truth.get("key_ambiguous"):
+        # drums + bass clips carry key_ambiguous (roots alone leave relative keys open)
         if not est.get("key"):
             miss("key")
         s["key_score"] = key_score(est.get("key"), truth["key"])
