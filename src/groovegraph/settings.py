@@ -60,7 +60,29 @@ class Settings(BaseSettings):
     # --- language model ------------------------------------------------------------
     model: str = Field(default="offline", description="'offline' or 'provider:model'.")
     router_model: str | None = Field(
-        default=None, description="Cheaper model for routing; default MODEL."
+        default=None,
+        description="Cheap model that reads a turn when the offline understanding is unsure; default MODEL.",
+    )
+    router_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Ask the router model only when the offline understanding's confidence is below "
+            "this (0 = never ask it, 1 = ask it every turn)."
+        ),
+    )
+    model_price_in_per_mtok: float = Field(
+        default=0.0, ge=0, description="USD per million input tokens of MODEL (cost reports)."
+    )
+    model_price_out_per_mtok: float = Field(
+        default=0.0, ge=0, description="USD per million output tokens of MODEL."
+    )
+    router_price_in_per_mtok: float = Field(
+        default=0.0, ge=0, description="USD per million input tokens of ROUTER_MODEL."
+    )
+    router_price_out_per_mtok: float = Field(
+        default=0.0, ge=0, description="USD per million output tokens of ROUTER_MODEL."
     )
     model_base_url: str | None = Field(
         default=None,

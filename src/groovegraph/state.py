@@ -275,6 +275,97 @@ class ParsedRequest(BaseModel):
             "and tempos no search can use, as 'N BPM' ('99999 BPM')."
         ),
     )
+    mode: Literal["major", "minor"] | None = Field(
+        default=None, description="Major or minor keys only ('any in a minor key?')."
+    )
+    compatible: bool = Field(
+        default=False,
+        description="The keys/samples are to be mixed with (Camelot neighbours), not matched.",
+    )
+    kind: Literal["loop", "one_shot"] | None = Field(
+        default=None, description="Loops or one-shots ('a punchy kick', 'an 808 in F')."
+    )
+    instrument: str | None = Field(
+        default=None, description="Instrument asked for: kick, snare, hat, bass, keys…"
+    )
+    specialists: list[SpecialistName] = Field(
+        default_factory=list, description="Specialists this turn needs (the understanding's call)."
+    )
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="How sure the offline understanding is of `specialists` (0..1).",
+    )
+    refines: bool = Field(
+        default=False, description="Narrows the last search: its filters are kept."
+    )
+
+
+class ListedRef(BaseModel):
+    """A hit of the last list, numbered as the answer showed it (what a model is shown)."""
+
+    number: int = Field(ge=1)
+    sample_id: str
+    file: str
+    tempo_bpm: float | None = None
+    key: str | None = None
+    genre: str | None = None
+    era: str | None = None
+
+
+class RequestReading(BaseModel):
+    """The router model's reading of one user turn (structured output).
+
+    The model sees the conversation, the numbered hits of the last list and the attached
+    samples; what it returns here is the turn's meaning — no rule re-reads the text.
+    """
+
+    specialists: list[SpecialistName] = Field(
+        default_factory=list,
+        description=(
+            "groove: analyse referenced audio; discovery: search the user's library; "
+            "compatibility: will things mix (keys, tempi, samples); era: history, styles, "
+            "library statistics. Empty for greetings, thanks and help."
+        ),
+    )
+    reason: str = Field(default="", description="One short sentence: why these specialists.")
+    bpm_min: float | None = Field(default=None, gt=0, le=400)
+    bpm_max: float | None = Field(default=None, gt=0, le=400)
+    target_bpm: float | None = Field(default=None, gt=0, le=400)
+    tempi: list[float] = Field(
+        default_factory=list, description="Tempi to compare, in BPM ('90 into 96')."
+    )
+    keys: list[str] = Field(
+        default_factory=list, description="Keys named: 'A minor', 'F# major' or Camelot '8A'."
+    )
+    mode: Literal["major", "minor"] | None = None
+    compatible: bool = Field(
+        default=False, description="Keys/samples are to mix with, not to match exactly."
+    )
+    genre: str | None = None
+    era: str | None = Field(default=None, description="Decade label such as '70s'.")
+    vibe: str | None = None
+    swing: Literal["straight", "light", "swung", "heavy"] | None = None
+    kind: Literal["loop", "one_shot"] | None = None
+    instrument: str | None = None
+    limit: int | None = Field(default=None, ge=1, le=200)
+    listed: list[int] = Field(
+        default_factory=list,
+        description="Numbers of the listed hits the user points at ('the first one' = 1).",
+    )
+    samples: list[str] = Field(
+        default_factory=list,
+        description="Attached sample ids, or ids/paths written in the message, that the turn is about.",
+    )
+    about_analysed: bool = Field(
+        default=False,
+        description="The turn is about the samples analysed earlier ('it', 'my break').",
+    )
+    refines: bool = Field(
+        default=False,
+        description="Narrows the last search (its filters stay; the named ones change).",
+    )
 
 
 class Route(BaseModel):
@@ -379,6 +470,8 @@ class ConversationMemory(BaseModel):
 # these (plus LangChain/LangGraph's own safe types) — see persistence.checkpointer.
 CHECKPOINT_TYPES: tuple[type[BaseModel], ...] = (
     ParsedRequest,
+    RequestReading,
+    ListedRef,
     RoutePlan,
     Analysis,
     CatalogHit,

@@ -37,6 +37,30 @@ SEARCH = {
 ANSWER = "Here are four 70s funk loops near 96 BPM from your library."
 
 
+# What the scripted router model reads in each user message.
+ROUTER_READINGS: dict[str, dict[str, Any]] = {
+    "find me 70s funk loops near 96 BPM": {
+        "specialists": ["discovery"],
+        "reason": "a search",
+        "genre": "funk",
+        "era": "70s",
+        "target_bpm": 96,
+    },
+    # The rules read a search here ("shaped" is no history word to them, "80s hip hop" a
+    # filter); the model reads a history question about drum machines, and it wins.
+    "Which drum machines shaped 80s hip hop?": {
+        "specialists": ["era"],
+        "reason": "history of drum machines in 80s hip hop",
+        "genre": "hip hop",
+        "era": "80s",
+    },
+}
+
+
+def _last_user(body: dict[str, Any]) -> str:
+    return next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user")
+
+
 def _role(body: dict[str, Any]) -> str:
     system = next(
         (m["content"] for m in body["messages"] if m["role"] in ("system", "developer")), ""
@@ -44,6 +68,7 @@ def _role(body: dict[str, Any]) -> str:
     for prefix, role in (
         ("You route", "router"),
         ("You are the discovery", "discovery"),
+        ("You are the era", "era"),
         ("You are groovegraph", "respond"),
     ):
         if str(system).startswith(prefix):
@@ -56,13 +81,15 @@ def _reply(body: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
     role = _role(body)
     has_tool_result = any(m["role"] == "tool" for m in body["messages"])
     if role == "router":
-        return None, [
-            {"name": "Route", "arguments": {"specialists": ["discovery"], "reason": "a search"}}
-        ]
+        return None, [{"name": "RequestReading", "arguments": ROUTER_READINGS[_last_user(body)]}]
     if role == "discovery" and not has_tool_result:
         return None, [{"name": "search_catalog", "arguments": SEARCH}]
     if role == "discovery":
         return "Found loops.", []
+    if role == "era" and not has_tool_result:
+        return None, [{"name": "era_facts", "arguments": {"eras": ["80s"], "genres": ["hip hop"]}}]
+    if role == "era":
+        return "The 808 and the SP-1200 shaped it.", []
     return ANSWER, []
 
 
@@ -182,6 +209,7 @@ def test_openai_compatible_endpoint_streams_tool_calls_and_answer(openai_server,
         model_base_url=base_url,
         model_api_key=API_KEY,
         model_max_retries=0,
+        router_threshold=1.0,  # the router model reads every turn
     )
     frame = catalog_frame()
     graph = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
@@ -208,8 +236,8 @@ def test_openai_compatible_endpoint_streams_tool_calls_and_answer(openai_server,
     assert [_role(r) for r in requests] == ["router", "discovery", "discovery", "respond"]
     assert all(r.get("stream") for r in requests)  # the graph streamed every call
     assert set(scripted.auth[start:]) == {f"Bearer {API_KEY}"}
-    # the router asked for structured output through a function named after the Route model
-    assert [t["function"]["name"] for t in requests[0]["tools"]] == ["Route"]
+    # the router asked for structured output through a function named after its model
+    assert [t["function"]["name"] for t in requests[0]["tools"]] == ["RequestReading"]
     assert [t["function"]["name"] for t in requests[1]["tools"]] == ["search_catalog"]
     # the tool result went back to the model as a tool message for its call id
     tool_msgs = [m for m in requests[2]["messages"] if m["role"] == "tool"]
@@ -236,3 +264,39 @@ def test_openai_compatible_endpoint_streams_tool_calls_and_answer(openai_server,
     assert len(scripted.requests) == before
     assert again["messages"][-1].content == ANSWER
     assert [h.sample_id for h in again["hits"]] == [h.sample_id for h in out["hits"]]
+
+
+def test_the_router_models_reading_wins_over_the_rules(openai_server, tmp_path) -> None:
+    from groovegraph.graph.offline import route_request
+    from groovegraph.graph.parser import parse_request
+
+    text = "Which drum machines shaped 80s hip hop?"
+    rules = parse_request(text)
+    assert route_request(rules).specialists == ["discovery"]  # what the regex reads
+    base_url, scripted = openai_server
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        model="openai:gpt-scripted",
+        model_base_url=base_url,
+        model_api_key=API_KEY,
+        model_max_retries=0,
+        router_threshold=1.0,
+    )
+    graph = build_graph(catalog=cat.FrameSource(catalog_frame()), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+    start = len(scripted.requests)
+    out = graph.invoke(
+        {"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "reading"}}
+    )
+    requests = scripted.requests[start:]
+    assert [_role(r) for r in requests] == ["router", "era", "era", "respond"]
+    assert out["plan"].router == "model"
+    assert out["plan"].specialists == ["era"]
+    assert out["request"].genres == ["hip hop"]
+    assert out["request"].eras == ["80s"]
+    assert out["request"].intents == ["history"]
+    assert out["hits"] == []  # no search ran
+    # usage of the turn: 4 calls × 30 tokens, reported per turn and for the thread
+    assert out["turn_usage"]["total_tokens"] == 4 * 30
+    assert out["usage"]["llm_calls"] == 4

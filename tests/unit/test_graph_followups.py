@@ -208,8 +208,8 @@ def test_an_ordinal_past_the_end_resolves_to_nothing(graph) -> None:
 
 
 def test_a_model_gets_the_resolved_reference(settings) -> None:
-    # With a chat model the same parsing runs first: the router and the specialists are
-    # told which sample "the first one" is.
+    # With a chat model the router is shown the listed hits, numbered as the answer showed
+    # them; its reading says which one "the first one" is, and the specialists are told.
     from langchain_core.messages import AIMessage
 
     from tests.unit.test_graph_models import ScriptedChat, call, route, said
@@ -220,7 +220,10 @@ def test_a_model_gets_the_resolved_reference(settings) -> None:
     compat = {"a": {"sample": first.sample_id}, "b": {"key": "A minor"}}
     model = ScriptedChat(
         script={
-            "router": [route("discovery", i=0), route("groove", "compatibility", i=1)],
+            "router": [
+                route("discovery", i=0),
+                route("groove", "compatibility", i=1, listed=[1], keys=["A minor"]),
+            ],
             "discovery": [
                 AIMessage(content="", tool_calls=[call("search_catalog", {**query, "limit": 5})]),
                 said("Here are five funk loops."),
@@ -239,7 +242,8 @@ def test_a_model_gets_the_resolved_reference(settings) -> None:
             "respond": [said("done")],
         }
     )
-    graph = build_graph(catalog=cat.FrameSource(frame), settings=settings, model=model).compile(
+    always = settings.model_copy(update={"router_threshold": 1.0})
+    graph = build_graph(catalog=cat.FrameSource(frame), settings=always, model=model).compile(
         checkpointer=InMemorySaver()
     )
     chat = Chat(graph, "model")
@@ -248,7 +252,7 @@ def test_a_model_gets_the_resolved_reference(settings) -> None:
     assert out["plan"].router == "model"
     assert out["request"].samples == [first.sample_id]
     prompts = {role: str(msgs[0].content) for role, msgs in model.calls}
-    assert f"Samples attached to this turn: {first.sample_id}" in prompts["router"]
+    assert f"1. {first.path.rsplit('/', 1)[-1]} [{first.sample_id}]" in prompts["router"]
     assert f"Samples this turn: {first.sample_id}" in prompts["groove"]
     assert f"Samples this turn: {first.sample_id}" in prompts["compatibility"]
     (report,) = out["reports"]
@@ -467,10 +471,9 @@ def test_the_dusty_one_and_an_attribute_no_hit_has(house_graph) -> None:
 
 def test_a_fresh_search_stays_fresh_and_which_without_a_list_is_harmless(graph) -> None:
     chat = Chat(graph)
-    out = chat.say("which ones are in minor?")  # nothing listed yet
-    assert out["hits"] == []
+    out = chat.say("which ones are in minor?")  # nothing listed yet: a search of the library
     assert out["request"].samples == []
-    assert "discovery" not in out["plan"].specialists
+    assert all(h.key and h.key.endswith(" minor") for h in out["hits"])
     search(chat)
     out = chat.say("find loops at 97 BPM")
     r = out["request"]

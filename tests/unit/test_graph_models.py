@@ -74,10 +74,12 @@ def call(name: str, args: dict[str, Any], i: int = 0) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{name}_{i}", "type": "tool_call"}
 
 
-def route(*specialists: str, i: int = 0) -> AIMessage:
+def route(*specialists: str, i: int = 0, **reading: Any) -> AIMessage:
+    """The router model's structured reading of a turn (a ``RequestReading`` tool call)."""
+    args = {"specialists": list(specialists), "reason": "test", **reading}
     return AIMessage(
         content="",
-        tool_calls=[call("Route", {"specialists": list(specialists), "reason": "test"}, i)],
+        tool_calls=[call("RequestReading", args, i)],
         usage_metadata={"input_tokens": 10, "output_tokens": 5, "total_tokens": 15},
     )
 
@@ -89,6 +91,12 @@ def said(text: str, tokens: int = 0) -> AIMessage:
         else None
     )
     return AIMessage(content=text, usage_metadata=usage)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests script the router model, so it reads every turn (threshold 1)."""
+    return settings.model_copy(update={"router_threshold": 1.0})
 
 
 @pytest.fixture
@@ -199,7 +207,7 @@ def test_referenced_samples_are_analysed_before_compatibility(settings, frame) -
 
 def test_malformed_route_is_retried(settings, frame) -> None:
     bad = AIMessage(
-        content="", tool_calls=[call("Route", {"specialists": ["drums"], "reason": "?"})]
+        content="", tool_calls=[call("RequestReading", {"specialists": ["drums"], "reason": "?"})]
     )
     model = ScriptedChat(
         script={
@@ -318,7 +326,7 @@ class BrokenChat(ScriptedChat):
         raise ConnectionError("router endpoint unreachable")
 
 
-def test_unreachable_router_falls_back_to_offline_rules(settings, frame) -> None:
+def test_unreachable_router_falls_back_to_the_offline_reading(settings, frame) -> None:
     worker = ScriptedChat(script={"era": [said("notes")], "respond": [said("answer")]})
     graph = build_graph(
         catalog=cat.FrameSource(frame),
@@ -344,3 +352,103 @@ def test_a_model_without_its_api_key_is_a_clear_error(monkeypatch) -> None:
     assert isinstance(caught.value, ValueError)
     assert "OPENAI_API_KEY" in str(caught.value)
     assert "offline" in str(caught.value)
+
+
+def test_the_router_reading_wins_over_the_rules(settings, frame) -> None:
+    # The rules read "not house" as a house filter and "any" as a plain search; the model
+    # reads no genre, a minor mode, and a narrowing of nothing. Its reading is the request.
+    from groovegraph.graph.parser import parse_request
+
+    text = "any loops at 96 that are not house, minor keys only?"
+    assert parse_request(text).genres == ["house"]
+    model = ScriptedChat(
+        script={
+            "router": [
+                route("discovery", bpm_min=93, bpm_max=99, target_bpm=96, mode="minor", limit=3)
+            ],
+            "discovery": [said("found")],
+            "respond": [said("ok")],
+        }
+    )
+    out = ask(compile_with(model, settings, frame), text)
+    request = out["request"]
+    assert out["plan"].router == "model"
+    assert request.genres == []
+    assert (request.bpm_min, request.bpm_max, request.mode, request.limit) == (93, 99, "minor", 3)
+    # the specialist was briefed with the model's reading, not the rules'
+    prompt = next(msgs for role, msgs in model.calls if role == "discovery")[0].content
+    assert '"mode": "minor"' in prompt
+    assert "house" not in prompt
+
+
+def test_the_router_is_shown_the_listed_hits_in_the_order_shown(settings, frame) -> None:
+    hits = cat.search(frame, CatalogQuery(genre="funk", limit=4))
+    model = ScriptedChat(
+        script={
+            "router": [
+                route("discovery", i=0, genre="funk"),
+                route("groove", "compatibility", i=1, listed=[2], keys=["A minor"]),
+            ],
+            "discovery": [
+                AIMessage(
+                    content="", tool_calls=[call("search_catalog", {"genre": "funk", "limit": 4})]
+                ),
+                said("listed"),
+            ],
+            "groove": [said("analysed")],
+            "compatibility": [said("verdict")],
+            "respond": [said("ok")],
+        }
+    )
+    graph = compile_with(model, settings, frame)
+    ask(graph, "funk loops")
+    out = ask(graph, "does the second one work with A minor?")
+    # "the second one" is whatever the model says it is; the list it saw was numbered
+    assert out["request"].samples == [hits[1].sample_id]
+    assert out["request"].keys == ["A minor"]
+    assert out["plan"].specialists == ["groove", "compatibility"]
+    router_prompt = [msgs for role, msgs in model.calls if role == "router"][1][0].content
+    assert f"1. {hits[0].path.rsplit('/', 1)[-1]} [{hits[0].sample_id}]" in router_prompt
+    assert f"2. {hits[1].path.rsplit('/', 1)[-1]} [{hits[1].sample_id}]" in router_prompt
+
+
+def test_the_router_is_asked_only_when_the_offline_reading_is_unsure(frame, tmp_path) -> None:
+    cheap = Settings(
+        data_dir=tmp_path / "data",
+        router_threshold=0.5,
+        router_price_in_per_mtok=1.0,
+        router_price_out_per_mtok=2.0,
+        model_price_in_per_mtok=10.0,
+        model_price_out_per_mtok=20.0,
+    )
+    router = ScriptedChat(script={"router": [route("era")]})
+    worker = ScriptedChat(script={"era": [said("notes", 2)], "respond": [said("answer", 3)]})
+    graph = build_graph(
+        catalog=cat.FrameSource(frame), settings=cheap, model=worker, router_model=router
+    ).compile(checkpointer=InMemorySaver())
+    out = ask(graph, "what defined Philly soul drumming?")
+    assert router.calls == []  # the offline reading was sure enough
+    assert out["plan"].router == "offline"
+    assert out["request"].confidence >= 0.5
+    assert out["plan"].specialists == ["era"]
+    # cost of this turn: era 2+2 tokens and respond 3+3 tokens at the specialist price
+    turn = out["turn_usage"]
+    assert turn["total_tokens"] == 4 + 6
+    assert turn["cost_usd"] == pytest.approx((2 * 10 + 2 * 20 + 3 * 10 + 3 * 20) / 1e6)
+
+    # A turn the offline reader is unsure of goes to the router model (at its price).
+    sure = cheap.model_copy(update={"router_threshold": 1.0})
+    graph = build_graph(
+        catalog=cat.FrameSource(frame), settings=sure, model=worker, router_model=router
+    ).compile(checkpointer=InMemorySaver())
+    out = ask(graph, "what defined Philly soul drumming?", thread="u")
+    assert [r for r, _ in router.calls] == ["router"]
+    assert out["plan"].router == "model"
+    assert out["turn_usage"]["llm_calls"] == 3
+    assert out["turn_usage"]["cost_usd"] == pytest.approx(
+        (10 * 1 + 5 * 2) / 1e6 + (2 * 10 + 2 * 20 + 3 * 10 + 3 * 20) / 1e6
+    )
+    # the next turn's usage starts again from zero; the thread total keeps adding up
+    again = ask(graph, "what defined Philly soul drumming?", thread="u")
+    assert again["turn_usage"]["llm_calls"] == 3
+    assert again["usage"]["llm_calls"] == 6

@@ -324,7 +324,7 @@ def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loo
         {"messages": [HumanMessage("find loops that mix with it")]},
         {"configurable": {"thread_id": "audio"}},
     )
-    assert follow["plan"].specialists == ["groove", "discovery"]
+    assert follow["plan"].specialists == ["groove", "compatibility", "discovery"]
     assert follow["hits"]
     assert all(h.sample_id not in ("long/a.wav",) for h in follow["hits"])
     assert follow["analyses"]["long/a.wav"] == a

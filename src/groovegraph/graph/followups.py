@@ -25,6 +25,7 @@ __all__ = [
     "find_attribute_refs",
     "find_mode",
     "is_filter_followup",
+    "is_list_pointer",
     "merge_filter",
 ]
 
@@ -242,6 +243,11 @@ def find_mode(text: str) -> str | None:
     else ``None`` (see :data:`MODE_RE`)."""
     m = MODE_RE.search(text)
     return next((g.lower() for g in m.groups() if g), None) if m else None
+
+
+def is_list_pointer(text: str) -> bool:
+    """Whether ``text`` points at the last list as a whole ("which of them", "the 70s ones")."""
+    return bool(_LIST_POINTER_RE.search(text))
 
 
 def is_filter_followup(text: str, request: ParsedRequest) -> bool:

@@ -150,12 +150,33 @@ def llm_retry_policy(settings: Settings) -> RetryPolicy:
     return RetryPolicy(max_attempts=1 + min(settings.model_max_retries, 2), retry_on=_retryable)
 
 
-def usage_of(message: AIMessage) -> dict[str, int]:
-    """Token counts of one model reply as a ``usage`` state update."""
+Price = tuple[float, float]
+"""USD per million (input, output) tokens."""
+
+
+def router_price(settings: Settings) -> Price:
+    return (settings.router_price_in_per_mtok, settings.router_price_out_per_mtok)
+
+
+def specialist_price(settings: Settings) -> Price:
+    return (settings.model_price_in_per_mtok, settings.model_price_out_per_mtok)
+
+
+def usage_of(message: AIMessage, *, price: Price = (0.0, 0.0)) -> dict[str, float]:
+    """Token counts (and their cost at ``price``) of one model reply, as a usage update."""
     meta = getattr(message, "usage_metadata", None) or {}
+    tokens_in = int(meta.get("input_tokens", 0) or 0)
+    tokens_out = int(meta.get("output_tokens", 0) or 0)
     return {
-        "input_tokens": int(meta.get("input_tokens", 0) or 0),
-        "output_tokens": int(meta.get("output_tokens", 0) or 0),
+        "input_tokens": tokens_in,
+        "output_tokens": tokens_out,
         "total_tokens": int(meta.get("total_tokens", 0) or 0),
         "llm_calls": 1,
+        "cost_usd": round((tokens_in * price[0] + tokens_out * price[1]) / 1e6, 8),
     }
+
+
+def usage_updates(message: Any, *, price: Price) -> dict[str, dict[str, float]]:
+    """The ``usage`` (thread total) and ``turn_usage`` (this turn) updates of one reply."""
+    usage = usage_of(message, price=price) if isinstance(message, AIMessage) else {"llm_calls": 1}
+    return {"usage": usage, "turn_usage": usage}

@@ -150,7 +150,7 @@ def plan_tool_calls(
             args["target_bpm"] = request.target_bpm
         if request.keys:
             # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
-            wants_mix = "compatib" in request.text.lower() or "mix" in request.text.lower()
+            wants_mix = request.compatible or re.search(r"compatib|mix", request.text, re.I)
             args["compatible_with" if wants_mix else "key"] = request.keys[0]
         if request.swing_min is not None:
             args["swing_min"], args["swing_max"] = request.swing_min, request.swing_max
@@ -160,9 +160,11 @@ def plan_tool_calls(
             args["era"] = request.eras[0]
         if request.vibes:
             args["vibe"] = request.vibes[0]
-        if not request.keys and (mode := find_mode(request.text)):
+        if not request.keys and (mode := request.mode or find_mode(request.text)):
             # "which ones are in minor?": a mode, not a key.
             args["mode"] = mode
+        if request.instrument:
+            args["instrument"] = request.instrument  # "a punchy kick", "an 808 in F"
         args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
         return [_call("search_catalog", args)]
     own = None if samples else own_audio_noun(request)

@@ -27,7 +27,7 @@ from groovegraph import prompts
 from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import remember
-from groovegraph.graph.models import ModelRegistry, usage_of
+from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
 from groovegraph.graph.specialists import FINAL_NAME, model_prompt
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS, ParsedRequest, RoutePlan, SpecialistName
@@ -90,7 +90,7 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             answer = AIMessage(
                 content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
             )
-            update["usage"] = usage_of(reply) if isinstance(reply, AIMessage) else {"llm_calls": 1}
+            update.update(usage_updates(reply, price=specialist_price(settings)))
         if answer is not None and any(_same(_text(answer), _text(m)) for m in said):
             answer = None  # word for word what a specialist said: that message stands
         if answer is not None:

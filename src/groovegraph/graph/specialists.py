@@ -36,7 +36,7 @@ from groovegraph import prompts
 from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import conversation_for_model, count_tokens, memory_prompt
-from groovegraph.graph.models import ModelRegistry, usage_of
+from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
 from groovegraph.settings import Settings
 from groovegraph.state import (
     Analysis,
@@ -228,7 +228,7 @@ def make_specialist(
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         reply.name = name
-        usage = {"usage": usage_of(reply)}
+        usage = usage_updates(reply, price=specialist_price(settings))
         if reply.tool_calls and rounds < MAX_TOOL_ROUNDS:
             return Command(goto=tools_node, update={key: [reply], **usage})
         update, errors = _collect(name, scratch)

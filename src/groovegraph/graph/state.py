@@ -72,11 +72,18 @@ def add_completed(left: list[str] | None, right: list[str] | None) -> list[str]:
     return out
 
 
-def add_usage(left: dict[str, int] | None, right: dict[str, int] | None) -> dict[str, int]:
-    """Reducer summing token counts (input_tokens, output_tokens, total_tokens, calls)."""
-    out = dict(left or {})
-    for key, value in (right or {}).items():
-        out[key] = out.get(key, 0) + int(value)
+RESET = "reset"
+"""A usage update carrying ``{"reset": 1}`` starts the count again (each new turn)."""
+
+
+def add_usage(left: dict[str, float] | None, right: dict[str, float] | None) -> dict[str, float]:
+    """Reducer summing token counts (input_tokens, output_tokens, total_tokens, llm_calls)
+    and their cost (cost_usd); an update with the :data:`RESET` key starts from zero."""
+    right = dict(right or {})
+    out = {} if right.pop(RESET, None) else dict(left or {})
+    for key, value in right.items():
+        total = out.get(key, 0) + value
+        out[key] = round(total, 8) if isinstance(total, float) else int(total)
     return out
 
 
@@ -96,7 +103,8 @@ class GrooveGraphOutput(TypedDict, total=False):
     hits: list[CatalogHit]
     reports: list[CompatibilityReport]
     era: EraBrief | None
-    usage: Annotated[dict[str, int], add_usage]
+    usage: Annotated[dict[str, float], add_usage]
+    turn_usage: Annotated[dict[str, float], add_usage]
     memory: ConversationMemory | None
 
 
@@ -112,7 +120,8 @@ class GrooveGraphState(TypedDict, total=False):
     samples the last turn referenced, ``listed_hits`` the last hit list shown (what "the
     first one", "#2" or "the 97 BPM one" point at) and ``listed_request`` the search that
     produced it ("which of them swing?"); the
-    ``<specialist>_messages`` channels are each specialist's private tool-calling
+    ``usage`` sums token counts and cost over the thread, ``turn_usage`` over the current
+    turn; the ``<specialist>_messages`` channels are each specialist's private tool-calling
     scratchpad (reset every turn) so parallel specialists never interleave tool calls.
     """
 
@@ -127,7 +136,8 @@ class GrooveGraphState(TypedDict, total=False):
     hits: list[CatalogHit]
     reports: list[CompatibilityReport]
     era: EraBrief | None
-    usage: Annotated[dict[str, int], add_usage]
+    usage: Annotated[dict[str, float], add_usage]
+    turn_usage: Annotated[dict[str, float], add_usage]
     memory: ConversationMemory | None
     drafts: Annotated[dict[str, str], set_drafts]
     groove_messages: Annotated[list[AnyMessage], add_messages]

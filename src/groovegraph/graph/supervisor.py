@@ -1,8 +1,8 @@
 """The supervisor: routes each user turn to specialists and closes it with one answer.
 
 On a new turn (a new human message) it parses the request, decides the specialists
-(router model with structured output, or :func:`~groovegraph.graph.offline.route_request`
-offline), orders them into stages — ``groove`` first when the others need its
+(:mod:`groovegraph.graph.understanding`: the offline reader first, the router model's
+structured reading when that is unsure), orders them into stages — ``groove`` first when the others need its
 analyses, the rest in parallel via ``Send`` — and dispatches the first stage. Every
 specialist returns here; when a stage is complete the next one starts, and after the
 last stage ``respond`` writes the answer from every specialist's result.
@@ -10,8 +10,8 @@ last stage ``respond`` writes the answer from every specialist's result.
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -29,30 +29,28 @@ from langgraph.types import Command, Send
 from pydantic import ValidationError
 
 from groovegraph import prompts
-from groovegraph.graph import followups, offline
+from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import turn_number
-from groovegraph.graph.models import ModelRegistry, usage_of
-from groovegraph.graph.parser import blank_spans, parse_request
+from groovegraph.graph.models import (
+    ModelRegistry,
+    router_price,
+    usage_of,
+)
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
+from groovegraph.graph.state import RESET
+from groovegraph.graph.understanding import Conversation, from_reading, get_offline, listed_refs
 from groovegraph.state import (
     SPECIALISTS,
     CatalogHit,
     ParsedRequest,
-    Route,
+    RequestReading,
     RoutePlan,
 )
 
-__all__ = ["make_supervisor", "message_samples", "message_text"]
+__all__ = ["make_supervisor", "message_samples", "message_text", "read_with_model"]
 
 log = logging.getLogger(__name__)
-
-# "this loop", "it", "these" in a turn without its own sample point at the last one.
-_ANAPHORA_RE = re.compile(
-    r"\b(?:this|that|these|those|the same)\s+(?:loop|break|sample|track|one|groove|beat|file|record)s?\b"
-    r"|\b(?:it|them)\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)",
-    re.IGNORECASE,
-)
 
 
 def message_text(message: AnyMessage) -> str:
@@ -89,24 +87,6 @@ Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destination]]:
     """The supervisor node."""
 
-    def route_with_model(
-        model: Any, request: ParsedRequest, messages: list[AnyMessage]
-    ) -> tuple[Route, dict[str, int]]:
-        structured = _structured(model)
-        system = prompts.ROUTER_PROMPT.format(samples=", ".join(request.samples) or "none")
-        raw = structured.invoke(
-            [SystemMessage(content=system), *conversation_for_model(messages, keep=6)]
-        )
-        route: Route = raw["parsed"] if isinstance(raw, dict) else raw
-        if route is None:  # include_raw with a parse failure
-            raise raw.get("parsing_error") or ValueError("router returned no route")
-        usage = (
-            usage_of(raw["raw"])
-            if isinstance(raw, dict) and isinstance(raw.get("raw"), AIMessage)
-            else {"llm_calls": 1}
-        )
-        return route, usage
-
     def supervisor(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Destination]:
         messages: list[AnyMessage] = state.get("messages") or []
         humans = _human_turns(messages)
@@ -117,7 +97,7 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
         turn = turn_number(messages, state.get("memory"))
 
         if plan is None or plan.turn != turn:
-            # ---- a new turn: parse, route, plan, reset the per-turn results
+            # ---- a new turn: understand it, route, plan, reset the per-turn results
             last = humans[-1]
             focus: list[str] = list(state.get("focus") or [])
             # "the first one", "#2", "both of them" point into the last list of hits shown:
@@ -126,65 +106,55 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             # and "which of them swing?" (kept while later turns list nothing new).
             previous: list[CatalogHit] = list(state.get("hits") or [])
             listed_hits = previous or list(state.get("listed_hits") or [])
-            listed = [h.sample_id for h in listed_hits]
             searched: ParsedRequest | None = (
                 state.get("request") if previous else state.get("listed_request")
             )
-            text = message_text(last)
-            by_attr = followups.find_attribute_refs(text, hits=listed_hits)
-            # "the 97 BPM one" is a reference, not a tempo filter.
-            blanked = blank_spans(text, spans=by_attr.spans)
-            attached = message_samples(last)
-            # "any of those faster than 125?" narrows the list; read without the list, so
-            # "those" is not taken for the two hits just shown.
-            alone = parse_request(blanked, samples=attached)
-            filtering = (
-                searched is not None
-                and not by_attr.spans
-                and followups.is_filter_followup(text, alone)
+            conversation = Conversation(
+                listed_hits=listed_hits,
+                fresh=bool(previous),
+                listed_request=searched,
+                previous=state.get("request"),
+                focus=focus,
+                analyses=state.get("analyses") or {},
             )
-            if filtering and searched is not None:
-                request = followups.merge_filter(searched, alone)
-            elif listed or by_attr.ids:
-                request = parse_request(
-                    blanked,
-                    samples=[*by_attr.ids, *attached],
-                    results=listed,
-                    fresh_results=bool(previous),
-                )
-            else:
-                request = alone  # no list to point into: the same parse as above
-            if by_attr.spans:  # never together with a filter (see ``filtering``)
-                update_req: dict[str, Any] = {
-                    "text": text,
-                    "unresolved": [*by_attr.unresolved, *request.unresolved],
-                }
-                if not request.samples:
-                    # "will the 110 BPM one mix with C major?" with no such hit: the question
-                    # was about that loop, so nothing else is answered in its place.
-                    update_req["intents"] = []
-                request = request.model_copy(update=update_req)
-            if not request.samples and focus and _ANAPHORA_RE.search(request.text):
-                request = request.model_copy(
-                    update={"samples": focus, "intents": [*request.intents, "analyze"]}
-                )
+            text = message_text(last)
+            attached = message_samples(last)
+            # The offline understanding reads every turn first; the router model is asked
+            # only when it is unsure (settings.router_threshold), and then its reading wins.
+            request = get_offline().understand(text, attached=attached, conversation=conversation)
+            reason = f"understood offline (confidence {request.confidence or 0:.2f}): " + (
+                ", ".join(request.specialists) or "no specialist needed"
+            )
+            source: Literal["offline", "model", "fallback"] = "offline"
+            usage: dict[str, float] = {}
             _, router = models.for_run((runtime.context or GrooveContext()).model)
-            usage: dict[str, int] = {}
-            if router is None:
-                route = offline.route_request(request)
-                source: Literal["offline", "model", "fallback"] = "offline"
-            else:
+            if (
+                router is not None
+                and (request.confidence or 0.0) < models.settings.router_threshold
+            ):
                 try:
-                    route, usage = route_with_model(router, request, messages)
-                    source = "model"
+                    reading, usage = read_with_model(
+                        router,
+                        text=text,
+                        attached=attached,
+                        conversation=conversation,
+                        messages=messages,
+                        settings=models.settings,
+                    )
+                    request = from_reading(
+                        reading, text=text, attached=attached, conversation=conversation
+                    ).model_copy(update={"confidence": request.confidence})
+                    reason, source = reading.reason or "router model", "model"
                 except (OutputParserException, ValidationError):
                     raise  # malformed output: the node's RetryPolicy asks again
                 except Exception as err:
                     log.warning(
-                        "router model failed (%s: %s); routing offline", type(err).__name__, err
+                        "router model failed (%s: %s); using the offline reading",
+                        type(err).__name__,
+                        err,
                     )
-                    route, source = offline.route_request(request), "fallback"
-            chosen = [s for s in SPECIALISTS if s in route.specialists]
+                    source = "fallback"
+            chosen = [s for s in SPECIALISTS if s in request.specialists]
             if request.samples and chosen and "groove" not in chosen:
                 # Others reason from the analysis: a referenced sample is always analysed.
                 chosen.insert(0, "groove")
@@ -194,7 +164,7 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                 specialists=chosen,
                 stages=stages,
                 stage=0,
-                reason=route.reason,
+                reason=reason,
                 router=source,
             )
             update: dict[str, Any] = {
@@ -211,6 +181,8 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             }
             if usage:
                 update["usage"] = usage
+            # This turn's usage starts from nothing, then counts the router's call.
+            update["turn_usage"] = {RESET: 1, **usage}
             if not stages:
                 return Command(goto="respond", update=update)
             # Send carries what the specialists must see (this step's updates are not in
@@ -260,6 +232,56 @@ def _structured(model: Any) -> Any:
     """Structured-output runnable for the router, using tool calling where supported
     (the most widely implemented mode among OpenAI-compatible servers)."""
     try:
-        return model.with_structured_output(Route, method="function_calling", include_raw=True)
+        return model.with_structured_output(
+            RequestReading, method="function_calling", include_raw=True
+        )
     except (TypeError, ValueError, NotImplementedError):
-        return model.with_structured_output(Route, include_raw=True)
+        return model.with_structured_output(RequestReading, include_raw=True)
+
+
+def read_with_model(
+    model: Any,
+    *,
+    text: str,
+    attached: list[str],
+    conversation: Conversation,
+    messages: list[AnyMessage],
+    settings: Any,
+) -> tuple[RequestReading, dict[str, float]]:
+    """The router model's reading of the turn, shown the hits listed last (numbered as
+    the answer showed them), the attached samples and the last search's filters."""
+    listed = listed_refs(conversation.listed_hits)
+    last_search = conversation.listed_request
+    system = prompts.ROUTER_PROMPT.format(
+        samples=", ".join(attached) or "none",
+        listed="\n".join(
+            f"{r.number}. {r.file} [{r.sample_id}]"
+            + (f" {r.tempo_bpm:.1f} BPM" if r.tempo_bpm is not None else "")
+            + (f", {r.key}" if r.key else "")
+            + (f", {r.genre}" if r.genre else "")
+            + (f", {r.era}" if r.era else "")
+            for r in listed
+        )
+        or "none",
+        analysed=", ".join(conversation.focus) or "none",
+        last_search=json.dumps(
+            last_search.model_dump(
+                exclude_defaults=True,
+                exclude={"text", "samples", "intents", "specialists", "confidence", "unresolved"},
+            )
+        )
+        if last_search is not None
+        else "none",
+    )
+    raw = _structured(model).invoke(
+        [SystemMessage(content=system), *conversation_for_model(messages, keep=6)]
+    )
+    reading = raw["parsed"] if isinstance(raw, dict) else raw
+    if reading is None:  # include_raw with a parse failure
+        raise raw.get("parsing_error") or ValueError("router returned no reading")
+    usage = (
+        usage_of(raw["raw"], price=router_price(settings))
+        if isinstance(raw, dict) and isinstance(raw.get("raw"), AIMessage)
+        else {"llm_calls": 1}
+    )
+    return reading, usage

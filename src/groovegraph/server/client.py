@@ -215,6 +215,16 @@ def run_chat(
                                 else _short(unprinted, 2000),
                                 markup=False,
                             )
+                        usage = data.get("usage") or {}
+                        if usage.get("llm_calls"):
+                            # what this turn cost: model calls, tokens and (priced) dollars
+                            err.print(
+                                f"[dim]{int(usage['llm_calls'])} model call(s), "
+                                f"{int(usage.get('total_tokens', 0))} tokens, "
+                                f"${float(usage.get('cost_usd', 0.0)):.6f}[/dim]"
+                            )
+                        elif "usage" in data:
+                            err.print("[dim]answered offline: 0 model calls, $0[/dim]")
                         break
         except httpx.HTTPError as exc:
             raise ChatClientError(f"cannot reach {base}: {exc}") from exc

@@ -15,7 +15,8 @@ Events (every ``data`` is one JSON object):
 ``message``     ``{"name", "content", "id", "type"}`` each specialist's (and the final) message
 ``interrupt``   ``{"id", "value"}`` the run paused and waits for ``resume``
 ``error``       ``{"code", "message"}``
-``end``         ``{"thread_id", "interrupted", "messages", "ok"}`` always last
+``end``         ``{"thread_id", "interrupted", "messages", "ok", "usage"}`` always last;
+                ``usage`` = this turn's tokens, model calls and ``cost_usd``
 
 Runs are made with ``durability="exit"``: the turn is checkpointed once when it ends
 (or pauses on an interrupt) instead of after every step. A turn is the unit a user
@@ -34,6 +35,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
+from groovegraph.graph.state import add_usage
 from groovegraph.server.serialize import interrupt_json, jsonable, message_json, tool_result
 
 PASSTHROUGH_CUSTOM = {"tool_start", "tool_end", "route", "progress"}
@@ -56,6 +58,7 @@ class _Translator:
         self.interrupted = False
         self.message_count = 0
         self.last_plan: str | None = None
+        self.turn_usage: dict[str, float] = {}
 
     def updates(self, ns: tuple[str, ...], data: Mapping[str, Any]) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
@@ -66,6 +69,9 @@ class _Translator:
                 continue
             if node.startswith("__") or not isinstance(update, Mapping):
                 continue
+            if isinstance(update.get("turn_usage"), Mapping):
+                # the same reducer as the graph's channel: the turn's tokens and cost
+                self.turn_usage = add_usage(self.turn_usage, dict(update["turn_usage"]))
             plan = update.get("plan")
             if plan is not None:
                 plan_json = jsonable(plan)
@@ -232,5 +238,6 @@ async def run_events(
             "interrupted": tr.interrupted,
             "messages": tr.message_count,
             "ok": not failed,
+            "usage": tr.turn_usage,
         },
     )

@@ -1,0 +1,515 @@
+"""Understanding a user turn: the message plus the conversation → one
+:class:`~groovegraph.state.ParsedRequest` (specialists needed, tempo, key, mode, genre, era,
+vibe, swing, kind, instrument, and what "the first one", "the 97 BPM one", "it" or
+"my break" point at).
+
+Two readers fill the same structure:
+
+* **offline** (:class:`OfflineUnderstanding`, always first): which specialists a message
+  needs comes from a logistic regression over MiniLM sentence embeddings
+  (:mod:`.classifier`, :mod:`.encoder`); the slots come from the rule-based extractor
+  (:mod:`groovegraph.graph.parser`, :mod:`groovegraph.graph.followups`,
+  :mod:`groovegraph.tools.vocab`); then the conversation is applied — references resolved
+  against the hits listed last (numbered as the answer showed them), a follow-up that
+  narrows the last search keeps its filters, "it"/"my break" is what was analysed.
+* **model** (:func:`read_with_model`, only when the offline reading is unsure and a router
+  model is configured): the router model returns a :class:`~groovegraph.state.RequestReading`
+  by structured output, shown the numbered hits and the attached samples, and
+  :func:`from_reading` turns it into the request. No rule re-reads the text then.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from groovegraph.graph import followups
+from groovegraph.graph.parser import (
+    SWUNG_RANGE,
+    UNUSABLE_TEMPO_RE,
+    blank_spans,
+    find_sample_refs,
+    parse_request,
+    split_clauses,
+)
+from groovegraph.state import (
+    SPECIALISTS,
+    Analysis,
+    CatalogHit,
+    ListedRef,
+    ParsedRequest,
+    RequestReading,
+    SampleTags,
+    SpecialistName,
+)
+from groovegraph.tools import vocab
+from groovegraph.tools.catalog import normalize_era, normalize_tag
+from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.keys import parse_key
+
+__all__ = [
+    "Conversation",
+    "OfflineUnderstanding",
+    "from_reading",
+    "get_offline",
+    "listed_refs",
+]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What a turn can refer to."""
+
+    listed_hits: Sequence[CatalogHit] = ()
+    """The last hit list shown, in the order the answer showed it (rank 1 first)."""
+    fresh: bool = True
+    """The list was shown by the previous turn (demonstratives reach only such a list)."""
+    listed_request: ParsedRequest | None = None
+    """The search that produced the list (what a narrowing follow-up keeps)."""
+    previous: ParsedRequest | None = None
+    """The previous turn's request."""
+    focus: Sequence[str] = ()
+    """Samples the previous turns were about ("it", "my break")."""
+    analyses: Mapping[str, Analysis] = field(default_factory=dict)
+    """What was analysed in this thread, by sample reference."""
+
+
+def listed_refs(hits: Sequence[CatalogHit]) -> list[ListedRef]:
+    """The hits as numbered for a model ("the first one" = number 1)."""
+    return [
+        ListedRef(
+            number=i,
+            sample_id=h.sample_id,
+            file=h.path.rsplit("/", 1)[-1],
+            tempo_bpm=h.tempo_bpm,
+            key=h.key,
+            genre=h.tags.genre,
+            era=h.tags.era,
+        )
+        for i, h in enumerate(hits, 1)
+    ]
+
+
+# ------------------------------------------------------------------ offline reading
+
+# "this loop", "it", "these" in a turn without its own sample point at the last ones;
+# so do "my loop"/"my break" once something was analysed.
+_ANAPHORA_RE = re.compile(
+    r"\b(?:this|that|these|those|the same)\s+(?:loop|break|sample|track|one|groove|beat|file|record)s?\b"
+    r"|\b(?:it|them|both)\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
+    r"|\bmy (?:own )?(?:drum )?(?:loops?|breaks?|beats?|samples?|tracks?|grooves?)\b",
+    re.IGNORECASE,
+)
+# "within 5 bpm of it", "at a similar tempo", "same tempo as it": a tempo near the reference.
+_NEAR_TEMPO_RE = re.compile(
+    r"\bwithin\s+(\d{1,2})\s*(?:bpm|beats per minute)\s+of\s+(?:it|this|that|that one|this one)\b"
+    r"|\b(?:at\s+)?(?:a\s+)?(?:similar|same|close|matching)\s+(?:tempo|bpm|speed)\b",
+    re.IGNORECASE,
+)
+_NEW_SUBJECT_RE = re.compile(
+    r"\b(?:forget (?:that|it|those)|never ?mind|start over|new search|something (?:else|different))\b",
+    re.IGNORECASE,
+)
+_FIND_VERB_RE = re.compile(
+    r"\b(?:find|search|show|give|get|pull|dig|looking for|look for|need|want|recommend|"
+    r"suggest|list|grab|fetch|hunt)\b",
+    re.IGNORECASE,
+)
+_SAMPLE_NOUN_RE = re.compile(
+    r"\b(?:loops?|breaks?|breakbeats?|grooves?|beats?|samples?|tracks?|one[\s-]?shots?|stuff)\b",
+    re.IGNORECASE,
+)
+_THOSE_KEYS_RE = re.compile(
+    r"\b(?:in\s+)?(?:those|these|that|the same|its|their)\s+keys?\b|\bin key with (?:it|that|them)\b",
+    re.IGNORECASE,
+)
+_LIKE_THAT_RE = re.compile(
+    r"\b(?:like (?:that|those|them)|that (?:era|style|sound|kind|feel|vibe|decade)|from then|"
+    r"in that style|of that era)\b",
+    re.IGNORECASE,
+)
+_MIX_RE = re.compile(
+    r"\b(?:mix\w*|compatib\w*|blend\w*|harmonic\w*|goes? (?:with|together)|works? with|fits?|"
+    r"neighbou?r\w*|thereabouts|next to|camelot)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_EXTRA_RE = re.compile(r"\s\+\s|\s(?:then|and then|also)\s", re.IGNORECASE)
+CLAUSE_P = 0.9  # a clause of a multi-part message adds a specialist only when this sure
+
+
+def _clauses(text: str) -> list[str]:
+    parts = [p for c in split_clauses(text) for p in _CLAUSE_EXTRA_RE.split(c)]
+    return [p.strip() for p in parts if len(p.split()) >= 3]
+
+
+def _analysed_as_hits(conversation: Conversation) -> list[CatalogHit]:
+    """The focus samples as list entries, so "the funk one" can name an analysed file."""
+    out = []
+    for ref in conversation.focus:
+        a = conversation.analyses.get(ref)
+        if a is None:
+            continue
+        words = re.sub(r"[_/.-]", " ", a.file)
+        genre = next((g for _, g in vocab.find_genres(words)), None)
+        out.append(
+            CatalogHit(
+                sample_id=ref,
+                path=a.file,
+                score=0.0,
+                reason="analysed earlier",
+                tempo_bpm=a.tempo_bpm,
+                key=a.key,
+                camelot=a.camelot,
+                swing_percent=a.swing_percent,
+                duration_s=a.duration_s,
+                tags=SampleTags(genre=genre),
+            )
+        )
+    return out
+
+
+def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> ParsedRequest:
+    """A search "like this"/"that mixes with it", narrowed later, keeps what it took from
+    the sample (its key) without analysing the sample again."""
+    if not searched.samples:
+        return searched
+    a = next((conv.analyses[s] for s in searched.samples if s in conv.analyses), None)
+    if a is None or searched.keys:
+        return searched
+    update: dict[str, Any] = {"compatible": True}
+    if a.key:
+        update.update(keys=[a.key], camelot=[a.camelot] if a.camelot else [])
+    if a.tempo_bpm and searched.target_bpm is None:
+        update["target_bpm"] = round(a.tempo_bpm, 2)
+    return searched.model_copy(update=update)
+
+
+class OfflineUnderstanding:
+    """The offline reader: the classifier for specialists, rules for slots and references."""
+
+    def __init__(self) -> None:
+        from groovegraph.graph.understanding.classifier import IntentModel
+
+        self.model = IntentModel.load()
+
+    def features(self, texts: Sequence[str], parsed: Sequence[ParsedRequest], samples: int) -> Any:
+        from groovegraph.graph.understanding.classifier import structural_features
+        from groovegraph.graph.understanding.encoder import get_encoder
+
+        vectors = get_encoder().encode(list(texts))
+        extra = [
+            structural_features(p, samples=samples, clauses=len(split_clauses(p.text)))
+            for p in parsed
+        ]
+        return np.hstack([vectors, np.asarray(extra)])
+
+    def specialists(
+        self, text: str, *, samples: int
+    ) -> tuple[list[SpecialistName], float, dict[str, float]]:
+        """(specialists, confidence 0..1, probability per specialist) for one message."""
+        placeholders = [f"0a1b2c3d4e5{i}" for i in range(min(samples, 9))]
+        clauses = _clauses(text) if len(_clauses(text)) >= 2 else []
+        texts = [text, *clauses]
+        parsed = [parse_request(t, samples=placeholders) for t in texts]
+        probs = self.model.probabilities(self.features(texts, parsed, samples))
+        chosen = set(self.model.decide(probs[0]))
+        for p in probs[1:]:  # "history of jungle + find me jungle breaks"
+            chosen |= {s for s, v in zip(self.model.labels, p, strict=True) if v >= CLAUSE_P}
+        ordered = [s for s in SPECIALISTS if s in chosen]
+        by_name = {s: round(float(v), 3) for s, v in zip(self.model.labels, probs[0], strict=True)}
+        return ordered, self.model.confidence(probs[0]), by_name
+
+    def understand(
+        self, text: str, *, attached: Sequence[str], conversation: Conversation
+    ) -> ParsedRequest:
+        """The request of one turn, read offline (see the module docstring)."""
+        conv = conversation
+        listed_hits = list(conv.listed_hits)
+        listed = [h.sample_id for h in listed_hits]
+        searched = conv.listed_request
+        # Names by attribute reach the listed hits and the samples analysed last.
+        candidates = listed_hits + [
+            h for h in _analysed_as_hits(conv) if h.sample_id not in set(listed)
+        ]
+        by_attr = followups.find_attribute_refs(text, hits=candidates)
+        blanked = blank_spans(text, spans=by_attr.spans)
+        near = _NEAR_TEMPO_RE.search(blanked)
+        if near is not None:  # "within 5 bpm of it" is a tempo, not a sample reference
+            blanked = blank_spans(blanked, spans=[near.span()])
+        alone = parse_request(blanked, samples=attached)
+        filtering = (
+            searched is not None and not by_attr.spans and followups.is_filter_followup(text, alone)
+        )
+        if searched is not None:
+            searched = _reference_as_filters(searched, conv)
+        if filtering and searched is not None:
+            request = followups.merge_filter(searched, alone)
+        elif listed or by_attr.ids:
+            request = parse_request(
+                blanked,
+                samples=[*by_attr.ids, *attached],
+                results=listed,
+                fresh_results=conv.fresh,
+            )
+        else:
+            request = alone
+        if by_attr.spans:
+            update: dict[str, Any] = {
+                "text": text,
+                "unresolved": [*by_attr.unresolved, *request.unresolved],
+            }
+            if not request.samples:
+                update["intents"] = []
+            request = request.model_copy(update=update)
+        anaphora = _ANAPHORA_RE.search(blanked)
+        if not request.samples and conv.focus and anaphora and not filtering:
+            request = request.model_copy(
+                update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
+            )
+
+        chosen, confidence, _ = self.specialists(text, samples=len(request.samples))
+        # Slots the rules read beyond the parser's: mode, kind, instrument, "mix with".
+        instrument = vocab.find_instrument(blanked)
+        slots: dict[str, Any] = {
+            "mode": followups.find_mode(blanked) if not alone.keys else None,
+            "instrument": instrument,
+            "kind": vocab.find_kind(blanked, instrument=instrument),
+            "compatible": bool(_MIX_RE.search(blanked)),
+        }
+        if filtering:
+            request = request.model_copy(
+                update={
+                    "refines": True,
+                    "mode": slots["mode"] or request.mode,
+                    "kind": slots["kind"] or request.kind,
+                    "instrument": slots["instrument"] or request.instrument,
+                }
+            )
+            chosen = ["discovery"]
+        else:
+            request = request.model_copy(update=slots)
+            refining = (
+                searched is not None
+                and "discovery" in chosen
+                and not request.samples
+                and not request.unresolved
+                and not by_attr.spans
+                and not self._new_subject(text, alone, searched)
+            )
+            if refining and searched is not None:
+                merged = followups.merge_filter(searched, alone)
+                request = merged.model_copy(
+                    update={
+                        "refines": True,
+                        "mode": slots["mode"] or (None if alone.keys else searched.mode),
+                        "kind": slots["kind"] or searched.kind,
+                        "instrument": slots["instrument"] or searched.instrument,
+                        "compatible": searched.compatible or slots["compatible"],
+                    }
+                )
+                chosen = ["discovery"]
+        request = self._carry_subject(request, blanked, alone, conv, chosen)
+        if near is not None:
+            request = self._near_tempo(request, near, conv)
+        if request.samples and "groove" not in chosen:
+            # The others reason from the analysis: a referenced sample is always analysed.
+            chosen = ["groove", *chosen]
+        if not request.samples and any(
+            not UNUSABLE_TEMPO_RE.fullmatch(p) for p in request.unresolved
+        ):
+            # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
+            # the question was about that sample, so nothing else is answered in its place.
+            chosen = []
+        ordered = [s for s in SPECIALISTS if s in chosen]
+        return request.model_copy(update={"specialists": ordered, "confidence": confidence})
+
+    @staticmethod
+    def _new_subject(text: str, alone: ParsedRequest, searched: ParsedRequest) -> bool:
+        """A search that starts over rather than narrowing the last one: "forget that",
+        or a whole request naming its own genre ("show me some disco loops then"), or a
+        different kind of sample ("find me a punchy kick" after loops)."""
+        if _NEW_SUBJECT_RE.search(text):
+            return True
+        if followups.is_list_pointer(text):
+            return False
+        kind = vocab.find_kind(text, instrument=vocab.find_instrument(text))
+        if kind is not None and kind != (searched.kind or "loop"):
+            return True
+        # A whole new request ("find loops at 97 BPM", "show me some disco loops then")
+        # rather than a fragment that adjusts the last one ("under 72 bpm", "only 90s").
+        return bool(_SAMPLE_NOUN_RE.search(text) and (alone.genres or _FIND_VERB_RE.search(text)))
+
+    @staticmethod
+    def _carry_subject(
+        request: ParsedRequest,
+        text: str,
+        alone: ParsedRequest,
+        conv: Conversation,
+        chosen: Sequence[str],
+    ) -> ParsedRequest:
+        """ "find me loops like that" after a question on 70s funk keeps 70s funk;
+        "loops in those keys" after a key question searches around that key."""
+        prev = conv.previous
+        if prev is None or "discovery" not in chosen or request.refines:
+            return request
+        update: dict[str, Any] = {}
+        if not alone.genres and not alone.eras and _LIKE_THAT_RE.search(text):
+            if prev.genres:
+                update["genres"] = list(prev.genres)
+            if prev.eras:
+                update["eras"] = list(prev.eras)
+        if not alone.keys and prev.keys and _THOSE_KEYS_RE.search(text):
+            update.update(keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True)
+        return request.model_copy(update=update) if update else request
+
+    @staticmethod
+    def _near_tempo(
+        request: ParsedRequest, near: re.Match[str], conv: Conversation
+    ) -> ParsedRequest:
+        refs = list(request.samples) or list(conv.focus)
+        tempo = next(
+            (
+                conv.analyses[r].tempo_bpm
+                for r in refs
+                if r in conv.analyses and conv.analyses[r].tempo_bpm
+            ),
+            None,
+        )
+        if tempo is None:
+            return request
+        spread = float(near.group(1)) if near.group(1) else round(tempo * 0.05, 1)
+        return request.model_copy(
+            update={
+                "bpm_min": round(tempo - spread, 1),
+                "bpm_max": round(tempo + spread, 1),
+                "target_bpm": round(tempo, 2),
+            }
+        )
+
+
+_offline: OfflineUnderstanding | None = None
+_offline_lock = threading.Lock()
+
+
+def get_offline() -> OfflineUnderstanding:
+    """The process-wide offline reader (weights loaded once; the encoder on first use)."""
+    global _offline
+    with _offline_lock:
+        if _offline is None:
+            _offline = OfflineUnderstanding()
+        return _offline
+
+
+# ------------------------------------------------------------------- model reading
+
+_SWING = {
+    "straight": (50.0, 54.0),
+    "light": (52.0, 58.0),
+    "swung": SWUNG_RANGE,
+    "heavy": (62.0, 72.0),
+}
+
+
+def _key(text: str) -> tuple[str, str] | None:
+    try:
+        k = parse_key(text)
+    except InvalidQueryError:
+        return None
+    return k.name, k.camelot
+
+
+def from_reading(
+    reading: RequestReading,
+    *,
+    text: str,
+    attached: Sequence[str],
+    conversation: Conversation,
+) -> ParsedRequest:
+    """The request a router model's reading describes. Only data is added here: listed
+    numbers become the ids they were shown with, "about_analysed" the focus samples, and
+    a narrowing follow-up starts from the last search's filters."""
+    conv = conversation
+    listed = [h.sample_id for h in conv.listed_hits]
+    samples: list[str] = []
+    unresolved: list[str] = []
+    for n in reading.listed:
+        if 1 <= n <= len(listed):
+            samples.append(listed[n - 1])
+        else:
+            unresolved.append(f"the #{n}")
+    samples.extend(str(s) for s in attached)
+    inline = set(find_sample_refs(text))  # only refs the user actually wrote or attached
+    samples.extend(s for s in reading.samples if s in inline or s in set(attached))
+    if reading.about_analysed and not samples:
+        samples.extend(conv.focus)
+    keys: list[str] = []
+    cams: list[str] = []
+    for spelled in reading.keys:
+        k = _key(spelled)
+        if k and k[0] not in keys:
+            keys.append(k[0])
+            cams.append(k[1])
+    base = conv.listed_request if (reading.refines and conv.listed_request) else None
+    fields: dict[str, Any] = {
+        "text": text,
+        "samples": list(dict.fromkeys(samples)),
+        "unresolved": unresolved,
+        "specialists": [s for s in SPECIALISTS if s in reading.specialists],
+        "refines": base is not None,
+        "limit": reading.limit,
+    }
+    if reading.bpm_min is not None or reading.bpm_max is not None or reading.target_bpm:
+        target = reading.target_bpm
+        lo, hi = reading.bpm_min, reading.bpm_max
+        if lo is None and hi is None and target:
+            lo, hi = round(target * 0.97, 1), round(target * 1.03, 1)
+        fields.update(bpm_min=lo, bpm_max=hi, target_bpm=target)
+    if reading.tempi or fields.get("target_bpm"):
+        fields["bpms"] = list(reading.tempi) or [fields["target_bpm"]]
+    if keys:
+        fields.update(keys=keys, camelot=cams)
+    if reading.mode:
+        fields["mode"] = reading.mode
+    if reading.compatible:
+        fields["compatible"] = True
+    if reading.genre:
+        fields["genres"] = [normalize_tag(reading.genre) or reading.genre]
+    if reading.era:
+        fields["eras"] = [normalize_era(reading.era) or reading.era]
+    if reading.vibe:
+        fields["vibes"] = [reading.vibe.lower()]
+    if reading.swing:
+        lo_s, hi_s = _SWING[reading.swing]
+        fields.update(swing_words=[reading.swing], swing_min=lo_s, swing_max=hi_s)
+    if reading.kind:
+        fields["kind"] = reading.kind
+    if reading.instrument:
+        fields["instrument"] = reading.instrument.lower()
+    intents = []
+    if samples:
+        intents.append("analyze")
+    if "discovery" in reading.specialists:
+        intents.append("find")
+    if "compatibility" in reading.specialists:
+        intents.append("compatibility")
+    if "era" in reading.specialists:
+        intents.append("history")
+    fields["intents"] = intents
+    if base is not None:
+        kept = base.model_dump(exclude={"text", "samples", "unresolved", "intents", "specialists"})
+        kept.update({k: v for k, v in fields.items() if v not in (None, [], False)})
+        kept.update(
+            text=text,
+            samples=fields["samples"],
+            unresolved=unresolved,
+            intents=["find"],
+            specialists=fields["specialists"] or ["discovery"],
+            refines=True,
+        )
+        return ParsedRequest.model_validate(kept)
+    return ParsedRequest.model_validate({k: v for k, v in fields.items() if v is not None})

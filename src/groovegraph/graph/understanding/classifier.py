@@ -1,0 +1,170 @@
+"""Which specialists a message needs: logistic regression over sentence embeddings.
+
+One sigmoid per specialist (a turn may need several) over the MiniLM embedding of the
+message plus a few structural features a sentence embedding cannot see (samples
+attached, keys and tempi counted by the slot extractor, the clause intents the rules
+read). Trained by ``python -m groovegraph.graph.understanding.train`` on hand-written
+exemplars, the project's routing set and the *tune* split of the understanding set;
+the weights ship as ``intent_model.npz`` next to this module, so nothing trains or
+downloads at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from groovegraph.state import SPECIALISTS, ParsedRequest, SpecialistName
+
+__all__ = [
+    "FEATURES",
+    "MODEL_PATH",
+    "IntentModel",
+    "structural_features",
+    "train_model",
+]
+
+MODEL_PATH = Path(__file__).with_name("intent_model.npz")
+# Below 0.5 everywhere: the likeliest specialist still answers when it reaches this.
+FALLBACK_P = 0.2
+
+FEATURES: tuple[str, ...] = (
+    "samples>=1",
+    "samples>=2",
+    "keys>=1",
+    "keys>=2",
+    "tempi>=1",
+    "tempi>=2",
+    "style",
+    "rule:find",
+    "rule:compatibility",
+    "rule:history",
+    "rule:stats",
+    "my-audio",
+    "this-ref",
+    "mix-word",
+    "history-word",
+    "library-word",
+    "clauses>=2",
+)
+
+# Cues a sentence embedding of a short message weighs too lightly; the regression learns
+# how much each one counts.
+_MY_AUDIO_RE = re.compile(
+    r"\bmy (?:own )?(?:two |2 )?(?:drum )?(?:loops?|breaks?|beats?|samples?|tracks?|drums?|grooves?|"
+    r"bassline|recording|take|vocal(?: chop)?|kick|snare|files?|tune|song)\b",
+    re.IGNORECASE,
+)
+_THIS_RE = re.compile(r"\b(?:this|it|these|both|that one)\b", re.IGNORECASE)
+_MIX_RE = re.compile(
+    r"\b(?:mix\w*|compatib\w*|blend\w*|clash\w*|harmonic\w*|goes? (?:with|together)|"
+    r"works? (?:with|together)|fits?|camelot|key[- ]wise|beatmatch\w*|thereabouts|"
+    r"pitch\w*|stretch\w*|semitones?|transition\w*|layer\w*)\b",
+    re.IGNORECASE,
+)
+_HISTORY_RE = re.compile(
+    r"\b(?:history|histor\w+|tell me about|teach me|explain|who(?:'s| is| was| were)?|why|"
+    r"what made|defin\w+|differen\w+|golden|invent\w*|origins?|shaped|influen\w+)\b",
+    re.IGNORECASE,
+)
+_LIBRARY_RE = re.compile(
+    r"\b(?:my (?:library|crates?|collection|folders?)|in my|from my|do i (?:have|own)|i (?:have|own))\b",
+    re.IGNORECASE,
+)
+
+
+def structural_features(parsed: ParsedRequest, *, samples: int, clauses: int) -> np.ndarray:
+    """What the embedding cannot see, as 0/1 features (order of :data:`FEATURES`)."""
+    intents = set(parsed.intents)
+    text = parsed.text
+    values = (
+        samples >= 1,
+        samples >= 2,
+        len(parsed.keys) >= 1,
+        len(parsed.keys) >= 2,
+        len(parsed.bpms) >= 1,
+        len(parsed.bpms) >= 2,
+        bool(parsed.genres or parsed.eras),
+        "find" in intents,
+        "compatibility" in intents,
+        "history" in intents,
+        "stats" in intents,
+        bool(_MY_AUDIO_RE.search(text)),
+        bool(_THIS_RE.search(text)),
+        bool(_MIX_RE.search(text)),
+        bool(_HISTORY_RE.search(text)),
+        bool(_LIBRARY_RE.search(text)),
+        clauses >= 2,
+    )
+    return np.asarray(values, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    """Per-specialist logistic regression: ``p = sigmoid(x @ weights + bias)``."""
+
+    weights: np.ndarray  # (features, specialists)
+    bias: np.ndarray  # (specialists,)
+    labels: tuple[SpecialistName, ...] = SPECIALISTS
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = np.atleast_2d(x) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def decide(self, p: np.ndarray) -> list[SpecialistName]:
+        """Specialists at p >= 0.5; when none is, the likeliest one unless every
+        probability is low (a greeting, thanks, a question about the assistant)."""
+        chosen = [s for s, v in zip(self.labels, p, strict=True) if v >= 0.5]
+        if not chosen and float(np.max(p)) >= FALLBACK_P:
+            chosen = [self.labels[int(np.argmax(p))]]
+        return chosen
+
+    def confidence(self, p: np.ndarray) -> float:
+        """How far the least certain specialist is from the 0.5 boundary, 0..1."""
+        return float(np.min(np.abs(2 * np.asarray(p) - 1)))
+
+    def save(self, path: Path, *, meta: dict[str, str]) -> None:
+        np.savez_compressed(
+            path,
+            weights=self.weights.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+            labels=np.asarray(self.labels),
+            **{f"meta_{k}": np.asarray(v) for k, v in meta.items()},
+        )
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> IntentModel:
+        with np.load(path, allow_pickle=False) as data:
+            labels = tuple(str(x) for x in data["labels"])
+            return cls(weights=data["weights"], bias=data["bias"], labels=labels)  # type: ignore[arg-type]
+
+
+def _fit_one(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    n, d = x.shape
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:d], theta[d]
+        z = x @ w + b
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+        eps = 1e-9
+        value = -np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)) + l2 * (w @ w) / 2
+        grad_z = (p - y) / n
+        return float(value), np.concatenate([x.T @ grad_z + l2 * w, [grad_z.sum()]])
+
+    result = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return result.x[:d], float(result.x[d])
+
+
+def train_model(x: np.ndarray, labels: Sequence[Sequence[str]], *, l2: float = 1e-3) -> IntentModel:
+    """Fit one logistic regression per specialist (deterministic: L-BFGS from zeros)."""
+    weights = np.zeros((x.shape[1], len(SPECIALISTS)))
+    bias = np.zeros(len(SPECIALISTS))
+    for j, name in enumerate(SPECIALISTS):
+        y = np.asarray([name in row for row in labels], dtype=np.float64)
+        weights[:, j], bias[j] = _fit_one(x.astype(np.float64), y, l2)
+    return IntentModel(weights=weights, bias=bias)

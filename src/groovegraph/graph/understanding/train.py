@@ -1,0 +1,142 @@
+"""Train the specialist classifier: ``python -m groovegraph.graph.understanding.train``.
+
+Data: ``exemplars.jsonl`` next to this module (written for it), the project's routing set
+(``evals/datasets/routing.jsonl``) and the ``tune`` split of
+``evals/datasets/understanding.jsonl`` when it exists. The ``report`` split is never read
+here. ``--cv K`` prints K-fold cross-validated exact-set accuracy instead of writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from groovegraph.graph.parser import parse_request, split_clauses
+from groovegraph.graph.understanding.classifier import (
+    MODEL_PATH,
+    IntentModel,
+    structural_features,
+    train_model,
+)
+from groovegraph.graph.understanding.encoder import get_encoder
+
+EXEMPLARS = Path(__file__).with_name("exemplars.jsonl")
+_PLACEHOLDER = "0a1b2c3d4e5f"  # stands for an attached sample id
+
+
+def _datasets_dir() -> Path:
+    from groovegraph.evals.datasets import datasets_dir
+
+    return datasets_dir()
+
+
+def examples(*, datasets: Path | None = None) -> Iterator[dict[str, Any]]:
+    """``{"text", "samples", "specialists", "source"}`` rows to train on (never ``report``)."""
+    for line in EXEMPLARS.read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            yield {**row, "source": "exemplars"}
+    root = datasets or _datasets_dir()
+    routing = root / "routing.jsonl"
+    if routing.exists():
+        for line in routing.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                yield {
+                    "text": row["input"],
+                    "samples": len(row.get("samples") or []),
+                    "specialists": row["specialists"],
+                    "source": "routing",
+                }
+    understanding = root / "understanding.jsonl"
+    if understanding.exists():
+        for line in understanding.read_text().splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("split") != "tune":  # the report split is only ever evaluated
+                continue
+            yield {
+                "text": row["message"],
+                "samples": int(row.get("attachments") or 0),
+                "specialists": row["specialists"],
+                "source": "understanding:tune",
+            }
+
+
+def featurize(rows: list[dict[str, Any]]) -> np.ndarray:
+    """Embedding plus structural features for each row."""
+    encoder = get_encoder()
+    vectors = encoder.encode([r["text"] for r in rows])
+    extra = []
+    for r in rows:
+        attached = [f"{_PLACEHOLDER[:-1]}{i}" for i in range(r["samples"])]
+        parsed = parse_request(r["text"], samples=attached)
+        clauses = len(split_clauses(r["text"]))
+        extra.append(structural_features(parsed, samples=len(parsed.samples), clauses=clauses))
+    return np.hstack([vectors, np.asarray(extra)])
+
+
+def _predict_sets(model: IntentModel, x: np.ndarray, samples: list[int]) -> list[set[str]]:
+    out = []
+    for p, n in zip(model.probabilities(x), samples, strict=True):
+        chosen = set(model.decide(p))
+        if n and chosen:
+            chosen.add("groove")
+        out.append(chosen)
+    return out
+
+
+def cross_validate(
+    rows: list[dict[str, Any]], x: np.ndarray, *, k: int, l2: float, only: str | None = None
+) -> float:
+    """K-fold exact-set accuracy; with ``only``, the folds are the rows of that source
+    (the rest always trains)."""
+    rng = np.random.default_rng(7)
+    held = [i for i, r in enumerate(rows) if only is None or r["source"] == only]
+    order = rng.permutation(held)
+    folds = np.array_split(order, k)
+    right = 0
+    for fold in folds:
+        train = np.setdiff1d(np.arange(len(rows)), fold)
+        model = train_model(x[train], [rows[i]["specialists"] for i in train], l2=l2)
+        pred = _predict_sets(model, x[fold], [rows[i]["samples"] for i in fold])
+        for i, p in zip(fold, pred, strict=True):
+            want = set(rows[i]["specialists"])
+            if rows[i]["samples"] and want:
+                want.add("groove")
+            right += p == want
+    return right / len(held)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation only")
+    ap.add_argument("--l2", type=float, default=1e-3)
+    args = ap.parse_args(argv)
+    rows = list(examples())
+    x = featurize(rows)
+    if args.cv:
+        for l2 in sorted({args.l2, 1e-4, 1e-3, 1e-2}):
+            every = cross_validate(rows, x, k=args.cv, l2=l2)
+            tune = cross_validate(rows, x, k=args.cv, l2=l2, only="understanding:tune")
+            print(f"l2={l2:g}: all rows {every:.3f}, tune rows {tune:.3f} ({len(rows)} rows)")
+        return 0
+    model = train_model(x, [r["specialists"] for r in rows], l2=args.l2)
+    digest = hashlib.sha256(
+        json.dumps([[r["text"], r["samples"], r["specialists"]] for r in rows]).encode()
+    ).hexdigest()
+    sources = {s: sum(r["source"] == s for r in rows) for s in {r["source"] for r in rows}}
+    model.save(MODEL_PATH, meta={"data_sha256": digest, "sources": json.dumps(sources)})
+    print(f"wrote {MODEL_PATH} from {len(rows)} rows {sources}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
