@@ -143,9 +143,14 @@ class _Scripted(BaseChatModel):
         system = str(next((m.content for m in messages if isinstance(m, SystemMessage)), ""))
         user = str(next((m.content for m in reversed(messages) if isinstance(m, HumanMessage)), ""))
         if system.startswith("You route"):
+            # the router model's structured reading of the turn (asked when unsure)
+            said = user.split("\n[attached")[0]
+            reading = {"specialists": ["discovery"], "reason": "search"}
+            if "F minor" in said:
+                reading.update(keys=["F minor"], genre="boom bap", era="90s", target_bpm=92)
             call = {
-                "name": "Route",
-                "args": {"specialists": ["discovery"], "reason": "search"},
+                "name": "RequestReading",
+                "args": reading,
                 "id": f"r{len(self.prompts)}",
                 "type": "tool_call",
             }
