@@ -2,7 +2,9 @@
 
 Runs every request of ``evals/datasets/routing.jsonl`` that needs no audio (no sample
 reference) as a fresh one-turn thread against a synthetic catalog, in several rounds, and
-reports the median over rounds of the per-round p50/p90:
+reports the median over rounds of the per-round p50/p90. Every turn includes the offline
+understanding: one MiniLM embedding (int8 ONNX, onnxruntime, one thread) per message, more
+for multi-clause messages; the encoder is loaded before timing starts.
 
 * ``graph_sync_inmemory`` — ``graph.invoke`` with ``InMemorySaver`` (evals, CLI);
 * ``graph_async_sqlite`` — ``graph.ainvoke`` with the embedded-default ``AsyncSqliteSaver``,
@@ -35,8 +37,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.graph import build_graph
 from groovegraph.graph.knowledge import lookup_facts
-from groovegraph.graph.offline import compose_answer, plan_tool_calls, route_request
+from groovegraph.graph.offline import compose_answer, plan_tool_calls
 from groovegraph.graph.parser import parse_request
+from groovegraph.graph.understanding import Conversation, get_offline
 from groovegraph.persistence.checkpointer import open_checkpointer
 from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery
@@ -99,10 +102,13 @@ def requests() -> list[dict[str, Any]]:
 
 
 def routing_accuracy(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    # The offline understanding trained on this set among others: a regression check.
     wrong = []
     for r in rows:
         got = sorted(
-            route_request(parse_request(r["input"], samples=r.get("samples", []))).specialists
+            get_offline()
+            .understand(r["input"], attached=r.get("samples", []), conversation=Conversation())
+            .specialists
         )
         if got != r["specialists"]:
             wrong.append({"id": r["id"], "want": r["specialists"], "got": got})
@@ -132,11 +138,11 @@ def _median_of_rounds(rounds: list[dict[str, float]]) -> dict[str, Any]:
 
 
 def direct_turn(text: str, frame: pd.DataFrame, settings: Settings) -> str:
-    """The peer: parse, route and call the same tool functions without the graph."""
-    req = parse_request(text)
-    route = route_request(req)
+    """The peer: understand (embedding + classifier + rules) and call the same tool
+    functions without the graph."""
+    req = get_offline().understand(text, attached=[], conversation=Conversation())
     sections: dict[str, str] = {}
-    for spec in route.specialists:
+    for spec in req.specialists:
         for call in plan_tool_calls(spec, req, samples=[], result_count=settings.result_count):
             args = call["args"]
             if call["name"] == "search_catalog":

@@ -143,6 +143,15 @@ class CatalogQuery(BaseModel):
     compatible_with: str | None = Field(
         default=None, description="Key whose Camelot neighbours match."
     )
+    key_min_score: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Lowest Camelot relation score `compatible_with` keeps: 0.5 also admits diagonal "
+            "and ±2 energy moves, 0.85 only same, relative and adjacent keys."
+        ),
+    )
     swing_min: float | None = Field(default=None, ge=0, le=100)
     swing_max: float | None = Field(default=None, ge=0, le=100)
     target_swing: float | None = Field(default=None, ge=0, le=100)

@@ -75,6 +75,9 @@ RELATED_GENRES: dict[str, tuple[str, ...]] = {
     "dubstep": ("trap",),
 }
 
+# Camelot relation score of a key "that mixes" in a search: same, relative or adjacent.
+HARMONIC_MIN_SCORE = 0.85
+
 _YES = {"yes", "y", "ok", "okay", "sure", "go", "go ahead", "proceed", "true", "1", "confirm"}
 
 
@@ -371,6 +374,9 @@ def build_toolsets(
             half_double=half_double,
             key=key,
             compatible_with=compatible_with,
+            # "loops that mix with B minor": the standard harmonic moves only (same key,
+            # relative, one step round the wheel), not the energy jumps.
+            key_min_score=HARMONIC_MIN_SCORE,
             swing_min=swing_min,
             swing_max=swing_max,
             target_swing=target_swing,

@@ -416,7 +416,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
 
     Filters (all optional, combined with AND): BPM range (also matching half and double
     time when ``query.half_double``), exact key, Camelot-compatible keys
-    (``compatible_with``: score ≥ 0.5 — same, relative, adjacent, diagonal, ±2), swing
+    (``compatible_with``: score ≥ ``key_min_score``, by default 0.5 — same, relative,
+    adjacent, diagonal, ±2), swing
     range, genre and era (normalised exact match), vibe and instrument (word match;
     instrument words are mapped to the contract's names first: "hi-hat" → hat), kind
     (loop or one_shot), root note of one-shots (a pitch class, or a note with octave;
@@ -491,7 +492,7 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         mask &= cam == key_idx
     if compat_idx is not None:
         compat_scores = np.where(cam >= 0, matrix[compat_idx, np.clip(cam, 0, 23)], 0.0)
-        mask &= compat_scores >= 0.5
+        mask &= compat_scores >= query.key_min_score
 
     swing = df["swing_percent"].to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore"):
