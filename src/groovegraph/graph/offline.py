@@ -165,6 +165,8 @@ def plan_tool_calls(
             args["mode"] = mode
         if request.instrument:
             args["instrument"] = request.instrument  # "a punchy kick", "an 808 in F"
+        if request.kind:
+            args["kind"] = request.kind
         args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
         return [_call("search_catalog", args)]
     own = None if samples else own_audio_noun(request)
