@@ -175,7 +175,9 @@ class _Scripted(BaseChatModel):
 def test_model_prompts_stay_under_budget_and_keep_turn_one_reachable(settings: Settings) -> None:
     model = _Scripted()
     budget = 1500
-    s = settings.model_copy(update={"memory_tokens": budget, "history_turns": 6})
+    s = settings.model_copy(
+        update={"memory_tokens": budget, "history_turns": 6, "router_threshold": 1.0}
+    )
     graph = build_graph(catalog=cat.FrameSource(catalog_frame()), settings=s, model=model).compile(
         checkpointer=InMemorySaver()
     )

@@ -20,7 +20,9 @@ from groovegraph.tools.errors import InvalidQueryError
 
 __all__ = [
     "ATTRIBUTE_PHRASE_RE",
+    "FASTER_RE",
     "MODE_RE",
+    "SLOWER_RE",
     "AttributeRefs",
     "find_attribute_refs",
     "find_mode",
@@ -226,12 +228,12 @@ MODE_RE = re.compile(
     r"|(minor|major)\s+keys?)\b",
     re.IGNORECASE,
 )
-_FASTER_RE = re.compile(
+FASTER_RE = re.compile(
     r"\b(?:faster|quicker|above|over|more than|higher than|at least|>\s*)\s*(?:than\s+)?"
     r"(\d{2,3}(?:\.\d+)?)",
     re.IGNORECASE,
 )
-_SLOWER_RE = re.compile(
+SLOWER_RE = re.compile(
     r"\b(?:slower|below|under|less than|lower than|at most|<\s*)\s*(?:than\s+)?(\d{2,3}(?:\.\d+)?)",
     re.IGNORECASE,
 )
@@ -259,8 +261,8 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
         _names_attribute(request)
         or find_mode(text)
         or _SWING_VERB_RE.search(text)
-        or _FASTER_RE.search(text)
-        or _SLOWER_RE.search(text)
+        or FASTER_RE.search(text)
+        or SLOWER_RE.search(text)
     )
 
 
@@ -278,7 +280,7 @@ def merge_filter(previous: ParsedRequest, new: ParsedRequest) -> ParsedRequest:
         "unresolved": list(new.unresolved),
     }
     lo, hi, target = previous.bpm_min, previous.bpm_max, previous.target_bpm
-    faster, slower = _FASTER_RE.search(new.text), _SLOWER_RE.search(new.text)
+    faster, slower = FASTER_RE.search(new.text), SLOWER_RE.search(new.text)
     if faster or slower:
         floor = lo if lo is not None else TEMPO_LIMITS_BPM[0]
         ceiling = hi if hi is not None else TEMPO_LIMITS_BPM[1]

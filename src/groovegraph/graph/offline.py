@@ -167,6 +167,8 @@ def plan_tool_calls(
             args["instrument"] = request.instrument  # "a punchy kick", "an 808 in F"
         if request.kind:
             args["kind"] = request.kind
+        if request.refines:
+            args["relax"] = False  # "which of them swing?" may honestly find none
         args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
         return [_call("search_catalog", args)]
     own = None if samples else own_audio_noun(request)

@@ -310,6 +310,7 @@ def build_toolsets(
         mode: Literal["major", "minor"] | None = None,
         kind: Literal["loop", "one_shot"] | None = None,
         root_note: str | None = None,
+        relax: bool = True,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (half/double time
         match too), exact key or keys compatible with a key (Camelot), mode ('major' or
@@ -318,7 +319,9 @@ def build_toolsets(
         drums, mix), kind ('loop' or 'one_shot': single hits and notes), root_note of
         one-shots ('F', 'F#1'; with kind='one_shot' a key also matches roots on its
         tonic: "an 808 in F" = kind one_shot, instrument bass, root_note F).
-        like_sample: a sample id/path whose tempo, key and swing become the targets."""
+        like_sample: a sample id/path whose tempo, key and swing become the targets.
+        relax: when nothing matches, drop the swing/vibe/instrument filters (default) or
+        report the empty result (narrowing an earlier list)."""
         if kind is not None and kind not in ("loop", "one_shot"):
             raise InvalidQueryError(f"kind must be 'loop' or 'one_shot', not {kind!r}")
         if mode is not None and mode not in ("major", "minor"):
@@ -415,7 +418,9 @@ def build_toolsets(
                     "nothing within 8 % of the reference tempo; showing the closest tempos"
                 )
                 applied = wider
-        if not hits and (swing_min is not None or vibe or instrument):
+        # relax=False: a follow-up narrowing a list ("which of them swing?") wants the
+        # honest empty answer, not the list again without its new filter.
+        if not hits and relax and (swing_min is not None or vibe or instrument):
             relaxed = applied.model_copy(
                 update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None}
             )

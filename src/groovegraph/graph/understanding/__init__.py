@@ -189,6 +189,22 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
     return searched.model_copy(update=update)
 
 
+def _tempo_bounds(request: ParsedRequest, text: str) -> ParsedRequest:
+    """ "slower than 75", "under 80 bpm", "100bpm+": an open tempo bound, not a target."""
+    faster = followups.FASTER_RE.search(text) or _PLUS_RE.search(text)
+    slower = followups.SLOWER_RE.search(text)
+    if not faster and not slower:
+        return request
+    lo = float(faster.group(1)) if faster else None
+    hi = float(slower.group(1)) if slower else None
+    if lo is not None and hi is not None and lo > hi:
+        return request
+    return request.model_copy(update={"bpm_min": lo, "bpm_max": hi, "target_bpm": None})
+
+
+_PLUS_RE = re.compile(r"\b(\d{2,3})\s*(?:bpm)?\s*\+", re.IGNORECASE)
+
+
 class OfflineUnderstanding:
     """The offline reader: the classifier for specialists, rules for slots and references."""
 
@@ -316,8 +332,29 @@ class OfflineUnderstanding:
         request = self._carry_subject(request, blanked, alone, conv, chosen)
         if near is not None:
             request = self._near_tempo(request, near, conv)
-        if request.samples and "groove" not in chosen:
-            # The others reason from the analysis: a referenced sample is always analysed.
+        if (
+            "discovery" in chosen
+            and "compatibility" in chosen
+            and not request.compatible
+            and len(request.samples) < 2
+        ):
+            # a search says what it should mix with ("fits", "mixes with", "compatible"):
+            # without such a word a key is a filter, not a mixing question
+            chosen = [s for s in chosen if s != "compatibility"]
+        if (
+            "discovery" in chosen
+            and request.samples
+            and set(request.samples) <= set(listed)
+            and not _FIND_VERB_RE.search(text)
+        ):
+            # "and the last one?" is about a listed hit, not a new search
+            chosen = [s for s in chosen if s != "discovery"] or ["groove"]
+        if not request.refines:
+            request = _tempo_bounds(request, blanked)
+        new_audio = [s for s in request.samples if s not in conv.analyses]
+        if request.samples and "groove" not in chosen and (new_audio or not chosen):
+            # The others reason from the analysis: a sample not analysed yet is analysed
+            # first (one analysed in an earlier turn is reused from the state).
             chosen = ["groove", *chosen]
         if not request.samples and any(
             not UNUSABLE_TEMPO_RE.fullmatch(p) for p in request.unresolved

@@ -2,7 +2,8 @@
 
 Data: ``exemplars.jsonl`` next to this module (written for it), the project's routing set
 (``evals/datasets/routing.jsonl``) and the ``tune`` split of
-``evals/datasets/understanding.jsonl`` when it exists. The ``report`` split is never read
+``evals/datasets/understanding.jsonl`` and ``conversations.jsonl`` (each turn's message with
+its expected specialists) when they exist. The ``report`` split is never read
 here. ``--cv K`` prints K-fold cross-validated exact-set accuracy instead of writing.
 """
 
@@ -68,6 +69,22 @@ def examples(*, datasets: Path | None = None) -> Iterator[dict[str, Any]]:
                 "specialists": row["specialists"],
                 "source": "understanding:tune",
             }
+
+    conversations = root / "conversations.jsonl"
+    if conversations.exists():
+        for line in conversations.read_text().splitlines():
+            if not line.strip():
+                continue
+            conv = json.loads(line)
+            if conv.get("split") != "tune":  # the report split is only ever evaluated
+                continue
+            for turn in conv["turns"]:
+                yield {
+                    "text": turn["message"],
+                    "samples": len(turn.get("attach") or []),
+                    "specialists": turn["expect"]["specialists"],
+                    "source": "conversations:tune",
+                }
 
 
 def featurize(rows: list[dict[str, Any]]) -> np.ndarray:
