@@ -166,3 +166,88 @@ def test_bad_samples_raise() -> None:
         analyze_rhythm(y=y, sr=SR)
     with pytest.raises(InvalidSamplesError):
         analyze_rhythm(y=np.zeros((2, 5 * SR), dtype=np.float32), sr=SR)
+
+
+# --- the traps real records set (issue 9): each on a small synthesized clip -------------
+
+
+def test_swung_16ths_at_92_are_not_read_as_184() -> None:
+    result, _truth = _run(
+        pattern="funk", tempo_bpm=92.0, swing_percent=62.0, swing_subdivision=16, duration_s=14.0
+    )
+    assert result.tempo_bpm == pytest.approx(92.0, rel=0.04)
+    assert result.swing_subdivision == 16
+    assert result.swing_percent == pytest.approx(62.0, abs=2.5)
+    assert result.swing_ratio == pytest.approx(
+        result.swing_percent / (100.0 - result.swing_percent)
+    )
+
+
+@pytest.mark.parametrize("swing", [50.0, 60.0])
+def test_swung_8ths_keep_subdivision_8(swing: float) -> None:
+    result, _ = _run(pattern="funk", tempo_bpm=100.0, swing_percent=swing)
+    assert result.swing_subdivision == 8
+    assert result.swing_percent == pytest.approx(swing, abs=2.5)
+
+
+@pytest.mark.parametrize("tempo", [96.0, 150.0])
+def test_a_waltz_has_three_beats_to_the_bar(tempo: float) -> None:
+    result, truth = _run(pattern="waltz", tempo_bpm=tempo, duration_s=14.0)
+    assert result.meter == 3
+    assert result.tempo_bpm == pytest.approx(tempo, rel=0.04)
+    # Bar starts are beats, one in three, and most land on the true downbeats.
+    assert set(np.round(result.downbeats_s, 6)) <= set(np.round(result.beats_s, 6))
+    hits = [np.min(np.abs(truth.downbeats_s - t)) < 0.07 for t in result.downbeats_s]
+    assert np.mean(hits) >= 0.8
+
+
+def test_four_four_reports_four_and_its_downbeats() -> None:
+    result, truth = _run(pattern="rock", tempo_bpm=110.0)
+    assert result.meter == 4
+    hits = [np.min(np.abs(truth.downbeats_s - t)) < 0.07 for t in result.downbeats_s]
+    assert np.mean(hits) >= 0.8
+
+
+def test_a_12_8_shuffle_counts_dotted_beats() -> None:
+    result, _ = _run(pattern="shuffle12", tempo_bpm=80.0, swing_percent=66.67, duration_s=16.0)
+    assert result.meter == 4
+    assert result.tempo_bpm == pytest.approx(80.0, rel=0.04)
+    assert result.swing_percent == pytest.approx(66.7, abs=2.5)
+
+
+def test_tempo_drift_is_followed_and_shows_in_the_stability() -> None:
+    steady, _ = _run(pattern="rock", tempo_bpm=104.0, duration_s=20.0)
+    drift, truth = _run(pattern="rock", tempo_bpm=104.0, duration_s=20.0, tempo_drift=0.06)
+    assert drift.tempo_bpm == pytest.approx(104.0, rel=0.04)
+    f = mir_eval.beat.f_measure(
+        mir_eval.beat.trim_beats(truth.beats_s), mir_eval.beat.trim_beats(drift.beats_s)
+    )
+    assert f >= 0.9
+    assert steady.tempo_stability > 0.98
+    assert drift.tempo_stability < steady.tempo_stability - 0.02
+
+
+def test_a_drumless_intro_does_not_move_the_grid() -> None:
+    result, truth = _run(pattern="boombap", tempo_bpm=90.0, intro_s=4.0, duration_s=16.0)
+    assert result.tempo_bpm == pytest.approx(90.0, rel=0.04)
+    late = truth.beats_s[truth.beats_s > 5.0]
+    err = [np.min(np.abs(result.beats_s - t)) for t in late]
+    assert float(np.median(err)) < 0.01
+
+
+@pytest.mark.parametrize("lag_ms", [-38.0, 25.0, 45.0, 58.0])
+def test_big_pockets_are_measured_not_clamped(lag_ms: float) -> None:
+    result, _ = _run(pattern="boombap", tempo_bpm=90.0, backbeat_lag_ms=lag_ms, jitter_ms=1.0)
+    assert result.backbeat_lag_ms == pytest.approx(lag_ms, abs=4.0)
+
+
+def test_a_long_tiled_loop_reads_like_its_first_minute() -> None:
+    y, _ = synthesize_groove(
+        GrooveSpec(tempo_bpm=94.0, backbeat_lag_ms=14.0, jitter_ms=1.0, duration_s=20.0, seed=5)
+    )
+    first = analyze_rhythm(y=np.tile(y, 3), sr=SR)  # 60 s: one window
+    long = analyze_rhythm(y=np.tile(y, 15), sr=SR)  # 5 minutes: five windows
+    assert long.backbeat_lag_ms == pytest.approx(first.backbeat_lag_ms, abs=1.0)
+    assert long.timing_deviation_ms == pytest.approx(first.timing_deviation_ms, abs=1.0)
+    assert long.tempo_bpm == pytest.approx(first.tempo_bpm, rel=0.01)
+    assert len(long.beats_s) == pytest.approx(5 * len(first.beats_s), rel=0.02)

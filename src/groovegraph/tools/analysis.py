@@ -261,6 +261,7 @@ def _measure_signal(
     metrics = {
         "tempo_bpm": rhythm.tempo_bpm,
         "tempo_confidence": rhythm.tempo_confidence,
+        "tempo_stability": rhythm.tempo_stability,
         "swing_percent": rhythm.swing_percent,
         "swing_ratio": rhythm.swing_ratio,
         "timing_deviation_ms": rhythm.timing_deviation_ms,
@@ -277,6 +278,9 @@ def _measure_signal(
         "kind": "loop",
         "instrument": loop_instrument(y=samples, sr=sr, pitched=key is not None),
         "beats_s": [round(float(t), 4) for t in rhythm.beats_s],  # 0.1 ms is plenty
+        "downbeats_s": [round(float(t), 4) for t in rhythm.downbeats_s],
+        "meter": int(rhythm.meter),
+        "swing_subdivision": int(rhythm.swing_subdivision),
         "key": key.key if key is not None else None,
         "key_runner_up": key.runner_up if key is not None else None,
         "camelot": key.camelot if key is not None else None,

@@ -50,6 +50,11 @@ TERNARY_PENALTY = 1.0
 popular music groups beats in twos and fours far more often than in threes, and a hard
 swing makes a 3:2 grid fit the hats, snares and ghost notes deceptively well."""
 
+SWUNG_FAST_PENALTY = 1.0
+"""Score handicap of a beat above 150 BPM (full at 170) whose off-beats swing: swung 8ths
+that fast are rare, while a groove at half that tempo with swung 16ths (the same hits) is
+common — the 92 BPM break with swung 16th hats that reads as 184."""
+
 SNARE_DETECTOR_LATENCY_MS = 3.0
 """How much later the snare band's linear-magnitude flux peaks after an attack than the
 log-magnitude flux the grid is fitted on (the linear one waits for the bulk of the
@@ -78,6 +83,15 @@ class RhythmResult:
         Mean offset of the backbeat snares from the grid, ms; positive = laid back.
     onset_rate_hz : float
         Detected onsets per second.
+    meter : int
+        Beats per bar: 3 or 4 (a 12/8 shuffle counts its four dotted beats).
+    downbeats_s : np.ndarray
+        Bar starts in seconds (float64), a subset of ``beats_s``.
+    tempo_stability : float
+        0..1: 1 − the relative spread (5th to 95th percentile) of the local tempo over
+        the clip; ~1 for a programmed loop, 0.94 for a band drifting by 6 %.
+    swing_subdivision : int
+        8 or 16: the note value whose off-beats ``swing_percent`` describes.
     """
 
     tempo_bpm: float
@@ -88,6 +102,10 @@ class RhythmResult:
     timing_deviation_ms: float
     backbeat_lag_ms: float
     onset_rate_hz: float
+    meter: int = 4
+    downbeats_s: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    tempo_stability: float = 1.0
+    swing_subdivision: int = 8
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,7 @@ class _Envelopes:
 
     times: np.ndarray
     frame_rate: float
+    hop: int
     total: np.ndarray
     low: np.ndarray
     snare: np.ndarray
@@ -103,15 +122,12 @@ class _Envelopes:
 
 
 def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
-    """|STFT| with frames centred on ``i * hop`` (zero padded), shape (frames, bins)."""
-    pad = n_fft // 2
-    yp = np.pad(y, (pad, pad))
-    n_frames = 1 + (len(yp) - n_fft) // hop
-    frames = np.lib.stride_tricks.as_strided(
-        yp, shape=(n_frames, n_fft), strides=(yp.strides[0] * hop, yp.strides[0]), writeable=False
-    )
-    window = np.hanning(n_fft).astype(np.float32)
-    mag: np.ndarray = np.abs(_rfft(frames * window, axis=1)).astype(np.float32)
+    """|STFT| (librosa, Hann window) with frames centred on ``i * hop`` (zero padded),
+    shape (frames, bins), float32."""
+    import librosa
+
+    spec = librosa.stft(y, n_fft=n_fft, hop_length=hop, window="hann", pad_mode="constant")
+    mag: np.ndarray = np.abs(spec.T).astype(np.float32, copy=False)
     return mag
 
 
@@ -142,6 +158,7 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
     return _Envelopes(
         times=times,
         frame_rate=sr / hop,
+        hop=hop,
         total=flux.sum(axis=1),
         low=band(25.0, 150.0),
         snare=lin.sum(axis=1),
@@ -281,7 +298,7 @@ def _level_evidence(
     k0 = int(np.ceil((times[0] - t0) / period_s)) + 1
     k1 = int(np.floor((times[-1] - t0) / period_s)) - 1
     if k1 - k0 < 3:
-        return {"cover": 0.0, "sub": 0.0, "snare_on": 0.5}
+        return {"cover": 0.0, "sub": 0.0, "snare_on": 0.5, "offpos": 0.5}
     starts = t0 + np.arange(k0, k1) * period_s
     # One row per beat, 24 phase points per beat, sampled from the envelopes.
     ph = np.arange(24) / 24.0
@@ -295,10 +312,10 @@ def _level_evidence(
     h = maximum_filter1d(high, size)[idx]
     sn = maximum_filter1d(snare, size)[idx]
 
-    # "On the beat" spans 40 ms before to 50 ms after it (laid-back snares, jitter), but
+    # "On the beat" spans 40 ms before to 75 ms after it (laid-back snares, jitter), but
     # never more than a sixth of the beat.
     w_pre = int(min(4, max(1, np.ceil(0.04 / period_s * 24))))
-    w_post = int(min(4, max(1, np.ceil(0.05 / period_s * 24))))
+    w_post = int(min(4, max(1, np.ceil(0.075 / period_s * 24))))
 
     def on(x: np.ndarray) -> np.ndarray:
         out: np.ndarray = np.maximum(x[:, : w_post + 1].max(axis=1), x[:, -w_pre:].max(axis=1))
@@ -318,7 +335,9 @@ def _level_evidence(
     row_s = sn.max(axis=1)
     strong = row_s >= 0.5 * float(np.percentile(row_s, 90))
     snare_on = float(on_s[strong].sum() / (row_s[strong].sum() + 1e-9))
-    return {"cover": cover, "sub": sub, "snare_on": snare_on}
+    # Where the off-beat hat sits (phase of the beat): 0.5 straight, later when swung.
+    offpos = (9 + int(np.argmax(h[:, 9:19].mean(axis=0)))) / 24.0
+    return {"cover": cover, "sub": sub, "snare_on": snare_on, "offpos": offpos}
 
 
 def _choose_period(
@@ -377,6 +396,8 @@ def _choose_period(
             + 2.0 * np.log(max(ev["snare_on"], 0.05))
             + 2.0 * max(_comb_score(ac, lag), 0.0)
             - (TERNARY_PENALTY if is_ternary else 0.0)
+            - (SWUNG_FAST_PENALTY * float(np.clip((bpm - 150.0) / 20.0, 0.0, 1.0)))
+            * (ev["offpos"] >= 0.56)
         )
         if score > best_score:
             best_score, chosen = score, lag
@@ -402,28 +423,30 @@ def _refine_period_phase(
     return best[1], best[2]
 
 
-def _fit_grid(
+def _anchor_peaks(
     anchor: np.ndarray,
     times: np.ndarray,
-    period_s: float,
-    duration: float,
     fr: float,
-    *,
-    t0: float,
+    period_s: float,
     exclude: np.ndarray | None = None,
-) -> tuple[np.ndarray, float, float]:
-    """Beat times from a period and phase guess: a weighted least-squares line through the
-    anchor onsets near the beats (onsets near the ``exclude`` times left out), then a
-    smoothed local correction for drift. Returns (beats, period, hit fraction)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Times (sub-frame) and weights of the anchor onsets; those near ``exclude`` dropped."""
     thresh = float(np.percentile(anchor, 75))
     pk = _peaks(anchor, max(1, int(0.04 * fr)), thresh)
-    pk_t = np.array([times[i] + (_refine_peak(anchor, i) - i) / fr for i in pk])
+    pk_t = times[0] + np.array([_refine_peak(anchor, int(i)) for i in pk]) / fr
     pk_w = anchor[pk]
-    if exclude is not None and len(exclude) and len(pk_t):
+    if exclude is not None and len(exclude) > 1 and len(pk_t):
         j = np.clip(np.searchsorted(exclude, pk_t), 1, len(exclude) - 1)
         d = np.minimum(np.abs(pk_t - exclude[j - 1]), np.abs(pk_t - exclude[j]))
         keep = d > 0.15 * period_s
         pk_t, pk_w = pk_t[keep], pk_w[keep]
+    return pk_t, pk_w
+
+
+def _fit_line(
+    pk_t: np.ndarray, pk_w: np.ndarray, period_s: float, t0: float, duration: float
+) -> tuple[np.ndarray, float]:
+    """A steady grid: weighted least-squares line through the onsets near its beats."""
     period = period_s
     for tol in (0.1, 0.08, 0.06):
         k = np.round((pk_t - t0) / period)
@@ -437,56 +460,234 @@ def _fit_grid(
         t0, period = float(sol[0]), float(sol[1])
     k0 = int(np.ceil((0.0 - t0) / period))
     k1 = int(np.floor((duration - 1e-9 - t0) / period))
-    ks = np.arange(k0, k1 + 1)
-    beats = t0 + ks * period
-    # Local drift: residuals of on-beat onsets, median-smoothed over ±4 beats.
-    k = np.round((pk_t - t0) / period)
-    resid = pk_t - (t0 + k * period)
-    sel = np.abs(resid) < 0.08 * period
-    hit = len(np.unique(k[sel])) / max(1, len(ks))
-    if np.count_nonzero(sel) >= 8:
-        corr = np.zeros(len(ks))
-        ksel, rsel = k[sel], resid[sel]
-        for pos, kk in enumerate(ks):
-            near = np.abs(ksel - kk) <= 4
-            if np.count_nonzero(near) >= 3:
-                corr[pos] = float(np.median(rsel[near]))
-        # Only follow drift that is clearly larger than timing noise.
-        if np.max(np.abs(corr)) > 0.03 * period:
-            beats = beats + corr
-    return beats, period, float(np.clip(hit, 0.0, 1.0))
+    return t0 + np.arange(k0, k1 + 1) * period, period
 
 
-def _snare_beats(
-    snare: np.ndarray, times: np.ndarray, beats: np.ndarray, period: float, fr: float
+SEGMENT_BEATS = 12
+"""Length (beats) of the short steady lines chained together to follow a drifting band."""
+
+
+def _segment_line(
+    pk_t: np.ndarray, pk_w: np.ndarray, lo: float, hi: float, t0: float, period: float
+) -> tuple[float, float, int]:
+    """Weighted least-squares line through the onsets in [lo, hi) near the beats of the
+    guess ``t0 + k * period``; returns (t0, period, onsets used)."""
+    inside = (pk_t >= lo) & (pk_t < hi)
+    t, w = pk_t[inside], pk_w[inside]
+    used = 0
+    for tol in (0.12, 0.1, 0.1, 0.08):
+        k = np.round((t - t0) / period)
+        sel = np.abs(t - (t0 + k * period)) < tol * period
+        used = int(np.count_nonzero(sel))
+        if used < 4 or len(np.unique(k[sel])) < 3:
+            return t0, period, 0
+        sw = np.sqrt(w[sel])
+        a = np.vstack([np.ones(used), k[sel]]).T * sw[:, None]
+        sol, *_ = np.linalg.lstsq(a, t[sel] * sw, rcond=None)
+        new_t0, new_p = float(sol[0]), float(sol[1])
+        if abs(new_p / period - 1.0) > 0.08:  # a segment may not jump to another tempo
+            return t0, period, 0
+        t0, period = new_t0, new_p
+    return t0, period, used
+
+
+def _fit_chain(
+    pk_t: np.ndarray, pk_w: np.ndarray, line: np.ndarray, period: float, duration: float
 ) -> np.ndarray:
-    """Boolean mask of the beats that carry a strong snare (the backbeat)."""
-    half = max(1, int(min(0.07, 0.2 * period) * fr))
-    centre = np.round(np.interp(beats, times, np.arange(len(times)))).astype(int)
-    idx = np.clip(centre[:, None] + np.arange(-half, half + 1)[None, :], 0, len(snare) - 1)
-    strength = snare[idx].max(axis=1)
-    n = len(strength)
+    """Beats that follow a drifting tempo: short steady lines (:data:`SEGMENT_BEATS`
+    beats, a third apart) chained outwards from the segment the global line fits best,
+    each starting from its neighbour's extrapolation, then blended."""
+    n = len(line)
+    seg, hop = SEGMENT_BEATS, SEGMENT_BEATS // 3
+    if n < seg + hop:
+        return line
+    starts = list(range(0, n - seg + 1, hop))
+    if starts[-1] != n - seg:
+        starts.append(n - seg)
+    # Where the global line already fits: most onsets close to its beats.
+    j = np.clip(np.searchsorted(line, pk_t), 1, n - 1)
+    d = np.minimum(np.abs(pk_t - line[j - 1]), np.abs(pk_t - line[j]))
+    close = d < 0.05 * period
+    counts = [
+        np.count_nonzero(close & (pk_t >= line[a]) & (pk_t < line[a + seg - 1])) for a in starts
+    ]
+    best = int(np.argmax(counts))
+    fits: dict[int, tuple[float, float]] = {}  # segment start → (time of beat `a`, period)
+
+    def fit(a: int, t_a: float, p: float) -> tuple[float, float]:
+        lo, hi = t_a - 0.5 * p, t_a + (seg - 0.5) * p
+        t0, p_new, used = _segment_line(pk_t, pk_w, lo, hi, t_a, p)
+        return (t0, p_new) if used else (t_a, p)
+
+    fits[starts[best]] = fit(starts[best], float(line[starts[best]]), period)
+    for i in range(best + 1, len(starts)):
+        prev_a = starts[i - 1]
+        t_prev, p_prev = fits[prev_a]
+        a = starts[i]
+        fits[a] = fit(a, t_prev + (a - prev_a) * p_prev, p_prev)
+    for i in range(best - 1, -1, -1):
+        nxt = starts[i + 1]
+        t_next, p_next = fits[nxt]
+        a = starts[i]
+        fits[a] = fit(a, t_next - (nxt - a) * p_next, p_next)
+    num = np.zeros(n)
+    den = np.zeros(n)
+    for a, (t_a, p) in fits.items():
+        k = np.arange(seg, dtype=float)
+        wgt = 1.0 - np.abs(k - (seg - 1) / 2.0) / (seg / 2.0)  # triangle: trust the middle
+        num[a : a + seg] += wgt * (t_a + k * p)
+        den[a : a + seg] += wgt
+    out: np.ndarray = np.where(den > 0, num / np.maximum(den, 1e-12), line)
+    # A drifting band plays more (or fewer) beats than the steady line has: extend or trim
+    # with the local period at each end so the grid still spans the clip.
+    p_head, p_tail = fits[starts[0]][1], fits[starts[-1]][1]
+    head = out[0] - p_head * np.arange(int(out[0] / p_head), 0, -1)
+    tail = out[-1] + p_tail * np.arange(1, int((duration - out[-1]) / p_tail) + 1)
+    out = np.concatenate([head, out, tail])
+    trimmed: np.ndarray = out[(out >= 0.0) & (out < duration)]
+    return trimmed
+
+
+def _on_beat_score(anchor: np.ndarray, times: np.ndarray, beats: np.ndarray, fr: float) -> float:
+    """Mean anchor strength within ±15 ms of the beats (how well a grid sits on the hits)."""
+    half = max(1, int(0.015 * fr))
+    centre = np.round((beats - times[0]) * fr).astype(int)
+    idx = np.clip(centre[:, None] + np.arange(-half, half + 1)[None, :], 0, len(anchor) - 1)
+    return float(anchor[idx].max(axis=1).mean())
+
+
+def _grid(
+    anchor: np.ndarray,
+    times: np.ndarray,
+    fr: float,
+    period_s: float,
+    t0: float,
+    duration: float,
+    exclude: np.ndarray | None = None,
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """The beat grid: a steady line, or chained local lines when the band drifts.
+
+    Returns (beats, mean period, the drift-following beats the stability is read from)."""
+    pk_t, pk_w = _anchor_peaks(anchor, times, fr, period_s, exclude)
+    line, period = _fit_line(pk_t, pk_w, period_s, t0, duration)
+    if len(line) < 4:
+        return line, period, line
+    local = _fit_chain(pk_t, pk_w, line, period, duration)
+    j = np.clip(np.searchsorted(local, line), 1, max(1, len(local) - 1))
+    dev = np.minimum(
+        np.abs(line - local[j - 1]), np.abs(line - local[np.minimum(j, len(local) - 1)])
+    )
+    if float(np.percentile(dev, 90)) > max(0.03 * period, 0.012) and _on_beat_score(
+        anchor, times, local, fr
+    ) > 1.03 * _on_beat_score(anchor, times, line, fr):
+        mean_period = float((local[-1] - local[0]) / (len(local) - 1))
+        return local, mean_period, local
+    return line, period, local
+
+
+def _stability(beats: np.ndarray) -> float:
+    """1 − the relative 5–95 % spread of the local tempo (8-beat windows)."""
+    if len(beats) < 12:
+        return 1.0
+    ioi = np.diff(beats)
+    k = 8
+    local = (beats[k:] - beats[:-k]) / k
+    if len(local) < 3:
+        local = ioi
+    spread = float(np.percentile(local, 95) - np.percentile(local, 5)) / float(np.median(local))
+    return float(np.clip(1.0 - spread, 0.0, 1.0))
+
+
+def _beat_strength(
+    env: np.ndarray, times: np.ndarray, beats: np.ndarray, period: float, fr: float
+) -> np.ndarray:
+    """Per beat: the largest ``env`` value from 50 ms before to 80 ms after it (a fifth /
+    a third of the beat at most), so pushed and laid-back hits count for their beat."""
+    pre = max(1, int(min(0.05, 0.2 * period) * fr))
+    post = max(1, int(min(0.08, 0.33 * period) * fr))
+    centre = np.round((beats - times[0]) * fr).astype(int)
+    idx = np.clip(centre[:, None] + np.arange(-pre, post + 1)[None, :], 0, len(env) - 1)
+    out: np.ndarray = env[idx].max(axis=1)
+    return out
+
+
+def _zscore(x: np.ndarray) -> np.ndarray:
+    sd = float(np.std(x))
+    out: np.ndarray = (x - float(np.mean(x))) / sd if sd > 1e-9 else np.zeros_like(x)
+    return out
+
+
+METER_3_MARGIN = 1.4
+"""A bar of three needs its beat-class contrast to beat the four-beat reading by this factor
+(four is far more common, and a 4-class split has one more degree of freedom)."""
+
+
+def _meter(low_b: np.ndarray, snare_b: np.ndarray, total_b: np.ndarray) -> tuple[int, int]:
+    """Beats per bar (3 or 4) and the beat index of the first downbeat, from per-beat
+    kick, snare and overall strengths: the bar length is the cycle whose beat classes
+    differ most (kick on 1, snare on the backbeats, chord changes on the downbeat)."""
+    n = len(low_b)
+    feats = np.vstack([_zscore(low_b), _zscore(snare_b), _zscore(total_b)])
+    contrast: dict[int, float] = {}
+    for m in (3, 4):
+        use = (n // m) * m
+        if use < 3 * m:
+            contrast[m] = 0.0
+            continue
+        f = feats[:, :use].reshape(3, use // m, m)
+        between = f.mean(axis=1).var(axis=1).sum()
+        within = f.var(axis=1).mean(axis=1).sum() + 1e-6
+        contrast[m] = float(between / within)
+    meter = 3 if contrast[3] > METER_3_MARGIN * contrast[4] and contrast[3] > 0.5 else 4
+    if n < meter:
+        return meter, 0
+    pos = np.arange(n) % meter
+    # Downbeat: strong kick, no snare, and the chord changes (they lift the full band).
+    score = feats[0] - feats[1] + 0.5 * feats[2]
+    cls = np.array([score[pos == c].mean() for c in range(meter)])
+    return meter, int(np.argmax(cls))
+
+
+def _backbeat_mask(snare_b: np.ndarray, meter: int, first_downbeat: int) -> np.ndarray:
+    """Boolean mask of the beats that carry the backbeat: a beat class that is
+    consistently louder in the snare band (2 and 4; 3 in a half-time feel; 2 and 3 of a
+    waltz). A kick on every beat leaks into the band too, so classes are compared rather
+    than single beats thresholded."""
+    n = len(snare_b)
     mask = np.zeros(n, dtype=bool)
-    if n < 8:
+    if n < 2 * meter:
         return mask
-    # The backbeat is a beat class that is consistently louder in the snare band: every
-    # other beat (2 and 4), or one beat in four (half-time 3). A kick on every beat leaks
-    # into the band too, so compare classes instead of thresholding single beats.
-    pos = np.arange(n)
-    cls4 = np.array([np.median(strength[pos % 4 == c]) for c in range(4)])
-    c = int(np.argmax(cls4))
-    others = np.delete(cls4, c)
-    if cls4[c] <= 1.3 * float(np.median(others)) + 1e-9:
+    pos = (np.arange(n) - first_downbeat) % meter
+    cls = np.array([np.median(snare_b[pos == c]) for c in range(meter)])
+    top = int(np.argmax(cls))
+    if cls[top] <= 1.3 * float(np.min(cls)) + 1e-9:
         return mask
-    if cls4[(c + 2) % 4] >= 0.6 * cls4[c]:
-        every_other: np.ndarray = pos % 2 == c % 2
-        return every_other
-    one_in_four: np.ndarray = pos % 4 == c
-    return one_in_four
+    if meter == 4:
+        other = (top + 2) % 4
+        rest = np.delete(cls, [top, other])
+        if cls[other] >= 0.6 * cls[top] and cls[other] > 1.3 * float(np.max(rest)):
+            every_other: np.ndarray = (pos % 2) == (top % 2)
+            return every_other
+        one_in_four: np.ndarray = pos == top
+        return one_in_four
+    strong = np.flatnonzero(cls >= 0.6 * cls[top])
+    if len(strong) == meter:
+        return mask
+    picked: np.ndarray = np.isin(pos, strong)
+    return picked
+
+
+WINDOW_S = 60.0
+"""Clips longer than :data:`LONG_CLIP_S` are measured in windows of this length: a long
+set drifts and changes, and one grid over ten minutes measures neither part well."""
+LONG_CLIP_S = 90.0
 
 
 def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:
-    """Tempo, beat times, swing, timing deviation and backbeat lag of a mono clip.
+    """Tempo, meter, beats, swing, timing deviation and backbeat lag of a mono clip.
+
+    Clips longer than :data:`LONG_CLIP_S` are analysed in :data:`WINDOW_S` windows; the
+    pocket, swing and timing are the medians over the windows and the beats are joined.
 
     Parameters
     ----------
@@ -522,7 +723,73 @@ def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:
         raise InvalidSamplesError("samples contain NaN or infinity")
     if float(np.max(np.abs(y))) < 1e-4:
         raise AudioTooShortError("the clip is silent: no onsets to measure a tempo from")
+    if duration <= LONG_CLIP_S:
+        return _analyze_clip(y, sr)
+    return _analyze_windows(y, sr)
 
+
+def _analyze_windows(y: np.ndarray, sr: int) -> RhythmResult:
+    """:func:`_analyze_clip` on consecutive windows, combined (see :func:`analyze_rhythm`)."""
+    n_win = round(WINDOW_S * sr)
+    starts = list(range(0, len(y), n_win))
+    if len(starts) > 1 and len(y) - starts[-1] < n_win // 2:
+        starts.pop()  # a short tail joins the window before it
+    parts: list[tuple[float, RhythmResult]] = []
+    for i, a in enumerate(starts):
+        b = starts[i + 1] if i + 1 < len(starts) else len(y)
+        try:
+            parts.append((a / sr, _analyze_clip(y[a:b], sr)))
+        except AudioTooShortError:
+            continue  # a silent or drumless stretch; the other windows carry the answer
+    if not parts:
+        raise AudioTooShortError("no rhythmic onsets: cannot measure a tempo")
+    w = np.array([len(r.beats_s) for _, r in parts], dtype=float) + 1e-9
+    tempi = np.array([r.tempo_bpm for _, r in parts])
+    # The windows vote on the metrical level: those at another octave are left out.
+    ref = float(np.exp(np.average(np.log(tempi), weights=w)))
+    ref = float(tempi[np.argmin(np.abs(np.log(tempi / ref)))])
+    keep = [abs(np.log(t / ref)) < 0.15 for t in tempi]
+    sel = [(off, r) for (off, r), k in zip(parts, keep, strict=True) if k]
+    ws = np.array([len(r.beats_s) for _, r in sel], dtype=float) + 1e-9
+
+    def med(values: list[float]) -> float:
+        order = np.argsort(values)
+        v, cw = np.asarray(values)[order], np.cumsum(ws[order])
+        return float(v[np.searchsorted(cw, 0.5 * cw[-1])])
+
+    beats: list[float] = []
+    downbeats: list[float] = []
+    for off, r in sel:
+        period = 60.0 / r.tempo_bpm
+        for t in r.beats_s + off:
+            if not beats or t > beats[-1] + 0.5 * period:
+                beats.append(float(t))
+        for t in r.downbeats_s + off:
+            if not downbeats or t > downbeats[-1] + 1.5 * period:
+                downbeats.append(float(t))
+    bt = np.asarray(beats)
+    meters = [r.meter for _, r in sel]
+    subs = [r.swing_subdivision for _, r in sel]
+    swing = med([r.swing_percent for _, r in sel])
+    return RhythmResult(
+        tempo_bpm=med([r.tempo_bpm for _, r in sel]),
+        tempo_confidence=med([r.tempo_confidence for _, r in sel]) * (len(sel) / len(parts)),
+        beats_s=bt,
+        swing_percent=swing,
+        swing_ratio=swing / (100.0 - swing),
+        timing_deviation_ms=med([r.timing_deviation_ms for _, r in sel]),
+        backbeat_lag_ms=med([r.backbeat_lag_ms for _, r in sel]),
+        onset_rate_hz=float(np.mean([r.onset_rate_hz for _, r in parts])),
+        meter=max(set(meters), key=meters.count),
+        downbeats_s=np.asarray(downbeats),
+        tempo_stability=min(_stability(bt), min(r.tempo_stability for _, r in sel)),
+        swing_subdivision=max(set(subs), key=subs.count),
+    )
+
+
+def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
+    """The analysis of one clip (or window); inputs already checked."""
+    duration = len(y) / sr
     env = _envelopes(y, sr)
     fr = env.frame_rate
     total, low, snare, high = (_normalise(e) for e in (env.total, env.low, env.snare, env.high))
@@ -537,21 +804,20 @@ def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:
     # Anchor the grid on kick and hats, never on the snare band (laid-back backbeats).
     anchor = 1.5 * low + high
     period0, t0 = _refine_period_phase(low + 0.5 * high, env.times, lag / fr)
-    beats, period, _ = _fit_grid(anchor, env.times, period0, duration, fr, t0=t0)
-    backbeats = _snare_beats(snare, env.times, beats, period, fr)
+    args = (anchor, env.times, fr)
+    beats, period, local = _grid(*args, period0, t0, duration)
+    meter, first, backbeats = _bar(low, snare, total, env.times, beats, period, fr)
     if np.any(backbeats):
         # Refit without the backbeat onsets: a laid-back snare must not drag the grid.
-        beats, period, _ = _fit_grid(
-            anchor, env.times, period, duration, fr, t0=float(beats[0]), exclude=beats[backbeats]
-        )
-        backbeats = _snare_beats(snare, env.times, beats, period, fr)
+        beats, period, local = _grid(*args, period0, t0, duration, exclude=beats[backbeats])
+        meter, first, backbeats = _bar(low, snare, total, env.times, beats, period, fr)
     tempo = 60.0 / period
 
-    swing = _swing(high, env.times, beats, period, backbeats)
-    lag_ms = _backbeat_lag(snare, env.times, beats, backbeats, fr)
+    swing, subdivision = _swing(high, env.times, beats, period, backbeats)
+    lag_ms = _backbeat_lag(snare, env.times, beats, backbeats, period, fr)
     onset_t = np.array([_refine_peak(total, int(i)) for i in onset_idx]) / fr
     strong = env.total[onset_idx] >= 0.25 * float(np.percentile(env.total[onset_idx], 95))
-    dev_ms = _timing_deviation(onset_t[strong], beats, period, swing / 100.0)
+    dev_ms = _timing_deviation(onset_t[strong], beats, period, swing / 100.0, subdivision)
     # Confidence: how many beats the grid finds an onset on, scaled by how periodic the
     # onsets are at that period (a grid through noise finds onsets near some beats only).
     near = _near_fraction(onset_t, beats, max(0.04, 0.08 * period))
@@ -565,7 +831,30 @@ def analyze_rhythm(*, y: np.ndarray, sr: int) -> RhythmResult:
         timing_deviation_ms=float(dev_ms),
         backbeat_lag_ms=float(lag_ms),
         onset_rate_hz=float(len(onset_idx) / duration),
+        meter=meter,
+        downbeats_s=beats[first::meter].astype(np.float64),
+        tempo_stability=_stability(local),
+        swing_subdivision=subdivision,
     )
+
+
+def _bar(
+    low: np.ndarray,
+    snare: np.ndarray,
+    total: np.ndarray,
+    times: np.ndarray,
+    beats: np.ndarray,
+    period: float,
+    fr: float,
+) -> tuple[int, int, np.ndarray]:
+    """Meter, index of the first downbeat and the backbeat mask of a beat grid."""
+    sn_b = _beat_strength(snare, times, beats, period, fr)
+    meter, first = _meter(
+        _beat_strength(low, times, beats, period, fr),
+        sn_b,
+        _beat_strength(total, times, beats, period, fr),
+    )
+    return meter, first, _backbeat_mask(sn_b, meter, first)
 
 
 def _beat_phase(
@@ -579,14 +868,20 @@ def _beat_phase(
     return j, (times - beats[j]) / span
 
 
+SWING16_MIN = 53.0
+"""A 16th-note swing below this (with straight 8ths) is reported as straight 8ths."""
+
+
 def _swing(
     high: np.ndarray, times: np.ndarray, beats: np.ndarray, period: float, backbeats: np.ndarray
-) -> float:
-    """Swing percent from the hat flux folded on the beat grid: the off-beat 8th peak
-    relative to the on-beat peak. The on-beat peak leaves out the backbeats, whose
-    (possibly laid-back) snare also rings in the hats' band."""
+) -> tuple[float, int]:
+    """Swing percent and the subdivision that swings, from the hat flux folded on the beat
+    grid. 8ths: the off-beat 8th peak relative to the on-beat peak, in percent of the beat.
+    16ths (when the 8ths are straight and the off-beat 16ths are late): the off-beat 16th
+    peaks relative to their 8th, in percent of the 8th. The on-beat peak leaves out the
+    backbeats, whose (possibly laid-back) snare also rings in the hats' band."""
     if len(beats) < 4:
-        return 50.0
+        return 50.0, 8
     inside = (times >= beats[0] - 0.25 * period) & (times < beats[-1] + period)
     t, e = times[inside], high[inside]
     # Phase relative to the beat grid, on-beat at 0; shift so the on-beat peak is not split.
@@ -604,32 +899,50 @@ def _swing(
     prof = np.convolve(prof, _HANN7, mode="same")
     centres = (np.arange(bins) + 0.5) / bins - 0.25
 
-    def peak_in(lo: float, hi: float) -> tuple[float, float]:
+    def peak_in(lo: float, hi: float) -> tuple[float, float, bool]:
         sel = np.flatnonzero((centres >= lo) & (centres <= hi))
         i = int(sel[np.argmax(prof[sel])])
-        return centres[i] + (_refine_peak(prof, i) - i) / bins, float(prof[i])
+        interior = sel[0] < i < sel[-1]  # a true local peak, not the slope of a neighbour
+        return centres[i] + (_refine_peak(prof, i) - i) / bins, float(prof[i]), interior
 
-    on, _ = peak_in(-0.08, 0.08)
-    off, off_h = peak_in(0.42, 0.76)
+    on, on_h, _ = peak_in(-0.08, 0.08)
+    off, off_h, _ = peak_in(0.42, 0.76)
     if off_h <= 1e-9:
-        return 50.0
-    return float(np.clip((off - on) * 100.0, 50.0, 76.0))
+        return 50.0, 8
+    swing8 = float(np.clip((off - on) * 100.0, 50.0, 80.0))
+    if swing8 <= 52.5:
+        a, a_h, a_ok = peak_in(0.2, 0.42)
+        b, b_h, b_ok = peak_in(-0.25, -0.09)  # the second off-beat 16th, wrapped
+        b += 1.0
+        floor = float(np.percentile(prof, 20))
+        if a_ok and b_ok and min(a_h, b_h) - floor > 0.2 * (on_h - floor):
+            swing16 = float(np.clip(100.0 * ((a - on) + (b - off)), 50.0, 80.0))
+            if swing16 >= SWING16_MIN:
+                return swing16, 16
+    return swing8, 8
 
 
 def _backbeat_lag(
-    snare: np.ndarray, times: np.ndarray, beats: np.ndarray, backbeats: np.ndarray, fr: float
+    snare: np.ndarray,
+    times: np.ndarray,
+    beats: np.ndarray,
+    backbeats: np.ndarray,
+    period: float,
+    fr: float,
 ) -> float:
-    """Mean offset (ms) of the snare-band onsets on the backbeat beats from the grid."""
-    if np.count_nonzero(backbeats) < 2:
-        return 0.0
-    half = int(0.06 * fr)
-    centre = np.round(np.interp(beats[backbeats], times, np.arange(len(times)))).astype(int)
-    ok = (centre - half >= 1) & (centre + half < len(snare) - 1)
-    centre, bt = centre[ok], beats[backbeats][ok]
+    """Mean offset (ms) of the snare-band onsets on the backbeat beats from the grid,
+    searched from 50 ms early to 80 ms late (never more than a fifth/third of the beat);
+    with no backbeat found, over every beat."""
+    mask = backbeats if np.count_nonzero(backbeats) >= 2 else np.ones(len(beats), dtype=bool)
+    pre = max(1, int(min(0.05, 0.2 * period) * fr))
+    post = max(1, int(min(0.08, 0.33 * period) * fr))
+    centre = np.round((beats[mask] - times[0]) * fr).astype(int)
+    ok = (centre - pre >= 1) & (centre + post < len(snare) - 1)
+    centre, bt = centre[ok], beats[mask][ok]
     if len(centre) < 2:
         return 0.0
-    seg = snare[centre[:, None] + np.arange(-half, half + 1)[None, :]]
-    peak = np.argmax(seg, axis=1) + centre - half
+    seg = snare[centre[:, None] + np.arange(-pre, post + 1)[None, :]]
+    peak = np.argmax(seg, axis=1) + centre - pre
     offsets = np.array([times[0] + _refine_peak(snare, int(i)) / fr for i in peak]) - bt
     med = float(np.median(offsets))
     keep = np.abs(offsets - med) < 0.03
@@ -649,7 +962,9 @@ def _near_fraction(onsets: np.ndarray, beats: np.ndarray, tol: float) -> float:
     return float(np.mean(d <= tol))
 
 
-def _timing_deviation(onsets: np.ndarray, beats: np.ndarray, period: float, swing: float) -> float:
+def _timing_deviation(
+    onsets: np.ndarray, beats: np.ndarray, period: float, swing: float, subdivision: int = 8
+) -> float:
     """RMS distance (ms) of onsets from the nearest point of the swung 16th grid."""
     if len(beats) < 2 or len(onsets) == 0:
         return 0.0
@@ -657,7 +972,10 @@ def _timing_deviation(onsets: np.ndarray, beats: np.ndarray, period: float, swin
     if not np.any(sel):
         return 0.0
     _j, ph = _beat_phase(onsets[sel], beats, period)
-    grid = np.array([0.0, swing / 2.0, swing, swing + (1.0 - swing) / 2.0, 1.0])
+    if subdivision == 16:
+        grid = np.array([0.0, swing / 2.0, 0.5, 0.5 + swing / 2.0, 1.0])
+    else:
+        grid = np.array([0.0, swing / 2.0, swing, swing + (1.0 - swing) / 2.0, 1.0])
     diff = ph[:, None] - grid[None, :]
     d = diff[np.arange(len(ph)), np.argmin(np.abs(diff), axis=1)] * period
     # The detector's latency is the same for every hit: measure the spread around it.

@@ -12,6 +12,14 @@ Conventions (the same as the analysis contract):
 * ``backbeat_lag_ms`` shifts the backbeat snares (beats 2 and 4; beat 3 in ``halftime``);
   positive = laid back (late).
 * ``jitter_ms`` is the standard deviation of a Gaussian timing error added to every hit.
+* ``swing_subdivision`` 16 swings the 16th notes instead (each off-beat 16th falls at
+  ``swing_percent`` of its 8th-note pair; the 8ths stay straight).
+* ``tempo_drift`` ramps the tempo linearly over the clip, from ``tempo_bpm·(1 − d/2)`` to
+  ``tempo_bpm·(1 + d/2)`` (a live band pushing); ``tempo_bpm`` is the clip's mean tempo.
+* ``intro_s`` leaves the drums out before that time (a drumless intro); the harmony plays.
+* Beyond the seven 4/4 :data:`PATTERNS`, :data:`EXTRA_PATTERNS` holds ``waltz`` (3/4,
+  snare on 2 and 3) and ``shuffle12`` (12/8: four dotted-quarter beats of three 8th-note
+  triplets; ``tempo_bpm`` counts the dotted quarters).
 """
 
 from __future__ import annotations
@@ -30,6 +38,11 @@ Pattern = Literal["rock", "funk", "boombap", "house", "halftime", "dnb", "shuffl
 Mix = Literal["full", "no_drums", "drums_only", "sparse"]
 
 PATTERNS: tuple[str, ...] = ("rock", "funk", "boombap", "house", "halftime", "dnb", "shuffle")
+#: Patterns in other meters; kept out of :data:`PATTERNS` so the seeded corpora that cycle
+#: through it (benchmarks, demo) stay the same.
+EXTRA_PATTERNS: tuple[str, ...] = ("waltz", "shuffle12")
+#: (beats per bar, grid steps per beat) of the patterns that are not 4/4 in 16ths.
+PATTERN_METER: dict[str, tuple[int, int]] = {"waltz": (3, 4), "shuffle12": (4, 3)}
 _PATTERN_ALIASES = {
     "doubletime": "dnb",
     "double-time": "dnb",
@@ -47,6 +60,8 @@ PATTERN_TEMPO_RANGES: dict[str, tuple[float, float]] = {
     "halftime": (130.0, 172.0),
     "dnb": (160.0, 190.0),
     "shuffle": (55.0, 128.0),
+    "waltz": (80.0, 180.0),
+    "shuffle12": (56.0, 90.0),
 }
 
 TEMPO_RANGE = (55.0, 190.0)
@@ -103,6 +118,16 @@ _PATTERN_GRIDS: dict[str, list[dict[str, np.ndarray]]] = {
     "shuffle": [
         _grid(kick="x... .... x... ....", snare=".... x... .... x...", hat="x.o. x.o. x.o. x.o."),
         _grid(kick="x... ..o. x... ....", snare=".... x... .... x...", hat="x.o. x.o. x.o. x.o."),
+    ],
+    # 3/4: kick on 1, snare on 2 and 3, 8th-note hats.
+    "waltz": [
+        _grid(kick="x... .... ....", snare=".... x... x...", hat="x.o. x.o. x.o."),
+        _grid(kick="x... .... ..o.", snare=".... x... x...", hat="x.o. x.o. x.o."),
+    ],
+    # 12/8: three triplet 8ths per dotted-quarter beat, backbeat on 2 and 4.
+    "shuffle12": [
+        _grid(kick="x.. ... x.. ...", snare="... x.. ... x..", hat="xhh xhh xhh xhh"),
+        _grid(kick="x.. ..o x.. ...", snare="... x.. ... x.g", hat="xhh xhh xhh xhh"),
     ],
 }
 
@@ -170,6 +195,12 @@ class GrooveSpec:
         Global detuning of the harmonic parts from A440, cents (records are rarely at 440).
     drum_level, harmony_level : float
         Linear gains of the drum bus and the harmonic bus before normalisation.
+    swing_subdivision : int
+        8 (the off-beat 8ths swing) or 16 (the off-beat 16ths swing, 8ths straight).
+    tempo_drift : float
+        Relative tempo change over the clip, −0.2…0.2 (0.05: from −2.5 % to +2.5 %).
+    intro_s : float
+        Seconds before the drums come in (the harmony plays from the start).
     """
 
     tempo_bpm: float = 100.0
@@ -186,12 +217,15 @@ class GrooveSpec:
     tuning_cents: float = 0.0
     drum_level: float = 1.0
     harmony_level: float = 0.8
+    swing_subdivision: int = 8
+    tempo_drift: float = 0.0
+    intro_s: float = 0.0
 
     def __post_init__(self) -> None:
         pattern = _PATTERN_ALIASES.get(self.pattern, self.pattern)
-        if pattern not in PATTERNS:
+        if pattern not in PATTERNS + EXTRA_PATTERNS:
             raise InvalidQueryError(
-                f"unknown pattern {self.pattern!r}; one of {', '.join(PATTERNS)}"
+                f"unknown pattern {self.pattern!r}; one of {', '.join(PATTERNS + EXTRA_PATTERNS)}"
             )
         object.__setattr__(self, "pattern", pattern)
         object.__setattr__(self, "key", parse_key(self.key).name)
@@ -205,6 +239,9 @@ class GrooveSpec:
             (0.0 <= self.start_s < self.duration_s, "start_s must be inside the clip"),
             (self.mix in ("full", "no_drums", "drums_only", "sparse"), "unknown mix"),
             (-50.0 <= self.tuning_cents <= 50.0, "tuning_cents must be within -50–50"),
+            (self.swing_subdivision in (8, 16), "swing_subdivision must be 8 or 16"),
+            (-0.2 <= self.tempo_drift <= 0.2, "tempo_drift must be within -0.2–0.2"),
+            (0.0 <= self.intro_s < self.duration_s, "intro_s must be inside the clip"),
         )
         for ok, message in checks:
             if not ok:
@@ -227,6 +264,9 @@ class GrooveTruth:
     seed: int
     beats_s: np.ndarray = field(repr=False)
     downbeats_s: np.ndarray = field(repr=False)
+    meter: int = 4
+    swing_subdivision: int = 8
+    tempo_drift: float = 0.0
 
     @property
     def swing_ratio(self) -> float:
@@ -352,9 +392,40 @@ def _add(out: np.ndarray, sound: np.ndarray, start_s: float, sr: int, gain: floa
 # --------------------------------------------------------------------------- synthesis
 
 
-def _step_offset(step_in_beat: int, swing: float) -> float:
-    """Position of a 16th step inside the beat (fraction), with 8th-note MPC swing."""
+def _step_offset(step_in_beat: int, swing: float, steps_per_beat: int = 4, sub: int = 8) -> float:
+    """Position of a grid step inside the beat (fraction): 16ths with MPC swing at the 8th
+    (``sub=8``) or 16th (``sub=16``) level, or 8th-note triplets (``steps_per_beat=3``)."""
+    if steps_per_beat == 3:
+        return step_in_beat / 3.0
+    if sub == 16:
+        return (0.0, swing / 2.0, 0.5, 0.5 + swing / 2.0)[step_in_beat]
     return (0.0, swing / 2.0, swing, swing + (1.0 - swing) / 2.0)[step_in_beat]
+
+
+class _Clock:
+    """Beat position (in beats from the first downbeat, may be negative) → seconds.
+
+    Steady tempo: ``start + b * beat`` exactly. With drift, the local period follows a
+    linear tempo ramp over the clip's beats, integrated on a fine table."""
+
+    def __init__(self, spec: GrooveSpec, b_lo: float, b_hi: float) -> None:
+        self.start = spec.start_s
+        self.beat = 60.0 / spec.tempo_bpm
+        self.drift = spec.tempo_drift
+        if self.drift:
+            b = np.arange(b_lo - 1.0, b_hi + 1.0, 1.0 / 128.0)
+            n_beats = spec.duration_s / self.beat
+            u = np.clip(b / max(n_beats, 1.0), 0.0, 1.0)
+            period = self.beat / (1.0 + self.drift * (u - 0.5))
+            t = np.concatenate([[0.0], np.cumsum(0.5 * (period[1:] + period[:-1]) / 128.0)])
+            t -= float(np.interp(0.0, b, t))
+            self._b, self._t = b, t
+
+    def __call__(self, b: float | np.ndarray) -> float | np.ndarray:
+        if not self.drift:
+            return self.start + b * self.beat
+        out = self.start + np.interp(b, self._b, self._t)
+        return float(out) if np.ndim(out) == 0 else out
 
 
 def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
@@ -365,20 +436,30 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
     y : np.ndarray
         Mono float32 samples in [-1, 1] at ``spec.sample_rate`` (peak normalised to 0.9).
     truth : GrooveTruth
-        The spec values plus the exact quarter-note beat and downbeat times in seconds.
+        The spec values plus the exact beat and downbeat times in seconds (with drift,
+        the drifting ones), and the meter.
     """
     rng = np.random.default_rng(spec.seed)
     sr = spec.sample_rate
     n = round(spec.duration_s * sr)
     beat = 60.0 / spec.tempo_bpm
-    bar = 4 * beat
+    meter, steps_per_beat = PATTERN_METER.get(spec.pattern, (4, 4))
+    bar = meter * beat
     swing = spec.swing_percent / 100.0
+    sub = spec.swing_subdivision
     key = parse_key(spec.key)
 
     # Grid: bar index can be negative so a pickup before start_s is filled too.
     first_bar = -int(np.ceil(spec.start_s / bar))
     n_bars = int(np.ceil((spec.duration_s - spec.start_s) / bar)) + 1
     bars = range(first_bar, n_bars)
+    clock = _Clock(spec, first_bar * meter, n_bars * meter)
+
+    def at(b: int, pos: float) -> float:
+        """Seconds of beat position ``pos`` (beats, may be fractional) inside bar ``b``."""
+        if not spec.tempo_drift:
+            return spec.start_s + b * bar + pos * beat
+        return float(clock(b * meter + pos))
 
     drums = np.zeros(n, dtype=np.float32)
     harmony = np.zeros(n, dtype=np.float32)
@@ -392,24 +473,30 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
         }
         gains = {_K: 1.0, _S: 0.75, _H: rng.uniform(0.35, 0.6), _O: 0.35}
         grids = _PATTERN_GRIDS[spec.pattern]
-        backbeat_beats = (2,) if spec.pattern == "halftime" else (1, 3)
+        backbeat_beats = {"halftime": (2,), "waltz": (1, 2)}.get(spec.pattern, (1, 3))
         jitter = spec.jitter_ms / 1000.0
         for b in bars:
             grid = grids[b % len(grids)]
             for inst, row in grid.items():
                 for step in np.flatnonzero(row):
                     vel = float(row[step])
-                    beat_idx, sub = divmod(int(step), 4)
-                    t = spec.start_s + b * bar + (beat_idx + _step_offset(sub, swing)) * beat
+                    beat_idx, step_in_beat = divmod(int(step), steps_per_beat)
+                    t = at(b, beat_idx + _step_offset(step_in_beat, swing, steps_per_beat, sub))
                     t += rng.normal(0.0, jitter) if jitter > 0 else 0.0
                     # Only full-velocity backbeat snares sit back (or push); ghost notes
                     # (the same drum, quiet) stay on the grid.
-                    if inst == _S and sub == 0 and beat_idx in backbeat_beats and vel >= 0.5:
+                    if (
+                        inst == _S
+                        and step_in_beat == 0
+                        and beat_idx in backbeat_beats
+                        and vel >= 0.5
+                    ):
                         t += spec.backbeat_lag_ms / 1000.0
                     variants = kits[inst]
                     sound = variants[int(rng.integers(len(variants)))]
                     humanize = float(np.clip(rng.normal(1.0, 0.08), 0.7, 1.3))
-                    _add(drums, sound, t, sr, gains[inst] * vel * humanize)
+                    if spec.intro_s <= 0.0 or t >= spec.intro_s:
+                        _add(drums, sound, t, sr, gains[inst] * vel * humanize)
 
     if spec.mix != "drums_only":
         major = key.mode == "major"
@@ -422,7 +509,7 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
         for b in bars:
             chord_idx = (b // bars_per_chord) % len(prog)
             root, quality = prog[chord_idx]
-            start = spec.start_s + b * bar
+            start = at(b, 0.0)
             # Pads: close voicing around middle C, inversions chosen at random.
             notes = [
                 60 + ((key.pc + root + iv) % 12) - (12 if (key.pc + root + iv) % 12 > 7 else 0)
@@ -441,9 +528,9 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
             # in the last bar of each cycle gives the tonic its usual weight.
             bass_root = tonic_midi + ((root) % 12)
             figure = [0, 0, 7, 12] if rng.random() < 0.5 else [0, 12, 0, 7]
-            for beat_idx in range(4):
+            for beat_idx in range(meter):
                 note = bass_root + figure[beat_idx]
-                t = start + beat_idx * beat + rng.normal(0.0, 0.004)
+                t = at(b, beat_idx) + rng.normal(0.0, 0.004)
                 f = _midi_hz(note, spec.tuning_cents)
                 _add(
                     harmony,
@@ -455,7 +542,7 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
             if spec.mix == "full":
                 # Lead: scale notes biased to chord tones, on 8ths with the groove's swing.
                 chord_pcs = {(root + iv) % 12 for iv in _CHORD_INTERVALS[quality]}
-                for eighth in range(8):
+                for eighth in range(2 * meter):
                     if rng.random() < 0.45:
                         continue
                     if rng.random() < 0.65:
@@ -464,7 +551,10 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
                         deg = scale[int(rng.integers(len(scale)))]
                     note = 72 + ((key.pc + deg) % 12)
                     beat_idx, half = divmod(eighth, 2)
-                    t = start + (beat_idx + (swing if half else 0.0)) * beat
+                    off = swing if sub == 8 and steps_per_beat == 4 else 2.0 / 3.0
+                    if steps_per_beat == 4 and sub == 16:
+                        off = 0.5
+                    t = at(b, beat_idx + (off if half else 0.0))
                     f = _midi_hz(note, spec.tuning_cents)
                     _add(
                         harmony,
@@ -479,9 +569,13 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
     peak = float(np.max(np.abs(y))) or 1.0
     y = (0.9 * y / peak).astype(np.float32)
 
-    beats = spec.start_s + np.arange(first_bar * 4, n_bars * 4) * beat
+    if spec.tempo_drift:
+        beats = np.asarray(clock(np.arange(first_bar * meter, n_bars * meter, dtype=float)))
+        downbeats = np.asarray(clock(np.arange(first_bar, n_bars, dtype=float) * meter))
+    else:
+        beats = spec.start_s + np.arange(first_bar * meter, n_bars * meter) * beat
+        downbeats = spec.start_s + np.arange(first_bar, n_bars) * bar
     beats = beats[(beats >= 0.0) & (beats < spec.duration_s)]
-    downbeats = spec.start_s + np.arange(first_bar, n_bars) * bar
     downbeats = downbeats[(downbeats >= 0.0) & (downbeats < spec.duration_s)]
     truth = GrooveTruth(
         tempo_bpm=spec.tempo_bpm,
@@ -496,6 +590,9 @@ def synthesize_groove(spec: GrooveSpec) -> tuple[np.ndarray, GrooveTruth]:
         seed=spec.seed,
         beats_s=beats,
         downbeats_s=downbeats,
+        meter=meter,
+        swing_subdivision=sub,
+        tempo_drift=spec.tempo_drift,
     )
     return y, truth
 
