@@ -4,15 +4,18 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_LINK_MODE ?= copy
 
-.PHONY: setup run test test-unit test-integration lint typecheck bench eval clean
+.PHONY: setup run warm-up test test-unit test-integration lint typecheck bench eval clean
 
 setup:  ## install the locked environment into .venv (installs uv first if missing)
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-run: setup  ## build the demo library (first time) and serve on 127.0.0.1:8000
+run: setup warm-up  ## build the demo library (first time) and serve on 127.0.0.1:8000
 	$(UV) run --frozen groovegraph serve
+
+warm-up: setup  ## compile librosa's numba kernels into the per-user cache (data dir/numba-cache)
+	$(UV) run --frozen python -m groovegraph.tools.analysis
 
 test: setup  ## unit + integration tests (starts local Postgres/Redis when installed)
 	./scripts/ensure-services.sh

@@ -582,3 +582,13 @@ def warm_up(settings: Settings) -> float:
         analyze_file(path, settings=settings)
     analyze_signal(y=_warm_up_note(22050), sr=22050)  # the one-shot path
     return time.perf_counter() - start
+
+
+if __name__ == "__main__":  # ``python -m groovegraph.tools.analysis``: `make run`'s warm-up
+    from groovegraph.settings import get_settings
+
+    _settings = get_settings()
+    configure_runtime(_settings)
+    print(
+        f"analysis warm-up: {warm_up(_settings):.1f} s (numba cache: {_settings.numba_cache_dir})"
+    )

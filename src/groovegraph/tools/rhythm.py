@@ -55,6 +55,12 @@ SWUNG_FAST_PENALTY = 1.0
 that fast are rare, while a groove at half that tempo with swung 16ths (the same hits) is
 common — the 92 BPM break with swung 16th hats that reads as 184."""
 
+FAST_PENALTY = 1.2
+"""Score handicap of a beat above 158 BPM (full at 173): a groove at 80–95 BPM with a
+backbeat and 16th hats has exactly the hits of a half-time groove at twice the tempo, and
+the slower reading is the usual one. A drum'n'bass beat keeps its tempo: at half of it
+the snare falls off the beats."""
+
 SNARE_DETECTOR_LATENCY_MS = 3.0
 """How much later the snare band's linear-magnitude flux peaks after an attack than the
 log-magnitude flux the grid is fitted on (the linear one waits for the bulk of the
@@ -106,6 +112,8 @@ class RhythmResult:
     downbeats_s: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     tempo_stability: float = 1.0
     swing_subdivision: int = 8
+    evidence: dict[str, float] = field(default_factory=dict, repr=False)
+    """What the tempo confidence is computed from (see :func:`tempo_confidence`)."""
 
 
 @dataclass(frozen=True)
@@ -294,6 +302,7 @@ def _level_evidence(
     # snare would make a half-tempo grid look like it has its snares on the beat.
     prof = _fold(low + 0.1 * high, times, 0.0, period_s, bins)
     t0 = _circ_peak(_smooth_circular(prof)) * period_s
+    t0 = _snare_side(snare, times, period_s, t0)
     n_frames = len(low)
     k0 = int(np.ceil((times[0] - t0) / period_s)) + 1
     k1 = int(np.floor((times[-1] - t0) / period_s)) - 1
@@ -347,8 +356,9 @@ def _choose_period(
     low: np.ndarray,
     snare: np.ndarray,
     high: np.ndarray,
-) -> tuple[float, float]:
-    """Beat period in frames and the periodicity strength at it (0..1).
+) -> tuple[float, float, float]:
+    """Beat period in frames, the periodicity strength at it (0..1), and the score margin
+    over the best other metrical level (×2, ×½, ×3, ×⅓, ×1.5: how sure the level is).
 
     Candidates come from the full-band autocorrelation (its strongest periodicity and
     the metrical levels around it) and from the snare cycle (a backbeat repeats every
@@ -381,6 +391,7 @@ def _choose_period(
     if not cands:
         cands = [(float(np.clip(best, lag_lo, lag_hi)), False)]
     best_score, chosen = -np.inf, cands[0][0]
+    scored: list[tuple[float, float]] = []
     for lag, is_ternary in cands:
         bpm = 60.0 * fr / lag
         ev = _level_evidence(times, low, snare, high, lag / fr, fr)
@@ -398,11 +409,15 @@ def _choose_period(
             - (TERNARY_PENALTY if is_ternary else 0.0)
             - (SWUNG_FAST_PENALTY * float(np.clip((bpm - 150.0) / 20.0, 0.0, 1.0)))
             * (ev["offpos"] >= 0.56)
+            - FAST_PENALTY * float(np.clip((bpm - 158.0) / 15.0, 0.0, 1.0))
         )
+        scored.append((lag, float(score)))
         if score > best_score:
             best_score, chosen = score, lag
     strength = float(np.clip(_interp(ac, chosen), 0.0, 1.0))
-    return chosen, strength
+    rivals = [sc for lag, sc in scored if abs(np.log(lag / chosen)) > np.log(1.3)]
+    margin = float(best_score - max(rivals)) if rivals else 5.0
+    return chosen, strength, margin
 
 
 def _refine_period_phase(
@@ -421,6 +436,16 @@ def _refine_period_phase(
         if sharp > best[0]:
             best = (sharp, float(p), _circ_peak(prof) * float(p))
     return best[1], best[2]
+
+
+def _snare_side(snare: np.ndarray, times: np.ndarray, period: float, t0: float) -> float:
+    """The phase half-way round when the snare lands there rather than on the beats: a
+    funk kick on the "and"s can fold as sharply as the one on the beats, but the snare
+    (backbeat, or half-time 3) falls on beats."""
+    prof = _smooth_circular(_fold(snare, times, t0, period, 24))
+    on = float(max(prof[-1], prof[:4].max()))
+    half = float(prof[11:16].max())
+    return t0 + 0.5 * period if half > 1.5 * on else t0
 
 
 def _anchor_peaks(
@@ -648,33 +673,51 @@ def _meter(low_b: np.ndarray, snare_b: np.ndarray, total_b: np.ndarray) -> tuple
     return meter, int(np.argmax(cls))
 
 
-def _backbeat_mask(snare_b: np.ndarray, meter: int, first_downbeat: int) -> np.ndarray:
-    """Boolean mask of the beats that carry the backbeat: a beat class that is
-    consistently louder in the snare band (2 and 4; 3 in a half-time feel; 2 and 3 of a
-    waltz). A kick on every beat leaks into the band too, so classes are compared rather
-    than single beats thresholded."""
-    n = len(snare_b)
-    mask = np.zeros(n, dtype=bool)
+def _profiles(
+    env: np.ndarray, times: np.ndarray, beats: np.ndarray, period: float, fr: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``env`` around every beat, from 50 ms before to 80 ms after it (a fifth / a third
+    of the beat at most), on a half-frame grid: (offsets in s, array (beats, offsets))."""
+    pre, post = min(0.05, 0.2 * period), min(0.08, 0.33 * period)
+    offs = np.arange(-pre, post + 1e-9, 0.5 / fr)
+    prof: np.ndarray = np.interp(beats[:, None] + offs[None, :], times, env)
+    return offs, prof
+
+
+BACKBEAT_MIN_CONTRAST = 0.25
+"""Least snare-band excess (relative to the band's mean near the beats) that makes a beat
+class the backbeat."""
+
+
+def _backbeat_mask(
+    sn_prof: np.ndarray, low_prof: np.ndarray, meter: int, first_downbeat: int
+) -> np.ndarray:
+    """Boolean mask of the beats that carry the backbeat (2 and 4; 3 in a half-time feel;
+    2 and 3 of a waltz): the beat class whose snare-band onsets exceed those of the other
+    beats most. Comparing classes cancels what every beat has (hats and kicks leaking
+    into the band); the kick band's excess is subtracted so a kick pattern is not taken
+    for the backbeat."""
+    n = len(sn_prof)
     if n < 2 * meter:
-        return mask
+        return np.zeros(n, dtype=bool)
     pos = (np.arange(n) - first_downbeat) % meter
-    cls = np.array([np.median(snare_b[pos == c]) for c in range(meter)])
-    top = int(np.argmax(cls))
-    if cls[top] <= 1.3 * float(np.min(cls)) + 1e-9:
-        return mask
     if meter == 4:
-        other = (top + 2) % 4
-        rest = np.delete(cls, [top, other])
-        if cls[other] >= 0.6 * cls[top] and cls[other] > 1.3 * float(np.max(rest)):
-            every_other: np.ndarray = (pos % 2) == (top % 2)
-            return every_other
-        one_in_four: np.ndarray = pos == top
-        return one_in_four
-    strong = np.flatnonzero(cls >= 0.6 * cls[top])
-    if len(strong) == meter:
-        return mask
-    picked: np.ndarray = np.isin(pos, strong)
-    return picked
+        cands = [(pos % 2 == 1, 1.0), (pos % 2 == 0, 1.0)]
+        cands += [(pos == c, 1.0 / 1.3) for c in range(4)]  # half-time needs a clear win
+    else:
+        cands = [(np.isin(pos, [1, 2]), 1.0)] + [(pos == c, 1.0 / 1.3) for c in range(3)]
+    sn_ref = float(sn_prof.mean()) + 1e-9
+    low_ref = float(low_prof.mean()) + 1e-9
+    best, best_score = np.zeros(n, dtype=bool), BACKBEAT_MIN_CONTRAST
+    for mask, weight in cands:
+        if not np.any(mask) or np.all(mask):
+            continue
+        d_sn = (sn_prof[mask].mean(axis=0) - sn_prof[~mask].mean(axis=0)) / sn_ref
+        d_low = (low_prof[mask].mean(axis=0) - low_prof[~mask].mean(axis=0)) / low_ref
+        score = weight * (float(d_sn.max()) - max(0.0, float(d_low.max())))
+        if score > best_score:
+            best, best_score = mask, score
+    return best
 
 
 WINDOW_S = 60.0
@@ -800,10 +843,11 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     if len(onset_idx) < MIN_ONSETS:
         raise AudioTooShortError("no rhythmic onsets: cannot measure a tempo")
 
-    lag, strength = _choose_period(env.times, fr, total, low, snare, high)
+    lag, strength, margin = _choose_period(env.times, fr, total, low, snare, high)
     # Anchor the grid on kick and hats, never on the snare band (laid-back backbeats).
     anchor = 1.5 * low + high
     period0, t0 = _refine_period_phase(low + 0.5 * high, env.times, lag / fr)
+    t0 = _snare_side(snare, env.times, period0, t0)
     args = (anchor, env.times, fr)
     beats, period, local = _grid(*args, period0, t0, duration)
     meter, first, backbeats = _bar(low, snare, total, env.times, beats, period, fr)
@@ -821,7 +865,14 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     # Confidence: how many beats the grid finds an onset on, scaled by how periodic the
     # onsets are at that period (a grid through noise finds onsets near some beats only).
     near = _near_fraction(onset_t, beats, max(0.04, 0.08 * period))
-    confidence = float(np.clip(near * (0.5 + 0.5 * min(1.0, strength / 0.25)), 0.0, 1.0))
+    evidence = {
+        "margin": margin,
+        "near": near,
+        "strength": strength,
+        "octave_distance": abs(float(np.log2(tempo / 105.0))),
+        "stability": _stability(local),
+    }
+    confidence = tempo_confidence(evidence)
     return RhythmResult(
         tempo_bpm=float(tempo),
         tempo_confidence=confidence,
@@ -835,7 +886,32 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         downbeats_s=beats[first::meter].astype(np.float64),
         tempo_stability=_stability(local),
         swing_subdivision=subdivision,
+        evidence=evidence,
     )
+
+
+#: Logistic weights of :func:`tempo_confidence` (intercept, margin, near, strength,
+#: octave distance, stability), fitted by ``benchmarks/tempo_calibration.py`` on tuning
+#: data only (the corpus's tuning split, the trap set and our generator at seed 1000).
+CONFIDENCE_WEIGHTS = (-1.0, 1.0, 2.0, 2.0, -2.0, 0.0)
+
+
+def tempo_confidence(evidence: dict[str, float]) -> float:
+    """Calibrated probability that the tempo is right (within 4 %), from the evidence: the
+    score margin of the chosen metrical level over the others (small when the octave is
+    ambiguous), the share of beats that have an onset, the periodicity strength, how far
+    the tempo is from the middle of the range (very slow and very fast tempi are where
+    octave errors live) and how steady the tempo is."""
+    w = CONFIDENCE_WEIGHTS
+    z = (
+        w[0]
+        + w[1] * min(evidence["margin"], 4.0)
+        + w[2] * evidence["near"]
+        + w[3] * evidence["strength"]
+        + w[4] * evidence["octave_distance"]
+        + w[5] * evidence["stability"]
+    )
+    return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def _bar(
@@ -848,13 +924,14 @@ def _bar(
     fr: float,
 ) -> tuple[int, int, np.ndarray]:
     """Meter, index of the first downbeat and the backbeat mask of a beat grid."""
-    sn_b = _beat_strength(snare, times, beats, period, fr)
     meter, first = _meter(
         _beat_strength(low, times, beats, period, fr),
-        sn_b,
+        _beat_strength(snare, times, beats, period, fr),
         _beat_strength(total, times, beats, period, fr),
     )
-    return meter, first, _backbeat_mask(sn_b, meter, first)
+    _, sn_prof = _profiles(snare, times, beats, period, fr)
+    _, low_prof = _profiles(low, times, beats, period, fr)
+    return meter, first, _backbeat_mask(sn_prof, low_prof, meter, first)
 
 
 def _beat_phase(
@@ -930,23 +1007,18 @@ def _backbeat_lag(
     period: float,
     fr: float,
 ) -> float:
-    """Mean offset (ms) of the snare-band onsets on the backbeat beats from the grid,
-    searched from 50 ms early to 80 ms late (never more than a fifth/third of the beat);
-    with no backbeat found, over every beat."""
-    mask = backbeats if np.count_nonzero(backbeats) >= 2 else np.ones(len(beats), dtype=bool)
-    pre = max(1, int(min(0.05, 0.2 * period) * fr))
-    post = max(1, int(min(0.08, 0.33 * period) * fr))
-    centre = np.round((beats[mask] - times[0]) * fr).astype(int)
-    ok = (centre - pre >= 1) & (centre + post < len(snare) - 1)
-    centre, bt = centre[ok], beats[mask][ok]
-    if len(centre) < 2:
-        return 0.0
-    seg = snare[centre[:, None] + np.arange(-pre, post + 1)[None, :]]
-    peak = np.argmax(seg, axis=1) + centre - pre
-    offsets = np.array([times[0] + _refine_peak(snare, int(i)) / fr for i in peak]) - bt
-    med = float(np.median(offsets))
-    keep = np.abs(offsets - med) < 0.03
-    lag = float(np.mean(offsets[keep])) if np.any(keep) else med
+    """Offset (ms) of the backbeat snare from the grid: the peak of the snare-band onsets
+    on the backbeats minus those on the other beats (what is left is the snare alone),
+    searched from 50 ms early to 80 ms late (a fifth / a third of the beat at most) and
+    never clamped. With no backbeat found, the snare-band peak over every beat."""
+    offs, prof = _profiles(snare, times, beats, period, fr)
+    if np.count_nonzero(backbeats) >= 2 and np.count_nonzero(~backbeats) >= 2:
+        diff = prof[backbeats].mean(axis=0) - prof[~backbeats].mean(axis=0)
+    else:
+        diff = prof.mean(axis=0)
+    i = int(np.argmax(diff))
+    step = float(offs[1] - offs[0]) if len(offs) > 1 else 0.0
+    lag = float(offs[i]) + (_refine_peak(diff, i) - i) * step
     return lag * 1000.0 - SNARE_DETECTOR_LATENCY_MS
 
 

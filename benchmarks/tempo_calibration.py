@@ -1,0 +1,151 @@
+"""Fit the weights of :func:`groovegraph.tools.rhythm.tempo_confidence` on tuning data.
+
+    python -m benchmarks.tempo_calibration [--corpus-limit N] [--traps 10] [--own 70]
+
+Tuning data only: the independent corpus's ``tuning`` split (grooves), the trap set of
+:mod:`benchmarks.rhythm_traps` and our generator's corpus, both at the tuning seed 1000.
+Never the reporting split or seed 7919. For each clip the rhythm analysis's evidence
+(score margin of the chosen metrical level, beats with an onset, periodicity strength,
+octave distance from 105 BPM, stability) and whether its tempo is right (Acc1, 4 %) are
+collected; a logistic regression (small L2) is fitted; the weights, the in-sample ECE and
+the reliability table are printed and written to ``benchmarks/results/tempo_calibration.json``.
+Paste the weights into ``CONFIDENCE_WEIGHTS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from groovegraph.evals import metrics
+from groovegraph.tools.rhythm import analyze_rhythm
+
+RESULTS = Path(__file__).resolve().parent / "results" / "tempo_calibration.json"
+FEATURES = ("margin", "near", "strength", "octave_distance", "stability")
+TUNING_SEED = 1000
+
+
+def _row(y: np.ndarray, sr: int, true_bpm: float, source: str) -> dict[str, Any] | None:
+    try:
+        r = analyze_rhythm(y=y, sr=sr)
+    except Exception:
+        return None
+    ok = metrics.tempo_acc1(estimated_bpm=r.tempo_bpm, true_bpm=true_bpm)
+    return {"source": source, "ok": bool(ok), "bpm": r.tempo_bpm, "truth": true_bpm, **r.evidence}
+
+
+def collect(corpus_limit: int | None, traps: int, own: int) -> list[dict[str, Any]]:
+    from benchmarks.analysis_accuracy import corpus_specs
+    from benchmarks.rhythm_traps import FAMILIES, trap_spec
+    from groovegraph.tools.synth import synthesize_groove
+
+    rows: list[dict[str, Any]] = []
+    from groovegraph.evals.corpus import load_corpus
+    from groovegraph.settings import Settings
+
+    cache = Settings().data_dir / "eval-corpus"
+    for ex in load_corpus("tuning", ["groove"], cache, limit=corpus_limit):
+        tb = ex.truth.get("tempo_bpm")
+        if tb:
+            row = _row(ex.load(), ex.sr, float(tb), "corpus:" + ex.category)
+            if row:
+                row["ambiguous"] = bool(ex.truth.get("tempo_octave_ambiguous"))
+                rows.append(row)
+    rng = np.random.default_rng(TUNING_SEED)
+    for fam in FAMILIES:
+        for _ in range(traps):
+            y, truth = synthesize_groove(trap_spec(fam, rng))
+            row = _row(y, truth.sample_rate, truth.tempo_bpm, "traps:" + fam)
+            if row:
+                rows.append(row)
+    for spec in corpus_specs(own, TUNING_SEED):
+        y, truth = synthesize_groove(spec)
+        row = _row(y, truth.sample_rate, truth.tempo_bpm, "own:" + spec.pattern)
+        if row:
+            rows.append(row)
+    return rows
+
+
+def design(rows: list[dict[str, Any]]) -> np.ndarray:
+    x = np.array([[min(r["margin"], 4.0), *(r[f] for f in FEATURES[1:])] for r in rows])
+    return np.hstack([np.ones((len(rows), 1)), x])
+
+
+def fit(rows: list[dict[str, Any]], l2: float = 0.05) -> np.ndarray:
+    from scipy.optimize import minimize
+
+    x = design(rows)
+    y = np.array([r["ok"] for r in rows], dtype=float)
+
+    def loss(w: np.ndarray) -> float:
+        z = x @ w
+        return float(np.mean(np.logaddexp(0.0, z) - y * z) + l2 * np.sum(w[1:] ** 2))
+
+    res = minimize(loss, np.zeros(x.shape[1]), method="L-BFGS-B")
+    return np.asarray(res.x)
+
+
+def reliability(conf: np.ndarray, ok: np.ndarray, bins: int = 10) -> dict[str, Any]:
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    table, ece = [], 0.0
+    for i in range(bins):
+        sel = (conf >= edges[i]) & ((conf < edges[i + 1]) if i < bins - 1 else (conf <= 1.0))
+        if not np.any(sel):
+            continue
+        acc, mean_c = float(ok[sel].mean()), float(conf[sel].mean())
+        ece += np.count_nonzero(sel) / len(conf) * abs(acc - mean_c)
+        table.append({"bin": f"{edges[i]:.1f}-{edges[i + 1]:.1f}", "n": int(np.count_nonzero(sel)),
+                      "confidence": round(mean_c, 3), "accuracy": round(acc, 3)})  # fmt: skip
+    high = conf >= 0.95
+    return {
+        "ece": round(float(ece), 4),
+        "wrong_at_0.95": round(float(1.0 - ok[high].mean()), 4) if np.any(high) else 0.0,
+        "n_at_0.95": int(np.count_nonzero(high)),
+        "table": table,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--corpus-limit", type=int, default=None)
+    parser.add_argument("--traps", type=int, default=10)
+    parser.add_argument("--own", type=int, default=70)
+    parser.add_argument("--rows", type=Path, default=None, help="reuse collected rows (JSON)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.rows and args.rows.exists():
+        rows = json.loads(args.rows.read_text())
+    else:
+        rows = collect(args.corpus_limit, args.traps, args.own)
+        if args.rows:
+            args.rows.write_text(json.dumps(rows))
+    w = fit(rows)
+    z = design(rows) @ w
+    conf = 1.0 / (1.0 + np.exp(-z))
+    ok = np.array([r["ok"] for r in rows], dtype=float)
+    report = {
+        "command": "python -m benchmarks.tempo_calibration",
+        "n": len(rows),
+        "acc1": round(float(ok.mean()), 4),
+        "weights": [round(float(v), 3) for v in w],
+        "features": ["intercept", *FEATURES],
+        "in_sample": reliability(conf, ok),
+        "misses": [
+            {k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()}
+            for r in rows
+            if not r["ok"]
+        ],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps({k: report[k] for k in ("n", "acc1", "weights", "in_sample")}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
