@@ -448,6 +448,28 @@ def _snare_side(snare: np.ndarray, times: np.ndarray, period: float, t0: float) 
     return t0 + 0.5 * period if half > 1.5 * on else t0
 
 
+def _snare_side_beats(snare: np.ndarray, times: np.ndarray, beats: np.ndarray) -> np.ndarray:
+    """:func:`_snare_side` for a drifting grid: moved by half a beat when the snare lands
+    half-way between its beats rather than on them."""
+    if len(beats) < 4:
+        return beats
+    ioi = np.diff(beats)
+    ioi = np.r_[ioi, ioi[-1]]
+
+    def strength(frac: float) -> float:
+        at = beats + frac * ioi
+        idx = np.searchsorted(times, at[:, None] + ioi[:, None] * np.linspace(-0.05, 0.15, 9))
+        # The loud hits of the band (the backbeats: a half or a quarter of the beats), so
+        # that hats and ghost notes all over the band do not even the two sides out.
+        per_beat = snare[np.clip(idx, 0, len(snare) - 1)].max(axis=1)
+        return float(np.percentile(per_beat, 80))
+
+    if strength(0.5) > 1.3 * strength(0.0):
+        shifted: np.ndarray = beats + 0.5 * ioi
+        return shifted
+    return beats
+
+
 def _anchor_peaks(
     anchor: np.ndarray,
     times: np.ndarray,
@@ -488,7 +510,7 @@ def _fit_line(
     return t0 + np.arange(k0, k1 + 1) * period, period
 
 
-SEGMENT_BEATS = 12
+SEGMENT_BEATS = 8
 """Length (beats) of the short steady lines chained together to follow a drifting band."""
 
 
@@ -520,10 +542,10 @@ def _fit_chain(
     pk_t: np.ndarray, pk_w: np.ndarray, line: np.ndarray, period: float, duration: float
 ) -> np.ndarray:
     """Beats that follow a drifting tempo: short steady lines (:data:`SEGMENT_BEATS`
-    beats, a third apart) chained outwards from the segment the global line fits best,
+    beats, a quarter apart) chained outwards from the segment the global line fits best,
     each starting from its neighbour's extrapolation, then blended."""
     n = len(line)
-    seg, hop = SEGMENT_BEATS, SEGMENT_BEATS // 3
+    seg, hop = SEGMENT_BEATS, SEGMENT_BEATS // 4
     if n < seg + hop:
         return line
     starts = list(range(0, n - seg + 1, hop))
@@ -573,6 +595,15 @@ def _fit_chain(
     return trimmed
 
 
+def _eighths_score(anchor: np.ndarray, times: np.ndarray, beats: np.ndarray, fr: float) -> float:
+    """:func:`_on_beat_score` on the beats and half-way between them: how well a grid fits
+    the hits whichever of its halves carries the beat (the phase is settled apart)."""
+    if len(beats) < 2:
+        return 0.0
+    halves = beats[:-1] + 0.5 * np.diff(beats)
+    return _on_beat_score(anchor, times, np.sort(np.r_[beats, halves]), fr)
+
+
 def _on_beat_score(anchor: np.ndarray, times: np.ndarray, beats: np.ndarray, fr: float) -> float:
     """Mean anchor strength within ±15 ms of the beats (how well a grid sits on the hits)."""
     half = max(1, int(0.015 * fr))
@@ -583,6 +614,7 @@ def _on_beat_score(anchor: np.ndarray, times: np.ndarray, beats: np.ndarray, fr:
 
 def _grid(
     anchor: np.ndarray,
+    snare: np.ndarray,
     times: np.ndarray,
     fr: float,
     period_s: float,
@@ -597,14 +629,14 @@ def _grid(
     line, period = _fit_line(pk_t, pk_w, period_s, t0, duration)
     if len(line) < 4:
         return line, period, line
-    local = _fit_chain(pk_t, pk_w, line, period, duration)
+    local = _snare_side_beats(snare, times, _fit_chain(pk_t, pk_w, line, period, duration))
     j = np.clip(np.searchsorted(local, line), 1, max(1, len(local) - 1))
     dev = np.minimum(
         np.abs(line - local[j - 1]), np.abs(line - local[np.minimum(j, len(local) - 1)])
     )
-    if float(np.percentile(dev, 90)) > max(0.03 * period, 0.012) and _on_beat_score(
+    if float(np.percentile(dev, 90)) > max(0.03 * period, 0.012) and _eighths_score(
         anchor, times, local, fr
-    ) > 1.03 * _on_beat_score(anchor, times, line, fr):
+    ) > 1.03 * _eighths_score(anchor, times, line, fr):
         mean_period = float((local[-1] - local[0]) / (len(local) - 1))
         return local, mean_period, local
     return line, period, local
@@ -848,12 +880,14 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     anchor = 1.5 * low + high
     period0, t0 = _refine_period_phase(low + 0.5 * high, env.times, lag / fr)
     t0 = _snare_side(snare, env.times, period0, t0)
-    args = (anchor, env.times, fr)
+    args = (anchor, snare, env.times, fr)
     beats, period, local = _grid(*args, period0, t0, duration)
     meter, first, backbeats = _bar(low, snare, total, env.times, beats, period, fr)
     if np.any(backbeats):
         # Refit without the backbeat onsets: a laid-back snare must not drag the grid.
-        beats, period, local = _grid(*args, period0, t0, duration, exclude=beats[backbeats])
+        # (A drifting grid is kept as it is: its short local fits are not dragged far.)
+        if beats is not local:
+            beats, period, local = _grid(*args, period0, t0, duration, exclude=beats[backbeats])
         meter, first, backbeats = _bar(low, snare, total, env.times, beats, period, fr)
     tempo = 60.0 / period
 
