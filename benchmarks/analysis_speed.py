@@ -19,11 +19,15 @@ pins it to one CPU):
   a user runs it.
 * **peer**: the textbook librosa pipeline, ``librosa.load`` + ``librosa.beat.beat_track``
   + ``librosa.feature.chroma_cqt``, warm and cold the same way.
+* **batch**: ``--batch`` clips (60) of ``--batch-clip-s`` seconds, end to end in one fresh
+  single-core process each, start-up included: ``groovegraph analyze --json --workers 1``
+  over all of them, and the textbook librosa pipeline over the same files.
 
 Audio is synthesized (``groovegraph.tools.synth``) into a temporary folder: three grooves
 of ``--clip-s`` seconds at 44.1 kHz. Results go to ``benchmarks/results/analysis_speed.json``.
 Bars: warm analysis ≥ 300× real time on one core; a cold first analysis in a fresh
-process ≤ 3 s with a warm numba cache.
+process ≤ 3 s with a warm numba cache; the 60-clip batch ≥ 250× real time end to end and
+≥ 2× the textbook librosa pipeline on the same files.
 """
 
 from __future__ import annotations
@@ -57,6 +61,8 @@ CLIPS = (  # tempo, swing, key, pattern: varied enough that no code path is skip
 SHORT_CLIPS, SHORT_CLIP_S = 8, 4.0
 WARM_BAR_X = 300.0
 COLD_BAR_S = 3.0
+BATCH_BAR_X = 250.0
+BATCH_SPEEDUP_BAR = 2.0
 
 
 # --- children (run in fresh, single-core processes) ------------------------------------------
@@ -146,6 +152,21 @@ def _child_peer_warm(paths: list[str], runs: int) -> dict[str, Any]:
     return out
 
 
+def _child_peer_batch(paths: list[str]) -> dict[str, Any]:
+    """The textbook librosa pipeline over every file, in this (fresh) process."""
+    t0 = time.perf_counter()
+    _pin_one_core()
+    import librosa
+
+    audio_s = 0.0
+    for p in paths:
+        y, sr = librosa.load(p, sr=22050)
+        librosa.beat.beat_track(y=y, sr=sr)
+        librosa.feature.chroma_cqt(y=y, sr=sr)
+        audio_s += len(y) / sr
+    return {"in_process_s": time.perf_counter() - t0, "audio_s": audio_s}
+
+
 def _child_cold(path: str, data_dir: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     _pin_one_core()
@@ -213,7 +234,7 @@ def _run_child(
     return json.loads(proc.stdout.strip().splitlines()[-1]), wall
 
 
-def _cli_cold(path: str, *, numba_cache: Path, data_dir: Path) -> float:
+def _cli_cold(path: str | list[str], *, numba_cache: Path, data_dir: Path) -> float:
     env = {
         **os.environ,
         **ONE_CORE_ENV,
@@ -222,10 +243,19 @@ def _cli_cold(path: str, *, numba_cache: Path, data_dir: Path) -> float:
     }
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "groovegraph.cli", "analyze", "--json", path],
+        [
+            sys.executable,
+            "-m",
+            "groovegraph.cli",
+            "analyze",
+            "--json",
+            "--workers",
+            "1",
+            *([path] if isinstance(path, str) else path),
+        ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=1800,
         env=env,
         check=False,
     )
@@ -271,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         "--cold-runs", type=int, default=3, help="fresh processes per cold measurement"
     )
     parser.add_argument("--clip-s", type=float, default=30.0, help="length of each clip in seconds")
+    parser.add_argument("--batch", type=int, default=60, help="clips in the end-to-end batch")
+    parser.add_argument("--batch-clip-s", type=float, default=20.0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -285,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
             result = _child_cold(rest[0], rest[1])
         elif kind == "peer-cold":
             result = _child_peer_cold(rest[0])
+        elif kind == "peer-batch":
+            result = _child_peer_batch(json.loads(Path(rest[0]).read_text()))
         else:
             raise SystemExit(f"unknown child {kind}")
         print(json.dumps(result))
@@ -339,6 +373,23 @@ def main(argv: list[str] | None = None) -> int:
             _cli_cold(one, numba_cache=warm_cache, data_dir=tmp / "cli-data")
             for _ in range(args.cold_runs)
         ]
+        print(f"batch: {args.batch} clips end to end …", file=sys.stderr)
+        batch_paths = []
+        for i in range(args.batch):
+            bpm, swing, key, pattern = CLIPS[i % len(CLIPS)]
+            spec = GrooveSpec(
+                tempo_bpm=bpm + (i % 7), swing_percent=swing, key=key, pattern=pattern,
+                duration_s=args.batch_clip_s, sample_rate=44100, seed=500 + i,
+            )  # fmt: skip
+            y, _ = synthesize_groove(spec)
+            batch_paths.append(str(write_audio(tmp / f"batch{i}.wav", y, 44100)))
+        batch_audio_s = args.batch * args.batch_clip_s
+        batch_wall = _cli_cold(batch_paths, numba_cache=warm_cache, data_dir=tmp / "batch-data")
+        list_file = tmp / "batch.json"
+        list_file.write_text(json.dumps(batch_paths))
+        _, peer_batch_wall = _run_child(
+            ["peer-batch", str(list_file)], numba_cache=warm_cache, timeout=3600
+        )
         print("cold: librosa peer (empty numba cache: slow) …", file=sys.stderr)
         peer_cold_empty = _median_cold(
             "peer-cold", [one], 1, lambda i: tmp / f"numba-peer-empty-{i}"
@@ -374,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "benchmark": "analysis_speed",
         "command": "python -m benchmarks.analysis_speed "
-        + f"--runs {args.runs} --cold-runs {args.cold_runs} --clip-s {args.clip_s:g}",
+        + f"--runs {args.runs} --cold-runs {args.cold_runs} --clip-s {args.clip_s:g} "
+        + f"--batch {args.batch} --batch-clip-s {args.batch_clip_s:g}",
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "machine": {
             "python": platform.python_version(),
@@ -417,6 +469,21 @@ def main(argv: list[str] | None = None) -> int:
             "cold_warm_cache_wall_s_without_state_import": round(
                 cold_warm["wall_s"] - cold_warm["state_import_s"], 3
             ),
+            "batch_x_real_time_min": BATCH_BAR_X,
+            "batch_x_real_time": round(batch_audio_s / batch_wall, 1),
+            "batch_ok": batch_audio_s / batch_wall >= BATCH_BAR_X,
+            "batch_speedup_vs_librosa_min": BATCH_SPEEDUP_BAR,
+            "batch_speedup_vs_librosa": round(peer_batch_wall / batch_wall, 2),
+            "batch_speedup_ok": peer_batch_wall / batch_wall >= BATCH_SPEEDUP_BAR,
+        },
+        "batch": {
+            "clips": args.batch,
+            "clip_s": args.batch_clip_s,
+            "audio_s": batch_audio_s,
+            "what": "fresh single-core processes, start-up included: groovegraph analyze "
+            "--json --workers 1 FILES vs the textbook librosa pipeline over the same files",
+            "groovegraph_wall_s": round(batch_wall, 3),
+            "librosa_textbook_wall_s": round(peer_batch_wall, 3),
         },
         "speedup_vs_librosa_textbook": {
             # Ratios of × real time (medians), same clips, same pinned core, same run.

@@ -927,7 +927,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
 #: Logistic weights of :func:`tempo_confidence` (intercept, margin, near, strength,
 #: octave distance, stability), fitted by ``benchmarks/tempo_calibration.py`` on tuning
 #: data only (the corpus's tuning split, the trap set and our generator at seed 1000).
-CONFIDENCE_WEIGHTS = (-1.0, 1.0, 2.0, 2.0, -2.0, 0.0)
+CONFIDENCE_WEIGHTS = (1.548, 0.379, 0.08, -0.001, -0.196, 0.005)
 
 
 def tempo_confidence(evidence: dict[str, float]) -> float:
