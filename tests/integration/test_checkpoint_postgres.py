@@ -86,6 +86,7 @@ def test_thread_continues_in_another_process(pg_url: str, tmp_path: Path) -> Non
         ("ai", "groove"),  # the only specialist: its message is the answer
         ("human", None),
         ("ai", "groove"),
+        ("ai", "compatibility"),  # "mix with it" asks for keys that mix with the analysis
         ("ai", "discovery"),
         ("ai", "groovegraph"),
     ]
