@@ -134,13 +134,12 @@ class _Envelopes:
 
 
 def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
-    """|STFT| (librosa, Hann window) with frames centred on ``i * hop`` (zero padded),
+    """|STFT| (librosa's, Hann window) with frames centred on ``i * hop`` (zero padded),
     shape (frames, bins), float32."""
-    import librosa
+    # Bit-identical to np.abs(librosa.stft(...)).T without librosa's import (see audio_stft).
+    from groovegraph.tools.audio_stft import stft_magnitude
 
-    spec = librosa.stft(y, n_fft=n_fft, hop_length=hop, window="hann", pad_mode="constant")
-    mag: np.ndarray = np.abs(spec.T).astype(np.float32, copy=False)
-    return mag
+    return stft_magnitude(y, n_fft=n_fft, hop=hop)
 
 
 def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
