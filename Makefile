@@ -6,15 +6,15 @@ export UV_LINK_MODE ?= copy
 
 .PHONY: setup run warm-up test test-unit test-integration lint typecheck bench eval clean
 
-setup:  ## install the locked environment into .venv (installs uv first if missing)
+setup:  ## install the locked environment into .venv, bytecode compiled (cold starts; installs uv first if missing)
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 run: setup warm-up  ## build the demo library (first time) and serve on 127.0.0.1:8000
 	$(UV) run --frozen groovegraph serve
 
-warm-up: setup  ## compile librosa's numba kernels into the per-user cache (data dir/numba-cache)
+warm-up: setup  ## one analysis in a fresh process: fills the per-user numba cache (data dir/numba-cache) and writes missing bytecode
 	$(UV) run --frozen python -m groovegraph.tools.analysis
 
 test: setup  ## unit + integration tests (starts local Postgres/Redis when installed)

@@ -10,10 +10,14 @@ only its file too. Small batches run in-process, where starting workers would co
 than the work — and where there is no timeout (the caller may Ctrl-C).
 
 Process setup: :func:`configure_runtime` points ``NUMBA_CACHE_DIR`` at the persistent
-cache before anything imports librosa/numba (the CLI, the server and every pool worker
-call it). The pipeline itself is numpy-only, so the numba cache only matters to code that
-uses librosa alongside it; :func:`warm_up` pays the remaining first-call costs (imports,
-FFT plans, the resampler) at server start.
+per-user cache before anything imports librosa/numba (the CLI, the server and every pool
+worker call it). A loop or one-shot analysis imports neither: its STFT is librosa's
+computed in numpy (:mod:`~groovegraph.tools.audio_stft`), because ``librosa.core``'s
+import alone (scipy.signal, numba ufuncs) costs more than the 3 s cold-start budget.
+:func:`warm_up` pays the remaining first-call costs (imports, FFT plans, the resampler)
+at server start; ``python -m groovegraph.tools.analysis`` (``make warm-up``) also fills the
+numba cache for anything that does use librosa and writes missing bytecode
+(:func:`write_bytecode`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import multiprocessing
 import os
 import sys
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future, as_completed
 from concurrent.futures import TimeoutError as FutureTimeoutError
@@ -60,6 +65,7 @@ __all__ = [
     "analyze_signal",
     "configure_runtime",
     "warm_up",
+    "write_bytecode",
 ]
 
 log = logging.getLogger(__name__)
@@ -584,11 +590,63 @@ def warm_up(settings: Settings) -> float:
     return time.perf_counter() - start
 
 
+def write_bytecode(modules: Iterable[types.ModuleType] | None = None) -> int:
+    """Byte-compile imported modules whose cached bytecode is missing or stale.
+
+    A fresh process imports ~600 modules for an analysis; from source that is seconds of
+    compiling before the first sample (more than the whole cold-start budget). Python
+    normally caches the bytecode on first import, but not where ``PYTHONDONTWRITEBYTECODE``
+    is set or the installer skipped it (``uv sync`` without ``--compile-bytecode``), so
+    ``make warm-up`` writes it for what the analysis and the CLI import. Unwritable
+    locations are skipped.
+
+    Parameters
+    ----------
+    modules : iterable of modules, optional
+        Default: every module in ``sys.modules``.
+
+    Returns
+    -------
+    int
+        Files written.
+    """
+    import importlib
+    import py_compile
+
+    written = 0
+    for module in list(sys.modules.values()) if modules is None else list(modules):
+        spec = getattr(module, "__spec__", None)
+        source, cached = getattr(spec, "origin", None), getattr(spec, "cached", None)
+        if not (source and cached and source.endswith(".py")):
+            continue
+        try:
+            if os.stat(cached).st_mtime >= os.stat(source).st_mtime:
+                continue
+        except OSError:
+            pass  # no bytecode yet
+        try:
+            py_compile.compile(
+                source,
+                cfile=cached,
+                doraise=True,
+                invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP,
+            )
+        except (OSError, py_compile.PyCompileError):
+            continue
+        written += 1
+    # Everything loaded from now on finds its bytecode (or writes it, where allowed).
+    importlib.invalidate_caches()
+    return written
+
+
 if __name__ == "__main__":  # ``python -m groovegraph.tools.analysis``: `make run`'s warm-up
+    import groovegraph.cli  # noqa: F401 - its imports get bytecode too
     from groovegraph.settings import get_settings
 
     _settings = get_settings()
     configure_runtime(_settings)
+    _seconds = warm_up(_settings)
     print(
-        f"analysis warm-up: {warm_up(_settings):.1f} s (numba cache: {_settings.numba_cache_dir})"
+        f"analysis warm-up: {_seconds:.1f} s (numba cache: {_settings.numba_cache_dir}; "
+        f"bytecode written for {write_bytecode()} modules)"
     )
