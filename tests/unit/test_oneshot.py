@@ -216,3 +216,46 @@ def test_a_held_note_with_deep_tremolo_is_one_shot_but_a_repeated_note_is_a_loop
         i = round(k * 0.5 * SR)
         repeated[i : i + hit.size] += hit
     assert detect_kind(repeated, SR) == "loop"
+
+
+def _partials(
+    note: str, levels_db: dict[float, float], *, seconds: float = 1.5, decay_s: float = 2.0
+) -> np.ndarray:
+    """A held tone: partials at multiples of ``note`` (0.5 = a sub-octave) with the given
+    levels in dB, a 20 ms attack and a slow decay."""
+    t = _t(seconds)
+    f0 = _hz(note)
+    y = sum(10 ** (db / 20) * np.sin(2 * np.pi * f0 * k * t) for k, db in levels_db.items())
+    env = np.minimum(1.0, t / 0.02) * np.exp(-t / decay_s)
+    return _norm(np.asarray(y) * env)
+
+
+def test_an_organ_note_over_a_sub_octave_stop_is_named_by_the_key_played() -> None:
+    # 16' + 8' + 4' + 2' drawbars: the waveform repeats at the sub-octave, the note is G4.
+    organ = _partials("G4", {0.5: 0.0, 1.0: -1.0, 2.0: -4.0, 4.0: -11.0})
+    assert analyze_one_shot(y=organ, sr=SR).root_note == "G4"
+
+
+def test_a_weak_fundamental_under_a_strong_octave_is_still_the_root() -> None:
+    # A choir "aah": the 2nd harmonic 13 dB over the fundamental.
+    aah = _partials("C4", {1.0: -13.0, 2.0: 0.0, 3.0: -12.0, 4.0: -14.0, 5.0: -30.0})
+    assert analyze_one_shot(y=aah, sr=SR).root_note == "C4"
+
+
+@pytest.mark.parametrize("note", ["B2", "E1"])
+def test_a_bass_note_whose_odd_harmonics_fade_keeps_its_octave(note: str) -> None:
+    bass = _partials(note, {1.0: 0.0, 2.0: -8.0, 3.0: -20.0, 4.0: -12.0, 5.0: -33.0, 6.0: -20.0})
+    assert analyze_one_shot(y=bass, sr=SR).root_note == note
+
+
+def test_a_pad_pulsing_18_db_deep_is_one_held_note() -> None:
+    t = _t(2.4)
+    pad = _partials("C5", {1.0: 0.0, 2.0: -6.0, 3.0: -12.0}, seconds=2.4, decay_s=60.0)
+    # An LFO on the level, ~3 Hz, troughs 18 dB down: a sound that never stops, not a
+    # repeated note (that one dies away between hits, see the test above).
+    floor = 10 ** (-18 / 20)
+    lfo = floor + (1 - floor) * (0.5 + 0.5 * np.cos(2 * np.pi * 3.2 * t))
+    a = analyze_signal(y=(pad * lfo).astype(np.float32), sr=SR)
+    assert a.kind == "one_shot"
+    assert a.tempo_bpm is None
+    assert a.root_note == "C5"

@@ -27,7 +27,12 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
    part (after the attack, frames whose pitch stays within a quarter tone of its
    neighbours), named with sharps in scientific pitch notation (``"F#1"``, MIDI 60 =
    ``"C4"``). An 808 whose pitch drops in its first 100 ms is named by the pitch it
-   settles on. Every clearly pitched one-shot gets a root (a tuned kick or conga too);
+   settles on. Octaves: YIN takes the longer period when it repeats markedly better
+   (a weak fundamental under a strong 2nd harmonic, as in a choir "aah"), and the held
+   part's harmonics move the root up an octave when the lowest partial is a sub-octave
+   stop under the note (an organ's 16', a sub oscillator: no 5th or 7th harmonic). A
+   pitch track that flips between a note and its octave counts as steady, not as a
+   sweep. Every clearly pitched one-shot gets a root (a tuned kick or conga too);
    noises, hats, cymbals and sweeps do not.
 
 Loops may get an instrument too (:func:`loop_instrument`), conservatively: ``drums`` when
@@ -219,7 +224,7 @@ class _Events:
     pitch_changes: int
 
 
-SHALLOW_DB = 15.0
+SHALLOW_DB = 22.0
 """A later event whose level in the 100 ms before it stays within this many dB of the
 loudest the clip had been so far is a swell of a sound still ringing or still fading in
 (tremolo, a choir's ensemble, a slow attack), not a new hit; it counts as an event but
@@ -355,6 +360,17 @@ def _count_bursts(env: npt.NDArray[np.float64], *, height: float, dip: float) ->
 #: YIN aperiodicity (cumulative-mean-normalised difference at the chosen lag) below
 #: which a frame is voiced; noise sits near 1, a clean tone near 0.
 _YIN_THRESHOLD = 0.3
+#: Octave check: when the first dip is this aperiodic or more and the dip at twice the
+#: lag is under :data:`_YIN_OCTAVE_RATIO` of it, the longer period is the note.
+_YIN_OCTAVE_MIN = 0.05
+_YIN_OCTAVE_RATIO = 0.4
+
+
+def _dip(c: npt.NDArray[np.float64], t: int, tau_max: int) -> int:
+    """Follow the curve ``c`` downhill from lag ``t`` to its local minimum."""
+    while t + 1 <= tau_max and c[t + 1] < c[t]:
+        t += 1
+    return t
 
 
 def _yin(
@@ -396,9 +412,14 @@ def _yin(
             continue
         # The first dip under the threshold (the shortest period: no octave-down error),
         # followed to its minimum.
-        t = tau_min + int(below[0])
-        while t + 1 <= tau_max and c[t + 1] < c[t]:
-            t += 1
+        t = _dip(c, tau_min + int(below[0]), tau_max)
+        # The first dip can be half the period when the fundamental is weak beside its
+        # second harmonic (a choir "aah", a bright lead): a period twice as long that
+        # repeats markedly better is the note (a clean tone repeats as well at 2t as at t).
+        if c[t] > _YIN_OCTAVE_MIN and 2 * t + 2 <= tau_max:
+            t2 = _dip(c, 2 * t - 2, tau_max)
+            if abs(t2 - 2 * t) <= 2 + t // 20 and c[t2] < _YIN_OCTAVE_RATIO * c[t]:
+                t = t2
         shift = 0.0
         if tau_min < t < tau_max:
             a, b, d = c[t - 1], c[t], c[t + 1]
@@ -507,7 +528,11 @@ def _features(y: _Float, sr: int) -> _Features:
         if sustained.sum() >= 1:
             track = 12.0 * np.log2(np.where(voiced, f0, np.nan) / 440.0) + 69.0
             semis = track[sustained]
-            q75, q25 = np.percentile(semis, [75, 25])
+            # Spread around the median, octave jumps folded: a track that flips between
+            # a note and its octave is a steady note, a sweep stays spread out.
+            med = float(np.median(semis))
+            folded = semis - 12.0 * np.round((semis - med) / 12.0)
+            q75, q25 = np.percentile(folded, [75, 25])
             spread = float(q75 - q25)
             # The root is where the pitch *stays*: frames whose neighbours are within a
             # quarter tone (a glide moves faster), counted, not weighted by loudness (the
@@ -527,6 +552,13 @@ def _features(y: _Float, sr: int) -> _Features:
             best = max(votes, key=lambda k: votes[k])
             near = np.abs(semis - best) <= 0.5
             f0_hz = float(440.0 * 2 ** ((float(np.mean(semis[near])) - 69) / 12))
+            # The held part's spectrum decides the octave where a sub-octave stop sounds
+            # under the note (see :func:`_sub_octave_stop`).
+            held_t = f_times[held]
+            body = y[round(float(held_t.min()) * sr) : round(float(held_t.max()) * sr) + hop_p]
+            # One octave at most: 16'+8'+4' over a sub looks like 8'+4'+2' over the note.
+            if _sub_octave_stop(np.asarray(body, dtype=np.float64), sr, f0_hz):
+                f0_hz *= 2.0
     return _Features(
         duration_s=duration,
         attack_s=float(attack_s),
@@ -545,6 +577,44 @@ def _features(y: _Float, sr: int) -> _Features:
         f0_hz=f0_hz,
         f0_spread=spread,
     )
+
+
+#: Levels for :func:`_sub_octave_stop`: the 2nd and 4th harmonics within
+#: ``_SUB_EVEN_MIN_DB`` of the strongest of the first eight, the 5th and 7th at least
+#: ``_SUB_ODD_GAP_DB`` under the weaker of those two.
+_SUB_EVEN_MIN_DB = -15.0
+_SUB_ODD_GAP_DB = 25.0
+
+
+def _harmonic_levels(x: npt.NDArray[np.float64], sr: int, f0: float, n: int = 8) -> _Float:
+    """Levels in dB (0 = the strongest) of the first ``n`` harmonics of ``f0`` in ``x``:
+    the spectral peak within ±2 % of each multiple."""
+    size = 1 << max(12, math.ceil(math.log2(max(x.size, 2) * 2)))
+    mag = np.abs(_rfft(x * np.hanning(x.size), size))
+    freqs = np.fft.rfftfreq(size, 1.0 / sr)
+    levels = np.empty(n)
+    for k in range(1, n + 1):
+        band = (freqs >= 0.98 * k * f0) & (freqs <= 1.02 * k * f0)
+        levels[k - 1] = float(mag[band].max()) if band.any() else 0.0
+    out: _Float = 20.0 * np.log10(levels / (levels.max() + 1e-20) + 1e-12)
+    return out
+
+
+def _sub_octave_stop(x: npt.NDArray[np.float64], sr: int, f0: float) -> bool:
+    """Whether the lowest partial ``f0`` is a sub-octave under the note rather than the
+    note: an organ's 16' stop or a synth's sub oscillator. Relative to such a sub the
+    partials are the even multiples (the note and its harmonics) and, at most, the 3rd
+    and 6th (a 5 1/3' or 2 2/3' stop), never the 5th and 7th, which every instrument
+    whose fundamental it really is carries; and the 2nd and 4th are strong. (A time-domain
+    pitch tracker reports the sub, whose period is the whole waveform's.)"""
+    if x.size < 64 or 8 * f0 >= min(_F_MAX_HARMONICS, sr / 2.0):
+        return False
+    lv = _harmonic_levels(x, sr, f0)
+    even = min(float(lv[1]), float(lv[3]))
+    return bool(even >= _SUB_EVEN_MIN_DB and max(lv[4], lv[6]) <= even - _SUB_ODD_GAP_DB)
+
+
+_F_MAX_HARMONICS = 8000.0
 
 
 def _classify(f: _Features) -> str:

@@ -285,6 +285,13 @@ def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
     act = _note_activations(_segment_spectra(frames, n_seg), freqs, tuning)
     if not np.any(act > 0):
         raise NoPitchedContentError("no pitched content to estimate a key from")
+    return features_from_activations(act, duration)
+
+
+def features_from_activations(act: np.ndarray, duration: float) -> np.ndarray:
+    """:func:`key_features` from the segment note activations (segments × notes
+    :data:`_NOTE_LO`.. :data:`_NOTE_HI`) of a clip of ``duration`` seconds."""
+    n_seg = len(act)
     bass_seg = _pc_fold(act, _NOTE_LO, _BASS_SPLIT)
     treble_seg = _pc_fold(act, _BASS_SPLIT, _NOTE_HI)
     both = treble_seg + 2.0 * bass_seg
