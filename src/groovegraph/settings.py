@@ -133,6 +133,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     sse_heartbeat_s: float = Field(default=15.0, gt=0)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Browser origins allowed to call the API (comma-separated, e.g. "
+            "'http://localhost:3000,https://smith.langchain.com'); '*' = any. Empty = no CORS."
+        ),
+    )
     demo_library: bool = Field(
         default=True,
         description="Build the demo library on first server start when the catalog is empty.",
@@ -176,6 +183,13 @@ class Settings(BaseSettings):
                     raise ValueError("GROOVEGRAPH_API_KEYS must look like 'key:owner,key:owner'")
                 pairs[key.strip()] = owner.strip()
             return pairs
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
         return value
 
     @field_validator("library_roots", mode="before")

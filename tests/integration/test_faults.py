@@ -24,7 +24,11 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
-from groovegraph.persistence.checkpointer import ConcurrentRunError, open_checkpointer
+from groovegraph.persistence.checkpointer import (
+    ALLOW_FORK_KEY,
+    ConcurrentRunError,
+    open_checkpointer,
+)
 from groovegraph.persistence.coordination import shared_run_lock
 from groovegraph.persistence.run_locks import RunLockHeld, RunLocks
 from groovegraph.server.app import create_app
@@ -265,6 +269,52 @@ async def test_retention_keeps_the_last_checkpoints_and_the_whole_conversation(
                 (thread["configurable"]["thread_id"],),
             ).fetchone()
         assert orphans == (0,)
+
+
+async def test_an_intended_fork_is_written_and_retention_keeps_the_branch_it_left(
+    db_settings: Settings,
+) -> None:
+    """A run from a past checkpoint (time travel, edit and regenerate) marked with
+    ``ALLOW_FORK_KEY`` is written although its parent is not the head; unmarked, the same
+    run is the refused lost-lock writer. Pruning keeps the old branch's tip."""
+    db_settings.ensure_dirs()
+    gate = asyncio.Event()
+    gate.set()
+    thread = {"configurable": {"thread_id": f"tt-{uuid.uuid4().hex[:8]}"}}
+    async with open_checkpointer(db_settings) as saver:
+        graph = _slow_graph(gate, []).compile(checkpointer=saver)
+        for turn in range(2):
+            await graph.ainvoke(
+                {"messages": [HumanMessage(content=f"turn {turn}")]}, thread, durability="exit"
+            )
+        history = [s async for s in graph.aget_state_history(thread)]
+        old_head = history[0].config
+        after_turn_0 = next(
+            s
+            for s in history
+            if [m.content for m in s.values["messages"] if m.type == "human"] == ["turn 0"]
+        )
+        with pytest.raises(ConcurrentRunError):
+            await graph.ainvoke(
+                {"messages": [HumanMessage(content="unmarked")]},
+                after_turn_0.config,
+                durability="exit",
+            )
+        fork = {"configurable": {**after_turn_0.config["configurable"], ALLOW_FORK_KEY: True}}
+        await graph.ainvoke({"messages": [HumanMessage(content="fork")]}, fork, durability="exit")
+        # More turns on the fork than retention keeps checkpoints.
+        for turn in range(db_settings.checkpoint_keep_last + 2):
+            await graph.ainvoke(
+                {"messages": [HumanMessage(content=f"more {turn}")]}, thread, durability="exit"
+            )
+        head = await graph.aget_state(thread)
+        kept = await graph.aget_state(old_head)
+
+    def humans(state: Any) -> list[str]:
+        return [m.content for m in state.values["messages"] if m.type == "human"]
+
+    assert humans(head)[:2] == ["turn 0", "fork"]
+    assert humans(kept) == ["turn 0", "turn 1"]
 
 
 # --------------------------------------------------------------------------- pools

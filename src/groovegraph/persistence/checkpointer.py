@@ -23,8 +23,10 @@ Both savers add two things upstream's lack:
   mid-run), so a second writer is refused instead of silently forking the thread. On
   Postgres the check and the insert run in one transaction under a per-thread
   transaction-level advisory lock; on SQLite under ``BEGIN IMMEDIATE``.
+  A run started from a past checkpoint on purpose (:data:`ALLOW_FORK_KEY`) may fork.
 * **Retention.** With ``keep_last`` = N > 0, the same commit deletes the thread's
-  checkpoints older than the newest N (per namespace), their pending writes and, on
+  checkpoints older than the newest N (per namespace) except branch tips (a forked
+  thread keeps the branch it left), their pending writes and, on
   Postgres, the channel blobs no kept checkpoint refers to. Each checkpoint holds the
   whole conversation, so keeping every one grows a thread quadratically.
 """
@@ -62,6 +64,7 @@ from groovegraph.state import CHECKPOINT_TYPES
 from groovegraph.tools.errors import GrooveGraphError
 
 __all__ = [
+    "ALLOW_FORK_KEY",
     "COMMIT_LOCK_NAMESPACE",
     "POOL_MAX_IDLE_S",
     "POOL_MAX_LIFETIME_S",
@@ -96,8 +99,20 @@ class ConcurrentRunError(GrooveGraphError):
     retry_after_s = 1
 
 
-def _refuse_fork(thread_id: str, parent: str | None, head: str | None, new_id: str) -> None:
+#: ``config["configurable"]`` key of a run (or state update) that starts from a past
+#: checkpoint on purpose: time travel, "edit and regenerate" (Agent Protocol
+#: ``checkpoint``). Its first commit has an older parent than the head, which the head
+#: check would otherwise refuse as a lost-lock writer. A ``__`` key: LangGraph keeps it
+#: out of checkpoint metadata.
+ALLOW_FORK_KEY = "__gg_allow_fork"
+
+
+def _refuse_fork(
+    thread_id: str, parent: str | None, head: str | None, new_id: str, *, fork: bool = False
+) -> None:
     if head is None or head in (parent, new_id):
+        return
+    if fork and parent is not None:
         return
     raise ConcurrentRunError(
         f"thread {thread_id!r} changed while this run was going (another run committed "
@@ -181,7 +196,13 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
                     (thread_id, checkpoint_ns),
                 ) as cur:
                     row = await cur.fetchone()
-                _refuse_fork(thread_id, parent, row[0] if row else None, checkpoint["id"])
+                _refuse_fork(
+                    thread_id,
+                    parent,
+                    row[0] if row else None,
+                    checkpoint["id"],
+                    fork=bool(configurable.get(ALLOW_FORK_KEY)),
+                )
                 await self.conn.execute(
                     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, "
                     "checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata) "
@@ -214,7 +235,11 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
         await self.conn.execute(
             "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? "
             "AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints "
-            "WHERE thread_id = ? AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT ?)",
+            "WHERE thread_id = ? AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT ?) "
+            # a branch tip (no child) is kept: a fork never prunes the branch it left
+            "AND EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = "
+            "checkpoints.thread_id AND c.checkpoint_ns = checkpoints.checkpoint_ns "
+            "AND c.parent_checkpoint_id = checkpoints.checkpoint_id)",
             (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_last),
         )
         await self.conn.execute(
@@ -342,7 +367,11 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
             )
             head = await cur.fetchone()
             _refuse_fork(
-                thread_id, parent, head["checkpoint_id"] if head else None, checkpoint["id"]
+                thread_id,
+                parent,
+                head["checkpoint_id"] if head else None,
+                checkpoint["id"],
+                fork=bool(configurable.get(ALLOW_FORK_KEY)),
             )
             if blobs:
                 await cur.executemany(self.UPSERT_CHECKPOINT_BLOBS_SQL, blobs)
@@ -360,10 +389,13 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
     async def _prune(self, cur: Any, thread_id: str, checkpoint_ns: str) -> None:
         """Delete what the newest ``keep_last`` checkpoints no longer need."""
         await cur.execute(
-            "DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s "
-            "AND checkpoint_id < (SELECT min(checkpoint_id) FROM (SELECT checkpoint_id "
+            "DELETE FROM checkpoints d WHERE d.thread_id = %s AND d.checkpoint_ns = %s "
+            "AND d.checkpoint_id < (SELECT min(checkpoint_id) FROM (SELECT checkpoint_id "
             "FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s "
-            "ORDER BY checkpoint_id DESC LIMIT %s) AS kept)",
+            "ORDER BY checkpoint_id DESC LIMIT %s) AS kept) "
+            # a branch tip (no child) is kept: a fork never prunes the branch it left
+            "AND EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = d.thread_id "
+            "AND c.checkpoint_ns = d.checkpoint_ns AND c.parent_checkpoint_id = d.checkpoint_id)",
             (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_last),
         )
         if not cur.rowcount:

@@ -18,6 +18,7 @@ from typing import Any
 
 import structlog
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from psycopg_pool import AsyncConnectionPool
 
 from groovegraph import __version__
@@ -170,15 +171,34 @@ def create_app(
         BodyLimitMiddleware, max_bytes=JSON_BODY_LIMIT_BYTES, exempt_prefixes=("/v1/samples",)
     )
     app.add_middleware(RequestIdMiddleware)
+    if settings.cors_origins:
+        # Outermost, so errors (401, 409, 429) reach browser clients with CORS headers
+        # too. Keys travel in headers, never cookies: no credentials mode.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=[
+                "content-type",
+                "x-api-key",
+                "authorization",
+                "last-event-id",
+                "x-request-id",
+            ],
+            expose_headers=["content-location", "location", "x-pagination-next", "retry-after"],
+            max_age=600,
+        )
     install_error_handlers(app)
 
-    from groovegraph.server import chat, health, samples, threads
+    from groovegraph.server import agent_protocol, chat, health, samples, threads
     from groovegraph.server.agent import mount_agent
 
     app.include_router(health.router)
     app.include_router(threads.router)
     app.include_router(chat.router)
     app.include_router(samples.router)
+    # Agent Protocol / LangGraph Server subset (langgraph_sdk, Agent Chat UI, Studio).
+    app.include_router(agent_protocol.router)
     mount_agent(app)
     return app
 

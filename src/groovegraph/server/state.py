@@ -46,6 +46,9 @@ class AppState:
     startup_error: str | None = None
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     executor: Executor | None = None
+    #: Agent Protocol runs of this process (:class:`~groovegraph.server.protocol_runs.
+    #: RunManager`), made on first use.
+    protocol_runs: Any = None
 
     async def in_executor(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` in the analysis executor: audio work (decoding,

@@ -11,6 +11,7 @@ Postgres (psycopg pool) when ``DATABASE_URL`` is set.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -20,7 +21,7 @@ from typing import Any, Protocol
 import aiosqlite
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from groovegraph.server.errors import InvalidThreadIdError, ThreadNotFoundError
 from groovegraph.settings import Settings
@@ -36,6 +37,19 @@ CREATE TABLE IF NOT EXISTS gg_threads (
     updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS gg_threads_owner ON gg_threads (owner, updated_at DESC);
+CREATE TABLE IF NOT EXISTS gg_runs (
+    run_id       TEXT PRIMARY KEY,
+    thread_id    TEXT NOT NULL,
+    owner        TEXT NOT NULL,
+    assistant_id TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    metadata     TEXT NOT NULL DEFAULT '{}',
+    multitask_strategy TEXT NOT NULL DEFAULT 'reject',
+    error        TEXT,
+    created_at   REAL NOT NULL,
+    updated_at   REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gg_runs_thread ON gg_runs (thread_id, owner, created_at DESC);
 """
 
 _PG_SCHEMA = """
@@ -47,6 +61,20 @@ CREATE TABLE IF NOT EXISTS gg_threads (
     updated_at DOUBLE PRECISION NOT NULL
 );
 CREATE INDEX IF NOT EXISTS gg_threads_owner ON gg_threads (owner, updated_at DESC);
+ALTER TABLE gg_threads ADD COLUMN IF NOT EXISTS metadata TEXT;
+CREATE TABLE IF NOT EXISTS gg_runs (
+    run_id       TEXT PRIMARY KEY,
+    thread_id    TEXT NOT NULL,
+    owner        TEXT NOT NULL,
+    assistant_id TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    metadata     TEXT NOT NULL DEFAULT '{}',
+    multitask_strategy TEXT NOT NULL DEFAULT 'reject',
+    error        TEXT,
+    created_at   DOUBLE PRECISION NOT NULL,
+    updated_at   DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gg_runs_thread ON gg_runs (thread_id, owner, created_at DESC);
 """
 
 
@@ -58,6 +86,25 @@ class ThreadInfo(BaseModel):
     title: str | None = Field(default=None, description="First user message, shortened.")
     created_at: float = Field(description="Unix time in seconds.")
     updated_at: float = Field(description="Unix time in seconds of the last run.")
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        # Agent Protocol clients set and read it; /v1 listings stay as they were.
+        exclude=True,
+        description="Free-form metadata (Agent Protocol clients set it).",
+    )
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _decode_metadata(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                return {}
+            return decoded if isinstance(decoded, dict) else {}
+        return value
 
 
 def check_thread_id(thread_id: object) -> str:
@@ -131,10 +178,12 @@ class _PostgresBackend:
 OWNED_TTL_S = 30.0
 
 _INSERT = (
-    "INSERT INTO gg_threads (thread_id, owner, title, created_at, updated_at) "
-    "VALUES (%s, %s, NULL, %s, %s)"
+    "INSERT INTO gg_threads (thread_id, owner, title, created_at, updated_at, metadata) "
+    "VALUES (%s, %s, NULL, %s, %s, %s)"
 )
-_SELECT = "SELECT thread_id, owner, title, created_at, updated_at FROM gg_threads "
+_SELECT = "SELECT thread_id, owner, title, created_at, updated_at, metadata FROM gg_threads "
+#: Columns a thread listing may be sorted by.
+SORT_COLUMNS = ("thread_id", "created_at", "updated_at")
 
 
 @dataclass
@@ -213,6 +262,10 @@ class ThreadStore:
         await lite.execute("PRAGMA journal_mode=WAL")
         await lite.execute("PRAGMA busy_timeout=30000")
         await lite.executescript(_SQLITE_SCHEMA)
+        # Added after the first release: SQLite has no ADD COLUMN IF NOT EXISTS.
+        columns = {row[1] for row in await lite.execute_fetchall("PRAGMA table_info(gg_threads)")}
+        if "metadata" not in columns:
+            await lite.execute("ALTER TABLE gg_threads ADD COLUMN metadata TEXT")
         return cls(_SqliteBackend(lite))
 
     @staticmethod
@@ -234,12 +287,57 @@ class ThreadStore:
         """Raise if the database does not answer."""
         await self.backend.ping()
 
-    async def create(self, *, owner: str, thread_id: str | None = None) -> ThreadInfo:
+    async def create(
+        self,
+        *,
+        owner: str,
+        thread_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> ThreadInfo:
         """Create a thread for ``owner`` (a fresh UUID unless ``thread_id`` is given)."""
         tid = check_thread_id(thread_id) if thread_id is not None else new_thread_id()
         now = time.time()
-        await self.backend.execute(_INSERT, (tid, owner, now, now))
-        return ThreadInfo(thread_id=tid, owner=owner, created_at=now, updated_at=now)
+        await self.backend.execute(_INSERT, (tid, owner, now, now, _meta_text(metadata)))
+        return ThreadInfo(
+            thread_id=tid, owner=owner, created_at=now, updated_at=now, metadata=metadata or {}
+        )
+
+    async def update_metadata(
+        self, *, owner: str, thread_id: str, metadata: dict[str, Any]
+    ) -> ThreadInfo:
+        """Merge ``metadata`` into the thread's (keys given replace those stored)."""
+        info = await self.get(owner=owner, thread_id=thread_id)
+        merged = {**info.metadata, **metadata}
+        await self.backend.execute(
+            "UPDATE gg_threads SET metadata = %s, updated_at = %s "
+            "WHERE thread_id = %s AND owner = %s",
+            (_meta_text(merged), time.time(), thread_id, owner),
+        )
+        return await self.get(owner=owner, thread_id=thread_id)
+
+    async def search(
+        self,
+        *,
+        owner: str,
+        ids: list[str] | None = None,
+        sort_by: str = "updated_at",
+        descending: bool = True,
+    ) -> list[ThreadInfo]:
+        """Every thread of ``owner`` (only ``ids`` when given), sorted; the caller filters
+        on metadata and pages (metadata is free-form JSON in both databases)."""
+        if sort_by not in SORT_COLUMNS:
+            raise ValueError(f"cannot sort threads by {sort_by!r}")
+        order = "DESC" if descending else "ASC"
+        where, params = "WHERE owner = %s", [owner]
+        if ids is not None:
+            if not ids:
+                return []
+            where += " AND thread_id IN (" + ", ".join(["%s"] * len(ids)) + ")"
+            params.extend(ids)
+        rows = await self.backend.fetch(
+            _SELECT + f"{where} ORDER BY {sort_by} {order}, thread_id {order}", tuple(params)
+        )
+        return [ThreadInfo(**row) for row in rows]
 
     async def claim(self, *, owner: str, thread_id: str) -> ThreadInfo:
         """Return ``thread_id`` if ``owner`` has it, create it if nobody has; 404 otherwise.
@@ -250,7 +348,7 @@ class ThreadStore:
         check_thread_id(thread_id)
         now = time.time()
         await self.backend.execute(
-            _INSERT + " ON CONFLICT (thread_id) DO NOTHING", (thread_id, owner, now, now)
+            _INSERT + " ON CONFLICT (thread_id) DO NOTHING", (thread_id, owner, now, now, None)
         )
         return await self.get(owner=owner, thread_id=thread_id)
 
@@ -287,5 +385,12 @@ class ThreadStore:
         await self.get(owner=owner, thread_id=thread_id)
         self._owned.pop((thread_id, owner), None)
         await self.backend.execute(
+            "DELETE FROM gg_runs WHERE thread_id = %s AND owner = %s", (thread_id, owner)
+        )
+        await self.backend.execute(
             "DELETE FROM gg_threads WHERE thread_id = %s AND owner = %s", (thread_id, owner)
         )
+
+
+def _meta_text(metadata: dict[str, Any] | None) -> str | None:
+    return json.dumps(metadata, separators=(",", ":")) if metadata else None
