@@ -446,10 +446,17 @@ def test_cancel_a_running_run_and_busy_thread_is_409(server: ServerProcess, alic
     assert seen[-1] == "end"
     assert run_id is not None
     assert alice.runs.get(tid, run_id)["status"] == "interrupted"
-    assert alice.runs.join(tid, run_id) == alice.threads.get_state(tid)["values"]
-    # The thread is free again.
-    done = alice.runs.wait(tid, "groovegraph", input=human("what defined 70s funk drumming?"))
+    # The cancelled resume left the thread as it was: still waiting for its answer.
+    state = alice.threads.get_state(tid)
+    assert state["tasks"][0]["interrupts"][0]["value"]["type"] == "confirm_audio"
+    joined = alice.runs.join(tid, run_id)
+    assert joined.pop("__interrupt__")[0]["value"]["type"] == "confirm_audio"
+    assert joined == state["values"]
+    # The thread is free again: answer "no" this time.
+    done = alice.runs.wait(tid, "groovegraph", command=Command(resume="no"))
+    assert "__interrupt__" not in done
     assert messages(done)[-1][0] == "ai"
+    assert alice.threads.get(tid)["status"] == "idle"
 
 
 def test_join_a_background_run(alice: Any) -> None:

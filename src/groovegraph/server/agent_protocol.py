@@ -561,7 +561,7 @@ async def update_state(
 
 class HistoryQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    limit: int = Field(default=10, ge=1, le=1000)
+    limit: int = Field(default=10, ge=1, le=10_000)
     before: str | dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
     checkpoint: dict[str, Any] | None = None
@@ -597,7 +597,7 @@ async def get_history(
     thread_id: str,
     request: Request,
     owner: Owner,
-    limit: int = Query(10, ge=1, le=1000),
+    limit: int = Query(10, ge=1, le=10_000),
     before: str | None = None,
 ) -> list[dict[str, Any]]:
     return await _history(request, owner, thread_id, HistoryQuery(limit=limit, before=before))
