@@ -241,6 +241,12 @@ def test_updates_mode_and_unknown_mode(alice: Any) -> None:
     )
     updates = [d for e, d in parts if e == "updates"]
     assert any("supervisor" in u for u in updates), updates
+    # The older "messages" mode: metadata once per message, then the message.
+    parts, _ = stream(alice, tid, input=human("what about philly soul?"), stream_mode="messages")
+    kinds = [e for e, _ in parts]
+    assert "messages/metadata" in kinds, kinds
+    whole = [d[0] for e, d in parts if e in ("messages/partial", "messages/complete")]
+    assert any(m["type"] == "ai" and m["content"] for m in whole), whole
     with pytest.raises(httpx.HTTPStatusError) as err:
         stream(alice, tid, input=human("hi"), stream_mode="events")
     assert err.value.response.status_code == 422

@@ -18,7 +18,8 @@ or leaves it to finish (``continue``, the LangGraph Server default).
 
 Stream events follow LangGraph Server: ``metadata`` ``{run_id, attempt}`` first, then
 per requested mode ``values``, ``updates``, ``messages`` (``[message_chunk, metadata]``,
-the ``messages-tuple`` mode), ``custom``, ``debug``, ``checkpoints``, ``tasks`` — with
+the ``messages-tuple`` mode; the older ``messages`` mode sends ``messages/metadata``,
+``messages/partial`` and ``messages/complete``), ``custom``, ``debug``, ``checkpoints``, ``tasks`` — with
 ``|namespace`` appended for subgraph events when ``stream_subgraphs`` — ``error``
 ``{error, message}`` when the run fails, and ``end`` last.
 """
@@ -36,7 +37,7 @@ from typing import Any
 
 import anyio
 import structlog
-from langchain_core.messages import BaseMessage, RemoveMessage
+from langchain_core.messages import BaseMessage, BaseMessageChunk, RemoveMessage
 from langgraph.types import Interrupt, Send
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
@@ -51,6 +52,7 @@ STREAM_MODES: dict[str, str] = {
     "values": "values",
     "updates": "updates",
     "messages-tuple": "messages",
+    "messages": "messages",
     "custom": "custom",
     "debug": "debug",
     "checkpoints": "checkpoints",
@@ -246,6 +248,7 @@ class _Translate:
         self.subgraphs = subgraphs
         self.interrupted = False
         self.values: Any = None
+        self.partial: dict[str, BaseMessage] = {}
 
     def name(self, mode: str, ns: tuple[str, ...]) -> str:
         return f"{mode}|{'|'.join(ns)}" if self.subgraphs and ns else mode
@@ -271,10 +274,34 @@ class _Translate:
         elif mode == "messages":
             message, meta = chunk
             # A RemoveMessage clearing a scratchpad channel is bookkeeping, not a message.
-            if "messages-tuple" in self.modes and not isinstance(message, RemoveMessage):
+            if isinstance(message, RemoveMessage):
+                return out
+            if "messages-tuple" in self.modes:
                 out.append((self.name("messages", ns), [message, meta]))
+            if "messages" in self.modes:
+                out.extend(self._messages_v1(ns, message, meta))
         elif mode in self.modes:
             out.append((self.name(mode, ns), chunk))
+        return out
+
+    def _messages_v1(
+        self, ns: tuple[str, ...], message: BaseMessage, meta: Any
+    ) -> list[tuple[str, Any]]:
+        """The older ``messages`` mode: ``messages/metadata`` once per message id, then
+        the message so far (``messages/partial``, chunks summed) or whole
+        (``messages/complete``)."""
+        out: list[tuple[str, Any]] = []
+        key = message.id or f"anon-{len(self.partial)}"
+        seen = self.partial.get(key)
+        if seen is None:
+            out.append((self.name("messages/metadata", ns), {key: {"metadata": meta}}))
+            self.partial[key] = message
+        elif isinstance(seen, BaseMessageChunk) and isinstance(message, BaseMessageChunk):
+            self.partial[key] = seen + message
+        else:
+            self.partial[key] = message
+        kind = "messages/partial" if isinstance(message, BaseMessageChunk) else "messages/complete"
+        out.append((self.name(kind, ns), [self.partial[key]]))
         return out
 
 
