@@ -37,6 +37,7 @@ __all__ = [
     "conversation_for_model",
     "count_tokens",
     "memory_prompt",
+    "message_text",
     "remember",
     "split_turns",
     "turn_number",
@@ -70,7 +71,8 @@ def count_tokens(messages: Sequence[BaseMessage] | str) -> int:
     return int(count_tokens_approximately(list(messages)))
 
 
-def _text(message: AnyMessage) -> str:
+def message_text(message: AnyMessage) -> str:
+    """The text of a message: its string content, or the text parts of a content list."""
     content = message.content
     if isinstance(content, str):
         return content
@@ -94,7 +96,7 @@ class Turn:
     def answer(self) -> AIMessage | None:
         """The turn's answer: its last AI message without tool calls (DESIGN: graph contract)."""
         for m in reversed(self.replies):
-            if isinstance(m, AIMessage) and not m.tool_calls and _text(m).strip():
+            if isinstance(m, AIMessage) and not m.tool_calls and message_text(m).strip():
                 return m
         return None
 
@@ -129,13 +131,13 @@ def _pair(turn: Turn) -> list[BaseMessage]:
     and the answer, without ids or metadata."""
     human = turn.human
     samples = (human.additional_kwargs or {}).get("samples") or []
-    text = _text(human)
+    text = message_text(human)
     if samples:
         text = f"{text}\n[attached samples: {', '.join(map(str, samples))}]"
     out: list[BaseMessage] = [HumanMessage(content=text)]
     answer = turn.answer
     if answer is not None:
-        out.append(AIMessage(content=_text(answer)))
+        out.append(AIMessage(content=message_text(answer)))
     return out
 
 
@@ -172,7 +174,7 @@ def conversation_for_model(
         # One huge message: keep its end, which is what the user asked last.
         last = flat[-1]
         chars = max(200, max_tokens * 4 - 40)
-        trimmed = [last.model_copy(update={"content": _text(last)[-chars:]})]
+        trimmed = [last.model_copy(update={"content": message_text(last)[-chars:]})]
     return trimmed
 
 
@@ -226,10 +228,12 @@ def request_constraints(request: ParsedRequest | None) -> dict[str, Any]:
 
 
 def _summary_line(number: int, turn: Turn) -> str:
-    asked = " ".join(_text(turn.human).split())
+    asked = " ".join(message_text(turn.human).split())
     answer = turn.answer
     said = (
-        " ".join(_text(answer).split("\n", 1)[0].split()) if answer is not None else "(no answer)"
+        " ".join(message_text(answer).split("\n", 1)[0].split())
+        if answer is not None
+        else "(no answer)"
     )
     line = f"turn {number}: user: “{asked[:100]}” → {said}"
     return line if len(line) <= _LINE_CHARS else line[: _LINE_CHARS - 1] + "…"

@@ -26,24 +26,13 @@ from langgraph.runtime import Runtime
 from groovegraph import prompts
 from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
-from groovegraph.graph.memory import remember
+from groovegraph.graph.memory import message_text, remember
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
 from groovegraph.graph.specialists import FINAL_NAME, model_prompt
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS, ParsedRequest, RoutePlan, SpecialistName
 
 __all__ = ["make_respond"]
-
-
-def _text(message: AnyMessage) -> str:
-    content = message.content
-    if isinstance(content, str):
-        return content
-    return " ".join(
-        part.get("text", "") if isinstance(part, dict) else str(part)
-        for part in content
-        if not isinstance(part, dict) or part.get("type") in (None, "text")
-    )
 
 
 def _same(a: str, b: str) -> bool:
@@ -63,7 +52,7 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
         said = [
             m
             for m in messages[last_human + 1 :]
-            if isinstance(m, AIMessage) and not m.tool_calls and _text(m).strip()
+            if isinstance(m, AIMessage) and not m.tool_calls and message_text(m).strip()
         ]
         model, _ = models.for_run((runtime.context or GrooveContext()).model)
         update: dict[str, Any] = {"drafts": None}
@@ -79,7 +68,7 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             else:
                 answer = AIMessage(content=offline.compose_answer(request, drafts), name=FINAL_NAME)
         else:
-            sections = {m.name: _text(m) for m in said if m.name in SPECIALISTS}
+            sections = {m.name: message_text(m) for m in said if m.name in SPECIALISTS}
             order: list[SpecialistName] = list(plan.specialists) if plan else []
             reports = (
                 "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections)
@@ -91,7 +80,7 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
                 content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
             )
             update.update(usage_updates(reply, price=specialist_price(settings)))
-        if answer is not None and any(_same(_text(answer), _text(m)) for m in said):
+        if answer is not None and any(_same(message_text(answer), message_text(m)) for m in said):
             answer = None  # word for word what a specialist said: that message stands
         if answer is not None:
             update["messages"] = [answer]

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from groovegraph import prompts
 from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
-from groovegraph.graph.memory import turn_number
+from groovegraph.graph.memory import message_text, turn_number
 from groovegraph.graph.models import (
     ModelRegistry,
     router_price,
@@ -51,17 +51,6 @@ from groovegraph.state import (
 __all__ = ["make_supervisor", "message_samples", "message_text", "read_with_model"]
 
 log = logging.getLogger(__name__)
-
-
-def message_text(message: AnyMessage) -> str:
-    content = message.content
-    if isinstance(content, str):
-        return content
-    return " ".join(
-        part.get("text", "") if isinstance(part, dict) else str(part)
-        for part in content
-        if not isinstance(part, dict) or part.get("type") in (None, "text")
-    )
 
 
 def message_samples(message: AnyMessage) -> list[str]:
