@@ -73,6 +73,33 @@ def _tokens(messages: list[dict[str, Any]]) -> int:
     )
 
 
+def _reading(low: str) -> dict[str, Any]:
+    """The scripted router's structured reading (a ``RequestReading``) of one message."""
+    reading: dict[str, Any] = {"reason": "scripted"}
+    if "thanks" in low:
+        reading["specialists"] = []
+    elif "mix" in low:
+        reading.update(specialists=["compatibility"], tempi=[96, 98])
+    elif "defined" in low:
+        reading.update(specialists=["era"], era="90s", genre="boom bap")
+    elif "how many" in low:
+        reading.update(specialists=["era"], era="70s")
+    else:
+        reading["specialists"] = ["discovery"]
+        for genre in ("boom bap", "funk", "soul"):
+            if genre in low:
+                reading["genre"] = genre
+        if "90s" in low:
+            reading["era"] = "90s"
+        if "f minor" in low:
+            reading["keys"] = ["F minor"]
+        for bpm in (92, 96, 88):
+            if f"{bpm} bpm" in low:
+                reading["target_bpm"] = bpm
+                break
+    return reading
+
+
 class ScriptedModel:
     """An OpenAI-compatible ``/v1/chat/completions`` that routes by the user's words and
     answers every turn in its own words (so a repeated answer would be the graph's doing)."""
@@ -128,15 +155,7 @@ class ScriptedModel:
         low = user.lower()
         tool_done = any(m["role"] == "tool" for m in msgs)
         if role == "router":
-            if "thanks" in low:
-                chosen: list[str] = []
-            elif "mix" in low:
-                chosen = ["compatibility"]
-            elif "defined" in low or "how many" in low:
-                chosen = ["era"]
-            else:
-                chosen = ["discovery"]
-            return None, [("Route", {"specialists": chosen, "reason": "scripted"})]
+            return None, [("RequestReading", _reading(low))]
         if role == "discovery" and not tool_done:
             return None, [("search_catalog", {"target_bpm": 92, "limit": 5})]
         if role == "era" and not tool_done:
@@ -195,6 +214,7 @@ def run_long_thread(
             model_api_key="not-needed",
             model_max_retries=0,
             memory_tokens=memory_tokens,
+            router_threshold=1.0,  # the router model reads every turn (cost-aware routing off)
             **extra,
         )
         graph = build_graph(catalog=cat.FrameSource(catalog_frame()), settings=settings).compile(

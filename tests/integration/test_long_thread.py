@@ -11,11 +11,6 @@ from benchmarks.long_thread import run_long_thread
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: the benchmark's scripted router still answers with the old Route tool; "
-    "the router now asks for a RequestReading",
-)
 def test_a_200_turn_thread_stays_under_the_token_budget() -> None:
     result = run_long_thread(turns=200)
     # router, specialists and answers over real HTTP, every turn (also past history_turns)
