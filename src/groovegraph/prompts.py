@@ -1,8 +1,8 @@
-"""Prompts of the supervisor graph (used only when a chat model is configured).
+"""Prompts of the supervisor graph's chat models.
 
-Offline mode needs none: routing, tool calls and answers are deterministic code in
-``groovegraph.graph.offline``. Each prompt says what its node owns, which tools it has,
-and that numbers must come from tool results.
+The offline model (``groovegraph.graph.offline_model``) gets the same prompts and reads
+the turn from the brief attached to them instead of their text. Each prompt says what
+its node owns, which tools it has, and that numbers must come from tool results.
 """
 
 from __future__ import annotations

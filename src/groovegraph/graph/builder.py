@@ -63,10 +63,10 @@ def build_graph(
         Library roots, audio caps, default model names, retries, result count.
     model : BaseChatModel or str, optional
         Chat model of the specialists and the answer; default ``settings.model``
-        (``"offline"`` = deterministic, no model).
+        (``"offline"`` = the deterministic offline chat model, no language model).
     router_model : BaseChatModel or str, optional
-        Model for routing (structured ``Route`` output); default ``settings.router_model``,
-        then ``model``.
+        Model asked for a structured ``RequestReading`` when the offline understanding
+        is unsure; default ``settings.router_model``, then ``model``.
     cache : BaseCache, optional
         LangChain response cache for the models built from names (in-process by default).
 
@@ -77,7 +77,7 @@ def build_graph(
     """
     models = ModelRegistry(settings=settings, model=model, router_model=router_model, cache=cache)
     toolsets = build_toolsets(catalog=catalog, settings=settings)
-    retry = None if models.offline and models.router is None else llm_retry_policy(settings)
+    retry = llm_retry_policy(settings)
 
     builder = StateGraph(
         GrooveGraphState,

@@ -71,7 +71,7 @@ def count_tokens(messages: Sequence[BaseMessage] | str) -> int:
     return int(count_tokens_approximately(list(messages)))
 
 
-def message_text(message: AnyMessage) -> str:
+def message_text(message: BaseMessage) -> str:
     """The text of a message: its string content, or the text parts of a content list."""
     content = message.content
     if isinstance(content, str):

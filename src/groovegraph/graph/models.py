@@ -1,5 +1,6 @@
-"""Chat models for the graph: ``offline`` (no model) or ``provider:model`` via
-:func:`langchain.chat_models.init_chat_model`.
+"""Chat models for the graph: ``offline`` (the deterministic
+:class:`~groovegraph.graph.offline_model.OfflineChatModel`, no language model) or
+``provider:model`` via :func:`langchain.chat_models.init_chat_model`.
 
 OpenAI-compatible servers (OpenRouter, vLLM, Ollama, llama.cpp) are reached with
 ``GROOVEGRAPH_MODEL=openai:<model>`` plus ``GROOVEGRAPH_MODEL_BASE_URL`` (and
@@ -50,8 +51,9 @@ class ModelUnavailableError(GrooveGraphError, ValueError):
     exit_code = 1
 
 
-def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> BaseChatModel | None:
-    """A chat model for ``name`` (``"provider:model"``), or ``None`` for ``"offline"``.
+def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> BaseChatModel:
+    """A chat model for ``name`` (``"provider:model"``), or the deterministic
+    :class:`~groovegraph.graph.offline_model.OfflineChatModel` for ``"offline"``.
 
     Raises
     ------
@@ -60,7 +62,9 @@ def init_model(name: str, *, settings: Settings, cache: BaseCache | None) -> Bas
     """
     name = (name or OFFLINE).strip()
     if name == OFFLINE:
-        return None
+        from groovegraph.graph.offline_model import OfflineChatModel
+
+        return OfflineChatModel()
     if ":" not in name:
         raise InvalidQueryError(f"model must be 'offline' or 'provider:model', got {name!r}")
     from langchain.chat_models import init_chat_model
@@ -111,23 +115,23 @@ class ModelRegistry:
         self.settings = settings
         self.cache = cache if cache is not None else InMemoryCache()
         self._lock = threading.Lock()
-        self._by_name: dict[str, BaseChatModel | None] = {}
+        self._by_name: dict[str, BaseChatModel] = {}
         self.model = self._coerce(model if model is not None else settings.model)
         router = router_model if router_model is not None else settings.router_model
         self.router = self._coerce(router) if router is not None else self.model
 
-    def _coerce(self, value: BaseChatModel | str) -> BaseChatModel | None:
+    def _coerce(self, value: BaseChatModel | str) -> BaseChatModel:
         if isinstance(value, BaseChatModel):
             return value
         return self.named(value)
 
-    def named(self, name: str) -> BaseChatModel | None:
+    def named(self, name: str) -> BaseChatModel:
         with self._lock:
             if name not in self._by_name:
                 self._by_name[name] = init_model(name, settings=self.settings, cache=self.cache)
             return self._by_name[name]
 
-    def for_run(self, override: str | None) -> tuple[BaseChatModel | None, BaseChatModel | None]:
+    def for_run(self, override: str | None) -> tuple[BaseChatModel, BaseChatModel]:
         """(specialist model, router model) for one run; an override replaces both."""
         if override:
             m = self.named(override)
@@ -136,7 +140,10 @@ class ModelRegistry:
 
     @property
     def offline(self) -> bool:
-        return self.model is None
+        """Whether the configured specialist model is the offline one."""
+        from groovegraph.graph.offline_model import is_offline
+
+        return is_offline(self.model)
 
 
 def _retryable(err: BaseException) -> bool:
@@ -164,6 +171,8 @@ def specialist_price(settings: Settings) -> Price:
 
 def usage_of(message: AIMessage, *, price: Price = (0.0, 0.0)) -> dict[str, float]:
     """Token counts (and their cost at ``price``) of one model reply, as a usage update."""
+    if (getattr(message, "response_metadata", None) or {}).get("model_provider") == OFFLINE:
+        return {}  # the offline model: no language model was called, nothing was spent
     meta = getattr(message, "usage_metadata", None) or {}
     tokens_in = int(meta.get("input_tokens", 0) or 0)
     tokens_out = int(meta.get("output_tokens", 0) or 0)
@@ -178,5 +187,7 @@ def usage_of(message: AIMessage, *, price: Price = (0.0, 0.0)) -> dict[str, floa
 
 def usage_updates(message: Any, *, price: Price) -> dict[str, dict[str, float]]:
     """The ``usage`` (thread total) and ``turn_usage`` (this turn) updates of one reply."""
-    usage = usage_of(message, price=price) if isinstance(message, AIMessage) else {"llm_calls": 1}
-    return {"usage": usage, "turn_usage": usage}
+    usage: dict[str, float] = (
+        usage_of(message, price=price) if isinstance(message, AIMessage) else {"llm_calls": 1}
+    )
+    return {"usage": usage, "turn_usage": usage} if usage else {}

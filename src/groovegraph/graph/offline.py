@@ -1,11 +1,13 @@
-"""Offline mode: deterministic routing, tool-call planning and answers from tool results.
+"""Offline mode's words: tool-call planning and answers from tool results.
 
-This is the embedded default (``GROOVEGRAPH_MODEL=offline``). The supervisor uses
-:func:`route_request` where a router model would return a :class:`~groovegraph.state.Route`;
-each specialist uses :func:`plan_tool_calls` where a chat model would emit tool calls,
-and :func:`compose_section` / :func:`compose_answer` where it would write prose. Every
-number in an offline answer is read from a tool result (analyses, catalog hits,
-compatibility reports, knowledge-table entries, catalog statistics); nothing is made up.
+This is what :class:`~groovegraph.graph.offline_model.OfflineChatModel` — the embedded
+default (``GROOVEGRAPH_MODEL=offline``) — says in the graph: :func:`plan_tool_calls` where
+a chat model would emit tool calls, :func:`compose_section` / :func:`compose_note` /
+:func:`compose_answer` where it would write prose. :func:`plan_stages` orders the
+specialists of a turn in both modes; :func:`route_request` is the rule-based routing of a
+parsed request (the rules' reading, kept for comparison). Every number in an offline
+answer is read from a tool result (analyses, catalog hits, compatibility reports,
+knowledge-table entries, catalog statistics); nothing is made up.
 """
 
 from __future__ import annotations

@@ -3,12 +3,14 @@
 The answer is the turn's last AI message, and no two AI messages of a turn carry the
 same text (DESIGN, graph contract):
 
-* offline, a turn with one specialist already has its answer — that specialist's
-  message (see :mod:`groovegraph.graph.specialists`) — so nothing is added; with
-  several, each left its findings in short and the answer here is written from their
-  full sections (``drafts``); with none, it is the help or thanks line;
-* with a chat model, the model writes the answer from the specialists' reports; a reply
-  that repeats a specialist's message word for word is not added again.
+* the chat model writes the answer from the specialists' reports; a reply that repeats
+  a specialist's message word for word is not added again;
+* offline (:class:`~groovegraph.graph.offline_model.OfflineChatModel`, the same call), a
+  turn with one specialist already has its answer — that specialist's message, which the
+  offline model repeats and so is not added; with several, each left its findings in
+  short and the offline model writes the answer from their tool results (the
+  specialists' private channels, passed in the prompt's brief); with none, it is the
+  help or thanks line.
 
 Then :func:`groovegraph.graph.memory.remember` folds turns that left the prompt window
 into the summary, records the turn's constraints and drops messages past
@@ -24,11 +26,12 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 from langgraph.runtime import Runtime
 
 from groovegraph import prompts
-from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import message_text, remember
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
-from groovegraph.graph.specialists import FINAL_NAME, model_prompt
+from groovegraph.graph.offline_model import with_brief
+from groovegraph.graph.results import collect_results
+from groovegraph.graph.specialists import FINAL_NAME, model_prompt, scratch_key
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS, ParsedRequest, RoutePlan, SpecialistName
 
@@ -55,31 +58,29 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             if isinstance(m, AIMessage) and not m.tool_calls and message_text(m).strip()
         ]
         model, _ = models.for_run((runtime.context or GrooveContext()).model)
-        update: dict[str, Any] = {"drafts": None}
-        answer: AIMessage | None = None
-        if model is None:
-            ran = [m for m in said if m.name in SPECIALISTS]
-            # Only this turn's sections (a turn abandoned at an interrupt left its own).
-            drafts = {
-                k: v for k, v in (state.get("drafts") or {}).items() if k in {m.name for m in ran}
-            }
-            if len(ran) == 1 and len(drafts) <= 1:
-                answer = None  # the one specialist's message is the answer already
-            else:
-                answer = AIMessage(content=offline.compose_answer(request, drafts), name=FINAL_NAME)
-        else:
-            sections = {m.name: message_text(m) for m in said if m.name in SPECIALISTS}
-            order: list[SpecialistName] = list(plan.specialists) if plan else []
-            reports = (
-                "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections)
-                or "(no specialist ran)"
-            )
-            system = prompts.RESPOND_PROMPT.format(reports=reports)
-            reply = model.invoke(model_prompt(system, state, settings=settings))
-            answer = AIMessage(
-                content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
-            )
-            update.update(usage_updates(reply, price=specialist_price(settings)))
+        update: dict[str, Any] = {}
+        ran = [(m.name, message_text(m)) for m in said if m.name in SPECIALISTS]
+        sections = dict(ran)
+        order: list[SpecialistName] = list(plan.specialists) if plan else []
+        reports = (
+            "\n\n".join(f"[{s}]\n{sections[s]}" for s in order if s in sections)
+            or "(no specialist ran)"
+        )
+        system = prompts.RESPOND_PROMPT.format(reports=reports)
+        prompt = with_brief(
+            model_prompt(system, state, settings=settings),
+            role="respond",
+            request=request,
+            said=ran,
+            results={
+                name: collect_results(name, state.get(scratch_key(name)) or []) for name in sections
+            },
+        )
+        reply = model.invoke(prompt)
+        answer: AIMessage | None = AIMessage(
+            content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
+        )
+        update.update(usage_updates(reply, price=specialist_price(settings)))
         if answer is not None and any(_same(message_text(answer), message_text(m)) for m in said):
             answer = None  # word for word what a specialist said: that message stands
         if answer is not None:

@@ -7,8 +7,9 @@ specialists running in parallel never interleave tool calls in the conversation.
 A visit either asks for tools (an ``AIMessage`` with ``tool_calls`` → ``<id>_tools`` →
 back here) or finishes: it copies the tool artifacts into the state (analyses, hits,
 reports, era brief), writes one message named after itself into ``messages`` and
-returns to the supervisor. With a chat model the model decides the tool calls and writes
-the message; offline, :mod:`groovegraph.graph.offline` does both deterministically.
+returns to the supervisor. The chat model decides the tool calls and writes the message
+in both modes: offline it is :class:`~groovegraph.graph.offline_model.OfflineChatModel`,
+which plans the calls and writes from their results deterministically.
 
 Nodes are synchronous on purpose: under ``ainvoke`` LangGraph runs sync nodes in a
 worker thread, and the ToolNode runs sync tools in threads too, so pandas and librosa
@@ -21,34 +22,19 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from langchain_core.messages import (
-    AIMessage,
-    AnyMessage,
-    BaseMessage,
-    SystemMessage,
-    ToolMessage,
-)
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, SystemMessage
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from groovegraph import prompts
-from groovegraph.graph import offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import conversation_for_model, count_tokens, memory_prompt
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
+from groovegraph.graph.offline_model import with_brief
+from groovegraph.graph.results import collect_results
 from groovegraph.settings import Settings
-from groovegraph.state import (
-    Analysis,
-    CatalogHit,
-    CompatibilityReport,
-    ConversationMemory,
-    EraBrief,
-    EraFact,
-    GroupStat,
-    ParsedRequest,
-    SpecialistName,
-)
+from groovegraph.state import ConversationMemory, ParsedRequest, SpecialistName
 
 __all__ = [
     "FINAL_NAME",
@@ -103,52 +89,6 @@ def without_ids(messages: list[AnyMessage]) -> list[BaseMessage]:
     return out
 
 
-def _collect(name: SpecialistName, scratch: list[AnyMessage]) -> tuple[dict[str, Any], list[str]]:
-    """State updates from the artifacts of this turn's tool results, plus tool errors."""
-    analyses: dict[str, Analysis] = {}
-    hits: list[CatalogHit] = []
-    reports: list[CompatibilityReport] = []
-    facts: list[EraFact] = []
-    stats: list[GroupStat] = []
-    extra: dict[str, Any] = {}
-    reused: list[str] = []
-    searches: list[dict[str, Any]] = []
-    errors: list[str] = []
-    for m in scratch:
-        if not isinstance(m, ToolMessage):
-            continue
-        if m.status == "error":
-            errors.append(f"{m.name}: {m.content}")
-            continue
-        art = m.artifact if isinstance(m.artifact, dict) else {}
-        for ref, a in (art.get("analyses") or {}).items():
-            analyses[ref] = Analysis.model_validate(a)
-        hits.extend(CatalogHit.model_validate(h) for h in art.get("hits") or [])
-        reports.extend(CompatibilityReport.model_validate(r) for r in art.get("reports") or [])
-        facts.extend(EraFact.model_validate(f) for f in art.get("facts") or [])
-        stats.extend(GroupStat.model_validate(s) for s in art.get("stats") or [])
-        reused.extend(str(r) for r in art.get("reused") or [])
-        if art.get("query") is not None:
-            searches.append({k: art.get(k) for k in ("query", "catalog_size", "notes")})
-        for k in ("reference", "reference_tempo_bpm", "reference_swing_percent", "stats_filter"):
-            if art.get(k) is not None:
-                extra[k] = art[k]
-        errors.extend(str(e) for e in art.get("errors") or [])
-    update: dict[str, Any] = {}
-    if name == "groove" or analyses:
-        update["analyses"] = analyses
-    if name == "discovery":
-        update["hits"] = hits
-    if name == "compatibility":
-        update["reports"] = reports
-    if name == "era":
-        update["era"] = EraBrief(facts=facts, stats=stats, **extra)
-    # Offline-composition details, popped by the node before the state update.
-    update["_reused"] = reused
-    update["_searches"] = searches
-    return update, errors
-
-
 def make_specialist(
     name: SpecialistName,
     *,
@@ -160,19 +100,6 @@ def make_specialist(
     key = scratch_key(name)
     tools_node = f"{name}_tools"
 
-    def finish(
-        state: dict[str, Any], text: str, update: dict[str, Any], extra: dict[str, Any]
-    ) -> Command[Any]:
-        message = AIMessage(content=text, name=name)
-        return Command(
-            goto="supervisor",
-            update={**update, **extra, "messages": [message], "completed": [name]},
-        )
-
-    def alone(state: dict[str, Any]) -> bool:
-        plan = state.get("plan")
-        return len(plan.specialists) == 1 if plan is not None else True
-
     def node(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Any]:
         ctx = runtime.context or GrooveContext()
         request: ParsedRequest = state.get("request") or ParsedRequest()
@@ -180,64 +107,44 @@ def make_specialist(
         samples = turn_samples(state)
         model, _ = models.for_run(ctx.model)
         rounds = sum(1 for m in scratch if isinstance(m, AIMessage) and m.tool_calls)
+        plan = state.get("plan")
 
-        if model is None:
-            # Offline: first visit plans the tool calls, second visit writes the section.
-            if not scratch:
-                calls = offline.plan_tool_calls(
-                    name,
-                    request,
-                    samples=samples,
-                    result_count=ctx.result_count or settings.result_count,
-                )
-                if calls:
-                    return Command(
-                        goto=tools_node,
-                        update={key: [AIMessage(content="", tool_calls=calls, name=name)]},
-                    )
-            update, errors = _collect(name, scratch)
-            results = {
-                "reused": update.pop("_reused"),
-                "searches": update.pop("_searches"),
-                "analyses": update.get("analyses") or {},
-                "hits": update.get("hits") or [],
-                "reports": update.get("reports") or [],
-                "era": update.get("era"),
-                "errors": errors,
-            }
-            section = offline.compose_section(name, request=request, alone=alone(state), **results)
-            if alone(state):
-                # The only specialist of the turn: its message is the answer (respond
-                # adds none), so the thread and the SSE stream show it once.
-                text = offline.compose_answer(request, {name: section})
-            else:
-                # Several specialists: each leaves its findings in short; respond writes
-                # the answer from the full sections (``drafts``).
-                text = offline.compose_note(name, **results)
-            return finish(state, text, update, {"drafts": {name: section}})
-
-        # With a chat model: it decides tool calls until it answers or the rounds run out.
+        # The model decides tool calls until it answers or the rounds run out (offline:
+        # one round of planned calls, then the write-up from their results).
         system = prompts.SPECIALIST_PROMPTS[name].format(
             samples=", ".join(samples) or "none",
             request=json.dumps(request.model_dump(exclude_defaults=True, exclude={"text"})),
         )
-        bound = model.bind_tools(tools) if rounds < MAX_TOOL_ROUNDS else model
-        reply = bound.invoke(
-            model_prompt(system, state, settings=settings, extra=without_ids(scratch))
+        prompt = with_brief(
+            model_prompt(system, state, settings=settings, extra=without_ids(scratch)),
+            role=name,
+            request=request,
+            samples=samples,
+            alone=len(plan.specialists) == 1 if plan is not None else True,
+            result_count=ctx.result_count or settings.result_count,
         )
+        bound = model.bind_tools(tools) if rounds < MAX_TOOL_ROUNDS else model
+        reply = bound.invoke(prompt)
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         reply.name = name
         usage = usage_updates(reply, price=specialist_price(settings))
         if reply.tool_calls and rounds < MAX_TOOL_ROUNDS:
             return Command(goto=tools_node, update={key: [reply], **usage})
-        update, errors = _collect(name, scratch)
-        update.pop("_reused")
-        update.pop("_searches")
+        results = collect_results(name, scratch)
         text = reply.text if hasattr(reply, "text") else str(reply.content)
-        if errors:
-            text = "\n".join([text, *(f"(!) {e}" for e in errors)]).strip()
-        return finish(state, text, update, usage)
+        if results.errors and not reply.response_metadata.get("tool_errors_shown"):
+            text = "\n".join([text, *(f"(!) {e}" for e in results.errors)]).strip()
+        message = AIMessage(content=text, name=name)
+        return Command(
+            goto="supervisor",
+            update={
+                **results.state_update(),
+                **usage,
+                "messages": [message],
+                "completed": [name],
+            },
+        )
 
     node.__name__ = name
     return node

@@ -56,13 +56,6 @@ def keep_analyses(
     return dict(list(out.items())[-ANALYSES_KEPT:])
 
 
-def set_drafts(left: dict[str, str] | None, right: dict[str, str] | None) -> dict[str, str]:
-    """Reducer of the specialists' drafts for this turn's answer; ``None`` clears them."""
-    if right is None:
-        return {}
-    return {**(left or {}), **right}
-
-
 def add_completed(left: list[str] | None, right: list[str] | None) -> list[str]:
     """Reducer of the specialists finished this turn; ``None`` (from the supervisor) resets."""
     if right is None:
@@ -115,14 +108,14 @@ class GrooveGraphState(TypedDict, total=False):
     ``hits``, ``reports`` and ``era`` hold the current turn's results; ``memory`` the
     summary of turns folded out of the prompt window and the constraints stated so far
     (``messages`` keeps ``settings.history_turns`` turns, ``analyses`` the most recent
-    :data:`ANALYSES_KEPT`, without beat arrays); ``drafts`` the specialists' full
-    sections of the turn, which ``respond`` turns into the answer; ``focus`` is the
+    :data:`ANALYSES_KEPT`, without beat arrays); ``focus`` is the
     samples the last turn referenced, ``listed_hits`` the last hit list shown (what "the
     first one", "#2" or "the 97 BPM one" point at) and ``listed_request`` the search that
     produced it ("which of them swing?"); the
     ``usage`` sums token counts and cost over the thread, ``turn_usage`` over the current
     turn; the ``<specialist>_messages`` channels are each specialist's private tool-calling
-    scratchpad (reset every turn) so parallel specialists never interleave tool calls.
+    scratchpad (reset every turn) so parallel specialists never interleave tool calls;
+    ``respond`` reads the turn's tool results from them too.
     """
 
     messages: Annotated[list[AnyMessage], add_messages]
@@ -139,7 +132,6 @@ class GrooveGraphState(TypedDict, total=False):
     usage: Annotated[dict[str, float], add_usage]
     turn_usage: Annotated[dict[str, float], add_usage]
     memory: ConversationMemory | None
-    drafts: Annotated[dict[str, str], set_drafts]
     groove_messages: Annotated[list[AnyMessage], add_messages]
     era_messages: Annotated[list[AnyMessage], add_messages]
     compatibility_messages: Annotated[list[AnyMessage], add_messages]

@@ -37,6 +37,7 @@ from groovegraph.graph.models import (
     router_price,
     usage_of,
 )
+from groovegraph.graph.offline_model import is_offline
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
 from groovegraph.graph.understanding import Conversation, from_reading, get_offline, listed_refs
@@ -108,8 +109,9 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             )
             text = message_text(last)
             attached = message_samples(last)
-            # The offline understanding reads every turn first; the router model is asked
+            # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
+            # The offline chat model is that same understanding: nothing to ask it again.
             request = get_offline().understand(text, attached=attached, conversation=conversation)
             reason = f"understood offline (confidence {request.confidence or 0:.2f}): " + (
                 ", ".join(request.specialists) or "no specialist needed"
@@ -118,7 +120,7 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             usage: dict[str, float] = {}
             _, router = models.for_run((runtime.context or GrooveContext()).model)
             if (
-                router is not None
+                not is_offline(router)
                 and (request.confidence or 0.0) < models.settings.router_threshold
             ):
                 try:
@@ -268,7 +270,7 @@ def read_with_model(
     reading = raw["parsed"] if isinstance(raw, dict) else raw
     if reading is None:  # include_raw with a parse failure
         raise raw.get("parsing_error") or ValueError("router returned no reading")
-    usage = (
+    usage: dict[str, float] = (
         usage_of(raw["raw"], price=router_price(settings))
         if isinstance(raw, dict) and isinstance(raw.get("raw"), AIMessage)
         else {"llm_calls": 1}
