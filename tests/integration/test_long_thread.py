@@ -11,6 +11,8 @@ from benchmarks.long_thread import run_long_thread
 pytestmark = pytest.mark.integration
 
 
+# 200 turns and ~750 HTTP model calls: minutes on a loaded machine, past the default 300 s.
+@pytest.mark.timeout(1800)
 def test_a_200_turn_thread_stays_under_the_token_budget() -> None:
     result = run_long_thread(turns=200)
     # router, specialists and answers over real HTTP, every turn (also past history_turns)
