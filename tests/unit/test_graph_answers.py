@@ -158,9 +158,12 @@ def test_my_loop_with_nothing_attached_asks_for_the_file(
     graph, text: str, specialist: str, words: list[str]
 ) -> None:
     out = run(graph, text, thread=f"own-{specialist}-{text}")
-    assert out["plan"].specialists == [specialist]
+    # "my break" is a file to measure first: groove takes part beside the specialist the
+    # question is for (as the blind understanding sets label it), and the one answer asks
+    # for the file in the specialist's words.
+    assert out["plan"].specialists == list(dict.fromkeys(["groove", specialist]))
     answer = assert_one_answer(out)
-    assert answer.name == specialist
+    assert answer.name in (specialist, "groovegraph")
     for w in words:
         assert w.lower() in answer.content.lower()
     assert not out["reports"]

@@ -37,6 +37,7 @@ from groovegraph.graph.parser import (
     parse_request,
     split_clauses,
 )
+from groovegraph.graph.understanding.classifier import OWN_AUDIO_RE
 from groovegraph.state import (
     SPECIALISTS,
     Analysis,
@@ -288,7 +289,7 @@ class OfflineUnderstanding:
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
             )
 
-        chosen, confidence, _ = self.specialists(text, samples=len(request.samples))
+        chosen, confidence, probs = self.specialists(text, samples=len(request.samples))
         # Slots the rules read beyond the parser's: mode, kind, instrument, "mix with".
         instrument = vocab.find_instrument(blanked)
         slots: dict[str, Any] = {
@@ -337,10 +338,18 @@ class OfflineUnderstanding:
             and "compatibility" in chosen
             and not request.compatible
             and len(request.samples) < 2
+            and not request.refines
         ):
             # a search says what it should mix with ("fits", "mixes with", "compatible"):
-            # without such a word a key is a filter, not a mixing question
-            chosen = [s for s in chosen if s != "compatibility"]
+            # without such a word it is either a search whose key is a filter, or a
+            # mixing question ("how far do I pitch a 90 BPM loop to sit under 96?")
+            # that names a sample noun; the likelier reading wins.
+            weaker = (
+                "compatibility"
+                if probs.get("compatibility", 0.0) <= probs.get("discovery", 0.0)
+                else "discovery"
+            )
+            chosen = [s for s in chosen if s != weaker]
         if (
             "discovery" in chosen
             and request.samples
@@ -351,6 +360,15 @@ class OfflineUnderstanding:
             chosen = [s for s in chosen if s != "discovery"] or ["groove"]
         if not request.refines:
             request = _tempo_bounds(request, blanked)
+        if (
+            not request.samples
+            and chosen
+            and "groove" not in chosen
+            and OWN_AUDIO_RE.search(blanked)
+        ):
+            # "mix with my break", "the vocal chop I've got" with nothing attached: the
+            # sample has to be analysed first, so the groove specialist asks for it.
+            chosen = ["groove", *chosen]
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed

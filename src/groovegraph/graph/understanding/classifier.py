@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 from groovegraph.state import SPECIALISTS, ParsedRequest, SpecialistName
 
@@ -30,8 +29,11 @@ __all__ = [
 ]
 
 MODEL_PATH = Path(__file__).with_name("intent_model.npz")
-# Below 0.5 everywhere: the likeliest specialist still answers when it reaches this.
-FALLBACK_P = 0.2
+# Below its threshold everywhere: the likeliest specialist still answers when it reaches
+# this (the default; training calibrates it with the per-specialist thresholds, and
+# on the tune rows anything from 0.2 to 0.4 scores the same: the middle keeps "thanks",
+# "yo" and "sweet" from turning into searches).
+FALLBACK_P = 0.35
 
 FEATURES: tuple[str, ...] = (
     "samples>=1",
@@ -51,6 +53,9 @@ FEATURES: tuple[str, ...] = (
     "history-word",
     "library-word",
     "clauses>=2",
+    "question",
+    "find-verb",
+    "own-audio-one",
 )
 
 # Cues a sentence embedding of a short message weighs too lightly; the regression learns
@@ -70,6 +75,30 @@ _MIX_RE = re.compile(
 _HISTORY_RE = re.compile(
     r"\b(?:history|histor\w+|tell me about|teach me|explain|who(?:'s| is| was| were)?|why|"
     r"what made|defin\w+|differen\w+|golden|invent\w*|origins?|shaped|influen\w+)\b",
+    re.IGNORECASE,
+)
+# A question about something (wh-word, auxiliary first, or a question mark) rather than an
+# order ("find", "show me"): history and mixing questions are asked, searches are ordered.
+_QUESTION_RE = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+|okay\s+)?(?:what|what's|whats|who|who's|whos|why|how|when|where|"
+    r"which|is|are|was|were|does|do|did|can|could|would|will|should)\b|\?\s*$",
+    re.IGNORECASE,
+)
+_FIND_VERB_RE = re.compile(
+    r"\b(?:find|search|show|pull|dig|fetch|grab|list|browse|recommend|suggest|get me|give me|"
+    r"looking for|look for|need|want|got any|have any|anything|something|more like)\b",
+    re.IGNORECASE,
+)
+# One sample of the user's own that is not attached ("my break", "the loop I made"):
+# it has to be analysed, so the groove specialist asks for it (plural "my loops" is the
+# library, not one file).
+OWN_AUDIO_RE = re.compile(
+    r"\bmy (?:own )?(?:drum |vocal |bass |808 )?(?:loop|break|beat|sample|track|groove|bassline|"
+    r"recording|take|vocal(?: chop)?|chop|kick|snare|hats?|pad|file|tune|song|drums)(?!s)\b"
+    r"|\bmy (?:two|2) (?:loops|breaks|beats|samples|tracks)\b"
+    r"|\b(?:the|a|this)\s+(?:\w+\s+){0,2}?(?:loop|break|beat|sample|groove|chop|vocal|bassline|"
+    r"recording)\s+(?:I(?:'ve| have)? (?:just )?(?:got|made|recorded|bounced|sampled|chopped|"
+    r"programmed)|I've got)\b",
     re.IGNORECASE,
 )
 _LIBRARY_RE = re.compile(
@@ -100,33 +129,60 @@ def structural_features(parsed: ParsedRequest, *, samples: int, clauses: int) ->
         bool(_HISTORY_RE.search(text)),
         bool(_LIBRARY_RE.search(text)),
         clauses >= 2,
+        bool(_QUESTION_RE.search(text)),
+        bool(_FIND_VERB_RE.search(text)),
+        bool(OWN_AUDIO_RE.search(text)),
     )
     return np.asarray(values, dtype=np.float32)
 
 
 @dataclass(frozen=True)
 class IntentModel:
-    """Per-specialist logistic regression: ``p = sigmoid(x @ weights + bias)``."""
+    """Per-specialist logistic regression: ``p = sigmoid(x @ weights + bias)``, a
+    specialist is needed at ``p >= thresholds[j]`` (0.5 unless calibrated)."""
 
     weights: np.ndarray  # (features, specialists)
     bias: np.ndarray  # (specialists,)
     labels: tuple[SpecialistName, ...] = SPECIALISTS
+    thresholds: np.ndarray | None = None  # (specialists,); None = 0.5 each
+    fallback: float = FALLBACK_P
+
+    @property
+    def cuts(self) -> np.ndarray:
+        if self.thresholds is None:
+            return np.full(len(self.labels), 0.5)
+        return np.asarray(self.thresholds, dtype=np.float64)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         z = np.atleast_2d(x) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     def decide(self, p: np.ndarray) -> list[SpecialistName]:
-        """Specialists at p >= 0.5; when none is, the likeliest one unless every
-        probability is low (a greeting, thanks, a question about the assistant)."""
-        chosen = [s for s, v in zip(self.labels, p, strict=True) if v >= 0.5]
-        if not chosen and float(np.max(p)) >= FALLBACK_P:
+        """Specialists at or over their threshold; when none is, the likeliest one
+        unless every probability is low (a greeting, thanks, a question about the
+        assistant)."""
+        cuts = self.cuts
+        chosen = [s for s, v, c in zip(self.labels, p, cuts, strict=True) if v >= c]
+        if not chosen and float(np.max(p)) >= self.fallback:
             chosen = [self.labels[int(np.argmax(p))]]
         return chosen
 
     def confidence(self, p: np.ndarray) -> float:
-        """How far the least certain specialist is from the 0.5 boundary, 0..1."""
-        return float(np.min(np.abs(2 * np.asarray(p) - 1)))
+        """How far the least certain specialist is from its threshold, 0..1 (1 = at 0
+        or 1, 0 = on the threshold)."""
+        p = np.asarray(p, dtype=np.float64)
+        cuts = self.cuts
+        margin = np.where(p >= cuts, (p - cuts) / (1 - cuts), (cuts - p) / cuts)
+        return float(np.min(margin))
+
+    def with_thresholds(self, thresholds: Sequence[float], fallback: float) -> IntentModel:
+        return IntentModel(
+            weights=self.weights,
+            bias=self.bias,
+            labels=self.labels,
+            thresholds=np.asarray(thresholds, dtype=np.float64),
+            fallback=float(fallback),
+        )
 
     def save(self, path: Path, *, meta: dict[str, str]) -> None:
         np.savez_compressed(
@@ -134,6 +190,8 @@ class IntentModel:
             weights=self.weights.astype(np.float32),
             bias=self.bias.astype(np.float32),
             labels=np.asarray(self.labels),
+            thresholds=self.cuts.astype(np.float32),
+            fallback=np.asarray(self.fallback, dtype=np.float32),
             **{f"meta_{k}": np.asarray(v) for k, v in meta.items()},
         )
 
@@ -141,10 +199,20 @@ class IntentModel:
     def load(cls, path: Path = MODEL_PATH) -> IntentModel:
         with np.load(path, allow_pickle=False) as data:
             labels = tuple(str(x) for x in data["labels"])
-            return cls(weights=data["weights"], bias=data["bias"], labels=labels)  # type: ignore[arg-type]
+            thresholds = data.get("thresholds", None)
+            fallback = float(data["fallback"]) if "fallback" in data else FALLBACK_P
+            return cls(
+                weights=data["weights"],
+                bias=data["bias"],
+                labels=labels,  # type: ignore[arg-type]
+                thresholds=thresholds,
+                fallback=fallback,
+            )
 
 
 def _fit_one(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    from scipy.optimize import minimize  # training only
+
     n, d = x.shape
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
