@@ -146,8 +146,11 @@ def plan_tool_calls(
         if samples:
             args["like_sample"] = samples[0]
             args["exclude"] = list(samples)
-        if request.bpm_min is not None and request.bpm_max is not None:
-            args["bpm_min"], args["bpm_max"] = request.bpm_min, request.bpm_max
+        # "under 72 bpm" and "125+" are open bounds: each side is passed on its own
+        if request.bpm_min is not None:
+            args["bpm_min"] = request.bpm_min
+        if request.bpm_max is not None:
+            args["bpm_max"] = request.bpm_max
         if request.target_bpm is not None:
             args["target_bpm"] = request.target_bpm
         if request.keys:
@@ -171,7 +174,11 @@ def plan_tool_calls(
             args["kind"] = request.kind
         if request.refines:
             args["relax"] = False  # "which of them swing?" may honestly find none
-        args["half_double"] = True  # a 90 BPM request also finds its 180 BPM double-time loops
+        # A 90 BPM request also finds its 180 BPM double-time loops; an open bound ("under
+        # 72", "above 125") or a narrowing follow-up ("within 5 bpm of it") does not: every
+        # tempo's half is under 72 and its double above 125.
+        closed = request.bpm_min is not None and request.bpm_max is not None
+        args["half_double"] = request.half_double or (closed and not request.refines)
         return [_call("search_catalog", args)]
     own = None if samples else own_audio_noun(request)
     if specialist == "compatibility":

@@ -1,0 +1,112 @@
+"""The offline understanding's calibration and the rules around it (issue 10, item 1):
+per-specialist thresholds saved with the weights, no training row repeating a report
+message, "my break" with nothing attached, greetings, and open tempo bounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from groovegraph.graph import build_graph
+from groovegraph.graph.understanding import Conversation, get_offline
+from groovegraph.graph.understanding import train as training
+from groovegraph.graph.understanding.classifier import OWN_AUDIO_RE, IntentModel
+from groovegraph.settings import Settings
+from groovegraph.tools import catalog as cat
+from tests.unit.test_graph_offline import catalog_frame, run
+
+
+def _model(thresholds: list[float] | None, fallback: float = 0.35) -> IntentModel:
+    return IntentModel(
+        weights=np.zeros((2, 4)),
+        bias=np.zeros(4),
+        thresholds=None if thresholds is None else np.asarray(thresholds),
+        fallback=fallback,
+    )
+
+
+def test_thresholds_decide_and_set_the_confidence(tmp_path: Path) -> None:
+    p = np.array([0.1, 0.45, 0.05, 0.58])  # groove, era, compatibility, discovery
+    assert _model(None).decide(p) == ["discovery"]
+    assert _model([0.5, 0.4, 0.5, 0.6]).decide(p) == ["era"]
+    # nothing over its threshold: the likeliest answers only above the fallback level
+    assert _model([0.5, 0.5, 0.5, 0.6], fallback=0.5).decide(p) == ["discovery"]
+    assert _model([0.5, 0.5, 0.5, 0.6], fallback=0.6).decide(p) == []
+    # with 0.5 everywhere the confidence is the old 1 - 2|p - 0.5| of the least sure one
+    assert _model(None).confidence(p) == pytest.approx(min(abs(2 * p - 1)))
+    # on its threshold a specialist is as unsure as it gets
+    assert _model([0.5, 0.45, 0.5, 0.5]).confidence(p) == pytest.approx(0.0)
+    saved = _model([0.5, 0.35, 0.55, 0.6], fallback=0.3)
+    path = tmp_path / "m.npz"
+    saved.save(path, meta={"data_sha256": "x"})
+    loaded = IntentModel.load(path)
+    assert loaded.cuts.tolist() == pytest.approx([0.5, 0.35, 0.55, 0.6])
+    assert loaded.fallback == pytest.approx(0.3)
+
+
+def test_no_training_row_repeats_a_report_message() -> None:
+    held_out = training.held_out_texts()
+    assert held_out, "the report split is where the figures come from"
+    rows = list(training.examples())
+    assert rows
+    assert not {training.normalise(r["text"]) for r in rows} & held_out
+    assert not any(r["source"].endswith(":report") for r in rows)
+
+
+def test_the_shipped_model_is_calibrated() -> None:
+    model = IntentModel.load()
+    assert model.thresholds is not None
+    assert all(0.3 <= c <= 0.75 for c in model.cuts)
+    assert 0.15 <= model.fallback <= 0.45
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("will my break mix with A minor?", True),
+        ("what key is the vocal chop I've got", True),
+        ("do my two loops clash", True),
+        ("which of my loops are in D minor", False),  # the library, not one file
+        ("anything in my crates at 97 bpm", False),
+    ],
+)
+def test_own_audio_is_one_file_of_the_users(text: str, own: bool) -> None:
+    assert bool(OWN_AUDIO_RE.search(text)) is own
+
+
+def test_my_file_with_nothing_attached_is_measured_first() -> None:
+    offline = get_offline()
+    read = offline.understand(
+        "find me 90s funk loops that will blend with my bassline",
+        attached=[],
+        conversation=Conversation(),
+    )
+    assert read.specialists == ["groove", "compatibility", "discovery"]
+    library = offline.understand(
+        "which of my loops are in D minor", attached=[], conversation=Conversation()
+    )
+    assert library.specialists == ["discovery"]
+
+
+@pytest.mark.parametrize("text", ["thanks", "cheers", "yo", "hello", "nice one"])
+def test_small_talk_needs_no_specialist(text: str) -> None:
+    read = get_offline().understand(text, attached=[], conversation=Conversation())
+    assert read.specialists == []
+
+
+def test_an_open_tempo_bound_does_not_match_half_or_double_time(settings: Settings) -> None:
+    # the catalog's loops run 84-128 BPM: their halves are under 65, their doubles over 168
+    graph = build_graph(catalog=cat.FrameSource(catalog_frame()), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+    for text in ("find loops under 65 bpm", "find loops faster than 170 bpm"):
+        out = run(graph, text, thread=text)
+        assert out["plan"].specialists == ["discovery"]
+        assert out["hits"] == [], [h.tempo_bpm for h in out["hits"]]
+    # a closed range still reaches its double-time loops (45-50 BPM is 90-100 doubled)
+    out = run(graph, "find loops between 45 and 50 bpm", thread="closed")
+    assert out["hits"]
+    assert all(90 <= h.tempo_bpm <= 100 for h in out["hits"])
