@@ -7,6 +7,7 @@ arguments (``Settings(data_dir=tmp_path)``).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -255,9 +256,30 @@ class Settings(BaseSettings):
         env = os.environ.get("NUMBA_CACHE_DIR")
         return Path(env) if env else self.data_dir / "numba-cache"
 
+    def owner_uploads_dir(self, owner: str) -> Path:
+        """Where ``owner``'s uploads are kept: a folder of their own under the uploads,
+        named by a hash of the owner (any owner text makes a safe folder name, and the
+        folder does not spell out who uploaded)."""
+        key = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:24]
+        return self.uploads_dir / key
+
+    @property
+    def library_dirs(self) -> list[Path]:
+        """Resolved library folders every owner's tools may read: the configured roots
+        and the data dir's library (the demo), in that order; no uploads."""
+        seen: list[Path] = []
+        for root in [*self.library_roots, self.data_dir / "library"]:
+            resolved = root.expanduser().resolve()
+            if resolved not in seen:
+                seen.append(resolved)
+        return seen
+
     @property
     def allowed_roots(self) -> list[Path]:
-        """Resolved folders tools may read: configured roots, the data dir's library and uploads."""
+        """Resolved folders the local operator's commands (the CLI) may read: configured
+        roots, the data dir's library and every upload. The graph's tools never use this:
+        they read :attr:`library_dirs` and the run owner's own uploads only
+        (:class:`groovegraph.tools.paths.OwnerPaths`)."""
         roots = [*self.library_roots, self.data_dir / "library", self.uploads_dir]
         seen: list[Path] = []
         for root in roots:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -227,3 +228,103 @@ def test_cli_search_flags(server: ServerProcess, early_upload: dict) -> None:
     assert table.returncode == 0, table.stderr
     assert "low_808.wav" in table.stdout
     assert "one-shot bass" in table.stdout
+
+
+# ------------------------------------------------------------- uploads kept per owner
+
+BOBS_SECRET = wav(hat(0.15))  # never in the library, uploaded by bob only
+
+
+def turn(http: httpx.Client, who: dict[str, str], text: str) -> list[tuple[str, dict]]:
+    """One chat turn on a new thread of ``who``: its SSE events as (event, data)."""
+    from httpx_sse import connect_sse
+
+    tid = http.post("/v1/threads", headers=who).json()["thread_id"]
+    events: list[tuple[str, dict]] = []
+    with connect_sse(
+        http, "POST", f"/v1/threads/{tid}/chat", json={"message": text}, headers=who
+    ) as source:
+        assert source.response.status_code == 200
+        for event in source.iter_sse():
+            events.append((event.event, json.loads(event.data)))
+    assert events[-1][0] == "end", events
+    return events
+
+
+def analysed(events: list[tuple[str, dict]]) -> dict:
+    out: dict = {}
+    for kind, data in events:
+        if kind == "tool_end" and isinstance(data.get("result"), dict):
+            out.update(data["result"].get("analyses") or {})
+    return out
+
+
+def test_an_upload_is_opened_by_its_owner_only_and_shown_without_server_paths(
+    http: httpx.Client, server: ServerProcess, library: Path, early_upload: dict
+) -> None:
+    r = upload(http, BOB, "secret hat.wav", BOBS_SECRET)
+    assert r.status_code == 201, r.text
+    digest = sha(BOBS_SECRET)
+    server_dirs = {str(server.data_dir), str(server.data_dir.resolve()), str(library)}
+    assert not any(d in r.text for d in server_dirs), r.text
+    shown = r.json()["analysis"]["file"]
+    assert shown == f"uploads/{digest[:2]}/{digest}.wav"
+    # On disk in a folder of bob's own, below the uploads.
+    uploads = server.data_dir / "uploads"
+    (stored,) = uploads.rglob(f"{digest}*")
+    assert stored.parent.parent.parent == uploads
+    assert stored.parent.parent.name not in ("", digest[:2])
+
+    # Bob's tools open it by the name he was shown; nothing names a server path.
+    mine = turn(http, BOB, f"what's the tempo of `{shown}`?")
+    assert not any(d in json.dumps(mine) for d in server_dirs), mine
+    (got,) = analysed(mine).values()
+    assert got["file"] == shown
+    assert got["sha256"] == digest
+    assert (got["kind"], got["instrument"]) == ("one_shot", "hat")
+
+    # Alice naming bob's upload, by any path, gets a refusal and no analysis.
+    for ref in (
+        str(stored),  # absolute
+        str(stored.resolve()),
+        os.path.relpath(stored, server.data_dir / "library"),  # ../uploads/<bob>/…
+        os.path.relpath(stored, library),  # from the configured library folder
+        shown,  # the name bob was shown: alice's own uploads have no such file
+        f"uploads/../{stored.parent.parent.name}/{digest[:2]}/{stored.name}",
+    ):
+        theirs = turn(http, ALICE, f"what's the tempo of `{ref}`?")
+        assert analysed(theirs) == {}, (ref, theirs)
+        ends = [d for k, d in theirs if k == "tool_end"]
+        assert ends, (ref, theirs)
+        for d in ends:  # refused: the error, not bob's numbers
+            result = d["result"]
+            assert isinstance(result, dict), (ref, d)
+            assert result.get("errors"), (ref, d)
+        answer = " ".join(str(d["content"]) for k, d in theirs if k == "message")
+        assert "one-shot" not in answer, (ref, answer)
+        text = json.dumps(theirs).replace(ref, "")  # what alice typed may be echoed
+        assert not any(d in text for d in server_dirs), (ref, theirs)
+
+
+def test_library_hits_are_named_library_relative(http: httpx.Client, early_upload: dict) -> None:
+    listed = {h["path"] for h in hits(http, ALICE)}
+    assert set(FILES) <= listed  # relative to the library folder
+    assert all(p in FILES or p.startswith("uploads/") for p in listed), listed
+    events = turn(http, ALICE, "find me one-shot kicks")
+    paths = [
+        h["path"]
+        for k, d in events
+        if k == "tool_end" and isinstance(d.get("result"), dict)
+        for h in d["result"].get("hits") or []
+    ]
+    assert "kicks/punchy_one.wav" in paths
+    assert all(not p.startswith("/") for p in paths)
+
+
+def test_a_refused_upload_leaves_no_file(http: httpx.Client, server: ServerProcess) -> None:
+    full = wav(hat(0.4))
+    cut = full[: len(full) // 2]  # the header promises more frames than there are
+    for who in (ALICE, BOB):
+        r = upload(http, who, "cut.wav", cut)
+        assert r.status_code == 422, r.text
+    assert not list((server.data_dir / "uploads").rglob(f"{sha(cut)}*"))

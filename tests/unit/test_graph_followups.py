@@ -247,7 +247,10 @@ def test_a_model_gets_the_resolved_reference(settings) -> None:
         checkpointer=InMemorySaver()
     )
     chat = Chat(graph, "model")
-    assert chat.say("find me 70s funk loops near 96 BPM")["hits"][0] == first
+    # The state names the file as the owner sees it: library-relative, never the server
+    # path (this frame's /lib is no library folder, so by its file name).
+    shown = first.model_copy(update={"path": Path(first.path).name})
+    assert chat.say("find me 70s funk loops near 96 BPM")["hits"][0] == shown
     out = chat.say("will the first one mix with something in A minor?")
     assert out["plan"].router == "model"
     assert out["request"].samples == [first.sample_id]

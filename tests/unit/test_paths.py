@@ -106,3 +106,74 @@ def test_names_longer_than_the_os_allows_are_a_typed_error(library: Path, text: 
     # a whole chat run instead of reporting one bad reference.
     with pytest.raises(PathNotAllowedError, match="too long"):
         resolve_library_path(text, roots=[library])
+
+
+# --------------------------------------------------------------------------- per owner
+
+
+@pytest.fixture
+def owners(tmp_path: Path) -> tuple[object, Path, Path, Path]:
+    """Settings with a library root, and one upload each for alice and bob."""
+    from groovegraph.settings import Settings
+
+    lib = tmp_path / "music"
+    (lib / "Funk").mkdir(parents=True)
+    (lib / "Funk" / "break.wav").write_bytes(b"RIFF")
+    settings = Settings(data_dir=tmp_path / "data", library_roots=[lib])
+    settings.ensure_dirs()
+    digest = "1a" + "0" * 62
+    uploads = []
+    for owner in ("alice", "bob"):
+        path = settings.owner_uploads_dir(owner) / digest[:2] / f"{digest}.wav"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"RIFF")
+        uploads.append(path.resolve())
+    return settings, lib.resolve(), uploads[0], uploads[1]
+
+
+def test_an_owner_opens_the_library_and_their_own_uploads_only(owners: tuple) -> None:
+    from groovegraph.tools.paths import OwnerPaths
+
+    settings, lib, alice_file, bob_file = owners
+    alice = OwnerPaths.for_owner(settings, "alice")
+    assert alice.resolve("Funk/break.wav") == lib / "Funk" / "break.wav"
+    assert alice.resolve(str(alice_file)) == alice_file
+    assert alice.resolve(f"uploads/1a/{alice_file.name}") == alice_file
+    uploads = settings.uploads_dir.resolve()
+    for text in (
+        str(bob_file),  # absolute
+        os.path.relpath(bob_file, settings.data_dir / "library"),  # ../uploads/<bob>/…
+        os.path.relpath(bob_file, lib),  # from the first library folder
+        f"uploads/../{bob_file.parent.parent.name}/1a/{bob_file.name}",
+        str(uploads / "1a" / bob_file.name),  # the old flat layout
+    ):
+        with pytest.raises(PathNotAllowedError):
+            alice.resolve(text)
+    # A library folder that contains the data dir still does not open bob's uploads.
+    wide = OwnerPaths.for_owner(
+        settings.model_copy(update={"library_roots": [settings.data_dir.parent]}), "alice"
+    )
+    with pytest.raises(PathNotAllowedError):
+        wide.resolve(str(bob_file))
+    assert wide.resolve(str(alice_file)) == alice_file
+
+
+def test_files_are_shown_library_relative_never_by_server_path(owners: tuple) -> None:
+    from groovegraph.tools.paths import OwnerPaths
+
+    settings, lib, alice_file, _ = owners
+    alice = OwnerPaths.for_owner(settings, "alice")
+    assert alice.name(str(lib / "Funk" / "break.wav")) == "Funk/break.wav"
+    shown = alice.name(str(alice_file))
+    assert shown == f"uploads/1a/{alice_file.name}"
+    assert alice.resolve(shown) == alice_file  # the shown name opens the file again
+    demo = settings.demo_dir.resolve() / "a.wav"
+    assert alice.name(str(demo)) == "demo/a.wav"
+    assert alice.name("/elsewhere/x.wav") == "x.wav"
+    text = f"could not analyse {lib}/Funk/break.wav: bad header; also {alice_file}"
+    data = alice.scrub({"file": str(alice_file), "lines": [text], "n": 3})
+    assert data["file"] == shown
+    assert data["lines"] == [f"could not analyse Funk/break.wav: bad header; also {shown}"]
+    assert data["n"] == 3
+    assert str(settings.data_dir) not in repr(data)
+    assert str(lib) not in repr(data)

@@ -122,6 +122,12 @@ class EvalContext:
     def relpath(self, path: str | Path) -> str:
         """Path of a demo file relative to the demo folder (POSIX), the ids the datasets use."""
         p = Path(path)
+        if not p.is_absolute():
+            # The graph names files library-relative: the demo's as "demo/<id>".
+            parts = p.parts
+            if parts[:1] == (self.settings.demo_dir.name,):
+                return Path(*parts[1:]).as_posix()
+            return p.as_posix()
         try:
             return p.resolve().relative_to(self.settings.demo_dir.resolve()).as_posix()
         except ValueError:

@@ -6,14 +6,18 @@ text a chat model reads, the artifact is the structured result (pydantic dumps) 
 specialist node copies into the graph state — so offline answers and state read the
 same numbers the model saw.
 
-Paths from users or models go through :func:`~groovegraph.tools.paths.resolve_library_path`
-with ``settings.allowed_roots``; sample ids through the catalog (owner-scoped). The tools
-are synchronous: ``ToolNode`` runs them in a worker thread, so librosa and pandas never
-block the event loop.
+Paths from users or models go through :class:`~groovegraph.tools.paths.OwnerPaths` of the
+run's owner: the shared library folders and that owner's own uploads, never another
+owner's; sample ids through the catalog (owner-scoped). What a tool returns (the text
+the model reads and the artifact clients see in ``tool_end`` and the state) names files
+library-relative, never by server path. The tools are synchronous: ``ToolNode`` runs them
+in a worker thread, so librosa and pandas never block the event loop.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,7 +47,7 @@ from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
 from groovegraph.tools.feel import NO_KEY, key_text
 from groovegraph.tools.keys import from_camelot, parse_key
-from groovegraph.tools.paths import resolve_library_path
+from groovegraph.tools.paths import OwnerPaths
 
 __all__ = ["MixItem", "build_toolsets", "owner_from_config", "sample_label"]
 
@@ -114,8 +118,9 @@ class _Resolver:
         analyses: dict[str, Analysis] = state.get("analyses") or {}
         if ref in analyses:
             return analyses[ref], None
+        paths = OwnerPaths.for_owner(self.settings, owner)
         if _is_path(ref):
-            path = resolve_library_path(ref, roots=self.settings.allowed_roots)
+            path = paths.resolve(ref)
             if not path.is_file():
                 raise NotFoundError(f"no audio file {ref!r} in the library")
             return None, str(path)
@@ -124,7 +129,7 @@ class _Resolver:
         record = self.catalog.get(ref, owner)
         if record.analysis is not None:
             return record.analysis, None
-        path = resolve_library_path(record.path, roots=self.settings.allowed_roots)
+        path = paths.resolve(record.path)
         return None, str(path)
 
     def minutes(self, files: Sequence[str]) -> float:
@@ -431,7 +436,10 @@ def build_toolsets(
         query = applied
         if ref_file:
             # A reference given by path may itself be in the catalog: never suggest it.
-            hits = [h for h in hits if h.path != ref_file]
+            # (Compared by shown name: an analysis from the thread state names its file
+            # library-relative, the catalog by its server path.)
+            shown = OwnerPaths.for_owner(settings, owner)
+            hits = [h for h in hits if shown.name(h.path) != shown.name(ref_file)]
         lines = notes + [f"{i}. {_hit_text(h)}" for i, h in enumerate(hits, 1)]
         artifact = {
             "hits": [h.model_dump() for h in hits],
@@ -622,7 +630,28 @@ def build_toolsets(
         return "\n".join(lines), {"reports": [r.model_dump() for r in reports]}
 
     def tool(fn: Any, name: str) -> BaseTool:
-        return StructuredTool.from_function(fn, name=name, response_format="content_and_artifact")
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def shown_to_owner(*args: Any, **kwargs: Any) -> tuple[str, Any]:
+            # Text, artifact and errors name files as the run's owner sees them
+            # (library-relative), never by server path.
+            runtime = signature.bind_partial(*args, **kwargs).arguments.get("runtime")
+            owner = owner_from_config(getattr(runtime, "config", None), settings)
+            paths = OwnerPaths.for_owner(settings, owner)
+            try:
+                content, artifact = fn(*args, **kwargs)
+            except GrooveGraphError as err:
+                err.message = paths.scrub(err.message)
+                err.args = (err.message,)
+                if err.path:
+                    err.path = paths.scrub(err.path)
+                raise
+            return paths.scrub(content), paths.scrub(artifact)
+
+        return StructuredTool.from_function(
+            shown_to_owner, name=name, response_format="content_and_artifact"
+        )
 
     return {
         "groove": [tool(analyze_samples, "analyze_samples")],

@@ -18,6 +18,7 @@ from groovegraph.server.state import get_app_state
 from groovegraph.server.uploads import receive_file
 from groovegraph.state import CatalogHit, CatalogQuery, SampleRecord
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
+from groovegraph.tools.paths import OwnerPaths
 
 router = APIRouter(prefix="/v1/samples", tags=["samples"], responses=ERROR_RESPONSES)
 
@@ -53,16 +54,18 @@ class SampleSearchOut(BaseModel):
 
 
 def _sample_out(
-    record: SampleRecord, *, filename: str | None = None, created: bool = True
+    record: SampleRecord, paths: OwnerPaths, *, filename: str | None = None, created: bool = True
 ) -> SampleOut:
+    """The response body; files are named as ``paths``' owner sees them, never by
+    server path."""
     return SampleOut(
         id=record.id,
         owner=record.owner,
         filename=filename or os.path.basename(record.path),
         sha256=record.sha256,
         size_bytes=record.size_bytes,
-        analysis=record.analysis.model_dump(mode="json") if record.analysis else None,
-        tags=record.tags.model_dump(mode="json"),
+        analysis=paths.scrub(record.analysis.model_dump(mode="json")) if record.analysis else None,
+        tags=paths.scrub(record.tags.model_dump(mode="json")),
         status=record.status,
         created=created,
     )
@@ -120,6 +123,7 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
 
     state = get_app_state(request)
     settings = state.settings
+    paths = OwnerPaths.for_owner(settings, owner)
     received = await receive_file(
         request,
         field="file",
@@ -129,9 +133,11 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
     try:
         info = await state.in_executor(wiring.probe_upload, received.path, settings=settings)
         ext = _EXTENSIONS.get(str(info.format).upper(), ".audio")
-        final = settings.uploads_dir / received.sha256[:2] / f"{received.sha256}{ext}"
+        # Each owner's uploads in a folder of their own, which only their tools may
+        # open (another owner naming the path gets path_not_allowed).
+        final = paths.own_uploads / received.sha256[:2] / f"{received.sha256}{ext}"
         existed = await asyncio.to_thread(final.exists)
-        # Content-addressed: the same bytes uploaded twice are stored once.
+        # Content-addressed per owner: the same bytes uploaded twice are stored once.
         await asyncio.to_thread(_store, received.path, final)
     finally:
         with contextlib.suppress(OSError):
@@ -152,7 +158,12 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
             with contextlib.suppress(OSError):
                 await asyncio.to_thread(final.unlink)
         raise
-    body = _sample_out(record, filename=received.filename, created=created)
+    if record.path != str(final) and not existed:
+        # The bytes resolved to a sample stored elsewhere (the shared library): this
+        # copy is referred to by nothing.
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(final.unlink)
+    body = _sample_out(record, paths, filename=received.filename, created=created)
     return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)
 
 
@@ -200,11 +211,12 @@ async def search_samples(
         return search(state.catalog.frame(owner), query)
 
     hits = await asyncio.to_thread(run)
-    return SampleSearchOut(hits=hits)
+    paths = OwnerPaths.for_owner(state.settings, owner)
+    return SampleSearchOut(hits=[h.model_copy(update={"path": paths.name(h.path)}) for h in hits])
 
 
 @router.get("/{sample_id}", response_model=SampleOut, summary="One sample with its analysis")
 async def get_sample(sample_id: str, request: Request, owner: Owner) -> SampleOut:
     state = get_app_state(request)
     record = await asyncio.to_thread(state.catalog.get, sample_id, owner)
-    return _sample_out(record, created=False)
+    return _sample_out(record, OwnerPaths.for_owner(state.settings, owner), created=False)

@@ -13,9 +13,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from groovegraph.tools.errors import PathNotAllowedError
+
+if TYPE_CHECKING:
+    from groovegraph.settings import Settings
 
 # A scheme such as "http:", "s3:", "file:", "ftp:" at the start of the text. Two or more
 # letters so that a Windows drive letter ("C:\\...") is not mistaken for a scheme.
@@ -27,7 +32,10 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+:")
 _NAME_MAX_BYTES = 255
 _PATH_MAX_BYTES = 4096
 
-__all__ = ["is_within", "resolve_library_path", "resolved_roots"]
+__all__ = ["UPLOADS_PREFIX", "OwnerPaths", "is_within", "resolve_library_path", "resolved_roots"]
+
+#: How an owner's own uploads are named to them (``uploads/1a/1a11….wav``).
+UPLOADS_PREFIX = "uploads"
 
 
 def resolved_roots(roots: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -120,3 +128,123 @@ def resolve_library_path(
     ):
         raise PathNotAllowedError("path or file name is too long", path=raw[:200])
     return resolved
+
+
+def _checked_text(text: str | os.PathLike[str]) -> str:
+    """The path text stripped, or :class:`PathNotAllowedError` for what no path may be
+    (the same checks :func:`resolve_library_path` makes first)."""
+    raw = os.fspath(text)
+    if not isinstance(raw, str):
+        try:
+            raw = os.fsdecode(raw)
+        except UnicodeDecodeError as err:
+            raise PathNotAllowedError("path is not valid text") from err
+    if not raw.strip():
+        raise PathNotAllowedError("empty path")
+    if "\x00" in raw:
+        raise PathNotAllowedError("path contains a NUL byte")
+    return raw.strip()
+
+
+@dataclass(frozen=True)
+class OwnerPaths:
+    """The files one owner's tools may open, and the names those files are shown by.
+
+    An owner may read the shared library folders and their own uploads, never another
+    owner's (uploads are kept per owner: ``uploads/<owner hash>/…``). Tools, events and
+    answers name files library-relative, never by server path: a library file by its
+    path inside its library folder (``Funk/70s/break.wav``), an upload as
+    ``uploads/<sha[:2]>/<sha>.wav``; :meth:`resolve` takes those names back.
+
+    Build it with :meth:`for_owner`.
+    """
+
+    library: tuple[Path, ...]
+    own_uploads: Path
+    uploads: Path
+
+    @classmethod
+    def for_owner(cls, settings: Settings, owner: str) -> OwnerPaths:
+        return cls(
+            library=tuple(settings.library_dirs),
+            own_uploads=settings.owner_uploads_dir(owner).expanduser().resolve(),
+            uploads=settings.uploads_dir.expanduser().resolve(),
+        )
+
+    def resolve(self, text: str | os.PathLike[str]) -> Path:
+        """A user- or model-supplied path resolved inside this owner's folders.
+
+        A relative ``uploads/…`` names the owner's own upload; any other relative path
+        is looked for in each library folder in turn (the first that holds the file,
+        else the first folder). Raises :class:`PathNotAllowedError` for a path outside
+        them, another owner's upload included (absolute, ``../uploads/…`` or via a
+        library folder that contains the data dir) — the same error as for any other
+        folder, so it does not tell whether the file exists."""
+        raw = _checked_text(text)
+        base: Path | None = None
+        relative = raw
+        candidate = Path(raw).expanduser()
+        if not candidate.is_absolute() and "://" not in raw and not _SCHEME_RE.match(raw):
+            parts = candidate.parts
+            if parts and parts[0] == UPLOADS_PREFIX:
+                base = self.own_uploads
+                relative = os.path.join(*parts[1:]) if len(parts) > 1 else "."
+            else:
+                for root in self.library:
+                    try:
+                        if (root / candidate).is_file():
+                            base = root
+                            break
+                    except (OSError, ValueError):  # a name too long: refused below
+                        break
+        resolved = resolve_library_path(
+            relative, roots=[*self.library, self.own_uploads], base=base
+        )
+        if is_within(resolved, self.uploads) and not is_within(resolved, self.own_uploads):
+            raise PathNotAllowedError("path is outside the library folders", path=raw)
+        return resolved
+
+    def _prefixes(self) -> list[tuple[str, str]]:
+        """(server folder + "/", shown prefix), longest folder first."""
+        pairs = [(self.own_uploads, f"{UPLOADS_PREFIX}/"), (self.uploads, f"{UPLOADS_PREFIX}/")]
+        pairs += [(root, "") for root in self.library]
+        out: list[tuple[str, str]] = []
+        for folder, shown in pairs:
+            text = os.fspath(folder).rstrip("/") + "/"
+            if text != "/" and all(text != seen for seen, _ in out):
+                out.append((text, shown))
+        return sorted(out, key=lambda pair: -len(pair[0]))
+
+    def name(self, path: str) -> str:
+        """How ``path`` is shown to the owner: library-relative, never a server path
+        (a file outside every folder is shown by its file name alone)."""
+        if not os.path.isabs(path):
+            return path
+        normal = os.path.normpath(path)
+        for folder, shown in self._prefixes():
+            if normal.startswith(folder):
+                rest = normal[len(folder) :]
+                if shown and folder == os.fspath(self.uploads).rstrip("/") + "/":
+                    rest = os.path.basename(rest)  # not the owner's own: its name only
+                return shown + rest
+        return os.path.basename(normal)
+
+    def scrub(self, value: Any) -> Any:
+        """``value`` (text, or JSON-like data) with every server path under a library
+        folder or the uploads rewritten as :meth:`name` shows it."""
+        if isinstance(value, str):
+            if "/" not in value:
+                return value
+            if os.path.isabs(value) and not any(c.isspace() for c in value):
+                return self.name(value)
+            for folder, shown in self._prefixes():
+                if folder in value:
+                    value = value.replace(folder, shown)
+            return value
+        if isinstance(value, dict):
+            return {k: self.scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub(v) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self.scrub(v) for v in value)
+        return value
