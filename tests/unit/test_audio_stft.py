@@ -49,10 +49,11 @@ def test_stft_magnitude_rejects_bad_input() -> None:
         stft_magnitude(np.zeros(100, np.float32), n_fft=64, hop=0)
 
 
-def test_a_loop_analysis_imports_neither_librosa_nor_numba_nor_scipy_signal(tmp_path: Path) -> None:
+def test_a_cold_analysis_imports_neither_librosa_nor_numba_nor_scipy(tmp_path: Path) -> None:
     """The cold-start budget (issue 9: ≤ 3 s for a first analysis in a fresh process)
-    has no room for librosa.core's import (scipy.signal, numba ufuncs): a fresh process
-    that analyses a groove must not load them."""
+    has no room for librosa.core's import (scipy.signal, numba ufuncs, seconds of CPU) nor
+    scipy's array-API layer (~0.4 s for scipy.fft or scipy.ndimage): a fresh process that
+    analyses a groove and a one-shot must not load them, nor the graph's libraries."""
     code = (
         "import sys\n"
         "from groovegraph.tools.analysis import analyze_signal\n"
@@ -60,8 +61,13 @@ def test_a_loop_analysis_imports_neither_librosa_nor_numba_nor_scipy_signal(tmp_
         "y, _ = synthesize_groove(GrooveSpec(tempo_bpm=100.0, duration_s=6.0, sample_rate=22050))\n"
         "a = analyze_signal(y=y, sr=22050)\n"
         "assert a.kind == 'loop' and a.tempo_bpm, a\n"
-        "print(sorted(m for m in ('librosa', 'numba', 'scipy.signal', 'langchain_core',"
-        " 'pandas') if m in sys.modules))\n"
+        "import numpy as np\n"
+        "t = np.arange(11025) / 22050\n"
+        "note = (0.5 * np.sin(2 * np.pi * 110 * t) * np.exp(-t / 0.2)).astype(np.float32)\n"
+        "b = analyze_signal(y=note, sr=22050)\n"
+        "assert b.kind == 'one_shot', b\n"
+        "print(sorted(m for m in ('librosa', 'numba', 'scipy', 'langchain_core', 'langgraph',"
+        " 'pandas', 'sklearn') if m in sys.modules))\n"
     )
     env = {**os.environ, "GROOVEGRAPH_DATA_DIR": str(tmp_path)}
     proc = subprocess.run(

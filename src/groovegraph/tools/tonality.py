@@ -29,8 +29,8 @@ from functools import lru_cache
 
 import numpy as np
 
-# scipy's pocketfft keeps float32 and is several times faster than numpy's here.
-from scipy.fft import rfft as _rfft
+# numpy's pocketfft (float32 kept since numpy 2); importing scipy.fft costs a cold start ~0.4 s.
+from numpy.fft import rfft as _rfft
 
 from groovegraph.tools import key_model
 from groovegraph.tools.errors import (
@@ -196,7 +196,7 @@ def _note_activations(segments: np.ndarray, freqs: np.ndarray, tuning: float) ->
     non-negative least-squares fit of harmonic note templates to each whitened segment
     spectrum: overtones are explained by their fundamentals instead of being counted as
     notes of their own."""
-    from scipy.ndimage import median_filter
+    from groovegraph.tools.audio_filters import median_filter1d as median_filter
 
     n_bins = int(np.searchsorted(freqs, _F_MAX))
     x = segments[:, :n_bins]
