@@ -379,6 +379,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--batch-runs", type=int, default=3, help="end-to-end batch pairs (ours, librosa)"
     )
+    parser.add_argument(
+        "--peer-empty-cache-runs",
+        type=int,
+        default=1,
+        help="librosa cold starts with an empty numba cache (minutes each; 0 skips them)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -482,8 +488,15 @@ def main(argv: list[str] | None = None) -> int:
             p / o for p, o in zip(peer_batch_walls, batch_walls, strict=True)
         )
         print("cold: librosa peer (empty numba cache: slow) …", file=sys.stderr)
-        peer_cold_empty = _median_cold(
-            "peer-cold", [one], 1, lambda i: {"numba_cache": tmp / f"numba-peer-empty-{i}"}
+        peer_cold_empty = (
+            _median_cold(
+                "peer-cold",
+                [one],
+                args.peer_empty_cache_runs,
+                lambda i: {"numba_cache": tmp / f"numba-peer-empty-{i}"},
+            )
+            if args.peer_empty_cache_runs
+            else None
         )
         peer_cold_warm = _median_cold(
             "peer-cold", [one], args.cold_runs, lambda i: {"numba_cache": user_numba}
@@ -526,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m benchmarks.analysis_speed "
         + f"--runs {args.runs} --cold-runs {args.cold_runs} --clip-s {args.clip_s:g} "
         + f"--batch {args.batch} --batch-clip-s {args.batch_clip_s:g} "
-        + f"--batch-runs {args.batch_runs}",
+        + f"--batch-runs {args.batch_runs} --peer-empty-cache-runs {args.peer_empty_cache_runs}",
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "machine": {
             "python": platform.python_version(),
@@ -625,7 +638,9 @@ def main(argv: list[str] | None = None) -> int:
                 1,
             ),
             "cold_warm_cache": round(peer_cold_warm["wall_s"] / cold_warm["wall_s"], 1),
-            "cold_empty_cache": round(peer_cold_empty["wall_s"] / cold_empty["wall_s"], 1),
+            "cold_empty_cache": round(peer_cold_empty["wall_s"] / cold_empty["wall_s"], 1)
+            if peer_cold_empty
+            else None,
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

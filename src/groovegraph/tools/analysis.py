@@ -3,7 +3,8 @@
 ``analyze_file`` is decode (:mod:`~groovegraph.tools.decode`) + rhythm
 (:mod:`~groovegraph.tools.rhythm`) + key (:mod:`~groovegraph.tools.tonality`) + level, and
 returns the :class:`~groovegraph.state.Analysis` contract. ``analyze_many`` runs files in
-worker processes (``pebble.ProcessPool``, spawn context): a worker that hangs past
+worker processes (``pebble.ProcessPool``; each worker a fork of a fork server that has
+imported the estimators once, or spawned where there is no fork server): a worker that hangs past
 ``settings.decode_timeout_s`` is killed and only its file is reported as
 :class:`DecodeTimeoutError`; a worker that dies (a decoder crash, the OOM killer) costs
 only its file too. Small batches run in-process, where starting workers would cost more
@@ -72,13 +73,25 @@ log = logging.getLogger(__name__)
 
 #: A peak below this (−80 dBFS) is silence: :class:`SilentAudioError`.
 SILENCE_PEAK = 1.0e-4
-#: Batches up to this many files run in-process (a spawned worker costs ~0.5 s to start,
+#: Batches up to this many files run in-process (starting the pool costs ~0.5–1 s of CPU,
 #: more than analysing a few loops).
 INPROCESS_MAX_FILES = 4
 #: Worker processes are replaced after this many files, bounding leaked/fragmented memory.
 MAX_TASKS_PER_CHILD = 64
 # Threads each pool worker may use in BLAS/OpenMP: the pool is the parallelism.
 _WORKER_THREADS = 1
+#: What the fork server imports once, so that every worker (and every replacement after
+#: MAX_TASKS_PER_CHILD files) starts as a fork that already has it: ~1 s of CPU per
+#: spawned worker otherwise (interpreter, numpy, pydantic-settings, the estimators).
+WORKER_PRELOAD = (
+    "groovegraph.tools.analysis",
+    "groovegraph.tools.rhythm",
+    "groovegraph.tools.tonality",
+    "groovegraph.tools.oneshot",
+    "groovegraph.tools.synth",
+    "soxr",
+    "threadpoolctl",
+)
 
 ProgressCallback = Callable[[int, int, str], None]
 """``on_progress(done, total, path)``: called after each file, success or error."""
@@ -107,6 +120,24 @@ def configure_runtime(settings: Settings) -> None:
     numba_config = sys.modules.get("numba.core.config")
     if numba_config is not None:
         numba_config.reload_config()  # type: ignore[attr-defined]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """The start method of analysis workers: ``forkserver`` where the OS has it.
+
+    A fork server is a small process started once (from the parent's ``sys.path`` and
+    environment, never a fork of the parent itself: no inherited threads, locks or open
+    connections of a server process) that imports :data:`WORKER_PRELOAD`; each worker is a
+    fork of it, with the estimators already imported. Like ``spawn``, the parent's main
+    module is re-imported as ``__mp_main__`` in each worker. Elsewhere (Windows),
+    ``spawn``.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Takes effect when the (process-wide) fork server first starts.
+    context.set_forkserver_preload(list(WORKER_PRELOAD))
+    return context
 
 
 def _init_worker(settings: Settings) -> None:
@@ -443,7 +474,7 @@ def analyze_many(
 class AnalysisPool:
     """Long-lived analysis worker processes: ``submit(path)`` returns a Future of an Analysis.
 
-    Workers are spawned (``pebble.ProcessPool``, spawn context) on first use and replaced
+    Workers start on first use (``pebble.ProcessPool``, see :func:`_pool_context`) and are replaced
     after :data:`MAX_TASKS_PER_CHILD` files. Each file gets ``settings.decode_timeout_s``
     seconds from the moment a worker starts it; past that its worker is killed and the
     Future fails with :class:`DecodeTimeoutError`. A worker that dies mid-file fails only
@@ -481,8 +512,7 @@ class AnalysisPool:
             max_tasks=MAX_TASKS_PER_CHILD,
             initializer=_init_worker,
             initargs=(settings,),
-            # spawn: no inherited locks/threads from a server process, same on every OS.
-            context=multiprocessing.get_context("spawn"),
+            context=_pool_context(),
         )
 
     def submit(self, path: str | os.PathLike[str]) -> Future[Analysis]:
