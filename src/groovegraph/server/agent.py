@@ -530,9 +530,13 @@ def mount_agent(app: FastAPI) -> AgentRunnable:
             "input_schema",
             "output_schema",
             "config_schema",
-            "playground",
         ),
         dependencies=[Depends(current_owner), Depends(hold_runs)],
         include_callback_events=False,
     )
+    # The playground of /agent is LangServe's chat playground, on a conversation runnable
+    # that runs this one (see groovegraph.server.playground).
+    from groovegraph.server.playground import mount_playground
+
+    mount_playground(app, runnable, [Depends(current_owner), Depends(hold_runs)])
     return runnable

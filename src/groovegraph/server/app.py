@@ -14,6 +14,7 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -200,7 +201,20 @@ def create_app(
     # Agent Protocol / LangGraph Server subset (langgraph_sdk, Agent Chat UI, Studio).
     app.include_router(agent_protocol.router)
     mount_agent(app)
+    mount_static(app)
     return app
+
+
+#: The page at ``/`` and the scripts it and the playground load: plain files in the
+#: package (no CDN, no build step).
+STATIC_DIR = Path(__file__).with_name("static")
+
+
+def mount_static(app: FastAPI) -> None:
+    """``/static/*`` (public: code and styles, nothing of anyone's)."""
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
 def app_from_env() -> FastAPI:
