@@ -12,6 +12,14 @@ if ! command -v fluidsynth >/dev/null 2>&1 || [ ! -f /usr/share/sounds/sf2/Fluid
       fluidsynth fluid-soundfont-gm musescore-general-soundfont >/dev/null) || true
   fi
 fi
+# The browser tests (tests/integration/test_web_ui.py) drive Debian's Chromium with playwright.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-services: installing chromium"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      chromium >/dev/null) || true
+  fi
+fi
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || python3 - <<'PY' 2>/dev/null
 import socket; socket.create_connection(("127.0.0.1", 5432), 1).close()
 PY

@@ -122,6 +122,12 @@ class Settings(BaseSettings):
         default=600.0, gt=0, description="Only the first N seconds are analysed."
     )
     analysis_sample_rate: int = Field(default=22050, ge=8000, le=96000)
+    preview_max_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="Longest audio preview rendered: the click track and mix previews (seconds).",
+    )
     decode_timeout_s: float = Field(default=120.0, gt=0)
     workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
     confirm_audio_minutes: float = Field(

@@ -149,6 +149,11 @@ def test_openapi_documents_every_route(http: httpx.Client) -> None:
         "/agent/stream",
         "/agent/stream_events",
         "/agent/batch",
+        "/agent/chat/invoke",
+        "/agent/chat/stream_log",
+        "/v1/samples/{sample_id}/plot",
+        "/v1/samples/{sample_id}/audio",
+        "/v1/mix-preview",
         "/healthz",
         "/readyz",
     ):

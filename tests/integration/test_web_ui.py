@@ -1,14 +1,20 @@
-"""The pages in a real browser: headless Chromium (Debian's ``chromium``, driven by
-playwright) against a real ``groovegraph serve`` with API keys on Postgres + Redis.
+"""Pictures, sound and pages against a real ``groovegraph serve`` with API keys on
+Postgres + Redis; the pages in headless Chromium (Debian's ``chromium``, driven by
+playwright).
 
+* plots, click track and mix preview over HTTP: content, cache, owners, bad ids, limits;
 * ``/agent/playground/`` renders LangServe's chat playground, runs two turns on one
-  thread with the key typed into the page, with no page error;
-* without a key the page says so in words.
+  thread with the key typed into the page, with no page error; without a key the page
+  says so in words.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,7 +47,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Se
             "GROOVEGRAPH_REDIS_URL": REDIS_TEST_URL,
             "GROOVEGRAPH_API_KEYS": "alice-key:alice,bob-key:bob",
             "GROOVEGRAPH_RATE_LIMIT_PER_MINUTE": "10000",
+            "GROOVEGRAPH_PREVIEW_MAX_S": "30",
         },
+        ready_timeout_s=300,
     ).start()
     yield proc
     proc.stop()
@@ -95,9 +103,9 @@ def test_playground_runs_a_conversation_on_a_thread(
     page.locator("#gg-api-key").fill("alice-key")
     page.locator("#gg-api-key").dispatch_event("change")
     send(page, "what defined Philly soul drumming?")
-    page.get_by_text("Earl Young", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_text("Earl Young", exact=False).first.wait_for(timeout=120_000)
     send(page, "and what about 90s boom bap?")
-    page.get_by_text("SP-1200", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_text("SP-1200", exact=False).first.wait_for(timeout=120_000)
     shot = tmp_path / "playground.png"
     page.screenshot(path=str(shot))
     assert_not_blank(shot)
@@ -109,9 +117,7 @@ def test_playground_runs_a_conversation_on_a_thread(
     history = httpx.get(f"{server.url}/v1/threads/{thread_id}", headers=ALICE, timeout=30)
     assert history.status_code == 200, history.text
     humans = [
-        m["content"]
-        for m in history.json()["values"]["messages"]
-        if m.get("type") == "human"
+        m["content"] for m in history.json()["values"]["messages"] if m.get("type") == "human"
     ]
     assert humans == ["what defined Philly soul drumming?", "and what about 90s boom bap?"]
     other = httpx.get(f"{server.url}/v1/threads/{thread_id}", headers=BOB, timeout=30)
@@ -153,4 +159,225 @@ def test_chat_route_contract(server: ServerProcess) -> None:
         headers=ALICE,
         timeout=60,
     )
-    assert empty.status_code == 422
+    assert empty.status_code == 400  # as /agent answers an empty turn
+    assert "at least one message" in empty.json()["error"]["message"]
+
+
+def loop_wav(tempo_bpm: float, *, seconds: float = 8.0, seed: int = 7) -> bytes:
+    import soundfile as sf
+
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
+    y, _ = synthesize_groove(
+        GrooveSpec(
+            tempo_bpm=tempo_bpm,
+            swing_percent=58.0,
+            duration_s=seconds,
+            sample_rate=22050,
+            seed=seed,
+        )
+    )
+    buf = io.BytesIO()
+    sf.write(buf, y, 22050, format="WAV", subtype="PCM_16")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def loops(server: ServerProcess) -> dict[str, dict[str, Any]]:
+    """Two of alice's loops (96 and 100 BPM), uploaded and analysed."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, bpm, seed in (("a", 96.0, 7), ("b", 100.0, 11)):
+        r = httpx.post(
+            server.url + "/v1/samples",
+            files={"file": (f"loop-{name}.wav", loop_wav(bpm, seed=seed), "audio/wav")},
+            headers=ALICE,
+            timeout=300,
+        )
+        assert r.status_code in (200, 201), r.text
+        out[name] = r.json()
+    return out
+
+
+def test_plots(server: ServerProcess, loops: dict[str, dict[str, Any]]) -> None:
+    sample = loops["a"]
+    url = f"{server.url}/v1/samples/{sample['id']}/plot"
+    grid = httpx.get(url, params={"kind": "grid", "format": "svg"}, headers=ALICE, timeout=120)
+    assert grid.status_code == 200, grid.text
+    assert grid.headers["content-type"].startswith("image/svg+xml")
+    beats = sample["analysis"]["beats_s"]
+    assert len(beats) >= 10
+    assert len(re.findall(r'id="beat-\d+"', grid.text)) == len(beats)
+    assert len(re.findall(r'id="downbeat-\d+"', grid.text)) == len(
+        sample["analysis"]["downbeats_s"]
+    )
+    for kind in ("pocket", "swing", "key"):
+        r = httpx.get(url, params={"kind": kind, "format": "png"}, headers=ALICE, timeout=120)
+        assert r.status_code == 200, (kind, r.text)
+        assert r.headers["content-type"] == "image/png"
+        assert r.content[:8] == b"\x89PNG\r\n\x1a\n"
+    pocket = httpx.get(url, params={"kind": "pocket"}, headers=ALICE, timeout=120)
+    assert pocket.status_code == 200
+    assert 'id="hits-kick"' in pocket.text
+    assert 'id="hits-snare"' in pocket.text
+
+    # Served from the cache: same bytes, fast, and a 304 for a client that has it.
+    started = time.perf_counter()
+    again = httpx.get(url, params={"kind": "grid", "format": "svg"}, headers=ALICE, timeout=30)
+    elapsed = time.perf_counter() - started
+    assert again.content == grid.content
+    assert elapsed < 0.5, elapsed
+    etag = again.headers["etag"]
+    same = httpx.get(
+        url, params={"kind": "grid"}, headers={**ALICE, "If-None-Match": etag}, timeout=30
+    )
+    assert same.status_code == 304
+
+    assert httpx.get(url, params={"kind": "grid"}, headers=BOB, timeout=30).status_code == 404
+    missing = httpx.get(f"{server.url}/v1/samples/0123456789abcdef/plot", headers=ALICE, timeout=30)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    assert httpx.get(url, params={"kind": "pie"}, headers=ALICE, timeout=30).status_code == 422
+    assert httpx.get(url, params={"format": "gif"}, headers=ALICE, timeout=30).status_code == 422
+    assert httpx.get(url, timeout=30).status_code == 401
+
+
+def test_click_track(server: ServerProcess, loops: dict[str, dict[str, Any]]) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    sample = loops["a"]
+    url = f"{server.url}/v1/samples/{sample['id']}/audio"
+    r = httpx.get(url, params={"click": "true"}, headers=ALICE, timeout=120)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "audio/wav"
+    y, sr = sf.read(io.BytesIO(r.content))
+    assert abs(len(y) / sr - sample["analysis"]["duration_s"]) < 0.05
+    plain = httpx.get(url, headers=ALICE, timeout=60)
+    assert plain.status_code == 200
+    assert plain.content == loop_wav(96.0, seed=7)
+    original, _ = sf.read(io.BytesIO(plain.content))
+
+    def accent(x: np.ndarray, at_s: float) -> float:
+        """Share of the 1.4-1.6 kHz band (the bar-start click) in 50 ms from at_s."""
+        w = x[int(at_s * sr) : int(at_s * sr) + 1024]
+        spec = np.abs(np.fft.rfft(w * np.hanning(w.size))) ** 2
+        freqs = np.fft.rfftfreq(w.size, 1 / sr)
+        return float(spec[(freqs > 1400) & (freqs < 1600)].sum() / spec.sum())
+
+    # Every bar start carries the accent click the original does not have.
+    for bar in sample["analysis"]["downbeats_s"]:
+        assert accent(y, bar) > 5 * accent(original, bar) + 0.01, bar
+    assert httpx.get(url, params={"click": "true"}, headers=BOB, timeout=30).status_code == 404
+    assert (
+        httpx.get(f"{server.url}/v1/samples/nope/audio", headers=ALICE, timeout=30).status_code
+        == 404
+    )
+
+
+def test_mix_preview(server: ServerProcess, loops: dict[str, dict[str, Any]]) -> None:
+    import soundfile as sf
+
+    url = server.url + "/v1/mix-preview"
+    body = {"a": loops["a"]["id"], "b": loops["b"]["id"], "seconds": 6}
+    r = httpx.post(url, json=body, headers=ALICE, timeout=180)
+    assert r.status_code == 200, r.text
+    y, sr = sf.read(io.BytesIO(r.content))
+    assert abs(len(y) / sr - 6.0) < 0.01
+    plan = json.loads(r.headers["x-mix-plan"])
+    tempo_a = loops["a"]["analysis"]["tempo_bpm"]
+    tempo_b = loops["b"]["analysis"]["tempo_bpm"]
+    assert plan["stretch_rate"] == pytest.approx(tempo_a / tempo_b, rel=1e-3)
+    assert plan["verdict"] in ("great", "good", "workable", "clash")
+
+    too_long = httpx.post(url, json={**body, "seconds": 31}, headers=ALICE, timeout=30)
+    assert too_long.status_code == 422
+    assert "at most 30" in too_long.json()["error"]["message"]
+    huge = httpx.post(
+        url,
+        content=json.dumps({**body, "pad": "x" * (2 * 1024 * 1024)}),
+        headers={**ALICE, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert huge.status_code == 413
+    assert httpx.post(url, json=body, headers=BOB, timeout=30).status_code == 404
+    bad = httpx.post(url, json={**body, "b": "nope"}, headers=ALICE, timeout=30)
+    assert bad.status_code == 404
+    assert httpx.post(url, json={"a": body["a"]}, headers=ALICE, timeout=30).status_code == 422
+
+
+def test_page_analyses_a_dropped_loop(
+    server: ServerProcess, browser: Any, tmp_path: Path, loops: dict[str, dict[str, Any]]
+) -> None:
+    """At 375 px: key typed in, a rendered loop uploaded → numbers, the grid plot with
+    as many beats as the loop has, play with click; the library filters narrow the table;
+    two ticked loops give a mix preview."""
+    import soundfile as sf
+
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
+    spec = GrooveSpec(tempo_bpm=92.0, swing_percent=60.0, duration_s=8.0, sample_rate=22050, seed=5)
+    y, truth = synthesize_groove(spec)
+    wav = tmp_path / "dropped-loop.wav"
+    sf.write(wav, y, 22050, subtype="PCM_16")
+    # Beats a listener hears inside the clip (one on the very first sample has no onset
+    # before it to place it by, so the edges are left out).
+    inside = [b for b in truth.beats_s if 0.05 < b < spec.duration_s - 0.05]
+
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    started = time.perf_counter()
+    page.goto(server.url + "/")
+    page.wait_for_load_state("load")
+    first_load = time.perf_counter() - started
+    page.locator("#api-key").fill("alice-key")
+    page.locator("#api-key").dispatch_event("change")
+    page.locator("#samples tbody tr").first.wait_for(timeout=30_000)
+
+    page.locator("#file").set_input_files(str(wav))
+    beats = page.locator("#plot-grid svg [id^='beat-']")
+    beats.first.wait_for(state="attached", timeout=120_000)
+    assert beats.count() == len(inside)
+    assert "92" in page.locator("#numbers").inner_text()
+    page.locator("#plot-key img[src^='blob:']").wait_for(timeout=60_000)
+
+    page.locator("#play-click").click()
+    page.wait_for_function(
+        "() => { const p = document.querySelector('#player'); return p.src && p.readyState >= 1 && p.duration > 7; }",
+        timeout=60_000,
+    )
+    # The page fits a phone: nothing wider than the viewport but the table's own scroller.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot = tmp_path / "page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert_not_blank(shot)
+
+    # Filters narrow the table: all three loops, then only the one near 100 BPM.
+    rows = page.locator("#samples tbody tr")
+    page.wait_for_function("() => document.querySelectorAll('#samples tbody tr').length >= 3")
+    page.locator("#filters input[name=bpm]").fill("99-101")
+    page.locator("#filters button[type=submit]").click()
+    page.wait_for_function("() => document.querySelectorAll('#samples tbody tr').length === 1")
+    assert rows.first.get_attribute("data-id") == loops["b"]["id"]
+    page.locator("#filters input[name=bpm]").fill("")
+    page.locator("#filters button[type=submit]").click()
+    page.wait_for_function("() => document.querySelectorAll('#samples tbody tr').length >= 3")
+
+    # Mix preview of the two uploaded loops.
+    page.locator(f"#samples tr[data-id='{loops['a']['id']}'] input.pick").check()
+    page.locator(f"#samples tr[data-id='{loops['b']['id']}'] input.pick").check()
+    page.locator("#mix-button").click()
+    page.locator("#mix-plan", has_text="verdict").wait_for(timeout=120_000)
+    page.wait_for_function(
+        "() => { const p = document.querySelector('#mix-player'); return p.src && p.readyState >= 1; }",
+        timeout=30_000,
+    )
+    assert errors == []
+    assert first_load < 5.0, first_load
+
+    # An error from the API in words: a wrong key.
+    page.locator("#api-key").fill("wrong-key")
+    page.locator("#api-key").dispatch_event("change")
+    page.locator("#error", has_text="invalid API key").wait_for(timeout=30_000)
+    context.close()

@@ -191,13 +191,14 @@ def create_app(
         )
     install_error_handlers(app)
 
-    from groovegraph.server import agent_protocol, chat, health, samples, threads
+    from groovegraph.server import agent_protocol, chat, health, media, samples, threads
     from groovegraph.server.agent import mount_agent
 
     app.include_router(health.router)
     app.include_router(threads.router)
     app.include_router(chat.router)
     app.include_router(samples.router)
+    app.include_router(media.router)
     # Agent Protocol / LangGraph Server subset (langgraph_sdk, Agent Chat UI, Studio).
     app.include_router(agent_protocol.router)
     mount_agent(app)
@@ -212,9 +213,15 @@ STATIC_DIR = Path(__file__).with_name("static")
 
 def mount_static(app: FastAPI) -> None:
     """``/static/*`` (public: code and styles, nothing of anyone's)."""
+    from fastapi.responses import FileResponse
     from fastapi.staticfiles import StaticFiles
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        """The web page (public; every call it makes carries the key typed into it)."""
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
 
 def app_from_env() -> FastAPI:

@@ -154,9 +154,7 @@ class ConversationRunnable(Runnable[ConversationInput, str]):
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> str:
         raise _RunError("the agent runs asynchronously; use ainvoke")
 
-    async def ainvoke(
-        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> str:
+    async def ainvoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> str:
         # Run as a traced run: astream_log (the chat playground's transport) builds the
         # state it streams from the callbacks of this run.
         return await self._acall_with_config(self._turn, input, ensure_config(config))

@@ -55,7 +55,9 @@ SWUNG_FAST_PENALTY = 1.0
 that fast are rare, while a groove at half that tempo with swung 16ths (the same hits) is
 common — the 92 BPM break with swung 16th hats that reads as 184."""
 
-FAST_PENALTY = 0.0  # 1.2 cost drum'n'bass and half-time their tempo on our generator (issue 9 notes)
+FAST_PENALTY = (
+    0.0  # 1.2 cost drum'n'bass and half-time their tempo on our generator (issue 9 notes)
+)
 """Score handicap of a beat above 158 BPM (full at 173): a groove at 80–95 BPM with a
 backbeat and 16th hats has exactly the hits of a half-time groove at twice the tempo, and
 the slower reading is the usual one. A drum'n'bass beat keeps its tempo: at half of it

@@ -67,10 +67,22 @@
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var url;
-    try { url = new URL(typeof input === "string" ? input : input.url, location.href); }
+    // The bundle passes strings and URL objects; a Request carries its own.
+    try { url = new URL(input instanceof Request ? input.url : String(input), location.href); }
     catch (e) { return realFetch(input, init); }
     if (url.origin !== location.origin || url.pathname.indexOf("/agent/") !== 0) {
       return realFetch(input, init);
+    }
+    // The schemas are in the page already (LangServe writes them into it); answering
+    // from there means the page draws before a key is typed, and with the right one.
+    var schema = /\/(input|output|config)_schema$/.exec(url.pathname);
+    if (schema) {
+      var embedded = window[schema[1].toUpperCase() + "_SCHEMA"];
+      if (embedded) {
+        return Promise.resolve(new Response(JSON.stringify(embedded), {
+          status: 200, headers: { "Content-Type": "application/json" }
+        }));
+      }
     }
     init = Object.assign({}, init || {});
     var headers = new Headers(init.headers || {});
@@ -85,18 +97,29 @@
         init.body = JSON.stringify(body);
       } catch (e) { /* not JSON: sent as it is */ }
     }
+    var streaming = /\/stream_log$/.test(url.pathname);
     return realFetch(input, init).then(function (response) {
-      if (!response.ok) {
-        response.clone().json().then(function (data) {
-          var err = data && data.error;
-          var text = err && err.message ? err.message : ("HTTP " + response.status);
-          if (response.status === 401) text += " — enter your API key below";
-          showError(text);
-        }, function () { showError("HTTP " + response.status + " " + response.statusText); });
-      } else if (/\/stream_log$/.test(url.pathname)) {
-        showError("");
+      if (response.ok) {
+        if (streaming) showError("");
+        return response;
       }
-      return response;
+      return response.clone().json().then(function (data) {
+        var err = data && data.error;
+        return err && err.message ? err.message : ("HTTP " + response.status);
+      }, function () {
+        return "HTTP " + response.status + " " + response.statusText;
+      }).then(function (text) {
+        if (response.status === 401) text += " — enter your API key below";
+        showError(text);
+        if (!streaming) return response;
+        // The bundle throws on anything but an event stream (a page error, and a toast
+        // saying "check your backend logs"): answer its stream with the error in words.
+        var state = { id: "error", name: "error", type: "chain", streamed_output: [],
+                      final_output: "⚠ " + text, logs: {} };
+        var body = "event: data\ndata: " + JSON.stringify({ ops: [{ op: "replace", path: "", value: state }] }) +
+                   "\n\nevent: end\ndata: \n\n";
+        return new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } });
+      });
     });
   };
 })();

@@ -1,0 +1,260 @@
+"""Pictures and sound of a sample: plots, the sample with a click on its beats, mix previews.
+
+* ``GET /v1/samples/{id}/plot?kind=grid|pocket|swing|key&format=svg|png``
+* ``GET /v1/samples/{id}/audio`` (the file as stored) and ``?click=true`` (a WAV of the
+  first ``PREVIEW_MAX_S`` seconds with a click on every detected beat, accented on bar
+  starts)
+* ``POST /v1/mix-preview`` ``{"a": id, "b": id, "seconds": 20}``: B time-stretched to A's
+  tempo (and pitch-shifted when the keys clash), layered on A from its first bar, as WAV
+
+Every route is owner-checked like ``GET /v1/samples/{id}`` (someone else's id or an
+unknown one is a 404). Renders run in the audio executor and are cached under
+``DATA_DIR/cache/media`` by a hash of the audio's content, the analysis and the request,
+so a second request is a file read (with an ``ETag``; ``If-None-Match`` gets a 304).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field
+
+from groovegraph.server.auth import Owner
+from groovegraph.server.errors import ERROR_RESPONSES
+from groovegraph.server.state import AppState, get_app_state
+from groovegraph.state import SampleRecord
+from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
+
+router = APIRouter(prefix="/v1", tags=["media"], responses=ERROR_RESPONSES)
+
+_MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "wav": "audio/wav"}
+_AUDIO_TYPES = {
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+    ".ogg": "audio/ogg",
+    ".mp3": "audio/mpeg",
+    ".aiff": "audio/aiff",
+    ".aif": "audio/aiff",
+}
+
+
+class NotAnalysedError(GrooveGraphError):
+    code = "not_analysed"
+    http_status = 422
+
+
+def _cache_path(state: AppState, key: str, ext: str) -> Path:
+    return state.settings.data_dir / "cache" / "media" / key[:2] / f"{key}.{ext}"
+
+
+def _cache_key(*parts: Any) -> str:
+    blob = json.dumps(parts, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _display_name(record: SampleRecord) -> str:
+    source = record.tags.source or ""
+    if source.startswith("upload:"):
+        return source.removeprefix("upload:")
+    return os.path.basename(record.path)
+
+
+async def _record(state: AppState, sample_id: str, owner: str) -> SampleRecord:
+    record: SampleRecord = await asyncio.to_thread(state.catalog.get, sample_id, owner)
+    if record.analysis is None:
+        raise NotAnalysedError(f"sample {sample_id} has no analysis ({record.status})")
+    return record
+
+
+def _cached_response(request: Request, path: Path, key: str, ext: str) -> Response:
+    etag = f'"{key[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=86400"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, media_type=_MEDIA_TYPES[ext], headers=headers)
+
+
+async def _cached(
+    request: Request, state: AppState, key: str, ext: str, render: Any, *args: Any
+) -> Response:
+    path = _cache_path(state, key, ext)
+    if not await asyncio.to_thread(path.exists):
+        data = await state.in_executor(render, *args)
+        await asyncio.to_thread(_write_atomic, path, data)
+    return _cached_response(request, path, key, ext)
+
+
+def _decode(path: str, state: AppState, *, max_s: float, sr: int = 22050) -> Any:
+    from groovegraph.tools.decode import load_audio
+
+    s = state.settings
+    return load_audio(
+        path,
+        sr=sr,
+        max_s=max_s,
+        max_file_bytes=s.max_file_bytes,
+        max_duration_s=s.max_duration_s,
+    ).y
+
+
+def _render_plot(kind: str, fmt: str, record: SampleRecord, state: AppState, title: str) -> bytes:
+    from groovegraph.tools import plots
+
+    assert record.analysis is not None
+    y = None
+    if plots.needs_audio(kind):
+        y = _decode(record.path, state, max_s=state.settings.analysis_max_s)
+    return plots.render(kind, record.analysis, fmt=fmt, y=y, sr=22050, title=title)
+
+
+@router.get(
+    "/samples/{sample_id}/plot",
+    summary="A plot of the sample's analysis (grid, pocket, swing or key) as SVG or PNG",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}},
+)
+async def sample_plot(
+    sample_id: str,
+    request: Request,
+    owner: Owner,
+    kind: Literal["grid", "pocket", "swing", "key"] = Query(
+        "grid",
+        description="grid: waveform + beats; pocket: per-hit timing; swing: per beat pair; key: Camelot wheel",
+    ),
+    format: Literal["svg", "png"] = Query("svg"),
+) -> Response:
+    from groovegraph.tools.plots import PLOT_VERSION
+
+    state = get_app_state(request)
+    record = await _record(state, sample_id, owner)
+    assert record.analysis is not None
+    title = _display_name(record)
+    key = _cache_key(
+        "plot",
+        PLOT_VERSION,
+        kind,
+        format,
+        record.sha256,
+        title,
+        record.analysis.model_dump(mode="json", exclude={"file"}),
+    )
+    return await _cached(
+        request, state, key, format, _render_plot, kind, format, record, state, title
+    )
+
+
+def _render_click(record: SampleRecord, state: AppState, max_s: float) -> bytes:
+    from groovegraph.tools.preview import click_track, wav_bytes
+
+    assert record.analysis is not None
+    y = _decode(record.path, state, max_s=max_s)
+    return wav_bytes(click_track(y, 22050, record.analysis), 22050)
+
+
+@router.get(
+    "/samples/{sample_id}/audio",
+    summary="The sample's audio; with click=true, a WAV with a click on every detected beat",
+    response_class=Response,
+    responses={200: {"content": {"audio/wav": {}, "audio/*": {}}}},
+)
+async def sample_audio(
+    sample_id: str,
+    request: Request,
+    owner: Owner,
+    click: bool = Query(
+        False,
+        description="Add a click on the beats (accented on bar starts); WAV, first PREVIEW_MAX_S s",
+    ),
+) -> Response:
+    state = get_app_state(request)
+    record = await _record(state, sample_id, owner)
+    assert record.analysis is not None
+    if not click:
+        path = Path(record.path)
+        if not await asyncio.to_thread(path.is_file):
+            raise NotAnalysedError(f"the audio of sample {sample_id} is no longer on disk")
+        media = _AUDIO_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return FileResponse(
+            path, media_type=media, headers={"Cache-Control": "private, max-age=3600"}
+        )
+    if not record.analysis.beats_s:
+        raise InvalidQueryError("a one-shot has no beats to click on: ask without click=true")
+    max_s = state.settings.preview_max_s
+    key = _cache_key(
+        "click", 1, record.sha256, max_s, record.analysis.beats_s, record.analysis.downbeats_s
+    )
+    return await _cached(request, state, key, "wav", _render_click, record, state, max_s)
+
+
+class MixPreviewIn(BaseModel):
+    """Two of your samples: B is matched to A."""
+
+    a: str = Field(description="Sample id of A (the reference: its tempo and key stay).")
+    b: str = Field(
+        description="Sample id of B (stretched to A's tempo, shifted if the keys clash)."
+    )
+    seconds: float = Field(
+        default=20.0, gt=0, description="Length of the preview in seconds (at most PREVIEW_MAX_S)."
+    )
+
+
+def _render_mix(a: SampleRecord, b: SampleRecord, state: AppState, seconds: float) -> bytes:
+    from groovegraph.tools.preview import mix_plan, render_mix, wav_bytes
+
+    assert a.analysis is not None
+    assert b.analysis is not None
+    plan = mix_plan(a.analysis, b.analysis)
+    ya = _decode(a.path, state, max_s=seconds + 5)
+    yb = _decode(b.path, state, max_s=min(state.settings.analysis_max_s, seconds * 2.2 + 5))
+    y = render_mix(ya, yb, 22050, a.analysis, b.analysis, plan, seconds=seconds)
+    return wav_bytes(y, 22050)
+
+
+@router.post(
+    "/mix-preview",
+    summary="Hear whether two samples mix: B matched to A's tempo (and key) and layered on A",
+    response_class=Response,
+    responses={
+        200: {"content": {"audio/wav": {}}},
+        413: {"description": "Request body too large."},
+        422: {"description": "Too long a preview, or samples without a tempo."},
+    },
+)
+async def mix_preview(body: MixPreviewIn, request: Request, owner: Owner) -> Response:
+    from groovegraph.tools.preview import mix_plan
+
+    state = get_app_state(request)
+    limit = state.settings.preview_max_s
+    if body.seconds > limit:
+        raise InvalidQueryError(f"a mix preview is at most {limit:g} seconds, not {body.seconds:g}")
+    a = await _record(state, body.a, owner)
+    b = await _record(state, body.b, owner)
+    assert a.analysis is not None
+    assert b.analysis is not None
+    plan = mix_plan(a.analysis, b.analysis)  # 422 for one-shots, before any rendering
+    key = _cache_key(
+        "mix",
+        1,
+        a.sha256,
+        b.sha256,
+        round(body.seconds, 3),
+        a.analysis.model_dump(mode="json", exclude={"file"}),
+        b.analysis.model_dump(mode="json", exclude={"file"}),
+    )
+    response = await _cached(request, state, key, "wav", _render_mix, a, b, state, body.seconds)
+    response.headers["X-Mix-Plan"] = json.dumps(plan.as_json(), separators=(",", ":"))
+    return response

@@ -1,0 +1,169 @@
+"""Things to listen to: a sample with a click on its beats, and two samples matched and mixed.
+
+* :func:`click_track`: the sample with ``librosa.clicks`` on every detected beat (a
+  1 kHz click) and a louder, higher click (1.5 kHz) on each bar start, so you hear at
+  once whether the grid sits.
+* :func:`mix_plan` / :func:`render_mix`: what the compatibility verdict proposes, done to
+  the audio. B is time-stretched (phase vocoder: the key stays) onto A's tempo, at half
+  or double time when that is the smaller stretch (as
+  :func:`~groovegraph.tools.harmony.tempo_compatibility` chooses), and pitch-shifted by
+  the fewest semitones that give the best Camelot relation when the keys do not already
+  mix (same, relative or adjacent). B's first bar is laid on A's first bar, B's whole bars
+  repeat to fill the preview, both are brought to one loudness and the sum is kept below
+  full scale.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from groovegraph.state import Analysis
+from groovegraph.tools.errors import InvalidQueryError
+
+#: Relations that mix as they are: no pitch shift is proposed for them.
+_MIXES_AS_IS = 0.85
+
+
+@dataclass(frozen=True)
+class MixPlan:
+    """How B is changed to sit with A."""
+
+    stretch_rate: float
+    """librosa's ``time_stretch`` rate applied to B (>1 = faster)."""
+    tempo_relation: str
+    semitones: int
+    """Pitch shift applied to B."""
+    key_relation: str | None
+    """Relation of B's (shifted) key to A's, None when one has no key."""
+    verdict: str
+    score: float
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _need_loop(x: Analysis, name: str) -> float:
+    if x.tempo_bpm is None or not x.beats_s:
+        raise InvalidQueryError(
+            f"sample {name} is a one-shot (no tempo): a mix preview needs two loops"
+        )
+    return float(x.tempo_bpm)
+
+
+def mix_plan(a: Analysis, b: Analysis) -> MixPlan:
+    """The stretch and shift that take B to A, with the verdict of the result."""
+    from groovegraph.tools.harmony import compatibility, key_compatibility, tempo_compatibility
+    from groovegraph.tools.keys import Key, parse_key
+
+    bpm_a, bpm_b = _need_loop(a, "A"), _need_loop(b, "B")
+    tempo = tempo_compatibility(bpm_a, bpm_b)
+    rate = 1.0 + tempo.stretch_percent / 100.0
+    semitones = 0
+    relation: str | None = None
+    key_b = b.key
+    if a.key and b.key:
+        kb = parse_key(b.key)
+        here = key_compatibility(a.key, kb)
+        relation = here.relation
+        if here.score < _MIXES_AS_IS:
+            options = []
+            for shift in range(-6, 7):
+                moved = Key((kb.pc + shift) % 12, kb.mode)
+                rep = key_compatibility(a.key, moved)
+                options.append((-rep.score, abs(shift), shift, moved, rep.relation))
+            _, _, semitones, moved_key, relation = min(options)
+            key_b = moved_key.name
+    report = compatibility(key_a=a.key, key_b=key_b, bpm_a=bpm_a, bpm_b=bpm_b * rate)
+    return MixPlan(
+        stretch_rate=round(rate, 5),
+        tempo_relation=tempo.relation,
+        semitones=int(semitones),
+        key_relation=relation,
+        verdict=report.verdict,
+        score=report.score,
+    )
+
+
+def _first_bar(x: Analysis) -> float:
+    if x.downbeats_s:
+        return float(x.downbeats_s[0])
+    return float(x.beats_s[0]) if x.beats_s else 0.0
+
+
+def _rms(y: npt.NDArray[np.float32]) -> float:
+    return float(np.sqrt(np.mean(np.square(y, dtype=np.float64)))) if y.size else 0.0
+
+
+def render_mix(
+    ya: npt.NDArray[np.float32],
+    yb: npt.NDArray[np.float32],
+    sr: int,
+    a: Analysis,
+    b: Analysis,
+    plan: MixPlan,
+    *,
+    seconds: float,
+) -> npt.NDArray[np.float32]:
+    """A and the matched B layered, ``seconds`` long (mono float32)."""
+    import librosa
+
+    n = round(seconds * sr)
+    out_a = np.zeros(n, dtype=np.float32)
+    out_a[: min(n, ya.size)] = ya[:n]
+    # B from its first bar to the end of its last whole bar (a loop that repeats cleanly).
+    start_b = round(_first_bar(b) * sr)
+    downs = [d for d in (b.downbeats_s or []) if d > _first_bar(b)]
+    end_b = round(downs[-1] * sr) if downs else yb.size
+    segment = yb[start_b:end_b] if end_b - start_b > sr // 4 else yb[start_b:]
+    if abs(plan.stretch_rate - 1.0) > 1e-4:
+        segment = librosa.effects.time_stretch(segment, rate=plan.stretch_rate)
+    if plan.semitones:
+        segment = librosa.effects.pitch_shift(segment, sr=sr, n_steps=plan.semitones)
+    out_b = np.zeros(n, dtype=np.float32)
+    pos = round(_first_bar(a) * sr)
+    if segment.size:
+        while pos < n:
+            take = min(segment.size, n - pos)
+            out_b[pos : pos + take] = segment[:take]
+            pos += segment.size
+    ra, rb = _rms(out_a), _rms(out_b)
+    if ra > 0 and rb > 0:
+        out_b *= ra / rb
+    mix = out_a + out_b
+    peak = float(np.max(np.abs(mix))) if mix.size else 0.0
+    if peak > 0.89:
+        mix *= 0.89 / peak
+    return mix.astype(np.float32)
+
+
+def click_track(y: npt.NDArray[np.float32], sr: int, analysis: Analysis) -> npt.NDArray[np.float32]:
+    """The sample with clicks on its beats (accent on bar starts), as mono float32."""
+    import librosa
+
+    beats = np.asarray(analysis.beats_s or [], dtype=np.float64)
+    downs = np.asarray(analysis.downbeats_s or [], dtype=np.float64)
+    length = y.size
+    beats = beats[beats * sr < length]
+    downs = downs[downs * sr < length]
+    plain = beats[~np.isin(np.round(beats, 4), np.round(downs, 4))]
+    clicks = librosa.clicks(times=plain, sr=sr, length=length, click_freq=1000.0) * 0.5
+    clicks += librosa.clicks(times=downs, sr=sr, length=length, click_freq=1500.0) * 0.8
+    level = _rms(y)
+    mix = y * (0.25 / level if level > 0 else 1.0) * 0.7 + clicks.astype(np.float32) * 0.5
+    peak = float(np.max(np.abs(mix))) if mix.size else 0.0
+    if peak > 0.89:
+        mix *= 0.89 / peak
+    return mix.astype(np.float32)
+
+
+def wav_bytes(y: npt.NDArray[np.float32], sr: int) -> bytes:
+    """16-bit PCM WAV."""
+    import soundfile as sf
+
+    buf = io.BytesIO()
+    sf.write(buf, np.clip(y, -1.0, 1.0), sr, format="WAV", subtype="PCM_16")
+    return buf.getvalue()

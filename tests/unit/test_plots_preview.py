@@ -1,0 +1,142 @@
+"""Plots and previews on synthesized grooves with known timing (no analysis run: the
+beat grid given to them is the generator's truth)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from groovegraph.state import Analysis
+from groovegraph.tools import plots
+from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.preview import click_track, mix_plan, render_mix, wav_bytes
+from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
+SR = 22050
+
+
+def groove(**kw: object) -> tuple[np.ndarray, Analysis]:
+    spec = GrooveSpec(**{"duration_s": 8.0, "sample_rate": SR, "seed": 3, **kw})  # type: ignore[arg-type]
+    y, truth = synthesize_groove(spec)
+    swing = float(truth.swing_percent)
+    analysis = Analysis(
+        file="groove.wav",
+        sha256="0" * 64,
+        duration_s=float(spec.duration_s),
+        sample_rate=SR,
+        tempo_bpm=float(truth.tempo_bpm),
+        tempo_confidence=0.9,
+        meter=4,
+        beats_s=[float(b) for b in truth.beats_s],
+        downbeats_s=[float(d) for d in truth.downbeats_s],
+        swing_percent=swing,
+        swing_ratio=swing / (100 - swing),
+        swing_subdivision=int(truth.swing_subdivision),
+        timing_deviation_ms=1.0,
+        backbeat_lag_ms=float(truth.backbeat_lag_ms),
+        key=truth.key,
+        key_runner_up="A minor",
+        camelot=truth.camelot,
+        key_confidence=0.8,
+        rms_db=-12.0,
+        onset_rate_hz=4.0,
+    )
+    return y.astype(np.float32), analysis
+
+
+def test_grid_svg_has_one_element_per_beat_and_bar() -> None:
+    y, a = groove(tempo_bpm=96.0, swing_percent=58.0)
+    svg = plots.render("grid", a, fmt="svg", y=y, sr=SR).decode()
+    assert len(re.findall(r'id="beat-\d+"', svg)) == len(a.beats_s or [])
+    assert len(re.findall(r'id="downbeat-\d+"', svg)) == len(a.downbeats_s or [])
+    assert "96.0 BPM" in svg
+    png = plots.render("grid", a, fmt="png", y=y, sr=SR)
+    assert png[:4] == b"\x89PNG"
+    # Deterministic bytes: the cache may serve either render.
+    assert plots.render("grid", a, fmt="svg", y=y, sr=SR).decode() == svg
+
+
+def test_pocket_reads_a_laid_back_snare() -> None:
+    y, a = groove(
+        tempo_bpm=92.0, swing_percent=50.0, backbeat_lag_ms=20.0, pattern="rock", mix="drums_only"
+    )
+    hits = plots.pocket_hits(a, plots.band_onsets(y, SR))
+    kick = np.median([h.offset_ms for h in hits if h.band == "kick"])
+    snare = np.median([h.offset_ms for h in hits if h.band == "snare"])
+    assert abs(kick) < 5.0, kick
+    assert snare - kick == pytest.approx(20.0, abs=6.0)
+    svg = plots.render("pocket", a, y=y, sr=SR).decode()
+    assert 'id="hits-kick"' in svg
+    assert 'id="hits-snare"' in svg
+
+
+@pytest.mark.parametrize("swing", [50.0, 58.0, 66.0])
+def test_swing_per_pair_follows_the_groove(swing: float) -> None:
+    y, a = groove(tempo_bpm=96.0, swing_percent=swing)
+    starts, values = plots.swing_per_pair(a, plots.band_onsets(y, SR))
+    assert starts.size >= 8
+    assert float(np.median(values)) == pytest.approx(swing, abs=2.5)
+
+
+def test_key_wheel_and_one_shots() -> None:
+    _, a = groove(tempo_bpm=96.0, key="A minor")
+    svg = plots.render("key", a).decode()
+    assert 'id="key-8A"' in svg
+    assert "A minor" in svg
+    drums = a.model_copy(update={"key": None, "camelot": None, "key_runner_up": None})
+    assert "no key" in plots.render("key", drums).decode()
+    shot = a.model_copy(
+        update={"kind": "one_shot", "beats_s": None, "downbeats_s": None, "tempo_bpm": None}
+    )
+    with pytest.raises(plots.PlotUnavailableError):
+        plots.render("pocket", shot, y=np.zeros(SR, dtype=np.float32), sr=SR)
+    assert b"no beat grid" in plots.render("grid", shot, y=np.zeros(SR, dtype=np.float32), sr=SR)
+
+
+def test_mix_plan_stretches_and_shifts_as_the_verdict_proposes() -> None:
+    _, a = groove(tempo_bpm=96.0, key="A minor")
+    _, b = groove(tempo_bpm=100.0, key="Eb minor")  # a tritone away: a clash
+    plan = mix_plan(a, b)
+    assert plan.stretch_rate == pytest.approx(0.96)
+    assert plan.semitones in (6, -6)  # Eb minor moved onto A minor
+    assert plan.key_relation == "same"
+    assert plan.verdict in ("great", "good")
+    _, near = groove(tempo_bpm=190.0, key="E minor")  # adjacent key, double time
+    plan = mix_plan(a, near)
+    assert plan.tempo_relation == "double_time"
+    assert plan.semitones == 0
+    assert plan.key_relation == "adjacent"
+    shot = b.model_copy(update={"tempo_bpm": None, "beats_s": None, "kind": "one_shot"})
+    with pytest.raises(InvalidQueryError):
+        mix_plan(a, shot)
+
+
+def test_render_mix_and_click_track() -> None:
+    ya, a = groove(tempo_bpm=96.0, key="A minor")
+    yb, b = groove(tempo_bpm=100.0, key="C major", seed=9)
+    plan = mix_plan(a, b)
+    mix = render_mix(ya, yb, SR, a, b, plan, seconds=6.0)
+    assert mix.size == 6 * SR
+    assert 0.1 < float(np.max(np.abs(mix))) <= 0.9
+    clicked = click_track(ya, SR, a)
+    assert clicked.size == ya.size
+
+    def accent(x: np.ndarray, at_s: float) -> float:
+        w = x[int(at_s * SR) : int(at_s * SR) + 1024]
+        spec = np.abs(np.fft.rfft(w * np.hanning(w.size))) ** 2
+        freqs = np.fft.rfftfreq(w.size, 1 / SR)
+        return float(spec[(freqs > 1400) & (freqs < 1600)].sum() / spec.sum())
+
+    # The accent click (1.5 kHz) is on every bar start, and not between beats.
+    for bar in a.downbeats_s or []:
+        assert accent(clicked, bar) > 5 * accent(ya, bar) + 0.01
+    beats = a.beats_s or []
+    between = (beats[1] + beats[2]) / 2
+    assert accent(clicked, between) < 2 * accent(ya, between) + 0.01
+    data, sr = sf.read(io.BytesIO(wav_bytes(mix, SR)))
+    assert sr == SR
+    assert len(data) == mix.size
