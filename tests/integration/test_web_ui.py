@@ -116,9 +116,7 @@ def test_playground_runs_a_conversation_on_a_thread(
     thread_id = page.evaluate("window.groovegraphThreadId")
     history = httpx.get(f"{server.url}/v1/threads/{thread_id}", headers=ALICE, timeout=30)
     assert history.status_code == 200, history.text
-    humans = [
-        m["content"] for m in history.json()["values"]["messages"] if m.get("type") == "human"
-    ]
+    humans = [m["content"] for m in history.json()["messages"] if m.get("type") == "human"]
     assert humans == ["what defined Philly soul drumming?", "and what about 90s boom bap?"]
     other = httpx.get(f"{server.url}/v1/threads/{thread_id}", headers=BOB, timeout=30)
     assert other.status_code == 404
@@ -221,11 +219,15 @@ def test_plots(server: ServerProcess, loops: dict[str, dict[str, Any]]) -> None:
     assert 'id="hits-snare"' in pocket.text
 
     # Served from the cache: same bytes, fast, and a 304 for a client that has it.
-    started = time.perf_counter()
-    again = httpx.get(url, params={"kind": "grid", "format": "svg"}, headers=ALICE, timeout=30)
-    elapsed = time.perf_counter() - started
-    assert again.content == grid.content
-    assert elapsed < 0.5, elapsed
+    with httpx.Client(headers=ALICE, timeout=30) as client:
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            again = client.get(url, params={"kind": "grid", "format": "svg"})
+            timings.append(time.perf_counter() - started)
+            assert again.content == grid.content
+    # The bar is 50 ms on a quiet machine; CI shares its cores with the other tests.
+    assert min(timings) < 0.25, timings
     etag = again.headers["etag"]
     same = httpx.get(
         url, params={"kind": "grid"}, headers={**ALICE, "If-None-Match": etag}, timeout=30
@@ -315,13 +317,15 @@ def test_page_analyses_a_dropped_loop(
 
     from groovegraph.tools.synth import GrooveSpec, synthesize_groove
 
-    spec = GrooveSpec(tempo_bpm=92.0, swing_percent=60.0, duration_s=8.0, sample_rate=22050, seed=5)
+    spec = GrooveSpec(
+        tempo_bpm=92.0, swing_percent=60.0, duration_s=8.0, sample_rate=22050, seed=5, start_s=0.3
+    )
     y, truth = synthesize_groove(spec)
     wav = tmp_path / "dropped-loop.wav"
     sf.write(wav, y, 22050, subtype="PCM_16")
-    # Beats a listener hears inside the clip (one on the very first sample has no onset
-    # before it to place it by, so the edges are left out).
-    inside = [b for b in truth.beats_s if 0.05 < b < spec.duration_s - 0.05]
+    # The first beat at 0.3 s: no beat sits on the clip's edge.
+    expected_beats = len(truth.beats_s)
+    assert expected_beats == 12
 
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
@@ -338,7 +342,7 @@ def test_page_analyses_a_dropped_loop(
     page.locator("#file").set_input_files(str(wav))
     beats = page.locator("#plot-grid svg [id^='beat-']")
     beats.first.wait_for(state="attached", timeout=120_000)
-    assert beats.count() == len(inside)
+    assert beats.count() == expected_beats
     assert "92" in page.locator("#numbers").inner_text()
     page.locator("#plot-key img[src^='blob:']").wait_for(timeout=60_000)
 
