@@ -157,7 +157,8 @@ class ConversationRunnable(Runnable[ConversationInput, str]):
     async def ainvoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> str:
         # Run as a traced run: astream_log (the chat playground's transport) builds the
         # state it streams from the callbacks of this run.
-        return await self._acall_with_config(self._turn, input, ensure_config(config))
+        # (_turn takes the run's config: langchain passes it by the parameter's name.)
+        return await self._acall_with_config(self._turn, input, ensure_config(config))  # type: ignore[arg-type]
 
     async def abatch(  # type: ignore[override]
         self,
@@ -230,8 +231,8 @@ def mount_playground(app: FastAPI, agent: AgentRunnable, dependencies: list[Any]
     async def chat_playground(file_path: str, request: Request) -> Response:
         response = await serve_playground(
             runnable,
-            runnable.input_schema,
-            runnable.output_schema,
+            runnable.input_schema,  # type: ignore[arg-type]
+            runnable.output_schema,  # type: ignore[arg-type]
             ("configurable",),
             request.scope.get("root_path", "").rstrip("/") + CHAT_PATH + "/playground",
             file_path,
