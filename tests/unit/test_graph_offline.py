@@ -534,3 +534,23 @@ def test_unusable_tempo_is_named_in_the_answer(graph, frame) -> None:
     # the search that ran had no tempo filter, and its own record says so
     assert f"Searched {len(frame)} sample(s)." in answer
     assert "closest to" not in answer
+
+
+def test_a_one_shot_in_the_conversation_is_described_not_a_crash(settings, frame) -> None:
+    """A one-shot has null tempo, swing and pocket: the groove answer names what it is and
+    its root instead of failing the turn (a blind trial found every such turn failing)."""
+    import soundfile as sf
+
+    folder = settings.data_dir / "library" / "test"
+    folder.mkdir(parents=True, exist_ok=True)
+    sr = 22050
+    t = np.arange(int(0.8 * sr)) / sr
+    sf.write(folder / "bass.wav", (0.8 * np.sin(2 * np.pi * 46.25 * t) * np.exp(-3 * t)), sr)
+    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+    out = run(g, "what's the pitch of this bass hit?", thread="hit", samples=["test/bass.wav"])
+    assert out["analyses"]["test/bass.wav"].kind == "one_shot"
+    answer = str(out["messages"][-1].content)
+    assert "one-shot" in answer and "F#1" in answer
+    assert "BPM" not in answer and "no tempo, swing or pocket" in answer

@@ -301,9 +301,21 @@ def _key_words(a: Analysis) -> str:
 
 
 def describe_analysis(ref: str, a: Analysis) -> str:
-    """One line per analysed sample; every number is a field of the analysis."""
+    """One line per analysed sample; every number is a field of the analysis.
+
+    A one-shot has no tempo, swing or pocket (those fields are null): it is described by
+    what it is, its root and its length instead."""
+    if a.kind == "one_shot" or a.tempo_bpm is None:
+        what = f"one-shot ({a.instrument})" if a.instrument else "one-shot"
+        root = f"root {a.root_note}" if a.root_note else "no pitched root"
+        key = f", {_key_words(a)}" if a.key else ""
+        return (
+            f"- {sample_label(ref, a)}: {what}, {root}{key}, {_fmt(a.duration_s)} s long "
+            "(a single hit: no tempo, swing or pocket)"
+        )
+    meter = f", {a.meter} beats per bar" if a.meter else ""
     return (
-        f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}), "
+        f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}){meter}, "
         f"{_key_words(a)}, "
         f"swing {_fmt(a.swing_percent)} % ({swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
         f"backbeat {a.backbeat_lag_ms:+.1f} ms ({pocket_word(a.backbeat_lag_ms)}), "
