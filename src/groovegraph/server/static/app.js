@@ -182,14 +182,22 @@
   // ------------------------------------------------------------------------ library
   $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadLibrary(); });
 
+  // Only the latest library request may draw the table: an earlier, slower answer (the
+  // refresh after an upload, say) must not overwrite the one for the filters now shown.
+  let librarySeq = 0;
+
   async function loadLibrary() {
+    const seq = ++librarySeq;
     const params = new URLSearchParams();
     for (const [k, v] of new FormData($("#filters"))) if (String(v).trim()) params.set(k, String(v).trim());
     try {
       const response = await api("/v1/samples?" + params.toString());
-      rows = (await response.json()).hits || [];
+      const hits = (await response.json()).hits || [];
+      if (seq !== librarySeq) return;
+      rows = hits;
       renderTable();
     } catch (err) {
+      if (seq !== librarySeq) return;
       rows = [];
       renderTable();
       showError("Library: " + err.message);
