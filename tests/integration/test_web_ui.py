@@ -34,7 +34,19 @@ BOB = {"X-API-Key": "bob-key"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[ServerProcess]:
+    import uuid
+
+    import psycopg
     import redis
+
+    from tests.conftest import PG_ADMIN_URL
+
+    # A database of this module's own: the page's library table lists every sample its
+    # owner can see, so samples other modules uploaded must not be in it.
+    own_db = f"gg_web_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{own_db}"')
+    pg_url = pg_url.rsplit("/", 1)[0] + "/" + own_db
 
     from tests.conftest import REDIS_TEST_URL
 
@@ -45,7 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Se
         env={
             "GROOVEGRAPH_DATABASE_URL": pg_url,
             "GROOVEGRAPH_REDIS_URL": REDIS_TEST_URL,
-            "GROOVEGRAPH_API_KEYS": "alice-key:alice,bob-key:bob",
+            "GROOVEGRAPH_API_KEYS": "alice-key:web-alice,bob-key:web-bob",
             "GROOVEGRAPH_RATE_LIMIT_PER_MINUTE": "10000",
             "GROOVEGRAPH_PREVIEW_MAX_S": "30",
         },
@@ -53,6 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Se
     ).start()
     yield proc
     proc.stop()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{own_db}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
