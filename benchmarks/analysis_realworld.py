@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import statistics
@@ -130,15 +129,7 @@ def _timed(fn: Callable[[], dict[str, Any]], runs: int) -> tuple[dict[str, Any],
 # --------------------------------------------------------------------------- scoring
 
 
-def _num(d: dict[str, Any], key: str) -> float | None:
-    v = d.get(key)
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
+_num = metrics.finite_number
 
 
 def beat_f(ref: Sequence[float], est: Sequence[float] | None) -> float:

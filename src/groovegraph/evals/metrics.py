@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key
@@ -19,6 +20,19 @@ from groovegraph.tools.keys import parse_key
 TEMPO_TOLERANCE = 0.04
 #: Metrical multiples Acc2 forgives: octave errors and triple-meter confusions.
 ACC2_FACTORS: tuple[float, ...] = (1.0, 2.0, 3.0, 1.0 / 2.0, 1.0 / 3.0)
+
+
+def finite_number(d: Mapping[str, Any], key: str) -> float | None:
+    """``d[key]`` as a finite float, or None when it is missing, a bool, not a number,
+    NaN or infinite (an estimate a metric cannot score)."""
+    v = d.get(key)
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
 
 
 def _positive(name: str, value: float) -> float:

@@ -13,7 +13,6 @@ eval. ``GROOVEGRAPH_EVAL_CORPUS_LIMIT=N`` keeps an evenly spread subset of N exa
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -132,15 +131,7 @@ def _pair(
     return dict(est), truth, None
 
 
-def _num(d: Mapping[str, Any], key: str) -> float | None:
-    v = d.get(key)
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
+_num = metrics.finite_number
 
 
 def _na(key: str, why: str) -> Feedback:
