@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import operator
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 import pytest
 
@@ -220,3 +221,51 @@ def test_turn_outputs_read_from_real_messages() -> None:
         AIMessage(content=[{"type": "text", "text": "96 BPM"}]),
     ]
     assert _final_answer(messages) == "96 BPM"
+
+
+class _Log(TypedDict):
+    log: Annotated[list[str], operator.add]
+
+
+def test_trajectory_lists_parallel_nodes_in_graph_order_whatever_finishes_first() -> None:
+    """Two nodes of one superstep finish in the reverse of their declared order; the
+    recorded trajectory still lists them as declared, so strict trajectory matches do not
+    depend on which parallel specialist happened to finish first."""
+    import asyncio
+
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.graph import START, StateGraph
+
+    from groovegraph.evals.harness import _node_updates
+
+    def node(name: str, delay: float):  # type: ignore[no-untyped-def]
+        async def run(state: _Log) -> _Log:
+            await asyncio.sleep(delay)
+            return {"log": [name]}
+
+        return run
+
+    builder = StateGraph(_Log)
+    builder.add_node("first", node("first", 0.2))
+    builder.add_node("second", node("second", 0.0))
+    builder.add_node("join", node("join", 0.0))
+    builder.add_edge(START, "first")
+    builder.add_edge(START, "second")
+    builder.add_edge(["first", "second"], "join")
+    graph = builder.compile(checkpointer=InMemorySaver())
+
+    async def run() -> tuple[list[str], list[str]]:
+        raw = [
+            node
+            async for chunk in graph.astream(
+                {"log": []}, {"configurable": {"thread_id": "raw"}}, stream_mode="updates"
+            )
+            for node in chunk
+        ]
+        config = {"configurable": {"thread_id": "t"}}
+        seen = [n async for n, _ in _node_updates(graph, {"log": []}, config)]
+        return raw, seen
+
+    raw, seen = asyncio.run(run())
+    assert raw == ["second", "first", "join"]  # as they finished
+    assert seen == ["first", "second", "join"]

@@ -11,20 +11,19 @@ import asyncio
 import json
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from groovegraph.settings import Settings
+from groovegraph.state import SPECIALISTS
 from groovegraph.tools.errors import GrooveGraphError
 
 #: Loops per genre of the eval's demo library: the generator and genres of the full demo
 #: (10 genres), 6 loops each instead of 16 so building and indexing fit the CI budget.
 DEMO_PER_GENRE = 6
 
-#: Specialist node ids, as named in DESIGN.md.
-SPECIALISTS: tuple[str, ...] = ("groove", "era", "compatibility", "discovery")
 
 
 class EvalContext:
@@ -222,14 +221,13 @@ class EvalContext:
         payload: Any = self._graph_input(inputs)
         for _ in range(3):  # the first run plus at most two resumes of an interrupt
             interrupted = False
-            async for chunk in graph.astream(payload, config=config, stream_mode="updates"):
-                for node, update in chunk.items():
-                    trajectory.append(node)
-                    if node == "__interrupt__":
-                        interrupted = True
-                    # Specialists keep their tool calls in private channels that are reset
-                    # every turn, so tool results are collected as they stream by.
-                    tool_messages.extend(_tool_messages_in(update))
+            async for node, update in _node_updates(graph, payload, config):
+                trajectory.append(node)
+                if node == "__interrupt__":
+                    interrupted = True
+                # Specialists keep their tool calls in private channels that are reset
+                # every turn, so tool results are collected as they stream by.
+                tool_messages.extend(_tool_messages_in(update))
             if not interrupted or "resume" not in inputs:
                 break
             payload = Command(resume=inputs["resume"])
@@ -288,10 +286,9 @@ class EvalContext:
             )
             trajectory: list[str] = []
             tool_refs: set[str] = set()
-            async for chunk in graph.astream(payload, config=config, stream_mode="updates"):
-                for node, update in chunk.items():
-                    trajectory.append(node)
-                    tool_refs |= _refs_in(_tool_traffic(update), paths)
+            async for node, update in _node_updates(graph, payload, config):
+                trajectory.append(node)
+                tool_refs |= _refs_in(_tool_traffic(update), paths)
             values = dict((await graph.aget_state(config)).values)
             messages = list(values.get("messages", []))
             new = [m for m in messages if getattr(m, "id", None) not in seen_ids]
@@ -373,6 +370,33 @@ class EvalContext:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+async def _node_updates(graph: Any, payload: Any, config: Any) -> AsyncIterator[tuple[str, Any]]:
+    """``(node, update)`` for every node that ran, one superstep after another.
+
+    Nodes of one superstep run in parallel and report in whatever order they finish, so
+    within a superstep they are given in the order the graph declares them; the end of a
+    superstep is the checkpoint saved after it. A trajectory is then the same on every run.
+    """
+    rank = {name: i for i, name in enumerate(graph.nodes)}
+    step: list[tuple[str, Any]] = []
+
+    def flush() -> list[tuple[str, Any]]:
+        done = sorted(step, key=lambda item: rank.get(item[0], len(rank)))
+        step.clear()
+        return done
+
+    async for mode, data in graph.astream(
+        payload, config=config, stream_mode=["updates", "checkpoints"]
+    ):
+        if mode == "checkpoints":
+            for item in flush():
+                yield item
+        else:
+            step.extend(data.items())
+    for item in flush():
+        yield item
 
 
 def _as_manifest(manifest: Any, *, root: Path) -> dict[str, Any]:
