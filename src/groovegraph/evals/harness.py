@@ -25,7 +25,6 @@ from groovegraph.tools.errors import GrooveGraphError
 DEMO_PER_GENRE = 6
 
 
-
 class EvalContext:
     """Per-run resources, built lazily and cached.
 
