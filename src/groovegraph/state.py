@@ -199,6 +199,23 @@ class CatalogHit(BaseModel):
     tags: SampleTags = Field(default_factory=SampleTags)
 
 
+class PlotRef(BaseModel):
+    """A picture an answer shows: which sample and which plot of it.
+
+    The graph names the plot; the clients that know URLs (the server, the CLI) turn it
+    into a link or an image (``/v1/samples/{id}/plot?kind=...``). ``sample`` is the
+    reference the tools used (a sample id or a library path), ``sha256`` the audio's hash,
+    by which the server finds the sample when ``sample`` is a path.
+    """
+
+    sample: str
+    sha256: str
+    kind: Literal["grid", "pocket", "swing", "key"] = Field(
+        description="grid: waveform + beats; pocket: per-hit timing; swing: per beat pair; key: wheel."
+    )
+    label: str = Field(description="How the answer names the sample (its file name).")
+
+
 class KeyCompatibility(BaseModel):
     relation: str = Field(description="same | adjacent | relative | energy_boost | clash | …")
     score: float = Field(ge=0.0, le=1.0)

@@ -321,6 +321,78 @@ def test_mix_preview(server: ServerProcess, loops: dict[str, dict[str, Any]]) ->
     assert httpx.post(url, json={"a": body["a"]}, headers=ALICE, timeout=30).status_code == 422
 
 
+def chat_events(server: ServerProcess, thread: str, body: dict[str, Any]) -> list[tuple[str, Any]]:
+    from httpx_sse import connect_sse
+
+    events: list[tuple[str, Any]] = []
+    with (
+        httpx.Client(base_url=server.url, headers=ALICE, timeout=300) as client,
+        connect_sse(client, "POST", f"/v1/threads/{thread}/chat", json=body) as source,
+    ):
+        assert source.response.status_code == 200
+        events.extend((e.event, json.loads(e.data)) for e in source.iter_sse())
+    return events
+
+
+def test_a_groove_answer_links_its_plot(
+    server: ServerProcess, loops: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The SSE ``message`` of a groove answer links the loop's grid plot, which its owner
+    can open (and nobody else); the thread's state has the same link; ``groovegraph chat``
+    prints it."""
+    sample = loops["a"]["id"]
+    thread = httpx.post(server.url + "/v1/threads", headers=ALICE, timeout=30).json()["thread_id"]
+    events = chat_events(
+        server, thread, {"message": "what's the swing on this loop?", "samples": [sample]}
+    )
+    messages = [data for kind, data in events if kind == "message"]
+    answer = messages[-1]
+    assert answer["plots"] == [
+        {
+            "sample_id": sample,
+            "kind": "grid",
+            "label": "loop-a.wav",
+            "url": f"/v1/samples/{sample}/plot?kind=grid&format=svg",
+        }
+    ]
+    svg = httpx.get(server.url + answer["plots"][0]["url"], headers=ALICE, timeout=60)
+    assert svg.status_code == 200
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert len(re.findall(r'id="beat-\d+"', svg.text)) == len(loops["a"]["analysis"]["beats_s"])
+    assert (
+        httpx.get(server.url + answer["plots"][0]["url"], headers=BOB, timeout=60).status_code
+        == 404
+    )
+
+    state = httpx.get(f"{server.url}/v1/threads/{thread}", headers=ALICE, timeout=30).json()
+    assert state["messages"][-1]["plots"] == answer["plots"]
+
+    # A search answer shows no plot.
+    search = chat_events(server, thread, {"message": "find loops around 96 bpm"})
+    assert all(not data["plots"] for kind, data in search if kind == "message")
+
+    import io
+
+    from rich.console import Console
+
+    from groovegraph.server.client import run_chat
+    from groovegraph.settings import Settings
+
+    out = io.StringIO()
+    status = run_chat(
+        settings=Settings(data_dir=tmp_path),
+        message="how does this one swing?",
+        url=server.url,
+        api_key="alice-key",
+        samples=[loops["b"]["id"]],
+        out=Console(file=out, width=300),
+        err=Console(file=io.StringIO(), width=300),
+    )
+    assert status == 0
+    link = f"{server.url}/v1/samples/{loops['b']['id']}/plot?kind=grid&format=svg"
+    assert f"plot (grid, loop-b.wav): {link}" in out.getvalue()
+
+
 def test_page_analyses_a_dropped_loop(
     server: ServerProcess, browser: Any, tmp_path: Path, loops: dict[str, dict[str, Any]]
 ) -> None:

@@ -30,7 +30,7 @@ from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import message_text, remember
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
 from groovegraph.graph.offline_model import with_brief
-from groovegraph.graph.results import collect_results
+from groovegraph.graph.results import collect_results, plots_of, with_plots
 from groovegraph.graph.specialists import FINAL_NAME, model_prompt, scratch_key
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS, ParsedRequest, RoutePlan, SpecialistName
@@ -77,8 +77,13 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             },
         )
         reply = model.invoke(prompt)
+        # The answer shows the pictures its specialists' messages showed.
+        plots = {(p.sha256, p.kind): p for m in said for p in plots_of(m)}
         answer: AIMessage | None = AIMessage(
-            content=reply.content, name=FINAL_NAME, response_metadata=reply.response_metadata
+            content=reply.content,
+            name=FINAL_NAME,
+            response_metadata=reply.response_metadata,
+            additional_kwargs=with_plots(list(plots.values())),
         )
         update.update(usage_updates(reply, price=specialist_price(settings)))
         if answer is not None and any(_same(message_text(answer), message_text(m)) for m in said):

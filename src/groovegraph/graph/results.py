@@ -22,10 +22,30 @@ from groovegraph.state import (
     EraBrief,
     EraFact,
     GroupStat,
+    PlotRef,
     SpecialistName,
 )
 
-__all__ = ["ToolResults", "collect_results"]
+__all__ = ["PLOTTING", "ToolResults", "collect_results", "plots_of", "with_plots"]
+
+#: The specialists whose messages show plots of the samples they report on.
+PLOTTING: tuple[SpecialistName, ...] = ("groove", "compatibility")
+
+#: Where a message carries its plots: ``additional_kwargs["plots"]``, a list of
+#: :class:`~groovegraph.state.PlotRef` dumps (kept in the checkpoint with the message;
+#: the server and the CLI turn them into links and images).
+PLOTS_KEY = "plots"
+
+
+def with_plots(plots: Sequence[PlotRef]) -> dict[str, Any]:
+    """The ``additional_kwargs`` of a message that shows ``plots`` (empty without any)."""
+    return {PLOTS_KEY: [p.model_dump() for p in plots]} if plots else {}
+
+
+def plots_of(message: BaseMessage) -> list[PlotRef]:
+    """The plots a message shows (see :data:`PLOTS_KEY`)."""
+    raw = message.additional_kwargs.get(PLOTS_KEY) or []
+    return [PlotRef.model_validate(p) for p in raw if isinstance(p, dict)]
 
 
 @dataclass
@@ -35,7 +55,8 @@ class ToolResults:
     ``analyses``/``hits``/``reports``/``era`` are what the specialist owns (hits only for
     discovery, reports only for compatibility, the brief only for era); ``reused`` are
     samples whose analysis came from an earlier turn, ``searches`` each catalog search's
-    own record of its query, ``errors`` the failed tool calls.
+    own record of its query, ``errors`` the failed tool calls, ``plots`` the pictures
+    the specialist's message shows (groove and compatibility).
     """
 
     name: SpecialistName
@@ -46,6 +67,7 @@ class ToolResults:
     errors: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     searches: list[dict[str, Any]] = field(default_factory=list)
+    plots: list[PlotRef] = field(default_factory=list)
 
     def state_update(self) -> dict[str, Any]:
         """The state channels this specialist's results update."""
@@ -87,6 +109,7 @@ def collect_results(
     reused: list[str] = []
     searches: list[dict[str, Any]] = []
     errors: list[str] = []
+    plots: dict[tuple[str, str], PlotRef] = {}
     for m in messages:
         if not isinstance(m, ToolMessage):
             continue
@@ -107,6 +130,9 @@ def collect_results(
             if art.get(k) is not None:
                 extra[k] = art[k]
         errors.extend(str(e) for e in art.get("errors") or [])
+        for p in art.get("plots") or []:
+            plot = PlotRef.model_validate(p)
+            plots[(plot.sha256, plot.kind)] = plot
     return ToolResults(
         name=name,
         analyses=analyses if (name == "groove" or analyses) else {},
@@ -116,4 +142,5 @@ def collect_results(
         errors=errors,
         reused=reused,
         searches=searches,
+        plots=list(plots.values()) if name in PLOTTING else [],
     )

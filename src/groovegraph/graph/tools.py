@@ -39,6 +39,7 @@ from groovegraph.state import (
     CatalogQuery,
     CompatibilityReport,
     GroupStat,
+    PlotRef,
     SpecialistName,
 )
 from groovegraph.tools import catalog as catalog_tools
@@ -174,6 +175,26 @@ def sample_label(ref: str, analysis: Analysis | None = None) -> str:
     return name if name == ref else f"{name} [{ref}]"
 
 
+#: Plots one tool result shows at most (a batch of twenty loops is not twenty pictures).
+MAX_PLOTS = 4
+
+
+def plot_refs(refs: dict[str, Analysis], *, prefer: Literal["grid", "key"]) -> list[dict[str, Any]]:
+    """The plots an answer about these samples shows: ``prefer`` ("grid" for a groove,
+    "key" for a mix) where the sample has it, else the grid; a one-shot has neither a
+    grid nor (unless pitched) a key, so it gets the key wheel only when it has a key."""
+    out: list[dict[str, Any]] = []
+    for ref, a in refs.items():
+        has = {"grid": a.tempo_bpm is not None, "key": a.key is not None}
+        kind = next((k for k in (prefer, "grid", "key") if has[k]), None)
+        if kind is None:
+            continue
+        out.append(
+            PlotRef(sample=ref, sha256=a.sha256, kind=kind, label=sample_label(ref, a)).model_dump()
+        )
+    return out[:MAX_PLOTS]
+
+
 def _analysis_text(label: str, a: Analysis) -> str:
     if a.kind == "one_shot" or a.tempo_bpm is None:
         pitch = f"root {a.root_note}" if a.root_note else "unpitched"
@@ -291,6 +312,7 @@ def build_toolsets(
             "analyses": {k: v.model_dump() for k, v in found.items()},
             "errors": errors,
             "reused": [k for k in found if k in known_before],
+            "plots": plot_refs(found, prefer="grid"),
         }
         return "\n".join(lines) or "nothing analysed", artifact
 
@@ -577,11 +599,14 @@ def build_toolsets(
         return "\n".join(lines) or "no notes for that era/genre", artifact
 
     # ---------------------------------------------------------------- harmony tools
-    def _side(item: MixItem | None, state: dict[str, Any], owner: str) -> tuple[Any, str | None]:
+    def _side(
+        item: MixItem | None, state: dict[str, Any], owner: str, seen: dict[str, Analysis]
+    ) -> tuple[Any, str | None]:
         if item is None:
             return None, None
         if item.sample:
             analysis = resolver.analysis(item.sample, state, owner)
+            seen[item.sample] = analysis
             if _is_path(item.sample):
                 return analysis, Path(item.sample).name
             return analysis, sample_label(item.sample, analysis)
@@ -597,7 +622,8 @@ def build_toolsets(
         owner = owner_from_config(runtime.config, settings)
         state = runtime.state if isinstance(runtime.state, dict) else {}
         reports: list[CompatibilityReport] = []
-        obj_a, label_a = _side(a, state, owner)
+        sides: dict[str, Analysis] = {}
+        obj_a, label_a = _side(a, state, owner, sides)
         if b is None:
             if not a.key:
                 raise InvalidQueryError("give two items, or one key to list its compatible keys")
@@ -610,7 +636,7 @@ def build_toolsets(
                     )
             reports.sort(key=lambda r: -r.score)
         else:
-            obj_b, label_b = _side(b, state, owner)
+            obj_b, label_b = _side(b, state, owner, sides)
             reports.append(
                 harmony.compatibility(
                     obj_a,
@@ -627,7 +653,10 @@ def build_toolsets(
             f"{r.a} vs {r.b}: {r.verdict} (score {r.score:.2f}); " + "; ".join(r.reasons)
             for r in reports
         ]
-        return "\n".join(lines), {"reports": [r.model_dump() for r in reports]}
+        return "\n".join(lines), {
+            "reports": [r.model_dump() for r in reports],
+            "plots": plot_refs(sides, prefer="key"),
+        }
 
     def tool(fn: Any, name: str) -> BaseTool:
         signature = inspect.signature(fn)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -28,6 +29,7 @@ from starlette.background import BackgroundTask
 from groovegraph.persistence.run_locks import RunLockHeld
 from groovegraph.server.auth import Owner
 from groovegraph.server.errors import ERROR_RESPONSES, NothingToResumeError, RunInProgressError
+from groovegraph.server.media import plot_links
 from groovegraph.server.serialize import has_nul, snapshot_interrupts
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.streaming import run_events
@@ -164,7 +166,13 @@ async def chat(
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
             touched = False
-            async for event in run_events(state.graph, graph_input, config, thread_id=thread_id):
+            async for event in run_events(
+                state.graph,
+                graph_input,
+                config,
+                thread_id=thread_id,
+                plot_links=functools.partial(plot_links, state, owner),
+            ):
                 if event["event"] == "end":
                     # Free the thread before telling the client the run is over, so an
                     # immediate next turn never meets its own previous run's lock.

@@ -135,6 +135,7 @@ def run_chat(
             streamed: set[str] = set()
             unprinted: Any = None  # the last specialist message, the answer if nothing follows
             in_tokens = False
+            answer_plots: list[dict[str, Any]] = []
             with connect_sse(client, "POST", f"/v1/threads/{thread}/chat", json=body) as source:
                 if source.response.status_code != 200:
                     source.response.read()
@@ -173,6 +174,8 @@ def run_chat(
                             f"[green]{mark} {escape(str(data.get('tool')))}[/green] [dim]{escape(_short(data.get('result')))}[/dim]"
                         )
                     elif kind == "message":
+                        # the turn's answer is its last message: its plots are printed last
+                        answer_plots = [p for p in data.get("plots") or [] if p.get("url")]
                         name = str(data.get("name") or "agent")
                         if name in SPECIALISTS:
                             # A step; the turn's answer is its last message, so a lone
@@ -213,6 +216,11 @@ def run_chat(
                                 unprinted
                                 if isinstance(unprinted, str)
                                 else _short(unprinted, 2000),
+                                markup=False,
+                            )
+                        for plot in answer_plots:
+                            out.print(
+                                f"plot ({plot.get('kind')}, {plot.get('label')}): {base}{plot['url']}",
                                 markup=False,
                             )
                         usage = data.get("usage") or {}

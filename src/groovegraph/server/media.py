@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from groovegraph.server.auth import Owner
 from groovegraph.server.errors import ERROR_RESPONSES
 from groovegraph.server.state import AppState, get_app_state
-from groovegraph.state import SampleRecord
+from groovegraph.state import PlotRef, SampleRecord
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError
 
 router = APIRouter(prefix="/v1", tags=["media"], responses=ERROR_RESPONSES)
@@ -109,6 +109,55 @@ def _decode(path: str, state: AppState, *, max_s: float, sr: int = 22050) -> Any
         max_file_bytes=s.max_file_bytes,
         max_duration_s=s.max_duration_s,
     ).y
+
+
+def plot_url(sample_id: str, kind: str, fmt: str = "svg") -> str:
+    """The path of a plot route (relative to the server's root)."""
+    return f"/v1/samples/{sample_id}/plot?kind={kind}&format={fmt}"
+
+
+def _plot_sample(state: AppState, owner: str, ref: PlotRef) -> SampleRecord | None:
+    """The sample a plot reference names, as ``owner`` sees it: the tools'
+    reference when it is a sample id, else the id its content hash has in the shared
+    library or among the owner's uploads; None when it is in neither (a library file
+    the catalog has not indexed)."""
+    from groovegraph.persistence.catalog_rows import sample_id_for
+
+    candidates = [] if "/" in ref.sample or "." in ref.sample else [ref.sample]
+    candidates += [sample_id_for(ref.sha256), sample_id_for(ref.sha256, owner)]
+    for candidate in dict.fromkeys(candidates):
+        try:
+            record: SampleRecord = state.catalog.get(candidate, owner)
+        except GrooveGraphError:
+            continue
+        if record.sha256 == ref.sha256 and record.analysis is not None:
+            return record
+    return None
+
+
+async def plot_links(state: AppState, owner: str, refs: list[Any]) -> list[dict[str, Any]]:
+    """Plot references of a message (:class:`~groovegraph.state.PlotRef` dumps) as links
+    the owner can open: ``{"sample_id", "kind", "label", "url"}``, ``url`` the SVG route,
+    ``label`` the file name the owner knows (an upload's own name). References to samples
+    the owner cannot see are left out."""
+
+    def resolve() -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for raw in refs:
+            ref = PlotRef.model_validate(raw)
+            record = _plot_sample(state, owner, ref)
+            if record is not None:
+                out.append(
+                    {
+                        "sample_id": record.id,
+                        "kind": ref.kind,
+                        "label": _display_name(record),
+                        "url": plot_url(record.id, ref.kind),
+                    }
+                )
+        return out
+
+    return await asyncio.to_thread(resolve) if refs else []
 
 
 def _render_plot(kind: str, fmt: str, record: SampleRecord, state: AppState, title: str) -> bytes:

@@ -12,7 +12,8 @@ Events (every ``data`` is one JSON object):
 ``tool_start``  ``{"id", "tool", "args", "node"}`` when a model asks for a tool
 ``tool_end``    ``{"id", "tool", "result", "status", "node"}`` when the tool answered
 ``token``       ``{"text", "node", "message_id"}`` streamed model output
-``message``     ``{"name", "content", "id", "type"}`` each specialist's (and the final) message
+``message``     ``{"name", "content", "id", "type", "plots"}`` each specialist's (and the final)
+                message; ``plots`` links to the pictures it shows
 ``interrupt``   ``{"id", "value"}`` the run paused and waits for ``resume``
 ``error``       ``{"code", "message"}``
 ``end``         ``{"thread_id", "interrupted", "messages", "ok", "usage"}`` always last;
@@ -28,7 +29,7 @@ with many concurrent chats on one Postgres.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
@@ -151,6 +152,7 @@ class _Translator:
                 body = message_json(message)
                 body["name"] = message.name or node
                 body["node"] = node
+                body["plots"] = list(message.additional_kwargs.get("plots") or [])
                 out.append(sse("message", body))
         return out
 
@@ -174,10 +176,36 @@ class _Translator:
         return [sse("progress", {"data": data})]
 
 
+PlotLinks = Callable[[list[Any]], Awaitable[list[dict[str, Any]]]]
+
+
+async def _with_links(event: dict[str, str], plot_links: PlotLinks) -> dict[str, str]:
+    """A ``message`` event whose plot references are replaced by links."""
+    body = json.loads(event["data"])
+    if not body.get("plots"):
+        return event
+    try:
+        body["plots"] = await plot_links(body["plots"])
+    except Exception:  # a picture must never cost the answer: the text goes out alone
+        import structlog
+
+        structlog.get_logger(__name__).warning("plot_links_failed", exc_info=True)
+        body["plots"] = []
+    return sse("message", body)
+
+
 async def run_events(
-    graph: Any, graph_input: Any, config: RunnableConfig, *, thread_id: str
+    graph: Any,
+    graph_input: Any,
+    config: RunnableConfig,
+    *,
+    thread_id: str,
+    plot_links: PlotLinks | None = None,
 ) -> AsyncIterator[dict[str, str]]:
     """Run the graph once and yield SSE events, ``end`` last (also after an ``error``).
+
+    A ``message`` carries ``plots``: the pictures it shows, as ``plot_links`` turns the
+    graph's references into links (``{"sample_id", "kind", "label", "url"}``).
 
     Cancellation (client disconnect) propagates into ``graph.astream``, which cancels the
     running nodes; nothing is yielded after it.
@@ -209,6 +237,8 @@ async def run_events(
             else:
                 events = tr.custom(part["data"])
             for event in events:
+                if plot_links is not None and event["event"] == "message":
+                    event = await _with_links(event, plot_links)
                 yield event
     except Exception as err:  # the stream is open: report in-band, never a broken stream
         failed = True

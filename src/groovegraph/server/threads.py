@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
+from langchain_core.messages import BaseMessage
 from pydantic import BaseModel, Field
 
 from groovegraph.server.auth import Owner
 from groovegraph.server.errors import ERROR_RESPONSES
+from groovegraph.server.media import plot_links
 from groovegraph.server.serialize import interrupt_json, jsonable, snapshot_interrupts
 from groovegraph.server.state import get_app_state
 from groovegraph.server.thread_store import ThreadInfo
@@ -35,7 +37,8 @@ class ThreadStateOut(BaseModel):
     thread_id: str
     title: str | None = None
     messages: list[dict[str, Any]] = Field(
-        default_factory=list, description="The conversation, oldest first."
+        default_factory=list,
+        description="The conversation, oldest first; a message showing plots has 'plots' links.",
     )
     analyses: dict[str, Any] = Field(
         default_factory=dict, description="Analyses by sample id or file."
@@ -109,10 +112,16 @@ async def get_thread(thread_id: str, request: Request, owner: Owner) -> ThreadSt
     hits = values.pop("hits", None) or []
     reports = values.pop("reports", None) or []
     cfg = (snapshot.config or {}).get("configurable", {})
+    shown = jsonable(messages)
+    for message, out in zip(messages, shown, strict=True):
+        # the pictures a message shows, as links (as its SSE ``message`` event had them)
+        refs = message.additional_kwargs.get("plots") if isinstance(message, BaseMessage) else None
+        if refs:
+            out["plots"] = await plot_links(state, owner, refs)
     return ThreadStateOut(
         thread_id=thread_id,
         title=info.title,
-        messages=jsonable(messages),
+        messages=shown,
         analyses=jsonable(analyses),
         hits=jsonable(hits),
         reports=jsonable(reports),
