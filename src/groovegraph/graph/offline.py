@@ -289,8 +289,10 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
 # ------------------------------------------------------------------------------ prose
 
 
-def _fmt(value: float | None, digits: int = 1) -> str:
-    return "?" if value is None else f"{value:.{digits}f}"
+def _fmt(value: float | None, digits: int = 1, *, signed: bool = False) -> str:
+    if value is None:
+        return "?"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 def _key_words(a: Analysis) -> str:
@@ -318,7 +320,7 @@ def describe_analysis(ref: str, a: Analysis) -> str:
         f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}){meter}, "
         f"{_key_words(a)}, "
         f"swing {_fmt(a.swing_percent)} % ({swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
-        f"backbeat {a.backbeat_lag_ms:+.1f} ms ({pocket_word(a.backbeat_lag_ms)}), "
+        f"backbeat {_fmt(a.backbeat_lag_ms, signed=True)} ms ({pocket_word(a.backbeat_lag_ms)}), "
         f"timing deviation {_fmt(a.timing_deviation_ms)} ms ({timing_word(a.timing_deviation_ms)}), {_fmt(a.duration_s)} s long"
     )
 

@@ -26,6 +26,9 @@ from groovegraph.settings import Settings
 
 __all__ = ["Coordination", "open_coordination", "shared_run_lock"]
 
+#: A ping that fails or does not answer in time.
+_PING_ERRORS: tuple[type[BaseException], ...] = (*REDIS_ERRORS, TimeoutError)
+
 
 @dataclass
 class Coordination:
@@ -51,7 +54,7 @@ class Coordination:
             )
         try:
             return bool(await asyncio.wait_for(client.ping(), timeout_s))
-        except (*REDIS_ERRORS, TimeoutError):
+        except _PING_ERRORS:
             return False
         finally:
             if client is not self.client:

@@ -58,6 +58,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Renewing a lease fails on Redis errors and on a lease Redis no longer holds.
+_RENEW_ERRORS: tuple[type[BaseException], ...] = (*REDIS_ERRORS, LockError)
+
 #: First key of the two-key advisory locks (``pg_try_advisory_lock(ns, hashtext(id))``).
 #: Two-int keys live apart from the bigint keys used for schema setup and migrations.
 RUN_LOCK_NAMESPACE = zlib.crc32(b"groovegraph:run") & 0x7FFFFFFF
@@ -325,7 +328,7 @@ class RedisLeases:
             await asyncio.sleep(self.ttl_s / 3)
             try:
                 await lock.reacquire()
-            except (*REDIS_ERRORS, LockError) as err:
+            except _RENEW_ERRORS as err:
                 # Losing Redis mid-run: keep running; the TTL frees the key eventually.
                 log.warning("could not renew run lock %s: %s", lock.name, err)
 

@@ -266,10 +266,8 @@ def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
     # Rows from before the one-shot contract (or hand-built frames) have an analysis
     # exactly when they have a tempo: those are loops.
-    out["kind"] = out["kind"].where(
-        out["kind"].notna(),
-        pd.Series(np.where(out["tempo_bpm"].notna(), "loop", None), index=out.index),
-    )
+    loop_or_none = out["tempo_bpm"].notna().map({True: "loop", False: None})
+    out["kind"] = out["kind"].where(out["kind"].notna(), loop_or_none)
     out["_ok"] = (out["status"].isna() | (out["status"] == "ok")).astype(bool)
     cam = out["camelot"].map(_CAM_INDEX)
     out["_cam"] = cam.fillna(-1).astype("int16")

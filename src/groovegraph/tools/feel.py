@@ -9,9 +9,13 @@ split the way between straight 8ths (50 %) and a full triplet (66.7 %).
 
 from __future__ import annotations
 
+NOT_MEASURED = "not measured"
 
-def swing_word(percent: float) -> str:
+
+def swing_word(percent: float | None) -> str:
     """Feel of an MPC swing percentage (50 straight … 66.7 triplet)."""
+    if percent is None:
+        return NOT_MEASURED
     if percent < 53:
         return "straight"
     if percent < 58:
@@ -21,8 +25,10 @@ def swing_word(percent: float) -> str:
     return "heavily swung (near triplet)"
 
 
-def pocket_word(lag_ms: float) -> str:
+def pocket_word(lag_ms: float | None) -> str:
     """Where the backbeat sits against the grid (positive = late)."""
+    if lag_ms is None:
+        return NOT_MEASURED
     if lag_ms > 8:
         return "laid back, behind the grid"
     if lag_ms < -8:
@@ -30,8 +36,10 @@ def pocket_word(lag_ms: float) -> str:
     return "on the grid"
 
 
-def timing_word(deviation_ms: float) -> str:
+def timing_word(deviation_ms: float | None) -> str:
     """How tight the hits are around the swung grid (RMS deviation)."""
+    if deviation_ms is None:
+        return NOT_MEASURED
     if deviation_ms < 8:
         return "very tight"
     if deviation_ms < 15:

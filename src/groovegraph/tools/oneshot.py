@@ -490,7 +490,11 @@ def _features(y: _Float, sr: int) -> _Features:
         peak_db - float(env_db[later]) if peak_i + round(0.3 * sr / hop) < env_db.size else 60.0
     )
     s0, s1 = peak_i + round(0.1 * sr / hop), min(env_db.size, peak_i + round(1.0 * sr / hop))
-    audible_tail = np.flatnonzero(env_db[s0:s1] >= peak_db - 30.0) + s0 if s1 > s0 else []
+    audible_tail = (
+        np.flatnonzero(env_db[s0:s1] >= peak_db - 30.0) + s0
+        if s1 > s0
+        else np.zeros(0, dtype=np.intp)
+    )
     if len(audible_tail) >= 4:
         slope_db_s = float(np.polyfit(times[audible_tail], env_db[audible_tail], 1)[0])
     else:
@@ -537,10 +541,10 @@ def _features(y: _Float, sr: int) -> _Features:
             # The root is where the pitch *stays*: frames whose neighbours are within a
             # quarter tone (a glide moves faster), counted, not weighted by loudness (the
             # loud start of an 808 is still dropping).
-            step = np.abs(np.diff(track))
+            jump = np.abs(np.diff(track))
             calm = np.zeros(track.size, dtype=bool)
             with np.errstate(invalid="ignore"):
-                calm[1:-1] = (step[:-1] < 0.25) & (step[1:] < 0.25)
+                calm[1:-1] = (jump[:-1] < 0.25) & (jump[1:] < 0.25)
             held = sustained & calm
             if held.sum() < 2:
                 held = sustained
@@ -555,9 +559,11 @@ def _features(y: _Float, sr: int) -> _Features:
             # The held part's spectrum decides the octave where a sub-octave stop sounds
             # under the note (see :func:`_sub_octave_stop`).
             held_t = f_times[held]
-            body = y[round(float(held_t.min()) * sr) : round(float(held_t.max()) * sr) + hop_p]
+            held_audio = y[
+                round(float(held_t.min()) * sr) : round(float(held_t.max()) * sr) + hop_p
+            ]
             # One octave at most: 16'+8'+4' over a sub looks like 8'+4'+2' over the note.
-            if _sub_octave_stop(np.asarray(body, dtype=np.float64), sr, f0_hz):
+            if _sub_octave_stop(np.asarray(held_audio, dtype=np.float64), sr, f0_hz):
                 f0_hz *= 2.0
     return _Features(
         duration_s=duration,

@@ -178,7 +178,7 @@ def _nnls(
             a = a_next
             break
         a, t = a_next, t_next
-    return a
+    return np.asarray(a)
 
 
 def _segment_spectra(frames: np.ndarray, n_segments: int) -> np.ndarray:

@@ -238,7 +238,9 @@ class OfflineUnderstanding:
         for p in probs[1:]:  # "history of jungle + find me jungle breaks"
             chosen |= {s for s, v in zip(self.model.labels, p, strict=True) if v >= CLAUSE_P}
         ordered = [s for s in SPECIALISTS if s in chosen]
-        by_name = {s: round(float(v), 3) for s, v in zip(self.model.labels, probs[0], strict=True)}
+        by_name: dict[str, float] = {
+            s: round(float(v), 3) for s, v in zip(self.model.labels, probs[0], strict=True)
+        }
         return ordered, self.model.confidence(probs[0]), by_name
 
     def understand(

@@ -155,7 +155,7 @@ class IntentModel:
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         z = np.atleast_2d(x) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))), dtype=np.float64)
 
     def decide(self, p: np.ndarray) -> list[SpecialistName]:
         """Specialists at or over their threshold; when none is, the likeliest one
@@ -185,15 +185,15 @@ class IntentModel:
         )
 
     def save(self, path: Path, *, meta: dict[str, str]) -> None:
-        np.savez_compressed(
-            path,
-            weights=self.weights.astype(np.float32),
-            bias=self.bias.astype(np.float32),
-            labels=np.asarray(self.labels),
-            thresholds=self.cuts.astype(np.float32),
-            fallback=np.asarray(self.fallback, dtype=np.float32),
-            **{f"meta_{k}": np.asarray(v) for k, v in meta.items()},
-        )
+        arrays: dict[str, np.ndarray] = {
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+            "labels": np.asarray(self.labels),
+            "thresholds": self.cuts.astype(np.float32),
+            "fallback": np.asarray(self.fallback, dtype=np.float32),
+        }
+        arrays.update({f"meta_{k}": np.asarray(v) for k, v in meta.items()})
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> IntentModel:

@@ -203,9 +203,9 @@ def calibrate(
 
 
 def _predict_sets(model: IntentModel, x: np.ndarray, samples: list[int]) -> list[set[str]]:
-    out = []
+    out: list[set[str]] = []
     for p, n in zip(model.probabilities(x), samples, strict=True):
-        chosen = set(model.decide(p))
+        chosen: set[str] = set(model.decide(p))
         if n and chosen:
             chosen.add("groove")
         out.append(chosen)
@@ -250,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"l2={l2:g}: all rows {every:.3f}, tune rows {tune:.3f} ({len(rows)} rows)")
         return 0
     model = train_model(x, [r["specialists"] for r in rows], l2=args.l2)
-    tune = [i for i, r in enumerate(rows) if r["source"] == "understanding:tune"]
-    cuts, fallback = calibrate(rows, x, tune, l2=args.l2) if tune else ([0.5] * 4, FALLBACK_P)
+    tune_rows = [i for i, r in enumerate(rows) if r["source"] == "understanding:tune"]
+    cuts, fallback = (
+        calibrate(rows, x, tune_rows, l2=args.l2) if tune_rows else ([0.5] * 4, FALLBACK_P)
+    )
     model = model.with_thresholds(cuts, fallback)
     print(f"thresholds {dict(zip(SPECIALISTS, cuts, strict=True))}, fallback {fallback}")
     digest = hashlib.sha256(
