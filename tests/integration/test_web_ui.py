@@ -393,6 +393,58 @@ def test_a_groove_answer_links_its_plot(
     assert f"plot (grid, loop-b.wav): {link}" in out.getvalue()
 
 
+def test_agent_protocol_answer_shows_the_plot_as_an_image_block(
+    server: ServerProcess, loops: dict[str, dict[str, Any]]
+) -> None:
+    """For Agent Chat UI and Studio: the answer about a loop carries its grid plot as a
+    base64 PNG image block, in the run's streamed values, in runs/wait and in the
+    thread's state; the checkpoint keeps only the reference."""
+    import base64
+
+    from httpx_sse import connect_sse
+
+    sample = loops["b"]["id"]
+
+    def image_blocks(values: dict[str, Any]) -> list[dict[str, Any]]:
+        content = values["messages"][-1]["content"]
+        return [b for b in content if isinstance(b, dict) and b.get("type") == "image"]
+
+    with httpx.Client(base_url=server.url, headers=ALICE, timeout=300) as client:
+        thread = client.post("/threads", json={}).json()["thread_id"]
+        turn = {
+            "assistant_id": "groovegraph",
+            "input": {
+                "messages": [
+                    {
+                        "type": "human",
+                        "content": "what's the pocket like on this one?",
+                        "additional_kwargs": {"samples": [sample]},
+                    }
+                ]
+            },
+        }
+        done = client.post(f"/threads/{thread}/runs/wait", json=turn)
+        assert done.status_code == 200, done.text
+        (block,) = image_blocks(done.json())
+        assert block["mime_type"] == block["mimeType"] == "image/png"
+        assert base64.b64decode(block["data"])[:8] == b"\x89PNG\r\n\x1a\n"
+        assert block["metadata"]["url"] == f"/v1/samples/{sample}/plot?kind=grid&format=svg"
+        assert done.json()["messages"][-1]["content"][0]["type"] == "text"
+
+        state = client.get(f"/threads/{thread}/state").json()
+        assert image_blocks(state["values"]) == [block]
+
+        turn["stream_mode"] = ["values"]
+        with connect_sse(client, "POST", f"/threads/{thread}/runs/stream", json=turn) as source:
+            values = [json.loads(e.data) for e in source.iter_sse() if e.event == "values"]
+        assert image_blocks(values[-1]) == [block]
+
+    # /v1 shows the same answer as text with a link: the pictures are not stored.
+    v1 = httpx.get(f"{server.url}/v1/threads/{thread}", headers=ALICE, timeout=30).json()
+    assert isinstance(v1["messages"][-1]["content"], str)
+    assert v1["messages"][-1]["plots"][0]["url"] == block["metadata"]["url"]
+
+
 def test_page_analyses_a_dropped_loop(
     server: ServerProcess, browser: Any, tmp_path: Path, loops: dict[str, dict[str, Any]]
 ) -> None:
@@ -470,4 +522,74 @@ def test_page_analyses_a_dropped_loop(
     page.locator("#api-key").fill("wrong-key")
     page.locator("#api-key").dispatch_event("change")
     page.locator("#error", has_text="invalid API key").wait_for(timeout=30_000)
+    context.close()
+
+
+def test_page_map_and_chat_at_phone_width(
+    server: ServerProcess, browser: Any, tmp_path: Path, loops: dict[str, dict[str, Any]]
+) -> None:
+    """At 375 px: the map has one point per loop of the library and a click plays it; a
+    chat turn about that loop streams an answer with its grid plot inline; the thread is
+    listed and comes back with its plot after a reload; a wrong key is an error in words."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(server.url + "/")
+    page.locator("#api-key").fill("alice-key")
+    page.locator("#api-key").dispatch_event("change")
+    page.locator("#samples tbody tr").first.wait_for(timeout=30_000)
+
+    hits = httpx.get(server.url + "/v1/samples?limit=50", headers=ALICE, timeout=30).json()["hits"]
+    placed = [h for h in hits if h["tempo_bpm"] is not None and h["swing_percent"] is not None]
+    assert placed
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#map-svg circle.pt').length === {len(placed)}"
+    )
+    assert sorted(
+        page.locator("#map-svg circle.pt").evaluate_all("ps => ps.map(p => p.dataset.id)")
+    ) == sorted(h["sample_id"] for h in placed)
+    page.locator(f"#map-svg circle.pt[data-id='{loops['a']['id']}']").click()
+    page.wait_for_function(
+        "() => { const p = document.querySelector('#player'); return p.src && p.readyState >= 1 && p.duration > 7; }",
+        timeout=60_000,
+    )
+    page.locator("#result-name", has_text="loop-a.wav").wait_for(timeout=30_000)
+
+    # A chat turn about the loop shown: the answer streams in with the grid plot inline.
+    page.locator("#chat-attach").check()
+    page.locator("#chat-input").fill("what's the swing on this loop?")
+    page.locator("#chat-send").click()
+    plot = page.locator("#chat-log li.ai .chat-plots figure[data-kind='grid'] img[src^='blob:']")
+    plot.first.wait_for(timeout=120_000)
+    assert plot.count() == 1
+    figure = page.locator("#chat-log .chat-plots figure").first
+    assert figure.get_attribute("data-url") == (
+        f"/v1/samples/{loops['a']['id']}/plot?kind=grid&format=svg"
+    )
+    assert page.evaluate("document.querySelector('#chat-log .chat-plots img').naturalWidth") > 100
+    answer = page.locator("#chat-log li.ai").last.inner_text()
+    assert "swing" in answer
+    current = page.locator("#threads button[aria-current='true']")
+    current.wait_for(timeout=30_000)
+    assert "swing" in current.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot = tmp_path / "chat.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert_not_blank(shot)
+
+    # After a reload the thread is open again, its answer with the plot.
+    page.reload()
+    page.locator("#chat-log li.human", has_text="what's the swing on this loop?").wait_for(
+        timeout=30_000
+    )
+    page.locator("#chat-log .chat-plots img[src^='blob:']").first.wait_for(timeout=60_000)
+    assert errors == []
+
+    # Errors in words: a wrong key.
+    page.locator("#api-key").fill("wrong-key")
+    page.locator("#api-key").dispatch_event("change")
+    page.locator("#chat-input").fill("hello")
+    page.locator("#chat-send").click()
+    page.locator("#chat-log li.error", has_text="invalid API key").wait_for(timeout=30_000)
     context.close()

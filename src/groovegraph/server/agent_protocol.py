@@ -519,7 +519,7 @@ async def _state_at(
     snap = await state.graph.aget_state(config, subgraphs=subgraphs)
     if checkpoint and checkpoint.get("checkpoint_id") and snap.config is None:
         raise ThreadNotFoundError(f"checkpoint {checkpoint['checkpoint_id']!r} not found")
-    out = state_json(snap)
+    out = state_json(await _with_images(state, owner, snap, {}))
     if out["checkpoint"] is None:
         out["checkpoint"] = {
             "thread_id": thread_id,
@@ -577,12 +577,24 @@ async def _history(
     if q.before is not None:
         before_id = q.before if isinstance(q.before, str) else q.before.get("checkpoint_id")
         before = _cfg(thread_id, owner, checkpoint_ns="", checkpoint_id=before_id)
+    images: dict[str, list[dict[str, Any]]] = {}
     return [
-        state_json(snap)
+        state_json(await _with_images(state, owner, snap, images))
         async for snap in state.graph.aget_state_history(
             config, filter=q.metadata or None, before=before, limit=q.limit
         )
     ]
+
+
+async def _with_images(
+    state: AppState, owner: str, snap: StateSnapshot, images: dict[str, list[dict[str, Any]]]
+) -> StateSnapshot:
+    """The snapshot with the plots its answers show as image blocks (see
+    :func:`~groovegraph.server.media.with_plot_images`)."""
+    from groovegraph.server.media import with_plot_images
+
+    values = await with_plot_images(state, owner, dict(snap.values or {}), images)
+    return snap._replace(values=values)
 
 
 @router.post("/threads/{thread_id}/history", summary="Past states, newest first")
@@ -813,7 +825,9 @@ async def _outcome(state: AppState, handle: Any, owner: str) -> Any:
     ``__interrupt__`` when it paused), or ``{"__error__": …}`` when it failed."""
     if handle.error is not None:
         return {"__error__": handle.error}
-    snap = await state.graph.aget_state(_cfg(handle.thread_id, owner))
+    snap = await _with_images(
+        state, owner, await state.graph.aget_state(_cfg(handle.thread_id, owner)), {}
+    )
     values = pjson(snap.values or {})
     interrupts = [pjson(i) for t in snap.tasks for i in t.interrupts]
     if interrupts and isinstance(values, dict):

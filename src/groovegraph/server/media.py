@@ -88,13 +88,19 @@ def _cached_response(request: Request, path: Path, key: str, ext: str) -> Respon
     return FileResponse(path, media_type=_MEDIA_TYPES[ext], headers=headers)
 
 
-async def _cached(
-    request: Request, state: AppState, key: str, ext: str, render: Any, *args: Any
-) -> Response:
+async def _ensure_cached(state: AppState, key: str, ext: str, render: Any, *args: Any) -> Path:
+    """The cache file of ``key``, made by ``render(*args)`` in the executor if missing."""
     path = _cache_path(state, key, ext)
     if not await asyncio.to_thread(path.exists):
         data = await state.in_executor(render, *args)
         await asyncio.to_thread(_write_atomic, path, data)
+    return path
+
+
+async def _cached(
+    request: Request, state: AppState, key: str, ext: str, render: Any, *args: Any
+) -> Response:
+    path = await _ensure_cached(state, key, ext, render, *args)
     return _cached_response(request, path, key, ext)
 
 
@@ -141,23 +147,88 @@ async def plot_links(state: AppState, owner: str, refs: list[Any]) -> list[dict[
     ``label`` the file name the owner knows (an upload's own name). References to samples
     the owner cannot see are left out."""
 
-    def resolve() -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    return [link for link, _ in await _resolve_plots(state, owner, refs)]
+
+
+async def _resolve_plots(
+    state: AppState, owner: str, refs: list[Any]
+) -> list[tuple[dict[str, Any], SampleRecord]]:
+    def resolve() -> list[tuple[dict[str, Any], SampleRecord]]:
+        out: list[tuple[dict[str, Any], SampleRecord]] = []
         for raw in refs:
             ref = PlotRef.model_validate(raw)
             record = _plot_sample(state, owner, ref)
             if record is not None:
-                out.append(
-                    {
-                        "sample_id": record.id,
-                        "kind": ref.kind,
-                        "label": _display_name(record),
-                        "url": plot_url(record.id, ref.kind),
-                    }
-                )
+                link = {
+                    "sample_id": record.id,
+                    "kind": ref.kind,
+                    "label": _display_name(record),
+                    "url": plot_url(record.id, ref.kind),
+                }
+                out.append((link, record))
         return out
 
     return await asyncio.to_thread(resolve) if refs else []
+
+
+async def plot_images(state: AppState, owner: str, refs: list[Any]) -> list[dict[str, Any]]:
+    """Plot references as image content blocks (base64 PNG), the form Agent Chat UI and
+    Studio draw inline and that needs no second, authenticated request. The block is
+    LangChain's standard image block with the keys both the Python and the JS message
+    formats read (``mime_type``/``mimeType``); ``metadata`` names the plot and its URL."""
+    import base64
+
+    blocks: list[dict[str, Any]] = []
+    for link, record in await _resolve_plots(state, owner, refs):
+        _, path = await _plot_file(state, record, link["kind"], "png")
+        data = base64.b64encode(await asyncio.to_thread(path.read_bytes)).decode("ascii")
+        blocks.append(
+            {
+                "type": "image",
+                "source_type": "base64",
+                "mime_type": "image/png",
+                "mimeType": "image/png",
+                "data": data,
+                "metadata": {"name": f"{link['kind']} plot of {link['label']}", **link},
+            }
+        )
+    return blocks
+
+
+async def with_plot_images(
+    state: AppState, owner: str, value: Any, memo: dict[str, list[dict[str, Any]]]
+) -> Any:
+    """``value`` (graph output: messages, or dicts, lists and tuples holding them) with
+    each AI message that shows plots copied with them as image blocks after its text.
+    The thread's checkpoint keeps the references, never the pictures. ``memo`` keeps the
+    blocks made so far (one run streams the same messages in many events)."""
+    from langchain_core.messages import AIMessage
+
+    if isinstance(value, AIMessage) and value.additional_kwargs.get("plots"):
+        refs = list(value.additional_kwargs["plots"])
+        key = json.dumps(refs, sort_keys=True)
+        try:
+            if key not in memo:
+                memo[key] = await plot_images(state, owner, refs)
+            blocks = memo[key]
+        except Exception:  # a picture must never cost the answer
+            import structlog
+
+            structlog.get_logger(__name__).warning("plot_images_failed", exc_info=True)
+            return value
+        if not blocks:
+            return value
+        content = value.content
+        text: list[Any] = (
+            [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+        )
+        return value.model_copy(update={"content": [*text, *blocks]})
+    if isinstance(value, dict):
+        return {k: await with_plot_images(state, owner, v, memo) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        items = [await with_plot_images(state, owner, v, memo) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    return value
 
 
 def _render_plot(kind: str, fmt: str, record: SampleRecord, state: AppState, title: str) -> bytes:
@@ -186,24 +257,32 @@ async def sample_plot(
     ),
     format: Literal["svg", "png"] = Query("svg"),
 ) -> Response:
-    from groovegraph.tools.plots import PLOT_VERSION
-
     state = get_app_state(request)
     record = await _record(state, sample_id, owner)
+    key, path = await _plot_file(state, record, kind, format)
+    return _cached_response(request, path, key, format)
+
+
+async def _plot_file(
+    state: AppState, record: SampleRecord, kind: str, fmt: str
+) -> tuple[str, Path]:
+    """A plot of ``record`` in the media cache (rendered first when it is not there):
+    its cache key and file."""
+    from groovegraph.tools.plots import PLOT_VERSION
+
     assert record.analysis is not None
     title = _display_name(record)
     key = _cache_key(
         "plot",
         PLOT_VERSION,
         kind,
-        format,
+        fmt,
         record.sha256,
         title,
         record.analysis.model_dump(mode="json", exclude={"file"}),
     )
-    return await _cached(
-        request, state, key, format, _render_plot, kind, format, record, state, title
-    )
+    path = await _ensure_cached(state, key, fmt, _render_plot, kind, fmt, record, state, title)
+    return key, path
 
 
 def _render_click(record: SampleRecord, state: AppState, max_s: float) -> bytes:

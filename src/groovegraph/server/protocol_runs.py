@@ -396,8 +396,11 @@ class RunManager:
         lock: contextlib.AsyncExitStack,
         title: str | None,
     ) -> None:
+        from groovegraph.server.media import with_plot_images
+
         graph = self.state.graph
         translate = _Translate(handle.modes, handle.subgraphs)
+        images: dict[str, list[dict[str, Any]]] = {}
         internal = sorted({"values", "updates"} | {STREAM_MODES[m] for m in handle.modes})
         handle.status = "running"
         status, error_text = "success", None
@@ -415,7 +418,9 @@ class RunManager:
                 **stream_kwargs,
             ):
                 for event, data in translate(tuple(ns), mode, chunk):
-                    handle.publish(sse_event(event, data))
+                    # answers that show plots carry them as image blocks (Agent Chat UI, Studio)
+                    shown = await with_plot_images(self.state, handle.owner, data, images)
+                    handle.publish(sse_event(event, shown))
         except asyncio.CancelledError:
             status = "interrupted"
             raise

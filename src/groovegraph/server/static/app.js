@@ -15,6 +15,7 @@
     try { v ? localStorage.setItem(KEY, v) : localStorage.removeItem(KEY); } catch (e) { /* ignore */ }
     showError("");
     loadLibrary();
+    resetChat();
   });
 
   function showError(text) {
@@ -247,11 +248,7 @@
       btn.type = "button";
       btn.textContent = "▶";
       btn.title = "play with click";
-      btn.addEventListener("click", () => {
-        const loop = hit.kind !== "one_shot" && hit.tempo_bpm;
-        play($("#player"), "/v1/samples/" + encodeURIComponent(hit.sample_id) + "/audio" + (loop ? "?click=true" : ""), "click");
-        api("/v1/samples/" + encodeURIComponent(hit.sample_id)).then((r) => r.json()).then((s) => { current = s; showSample(s, displayName(hit)); }).catch((e) => showError(e.message));
-      });
+      btn.addEventListener("click", () => playHit(hit));
       playTd.append(btn);
       tr.append(
         tick,
@@ -270,6 +267,83 @@
     }
     $("#count").textContent = list.length + (list.length === 1 ? " sample" : " samples");
     updateMix();
+    renderMap();
+  }
+
+  // A library sample: heard (with the click on its beats when it is a loop) and shown above.
+  function playHit(hit) {
+    const loop = hit.kind !== "one_shot" && hit.tempo_bpm;
+    play($("#player"), "/v1/samples/" + encodeURIComponent(hit.sample_id) + "/audio" + (loop ? "?click=true" : ""), "click");
+    api("/v1/samples/" + encodeURIComponent(hit.sample_id)).then((r) => r.json()).then((s) => { current = s; showSample(s, displayName(hit)); }).catch((e) => showError(e.message));
+  }
+
+  // ------------------------------------------------------------------------ the map
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  // Camelot number → hue around the wheel (neighbours that mix get neighbouring
+  // colours); minor (A) darker than major (B); no key (drums) grey.
+  function keyColour(code) {
+    const m = /^(\d{1,2})([AB])$/.exec(code || "");
+    if (!m) return "#9aa3af";
+    return "hsl(" + ((Number(m[1]) - 1) * 30) + ", 70%, " + (m[2] === "A" ? "40%" : "62%") + ")";
+  }
+
+  function svgEl(name, attrs, text) {
+    const el = document.createElementNS(SVG_NS, name);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  function span(values, minWidth, step) {
+    let lo = Math.min(...values), hi = Math.max(...values);
+    if (hi - lo < minWidth) { const mid = (lo + hi) / 2; lo = mid - minWidth / 2; hi = mid + minWidth / 2; }
+    return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+  }
+
+  function renderMap() {
+    const svg = $("#map-svg");
+    svg.replaceChildren();
+    const points = rows.filter((h) => typeof h.tempo_bpm === "number" && typeof h.swing_percent === "number");
+    const off = rows.length - points.length;
+    $("#map-note").textContent = (points.length ? "" : "No loops to place. ") +
+      (off ? off + (off === 1 ? " sample has" : " samples have") + " no tempo or swing (one-shots) and is not on the map." : "");
+    if (!points.length) return;
+    const W = 640, H = 360, L = 52, R = 14, T = 12, B = 44;
+    const [x0, x1] = span(points.map((h) => h.tempo_bpm), 20, 5);
+    const [y0, y1] = span(points.map((h) => h.swing_percent).concat([50]), 10, 2);
+    const X = (v) => L + (v - x0) / (x1 - x0) * (W - L - R);
+    const Y = (v) => H - B - (v - y0) / (y1 - y0) * (H - T - B);
+    const xStep = (x1 - x0) > 60 ? 20 : (x1 - x0) > 30 ? 10 : 5;
+    for (let v = x0; v <= x1 + 1e-9; v += xStep) {
+      svg.append(svgEl("line", { class: "grid", x1: X(v), x2: X(v), y1: T, y2: H - B }));
+      svg.append(svgEl("text", { x: X(v), y: H - B + 16, "text-anchor": "middle" }, String(v)));
+    }
+    const yStep = (y1 - y0) > 16 ? 4 : 2;
+    for (let v = y0; v <= y1 + 1e-9; v += yStep) {
+      svg.append(svgEl("line", { class: "grid", x1: L, x2: W - R, y1: Y(v), y2: Y(v) }));
+      svg.append(svgEl("text", { x: L - 6, y: Y(v) + 4, "text-anchor": "end" }, String(v)));
+    }
+    svg.append(svgEl("line", { class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B }));
+    svg.append(svgEl("line", { class: "axis", x1: L, x2: L, y1: T, y2: H - B }));
+    svg.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }, "tempo (BPM)"));
+    svg.append(svgEl("text", { x: 14, y: (T + H - B) / 2, "text-anchor": "middle", transform: "rotate(-90 14 " + (T + H - B) / 2 + ")" }, "swing (%)"));
+    for (const hit of points) {
+      const dot = svgEl("circle", {
+        class: "pt", r: 9, cx: X(hit.tempo_bpm).toFixed(1), cy: Y(hit.swing_percent).toFixed(1),
+        fill: keyColour(hit.camelot), "data-id": hit.sample_id, tabindex: 0, role: "button",
+      });
+      dot.append(svgEl("title", {}, displayName(hit) + " · " + fmt(hit.tempo_bpm, 1, " BPM") + " · swing " +
+        fmt(hit.swing_percent, 1, "%") + " · " + (hit.key ? hit.key + " (" + hit.camelot + ")" : "no key")));
+      const go = () => {
+        svg.querySelectorAll(".pt.playing").forEach((p) => p.classList.remove("playing"));
+        dot.classList.add("playing");
+        playHit(hit);
+      };
+      dot.addEventListener("click", go);
+      dot.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); go(); } });
+      svg.append(dot);
+    }
   }
 
   document.querySelectorAll("th[data-sort]").forEach((th) => {
@@ -308,5 +382,204 @@
     } catch (e) { $("#mix-plan").textContent = ""; }
   });
 
+  // --------------------------------------------------------------------------- chat
+  const THREAD = "groovegraph.threadId";
+  const SPECIALISTS = ["groove", "era", "compatibility", "discovery"];
+  const chatLog = $("#chat-log");
+  let threadId = null;
+  let running = false;
+  let waiting = false;  // the thread is paused on a question: the next message answers it
+  try { threadId = localStorage.getItem(THREAD); } catch (e) { /* storage off */ }
+
+  function setThread(id) {
+    threadId = id;
+    try { id ? localStorage.setItem(THREAD, id) : localStorage.removeItem(THREAD); } catch (e) { /* ignore */ }
+    document.querySelectorAll("#threads button").forEach((b) => b.setAttribute("aria-current", String(b.dataset.id === id)));
+  }
+
+  function textOf(content) {
+    if (typeof content === "string") return content;
+    if (Array.isArray(content)) return content.map((c) => (typeof c === "string" ? c : c.text || "")).join("");
+    return "";
+  }
+
+  function bubble(cls, text, who) {
+    const li = document.createElement("li");
+    li.className = cls;
+    if (who) {
+      const tag = document.createElement("span");
+      tag.className = "who";
+      tag.textContent = who;
+      li.append(tag);
+    }
+    const body = document.createElement("span");
+    body.className = "text";
+    body.textContent = text;
+    li.append(body);
+    chatLog.append(li);
+    chatLog.scrollTop = chatLog.scrollHeight;
+    return li;
+  }
+
+  // The plots an answer shows, fetched with the key (an <img src> could not send it).
+  function showPlots(li, plots) {
+    if (!plots || !plots.length) return;
+    const box = document.createElement("div");
+    box.className = "chat-plots";
+    for (const plot of plots) {
+      const fig = document.createElement("figure");
+      fig.dataset.url = plot.url;
+      fig.dataset.kind = plot.kind;
+      const img = document.createElement("img");
+      img.alt = plot.kind + " plot of " + plot.label;
+      const cap = document.createElement("figcaption");
+      cap.textContent = plot.kind + " · " + plot.label;
+      fig.append(img, cap);
+      box.append(fig);
+      api(plot.url).then((r) => r.blob()).then((b) => { img.src = blobUrl("chat " + plot.url, b); })
+        .catch((err) => { cap.textContent = plot.kind + " · " + plot.label + " — " + err.message; });
+    }
+    li.append(box);
+  }
+
+  function resetChat() {
+    chatLog.replaceChildren();
+    setThread(null);
+    loadThreads();
+  }
+
+  async function loadThreads() {
+    try {
+      const list = (await (await api("/v1/threads?limit=50")).json()).threads || [];
+      const ul = $("#threads");
+      ul.replaceChildren();
+      for (const t of list) {
+        const li = document.createElement("li");
+        const b = document.createElement("button");
+        b.type = "button";
+        b.dataset.id = t.thread_id;
+        b.textContent = t.title || "thread " + t.thread_id.slice(0, 8);
+        b.title = (t.title || t.thread_id) + " · " + new Date(t.updated_at * 1000).toLocaleString();
+        b.setAttribute("aria-current", String(t.thread_id === threadId));
+        b.addEventListener("click", () => openThread(t.thread_id));
+        li.append(b);
+        ul.append(li);
+      }
+    } catch (err) {
+      showError("Threads: " + err.message);
+    }
+  }
+
+  async function openThread(id) {
+    if (running) return;
+    chatLog.replaceChildren();
+    waiting = false;
+    setThread(id);
+    let state;
+    try {
+      state = await (await api("/v1/threads/" + encodeURIComponent(id))).json();
+    } catch (err) {
+      if (err.status === 404) { setThread(null); return; }  // gone, or another key's
+      bubble("error", "Could not open the thread: " + err.message);
+      return;
+    }
+    waiting = (state.interrupts || []).length > 0;
+    const shown = (state.messages || []).filter((m) => m.type === "human" ||
+      (m.type === "ai" && !(m.tool_calls && m.tool_calls.length) && textOf(m.content).trim()));
+    shown.forEach((m, i) => {
+      if (m.type === "human") { bubble("human", textOf(m.content)); return; }
+      // A turn's answer is its last AI message; the others are its specialists' notes.
+      const last = i === shown.length - 1 || shown[i + 1].type === "human";
+      const li = bubble(last ? "ai" : "ai step", textOf(m.content), m.name || "agent");
+      if (last) showPlots(li, m.plots);
+    });
+  }
+
+  // text/event-stream from a POST (EventSource only does GET): events split on blank lines.
+  async function readEvents(response, onEvent) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer = (buffer + decoder.decode(value, { stream: true })).replace(/\r\n/g, "\n");
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        let event = "message";
+        const data = [];
+        for (const line of block.split("\n")) {
+          if (line.startsWith("event:")) event = line.slice(6).trim();
+          else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+        }
+        if (data.length) onEvent(event, JSON.parse(data.join("\n")));
+      }
+    }
+  }
+
+  $("#new-thread").addEventListener("click", () => { if (!running) { chatLog.replaceChildren(); setThread(null); waiting = false; } });
+
+  $("#chat-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const input = $("#chat-input");
+    const text = input.value.trim();
+    if (!text || running) return;
+    running = true;
+    $("#chat-send").disabled = true;
+    showError("");
+    const turn = [];
+    const live = {};
+    try {
+      if (!threadId) setThread((await (await api("/v1/threads", { method: "POST" })).json()).thread_id);
+      bubble("human", text);
+      input.value = "";
+      const body = waiting ? { resume: text } : { message: text };
+      if (!waiting && $("#chat-attach").checked && current) body.samples = [current.id];
+      waiting = false;
+      const response = await api("/v1/threads/" + encodeURIComponent(threadId) + "/chat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+        body: JSON.stringify(body),
+      });
+      await readEvents(response, (event, data) => {
+        if (event === "route" && data.specialists && data.specialists.length) {
+          bubble("route", "→ " + data.specialists.join(", "));
+        } else if (event === "token") {
+          const node = data.node || "agent";
+          if (!live[node]) live[node] = bubble("ai", "", node);
+          live[node].querySelector(".text").textContent += data.text;
+        } else if (event === "message") {
+          const node = data.node || data.name;
+          const li = live[node] || bubble("ai", "", data.name || "agent");
+          delete live[node];
+          li.querySelector(".text").textContent = textOf(data.content);
+          turn.push([li, data]);
+        } else if (event === "interrupt") {
+          const v = data.value || {};
+          bubble("ai", v.question || JSON.stringify(v), "question");
+          waiting = true;
+        } else if (event === "error") {
+          bubble("error", "Error: " + data.message);
+        } else if (event === "end") {
+          // The turn's answer is its last message: it shows the plots; the others are notes.
+          turn.forEach(([li, data], i) => {
+            if (i < turn.length - 1 && SPECIALISTS.includes(data.name)) li.classList.add("step");
+          });
+          if (turn.length) showPlots(turn[turn.length - 1][0], turn[turn.length - 1][1].plots);
+        }
+      });
+    } catch (err) {
+      bubble("error", "Error: " + err.message);
+    } finally {
+      running = false;
+      $("#chat-send").disabled = false;
+      loadThreads();
+    }
+  });
+
   loadLibrary();
+  loadThreads();
+  if (threadId) openThread(threadId);
 })();
