@@ -225,15 +225,24 @@ def _note_outside_roots(path: Any, settings: Settings) -> None:
 
 
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    """``groovegraph index DIR [--workers N] [--tags-csv F]``: incremental, batched, resumable."""
+    """``groovegraph index DIR [--workers N | --cluster ADDR] [--tags-csv F]``: incremental,
+    batched, resumable; analysis on this machine's pool or on a Dask cluster."""
     from pathlib import Path
 
     from groovegraph.persistence.catalog_store import CatalogStore
-    from groovegraph.tools.analysis import configure_runtime
+    from groovegraph.tools.analysis import Analyzer, LocalAnalyzer, configure_runtime
     from groovegraph.tools.errors import NotFoundError, PathNotAllowedError
 
     if args.workers is not None and args.workers < 1:
         print("groovegraph index: error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    cluster = args.cluster or settings.cluster
+    if cluster and args.workers is not None:
+        print(
+            "groovegraph index: error: --workers sizes the local pool; with a cluster the "
+            "workers are the cluster's",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     root = Path(args.dir).expanduser().resolve()
     if not root.is_dir():
@@ -245,11 +254,21 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     configure_runtime(settings)
     settings.ensure_dirs()
     _note_outside_roots(root, settings)
-    with CatalogStore.open(settings) as store, _index_progress("index") as on_event:
+    with contextlib.ExitStack() as stack:
+        analyzer: Analyzer
+        if cluster:
+            from groovegraph.tools.cluster import ClusterAnalyzer
+
+            # Connected before the scan: a wrong address fails at once, not after hashing.
+            analyzer = stack.enter_context(ClusterAnalyzer(cluster, settings=settings))
+        else:
+            analyzer = LocalAnalyzer(settings=settings, workers=args.workers)
+        store = stack.enter_context(CatalogStore.open(settings))
+        on_event = stack.enter_context(_index_progress("index"))
         summary = store.index_directory(
             root,
             settings=settings,
-            workers=args.workers,
+            analyzer=analyzer,
             tags_csv=args.tags_csv,
             on_progress=on_event,
         )
@@ -505,6 +524,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="analyse a folder into the catalog (incremental)")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--workers", type=int, default=None, help="parallel processes")
+    p.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDR",
+        help="analyse on a Dask cluster: scheduler address tcp://HOST:8786 (default GROOVEGRAPH_CLUSTER)",
+    )
     p.add_argument(
         "--tags-csv", default=None, help="sidecar CSV with path,genre,era,vibe,instrument,source"
     )

@@ -130,6 +130,13 @@ class Settings(BaseSettings):
     )
     decode_timeout_s: float = Field(default=120.0, gt=0)
     workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
+    cluster: str | None = Field(
+        default=None,
+        description=(
+            "Dask scheduler (tcp://host:8786 or tls://…) that `groovegraph index` sends analysis "
+            "to; unset = this machine's process pool."
+        ),
+    )
     confirm_audio_minutes: float = Field(
         default=10.0,
         gt=0,

@@ -12,8 +12,10 @@ What happens to each audio file under the root:
   (or **updated** when it replaces other content at the same path);
 * stored paths under the root that no longer exist → **gone** (kept, hidden from search).
 
-Analysis runs in parallel (:func:`groovegraph.tools.analysis.analyze_many`) and results
-are committed in batches as they arrive, so an interrupted run loses at most one batch
+Analysis runs in parallel through an :class:`~groovegraph.tools.analysis.Analyzer` (this
+machine's process pool by default, or a Dask cluster:
+:class:`~groovegraph.tools.cluster.ClusterAnalyzer`; the rules above do not depend on
+which) and results are committed in batches as they arrive, so an interrupted run loses at most one batch
 and a rerun picks up where it stopped (finished files are then unchanged). A file that
 fails to decode is stored with status ``error`` and its message; the run goes on, and the
 file is retried only when it changes.
@@ -26,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from groovegraph.persistence.catalog_rows import StoredFile, sample_id_for
 from groovegraph.settings import Settings
@@ -45,6 +47,9 @@ from groovegraph.tools.library import (
     read_tags_csv,
     walk_audio,
 )
+
+if TYPE_CHECKING:
+    from groovegraph.tools.analysis import Analyzer
 
 __all__ = ["IndexProgress", "IndexSummary", "IndexTarget", "index_directory"]
 
@@ -157,6 +162,7 @@ def index_directory(
     *,
     settings: Settings,
     workers: int | None = None,
+    analyzer: Analyzer | None = None,
     tags_csv: str | os.PathLike[str] | None = None,
     on_progress: ProgressFn | None = None,
     batch_size: int = DEFAULT_BATCH,
@@ -173,7 +179,10 @@ def index_directory(
     settings : Settings
         Analysis settings (sample rate, caps, timeouts, default worker count).
     workers : int, optional
-        Analysis processes (default ``settings.workers``).
+        Local analysis processes (default ``settings.workers``) when no ``analyzer`` is given.
+    analyzer : Analyzer, optional
+        Where files are analysed; default this machine's pool
+        (:class:`~groovegraph.tools.analysis.LocalAnalyzer`).
     tags_csv : path-like, optional
         Sidecar tag CSV (local file) whose rows override tags from names and metadata.
     on_progress : callable, optional
@@ -188,11 +197,14 @@ def index_directory(
     IndexSummary
         Counts and elapsed seconds.
     """
-    from groovegraph.tools.analysis import analyze_many
+    from groovegraph.tools.analysis import LocalAnalyzer
     from groovegraph.tools.decode import sha256_file
 
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
+    if analyzer is not None and workers is not None:
+        raise ValueError("give workers (the local pool) or an analyzer, not both")
+    runner = analyzer if analyzer is not None else LocalAnalyzer(settings=settings, workers=workers)
     start = time.perf_counter()
     base = Path(root).expanduser().resolve()
     if not base.is_dir():
@@ -298,11 +310,8 @@ def index_directory(
     replaced = {path for path, row in stored.items() if path in to_analyze and row.status != "gone"}
     paths = list(to_analyze)
     try:
-        for name, outcome in analyze_many(
-            paths,
-            settings=settings,
-            workers=workers,
-            on_progress=lambda done, total, path: progress("analyze", done, total, path),
+        for name, outcome in runner.analyze(
+            paths, on_progress=lambda done, total, path: progress("analyze", done, total, path)
         ):
             f, tags, sha = to_analyze[name]
             if isinstance(outcome, Analysis):

@@ -33,8 +33,9 @@ import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError, Future, as_completed
 from concurrent.futures import TimeoutError as FutureTimeoutError
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -60,11 +61,16 @@ __all__ = [
     "MAX_TASKS_PER_CHILD",
     "SILENCE_PEAK",
     "AnalysisPool",
+    "Analyzer",
+    "LocalAnalyzer",
     "ProgressCallback",
     "analyze_file",
     "analyze_many",
     "analyze_signal",
     "configure_runtime",
+    "measure_file_guarded",
+    "outcome_of",
+    "prepare_worker",
     "warm_up",
     "write_bytecode",
 ]
@@ -143,6 +149,25 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 def _init_worker(settings: Settings) -> None:
     """Pool initializer: runtime setup, one thread per worker, settings for the tasks."""
     global _WORKER_SETTINGS
+    prepare_worker(settings)
+    _WORKER_SETTINGS = settings
+
+
+_PREPARED = False
+
+
+def prepare_worker(settings: Settings, *, prime: bool = True) -> None:
+    """Make this process an analysis worker (once per process; later calls return at once).
+
+    Runtime setup (:func:`configure_runtime`), BLAS/OpenMP held to one thread (the workers
+    are the parallelism), and, with ``prime``, one analysis of a synthetic groove so the
+    first file does not pay the first-call costs. Pool workers and Dask workers
+    (:mod:`groovegraph.tools.cluster`) both start here.
+    """
+    global _PREPARED
+    if _PREPARED:
+        return
+    _PREPARED = True
     configure_runtime(settings)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(_WORKER_THREADS)
@@ -154,7 +179,8 @@ def _init_worker(settings: Settings) -> None:
         threadpool_limits(_WORKER_THREADS)
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         pass
-    _WORKER_SETTINGS = settings
+    if not prime:
+        return
     # Pay the first-call costs (estimator imports, scipy, FFT set-up: ~1 s on a busy
     # machine) here, where they do not count against the first file's timeout.
     try:
@@ -183,7 +209,25 @@ def _worker_analyze(path: str) -> _Fields | GrooveGraphError:
     """Task run in a pool worker; errors are returned, not raised (no remote traceback)."""
     if _WORKER_SETTINGS is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("pool worker used without _init_worker")
-    return _guarded(_measure_file, path, _WORKER_SETTINGS)
+    return measure_file_guarded(path, _WORKER_SETTINGS)
+
+
+def measure_file_guarded(path: str, settings: Settings) -> _Fields | GrooveGraphError:
+    """One file's Analysis fields, or the typed error it ended in (never raised).
+
+    What a worker process sends back (a plain dict: workers never import
+    :mod:`groovegraph.state`); :func:`outcome_of` turns it into an Analysis.
+    """
+    return _guarded(_measure_file, path, settings)
+
+
+def outcome_of(result: _Fields | GrooveGraphError) -> AnalysisOutcome:
+    """A worker's result (see :func:`measure_file_guarded`) as ``Analysis | GrooveGraphError``."""
+    from groovegraph.state import Analysis
+
+    if isinstance(result, GrooveGraphError):
+        return result
+    return Analysis(**result)
 
 
 # --- one file --------------------------------------------------------------------------
@@ -469,6 +513,36 @@ def analyze_many(
             yield name, outcome
         return
     yield from _analyze_pool(names, settings=settings, workers=n_workers, on_progress=on_progress)
+
+
+class Analyzer(Protocol):
+    """Where a batch of files is analysed: this machine's processes (:class:`LocalAnalyzer`)
+    or a Dask cluster (:class:`groovegraph.tools.cluster.ClusterAnalyzer`).
+
+    The indexer takes one of these, so both run the same incremental code path.
+    """
+
+    def analyze(
+        self, paths: Sequence[str], *, on_progress: ProgressCallback | None = None
+    ) -> Iterator[tuple[str, AnalysisOutcome]]:
+        """Yield ``(path, Analysis | GrooveGraphError)`` once per path, in completion order;
+        ``on_progress(done, total, path)`` after each. Errors are yielded, never raised."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalAnalyzer:
+    """:func:`analyze_many` on this machine: ``workers`` processes (default ``settings.workers``)."""
+
+    settings: Settings
+    workers: int | None = None
+
+    def analyze(
+        self, paths: Sequence[str], *, on_progress: ProgressCallback | None = None
+    ) -> Iterator[tuple[str, AnalysisOutcome]]:
+        return analyze_many(
+            paths, settings=self.settings, workers=self.workers, on_progress=on_progress
+        )
 
 
 class AnalysisPool:

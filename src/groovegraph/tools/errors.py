@@ -142,3 +142,11 @@ class NotFoundError(GrooveGraphError):
     code = "not_found"
     http_status = 404
     exit_code = 2
+
+
+class ClusterUnavailableError(GrooveGraphError):
+    """The Dask scheduler named by ``--cluster`` / ``GROOVEGRAPH_CLUSTER`` cannot be used."""
+
+    code = "cluster_unavailable"
+    http_status = 503
+    exit_code = 5
