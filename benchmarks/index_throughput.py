@@ -51,7 +51,7 @@ _GROOVES = (  # tempo, swing, key, pattern
 )
 
 
-def _write_library(root: Path, *, n: int, clip_s: float, sr: int) -> list[Path]:
+def write_library(root: Path, *, n: int, clip_s: float, sr: int) -> list[Path]:
     import numpy as np
 
     from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         env["NUMBA_CACHE_DIR"] = str(tmp / "numba-cache")
         lib = tmp / "clips"
         t0 = time.perf_counter()
-        _write_library(lib, n=args.clips, clip_s=args.clip_s, sr=44100)
+        write_library(lib, n=args.clips, clip_s=args.clip_s, sr=44100)
         synth_s = time.perf_counter() - t0
         audio_s = args.clips * args.clip_s
 
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # --- unchanged rerun over many files
         many = tmp / "many"
-        _write_library(many, n=args.rerun_files, clip_s=3.0, sr=22050)
+        write_library(many, n=args.rerun_files, clip_s=3.0, sr=22050)
         settings = Settings(data_dir=tmp / "rerun", workers=args.workers)
         settings.ensure_dirs()
         configure_runtime(settings)

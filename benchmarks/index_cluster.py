@@ -1,0 +1,193 @@
+"""Indexing on a Dask cluster against the local process pool, in the same run.
+
+``python -m benchmarks.index_cluster [--clips 200] [--clip-s 10] [--runs 1] [--out PATH]``
+
+Each configuration indexes the same ``--clips`` WAV files into an empty SQLite catalog
+through the same :func:`~groovegraph.persistence.indexer.index_directory` (walk, tags,
+SHA-256, analysis, batched commits), timed by the indexer's own clock:
+
+* **local pool** — :class:`~groovegraph.tools.analysis.LocalAnalyzer` with as many
+  processes as the cluster has workers (2), pool start-up included (every run pays it);
+* **cluster, 1 worker** and **cluster, 2 workers** — a real ``dask scheduler`` and
+  ``dask worker --nthreads 1 --preload groovegraph.tools.cluster`` processes on loopback
+  (:class:`tests.integration.dask_proc.DaskProcesses`), started before the clock (a cluster
+  is long-lived); the client connection is made inside the clock.
+
+**Per-file scheduling overhead** comes from Dask's task stream: every worker thread's time
+during the analysis phase that was not spent computing a file, divided by the files,
+``(threads x analysis wall - sum of compute) / files`` (client round trips, the scheduler,
+result transfer, and the tail where one worker has finished and the other not). The
+**projection** for a 500,000-file library on 64 cores takes the per-file compute time
+measured on one worker and adds that overhead: ``500,000 x (compute + overhead) / 64``.
+
+Distinct files are made as ``benchmarks.index_throughput`` makes them (a few grooves, each
+copy at its own gain). Bar: the 2-worker cluster keeps >= 85 % of the local pool's clips/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.integration.dask_proc import DaskProcesses
+
+from benchmarks.common import machine_info
+from benchmarks.index_throughput import write_library
+
+RESULTS = Path(__file__).resolve().parent / "results" / "index_cluster.json"
+BAR_FRACTION_OF_LOCAL = 0.85
+PROJECT_FILES = 500_000
+PROJECT_CORES = 64
+
+
+def _index_local(lib: Path, data_dir: Path, workers: int) -> dict[str, Any]:
+    from groovegraph.persistence.catalog_store import CatalogStore
+    from groovegraph.settings import Settings
+    from groovegraph.tools.analysis import LocalAnalyzer
+
+    settings = Settings(data_dir=data_dir)
+    settings.ensure_dirs()
+    with CatalogStore.open(settings) as store:
+        summary = store.index_directory(
+            lib, settings=settings, analyzer=LocalAnalyzer(settings=settings, workers=workers)
+        )
+    return {"index_s": summary.seconds, "added": summary.added, "failed": summary.failed}
+
+
+def _index_cluster(lib: Path, data_dir: Path, address: str) -> dict[str, Any]:
+    from distributed import Client, get_task_stream
+
+    from groovegraph.persistence.catalog_store import CatalogStore
+    from groovegraph.settings import Settings
+    from groovegraph.tools.cluster import ClusterAnalyzer
+
+    settings = Settings(data_dir=data_dir)
+    settings.ensure_dirs()
+    with (
+        Client(address, timeout=30) as observer,
+        get_task_stream(observer) as stream,
+        ClusterAnalyzer(address, settings=settings) as analyzer,
+        CatalogStore.open(settings) as store,
+    ):
+        threads = analyzer.threads()
+        summary = store.index_directory(lib, settings=settings, analyzer=analyzer)
+    spans = [
+        (ss["start"], ss["stop"])
+        for rec in stream.data
+        if str(rec.get("key", "")).startswith("groovegraph-analyze")
+        for ss in rec["startstops"]
+        if ss["action"] == "compute"
+    ]
+    n = summary.added + summary.failed
+    compute_total = sum(stop - start for start, stop in spans)
+    per_file_compute = compute_total / len(spans) if spans else float("nan")
+    # the analysis phase as the workers saw it: first file started to last file finished
+    analysis_wall = max(s for _, s in spans) - min(s for s, _ in spans) if spans else 0.0
+    overhead_ms = (threads * analysis_wall - compute_total) / n * 1000.0 if n else float("nan")
+    return {
+        "index_s": summary.seconds,
+        "added": summary.added,
+        "failed": summary.failed,
+        "threads": threads,
+        "tasks_recorded": len(spans),
+        "compute_s_per_file": round(per_file_compute, 4),
+        "analysis_wall_s": round(analysis_wall, 3),
+        "overhead_ms_per_file": round(overhead_ms, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=200)
+    parser.add_argument("--clip-s", type=float, default=10.0)
+    parser.add_argument(
+        "--runs", type=int, default=1, help="repetitions of the three configurations"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    from groovegraph.settings import Settings
+    from groovegraph.tools.analysis import configure_runtime
+
+    load_before = os.getloadavg()
+    runs: dict[str, list[dict[str, Any]]] = {"local_pool_2": [], "cluster_1": [], "cluster_2": []}
+    with tempfile.TemporaryDirectory(prefix="gg-bench-cluster-") as tmp_s:
+        tmp = Path(tmp_s)
+        configure_runtime(Settings(data_dir=tmp / "client"))
+        lib = tmp / "clips"
+        write_library(lib, n=args.clips, clip_s=args.clip_s, sr=44100)
+        with DaskProcesses(tmp / "dask") as dask:
+            dask.start(workers=1)
+            address = dask.address
+            for r in range(args.runs):
+                # interleaved, so that a change in machine load hits every configuration
+                runs["local_pool_2"].append(_index_local(lib, tmp / f"local-{r}", 2))
+                dask.ensure_workers(1)
+                runs["cluster_1"].append(_index_cluster(lib, tmp / f"c1-{r}", address))
+                dask.ensure_workers(2)
+                runs["cluster_2"].append(_index_cluster(lib, tmp / f"c2-{r}", address))
+                dask.workers[1].kill()  # back to one worker for the next round
+                dask.workers[1].wait(10)
+    for name, rs in runs.items():
+        for res in rs:
+            assert (res["added"], res["failed"]) == (args.clips, 0), (name, res)
+
+    def summary(name: str) -> dict[str, Any]:
+        index_s = statistics.median(r["index_s"] for r in runs[name])
+        return {"index_s_median": round(index_s, 3), "clips_per_s": round(args.clips / index_s, 2)}
+
+    table = {name: summary(name) for name in runs}
+    local_rate = table["local_pool_2"]["clips_per_s"]
+    for name in ("cluster_1", "cluster_2"):
+        table[name]["fraction_of_local_pool"] = round(table[name]["clips_per_s"] / local_rate, 3)
+        table[name]["overhead_ms_per_file_median"] = statistics.median(
+            r["overhead_ms_per_file"] for r in runs[name]
+        )
+        table[name]["compute_s_per_file_median"] = statistics.median(
+            r["compute_s_per_file"] for r in runs[name]
+        )
+    compute = table["cluster_1"]["compute_s_per_file_median"]
+    overhead_s = table["cluster_2"]["overhead_ms_per_file_median"] / 1000.0
+    projected_s = PROJECT_FILES * (compute + overhead_s) / PROJECT_CORES
+    result = {
+        "benchmark": "index_cluster",
+        "command": "python -m benchmarks.index_cluster "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine_info(load_before),
+        "clips": args.clips,
+        "clip_s": args.clip_s,
+        "results": table,
+        "runs": runs,
+        "projection": {
+            "files": PROJECT_FILES,
+            "cores": PROJECT_CORES,
+            "compute_s_per_file_one_core": compute,
+            "overhead_s_per_file": overhead_s,
+            "hours": round(projected_s / 3600.0, 2),
+            "assumes": (
+                "64 one-thread workers as fast per core as this machine's, the library on a "
+                "shared mount that keeps up (~64 files in flight), one scheduler; per-file "
+                f"costs measured on {args.clip_s:g} s clips"
+            ),
+        },
+        "bars": {
+            "cluster_2_fraction_of_local_pool_min": BAR_FRACTION_OF_LOCAL,
+            "pass": table["cluster_2"]["fraction_of_local_pool"] >= BAR_FRACTION_OF_LOCAL,
+        },
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("results", "projection", "bars")}, indent=1))
+    return 0 if result["bars"]["pass"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
