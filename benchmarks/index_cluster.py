@@ -61,7 +61,22 @@ def _index_local(lib: Path, data_dir: Path, workers: int) -> dict[str, Any]:
     return {"index_s": summary.seconds, "added": summary.added, "failed": summary.failed}
 
 
-def _index_cluster(lib: Path, data_dir: Path, address: str) -> dict[str, Any]:
+def _cpu_s(pids: list[int]) -> float:
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        t = psutil.Process(pid).cpu_times()
+        total += t.user + t.system
+    return total
+
+
+def _self_cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def _index_cluster(lib: Path, data_dir: Path, dask: DaskProcesses) -> dict[str, Any]:
     from distributed import Client, get_task_stream
 
     from groovegraph.persistence.catalog_store import CatalogStore
@@ -70,6 +85,10 @@ def _index_cluster(lib: Path, data_dir: Path, address: str) -> dict[str, Any]:
 
     settings = Settings(data_dir=data_dir)
     settings.ensure_dirs()
+    address = dask.address
+    assert dask.scheduler is not None
+    workers = [w.pid for w in dask.workers if w.poll() is None]
+    cpu_before = (_cpu_s([dask.scheduler.pid]), _cpu_s(workers), _self_cpu_s())
     with (
         Client(address, timeout=30) as observer,
         get_task_stream(observer) as stream,
@@ -78,6 +97,10 @@ def _index_cluster(lib: Path, data_dir: Path, address: str) -> dict[str, Any]:
     ):
         threads = analyzer.threads()
         summary = store.index_directory(lib, settings=settings, analyzer=analyzer)
+    cpu_after = (_cpu_s([dask.scheduler.pid]), _cpu_s(workers), _self_cpu_s())
+    scheduler_cpu, worker_cpu, client_cpu = (
+        b - a for a, b in zip(cpu_before, cpu_after, strict=True)
+    )
     spans = [
         (ss["start"], ss["stop"])
         for rec in stream.data
@@ -100,6 +123,10 @@ def _index_cluster(lib: Path, data_dir: Path, address: str) -> dict[str, Any]:
         "compute_s_per_file": round(per_file_compute, 4),
         "analysis_wall_s": round(analysis_wall, 3),
         "overhead_ms_per_file": round(overhead_ms, 2),
+        # CPU spent per file by each party (the client includes walking, hashing, commits)
+        "scheduler_cpu_ms_per_file": round(scheduler_cpu / n * 1000.0, 2) if n else None,
+        "worker_cpu_s_per_file": round(worker_cpu / n, 4) if n else None,
+        "client_cpu_ms_per_file": round(client_cpu / n * 1000.0, 2) if n else None,
     }
 
 
@@ -125,14 +152,13 @@ def main(argv: list[str] | None = None) -> int:
         write_library(lib, n=args.clips, clip_s=args.clip_s, sr=44100)
         with DaskProcesses(tmp / "dask") as dask:
             dask.start(workers=1)
-            address = dask.address
             for r in range(args.runs):
                 # interleaved, so that a change in machine load hits every configuration
                 runs["local_pool_2"].append(_index_local(lib, tmp / f"local-{r}", 2))
                 dask.ensure_workers(1)
-                runs["cluster_1"].append(_index_cluster(lib, tmp / f"c1-{r}", address))
+                runs["cluster_1"].append(_index_cluster(lib, tmp / f"c1-{r}", dask))
                 dask.ensure_workers(2)
-                runs["cluster_2"].append(_index_cluster(lib, tmp / f"c2-{r}", address))
+                runs["cluster_2"].append(_index_cluster(lib, tmp / f"c2-{r}", dask))
                 dask.workers[1].kill()  # back to one worker for the next round
                 dask.workers[1].wait(10)
     for name, rs in runs.items():
@@ -150,9 +176,13 @@ def main(argv: list[str] | None = None) -> int:
         table[name]["overhead_ms_per_file_median"] = statistics.median(
             r["overhead_ms_per_file"] for r in runs[name]
         )
-        table[name]["compute_s_per_file_median"] = statistics.median(
-            r["compute_s_per_file"] for r in runs[name]
-        )
+        for field in (
+            "compute_s_per_file",
+            "worker_cpu_s_per_file",
+            "scheduler_cpu_ms_per_file",
+            "client_cpu_ms_per_file",
+        ):
+            table[name][f"{field}_median"] = statistics.median(r[field] for r in runs[name])
     compute = table["cluster_1"]["compute_s_per_file_median"]
     overhead_s = table["cluster_2"]["overhead_ms_per_file_median"] / 1000.0
     projected_s = PROJECT_FILES * (compute + overhead_s) / PROJECT_CORES

@@ -21,8 +21,8 @@ class DaskProcesses:
     """A scheduler on a free loopback port and worker processes (``--nthreads 1``, no
     nanny, so a killed worker stays dead) that preload :mod:`groovegraph.tools.cluster`.
 
-    The scheduler retries a dead worker's files once (``allowed-failures`` 1), as the
-    compose file configures it. Logs go to ``workdir``. ``stop()`` ends every process.
+    The scheduler retries a dead worker's files once (``allowed-failures`` 1) and the
+    workers' profiler is off, as the compose file configures them. Logs go to ``workdir``. ``stop()`` ends every process.
     """
 
     def __init__(self, workdir: Path, *, env: dict[str, str] | None = None) -> None:
@@ -31,6 +31,9 @@ class DaskProcesses:
         self.env = {
             **(env if env is not None else os.environ),
             "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
+            # the worker's statistical profiler samples every thread each 10 ms: CPU that
+            # a core-bound analysis worker has no use for
+            "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
             "PYTHONUNBUFFERED": "1",
         }
         self.scheduler_file = workdir / "scheduler.json"

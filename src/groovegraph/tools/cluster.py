@@ -88,12 +88,20 @@ class ClusterAnalyzer:
         The analysis limits sent with every file.
     connect_timeout_s : float
         How long to wait for the scheduler before :class:`ClusterUnavailableError`.
+    worker_timeout_s : float
+        How long to wait for a first worker when the scheduler has none (then
+        :class:`ClusterUnavailableError`: files would otherwise queue forever).
 
     Use as a context manager (or call :meth:`close`): it holds a connection.
     """
 
     def __init__(
-        self, address: str, *, settings: Settings, connect_timeout_s: float = 10.0
+        self,
+        address: str,
+        *,
+        settings: Settings,
+        connect_timeout_s: float = 10.0,
+        worker_timeout_s: float = 60.0,
     ) -> None:
         from distributed import Client
 
@@ -111,6 +119,13 @@ class ClusterAnalyzer:
         except (OSError, TimeoutError) as err:
             raise ClusterUnavailableError(
                 f"cannot reach the Dask scheduler at {address}: {err}"
+            ) from None
+        try:
+            self._client.wait_for_workers(1, timeout=worker_timeout_s)
+        except TimeoutError:
+            self._client.close()  # type: ignore[no-untyped-call]
+            raise ClusterUnavailableError(
+                f"the Dask scheduler at {address} has no workers (waited {worker_timeout_s:g} s)"
             ) from None
 
     def threads(self) -> int:
