@@ -46,10 +46,13 @@ def ensure_demo(settings: Settings, catalog: Any) -> None:
 
 
 def warm_up(settings: Settings) -> None:
-    """One tiny analysis so numba's kernels are compiled (it sets up the runtime itself)."""
+    """One tiny analysis so numba's kernels are compiled (it sets up the runtime itself),
+    and one tiny plot of each back end so the first upload's plots import nothing."""
+    from groovegraph.tools import plots
     from groovegraph.tools.analysis import warm_up as _warm_up
 
     _warm_up(settings)
+    plots.warm_up()
 
 
 def compile_graph(*, settings: Settings, catalog: Any, checkpointer: Any, cache: Any) -> Any:

@@ -38,7 +38,7 @@ PlotFormat = Literal["svg", "png"]
 PLOT_KINDS: tuple[str, ...] = ("grid", "pocket", "swing", "key")
 PLOT_FORMATS: tuple[str, ...] = ("svg", "png")
 #: Bump when a drawing changes: it is part of every cache key.
-PLOT_VERSION = "1"
+PLOT_VERSION = "2"
 #: Bands of the pocket plot, Hz (low, high).
 BANDS: dict[str, tuple[float, float]] = {
     "kick": (30.0, 150.0),
@@ -64,14 +64,27 @@ class Hit:
     offset_ms: float
 
 
-def _figure(width: float, height: float) -> Any:
+def _figure(
+    width: float,
+    height: float,
+    *,
+    margins_in: tuple[float, float, float, float] = (0.75, 0.2, 0.6, 0.4),
+) -> Any:
+    """A figure ``width`` × ``height`` inches with fixed margins (left, right, bottom, top,
+    in inches). Fixed, not a layout engine: constrained layout draws every figure twice
+    to measure its text and doubled the time from upload to plots."""
     import matplotlib
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: small, selectable
     matplotlib.rcParams["svg.hashsalt"] = "groovegraph"  # stable ids: same bytes each time
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100)
+    left, right, bottom, top = margins_in
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height
+    )
+    return fig
 
 
 def _save(fig: Any, fmt: str) -> bytes:
@@ -218,7 +231,7 @@ def plot_grid(
     title: str | None = None,
 ) -> bytes:
     """The waveform with the beat grid (``beat-N``) and bar starts (``downbeat-N``)."""
-    fig = _figure(10, 3)
+    fig = _figure(10, 3, margins_in=(0.2, 0.2, 0.55, 0.4))
     ax = fig.add_subplot()
     n = y.size
     duration = n / sr if n else analysis.duration_s
@@ -336,7 +349,7 @@ def plot_key(analysis: Analysis, *, fmt: str = "svg", title: str | None = None) 
     from groovegraph.tools.harmony import compatible_camelots
     from groovegraph.tools.keys import from_camelot
 
-    fig = _figure(5, 5.4)
+    fig = _figure(5, 5.4, margins_in=(0.45, 0.45, 0.35, 0.75))
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(-1)
@@ -391,6 +404,35 @@ def from_camelot_safe(key: str | None) -> str | None:
         return camelot(key)
     except GrooveGraphError:
         return None
+
+
+def warm_up() -> None:
+    """Draw a grid and a key wheel once, in both formats, so the first real plot does
+    not pay for importing matplotlib, its SVG and Agg back ends and the font cache
+    (seconds on a busy machine, which the first upload's plots would otherwise wait)."""
+    sr = 22050
+    analysis = Analysis(
+        file="warm-up.wav",
+        sha256="0" * 64,
+        duration_s=2.0,
+        sample_rate=sr,
+        tempo_bpm=120.0,
+        meter=4,
+        beats_s=[0.0, 0.5, 1.0, 1.5],
+        downbeats_s=[0.0],
+        swing_percent=50.0,
+        swing_subdivision=8,
+        key="A minor",
+        key_runner_up="C major",
+        camelot="8A",
+        key_confidence=0.5,
+        rms_db=-20.0,
+        onset_rate_hz=2.0,
+    )
+    y = np.zeros(2 * sr, dtype=np.float32)
+    for fmt in PLOT_FORMATS:
+        render("grid", analysis, fmt=fmt, y=y, sr=sr)
+        render("key", analysis, fmt=fmt)
 
 
 def needs_audio(kind: str) -> bool:
