@@ -55,7 +55,10 @@ class Settings(BaseSettings):
     checkpoint_keep_last: int = Field(
         default=4,
         ge=0,
-        description="Checkpoints kept per thread (older ones are pruned at each commit); 0 = all.",
+        description=(
+            "Checkpoints kept per thread (older ones are pruned at each commit); 0 = all. "
+            "At least 2: a failed turn is undone back to the checkpoint before it."
+        ),
     )
 
     # --- language model ------------------------------------------------------------
@@ -182,6 +185,15 @@ class Settings(BaseSettings):
             "summary and the constraints."
         ),
     )
+
+    @field_validator("checkpoint_keep_last")
+    @classmethod
+    def _keep_last(cls, value: int) -> int:
+        # With 1, the commit of a failing turn would prune the checkpoint the turn is
+        # undone back to, and the undo would leave the thread empty.
+        if value == 1:
+            raise ValueError("must be 0 (keep all) or at least 2")
+        return value
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import psycopg
@@ -28,13 +28,14 @@ from groovegraph.persistence.checkpointer import (
     ALLOW_FORK_KEY,
     ConcurrentRunError,
     open_checkpointer,
+    undone_on_failure,
 )
 from groovegraph.persistence.coordination import shared_run_lock
 from groovegraph.persistence.run_locks import RunLockHeld, RunLocks
 from groovegraph.server.app import create_app
 from groovegraph.settings import Settings
 from tests.conftest import PG_ADMIN_URL
-from tests.integration.server_proc import serve_in_thread
+from tests.integration.server_proc import free_port, serve_in_thread
 
 pytestmark = pytest.mark.integration
 
@@ -271,6 +272,78 @@ async def test_retention_keeps_the_last_checkpoints_and_the_whole_conversation(
         assert orphans == (0,)
 
 
+@pytest.mark.parametrize("durability", ["exit", "sync"])
+async def test_a_failed_run_is_undone_on_both_savers(
+    db_settings: Settings, durability: Literal["exit", "sync"]
+) -> None:
+    """A node that raises: whatever LangGraph saved of the run (one exit checkpoint, or a
+    checkpoint per step) is deleted, the thread is back at its last good turn (a new thread
+    back to nothing) and the next run goes on from there."""
+    db_settings.ensure_dirs()
+
+    async def reply(state: MessagesState) -> dict[str, Any]:
+        text = str(state["messages"][-1].content)
+        if text.startswith("boom"):
+            raise RuntimeError("node failed")
+        return {"messages": [AIMessage(content=f"re: {text}")]}
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("reply", reply)
+    builder.add_edge(START, "reply")
+    fresh = {"configurable": {"thread_id": f"undo-new-{uuid.uuid4().hex[:8]}"}}
+    thread = {"configurable": {"thread_id": f"undo-{uuid.uuid4().hex[:8]}"}}
+    tid = thread["configurable"]["thread_id"]
+    async with open_checkpointer(db_settings) as saver:
+        graph = builder.compile(checkpointer=saver)
+
+        async def run(config: dict[str, Any], text: str) -> None:
+            async with undone_on_failure(saver, config["configurable"]["thread_id"]):
+                await graph.ainvoke(
+                    {"messages": [HumanMessage(content=text)]}, config, durability=durability
+                )
+
+        with pytest.raises(RuntimeError):
+            await run(fresh, "boom on a new thread")
+        assert [c async for c in saver.alist(fresh)] == []
+
+        await run(thread, "first")
+        good = await graph.aget_state(thread)
+        history = [s.config async for s in graph.aget_state_history(thread)]
+        with pytest.raises(RuntimeError):
+            await run(thread, "boom")
+        after = await graph.aget_state(thread)
+        assert after.values["messages"] == good.values["messages"]
+        assert after.next == ()
+        kept = [s.config async for s in graph.aget_state_history(thread)]
+        assert kept[0] == history[0] == good.config
+        if durability == "exit":  # one commit: retention pruned nothing the turn needs
+            assert kept == history
+        await run(thread, "second")
+        state = await graph.aget_state(thread)
+    assert [m.content for m in state.values["messages"]] == [
+        "first",
+        "re: first",
+        "second",
+        "re: second",
+    ]
+    if db_settings.is_postgres:
+        # nothing of the failed run is left behind: no pending write, no orphan blob
+        with psycopg.connect(db_settings.database_url) as conn:
+            writes = conn.execute(
+                "SELECT count(*) FROM checkpoint_writes WHERE thread_id = %s", (tid,)
+            ).fetchone()
+            orphans = conn.execute(
+                "SELECT count(*) FROM checkpoint_blobs b WHERE b.thread_id = %s AND NOT EXISTS "
+                "(SELECT 1 FROM checkpoints c, jsonb_each_text(c.checkpoint -> 'channel_versions') v "
+                "WHERE c.thread_id = b.thread_id AND v.key = b.channel AND v.value = b.version)",
+                (tid,),
+            ).fetchone()
+        assert orphans == (0,)
+        assert writes is not None
+        if durability == "exit":
+            assert writes == (0,)
+
+
 async def test_an_intended_fork_is_written_and_retention_keeps_the_branch_it_left(
     db_settings: Settings,
 ) -> None:
@@ -345,6 +418,68 @@ def test_pools_recover_after_pg_terminate_backend(own_pg_url: str, tmp_path: Pat
         "what defined Motown drumming?",
         "what defined Philly soul drumming?",
     ]
+
+
+def test_a_failed_turn_leaves_the_thread_as_it_was(pg_url: str, tmp_path: Path) -> None:
+    """A node fails mid-turn (the model provider is unreachable): the client reads
+    ``error`` then ``end``, the thread keeps no half turn (no orphan human message, no
+    pending node, no extra checkpoint), and the next turn on it runs cleanly."""
+    offline = Settings(data_dir=tmp_path / "data", database_url=pg_url, sse_heartbeat_s=0.5)
+    # A real chat model whose endpoint refuses connections, asked after the offline
+    # understanding routed the turn (router_threshold=0): the specialist's call raises.
+    failing = Settings(
+        data_dir=tmp_path / "data",
+        database_url=pg_url,
+        sse_heartbeat_s=0.5,
+        model="openai:gpt-4o-mini",
+        model_base_url=f"http://127.0.0.1:{free_port()}/v1",
+        model_api_key="sk-none",
+        model_max_retries=0,
+        router_threshold=0.0,
+    )
+    with (
+        serve_in_thread(create_app(offline, build_demo=False, warm_up=False)) as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+    ):
+        thread_id = http.post("/v1/threads").json()["thread_id"]
+        assert _chat(http, thread_id, "what defined Motown drumming?")[-1] == ("end", True)
+        before = http.get(f"/v1/threads/{thread_id}").json()
+        history_before = http.get(f"/v1/threads/{thread_id}/history").json()
+
+    with (
+        serve_in_thread(create_app(failing, build_demo=False, warm_up=False)) as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+    ):
+        events = _chat(http, thread_id, "what defined Philly soul drumming?")
+        assert [name for name, _ in events[-2:]] == ["error", "end"], events
+        assert events[-2][1]["code"] == "model_unavailable"
+        assert events[-1] == ("end", False)
+        after = http.get(f"/v1/threads/{thread_id}").json()
+        assert after["next"] == []
+        assert after["messages"] == before["messages"]
+        assert http.get(f"/v1/threads/{thread_id}/history").json() == history_before
+        # /agent/invoke on the same thread: an upstream outage (502 + Retry-After, the
+        # keep-alive connection kept), and nothing left on the thread either
+        cfg = {"configurable": {"thread_id": thread_id}}
+        turn = {"messages": [{"type": "human", "content": "what defined Philly soul drumming?"}]}
+        r = http.post("/agent/invoke", json={"input": turn, "config": cfg})
+        assert r.status_code == 502, r.text
+        assert r.json()["error"]["code"] == "model_unavailable"
+        assert int(r.headers["Retry-After"]) >= 1
+        assert http.get(f"/v1/threads/{thread_id}").json()["messages"] == before["messages"]
+
+    with (
+        serve_in_thread(create_app(offline, build_demo=False, warm_up=False)) as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+    ):
+        again = _chat(http, thread_id, "what defined Philly soul drumming?")
+        assert again[-1] == ("end", True), again
+        state = http.get(f"/v1/threads/{thread_id}").json()
+    assert state["next"] == []
+    humans = [m["content"] for m in state["messages"] if m["type"] == "human"]
+    assert humans == ["what defined Motown drumming?", "what defined Philly soul drumming?"]
+    # one answer per turn: the failed turn left no message of its own
+    assert state["messages"][: len(before["messages"])] == before["messages"]
 
 
 def _chat(http: httpx.Client, thread_id: str, text: str) -> list[tuple[str, Any]]:

@@ -227,3 +227,32 @@ async def test_a_stalled_upload_is_abandoned_and_leaves_no_temp_file(tmp_path: A
                 idle_timeout_s=0.2,
             )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("keep", "ok"), [(0, True), (1, False), (2, True), (4, True)])
+def test_checkpoint_retention_keeps_the_checkpoint_a_failed_turn_returns_to(
+    tmp_path: Any, keep: int, ok: bool
+) -> None:
+    # keep_last=1 would let a failing turn's own commit prune the checkpoint it is undone to
+    if ok:
+        assert Settings(data_dir=tmp_path, checkpoint_keep_last=keep).checkpoint_keep_last == keep
+    else:
+        with pytest.raises(ValidationError, match="at least 2"):
+            Settings(data_dir=tmp_path, checkpoint_keep_last=keep)
+
+
+def test_model_provider_outages_are_a_502_not_a_bug() -> None:
+    import httpx
+    import openai
+
+    from groovegraph.server.errors import model_unavailable, unavailable
+
+    request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    down = openai.APIConnectionError(request=request)
+    assert unavailable(down) is not None
+    assert model_unavailable(down).http_status == 502  # type: ignore[union-attr]
+    bad_key = openai.AuthenticationError(
+        "bad key", response=httpx.Response(401, request=request), body=None
+    )
+    assert unavailable(bad_key) is None
+    assert unavailable(ValueError("x")) is None

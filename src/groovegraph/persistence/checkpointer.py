@@ -29,6 +29,12 @@ Both savers add two things upstream's lack:
   thread keeps the branch it left), their pending writes and, on
   Postgres, the channel blobs no kept checkpoint refers to. Each checkpoint holds the
   whole conversation, so keeping every one grows a thread quadratically.
+* **Undo of a failed turn.** LangGraph saves a run that raised (with
+  ``durability="exit"``, once, at its end): the thread would keep the user's message with
+  the failed node still pending, a half turn the next run trips over.
+  :func:`undone_on_failure` notes the thread's head before a run and, if the run fails,
+  deletes every checkpoint (all namespaces), pending write and blob written after it, so
+  the thread is exactly what it was before the turn.
 """
 
 from __future__ import annotations
@@ -40,8 +46,9 @@ import time
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
+import anyio
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
     BaseCheckpointSaver,
@@ -51,6 +58,7 @@ from langgraph.checkpoint.base import (
     get_checkpoint_metadata,
     get_serializable_checkpoint_metadata,
 )
+from langgraph.checkpoint.postgres import _ainternal
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.serde.types import _DeltaSnapshot
@@ -74,6 +82,7 @@ __all__ = [
     "PooledAsyncPostgresSaver",
     "checkpoint_serde",
     "open_checkpointer",
+    "undone_on_failure",
 ]
 
 log = logging.getLogger(__name__)
@@ -231,6 +240,43 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
             }
         }
 
+    async def ahead_id(self, thread_id: str) -> str | None:
+        """The id of the thread's latest root checkpoint (None: no checkpoint yet)."""
+        await self.setup()
+        async with (
+            self.lock,
+            self.conn.execute(
+                "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? "
+                "AND checkpoint_ns = '' ORDER BY checkpoint_id DESC LIMIT 1",
+                (thread_id,),
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def adiscard_after(self, thread_id: str, checkpoint_id: str | None) -> int:
+        """Delete the thread's checkpoints (every namespace) newer than ``checkpoint_id``
+        (all of them for None) and their pending writes; returns how many checkpoints."""
+        await self.setup()
+        newer = "" if checkpoint_id is None else " AND checkpoint_id > ?"
+        args: tuple[str, ...] = (
+            (thread_id,) if checkpoint_id is None else (thread_id, checkpoint_id)
+        )
+        async with self.lock:
+            await self.conn.commit()
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                cur = await self.conn.execute(
+                    f"DELETE FROM checkpoints WHERE thread_id = ?{newer}", args
+                )
+                deleted = cur.rowcount
+                await self.conn.execute(f"DELETE FROM writes WHERE thread_id = ?{newer}", args)
+            except BaseException:
+                await self.conn.rollback()
+                raise
+            await self.conn.commit()
+        return max(deleted, 0)
+
     async def _prune(self, thread_id: str, checkpoint_ns: str) -> None:
         await self.conn.execute(
             "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? "
@@ -272,6 +318,16 @@ async def _sqlite(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]
         yield saver
     finally:
         await conn.close()
+
+
+#: Channel blobs of one thread and namespace that no checkpoint refers to any more.
+_ORPHAN_BLOBS_SQL = (
+    "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s AND b.checkpoint_ns = %s "
+    "AND NOT EXISTS (SELECT 1 FROM checkpoints c, "
+    "jsonb_each_text(c.checkpoint -> 'channel_versions') v "
+    "WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = b.checkpoint_ns "
+    "AND v.key = b.channel AND v.value = b.version)"
+)
 
 
 class _NoLock:
@@ -386,6 +442,48 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
             }
         }
 
+    async def ahead_id(self, thread_id: str) -> str | None:
+        """The id of the thread's latest root checkpoint (None: no checkpoint yet)."""
+        async with _ainternal.get_connection(self.conn) as conn, conn.cursor() as cur:
+            await cur.execute(
+                "SELECT checkpoint_id FROM checkpoints WHERE thread_id = %s "
+                "AND checkpoint_ns = '' ORDER BY checkpoint_id DESC LIMIT 1",
+                (thread_id,),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return str(row["checkpoint_id"] if isinstance(row, dict) else row[0])
+
+    async def adiscard_after(self, thread_id: str, checkpoint_id: str | None) -> int:
+        """Delete the thread's checkpoints (every namespace) newer than ``checkpoint_id``
+        (all of them for None), their pending writes and the blobs no remaining
+        checkpoint refers to; returns how many checkpoints."""
+        newer = "" if checkpoint_id is None else " AND checkpoint_id > %s"
+        args: tuple[str, ...] = (
+            (thread_id,) if checkpoint_id is None else (thread_id, checkpoint_id)
+        )
+        async with (
+            _ainternal.get_connection(self.conn) as conn,
+            conn.transaction(),
+            conn.cursor(row_factory=dict_row) as cur,
+        ):
+            # under the thread's commit lock: no commit of this thread interleaves
+            await cur.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                (COMMIT_LOCK_NAMESPACE, thread_id),
+            )
+            await cur.execute(
+                f"DELETE FROM checkpoints WHERE thread_id = %s{newer} RETURNING checkpoint_ns",
+                args,
+            )
+            namespaces = {row["checkpoint_ns"] for row in await cur.fetchall()}
+            deleted = cur.rowcount
+            await cur.execute(f"DELETE FROM checkpoint_writes WHERE thread_id = %s{newer}", args)
+            for checkpoint_ns in sorted(namespaces):
+                await cur.execute(_ORPHAN_BLOBS_SQL, (thread_id, checkpoint_ns))
+        return max(deleted, 0)
+
     async def _prune(self, cur: Any, thread_id: str, checkpoint_ns: str) -> None:
         """Delete what the newest ``keep_last`` checkpoints no longer need."""
         await cur.execute(
@@ -406,14 +504,52 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
             "AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id)",
             (thread_id, checkpoint_ns),
         )
-        await cur.execute(
-            "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s AND b.checkpoint_ns = %s "
-            "AND NOT EXISTS (SELECT 1 FROM checkpoints c, "
-            "jsonb_each_text(c.checkpoint -> 'channel_versions') v "
-            "WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = b.checkpoint_ns "
-            "AND v.key = b.channel AND v.value = b.version)",
-            (thread_id, checkpoint_ns),
-        )
+        await cur.execute(_ORPHAN_BLOBS_SQL, (thread_id, checkpoint_ns))
+
+
+@runtime_checkable
+class TurnUndo(Protocol):
+    """What :func:`undone_on_failure` needs of a saver (both of ours have it)."""
+
+    async def ahead_id(self, thread_id: str) -> str | None: ...
+
+    async def adiscard_after(self, thread_id: str, checkpoint_id: str | None) -> int: ...
+
+
+@asynccontextmanager
+async def undone_on_failure(
+    saver: Any, thread_id: str, *, on_cancel: bool = True
+) -> AsyncIterator[None]:
+    """Run one turn of ``thread_id`` inside; if it raises, the thread is put back as it was.
+
+    The head is read before the turn; when the body raises (and, with ``on_cancel``,
+    when it is cancelled: the client went away), everything written on the thread after
+    that head is deleted, then the error goes on. The caller must hold the thread's run
+    lock, so that nothing else writes the thread meanwhile. A saver without
+    :class:`TurnUndo` (``InMemorySaver`` in tests) is used as it is.
+    """
+    if not isinstance(saver, TurnUndo):
+        yield
+        return
+    head = await saver.ahead_id(thread_id)
+    try:
+        yield
+    except BaseException as err:
+        if on_cancel or not isinstance(err, (anyio.get_cancelled_exc_class(), GeneratorExit)):
+            # shielded: a cancelled request still cleans up after itself
+            with anyio.CancelScope(shield=True):
+                try:
+                    dropped = await saver.adiscard_after(thread_id, head)
+                except Exception:
+                    log.warning("failed_turn_not_undone", exc_info=True)
+                else:
+                    if dropped:
+                        log.info(
+                            "failed turn undone: thread %s, %d checkpoint(s) dropped",
+                            thread_id,
+                            dropped,
+                        )
+        raise
 
 
 async def _acquire_setup_lock(conn: Any, *, timeout_s: float = _SETUP_LOCK_TIMEOUT_S) -> None:

@@ -39,6 +39,7 @@ from langchain_core.runnables.schema import StreamEvent
 from langgraph.types import Command
 from pydantic import BaseModel, Field, field_validator
 
+from groovegraph.persistence.checkpointer import undone_on_failure
 from groovegraph.server.errors import (
     ThreadIdRequiredError,
     ThreadNotFoundError,
@@ -243,23 +244,28 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
     ) -> AsyncIterator[None]:
         """Run under the lock the request already holds, else take it here (``locked``:
         the caller holds it); a resume is checked under the lock (see
-        :func:`_check_resumable`)."""
+        :func:`_check_resumable`). A run that fails leaves the thread as it was
+        (:func:`~groovegraph.persistence.checkpointer.undone_on_failure`)."""
         from groovegraph.server.chat import run_lock
 
         thread_id = config["configurable"]["thread_id"]
+        undo = undone_on_failure(state.graph.checkpointer, thread_id)
         if locked:
             await _check_resumable(state, graph_input, config)
-            yield
+            async with undo:
+                yield
             return
         stack = self.held.get(thread_id)
         if stack is None:
             async with run_lock(state, thread_id):
                 await _check_resumable(state, graph_input, config)
-                yield
+                async with undo:
+                    yield
             return
         try:
             await _check_resumable(state, graph_input, config)
-            yield
+            async with undo:
+                yield
         finally:
             await _release(self.held, thread_id, stack)
 

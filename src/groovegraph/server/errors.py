@@ -120,6 +120,35 @@ def database_unavailable(err: BaseException) -> DatabaseUnavailableError | None:
     return None
 
 
+class ModelUnavailableError(GrooveGraphError):
+    """The language model's provider did not answer (unreachable, timed out, its own 5xx
+    or rate limit) after the client's retries: an upstream outage, not a bug here."""
+
+    code = "model_unavailable"
+    http_status = 502
+    retry_after_s = 5
+
+
+def model_unavailable(err: BaseException) -> ModelUnavailableError | None:
+    """The 502 for a model provider that failed the call, or None for any other error
+    (a 4xx from the provider, such as a bad API key, stays a logged bug: it is ours)."""
+    import openai
+
+    if isinstance(err, openai.APIConnectionError):  # includes timeouts
+        return ModelUnavailableError("the language model provider is unreachable; retry shortly")
+    if isinstance(err, openai.RateLimitError):
+        return ModelUnavailableError("the language model provider is rate limiting; retry shortly")
+    if isinstance(err, openai.InternalServerError):
+        return ModelUnavailableError("the language model provider failed; retry shortly")
+    return None
+
+
+def unavailable(err: BaseException) -> GrooveGraphError | None:
+    """The typed 5xx of an outage of something we depend on (database, model provider),
+    or None: the one question every error path asks of an untyped exception."""
+    return database_unavailable(err) or model_unavailable(err)
+
+
 # Documented on routes so the OpenAPI schema shows the error shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
@@ -271,9 +300,21 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(cls, _database)
     app.add_exception_handler(sqlite3.OperationalError, _database)
 
+    async def _model(request: Request, err: Exception) -> JSONResponse:
+        down = model_unavailable(err)
+        if down is None:
+            return await _bug(request, err)
+        log.warning("model_unavailable", error_type=type(err).__name__, error=str(err))
+        return await _domain(request, down)
+
+    import openai
+
+    for model_cls in (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError):
+        app.add_exception_handler(model_cls, _model)
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, err: Exception) -> JSONResponse:
-        unavailable = database_unavailable(err)
-        if unavailable is not None:  # wrapped where the handlers above did not see it
-            return await _domain(request, unavailable)
+        down = unavailable(err)
+        if down is not None:  # wrapped where the handlers above did not see it
+            return await _domain(request, down)
         return error_response(500, "internal_error", "internal server error")

@@ -42,6 +42,7 @@ from langgraph.types import Interrupt, Send
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
+from groovegraph.persistence.checkpointer import undone_on_failure
 from groovegraph.server.state import AppState
 from groovegraph.server.thread_store import ThreadInfo
 
@@ -307,10 +308,10 @@ class _Translate:
 
 def error_body(err: BaseException) -> dict[str, str]:
     """The ``error`` event of a failed run (no internals: those are in the log)."""
-    from groovegraph.server.errors import database_unavailable
+    from groovegraph.server.errors import unavailable
     from groovegraph.tools.errors import GrooveGraphError
 
-    known = err if isinstance(err, GrooveGraphError) else database_unavailable(err)
+    known = err if isinstance(err, GrooveGraphError) else unavailable(err)
     if known is not None:
         return {"error": known.code, "message": known.message}
     return {
@@ -410,17 +411,20 @@ class RunManager:
                 await self.state.threads.touch(
                     owner=handle.owner, thread_id=handle.thread_id, title=title
                 )
-            async for ns, mode, chunk in graph.astream(
-                graph_input,
-                config,
-                stream_mode=internal,
-                subgraphs=True,
-                **stream_kwargs,
-            ):
-                for event, data in translate(tuple(ns), mode, chunk):
-                    # answers that show plots carry them as image blocks (Agent Chat UI, Studio)
-                    shown = await with_plot_images(self.state, handle.owner, data, images)
-                    handle.publish(sse_event(event, shown))
+            # A failed run leaves the thread as it was; a cancelled one keeps what it saved
+            # (Agent Protocol's "interrupt" cancel), as LangGraph's own server does.
+            async with undone_on_failure(graph.checkpointer, handle.thread_id, on_cancel=False):
+                async for ns, mode, chunk in graph.astream(
+                    graph_input,
+                    config,
+                    stream_mode=internal,
+                    subgraphs=True,
+                    **stream_kwargs,
+                ):
+                    for event, data in translate(tuple(ns), mode, chunk):
+                        # answers that show plots carry them as image blocks (Agent Chat UI, Studio)
+                        shown = await with_plot_images(self.state, handle.owner, data, images)
+                        handle.publish(sse_event(event, shown))
         except asyncio.CancelledError:
             status = "interrupted"
             raise

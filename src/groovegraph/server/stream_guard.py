@@ -36,11 +36,11 @@ def record_stream_failure(err: BaseException) -> None:
 
 
 def _error_payload(failures: list[BaseException]) -> dict[str, Any]:
-    from groovegraph.server.errors import database_unavailable
+    from groovegraph.server.errors import unavailable
     from groovegraph.tools.errors import GrooveGraphError
 
     for err in failures:
-        known = err if isinstance(err, GrooveGraphError) else database_unavailable(err)
+        known = err if isinstance(err, GrooveGraphError) else unavailable(err)
         if known is not None:
             return {"status_code": known.http_status, "code": known.code, "message": known.message}
     return {

@@ -23,7 +23,10 @@ Runs are made with ``durability="exit"``: the turn is checkpointed once when it 
 (or pauses on an interrupt) instead of after every step. A turn is the unit a user
 retries, a cancelled turn (client gone) leaves the thread exactly as it was, and it
 saves several database writes per turn — the difference between keeping up and queueing
-with many concurrent chats on one Postgres.
+with many concurrent chats on one Postgres. A run that fails is not kept either: LangGraph
+saves it half done (the user's message, the failed node pending), so the thread is put
+back as it was (:func:`~groovegraph.persistence.checkpointer.undone_on_failure`) and the
+client reads ``error`` then ``end``; the next turn starts from the last good one.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from groovegraph.graph.state import add_usage
+from groovegraph.persistence.checkpointer import undone_on_failure
 from groovegraph.server.serialize import interrupt_json, jsonable, message_json, tool_result
 
 PASSTHROUGH_CUSTOM = {"tool_start", "tool_end", "route", "progress"}
@@ -221,31 +225,32 @@ async def run_events(
         },
     )
     try:
-        async for part in graph.astream(
-            graph_input,
-            config,
-            stream_mode=["updates", "messages", "custom"],
-            subgraphs=True,
-            version="v2",
-            durability="exit",
-        ):
-            kind = part["type"]
-            if kind == "updates":
-                events = tr.updates(part["ns"], part["data"])
-            elif kind == "messages":
-                events = tr.messages(part["data"])
-            else:
-                events = tr.custom(part["data"])
-            for event in events:
-                if plot_links is not None and event["event"] == "message":
-                    event = await _with_links(event, plot_links)
-                yield event
+        async with undone_on_failure(graph.checkpointer, thread_id):
+            async for part in graph.astream(
+                graph_input,
+                config,
+                stream_mode=["updates", "messages", "custom"],
+                subgraphs=True,
+                version="v2",
+                durability="exit",
+            ):
+                kind = part["type"]
+                if kind == "updates":
+                    events = tr.updates(part["ns"], part["data"])
+                elif kind == "messages":
+                    events = tr.messages(part["data"])
+                else:
+                    events = tr.custom(part["data"])
+                for event in events:
+                    if plot_links is not None and event["event"] == "message":
+                        event = await _with_links(event, plot_links)
+                    yield event
     except Exception as err:  # the stream is open: report in-band, never a broken stream
         failed = True
-        from groovegraph.server.errors import database_unavailable
+        from groovegraph.server.errors import unavailable
         from groovegraph.tools.errors import GrooveGraphError
 
-        known = err if isinstance(err, GrooveGraphError) else database_unavailable(err)
+        known = err if isinstance(err, GrooveGraphError) else unavailable(err)
         if known is not None:
             yield sse("error", {"code": known.code, "message": known.message})
         else:
