@@ -314,6 +314,9 @@ class ParsedRequest(BaseModel):
     instrument: str | None = Field(
         default=None, description="Instrument asked for: kick, snare, hat, bass, keys…"
     )
+    root_note: str | None = Field(
+        default=None, description="Pitch a one-shot is tuned to ('a kick tuned to A'): 'A', 'F#1'."
+    )
     specialists: list[SpecialistName] = Field(
         default_factory=list, description="Specialists this turn needs (the understanding's call)."
     )
@@ -325,6 +328,10 @@ class ParsedRequest(BaseModel):
     )
     refines: bool = Field(
         default=False, description="Narrows the last search: its filters are kept."
+    )
+    recap: bool = Field(
+        default=False,
+        description="Asks what the conversation was about ('what were we talking about?').",
     )
 
 
@@ -489,6 +496,13 @@ class ConversationMemory(BaseModel):
     constraints: dict[str, Constraint] = Field(
         default_factory=dict,
         description="Latest value of each request field the user set (tempo, key, genre, …).",
+    )
+    topics: list[str] = Field(
+        default_factory=list,
+        description=(
+            "What the thread was about, one line per finding, newest last (samples analysed, "
+            "searches and what they found, mix verdicts, era questions); the oldest go first."
+        ),
     )
 
 

@@ -13,6 +13,7 @@ import soundfile as sf
 from groovegraph.state import Analysis
 from groovegraph.tools import plots
 from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.harmony import compatibility
 from groovegraph.tools.preview import click_track, mix_plan, render_mix, wav_bytes
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove
 
@@ -104,7 +105,15 @@ def test_mix_plan_stretches_and_shifts_as_the_verdict_proposes() -> None:
     assert plan.stretch_rate == pytest.approx(0.96)
     assert plan.semitones in (6, -6)  # Eb minor moved onto A minor
     assert plan.key_relation == "same"
-    assert plan.verdict in ("great", "good")
+    # The verdict is the chat's, on the pair as it is (one function): a tritone clashes.
+    assert (plan.verdict, plan.score) == (compatibility(a, b).verdict, compatibility(a, b).score)
+    assert plan.verdict == "clash"
+    # 100 vs 124 BPM in one key: a 24 % stretch is not "great" because the preview stretches.
+    _, slow = groove(tempo_bpm=100.0, key="A minor")
+    _, fast = groove(tempo_bpm=124.0, key="A minor")
+    plan = mix_plan(slow, fast)
+    assert plan.verdict == compatibility(slow, fast).verdict
+    assert plan.verdict not in ("great", "good")
     _, near = groove(tempo_bpm=190.0, key="E minor")  # adjacent key, double time
     plan = mix_plan(a, near)
     assert plan.tempo_relation == "double_time"

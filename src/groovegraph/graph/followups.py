@@ -21,14 +21,18 @@ from groovegraph.tools.errors import InvalidQueryError
 __all__ = [
     "ATTRIBUTE_PHRASE_RE",
     "FASTER_RE",
+    "FASTER_WORD_RE",
     "MODE_RE",
     "SLOWER_RE",
+    "SLOWER_WORD_RE",
     "AttributeRefs",
     "find_attribute_refs",
     "find_mode",
     "is_filter_followup",
     "is_list_pointer",
     "merge_filter",
+    "moved_tempo",
+    "tempo_move",
 ]
 
 # ------------------------------------------------------------------ references by attribute
@@ -263,15 +267,86 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
         or _SWING_VERB_RE.search(text)
         or FASTER_RE.search(text)
         or SLOWER_RE.search(text)
+        or tempo_move(text)
     )
 
 
-def merge_filter(previous: ParsedRequest, new: ParsedRequest) -> ParsedRequest:
+# "something slower", "a bit faster", "speed it up": a tempo move with no number, relative
+# to the last search's range (or, with none, to the tempi of the hits it listed).
+SLOWER_WORD_RE = re.compile(
+    r"\b(?:slower|slow(?:er)? (?:it |things )?down|less fast|not (?:as|so) fast|lower tempo|"
+    r"(?:a )?(?:lower|slower) bpm|more (?:laid[\s-]?back|chilled|relaxed) tempo)\b"
+    r"(?!\s*(?:than\s+)?\d)",
+    re.IGNORECASE,
+)
+FASTER_WORD_RE = re.compile(
+    r"\b(?:faster|quicker|speed (?:it |things )?up|more uptempo|up[\s-]?tempo|not (?:as|so) slow|"
+    r"higher tempo|(?:a )?(?:higher|faster) bpm)\b(?!\s*(?:than\s+)?\d)",
+    re.IGNORECASE,
+)
+
+
+def tempo_move(text: str) -> int:
+    """-1 for "something slower", +1 for "a bit faster", 0 when ``text`` asks neither (or
+    names its own bound: "slower than 90" is :data:`SLOWER_RE`'s)."""
+    if SLOWER_RE.search(text) or FASTER_RE.search(text):
+        return 0
+    slower, faster = bool(SLOWER_WORD_RE.search(text)), bool(FASTER_WORD_RE.search(text))
+    return -1 if slower and not faster else 1 if faster and not slower else 0
+
+
+def _reference_range(
+    previous: ParsedRequest, listed: Sequence[CatalogHit]
+) -> tuple[float, float] | None:
+    """The tempo range a relative move starts from: the last search's range (its target
+    ±5 % when it gave only a target), else the span of the tempi it listed."""
+    lo, hi, target = previous.bpm_min, previous.bpm_max, previous.target_bpm
+    if lo is not None and hi is not None:
+        return lo, hi
+    if target is not None:
+        return round(target * 0.95, 1), round(target * 1.05, 1)
+    tempi = sorted(h.tempo_bpm for h in listed if h.tempo_bpm is not None)
+    if tempi:
+        return tempi[0], tempi[-1]
+    return None
+
+
+def moved_tempo(
+    previous: ParsedRequest, direction: int, listed: Sequence[CatalogHit] = ()
+) -> tuple[float | None, float | None, float | None] | None:
+    """(bpm_min, bpm_max, target) one step slower (``direction`` -1) or faster (+1) than
+    the last search: the next band of the same width (at least 10 % of its middle) below
+    its lower bound or above its upper bound. ``None`` when there is nothing to move from."""
+    base = _reference_range(previous, listed)
+    if base is None:
+        lo, hi = previous.bpm_min, previous.bpm_max
+        if direction < 0 and hi is None and lo is not None:
+            return None, lo, None  # "above 125" then "slower": under 125
+        if direction > 0 and lo is None and hi is not None:
+            return hi, None, None
+        return None
+    lo, hi = base
+    width = max(hi - lo, 0.1 * (lo + hi) / 2)
+    if direction < 0:
+        new_hi = lo
+        new_lo = max(TEMPO_LIMITS_BPM[0], round(lo - width, 1))
+    else:
+        new_lo = hi
+        new_hi = min(TEMPO_LIMITS_BPM[1], round(hi + width, 1))
+    return new_lo, new_hi, round((new_lo + new_hi) / 2, 2)
+
+
+def merge_filter(
+    previous: ParsedRequest, new: ParsedRequest, listed: Sequence[CatalogHit] = ()
+) -> ParsedRequest:
     """The earlier search narrowed by the new constraints, as a ``find`` request.
 
-    Tempo comparisons ("faster than 125") intersect the earlier tempo range; every other
-    field the new turn names replaces the earlier one, the rest is kept. The text is both
-    turns, so a major/minor constraint (see :data:`MODE_RE`) of either one still applies.
+    A tempo bound ("faster than 125", "under 110 bpm") replaces that side of the earlier
+    range and keeps the other side when it still leaves a range (never a collapsed one);
+    "something slower"/"faster" moves the range one band down or up (:func:`moved_tempo`,
+    ``listed`` are the hits shown, for a search that had no tempo). Every other field the
+    new turn names replaces the earlier one, the rest is kept. The text is both turns, so
+    a major/minor constraint (see :data:`MODE_RE`) of either one still applies.
     """
     update: dict[str, object] = {
         "text": f"{previous.text}\n{new.text}",
@@ -281,19 +356,26 @@ def merge_filter(previous: ParsedRequest, new: ParsedRequest) -> ParsedRequest:
     }
     lo, hi, target = previous.bpm_min, previous.bpm_max, previous.target_bpm
     faster, slower = FASTER_RE.search(new.text), SLOWER_RE.search(new.text)
+    move = tempo_move(new.text)
     if faster or slower:
-        floor = lo if lo is not None else TEMPO_LIMITS_BPM[0]
-        ceiling = hi if hi is not None else TEMPO_LIMITS_BPM[1]
-        if faster:
-            floor = max(floor, float(faster.group(1)))
-        if slower:
-            ceiling = min(ceiling, float(slower.group(1)))
-        # "faster than 130" among 120–128 BPM loops: an empty range, so the search says
-        # nothing matches instead of failing on an inverted one.
-        ceiling = max(ceiling, floor)
-        if target is not None and not floor <= target <= ceiling:
+        floor = float(faster.group(1)) if faster else lo
+        ceiling = float(slower.group(1)) if slower else hi
+        if floor is not None and ceiling is not None and floor >= ceiling:
+            # "under 110" after 120–130 BPM: the new bound wins, the old side goes.
+            if faster and slower:
+                floor, ceiling = min(floor, ceiling), max(floor, ceiling)
+            elif faster:
+                ceiling = None
+            else:
+                floor = None
+        if target is not None and not (
+            (floor is None or floor <= target) and (ceiling is None or target <= ceiling)
+        ):
             target = None
         update.update(bpm_min=floor, bpm_max=ceiling, target_bpm=target, bpms=[])
+    elif move and (moved := moved_tempo(previous, move, listed)) is not None:
+        new_lo, new_hi, new_target = moved
+        update.update(bpm_min=new_lo, bpm_max=new_hi, target_bpm=new_target, bpms=[])
     elif new.bpms:
         update.update(
             bpm_min=new.bpm_min, bpm_max=new.bpm_max, target_bpm=new.target_bpm, bpms=new.bpms

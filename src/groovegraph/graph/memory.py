@@ -28,12 +28,21 @@ from langchain_core.messages import (
 )
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
 
-from groovegraph.state import Constraint, ConversationMemory, ParsedRequest
+from groovegraph.state import (
+    Analysis,
+    CatalogHit,
+    CompatibilityReport,
+    Constraint,
+    ConversationMemory,
+    EraBrief,
+    ParsedRequest,
+)
 
 __all__ = [
     "SUMMARY_SHARE",
     "WINDOW_SHARE",
     "Turn",
+    "compose_recap",
     "conversation_for_model",
     "count_tokens",
     "memory_prompt",
@@ -41,6 +50,7 @@ __all__ = [
     "remember",
     "split_turns",
     "turn_number",
+    "turn_topics",
 ]
 
 #: Share of ``memory_tokens`` for the recent turns shown verbatim.
@@ -190,11 +200,110 @@ def _constraint_text(name: str, value: Any) -> str:
     return str(value)
 
 
+#: Topic lines a thread keeps (the oldest go first), and the length of one.
+TOPICS_KEPT = 16
+_TOPIC_CHARS = 160
+# Topic kinds, in the order a recap lists them, with their headings.
+_TOPIC_HEADINGS = {
+    "sample": "Samples we looked at",
+    "search": "Searches",
+    "mix": "Mix verdicts",
+    "style": "Styles and eras we talked about",
+}
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _TOPIC_CHARS else text[: _TOPIC_CHARS - 1] + "…"
+
+
+def _filters(request: ParsedRequest) -> str:
+    """The constraints of a search in words ("funk, 70s, 91.2–100.8 BPM")."""
+    c = request_constraints(request)
+    parts = [
+        _constraint_text(name, c[name])
+        for name in ("genres", "eras", "vibes", "keys", "bpm_range", "swing_words")
+        if name in c
+    ]
+    if "bpm_range" not in c and request.bpm_max is not None:
+        parts.append(f"up to {request.bpm_max:g} BPM")
+    elif "bpm_range" not in c and request.bpm_min is not None:
+        parts.append(f"from {request.bpm_min:g} BPM up")
+    what = " ".join(
+        x for x in (request.instrument, "one-shots" if request.kind == "one_shot" else None) if x
+    )
+    return ", ".join([*([what] if what else []), *parts]) or "no filters"
+
+
+def turn_topics(
+    *,
+    request: ParsedRequest | None,
+    analyses: dict[str, Analysis],
+    hits: Sequence[CatalogHit],
+    reports: Sequence[CompatibilityReport],
+    era: EraBrief | None,
+    specialists: Sequence[str],
+) -> list[str]:
+    """What one turn was about, as topic lines ``"<kind>: <text>"`` (see ``TOPICS_KEPT``):
+    the samples it analysed, its search and what it found, its mix verdicts, the styles
+    it looked up. Every value comes from the turn's results."""
+    from groovegraph.graph.tools import sample_label, shown_name
+    from groovegraph.tools.feel import key_text
+
+    if request is None:
+        return []
+    out: list[str] = []
+    for ref in request.samples:
+        a = analyses.get(ref)
+        if a is None:
+            continue
+        if a.tempo_bpm is None:
+            what = " ".join(x for x in ("one-shot", a.instrument, a.root_note) if x)
+        else:
+            what = f"{a.tempo_bpm:.1f} BPM, {key_text(a.key, a.camelot)}, swing {a.swing_percent or 50.0:.1f} %"
+        out.append(f"sample: {sample_label(ref, a)} — {what}")
+    if "discovery" in specialists:
+        names = ", ".join(shown_name(h.path, h.tags.source) for h in hits[:3])
+        found = f"{len(hits)} hit(s)" + (
+            f" ({names}{', …' if len(hits) > 3 else ''})" if hits else ""
+        )
+        out.append(f"search: {_filters(request)} → {found}")
+    for r in reports[:4]:
+        out.append(f"mix: {r.a} × {r.b} → {r.verdict} ({r.score:.2f})")
+    if era is not None and era.facts:
+        styles = ", ".join(dict.fromkeys(f"{f.genre} ({f.era})" for f in era.facts))
+        out.append(f"style: {styles}")
+    return [_clip(line) for line in out]
+
+
+def compose_recap(memory: ConversationMemory | None) -> str:
+    """The answer to "what were we talking about?": the thread's topics by kind, and the
+    constraints still in force."""
+    topics = list(memory.topics) if memory is not None else []
+    if not topics:
+        return (
+            "We haven't covered anything yet in this conversation: ask me to analyse a loop, "
+            "find samples, check a mix or talk about an era."
+        )
+    lines = ["Here is what we covered in this conversation:"]
+    for kind, heading in _TOPIC_HEADINGS.items():
+        items = [t.split(": ", 1)[1] for t in topics if t.startswith(f"{kind}: ")]
+        items = list(dict.fromkeys(items))
+        if items:
+            lines.append(f"{heading}:")
+            lines.extend(f"- {item}" for item in items)
+    return "\n".join(lines)
+
+
 def memory_prompt(memory: ConversationMemory | None) -> str:
     """The summary and constraints as text for a system prompt ("" when there is none)."""
-    if memory is None or not (memory.summary or memory.constraints or memory.omitted_turns):
+    if memory is None or not (
+        memory.summary or memory.constraints or memory.omitted_turns or memory.topics
+    ):
         return ""
     lines: list[str] = []
+    if memory.topics:
+        lines.append("What the conversation covered (oldest first):")
+        lines.extend(f"- {t}" for t in memory.topics)
     if memory.constraints:
         lines.append("What the user asked for so far (latest value, with the turn that said it):")
         lines.extend(
@@ -246,6 +355,7 @@ def remember(
     request: ParsedRequest | None,
     memory_tokens: int,
     history_turns: int,
+    topics: Sequence[str] = (),
 ) -> tuple[ConversationMemory, list[RemoveMessage]]:
     """Update the memory at the end of a turn (``messages`` include its answer).
 
@@ -262,6 +372,11 @@ def remember(
     current = first_number + len(unfolded) - 1
     for name, value in request_constraints(request).items():
         mem.constraints[name] = Constraint(value=value, turn=max(current, 1))
+    for line in topics:
+        if line in mem.topics:
+            mem.topics.remove(line)  # seen again: it moves to the end
+        mem.topics.append(line)
+    del mem.topics[:-TOPICS_KEPT]
 
     window = int(memory_tokens * WINDOW_SHARE)
     sizes = [count_tokens(_pair(t)) for t in unfolded]
@@ -280,9 +395,12 @@ def remember(
 
     # The summary keeps its share together with the constraints; the oldest lines go.
     budget = int(memory_tokens * SUMMARY_SHARE)
-    while mem.summary and count_tokens(memory_prompt(mem)) > budget:
-        mem.summary.pop(0)
-        mem.omitted_turns += 1
+    while (mem.summary or mem.topics) and count_tokens(memory_prompt(mem)) > budget:
+        if mem.summary:
+            mem.summary.pop(0)
+            mem.omitted_turns += 1
+        else:
+            mem.topics.pop(0)
 
     # Bounded state: messages of turns past history_turns are dropped (already folded,
     # since the window is never longer than the kept history).

@@ -16,13 +16,12 @@ import re
 import uuid
 from collections.abc import Sequence
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
-from groovegraph.graph.tools import sample_label
+from groovegraph.graph.tools import sample_label, shown_name
 from groovegraph.state import (
     SPECIALISTS,
     Analysis,
@@ -36,6 +35,7 @@ from groovegraph.state import (
 from groovegraph.tools.feel import NO_KEY, key_text, pocket_word, swing_word, timing_word
 
 __all__ = [
+    "can_compare",
     "compose_answer",
     "compose_note",
     "compose_section",
@@ -155,8 +155,12 @@ def plan_tool_calls(
             args["target_bpm"] = request.target_bpm
         if request.keys:
             # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
+            # A one-shot has a root, not a key: the search matches roots on the key's tonic.
             wants_mix = request.compatible or re.search(r"compatib|mix", request.text, re.I)
-            args["compatible_with" if wants_mix else "key"] = request.keys[0]
+            one_shot = request.kind == "one_shot"
+            args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
+        if request.root_note and request.kind == "one_shot":
+            args["root_note"] = request.root_note  # "a kick tuned to A"
         if request.swing_min is not None:
             args["swing_min"], args["swing_max"] = request.swing_min, request.swing_max
         if request.genres:
@@ -236,6 +240,12 @@ def plan_tool_calls(
         calls.append(_call("catalog_stats", stats_args))
         return calls
     raise ValueError(f"unknown specialist {specialist!r}")
+
+
+def can_compare(request: ParsedRequest, samples: Sequence[str]) -> bool:
+    """Whether the compatibility specialist has anything to check: two items (samples,
+    keys, tempi) or one key whose neighbours it can list."""
+    return bool(_pairs(request, samples))
 
 
 def _stats_by(request: ParsedRequest) -> list[str]:
@@ -325,6 +335,39 @@ def describe_analysis(ref: str, a: Analysis) -> str:
     )
 
 
+# "is it in 3/4?", "what's the time signature", "is this a waltz", "how many beats per bar"
+_METER_Q_RE = re.compile(
+    r"\b(?P<num>[2-9]|1[0-2])\s*/\s*(?P<den>4|8)\b|\btime[\s-]signature\b|\bmeter\b|\bmetre\b"
+    r"|\bwaltz\b|\bbeats? (?:per|in a|to the) bar\b|\bcount(?:ed)? in (?:three|four|3|4)\b",
+    re.IGNORECASE,
+)
+# written meters as beats per bar: 6/8 and 12/8 count dotted beats (2 and 4)
+_METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 4, (3, 8): 3}
+
+
+def meter_answer(text: str, label: str, a: Analysis) -> str | None:
+    """The meter line for a meter question ("is it in 3/4?"), ``None`` for other questions."""
+    m = _METER_Q_RE.search(text)
+    if m is None:
+        return None
+    if a.tempo_bpm is None:
+        return f"Meter: {label} is a one-shot, a single hit with no bars or meter."
+    if not a.meter:
+        return f"Meter: I could not count the beats per bar of {label} (no downbeats found)."
+    written = f"{a.meter}/4"
+    line = f"Meter: {label} has {a.meter} beats per bar ({written} time)"
+    asked: int | None = None
+    if m.group("num"):
+        asked = _METER_BEATS.get((int(m.group("num")), int(m.group("den"))))
+        said = f"{m.group('num')}/{m.group('den')}"
+    elif re.search(r"waltz|three|\b3\b", m.group(0), re.IGNORECASE):
+        asked, said = 3, "3/4"
+    if asked is None:
+        return line + "."
+    verdict = "yes" if asked == a.meter else "no"
+    return f"{line}: {verdict}, {'it is' if asked == a.meter else 'not'} {said}."
+
+
 def describe_hit(rank: int, h: CatalogHit) -> str:
     tags = ", ".join(v for v in (h.tags.genre, h.tags.era, h.tags.vibe) if v)
     bits = [
@@ -333,7 +376,7 @@ def describe_hit(rank: int, h: CatalogHit) -> str:
         f"swing {_fmt(h.swing_percent)} %" if h.swing_percent is not None else None,
     ]
     detail = ", ".join(b for b in bits if b)
-    return f"{rank}. `{Path(h.path).name}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
+    return f"{rank}. `{shown_name(h.path, h.tags.source)}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
 
 
 def describe_search(search: dict[str, Any]) -> str:
@@ -343,6 +386,10 @@ def describe_search(search: dict[str, Any]) -> str:
     parts: list[str] = []
     if q.get("bpm_min") is not None and q.get("bpm_max") is not None:
         parts.append(f"{q['bpm_min']:g}–{q['bpm_max']:g} BPM")
+    elif q.get("bpm_max") is not None:
+        parts.append(f"up to {q['bpm_max']:g} BPM")
+    elif q.get("bpm_min") is not None:
+        parts.append(f"from {q['bpm_min']:g} BPM up")
     if q.get("target_bpm") is not None:
         parts.append(f"closest to {q['target_bpm']:.1f} BPM")
     if q.get("key"):
@@ -435,6 +482,8 @@ def compose_section(
     if specialist == "groove":
         asks_groove = bool(GROOVE_QUESTION_RE.search(request.text))
         fresh = {k: a for k, a in analyses.items() if alone or asks_groove or k not in reused}
+        meters = [meter_answer(request.text, sample_label(k, a), a) for k, a in analyses.items()]
+        lines.extend(m for m in meters if m)
         if fresh:
             lines.append("Groove analysis:")
             lines.extend(describe_analysis(ref, a) for ref, a in fresh.items())
@@ -470,6 +519,12 @@ def compose_section(
         if reports:
             lines.append("Mix check:")
             lines.extend(describe_report(r) for r in reports)
+        elif not own and not errors:
+            lines.append(
+                "To check a mix I need two things to compare: two samples (attached, listed "
+                'or analysed earlier: "will it mix with my other loop?"), a sample and a key '
+                'or tempo, or two keys or tempi ("does 8A go into 9A?").'
+            )
         elif own and not errors:
             against = " and ".join(request.keys) or " and ".join(f"{b:g} BPM" for b in request.bpms)
             lines.append(
@@ -523,7 +578,7 @@ def compose_note(
         if hits:
             top = hits[0]
             parts.append(
-                f"Searched {where}: {len(hits)} match(es); the closest is `{Path(top.path).name}` "
+                f"Searched {where}: {len(hits)} match(es); the closest is `{shown_name(top.path, top.tags.source)}` "
                 f"[{top.sample_id}]"
                 + (f" at {_fmt(top.tempo_bpm)} BPM." if top.tempo_bpm is not None else ".")
             )
@@ -537,7 +592,10 @@ def compose_note(
                 + "."
             )
         else:
-            parts.append("Nothing to compare this turn.")
+            parts.append(
+                "Nothing to compare yet: two samples, a sample and a key or tempo, "
+                "or two keys or tempi are needed."
+            )
     elif specialist == "era":
         if era is not None and era.facts:
             styles = ", ".join(f"{f.genre} ({f.era})" for f in era.facts)

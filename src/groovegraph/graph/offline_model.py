@@ -49,6 +49,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langgraph.constants import TAG_NOSTREAM
 from pydantic import Field
 
+from groovegraph.graph.memory import compose_recap
 from groovegraph.graph.offline import compose_answer, compose_note, compose_section, plan_tool_calls
 from groovegraph.graph.results import ToolResults, collect_results
 from groovegraph.state import SPECIALISTS, ParsedRequest, SpecialistName
@@ -160,6 +161,9 @@ class OfflineChatModel(BaseChatModel):
     def _respond(brief: Mapping[str, Any]) -> str:
         request: ParsedRequest | None = brief.get("request")
         said: list[tuple[SpecialistName, str]] = list(brief.get("said") or [])
+        if request is not None and request.recap and not said:
+            # "what were we talking about?": the thread's topics, from the memory
+            return compose_recap(brief.get("memory"))
         if len(said) == 1:
             # One specialist worked alone and its message answered the turn already.
             return said[0][1]

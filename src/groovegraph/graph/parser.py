@@ -46,9 +46,11 @@ _EXT = "|".join(AUDIO_EXTENSIONS)
 # Folders and file names after the first "/" may hold spaces ("loops/funk/break 01.wav"),
 # but never an audio extension followed by a non-path character: that is where one file
 # ends, so "fz/a.wav and fz/b.wav" is two references rather than one path with " and " in it.
-_SEG_CHAR = rf"(?:(?!\.(?:{_EXT})(?![\w.~/-]))[\w.~ -])"
+# "#" belongs to a file name ("beat#2.wav", "break #3.wav" in quotes): it is not a list
+# number when an audio extension follows.
+_SEG_CHAR = rf"(?:(?!\.(?:{_EXT})(?![\w.~/#-]))[\w.~# -])"
 _PATH_RE = re.compile(
-    rf"(?<![\w/.~-])((?:~|\.{{1,2}})?/?[\w.~-]+(?:/{_SEG_CHAR}*[\w.~-])*\.(?:{_EXT}))\b",
+    rf"(?<![\w/.~#-])((?:~|\.{{1,2}})?/?[\w.~-][\w.~#-]*(?:/{_SEG_CHAR}*[\w.~#-])*\.(?:{_EXT}))\b",
     re.IGNORECASE,
 )
 # A path in quotes may hold spaces anywhere ("my crates/dusty break.wav"). A quote must not

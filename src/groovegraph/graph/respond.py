@@ -27,7 +27,7 @@ from langgraph.runtime import Runtime
 
 from groovegraph import prompts
 from groovegraph.graph.context import GrooveContext
-from groovegraph.graph.memory import message_text, remember
+from groovegraph.graph.memory import message_text, remember, turn_topics
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
 from groovegraph.graph.offline_model import with_brief
 from groovegraph.graph.results import collect_results, plots_of, with_plots
@@ -71,6 +71,7 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             model_prompt(system, state, settings=settings),
             role="respond",
             request=request,
+            memory=state.get("memory"),
             said=ran,
             results={
                 name: collect_results(name, state.get(scratch_key(name)) or []) for name in sections
@@ -97,6 +98,14 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             request=request,
             memory_tokens=settings.memory_tokens,
             history_turns=settings.history_turns,
+            topics=turn_topics(
+                request=request,
+                analyses=state.get("analyses") or {},
+                hits=state.get("hits") or [],
+                reports=state.get("reports") or [],
+                era=state.get("era"),
+                specialists=order,
+            ),
         )
         update["memory"] = memory
         if removals:

@@ -50,7 +50,14 @@ from groovegraph.tools.feel import NO_KEY, key_text
 from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.paths import OwnerPaths
 
-__all__ = ["MixItem", "build_toolsets", "owner_from_config", "sample_label"]
+__all__ = [
+    "MixItem",
+    "build_toolsets",
+    "owner_from_config",
+    "sample_label",
+    "shown_name",
+    "upload_name",
+]
 
 # Parametrised so the tool's argument schema knows the context type (an unparametrised
 # ToolRuntime makes pydantic warn when it serialises the injected runtime).
@@ -129,6 +136,11 @@ class _Resolver:
             raise InvalidQueryError(f"not a sample id or library path: {ref!r}")
         record = self.catalog.get(ref, owner)
         if record.analysis is not None:
+            name = upload_name(record.tags.source)
+            if name and Path(record.analysis.file).name != name:
+                # An upload is stored by content hash: answers name it as it was sent.
+                shown = str(Path(record.analysis.file).with_name(name))
+                return record.analysis.model_copy(update={"file": shown}), None
             return record.analysis, None
         path = paths.resolve(record.path)
         return None, str(path)
@@ -164,6 +176,18 @@ class _Resolver:
         if analysis is None:
             raise NotFoundError(f"no analysis for {ref!r}")
         return analysis
+
+
+def upload_name(source: str | None) -> str | None:
+    """The file name an upload was sent with (its ``source`` tag is ``upload:<name>``)."""
+    if source and source.startswith("upload:"):
+        return Path(source.removeprefix("upload:")).name or None
+    return None
+
+
+def shown_name(path: str, source: str | None = None) -> str:
+    """A sample's name in answers: the name it was uploaded with, else its file name."""
+    return upload_name(source) or Path(path).name
 
 
 def sample_label(ref: str, analysis: Analysis | None = None) -> str:

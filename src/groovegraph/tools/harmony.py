@@ -39,7 +39,7 @@ from groovegraph.state import (
     TempoCompatibility,
 )
 from groovegraph.tools.errors import InvalidQueryError
-from groovegraph.tools.keys import ALL_KEYS, Key, parse_key
+from groovegraph.tools.keys import ALL_KEYS, Key, parse_key, parse_note
 
 __all__ = [
     "CAMELOT_CODES",
@@ -50,6 +50,7 @@ __all__ = [
     "compatible_camelots",
     "key_compatibility",
     "key_relation",
+    "note_compatibility",
     "tempo_compatibility",
 ]
 
@@ -154,6 +155,44 @@ def key_compatibility(a: str | Key, b: str | Key) -> KeyCompatibility:
     )
 
 
+_SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
+_NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+# (relation, score, what it means) by the note's place in the key
+_DEGREES = {
+    0: ("root", 1.0, "the key's tonic"),
+    7: ("fifth", 0.9, "the key's fifth"),
+}
+
+
+def note_compatibility(key: str | Key, note: str) -> KeyCompatibility:
+    """How a pitched one-shot's root ``note`` ("F#1", "A") sits in ``key``: the tonic
+    (1.0), the fifth (0.9), another note of the scale (0.8, natural minor for a minor
+    key) or outside it (clash, 0.1). ``camelot_b`` holds the note's name.
+
+    Raises
+    ------
+    InvalidQueryError
+        If the key or the note cannot be parsed.
+    """
+    k = _as_key(key)
+    pc, _ = parse_note(note)
+    step = (pc - k.pc) % 12
+    name = _NOTE_NAMES[pc]
+    if step in _DEGREES:
+        relation, score, what = _DEGREES[step]
+    elif step in _SCALES[k.mode]:
+        relation, score, what = "in_key", 0.8, f"a note of the {k.name} scale"
+    else:
+        relation, score, what = "clash", 0.1, f"outside the {k.name} scale: it clashes"
+    return KeyCompatibility(
+        relation=relation,
+        score=score,
+        camelot_a=k.camelot,
+        camelot_b=name,
+        explanation=f"{k.name} ({k.camelot}) with a one-shot on {name}: {what}",
+    )
+
+
 @lru_cache(maxsize=1)
 def camelot_score_matrix() -> np.ndarray:
     """24×24 float array of key scores, rows/columns in :data:`CAMELOT_CODES` order.
@@ -248,6 +287,15 @@ def tempo_compatibility(
 MixItem = Analysis | CatalogHit | SampleRecord | str | float | int
 
 
+def _root(item: MixItem | None) -> str | None:
+    """The root note of a pitched one-shot (no key, no tempo), else ``None``."""
+    if isinstance(item, SampleRecord):
+        item = item.analysis
+    if isinstance(item, Analysis | CatalogHit) and item.key is None and item.tempo_bpm is None:
+        return item.root_note
+    return None
+
+
 def _extract(item: MixItem | None) -> tuple[str | None, float | None, str | None]:
     """(key, bpm, label) from whatever the caller has."""
     if item is None:
@@ -276,6 +324,12 @@ def _is_keyless(item: MixItem | None) -> bool:
     if isinstance(item, Analysis | CatalogHit):
         return item.key is None and item.tempo_bpm is not None
     return False
+
+
+def _is_one_shot(item: MixItem | None) -> bool:
+    if isinstance(item, SampleRecord):
+        item = item.analysis
+    return isinstance(item, Analysis | CatalogHit) and item.tempo_bpm is None
 
 
 _WORKABLE = 0.4
@@ -328,10 +382,23 @@ def compatibility(
     bpm_a = bpm_a if bpm_a is not None else ta
     bpm_b = bpm_b if bpm_b is not None else tb
     key_rep = key_compatibility(key_a, key_b) if key_a and key_b else None
+    if key_rep is None:
+        # A loop and a pitched one-shot: the one-shot's root against the loop's key.
+        root_a, root_b = _root(a), _root(b)
+        if key_a and root_b:
+            key_rep = note_compatibility(key_a, root_b)
+        elif key_b and root_a:
+            key_rep = note_compatibility(key_b, root_a)
     tempo_rep = (
         tempo_compatibility(bpm_a, bpm_b, half_double=half_double) if bpm_a and bpm_b else None
     )
     if key_rep is None and tempo_rep is None:
+        one_shots = [x for x in (a, b) if _is_one_shot(x)]
+        if one_shots:
+            raise InvalidQueryError(
+                "a one-shot has no tempo, and no pitched root to set against a key: "
+                "compare it with a loop that has a key, or compare two loops"
+            )
         raise InvalidQueryError("need two keys or two tempi to compare")
     parts = [r.score for r in (key_rep, tempo_rep) if r is not None]
     score = round(sum(parts) / len(parts), 4)

@@ -40,6 +40,7 @@ class MixPlan:
     key_relation: str | None
     """Relation of B's (shifted) key to A's, None when one has no key."""
     verdict: str
+    """The pair's compatibility verdict as it is (the chat's verdict, one function)."""
     score: float
 
     def as_json(self) -> dict[str, object]:
@@ -64,7 +65,6 @@ def mix_plan(a: Analysis, b: Analysis) -> MixPlan:
     rate = 1.0 + tempo.stretch_percent / 100.0
     semitones = 0
     relation: str | None = None
-    key_b = b.key
     if a.key and b.key:
         kb = parse_key(b.key)
         here = key_compatibility(a.key, kb)
@@ -75,9 +75,11 @@ def mix_plan(a: Analysis, b: Analysis) -> MixPlan:
                 moved = Key((kb.pc + shift) % 12, kb.mode)
                 rep = key_compatibility(a.key, moved)
                 options.append((-rep.score, abs(shift), shift, moved, rep.relation))
-            _, _, semitones, moved_key, relation = min(options)
-            key_b = moved_key.name
-    report = compatibility(key_a=a.key, key_b=key_b, bpm_a=bpm_a, bpm_b=bpm_b * rate)
+            _, _, semitones, _, relation = min(options)
+    # The verdict is the chat's (check_compatibility): the pair as it is, before the
+    # stretch and shift proposed here, so a 100 vs 124 BPM pair is not called "great"
+    # because stretching would make it so.
+    report = compatibility(a, b)
     return MixPlan(
         stretch_rate=round(rate, 5),
         tempo_relation=tempo.relation,

@@ -221,7 +221,8 @@ VIBES: tuple[str, ...] = (
 )
 
 _ONE_SHOT_RE = re.compile(
-    r"(?<![\w-])(?:one[\s-]?shots?|single hits?|stabs?|(?:drum|kick|snare|perc) hits?)(?![\w-])",
+    r"(?<![\w-])(?:one[\s-]?shots?|single hits?|stabs?|(?:drum|kick|snare|perc) hits?|"
+    r"(?:bass|sub|808|synth|piano|keys|single) notes?)(?![\w-])",
     re.IGNORECASE,
 )
 _LOOP_RE = re.compile(

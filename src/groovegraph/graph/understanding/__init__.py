@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from groovegraph.graph import followups
+from groovegraph.graph.offline import can_compare
 from groovegraph.graph.parser import (
     SWUNG_RANGE,
     UNUSABLE_TEMPO_RE,
@@ -139,6 +140,63 @@ _MIX_RE = re.compile(
     r"neighbou?r\w*|thereabouts|next to|camelot)\b",
     re.IGNORECASE,
 )
+# "a kick tuned to A", "an 808 pitched in F#", "a bass hit on Bb": the root of a one-shot.
+_TUNED_RE = re.compile(
+    r"\b(?:tuned|pitched|rooted|sitting)\s+(?:to|in|on|at)\s+(?:an?\s+)?([A-G])(#|♯|b|♭)?(?![\w#♯♭])"
+    r"|\b(?:root(?:\s+note)?|note)\s+(?:of\s+)?([A-G])(#|♯|b|♭)?(?![\w#♯♭])"
+    r"|\b(?:on|in)\s+(?:an?\s+)?([A-G])(#|♯|b|♭)?(?=\s*(?:$|[?.!,]))",
+)
+# "a bass note that fits", "some keys loop to go with it", "a kick that works with this":
+# a search for something that goes with the sample under discussion.
+_GOES_WITH_RE = re.compile(
+    r"\b(?:an?|some|any|another)\s+(?:[\w'-]+\s+){0,3}?(?:that|which|to)\s+"
+    r"(?:\w+\s+)?(?:fits?|mix(?:es)?|go(?:es)?|works?|matches|sits?|blends?)\b",
+    re.IGNORECASE,
+)
+# "my other loop", "the other one", "the earlier break": the sample discussed before the
+# one in focus.
+_OTHER_RE = re.compile(
+    r"\b(?:my|the|our|that)\s+(?:other|earlier|previous)\s+"
+    r"(?:(?:drum\s+)?loop|break|sample|one|track|beat|groove|file|upload)\b",
+    re.IGNORECASE,
+)
+# "what were we talking about?", "recap please", "where were we", "what have we looked at"
+_RECAP_RE = re.compile(
+    r"\bwhat (?:were|are|was|have) we (?:been )?(?:talking|chatting|on) about\b"
+    r"|\bwhat did we (?:talk about|discuss|cover|look at|find|say)\b"
+    r"|\bwhat have we (?:done|covered|discussed|looked at|found|talked about)\b"
+    r"|\bwhere were we\b|\bremind me (?:what|where)\b.{0,30}\b(?:we|us)\b"
+    r"|\b(?:recap|sum(?:marise|marize|mary)(?: of)?|sum up)\b\s*(?:(?:of\s+)?(?:our|the|this)\s+"
+    r"(?:chat|conversation|thread|session|discussion)|so far|please|pls|[?.!]|$)",
+    re.IGNORECASE,
+)
+_IT_RE = re.compile(r"\b(?:it|this one|that one|this loop|that loop|mine)\b", re.IGNORECASE)
+
+
+def _ref_spans(text: str, refs: Sequence[str]) -> list[tuple[int, int]]:
+    spans = []
+    for ref in refs:
+        at = text.find(ref)
+        if at >= 0:
+            spans.append((at, at + len(ref)))
+    return spans
+
+
+_ELLIPSIS_RE = re.compile(
+    r"\s*(?:and|what about|how about|same (?:for|with)|now)\b(?!\s+(?:then|also)\b)",
+    re.IGNORECASE,
+)
+_SHARP_FLAT = {"#": "#", "♯": "#", "b": "b", "♭": "b"}
+
+
+def _root_note(text: str) -> str | None:
+    m = _TUNED_RE.search(text)
+    if m is None:
+        return None
+    letter, acc = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i) is not None)
+    return letter + _SHARP_FLAT.get(acc or "", "")
+
+
 _CLAUSE_EXTRA_RE = re.compile(r"\s\+\s|\s(?:then|and then|also)\s", re.IGNORECASE)
 CLAUSE_P = 0.9  # a clause of a multi-part message adds a specialist only when this sure
 
@@ -248,6 +306,9 @@ class OfflineUnderstanding:
     ) -> ParsedRequest:
         """The request of one turn, read offline (see the module docstring)."""
         conv = conversation
+        if _RECAP_RE.search(text) and not attached:
+            # A question about the conversation itself: answered from the memory.
+            return ParsedRequest(text=text, recap=True, specialists=[], confidence=1.0)
         listed_hits = list(conv.listed_hits)
         listed = [h.sample_id for h in listed_hits]
         searched = conv.listed_request
@@ -264,10 +325,20 @@ class OfflineUnderstanding:
         filtering = (
             searched is not None and not by_attr.spans and followups.is_filter_followup(text, alone)
         )
+        prev = conv.previous
+        if (
+            followups.tempo_move(blanked)
+            and prev is not None
+            and "discovery" in prev.specialists
+            and not prev.samples
+        ):
+            # "slower" again after a search that found nothing moves on from that search,
+            # not from the older list still shown
+            searched = prev
         if searched is not None:
             searched = _reference_as_filters(searched, conv)
         if filtering and searched is not None:
-            request = followups.merge_filter(searched, alone)
+            request = followups.merge_filter(searched, alone, listed_hits)
         elif listed or by_attr.ids:
             request = parse_request(
                 blanked,
@@ -291,6 +362,23 @@ class OfflineUnderstanding:
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
             )
 
+        inline = [r for r in request.samples if r not in attached]
+        if (
+            len(request.samples) == 1
+            and inline
+            and conv.focus
+            and _IT_RE.search(blank_spans(blanked, spans=_ref_spans(blanked, inline)))
+            and _MIX_RE.search(blanked)
+        ):
+            # "will it mix with 0002cafe?": "it" is the sample in focus, the named one the other
+            others = [f for f in conv.focus if f not in request.samples]
+            if others:
+                request = request.model_copy(update={"samples": [others[0], *request.samples]})
+        if _OTHER_RE.search(blanked) and not request.refines:
+            # "will it mix with my other loop": the focus and the sample analysed before it
+            others = [r for r in reversed(list(conv.analyses)) if r not in request.samples]
+            if others:
+                request = request.model_copy(update={"samples": [*request.samples, others[0]]})
         chosen, confidence, probs = self.specialists(text, samples=len(request.samples))
         # Slots the rules read beyond the parser's: mode, kind, instrument, "mix with".
         instrument = vocab.find_instrument(blanked)
@@ -300,6 +388,24 @@ class OfflineUnderstanding:
             "kind": vocab.find_kind(blanked, instrument=instrument),
             "compatible": bool(_MIX_RE.search(blanked)),
         }
+        if slots["kind"] == "one_shot" and (root := _root_note(blanked)):
+            slots["root_note"] = root
+        goes_with = self._goes_with(blanked, alone, conv, attached=attached)
+        if goes_with is not None:
+            # "a bass note that fits": a search in the key of the loop under discussion —
+            # a one-shot on its tonic; a loop among its Camelot neighbours near its tempo
+            # (the loop is the search's reference, so it is not offered to itself).
+            ref, loop = goes_with
+            request = request.model_copy(
+                update={
+                    "keys": [loop.key],
+                    "camelot": [loop.camelot] if loop.camelot else [],
+                    "samples": [] if slots["kind"] == "one_shot" else [ref],
+                    "intents": ["find"],
+                }
+            )
+            slots["compatible"] = True
+            chosen = ["discovery"]
         if filtering:
             request = request.model_copy(
                 update={
@@ -314,14 +420,14 @@ class OfflineUnderstanding:
             request = request.model_copy(update=slots)
             refining = (
                 searched is not None
-                and "discovery" in chosen
+                and ("discovery" in chosen or followups.tempo_move(blanked) != 0)
                 and not request.samples
                 and not request.unresolved
                 and not by_attr.spans
                 and not self._new_subject(text, alone, searched)
             )
             if refining and searched is not None:
-                merged = followups.merge_filter(searched, alone)
+                merged = followups.merge_filter(searched, alone, listed_hits)
                 request = merged.model_copy(
                     update={
                         "refines": True,
@@ -332,6 +438,7 @@ class OfflineUnderstanding:
                     }
                 )
                 chosen = ["discovery"]
+        chosen = self._ellipsis(text, request, conv, chosen)
         request = self._carry_subject(request, blanked, alone, conv, chosen)
         if near is not None:
             request = self._near_tempo(request, near, conv)
@@ -366,6 +473,7 @@ class OfflineUnderstanding:
             not request.samples
             and chosen
             and "groove" not in chosen
+            and goes_with is None
             and OWN_AUDIO_RE.search(blanked)
         ):
             # "mix with my break", "the vocal chop I've got" with nothing attached: the
@@ -382,8 +490,66 @@ class OfflineUnderstanding:
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
             # the question was about that sample, so nothing else is answered in its place.
             chosen = []
+        if (
+            "compatibility" in chosen
+            and any(s not in ("groove", "compatibility") for s in chosen)
+            and not OWN_AUDIO_RE.search(blanked)
+            and not can_compare(request, request.samples)
+        ):
+            # Nothing to set against anything (a search or era question that only says
+            # "mix"): the others answer, with no empty mix check beside them.
+            chosen = [s for s in chosen if s != "compatibility"]
         ordered = [s for s in SPECIALISTS if s in chosen]
         return request.model_copy(update={"specialists": ordered, "confidence": confidence})
+
+    @staticmethod
+    def _ellipsis(
+        text: str, request: ParsedRequest, conv: Conversation, chosen: list[SpecialistName]
+    ) -> list[SpecialistName]:
+        """ "and 0005 with 0002?", "what about the 70s?": a fragment that asks the
+        previous question again about something else keeps the previous specialists
+        (those that have something to work on)."""
+        prev = conv.previous
+        if (
+            prev is None
+            or not prev.specialists
+            or request.refines
+            or not _ELLIPSIS_RE.match(text)
+            or len(text.split()) > 12
+            or _FIND_VERB_RE.search(text)
+        ):
+            return chosen
+        out: list[SpecialistName] = []
+        for s in prev.specialists:
+            if s == "compatibility" and not can_compare(request, request.samples):
+                continue
+            if s == "discovery" and request.samples:
+                continue
+            if s == "era" and not (request.genres or request.eras or request.samples):
+                continue
+            if s == "groove" and not request.samples:
+                continue
+            out.append(s)
+        if request.samples and out and "groove" not in out:
+            out.insert(0, "groove")
+        return out if any(s != "groove" for s in out) else chosen
+
+    @staticmethod
+    def _goes_with(
+        text: str, alone: ParsedRequest, conv: Conversation, *, attached: Sequence[str]
+    ) -> tuple[str, Analysis] | None:
+        """The analysed loop (reference, analysis) a "something that fits" search is
+        about (the turn's own attachment, else the focus), when the turn asks for such a
+        search and names no key of its own."""
+        if alone.keys or not _GOES_WITH_RE.search(text):
+            return None
+        if not (vocab.find_instrument(text) or _SAMPLE_NOUN_RE.search(text) or "note" in text):
+            return None
+        for ref in [*attached, *conv.focus]:
+            a = conv.analyses.get(ref)
+            if a is not None and a.key:
+                return ref, a
+        return None
 
     @staticmethod
     def _new_subject(text: str, alone: ParsedRequest, searched: ParsedRequest) -> bool:

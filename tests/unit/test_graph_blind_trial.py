@@ -1,0 +1,263 @@
+"""Follow-up turns a blind user trial found wrong, each as a conversation on the real
+offline graph (understanding, specialists, tools, respond, memory) over a small catalog
+of funk loops, one-shots and an upload: the turn must do what the user meant, and the
+answer must say it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from groovegraph.graph import build_graph
+from groovegraph.settings import Settings
+from groovegraph.state import Analysis, SampleRecord, SampleTags
+from groovegraph.tools import catalog as cat
+from groovegraph.tools import harmony
+from groovegraph.tools.preview import mix_plan
+from tests.unit.test_graph_followups import followup_frame
+from tests.unit.test_graph_offline import catalog_row
+
+
+def _shot(sid: str, name: str, instrument: str, root: str | None) -> SampleRecord:
+    analysis = Analysis(
+        file=f"/lib/shots/{name}",
+        sha256=sid * 4,
+        duration_s=0.5,
+        sample_rate=44100,
+        kind="one_shot",
+        instrument=instrument,
+        root_note=root,
+        rms_db=-12.0,
+        onset_rate_hz=1.0,
+    )
+    return SampleRecord(
+        id=sid,
+        path=analysis.file,
+        sha256=analysis.sha256,
+        size_bytes=1000,
+        mtime=0.0,
+        tags=SampleTags(instrument=instrument),
+        analysis=analysis,
+    )
+
+
+SHOTS = [
+    _shot("5b07000000000001", "kick_A1.wav", "kick", "A1"),
+    _shot("5b07000000000002", "kick_D1.wav", "kick", "D1"),
+    _shot("5b07000000000003", "kick_plain.wav", "kick", None),
+    _shot("5b07000000000004", "bass_E1.wav", "bass", "E1"),
+    _shot("5b07000000000005", "bass_F1.wav", "bass", "F1"),
+]
+UPLOAD_ID = "0f0f0f0f0f0f0f0f"
+WALTZ_ID = "3a3a3a3a3a3a3a3a"
+
+
+def trial_frame() -> pd.DataFrame:
+    extra = pd.DataFrame(
+        [
+            # an upload: stored under its content hash, sent as "break #2.wav"
+            catalog_row(
+                id=UPLOAD_ID,
+                path=f"/data/uploads/ab/{'ab' * 32}.wav",
+                sha256="ab" * 32,
+                source="upload:break #2.wav",
+                tempo_bpm=88.0,
+                swing_percent=58.0,
+                backbeat_lag_ms=6.0,
+                meter=4,
+                key="G minor",
+            ),
+            catalog_row(
+                id=WALTZ_ID,
+                path="/lib/waltz_loop.wav",
+                sha256="cd" * 32,
+                genre="jazz",
+                era="50s",
+                tempo_bpm=132.0,
+                swing_percent=62.0,
+                backbeat_lag_ms=3.0,
+                meter=3,
+                key="F major",
+            ),
+        ]
+    )
+    return cat.concat_frames([followup_frame(), extra, cat.records_to_frame(SHOTS)])
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    return build_graph(catalog=cat.FrameSource(trial_frame()), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+class Chat:
+    def __init__(self, graph, thread: str = "trial") -> None:
+        self.graph = graph
+        self.config = {"configurable": {"thread_id": thread}}
+
+    def say(self, text: str, samples: list[str] | None = None) -> dict:
+        kwargs = {"samples": samples} if samples else {}
+        msg = HumanMessage(content=text, additional_kwargs=kwargs)
+        return self.graph.invoke({"messages": [msg]}, self.config)
+
+
+def answer(out: dict) -> str:
+    return str(out["messages"][-1].content)
+
+
+def test_something_slower_lowers_the_tempo_range(graph) -> None:
+    chat = Chat(graph)
+    first = chat.say("find me funk loops between 95 and 100 bpm")
+    assert first["hits"]
+    assert all(95 <= h.tempo_bpm <= 100 for h in first["hits"])
+    out = chat.say("something slower")
+    req = out["request"]
+    assert out["plan"].specialists == ["discovery"]
+    assert req.bpm_max is not None
+    assert req.bpm_max <= 95.0
+    assert req.bpm_min is not None
+    assert req.bpm_min < req.bpm_max
+    assert req.genres == ["funk"]  # the rest of the search is kept
+    assert out["hits"], "the funk loops at 93.8 and 94.3 BPM are slower"
+    assert all(h.tempo_bpm < 95.0 for h in out["hits"])
+    assert {h.sample_id for h in out["hits"]}.isdisjoint({h.sample_id for h in first["hits"]})
+    # and back up again: faster than the slower search, not a repeat of it
+    out = chat.say("a bit faster")
+    assert out["request"].bpm_min is not None
+    assert out["request"].bpm_min >= req.bpm_max
+
+
+def test_under_110_bpm_is_a_ceiling_not_a_point(graph) -> None:
+    chat = Chat(graph)
+    chat.say("find me house loops between 120 and 130 bpm")
+    out = chat.say("under 110 bpm")
+    req = out["request"]
+    assert req.bpm_max == 110.0
+    assert req.bpm_min is None or req.bpm_min < req.bpm_max
+    assert all(h.tempo_bpm <= 110.0 for h in out["hits"])
+    assert "up to 110 BPM" in answer(out)
+    # on its own, too
+    out = Chat(graph, "fresh").say("funk loops under 110 bpm")
+    assert (out["request"].bpm_min, out["request"].bpm_max) == (None, 110.0)
+    assert len(out["hits"]) == 6
+
+
+def test_will_it_mix_with_my_other_loop_compares_the_two_loops(graph) -> None:
+    chat = Chat(graph)
+    chat.say("analyse 0000cafe0000")
+    chat.say("now analyse 0002cafe0002")
+    out = chat.say("will it mix with my other loop")
+    assert set(out["request"].samples) == {"0000cafe0000", "0002cafe0002"}
+    (report,) = out["reports"]
+    assert {report.a, report.b} == {"fu_00.wav [0000cafe0000]", "fu_02.wav [0002cafe0002]"}
+    expected = harmony.compatibility(key_a="E minor", key_b="D minor", bpm_a=97.4, bpm_b=96.2)
+    assert report.verdict == expected.verdict
+    assert f"**{expected.verdict}**" in answer(out)
+
+
+def test_a_bass_note_or_loop_that_fits_keeps_the_key_of_the_loop(graph) -> None:
+    chat = Chat(graph)
+    chat.say("analyse 0002cafe0002")  # E minor, 97.4 BPM
+    out = chat.say("find me a bass note that fits")
+    assert out["request"].keys == ["E minor"]
+    assert out["plan"].specialists == ["discovery"]
+    assert [h.sample_id for h in out["hits"]] == ["5b07000000000004"]  # the E1 bass note
+    out = chat.say("now a loop that fits it")
+    assert out["request"].keys == ["E minor"]
+    assert "discovery" in out["plan"].specialists
+    assert out["hits"]
+    assert "0002cafe0002" not in {h.sample_id for h in out["hits"]}  # not the loop itself
+    for h in out["hits"]:
+        relation = harmony.key_relation("E minor", h.key).relation
+        assert relation in {"same", "relative", "adjacent"}, (h.key, relation)
+
+
+def test_what_were_we_talking_about_summarises_the_thread(graph) -> None:
+    chat = Chat(graph)
+    chat.say("find me 70s funk loops near 96 BPM")
+    chat.say("analyse the first one")
+    chat.say("will it mix with 0002cafe0002?")
+    out = chat.say("what were we talking about?")
+    assert out["plan"].specialists == []
+    text = answer(out)
+    assert "fu_00.wav [0000cafe0000]" in text  # a sample discussed
+    assert "fu_02.wav" in text
+    assert "funk" in text  # the search
+    assert "70s" in text
+    verdict = harmony.compatibility(key_a="D minor", key_b="E minor", bpm_a=96.2, bpm_b=97.4)
+    assert verdict.verdict in text  # the mix verdict
+    assert out["memory"].topics  # kept in the thread's memory for a model's prompt too
+    # a fresh thread has nothing to recap
+    assert "haven't covered" in answer(Chat(graph, "empty").say("what were we talking about?"))
+
+
+def test_a_meter_question_answers_with_the_meter(graph) -> None:
+    chat = Chat(graph)
+    out = chat.say(f"is {WALTZ_ID} in 3/4?")
+    text = answer(out)
+    assert "3 beats per bar" in text
+    assert "yes" in text
+    out = chat.say(f"and is {UPLOAD_ID} in 3/4?")
+    text = answer(out)
+    assert "4 beats per bar" in text
+    assert "no, not 3/4" in text
+
+
+def test_uploads_are_named_as_sent_and_hash_in_the_name_is_kept(graph) -> None:
+    chat = Chat(graph)
+    out = chat.say(f"analyse {UPLOAD_ID}")
+    text = answer(out)
+    assert f"break #2.wav [{UPLOAD_ID}]" in text
+    assert "ab" * 32 not in text
+    # a "#" inside a file name is part of it, not a list number
+    out = chat.say("what about loops/beat#2.wav?")
+    assert out["request"].samples == ["loops/beat#2.wav"]
+
+
+def test_a_kick_tuned_to_a_keeps_the_pitch(graph) -> None:
+    out = Chat(graph).say("find me a kick tuned to A")
+    assert out["request"].root_note == "A"
+    assert [h.sample_id for h in out["hits"]] == ["5b07000000000001"]
+
+
+def test_loop_against_one_shot_uses_the_root_note(graph) -> None:
+    chat = Chat(graph)
+    out = chat.say("does 5b07000000000004 fit with 0002cafe0002?")  # E1 bass, E minor loop
+    (report,) = out["reports"]
+    assert report.key is not None
+    assert report.key.relation == "root"
+    assert report.verdict == "great"
+    assert "need two keys or two tempi" not in answer(out)
+    out = chat.say("and 5b07000000000005 with 0002cafe0002?")  # F is outside E minor
+    (report,) = out["reports"]
+    assert report.verdict == "clash"
+
+
+def test_no_empty_mix_check_beside_a_search(graph) -> None:
+    out = Chat(graph).say("find me funk loops that mix well")
+    assert "compatibility" not in out["plan"].specialists
+    texts = [str(m.content) for m in out["messages"]]
+    assert not any("Nothing to compare" in t for t in texts)
+
+
+def test_chat_and_mix_preview_give_one_verdict(graph) -> None:
+    slow = Analysis(
+        file="a.wav",
+        sha256="a" * 64,
+        duration_s=8.0,
+        sample_rate=44100,
+        tempo_bpm=100.0,
+        key="A minor",
+        camelot="8A",
+        beats_s=[0.0, 0.6],
+        rms_db=-12.0,
+        onset_rate_hz=4.0,
+    )
+    fast = slow.model_copy(update={"tempo_bpm": 124.0, "file": "b.wav"})
+    chat = harmony.compatibility(slow, fast)
+    plan = mix_plan(slow, fast)
+    assert (plan.verdict, plan.score) == (chat.verdict, chat.score)
+    assert plan.verdict != "great"
