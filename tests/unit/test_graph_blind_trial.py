@@ -237,10 +237,17 @@ def test_loop_against_one_shot_uses_the_root_note(graph) -> None:
 
 
 def test_no_empty_mix_check_beside_a_search(graph) -> None:
-    out = Chat(graph).say("find me funk loops that mix well")
-    assert "compatibility" not in out["plan"].specialists
-    texts = [str(m.content) for m in out["messages"]]
-    assert not any("Nothing to compare" in t for t in texts)
+    chat = Chat(graph)
+    chat.say("analyse 0002cafe0002")
+    for text in ("find me funk loops that mix well", "find loops that would mix with it"):
+        out = chat.say(text)
+        assert out["hits"]
+        texts = [str(m.content) for m in out["messages"]]
+        assert not any("Nothing to compare" in t for t in texts), text
+        assert "To check a mix I need" not in answer(out)
+    # alone, with nothing to compare, the mix check says what it needs
+    out = Chat(graph, "alone").say("will it mix?")
+    assert "two things to compare" in answer(out) or "attach" in answer(out)
 
 
 def test_chat_and_mix_preview_give_one_verdict(graph) -> None:

@@ -519,7 +519,7 @@ def compose_section(
         if reports:
             lines.append("Mix check:")
             lines.extend(describe_report(r) for r in reports)
-        elif not own and not errors:
+        elif alone and not own and not errors:
             lines.append(
                 "To check a mix I need two things to compare: two samples (attached, listed "
                 'or analysed earlier: "will it mix with my other loop?"), a sample and a key '
@@ -551,6 +551,7 @@ def compose_section(
 def compose_note(
     specialist: SpecialistName,
     *,
+    request: ParsedRequest | None = None,
     analyses: dict[str, Analysis],
     hits: Sequence[CatalogHit],
     reports: Sequence[CompatibilityReport],
@@ -590,6 +591,15 @@ def compose_note(
                 "Checked "
                 + "; ".join(f"{r.a} × {r.b} → {r.verdict} ({r.score:.2f})" for r in reports[:6])
                 + "."
+            )
+        elif request is not None and request.compatible and (request.keys or request.samples):
+            # "find loops that mix with it": the search's key filter is the mix check
+            against = request.keys[0] if request.keys else "the reference"
+            parts.append(f"The search lists only keys that mix with {against}.")
+        elif request is not None and "discovery" in request.specialists:
+            parts.append(
+                "No key or sample to check the matches against: name a key "
+                '("loops that mix with A minor") or attach a loop.'
             )
         else:
             parts.append(

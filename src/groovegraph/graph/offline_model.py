@@ -45,6 +45,7 @@ from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langgraph.constants import TAG_NOSTREAM
 from pydantic import Field
@@ -90,6 +91,8 @@ def _brief(messages: Sequence[BaseMessage]) -> Mapping[str, Any]:
 def _tool_name(tool: Any) -> str:
     if isinstance(tool, str):
         return tool
+    if isinstance(tool, BaseTool):
+        return tool.name  # no JSON-schema conversion (~1 ms a bind) just for the name
     return str(convert_to_openai_tool(tool)["function"]["name"])
 
 
@@ -155,7 +158,7 @@ class OfflineChatModel(BaseChatModel):
             # The only specialist of the turn: its message is the answer.
             return AIMessage(content=compose_answer(request, {name: section}))
         # Several specialists: a short note; respond writes the answer from the results.
-        return AIMessage(content=compose_note(name, **results.for_prose()))
+        return AIMessage(content=compose_note(name, request=request, **results.for_prose()))
 
     @staticmethod
     def _respond(brief: Mapping[str, Any]) -> str:

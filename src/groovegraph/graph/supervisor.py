@@ -146,8 +146,10 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                     )
                     source = "fallback"
             chosen = [s for s in SPECIALISTS if s in request.specialists]
-            if request.samples and chosen and "groove" not in chosen:
-                # Others reason from the analysis: a referenced sample is always analysed.
+            known = state.get("analyses") or {}
+            if any(s not in known for s in request.samples) and chosen and "groove" not in chosen:
+                # Others reason from the analysis: a sample not analysed yet in this
+                # thread is analysed first (one analysed earlier is reused from the state).
                 chosen.insert(0, "groove")
             stages = offline.plan_stages(chosen, has_samples=bool(request.samples))
             new_plan = RoutePlan(

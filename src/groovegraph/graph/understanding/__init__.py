@@ -182,6 +182,62 @@ def _ref_spans(text: str, refs: Sequence[str]) -> list[tuple[int, int]]:
     return spans
 
 
+# High-precision cues the classifier can miss, each adding one specialist:
+# a question about which library samples would do ("which hip hop loops could I mix into
+# those", "what in my library goes with it") or a bare noun phrase of samples with a
+# filter ("compatible loops between 90 and 100") is a search;
+_WHICH_SAMPLES_RE = re.compile(
+    r"\b(?:which|what)\s+(?:of\s+my\s+)?(?:[\w&'-]+\s+){0,3}?"
+    r"(?:loops?|breaks?|samples?|one[\s-]?shots?|beats?|grooves?|kicks?|snares?|basslines?)\s+"
+    r"(?:could|can|would|will|should|might|do|does|go|fit|mix|work|sit|are|would)\b"
+    r"|\b(?:what|which|anything|something)\s+(?:else\s+)?(?:in|from)\s+my\s+"
+    r"(?:library|crates?|collection|folders?|samples?)\b",
+    re.IGNORECASE,
+)
+_NOUN_PHRASE_RE = re.compile(
+    r"^(?:(?:some|any|more)\s+)?(?:[\w&'#-]+\s+){0,3}?(?:loops?|breaks?|samples?|grooves?|beats?)\b",
+    re.IGNORECASE,
+)
+# a question about the genre, style or era a sample comes from, a comparison with an era
+# or style, or a producer's sound ("that premier would have sampled") is an era question.
+_ERA_CUE_RE = re.compile(
+    r"\b(?:what|which)\s+(?:genre|style|era|decade|year|scene)s?\s+(?:is|was|does|would|are|it)\b"
+    r"|\bcompare\b.{0,40}\b(?:to|with)\s+(?:the\s+)?(?:(?:early|mid|late)\s+)?"
+    r"(?:\d0s|(?:19|20)\d0s|[\w-]+\s+era)\b",
+    re.IGNORECASE,
+)
+_PRODUCER_SOUND_RE = re.compile(
+    r"\b(?:sounds?|sounding|style|vibe|feel)\s+(?:like|of)\b|\bwould(?:'ve| have)\s+(?:sampled|used|made|chopped)",
+    re.IGNORECASE,
+)
+
+
+def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
+    """Specialists a turn needs by a cue the classifier may miss (see the patterns above)."""
+    out: list[SpecialistName] = []
+    if _WHICH_SAMPLES_RE.search(text) and not followups.is_list_pointer(text):
+        out.append("discovery")
+    filters = request.bpms or request.genres or request.eras or request.keys or request.vibes
+    for clause in _clauses(text):
+        if (
+            _NOUN_PHRASE_RE.match(clause)
+            and not _QUESTION_WORD_RE.match(clause)
+            and (filters or _MIX_RE.search(clause))
+        ):
+            out.append("discovery")
+            break
+    if _ERA_CUE_RE.search(text) or (
+        _PRODUCER_SOUND_RE.search(text)
+        and any(not vocab.find_genres(text[a:b]) for (a, b), _ in vocab.find_entities(text))
+    ):
+        out.append("era")
+    return out
+
+
+_QUESTION_WORD_RE = re.compile(
+    r"\s*(?:what|which|how|why|who|when|is|are|do|does|will|would|can|could)\b", re.IGNORECASE
+)
+
 _ELLIPSIS_RE = re.compile(
     r"\s*(?:and|what about|how about|same (?:for|with)|now)\b(?!\s+(?:then|also)\b)",
     re.IGNORECASE,
@@ -288,7 +344,8 @@ class OfflineUnderstanding:
     ) -> tuple[list[SpecialistName], float, dict[str, float]]:
         """(specialists, confidence 0..1, probability per specialist) for one message."""
         placeholders = [f"0a1b2c3d4e5{i}" for i in range(min(samples, 9))]
-        clauses = _clauses(text) if len(_clauses(text)) >= 2 else []
+        clauses = _clauses(text)
+        clauses = clauses if len(clauses) >= 2 else []
         texts = [text, *clauses]
         parsed = [parse_request(t, samples=placeholders) for t in texts]
         probs = self.model.probabilities(self.features(texts, parsed, samples))
@@ -439,6 +496,8 @@ class OfflineUnderstanding:
                 )
                 chosen = ["discovery"]
         chosen = self._ellipsis(text, request, conv, chosen)
+        if not request.refines and goes_with is None:
+            chosen = [*chosen, *(c for c in _cues(blanked, request) if c not in chosen)]
         request = self._carry_subject(request, blanked, alone, conv, chosen)
         if near is not None:
             request = self._near_tempo(request, near, conv)
@@ -490,15 +549,6 @@ class OfflineUnderstanding:
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
             # the question was about that sample, so nothing else is answered in its place.
             chosen = []
-        if (
-            "compatibility" in chosen
-            and any(s not in ("groove", "compatibility") for s in chosen)
-            and not OWN_AUDIO_RE.search(blanked)
-            and not can_compare(request, request.samples)
-        ):
-            # Nothing to set against anything (a search or era question that only says
-            # "mix"): the others answer, with no empty mix check beside them.
-            chosen = [s for s in chosen if s != "compatibility"]
         ordered = [s for s in SPECIALISTS if s in chosen]
         return request.model_copy(update={"specialists": ordered, "confidence": confidence})
 
