@@ -329,6 +329,9 @@ class ParsedRequest(BaseModel):
     refines: bool = Field(
         default=False, description="Narrows the last search: its filters are kept."
     )
+    not_genres: list[str] = Field(
+        default_factory=list, description="Genres ruled out ('but not house', 'no trap')."
+    )
     recap: bool = Field(
         default=False,
         description="Asks what the conversation was about ('what were we talking about?').",

@@ -268,3 +268,15 @@ def test_chat_and_mix_preview_give_one_verdict(graph) -> None:
     plan = mix_plan(slow, fast)
     assert (plan.verdict, plan.score) == (chat.verdict, chat.score)
     assert plan.verdict != "great"
+
+
+def test_a_negated_genre_is_left_out_and_stays_out(graph) -> None:
+    chat = Chat(graph)
+    out = chat.say("loops between 85 and 100 bpm but not funk")
+    assert out["request"].not_genres == ["funk"]
+    assert out["request"].genres == []
+    assert out["hits"]
+    assert all(h.tags.genre != "funk" for h in out["hits"])
+    out = chat.say("only the ones in C major")
+    assert out["hits"]
+    assert all(h.tags.genre != "funk" and h.key == "C major" for h in out["hits"])

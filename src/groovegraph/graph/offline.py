@@ -165,6 +165,8 @@ def plan_tool_calls(
             args["swing_min"], args["swing_max"] = request.swing_min, request.swing_max
         if request.genres:
             args["genre"] = request.genres[0]
+        if request.not_genres:
+            args["not_genres"] = list(request.not_genres)
         if request.eras:
             args["era"] = request.eras[0]
         if request.vibes:

@@ -212,6 +212,28 @@ _PRODUCER_SOUND_RE = re.compile(
 )
 
 
+# "but not house", "no trap", "anything except disco": genres ruled out of a search
+_NEGATION_RE = re.compile(
+    r"\b(?:but not|not|no|except(?: for)?|excluding|without|other than|anything but|minus)\s+"
+    r"(?:any\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_HALF_OF_RE = re.compile(
+    r"\b(?:at|in|as)\s+(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE
+)
+
+
+def _negated_genres(text: str) -> list[str]:
+    """Genres that a negation word right before them rules out, in text order."""
+    out: list[str] = []
+    for (a, _), genre in vocab.find_genres(text):
+        if _NEGATION_RE.search(text[max(0, a - 24) : a]) and genre not in out:
+            out.append(genre)
+    return out
+
+
 def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     """Specialists a turn needs by a cue the classifier may miss (see the patterns above)."""
     out: list[SpecialistName] = []
@@ -495,6 +517,34 @@ class OfflineUnderstanding:
                     }
                 )
                 chosen = ["discovery"]
+        ref_search = conv.listed_request or conv.previous
+        if (
+            ref_search is not None
+            and not request.bpms
+            and not request.samples
+            and (half := _HALF_OF_RE.search(blanked))
+            and ref_search.bpm_min is not None
+            and ref_search.bpm_max is not None
+        ):
+            # "which hip hop loops could I mix into those at half time": the last search's
+            # tempo band halved (or doubled), as a range of its own
+            word = (half.group(1) or half.group(2)).lower()
+            factor = 0.5 if word.startswith("half") else 2.0
+            lo, hi = ref_search.bpm_min * factor, ref_search.bpm_max * factor
+            request = request.model_copy(
+                update={
+                    "bpm_min": round(lo, 1),
+                    "bpm_max": round(hi, 1),
+                    "target_bpm": round((lo + hi) / 2, 2),
+                }
+            )
+        if negated := _negated_genres(blanked):
+            request = request.model_copy(
+                update={
+                    "genres": [g for g in request.genres if g not in negated],
+                    "not_genres": list(dict.fromkeys([*request.not_genres, *negated])),
+                }
+            )
         chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:
             chosen = [*chosen, *(c for c in _cues(blanked, request) if c not in chosen)]
