@@ -669,20 +669,20 @@ def _sqlite_thread_bytes(path: Path, thread_id: str) -> dict[str, int]:
 def scenario_storage(work: Path, n_turns: int = 50) -> dict[str, Any]:
     from groovegraph.settings import Settings
 
-    default_keep = Settings().checkpoint_keep_last
-    out: dict[str, Any] = {"turns": n_turns, "default_keep_last": default_keep}
+    default_keep = Settings().checkpoint_keep_turns
+    out: dict[str, Any] = {"turns": n_turns, "default_keep_turns": default_keep}
     for keep in (default_keep, 0):
         name, url = fresh_database()
         try:
             s = Settings(
-                data_dir=work / f"st-pg-{keep}", database_url=url, checkpoint_keep_last=keep
+                data_dir=work / f"st-pg-{keep}", database_url=url, checkpoint_keep_turns=keep
             )
             s.ensure_dirs()
             asyncio.run(_storage_run(s, "storage", n_turns))
             out[f"postgres_keep_{keep or 'all'}"] = _pg_thread_bytes(url, "storage")
         finally:
             drop_database(name)
-        s = Settings(data_dir=work / f"st-lite-{keep}", checkpoint_keep_last=keep)
+        s = Settings(data_dir=work / f"st-lite-{keep}", checkpoint_keep_turns=keep)
         s.ensure_dirs()
         asyncio.run(_storage_run(s, "storage", n_turns))
         out[f"sqlite_keep_{keep or 'all'}"] = _sqlite_thread_bytes(s.sqlite_path, "storage")

@@ -52,12 +52,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Longest wait for a pooled database connection before answering 503.",
     )
-    checkpoint_keep_last: int = Field(
+    checkpoint_keep_turns: int = Field(
         default=4,
         ge=0,
         description=(
-            "Checkpoints kept per thread (older ones are pruned at each commit); 0 = all. "
-            "At least 2: a failed turn is undone back to the checkpoint before it."
+            "Turns whose checkpoints are kept per thread (older ones are pruned at each "
+            "commit, branch tips excepted); 0 = all. At least 2: a failed turn is undone "
+            "back to the checkpoint before it."
         ),
     )
 
@@ -186,9 +187,9 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("checkpoint_keep_last")
+    @field_validator("checkpoint_keep_turns")
     @classmethod
-    def _keep_last(cls, value: int) -> int:
+    def _keep_turns(cls, value: int) -> int:
         # With 1, the commit of a failing turn would prune the checkpoint the turn is
         # undone back to, and the undo would leave the thread empty.
         if value == 1:

@@ -59,7 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[Se
             "GROOVEGRAPH_CONFIRM_AUDIO_MINUTES": "0.1",
             "GROOVEGRAPH_RATE_LIMIT_PER_MINUTE": "10000",
             # Time travel reaches back past the last few checkpoints (as for Studio).
-            "GROOVEGRAPH_CHECKPOINT_KEEP_LAST": "0",
+            "GROOVEGRAPH_CHECKPOINT_KEEP_TURNS": "0",
             "GROOVEGRAPH_CORS_ORIGINS": ORIGIN,
         },
         # Warm-up compiles librosa's kernels; slow on a loaded machine.

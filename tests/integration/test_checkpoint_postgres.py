@@ -27,7 +27,7 @@ TURN = textwrap.dedent(
 
     async def main(url, data_dir, thread, text, samples):
         # Every checkpoint kept (no retention): the history shows the thread growing.
-        settings = Settings(data_dir=data_dir, database_url=url, checkpoint_keep_last=0)
+        settings = Settings(data_dir=data_dir, database_url=url, checkpoint_keep_turns=0)
         async with open_checkpointer(settings) as saver:
             graph = build_graph(catalog=FrameSource(catalog_frame()), settings=settings).compile(checkpointer=saver)
             msg = HumanMessage(content=text, additional_kwargs={"samples": samples} if samples else {})

@@ -70,7 +70,7 @@ def _terminate_backends(url: str) -> int:
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     url = request.getfixturevalue("pg_url") if request.param == "postgres" else None
-    return Settings(data_dir=tmp_path / "data", database_url=url, checkpoint_keep_last=3)
+    return Settings(data_dir=tmp_path / "data", database_url=url, checkpoint_keep_turns=3)
 
 
 # --------------------------------------------------------------------------- batch
@@ -256,7 +256,7 @@ async def test_retention_keeps_the_last_checkpoints_and_the_whole_conversation(
             )
         history = [s async for s in graph.aget_state_history(thread)]
         state = await graph.aget_state(thread)
-    assert len(history) == db_settings.checkpoint_keep_last
+    assert len(history) == db_settings.checkpoint_keep_turns
     assert [m.content for m in state.values["messages"] if m.type == "human"] == [
         f"turn {t}" for t in range(8)
     ]
@@ -344,6 +344,65 @@ async def test_a_failed_run_is_undone_on_both_savers(
             assert writes == (0,)
 
 
+async def test_retention_keeps_whole_turns_so_a_regenerated_answer_has_both_branches(
+    db_settings: Settings,
+) -> None:
+    """Runs that checkpoint every step (the Agent Protocol's, with ``run_id`` in their
+    metadata) are kept as whole turns: after regenerating the last answer from its turn's
+    input checkpoint, that checkpoint and both branches from it are still linked, which is
+    what Agent Chat UI's branch switcher ("2 / 2") walks. Older turns are pruned."""
+    db_settings.ensure_dirs()
+    gate = asyncio.Event()
+    gate.set()
+    thread_id = f"turns-{uuid.uuid4().hex[:8]}"
+
+    def run_config(**extra: Any) -> dict[str, Any]:
+        return {
+            "configurable": {"thread_id": thread_id, **extra},
+            "metadata": {"run_id": str(uuid.uuid4())},
+        }
+
+    async with open_checkpointer(db_settings) as saver:
+        graph = _slow_graph(gate, []).compile(checkpointer=saver)
+        turns = db_settings.checkpoint_keep_turns + 2
+        for turn in range(turns):
+            await graph.ainvoke(
+                {"messages": [HumanMessage(content=f"turn {turn}")]},
+                run_config(),
+                durability="sync",
+            )
+        history = [s async for s in graph.aget_state_history(run_config())]
+        last_input = next(s for s in history if s.metadata and s.metadata["source"] == "input")
+        # Regenerate: run again from the checkpoint holding the last human message.
+        regen = run_config(**last_input.config["configurable"], **{ALLOW_FORK_KEY: True})
+        await graph.ainvoke(None, regen, durability="sync")
+        history = [s async for s in graph.aget_state_history(run_config())]
+
+    by_id = {s.config["configurable"]["checkpoint_id"]: s for s in history}
+    fork_id = last_input.config["configurable"]["checkpoint_id"]
+    assert fork_id in by_id
+    children = [
+        s
+        for s in history
+        if (s.parent_config or {}).get("configurable", {}).get("checkpoint_id") == fork_id
+    ]
+    assert len(children) == 2  # the first answer's branch and the regenerated one
+    # Every kept checkpoint but the oldest links to a kept parent: no holes in a kept turn.
+    orphans = [
+        s
+        for s in history
+        if s.parent_config and s.parent_config["configurable"]["checkpoint_id"] not in by_id
+    ]
+    assert len(orphans) == 1
+    kept_humans = {m.content for s in history for m in s.values["messages"] if m.type == "human"}
+    assert "turn 0" not in {
+        s.values["messages"][-1].content for s in history if s.values.get("messages")
+    }
+    assert f"turn {turns - 1}" in kept_humans
+    # Pruned: fewer checkpoints than all turns wrote (each turn writes input + 2 steps).
+    assert len(history) < 3 * turns
+
+
 async def test_an_intended_fork_is_written_and_retention_keeps_the_branch_it_left(
     db_settings: Settings,
 ) -> None:
@@ -376,7 +435,7 @@ async def test_an_intended_fork_is_written_and_retention_keeps_the_branch_it_lef
         fork = {"configurable": {**after_turn_0.config["configurable"], ALLOW_FORK_KEY: True}}
         await graph.ainvoke({"messages": [HumanMessage(content="fork")]}, fork, durability="exit")
         # More turns on the fork than retention keeps checkpoints.
-        for turn in range(db_settings.checkpoint_keep_last + 2):
+        for turn in range(db_settings.checkpoint_keep_turns + 2):
             await graph.ainvoke(
                 {"messages": [HumanMessage(content=f"more {turn}")]}, thread, durability="exit"
             )

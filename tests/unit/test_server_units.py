@@ -233,12 +233,12 @@ async def test_a_stalled_upload_is_abandoned_and_leaves_no_temp_file(tmp_path: A
 def test_checkpoint_retention_keeps_the_checkpoint_a_failed_turn_returns_to(
     tmp_path: Any, keep: int, ok: bool
 ) -> None:
-    # keep_last=1 would let a failing turn's own commit prune the checkpoint it is undone to
+    # keep_turns=1 would let a failing turn's own commit prune the checkpoint it is undone to
     if ok:
-        assert Settings(data_dir=tmp_path, checkpoint_keep_last=keep).checkpoint_keep_last == keep
+        assert Settings(data_dir=tmp_path, checkpoint_keep_turns=keep).checkpoint_keep_turns == keep
     else:
         with pytest.raises(ValidationError, match="at least 2"):
-            Settings(data_dir=tmp_path, checkpoint_keep_last=keep)
+            Settings(data_dir=tmp_path, checkpoint_keep_turns=keep)
 
 
 def test_model_provider_outages_are_a_502_not_a_bug() -> None:

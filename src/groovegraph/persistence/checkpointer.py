@@ -24,11 +24,17 @@ Both savers add two things upstream's lack:
   Postgres the check and the insert run in one transaction under a per-thread
   transaction-level advisory lock; on SQLite under ``BEGIN IMMEDIATE``.
   A run started from a past checkpoint on purpose (:data:`ALLOW_FORK_KEY`) may fork.
-* **Retention.** With ``keep_last`` = N > 0, the same commit deletes the thread's
-  checkpoints older than the newest N (per namespace) except branch tips (a forked
-  thread keeps the branch it left), their pending writes and, on
-  Postgres, the channel blobs no kept checkpoint refers to. Each checkpoint holds the
-  whole conversation, so keeping every one grows a thread quadratically.
+* **Retention.** With ``keep_turns`` = N > 0, the same commit deletes the thread's
+  checkpoints older than its newest N turns (per namespace) except branch tips (a
+  forked thread keeps the branch it left), their pending writes and, on Postgres, the
+  channel blobs no kept checkpoint refers to. Each checkpoint holds the whole conversation, so keeping every
+  one grows a thread quadratically. Whole turns are kept, never a turn's last steps
+  only: a kept turn's checkpoints still link to one another, which is what "edit and
+  regenerate" in Agent Chat UI and Studio's time travel walk (the parent of the
+  regenerated answer and both branches from it). A turn is one run: the checkpoints
+  that share the ``run_id`` in their metadata (set by the Agent Protocol routes, which
+  checkpoint every step); a checkpoint without one is a turn of its own (the ``/v1`` and
+  LangServe routes checkpoint once per turn, at its end).
 * **Undo of a failed turn.** LangGraph saves a run that raised (with
   ``durability="exit"``, once, at its end): the thread would keep the user's message with
   the failed node still pending, a half turn the next run trips over.
@@ -169,13 +175,13 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
 
     Parameters
     ----------
-    keep_last : int
-        Checkpoints kept per thread and namespace; 0 keeps all.
+    keep_turns : int
+        Turns whose checkpoints are kept per thread and namespace; 0 keeps all.
     """
 
-    def __init__(self, conn: Any, *, serde: Any = None, keep_last: int = 0) -> None:
+    def __init__(self, conn: Any, *, serde: Any = None, keep_turns: int = 0) -> None:
         super().__init__(conn, serde=serde)
-        self.keep_last = keep_last
+        self.keep_turns = keep_turns
 
     async def aput(
         self,
@@ -226,7 +232,7 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
                         serialized_metadata,
                     ),
                 )
-                if self.keep_last > 0:
+                if self.keep_turns > 0:
                     await self._prune(thread_id, checkpoint_ns)
             except BaseException:
                 await self.conn.rollback()
@@ -280,13 +286,15 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
     async def _prune(self, thread_id: str, checkpoint_ns: str) -> None:
         await self.conn.execute(
             "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? "
-            "AND checkpoint_id NOT IN (SELECT checkpoint_id FROM checkpoints "
-            "WHERE thread_id = ? AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT ?) "
+            "AND checkpoint_id < (SELECT min(first) FROM (SELECT min(checkpoint_id) AS first, "
+            "max(checkpoint_id) AS last FROM checkpoints WHERE thread_id = ? "
+            "AND checkpoint_ns = ? GROUP BY coalesce(json_extract(CAST(metadata AS TEXT), "
+            "'$.run_id'), checkpoint_id) ORDER BY last DESC LIMIT ?)) "
             # a branch tip (no child) is kept: a fork never prunes the branch it left
             "AND EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = "
             "checkpoints.thread_id AND c.checkpoint_ns = checkpoints.checkpoint_ns "
             "AND c.parent_checkpoint_id = checkpoints.checkpoint_id)",
-            (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_last),
+            (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_turns),
         )
         await self.conn.execute(
             "DELETE FROM writes WHERE thread_id = ? AND checkpoint_ns = ? "
@@ -312,7 +320,7 @@ async def _sqlite(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]
         # the last turn — the usual trade for an embedded default.
         await conn.execute("PRAGMA synchronous=NORMAL")
         saver = GuardedAsyncSqliteSaver(
-            conn, serde=checkpoint_serde(), keep_last=settings.checkpoint_keep_last
+            conn, serde=checkpoint_serde(), keep_turns=settings.checkpoint_keep_turns
         )
         await saver.setup()
         yield saver
@@ -353,15 +361,15 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
 
     Parameters
     ----------
-    keep_last : int
-        Checkpoints kept per thread and namespace; 0 keeps all.
+    keep_turns : int
+        Turns whose checkpoints are kept per thread and namespace; 0 keeps all.
     """
 
     def __init__(
-        self, conn: Any, pipe: Any = None, serde: Any = None, *, keep_last: int = 0
+        self, conn: Any, pipe: Any = None, serde: Any = None, *, keep_turns: int = 0
     ) -> None:
         super().__init__(conn, pipe, serde)
-        self.keep_last = keep_last
+        self.keep_turns = keep_turns
         if isinstance(conn, AsyncConnectionPool) and pipe is None:
             self.lock = _NoLock()  # type: ignore[assignment]
 
@@ -432,7 +440,7 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
             if blobs:
                 await cur.executemany(self.UPSERT_CHECKPOINT_BLOBS_SQL, blobs)
             await cur.execute(self.UPSERT_CHECKPOINTS_SQL, row)
-            if self.keep_last > 0:
+            if self.keep_turns > 0:
                 await self._prune(cur, thread_id, checkpoint_ns)
         return {
             "configurable": {
@@ -485,16 +493,17 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
         return max(deleted, 0)
 
     async def _prune(self, cur: Any, thread_id: str, checkpoint_ns: str) -> None:
-        """Delete what the newest ``keep_last`` checkpoints no longer need."""
+        """Delete what the newest ``keep_turns`` turns no longer need."""
         await cur.execute(
             "DELETE FROM checkpoints d WHERE d.thread_id = %s AND d.checkpoint_ns = %s "
-            "AND d.checkpoint_id < (SELECT min(checkpoint_id) FROM (SELECT checkpoint_id "
-            "FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s "
-            "ORDER BY checkpoint_id DESC LIMIT %s) AS kept) "
+            "AND d.checkpoint_id < (SELECT min(first) FROM (SELECT min(checkpoint_id) AS first, "
+            "max(checkpoint_id) AS last FROM checkpoints WHERE thread_id = %s "
+            "AND checkpoint_ns = %s GROUP BY coalesce(metadata ->> 'run_id', checkpoint_id) "
+            "ORDER BY last DESC LIMIT %s) AS turns) "
             # a branch tip (no child) is kept: a fork never prunes the branch it left
             "AND EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = d.thread_id "
             "AND c.checkpoint_ns = d.checkpoint_ns AND c.parent_checkpoint_id = d.checkpoint_id)",
-            (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_last),
+            (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_turns),
         )
         if not cur.rowcount:
             return
@@ -589,7 +598,7 @@ async def _postgres(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str
     await pool.open(wait=True, timeout=_POOL_OPEN_TIMEOUT_S)
     try:
         saver = PooledAsyncPostgresSaver(
-            pool, serde=checkpoint_serde(), keep_last=settings.checkpoint_keep_last
+            pool, serde=checkpoint_serde(), keep_turns=settings.checkpoint_keep_turns
         )
         async with pool.connection() as lock_conn:
             # Session-level advisory lock on a dedicated connection: a second process
