@@ -308,13 +308,19 @@
     const off = rows.length - points.length;
     $("#map-note").textContent = (points.length ? "" : "No loops to place. ") +
       (off ? off + (off === 1 ? " sample has" : " samples have") + " no tempo or swing (one-shots) and is not on the map." : "");
+    const legend = $("#map-legend");
+    legend.replaceChildren();
     if (!points.length) return;
-    const W = 640, H = 360, L = 52, R = 14, T = 12, B = 44;
+    // Drawn at the size it is shown, so text and points keep their size on a phone.
+    const W = Math.max(300, Math.round(svg.getBoundingClientRect().width || 640));
+    const H = Math.round(Math.max(220, Math.min(360, W * 0.55)));
+    const L = 44, R = 12, T = 10, B = 40;
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     const [x0, x1] = span(points.map((h) => h.tempo_bpm), 20, 5);
     const [y0, y1] = span(points.map((h) => h.swing_percent).concat([50]), 10, 2);
     const X = (v) => L + (v - x0) / (x1 - x0) * (W - L - R);
     const Y = (v) => H - B - (v - y0) / (y1 - y0) * (H - T - B);
-    const xStep = (x1 - x0) > 60 ? 20 : (x1 - x0) > 30 ? 10 : 5;
+    const xStep = [5, 10, 20, 50].find((st) => (x1 - x0) / st <= W / 80) || 50;  // a tick per ≥ 80 px
     for (let v = x0; v <= x1 + 1e-9; v += xStep) {
       svg.append(svgEl("line", { class: "grid", x1: X(v), x2: X(v), y1: T, y2: H - B }));
       svg.append(svgEl("text", { x: X(v), y: H - B + 16, "text-anchor": "middle" }, String(v)));
@@ -330,7 +336,7 @@
     svg.append(svgEl("text", { x: 14, y: (T + H - B) / 2, "text-anchor": "middle", transform: "rotate(-90 14 " + (T + H - B) / 2 + ")" }, "swing (%)"));
     for (const hit of points) {
       const dot = svgEl("circle", {
-        class: "pt", r: 9, cx: X(hit.tempo_bpm).toFixed(1), cy: Y(hit.swing_percent).toFixed(1),
+        class: "pt", r: 7, cx: X(hit.tempo_bpm).toFixed(1), cy: Y(hit.swing_percent).toFixed(1),
         fill: keyColour(hit.camelot), "data-id": hit.sample_id, tabindex: 0, role: "button",
       });
       dot.append(svgEl("title", {}, displayName(hit) + " · " + fmt(hit.tempo_bpm, 1, " BPM") + " · swing " +
@@ -344,7 +350,20 @@
       dot.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); go(); } });
       svg.append(dot);
     }
+    const keys = new Map();
+    for (const hit of points) keys.set(hit.camelot || "", hit.key ? hit.key + " (" + hit.camelot + ")" : "no key");
+    for (const [code, name] of [...keys].sort((a, b) => parseInt(a[0] || "99", 10) - parseInt(b[0] || "99", 10) || a[0].localeCompare(b[0]))) {
+      const item = document.createElement("li");
+      const dot = document.createElement("span");
+      dot.className = "swatch";
+      dot.style.background = keyColour(code);
+      item.append(dot, document.createTextNode(name));
+      legend.append(item);
+    }
   }
+
+  let resizeTimer = null;
+  window.addEventListener("resize", () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(renderMap, 150); });
 
   document.querySelectorAll("th[data-sort]").forEach((th) => {
     th.addEventListener("click", () => {
