@@ -407,10 +407,14 @@ def from_camelot_safe(key: str | None) -> str | None:
 
 
 def warm_up() -> None:
-    """Draw a grid and a key wheel once, in both formats, so the first real plot does
-    not pay for importing matplotlib, its SVG and Agg back ends and the font cache
-    (seconds on a busy machine, which the first upload's plots would otherwise wait)."""
+    """Draw every kind of plot once (and a PNG), so the first real plot does not
+    pay for importing matplotlib, its SVG and Agg back ends and the font cache, nor for
+    loading librosa's onset kernels (seconds on a busy machine, which the first upload's
+    plots would otherwise wait)."""
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
     sr = 22050
+    y, _ = synthesize_groove(GrooveSpec(tempo_bpm=120.0, duration_s=2.0, sample_rate=sr))
     analysis = Analysis(
         file="warm-up.wav",
         sha256="0" * 64,
@@ -429,10 +433,9 @@ def warm_up() -> None:
         rms_db=-20.0,
         onset_rate_hz=2.0,
     )
-    y = np.zeros(2 * sr, dtype=np.float32)
-    for fmt in PLOT_FORMATS:
-        render("grid", analysis, fmt=fmt, y=y, sr=sr)
-        render("key", analysis, fmt=fmt)
+    for kind in PLOT_KINDS:
+        render(kind, analysis, fmt="svg", y=y, sr=sr)
+    render("key", analysis, fmt="png")  # the Agg back end
 
 
 def needs_audio(kind: str) -> bool:
