@@ -9,8 +9,13 @@ the end. The whole run is repeated ``--runs`` times (fresh server and database e
 time) and the median run is reported.
 
     uv run --frozen python -m benchmarks.sse_load [--clients 50] [--duration 60] [--runs 3]
+    uv run --frozen python -m benchmarks.sse_load --api agent-protocol [--clients 50]
 
-Bars (issue 5): zero errors, p99 time to first event <= 150 ms, RSS growth <= 50 MB.
+Bars (issue 5, ``/v1/threads/{id}/chat``): zero errors, p99 time to first event <= 150 ms,
+RSS growth <= 50 MB. ``--api agent-protocol`` streams the same turns through
+``POST /threads/{id}/runs/stream`` (``stream_mode`` ``messages-tuple`` + ``values``, as
+Agent Chat UI asks) and also reports the time to the first ``messages`` event (issue 11:
+p50 <= 50 ms for an offline turn, zero errors with 50 concurrent streams).
 """
 
 from __future__ import annotations
@@ -74,15 +79,47 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[idx]
 
 
+#: How each API is asked for a turn, and which event ends it / marks the graph's first word.
+APIS: dict[str, dict[str, str]] = {
+    "v1": {"create": "/v1/threads", "stream": "/v1/threads/{id}/chat", "mark": "route"},
+    "agent-protocol": {
+        "create": "/threads",
+        "stream": "/threads/{id}/runs/stream",
+        "mark": "messages",
+    },
+}
+
+
+def _turn_body(api: str, message: str) -> dict[str, Any]:
+    if api == "v1":
+        return {"message": message}
+    return {
+        "assistant_id": "groovegraph",
+        "input": {"messages": [{"type": "human", "content": message}]},
+        "stream_mode": ["messages-tuple", "values"],
+    }
+
+
 async def one_turn(
-    client: httpx.AsyncClient, thread_id: str, message: str, route_times: list[float] | None = None
+    client: httpx.AsyncClient,
+    thread_id: str,
+    message: str,
+    route_times: list[float] | None = None,
+    *,
+    api: str = "v1",
 ) -> tuple[float | None, float, str | None]:
-    """(time to first event s, turn time s, error or None); appends time to ``route``."""
+    """(time to first event s, turn time s, error or None); appends the time to the API's
+    mark event (``route`` on /v1, the first ``messages`` on the Agent Protocol)."""
     start = time.perf_counter()
     first: float | None = None
+    marked = False
+    spec = APIS[api]
     try:
         async with aconnect_sse(
-            client, "POST", f"/v1/threads/{thread_id}/chat", json={"message": message}
+            client,
+            "POST",
+            spec["stream"].format(id=thread_id),
+            json=_turn_body(api, message),
         ) as src:
             if src.response.status_code != 200:
                 await src.response.aread()
@@ -94,29 +131,35 @@ async def one_turn(
             async for event in src.aiter_sse():
                 if first is None:
                     first = time.perf_counter() - start
-                if event.event == "route" and route_times is not None:
-                    route_times.append(time.perf_counter() - start)
+                if event.event.startswith(spec["mark"]) and not marked:
+                    marked = True
+                    if route_times is not None:
+                        route_times.append(time.perf_counter() - start)
                 if event.event == "error":
                     return first, time.perf_counter() - start, f"error event: {event.data[:120]}"
                 if event.event == "end":
                     return first, time.perf_counter() - start, None
+            if api == "agent-protocol" and first is not None:
+                return first, time.perf_counter() - start, None  # its stream just ends
         return first, time.perf_counter() - start, "stream ended without 'end'"
     except httpx.HTTPError as err:
         return first, time.perf_counter() - start, f"{type(err).__name__}: {err}"
 
 
-async def run_load(url: str, *, clients: int, duration_s: float, pid: int) -> dict[str, Any]:
+async def run_load(
+    url: str, *, clients: int, duration_s: float, pid: int, api: str = "v1"
+) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
     async with httpx.AsyncClient(
         base_url=url, timeout=httpx.Timeout(60.0), limits=limits
     ) as client:
         threads = []
         for _ in range(clients):
-            r = await client.post("/v1/threads")
+            r = await client.post(APIS[api]["create"], json={})
             r.raise_for_status()
             threads.append(r.json()["thread_id"])
         # Warm-up: one turn per client so the baseline RSS includes steady-state caches.
-        await asyncio.gather(*(one_turn(client, t, "hello") for t in threads))
+        await asyncio.gather(*(one_turn(client, t, "hello", api=api) for t in threads))
         rss_start = rss_mb(pid)
         ttfe: list[float] = []
         ttr: list[float] = []
@@ -128,7 +171,7 @@ async def run_load(url: str, *, clients: int, duration_s: float, pid: int) -> di
             n = i
             while time.perf_counter() < deadline:
                 first, total, err = await one_turn(
-                    client, thread_id, MESSAGES[n % len(MESSAGES)], ttr
+                    client, thread_id, MESSAGES[n % len(MESSAGES)], ttr, api=api
                 )
                 n += 1
                 if err:
@@ -153,8 +196,8 @@ async def run_load(url: str, *, clients: int, duration_s: float, pid: int) -> di
             "p99": 1000 * percentile(ttfe, 99),
             "max": 1000 * max(ttfe, default=float("nan")),
         },
-        # The first event is ``metadata`` (run accepted); ``route`` is the first event
-        # that needed the graph (the supervisor's decision).
+        # The first event is ``metadata`` (run accepted); the mark (``route`` on /v1, the
+        # first ``messages`` on the Agent Protocol) is the first that needed the graph.
         "time_to_route_ms": {"p50": 1000 * percentile(ttr, 50), "p99": 1000 * percentile(ttr, 99)},
         "turn_ms": {"p50": 1000 * percentile(turn_s, 50), "p99": 1000 * percentile(turn_s, 99)},
         "rss_mb": {"start": rss_start, "end": rss_end, "growth": rss_end - rss_start},
@@ -163,7 +206,12 @@ async def run_load(url: str, *, clients: int, duration_s: float, pid: int) -> di
 
 
 def one_run(
-    *, clients: int, duration_s: float, extra_env: dict[str, str], workers: int = 1
+    *,
+    clients: int,
+    duration_s: float,
+    extra_env: dict[str, str],
+    workers: int = 1,
+    api: str = "v1",
 ) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="gg-sse-load-"))
     db_name, db_url = fresh_database()
@@ -181,7 +229,9 @@ def one_run(
         server.start()
         assert server.proc is not None
         return asyncio.run(
-            run_load(server.url, clients=clients, duration_s=duration_s, pid=server.proc.pid)
+            run_load(
+                server.url, clients=clients, duration_s=duration_s, pid=server.proc.pid, api=api
+            )
         )
     finally:
         server.stop()
@@ -198,13 +248,21 @@ def main() -> None:
         "--redis", action="store_true", help="also use the local Redis for locks and limits"
     )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (>1 needs --redis)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--api", choices=sorted(APIS), default="v1")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    if args.out is None:
+        suffix = "" if args.api == "v1" else "_" + args.api.replace("-", "_")
+        args.out = RESULTS.with_name(f"sse_load{suffix}.json")
     extra = {"GROOVEGRAPH_REDIS_URL": "redis://127.0.0.1:6379/14"} if args.redis else {}
     runs = []
     for i in range(args.runs):
         result = one_run(
-            clients=args.clients, duration_s=args.duration, extra_env=extra, workers=args.workers
+            clients=args.clients,
+            duration_s=args.duration,
+            extra_env=extra,
+            workers=args.workers,
+            api=args.api,
         )
         print(f"run {i + 1}: {json.dumps(result)}", flush=True)
         runs.append(result)
@@ -213,8 +271,10 @@ def main() -> None:
         "benchmark": "sse_load",
         "command": f"python -m benchmarks.sse_load --clients {args.clients} --duration {args.duration:g} --runs {args.runs}"
         + (" --redis" if args.redis else "")
-        + (f" --workers {args.workers}" if args.workers != 1 else ""),
+        + (f" --workers {args.workers}" if args.workers != 1 else "")
+        + (f" --api {args.api}" if args.api != "v1" else ""),
         "setup": {
+            "api": args.api,
             "server": f"groovegraph serve ({args.workers} uvicorn worker(s), uvloop), offline model, "
             "Postgres checkpointer",
             "redis": bool(args.redis),
@@ -227,6 +287,7 @@ def main() -> None:
         "medians": {
             "ttfe_p99_ms": statistics.median(r["ttfe_ms"]["p99"] for r in runs),
             "ttfe_p50_ms": statistics.median(r["ttfe_ms"]["p50"] for r in runs),
+            "time_to_route_p50_ms": statistics.median(r["time_to_route_ms"]["p50"] for r in runs),
             "time_to_route_p99_ms": statistics.median(r["time_to_route_ms"]["p99"] for r in runs),
             "turn_p50_ms": statistics.median(r["turn_ms"]["p50"] for r in runs),
             "turns_per_s": statistics.median(r["turns_per_s"] for r in runs),
