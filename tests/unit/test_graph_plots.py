@@ -66,3 +66,54 @@ def test_a_mix_answer_shows_both_key_wheels_and_grids(graph, loops) -> None:
 def test_a_search_answer_shows_no_plot(graph) -> None:
     out = ask(graph, "find funk loops around 96 bpm", [], "s")
     assert all(not plots_of(m) for m in turn_messages(out))
+
+
+def test_model_mode_answers_show_the_same_plots(settings) -> None:
+    """A chat model (scripted) calling the same tools: the same plot references, from the
+    tools' results, on the specialists' messages and on the answer the model writes."""
+    from langchain_core.messages import AIMessage
+
+    from .test_graph_models import ScriptedChat, call, route, said
+
+    frame = catalog_frame()
+    a, b = frame.iloc[0]["id"], frame.iloc[1]["id"]
+    model = ScriptedChat(
+        script={
+            "router": [route("groove", "compatibility")],
+            "groove": [
+                AIMessage(content="", tool_calls=[call("analyze_samples", {"samples": [a, b]})]),
+                said("both analysed"),
+            ],
+            "compatibility": [
+                AIMessage(
+                    content="",
+                    tool_calls=[
+                        call("check_compatibility", {"a": {"sample": a}, "b": {"sample": b}})
+                    ],
+                ),
+                said("they mix"),
+            ],
+            "respond": [said("They mix: here is why.")],
+        }
+    )
+    graph = build_graph(
+        catalog=cat.FrameSource(frame),
+        settings=settings.model_copy(update={"router_threshold": 1.0}),
+        model=model,
+    ).compile(checkpointer=InMemorySaver())
+    out = ask(graph, "will these two mix?", [a, b], "model")
+    by_name = {m.name: m for m in turn_messages(out)}
+    sha = {a: frame.iloc[0]["sha256"], b: frame.iloc[1]["sha256"]}
+    assert [(p.sample, p.kind, p.sha256) for p in plots_of(by_name["groove"])] == [
+        (a, "grid", sha[a]),
+        (b, "grid", sha[b]),
+    ]
+    assert [(p.sample, p.kind) for p in plots_of(by_name["compatibility"])] == [
+        (a, "key"),
+        (b, "key"),
+    ]
+    answer = out["messages"][-1]
+    assert answer.content == "They mix: here is why."
+    assert {(p.sample, p.kind) for p in plots_of(answer)} == {
+        (s, k) for s in (a, b) for k in ("grid", "key")
+    }
