@@ -252,3 +252,50 @@ def test_a_long_tiled_loop_reads_like_its_first_minute() -> None:
     assert long.timing_deviation_ms == pytest.approx(first.timing_deviation_ms, abs=1.0)
     assert long.tempo_bpm == pytest.approx(first.tempo_bpm, rel=0.01)
     assert len(long.beats_s) == pytest.approx(5 * len(first.beats_s), rel=0.02)
+
+
+def _snare_band(
+    beats: np.ndarray, fr: float, hits: dict[int, list[tuple[float, float]]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A snare-band onset envelope with (offset s, height) bursts after the beats of each
+    beat class (beat index % 4 -> bursts) and a hat on every 8th."""
+    times = np.arange(int((beats[-1] + 1.0) * fr)) / fr
+    env = np.zeros_like(times)
+
+    def burst(t: float, h: float) -> None:
+        env[:] += h * np.exp(-0.5 * ((times - t) / 0.004) ** 2)
+
+    period = float(beats[1] - beats[0])
+    for i, b in enumerate(beats):
+        for off, h in hits[i % 4]:
+            burst(b + off, h)
+        burst(b, 3.0)
+        burst(b + 0.5 * period, 3.0)
+    return times, env
+
+
+@pytest.mark.parametrize(
+    ("backbeat", "expected_ms"),
+    [
+        # a kick's beater click on 1 and 3 louder in the band than the snare's attack on
+        # 2 and 4; the snare's wires ring 30 ms later
+        ([(0.0, 10.0), (0.03, 4.0)], 0.0),
+        # a clap: a first burst on time, the louder second 35 ms later
+        ([(0.0, 8.0), (0.035, 10.0)], 0.0),
+        # a snare laid back by 25 ms over a hat on the beat
+        ([(0.0, 3.0), (0.025, 10.0)], 25.0),
+    ],
+)
+def test_backbeat_onset_is_the_snare_attack(
+    backbeat: list[tuple[float, float]], expected_ms: float
+) -> None:
+    from groovegraph.tools.rhythm import SNARE_DETECTOR_LATENCY_MS, _backbeat_lag
+
+    fr = 172.0
+    period = 0.6
+    beats = 0.5 + period * np.arange(32)
+    kick = [(0.0, 14.0)]
+    times, env = _snare_band(beats, fr, {0: kick, 1: backbeat, 2: kick, 3: backbeat})
+    mask = np.arange(len(beats)) % 2 == 1
+    lag = _backbeat_lag(env, times, beats, mask, period, fr, 0.5) + SNARE_DETECTOR_LATENCY_MS
+    assert lag == pytest.approx(expected_ms, abs=2.0)
