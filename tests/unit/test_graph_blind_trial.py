@@ -280,3 +280,26 @@ def test_a_negated_genre_is_left_out_and_stays_out(graph) -> None:
     out = chat.say("only the ones in C major")
     assert out["hits"]
     assert all(h.tags.genre != "funk" and h.key == "C major" for h in out["hits"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "give me the key of this one",
+        "show me the tempo of this",
+        "need the pocket numbers on this break",
+        "pull up the swing amount",
+    ],
+)
+def test_a_find_verb_about_the_attached_sample_asks_for_its_numbers(graph, text: str) -> None:
+    out = Chat(graph, text).say(text, samples=["0002cafe0002"])
+    assert out["plan"].specialists == ["groove"]
+    assert out["hits"] == []
+    assert "97.4 BPM" in answer(out)
+
+
+def test_a_find_verb_for_other_samples_still_searches(graph) -> None:
+    out = Chat(graph).say("find loops like this", samples=["0002cafe0002"])
+    assert "discovery" in out["plan"].specialists
+    assert out["hits"]
+    assert "0002cafe0002" not in {h.sample_id for h in out["hits"]}

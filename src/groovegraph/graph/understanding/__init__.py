@@ -234,6 +234,37 @@ def _negated_genres(text: str) -> list[str]:
     return out
 
 
+# What a search looks for: samples named as other than the one at hand ("loops", "some
+# breaks", "a kick" — not "this break", "my loop"), or words that ask for others
+_OTHERS_RE = re.compile(
+    r"\b(?:similar|alike|alternatives?|others?|another|more (?:like|of)|anything|something|"
+    r"stuff|library|crates?|collection|catalog(?:ue)?|like (?:this|it|that|mine|these|those))\b",
+    re.IGNORECASE,
+)
+_SAMPLE_WORD_RE = re.compile(
+    r"\b(?:loops?|breaks?|breakbeats?|samples?|one[\s-]?shots?|grooves?|beats?|tracks?|records?|"
+    r"kicks?|snares?|hats?|claps?|basslines?|bass notes?|808s?|drums?|percussion)\b",
+    re.IGNORECASE,
+)
+_THIS_ONE_RE = re.compile(
+    r"(?:\b(?:this|that|my|the|its|our|these|those|your)\s+(?:[\w-]+\s+)?)$", re.IGNORECASE
+)
+
+
+def _searches_for(text: str) -> bool:
+    """Whether ``text`` looks for other samples than the one at hand (see above)."""
+    if _OTHERS_RE.search(text):
+        return True
+    if any(  # "find me boom bap that matches it": a genre is samples to find
+        _FIND_VERB_RE.search(text[max(0, a - 20) : a]) for (a, _), _g in vocab.find_genres(text)
+    ):
+        return True
+    return any(
+        not _THIS_ONE_RE.search(text[max(0, m.start() - 30) : m.start()])
+        for m in _SAMPLE_WORD_RE.finditer(text)
+    )
+
+
 def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     """Specialists a turn needs by a cue the classifier may miss (see the patterns above)."""
     out: list[SpecialistName] = []
@@ -548,6 +579,10 @@ class OfflineUnderstanding:
         chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:
             chosen = [*chosen, *(c for c in _cues(blanked, request) if c not in chosen)]
+            if "discovery" in chosen and request.samples and not _searches_for(blanked):
+                # "give me the key of this", "show me the tempo": a find verb about the
+                # sample at hand asks for its numbers, not for other samples
+                chosen = [c for c in chosen if c != "discovery"] or ["groove"]
         request = self._carry_subject(request, blanked, alone, conv, chosen)
         if near is not None:
             request = self._near_tempo(request, near, conv)
