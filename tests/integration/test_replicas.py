@@ -55,22 +55,11 @@ def replicas(
         ServerProcess(data_dir=shared, env=env, ready_timeout_s=300),
         ServerProcess(data_dir=shared, env=env, ready_timeout_s=300),
     )
-    failures: list[BaseException] = []
-
-    def start(proc: ServerProcess) -> None:
-        try:
-            proc.start()
-        except BaseException as err:
-            failures.append(err)
-
-    starters = [threading.Thread(target=start, args=(p,)) for p in pair]
-    for t in starters:
-        t.start()
-    for t in starters:
-        t.join()
+    # One after the other: replicas that compile numba's kernels at the same moment into
+    # one cache folder can tear its index and data files (a segfault at the next load).
     try:
-        if failures:
-            raise failures[0]
+        for p in pair:
+            p.start()
         yield pair
     finally:
         for p in pair:
