@@ -6,12 +6,16 @@ The pipeline (numpy only, no numba, so the first call is as fast as the others):
    whole spectrum, the low band (kick, < 150 Hz) and the high band (hats, > 7 kHz);
    linear-magnitude flux for the snare band (2.5–6 kHz).
 2. Tempo: autocorrelation of the full-band flux gives candidate periods (its strongest
-   periodicity and the binary/ternary levels around it, plus the snare cycle halved and
-   quartered). Each candidate grid is scored by where the hits fall — does every beat
-   start with a kick or hat, is there hat energy between the beats, does the snare land
-   on the beats — plus the periodicity and a broad prior around 130 BPM. That is what
-   tells a half-time groove at 150 from a backbeat at 75, and a breakbeat at 174 from
-   one at 87.
+   periodicity and the binary and ternary levels around it, plus the snare cycle halved,
+   quartered and taken as it is). Each candidate grid is described by where the hits
+   fall — does every beat start with a kick or snare, is there hat energy between the
+   beats, does the snare land on the beats and on every other one, do the hat accents
+   alternate from beat to beat — plus the periodicity and a broad prior around 120 BPM;
+   a linear score of those features, fitted on tuning data only
+   (``benchmarks/tempo_levels.py``), picks the metrical level. That is what tells a
+   half-time groove at 150 from a backbeat at 75, and a breakbeat at 174 from one at 87.
+   On a drifting clip the envelopes are first warped to a steady tempo (a windowed
+   tempogram), so that a band drifting by 6 % still folds onto one grid.
 3. Beats: a least-squares grid fitted to the kick and hat onsets (not the snare, so a
    laid-back backbeat does not drag the grid), plus a smoothed local correction that
    follows gentle tempo drift in played records.
@@ -44,28 +48,6 @@ MIN_ONSET_FLUX = 8.0
 
 TEMPO_MIN_BPM = 50.0
 TEMPO_MAX_BPM = 200.0
-
-TERNARY_PENALTY = 1.0
-"""Score handicap of a beat that is a third (or three times) the strongest periodicity:
-popular music groups beats in twos and fours far more often than in threes, and a hard
-swing makes a 3:2 grid fit the hats, snares and ghost notes deceptively well."""
-
-SWUNG_FAST_PENALTY = 1.0
-"""Score handicap of a beat above 150 BPM (full at 170) whose off-beats swing: swung 8ths
-that fast are rare, while a groove at half that tempo with swung 16ths (the same hits) is
-common — the 92 BPM break with swung 16th hats that reads as 184."""
-
-FAST_PENALTY = (
-    0.0  # 1.2 cost drum'n'bass and half-time their tempo on our generator (issue 9 notes)
-)
-"""Score handicap of a beat above 158 BPM (full at 173): a groove at 80–95 BPM with a
-backbeat and 16th hats has exactly the hits of a half-time groove at twice the tempo, and
-the slower reading is the usual one. A drum'n'bass beat keeps its tempo: at half of it
-the snare falls off the beats."""
-
-SNARE_EVERY_BEAT_PENALTY = 2.0
-"""Score handicap of a beat as long as the snare's cycle: a backbeat every beat means the
-beat is twice too slow (drum'n'bass at half its tempo)."""
 
 SNARE_DETECTOR_LATENCY_MS = 2.0
 """How much later the snare band's linear-magnitude flux peaks after an attack than the
@@ -140,6 +122,8 @@ class _Envelopes:
     low: np.ndarray
     snare: np.ndarray
     high: np.ndarray
+    snare_clean: np.ndarray
+    """Snare-band flux with the hats' share taken out (for the metrical level only)."""
 
 
 def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
@@ -174,6 +158,20 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
     lin = np.zeros_like(sn)
     np.maximum(sn[1:] - sn[:-1], 0.0, out=lin[1:])
 
+    # Hats (an open hat above all) also rise in the snare band. Their ratio of 1–4 kHz to
+    # the top band, taken where the top band peaks, scales the top band's flux before it
+    # is subtracted: what is left rises where a hit is richer in the middle than a hat.
+    def lin_flux(lo: float, hi: float) -> np.ndarray:
+        m = mag[:, cols(lo, hi)].sum(axis=1)
+        out = np.zeros_like(m)
+        np.maximum(m[1:] - m[:-1], 0.0, out=out[1:])
+        return out
+
+    mid, top = lin_flux(1000.0, 4000.0), lin_flux(7000.0, sr / 2.0)
+    loud = top >= np.percentile(top, 90)
+    ratio = float(np.median(mid[loud] / (top[loud] + 1e-9))) if np.any(loud) else 0.0
+    snare_clean = np.maximum(mid - ratio * top, 0.0)
+
     times = np.arange(len(flux)) * hop / sr
     return _Envelopes(
         times=times,
@@ -183,6 +181,7 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
         low=band(25.0, 150.0),
         snare=lin.sum(axis=1),
         high=band(7000.0, sr / 2.0),
+        snare_clean=snare_clean,
     )
 
 
@@ -291,8 +290,46 @@ def _best_lag(ac: np.ndarray, lo: float, hi: float) -> float:
     return _refine_peak(ac, i)
 
 
+def _tempo_warp(total: np.ndarray, fr: float) -> np.ndarray | None:
+    """Frame positions (fractional) of a time axis on which a drifting tempo is steady,
+    or None when the tempo holds (within ~2.5 %) over the clip.
+
+    A windowed tempogram: in windows of ~8 beats the autocorrelation peak nearest the
+    clip's strongest beat-range periodicity gives the local period; integrating the
+    inverse gives the warped axis. A live band drifting by 6 % moves the phase of a
+    fixed grid by more than half a beat over 20 s, and a fold over the whole clip then
+    blurs every cue the metrical level is chosen by."""
+    n = len(total)
+    ac = _autocorr(total)
+    ref = _best_lag(ac, 0.3 * fr, min(1.0 * fr, n / 4.0))
+    win = int(max(4.0 * fr, 8.0 * ref))
+    if n < 2 * win or ref < 8:
+        return None
+    hop = max(1, win // 4)
+    lags = np.arange(int(0.9 * ref), int(np.ceil(1.1 * ref)) + 1)
+    centres, ratios = [], []
+    for a in range(0, n - win + 1, hop):
+        acs = _autocorr(total[a : a + win])
+        sc = acs[lags] + 0.5 * np.interp(2.0 * lags, np.arange(len(acs)), acs)
+        i = int(np.argmax(sc))
+        if 0 < i < len(lags) - 1:  # a true peak inside the ±10 % range
+            centres.append(a + 0.5 * win)
+            ratios.append((lags[i] + (_refine_peak(sc, i) - i)) / ref)
+    if len(ratios) < 3:
+        return None
+    r = np.asarray(ratios)
+    r = np.array([np.median(r[max(0, i - 1) : i + 2]) for i in range(len(r))])
+    if float(np.percentile(r, 95) - np.percentile(r, 5)) < 0.025:
+        return None
+    speed = 1.0 / np.interp(np.arange(n), centres, r)
+    tau = np.concatenate([[0.0], np.cumsum(speed[:-1])])
+    pos: np.ndarray = np.interp(np.arange(int(tau[-1])), tau, np.arange(n, dtype=float))
+    return pos
+
+
 def _level_evidence(
     times: np.ndarray,
+    total: np.ndarray,
     low: np.ndarray,
     snare: np.ndarray,
     high: np.ndarray,
@@ -301,15 +338,24 @@ def _level_evidence(
 ) -> dict[str, float]:
     """Where the hits fall on a candidate beat grid.
 
-    ``cover``: share of beats that start with a kick/hat onset (a grid twice too fast has
-    every other beat empty, or filled only by swung off-beats). ``sub``: hat energy
-    between the beats relative to on the beats (a grid twice too fast has nothing there).
-    ``snare_on``: snare energy on the beats versus half-way between them (a grid twice too
-    slow puts the backbeat snare in the middle of the beat). ``accent``: hat energy at the
-    quarter points of the beat relative to its middle (a grid twice too slow hears the
-    off-beat 8ths as 16ths and the real beats as its off-beats).
+    ``cover``: share of beats that start with a kick/hat onset, ``cover_main`` with a
+    kick or snare onset (a grid twice too fast has every other beat empty of both, or
+    filled only by hats). ``sub``: hat energy between the beats relative to on the beats
+    (a grid twice too fast has nothing there). ``snare_on``: snare energy on the beats
+    versus half-way between them (a grid twice too slow puts the backbeat snare in the
+    middle of the beat). ``snare_every``: share of beats that start with a strong snare
+    (~½ for a backbeat, ~¼ for a grid twice too fast, ~1 for one twice too slow whose
+    phase sits on the snares). ``hat_alt`` / ``low_alt``: how much the hat accents / the
+    kicks alternate from beat to beat (accented quarters and lighter 8ths: a grid twice too
+    fast). ``snare_alt``: the same for the loudest snare anywhere in the beat, whatever the
+    phase (a backbeat alternates; a grid twice too slow has a snare in every beat).
+    ``cover_total``: share of beats that start with any onset (what a drumless clip
+    offers). ``offpos``: where the off-beat hat sits (0.5 straight, later when swung).
     """
     bins = 48
+    neutral = {"cover": 0.0, "cover_main": 0.0, "cover_total": 0.0, "sub": 0.0,
+               "snare_on": 0.5, "offpos": 0.5, "snare_every": 0.5, "hat_alt": 0.0,
+               "low_alt": 0.0, "snare_alt": 0.0}  # fmt: skip
     # Phase from the kick band: the snare shares the hats' band, and a grid phased on a
     # snare would make a half-tempo grid look like it has its snares on the beat.
     prof = _fold(low + 0.1 * high, times, 0.0, period_s, bins)
@@ -319,7 +365,7 @@ def _level_evidence(
     k0 = int(np.ceil((times[0] - t0) / period_s)) + 1
     k1 = int(np.floor((times[-1] - t0) / period_s)) - 1
     if k1 - k0 < 3:
-        return {"cover": 0.0, "sub": 0.0, "snare_on": 0.5, "offpos": 0.5, "snare_every": 0.5}
+        return neutral
     starts = t0 + np.arange(k0, k1) * period_s
     # One row per beat, 24 phase points per beat, sampled from the envelopes.
     ph = np.arange(24) / 24.0
@@ -332,6 +378,7 @@ def _level_evidence(
     lo = maximum_filter1d(low, size)[idx]
     h = maximum_filter1d(high, size)[idx]
     sn = maximum_filter1d(snare, size)[idx]
+    tot = maximum_filter1d(total, size)[idx]
 
     # "On the beat" spans 40 ms before to 75 ms after it (laid-back snares, jitter), but
     # never more than a sixth of the beat.
@@ -339,7 +386,9 @@ def _level_evidence(
     w_post = int(min(4, max(1, np.ceil(0.075 / period_s * 24))))
 
     def on(x: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.maximum(x[:, : w_post + 1].max(axis=1), x[:, -w_pre:].max(axis=1))
+        # Just after the beat (its own row) and just before it (the end of the row before).
+        before = np.r_[x[:1, -w_pre:], x[:-1, -w_pre:]].max(axis=1)
+        out: np.ndarray = np.maximum(x[:, : w_post + 1].max(axis=1), before)
         return out
 
     def presence(x: np.ndarray) -> np.ndarray:
@@ -347,27 +396,189 @@ def _level_evidence(
         ref = float(np.median(np.sort(o)[len(o) // 2 :])) + 1e-9
         return o >= 0.3 * ref
 
+    on_h, on_s = on(h), on(sn)
     cover = float(np.mean(presence(lo) | presence(h)))
-    on_h = on(h)
+    cover_main = float(np.mean(presence(lo) | presence(sn)))
+    cover_total = float(np.mean(presence(tot)))
     mid_h = h[:, 9:19].max(axis=1)  # phase 0.38–0.78: straight to hard-swung 8ths
     sub = float(np.median(mid_h) / (np.median(on_h) + 1e-3))
     # Among the beats that hold a strong snare hit: the share of it that lands on the beat.
-    on_s = on(sn)
     row_s = sn.max(axis=1)
     strong = row_s >= 0.5 * float(np.percentile(row_s, 90))
     snare_on = float(on_s[strong].sum() / (row_s[strong].sum() + 1e-9))
-    # Share of beats that start with a strong snare: ~1/2 for a backbeat, ~1 when the grid
-    # is half the tempo of a backbeat (drum'n'bass heard at half speed).
     snare_every = float(np.mean(on_s >= 0.5 * float(np.percentile(on_s, 90))))
-    # Where the off-beat hat sits (phase of the beat): 0.5 straight, later when swung.
+
+    def alternation(x: np.ndarray) -> float:
+        pairs = x[: len(x) // 2 * 2].reshape(-1, 2)
+        top = float(np.mean(pairs.max(axis=1))) + 1e-9
+        return float(abs(np.mean(pairs[:, 0] - pairs[:, 1])) / top)
+
+    hat_alt, low_alt = alternation(on_h), alternation(on(lo))
+    # Over the whole beat, whatever the phase: a backbeat alternates (a snare every other
+    # beat), a grid twice too slow has a snare in every beat.
+    snare_alt = alternation(row_s)
     offpos = (9 + int(np.argmax(h[:, 9:19].mean(axis=0)))) / 24.0
     return {
         "cover": cover,
+        "cover_main": cover_main,
+        "cover_total": cover_total,
         "sub": sub,
         "snare_on": snare_on,
         "offpos": offpos,
         "snare_every": snare_every,
+        "hat_alt": hat_alt,
+        "low_alt": low_alt,
+        "snare_alt": snare_alt,
     }
+
+
+LEVEL_FEATURES = (
+    "log2_tempo",  # log2(bpm / 120)
+    "log2_tempo_sq",
+    "comb",  # periodicity of the onsets at the period and its multiples
+    "cover",
+    "cover_main",
+    "sub_low",
+    "sub_high",
+    "snare_on",
+    "snare_cycle_1",  # the snare repeats every beat: the beat is too slow
+    "snare_hits_every",  # (nearly) every beat starts with a strong snare
+    "snare_cycle_4",  # the snare cycle is four beats: half-time (or too fast)
+    "ternary",  # a third / three times the strongest periodicity
+    "swung_fast",  # above 150 BPM with swung off-beats
+    "hat_alt",
+    "cover_total",
+    "low_alt",
+    "snare_alt",
+    "backbeat",  # a strong snare on every other beat (not every beat, not every fourth)
+    "empty_beats",  # a quarter of the beats or more without any onset
+)
+"""What each candidate metrical level is scored by (see :func:`_level_features`)."""
+
+LEVEL_WEIGHTS: dict[str, float] = {
+    "log2_tempo": 0.021,
+    "log2_tempo_sq": -1.369,
+    "comb": 0.675,
+    "cover": 0.633,
+    "cover_main": 1.103,
+    "sub_low": 0.571,
+    "sub_high": -0.516,
+    "snare_on": 0.911,
+    "snare_cycle_1": -0.263,
+    "snare_hits_every": -0.015,
+    "snare_cycle_4": 0.614,
+    "ternary": -1.017,
+    "swung_fast": -0.346,
+    "hat_alt": -0.056,
+    "cover_total": 1.278,
+    "low_alt": 0.295,
+    "snare_alt": -0.174,
+    "backbeat": 0.357,
+    "empty_beats": -1.0,
+}
+"""Weights of :data:`LEVEL_FEATURES`, fitted on tuning data only (the corpus's tuning split,
+our generator at seed 1000; ``python -m benchmarks.tempo_levels``)."""
+
+
+LEVEL_COMB_FLOOR = 0.35
+"""Candidates whose periodicity (:func:`_comb_score`) is below this share of the best
+candidate's are dropped (chosen on tuning data, with the weights)."""
+
+
+def _level_features(raw: dict[str, float]) -> dict[str, float]:
+    """The features of one candidate level from its evidence (:func:`_level_evidence`
+    plus ``bpm``, ``comb``, ``ternary`` and ``snare_ratio``: snare cycle / candidate
+    period, 0 when the snare band has no clear cycle)."""
+    bpm, ratio = raw["bpm"], raw["snare_ratio"]
+    x = float(np.log2(bpm / 120.0))
+    sub = max(raw["sub"], 1e-3)
+    backbeat = abs(ratio / 2.0 - 1.0) < 0.15
+    return {
+        "log2_tempo": x,
+        "log2_tempo_sq": x * x,
+        "comb": max(raw["comb"], 0.0),
+        "cover": float(np.log(max(raw["cover"], 0.05))),
+        "cover_main": float(np.log(max(raw["cover_main"], 0.05))),
+        "sub_low": float(np.log(min(max(sub, 0.05), 0.5))),
+        "sub_high": max(0.0, float(np.log(sub))),
+        "snare_on": float(np.log(max(raw["snare_on"], 0.05))),
+        "snare_cycle_1": float(abs(ratio - 1.0) < 0.15),
+        "snare_hits_every": float(raw["snare_every"] > 0.85),
+        "snare_cycle_4": float(abs(ratio / 4.0 - 1.0) < 0.15),
+        "ternary": raw["ternary"],
+        "swung_fast": 0.0
+        if backbeat
+        else float(np.clip((bpm - 150.0) / 20.0, 0.0, 1.0)) * float(raw["offpos"] >= 0.6),
+        "hat_alt": raw["hat_alt"],
+        "cover_total": float(np.log(max(raw["cover_total"], 0.05))),
+        "low_alt": raw["low_alt"],
+        "snare_alt": raw["snare_alt"],
+        "backbeat": max(0.0, 1.0 - abs(float(np.log2(max(raw["snare_every"], 0.05) / 0.5)))),
+        "empty_beats": float(raw["cover_total"] < 0.75),
+    }
+
+
+def _level_candidates(
+    times: np.ndarray,
+    fr: float,
+    total: np.ndarray,
+    low: np.ndarray,
+    snare: np.ndarray,
+    high: np.ndarray,
+) -> tuple[np.ndarray, list[tuple[float, dict[str, float]]]]:
+    """The candidate beat periods (frames) with their evidence (the input of
+    :func:`_level_features`), and the full-band autocorrelation (for the periodicity
+    strength).
+
+    Candidates come from the full-band autocorrelation (its strongest periodicity and
+    the binary and ternary levels around it) and from the snare cycle (a backbeat
+    repeats every two beats, a half-time snare every four). On a drifting clip the
+    envelopes are first put on a time axis where the tempo is steady
+    (:func:`_tempo_warp`); the periods are then those of the mean tempo.
+    """
+    pos = _tempo_warp(total, fr)
+    if pos is not None:
+        grid = np.arange(len(total), dtype=float)
+        total, low, snare, high = (np.interp(pos, grid, e) for e in (total, low, snare, high))
+        times = times[0] + np.arange(len(pos)) / fr
+    ac = _autocorr(total)
+    lag_min = 60.0 * fr / TEMPO_MAX_BPM / 4.0
+    lag_max = min(60.0 * fr / TEMPO_MIN_BPM * 2.0, len(ac) / 2.5)
+    lags = np.arange(int(lag_min), int(lag_max) + 1)
+    if len(lags) < 3:
+        raise AudioTooShortError("too short to measure a tempo")
+    comb = _comb_scores(ac, lags.astype(float))
+    # The strongest periodicity (any metrical level: 16th to two bars) and the binary and
+    # ternary levels around it.
+    best = _refine_peak(ac, int(lags[int(np.argmax(comb))]))
+    binary = [best * m for m in (1 / 8, 0.25, 0.5, 1.0, 2.0, 4.0)]
+    ternary = [best * m for m in (1 / 6, 1 / 3, 2 / 3, 1.5, 3.0)]
+    ac_snare = _autocorr(snare)
+    snare_cycle = _best_lag(ac_snare, 0.45 * fr, min(2.6 * fr, len(ac_snare) / 2.5))
+    snare_periodic = _interp(ac_snare, snare_cycle) > 0.2
+    if snare_periodic:
+        binary += [snare_cycle / 2.0, snare_cycle / 4.0, snare_cycle]
+        ternary += [snare_cycle / 3.0, snare_cycle * 2.0 / 3.0]
+    lag_lo, lag_hi = 60.0 * fr / TEMPO_MAX_BPM, 60.0 * fr / TEMPO_MIN_BPM
+    cands: list[tuple[float, bool]] = []
+    # Binary levels first, so a ternary duplicate of one of them is dropped.
+    for lag, is_ternary in [(x, False) for x in binary] + [(x, True) for x in ternary]:
+        if lag_lo <= lag <= lag_hi and all(abs(lag / c - 1.0) > 0.03 for c, _ in cands):
+            cands.append((lag, is_ternary))
+    if not cands:
+        cands = [(float(np.clip(best, lag_lo, lag_hi)), False)]
+    out = []
+    for lag, is_ternary in cands:
+        raw = _level_evidence(times, total, low, snare, high, lag / fr, fr)
+        raw["bpm"] = 60.0 * fr / lag
+        raw["comb"] = _comb_score(ac, lag)
+        raw["ternary"] = float(is_ternary)
+        raw["snare_ratio"] = snare_cycle / lag if snare_periodic else 0.0
+        out.append((lag, raw))
+    # A level the onsets barely repeat at (a snare cycle of two and a half beats halved)
+    # is no beat, however the hits happen to fall on it.
+    floor = LEVEL_COMB_FLOOR * max(raw["comb"] for _, raw in out)
+    return ac, [(lag, raw) for lag, raw in out if raw["comb"] >= floor]
 
 
 def _choose_period(
@@ -381,69 +592,15 @@ def _choose_period(
     """Beat period in frames, the periodicity strength at it (0..1), and the score margin
     over the best other metrical level (×2, ×½, ×3, ×⅓, ×1.5: how sure the level is).
 
-    Candidates come from the full-band autocorrelation (its strongest periodicity and
-    the metrical levels around it) and from the snare cycle (a backbeat repeats every
-    two beats, a half-time snare every four). Each is scored by where the hits fall on
-    its grid (:func:`_level_evidence`) and a broad prior around 120 BPM.
+    Each candidate of :func:`_level_candidates` is scored by :data:`LEVEL_WEIGHTS`: where
+    the hits fall on its grid, its periodicity and a broad prior on the tempo.
     """
-    ac = _autocorr(total)
-    lag_min = 60.0 * fr / TEMPO_MAX_BPM / 4.0
-    lag_max = min(60.0 * fr / TEMPO_MIN_BPM * 2.0, len(ac) / 2.5)
-    lags = np.arange(int(lag_min), int(lag_max) + 1)
-    if len(lags) < 3:
-        raise AudioTooShortError("too short to measure a tempo")
-    comb = _comb_scores(ac, lags.astype(float))
-    # The strongest periodicity (any metrical level: 16th to two bars) and the binary and
-    # ternary levels around it.
-    best = _refine_peak(ac, int(lags[int(np.argmax(comb))]))
-    binary = [best * m for m in (1 / 8, 0.25, 0.5, 1.0, 2.0, 4.0)]
-    ternary = [best * m for m in (1 / 6, 1 / 3, 3.0)]
-    ac_snare = _autocorr(snare)
-    snare_cycle = _best_lag(ac_snare, 0.45 * fr, min(2.6 * fr, len(ac_snare) / 2.5))
-    snare_periodic = _interp(ac_snare, snare_cycle) > 0.2
-    if snare_periodic:
-        binary += [snare_cycle / 2.0, snare_cycle / 4.0]
-    lag_lo, lag_hi = 60.0 * fr / TEMPO_MAX_BPM, 60.0 * fr / TEMPO_MIN_BPM
-    cands: list[tuple[float, bool]] = []
-    # Binary levels first, so a ternary duplicate of one of them is dropped.
-    for lag, is_ternary in [(x, False) for x in binary] + [(x, True) for x in ternary]:
-        if lag_lo <= lag <= lag_hi and all(abs(lag / c - 1.0) > 0.03 for c, _ in cands):
-            # Multiples of an interpolated peak are precise already; the grid fit refines.
-            cands.append((lag, is_ternary))
-    if not cands:
-        cands = [(float(np.clip(best, lag_lo, lag_hi)), False)]
-    best_score, chosen = -np.inf, cands[0][0]
-    scored: list[tuple[float, float]] = []
-    for lag, is_ternary in cands:
-        bpm = 60.0 * fr / lag
-        ev = _level_evidence(times, low, snare, high, lag / fr, fr)
-        # Weights chosen on tuning corpora only (seed 1000: the benchmark's mix of patterns
-        # and a set of slow, hard-swung shuffles); a broad region around them gives the
-        # same decisions. Never tuned on the benchmark's reporting seed.
-        sub = max(ev["sub"], 1e-3)
-        # A snare every other beat at this level is a plain backbeat: no reason to halve it.
-        fast = not (snare_periodic and abs(snare_cycle / (2.0 * lag) - 1.0) < 0.15)
-        score = (
-            -0.5 * (np.log2(bpm / 130.0) / 0.7) ** 2
-            + 3.0 * np.log(max(ev["cover"], 0.05))
-            + 1.0 * np.log(min(max(sub, 0.05), 0.5))
-            - 1.0 * max(0.0, np.log(sub))
-            + 2.0 * np.log(max(ev["snare_on"], 0.05))
-            + 2.0 * max(_comb_score(ac, lag), 0.0)
-            - (TERNARY_PENALTY if is_ternary else 0.0)
-            - fast
-            * (
-                SWUNG_FAST_PENALTY
-                * float(np.clip((bpm - 150.0) / 20.0, 0.0, 1.0))
-                * (ev["offpos"] >= 0.6)
-                + FAST_PENALTY * float(np.clip((bpm - 158.0) / 15.0, 0.0, 1.0))
-            )
-            - SNARE_EVERY_BEAT_PENALTY
-            * ((snare_periodic and abs(snare_cycle / lag - 1.0) < 0.15) or ev["snare_every"] > 0.85)
-        )
-        scored.append((lag, float(score)))
-        if score > best_score:
-            best_score, chosen = score, lag
+    ac, cands = _level_candidates(times, fr, total, low, snare, high)
+    scored = [
+        (lag, sum(LEVEL_WEIGHTS[k] * v for k, v in _level_features(raw).items()))
+        for lag, raw in cands
+    ]
+    chosen, best_score = max(scored, key=lambda s: s[1])
     strength = float(np.clip(_interp(ac, chosen), 0.0, 1.0))
     rivals = [sc for lag, sc in scored if abs(np.log(lag / chosen)) > np.log(1.3)]
     margin = float(best_score - max(rivals)) if rivals else 5.0
@@ -905,7 +1062,9 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     if len(onset_idx) < MIN_ONSETS:
         raise AudioTooShortError("no rhythmic onsets: cannot measure a tempo")
 
-    lag, strength, margin = _choose_period(env.times, fr, total, low, snare, high)
+    lag, strength, margin = _choose_period(
+        env.times, fr, total, low, _normalise(env.snare_clean), high
+    )
     # Anchor the grid on kick and hats, never on the snare band (laid-back backbeats).
     anchor = 1.5 * low + high
     period0, t0 = _refine_period_phase(low + 0.5 * high, env.times, lag / fr)
