@@ -1118,7 +1118,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
 #: Logistic weights of :func:`tempo_confidence` (intercept, margin, near, strength,
 #: octave distance, stability), fitted by ``benchmarks/tempo_calibration.py`` on tuning
 #: data only (the corpus's tuning split, the trap set and our generator at seed 1000).
-CONFIDENCE_WEIGHTS = (1.548, 0.379, 0.08, -0.001, -0.196, 0.005)
+CONFIDENCE_WEIGHTS = (2.145, 0.401, 0.013, -0.008, -0.168, 0.004)
 
 
 def tempo_confidence(evidence: dict[str, float]) -> float:
