@@ -451,7 +451,6 @@ LEVEL_FEATURES = (
     "low_alt",
     "snare_alt",
     "backbeat",  # a strong snare on every other beat (not every beat, not every fourth)
-    "empty_beats",  # a quarter of the beats or more without any onset
 )
 """What each candidate metrical level is scored by (see :func:`_level_features`)."""
 
@@ -474,7 +473,6 @@ LEVEL_WEIGHTS: dict[str, float] = {
     "low_alt": 0.295,
     "snare_alt": -0.174,
     "backbeat": 0.357,
-    "empty_beats": -1.0,
 }
 """Weights of :data:`LEVEL_FEATURES`, fitted on tuning data only (the corpus's tuning split,
 our generator at seed 1000; ``python -m benchmarks.tempo_levels``)."""
@@ -514,7 +512,6 @@ def _level_features(raw: dict[str, float]) -> dict[str, float]:
         "low_alt": raw["low_alt"],
         "snare_alt": raw["snare_alt"],
         "backbeat": max(0.0, 1.0 - abs(float(np.log2(max(raw["snare_every"], 0.05) / 0.5)))),
-        "empty_beats": float(raw["cover_total"] < 0.75),
     }
 
 
