@@ -723,6 +723,11 @@ def test_issue13_bad_input_is_4xx_and_keeps_the_connection(server: ServerProcess
         for route in ("invoke", "stream", "stream_events"):
             body = {"input": hi, "config": None}
             cases.append(("POST", f"/agent/{route}", {"json": body, "headers": ALICE}, 422))
+        # A list of configs with "inputs": null (TypeError in LangServe's batch; found
+        # by schemathesis), on the agent and on its playground's conversation runnable.
+        for route in ("/agent/batch", "/agent/chat/batch"):
+            body = {"config": [], "inputs": None, "kwargs": {}}
+            cases.append(("POST", route, {"json": body, "headers": ALICE}, 422))
         # Nothing to run: refused before the stream's 200, as invoke does.
         for route in ("stream", "stream_events"):
             for empty in ({}, {"messages": []}, {"resume": None}):

@@ -271,6 +271,10 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(
                 422, "validation_error", "config: must be an object (or left out)"
             )
+        # /batch with a list of configs takes len() of "inputs" before validating it:
+        # "inputs": null is a TypeError there (found by schemathesis).
+        if _raised_from(err, "langserve.api_handler") and _innermost_function(err) == "batch":
+            return error_response(422, "validation_error", "inputs: must be a list of inputs")
         return await _bug(request, err)
 
     @app.exception_handler(ValidationError)
