@@ -162,7 +162,7 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
     # the top band, taken where the top band peaks, scales the top band's flux before it
     # is subtracted: what is left rises where a hit is richer in the middle than a hat.
     def lin_flux(lo: float, hi: float) -> np.ndarray:
-        m = mag[:, cols(lo, hi)].sum(axis=1)
+        m = np.asarray(mag[:, cols(lo, hi)].sum(axis=1), dtype=np.float64)
         out = np.zeros_like(m)
         np.maximum(m[1:] - m[:-1], 0.0, out=out[1:])
         return out
