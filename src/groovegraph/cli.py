@@ -278,22 +278,6 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _parse_span(
-    text: str, *, what: str, single_tolerance: float, relative: bool
-) -> tuple[float, float, float]:
-    """``"90-100"`` or ``"96"`` → (lo, hi, target); a single value gets ± the tolerance."""
-    from groovegraph.tools.catalog import parse_span
-
-    # parse_span refuses a reversed range ("100-90"), as the HTTP API does, so both
-    # front ends answer the same typo the same way (exit 2 here, 422 there).
-    lo, given_hi = parse_span(text, what=what)
-    if given_hi is None:
-        tol = lo * single_tolerance if relative else single_tolerance
-        return lo - tol, lo + tol, lo
-    hi = given_hi
-    return lo, hi, (lo + hi) / 2.0
-
-
 #: ``search --limit`` ceiling: a whole large library piped as ``--json`` stays within reach,
 #: an accidental extra zero does not print millions of rows.
 _SEARCH_MAX_LIMIT = 10_000
@@ -308,7 +292,15 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     from groovegraph.persistence.catalog_store import CatalogStore
     from groovegraph.state import CatalogQuery
-    from groovegraph.tools.catalog import search
+
+    # parse_filter_span refuses a reversed range ("100-90") as the HTTP API does: the same
+    # typo gets the same message (exit 2 here, 422 there).
+    from groovegraph.tools.catalog import (
+        BPM_TOLERANCE,
+        SWING_TOLERANCE,
+        parse_filter_span,
+        search,
+    )
     from groovegraph.tools.errors import InvalidQueryError
     from groovegraph.tools.keys import parse_key
 
@@ -323,12 +315,12 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         "root_note": args.root,
     }
     if args.bpm:
-        fields["bpm_min"], fields["bpm_max"], fields["target_bpm"] = _parse_span(
-            args.bpm, what="--bpm", single_tolerance=0.04, relative=True
+        fields["bpm_min"], fields["bpm_max"], fields["target_bpm"] = parse_filter_span(
+            args.bpm, what="--bpm", tolerance=BPM_TOLERANCE, relative=True
         )
     if args.swing:
-        fields["swing_min"], fields["swing_max"], fields["target_swing"] = _parse_span(
-            args.swing, what="--swing", single_tolerance=3.0, relative=False
+        fields["swing_min"], fields["swing_max"], fields["target_swing"] = parse_filter_span(
+            args.swing, what="--swing", tolerance=SWING_TOLERANCE, relative=False
         )
     if args.key:
         fields["key"] = parse_key(args.key).name

@@ -499,6 +499,9 @@ def test_upload_analyses_and_dedupes(http: httpx.Client) -> None:
         "hits"
     ]
     assert body["id"] in [h["sample_id"] for h in found]
+    # One typed tempo means ±4 % around it (as the CLI's --bpm), not exactly that number.
+    one = http.get("/v1/samples", params={"bpm": "96", "limit": 50}, headers=ALICE)
+    assert body["id"] in [h["sample_id"] for h in one.json()["hits"]]
 
 
 def test_a_drum_loop_uploads_with_a_null_key(http: httpx.Client) -> None:

@@ -21,11 +21,11 @@ from groovegraph.server.errors import (
     UnauthorizedError,
 )
 from groovegraph.server.run import UnsafeBindError, serve
-from groovegraph.server.samples import parse_range
 from groovegraph.server.streaming import _Translator
 from groovegraph.server.thread_store import ThreadStore, check_thread_id
 from groovegraph.settings import Settings
 from groovegraph.state import RoutePlan
+from groovegraph.tools.catalog import parse_filter_span
 from groovegraph.tools.errors import InvalidQueryError
 
 
@@ -98,17 +98,26 @@ def test_chat_request_needs_exactly_one_of_message_and_resume() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [("90-100", (90.0, 100.0)), ("96", (96.0, 96.0)), (None, (None, None)), (" ", (None, None))],
+    ("text", "tolerance", "relative", "expected"),
+    [
+        ("90-100", 0.04, True, (90.0, 100.0, 95.0)),
+        # one typed tempo is ±4 % around it, as the README says: 124 finds a 124.01 loop
+        ("124", 0.04, True, (119.04, 128.96, 124.0)),
+        ("58", 3.0, False, (55.0, 61.0, 58.0)),
+        ("1", 3.0, False, (0.0, 4.0, 1.0)),
+    ],
 )
-def test_parse_range(text: str | None, expected: tuple[float | None, float | None]) -> None:
-    assert parse_range(text, "bpm") == expected
+def test_parse_filter_span(
+    text: str, tolerance: float, relative: bool, expected: tuple[float, float, float]
+) -> None:
+    got = parse_filter_span(text, what="bpm", tolerance=tolerance, relative=relative)
+    assert got == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("text", ["fast", "100-90", "1-2-3", "-"])
-def test_parse_range_rejects_garbage(text: str) -> None:
+def test_parse_filter_span_rejects_garbage(text: str) -> None:
     with pytest.raises(InvalidQueryError):
-        parse_range(text, "bpm")
+        parse_filter_span(text, what="bpm", tolerance=0.04, relative=True)
 
 
 @pytest.mark.parametrize("tid", ["", "../x", "a b", "x" * 200, "-leading", 5, None])

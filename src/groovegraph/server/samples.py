@@ -76,21 +76,6 @@ def _store(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
-def parse_range(text: str | None, what: str) -> tuple[float | None, float | None]:
-    """``"90-100"`` → (90, 100); ``"96"`` → (96, 96); None → (None, None).
-
-    The CLI's ``--bpm``/``--swing`` go through the same
-    :func:`~groovegraph.tools.catalog.parse_span`, so a reversed range (``100-90``) is
-    an :class:`InvalidQueryError` (422 here, exit 2 there) with the same message.
-    """
-    from groovegraph.tools.catalog import parse_span
-
-    if text is None or not text.strip():
-        return None, None
-    low, given_high = parse_span(text, what=what)
-    return low, low if given_high is None else given_high
-
-
 @router.post(
     "",
     status_code=201,
@@ -173,10 +158,14 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
 async def search_samples(
     request: Request,
     owner: Owner,
-    bpm: str | None = Query(None, description="LO-HI or one BPM, e.g. 90-100"),
+    bpm: str | None = Query(
+        None, description="LO-HI or one BPM (±4 %), e.g. 90-100 or 124; half/double time match"
+    ),
     key: str | None = Query(None, description="e.g. 'A minor', 'F#m', '8A'"),
     compatible_with: str | None = Query(None, description="Key whose harmonic neighbours match"),
-    swing: str | None = Query(None, description="LO-HI swing percent, e.g. 54-62"),
+    swing: str | None = Query(
+        None, description="LO-HI swing percent or one value (±3 points), e.g. 54-62 or 58"
+    ),
     genre: str | None = None,
     era: str | None = Query(None, description="e.g. '70s'"),
     kind: Literal["loop", "one_shot"] | None = Query(None, description="loops or one-shots"),
@@ -184,19 +173,28 @@ async def search_samples(
     root: str | None = Query(None, description="root note of one-shots: 'F', 'F#1', 'Bb'"),
     limit: int = Query(10, ge=1, le=200),
 ) -> SampleSearchOut:
-    from groovegraph.tools.catalog import search
+    from groovegraph.tools.catalog import (
+        BPM_TOLERANCE,
+        SWING_TOLERANCE,
+        parse_filter_span,
+        search,
+    )
 
     state = get_app_state(request)
-    bpm_min, bpm_max = parse_range(bpm, "bpm")
-    swing_min, swing_max = parse_range(swing, "swing")
+    spans: dict[str, float] = {}
+    if bpm and bpm.strip():
+        spans["bpm_min"], spans["bpm_max"], spans["target_bpm"] = parse_filter_span(
+            bpm, what="bpm", tolerance=BPM_TOLERANCE, relative=True
+        )
+    if swing and swing.strip():
+        spans["swing_min"], spans["swing_max"], spans["target_swing"] = parse_filter_span(
+            swing, what="swing", tolerance=SWING_TOLERANCE, relative=False
+        )
     try:
         query = CatalogQuery(
-            bpm_min=bpm_min,
-            bpm_max=bpm_max,
+            **spans,
             key=key,
             compatible_with=compatible_with,
-            swing_min=swing_min,
-            swing_max=swing_max,
             genre=genre,
             era=era,
             kind=kind,

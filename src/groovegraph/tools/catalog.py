@@ -340,6 +340,27 @@ def parse_span(text: str, *, what: str) -> tuple[float, float | None]:
     return lo, hi
 
 
+#: What one typed number means in a search: a tempo ±4 %, a swing ±3 points.
+BPM_TOLERANCE = 0.04
+SWING_TOLERANCE = 3.0
+
+
+def parse_filter_span(
+    text: str, *, what: str, tolerance: float, relative: bool
+) -> tuple[float, float, float]:
+    """A typed range as search filters: ``(lo, hi, target)``.
+
+    ``"90-100"`` → (90, 100, 95); one number gets ± ``tolerance`` around it (a fraction
+    of it when ``relative``), so ``"124"`` with 4 % is (119.04, 128.96, 124). The CLI's
+    ``--bpm``/``--swing`` and the HTTP API's ``?bpm=``/``?swing=`` both read ranges here.
+    """
+    lo, given_hi = parse_span(text, what=what)
+    if given_hi is None:
+        tol = lo * tolerance if relative else tolerance
+        return max(lo - tol, 0.0), lo + tol, lo
+    return lo, given_hi, (lo + given_hi) / 2.0
+
+
 def _check_range(lo: float | None, hi: float | None, what: str) -> None:
     if lo is not None and hi is not None and lo > hi:
         raise InvalidQueryError(f"{what}: minimum {lo} is above maximum {hi}")
