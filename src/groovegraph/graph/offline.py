@@ -490,7 +490,11 @@ def compose_section(
             lines.append("Groove analysis:")
             lines.extend(describe_analysis(ref, a) for ref, a in fresh.items())
         for k, a in analyses.items():
-            if k not in fresh:
+            if k not in fresh and a.kind == "one_shot":
+                what = " ".join(x for x in ("one-shot", a.instrument) if x)
+                root = f"root {a.root_note}" if a.root_note else "no pitched root"
+                lines.append(f"Using {sample_label(k, a)} from earlier: {what}, {root}.")
+            elif k not in fresh:
                 lines.append(
                     f"Using {sample_label(k, a)} from earlier: {_fmt(a.tempo_bpm)} BPM, "
                     f"{key_text(a.key, a.camelot)}, "

@@ -236,14 +236,10 @@ def _analysis_text(label: str, a: Analysis) -> str:
     )
 
 
-def _groove_reference(a: Analysis, label: str) -> Analysis:
-    """``a`` when it has a groove to compare; a one-shot is a typed error."""
-    if a.tempo_bpm is None or a.swing_percent is None:
-        raise InvalidQueryError(
-            f"{label} is a one-shot ({a.instrument or 'a single hit'}): it has no tempo or "
-            "groove to compare"
-        )
-    return a
+def _loop_or_none(a: Analysis) -> Analysis | None:
+    """``a`` when it has a groove (tempo and swing) to match styles against; None for a
+    one-shot, so era notes and library statistics fall back to what the question names."""
+    return None if a.tempo_bpm is None or a.swing_percent is None else a
 
 
 def _hit_text(h: CatalogHit) -> str:
@@ -533,8 +529,8 @@ def build_toolsets(
                 df = df[df[column].map(norm).isin(names)]
                 filters.append(f"{column} {' or '.join(names)}")
         stats_filter = ", ".join(filters) or None
-        if like_sample:
-            ref = _groove_reference(resolver.analysis(like_sample, state, owner), like_sample)
+        ref = _loop_or_none(resolver.analysis(like_sample, state, owner)) if like_sample else None
+        if like_sample and ref is not None:
             assert ref.tempo_bpm is not None
             lo, hi = round(ref.tempo_bpm * 0.95, 1), round(ref.tempo_bpm * 1.05, 1)
             tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
@@ -592,10 +588,12 @@ def build_toolsets(
         like_sample (a sample id/path): the eras/genres whose tempo and feel are closest
         to that sample's measured groove."""
         artifact: dict[str, Any] = {}
+        ref: Analysis | None = None
         if like_sample:
             owner = owner_from_config(runtime.config, settings)
             state = runtime.state if isinstance(runtime.state, dict) else {}
-            ref = _groove_reference(resolver.analysis(like_sample, state, owner), like_sample)
+            ref = _loop_or_none(resolver.analysis(like_sample, state, owner))
+        if like_sample and ref is not None:
             assert ref.tempo_bpm is not None
             assert ref.swing_percent is not None
             if eras or genres:
@@ -620,7 +618,7 @@ def build_toolsets(
             + " ".join(f.facts)
             for f in facts
         ]
-        if like_sample:
+        if like_sample and ref is not None:
             lines.insert(
                 0,
                 f"closest to {artifact['reference']} ({artifact['reference_tempo_bpm']:.1f} BPM, "

@@ -523,6 +523,8 @@ class OfflineUnderstanding:
                     "mode": slots["mode"] or request.mode,
                     "kind": slots["kind"] or request.kind,
                     "instrument": slots["instrument"] or request.instrument,
+                    # "and an 808 in F" after "a kick tuned to A": the new pitch wins
+                    "root_note": slots.get("root_note") or request.root_note,
                 }
             )
             chosen = ["discovery"]
@@ -544,6 +546,7 @@ class OfflineUnderstanding:
                         "mode": slots["mode"] or (None if alone.keys else searched.mode),
                         "kind": slots["kind"] or searched.kind,
                         "instrument": slots["instrument"] or searched.instrument,
+                        "root_note": slots.get("root_note") or merged.root_note,
                         "compatible": searched.compatible or slots["compatible"],
                     }
                 )
