@@ -332,6 +332,9 @@ class ParsedRequest(BaseModel):
     not_genres: list[str] = Field(
         default_factory=list, description="Genres ruled out ('but not house', 'no trap')."
     )
+    not_eras: list[str] = Field(
+        default_factory=list, description="Eras ruled out ('but not the 70s ones', 'no 90s')."
+    )
     recap: bool = Field(
         default=False,
         description="Asks what the conversation was about ('what were we talking about?').",

@@ -303,3 +303,96 @@ def test_a_find_verb_for_other_samples_still_searches(graph) -> None:
     assert "discovery" in out["plan"].specialists
     assert out["hits"]
     assert "0002cafe0002" not in {h.sample_id for h in out["hits"]}
+
+
+def _loop(i: int, name: str, genre: str, era: str, bpm: float, key: str, **tags: str) -> dict:
+    return catalog_row(
+        id=f"d15c{i:012d}",
+        path=f"/lib/{name}",
+        sha256=f"{i + 900:064x}",
+        genre=genre,
+        era=era,
+        tempo_bpm=bpm,
+        swing_percent=55.0,
+        backbeat_lag_ms=4.0,
+        key=key,
+        **tags,
+    )
+
+
+RHODES_ID = "d15c000000000010"
+
+
+@pytest.fixture
+def disco_graph(settings: Settings):
+    """Disco loops of two decades around 8A, and loops near 100 BPM in several keys
+    beside a Rhodes loop in E major."""
+    rows = [
+        _loop(1, "disco_a.wav", "disco", "70s", 118.0, "A minor"),
+        _loop(2, "disco_b.wav", "disco", "70s", 120.0, "C major"),
+        _loop(3, "disco_c.wav", "disco", "70s", 122.0, "E minor"),
+        _loop(4, "disco_d.wav", "disco", "70s", 119.0, "D minor"),
+        _loop(5, "disco_e.wav", "disco", "80s", 121.0, "A minor"),
+        _loop(6, "disco_f.wav", "disco", "80s", 117.0, "C major"),
+        _loop(7, "disco_g.wav", "disco", "90s", 123.0, "E minor"),
+        _loop(10, "rhodes_chords.wav", "soul", "70s", 100.0, "E major", instrument="keys"),
+        _loop(11, "soul_b.wav", "soul", "70s", 99.0, "E major"),
+        _loop(12, "soul_c.wav", "soul", "60s", 101.0, "C# minor"),
+        _loop(13, "hop_d.wav", "hip hop", "90s", 100.0, "B major"),
+        _loop(14, "hop_e.wav", "hip hop", "90s", 100.5, "F major"),
+        _loop(15, "funk_f.wav", "funk", "70s", 99.5, "Bb minor"),
+    ]
+    return build_graph(catalog=cat.FrameSource(pd.DataFrame(rows)), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [("but not the 70s ones", "70s"), ("no 80s stuff", "80s"), ("except 90s", "90s")],
+)
+def test_a_negated_era_is_left_out_not_searched_for(disco_graph, text: str, gone: str) -> None:
+    chat = Chat(disco_graph)
+    first = chat.say("show me disco loops in a key that mixes with 8A")
+    assert {h.tags.era for h in first["hits"]} == {"70s", "80s", "90s"}
+    out = chat.say(text)
+    req = out["request"]
+    assert req.not_eras == [gone]
+    assert gone not in req.eras
+    assert req.genres == ["disco"]  # the rest of the search is kept
+    assert out["hits"]
+    assert all(h.tags.era != gone and h.tags.genre == "disco" for h in out["hits"])
+    assert f"era {gone}" not in answer(out)
+    assert f"not {gone}" in answer(out).lower()
+    # the exclusion stays while the search narrows, until the era is asked for again
+    out = chat.say("only the ones around 120 bpm")
+    assert out["request"].not_eras == [gone]
+    assert out["hits"]
+    assert all(h.tags.era != gone for h in out["hits"])
+    out = chat.say(f"only the {gone} ones")
+    assert out["request"].not_eras == []
+    assert {h.tags.era for h in out["hits"]} == {gone}
+
+
+@pytest.mark.parametrize("name", ["the rhodes", "my rhodes loop", "the piano"])
+def test_mix_with_a_named_sample_of_the_thread_searches_its_compatible_keys(
+    disco_graph, name: str
+) -> None:
+    chat = Chat(disco_graph)
+    chat.say(f"analyse {RHODES_ID}")  # E major, 100 BPM, tagged keys
+    out = chat.say(f"find me loops around 100 bpm that mix with {name}")
+    req = out["request"]
+    assert req.keys == ["E major"]
+    assert req.instrument is None  # the name is a reference, not an instrument filter
+    hits = out["hits"]
+    assert hits
+    assert RHODES_ID not in {h.sample_id for h in hits}
+    expected = {"d15c000000000011", "d15c000000000012", "d15c000000000013"}  # E, C#m, B
+    assert {h.sample_id for h in hits} == expected
+    for h in hits:
+        relation = harmony.key_relation("E major", h.key).relation
+        assert relation in {"same", "relative", "adjacent"}, (h.key, relation)
+    # no instrument filter left behind for the next turn
+    out = chat.say("now something in the 70s")
+    assert out["request"].instrument is None
+    assert out["hits"]

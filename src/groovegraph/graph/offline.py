@@ -169,6 +169,8 @@ def plan_tool_calls(
             args["not_genres"] = list(request.not_genres)
         if request.eras:
             args["era"] = request.eras[0]
+        if request.not_eras:
+            args["not_eras"] = list(request.not_eras)
         if request.vibes:
             args["vibe"] = request.vibes[0]
         if not request.keys and (mode := request.mode or find_mode(request.text)):

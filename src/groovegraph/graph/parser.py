@@ -410,19 +410,27 @@ _ERA_RE = re.compile(
 _PART_YEARS = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}
 
 
+def _era_of(m: re.Match[str]) -> str | None:
+    if m.group(2):
+        return normalize_era(m.group(2) + "s")
+    if m.group(4):
+        return DECADE_WORDS[m.group(4).lower()]
+    return normalize_era(m.group(5))
+
+
+def find_eras(text: str) -> list[tuple[int, str]]:
+    """Each era named in ``text`` with where it starts ("not the 70s ones" → 70s at 8)."""
+    return [(m.start(), era) for m in _ERA_RE.finditer(text) if (era := _era_of(m))]
+
+
 def _eras(text: str) -> tuple[list[str], list[int]]:
     eras: list[str] = []
     years: list[int] = []
     for m in _ERA_RE.finditer(text):
         part = (m.group(1) or m.group(3) or "").lower() or None
-        if m.group(2):
-            era = normalize_era(m.group(2) + "s")
-        elif m.group(4):
-            era = DECADE_WORDS[m.group(4).lower()]
-        else:
-            year = int(m.group(5))
-            era = normalize_era(str(year))
-            years.append(year)
+        era = _era_of(m)
+        if m.group(5):
+            years.append(int(m.group(5)))
         if era and era not in eras:
             eras.append(era)
         if part and era and era[0].isdigit():

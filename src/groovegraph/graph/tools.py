@@ -358,6 +358,7 @@ def build_toolsets(
         kind: Literal["loop", "one_shot"] | None = None,
         root_note: str | None = None,
         not_genres: list[str] | None = None,
+        not_eras: list[str] | None = None,
         relax: bool = True,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (half/double time
@@ -367,7 +368,8 @@ def build_toolsets(
         drums, mix), kind ('loop' or 'one_shot': single hits and notes), root_note of
         one-shots ('F', 'F#1'; with kind='one_shot' a key also matches roots on its
         tonic: "an 808 in F" = kind one_shot, instrument bass, root_note F).
-        not_genres: genres to leave out ("loops around 120 but not house").
+        not_genres: genres to leave out ("loops around 120 but not house"); not_eras:
+        eras to leave out ("but not the 70s ones").
         like_sample: a sample id/path whose tempo, key and swing become the targets.
         relax: when nothing matches, drop the swing/vibe/instrument filters (default) or
         report the empty result (narrowing an earlier list)."""
@@ -443,11 +445,15 @@ def build_toolsets(
         )
         df = catalog.frame(owner)
         catalog_size = len(df)
-        ruled_out = [g for g in (catalog_tools.normalize_tag(x) for x in not_genres or []) if g]
-        if ruled_out:
-            df = catalog_tools.prepare_frame(df)
-            df = df[~df["_genre"].isin(ruled_out).to_numpy(dtype=bool)]
-            notes.append("not " + ", ".join(ruled_out))
+        for column, norm, values in (
+            ("_genre", catalog_tools.normalize_tag, not_genres),
+            ("_era", catalog_tools.normalize_era, not_eras),
+        ):
+            ruled_out = [v for v in (norm(x) for x in values or []) if v]
+            if ruled_out:
+                df = catalog_tools.prepare_frame(df)
+                df = df[~df[column].isin(ruled_out).to_numpy(dtype=bool)]
+                notes.append("not " + ", ".join(ruled_out))
         if mode is not None:
             # CatalogQuery has no mode; "which ones are in minor?" keeps the minor-key rows.
             df = df[df["key"].astype("string").str.endswith(f" {mode}", na=False)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from groovegraph.graph.parser import (
     SWUNG_RANGE,
     UNUSABLE_TEMPO_RE,
     blank_spans,
+    find_eras,
     find_sample_refs,
     parse_request,
     split_clauses,
@@ -153,6 +154,16 @@ _GOES_WITH_RE = re.compile(
     r"(?:\w+\s+)?(?:fits?|mix(?:es)?|go(?:es)?|works?|matches|sits?|blends?)\b",
     re.IGNORECASE,
 )
+# "that mix with the rhodes", "goes with my breakbeat": the words a sample of the thread
+# may be named by after a mixing verb
+_MIX_WITH_RE = re.compile(
+    r"\b(?:mix(?:es|ing)?|fits?|go(?:es)?|works?|blends?|sits?|compatible)\s+(?:well\s+)?"
+    r"with\s+(?:the\s+|my\s+|that\s+|this\s+|our\s+)?((?:[\w'-]+\s*){1,3})",
+    re.IGNORECASE,
+)
+_POINTER_WORD_RE = re.compile(
+    r"(?:those|these|them|it|its|their|something|anything|each|one)\b", re.IGNORECASE
+)
 # "my other loop", "the other one", "the earlier break": the sample discussed before the
 # one in focus.
 _OTHER_RE = re.compile(
@@ -225,13 +236,34 @@ _HALF_OF_RE = re.compile(
 )
 
 
-def _negated_genres(text: str) -> list[str]:
-    """Genres that a negation word right before them rules out, in text order."""
+def _negated(text: str, found: Iterable[tuple[int, str]]) -> list[str]:
+    """The ``found`` values (start, value) that a negation word right before them rules
+    out ("but not house", "no 90s stuff", "except the 70s"), in text order."""
     out: list[str] = []
-    for (a, _), genre in vocab.find_genres(text):
-        if _NEGATION_RE.search(text[max(0, a - 24) : a]) and genre not in out:
-            out.append(genre)
+    for a, value in found:
+        if _NEGATION_RE.search(text[max(0, a - 24) : a]) and value not in out:
+            out.append(value)
     return out
+
+
+def _rule_out(request: ParsedRequest, text: str) -> ParsedRequest:
+    """Negated genres and eras leave the search's positive filters and join its
+    exclusions; one the turn names positively again is no longer excluded."""
+    update: dict[str, Any] = {}
+    for field_, found in (
+        ("genres", [(a, g) for (a, _), g in vocab.find_genres(text)]),
+        ("eras", find_eras(text)),
+    ):
+        negated = _negated(text, found)
+        named = {v for _, v in found} - set(negated)
+        kept = [v for v in getattr(request, field_) if v not in negated]
+        excluded = [v for v in getattr(request, f"not_{field_}") if v not in named]
+        if negated or excluded != getattr(request, f"not_{field_}"):
+            update[field_] = kept
+            update[f"not_{field_}"] = list(dict.fromkeys([*excluded, *negated]))
+    if update.get("eras") == [] and request.years:
+        update["years"] = []  # "not the late 70s": the years went with the era
+    return request.model_copy(update=update) if update else request
 
 
 # What a search looks for: samples named as other than the one at hand ("loops", "some
@@ -490,6 +522,10 @@ class OfflineUnderstanding:
             if others:
                 request = request.model_copy(update={"samples": [*request.samples, others[0]]})
         chosen, confidence, probs = self.specialists(text, samples=len(request.samples))
+        named_ref = None if alone.keys else self._named_mix_ref(blanked, conv)
+        if named_ref is not None:
+            # the word naming the sample ("the rhodes") is a reference, not a filter
+            blanked = blank_spans(blanked, spans=[named_ref[0]])
         # Slots the rules read beyond the parser's: mode, kind, instrument, "mix with".
         instrument = vocab.find_instrument(blanked)
         slots: dict[str, Any] = {
@@ -500,7 +536,11 @@ class OfflineUnderstanding:
         }
         if slots["kind"] == "one_shot" and (root := _root_note(blanked)):
             slots["root_note"] = root
-        goes_with = self._goes_with(blanked, alone, conv, attached=attached)
+        goes_with = (
+            named_ref[1:]
+            if named_ref is not None
+            else self._goes_with(blanked, alone, conv, attached=attached)
+        )
         if goes_with is not None:
             # "a bass note that fits": a search in the key of the loop under discussion —
             # a one-shot on its tonic; a loop among its Camelot neighbours near its tempo
@@ -572,13 +612,7 @@ class OfflineUnderstanding:
                     "target_bpm": round((lo + hi) / 2, 2),
                 }
             )
-        if negated := _negated_genres(blanked):
-            request = request.model_copy(
-                update={
-                    "genres": [g for g in request.genres if g not in negated],
-                    "not_genres": list(dict.fromkeys([*request.not_genres, *negated])),
-                }
-            )
+        request = _rule_out(request, blanked)
         chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:
             chosen = [*chosen, *(c for c in _cues(blanked, request) if c not in chosen)]
@@ -687,6 +721,28 @@ class OfflineUnderstanding:
             a = conv.analyses.get(ref)
             if a is not None and a.key:
                 return ref, a
+        return None
+
+    @staticmethod
+    def _named_mix_ref(
+        text: str, conv: Conversation
+    ) -> tuple[tuple[int, int], str, Analysis] | None:
+        """ "loops that mix with the rhodes": the sample of this thread (latest analysed
+        first) named after the mixing verb by a word of its file name or by its
+        instrument, with the span of that word."""
+        m = _MIX_WITH_RE.search(text)
+        if m is None or not conv.analyses or _POINTER_WORD_RE.match(m.group(1)):
+            return None  # "mix with those keys", "with it": not a name
+        for w in re.finditer(r"[A-Za-z][\w'-]{2,}", m.group(1)):
+            word = w.group(0).lower()
+            named = vocab.find_instrument(word)
+            for ref, a in reversed(list(conv.analyses.items())):
+                stem = a.file.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+                if a.key and (
+                    word in re.split(r"[^a-z0-9]+", stem)
+                    or (named is not None and named == a.instrument)
+                ):
+                    return (m.start(1) + w.start(), m.start(1) + w.end()), ref, a
         return None
 
     @staticmethod
