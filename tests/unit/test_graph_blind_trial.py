@@ -12,43 +12,20 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
-from groovegraph.state import Analysis, SampleRecord, SampleTags
+from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.preview import mix_plan
 from tests.unit.test_graph_followups import followup_frame
 from tests.unit.test_graph_offline import catalog_row
-
-
-def _shot(sid: str, name: str, instrument: str, root: str | None) -> SampleRecord:
-    analysis = Analysis(
-        file=f"/lib/shots/{name}",
-        sha256=sid * 4,
-        duration_s=0.5,
-        sample_rate=44100,
-        kind="one_shot",
-        instrument=instrument,
-        root_note=root,
-        rms_db=-12.0,
-        onset_rate_hz=1.0,
-    )
-    return SampleRecord(
-        id=sid,
-        path=analysis.file,
-        sha256=analysis.sha256,
-        size_bytes=1000,
-        mtime=0.0,
-        tags=SampleTags(instrument=instrument),
-        analysis=analysis,
-    )
-
+from tests.unit.test_oneshot_search import _shot
 
 SHOTS = [
-    _shot("5b07000000000001", "kick_A1.wav", "kick", "A1"),
-    _shot("5b07000000000002", "kick_D1.wav", "kick", "D1"),
-    _shot("5b07000000000003", "kick_plain.wav", "kick", None),
-    _shot("5b07000000000004", "bass_E1.wav", "bass", "E1"),
-    _shot("5b07000000000005", "bass_F1.wav", "bass", "F1"),
+    _shot("5b07000000000001", "kick_A1.wav", "kick", "A1", tag="kick"),
+    _shot("5b07000000000002", "kick_D1.wav", "kick", "D1", tag="kick"),
+    _shot("5b07000000000003", "kick_plain.wav", "kick", None, tag="kick"),
+    _shot("5b07000000000004", "bass_E1.wav", "bass", "E1", tag="bass"),
+    _shot("5b07000000000005", "bass_F1.wav", "bass", "F1", tag="bass"),
 ]
 UPLOAD_ID = "0f0f0f0f0f0f0f0f"
 WALTZ_ID = "3a3a3a3a3a3a3a3a"
