@@ -21,11 +21,11 @@ WORKDIR /app
 # Dependencies first (cached while only the source changes), then the project itself.
 COPY pyproject.toml uv.lock README.md ./
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-install-project
+    uv sync --frozen --no-dev --extra remote --no-install-project
 COPY src ./src
 # --no-editable: the venv holds the package itself, so only /app/.venv is shipped.
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-editable
+    uv sync --frozen --no-dev --extra remote --no-editable
 
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime
 # libsndfile decodes WAV/FLAC/OGG/MP3 for soundfile; curl is for the HEALTHCHECK.

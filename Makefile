@@ -9,7 +9,7 @@ export UV_LINK_MODE ?= copy
 setup:  ## install the locked environment into .venv, bytecode compiled (cold starts; installs uv first if missing)
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet uv
-	$(UV) sync --frozen --compile-bytecode
+	$(UV) sync --frozen --compile-bytecode --extra remote
 
 run: setup warm-up  ## build the demo library (first time) and serve on 127.0.0.1:8000
 	$(UV) run --frozen groovegraph serve
