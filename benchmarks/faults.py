@@ -378,12 +378,16 @@ def scenario_pg_terminate(work: Path, rounds: int = 5) -> dict[str, Any]:
     }
 
 
-def scenario_redis(work: Path) -> dict[str, Any]:
+def scenario_redis(work: Path, fault: str = "kill") -> dict[str, Any]:
+    """One owner sends 3 requests/s for 60 s against a 30/min limit while the private
+    Redis fails at 20 s: ``kill`` (SIGKILL, restarted empty at 40 s) or ``freeze``
+    (SIGSTOP: connections open but nothing answers; SIGCONT at 40 s). While it is down a
+    second owner runs a chat turn and /readyz is read."""
     name, url = fresh_database()
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = {"fault": fault}
     with redis_server() as (redis_url, proc, port):
         server = _server(
-            work / "redis",
+            work / f"redis-{fault}",
             url,
             GROOVEGRAPH_REDIS_URL=redis_url,
             GROOVEGRAPH_API_KEYS="k-limited:limited,k-chat:chatter",
@@ -393,66 +397,272 @@ def scenario_redis(work: Path) -> dict[str, Any]:
         try:
             limited = {"Authorization": "Bearer k-limited"}
             chatter = {"Authorization": "Bearer k-chat"}
-            statuses: list[tuple[float, int]] = []
+            statuses: list[tuple[float, int, float]] = []
             during: dict[str, Any] = {}
             with httpx.Client(base_url=server.url, timeout=30) as http:
                 start = time.monotonic()
-                killed = revived = False
+                failed = revived = False
                 while (now := time.monotonic() - start) < 60.0:
-                    if not killed and now >= 20.0:
-                        proc.kill()
-                        proc.wait(5)
-                        killed = True
+                    if not failed and now >= 20.0:
+                        if fault == "kill":
+                            proc.kill()
+                            proc.wait(5)
+                        else:
+                            proc.send_signal(signal.SIGSTOP)
+                        failed = True
                         # While Redis is down: a chat turn works, /readyz says degraded.
+                        t = time.monotonic()
                         tid = http.post("/v1/threads", headers=chatter).json()["thread_id"]
                         with httpx.Client(
                             base_url=server.url, timeout=60, headers=chatter
                         ) as chat_http:
                             turn = chat(chat_http, tid, "what defined Philly soul drumming?")
+                        t_ready = time.monotonic()
                         ready = http.get("/readyz")
                         during = {
                             "chat_ok": turn["ok"],
+                            "chat_s": round(t_ready - t, 2),
                             "readyz_status": ready.status_code,
                             "readyz": ready.json().get("status"),
+                            "readyz_s": round(time.monotonic() - t_ready, 3),
                         }
                     if not revived and now >= 40.0:
-                        exe = shutil.which("redis-server")
-                        assert exe is not None
-                        restarted = subprocess.Popen(
-                            [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL,
-                        )
+                        if fault == "kill":
+                            exe = shutil.which("redis-server")
+                            assert exe is not None
+                            restarted = subprocess.Popen(
+                                [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL,
+                            )
+                        else:
+                            proc.send_signal(signal.SIGCONT)
                         revived = True
+                    t = time.monotonic()
                     r = http.get("/v1/threads", headers=limited)
-                    statuses.append((round(now, 2), r.status_code))
+                    statuses.append((round(now, 2), r.status_code, time.monotonic() - t))
                     time.sleep(max(0.0, (len(statuses) / 3.0) - (time.monotonic() - start)))
-            allowed = sum(1 for _, s in statuses if s == 200)
-            result = {
+            allowed = sum(1 for _, s, _ in statuses if s == 200)
+            result |= {
                 "requests": len(statuses),
                 "allowed_in_60s": allowed,
-                "refused_429": sum(1 for _, s in statuses if s == 429),
-                "server_errors_5xx": sum(1 for _, s in statuses if s >= 500),
-                "allowed_before_kill": sum(1 for t, s in statuses if s == 200 and t < 20),
-                "allowed_while_down": sum(1 for t, s in statuses if s == 200 and 20 <= t < 40),
-                "allowed_after_restart": sum(1 for t, s in statuses if s == 200 and t >= 40),
+                "refused_429": sum(1 for _, s, _ in statuses if s == 429),
+                "server_errors_5xx": sum(1 for _, s, _ in statuses if s >= 500),
+                "allowed_before_fault": sum(1 for t, s, _ in statuses if s == 200 and t < 20),
+                "allowed_while_down": sum(1 for t, s, _ in statuses if s == 200 and 20 <= t < 40),
+                "allowed_after_recovery": sum(1 for t, s, _ in statuses if s == 200 and t >= 40),
+                "worst_request_s_while_down": round(
+                    max((d for t, _, d in statuses if 20 <= t < 40), default=0.0), 3
+                ),
+                "worst_request_s": round(max((d for _, _, d in statuses), default=0.0), 3),
                 "while_redis_down": during,
-                "bar": "<= 40 allowed in the minute at 30/min, no 5xx, chat works, readyz degraded",
+                "bar": "<= 40 allowed in the minute at 30/min, no 5xx, chat works, readyz "
+                "degraded, every request answered within 5 s",
             }
             result["pass"] = (
                 allowed <= 40
                 and result["server_errors_5xx"] == 0
+                and result["worst_request_s"] <= 5.0
                 and during.get("chat_ok") is True
                 and during.get("readyz_status") == 200
                 and during.get("readyz") == "degraded"
             )
         finally:
             server.stop()
+            if fault == "freeze" and proc.poll() is None:
+                proc.send_signal(signal.SIGCONT)
             if restarted is not None and restarted.poll() is None:
                 restarted.kill()
                 restarted.wait(5)
             drop_database(name)
     return result
+
+
+def _events(http: httpx.Client, thread_id: str, body: dict[str, Any]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    with connect_sse(http, "POST", f"/v1/threads/{thread_id}/chat", json=body) as source:
+        if source.response.status_code != 200:
+            source.response.read()
+            return [("status", source.response.status_code)]
+        for event in source.iter_sse():
+            out.append((event.event, json.loads(event.data) if event.data else None))
+            if event.event == "end":
+                break
+    return out
+
+
+def _has_key(value: Any, key: str) -> bool:
+    if isinstance(value, dict):
+        return key in value or any(_has_key(v, key) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_key(v, key) for v in value)
+    return False
+
+
+def scenario_cross_owner(work: Path) -> dict[str, Any]:
+    """Two owners on one server (Postgres, API keys). Alice uploads a loop and talks
+    about it; Bob, who holds the same file, tries every way to read what is hers: her
+    thread and sample ids on every route (``/v1``, LangServe, Agent Protocol), her
+    upload's server path in a chat (absolute, ``../uploads/…``, ``uploads/…``), the same
+    file uploaded himself. A read is leaked when Bob gets a 2xx on her resource, sees her
+    thread or sample in a listing or search, or a tool answers him with an analysis of
+    her stored file. Also counted: events (either owner's) that show a server path."""
+    import hashlib
+    import io
+
+    import soundfile as sf
+
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
+    name, url = fresh_database()
+    data = work / "cross-owner" / "data"
+    server = _server(
+        data,
+        url,
+        GROOVEGRAPH_API_KEYS="k-alice:alice,k-bob:bob",
+        GROOVEGRAPH_RATE_LIMIT_PER_MINUTE="0",
+    ).start()
+    y, _ = synthesize_groove(GrooveSpec(tempo_bpm=113.0, duration_s=4.0, sample_rate=22050))
+    buf = io.BytesIO()
+    sf.write(buf, y, 22050, format="WAV", subtype="PCM_16")
+    wav = buf.getvalue()
+    digest = hashlib.sha256(wav).hexdigest()
+    probes: list[dict[str, Any]] = []
+    server_paths_shown: list[str] = []
+    data_text = str(data.resolve())
+    try:
+        alice = httpx.Client(base_url=server.url, timeout=120, headers={"X-API-Key": "k-alice"})
+        bob = httpx.Client(base_url=server.url, timeout=120, headers={"X-API-Key": "k-bob"})
+        up = alice.post("/v1/samples", files={"file": ("alice-break.wav", wav, "audio/wav")})
+        assert up.status_code in (200, 201), up.text
+        sid = up.json()["id"]
+        a_thread = alice.post("/v1/threads").json()["thread_id"]
+        a_events = _events(
+            alice, a_thread, {"message": "what's the swing on this?", "samples": [sid]}
+        )
+        assert a_events[-1][0] == "end", a_events[-3:]
+        a_ap = alice.post("/threads", json={}).json()["thread_id"]
+        stored = sorted((data / "uploads").rglob(f"{digest}*"))
+        assert stored, "alice's upload is not on disk"
+        abs_path = str(stored[0])
+        rel = abs_path.split("/uploads/", 1)[1]
+        b_thread = bob.post("/v1/threads").json()["thread_id"]
+
+        def probe(what: str, r: httpx.Response) -> None:
+            probes.append(
+                {"probe": what, "status": r.status_code, "leak": 200 <= r.status_code < 300}
+            )
+
+        cfg = {"configurable": {"thread_id": a_thread}}
+        hi = {"messages": [{"type": "human", "content": "what did I say?"}]}
+        probe("GET /v1/samples/{id}", bob.get(f"/v1/samples/{sid}"))
+        probe("GET /v1/samples/{id}/audio", bob.get(f"/v1/samples/{sid}/audio"))
+        probe("GET /v1/samples/{id}/audio?click", bob.get(f"/v1/samples/{sid}/audio?click=true"))
+        probe("GET /v1/samples/{id}/plot", bob.get(f"/v1/samples/{sid}/plot"))
+        probe("POST /v1/mix-preview", bob.post("/v1/mix-preview", json={"a": sid, "b": sid}))
+        probe("GET /v1/threads/{id}", bob.get(f"/v1/threads/{a_thread}"))
+        probe("GET /v1/threads/{id}/history", bob.get(f"/v1/threads/{a_thread}/history"))
+        probe(
+            "POST /v1/threads/{id}/chat",
+            bob.post(f"/v1/threads/{a_thread}/chat", json={"message": "hi"}),
+        )
+        probe(
+            "POST /v1/threads/{own}/chat samples=[hers]",
+            bob.post(f"/v1/threads/{b_thread}/chat", json={"message": "swing?", "samples": [sid]}),
+        )
+        for route in ("invoke", "stream", "stream_events"):
+            probe(
+                f"POST /agent/{route}",
+                bob.post(f"/agent/{route}", json={"input": hi, "config": cfg}),
+            )
+        probe("POST /agent/batch", bob.post("/agent/batch", json={"inputs": [hi], "config": cfg}))
+        chat_hi = {"messages": [{"type": "human", "content": "hi"}]}
+        probe(
+            "POST /agent/chat/invoke",
+            bob.post("/agent/chat/invoke", json={"input": chat_hi, "config": cfg}),
+        )
+        for tid in (a_thread, a_ap):
+            probe("GET /threads/{id}", bob.get(f"/threads/{tid}"))
+            probe("GET /threads/{id}/state", bob.get(f"/threads/{tid}/state"))
+            probe("POST /threads/{id}/history", bob.post(f"/threads/{tid}/history", json={}))
+            probe("GET /threads/{id}/runs", bob.get(f"/threads/{tid}/runs"))
+            probe("PATCH /threads/{id}", bob.patch(f"/threads/{tid}", json={"metadata": {"x": 1}}))
+            probe(
+                "POST /threads/{id}/runs/wait",
+                bob.post(
+                    f"/threads/{tid}/runs/wait", json={"assistant_id": "groovegraph", "input": hi}
+                ),
+            )
+            probe("DELETE /threads/{id}", bob.delete(f"/threads/{tid}"))
+        probe("DELETE /v1/threads/{id}", bob.delete(f"/v1/threads/{a_thread}"))
+        listed = [t["thread_id"] for t in bob.get("/v1/threads").json()["threads"]]
+        searched = [
+            t["thread_id"] for t in bob.post("/threads/search", json={"limit": 1000}).json()
+        ]
+        hits = [h["sample_id"] for h in bob.get("/v1/samples?limit=1000").json()["hits"]]
+        listing_leaks = sum(
+            [
+                a_thread in listed,
+                a_ap in listed,
+                a_thread in searched,
+                a_ap in searched,
+                sid in hits,
+            ]
+        )
+        # Bob names her stored file in a chat, every way.
+        path_probes: list[dict[str, Any]] = []
+        for trick in (abs_path, f"../uploads/{rel}", f"uploads/{rel}", f"../../uploads/{rel}"):
+            events = _events(bob, b_thread, {"message": f"what's the tempo of {trick}"})
+            analysed = any(
+                kind == "tool_end" and _has_key(ev.get("result"), "tempo_bpm")
+                for kind, ev in events
+            )
+            text = json.dumps([ev for _, ev in events])
+            path_probes.append(
+                {
+                    "path": trick.replace(data_text, "<data>"),
+                    "ended": bool(events) and events[-1][0] == "end",
+                    "analysed_her_file": analysed,
+                }
+            )
+            if data_text in text.replace(trick, ""):
+                server_paths_shown.append(f"bob chat about {trick[:40]}")
+        # The same file uploaded by Bob is his own sample, not hers.
+        own = bob.post("/v1/samples", files={"file": ("bob.wav", wav, "audio/wav")})
+        own_id = own.json().get("id") if own.status_code in (200, 201) else None
+        if data_text in json.dumps([ev for _, ev in a_events]):
+            server_paths_shown.append("alice's own chat about her upload")
+        # Her things are still there and hers.
+        intact = (
+            alice.get(f"/v1/threads/{a_thread}").status_code == 200
+            and alice.get(f"/threads/{a_ap}").status_code == 200
+            and alice.get(f"/v1/samples/{sid}").status_code == 200
+        )
+        alice.close()
+        bob.close()
+    finally:
+        server.stop()
+        drop_database(name)
+    leaks = (
+        sum(p["leak"] for p in probes)
+        + listing_leaks
+        + sum(p["analysed_her_file"] for p in path_probes)
+        + (own_id == sid)
+    )
+    return {
+        "route_probes": len(probes),
+        "route_leaks": sum(p["leak"] for p in probes),
+        "listing_leaks": listing_leaks,
+        "path_probes": path_probes,
+        "path_leaks": sum(p["analysed_her_file"] for p in path_probes),
+        "same_file_upload_is_own_sample": own_id is not None and own_id != sid,
+        "server_paths_shown": server_paths_shown,
+        "owner_data_intact": intact,
+        "cross_owner_reads": leaks,
+        "bar": "0 cross-owner reads (routes, listings, upload paths), no server path shown",
+        "pass": leaks == 0 and not server_paths_shown and intact and own_id is not None,
+        "per_probe": probes,
+    }
 
 
 def scenario_replicas(work: Path, trials: int = 10) -> dict[str, Any]:
@@ -695,7 +905,16 @@ def scenario_storage(work: Path, n_turns: int = 50) -> dict[str, Any]:
     return out
 
 
-SCENARIOS = ("storage", "two_runs", "pg_terminate", "replicas", "redis", "sigkill")
+SCENARIOS = (
+    "storage",
+    "cross_owner",
+    "two_runs",
+    "pg_terminate",
+    "replicas",
+    "redis",
+    "redis_frozen",
+    "sigkill",
+)
 
 
 def main() -> None:
@@ -727,7 +946,11 @@ def main() -> None:
             elif name == "pg_terminate":
                 scenarios[name] = scenario_pg_terminate(work)
             elif name == "redis":
-                scenarios[name] = scenario_redis(work)
+                scenarios[name] = scenario_redis(work, "kill")
+            elif name == "redis_frozen":
+                scenarios[name] = scenario_redis(work, "freeze")
+            elif name == "cross_owner":
+                scenarios[name] = scenario_cross_owner(work)
             elif name == "replicas":
                 scenarios[name] = scenario_replicas(work)
             elif name == "two_runs":

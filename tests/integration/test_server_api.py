@@ -757,6 +757,62 @@ def test_issue13_bad_input_is_4xx_and_keeps_the_connection(server: ServerProcess
         assert state["messages"] == []
 
 
+def test_nul_in_any_url_is_4xx_and_keeps_the_connection(server: ServerProcess) -> None:
+    """A NUL in a path or query reached the SQL of every id-taking route (found by
+    benchmarks.fuzz_api: GET /threads/{id}/runs/%00 and /state/%00 were 500s that dropped
+    the connection); now a 404 (path) or 422 (query) at the edge, on a kept connection."""
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        tid = client.post("/threads", json={}, headers=ALICE).json()["thread_id"]
+        cases = [
+            ("GET", f"/threads/{tid}/runs/%00", 404),
+            ("GET", f"/threads/{tid}/runs/%00/join", 404),
+            ("GET", f"/threads/{tid}/runs/%00/stream", 404),
+            ("POST", f"/threads/{tid}/runs/%00/cancel", 404),
+            ("GET", f"/threads/{tid}/state/%00", 404),
+            ("GET", "/threads/%00/state", 404),
+            ("DELETE", "/v1/threads/a%00b", 404),
+            ("GET", "/v1/samples/%00/plot", 404),
+            ("GET", "/v1/samples?genre=funk%00", 422),
+            ("GET", "/v1/threads?offset=1%00", 422),
+        ]
+        for method, url, status in cases:
+            r = client.request(method, url, headers=ALICE)
+            assert_error(r, status)
+            port = _local_port(r)
+            ok = client.get("/v1/threads", headers=ALICE)
+            assert ok.status_code == 200, ok.text
+            assert _local_port(ok) == port, f"connection dropped after {method} {url}"
+        assert client.get(f"/threads/{tid}", headers=ALICE).status_code == 200
+
+
+def test_upload_file_name_keeps_no_path_or_control_characters(http: httpx.Client) -> None:
+    # A NUL in the multipart file name went into the catalog's text column: a 500
+    # (found by benchmarks.fuzz_api).
+    # The body is built by hand: httpx percent-encodes control characters in file names,
+    # other clients (urllib3, curl) send them raw.
+    wav = wav_bytes(seconds=2.0, tempo_bpm=117)
+    for sent, kept in (
+        (b"a\x00b.wav", "ab.wav"),
+        (b"../../etc/\x1b[31mred.wav", "[31mred.wav"),
+        (b"/abs/path/c.wav", "c.wav"),
+    ):
+        body = (
+            b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="'
+            + sent
+            + b'"\r\nContent-Type: audio/wav\r\n\r\n'
+            + wav
+            + b"\r\n--xyz--\r\n"
+        )
+        r = http.post(
+            "/v1/samples",
+            content=body,
+            headers={**ALICE, "Content-Type": "multipart/form-data; boundary=xyz"},
+        )
+        assert r.status_code in (200, 201), r.text
+        assert r.json()["filename"] == kept
+        assert not r.json()["analysis"]["file"].startswith("/")
+
+
 def test_overlong_path_in_chat_is_a_tool_error_not_a_failed_run(http: httpx.Client) -> None:
     thread_id = new_thread(http, ALICE)
     events = chat_events(http, thread_id, {"message": "analyze " + "x" * 300 + ".wav"}, ALICE)

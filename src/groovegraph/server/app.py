@@ -25,7 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 from groovegraph import __version__
 from groovegraph.persistence.coordination import open_coordination
 from groovegraph.server import wiring
-from groovegraph.server.errors import install_error_handlers
+from groovegraph.server.errors import NulInUrlGuard, install_error_handlers
 from groovegraph.server.limits import BodyLimitMiddleware
 from groovegraph.server.logging import RequestIdMiddleware
 from groovegraph.server.state import AppState
@@ -171,6 +171,7 @@ def create_app(
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=JSON_BODY_LIMIT_BYTES, exempt_prefixes=("/v1/samples",)
     )
+    app.add_middleware(NulInUrlGuard)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         # Outermost, so errors (401, 409, 429) reach browser clients with CORS headers

@@ -164,6 +164,36 @@ def error_response(
     )
 
 
+class NulInUrlGuard:
+    """ASGI middleware: a URL with a NUL character is answered at the edge.
+
+    No thread, run, checkpoint or sample can be named with a NUL (Postgres text cannot
+    hold one), but every route used to pass such ids on to its SQL, where psycopg raised
+    ``DataError``: a 500 that also dropped the keep-alive connection. A NUL in the path
+    is a 404 (nothing has that name), in the query string a 422."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            response = None
+            if "\x00" in scope.get("path", ""):
+                response = error_response(
+                    404, "not_found", "nothing is named with a NUL (\\u0000) character"
+                )
+            elif b"%00" in scope.get("query_string", b"") or b"\x00" in scope.get(
+                "query_string", b""
+            ):
+                response = error_response(
+                    422, "invalid_query", "query parameters must not contain NUL (\\u0000)"
+                )
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def _code_for_status(status: int) -> str:
     try:
         return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")

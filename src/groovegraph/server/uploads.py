@@ -99,7 +99,10 @@ class _Receiver:
             self.file_seen = True
             self._in_file = True
             raw = options.get(b"filename")
-            self.filename = os.path.basename(raw.decode("utf-8", "replace")) if raw else None
+            # Only the base name, without control characters: a NUL cannot be stored in
+            # the catalog (it was a 500) and none of them belongs in a file name.
+            name = os.path.basename(raw.decode("utf-8", "replace")) if raw else ""
+            self.filename = "".join(ch for ch in name if ch.isprintable()) or None
             fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=self.tmp_dir)
             self.fd, self.path = fd, Path(tmp)
 
