@@ -599,7 +599,7 @@ def scenario_cross_owner(work: Path) -> dict[str, Any]:
         searched = [
             t["thread_id"] for t in bob.post("/threads/search", json={"limit": 1000}).json()
         ]
-        hits = [h["sample_id"] for h in bob.get("/v1/samples?limit=1000").json()["hits"]]
+        hits = [h["sample_id"] for h in bob.get("/v1/samples?limit=200").json()["hits"]]
         listing_leaks = sum(
             [
                 a_thread in listed,
@@ -935,42 +935,57 @@ def main() -> None:
         previous = json.loads(args.out.read_text()).get("scenarios", {})
     scenarios: dict[str, Any] = dict(previous)
     started = time.time()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     try:
         for name in [n for n in args.only.split(",") if n]:
             t = time.monotonic()
             print(f"== {name}", flush=True)
-            if name == "sigkill":
-                scenarios[name] = scenario_sigkill(
-                    work, args.trials, progress=args.out.with_suffix(".sigkill-progress.json")
-                )
-            elif name == "pg_terminate":
-                scenarios[name] = scenario_pg_terminate(work)
-            elif name == "redis":
-                scenarios[name] = scenario_redis(work, "kill")
-            elif name == "redis_frozen":
-                scenarios[name] = scenario_redis(work, "freeze")
-            elif name == "cross_owner":
-                scenarios[name] = scenario_cross_owner(work)
-            elif name == "replicas":
-                scenarios[name] = scenario_replicas(work)
-            elif name == "two_runs":
-                scenarios[name] = scenario_two_runs(work)
-            elif name == "storage":
-                scenarios[name] = scenario_storage(work)
-            else:
-                raise SystemExit(f"unknown scenario {name!r}")
+            try:
+                scenarios[name] = run_scenario(name, work, args)
+            except Exception as err:  # one broken scenario must not lose the others
+                import traceback
+
+                traceback.print_exc()
+                scenarios[name] = {"error": f"{type(err).__name__}: {err}"[:2000], "pass": False}
             scenarios[name]["seconds"] = round(time.monotonic() - t, 1)
+            scenarios[name]["command"] = (
+                f"python -m benchmarks.faults --only {name}"
+                + (f" --trials {args.trials}" if name == "sigkill" else "")
+                + f" (at {commit}, load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+            )
             summary = {k: v for k, v in scenarios[name].items() if not isinstance(v, list)}
             print(json.dumps(summary, indent=1, default=str)[:2000], flush=True)
+            # Written after every scenario: what is done survives a later failure.
+            report["scenarios"] = scenarios
+            report["all_pass"] = all(v.get("pass") for v in scenarios.values())
+            report["run_at_unix"] = int(started)
+            report["machine"] = machine_info(load)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report["scenarios"] = scenarios
-    report["all_pass"] = all(v.get("pass") for v in scenarios.values())
-    report["run_at_unix"] = int(started)
-    report["machine"] = machine_info(load)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    print(f"wrote {args.out}; all_pass={report['all_pass']}")
+    print(f"wrote {args.out}; all_pass={report.get('all_pass')}")
+
+
+def run_scenario(name: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    if name == "sigkill":
+        return scenario_sigkill(
+            work, args.trials, progress=args.out.with_suffix(".sigkill-progress.json")
+        )
+    runners = {
+        "pg_terminate": lambda: scenario_pg_terminate(work),
+        "redis": lambda: scenario_redis(work, "kill"),
+        "redis_frozen": lambda: scenario_redis(work, "freeze"),
+        "cross_owner": lambda: scenario_cross_owner(work),
+        "replicas": lambda: scenario_replicas(work),
+        "two_runs": lambda: scenario_two_runs(work),
+        "storage": lambda: scenario_storage(work),
+    }
+    if name not in runners:
+        raise SystemExit(f"unknown scenario {name!r}")
+    return runners[name]()
 
 
 if __name__ == "__main__":
