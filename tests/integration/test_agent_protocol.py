@@ -513,3 +513,41 @@ def test_another_owner_gets_404_everywhere(alice: Any, bob: Any) -> None:
     # ... and alice's thread is untouched.
     assert alice.threads.get(tid)["metadata"]["secret"] is True
     assert len(alice.runs.list(tid)) == 1
+
+
+def test_bad_state_updates_are_422_and_leave_the_thread_as_it_was(
+    server: ServerProcess, alice: Any
+) -> None:
+    """Values LangGraph's reducers could not apply were 500s (found by
+    benchmarks.fuzz_api: a list for values, an unknown as_node, a message of an unknown
+    type); values of the wrong type were written and broke the next turn."""
+    tid = alice.threads.create()["thread_id"]
+    alice.runs.wait(tid, "groovegraph", input=human("what defined Motown drumming?"))
+    before = alice.threads.get_state(tid)
+    h = {"X-API-Key": ALICE_KEY}
+    with httpx.Client(base_url=server.url, timeout=60, headers=h) as http:
+        for body in (
+            {"values": []},
+            {"values": [{"x": []}]},
+            {"values": {"messages": []}, "as_node": "no-such-node"},
+            {"values": {"messages": [{"type": "zzz", "content": "x"}]}},
+            {"values": {"messages": [1, 2]}},
+            {"values": {"bogus": 1}},
+            {"values": {"focus": 5}},
+            {"values": {"turn_usage": "x"}},
+            {"values": {"analyses": {"a.wav": {"tempo_bpm": "fast"}}}},
+            {"values": {"request": [1]}},
+        ):
+            r = http.post(f"/threads/{tid}/state", json=body)
+            assert r.status_code == 422, (body, r.status_code, r.text)
+            assert r.json()["error"]["code"] in ("invalid_update", "validation_error"), r.text
+        after = alice.threads.get_state(tid)
+        assert after["checkpoint"] == before["checkpoint"]
+        # A good update still works, and the thread runs on from it.
+        ok = http.post(
+            f"/threads/{tid}/state",
+            json={"values": {"focus": [], "messages": [{"role": "user", "content": "hi"}]}},
+        )
+        assert ok.status_code == 200, ok.text
+    done = alice.runs.wait(tid, "groovegraph", input=human("what defined Philly soul drumming?"))
+    assert messages(done)[-1][0] == "ai"

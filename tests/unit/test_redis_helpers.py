@@ -51,22 +51,39 @@ async def test_refused_requests_do_not_consume_budget() -> None:
 
 
 @pytest.mark.parametrize(
-    ("previous", "current", "limit", "elapsed", "expected"),
+    ("times", "limit", "now", "expected"),
     [
-        # 10 hits at the start of this window: the next window starts in 60 s, then
-        # 10*(1-f) + 1 <= 10 needs f >= 0.1, 6 s more.
-        (0, 10, 10, 0.0, 66),
-        (10, 0, 10, 0.0, 6),  # previous window fading: 10*(1-t/60)+1 <= 10 → t >= 6
-        (0, 5, 10, 30.0, 1),  # room left
+        # 10 let through at 0 s, limit 10: one more fits when the first leaves at 60 s.
+        ([0.0] * 10, 10, 0.0, 60),
+        # 10 spread over 0..45 s, checked at 50 s: the oldest leaves at 60 s.
+        ([0.0, 5, 10, 15, 20, 25, 30, 35, 40, 45], 10, 50.0, 10),
+        # 12 in the log (two replicas' logs, Redis lost), limit 10: three must leave.
+        ([float(t) for t in range(12)], 10, 30.0, 32),
+        ([1.0] * 5, 10, 2.0, 0),  # room left
     ],
 )
-def test_retry_after_matches_the_sliding_estimate(
-    previous: int, current: int, limit: int, elapsed: float, expected: int
+def test_retry_after_is_when_enough_of_the_log_has_left_the_window(
+    times: list[float], limit: int, now: float, expected: int
 ) -> None:
-    got = _retry_after(
-        previous=previous, current=current, limit=limit, window_s=60.0, elapsed=elapsed
-    )
-    assert got == expected
+    assert _retry_after(times, limit=limit, window_s=60.0, now=now) == expected
+
+
+async def test_no_minute_lets_more_than_the_limit_through(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3 requests a second for 3 minutes at 30/min: every 60 s span holds at most 30
+    let through, wherever it starts (a two-window counter let up to 54 through)."""
+    clock = {"now": 1_000_037.0}  # not on a minute boundary
+    monkeypatch.setattr("groovegraph.persistence.rate_limits.time.time", lambda: clock["now"])
+    limiter = RateLimiter(url=None, limit=30, window_s=60)
+    allowed: list[float] = []
+    for i in range(540):
+        clock["now"] = 1_000_037.0 + i / 3
+        if (await limiter.hit("a")).allowed:
+            allowed.append(clock["now"])
+    assert len(allowed) >= 90  # the budget is used, not starved
+    worst = max(sum(1 for t in allowed if start <= t < start + 60) for start in allowed)
+    assert worst == 30
 
 
 async def test_limiter_degrades_when_redis_is_down() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 import uuid
 from collections.abc import Mapping
@@ -24,8 +25,16 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from langchain_core.messages import BaseMessage
+from langgraph.errors import InvalidUpdateError
 from langgraph.types import Command, StateSnapshot
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from groovegraph import __version__
@@ -85,6 +94,14 @@ class ThreadExistsError(GrooveGraphError):
 class RunElsewhereError(GrooveGraphError):
     code = "run_in_other_process"
     http_status = 409
+
+
+class InvalidStateUpdateError(GrooveGraphError):
+    """A state update the graph cannot apply (values that are not an object of its
+    channels, a node it does not have)."""
+
+    code = "invalid_update"
+    http_status = 422
 
 
 def _check_assistant(assistant_id: str) -> None:
@@ -554,9 +571,58 @@ async def update_state(
     config = _cfg(thread_id, owner, **at)
     if at.get("checkpoint_id"):
         config["configurable"][ALLOW_FORK_KEY] = True
+    values = _checked_values(body.values) if isinstance(body.values, dict) else body.values
     async with run_lock(state, thread_id):
-        new_config = await state.graph.aupdate_state(config, body.values, as_node=body.as_node)
+        try:
+            new_config = await state.graph.aupdate_state(config, values, as_node=body.as_node)
+        except InvalidUpdateError as err:
+            # The client's values or as_node (was a 500; found by benchmarks.fuzz_api).
+            raise InvalidStateUpdateError(str(err).split("\n", 1)[0]) from err
     return {"checkpoint": checkpoint_json(new_config)}
+
+
+@functools.cache
+def _state_fields() -> dict[str, Any]:
+    from typing import get_type_hints
+
+    from groovegraph.graph.state import GrooveGraphState
+
+    return get_type_hints(GrooveGraphState)
+
+
+@functools.cache
+def _adapter(key: str) -> TypeAdapter[Any]:
+    return TypeAdapter(_state_fields()[key])
+
+
+def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A state update's values checked against the thread state's schema: known keys,
+    messages a chat model accepts, every other channel of its declared type (parsed, so
+    the graph reads models, not raw dicts). A bad update used to fail inside LangGraph's
+    reducers (a 500) or, worse, be written and break the thread's next turn."""
+    from langchain_core.messages import convert_to_messages
+
+    fields = _state_fields()
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise InvalidStateUpdateError(
+                f"{key!r} is not a state key (one of: {', '.join(sorted(fields))})"
+            )
+        try:
+            if key == "messages" or key.endswith("_messages"):
+                convert_to_messages(value if isinstance(value, list) else [value])
+                out[key] = value
+            else:
+                out[key] = _adapter(key).validate_python(value)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(part) for part in (key, *first["loc"]))
+            raise InvalidStateUpdateError(f"{where}: {first['msg']}") from err
+        except (ValueError, TypeError, NotImplementedError) as err:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise InvalidStateUpdateError(f"{key}: {first}") from err
+    return out
 
 
 class HistoryQuery(BaseModel):
