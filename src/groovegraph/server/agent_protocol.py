@@ -616,9 +616,9 @@ def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
             else:
                 out[key] = _adapter(key).validate_python(value)
         except ValidationError as err:
-            first = err.errors()[0]
-            where = ".".join(str(part) for part in (key, *first["loc"]))
-            raise InvalidStateUpdateError(f"{where}: {first['msg']}") from err
+            detail = err.errors()[0]
+            where = ".".join(str(part) for part in (key, *detail["loc"]))
+            raise InvalidStateUpdateError(f"{where}: {detail['msg']}") from err
         except (ValueError, TypeError, NotImplementedError) as err:
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise InvalidStateUpdateError(f"{key}: {first}") from err
