@@ -57,12 +57,20 @@ PROJECT_CORES = 64
 
 
 def _cpu_s(pids: list[int]) -> float:
+    """CPU seconds of these processes and all their descendants: a Dask worker analyses
+    in child processes of its own (a per-file timeout kills a child, not the worker), and
+    the children it has reaped are counted in its (or its fork server's) children times."""
     import psutil
 
     total = 0.0
     for pid in pids:
-        t = psutil.Process(pid).cpu_times()
-        total += t.user + t.system
+        root = psutil.Process(pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                t = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += t.user + t.system + t.children_user + t.children_system
     return total
 
 

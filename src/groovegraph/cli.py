@@ -232,6 +232,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from groovegraph.persistence.catalog_store import CatalogStore
     from groovegraph.tools.analysis import Analyzer, LocalAnalyzer, configure_runtime
     from groovegraph.tools.errors import NotFoundError, PathNotAllowedError
+    from groovegraph.tools.remote import is_url
 
     if args.workers is not None and args.workers < 1:
         print("groovegraph index: error: --workers must be at least 1", file=sys.stderr)
@@ -244,16 +245,21 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    root = Path(args.dir).expanduser().resolve()
-    if not root.is_dir():
-        raise PathNotAllowedError("not a folder", path=args.dir)
+    root: Path | str
+    if is_url(args.dir):
+        root = args.dir  # s3://bucket/prefix…: listed through fsspec (the 'remote' extra)
+    else:
+        root = Path(args.dir).expanduser().resolve()
+        if not root.is_dir():
+            raise PathNotAllowedError("not a folder", path=args.dir)
     if args.tags_csv is not None and not Path(args.tags_csv).expanduser().is_file():
         # Checked before any audio is decoded: a typo here would otherwise surface as a
         # traceback after the scan.
         raise NotFoundError("--tags-csv: no such file", path=args.tags_csv)
     configure_runtime(settings)
     settings.ensure_dirs()
-    _note_outside_roots(root, settings)
+    if isinstance(root, Path):
+        _note_outside_roots(root, settings)
     with contextlib.ExitStack() as stack:
         analyzer: Analyzer
         if cluster:
@@ -514,7 +520,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_analyze)
 
     p = sub.add_parser("index", help="analyse a folder into the catalog (incremental)")
-    p.add_argument("dir", metavar="DIR")
+    p.add_argument(
+        "dir",
+        metavar="DIR",
+        help="library folder, or an fsspec URL such as s3://bucket/prefix (extra 'remote')",
+    )
     p.add_argument("--workers", type=int, default=None, help="parallel processes")
     p.add_argument(
         "--cluster",

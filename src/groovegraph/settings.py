@@ -141,6 +141,22 @@ class Settings(BaseSettings):
             "to; unset = this machine's process pool."
         ),
     )
+    analysis_cluster: str | None = Field(
+        default=None,
+        description=(
+            "Dask scheduler (tcp://host:8786) that the server sends uploads and the agent's "
+            "analyses to, so replicas stay light; unset = the server's own threads. While it "
+            "cannot answer, the server analyses locally (never fails a request for it)."
+        ),
+    )
+    analysis_cluster_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "How long the server waits for the analysis cluster to return a request's files "
+            "(queue included) before analysing the rest itself."
+        ),
+    )
     confirm_audio_minutes: float = Field(
         default=10.0,
         gt=0,

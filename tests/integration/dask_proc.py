@@ -98,7 +98,8 @@ class DaskProcesses:
                     "groovegraph.tools.cluster",
                 )
             )
-        self.wait_for_workers(self.alive(), timeout_s=timeout_s)
+        if self.alive():  # a scheduler alone (workers=0) has nothing to wait for
+            self.wait_for_workers(self.alive(), timeout_s=timeout_s)
 
     def alive(self) -> int:
         return sum(1 for w in self.workers if w.poll() is None)

@@ -14,6 +14,8 @@ checkpointer (``langgraph dev`` refuses a graph that brings one).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from langchain_core.caches import BaseCache
 from langchain_core.language_models import BaseChatModel
 from langgraph.graph import START, StateGraph
@@ -31,6 +33,9 @@ from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError
+
+if TYPE_CHECKING:
+    from groovegraph.tools.analysis import Analyzer
 
 __all__ = ["build_graph"]
 
@@ -52,6 +57,7 @@ def build_graph(
     model: BaseChatModel | str | None = None,
     router_model: BaseChatModel | str | None = None,
     cache: BaseCache | None = None,
+    analyzer: Analyzer | None = None,
 ) -> StateGraph[GrooveGraphState, GrooveContext, GrooveGraphInput, GrooveGraphOutput]:
     """Build the (uncompiled) supervisor graph.
 
@@ -69,6 +75,10 @@ def build_graph(
         is unsure; default ``settings.router_model``, then ``model``.
     cache : BaseCache, optional
         LangChain response cache for the models built from names (in-process by default).
+    analyzer : Analyzer, optional
+        Where the agent's audio analyses run: this machine by default, a Dask cluster for a
+        server with ``GROOVEGRAPH_ANALYSIS_CLUSTER``
+        (:class:`~groovegraph.tools.cluster.OffloadAnalyzer`).
 
     Returns
     -------
@@ -76,7 +86,7 @@ def build_graph(
         Compile with ``.compile(checkpointer=...)``.
     """
     models = ModelRegistry(settings=settings, model=model, router_model=router_model, cache=cache)
-    toolsets = build_toolsets(catalog=catalog, settings=settings)
+    toolsets = build_toolsets(catalog=catalog, settings=settings, analyzer=analyzer)
     retry = llm_retry_policy(settings)
 
     builder = StateGraph(

@@ -21,7 +21,7 @@ import inspect
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from langchain_core.tools import BaseTool, StructuredTool
@@ -49,6 +49,9 @@ from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFou
 from groovegraph.tools.feel import NO_KEY, key_text
 from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.paths import OwnerPaths
+
+if TYPE_CHECKING:
+    from groovegraph.tools.analysis import Analyzer
 
 __all__ = [
     "MixItem",
@@ -115,9 +118,14 @@ class MixItem(BaseModel):
 class _Resolver:
     """Finds an analysis for a sample reference: thread state, catalog row, or fresh analysis."""
 
-    def __init__(self, *, catalog: SampleSource, settings: Settings) -> None:
+    def __init__(
+        self, *, catalog: SampleSource, settings: Settings, analyzer: Analyzer | None = None
+    ) -> None:
+        from groovegraph.tools.analysis import LocalAnalyzer
+
         self.catalog = catalog
         self.settings = settings
+        self.analyzer: Analyzer = analyzer or LocalAnalyzer(settings=settings)
 
     def known(
         self, ref: str, state: dict[str, Any], owner: str
@@ -161,9 +169,7 @@ class _Resolver:
         return total_s / 60.0
 
     def analyse(self, files: Sequence[str]) -> dict[str, Analysis | GrooveGraphError]:
-        from groovegraph.tools.analysis import analyze_many
-
-        return dict(analyze_many(list(files), settings=self.settings))
+        return dict(self.analyzer.analyze(list(files)))
 
     def analysis(self, ref: str, state: dict[str, Any], owner: str) -> Analysis:
         """The analysis of ``ref``: known (state or catalog) or measured now."""
@@ -257,7 +263,7 @@ def _hit_text(h: CatalogHit) -> str:
 
 
 def build_toolsets(
-    *, catalog: SampleSource, settings: Settings
+    *, catalog: SampleSource, settings: Settings, analyzer: Analyzer | None = None
 ) -> dict[SpecialistName, list[BaseTool]]:
     """The tools of each specialist, bound to ``catalog`` and ``settings``.
 
@@ -267,13 +273,16 @@ def build_toolsets(
         Where samples are looked up and searched (owner-scoped).
     settings : Settings
         Library roots, audio caps and ``confirm_audio_minutes``.
+    analyzer : Analyzer, optional
+        Where files are analysed; default this machine
+        (:class:`~groovegraph.tools.analysis.LocalAnalyzer`).
 
     Returns
     -------
     dict
         ``{"groove": [...], "era": [...], "compatibility": [...], "discovery": [...]}``.
     """
-    resolver = _Resolver(catalog=catalog, settings=settings)
+    resolver = _Resolver(catalog=catalog, settings=settings, analyzer=analyzer)
 
     # ------------------------------------------------------------------ audio tools
     def analyze_samples(samples: list[str], runtime: Runtime) -> tuple[str, dict[str, Any]]:

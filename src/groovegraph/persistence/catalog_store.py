@@ -593,7 +593,10 @@ class CatalogStore:
 
     def files_under(self, root: str | Path) -> dict[str, StoredFile]:
         """Shared-library rows whose path lies under ``root`` (any status), keyed by path."""
-        prefix = str(Path(root)).rstrip("/") + "/"
+        from groovegraph.tools.remote import is_url
+
+        # A URL keeps its "//" (Path would fold "s3://b" into "s3:/b").
+        prefix = (str(root) if is_url(root) else str(Path(root))).rstrip("/") + "/"
         # substr comparison instead of LIKE: no wildcard escaping to get wrong for paths
         # that contain "%" or "_".
         found = self._stored(

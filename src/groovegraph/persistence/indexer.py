@@ -47,6 +47,7 @@ from groovegraph.tools.library import (
     read_tags_csv,
     walk_audio,
 )
+from groovegraph.tools.remote import is_url, url_exists, url_sha256
 
 if TYPE_CHECKING:
     from groovegraph.tools.analysis import Analyzer
@@ -131,6 +132,11 @@ class IndexProgress:
 ProgressFn = Callable[[IndexProgress], None]
 
 
+def _exists(path: str) -> bool:
+    """Whether a stored path (a local path or an fsspec URL) still exists."""
+    return url_exists(path) if is_url(path) else os.path.exists(path)
+
+
 def _shared_record(
     file: LibraryFile, sha: str, tags: SampleTags, outcome: Analysis | GrooveGraphError
 ) -> SampleRecord:
@@ -174,8 +180,11 @@ def index_directory(
     ----------
     store : IndexTarget
         Where rows go (shared library rows, ``owner`` NULL).
-    root : path-like
-        Library folder; must exist and be a folder.
+    root : path-like or str
+        Library folder; must exist and be a folder. Or an fsspec URL (``s3://bucket/prefix``,
+        :mod:`groovegraph.tools.remote`): listed, hashed and tag-read through its filesystem,
+        analysed by the analyzer from the URL (the workers need the same filesystem
+        access), under the same rules.
     settings : Settings
         Analysis settings (sample rate, caps, timeouts, default worker count).
     workers : int, optional
@@ -206,9 +215,13 @@ def index_directory(
         raise ValueError("give workers (the local pool) or an analyzer, not both")
     runner = analyzer if analyzer is not None else LocalAnalyzer(settings=settings, workers=workers)
     start = time.perf_counter()
-    base = Path(root).expanduser().resolve()
-    if not base.is_dir():
-        raise PathNotAllowedError("not a folder", path=os.fspath(root))
+    base: Path | str
+    if is_url(root):
+        base = os.fspath(root).rstrip("/")  # listed by walk_audio; a missing prefix fails there
+    else:
+        base = Path(root).expanduser().resolve()
+        if not base.is_dir():
+            raise PathNotAllowedError("not a folder", path=os.fspath(root))
     summary = IndexSummary(root=str(base))
     csv_tags = read_tags_csv(tags_csv, root=base) if tags_csv is not None else None
 
@@ -249,7 +262,7 @@ def index_directory(
     hashed: list[tuple[LibraryFile, SampleTags, str]] = []
     for i, (f, tags) in enumerate(to_hash, start=1):
         try:
-            sha = sha256_file(f.path)
+            sha = url_sha256(f.path) if isinstance(f.path, str) else sha256_file(f.path)
         except (OSError, GrooveGraphError) as err:
             summary.fail(str(f.path), str(err))
             continue
@@ -271,7 +284,7 @@ def index_directory(
             claimed.add(sid)
             summary.unchanged += 1
         elif row is not None and (
-            row.status == "gone" or (row.path not in present and not os.path.exists(row.path))
+            row.status == "gone" or (row.path not in present and not _exists(row.path))
         ):
             # The old path may lie outside this root (a file moved between libraries):
             # only a path that really vanished counts as a move.

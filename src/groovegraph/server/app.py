@@ -121,8 +121,14 @@ def create_app(
                 max_workers=settings.workers, thread_name_prefix="gg-audio"
             )
             stack.callback(executor.shutdown, wait=False, cancel_futures=True)
+            analyzer = wiring.open_analyzer(settings)
+            stack.callback(wiring.close_analyzer, analyzer)
             state = AppState(
-                settings=settings, coordination=coordination, threads=threads, executor=executor
+                settings=settings,
+                coordination=coordination,
+                threads=threads,
+                executor=executor,
+                analyzer=analyzer,
             )
             state.checkpointer = checkpointer
             if catalog is not None:
@@ -136,6 +142,7 @@ def create_app(
                 catalog=state.catalog,
                 checkpointer=checkpointer,
                 cache=coordination.cache,
+                analyzer=analyzer,
             )
             app.state.gg = state
             _freeze_heap()

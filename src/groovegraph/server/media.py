@@ -106,8 +106,12 @@ async def _cached(
 
 def _decode(path: str, state: AppState, *, max_s: float, sr: int = 22050) -> Any:
     from groovegraph.tools.decode import load_audio
+    from groovegraph.tools.remote import fetched, is_url
 
     s = state.settings
+    if is_url(path):  # a library indexed from object storage: a temporary local copy
+        with fetched(path, max_bytes=s.max_file_bytes) as local:
+            return _decode(local, state, max_s=max_s, sr=sr)
     return load_audio(
         path,
         sr=sr,
@@ -115,6 +119,13 @@ def _decode(path: str, state: AppState, *, max_s: float, sr: int = 22050) -> Any
         max_file_bytes=s.max_file_bytes,
         max_duration_s=s.max_duration_s,
     ).y
+
+
+def _read_remote(url: str, max_bytes: int) -> bytes:
+    from groovegraph.tools.remote import fetched
+
+    with fetched(url, max_bytes=max_bytes) as local:
+        return Path(local).read_bytes()
 
 
 def plot_url(sample_id: str, kind: str, fmt: str = "svg") -> str:
@@ -312,6 +323,17 @@ async def sample_audio(
     record = await _record(state, sample_id, owner)
     assert record.analysis is not None
     if not click:
+        from groovegraph.tools.remote import is_url
+
+        if is_url(record.path):
+            data = await state.in_executor(_read_remote, record.path, state.settings.max_file_bytes)
+            return Response(
+                data,
+                media_type=_AUDIO_TYPES.get(
+                    Path(record.path).suffix.lower(), "application/octet-stream"
+                ),
+                headers={"Cache-Control": "private, max-age=3600"},
+            )
         path = Path(record.path)
         if not await asyncio.to_thread(path.is_file):
             raise NotAnalysedError(f"the audio of sample {sample_id} is no longer on disk")

@@ -46,6 +46,8 @@ class AppState:
     startup_error: str | None = None
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     executor: Executor | None = None
+    #: Where uploads and the agent's analyses run (:func:`groovegraph.server.wiring.open_analyzer`).
+    analyzer: Any = None
     #: Agent Protocol runs of this process (:class:`~groovegraph.server.protocol_runs.
     #: RunManager`), made on first use.
     protocol_runs: Any = None

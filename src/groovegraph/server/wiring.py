@@ -55,10 +55,37 @@ def warm_up(settings: Settings) -> None:
     plots.warm_up()
 
 
-def compile_graph(*, settings: Settings, catalog: Any, checkpointer: Any, cache: Any) -> Any:
+def open_analyzer(settings: Settings) -> Any:
+    """Where uploads and the agent's analyses run: this process, or the Dask cluster of
+    ``GROOVEGRAPH_ANALYSIS_CLUSTER`` with this process as the fallback
+    (:class:`~groovegraph.tools.cluster.OffloadAnalyzer`; connects on first use)."""
+    from groovegraph.tools.analysis import LocalAnalyzer
+
+    local = LocalAnalyzer(settings=settings)
+    if not settings.analysis_cluster:
+        return local
+    from groovegraph.tools.cluster import OffloadAnalyzer
+
+    return OffloadAnalyzer(
+        settings.analysis_cluster,
+        settings=settings,
+        fallback=local,
+        wait_timeout_s=settings.analysis_cluster_timeout_s,
+    )
+
+
+def close_analyzer(analyzer: Any) -> None:
+    close = getattr(analyzer, "close", None)
+    if callable(close):
+        close()
+
+
+def compile_graph(
+    *, settings: Settings, catalog: Any, checkpointer: Any, cache: Any, analyzer: Any = None
+) -> Any:
     from groovegraph.graph import build_graph
 
-    builder = build_graph(catalog=catalog, settings=settings, cache=cache)
+    builder = build_graph(catalog=catalog, settings=settings, cache=cache, analyzer=analyzer)
     return builder.compile(checkpointer=checkpointer)
 
 
@@ -81,6 +108,7 @@ def configure_runtime(settings: Settings) -> None:
 def _analyze_and_record(
     path: Path,
     *,
+    analyzer: Any,
     settings: Settings,
     owner: str,
     sha256: str,
@@ -91,9 +119,11 @@ def _analyze_and_record(
 
     from groovegraph.persistence.catalog_store import sample_id_for
     from groovegraph.state import SampleTags
-    from groovegraph.tools.analysis import analyze_file
+    from groovegraph.tools.errors import GrooveGraphError
 
-    analysis = analyze_file(path, settings=settings)
+    ((_, analysis),) = analyzer.analyze([str(path)])
+    if isinstance(analysis, GrooveGraphError):
+        raise analysis
     now = time.time()
     return SampleRecord(
         id=sample_id_for(sha256, owner),
@@ -148,6 +178,7 @@ async def register_upload(
     record = await state.in_executor(
         _analyze_and_record,
         path,
+        analyzer=state.analyzer,
         settings=state.settings,
         owner=owner,
         sha256=sha256,

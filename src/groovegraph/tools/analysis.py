@@ -30,9 +30,10 @@ import os
 import sys
 import time
 import types
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError, Future, as_completed
 from concurrent.futures import TimeoutError as FutureTimeoutError
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
@@ -251,6 +252,11 @@ def _worker_analyze(path: str) -> _Fields | GrooveGraphError:
     return measure_file_guarded(path, _WORKER_SETTINGS)
 
 
+def _worker_measure(path: str, limits: dict[str, Any]) -> _Fields | GrooveGraphError:
+    """Task run in a pool worker with per-call analysis limits (:meth:`AnalysisPool.measure`)."""
+    return measure_file_guarded(path, Settings.model_construct(**limits))
+
+
 def measure_file_guarded(path: str, settings: Settings) -> _Fields | GrooveGraphError:
     """One file's Analysis fields, or the typed error it ended in (never raised).
 
@@ -462,7 +468,21 @@ def analyze_file(path: str | os.PathLike[str], *, settings: Settings) -> Analysi
 
 
 def _measure_file(name: str, settings: Settings) -> _Fields:
-    """Decode and measure one file; the Analysis fields as a dict (see :data:`_Fields`)."""
+    """Decode and measure one file; the Analysis fields as a dict (see :data:`_Fields`).
+
+    An fsspec URL (``s3://…``, :mod:`~groovegraph.tools.remote`) is measured from a
+    temporary local copy and reported under its URL."""
+    from groovegraph.tools.remote import fetched, is_url
+
+    if is_url(name):
+        try:
+            with fetched(name, max_bytes=settings.max_file_bytes) as local:
+                fields = _measure_file(local, settings)
+        except GrooveGraphError as err:
+            err.path = name
+            raise
+        fields["file"] = name
+        return fields
     try:
         decoded = load_audio(
             name,
@@ -630,44 +650,72 @@ class AnalysisPool:
 
     def submit(self, path: str | os.PathLike[str]) -> Future[Analysis]:
         """Queue one file; the Future yields its Analysis or raises its typed error."""
+        from groovegraph.state import Analysis
+
         name = os.fspath(path)
         inner = self._pool.schedule(self._task, args=(name,), timeout=self.timeout_s)
         outer: Future[Analysis] = Future()
-        inner.add_done_callback(lambda done: self._settle(outer, done, name))
+
+        def settle(done: Future[Any]) -> None:
+            if outer.done():  # cancelled by the caller meanwhile
+                return
+            if done.cancelled():
+                outer.cancel()
+                return
+            result = self._result(done, name, self.timeout_s)
+            if isinstance(result, GrooveGraphError):
+                outer.set_exception(result)
+            else:
+                outer.set_result(Analysis(**result))
+
+        inner.add_done_callback(settle)
         outer.add_done_callback(lambda f: inner.cancel() if f.cancelled() else None)  # type: ignore[no-untyped-call]
         return outer
 
-    def _settle(self, outer: Future[Analysis], inner: Future[Any], name: str) -> None:
+    def start(self, *, timeout_s: float = 120.0) -> None:
+        """Start the worker processes now (each warms up as it starts) and wait for one
+        to answer, instead of on the first file."""
+        wait_futures([self._pool.schedule(os.getpid)], timeout=timeout_s)
+
+    def measure(self, path: str, limits: Mapping[str, Any]) -> _Fields | GrooveGraphError:
+        """Analyse one file with the given analysis limits (the :class:`Settings` fields
+        ``analysis_sample_rate``, ``analysis_max_s``, ``max_file_bytes``,
+        ``max_duration_s``, ``decode_timeout_s``) and wait for it: its Analysis fields, or
+        the typed error (never raised). A Dask worker runs each file this way
+        (:mod:`groovegraph.tools.cluster`), so a stuck file costs one pool process, not
+        the worker's thread."""
+        timeout_s = float(limits["decode_timeout_s"])
+        inner = self._pool.schedule(_worker_measure, args=(path, dict(limits)), timeout=timeout_s)
+        # pebble ends the task ``timeout_s`` after a process started it; the margin covers
+        # a process being replaced meanwhile.
+        wait_futures([inner], timeout=timeout_s + 60.0)
+        if not inner.done():  # pragma: no cover - pebble always settles a timed-out task
+            inner.cancel()  # type: ignore[no-untyped-call]
+            return DecodeTimeoutError(f"gave up after {timeout_s:g} s", path=path)
+        return self._result(inner, path, timeout_s)
+
+    @staticmethod
+    def _result(inner: Future[Any], name: str, timeout_s: float) -> _Fields | GrooveGraphError:
+        """A finished pool task as fields or the typed error it ended in."""
         from pebble import ProcessExpired
 
-        from groovegraph.state import Analysis
-
-        if outer.done():  # cancelled by the caller meanwhile
-            return
-        error: GrooveGraphError | None = None
         try:
             result = inner.result()
-            if isinstance(result, GrooveGraphError):
-                error = result
-            else:
-                outer.set_result(Analysis(**result))
-                return
         except CancelledError:
-            outer.cancel()
-            return
+            return AnalysisFailedError("cancelled", path=name)
         except FutureTimeoutError:
-            error = DecodeTimeoutError(
-                f"gave up after {self.timeout_s:g} s (worker stopped)", path=name
-            )
+            return DecodeTimeoutError(f"gave up after {timeout_s:g} s (worker stopped)", path=name)
         except ProcessExpired as err:
-            error = CorruptAudioError(
+            return CorruptAudioError(
                 f"the decoder process died (exit code {err.exitcode})", path=name
             )
         except GrooveGraphError as err:  # pragma: no cover - workers return errors
-            error = err
+            return err
         except Exception as err:  # pickling trouble and the like, for this file only
-            error = AnalysisFailedError(f"{type(err).__name__}: {err}", path=name)
-        outer.set_exception(error)
+            return AnalysisFailedError(f"{type(err).__name__}: {err}", path=name)
+        if isinstance(result, GrooveGraphError):
+            return result
+        return result  # type: ignore[no-any-return]
 
     def close(self, *, wait: bool = False) -> None:
         """Stop the workers. ``wait=True`` lets queued files finish first."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import os
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -190,7 +191,7 @@ _KEY_TOKEN_RE = re.compile(
 class LibraryFile:
     """One audio file found under a library root."""
 
-    path: Path  # absolute, symlinks resolved
+    path: Path | str  # absolute, symlinks resolved; or an fsspec URL (str)
     relative: str  # POSIX path relative to the root
     size_bytes: int
     mtime: float
@@ -202,7 +203,16 @@ def walk_audio(root: str | os.PathLike[str]) -> Iterator[LibraryFile]:
     Symlinked files and folders are followed only when they resolve inside ``root``;
     anything pointing outside is skipped, so a link cannot pull foreign files into the
     library. Raises :class:`PathNotAllowedError` if ``root`` is not a folder.
+
+    An fsspec URL ``root`` (``s3://bucket/prefix``) is listed by its filesystem
+    (:func:`groovegraph.tools.remote.walk_url`); its files' ``path`` is their URL.
     """
+    from groovegraph.tools.remote import is_url, walk_url
+
+    if is_url(root):
+        for url, rel, size, mtime in walk_url(os.fspath(root)):
+            yield LibraryFile(path=url, relative=rel, size_bytes=size, mtime=mtime)
+        return
     base = Path(root).expanduser().resolve()
     if not base.is_dir():
         raise PathNotAllowedError("not a folder", path=os.fspath(root))
@@ -298,10 +308,17 @@ def embedded_tags(path: str | os.PathLike[str]) -> SampleTags:
 
     Unreadable or tagless files give empty tags; this never raises for a bad file.
     """
+    from groovegraph.tools.remote import is_url, open_url
+
     try:
         import mutagen
 
-        meta = mutagen.File(os.fspath(path), easy=True)
+        if is_url(path):
+            # Tag readers seek to the headers: a few ranged reads, not the whole file.
+            with open_url(os.fspath(path)) as fh:
+                meta = mutagen.File(fh, easy=True)
+        else:
+            meta = mutagen.File(os.fspath(path), easy=True)
     except Exception:  # mutagen raises many types on odd files; tags are optional
         return SampleTags()
     if meta is None or not getattr(meta, "tags", None):
@@ -335,11 +352,11 @@ def embedded_tags(path: str | os.PathLike[str]) -> SampleTags:
 
 def read_tags_csv(
     csv_path: str | os.PathLike[str], *, root: str | os.PathLike[str]
-) -> dict[Path, SampleTags]:
+) -> dict[Path | str, SampleTags]:
     """Read a sidecar tag file: columns ``path`` and any of ``genre,era,vibe,instrument,source``.
 
     ``path`` is relative to ``root`` or absolute; rows pointing outside ``root`` are
-    ignored. Only a local file is read (the text is never handed to a URL-capable reader).
+    ignored. With a URL ``root`` (``s3://bucket/lib``) the keys are the files' URLs. Only a local file is read (the text is never handed to a URL-capable reader).
 
     Raises
     ------
@@ -351,8 +368,11 @@ def read_tags_csv(
     text = os.fspath(csv_path)
     if "://" in text or re.match(r"^[A-Za-z][A-Za-z0-9+.\-]+:", text):
         raise PathNotAllowedError("the tags CSV must be a local file", path=text)
-    base = Path(root).expanduser().resolve()
-    out: dict[Path, SampleTags] = {}
+    from groovegraph.tools.remote import is_url, join_url
+
+    url_root = os.fspath(root).rstrip("/") if is_url(root) else None
+    base = Path(root).expanduser().resolve() if url_root is None else Path("/")
+    out: dict[Path | str, SampleTags] = {}
     with open(text, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         fields = [f.strip().lower() for f in (reader.fieldnames or [])]
@@ -362,10 +382,21 @@ def read_tags_csv(
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
             if not row.get("path"):
                 continue
-            p = Path(row["path"]).expanduser()
-            resolved = (p if p.is_absolute() else base / p).resolve()
-            if not resolved.is_relative_to(base):
-                continue
+            key: Path | str
+            if url_root is not None:
+                # A library behind a URL: rows name files relative to it or by full URL.
+                raw_path = row["path"]
+                if raw_path.startswith(url_root + "/"):
+                    raw_path = raw_path[len(url_root) + 1 :]
+                relative = posixpath.normpath(raw_path)
+                if is_url(relative) or relative.startswith(("/", "..")) or relative == ".":
+                    continue
+                key = join_url(url_root, relative)
+            else:
+                p = Path(row["path"]).expanduser()
+                key = (p if p.is_absolute() else base / p).resolve()
+                if not key.is_relative_to(base):
+                    continue
             values: dict[str, str | None] = {}
             for field in TAG_FIELDS:
                 v = row.get(field) or None
@@ -374,7 +405,7 @@ def read_tags_csv(
                     if field == "era"
                     else (normalize_tag(v) if field != "source" else v)
                 )
-            out[resolved] = SampleTags(**values)
+            out[key] = SampleTags(**values)
     return out
 
 
@@ -391,7 +422,7 @@ def merge_tags(*layers: SampleTags) -> SampleTags:
 def extract_tags(
     file: LibraryFile,
     *,
-    csv_tags: Mapping[Path, SampleTags] | None = None,
+    csv_tags: Mapping[Path | str, SampleTags] | None = None,
     read_metadata: bool = True,
 ) -> SampleTags:
     """All tags of one library file: names, then embedded metadata, then the CSV row."""
