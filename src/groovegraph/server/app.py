@@ -4,7 +4,8 @@ The lifespan builds everything once per process, in this order: Redis helpers (c
 rate limits, run locks), the thread table, the checkpointer, the catalog store, the
 compiled graph. Then, in the background so the port opens at once, it builds the demo
 library when the catalog is empty and warms up audio analysis (numba compilation);
-``/readyz`` answers 503 until that is done.
+``/readyz`` answers 503 until that is done. The plots are warmed up after that, while
+the server is already ready.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) 
             log.info("demo_library_ready")
         if warm:
             # numba compiles librosa's kernels on first use (seconds); do it now, off
-            # the event loop, rather than in a user's first request.
+            # the event loop, rather than in a user's first request. The numba cache is
+            # written here, once, before anything else in the process may compile.
             await state.in_executor(wiring.warm_up, state.settings)
             log.info("analysis_warmed_up")
     except Exception as err:  # startup problems are reported by /readyz, not a crash
@@ -70,6 +72,15 @@ async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) 
     finally:
         _freeze_heap()
         state.ready.set()
+    if warm and state.startup_error is None:
+        # After readiness: the plots' imports make the first plot faster, they are not
+        # needed to serve (a plot asked for meanwhile imports what it needs itself).
+        try:
+            await state.in_executor(wiring.warm_up_plots)
+            log.info("plots_warmed_up")
+        except Exception:  # a plot that fails later says why; serving goes on
+            log.warning("plots_warm_up_failed", exc_info=True)
+        _freeze_heap()
 
 
 def create_app(

@@ -19,6 +19,8 @@ import asyncio
 import hashlib
 import json
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -242,14 +244,45 @@ async def with_plot_images(
     return value
 
 
+class _PlotAudioMemo:
+    """The plot audio (:class:`~groovegraph.tools.plots.PlotAudio`) of the last few
+    samples plotted, by content: the page asks for a sample's grid, pocket and swing at
+    once, and they share one decode and one onset search. A sample asked for by two
+    renders at once is measured by the first; the second waits for it."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, str], list[Any]] = OrderedDict()
+
+    def get(self, record: SampleRecord, state: AppState) -> Any:
+        from groovegraph.tools.plots import PlotAudio
+
+        key = (record.sha256, record.path)
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None:
+                entry = self._items[key] = [threading.Lock(), None]
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+            self._items.move_to_end(key)
+        with entry[0]:
+            if entry[1] is None:
+                assert record.analysis is not None
+                y = _decode(record.path, state, max_s=state.settings.analysis_max_s)
+                entry[1] = PlotAudio.measure(y, 22050, beats=bool(record.analysis.beats_s))
+            return entry[1]
+
+
+_plot_audio = _PlotAudioMemo()
+
+
 def _render_plot(kind: str, fmt: str, record: SampleRecord, state: AppState, title: str) -> bytes:
     from groovegraph.tools import plots
 
     assert record.analysis is not None
-    y = None
-    if plots.needs_audio(kind):
-        y = _decode(record.path, state, max_s=state.settings.analysis_max_s)
-    return plots.render(kind, record.analysis, fmt=fmt, y=y, sr=22050, title=title)
+    audio = _plot_audio.get(record, state) if plots.needs_audio(kind) else None
+    return plots.render(kind, record.analysis, fmt=fmt, audio=audio, title=title)
 
 
 @router.get(

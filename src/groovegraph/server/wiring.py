@@ -46,12 +46,17 @@ def ensure_demo(settings: Settings, catalog: Any) -> None:
 
 
 def warm_up(settings: Settings) -> None:
-    """One tiny analysis so numba's kernels are compiled (it sets up the runtime itself),
-    and one tiny plot of each back end so the first upload's plots import nothing."""
-    from groovegraph.tools import plots
+    """One tiny analysis so numba's kernels are compiled (it sets up the runtime itself)."""
     from groovegraph.tools.analysis import warm_up as _warm_up
 
     _warm_up(settings)
+
+
+def warm_up_plots() -> None:
+    """One tiny plot of each kind and back end, so the first upload's plots import
+    nothing (matplotlib, its SVG and Agg back ends, the font cache)."""
+    from groovegraph.tools import plots
+
     plots.warm_up()
 
 

@@ -17,14 +17,16 @@ kind       what it shows
 =========  ===========================================================================
 
 The per-hit and per-pair figures are measured here from the audio against the stored
-beat grid (the analysis keeps only the clip-wide numbers).
+beat grid (the analysis keeps only the clip-wide numbers). What the plots take from the
+audio is measured once per sample (:class:`PlotAudio`: the waveform's outline and the
+band onsets), so the three audio plots of one sample decode it and find its onsets once.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -38,7 +40,7 @@ PlotFormat = Literal["svg", "png"]
 PLOT_KINDS: tuple[str, ...] = ("grid", "pocket", "swing", "key")
 PLOT_FORMATS: tuple[str, ...] = ("svg", "png")
 #: Bump when a drawing changes: it is part of every cache key.
-PLOT_VERSION = "2"
+PLOT_VERSION = "3"
 #: Bands of the pocket plot, Hz (low, high).
 BANDS: dict[str, tuple[float, float]] = {
     "kick": (30.0, 150.0),
@@ -46,6 +48,8 @@ BANDS: dict[str, tuple[float, float]] = {
     "hats": (5000.0, 11000.0),
 }
 _COLOURS = {"kick": "#d1495b", "snare": "#2e86ab", "hats": "#8c9a2b"}
+#: Columns of the grid plot's waveform outline (about its width in pixels at 100 dpi).
+OUTLINE_COLUMNS = 1000
 
 
 class PlotUnavailableError(GrooveGraphError):
@@ -221,37 +225,81 @@ def _nearest(times: npt.NDArray[np.float64], t: float, tol: float) -> float:
     return float(t)
 
 
+@dataclass(frozen=True)
+class PlotAudio:
+    """What the plots take from a sample's audio, small enough to keep in memory.
+
+    ``times_s``, ``low``, ``high``: the waveform's outline (min and max per column);
+    ``duration_s``: the decoded length; ``onsets``: :func:`band_onsets` (empty for a
+    sample without a beat grid, whose pocket and swing are not drawn).
+    """
+
+    duration_s: float
+    times_s: npt.NDArray[np.float64]
+    low: npt.NDArray[np.float32]
+    high: npt.NDArray[np.float32]
+    onsets: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+
+    @classmethod
+    def measure(cls, y: npt.NDArray[np.float32], sr: int, *, beats: bool = True) -> PlotAudio:
+        """Outline ``y`` (mono, at ``sr`` Hz) and, when ``beats``, find its band onsets."""
+        n = y.size
+        step = max(1, n // OUTLINE_COLUMNS)
+        cols = y[: (n // step) * step].reshape(-1, step)
+        return cls(
+            duration_s=n / sr,
+            times_s=np.arange(cols.shape[0]) * step / sr,
+            low=cols.min(axis=1) if cols.size else np.zeros(0, np.float32),
+            high=cols.max(axis=1) if cols.size else np.zeros(0, np.float32),
+            onsets=band_onsets(y, sr) if beats and n else {},
+        )
+
+
 # --------------------------------------------------------------------------- drawings
 def plot_grid(
     analysis: Analysis,
-    y: npt.NDArray[np.float32],
-    sr: int,
+    audio: PlotAudio,
     *,
     fmt: str = "svg",
     title: str | None = None,
 ) -> bytes:
     """The waveform with the beat grid (``beat-N``) and bar starts (``downbeat-N``)."""
+    from matplotlib.lines import Line2D
+
     fig = _figure(10, 3, margins_in=(0.2, 0.2, 0.55, 0.4))
     ax = fig.add_subplot()
-    n = y.size
-    duration = n / sr if n else analysis.duration_s
-    cols = 1500
-    if n:
-        step = max(1, n // cols)
-        trimmed = y[: (n // step) * step].reshape(-1, step)
-        t = np.arange(trimmed.shape[0]) * step / sr
-        ax.fill_between(t, trimmed.min(axis=1), trimmed.max(axis=1), color="#9aa5b1", lw=0)
+    duration = audio.duration_s or analysis.duration_s
+    if audio.times_s.size:
+        ax.fill_between(audio.times_s, audio.low, audio.high, color="#9aa5b1", lw=0)
     beats = analysis.beats_s or []
     downbeats = set(np.round(analysis.downbeats_s or [], 4).tolist())
+    # One line per beat, each with its id, added as plain artists: axvline would update
+    # the data limits for every beat (two thirds of the plot's time at 50 beats).
+    across = ax.get_xaxis_transform()
     for i, b in enumerate(beats):
         is_down = round(float(b), 4) in downbeats
-        line = ax.axvline(
-            b, color="#d1495b" if is_down else "#264653", lw=1.6 if is_down else 0.8, alpha=0.9
+        line = Line2D(
+            [b, b],
+            [0, 1],
+            transform=across,
+            color="#d1495b" if is_down else "#264653",
+            lw=1.6 if is_down else 0.8,
+            alpha=0.9,
+            gid=f"beat-{i}",
         )
-        line.set_gid(f"beat-{i}")
+        ax.add_artist(line)
     for j, d in enumerate(analysis.downbeats_s or []):
-        mark = ax.plot([d], [1.0], marker="v", color="#d1495b", ms=7, clip_on=False)[0]
-        mark.set_gid(f"downbeat-{j}")
+        mark = Line2D(
+            [d],
+            [1.0],
+            transform=across,
+            marker="v",
+            color="#d1495b",
+            ms=7,
+            clip_on=False,
+            gid=f"downbeat-{j}",
+        )
+        ax.add_artist(mark)
     ax.set_xlim(0, max(duration, 1e-3))
     ax.set_ylim(-1.05, 1.05)
     ax.set_yticks([])
@@ -345,19 +393,25 @@ def plot_swing(
 
 
 def plot_key(analysis: Analysis, *, fmt: str = "svg", title: str | None = None) -> bytes:
-    """The Camelot wheel: outer ring major (B), inner ring minor (A)."""
+    """The Camelot wheel: outer ring major (B), inner ring minor (A), 1 at the top and
+    the numbers clockwise. Drawn as wedges on plain axes: a polar projection costs more
+    to set up and draw than the whole wheel."""
+    from matplotlib.patches import Wedge
+
     from groovegraph.tools.harmony import compatible_camelots
     from groovegraph.tools.keys import from_camelot
 
-    fig = _figure(5, 5.4, margins_in=(0.45, 0.45, 0.35, 0.75))
-    ax = fig.add_subplot(projection="polar")
-    ax.set_theta_zero_location("N")
-    ax.set_theta_direction(-1)
-    width = 2 * np.pi / 12
+    fig = _figure(5, 5.4)
+    # A square axes (4.1 in) with the title above it: circles stay round.
+    ax = fig.add_axes((0.45 / 5, 0.35 / 5.4, 4.1 / 5, 4.1 / 5.4))
+    ax.set_xlim(-1.55, 1.55)
+    ax.set_ylim(-1.55, 1.55)
+    ax.set_axis_off()
+    step = 360.0 / 12
     best = analysis.camelot
     runner = from_camelot_safe(analysis.key_runner_up)
     mixes = set(compatible_camelots(analysis.key, min_score=0.85)) if analysis.key else set()
-    for letter, bottom in (("B", 1.0), ("A", 0.45)):
+    for letter, inner in (("B", 1.0), ("A", 0.45)):
         for n in range(1, 13):
             code = f"{n}{letter}"
             colour = "#eef1f4"
@@ -367,23 +421,32 @@ def plot_key(analysis: Analysis, *, fmt: str = "svg", title: str | None = None) 
                 colour = "#f6c177"
             if code == best:
                 colour = "#d1495b"
-            theta = (n - 1) * width
-            bar = ax.bar(
-                theta, 0.5, width=width, bottom=bottom, color=colour, edgecolor="white", lw=1.5
+            # Clockwise from north, as a Camelot wheel is read; Wedge counts degrees
+            # anticlockwise from east.
+            centre_deg = 90.0 - (n - 1) * step
+            wedge = Wedge(
+                (0.0, 0.0),
+                inner + 0.5,
+                centre_deg - step / 2,
+                centre_deg + step / 2,
+                width=0.5,
+                facecolor=colour,
+                edgecolor="white",
+                lw=1.5,
+                gid=f"key-{code}",
             )
-            bar.patches[0].set_gid(f"key-{code}")
+            ax.add_artist(wedge)
             name = from_camelot(code).name.replace(" major", "").replace(" minor", "m")
+            r = inner + 0.25
             ax.text(
-                theta,
-                bottom + 0.25,
+                r * np.cos(np.radians(centre_deg)),
+                r * np.sin(np.radians(centre_deg)),
                 f"{code}\n{name}",
                 ha="center",
                 va="center",
                 fontsize=7,
                 color="white" if code == best else "#333",
             )
-    ax.set_ylim(0, 1.55)
-    ax.set_axis_off()
     if analysis.key:
         centre = f"{analysis.key}\n{analysis.camelot} · {analysis.key_confidence:.0%}"
         if analysis.key_runner_up:
@@ -433,8 +496,9 @@ def warm_up() -> None:
         rms_db=-20.0,
         onset_rate_hz=2.0,
     )
+    audio = PlotAudio.measure(y, sr)
     for kind in PLOT_KINDS:
-        render(kind, analysis, fmt="svg", y=y, sr=sr)
+        render(kind, analysis, fmt="svg", audio=audio)
     render("key", analysis, fmt="png")  # the Agg back end
 
 
@@ -449,23 +513,25 @@ def render(
     fmt: str = "svg",
     y: npt.NDArray[np.float32] | None = None,
     sr: int = 22050,
+    audio: PlotAudio | None = None,
     title: str | None = None,
 ) -> bytes:
-    """One plot as SVG or PNG bytes. ``y``/``sr``: the decoded audio (mono), needed by
-    every kind but ``key``."""
+    """One plot as SVG or PNG bytes. Every kind but ``key`` needs the audio: ``audio``
+    (measured once, shared by the kinds) or ``y``/``sr`` (decoded, mono)."""
     if kind not in PLOT_KINDS:
         raise ValueError(f"unknown plot kind {kind!r}")
     if fmt not in PLOT_FORMATS:
         raise ValueError(f"unknown plot format {fmt!r}")
     if kind == "key":
         return plot_key(analysis, fmt=fmt, title=title)
-    if y is None:
-        raise ValueError(f"a {kind} plot needs the audio")
-    if kind == "grid":
-        return plot_grid(analysis, y, sr, fmt=fmt, title=title)
-    if not analysis.beats_s:
+    if kind != "grid" and not analysis.beats_s:
         raise PlotUnavailableError(f"a one-shot has no beat grid, so no {kind} plot")
-    onsets = band_onsets(y, sr)
+    if audio is None:
+        if y is None:
+            raise ValueError(f"a {kind} plot needs the audio")
+        audio = PlotAudio.measure(y, sr, beats=kind != "grid")
+    if kind == "grid":
+        return plot_grid(analysis, audio, fmt=fmt, title=title)
     if kind == "pocket":
-        return plot_pocket(analysis, onsets, fmt=fmt, title=title)
-    return plot_swing(analysis, onsets, fmt=fmt, title=title)
+        return plot_pocket(analysis, audio.onsets, fmt=fmt, title=title)
+    return plot_swing(analysis, audio.onsets, fmt=fmt, title=title)
