@@ -491,10 +491,10 @@ def test_upload_analyses_and_dedupes(http: httpx.Client) -> None:
     again = upload(http, data, ALICE, name="same-bytes.wav")
     assert again.status_code == 200
     assert again.json()["id"] == body["id"]
-    assert (
-        http.get(f"/v1/samples/{body['id']}", headers=ALICE).json()["analysis"]["tempo_bpm"]
-        == body["analysis"]["tempo_bpm"]
-    )
+    got = http.get(f"/v1/samples/{body['id']}", headers=ALICE).json()
+    assert got["analysis"]["tempo_bpm"] == body["analysis"]["tempo_bpm"]
+    # Named as it was uploaded (the first time), not by the hash it is stored under.
+    assert got["filename"] == "break.wav"
     found = http.get("/v1/samples", params={"bpm": "90-100", "limit": 50}, headers=ALICE).json()[
         "hits"
     ]

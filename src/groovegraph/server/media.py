@@ -69,10 +69,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _display_name(record: SampleRecord) -> str:
-    source = record.tags.source or ""
-    if source.startswith("upload:"):
-        return source.removeprefix("upload:")
-    return os.path.basename(record.path)
+    from groovegraph.graph.tools import shown_name
+
+    return shown_name(record.path, record.tags.source)
 
 
 async def _record(state: AppState, sample_id: str, owner: str) -> SampleRecord:

@@ -57,11 +57,13 @@ def _sample_out(
     record: SampleRecord, paths: OwnerPaths, *, filename: str | None = None, created: bool = True
 ) -> SampleOut:
     """The response body; files are named as ``paths``' owner sees them, never by
-    server path."""
+    server path: an upload by the name it was sent with (stored under its hash)."""
+    from groovegraph.graph.tools import shown_name
+
     return SampleOut(
         id=record.id,
         owner=record.owner,
-        filename=filename or os.path.basename(record.path),
+        filename=filename or shown_name(record.path, record.tags.source),
         sha256=record.sha256,
         size_bytes=record.size_bytes,
         analysis=paths.scrub(record.analysis.model_dump(mode="json")) if record.analysis else None,
