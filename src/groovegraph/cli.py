@@ -19,7 +19,9 @@ from groovegraph.tools.errors import GrooveGraphError
 from groovegraph.tools.feel import key_text, pocket_word, swing_word, timing_word
 
 if TYPE_CHECKING:  # state builds its pydantic models at import (~0.4 s) most commands never use
-    from groovegraph.state import Analysis
+    from rich.table import Table
+
+    from groovegraph.state import Analysis, CatalogHit
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -377,39 +379,107 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print("no samples match", file=sys.stderr)
         return EXIT_OK
     from rich.console import Console
-    from rich.table import Table
 
     console = Console()
-    wide = console.width >= 150  # the reason column only where it fits on one line
-    # A kind column only when one-shots are listed (loops alone keep the narrow table).
-    shots = any(h.kind == "one_shot" for h in hits)
-    table = Table(show_edge=False, pad_edge=False)
-    columns = [
-        ("score", "right"),
-        ("BPM", "right"),
-        ("key", "left"),
-        ("swing", "right"),
-        ("genre", "left"),
-        ("era", "left"),
-        *([("kind", "left")] if shots else []),
-        ("file", "left"),
-    ] + ([("why", "left")] if wide else [])
-    for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=name != "why")  # type: ignore[arg-type]
-    for hit in hits:
-        row = [
-            f"{hit.score:.2f}",
-            f"{hit.tempo_bpm:.1f}" if hit.tempo_bpm is not None else "-",
-            f"{hit.key} ({hit.camelot})" if hit.key else (hit.root_note or "-"),
-            f"{hit.swing_percent:.1f}%" if hit.swing_percent is not None else "-",
-            hit.tags.genre or "-",
-            hit.tags.era or "-",
-            *([_kind_cell(hit.kind, hit.instrument)] if shots else []),
-            Path(hit.path).name,
-        ]
-        table.add_row(*row, *([hit.reason] if wide else []))
-    console.print(table)
+    console.print(search_table(hits, width=console.width))
     return EXIT_OK
+
+
+#: Columns the search table drops, in this order, when the terminal is too narrow for
+#: them next to a readable file name (score, BPM, key, swing and file always stay).
+_OPTIONAL_COLUMNS = ("why", "era", "genre", "kind")
+#: The file column's least width before optional columns are dropped for it.
+_MIN_FILE_CHARS = 24
+
+
+def _short_key(key: str | None, camelot: str | None, root: str | None) -> str:
+    """``"F#m 11A"`` / ``"Bb 6B"``: the key cell where the full name does not fit."""
+    if not key:
+        return root or "-"
+    name = key.replace(" minor", "m").replace(" major", "")
+    return f"{name} {camelot}" if camelot else name
+
+
+def search_table(hits: Sequence[CatalogHit], *, width: int) -> Table:
+    """The search results as a rich table that fits ``width`` columns, one line per hit.
+
+    At 80 columns the full table (nine columns) left each cell a few characters and
+    rich squeezed score and BPM to nothing. Here the numbers keep their width, optional
+    columns are dropped (the reason first, then era, genre, kind) until the file name
+    has room, the key is written short (``F#m 11A``) when even that is not enough, and
+    the file name alone is cut with an ellipsis.
+    """
+    from pathlib import Path
+
+    from rich.table import Table
+
+    shots = any(h.kind == "one_shot" for h in hits)
+
+    def cells(short_key: bool) -> dict[str, list[str]]:
+        return {
+            "score": [f"{h.score:.2f}" for h in hits],
+            "BPM": [f"{h.tempo_bpm:.1f}" if h.tempo_bpm is not None else "-" for h in hits],
+            "key": [
+                _short_key(h.key, h.camelot, h.root_note)
+                if short_key
+                else (f"{h.key} ({h.camelot})" if h.key else (h.root_note or "-"))
+                for h in hits
+            ],
+            "swing": [
+                f"{h.swing_percent:.1f}%" if h.swing_percent is not None else "-" for h in hits
+            ],
+            "genre": [h.tags.genre or "-" for h in hits],
+            "era": [h.tags.era or "-" for h in hits],
+            # A kind column only when one-shots are listed (loops alone: narrower).
+            **({"kind": [_kind_cell(h.kind, h.instrument) for h in hits]} if shots else {}),
+            "file": [Path(h.path).name for h in hits],
+            # The reason only where it fits on one line.
+            **({"why": [h.reason for h in hits]} if width >= 150 else {}),
+        }
+
+    def needed(table: dict[str, list[str]]) -> int:
+        widths = [
+            min(_MIN_FILE_CHARS, max(len(c) for c in [name, *col]))
+            if name == "file"
+            else max(len(c) for c in [name, *col])
+            for name, col in table.items()
+        ]
+        return sum(widths) + 3 * (len(widths) - 1)  # " │ " between columns
+
+    columns = cells(short_key=False)
+    for name in _OPTIONAL_COLUMNS:
+        if needed(columns) <= width:
+            break
+        columns.pop(name, None)
+    if needed(columns) > width:
+        short = cells(short_key=True)
+        columns = {name: short[name] for name in columns}
+    right = {"score", "BPM", "swing"}
+    table = Table(show_edge=False, pad_edge=False)
+    fixed = {n: c for n, c in columns.items() if n not in ("file", "why")}
+    room = width - needed(fixed) - 3 * (len(columns) - len(fixed))
+    for name, col in columns.items():
+        if name == "file":
+            longest = max(len(c) for c in [name, *col])
+            spare = room - (
+                max(len(c) for c in ["why", *columns["why"]]) if "why" in columns else 0
+            )
+            table.add_column(
+                name,
+                overflow="ellipsis",
+                no_wrap=True,
+                max_width=max(_MIN_FILE_CHARS, min(longest, spare)),
+            )
+        elif name == "why":
+            table.add_column(name, overflow="ellipsis", no_wrap=True)
+        else:
+            fit = max(len(c) for c in [name, *col])
+            table.add_column(
+                name, justify="right" if name in right else "left", no_wrap=True, min_width=fit
+            )
+    for i in range(len(hits)):
+        table.add_row(*(col[i] for col in columns.values()))
+    return table
 
 
 def _kind_cell(kind: str | None, instrument: str | None) -> str:
