@@ -293,7 +293,9 @@ def make_world(url: str, data_dir: Path) -> World:
 # --------------------------------------------------------------------------- generated
 
 
-def run_generated(world: World, examples: int, timeout_s: float, tally: Tally) -> None:
+def run_generated(
+    world: World, examples: int, timeout_s: float, tally: Tally, prefixes: tuple[str, ...] = ()
+) -> None:
     import hypothesis
     import schemathesis
     from hypothesis import HealthCheck
@@ -317,6 +319,8 @@ def run_generated(world: World, examples: int, timeout_s: float, tally: Tally) -
     rng = random.Random(13)
     sessions = {owner: requests.Session() for owner in KEYS}
     operations = [op.ok() for op in schema.get_all_operations()]
+    if prefixes:  # a re-run of some routes only (the report says which)
+        operations = [op for op in operations if op.path.startswith(prefixes)]
     tally.kinds["operations"] = len(operations)
     print(f"generated: {len(operations)} operations, {examples} random examples each", flush=True)
 
@@ -830,6 +834,11 @@ def main() -> None:
     parser.add_argument("--only", default="generated,hand")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds for one response")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--paths",
+        default="",
+        help="only operations whose path starts with one of these (comma-separated)",
+    )
     args = parser.parse_args()
     load = os.getloadavg()
     started = time.time()
@@ -842,7 +851,8 @@ def main() -> None:
     )
     report: dict[str, Any] = {
         "benchmark": "fuzz_api",
-        "command": f"python -m benchmarks.fuzz_api --examples {args.examples} --only {args.only}",
+        "command": f"python -m benchmarks.fuzz_api --examples {args.examples} --only {args.only}"
+        + (f" --paths {args.paths}" if args.paths else ""),
         "commit": commit,
         "server": "groovegraph serve on loopback: Postgres, Redis, API keys (2 owners), "
         "offline model, no rate limit",
@@ -866,7 +876,8 @@ def main() -> None:
                     t0 = time.monotonic()
                     print(f"== {part}", flush=True)
                     if part == "generated":
-                        run_generated(world, args.examples, args.timeout, tally)
+                        prefixes = tuple(p for p in args.paths.split(",") if p)
+                        run_generated(world, args.examples, args.timeout, tally, prefixes)
                     elif part == "hand":
                         run_hand(world, args.timeout, tally)
                     else:
