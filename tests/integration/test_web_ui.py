@@ -321,6 +321,52 @@ def test_mix_preview(server: ServerProcess, loops: dict[str, dict[str, Any]]) ->
     assert httpx.post(url, json={"a": body["a"]}, headers=ALICE, timeout=30).status_code == 422
 
 
+def test_previews_sound_like_the_upload(server: ServerProcess) -> None:
+    """A stereo 44.1 kHz loop's click track and mix preview come back in stereo at 44.1
+    kHz (an outside trial got 22.05 kHz mono). Bob's loops: alice's library stays as the
+    page tests expect it."""
+    import numpy as np
+    import soundfile as sf
+
+    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
+
+    ids = []
+    for bpm, seed in ((96.0, 21), (100.0, 22)):
+        y, _ = synthesize_groove(
+            GrooveSpec(tempo_bpm=bpm, duration_s=8.0, sample_rate=44100, seed=seed)
+        )
+        buf = io.BytesIO()
+        sf.write(buf, np.stack([y, 0.6 * y], axis=1), 44100, format="WAV", subtype="PCM_16")
+        r = httpx.post(
+            server.url + "/v1/samples",
+            files={"file": (f"stereo-{seed}.wav", buf.getvalue(), "audio/wav")},
+            headers=BOB,
+            timeout=300,
+        )
+        assert r.status_code in (200, 201), r.text
+        ids.append(r.json()["id"])
+    click = httpx.get(
+        f"{server.url}/v1/samples/{ids[0]}/audio",
+        params={"click": "true"},
+        headers=BOB,
+        timeout=120,
+    )
+    assert click.status_code == 200, click.text
+    info = sf.info(io.BytesIO(click.content))
+    assert (info.samplerate, info.channels) == (44100, 2)
+    assert abs(info.duration - 8.0) < 0.05
+    mix = httpx.post(
+        server.url + "/v1/mix-preview",
+        json={"a": ids[0], "b": ids[1], "seconds": 5},
+        headers=BOB,
+        timeout=180,
+    )
+    assert mix.status_code == 200, mix.text
+    info = sf.info(io.BytesIO(mix.content))
+    assert (info.samplerate, info.channels) == (44100, 2)
+    assert abs(info.duration - 5.0) < 0.01
+
+
 def chat_events(server: ServerProcess, thread: str, body: dict[str, Any]) -> list[tuple[str, Any]]:
     from httpx_sse import connect_sse
 

@@ -149,3 +149,45 @@ def test_render_mix_and_click_track() -> None:
     data, sr = sf.read(io.BytesIO(wav_bytes(mix, SR)))
     assert sr == SR
     assert len(data) == mix.size
+
+
+def test_previews_keep_stereo_and_the_rate(tmp_path: object) -> None:
+    """A stereo 44.1 kHz loop is heard in stereo at 44.1 kHz: the click on both
+    channels, a mono B laid on a stereo A in the middle (the outside trial got 22.05 kHz
+    mono back)."""
+    from pathlib import Path
+
+    from groovegraph.tools.decode import load_audio
+
+    sr = 44100
+    ya, a = groove(tempo_bpm=96.0, key="A minor", sample_rate=sr)
+    yb, b = groove(tempo_bpm=100.0, key="C major", seed=9, sample_rate=sr)
+    left, right = ya, 0.5 * np.roll(ya, 441)  # two different channels
+    path = Path(str(tmp_path)) / "stereo.wav"
+    sf.write(path, np.stack([left, right], axis=1), sr, subtype="PCM_16")
+    stereo = load_audio(path, sr=sr, keep_channels=2)
+    assert stereo.y.shape == (2, ya.size)
+    assert np.abs(stereo.y[0] - left).max() < 1e-3
+    assert np.abs(stereo.y[1] - right).max() < 1e-3
+    assert load_audio(path, sr=sr).y.shape == (ya.size,)  # the analysis still gets mono
+    half = load_audio(path, sr=22050, keep_channels=2)  # resampled, both channels
+    assert half.y.shape == (2, ya.size // 2)
+
+    clicked = click_track(stereo.y, sr, a)
+    assert clicked.shape == stereo.y.shape
+
+    def accent(x: np.ndarray, at_s: float) -> float:
+        w = x[int(at_s * sr) : int(at_s * sr) + 2048]
+        spec = np.abs(np.fft.rfft(w * np.hanning(w.size))) ** 2
+        freqs = np.fft.rfftfreq(w.size, 1 / sr)
+        return float(spec[(freqs > 1400) & (freqs < 1600)].sum() / spec.sum())
+
+    for bar in a.downbeats_s or []:  # the accent click is on both channels
+        for ch in range(2):
+            assert accent(clicked[ch], bar) > 5 * accent(stereo.y[ch], bar) + 0.01
+    mix = render_mix(stereo.y, yb, sr, a, b, mix_plan(a, b), seconds=4.0)
+    assert mix.shape == (2, 4 * sr)
+    assert not np.allclose(mix[0], mix[1])  # A's channels stay apart
+    data, got_sr = sf.read(io.BytesIO(wav_bytes(mix, sr)))
+    assert got_sr == sr
+    assert data.shape == (4 * sr, 2)

@@ -4,6 +4,9 @@
 * ``GET /v1/samples/{id}/audio`` (the file as stored) and ``?click=true`` (a WAV of the
   first ``PREVIEW_MAX_S`` seconds with a click on every detected beat, accented on bar
   starts)
+
+Previews keep the sample's rate (at most 48 kHz) and its channels (mono or stereo; more
+are mixed to mono); a mix preview is at A's rate.
 * ``POST /v1/mix-preview`` ``{"a": id, "b": id, "seconds": 20}``: B time-stretched to A's
   tempo (and pitch-shifted when the keys clash), layered on A from its first bar, as WAV
 
@@ -105,20 +108,23 @@ async def _cached(
     return _cached_response(request, path, key, ext)
 
 
-def _decode(path: str, state: AppState, *, max_s: float, sr: int = 22050) -> Any:
+def _decode(
+    path: str, state: AppState, *, max_s: float, sr: int = 22050, keep_channels: int = 1
+) -> Any:
     from groovegraph.tools.decode import load_audio
     from groovegraph.tools.remote import fetched, is_url
 
     s = state.settings
     if is_url(path):  # a library indexed from object storage: a temporary local copy
         with fetched(path, max_bytes=s.max_file_bytes) as local:
-            return _decode(local, state, max_s=max_s, sr=sr)
+            return _decode(local, state, max_s=max_s, sr=sr, keep_channels=keep_channels)
     return load_audio(
         path,
         sr=sr,
         max_s=max_s,
         max_file_bytes=s.max_file_bytes,
         max_duration_s=s.max_duration_s,
+        keep_channels=keep_channels,
     ).y
 
 
@@ -328,12 +334,30 @@ async def _plot_file(
     return key, path
 
 
+#: Previews keep the source's rate up to this (Hz) and its channels up to stereo: a
+#: 60 s preview is at most 11.5 MB of 16-bit WAV.
+PREVIEW_MAX_RATE = 48000
+PREVIEW_MAX_CHANNELS = 2
+
+
+def preview_rate(record: SampleRecord) -> int:
+    """The rate a preview of ``record`` is rendered at: the file's, at most 48 kHz."""
+    native = record.analysis.sample_rate if record.analysis else None
+    return min(int(native or 44100), PREVIEW_MAX_RATE)
+
+
+def _decode_preview(record: SampleRecord, state: AppState, *, max_s: float, sr: int) -> Any:
+    """``record``'s audio as heard: at ``sr``, stereo kept (more channels mixed to mono)."""
+    return _decode(record.path, state, max_s=max_s, sr=sr, keep_channels=PREVIEW_MAX_CHANNELS)
+
+
 def _render_click(record: SampleRecord, state: AppState, max_s: float) -> bytes:
     from groovegraph.tools.preview import click_track, wav_bytes
 
     assert record.analysis is not None
-    y = _decode(record.path, state, max_s=max_s)
-    return wav_bytes(click_track(y, 22050, record.analysis), 22050)
+    sr = preview_rate(record)
+    y = _decode_preview(record, state, max_s=max_s, sr=sr)
+    return wav_bytes(click_track(y, sr, record.analysis), sr)
 
 
 @router.get(
@@ -377,7 +401,7 @@ async def sample_audio(
         raise InvalidQueryError("a one-shot has no beats to click on: ask without click=true")
     max_s = state.settings.preview_max_s
     key = _cache_key(
-        "click", 1, record.sha256, max_s, record.analysis.beats_s, record.analysis.downbeats_s
+        "click", 2, record.sha256, max_s, record.analysis.beats_s, record.analysis.downbeats_s
     )
     return await _cached(request, state, key, "wav", _render_click, record, state, max_s)
 
@@ -400,10 +424,13 @@ def _render_mix(a: SampleRecord, b: SampleRecord, state: AppState, seconds: floa
     assert a.analysis is not None
     assert b.analysis is not None
     plan = mix_plan(a.analysis, b.analysis)
-    ya = _decode(a.path, state, max_s=seconds + 5)
-    yb = _decode(b.path, state, max_s=min(state.settings.analysis_max_s, seconds * 2.2 + 5))
-    y = render_mix(ya, yb, 22050, a.analysis, b.analysis, plan, seconds=seconds)
-    return wav_bytes(y, 22050)
+    sr = preview_rate(a)  # B is heard at A's rate
+    ya = _decode_preview(a, state, max_s=seconds + 5, sr=sr)
+    yb = _decode_preview(
+        b, state, max_s=min(state.settings.analysis_max_s, seconds * 2.2 + 5), sr=sr
+    )
+    y = render_mix(ya, yb, sr, a.analysis, b.analysis, plan, seconds=seconds)
+    return wav_bytes(y, sr)
 
 
 @router.post(
@@ -430,7 +457,7 @@ async def mix_preview(body: MixPreviewIn, request: Request, owner: Owner) -> Res
     plan = mix_plan(a.analysis, b.analysis)  # 422 for one-shots, before any rendering
     key = _cache_key(
         "mix",
-        1,
+        2,
         a.sha256,
         b.sha256,
         round(body.seconds, 3),

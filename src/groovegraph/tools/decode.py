@@ -138,7 +138,8 @@ class DecodedAudio:
     Attributes
     ----------
     y : np.ndarray
-        Mono float32 samples, shape ``(n,)``, at ``sr``.
+        Mono float32 samples, shape ``(n,)``, at ``sr`` (``(channels, n)`` when
+        :func:`load_audio` was asked to keep the channels).
     sr : int
         Sample rate of ``y`` in Hz.
     native_sr : int
@@ -368,6 +369,7 @@ def load_audio(
     max_s: float | None = None,
     max_file_bytes: int = _DEFAULT_MAX_FILE_BYTES,
     max_duration_s: float = _DEFAULT_MAX_DURATION_S,
+    keep_channels: int = 1,
 ) -> DecodedAudio:
     """Decode at most ``max_s`` seconds of a file to mono float32 at ``sr``.
 
@@ -381,11 +383,16 @@ def load_audio(
         Decode only the first ``max_s`` seconds; None = the whole file.
     max_file_bytes, max_duration_s
         Caps checked before decoding, as in :func:`probe`.
+    keep_channels : int
+        A file with at most this many channels keeps them (``y`` shaped
+        ``(channels, n)``, librosa's layout); one with more is mixed to mono. 1 (the
+        default, what the analysis wants) always mixes to mono.
 
     Returns
     -------
     DecodedAudio
-        ``y`` is the channel mean, resampled with soxr (HQ), shape ``(n,)``.
+        ``y`` is the channel mean (or the kept channels), resampled with soxr (HQ),
+        shape ``(n,)`` (or ``(channels, n)``).
 
     Raises
     ------
@@ -403,7 +410,16 @@ def load_audio(
         info,
         reader,
     ):
-        return _decode(name, info, reader, sr=sr, max_s=max_s, max_duration_s=max_duration_s)
+        out_channels = info.channels if 1 < info.channels <= keep_channels else 1
+        return _decode(
+            name,
+            info,
+            reader,
+            sr=sr,
+            max_s=max_s,
+            max_duration_s=max_duration_s,
+            out_channels=out_channels,
+        )
 
 
 def _decode(
@@ -414,6 +430,7 @@ def _decode(
     sr: int | None,
     max_s: float | None,
     max_duration_s: float,
+    out_channels: int = 1,
 ) -> DecodedAudio:
     native_sr = info.sample_rate
     target_sr = native_sr if sr is None else int(sr)
@@ -430,7 +447,9 @@ def _decode(
     if target_sr != native_sr:
         import soxr  # librosa's default resampler; imported here to keep probe() light
 
-        resampler = soxr.ResampleStream(native_sr, target_sr, 1, dtype="float32", quality="HQ")
+        resampler = soxr.ResampleStream(
+            native_sr, target_sr, out_channels, dtype="float32", quality="HQ"
+        )
 
     chunks: list[npt.NDArray[np.float32]] = []
     got = 0
@@ -451,7 +470,12 @@ def _decode(
         if len(frames) == 0:
             at_eof = True
             break
-        mono = frames[:, 0] if frames.shape[1] == 1 else frames.mean(axis=1, dtype=np.float32)
+        if out_channels > 1:
+            mono = np.ascontiguousarray(frames, dtype=np.float32)  # every channel kept
+        elif frames.shape[1] == 1:
+            mono = frames[:, 0]
+        else:
+            mono = frames.mean(axis=1, dtype=np.float32)
         if not np.isfinite(mono).all():
             raise InvalidSamplesError(
                 f"NaN or infinite samples near {got / native_sr:.2f} s", path=name
@@ -471,7 +495,8 @@ def _decode(
         raise CorruptAudioError("the decoder made no progress", path=name)
 
     if resampler is not None and got < want:
-        chunks.append(resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+        empty = np.zeros((0, out_channels) if out_channels > 1 else 0, np.float32)
+        chunks.append(resampler.resample_chunk(empty, last=True))
 
     if got == 0:
         if decode_error is not None:
@@ -497,7 +522,7 @@ def _decode(
         duration_s = got / native_sr
 
     y = np.concatenate(chunks) if len(chunks) != 1 else chunks[0]
-    y = np.ascontiguousarray(y, dtype=np.float32)
+    y = np.ascontiguousarray(y.T if out_channels > 1 else y, dtype=np.float32)
     return DecodedAudio(
         y=y,
         sr=target_sr,

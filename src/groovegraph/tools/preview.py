@@ -11,6 +11,10 @@
   mix (same, relative or adjacent). B's first bar is laid on A's first bar, B's whole bars
   repeat to fill the preview, both are brought to one loudness and the sum is kept below
   full scale.
+
+Audio is mono ``(n,)`` or multichannel ``(channels, n)`` (librosa's layout), at any rate:
+a stereo sample is heard in stereo. Clicks go to every channel; a mono B laid on a
+stereo A sits in the middle.
 """
 
 from __future__ import annotations
@@ -110,28 +114,33 @@ def render_mix(
     *,
     seconds: float,
 ) -> npt.NDArray[np.float32]:
-    """A and the matched B layered, ``seconds`` long (mono float32)."""
+    """A and the matched B layered, ``seconds`` long, float32: mono ``(n,)`` when both are
+    mono, else ``(channels, n)`` with the larger channel count of the two."""
     import librosa
 
     n = round(seconds * sr)
-    out_a = np.zeros(n, dtype=np.float32)
-    out_a[: min(n, ya.size)] = ya[:n]
+    a2, b2 = np.atleast_2d(ya), np.atleast_2d(yb)  # (channels, samples)
+    channels = max(a2.shape[0], b2.shape[0])
+    out_a = np.zeros((channels, n), dtype=np.float32)
+    take_a = min(n, a2.shape[1])
+    out_a[:, :take_a] = a2[:, :take_a]
     # B from its first bar to the end of its last whole bar (a loop that repeats cleanly).
     start_b = round(_first_bar(b) * sr)
     downs = [d for d in (b.downbeats_s or []) if d > _first_bar(b)]
-    end_b = round(downs[-1] * sr) if downs else yb.size
-    segment = yb[start_b:end_b] if end_b - start_b > sr // 4 else yb[start_b:]
+    end_b = round(downs[-1] * sr) if downs else b2.shape[1]
+    segment = b2[:, start_b:end_b] if end_b - start_b > sr // 4 else b2[:, start_b:]
     if abs(plan.stretch_rate - 1.0) > 1e-4:
         segment = librosa.effects.time_stretch(segment, rate=plan.stretch_rate)
     if plan.semitones:
         segment = librosa.effects.pitch_shift(segment, sr=sr, n_steps=plan.semitones)
-    out_b = np.zeros(n, dtype=np.float32)
+    out_b = np.zeros((channels, n), dtype=np.float32)
     pos = round(_first_bar(a) * sr)
-    if segment.size:
+    length = segment.shape[1]
+    if length:
         while pos < n:
-            take = min(segment.size, n - pos)
-            out_b[pos : pos + take] = segment[:take]
-            pos += segment.size
+            take = min(length, n - pos)
+            out_b[:, pos : pos + take] = segment[:, :take]
+            pos += length
     ra, rb = _rms(out_a), _rms(out_b)
     if ra > 0 and rb > 0:
         out_b *= ra / rb
@@ -139,16 +148,17 @@ def render_mix(
     peak = float(np.max(np.abs(mix))) if mix.size else 0.0
     if peak > 0.89:
         mix *= 0.89 / peak
-    return mix.astype(np.float32)
+    return (mix[0] if channels == 1 else mix).astype(np.float32)
 
 
 def click_track(y: npt.NDArray[np.float32], sr: int, analysis: Analysis) -> npt.NDArray[np.float32]:
-    """The sample with clicks on its beats (accent on bar starts), as mono float32."""
+    """The sample with clicks on its beats (accent on bar starts), float32 in ``y``'s
+    shape (mono ``(n,)`` or ``(channels, n)``, the clicks on every channel)."""
     import librosa
 
     beats = np.asarray(analysis.beats_s or [], dtype=np.float64)
     downs = np.asarray(analysis.downbeats_s or [], dtype=np.float64)
-    length = y.size
+    length = y.shape[-1]
     beats = beats[beats * sr < length]
     downs = downs[downs * sr < length]
     plain = beats[~np.isin(np.round(beats, 4), np.round(downs, 4))]
@@ -163,9 +173,10 @@ def click_track(y: npt.NDArray[np.float32], sr: int, analysis: Analysis) -> npt.
 
 
 def wav_bytes(y: npt.NDArray[np.float32], sr: int) -> bytes:
-    """16-bit PCM WAV."""
+    """16-bit PCM WAV of mono ``(n,)`` or ``(channels, n)`` audio."""
     import soundfile as sf
 
     buf = io.BytesIO()
-    sf.write(buf, np.clip(y, -1.0, 1.0), sr, format="WAV", subtype="PCM_16")
+    frames = y.T if y.ndim == 2 else y  # soundfile wants (frames, channels)
+    sf.write(buf, np.clip(frames, -1.0, 1.0), sr, format="WAV", subtype="PCM_16")
     return buf.getvalue()
