@@ -127,3 +127,47 @@ def test_without_a_usable_cluster_the_server_analyses_locally(
             analyzer = app.state.gg.analyzer
             assert analyzer.last_error is not None
             assert ("no workers" in analyzer.last_error) == (down == "no workers")
+
+
+def test_a_cluster_that_goes_away_is_passed_over_within_bounds_and_found_again(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from groovegraph.state import Analysis
+    from groovegraph.tools.analysis import LocalAnalyzer
+    from groovegraph.tools.cluster import OffloadAnalyzer
+
+    loop = tmp_path / "loop.wav"
+    loop.write_bytes(wav_bytes(seconds=4.0, tempo_bpm=100.0))
+    settings = Settings(data_dir=tmp_path / "data")
+    procs = DaskProcesses(tmp_path_factory.mktemp("dask-gone")).start(workers=1)
+    analyzer = OffloadAnalyzer(
+        procs.address,
+        settings=settings,
+        fallback=LocalAnalyzer(settings=settings),
+        wait_timeout_s=60.0,
+        retry_after_s=1.0,
+    )
+    try:
+        ((_, first),) = analyzer.analyze([str(loop)])
+        assert isinstance(first, Analysis)
+        assert analyzer.last_error is None
+        assert _worker_files(procs) == 1
+        procs.stop()  # scheduler and worker gone while the server keeps its client
+        start = time.monotonic()
+        ((_, second),) = analyzer.analyze([str(loop)])
+        assert isinstance(second, Analysis)  # analysed here
+        # the lost connection is noticed (about 4 s here), not waited out for 60 s
+        assert time.monotonic() - start < 30.0
+        assert analyzer.last_error is not None
+        # a new cluster (a restarted scheduler gets a new address here; in production the
+        # same one): once the pause is over, the next file goes there again
+        procs = DaskProcesses(tmp_path_factory.mktemp("dask-back")).start(workers=1)
+        analyzer.address = procs.address
+        time.sleep(1.1)
+        ((_, third),) = analyzer.analyze([str(loop)])
+        assert isinstance(third, Analysis)
+        assert analyzer.last_error is None
+        assert _worker_files(procs) == 1
+    finally:
+        analyzer.close()
+        procs.stop()

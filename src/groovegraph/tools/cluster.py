@@ -40,6 +40,7 @@ answer in time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -464,6 +465,7 @@ class OffloadAnalyzer:
                     pass
         except Exception as err:  # the connection dropped mid-request, and the like
             self._down(f"{type(err).__name__}: {err}")
+            self._forget(client)
             return {}
         late = [f for f in futures.values() if f.status == "pending"]
         if late:
@@ -477,6 +479,15 @@ class OffloadAnalyzer:
         if not late:
             self.last_error = None
         return out
+
+    def _forget(self, client: Any) -> None:
+        """Drop a client whose connection failed: after the pause, a new one is made (a
+        restarted scheduler is found again)."""
+        with self._lock:
+            if self._client is client:
+                self._client = None
+        with contextlib.suppress(Exception):  # it is dropped because it is broken
+            client.close(timeout=2)
 
     def _read(self, name: str) -> bytes | GrooveGraphError:
         from groovegraph.tools.errors import FileTooLargeError
