@@ -388,8 +388,10 @@ def read_tags_csv(
                 raw_path = row["path"]
                 if raw_path.startswith(url_root + "/"):
                     raw_path = raw_path[len(url_root) + 1 :]
+                if is_url(raw_path):  # a URL outside this library
+                    continue
                 relative = posixpath.normpath(raw_path)
-                if is_url(relative) or relative.startswith(("/", "..")) or relative == ".":
+                if relative.startswith(("/", "..")) or relative == ".":
                     continue
                 key = join_url(url_root, relative)
             else:
