@@ -346,8 +346,10 @@ class OffloadAnalyzer:
     ``wait_timeout_s`` — the files still waiting are cancelled there and analysed by
     ``fallback`` (this machine), the reason is logged, and for ``retry_after_s`` the
     cluster is not asked again (no request waits for a cluster known to be down). A
-    request is therefore never failed, nor held longer than ``wait_timeout_s``, because of
-    the cluster. Thread-safe; connects on first use.
+    request is therefore never failed because of the cluster, nor held more than
+    ``connect_timeout_s`` + ``wait_timeout_s`` before its local analysis starts. A client
+    whose connection broke is dropped, and a new one made after the pause. Thread-safe;
+    connects on first use.
     """
 
     def __init__(
