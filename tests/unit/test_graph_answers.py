@@ -14,7 +14,8 @@ from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS
 from groovegraph.tools import catalog as cat
-from tests.unit.test_graph_offline import catalog_frame, run, turn_messages
+from tests.chat import run
+from tests.unit.test_graph_offline import catalog_frame, turn_messages
 
 _VERDICT_RE = re.compile(r"\*\*(great|good|workable|clash)\*\* \(score (\d\.\d\d)\)")
 

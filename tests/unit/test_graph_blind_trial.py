@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.graph import build_graph
@@ -16,6 +15,7 @@ from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.preview import mix_plan
+from tests.chat import Chat, answer
 from tests.unit.test_graph_followups import followup_frame
 from tests.unit.test_graph_offline import catalog_row
 from tests.unit.test_oneshot_search import _shot
@@ -68,21 +68,6 @@ def graph(settings: Settings):
     return build_graph(catalog=cat.FrameSource(trial_frame()), settings=settings).compile(
         checkpointer=InMemorySaver()
     )
-
-
-class Chat:
-    def __init__(self, graph, thread: str = "trial") -> None:
-        self.graph = graph
-        self.config = {"configurable": {"thread_id": thread}}
-
-    def say(self, text: str, samples: list[str] | None = None) -> dict:
-        kwargs = {"samples": samples} if samples else {}
-        msg = HumanMessage(content=text, additional_kwargs=kwargs)
-        return self.graph.invoke({"messages": [msg]}, self.config)
-
-
-def answer(out: dict) -> str:
-    return str(out["messages"][-1].content)
 
 
 def test_something_slower_lowers_the_tempo_range(graph) -> None:

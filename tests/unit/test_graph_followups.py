@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.graph import build_graph, followups
@@ -21,6 +20,7 @@ from groovegraph.state import CatalogHit
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.keys import camelot
+from tests.chat import Chat
 from tests.unit.test_graph_offline import catalog_row
 
 # Six 70s funk loops near 96 BPM with distinct tempi, keys and swing (so a number in an
@@ -67,19 +67,6 @@ def graph(settings: Settings):
     return build_graph(catalog=cat.FrameSource(followup_frame()), settings=settings).compile(
         checkpointer=InMemorySaver()
     )
-
-
-class Chat:
-    """One thread of the offline graph."""
-
-    def __init__(self, graph, thread: str = "fu") -> None:
-        self.graph = graph
-        self.config = {"configurable": {"thread_id": thread}}
-
-    def say(self, text: str, samples: list[str] | None = None) -> dict:
-        kwargs = {"samples": samples} if samples else {}
-        msg = HumanMessage(content=text, additional_kwargs=kwargs)
-        return self.graph.invoke({"messages": [msg]}, self.config)
 
 
 def search(chat: Chat) -> list[CatalogHit]:

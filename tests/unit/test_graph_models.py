@@ -22,6 +22,7 @@ from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
+from tests.chat import run
 from tests.unit.test_graph_offline import catalog_frame
 
 ROLES = {
@@ -111,13 +112,6 @@ def compile_with(model: BaseChatModel, settings: Settings, frame: pd.DataFrame) 
     )
 
 
-def ask(
-    graph: Any, text: str, *, samples: list[str] | None = None, thread: str = "t", **kw: Any
-) -> dict:
-    msg = HumanMessage(content=text, additional_kwargs={"samples": samples} if samples else {})
-    return graph.invoke({"messages": [msg]}, {"configurable": {"thread_id": thread}}, **kw)
-
-
 def test_router_structured_output_and_parallel_tool_calling_specialists(settings, frame) -> None:
     search_args = {
         "genre": "funk",
@@ -145,7 +139,7 @@ def test_router_structured_output_and_parallel_tool_calling_specialists(settings
         }
     )
     graph = compile_with(model, settings, frame)
-    out = ask(graph, "tell me about 70s funk and find me loops near 96")
+    out = run(graph, "tell me about 70s funk and find me loops near 96")
 
     assert out["plan"].router == "model"
     assert out["plan"].stages == [["era", "discovery"]]
@@ -192,7 +186,7 @@ def test_referenced_samples_are_analysed_before_compatibility(settings, frame) -
             "respond": [said("done")],
         }
     )
-    out = ask(compile_with(model, settings, frame), "will these two mix?", samples=[a, b])
+    out = run(compile_with(model, settings, frame), "will these two mix?", samples=[a, b])
     assert out["plan"].stages == [["groove"], ["compatibility"]]
     source = cat.FrameSource(frame)
     ra, rb = source.get(a).analysis, source.get(b).analysis
@@ -219,7 +213,7 @@ def test_malformed_route_is_retried(settings, frame) -> None:
             "respond": [said("ok")],
         }
     )
-    out = ask(compile_with(model, settings, frame), "what defined Philly soul drumming?")
+    out = run(compile_with(model, settings, frame), "what defined Philly soul drumming?")
     assert out["plan"].specialists == ["era"]
     assert [r for r, _ in model.calls].count("router") == 2
 
@@ -242,7 +236,7 @@ def test_bad_tool_arguments_come_back_as_tool_errors(settings, frame) -> None:
         }
     )
     graph = compile_with(model, settings, frame)
-    out = ask(graph, "loops 90 to 120")
+    out = run(graph, "loops 90 to 120")
     scratch = graph.get_state({"configurable": {"thread_id": "t"}}).values["discovery_messages"]
     results = [m for m in scratch if isinstance(m, ToolMessage)]
     assert results[0].status == "error"
@@ -257,7 +251,7 @@ def test_bad_tool_arguments_come_back_as_tool_errors(settings, frame) -> None:
 def test_tool_rounds_are_bounded(settings, frame) -> None:
     loop = AIMessage(content="still looking", tool_calls=[call("era_facts", {"genres": ["funk"]})])
     model = ScriptedChat(script={"router": [route("era")], "era": [loop], "respond": [said("ok")]})
-    out = ask(compile_with(model, settings, frame), "tell me about funk")
+    out = run(compile_with(model, settings, frame), "tell me about funk")
     era_calls = [r for r, _ in model.calls if r == "era"]
     assert len(era_calls) == 5  # four tool rounds, then one call without tools
     assert out["messages"][-2].name == "era"
@@ -268,7 +262,7 @@ def test_context_can_switch_a_run_to_offline(settings, frame) -> None:
         script={"router": [route("era")], "era": [said("x")], "respond": [said("x")]}
     )
     graph = compile_with(model, settings, frame)
-    out = ask(graph, "what defined Philly soul drumming?", context={"model": "offline"})
+    out = run(graph, "what defined Philly soul drumming?", context={"model": "offline"})
     assert model.calls == []
     assert out["plan"].router == "offline"
     assert "Earl Young" in out["messages"][-1].content
@@ -294,7 +288,7 @@ def test_separate_router_model(settings, frame) -> None:
     graph = build_graph(
         catalog=cat.FrameSource(frame), settings=settings, model=worker, router_model=router
     ).compile(checkpointer=InMemorySaver())
-    out = ask(graph, "what defined Philly soul drumming?")
+    out = run(graph, "what defined Philly soul drumming?")
     assert [r for r, _ in router.calls] == ["router"]
     assert [r for r, _ in worker.calls] == ["era", "respond"]
     assert out["messages"][-1].content == "answer"
@@ -314,9 +308,9 @@ def test_result_count_from_run_context(settings, frame) -> None:
         )
         return compile_with(model, settings, frame)
 
-    out = ask(graph(), "funk loops please", context={"result_count": 3})
+    out = run(graph(), "funk loops please", context={"result_count": 3})
     assert len(out["hits"]) == 3
-    out = ask(graph(), "funk loops please")
+    out = run(graph(), "funk loops please")
     assert len(out["hits"]) == min(settings.result_count, int((frame["genre"] == "funk").sum()))
 
 
@@ -337,7 +331,7 @@ def test_unreachable_router_falls_back_to_the_offline_reading(settings, frame) -
         model=worker,
         router_model=BrokenChat(script={}),
     ).compile(checkpointer=InMemorySaver())
-    out = ask(graph, "what defined Philly soul drumming?")
+    out = run(graph, "what defined Philly soul drumming?")
     assert out["plan"].router == "fallback"
     assert out["plan"].specialists == ["era"]
     assert out["messages"][-1].content == "answer"
@@ -373,7 +367,7 @@ def test_the_router_reading_wins_over_the_rules(settings, frame) -> None:
             "respond": [said("ok")],
         }
     )
-    out = ask(compile_with(model, settings, frame), text)
+    out = run(compile_with(model, settings, frame), text)
     request = out["request"]
     assert out["plan"].router == "model"
     assert request.genres == []
@@ -404,8 +398,8 @@ def test_the_router_is_shown_the_listed_hits_in_the_order_shown(settings, frame)
         }
     )
     graph = compile_with(model, settings, frame)
-    ask(graph, "funk loops")
-    out = ask(graph, "does the second one work with A minor?")
+    run(graph, "funk loops")
+    out = run(graph, "does the second one work with A minor?")
     # "the second one" is whatever the model says it is; the list it saw was numbered
     assert out["request"].samples == [hits[1].sample_id]
     assert out["request"].keys == ["A minor"]
@@ -429,7 +423,7 @@ def test_the_router_is_asked_only_when_the_offline_reading_is_unsure(frame, tmp_
     graph = build_graph(
         catalog=cat.FrameSource(frame), settings=cheap, model=worker, router_model=router
     ).compile(checkpointer=InMemorySaver())
-    out = ask(graph, "what defined Philly soul drumming?")
+    out = run(graph, "what defined Philly soul drumming?")
     assert router.calls == []  # the offline reading was sure enough
     assert out["plan"].router == "offline"
     assert out["request"].confidence >= 0.5
@@ -444,7 +438,7 @@ def test_the_router_is_asked_only_when_the_offline_reading_is_unsure(frame, tmp_
     graph = build_graph(
         catalog=cat.FrameSource(frame), settings=sure, model=worker, router_model=router
     ).compile(checkpointer=InMemorySaver())
-    out = ask(graph, "what defined Philly soul drumming?", thread="u")
+    out = run(graph, "what defined Philly soul drumming?", thread="u")
     assert [r for r, _ in router.calls] == ["router"]
     assert out["plan"].router == "model"
     assert out["turn_usage"]["llm_calls"] == 3
@@ -452,6 +446,6 @@ def test_the_router_is_asked_only_when_the_offline_reading_is_unsure(frame, tmp_
         (10 * 1 + 5 * 2) / 1e6 + (2 * 10 + 2 * 20 + 3 * 10 + 3 * 20) / 1e6
     )
     # the next turn's usage starts again from zero; the thread total keeps adding up
-    again = ask(graph, "what defined Philly soul drumming?", thread="u")
+    again = run(graph, "what defined Philly soul drumming?", thread="u")
     assert again["turn_usage"]["llm_calls"] == 3
     assert again["usage"]["llm_calls"] == 6

@@ -28,6 +28,7 @@ from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.keys import camelot
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+from tests.chat import run
 
 GENRES = ("funk", "soul", "hip hop", "house", "disco")
 ERAS = ("70s", "80s", "90s")
@@ -83,11 +84,6 @@ def graph(settings: Settings, frame: pd.DataFrame):
     return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
         checkpointer=InMemorySaver()
     )
-
-
-def run(graph, text: str, *, thread: str = "t", samples: list[str] | None = None) -> dict:
-    msg = HumanMessage(content=text, additional_kwargs={"samples": samples} if samples else {})
-    return graph.invoke({"messages": [msg]}, {"configurable": {"thread_id": thread}})
 
 
 _NUM = re.compile(r"[-+]?\d+(?:\.\d+)?")

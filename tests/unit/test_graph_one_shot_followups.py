@@ -4,7 +4,8 @@ first. Real offline graph over the blind-trial catalog."""
 
 from __future__ import annotations
 
-from tests.unit.test_graph_blind_trial import Chat, answer, graph  # noqa: F401
+from tests.chat import Chat, answer
+from tests.unit.test_graph_blind_trial import graph  # noqa: F401
 
 
 def test_a_history_question_after_a_one_shot_is_not_answered_from_the_one_shot(graph) -> None:  # noqa: F811

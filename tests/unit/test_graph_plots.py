@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.graph import build_graph
@@ -14,6 +13,7 @@ from groovegraph.graph.results import plots_of
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+from tests.chat import run
 
 from .test_graph_offline import catalog_frame, turn_messages
 
@@ -37,8 +37,7 @@ def loops(settings: Settings) -> dict[str, Path]:
 
 
 def ask(graph, text: str, samples: list[str], thread: str) -> dict:
-    msg = HumanMessage(content=text, additional_kwargs={"samples": samples})
-    return graph.invoke({"messages": [msg]}, {"configurable": {"thread_id": thread}})
+    return run(graph, text, samples=samples, thread=thread)
 
 
 def test_a_groove_answer_shows_the_grid_of_its_loop(graph, loops) -> None:

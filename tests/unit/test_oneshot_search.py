@@ -14,7 +14,8 @@ from groovegraph.state import Analysis, CatalogQuery, SampleRecord, SampleTags
 from groovegraph.tools import catalog as cat
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_note
-from tests.unit.test_graph_models import ScriptedChat, ask, call, compile_with, route, said
+from tests.chat import run
+from tests.unit.test_graph_models import ScriptedChat, call, compile_with, route, said
 from tests.unit.test_graph_offline import catalog_frame
 
 
@@ -153,6 +154,6 @@ def test_the_discovery_tool_takes_kind_instrument_and_root(
         }
     )
     graph = compile_with(model, settings, mixed)
-    out = ask(graph, message)
+    out = run(graph, message)
     assert sorted(h.sample_id for h in out["hits"]) == expected
     assert all(h.kind == "one_shot" for h in out["hits"])

@@ -16,7 +16,8 @@ from groovegraph.graph.understanding import train as training
 from groovegraph.graph.understanding.classifier import OWN_AUDIO_RE, IntentModel
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
-from tests.unit.test_graph_offline import catalog_frame, run
+from tests.chat import run
+from tests.unit.test_graph_offline import catalog_frame
 
 
 def _model(thresholds: list[float] | None, fallback: float = 0.35) -> IntentModel:

@@ -14,17 +14,22 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from groovegraph.graph.parser import SWUNG_RANGE, TEMPO_LIMITS_BPM, parse_request
+from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
 from groovegraph.state import CatalogHit, ParsedRequest
+from groovegraph.tools import vocab
 from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.vocab import (
+    FASTER_RE,
+    FASTER_WORD_RE,
+    SLOWER_RE,
+    SLOWER_WORD_RE,
+    SWING_VERB_RE,
+    SWUNG_RANGE,
+)
 
 __all__ = [
     "ATTRIBUTE_PHRASE_RE",
-    "FASTER_RE",
-    "FASTER_WORD_RE",
     "MODE_RE",
-    "SLOWER_RE",
-    "SLOWER_WORD_RE",
     "AttributeRefs",
     "find_attribute_refs",
     "find_mode",
@@ -37,7 +42,7 @@ __all__ = [
 
 # ------------------------------------------------------------------ references by attribute
 
-_NOUN = r"(?:one|loop|break|sample|track|groove|beat)"
+_NOUN = vocab.ONE_NOUN
 # A continuing word ends a trailing attribute: "the one in E minor | mix with A minor?".
 _STOP = (
     r"(?=\s+(?:and|or|mix\w*|work\w*|go(?:es)?|fit\w*|sound\w*|feel\w*|blend\w*|clash\w*|"
@@ -55,8 +60,7 @@ _AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _ORDINAL_WORD_RE = re.compile(
-    r"^(?:very\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|"
-    r"last|final|bottom|penultimate|second[\s-]to[\s-]last|second last|\d{1,2}(?:st|nd|rd|th)|"
+    rf"^(?:very\s+)?(?:{vocab.alternation(vocab.ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th)|"
     r"same|other|next|previous|only|new|right|wrong|best|whole)$",
     re.IGNORECASE,
 )
@@ -232,16 +236,6 @@ MODE_RE = re.compile(
     r"|(minor|major)\s+keys?)\b",
     re.IGNORECASE,
 )
-FASTER_RE = re.compile(
-    r"\b(?:faster|quicker|above|over|more than|higher than|at least|>\s*)\s*(?:than\s+)?"
-    r"(\d{2,3}(?:\.\d+)?)",
-    re.IGNORECASE,
-)
-SLOWER_RE = re.compile(
-    r"\b(?:slower|below|under|less than|lower than|at most|<\s*)\s*(?:than\s+)?(\d{2,3}(?:\.\d+)?)",
-    re.IGNORECASE,
-)
-_SWING_VERB_RE = re.compile(r"\b(?:swings?|swinging|have (?:some |a )?swing|got swing)\b", re.I)
 
 
 def find_mode(text: str) -> str | None:
@@ -264,31 +258,21 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
     return bool(
         _names_attribute(request)
         or find_mode(text)
-        or _SWING_VERB_RE.search(text)
+        or SWING_VERB_RE.search(text)
         or FASTER_RE.search(text)
         or SLOWER_RE.search(text)
         or tempo_move(text)
     )
 
 
-# "something slower", "a bit faster", "speed it up": a tempo move with no number, relative
-# to the last search's range (or, with none, to the tempi of the hits it listed).
-SLOWER_WORD_RE = re.compile(
-    r"\b(?:slower|slow(?:er)? (?:it |things )?down|less fast|not (?:as|so) fast|lower tempo|"
-    r"(?:a )?(?:lower|slower) bpm|more (?:laid[\s-]?back|chilled|relaxed) tempo)\b"
-    r"(?!\s*(?:than\s+)?\d)",
-    re.IGNORECASE,
-)
-FASTER_WORD_RE = re.compile(
-    r"\b(?:faster|quicker|speed (?:it |things )?up|more uptempo|up[\s-]?tempo|not (?:as|so) slow|"
-    r"higher tempo|(?:a )?(?:higher|faster) bpm)\b(?!\s*(?:than\s+)?\d)",
-    re.IGNORECASE,
-)
+# "something slower", "a bit faster", "speed it up": a tempo move with no number
+# (vocab.SLOWER_WORD_RE / FASTER_WORD_RE), relative to the last search's range (or, with
+# none, to the tempi of the hits it listed).
 
 
 def tempo_move(text: str) -> int:
     """-1 for "something slower", +1 for "a bit faster", 0 when ``text`` asks neither (or
-    names its own bound: "slower than 90" is :data:`SLOWER_RE`'s)."""
+    names its own bound: "slower than 90" is ``vocab.SLOWER_RE``'s)."""
     if SLOWER_RE.search(text) or FASTER_RE.search(text):
         return 0
     slower, faster = bool(SLOWER_WORD_RE.search(text)), bool(FASTER_WORD_RE.search(text))
@@ -387,7 +371,7 @@ def merge_filter(
             update[field] = value
     if new.swing_words:
         update.update(swing_words=new.swing_words, swing_min=new.swing_min, swing_max=new.swing_max)
-    elif _SWING_VERB_RE.search(new.text):
+    elif SWING_VERB_RE.search(new.text):
         update.update(swing_words=["swing"], swing_min=SWUNG_RANGE[0], swing_max=SWUNG_RANGE[1])
     if new.limit:
         update["limit"] = new.limit

@@ -32,6 +32,7 @@ from groovegraph.state import (
     Route,
     SpecialistName,
 )
+from groovegraph.tools import vocab
 from groovegraph.tools.feel import NO_KEY, key_text, pocket_word, swing_word, timing_word
 
 __all__ = [
@@ -49,10 +50,11 @@ __all__ = [
 # ---------------------------------------------------------------------------- routing
 
 # "my loop", "my own break", "this track" — the user's audio, named but maybe not attached.
+_OWN_AUDIO_NOUN = vocab.alternation(
+    (*vocab.SAMPLE_NOUNS, "drums", "file", "song", "tune", "stem", "bounce", "demo")
+)
 _OWN_AUDIO_RE = re.compile(
-    r"\b(?:my|our|this|that)\s+(?:own\s+|new\s+|drum\s+)?"
-    r"(?P<noun>loop|break|breakbeat|beat|track|sample|groove|drums|record|file|song|tune|stem|"
-    r"bounce|demo)s?\b",
+    rf"\b(?:my|our|this|that)\s+(?:own\s+|new\s+|drum\s+)?(?P<noun>{_OWN_AUDIO_NOUN})s?\b",
     re.IGNORECASE,
 )
 

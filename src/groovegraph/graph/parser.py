@@ -17,16 +17,14 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from groovegraph.state import CatalogQuery, Intent, ParsedRequest
-from groovegraph.tools.catalog import normalize_era
+from groovegraph.tools import vocab
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key
-from groovegraph.tools.vocab import DECADE_WORDS, find_entities, find_genres, find_vibes
 
 __all__ = [
     "AUDIO_EXTENSIONS",
     "GROOVE_QUESTION_RE",
     "MAX_PARSE_CHARS",
-    "SWUNG_RANGE",
     "TEMPO_LIMITS_BPM",
     "UNUSABLE_TEMPO_RE",
     "ResultRefs",
@@ -105,31 +103,7 @@ def find_sample_refs(text: str) -> list[str]:
 # ("the", "that", "your") and what follows is a result noun, a verb or preposition that
 # continues the question, or the end of the clause: "my first track", "the first time",
 # "the second half" and "the top of the loop" are not references.
-_ORDINAL_WORDS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "top": 1,
-    "last": -1,
-    "final": -1,
-    "bottom": -1,
-    "penultimate": -2,
-    "second to last": -2,
-    "second-to-last": -2,
-    "second last": -2,
-}
-_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_RESULT_NOUN = (
-    r"(?:ones?|loops?|breaks?|samples?|hits?|results?|tracks?|grooves?|beats?|options?|"
-    r"matches|match|picks?|files?|records?|suggestions?)"
-)
+_RESULT_NOUN = vocab.RESULT_NOUN
 _FOLLOW = (
     r"(?:and|or|&|vs\.?|versus|with|mix\w*|work\w*|go(?:es)?|fit\w*|sound\w*|feel\w*|blend\w*|"
     r"clash\w*|is|was|has|have|had|in|at|on|to|into|of|from|against|alongside|together|"
@@ -138,10 +112,7 @@ _FOLLOW = (
 _END = rf"(?=\s*{_RESULT_NOUN}\b|\s*[?.!,;:)]|\s*$|\s+{_FOLLOW}\b|['’]s\b)"
 _END_NOUN = rf"(?=\s*{_RESULT_NOUN}\b)"
 _DET = r"\b(?:the|that|this|your|ur)\s+"
-_ORD = (
-    r"(second[\s-]to[\s-]last|second last|penultimate|first|second|third|fourth|fifth|sixth|"
-    r"seventh|eighth|ninth|tenth|last|final|(\d{1,2})(?:st|nd|rd|th))"
-)
+_ORD = rf"({vocab.alternation(w for w in vocab.ORDINALS if w not in {'top', 'bottom'})}|(\d{{1,2}})(?:st|nd|rd|th))"
 _ORDINAL_RE = re.compile(rf"{_DET}(?:very\s+)?{_ORD}{_END}", re.IGNORECASE)
 _TOP_ONE_RE = re.compile(
     rf"{_DET}(top|bottom)(?:\s+one)?{_END_NOUN}|{_DET}(top|bottom)\s+one\b", re.IGNORECASE
@@ -194,12 +165,7 @@ def _ordinal_index(word: str | None, digits: str | None, n: int) -> int | None:
     if digits:
         rank = int(digits)
     elif word:
-        w = re.sub(r"\s+", " ", word.lower())
-        rank = (
-            _COUNT_WORDS.get(w)
-            or _ORDINAL_WORDS.get(w.replace("-", " "))
-            or _ORDINAL_WORDS.get(w, 0)
-        )
+        rank = vocab.ordinal_rank(word)
     else:
         return None
     if rank < 0:
@@ -240,7 +206,7 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
         return not any(x < b and a < y for x, y in spans)
 
     for m in _RANGE_REF_RE.finditer(text):
-        k = _COUNT_WORDS.get(m.group(2).lower()) or int(m.group(2))
+        k = vocab.ordinal_rank(m.group(2)) or int(m.group(2))
         # "show me the top 3 loops" with a find verb is a result count, not a reference.
         if m.group(1).lower() == "top" and _FIND_RE.search(text):
             continue
@@ -302,7 +268,7 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
 # ---------------------------------------------------------------------------- tempo
 
 _NUM = r"(\d{2,3}(?:\.\d+)?)"
-_BPM_WORD = r"\s*(?:bpm|beats per minute)"
+_BPM_WORD = rf"\s*{vocab.TEMPO_UNIT}"
 _RANGE_RES = (
     re.compile(
         rf"\bbetween\s+{_NUM}\s*(?:bpm\s*)?(?:and|&|-)\s*{_NUM}(?:{_BPM_WORD})?", re.IGNORECASE
@@ -317,19 +283,27 @@ _PAIR_RE = re.compile(
     re.IGNORECASE,
 )
 _APPROX_RE = re.compile(
-    rf"(?:\b(?:around|about|near|roughly|approx(?:imately)?|circa|close to|somewhere near)\s+|~\s*){_NUM}(?:{_BPM_WORD})?",
+    rf"(?:\b{vocab.alternation(vocab.APPROX_WORDS)}\s+|~\s*){_NUM}(?:{_BPM_WORD})?",
     re.IGNORECASE,
 )
 _EXACT_RE = re.compile(
     rf"(?<![\d.#]){_NUM}{_BPM_WORD}\b|\bat\s+{_NUM}\b(?!\s*(?:ms|%|s\b|seconds|minutes))|\b(?:bpm|tempo)\s*(?:of|=|:)?\s*{_NUM}\b",
     re.IGNORECASE,
 )
-_BARE_RE = re.compile(
-    r"(?<![\w.#'’-])(\d{2,3})(?![\w%'’.]|\s*(?:ms|%|minutes|min|seconds|sec|years)\b|\s*(?:loops?|breaks?|samples?|results?|grooves?|tracks?|hits?|files?)\b)"
+# What a number can count ("5 loops", "10 results"); "124 into one" is a tempo.
+_COUNTED = vocab.alternation(
+    (*vocab.plurals(*vocab.SAMPLE_NOUNS, "result", "option", "hit", "file", "idea"), "drums")
 )
-_HALF_DOUBLE_RE = re.compile(r"\b(?:half|double)[\s-]?time\b|\bhalftime\b", re.IGNORECASE)
+# A result count names them in the plural ("5 funk loops"; "a 140 trap beat" is a tempo).
+_COUNTED_PLURAL = vocab.alternation(
+    (*vocab.plurals(*vocab.SAMPLE_NOUNS, "result", "option", "hit", "file", "idea")[1::2], "drums")
+)
+_BARE_RE = re.compile(
+    rf"(?<![\w.#'’-])(\d{{2,3}})(?![\w%'’.]|\s*(?:ms|%|minutes|min|seconds|sec|years)\b|\s*{_COUNTED}\b)",
+    re.IGNORECASE,
+)
 _LIMIT_RE = re.compile(
-    r"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(\d{1,3})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){0,3}?(?:loops?|breaks?|samples?|results?|grooves?|tracks?|options|ideas|beats)\b",
+    rf"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(\d{{1,3}})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){{0,3}}?{_COUNTED_PLURAL}\b",
     re.IGNORECASE,
 )
 _FEW_RE = re.compile(r"\b(?:a few|a handful of|some)\b", re.IGNORECASE)
@@ -352,7 +326,7 @@ TEMPO_LIMITS_BPM = (20.0, _query_le("bpm_max"))
 # How an unusable tempo is written into ParsedRequest.unresolved ("99999 BPM"), next to
 # result references past the end of a list ("the 9th one"); the offline answer tells them apart.
 UNUSABLE_TEMPO_RE = re.compile(r"\d+(?:\.\d+)? BPM")
-_UNIT_RE = re.compile(r"\b(?:bpm|beats per minute|tempo)\b", re.IGNORECASE)
+_UNIT_RE = re.compile(rf"\b(?:{vocab.TEMPO_UNIT}|tempo)\b", re.IGNORECASE)
 # A tempo with its unit, whatever its size, to report the ones outside TEMPO_LIMITS_BPM.
 _ANY_NUM = r"(\d+(?:\.\d+)?)"
 _TEMPO_WORD_RE = re.compile(
@@ -371,73 +345,16 @@ def _tempo_ok(value: float, m: re.Match[str]) -> bool:
     return _bpm_ok(value)
 
 
-# ----------------------------------------------------------------------------- keys
-
-_KEY_NAMED_RE = re.compile(
-    r"(?<![\w#])([A-G])(#|♯|b|♭)?\s*((?i:minor|major|min\b|maj\b)|m(?![a-zA-Z]))",
-)
-_KEY_BARE_RE = re.compile(r"\b(?:key of|in(?: the key of)?)\s+([A-G])(#|♯|b|♭)?(?=[\s,.?!;]|$)")
-_CAMELOT_RE = re.compile(r"(?<![\w.])(1[0-2]|[1-9])([AB])(?![\w])")
-
-
-def _keys(text: str) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
-    for m in _KEY_NAMED_RE.finditer(text):
-        mode = m.group(3).lower()
-        # "Am I …" is a question, not A minor.
-        if m.group(3) == "m" and re.match(r"\s+I\b", text[m.end() :]):
-            continue
-        spelled = f"{m.group(1)}{m.group(2) or ''} {'minor' if mode in {'minor', 'min', 'm'} else 'major'}"
-        found.append((m.start(), spelled))
-    for m in _KEY_BARE_RE.finditer(text):
-        if any(abs(start - m.start(1)) < 2 for start, _ in found):
-            continue
-        found.append((m.start(1), f"{m.group(1)}{m.group(2) or ''} major"))
-    for m in _CAMELOT_RE.finditer(text):
-        found.append((m.start(), f"{m.group(1)}{m.group(2)}"))
-    found.sort()
-    return found
-
-
-# ----------------------------------------------------------------------------- eras
-
-_ERA_RE = re.compile(
-    r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"
-    r"|\b(?:(early|mid|late)[\s-]*)?(?:the\s+)?(fifties|sixties|seventies|eighties|nineties|noughties|aughts)\b"
-    r"|\b(19[4-9]\d|20[0-2]\d)\b",
-    re.IGNORECASE,
-)
-_PART_YEARS = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}
-
-
-def _era_of(m: re.Match[str]) -> str | None:
-    if m.group(2):
-        return normalize_era(m.group(2) + "s")
-    if m.group(4):
-        return DECADE_WORDS[m.group(4).lower()]
-    return normalize_era(m.group(5))
-
-
-def find_eras(text: str) -> list[tuple[int, str]]:
-    """Each era named in ``text`` with where it starts ("not the 70s ones" → 70s at 8)."""
-    return [(m.start(), era) for m in _ERA_RE.finditer(text) if (era := _era_of(m))]
+# ---------------------------------------------------------------------- keys, eras
 
 
 def _eras(text: str) -> tuple[list[str], list[int]]:
     eras: list[str] = []
     years: list[int] = []
-    for m in _ERA_RE.finditer(text):
-        part = (m.group(1) or m.group(3) or "").lower() or None
-        era = _era_of(m)
-        if m.group(5):
-            years.append(int(m.group(5)))
-        if era and era not in eras:
-            eras.append(era)
-        if part and era and era[0].isdigit():
-            decade = int(era[0]) * 10
-            century = 2000 if decade < 30 else 1900
-            lo, hi = _PART_YEARS[part]
-            years.extend([century + decade + lo, century + decade + hi])
+    for m in vocab.find_eras(text):
+        years.extend(m.years)
+        if m.era not in eras:
+            eras.append(m.era)
     return eras, years
 
 
@@ -447,9 +364,9 @@ def _eras(text: str) -> tuple[list[str], list[int]]:
 def _genres(text: str) -> list[str]:
     """Genres named in ``text``, then those its drum machines, breaks, artists and
     studios point at (one shared vocabulary: ``tools.vocab``), in text order."""
-    found = [(span[0], g) for span, g in find_genres(text)]
-    named = [span for span, _ in find_genres(text)]
-    for span, genres in find_entities(text):
+    found = [(span[0], g) for span, g in vocab.find_genres(text)]
+    named = [span for span, _ in vocab.find_genres(text)]
+    for span, genres in vocab.find_entities(text):
         if not any(a < span[1] and span[0] < b for a, b in named):
             found.extend((span[0], g) for g in genres)
     out: list[str] = []
@@ -459,100 +376,66 @@ def _genres(text: str) -> list[str]:
     return out
 
 
-# ---------------------------------------------------------------------------- swing
-
-# Plain "swung"/"swinging", in MPC swing percent; a list filter "which of them swing?" uses it.
-SWUNG_RANGE = (56.0, 68.0)
-# (words, swing_min, swing_max) in MPC swing percent; 50 = straight, 66.7 = triplet.
-_SWING_WORDS: tuple[tuple[str, float, float], ...] = (
-    (r"heavy swing|hard swing|heavily swung|triplet(?:y| feel)?|very swung", 62.0, 72.0),
-    (r"light swing|slight swing|touch of swing|little swing|bit of swing|gentle swing", 52.0, 58.0),
-    (r"lazy swing|lazy|laid[\s-]?back|behind the beat|dragg?ing|drunk(?:en)?", 54.0, 66.0),
-    (r"swung|swingy|swinging|shuffl\w*|bouncy|bounce|with (?:a |some )?swing", *SWUNG_RANGE),
-    (r"straight|quantized|quantised|rigid|on the grid|no swing|stiff|mechanical", 50.0, 54.0),
-)
-_SWING_RES = [(re.compile(rf"\b(?:{w})\b", re.IGNORECASE), lo, hi) for w, lo, hi in _SWING_WORDS]
-
-
-def _swing(text: str) -> tuple[list[str], float | None, float | None]:
-    words: list[str] = []
-    lo_hi: tuple[float, float] | None = None
-    taken: list[tuple[int, int]] = []
-    for rx, lo, hi in _SWING_RES:
-        for m in rx.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append(m.span())
-            words.append(m.group(0).lower())
-            if lo_hi is None:
-                lo_hi = (lo, hi)
-    if lo_hi is None:
-        return words, None, None
-    return words, lo_hi[0], lo_hi[1]
-
-
-# ---------------------------------------------------------------------------- vibes
-
-
-def _vibes(text: str) -> list[str]:
-    return find_vibes(text)
-
-
 # --------------------------------------------------------------------------- intents
 
+# Words that open a new request after "and"/"then" ("… and find me a third", "and what's
+# its key"): the find verbs, question words and a few more asking verbs.
+_REQUEST_OPENERS = vocab.alternation(
+    (
+        *vocab.FIND_VERBS,
+        *vocab.QUESTION_WORDS,
+        *vocab.AUXILIARIES,
+        *("tell", "explain", "give", "get", "check", "see", "look", "compare", "describe"),
+    )
+)
 _CLAUSE_SPLIT_RE = re.compile(
     r"[?;!]+|\.(?:\s|$)|\s[-–—]\s|,\s*(?:and\s+|but\s+|then\s+|also\s+)?"
-    r"|\s(?:and|then|also|plus)\s+(?=(?:also\s+)?(?:find|show|tell|what|how|will|would|do|does|is|are|can|could|give|get|"
-    r"pull|search|recommend|dig|explain|which|who|why|list|suggest|check|see|look)\b)",
+    rf"|\s(?:and|then|also|plus)\s+(?=(?:also\s+)?{_REQUEST_OPENERS}(?![\w-]))",
     re.IGNORECASE,
 )
+_LIBRARY = vocab.alternation(vocab.LIBRARY_NOUNS)
 _FIND_RE = re.compile(
-    r"\b(?:find|search|show me|show|give me|get me|pull(?: up)?|dig(?: up| out)?|recommend|suggest|"
-    r"looking for|look for|need|want|got anything|got any|have anything|have any|anything like|"
-    r"list|browse|fetch|grab|hunt|crate[\s-]?dig)\b|^\s*any(?:thing)?\b|\bfrom my (?:crates?|library|collection|catalog|folders?)\b"
-    r"|\bin my (?:crates?|library|collection|catalog)\b(?!.*\b(?:average|how many|breakdown)\b)",
+    rf"(?<![\w-]){vocab.alternation(vocab.FIND_VERBS)}(?![\w-])|^\s*any(?:thing)?\b"
+    rf"|\bfrom my {_LIBRARY}\b"
+    rf"|\bin my {_LIBRARY}\b(?!.*\b(?:average|how many|breakdown)\b)",
     re.IGNORECASE,
 )
+# Mixing words, and the phrasings of a mixing question around them.
 _COMPAT_RE = re.compile(
-    r"\b(?:mix(?:es|ed|ing)?|compatib\w*|clash\w*|blend\w*|layer\w*|transition\w*|key change|"
-    r"harmonic(?:ally)?|(?:work|go|play|sit|sound|fit)s?\s+(?:\w+\s+)?(?:together|with)|match(?:es)?|"
-    r"smooth|into one|mash\w*|pair(?:s|ing)?\s+(?:mix|work)|pairs?|on top of|"
+    rf"(?<![\w-]){vocab.alternation(vocab.MIX_WORDS)}(?![\w-])"
+    r"|\b(?:key change|(?:work|go|play|sit|sound|fit)s?\s+(?:\w+\s+)?(?:together|with)|"
+    r"match(?:es)?|smooth|into one|pairs?|on top of|"
     r"(?:ok|okay|fine|good|work|sit|go)\s+(?:under|over|beneath|beside)|"
-    r"(?:into|to)\s+(?:[A-G][#b]?m?|1[0-2][AB]|[1-9][AB])\b.{0,30}(?:without|sound|off|ok|fine))\b",
+    rf"(?:into|to)\s+{vocab.KEY_TOKEN}\b.{{0,30}}(?:without|sound|off|ok|fine))\b",
     re.IGNORECASE,
 )
+# History words, and the phrasings of a history or style question around them.
 _HISTORY_RE = re.compile(
-    r"\b(?:history|histor\w+|story|origins?|what defined|defined|defining|define|tell me about|explain|"
-    r"what made|made .{0,30}(?:feel|sound)|characteristic\w*|typical(?:ly)?|sound of|how did|"
-    r"how does .{0,40}differ|differ\w*|influenc\w*|who (?:were|was|are|is)|why did|why do|"
+    rf"(?<![\w-]){vocab.alternation(vocab.HISTORY_WORDS)}(?![\w-])"
+    r"|\b(?:made .{0,30}(?:feel|sound)|how did|how does .{0,40}differ|who (?:were|was|are|is)|"
+    r"why did|why do|"
     r"what (?:tempo|bpm|key|swing)s? (?:was|were|did)|what (?:was|were) (?:the )?(?:typical|usual|sound|tempo|deal)|"
     r"what (?:was|were) .{0,30}(?:like|about)|which (?:decade|era|year)|what (?:decade|era|year)|"
     r"decade is it|era (?:it|this) (?:sounds?|is)|sounds? like .{0,15}(?:era|decade|\d0s)|"
-    r"what is .{0,20}(?:swing|style|genre)\b|describe the (?:sound|style)|style of|golden age|"
+    r"what is .{0,20}(?:swing|style|genre)\b|describe the (?:sound|style)|"
     r"how \w+ (?:were|was|did)|why (?:does|do|is|are|was|were)|what(?:'s| is) the deal with|"
     r"(?:is|does) (?:it|this|that)(?: one| loop| break)? (?:sound |feel )?more\b|"
     r"fit (?:in |into )?(?:a |an |the )?[\w\s'-]{0,25}(?:set|era|decade|style|record))\b",
     re.IGNORECASE,
 )
+_SAMPLES = vocab.SAMPLE_NOUN
 _STATS_RE = re.compile(
-    r"\b(?:how many (?:loops?|samples?|breaks?|tracks?|grooves?|files?|\w+ loops?|\d0s (?:loops?|samples?))|"
+    rf"\b(?:how many (?:{_RESULT_NOUN}|\w+ {_SAMPLES}|\d0s {_SAMPLES})|"
     r"on average|average|median|breakdown|distribution|statistic\w*|stats|most common|"
-    r"overview of my|what(?:'s| is) in my (?:library|crates?|collection)|"
-    r"(?:my|the) (?:library|collection|crates?|catalog) looks? like|"
-    r"do i have more|(?:more|fewer)\s+\w+(?:\s+\w+)?\s+or\s+\w+(?:\s+\w+)?\s+(?:loops?|samples?|breaks?|tracks?)|what \w+ do i (?:usually|normally|mostly|tend to)|"
+    rf"overview of my|what(?:'s| is) in my {_LIBRARY}|(?:my|the) {_LIBRARY} looks? like|"
+    rf"do i have more|(?:more|fewer)\s+\w+(?:\s+\w+)?\s+or\s+\w+(?:\s+\w+)?\s+{_SAMPLES}|"
+    r"what \w+ do i (?:usually|normally|mostly|tend to)|"
     r"(?:usually|normally|mostly|tend to) (?:pick|use|go for|choose|make))\b",
     re.IGNORECASE,
 )
 GROOVE_QUESTION_RE = re.compile(
     r"\b(?:analy[sz]\w*|swing|swung|tempo|bpm|key|groove|feel|pocket|timing|quantized|quantised|"
     r"describe|tight|loose|snare|straight|laid[\s-]?back|behind|ahead|what(?:'s| is) this)\b",
-    re.IGNORECASE,
-)
-_QUESTION_RE = re.compile(
-    r"\?\s*$|^\s*(?:what|why|how|who|when|which|tell|explain)\b", re.IGNORECASE
-)
-_SAMPLE_NOUN_RE = re.compile(
-    r"\b(?:loops?|breaks?|breakbeats?|grooves?|drums?|beats?|samples?|percussion|tracks?|records?|patterns?)\b",
     re.IGNORECASE,
 )
 
@@ -588,9 +471,14 @@ def _intents(
         add("compatibility")
     # A bare noun phrase with filters ("lo-fi loops with a lazy swing, 70-80 bpm") is a search;
     # a question about a genre or era with no other ask is a history question.
-    if not intents and has_style and _QUESTION_RE.search(text) and not _SAMPLE_NOUN_RE.search(text):
+    if (
+        not intents
+        and has_style
+        and (vocab.is_question(text) or re.match(r"\s*(?:tell|explain)\b", text, re.I))
+        and not vocab.SAMPLE_NOUN_RE.search(text)
+    ):
         add("history")
-    if not intents and has_filters and _SAMPLE_NOUN_RE.search(text):
+    if not intents and has_filters and vocab.SAMPLE_NOUN_RE.search(text):
         add("find")
     return intents
 
@@ -672,10 +560,10 @@ def parse_request(
         limit = 5
 
     eras, years = _eras(prose)
-    prose_no_eras = _ERA_RE.sub(lambda mm: " " * len(mm.group(0)), prose)
-    keys_found = _keys(prose_no_eras)
+    prose_no_eras = vocab.ERA_RE.sub(lambda mm: " " * len(mm.group(0)), prose)
+    keys_found = vocab.find_keys(prose_no_eras)
     # Camelot codes are blanked so "5A at 124" leaves only the tempo.
-    prose_tempo = _CAMELOT_RE.sub(lambda mm: " " * len(mm.group(0)), prose_no_eras)
+    prose_tempo = vocab.CAMELOT_RE.sub(lambda mm: " " * len(mm.group(0)), prose_no_eras)
 
     bpm_min = bpm_max = target = None
     bpms: list[tuple[int, float]] = []
@@ -753,7 +641,7 @@ def parse_request(
         keys.append(k.name)
         cams.append(k.camelot)
 
-    swing_words, swing_min, swing_max = _swing(prose)
+    swing_words, swing_min, swing_max = vocab.find_swing(prose)
     genres = _genres(prose)
     has_filters = bool(bpms or keys or eras or genres or swing_words)
     intents = _intents(
@@ -769,14 +657,14 @@ def parse_request(
         bpm_max=bpm_max,
         target_bpm=target,
         bpms=[v for _, v in bpms],
-        half_double=bool(_HALF_DOUBLE_RE.search(prose)),
+        half_double=bool(vocab.HALF_DOUBLE_RE.search(prose)),
         keys=keys,
         camelot=cams,
         eras=eras,
         years=sorted(set(years)),
         genres=genres,
         swing_words=swing_words,
-        vibes=_vibes(prose),
+        vibes=vocab.find_vibes(prose),
         swing_min=swing_min,
         swing_max=swing_max,
         samples=refs,

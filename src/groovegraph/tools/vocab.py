@@ -1,12 +1,17 @@
 """One vocabulary of the words people use about grooves: genres, decades, drum machines,
-artists and studios, instruments, kinds of sample, vibes.
+artists and studios, instruments, kinds of sample, vibes, keys and Camelot codes, tempo
+and swing words, and the request words around them (sample nouns, find verbs, mixing
+words, history words, question forms, negation, ordinals).
 
-The request understanding (``graph/understanding.py``, ``graph/parser.py``), the era
-knowledge table (``graph/knowledge.py``) and the catalog's tag normalisation
-(``tools/catalog.py``) all read these tables, so a word means one thing everywhere: "amen"
-is the Amen break (breakbeat, and the jungle built on it) in a search, a history question
-and a tag alike. Words are matched on word boundaries only ("aggregated" holds no "gated",
-"amendments" no "amen", "trapped" no "trap").
+The request understanding (``graph/understanding``, ``graph/parser.py``,
+``graph/followups.py``), the era knowledge table (``graph/knowledge.py``) and the catalog's
+tag normalisation (``tools/catalog.py``) all read these tables, so a word means one thing
+everywhere: "amen" is the Amen break (breakbeat, and the jungle built on it) in a search, a
+history question and a tag alike, and "blend" is a mixing word for the rules and the
+classifier's features alike. Words are matched on word boundaries only ("aggregated" holds
+no "gated", "amendments" no "amen", "trapped" no "trap", "remix" no "mix"); the graph
+composes its sentence patterns from the alternations here (:func:`alternation`) rather
+than spelling the words again.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = [
     "DECADE_WORDS",
@@ -225,10 +231,6 @@ _ONE_SHOT_RE = re.compile(
     r"(?:bass|sub|808|synth|piano|keys|single) notes?)(?![\w-])",
     re.IGNORECASE,
 )
-_LOOP_RE = re.compile(
-    r"(?<![\w-])(?:loops?|breaks?|breakbeats?|grooves?|patterns?|beats?|drum loops?)(?![\w-])",
-    re.IGNORECASE,
-)
 # "an 808 in F", "the 808s", "808 bass": the sound, not the drum machine's era.
 _808_SOUND_RE = re.compile(
     r"\b(?:an|the|some|my|that|this)\s+808s?\b(?!\s+(?:era|sound|drum machine|drums|pattern))"
@@ -237,12 +239,22 @@ _808_SOUND_RE = re.compile(
 )
 
 
+def alternation(words: Iterable[str]) -> str:
+    """``words`` as one non-capturing regex alternation, longest first: a space in a word
+    matches any run of spaces, hyphens or underscores ("one shot" → "one-shot"), and a
+    trailing ``*`` any word ending ("mix*" → "mixes", "mixing"). The graph builds its
+    sentence patterns from these, so a word list is spelled once, here."""
+    parts = []
+    for w in sorted({w for w in words if w}, key=len, reverse=True):
+        stem, open_end = (w[:-1], True) if w.endswith("*") else (w, False)
+        parts.append(re.escape(stem).replace(r"\ ", r"[\s_-]+") + (r"\w*" if open_end else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
 def word_pattern(words: Iterable[str]) -> re.Pattern[str]:
     """A case-insensitive pattern matching any of ``words`` as whole words (a hyphen or
-    a letter on either side is part of a word), longest first."""
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    body = "|".join(re.escape(w).replace(r"\ ", r"[\s_-]+") for w in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    a letter on either side is part of a word), longest first (see :func:`alternation`)."""
+    return re.compile(rf"(?<![\w-]){alternation(words)}(?![\w-])", re.IGNORECASE)
 
 
 def _normal(text: str) -> str:
@@ -339,3 +351,534 @@ GENRE_ALIASES: Mapping[str, str] = {
     for key in (_alias_key(w) for w in words)
     if key and key != genre
 } | {"breaks": "breakbeat", "jungle dnb": "drum and bass", "dub reggae": "reggae"}
+
+
+# ============================================================== the words around them
+
+# ------------------------------------------------------------------------ sample nouns
+
+
+def plurals(*nouns: str) -> tuple[str, ...]:
+    """Each noun and its plural ("match" → "matches")."""
+    out: list[str] = []
+    for n in nouns:
+        out += [n, n + ("es" if n.endswith(("ch", "sh", "s", "x")) else "s")]
+    return tuple(out)
+
+
+# What a sample is called ("loops", "a break", "one-shots"); a request naming one of these
+# asks about samples, not about a style.
+SAMPLE_NOUNS: tuple[str, ...] = (
+    "loop",
+    "break",
+    "breakbeat",
+    "groove",
+    "beat",
+    "sample",
+    "track",
+    "record",
+    "pattern",
+    "one shot",
+    "oneshot",
+)
+DRUM_NOUNS: tuple[str, ...] = ("drums", "percussion")
+# What else an item of a result list is called ("the first one", "result 2", "those picks").
+RESULT_NOUNS: tuple[str, ...] = plurals(
+    "one", "hit", "result", "option", "pick", "file", "suggestion", "match"
+)
+LIBRARY_NOUNS: tuple[str, ...] = (
+    "library",
+    "crate",
+    "crates",
+    "collection",
+    "catalog",
+    "catalogue",
+    "folder",
+    "folders",
+)
+SAMPLE_NOUN = alternation((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS))
+"""Regex alternation of every sample noun, singular and plural."""
+RESULT_NOUN = alternation((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS, *RESULT_NOUNS))
+"""Sample nouns and the other words for a listed hit."""
+ONE_NOUN = alternation(("one", *SAMPLE_NOUNS))
+"""One listed item, singular: "the 97 BPM one", "the E minor loop"."""
+SAMPLE_NOUN_RE = word_pattern((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS))
+# Sample nouns that mean a loop (find_kind): not "sample" or "track", which may be one hit.
+_LOOP_RE = word_pattern(plurals("loop", "break", "breakbeat", "groove", "pattern", "beat"))
+
+# ------------------------------------------------------------------------- verbs & cues
+
+# Asking for samples: "find", "show me", "got any", "dig up".
+FIND_VERBS: tuple[str, ...] = (
+    "find",
+    "search",
+    "show",
+    "show me",
+    "give me",
+    "get me",
+    "pull",
+    "pull up",
+    "dig",
+    "dig up",
+    "dig out",
+    "recommend",
+    "suggest",
+    "looking for",
+    "look for",
+    "need",
+    "want",
+    "got anything",
+    "got any",
+    "have anything",
+    "have any",
+    "anything like",
+    "list",
+    "browse",
+    "fetch",
+    "grab",
+    "hunt",
+    "crate dig",
+    "can i get",
+    "could i get",
+    "let me get",
+    "let me see",
+    "lemme see",
+)
+FIND_VERB_RE = word_pattern(FIND_VERBS)
+# Mixing, layering, harmonic compatibility ("mix*" is every word starting with mix).
+MIX_WORDS: tuple[str, ...] = (
+    "mix*",
+    "compatib*",
+    "blend*",
+    "clash*",
+    "harmonic*",
+    "layer*",
+    "transition*",
+    "beatmatch*",
+    "mash*",
+    "camelot",
+    "key wise",
+    "neighbour*",
+    "neighbor*",
+    "next to",
+    "thereabouts",
+    "goes with",
+    "go with",
+    "go together",
+    "goes together",
+    "work with",
+    "works with",
+    "work together",
+    "works together",
+    "fit",
+    "fits",
+)
+MIX_RE = word_pattern(MIX_WORDS)
+# Changing a sample's pitch or length to make it fit.
+PITCH_WORDS: tuple[str, ...] = ("pitch*", "stretch*", "semitone", "semitones", "transpos*")
+# DJ talk for a key move that lifts the energy of a mix: +1 on the Camelot wheel (a
+# fifth up) or +2 (a whole tone up), or a faster tempo.
+ENERGY_WORDS: tuple[str, ...] = (
+    "energy boost",
+    "energy lift",
+    "energy up",
+    "boost the energy",
+    "boost energy",
+    "lift the energy",
+    "raise the energy",
+    "more energy",
+)
+ENERGY_RE = word_pattern(ENERGY_WORDS)
+# History and style: how a sound came about, what defined it.
+HISTORY_WORDS: tuple[str, ...] = (
+    "history",
+    "histor*",
+    "story",
+    "origin",
+    "origins",
+    "tell me about",
+    "teach me",
+    "explain",
+    "what made",
+    "defin*",
+    "differ*",
+    "influen*",
+    "golden age",
+    "golden era",
+    "invent*",
+    "shaped",
+    "characteristic*",
+    "typical",
+    "typically",
+    "sound of",
+    "style of",
+)
+HISTORY_RE = word_pattern(HISTORY_WORDS)
+# A question rather than an order: a wh-word or an auxiliary first, or a question mark.
+QUESTION_WORDS: tuple[str, ...] = (
+    "what",
+    "what's",
+    "whats",
+    "who",
+    "who's",
+    "whos",
+    "why",
+    "how",
+    "when",
+    "where",
+    "which",
+)
+AUXILIARIES: tuple[str, ...] = (
+    "is",
+    "are",
+    "was",
+    "were",
+    "does",
+    "do",
+    "did",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+)
+QUESTION_START_RE = re.compile(
+    rf"\s*(?:(?:so|and|ok|okay)\s+)?{alternation((*QUESTION_WORDS, *AUXILIARIES))}(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """Whether ``text`` asks rather than orders: it opens with a wh-word or an auxiliary
+    ("so what's…", "does it…") or ends with a question mark."""
+    return bool(QUESTION_START_RE.match(text) or re.search(r"\?\s*$", text))
+
+
+# "but not house", "no 90s stuff", "anything except disco": what follows is ruled out.
+NEGATIONS: tuple[str, ...] = (
+    "but not",
+    "not",
+    "no",
+    "except",
+    "except for",
+    "excluding",
+    "without",
+    "other than",
+    "anything but",
+    "minus",
+    "none of",
+)
+_NEGATION_BEFORE_RE = re.compile(
+    rf"(?<![\w-]){alternation(NEGATIONS)}\s+(?:any\s+|the\s+)?$", re.IGNORECASE
+)
+
+
+def negated_at(text: str, start: int) -> bool:
+    """Whether a negation word stands right before ``start`` ("but not |house")."""
+    return bool(_NEGATION_BEFORE_RE.search(text[max(0, start - 24) : start]))
+
+
+# ----------------------------------------------------------------------------- tempo
+
+TEMPO_UNITS: tuple[str, ...] = ("bpm", "beats per minute")
+TEMPO_UNIT = alternation(TEMPO_UNITS)
+APPROX_WORDS: tuple[str, ...] = (
+    "around",
+    "about",
+    "near",
+    "roughly",
+    "approx",
+    "approximately",
+    "circa",
+    "close to",
+    "somewhere near",
+)
+FASTER_THAN: tuple[str, ...] = (
+    "faster",
+    "quicker",
+    "above",
+    "over",
+    "more than",
+    "higher than",
+    "at least",
+)
+SLOWER_THAN: tuple[str, ...] = ("slower", "below", "under", "less than", "lower than", "at most")
+_BPM = r"(\d{2,3}(?:\.\d+)?)"
+FASTER_RE = re.compile(
+    rf"(?:(?<![\w-]){alternation(FASTER_THAN)}|>)\s*(?:than\s+)?{_BPM}", re.IGNORECASE
+)
+"""An open lower bound: "faster than 125", "above 90", "> 100" (group 1: the tempo)."""
+SLOWER_RE = re.compile(
+    rf"(?:(?<![\w-]){alternation(SLOWER_THAN)}|<)\s*(?:than\s+)?{_BPM}", re.IGNORECASE
+)
+"""An open upper bound: "slower than 75", "under 80 bpm" (group 1: the tempo)."""
+SLOWER_WORDS: tuple[str, ...] = (
+    "slower",
+    "slow down",
+    "slow it down",
+    "slow things down",
+    "slower down",
+    "less fast",
+    "not as fast",
+    "not so fast",
+    "lower tempo",
+    "lower bpm",
+    "a lower bpm",
+    "slower bpm",
+    "a slower bpm",
+    "more laid back tempo",
+    "more chilled tempo",
+    "more relaxed tempo",
+)
+FASTER_WORDS: tuple[str, ...] = (
+    "faster",
+    "quicker",
+    "speed up",
+    "speed it up",
+    "speed things up",
+    "more uptempo",
+    "uptempo",
+    "up tempo",
+    "not as slow",
+    "not so slow",
+    "higher tempo",
+    "higher bpm",
+    "a higher bpm",
+    "faster bpm",
+    "a faster bpm",
+)
+# A move without a number ("something slower"); "slower than 90" is SLOWER_RE's.
+SLOWER_WORD_RE = re.compile(
+    rf"(?<![\w-]){alternation(SLOWER_WORDS)}(?![\w-])(?!\s*(?:than\s+)?\d)", re.IGNORECASE
+)
+FASTER_WORD_RE = re.compile(
+    rf"(?<![\w-]){alternation(FASTER_WORDS)}(?![\w-])(?!\s*(?:than\s+)?\d)", re.IGNORECASE
+)
+# "at half time", "double-time", "halftime" (group 1 or 2: which).
+HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE)
+
+# ----------------------------------------------------------------------------- swing
+
+SWUNG_RANGE = (56.0, 68.0)
+"""Plain "swung"/"swinging", in MPC swing percent (50 = straight, 66.7 = triplet)."""
+# (words, swing_min, swing_max), most specific first: "heavy swing" before "swing".
+SWING_FEELS: tuple[tuple[tuple[str, ...], float, float], ...] = (
+    (
+        (
+            "heavy swing",
+            "hard swing",
+            "heavily swung",
+            "triplety",
+            "triplet feel",
+            "triplet",
+            "very swung",
+        ),
+        62.0,
+        72.0,
+    ),
+    (
+        (
+            "light swing",
+            "slight swing",
+            "touch of swing",
+            "little swing",
+            "bit of swing",
+            "gentle swing",
+        ),
+        52.0,
+        58.0,
+    ),
+    (
+        (
+            "lazy swing",
+            "lazy",
+            "laid back",
+            "laidback",
+            "behind the beat",
+            "dragging",
+            "draging",
+            "drunk",
+            "drunken",
+        ),
+        54.0,
+        66.0,
+    ),
+    (
+        (
+            "swung",
+            "swingy",
+            "swinging",
+            "shuffl*",
+            "bouncy",
+            "bounce",
+            "with swing",
+            "with a swing",
+            "with some swing",
+        ),
+        *SWUNG_RANGE,
+    ),
+    (
+        (
+            "straight",
+            "quantized",
+            "quantised",
+            "rigid",
+            "on the grid",
+            "no swing",
+            "stiff",
+            "mechanical",
+        ),
+        50.0,
+        54.0,
+    ),
+)
+# How a model's reading names a swing level (RequestReading.swing) → MPC percent range.
+SWING_LEVELS: Mapping[str, tuple[float, float]] = {
+    "straight": (50.0, 54.0),
+    "light": (52.0, 58.0),
+    "swung": SWUNG_RANGE,
+    "heavy": (62.0, 72.0),
+}
+# "which of them swing?", "got swing": the verb, with no level.
+SWING_VERB_RE = re.compile(
+    r"\b(?:swings?|swinging|have (?:some |a )?swing|got swing)\b", re.IGNORECASE
+)
+_SWING_FEEL_RES = [(word_pattern(words), lo, hi) for words, lo, hi in SWING_FEELS]
+
+
+def find_swing(text: str) -> tuple[list[str], float | None, float | None]:
+    """Swing words in ``text`` (each phrase once, the longest reading) and the MPC swing
+    range of the first feel named, ``(words, swing_min, swing_max)``."""
+    words: list[str] = []
+    lo_hi: tuple[float, float] | None = None
+    taken: list[tuple[int, int]] = []
+    for rx, lo, hi in _SWING_FEEL_RES:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append(m.span())
+            words.append(m.group(0).lower())
+            if lo_hi is None:
+                lo_hi = (lo, hi)
+    if lo_hi is None:
+        return words, None, None
+    return words, lo_hi[0], lo_hi[1]
+
+
+# ------------------------------------------------------------------------ keys, Camelot
+
+NOTE = r"([A-G])(#|♯|b|♭)?"
+"""A note letter and its accidental (groups 1, 2); letters are upper case only, so "a"
+and "be" are never notes."""
+ACCIDENTALS: Mapping[str, str] = {"#": "#", "♯": "#", "b": "b", "♭": "b"}
+MODES: tuple[str, ...] = ("minor", "major")
+CAMELOT_RE = re.compile(r"(?<![\w.])(1[0-2]|[1-9])([AB])(?![\w])")
+"""A Camelot code written in a sentence ("5A", "12B")."""
+KEY_TOKEN = r"(?:[A-G][#b♯♭]?m?|1[0-2][AB]|[1-9][AB])"
+"""A key as written tersely in a sentence ("Am", "F#", "8A")."""
+_KEY_NAMED_RE = re.compile(
+    rf"(?<![\w#]){NOTE}\s*((?i:minor|major|min\b|maj\b)|m(?![a-zA-Z]))",
+)
+_KEY_BARE_RE = re.compile(rf"\b(?:key of|in(?: the key of)?)\s+{NOTE}(?=[\s,.?!;]|$)")
+
+
+def note_name(letter: str, accidental: str | None) -> str:
+    """ "F" + "♯" → "F#"."""
+    return letter + ACCIDENTALS.get(accidental or "", "")
+
+
+def find_keys(text: str) -> list[tuple[int, str]]:
+    """Keys and Camelot codes written in ``text``, as ``(start, spelling)`` in text order:
+    "A minor", "F#m" → "F# minor", "in Bb" → "Bb major", "8A" → "8A". "Am I…" is a
+    question, not A minor."""
+    found: list[tuple[int, str]] = []
+    for m in _KEY_NAMED_RE.finditer(text):
+        mode = m.group(3).lower()
+        if m.group(3) == "m" and re.match(r"\s+I\b", text[m.end() :]):
+            continue
+        quality = "minor" if mode in {"minor", "min", "m"} else "major"
+        found.append((m.start(), f"{note_name(m.group(1), m.group(2))} {quality}"))
+    for m in _KEY_BARE_RE.finditer(text):
+        if any(abs(start - m.start(1)) < 2 for start, _ in found):
+            continue
+        found.append((m.start(1), f"{note_name(m.group(1), m.group(2))} major"))
+    for m in CAMELOT_RE.finditer(text):
+        found.append((m.start(), f"{m.group(1)}{m.group(2)}"))
+    found.sort()
+    return found
+
+
+# ------------------------------------------------------------------------------ eras
+
+ERA_RE = re.compile(
+    r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"
+    rf"|\b(?:(early|mid|late)[\s-]*)?(?:the\s+)?({alternation(DECADE_WORDS)})\b"
+    r"|\b(19[4-9]\d|20[0-2]\d)\b",
+    re.IGNORECASE,
+)
+"""An era: "late '90s", "the 1970s", "the seventies", "1975" (groups: part, decade
+digits, part, decade word, year)."""
+_PART_YEARS = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+
+
+class EraMention(NamedTuple):
+    """An era named in a text: where, which decade, and the years it pins down."""
+
+    start: int
+    end: int
+    era: str
+    """Decade label, "70s"."""
+    years: tuple[int, ...]
+    """A year written ("1975"), or the bounds of "early/mid/late" ("late 70s" → 1976, 1979)."""
+
+
+def find_eras(text: str) -> list[EraMention]:
+    """Eras named in ``text`` ("the 70s", "late '90s", "seventies", "1975"), in order."""
+    out: list[EraMention] = []
+    for m in ERA_RE.finditer(text):
+        if m.group(2):
+            era = f"{m.group(2)[-2]}0s"
+        elif m.group(4):
+            era = DECADE_WORDS[re.sub(r"\s+", " ", m.group(4).lower())]
+        else:
+            era = f"{m.group(5)[2]}0s"
+        years: list[int] = [int(m.group(5))] if m.group(5) else []
+        part = (m.group(1) or m.group(3) or "").lower()
+        if part and era[0].isdigit():
+            decade = int(era[0]) * 10
+            century = 2000 if decade < 30 else 1900
+            lo, hi = _PART_YEARS[part]
+            years += [century + decade + lo, century + decade + hi]
+        out.append(EraMention(m.start(), m.end(), era, tuple(years)))
+    return out
+
+
+# -------------------------------------------------------------------------- ordinals
+
+ORDINALS: Mapping[str, int] = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "top": 1,
+    "last": -1,
+    "final": -1,
+    "bottom": -1,
+    "penultimate": -2,
+    "second to last": -2,
+    "second last": -2,
+}
+"""Rank words (negative from the end of a list)."""
+COUNT_WORDS: Mapping[str, int] = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def ordinal_rank(word: str) -> int:
+    """The rank of an ordinal or count word ("third" → 3, "second-to-last" → -2), 0 if none."""
+    w = re.sub(r"[\s_-]+", " ", word.strip().lower())
+    return COUNT_WORDS.get(w) or ORDINALS.get(w, 0)

@@ -31,10 +31,8 @@ import numpy as np
 from groovegraph.graph import followups
 from groovegraph.graph.offline import can_compare
 from groovegraph.graph.parser import (
-    SWUNG_RANGE,
     UNUSABLE_TEMPO_RE,
     blank_spans,
-    find_eras,
     find_sample_refs,
     parse_request,
     split_clauses,
@@ -103,14 +101,14 @@ def listed_refs(hits: Sequence[CatalogHit]) -> list[ListedRef]:
 # "this loop", "it", "these" in a turn without its own sample point at the last ones;
 # so do "my loop"/"my break" once something was analysed.
 _ANAPHORA_RE = re.compile(
-    r"\b(?:this|that|these|those|the same)\s+(?:loop|break|sample|track|one|groove|beat|file|record)s?\b"
+    rf"\b(?:this|that|these|those|the same)\s+(?:{vocab.ONE_NOUN}|file)s?\b"
     r"|\b(?:it|them|both)\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
-    r"|\bmy (?:own )?(?:drum )?(?:loops?|breaks?|beats?|samples?|tracks?|grooves?)\b",
+    rf"|\bmy (?:own )?(?:drum )?{vocab.SAMPLE_NOUN}\b",
     re.IGNORECASE,
 )
 # "within 5 bpm of it", "at a similar tempo", "same tempo as it": a tempo near the reference.
 _NEAR_TEMPO_RE = re.compile(
-    r"\bwithin\s+(\d{1,2})\s*(?:bpm|beats per minute)\s+of\s+(?:it|this|that|that one|this one)\b"
+    rf"\bwithin\s+(\d{{1,2}})\s*{vocab.TEMPO_UNIT}\s+of\s+(?:it|this|that|that one|this one)\b"
     r"|\b(?:at\s+)?(?:a\s+)?(?:similar|same|close|matching)\s+(?:tempo|bpm|speed)\b",
     re.IGNORECASE,
 )
@@ -118,15 +116,9 @@ _NEW_SUBJECT_RE = re.compile(
     r"\b(?:forget (?:that|it|those)|never ?mind|start over|new search|something (?:else|different))\b",
     re.IGNORECASE,
 )
-_FIND_VERB_RE = re.compile(
-    r"\b(?:find|search|show|give|get|pull|dig|looking for|look for|need|want|recommend|"
-    r"suggest|list|grab|fetch|hunt)\b",
-    re.IGNORECASE,
-)
-_SAMPLE_NOUN_RE = re.compile(
-    r"\b(?:loops?|breaks?|breakbeats?|grooves?|beats?|samples?|tracks?|one[\s-]?shots?|stuff)\b",
-    re.IGNORECASE,
-)
+_FIND_VERB_RE = vocab.FIND_VERB_RE
+# sample nouns, and "stuff" ("any 90s stuff")
+_SAMPLE_NOUN_RE = vocab.word_pattern((*vocab.plurals(*vocab.SAMPLE_NOUNS), "stuff"))
 _THOSE_KEYS_RE = re.compile(
     r"\b(?:in\s+)?(?:those|these|that|the same|its|their)\s+keys?\b|\bin key with (?:it|that|them)\b",
     re.IGNORECASE,
@@ -136,16 +128,13 @@ _LIKE_THAT_RE = re.compile(
     r"in that style|of that era)\b",
     re.IGNORECASE,
 )
-_MIX_RE = re.compile(
-    r"\b(?:mix\w*|compatib\w*|blend\w*|harmonic\w*|goes? (?:with|together)|works? with|fits?|"
-    r"neighbou?r\w*|thereabouts|next to|camelot)\b",
-    re.IGNORECASE,
-)
+_MIX_RE = vocab.MIX_RE
 # "a kick tuned to A", "an 808 pitched in F#", "a bass hit on Bb": the root of a one-shot.
+_NOTE = vocab.NOTE
 _TUNED_RE = re.compile(
-    r"\b(?:tuned|pitched|rooted|sitting)\s+(?:to|in|on|at)\s+(?:an?\s+)?([A-G])(#|♯|b|♭)?(?![\w#♯♭])"
-    r"|\b(?:root(?:\s+note)?|note)\s+(?:of\s+)?([A-G])(#|♯|b|♭)?(?![\w#♯♭])"
-    r"|\b(?:on|in)\s+(?:an?\s+)?([A-G])(#|♯|b|♭)?(?=\s*(?:$|[?.!,]))",
+    rf"\b(?:tuned|pitched|rooted|sitting)\s+(?:to|in|on|at)\s+(?:an?\s+)?{_NOTE}(?![\w#♯♭])"
+    rf"|\b(?:root(?:\s+note)?|note)\s+(?:of\s+)?{_NOTE}(?![\w#♯♭])"
+    rf"|\b(?:on|in)\s+(?:an?\s+)?{_NOTE}(?=\s*(?:$|[?.!,]))",
 )
 # "a bass note that fits", "some keys loop to go with it", "a kick that works with this":
 # a search for something that goes with the sample under discussion.
@@ -168,7 +157,7 @@ _POINTER_WORD_RE = re.compile(
 # one in focus.
 _OTHER_RE = re.compile(
     r"\b(?:my|the|our|that)\s+(?:other|earlier|previous)\s+"
-    r"(?:(?:drum\s+)?loop|break|sample|one|track|beat|groove|file|upload)\b",
+    rf"(?:(?:drum\s+)?{vocab.ONE_NOUN}|file|upload)\b",
     re.IGNORECASE,
 )
 # "what were we talking about?", "recap please", "where were we", "what have we looked at"
@@ -199,14 +188,14 @@ def _ref_spans(text: str, refs: Sequence[str]) -> list[tuple[int, int]]:
 # filter ("compatible loops between 90 and 100") is a search;
 _WHICH_SAMPLES_RE = re.compile(
     r"\b(?:which|what)\s+(?:of\s+my\s+)?(?:[\w&'-]+\s+){0,3}?"
-    r"(?:loops?|breaks?|samples?|one[\s-]?shots?|beats?|grooves?|kicks?|snares?|basslines?)\s+"
+    rf"(?:{vocab.SAMPLE_NOUN}|kicks?|snares?|basslines?)\s+"
     r"(?:could|can|would|will|should|might|do|does|go|fit|mix|work|sit|are|would)\b"
     r"|\b(?:what|which|anything|something)\s+(?:else\s+)?(?:in|from)\s+my\s+"
-    r"(?:library|crates?|collection|folders?|samples?)\b",
+    rf"(?:{vocab.alternation(vocab.LIBRARY_NOUNS)}|samples?)\b",
     re.IGNORECASE,
 )
 _NOUN_PHRASE_RE = re.compile(
-    r"^(?:(?:some|any|more)\s+)?(?:[\w&'#-]+\s+){0,3}?(?:loops?|breaks?|samples?|grooves?|beats?)\b",
+    rf"^(?:(?:some|any|more)\s+)?(?:[\w&'#-]+\s+){{0,3}}?{vocab.SAMPLE_NOUN}\b",
     re.IGNORECASE,
 )
 # a question about the genre, style or era a sample comes from, a comparison with an era
@@ -223,17 +212,8 @@ _PRODUCER_SOUND_RE = re.compile(
 )
 
 
-# "but not house", "no trap", "anything except disco": genres ruled out of a search
-_NEGATION_RE = re.compile(
-    r"\b(?:but not|not|no|except(?: for)?|excluding|without|other than|anything but|minus)\s+"
-    r"(?:any\s+|the\s+)?$",
-    re.IGNORECASE,
-)
-
-
-_HALF_OF_RE = re.compile(
-    r"\b(?:at|in|as)\s+(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE
-)
+# "at half time", "double-time": the last search's tempo band halved or doubled
+_HALF_OF_RE = vocab.HALF_DOUBLE_RE
 
 
 def _negated(text: str, found: Iterable[tuple[int, str]]) -> list[str]:
@@ -241,7 +221,7 @@ def _negated(text: str, found: Iterable[tuple[int, str]]) -> list[str]:
     out ("but not house", "no 90s stuff", "except the 70s"), in text order."""
     out: list[str] = []
     for a, value in found:
-        if _NEGATION_RE.search(text[max(0, a - 24) : a]) and value not in out:
+        if vocab.negated_at(text, a) and value not in out:
             out.append(value)
     return out
 
@@ -252,7 +232,7 @@ def _rule_out(request: ParsedRequest, text: str) -> ParsedRequest:
     update: dict[str, Any] = {}
     for field_, found in (
         ("genres", [(a, g) for (a, _), g in vocab.find_genres(text)]),
-        ("eras", find_eras(text)),
+        ("eras", [(m.start, m.era) for m in vocab.find_eras(text)]),
     ):
         negated = _negated(text, found)
         named = {v for _, v in found} - set(negated)
@@ -270,13 +250,18 @@ def _rule_out(request: ParsedRequest, text: str) -> ParsedRequest:
 # breaks", "a kick" — not "this break", "my loop"), or words that ask for others
 _OTHERS_RE = re.compile(
     r"\b(?:similar|alike|alternatives?|others?|another|more (?:like|of)|anything|something|"
-    r"stuff|library|crates?|collection|catalog(?:ue)?|like (?:this|it|that|mine|these|those))\b",
+    rf"stuff|{vocab.alternation(vocab.LIBRARY_NOUNS)}|like (?:this|it|that|mine|these|those))\b",
     re.IGNORECASE,
 )
-_SAMPLE_WORD_RE = re.compile(
-    r"\b(?:loops?|breaks?|breakbeats?|samples?|one[\s-]?shots?|grooves?|beats?|tracks?|records?|"
-    r"kicks?|snares?|hats?|claps?|basslines?|bass notes?|808s?|drums?|percussion)\b",
-    re.IGNORECASE,
+# a sample or an instrument's sound ("loops", "kicks", "808s", "bass notes")
+_SAMPLE_WORD_RE = vocab.word_pattern(
+    (
+        *vocab.plurals(*vocab.SAMPLE_NOUNS),
+        *vocab.DRUM_NOUNS,
+        *(w for words in vocab.INSTRUMENTS.values() for w in words),
+        "808s",
+        "bass notes",
+    )
 )
 _THIS_ONE_RE = re.compile(
     r"(?:\b(?:this|that|my|the|its|our|these|those|your)\s+(?:[\w-]+\s+)?)$", re.IGNORECASE
@@ -302,7 +287,14 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     out: list[SpecialistName] = []
     if _WHICH_SAMPLES_RE.search(text) and not followups.is_list_pointer(text):
         out.append("discovery")
-    filters = request.bpms or request.genres or request.eras or request.keys or request.vibes
+    filters = (
+        request.bpms
+        or request.genres
+        or request.eras
+        or request.keys
+        or request.vibes
+        or request.limit  # "top 3 breaks", "5 loops please"
+    )
     for clause in _clauses(text):
         if (
             _NOUN_PHRASE_RE.match(clause)
@@ -319,15 +311,12 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     return out
 
 
-_QUESTION_WORD_RE = re.compile(
-    r"\s*(?:what|which|how|why|who|when|is|are|do|does|will|would|can|could)\b", re.IGNORECASE
-)
+_QUESTION_WORD_RE = vocab.QUESTION_START_RE
 
 _ELLIPSIS_RE = re.compile(
     r"\s*(?:and|what about|how about|same (?:for|with)|now)\b(?!\s+(?:then|also)\b)",
     re.IGNORECASE,
 )
-_SHARP_FLAT = {"#": "#", "♯": "#", "b": "b", "♭": "b"}
 
 
 def _root_note(text: str) -> str | None:
@@ -335,7 +324,7 @@ def _root_note(text: str) -> str | None:
     if m is None:
         return None
     letter, acc = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i) is not None)
-    return letter + _SHARP_FLAT.get(acc or "", "")
+    return vocab.note_name(letter, acc)
 
 
 _CLAUSE_EXTRA_RE = re.compile(r"\s\+\s|\s(?:then|and then|also)\s", re.IGNORECASE)
@@ -391,8 +380,8 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
 
 def _tempo_bounds(request: ParsedRequest, text: str) -> ParsedRequest:
     """ "slower than 75", "under 80 bpm", "100bpm+": an open tempo bound, not a target."""
-    faster = followups.FASTER_RE.search(text) or _PLUS_RE.search(text)
-    slower = followups.SLOWER_RE.search(text)
+    faster = vocab.FASTER_RE.search(text) or _PLUS_RE.search(text)
+    slower = vocab.SLOWER_RE.search(text)
     if not faster and not slower:
         return request
     lo = float(faster.group(1)) if faster else None
@@ -824,13 +813,6 @@ def get_offline() -> OfflineUnderstanding:
 
 # ------------------------------------------------------------------- model reading
 
-_SWING = {
-    "straight": (50.0, 54.0),
-    "light": (52.0, 58.0),
-    "swung": SWUNG_RANGE,
-    "heavy": (62.0, 72.0),
-}
-
 
 def _key(text: str) -> tuple[str, str] | None:
     try:
@@ -901,7 +883,7 @@ def from_reading(
     if reading.vibe:
         fields["vibes"] = [reading.vibe.lower()]
     if reading.swing:
-        lo_s, hi_s = _SWING[reading.swing]
+        lo_s, hi_s = vocab.SWING_LEVELS[reading.swing]
         fields.update(swing_words=[reading.swing], swing_min=lo_s, swing_max=hi_s)
     if reading.kind:
         fields["kind"] = reading.kind

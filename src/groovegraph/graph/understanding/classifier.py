@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from groovegraph.state import SPECIALISTS, ParsedRequest, SpecialistName
+from groovegraph.tools import vocab
 
 __all__ = [
     "FEATURES",
@@ -66,29 +67,9 @@ _MY_AUDIO_RE = re.compile(
     re.IGNORECASE,
 )
 _THIS_RE = re.compile(r"\b(?:this|it|these|both|that one)\b", re.IGNORECASE)
-_MIX_RE = re.compile(
-    r"\b(?:mix\w*|compatib\w*|blend\w*|clash\w*|harmonic\w*|goes? (?:with|together)|"
-    r"works? (?:with|together)|fits?|camelot|key[- ]wise|beatmatch\w*|thereabouts|"
-    r"pitch\w*|stretch\w*|semitones?|transition\w*|layer\w*)\b",
-    re.IGNORECASE,
-)
-_HISTORY_RE = re.compile(
-    r"\b(?:history|histor\w+|tell me about|teach me|explain|who(?:'s| is| was| were)?|why|"
-    r"what made|defin\w+|differen\w+|golden|invent\w*|origins?|shaped|influen\w+)\b",
-    re.IGNORECASE,
-)
-# A question about something (wh-word, auxiliary first, or a question mark) rather than an
-# order ("find", "show me"): history and mixing questions are asked, searches are ordered.
-_QUESTION_RE = re.compile(
-    r"^\s*(?:so\s+|and\s+|ok\s+|okay\s+)?(?:what|what's|whats|who|who's|whos|why|how|when|where|"
-    r"which|is|are|was|were|does|do|did|can|could|would|will|should)\b|\?\s*$",
-    re.IGNORECASE,
-)
-_FIND_VERB_RE = re.compile(
-    r"\b(?:find|search|show|pull|dig|fetch|grab|list|browse|recommend|suggest|get me|give me|"
-    r"looking for|look for|need|want|got any|have any|anything|something|more like)\b",
-    re.IGNORECASE,
-)
+_MIX_RE = vocab.word_pattern((*vocab.MIX_WORDS, *vocab.PITCH_WORDS))
+_HISTORY_RE = vocab.word_pattern((*vocab.HISTORY_WORDS, "who", "why"))
+_FIND_VERB_RE = vocab.word_pattern((*vocab.FIND_VERBS, "anything", "something", "more like"))
 # One sample of the user's own that is not attached ("my break", "the loop I made"):
 # it has to be analysed, so the groove specialist asks for it (plural "my loops" is the
 # library, not one file).
@@ -102,7 +83,7 @@ OWN_AUDIO_RE = re.compile(
     re.IGNORECASE,
 )
 _LIBRARY_RE = re.compile(
-    r"\b(?:my (?:library|crates?|collection|folders?)|in my|from my|do i (?:have|own)|i (?:have|own))\b",
+    rf"\b(?:my {vocab.alternation(vocab.LIBRARY_NOUNS)}|in my|from my|do i (?:have|own)|i (?:have|own))\b",
     re.IGNORECASE,
 )
 
@@ -129,7 +110,7 @@ def structural_features(parsed: ParsedRequest, *, samples: int, clauses: int) ->
         bool(_HISTORY_RE.search(text)),
         bool(_LIBRARY_RE.search(text)),
         clauses >= 2,
-        bool(_QUESTION_RE.search(text)),
+        vocab.is_question(text),
         bool(_FIND_VERB_RE.search(text)),
         bool(OWN_AUDIO_RE.search(text)),
     )
