@@ -339,6 +339,13 @@ class ParsedRequest(BaseModel):
         default=False,
         description="Asks what the conversation was about ('what were we talking about?').",
     )
+    energy: bool = Field(
+        default=False,
+        description=(
+            "Asks for a key move that lifts a mix's energy ('an energy boost'): one and two "
+            "steps up the Camelot wheel from the loop in focus or the key named."
+        ),
+    )
 
 
 class ListedRef(BaseModel):
@@ -381,6 +388,10 @@ class RequestReading(BaseModel):
     mode: Literal["major", "minor"] | None = None
     compatible: bool = Field(
         default=False, description="Keys/samples are to mix with, not to match exactly."
+    )
+    energy: bool = Field(
+        default=False,
+        description="Asks for an energy boost: key moves up the Camelot wheel from the loop or key.",
     )
     genre: str | None = None
     era: str | None = Field(default=None, description="Decade label such as '70s'.")

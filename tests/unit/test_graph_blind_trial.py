@@ -358,3 +358,61 @@ def test_mix_with_a_named_sample_of_the_thread_searches_its_compatible_keys(
     out = chat.say("now something in the 70s")
     assert out["request"].instrument is None
     assert out["hits"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the Camelot code for A minor and its neighbours",
+        "what's the camelot code for a minor and its neighbours",
+    ],
+)
+def test_a_camelot_question_after_a_mix_check_answers_the_camelot_question(
+    graph, question: str
+) -> None:
+    chat = Chat(graph)
+    first = chat.say("will 0000cafe0000 mix with 0002cafe0002?")
+    assert len(first["reports"]) == 1
+    out = chat.say(question)
+    assert out["plan"].specialists == ["compatibility"]
+    assert out["request"].keys == ["A minor"]
+    assert out["request"].samples == []  # not the loops of the old mix check
+    text = answer(out)
+    assert "A minor is 8A on the Camelot wheel" in text
+    listed = {r.key.camelot_b for r in out["reports"] if r.key}
+    assert {"7A", "9A", "8B"} <= listed  # one step either way, and the relative major
+    assert all(r.a == "A minor" for r in out["reports"])
+    assert "fu_00.wav" not in text
+    assert "fu_02.wav" not in text
+
+
+def test_an_energy_boost_is_advice_on_moves_up_the_wheel_from_the_threads_loop(graph) -> None:
+    chat = Chat(graph)
+    chat.say("analyse 0002cafe0002")  # E minor = 9A, 97.4 BPM
+    out = chat.say("something for an energy boost")
+    req = out["request"]
+    assert out["plan"].specialists == ["compatibility"]  # advice, not an unfiltered search
+    assert req.energy
+    assert req.samples == ["0002cafe0002"]
+    assert req.camelot == ["10A", "11A"]  # one step up the wheel, and two (a whole tone)
+    assert not out["hits"]
+    relations = [r.key.relation for r in out["reports"] if r.key]
+    assert relations == ["adjacent", "energy_boost"]
+    text = answer(out)
+    assert "Energy boost from fu_02.wav" in text
+    assert "B minor (10A)" in text
+    assert "F# minor (11A)" in text
+
+
+def test_an_energy_boost_from_a_key_and_with_nothing_to_start_from(graph) -> None:
+    out = Chat(graph, "key").say("energy boost from 8A, where do I go?")
+    assert out["request"].camelot == ["8A", "9A", "10A"]
+    assert [(r.key.camelot_a, r.key.camelot_b) for r in out["reports"] if r.key] == [
+        ("8A", "9A"),
+        ("8A", "10A"),
+    ]
+    out = Chat(graph, "nothing").say("something for an energy boost")
+    assert out["plan"].specialists == ["compatibility"]
+    assert not out["hits"]
+    assert not out["reports"]
+    assert "Attach the loop (or name its key)" in answer(out)

@@ -82,6 +82,10 @@ def test_alternation_matches_whole_words_spaces_and_open_endings() -> None:
         ("A minor into F#m, then 8A", ["A minor", "F# minor", "8A"]),
         ("something in the key of Bb", ["Bb major"]),
         ("Am I doing this right?", []),
+        ("the camelot code for a minor", ["A minor"]),  # typed in lower case
+        ("does e minor mix with bb major", ["E minor", "Bb major"]),
+        ("any in a minor key?", []),  # a mode
+        ("just a minor tweak", []),
         ("a loop at 128 bpm", []),
     ],
 )

@@ -288,6 +288,13 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
             items.extend({"bpm": b} for b in bpms)
     else:
         items.extend({"bpm": b} for b in bpms)
+    if request.energy and len(items) >= 2:
+        # "an energy boost from this loop": the loop (or key) against each move up the wheel
+        return [
+            {"a": {k: v for k, v in items[0].items() if v is not None}, "b": {"key": b["key"]}}
+            for b in items[1:]
+            if b.get("key")
+        ][:6]
     # A sample compared with a lone key or tempo: only its key/tempo is judged.
     if len(items) == 1 and request.keys and not samples:
         return [{"a": items[0], "b": None}]
@@ -526,6 +533,21 @@ def compose_section(
                 "No sample in the catalog matches those filters; try a wider tempo range or fewer tags."
             )
     elif specialist == "compatibility":
+        if request is not None and request.energy:
+            lines.append(_energy_words(reports))
+        elif (
+            request is not None
+            and len(request.keys) == 1
+            and not request.samples
+            and len({(r.a, r.key.camelot_a if r.key else None) for r in reports}) == 1
+            and len(reports) > 1
+            and reports[0].key is not None
+        ):
+            # "what's the Camelot code for A minor and its neighbours?"
+            lines.append(
+                f"{reports[0].a} is {reports[0].key.camelot_a} on the Camelot wheel; the keys "
+                "that mix with it:"
+            )
         if reports:
             lines.append("Mix check:")
             lines.extend(describe_report(r) for r in reports)
@@ -556,6 +578,24 @@ def compose_section(
             )
     lines.extend(f"(!) {e}" for e in errors)
     return "\n".join(lines).strip()
+
+
+def _energy_words(reports: Sequence[CompatibilityReport]) -> str:
+    """What an energy boost is in a mix, with the moves the reports checked."""
+    moves = [(r, r.key) for r in reports if r.key is not None]
+    if not moves:
+        return (
+            "An energy boost, in DJ terms, is a key move up the Camelot wheel: one step up "
+            "(a fifth higher, 8A → 9A) or two steps up (a whole tone higher, 8A → 10A), or a "
+            "faster tempo. Attach the loop (or name its key) and I'll give you its moves."
+        )
+    start, start_key = moves[0]
+    targets = " or ".join(f"{r.b} ({k.camelot_b})" for r, k in moves)
+    return (
+        f"Energy boost from {start.a} ({start_key.camelot_a}): move up the Camelot wheel to "
+        f"{targets}: one step up is a fifth higher, two steps a whole tone higher; "
+        "pushing the tempo up a little lifts it too."
+    )
 
 
 def compose_note(

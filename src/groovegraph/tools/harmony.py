@@ -46,6 +46,7 @@ __all__ = [
     "KeyRelation",
     "all_relations",
     "camelot_score_matrix",
+    "camelot_step",
     "compatibility",
     "compatible_camelots",
     "key_compatibility",
@@ -206,6 +207,13 @@ def camelot_score_matrix() -> np.ndarray:
             m[i, j] = _relation_codes(a, b).score
     m.setflags(write=False)
     return m
+
+
+def camelot_step(key: str | Key, steps: int) -> str:
+    """The Camelot code ``steps`` up the wheel from ``key`` (same letter): +1 is a fifth up,
+    +2 a whole tone up (the DJ's "energy boost"), -1 a fifth down."""
+    n, letter = _split(_as_key(key).camelot)
+    return f"{(n - 1 + steps) % 12 + 1}{letter}"
 
 
 def compatible_camelots(key: str | Key, *, min_score: float = 0.5) -> list[str]:

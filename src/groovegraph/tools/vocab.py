@@ -780,6 +780,18 @@ _KEY_NAMED_RE = re.compile(
     rf"(?<![\w#]){NOTE}\s*((?i:minor|major|min\b|maj\b)|m(?![a-zA-Z]))",
 )
 _KEY_BARE_RE = re.compile(rf"\b(?:key of|in(?: the key of)?)\s+{NOTE}(?=[\s,.?!;]|$)")
+# Typed in lower case ("camelot code for a minor", "c major"): only with the whole mode
+# word, and "a minor" only where it cannot be the article ("in a minor key" is a mode,
+# "a minor tweak" no key at all).
+_KEY_LOWER_RE = re.compile(r"(?<![\w#'’])([a-g])(#|♯|b|♭)?\s+(minor|major)\b")
+_ARTICLE_BEFORE_RE = re.compile(
+    r"\b(?:in|is|was|be|got|has|have|of|with|just|such|it|this|that|its)\s+$", re.I
+)
+_MODE_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:keys?|scales?|modes?|ones?|loops?|samples?|breaks?|chords?|feel|vibe|mood|tonality|"
+    r"thing|change|detail|issue|problem|tweak|adjustment|difference|key\b)",
+    re.IGNORECASE,
+)
 
 
 def note_name(letter: str, accidental: str | None) -> str:
@@ -789,8 +801,8 @@ def note_name(letter: str, accidental: str | None) -> str:
 
 def find_keys(text: str) -> list[tuple[int, str]]:
     """Keys and Camelot codes written in ``text``, as ``(start, spelling)`` in text order:
-    "A minor", "F#m" → "F# minor", "in Bb" → "Bb major", "8A" → "8A". "Am I…" is a
-    question, not A minor."""
+    "A minor", "F#m" → "F# minor", "in Bb" → "Bb major", "8A" → "8A", "c major" → "C
+    major". "Am I…" is a question, not A minor; "in a minor key" names a mode, not a key."""
     found: list[tuple[int, str]] = []
     for m in _KEY_NAMED_RE.finditer(text):
         mode = m.group(3).lower()
@@ -802,6 +814,13 @@ def find_keys(text: str) -> list[tuple[int, str]]:
         if any(abs(start - m.start(1)) < 2 for start, _ in found):
             continue
         found.append((m.start(1), f"{note_name(m.group(1), m.group(2))} major"))
+    for m in _KEY_LOWER_RE.finditer(text):
+        article = m.group(1) == "a" and not m.group(2)
+        if article and (
+            _ARTICLE_BEFORE_RE.search(text[: m.start()]) or _MODE_NOUN_AFTER_RE.match(text, m.end())
+        ):
+            continue
+        found.append((m.start(), f"{note_name(m.group(1).upper(), m.group(2))} {m.group(3)}"))
     for m in CAMELOT_RE.finditer(text):
         found.append((m.start(), f"{m.group(1)}{m.group(2)}"))
     found.sort()

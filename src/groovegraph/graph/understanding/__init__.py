@@ -48,10 +48,10 @@ from groovegraph.state import (
     SampleTags,
     SpecialistName,
 )
-from groovegraph.tools import vocab
+from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
-from groovegraph.tools.keys import parse_key
+from groovegraph.tools.keys import from_camelot, parse_key
 
 __all__ = [
     "Conversation",
@@ -649,6 +649,8 @@ class OfflineUnderstanding:
             # "mix with my break", "the vocal chop I've got" with nothing attached: the
             # sample has to be analysed first, so the groove specialist asks for it.
             chosen = ["groove", *chosen]
+        if vocab.ENERGY_RE.search(blanked) and not request.refines:
+            request, chosen = self._energy_boost(request, blanked, conv, chosen)
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed
@@ -662,6 +664,37 @@ class OfflineUnderstanding:
             chosen = []
         ordered = [s for s in SPECIALISTS if s in chosen]
         return request.model_copy(update={"specialists": ordered, "confidence": confidence})
+
+    @staticmethod
+    def _energy_boost(
+        request: ParsedRequest, text: str, conv: Conversation, chosen: list[SpecialistName]
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "something for an energy boost", "energy boost from 8A": in DJ talk a key move
+        up the Camelot wheel (one step, a fifth up; two steps, a whole tone up) from the
+        loop under discussion or the key named, so a mixing answer about those moves; a
+        search for samples ("find loops for an energy boost") looks in the first of them."""
+        update: dict[str, Any] = {"energy": True, "compatible": False}
+        base: str | None = request.keys[0] if request.keys else None
+        ref = None
+        if base is None:
+            for r in [*request.samples, *conv.focus]:
+                a = conv.analyses.get(r)
+                if a is not None and a.key:
+                    ref, base = r, a.key
+                    break
+        if base is not None:
+            moves = [from_camelot(harmony.camelot_step(base, step)) for step in (1, 2)]
+            names, codes = [k.name for k in moves], [k.camelot for k in moves]
+            if ref is not None:
+                update.update(samples=[ref], keys=names, camelot=codes)
+            else:
+                start = parse_key(base)
+                update.update(keys=[start.name, *names], camelot=[start.camelot, *codes])
+        wants_samples = bool(_FIND_VERB_RE.search(text) and _SAMPLE_WORD_RE.search(text))
+        out: list[SpecialistName] = ["compatibility"]
+        if wants_samples and base is not None:
+            out.append("discovery")
+        return request.model_copy(update=update), out
 
     @staticmethod
     def _ellipsis(
@@ -899,6 +932,13 @@ def from_reading(
     if "era" in reading.specialists:
         intents.append("history")
     fields["intents"] = intents
+    if reading.energy and base is None:
+        # the moves up the wheel from the loop or key, as the offline reader works them out
+        request = ParsedRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+        request, _ = OfflineUnderstanding._energy_boost(
+            request, text, conv, list(request.specialists)
+        )
+        return request
     if base is not None:
         kept = base.model_dump(exclude={"text", "samples", "unresolved", "intents", "specialists"})
         kept.update({k: v for k, v in fields.items() if v not in (None, [], False)})
