@@ -46,9 +46,9 @@ ROUTER_READINGS: dict[str, dict[str, Any]] = {
         "era": "70s",
         "target_bpm": 96,
     },
-    # The rules read a search here ("shaped" is no history word to them, "80s hip hop" a
-    # filter); the model reads a history question about drum machines, and it wins.
-    "Which drum machines shaped 80s hip hop?": {
+    # The rules read a search here ("loops" with the filter "80s hip hop"); the model reads
+    # a history question about the gear of 80s hip hop, and it wins.
+    "What gear gave 80s hip hop loops their sound?": {
         "specialists": ["era"],
         "reason": "history of drum machines in 80s hip hop",
         "genre": "hip hop",
@@ -270,7 +270,7 @@ def test_the_router_models_reading_wins_over_the_rules(openai_server, tmp_path) 
     from groovegraph.graph.offline import route_request
     from groovegraph.graph.parser import parse_request
 
-    text = "Which drum machines shaped 80s hip hop?"
+    text = "What gear gave 80s hip hop loops their sound?"
     rules = parse_request(text)
     assert route_request(rules).specialists == ["discovery"]  # what the regex reads
     base_url, scripted = openai_server
