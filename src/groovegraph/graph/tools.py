@@ -48,7 +48,7 @@ from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
 from groovegraph.tools.feel import NO_KEY, key_text
 from groovegraph.tools.keys import from_camelot, parse_key
-from groovegraph.tools.paths import OwnerPaths
+from groovegraph.tools.paths import OwnerPaths, shown_name, upload_name
 
 if TYPE_CHECKING:
     from groovegraph.tools.analysis import Analyzer
@@ -182,18 +182,6 @@ class _Resolver:
         if analysis is None:
             raise NotFoundError(f"no analysis for {ref!r}")
         return analysis
-
-
-def upload_name(source: str | None) -> str | None:
-    """The file name an upload was sent with (its ``source`` tag is ``upload:<name>``)."""
-    if source and source.startswith("upload:"):
-        return Path(source.removeprefix("upload:")).name or None
-    return None
-
-
-def shown_name(path: str, source: str | None = None) -> str:
-    """A sample's name in answers: the name it was uploaded with, else its file name."""
-    return upload_name(source) or Path(path).name
 
 
 def sample_label(ref: str, analysis: Analysis | None = None) -> str:

@@ -72,7 +72,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _display_name(record: SampleRecord) -> str:
-    from groovegraph.graph.tools import shown_name
+    from groovegraph.tools.paths import shown_name
 
     return shown_name(record.path, record.tags.source)
 

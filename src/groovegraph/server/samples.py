@@ -58,7 +58,7 @@ def _sample_out(
 ) -> SampleOut:
     """The response body; files are named as ``paths``' owner sees them, never by
     server path: an upload by the name it was sent with (stored under its hash)."""
-    from groovegraph.graph.tools import shown_name
+    from groovegraph.tools.paths import shown_name
 
     return SampleOut(
         id=record.id,

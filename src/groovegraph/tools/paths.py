@@ -248,3 +248,16 @@ class OwnerPaths:
         if isinstance(value, tuple):
             return tuple(self.scrub(v) for v in value)
         return value
+
+
+def upload_name(source: str | None) -> str | None:
+    """The file name an upload was sent with (its ``source`` tag is ``upload:<name>``)."""
+    if source and source.startswith("upload:"):
+        return Path(source.removeprefix("upload:")).name or None
+    return None
+
+
+def shown_name(path: str, source: str | None = None) -> str:
+    """A sample's name for its owner (answers, the API, plot titles): the name it was
+    uploaded with, else its file name."""
+    return upload_name(source) or Path(path).name
