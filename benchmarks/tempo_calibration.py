@@ -39,7 +39,9 @@ def _row(y: np.ndarray, sr: int, true_bpm: float, source: str) -> dict[str, Any]
     return {"source": source, "ok": bool(ok), "bpm": r.tempo_bpm, "truth": true_bpm, **r.evidence}
 
 
-def collect(corpus_limit: int | None, traps: int, own: int) -> list[dict[str, Any]]:
+def collect(
+    corpus_limit: int | None, traps: int, own: int, cache: Path | None = None
+) -> list[dict[str, Any]]:
     from benchmarks.analysis_accuracy import corpus_specs
     from benchmarks.rhythm_traps import FAMILIES, trap_spec
     from groovegraph.tools.synth import synthesize_groove
@@ -48,7 +50,7 @@ def collect(corpus_limit: int | None, traps: int, own: int) -> list[dict[str, An
     from groovegraph.evals.corpus import load_corpus
     from groovegraph.settings import Settings
 
-    cache = Settings().data_dir / "eval-corpus"
+    cache = cache or Settings().data_dir / "eval-corpus"
     for ex in load_corpus("tuning", ["groove"], cache, limit=corpus_limit):
         tb = ex.truth.get("tempo_bpm")
         if tb:
@@ -116,12 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traps", type=int, default=10)
     parser.add_argument("--own", type=int, default=70)
     parser.add_argument("--rows", type=Path, default=None, help="reuse collected rows (JSON)")
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None, help="the rendered corpus (default: data dir)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.rows and args.rows.exists():
         rows = json.loads(args.rows.read_text())
     else:
-        rows = collect(args.corpus_limit, args.traps, args.own)
+        rows = collect(args.corpus_limit, args.traps, args.own, args.cache_dir)
         if args.rows:
             args.rows.write_text(json.dumps(rows))
     w = fit(rows)

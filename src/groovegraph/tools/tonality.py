@@ -119,6 +119,30 @@ def _spectral_peaks(
     return (freqs[i] + off * df)[keep], (height - floor)[keep]
 
 
+HARMONIC_SHARE_MIN = 0.003
+"""Least share of the 40–2,500 Hz spectrum that must sit in harmonic peaks (peaks two to
+eight times the frequency of another peak) for a key to be estimated. Pitched notes have
+overtones at whole multiples of their fundamental; drums do not: a kick's or an 808's
+low sine, a tom's membrane modes and a snare's ring give peaks, but not a harmonic
+series. Over the corpus's tuning split every drum-only loop (22 checked, General MIDI and
+808 kits) has 0 and the loops with a bass line 0.0067 and up (a tenth of them below);
+our own generator's drum loops are 0 but one at 0.0058. Below it the clip has no
+reliable key: :class:`NoPitchedContentError`."""
+
+
+def harmonic_share(f: np.ndarray, h: np.ndarray, band_energy: float) -> float:
+    """Share of ``band_energy`` in the peaks (frequencies ``f``, heights ``h`` above
+    the floor) that stand in a harmonic relation (×2 to ×8, within 1.5 %) with another
+    peak: how much of the spectrum is pitched notes rather than drums."""
+    if len(f) < 2 or band_energy <= 0:
+        return 0.0
+    r = f[:, None] / f[None, :]
+    k = np.round(r)
+    related = (k >= 2) & (k <= 8) & (np.abs(r - k) < 0.015 * k)
+    linked = related.any(axis=1) | related.any(axis=0)
+    return float(h[linked].sum() / band_energy)
+
+
 def _tuning_cents(f: np.ndarray, h: np.ndarray) -> float:
     """Weighted circular mean of the peaks' deviation from 12-TET at A440, in cents."""
     if len(f) == 0:
@@ -274,9 +298,17 @@ def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
     """
     frames, freqs = _frame_spectra(y, sr)
     spec = frames.mean(axis=0, dtype=np.float64)
-    f, h = _spectral_peaks(spec, freqs, 40.0, min(2500.0, sr / 2.0 - 1.0))
+    top = min(2500.0, sr / 2.0 - 1.0)
+    f, h = _spectral_peaks(spec, freqs, 40.0, top)
     if len(f) < 3:
         raise NoPitchedContentError("no pitched content to estimate a key from")
+    band = float(spec[(freqs >= 40.0) & (freqs < top)].sum())
+    share = harmonic_share(f, h, band)
+    if share < HARMONIC_SHARE_MIN:
+        raise NoPitchedContentError(
+            f"no reliable key: {100 * share:.2f} % of the spectrum is in harmonic peaks "
+            f"(below {100 * HARMONIC_SHARE_MIN:.1f} %: drums, no pitched part)"
+        )
     high = f > 100.0
     tuning = _tuning_cents(f[high], h[high]) if np.any(high) else _tuning_cents(f, h)
 
