@@ -96,8 +96,9 @@ _MIN_WINDOW = 32
 _TASK_PREFIX = "groovegraph-analyze"
 
 
-#: Dask priority of a server's files (uploads, the agent's analyses): ahead of any
-#: indexing run's files queued on the same cluster (those have priority 0).
+#: Dask priority of a server's files (uploads, the agent's analyses): ahead of indexing
+#: files (priority 0) waiting on the same worker; the scheduler holds the rest of an
+#: indexing run back anyway (Dask's queuing of tasks without dependencies).
 INTERACTIVE_PRIORITY = 10
 _DAEMONIC = (
     "this Dask worker runs as a daemonic process and may not start the analysis processes "
