@@ -118,8 +118,8 @@ def collect(
     own: int,
     drumless: int,
     cache: Path | None = None,
-    extra: int = 8,
-    fast_waltzes: int = 8,
+    extra: int = 16,
+    fast_waltzes: int = 12,
 ) -> list[dict[str, Any]]:
     from benchmarks.analysis_accuracy import corpus_specs
     from benchmarks.rhythm_traps import FAMILIES, trap_spec
@@ -237,8 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traps", type=int, default=10)
     parser.add_argument("--own", type=int, default=70)
     parser.add_argument("--drumless", type=int, default=28)
-    parser.add_argument("--extra", type=int, default=8, help="extra grooves per category")
-    parser.add_argument("--fast-waltzes", type=int, default=8)
+    parser.add_argument("--extra", type=int, default=16, help="extra grooves per category")
+    parser.add_argument("--fast-waltzes", type=int, default=12)
     parser.add_argument("--l2", type=float, default=0.001)
     parser.add_argument("--rows", type=Path, default=None, help="reuse collected rows (JSON)")
     parser.add_argument(
