@@ -71,6 +71,23 @@ def rss_mb(pid: int) -> float:
     return total
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system, s) used so far by ``pid`` and its live descendants: the
+    server's own cost of the turns, whatever else the machine is running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            stack.extend(_children(p))
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -90,13 +107,17 @@ APIS: dict[str, dict[str, str]] = {
 }
 
 
-def _turn_body(api: str, message: str) -> dict[str, Any]:
+#: What Agent Chat UI asks for; ``--stream-mode`` changes it.
+DEFAULT_AP_MODES = ("messages-tuple", "values")
+
+
+def _turn_body(api: str, message: str, modes: tuple[str, ...] = DEFAULT_AP_MODES) -> dict[str, Any]:
     if api == "v1":
         return {"message": message}
     return {
         "assistant_id": "groovegraph",
         "input": {"messages": [{"type": "human", "content": message}]},
-        "stream_mode": ["messages-tuple", "values"],
+        "stream_mode": list(modes),
     }
 
 
@@ -107,6 +128,7 @@ async def one_turn(
     route_times: list[float] | None = None,
     *,
     api: str = "v1",
+    modes: tuple[str, ...] = DEFAULT_AP_MODES,
 ) -> tuple[float | None, float, str | None]:
     """(time to first event s, turn time s, error or None); appends the time to the API's
     mark event (``route`` on /v1, the first ``messages`` on the Agent Protocol)."""
@@ -119,7 +141,7 @@ async def one_turn(
             client,
             "POST",
             spec["stream"].format(id=thread_id),
-            json=_turn_body(api, message),
+            json=_turn_body(api, message, modes),
         ) as src:
             if src.response.status_code != 200:
                 await src.response.aread()
@@ -147,7 +169,13 @@ async def one_turn(
 
 
 async def run_load(
-    url: str, *, clients: int, duration_s: float, pid: int, api: str = "v1"
+    url: str,
+    *,
+    clients: int,
+    duration_s: float,
+    pid: int,
+    api: str = "v1",
+    modes: tuple[str, ...] = DEFAULT_AP_MODES,
 ) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
     async with httpx.AsyncClient(
@@ -159,8 +187,10 @@ async def run_load(
             r.raise_for_status()
             threads.append(r.json()["thread_id"])
         # Warm-up: one turn per client so the baseline RSS includes steady-state caches.
-        await asyncio.gather(*(one_turn(client, t, "hello", api=api) for t in threads))
+        await asyncio.gather(*(one_turn(client, t, "hello", api=api, modes=modes) for t in threads))
         rss_start = rss_mb(pid)
+        cpu_start = cpu_s(pid)
+        load_start = os.getloadavg()
         ttfe: list[float] = []
         ttr: list[float] = []
         turn_s: list[float] = []
@@ -171,7 +201,7 @@ async def run_load(
             n = i
             while time.perf_counter() < deadline:
                 first, total, err = await one_turn(
-                    client, thread_id, MESSAGES[n % len(MESSAGES)], ttr, api=api
+                    client, thread_id, MESSAGES[n % len(MESSAGES)], ttr, api=api, modes=modes
                 )
                 n += 1
                 if err:
@@ -184,6 +214,7 @@ async def run_load(
         started = time.perf_counter()
         await asyncio.gather(*(worker(i, t) for i, t in enumerate(threads)))
         elapsed = time.perf_counter() - started
+        cpu_used = cpu_s(pid) - cpu_start
         rss_end = rss_mb(pid)
     return {
         "turns": len(turn_s),
@@ -201,6 +232,9 @@ async def run_load(
         "time_to_route_ms": {"p50": 1000 * percentile(ttr, 50), "p99": 1000 * percentile(ttr, 99)},
         "turn_ms": {"p50": 1000 * percentile(turn_s, 50), "p99": 1000 * percentile(turn_s, 99)},
         "rss_mb": {"start": rss_start, "end": rss_end, "growth": rss_end - rss_start},
+        # Server process CPU (user + system) per finished turn: load-independent cost.
+        "server_cpu_ms_per_turn": 1000 * cpu_used / max(1, len(turn_s) + len(errors)),
+        "load_avg": {"start": list(load_start), "end": list(os.getloadavg())},
         "elapsed_s": elapsed,
     }
 
@@ -212,6 +246,7 @@ def one_run(
     extra_env: dict[str, str],
     workers: int = 1,
     api: str = "v1",
+    modes: tuple[str, ...] = DEFAULT_AP_MODES,
 ) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="gg-sse-load-"))
     db_name, db_url = fresh_database()
@@ -230,7 +265,12 @@ def one_run(
         assert server.proc is not None
         return asyncio.run(
             run_load(
-                server.url, clients=clients, duration_s=duration_s, pid=server.proc.pid, api=api
+                server.url,
+                clients=clients,
+                duration_s=duration_s,
+                pid=server.proc.pid,
+                api=api,
+                modes=modes,
             )
         )
     finally:
@@ -249,12 +289,19 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (>1 needs --redis)")
     parser.add_argument("--api", choices=sorted(APIS), default="v1")
+    parser.add_argument(
+        "--stream-mode",
+        default=",".join(DEFAULT_AP_MODES),
+        help="Agent Protocol stream_mode list, comma separated (default: what Agent Chat UI asks)",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    modes = tuple(m for m in args.stream_mode.split(",") if m)
     if args.out is None:
         suffix = "" if args.api == "v1" else "_" + args.api.replace("-", "_")
         args.out = RESULTS.with_name(f"sse_load{suffix}.json")
-    extra = {"GROOVEGRAPH_REDIS_URL": "redis://127.0.0.1:6379/14"} if args.redis else {}
+    redis_url = os.environ.get("GROOVEGRAPH_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+    extra = {"GROOVEGRAPH_REDIS_URL": redis_url} if args.redis else {}
     runs = []
     for i in range(args.runs):
         result = one_run(
@@ -263,6 +310,7 @@ def main() -> None:
             extra_env=extra,
             workers=args.workers,
             api=args.api,
+            modes=modes,
         )
         print(f"run {i + 1}: {json.dumps(result)}", flush=True)
         runs.append(result)
@@ -272,9 +320,11 @@ def main() -> None:
         "command": f"python -m benchmarks.sse_load --clients {args.clients} --duration {args.duration:g} --runs {args.runs}"
         + (" --redis" if args.redis else "")
         + (f" --workers {args.workers}" if args.workers != 1 else "")
-        + (f" --api {args.api}" if args.api != "v1" else ""),
+        + (f" --api {args.api}" if args.api != "v1" else "")
+        + (f" --stream-mode {','.join(modes)}" if modes != DEFAULT_AP_MODES else ""),
         "setup": {
             "api": args.api,
+            **({"stream_mode": list(modes)} if args.api != "v1" else {}),
             "server": f"groovegraph serve ({args.workers} uvicorn worker(s), uvloop), offline model, "
             "Postgres checkpointer",
             "redis": bool(args.redis),
@@ -290,6 +340,7 @@ def main() -> None:
             "time_to_route_p50_ms": statistics.median(r["time_to_route_ms"]["p50"] for r in runs),
             "time_to_route_p99_ms": statistics.median(r["time_to_route_ms"]["p99"] for r in runs),
             "turn_p50_ms": statistics.median(r["turn_ms"]["p50"] for r in runs),
+            "server_cpu_ms_per_turn": statistics.median(r["server_cpu_ms_per_turn"] for r in runs),
             "turns_per_s": statistics.median(r["turns_per_s"] for r in runs),
             "rss_growth_mb": statistics.median(r["rss_mb"]["growth"] for r in runs),
             "errors": statistics.median(r["errors"] for r in runs),

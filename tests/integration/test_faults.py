@@ -403,6 +403,40 @@ async def test_retention_keeps_whole_turns_so_a_regenerated_answer_has_both_bran
     assert len(history) < 3 * turns
 
 
+async def test_retention_pruned_once_per_run_keeps_exactly_the_newest_runs(
+    db_settings: Settings,
+) -> None:
+    """A run that checkpoints every step (as the Agent Protocol routes do) is pruned at
+    its first commit only; what is kept is still exactly the newest ``keep_turns`` runs,
+    every checkpoint of each, as pruning at every commit kept."""
+    db_settings.ensure_dirs()
+    gate = asyncio.Event()
+    gate.set()
+    thread_id = f"once-{uuid.uuid4().hex[:8]}"
+    runs = [str(uuid.uuid4()) for _ in range(db_settings.checkpoint_keep_turns + 3)]
+    async with open_checkpointer(db_settings) as saver:
+        graph = _slow_graph(gate, []).compile(checkpointer=saver)
+        for turn, run_id in enumerate(runs):
+            await graph.ainvoke(
+                {"messages": [HumanMessage(content=f"turn {turn}")]},
+                {"configurable": {"thread_id": thread_id}, "metadata": {"run_id": run_id}},
+                durability="async",
+            )
+        history = [
+            s async for s in graph.aget_state_history({"configurable": {"thread_id": thread_id}})
+        ]
+    kept_runs = [s.metadata["run_id"] for s in history if s.metadata]
+    newest = runs[-db_settings.checkpoint_keep_turns :]
+    assert set(kept_runs) == set(newest)
+    # every checkpoint of every kept run: as many for each as for the newest (>= 2 steps)
+    per_run = [kept_runs.count(r) for r in newest]
+    assert per_run == [per_run[-1]] * len(newest)
+    assert per_run[-1] >= 2
+    assert [m.content for m in history[0].values["messages"] if m.type == "human"] == [
+        f"turn {t}" for t in range(len(runs))
+    ]
+
+
 async def test_an_intended_fork_is_written_and_retention_keeps_the_branch_it_left(
     db_settings: Settings,
 ) -> None:
@@ -450,6 +484,28 @@ async def test_an_intended_fork_is_written_and_retention_keeps_the_branch_it_lef
 
 
 # --------------------------------------------------------------------------- pools
+
+
+def test_pool_check_needs_no_round_trip_for_a_healthy_connection(own_pg_url: str) -> None:
+    """The pools' connection check (groovegraph.persistence.pg_pool) passes an open idle
+    connection without a query, and sends the round trip, which fails, for one the
+    server has terminated or one left inside a transaction."""
+    from groovegraph.persistence.pg_pool import check_connection, looks_healthy
+
+    with psycopg.connect(own_pg_url, autocommit=True) as conn:
+        assert looks_healthy(conn)
+        check_connection(conn)
+        conn.execute("BEGIN")
+        assert not looks_healthy(conn)
+        conn.execute("ROLLBACK")
+        assert looks_healthy(conn)
+        assert _terminate_backends(own_pg_url) >= 1
+        deadline = time.monotonic() + 5
+        while looks_healthy(conn) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the server's goodbye reaches the socket
+        assert not looks_healthy(conn)
+        with pytest.raises(psycopg.OperationalError):
+            check_connection(conn)
 
 
 def test_pools_recover_after_pg_terminate_backend(own_pg_url: str, tmp_path: Path) -> None:

@@ -34,7 +34,9 @@ Both savers add two things upstream's lack:
   regenerated answer and both branches from it). A turn is one run: the checkpoints
   that share the ``run_id`` in their metadata (set by the Agent Protocol routes, which
   checkpoint every step); a checkpoint without one is a turn of its own (the ``/v1`` and
-  LangServe routes checkpoint once per turn, at its end).
+  LangServe routes checkpoint once per turn, at its end). Only a turn's first commit can
+  change what is kept (it adds the turn, and gives the previous head its child), so a
+  saver prunes once per run and namespace, at the run's first commit, not at every step.
 * **Undo of a failed turn.** LangGraph saves a run that raised (with
   ``durability="exit"``, once, at its end): the thread would keep the user's message with
   the failed node still pending, a half turn the next run trips over.
@@ -73,6 +75,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from groovegraph.persistence.pg_pool import check_async_connection
 from groovegraph.settings import Settings
 from groovegraph.state import CHECKPOINT_TYPES
 from groovegraph.tools.errors import GrooveGraphError
@@ -120,6 +123,31 @@ class ConcurrentRunError(GrooveGraphError):
 #: check would otherwise refuse as a lost-lock writer. A ``__`` key: LangGraph keeps it
 #: out of checkpoint metadata.
 ALLOW_FORK_KEY = "__gg_allow_fork"
+
+
+class _PruneOncePerRun:
+    """Which (thread, namespace) a saver last pruned for which run (see the module
+    docstring: a run's later commits cannot change what retention keeps)."""
+
+    #: Threads remembered per process; the oldest are forgotten (and pruned again).
+    MAX_THREADS = 4096
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, str], str] = {}
+
+    def due(self, thread_id: str, checkpoint_ns: str, metadata: Any) -> bool:
+        run_id = metadata.get("run_id") if isinstance(metadata, dict) else None
+        return run_id is None or self._last.get((thread_id, checkpoint_ns)) != str(run_id)
+
+    def done(self, thread_id: str, checkpoint_ns: str, metadata: Any) -> None:
+        run_id = metadata.get("run_id") if isinstance(metadata, dict) else None
+        if run_id is None:
+            return
+        key = (thread_id, checkpoint_ns)
+        self._last.pop(key, None)
+        self._last[key] = str(run_id)
+        if len(self._last) > self.MAX_THREADS:
+            del self._last[next(iter(self._last))]
 
 
 def _refuse_fork(
@@ -182,6 +210,7 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
     def __init__(self, conn: Any, *, serde: Any = None, keep_turns: int = 0) -> None:
         super().__init__(conn, serde=serde)
         self.keep_turns = keep_turns
+        self._pruned = _PruneOncePerRun()
 
     async def aput(
         self,
@@ -196,9 +225,11 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
         checkpoint_ns = configurable["checkpoint_ns"]
         parent = configurable.get("checkpoint_id")
         type_, serialized_checkpoint = self.serde.dumps_typed(checkpoint)
-        serialized_metadata = json.dumps(
-            get_checkpoint_metadata(config, metadata), ensure_ascii=False
-        ).encode("utf-8", "ignore")
+        full_metadata = get_checkpoint_metadata(config, metadata)
+        serialized_metadata = json.dumps(full_metadata, ensure_ascii=False).encode(
+            "utf-8", "ignore"
+        )
+        prune = self.keep_turns > 0 and self._pruned.due(thread_id, checkpoint_ns, full_metadata)
         async with self.lock:
             # BEGIN IMMEDIATE takes SQLite's write lock first: the head read below and
             # the insert are one step for every process on the file.
@@ -232,12 +263,14 @@ class GuardedAsyncSqliteSaver(AsyncSqliteSaver):
                         serialized_metadata,
                     ),
                 )
-                if self.keep_turns > 0:
+                if prune:
                     await self._prune(thread_id, checkpoint_ns)
             except BaseException:
                 await self.conn.rollback()
                 raise
             await self.conn.commit()
+        if prune:
+            self._pruned.done(thread_id, checkpoint_ns, full_metadata)
         return {
             "configurable": {
                 "thread_id": thread_id,
@@ -370,6 +403,7 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
     ) -> None:
         super().__init__(conn, pipe, serde)
         self.keep_turns = keep_turns
+        self._pruned = _PruneOncePerRun()
         if isinstance(conn, AsyncConnectionPool) and pipe is None:
             self.lock = _NoLock()  # type: ignore[assignment]
 
@@ -406,21 +440,28 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
             if blob_versions
             else []
         )
+        full_metadata = get_serializable_checkpoint_metadata(config, metadata)
+        prune = self.keep_turns > 0 and self._pruned.due(thread_id, checkpoint_ns, full_metadata)
         row = (
             thread_id,
             checkpoint_ns,
             checkpoint["id"],
             parent,
             Jsonb(copy),
-            Jsonb(get_serializable_checkpoint_metadata(config, metadata)),
+            Jsonb(full_metadata),
         )
+        # Pipelined: BEGIN, the lock and the head read go out in one round trip, the
+        # writes and COMMIT in a second one (instead of a round trip per statement).
         async with (
             self.conn.connection() as conn,
+            conn.pipeline(),
             conn.transaction(),
             conn.cursor(binary=True, row_factory=dict_row) as cur,
         ):
             # One commit per thread at a time, on every replica (released at COMMIT).
-            await cur.execute(
+            # Each statement reads with a snapshot of its own (read committed), so the
+            # head read below, queued behind the lock, sees what the last holder wrote.
+            await conn.execute(
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                 (COMMIT_LOCK_NAMESPACE, thread_id),
             )
@@ -440,8 +481,10 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
             if blobs:
                 await cur.executemany(self.UPSERT_CHECKPOINT_BLOBS_SQL, blobs)
             await cur.execute(self.UPSERT_CHECKPOINTS_SQL, row)
-            if self.keep_turns > 0:
+            if prune:
                 await self._prune(cur, thread_id, checkpoint_ns)
+        if prune:
+            self._pruned.done(thread_id, checkpoint_ns, full_metadata)
         return {
             "configurable": {
                 "thread_id": thread_id,
@@ -505,8 +548,8 @@ class PooledAsyncPostgresSaver(AsyncPostgresSaver):
             "AND c.checkpoint_ns = d.checkpoint_ns AND c.parent_checkpoint_id = d.checkpoint_id)",
             (thread_id, checkpoint_ns, thread_id, checkpoint_ns, self.keep_turns),
         )
-        if not cur.rowcount:
-            return
+        # Queued in the commit's pipeline (no round trip to learn whether the first
+        # statement deleted anything); once per run, so the two no-ops are cheap.
         await cur.execute(
             "DELETE FROM checkpoint_writes w WHERE w.thread_id = %s AND w.checkpoint_ns = %s "
             "AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = w.thread_id "
@@ -583,10 +626,10 @@ async def _postgres(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str
         min_size=settings.db_pool_min,
         max_size=max(settings.db_pool_min, settings.db_pool_max),
         kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
-        # Every connection is checked when handed out (a round trip of well under a
-        # millisecond): one dropped by the server (restart, pg_terminate_backend, an
-        # idle timeout in a pooler) is replaced at once instead of failing a request.
-        check=AsyncConnectionPool.check_connection,
+        # Every connection is checked when handed out (:mod:`.pg_pool`): one dropped by
+        # the server (restart, pg_terminate_backend, an idle timeout in a pooler) is
+        # replaced at once instead of failing a request.
+        check=check_async_connection,
         max_idle=POOL_MAX_IDLE_S,
         max_lifetime=POOL_MAX_LIFETIME_S,
         # A request waits at most this long for a connection; a database that is down

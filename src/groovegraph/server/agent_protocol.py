@@ -769,9 +769,10 @@ async def _start_run(
     if unknown:
         raise UnsupportedError(f"stream_mode {unknown} not supported; use {sorted(STREAM_MODES)}")
     if body.if_not_exists == "create":
-        info = await state.threads.claim(owner=owner, thread_id=thread_id)
+        await state.threads.claim(owner=owner, thread_id=thread_id)
     else:
-        info = await state.threads.get(owner=owner, thread_id=thread_id)
+        # cached like /v1 chat's check: no database round trip before every run
+        await state.threads.check_owned(owner=owner, thread_id=thread_id)
 
     run_id = new_run_id()
     user_config = body.config or {}
@@ -829,7 +830,7 @@ async def _start_run(
                 state, {"configurable": {"thread_id": thread_id, "owner": owner}}
             )
         handle, record, queue = await RunManager.of(state).start(
-            info=info,
+            thread_id=thread_id,
             owner=owner,
             assistant_id=ASSISTANT_ID,
             graph_input=graph_input,

@@ -40,11 +40,10 @@ import structlog
 from langchain_core.messages import BaseMessage, BaseMessageChunk, RemoveMessage
 from langgraph.types import Interrupt, Send
 from pydantic import BaseModel
-from pydantic_core import to_jsonable_python
+from pydantic_core import to_json, to_jsonable_python
 
 from groovegraph.persistence.checkpointer import undone_on_failure
 from groovegraph.server.state import AppState
-from groovegraph.server.thread_store import ThreadInfo
 
 log = structlog.get_logger(__name__)
 
@@ -68,30 +67,46 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
-def pjson(value: Any) -> Any:
+#: Messages already converted by :func:`pjson` in one run: ``id(message)`` → the message
+#: (held, so the id is not reused) and its JSON form.
+MessageMemo = dict[int, tuple[BaseMessage, Any]]
+
+
+def pjson(value: Any, memo: MessageMemo | None = None) -> Any:
     """Graph data as LangGraph Server sends it: messages as full LangChain dicts
     (``type``, ``content``, ``id``, ``tool_calls`` …), interrupts as ``{value, id}``,
-    pydantic models dumped, anything else JSON-safe."""
+    pydantic models dumped, anything else JSON-safe.
+
+    With ``memo``, a message object seen before is not converted again: a run's
+    ``values`` events repeat the whole conversation at every step, and the graph passes
+    the same (never mutated) message objects along."""
     if isinstance(value, BaseMessage):
-        return to_jsonable_python(value.model_dump(), fallback=str)
+        if memo is None:
+            return to_jsonable_python(value.model_dump(), fallback=str)
+        seen = memo.get(id(value))
+        if seen is None or seen[0] is not value:
+            seen = memo[id(value)] = (value, to_jsonable_python(value.model_dump(), fallback=str))
+        return seen[1]
     if isinstance(value, Interrupt):
-        return {"value": pjson(value.value), "id": value.id}
+        return {"value": pjson(value.value, memo), "id": value.id}
     if isinstance(value, Send):
-        return {"node": value.node, "arg": pjson(value.arg)}
+        return {"node": value.node, "arg": pjson(value.arg, memo)}
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, Mapping):
-        return {str(k): pjson(v) for k, v in value.items()}
+        return {str(k): pjson(v, memo) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [pjson(v) for v in value]
+        return [pjson(v, memo) for v in value]
     return to_jsonable_python(value, fallback=str)
 
 
-def sse_event(event: str, data: Any) -> dict[str, str]:
+def sse_event(event: str, data: Any, memo: MessageMemo | None = None) -> dict[str, str]:
     """One event as sse-starlette sends it (``data`` compact JSON; ``end`` has none)."""
     if data is None and event == "end":
         return {"event": event}
-    return {"event": event, "data": json.dumps(pjson(data), separators=(",", ":"))}
+    # pydantic-core's encoder: compact like json.dumps(separators=(",", ":")) and
+    # several times faster on a whole state (non-ASCII text goes out as UTF-8).
+    return {"event": event, "data": to_json(pjson(data, memo)).decode()}
 
 
 # --------------------------------------------------------------------------- records
@@ -218,7 +233,6 @@ class RunHandle:
     subscribers: list[asyncio.Queue[Any]] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
     status: str = "pending"
-    values: Any = None
     interrupted: bool = False
     error: dict[str, str] | None = None
     cancel_requested: bool = False
@@ -248,7 +262,6 @@ class _Translate:
         self.modes = set(modes)
         self.subgraphs = subgraphs
         self.interrupted = False
-        self.values: Any = None
         self.partial: dict[str, BaseMessage] = {}
 
     def name(self, mode: str, ns: tuple[str, ...]) -> str:
@@ -259,8 +272,6 @@ class _Translate:
             return []
         out: list[tuple[str, Any]] = []
         if mode == "values":
-            if not ns:
-                self.values = chunk
             if "values" in self.modes:
                 out.append((self.name("values", ns), chunk))
         elif mode == "updates":
@@ -343,7 +354,7 @@ class RunManager:
     async def start(
         self,
         *,
-        info: ThreadInfo,
+        thread_id: str,
         owner: str,
         assistant_id: str,
         graph_input: Any,
@@ -363,14 +374,14 @@ class RunManager:
         run_id = str(config["run_id"])
         record = await self.records.insert(
             run_id=run_id,
-            thread_id=info.thread_id,
+            thread_id=thread_id,
             owner=owner,
             assistant_id=assistant_id,
             metadata=metadata,
             multitask_strategy=multitask_strategy,
         )
         handle = RunHandle(
-            run_id=run_id, thread_id=info.thread_id, owner=owner, modes=modes, subgraphs=subgraphs
+            run_id=run_id, thread_id=thread_id, owner=owner, modes=modes, subgraphs=subgraphs
         )
         self.live[run_id] = handle
         self._forget_old()
@@ -402,15 +413,26 @@ class RunManager:
         graph = self.state.graph
         translate = _Translate(handle.modes, handle.subgraphs)
         images: dict[str, list[dict[str, Any]]] = {}
-        internal = sorted({"values", "updates"} | {STREAM_MODES[m] for m in handle.modes})
+        converted: MessageMemo = {}
+        # What the client asked for, and ``updates`` (where an interrupt shows); the
+        # whole state (``values``) only when asked: it is the costliest mode to build,
+        # serialise and send, once per step.
+        internal = sorted({"updates"} | {STREAM_MODES[m] for m in handle.modes})
         handle.status = "running"
         status, error_text = "success", None
-        try:
+
+        async def bookkeeping() -> None:
             await self.records.set_status(handle.run_id, "running")
             with contextlib.suppress(Exception):  # bookkeeping never stops a run
                 await self.state.threads.touch(
                     owner=handle.owner, thread_id=handle.thread_id, title=title
                 )
+
+        # The record says "running" and the thread's list entry moves up while the
+        # graph starts, not before it: two database round trips off the path to the
+        # first event. The run's last status is written after it (see ``finally``).
+        marked = asyncio.create_task(bookkeeping(), name=f"gg-run-mark-{handle.run_id}")
+        try:
             # A failed run leaves the thread as it was; a cancelled one keeps what it saved
             # (Agent Protocol's "interrupt" cancel), as LangGraph's own server does.
             async with undone_on_failure(graph.checkpointer, handle.thread_id, on_cancel=False):
@@ -424,7 +446,7 @@ class RunManager:
                     for event, data in translate(tuple(ns), mode, chunk):
                         # answers that show plots carry them as image blocks (Agent Chat UI, Studio)
                         shown = await with_plot_images(self.state, handle.owner, data, images)
-                        handle.publish(sse_event(event, shown))
+                        handle.publish(sse_event(event, shown, converted))
         except asyncio.CancelledError:
             status = "interrupted"
             raise
@@ -440,7 +462,8 @@ class RunManager:
                 # next run never meets this one's lock.
                 with contextlib.suppress(Exception):
                     await lock.aclose()
-                handle.values = translate.values
+                with contextlib.suppress(BaseException):
+                    await marked
                 handle.interrupted = translate.interrupted
                 handle.status = status
                 with contextlib.suppress(Exception):
