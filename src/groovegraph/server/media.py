@@ -241,10 +241,21 @@ async def with_plot_images(
             [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
         )
         return value.model_copy(update={"content": [*text, *blocks]})
+    # numbers and text (beat times, tags) need no look: no coroutine per element
     if isinstance(value, dict):
-        return {k: await with_plot_images(state, owner, v, memo) for k, v in value.items()}
+        return {
+            k: v
+            if v is None or isinstance(v, str | int | float)
+            else await with_plot_images(state, owner, v, memo)
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
-        items = [await with_plot_images(state, owner, v, memo) for v in value]
+        items = [
+            v
+            if v is None or isinstance(v, str | int | float)
+            else await with_plot_images(state, owner, v, memo)
+            for v in value
+        ]
         return items if isinstance(value, list) else tuple(items)
     return value
 

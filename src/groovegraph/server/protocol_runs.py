@@ -72,6 +72,9 @@ def iso(ts: float) -> str:
 MessageMemo = dict[int, tuple[BaseMessage, Any]]
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool})
+
+
 def pjson(value: Any, memo: MessageMemo | None = None) -> Any:
     """Graph data as LangGraph Server sends it: messages as full LangChain dicts
     (``type``, ``content``, ``id``, ``tool_calls`` …), interrupts as ``{value, id}``,
@@ -80,6 +83,8 @@ def pjson(value: Any, memo: MessageMemo | None = None) -> Any:
     With ``memo``, a message object seen before is not converted again: a run's
     ``values`` events repeat the whole conversation at every step, and the graph passes
     the same (never mutated) message objects along."""
+    if value is None or type(value) in _JSON_SCALARS:
+        return value  # most of a state: numbers and text (beat times, tags)
     if isinstance(value, BaseMessage):
         if memo is None:
             return to_jsonable_python(value.model_dump(), fallback=str)
