@@ -10,6 +10,10 @@ for multi-clause messages; the encoder is loaded before timing starts.
 * ``graph_async_sqlite`` — ``graph.ainvoke`` with the embedded-default ``AsyncSqliteSaver``,
   a checkpoint per step; ``graph_async_sqlite_durability_exit`` — the same, checkpointing
   once per turn (``durability="exit"``, what the server uses);
+* ``graph_async_postgres_durability_exit`` / ``_async`` — the same on the production
+  checkpointer (``PooledAsyncPostgresSaver`` on a fresh database, retention on): one
+  checkpoint per turn as ``/v1`` chat and LangServe write it, or one per step as Agent
+  Protocol runs do (``durability="async"``, the LangGraph Server default);
 * ``direct_pipeline`` — the peer: the same parse → route → tool functions → answer called
   directly, without LangGraph, to show what the graph machinery costs per turn.
 
@@ -23,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -35,6 +38,7 @@ import pandas as pd
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
+from benchmarks.common import drop_database, fresh_database, machine_info
 from groovegraph.graph import build_graph
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.offline import compose_answer, plan_tool_calls
@@ -196,7 +200,55 @@ def main() -> None:
         direct_turn(t, source.frame(None), settings)
 
     sync_rounds, async_rounds, exit_rounds, direct_rounds = [], [], [], []
-    for rnd in range(args.rounds):
+    pg_exit_rounds: list[dict[str, float]] = []
+    pg_async_rounds: list[dict[str, float]] = []
+    load_before = os.getloadavg()
+    db_name, db_url = fresh_database()
+    pg_settings = Settings(data_dir=tmp, database_url=db_url)
+    try:
+        _rounds(
+            args.rounds,
+            texts,
+            builder,
+            settings,
+            pg_settings,
+            source,
+            (
+                sync_rounds,
+                async_rounds,
+                exit_rounds,
+                pg_exit_rounds,
+                pg_async_rounds,
+                direct_rounds,
+            ),
+        )
+    finally:
+        drop_database(db_name)
+    _report(
+        args,
+        rows,
+        texts,
+        load_before,
+        sync_rounds,
+        async_rounds,
+        exit_rounds,
+        pg_exit_rounds,
+        pg_async_rounds,
+        direct_rounds,
+    )
+
+
+def _rounds(
+    n_rounds: int,
+    texts: list[str],
+    builder: Any,
+    settings: Settings,
+    pg_settings: Settings,
+    source: cat.FrameSource,
+    buckets: tuple[list[dict[str, float]], ...],
+) -> None:
+    sync_rounds, async_rounds, exit_rounds, pg_exit_rounds, pg_async_rounds, direct_rounds = buckets
+    for rnd in range(n_rounds):
         graph = builder.compile(checkpointer=InMemorySaver())
         times = []
         for i, t in enumerate(texts):
@@ -208,10 +260,12 @@ def main() -> None:
         sync_rounds.append(_summary(times))
 
         async def run_async(
-            rnd: int = rnd, durability: Literal["sync", "async", "exit"] = "async"
+            rnd: int = rnd,
+            durability: Literal["sync", "async", "exit"] = "async",
+            on: Settings = settings,
         ) -> list[float]:
             out = []
-            async with open_checkpointer(settings) as saver:
+            async with open_checkpointer(on) as saver:
                 agraph = builder.compile(checkpointer=saver)
                 for i, t in enumerate(texts):
                     start = time.perf_counter()
@@ -225,6 +279,8 @@ def main() -> None:
 
         async_rounds.append(_summary(asyncio.run(run_async())))
         exit_rounds.append(_summary(asyncio.run(run_async(durability="exit"))))
+        pg_exit_rounds.append(_summary(asyncio.run(run_async(rnd, "exit", on=pg_settings))))
+        pg_async_rounds.append(_summary(asyncio.run(run_async(rnd, "async", on=pg_settings))))
 
         times = []
         for t in texts:
@@ -233,20 +289,31 @@ def main() -> None:
             times.append((time.perf_counter() - start) * 1000)
         direct_rounds.append(_summary(times))
 
+
+def _report(
+    args: argparse.Namespace,
+    rows: list[dict[str, Any]],
+    texts: list[str],
+    load_before: tuple[float, float, float],
+    sync_rounds: list[dict[str, float]],
+    async_rounds: list[dict[str, float]],
+    exit_rounds: list[dict[str, float]],
+    pg_exit_rounds: list[dict[str, float]],
+    pg_async_rounds: list[dict[str, float]],
+    direct_rounds: list[dict[str, float]],
+) -> None:
     result = {
         "benchmark": "graph_latency",
         "command": f"uv run --frozen python -m benchmarks.graph_latency --rounds {args.rounds} --rows {args.rows}",
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
-        },
+        "machine": machine_info(load_before),
         "catalog_rows": args.rows,
         "turns_per_round": len(texts),
         "rounds": args.rounds,
         "graph_sync_inmemory": _median_of_rounds(sync_rounds),
         "graph_async_sqlite": _median_of_rounds(async_rounds),
         "graph_async_sqlite_durability_exit": _median_of_rounds(exit_rounds),
+        "graph_async_postgres_durability_exit": _median_of_rounds(pg_exit_rounds),
+        "graph_async_postgres_durability_async": _median_of_rounds(pg_async_rounds),
         "direct_pipeline": _median_of_rounds(direct_rounds),
         "routing": routing_accuracy(rows),
         "bar": {"p50_ms_max": BAR_P50_MS},
@@ -259,6 +326,8 @@ def main() -> None:
         "graph_sync_inmemory",
         "graph_async_sqlite",
         "graph_async_sqlite_durability_exit",
+        "graph_async_postgres_durability_exit",
+        "graph_async_postgres_durability_async",
         "direct_pipeline",
     ):
         r = result[name]
