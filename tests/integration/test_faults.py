@@ -486,28 +486,6 @@ async def test_an_intended_fork_is_written_and_retention_keeps_the_branch_it_lef
 # --------------------------------------------------------------------------- pools
 
 
-def test_pool_check_needs_no_round_trip_for_a_healthy_connection(own_pg_url: str) -> None:
-    """The pools' connection check (groovegraph.persistence.pg_pool) passes an open idle
-    connection without a query, and sends the round trip, which fails, for one the
-    server has terminated or one left inside a transaction."""
-    from groovegraph.persistence.pg_pool import check_connection, looks_healthy
-
-    with psycopg.connect(own_pg_url, autocommit=True) as conn:
-        assert looks_healthy(conn)
-        check_connection(conn)
-        conn.execute("BEGIN")
-        assert not looks_healthy(conn)
-        conn.execute("ROLLBACK")
-        assert looks_healthy(conn)
-        assert _terminate_backends(own_pg_url) >= 1
-        deadline = time.monotonic() + 5
-        while looks_healthy(conn) and time.monotonic() < deadline:
-            time.sleep(0.01)  # the server's goodbye reaches the socket
-        assert not looks_healthy(conn)
-        with pytest.raises(psycopg.OperationalError):
-            check_connection(conn)
-
-
 def test_pools_recover_after_pg_terminate_backend(own_pg_url: str, tmp_path: Path) -> None:
     """Every connection of an idle server terminated by the database: the next requests
     (threads, catalog, a chat turn) are answered at once, not after a 30 s pool wait."""

@@ -240,8 +240,6 @@ class CatalogStore:
         if settings.is_postgres:
             from psycopg_pool import ConnectionPool
 
-            from groovegraph.persistence.pg_pool import check_connection
-
             url = settings.database_url
             assert url is not None
             # A pool, not one connection: every connection is checked when handed out,
@@ -254,7 +252,7 @@ class CatalogStore:
                 min_size=1,
                 max_size=max(2, settings.db_pool_max // 2),
                 kwargs={"autocommit": True, "connect_timeout": 10},
-                check=check_connection,
+                check=ConnectionPool.check_connection,
                 max_idle=60,
                 max_lifetime=1800,
                 timeout=settings.db_pool_timeout_s,

@@ -75,7 +75,6 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from groovegraph.persistence.pg_pool import check_async_connection
 from groovegraph.settings import Settings
 from groovegraph.state import CHECKPOINT_TYPES
 from groovegraph.tools.errors import GrooveGraphError
@@ -626,10 +625,10 @@ async def _postgres(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str
         min_size=settings.db_pool_min,
         max_size=max(settings.db_pool_min, settings.db_pool_max),
         kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
-        # Every connection is checked when handed out (:mod:`.pg_pool`): one dropped by
-        # the server (restart, pg_terminate_backend, an idle timeout in a pooler) is
-        # replaced at once instead of failing a request.
-        check=check_async_connection,
+        # Every connection is checked when handed out (a round trip of well under a
+        # millisecond): one dropped by the server (restart, pg_terminate_backend, an
+        # idle timeout in a pooler) is replaced at once instead of failing a request.
+        check=AsyncConnectionPool.check_connection,
         max_idle=POOL_MAX_IDLE_S,
         max_lifetime=POOL_MAX_LIFETIME_S,
         # A request waits at most this long for a connection; a database that is down

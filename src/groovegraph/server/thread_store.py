@@ -23,7 +23,6 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel, Field, field_validator
 
-from groovegraph.persistence.pg_pool import check_async_connection
 from groovegraph.server.errors import InvalidThreadIdError, ThreadNotFoundError
 from groovegraph.settings import Settings
 
@@ -238,11 +237,10 @@ class ThreadStore:
                 # Two short queries per chat turn; sized like the checkpointer's pool.
                 max_size=max(2, settings.db_pool_max),
                 kwargs={"autocommit": True},
-                # Checked when handed out (a dropped connection is replaced, not used;
-                # groovegraph.persistence.pg_pool),
+                # Checked when handed out (a dropped connection is replaced, not used),
                 # idle ones retired after 60 s, every one after 30 min; a request waits
                 # at most db_pool_timeout_s for one (then 503).
-                check=check_async_connection,
+                check=AsyncConnectionPool.check_connection,
                 max_idle=60,
                 max_lifetime=1800,
                 timeout=settings.db_pool_timeout_s,
