@@ -128,3 +128,21 @@ def test_a_search_for_loops_that_go_with_a_sample_is_also_a_mixing_question() ->
     # read only a search here).
     text = "I want loops that go with kicks/heavy_kick.wav"
     assert _understood(text) == ["compatibility", "discovery", "groove"]
+
+
+@pytest.mark.parametrize(
+    ("text", "samples", "expected"),
+    [
+        # nothing but sounds asked for, however short
+        ("hats", [], ["discovery"]),
+        ("gimme some dusty snares", [], ["discovery"]),
+        ("analyse my break", [], ["groove"]),  # the user's own audio, not a search
+        # a question about gear or people, and a search after it
+        ("linndrum or 909 for house? and find me some house loops", [], ["discovery", "era"]),
+        # stretching the sample to a tempo is a tempo-compatibility question
+        ("speed this up to 100, how much % is that", ["fz/a.wav"], ["compatibility", "groove"]),
+        ("thanks a lot", [], []),
+    ],
+)
+def test_general_cues(text: str, samples: list[str], expected: list[str]) -> None:
+    assert _understood(text, samples) == expected

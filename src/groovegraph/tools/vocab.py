@@ -443,6 +443,8 @@ FIND_VERBS: tuple[str, ...] = (
     "let me get",
     "let me see",
     "lemme see",
+    "gimme",
+    "hook me up with",
 )
 FIND_VERB_RE = word_pattern(FIND_VERBS)
 # Mixing, layering, harmonic compatibility ("mix*" is every word starting with mix).

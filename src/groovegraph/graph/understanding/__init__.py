@@ -303,18 +303,71 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         ):
             out.append("discovery")
             break
-    if _ERA_CUE_RE.search(text) or (
-        _PRODUCER_SOUND_RE.search(text)
-        and any(not vocab.find_genres(text[a:b]) for (a, b), _ in vocab.find_entities(text))
+    if not request.samples and _SOUNDS_ONLY_RE.fullmatch(text):
+        # "claps", "gimme kicks", "some dusty snares pls": nothing but sounds asked for
+        out.append("discovery")
+    if (
+        _ERA_CUE_RE.search(text)
+        or (
+            _PRODUCER_SOUND_RE.search(text)
+            and any(not vocab.find_genres(text[a:b]) for (a, b), _ in vocab.find_entities(text))
+        )
+        or any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text))
     ):
         out.append("era")
+    if request.samples and _STRETCH_RE.search(text):
+        # "slow this down to 85, how much % is that": stretching a sample to a tempo is a
+        # tempo-compatibility question about it
+        out.append("compatibility")
     return out
+
+
+# A message that only names sounds to get: an optional ask, vibe or genre words, an
+# instrument or sample noun, an optional "please".
+_SOUND_WORDS = vocab.alternation(
+    (
+        *vocab.plurals(*vocab.SAMPLE_NOUNS),
+        *vocab.DRUM_NOUNS,
+        *(w for words in vocab.INSTRUMENTS.values() for w in words if " " not in w),
+        "808s",
+    )
+)
+_SOUNDS_ONLY_RE = re.compile(
+    rf"\s*(?:(?:{vocab.alternation(vocab.FIND_VERBS)}|gimme|some|any|more|a few)\s+)*"
+    r"(?:(?!(?:my|our|your|this|that|these|those|the|it|its|their|his|her)\b)[\w&'#-]+\s+){0,2}"
+    rf"{_SOUND_WORDS}(?:\s+(?:please|pls|plz|thanks|now))?\s*[.!?]*\s*",
+    re.IGNORECASE,
+)
+# Each question of a message, with its question mark.
+_QUESTIONS_RE = re.compile(r"[^?.!]+\?")
+
+
+def _asks_about_gear_or_people(question: str) -> bool:
+    """A question naming drum machines, artists or studios but no sample, search or mix
+    ("sp1200 or mpc for chopping?", "who played the amen break?") is about history."""
+    if not vocab.find_entities(question):
+        return False
+    return not (
+        _SAMPLE_WORD_RE.search(question)
+        or _FIND_VERB_RE.search(question)
+        or _MIX_RE.search(question)
+        or _ANAPHORA_RE.search(question)
+    )
+
+
+# "slow this down to 85", "speed it up to 100 bpm", "pitch it to 90", "how much % is that"
+_STRETCH_RE = re.compile(
+    r"\b(?:slow|speed|pitch|stretch|bring|take|push|drop|warp)\w*\s+(?:\w+\s+){0,2}?"
+    r"(?:(?:down|up)\s+)?to\s+\d{2,3}\b|\bhow much\s+%|\bhow many\s+(?:percent|%|semitones)",
+    re.IGNORECASE,
+)
 
 
 _QUESTION_WORD_RE = vocab.QUESTION_START_RE
 
 _ELLIPSIS_RE = re.compile(
-    r"\s*(?:and|what about|how about|same (?:for|with)|now)\b(?!\s+(?:then|also)\b)",
+    r"\s*(?:(?:ok|okay|so|right|alright|cool|nice|hmm)[\s,]+)?"
+    r"(?:and|what about|how about|same (?:for|with)|now)\b(?!\s+(?:then|also)\b)",
     re.IGNORECASE,
 )
 

@@ -77,9 +77,9 @@ OWN_AUDIO_RE = re.compile(
     r"\bmy (?:own )?(?:drum |vocal |bass |808 )?(?:loop|break|beat|sample|track|groove|bassline|"
     r"recording|take|vocal(?: chop)?|chop|kick|snare|hats?|pad|file|tune|song|drums)(?!s)\b"
     r"|\bmy (?:two|2) (?:loops|breaks|beats|samples|tracks)\b"
-    r"|\b(?:the|a|this)\s+(?:\w+\s+){0,2}?(?:loop|break|beat|sample|groove|chop|vocal|bassline|"
-    r"recording)\s+(?:I(?:'ve| have)? (?:just )?(?:got|made|recorded|bounced|sampled|chopped|"
-    r"programmed)|I've got)\b",
+    r"|\b(?:the|a|this|that)\s+(?:\w+\s+){0,2}?(?:loop|break|beat|sample|groove|chop|vocal|"
+    r"bassline|recording|file)\s+(?:I(?:'ve| have)? (?:just )?(?:got|made|recorded|bounced|"
+    r"sampled|chopped|programmed|sent|uploaded|attached|dropped|shared|posted)|I've got)\b",
     re.IGNORECASE,
 )
 _LIBRARY_RE = re.compile(
