@@ -416,3 +416,31 @@ def test_an_energy_boost_from_a_key_and_with_nothing_to_start_from(graph) -> Non
     assert not out["hits"]
     assert not out["reports"]
     assert "Attach the loop (or name its key)" in answer(out)
+
+
+def test_would_it_work_under_a_tempo_is_a_mix_check_of_the_loop_in_focus(graph) -> None:
+    chat = Chat(graph)
+    chat.say("analyse 0000cafe0000")  # 96.2 BPM
+    out = chat.say("would it work halftime under a 146 bpm trap loop")
+    assert "compatibility" in out["plan"].specialists
+    (report,) = out["reports"]
+    assert report.a == "fu_00.wav [0000cafe0000]"
+    assert report.tempo is not None
+    assert report.tempo.bpm_b == 146.0
+
+
+def test_what_about_other_filters_after_a_search_searches_again_with_them(graph) -> None:
+    chat = Chat(graph)
+    chat.say("funk loops in E minor")
+    chat.say("anything faster than 95?")
+    out = chat.say("ok what about keys that are compatible with E minor instead, still over 95")
+    req = out["request"]
+    assert "discovery" in out["plan"].specialists
+    assert req.refines
+    assert req.compatible
+    assert req.genres == ["funk"]
+    assert req.bpm_min == 95.0
+    assert len(out["hits"]) >= 2
+    for h in out["hits"]:
+        assert h.tempo_bpm >= 95.0
+        assert harmony.key_relation("E minor", h.key).relation in {"same", "relative", "adjacent"}

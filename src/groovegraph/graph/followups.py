@@ -37,6 +37,7 @@ __all__ = [
     "is_list_pointer",
     "merge_filter",
     "moved_tempo",
+    "names_attribute",
     "tempo_move",
 ]
 
@@ -158,7 +159,7 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 parsed = parse_request(attr)
             except InvalidQueryError:
                 continue  # names no attribute at all, so no hit could match it
-            if not _names_attribute(parsed) and not (words - _FILLER) <= known:
+            if not names_attribute(parsed) and not (words - _FILLER) <= known:
                 continue  # "the kick one" when no hit is tagged so: not a list reference
             verdicts = [
                 (h, _hit_matches(h, attr, parsed, w)) for h, w in zip(hits, hit_words, strict=True)
@@ -206,7 +207,7 @@ _STOP_WORDS = {
 }
 
 
-def _names_attribute(p: ParsedRequest) -> bool:
+def names_attribute(p: ParsedRequest) -> bool:
     """``p`` names a tempo, key, era, genre, feel or vibe the parser knows."""
     return bool(p.bpms or p.keys or p.eras or p.genres or p.swing_words or p.vibes)
 
@@ -256,7 +257,7 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
     if request.samples or not _LIST_POINTER_RE.search(text):
         return False
     return bool(
-        _names_attribute(request)
+        names_attribute(request)
         or find_mode(text)
         or SWING_VERB_RE.search(text)
         or FASTER_RE.search(text)

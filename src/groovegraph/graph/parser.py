@@ -405,7 +405,7 @@ _COMPAT_RE = re.compile(
     rf"(?<![\w-]){vocab.alternation(vocab.MIX_WORDS)}(?![\w-])"
     r"|\b(?:key change|(?:work|go|play|sit|sound|fit)s?\s+(?:\w+\s+)?(?:together|with)|"
     r"match(?:es)?|smooth|into one|pairs?|on top of|"
-    r"(?:ok|okay|fine|good|work|sit|go)\s+(?:under|over|beneath|beside)|"
+    r"(?:ok|okay|fine|good|work|sit|go)\s+(?:[\w-]+\s+){0,2}?(?:under|over|beneath|beside)|"
     rf"(?:into|to)\s+{vocab.KEY_TOKEN}\b.{{0,30}}(?:without|sound|off|ok|fine))\b",
     re.IGNORECASE,
 )

@@ -315,6 +315,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         or any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text))
     ):
         out.append("era")
+    if request.samples and (request.bpms or request.keys) and "compatibility" in request.intents:
+        # "would it work halftime under a 146 bpm loop": the sample against a tempo or key
+        out.append("compatibility")
     if request.samples and _STRETCH_RE.search(text):
         # "slow this down to 85, how much % is that": stretching a sample to a tempo is a
         # tempo-compatibility question about it
@@ -612,6 +615,18 @@ class OfflineUnderstanding:
             chosen = ["discovery"]
         else:
             request = request.model_copy(update=slots)
+            if (
+                searched is not None
+                and prev is not None
+                and "discovery" in prev.specialists
+                and "discovery" not in chosen
+                and not request.samples
+                and _ELLIPSIS_RE.match(blanked)
+                and (followups.names_attribute(alone) or slots["mode"])
+            ):
+                # "ok what about keys compatible with F minor instead, still over 140"
+                # right after a search: the same search with other filters
+                chosen = [*chosen, "discovery"]
             refining = (
                 searched is not None
                 and ("discovery" in chosen or followups.tempo_move(blanked) != 0)
