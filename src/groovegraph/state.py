@@ -346,6 +346,10 @@ class ParsedRequest(BaseModel):
             "steps up the Camelot wheel from the loop in focus or the key named."
         ),
     )
+    key_moves: list[str] = Field(
+        default_factory=list,
+        description="The keys an energy boost moves to: one and two steps up the wheel.",
+    )
 
 
 class ListedRef(BaseModel):

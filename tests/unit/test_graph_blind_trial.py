@@ -394,7 +394,8 @@ def test_an_energy_boost_is_advice_on_moves_up_the_wheel_from_the_threads_loop(g
     assert out["plan"].specialists == ["compatibility"]  # advice, not an unfiltered search
     assert req.energy
     assert req.samples == ["0002cafe0002"]
-    assert req.camelot == ["10A", "11A"]  # one step up the wheel, and two (a whole tone)
+    assert req.keys == []  # none was named
+    assert req.key_moves == ["B minor", "F# minor"]  # 10A and 11A: one step up, and two
     assert not out["hits"]
     relations = [r.key.relation for r in out["reports"] if r.key]
     assert relations == ["adjacent", "energy_boost"]
@@ -406,7 +407,8 @@ def test_an_energy_boost_is_advice_on_moves_up_the_wheel_from_the_threads_loop(g
 
 def test_an_energy_boost_from_a_key_and_with_nothing_to_start_from(graph) -> None:
     out = Chat(graph, "key").say("energy boost from 8A, where do I go?")
-    assert out["request"].camelot == ["8A", "9A", "10A"]
+    assert out["request"].keys == ["A minor"]
+    assert out["request"].key_moves == ["E minor", "B minor"]
     assert [(r.key.camelot_a, r.key.camelot_b) for r in out["reports"] if r.key] == [
         ("8A", "9A"),
         ("8A", "10A"),

@@ -161,6 +161,8 @@ def plan_tool_calls(
             wants_mix = request.compatible or re.search(r"compatib|mix", request.text, re.I)
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
+        elif request.key_moves:
+            args["key"] = request.key_moves[0]  # "find loops for an energy boost"
         if request.root_note and request.kind == "one_shot":
             args["root_note"] = request.root_note  # "a kick tuned to A"
         if request.swing_min is not None:
@@ -288,13 +290,10 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
             items.extend({"bpm": b} for b in bpms)
     else:
         items.extend({"bpm": b} for b in bpms)
-    if request.energy and len(items) >= 2:
+    if request.energy and items and request.key_moves:
         # "an energy boost from this loop": the loop (or key) against each move up the wheel
-        return [
-            {"a": {k: v for k, v in items[0].items() if v is not None}, "b": {"key": b["key"]}}
-            for b in items[1:]
-            if b.get("key")
-        ][:6]
+        start = {k: v for k, v in items[0].items() if v is not None}
+        return [{"a": start, "b": {"key": move}} for move in request.key_moves]
     # A sample compared with a lone key or tempo: only its key/tempo is judged.
     if len(items) == 1 and request.keys and not samples:
         return [{"a": items[0], "b": None}]

@@ -752,12 +752,13 @@ class OfflineUnderstanding:
                     break
         if base is not None:
             moves = [from_camelot(harmony.camelot_step(base, step)) for step in (1, 2)]
-            names, codes = [k.name for k in moves], [k.camelot for k in moves]
+            names = [k.name for k in moves]
+            update["key_moves"] = names
             if ref is not None:
-                update.update(samples=[ref], keys=names, camelot=codes)
+                update["samples"] = [ref]
             else:
                 start = parse_key(base)
-                update.update(keys=[start.name, *names], camelot=[start.camelot, *codes])
+                update.update(keys=[start.name], camelot=[start.camelot])
         wants_samples = bool(_FIND_VERB_RE.search(text) and _SAMPLE_WORD_RE.search(text))
         out: list[SpecialistName] = ["compatibility"]
         if wants_samples and base is not None:
