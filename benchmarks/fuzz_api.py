@@ -41,6 +41,7 @@ import io
 import json
 import os
 import random
+import shutil
 import subprocess
 import tempfile
 import time
@@ -1016,6 +1017,7 @@ def main() -> None:
                 server.stop()
     finally:
         drop_database(name)
+        shutil.rmtree(work, ignore_errors=True)  # the log's tail is in the report
     _verdict(report)
     report["run_at_unix"] = int(started)
     report["machine"] = machine_info(load)
