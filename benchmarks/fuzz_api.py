@@ -226,13 +226,17 @@ def send(
     return result
 
 
-def server_errors_logged(log_path: Path) -> int:
+def server_error_lines(log_path: Path) -> list[str]:
     """Error lines (an exception in a route, a failed stream) in the server's JSON log."""
     try:
         text = log_path.read_text(errors="replace")
     except OSError:
-        return 0
-    return sum(1 for line in text.splitlines() if '"level": "error"' in line)
+        return []
+    return [line for line in text.splitlines() if '"level": "error"' in line]
+
+
+def server_errors_logged(log_path: Path) -> int:
+    return len(server_error_lines(log_path))
 
 
 def _renew_if_broken(sessions: dict[str, requests.Session], owner: str, result: Any) -> None:
@@ -1001,9 +1005,9 @@ def main() -> None:
                     }
                     # An exception the server logged counts even when its client saw
                     # nothing wrong (a stream the guard closed properly, say).
-                    report[part]["failures"]["server_errors_logged"] = (
-                        server_errors_logged(server.log_path) - logged_before
-                    )
+                    new_errors = server_error_lines(server.log_path)[logged_before:]
+                    report[part]["failures"]["server_errors_logged"] = len(new_errors)
+                    report[part]["server_error_examples"] = [e[-1500:] for e in new_errors[:10]]
                     print(
                         json.dumps(
                             {k: v for k, v in report[part].items() if "examples" not in k}, indent=1
