@@ -925,6 +925,9 @@ def combine(files: list[Path], out: Path) -> None:
         merged["keepalive_retries"] = sum(g.get("keepalive_retries", 0) for g in got)
         merged["failure_examples"] = [f for g in got for f in g["failure_examples"]]
         merged["note_examples"] = [n for g in got for n in g["note_examples"]][:60]
+        merged["server_error_examples"] = [
+            e for g in got for e in g.get("server_error_examples", [])
+        ][:10]
         report[part] = merged
     _verdict(report)
     report["run_at_unix"] = min(s["run_at_unix"] for s in shards)
