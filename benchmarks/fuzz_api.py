@@ -433,6 +433,14 @@ def _point_at(case: Any, world: World, owner: str) -> None:
     if "assistant_id" in params:
         params["assistant_id"] = world.assistant_id
     case.path_parameters = params
+    # The body's references too, so valid bodies reach a run (and its stream) instead of
+    # stopping at "assistant not found" or "sample not found".
+    body = case.body if isinstance(case.body, dict) else None
+    if body is not None:
+        if isinstance(body.get("assistant_id"), str):
+            body["assistant_id"] = world.assistant_id
+        if isinstance(body.get("samples"), list) and body["samples"]:
+            body["samples"] = [world.samples[owner]]
 
 
 # --------------------------------------------------------------------------- hand-written
