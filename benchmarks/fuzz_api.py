@@ -344,7 +344,12 @@ def make_world(url: str, data_dir: Path) -> World:
 
 
 def run_generated(
-    world: World, examples: int, timeout_s: float, tally: Tally, prefixes: tuple[str, ...] = ()
+    world: World,
+    examples: int,
+    timeout_s: float,
+    tally: Tally,
+    prefixes: tuple[str, ...] = (),
+    real_share: float = 0.2,
 ) -> None:
     import hypothesis
     import schemathesis
@@ -379,10 +384,10 @@ def run_generated(
         params = case.path_parameters or {}
         if any(name in params for name in REAL_PARAMS):
             roll = rng.random()
-            if roll < 0.2 and case.method.upper() != "DELETE":
+            if roll < real_share and case.method.upper() != "DELETE":
                 tally.real_resource_cases += 1
                 _point_at(case, world, "alice")
-            elif roll < 0.3 and ("thread_id" in params or "sample_id" in params):
+            elif roll < real_share + 0.1 and ("thread_id" in params or "sample_id" in params):
                 tally.cross_owner_cases += 1
                 owner, cross = "bob", True
                 _point_at(case, world, "alice")
@@ -957,6 +962,13 @@ def main() -> None:
         help="only operations whose path starts with one of these (comma-separated)",
     )
     parser.add_argument(
+        "--real-share",
+        type=float,
+        default=0.2,
+        help="share of cases with path ids pointed at the caller's real resources "
+        "(0.1 more at the other owner's)",
+    )
+    parser.add_argument(
         "--combine",
         default="",
         help="add up the JSON results of shard runs (comma-separated files; --paths "
@@ -978,7 +990,8 @@ def main() -> None:
     report: dict[str, Any] = {
         "benchmark": "fuzz_api",
         "command": f"python -m benchmarks.fuzz_api --examples {args.examples} --only {args.only}"
-        + (f" --paths {args.paths}" if args.paths else ""),
+        + (f" --paths {args.paths}" if args.paths else "")
+        + (f" --real-share {args.real_share}" if args.real_share != 0.2 else ""),
         "commit": commit,
         "server": "groovegraph serve on loopback: Postgres, Redis, API keys (2 owners), "
         "offline model, no rate limit",
@@ -1005,7 +1018,9 @@ def main() -> None:
                     print(f"== {part}", flush=True)
                     if part == "generated":
                         prefixes = tuple(p for p in args.paths.split(",") if p)
-                        run_generated(world, args.examples, args.timeout, tally, prefixes)
+                        run_generated(
+                            world, args.examples, args.timeout, tally, prefixes, args.real_share
+                        )
                     elif part == "hand":
                         run_hand(world, args.timeout, tally)
                     else:
