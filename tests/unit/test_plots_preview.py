@@ -191,3 +191,33 @@ def test_previews_keep_stereo_and_the_rate(tmp_path: object) -> None:
     data, got_sr = sf.read(io.BytesIO(wav_bytes(mix, sr)))
     assert got_sr == sr
     assert data.shape == (4 * sr, 2)
+
+
+@pytest.mark.parametrize("sr", [22050, 44100])
+def test_band_onsets_are_librosas(sr: int) -> None:
+    """The numpy spectrum and peak picking find exactly the onsets librosa's stft,
+    power_to_db and onset_detect find (the plots no longer import librosa.core)."""
+    import librosa
+
+    y, _ = groove(tempo_bpm=96.0, swing_percent=58.0, sample_rate=sr)
+    hop, n_fft = 128, 512
+    spec = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop)) ** 2
+    freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
+    rises = []
+    for lo, hi in plots.BANDS.values():
+        rows = (freqs >= lo) & (freqs < min(hi, sr / 2))
+        energy = librosa.power_to_db(spec[rows].sum(axis=0) + 1e-10)
+        rise = np.maximum(0.0, np.diff(energy, prepend=energy[:1]))
+        rises.append(rise / float(np.percentile(rise, 98)))
+    stack = np.asarray(rises)
+    got = plots.band_onsets(y, sr)
+    for i, band in enumerate(plots.BANDS):
+        frames = librosa.onset.onset_detect(
+            onset_envelope=stack[i], sr=sr, hop_length=hop, backtrack=False, delta=0.2, wait=2
+        )
+        keep = [
+            f for f in frames if int(np.argmax(stack[:, max(0, f - 1) : f + 2].max(axis=1))) == i
+        ]
+        want = librosa.frames_to_time(np.asarray(keep, dtype=int), sr=sr, hop_length=hop)
+        np.testing.assert_allclose(got[band], want + n_fft / 4 / sr, atol=1e-9)
+    assert sum(times.size for times in got.values()) >= 16  # a groove's worth of hits
