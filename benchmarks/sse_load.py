@@ -78,9 +78,12 @@ def rss_mb(pid: int) -> float:
     return total
 
 
-def cpu_s(pid: int) -> float:
-    """CPU time (user + system, s) used so far by ``pid`` and its live descendants: the
-    server's own cost of the turns, whatever else the machine is running."""
+def cpu_s(pid: int, *, children: bool) -> float:
+    """CPU time (user + system, s) used so far by ``pid`` (and, with ``children``, its
+    live descendants: the uvicorn workers of ``--workers N``): the server's own cost of
+    the turns, whatever else the machine is running. With one worker the server is the
+    process itself; its children are the analysis pool, which an offline turn does not
+    use and whose start-up work would be counted against the turns."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     stack = [pid]
@@ -89,10 +92,23 @@ def cpu_s(pid: int) -> float:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
-            stack.extend(_children(p))
+            if children:
+                stack.extend(_children(p))
         except (OSError, IndexError, ValueError):
             continue
     return total
+
+
+async def wait_quiet(pid: int, *, busy: float = 0.05, limit_s: float = 180.0) -> None:
+    """Wait until the server (and its children) used under ``busy`` of a core over one
+    second: /readyz answers before every background start-up task (analysis pool,
+    plot back ends) is done, and their work must not be counted against the turns."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = cpu_s(pid, children=True)
+        await asyncio.sleep(1.0)
+        if cpu_s(pid, children=True) - before < busy:
+            return
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -183,6 +199,7 @@ async def run_load(
     pid: int,
     api: str = "v1",
     modes: tuple[str, ...] = DEFAULT_AP_MODES,
+    workers: int = 1,
 ) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
     async with httpx.AsyncClient(
@@ -195,8 +212,9 @@ async def run_load(
             threads.append(r.json()["thread_id"])
         # Warm-up: one turn per client so the baseline RSS includes steady-state caches.
         await asyncio.gather(*(one_turn(client, t, "hello", api=api, modes=modes) for t in threads))
+        await wait_quiet(pid)
         rss_start = rss_mb(pid)
-        cpu_start = cpu_s(pid)
+        cpu_start = cpu_s(pid, children=workers > 1)
         load_start = os.getloadavg()
         ttfe: list[float] = []
         ttr: list[float] = []
@@ -221,7 +239,7 @@ async def run_load(
         started = time.perf_counter()
         await asyncio.gather(*(worker(i, t) for i, t in enumerate(threads)))
         elapsed = time.perf_counter() - started
-        cpu_used = cpu_s(pid) - cpu_start
+        cpu_used = cpu_s(pid, children=workers > 1) - cpu_start
         rss_end = rss_mb(pid)
     return {
         "turns": len(turn_s),
@@ -280,6 +298,7 @@ def one_run(
                 pid=server.proc.pid,
                 api=api,
                 modes=modes,
+                workers=workers,
             )
         )
     finally:
