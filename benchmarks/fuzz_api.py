@@ -391,6 +391,17 @@ def run_generated(
                 tally.cross_owner_cases += 1
                 owner, cross = "bob", True
                 _point_at(case, world, "alice")
+        elif case.operation.path.startswith("/agent/") and isinstance(case.body, dict):
+            # LangServe names the thread in the body's config: without one it is a 422,
+            # so most generated bodies never reach a run. Some are given a thread.
+            roll = rng.random()
+            if roll < real_share:
+                tally.real_resource_cases += 1
+                _config_thread(case.body, f"fuzz-{rng.randrange(1 << 30):x}")
+            elif roll < real_share + 0.1:
+                tally.cross_owner_cases += 1
+                owner, cross = "bob", True
+                _config_thread(case.body, world.threads["alice"][0])
         kwargs = case.as_transport_kwargs(base_url=world.url, headers=auth(owner))
         result = send(sessions, owner, timeout_s, **kwargs)
         _renew_if_broken(sessions, owner, result)
@@ -425,6 +436,17 @@ def run_generated(
         )
     for s in sessions.values():
         s.close()
+
+
+def _config_thread(body: dict[str, Any], thread_id: str) -> None:
+    """Name ``thread_id`` in a LangServe body's config (kept as generated otherwise)."""
+    config = body.get("config")
+    if not isinstance(config, dict):
+        config = {}
+    configurable = config.get("configurable")
+    if not isinstance(configurable, dict):
+        configurable = {}
+    body["config"] = {**config, "configurable": {**configurable, "thread_id": thread_id}}
 
 
 def _point_at(case: Any, world: World, owner: str) -> None:
