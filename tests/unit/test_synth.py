@@ -147,3 +147,29 @@ def test_write_audio_rejects_unknown_formats(tmp_path: Path) -> None:
     y, _ = synthesize_groove(GrooveSpec(duration_s=1.0))
     with pytest.raises(InvalidQueryError):
         write_audio(tmp_path / "loop.xyz", y, SR)
+
+
+def test_repeated_tones_are_rendered_once_without_changing_a_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """synthesize_groove renders each distinct tone once per call (the demo build's main
+    cost); the audio must be exactly what rendering every note afresh gives."""
+    from groovegraph.tools import synth
+
+    spec = GrooveSpec(tempo_bpm=96.0, duration_s=8.0, sample_rate=SR, seed=7, mix="full")
+    calls: list[tuple[object, ...]] = []
+    real_tone = synth._tone
+
+    def counted(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append((*args, *sorted(kwargs.items())))
+        return real_tone(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(synth, "_tone", counted)
+    cached, _ = synthesize_groove(spec)
+    assert len(calls) == len(set(calls))  # no tone rendered twice in one loop
+    distinct = len(calls)
+    monkeypatch.setattr(synth.functools, "cache", lambda fn: fn)
+    calls.clear()
+    fresh, _ = synthesize_groove(spec)
+    assert len(calls) > distinct  # the loop does repeat notes
+    np.testing.assert_array_equal(cached, fresh)
