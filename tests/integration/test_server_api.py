@@ -813,6 +813,49 @@ def test_upload_file_name_keeps_no_path_or_control_characters(http: httpx.Client
         assert not r.json()["analysis"]["file"].startswith("/")
 
 
+def test_odd_agent_inputs_are_422_and_chat_streams_end_with_error_then_end(
+    http: httpx.Client,
+) -> None:
+    """Found by benchmarks.fuzz_api with /agent bodies given a thread: an AIMessageChunk
+    whose invalid_tool_calls carry 'extras' was a TypeError inside LangServe's input
+    validation (500); a chat conversation ending with an AI message failed its run after
+    the 200 and the stream was cut (no error, no end)."""
+    config = {"configurable": {"thread_id": f"odd-{uuid.uuid4().hex[:8]}"}}
+    chunk = {
+        "type": "AIMessageChunk",
+        "content": [],
+        "invalid_tool_calls": [
+            {"type": "invalid_tool_call", "args": None, "error": None, "extras": {}, "index": ""}
+        ],
+    }
+    for route in ("/agent/invoke", "/agent/stream", "/agent/stream_events"):
+        r = http.post(route, json={"input": {"messages": [chunk]}, "config": config}, headers=ALICE)
+        assert_error(r, 422, "validation_error")
+    r = http.post(
+        "/agent/batch", json={"inputs": [{"messages": [chunk]}], "config": config}, headers=ALICE
+    )
+    assert_error(r, 422, "validation_error")
+    body = {"input": {"messages": [{"type": "ai", "content": ""}]}, "config": config}
+    for route in ("/agent/chat/stream", "/agent/chat/stream_log", "/agent/chat/invoke"):
+        assert_error(http.post(route, json=body, headers=ALICE), 422, "validation_error")
+    # A chat stream that runs ends with end (and an error, if any, before it).
+    busy = {"messages": [{"type": "human", "content": "what defined Motown drumming?"}]}
+    for route in ("/agent/chat/stream", "/agent/chat/stream_log"):
+        r = http.post(route, json={"input": busy, "config": config}, headers=ALICE)
+        assert r.status_code < 500, r.text
+        if r.status_code != 200:
+            continue
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in r.text.replace("\r\n", "\n").split("\n")
+            if line.startswith("event:")
+        ]
+        assert names, route
+        assert names[-1] == "end", (route, names)
+        if "error" in names:
+            assert names.index("error") < len(names) - 1
+
+
 def test_overlong_path_in_chat_is_a_tool_error_not_a_failed_run(http: httpx.Client) -> None:
     thread_id = new_thread(http, ALICE)
     events = chat_events(http, thread_id, {"message": "analyze " + "x" * 300 + ".wav"}, ALICE)

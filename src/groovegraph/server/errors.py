@@ -305,6 +305,15 @@ def install_error_handlers(app: FastAPI) -> None:
         # "inputs": null is a TypeError there (found by schemathesis).
         if _raised_from(err, "langserve.api_handler") and _innermost_function(err) == "batch":
             return error_response(422, "validation_error", "inputs: must be a list of inputs")
+        # LangServe validates the input against the runnable's schema, and building a
+        # LangChain message there can raise a bare TypeError (an AIMessageChunk whose
+        # invalid_tool_calls carry 'extras'; found by benchmarks.fuzz_api): the client's
+        # input, not a bug.
+        if _raised_from(
+            err, "langserve.api_handler", through=("pydantic", "pydantic_core", "langchain_core")
+        ):
+            first = str(err).strip().splitlines()[0] if str(err).strip() else "invalid"
+            return error_response(422, "validation_error", _bounded(f"input: {first}"))
         return await _bug(request, err)
 
     @app.exception_handler(ValidationError)
@@ -351,4 +360,7 @@ def install_error_handlers(app: FastAPI) -> None:
         down = unavailable(err)
         if down is not None:  # wrapped where the handlers above did not see it
             return await _domain(request, down)
+        # Logged here too: the handlers above call this one directly for the errors they
+        # do not recognise, and those 500s left no traceback.
+        log.error("internal_error", exc_info=err, path=request.url.path)
         return error_response(500, "internal_error", "internal server error")

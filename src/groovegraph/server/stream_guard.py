@@ -57,7 +57,14 @@ def _event(name: str, data: dict[str, Any]) -> bytes:
 class StreamEndGuard:
     """ASGI middleware for the SSE routes under ``prefixes`` (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, *, prefixes: tuple[str, ...] = ("/agent/stream",)) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        # The chat runnable's streams too (/agent/chat/stream, /stream_log and their
+        # /c/{hash}/ forms): a failing run cut them off (found by benchmarks.fuzz_api).
+        prefixes: tuple[str, ...] = ("/agent/stream", "/agent/chat/"),
+    ) -> None:
         self.app = app
         self.prefixes = prefixes
 
