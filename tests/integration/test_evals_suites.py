@@ -60,19 +60,8 @@ def test_cli_exit_status_follows_the_bars(eval_run: dict[str, Any]) -> None:
     assert (eval_run["_exit"] == 0) is eval_run["passed"]
 
 
-# Known regression, left visible: the tempo model tuned on the realistic corpus (issue 9)
-# misses 2 of the 20 own-generator clips (Acc1 0.90 against the 0.95 bar).
-_KNOWN_MISSES = {
-    "analysis": pytest.mark.xfail(
-        strict=True, reason="issue 9: tempo Acc1 0.90 on the own-generator suite after retuning"
-    )
-}
-
-
 @pytest.mark.langsmith
-@pytest.mark.parametrize(
-    "suite", [pytest.param(s, marks=_KNOWN_MISSES.get(s, ())) for s in DEFAULT_SUITES]
-)
+@pytest.mark.parametrize("suite", DEFAULT_SUITES)
 def test_suite_meets_its_bars(eval_run: dict[str, Any], suite: str) -> None:
     result = next(s for s in eval_run["suites"] if s["name"] == suite)
     lst.log_inputs({"suite": suite, "dataset_version": eval_run["version"]})
