@@ -515,6 +515,28 @@ def test_another_owner_gets_404_everywhere(alice: Any, bob: Any) -> None:
     assert len(alice.runs.list(tid)) == 1
 
 
+def test_nul_in_history_filters_and_checkpoints_is_422(server: ServerProcess, alice: Any) -> None:
+    """A NUL in a history metadata filter (a key or a value), in ``before`` or in a body
+    checkpoint reached Postgres and came back as a 500 (found by benchmarks.fuzz_api)."""
+    tid = alice.threads.create()["thread_id"]
+    alice.runs.wait(tid, "groovegraph", input=human("what defined Motown drumming?"))
+    h = {"X-API-Key": ALICE_KEY}
+    with httpx.Client(base_url=server.url, timeout=60, headers=h) as http:
+        for path, body in (
+            (f"/threads/{tid}/history", {"metadata": {"^": [{"\u0000": None}]}}),
+            (f"/threads/{tid}/history", {"metadata": {"step": "a\u0000b"}}),
+            (f"/threads/{tid}/history", {"before": "x\u0000"}),
+            (f"/threads/{tid}/history", {"checkpoint": {"checkpoint_id": "\u0000"}}),
+            (f"/threads/{tid}/state/checkpoint", {"checkpoint": {"checkpoint_id": "\u0000"}}),
+        ):
+            r = http.post(path, json=body)
+            assert r.status_code == 422, (path, body, r.status_code, r.text)
+        # the connection and the thread are fine afterwards
+        ok = http.post(f"/threads/{tid}/history", json={"limit": 2})
+        assert ok.status_code == 200, ok.text
+        assert len(ok.json()) == 2
+
+
 def test_bad_state_updates_are_422_and_leave_the_thread_as_it_was(
     server: ServerProcess, alice: Any
 ) -> None:
