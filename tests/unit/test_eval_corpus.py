@@ -25,14 +25,6 @@ pytestmark = pytest.mark.skipif(
 SR = render.SAMPLE_RATE
 
 
-@pytest.fixture(scope="module")
-def font() -> render.SoundFont:
-    sf = render.soundfonts()["timgm6mb"]
-    if not sf.available:
-        pytest.skip("pretty_midi's TimGM6mb.sf2 is missing")
-    return sf
-
-
 def _onsets(y: np.ndarray, sr: int) -> np.ndarray:
     """Attack times: where a 2 ms RMS envelope first rises past 3x its level 20 ms before."""
     hop = int(0.002 * sr)

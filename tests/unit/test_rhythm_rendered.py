@@ -6,7 +6,6 @@ drum kit's tuned drums read as a key."""
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -42,16 +41,8 @@ WALTZ = {
 
 
 @pytest.fixture(scope="module")
-def font() -> render.SoundFont:
-    sf = render.soundfonts()["timgm6mb"]
-    if not sf.available:
-        pytest.skip("pretty_midi's TimGM6mb.sf2 is missing")
-    return sf
-
-
-@pytest.fixture(scope="module")
-def latency_cache() -> Path:
-    return Path(tempfile.mkdtemp(prefix="gg-rhythm-rendered-"))
+def latency_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("gg-rhythm-rendered")
 
 
 def _render(
