@@ -128,13 +128,6 @@ def _decode(
     ).y
 
 
-def _read_remote(url: str, max_bytes: int) -> bytes:
-    from groovegraph.tools.remote import fetched
-
-    with fetched(url, max_bytes=max_bytes) as local:
-        return Path(local).read_bytes()
-
-
 def plot_url(sample_id: str, kind: str, fmt: str = "svg") -> str:
     """The path of a plot route (relative to the server's root)."""
     return f"/v1/samples/{sample_id}/plot?kind={kind}&format={fmt}"
@@ -390,10 +383,12 @@ async def sample_audio(
     record = await _record(state, sample_id, owner)
     assert record.analysis is not None
     if not click:
-        from groovegraph.tools.remote import is_url
+        from groovegraph.tools.remote import is_url, read_url
 
         if is_url(record.path):
-            data = await state.in_executor(_read_remote, record.path, state.settings.max_file_bytes)
+            data = await state.in_executor(
+                read_url, record.path, max_bytes=state.settings.max_file_bytes
+            )
             return Response(
                 data,
                 media_type=_AUDIO_TYPES.get(

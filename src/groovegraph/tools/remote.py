@@ -167,14 +167,9 @@ def url_exists(url: str) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def fetched(url: str, *, max_bytes: int) -> Iterator[str]:
-    """A local temporary copy of the remote file, removed on exit.
-
-    Raises :class:`AudioFileNotFoundError` (missing, unreadable) or
-    :class:`FileTooLargeError` (over ``max_bytes``, checked before the download and
-    enforced during it).
-    """
+def _bounded_chunks(url: str, max_bytes: int) -> Iterator[bytes]:
+    """The remote file's bytes in chunks, refused when over ``max_bytes`` (checked from
+    its listed size before the download and enforced during it)."""
     fs, path = _filesystem(url)
     fs.invalidate_cache(path)
     try:
@@ -185,17 +180,35 @@ def fetched(url: str, *, max_bytes: int) -> Iterator[str]:
         raise AudioFileNotFoundError(f"cannot read: {err}", path=url) from None
     if size is not None and size > max_bytes:
         raise FileTooLargeError(f"{size} bytes is over the limit of {max_bytes} bytes", path=url)
-    suffix = posixpath.splitext(path)[1].lower()[:8]
+    copied = 0
+    with open_url(url) as src:
+        try:
+            while chunk := src.read(_CHUNK):
+                copied += len(chunk)
+                if copied > max_bytes:
+                    raise FileTooLargeError(f"over the limit of {max_bytes} bytes", path=url)
+                yield chunk
+        except OSError as err:
+            raise AudioFileNotFoundError(f"cannot read: {err}", path=url) from None
+
+
+def read_url(url: str, *, max_bytes: int) -> bytes:
+    """The remote file's bytes (errors as :func:`fetched`)."""
+    return b"".join(_bounded_chunks(url, max_bytes))
+
+
+@contextlib.contextmanager
+def fetched(url: str, *, max_bytes: int) -> Iterator[str]:
+    """A local temporary copy of the remote file, removed on exit.
+
+    Raises :class:`AudioFileNotFoundError` (missing, unreadable) or
+    :class:`FileTooLargeError` (over ``max_bytes``, checked before the download and
+    enforced during it).
+    """
+    suffix = posixpath.splitext(_filesystem(url)[1])[1].lower()[:8]
     with tempfile.TemporaryDirectory(prefix="groovegraph-fetch-") as tmp:
         local = os.path.join(tmp, "audio" + suffix)
-        copied = 0
-        with open_url(url) as src, open(local, "wb") as dst:
-            try:
-                while chunk := src.read(_CHUNK):
-                    copied += len(chunk)
-                    if copied > max_bytes:
-                        raise FileTooLargeError(f"over the limit of {max_bytes} bytes", path=url)
-                    dst.write(chunk)
-            except OSError as err:
-                raise AudioFileNotFoundError(f"cannot read: {err}", path=url) from None
+        with open(local, "wb") as dst:
+            for chunk in _bounded_chunks(url, max_bytes):
+                dst.write(chunk)
         yield local
