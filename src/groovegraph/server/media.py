@@ -206,6 +206,10 @@ async def plot_images(state: AppState, owner: str, refs: list[Any]) -> list[dict
     return blocks
 
 
+#: Values that hold no message (so no plot): returned as they are.
+_LEAF = (str, int, float, type(None))
+
+
 async def with_plot_images(
     state: AppState, owner: str, value: Any, memo: dict[str, list[dict[str, Any]]]
 ) -> Any:
@@ -237,16 +241,12 @@ async def with_plot_images(
     # numbers and text (beat times, tags) need no look: no coroutine per element
     if isinstance(value, dict):
         return {
-            k: v
-            if v is None or isinstance(v, str | int | float)
-            else await with_plot_images(state, owner, v, memo)
+            k: v if isinstance(v, _LEAF) else await with_plot_images(state, owner, v, memo)
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
         items = [
-            v
-            if v is None or isinstance(v, str | int | float)
-            else await with_plot_images(state, owner, v, memo)
+            v if isinstance(v, _LEAF) else await with_plot_images(state, owner, v, memo)
             for v in value
         ]
         return items if isinstance(value, list) else tuple(items)
