@@ -576,8 +576,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "message", nargs="?", help="what to say (omit to resume an interrupt with --resume)"
     )
-    p.add_argument("--thread", default=None, help="thread id to continue (default: a new thread)")
-    p.add_argument("--url", default=None, help="server URL (default http://127.0.0.1:8000)")
+    p.add_argument(
+        "--thread",
+        default=None,
+        help="thread id to continue, or 'last' for the thread of your last chat (default: a new thread)",
+    )
+    p.add_argument(
+        "--url",
+        default=None,
+        help="URL of a running server (`groovegraph serve` or `make run`; default http://127.0.0.1:8000)",
+    )
     p.add_argument("--api-key", default=None, help="API key (default $GROOVEGRAPH_API_KEY)")
     p.add_argument("--sample", action="append", default=[], help="sample id to attach (repeatable)")
     p.add_argument("--resume", default=None, help="answer to a pending interrupt (e.g. 'yes')")
