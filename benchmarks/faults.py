@@ -52,6 +52,7 @@ from httpx_sse import connect_sse
 from tests.integration.server_proc import ServerProcess, free_port
 
 from benchmarks.common import PG_ADMIN, drop_database, fresh_database, machine_info
+from groovegraph.settings import scratch_numba_cache_dir
 
 RESULTS = Path(__file__).parent / "results" / "faults.json"
 QUESTIONS = (
@@ -925,9 +926,7 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="gg-faults-"))
-    os.environ.setdefault(
-        "NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "groovegraph-test-numba-cache")
-    )
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(scratch_numba_cache_dir()))
     os.environ["GROOVEGRAPH_DATA_DIR"] = str(work / "data")
     report: dict[str, Any] = {"benchmark": "faults", "command": "python -m benchmarks.faults"}
     previous: dict[str, Any] = {}

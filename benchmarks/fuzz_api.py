@@ -54,6 +54,7 @@ import requests
 
 from benchmarks.common import drop_database, fresh_database, machine_info
 from benchmarks.faults import _server, redis_server
+from groovegraph.settings import scratch_numba_cache_dir
 
 RESULTS = Path(__file__).parent / "results" / "fuzz_api.json"
 KEYS = {"alice": "fuzz-alice-key", "bob": "fuzz-bob-key"}
@@ -1006,9 +1007,7 @@ def main() -> None:
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
     work = Path(tempfile.mkdtemp(prefix="gg-fuzz-"))
-    os.environ.setdefault(
-        "NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "groovegraph-test-numba-cache")
-    )
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(scratch_numba_cache_dir()))
     report: dict[str, Any] = {
         "benchmark": "fuzz_api",
         "command": f"python -m benchmarks.fuzz_api --examples {args.examples} --only {args.only}"

@@ -7,14 +7,13 @@ Under ``CI=true`` a missing service fails the integration tests instead of skipp
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from groovegraph.settings import Settings
+from groovegraph.settings import Settings, scratch_numba_cache_dir
 
 PG_ADMIN_URL = os.environ.get(
     "GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -23,11 +22,9 @@ REDIS_TEST_URL = os.environ.get("GROOVEGRAPH_TEST_REDIS_URL", "redis://127.0.0.1
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # One numba cache for every test and the subprocesses they start, so librosa's kernels
-# compile once per machine instead of once per temporary data dir. numba reads the
+# compile once per environment instead of once per temporary data dir. numba reads the
 # variable when it is first imported, so it is set here, before any test module loads.
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "groovegraph-test-numba-cache")
-)
+os.environ.setdefault("NUMBA_CACHE_DIR", str(scratch_numba_cache_dir()))
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -338,6 +340,18 @@ class Settings(BaseSettings):
             self.numba_cache_dir,
         ):
             path.mkdir(parents=True, exist_ok=True)
+
+
+def scratch_numba_cache_dir() -> Path:
+    """A numba cache for throw-away runs (tests, fuzzing, fault drills) that outlives their
+    temporary data dirs: one per Python environment, under the system temp dir.
+
+    Keyed by the environment's prefix so two checkouts (two venvs, possibly two versions of
+    librosa) on one machine never write the same index files; numba's cache is safe for
+    processes of one environment, not for different ones racing on the same entries.
+    """
+    key = hashlib.sha256(sys.prefix.encode("utf-8")).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"groovegraph-numba-{key}"
 
 
 @lru_cache(maxsize=1)
