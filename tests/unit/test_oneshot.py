@@ -259,3 +259,57 @@ def test_a_pad_pulsing_18_db_deep_is_one_held_note() -> None:
     assert a.kind == "one_shot"
     assert a.tempo_bpm is None
     assert a.root_note == "C5"
+
+
+def _fm_tone(
+    note: str,
+    partials: dict[float, float],
+    *,
+    seconds: float = 1.5,
+    vibrato_cents: float = 0.0,
+    vibrato_hz: float = 5.5,
+    attack_s: float = 0.01,
+    decay_s: float = 5.0,
+) -> np.ndarray:
+    """Partials at ``ratio × note`` (levels in dB), all under one vibrato (peak deviation
+    in cents)."""
+    t = _t(seconds)
+    fm = 2 ** (vibrato_cents / 1200 * np.sin(2 * np.pi * vibrato_hz * t))
+    rng = np.random.default_rng(5)
+    y = sum(
+        10 ** (db / 20) * np.sin(2 * np.pi * np.cumsum(_hz(note) * k * fm) / SR + rng.uniform(0, 6))
+        for k, db in partials.items()
+        if _hz(note) * k < SR / 2
+    )
+    env = np.minimum(1.0, t / attack_s) * np.exp(-t / decay_s)
+    return _norm(np.asarray(y) * env)
+
+
+_SAW = {float(k): -20 * np.log10(k) for k in range(1, 9)}
+
+
+@pytest.mark.parametrize("note", ["A2", "C4", "F4", "D5", "C6"])
+@pytest.mark.parametrize("vibrato_hz", [4.5, 5.5])
+def test_a_deep_vibrato_is_named_by_its_centre(note: str, vibrato_hz: float) -> None:
+    # ±80 cents: the pitch dwells near its extremes, each closer to a neighbouring
+    # semitone than to the note; it is still the note.
+    y = _fm_tone(note, _SAW, vibrato_cents=80.0, vibrato_hz=vibrato_hz)
+    assert analyze_one_shot(y=y, sr=SR).root_note == note
+
+
+@pytest.mark.parametrize("note", ["C3", "G3", "A4", "E5"])
+def test_a_major_chord_stab_is_named_by_its_root_not_its_common_period(note: str) -> None:
+    # Root, major third and fifth (4:5:6) repeat together two octaves under the root.
+    ratios = {1.0: 0.0, 2 ** (4 / 12): -1.0, 2 ** (7 / 12): -2.0}
+    stab = {r * k: db - 20 * np.log10(k) for r, db in ratios.items() for k in range(1, 6)}
+    y = _fm_tone(note, stab, seconds=0.8, attack_s=0.003, decay_s=0.4)
+    assert analyze_one_shot(y=y, sr=SR).root_note == note
+
+
+@pytest.mark.parametrize("note", ["C3", "C4", "A4", "C6"])
+def test_an_inharmonic_bell_is_named_by_its_lowest_partial(note: str) -> None:
+    # Partials of a struck bar or bell, not whole multiples: a pitch tracker's best
+    # period falls between them, over a semitone under the fundamental.
+    bell = {1.0: 0.0, 2.76: -3.0, 5.4: -8.0, 8.93: -12.0}
+    y = _fm_tone(note, bell, seconds=1.2, attack_s=0.002, decay_s=1.0)
+    assert analyze_one_shot(y=y, sr=SR).root_note == note

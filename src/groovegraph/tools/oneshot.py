@@ -32,8 +32,13 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
    part's harmonics move the root up an octave when the lowest partial is a sub-octave
    stop under the note (an organ's 16', a sub oscillator: no 5th or 7th harmonic). A
    pitch track that flips between a note and its octave counts as steady, not as a
-   sweep. Every clearly pitched one-shot gets a root (a tuned kick or conga too);
-   noises, hats, cymbals and sweeps do not.
+   sweep. Vibrato is averaged out over about one cycle before the votes, so a deep one
+   (its extremes nearer the neighbouring semitones) is named by its centre. A stab of
+   several notes is named by its lowest note rather than their common period (octaves
+   under it), and an inharmonic sound (a bell, a struck bar) by its lowest partial where
+   the period the tracker finds lies a third of a semitone or more off it. Every clearly
+   pitched one-shot gets a root (a tuned kick or conga too); noises, hats, cymbals and
+   sweeps do not.
 
 Loops may get an instrument too (:func:`loop_instrument`), conservatively: ``drums`` when
 nothing is pitched, ``mix`` when pitched content and drum hits both carry weight,
@@ -538,6 +543,12 @@ def _features(y: _Float, sr: int) -> _Features:
             folded = semis - 12.0 * np.round((semis - med) / 12.0)
             q75, q25 = np.percentile(folded, [75, 25])
             spread = float(q75 - q25)
+            # Vibrato is averaged out first (a mean over about one cycle): a deep vibrato
+            # dwells at its extremes, a semitone or more apart, and is still only there.
+            cycle = max(1, round(_VIBRATO_CYCLE_S * sr / hop_p))
+            smooth = _smooth_track(track, cycle)
+            if _vibrato(np.where(sustained, track, np.nan), smooth, cycle):
+                track = smooth
             # The root is where the pitch *stays*: frames whose neighbours are within a
             # quarter tone (a glide moves faster), counted, not weighted by loudness (the
             # loud start of an 808 is still dropping).
@@ -562,9 +573,16 @@ def _features(y: _Float, sr: int) -> _Features:
             held_audio = y[
                 round(float(held_t.min()) * sr) : round(float(held_t.max()) * sr) + hop_p
             ]
+            held_spec = _Spectrum.of(np.asarray(held_audio, dtype=np.float64), sr)
             # One octave at most: 16'+8'+4' over a sub looks like 8'+4'+2' over the note.
-            if _sub_octave_stop(np.asarray(held_audio, dtype=np.float64), sr, f0_hz):
+            if _sub_octave_stop(held_spec, f0_hz):
                 f0_hz *= 2.0
+            else:
+                # A stab of several notes repeats at their common period, octaves under
+                # any of them (see :func:`_chord_period`).
+                f0_hz *= _chord_period(held_spec, f0_hz)
+            if spread <= _SPECTRAL_F0_MAX_SPREAD:  # not through vibrato's sidebands
+                f0_hz = _spectral_fundamental(held_spec, f0_hz)
     return _Features(
         duration_s=duration,
         attack_s=float(attack_s),
@@ -585,6 +603,38 @@ def _features(y: _Float, sr: int) -> _Features:
     )
 
 
+#: About one vibrato cycle (4.5–7 Hz): the pitch track is averaged over this long before
+#: the root is read from it (:func:`_smooth_track`).
+_VIBRATO_CYCLE_S = 0.2
+
+
+def _smooth_track(track: npt.NDArray[np.float64], width: int) -> npt.NDArray[np.float64]:
+    """Running mean of a pitch track (semitones, NaN where unvoiced) over ``width`` frames,
+    each frame averaged only with its voiced neighbours within a few semitones of it (an
+    octave flip of the tracker is not averaged into the note)."""
+    half = width // 2
+    padded = np.pad(track, (half, half), constant_values=np.nan)
+    win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    with np.errstate(invalid="ignore"):
+        near = np.isfinite(win) & (np.abs(win - track[:, None]) < 3.0)
+    total = np.where(near, win, 0.0).sum(axis=1)
+    count = near.sum(axis=1)
+    out: npt.NDArray[np.float64] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return out
+
+
+def _vibrato(track: _Float, smooth: _Float, cycle: int) -> bool:
+    """Whether a pitch track (semitones, NaN where not counted) swings around its running
+    mean ``smooth`` (over ``cycle`` frames, about one vibrato cycle): a quarter tone or more
+    (RMS), crossing it about twice a cycle, for at least two cycles. A glide (an 808's
+    drop, a tom's sinking pitch) stays on one side of it."""
+    resid = (track - smooth)[np.isfinite(track) & np.isfinite(smooth)]
+    if resid.size < 2 * cycle or float(np.sqrt(np.mean(resid**2))) < 0.25:
+        return False
+    crossings = int(np.count_nonzero(np.diff(np.sign(resid)) != 0))
+    return crossings >= resid.size / cycle
+
+
 #: Levels for :func:`_sub_octave_stop`: the 2nd and 4th harmonics within
 #: ``_SUB_EVEN_MIN_DB`` of the strongest of the first eight, the 5th and 7th at least
 #: ``_SUB_ODD_GAP_DB`` under the weaker of those two.
@@ -592,35 +642,109 @@ _SUB_EVEN_MIN_DB = -15.0
 _SUB_ODD_GAP_DB = 25.0
 
 
-def _harmonic_levels(x: npt.NDArray[np.float64], sr: int, f0: float, n: int = 8) -> _Float:
-    """Levels in dB (0 = the strongest) of the first ``n`` harmonics of ``f0`` in ``x``:
-    the spectral peak within ±2 % of each multiple."""
-    size = 1 << max(12, math.ceil(math.log2(max(x.size, 2) * 2)))
-    mag = np.abs(_rfft(x * np.hanning(x.size), size))
-    freqs = np.fft.rfftfreq(size, 1.0 / sr)
+@dataclass(frozen=True)
+class _Spectrum:
+    """Magnitude spectrum of a stretch of sound (Hann window, zero-padded to twice its
+    length or more), shared by the octave and partial checks of the root."""
+
+    mag: _Float
+    df: float  # Hz per bin
+    sr: int
+    n: int  # samples analysed
+
+    @classmethod
+    def of(cls, x: npt.NDArray[np.float64], sr: int) -> _Spectrum:
+        size = 1 << max(12, math.ceil(math.log2(max(x.size, 2) * 2)))
+        mag = np.abs(_rfft(x * np.hanning(x.size), size)) if x.size else np.zeros(size // 2 + 1)
+        return cls(mag=mag, df=sr / size, sr=sr, n=x.size)
+
+
+def _harmonic_levels(spec: _Spectrum, f0: float, n: int = 8) -> _Float:
+    """Levels in dB (0 = the strongest) of the first ``n`` harmonics of ``f0`` in
+    ``spec``: the spectral peak within ±2 % of each multiple."""
+    freqs = np.arange(spec.mag.size) * spec.df
     levels = np.empty(n)
     for k in range(1, n + 1):
         band = (freqs >= 0.98 * k * f0) & (freqs <= 1.02 * k * f0)
-        levels[k - 1] = float(mag[band].max()) if band.any() else 0.0
+        levels[k - 1] = float(spec.mag[band].max()) if band.any() else 0.0
     out: _Float = 20.0 * np.log10(levels / (levels.max() + 1e-20) + 1e-12)
     return out
 
 
-def _sub_octave_stop(x: npt.NDArray[np.float64], sr: int, f0: float) -> bool:
+def _sub_octave_stop(spec: _Spectrum, f0: float) -> bool:
     """Whether the lowest partial ``f0`` is a sub-octave under the note rather than the
     note: an organ's 16' stop or a synth's sub oscillator. Relative to such a sub the
     partials are the even multiples (the note and its harmonics) and, at most, the 3rd
     and 6th (a 5 1/3' or 2 2/3' stop), never the 5th and 7th, which every instrument
     whose fundamental it really is carries; and the 2nd and 4th are strong. (A time-domain
     pitch tracker reports the sub, whose period is the whole waveform's.)"""
-    if x.size < 64 or 8 * f0 >= min(_F_MAX_HARMONICS, sr / 2.0):
+    if spec.n < 64 or 8 * f0 >= min(_F_MAX_HARMONICS, spec.sr / 2.0):
         return False
-    lv = _harmonic_levels(x, sr, f0)
+    lv = _harmonic_levels(spec, f0)
     even = min(float(lv[1]), float(lv[3]))
     return bool(even >= _SUB_EVEN_MIN_DB and max(lv[4], lv[6]) <= even - _SUB_ODD_GAP_DB)
 
 
 _F_MAX_HARMONICS = 8000.0
+
+#: :func:`_spectral_fundamental`: how far (semitones) the partial may lie from the
+#: tracked pitch, and how loud it must be (dB under the strongest partial up to 8 × f0).
+_SPECTRAL_F0_RANGE = 2.0
+_SPECTRAL_F0_MIN_DB = -20.0
+_SPECTRAL_F0_MIN_SHIFT = 0.35
+#: ... and only for a steady pitch (IQR of the track in semitones): a vibrato's spectrum is
+#: a comb of sidebands whose strongest need not be its centre.
+_SPECTRAL_F0_MAX_SPREAD = 0.3
+
+
+def _spectral_fundamental(spec: _Spectrum, f0: float) -> float:
+    """The frequency of the partial that is the note's fundamental, near the tracked
+    ``f0``, or ``f0`` when there is none (a missing fundamental). A time-domain tracker
+    reports the period that repeats best, which for inharmonic partials (a bell, a
+    vibraphone bar, a stiff piano string) is a compromise between them, up to a couple of
+    semitones off the lowest partial the ear names the note by."""
+    if spec.n < 64:
+        return f0
+    mag, df = spec.mag, spec.df
+    lo = int(f0 * 2 ** (-_SPECTRAL_F0_RANGE / 12) / df)
+    hi = math.ceil(f0 * 2 ** (_SPECTRAL_F0_RANGE / 12) / df)
+    top = min(mag.size - 1, int(8 * f0 / df))
+    if hi + 1 >= top or lo < 1:
+        return f0
+    i = lo + int(np.argmax(mag[lo : hi + 1]))
+    strongest = float(mag[lo:top].max())
+    if i in (lo, hi) or mag[i] < strongest * 10 ** (_SPECTRAL_F0_MIN_DB / 20):
+        return f0  # no partial of its own there: the tracked period stands
+    a, b, c = math.log(mag[i - 1] + 1e-20), math.log(mag[i] + 1e-20), math.log(mag[i + 1] + 1e-20)
+    den = a - 2 * b + c
+    shift = 0.5 * (a - c) / den if den < 0 else 0.0
+    partial = (i + shift) * df
+    # Within a third of a semitone the tracked period is kept: detuned layers (a pad's
+    # chorus) give several close peaks, and the period is the better average of them.
+    if abs(12.0 * math.log2(partial / f0)) < _SPECTRAL_F0_MIN_SHIFT:
+        return f0
+    return float(partial)
+
+
+#: :func:`_chord_period`: the 1st to 3rd harmonics all this far (dB) under the strongest
+#: of the first eight, and the lowest note at least this loud.
+_CHORD_LOW_GAP_DB = -30.0
+_CHORD_NOTE_MIN_DB = -15.0
+
+
+def _chord_period(spec: _Spectrum, f0: float) -> int:
+    """1, or the multiple of ``f0`` that is the lowest note of a chord whose common
+    period ``f0`` is. Notes a major third and a fifth apart (4:5:6) repeat together two
+    octaves under the root, so a pitch tracker reports a "note" none of whose own first
+    three harmonics sounds; a note with a weak or missing fundamental still has its 2nd
+    and 3rd (the ear hears the fundamental there, and so does the root)."""
+    if spec.n < 64 or 8 * f0 >= min(_F_MAX_HARMONICS, spec.sr / 2.0):
+        return 1
+    lv = _harmonic_levels(spec, f0)
+    if float(lv[:3].max()) > _CHORD_LOW_GAP_DB:
+        return 1
+    strong = np.flatnonzero(lv >= _CHORD_NOTE_MIN_DB)
+    return int(strong[0]) + 1 if strong.size else 1
 
 
 def _classify(f: _Features) -> str:
