@@ -241,8 +241,13 @@ class CompatibilityReport(BaseModel):
     b: str
     key: KeyCompatibility | None = None
     tempo: TempoCompatibility | None = None
-    score: float = Field(ge=0.0, le=1.0)
-    verdict: str = Field(description="great | good | workable | clash")
+    score: float = Field(
+        ge=0.0, le=1.0, description="key factor × tempo factor (harmony.compatibility)"
+    )
+    verdict: str = Field(
+        description="great (score ≥ 0.8) | good (≥ 0.6) | workable (≥ 0.4) | poor: a fixed "
+        "function of the score (harmony.verdict_for)"
+    )
     reasons: list[str] = Field(default_factory=list)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,7 @@ def test_mixing_with_a_drum_break_is_a_tempo_verdict(
     assert report.tempo is not None
     assert report.tempo.bpm_b == pytest.approx(drums.tempo_bpm)
     assert report.score == report.tempo.score  # the key part does not count
-    assert any("no key (drums only)" in r for r in report.reasons)
+    assert any(r.startswith("key: not applicable") and "drums only" in r for r in report.reasons)
     assert str(library["break"]) in " ".join(report.reasons)
 
 
@@ -149,3 +150,30 @@ def test_cli_analyze_of_a_drum_break_exits_0_and_says_no_key(
     assert doc["key"] is None
     assert doc["camelot"] is None
     assert doc["tempo_bpm"] == pytest.approx(BREAK.tempo_bpm, rel=0.02)
+
+
+def test_the_graph_judges_a_drum_break_against_a_keyed_loop_on_tempo_alone(
+    settings: Settings, library: dict[str, Path]
+) -> None:
+    """Outside trial: a drums-only loop against a keyed loop an 8.7 % stretch away was
+    "clash 0.12". A drum break cannot clash harmonically: the answer says the key does
+    not apply and words the verdict from the tempo alone."""
+    spec = replace(TUNE, tempo_bpm=100.0)
+    y, _ = synthesize_groove(spec)
+    write_audio(library["tune"].with_name("tune100.wav"), y, spec.sample_rate)
+    g = build_graph(catalog=cat.FrameSource(cat.empty_frame()), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+    out = g.invoke(
+        {"messages": [HumanMessage("will funk/break.wav mix with funk/tune100.wav?")]},
+        {"configurable": {"thread_id": "drums-mix"}},
+    )
+    (report,) = out["reports"]
+    assert report.key is None
+    assert report.tempo is not None
+    assert 7.5 < abs(report.tempo.stretch_percent) < 9.5
+    assert report.verdict in ("good", "workable")
+    answer = out["messages"][-1].content
+    assert f"**{report.verdict}** (score {report.score:.2f})" in answer
+    assert "key: not applicable" in answer
+    assert "clash" not in answer.replace("cannot clash", "")

@@ -17,7 +17,7 @@ from groovegraph.tools import catalog as cat
 from tests.chat import run
 from tests.unit.test_graph_offline import catalog_frame, turn_messages
 
-_VERDICT_RE = re.compile(r"\*\*(great|good|workable|clash)\*\* \(score (\d\.\d\d)\)")
+_VERDICT_RE = re.compile(r"\*\*(great|good|workable|poor)\*\* \(score (\d\.\d\d)\)")
 
 
 @pytest.fixture
@@ -138,12 +138,12 @@ def test_verdict_words_agree_with_their_scores(graph, text: str) -> None:
     for word, score in found:
         s = float(score)
         expected = (
-            "great" if s >= 0.8 else "good" if s >= 0.6 else "workable" if s >= 0.4 else "clash"
+            "great" if s >= 0.8 else "good" if s >= 0.6 else "workable" if s >= 0.4 else "poor"
         )
         assert word == expected, answer
     for r in out["reports"]:
         if r.key is not None and r.key.relation == "clash":
-            assert r.verdict == "clash"
+            assert r.verdict == "poor"
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,7 @@ def test_loop_against_one_shot_uses_the_root_note(graph) -> None:
     assert "need two keys or two tempi" not in answer(out)
     out = chat.say("and 5b07000000000005 with 0002cafe0002?")  # F is outside E minor
     (report,) = out["reports"]
-    assert report.verdict == "clash"
+    assert report.verdict == "poor"
 
 
 def test_no_empty_mix_check_beside_a_search(graph) -> None:

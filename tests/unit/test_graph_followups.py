@@ -161,7 +161,8 @@ def test_do_the_first_two_mix(graph) -> None:
     assert report.verdict == expected.verdict
     assert report.tempo.stretch_percent == expected.tempo.stretch_percent
     answer = out["messages"][-1].content
-    assert f"{a.tempo_bpm:.1f} → {b.tempo_bpm:.1f} BPM" in answer
+    # the tempo line says the stretch that takes B onto A's tempo
+    assert f"{b.tempo_bpm:.1f} → {a.tempo_bpm:.1f} BPM" in answer
 
 
 def test_it_after_a_single_hit_is_that_hit(graph) -> None:

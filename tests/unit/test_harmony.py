@@ -16,6 +16,7 @@ from groovegraph.tools.harmony import (
     key_compatibility,
     key_relation,
     tempo_compatibility,
+    verdict_for,
 )
 from groovegraph.tools.keys import ALL_KEYS, Key, from_camelot
 
@@ -134,7 +135,9 @@ def test_tempo_score_falls_with_stretch_and_without_half_double() -> None:
     s = [tempo_compatibility(100.0, b).score for b in (100.0, 97.0, 94.0, 88.0)]
     assert s == sorted(s, reverse=True)
     assert s[0] == 1.0
-    assert s[-1] < 0.2
+    # 1 − 0.05 per % of stretch: 100 vs 88 BPM is a 13.6 % stretch
+    assert s[-1] == pytest.approx(1 - 0.05 * (100 / 88 - 1) * 100, abs=1e-4)
+    assert tempo_compatibility(100.0, 80.0).score == 0.0  # 25 %: nothing survives
     assert tempo_compatibility(174.0, 87.0, half_double=False).relation == "stretch"
     with pytest.raises(InvalidQueryError):
         tempo_compatibility(0.0, 100.0)
@@ -142,12 +145,13 @@ def test_tempo_score_falls_with_stretch_and_without_half_double() -> None:
         tempo_compatibility(float("nan"), 100.0)
 
 
-def _analysis(bpm: float, key: str) -> Analysis:
+def _analysis(bpm: float, key: str | None) -> Analysis:
+    """A loop at ``bpm`` in ``key``; ``key=None`` is a drum loop (nothing pitched)."""
     from groovegraph.tools.keys import parse_key
 
-    k = parse_key(key)
+    k = parse_key(key) if key else None
     return Analysis(
-        file=f"{key}.wav",
+        file=f"{key or 'drums'}.wav",
         sha256="0" * 64,
         duration_s=8.0,
         sample_rate=44100,
@@ -158,9 +162,9 @@ def _analysis(bpm: float, key: str) -> Analysis:
         swing_ratio=1.22,
         timing_deviation_ms=2.0,
         backbeat_lag_ms=3.0,
-        key=k.name,
-        camelot=k.camelot,
-        key_confidence=0.8,
+        key=k.name if k else None,
+        camelot=k.camelot if k else None,
+        key_confidence=0.8 if k else 0.0,
         rms_db=-12.0,
         onset_rate_hz=4.0,
     )
@@ -178,11 +182,90 @@ def test_combined_verdicts_from_analyses() -> None:
     assert clash.key.relation == "clash"
     # perfect tempo cannot rescue a key clash: the verdict, its score and the key line
     # all say clash (issue 10: "workable (0.49)" beside a clashing key)
-    assert clash.verdict == "clash"
+    assert clash.verdict == "poor"
     assert clash.score < 0.4
-    far = compatibility(_analysis(96.0, "A minor"), _analysis(120.0, "Eb minor"))
-    assert far.verdict == "clash"
-    assert far.score < clash.score
+    near_clash = compatibility(_analysis(96.0, "A minor"), _analysis(96.0, "F# minor"))
+    far = compatibility(_analysis(96.0, "A minor"), _analysis(104.0, "F# minor"))
+    assert far.verdict == near_clash.verdict == "poor"
+    assert 0 < far.score < near_clash.score < 0.4
+
+
+def test_verdict_word_is_a_fixed_function_of_the_score() -> None:
+    assert [verdict_for(x) for x in (1.0, 0.8, 0.7999, 0.6, 0.5, 0.4, 0.3999, 0.0)] == [
+        "great", "great", "good", "good", "workable", "workable", "poor", "poor",
+    ]  # fmt: skip
+
+
+STRETCHES = (0.0, 1.0, 3.0, 5.0, 8.7, 12.0, 16.0, 20.0, 31.0)
+
+
+@pytest.mark.parametrize("code", ["8A", "8B", "9A", "9B", "10A", "6A", "3A", "11B", "2A"])
+def test_mix_score_is_key_factor_times_tempo_factor_and_falls_with_the_stretch(
+    code: str,
+) -> None:
+    """Outside trial: a 31 % stretch in one key was "workable (0.50)" while an 8.7 %
+    stretch to a neighbouring key got a worse word. The score is the Camelot factor times
+    a tempo factor that only falls as the stretch grows, so neither can happen."""
+    key_score = key_compatibility("A minor", code).score
+    reports = [
+        compatibility(_analysis(100.0, "A minor"), _analysis(100.0 / (1 + s / 100), code))
+        for s in STRETCHES
+    ]
+    scores = [r.score for r in reports]
+    assert scores == sorted(scores, reverse=True), scores
+    for s, r in zip(STRETCHES, reports, strict=True):
+        assert r.tempo is not None
+        assert r.score == pytest.approx(key_score * max(0.0, 1 - 0.05 * s), abs=2e-3)
+        assert r.verdict == verdict_for(r.score)
+    ranks = ["poor", "workable", "good", "great"]
+    words = [ranks.index(r.verdict) for r in reports]
+    assert words == sorted(words, reverse=True)
+
+
+def test_a_big_stretch_never_beats_a_small_one_to_a_neighbouring_key() -> None:
+    far_same_key = compatibility(_analysis(124.0, "A minor"), _analysis(94.5, "A minor"))
+    near_neighbour = compatibility(_analysis(100.0, "A minor"), _analysis(92.0, "E minor"))
+    assert far_same_key.tempo is not None
+    assert near_neighbour.tempo is not None
+    assert far_same_key.tempo.stretch_percent > 30
+    assert 8 < near_neighbour.tempo.stretch_percent < 9
+    assert far_same_key.score < near_neighbour.score
+    assert far_same_key.verdict == "poor"
+    assert near_neighbour.verdict == "workable"
+    # past ~16 % the answer says so in words
+    assert any("too far to sound natural" in r for r in far_same_key.reasons)
+    assert not any("too far" in r for r in near_neighbour.reasons)
+
+
+def test_a_drum_loop_is_judged_on_tempo_alone_and_its_key_is_not_applicable() -> None:
+    """Outside trial: a drums-only loop against a keyed loop at an 8.7 % stretch was
+    "clash 0.12". Nothing pitched cannot clash: the key factor is neutral and the
+    reasons say the key does not apply."""
+    drums, tune = _analysis(92.0, None), _analysis(100.0, "A minor")
+    for a, b in ((drums, tune), (tune, drums)):
+        r = compatibility(a, b)
+        assert r.key is None
+        assert r.tempo is not None
+        assert r.score == pytest.approx(r.tempo.score)
+        assert r.verdict == verdict_for(r.tempo.score)
+        assert r.verdict in ("good", "workable")  # an 8–8.7 % stretch
+        assert any(reason.startswith("key: not applicable") for reason in r.reasons)
+        assert "keys clash" not in " ".join(r.reasons)
+    # in time, a drum loop sits on anything
+    assert compatibility(_analysis(100.0, None), tune).verdict == "great"
+    # with a key and no tempo there is nothing to clash and no stretch: it fits
+    over_key = compatibility(drums, "A minor")
+    assert over_key.verdict == "great"
+    assert "any key" in over_key.reasons[0]
+
+
+def test_half_and_double_time_are_said_plainly() -> None:
+    r = compatibility(_analysis(140.0, "A minor"), _analysis(72.0, "A minor"))
+    assert r.tempo is not None
+    assert r.tempo.relation == "half_time"
+    assert "only at double time" in r.tempo.explanation
+    assert "A minor.wav's 72.0 BPM counted double is 144.0" in r.tempo.explanation
+    assert r.score == pytest.approx(0.9 * (1 - 0.05 * abs(r.tempo.stretch_percent)), abs=1e-3)
 
 
 def test_combined_from_keys_or_bpms_only() -> None:

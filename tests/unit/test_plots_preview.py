@@ -107,7 +107,7 @@ def test_mix_plan_stretches_and_shifts_as_the_verdict_proposes() -> None:
     assert plan.key_relation == "same"
     # The verdict is the chat's, on the pair as it is (one function): a tritone clashes.
     assert (plan.verdict, plan.score) == (compatibility(a, b).verdict, compatibility(a, b).score)
-    assert plan.verdict == "clash"
+    assert plan.verdict == "poor"
     # 100 vs 124 BPM in one key: a 24 % stretch is not "great" because the preview stretches.
     _, slow = groove(tempo_bpm=100.0, key="A minor")
     _, fast = groove(tempo_bpm=124.0, key="A minor")

@@ -421,16 +421,14 @@ def describe_search(search: dict[str, Any]) -> str:
 
 
 def describe_report(r: CompatibilityReport) -> str:
+    """A mix verdict: the word and score (``harmony.verdict_for``: one word per score),
+    then the key line (or why the key does not apply), the tempo line, and the plain
+    warnings (a stretch too far, key lock)."""
     parts = [f"- {r.a} × {r.b}: **{r.verdict}** (score {r.score:.2f})"]
     if r.key is not None:
-        parts.append(
-            f"  - key: {r.key.camelot_a} → {r.key.camelot_b}, {r.key.relation}: {r.key.explanation}"
-        )
+        parts.append(f"  - key ({r.key.relation.replace('_', ' ')}): {r.key.explanation}")
     if r.tempo is not None:
-        parts.append(
-            f"  - tempo: {_fmt(r.tempo.bpm_a)} → {_fmt(r.tempo.bpm_b)} BPM, {r.tempo.relation}, "
-            f"stretch {r.tempo.stretch_percent:+.1f} % ({r.tempo.semitone_shift:+.2f} semitones without key lock)"
-        )
+        parts.append(f"  - tempo: {r.tempo.explanation}")
     shown = {r.key.explanation if r.key else None, r.tempo.explanation if r.tempo else None}
     parts.extend(f"  - {reason}" for reason in r.reasons if reason and reason not in shown)
     return "\n".join(parts)

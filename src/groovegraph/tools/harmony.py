@@ -20,6 +20,11 @@ relation           wheel move                                 score
 Tempo compatibility picks the cheapest of matching B as is, at double time or at half
 time, and reports the stretch that takes B to A's tempo and the pitch change that
 stretch causes when the deck runs without key lock (12·log2 of the ratio).
+
+A mix's score is key factor × tempo factor (see :func:`compatibility`): the Camelot score
+above (1 when a side has no key: a drum loop cannot clash) times ``1 − 0.05·|stretch %|``
+(×0.9 at half/double time); its verdict word is a fixed function of the score
+(:func:`verdict_for`: great ≥ 0.8, good ≥ 0.6, workable ≥ 0.4, else poor).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ __all__ = [
     "key_relation",
     "note_compatibility",
     "tempo_compatibility",
+    "verdict_for",
 ]
 
 #: Every Camelot code, ``1A … 12A, 1B … 12B`` (index order of :func:`camelot_score_matrix`).
@@ -229,17 +235,26 @@ def compatible_camelots(key: str | Key, *, min_score: float = 0.5) -> list[str]:
     return [c for c, s in sorted(scored, key=lambda cs: -cs[1]) if s >= min_score]
 
 
+#: Each 1 % of time-stretch costs this much of the tempo factor: 4 % → 0.8, 10 % → 0.5,
+#: 20 % and more → 0 (linear, so the penalty grows with the stretch and never flattens).
+TEMPO_COST_PER_PERCENT = 0.05
+#: Playing B at half or double time changes its feel: the tempo factor is multiplied by this.
+HALF_DOUBLE_FACTOR = 0.9
+#: Past this stretch (in %) the answer says plainly that the stretch is too far to sound natural.
+FAR_STRETCH_PERCENT = 16.0
+
+
 def _tempo_score(stretch_percent: float, multiplier: float) -> float:
-    # Gaussian fall-off: ±3 % is inaudible on most material (≈0.78), ±6 % is obvious
-    # (≈0.37), past ±10 % almost nothing survives. Half/double time costs a little.
-    score = math.exp(-((stretch_percent / 6.0) ** 2))
+    """The tempo factor of a mix: 1 − 0.05 per % of stretch (0 from 20 % on), × 0.9 at
+    half or double time. Monotone: a bigger stretch never scores better."""
+    score = max(0.0, 1.0 - TEMPO_COST_PER_PERCENT * abs(stretch_percent))
     if multiplier != 1.0:
-        score *= 0.9
+        score *= HALF_DOUBLE_FACTOR
     return round(score, 4)
 
 
 def tempo_compatibility(
-    a_bpm: float, b_bpm: float, *, half_double: bool = True
+    a_bpm: float, b_bpm: float, *, half_double: bool = True, label_b: str = "B"
 ) -> TempoCompatibility:
     """How far B must be stretched to sit on A's tempo.
 
@@ -249,6 +264,8 @@ def tempo_compatibility(
         Tempi in beats per minute (0 < bpm ≤ 1000).
     half_double : bool
         Also consider playing B at double or half time (B·2, B/2) and keep the closest.
+    label_b : str
+        How the explanation names B when it plays at half or double time.
 
     Returns
     -------
@@ -275,10 +292,16 @@ def tempo_compatibility(
     if best_mult == 1.0:
         how = f"{b_bpm:.1f} → {a_bpm:.1f} BPM"
     elif best_mult == 2.0:
-        how = f"B is half time: {b_bpm:.1f}×2 = {b_bpm * 2:.1f} → {a_bpm:.1f} BPM"
+        how = (
+            f"only at double time: {label_b}'s {b_bpm:.1f} BPM counted double is {b_bpm * 2:.1f}"
+            f" → {a_bpm:.1f} BPM"
+        )
     else:
-        how = f"B is double time: {b_bpm:.1f}/2 = {b_bpm / 2:.1f} → {a_bpm:.1f} BPM"
-    explanation = f"{how}, stretch {stretch:+.1f}% ({semis:+.2f} semitones without key lock)"
+        how = (
+            f"only at half time: {label_b}'s {b_bpm:.1f} BPM counted half is {b_bpm / 2:.1f}"
+            f" → {a_bpm:.1f} BPM"
+        )
+    explanation = f"{how}, stretch {stretch:+.1f} % ({semis:+.2f} semitones without key lock)"
     return TempoCompatibility(
         bpm_a=float(a_bpm),
         bpm_b=float(b_bpm),
@@ -340,18 +363,30 @@ def _is_one_shot(item: MixItem | None) -> bool:
     return isinstance(item, Analysis | CatalogHit) and item.tempo_bpm is None
 
 
-_WORKABLE = 0.4
-_CLASH_CEILING = 0.39  # a key clash scores below "workable" however well the tempi sit
+#: Verdict words, each the lowest score it takes (a fixed function of the score).
+VERDICTS: tuple[tuple[str, float], ...] = (
+    ("great", 0.8),
+    ("good", 0.6),
+    ("workable", 0.4),
+    ("poor", 0.0),
+)
 
 
-def _verdict(score: float) -> str:
-    if score >= 0.8:
-        return "great"
-    if score >= 0.6:
-        return "good"
-    if score >= _WORKABLE:
-        return "workable"
-    return "clash"
+def verdict_for(score: float) -> str:
+    """The verdict word of a mix score: ``great`` ≥ 0.8, ``good`` ≥ 0.6, ``workable``
+    ≥ 0.4, else ``poor``."""
+    return next(word for word, floor in VERDICTS if score >= floor)
+
+
+def _far_stretch(t: TempoCompatibility, label_b: str) -> str | None:
+    """A plain sentence for a stretch too far to sound natural (over 16 %)."""
+    if abs(t.stretch_percent) <= FAR_STRETCH_PERCENT:
+        return None
+    way = "speeding it up" if t.stretch_percent > 0 else "slowing it down"
+    return (
+        f"{label_b} needs a {abs(t.stretch_percent):.1f} % time-stretch ({way}): too far to "
+        f"sound natural, so look for a loop nearer {t.bpm_a:.1f} BPM"
+    )
 
 
 def compatibility(
@@ -370,25 +405,36 @@ def compatibility(
 
     ``a`` and ``b`` may be :class:`~groovegraph.state.Analysis`, ``CatalogHit`` or
     ``SampleRecord`` objects (key and tempo both taken from them), a key string or a BPM
-    number; the keyword arguments fill in or override single values. An analysed item
-    without a key (a drum loop) gets a tempo verdict only: ``key`` is None and the reasons
-    say "no key (drums only)".
+    number; the keyword arguments fill in or override single values.
 
-    The score is the mean of the key and tempo scores that are known; the verdict is
-    ``great`` (≥ 0.8), ``good`` (≥ 0.6), ``workable`` (≥ 0.4) or ``clash``, always read
-    from the score. A key clash caps the score just below ``workable`` (0.39, so the
-    verdict is ``clash``) because no stretch fixes it.
+    The score is the product of a key factor and a tempo factor, so it only goes down
+    when the keys move apart on the Camelot wheel or the stretch grows:
+
+    * key factor: the Camelot relation's score (same 1.0, relative 0.9, adjacent 0.85,
+      diagonal 0.65, energy boost 0.55, energy drop 0.5, semitone and parallel 0.4, clash
+      0.2 down to 0); a pitched one-shot's root against a loop's key by
+      :func:`note_compatibility`. A side without a key (a drum loop: nothing pitched)
+      cannot clash, so the key factor is 1 and the report says the key is not
+      applicable (``key`` is None); likewise 1 when no keys are given.
+    * tempo factor: ``1 − 0.05 × |stretch %|`` (0 from 20 % on), × 0.9 when B plays at
+      half or double time; 1 when no tempi are given.
+
+    The verdict is :func:`verdict_for` the score: ``great`` (≥ 0.8), ``good`` (≥ 0.6),
+    ``workable`` (≥ 0.4) or ``poor``. A stretch over 16 % is said plainly in the reasons.
 
     Raises
     ------
     InvalidQueryError
-        If neither a key pair nor a tempo pair is available, or a value cannot be parsed.
+        If there is nothing to compare (no key pair, no tempo pair, no drum loop), or a
+        value cannot be parsed.
     """
     ka, ta, la = _extract(a)
     kb, tb, lb = _extract(b)
     key_a, key_b = key_a or ka, key_b or kb
     bpm_a = bpm_a if bpm_a is not None else ta
     bpm_b = bpm_b if bpm_b is not None else tb
+    name_a = label_a or la or (key_a or f"{bpm_a} BPM")
+    name_b = label_b or lb or (key_b or f"{bpm_b} BPM")
     key_rep = key_compatibility(key_a, key_b) if key_a and key_b else None
     if key_rep is None:
         # A loop and a pitched one-shot: the one-shot's root against the loop's key.
@@ -398,9 +444,16 @@ def compatibility(
         elif key_b and root_a:
             key_rep = note_compatibility(key_b, root_a)
     tempo_rep = (
-        tempo_compatibility(bpm_a, bpm_b, half_double=half_double) if bpm_a and bpm_b else None
+        tempo_compatibility(bpm_a, bpm_b, half_double=half_double, label_b=name_b)
+        if bpm_a and bpm_b
+        else None
     )
-    if key_rep is None and tempo_rep is None:
+    keyless = [
+        name
+        for item, key, name in ((a, key_a, name_a), (b, key_b, name_b))
+        if key is None and _is_keyless(item)
+    ]
+    if key_rep is None and tempo_rep is None and not keyless:
         one_shots = [x for x in (a, b) if _is_one_shot(x)]
         if one_shots:
             raise InvalidQueryError(
@@ -408,35 +461,38 @@ def compatibility(
                 "compare it with a loop that has a key, or compare two loops"
             )
         raise InvalidQueryError("need two keys or two tempi to compare")
-    parts = [r.score for r in (key_rep, tempo_rep) if r is not None]
-    score = round(sum(parts) / len(parts), 4)
-    if key_rep is not None and key_rep.relation == "clash":
-        # No stretch fixes a key clash: the pair scores as its keys do, so the verdict
-        # word, the score beside it and the key line all say "clash" (never "workable
-        # (0.49)" next to a clashing key).
-        score = min(score, _CLASH_CEILING)
-    verdict = _verdict(score)
+    key_factor = key_rep.score if key_rep is not None else 1.0
+    tempo_factor = tempo_rep.score if tempo_rep is not None else 1.0
+    score = round(key_factor * tempo_factor, 4)
     reasons: list[str] = []
     if key_rep is not None:
         reasons.append(key_rep.explanation)
-    else:
-        for item, key, label in ((a, key_a, label_a or la), (b, key_b, label_b or lb)):
-            if key is None and _is_keyless(item):
-                reasons.append(f"{label}: no key (drums only), so only the tempo is compared")
+    elif keyless:
+        who = " and ".join(keyless)
+        reasons.append(
+            f"key: not applicable — {who} {'is' if len(keyless) == 1 else 'are'} drums only "
+            "(nothing pitched), so the keys cannot clash and the verdict is on tempo alone"
+            if tempo_rep is not None
+            else f"key: not applicable — {who} {'is' if len(keyless) == 1 else 'are'} drums "
+            "only (nothing pitched), so it sits over any key; give a tempo to check the stretch"
+        )
     if tempo_rep is not None:
         reasons.append(tempo_rep.explanation)
+        far = _far_stretch(tempo_rep, name_b)
+        if far:
+            reasons.append(far)
         if abs(tempo_rep.semitone_shift) >= 0.5 and key_rep is not None:
             reasons.append(
                 "use key lock when stretching, or the pitch moves by "
                 f"{abs(tempo_rep.semitone_shift):.1f} semitones and the key relation changes"
             )
     return CompatibilityReport(
-        a=label_a or la or (key_a or f"{bpm_a} BPM"),
-        b=label_b or lb or (key_b or f"{bpm_b} BPM"),
+        a=name_a,
+        b=name_b,
         key=key_rep,
         tempo=tempo_rep,
         score=score,
-        verdict=verdict,
+        verdict=verdict_for(score),
         reasons=reasons,
     )
 
