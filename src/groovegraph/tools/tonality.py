@@ -15,6 +15,10 @@ evidence, scored by a log-linear model of the 24 keys fitted on the tuning corpu
    chords that last and from where the music starts and ends, so a modal loop
    (Aeolian i–VI–III–VII, Dorian i–IV, Mixolydian I–bVII–IV) with no leading tone still
    finds its tonic, and the mode follows from the third above it.
+   A clip with no harmonic series at all (pure sine tones: a sub bass, with or without
+   drums) is judged on its bass line instead (:func:`bass_tones`): the frames whose
+   30–330 Hz band is one sustained sinusoid, and the notes they hold. Such a line is its
+   own bass and melody, so its notes fill both the bass and the treble chroma.
 5. Each key's score is the sum, over the features, of the feature seen from the key's
    tonic times a weight profile of the key's mode (:mod:`groovegraph.tools.key_model`,
    fitted by multinomial logistic regression; ``benchmarks/key_model_fit.py``). The
@@ -126,8 +130,29 @@ overtones at whole multiples of their fundamental; drums do not: a kick's or an 
 low sine, a tom's membrane modes and a snare's ring give peaks, but not a harmonic
 series. Over the corpus's tuning split every drum-only loop (22 checked, General MIDI and
 808 kits) has 0 and the loops with a bass line 0.0067 and up (a tenth of them below);
-our own generator's drum loops are 0 but one at 0.0058. Below it the clip has no
-reliable key: :class:`NoPitchedContentError`."""
+our own generator's drum loops are 0 but one at 0.0058. Below it the key comes from a
+sustained bass line of pure tones if there is one (:data:`BASS_LINE_MIN_COVER`,
+:data:`BASS_LINE_MIN_PITCH_CLASSES`); otherwise the clip has no reliable key:
+:class:`NoPitchedContentError`."""
+
+BASS_LINE_MIN_COVER = 0.3
+"""Least share of the frames (≈370 ms, every ≈190 ms) whose 30–330 Hz band is held by one
+sinusoid (:func:`bass_tones`) for a clip without harmonic peaks to have a key. A sine bass
+line holds it most of the time (0.4–0.9 for notes of a quarter-second and longer, with or
+without drums on top); kicks only while their body rings: at most 0.36 over 60 loops of
+our generator (kicks of random pitch, 70–180 BPM, every pattern) and 0.11 over the tuning
+split's drum-only loops (TR-808 kits; the acoustic kits' kicks are never one sinusoid)."""
+
+BASS_LINE_MIN_PITCH_CLASSES = 3
+"""Least number of distinct pitch classes the held tones must change between, each held
+in at least two frames and 8 % of the held time. A kick or an 808 keeps one pitch (its
+estimate wanders a semitone, which is counted once); a bass line moves between notes.
+Among the drum-only loops above, the ones that reach three pitch classes (our generator
+tunes each of its three kick samples at random) hold them at most 0.20 of the time."""
+
+_BASS_BAND = (30.0, 330.0)  # Hz: E1 (41 Hz) to E4, with room for a semitone either side
+_TONE_CONCENTRATION = 0.8  # share of the band's power within ±2 bins of its peak
+_TONE_LEVEL = 0.1  # a held frame's band power, relative to the loud (90th pct.) frames
 
 
 def harmonic_share(f: np.ndarray, h: np.ndarray, band_energy: float) -> float:
@@ -141,6 +166,92 @@ def harmonic_share(f: np.ndarray, h: np.ndarray, band_energy: float) -> float:
     related = (k >= 2) & (k <= 8) & (np.abs(r - k) < 0.015 * k)
     linked = related.any(axis=1) | related.any(axis=0)
     return float(h[linked].sum() / band_energy)
+
+
+def bass_tones(frames: np.ndarray, freqs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The note each frame's 30–330 Hz band holds as one sinusoid.
+
+    Parameters
+    ----------
+    frames, freqs : np.ndarray
+        From :func:`_frame_spectra` (sqrt-compressed magnitudes, frames × bins; Hz).
+
+    Returns
+    -------
+    notes : np.ndarray
+        Per frame, the MIDI note of the band's peak (tuned to the tones' own reference),
+        or -1 where the band is not one sinusoid (at least :data:`_TONE_CONCENTRATION`
+        of its power within the peak's main lobe) at a level of at least
+        :data:`_TONE_LEVEL` times the loud frames'.
+    heights : np.ndarray
+        Per frame, the (sqrt-compressed) height of that peak.
+    """
+    n_frames = len(frames)
+    none = np.full(n_frames, -1, dtype=np.int64), np.zeros(n_frames)
+    a = max(2, int(np.searchsorted(freqs, _BASS_BAND[0])))
+    b = min(len(freqs) - 2, int(np.searchsorted(freqs, _BASS_BAND[1])))
+    if b - a < 5 or n_frames == 0:
+        return none
+    mag = frames[:, a - 2 : b + 2].astype(np.float64) ** 2  # |X|
+    power = mag**2
+    band = power[:, 2:-2]
+    level = band.sum(axis=1)
+    i = band.argmax(axis=1) + 2
+    r = np.arange(n_frames)
+    lobe = power[r, i - 2] + power[r, i - 1] + power[r, i] + power[r, i + 1] + power[r, i + 2]
+    held = (lobe >= _TONE_CONCENTRATION * level) & (level > 0)
+    held &= level >= _TONE_LEVEL * float(np.percentile(level, 90))
+    if not np.any(held):
+        return none
+    # Parabolic interpolation of the log magnitude: ~0.05 bin for a lone sinusoid,
+    # a tenth of a semitone at 41 Hz.
+    lo, mid, hi = (np.log(mag[r, i + k] + 1e-12) for k in (-1, 0, 1))
+    den = lo - 2 * mid + hi
+    off = np.where(den < 0, 0.5 * (lo - hi) / np.where(den < 0, den, -1.0), 0.0)
+    f = freqs[a - 2 + i] + off * (freqs[1] - freqs[0])
+    heights = frames[r, a - 2 + i].astype(np.float64)
+    tuning = _tuning_cents(f[held], heights[held])
+    midi = 12.0 * np.log2(np.maximum(f, 1.0) / 440.0) + 69.0 - tuning / 100.0
+    notes = np.where(held, np.round(midi).astype(np.int64), -1)
+    return notes, np.where(held, heights, 0.0)
+
+
+def bass_line_pitch_classes(notes: np.ndarray) -> tuple[float, list[int]]:
+    """How much of the clip holds a bass tone, and the pitch classes it moves between.
+
+    ``notes`` from :func:`bass_tones`. A pitch class counts when one of its notes is held
+    longer than both neighbouring semitones (an 808's estimate that wanders by a
+    semitone is one pitch) and for at least two frames and 8 % of the held frames.
+
+    Returns
+    -------
+    cover : float
+        Share of the frames that hold a tone.
+    pitch_classes : list of int
+        Sorted, 0 = C.
+    """
+    held = notes[notes >= 0]
+    if len(notes) == 0 or len(held) == 0:
+        return 0.0, []
+    counts = np.bincount(held).astype(np.float64)
+    left = np.concatenate([[0.0], counts[:-1]])
+    right = np.concatenate([counts[1:], [0.0]])
+    peak = (counts > left) & (counts >= right) & (counts >= max(2.0, 0.08 * len(held)))
+    return len(held) / len(notes), sorted({int(n) % 12 for n in np.flatnonzero(peak)})
+
+
+def _bass_line_activations(notes: np.ndarray, heights: np.ndarray, n_segments: int) -> np.ndarray:
+    """Segment note activations (as :func:`_note_activations`) of a lone bass line: each
+    held tone's height on its pitch class in the bass octave (C2–B2) and in the octave
+    above (C3–B3), since the line is the clip's bass and its melody at once."""
+    act = np.zeros((n_segments, _NOTE_HI - _NOTE_LO))
+    edges = np.linspace(0, len(notes), n_segments + 1).round().astype(int)
+    t = np.flatnonzero(notes >= 0)
+    seg = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, n_segments - 1)
+    pc = notes[t] % 12
+    np.add.at(act, (seg, pc), heights[t])
+    np.add.at(act, (seg, pc + 12), heights[t])
+    return act
 
 
 def _tuning_cents(f: np.ndarray, h: np.ndarray) -> float:
@@ -300,20 +411,26 @@ def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
     spec = frames.mean(axis=0, dtype=np.float64)
     top = min(2500.0, sr / 2.0 - 1.0)
     f, h = _spectral_peaks(spec, freqs, 40.0, top)
-    if len(f) < 3:
-        raise NoPitchedContentError("no pitched content to estimate a key from")
     band = float(spec[(freqs >= 40.0) & (freqs < top)].sum())
-    share = harmonic_share(f, h, band)
-    if share < HARMONIC_SHARE_MIN:
-        raise NoPitchedContentError(
-            f"no reliable key: {100 * share:.2f} % of the spectrum is in harmonic peaks "
-            f"(below {100 * HARMONIC_SHARE_MIN:.1f} %: drums, no pitched part)"
-        )
-    high = f > 100.0
-    tuning = _tuning_cents(f[high], h[high]) if np.any(high) else _tuning_cents(f, h)
-
+    share = harmonic_share(f, h, band) if len(f) >= 3 else 0.0
     duration = len(y) / sr
     n_seg = int(np.clip(round(duration / _SEGMENT_S), 1, min(_MAX_SEGMENTS, len(frames))))
+    if share < HARMONIC_SHARE_MIN:
+        # No harmonic series: pitched only if a bass line of pure tones moves between
+        # notes (a sine sub bass); a kick's or an 808's one ringing pitch is not a key.
+        notes, heights = bass_tones(frames, freqs)
+        cover, pcs = bass_line_pitch_classes(notes)
+        if cover < BASS_LINE_MIN_COVER or len(pcs) < BASS_LINE_MIN_PITCH_CLASSES:
+            raise NoPitchedContentError(
+                f"no reliable key: {100 * share:.2f} % of the spectrum is in harmonic peaks "
+                f"(below {100 * HARMONIC_SHARE_MIN:.1f} %) and no bass line of held tones "
+                f"({100 * cover:.0f} % of the time, {len(pcs)} pitch classes; needs "
+                f"{100 * BASS_LINE_MIN_COVER:.0f} % and {BASS_LINE_MIN_PITCH_CLASSES}): "
+                "drums, no pitched part"
+            )
+        return features_from_activations(_bass_line_activations(notes, heights, n_seg), duration)
+    high = f > 100.0
+    tuning = _tuning_cents(f[high], h[high]) if np.any(high) else _tuning_cents(f, h)
     act = _note_activations(_segment_spectra(frames, n_seg), freqs, tuning)
     if not np.any(act > 0):
         raise NoPitchedContentError("no pitched content to estimate a key from")
@@ -405,7 +522,8 @@ def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
     Raises
     ------
     NoPitchedContentError
-        Audible but without any pitched content (drums only, noise); a subclass of
+        Audible but without any pitched content (drums only, noise: no harmonic series
+        and no bass line of held tones changing pitch); a subclass of
         :class:`AudioTooShortError`.
     AudioTooShortError
         Shorter than :data:`MIN_DURATION_S`, or silent.
