@@ -96,7 +96,9 @@ def build_graph(
         output_schema=GrooveGraphOutput,
     )
     # The supervisor routes every turn and joins the specialists' results.
-    builder.add_node("supervisor", make_supervisor(models=models), retry_policy=retry)
+    builder.add_node(
+        "supervisor", make_supervisor(models=models, catalog=catalog), retry_policy=retry
+    )
     for name in SPECIALISTS:
         tools_node = f"{name}_tools"
         # Specialist: asks its tools, then reports back to the supervisor.

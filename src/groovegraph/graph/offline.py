@@ -20,6 +20,7 @@ from typing import Any
 
 from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode
 from groovegraph.graph.knowledge import lookup_facts
+from groovegraph.graph.names import looks_like_file_name
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
 from groovegraph.graph.tools import sample_label, shown_name
 from groovegraph.state import (
@@ -693,6 +694,16 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"{' and '.join(tempos)} {'is' if len(tempos) == 1 else 'are'} outside "
             f"{lo:g}–{hi:g} BPM, so I did not filter by {those}; "
             "name a tempo in that range to narrow the search.",
+        )
+    files = [p for p in refs if looks_like_file_name(p)]
+    refs = [p for p in refs if p not in files]
+    if files:
+        # "analyse gritty_funk" fitting several files, and no pick when asked which.
+        missing = ", ".join(f'"{p}"' for p in files)
+        parts.insert(
+            0,
+            f"I could not tell which file of your library {missing} means. Name it in full "
+            "(e.g. `gritty_funk_03_97bpm_Em.wav`) or attach it.",
         )
     by_attr = [p for p in refs if ATTRIBUTE_PHRASE_RE.match(p)]
     refs = [p for p in refs if p not in by_attr]

@@ -23,13 +23,14 @@ from langchain_core.messages import (
     RemoveMessage,
     SystemMessage,
 )
+from langgraph.config import get_config
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
 from langgraph.runtime import Runtime
-from langgraph.types import Command, Send
+from langgraph.types import Command, Send, interrupt
 from pydantic import ValidationError
 
 from groovegraph import prompts
-from groovegraph.graph import offline
+from groovegraph.graph import names, offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import message_text, turn_number
 from groovegraph.graph.models import (
@@ -40,7 +41,9 @@ from groovegraph.graph.models import (
 from groovegraph.graph.offline_model import is_offline
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
+from groovegraph.graph.tools import owner_from_config
 from groovegraph.graph.understanding import Conversation, from_reading, get_offline, listed_refs
+from groovegraph.settings import Settings
 from groovegraph.state import (
     SPECIALISTS,
     CatalogHit,
@@ -48,6 +51,8 @@ from groovegraph.state import (
     RequestReading,
     RoutePlan,
 )
+from groovegraph.tools.catalog import SampleSource
+from groovegraph.tools.paths import OwnerPaths
 
 __all__ = ["make_supervisor", "message_samples", "message_text", "read_with_model"]
 
@@ -74,8 +79,54 @@ def _human_turns(messages: list[AnyMessage]) -> list[HumanMessage]:
 Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 
 
-def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destination]]:
-    """The supervisor node."""
+def _resolve_names(
+    text: str, catalog: SampleSource | None, settings: Settings
+) -> tuple[str, list[str], list[str]]:
+    """``text`` with the library files it names written as their sample ids, those ids,
+    and the names that stayed unclear. A name that fits several files interrupts the
+    turn with the question "which one?" (the resume value picks: a number, a rank or a
+    file name); the node runs again on resume and gets the same question's answer."""
+    if catalog is None:
+        return text, [], []
+    owner = owner_from_config(get_config(), settings)
+    named = names.find_named_files(text, lambda: catalog.frame(owner))
+    chosen: list[tuple[names.NamedFile, str]] = []
+    unclear: list[str] = []
+    for found in named:
+        if len(found.ids) == 1:
+            chosen.append((found, found.ids[0]))
+            continue
+        labels = list(found.names)
+        if len(set(labels)) < len(labels):
+            # two kick_01.wav: each by its library path ("demo/Kicks/kick_01.wav")
+            labels = [OwnerPaths.for_owner(settings, owner).name(p) for p in found.paths]
+        shown = list(zip(found.ids, labels, strict=True))[: names.MAX_CHOICES]
+        more = len(found.ids) - len(shown)
+        options = "; ".join(f"{i}. {n} [{sid}]" for i, (sid, n) in enumerate(shown, 1))
+        answer = interrupt(
+            {
+                "type": "choose_sample",
+                "question": f'"{found.phrase}" fits {len(found.ids)} files in your library: '
+                + options
+                + (f" (and {more} more)" if more else "")
+                + ". Which one? (a number or the file name)",
+                "phrase": found.phrase,
+                "options": [{"id": sid, "name": n} for sid, n in shown],
+            }
+        )
+        sample_id = names.pick(found, answer, labels)
+        if sample_id is None:
+            unclear.append(found.phrase)
+        else:
+            chosen.append((found, sample_id))
+    return names.with_ids(text, chosen), [sid for _, sid in chosen], unclear
+
+
+def make_supervisor(
+    *, models: ModelRegistry, catalog: SampleSource | None = None
+) -> Callable[..., Command[Destination]]:
+    """The supervisor node. With ``catalog``, library files named in a message by file
+    name or stem are resolved to their samples (:mod:`groovegraph.graph.names`)."""
 
     def supervisor(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Destination]:
         messages: list[AnyMessage] = state.get("messages") or []
@@ -109,6 +160,10 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
             )
             text = message_text(last)
             attached = message_samples(last)
+            # Library files named in the text ("does gritty_funk_03_97bpm_Em.wav mix with
+            # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
+            # fits several files is asked about first.
+            text, named, unclear = _resolve_names(text, catalog, models.settings)
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
             # The offline chat model is that same understanding: nothing to ask it again.
@@ -127,7 +182,7 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                     reading, usage = read_with_model(
                         router,
                         text=text,
-                        attached=attached,
+                        attached=[*attached, *named],
                         conversation=conversation,
                         messages=messages,
                         settings=models.settings,
@@ -145,6 +200,9 @@ def make_supervisor(*, models: ModelRegistry) -> Callable[..., Command[Destinati
                         err,
                     )
                     source = "fallback"
+            if unclear:
+                # "analyse gritty_funk" and no pick among its files: the answer says so.
+                request = request.model_copy(update={"unresolved": [*request.unresolved, *unclear]})
             chosen = [s for s in SPECIALISTS if s in request.specialists]
             known = state.get("analyses") or {}
             if any(s not in known for s in request.samples) and chosen and "groove" not in chosen:

@@ -202,8 +202,13 @@ def run_chat(
                             else _short(value, 400)
                         )
                         err.print(f"[bold yellow]? {escape(str(question))}[/bold yellow]")
+                        example = (
+                            "1"
+                            if isinstance(value, dict) and value.get("type") == "choose_sample"
+                            else "yes"
+                        )
                         err.print(
-                            f"[dim]answer with: groovegraph chat --thread {thread} --resume yes[/dim]"
+                            f"[dim]answer with: groovegraph chat --thread {thread} --resume {example}[/dim]"
                         )
                     elif kind == "error":
                         err.print(

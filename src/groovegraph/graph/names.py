@@ -1,0 +1,222 @@
+"""Library files named in a message, resolved from the catalog.
+
+"does gritty_funk_03_97bpm_Em.wav mix with uplifting_disco_01_123bpm_Bm.wav?" or
+"analyse gritty_funk_03" name indexed samples by file name or stem, without attaching
+them or giving their library path. :func:`find_named_files` finds such names in the
+text and the catalog rows they name:
+
+* a word ending in an audio extension (``amen.wav``, ``Funk/70s/break.wav``) names the
+  rows whose file name (or path, when the word has folders) ends with it;
+* a word without an extension names rows only when it looks like a file stem — it joins
+  parts with ``_`` or ``-`` and has a digit (``gritty_funk_03``, ``kick_01``), so genre
+  words and tempo ranges never do — and then the row whose stem it is, else the rows
+  whose stem starts with it up to a separator (``gritty_funk_03`` →
+  ``gritty_funk_03_97bpm_Em.wav``).
+
+One row: the name is that sample. Several: the supervisor asks which
+(:func:`pick`). None: the word is left alone (a path that is not in the library is
+reported by the tools as before). :func:`with_ids` writes ``sample <id>`` in place of
+each resolved name, so the understanding reads a named file like an inline sample id.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from groovegraph.graph.parser import AUDIO_EXTENSIONS
+from groovegraph.tools import vocab
+
+__all__ = ["NamedFile", "find_named_files", "looks_like_file_name", "pick", "with_ids"]
+
+_EXT_RE = re.compile(rf"\.(?:{'|'.join(AUDIO_EXTENSIONS)})$", re.IGNORECASE)
+# A word as a file name may be written: no spaces, no sentence punctuation around it.
+_WORD_RE = re.compile(r"[^\s,;:!?()\[\]{}\"'`<>*]+")
+_STEM_LIKE_RE = re.compile(r"(?=.*\d)\w+(?:[_-]\w+)+")
+_SEPARATORS = ("_", "-", " ", ".")
+#: At most this many candidates are offered when a name is ambiguous.
+MAX_CHOICES = 8
+
+
+@dataclass(frozen=True)
+class NamedFile:
+    """A file name written in a message and the catalog samples it may mean."""
+
+    phrase: str
+    start: int
+    end: int
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    paths: tuple[str, ...]
+    """Each candidate's stored path (a server path: show it through ``OwnerPaths``)."""
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _WORD_RE.finditer(text):
+        word, start = m.group(0), m.start()
+        stripped = word.rstrip(".")
+        out.append((stripped, start, start + len(stripped)))
+    return out
+
+
+def looks_like_file_name(word: str) -> bool:
+    """Whether a word may name a file: an audio extension, or a stem with ``_``/``-``
+    parts and a digit."""
+    if _EXT_RE.search(word):
+        return len(word) > 4
+    return "/" not in word and "\\" not in word and bool(_STEM_LIKE_RE.fullmatch(word))
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A frame's file names, looked up without a pass over the rows per turn."""
+
+    ids: np.ndarray  # str per row
+    names: np.ndarray  # shown file name per row
+    stored: np.ndarray  # stored path per row
+    paths: pd.Series  # lower-case posix path per row (for words with folders)
+    by_name: dict[str, list[int]]  # lower-case file name → rows
+    by_stem: dict[str, list[int]]  # lower-case stem → rows
+    stems: np.ndarray  # lower-case stems, sorted (prefix look-ups by bisection)
+    order: np.ndarray  # row of each sorted stem
+
+
+_INDEX: dict[int, tuple[weakref.ref[pd.DataFrame], _Index]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _name_index(df: pd.DataFrame) -> _Index:
+    """The name index of ``df``, built once per frame: the catalog hands out the same
+    frame object until it changes."""
+    with _INDEX_LOCK:
+        cached = _INDEX.get(id(df))
+        if cached is not None and cached[0]() is df:
+            return cached[1]
+    paths = df["path"].astype(str).str.replace("\\", "/", regex=False)
+    names = paths.str.rsplit("/", n=1).str[-1]
+    if "source" in df.columns:
+        source = df["source"].astype("string")
+        uploaded = source.str.startswith("upload:").fillna(False).astype(bool)
+        sent = source.str.removeprefix("upload:").str.rsplit("/", n=1).str[-1]
+        names = names.where(~uploaded, sent)  # an upload is named as it was sent
+    lower = names.str.lower().tolist()
+    stems = [_EXT_RE.sub("", n) for n in lower]
+    by_name: dict[str, list[int]] = {}
+    by_stem: dict[str, list[int]] = {}
+    for i, (n, st) in enumerate(zip(lower, stems, strict=True)):
+        by_name.setdefault(n, []).append(i)
+        by_stem.setdefault(st, []).append(i)
+    stem_array = np.array(stems, dtype=object)
+    order = np.argsort(stem_array, kind="stable")
+    index = _Index(
+        ids=df["id"].astype(str).to_numpy(),
+        names=names.astype(str).to_numpy(),
+        stored=df["path"].astype(str).to_numpy(),
+        paths=paths.str.lower(),
+        by_name=by_name,
+        by_stem=by_stem,
+        stems=stem_array[order],
+        order=order,
+    )
+    with _INDEX_LOCK:
+        for key in [k for k, (ref, _) in _INDEX.items() if ref() is None]:
+            del _INDEX[key]
+        _INDEX[id(df)] = (weakref.ref(df), index)
+    return index
+
+
+def _rows(index: _Index, word: str) -> list[int]:
+    w = word.lower().replace("\\", "/")
+    if _EXT_RE.search(w):
+        if "/" not in w:
+            return index.by_name.get(w, [])
+        mask = (index.paths == w) | index.paths.str.endswith("/" + w)
+        return [int(i) for i in np.flatnonzero(mask.to_numpy(dtype=bool))]
+    if w in index.by_stem:
+        return index.by_stem[w]
+    rows: list[int] = []
+    for sep in _SEPARATORS:
+        lo = int(np.searchsorted(index.stems, w + sep, side="left"))
+        hi = int(np.searchsorted(index.stems, w + sep + "\U0010ffff", side="left"))
+        rows.extend(int(r) for r in index.order[lo:hi])
+    return sorted(rows)
+
+
+def find_named_files(text: str, frame: Callable[[], pd.DataFrame]) -> list[NamedFile]:
+    """Words of ``text`` that name catalog samples (see the module docstring), in order.
+
+    ``frame`` is called only when a word looks like a file name, so a turn without one
+    never touches the catalog.
+    """
+    words = [(w, s, e) for w, s, e in _words(text) if looks_like_file_name(w)]
+    if not words:
+        return []
+    df = frame()
+    if df.empty:
+        return []
+    index = _name_index(df)
+    found: list[NamedFile] = []
+    for word, start, end in words:
+        rows = _rows(index, word)
+        if not rows:
+            continue
+        # one audio, one sample: the same id twice (a copy) counts once
+        first = {str(index.ids[r]): r for r in reversed(rows)}
+        ids = list(dict.fromkeys(str(index.ids[r]) for r in rows))
+        found.append(
+            NamedFile(
+                phrase=word,
+                start=start,
+                end=end,
+                ids=tuple(ids),
+                names=tuple(str(index.names[first[i]]) for i in ids),
+                paths=tuple(str(index.stored[first[i]]) for i in ids),
+            )
+        )
+    return found
+
+
+def with_ids(text: str, chosen: Sequence[tuple[NamedFile, str]]) -> str:
+    """``text`` with each chosen name replaced by ``sample <id>`` (an inline sample id)."""
+    out = text
+    for named, sample_id in sorted(chosen, key=lambda c: -c[0].start):
+        out = out[: named.start] + f"sample {sample_id}" + out[named.end :]
+    return out
+
+
+_RANK_RE = re.compile(
+    rf"^(?:the\s+|number\s+|#\s*)?(?P<rank>\d+|{vocab.alternation(tuple(vocab.ORDINALS))}"
+    rf"|{vocab.alternation(tuple(vocab.COUNT_WORDS))})\b",
+    re.IGNORECASE,
+)
+
+
+def pick(named: NamedFile, answer: object, labels: Sequence[str] | None = None) -> str | None:
+    """The sample id the user chose among ``named``'s candidates (as offered, ``labels``
+    in the order of ``named.ids``; default their file names): a number or rank ("2",
+    "#2", "the second one", "last"), an id, a label or file name, or a word only one
+    label contains. ``None`` when the answer picks none or several."""
+    text = str(answer or "").strip()
+    if not text:
+        return None
+    shown = list(zip(named.ids, labels or named.names, strict=True))[:MAX_CHOICES]
+    if m := _RANK_RE.match(text):
+        token = m.group("rank")
+        rank = int(token) if token.isdigit() else vocab.ordinal_rank(token)
+        if 1 <= rank <= len(shown):
+            return shown[rank - 1][0]
+        if rank < 0 and -rank <= len(shown):
+            return shown[rank][0]
+    low = text.lower()
+    for sample_id, label in shown:
+        if low in (sample_id.lower(), label.lower(), _EXT_RE.sub("", label.lower())):
+            return sample_id
+    hits = [sid for sid, label in shown if low in label.lower()]
+    return hits[0] if len(hits) == 1 else None

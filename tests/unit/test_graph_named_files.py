@@ -1,0 +1,158 @@
+"""Library files named in a message (outside trial): "does gritty_funk_03_97bpm_Em.wav mix
+with uplifting_disco_01_123bpm_Bm.wav" or "analyse gritty_funk_03" were ignored unless
+attached. A named indexed file is found in the catalog by file name or stem; a name that
+fits several files is asked about."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+
+from groovegraph.graph import build_graph
+from groovegraph.graph.names import find_named_files, pick
+from groovegraph.settings import Settings
+from groovegraph.tools import catalog as cat
+from tests.chat import answer, run
+from tests.unit.test_graph_offline import catalog_row
+
+FUNK, DISCO, BREAK_A, BREAK_B, SOUL = (
+    "f0000000000000a1",
+    "d0000000000000b2",
+    "b0000000000000c3",
+    "b0000000000000d4",
+    "50000000000000e5",
+)
+
+
+def _frame(root: str = "/lib") -> pd.DataFrame:
+    rows = [
+        (FUNK, f"{root}/Funk/70s/gritty_funk_03_97bpm_Em.wav", 97.0, "E minor", "funk"),
+        (DISCO, f"{root}/Disco/70s/uplifting_disco_01_123bpm_Bm.wav", 123.0, "B minor", "disco"),
+        (BREAK_A, f"{root}/packA/break_01.wav", 92.0, "A minor", "funk"),
+        (BREAK_B, f"{root}/packB/break_01.wav", 94.0, "C major", "soul"),
+        (SOUL, f"{root}/Soul/60s/gritty_funk_030_99bpm_Am.wav", 99.0, "A minor", "soul"),
+    ]
+    return pd.DataFrame(
+        [
+            catalog_row(
+                id=sid,
+                path=path,
+                sha256=sid * 4,
+                genre=genre,
+                era="70s",
+                tempo_bpm=bpm,
+                swing_percent=55.0,
+                backbeat_lag_ms=4.0,
+                key=key,
+            )
+            for sid, path, bpm, key, genre in rows
+        ]
+    )
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    library = str((settings.data_dir / "library").resolve())
+    return build_graph(catalog=cat.FrameSource(_frame(library)), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+def test_two_named_files_are_compared(graph) -> None:
+    out = run(
+        graph,
+        "does gritty_funk_03_97bpm_Em.wav mix with uplifting_disco_01_123bpm_Bm.wav",
+        thread="pair",
+    )
+    assert out["request"].samples == [FUNK, DISCO]
+    (report,) = out["reports"]
+    assert report.a == f"gritty_funk_03_97bpm_Em.wav [{FUNK}]"
+    assert report.b == f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}]"
+    text = answer(out)
+    assert "no audio file" not in text
+    assert f"**{report.verdict}** (score {report.score:.2f})" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["analyse gritty_funk_03", "what's the swing on gritty_funk_03?", "analyse GRITTY_FUNK_03."],
+)
+def test_a_stem_names_its_file(graph, text: str) -> None:
+    out = run(graph, text, thread=f"stem-{text}")
+    assert out["request"].samples == [FUNK]
+    assert list(out["analyses"]) == [FUNK]
+    assert f"gritty_funk_03_97bpm_Em.wav [{FUNK}]" in answer(out)
+
+
+def test_a_name_that_fits_two_files_asks_which(graph, settings: Settings) -> None:
+    config = {"configurable": {"thread_id": "which"}}
+    out = run(graph, "what's the swing on break_01.wav?", thread="which")
+    (pending,) = out["__interrupt__"]
+    assert pending.value["type"] == "choose_sample"
+    assert [o["id"] for o in pending.value["options"]] == [BREAK_A, BREAK_B]
+    # two files of one name are offered by their library paths, never server paths
+    assert [o["name"] for o in pending.value["options"]] == [
+        "packA/break_01.wav",
+        "packB/break_01.wav",
+    ]
+    assert "1. packA/break_01.wav" in pending.value["question"]
+    assert str(settings.data_dir.resolve()) not in pending.value["question"]
+    out = dict(graph.invoke(Command(resume="2"), config))
+    assert out["request"].samples == [BREAK_B]
+    assert f"break_01.wav [{BREAK_B}]" in answer(out)
+    assert "94.0 BPM" in answer(out)
+    # an answer by path picks too
+    out = run(graph, "what's the swing on break_01.wav?", thread="which-path")
+    out = dict(
+        graph.invoke(
+            Command(resume="packA/break_01.wav"), {"configurable": {"thread_id": "which-path"}}
+        )
+    )
+    assert out["request"].samples == [BREAK_A]
+
+
+def test_no_pick_says_the_name_was_unclear(graph) -> None:
+    config = {"configurable": {"thread_id": "unclear"}}
+    out = run(graph, "analyse break_01.wav", thread="unclear")
+    assert out["__interrupt__"]
+    out = dict(graph.invoke(Command(resume="no idea"), config))
+    assert not out["analyses"]
+    assert 'I could not tell which file of your library "break_01.wav" means' in answer(out)
+
+
+def test_words_that_are_not_file_names_touch_nothing() -> None:
+    calls: list[int] = []
+
+    def frame() -> pd.DataFrame:
+        calls.append(1)
+        return _frame()
+
+    for text in (
+        "find lo_fi loops at 90-100 bpm",
+        "hip-hop loops in A minor",
+        "what's the swing on my loop?",
+        "gritty funk please",
+    ):
+        assert find_named_files(text, frame) == [], text
+    # "90-100" and "lo_fi" looked like names and were looked up, but nothing is named so
+    assert calls
+    calls.clear()
+    assert find_named_files("find funk loops near 96 BPM", frame) == []
+    assert not calls  # no word like a file name: the catalog is not read
+
+
+def test_prefix_stops_at_a_separator_and_picks_by_rank_or_name() -> None:
+    (named,) = find_named_files("is gritty_funk_03 swung", _frame)
+    assert named.ids == (FUNK,)  # not gritty_funk_030_99bpm_Am.wav
+    (two,) = find_named_files("play `break_01.wav`", _frame)
+    assert two.ids == (BREAK_A, BREAK_B)
+    assert pick(two, "the second one") == BREAK_B
+    assert pick(two, "#1") == BREAK_A
+    assert pick(two, "last") == BREAK_B
+    assert pick(two, "packB") is None  # folder names are not shown: not a pick
+    assert pick(two, BREAK_B) == BREAK_B
+    assert pick(two, "3") is None
+    (path,) = find_named_files("analyse packA/break_01.wav", _frame)
+    assert path.ids == (BREAK_A,)
