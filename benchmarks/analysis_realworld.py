@@ -13,6 +13,9 @@ Per category (groove categories, chorales, one-shot instruments):
 
 * tempo Acc1 (±4 %), Acc2 (×2, ×½, ×3, ×⅓ also count), Acc1 on "octave unambiguous" clips;
 * beat F-measure (``mir_eval``, ±70 ms, first 5 s trimmed as mir_eval recommends);
+* downbeat F-measure (``mir_eval``, ±70 ms, nothing trimmed: the first bar counts) and
+  first-downbeat accuracy (the first reported bar start within 70 ms of the true one);
+  reported, no bar;
 * meter accuracy; swing MAE (points, where both the truth and the estimate have one) and
   swing-subdivision accuracy; backbeat-lag MAE (ms);
 * key MIREX weighted score (``groovegraph.evals.metrics.mirex_key_score``), overall, on the
@@ -144,6 +147,18 @@ def beat_f(ref: Sequence[float], est: Sequence[float] | None) -> float:
     return float(mir_eval.beat.f_measure(r, e))
 
 
+def downbeat_scores(ref: Sequence[float], est: Sequence[float] | None) -> tuple[float, bool]:
+    """Downbeat F-measure (±70 ms, untrimmed) and whether the first reported downbeat is
+    within 70 ms of the true first one."""
+    import mir_eval
+
+    r = np.asarray(ref, dtype=float)
+    e = np.asarray(sorted(est or []), dtype=float)
+    if len(r) == 0 or len(e) == 0:
+        return 0.0, False
+    return float(mir_eval.beat.f_measure(r, e)), bool(abs(e[0] - r[0]) <= 0.07)
+
+
 def key_score(est: Any, ref: str) -> float:
     if not isinstance(est, str) or not est:
         return 0.0
@@ -195,6 +210,10 @@ def score(truth: dict[str, Any], est: dict[str, Any], kind: str) -> dict[str, An
         s["beat_f"] = beat_f(truth["beats_s"], est.get("beats_s"))
         if not est.get("beats_s"):
             miss("beats_s")
+    if truth.get("downbeats_s"):
+        s["downbeat_f"], s["first_downbeat_ok"] = downbeat_scores(
+            truth["downbeats_s"], est.get("downbeats_s")
+        )
     if truth.get("meter"):
         m = est.get("meter")
         if m is None:
@@ -245,6 +264,10 @@ def summarize(rows: list[dict[str, Any]], who: str) -> dict[str, Any]:
     beats = [s["beat_f"] for s in sc if "beat_f" in s]
     if beats:
         out["beat_f_measure"] = _mean(beats)
+    downbeats = [s for s in sc if "downbeat_f" in s]
+    if downbeats:
+        out["downbeat_f_measure"] = _mean(s["downbeat_f"] for s in downbeats)
+        out["first_downbeat_acc"] = _mean(s["first_downbeat_ok"] for s in downbeats)
     meter = [s["meter_ok"] for s in sc if "meter_ok" in s]
     if meter:
         out["meter_acc"] = _mean(meter)
@@ -484,6 +507,8 @@ def headline(result: dict[str, Any]) -> dict[str, Any]:
         "tempo_acc2": o["grooves"].get("tempo_acc2"),
         "beat_f_measure": o["grooves"].get("beat_f_measure"),
         "meter_acc": o["grooves"].get("meter_acc"),
+        "downbeat_f_measure": o["grooves"].get("downbeat_f_measure"),
+        "first_downbeat_acc": o["grooves"].get("first_downbeat_acc"),
         "swing_mae_points": o["grooves"].get("swing_mae_points"),
         "backbeat_lag_mae_ms": o["grooves"].get("backbeat_lag_mae_ms"),
         "key_mirex_grooves": o["grooves"].get("key_mirex"),
