@@ -208,6 +208,17 @@ def test_four_four_reports_four_and_its_downbeats() -> None:
     assert np.mean(hits) >= 0.8
 
 
+@pytest.mark.parametrize(("tempo", "seed"), [(96.0, 0), (110.0, 1), (132.0, 2), (110.0, 4)])
+def test_bars_start_on_beat_one_when_the_kick_plays_one_and_three(tempo: float, seed: int) -> None:
+    # Kick on 1 and 3, snare on 2 and 4: the drums alone cannot tell 1 from 3 (these loops
+    # had their bars start on beat 3); the chords change on 1.
+    result, truth = _run(pattern="rock", tempo_bpm=tempo, seed=seed)
+    assert result.meter == 4
+    assert result.downbeats_s[0] == pytest.approx(truth.downbeats_s[0], abs=0.03)
+    hits = [np.min(np.abs(truth.downbeats_s - t)) < 0.07 for t in result.downbeats_s]
+    assert np.mean(hits) == 1.0
+
+
 def test_a_12_8_shuffle_counts_dotted_beats() -> None:
     result, _ = _run(pattern="shuffle12", tempo_bpm=80.0, swing_percent=66.67, duration_s=16.0)
     assert result.meter == 4

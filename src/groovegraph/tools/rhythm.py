@@ -26,6 +26,10 @@ The pipeline (numpy only, no numba, so the first call is as fast as the others):
    to the on-beat peak, in percent of the beat.
 5. Backbeat lag: the snare-band onsets on the beats that carry the snare, relative to
    the grid.
+6. Meter and bars: the cycle of three or four beats whose classes differ most in kick,
+   snare or overall strength; the bar starts on the class with the strongest kick, the
+   least snare and the largest change of the sustained harmony (chords change at bar
+   lines, so beat 1 is told from beat 3 where the kick plays both).
 """
 
 from __future__ import annotations
@@ -127,6 +131,9 @@ class _Envelopes:
     high: np.ndarray
     snare_clean: np.ndarray
     """Snare-band flux with the hats' share taken out (for the metrical level only)."""
+    harmony: np.ndarray
+    """Log magnitude of the 150–2500 Hz bins, shape (frames, bins): where chords and bass
+    overtones sit (for the downbeat: the harmony changes at bar lines)."""
 
 
 def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
@@ -146,11 +153,13 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
     # In place where the arithmetic allows (the same values, fewer clip-sized temporaries).
     logmag = np.multiply(mag, np.float32(100.0 / (float(np.max(mag)) + 1e-12)))
     np.log1p(logmag, out=logmag)
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
+    harmony = logmag[:, int(np.searchsorted(freqs, 150.0)) : int(np.searchsorted(freqs, 2500.0))]
+    harmony = harmony.copy()  # a small slice; the full spectrum is freed below
     flux = np.empty_like(logmag)
     flux[0] = 0.0
     np.subtract(logmag[1:], logmag[:-1], out=flux[1:])
     np.maximum(flux[1:], 0.0, out=flux[1:])
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
 
     def cols(lo: float, hi: float) -> slice:
         return slice(int(np.searchsorted(freqs, lo)), int(np.searchsorted(freqs, hi)))
@@ -189,6 +198,7 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
         snare=lin.sum(axis=1),
         high=band(7000.0, sr / 2.0),
         snare_clean=snare_clean,
+        harmony=harmony,
     )
 
 
@@ -1020,11 +1030,70 @@ METER_3_MARGIN = 1.4
 """A bar of three needs its beat-class contrast to beat the four-beat reading by this factor
 (four is far more common, and a 4-class split has one more degree of freedom)."""
 
+METER_3_MIN_CONTRAST = 0.5
+"""Least beat-class contrast (see :func:`_meter`) of a bar of three."""
 
-def _meter(low_b: np.ndarray, snare_b: np.ndarray, total_b: np.ndarray) -> tuple[int, int]:
-    """Beats per bar (3 or 4) and the beat index of the first downbeat, from per-beat
-    kick, snare and overall strengths: the bar length is the cycle whose beat classes
-    differ most (kick on 1, snare on the backbeats, chord changes on the downbeat)."""
+
+def _sustained_spectra(
+    harmony: np.ndarray, times: np.ndarray, beats: np.ndarray, period: float, fr: float
+) -> np.ndarray:
+    """Per beat, the 30th percentile over the beat of each ``harmony`` bin (16 points from
+    the beat to the next one): what sustains through the beat (chords, bass), without the
+    drums' attacks and most of their decays. Shape (beats, bins)."""
+    if len(beats) == 0 or harmony.shape[1] == 0:
+        return np.zeros((len(beats), harmony.shape[1]))
+    span = np.append(np.diff(beats), period)
+    pts = beats[:, None] + span[:, None] * (np.arange(16) / 16.0)[None, :]
+    idx = np.clip(np.round((pts - times[0]) * fr).astype(int), 0, len(harmony) - 1)
+    # np.percentile(..., 30, axis=1) of the 16 points (4.5th of 0..15), at a sixth the cost
+    srt = np.sort(harmony[idx], axis=1)
+    out: np.ndarray = 0.5 * (srt[:, 4].astype(np.float64) + srt[:, 5])
+    return out
+
+
+def _harmonic_change(spectra: np.ndarray, h: int) -> np.ndarray:
+    """Per beat, the distance between the mean sustained spectrum of the ``h`` beats from it
+    and that of the ``h`` beats before it (NaN where either side leaves the clip): large
+    where the harmony changes. Chords change at bar lines, every bar or every two, so at
+    ``h`` = half a bar and a bar this peaks on the downbeats, and the drums, alike from bar
+    to bar, cancel."""
+    n = len(spectra)
+    out = np.full(n, np.nan)
+    if n < 2 * h + 1:
+        return out
+    cs = np.vstack([np.zeros((1, spectra.shape[1])), np.cumsum(spectra, axis=0)])
+    j = np.arange(h, n - h + 1)
+    after = (cs[j + h] - cs[j]) / h
+    before = (cs[j] - cs[j - h]) / h
+    out[j] = np.linalg.norm(after - before, axis=1)
+    return out
+
+
+def _zscore_finite(x: np.ndarray) -> np.ndarray:
+    """:func:`_zscore` over the finite values; 0 (neutral) where ``x`` is NaN."""
+    ok = np.isfinite(x)
+    out = np.zeros_like(x)
+    if np.count_nonzero(ok) > 1:
+        out[ok] = _zscore(x[ok])
+    return out
+
+
+def _meter(
+    low_b: np.ndarray, snare_b: np.ndarray, total_b: np.ndarray, spectra: np.ndarray
+) -> tuple[int, int]:
+    """Beats per bar (3 or 4) and the beat index of the first downbeat.
+
+    The bar length is the cycle whose beat classes differ most in the per-beat kick, snare
+    or overall strength (kick on 1, snare on the backbeats): for each of the three, the
+    variance of the class means over the mean variance within the classes, and the
+    largest of the three. (Summed over the three, the bands a waltz does not accent —
+    hats on every beat, a snare on 2 and 3 that rings like the kick's beater — diluted a
+    fast waltz's kick cycle below the bar of four's.)
+
+    The downbeat is the beat class with the strongest kick, the least snare, the loudest
+    full band, and where the sustained harmony changes most (:func:`_harmonic_change` at
+    half a bar and at a bar): the drums alone cannot tell beat 1 from beat 3 when the kick
+    plays both."""
     n = len(low_b)
     feats = np.vstack([_zscore(low_b), _zscore(snare_b), _zscore(total_b)])
     contrast: dict[int, float] = {}
@@ -1034,15 +1103,17 @@ def _meter(low_b: np.ndarray, snare_b: np.ndarray, total_b: np.ndarray) -> tuple
             contrast[m] = 0.0
             continue
         f = feats[:, :use].reshape(3, use // m, m)
-        between = f.mean(axis=1).var(axis=1).sum()
-        within = f.var(axis=1).mean(axis=1).sum() + 1e-6
-        contrast[m] = float(between / within)
-    meter = 3 if contrast[3] > METER_3_MARGIN * contrast[4] and contrast[3] > 0.5 else 4
+        between = f.mean(axis=1).var(axis=1)
+        within = f.var(axis=1).mean(axis=1) + 1e-6
+        contrast[m] = float(np.max(between / within))
+    three = contrast[3] > METER_3_MARGIN * contrast[4] and contrast[3] > METER_3_MIN_CONTRAST
+    meter = 3 if three else 4
     if n < meter:
         return meter, 0
     pos = np.arange(n) % meter
-    # Downbeat: strong kick, no snare, and the chord changes (they lift the full band).
     score = feats[0] - feats[1] + 0.5 * feats[2]
+    for h in (2, meter):
+        score = score + _zscore_finite(_harmonic_change(spectra, h))
     cls = np.array([score[pos == c].mean() for c in range(meter)])
     return meter, int(np.argmax(cls))
 
@@ -1226,13 +1297,14 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     t0 = _snare_side(snare, env.times, period0, t0)
     args = (anchor, snare, env.times, fr)
     beats, period, local = _grid(*args, period0, t0, duration)
-    meter, first, backbeats = _bar(low, snare, total, env.times, beats, period, fr)
+    bands = (low, snare, total, env.harmony)
+    meter, first, backbeats = _bar(*bands, env.times, beats, period, fr)
     if np.any(backbeats):
         # Refit without the backbeat onsets: a laid-back snare must not drag the grid.
         # (A drifting grid is kept as it is: its short local fits are not dragged far.)
         if beats is not local:
             beats, period, local = _grid(*args, period0, t0, duration, exclude=beats[backbeats])
-        meter, first, backbeats = _bar(low, snare, total, env.times, beats, period, fr)
+        meter, first, backbeats = _bar(*bands, env.times, beats, period, fr)
     tempo = 60.0 / period
 
     swing, subdivision = _swing(high, env.times, beats, period, backbeats)
@@ -1341,6 +1413,7 @@ def _bar(
     low: np.ndarray,
     snare: np.ndarray,
     total: np.ndarray,
+    harmony: np.ndarray,
     times: np.ndarray,
     beats: np.ndarray,
     period: float,
@@ -1351,6 +1424,7 @@ def _bar(
         _beat_strength(low, times, beats, period, fr),
         _beat_strength(snare, times, beats, period, fr),
         _beat_strength(total, times, beats, period, fr),
+        _sustained_spectra(harmony, times, beats, period, fr),
     )
     _, sn_prof = _profiles(snare, times, beats, period, fr)
     _, low_prof = _profiles(low, times, beats, period, fr)
