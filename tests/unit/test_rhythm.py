@@ -6,6 +6,7 @@ import mir_eval
 import numpy as np
 import pytest
 
+from groovegraph.tools.analysis import analyze_signal
 from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
 from groovegraph.tools.rhythm import RhythmResult, analyze_rhythm
 from groovegraph.tools.synth import GrooveSpec, GrooveTruth, synthesize_groove
@@ -206,6 +207,24 @@ def test_four_four_reports_four_and_its_downbeats() -> None:
     assert result.meter == 4
     hits = [np.min(np.abs(truth.downbeats_s - t)) < 0.07 for t in result.downbeats_s]
     assert np.mean(hits) >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("pattern", "tempo"), [("rock", 110.0), ("house", 124.0), ("shuffle", 100.0), ("waltz", 96.0)]
+)
+def test_a_loop_cut_on_its_downbeat_starts_its_beats_and_bars_at_zero(
+    pattern: str, tempo: float
+) -> None:
+    # Outside trial: a loop whose first beat is the file's first sample had its beats start
+    # at the second beat (the grid, fitted a few ms early, fell just before 0), so a waltz's
+    # bars started at bar 2 and a rock loop's on beat 3.
+    y, truth = synthesize_groove(
+        GrooveSpec(pattern=pattern, tempo_bpm=tempo, start_s=0.0, duration_s=12.0, jitter_ms=2.0)
+    )
+    fields = analyze_signal(y=y, sr=truth.sample_rate)
+    assert fields.meter == truth.meter
+    assert fields.beats_s[0] == pytest.approx(0.0, abs=0.02)
+    assert fields.downbeats_s[0] == pytest.approx(0.0, abs=0.02)
 
 
 @pytest.mark.parametrize(("tempo", "seed"), [(96.0, 0), (110.0, 1), (132.0, 2), (110.0, 4)])

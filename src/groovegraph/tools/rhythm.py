@@ -831,6 +831,20 @@ def _anchor_peaks(
     return pk_t, pk_w
 
 
+START_TOLERANCE_S = 0.025
+"""A grid beat this little before the clip's start is the beat the clip starts on (reported
+at 0.0): a loop cut on its downbeat has its first onset at sample 0, where the grid,
+fitted a few ms early or late, may land just outside the clip."""
+
+
+def _clip_to_start(beats: np.ndarray, duration: float) -> np.ndarray:
+    """The beats inside the clip, those within :data:`START_TOLERANCE_S` before its start
+    moved to 0.0."""
+    inside: np.ndarray = beats[(beats >= -START_TOLERANCE_S) & (beats < duration)]
+    out: np.ndarray = np.maximum(inside, 0.0)
+    return out
+
+
 def _fit_line(
     pk_t: np.ndarray, pk_w: np.ndarray, period_s: float, t0: float, duration: float
 ) -> tuple[np.ndarray, float]:
@@ -846,7 +860,7 @@ def _fit_line(
         a = np.vstack([np.ones(np.count_nonzero(sel)), k[sel]]).T * w[:, None]
         sol, *_ = np.linalg.lstsq(a, pk_t[sel] * w, rcond=None)
         t0, period = float(sol[0]), float(sol[1])
-    k0 = int(np.ceil((0.0 - t0) / period))
+    k0 = int(np.ceil((-START_TOLERANCE_S - t0) / period))
     k1 = int(np.floor((duration - 1e-9 - t0) / period))
     return t0 + np.arange(k0, k1 + 1) * period, period
 
@@ -940,10 +954,10 @@ def _fit_chain(
     # A drifting band plays more (or fewer) beats than the steady line has: extend or trim
     # with the local period at each end so the grid still spans the clip.
     p_head, p_tail = fits[starts[0]][1], fits[starts[-1]][1]
-    head = out[0] - p_head * np.arange(int(out[0] / p_head), 0, -1)
+    head = out[0] - p_head * np.arange(int((out[0] + START_TOLERANCE_S) / p_head), 0, -1)
     tail = out[-1] + p_tail * np.arange(1, int((duration - out[-1]) / p_tail) + 1)
     out = np.concatenate([head, out, tail])
-    trimmed: np.ndarray = out[(out >= 0.0) & (out < duration)]
+    trimmed: np.ndarray = out[(out >= -START_TOLERANCE_S) & (out < duration)]
     return trimmed
 
 
@@ -980,18 +994,20 @@ def _grid(
     pk_t, pk_w = _anchor_peaks(anchor, times, fr, period_s, exclude)
     line, period = _fit_line(pk_t, pk_w, period_s, t0, duration)
     if len(line) < 4:
+        line = _clip_to_start(line, duration)
         return line, period, line
     local = _snare_side_beats(snare, times, _fit_chain(pk_t, pk_w, line, period, duration))
     j = np.clip(np.searchsorted(local, line), 1, max(1, len(local) - 1))
     dev = np.minimum(
         np.abs(line - local[j - 1]), np.abs(line - local[np.minimum(j, len(local) - 1)])
     )
+    drift = _clip_to_start(local, duration)
     if float(np.percentile(dev, 90)) > max(0.03 * period, 0.012) and _eighths_score(
         anchor, times, local, fr
     ) > 1.03 * _eighths_score(anchor, times, line, fr):
         mean_period = float((local[-1] - local[0]) / (len(local) - 1))
-        return local, mean_period, local
-    return line, period, local
+        return drift, mean_period, drift  # the same object: the caller checks identity
+    return _clip_to_start(line, duration), period, drift
 
 
 def _stability(beats: np.ndarray) -> float:
