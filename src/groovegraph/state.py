@@ -156,6 +156,10 @@ class CatalogQuery(BaseModel):
     swing_max: float | None = Field(default=None, ge=0, le=100)
     target_swing: float | None = Field(default=None, ge=0, le=100)
     genre: str | None = None
+    genres: list[str] = Field(
+        default_factory=list,
+        description="Any of these genres ('soul or funk loops'); with `genre`, either matches.",
+    )
     era: str | None = None
     vibe: str | None = None
     instrument: str | None = Field(

@@ -168,7 +168,9 @@ def plan_tool_calls(
             args["root_note"] = request.root_note  # "a kick tuned to A"
         if request.swing_min is not None:
             args["swing_min"], args["swing_max"] = request.swing_min, request.swing_max
-        if request.genres:
+        if len(request.genres) > 1:
+            args["genres"] = list(request.genres)  # "soul or funk loops": either one
+        elif request.genres:
             args["genre"] = request.genres[0]
         if request.not_genres:
             args["not_genres"] = list(request.not_genres)
@@ -187,11 +189,13 @@ def plan_tool_calls(
             args["kind"] = request.kind
         if request.refines:
             args["relax"] = False  # "which of them swing?" may honestly find none
-        # A 90 BPM request also finds its 180 BPM double-time loops; an open bound ("under
-        # 72", "above 125") or a narrowing follow-up ("within 5 bpm of it") does not: every
-        # tempo's half is under 72 and its double above 125.
+        # A vague tempo ("around 90", "at 90") may find its 180 BPM double-time loops when
+        # nothing is at 90 itself; a range the user states ("between 85 and 95"), an open
+        # bound ("under 72", "above 125") or a narrowing follow-up ("within 5 bpm of it")
+        # never does: the hits lie in it.
         closed = request.bpm_min is not None and request.bpm_max is not None
-        args["half_double"] = request.half_double or (closed and not request.refines)
+        vague = closed and len(set(request.bpms)) <= 1 and not request.refines
+        args["half_double"] = request.half_double or vague
         return [_call("search_catalog", args)]
     own = None if samples else own_audio_noun(request)
     if specialist == "compatibility":
@@ -411,8 +415,12 @@ def describe_search(search: dict[str, Any]) -> str:
         parts.append(f"keys that mix with {q['compatible_with']}")
     if q.get("swing_min") is not None and q.get("swing_max") is not None:
         parts.append(f"swing {q['swing_min']:g}–{q['swing_max']:g} %")
+    if q.get("genres"):
+        parts.append(
+            "genre " + " or ".join([*q["genres"], *([q["genre"]] if q.get("genre") else [])])
+        )
     for tag in ("genre", "era", "vibe", "instrument"):
-        if q.get(tag):
+        if q.get(tag) and not (tag == "genre" and q.get("genres")):
             parts.append(f"{tag} {q[tag]}")
     size = search.get("catalog_size")
     head = f"Searched {size} sample(s)" if size is not None else "Searched the catalog"

@@ -345,6 +345,7 @@ def build_toolsets(
         swing_min: float | None = None,
         swing_max: float | None = None,
         genre: str | None = None,
+        genres: list[str] | None = None,
         era: str | None = None,
         vibe: str | None = None,
         instrument: str | None = None,
@@ -358,11 +359,11 @@ def build_toolsets(
         not_eras: list[str] | None = None,
         relax: bool = True,
     ) -> tuple[str, dict[str, Any]]:
-        """Search the sample catalog. Filters: tempo range/target in BPM (half/double time
-        match too), exact key or keys compatible with a key (Camelot), mode ('major' or
+        """Search the sample catalog. Filters: tempo range/target in BPM (with half_double,
+        half/double time match when nothing matches the tempo itself), exact key or keys compatible with a key (Camelot), mode ('major' or
         'minor' keys only), swing percent range, genre, era ('70s'), vibe, instrument
         (kick, snare, clap, hat, cymbal, tom, perc, bass, keys, pad, lead, vocal, fx,
-        drums, mix), kind ('loop' or 'one_shot': single hits and notes), root_note of
+        drums, mix), genres: any of several genres ("soul or funk loops"), kind ('loop' or 'one_shot': single hits and notes), root_note of
         one-shots ('F', 'F#1'; with kind='one_shot' a key also matches roots on its
         tonic: "an 808 in F" = kind one_shot, instrument bass, root_note F).
         not_genres: genres to leave out ("loops around 120 but not house"); not_eras:
@@ -432,6 +433,7 @@ def build_toolsets(
             swing_max=swing_max,
             target_swing=target_swing,
             genre=genre,
+            genres=list(dict.fromkeys(g for g in genres or [] if g)),
             era=era,
             vibe=vibe,
             instrument=instrument,
@@ -455,11 +457,40 @@ def build_toolsets(
             # CatalogQuery has no mode; "which ones are in minor?" keeps the minor-key rows.
             df = df[df["key"].astype("string").str.endswith(f" {mode}", na=False)]
             notes.append(f"{mode} keys only")
-        hits = catalog_tools.search(df, query)
+        if query.half_double and (query.bpm_min is not None or query.bpm_max is not None):
+            # Loops at the tempo asked for first; their half- or double-time twins only
+            # when none is (a 180 BPM loop is no answer to "around 90" beside 90 BPM ones).
+            exact = query.model_copy(update={"half_double": False})
+            hits = catalog_tools.search(df, exact)
+            if hits:
+                query = exact
+            else:
+                hits = catalog_tools.search(df, query)
+                if hits:
+                    notes.append("nothing at that tempo; showing half- or double-time matches")
+        else:
+            hits = catalog_tools.search(df, query)
         applied = query
         # Relaxation ladder, each step reported: a related genre first (the user's "hip
         # hop" library may be tagged "boom bap"), then the fuzzy feel filters.
-        if not hits and query.genre:
+        if not hits and query.genres:
+            # any of several genres: each one's related genres join them
+            named = [*query.genres, *([query.genre] if query.genre else [])]
+            alts = [
+                alt
+                for g in named
+                for alt in RELATED_GENRES.get(catalog_tools.normalize_tag(g) or "", ())
+                if alt not in named
+            ]
+            if alts:
+                candidate = query.model_copy(update={"genres": [*named, *alts]})
+                hits = catalog_tools.search(df, candidate)
+                if hits:
+                    notes.append(
+                        f"nothing tagged {' or '.join(named)}; also showing {' or '.join(alts)}"
+                    )
+                    applied = candidate
+        elif not hits and query.genre:
             for alt in RELATED_GENRES.get(catalog_tools.normalize_tag(query.genre) or "", ()):
                 candidate = query.model_copy(update={"genre": alt})
                 hits = catalog_tools.search(df, candidate)

@@ -530,7 +530,7 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     if root is not None:
         mask &= _root_mask(df["root_note"], *root)
     for col, value, exact, era in (
-        ("genre", query.genre, True, False),
+        ("genre", None if query.genres else query.genre, True, False),
         ("era", query.era, True, True),
         ("vibe", query.vibe, False, False),
         ("instrument", canonical_instrument(query.instrument), False, False),
@@ -538,6 +538,11 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         m = _tag_mask(df, col, value, exact=exact, era=era)
         if m is not None:
             mask &= m
+    if query.genres:
+        # "soul or funk loops": any of the genres (the single ``genre`` joins them)
+        named = [*query.genres, *([query.genre] if query.genre else [])]
+        wanted = {g for g in (normalize_tag(x) for x in named) if g}
+        mask &= df["_genre"].isin(wanted).to_numpy(dtype=bool)
     if query.exclude_ids:
         mask &= ~df["id"].isin(query.exclude_ids).to_numpy(dtype=bool)
 
@@ -606,6 +611,21 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         range(top.size), key=lambda j: (-round(float(score[top[j]]), 6), str(paths[j]))
     )
     order = [int(top[j]) for j in order_in_top]
+    if len(query.genres) > 1 and idx.size > k:
+        # "soul or funk loops": the best of each genre in turn, so one genre's higher
+        # scores do not push the other out of the list
+        every = df["path"].to_numpy(dtype=object)[idx]
+        ranked = sorted(range(idx.size), key=lambda j: (-round(float(score[j]), 6), str(every[j])))
+        genre_of = df["_genre"].to_numpy(dtype=object)[idx]
+        buckets: dict[object, list[int]] = {}
+        for j in ranked:
+            buckets.setdefault(genre_of[j], []).append(j)
+        queues = list(buckets.values())
+        order = []
+        while len(order) < k:
+            for q in queues:
+                if q and len(order) < k:
+                    order.append(q.pop(0))
 
     # One small slice for the winners: building hits row by row through .iloc would cost
     # more than the whole query above.
