@@ -286,6 +286,11 @@ _APPROX_RE = re.compile(
     rf"(?:\b{vocab.alternation(vocab.APPROX_WORDS)}\s+|~\s*){_NUM}(?:{_BPM_WORD})?",
     re.IGNORECASE,
 )
+# "90ish", "130-ish", "95 bpm or so", "100 give or take": an approximate tempo, written after
+_APPROX_AFTER_RE = re.compile(
+    rf"(?<![\d.#]){_NUM}(?:{_BPM_WORD})?(?:\s*-?\s*ish\b|\s+(?:or so|give or take|-ish)\b)",
+    re.IGNORECASE,
+)
 _EXACT_RE = re.compile(
     rf"(?<![\d.#]){_NUM}{_BPM_WORD}\b|\bat\s+{_NUM}\b(?!\s*(?:ms|%|s\b|seconds|minutes))|\b(?:bpm|tempo)\s*(?:of|=|:)?\s*{_NUM}\b",
     re.IGNORECASE,
@@ -602,7 +607,8 @@ def parse_request(
             bpms.extend([(mm.start(1), a), (mm.start(2), b)])
             consumed.append(mm.span())
     approx_target: float | None = None
-    for mm in _APPROX_RE.finditer(prose_tempo):
+    approx = [*_APPROX_RE.finditer(prose_tempo), *_APPROX_AFTER_RE.finditer(prose_tempo)]
+    for mm in sorted(approx, key=lambda m: m.start()):
         v = float(mm.group(1))
         if _tempo_ok(v, mm) and free(mm.span()):
             bpms.append((mm.start(1), v))
