@@ -147,14 +147,19 @@ def make_supervisor(
             # and "which of them swing?" (kept while later turns list nothing new).
             previous: list[CatalogHit] = list(state.get("hits") or [])
             listed_hits = previous or list(state.get("listed_hits") or [])
+            last_request: ParsedRequest | None = state.get("request")
+            # A search that found nothing is still the search a follow-up narrows or
+            # widens ("reggae from the 2010s" → nothing → "any in a minor key?" keeps
+            # reggae and the 2010s), not the older one whose list is still shown.
+            searched_last = last_request is not None and "discovery" in last_request.specialists
             searched: ParsedRequest | None = (
-                state.get("request") if previous else state.get("listed_request")
+                last_request if previous or searched_last else state.get("listed_request")
             )
             conversation = Conversation(
                 listed_hits=listed_hits,
                 fresh=bool(previous),
                 listed_request=searched,
-                previous=state.get("request"),
+                previous=last_request,
                 focus=focus,
                 analyses=state.get("analyses") or {},
             )
