@@ -143,6 +143,10 @@ class CatalogQuery(BaseModel):
     compatible_with: str | None = Field(
         default=None, description="Key whose Camelot neighbours match."
     )
+    clash: bool = Field(
+        default=False,
+        description="With `compatible_with`: the keys that clash with it instead (no harmonic move).",
+    )
     key_min_score: float = Field(
         default=0.5,
         ge=0.0,
@@ -174,6 +178,13 @@ class CatalogQuery(BaseModel):
         description=(
             "Root of tonal one-shots: a pitch class ('F', 'F#', 'Bb') or a note ('F#1'). "
             "With kind='one_shot' a key filter matches roots on its tonic too."
+        ),
+    )
+    tonic: str | None = Field(
+        default=None,
+        description=(
+            "Keys on this tonic in either mode ('F': F major and F minor), for a key "
+            "known only by its root (an 808 in F)."
         ),
     )
     duration_min_s: float | None = Field(default=None, ge=0)
@@ -325,6 +336,13 @@ class ParsedRequest(BaseModel):
     )
     root_note: str | None = Field(
         default=None, description="Pitch a one-shot is tuned to ('a kick tuned to A'): 'A', 'F#1'."
+    )
+    tonic: str | None = Field(
+        default=None,
+        description=(
+            "A key known only by its tonic, mode open ('trap loops in that key' after an "
+            "808 rooted on F): 'F'."
+        ),
     )
     specialists: list[SpecialistName] = Field(
         default_factory=list, description="Specialists this turn needs (the understanding's call)."

@@ -366,7 +366,7 @@ def merge_filter(
             bpm_min=new.bpm_min, bpm_max=new.bpm_max, target_bpm=new.target_bpm, bpms=new.bpms
         )
     if new.keys:
-        update.update(keys=new.keys, camelot=new.camelot)
+        update.update(keys=new.keys, camelot=new.camelot, tonic=None)
     for field in ("eras", "genres", "vibes", "years"):
         if value := getattr(new, field):
             update[field] = value

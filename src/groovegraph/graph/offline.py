@@ -130,6 +130,11 @@ def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
 
 
+_CLASH_RE = re.compile(
+    r"(?<!n't )(?<!not )(?<!never )(?<!won't )(?<!without )\bclash\w*", re.IGNORECASE
+)
+
+
 def plan_tool_calls(
     specialist: SpecialistName,
     request: ParsedRequest,
@@ -149,6 +154,8 @@ def plan_tool_calls(
         if samples:
             args["like_sample"] = samples[0]
             args["exclude"] = list(samples)
+            if not request.keys and _CLASH_RE.search(request.text):
+                args["clash"] = True  # "which would clash with it": against its key
         # "under 72 bpm" and "125+" are open bounds: each side is passed on its own
         if request.bpm_min is not None:
             args["bpm_min"] = request.bpm_min
@@ -162,8 +169,12 @@ def plan_tool_calls(
             wants_mix = request.compatible or re.search(r"compatib|mix", request.text, re.I)
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
+            if wants_mix and not one_shot and _CLASH_RE.search(request.text):
+                args["clash"] = True  # "which loops in my library would clash with A minor"
         elif request.key_moves:
             args["key"] = request.key_moves[0]  # "find loops for an energy boost"
+        elif request.tonic:
+            args["tonic"] = request.tonic  # "trap loops in that key" after an 808 in F
         if request.root_note and request.kind == "one_shot":
             args["root_note"] = request.root_note  # "a kick tuned to A"
         if request.swing_min is not None:
@@ -411,8 +422,11 @@ def describe_search(search: dict[str, Any]) -> str:
         parts.append(f"closest to {q['target_bpm']:.1f} BPM")
     if q.get("key"):
         parts.append(f"in {q['key']}")
+    if q.get("tonic"):
+        parts.append(f"keys on {q['tonic']} (major or minor)")
     if q.get("compatible_with"):
-        parts.append(f"keys that mix with {q['compatible_with']}")
+        verb = "clash" if q.get("clash") else "mix"
+        parts.append(f"keys that {verb} with {q['compatible_with']}")
     if q.get("swing_min") is not None and q.get("swing_max") is not None:
         parts.append(f"swing {q['swing_min']:g}–{q['swing_max']:g} %")
     if q.get("genres"):

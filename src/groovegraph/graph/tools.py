@@ -342,6 +342,7 @@ def build_toolsets(
         half_double: bool = True,
         key: str | None = None,
         compatible_with: str | None = None,
+        clash: bool = False,
         swing_min: float | None = None,
         swing_max: float | None = None,
         genre: str | None = None,
@@ -355,6 +356,7 @@ def build_toolsets(
         mode: Literal["major", "minor"] | None = None,
         kind: Literal["loop", "one_shot"] | None = None,
         root_note: str | None = None,
+        tonic: str | None = None,
         not_genres: list[str] | None = None,
         not_eras: list[str] | None = None,
         relax: bool = True,
@@ -366,7 +368,9 @@ def build_toolsets(
         drums, mix), genres: any of several genres ("soul or funk loops"), kind ('loop' or 'one_shot': single hits and notes), root_note of
         one-shots ('F', 'F#1'; with kind='one_shot' a key also matches roots on its
         tonic: "an 808 in F" = kind one_shot, instrument bass, root_note F).
-        not_genres: genres to leave out ("loops around 120 but not house"); not_eras:
+        clash: with compatible_with (or like_sample), the keys that clash with it instead
+        ("which loops would clash with it"). tonic: keys on that tonic in either mode ('F': F major or F minor), for a key
+        known only by a one-shot's root. not_genres: genres to leave out ("loops around 120 but not house"); not_eras:
         eras to leave out ("but not the 70s ones").
         like_sample: a sample id/path whose tempo, key and swing become the targets.
         relax: when nothing matches, drop the swing/vibe/instrument filters (default) or
@@ -426,6 +430,7 @@ def build_toolsets(
             half_double=half_double,
             key=key,
             compatible_with=compatible_with,
+            clash=clash and compatible_with is not None,
             # "loops that mix with B minor": the standard harmonic moves only (same key,
             # relative, one step round the wheel), not the energy jumps.
             key_min_score=HARMONIC_MIN_SCORE,
@@ -439,6 +444,7 @@ def build_toolsets(
             instrument=instrument,
             kind=kind,
             root_note=root_note,
+            tonic=tonic,
             exclude_ids=excluded,
             limit=max(1, min(int(limit), 50)),
         )

@@ -31,7 +31,7 @@ from groovegraph.state import (
 )
 from groovegraph.tools.errors import InvalidQueryError, NotFoundError
 from groovegraph.tools.harmony import CAMELOT_CODES, camelot_score_matrix, key_relation
-from groovegraph.tools.keys import parse_key, parse_note
+from groovegraph.tools.keys import Key, parse_key, parse_note
 from groovegraph.tools.vocab import GENRE_ALIASES
 
 __all__ = [
@@ -76,6 +76,9 @@ FRAME_COLUMNS: tuple[str, ...] = (
     *SCALAR_ANALYSIS_FIELDS,
 )
 _CAM_INDEX = {code: i for i, code in enumerate(CAMELOT_CODES)}
+# Keys scoring under this against a reference have no harmonic move to it (same, relative,
+# adjacent, diagonal and the ±2 energy jump all score 0.5 or more): they clash.
+_CLASH_BELOW = 0.5
 
 # Ranking weights of the components that are active in a query (renormalised per query).
 _W_TEMPO, _W_KEY, _W_SWING, _W_QUALITY = 0.45, 0.35, 0.2, 0.1
@@ -509,9 +512,18 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     matrix = camelot_score_matrix()
     if key_idx is not None:
         mask &= cam == key_idx
+    if query.tonic:
+        # either mode on that tonic: the Camelot codes of its major and minor key
+        pc = parse_note(query.tonic)[0]
+        on_tonic = [_CAM_INDEX[Key(pc, mode).camelot] for mode in ("major", "minor")]
+        mask &= np.isin(cam, on_tonic)
     if compat_idx is not None:
         compat_scores = np.where(cam >= 0, matrix[compat_idx, np.clip(cam, 0, 23)], 0.0)
-        mask &= compat_scores >= query.key_min_score
+        if query.clash:
+            # "which would clash with it": a key, and no harmonic move to the reference
+            mask &= (cam >= 0) & (compat_scores < _CLASH_BELOW)
+        else:
+            mask &= compat_scores >= query.key_min_score
 
     swing = df["swing_percent"].to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore"):
@@ -578,7 +590,7 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         weights.append(_W_TEMPO)
     else:
         pct = np.full(idx.size, np.nan)
-    ref_key = compat_idx if compat_idx is not None else key_idx
+    ref_key = compat_idx if compat_idx is not None and not query.clash else key_idx
     cam_sel = cam[idx]
     if ref_key is not None:
         k_score = np.where(cam_sel >= 0, matrix[ref_key, np.clip(cam_sel, 0, 23)], 0.0)
