@@ -16,11 +16,18 @@ from groovegraph.tools.catalog import normalize_tag
         ("aggregated drum stats", []),
         ("the amendments to my crate", []),
         ("trapped in the studio", []),
-        ("find me amen breaks at 170", ["breakbeat", "jungle"]),
-        ("gated reverb snares", ["pop"]),
+        # drum machines, breaks, artists are no genre slot (outside trial: "SP-1200",
+        # "MPC", "TR-808", "J Dilla" and "DJ Premier" searched genres nobody asked for)
+        ("find me amen breaks at 170", []),
+        ("gated reverb snares", []),
+        ("SP-1200 loops", []),
+        ("loops with an MPC feel", []),
+        ("TR-808 drums", []),
+        ("J Dilla style loops", []),
+        ("hip hop like DJ Premier", ["hip hop"]),
         ("drum & bass rollers", ["drum and bass"]),
         ("some hip-hop and DnB", ["hip hop", "drum and bass"]),
-        ("what did dj premier do", ["boom bap"]),
+        ("what did dj premier do", []),
     ],
 )
 def test_parser_genres_whole_words(text: str, genres: list[str]) -> None:
@@ -30,7 +37,7 @@ def test_parser_genres_whole_words(text: str, genres: list[str]) -> None:
 def test_amen_means_the_same_in_parser_knowledge_and_catalog() -> None:
     parsed = parse_request("tell me about the amen break")
     table = {f.genre for f in lookup_facts(text="tell me about the amen break")}
-    assert set(parsed.genres) == {"breakbeat", "jungle"}
+    assert parsed.genres == []  # a break is no genre filter; the era answer reads it
     assert table == {"breakbeat", "jungle"}
     # A catalog tag spelled like a genre variant folds onto the same canonical genre.
     assert normalize_tag("Breakbeats") == "breakbeat"

@@ -367,15 +367,14 @@ def _eras(text: str) -> tuple[list[str], list[int]]:
 
 
 def _genres(text: str) -> list[str]:
-    """Genres named in ``text``, then those its drum machines, breaks, artists and
-    studios point at (one shared vocabulary: ``tools.vocab``), in text order."""
-    found = [(span[0], g) for span, g in vocab.find_genres(text)]
-    named = [span for span, _ in vocab.find_genres(text)]
-    for span, genres in vocab.find_entities(text):
-        if not any(a < span[1] and span[0] < b for a, b in named):
-            found.extend((span[0], g) for g in genres)
+    """Genres named in ``text`` (one shared vocabulary: ``tools.vocab``), in text order.
+
+    Drum machines, breaks, artists and studios ("SP-1200", "MPC", "TR-808", "J Dilla",
+    "DJ Premier") are no genre: a search for "J Dilla style loops" is not a search for
+    loops tagged hip hop, and the era answers read those names from the text themselves
+    (:func:`groovegraph.graph.knowledge.lookup_facts`)."""
     out: list[str] = []
-    for _, g in sorted(found, key=lambda p: p[0]):
+    for _, g in vocab.find_genres(text):
         if g not in out:
             out.append(g)
     return out
