@@ -121,3 +121,121 @@ def test_a_follow_up_after_an_empty_search_keeps_its_filters(graph) -> None:
     assert out["hits"]
     assert all(h.tags.genre == "trap" and h.tags.era == "10s" for h in out["hits"])
     assert all(h.key.endswith("minor") for h in out["hits"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find me SP-1200 loops",
+        "loops with an MPC feel",
+        "TR-808 style loops",
+        "J Dilla style loops around 90",
+        "DJ Premier beats",
+    ],
+)
+def test_gear_and_artist_names_fill_no_genre(graph, text: str) -> None:
+    out = Chat(graph).say(text)
+    assert out["request"].genres == []
+    assert "discovery" in out["plan"].specialists
+
+
+def test_an_808_one_shot_is_still_an_instrument(graph) -> None:
+    out = Chat(graph).say("find me an 808 one-shot in F")
+    req = out["request"]
+    assert (req.kind, req.instrument, req.genres) == ("one_shot", "bass", [])
+    assert [h.sample_id for h in out["hits"]] == [SHOT_808.id]
+
+
+def test_loops_in_that_key_after_a_one_shot_use_its_root_as_the_tonic(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what note is this 808", samples=[SHOT_808.id])
+    out = chat.say("trap loops in that key")
+    req = out["request"]
+    assert req.tonic == "F"
+    assert req.keys == []  # a single note has no mode: F major and F minor both fit
+    assert req.mode is None
+    assert {h.key for h in out["hits"]} == {"F minor", "F major"}
+    assert all(h.tags.genre == "trap" for h in out["hits"])
+
+
+def test_loops_in_that_key_after_a_loop_use_its_key(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this in", samples=["7e57000000000030"])  # boom bap, A minor
+    out = chat.say("trap loops in that key")
+    assert out["request"].keys == ["A minor"]
+    assert [h.key for h in out["hits"]] == ["A minor"]
+
+
+@pytest.mark.parametrize("text", ["which would clash with it", "what would clash with this"])
+def test_which_would_clash_after_an_analysis_searches_the_clashing_keys(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this in", samples=["7e57000000000030"])  # boom bap, A minor
+    out = chat.say(text)
+    assert {"compatibility", "discovery"} <= set(out["plan"].specialists)
+    keys = {h.key for h in out["hits"]}
+    assert keys
+    # none of A minor's harmonic moves (A minor, C major, E and D minor, G major…)
+    assert not keys & {"A minor", "C major", "E minor", "D minor", "G major"}
+    assert "clash with A minor" in out["messages"][-1].content
+
+
+def test_which_would_not_clash_searches_the_keys_that_mix(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this in", samples=["7e57000000000030"])
+    out = chat.say("which loops won't clash with it")
+    assert out["hits"]
+    assert "mix with A minor" in out["messages"][-1].content
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find me loops with that kind of swing",
+        "loops with lots of swing",
+        "which loop in my library has the most swing",
+    ],
+)
+def test_swing_asked_for_in_other_words_is_a_swung_feel(text: str) -> None:
+    req = parse_request(text)
+    assert req.swing_min is not None
+    assert req.swing_min >= 56.0
+
+
+def test_a_question_about_the_kind_of_swing_is_no_feel_filter() -> None:
+    assert parse_request("what kind of swing does it have").swing_words == []
+
+
+def test_a_similar_tempo_after_a_style_question_keeps_the_style(graph) -> None:
+    chat = Chat(graph)
+    assert chat.say("what's the usual tempo of 90s boom bap")["plan"].specialists == ["era"]
+    out = chat.say("show me loops in that tempo ballpark")
+    req = out["request"]
+    assert req.genres == ["boom bap"]
+    assert req.eras == ["90s"]
+    assert req.bpm_min is not None
+    assert req.bpm_max is not None
+    assert req.bpm_min <= 90 <= req.bpm_max  # the style's usual range
+    assert out["hits"]
+    assert all(h.tags.genre == "boom bap" for h in out["hits"])
+
+
+def test_a_similar_tempo_narrowing_a_list_keeps_the_lists_tempo_not_an_older_analysis(
+    graph,
+) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this in", samples=["7e57000000000020"])  # soul at 88 BPM
+    assert chat.say("funk loops around 100")["hits"]
+    out = chat.say("anything in the same tempo ballpark from the 70s")
+    req = out["request"]
+    assert req.genres == ["funk"]
+    assert req.eras == ["70s"]
+    assert out["hits"]
+    assert all(95 <= h.tempo_bpm <= 105 for h in out["hits"])
+
+
+def test_within_bpm_of_it_after_a_search_like_it_is_near_its_tempo(graph) -> None:
+    chat = Chat(graph)
+    chat.say("analyse this and find me loops that mix with it", samples=["7e57000000000020"])
+    out = chat.say("only ones within 5 bpm of it")
+    assert out["hits"]
+    assert all(83 <= h.tempo_bpm <= 93 for h in out["hits"])  # the soul loop is at 88

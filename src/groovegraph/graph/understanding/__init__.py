@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from groovegraph.graph import followups
+from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.offline import can_compare
 from groovegraph.graph.parser import (
     UNUSABLE_TEMPO_RE,
@@ -109,7 +110,12 @@ _ANAPHORA_RE = re.compile(
 # "within 5 bpm of it", "at a similar tempo", "same tempo as it": a tempo near the reference.
 _NEAR_TEMPO_RE = re.compile(
     rf"\bwithin\s+(\d{{1,2}})\s*{vocab.TEMPO_UNIT}\s+of\s+(?:it|this|that|that one|this one)\b"
-    r"|\b(?:at\s+)?(?:a\s+)?(?:similar|same|close|matching)\s+(?:tempo|bpm|speed)\b",
+    r"|\b(?:at\s+)?(?:a\s+)?(?:similar|same|close|matching|comparable)\s+(?:tempo|bpm|speed)"
+    r"(?:\s+(?:ballpark|range|area|zone|region))?\b"
+    r"|\b(?:at|around|near|in)\s+(?:that|this|its|the same)\s+(?:tempo|bpm|speed)"
+    r"(?:\s+(?:ballpark|range|area|zone|region))?\b"
+    r"|\b(?:similar|close)\s+in\s+(?:tempo|bpm|speed)\b"
+    r"|\bsame\s+ballpark\b|\btempo[\s-]wise\b",
     re.IGNORECASE,
 )
 _NEW_SUBJECT_RE = re.compile(
@@ -189,7 +195,8 @@ def _ref_spans(text: str, refs: Sequence[str]) -> list[tuple[int, int]]:
 _WHICH_SAMPLES_RE = re.compile(
     r"\b(?:which|what)\s+(?:of\s+my\s+)?(?:[\w&'-]+\s+){0,3}?"
     rf"(?:{vocab.SAMPLE_NOUN}|kicks?|snares?|basslines?)\s+"
-    r"(?:could|can|would|will|should|might|do|does|go|fit|mix|work|sit|are|would)\b"
+    r"(?:could|can|would|will|should|might|do|does|go|fit|mix|work|sit|are|would|won't|"
+    r"wouldn't|don't|doesn't|can't|couldn't)(?!\w)"
     r"|\b(?:what|which|anything|something)\s+(?:else\s+)?(?:in|from)\s+my\s+"
     rf"(?:{vocab.alternation(vocab.LIBRARY_NOUNS)}|samples?)\b",
     re.IGNORECASE,
@@ -268,9 +275,21 @@ _THIS_ONE_RE = re.compile(
 )
 
 
+# "which would clash with it", "what could mix with this", "which ones go with my loop":
+# a question for the samples (of the library) that stand in a mix relation to the one at
+# hand, with no sample noun to say so
+_WHICH_WOULD_MIX_RE = re.compile(
+    r"\b(?:which|what)\s+(?:[\w&'-]+\s+){0,2}?(?:would|will|could|can|might|do|does|should|"
+    r"won't|wouldn't|don't|doesn't|can't|couldn't)\s+"
+    r"(?:\w+\s+){0,2}?(?:clash\w*|mix\w*|fit|fits|work|go|blend|sit)\s+(?:well\s+)?"
+    r"(?:with|against|under|over|into|alongside)\b",
+    re.IGNORECASE,
+)
+
+
 def _searches_for(text: str) -> bool:
     """Whether ``text`` looks for other samples than the one at hand (see above)."""
-    if _OTHERS_RE.search(text):
+    if _OTHERS_RE.search(text) or _WHICH_WOULD_MIX_RE.search(text):
         return True
     if any(  # "find me boom bap that matches it": a genre is samples to find
         _FIND_VERB_RE.search(text[max(0, a - 20) : a]) for (a, _), _g in vocab.find_genres(text)
@@ -287,6 +306,10 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     out: list[SpecialistName] = []
     if _WHICH_SAMPLES_RE.search(text) and not followups.is_list_pointer(text):
         out.append("discovery")
+    if request.samples and _WHICH_WOULD_MIX_RE.search(text):
+        # "which would clash with it" about the loop in focus: a mix question about it
+        # and the library search it implies
+        out.extend(["compatibility", "discovery"])
     filters = (
         request.bpms
         or request.genres
@@ -294,6 +317,7 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         or request.keys
         or request.vibes
         or request.limit  # "top 3 breaks", "5 loops please"
+        or vocab.find_entities(text)  # "loops with an MPC feel": a style by its gear
     )
     for clause in _clauses(text):
         if (
@@ -315,6 +339,10 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         or any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text))
     ):
         out.append("era")
+    if request.samples and _SAMPLES_THAT_MIX_RE.search(text):
+        # "loops that go with it", "breaks that would mix with this": the samples that mix
+        # with the one at hand are a search and a mixing question about it
+        out.append("compatibility")
     if request.samples and (request.bpms or request.keys) and "compatibility" in request.intents:
         # "would it work halftime under a 146 bpm loop": the sample against a tempo or key
         out.append("compatibility")
@@ -325,6 +353,11 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     return out
 
 
+_SAMPLES_THAT_MIX_RE = re.compile(
+    rf"\b{vocab.SAMPLE_NOUN}\s+(?:that|which)\s+(?:\w+\s+)?"
+    r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)\s+(?:well\s+)?with\b",
+    re.IGNORECASE,
+)
 # A message that only names sounds to get: an optional ask, vibe or genre words, an
 # instrument or sample noun, an optional "please".
 _SOUND_WORDS = vocab.alternation(
@@ -677,9 +710,9 @@ class OfflineUnderstanding:
                 # "give me the key of this", "show me the tempo": a find verb about the
                 # sample at hand asks for its numbers, not for other samples
                 chosen = [c for c in chosen if c != "discovery"] or ["groove"]
-        request = self._carry_subject(request, blanked, alone, conv, chosen)
+        request = self._carry_subject(request, blanked, alone, conv, chosen, near=near is not None)
         if near is not None:
-            request = self._near_tempo(request, near, conv)
+            request = self._near_tempo(request, near, conv, text=text)
         if (
             "discovery" in chosen
             and "compatibility" in chosen
@@ -697,6 +730,17 @@ class OfflineUnderstanding:
                 else "discovery"
             )
             chosen = [s for s in chosen if s != weaker]
+        if (
+            "discovery" in chosen
+            and "compatibility" in chosen
+            and not request.samples
+            and not request.refines
+            and not _FIND_VERB_RE.search(text)
+            and not _searches_for(blanked)
+        ):
+            # "what mixes with D minor?": a mixing question naming no sample, library or
+            # find verb has nothing to search for
+            chosen = [s for s in chosen if s != "discovery"]
         if (
             "discovery" in chosen
             and request.samples
@@ -859,27 +903,75 @@ class OfflineUnderstanding:
         alone: ParsedRequest,
         conv: Conversation,
         chosen: Sequence[str],
+        *,
+        near: bool = False,
     ) -> ParsedRequest:
         """ "find me loops like that" after a question on 70s funk keeps 70s funk;
-        "loops in those keys" after a key question searches around that key."""
+        "loops in those keys" after a key question searches around that key; "trap loops
+        in that key" after an analysis searches the analysed sample's key (a one-shot's
+        root as the tonic, mode open: a single note has none)."""
         prev = conv.previous
         if prev is None or "discovery" not in chosen or request.refines:
             return request
         update: dict[str, Any] = {}
-        if not alone.genres and not alone.eras and _LIKE_THAT_RE.search(text):
+        # "loops like that", or "at a similar tempo" after a question on 90s boom bap:
+        # the style talked about is the style searched
+        if not alone.genres and not alone.eras and (near or _LIKE_THAT_RE.search(text)):
             if prev.genres:
                 update["genres"] = list(prev.genres)
             if prev.eras:
                 update["eras"] = list(prev.eras)
-        if not alone.keys and prev.keys and _THOSE_KEYS_RE.search(text):
-            update.update(keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True)
+        if not alone.keys and _THOSE_KEYS_RE.search(text):
+            if prev.keys:
+                update.update(
+                    keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True
+                )
+            else:
+                update.update(OfflineUnderstanding._analysed_key(request, prev, conv))
         return request.model_copy(update=update) if update else request
 
     @staticmethod
+    def _analysed_key(
+        request: ParsedRequest, prev: ParsedRequest, conv: Conversation
+    ) -> dict[str, Any]:
+        """The key of the sample analysed last, as search filters: a loop's key, or a
+        one-shot's root as a tonic in either mode (and the one-shot is then no
+        reference to search like: its root is all the search takes from it)."""
+        for ref in dict.fromkeys([*request.samples, *prev.samples, *conv.focus]):
+            a = conv.analyses.get(ref)
+            if a is None:
+                continue
+            if a.key:
+                return {"keys": [a.key], "camelot": [a.camelot] if a.camelot else []}
+            if a.root_note and request.kind != "one_shot":
+                tonic = re.sub(r"-?\d+$", "", a.root_note)
+                return {
+                    "tonic": tonic,
+                    "samples": [s for s in request.samples if s != ref],
+                    "intents": [i for i in request.intents if i != "analyze"] or ["find"],
+                }
+            return {}
+        return {}
+
+    @staticmethod
     def _near_tempo(
-        request: ParsedRequest, near: re.Match[str], conv: Conversation
+        request: ParsedRequest, near: re.Match[str], conv: Conversation, *, text: str = ""
     ) -> ParsedRequest:
+        """ "within 5 bpm of it", "at a similar tempo": near the tempo of the sample in
+        focus; narrowing a list no sample of which is in focus, near that list's tempo
+        (kept); after a question on a style, that style's usual tempo range."""
         refs = list(request.samples) or list(conv.focus)
+        # the samples the list is about: its hits, and the reference it was searched like
+        related = {h.sample_id for h in conv.listed_hits}
+        related |= set(conv.listed_request.samples if conv.listed_request else [])
+        if (
+            request.refines
+            and not request.samples
+            and not related & set(conv.focus)
+            and not _IT_RE.search(text)
+            and near.group(1) is None
+        ):
+            return request  # the list's own tempo: the sample analysed before it is older
         tempo = next(
             (
                 conv.analyses[r].tempo_bpm
@@ -888,6 +980,21 @@ class OfflineUnderstanding:
             ),
             None,
         )
+        prev = conv.previous
+        if (
+            tempo is None
+            and request.bpm_min is None
+            and request.bpm_max is None
+            and prev is not None
+            and "era" in prev.specialists
+            and (prev.genres or prev.eras)
+        ):
+            facts = lookup_facts(eras=prev.eras, genres=prev.genres, text=prev.text, limit=1)
+            if facts:
+                lo, hi = facts[0].tempo_bpm_min, facts[0].tempo_bpm_max
+                return request.model_copy(
+                    update={"bpm_min": lo, "bpm_max": hi, "target_bpm": round((lo + hi) / 2, 2)}
+                )
         if tempo is None:
             return request
         spread = float(near.group(1)) if near.group(1) else round(tempo * 0.05, 1)

@@ -24,6 +24,7 @@ import numpy as np
 from groovegraph.graph.parser import parse_request, split_clauses
 from groovegraph.graph.understanding.classifier import (
     FALLBACK_P,
+    L2,
     MODEL_PATH,
     IntentModel,
     structural_features,
@@ -158,7 +159,7 @@ def out_of_fold(
 
 
 def calibrate(
-    rows: list[dict[str, Any]], x: np.ndarray, held: list[int], *, k: int = 5, l2: float = 1e-3
+    rows: list[dict[str, Any]], x: np.ndarray, held: list[int], *, k: int = 5, l2: float = L2
 ) -> tuple[list[float], float]:
     """Per-specialist thresholds and the fallback level that maximise exact-set accuracy
     on out-of-fold probabilities of the rows ``held`` (tune rows only); coordinate
@@ -237,7 +238,7 @@ def cross_validate(
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation only")
-    ap.add_argument("--l2", type=float, default=1e-3)
+    ap.add_argument("--l2", type=float, default=L2)
     args = ap.parse_args(argv)
     rows = list(examples())
     dropped = sum(1 for _ in _candidates()) - len(rows)
