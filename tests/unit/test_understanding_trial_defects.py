@@ -239,3 +239,12 @@ def test_within_bpm_of_it_after_a_search_like_it_is_near_its_tempo(graph) -> Non
     out = chat.say("only ones within 5 bpm of it")
     assert out["hits"]
     assert all(83 <= h.tempo_bpm <= 93 for h in out["hits"])  # the soul loop is at 88
+
+
+def test_find_me_a_third_one_is_a_search(graph) -> None:
+    out = Chat(graph).say(
+        "do these two mix, and find me a third that works with both",
+        samples=["7e57000000000030", "7e57000000000031"],
+    )
+    assert out["plan"].specialists == ["groove", "compatibility", "discovery"]
+    assert out["hits"]

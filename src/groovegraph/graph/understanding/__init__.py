@@ -257,6 +257,7 @@ def _rule_out(request: ParsedRequest, text: str) -> ParsedRequest:
 # breaks", "a kick" — not "this break", "my loop"), or words that ask for others
 _OTHERS_RE = re.compile(
     r"\b(?:similar|alike|alternatives?|others?|another|more (?:like|of)|anything|something|"
+    r"an?\s+(?:second|third|fourth|fifth|new|extra)\b|one more|"
     rf"stuff|{vocab.alternation(vocab.LIBRARY_NOUNS)}|like (?:this|it|that|mine|these|those))\b",
     re.IGNORECASE,
 )
