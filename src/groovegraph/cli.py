@@ -494,7 +494,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     from groovegraph.persistence.catalog_store import CatalogStore
     from groovegraph.tools.analysis import configure_runtime
-    from groovegraph.tools.demo import MANIFEST_NAME, build_demo
+    from groovegraph.tools.demo import MANIFEST_NAME, build_demo, describe_manifest
     from groovegraph.tools.errors import PathNotAllowedError
 
     dest = Path(args.dir).expanduser().resolve() if args.dir else settings.demo_dir
@@ -513,9 +513,9 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             if on_event
             else None,
         )
+    # Every file counted, so the index line's total adds up (loops and one-shots).
     print(
-        f"demo library: {len(manifest['samples'])} loops, {len(manifest['genres'])} genres, "
-        f"{len(manifest['eras'])} eras in {dest} (truth: {dest / MANIFEST_NAME})"
+        f"demo library: {describe_manifest(manifest)} in {dest} (truth: {dest / MANIFEST_NAME})"
     )
     with CatalogStore.open(settings) as store, _index_progress("index") as on_event:
         summary = store.index_directory(dest, settings=settings, on_progress=on_event)

@@ -19,6 +19,7 @@ from groovegraph.tools.demo import (
     build_demo,
     demo_items,
     demo_one_shots,
+    describe_manifest,
     ensure_demo_library,
     load_manifest,
 )
@@ -148,3 +149,22 @@ def test_demo_one_shots_are_indexed_as_their_truth(mini: Mini) -> None:
     assert len(kicks) == 3
     in_f = search(store.frame(), CatalogQuery(kind="one_shot", key="F minor", limit=50))
     assert [h.root_note for h in in_f] == ["F1"]
+
+
+def test_the_demo_summary_counts_every_file_it_indexes() -> None:
+    """Outside trial: `groovegraph demo` said it built 150 loops, then indexing reported
+    169 files, the 19 one-shots unexplained. The summary counts loops and one-shots."""
+    items, shots = demo_items(), demo_one_shots()
+    manifest = {
+        "samples": [{"path": i.relative} for i in items],
+        "one_shots": [{"path": s.relative, "tags": {"instrument": s.instrument}} for s in shots],
+        "genres": sorted({i.genre for i in items}),
+        "eras": sorted({i.era for i in items}),
+    }
+    line = describe_manifest(manifest)
+    assert line.startswith(f"{len(items) + len(shots)} files: {len(items)} loops")
+    assert f"and {len(shots)} one-shots (" in line
+    assert line == (
+        "169 files: 150 loops (10 genres, 7 eras) and 19 one-shots "
+        "(3 kicks, 3 snares, 2 claps, 3 hats, 8 808s)"
+    )
