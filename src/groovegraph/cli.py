@@ -514,9 +514,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             else None,
         )
     # Every file counted, so the index line's total adds up (loops and one-shots).
-    print(
-        f"demo library: {describe_manifest(manifest)} in {dest} (truth: {dest / MANIFEST_NAME})"
-    )
+    print(f"demo library: {describe_manifest(manifest)} in {dest} (truth: {dest / MANIFEST_NAME})")
     with CatalogStore.open(settings) as store, _index_progress("index") as on_event:
         summary = store.index_directory(dest, settings=settings, on_progress=on_event)
     print(summary.line())

@@ -37,6 +37,7 @@ from groovegraph.tools import vocab
 from groovegraph.tools.feel import NO_KEY, key_text, pocket_word, swing_word, timing_word
 
 __all__ = [
+    "asks_what_mixes",
     "can_compare",
     "compose_answer",
     "compose_note",
@@ -67,6 +68,38 @@ def own_audio_noun(request: ParsedRequest) -> str | None:
         return None
     m = _OWN_AUDIO_RE.search(request.text)
     return m.group("noun").lower() if m else None
+
+
+# "what would mix with …", "what goes with my loop", "anything that fits 8A at 124?"
+_WHAT_FITS_RE = re.compile(
+    r"\b(?:what|which|anything|something|suggest\w*|recommend\w*|options?|ideas?)\b",
+    re.IGNORECASE,
+)
+_SAMPLE_NOUN_RE = re.compile(rf"\b(?:{vocab.alternation(vocab.SAMPLE_NOUNS)})s?\b", re.IGNORECASE)
+# ... unless it is the keys themselves that are asked for ("what keys mix with A minor?")
+_KEYS_ASKED_RE = re.compile(
+    r"\b(?:keys|camelot|wheel|neighbou?rs?)\b"
+    r"|\b(?:what|which|next|safe|compatible|harmonic|other)\s+(?:\w+\s+)?key\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_mixes(request: ParsedRequest) -> bool:
+    """A mix question with one reference and nothing to set it against ("what would mix
+    with a 124 bpm loop in A minor?", "what goes with my loop" with the loop attached):
+    the answer is library loops that mix with it, so discovery searches around the
+    reference's key (Camelot neighbours) and tempo beside the compatibility check."""
+    if "compatibility" not in request.specialists or "discovery" in request.specialists:
+        return False
+    if len(request.samples) + len(request.keys) != 1 or len(request.bpms) > 1:
+        return False
+    if request.samples and (request.keys or request.bpms):
+        return False  # "will it mix with A minor?": a verdict on the pair
+    if request.energy or request.key_moves:
+        return False  # "something for an energy boost": advice on moves up the wheel
+    if not request.samples and not (request.bpms or _SAMPLE_NOUN_RE.search(request.text)):
+        return False  # "what mixes with D minor?": a bare key asks for its keys
+    return bool(_WHAT_FITS_RE.search(request.text)) and not _KEYS_ASKED_RE.search(request.text)
 
 
 def route_request(request: ParsedRequest) -> Route:

@@ -205,6 +205,17 @@ def make_supervisor(
                         err,
                     )
                     source = "fallback"
+            if offline.asks_what_mixes(request):
+                # "what would mix with a 124 bpm loop in A minor?": suggest library loops
+                # in the keys and tempo that mix with it, not only the neighbouring keys.
+                request = request.model_copy(
+                    update={
+                        "specialists": [*request.specialists, "discovery"],
+                        "intents": list(dict.fromkeys([*request.intents, "find"])),
+                        "compatible": True,
+                    }
+                )
+                reason += "; suggests library loops that mix with it"
             if unclear:
                 # "analyse gritty_funk" and no pick among its files: the answer says so.
                 request = request.model_copy(update={"unresolved": [*request.unresolved, *unclear]})
