@@ -165,6 +165,10 @@ class CatalogQuery(BaseModel):
         description="Any of these genres ('soul or funk loops'); with `genre`, either matches.",
     )
     era: str | None = None
+    eras: list[str] = Field(
+        default_factory=list,
+        description="Any of these eras ('70s or 80s disco'); with `era`, either matches.",
+    )
     vibe: str | None = None
     instrument: str | None = Field(
         default=None,

@@ -248,3 +248,13 @@ def test_find_me_a_third_one_is_a_search(graph) -> None:
     )
     assert out["plan"].specialists == ["groove", "compatibility", "discovery"]
     assert out["hits"]
+
+
+def test_two_eras_search_both(graph) -> None:
+    out = Chat(graph).say("soul or boom bap loops from the 60s or 90s")
+    assert out["request"].eras == ["60s", "90s"]
+    assert {(h.tags.genre, h.tags.era) for h in out["hits"]} == {
+        ("soul", "60s"),
+        ("boom bap", "90s"),
+    }
+    assert "era 60s or 90s" in out["messages"][-1].content

@@ -218,7 +218,9 @@ def plan_tool_calls(
             args["genre"] = request.genres[0]
         if request.not_genres:
             args["not_genres"] = list(request.not_genres)
-        if request.eras:
+        if len(request.eras) > 1:
+            args["eras"] = list(request.eras)  # "70s or 80s disco": either one
+        elif request.eras:
             args["era"] = request.eras[0]
         if request.not_eras:
             args["not_eras"] = list(request.not_eras)
@@ -466,8 +468,10 @@ def describe_search(search: dict[str, Any]) -> str:
         parts.append(
             "genre " + " or ".join([*q["genres"], *([q["genre"]] if q.get("genre") else [])])
         )
+    if q.get("eras"):
+        parts.append("era " + " or ".join([*q["eras"], *([q["era"]] if q.get("era") else [])]))
     for tag in ("genre", "era", "vibe", "instrument"):
-        if q.get(tag) and not (tag == "genre" and q.get("genres")):
+        if q.get(tag) and not q.get(f"{tag}s"):
             parts.append(f"{tag} {q[tag]}")
     size = search.get("catalog_size")
     head = f"Searched {size} sample(s)" if size is not None else "Searched the catalog"

@@ -348,6 +348,7 @@ def build_toolsets(
         genre: str | None = None,
         genres: list[str] | None = None,
         era: str | None = None,
+        eras: list[str] | None = None,
         vibe: str | None = None,
         instrument: str | None = None,
         like_sample: str | None = None,
@@ -365,7 +366,8 @@ def build_toolsets(
         half/double time match when nothing matches the tempo itself), exact key or keys compatible with a key (Camelot), mode ('major' or
         'minor' keys only), swing percent range, genre, era ('70s'), vibe, instrument
         (kick, snare, clap, hat, cymbal, tom, perc, bass, keys, pad, lead, vocal, fx,
-        drums, mix), genres: any of several genres ("soul or funk loops"), kind ('loop' or 'one_shot': single hits and notes), root_note of
+        drums, mix), genres: any of several genres ("soul or funk loops"), eras: any of several
+        eras ("70s or 80s"), kind ('loop' or 'one_shot': single hits and notes), root_note of
         one-shots ('F', 'F#1'; with kind='one_shot' a key also matches roots on its
         tonic: "an 808 in F" = kind one_shot, instrument bass, root_note F).
         clash: with compatible_with (or like_sample), the keys that clash with it instead
@@ -440,6 +442,7 @@ def build_toolsets(
             genre=genre,
             genres=list(dict.fromkeys(g for g in genres or [] if g)),
             era=era,
+            eras=list(dict.fromkeys(e for e in eras or [] if e)),
             vibe=vibe,
             instrument=instrument,
             kind=kind,

@@ -543,7 +543,7 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         mask &= _root_mask(df["root_note"], *root)
     for col, value, exact, era in (
         ("genre", None if query.genres else query.genre, True, False),
-        ("era", query.era, True, True),
+        ("era", None if query.eras else query.era, True, True),
         ("vibe", query.vibe, False, False),
         ("instrument", canonical_instrument(query.instrument), False, False),
     ):
@@ -555,6 +555,11 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         named = [*query.genres, *([query.genre] if query.genre else [])]
         wanted = {g for g in (normalize_tag(x) for x in named) if g}
         mask &= df["_genre"].isin(wanted).to_numpy(dtype=bool)
+    if query.eras:
+        # "disco from the 70s or 80s": any of the eras
+        named = [*query.eras, *([query.era] if query.era else [])]
+        wanted = {e for e in (normalize_era(x) for x in named) if e}
+        mask &= df["_era"].isin(wanted).to_numpy(dtype=bool)
     if query.exclude_ids:
         mask &= ~df["id"].isin(query.exclude_ids).to_numpy(dtype=bool)
 
