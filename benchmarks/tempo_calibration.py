@@ -3,7 +3,8 @@
     python -m benchmarks.tempo_calibration --cache-dir DIR [--rows rows.json] [--folds 5]
 
 Tuning data only: the independent corpus's ``tuning`` split (grooves), the trap set of
-:mod:`benchmarks.rhythm_traps` and our generator's corpus, both at the tuning seed 1000.
+:mod:`benchmarks.rhythm_traps` and our generator's corpus, both at the tuning seed 1000, and
+the fast waltzes and sine-tone bass riffs of :mod:`benchmarks.tempo_hard` (seeds 2000+).
 Never the reporting split or seed 7919. For each clip the rhythm analysis's evidence
 (:data:`~groovegraph.tools.rhythm.CONFIDENCE_FEATURES`: the chosen metrical level's score
 margin and its gaps to the runner-up level, beats with an onset, periodicity strength,
@@ -72,6 +73,12 @@ def collect(
     for spec in corpus_specs(own, TUNING_SEED):
         y, truth = synthesize_groove(spec)
         row = _row(y, truth.sample_rate, truth.tempo_bpm, "own:" + spec.pattern)
+        if row:
+            rows.append(row)
+    from benchmarks.tempo_hard import hard_clips
+
+    for y, sr, bpm, family in hard_clips():
+        row = _row(y, sr, bpm, "hard:" + family)
         if row:
             rows.append(row)
     return rows
