@@ -87,7 +87,12 @@ def test_will_the_first_one_mix_with_a_key(graph) -> None:
     first = hits[0]
     out = chat.say("will the first one mix with something in A minor?")
     assert out["request"].samples == [first.sample_id]
-    assert out["plan"].specialists == ["groove", "compatibility"]
+    # A listed hit's analysis is stored in the catalog: it joins the turn's analyses and
+    # the mixing check uses it, with no groove run (nothing is measured again).
+    assert out["plan"].specialists == ["compatibility"]
+    assert out["analyses"][first.sample_id].tempo_bpm == first.tempo_bpm
+    values = graph.get_state(chat.config).values
+    assert not values["groove_messages"]
     (report,) = out["reports"]
     assert (report.a, report.b) == (label(first), "A minor")
     expected = harmony.compatibility(key_a=first.key, key_b="A minor")
@@ -96,8 +101,7 @@ def test_will_the_first_one_mix_with_a_key(graph) -> None:
     assert (report.key.camelot_a, report.key.camelot_b) == (first.camelot, "8A")
     assert report.key.relation == expected.key.relation
     answer = out["messages"][-1].content
-    assert f"{first.tempo_bpm:.1f} BPM" in answer
-    assert f"{first.key} / {first.camelot}" in answer
+    assert f"{first.key} ({first.camelot})" in answer
     # nothing from the other hits leaks in
     for other in hits[1:]:
         assert other.sample_id not in answer
@@ -136,7 +140,7 @@ def test_find_more_like_number_3(graph) -> None:
     third = hits[2]
     out = chat.say("find more like number 3")
     assert out["request"].samples == [third.sample_id]
-    assert out["plan"].specialists == ["groove", "discovery"]
+    assert out["plan"].specialists == ["discovery"]  # its analysis is in the catalog
     values = graph.get_state(chat.config).values
     (call,) = values["discovery_messages"][0].tool_calls
     assert call["args"]["like_sample"] == third.sample_id
@@ -429,12 +433,12 @@ def test_the_97_bpm_one_then_the_one_in_e_minor(graph) -> None:
     out = chat.say("will the 97 BPM one mix with A minor?")
     assert out["request"].samples == [target.sample_id]
     assert out["request"].bpms == []  # a reference, not a tempo filter
-    assert out["plan"].specialists == ["groove", "compatibility"]
+    assert out["plan"].specialists == ["compatibility"]  # its analysis is in the catalog
     (report,) = out["reports"]
     assert (report.a, report.b) == (label(target), "A minor")
     answer = out["messages"][-1].content
-    assert f"{target.tempo_bpm:.1f} BPM" in answer
-    assert all(f"{h.tempo_bpm:.1f} BPM" not in answer for h in hits if h is not target)
+    assert f"{target.key} ({target.camelot})" in answer
+    assert all(h.sample_id not in answer for h in hits if h is not target)
 
     # The list is now an older one; attributes still reach it.
     b_minor = next(h for h in hits if h.key == "B minor")
@@ -510,3 +514,21 @@ def test_attribute_references(text: str, expected: list[str]) -> None:
 def test_fresh_questions_are_not_list_filters(text: str) -> None:
     r = parse_request(text)
     assert not followups.is_filter_followup(text, r)
+
+
+def test_known_samples_are_not_analysed_again_unless_their_groove_is_asked(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what's the swing on sample 0006cafe0006?")
+    # "it" was analysed in the previous turn: a search in keys that mix with it needs no
+    # second groove analysis (the classifier alone leans to groove for any sample).
+    out = chat.say("find funk loops in keys that mix with it")
+    assert out["request"].samples == ["0006cafe0006"]
+    assert "groove" not in out["plan"].specialists
+    assert "discovery" in out["plan"].specialists
+    assert out["hits"]
+    # a question about the listed hit's groove itself still goes to the groove specialist
+    hits = out["hits"]
+    out = chat.say("how swung is the first one, and does the first one mix with A minor?")
+    assert out["request"].samples == [hits[0].sample_id]
+    assert out["plan"].specialists == ["groove", "compatibility"]
+    assert swing_text(hits[0]) in out["messages"][-1].content

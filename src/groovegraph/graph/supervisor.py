@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -41,7 +42,7 @@ from groovegraph.graph.models import (
 from groovegraph.graph.offline_model import is_offline
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
-from groovegraph.graph.tools import owner_from_config
+from groovegraph.graph.tools import owner_from_config, stored_analyses
 from groovegraph.graph.understanding import Conversation, from_reading, get_offline, listed_refs
 from groovegraph.settings import Settings
 from groovegraph.state import (
@@ -75,6 +76,15 @@ def message_samples(message: AnyMessage) -> list[str]:
 def _human_turns(messages: list[AnyMessage]) -> list[HumanMessage]:
     return [m for m in messages if isinstance(m, HumanMessage)]
 
+
+# Words that ask about a sample's groove itself (not just about mixing or searching with
+# it): the groove specialist answers them even for a sample whose numbers are known.
+_ABOUT_GROOVE_RE = re.compile(
+    r"\b(?:analy[sz]\w*|swing\w*|swung|groove|feel|pocket|timing|quanti[sz]\w*|tight|loose|"
+    r"snare|kick|hats?|straight|laid[\s-]?back|behind|ahead|describe|"
+    r"what(?:'s| is) (?:the |its )?(?:tempo|bpm|key)|how fast)\b",
+    re.IGNORECASE,
+)
 
 Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 
@@ -220,10 +230,44 @@ def make_supervisor(
                 # "analyse gritty_funk" and no pick among its files: the answer says so.
                 request = request.model_copy(update={"unresolved": [*request.unresolved, *unclear]})
             chosen = [s for s in SPECIALISTS if s in request.specialists]
-            known = state.get("analyses") or {}
-            if any(s not in known for s in request.samples) and chosen and "groove" not in chosen:
-                # Others reason from the analysis: a sample not analysed yet in this
-                # thread is analysed first (one analysed earlier is reused from the state).
+            known = dict(state.get("analyses") or {})
+            # A listed or indexed sample has its analysis in the catalog already: it joins
+            # the turn's analyses without a groove run (nothing is measured again).
+            stored = (
+                stored_analyses(
+                    catalog,
+                    [s for s in request.samples if s not in known],
+                    owner_from_config(get_config(), models.settings),
+                    models.settings,
+                )
+                if catalog is not None
+                else {}
+            )
+            if (
+                source != "model"  # a model's reading that asks for groove is followed
+                and "groove" in chosen
+                and len(chosen) > 1
+                and request.samples
+                and all(s in known or s in stored for s in request.samples)
+                and not _ABOUT_GROOVE_RE.search(text)
+                and (
+                    chosen != ["groove", "compatibility"]
+                    or offline.can_compare(request, request.samples)
+                )
+            ):
+                # "will the first one mix with A minor?", "find reggae in keys that mix
+                # with it": every sample's numbers are known, and the turn asks about the
+                # mix or the search, not the groove, so no groove analysis is repeated
+                # (unless the mixing check has nothing to compare: then the numbers are
+                # the answer).
+                chosen.remove("groove")
+            if (
+                any(s not in known and s not in stored for s in request.samples)
+                and chosen
+                and "groove" not in chosen
+            ):
+                # Others reason from the analysis: a sample with none yet (in this thread
+                # or the catalog) is analysed first.
                 chosen.insert(0, "groove")
             stages = offline.plan_stages(chosen, has_samples=bool(request.samples))
             new_plan = RoutePlan(
@@ -246,6 +290,8 @@ def make_supervisor(
                 "listed_request": searched,
                 **{scratch_key(s): [RemoveMessage(id=REMOVE_ALL_MESSAGES)] for s in SPECIALISTS},
             }
+            if stored:
+                update["analyses"] = stored
             if usage:
                 update["usage"] = usage
             # This turn's usage starts from nothing, then counts the router's call.
@@ -254,7 +300,7 @@ def make_supervisor(
                 return Command(goto="respond", update=update)
             # Send carries what the specialists must see (this step's updates are not in
             # their input yet); it is checkpointed with the task, so it stays small.
-            payload = _send_payload({**state, **update})
+            payload = _send_payload({**state, **update, "analyses": {**known, **stored}})
             return Command(goto=[Send(s, payload) for s in stages[0]], update=update)
 
         # ---- a specialist came back: wait for its stage, then start the next one

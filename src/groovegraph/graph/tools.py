@@ -40,6 +40,7 @@ from groovegraph.state import (
     CompatibilityReport,
     GroupStat,
     PlotRef,
+    SampleRecord,
     SpecialistName,
 )
 from groovegraph.tools import catalog as catalog_tools
@@ -59,6 +60,7 @@ __all__ = [
     "owner_from_config",
     "sample_label",
     "shown_name",
+    "stored_analyses",
     "upload_name",
 ]
 
@@ -115,6 +117,40 @@ class MixItem(BaseModel):
     bpm: float | None = Field(default=None, gt=0, le=400, description="Tempo in BPM.")
 
 
+def _as_shown(record: SampleRecord) -> Analysis | None:
+    """The record's stored analysis, named as the owner knows the file."""
+    if record.analysis is None:
+        return None
+    name = upload_name(record.tags.source)
+    if name and Path(record.analysis.file).name != name:
+        # An upload is stored by content hash: answers name it as it was sent.
+        shown = str(Path(record.analysis.file).with_name(name))
+        return record.analysis.model_copy(update={"file": shown})
+    return record.analysis
+
+
+def stored_analyses(
+    catalog: SampleSource, refs: Sequence[str], owner: str, settings: Settings
+) -> dict[str, Analysis]:
+    """The analyses the catalog already holds for these sample ids (indexed samples, listed
+    hits): nothing has to be measured for them. Files are named as the owner sees them
+    (library-relative, as the tools name them). Paths, unknown ids and samples indexed
+    without an analysis are left out."""
+    paths = OwnerPaths.for_owner(settings, owner)
+    out: dict[str, Analysis] = {}
+    for ref in dict.fromkeys(refs):
+        if _is_path(ref) or not re.fullmatch(r"[0-9A-Za-z_-]{1,128}", ref):
+            continue
+        try:
+            record = catalog.get(ref, owner)
+        except GrooveGraphError:
+            continue
+        stored = _as_shown(record)
+        if stored is not None:
+            out[ref] = Analysis.model_validate(paths.scrub(stored.model_dump()))
+    return out
+
+
 class _Resolver:
     """Finds an analysis for a sample reference: thread state, catalog row, or fresh analysis."""
 
@@ -143,13 +179,9 @@ class _Resolver:
         if not re.fullmatch(r"[0-9A-Za-z_-]{1,128}", ref):
             raise InvalidQueryError(f"not a sample id or library path: {ref!r}")
         record = self.catalog.get(ref, owner)
-        if record.analysis is not None:
-            name = upload_name(record.tags.source)
-            if name and Path(record.analysis.file).name != name:
-                # An upload is stored by content hash: answers name it as it was sent.
-                shown = str(Path(record.analysis.file).with_name(name))
-                return record.analysis.model_copy(update={"file": shown}), None
-            return record.analysis, None
+        stored = _as_shown(record)
+        if stored is not None:
+            return stored, None
         path = paths.resolve(record.path)
         return None, str(path)
 
