@@ -108,7 +108,10 @@ def test_an_ish_tempo_is_an_approximate_target(text: str, bpm: float) -> None:
 def test_a_follow_up_after_an_empty_search_keeps_its_filters(graph) -> None:
     chat = Chat(graph)
     assert chat.say("house loops")["hits"]  # an older list, still shown
-    assert not chat.say("trap loops from the 90s")["hits"]
+    near = chat.say("trap loops from the 90s")
+    # nothing from the 90s: the nearest (another era), said so — never an exact match
+    assert all(h.tags.era != "90s" for h in near["hits"])
+    assert "Nothing from the 90s matches exactly" in near["messages"][-1].content
     out = chat.say("any in a minor key?")
     req = out["request"]
     assert out["plan"].specialists == ["discovery"]

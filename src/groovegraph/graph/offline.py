@@ -235,6 +235,8 @@ def plan_tool_calls(
             args["kind"] = request.kind
         if request.refines:
             args["relax"] = False  # "which of them swing?" may honestly find none
+        if len(request.bpms) >= 2 and request.bpm_min is not None and request.bpm_max is not None:
+            args["stated_range"] = True  # "85-95 bpm" is never widened
         # A vague tempo ("around 90", "at 90") may find its 180 BPM double-time loops when
         # nothing is at 90 itself; a range the user states ("between 85 and 95"), an open
         # bound ("under 72", "above 125") or a narrowing follow-up ("within 5 bpm of it")
@@ -350,6 +352,11 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         return [{"a": items[0], "b": None}]
     out: list[dict[str, Any]] = []
     for a, b in combinations(items, 2):
+        if not a.get("sample") and not b.get("sample"):
+            a_has = {k for k in ("key", "bpm") if a.get(k) is not None}
+            b_has = {k for k in ("key", "bpm") if b.get(k) is not None}
+            if not a_has & b_has:
+                continue  # a key against a bare tempo: nothing to compare
         out.append(
             {
                 "a": {k: v for k, v in a.items() if v is not None},
@@ -582,7 +589,11 @@ def compose_section(
                 "Until then, this search uses only the other filters you gave."
             )
         lines.extend(describe_search(s) for s in searches)
-        if hits:
+        # nothing matched every filter: the search relaxed one and its note says which
+        relaxed = any("matches exactly" in str(n) for s in searches for n in s.get("notes") or [])
+        if hits and relaxed:
+            lines.append(f"Found {len(hits)} near match(es) instead:")
+        elif hits:
             lines.append(f"Found {len(hits)} matching sample(s):")
             lines.extend(describe_hit(i, h) for i, h in enumerate(hits, 1))
         else:

@@ -216,6 +216,57 @@ class _Resolver:
         return analysis
 
 
+def _nearest(
+    df: pd.DataFrame, query: CatalogQuery, *, keep_tempo: bool = False
+) -> tuple[list[CatalogHit], CatalogQuery, str | None]:
+    """The first single relaxation of ``query`` that finds something, with a note saying
+    which constraint was relaxed: the vibe, the era, the key (to the keys that mix with
+    it, then any key), the tempo band around a tempo asked for (closest tempos first; a
+    stated range such as "85-95 bpm" stays), the genre."""
+    steps: list[tuple[dict[str, Any], str]] = []
+    if query.vibe:
+        steps.append(({"vibe": None}, f"nothing {query.vibe} matches exactly; any vibe"))
+    if query.era:
+        steps.append(({"era": None}, f"nothing from the {query.era} matches exactly; any era"))
+    if query.key:
+        steps.append(
+            (
+                {"key": None, "compatible_with": query.key},
+                f"nothing in {query.key} matches exactly; keys that mix with {query.key}",
+            )
+        )
+    elif query.compatible_with:
+        steps.append(
+            (
+                {"compatible_with": None},
+                f"nothing in a key that mixes with {query.compatible_with}; any key",
+            )
+        )
+    if not keep_tempo and (query.bpm_min is not None or query.bpm_max is not None):
+        # "at 70" is a band around a tempo and may widen; "85-95 bpm" is where the user
+        # said the tempo lies, and stays.
+        lo = f"{query.bpm_min:g}" if query.bpm_min is not None else ""
+        hi = f"{query.bpm_max:g}" if query.bpm_max is not None else ""
+        steps.append(
+            (
+                {"bpm_min": None, "bpm_max": None},
+                f"nothing at {lo}–{hi} BPM matches exactly; the closest tempos",
+            )
+        )
+    if query.genre or query.genres:
+        named = " or ".join([*query.genres, *([query.genre] if query.genre else [])])
+        steps.append(
+            ({"genre": None, "genres": []}, f"nothing tagged {named} matches exactly; other genres")
+        )
+    for change, note in steps:
+        # near matches at the tempo asked for, not its half- or double-time twins
+        candidate = query.model_copy(update={"half_double": False, **change})
+        hits = catalog_tools.search(df, candidate)
+        if hits:
+            return hits, candidate, note
+    return [], query, None
+
+
 def sample_label(ref: str, analysis: Analysis | None = None) -> str:
     """How answers name a sample: a library path as written, a catalog id by its file
     name with the id alongside (``"amen.wav [3f2a9c…]"``), never a bare hash id."""
@@ -393,6 +444,7 @@ def build_toolsets(
         not_genres: list[str] | None = None,
         not_eras: list[str] | None = None,
         relax: bool = True,
+        stated_range: bool = False,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (with half_double,
         half/double time match when nothing matches the tempo itself), exact key or keys compatible with a key (Camelot), mode ('major' or
@@ -408,7 +460,10 @@ def build_toolsets(
         eras to leave out ("but not the 70s ones").
         like_sample: a sample id/path whose tempo, key and swing become the targets.
         relax: when nothing matches, drop the swing/vibe/instrument filters (default) or
-        report the empty result (narrowing an earlier list)."""
+        report the empty result (narrowing an earlier list); with relax, an empty search
+        shows the nearest matches, one constraint relaxed (said in the notes).
+        stated_range: the user gave the tempo range itself ("85-95 bpm"): it is never
+        widened."""
         if kind is not None and kind not in ("loop", "one_shot"):
             raise InvalidQueryError(f"kind must be 'loop' or 'one_shot', not {kind!r}")
         if mode is not None and mode not in ("major", "minor"):
@@ -557,6 +612,12 @@ def build_toolsets(
             if hits:
                 notes.append("no exact match; swing/vibe/instrument filters relaxed")
                 applied = relaxed
+        if not hits and relax:
+            # Nothing matches exactly: the nearest matches, relaxing one constraint at a
+            # time (the least defining first) and saying which, rather than nothing.
+            hits, applied, note = _nearest(df, applied, keep_tempo=stated_range)
+            if note:
+                notes.append(note)
         query = applied
         if ref_file:
             # A reference given by path may itself be in the catalog: never suggest it.
