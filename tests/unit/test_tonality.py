@@ -164,3 +164,43 @@ def test_confidence_map_is_monotonic_and_bounded() -> None:
     values = [calibrated_confidence(p) for p in np.linspace(0.0, 1.0, 51)]
     assert all(0.0 <= v <= 1.0 for v in values)
     assert all(b >= a for a, b in itertools.pairwise(values))
+
+
+def _hymn(tonic: int, beats: list[tuple[int, tuple[int, ...]]], bpm: float = 72.0) -> np.ndarray:
+    """Four-part chords, one a beat (bass and three upper voices; additive tones), no
+    drums: ``beats`` = [(root from the tonic, intervals)]."""
+    beat = 60.0 / bpm
+    y = np.zeros(int((len(beats) + 1) * beat * SR) + SR, dtype=np.float64)
+
+    def tone(midi: int, start: float, dur: float, gain: float) -> None:
+        t = np.arange(int(dur * SR)) / SR
+        f = 440.0 * 2 ** ((midi - 69) / 12)
+        env = np.exp(-t / (1.5 * dur)) * np.minimum(1.0, t / 0.02)
+        wave = sum(0.5 ** (h - 1) * np.sin(2 * np.pi * h * f * t) for h in range(1, 6))
+        i = int(start * SR)
+        y[i : i + len(t)] += gain * env * wave
+
+    t0 = 0.1
+    for root, ivs in beats:
+        r = tonic + root
+        tone(40 + (r - 40) % 12, t0, beat * 0.95, 0.3)
+        for j, iv in enumerate(ivs):
+            tone(55 + (r + iv - 55) % 12 + (12 if j == 0 else 0), t0, beat * 0.95, 0.12)
+        t0 += beat
+    return (0.8 * y / np.max(np.abs(y))).astype(np.float32)
+
+
+# A phrase in the home key (opening on the tonic chord, harmonic minor's major V), then
+# a longer one in the relative major that the excerpt ends in: what a hymn or chorale
+# does in its first bars. The key is the one it opens in and establishes first.
+_MINOR_TO_RELATIVE = [
+    *[(0, _MIN), (7, _MAJ), (0, _MIN), (5, _MIN), (7, _MAJ), (0, _MIN), (0, _MIN)],
+    *[(3, _MAJ), (10, _MAJ), (3, _MAJ), (8, _MAJ), (10, _MAJ), (3, _MAJ), (5, _MIN)],
+    *[(10, _MAJ), (3, _MAJ), (3, _MAJ), (8, _MAJ), (10, _MAJ), (3, _MAJ), (3, _MAJ)],
+]
+
+
+@pytest.mark.parametrize("tonic", range(12))
+def test_a_minor_hymn_moving_to_its_relative_major_keeps_its_home_key(tonic: int) -> None:
+    est = estimate_key(y=_hymn(tonic, _MINOR_TO_RELATIVE), sr=SR)
+    assert est.key == Key(tonic, "minor").name

@@ -2,17 +2,21 @@
 evidence, scored by a log-linear model of the 24 keys fitted on the tuning corpus.
 
 1. Long-window STFT frames (≈370 ms at 22.05 kHz, fine enough to separate semitones in
-   the bass), averaged into segments of about a chord (1.5 s).
+   the bass), averaged into segments of about a chord (0.75 s: a beat of a slow hymn, half
+   a bar of a groove; 1.5 s segments blurred two chords into one and lost the opening
+   chord).
 2. The tuning (records are rarely at exactly A440) is the weighted circular mean of the
    spectral peaks' deviation from the equal-tempered grid.
 3. Non-negative least squares fits harmonic note templates (a generic 0.7 per-partial
    decay, no instrument model) to each whitened segment spectrum, so the 3rd and 5th
    partials of every note are explained by their fundamentals instead of being counted as
    fifths and thirds — the usual cause of "dominant key" errors. Notes below C3 are bass.
-4. Six pitch-class distributions (:data:`FEATURES`) carry the evidence: the treble and bass
+4. Pitch-class distributions (:data:`FEATURES`) carry the evidence: the treble and bass
    chroma, how long each pitch class is the main bass note and the root of the strongest
-   triad, and the opening and closing chroma. Tonic evidence comes from the bass, from the
-   chords that last and from where the music starts and ends, so a modal loop
+   triad, the opening and closing chroma, the first chord's, and where the bass falls a
+   fifth (V–I). Tonic evidence comes from the bass, from the chords that last, from
+   cadences and from where the music starts and ends (a piece most often opens on its
+   tonic chord, or on the dominant leading to it), so a modal loop
    (Aeolian i–VI–III–VII, Dorian i–IV, Mixolydian I–bVII–IV) with no leading tone still
    finds its tonic, and the mode follows from the third above it.
    A clip with no harmonic series at all (pure sine tones: a sub bass, with or without
@@ -382,10 +386,13 @@ FEATURES: tuple[str, ...] = (
     "end",  # chroma of the close (bass counted twice)
     "start_major",  # root of the opening triad, if major (one-hot)
     "start_minor",  # root of the opening triad, if minor (one-hot)
+    "first",  # chroma of the first chord (the first segment; bass counted twice)
+    "cadence",  # how much the main bass note falls a fifth onto each pitch class (V–I)
 )
-_SEGMENT_S = 1.5  # about one chord
-_MAX_SEGMENTS = 48
+_SEGMENT_S = 0.75  # about one chord
+_MAX_SEGMENTS = 96
 _EDGE_S = 2.5  # the opening and the close
+_FIRST_S = 0.75  # the first chord
 # Triad templates, major roots C..B then minor roots C..B.
 _TRIADS = np.array(
     [np.roll([1.0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], r) for r in range(12)]
@@ -463,6 +470,14 @@ def features_from_activations(act: np.ndarray, duration: float) -> np.ndarray:
     start_chord = np.zeros(24)
     if start.sum() > 0:
         start_chord[int(np.argmax(_triad_fit(start)))] = 1.0
+    n_first = max(1, min(n_seg, round(_FIRST_S / (duration / n_seg))))
+    # Authentic cadences: the main bass note falls a fifth (or rises a fourth) from one
+    # segment to the next, V–I; the note it lands on, weighted by the weaker of the two.
+    low = bass_seg.argmax(axis=1)
+    level = bass_seg.max(axis=1)
+    falls = (low[1:] - low[:-1]) % 12 == 5
+    cadence = np.zeros(12)
+    np.add.at(cadence, low[1:][falls], np.minimum(level[1:], level[:-1])[falls])
     rows = (
         treble_seg.sum(axis=0),
         bass_seg.sum(axis=0),
@@ -473,6 +488,8 @@ def features_from_activations(act: np.ndarray, duration: float) -> np.ndarray:
         end,
         start_chord[:12],
         start_chord[12:],
+        both[:n_first].sum(axis=0),
+        cadence,
     )
     # Square roots: a chord held twice as long is stronger evidence, not twice as strong.
     return np.array(
