@@ -532,3 +532,17 @@ def test_known_samples_are_not_analysed_again_unless_their_groove_is_asked(graph
     assert out["request"].samples == [hits[0].sample_id]
     assert out["plan"].specialists == ["groove", "compatibility"]
     assert swing_text(hits[0]) in out["messages"][-1].content
+
+
+@pytest.mark.parametrize("marker", ["different thing -", "on another note,", "new topic:"])
+def test_a_change_of_subject_starts_a_new_search(graph, marker: str) -> None:
+    chat = Chat(graph)
+    search(chat)  # 70s funk near 96 BPM
+    chat.say("what made 70s funk drummers swing like that?")
+    out = chat.say(f"{marker} any house at 124?")
+    # the marker is no era question, and the 70s of the old list are not carried over
+    assert out["plan"].specialists == ["discovery"]
+    assert out["request"].eras == []
+    assert out["request"].genres == ["house"]
+    assert out["hits"]
+    assert {h.tags.genre for h in out["hits"]} == {"house"}

@@ -119,7 +119,9 @@ _NEAR_TEMPO_RE = re.compile(
     re.IGNORECASE,
 )
 _NEW_SUBJECT_RE = re.compile(
-    r"\b(?:forget (?:that|it|those)|never ?mind|start over|new search|something (?:else|different))\b",
+    r"\b(?:forget (?:that|it|those)|never ?mind|start over|new search|something (?:else|different)"
+    r"|(?:a\s+)?(?:different|other|new|separate)\s+(?:thing|topic|subject|question)"
+    r"|change of (?:subject|topic)|on another note|switching gears|unrelated)\b",
     re.IGNORECASE,
 )
 _FIND_VERB_RE = vocab.FIND_VERB_RE
@@ -600,7 +602,10 @@ class OfflineUnderstanding:
             others = [r for r in reversed(list(conv.analyses)) if r not in request.samples]
             if others:
                 request = request.model_copy(update={"samples": [*request.samples, others[0]]})
-        chosen, confidence, probs = self.specialists(text, samples=len(request.samples))
+        # "different thing -", "never mind,": a change of subject says nothing about what
+        # is asked, so the classifier reads the request without it.
+        asked = _NEW_SUBJECT_RE.sub(" ", text).strip(" -–—,.;:!") or text
+        chosen, confidence, probs = self.specialists(asked, samples=len(request.samples))
         named_ref = None if alone.keys else self._named_mix_ref(blanked, conv)
         if named_ref is not None:
             # the word naming the sample ("the rhodes") is a reference, not a filter
