@@ -5,6 +5,12 @@ The tune/report split is drawn once, at random with a fixed seed, stratified by 
 specialist set (requests) or by the first turn's specialist set (conversations): about
 40 % tune, 60 % report. Only the report split is quoted.
 
+A second set, ``second_set/understanding.jsonl`` and ``second_set/conversations.jsonl``
+(ids ``s2-…``), is appended as it is: 271 requests and 30 conversations written on
+2026-12-03 by a helper who read only the README and the demo library's manifest, never
+the parser, the classifier or the first set, and split in halves by its own fixed seed
+before anyone looked at how the agent did on it.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -30,6 +36,7 @@ from understanding_requests import REQUESTS  # noqa: E402
 from groovegraph.evals.understanding import hit_violations  # noqa: E402
 
 SEED = 20261202
+SECOND_SET = HERE / "second_set"
 TUNE_SHARE = 0.4
 
 
@@ -51,10 +58,14 @@ def _split(items: list[dict[str, Any]], stratum: Any) -> dict[int, str]:
     return out
 
 
-def _check_conversations(manifest: dict[str, Any]) -> None:
-    samples = manifest["samples"]
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _check_conversations(manifest: dict[str, Any], conversations: list[dict[str, Any]]) -> None:
+    samples = [*manifest["samples"], *manifest.get("one_shots", [])]  # loops and one-shots
     paths = {s["path"] for s in samples}
-    for conv in CONVERSATIONS:
+    for conv in conversations:
         for t, turn in enumerate(conv["turns"], start=1):
             for path in turn.get("attach", []):
                 if path not in paths:
@@ -69,10 +80,10 @@ def _check_conversations(manifest: dict[str, Any]) -> None:
             need = max(1, turn["expect"]["min_hits"])
             if turn["expect"]["min_hits"] == 0:
                 print(
-                    f"  {conv['id']} turn {t}: {n} demo loops qualify (empty list expected: {n == 0})"
+                    f"  {conv['id']} turn {t}: {n} demo files qualify (empty list expected: {n == 0})"
                 )
             elif n < need:
-                raise SystemExit(f"{conv['id']} turn {t}: only {n} demo loops satisfy {want}")
+                raise SystemExit(f"{conv['id']} turn {t}: only {n} demo files satisfy {want}")
 
 
 def main(argv: list[str]) -> int:
@@ -80,7 +91,9 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     manifest = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    _check_conversations(manifest)
+    second_requests = _read_jsonl(SECOND_SET / "understanding.jsonl")
+    second_conversations = _read_jsonl(SECOND_SET / "conversations.jsonl")
+    _check_conversations(manifest, CONVERSATIONS + second_conversations)
 
     out_dir = HERE / "datasets"
     messages = [r["message"] for r in REQUESTS]
@@ -90,6 +103,8 @@ def main(argv: list[str]) -> int:
     with (out_dir / "understanding.jsonl").open("w", encoding="utf-8") as fh:
         for i, row in enumerate(REQUESTS):
             line = {"id": f"u{i + 1:03d}", "split": splits[i], **row}
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        for line in second_requests:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     csplits = _split(CONVERSATIONS, lambda c: tuple(c["turns"][0]["expect"]["specialists"]))
@@ -102,16 +117,19 @@ def main(argv: list[str]) -> int:
                 "turns": conv["turns"],
             }
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        for line in second_conversations:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
-    n_tune = sum(1 for s in splits.values() if s == "tune")
-    c_tune = sum(1 for s in csplits.values() if s == "tune")
-    turns = sum(len(c["turns"]) for c in CONVERSATIONS)
+    all_splits = [*splits.values(), *(r["split"] for r in second_requests)]
+    all_csplits = [*csplits.values(), *(c["split"] for c in second_conversations)]
+    turns = sum(len(c["turns"]) for c in CONVERSATIONS + second_conversations)
     print(
-        f"understanding.jsonl: {len(REQUESTS)} requests ({n_tune} tune, {len(REQUESTS) - n_tune} report)"
+        f"understanding.jsonl: {len(all_splits)} requests ({all_splits.count('tune')} tune, "
+        f"{all_splits.count('report')} report)"
     )
     print(
-        f"conversations.jsonl: {len(CONVERSATIONS)} conversations, {turns} turns "
-        f"({c_tune} tune, {len(CONVERSATIONS) - c_tune} report)"
+        f"conversations.jsonl: {len(all_csplits)} conversations, {turns} turns "
+        f"({all_csplits.count('tune')} tune, {all_csplits.count('report')} report)"
     )
     return 0
 
