@@ -235,8 +235,6 @@ def plan_tool_calls(
             args["kind"] = request.kind
         if request.refines:
             args["relax"] = False  # "which of them swing?" may honestly find none
-        if len(request.bpms) >= 2 and request.bpm_min is not None and request.bpm_max is not None:
-            args["stated_range"] = True  # "85-95 bpm" is never widened
         # A vague tempo ("around 90", "at 90") may find its 180 BPM double-time loops when
         # nothing is at 90 itself; a range the user states ("between 85 and 95"), an open
         # bound ("under 72", "above 125") or a narrowing follow-up ("within 5 bpm of it")
@@ -244,6 +242,10 @@ def plan_tool_calls(
         closed = request.bpm_min is not None and request.bpm_max is not None
         vague = closed and len(set(request.bpms)) <= 1 and not request.refines
         args["half_double"] = request.half_double or vague
+        if (request.bpm_min is not None or request.bpm_max is not None) and not vague:
+            # "85-95 bpm", "under 65", "faster than 170": an empty search that offers near
+            # matches relaxes the other constraints, never the tempo the user set.
+            args["stated_range"] = True
         return [_call("search_catalog", args)]
     own = None if samples else own_audio_noun(request)
     if specialist == "compatibility":
