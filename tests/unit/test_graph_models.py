@@ -165,13 +165,15 @@ def test_router_structured_output_and_parallel_tool_calling_specialists(settings
     assert out["usage"]["llm_calls"] == 6
 
 
-def test_indexed_samples_bring_their_stored_analyses_to_compatibility(settings, frame) -> None:
+def test_referenced_samples_are_analysed_before_compatibility(settings, frame) -> None:
     a, b = frame.iloc[0]["id"], frame.iloc[1]["id"]
     model = ScriptedChat(
         script={
-            # Both samples are indexed with an analysis: the supervisor loads those into the
-            # turn's analyses, so no groove run is added before the mixing check.
-            "router": [route("compatibility")],
+            "router": [route("compatibility")],  # the router forgot groove; the supervisor adds it
+            "groove": [
+                AIMessage(content="", tool_calls=[call("analyze_samples", {"samples": [a, b]})]),
+                said("analysed"),
+            ],
             "compatibility": [
                 AIMessage(
                     content="",
@@ -185,8 +187,7 @@ def test_indexed_samples_bring_their_stored_analyses_to_compatibility(settings, 
         }
     )
     out = run(compile_with(model, settings, frame), "will these two mix?", samples=[a, b])
-    assert out["plan"].stages == [["compatibility"]]
-    assert [role for role, _ in model.calls if role == "groove"] == []
+    assert out["plan"].stages == [["groove"], ["compatibility"]]
     source = cat.FrameSource(frame)
     ra, rb = source.get(a).analysis, source.get(b).analysis
     # The state names the file library-relative, never by server path (this frame's /lib
@@ -196,6 +197,9 @@ def test_indexed_samples_bring_their_stored_analyses_to_compatibility(settings, 
     expected = harmony.compatibility(ra, rb, label_a=a, label_b=b)
     assert report.score == expected.score
     assert report.verdict == expected.verdict
+    # compatibility ran after groove: its prompt already saw the groove message
+    order = [role for role, _ in model.calls]
+    assert order.index("compatibility") > max(i for i, r in enumerate(order) if r == "groove")
 
 
 def test_malformed_route_is_retried(settings, frame) -> None:

@@ -249,8 +249,7 @@ def test_find_me_a_third_one_is_a_search(graph) -> None:
         "do these two mix, and find me a third that works with both",
         samples=["7e57000000000030", "7e57000000000031"],
     )
-    # both are indexed with an analysis: the mix check and the search use it, no groove run
-    assert out["plan"].specialists == ["compatibility", "discovery"]
+    assert out["plan"].specialists == ["groove", "compatibility", "discovery"]
     assert out["hits"]
 
 

@@ -248,7 +248,10 @@ def make_supervisor(
                 and "groove" in chosen
                 and len(chosen) > 1
                 and request.samples
-                and all(s in known or s in stored for s in request.samples)
+                and all(
+                    (s in known or s in stored) and s not in attached and s not in named
+                    for s in request.samples
+                )
                 and not _ABOUT_GROOVE_RE.search(text)
                 and (
                     chosen != ["groove", "compatibility"]
@@ -259,15 +262,19 @@ def make_supervisor(
                 # with it": every sample's numbers are known, and the turn asks about the
                 # mix or the search, not the groove, so no groove analysis is repeated
                 # (unless the mixing check has nothing to compare: then the numbers are
-                # the answer).
+                # the answer). A sample attached or named in this very turn is new to the
+                # conversation: its analysis is shown.
                 chosen.remove("groove")
             if (
-                any(s not in known and s not in stored for s in request.samples)
+                any(
+                    s not in known and (s not in stored or s in attached or s in named)
+                    for s in request.samples
+                )
                 and chosen
                 and "groove" not in chosen
             ):
                 # Others reason from the analysis: a sample with none yet (in this thread
-                # or the catalog) is analysed first.
+                # or the catalog), or new to the thread in this turn, is analysed first.
                 chosen.insert(0, "groove")
             stages = offline.plan_stages(chosen, has_samples=bool(request.samples))
             new_plan = RoutePlan(
