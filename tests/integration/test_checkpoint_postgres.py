@@ -85,7 +85,8 @@ def test_thread_continues_in_another_process(pg_url: str, tmp_path: Path) -> Non
         ("human", None),
         ("ai", "groove"),  # the only specialist: its message is the answer
         ("human", None),
-        ("ai", "groove"),
+        # "it" was analysed in turn 1: that analysis is reused from the checkpoint, no
+        # second groove run (8ba2ff7)
         ("ai", "compatibility"),  # "mix with it" asks for keys that mix with the analysis
         ("ai", "discovery"),
         ("ai", "groovegraph"),
