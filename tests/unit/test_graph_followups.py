@@ -90,6 +90,8 @@ def test_will_the_first_one_mix_with_a_key(graph) -> None:
     # A listed hit's analysis is stored in the catalog: it joins the turn's analyses and
     # the mixing check uses it, with no groove run (nothing is measured again).
     assert out["plan"].specialists == ["compatibility"]
+    # the route event says so, rather than naming a groove step that never ran
+    assert "no groove run" in out["plan"].reason
     assert out["analyses"][first.sample_id].tempo_bpm == first.tempo_bpm
     values = graph.get_state(chat.config).values
     assert not values["groove_messages"]

@@ -265,6 +265,7 @@ def make_supervisor(
                 # the answer). A sample attached or named in this very turn is new to the
                 # conversation: its analysis is shown.
                 chosen.remove("groove")
+                reason += "; no groove run: the stored analysis is reused"
             if (
                 any(
                     s not in known and (s not in stored or s in attached or s in named)
