@@ -184,10 +184,11 @@ def plan_tool_calls(
         return [_call("analyze_samples", {"samples": list(samples)})] if samples else []
     if specialist == "discovery":
         args: dict[str, Any] = {"limit": request.limit or result_count}
+        clash = bool(_CLASH_RE.search(request.text))
         if samples:
             args["like_sample"] = samples[0]
             args["exclude"] = list(samples)
-            if not request.keys and _CLASH_RE.search(request.text):
+            if not request.keys and clash:
                 args["clash"] = True  # "which would clash with it": against its key
         # "under 72 bpm" and "125+" are open bounds: each side is passed on its own
         if request.bpm_min is not None:
@@ -202,7 +203,7 @@ def plan_tool_calls(
             wants_mix = request.compatible or re.search(r"compatib|mix", request.text, re.I)
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
-            if wants_mix and not one_shot and _CLASH_RE.search(request.text):
+            if wants_mix and not one_shot and clash:
                 args["clash"] = True  # "which loops in my library would clash with A minor"
         elif request.key_moves:
             args["key"] = request.key_moves[0]  # "find loops for an energy boost"

@@ -90,7 +90,7 @@ Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 
 
 def _resolve_names(
-    text: str, catalog: SampleSource | None, settings: Settings
+    text: str, catalog: SampleSource | None, owner: str, settings: Settings
 ) -> tuple[str, list[str], list[str]]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
@@ -98,7 +98,6 @@ def _resolve_names(
     file name); the node runs again on resume and gets the same question's answer."""
     if catalog is None:
         return text, [], []
-    owner = owner_from_config(get_config(), settings)
     named = names.find_named_files(text, lambda: catalog.frame(owner))
     chosen: list[tuple[names.NamedFile, str]] = []
     unclear: list[str] = []
@@ -178,7 +177,8 @@ def make_supervisor(
             # Library files named in the text ("does gritty_funk_03_97bpm_Em.wav mix with
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
             # fits several files is asked about first.
-            text, named, unclear = _resolve_names(text, catalog, models.settings)
+            owner = owner_from_config(get_config(), models.settings)
+            text, named, unclear = _resolve_names(text, catalog, owner, models.settings)
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
             # The offline chat model is that same understanding: nothing to ask it again.
@@ -237,7 +237,7 @@ def make_supervisor(
                 stored_analyses(
                     catalog,
                     [s for s in request.samples if s not in known],
-                    owner_from_config(get_config(), models.settings),
+                    owner,
                     models.settings,
                 )
                 if catalog is not None
