@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from langchain_core.messages import AIMessage
 
+from groovegraph.graph.offline import describe_hit
 from groovegraph.graph.tools import _analysis_text
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis, CatalogQuery, SampleRecord, SampleTags
@@ -104,6 +105,20 @@ def test_hits_carry_kind_instrument_and_root(mixed: pd.DataFrame) -> None:
     assert (hit.kind, hit.instrument, hit.root_note) == ("one_shot", "bass", "F#1")
     assert hit.tempo_bpm is None
     assert "one-shot bass F#1" in hit.reason
+
+
+def test_a_listed_one_shot_says_what_it_is_not_empty_tempo_slots(mixed: pd.DataFrame) -> None:
+    # the answer's result line for a one-shot has no tempo or swing to show: it names the
+    # kind, the instrument and (pitched) the root, never an empty field between dashes
+    (tonal,) = cat.search(mixed, CatalogQuery(root_note="F#1"))
+    line = describe_hit(1, tonal)
+    assert "`808_Fs1.wav` [a000000000000005] — one-shot bass, root F#1 (score" in line
+    (hat,) = cat.search(mixed, CatalogQuery(kind="one_shot", instrument="hat"))
+    line = describe_hit(2, hat)
+    assert "[a000000000000003] — one-shot hat (score" in line
+    assert "—  " not in line
+    assert "BPM" not in line
+    assert "swing" not in line
 
 
 def test_parse_note() -> None:

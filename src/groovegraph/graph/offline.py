@@ -443,13 +443,23 @@ def meter_answer(text: str, label: str, a: Analysis) -> str | None:
 
 def describe_hit(rank: int, h: CatalogHit) -> str:
     tags = ", ".join(v for v in (h.tags.genre, h.tags.era, h.tags.vibe) if v)
-    bits = [
-        f"{_fmt(h.tempo_bpm)} BPM" if h.tempo_bpm is not None else None,
-        f"{h.key} ({h.camelot})" if h.key else None,
-        f"swing {_fmt(h.swing_percent)} %" if h.swing_percent is not None else None,
-    ]
+    if h.kind == "one_shot":
+        # a one-shot has no tempo or swing: what it is, and its root when it is pitched
+        bits = [
+            " ".join(x for x in ("one-shot", h.instrument) if x),
+            f"root {h.root_note}" if h.root_note else None,
+            f"{h.key} ({h.camelot})" if h.key else None,
+        ]
+    else:
+        bits = [
+            f"{_fmt(h.tempo_bpm)} BPM" if h.tempo_bpm is not None else None,
+            f"{h.key} ({h.camelot})" if h.key else None,
+            f"swing {_fmt(h.swing_percent)} %" if h.swing_percent is not None else None,
+        ]
     detail = ", ".join(b for b in bits if b)
-    return f"{rank}. `{shown_name(h.path, h.tags.source)}` [{h.sample_id}] — {detail}{f' — {tags}' if tags else ''} (score {h.score:.2f}: {h.reason})"
+    head = f"{rank}. `{shown_name(h.path, h.tags.source)}` [{h.sample_id}]"
+    shown = " — ".join(x for x in (head, detail, tags) if x)
+    return f"{shown} (score {h.score:.2f}: {h.reason})"
 
 
 def describe_search(search: dict[str, Any]) -> str:
