@@ -11,6 +11,10 @@ A second set, ``second_set/understanding.jsonl`` and ``second_set/conversations.
 the parser, the classifier or the first set, and split in halves by its own fixed seed
 before anyone looked at how the agent did on it.
 
+A third set, ``third_set/`` (ids ``s3-…``: 160 requests, 25 conversations / 100 turns), was
+written on 2026-12-03 the same way by another helper who read only the README, DESIGN.md
+and the demo manifest. All of it is ``report``: nothing is ever tuned on it.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -37,6 +41,7 @@ from groovegraph.evals.understanding import hit_violations  # noqa: E402
 
 SEED = 20261202
 SECOND_SET = HERE / "second_set"
+THIRD_SET = HERE / "third_set"
 TUNE_SHARE = 0.4
 
 
@@ -91,8 +96,21 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     manifest = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    second_requests = _read_jsonl(SECOND_SET / "understanding.jsonl")
-    second_conversations = _read_jsonl(SECOND_SET / "conversations.jsonl")
+    # the independent sets are appended as they are, with their own splits
+    second_requests = [
+        *_read_jsonl(SECOND_SET / "understanding.jsonl"),
+        *_read_jsonl(THIRD_SET / "understanding.jsonl"),
+    ]
+    second_conversations = [
+        *_read_jsonl(SECOND_SET / "conversations.jsonl"),
+        *_read_jsonl(THIRD_SET / "conversations.jsonl"),
+    ]
+    if any(
+        r["split"] != "report"
+        for r in second_requests + second_conversations
+        if r["id"].startswith("s3-")
+    ):
+        raise SystemExit("the third set is report-only")
     _check_conversations(manifest, CONVERSATIONS + second_conversations)
 
     out_dir = HERE / "datasets"
