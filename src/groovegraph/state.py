@@ -332,6 +332,13 @@ class ParsedRequest(BaseModel):
         default=False,
         description="The keys/samples are to be mixed with (Camelot neighbours), not matched.",
     )
+    clash: bool = Field(
+        default=False,
+        description=(
+            "Asks for what clashes with the keys/samples ('which would clash with it'): a "
+            "search for the keys that do not mix. A negated clash ('won't clash') is a mix."
+        ),
+    )
     kind: Literal["loop", "one_shot"] | None = Field(
         default=None, description="Loops or one-shots ('a punchy kick', 'an 808 in F')."
     )
@@ -423,6 +430,13 @@ class RequestReading(BaseModel):
     mode: Literal["major", "minor"] | None = None
     compatible: bool = Field(
         default=False, description="Keys/samples are to mix with, not to match exactly."
+    )
+    clash: bool = Field(
+        default=False,
+        description=(
+            "Asks for what clashes with the keys/samples ('which would clash with it'); "
+            "false for a negated clash ('won't clash', 'without clashing')."
+        ),
     )
     energy: bool = Field(
         default=False,

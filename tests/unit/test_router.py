@@ -146,3 +146,48 @@ def test_a_search_for_loops_that_go_with_a_sample_is_also_a_mixing_question() ->
 )
 def test_general_cues(text: str, samples: list[str], expected: list[str]) -> None:
     assert _understood(text, samples) == expected
+
+
+# ------------------------------------------------------- clash: read once, by the understanding
+
+
+@pytest.mark.parametrize(
+    ("text", "clash"),
+    [
+        ("which breaks would clash with it", True),
+        ("anything in my crates clashing with B minor?", True),
+        ("loops that won't clash with it", False),
+        ("drums in keys that mix with it, without clashing", False),
+        ("find me loops that mix with G major", False),
+    ],
+)
+def test_the_understanding_reads_a_clash_request_once(text: str, clash: bool) -> None:
+    request = get_offline().understand(text, attached=["0a1b2c3d4e51"], conversation=Conversation())
+    assert request.clash is clash
+
+
+def test_the_search_plan_takes_clash_from_the_request_not_its_text() -> None:
+    from groovegraph.graph.offline import plan_tool_calls
+    from groovegraph.state import ParsedRequest
+
+    def search_args(request: ParsedRequest) -> dict[str, Any]:
+        (call,) = plan_tool_calls("discovery", request, samples=["s1"], result_count=5)
+        return dict(call["args"])
+
+    said = ParsedRequest(text="which ones clash with it", samples=["s1"], clash=False)
+    assert "clash" not in search_args(said)  # the text is not matched again in the graph
+    meant = ParsedRequest(text="pick the odd ones out", samples=["s1"], clash=True)
+    assert search_args(meant)["clash"] is True
+
+
+def test_a_router_models_clash_reading_reaches_the_request() -> None:
+    from groovegraph.graph.understanding import from_reading
+    from groovegraph.state import RequestReading
+
+    reading = RequestReading(
+        specialists=["compatibility", "discovery"], clash=True, about_analysed=True
+    )
+    request = from_reading(
+        reading, text="the ones that fight it", attached=[], conversation=Conversation(focus=["s1"])
+    )
+    assert request.clash is True

@@ -163,11 +163,6 @@ def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
 
 
-_CLASH_RE = re.compile(
-    r"(?<!n't )(?<!not )(?<!never )(?<!won't )(?<!without )\bclash\w*", re.IGNORECASE
-)
-
-
 def plan_tool_calls(
     specialist: SpecialistName,
     request: ParsedRequest,
@@ -184,7 +179,7 @@ def plan_tool_calls(
         return [_call("analyze_samples", {"samples": list(samples)})] if samples else []
     if specialist == "discovery":
         args: dict[str, Any] = {"limit": request.limit or result_count}
-        clash = bool(_CLASH_RE.search(request.text))
+        clash = request.clash  # read once, by the understanding
         if samples:
             args["like_sample"] = samples[0]
             args["exclude"] = list(samples)

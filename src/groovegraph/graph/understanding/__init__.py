@@ -137,6 +137,11 @@ _LIKE_THAT_RE = re.compile(
     re.IGNORECASE,
 )
 _MIX_RE = vocab.MIX_RE
+# "which would clash with it", "loops that clash with A minor" (not "won't clash",
+# "without clashing": those ask for what mixes)
+_CLASH_RE = re.compile(
+    r"(?<!n't )(?<!not )(?<!never )(?<!won't )(?<!without )\bclash\w*", re.IGNORECASE
+)
 # "a kick tuned to A", "an 808 pitched in F#", "a bass hit on Bb": the root of a one-shot.
 _NOTE = vocab.NOTE
 _TUNED_RE = re.compile(
@@ -781,7 +786,12 @@ class OfflineUnderstanding:
             # the question was about that sample, so nothing else is answered in its place.
             chosen = []
         ordered = [s for s in SPECIALISTS if s in chosen]
-        return request.model_copy(update={"specialists": ordered, "confidence": confidence})
+        # A narrowed search's text holds both turns: "only 90s ones" after "which would
+        # clash with it" still looks for the clashing keys.
+        clash = bool(_CLASH_RE.search(request.text))
+        return request.model_copy(
+            update={"specialists": ordered, "confidence": confidence, "clash": clash}
+        )
 
     @staticmethod
     def _energy_boost(
@@ -1091,6 +1101,8 @@ def from_reading(
         fields["mode"] = reading.mode
     if reading.compatible:
         fields["compatible"] = True
+    if reading.clash:
+        fields["clash"] = True
     if reading.genre:
         fields["genres"] = [normalize_tag(reading.genre) or reading.genre]
     if reading.era:
