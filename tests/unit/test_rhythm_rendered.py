@@ -106,3 +106,34 @@ def test_a_drum_only_808_loop_has_no_key_and_the_same_loop_with_bass_keeps_it(
     with_bass = grooves.GrooveSpec(**{**base, "mix": "drums_bass"})  # type: ignore[arg-type]
     y, truth = _render(with_bass, font, latency_cache)
     assert estimate_key(y=y, sr=render.SAMPLE_RATE).key == truth["key"]
+
+
+# A riff of a GM saw lead (program 81) in 8ths with rests, no drums, at 127.5 BPM, as
+# played (start s, end s, MIDI note, velocity; the stress set of benchmarks.tempo_hard).
+# Its tremolo is the clip's strongest periodicity (87 ms), which left one candidate beat,
+# with a negative periodicity: under the periodicity floor, and no candidate was left.
+SAW_RIFF = [
+    (0.2342, 0.6671, 37, 93), (0.7058, 0.9223, 34, 110), (0.9414, 1.1579, 37, 90), (1.65, 1.8665, 46, 99),
+    (1.884, 2.1004, 37, 101), (2.1168, 2.3333, 46, 92), (2.8285, 3.0449, 39, 93), (3.2963, 3.5128, 34, 108),
+    (3.5275, 3.744, 44, 96), (3.7728, 3.9893, 41, 113), (4.0006, 4.4335, 37, 104), (4.4725, 4.689, 34, 92),
+    (4.7112, 4.9276, 37, 107), (5.4119, 5.6284, 46, 102), (5.6466, 5.8631, 37, 103), (5.8846, 6.101, 46, 110),
+    (6.5872, 6.8036, 39, 90), (7.0598, 7.2762, 34, 117), (7.2917, 7.5081, 44, 105), (7.5336, 7.7501, 41, 91),
+    (7.7678, 8.2008, 37, 95), (8.2321, 8.4486, 34, 111), (8.47, 8.6865, 37, 109), (9.1796, 9.3961, 46, 108),
+    (9.4185, 9.635, 37, 103), (9.6453, 9.8618, 46, 96), (10.3494, 10.5659, 39, 101), (10.8274, 11.0439, 34, 115),
+    (11.0553, 11.2718, 44, 103), (11.2884, 11.5049, 41, 96), (11.5285, 11.9614, 37, 97), (11.9982, 12.2146, 34, 99),
+    (12.2354, 12.4519, 37, 115), (12.9358, 13.1523, 46, 90), (13.1746, 13.3911, 37, 94), (13.4138, 13.6303, 46, 88),
+    (14.107, 14.3234, 39, 97), (14.5917, 14.8082, 34, 97), (14.8248, 15.0412, 44, 115), (15.0557, 15.2721, 41, 106),
+    (15.2921, 15.725, 37, 95), (15.7708, 15.9872, 34, 92), (15.997, 16.2135, 37, 110), (16.7101, 16.9266, 46, 110),
+    (16.94, 17.1565, 37, 109),
+]  # fmt: skip
+
+
+def test_a_drumless_synth_lead_riff_is_analysed_not_an_error(
+    font: render.SoundFont, latency_cache: Path
+) -> None:
+    notes = [render.Note(a, b, p, v, 0, 81) for a, b, p, v in SAW_RIFF]
+    perf = render.Performance(notes=notes, duration_s=17.11, controllers={0: {7: 110}})
+    lat = render.onset_latency_s(font, render.sounds_of([perf]), cache_dir=latency_cache)
+    (y,) = render.render_batch([perf], font, latency=lat)
+    r = analyze_rhythm(y=(0.5 * y / float(np.max(np.abs(y)))).astype(np.float32), sr=22050)
+    assert 50.0 <= r.tempo_bpm <= 200.0

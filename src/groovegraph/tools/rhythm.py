@@ -706,8 +706,11 @@ def _level_candidates(
     _band_grouping(out, band_acs)
     # A level the onsets barely repeat at (a snare cycle of two and a half beats halved)
     # is no beat, however the hits happen to fall on it.
-    floor = LEVEL_COMB_FLOOR * max(raw["comb"] for _, raw in out)
-    return ac, [(lag, raw) for lag, raw in out if raw["comb"] >= floor]
+    # The most periodic candidate always stays: when every candidate's periodicity is
+    # negative (a lone one from a synth's tremolo rate), the floor is above them all.
+    top = max(out, key=lambda c: c[1]["comb"])
+    floor = LEVEL_COMB_FLOOR * top[1]["comb"]
+    return ac, [(lag, raw) for lag, raw in out if raw["comb"] >= floor or raw is top[1]]
 
 
 def _choose_period(
