@@ -313,3 +313,30 @@ def test_an_inharmonic_bell_is_named_by_its_lowest_partial(note: str) -> None:
     bell = {1.0: 0.0, 2.76: -3.0, 5.4: -8.0, 8.93: -12.0}
     y = _fm_tone(note, bell, seconds=1.2, attack_s=0.002, decay_s=1.0)
     assert analyze_one_shot(y=y, sr=SR).root_note == note
+
+
+def swept_kick(f_start: float, f_end: float, sweep_s: float, decay_s: float) -> np.ndarray:
+    """A sine kick: the pitch falls from ``f_start`` to ``f_end`` (time constant
+    ``sweep_s``) while the level dies away (time constant ``decay_s``)."""
+    t = _t(min(1.0, 6.0 * decay_s))
+    f = f_end + (f_start - f_end) * np.exp(-t / sweep_s)
+    return _norm(np.sin(2 * np.pi * np.cumsum(f) / SR) * np.exp(-t / decay_s))
+
+
+def test_a_sine_kick_swept_into_the_sub_bass_is_a_kick_not_a_tom() -> None:
+    # 150 -> 50 Hz, audible for about 300 ms (read "tom" before: a sinking low pitch).
+    assert analyze_one_shot(y=swept_kick(150.0, 50.0, 0.03, 0.12), sr=SR).instrument == "kick"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_swept_kicks_of_random_shape_are_kicks(seed: int) -> None:
+    rng = np.random.default_rng(4200 + seed)
+    y = swept_kick(
+        rng.uniform(110, 240), rng.uniform(40, 62), rng.uniform(0.01, 0.05), rng.uniform(0.06, 0.14)
+    )
+    assert analyze_one_shot(y=y, sr=SR).instrument == "kick"
+
+
+@pytest.mark.parametrize("note", ["F1", "A1", "C2"])
+def test_an_808_that_drops_into_its_note_and_holds_stays_bass(note: str) -> None:
+    assert analyze_one_shot(y=bass_808(note, seconds=1.2, drop=3.0), sr=SR).instrument == "bass"

@@ -17,8 +17,10 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
 2. **Instrument** (:func:`analyze_one_shot`): spectral centroid, roll-off and
    flatness of the body of the sound, the attack and decay of its envelope, the share of
    energy below 150/250 Hz, micro-bursts in the first 60 ms (a clap), and the pitch
-   salience and stability of a YIN pitch track. Pitched sounds are kick (a short low
-   thump), tom (a low pitch that sinks), bass (below C3), perc (pitched but gone at once),
+   salience and stability of a YIN pitch track, and how far the low band's pitch falls
+   in the attack. Pitched sounds are kick (a short low thump, or a sine swept fast from
+   100–300 Hz into the sub-bass that dies away), tom (a low pitch that sinks a little
+   as it rings), bass (below C3; an 808 holds its note), perc (pitched but gone at once),
    lead (bright), vocal/pad (slow attack; short or long), keys; unpitched ones kick,
    cymbal, hat, clap, tom, snare or perc; sounds whose energy swells late or whose pitch
    sweeps are fx. Hand-set rules, physically motivated, thresholds set on the *tuning*
@@ -454,6 +456,7 @@ class _Features:
     salience: float
     f0_hz: float | None
     f0_spread: float  # semitones, IQR of the voiced pitch track after the attack
+    sweep_st: float = 0.0  # semitones the low pitch falls from the attack to f0_hz
 
 
 def _features(y: _Float, sr: int) -> _Features:
@@ -601,7 +604,47 @@ def _features(y: _Float, sr: int) -> _Features:
         salience=salience,
         f0_hz=f0_hz,
         f0_spread=spread,
+        sweep_st=_attack_sweep_st(np.asarray(y, dtype=np.float64), sr),
     )
+
+
+#: The low band whose centre of mass tracks a drum's pitch (Hz): a kick's sweep starts
+#: at 100–300 Hz and ends in the sub-bass.
+_SWEEP_BAND_HZ = (20.0, 400.0)
+#: The attack window and the body window, in seconds after the onset.
+_SWEEP_ATTACK_S = (0.0, 0.025)
+_SWEEP_BODY_S = (0.08, 0.16)
+
+
+def _low_centroid(x: npt.NDArray[np.float64], sr: int) -> float:
+    """Power-weighted mean frequency of ``x`` (Hann window) within :data:`_SWEEP_BAND_HZ`."""
+    n = 8192
+    power = np.abs(np.fft.rfft(x * np.hanning(x.size), n)) ** 2
+    freqs = np.fft.rfftfreq(n, 1.0 / sr)
+    band = (freqs >= _SWEEP_BAND_HZ[0]) & (freqs < _SWEEP_BAND_HZ[1])
+    total = float(power[band].sum())
+    return float(power[band] @ freqs[band]) / total if total > 0 else 0.0
+
+
+def _attack_sweep_st(y: npt.NDArray[np.float64], sr: int) -> float:
+    """How far (semitones) the low band's centre of mass falls from the attack (its first
+    25 ms) to the body (80–160 ms after the onset).
+
+    A kick is a sine swept fast from 100–300 Hz into the sub-bass: 5 to 20 semitones here.
+    A bass note or an 808 keeps its spectrum (at most 2.6 over the corpus's tuning
+    basses, 0–7 for an 808 that drops into its note, which holds on instead of dying
+    away); a tom sinks a few semitones as it rings. YIN frames (~90 ms for the lowest
+    notes) are too long to see the sweep."""
+    peak = float(np.abs(y).max()) if y.size else 0.0
+    if peak <= 0:
+        return 0.0
+    onset = int(np.argmax(np.abs(y) >= 0.1 * peak))
+    a0, a1 = (onset + round(t * sr) for t in _SWEEP_ATTACK_S)
+    b0, b1 = (onset + round(t * sr) for t in _SWEEP_BODY_S)
+    if b1 > y.size:
+        return 0.0
+    attack, body = _low_centroid(y[a0:a1], sr), _low_centroid(y[b0:b1], sr)
+    return float(12.0 * math.log2(attack / body)) if attack > 0 and body > 0 else 0.0
 
 
 #: About one vibrato cycle (4.5–7 Hz): the pitch track is averaged over this long before
@@ -775,7 +818,27 @@ def _pitched(f: _Features) -> bool:
     return f.salience >= 0.5 and f.f0_hz is not None and f.flatness < 0.3
 
 
+#: A kick: a sound whose low band falls at least this far (semitones,
+#: :func:`_attack_sweep_st`) from the attack into a note in the sub-bass (at most
+#: :data:`_KICK_MAX_F0_HZ`) and dies away (at least :data:`_KICK_MIN_DROP_DB` down 300 ms
+#: after its peak: an 808 holds its note). Toms ring higher (74–123 Hz over the corpus's
+#: tuning toms) and sink less (3.5–8.6 semitones there); synthetic kicks sweep 5–22
+#: semitones into 38–70 Hz. A short kick dies while still sweeping, and its pitch track
+#: stops higher: a sweep of :data:`_KICK_DEEP_SWEEP_ST` reads kick up to
+#: :data:`_KICK_DEEP_MAX_F0_HZ`.
+_KICK_MIN_SWEEP_ST = 5.0
+_KICK_MAX_F0_HZ = 70.0
+_KICK_DEEP_SWEEP_ST = 11.0
+_KICK_DEEP_MAX_F0_HZ = 110.0
+_KICK_MIN_DROP_DB = 12.0
+
+
 def _classify_pitched(f: _Features, f0: float, *, swells: bool) -> str:
+    swept = (f0 <= _KICK_MAX_F0_HZ and f.sweep_st >= _KICK_MIN_SWEEP_ST) or (
+        f0 <= _KICK_DEEP_MAX_F0_HZ and f.sweep_st >= _KICK_DEEP_SWEEP_ST
+    )
+    if swept and f.drop_db >= _KICK_MIN_DROP_DB and f.length_s < 1.0:
+        return "kick"  # swept fast into the sub-bass, then gone
     if f.f0_spread > 2.0 and f.length_s > 0.5:
         return "fx"  # a pitch sweep
     if f.sub_share > 0.5 and f0 < 70.0 and (f.decay_s < 0.25 or f.length_s < 0.35):
