@@ -311,8 +311,44 @@ _LIMIT_RE = re.compile(
     rf"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(\d{{1,3}})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){{0,3}}?{_COUNTED_PLURAL}\b",
     re.IGNORECASE,
 )
-_FEW_RE = re.compile(r"\b(?:a few|a handful of|some)\b", re.IGNORECASE)
-_TOP_RE = re.compile(r"\btop\s+(\d{1,3})\b", re.IGNORECASE)
+_QUANTITY = vocab.alternation(vocab.QUANTITY_WORDS)
+# "a couple of funk loops", "just one break", "three dusty loops", "a single loop": a count
+# in words before the samples it counts (at most three words between, none of which ends
+# the phrase: "a couple of weeks ago find loops" counts nothing). "the one loop", "these
+# two loops" point at samples rather than count them; "one drop", "one-shot" are no count.
+_GAP_STOP = vocab.alternation(
+    (
+        *vocab.FIND_VERBS,
+        *vocab.QUESTION_WORDS,
+        *("of", "the", "this", "that", "those", "these", "them", "it", "my", "your", "ago"),
+        *("shot", "shots", "drop", "and", "or", "with", "to", "in", "at", "from", "for"),
+        *vocab.plurals("week", "day", "year", "month", "minute", "second", "time", "bar"),
+    )
+)
+_WORD_LIMIT_RE = re.compile(
+    rf"(?<![\w-])(?<!the )(?<!this )(?<!that )(?<!these )(?<!those )(?<!which )(?<!each )"
+    rf"(?<!every )(?<!any )(?<!my )({_QUANTITY})(?:\s+of)?\s+"
+    rf"(?:(?!{_GAP_STOP}(?![\w-]))[\w&'-]+\s+){{0,3}}?{_COUNTED}(?![\w-])",
+    re.IGNORECASE,
+)
+# "show me a couple", "just a few please": a count with nothing after it.
+_BARE_QUANTITY_RE = re.compile(
+    r"(?<![\w-])(a couple|a few|a handful|a pair|just one|only one)"
+    r"(?:\s+(?:more|of them|of those|please|pls|then))*\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+_TOP_RE = re.compile(
+    rf"\btop\s+(\d{{1,3}}|{vocab.alternation(vocab.COUNT_WORDS)})(?![\w-])", re.IGNORECASE
+)
+
+
+def _count(word: str) -> int:
+    """A result count written in digits or words ("5", "five", "a couple" → 2)."""
+    if word.isdigit():
+        return int(word)
+    w = re.sub(r"\s+", " ", word.strip().lower())
+    w = re.sub(r"^(?:just|only) ", "", w)
+    return vocab.QUANTITY_WORDS.get(w, 0)
 
 
 def _bpm_ok(value: float) -> bool:
@@ -556,12 +592,18 @@ def parse_request(
 
     # Result count first, so "give me 5 loops" is not a tempo.
     limit: int | None = None
-    m = _TOP_RE.search(prose) or _LIMIT_RE.search(prose)
-    if m and 1 <= int(m.group(1)) <= 200:
-        limit = int(m.group(1))
+    m = (
+        _TOP_RE.search(prose)
+        or _LIMIT_RE.search(prose)
+        or _WORD_LIMIT_RE.search(prose)
+        or _BARE_QUANTITY_RE.search(prose)
+    )
+    count = _count(m.group(1)) if m else 0
+    if m and 1 <= count <= 200:
+        limit = count
         prose = prose[: m.start(1)] + " " * len(m.group(1)) + prose[m.end(1) :]
-    elif _FEW_RE.search(prose) and re.search(r"\ba few\b|\ba handful\b", prose, re.IGNORECASE):
-        limit = 5
+    elif re.search(r"\ba few\b|\ba handful\b", prose, re.IGNORECASE):
+        limit = vocab.FEW
 
     eras, years = _eras(prose)
     prose_no_eras = vocab.ERA_RE.sub(lambda mm: " " * len(mm.group(0)), prose)

@@ -556,11 +556,26 @@ def is_question(text: str) -> bool:
     return bool(QUESTION_START_RE.match(text) or re.search(r"\?\s*$", text))
 
 
-# "but not house", "no 90s stuff", "anything except disco": what follows is ruled out.
+# "but not house", "no 90s stuff", "anything except disco", "forget reggae", "no more
+# reggae", "house instead of reggae": what follows is ruled out.
 NEGATIONS: tuple[str, ...] = (
     "but not",
     "not",
     "no",
+    "no more",
+    "forget",
+    "forget about",
+    "enough",
+    "enough of",
+    "enough with",
+    "done with",
+    "sick of",
+    "tired of",
+    "skip",
+    "ditch",
+    "instead of",
+    "rather than",
+    "away from",
     "except",
     "except for",
     "excluding",
@@ -909,7 +924,36 @@ ORDINALS: Mapping[str, int] = {
     "second last": -2,
 }
 """Rank words (negative from the end of a list)."""
-COUNT_WORDS: Mapping[str, int] = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+COUNT_WORDS: Mapping[str, int] = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "twenty": 20,
+}
+"""Numbers written as words."""
+FEW = 3
+"""How many results "a few" and "a handful" ask for (the README's result counts)."""
+QUANTITY_WORDS: Mapping[str, int] = {
+    **COUNT_WORDS,
+    "a single": 1,
+    "single": 1,
+    "a couple": 2,
+    "couple": 2,
+    "a pair": 2,
+    "a few": FEW,
+    "a handful": FEW,
+    "a dozen": 12,
+    "dozen": 12,
+}
+"""How many samples a request asks for, in words ("a couple of loops", "just one break")."""
 
 
 def ordinal_rank(word: str) -> int:

@@ -1,0 +1,151 @@
+"""How the understanding layer reads words into request slots (issue 10, an outside trial):
+drum-only loops, result counts in words, negated genres, a genre swapped "instead", a
+long message with an attachment, a search that mixes with the sample at hand, and the
+router model's lists. Each test is written in its own words (no evaluation row), on the
+offline graph over a small tagged catalog that holds drum-only (keyless) loops."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from groovegraph.graph import build_graph
+from groovegraph.graph.parser import parse_request
+from groovegraph.settings import Settings
+from groovegraph.tools import catalog as cat
+from groovegraph.tools import vocab
+from tests.chat import Chat
+from tests.unit.test_graph_offline import catalog_row
+
+
+def _loop(i: int, genre: str, era: str, bpm: float, key: str | None, vibe: str | None = None):
+    row = catalog_row(
+        id=f"5107{i:012d}",
+        path=f"/lib/{genre.replace(' ', '')}_{i:02d}_{round(bpm)}.wav",
+        sha256=f"{i + 5100:064x}",
+        genre=genre,
+        era=era,
+        vibe=vibe,
+        tempo_bpm=bpm,
+        swing_percent=56.0,
+        backbeat_lag_ms=3.0,
+        key=key or "C major",
+    )
+    if key is None:  # drums only: nothing pitched, so no key (as the analysis records it)
+        row.update(key=None, camelot=None, key_confidence=None)
+    return row
+
+
+ROWS = [
+    *(_loop(i, "reggae", "70s", 68.0 + i, "F minor", "chill") for i in range(5)),
+    *(_loop(10 + i, "house", "90s", 122.0 + i, "A minor", "chill") for i in range(5)),
+    *(_loop(20 + i, "funk", "70s", 95.0 + i, None) for i in range(4)),  # drum-only funk
+    *(_loop(30 + i, "funk", "70s", 97.0 + i, "E minor") for i in range(8)),
+    _loop(40, "soul", "60s", 92.0, "C minor"),
+]
+DRUMS = {r["id"] for r in ROWS if r["key"] is None}
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    return build_graph(catalog=cat.FrameSource(pd.DataFrame(ROWS)), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+# ------------------------------------------------------------------- result counts
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("pull up a couple of dusty funk loops", 2),
+        ("got a pair of soul breaks?", 2),
+        ("a few reggae grooves please", vocab.FEW),
+        ("a handful of house loops", vocab.FEW),
+        ("just one funk loop", 1),
+        ("a single soul break around 90", 1),
+        ("one loop in A minor", 1),
+        ("three funk loops", 3),
+        ("4 house loops", 4),
+        ("the top 5 reggae loops", 5),
+        ("top seven funk loops", 7),
+        ("show me a couple", 2),
+    ],
+)
+def test_a_count_in_words_or_digits_is_the_result_count(text: str, count: int) -> None:
+    assert parse_request(text).limit == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one drop reggae loops",  # a reggae rhythm, not a count
+        "do these two loops mix",  # a reference, not a count
+        "the one loop that swings",
+        "I cut this a couple of weeks ago, find loops like it",
+        "find kick one-shots",
+    ],
+)
+def test_words_that_are_no_count(text: str) -> None:
+    assert parse_request(text).limit is None
+
+
+def test_a_couple_lists_two_hits(graph) -> None:
+    out = Chat(graph).say("find a couple of funk loops")
+    assert len(out["hits"]) == 2
+    out = Chat(graph, thread="one").say("just one chill house loop")
+    assert len(out["hits"]) == 1
+
+
+# ------------------------------------------------------------------ negated genres
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["forget reggae", "no more reggae please", "forget about the reggae", "not reggae"],
+)
+def test_a_negated_genre_leaves_the_search_and_is_never_added(graph, text: str) -> None:
+    chat = Chat(graph)
+    assert {h.tags.genre for h in chat.say("chill reggae loops")["hits"]} == {"reggae"}
+    out = chat.say(text)
+    req = out["request"]
+    assert "reggae" not in req.genres
+    assert "reggae" in req.not_genres
+    assert out["hits"]
+    assert "reggae" not in {h.tags.genre for h in out["hits"]}
+
+
+@pytest.mark.parametrize(
+    "text", ["no more reggae, house instead", "house instead of reggae", "forget reggae, try house"]
+)
+def test_a_negated_genre_beside_a_new_one_searches_only_the_new_one(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("chill reggae loops")
+    out = chat.say(text)
+    assert out["request"].genres == ["house"]
+    assert {h.tags.genre for h in out["hits"]} == {"house"}
+
+
+def test_a_negated_genre_in_a_first_message_is_no_filter(graph) -> None:
+    out = Chat(graph).say("chill loops please, no more reggae")
+    assert out["request"].genres == []
+    assert out["request"].not_genres == ["reggae"]
+    assert {h.tags.genre for h in out["hits"]} == {"house"}
+
+
+# -------------------------------------------------------- a genre changed "instead"
+
+
+def test_a_genre_swapped_instead_replaces_the_genre_and_keeps_the_rest(graph) -> None:
+    """Choice: "what about X instead" after a search replaces the genre only; the vibe
+    (and tempo, key) of the last search carry over, as the README's follow-ups say."""
+    chat = Chat(graph)
+    chat.say("something chill from the reggae side")
+    out = chat.say("how about house instead")
+    req = out["request"]
+    assert req.genres == ["house"]
+    assert req.vibes == ["chill"]
+    assert out["plan"].specialists == ["discovery"]
+    assert {h.tags.genre for h in out["hits"]} == {"house"}
