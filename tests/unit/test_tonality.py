@@ -204,3 +204,29 @@ _MINOR_TO_RELATIVE = [
 def test_a_minor_hymn_moving_to_its_relative_major_keeps_its_home_key(tonic: int) -> None:
     est = estimate_key(y=_hymn(tonic, _MINOR_TO_RELATIVE), sr=SR)
     assert est.key == Key(tonic, "minor").name
+
+
+@pytest.mark.parametrize("tuning_q", [-50.0, -15.0, 0.0, 5.0, 45.0])
+@pytest.mark.parametrize(("n_bins", "df"), [(1561, 22050 / 8192), (1561, 44100 / 16384)])
+def test_note_dictionary_is_the_gaussian_partials_formula(
+    n_bins: int, df: float, tuning_q: float
+) -> None:
+    """The in-place dictionary build gives exactly the templates of the textbook formula."""
+    from groovegraph.tools import tonality
+
+    freqs = np.arange(n_bins) * df
+    notes = np.arange(tonality._NOTE_LO, tonality._NOTE_HI)
+    f0 = 440.0 * 2.0 ** ((notes - 69 + tuning_q / 100.0) / 12.0)
+    expected = np.zeros((n_bins, len(notes)))
+    for k in range(1, 13):
+        fk = k * f0
+        ok = fk < tonality._F_MAX
+        if not np.any(ok):
+            break
+        sigma = np.maximum(0.7 * df, fk * (2.0 ** (1.0 / 48.0) - 1.0))
+        amp = tonality._HARMONIC_DECAY ** (k - 1)
+        expected[:, ok] += amp * np.exp(
+            -0.5 * ((freqs[:, None] - fk[None, ok]) / sigma[None, ok]) ** 2
+        )
+    expected /= np.linalg.norm(expected, axis=0, keepdims=True) + 1e-12
+    assert np.array_equal(tonality._dictionary.__wrapped__(n_bins, df, tuning_q), expected)
