@@ -249,6 +249,45 @@ def test_warm_up_runs_a_real_analysis(settings: Settings) -> None:
     assert not list(settings.data_dir.glob("warmup-*"))
 
 
+def test_a_forked_worker_analyses_a_file_without_importing_anything(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Every module a file's analysis needs is in WORKER_PRELOAD (imported once by the
+    fork server, inherited by every worker): a worker's warm-up and its files import
+    nothing more, neither the synthesizer's numpy.random nor a lazily imported kernel."""
+    y, _ = synthesize_groove(SPEC)
+    path = write_audio(tmp_path / "loop.wav", y, 44100)
+    code = (
+        "import importlib, sys\n"
+        "from groovegraph.tools.analysis import WORKER_PRELOAD\n"
+        "for name in WORKER_PRELOAD:\n"
+        "    importlib.import_module(name)\n"
+        "before = set(sys.modules)\n"
+        "from groovegraph.settings import Settings\n"
+        "from groovegraph.tools.analysis import measure_file_guarded, prepare_worker\n"
+        "prepare_worker(Settings())\n"
+        f"fields = measure_file_guarded({str(path)!r}, Settings())\n"
+        "assert isinstance(fields, dict) and fields['kind'] == 'loop', fields\n"
+        "print(sorted(m for m in set(sys.modules) - before if not m.startswith('_')))\n"
+    )
+    env = {**os.environ, "GROOVEGRAPH_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "[]"
+
+
+def test_the_worker_warm_up_signal_is_a_loop_with_a_key() -> None:
+    fields = analysis._measure_signal(
+        y=analysis._prime_signal(22050), sr=22050, file="<warm-up>", sha256="",
+        duration_s=None, sample_rate=None,
+    )  # fmt: skip
+    assert fields["kind"] == "loop"
+    assert fields["key"] == "A minor"
+    assert fields["tempo_bpm"] > 0
+
+
 def test_configure_runtime_points_numba_at_the_data_dir(tmp_path: Path) -> None:
     """In a fresh process with no NUMBA_CACHE_DIR, numba (imported afterwards, as librosa
     would) caches under DATA_DIR/numba-cache."""

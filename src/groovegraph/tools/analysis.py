@@ -91,12 +91,20 @@ _WORKER_THREADS = 1
 #: What the fork server imports once, so that every worker (and every replacement after
 #: MAX_TASKS_PER_CHILD files) starts as a fork that already has it: ~1 s of CPU per
 #: spawned worker otherwise (interpreter, numpy, pydantic-settings, the estimators).
+#: Everything a file's analysis imports lazily is here too (the STFT and filter kernels,
+#: the fsspec check, and ``numpy.ma``, which ``np.percentile`` imports on first use:
+#: ~30 ms per worker). Not the synthesizer: the warm-up signal is built with numpy
+#: (:func:`_prime_signal`), and ``synth`` would pull in ``numpy.random`` (~60 ms).
 WORKER_PRELOAD = (
     "groovegraph.tools.analysis",
+    "groovegraph.tools.decode",
+    "groovegraph.tools.remote",
     "groovegraph.tools.rhythm",
     "groovegraph.tools.tonality",
     "groovegraph.tools.oneshot",
-    "groovegraph.tools.synth",
+    "groovegraph.tools.audio_stft",
+    "groovegraph.tools.audio_filters",
+    "numpy.ma",
     "soxr",
     "threadpoolctl",
 )
@@ -230,11 +238,26 @@ def prepare_worker(settings: Settings, *, prime: bool = True) -> None:
 
 
 def _prime() -> None:
-    """Run the estimators once on a short synthetic groove (no files involved)."""
-    from groovegraph.tools.synth import GrooveSpec, synthesize_groove
-
-    y, _ = synthesize_groove(GrooveSpec(tempo_bpm=100.0, duration_s=3.0, sample_rate=22050))
+    """Run the estimators once on a short synthetic loop (no files involved)."""
+    y = _prime_signal(22050)
     _measure_signal(y=y, sr=22050, file="<warm-up>", sha256="", duration_s=None, sample_rate=None)
+
+
+def _prime_signal(sr: int, seconds: float = 3.0) -> npt.NDArray[np.float32]:
+    """A 3 s loop for :func:`_prime`: an A minor chord (A2 bass, A3 C4 E4, three partials
+    each) under a decaying two-tone hit on every 8th note at 100 BPM, so that every
+    estimator of a loop runs (kind, tempo, grid, key, instrument). Plain numpy: a few ms,
+    where the groove synthesizer costs ~40 ms per worker and imports ``numpy.random``."""
+    t = np.arange(int(seconds * sr)) / sr
+    y = np.zeros_like(t)
+    for f0 in (110.0, 220.0, 261.63, 329.63):
+        for k in (1, 2, 3):
+            y += 0.04 / k * np.sin(2 * np.pi * k * f0 * t)
+    tb = t[: int(0.04 * sr)]
+    hit = np.exp(-tb / 0.006) * (np.sin(2 * np.pi * 1800.0 * tb) + np.sin(2 * np.pi * 6100.0 * tb))
+    for i, start in enumerate(range(0, len(t) - len(tb), int(0.3 * sr))):
+        y[start : start + len(tb)] += (0.6 if i % 2 == 0 else 0.3) * hit
+    return y.astype(np.float32)
 
 
 def _warm_up_note(sr: int) -> npt.NDArray[np.float32]:
