@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Analysis(BaseModel):
@@ -442,8 +442,21 @@ class RequestReading(BaseModel):
         default=False,
         description="Asks for an energy boost: key moves up the Camelot wheel from the loop or key.",
     )
-    genre: str | None = None
-    era: str | None = Field(default=None, description="Decade label such as '70s'.")
+    genres: list[str] = Field(
+        default_factory=list,
+        description="Every genre asked for, any of them will do: 'soul or funk' = ['soul', 'funk'].",
+    )
+    eras: list[str] = Field(
+        default_factory=list,
+        description="Every decade asked for, as labels such as '70s': '60s or 90s' = ['60s', '90s'].",
+    )
+    not_genres: list[str] = Field(
+        default_factory=list,
+        description="Genres ruled out ('but not house', 'forget reggae', 'no more reggae').",
+    )
+    not_eras: list[str] = Field(
+        default_factory=list, description="Decades ruled out ('nothing from the 80s')."
+    )
     vibe: str | None = None
     swing: Literal["straight", "light", "swung", "heavy"] | None = None
     kind: Literal["loop", "one_shot"] | None = None
@@ -465,6 +478,26 @@ class RequestReading(BaseModel):
         default=False,
         description="Narrows the last search (its filters stay; the named ones change).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_from_singles(cls, data: Any) -> Any:
+        """A model that answers ``"genre": "funk"`` or ``"eras": "70s"`` (one value where
+        the schema has a list) is read as the one-item list."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for one, many in (("genre", "genres"), ("era", "eras")):
+            single = data.pop(one, None)
+            if single and not data.get(many):
+                data[many] = single
+        for many in ("genres", "eras", "not_genres", "not_eras"):
+            value = data.get(many)
+            if isinstance(value, str):
+                data[many] = [value]
+            elif value is None and many in data:
+                data[many] = []
+        return data
 
 
 class Route(BaseModel):

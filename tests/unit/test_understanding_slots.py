@@ -6,6 +6,8 @@ offline graph over a small tagged catalog that holds drum-only (keyless) loops."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
@@ -13,6 +15,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from groovegraph.graph import build_graph
 from groovegraph.graph.parser import parse_request
 from groovegraph.settings import Settings
+from groovegraph.state import RequestReading
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import vocab
 from tests.chat import Chat
@@ -149,3 +152,59 @@ def test_a_genre_swapped_instead_replaces_the_genre_and_keeps_the_rest(graph) ->
     assert req.vibes == ["chill"]
     assert out["plan"].specialists == ["discovery"]
     assert {h.tags.genre for h in out["hits"]} == {"house"}
+
+
+# ------------------------------------------------------- the router model's lists
+
+
+def _model_graph(settings: Settings, *readings: Any) -> Any:
+    from tests.unit.test_graph_models import ScriptedChat, said
+
+    model = ScriptedChat(
+        script={
+            "router": list(readings),
+            "discovery": [said("found")],
+            "respond": [said("ok")],
+        }
+    )
+    routed = settings.model_copy(update={"router_threshold": 1.0})  # the model reads every turn
+    graph = build_graph(
+        catalog=cat.FrameSource(pd.DataFrame(ROWS)), settings=routed, model=model
+    ).compile(checkpointer=InMemorySaver())
+    return graph
+
+
+def test_the_router_model_names_several_genres_and_eras(settings: Settings) -> None:
+    from tests.unit.test_graph_models import route
+
+    graph = _model_graph(
+        settings, route("discovery", genres=["Soul", "funk"], eras=["1960s", "70s"])
+    )
+    out = Chat(graph).say("give me soul or funk, sixties or seventies")
+    req = out["request"]
+    assert out["plan"].router == "model"
+    assert req.genres == ["soul", "funk"]
+    assert req.eras == ["60s", "70s"]
+    # the structured output's schema offers lists, described as "any of them"
+    schema = RequestReading.model_json_schema()["properties"]
+    assert schema["genres"]["type"] == "array"
+    assert schema["eras"]["type"] == "array"
+    assert "genre" not in schema
+
+
+def test_a_router_model_answering_one_genre_or_ruling_one_out_is_still_read(
+    settings: Settings,
+) -> None:
+    from tests.unit.test_graph_models import route
+
+    graph = _model_graph(
+        settings,
+        route("discovery", i=0, genre="reggae", vibe="chill"),  # the older singular shape
+        route("discovery", i=1, refines=True, not_genres=["reggae"]),
+    )
+    chat = Chat(graph)
+    assert chat.say("chill reggae")["request"].genres == ["reggae"]
+    req = chat.say("nah, forget reggae")["request"]
+    assert req.genres == []  # ruled out, though the narrowed search named it
+    assert req.not_genres == ["reggae"]
+    assert req.vibes == ["chill"]

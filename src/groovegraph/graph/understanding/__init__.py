@@ -1103,10 +1103,15 @@ def from_reading(
         fields["compatible"] = True
     if reading.clash:
         fields["clash"] = True
-    if reading.genre:
-        fields["genres"] = [normalize_tag(reading.genre) or reading.genre]
-    if reading.era:
-        fields["eras"] = [normalize_era(reading.era) or reading.era]
+    for name, values, norm in (
+        ("genres", reading.genres, normalize_tag),
+        ("eras", reading.eras, normalize_era),
+        ("not_genres", reading.not_genres, normalize_tag),
+        ("not_eras", reading.not_eras, normalize_era),
+    ):
+        named = list(dict.fromkeys(norm(v) or v for v in values if v and v.strip()))
+        if named:
+            fields[name] = named
     if reading.vibe:
         fields["vibes"] = [reading.vibe.lower()]
     if reading.swing:
@@ -1144,5 +1149,17 @@ def from_reading(
             specialists=fields["specialists"] or ["discovery"],
             refines=True,
         )
-        return ParsedRequest.model_validate(kept)
-    return ParsedRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+        return _without_ruled_out(ParsedRequest.model_validate(kept))
+    return _without_ruled_out(
+        ParsedRequest.model_validate({k: v for k, v in fields.items() if v is not None})
+    )
+
+
+def _without_ruled_out(request: ParsedRequest) -> ParsedRequest:
+    """A genre or era ruled out ("forget reggae") is no longer searched for, even when the
+    narrowed search named it."""
+    genres = [g for g in request.genres if g not in request.not_genres]
+    eras = [e for e in request.eras if e not in request.not_eras]
+    if genres == request.genres and eras == request.eras:
+        return request
+    return request.model_copy(update={"genres": genres, "eras": eras})
