@@ -14,7 +14,7 @@ from groovegraph.graph import build_graph
 from groovegraph.graph.names import find_named_files, pick
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
-from tests.chat import answer, run
+from tests.chat import Chat, answer, run
 from tests.unit.test_graph_offline import catalog_row
 
 FUNK, DISCO, BREAK_A, BREAK_B, SOUL = (
@@ -156,3 +156,23 @@ def test_prefix_stops_at_a_separator_and_picks_by_rank_or_name() -> None:
     assert pick(two, "3") is None
     (path,) = find_named_files("analyse packA/break_01.wav", _frame)
     assert path.ids == (BREAK_A,)
+
+
+def test_only_a_sample_of_an_earlier_turn_is_from_earlier(graph) -> None:
+    # Two indexed files attached in the same turn are new to the thread: their analysis
+    # is shown, neither is "from earlier".
+    chat = Chat(graph, thread="fresh-pair")
+    out = chat.say("check whether this pair works together", samples=[BREAK_A, SOUL])
+    assert {"groove", "compatibility"} <= set(out["plan"].specialists)
+    assert "from earlier" not in answer(out)
+    assert f"break_01.wav [{BREAK_A}]: 92.0 BPM" in answer(out)
+    # Next turn: a file named for the first time beside the thread's sample — only the
+    # sample analysed before is "from earlier".
+    chat = Chat(graph, thread="named-beside")
+    chat.say("tempo and key of this one please", samples=[BREAK_B])
+    out = chat.say("would uplifting_disco_01_123bpm_Bm.wav work with it?")
+    assert set(out["request"].samples) == {BREAK_B, DISCO}
+    text = answer(out)
+    assert f"break_01.wav [{BREAK_B}] from earlier" in text
+    assert f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}] from earlier" not in text
+    assert f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}]: 123.0 BPM" in text

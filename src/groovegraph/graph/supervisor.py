@@ -231,12 +231,16 @@ def make_supervisor(
                 request = request.model_copy(update={"unresolved": [*request.unresolved, *unclear]})
             chosen = [s for s in SPECIALISTS if s in request.specialists]
             known = dict(state.get("analyses") or {})
+            # A sample attached or named in this very turn is new to the conversation: the
+            # groove run reads it (from the catalog when indexed) and shows its analysis,
+            # so it is not among the analyses the thread already had ("from earlier").
+            new_here = {*attached, *named}
             # A listed or indexed sample has its analysis in the catalog already: it joins
             # the turn's analyses without a groove run (nothing is measured again).
             stored = (
                 stored_analyses(
                     catalog,
-                    [s for s in request.samples if s not in known],
+                    [s for s in request.samples if s not in known and s not in new_here],
                     owner,
                     models.settings,
                 )
@@ -248,10 +252,7 @@ def make_supervisor(
                 and "groove" in chosen
                 and len(chosen) > 1
                 and request.samples
-                and all(
-                    (s in known or s in stored) and s not in attached and s not in named
-                    for s in request.samples
-                )
+                and all((s in known or s in stored) for s in request.samples)
                 and not _ABOUT_GROOVE_RE.search(text)
                 and (
                     chosen != ["groove", "compatibility"]
@@ -267,10 +268,7 @@ def make_supervisor(
                 chosen.remove("groove")
                 reason += "; no groove run: the stored analysis is reused"
             if (
-                any(
-                    s not in known and (s not in stored or s in attached or s in named)
-                    for s in request.samples
-                )
+                any(s not in known and s not in stored for s in request.samples)
                 and chosen
                 and "groove" not in chosen
             ):
