@@ -176,3 +176,55 @@ def test_only_a_sample_of_an_earlier_turn_is_from_earlier(graph) -> None:
     assert f"break_01.wav [{BREAK_B}] from earlier" in text
     assert f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}] from earlier" not in text
     assert f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}]: 123.0 BPM" in text
+
+
+def test_a_stem_fragment_that_fits_several_files_asks_which() -> None:
+    # underscored words are a file-name fragment even without a digit; the start of
+    # several stems is ambiguous, the start of one names it, whole parts inside a stem
+    # name it too, and a plain genre word is never a name
+    (several,) = find_named_files("run the numbers on gritty_funk for me", _frame)
+    assert several.ids == (FUNK, SOUL)
+    (one,) = find_named_files("how swung is uplifting_disco", _frame)
+    assert one.ids == (DISCO,)
+    (inner,) = find_named_files("tempo of funk_03 please", _frame)
+    assert inner.ids == (FUNK,)  # not gritty_funk_030_…
+    assert find_named_files("some funk and disco please", _frame) == []
+    assert find_named_files("anything for lo-fi hip-hop", _frame) == []
+    assert find_named_files("tempo of tight_soul please", _frame) == []
+
+
+def test_analyse_a_stem_fragment_of_several_files_asks_which_one(graph) -> None:
+    config = {"configurable": {"thread_id": "fragment"}}
+    out = run(graph, "break down gritty_funk for me", thread="fragment")
+    (pending,) = out["__interrupt__"]
+    assert pending.value["type"] == "choose_sample"
+    assert [o["name"] for o in pending.value["options"]] == [
+        "gritty_funk_03_97bpm_Em.wav",
+        "gritty_funk_030_99bpm_Am.wav",
+    ]
+    assert pending.value["question"].endswith("Which one? (a number or the file name)")
+    out = dict(graph.invoke(Command(resume="the second"), config))
+    assert out["request"].samples == [SOUL]
+    assert f"gritty_funk_030_99bpm_Am.wav [{SOUL}]" in answer(out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["would funk_03 go with my waltz?", "is funk_03 going to blend with my shuffle"],
+)
+def test_a_named_file_against_my_piece_is_a_mix_check_not_a_meter_question(
+    graph, text: str
+) -> None:
+    # "my waltz"/"my shuffle" name the loop analysed earlier in the thread; the turn asks
+    # whether the named library file mixes with it
+    chat = Chat(graph, thread=text)
+    chat.say("tempo and key of this one please", samples=[BREAK_A])
+    out = chat.say(text)
+    assert out["request"].samples == [BREAK_A, FUNK]
+    assert "compatibility" in out["plan"].specialists
+    (report,) = out["reports"]
+    assert (report.a, report.b) == (
+        f"break_01.wav [{BREAK_A}]",
+        f"gritty_funk_03_97bpm_Em.wav [{FUNK}]",
+    )
+    assert "Meter:" not in answer(out)

@@ -8,10 +8,13 @@ text and the catalog rows they name:
 * a word ending in an audio extension (``amen.wav``, ``Funk/70s/break.wav``) names the
   rows whose file name (or path, when the word has folders) ends with it;
 * a word without an extension names rows only when it looks like a file stem — it joins
-  parts with ``_`` or ``-`` and has a digit (``gritty_funk_03``, ``kick_01``), so genre
-  words and tempo ranges never do — and then the row whose stem it is, else the rows
-  whose stem starts with it up to a separator (``gritty_funk_03`` →
-  ``gritty_funk_03_97bpm_Em.wav``).
+  parts with ``_`` (``gritty_funk``, ``dusty_soul``: prose never writes an underscore),
+  or with ``-`` and has a digit (``kick-01``), so genre words ("funk", "hip-hop", "lo-fi")
+  and tempo ranges never do — and then the row whose stem it is, else the rows whose
+  stem starts with it up to a separator (``gritty_funk_03`` →
+  ``gritty_funk_03_97bpm_Em.wav``; ``gritty_funk`` → every ``gritty_funk_…`` file), else
+  the rows whose stem holds it as whole parts (``funk_03`` →
+  ``gritty_funk_03_97bpm_Em.wav``, not ``…_funk_030_…``).
 
 One row: the name is that sample. Several: the supervisor asks which
 (:func:`pick`). None: the word is left alone (a path that is not in the library is
@@ -38,7 +41,8 @@ __all__ = ["NamedFile", "find_named_files", "looks_like_file_name", "pick", "wit
 _EXT_RE = re.compile(rf"\.(?:{'|'.join(AUDIO_EXTENSIONS)})$", re.IGNORECASE)
 # A word as a file name may be written: no spaces, no sentence punctuation around it.
 _WORD_RE = re.compile(r"[^\s,;:!?()\[\]{}\"'`<>*]+")
-_STEM_LIKE_RE = re.compile(r"(?=.*\d)\w+(?:[_-]\w+)+")
+# parts joined by "_" (any), or by "-" with a digit somewhere ("kick-01", not "lo-fi")
+_STEM_LIKE_RE = re.compile(r"(?=[\w-]*_)\w+(?:[_-]\w+)+|(?=.*\d)\w+(?:[_-]\w+)+")
 _SEPARATORS = ("_", "-", " ", ".")
 #: At most this many candidates are offered when a name is ambiguous.
 MAX_CHOICES = 8
@@ -67,14 +71,14 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 
 
 def looks_like_file_name(word: str) -> bool:
-    """Whether a word may name a file: an audio extension, or a stem with ``_``/``-``
-    parts and a digit."""
+    """Whether a word may name a file: an audio extension, or a stem of ``_``-joined
+    parts, or of ``-``-joined parts with a digit."""
     if _EXT_RE.search(word):
         return len(word) > 4
     return "/" not in word and "\\" not in word and bool(_STEM_LIKE_RE.fullmatch(word))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Index:
     """A frame's file names, looked up without a pass over the rows per turn."""
 
@@ -86,6 +90,9 @@ class _Index:
     by_stem: dict[str, list[int]]  # lower-case stem → rows
     stems: np.ndarray  # lower-case stems, sorted (prefix look-ups by bisection)
     order: np.ndarray  # row of each sorted stem
+    tails: tuple[np.ndarray, np.ndarray] | None = None
+    """Every stem's tails after a separator, sorted, and the row of each: whole-part
+    look-ups inside a stem ("funk_03"), built on first use."""
 
 
 _INDEX: dict[int, tuple[weakref.ref[pd.DataFrame], _Index]] = {}
@@ -132,6 +139,43 @@ def _name_index(df: pd.DataFrame) -> _Index:
     return index
 
 
+_SEP_RE = re.compile("|".join(re.escape(s) for s in _SEPARATORS))
+
+
+def _tails(index: _Index) -> tuple[np.ndarray, np.ndarray]:
+    """The stems' tails after each separator ("gritty_funk_03_97bpm_em" →
+    "funk_03_97bpm_em", "03_97bpm_em", …), sorted, with their rows."""
+    with _INDEX_LOCK:
+        if index.tails is not None:
+            return index.tails
+    tails: list[str] = []
+    rows: list[int] = []
+    for pos, stem in enumerate(index.stems):
+        for m in _SEP_RE.finditer(stem):
+            if m.end() < len(stem):
+                tails.append(stem[m.end() :])
+                rows.append(int(index.order[pos]))
+    tail_array = np.array(tails, dtype=object)
+    order = np.argsort(tail_array, kind="stable")
+    built = (tail_array[order], np.array(rows, dtype=np.int64)[order])
+    with _INDEX_LOCK:
+        index.tails = built
+    return built
+
+
+def _starting_with(keys: np.ndarray, rows: np.ndarray, word: str) -> list[int]:
+    """Rows whose key is ``word`` or starts with ``word`` and a separator."""
+    out: list[int] = []
+    lo = int(np.searchsorted(keys, word, side="left"))
+    hi = int(np.searchsorted(keys, word, side="right"))
+    out.extend(int(r) for r in rows[lo:hi])
+    for sep in _SEPARATORS:
+        lo = int(np.searchsorted(keys, word + sep, side="left"))
+        hi = int(np.searchsorted(keys, word + sep + "\U0010ffff", side="left"))
+        out.extend(int(r) for r in rows[lo:hi])
+    return out
+
+
 def _rows(index: _Index, word: str) -> list[int]:
     w = word.lower().replace("\\", "/")
     if _EXT_RE.search(w):
@@ -141,12 +185,12 @@ def _rows(index: _Index, word: str) -> list[int]:
         return [int(i) for i in np.flatnonzero(mask.to_numpy(dtype=bool))]
     if w in index.by_stem:
         return index.by_stem[w]
-    rows: list[int] = []
-    for sep in _SEPARATORS:
-        lo = int(np.searchsorted(index.stems, w + sep, side="left"))
-        hi = int(np.searchsorted(index.stems, w + sep + "\U0010ffff", side="left"))
-        rows.extend(int(r) for r in index.order[lo:hi])
-    return sorted(rows)
+    # the start of a stem ("gritty_funk" → gritty_funk_03_…, gritty_funk_09_…), else whole
+    # parts inside one ("funk_03" → gritty_funk_03_97bpm_Em)
+    rows = _starting_with(index.stems, index.order, w)
+    if not rows:
+        rows = _starting_with(*_tails(index), w)
+    return sorted(set(rows))
 
 
 def find_named_files(text: str, frame: Callable[[], pd.DataFrame]) -> list[NamedFile]:

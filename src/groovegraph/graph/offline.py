@@ -414,8 +414,9 @@ _METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 
 
 
 def meter_answer(text: str, label: str, a: Analysis) -> str | None:
-    """The meter line for a meter question ("is it in 3/4?"), ``None`` for other questions."""
-    m = _METER_Q_RE.search(text)
+    """The meter line for a meter question ("is it in 3/4?"), ``None`` for other questions
+    ("does it mix with my waltz?" names a sample: no meter is asked)."""
+    m = _METER_Q_RE.search(vocab.MY_SAMPLE_RE.sub(lambda r: " " * len(r.group(0)), text))
     if m is None:
         return None
     if a.tempo_bpm is None:

@@ -398,6 +398,26 @@ LIBRARY_NOUNS: tuple[str, ...] = (
 )
 SAMPLE_NOUN = alternation((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS))
 """Regex alternation of every sample noun, singular and plural."""
+# What a producer calls a piece of their own ("my waltz", "my shuffle", "my jam"): after
+# "my", a name for the sample at hand, not a meter, feel or style asked about.
+OWN_PIECE_NOUNS: tuple[str, ...] = (
+    "waltz",
+    "shuffle",
+    "jam",
+    "tune",
+    "song",
+    "riff",
+    "bassline",
+    "chop",
+    "recording",
+    "sketch",
+    "stem",
+)
+MY_SAMPLE_RE = re.compile(
+    rf"\b(?:my|our) (?:own )?(?:drum )?(?:{SAMPLE_NOUN}|{alternation(plurals(*OWN_PIECE_NOUNS))})\b",
+    re.IGNORECASE,
+)
+"""The user's own sample named by a noun: "my loop", "my drum break", "my waltz"."""
 RESULT_NOUN = alternation((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS, *RESULT_NOUNS))
 """Sample nouns and the other words for a listed hit."""
 ONE_NOUN = alternation(("one", *SAMPLE_NOUNS))

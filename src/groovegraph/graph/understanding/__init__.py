@@ -104,7 +104,7 @@ def listed_refs(hits: Sequence[CatalogHit]) -> list[ListedRef]:
 _ANAPHORA_RE = re.compile(
     rf"\b(?:this|that|these|those|the same)\s+(?:{vocab.ONE_NOUN}|file)s?\b"
     r"|\b(?:it|them|both)\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
-    rf"|\bmy (?:own )?(?:drum )?{vocab.SAMPLE_NOUN}\b",
+    rf"|{vocab.MY_SAMPLE_RE.pattern}",
     re.IGNORECASE,
 )
 # "within 5 bpm of it", "at a similar tempo", "same tempo as it": a tempo near the reference.
@@ -183,7 +183,11 @@ _RECAP_RE = re.compile(
     r"(?:chat|conversation|thread|session|discussion)|so far|please|pls|[?.!]|$)",
     re.IGNORECASE,
 )
-_IT_RE = re.compile(r"\b(?:it|this one|that one|this loop|that loop|mine)\b", re.IGNORECASE)
+# the sample in focus beside another one named: "it", "mine", "my waltz"
+_IT_RE = re.compile(
+    rf"\b(?:it|this one|that one|this loop|that loop|mine)\b|{vocab.MY_SAMPLE_RE.pattern}",
+    re.IGNORECASE,
+)
 
 
 def _ref_spans(text: str, refs: Sequence[str]) -> list[tuple[int, int]]:
