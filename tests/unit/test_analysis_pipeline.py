@@ -196,6 +196,27 @@ def test_analyze_many_on_the_process_pool(tmp_path: Path, settings: Settings) ->
     assert results[good[0]] == in_process
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork server on Windows")
+def test_the_pool_starts_its_fork_server_before_the_first_file(tmp_path: Path) -> None:
+    """The fork server's imports (~0.3 s) overlap the parent's own (pebble, the Analysis
+    model) instead of following them: it is running as soon as the pool exists."""
+    code = (
+        "from multiprocessing import forkserver\n"
+        "from groovegraph.settings import Settings\n"
+        "from groovegraph.tools.analysis import AnalysisPool\n"
+        "assert forkserver._forkserver._forkserver_pid is None\n"
+        "pool = AnalysisPool(settings=Settings(), workers=2)\n"
+        "print(forkserver._forkserver._forkserver_pid is not None)\n"
+        "pool.close()\n"
+    )
+    env = {**os.environ, "GROOVEGRAPH_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "True"
+
+
 def test_analyze_many_of_nothing_yields_nothing(settings: Settings) -> None:
     assert list(analyze_many([], settings=settings)) == []
 
