@@ -128,6 +128,15 @@ def test_downmix_is_the_channel_mean(tmp_path: Path) -> None:
     assert float(np.max(np.abs(load_audio(path, sr=None).y))) < 1e-6
 
 
+def test_stereo_downmix_is_bit_for_bit_the_channel_mean(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    stereo = (0.4 * rng.standard_normal((44100, 2))).astype(np.float32)
+    stereo[:4] = [[1e-40, 3e-41], [-0.0, 0.0], [1.0, -1.0], [0.25, 0.75]]
+    path = _write(tmp_path / "noise.wav", stereo, 44100, "WAV", "FLOAT")
+    decoded = load_audio(path, sr=None)
+    assert np.array_equal(decoded.y, stereo.mean(axis=1, dtype=np.float32))
+
+
 def test_sr_none_keeps_the_native_rate(wav16: Path) -> None:
     decoded = load_audio(wav16, sr=None)
     assert decoded.sr == decoded.native_sr == 44100

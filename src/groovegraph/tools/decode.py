@@ -474,6 +474,11 @@ def _decode(
             mono = np.ascontiguousarray(frames, dtype=np.float32)  # every channel kept
         elif frames.shape[1] == 1:
             mono = frames[:, 0]
+        elif frames.shape[1] == 2:
+            # (left + right) * 0.5 is what mean(axis=1) computes for two channels, bit for
+            # bit, without its reduction over a length-2 axis (~4x the CPU).
+            mono = np.add(frames[:, 0], frames[:, 1])
+            mono *= np.float32(0.5)
         else:
             mono = frames.mean(axis=1, dtype=np.float32)
         if not np.isfinite(mono).all():
