@@ -49,11 +49,18 @@ ROWS = [
     _loop(50, "house", "90s", 124.0, "A minor", swing=51.0),
 ]
 SHOT_808 = _shot("5b0700000000f001", "808_F1.wav", "bass", "F1", tag="bass")
+DISCO = _loop(60, "disco", "70s", 118.0, "F minor")
+SNARES = [
+    _shot("5b0700000000f002", "snare_crack.wav", "snare", tag="snare"),
+    _shot("5b0700000000f003", "snare_fat.wav", "snare", tag="snare"),
+]
 
 
 @pytest.fixture
 def graph(settings: Settings):
-    frame = cat.concat_frames([pd.DataFrame(ROWS), cat.records_to_frame([SHOT_808])])
+    frame = cat.concat_frames(
+        [pd.DataFrame([*ROWS, DISCO]), cat.records_to_frame([SHOT_808, *SNARES])]
+    )
     return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
         checkpointer=InMemorySaver()
     )
@@ -261,3 +268,21 @@ def test_two_eras_search_both(graph) -> None:
         ("boom bap", "90s"),
     }
     assert "era 60s or 90s" in out["messages"][-1].content
+
+
+@pytest.mark.parametrize(
+    "text", ["I need a snare one-shot for the disco one", "got any snare hits for the disco loop?"]
+)
+def test_a_sound_for_a_listed_loop_is_a_search_for_that_sound(graph, text: str) -> None:
+    chat = Chat(graph)
+    listed = chat.say("70s disco or soul loops")["hits"]
+    assert DISCO["id"] in [h.sample_id for h in listed]
+    out = chat.say(text)
+    # a search for snare one-shots (the disco loop is what they are for), not a second
+    # look at the disco loop
+    assert out["plan"].specialists == ["discovery"]
+    req = out["request"]
+    assert (req.kind, req.instrument) == ("one_shot", "snare")
+    assert req.keys == []  # a snare has no pitch: the loop's key filters nothing
+    assert sorted(h.sample_id for h in out["hits"]) == sorted(s.id for s in SNARES)
+    assert not out["analyses"] or DISCO["id"] not in out["analyses"]

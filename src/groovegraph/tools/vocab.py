@@ -28,6 +28,7 @@ __all__ = [
     "GENRE_ALIASES",
     "INSTRUMENTS",
     "ONE_SHOT_INSTRUMENTS",
+    "UNPITCHED_INSTRUMENTS",
     "VIBES",
     "find_entities",
     "find_genres",
@@ -200,6 +201,8 @@ INSTRUMENTS: Mapping[str, tuple[str, ...]] = {
 }
 # Instruments whose samples are single hits unless the message says loop.
 ONE_SHOT_INSTRUMENTS: frozenset[str] = frozenset({"kick", "snare", "clap", "hat", "cymbal", "tom"})
+# One-shots with no pitched root (a key says nothing about which one fits a loop).
+UNPITCHED_INSTRUMENTS: frozenset[str] = frozenset({"snare", "clap", "hat", "cymbal", "fx"})
 
 VIBES: tuple[str, ...] = (
     "dusty",

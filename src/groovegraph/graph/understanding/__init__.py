@@ -156,6 +156,14 @@ _GOES_WITH_RE = re.compile(
     r"(?:\w+\s+)?(?:fits?|mix(?:es)?|go(?:es)?|works?|matches|sits?|blends?)\b",
     re.IGNORECASE,
 )
+# "a one-shot snare for the disco one", "some hats for it", "an 808 to go under my loop":
+# a sound to find for the sample the phrase after it names (it ends the match)
+_FOR_SAMPLE_RE = re.compile(
+    r"\b(?:an?|some|any|another|one|two|three|a few|a couple of)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:for|to go (?:with|under|over)|to (?:sit|layer|put) (?:with|under|over|on)|to layer)"
+    r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
+    re.IGNORECASE,
+)
 # "that mix with the rhodes", "goes with my breakbeat": the words a sample of the thread
 # may be named by after a mixing verb
 _MIX_WITH_RE = re.compile(
@@ -620,34 +628,44 @@ class OfflineUnderstanding:
             # the word naming the sample ("the rhodes") is a reference, not a filter
             blanked = blank_spans(blanked, spans=[named_ref[0]])
         # Slots the rules read beyond the parser's: mode, kind, instrument, "mix with".
-        instrument = vocab.find_instrument(blanked)
+        # "an 808 for my loop": the sample it is for says nothing of the sound wanted.
+        sound = blanked
+        if (mine := _FOR_SAMPLE_RE.search(blanked)) is not None and mine.group("mine"):
+            sound = blank_spans(blanked, spans=[mine.span("mine")])
+        instrument = vocab.find_instrument(sound)
         slots: dict[str, Any] = {
             "mode": followups.find_mode(blanked) if not alone.keys else None,
             "instrument": instrument,
-            "kind": vocab.find_kind(blanked, instrument=instrument),
+            "kind": vocab.find_kind(sound, instrument=instrument),
             "compatible": bool(_MIX_RE.search(blanked)),
         }
         if slots["kind"] == "one_shot" and (root := _root_note(blanked)):
             slots["root_note"] = root
         goes_with = (
-            named_ref[1:]
+            (named_ref[1], named_ref[2].key, named_ref[2].camelot)
             if named_ref is not None
             else self._goes_with(blanked, alone, conv, attached=attached)
+            or self._sound_for(text, blanked, alone, conv, attached=attached, by_attr=by_attr)
         )
         if goes_with is not None:
-            # "a bass note that fits": a search in the key of the loop under discussion —
-            # a one-shot on its tonic; a loop among its Camelot neighbours near its tempo
-            # (the loop is the search's reference, so it is not offered to itself).
-            ref, loop = goes_with
+            # "a bass note that fits", "a snare for the disco one": a search for that sound
+            # in the key of the loop under discussion — a one-shot on its tonic (an
+            # unpitched one, a snare or a hat, has no key to match); a loop among its
+            # Camelot neighbours near its tempo (the loop is the search's reference, so it
+            # is not offered to itself).
+            ref, key, cam = goes_with
+            unpitched = (
+                slots["kind"] == "one_shot" and slots["instrument"] in vocab.UNPITCHED_INSTRUMENTS
+            )
             request = request.model_copy(
                 update={
-                    "keys": [loop.key],
-                    "camelot": [loop.camelot] if loop.camelot else [],
+                    "keys": [] if unpitched or not key else [key],
+                    "camelot": [cam] if cam and key and not unpitched else [],
                     "samples": [] if slots["kind"] == "one_shot" else [ref],
                     "intents": ["find"],
                 }
             )
-            slots["compatible"] = True
+            slots["compatible"] = not unpitched
             chosen = ["discovery"]
         if filtering:
             request = request.model_copy(
@@ -760,6 +778,7 @@ class OfflineUnderstanding:
             "discovery" in chosen
             and request.samples
             and set(request.samples) <= set(listed)
+            and goes_with is None
             and not _FIND_VERB_RE.search(text)
         ):
             # "and the last one?" is about a listed hit, not a new search
@@ -864,10 +883,10 @@ class OfflineUnderstanding:
     @staticmethod
     def _goes_with(
         text: str, alone: ParsedRequest, conv: Conversation, *, attached: Sequence[str]
-    ) -> tuple[str, Analysis] | None:
-        """The analysed loop (reference, analysis) a "something that fits" search is
-        about (the turn's own attachment, else the focus), when the turn asks for such a
-        search and names no key of its own."""
+    ) -> tuple[str, str | None, str | None] | None:
+        """The analysed loop (reference, key, Camelot code) a "something that fits" search
+        is about (the turn's own attachment, else the focus), when the turn asks for such
+        a search and names no key of its own."""
         if alone.keys or not _GOES_WITH_RE.search(text):
             return None
         if not (vocab.find_instrument(text) or _SAMPLE_NOUN_RE.search(text) or "note" in text):
@@ -875,7 +894,38 @@ class OfflineUnderstanding:
         for ref in [*attached, *conv.focus]:
             a = conv.analyses.get(ref)
             if a is not None and a.key:
-                return ref, a
+                return ref, a.key, a.camelot
+        return None
+
+    @staticmethod
+    def _sound_for(
+        text: str,
+        blanked: str,
+        alone: ParsedRequest,
+        conv: Conversation,
+        *,
+        attached: Sequence[str],
+        by_attr: followups.AttributeRefs,
+    ) -> tuple[str, str | None, str | None] | None:
+        """ "a one-shot snare for the disco one", "some hats for it": the sample a sound
+        is wanted for (reference, key, Camelot code) — a listed hit named right after the
+        "for" (by_attr), else, for "it"/"this one", the attachment or the focus — when the
+        turn names a sound to find and no key of its own."""
+        if alone.keys or not (vocab.find_instrument(blanked) or _SAMPLE_NOUN_RE.search(blanked)):
+            return None
+        refs: list[str] = []
+        if any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in by_attr.spans):
+            refs.extend(by_attr.ids)  # the listed hit the "for" leads to
+        m = _FOR_SAMPLE_RE.search(blanked)
+        if not refs and m is not None and m.group(0).rstrip()[-1:].isalpha() and not m["mine"]:
+            refs.extend([*attached, *conv.focus])  # "for it", "for this one"
+        hits = {h.sample_id: h for h in conv.listed_hits}
+        for ref in refs:
+            a = conv.analyses.get(ref)
+            if a is not None:
+                return ref, a.key, a.camelot
+            if ref in hits:
+                return ref, hits[ref].key, hits[ref].camelot
         return None
 
     @staticmethod
