@@ -286,3 +286,24 @@ def test_a_sound_for_a_listed_loop_is_a_search_for_that_sound(graph, text: str) 
     assert req.keys == []  # a snare has no pitch: the loop's key filters nothing
     assert sorted(h.sample_id for h in out["hits"]) == sorted(s.id for s in SNARES)
     assert not out["analyses"] or DISCO["id"] not in out["analyses"]
+
+
+@pytest.mark.parametrize("text", ["which of those are 90s?", "any of them from the nineties"])
+def test_those_after_an_empty_search_narrow_the_list_shown(graph, text: str) -> None:
+    chat = Chat(graph)
+    shown = chat.say("loops between 84 and 92 bpm")["hits"]
+    assert {h.tags.era for h in shown} >= {"60s", "70s", "90s"}
+    # a search for other sounds since then found nothing, so it showed nothing
+    empty = chat.say("punchy snares from the 80s")
+    assert empty["request"].instrument == "snare"
+    assert not empty["hits"]
+    out = chat.say(text)
+    req = out["request"]
+    # the list shown is narrowed with its own filters; the empty search's snare, vibe and
+    # era are not carried
+    assert (req.kind, req.instrument, req.vibes, req.eras) == ("loop", None, [], ["90s"])
+    assert req.bpm_min == 84
+    assert req.bpm_max == 92
+    assert sorted(h.sample_id for h in out["hits"]) == sorted(
+        h.sample_id for h in shown if h.tags.era == "90s"
+    )

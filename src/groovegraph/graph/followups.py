@@ -246,6 +246,21 @@ def find_mode(text: str) -> str | None:
     return next((g.lower() for g in m.groups() if g), None) if m else None
 
 
+# "which of those", "any of them", "from the list": the list shown, by a pronoun
+_SHOWN_LIST_RE = re.compile(
+    r"\b(?:which|what|any|only|just|how many|are there any)\s+(?:of\s+)?(?:them|those|these)\b"
+    r"|\b(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b",
+    re.IGNORECASE,
+)
+
+
+def points_at_shown_list(text: str) -> bool:
+    """Whether ``text`` points at the list the user was shown by a pronoun ("which of
+    those", "any of them"): a search since then that found nothing showed nothing, so
+    the pronoun still means that list."""
+    return bool(_SHOWN_LIST_RE.search(text))
+
+
 def is_list_pointer(text: str) -> bool:
     """Whether ``text`` points at the last list as a whole ("which of them", "the 70s ones")."""
     return bool(_LIST_POINTER_RE.search(text))

@@ -31,7 +31,7 @@ from langgraph.types import Command, Send, interrupt
 from pydantic import ValidationError
 
 from groovegraph import prompts
-from groovegraph.graph import names, offline
+from groovegraph.graph import followups, names, offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import message_text, turn_number
 from groovegraph.graph.models import (
@@ -160,7 +160,14 @@ def make_supervisor(
             # A search that found nothing is still the search a follow-up narrows or
             # widens ("reggae from the 2010s" → nothing → "any in a minor key?" keeps
             # reggae and the 2010s), not the older one whose list is still shown.
-            searched_last = last_request is not None and "discovery" in last_request.specialists
+            # ... unless the turn points at the list shown ("which of those were from the
+            # 90s?"): that list's search, without the filters of the empty one since.
+            text = message_text(last)
+            searched_last = (
+                last_request is not None
+                and "discovery" in last_request.specialists
+                and not followups.points_at_shown_list(text)
+            )
             searched: ParsedRequest | None = (
                 last_request if previous or searched_last else state.get("listed_request")
             )
@@ -172,7 +179,6 @@ def make_supervisor(
                 focus=focus,
                 analyses=state.get("analyses") or {},
             )
-            text = message_text(last)
             attached = message_samples(last)
             # Library files named in the text ("does gritty_funk_03_97bpm_Em.wav mix with
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
