@@ -177,3 +177,39 @@ def test_files_are_shown_library_relative_never_by_server_path(owners: tuple) ->
     assert data["n"] == 3
     assert str(settings.data_dir) not in repr(data)
     assert str(lib) not in repr(data)
+
+
+def test_an_owners_folders_are_resolved_once_for_a_few_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every tool call of a turn asks for the owner's folders: they are resolved once and
+    reused, and a repointed symlinked library root is followed once they expire."""
+    from groovegraph.settings import Settings
+    from groovegraph.tools import paths as paths_mod
+    from groovegraph.tools.paths import OwnerPaths
+
+    (tmp_path / "crates-a").mkdir()
+    (tmp_path / "crates-b").mkdir()
+    root = tmp_path / "crates"
+    root.symlink_to(tmp_path / "crates-a")
+    settings = Settings(data_dir=tmp_path / "data", library_roots=[root])
+    clock = [1000.0]
+    monkeypatch.setattr(paths_mod.time, "monotonic", lambda: clock[0])
+    resolves: list[Path] = []
+    real_resolve = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        resolves.append(self)
+        return real_resolve(self, strict=strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    first = OwnerPaths.for_owner(settings, "carol")
+    assert first.library[0] == (tmp_path / "crates-a").resolve()
+    made = len(resolves)
+    assert OwnerPaths.for_owner(settings, "carol") is first
+    assert len(resolves) == made  # nothing resolved again
+    assert OwnerPaths.for_owner(settings, "dave").own_uploads != first.own_uploads
+    root.unlink()
+    root.symlink_to(tmp_path / "crates-b")
+    clock[0] += paths_mod.RESOLVED_TTL_S + 0.1
+    assert OwnerPaths.for_owner(settings, "carol").library[0] == (tmp_path / "crates-b").resolve()

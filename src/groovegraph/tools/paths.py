@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,13 @@ __all__ = ["UPLOADS_PREFIX", "OwnerPaths", "is_within", "resolve_library_path", 
 
 #: How an owner's own uploads are named to them (``uploads/1a/1a11….wav``).
 UPLOADS_PREFIX = "uploads"
+
+#: Seconds an owner's resolved folders are reused (:meth:`OwnerPaths.for_owner`): every
+#: tool call of a turn asks for them, and resolving them is a ``stat`` per path
+#: component (~0.2 ms a call). A library root that is a symlink, repointed, is followed
+#: within this time.
+RESOLVED_TTL_S = 5.0
+_resolved: dict[tuple[Any, ...], tuple[float, OwnerPaths]] = {}
 
 
 def resolved_roots(roots: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -165,11 +173,21 @@ class OwnerPaths:
 
     @classmethod
     def for_owner(cls, settings: Settings, owner: str) -> OwnerPaths:
-        return cls(
+        """The owner's folders, resolved (reused for :data:`RESOLVED_TTL_S` seconds)."""
+        key = (cls, tuple(settings.library_roots), settings.data_dir, owner)
+        now = time.monotonic()
+        cached = _resolved.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        paths = cls(
             library=tuple(settings.library_dirs),
             own_uploads=settings.owner_uploads_dir(owner).expanduser().resolve(),
             uploads=settings.uploads_dir.expanduser().resolve(),
         )
+        if len(_resolved) >= 1024:
+            _resolved.clear()
+        _resolved[key] = (now + RESOLVED_TTL_S, paths)
+        return paths
 
     def resolve(self, text: str | os.PathLike[str]) -> Path:
         """A user- or model-supplied path resolved inside this owner's folders.
