@@ -388,6 +388,14 @@ class ParsedRequest(BaseModel):
         default_factory=list,
         description="The keys an energy boost moves to: one and two steps up the wheel.",
     )
+    mix_with: str | None = Field(
+        default=None,
+        description=(
+            "The key of the sample a search's hits must mix with when the user also states "
+            "a key of their own ('F minor loops that mix with it': key F minor, and "
+            "compatible with the analysed loop's key)."
+        ),
+    )
 
 
 class ListedRef(BaseModel):

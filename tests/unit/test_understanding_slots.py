@@ -208,3 +208,69 @@ def test_a_router_model_answering_one_genre_or_ruling_one_out_is_still_read(
     assert req.genres == []  # ruled out, though the narrowed search named it
     assert req.not_genres == ["reggae"]
     assert req.vibes == ["chill"]
+
+
+# ------------------------------------------- a long first message with an attachment
+
+SOUL = "5107000000000040"  # soul, C minor at 92 BPM
+FUNK_KEYED = "5107000000000030"  # funk, E minor at 97 BPM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Picked this up from a battered funk 45 at a car boot sale on Sunday, the drummer "
+        "sounds a bit drunk and the organ is lovely. I want to make a slow soul jam out of "
+        "it. Is it swung or straight?",
+        "this is a break I made on my SP last night, trying to get that lazy Dilla thing "
+        "going. I want to sample some strings over it later. does it swing enough?",
+    ],
+)
+def test_a_story_around_a_question_adds_no_search(graph, text: str) -> None:
+    out = Chat(graph).say(text, samples=[FUNK_KEYED])
+    assert "discovery" not in out["plan"].specialists
+    assert "groove" in out["plan"].specialists
+    assert not out["hits"]
+
+
+def test_a_question_and_a_search_in_one_long_message_still_search(graph) -> None:
+    out = Chat(graph).say(
+        "I bounced this from last night's session. How swung is it, and find me some soul "
+        "loops that would sit under it",
+        samples=[FUNK_KEYED],
+    )
+    assert {"groove", "discovery"} <= set(out["plan"].specialists)
+
+
+# ---------------------------------------- a search that mixes with the sample at hand
+
+
+def test_a_search_that_mixes_with_it_is_one_search_no_verdict(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this in", samples=[SOUL])  # C minor (5A)
+    out = chat.say("chill reggae in F minor around 70 that goes with it")
+    req = out["request"]
+    assert out["plan"].specialists == ["discovery"]  # no mix verdict for a pair nobody named
+    assert not out["reports"]
+    assert (req.genres, req.vibes, req.keys, req.mix_with) == (
+        ["reggae"],
+        ["chill"],
+        ["F minor"],
+        "C minor",
+    )
+    assert out["hits"]
+    # the stated key, tempo and genre, and F minor (4A) is a neighbour of C minor (5A)
+    assert all(h.tags.genre == "reggae" and h.key == "F minor" for h in out["hits"])
+    assert all(66 <= h.tempo_bpm <= 74 for h in out["hits"])
+
+
+def test_a_search_that_mixes_with_it_and_no_key_takes_its_key(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this in", samples=[SOUL])  # C minor
+    out = chat.say("reggae from the 70s which would blend with my loop")
+    req = out["request"]
+    assert out["plan"].specialists == ["discovery"]
+    assert req.keys == ["C minor"]
+    assert req.compatible
+    assert out["hits"]
+    assert all(h.tags.genre == "reggae" and h.key == "F minor" for h in out["hits"])

@@ -192,7 +192,11 @@ def plan_tool_calls(
             args["bpm_max"] = request.bpm_max
         if request.target_bpm is not None:
             args["target_bpm"] = request.target_bpm
-        if request.keys:
+        if request.keys and request.mix_with:
+            # "F minor loops that mix with it": the key stated, compatible with the loop's
+            args["key"] = request.keys[0]
+            args["compatible_with"] = request.mix_with
+        elif request.keys:
             # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
             # A one-shot has a root, not a key: the search matches roots on the key's tonic.
             wants_mix = request.compatible or re.search(r"compatib|mix", request.text, re.I)

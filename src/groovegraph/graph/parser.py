@@ -435,7 +435,7 @@ _CLAUSE_SPLIT_RE = re.compile(
 )
 _LIBRARY = vocab.alternation(vocab.LIBRARY_NOUNS)
 _FIND_RE = re.compile(
-    rf"(?<![\w-]){vocab.alternation(vocab.FIND_VERBS)}(?![\w-])|^\s*any(?:thing)?\b"
+    rf"(?<![\w-]){vocab.FIND_VERB}(?![\w-])|^\s*any(?:thing)?\b"
     rf"|\bfrom my {_LIBRARY}\b"
     rf"|\bin my {_LIBRARY}\b(?!.*\b(?:average|how many|breakdown)\b)",
     re.IGNORECASE,

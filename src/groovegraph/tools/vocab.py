@@ -469,7 +469,11 @@ FIND_VERBS: tuple[str, ...] = (
     "gimme",
     "hook me up with",
 )
-FIND_VERB_RE = word_pattern(FIND_VERBS)
+# "I want to build a beat around it", "how far do I need to pitch it": a plan or a
+# question, not a search ("I want some dusty breaks", "I need to find loops" still are).
+FIND_VERB = rf"(?!(?:want|need)s?\s+to\b){alternation(FIND_VERBS)}"
+"""Regex of a find verb (match it on word boundaries, as :data:`FIND_VERB_RE` does)."""
+FIND_VERB_RE = re.compile(rf"(?<![\w-]){FIND_VERB}(?![\w-])", re.IGNORECASE)
 # Mixing, layering, harmonic compatibility ("mix*" is every word starting with mix).
 MIX_WORDS: tuple[str, ...] = (
     "mix*",

@@ -220,8 +220,12 @@ _WHICH_SAMPLES_RE = re.compile(
     rf"(?:{vocab.alternation(vocab.LIBRARY_NOUNS)}|samples?)\b",
     re.IGNORECASE,
 )
+# (a sentence about the user's own sample — "this is a break I made", "I want to sample
+# strings over it" — is no noun phrase: no pronoun, copula or "to" before the noun)
 _NOUN_PHRASE_RE = re.compile(
-    rf"^(?:(?:some|any|more)\s+)?(?:[\w&'#-]+\s+){{0,3}}?{vocab.SAMPLE_NOUN}\b",
+    r"^(?:(?:some|any|more)\s+)?"
+    r"(?:(?!(?:this|that|it|its|it's|i|i'm|i've|we|my|our|is|was|are|were|to|be)(?![\w'-]))"
+    rf"[\w&'#-]+\s+){{0,3}}?{vocab.SAMPLE_NOUN}\b",
     re.IGNORECASE,
 )
 # a question about the genre, style or era a sample comes from, a comparison with an era
@@ -373,6 +377,15 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     return out
 
 
+# "... that mixes with it", "which would go with my break": a search's hits described by
+# how they mix with the sample at hand (the words before say what to search).
+_THAT_MIXES_WITH_IT_RE = re.compile(
+    r"\b(?:that|which)\s+(?:would\s+|will\s+|could\s+|can\s+)?"
+    r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)\s+(?:well\s+|nicely\s+)?with\s+"
+    rf"(?:it|this|that|this one|that one|mine|(?:my|the|this|that)\s+(?:own\s+)?"
+    rf"(?:[\w-]+\s+)?{vocab.SAMPLE_NOUN})(?![\w-])",
+    re.IGNORECASE,
+)
 _SAMPLES_THAT_MIX_RE = re.compile(
     rf"\b{vocab.SAMPLE_NOUN}\s+(?:that|which)\s+(?:\w+\s+)?"
     r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)\s+(?:well\s+)?with\b",
@@ -434,6 +447,25 @@ def _root_note(text: str) -> str | None:
         return None
     letter, acc = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i) is not None)
     return vocab.note_name(letter, acc)
+
+
+# Verbs that open a request in the imperative ("tell me…", "check the swing", "compare…").
+_ASK_VERB_RE = re.compile(
+    r"\s*(?:(?:ok|okay|so|and|also|then|now|pls|please|just)[\s,]+)*"
+    r"(?:tell|explain|describe|analy[sz]e|check|compare|rate|measure|detect|estimate|"
+    r"calculate|work out|figure out|break down|let me know|help)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks(clause: str, request: ParsedRequest) -> bool:
+    """Whether a clause of a message asks for something (a question, a request verb, or a
+    search, mix, history or statistics intent) rather than telling the story around it."""
+    return bool(
+        vocab.is_question(clause)
+        or _ASK_VERB_RE.match(clause)
+        or set(request.intents) - {"analyze"}
+    )
 
 
 _CLAUSE_EXTRA_RE = re.compile(r"\s\+\s|\s(?:then|and then|also)\s", re.IGNORECASE)
@@ -533,8 +565,12 @@ class OfflineUnderstanding:
         parsed = [parse_request(t, samples=placeholders) for t in texts]
         probs = self.model.probabilities(self.features(texts, parsed, samples))
         chosen = set(self.model.decide(probs[0]))
-        for p in probs[1:]:  # "history of jungle + find me jungle breaks"
-            chosen |= {s for s, v in zip(self.model.labels, p, strict=True) if v >= CLAUSE_P}
+        for clause, request, p in zip(texts[1:], parsed[1:], probs[1:], strict=True):
+            # "history of jungle + find me jungle breaks": a clause that asks adds its
+            # specialists; one that only tells ("found this on an old tape", "I want to
+            # build a beat around it") gives context, not a request.
+            if _asks(clause, request):
+                chosen |= {s for s, v in zip(self.model.labels, p, strict=True) if v >= CLAUSE_P}
         ordered = [s for s in SPECIALISTS if s in chosen]
         by_name: dict[str, float] = {
             s: round(float(v), 3) for s, v in zip(self.model.labels, probs[0], strict=True)
@@ -657,10 +693,16 @@ class OfflineUnderstanding:
             unpitched = (
                 slots["kind"] == "one_shot" and slots["instrument"] in vocab.UNPITCHED_INSTRUMENTS
             )
+            key_update: dict[str, Any] = {
+                "keys": [] if unpitched or not key else [key],
+                "camelot": [cam] if cam and key and not unpitched else [],
+            }
+            if alone.keys and key and not unpitched:
+                # "F minor loops that mix with it": the key stated, and the mix with it
+                key_update = {"keys": alone.keys, "camelot": alone.camelot, "mix_with": key}
             request = request.model_copy(
                 update={
-                    "keys": [] if unpitched or not key else [key],
-                    "camelot": [cam] if cam and key and not unpitched else [],
+                    **key_update,
                     "samples": [] if slots["kind"] == "one_shot" else [ref],
                     "intents": ["find"],
                 }
@@ -780,6 +822,7 @@ class OfflineUnderstanding:
             and set(request.samples) <= set(listed)
             and goes_with is None
             and not _FIND_VERB_RE.search(text)
+            and goes_with is None  # "… that mixes with it": the hit is the search's reference
         ):
             # "and the last one?" is about a listed hit, not a new search
             chosen = [s for s in chosen if s != "discovery"] or ["groove"]
@@ -886,11 +929,16 @@ class OfflineUnderstanding:
     ) -> tuple[str, str | None, str | None] | None:
         """The analysed loop (reference, key, Camelot code) a "something that fits" search
         is about (the turn's own attachment, else the focus), when the turn asks for such
-        a search and names no key of its own."""
-        if alone.keys or not _GOES_WITH_RE.search(text):
-            return None
-        if not (vocab.find_instrument(text) or _SAMPLE_NOUN_RE.search(text) or "note" in text):
-            return None
+        a search: "a bass note that fits" (naming no key of its own), or stated search
+        constraints with a relative clause saying the hits mix with the sample ("chill
+        reggae in F minor at 70 that mixes with it", "from the 70s and in a key that mixes
+        with my sample")."""
+        stated = alone.genres or alone.vibes or alone.eras or alone.bpms or alone.keys
+        if not (stated and _THAT_MIXES_WITH_IT_RE.search(text)):
+            if alone.keys or not _GOES_WITH_RE.search(text):
+                return None
+            if not (vocab.find_instrument(text) or _SAMPLE_NOUN_RE.search(text) or "note" in text):
+                return None
         for ref in [*attached, *conv.focus]:
             a = conv.analyses.get(ref)
             if a is not None and a.key:
