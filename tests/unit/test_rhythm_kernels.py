@@ -80,3 +80,19 @@ def test_tune_allocator_takes_on_glibc() -> None:
 
     expected = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
     assert tune_allocator() is expected
+
+
+def test_frac_is_numpys_mod_one_bit_for_bit() -> None:
+    rng = np.random.default_rng(11)
+    times = np.arange(3446) * 128 / 22050
+    periods = 0.61 * np.linspace(0.98, 1.02, 21)
+    cases = [
+        times[None, :] / periods[:, None],
+        (times - 7.3) / 0.4871,  # negative phases (before t0)
+        rng.normal(0.0, 50.0, 10_000),
+        np.array([-1e-20, -0.0, 0.0, -1.0, -2.5, 3.0, -1e-300, 1e-300, -0.9999999999999999]),
+    ]
+    for x in cases:
+        got, want = rhythm._frac(x), np.mod(x, 1.0)
+        assert np.array_equal(got, want)
+        assert not np.any(np.signbit(got) & (got == 0))  # +0.0 as np.mod gives

@@ -297,9 +297,18 @@ def _comb_scores(ac: np.ndarray, lags: np.ndarray) -> np.ndarray:
     return np.divide(total, weight, out=np.zeros(len(lags)), where=weight > 0)
 
 
+def _frac(x: np.ndarray) -> np.ndarray:
+    """``np.mod(x, 1.0)`` for finite ``x``, the same numbers bit for bit (``x - floor(x)``
+    is the one rounding of the same real value numpy's ``fmod`` + sign fix makes), at
+    about half the CPU."""
+    out: np.ndarray = np.floor(x)
+    np.subtract(x, out, out=out)
+    return out
+
+
 def _fold(env: np.ndarray, times: np.ndarray, t0: float, period: float, bins: int) -> np.ndarray:
     """Mean of ``env`` by phase within ``period`` (phase 0 at ``t0``), ``bins`` bins."""
-    phase = np.mod((times - t0) / period, 1.0)
+    phase = _frac((times - t0) / period)
     idx = np.minimum((phase * bins).astype(int), bins - 1)
     sums = np.bincount(idx, weights=env, minlength=bins)
     counts = np.bincount(idx, minlength=bins)
@@ -781,7 +790,7 @@ def _refine_period_phase(
 def _folds(env: np.ndarray, times: np.ndarray, periods: np.ndarray, bins: int) -> np.ndarray:
     """``_fold(env, times, 0.0, p, bins)`` for every period ``p``, one row each, in one pass
     (the same arithmetic element for element, so the same profiles)."""
-    phase = np.mod(times[None, :] / periods[:, None], 1.0)
+    phase = _frac(times[None, :] / periods[:, None])
     idx = np.minimum((phase * bins).astype(int), bins - 1)
     idx += bins * np.arange(len(periods))[:, None]
     size = bins * len(periods)
@@ -1491,7 +1500,7 @@ def _swing(
     t, e = times[inside], high[inside]
     # Phase relative to the beat grid, on-beat at 0; shift so the on-beat peak is not split.
     j, ph = _beat_phase(t, beats, period)
-    ph = np.mod(ph + 0.25, 1.0) - 0.25
+    ph = _frac(ph + 0.25) - 0.25
     nearest = np.minimum(j + (ph < 0), len(beats) - 1)
     if np.any(backbeats) and not np.all(backbeats):
         keep = ~((np.abs(ph) < 0.25) & backbeats[nearest])

@@ -32,6 +32,7 @@ evidence, scored by a log-linear model of the 24 keys fitted on the tuning corpu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -320,19 +321,30 @@ def _nnls(
     would pay. 150 iterations score the same as 400 on the tuning corpus."""
     g, step = gram
     b = d.T @ x
-    a = np.zeros_like(b)
-    z, t = a.copy(), 1.0
+    a: np.ndarray = np.zeros_like(b)
+    z: np.ndarray = a.copy()
+    t = 1.0
+    # The same arithmetic in three preallocated arrays (a, a_next, diff) instead of six
+    # temporaries per iteration.
+    a_next: np.ndarray = np.empty_like(b)
+    diff = np.empty_like(b)
     for i in range(iterations):
-        a_next = np.maximum(0.0, z - step * (g @ z - b))
-        t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
-        z = a_next + ((t - 1.0) / t_next) * (a_next - a)
-        if i % 20 == 19 and float(np.max(np.abs(a_next - a))) < 1e-5 * (
-            float(a_next.max()) + 1e-12
-        ):
-            a = a_next
-            break
-        a, t = a_next, t_next
-    return np.asarray(a)
+        # a_next = max(0, z - step * (g @ z - b))
+        np.matmul(g, z, out=a_next)
+        a_next -= b
+        a_next *= step
+        np.subtract(z, a_next, out=a_next)
+        np.maximum(a_next, 0.0, out=a_next)
+        t_next = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
+        np.subtract(a_next, a, out=diff)
+        if i % 20 == 19 and float(np.max(np.abs(diff))) < 1e-5 * (float(a_next.max()) + 1e-12):
+            return a_next
+        # z = a_next + ((t - 1) / t_next) * (a_next - a)
+        diff *= (t - 1.0) / t_next
+        np.add(a_next, diff, out=z)
+        a, a_next = a_next, a
+        t = t_next
+    return a
 
 
 def _segment_spectra(frames: np.ndarray, n_segments: int) -> np.ndarray:
