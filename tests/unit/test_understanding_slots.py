@@ -15,7 +15,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from groovegraph.graph import build_graph
 from groovegraph.graph.parser import parse_request
 from groovegraph.settings import Settings
-from groovegraph.state import RequestReading
+from groovegraph.state import CatalogQuery, RequestReading
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import vocab
 from tests.chat import Chat
@@ -55,6 +55,39 @@ def graph(settings: Settings):
     return build_graph(catalog=cat.FrameSource(pd.DataFrame(ROWS)), settings=settings).compile(
         checkpointer=InMemorySaver()
     )
+
+
+# ------------------------------------------------------------------- drum-only loops
+
+
+@pytest.mark.parametrize("text", ["drum loops", "70s funk drum breaks", "just drums around 96"])
+def test_drum_loops_are_the_loops_with_nothing_pitched(graph, text: str) -> None:
+    out = Chat(graph).say(text)
+    assert out["request"].instrument == "drums"
+    assert out["hits"]
+    assert {h.sample_id for h in out["hits"]} <= DRUMS  # no loop with a key (melodic)
+
+
+@pytest.mark.parametrize(
+    ("text", "instrument"),
+    [
+        ("bass loops at 120", "bass"),
+        ("keys loops in C minor", "keys"),
+        ("how tight are the drums on this", None),  # a part of the sample, no filter
+        ("loops with live drums", None),
+        ("drum and bass loops", None),  # a genre
+    ],
+)
+def test_what_instrument_a_loop_search_names(text: str, instrument: str | None) -> None:
+    assert vocab.find_instrument(text) == instrument
+
+
+def test_a_drums_tag_and_drum_one_shots_count_as_drums() -> None:
+    tagged = {**_loop(60, "breakbeat", "90s", 170.0, "A minor"), "instrument": "drums"}
+    melodic = {**_loop(61, "breakbeat", "90s", 172.0, "A minor"), "instrument": "keys"}
+    frame = pd.DataFrame([*ROWS, tagged, melodic])
+    hits = cat.search(frame, CatalogQuery(instrument="drums", kind="loop", limit=50))
+    assert {h.sample_id for h in hits} == DRUMS | {tagged["id"]}
 
 
 # ------------------------------------------------------------------- result counts

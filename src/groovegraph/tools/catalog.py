@@ -386,6 +386,18 @@ def _tag_mask(
     return series.isin(hits).to_numpy(dtype=bool)
 
 
+def _drums_mask(df: pd.DataFrame) -> np.ndarray:
+    """Rows that are drums only though not tagged so: loops with no key (the analysis
+    found nothing pitched) and no other instrument tag, and the drum kit's one-shots."""
+    from groovegraph.tools.vocab import DRUM_KIT
+
+    kind = df["kind"].to_numpy(dtype=object)
+    untagged = df["_instrument"].isna().to_numpy(dtype=bool)
+    keyless = (df["_cam"].to_numpy() < 0) & (kind == "loop") & untagged
+    kit = (kind == "one_shot") & df["_instrument"].isin(sorted(DRUM_KIT)).to_numpy(dtype=bool)
+    return np.asarray(keyless | kit, dtype=bool)
+
+
 def canonical_instrument(text: str | None) -> str | None:
     """The contract's name for an instrument word (``"hi-hat"`` → ``"hat"``,
     ``"percussion"`` → ``"perc"``); other words normalised as tags (``"drums"``)."""
@@ -441,7 +453,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     (``compatible_with``: score ≥ ``key_min_score``, by default 0.5 — same, relative,
     adjacent, diagonal, ±2), swing
     range, genre and era (normalised exact match), vibe and instrument (word match;
-    instrument words are mapped to the contract's names first: "hi-hat" → hat), kind
+    instrument words are mapped to the contract's names first: "hi-hat" → hat; "drums" also
+    matches the loops with no key and no other instrument tag, and drum-kit one-shots), kind
     (loop or one_shot), root note of one-shots (a pitch class, or a note with octave;
     with ``kind="one_shot"`` a key filter matches the roots on the key's tonic),
     duration range, excluded ids.
@@ -541,13 +554,16 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         mask &= (df["kind"] == query.kind).to_numpy(dtype=bool, na_value=False)
     if root is not None:
         mask &= _root_mask(df["root_note"], *root)
+    instrument = canonical_instrument(query.instrument)
     for col, value, exact, era in (
         ("genre", None if query.genres else query.genre, True, False),
         ("era", None if query.eras else query.era, True, True),
         ("vibe", query.vibe, False, False),
-        ("instrument", canonical_instrument(query.instrument), False, False),
+        ("instrument", instrument, False, False),
     ):
         m = _tag_mask(df, col, value, exact=exact, era=era)
+        if m is not None and col == "instrument" and instrument == "drums":
+            m = m | _drums_mask(df)
         if m is not None:
             mask &= m
     if query.genres:

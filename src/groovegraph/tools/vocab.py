@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 __all__ = [
     "DECADE_WORDS",
+    "DRUM_KIT",
     "ENTITIES",
     "GENRES",
     "GENRE_ALIASES",
@@ -198,9 +199,25 @@ INSTRUMENTS: Mapping[str, tuple[str, ...]] = {
     "lead": ("lead", "leads", "synth lead"),
     "vocal": ("vocal", "vocals", "vox", "acapella", "a cappella"),
     "fx": ("fx", "sfx", "riser", "risers", "impact", "sweep"),
+    # Drums only: a drum loop or break with nothing pitched (the catalog's loops with no
+    # key, or tagged drums) and, among one-shots, the drum hits.
+    "drums": (
+        "drums",
+        "drum only",
+        "drums only",
+        "just drums",
+        "only drums",
+        *(
+            f"drum {n}{s}"
+            for n in ("loop", "break", "groove", "pattern", "beat", "stem")
+            for s in ("s", "")
+        ),
+    ),
 }
 # Instruments whose samples are single hits unless the message says loop.
 ONE_SHOT_INSTRUMENTS: frozenset[str] = frozenset({"kick", "snare", "clap", "hat", "cymbal", "tom"})
+# The one-shots a "drums" search means: the drum kit's hits.
+DRUM_KIT: frozenset[str] = ONE_SHOT_INSTRUMENTS | {"perc"}
 # One-shots with no pitched root (a key says nothing about which one fits a loop).
 UNPITCHED_INSTRUMENTS: frozenset[str] = frozenset({"snare", "clap", "hat", "cymbal", "fx"})
 
@@ -313,8 +330,20 @@ def find_instrument(text: str) -> str | None:
     for (a, b), _ in find_genres(text):
         text = text[:a] + " " * (b - a) + text[b:]
     rx, by_word = _instrument_table()
-    found.extend((m.start(), by_word[_normal(m.group(0))]) for m in rx.finditer(text))
+    for m in rx.finditer(text):
+        name = by_word[_normal(m.group(0))]
+        if name == "drums" and _ABOUT_ITS_DRUMS_RE.search(text[max(0, m.start() - 30) : m.start()]):
+            continue  # "the drums on this", "loops with live drums": a part, not drum-only
+        found.append((m.start(), name))
     return min(found)[1] if found else None
+
+
+# What makes "drums" a part of something rather than the sound asked for.
+_ABOUT_ITS_DRUMS_RE = re.compile(
+    r"\b(?:the|its|it's|their|his|her|whose|with|have|has|had|on|of|and|over|under)\s+"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def find_kind(text: str, *, instrument: str | None = None) -> str | None:
