@@ -57,7 +57,8 @@ def candidates(y: np.ndarray, sr: int, true_bpm: float, source: str) -> dict[str
     total, low, snare, high = (
         rhythm._normalise(e) for e in (env.total, env.low, env.snare_clean, env.high)
     )
-    _ac, cands = rhythm._level_candidates(env.times, fr, total, low, snare, high)
+    tonal = rhythm._normalise(env.tonal)
+    _ac, cands = rhythm._level_candidates(env.times, fr, total, low, snare, high, tonal)
     bpms = [60.0 * fr / lag for lag, _ in cands]
     return {
         "source": source,
@@ -120,6 +121,7 @@ def collect(
     cache: Path | None = None,
     extra: int = 16,
     fast_waltzes: int = 12,
+    stress: int = 24,
 ) -> list[dict[str, Any]]:
     from benchmarks.analysis_accuracy import corpus_specs
     from benchmarks.rhythm_traps import FAMILIES, trap_spec
@@ -152,6 +154,11 @@ def collect(
     for spec in corpus_specs(drumless, TUNING_SEED + 1, mix="no_drums"):
         y, truth = synthesize_groove(spec)
         rows.append(candidates(y, truth.sample_rate, truth.tempo_bpm, "drumless:" + spec.pattern))
+    # The stress set of benchmarks.tempo_hard (fast waltzes, drumless riffs; its own seed).
+    from benchmarks.tempo_hard import stress_clips
+
+    for c in stress_clips(stress) if stress else []:
+        rows.append(candidates(c["y"], c["sr"], c["tempo_bpm"], "stress:" + c["family"]))
     return rows
 
 
@@ -218,7 +225,9 @@ PRIOR = {"log2_tempo": 0.021, "log2_tempo_sq": -1.369}
 generator's 188 BPM drum'n'bass break and 56 BPM shuffle to the middle."""
 
 
-def two_fold(rows: list[dict[str, Any]], l2: float) -> list[float]:
+def two_fold(
+    rows: list[dict[str, Any]], l2: float, fixed: dict[str, float] | None = None
+) -> list[float]:
     """Pick accuracy on each half of the corpus's clips (alternate clips) when fitted on
     the other half and all the other sources."""
     corpus = [r for r in rows if r["source"].startswith("corpus:")]
@@ -227,7 +236,7 @@ def two_fold(rows: list[dict[str, Any]], l2: float) -> list[float]:
     for k in (0, 1):
         train = others + [r for i, r in enumerate(corpus) if i % 2 == k]
         test = [r for i, r in enumerate(corpus) if i % 2 != k]
-        out.append(picks(test, fit(train, l2, weight=SOURCE_WEIGHTS, fixed=PRIOR))["all"])
+        out.append(picks(test, fit(train, l2, weight=SOURCE_WEIGHTS, fixed=fixed or PRIOR))["all"])
     return out
 
 
@@ -239,7 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drumless", type=int, default=28)
     parser.add_argument("--extra", type=int, default=16, help="extra grooves per category")
     parser.add_argument("--fast-waltzes", type=int, default=12)
+    parser.add_argument("--stress", type=int, default=24, help="stress clips per family")
     parser.add_argument("--l2", type=float, default=0.001)
+    parser.add_argument(
+        "--free",
+        default=None,
+        help="comma list of the only features to fit (the others keep LEVEL_WEIGHTS)",
+    )
     parser.add_argument("--rows", type=Path, default=None, help="reuse collected rows (JSON)")
     parser.add_argument(
         "--cache-dir", type=Path, default=None, help="the rendered corpus (default: data dir)"
@@ -257,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             args.cache_dir,
             args.extra,
             args.fast_waltzes,
+            args.stress,
         )
         if args.rows:
             args.rows.write_text(json.dumps(rows))
@@ -265,7 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     # are as right as at 180); our own clips and the traps count more than their number
     # (the corpus has 264 clips, all between 50 and 170 BPM).
     train = [r for r in rows if r["source"] != "drumless:dnb"]
-    w = fit(train, args.l2, weight=SOURCE_WEIGHTS, fixed=PRIOR)
+    fixed = dict(PRIOR)
+    if args.free:
+        free = {f.strip() for f in args.free.split(",")}
+        fixed = {f: rhythm.LEVEL_WEIGHTS[f] for f in rhythm.LEVEL_FEATURES if f not in free}
+    w = fit(train, args.l2, weight=SOURCE_WEIGHTS, fixed=fixed)
     report = {
         "command": "python -m benchmarks.tempo_levels",
         "n": len(rows),
@@ -281,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         "weights": {f: round(float(v), 3) for f, v in zip(rhythm.LEVEL_FEATURES, w, strict=True)},
         "picks_current": picks(rows, w0),
         "picks_fitted": picks(rows, w),
-        "picks_2fold_corpus": two_fold(train, args.l2),
+        "picks_2fold_corpus": two_fold(train, args.l2, fixed),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -137,3 +137,43 @@ def test_a_drumless_synth_lead_riff_is_analysed_not_an_error(
     (y,) = render.render_batch([perf], font, latency=lat)
     r = analyze_rhythm(y=(0.5 * y / float(np.max(np.abs(y)))).astype(np.float32), sr=22050)
     assert 50.0 <= r.tempo_bpm <= 200.0
+
+
+def _folk_waltz(
+    tempo_bpm: float, keys_program: int, ride: bool, bars: int = 14
+) -> render.Performance:
+    """A fast 3/4 as a GM performance: a bass on 1 (root, then the fifth), a chord on 2
+    and on 3 (C major, F major every two bars), no drums or a jazz ride on 1, 2, 3."""
+    beat = 60.0 / tempo_bpm
+    notes = []
+    for b in range(bars):
+        t1 = 0.1 + 3 * b * beat
+        root = 36 if (b // 2) % 2 == 0 else 41
+        notes.append(render.Note(t1, t1 + 0.9 * beat, root + (7 if b % 2 else 0), 108, 0, 33))
+        for k in (1, 2):
+            t = t1 + k * beat
+            for iv in (24, 28, 31):
+                notes.append(render.Note(t, t + 0.45 * beat, root + iv, 76, 1, keys_program))
+            if ride:
+                notes.append(render.Note(t, t + 0.3, 51, 80, render.DRUM_CHANNEL, 32))
+        if ride:
+            notes.append(render.Note(t1, t1 + 0.3, 51, 92, render.DRUM_CHANNEL, 32))
+    return render.Performance(
+        notes=notes, duration_s=0.1 + 3 * bars * beat, controllers={0: {7: 110}, 1: {7: 92}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("tempo", "keys_program", "ride"),
+    [(140.0, 0, True), (140.0, 24, False), (160.0, 24, False), (172.0, 24, True)],
+)
+def test_a_fast_waltz_with_bass_on_one_and_chords_on_two_and_three_is_not_read_at_half(
+    font: render.SoundFont, latency_cache: Path, tempo: float, keys_program: int, ride: bool
+) -> None:
+    # Outside trial: a 140 BPM 3/4 read at 70 at 0.88; these read at half tempo at 0.83-0.95.
+    perf = _folk_waltz(tempo, keys_program, ride)
+    lat = render.onset_latency_s(font, render.sounds_of([perf]), cache_dir=latency_cache)
+    (y,) = render.render_batch([perf], font, latency=lat)
+    r = analyze_rhythm(y=(0.5 * y / float(np.max(np.abs(y)))).astype(np.float32), sr=22050)
+    assert r.tempo_bpm == pytest.approx(tempo, rel=0.04)
+    assert r.meter == 3
