@@ -307,3 +307,16 @@ def test_a_search_that_mixes_with_it_and_no_key_takes_its_key(graph) -> None:
     assert req.compatible
     assert out["hits"]
     assert all(h.tags.genre == "reggae" and h.key == "F minor" for h in out["hits"])
+
+
+def test_a_search_ruled_out_by_name_is_not_narrowed_again(graph) -> None:
+    chat = Chat(graph)
+    assert chat.say("reggae loops under 75")["hits"]
+    chat.say("ok forget reggae. how fast does house usually go?")
+    out = chat.say("show me the chill ones")
+    req = out["request"]
+    assert req.genres == ["house"]  # the subject moved to, not the reggae list
+    assert req.vibes == ["chill"]
+    assert req.bpm_max is None  # the reggae search's tempo went with it
+    assert out["hits"]
+    assert {h.tags.genre for h in out["hits"]} == {"house"}

@@ -611,6 +611,22 @@ class OfflineUnderstanding:
             # "slower" again after a search that found nothing moves on from that search,
             # not from the older list still shown
             searched = prev
+        if (
+            searched is not None
+            and prev is not None
+            and set(searched.genres) & set(prev.not_genres)
+        ):
+            # "forget reggae, what tempo is dnb usually?" then "show me the dark ones": the
+            # search ruled out by name is not narrowed again; the subject moved to is
+            searched = ParsedRequest(
+                text=prev.text,
+                genres=[g for g in prev.genres if g not in prev.not_genres],
+                eras=[e for e in prev.eras if e not in prev.not_eras],
+                not_genres=list(prev.not_genres),
+                not_eras=list(prev.not_eras),
+                intents=["find"],
+                specialists=["discovery"],
+            )
         if searched is not None:
             searched = _reference_as_filters(searched, conv)
         if filtering and searched is not None:
