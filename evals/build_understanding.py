@@ -15,6 +15,10 @@ A third set, ``third_set/`` (ids ``s3-…``: 160 requests, 25 conversations / 10
 written on 2026-12-03 the same way by another helper who read only the README, DESIGN.md
 and the demo manifest. All of it is ``report``: nothing is ever tuned on it.
 
+A fourth set, ``fourth_set/`` (ids ``d4-…``: 84 requests, 27 conversations / 102 turns), is a
+development set written on 2026-12-03 by a helper who read only the README, DESIGN.md and the
+demo manifest before writing it, then tuned on it. All of it is ``tune``.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -42,6 +46,7 @@ from groovegraph.evals.understanding import hit_violations  # noqa: E402
 SEED = 20261202
 SECOND_SET = HERE / "second_set"
 THIRD_SET = HERE / "third_set"
+FOURTH_SET = HERE / "fourth_set"
 TUNE_SHARE = 0.4
 
 
@@ -100,10 +105,12 @@ def main(argv: list[str]) -> int:
     second_requests = [
         *_read_jsonl(SECOND_SET / "understanding.jsonl"),
         *_read_jsonl(THIRD_SET / "understanding.jsonl"),
+        *_read_jsonl(FOURTH_SET / "understanding.jsonl"),
     ]
     second_conversations = [
         *_read_jsonl(SECOND_SET / "conversations.jsonl"),
         *_read_jsonl(THIRD_SET / "conversations.jsonl"),
+        *_read_jsonl(FOURTH_SET / "conversations.jsonl"),
     ]
     if any(
         r["split"] != "report"
@@ -111,6 +118,12 @@ def main(argv: list[str]) -> int:
         if r["id"].startswith("s3-")
     ):
         raise SystemExit("the third set is report-only")
+    if any(
+        r["split"] != "tune"
+        for r in second_requests + second_conversations
+        if r["id"].startswith("d4-")
+    ):
+        raise SystemExit("the fourth set is tune-only")
     _check_conversations(manifest, CONVERSATIONS + second_conversations)
 
     out_dir = HERE / "datasets"
