@@ -364,3 +364,38 @@ def test_interrupted_indexing_resumes(settings_db: Settings, clips: Path, tmp_pa
         resumed = store.index_directory(lib, settings=settings_db, workers=2, batch_size=2)
         assert (resumed.unchanged, resumed.added) == (saved, 6 - saved)
         assert store.count() == 6
+
+
+def test_a_catalog_read_is_one_statement_on_postgres(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reads every catalog tool call makes (the write counters, the frame, a sample)
+    are single statements in autocommit: no BEGIN/COMMIT round trips around them."""
+    store = CatalogStore.open(Settings(data_dir=tmp_path / "data", database_url=pg_url))
+    try:
+        sent: list[str] = []
+        real_execute = psycopg.Cursor.execute
+
+        def execute(self: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+            sent.append(" ".join(str(query).split()))
+            return real_execute(self, query, *args, **kwargs)
+
+        real_transaction = psycopg.Connection.transaction
+        opened: list[str] = []
+
+        def transaction(self: psycopg.Connection[Any], *args: Any, **kwargs: Any) -> Any:
+            opened.append("BEGIN")
+            return real_transaction(self, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+        monkeypatch.setattr(psycopg.Connection, "transaction", transaction)
+        store.generations()
+        store.frame("someone-new")
+        with pytest.raises(NotFoundError):
+            store.get("0" * 16, "someone-new")
+        assert opened == []
+        reads = [q for q in sent if q]  # "" is the pool's liveness check on checkout
+        assert sum(q.startswith("SELECT name, generation") for q in reads) == 2
+        assert all(q.startswith("SELECT") for q in reads)
+    finally:
+        store.close()

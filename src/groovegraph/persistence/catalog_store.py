@@ -330,6 +330,20 @@ class CatalogStore:
             finally:
                 cur.close()
 
+    @contextmanager
+    def _read(self) -> Iterator[Any]:
+        """A cursor for one read-only statement. On Postgres it runs in autocommit (one
+        statement is its own transaction, with one snapshot): no ``BEGIN``/``COMMIT``
+        round trips around it. SQLite reads in :meth:`_tx` (under the store's lock)."""
+        if self._dialect != "postgres":
+            with self._tx() as cur:
+                yield cur
+            return
+        if self._closed:
+            raise RuntimeError("catalog store is closed")
+        with self._conn.connection() as conn, conn.cursor() as cur:
+            yield cur
+
     def _migrate(self) -> None:
         with self._tx(immediate=True) as cur:
             if self._dialect == "postgres":
@@ -399,7 +413,7 @@ class CatalogStore:
     def generations(self) -> tuple[int, int]:
         """``(all, shared)`` write counters: every write moves the first, writes to
         shared-library rows also the second. Seen across processes."""
-        with self._tx() as cur:
+        with self._read() as cur:
             cur.execute("SELECT name, generation FROM catalog_generations")
             found = {str(name): int(gen) for name, gen in cur.fetchall()}
         return found.get("all", 0), found.get("shared", 0)
@@ -526,7 +540,7 @@ class CatalogStore:
     def _select(
         self, sql: str, params: Sequence[Any] = ()
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
-        with self._tx() as cur:
+        with self._read() as cur:
             cur.execute(self._sql(sql), tuple(params))
             names = [d[0] for d in cur.description]
             rows = cur.fetchall()
