@@ -81,6 +81,53 @@ def test_remember_folds_old_turns_and_keeps_constraints() -> None:
     assert memory.summary[-1].startswith("turn ")
 
 
+def test_remember_measures_each_kept_turn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every turn ends by measuring the thread's unfolded turns; the turns measured at
+    the previous turn's end are not rebuilt as messages again, the memory given is left
+    as it was, and a turn whose answer changed is measured again."""
+    from groovegraph.graph import memory as memory_mod
+
+    messages: list[Any] = []
+    memory = None
+    for i in range(1, 9):
+        messages = add_messages(messages, _turn(i, f"some deep house around {118 + i} bpm"))
+        memory, _ = remember(
+            messages=messages,
+            memory=memory,
+            request=parse_request(f"some deep house around {118 + i} bpm"),
+            memory_tokens=6000,
+            history_turns=50,
+        )
+    built: list[str] = []
+    real_pair = memory_mod._pair
+
+    def counting(turn: Any) -> list[BaseMessage]:
+        built.append(str(turn.human.id))
+        return real_pair(turn)
+
+    monkeypatch.setattr(memory_mod, "_pair", counting)
+    before = memory.model_copy(deep=True)
+    messages = add_messages(messages, _turn(9, "and one at 130"))
+    again, _ = remember(
+        messages=messages,
+        memory=memory,
+        request=parse_request("and one at 130"),
+        memory_tokens=6000,
+        history_turns=50,
+    )
+    assert built == ["h9"]  # only the new turn
+    assert memory == before  # untouched: the result is a copy
+    assert again.constraints["target_bpm"].value == 130
+    assert memory.constraints["target_bpm"].value == 126
+    # the same human words with another answer are another turn to measure
+    messages = add_messages(
+        messages, [AIMessage(content="Answer 9, longer: " + "words " * 80, id="a9")]
+    )
+    built.clear()
+    remember(messages=messages, memory=again, request=None, memory_tokens=6000, history_turns=50)
+    assert built == ["h9"]
+
+
 def test_analyses_are_kept_compact_and_bounded() -> None:
     base = dict(
         file="/lib/x.wav",

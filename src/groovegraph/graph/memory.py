@@ -151,6 +151,31 @@ def _pair(turn: Turn) -> list[BaseMessage]:
     return out
 
 
+#: Token counts of recent turns as a model sees them (:func:`_pair_tokens`).
+_PAIR_TOKENS: dict[tuple[str, str | None], int] = {}
+_PAIR_TOKENS_KEPT = 4096
+
+
+def _pair_tokens(turn: Turn) -> int:
+    """``count_tokens(_pair(turn))``, remembered by the turn's texts: every turn ends by
+    measuring each unfolded turn of the thread, which are the same turns as the turn
+    before (building their messages again was most of the cost)."""
+    human = turn.human
+    samples = (human.additional_kwargs or {}).get("samples") or []
+    answer = turn.answer
+    key = (
+        f"{message_text(human)}\0{', '.join(map(str, samples))}",
+        None if answer is None else message_text(answer),
+    )
+    found = _PAIR_TOKENS.get(key)
+    if found is None:
+        found = count_tokens(_pair(turn))
+        if len(_PAIR_TOKENS) >= _PAIR_TOKENS_KEPT:
+            _PAIR_TOKENS.clear()
+        _PAIR_TOKENS[key] = found
+    return found
+
+
 def conversation_for_model(
     messages: Sequence[AnyMessage],
     *,
@@ -363,7 +388,16 @@ def remember(
     Turns are folded oldest first while the unfolded ones exceed the window share of
     ``memory_tokens``; the newest turn is never folded.
     """
-    mem = (memory or ConversationMemory()).model_copy(deep=True)
+    # A copy whose containers this function may change (their items are replaced, never
+    # changed in place: a deep copy cost more than the rest of the function).
+    base = memory or ConversationMemory()
+    mem = base.model_copy(
+        update={
+            "summary": list(base.summary),
+            "constraints": dict(base.constraints),
+            "topics": list(base.topics),
+        }
+    )
     turns = split_turns(messages)
     # Absolute turn numbers: folded and dropped turns count too.
     unfolded = _unfolded(turns, mem)
@@ -379,7 +413,7 @@ def remember(
     del mem.topics[:-TOPICS_KEPT]
 
     window = int(memory_tokens * WINDOW_SHARE)
-    sizes = [count_tokens(_pair(t)) for t in unfolded]
+    sizes = [_pair_tokens(t) for t in unfolded]
     total = sum(sizes)
     # Turns about to leave the state are folded first, whatever the window holds.
     excess = len(turns) - history_turns
