@@ -257,13 +257,25 @@ FUNK_KEYED = "5107000000000030"  # funk, E minor at 97 BPM
         "it. Is it swung or straight?",
         "this is a break I made on my SP last night, trying to get that lazy Dilla thing "
         "going. I want to sample some strings over it later. does it swing enough?",
+        "I chopped this from an old soul record at my cousin's place, it has a warm rhodes "
+        "and a loose drummer. I want to build a laid back hip hop tune around it. How swung "
+        "is it?",
     ],
 )
 def test_a_story_around_a_question_adds_no_search(graph, text: str) -> None:
     out = Chat(graph).say(text, samples=[FUNK_KEYED])
-    assert "discovery" not in out["plan"].specialists
-    assert "groove" in out["plan"].specialists
+    # only what is asked: no search, and no era answer for the styles of the story
+    assert out["plan"].specialists == ["groove"]
     assert not out["hits"]
+
+
+def test_a_style_question_inside_a_long_message_still_reaches_era(graph) -> None:
+    out = Chat(graph).say(
+        "I made this on my SP last night after a long session. is the swing typical of "
+        "90s boom bap?",
+        samples=[FUNK_KEYED],
+    )
+    assert out["plan"].specialists == ["groove", "era"]
 
 
 def test_a_question_and_a_search_in_one_long_message_still_search(graph) -> None:

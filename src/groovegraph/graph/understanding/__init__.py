@@ -464,8 +464,31 @@ def _asks(clause: str, request: ParsedRequest) -> bool:
     return bool(
         vocab.is_question(clause)
         or _ASK_VERB_RE.match(clause)
-        or set(request.intents) - {"analyze"}
+        or _FIND_VERB_RE.search(clause)
+        or re.match(r"\s*any(?:thing)?\b", clause, re.IGNORECASE)
+        or _NOUN_PHRASE_RE.match(clause)  # "dusty soul breaks around 90"
+        or set(request.intents) & {"compatibility", "history", "stats"}
     )
+
+
+def _asks_about_style(text: str) -> bool:
+    """Whether a message of several clauses asks about a style, era or the people and gear
+    behind it in one of the clauses that ask (see :func:`_asks`); a message of one clause
+    is left to the classifier."""
+    clauses = _clauses(text)
+    if len(clauses) < 2:
+        return True
+    for clause in clauses:
+        request = parse_request(clause)
+        if _asks(clause, request) and (
+            request.genres
+            or request.eras
+            or vocab.find_entities(clause)
+            or {"history", "stats"} & set(request.intents)
+            or _ERA_CUE_RE.search(clause)
+        ):
+            return True
+    return False
 
 
 _CLAUSE_EXTRA_RE = re.compile(r"\s\+\s|\s(?:then|and then|also)\s", re.IGNORECASE)
@@ -675,6 +698,11 @@ class OfflineUnderstanding:
         # is asked, so the classifier reads the request without it.
         asked = _NEW_SUBJECT_RE.sub(" ", text).strip(" -–—,.;:!") or text
         chosen, confidence, probs = self.specialists(asked, samples=len(request.samples))
+        if "era" in chosen and attached and not _asks_about_style(asked):
+            # "I chopped this from an old soul record … I want a hip hop tune out of it. How
+            # swung is it?": styles named in the story around a question about the sample
+            # ask nothing about them
+            chosen = [s for s in chosen if s != "era"]
         named_ref = None if alone.keys else self._named_mix_ref(blanked, conv)
         if named_ref is not None:
             # the word naming the sample ("the rhodes") is a reference, not a filter
