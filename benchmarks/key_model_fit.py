@@ -100,9 +100,18 @@ def corpus_tuning_sets(cache_dir: Path | None) -> dict[str, list[tuple[str, Any]
     return out
 
 
-def _features_of(item: Any) -> np.ndarray:
+def rotated_material(n: int) -> list[tuple[str, Any]]:
+    """(key, spec) pairs of the rotated-progression stress family
+    (:mod:`benchmarks.key_rotation_stress`) from its tuning seed, never its check seed."""
+    from benchmarks.key_rotation_stress import TUNING_SEED, specs
+
+    return [(s.key, s) for s in specs(n, TUNING_SEED)]
+
+
+def _activations_of(item: Any) -> tuple[np.ndarray, float]:
     import soundfile as sf
 
+    from benchmarks.key_rotation_stress import SR, RotatedSpec, render
     from groovegraph.tools.synth import synthesize_groove
 
     if isinstance(item, str):
@@ -113,31 +122,40 @@ def _features_of(item: Any) -> np.ndarray:
 
             y = soxr.resample(y, sr, 22050).astype(np.float32)
             sr = 22050
+    elif isinstance(item, RotatedSpec):
+        y, sr = render(item), SR
     else:
         y, _ = synthesize_groove(item)
         sr = item.sample_rate
-    return tonality.key_features(y=y, sr=sr)
+    return tonality.key_activations(y=y, sr=sr)
 
 
 def load_set(name: str, items: list[tuple[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """Features (N × F × 12) and key indices of one set, cached under .cache/."""
+    """Features (N × F × 12) and key indices of one set. The note activations are cached
+    under the data dir (the expensive part), the features are computed from them on every
+    run, so a change of the features needs no new cache."""
+    import pickle
+
     _CACHE.mkdir(parents=True, exist_ok=True)
-    cache = _CACHE / f"{name}.npz"
+    cache = _CACHE / f"{name}.pkl"
     keys = np.array([_key_index(k) for k, _ in items])
+    acts: list[tuple[np.ndarray, float] | None] | None = None
     if cache.is_file():
-        data = np.load(cache)
-        if data["X"].shape[0] == len(items) and np.array_equal(data["y"], keys):
-            return data["X"], keys
-    feats = []
-    for i, (_, item) in enumerate(items):
-        try:
-            feats.append(_features_of(item))
-        except tonality.NoPitchedContentError:
-            feats.append(np.zeros((len(tonality.FEATURES), 12)))
-        if (i + 1) % 50 == 0:
-            print(f"  {name}: {i + 1}/{len(items)}", file=sys.stderr, flush=True)
-    X = np.array(feats)
-    np.savez(cache, X=X, y=keys)
+        data = pickle.loads(cache.read_bytes())
+        if len(data["acts"]) == len(items) and np.array_equal(data["y"], keys):
+            acts = data["acts"]
+    if acts is None:
+        acts = []
+        for i, (_, item) in enumerate(items):
+            try:
+                acts.append(_activations_of(item))
+            except tonality.NoPitchedContentError:
+                acts.append(None)
+            if (i + 1) % 50 == 0:
+                print(f"  {name}: {i + 1}/{len(items)}", file=sys.stderr, flush=True)
+        cache.write_bytes(pickle.dumps({"acts": acts, "y": keys}))
+    zero = np.zeros((len(tonality.FEATURES), 12))
+    X = np.array([zero if a is None else tonality.features_from_activations(*a) for a in acts])
     return X, keys
 
 
@@ -187,9 +205,15 @@ def _probs(S: np.ndarray) -> np.ndarray:
 
 
 def fit(
-    X: np.ndarray, y: np.ndarray, *, w0: np.ndarray, l2: float, sample_weight: np.ndarray
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    w0: np.ndarray,
+    l2: float | np.ndarray,
+    sample_weight: np.ndarray,
 ) -> np.ndarray:
-    """Weights (2 × F × 12) minimising weighted cross-entropy + l2·|W − w0|²."""
+    """Weights (2 × F × 12) minimising weighted cross-entropy + Σ l2·(W − w0)² (``l2`` a
+    number or an array broadcast to the weights' shape: a pull per feature)."""
     from scipy.optimize import minimize
 
     R = _rotated(X)
@@ -210,7 +234,7 @@ def fit(
             ]
         )
         d = W - w0
-        return ce + l2 * float(np.sum(d * d)), (grad + 2 * l2 * d).ravel()
+        return ce + float(np.sum(l2 * d * d)), (grad + 2 * l2 * d).ravel()
 
     res = minimize(loss, w0.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 800})
     out: np.ndarray = res.x.reshape(w0.shape)
@@ -325,6 +349,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--synth", type=int, default=240, help="clips from our generator")
     parser.add_argument("--set", action="append", default=[], help="NAME=LIST.json")
     parser.add_argument(
+        "--rotated",
+        type=int,
+        default=0,
+        help="clips of the rotated-progression stress family (benchmarks.key_rotation_stress)",
+    )
+    parser.add_argument(
         "--corpus",
         action="store_true",
         help="add the evaluation corpus's tuning split (chorales, modal and tonal grooves)",
@@ -342,6 +372,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         sets["synth"] = synth_material(args.synth)
     if args.corpus:
         sets.update(corpus_tuning_sets(args.corpus_cache))
+    if args.rotated:
+        sets["rotated"] = rotated_material(args.rotated)
     for spec in args.set:
         name, _, path = spec.partition("=")
         rows = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -256,3 +257,37 @@ def test_nnls_is_the_textbook_fista_loop() -> None:
                 break
             a, t = a_next, t_next
         assert np.array_equal(tonality._nnls(d, x, gram, iterations), a)
+
+
+def test_key_features_summarise_the_cached_note_activations() -> None:
+    from groovegraph.tools.tonality import (
+        features_from_activations,
+        key_activations,
+        key_features,
+    )
+
+    y = _chord_loop(4, [(0, _MAJ, 1), (5, _MAJ, 1), (7, _MAJ, 1), (0, _MAJ, 1)], bpm=110.0)
+    act, duration = key_activations(y=y, sr=SR)
+    assert act.shape[1] == 60
+    assert duration == pytest.approx(len(y) / SR)
+    np.testing.assert_array_equal(
+        features_from_activations(act, duration), key_features(y=y, sr=SR)
+    )
+
+
+def test_rotated_stress_loops_are_ambiguous_only_when_the_relative_key_has_the_same_cycle() -> None:
+    from benchmarks.key_rotation_stress import PROGRESSIONS, RotatedSpec, ambiguous, specs
+
+    def spec(progression: tuple[tuple[int, str], ...]) -> RotatedSpec:
+        p = next(i for i, (_, _, prog) in enumerate(PROGRESSIONS) if prog == progression)
+        return replace(specs(1, 1)[0], progression=p)
+
+    # I–V–vi–IV is i–VI–III–VII of the relative minor started elsewhere: no cue tells them apart.
+    assert ambiguous(spec(((0, "maj"), (7, "maj"), (9, "min"), (5, "maj"))))
+    assert ambiguous(spec(((0, "min"), (8, "maj"), (3, "maj"), (10, "maj"))))
+    # I–IV–V–I and i–iv–V7–i have no such twin.
+    assert not ambiguous(spec(((0, "maj"), (5, "maj"), (7, "maj"), (0, "maj"))))
+    assert not ambiguous(spec(((0, "min"), (5, "min"), (7, "dom7"), (0, "min"))))
+    # Every chord of a progression opens some loops of the family.
+    opened = {(s.progression, s.rotation) for s in specs(4 * len(PROGRESSIONS), 5)}
+    assert opened == {(p, r) for p in range(len(PROGRESSIONS)) for r in range(4)}

@@ -441,6 +441,16 @@ def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
     Raises :class:`NoPitchedContentError` when there is nothing pitched. ``y`` must be
     checked already (see :func:`estimate_key`).
     """
+    return features_from_activations(*key_activations(y=y, sr=sr))
+
+
+def key_activations(*, y: np.ndarray, sr: int) -> tuple[np.ndarray, float]:
+    """The segment note activations (segments × notes :data:`_NOTE_LO`.. :data:`_NOTE_HI`)
+    that :func:`key_features` summarises, and the clip's duration in seconds (the
+    key-model fit caches these, so a change of the features needs no new NNLS).
+
+    Raises :class:`NoPitchedContentError` when there is nothing pitched.
+    """
     frames, freqs = _frame_spectra(y, sr)
     spec = frames.mean(axis=0, dtype=np.float64)
     top = min(2500.0, sr / 2.0 - 1.0)
@@ -462,13 +472,13 @@ def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
                 f"{100 * BASS_LINE_MIN_COVER:.0f} % and {BASS_LINE_MIN_PITCH_CLASSES}): "
                 "drums, no pitched part"
             )
-        return features_from_activations(_bass_line_activations(notes, heights, n_seg), duration)
+        return _bass_line_activations(notes, heights, n_seg), duration
     high = f > 100.0
     tuning = _tuning_cents(f[high], h[high]) if np.any(high) else _tuning_cents(f, h)
     act = _note_activations(_segment_spectra(frames, n_seg), freqs, tuning)
     if not np.any(act > 0):
         raise NoPitchedContentError("no pitched content to estimate a key from")
-    return features_from_activations(act, duration)
+    return act, duration
 
 
 def features_from_activations(act: np.ndarray, duration: float) -> np.ndarray:
