@@ -191,3 +191,46 @@ def test_a_router_models_clash_reading_reaches_the_request() -> None:
         reading, text="the ones that fight it", attached=[], conversation=Conversation(focus=["s1"])
     )
     assert request.clash is True
+
+
+# ------------------------------------------ cues the classifier weighs too lightly (issue 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "attached", "expected"),
+    [
+        # a question or an explanation that names a style is no search
+        ("explain what a breakbeat is", 0, ["era"]),
+        ("who explained why 90s breaks were chopped so hard", 0, ["era"]),
+        # a phrase that opens with a style and asks nothing is samples to find
+        ("soul in keys that go with Bb major", 0, ["compatibility", "discovery"]),
+        ("no more dub please", 0, ["discovery"]),
+        ("blending techno at 130 into house at 124, pitch or stretch?", 0, ["compatibility"]),
+        # mixing said other ways than "mix"
+        ("do my two breaks lock together", 0, ["compatibility", "groove"]),
+        (
+            "what from my crates would go well with this",
+            1,
+            ["compatibility", "discovery", "groove"],
+        ),
+        # a later clause that asks for samples by a find verb
+        (
+            "analyse this one, then grab stuff in a compatible key",
+            1,
+            ["compatibility", "discovery", "groove"],
+        ),
+        # asking which keys mix with it is no search for samples
+        ("tempo of this? and which keys would blend with it", 1, ["compatibility", "groove"]),
+        # the user's own loop told by its key and tempo: nothing to analyse
+        (
+            "my beat's in G minor at 88, dig out compatible jazz loops",
+            0,
+            ["compatibility", "discovery"],
+        ),
+        # what the user means to do with it is not a request
+        ("what's the tempo here, I'm trying to flip it into a beat", 1, ["groove"]),
+    ],
+)
+def test_cues_beyond_the_classifier(text: str, attached: int, expected: list[str]) -> None:
+    samples = [f"0a1b2c3d4e5{i}" for i in range(attached)]
+    assert _understood(text, samples) == expected

@@ -114,3 +114,18 @@ def test_an_open_tempo_bound_does_not_match_half_or_double_time(settings: Settin
     out = run(graph, "find loops around 47 bpm", thread="vague")
     assert out["hits"]
     assert all(89 <= h.tempo_bpm <= 99 for h in out["hits"])
+
+
+def test_training_rows_know_their_set_for_leave_one_set_out() -> None:
+    from groovegraph.graph.understanding.train import examples, set_of
+
+    assert [set_of(i) for i in ("u101", "s2-b014", "s3-a007", "conv:x")] == [
+        "set1",
+        "set2",
+        "set3",
+        "set1",
+    ]
+    rows = list(examples())
+    tune_sets = {r["set"] for r in rows if r["source"].endswith(":tune")}
+    assert tune_sets >= {"set1", "set2"}
+    assert all("set" not in r for r in rows if not r["source"].endswith(":tune"))

@@ -307,3 +307,16 @@ def test_those_after_an_empty_search_narrow_the_list_shown(graph, text: str) -> 
     assert sorted(h.sample_id for h in out["hits"]) == sorted(
         h.sample_id for h in shown if h.tags.era == "90s"
     )
+
+
+def test_a_search_around_the_analysed_loop_stays_a_search_when_the_loop_was_listed(graph) -> None:
+    # The analysed loop was among the hits of the search before; "in a key that works
+    # with my loop" is still a search around it, not a question about a listed hit.
+    chat = Chat(graph)
+    chat.say("how fast is this one", samples=["7e57000000000030"])  # boom bap, A minor, 90
+    listed = chat.say("pull up some drums near that tempo")
+    assert "7e57000000000030" in [h.sample_id for h in listed["hits"]]
+    out = chat.say("only 90s ones, in a key that works with my loop")
+    assert "discovery" in out["plan"].specialists
+    assert out["request"].keys == ["A minor"]
+    assert out["request"].eras == ["90s"]

@@ -220,12 +220,31 @@ _WHICH_SAMPLES_RE = re.compile(
     rf"(?:{vocab.alternation(vocab.LIBRARY_NOUNS)}|samples?)\b",
     re.IGNORECASE,
 )
+# words that make a clause a question or an explanation, not a noun phrase of samples
+# ("explain what a breakbeat is", "tell me how 90s breaks were chopped")
+_ASKING_WORDS = (*vocab.QUESTION_WORDS, *vocab.HISTORY_WORDS)
+_ASKING_RE = vocab.word_pattern(_ASKING_WORDS)
 # (a sentence about the user's own sample — "this is a break I made", "I want to sample
-# strings over it" — is no noun phrase: no pronoun, copula or "to" before the noun)
+# strings over it" — is no noun phrase: no pronoun, copula or "to" before the noun; nor
+# is a question or an explanation)
 _NOUN_PHRASE_RE = re.compile(
     r"^(?:(?:some|any|more)\s+)?"
-    r"(?:(?!(?:this|that|it|its|it's|i|i'm|i've|we|my|our|is|was|are|were|to|be)(?![\w'-]))"
+    r"(?:(?!(?:this|that|it|its|it's|i|i'm|i've|we|my|our|is|was|are|were|to|be"
+    rf"|{vocab.alternation(_ASKING_WORDS)})(?![\w'-]))"
     rf"[\w&'#-]+\s+){{0,3}}?{vocab.SAMPLE_NOUN}\b",
+    re.IGNORECASE,
+)
+# "boom bap in keys that work with F major", "dusty funk around 100": a clause that opens
+# with a style (after at most two describing words) and asks nothing is samples to find
+_STYLE_PHRASE_RE = re.compile(
+    r"\s*(?:(?:some|any|more|a few)\s+)?(?:[\w&'#-]+\s+){0,2}", re.IGNORECASE
+)
+# "then find stuff in a compatible key", "pull up something dusty": a clause that asks
+# for samples by a find verb
+_FIND_CLAUSE_RE = re.compile(
+    rf"^(?:(?:and|then|also|now|so|pls|please|can you|could you)\s+)*"
+    rf"{vocab.alternation(vocab.FIND_VERBS)}(?:\s+me)?\s+(?:[\w&'#-]+\s+){{0,3}}?"
+    rf"(?:{vocab.SAMPLE_NOUN}|stuff|something|anything|ones?)\b",
     re.IGNORECASE,
 )
 # a question about the genre, style or era a sample comes from, a comparison with an era
@@ -303,7 +322,8 @@ _THIS_ONE_RE = re.compile(
 # a question for the samples (of the library) that stand in a mix relation to the one at
 # hand, with no sample noun to say so
 _WHICH_WOULD_MIX_RE = re.compile(
-    r"\b(?:which|what)\s+(?:[\w&'-]+\s+){0,2}?(?:would|will|could|can|might|do|does|should|"
+    r"\b(?:which|what)\s+(?!keys?\b|camelot\b)(?:[\w&'-]+\s+){0,2}?"
+    r"(?:would|will|could|can|might|do|does|should|"
     r"won't|wouldn't|don't|doesn't|can't|couldn't)\s+"
     r"(?:\w+\s+){0,2}?(?:clash\w*|mix\w*|fit|fits|work|go|blend|sit)\s+(?:well\s+)?"
     r"(?:with|against|under|over|into|alongside)\b",
@@ -315,6 +335,8 @@ def _searches_for(text: str) -> bool:
     """Whether ``text`` looks for other samples than the one at hand (see above)."""
     if _OTHERS_RE.search(text) or _WHICH_WOULD_MIX_RE.search(text):
         return True
+    if any(_opens_with_style(c) for c in _clauses(text)):
+        return True  # "boom bap in keys that work with F major": that style's samples
     if any(  # "find me boom bap that matches it": a genre is samples to find
         _FIND_VERB_RE.search(text[max(0, a - 20) : a]) for (a, _), _g in vocab.find_genres(text)
     ):
@@ -345,9 +367,13 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     )
     for clause in _clauses(text):
         if (
-            _NOUN_PHRASE_RE.match(clause)
-            and not _QUESTION_WORD_RE.match(clause)
-            and (filters or _MIX_RE.search(clause))
+            (
+                _NOUN_PHRASE_RE.match(clause)
+                and not _QUESTION_WORD_RE.match(clause)
+                and (filters or _MIX_RE.search(clause))
+            )
+            or _opens_with_style(clause)
+            or _FIND_CLAUSE_RE.match(clause)
         ):
             out.append("discovery")
             break
@@ -377,6 +403,29 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     return out
 
 
+def _opens_with_style(clause: str) -> bool:
+    """ "boom bap in keys that work with F major", "moody trap at 140": the clause opens
+    with a genre (after at most two describing words), asks nothing, and names no sample
+    of the user's own."""
+    genres = vocab.find_genres(clause)
+    if not genres or _ASKING_RE.search(clause) or vocab.is_question(clause):
+        return False
+    lead = clause[: genres[0][0][0]]
+    return (
+        bool(_STYLE_PHRASE_RE.fullmatch(lead))
+        and not _MIX_RE.search(lead)  # "mixing house at 124 into disco": a mixing question
+        and not OWN_AUDIO_RE.search(clause)
+    )
+
+
+# "my loop is in E minor at 97", "my track's at 124 in 8A": the user's own sample told by
+# its key or tempo (nothing to analyse)
+_OWN_DESCRIBED_RE = re.compile(
+    rf"\bmy (?:own )?(?:[\w-]+\s+)?(?:{vocab.SAMPLE_NOUN}|tune|song|set|bassline)\s*"
+    r"(?:is|'s|’s|sits|runs|plays)\s+(?:(?:in|at|around|about|like)\s+)?"
+    r"(?:[A-G](?:#|b|♯|♭)?(?:\s*(?:major|minor|maj|min|m))?\b|\d{1,2}[AB]\b|\d{2,3}\b)",
+    re.IGNORECASE,
+)
 # "... that mixes with it", "which would go with my break": a search's hits described by
 # how they mix with the sample at hand (the words before say what to search).
 _THAT_MIXES_WITH_IT_RE = re.compile(
@@ -864,20 +913,31 @@ class OfflineUnderstanding:
             "discovery" in chosen
             and request.samples
             and set(request.samples) <= set(listed)
-            and goes_with is None
             and not _FIND_VERB_RE.search(text)
             and goes_with is None  # "… that mixes with it": the hit is the search's reference
         ):
-            # "and the last one?" is about a listed hit, not a new search
+            # "and the last one?" is about a listed hit, not a new search ("in a key that
+            # mixes with my sample" is a search around it, even when it was listed too)
             chosen = [s for s in chosen if s != "discovery"] or ["groove"]
         if not request.refines:
             request = _tempo_bounds(request, blanked)
         if (
             not request.samples
+            and "groove" in chosen
+            and len(chosen) > 1
+            and (request.keys or request.bpms)
+            and _OWN_DESCRIBED_RE.search(blanked)
+        ):
+            # "my loop is in E minor at 97, find me compatible soul": the user gave its
+            # key and tempo, so there is nothing to analyse
+            chosen = [c for c in chosen if c != "groove"]
+        elif (
+            not request.samples
             and chosen
             and "groove" not in chosen
             and goes_with is None
             and OWN_AUDIO_RE.search(blanked)
+            and not _OWN_DESCRIBED_RE.search(blanked)
         ):
             # "mix with my break", "the vocal chop I've got" with nothing attached: the
             # sample has to be analysed first, so the groove specialist asks for it.

@@ -6,7 +6,8 @@ Data: ``exemplars.jsonl`` next to this module (written for it), the project's ro
 its expected specialists) when they exist. The ``report`` split never trains: its
 messages are read only to drop any exemplar or routing row that repeats one of them word
 for word (:func:`held_out_texts`), so a reported figure never scores a memorised
-sentence. ``--cv K`` prints K-fold cross-validated exact-set accuracy instead of writing.
+sentence. ``--cv K`` prints K-fold cross-validated exact-set accuracy instead of writing;
+``--loso`` the leave-one-set-out accuracy on each set's tune rows (:func:`leave_one_set_out`).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ def _candidates(*, datasets: Path | None = None) -> Iterator[dict[str, Any]]:
                 "samples": int(row.get("attachments") or 0),
                 "specialists": row["specialists"],
                 "source": "understanding:tune",
+                "set": set_of(row["id"]),
             }
 
     conversations = root / "conversations.jsonl"
@@ -121,7 +123,47 @@ def _candidates(*, datasets: Path | None = None) -> Iterator[dict[str, Any]]:
                     "samples": len(turn.get("attach") or []),
                     "specialists": turn["expect"]["specialists"],
                     "source": "conversations:tune",
+                    "set": set_of(conv["id"]),
                 }
+
+
+def set_of(row_id: str) -> str:
+    """Which independently written set a row belongs to: ``s2-``/``s3-`` ids are the
+    second and third, the rest the first."""
+    m = re.match(r"s(\d+)-", row_id)
+    return f"set{m.group(1)}" if m else "set1"
+
+
+def leave_one_set_out(
+    rows: list[dict[str, Any]], x: np.ndarray, *, l2: float
+) -> dict[str, dict[str, float]]:
+    """For each set with tune rows: train (and calibrate the thresholds, on the other
+    sets' tune requests) without that set's tune rows, then score the exact specialist
+    set of its tune requests and conversation turns (the classifier alone, no rules):
+    how a model does on sentences written by someone it never read."""
+    out: dict[str, dict[str, float]] = {}
+    for held in sorted({r["set"] for r in rows if "set" in r}):
+        keep = [i for i, r in enumerate(rows) if r.get("set") != held]
+        kept = [rows[i] for i in keep]
+        model = train_model(x[keep], [r["specialists"] for r in kept], l2=l2)
+        tune = [n for n, r in enumerate(kept) if r["source"] == "understanding:tune"]
+        cuts, fallback = calibrate(kept, x[keep], tune, l2=l2) if tune else ([0.5] * 4, FALLBACK_P)
+        model = model.with_thresholds(cuts, fallback)
+        scores: dict[str, float] = {}
+        for source in ("understanding:tune", "conversations:tune"):
+            test = [i for i, r in enumerate(rows) if r.get("set") == held and r["source"] == source]
+            if not test:
+                continue
+            pred = _predict_sets(model, x[test], [rows[i]["samples"] for i in test])
+            right = 0
+            for i, p in zip(test, pred, strict=True):
+                want = set(rows[i]["specialists"])
+                if rows[i]["samples"] and want:
+                    want.add("groove")
+                right += p == want
+            scores[source.split(":")[0]] = right / len(test)
+        out[held] = scores
+    return out
 
 
 def featurize(rows: list[dict[str, Any]]) -> np.ndarray:
@@ -239,11 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation only")
     ap.add_argument("--l2", type=float, default=L2)
+    ap.add_argument(
+        "--loso", action="store_true", help="leave-one-set-out figures only (tune rows)"
+    )
     args = ap.parse_args(argv)
     rows = list(examples())
     dropped = sum(1 for _ in _candidates()) - len(rows)
     print(f"{dropped} exemplar/routing rows repeat a report message word for word: left out")
     x = featurize(rows)
+    if args.loso:
+        for l2 in sorted({args.l2, 1e-4, 1e-3, 1e-2}):
+            print(f"l2={l2:g}: {json.dumps(leave_one_set_out(rows, x, l2=l2))}")
+        return 0
     if args.cv:
         for l2 in sorted({args.l2, 1e-4, 1e-3, 1e-2}):
             every = cross_validate(rows, x, k=args.cv, l2=l2)
