@@ -291,3 +291,20 @@ def test_rotated_stress_loops_are_ambiguous_only_when_the_relative_key_has_the_s
     # Every chord of a progression opens some loops of the family.
     opened = {(s.progression, s.rotation) for s in specs(4 * len(PROGRESSIONS), 5)}
     assert opened == {(p, r) for p in range(len(PROGRESSIONS)) for r in range(4)}
+
+
+@pytest.mark.parametrize("length", [100, 8192, 8192 + 4096 * 17 + 5, 20 * 22050])
+def test_frame_spectra_are_the_whole_clip_transform(length: int) -> None:
+    """The blockwise key spectra equal one float64 transform of every frame at once."""
+    from groovegraph.tools import tonality
+
+    rng = np.random.default_rng(length)
+    y = (0.3 * rng.standard_normal(length)).astype(np.float32)
+    got, freqs = tonality._frame_spectra(y, 22050)
+    n_fft, hop = 8192, 4096
+    x = np.pad(y, (0, max(0, n_fft - length)))
+    n_frames = 1 + (len(x) - n_fft) // hop
+    frames = np.stack([x[i * hop : i * hop + n_fft] for i in range(n_frames)])
+    window = np.hanning(n_fft).astype(np.float32)
+    spec = np.fft.rfft(frames.astype(np.float64) * window, axis=1)[:, : len(freqs)]
+    assert np.array_equal(got, np.sqrt(np.abs(spec)).astype(np.float32))
