@@ -287,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         fixed = {f: rhythm.LEVEL_WEIGHTS[f] for f in rhythm.LEVEL_FEATURES if f not in free}
     w = fit(train, args.l2, weight=SOURCE_WEIGHTS, fixed=fixed)
     report = {
-        "command": "python -m benchmarks.tempo_levels",
+        "command": "python -m benchmarks.tempo_levels "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
         "n": len(rows),
         "no_right_candidate": [
             {
