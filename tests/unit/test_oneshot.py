@@ -340,3 +340,23 @@ def test_swept_kicks_of_random_shape_are_kicks(seed: int) -> None:
 @pytest.mark.parametrize("note", ["F1", "A1", "C2"])
 def test_an_808_that_drops_into_its_note_and_holds_stays_bass(note: str) -> None:
     assert analyze_one_shot(y=bass_808(note, seconds=1.2, drop=3.0), sr=SR).instrument == "bass"
+
+
+@pytest.mark.parametrize(("n_fft", "hop"), [(1024, 1024), (1024, 256), (2048, 256)])
+@pytest.mark.parametrize("length", [300, 2048, 22050 + 17, 8 * 22050])
+def test_stft_power_is_the_whole_clip_transform(n_fft: int, hop: int, length: int) -> None:
+    """The blockwise power spectrum equals one float32 transform of every frame at once,
+    in the same (bins, frames) transposed layout (reductions over bins keep their order)."""
+    from groovegraph.tools import oneshot
+
+    rng = np.random.default_rng(length + hop)
+    y = (0.3 * rng.standard_normal(length)).astype(np.float32)
+    got = oneshot._stft_power(y, 22050, n_fft, hop)
+    x = np.pad(y, (0, max(0, n_fft - length)))
+    n_frames = 1 + (len(x) - n_fft) // hop
+    frames = np.stack([x[i * hop : i * hop + n_fft] for i in range(n_frames)])
+    spec = np.fft.rfft(frames * np.hanning(n_fft).astype(np.float32), axis=1)
+    want = (spec.real**2 + spec.imag**2).astype(np.float32).T
+    assert np.array_equal(got, want)
+    assert got.dtype == np.float32
+    assert got.strides == (4, 4 * (n_fft // 2 + 1))
