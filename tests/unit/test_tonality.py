@@ -308,3 +308,22 @@ def test_frame_spectra_are_the_whole_clip_transform(length: int) -> None:
     window = np.hanning(n_fft).astype(np.float32)
     spec = np.fft.rfft(frames.astype(np.float64) * window, axis=1)[:, : len(freqs)]
     assert np.array_equal(got, np.sqrt(np.abs(spec)).astype(np.float32))
+
+
+# Loops cut to open off their tonic: the opening chord pulls the estimate its way, and
+# the key the rest of the loop names is the runner-up.
+@pytest.mark.parametrize(
+    ("tonic", "mode", "chords", "expected"),
+    [
+        # VI–III–VII–i in D minor (opens on Bb): the runner-up is the relative, F major.
+        (2, "minor", [(8, _MAJ, 1), (3, _MAJ, 1), (10, _MAJ, 1), (0, _MIN, 1)], "F major"),
+        # Dorian IV7–i7 in D (opens on G7): the runner-up is D minor.
+        (2, "minor", [(5, _DOM7, 2), (0, _MIN7, 2)], "D minor"),
+    ],
+)
+def test_a_loop_opening_off_its_tonic_names_the_cycles_key_as_runner_up(
+    tonic: int, mode: str, chords: list[tuple[int, tuple[int, ...], int]], expected: str
+) -> None:
+    est = estimate_key(y=_chord_loop(tonic, chords, bpm=96.0), sr=SR)
+    assert expected in (est.key, est.runner_up)
+    assert est.runner_up != est.key

@@ -66,7 +66,9 @@ class KeyEstimate:
         0..1, calibrated: the probability that ``key`` is right (tonic and mode), as
         measured on the tuning split.
     runner_up : str
-        The second most likely key (canonical name).
+        The second most likely key (canonical name); the key the clip's evidence names
+        without its opening and close when that is not ``key`` (a loop cut to open on
+        vi is otherwise heard in its relative minor: then the major is the runner-up).
     probability : float
         The model's own (uncalibrated) probability of ``key``.
     """
@@ -540,6 +542,18 @@ def features_from_activations(act: np.ndarray, duration: float) -> np.ndarray:
     )
 
 
+#: The features that read where the clip starts and ends (:data:`FEATURES`).
+_EDGE_FEATURES = ("start", "end", "start_major", "start_minor", "first")
+
+
+def _without_edges(features: np.ndarray) -> np.ndarray:
+    """``features`` with the opening and closing evidence zeroed: what the whole clip says
+    wherever it was cut."""
+    out = features.copy()
+    out[[FEATURES.index(name) for name in _EDGE_FEATURES]] = 0.0
+    return out
+
+
 def _rotations() -> np.ndarray:
     """idx[t, j] = (j + t) % 12: feature[:, idx[t]] is the feature seen from tonic t."""
     return (np.arange(12)[None, :] + np.arange(12)[:, None]) % 12
@@ -611,6 +625,12 @@ def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
     order = np.argsort(prob)[::-1]
     best: Key = ALL_KEYS[int(order[0])]
     runner_up: Key = ALL_KEYS[int(order[1])]
+    # A loop can be cut anywhere in its progression (vi–IV–I–V opens on vi): when the
+    # evidence of the whole clip, without its opening and close, names another key, that
+    # key is the runner-up.
+    cycle = int(np.argmax(key_scores(_without_edges(features), key_model.WEIGHTS)))
+    if cycle != int(order[0]):
+        runner_up = ALL_KEYS[cycle]
     return KeyEstimate(
         key=best.name,
         camelot=best.camelot,
