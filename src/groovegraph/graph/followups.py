@@ -311,12 +311,17 @@ def _reference_range(
     return None
 
 
+#: How much slower or faster than a searched target tempo "something slower/faster" starts.
+MOVE_MIN_STEP = 0.005
+
+
 def moved_tempo(
     previous: ParsedRequest, direction: int, listed: Sequence[CatalogHit] = ()
 ) -> tuple[float | None, float | None, float | None] | None:
     """(bpm_min, bpm_max, target) one step slower (``direction`` -1) or faster (+1) than
     the last search: the next band of the same width (at least 10 % of its middle) below
-    its lower bound or above its upper bound. ``None`` when there is nothing to move from."""
+    its lower bound or above its upper bound, or, when it searched around a target tempo,
+    starting just below or above that target. ``None`` when there is nothing to move from."""
     base = _reference_range(previous, listed)
     if base is None:
         lo, hi = previous.bpm_min, previous.bpm_max
@@ -327,7 +332,17 @@ def moved_tempo(
         return None
     lo, hi = base
     width = max(hi - lo, 0.1 * (lo + hi) / 2)
-    if direction < 0:
+    target = previous.target_bpm
+    if target is not None and lo <= target <= hi and set(previous.bpms) == {target}:
+        # "around 100" then "a bit slower": slower than the 100 asked for, not than the
+        # bottom of its ±5 % window (the 97 BPM loop it listed is a bit slower).
+        if direction < 0:
+            new_hi = round(target * (1 - MOVE_MIN_STEP), 1)
+            new_lo = max(TEMPO_LIMITS_BPM[0], round(new_hi - width, 1))
+        else:
+            new_lo = round(target * (1 + MOVE_MIN_STEP), 1)
+            new_hi = min(TEMPO_LIMITS_BPM[1], round(new_lo + width, 1))
+    elif direction < 0:
         new_hi = lo
         new_lo = max(TEMPO_LIMITS_BPM[0], round(lo - width, 1))
     else:

@@ -610,6 +610,9 @@ def parse_request(
     keys_found = vocab.find_keys(prose_no_eras)
     # Camelot codes are blanked so "5A at 124" leaves only the tempo.
     prose_tempo = vocab.CAMELOT_RE.sub(lambda mm: " " * len(mm.group(0)), prose_no_eras)
+    # A swing amount ("more swing, 55 and up") is not a tempo.
+    swing_lo, swing_hi, swing_spans = vocab.find_swing_amount(prose_tempo)
+    prose_tempo = blank_spans(prose_tempo, spans=swing_spans)
 
     bpm_min = bpm_max = target = None
     bpms: list[tuple[int, float]] = []
@@ -689,6 +692,9 @@ def parse_request(
         cams.append(k.camelot)
 
     swing_words, swing_min, swing_max = vocab.find_swing(prose)
+    if swing_spans:
+        swing_words = [*swing_words, *(prose[x:y].strip().lower() for x, y in swing_spans)]
+        swing_min, swing_max = swing_lo, swing_hi
     genres = _genres(prose)
     has_filters = bool(bpms or keys or eras or genres or swing_words)
     intents = _intents(

@@ -44,7 +44,7 @@ from groovegraph.state import (
     SpecialistName,
 )
 from groovegraph.tools import catalog as catalog_tools
-from groovegraph.tools import harmony
+from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
 from groovegraph.tools.feel import NO_KEY, key_text
@@ -492,13 +492,22 @@ def build_toolsets(
                     f"reference {sample_label(like_sample, ref_analysis)}: one-shot {ref_analysis.instrument or 'sound'}"
                     + (f", root {ref_analysis.root_note}" if ref_analysis.root_note else "")
                 )
+            elif kind == "one_shot":
+                # "a snare for this loop": a one-shot has no tempo or swing to match, and a
+                # drum hit no key unless one is asked for ("a kick tuned to A")
+                if instrument not in vocab.DRUM_KIT and key is None and compatible_with is None:
+                    compatible_with = ref_analysis.key
+                notes.append(
+                    f"for {sample_label(like_sample, ref_analysis)}: "
+                    f"{key_text(ref_analysis.key, ref_analysis.camelot)}"
+                )
             elif target_bpm is None:
                 target_bpm = round(ref_analysis.tempo_bpm, 2)
                 if bpm_min is None and bpm_max is None:
                     # "like this": within 8 % of its tempo (or half/double), widened below if empty.
                     bpm_min, bpm_max = round(target_bpm * 0.92, 1), round(target_bpm * 1.08, 1)
                     auto_range = True
-            if ref_analysis.tempo_bpm is not None:
+            if ref_analysis.tempo_bpm is not None and kind != "one_shot":
                 if key is None and compatible_with is None:
                     compatible_with = ref_analysis.key
                 if ref_analysis.swing_percent is not None:

@@ -855,6 +855,65 @@ SWING_VERB_RE = re.compile(
 _SWING_FEEL_RES = [(word_pattern(words), lo, hi) for words, lo, hi in SWING_FEELS]
 
 
+# A swing amount written as a number ("65% and up", "more swing, 55 and up", "swing under
+# 54%"): MPC percent from 50 to 80, read only in a clause that talks about swing. Without a
+# "%" the number must follow the swing word with no noun between ("swung loops over 70" is
+# a tempo) and carry a direction ("and up", "or less", "over").
+SWING_PERCENT_RANGE = (50.0, 80.0)
+_SWING_WORD_RE = re.compile(r"\b(?:swing\w*|swung|shuffl\w*)\b", re.IGNORECASE)
+_NUM_PCT = r"(\d{2}(?:\.\d+)?)"
+_UP = r"(?:and\s+(?:up|above|over|higher|more)|or\s+(?:more|higher|above|over)|\+|plus)"
+_DOWN = r"(?:and\s+(?:under|below|less|lower)|or\s+(?:less|lower|below|under))"
+_OVER = r"(?:over|above|at\s+least|more\s+than|min(?:imum)?(?:\s+of)?|>=?)"
+_UNDER = r"(?:under|below|at\s+most|less\s+than|max(?:imum)?(?:\s+of)?|<=?)"
+_SWING_NUMBER_RES: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%)?\s*{_UP}", re.IGNORECASE), 1),
+    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%)?\s*{_DOWN}", re.IGNORECASE), -1),
+    (re.compile(rf"\b{_OVER}\s*{_NUM_PCT}\s*(%)?", re.IGNORECASE), 1),
+    (re.compile(rf"\b{_UNDER}\s*{_NUM_PCT}\s*(%)?", re.IGNORECASE), -1),
+    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%)", re.IGNORECASE), 0),
+)
+_NOUN_BETWEEN_RE = re.compile(
+    r"\b(?:loops?|breaks?|beats?|samples?|tracks?|tempo|bpm|drums?)\b", re.IGNORECASE
+)
+_BPM_AFTER_RE = re.compile(r"\s*(?:bpm|ms)\b", re.IGNORECASE)
+
+
+def find_swing_amount(text: str) -> tuple[float | None, float | None, list[tuple[int, int]]]:
+    """A swing amount written as a number: ``(swing_min, swing_max, spans)``; ``(None,
+    None, [])`` when ``text`` names none. "65% and up" → (65, None); "under 54% swing" →
+    (None, 54); "swing at 58%" → (56, 60)."""
+    words = list(_SWING_WORD_RE.finditer(text))
+    if not words:
+        return None, None, []
+    lo: float | None = None
+    hi: float | None = None
+    spans: list[tuple[int, int]] = []
+    for rx, direction in _SWING_NUMBER_RES:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in spans):
+                continue
+            value = float(m.group(1))
+            if not SWING_PERCENT_RANGE[0] <= value <= SWING_PERCENT_RANGE[1]:
+                continue
+            if _BPM_AFTER_RE.match(text, m.end(1)):
+                continue
+            if not m.group(2):  # no "%": only right after the swing word, no noun between
+                before = [w for w in words if w.end() <= m.start()]
+                if not before or _NOUN_BETWEEN_RE.search(text, before[-1].end(), m.start()):
+                    continue
+                if m.start() - before[-1].end() > 30:
+                    continue
+            spans.append(m.span())
+            if direction > 0:
+                lo = value
+            elif direction < 0:
+                hi = value
+            else:
+                lo, hi = value - 2.0, value + 2.0
+    return lo, hi, spans
+
+
 def find_swing(text: str) -> tuple[list[str], float | None, float | None]:
     """Swing words in ``text`` (each phrase once, the longest reading) and the MPC swing
     range of the first feel named, ``(words, swing_min, swing_max)``."""

@@ -870,6 +870,17 @@ class OfflineUnderstanding:
                     "target_bpm": round((lo + hi) / 2, 2),
                 }
             )
+        if (
+            request.kind == "one_shot"
+            and request.instrument in vocab.UNPITCHED_INSTRUMENTS
+            and not alone.keys
+            and (request.keys or request.compatible)
+        ):
+            # "and a clap" after an 808 in the loop's key: a clap has no root to match, so
+            # the key the last search carried is dropped (a stated key would stay)
+            request = request.model_copy(
+                update={"keys": [], "camelot": [], "compatible": False, "root_note": None}
+            )
         request = _rule_out(request, blanked)
         chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:

@@ -1,0 +1,93 @@
+"""Defects a development set of producer conversations (evals/fourth_set) found in the
+offline understanding, each in new wording on the real offline graph over a small tagged
+catalog: a relative tempo move from a searched tempo, a swing amount written as a number,
+and drum one-shots asked for a loop (no tempo, and no key, to match)."""
+
+from __future__ import annotations
+
+import pytest
+
+from groovegraph.graph.parser import parse_request
+from tests.chat import Chat
+from tests.unit.test_understanding_trial_defects import DISCO, graph  # noqa: F401
+
+DISCO_ID = DISCO["id"]
+
+
+def test_a_bit_slower_after_around_a_tempo_starts_below_that_tempo(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    first = chat.say("show me funk loops around 104 bpm")
+    assert first["hits"]
+    out = chat.say("got anything a touch slower?")
+    req = out["request"]
+    assert req.bpm_max is not None
+    assert 103.0 <= req.bpm_max < 104.0
+    tempi = [h.tempo_bpm for h in out["hits"]]
+    # the 103 and 102 BPM loops are slower than the 104 asked for (the old band started
+    # below the whole ±5 % window, at 98.8)
+    assert tempi
+    assert max(tempi) > 101.0
+    assert all(t < 104.0 for t in tempi)
+
+
+def test_any_faster_after_around_a_tempo_starts_just_above_it(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("funk around 100")
+    out = chat.say("any quicker?")
+    req = out["request"]
+    assert req.bpm_min is not None
+    assert 100.0 < req.bpm_min < 101.0
+    tempi = [h.tempo_bpm for h in out["hits"]]
+    assert tempi
+    assert min(tempi) == pytest.approx(101.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("boom bap with more swing, 58 and up", 58.0, None),
+        ("jazz loops that swing 64% or more", 64.0, None),
+        ("funk with swing under 54%", None, 54.0),
+        ("soul loops at 85 bpm with about 57% swing", 55.0, 59.0),
+    ],
+)
+def test_a_swing_amount_written_as_a_number_is_swing_not_tempo(
+    text: str, lo: float | None, hi: float | None
+) -> None:
+    req = parse_request(text)
+    assert (req.swing_min, req.swing_max) == (lo, hi)
+    assert req.swing_words
+    if "bpm" not in text:
+        assert req.bpm_min is None
+        assert req.bpm_max is None
+        assert req.target_bpm is None
+
+
+def test_a_number_after_a_noun_is_still_a_tempo() -> None:
+    req = parse_request("swung loops over 70")
+    assert req.swing_min != 70.0
+    assert req.target_bpm == 70.0
+
+
+def test_swing_amount_follow_up_narrows_the_search(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("boom bap loops please")
+    out = chat.say("only ones with more swing, 61.5 and up")
+    assert out["request"].genres == ["boom bap"]
+    assert out["request"].bpm_min is None
+    assert [h.swing_percent for h in out["hits"]] == [62.0]
+
+
+def test_a_drum_one_shot_for_a_loop_ignores_its_tempo_and_key(graph) -> None:  # noqa: F811
+    out = Chat(graph).say("gimme a snare that works with this", samples=[DISCO_ID])
+    assert {h.sample_id for h in out["hits"]} == {"5b0700000000f002", "5b0700000000f003"}
+
+
+def test_an_unpitched_follow_up_drops_the_key_the_last_one_shot_search_carried(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("what key is this one in?", samples=[DISCO_ID])
+    first = chat.say("find an 808 that fits it")
+    assert [h.sample_id for h in first["hits"]] == ["5b0700000000f001"]
+    out = chat.say("cool, plus a snare")
+    assert out["request"].keys == []
+    assert {h.sample_id for h in out["hits"]} == {"5b0700000000f002", "5b0700000000f003"}
