@@ -234,3 +234,22 @@ def test_a_router_models_clash_reading_reaches_the_request() -> None:
 def test_cues_beyond_the_classifier(text: str, attached: int, expected: list[str]) -> None:
     samples = [f"0a1b2c3d4e5{i}" for i in range(attached)]
     assert _understood(text, samples) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "attached", "expected"),
+    [
+        # the sample against a tempo or a key it is to play with
+        ("gonna slide this under a 124 house groove, any good?", 1, ["compatibility", "groove"]),
+        ("will loop_a.wav work over loop_b.wav", 0, ["compatibility", "groove"]),
+        # where a style comes from is a history question
+        ("check this and tell me when that style began", 1, ["era", "groove"]),
+        # the sample's own numbers, however many, are no question about styles
+        ("the complete rundown on this one: bpm, key, feel, all of it", 1, ["groove"]),
+    ],
+)
+def test_a_sample_against_a_tempo_a_style_origin_and_its_own_numbers(
+    text: str, attached: int, expected: list[str]
+) -> None:
+    samples = [f"0a1b2c3d4e5{i}" for i in range(attached)]
+    assert _understood(text, samples) == expected

@@ -119,10 +119,11 @@ def test_an_open_tempo_bound_does_not_match_half_or_double_time(settings: Settin
 def test_training_rows_know_their_set_for_leave_one_set_out() -> None:
     from groovegraph.graph.understanding.train import examples, set_of
 
-    assert [set_of(i) for i in ("u101", "s2-b014", "s3-a007", "conv:x")] == [
+    assert [set_of(i) for i in ("u101", "s2-b014", "s3-a007", "d4-c02", "conv:x")] == [
         "set1",
         "set2",
         "set3",
+        "set4",
         "set1",
     ]
     rows = list(examples())

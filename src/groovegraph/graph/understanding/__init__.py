@@ -252,8 +252,22 @@ _FIND_CLAUSE_RE = re.compile(
 _ERA_CUE_RE = re.compile(
     r"\b(?:what|which)\s+(?:genre|style|era|decade|year|scene)s?\s+(?:is|was|does|would|are|it)\b"
     r"|\bcompare\b.{0,40}\b(?:to|with)\s+(?:the\s+)?(?:(?:early|mid|late)\s+)?"
-    r"(?:\d0s|(?:19|20)\d0s|[\w-]+\s+era)\b",
+    r"(?:\d0s|(?:19|20)\d0s|[\w-]+\s+era)\b"
+    # "tell me where this style came from", "when did that sound start"
+    r"|\b(?:where|when)\b.{0,30}\b(?:style|genre|sound|scene|feel)\s+(?:\w+\s+){0,2}?"
+    r"(?:come|came|comes|originat\w*|start\w*|began|begin)\b",
     re.IGNORECASE,
+)
+# "drop this into a 140 trap beat", "would it sit under a tune in G": the sample against
+# a tempo or key it is to play with
+_ONTO_RE = re.compile(
+    r"\b(?:into|under|underneath|over|on top of|alongside|against|next to)\s+"
+    r"(?:an?|my|the|some|one)\b",
+    re.IGNORECASE,
+)
+# what makes a question about an attached sample a question about styles or the library
+_STYLE_TALK_RE = vocab.word_pattern(
+    (*vocab.HISTORY_WORDS, *vocab.LIBRARY_NOUNS, "genre", "genres", "style", "era", "decade")
 )
 _PRODUCER_SOUND_RE = re.compile(
     r"\b(?:sounds?|sounding|style|vibe|feel)\s+(?:like|of)\b|\bwould(?:'ve| have)\s+(?:sampled|used|made|chopped)",
@@ -395,6 +409,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         out.append("compatibility")
     if request.samples and (request.bpms or request.keys) and "compatibility" in request.intents:
         # "would it work halftime under a 146 bpm loop": the sample against a tempo or key
+        out.append("compatibility")
+    if request.samples and (request.bpms or request.keys) and _ONTO_RE.search(text):
+        # "i wanna drop this into a 140 trap beat": it against that tempo or key
         out.append("compatibility")
     if request.samples and _STRETCH_RE.search(text):
         # "slow this down to 85, how much % is that": stretching a sample to a tempo is a
@@ -889,6 +906,29 @@ class OfflineUnderstanding:
                 # "give me the key of this", "show me the tempo": a find verb about the
                 # sample at hand asks for its numbers, not for other samples
                 chosen = [c for c in chosen if c != "discovery"] or ["groove"]
+            if (
+                "discovery" in chosen
+                and request.samples
+                and (request.bpms or request.keys)
+                and _ONTO_RE.search(blanked)
+                and not _FIND_VERB_RE.search(blanked)
+                and not _OTHERS_RE.search(blanked)
+                and not _WHICH_SAMPLES_RE.search(blanked)
+            ):
+                # "gonna slide this under a 124 house groove": the groove is what the
+                # sample is to play with, not one to find
+                chosen = [c for c in chosen if c != "discovery"] or ["groove"]
+            if (
+                "era" in chosen
+                and request.samples
+                and not (request.genres or request.eras or vocab.find_entities(blanked))
+                and not _STYLE_TALK_RE.search(blanked)
+                and not _ERA_CUE_RE.search(blanked)
+                and not _PRODUCER_SOUND_RE.search(blanked)
+            ):
+                # "the full breakdown on this sample: tempo, key, swing": its numbers, not
+                # a question about styles, eras or the library
+                chosen = [c for c in chosen if c != "era"] or ["groove"]
         request = self._carry_subject(request, blanked, alone, conv, chosen, near=near is not None)
         if near is not None:
             request = self._near_tempo(request, near, conv, text=text)

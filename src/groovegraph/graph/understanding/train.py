@@ -128,9 +128,9 @@ def _candidates(*, datasets: Path | None = None) -> Iterator[dict[str, Any]]:
 
 
 def set_of(row_id: str) -> str:
-    """Which independently written set a row belongs to: ``s2-``/``s3-`` ids are the
-    second and third, the rest the first."""
-    m = re.match(r"s(\d+)-", row_id)
+    """Which independently written set a row belongs to: ``s2-``/``s3-``/``d4-`` ids are
+    the second, third and fourth, the rest the first."""
+    m = re.match(r"[a-z](\d+)-", row_id)
     return f"set{m.group(1)}" if m else "set1"
 
 
