@@ -91,3 +91,29 @@ def test_an_unpitched_follow_up_drops_the_key_the_last_one_shot_search_carried(g
     out = chat.say("cool, plus a snare")
     assert out["request"].keys == []
     assert {h.sample_id for h in out["hits"]} == {"5b0700000000f002", "5b0700000000f003"}
+
+
+def test_from_any_decade_lifts_the_era_the_search_carried(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("soul loops from the 70s")
+    out = chat.say("ok and in C major, from whatever era?")
+    req = out["request"]
+    assert req.eras == []
+    assert req.keys == ["C major"]
+    assert [h.sample_id for h in out["hits"]] == ["7e57000000000021"]  # the 60s one
+
+
+def test_any_genre_lifts_the_genre_but_a_named_one_stays(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("trap loops in F minor")
+    out = chat.say("same key but any style")
+    assert out["request"].genres == []
+    assert {h.tags.genre for h in out["hits"]} >= {"trap", "drum and bass"}
+
+
+def test_each_points_at_the_samples_under_discussion(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("do these two work together?", samples=[DISCO_ID, "7e57000000000030"])
+    out = chat.say("key of each?")
+    assert out["plan"].specialists == ["groove"]
+    assert set(out["request"].samples) == {DISCO_ID, "7e57000000000030"}

@@ -103,7 +103,7 @@ def listed_refs(hits: Sequence[CatalogHit]) -> list[ListedRef]:
 # so do "my loop"/"my break" once something was analysed.
 _ANAPHORA_RE = re.compile(
     rf"\b(?:this|that|these|those|the same)\s+(?:{vocab.ONE_NOUN}|file)s?\b"
-    r"|\b(?:it|them|both)\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
+    r"|\b(?:it|them|both|each(?!\s+other))\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
     rf"|{vocab.MY_SAMPLE_RE.pattern}",
     re.IGNORECASE,
 )
@@ -289,17 +289,42 @@ def _negated(text: str, found: Iterable[tuple[int, str]]) -> list[str]:
     return out
 
 
+# "from any decade", "any genre", "whatever key", "any tempo": that filter of the last
+# search is lifted (what the same turn names again is read after this).
+_ANY_FILTER_RE = re.compile(
+    r"\b(?:any|whatever|every|all)\s+(?:(?P<era>decades?|eras?|years?|periods?)"
+    r"|(?P<genre>genres?|styles?)|(?P<key>keys?)|(?P<tempo>tempos?|bpms?|speeds?))\b",
+    re.IGNORECASE,
+)
+
+
+def _lift_any(request: ParsedRequest, text: str) -> dict[str, Any]:
+    """The fields "any decade"/"any genre"/"any key"/"any tempo" in ``text`` clear."""
+    update: dict[str, Any] = {}
+    for m in _ANY_FILTER_RE.finditer(text):
+        if m.group("era") and not vocab.find_eras(text):
+            update.update(eras=[], years=[])
+        elif m.group("genre") and not vocab.find_genres(text):
+            update["genres"] = []
+        elif m.group("key") and not vocab.find_keys(text):
+            update.update(keys=[], camelot=[], mode=None, tonic=None)
+        elif m.group("tempo") and not re.search(r"\d", text):
+            update.update(bpm_min=None, bpm_max=None, target_bpm=None, bpms=[])
+    return update
+
+
 def _rule_out(request: ParsedRequest, text: str) -> ParsedRequest:
     """Negated genres and eras leave the search's positive filters and join its
-    exclusions; one the turn names positively again is no longer excluded."""
-    update: dict[str, Any] = {}
+    exclusions; one the turn names positively again is no longer excluded; "any decade"
+    (genre, key, tempo) lifts that filter."""
+    update: dict[str, Any] = _lift_any(request, text)
     for field_, found in (
         ("genres", [(a, g) for (a, _), g in vocab.find_genres(text)]),
         ("eras", [(m.start, m.era) for m in vocab.find_eras(text)]),
     ):
         negated = _negated(text, found)
         named = {v for _, v in found} - set(negated)
-        kept = [v for v in getattr(request, field_) if v not in negated]
+        kept = [v for v in update.get(field_, getattr(request, field_)) if v not in negated]
         excluded = [v for v in getattr(request, f"not_{field_}") if v not in named]
         if negated or excluded != getattr(request, f"not_{field_}"):
             update[field_] = kept
