@@ -332,3 +332,12 @@ def test_a_search_ruled_out_by_name_is_not_narrowed_again(graph) -> None:
     assert req.bpm_max is None  # the reggae search's tempo went with it
     assert out["hits"]
     assert {h.tags.genre for h in out["hits"]} == {"house"}
+
+
+def test_a_search_that_mixes_with_a_new_attachment_is_no_verdict(graph) -> None:
+    out = Chat(graph).say("mellow reggae around 70 that would go with this", samples=[SOUL])
+    # the attachment is analysed (the search needs its key), then one search like it
+    assert out["plan"].specialists == ["groove", "discovery"]
+    assert not out["reports"]
+    assert out["hits"]
+    assert all(h.tags.genre == "reggae" and h.key == "F minor" for h in out["hits"])

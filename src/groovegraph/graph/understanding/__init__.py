@@ -844,6 +844,18 @@ class OfflineUnderstanding:
             )
             slots["compatible"] = not unpitched
             chosen = ["discovery"]
+        elif (
+            len(request.samples) == 1
+            and (alone.genres or alone.vibes or alone.eras or alone.bpms or alone.keys)
+            and _THAT_MIXES_WITH_IT_RE.search(blanked)
+        ):
+            # "chill reggae in D minor at 72 that mixes with it" about a sample whose key is
+            # not known yet (attached this turn): a search like it, no verdict for a pair
+            # nobody named (groove is added below: the search needs its analysis)
+            goes_with = (request.samples[0], None, None)
+            request = request.model_copy(update={"intents": ["find", "analyze"]})
+            slots["compatible"] = True
+            chosen = ["discovery"]
         if filtering:
             request = request.model_copy(
                 update={
