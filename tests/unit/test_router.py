@@ -242,6 +242,9 @@ def test_cues_beyond_the_classifier(text: str, attached: int, expected: list[str
         # the sample against a tempo or a key it is to play with
         ("gonna slide this under a 124 house groove, any good?", 1, ["compatibility", "groove"]),
         ("will loop_a.wav work over loop_b.wav", 0, ["compatibility", "groove"]),
+        ("will this vocal shot sit in a D minor tune", 1, ["compatibility", "groove"]),
+        # a sound to find for the sample at hand
+        ("a rimshot one-shot for this loop", 1, ["discovery", "groove"]),
         # where a style comes from is a history question
         ("check this and tell me when that style began", 1, ["era", "groove"]),
         # the sample's own numbers, however many, are no question about styles

@@ -262,7 +262,8 @@ _ERA_CUE_RE = re.compile(
 # a tempo or key it is to play with
 _ONTO_RE = re.compile(
     r"\b(?:into|under|underneath|over|on top of|alongside|against|next to)\s+"
-    r"(?:an?|my|the|some|one)\b",
+    r"(?:an?|my|the|some|one)\b"
+    r"|\b(?:sit|sits|fit|fits|work|works|go|goes|sound|sounds)\s+in\s+(?:an?|my|the)\b",
     re.IGNORECASE,
 )
 # what makes a question about an attached sample a question about styles or the library
@@ -372,7 +373,7 @@ _WHICH_WOULD_MIX_RE = re.compile(
 
 def _searches_for(text: str) -> bool:
     """Whether ``text`` looks for other samples than the one at hand (see above)."""
-    if _OTHERS_RE.search(text) or _WHICH_WOULD_MIX_RE.search(text):
+    if _OTHERS_RE.search(text) or _WHICH_WOULD_MIX_RE.search(text) or _sound_for_it(text):
         return True
     if any(_opens_with_style(c) for c in _clauses(text)):
         return True  # "boom bap in keys that work with F major": that style's samples
@@ -435,6 +436,10 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     if request.samples and (request.bpms or request.keys) and "compatibility" in request.intents:
         # "would it work halftime under a 146 bpm loop": the sample against a tempo or key
         out.append("compatibility")
+    if request.samples and _sound_for_it(text):
+        # "a snare one-shot for this loop", "an 808 that fits this": a sound to find for
+        # the sample at hand
+        out.append("discovery")
     if request.samples and (request.bpms or request.keys) and _ONTO_RE.search(text):
         # "i wanna drop this into a 140 trap beat": it against that tempo or key
         out.append("compatibility")
@@ -443,6 +448,15 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         # tempo-compatibility question about it
         out.append("compatibility")
     return out
+
+
+def _sound_for_it(text: str) -> bool:
+    """ "a snare one-shot for this loop", "an 808 that fits this", "some hats for it": a
+    sound or a sample named before what it is for."""
+    m = _FOR_SAMPLE_RE.search(text) or _GOES_WITH_RE.search(text)
+    return m is not None and bool(
+        vocab.find_instrument(m.group(0)) or _SAMPLE_WORD_RE.search(m.group(0))
+    )
 
 
 def _opens_with_style(clause: str) -> bool:
