@@ -117,3 +117,15 @@ def test_each_points_at_the_samples_under_discussion(graph) -> None:  # noqa: F8
     out = chat.say("key of each?")
     assert out["plan"].specialists == ["groove"]
     assert set(out["request"].samples) == {DISCO_ID, "7e57000000000030"}
+
+
+def test_a_key_written_as_in_x_stays_exact_when_the_mix_is_with_a_sample(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("808s in F?")
+    out = chat.say("sick, now some trap loops in F minor that'll sit with it")
+    assert [h.key for h in out["hits"]] == ["F minor"]  # not the C minor one next door
+
+
+def test_loops_that_go_with_a_key_still_widen_to_its_neighbours(graph) -> None:  # noqa: F811
+    out = Chat(graph).say("trap loops that go with F minor")
+    assert "C minor" in {h.key for h in out["hits"]}

@@ -199,7 +199,9 @@ def plan_tool_calls(
         elif request.keys:
             # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
             # A one-shot has a root, not a key: the search matches roots on the key's tonic.
-            wants_mix = request.compatible or re.search(r"compatib|mix", request.text, re.I)
+            wants_mix = (
+                request.compatible or re.search(r"compatib|mix", request.text, re.I)
+            ) and not vocab.key_is_a_filter(request.text.rsplit("\n", 1)[-1])
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
             if wants_mix and not one_shot and clash:

@@ -559,6 +559,27 @@ MIX_WORDS: tuple[str, ...] = (
     "complement*",
 )
 MIX_RE = word_pattern(MIX_WORDS)
+# "trap loops in F minor to go with it": the key is the search's filter and the mix is with
+# the sample under discussion, so the key is not widened to its Camelot neighbours (as in
+# "loops that go with F minor").
+_MIX_WITH_SAMPLE_RE = re.compile(
+    r"\b(?:mix\w*|go(?:es)?|goes|sits?|sitting|works?|fits?|blend\w*|layer\w*)\s+"
+    r"(?:well\s+|nicely\s+)?(?:with|under|over|into|alongside|on)\s+"
+    r"(?:it|this|that|them|these|those|mine|my)\b",
+    re.IGNORECASE,
+)
+_IN_KEY_RE = re.compile(
+    r"\bin\s+(?:the\s+key\s+of\s+)?(?:[A-G][#b♯♭]?(?:\s*(?:minor|major|min|maj)\b|m\b|\b)"
+    r"|(?:1[0-2]|[1-9])[AB]\b)"
+)
+
+
+def key_is_a_filter(text: str) -> bool:
+    """Whether ``text`` names its key as a filter ("in F minor") while what it should mix
+    with is a sample ("…to go with it"), not the key."""
+    return bool(_IN_KEY_RE.search(text) and _MIX_WITH_SAMPLE_RE.search(text))
+
+
 # Changing a sample's pitch or length to make it fit.
 PITCH_WORDS: tuple[str, ...] = ("pitch*", "stretch*", "semitone", "semitones", "transpos*")
 # DJ talk for a key move that lifts the energy of a mix: +1 on the Camelot wheel (a
