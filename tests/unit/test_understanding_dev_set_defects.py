@@ -5,11 +5,23 @@ and drum one-shots asked for a loop (no tempo, and no key, to match)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from langgraph.checkpoint.memory import InMemorySaver
 
+from groovegraph.graph import build_graph
 from groovegraph.graph.parser import parse_request
+from groovegraph.settings import Settings
+from groovegraph.tools import catalog as cat
 from tests.chat import Chat
-from tests.unit.test_understanding_trial_defects import DISCO, graph  # noqa: F401
+from tests.unit.test_oneshot_search import _shot
+from tests.unit.test_understanding_trial_defects import (  # noqa: F401
+    DISCO,
+    ROWS,
+    SHOT_808,
+    SNARES,
+    graph,
+)
 
 DISCO_ID = DISCO["id"]
 
@@ -129,3 +141,16 @@ def test_a_key_written_as_in_x_stays_exact_when_the_mix_is_with_a_sample(graph) 
 def test_loops_that_go_with_a_key_still_widen_to_its_neighbours(graph) -> None:  # noqa: F811
     out = Chat(graph).say("trap loops that go with F minor")
     assert "C minor" in {h.key for h in out["hits"]}
+
+
+def test_a_pitched_one_shot_for_a_loop_is_on_the_loops_tonic(settings: Settings) -> None:
+    other = _shot("5b0700000000f009", "808_B1.wav", "bass", "B1", tag="bass")
+    frame = cat.concat_frames(
+        [pd.DataFrame([*ROWS, DISCO]), cat.records_to_frame([SHOT_808, other, *SNARES])]
+    )
+    two_808s = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+    # the disco loop is in F minor: the F 808, not the B one (a tritone away)
+    out = Chat(two_808s).say("an 808 that would fit this?", samples=[DISCO_ID])
+    assert [h.sample_id for h in out["hits"]] == ["5b0700000000f001"]

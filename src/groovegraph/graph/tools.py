@@ -493,10 +493,11 @@ def build_toolsets(
                     + (f", root {ref_analysis.root_note}" if ref_analysis.root_note else "")
                 )
             elif kind == "one_shot":
-                # "a snare for this loop": a one-shot has no tempo or swing to match, and a
-                # drum hit no key unless one is asked for ("a kick tuned to A")
+                # "a snare for this loop": a one-shot has no tempo or swing to match, a drum
+                # hit no key unless one is asked for ("a kick tuned to A"), and a pitched
+                # one ("an 808 that fits this") the loop's key: roots on its tonic
                 if instrument not in vocab.DRUM_KIT and key is None and compatible_with is None:
-                    compatible_with = ref_analysis.key
+                    key = ref_analysis.key  # a pitched one-shot on the loop's tonic
                 notes.append(
                     f"for {sample_label(like_sample, ref_analysis)}: "
                     f"{key_text(ref_analysis.key, ref_analysis.camelot)}"
