@@ -130,3 +130,20 @@ def test_training_rows_know_their_set_for_leave_one_set_out() -> None:
     tune_sets = {r["set"] for r in rows if r["source"].endswith(":tune")}
     assert tune_sets >= {"set1", "set2"}
     assert all("set" not in r for r in rows if not r["source"].endswith(":tune"))
+
+
+def test_the_shipped_model_is_trained_on_the_current_tune_rows() -> None:
+    # Retrain (python -m groovegraph.graph.understanding.train) whenever a tune row,
+    # an exemplar or the routing set changes: the digest of the rows it learned from is
+    # stored with the weights.
+    import hashlib
+    import json
+
+    from groovegraph.graph.understanding.classifier import MODEL_PATH
+
+    rows = list(training.examples())
+    digest = hashlib.sha256(
+        json.dumps([[r["text"], r["samples"], r["specialists"]] for r in rows]).encode()
+    ).hexdigest()
+    with np.load(MODEL_PATH, allow_pickle=False) as data:
+        assert str(data["meta_data_sha256"]) == digest
