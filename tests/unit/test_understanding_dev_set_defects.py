@@ -154,3 +154,14 @@ def test_a_pitched_one_shot_for_a_loop_is_on_the_loops_tonic(settings: Settings)
     # the disco loop is in F minor: the F 808, not the B one (a tritone away)
     out = Chat(two_808s).say("an 808 that would fit this?", samples=[DISCO_ID])
     assert [h.sample_id for h in out["hits"]] == ["5b0700000000f001"]
+
+
+def test_loops_in_those_keys_after_a_list_of_mixing_keys(graph) -> None:  # noqa: F811
+    chat = Chat(graph)
+    chat.say("which keys work with F minor for mixing?")
+    out = chat.say("cool, any trap loops in one of those?")
+    assert out["request"].keys == ["F minor"]
+    assert out["request"].compatible
+    keys = {h.key for h in out["hits"]}
+    assert "F minor" in keys
+    assert keys <= {"F minor", "C minor", "Bb minor", "Ab major"}
