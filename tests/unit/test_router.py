@@ -256,3 +256,18 @@ def test_a_sample_against_a_tempo_a_style_origin_and_its_own_numbers(
 ) -> None:
     samples = [f"0a1b2c3d4e5{i}" for i in range(attached)]
     assert _understood(text, samples) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a history question that names drums or breaks asks for no search
+        ("who played the congas on those old salsa records", ["era"]),
+        ("what separates 80s boogie drums from disco", ["era"]),
+        # ... unless it asks for the user's own samples or says find
+        ("what 70s funk loops do i have", ["discovery"]),
+        ("what made 60s jazz drums swing so hard, find me some like that", ["discovery", "era"]),
+    ],
+)
+def test_a_history_question_naming_drums_is_no_search(text: str, expected: list[str]) -> None:
+    assert _understood(text) == expected

@@ -261,6 +261,17 @@ _ERA_CUE_RE = re.compile(
     r"(?:come|came|comes|originat\w*|start\w*|began|begin)\b",
     re.IGNORECASE,
 )
+# a message that opens with a wh-word ("who played…", "what separates…")
+_WH_START_RE = re.compile(
+    rf"\s*(?:(?:so|and|ok|okay)\s+)?{vocab.alternation(vocab.QUESTION_WORDS)}(?![\w-])",
+    re.IGNORECASE,
+)
+# the user's own library or files: "my", "do i have", "in my crates", "i've got"
+_OWNED_RE = re.compile(
+    rf"\b(?:my|mine|our|i(?:'ve| have)? got|do i (?:have|own)|i (?:have|own)|"
+    rf"{vocab.alternation(vocab.LIBRARY_NOUNS)})\b",
+    re.IGNORECASE,
+)
 # "drop this into a 140 trap beat", "would it sit under a tune in G": the sample against
 # a tempo or key it is to play with
 _ONTO_RE = re.compile(
@@ -983,6 +994,20 @@ class OfflineUnderstanding:
                 # "the full breakdown on this sample: tempo, key, swing": its numbers, not
                 # a question about styles, eras or the library
                 chosen = [c for c in chosen if c != "era"] or ["groove"]
+        if (
+            {"era", "discovery"} <= set(chosen)
+            and not request.samples
+            and not request.refines
+            and _WH_START_RE.match(blanked)
+            and not _FIND_VERB_RE.search(blanked)
+            and not _OWNED_RE.search(blanked)
+            and not _WHICH_SAMPLES_RE.search(blanked)
+            and not _LIKE_THAT_RE.search(blanked)
+        ):
+            # "who played drums on all those motown records", "what separates 90s r&b
+            # drums from hip hop": a history question that names drums asks for no search
+            # (no find verb, nothing of the user's library)
+            chosen = [c for c in chosen if c != "discovery"]
         request = self._carry_subject(request, blanked, alone, conv, chosen, near=near is not None)
         if near is not None:
             request = self._near_tempo(request, near, conv, text=text)
