@@ -963,6 +963,30 @@ class OfflineUnderstanding:
             request = request.model_copy(
                 update={"keys": [], "camelot": [], "compatible": False, "root_note": None}
             )
+        if (
+            alone.keys
+            and not request.refines
+            and goes_with is None
+            and not attached  # a sample attached now has no key known yet: left as it was
+            and vocab.key_is_a_filter(text)
+            and _SAMPLE_NOUN_RE.search(blanked)
+        ):
+            # "some trap loops in F minor that'll sit with it": one search in that key (and
+            # compatible with the sample's key, when it has one), not a mix check of the key
+            mix_with = next(
+                (a.key for ref in request.samples if (a := conv.analyses.get(ref)) and a.key),
+                None,
+            )
+            request = request.model_copy(
+                update={
+                    "samples": [],
+                    "intents": ["find"],
+                    "compatible": False,
+                    "mix_with": mix_with,
+                    "kind": request.kind or "loop",
+                }
+            )
+            chosen = ["discovery"]
         request = _rule_out(request, blanked)
         chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:
