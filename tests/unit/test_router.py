@@ -264,6 +264,7 @@ def test_a_sample_against_a_tempo_a_style_origin_and_its_own_numbers(
         # a history question that names drums or breaks asks for no search
         ("who played the congas on those old salsa records", ["era"]),
         ("what separates 80s boogie drums from disco", ["era"]),
+        ("was the tr-909 used on early jungle records", ["era"]),
         # ... unless it asks for the user's own samples or says find
         ("what 70s funk loops do i have", ["discovery"]),
         ("what made 60s jazz drums swing so hard, find me some like that", ["discovery", "era"]),
@@ -271,3 +272,10 @@ def test_a_sample_against_a_tempo_a_style_origin_and_its_own_numbers(
 )
 def test_a_history_question_naming_drums_is_no_search(text: str, expected: list[str]) -> None:
     assert _understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["F minor into Ab major, smooth?", "2 loops: A minor and D major, will they mix?"]
+)
+def test_two_keys_set_against_each_other_are_a_mixing_question(text: str) -> None:
+    assert _understood(text) == ["compatibility"]

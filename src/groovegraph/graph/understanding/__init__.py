@@ -263,7 +263,13 @@ _ERA_CUE_RE = re.compile(
 )
 # a message that opens with a wh-word ("who played…", "what separates…")
 _WH_START_RE = re.compile(
-    rf"\s*(?:(?:so|and|ok|okay)\s+)?{vocab.alternation(vocab.QUESTION_WORDS)}(?![\w-])",
+    rf"\s*(?:(?:so|and|ok|okay)\s+)?{vocab.alternation((*vocab.QUESTION_WORDS, 'was', 'were', 'did'))}"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+# "2 tracks", "two loops", "both tunes": the user's own items, counted
+_COUNTED_RE = re.compile(
+    rf"\b(?:2|two|both)\s+(?:of\s+(?:my|the)\s+)?(?:{vocab.SAMPLE_NOUN}|tunes?|songs?)\b",
     re.IGNORECASE,
 )
 # the user's own library or files: "my", "do i have", "in my crates", "i've got"
@@ -1032,6 +1038,22 @@ class OfflineUnderstanding:
             # drums from hip hop": a history question that names drums asks for no search
             # (no find verb, nothing of the user's library)
             chosen = [c for c in chosen if c != "discovery"]
+        if (
+            len(request.keys) >= 2
+            and "discovery" in chosen
+            and not request.samples
+            and not request.refines
+            and not (request.genres or request.eras or request.vibes)
+            and not _FIND_VERB_RE.search(blanked)
+            and not _OWNED_RE.search(blanked)
+            and not _OTHERS_RE.search(blanked)
+            and not _SAMPLE_WORD_RE.search(_COUNTED_RE.sub(" ", blanked))
+        ):
+            # "B minor into D major, smooth or nah", "2 tracks: E major and C# minor. mix?":
+            # two keys set against each other, nothing to search for
+            chosen = [c for c in chosen if c != "discovery"]
+            if "compatibility" not in chosen:
+                chosen.append("compatibility")
         request = self._carry_subject(request, blanked, alone, conv, chosen, near=near is not None)
         if near is not None:
             request = self._near_tempo(request, near, conv, text=text)
