@@ -606,10 +606,13 @@ def compose_section(
         lines.extend(describe_search(s) for s in searches)
         # nothing matched every filter: the search relaxed one and its note says which
         relaxed = any("matches exactly" in str(n) for s in searches for n in s.get("notes") or [])
-        if hits and relaxed:
-            lines.append(f"Found {len(hits)} near match(es) instead:")
-        elif hits:
-            lines.append(f"Found {len(hits)} matching sample(s):")
+        if hits:
+            # near matches are listed like exact ones (the note above says what was relaxed)
+            lines.append(
+                f"Found {len(hits)} near match(es) instead:"
+                if relaxed
+                else f"Found {len(hits)} matching sample(s):"
+            )
             lines.extend(describe_hit(i, h) for i, h in enumerate(hits, 1))
         else:
             lines.append(

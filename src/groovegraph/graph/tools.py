@@ -259,12 +259,61 @@ def _nearest(
             ({"genre": None, "genres": []}, f"nothing tagged {named} matches exactly; other genres")
         )
     for change, note in steps:
-        # near matches at the tempo asked for, not its half- or double-time twins
+        tempo_step = "bpm_min" in change
+        if tempo_step:
+            hits, candidate = _closest_tempos(df, query.model_copy(update=change), query)
+            if hits:
+                return hits, candidate, note
+            continue
+        # near matches at the tempo asked for first; their half- or double-time twins
+        # only when the query allows them and none is at the tempo itself
         candidate = query.model_copy(update={"half_double": False, **change})
         hits = catalog_tools.search(df, candidate)
+        if not hits and query.half_double:
+            candidate = candidate.model_copy(update={"half_double": True})
+            hits = catalog_tools.search(df, candidate)
         if hits:
             return hits, candidate, note
     return [], query, None
+
+
+#: How far the band around a vague tempo widens, step by step, for "the closest tempos".
+_CLOSEST_TEMPO_WIDTHS = (0.1, 0.2, 0.35, 0.6)
+
+
+def _closest_tempos(
+    df: pd.DataFrame, unbounded: CatalogQuery, query: CatalogQuery
+) -> tuple[list[CatalogHit], CatalogQuery]:
+    """The closest tempos to the one asked for: the narrowest of a few widening bands
+    around it that finds something, ranked by distance within it (the band's width is the
+    ranking's spread, so a farther tempo never outranks a nearer one on quality alone).
+    With half/double time allowed (``query.half_double``), a loop counts at ×2 and ×½ too:
+    "closest to 55" ranks a 118 BPM loop (59 counted half) above a 64 BPM one."""
+    lo, hi, target = query.bpm_min, query.bpm_max, query.target_bpm
+    if target is None and lo is not None and hi is not None:
+        target = (lo + hi) / 2.0
+    if target is None:
+        base = unbounded.model_copy(update={"half_double": False})
+        return catalog_tools.search(df, base), base
+    for width in _CLOSEST_TEMPO_WIDTHS:
+        candidate = unbounded.model_copy(
+            update={
+                "bpm_min": round(target * (1 - width), 1),
+                "bpm_max": round(target * (1 + width), 1),
+                "target_bpm": target,
+            }
+        )
+        exact = candidate.model_copy(update={"half_double": False})
+        hits = catalog_tools.search(df, exact)
+        if hits and not query.half_double:
+            return hits, exact
+        if query.half_double:
+            # the twins join the band: a nearer twin beats a farther loop at the raw tempo
+            hits = catalog_tools.search(df, candidate)
+        if hits:
+            return hits, candidate
+    base = unbounded.model_copy(update={"half_double": query.half_double, "target_bpm": target})
+    return catalog_tools.search(df, base), base
 
 
 def sample_label(ref: str, analysis: Analysis | None = None) -> str:

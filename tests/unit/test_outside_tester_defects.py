@@ -1,0 +1,93 @@
+"""Defects an outside tester (README only, own audio, own words) found in the agent, each
+as a conversation on the real offline graph over a small tagged catalog, in wordings of
+our own (not the tester's sentences)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from groovegraph.graph import build_graph
+from groovegraph.settings import Settings
+from groovegraph.tools import catalog as cat
+from tests.chat import Chat, answer
+from tests.unit.test_graph_offline import catalog_row
+from tests.unit.test_oneshot_search import _shot
+
+
+def _loop(
+    i: int,
+    name: str,
+    genre: str,
+    bpm: float,
+    key: str | None,
+    *,
+    swing: float = 54.0,
+    instrument: str | None = None,
+    era: str = "90s",
+) -> dict:
+    row = catalog_row(
+        id=f"7e59{i:012d}",
+        path=f"/lib/{name}.wav",
+        sha256=f"{i + 950:064x}",
+        genre=genre,
+        era=era,
+        tempo_bpm=bpm,
+        swing_percent=swing,
+        backbeat_lag_ms=3.0,
+        key=key or "C major",
+    )
+    if key is None:  # drums only: nothing pitched
+        row.update(key=None, camelot=None)
+    if instrument:
+        row["instrument"] = instrument
+    return row
+
+
+ROWS = [
+    _loop(1, "rubber_bassline_a", "funk", 97.0, "E minor", instrument="bass", era="70s"),
+    _loop(2, "smoky_lounge_take", "jazz", 138.0, "G major", swing=59.0, era="60s"),
+    _loop(3, "dusty_kit_01", "boom bap", 91.0, None, swing=63.0, instrument="drums"),
+    _loop(4, "dusty_kit_02", "boom bap", 93.0, None, swing=61.0, instrument="drums"),
+    _loop(5, "warehouse_groove", "house", 118.0, "A minor"),
+    _loop(6, "sunrise_house", "house", 121.0, "C major"),
+    _loop(7, "velvet_soul", "soul", 64.0, "D minor", swing=57.0, era="70s"),
+    _loop(8, "smooth_soul_keys", "soul", 66.0, "F minor", swing=60.0, era="70s"),
+]
+SHOTS = [
+    _shot("5b0900000000f001", "tight_snare.wav", "snare", tag="snare"),
+    _shot("5b0900000000f002", "rimshot_snare.wav", "snare", tag="snare"),
+    _shot("5b0900000000f003", "boomy_kick.wav", "kick", tag="kick"),
+    _shot("5b0900000000f004", "sub_808_A1.wav", "bass", "A1", tag="bass"),
+    _shot("5b0900000000f005", "sub_808_D1.wav", "bass", "D1", tag="bass"),
+]
+IDS = {r["path"].rsplit("/", 1)[-1].removesuffix(".wav"): r["id"] for r in ROWS}
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    frame = cat.concat_frames([pd.DataFrame(ROWS), cat.records_to_frame(SHOTS)])
+    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "loops nearest to 56 bpm, half or double time is fine",
+        "whatever sits closest to 55 BPM, double time counts too",
+    ],
+)
+def test_nearest_tempo_counts_double_time_when_allowed(graph, text: str) -> None:
+    # nothing within a few % of 55-56 BPM, even counted half or double: the nearest
+    # tempos are the 118 and 121 BPM house loops counted half (59, 60.5), not the
+    # 64/66 BPM soul loops
+    out = Chat(graph).say(text)
+    assert out["request"].half_double
+    tempi = [h.tempo_bpm for h in out["hits"]]
+    assert set(tempi[:2]) == {118.0, 121.0}
+    # the near matches are listed, each with its double-time reading
+    assert "warehouse_groove.wav" in answer(out)
+    assert "double time" in answer(out)
