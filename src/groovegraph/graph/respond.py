@@ -12,6 +12,9 @@ same text (DESIGN, graph contract):
   specialists' private channels, passed in the prompt's brief); with none, it is the
   help or thanks line.
 
+An answer the thread already holds is never sent again
+(:func:`groovegraph.graph.repeats.unrepeated`: it first says why the result is the same).
+
 Then :func:`groovegraph.graph.memory.remember` folds turns that left the prompt window
 into the summary, records the turn's constraints and drops messages past
 ``settings.history_turns``.
@@ -30,6 +33,7 @@ from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import message_text, remember, turn_topics
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
 from groovegraph.graph.offline_model import with_brief
+from groovegraph.graph.repeats import unrepeated
 from groovegraph.graph.results import collect_results, plots_of, with_plots
 from groovegraph.graph.specialists import FINAL_NAME, model_prompt, scratch_key
 from groovegraph.settings import Settings
@@ -78,10 +82,29 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             },
         )
         reply = model.invoke(prompt)
+        text = message_text(reply)
+        # An answer already given in this thread is not sent again: said again, it says
+        # first why it is the same (a specialist's own message was checked by it).
+        results = {
+            name: collect_results(name, state.get(scratch_key(name)) or []) for name in SPECIALISTS
+        }
+        if not any(_same(text, message_text(m)) for m in said):
+            text = unrepeated(
+                text,
+                answered=state.get("answered") or [],
+                request=request,
+                previous=state.get("listed_request"),
+                listed=state.get("listed_hits") or [],
+                hits=state.get("hits") or [],
+                searched=bool(results["discovery"].searches),
+                analyses={k: v for r in results.values() for k, v in r.analyses.items()},
+                reports=state.get("reports") or [],
+                era=state.get("era"),
+            )
         # The answer shows the pictures its specialists' messages showed.
         plots = {(p.sha256, p.kind): p for m in said for p in plots_of(m)}
         answer: AIMessage | None = AIMessage(
-            content=reply.content,
+            content=text,
             name=FINAL_NAME,
             response_metadata=reply.response_metadata,
             additional_kwargs=with_plots(list(plots.values())),

@@ -32,6 +32,7 @@ from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import conversation_for_model, count_tokens, memory_prompt
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
 from groovegraph.graph.offline_model import with_brief
+from groovegraph.graph.repeats import unrepeated
 from groovegraph.graph.results import collect_results, with_plots
 from groovegraph.settings import Settings
 from groovegraph.state import ConversationMemory, ParsedRequest, SpecialistName
@@ -135,6 +136,20 @@ def make_specialist(
         text = reply.text if hasattr(reply, "text") else str(reply.content)
         if results.errors and not reply.response_metadata.get("tool_errors_shown"):
             text = "\n".join([text, *(f"(!) {e}" for e in results.errors)]).strip()
+        # Alone, this message is the turn's answer; with others, the answer may stand on
+        # it: either way never a text the thread already holds (graph/repeats.py).
+        text = unrepeated(
+            text,
+            answered=state.get("answered") or [],
+            request=request,
+            previous=state.get("listed_request"),
+            listed=state.get("listed_hits") or [],
+            hits=results.hits,
+            searched=bool(results.searches),
+            analyses=results.analyses,
+            reports=results.reports,
+            era=results.era,
+        )
         message = AIMessage(content=text, name=name, additional_kwargs=with_plots(results.plots))
         return Command(
             goto="supervisor",

@@ -115,7 +115,9 @@ class GrooveGraphState(TypedDict, total=False):
     ``usage`` sums token counts and cost over the thread, ``turn_usage`` over the current
     turn; the ``<specialist>_messages`` channels are each specialist's private tool-calling
     scratchpad (reset every turn) so parallel specialists never interleave tool calls;
-    ``respond`` reads the turn's tool results from them too.
+    ``respond`` reads the turn's tool results from them too; ``answered`` holds the keys
+    of the earlier turns' AI messages (:func:`groovegraph.graph.repeats.answer_key`), so
+    the node that writes the answer never sends one of them again.
     """
 
     messages: Annotated[list[AnyMessage], add_messages]
@@ -132,6 +134,7 @@ class GrooveGraphState(TypedDict, total=False):
     usage: Annotated[dict[str, float], add_usage]
     turn_usage: Annotated[dict[str, float], add_usage]
     memory: ConversationMemory | None
+    answered: list[str]
     groove_messages: Annotated[list[AnyMessage], add_messages]
     era_messages: Annotated[list[AnyMessage], add_messages]
     compatibility_messages: Annotated[list[AnyMessage], add_messages]

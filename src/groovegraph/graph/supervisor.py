@@ -40,6 +40,7 @@ from groovegraph.graph.models import (
     usage_of,
 )
 from groovegraph.graph.offline_model import is_offline
+from groovegraph.graph.repeats import earlier_answer_keys
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
 from groovegraph.graph.tools import owner_from_config, stored_analyses
@@ -300,6 +301,8 @@ def make_supervisor(
                 "focus": request.samples or focus,
                 "listed_hits": listed_hits,
                 "listed_request": searched,
+                # what earlier turns said: the answer of this one must not say it again
+                "answered": earlier_answer_keys(messages),
                 **{scratch_key(s): [RemoveMessage(id=REMOVE_ALL_MESSAGES)] for s in SPECIALISTS},
             }
             if stored:
@@ -348,6 +351,7 @@ def _send_payload(state: dict[str, Any]) -> dict[str, Any]:
         "focus": state.get("focus") or [],
         "analyses": {k: analyses[k] for k in refs if k in analyses},
         "memory": state.get("memory"),
+        "answered": state.get("answered") or [],
         "completed": [],
         **{scratch_key(s): [] for s in SPECIALISTS},
     }
