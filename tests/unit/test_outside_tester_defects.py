@@ -91,3 +91,29 @@ def test_nearest_tempo_counts_double_time_when_allowed(graph, text: str) -> None
     # the near matches are listed, each with its double-time reading
     assert "warehouse_groove.wav" in answer(out)
     assert "double time" in answer(out)
+
+
+@pytest.mark.parametrize(
+    "text", ["any bass loops that could sit over this?", "gimme bass loops to layer on it"]
+)
+def test_a_stated_instrument_is_kept_when_the_search_relaxes(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this", samples=[IDS["smooth_soul_keys"]])  # F minor, 66 BPM
+    out = chat.say(text)
+    assert out["request"].instrument == "bass"
+    # no bass loop mixes with F minor near 66 BPM: the nearest bass loop, the relaxed
+    # filter said, and never drum loops in place of bass
+    assert out["hits"]
+    assert all(h.instrument == "bass" for h in out["hits"])
+    assert "matches exactly" in answer(out) or "closest tempos" in answer(out)
+
+
+def test_an_instrument_nobody_has_is_said_plainly(graph) -> None:
+    out = Chat(graph).say("vocal loops around 120")
+    # no vocal loop at all: an honest empty answer that says the filter was kept, not the
+    # house loops at 120 in its place
+    assert out["request"].instrument == "vocal"
+    assert not out["hits"]
+    text = answer(out).lower()
+    assert "nothing tagged vocal" in text
+    assert "filter is kept" in text

@@ -277,16 +277,43 @@ def _nearest(
     return [], query, None
 
 
+def _nearest_of_instrument(
+    df: pd.DataFrame, query: CatalogQuery, *, keep_tempo: bool
+) -> tuple[list[CatalogHit], CatalogQuery, str]:
+    """The samples of the instrument asked for that come nearest when no single relaxation
+    finds one: both the key and the tempo band go ("bass loops that sit on top of it":
+    the key and tempo came from the loop; a band the user stated stays), the style filters
+    stay; the tempo still ranks, and the note names what went."""
+    dropped: list[str] = []
+    wide = query
+    hits: list[CatalogHit] = []
+    if query.key or query.compatible_with:
+        dropped.append("key")
+        wide = query.model_copy(update={"key": None, "compatible_with": None})
+        hits = catalog_tools.search(df, wide)
+    if not hits and not keep_tempo and (query.bpm_min is not None or query.bpm_max is not None):
+        dropped.append("tempo")
+        hits, wide = _closest_tempos(
+            df, wide.model_copy(update={"bpm_min": None, "bpm_max": None}), wide
+        )
+    note = (
+        f"nothing tagged {query.instrument} matches exactly; the nearest {query.instrument} "
+        f"ones ({', '.join(dropped) or 'filters'} relaxed)"
+    )
+    return hits, wide, note
+
+
 #: How far the band around a vague tempo widens, step by step, for "the closest tempos".
-_CLOSEST_TEMPO_WIDTHS = (0.1, 0.2, 0.35, 0.6)
+_CLOSEST_TEMPO_WIDTHS = (0.1, 0.2, 0.35, 0.6, 0.9)
 
 
 def _closest_tempos(
     df: pd.DataFrame, unbounded: CatalogQuery, query: CatalogQuery
 ) -> tuple[list[CatalogHit], CatalogQuery]:
     """The closest tempos to the one asked for: the narrowest of a few widening bands
-    around it that finds something, ranked by distance within it (the band's width is the
-    ranking's spread, so a farther tempo never outranks a nearer one on quality alone).
+    around it (at most ±90 %) that finds something, ranked by distance within it (the
+    band's width is the ranking's spread, so a farther tempo never outranks a nearer one
+    on quality alone).
     With half/double time allowed (``query.half_double``), a loop counts at ×2 and ×½ too:
     "closest to 55" ranks a 118 BPM loop (59 counted half) above a 64 BPM one."""
     lo, hi, target = query.bpm_min, query.bpm_max, query.target_bpm
@@ -312,8 +339,7 @@ def _closest_tempos(
             hits = catalog_tools.search(df, candidate)
         if hits:
             return hits, candidate
-    base = unbounded.model_copy(update={"half_double": query.half_double, "target_bpm": target})
-    return catalog_tools.search(df, base), base
+    return [], unbounded
 
 
 def sample_label(ref: str, analysis: Analysis | None = None) -> str:
@@ -508,7 +534,8 @@ def build_toolsets(
         known only by a one-shot's root. not_genres: genres to leave out ("loops around 120 but not house"); not_eras:
         eras to leave out ("but not the 70s ones").
         like_sample: a sample id/path whose tempo, key and swing become the targets.
-        relax: when nothing matches, drop the swing/vibe/instrument filters (default) or
+        relax: when nothing matches, drop the swing/vibe filters (default; a stated
+        instrument only last, said so) or
         report the empty result (narrowing an earlier list); with relax, an empty search
         shows the nearest matches, one constraint relaxed (said in the notes).
         stated_range: the user gave the tempo range itself ("85-95 bpm"): it is never
@@ -663,20 +690,36 @@ def build_toolsets(
                 applied = wider
         # relax=False: a follow-up narrowing a list ("which of them swing?") wants the
         # honest empty answer, not the list again without its new filter.
-        if not hits and relax and (swing_min is not None or vibe or instrument):
+        if not hits and relax and (swing_min is not None or vibe):
             relaxed = applied.model_copy(
-                update={"swing_min": None, "swing_max": None, "vibe": None, "instrument": None}
+                update={"swing_min": None, "swing_max": None, "vibe": None}
             )
             hits = catalog_tools.search(df, relaxed)
             if hits:
-                notes.append("no exact match; swing/vibe/instrument filters relaxed")
+                notes.append("no exact match; swing/vibe filters relaxed")
                 applied = relaxed
         if not hits and relax:
             # Nothing matches exactly: the nearest matches, relaxing one constraint at a
-            # time (the least defining first) and saying which, rather than nothing.
+            # time (the least defining first) and saying which, rather than nothing. The
+            # instrument asked for ("bass loops", "a snare") stays: it is what was asked.
             hits, applied, note = _nearest(df, applied, keep_tempo=stated_range)
             if note:
                 notes.append(note)
+        if not hits and relax and applied.instrument:
+            # ... when no single relaxation finds that instrument, the nearest of it with
+            # every other filter it misses relaxed, each named
+            hits, kept, note = _nearest_of_instrument(df, applied, keep_tempo=stated_range)
+            if hits:
+                notes.append(note)
+                applied = kept
+        if not hits and relax and applied.instrument:
+            # ... and when nothing of that instrument comes near, that is the answer: the
+            # filter is kept (other sounds in its place would answer another question)
+            notes.append(
+                f"nothing tagged {applied.instrument} matches, even with the other filters "
+                f"relaxed; the {applied.instrument} filter is kept (ask without it for "
+                "other sounds)"
+            )
         query = applied
         if ref_file:
             # A reference given by path may itself be in the catalog: never suggest it.
