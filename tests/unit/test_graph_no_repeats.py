@@ -215,3 +215,34 @@ def test_unrepeated_never_returns_a_text_already_given() -> None:
 )
 def test_ordinal_words(n: int, words: str) -> None:
     assert ordinal(n) == words
+
+
+def test_a_chat_model_that_writes_the_same_answer_twice_is_not_repeated(
+    settings: Settings,
+) -> None:
+    """Model mode: the specialist and ``respond`` models reply with the same words on
+    both turns; the thread still holds no text twice and one answer per turn."""
+    from tests.unit.test_graph_models import ScriptedChat, route, said
+
+    model = ScriptedChat(
+        script={
+            "router": [route("era")],
+            "era": [said("Funk put the weight on the one.")],
+            "respond": [said("Funk drumming: the one, ghost notes, sixteenths.")],
+        }
+    )
+    graph = build_graph(
+        catalog=cat.FrameSource(crate()),
+        settings=settings.model_copy(update={"router_threshold": 1.0}),
+        model=model,
+    ).compile(checkpointer=InMemorySaver())
+    chat = Chat(graph, thread="model-mode")
+    first = answer(chat.say("what made 70s funk drums funky?"))
+    second = answer(chat.say("what made 70s funk drums funky?"))
+    assert first == "Funk drumming: the one, ghost notes, sixteenths."
+    assert second.endswith(first)
+    assert lead(second) != first
+    per_turn = turns(chat)
+    keys = [answer_key(t) for turn in per_turn for t in turn]
+    assert len(set(keys)) == len(keys), per_turn
+    assert [t[-1] for t in per_turn] == [first, second]
