@@ -4,7 +4,8 @@
 
 Tuning data only: the independent corpus's ``tuning`` split (grooves), the trap set of
 :mod:`benchmarks.rhythm_traps` and our generator's corpus, both at the tuning seed 1000, and
-the fast waltzes and sine-tone bass riffs of :mod:`benchmarks.tempo_hard` (seeds 2000+).
+the fast waltzes and sine-tone bass riffs of :mod:`benchmarks.tempo_hard` (seeds 2000+), and
+the tune half of :mod:`benchmarks.drumless_stress` (even seeds; loops without drums).
 Never the reporting split or seed 7919. For each clip the rhythm analysis's evidence
 (:data:`~groovegraph.tools.rhythm.CONFIDENCE_FEATURES`: the chosen metrical level's score
 margin and its gaps to the runner-up level, beats with an onset, periodicity strength,
@@ -27,7 +28,12 @@ from typing import Any
 import numpy as np
 
 from groovegraph.evals import metrics
-from groovegraph.tools.rhythm import CONFIDENCE_FEATURES, analyze_rhythm, confidence_features
+from groovegraph.tools.rhythm import (
+    CONFIDENCE_FEATURES,
+    analyze_rhythm,
+    confidence_features,
+    drumless_cap,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "tempo_calibration.json"
 TUNING_SEED = 1000
@@ -45,7 +51,12 @@ def _row(y: np.ndarray, sr: int, true_bpm: float, source: str) -> dict[str, Any]
 
 
 def collect(
-    corpus_limit: int | None, traps: int, own: int, cache: Path | None = None
+    corpus_limit: int | None,
+    traps: int,
+    own: int,
+    cache: Path | None = None,
+    drumless_per_family: int = 16,
+    drumless_cache: Path | None = None,
 ) -> list[dict[str, Any]]:
     from benchmarks.analysis_accuracy import corpus_specs
     from benchmarks.rhythm_traps import FAMILIES, trap_spec
@@ -81,6 +92,21 @@ def collect(
         row = _row(y, sr, bpm, "hard:" + family)
         if row:
             rows.append(row)
+    # The tune half (even seeds) of the drumless stress set: loops without drums, made
+    # without our generator. Its held-out half is never used here.
+    from benchmarks.drumless_stress import build
+
+    if drumless_cache is not None and drumless_cache.exists():
+        clips = list(np.load(drumless_cache, allow_pickle=True)["clips"])
+    else:
+        clips = build(drumless_per_family)
+        if drumless_cache is not None:
+            np.savez(drumless_cache, clips=np.array(clips, dtype=object))
+    for c in clips:
+        if c["half"] == "tune":
+            row = _row(c["y"], c["sr"], c["tempo_bpm"], "drumless:" + c["family"])
+            if row:
+                rows.append(row)
     return rows
 
 
@@ -104,7 +130,10 @@ def fit(rows: list[dict[str, Any]], l2: float = 0.01) -> np.ndarray:
 
 
 def predict(w: np.ndarray, rows: list[dict[str, Any]]) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-(design(rows) @ w))))
+    """The logistic model's confidence, capped like the analysis caps it for a loop
+    without drums (:func:`~groovegraph.tools.rhythm.drumless_cap`)."""
+    cap = np.array([drumless_cap(r) for r in rows])
+    return np.minimum(np.asarray(1.0 / (1.0 + np.exp(-(design(rows) @ w)))), cap)
 
 
 def out_of_fold(rows: list[dict[str, Any]], folds: int, seed: int = 0) -> np.ndarray:
@@ -155,12 +184,19 @@ def main(argv: list[str] | None = None) -> int:
         "--cache-dir", type=Path, default=None, help="the rendered corpus (default: data dir)"
     )
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    parser.add_argument("--drumless-per-family", type=int, default=16)
+    parser.add_argument(
+        "--drumless-cache", type=Path, default=None, help="benchmarks.drumless_stress clips (npz)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.rows and args.rows.exists():
         rows = json.loads(args.rows.read_text())
     else:
-        rows = collect(args.corpus_limit, args.traps, args.own, args.cache_dir)
+        rows = collect(
+            args.corpus_limit, args.traps, args.own, args.cache_dir,
+            args.drumless_per_family, args.drumless_cache,
+        )  # fmt: skip
         if args.rows:
             args.rows.write_text(json.dumps(rows))
     w = fit(rows)

@@ -74,16 +74,21 @@ def _format_analysis(a: Analysis) -> str:
         )
     assert a.tempo_bpm is not None
     assert a.swing_percent is not None
-    assert a.backbeat_lag_ms is not None
     assert a.timing_deviation_ms is not None
-    feel, pocket = swing_word(a.swing_percent), pocket_word(a.backbeat_lag_ms)
+    feel = swing_word(a.swing_percent)
+    timing = f"timing ±{a.timing_deviation_ms:.1f} ms RMS ({timing_word(a.timing_deviation_ms)})"
+    pocket = (
+        f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket_word(a.backbeat_lag_ms)}; {timing}"
+        if a.backbeat_lag_ms is not None
+        else f"  pocket   none (no drums: no backbeat to measure); {timing}"
+    )
     beats = len(a.beats_s or [])
     return "\n".join(
         [
             a.file,
             f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {beats} beats)",
             f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio or 0.0:.2f}:1)",
-            f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket}; timing ±{a.timing_deviation_ms:.1f} ms RMS ({timing_word(a.timing_deviation_ms)})",
+            pocket,
             (
                 f"  key      {a.key} ({a.camelot}, confidence {a.key_confidence:.2f})"
                 if a.key

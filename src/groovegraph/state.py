@@ -67,7 +67,9 @@ class Analysis(BaseModel):
         default=None, description="RMS distance of onsets from the swung grid."
     )
     backbeat_lag_ms: float | None = Field(
-        default=None, description="Mean offset of beat-2/4 hits; positive = laid back."
+        default=None,
+        description="Mean offset of beat-2/4 hits; positive = laid back; null for a one-shot "
+        "and for a loop without drums (no backbeat to measure).",
     )
     key: str | None = Field(
         default=None,

@@ -89,8 +89,9 @@ class RhythmResult:
         Long/short ratio, ``swing_percent / (100 - swing_percent)``.
     timing_deviation_ms : float
         RMS distance of the detected onsets from the swung 16th grid, milliseconds.
-    backbeat_lag_ms : float
-        Mean offset of the backbeat snares from the grid, ms; positive = laid back.
+    backbeat_lag_ms : float or None
+        Mean offset of the backbeat snares from the grid, ms; positive = laid back. None
+        for a loop without drums (:data:`DRUM_HIGH_SHARE_MIN`): no backbeat to measure.
     onset_rate_hz : float
         Detected onsets per second.
     meter : int
@@ -110,7 +111,7 @@ class RhythmResult:
     swing_percent: float
     swing_ratio: float
     timing_deviation_ms: float
-    backbeat_lag_ms: float
+    backbeat_lag_ms: float | None
     onset_rate_hz: float
     meter: int = 4
     downbeats_s: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
@@ -676,6 +677,30 @@ def _band_grouping(cands: list[tuple[float, dict[str, float]]], acs: list[np.nda
         raw["ternary"] = flag
 
 
+SUBDIVISION_MARGIN = 0.1
+"""How much better the onsets must repeat at a half than at a third of a level (or the other
+way round) for :func:`_subdivision_grouping` to call that level binary (or ternary)."""
+
+
+def _subdivision_grouping(cands: list[tuple[float, dict[str, float]]], ac: np.ndarray) -> None:
+    """Mark which levels are binary and which ternary by how they divide, in a loop without
+    drums (see :data:`DRUM_HIGH_SHARE_MIN`). Works in place on the ``ternary`` entries.
+
+    ``ternary`` is set relative to the strongest periodicity, and in a riff of even 8ths
+    (a bass on every 8th under a pad) every multiple of the 8th repeats about as well: the
+    strongest can be three 8ths, which marked the beat ternary and 1½ beats binary, and
+    the riff was read at ⅔ of its tempo. The onsets tell the two apart by what lies inside
+    a level: a beat of two 8ths repeats at its half (the 8th) and not at its third; three
+    8ths repeat at their third (the 8th), not at their half (a dotted 16th). With drums the
+    bands do this (:func:`_band_grouping`); without, the full band's autocorrelation."""
+    for lag, raw in cands:
+        half, third = _interp(ac, lag / 2.0), _interp(ac, lag / 3.0)
+        if half - third > SUBDIVISION_MARGIN:
+            raw["ternary"] = 0.0
+        elif third - half > SUBDIVISION_MARGIN:
+            raw["ternary"] = 1.0
+
+
 def _class_contrast(x: np.ndarray, m: int) -> float:
     """Variance of the class means over the mean variance within the classes, when the
     per-beat values ``x`` are split into ``m`` beat classes (bars of ``m``); 0 with fewer
@@ -735,6 +760,7 @@ def _level_candidates(
     snare: np.ndarray,
     high: np.ndarray,
     tonal: np.ndarray | None = None,
+    drumless: bool = False,
 ) -> tuple[np.ndarray, list[tuple[float, dict[str, float]]]]:
     """The candidate beat periods (frames) with their evidence (the input of
     :func:`_level_features`), and the full-band autocorrelation (for the periodicity
@@ -802,6 +828,8 @@ def _level_candidates(
     for lag, raw in out:
         raw["bar_repeat"] = _bar_repeat(band_acs[0], band_acs[1], lag)
     _band_grouping(out, band_acs)
+    if drumless:
+        _subdivision_grouping(out, ac)
     _pulse_in_three(out)
     # A level the onsets barely repeat at (a snare cycle of two and a half beats halved)
     # is no beat, however the hits happen to fall on it.
@@ -820,6 +848,7 @@ def _choose_period(
     snare: np.ndarray,
     high: np.ndarray,
     tonal: np.ndarray | None = None,
+    drumless: bool = False,
 ) -> tuple[float, float, dict[str, float]]:
     """Beat period in frames, the periodicity strength at it (0..1), and the level's
     evidence against the best other metrical level (×2, ×½, ×3, ×⅓, ×1.5): the score
@@ -830,7 +859,7 @@ def _choose_period(
     Each candidate of :func:`_level_candidates` is scored by :data:`LEVEL_WEIGHTS`: where
     the hits fall on its grid, its periodicity and a broad prior on the tempo.
     """
-    ac, cands = _level_candidates(times, fr, total, low, snare, high, tonal)
+    ac, cands = _level_candidates(times, fr, total, low, snare, high, tonal, drumless)
     scored = [
         (lag, sum(LEVEL_WEIGHTS[k] * v for k, v in _level_features(raw).items()))
         for lag, raw in cands
@@ -1373,6 +1402,16 @@ def _analyze_windows(y: np.ndarray, sr: int) -> RhythmResult:
         v, cw = np.asarray(values)[order], np.cumsum(ws[order])
         return float(v[np.searchsorted(cw, 0.5 * cw[-1])])
 
+    def med_or_none(values: list[float | None]) -> float | None:
+        # The windows with drums measure the pocket (a drumless intro or break has none).
+        known = [(v, w) for v, w in zip(values, ws, strict=True) if v is not None]
+        if not known:
+            return None
+        v = np.asarray([x for x, _ in known])
+        order = np.argsort(v)
+        cw = np.cumsum(np.asarray([w for _, w in known])[order])
+        return float(v[order][np.searchsorted(cw, 0.5 * cw[-1])])
+
     beats: list[float] = []
     downbeats: list[float] = []
     for off, r in sel:
@@ -1394,7 +1433,7 @@ def _analyze_windows(y: np.ndarray, sr: int) -> RhythmResult:
         swing_percent=swing,
         swing_ratio=swing / (100.0 - swing),
         timing_deviation_ms=med([r.timing_deviation_ms for _, r in sel]),
-        backbeat_lag_ms=med([r.backbeat_lag_ms for _, r in sel]),
+        backbeat_lag_ms=med_or_none([r.backbeat_lag_ms for _, r in sel]),
         onset_rate_hz=float(np.mean([r.onset_rate_hz for _, r in parts])),
         meter=max(set(meters), key=meters.count),
         downbeats_s=np.asarray(downbeats),
@@ -1416,9 +1455,12 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     if len(onset_idx) < MIN_ONSETS:
         raise AudioTooShortError("no rhythmic onsets: cannot measure a tempo")
 
+    drum_share = _drum_share(env, onset_idx, sr)
+    drums = drum_share >= DRUM_HIGH_SHARE_MIN
     lag, strength, level = _choose_period(
-        env.times, fr, total, low, _normalise(env.snare_clean), high, _normalise(env.tonal)
-    )
+        env.times, fr, total, low, _normalise(env.snare_clean), high, _normalise(env.tonal),
+        drumless=not drums,
+    )  # fmt: skip
     # Anchor the grid on kick and hats, never on the snare band (laid-back backbeats).
     anchor = 1.5 * low + high
     period0, t0 = _refine_period_phase(low + 0.5 * high, env.times, lag / fr)
@@ -1438,7 +1480,9 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     swing, subdivision = _swing(high, env.times, beats, period, backbeats)
     # The off-beat 8th (swung, or straight when the 16ths swing) carries hats, not snares.
     off_beat = 0.5 if subdivision == 16 else swing / 100.0
-    lag_ms = _backbeat_lag(snare, env.times, beats, backbeats, period, fr, off_beat)
+    lag_ms = (
+        _backbeat_lag(snare, env.times, beats, backbeats, period, fr, off_beat) if drums else None
+    )
     onset_t = _refine_peaks(total, onset_idx) / fr
     strong = env.total[onset_idx] >= 0.25 * float(np.percentile(env.total[onset_idx], 95))
     dev_ms = _timing_deviation(onset_t[strong], beats, period, swing / 100.0, subdivision)
@@ -1453,6 +1497,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         "stability": _stability(local),
         # how far the strong onsets sit from the grid, as a share of the beat
         "timing_spread": float(dev_ms) / (1000.0 * period),
+        "drum_share": drum_share,
     }
     confidence = tempo_confidence(evidence)
     return RhythmResult(
@@ -1462,7 +1507,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         swing_percent=float(swing),
         swing_ratio=float(swing / (100.0 - swing)),
         timing_deviation_ms=float(dev_ms),
-        backbeat_lag_ms=float(lag_ms),
+        backbeat_lag_ms=None if lag_ms is None else float(lag_ms),
         onset_rate_hz=float(len(onset_idx) / duration),
         meter=meter,
         downbeats_s=beats[first::meter].astype(np.float64),
@@ -1470,6 +1515,34 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         swing_subdivision=subdivision,
         evidence=evidence,
     )
+
+
+TEMPO_NOT_SURE = 0.6
+"""A ``tempo_confidence`` below this says "not sure": four or more readings in ten are
+wrong (a drumless loop whose beat could be the half or double, an ambiguous metrical
+level). Such a tempo is a guess to check by ear, not a number to filter a library by."""
+
+DRUM_HIGH_SHARE_MIN = 0.12
+"""Least :func:`_drum_share` of a loop with drums. Below it the loop has no hats, snares
+or cymbals to speak of (a bass and pad, a keys riff, an arpeggio): no backbeat whose
+pocket could be measured (``backbeat_lag_ms`` is None), and its metrical level rests on
+the notes alone (see the ``drumless`` confidence feature). Every drum groove of the
+corpus's tuning split reads 0.20 or more; 41 of the 48 drumless loops of the tune half
+of :mod:`benchmarks.drumless_stress` (GM soundfonts and numpy notes) read below it."""
+
+DRUM_SHARE_MIN_SR = 20_000
+"""Below this sample rate the band above 7 kHz is too narrow to tell: drums assumed."""
+
+
+def _drum_share(env: _Envelopes, onset_idx: np.ndarray, sr: int) -> float:
+    """How much of the attacks lies above 7 kHz: the 90th percentile, over the detected
+    onsets, of the top band's log-magnitude flux over the whole spectrum's. Hats, snares,
+    claps and cymbals put a fifth to a half of their rise there; a plucked bass, a piano
+    or a pad a few per cent at most. 1.0 when the sample rate leaves no such band."""
+    if sr < DRUM_SHARE_MIN_SR or len(onset_idx) == 0:
+        return 1.0
+    share = env.high[onset_idx] / (env.total[onset_idx] + 1e-9)
+    return float(np.percentile(share, 90))
 
 
 CONFIDENCE_FEATURES = (
@@ -1537,7 +1610,32 @@ def tempo_confidence(evidence: dict[str, float]) -> float:
     grid (see :data:`CONFIDENCE_FEATURES`)."""
     w = CONFIDENCE_WEIGHTS
     z = w["intercept"] + sum(w[k] * v for k, v in confidence_features(evidence).items())
-    return float(1.0 / (1.0 + np.exp(-z)))
+    return min(float(1.0 / (1.0 + np.exp(-z))), drumless_cap(evidence))
+
+
+DRUMLESS_CONFIDENCE_MAX = 0.55
+"""Highest ``tempo_confidence`` of a loop without drums (drum share at most
+:data:`DRUM_HIGH_SHARE_MIN`): below :data:`TEMPO_NOT_SURE`. With no kick, snare or hats
+the notes alone rarely settle the metrical level (the drum features of the level score
+are silent): a bass on every 8th, a keys riff or an arpeggio is as much a beat at twice
+or half the tempo. In the tuning data (``python -m benchmarks.tempo_calibration``: the
+tune half of :mod:`benchmarks.drumless_stress` and the sine-bass riffs of
+:mod:`benchmarks.tempo_hard`) 49 loops read below that drum share; 27 of the 46 that the
+weights above put at 0.55 or more were right (0.59), and of the 40 drumless loops at 0.8
+or more, 18 were wrong."""
+
+DRUMLESS_CAP_FULL = 0.2
+"""Drum share from which the cap is lifted entirely (every drum groove of the corpus's
+tuning split reads 0.20 or more); between :data:`DRUM_HIGH_SHARE_MIN` and this the cap
+rises linearly to 1."""
+
+
+def drumless_cap(evidence: dict[str, float]) -> float:
+    """Largest tempo confidence the clip's drums allow (see :data:`DRUMLESS_CONFIDENCE_MAX`):
+    1 for a loop with drums, :data:`DRUMLESS_CONFIDENCE_MAX` without."""
+    share = evidence.get("drum_share", 1.0)
+    ramp = (share - DRUM_HIGH_SHARE_MIN) / (DRUMLESS_CAP_FULL - DRUM_HIGH_SHARE_MIN)
+    return DRUMLESS_CONFIDENCE_MAX + (1.0 - DRUMLESS_CONFIDENCE_MAX) * float(np.clip(ramp, 0, 1))
 
 
 def _bar(
