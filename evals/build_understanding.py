@@ -19,6 +19,12 @@ A fourth set, ``fourth_set/`` (ids ``d4-…``: 84 requests, 27 conversations / 1
 development set written on 2026-12-03 by a helper who read only the README, DESIGN.md and the
 demo manifest before writing it, then tuned on it. All of it is ``tune``.
 
+Two more were written on 2026-12-04 by two further helpers who read only the README,
+DESIGN.md, the demo manifest and a brief on the label format (never the code, the
+other sets or the agent's output): ``fifth_set/`` (ids ``d5-…``), a development set, all
+``tune``, scored once on the code of that day before anything was tuned on it; and
+``sixth_set/`` (ids ``s6-…``), all ``report``, never tuned on.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -47,6 +53,10 @@ SEED = 20261202
 SECOND_SET = HERE / "second_set"
 THIRD_SET = HERE / "third_set"
 FOURTH_SET = HERE / "fourth_set"
+FIFTH_SET = HERE / "fifth_set"
+SIXTH_SET = HERE / "sixth_set"
+#: id prefix of each independent set → the only split its rows may carry
+SET_SPLITS = {"s3-": "report", "d4-": "tune", "d5-": "tune", "s6-": "report"}
 TUNE_SHARE = 0.4
 
 
@@ -102,28 +112,16 @@ def main(argv: list[str]) -> int:
         return 2
     manifest = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     # the independent sets are appended as they are, with their own splits
-    second_requests = [
-        *_read_jsonl(SECOND_SET / "understanding.jsonl"),
-        *_read_jsonl(THIRD_SET / "understanding.jsonl"),
-        *_read_jsonl(FOURTH_SET / "understanding.jsonl"),
-    ]
-    second_conversations = [
-        *_read_jsonl(SECOND_SET / "conversations.jsonl"),
-        *_read_jsonl(THIRD_SET / "conversations.jsonl"),
-        *_read_jsonl(FOURTH_SET / "conversations.jsonl"),
-    ]
-    if any(
-        r["split"] != "report"
-        for r in second_requests + second_conversations
-        if r["id"].startswith("s3-")
-    ):
-        raise SystemExit("the third set is report-only")
-    if any(
-        r["split"] != "tune"
-        for r in second_requests + second_conversations
-        if r["id"].startswith("d4-")
-    ):
-        raise SystemExit("the fourth set is tune-only")
+    sets = (SECOND_SET, THIRD_SET, FOURTH_SET, FIFTH_SET, SIXTH_SET)
+    second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
+    second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
+    for row in second_requests + second_conversations:
+        for prefix, split in SET_SPLITS.items():
+            if row["id"].startswith(prefix) and row["split"] != split:
+                raise SystemExit(f"{row['id']}: the {prefix} set is {split}-only")
+    ids = [r["id"] for r in second_requests + second_conversations]
+    if len(set(ids)) != len(ids):
+        raise SystemExit("duplicate ids across the independent sets")
     _check_conversations(manifest, CONVERSATIONS + second_conversations)
 
     out_dir = HERE / "datasets"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -310,3 +311,36 @@ def test_aggregate_weights_turns_hides_counts_and_lists_slot_misses() -> None:
         ("conv:b", "turn_accuracy"),
         ("u001", "slot_accuracy"),
     }
+
+
+def test_each_independent_set_is_reported_apart() -> None:
+    from groovegraph.evals.runner import _aggregate
+
+    def row(ex_id: str, reference: dict[str, Any], turns: list[dict[str, Any]]) -> dict[str, Any]:
+        scored = understanding_scores(outputs={"turns": turns}, reference_outputs=reference)
+        results = [
+            SimpleNamespace(key=r["key"], score=r["score"], comment="") for r in scored["results"]
+        ]
+        return {
+            "run": SimpleNamespace(error=None),
+            "example": SimpleNamespace(id=ex_id, metadata={"example_id": ex_id}),
+            "evaluation_results": {"results": results},
+        }
+
+    wrong = _good_conversation()
+    wrong[2] = _turn(["era"], "something else entirely")
+    rows = [
+        row("conv:a", {**CONV, "set": "set1"}, _good_conversation()),
+        row("conv:s3-x", {**CONV, "set": "set3"}, wrong),
+        row(
+            "s3-r1", {"specialists": ["groove"], "slots": {}, "set": "set3"}, [_turn(["era"], "x")]
+        ),
+    ]
+    metrics = _aggregate(SUITES["understanding"], rows)[0]
+    assert len({m.metric for m in metrics}) == len(metrics)
+    values = {m.metric: m.value for m in metrics}
+    assert values["turn_accuracy"] == pytest.approx(5 / 6)
+    assert values["turn_accuracy[set1]"] == pytest.approx(1.0)
+    assert values["turn_accuracy[set3]"] == pytest.approx(2 / 3)
+    assert values["specialists_exact[set3]"] == 0.0
+    assert not any(k.startswith(("turns[", "turns_right[")) for k in values)

@@ -126,9 +126,13 @@ def _aggregate(
                 )
     metrics: list[MetricResult] = []
     derived = dict(suite.derive(scores)) if suite.derive is not None else {}
-    keys = [t.metric for t in suite.thresholds] + [
-        k for k in scores if k not in bars and k not in suite.hidden
-    ]
+
+    def hidden(key: str) -> bool:  # "turns" hides "turns[set3]" too
+        return key in suite.hidden or key.split("[", 1)[0] in suite.hidden
+
+    keys = [t.metric for t in suite.thresholds]
+    extra = dict.fromkeys(k for k in [*scores, *derived] if k not in bars and not hidden(k))
+    keys += [k for k in extra if k not in keys]
     for key in keys:
         values = scores.get(key, [])
         mean = sum(values) / len(values) if values else None

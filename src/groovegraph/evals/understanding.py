@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from groovegraph.graph.understanding.train import set_of
 from groovegraph.tools.errors import GrooveGraphError
 from groovegraph.tools.keys import Key, parse_key
 
@@ -524,7 +525,11 @@ def load_understanding(directory: Path | None = None) -> list[Any]:
                     "kind": "request",
                     "turns": [{"message": raw["message"], "attach": list(REQUEST_ATTACHMENTS[:n])}],
                 }
-                outputs = {"specialists": raw["specialists"], "slots": raw.get("slots") or {}}
+                outputs = {
+                    "specialists": raw["specialists"],
+                    "slots": raw.get("slots") or {},
+                    "set": set_of(str(raw["id"])),
+                }
             else:
                 ex_id = f"conv:{raw['id']}"
                 turns = raw.get("turns")
@@ -536,7 +541,7 @@ def load_understanding(directory: Path | None = None) -> list[Any]:
                         {"message": t["message"], "attach": t.get("attach") or []} for t in turns
                     ],
                 }
-                outputs = {"turns": turns}
+                outputs = {"turns": turns, "set": set_of(str(raw["id"]))}
             if ex_id in seen:
                 raise DatasetError(f"{where}: duplicate id {ex_id!r}")
             seen.add(ex_id)
@@ -551,7 +556,9 @@ def understanding_scores(
 ) -> dict[str, Any]:
     """Feedback for one request (``specialists_exact``, ``slot_accuracy``) or one
     conversation (``turn_accuracy`` with the wrong turns in its comment, and the counts
-    ``turns_right``/``turns`` the suite sums); both get ``no_repeated_answer``."""
+    ``turns_right``/``turns`` the suite sums); both get ``no_repeated_answer``. When the
+    reference names the independent set it comes from (``set``), the main scores are given
+    again under ``<key>[<set>]`` so the report shows each writer's set apart."""
     turns = list((outputs or {}).get("turns") or [])
     if not turns or (outputs or {}).get("error"):
         err = (outputs or {}).get("error") or "no output (the run failed)"
@@ -577,7 +584,7 @@ def understanding_scores(
             {"key": "turns_right", "score": float(right)},
             {"key": "turns", "score": float(n)},
         ]
-        return {"results": results}
+        return {"results": results + _per_set(results, reference_outputs)}
     got = sorted(set(turns[0].get("specialists") or []))
     want = sorted(set(reference_outputs.get("specialists") or []))
     errs = slot_errors(reference_outputs.get("slots") or {}, turns[0].get("request"))
@@ -593,12 +600,38 @@ def understanding_scores(
             "comment": "; ".join(errs) or "all slots right",
         },
     ]
-    return {"results": results}
+    return {"results": results + _per_set(results, reference_outputs)}
+
+
+#: Scores repeated per independent set (``turn_accuracy`` per set is derived from these).
+PER_SET_KEYS = (
+    "specialists_exact",
+    "turn_accuracy",
+    "turns_right",
+    "turns",
+    "no_repeated_answer",
+)
+
+
+def _per_set(results: Sequence[Mapping[str, Any]], reference: Mapping[str, Any]) -> list[Any]:
+    name = reference.get("set")
+    if not name:
+        return []
+    return [
+        {"key": f"{r['key']}[{name}]", "score": r["score"]}
+        for r in results
+        if r["key"] in PER_SET_KEYS
+    ]
 
 
 def derive_turn_accuracy(scores: Mapping[str, list[float]]) -> dict[str, float | None]:
-    """Turn-weighted accuracy over the conversations (right turns / all turns)."""
-    total = sum(scores.get("turns") or [])
-    if not total:
-        return {}
-    return {"turn_accuracy": sum(scores.get("turns_right") or []) / total}
+    """Turn-weighted accuracy over the conversations (right turns / all turns), overall and
+    per independent set (``turn_accuracy[set3]`` from ``turns_right[set3]``/``turns[set3]``)."""
+    out: dict[str, float | None] = {}
+    for key in scores:
+        if key == "turns" or (key.startswith("turns[") and key.endswith("]")):
+            total = sum(scores[key])
+            if total:
+                right = sum(scores.get(key.replace("turns", "turns_right", 1)) or [])
+                out[key.replace("turns", "turn_accuracy", 1)] = right / total
+    return out
