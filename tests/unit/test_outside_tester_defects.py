@@ -52,7 +52,7 @@ ROWS = [
     _loop(4, "dusty_kit_02", "boom bap", 93.0, None, swing=61.0, instrument="drums"),
     _loop(5, "warehouse_groove", "house", 118.0, "A minor"),
     _loop(6, "sunrise_house", "house", 121.0, "C major"),
-    _loop(7, "velvet_soul", "soul", 64.0, "D minor", swing=57.0, era="70s"),
+    _loop(7, "velvet_soul", "soul", 64.0, "D minor", swing=57.0, era="70s", instrument="mix"),
     _loop(8, "smooth_soul_keys", "soul", 66.0, "F minor", swing=60.0, era="70s"),
 ]
 SHOTS = [
@@ -106,6 +106,14 @@ def test_a_stated_instrument_is_kept_when_the_search_relaxes(graph, text: str) -
     assert out["hits"]
     assert all(h.instrument == "bass" for h in out["hits"])
     assert "matches exactly" in answer(out) or "closest tempos" in answer(out)
+
+
+def test_drums_with_none_drums_only_near_the_tempo_offer_full_mixes_said_so(graph) -> None:
+    out = Chat(graph).say("drum loops around 64 bpm")
+    # no drums-only loop near 64 (the boom bap kits are at 91-93): the loop with drums under
+    # other parts at that tempo, called what it is
+    assert [h.path.rsplit("/", 1)[-1] for h in out["hits"]][:1] == ["velvet_soul.wav"]
+    assert "full mix" in answer(out)
 
 
 def test_an_instrument_nobody_has_is_said_plainly(graph) -> None:

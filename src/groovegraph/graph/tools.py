@@ -703,6 +703,17 @@ def build_toolsets(
             if hits:
                 notes.append("no exact match; swing/vibe filters relaxed")
                 applied = relaxed
+        if not hits and relax and catalog_tools.canonical_instrument(applied.instrument) == "drums":
+            # "some drums around 78": no drums-only loop there, but loops with drums under
+            # other parts (analysed as a full mix) still have drums in them; said so
+            mixed = applied.model_copy(update={"instrument": "mix"})
+            hits = catalog_tools.search(df, mixed)
+            if hits:
+                notes.append(
+                    "nothing drums-only matches exactly; loops with drums under other parts "
+                    "(full mixes)"
+                )
+                applied = mixed
         if not hits and relax:
             # Nothing matches exactly: the nearest matches, relaxing one constraint at a
             # time (the least defining first) and saying which, rather than nothing. The
