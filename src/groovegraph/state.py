@@ -398,6 +398,14 @@ class ParsedRequest(BaseModel):
             "compatible with the analysed loop's key)."
         ),
     )
+    for_sample: str | None = Field(
+        default=None,
+        description=(
+            "The analysed sample a search is for when it is not searched like it ('an 808 "
+            "to go under my loop': one-shots on its tonic; 'F minor loops that sit with "
+            "it'): the search took its key, so 'my loop' needs no audio."
+        ),
+    )
 
 
 class ListedRef(BaseModel):

@@ -125,3 +125,21 @@ def test_an_instrument_nobody_has_is_said_plainly(graph) -> None:
     text = answer(out).lower()
     assert "nothing tagged vocal" in text
     assert "filter is kept" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "an 808 to go under my loop",
+        "a bass one-shot that fits my groove",
+        "some house loops in C major that'll sit with my loop",
+    ],
+)
+def test_a_sound_for_the_analysed_loop_asks_for_no_audio(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("tempo of this one?", samples=[IDS["warehouse_groove"]])  # A minor, 118
+    out = chat.say(text)
+    assert out["hits"]
+    # the loop analysed above is what "my loop" is: nothing to attach
+    assert "need the audio" not in answer(out)
+    assert "attach" not in answer(out)

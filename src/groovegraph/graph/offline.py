@@ -64,8 +64,8 @@ _OWN_AUDIO_RE = re.compile(
 def own_audio_noun(request: ParsedRequest) -> str | None:
     """The noun of "my loop"/"this break" when the turn names the user's own audio but
     nothing is attached or carried over (``request.samples`` empty), else ``None``."""
-    if request.samples:
-        return None
+    if request.samples or request.for_sample:
+        return None  # attached, carried over, or the analysed sample a search is for
     m = _OWN_AUDIO_RE.search(request.text)
     return m.group("noun").lower() if m else None
 

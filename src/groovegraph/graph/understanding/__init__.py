@@ -873,6 +873,7 @@ class OfflineUnderstanding:
                 update={
                     **key_update,
                     "samples": [] if slots["kind"] == "one_shot" else [ref],
+                    "for_sample": ref if slots["kind"] == "one_shot" else None,
                     "intents": ["find"],
                 }
             )
@@ -979,16 +980,18 @@ class OfflineUnderstanding:
         ):
             # "some trap loops in F minor that'll sit with it": one search in that key (and
             # compatible with the sample's key, when it has one), not a mix check of the key
-            mix_with = next(
-                (a.key for ref in request.samples if (a := conv.analyses.get(ref)) and a.key),
+            mix_ref = next(
+                (ref for ref in request.samples if (a := conv.analyses.get(ref)) and a.key),
                 None,
             )
+            mix_with = conv.analyses[mix_ref].key if mix_ref is not None else None
             request = request.model_copy(
                 update={
                     "samples": [],
                     "intents": ["find"],
                     "compatible": False,
                     "mix_with": mix_with,
+                    "for_sample": mix_ref,
                     "kind": request.kind or "loop",
                 }
             )
@@ -1112,6 +1115,7 @@ class OfflineUnderstanding:
             and chosen
             and "groove" not in chosen
             and goes_with is None
+            and request.for_sample is None  # "my loop" is the one analysed earlier
             and OWN_AUDIO_RE.search(blanked)
             and not _OWN_DESCRIBED_RE.search(blanked)
         ):
