@@ -21,7 +21,8 @@ change may be looked at and tuned on), odd seeds the ``held_out`` half (scored, 
 inspected clip by clip). Reported per half and per family: tempo Acc1 / Acc2, octave
 errors (×2, ×½), ⅔ / 3⁄2 errors, fake swing (``swing_percent`` > 55), a pocket reported on
 a loop without a backbeat (``backbeat_lag_ms`` not null, and how often it reads as a
-pocket, |lag| > 8 ms), and wrong tempi at confidence ≥ 0.8 and ≥ 0.95::
+pocket, |lag| > 8 ms), a timing deviation reported, and wrong tempi at confidence ≥ 0.8
+and ≥ 0.95::
 
     python -m benchmarks.drumless_stress [--per-family 16] [--cache clips.npz]
         [--half tune|held_out|both] [--clips] [--out benchmarks/results/drumless_stress.json]
@@ -360,6 +361,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "fake_swing_rate": share([(r["swing"] or 50.0) > 55.0 for r in rows]),
         "pocket_reported_rate": share([lag is not None for lag in lags]),
         "pocket_claimed_rate": share([lag is not None and abs(lag) > 8.0 for lag in lags]),
+        "timing_reported_rate": share([r["timing"] is not None for r in rows]),
         "wrong_at_0.8": int(np.count_nonzero(~ok & (conf >= 0.8))),
         "wrong_at_0.95": int(np.count_nonzero(~ok & (conf >= 0.95))),
         "wrong_at_0.8_rate": share(~ok & (conf >= 0.8)),

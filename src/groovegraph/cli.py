@@ -74,14 +74,14 @@ def _format_analysis(a: Analysis) -> str:
         )
     assert a.tempo_bpm is not None
     assert a.swing_percent is not None
-    assert a.timing_deviation_ms is not None
     feel = swing_word(a.swing_percent)
-    timing = f"timing ±{a.timing_deviation_ms:.1f} ms RMS ({timing_word(a.timing_deviation_ms)})"
-    pocket = (
-        f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket_word(a.backbeat_lag_ms)}; {timing}"
-        if a.backbeat_lag_ms is not None
-        else f"  pocket   none (no drums: no backbeat to measure); {timing}"
-    )
+    if a.backbeat_lag_ms is not None and a.timing_deviation_ms is not None:
+        timing = (
+            f"timing ±{a.timing_deviation_ms:.1f} ms RMS ({timing_word(a.timing_deviation_ms)})"
+        )
+        pocket = f"  pocket   {a.backbeat_lag_ms:+7.1f} ms    backbeat {pocket_word(a.backbeat_lag_ms)}; {timing}"
+    else:
+        pocket = "  pocket   none (no drums: no backbeat or hits to measure pocket and timing on)"
     beats = len(a.beats_s or [])
     return "\n".join(
         [

@@ -64,7 +64,9 @@ class Analysis(BaseModel):
         default=None, description="8 or 16: the note value whose off-beats swing."
     )
     timing_deviation_ms: float | None = Field(
-        default=None, description="RMS distance of onsets from the swung grid."
+        default=None,
+        description="RMS distance of onsets from the swung grid; null for a one-shot and "
+        "for a loop without drums.",
     )
     backbeat_lag_ms: float | None = Field(
         default=None,

@@ -75,7 +75,7 @@ def test_a_bass_under_a_pad_is_right_or_unsure_and_has_no_pocket(bpm: float) -> 
     right = abs(a.tempo_bpm / bpm - 1.0) <= 0.04
     assert right or a.tempo_confidence < TEMPO_NOT_SURE, (a.tempo_bpm, a.tempo_confidence)
     assert a.backbeat_lag_ms is None  # no drums: no backbeat whose pocket could be measured
-    assert a.timing_deviation_ms is not None
+    assert a.timing_deviation_ms is None  # nor hits to time: a pad's swell is no "loose" hit
 
 
 @pytest.mark.parametrize("bpm", [124.0, 84.0])

@@ -406,10 +406,11 @@ def describe_analysis(ref: str, a: Analysis) -> str:
         f"swing {_fmt(a.swing_percent)} % ({swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
         + (
             f"backbeat {_fmt(a.backbeat_lag_ms, signed=True)} ms ({pocket_word(a.backbeat_lag_ms)}), "
+            f"timing deviation {_fmt(a.timing_deviation_ms)} ms ({timing_word(a.timing_deviation_ms)}), "
             if a.backbeat_lag_ms is not None
-            else "no backbeat pocket (no drums to measure it on), "
+            else "no backbeat pocket or timing deviation (no drums to measure them on), "
         )
-        + f"timing deviation {_fmt(a.timing_deviation_ms)} ms ({timing_word(a.timing_deviation_ms)}), {_fmt(a.duration_s)} s long"
+        + f"{_fmt(a.duration_s)} s long"
     )
 
 

@@ -383,12 +383,11 @@ def _analysis_text(label: str, a: Analysis) -> str:
         f"{label}: tempo {a.tempo_bpm:.1f} BPM (conf {a.tempo_confidence:.2f}), {key}, "
         f"swing {a.swing_percent:.1f}% (ratio {a.swing_ratio:.2f}), "
         + (
-            f"backbeat lag {a.backbeat_lag_ms:+.1f} ms, "
-            if a.backbeat_lag_ms is not None
-            else "no backbeat lag (no drums), "
+            f"backbeat lag {a.backbeat_lag_ms:+.1f} ms, timing deviation {a.timing_deviation_ms:.1f} ms, "
+            if a.backbeat_lag_ms is not None and a.timing_deviation_ms is not None
+            else "no backbeat lag or timing deviation (no drums to measure them on), "
         )
-        + f"timing deviation {a.timing_deviation_ms:.1f} ms, "
-        f"duration {a.duration_s:.1f} s, onset rate {a.onset_rate_hz:.2f}/s"
+        + f"duration {a.duration_s:.1f} s, onset rate {a.onset_rate_hz:.2f}/s"
         + (f", {a.instrument}" if a.instrument else "")
     )
 

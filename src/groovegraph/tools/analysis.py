@@ -414,15 +414,17 @@ def _measure_signal(
         "tempo_stability": rhythm.tempo_stability,
         "swing_percent": rhythm.swing_percent,
         "swing_ratio": rhythm.swing_ratio,
-        "timing_deviation_ms": rhythm.timing_deviation_ms,
         "key_confidence": key.confidence if key is not None else 0.0,
         "rms_db": rms_db,
         "onset_rate_hz": rhythm.onset_rate_hz,
     }
-    lag = rhythm.backbeat_lag_ms
+    lag, dev = rhythm.backbeat_lag_ms, rhythm.timing_deviation_ms
     bad = sorted(name for name, value in metrics.items() if not math.isfinite(value))
-    if lag is not None and not math.isfinite(lag):
-        bad.append("backbeat_lag_ms")
+    bad += [
+        name
+        for name, value in (("backbeat_lag_ms", lag), ("timing_deviation_ms", dev))
+        if value is not None and not math.isfinite(value)
+    ]
     if bad:
         raise AnalysisFailedError(f"the estimators returned non-finite {', '.join(bad)}")
     return {
@@ -433,8 +435,10 @@ def _measure_signal(
         "downbeats_s": [round(float(t), 4) for t in rhythm.downbeats_s],
         "meter": int(rhythm.meter),
         "swing_subdivision": int(rhythm.swing_subdivision),
-        # None for a loop without drums: no backbeat whose pocket could be measured.
+        # None for a loop without drums: no backbeat whose pocket could be measured, and
+        # no sharp hits to measure the timing on.
         "backbeat_lag_ms": lag if lag is None else float(lag),
+        "timing_deviation_ms": dev if dev is None else float(dev),
         "key": key.key if key is not None else None,
         "key_runner_up": key.runner_up if key is not None else None,
         "camelot": key.camelot if key is not None else None,

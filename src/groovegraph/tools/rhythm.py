@@ -87,8 +87,9 @@ class RhythmResult:
         MPC swing of the off-beat 8ths: 50 straight, 66.7 triplet.
     swing_ratio : float
         Long/short ratio, ``swing_percent / (100 - swing_percent)``.
-    timing_deviation_ms : float
-        RMS distance of the detected onsets from the swung 16th grid, milliseconds.
+    timing_deviation_ms : float or None
+        RMS distance of the detected onsets from the swung 16th grid, milliseconds. None
+        for a loop without drums, like ``backbeat_lag_ms``.
     backbeat_lag_ms : float or None
         Mean offset of the backbeat snares from the grid, ms; positive = laid back. None
         for a loop without drums (:data:`DRUM_HIGH_SHARE_MIN`): no backbeat to measure.
@@ -110,7 +111,7 @@ class RhythmResult:
     beats_s: np.ndarray = field(repr=False)
     swing_percent: float
     swing_ratio: float
-    timing_deviation_ms: float
+    timing_deviation_ms: float | None
     backbeat_lag_ms: float | None
     onset_rate_hz: float
     meter: int = 4
@@ -1432,7 +1433,7 @@ def _analyze_windows(y: np.ndarray, sr: int) -> RhythmResult:
         beats_s=bt,
         swing_percent=swing,
         swing_ratio=swing / (100.0 - swing),
-        timing_deviation_ms=med([r.timing_deviation_ms for _, r in sel]),
+        timing_deviation_ms=med_or_none([r.timing_deviation_ms for _, r in sel]),
         backbeat_lag_ms=med_or_none([r.backbeat_lag_ms for _, r in sel]),
         onset_rate_hz=float(np.mean([r.onset_rate_hz for _, r in parts])),
         meter=max(set(meters), key=meters.count),
@@ -1506,7 +1507,9 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         beats_s=beats.astype(np.float64),
         swing_percent=float(swing),
         swing_ratio=float(swing / (100.0 - swing)),
-        timing_deviation_ms=float(dev_ms),
+        # Without drums the "onsets" are notes' attacks: a pad's slow swell or a bowed
+        # note peaks late in the flux, and the spread reads "loose" on a quantised loop.
+        timing_deviation_ms=float(dev_ms) if drums else None,
         backbeat_lag_ms=None if lag_ms is None else float(lag_ms),
         onset_rate_hz=float(len(onset_idx) / duration),
         meter=meter,
