@@ -143,3 +143,50 @@ def test_a_sound_for_the_analysed_loop_asks_for_no_audio(graph, text: str) -> No
     # the loop analysed above is what "my loop" is: nothing to attach
     assert "need the audio" not in answer(out)
     assert "attach" not in answer(out)
+
+
+@pytest.mark.parametrize(
+    "text", ["would the D one sit with my loop?", "and the D one, fits my loop?"]
+)
+def test_a_listed_hit_named_by_its_note(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this", samples=[IDS["velvet_soul"]])  # D minor
+    listed = chat.say("show me some 808 one-shots")["hits"]
+    assert {h.root_note for h in listed} == {"A1", "D1"}
+    out = chat.say(text)
+    # the 808 on D (no key of its own: its root) against the loop, not a search
+    assert set(out["request"].samples) == {"5b0900000000f005", IDS["velvet_soul"]}
+    assert "compatibility" in out["plan"].specialists
+    assert "discovery" not in out["plan"].specialists
+    assert "sub_808_D1.wav" in answer(out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the kick you dug up, does it fit my groove?", "does that kick you found work with my loop"],
+)
+def test_a_listed_hit_named_by_its_instrument(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("what key is this", samples=[IDS["warehouse_groove"]])
+    listed = chat.say("drum one-shots please")["hits"]
+    assert {h.instrument for h in listed} >= {"kick", "snare"}
+    out = chat.say(text)
+    assert set(out["request"].samples) == {"5b0900000000f003", IDS["warehouse_groove"]}
+    assert "discovery" not in out["plan"].specialists
+
+
+@pytest.mark.parametrize(
+    "text", ["does that one swing harder than my break?", "is mine more swung than that one?"]
+)
+def test_that_one_against_mine_compares_their_grooves(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("how swung is this break", samples=[IDS["dusty_kit_01"]])  # 63 % swing
+    top = chat.say("soul loops from the 70s")["hits"][0]
+    out = chat.say(text)
+    # "mine" is the break analysed first; "that one" the top hit just listed
+    assert out["request"].samples == [top.sample_id, IDS["dusty_kit_01"]]
+    assert out["plan"].specialists[0] == "groove"
+    assert "discovery" not in out["plan"].specialists
+    swing = next(line for line in answer(out).splitlines() if line.startswith("Swing:"))
+    assert swing.split(" — ")[1].startswith("dusty_kit_01.wav")  # 63 % against 57 %
+    assert "swings more" in swing

@@ -18,6 +18,7 @@ from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
 from groovegraph.state import CatalogHit, ParsedRequest
 from groovegraph.tools import vocab
 from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.keys import parse_key, parse_note
 from groovegraph.tools.vocab import (
     FASTER_RE,
     FASTER_WORD_RE,
@@ -69,6 +70,13 @@ _FILLER = {"the", "a", "an", "bpm", "in", "at", "key", "of", "from", "with", "on
 _TEMPO_TOL_BPM = 0.75  # "the 97 BPM one" is the hit shown as 97.4 BPM, not the 98.6 one
 
 
+# "the 808 you found", "that snare you suggested", "the funk loop you listed": a hit named
+# by what it is and by the answer that showed it
+_FOUND_RE = re.compile(
+    r"\b(?:the|that)\s+(?P<attr>[\w#♯.'-]+(?:\s+[\w#♯.'-]+)?)\s+(?:you|u)\s+(?:just\s+)?"
+    r"(?:found|listed|showed|suggested|picked|gave|pulled|recommended|mentioned|dug|came up with)\b",
+    re.IGNORECASE,
+)
 # How an unmatched attribute reference looks in ParsedRequest.unresolved ("the 97 BPM one"):
 # an ordinal past the end of the list is written without its noun ("the 9th").
 ATTRIBUTE_PHRASE_RE = re.compile(rf"^(?:the|that)\b.*\b{_NOUN}\b", re.IGNORECASE)
@@ -92,9 +100,23 @@ def _hit_matches(
     """Whether ``hit`` (whose tag and file-name words are ``tag_words``) has every
     attribute named in ``attr`` (parsed as ``parsed``); ``None`` if ``attr`` names none."""
     checks: list[bool] = []
+    note = _BARE_NOTE_RE.fullmatch(attr.strip())
+    if note is not None:
+        # "the F one", "the Bb one": the hit on that tonic (a loop's key or a one-shot's
+        # root, either mode)
+        checks.append(_tonic_pc(hit) == parse_note(vocab.note_name(note[1], note[2]))[0])
+        return all(checks)
+    instrument = _instrument_of(attr)
+    if instrument is not None:
+        # "the 808 you found", "the snare one": the hit of that instrument
+        checks.append(instrument in {hit.instrument, hit.tags.instrument})
     for bpm in parsed.bpms:
         checks.append(hit.tempo_bpm is not None and abs(hit.tempo_bpm - bpm) <= _TEMPO_TOL_BPM)
-    if parsed.keys:
+    if parsed.keys and hit.key is None and hit.root_note:
+        # "the F minor one" among one-shots: the root on the key's tonic
+        tonics = {parse_key(k).pc for k in parsed.keys}
+        checks.append(_tonic_pc(hit) in tonics)
+    elif parsed.keys:
         checks.append(hit.key in parsed.keys or hit.camelot in parsed.camelot)
     for era in parsed.eras:
         checks.append(hit.tags.era == era)
@@ -109,10 +131,36 @@ def _hit_matches(
     named = _words(attr) - _FILLER
     for known in (*parsed.swing_words, *parsed.genres, *parsed.eras):
         named -= _words(known)
+    if instrument is not None:
+        named -= _INSTRUMENT_WORDS  # checked above
     if parsed.keys:
         named -= {"major", "minor", "maj", "min", "sharp", "flat"}
     checks.extend(w in tag_words for w in named)
     return all(checks) if checks else None
+
+
+# "the F one", "the F# one", "the Bb loop": a bare note (upper case: "a" is no note)
+_BARE_NOTE_RE = re.compile(r"([A-G])(#|♯|b|♭)?")
+_INSTRUMENT_WORDS = {
+    w for words in vocab.INSTRUMENTS.values() for phrase in words for w in phrase.split()
+} | {"808", "808s"}
+
+
+def _instrument_of(attr: str) -> str | None:
+    """The instrument an attribute phrase names ("808" alone is a bass too)."""
+    return vocab.find_instrument(attr) or vocab.find_instrument(f"an {attr}")
+
+
+def _tonic_pc(hit: CatalogHit) -> int | None:
+    """The pitch class of a hit's tonic: its key's, else its root note's."""
+    for spelled in (hit.key, hit.root_note):
+        if not spelled:
+            continue
+        try:
+            return parse_key(spelled).pc if hit.key == spelled else parse_note(spelled)[0]
+        except InvalidQueryError:
+            continue
+    return None
 
 
 def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRefs:
@@ -139,7 +187,7 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     unresolved: list[str] = []
     hit_words = [_hit_words(h) for h in hits]  # once per turn, not once per phrase and hit
     known = set().union(*hit_words)
-    for rx in (_AFTER_RE, _BEFORE_RE):
+    for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE):
         # Tried at every determiner, so "the swing on the second one" reaches "the second one".
         for start in (d.start() for d in _DET_RE.finditer(text)):
             m = rx.match(text, start)
@@ -155,11 +203,22 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             ):
                 continue
             # One parse of the phrase serves the check below and every hit's comparison.
+            # A bare note ("the F one") or an instrument ("the 808 you found") is an
+            # attribute of its own.
+            note = bool(_BARE_NOTE_RE.fullmatch(attr))
+            instrument = _instrument_of(attr)
+            if instrument is not None and not any(
+                instrument in {h.instrument, h.tags.instrument} for h in hits
+            ):
+                continue  # "the kick one" when no kick is listed: not a list reference
+            own_attr = note or instrument is not None
             try:
                 parsed = parse_request(attr)
             except InvalidQueryError:
-                continue  # names no attribute at all, so no hit could match it
-            if not names_attribute(parsed) and not (words - _FILLER) <= known:
+                if not own_attr:
+                    continue  # names no attribute at all, so no hit could match it
+                parsed = ParsedRequest(text=attr)
+            if not own_attr and not names_attribute(parsed) and not (words - _FILLER) <= known:
                 continue  # "the kick one" when no hit is tagged so: not a list reference
             verdicts = [
                 (h, _hit_matches(h, attr, parsed, w)) for h, w in zip(hits, hit_words, strict=True)

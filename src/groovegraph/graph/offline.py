@@ -424,6 +424,49 @@ _METER_Q_RE = re.compile(
 _METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 4, (3, 8): 3}
 
 
+# "is that one swung more than mine?", "which is faster, that one or my loop?"
+_COMPARE_RE = re.compile(
+    r"\b(?:more|less|than|vs\.?|versus|compare\w*|faster|slower|harder|straighter|"
+    r"looser|tighter|which\s+(?:one\s+)?(?:is|has|swings))\b",
+    re.IGNORECASE,
+)
+_TEMPO_WORD_RE = re.compile(r"\b(?:faster|slower|tempo|bpm|speed|quicker)\b", re.IGNORECASE)
+
+
+def groove_comparison(text: str, analyses: dict[str, Analysis]) -> list[str]:
+    """Two loops set against each other ("is that one swung more than mine?"): their
+    swing (and, when the question is about speed, their tempo) side by side, the larger
+    named — measured values only."""
+    loops = [(k, a) for k, a in analyses.items() if a.kind == "loop"]
+    if len(loops) != 2 or not _COMPARE_RE.search(text):
+        return []
+    (ka, a), (kb, b) = loops
+    la, lb = sample_label(ka, a), sample_label(kb, b)
+    out: list[str] = []
+    if _TEMPO_WORD_RE.search(text) and a.tempo_bpm and b.tempo_bpm:
+        fast = la if a.tempo_bpm >= b.tempo_bpm else lb
+        out.append(
+            f"Tempo: {la} {_fmt(a.tempo_bpm)} BPM vs {lb} {_fmt(b.tempo_bpm)} BPM — "
+            + (
+                "the same tempo."
+                if abs(a.tempo_bpm - b.tempo_bpm) < 0.5
+                else f"{fast} is faster (by {_fmt(abs(a.tempo_bpm - b.tempo_bpm))} BPM)."
+            )
+        )
+    if a.swing_percent is not None and b.swing_percent is not None:
+        gap = abs(a.swing_percent - b.swing_percent)
+        more = la if a.swing_percent >= b.swing_percent else lb
+        out.append(
+            f"Swing: {la} {_fmt(a.swing_percent)} % vs {lb} {_fmt(b.swing_percent)} % — "
+            + (
+                "about the same swing."
+                if gap < 1.0
+                else f"{more} swings more (by {_fmt(gap)} points)."
+            )
+        )
+    return out
+
+
 def meter_answer(text: str, label: str, a: Analysis) -> str | None:
     """The meter line for a meter question ("is it in 3/4?"), ``None`` for other questions
     ("does it mix with my waltz?" names a sample: no meter is asked)."""
@@ -581,6 +624,7 @@ def compose_section(
         fresh = {k: a for k, a in analyses.items() if alone or asks_groove or k not in reused}
         meters = [meter_answer(request.text, sample_label(k, a), a) for k, a in analyses.items()]
         lines.extend(m for m in meters if m)
+        lines.extend(groove_comparison(request.text, analyses))
         if fresh:
             lines.append("Groove analysis:")
             lines.extend(describe_analysis(ref, a) for ref, a in fresh.items())

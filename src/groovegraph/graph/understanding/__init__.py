@@ -194,6 +194,15 @@ _RECAP_RE = re.compile(
     r"(?:chat|conversation|thread|session|discussion)|so far|please|pls|[?.!]|$)",
     re.IGNORECASE,
 )
+# "is that one swung more than mine?", "that one vs my break", "is mine faster than that
+# one": a demonstrative "one" set against the user's own sample
+_MINE = rf"(?:mine|{vocab.MY_SAMPLE_RE.pattern})"
+_VERSUS = r"(?:than|vs\.?|versus|compared?\s+(?:to|with)|against)"
+_ONE_VS_MINE_RE = re.compile(
+    rf"\b(?:that|this)\s+one\b.{{0,40}}?\b{_VERSUS}\s+{_MINE}"
+    rf"|{_MINE}.{{0,40}}?\b{_VERSUS}\s+(?:that|this)\s+one\b",
+    re.IGNORECASE,
+)
 # the sample in focus beside another one named: "it", "mine", "my waltz"
 _IT_RE = re.compile(
     rf"\b(?:it|this one|that one|this loop|that loop|mine)\b|{vocab.MY_SAMPLE_RE.pattern}",
@@ -802,6 +811,22 @@ class OfflineUnderstanding:
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
             )
 
+        if (
+            conv.fresh
+            and listed
+            and conv.focus
+            and not by_attr.ids
+            and not attached
+            and set(request.samples) <= set(conv.focus)
+            and _ONE_VS_MINE_RE.search(blanked)
+        ):
+            # "is that one swung more than mine?" right after a list: "mine" is the sample
+            # in focus, so "that one" set against it is a listed hit — the top one shown
+            own = [f for f in conv.focus if f != listed[0]][:1]
+            if own:
+                request = request.model_copy(
+                    update={"samples": [listed[0], *own], "intents": ["analyze"]}
+                )
         inline = [r for r in request.samples if r not in attached]
         if (
             len(request.samples) == 1
