@@ -360,3 +360,222 @@ def test_stft_power_is_the_whole_clip_transform(n_fft: int, hop: int, length: in
     assert np.array_equal(got, want)
     assert got.dtype == np.float32
     assert got.strides == (4, 4 * (n_fft // 2 + 1))
+
+
+def electric_piano_stab(root: str, *, minor: bool, seconds: float = 1.6) -> np.ndarray:
+    """A triad on an FM electric piano: each note a sine phase-modulated by its own
+    frequency with a fading index (the bark of the attack), struck together, ringing on."""
+    t = _t(seconds)
+    y = np.zeros(t.size)
+    for st, gain in ((0, 1.0), (3 if minor else 4, 0.7), (7, 0.7)):
+        f = _hz(root) * 2 ** (st / 12)
+        index = 2.5 * np.exp(-t / 0.12)
+        y += gain * np.sin(2 * np.pi * f * t + index * np.sin(2 * np.pi * f * t))
+    return _norm(y * np.exp(-t / 0.9) * np.minimum(1.0, t / 0.002))
+
+
+@pytest.mark.parametrize(("root", "minor"), [("A#2", True), ("D3", False), ("G2", True)])
+def test_an_electric_piano_chord_stab_is_tonal_and_named_by_its_lowest_note(
+    root: str, minor: bool
+) -> None:
+    # A minor triad repeats only every 10 periods of its root, below any pitch tracker's
+    # range: the peaky, ringing spectrum still says tonal (it was called a clap, rootless).
+    res = analyze_one_shot(y=electric_piano_stab(root, minor=minor), sr=SR)
+    assert res.instrument not in {"clap", "snare", "hat", "cymbal", "tom", "kick", "perc"}
+    assert res.root_note == root
+
+
+def string_pad_with_rippling_release(note: str, seconds: float = 1.8) -> np.ndarray:
+    """A slow string pad (0.6 s swell) let go at 1.1 s: its release fades 30 dB while a
+    fast tremolo keeps rippling it up and down by several dB."""
+    t = _t(seconds)
+    f = _hz(note)
+    saw = sum(np.sin(2 * np.pi * k * f * t) / k for k in range(1, 12))
+    swell = np.minimum(1.0, t / 0.6)
+    release = np.where(t < 1.1, 1.0, 10 ** (-36 * (t - 1.1) / 0.7 / 20))
+    ripple = np.where(t < 1.1, 1.0, 1.0 + 0.9 * np.sin(2 * np.pi * 9.0 * t))
+    return _norm(saw * swell * release * ripple)
+
+
+def test_a_pad_whose_release_ripples_is_one_note_and_analyses() -> None:
+    # The ripples of the fading release rise like new attacks, but never come back
+    # within 15 dB of the note: still one held note (it was a "loop" too short to time).
+    y = string_pad_with_rippling_release("F#4")
+    assert detect_kind(y, SR) == "one_shot"
+    a = analyze_signal(y=y, sr=SR)
+    assert (a.kind, a.tempo_bpm, a.root_note) == ("one_shot", None, "F#4")
+
+
+def high_tom(hz: float, seconds: float = 0.6, seed: int = 3) -> np.ndarray:
+    """A struck tom tuned high: the head's pitch sinks 5 semitones as it rings, two
+    inharmonic modes (×1.59, ×2.14) fade quicker, a stick click on top."""
+    t = _t(seconds)
+    f = hz * 2 ** (5.0 * np.exp(-t / 0.12) / 12)
+    ph = 2 * np.pi * np.cumsum(f) / SR
+    y = np.sin(ph) + 0.5 * np.sin(1.59 * ph) * np.exp(-t / 0.1) + 0.3 * np.sin(2.14 * ph)
+    y *= np.exp(-t / 0.15) * np.minimum(1.0, t / 0.001)
+    click = np.random.default_rng(seed).standard_normal(t.size) * np.exp(-t / 0.004)
+    return _norm(y + 0.3 * np.diff(click, prepend=0.0))
+
+
+@pytest.mark.parametrize("hz", [150.0, 190.0, 240.0])
+def test_a_high_tom_is_a_tom_not_keys_or_perc(hz: float) -> None:
+    assert analyze_one_shot(y=high_tom(hz), sr=SR).instrument == "tom"
+
+
+@pytest.mark.parametrize("note", ["D3", "A#3"])
+def test_a_flue_organ_with_faint_odd_partials_of_its_sub_is_named_by_the_key(note: str) -> None:
+    # 16' + 8' + 4' with the pipes' own soft overtones: relative to the 16' sub, the 3rd,
+    # 5th and 7th are present but 20-40 dB down while the evens carry the sound.
+    organ = _partials(
+        note,
+        {0.5: -8.0, 1.0: -10.0, 1.5: -30.0, 2.0: 0.0, 2.5: -42.0, 3.0: -25.0, 3.5: -31.0},
+    )
+    assert analyze_one_shot(y=organ, sr=SR).root_note == note
+
+
+def piano_triad(root: str, *, minor: bool, seconds: float = 1.6) -> np.ndarray:
+    """Three struck strings (root, third, fifth), each with six harmonics falling 6 dB an
+    octave and its own decay."""
+    t = _t(seconds)
+    y = np.zeros(t.size)
+    for st in (0, 3 if minor else 4, 7):
+        f = _hz(root) * 2 ** (st / 12)
+        for k in range(1, 7):
+            y += np.sin(2 * np.pi * k * f * t) / k * np.exp(-t * (0.8 + 0.5 * k))
+    return _norm(y * np.minimum(1.0, t / 0.003))
+
+
+@pytest.mark.parametrize("root", ["F#4", "C4", "G#3"])
+def test_a_minor_triad_is_named_by_its_lowest_note_not_the_note_the_tracker_locks_on(
+    root: str,
+) -> None:
+    assert analyze_one_shot(y=piano_triad(root, minor=True), sr=SR).root_note == root
+
+
+def gliding_808(note: str, *, glide_st: float, seconds: float = 0.9) -> np.ndarray:
+    """An 808 that glides down ``glide_st`` semitones into its note over a few hundred
+    ms (portamento from the previous note) and holds there: no fade until the cut."""
+    t = _t(seconds)
+    f = _hz(note) * 2 ** (glide_st * np.exp(-t / 0.12) / 12)
+    y = np.sin(2 * np.pi * np.cumsum(f) / SR)
+    y = np.tanh(2.0 * y) * np.minimum(1.0, t / 0.003) * np.clip((seconds - t) / 0.02, 0, 1)
+    return _norm(y)
+
+
+@pytest.mark.parametrize(("note", "glide_st"), [("D1", 7.0), ("F#1", 5.0), ("A1", 9.0)])
+def test_an_808_gliding_into_a_held_note_is_bass_not_a_tom(note: str, glide_st: float) -> None:
+    res = analyze_one_shot(y=gliding_808(note, glide_st=glide_st), sr=SR)
+    assert (res.instrument, res.root_note) == ("bass", note)
+
+
+def organ_with_swelling_sub(note: str, *, eight_foot_db: float, seconds: float = 1.8) -> np.ndarray:
+    """16' + 8' + 4' flue organ whose 16' swells in and out (0.7 Hz): the waveform's period
+    is the sub's while it sounds, the 4' rank's when it fades — a tracker hops between
+    three octaves of the key."""
+    t = _t(seconds)
+    f = _hz(note)
+    sub = (1 - 0.5 * (1 + np.sin(2 * np.pi * 0.7 * t))) * 10 ** (-8 / 20)
+    y = sub * np.sin(np.pi * f * t)
+    levels = {1.0: eight_foot_db, 1.5: -30, 2.0: 0, 2.5: -44, 3.0: -25, 3.5: -31, 4.0: -22}
+    y += sum(10 ** (db / 20) * np.sin(2 * np.pi * k * f * t) for k, db in levels.items())
+    return _norm(y * np.minimum(1.0, t / 0.05))
+
+
+@pytest.mark.parametrize(("note", "eight_foot_db"), [("C3", -6.0), ("F3", -14.0), ("A3", -14.0)])
+def test_an_organ_whose_tracker_hops_octaves_is_named_by_the_key(
+    note: str, eight_foot_db: float
+) -> None:
+    y = organ_with_swelling_sub(note, eight_foot_db=eight_foot_db)
+    assert analyze_one_shot(y=y, sr=SR).root_note == note
+
+
+def soft_chord_stab(root: str, steps: tuple[int, ...], *, seconds: float = 1.2) -> np.ndarray:
+    """Soft mellow tones (a fundamental and a 2nd harmonic 10 dB down, like a filtered
+    synth or a felt piano) on the root and the given steps above it: a root and fifth
+    repeat together an octave under the root, where nothing sounds."""
+    t = _t(seconds)
+    y = np.zeros(t.size)
+    for st in steps:
+        f = _hz(root) * 2 ** (st / 12)
+        y += np.sin(2 * np.pi * f * t) + 0.3 * np.sin(4 * np.pi * f * t + 1.0)
+    return _norm(y * np.exp(-t / 0.8) * np.minimum(1.0, t / 0.004))
+
+
+@pytest.mark.parametrize(
+    ("root", "steps"), [("F2", (0, 7)), ("A#2", (0, 4, 7)), ("D3", (0, 7, 12)), ("G3", (0, 7))]
+)
+def test_a_chord_is_named_by_its_root_not_the_empty_octave_under_it(
+    root: str, steps: tuple[int, ...]
+) -> None:
+    assert analyze_one_shot(y=soft_chord_stab(root, steps), sr=SR).root_note == root
+
+
+def voiced_chord(
+    root: str, steps: tuple[int, ...], gains: tuple[float, ...], harmonics: int
+) -> np.ndarray:
+    """A struck chord voiced with its root softer than the notes above it (a pianist's
+    left hand light, a synth patch's upper voices louder): each note ``harmonics``
+    partials falling 4.5 dB an octave, the upper ones dying faster."""
+    t = _t(1.4)
+    y = np.zeros(t.size)
+    for st, g in zip(steps, gains, strict=True):
+        f = _hz(root) * 2 ** (st / 12)
+        for k in range(1, harmonics + 1):
+            y += g * np.sin(2 * np.pi * k * f * t + k) / k**1.5 * np.exp(-t * (0.5 + 0.4 * k))
+    return _norm(y * np.minimum(1.0, t / 0.003))
+
+
+@pytest.mark.parametrize(
+    ("root", "steps", "gains", "harmonics"),
+    [
+        ("F#4", (0, 3, 7), (0.5, 1.0, 0.7), 3),  # the third was named (A4)
+        ("A#2", (0, 3, 7), (0.5, 0.7, 1.0), 6),  # the third (C#3)
+        ("D3", (0, 4, 7), (0.5, 1.0, 0.7), 1),  # soft sines: the third (F#3)
+        ("G2", (0, 7), (0.5, 1.0), 3),  # a fifth: D3
+        ("D3", (0, 7), (1.0, 1.0), 1),  # an empty octave under it: D2
+        ("A#2", (0, 4, 7), (0.5, 1.0, 0.7), 6),
+    ],
+)
+def test_a_chord_with_a_soft_root_is_named_by_its_lowest_note(
+    root: str, steps: tuple[int, ...], gains: tuple[float, ...], harmonics: int
+) -> None:
+    y = voiced_chord(root, steps, gains, harmonics)
+    assert analyze_one_shot(y=y, sr=SR).root_note == root
+
+
+def _resonate(x: np.ndarray, hz: float, width_hz: float) -> np.ndarray:
+    """A two-pole resonator (one formant)."""
+    r = np.exp(-np.pi * width_hz / SR)
+    c1, c2 = 2 * r * np.cos(2 * np.pi * hz / SR), -r * r
+    out = np.zeros(x.size)
+    for i in range(x.size):
+        out[i] = x[i] + c1 * out[i - 1] + c2 * out[i - 2] if i >= 2 else x[i]
+    return out
+
+
+def sung_oo(note: str, *, seconds: float = 1.1, seed: int = 5) -> np.ndarray:
+    """A sung "oo" (formants 300, 870 and 2,240 Hz): a glottal pulse train at ``note``
+    with a little breath noise, through the three formants. The breath rings the lowest
+    formant into a broad peak of its own under the sung note."""
+    t = _t(seconds)
+    pulses = np.diff(np.floor(_hz(note) * t), prepend=0.0)
+    pulses += 0.02 * np.random.default_rng(seed).standard_normal(t.size)
+    y = sum(
+        _resonate(pulses, hz, bw) * 0.8**k
+        for k, (hz, bw) in enumerate(((300.0, 50.0), (870.0, 80.0), (2240.0, 120.0)))
+    )
+    return _norm(np.asarray(y) * np.minimum(1.0, t / 0.03) * np.clip((seconds - t) / 0.05, 0, 1))
+
+
+@pytest.mark.parametrize("note", ["A#4", "B4", "C5"])
+def test_a_sung_vowel_is_not_named_by_its_formant(note: str) -> None:
+    assert analyze_one_shot(y=sung_oo(note), sr=SR).root_note == note
+
+
+@pytest.mark.parametrize("note", ["E2", "A2"])
+def test_a_bass_with_a_resonance_under_it_out_of_tune_keeps_its_note(note: str) -> None:
+    # A slap bass's body mode 7.5 semitones under the string: loud, but between two
+    # semitones of the note, so no note of a chord.
+    bass = _partials(note, {0.649: -10.0, 1.0: 0.0, 2.0: -8.0, 3.0: -14.0})
+    assert analyze_one_shot(y=bass, sr=SR).root_note == note

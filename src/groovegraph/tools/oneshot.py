@@ -19,11 +19,14 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
    energy below 150/250 Hz, micro-bursts in the first 60 ms (a clap), and the pitch
    salience and stability of a YIN pitch track, and how far the low band's pitch falls
    in the attack. Pitched sounds are kick (a short low thump, or a sine swept fast from
-   100–300 Hz into the sub-bass that dies away), tom (a low pitch that sinks a little
-   as it rings), bass (below C3; an 808 holds its note), perc (pitched but gone at once),
-   lead (bright), vocal/pad (slow attack; short or long), keys; unpitched ones kick,
-   cymbal, hat, clap, tom, snare or perc; sounds whose energy swells late or whose pitch
-   sweeps are fx. Hand-set rules, physically motivated, thresholds set on the *tuning*
+   100–300 Hz into the sub-bass that dies away), tom (a pitch that sinks as it rings and
+   dies away — a high tom too, up to 400 Hz; an 808 that glides into its note holds it
+   and stays bass), bass (below C3; an 808 holds its note), perc (pitched but gone at
+   once), lead (bright), vocal/pad (slow attack; short or long), keys; a chord the
+   tracker cannot follow but whose spectrum is peaky and rings on is tonal too (named by
+   its lowest partial); unpitched ones kick, cymbal, hat, clap (bursts of *noise*), tom,
+   snare or perc; sounds whose energy swells late or whose pitch sweeps through many
+   semitones are fx (a tracker hopping between a chord's notes is no sweep). Hand-set rules, physically motivated, thresholds set on the *tuning*
    split of the one-shot corpus (:mod:`groovegraph.evals.corpus`) only.
 3. **Root note**: the most frequent semitone of the YIN pitch track over the held
    part (after the attack, frames whose pitch stays within a quarter tone of its
@@ -38,7 +41,12 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
    (its extremes nearer the neighbouring semitones) is named by its centre. A stab of
    several notes is named by its lowest note rather than their common period (octaves
    under it), and an inharmonic sound (a bell, a struck bar) by its lowest partial where
-   the period the tracker finds lies a third of a semitone or more off it. Every clearly
+   the period the tracker finds lies a third of a semitone or more off it. A chord is
+   named by its lowest note also when the tracker locks on its third or fifth (a lower
+   partial, in tune with it, as loud as a note, in a sound that rings) or on the empty
+   octave under a root and fifth (nothing sounds at the tracked period). A track that
+   hops between octaves of the note is named by the lowest of them that sounds in the
+   spectrum. Every clearly
    pitched one-shot gets a root (a tuned kick or conga too); noises, hats, cymbals and
    sweeps do not.
 
@@ -50,6 +58,7 @@ lies below 250 Hz and there are no drum hits, otherwise null.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
@@ -247,7 +256,16 @@ class _Events:
     starts: list[int]
     shallow: list[bool]  # per event: rises from within SHALLOW_DB of the clip's peak level
     pitch_changes: int
+    #: per event: never comes within :data:`FAINT_DB` of the loudest the clip had been
+    #: (a flutter of a release tail, not a new hit)
+    faint: list[bool] = dataclasses.field(default_factory=list)
 
+
+FAINT_DB = 15.0
+"""A later event whose level in the 150 ms after it stays this many dB or more under the
+loudest the clip had been so far is a ripple of a fading tail (a pad's release with its
+chorus or tremolo still moving), not a new hit: like a shallow one it does not make a
+held note a loop."""
 
 SHALLOW_DB = 22.0
 """A later event whose level in the 100 ms before it stays within this many dB of the
@@ -280,6 +298,8 @@ def _events(y: _Float, sr: int) -> _Events:
     look = max(1, round(0.1 * sr / hop))
     starts: list[int] = []
     shallow: list[bool] = []
+    faint: list[bool] = []
+    after = max(1, round(0.15 * sr / hop))
     last = -(10**9)
     for f in frames.tolist():
         if f - last > merge:
@@ -289,8 +309,10 @@ def _events(y: _Float, sr: int) -> _Events:
             before = float(total_db[max(0, f - look) : f].min()) if f > 0 else -np.inf
             reached = float(total_db[: max(1, f - look)].max())
             shallow.append(before >= reached - SHALLOW_DB)
+            so_far = float(total_db[: max(1, f)].max())
+            faint.append(f > 0 and float(total_db[f : f + after].max()) < so_far - FAINT_DB)
         last = f
-    return _Events(starts=starts, shallow=shallow, pitch_changes=int(changes.size))
+    return _Events(starts=starts, shallow=shallow, pitch_changes=int(changes.size), faint=faint)
 
 
 def count_events(y: _Float, sr: int) -> int:
@@ -337,7 +359,8 @@ def detect_kind(y: _Float, sr: int, *, events: int | None = None) -> Kind:
 def _held_note(y: _Float, sr: int) -> bool:
     # Chroma "changes" are not checked here: a filter sweep moves the chroma of one
     # note; the YIN pitch below is what says the note stays the same.
-    if not all(_events(y, sr).shallow[1:]):
+    ev = _events(y, sr)
+    if not all(s or q for s, q in zip(ev.shallow[1:], ev.faint[1:], strict=True)):
         return False
     hop = max(1, round(512 * sr / 22050))
     f0, voiced = _yin(np.asarray(y, dtype=np.float64), sr, hop=hop)
@@ -474,6 +497,12 @@ class _Features:
     f0_hz: float | None
     f0_spread: float  # semitones, IQR of the voiced pitch track after the attack
     sweep_st: float = 0.0  # semitones the low pitch falls from the attack to f0_hz
+    chord_root_hz: float | None = None  # lowest strong partial of the ringing part
+    f0_on_notes: float = 1.0  # share of the held track on its 3 commonest semitones
+
+
+#: See :func:`_features`: frames this close (dB) to the loudest count as the peak.
+_PEAK_TOLERANCE_DB = 1.0
 
 
 def _features(y: _Float, sr: int) -> _Features:
@@ -487,8 +516,11 @@ def _features(y: _Float, sr: int) -> _Features:
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
     energy = power.sum(axis=0).astype(np.float64)
     env_db = 10.0 * np.log10(energy + 1e-20)
-    peak_i = int(np.argmax(env_db))
-    peak_db = float(env_db[peak_i])
+    # The peak is where the sound first comes within ``_PEAK_TOLERANCE_DB`` of its loudest:
+    # a held, saturated note (an 808 driven flat) is as loud at its end as at its start,
+    # and its loudest frame by a hair can be any of them.
+    peak_db = float(env_db.max())
+    peak_i = int(np.argmax(env_db >= peak_db - _PEAK_TOLERANCE_DB))
     times = np.arange(energy.size) * hop / sr
 
     # Attack from a fine amplitude envelope (1 ms), the envelope frames are too coarse.
@@ -541,7 +573,7 @@ def _features(y: _Float, sr: int) -> _Features:
     low_share = float(power[freqs < 150.0].sum()) / total
     sub_share = float(power[freqs < 250.0].sum()) / total
 
-    salience, f0_hz, spread = 0.0, None, 0.0
+    salience, f0_hz, spread, on_notes = 0.0, None, 0.0, 1.0
     seg = np.asarray(y[: round(min(duration, 3.0) * sr)], dtype=np.float64)
     hop_p = max(1, round(512 * sr / 22050))
     if seg.size >= 16:
@@ -564,6 +596,10 @@ def _features(y: _Float, sr: int) -> _Features:
             folded = semis - 12.0 * np.round((semis - med) / 12.0)
             q75, q25 = np.percentile(folded, [75, 25])
             spread = float(q75 - q25)
+            # How much of the track sits on its three commonest semitones: a chord's
+            # notes (the tracker jumping between them) rather than a sweep through many.
+            counts = np.sort(np.bincount(np.rint(semis - semis.min()).astype(int)))[::-1]
+            on_notes = float(counts[:3].sum()) / float(semis.size)
             # Vibrato is averaged out first (a mean over about one cycle): a deep vibrato
             # dwells at its extremes, a semitone or more apart, and is still only there.
             cycle = max(1, round(_VIBRATO_CYCLE_S * sr / hop_p))
@@ -586,6 +622,8 @@ def _features(y: _Float, sr: int) -> _Features:
             for r, wt in zip(rounded.tolist(), f_energy[held].tolist(), strict=True):
                 votes[r] = votes.get(r, 0.0) + 1.0 + 1e-6 * wt  # loudness breaks ties
             best = max(votes, key=lambda k: votes[k])
+            folded = semis - 12.0 * np.round((semis - best) / 12.0)
+            folded_best = float(best)
             near = np.abs(semis - best) <= 0.5
             f0_hz = float(440.0 * 2 ** ((float(np.mean(semis[near])) - 69) / 12))
             # The held part's spectrum decides the octave where a sub-octave stop sounds
@@ -595,6 +633,11 @@ def _features(y: _Float, sr: int) -> _Features:
                 round(float(held_t.min()) * sr) : round(float(held_t.max()) * sr) + hop_p
             ]
             held_spec = _Spectrum.of(np.asarray(held_audio, dtype=np.float64), sr)
+            # A track that flips between octaves of the note, or stays an octave above a
+            # fundamental that sounds: the lowest of those octaves that sounds in the
+            # spectrum is the note's (then the sub-octave check below).
+            octaves = {round((s - best) / 12.0) for s in semis[np.abs(folded - folded_best) <= 0.5]}
+            f0_hz = _lowest_sounding_octave(held_spec, f0_hz, sorted(octaves))
             # One octave at most: 16'+8'+4' over a sub looks like 8'+4'+2' over the note.
             if _sub_octave_stop(held_spec, f0_hz):
                 f0_hz *= 2.0
@@ -602,8 +645,15 @@ def _features(y: _Float, sr: int) -> _Features:
                 # A stab of several notes repeats at their common period, octaves under
                 # any of them (see :func:`_chord_period`).
                 f0_hz *= _chord_period(held_spec, f0_hz)
+                # A period with nothing at all sounding at it: the notes over it.
+                f0_hz = _absent_fundamental(held_spec, f0_hz)
             if spread <= _SPECTRAL_F0_MAX_SPREAD:  # not through vibrato's sidebands
                 f0_hz = _spectral_fundamental(held_spec, f0_hz)
+            # A note of a chord under the tracked one (a minor triad's tracked "note" is
+            # often its third or fifth): the chord is named by its lowest note.
+            if length_s - float(times[peak_i]) >= _LOWER_NOTE_MIN_RING_S:
+                ringing = _ringing_spectrum(np.asarray(y, dtype=np.float64), sr, times[peak_i])
+                f0_hz = _lower_chord_note(ringing, f0_hz)
     return _Features(
         duration_s=duration,
         attack_s=float(attack_s),
@@ -621,8 +671,104 @@ def _features(y: _Float, sr: int) -> _Features:
         salience=salience,
         f0_hz=f0_hz,
         f0_spread=spread,
+        f0_on_notes=on_notes,
         sweep_st=_attack_sweep_st(np.asarray(y, dtype=np.float64), sr),
+        chord_root_hz=(
+            _lowest_partial(np.asarray(y, dtype=np.float64), sr, times[peak_i])
+            if f0_hz is None or salience < 0.5
+            else None
+        ),
     )
+
+
+#: :func:`_lowest_partial`: partials this loud (dB under the strongest) count, from this
+#: low (Hz) up.
+_PARTIAL_MIN_DB = -20.0
+_PARTIAL_MIN_HZ = _PITCH_MIN_HZ * 2 ** (-1 / 24)
+
+
+def _ringing_spectrum(y: npt.NDArray[np.float64], sr: int, peak_s: float) -> _Spectrum:
+    """The spectrum of the ringing part: from 100 ms after the peak, up to 1 s."""
+    a = round((peak_s + 0.1) * sr)
+    return _Spectrum.of(y[a : a + sr], sr)
+
+
+def _lowest_partial(y: npt.NDArray[np.float64], sr: int, peak_s: float) -> float | None:
+    """The lowest strong spectral peak (Hz) of the ringing part (:func:`_ringing_spectrum`),
+    or None. A stab of several notes is named by its lowest note; a pitch tracker, which
+    needs one period common to all of them, finds none in its range (a minor triad
+    repeats every 10 periods of its root)."""
+    spec = _ringing_spectrum(y, sr, peak_s)
+    return _lowest_peak(spec) if spec.n >= 2048 else None
+
+
+#: :func:`_lower_chord_note`: the lowest partial counts as a note of its own when it lies
+#: at least this far (semitones) under the tracked pitch (the lowest note of a triad is a
+#: third or more under the others), less than an octave, and this far from every
+#: subharmonic of it (``f0 / k``: a sub-octave stop, a missing fundamental, see
+#: :func:`_sub_octave_stop`, keep their own rules).
+_LOWER_NOTE_MIN_ST = 2.5
+_LOWER_NOTE_OFF_SUBHARMONIC_ST = 0.5
+#: ... in a sound that rings at least ``_LOWER_NOTE_MIN_RING_S`` after its peak (within
+#: 40 dB of it), its ringing part (:func:`_ringing_spectrum`) at least
+#: ``_LOWER_NOTE_MIN_S`` long: in a shorter one, the lowest "partial" can be the skirt of
+#: the attack (a picked bass gone in 0.3 s showed one 10 semitones under its note).
+_LOWER_NOTE_MIN_RING_S = 0.35
+_LOWER_NOTE_MIN_S = 0.25
+#: ... in tune with the tracked note: the interval within this many semitones of a whole
+#: number of them (a body resonance of a slap bass lay 7.5 semitones under its note) ...
+_LOWER_NOTE_IN_TUNE_ST = 0.35
+#: ... and as loud as a note of the chord: at most this many dB under the tracked note's
+#: partial (a soft root under its third: 3-10 dB; a stray partial of a naive pulse-train
+#: voice under its note: 16-17 dB).
+_LOWER_NOTE_MIN_REL_DB = -12.0
+
+
+def _lower_chord_note(spec: _Spectrum, f0: float) -> float:
+    """``f0``, or the lowest strong partial of ``spec`` when that is a lower note of a
+    chord rather than a harmonic relative of ``f0`` (see :func:`_lowest_peak`)."""
+    if spec.n < _LOWER_NOTE_MIN_S * spec.sr:
+        return f0  # too short to resolve notes a third apart in the bass
+    low = _lowest_peak(spec)
+    if low is None or not _LOWER_NOTE_MIN_ST <= 12.0 * math.log2(f0 / low) < 12.0:
+        return f0
+    ratio = f0 / low
+    k = max(1, round(ratio))
+    if abs(12.0 * math.log2(ratio / k)) < _LOWER_NOTE_OFF_SUBHARMONIC_ST:
+        return f0
+    interval = 12.0 * math.log2(ratio)
+    if abs(interval - round(interval)) > _LOWER_NOTE_IN_TUNE_ST:
+        return f0
+    if _peak_db(spec, low) < _peak_db(spec, f0) + _LOWER_NOTE_MIN_REL_DB:
+        return f0
+    return low
+
+
+def _peak_db(spec: _Spectrum, freq: float) -> float:
+    """Level (dB) of the strongest bin within ±2 % of ``freq``."""
+    lo, hi = int(0.98 * freq / spec.df), math.ceil(1.02 * freq / spec.df) + 1
+    return 20.0 * math.log10(float(spec.mag[lo:hi].max(initial=0.0)) + 1e-20)
+
+
+def _lowest_peak(spec: _Spectrum) -> float | None:
+    """The lowest spectral peak of ``spec`` within :data:`_PARTIAL_MIN_DB` of the
+    strongest between :data:`_PARTIAL_MIN_HZ` and 2 kHz (Hz, interpolated), or None."""
+    if spec.n < 1024:
+        return None
+    mag, df = spec.mag, spec.df
+    lo, hi = max(1, int(_PARTIAL_MIN_HZ / df)), min(mag.size - 2, int(2000.0 / df))
+    if hi <= lo + 2:
+        return None
+    m = mag[lo - 1 : hi + 2]
+    inner = m[1:-1]
+    peaks = np.flatnonzero((inner > m[:-2]) & (inner >= m[2:]))
+    if peaks.size == 0:
+        return None
+    strong = peaks[inner[peaks] >= float(inner[peaks].max()) * 10 ** (_PARTIAL_MIN_DB / 20)]
+    i = lo + int(strong[0])
+    la, lb, lc = (math.log(mag[j] + 1e-20) for j in (i - 1, i, i + 1))
+    den = la - 2 * lb + lc
+    return float((i + (0.5 * (la - lc) / den if den < 0 else 0.0)) * df)
 
 
 #: The low band whose centre of mass tracks a drum's pitch (Hz): a kick's sweep starts
@@ -701,6 +847,11 @@ def _vibrato(track: _Float, smooth: _Float, cycle: int) -> bool:
 #: ``_SUB_ODD_GAP_DB`` under the weaker of those two.
 _SUB_EVEN_MIN_DB = -15.0
 _SUB_ODD_GAP_DB = 25.0
+#: ... or, counting power, the 3rd, 5th and 7th together at least this far under the 2nd,
+#: 4th, 6th and 8th: a flue organ of 16', 8' and 4' whose 5th and 7th are each only some
+#: 20 dB under the 8' (a reed's or a bass's odd harmonics hold 15 dB or less under its
+#: even ones).
+_SUB_ODD_POWER_GAP_DB = 20.0
 
 
 @dataclass(frozen=True)
@@ -732,6 +883,33 @@ def _harmonic_levels(spec: _Spectrum, f0: float, n: int = 8) -> _Float:
     return out
 
 
+#: :func:`_lowest_sounding_octave`: an octave of the note "sounds" when the spectrum has a
+#: partial there within this many dB of the strongest partial up to 8 kHz.
+_OCTAVE_SOUNDS_DB = -15.0
+
+
+def _lowest_sounding_octave(spec: _Spectrum, f0: float, octaves: list[int]) -> float:
+    """``f0`` moved to the lowest of ``octaves`` (octave offsets the pitch track visited,
+    and the octave under ``f0``; 0 = ``f0``'s) at which the spectrum has a strong partial.
+    A tracker can hop between a note, its octave and its sub-octave frame by frame (an
+    organ's ranks, a bright synth), or keep to the octave when the 2nd harmonic is the
+    louder and not quite in tune with the fundamental (an 808 layered with an octave
+    sample): the vote between the frames says which dominates, the spectrum says which
+    sounds."""
+    if len(octaves) < 2 or spec.n < 64:
+        return f0
+    freqs = np.arange(spec.mag.size) * spec.df
+    top = float(spec.mag[freqs <= min(_F_MAX_HARMONICS, spec.sr / 2.0)].max()) + 1e-20
+    for k in octaves:
+        f = f0 * 2.0**k
+        band = (freqs >= 0.98 * f) & (freqs <= 1.02 * f)
+        if band.any() and 20 * math.log10(float(spec.mag[band].max()) / top + 1e-12) >= (
+            _OCTAVE_SOUNDS_DB
+        ):
+            return f
+    return f0
+
+
 def _sub_octave_stop(spec: _Spectrum, f0: float) -> bool:
     """Whether the lowest partial ``f0`` is a sub-octave under the note rather than the
     note: an organ's 16' stop or a synth's sub oscillator. Relative to such a sub the
@@ -743,7 +921,14 @@ def _sub_octave_stop(spec: _Spectrum, f0: float) -> bool:
         return False
     lv = _harmonic_levels(spec, f0)
     even = min(float(lv[1]), float(lv[3]))
-    return bool(even >= _SUB_EVEN_MIN_DB and max(lv[4], lv[6]) <= even - _SUB_ODD_GAP_DB)
+    if even < _SUB_EVEN_MIN_DB:
+        return False
+    if max(lv[4], lv[6]) <= even - _SUB_ODD_GAP_DB:
+        return True
+    power = 10.0 ** (lv / 10.0)
+    odd_db = 10.0 * math.log10(float(power[[2, 4, 6]].sum()) + 1e-20)
+    even_db = 10.0 * math.log10(float(power[[1, 3, 5, 7]].sum()) + 1e-20)
+    return odd_db <= even_db - _SUB_ODD_POWER_GAP_DB
 
 
 _F_MAX_HARMONICS = 8000.0
@@ -793,6 +978,31 @@ _CHORD_LOW_GAP_DB = -30.0
 _CHORD_NOTE_MIN_DB = -15.0
 
 
+#: :func:`_absent_fundamental`: the tracked pitch's own partial this far (dB) or further
+#: under the strongest of its first eight harmonics counts as absent (a weak fundamental,
+#: as in a choir's "aah", sits 10-20 dB down).
+_ABSENT_F0_DB = -40.0
+
+
+def _absent_fundamental(spec: _Spectrum, f0: float) -> float:
+    """``f0``, or the lowest partial that sounds when nothing sounds at ``f0`` itself and
+    that partial is one of its harmonics: a dyad or a triad (root and fifth, 2:3) repeats
+    an octave under its root, where none of its notes is. The stab is named by its lowest
+    note. (A single note with its fundamental filtered right out would be named an octave
+    up; one-shots keep their fundamentals, chords are common.)"""
+    if spec.n < 1024 or 8 * f0 >= min(_F_MAX_HARMONICS, spec.sr / 2.0):
+        return f0
+    if float(_harmonic_levels(spec, f0)[0]) > _ABSENT_F0_DB:
+        return f0
+    low = _lowest_peak(spec)
+    if low is None:
+        return f0
+    k = round(low / f0)
+    if k < 2 or abs(low / (k * f0) - 1.0) > 0.02:
+        return f0
+    return low
+
+
 def _chord_period(spec: _Spectrum, f0: float) -> int:
     """1, or the multiple of ``f0`` that is the lowest note of a chord whose common
     period ``f0`` is. Notes a major third and a fifth apart (4:5:6) repeat together two
@@ -815,19 +1025,58 @@ def _classify(f: _Features) -> str:
         return "fx"  # a riser, a reversed cymbal
     if _pitched(f) and f.f0_hz is not None:
         return _classify_pitched(f, f.f0_hz, swells=swells)
+    if _chord_like(f) and f.chord_root_hz is not None:
+        # No pitch track to read a sweep from: the tracker's scattered guesses are not one.
+        chord = dataclasses.replace(f, f0_spread=0.0)
+        return _classify_pitched(chord, f.chord_root_hz, swells=swells)
     if f.low_share > 0.5 and f.centroid_hz < 250.0 and f.length_s < 1.0:
         return "kick"
     if f.length_s > 0.9 and (f.centroid_hz > 1500.0 or f.rolloff_hz > 6000.0):
         return "cymbal"  # metal that rings on
     if f.centroid_hz > 4000.0 or f.rolloff_hz > 8500.0:
         return "hat"
-    if (f.bursts >= 3 or (f.bursts >= 2 and f.sub_share < 0.15)) and f.centroid_hz < 3000.0:
-        return "clap"  # several hands a few ms apart
+    if (
+        (f.bursts >= 3 or (f.bursts >= 2 and f.sub_share < 0.15))
+        and f.centroid_hz < 3000.0
+        and f.flatness >= _CLAP_MIN_FLATNESS
+    ):
+        return "clap"  # several hands a few ms apart: bursts of noise
     if f.sub_share > 0.4 and f.rolloff_hz < 1500.0:
         return "tom"
     if f.centroid_hz >= 1000.0:
         return "snare"
     return "perc"
+
+
+#: A clap is noise (spectral flatness 0.09–0.22 over the tuning claps of the corpus and
+#: the stress set); a low note's own waveform also shows "bursts" in the high band's
+#: envelope, but its spectrum is peaky (flatness under 0.005).
+_CLAP_MIN_FLATNESS = 0.05
+
+#: A sound the pitch tracker does not follow (a chord whose notes share no period in its
+#: range) is still tonal when its spectrum is a set of peaks (flatness under
+#: ``_CHORD_MAX_FLATNESS``; detuned saws reach 0.011) with its energy low among them
+#: (centroid under ``_CHORD_MAX_CENTROID_HZ``) that rings on: ``_RINGING_MIN_DECAY_S`` or
+#: more from the peak to 20 dB under it, and less than ``_CHORD_MAX_DROP_DB`` down 300 ms
+#: after the peak. Over the tuning one-shots (corpus and stress set) the unpitched hits
+#: nearest to that are a china cymbal (flatness 0.016, 10.3 dB down, centroid 1.9 kHz)
+#: and toms and snares that die sooner (decay ≤ 0.31 s when this flat).
+_CHORD_MAX_FLATNESS = 0.015
+_CHORD_MAX_CENTROID_HZ = 1500.0
+_RINGING_MIN_DECAY_S = 0.5
+_CHORD_MAX_DROP_DB = 9.5
+
+
+def _chord_like(f: _Features) -> bool:
+    """Peaky and ringing though no single period repeats: a chord of notes."""
+    return (
+        not _pitched(f)
+        and f.flatness < _CHORD_MAX_FLATNESS
+        and f.centroid_hz < _CHORD_MAX_CENTROID_HZ
+        and f.decay_s >= _RINGING_MIN_DECAY_S
+        and f.drop_db < _CHORD_MAX_DROP_DB
+        and f.chord_root_hz is not None
+    )
 
 
 def _pitched(f: _Features) -> bool:
@@ -850,18 +1099,43 @@ _KICK_DEEP_MAX_F0_HZ = 110.0
 _KICK_MIN_DROP_DB = 12.0
 
 
+#: A tom above the bass range: its low band falls at least ``_TOM_MIN_SWEEP_ST`` semitones
+#: from the stroke into the body, its pitch track still moves (IQR ≥ ``_TOM_MIN_SPREAD``
+#: semitones), and it dies (``_TOM_MIN_DROP_DB`` down 300 ms after its peak). Struck keys
+#: hold their pitch (IQR ≤ 0.2 over the tuning keys), conga and bongo slaps sink less.
+#: Every tom dies (8.6 dB or more over the tuning toms); an 808 that glides into its note
+#: moves its pitch track as much but holds (0.4–3 dB down).
+_TOM_MAX_F0_HZ = 400.0
+_TOM_MIN_SWEEP_ST = 2.0
+_TOM_MIN_SPREAD = 0.25
+_TOM_MIN_DROP_DB = 8.0
+
+
+#: A pitch track spread over semitones is a sweep (fx) only when less than this share of
+#: it sits on its three commonest semitones; a chord's tracker hops between its notes.
+_FX_MAX_ON_NOTES = 0.75
+
+
 def _classify_pitched(f: _Features, f0: float, *, swells: bool) -> str:
     swept = (f0 <= _KICK_MAX_F0_HZ and f.sweep_st >= _KICK_MIN_SWEEP_ST) or (
         f0 <= _KICK_DEEP_MAX_F0_HZ and f.sweep_st >= _KICK_DEEP_SWEEP_ST
     )
     if swept and f.drop_db >= _KICK_MIN_DROP_DB and f.length_s < 1.0:
         return "kick"  # swept fast into the sub-bass, then gone
-    if f.f0_spread > 2.0 and f.length_s > 0.5:
-        return "fx"  # a pitch sweep
+    if f.f0_spread > 2.0 and f.length_s > 0.5 and f.f0_on_notes < _FX_MAX_ON_NOTES:
+        return "fx"  # a pitch sweep (not a tracker jumping between a chord's notes)
     if f.sub_share > 0.5 and f0 < 70.0 and (f.decay_s < 0.25 or f.length_s < 0.35):
         return "kick"  # a low thump gone at once
-    if f0 < 135.0 and f.f0_spread >= 0.4 and f.length_s < 1.2:
-        return "tom"  # a drum whose pitch sinks as it rings
+    if f0 < 135.0 and f.f0_spread >= 0.4 and f.length_s < 1.2 and f.drop_db >= _TOM_MIN_DROP_DB:
+        return "tom"  # a drum whose pitch sinks as it rings (an 808 gliding in holds on)
+    if (
+        f0 < _TOM_MAX_F0_HZ
+        and f.sweep_st >= _TOM_MIN_SWEEP_ST
+        and f.f0_spread >= _TOM_MIN_SPREAD
+        and f.drop_db >= _TOM_MIN_DROP_DB
+        and f.length_s < 1.2
+    ):
+        return "tom"  # a higher tom: struck, sinking from the attack on, dying away
     if f0 < 125.0:
         return "bass"  # below C3: bass notes and 808s
     if f.decay_s < 0.3 and f.length_s < 0.7 and f.attack_s < 0.03:
@@ -895,10 +1169,14 @@ def analyze_one_shot(*, y: _Float, sr: int) -> OneShotResult:
     root = None
     # Every clearly pitched one-shot names its root — a tuned kick or tom too ("a kick
     # in F"); noises, cymbals and sweeps do not.
-    if f.f0_hz is not None and _pitched(f) and instrument not in {"fx", "cymbal", "hat"}:
-        root = note_name(round(12.0 * math.log2(f.f0_hz / 440.0) + 69.0))
+    root_hz = f.f0_hz if _pitched(f) else f.chord_root_hz if _chord_like(f) else None
+    if root_hz is not None and instrument not in {"fx", "cymbal", "hat"}:
+        root = note_name(round(12.0 * math.log2(root_hz / 440.0) + 69.0))
     return OneShotResult(
-        instrument=instrument, root_note=root, root_hz=f.f0_hz, pitch_salience=f.salience
+        instrument=instrument,
+        root_note=root,
+        root_hz=root_hz if root is not None else f.f0_hz,
+        pitch_salience=f.salience,
     )
 
 
