@@ -272,3 +272,43 @@ def test_offline_thread_state_is_bounded(settings: Settings, turns: int) -> None
     assert sum(isinstance(m, HumanMessage) for m in state["messages"]) <= 4
     assert state["memory"].constraints["keys"].value == ["F minor"]
     assert state["memory"].folded_turns >= turns - 4
+
+
+def test_conversation_for_model_builds_only_the_turns_that_can_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long unfolded window is cut to the newest turns within the budget without
+    building the older ones as messages; what the model sees is what trimming every
+    turn would give (the newest turns that fit, starting on a user message)."""
+    from langchain_core.messages.utils import count_tokens_approximately, trim_messages
+
+    from groovegraph.graph import memory as memory_mod
+
+    messages: list[Any] = []
+    for i in range(1, 41):
+        messages = add_messages(messages, _turn(i, f"slow soul loops number {i} " * (i % 5 + 1)))
+    every_pair = [m for t in memory_mod.split_turns(messages) for m in memory_mod._pair(t)]
+    built: list[str] = []
+    real_pair = memory_mod._pair
+
+    def counting(turn: Any) -> list[BaseMessage]:
+        built.append(str(turn.human.id))
+        return real_pair(turn)
+
+    monkeypatch.setattr(memory_mod, "_pair", counting)
+    for budget in (95, 400, 1500, 100_000):
+        built.clear()
+        seen = conversation_for_model(messages, max_tokens=budget)
+        expected = trim_messages(
+            every_pair,
+            max_tokens=budget,
+            token_counter=count_tokens_approximately,
+            strategy="last",
+            start_on="human",
+            allow_partial=False,
+        )
+        assert expected
+        assert [(m.type, m.content) for m in seen] == [(m.type, m.content) for m in expected]
+        # the turns it shows and the one that did not fit, none older
+        assert len(set(built)) <= len(seen) // 2 + 2
+        assert len(set(built)) < 40 or budget == 100_000

@@ -1,8 +1,8 @@
 """Conversation memory: what a model sees of a thread, and how the thread stays bounded.
 
 Summary-buffer memory: a model prompt carries the recent turns that fit about half of
-``settings.memory_tokens`` (user messages and the turn's answer, trimmed with
-LangChain's ``trim_messages`` on an approximate token count), and, in the system prompt,
+``settings.memory_tokens`` (user messages and the turn's answer, trimmed to the
+whole newest turns within LangChain's approximate token count), and, in the system prompt,
 a running summary of the older turns plus every constraint the user stated (tempo, key,
 genre, era, vibe, swing, samples) with the turn that stated it. At the end of each turn
 :func:`remember` folds the turns that fell out of that window into the summary (one
@@ -26,7 +26,7 @@ from langchain_core.messages import (
     HumanMessage,
     RemoveMessage,
 )
-from langchain_core.messages.utils import count_tokens_approximately, trim_messages
+from langchain_core.messages.utils import count_tokens_approximately
 
 from groovegraph.state import (
     Analysis,
@@ -194,23 +194,24 @@ def conversation_for_model(
     turns = _unfolded(split_turns(messages), memory)
     if keep is not None:
         turns = turns[-keep:]
-    flat = [m for t in turns for m in _pair(t)]
-    if not flat:
+    if not turns:
         return []
-    trimmed = trim_messages(
-        flat,
-        max_tokens=max(1, max_tokens),
-        token_counter=count_tokens_approximately,
-        strategy="last",
-        start_on="human",
-        allow_partial=False,
-    )
-    if not trimmed:
-        # One huge message: keep its end, which is what the user asked last.
-        last = flat[-1]
-        chars = max(200, max_tokens * 4 - 40)
-        trimmed = [last.model_copy(update={"content": message_text(last)[-chars:]})]
-    return trimmed
+    # What LangChain's ``trim_messages(strategy="last", start_on="human")`` keeps of
+    # every turn's messages, without building them: the approximate count is a sum over
+    # messages, so that is the newest whole turns whose counts (remembered per turn by
+    # :func:`_pair_tokens`) add up to at most the budget.
+    budget, used, start = max(1, max_tokens), 0, len(turns)
+    while start > 0:
+        tokens = _pair_tokens(turns[start - 1])
+        if used + tokens > budget:
+            break
+        start, used = start - 1, used + tokens
+    if start < len(turns):
+        return [m for t in turns[start:] for m in _pair(t)]
+    # One huge message: keep its end, which is what the user asked last.
+    last = _pair(turns[-1])[-1]
+    chars = max(200, max_tokens * 4 - 40)
+    return [last.model_copy(update={"content": message_text(last)[-chars:]})]
 
 
 def _constraint_text(name: str, value: Any) -> str:
