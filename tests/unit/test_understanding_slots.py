@@ -108,6 +108,12 @@ def test_a_drums_tag_and_drum_one_shots_count_as_drums() -> None:
         ("the top 5 reggae loops", 5),
         ("top seven funk loops", 7),
         ("show me a couple", 2),
+        ("and a dozen more please", 12),
+        ("only one then", 1),
+        ("a few of those please", vocab.FEW),
+        ("a handful of boom bap breaks, nothing over 95", vocab.FEW),
+        ("a dozen dusty soul loops", 12),
+        ("single jungle break at 170", 1),
     ],
 )
 def test_a_count_in_words_or_digits_is_the_result_count(text: str, count: int) -> None:
@@ -122,10 +128,20 @@ def test_a_count_in_words_or_digits_is_the_result_count(text: str, count: int) -
         "the one loop that swings",
         "I cut this a couple of weeks ago, find loops like it",
         "find kick one-shots",
+        "loops that sound like the b-side of a single",  # a record, not a count
+        "I like the second one",
     ],
 )
 def test_words_that_are_no_count(text: str) -> None:
     assert parse_request(text).limit is None
+
+
+def test_every_standalone_quantity_is_a_quantity_word() -> None:
+    """The words that count alone ("show me a couple") are read by the one table of
+    quantities, so a phrase added to one list and not the other counts nothing."""
+    for words in vocab.STANDALONE_QUANTITIES:
+        assert vocab.quantity(words) >= 1, words
+        assert parse_request(f"show me {words}").limit == vocab.quantity(words), words
 
 
 def test_a_couple_lists_two_hits(graph) -> None:

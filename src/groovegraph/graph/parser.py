@@ -333,9 +333,13 @@ _WORD_LIMIT_RE = re.compile(
 )
 # "show me a couple", "just a few please": a count with nothing after it.
 _BARE_QUANTITY_RE = re.compile(
-    r"(?<![\w-])(a couple|a few|a handful|a pair|just one|only one)"
+    rf"(?<![\w-])({vocab.alternation(vocab.STANDALONE_QUANTITIES)})"
     r"(?:\s+(?:more|of them|of those|please|pls|then))*\s*[.!?]*\s*$",
     re.IGNORECASE,
+)
+# "a few" anywhere ("a few of those funk loops, nothing over 100"): a few results.
+_FEW_RE = vocab.word_pattern(
+    w for w, n in vocab.QUANTITY_WORDS.items() if n == vocab.FEW and w not in vocab.COUNT_WORDS
 )
 _TOP_RE = re.compile(
     rf"\btop\s+(\d{{1,3}}|{vocab.alternation(vocab.COUNT_WORDS)})(?![\w-])", re.IGNORECASE
@@ -344,11 +348,7 @@ _TOP_RE = re.compile(
 
 def _count(word: str) -> int:
     """A result count written in digits or words ("5", "five", "a couple" → 2)."""
-    if word.isdigit():
-        return int(word)
-    w = re.sub(r"\s+", " ", word.strip().lower())
-    w = re.sub(r"^(?:just|only) ", "", w)
-    return vocab.QUANTITY_WORDS.get(w, 0)
+    return int(word) if word.isdigit() else vocab.quantity(word)
 
 
 def _bpm_ok(value: float) -> bool:
@@ -602,7 +602,7 @@ def parse_request(
     if m and 1 <= count <= 200:
         limit = count
         prose = prose[: m.start(1)] + " " * len(m.group(1)) + prose[m.end(1) :]
-    elif re.search(r"\ba few\b|\ba handful\b", prose, re.IGNORECASE):
+    elif _FEW_RE.search(prose):
         limit = vocab.FEW
 
     eras, years = _eras(prose)

@@ -1117,6 +1117,30 @@ QUANTITY_WORDS: Mapping[str, int] = {
     "dozen": 12,
 }
 """How many samples a request asks for, in words ("a couple of loops", "just one break")."""
+COUNT_ONLY = ("just", "only")
+"""Words before a count that keep its number ("just one", "only two")."""
+STANDALONE_QUANTITIES = (
+    "a couple",
+    "a pair",
+    "a few",
+    "a handful",
+    "a dozen",
+    "just one",
+    "only one",
+)
+"""Quantities that ask for a count with nothing counted after them ("show me a couple",
+"just one please"), each a :data:`QUANTITY_WORDS` entry (after :data:`COUNT_ONLY`). Not
+"a single" (also a record: "the drums on a single") and no bare number word ("the first
+one", "high five")."""
+
+
+def quantity(words: str) -> int:
+    """The count a quantity in words asks for ("a couple" → 2, "just one" → 1, "only
+    a-few" → 3), 0 if it is none."""
+    w = _normal(words)
+    for qualifier in COUNT_ONLY:
+        w = w.removeprefix(qualifier + " ")
+    return QUANTITY_WORDS.get(w, 0)
 
 
 def ordinal_rank(word: str) -> int:
