@@ -143,6 +143,11 @@ class CatalogQuery(BaseModel):
     bpm_max: float | None = Field(default=None, gt=0, le=400)
     target_bpm: float | None = Field(default=None, gt=0, le=400)
     half_double: bool = Field(default=True, description="Also match half and double time.")
+    tempo_first: bool = Field(
+        default=True,
+        description="With half_double and a BPM range: half- and double-time matches only "
+        "when nothing is in the range at its own tempo (False: they rank beside it).",
+    )
     key: str | None = None
     compatible_with: str | None = Field(
         default=None, description="Key whose Camelot neighbours match."

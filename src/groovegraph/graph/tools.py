@@ -336,6 +336,7 @@ def _closest_tempos(
             return hits, exact
         if query.half_double:
             # the twins join the band: a nearer twin beats a farther loop at the raw tempo
+            candidate = candidate.model_copy(update={"tempo_first": False})
             hits = catalog_tools.search(df, candidate)
         if hits:
             return hits, candidate
@@ -643,19 +644,11 @@ def build_toolsets(
             # CatalogQuery has no mode; "which ones are in minor?" keeps the minor-key rows.
             df = df[df["key"].astype("string").str.endswith(f" {mode}", na=False)]
             notes.append(f"{mode} keys only")
-        if query.half_double and (query.bpm_min is not None or query.bpm_max is not None):
-            # Loops at the tempo asked for first; their half- or double-time twins only
-            # when none is (a 180 BPM loop is no answer to "around 90" beside 90 BPM ones).
-            exact = query.model_copy(update={"half_double": False})
-            hits = catalog_tools.search(df, exact)
-            if hits:
-                query = exact
-            else:
-                hits = catalog_tools.search(df, query)
-                if hits:
-                    notes.append("nothing at that tempo; showing half- or double-time matches")
-        else:
-            hits = catalog_tools.search(df, query)
+        # The search shows half- or double-time matches only when nothing is at the
+        # tempo itself; then it says so.
+        hits = catalog_tools.search(df, query)
+        if hits and not any(catalog_tools.at_tempo(h, query) for h in hits):
+            notes.append("nothing at that tempo; showing half- or double-time matches")
         applied = query
         # Relaxation ladder, each step reported: a related genre first (the user's "hip
         # hop" library may be tagged "boom bap"), then the fuzzy feel filters.

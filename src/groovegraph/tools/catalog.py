@@ -41,6 +41,7 @@ __all__ = [
     "TAG_FIELDS",
     "FrameSource",
     "SampleSource",
+    "at_tempo",
     "canonical_instrument",
     "concat_frames",
     "empty_frame",
@@ -459,6 +460,11 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     with ``kind="one_shot"`` a key filter matches the roots on the key's tonic),
     duration range, excluded ids.
 
+    With a BPM range and ``half_double``, the half- and double-time matches are a
+    fallback (``tempo_first``, the default): they are returned only when no row passing
+    the other filters is in the range at its own tempo, so the CLI, the HTTP API and the
+    agent rank alike. ``tempo_first=False`` lets them rank beside it.
+
     Ranking: a weighted mean of the components the query asks about — tempo closeness
     (Gaussian in percent, σ ≈ max(4 %, half the range)), key score from the Camelot
     relation, swing closeness (σ = 5 points) — plus a small weight for analysis
@@ -509,17 +515,17 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     variants = [(1.0, tempo)]
     if query.half_double:
         variants += [(2.0, tempo * 2.0), (0.5, tempo / 2.0)]
+    # one mask per variant: which rows are in the tempo range at that multiple
+    tempo_masks: list[np.ndarray] = []
     with np.errstate(invalid="ignore"):
         if lo is not None or hi is not None:
-            in_range = np.zeros(n, dtype=bool)
             for _, t in variants:
                 ok = ~np.isnan(t)
                 if lo is not None:
                     ok &= t >= lo
                 if hi is not None:
                     ok &= t <= hi
-                in_range |= ok
-            mask &= in_range
+                tempo_masks.append(ok)
 
     cam = df["_cam"].to_numpy()
     matrix = camelot_score_matrix()
@@ -578,6 +584,14 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         mask &= df["_era"].isin(wanted).to_numpy(dtype=bool)
     if query.exclude_ids:
         mask &= ~df["id"].isin(query.exclude_ids).to_numpy(dtype=bool)
+    if tempo_masks:
+        # Loops at the tempo asked for first; their half- or double-time twins only when
+        # none is (a 180 BPM loop is no answer to "around 90" beside 90 BPM ones).
+        at_tempo = mask & tempo_masks[0]
+        if len(tempo_masks) == 1 or (query.tempo_first and at_tempo.any()):
+            mask, variants = at_tempo, variants[:1]
+        else:
+            mask &= np.logical_or.reduce(tempo_masks)
 
     idx = np.flatnonzero(mask)
     if idx.size == 0:
@@ -675,6 +689,19 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         )
         for row, i in zip(rows, order, strict=True)
     ]
+
+
+def at_tempo(hit: CatalogHit, query: CatalogQuery) -> bool:
+    """Whether ``hit`` is in the query's BPM range at its own tempo, not as a half- or
+    double-time match (True when the query names no range)."""
+    if query.bpm_min is None and query.bpm_max is None:
+        return True
+    t = hit.tempo_bpm
+    return (
+        t is not None
+        and (query.bpm_min is None or t >= query.bpm_min)
+        and (query.bpm_max is None or t <= query.bpm_max)
+    )
 
 
 def _opt_float(value: Any) -> float | None:
