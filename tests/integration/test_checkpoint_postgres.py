@@ -23,7 +23,7 @@ TURN = textwrap.dedent(
     from groovegraph.persistence.checkpointer import open_checkpointer
     from groovegraph.settings import Settings
     from groovegraph.tools.catalog import FrameSource
-    from tests.unit.test_graph_offline import catalog_frame
+    from tests.catalogs import catalog_frame
 
     async def main(url, data_dir, thread, text, samples):
         # Every checkpoint kept (no retention): the history shows the thread growing.
@@ -70,7 +70,7 @@ def _turn(pg_url: str, tmp_path: Path, text: str, samples: list[str] | None = No
 
 
 def test_thread_continues_in_another_process(pg_url: str, tmp_path: Path) -> None:
-    from tests.unit.test_graph_offline import catalog_frame
+    from tests.catalogs import catalog_frame
 
     frame = catalog_frame()
     sample = str(frame.iloc[3]["id"])
@@ -174,7 +174,7 @@ async def test_concurrent_turns_on_the_lock_free_pooled_saver(pg_url: str, tmp_p
     )
     from groovegraph.settings import Settings
     from groovegraph.tools.catalog import FrameSource
-    from tests.unit.test_graph_offline import catalog_frame
+    from tests.catalogs import catalog_frame
 
     settings = Settings(data_dir=tmp_path / "data", database_url=pg_url, db_pool_max=4)
     async with open_checkpointer(settings) as saver:

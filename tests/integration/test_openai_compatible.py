@@ -14,14 +14,12 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from langchain_core.messages import AIMessageChunk, HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery
 from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_frame, offline_graph
 from tests.integration.server_proc import serve_in_thread
-from tests.unit.test_graph_offline import catalog_frame
 
 pytestmark = pytest.mark.integration
 
@@ -212,9 +210,7 @@ def test_openai_compatible_endpoint_streams_tool_calls_and_answer(openai_server,
         router_threshold=1.0,  # the router model reads every turn
     )
     frame = catalog_frame()
-    graph = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    graph = offline_graph(frame, settings=settings)
     start = len(scripted.requests)
 
     async def run(thread: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -282,9 +278,7 @@ def test_the_router_models_reading_wins_over_the_rules(openai_server, tmp_path) 
         model_max_retries=0,
         router_threshold=1.0,
     )
-    graph = build_graph(catalog=cat.FrameSource(catalog_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    graph = offline_graph(catalog_frame(), settings=settings)
     start = len(scripted.requests)
     out = graph.invoke(
         {"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": "reading"}}

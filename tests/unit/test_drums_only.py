@@ -11,10 +11,8 @@ from pathlib import Path
 
 import pytest
 from langchain_core.messages import HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.evals import evaluators
-from groovegraph.graph import build_graph
 from groovegraph.graph import tools as graph_tools
 from groovegraph.persistence.catalog_store import CatalogStore
 from groovegraph.settings import Settings
@@ -23,6 +21,7 @@ from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.analysis import analyze_file
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+from tests.catalogs import offline_graph
 
 # Seeds checked to give no pitched content (estimate_key raises NoPitchedContentError).
 BREAK = GrooveSpec(
@@ -107,9 +106,7 @@ def test_mixing_with_a_drum_break_is_a_tempo_verdict(
 def test_offline_graph_answers_the_swing_of_a_drum_break(
     settings: Settings, library: dict[str, Path]
 ) -> None:
-    g = build_graph(catalog=cat.FrameSource(cat.empty_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(cat.empty_frame(), settings=settings)
     out = g.invoke(
         {"messages": [HumanMessage("what's the swing on funk/break.wav?")]},
         {"configurable": {"thread_id": "drums"}},
@@ -161,9 +158,7 @@ def test_the_graph_judges_a_drum_break_against_a_keyed_loop_on_tempo_alone(
     spec = replace(TUNE, tempo_bpm=100.0)
     y, _ = synthesize_groove(spec)
     write_audio(library["tune"].with_name("tune100.wav"), y, spec.sample_rate)
-    g = build_graph(catalog=cat.FrameSource(cat.empty_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(cat.empty_frame(), settings=settings)
     out = g.invoke(
         {"messages": [HumanMessage("will funk/break.wav mix with funk/tune100.wav?")]},
         {"configurable": {"thread_id": "drums-mix"}},

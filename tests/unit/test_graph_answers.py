@@ -8,14 +8,12 @@ import re
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS
-from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_frame, offline_graph
 from tests.chat import run
-from tests.unit.test_graph_offline import catalog_frame, turn_messages
+from tests.unit.test_graph_offline import turn_messages
 
 _VERDICT_RE = re.compile(r"\*\*(great|good|workable|poor)\*\* \(score (\d\.\d\d)\)")
 
@@ -27,9 +25,7 @@ def frame():
 
 @pytest.fixture
 def graph(settings: Settings, frame):
-    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(frame, settings=settings)
 
 
 def _text(m: AIMessage) -> str:

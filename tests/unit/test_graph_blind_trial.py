@@ -7,25 +7,22 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.preview import mix_plan
+from tests.catalogs import catalog_row, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 from tests.unit.test_graph_followups import followup_frame
-from tests.unit.test_graph_offline import catalog_row
-from tests.unit.test_oneshot_search import _shot
 
 SHOTS = [
-    _shot("5b07000000000001", "kick_A1.wav", "kick", "A1", tag="kick"),
-    _shot("5b07000000000002", "kick_D1.wav", "kick", "D1", tag="kick"),
-    _shot("5b07000000000003", "kick_plain.wav", "kick", None, tag="kick"),
-    _shot("5b07000000000004", "bass_E1.wav", "bass", "E1", tag="bass"),
-    _shot("5b07000000000005", "bass_F1.wav", "bass", "F1", tag="bass"),
+    one_shot_record("5b07000000000001", "kick_A1.wav", "kick", "A1", tag="kick"),
+    one_shot_record("5b07000000000002", "kick_D1.wav", "kick", "D1", tag="kick"),
+    one_shot_record("5b07000000000003", "kick_plain.wav", "kick", None, tag="kick"),
+    one_shot_record("5b07000000000004", "bass_E1.wav", "bass", "E1", tag="bass"),
+    one_shot_record("5b07000000000005", "bass_F1.wav", "bass", "F1", tag="bass"),
 ]
 UPLOAD_ID = "0f0f0f0f0f0f0f0f"
 WALTZ_ID = "3a3a3a3a3a3a3a3a"
@@ -65,9 +62,7 @@ def trial_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def graph(settings: Settings):
-    return build_graph(catalog=cat.FrameSource(trial_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(trial_frame(), settings=settings)
 
 
 def test_something_slower_lowers_the_tempo_range(graph) -> None:
@@ -304,9 +299,7 @@ def disco_graph(settings: Settings):
         _loop(14, "hop_e.wav", "hip hop", "90s", 100.5, "F major"),
         _loop(15, "funk_f.wav", "funk", "70s", 99.5, "Bb minor"),
     ]
-    return build_graph(catalog=cat.FrameSource(pd.DataFrame(rows)), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(pd.DataFrame(rows), settings=settings)
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,8 @@ from groovegraph.state import CatalogHit
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.keys import camelot
+from tests.catalogs import catalog_row, offline_graph
 from tests.chat import Chat
-from tests.unit.test_graph_offline import catalog_row
 
 # Six 70s funk loops near 96 BPM with distinct tempi, keys and swing (so a number in an
 # answer says which loop it came from), plus unrelated loops the search must skip.
@@ -64,9 +64,7 @@ def followup_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def graph(settings: Settings):
-    return build_graph(catalog=cat.FrameSource(followup_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(followup_frame(), settings=settings)
 
 
 def search(chat: Chat) -> list[CatalogHit]:
@@ -369,9 +367,7 @@ def house_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def house_graph(settings: Settings):
-    return build_graph(catalog=cat.FrameSource(house_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(house_frame(), settings=settings)
 
 
 def house_search(chat: Chat) -> list[CatalogHit]:

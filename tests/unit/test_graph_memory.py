@@ -36,7 +36,7 @@ from groovegraph.graph.state import ANALYSES_KEPT, keep_analyses
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
-from tests.unit.test_graph_offline import catalog_frame
+from tests.catalogs import catalog_frame, offline_graph
 
 
 def _turn(i: int, text: str) -> list[BaseMessage]:
@@ -253,9 +253,7 @@ def test_model_prompts_stay_under_budget_and_keep_turn_one_reachable(settings: S
 @pytest.mark.parametrize("turns", [30])
 def test_offline_thread_state_is_bounded(settings: Settings, turns: int) -> None:
     s = settings.model_copy(update={"history_turns": 4})
-    graph = build_graph(catalog=cat.FrameSource(catalog_frame()), settings=s).compile(
-        checkpointer=InMemorySaver()
-    )
+    graph = offline_graph(catalog_frame(), settings=s)
     config = {"configurable": {"thread_id": "bounded"}}
     for i in range(turns):
         text = (

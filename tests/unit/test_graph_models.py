@@ -22,8 +22,8 @@ from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
+from tests.catalogs import catalog_frame
 from tests.chat import run
-from tests.unit.test_graph_offline import catalog_frame
 
 ROLES = {
     "You route": "router",

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from groovegraph.graph import build_graph
 from groovegraph.graph.names import find_named_files, pick
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_row, offline_graph
 from tests.chat import Chat, answer, run
-from tests.unit.test_graph_offline import catalog_row
 
 FUNK, DISCO, BREAK_A, BREAK_B, SOUL = (
     "f0000000000000a1",
@@ -55,9 +52,7 @@ def _frame(root: str = "/lib") -> pd.DataFrame:
 @pytest.fixture
 def graph(settings: Settings):
     library = str((settings.data_dir / "library").resolve())
-    return build_graph(catalog=cat.FrameSource(_frame(library)), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(_frame(library), settings=settings)
 
 
 def test_two_named_files_are_compared(graph) -> None:

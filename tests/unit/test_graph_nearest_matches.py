@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_row, offline_graph
 from tests.chat import answer, run
-from tests.unit.test_graph_offline import catalog_row
 
 REGGAE_DM, HOUSE_DM, REGGAE_FSM = "7e6600000000d001", "40e500000000d002", "7e6600000000f003"
 
@@ -41,9 +38,7 @@ def graph(settings: Settings):
             for sid, name, bpm, key, genre, vibe in rows
         ]
     )
-    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(frame, settings=settings)
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,8 @@ from groovegraph.graph import build_graph
 from groovegraph.graph.repeats import answer_key, ordinal, unrepeated
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_row, offline_graph
 from tests.chat import Chat, answer
-from tests.unit.test_graph_offline import catalog_row
 
 # Three dusty 70s soul loops near 100 BPM (every one of them dusty), and others the
 # soul searches must skip.
@@ -62,9 +62,7 @@ def crate() -> pd.DataFrame:
 
 @pytest.fixture
 def chat(settings: Settings) -> Chat:
-    graph = build_graph(catalog=cat.FrameSource(crate()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    graph = offline_graph(crate(), settings=settings)
     return Chat(graph, thread="crate-dig")
 
 

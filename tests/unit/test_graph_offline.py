@@ -17,61 +17,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
-from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
-from groovegraph.graph import build_graph
 from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
-from groovegraph.tools.keys import camelot
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+from tests.catalogs import catalog_frame, offline_graph
 from tests.chat import run
-
-GENRES = ("funk", "soul", "hip hop", "house", "disco")
-ERAS = ("70s", "80s", "90s")
-KEYS = ("A minor", "C major", "F# minor", "D minor", "G major")
-
-
-def catalog_row(*, key: str, **fields: object) -> dict[str, object]:
-    """One analysed catalog row: typical measurement defaults, ``camelot`` from ``key``,
-    and the caller's fields (id, path, sha256, tags, tempo, swing, … ) on top."""
-    return {
-        "tempo_confidence": 0.9,
-        "swing_ratio": 1.2,
-        "timing_deviation_ms": 8.0,
-        "key": key,
-        "camelot": camelot(key),
-        "key_confidence": 0.8,
-        "duration_s": 8.0,
-        "sample_rate": 44100,
-        "rms_db": -14.0,
-        "onset_rate_hz": 6.0,
-        **fields,
-    }
-
-
-def catalog_frame(n: int = 60, seed: int = 7) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(n):
-        key = KEYS[int(rng.integers(len(KEYS)))]
-        rows.append(
-            catalog_row(
-                id=f"{i:04d}ab{seed:06d}",
-                path=f"/lib/{i:03d}.wav",
-                sha256=f"{i:064x}",
-                genre=GENRES[i % len(GENRES)],
-                era=ERAS[i % len(ERAS)],
-                tempo_bpm=round(float(rng.uniform(84, 128)), 3),
-                swing_percent=round(float(rng.uniform(50, 66)), 3),
-                backbeat_lag_ms=round(float(rng.uniform(-5, 20)), 2),
-                key=key,
-            )
-        )
-    return pd.DataFrame(rows)
 
 
 @pytest.fixture
@@ -81,9 +36,7 @@ def frame() -> pd.DataFrame:
 
 @pytest.fixture
 def graph(settings: Settings, frame: pd.DataFrame):
-    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(frame, settings=settings)
 
 
 _NUM = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -258,9 +211,7 @@ def long_loops(settings: Settings) -> dict[str, Path]:
 
 
 def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loops) -> None:
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(frame, settings=settings)
     # The first analysis in a process loads numba's kernels while holding the GIL; the
     # server warms up at start, so do the same before measuring the event loop.
     from groovegraph.tools.analysis import warm_up
@@ -329,9 +280,7 @@ def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loo
 
 def test_long_audio_asks_before_analysing(tmp_path, frame, loops) -> None:
     settings = Settings(data_dir=loops["a"].parents[2], confirm_audio_minutes=0.1)  # 6 s < 2 × 8 s
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(frame, settings=settings)
     config = {"configurable": {"thread_id": "confirm"}}
     msg = HumanMessage("analyse these", additional_kwargs={"samples": ["test/a.wav", "test/b.wav"]})
     out = g.invoke({"messages": [msg]}, config)
@@ -346,9 +295,7 @@ def test_long_audio_asks_before_analysing(tmp_path, frame, loops) -> None:
     assert set(done["analyses"]) == {"test/a.wav", "test/b.wav"}
 
     # Declining skips the work and says so.
-    g2 = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g2 = offline_graph(frame, settings=settings)
     g2.invoke({"messages": [msg]}, config)
     declined = g2.invoke(Command(resume="no"), config)
     assert not declined["analyses"]
@@ -364,9 +311,7 @@ def test_an_eleven_minute_file_asks_with_its_real_length(settings, frame) -> Non
     sf.write(path, np.zeros(11 * 60 * 8000, dtype=np.int16), 8000, subtype="PCM_16")
     assert settings.confirm_audio_minutes == 10.0
     assert settings.analysis_max_s == 600.0
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(frame, settings=settings)
     out = run(g, "what's the tempo of long/set.wav?", thread="eleven")
     (intr,) = out["__interrupt__"]
     assert intr.value["minutes"] == pytest.approx(11.0, abs=0.01)
@@ -381,9 +326,7 @@ def test_paths_outside_the_library_are_refused(graph) -> None:
 
 
 def test_era_of_an_analysed_loop_follows_its_groove(settings, frame, loops) -> None:
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(frame, settings=settings)
     config = {"configurable": {"thread_id": "era-of-loop"}}
     first = g.invoke({"messages": [HumanMessage("how swung is test/a.wav?")]}, config)
     a = first["analyses"]["test/a.wav"]
@@ -437,9 +380,7 @@ def test_average_tempo_of_one_genre(graph, frame) -> None:
 
 
 def test_like_this_search_stays_near_the_reference_tempo(settings, frame, loops) -> None:
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(frame, settings=settings)
     out = g.invoke(
         {"messages": [HumanMessage("find loops that mix with test/a.wav")]},
         {"configurable": {"thread_id": "near"}},
@@ -544,9 +485,7 @@ def test_a_one_shot_in_the_conversation_is_described_not_a_crash(settings, frame
     sr = 22050
     t = np.arange(int(0.8 * sr)) / sr
     sf.write(folder / "bass.wav", (0.8 * np.sin(2 * np.pi * 46.25 * t) * np.exp(-3 * t)), sr)
-    g = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    g = offline_graph(frame, settings=settings)
     out = run(g, "what's the pitch of this bass hit?", thread="hit", samples=["test/bass.wav"])
     assert out["analyses"]["test/bass.wav"].kind == "one_shot"
     answer = str(out["messages"][-1].content)

@@ -18,7 +18,7 @@ from groovegraph.graph.models import ModelRegistry, init_model
 from groovegraph.graph.offline_model import BRIEF_KEY, OfflineChatModel, with_brief
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
-from tests.unit.test_graph_offline import catalog_frame
+from tests.catalogs import catalog_frame
 
 
 class RecordingOffline(OfflineChatModel):

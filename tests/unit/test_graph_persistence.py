@@ -15,7 +15,7 @@ from groovegraph.graph import build_graph
 from groovegraph.persistence.checkpointer import open_checkpointer
 from groovegraph.settings import Settings
 from groovegraph.tools.catalog import FrameSource
-from tests.unit.test_graph_offline import catalog_frame
+from tests.catalogs import catalog_frame
 
 
 def test_sqlite_thread_survives_reopening(

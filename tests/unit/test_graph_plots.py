@@ -13,16 +13,15 @@ from groovegraph.graph.results import plots_of
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
 from groovegraph.tools.synth import GrooveSpec, synthesize_groove, write_audio
+from tests.catalogs import catalog_frame, offline_graph
 from tests.chat import run
 
-from .test_graph_offline import catalog_frame, turn_messages
+from .test_graph_offline import turn_messages
 
 
 @pytest.fixture
 def graph(settings: Settings):
-    return build_graph(catalog=cat.FrameSource(catalog_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(catalog_frame(), settings=settings)
 
 
 @pytest.fixture

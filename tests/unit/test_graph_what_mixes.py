@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
 from groovegraph.tools.harmony import compatible_camelots
 from groovegraph.tools.keys import camelot
+from tests.catalogs import catalog_frame, offline_graph
 from tests.chat import answer, run
-from tests.unit.test_graph_offline import catalog_frame
 
 
 @pytest.fixture
@@ -24,9 +21,7 @@ def frame() -> pd.DataFrame:
 
 @pytest.fixture
 def graph(settings: Settings, frame: pd.DataFrame):
-    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(frame, settings=settings)
 
 
 def _fits(bpm: float, target: float, tol: float) -> bool:

@@ -11,48 +11,24 @@ from langchain_core.messages import AIMessage
 from groovegraph.graph.offline import describe_hit
 from groovegraph.graph.tools import _analysis_text
 from groovegraph.settings import Settings
-from groovegraph.state import Analysis, CatalogQuery, SampleRecord, SampleTags
+from groovegraph.state import CatalogQuery
 from groovegraph.tools import catalog as cat
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_note
+from tests.catalogs import catalog_frame, one_shot_record
 from tests.chat import run
 from tests.unit.test_graph_models import ScriptedChat, call, compile_with, route, said
-from tests.unit.test_graph_offline import catalog_frame
-
-
-def _shot(sid: str, name: str, instrument: str, root: str | None = None, tag: str | None = None):
-    analysis = Analysis(
-        file=f"/lib/shots/{name}",
-        sha256=sid * 4,
-        duration_s=0.4 if root is None else 1.5,
-        sample_rate=44100,
-        kind="one_shot",
-        instrument=instrument,
-        root_note=root,
-        rms_db=-12.0,
-        onset_rate_hz=1.0,
-    )
-    return SampleRecord(
-        id=sid,
-        path=analysis.file,
-        sha256=analysis.sha256,
-        size_bytes=1000,
-        mtime=0.0,
-        tags=SampleTags(instrument=tag),
-        analysis=analysis,
-    )
-
 
 SHOTS = [
-    _shot("a000000000000001", "punchy_kick.wav", "kick"),
-    _shot("a000000000000002", "snare_tight.wav", "snare"),
-    _shot("a000000000000003", "hh_closed.wav", "hat"),
-    _shot("a000000000000004", "808_F1.wav", "bass", "F1"),
-    _shot("a000000000000005", "808_Fs1.wav", "bass", "F#1"),
-    _shot("a000000000000006", "sub_F2.wav", "bass", "F2"),
-    _shot("a000000000000007", "rhodes_C4.wav", "keys", "C4"),
+    one_shot_record("a000000000000001", "punchy_kick.wav", "kick"),
+    one_shot_record("a000000000000002", "snare_tight.wav", "snare"),
+    one_shot_record("a000000000000003", "hh_closed.wav", "hat"),
+    one_shot_record("a000000000000004", "808_F1.wav", "bass", "F1"),
+    one_shot_record("a000000000000005", "808_Fs1.wav", "bass", "F#1"),
+    one_shot_record("a000000000000006", "sub_F2.wav", "bass", "F2"),
+    one_shot_record("a000000000000007", "rhodes_C4.wav", "keys", "C4"),
     # A file whose name says "kick" but whose analysis heard a tom: the tag wins.
-    _shot("a000000000000008", "kick_low.wav", "tom", tag="kick"),
+    one_shot_record("a000000000000008", "kick_low.wav", "tom", tag="kick"),
 ]
 
 

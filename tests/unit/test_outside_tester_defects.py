@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_row, offline_graph, one_shot_record
 from tests.chat import Chat, answer
-from tests.unit.test_graph_offline import catalog_row
-from tests.unit.test_oneshot_search import _shot
 
 
 def _loop(
@@ -56,11 +53,11 @@ ROWS = [
     _loop(8, "smooth_soul_keys", "soul", 66.0, "F minor", swing=60.0, era="70s"),
 ]
 SHOTS = [
-    _shot("5b0900000000f001", "tight_snare.wav", "snare", tag="snare"),
-    _shot("5b0900000000f002", "rimshot_snare.wav", "snare", tag="snare"),
-    _shot("5b0900000000f003", "boomy_kick.wav", "kick", tag="kick"),
-    _shot("5b0900000000f004", "sub_808_A1.wav", "bass", "A1", tag="bass"),
-    _shot("5b0900000000f005", "sub_808_D1.wav", "bass", "D1", tag="bass"),
+    one_shot_record("5b0900000000f001", "tight_snare.wav", "snare", tag="snare"),
+    one_shot_record("5b0900000000f002", "rimshot_snare.wav", "snare", tag="snare"),
+    one_shot_record("5b0900000000f003", "boomy_kick.wav", "kick", tag="kick"),
+    one_shot_record("5b0900000000f004", "sub_808_A1.wav", "bass", "A1", tag="bass"),
+    one_shot_record("5b0900000000f005", "sub_808_D1.wav", "bass", "D1", tag="bass"),
 ]
 IDS = {r["path"].rsplit("/", 1)[-1].removesuffix(".wav"): r["id"] for r in ROWS}
 
@@ -68,9 +65,7 @@ IDS = {r["path"].rsplit("/", 1)[-1].removesuffix(".wav"): r["id"] for r in ROWS}
 @pytest.fixture
 def graph(settings: Settings):
     frame = cat.concat_frames([pd.DataFrame(ROWS), cat.records_to_frame(SHOTS)])
-    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(frame, settings=settings)
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from groovegraph.graph import build_graph
 from groovegraph.persistence.catalog_store import CatalogStore
 from groovegraph.settings import Settings, get_settings
 from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_row
 from tests.chat import run
-from tests.unit.test_graph_offline import catalog_row
 
 
 def _library() -> pd.DataFrame:

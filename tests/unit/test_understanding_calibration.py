@@ -8,16 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.graph.understanding import Conversation, get_offline
 from groovegraph.graph.understanding import train as training
 from groovegraph.graph.understanding.classifier import OWN_AUDIO_RE, IntentModel
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_frame, offline_graph
 from tests.chat import run
-from tests.unit.test_graph_offline import catalog_frame
 
 
 def _model(thresholds: list[float] | None, fallback: float = 0.35) -> IntentModel:
@@ -100,9 +97,7 @@ def test_small_talk_needs_no_specialist(text: str) -> None:
 
 def test_an_open_tempo_bound_does_not_match_half_or_double_time(settings: Settings) -> None:
     # the catalog's loops run 84-128 BPM: their halves are under 65, their doubles over 168
-    graph = build_graph(catalog=cat.FrameSource(catalog_frame()), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    graph = offline_graph(catalog_frame(), settings=settings)
     for text in ("find loops under 65 bpm", "find loops faster than 170 bpm"):
         out = run(graph, text, thread=text)
         assert out["plan"].specialists == ["discovery"]

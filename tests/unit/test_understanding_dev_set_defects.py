@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.graph.parser import parse_request
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
+from tests.catalogs import offline_graph, one_shot_record
 from tests.chat import Chat
-from tests.unit.test_oneshot_search import _shot
 from tests.unit.test_understanding_trial_defects import (  # noqa: F401
     DISCO,
     ROWS,
@@ -144,13 +142,11 @@ def test_loops_that_go_with_a_key_still_widen_to_its_neighbours(graph) -> None: 
 
 
 def test_a_pitched_one_shot_for_a_loop_is_on_the_loops_tonic(settings: Settings) -> None:
-    other = _shot("5b0700000000f009", "808_B1.wav", "bass", "B1", tag="bass")
+    other = one_shot_record("5b0700000000f009", "808_B1.wav", "bass", "B1", tag="bass")
     frame = cat.concat_frames(
         [pd.DataFrame([*ROWS, DISCO]), cat.records_to_frame([SHOT_808, other, *SNARES])]
     )
-    two_808s = build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    two_808s = offline_graph(frame, settings=settings)
     # the disco loop is in F minor: the F 808, not the B one (a tritone away)
     out = Chat(two_808s).say("an 808 that would fit this?", samples=[DISCO_ID])
     assert [h.sample_id for h in out["hits"]] == ["5b0700000000f001"]

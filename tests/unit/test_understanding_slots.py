@@ -18,8 +18,8 @@ from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery, RequestReading
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import vocab
+from tests.catalogs import catalog_row, offline_graph
 from tests.chat import Chat
-from tests.unit.test_graph_offline import catalog_row
 
 
 def _loop(i: int, genre: str, era: str, bpm: float, key: str | None, vibe: str | None = None):
@@ -52,9 +52,7 @@ DRUMS = {r["id"] for r in ROWS if r["key"] is None}
 
 @pytest.fixture
 def graph(settings: Settings):
-    return build_graph(catalog=cat.FrameSource(pd.DataFrame(ROWS)), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(pd.DataFrame(ROWS), settings=settings)
 
 
 # ------------------------------------------------------------------- drum-only loops

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
-from groovegraph.graph import build_graph
 from groovegraph.graph.parser import parse_request
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_row, offline_graph, one_shot_record
 from tests.chat import Chat
-from tests.unit.test_graph_offline import catalog_row
-from tests.unit.test_oneshot_search import _shot
 
 
 def _loop(i: int, genre: str, era: str, bpm: float, key: str, swing: float = 55.0) -> dict:
@@ -48,11 +45,11 @@ ROWS = [
     _loop(43, "trap", "10s", 138.0, "A minor", swing=52.0),
     _loop(50, "house", "90s", 124.0, "A minor", swing=51.0),
 ]
-SHOT_808 = _shot("5b0700000000f001", "808_F1.wav", "bass", "F1", tag="bass")
+SHOT_808 = one_shot_record("5b0700000000f001", "808_F1.wav", "bass", "F1", tag="bass")
 DISCO = _loop(60, "disco", "70s", 118.0, "F minor")
 SNARES = [
-    _shot("5b0700000000f002", "snare_crack.wav", "snare", tag="snare"),
-    _shot("5b0700000000f003", "snare_fat.wav", "snare", tag="snare"),
+    one_shot_record("5b0700000000f002", "snare_crack.wav", "snare", tag="snare"),
+    one_shot_record("5b0700000000f003", "snare_fat.wav", "snare", tag="snare"),
 ]
 
 
@@ -61,9 +58,7 @@ def graph(settings: Settings):
     frame = cat.concat_frames(
         [pd.DataFrame([*ROWS, DISCO]), cat.records_to_frame([SHOT_808, *SNARES])]
     )
-    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
-    )
+    return offline_graph(frame, settings=settings)
 
 
 @pytest.mark.parametrize("text", ["soul or funk loops", "find me some funk and soul loops"])

@@ -1,0 +1,100 @@
+"""One way for a test to build a sample catalog and the offline graph over it.
+
+``catalog_row`` is one analysed catalog row (typical measurements, the caller's fields on
+top), ``catalog_frame`` a seeded mixed library of loops, ``one_shot_record`` an analysed
+one-shot, and ``offline_graph`` the graph compiled over a frame with an in-memory
+checkpointer, as the unit tests talk to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from langgraph.checkpoint.memory import InMemorySaver
+
+from groovegraph.graph import build_graph
+from groovegraph.settings import Settings
+from groovegraph.state import Analysis, SampleRecord, SampleTags
+from groovegraph.tools import catalog as cat
+from groovegraph.tools.keys import camelot
+
+__all__ = ["catalog_frame", "catalog_row", "offline_graph", "one_shot_record"]
+
+GENRES = ("funk", "soul", "hip hop", "house", "disco")
+ERAS = ("70s", "80s", "90s")
+KEYS = ("A minor", "C major", "F# minor", "D minor", "G major")
+
+
+def catalog_row(*, key: str, **fields: object) -> dict[str, object]:
+    """One analysed catalog row: typical measurement defaults, ``camelot`` from ``key``,
+    and the caller's fields (id, path, sha256, tags, tempo, swing, … ) on top."""
+    return {
+        "tempo_confidence": 0.9,
+        "swing_ratio": 1.2,
+        "timing_deviation_ms": 8.0,
+        "key": key,
+        "camelot": camelot(key),
+        "key_confidence": 0.8,
+        "duration_s": 8.0,
+        "sample_rate": 44100,
+        "rms_db": -14.0,
+        "onset_rate_hz": 6.0,
+        **fields,
+    }
+
+
+def catalog_frame(n: int = 60, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        key = KEYS[int(rng.integers(len(KEYS)))]
+        rows.append(
+            catalog_row(
+                id=f"{i:04d}ab{seed:06d}",
+                path=f"/lib/{i:03d}.wav",
+                sha256=f"{i:064x}",
+                genre=GENRES[i % len(GENRES)],
+                era=ERAS[i % len(ERAS)],
+                tempo_bpm=round(float(rng.uniform(84, 128)), 3),
+                swing_percent=round(float(rng.uniform(50, 66)), 3),
+                backbeat_lag_ms=round(float(rng.uniform(-5, 20)), 2),
+                key=key,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def one_shot_record(
+    sid: str, name: str, instrument: str, root: str | None = None, tag: str | None = None
+) -> SampleRecord:
+    """An analysed one-shot of ``instrument`` (pitched on ``root`` when given) under
+    /lib/shots, tagged ``tag``."""
+    analysis = Analysis(
+        file=f"/lib/shots/{name}",
+        sha256=sid * 4,
+        duration_s=0.4 if root is None else 1.5,
+        sample_rate=44100,
+        kind="one_shot",
+        instrument=instrument,
+        root_note=root,
+        rms_db=-12.0,
+        onset_rate_hz=1.0,
+    )
+    return SampleRecord(
+        id=sid,
+        path=analysis.file,
+        sha256=analysis.sha256,
+        size_bytes=1000,
+        mtime=0.0,
+        tags=SampleTags(instrument=tag),
+        analysis=analysis,
+    )
+
+
+def offline_graph(frame: pd.DataFrame, *, settings: Settings) -> Any:
+    """The offline graph over ``frame``, compiled with an in-memory checkpointer."""
+    return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
+        checkpointer=InMemorySaver()
+    )
