@@ -23,6 +23,7 @@ def _loop(
     swing: float = 54.0,
     instrument: str | None = None,
     era: str = "90s",
+    meter: int | None = None,
 ) -> dict:
     row = catalog_row(
         id=f"7e59{i:012d}",
@@ -39,12 +40,14 @@ def _loop(
         row.update(key=None, camelot=None)
     if instrument:
         row["instrument"] = instrument
+    if meter:
+        row["meter"] = meter
     return row
 
 
 ROWS = [
     _loop(1, "rubber_bassline_a", "funk", 97.0, "E minor", instrument="bass", era="70s"),
-    _loop(2, "smoky_lounge_take", "jazz", 138.0, "G major", swing=59.0, era="60s"),
+    _loop(2, "smoky_lounge_take", "jazz", 138.0, "G major", swing=59.0, era="60s", meter=3),
     _loop(3, "dusty_kit_01", "boom bap", 91.0, None, swing=63.0, instrument="drums"),
     _loop(4, "dusty_kit_02", "boom bap", 93.0, None, swing=61.0, instrument="drums"),
     _loop(5, "warehouse_groove", "house", 118.0, "A minor"),
@@ -185,3 +188,36 @@ def test_that_one_against_mine_compares_their_grooves(graph, text: str) -> None:
     swing = next(line for line in answer(out).splitlines() if line.startswith("Swing:"))
     assert swing.split(" — ")[1].startswith("dusty_kit_01.wav")  # 63 % against 57 %
     assert "swings more" in swing
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text"),
+    [
+        # named by a word of its file name / its instrument
+        (
+            "rubber_bassline_a",
+            "here's a jazz take in three, what tempo? will it sit with my bassline?",
+        ),
+        (
+            "rubber_bassline_a",
+            "new one, in 3/4 I reckon: how fast, and does it gel with the bass loop?",
+        ),
+        # named by nothing of its file: "my ..." is the sample analysed before
+        (
+            "velvet_soul",
+            "got this waltz, what's the meter and bpm? does it blend with my rhodes loop?",
+        ),
+    ],
+)
+def test_a_new_file_against_one_analysed_earlier_is_analysed_and_mix_checked(
+    graph, earlier: str, text: str
+) -> None:
+    chat = Chat(graph)
+    chat.say("how fast is this?", samples=[IDS[earlier]])
+    out = chat.say(text, samples=[IDS["smoky_lounge_take"]])
+    assert out["request"].samples == [IDS["smoky_lounge_take"], IDS[earlier]]
+    assert out["plan"].specialists == ["groove", "compatibility"]
+    text_out = answer(out)
+    assert "3 beats per bar" in text_out  # the new file's meter and tempo
+    assert "138.0 BPM" in text_out
+    assert f"smoky_lounge_take.wav [{IDS['smoky_lounge_take']}] × {earlier}.wav" in text_out

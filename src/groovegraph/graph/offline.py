@@ -622,7 +622,10 @@ def compose_section(
     if specialist == "groove":
         asks_groove = bool(GROOVE_QUESTION_RE.search(request.text))
         fresh = {k: a for k, a in analyses.items() if alone or asks_groove or k not in reused}
-        meters = [meter_answer(request.text, sample_label(k, a), a) for k, a in analyses.items()]
+        # the meter of the samples new to this turn, when some are (not of one from earlier
+        # that it is set against)
+        asked = {k: a for k, a in analyses.items() if k not in reused} or analyses
+        meters = [meter_answer(request.text, sample_label(k, a), a) for k, a in asked.items()]
         lines.extend(m for m in meters if m)
         lines.extend(groove_comparison(request.text, analyses))
         if fresh:

@@ -170,8 +170,8 @@ _FOR_SAMPLE_RE = re.compile(
 # "that mix with the rhodes", "goes with my breakbeat": the words a sample of the thread
 # may be named by after a mixing verb
 _MIX_WITH_RE = re.compile(
-    r"\b(?:mix(?:es|ing)?|fits?|go(?:es)?|works?|blends?|sits?|compatible)\s+(?:well\s+)?"
-    r"with\s+(?:the\s+|my\s+|that\s+|this\s+|our\s+)?((?:[\w'-]+\s*){1,3})",
+    r"\b(?:mix(?:es|ing)?|fits?|go(?:es)?|works?|blends?|sits?|gels?|match(?:es)?|compatible)"
+    r"\s+(?:well\s+)?with\s+(?:the\s+|my\s+|that\s+|this\s+|our\s+)?((?:[\w'-]+\s*){1,3})",
     re.IGNORECASE,
 )
 _POINTER_WORD_RE = re.compile(
@@ -201,6 +201,13 @@ _VERSUS = r"(?:than|vs\.?|versus|compared?\s+(?:to|with)|against)"
 _ONE_VS_MINE_RE = re.compile(
     rf"\b(?:that|this)\s+one\b.{{0,40}}?\b{_VERSUS}\s+{_MINE}"
     rf"|{_MINE}.{{0,40}}?\b{_VERSUS}\s+(?:that|this)\s+one\b",
+    re.IGNORECASE,
+)
+# "would it mix with my keys loop", "does it work with our bass riff": the user's own
+# sample after a mixing verb
+_MIX_WITH_MINE_RE = re.compile(
+    r"\b(?:mix|fit|go|work|blend|sit|match|clash|gel)\w*\s+(?:well\s+|nicely\s+)?"
+    r"(?:with|against|under|over|alongside|on top of)\s+(?:my|our)\s+\w",
     re.IGNORECASE,
 )
 # the sample in focus beside another one named: "it", "mine", "my waltz"
@@ -854,6 +861,53 @@ class OfflineUnderstanding:
             # ask nothing about them
             chosen = [s for s in chosen if s != "era"]
         named_ref = None if alone.keys else self._named_mix_ref(blanked, conv)
+        mix_pair = False  # "will it mix with my bass riff?": a pair to check, no search
+        unnamed = blank_spans(blanked, spans=[named_ref[0]]) if named_ref is not None else ""
+        if named_ref is not None and (
+            not _searches_for(unnamed)
+            or (  # "here's another one … does it work with the bassline?"
+                attached
+                and not _FIND_VERB_RE.search(unnamed)
+                and not _SAMPLES_THAT_MIX_RE.search(unnamed)
+                and not _WHICH_SAMPLES_RE.search(unnamed)
+            )
+        ):
+            # "will it mix with my bass riff?" (a new file attached): nothing to search for,
+            # so the sample named is the other side of a mix check with "it"
+            it = [r for r in [*request.samples, *conv.focus] if r != named_ref[1]][:1]
+            if it:
+                request = request.model_copy(
+                    update={
+                        "samples": [it[0], named_ref[1]],
+                        "intents": list(dict.fromkeys([*request.intents, "compatibility"])),
+                    }
+                )
+                chosen = [c for c in chosen if c != "discovery"]
+                chosen = [*chosen, "compatibility"] if "compatibility" not in chosen else chosen
+                mix_pair = True
+            blanked = blank_spans(blanked, spans=[named_ref[0]])
+            named_ref = None
+        elif (
+            named_ref is None
+            and len(attached) == 1
+            and request.samples == list(attached)
+            and _MIX_WITH_MINE_RE.search(blanked)
+            and not _FIND_VERB_RE.search(blanked)
+            and not _SAMPLES_THAT_MIX_RE.search(blanked)
+            and not _WHICH_SAMPLES_RE.search(blanked)
+            and (earlier := [f for f in conv.focus if f not in attached and f in conv.analyses])
+        ):
+            # "this one's in 3/4 — would it mix with my keys loop?": the file attached now
+            # against the user's own sample analysed earlier (named by no word of its file)
+            request = request.model_copy(
+                update={
+                    "samples": [attached[0], earlier[0]],
+                    "intents": list(dict.fromkeys([*request.intents, "compatibility"])),
+                }
+            )
+            chosen = [c for c in chosen if c != "discovery"]
+            chosen = [*chosen, "compatibility"] if "compatibility" not in chosen else chosen
+            mix_pair = True
         if named_ref is not None:
             # the word naming the sample ("the rhodes") is a reference, not a filter
             blanked = blank_spans(blanked, spans=[named_ref[0]])
@@ -1154,6 +1208,9 @@ class OfflineUnderstanding:
             # The others reason from the analysis: a sample not analysed yet is analysed
             # first (one analysed in an earlier turn is reused from the state).
             chosen = ["groove", *chosen]
+        if mix_pair and not _FIND_VERB_RE.search(blanked):
+            # the file told about ("here's a jazz take") is one of the pair, not a search
+            chosen = [c for c in chosen if c != "discovery"]
         if not request.samples and any(
             not UNUSABLE_TEMPO_RE.fullmatch(p) for p in request.unresolved
         ):
