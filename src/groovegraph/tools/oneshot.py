@@ -874,11 +874,13 @@ class _Spectrum:
 def _harmonic_levels(spec: _Spectrum, f0: float, n: int = 8) -> _Float:
     """Levels in dB (0 = the strongest) of the first ``n`` harmonics of ``f0`` in
     ``spec``: the spectral peak within ±2 % of each multiple."""
-    freqs = np.arange(spec.mag.size) * spec.df
     levels = np.empty(n)
     for k in range(1, n + 1):
-        band = (freqs >= 0.98 * k * f0) & (freqs <= 1.02 * k * f0)
-        levels[k - 1] = float(spec.mag[band].max()) if band.any() else 0.0
+        # The bins from 0.98 to 1.02 times the multiple, both ends included (index
+        # arithmetic, not a mask over every bin: this runs a dozen times per sound).
+        lo = max(0, math.ceil(0.98 * k * f0 / spec.df - 1e-9))
+        hi = min(spec.mag.size - 1, math.floor(1.02 * k * f0 / spec.df + 1e-9))
+        levels[k - 1] = float(spec.mag[lo : hi + 1].max()) if hi >= lo else 0.0
     out: _Float = 20.0 * np.log10(levels / (levels.max() + 1e-20) + 1e-12)
     return out
 
