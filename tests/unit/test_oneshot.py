@@ -579,3 +579,20 @@ def test_a_bass_with_a_resonance_under_it_out_of_tune_keeps_its_note(note: str) 
     # semitones of the note, so no note of a chord.
     bass = _partials(note, {0.649: -10.0, 1.0: 0.0, 2.0: -8.0, 3.0: -14.0})
     assert analyze_one_shot(y=bass, sr=SR).root_note == note
+
+
+def tuned_snare(hz: float, *, seconds: float = 0.45, seed: int = 11) -> np.ndarray:
+    """An electronic snare tuned low: a head ringing at ``hz`` (sinking 2 semitones) and
+    white-ish wire noise that rattles on above 2 kHz for a couple of hundred ms."""
+    t = _t(seconds)
+    f = hz * 2 ** (2.0 * np.exp(-t / 0.03) / 12)
+    head = np.sin(2 * np.pi * np.cumsum(f) / SR) * np.exp(-t / 0.2)
+    noise = np.diff(np.random.default_rng(seed).standard_normal(t.size), prepend=0.0)
+    wires = 0.35 * noise * np.exp(-t / 0.15)
+    return _norm((head + wires) * np.minimum(1.0, t / 0.001))
+
+
+@pytest.mark.parametrize("hz", [140.0, 180.0, 220.0])
+def test_a_tuned_snare_is_a_snare_without_a_root(hz: float) -> None:
+    res = analyze_one_shot(y=tuned_snare(hz), sr=SR)
+    assert (res.instrument, res.root_note) == ("snare", None)

@@ -499,6 +499,7 @@ class _Features:
     sweep_st: float = 0.0  # semitones the low pitch falls from the attack to f0_hz
     chord_root_hz: float | None = None  # lowest strong partial of the ringing part
     f0_on_notes: float = 1.0  # share of the held track on its 3 commonest semitones
+    wires_share: float = 0.0  # body energy above 2 kHz from 35 ms after the peak
 
 
 #: See :func:`_features`: frames this close (dB) to the loudest count as the peak.
@@ -569,6 +570,10 @@ def _features(y: _Float, sr: int) -> _Features:
     rolloff = float(np.sum(w * freqs[np.argmax(cum >= 0.85, axis=0)]))
     geo = np.exp(np.mean(np.log(spec[1:] + 1e-20), axis=0))
     flatness = float(np.sum(w * geo / (spec[1:].mean(axis=0) + 1e-20)))
+    # The wires of a snare: noise above 2 kHz that outlasts the stick's click (from 35 ms
+    # after the peak to 300 ms).
+    wires = power[:, min(energy.size - 1, peak_i + 3) : body.stop].astype(np.float64)
+    wires_share = float(wires[freqs > 2000.0].sum()) / (float(wires.sum()) + 1e-20)
     total = float(power.sum()) + 1e-20
     low_share = float(power[freqs < 150.0].sum()) / total
     sub_share = float(power[freqs < 250.0].sum()) / total
@@ -672,6 +677,7 @@ def _features(y: _Float, sr: int) -> _Features:
         f0_hz=f0_hz,
         f0_spread=spread,
         f0_on_notes=on_notes,
+        wires_share=wires_share,
         sweep_st=_attack_sweep_st(np.asarray(y, dtype=np.float64), sr),
         chord_root_hz=(
             _lowest_partial(np.asarray(y, dtype=np.float64), sr, times[peak_i])
@@ -1113,6 +1119,11 @@ _TOM_MIN_SPREAD = 0.25
 _TOM_MIN_DROP_DB = 8.0
 
 
+#: A pitched drum (a tuned electronic snare's head) whose body keeps this share of its
+#: energy above 2 kHz, as noise, is a snare: its wires. Over the tuning toms the share is
+#: at most 0.045 (and their spectra peaky, flatness ≤ 0.03); a tuned snare showed 0.26.
+_WIRES_MIN_SHARE = 0.15
+
 #: A pitch track spread over semitones is a sweep (fx) only when less than this share of
 #: it sits on its three commonest semitones; a chord's tracker hops between its notes.
 _FX_MAX_ON_NOTES = 0.75
@@ -1124,6 +1135,12 @@ def _classify_pitched(f: _Features, f0: float, *, swells: bool) -> str:
     )
     if swept and f.drop_db >= _KICK_MIN_DROP_DB and f.length_s < 1.0:
         return "kick"  # swept fast into the sub-bass, then gone
+    if (
+        f0 < _TOM_MAX_F0_HZ
+        and f.wires_share >= _WIRES_MIN_SHARE
+        and f.flatness >= _CLAP_MIN_FLATNESS
+    ):
+        return "snare"  # a tuned drum head with wires rattling under it
     if f.f0_spread > 2.0 and f.length_s > 0.5 and f.f0_on_notes < _FX_MAX_ON_NOTES:
         return "fx"  # a pitch sweep (not a tracker jumping between a chord's notes)
     if f.sub_share > 0.5 and f0 < 70.0 and (f.decay_s < 0.25 or f.length_s < 0.35):
@@ -1152,6 +1169,10 @@ def _classify_pitched(f: _Features, f0: float, *, swells: bool) -> str:
     return "keys"  # struck, plucked or an organ
 
 
+#: Instruments never named by a root, even when a tuned body rings under the noise.
+_ROOTLESS = frozenset({"fx", "cymbal", "hat", "snare", "clap"})
+
+
 def analyze_one_shot(*, y: _Float, sr: int) -> OneShotResult:
     """Instrument and root note of a one-shot.
 
@@ -1172,7 +1193,7 @@ def analyze_one_shot(*, y: _Float, sr: int) -> OneShotResult:
     # Every clearly pitched one-shot names its root — a tuned kick or tom too ("a kick
     # in F"); noises, cymbals and sweeps do not.
     root_hz = f.f0_hz if _pitched(f) else f.chord_root_hz if _chord_like(f) else None
-    if root_hz is not None and instrument not in {"fx", "cymbal", "hat"}:
+    if root_hz is not None and instrument not in _ROOTLESS:
         root = note_name(round(12.0 * math.log2(root_hz / 440.0) + 69.0))
     return OneShotResult(
         instrument=instrument,
