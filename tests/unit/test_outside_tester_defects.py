@@ -221,3 +221,25 @@ def test_a_new_file_against_one_analysed_earlier_is_analysed_and_mix_checked(
     assert "3 beats per bar" in text_out  # the new file's meter and tempo
     assert "138.0 BPM" in text_out
     assert f"smoky_lounge_take.wav [{IDS['smoky_lounge_take']}] × {earlier}.wav" in text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "snare hits that go with it?",
+        "which snare would go with this kick",
+        "got snares to pair with it",
+        "snare one shot that works with this pls",
+    ],
+)
+def test_a_sound_for_the_one_shot_in_focus_searches_that_sound(graph, text: str) -> None:
+    chat = Chat(graph)
+    chat.say("what's this hit?", samples=["5b0900000000f003"])  # a kick one-shot
+    out = chat.say(text)
+    # the kick is what the snare is for, not the filter: snares, no second look at the kick
+    assert out["plan"].specialists == ["discovery"]
+    assert (out["request"].kind, out["request"].instrument) == ("one_shot", "snare")
+    assert sorted(h.path.rsplit("/", 1)[-1] for h in out["hits"]) == [
+        "rimshot_snare.wav",
+        "tight_snare.wav",
+    ]

@@ -167,6 +167,38 @@ _FOR_SAMPLE_RE = re.compile(
     r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
     re.IGNORECASE,
 )
+# ... and without a determiner, or with a mixing verb instead of "for": "snare one-shot
+# that goes with it?", "find me snares that go with it", "which snare would go with this
+# kick", "hats to pair with it" (only when the phrase names an instrument: see
+# _sound_phrase)
+_SOUND_FOR_IT_RE = re.compile(
+    r"(?:\b(?:an?|some|any|another|which|what)\s+"
+    r"|^\s*(?:(?:pls|please|ok|so|and|now)\s+)?"
+    r"(?!(?:will|would|does|do|did|is|are|was|can|could|should|how|it|this|that|they|i|one)\b)"
+    r"|\b(?:find|get|show|need|want|got|gimme|give|pull up|dig up)(?:\s+me)?\s+)"
+    r"(?:[\w'-]+\s+){0,3}?"
+    r"(?:for|to (?:go|sit|layer|put|pair) (?:with|under|over|on)|to layer"
+    r"|(?:(?:that|which|to|would|will|could|should|might)\s+)?(?:\w+\s+)?"
+    r"(?:go(?:es)?|fits?|works?|sits?|matches|blends?|pairs?)\s+(?:well\s+)?"
+    r"(?:with|under|over|on top of|alongside))"
+    r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
+    re.IGNORECASE,
+)
+
+
+def _sound_phrase(text: str) -> re.Match[str] | None:
+    """The phrase of a sound wanted for a sample ("a snare for it", "snare hits that go
+    with it"): :data:`_FOR_SAMPLE_RE`, else :data:`_SOUND_FOR_IT_RE` when its phrase names
+    an instrument (a sound, not "stuff" or "loops" to search like the sample)."""
+    m = _FOR_SAMPLE_RE.search(text)
+    if m is not None:
+        return m
+    m = _SOUND_FOR_IT_RE.search(text)
+    if m is not None and vocab.find_instrument(m.group(0)) is not None:
+        return m
+    return None
+
+
 # "that mix with the rhodes", "goes with my breakbeat": the words a sample of the thread
 # may be named by after a mixing verb
 _MIX_WITH_RE = re.compile(
@@ -489,7 +521,7 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
 def _sound_for_it(text: str) -> bool:
     """ "a snare one-shot for this loop", "an 808 that fits this", "some hats for it": a
     sound or a sample named before what it is for."""
-    m = _FOR_SAMPLE_RE.search(text) or _GOES_WITH_RE.search(text)
+    m = _sound_phrase(text) or _GOES_WITH_RE.search(text)
     return m is not None and bool(
         vocab.find_instrument(m.group(0)) or _SAMPLE_WORD_RE.search(m.group(0))
     )
@@ -1330,7 +1362,7 @@ class OfflineUnderstanding:
         refs: list[str] = []
         if any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in by_attr.spans):
             refs.extend(by_attr.ids)  # the listed hit the "for" leads to
-        m = _FOR_SAMPLE_RE.search(blanked)
+        m = _sound_phrase(blanked)
         if not refs and m is not None and m.group(0).rstrip()[-1:].isalpha() and not m["mine"]:
             refs.extend([*attached, *conv.focus])  # "for it", "for this one"
         hits = {h.sample_id: h for h in conv.listed_hits}
