@@ -109,8 +109,21 @@ _FOLLOW = (
     r"clash\w*|is|was|has|have|had|in|at|on|to|into|of|from|against|alongside|together|"
     r"too|please|then|there|here|you|I)"
 )
-_END = rf"(?=\s*{_RESULT_NOUN}\b|\s*[?.!,;:)]|\s*$|\s+{_FOLLOW}\b|['’]s\b)"
-_END_NOUN = rf"(?=\s*{_RESULT_NOUN}\b)"
+# a listed one-shot is also named by its sound: "the first hat", "the second 808"
+_SHOT_NOUN = vocab.alternation(
+    (
+        *(
+            w
+            for i in sorted(vocab.ONE_SHOT_INSTRUMENTS)
+            for w in vocab.INSTRUMENTS[i]
+            if " " not in w
+        ),
+        "808",
+        "808s",
+    )
+)
+_END = rf"(?=\s*(?:{_RESULT_NOUN}|{_SHOT_NOUN})\b|\s*[?.!,;:)]|\s*$|\s+{_FOLLOW}\b|['’]s\b)"
+_END_NOUN = rf"(?=\s*(?:{_RESULT_NOUN}|{_SHOT_NOUN})\b)"
 _DET = r"\b(?:the|that|this|your|ur)\s+"
 _ORD = rf"({vocab.alternation(w for w in vocab.ORDINALS if w not in {'top', 'bottom'})}|(\d{{1,2}})(?:st|nd|rd|th))"
 _ORDINAL_RE = re.compile(rf"{_DET}(?:very\s+)?{_ORD}{_END}", re.IGNORECASE)

@@ -564,7 +564,17 @@ def build_toolsets(
         if like_sample:
             ref_analysis = resolver.analysis(like_sample, state, owner)
             ref_file = ref_analysis.file
-            if ref_analysis.tempo_bpm is None:
+            if ref_analysis.tempo_bpm is None and kind == "loop":
+                # "trap loops this 808 would sit with": loops are not like a one-shot (no
+                # tempo, kind or instrument to share); they sit on its root, either mode
+                if key is None and compatible_with is None and tonic is None:
+                    tonic = re.sub(r"-?\d+$", "", ref_analysis.root_note or "") or None
+                notes.append(
+                    f"for {sample_label(like_sample, ref_analysis)}: one-shot "
+                    f"{ref_analysis.instrument or 'sound'}"
+                    + (f", root {ref_analysis.root_note}" if ref_analysis.root_note else "")
+                )
+            elif ref_analysis.tempo_bpm is None:
                 # A one-shot reference: more one-shots of its instrument (and root).
                 kind = kind or "one_shot"
                 instrument = instrument or ref_analysis.instrument

@@ -344,6 +344,9 @@ _PRODUCER_SOUND_RE = re.compile(
 )
 
 
+# a pronoun for what the previous turn was about ("what's that in camelot")
+_THAT_RE = re.compile(r"\b(?:that|it|this|those|these|them|they)\b", re.IGNORECASE)
+
 # "at half time", "double-time": the last search's tempo band halved or doubled
 _HALF_OF_RE = vocab.HALF_DOUBLE_RE
 
@@ -674,9 +677,12 @@ def _clauses(text: str) -> list[str]:
 
 
 def _analysed_as_hits(conversation: Conversation) -> list[CatalogHit]:
-    """The focus samples as list entries, so "the funk one" can name an analysed file."""
+    """The samples analysed in the thread as list entries (the focus first, then the
+    others, latest first), so "the funk one" can name an analysed file, and "the jazz
+    one" the loop analysed two turns before the one in focus."""
     out = []
-    for ref in conversation.focus:
+    refs = [*conversation.focus, *reversed(list(conversation.analyses))]
+    for ref in dict.fromkeys(refs):
         a = conversation.analyses.get(ref)
         if a is None:
             continue
@@ -705,8 +711,8 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
     if not searched.samples:
         return searched
     a = next((conv.analyses[s] for s in searched.samples if s in conv.analyses), None)
-    if a is None or searched.keys:
-        return searched
+    if a is None or searched.keys or a.kind == "one_shot":
+        return searched  # (loops for a one-shot kept its root as their tonic)
     update: dict[str, Any] = {"compatible": True}
     if a.key:
         update.update(keys=[a.key], camelot=[a.camelot] if a.camelot else [])
@@ -1235,6 +1241,8 @@ class OfflineUnderstanding:
             chosen = ["groove", *chosen]
         if vocab.ENERGY_RE.search(blanked) and not request.refines:
             request, chosen = self._energy_boost(request, blanked, conv, chosen)
+        request, chosen = self._one_shot_as_root(request, conv, chosen)
+        request = self._same_keys(request, blanked, conv, chosen)
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed
@@ -1256,6 +1264,44 @@ class OfflineUnderstanding:
         return request.model_copy(
             update={"specialists": ordered, "confidence": confidence, "clash": clash}
         )
+
+    @staticmethod
+    def _one_shot_as_root(
+        request: ParsedRequest, conv: Conversation, chosen: list[SpecialistName]
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "find dnb loops this would sit with" about an analysed 808 or bass hit: loops
+        are asked for, not more one-shots like it (they share no tempo, kind or
+        instrument with it); the search takes its root as the loops' tonic (either mode)."""
+        if "discovery" not in chosen or request.kind != "loop" or request.keys:
+            return request, chosen
+        a = conv.analyses.get(request.samples[0]) if request.samples else None
+        if a is None or a.kind != "one_shot" or a.key:
+            return request, chosen
+        update: dict[str, Any] = {"compatible": False}
+        if a.root_note and not request.tonic:
+            update["tonic"] = re.sub(r"-?\d+$", "", a.root_note)
+        return request.model_copy(update=update), chosen
+
+    @staticmethod
+    def _same_keys(
+        request: ParsedRequest, text: str, conv: Conversation, chosen: Sequence[str]
+    ) -> ParsedRequest:
+        """ "and what's that in camelot?" right after "what keys go with D minor?": a key
+        question about "that", naming no key, sample or tempo of its own, is about the
+        previous turn's key (so "in those keys" a turn later still has it)."""
+        prev = conv.previous
+        if (
+            list(chosen) != ["compatibility"]
+            or request.keys
+            or request.samples
+            or request.bpms
+            or prev is None
+            or not prev.keys
+            or prev.samples
+            or not _THAT_RE.search(text)
+        ):
+            return request
+        return request.model_copy(update={"keys": list(prev.keys), "camelot": list(prev.camelot)})
 
     @staticmethod
     def _energy_boost(
@@ -1410,7 +1456,17 @@ class OfflineUnderstanding:
             return True
         # A whole new request ("find loops at 97 BPM", "show me some disco loops then")
         # rather than a fragment that adjusts the last one ("under 72 bpm", "only 90s").
-        return bool(_SAMPLE_NOUN_RE.search(text) and (alone.genres or _FIND_VERB_RE.search(text)))
+        if _SAMPLE_NOUN_RE.search(text) and (alone.genres or _FIND_VERB_RE.search(text)):
+            return True
+        # "pull up some reggae near 75 then" after a dnb search: a find verb with a style the
+        # last search did not have starts a search of that style (its key, era and vibe
+        # were the other style's); "what about soul instead" (no find verb) swaps the style
+        # and keeps the rest.
+        return bool(
+            _FIND_VERB_RE.search(text)
+            and alone.genres
+            and not set(alone.genres) <= set(searched.genres)
+        )
 
     @staticmethod
     def _carry_subject(
