@@ -161,14 +161,25 @@ def test_only_a_sample_of_an_earlier_turn_is_from_earlier(graph) -> None:
     assert {"groove", "compatibility"} <= set(out["plan"].specialists)
     assert "from earlier" not in answer(out)
     assert f"break_01.wav [{BREAK_A}]: 92.0 BPM" in answer(out)
-    # Next turn: a file named for the first time beside the thread's sample — only the
-    # sample analysed before is "from earlier".
+    # Next turn: a file named for the first time beside the thread's sample, in a
+    # mixing question — the named file's stored analysis serves the mix check (no groove
+    # run, as for a listed hit), and it is never "from earlier".
     chat = Chat(graph, thread="named-beside")
     chat.say("tempo and key of this one please", samples=[BREAK_B])
     out = chat.say("would uplifting_disco_01_123bpm_Bm.wav work with it?")
     assert set(out["request"].samples) == {BREAK_B, DISCO}
+    assert out["plan"].specialists == ["compatibility"]
     text = answer(out)
-    assert f"break_01.wav [{BREAK_B}] from earlier" in text
+    assert f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}] from earlier" not in text
+    assert f"break_01.wav [{BREAK_B}] × uplifting_disco_01_123bpm_Bm.wav [{DISCO}]" in text
+    # asked about its groove too, the named file is analysed and shown, not "from earlier"
+    chat = Chat(graph, thread="named-groove")
+    chat.say("tempo and key of this one please", samples=[BREAK_B])
+    out = chat.say(
+        "what's the swing on uplifting_disco_01_123bpm_Bm.wav, and does it mix with mine?"
+    )
+    text = answer(out)
+    assert "groove" in out["plan"].specialists
     assert f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}] from earlier" not in text
     assert f"uplifting_disco_01_123bpm_Bm.wav [{DISCO}]: 123.0 BPM" in text
 
@@ -223,3 +234,32 @@ def test_a_named_file_against_my_piece_is_a_mix_check_not_a_meter_question(
         f"gritty_funk_03_97bpm_Em.wav [{FUNK}]",
     )
     assert "Meter:" not in answer(out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does funk_03 blend with uplifting_disco_01?",
+        "how far apart are gritty_funk_03_97bpm_Em.wav and uplifting_disco_01 in tempo",
+    ],
+)
+def test_a_mix_question_about_named_files_reads_their_stored_analyses(graph, text: str) -> None:
+    # two indexed files named in a mixing question: their catalog analyses serve the mix
+    # check, nothing is measured again
+    out = Chat(graph, thread=text).say(text)
+    assert set(out["request"].samples) == {FUNK, DISCO}
+    assert out["plan"].specialists == ["compatibility"]
+    assert out["reports"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the key of funk_03 and will it mix with something in A minor?",
+        "which tempo is uplifting_disco_01 at, and does it blend with D major",
+    ],
+)
+def test_a_named_file_asked_for_its_own_numbers_is_analysed(graph, text: str) -> None:
+    out = Chat(graph, thread=text).say(text)
+    assert out["plan"].specialists[0] == "groove"
+    assert "compatibility" in out["plan"].specialists

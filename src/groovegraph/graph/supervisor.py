@@ -83,7 +83,7 @@ def _human_turns(messages: list[AnyMessage]) -> list[HumanMessage]:
 _ABOUT_GROOVE_RE = re.compile(
     r"\b(?:analy[sz]\w*|swing\w*|swung|groove|feel|pocket|timing|quanti[sz]\w*|tight|loose|"
     r"snare|kick|hats?|straight|laid[\s-]?back|behind|ahead|describe|"
-    r"what(?:'s| is) (?:the |its )?(?:tempo|bpm|key)|how fast)\b",
+    r"what(?:'s|’s|s| is) (?:the |its )?(?:tempo|bpm|key)|(?:what|which) (?:key|tempo|bpm)|how fast)\b",
     re.IGNORECASE,
 )
 
@@ -244,10 +244,12 @@ def make_supervisor(
             new_here = {*attached, *named}
             # A listed or indexed sample has its analysis in the catalog already: it joins
             # the turn's analyses without a groove run (nothing is measured again).
+            # A library file named in the turn has one too; it is used only when no groove
+            # run is needed ("does it mix with smooth_soul_05?" is a mixing question).
             stored = (
                 stored_analyses(
                     catalog,
-                    [s for s in request.samples if s not in known and s not in new_here],
+                    [s for s in request.samples if s not in known and s not in attached],
                     owner,
                     models.settings,
                 )
@@ -274,6 +276,10 @@ def make_supervisor(
                 # conversation: its analysis is shown.
                 chosen.remove("groove")
                 reason += "; no groove run: the stored analysis is reused"
+            else:
+                # a groove run reads a file named this turn and shows its analysis (it is
+                # new to the conversation, not "from earlier")
+                stored = {k: v for k, v in stored.items() if k not in new_here}
             if (
                 any(s not in known and s not in stored for s in request.samples)
                 and chosen
