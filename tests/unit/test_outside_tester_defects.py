@@ -243,3 +243,14 @@ def test_a_sound_for_the_one_shot_in_focus_searches_that_sound(graph, text: str)
         "rimshot_snare.wav",
         "tight_snare.wav",
     ]
+
+
+@pytest.mark.parametrize("narrow", ["just the 70s ones", "only the soul ones"])
+def test_narrowing_a_search_made_for_my_loop_asks_for_no_audio(graph, narrow: str) -> None:
+    chat = Chat(graph)
+    chat.say("this is my loop, key?", samples=[IDS["velvet_soul"]])  # D minor
+    assert chat.say("find loops in keys that suit my loop")["hits"]
+    out = chat.say(narrow)
+    assert out["request"].refines
+    assert out["hits"]
+    assert "need the audio" not in answer(out)

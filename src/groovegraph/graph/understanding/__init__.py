@@ -710,10 +710,16 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
     the sample (its key) without analysing the sample again."""
     if not searched.samples:
         return searched
-    a = next((conv.analyses[s] for s in searched.samples if s in conv.analyses), None)
-    if a is None or searched.keys or a.kind == "one_shot":
-        return searched  # (loops for a one-shot kept its root as their tonic)
-    update: dict[str, Any] = {"compatible": True}
+    ref = next((s for s in searched.samples if s in conv.analyses), None)
+    if ref is None:
+        return searched
+    a = conv.analyses[ref]
+    if searched.keys or a.kind == "one_shot":
+        # "only the boom bap ones" after "loops that mix with my break": still for the
+        # break ("my break" needs no audio), its key already among the filters (loops for
+        # a one-shot kept its root as their tonic)
+        return searched.model_copy(update={"for_sample": ref})
+    update: dict[str, Any] = {"compatible": True, "for_sample": ref}
     if a.key:
         update.update(keys=[a.key], camelot=[a.camelot] if a.camelot else [])
     if a.tempo_bpm and searched.target_bpm is None:
