@@ -7,7 +7,10 @@ its expected specialists) when they exist. The ``report`` split never trains: it
 messages are read only to drop any exemplar or routing row that repeats one of them word
 for word (:func:`held_out_texts`), so a reported figure never scores a memorised
 sentence. ``--cv K`` prints K-fold cross-validated exact-set accuracy instead of writing;
-``--loso`` the leave-one-set-out accuracy on each set's tune rows (:func:`leave_one_set_out`).
+``--loso`` the leave-one-set-out accuracy on each set's tune rows (:func:`leave_one_set_out`),
+the classifier alone; ``--loso --graph`` the same through the whole graph, rules, slots and
+conversation included (:func:`leave_one_set_out_graph`, the understanding suite's scorer
+over the full demo library; a few minutes).
 """
 
 from __future__ import annotations
@@ -143,12 +146,7 @@ def leave_one_set_out(
     how a model does on sentences written by someone it never read."""
     out: dict[str, dict[str, float]] = {}
     for held in sorted({r["set"] for r in rows if "set" in r}):
-        keep = [i for i, r in enumerate(rows) if r.get("set") != held]
-        kept = [rows[i] for i in keep]
-        model = train_model(x[keep], [r["specialists"] for r in kept], l2=l2)
-        tune = [n for n, r in enumerate(kept) if r["source"] == "understanding:tune"]
-        cuts, fallback = calibrate(kept, x[keep], tune, l2=l2) if tune else ([0.5] * 4, FALLBACK_P)
-        model = model.with_thresholds(cuts, fallback)
+        model = _held_out_model(rows, x, held, l2=l2)
         scores: dict[str, float] = {}
         for source in ("understanding:tune", "conversations:tune"):
             test = [i for i, r in enumerate(rows) if r.get("set") == held and r["source"] == source]
@@ -163,6 +161,77 @@ def leave_one_set_out(
                 right += p == want
             scores[source.split(":")[0]] = right / len(test)
         out[held] = scores
+    return out
+
+
+def _held_out_model(
+    rows: list[dict[str, Any]], x: np.ndarray, held: str, *, l2: float
+) -> IntentModel:
+    """The model trained, and its thresholds calibrated, without the set ``held``."""
+    keep = [i for i, r in enumerate(rows) if r.get("set") != held]
+    kept = [rows[i] for i in keep]
+    model = train_model(x[keep], [r["specialists"] for r in kept], l2=l2)
+    tune = [n for n, r in enumerate(kept) if r["source"] == "understanding:tune"]
+    cuts, fallback = calibrate(kept, x[keep], tune, l2=l2) if tune else ([0.5] * 4, FALLBACK_P)
+    return model.with_thresholds(cuts, fallback)
+
+
+def leave_one_set_out_graph(
+    rows: list[dict[str, Any]],
+    x: np.ndarray,
+    *,
+    l2: float,
+    datasets: Path | None = None,
+    show: bool = False,
+) -> dict[str, dict[str, list[int]]]:
+    """Leave-one-set-out through the whole graph: for each set with tune rows, the model
+    trained and calibrated without it (as in :func:`leave_one_set_out`) reads that set's
+    tune requests and conversations in the real graph over the full demo library, scored
+    by the understanding suite (``[right, all]`` requests and turns). The rules are the
+    same for every set, so this measures the classifier held out, not the rules. With
+    ``show``, each wrong tune row is printed (tune rows only: report rows never run)."""
+    from groovegraph.evals.harness import EvalContext
+    from groovegraph.evals.suites import UNDERSTANDING_DEMO_PER_GENRE
+    from groovegraph.evals.understanding import load_understanding, understanding_scores
+    from groovegraph.graph.understanding import get_offline
+    from groovegraph.settings import get_settings
+
+    tune = [e for e in load_understanding(datasets) if e.metadata.get("split") == "tune"]
+    offline = get_offline()
+    original = offline.model
+    out: dict[str, dict[str, list[int]]] = {}
+    try:
+        with EvalContext(settings=get_settings()) as ctx:
+            full = ctx.with_library(demo_per_genre=UNDERSTANDING_DEMO_PER_GENRE)
+            for held in sorted({r["set"] for r in rows if "set" in r}):
+                offline.model = _held_out_model(rows, x, held, l2=l2)
+                score = {"requests": [0, 0], "turns": [0, 0]}
+                for ex in tune:
+                    if set_of(ex.id.removeprefix("conv:")) != held:
+                        continue
+                    turns = full.run_conversation(ex.inputs["turns"])
+                    result = understanding_scores(
+                        outputs={"kind": ex.inputs["kind"], "turns": turns},
+                        reference_outputs=ex.outputs,
+                    )["results"]
+                    got = {r["key"]: r for r in result}
+                    if "turns" in got:
+                        score["turns"][0] += int(got["turns_right"]["score"])
+                        score["turns"][1] += int(got["turns"]["score"])
+                        wrong = got["turn_accuracy"]["score"] < 1
+                        why = got["turn_accuracy"].get("comment", "")
+                    else:
+                        score["requests"][0] += int(got["specialists_exact"]["score"])
+                        score["requests"][1] += 1
+                        wrong = got["specialists_exact"]["score"] < 1
+                        why = got["specialists_exact"].get("comment", "")
+                    if show and wrong:
+                        said = " / ".join(t["message"] for t in ex.inputs["turns"])
+                        print(f"  {held} {ex.id}: {said[:160]!r} -> {why[:300]}")
+                out[held] = score
+                print(f"{held}: {json.dumps(score)}", flush=True)
+    finally:
+        offline.model = original
     return out
 
 
@@ -284,11 +353,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--loso", action="store_true", help="leave-one-set-out figures only (tune rows)"
     )
+    ap.add_argument(
+        "--graph",
+        action="store_true",
+        help="with --loso: through the whole graph (rules, slots, conversation; minutes)",
+    )
+    ap.add_argument("--show", action="store_true", help="with --graph: print wrong tune rows")
     args = ap.parse_args(argv)
     rows = list(examples())
     dropped = sum(1 for _ in _candidates()) - len(rows)
     print(f"{dropped} exemplar/routing rows repeat a report message word for word: left out")
     x = featurize(rows)
+    if args.loso and args.graph:
+        res = leave_one_set_out_graph(rows, x, l2=args.l2, show=args.show)
+        req = [sum(v["requests"][i] for v in res.values()) for i in (0, 1)]
+        turns = [sum(v["turns"][i] for v in res.values()) for i in (0, 1)]
+        print(
+            f"total: requests {req[0]}/{req[1]} = {req[0] / max(req[1], 1):.3f}, "
+            f"turns {turns[0]}/{turns[1]} = {turns[0] / max(turns[1], 1):.3f}"
+        )
+        return 0
     if args.loso:
         for l2 in sorted({args.l2, 1e-4, 1e-3, 1e-2}):
             print(f"l2={l2:g}: {json.dumps(leave_one_set_out(rows, x, l2=l2))}")
