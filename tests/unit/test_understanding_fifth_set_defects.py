@@ -2,13 +2,19 @@
 offline understanding carries a conversation, each in new wording on the real offline
 graph over a small tagged catalog: a new search by style drops the old search's key, a
 key question about "that" keeps the key talked about, loops for an analysed 808 sit on
-its root, a listed one-shot is named by its sound with an ordinal, and a loop analysed
-before the one in focus is still named by its style."""
+its root, a listed one-shot is named by its sound with an ordinal, a loop analysed
+before the one in focus is still named by its style, a stated tempo range holds a loop
+shown at its bound, and "which is more swung" after two analyses is about those two."""
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
+from groovegraph.settings import Settings
 from groovegraph.tools.keys import parse_key
-from tests.chat import Chat
+from tests.catalogs import catalog_row, offline_graph
+from tests.chat import Chat, answer
 from tests.unit.test_understanding_trial_defects import (  # noqa: F401
     ROWS,
     SHOT_808,
@@ -85,3 +91,51 @@ def test_a_loop_analysed_before_the_focus_is_named_by_its_style(graph) -> None: 
     assert set(out["request"].samples) == {*trap, *soul}
     assert out["request"].unresolved == []
     assert out["plan"].specialists == ["compatibility"]
+
+
+def _soul(i: int, bpm: float, key: str, swing: float) -> dict:
+    return catalog_row(
+        id=f"7e5a{i:012d}",
+        path=f"/lib/soul_take_{i:02d}.wav",
+        sha256=f"{i + 4200:064x}",
+        genre="soul",
+        era="70s",
+        tempo_bpm=bpm,
+        swing_percent=swing,
+        backbeat_lag_ms=6.0,
+        key=key,
+    )
+
+
+SOUL_ROWS = [
+    _soul(1, 81.0, "A major", 55.0),
+    _soul(2, 85.0, "D minor", 57.0),
+    _soul(3, 90.03, "C minor", 61.0),  # shown as 90.0 BPM
+    _soul(4, 90.6, "E minor", 52.0),
+]
+
+
+@pytest.fixture
+def soul_graph(settings: Settings):
+    return offline_graph(pd.DataFrame(SOUL_ROWS), settings=settings)
+
+
+def test_a_stated_range_holds_a_tempo_shown_at_its_bound(soul_graph) -> None:
+    chat = Chat(soul_graph)
+    out = chat.say("soul loops from 80 to 90 bpm")
+    # 90.03 BPM is listed as 90.0, inside "80 to 90"; 90.6 is not
+    assert {h.sample_id for h in out["hits"]} == {r["id"] for r in SOUL_ROWS[:3]}
+    picked = chat.say("the 90 one - how swung is it?")
+    assert picked["request"].samples == [SOUL_ROWS[2]["id"]]
+
+
+def test_which_of_two_analysed_loops_is_about_both(soul_graph) -> None:
+    chat = Chat(soul_graph)
+    pair = [SOUL_ROWS[0]["id"], SOUL_ROWS[2]["id"]]
+    chat.say("tempo and swing of these two please", samples=pair)
+    out = chat.say("ok which one swings harder?")
+    assert out["request"].samples == pair
+    assert out["plan"].specialists == ["groove"]
+    text = answer(out)
+    assert "soul_take_03.wav" in text
+    assert "hear your loop first" not in text

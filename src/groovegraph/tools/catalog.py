@@ -520,6 +520,9 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     with np.errstate(invalid="ignore"):
         if lo is not None or hi is not None:
             for _, t in variants:
+                # a tempo is in a range as it is shown (0.1 BPM): "80–90 BPM" holds the
+                # loop listed at 90.0 BPM even when it measured 90.03
+                t = np.round(t, 1)
                 ok = ~np.isnan(t)
                 if lo is not None:
                     ok &= t >= lo
@@ -696,7 +699,7 @@ def at_tempo(hit: CatalogHit, query: CatalogQuery) -> bool:
     double-time match (True when the query names no range)."""
     if query.bpm_min is None and query.bpm_max is None:
         return True
-    t = hit.tempo_bpm
+    t = None if hit.tempo_bpm is None else round(hit.tempo_bpm, 1)  # as shown, see above
     return (
         t is not None
         and (query.bpm_min is None or t >= query.bpm_min)

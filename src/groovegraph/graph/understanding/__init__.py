@@ -344,6 +344,15 @@ _PRODUCER_SOUND_RE = re.compile(
 )
 
 
+# "which is more swung", "which one's faster", "which of the two sits further back": a
+# question that picks one of the samples in focus
+_WHICH_OF_PAIR_RE = re.compile(
+    r"\s*(?:(?:ok|okay|so|and|now|cool|nice)[\s,]+)*which(?:\s+one|\s+of\s+(?:the\s+)?"
+    r"(?:two|both|pair))?(?:\s+(?:is|was|has|does|would|will)|'s|’s|\s+(?:swings?|sounds?|"
+    r"feels?|sits?|plays?|runs?|drags?|rushes|grooves?))\b",
+    re.IGNORECASE,
+)
+
 # a pronoun for what the previous turn was about ("what's that in camelot")
 _THAT_RE = re.compile(r"\b(?:that|it|this|those|these|them|they)\b", re.IGNORECASE)
 
@@ -857,6 +866,14 @@ class OfflineUnderstanding:
                 update["intents"] = []
             request = request.model_copy(update=update)
         anaphora = _ANAPHORA_RE.search(blanked)
+        if (
+            not anaphora
+            and len(conv.focus) >= 2
+            and not (conv.fresh and conv.listed_hits)
+            and _WHICH_OF_PAIR_RE.match(blanked)
+        ):
+            # "which is more swung?" after two loops were analysed: about those two
+            anaphora = _WHICH_OF_PAIR_RE.match(blanked)
         if not request.samples and conv.focus and anaphora and not filtering:
             request = request.model_copy(
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
