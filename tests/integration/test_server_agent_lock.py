@@ -148,4 +148,10 @@ def test_concurrent_agent_streams_on_one_thread_one_runs_the_rest_get_409(url: s
         assert ANSWER.split()[0] in again.text
         state = http.get(f"/v1/threads/{thread_id}").json()
     ai = [m for m in state["messages"] if m["type"] == "ai" and m.get("content")]
-    assert [m["content"] for m in ai][-2:] == [ANSWER, ANSWER], state["messages"]
+    # one answer per run that won (the refused runs wrote nothing); the second, to the same
+    # question, says it is the same answer instead of repeating it word for word
+    texts = [m["content"] for m in ai]
+    assert len(texts) == 2, state["messages"]
+    assert texts[0] == ANSWER
+    assert texts[1] != ANSWER, texts[1]
+    assert texts[1].endswith(ANSWER), texts[1]
