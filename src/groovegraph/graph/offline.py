@@ -755,6 +755,12 @@ def compose_note(
     if specialist == "groove":
         for ref, a in analyses.items():
             verb = "Reused the earlier analysis of" if ref in reused else "Measured"
+            if a.kind == "one_shot" or a.tempo_bpm is None:
+                # a single hit has no tempo or swing: what it is and its root
+                hit = " ".join(x for x in ("one-shot", a.instrument) if x)
+                root = f"root {a.root_note}" if a.root_note else "no pitched root"
+                parts.append(f"{verb} {sample_label(ref, a)}: {hit}, {root}.")
+                continue
             parts.append(
                 f"{verb} {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM, "
                 f"{key_text(a.key, a.camelot)}, swing {_fmt(a.swing_percent)} %."

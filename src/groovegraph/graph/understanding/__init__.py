@@ -242,6 +242,14 @@ _MIX_WITH_MINE_RE = re.compile(
     r"(?:with|against|under|over|alongside|on top of)\s+(?:my|our)\s+\w",
     re.IGNORECASE,
 )
+# "does it fit?", "will this one work?", "would it mix in?": a fit asked of a sample with
+# nothing named to fit with
+_FITS_ALONE_RE = re.compile(
+    r"\b(?:does|do|will|would|can|could|is)\s+(?:it|this(?:\s+one)?|that(?:\s+one)?)\s+"
+    r"(?:\w+\s+)?(?:fit|mix|work|go|sit|match|gel|blend)\w*(?:\s+(?:in|together|there))?"
+    r"\s*(?:[?.!]|$)",
+    re.IGNORECASE,
+)
 # the sample in focus beside another one named: "it", "mine", "my waltz"
 _IT_RE = re.compile(
     rf"\b(?:it|this one|that one|this loop|that loop|mine)\b|{vocab.MY_SAMPLE_RE.pattern}",
@@ -934,8 +942,14 @@ class OfflineUnderstanding:
             )
         ):
             # "will it mix with my bass riff?" (a new file attached): nothing to search for,
-            # so the sample named is the other side of a mix check with "it"
-            it = [r for r in [*request.samples, *conv.focus] if r != named_ref[1]][:1]
+            # so the sample named is the other side of a mix check with "it"; "will the
+            # rhodes mix with my house loop?": the subject is named the same way
+            subject = self._named_subject_ref(blanked, conv, other=named_ref[1])
+            it = [
+                r
+                for r in [*([subject] if subject else []), *request.samples, *conv.focus]
+                if r != named_ref[1]
+            ][:1]
             if it:
                 request = request.model_copy(
                     update={
@@ -960,6 +974,30 @@ class OfflineUnderstanding:
         ):
             # "this one's in 3/4 — would it mix with my keys loop?": the file attached now
             # against the user's own sample analysed earlier (named by no word of its file)
+            request = request.model_copy(
+                update={
+                    "samples": [attached[0], earlier[0]],
+                    "intents": list(dict.fromkeys([*request.intents, "compatibility"])),
+                }
+            )
+            chosen = [c for c in chosen if c != "discovery"]
+            chosen = [*chosen, "compatibility"] if "compatibility" not in chosen else chosen
+            mix_pair = True
+        elif (
+            named_ref is None
+            and len(attached) == 1
+            and request.samples == list(attached)
+            and attached[0] not in conv.analyses
+            and not (alone.keys or alone.bpms)
+            and _FITS_ALONE_RE.search(blanked)
+            and not _FIND_VERB_RE.search(blanked)
+            and not _SAMPLES_THAT_MIX_RE.search(blanked)
+            and not _WHICH_SAMPLES_RE.search(blanked)
+            and (earlier := [f for f in conv.focus if f not in attached and f in conv.analyses])
+        ):
+            # "and this 808 I tuned, does it fit?": a new file attached, asked whether it
+            # fits with nothing named: against the sample in focus (a one-shot's root
+            # against the loop's key)
             request = request.model_copy(
                 update={
                     "samples": [attached[0], earlier[0]],
@@ -1463,6 +1501,35 @@ class OfflineUnderstanding:
                     or (named is not None and named == a.instrument)
                 ):
                     return (m.start(1) + w.start(), m.start(1) + w.end()), ref, a
+        return None
+
+    @staticmethod
+    def _named_subject_ref(text: str, conv: Conversation, *, other: str) -> str | None:
+        """ "will the rhodes mix with …", "does my bass riff fit with …": the sample of this
+        thread (latest analysed first, not ``other``) named before the mixing verb by a
+        word of its file name or by its instrument, after "the", "my", "our", "that" or
+        "this". Words that name any sample ("loop", "one") name none in particular."""
+        m = _MIX_WITH_RE.search(text)
+        if m is None or not conv.analyses:
+            return None
+        generic = re.compile(rf"(?:{vocab.ONE_NOUN})s?", re.IGNORECASE)
+        for d in re.finditer(
+            r"\b(?:the|my|our|that|this)\s+((?:[A-Za-z][\w'-]*\s+){0,2}[A-Za-z][\w'-]*)",
+            text[: m.start()],
+            re.IGNORECASE,
+        ):
+            for w in re.finditer(r"[A-Za-z][\w'-]{2,}", d.group(1)):
+                word = w.group(0).lower()
+                if generic.fullmatch(word):
+                    continue
+                named = vocab.find_instrument(word)
+                for ref, a in reversed(list(conv.analyses.items())):
+                    stem = a.file.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+                    if ref != other and (
+                        word in re.split(r"[^a-z0-9]+", stem)
+                        or (named is not None and named == a.instrument)
+                    ):
+                        return ref
         return None
 
     @staticmethod
