@@ -32,6 +32,7 @@ ROWS = [
     _loop(1, "wurli_chords_take3", "soul", 96.0, "D minor"),
     _loop(2, "late_night_house_groove", "house", 124.0, "F major"),
     _loop(3, "gritty_funk_riff", "funk", 101.0, "E minor"),
+    {**_loop(4, "sunday_break_take1", "funk", 99.0, "C major"), "key": None, "camelot": None},
 ]
 IDS = {r["path"].rsplit("/", 1)[-1].removesuffix(".wav"): r["id"] for r in ROWS}
 KICK_C = one_shot_record("3c1100000000a001", "my_tuned_kick_C1.wav", "kick", "C1", tag="kick")
@@ -90,3 +91,18 @@ def test_a_one_shot_attached_with_does_it_fit_is_checked_against_the_loop(graph,
     said = "\n".join(str(m.content) for m in out["messages"])
     assert "? BPM" not in said
     assert "root C1" in said
+
+
+def test_a_listed_hit_against_my_keyless_break_analysed_earlier(graph) -> None:
+    chat = Chat(graph)
+    chat.say("my break, how fast is it?", samples=[IDS["sunday_break_take1"]])  # drums only
+    chat.say("and this one, what key?", samples=[IDS["wurli_chords_take3"]])  # now in focus
+    listed = chat.say("loops from 95 to 130 bpm")["hits"]
+    second = listed[1].sample_id
+    assert second not in (IDS["sunday_break_take1"], IDS["wurli_chords_take3"])
+    out = chat.say("is the 2nd one gonna mix with my break?")
+    # "my break" is the break (no key, so named by its file name only), not the wurli in
+    # focus; "the 2nd one" is the listed hit
+    assert out["request"].samples == [second, IDS["sunday_break_take1"]]
+    (report,) = out["reports"]
+    assert report.verdict in answer(out)

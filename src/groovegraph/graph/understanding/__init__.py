@@ -943,11 +943,14 @@ class OfflineUnderstanding:
         ):
             # "will it mix with my bass riff?" (a new file attached): nothing to search for,
             # so the sample named is the other side of a mix check with "it"; "will the
-            # rhodes mix with my house loop?": the subject is named the same way
+            # rhodes mix with my house loop?": the subject is named the same way; "will the
+            # second one mix with my break?": a sample this turn points at comes before the
+            # one in focus
             subject = self._named_subject_ref(blanked, conv, other=named_ref[1])
+            pointed = [r for r in request.samples if r not in conv.focus]
             it = [
                 r
-                for r in [*([subject] if subject else []), *request.samples, *conv.focus]
+                for r in [*([subject] if subject else []), *pointed, *request.samples, *conv.focus]
                 if r != named_ref[1]
             ][:1]
             if it:
@@ -1496,9 +1499,9 @@ class OfflineUnderstanding:
             named = vocab.find_instrument(word)
             for ref, a in reversed(list(conv.analyses.items())):
                 stem = a.file.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-                if a.key and (
-                    word in re.split(r"[^a-z0-9]+", stem)
-                    or (named is not None and named == a.instrument)
+                # a drum loop has no key but is named the same way ("my break")
+                if word in re.split(r"[^a-z0-9]+", stem) or (
+                    named is not None and named == a.instrument
                 ):
                     return (m.start(1) + w.start(), m.start(1) + w.end()), ref, a
         return None
