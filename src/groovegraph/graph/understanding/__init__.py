@@ -760,6 +760,29 @@ def _tempo_bounds(request: ParsedRequest, text: str) -> ParsedRequest:
 _PLUS_RE = re.compile(r"\b(\d{2,3})\s*(?:bpm)?\s*\+", re.IGNORECASE)
 
 
+def _asks_for_samples(text: str) -> bool:
+    """A find verb, "samples that mix", "which samples": the turn searches the library."""
+    return bool(
+        _FIND_VERB_RE.search(text)
+        or _SAMPLES_THAT_MIX_RE.search(text)
+        or _WHICH_SAMPLES_RE.search(text)
+    )
+
+
+def _as_mix_pair(
+    request: ParsedRequest, chosen: list[SpecialistName], pair: list[str]
+) -> tuple[ParsedRequest, list[SpecialistName]]:
+    """The turn checks whether ``pair`` mixes: compatibility instead of a library search."""
+    request = request.model_copy(
+        update={
+            "samples": pair,
+            "intents": list(dict.fromkeys([*request.intents, "compatibility"])),
+        }
+    )
+    chosen = [c for c in chosen if c != "discovery"]
+    return request, chosen if "compatibility" in chosen else [*chosen, "compatibility"]
+
+
 class OfflineUnderstanding:
     """The offline reader: the classifier for specialists, rules for slots and references."""
 
@@ -934,12 +957,8 @@ class OfflineUnderstanding:
         unnamed = blank_spans(blanked, spans=[named_ref[0]]) if named_ref is not None else ""
         if named_ref is not None and (
             not _searches_for(unnamed)
-            or (  # "here's another one … does it work with the bassline?"
-                attached
-                and not _FIND_VERB_RE.search(unnamed)
-                and not _SAMPLES_THAT_MIX_RE.search(unnamed)
-                and not _WHICH_SAMPLES_RE.search(unnamed)
-            )
+            # "here's another one … does it work with the bassline?"
+            or (attached and not _asks_for_samples(unnamed))
         ):
             # "will it mix with my bass riff?" (a new file attached): nothing to search for,
             # so the sample named is the other side of a mix check with "it"; "will the
@@ -954,14 +973,7 @@ class OfflineUnderstanding:
                 if r != named_ref[1]
             ][:1]
             if it:
-                request = request.model_copy(
-                    update={
-                        "samples": [it[0], named_ref[1]],
-                        "intents": list(dict.fromkeys([*request.intents, "compatibility"])),
-                    }
-                )
-                chosen = [c for c in chosen if c != "discovery"]
-                chosen = [*chosen, "compatibility"] if "compatibility" not in chosen else chosen
+                request, chosen = _as_mix_pair(request, chosen, [it[0], named_ref[1]])
                 mix_pair = True
             blanked = blank_spans(blanked, spans=[named_ref[0]])
             named_ref = None
@@ -969,46 +981,22 @@ class OfflineUnderstanding:
             named_ref is None
             and len(attached) == 1
             and request.samples == list(attached)
-            and _MIX_WITH_MINE_RE.search(blanked)
-            and not _FIND_VERB_RE.search(blanked)
-            and not _SAMPLES_THAT_MIX_RE.search(blanked)
-            and not _WHICH_SAMPLES_RE.search(blanked)
-            and (earlier := [f for f in conv.focus if f not in attached and f in conv.analyses])
-        ):
-            # "this one's in 3/4 — would it mix with my keys loop?": the file attached now
-            # against the user's own sample analysed earlier (named by no word of its file)
-            request = request.model_copy(
-                update={
-                    "samples": [attached[0], earlier[0]],
-                    "intents": list(dict.fromkeys([*request.intents, "compatibility"])),
-                }
+            and (
+                _MIX_WITH_MINE_RE.search(blanked)
+                or (
+                    attached[0] not in conv.analyses
+                    and not (alone.keys or alone.bpms)
+                    and _FITS_ALONE_RE.search(blanked)
+                )
             )
-            chosen = [c for c in chosen if c != "discovery"]
-            chosen = [*chosen, "compatibility"] if "compatibility" not in chosen else chosen
-            mix_pair = True
-        elif (
-            named_ref is None
-            and len(attached) == 1
-            and request.samples == list(attached)
-            and attached[0] not in conv.analyses
-            and not (alone.keys or alone.bpms)
-            and _FITS_ALONE_RE.search(blanked)
-            and not _FIND_VERB_RE.search(blanked)
-            and not _SAMPLES_THAT_MIX_RE.search(blanked)
-            and not _WHICH_SAMPLES_RE.search(blanked)
+            and not _asks_for_samples(blanked)
             and (earlier := [f for f in conv.focus if f not in attached and f in conv.analyses])
         ):
-            # "and this 808 I tuned, does it fit?": a new file attached, asked whether it
-            # fits with nothing named: against the sample in focus (a one-shot's root
+            # the file attached now against the user's own sample analysed earlier: "this
+            # one's in 3/4 — would it mix with my keys loop?" (named by no word of its file),
+            # or "and this 808 I tuned, does it fit?" with nothing named (a one-shot's root
             # against the loop's key)
-            request = request.model_copy(
-                update={
-                    "samples": [attached[0], earlier[0]],
-                    "intents": list(dict.fromkeys([*request.intents, "compatibility"])),
-                }
-            )
-            chosen = [c for c in chosen if c != "discovery"]
-            chosen = [*chosen, "compatibility"] if "compatibility" not in chosen else chosen
+            request, chosen = _as_mix_pair(request, chosen, [attached[0], earlier[0]])
             mix_pair = True
         if named_ref is not None:
             # the word naming the sample ("the rhodes") is a reference, not a filter
