@@ -418,15 +418,16 @@ def _level_evidence(
     half-way through as loud as half a typical one on the beat: a fast waltz read at half
     tempo has its bass or its chords there in every beat, the right grid nothing.
     ``sub_total``: ``sub`` over the whole spectrum (nothing at all between the beats is
-    ~0.05). ``group3``: how much more the low band's beat accents differ between the beat
-    classes of a bar of three than of two or four (:func:`_class_contrast`; a bass or kick
-    on every third beat: ≫ 1).
+    ~0.05). ``cover_low``: share of beats that start with a kick-band onset. ``group3``:
+    how much more the low band's beat accents differ between the beat classes of a bar of
+    three than of two or four (:func:`_class_contrast`; a bass or kick on every third
+    beat: ≫ 1).
     """
     bins = 48
     neutral = {"cover": 0.0, "cover_main": 0.0, "cover_total": 0.0, "sub": 0.0,
                "snare_on": 0.5, "offpos": 0.5, "snare_every": 0.5, "hat_alt": 0.0,
                "low_alt": 0.0, "snare_alt": 0.0, "mid_snare": 0.0, "mid_tonal": 0.0,
-               "sub_total": 1.0, "group3": 0.0, "low_mid": 0.0}  # fmt: skip
+               "sub_total": 1.0, "group3": 0.0, "low_mid": 0.0, "cover_low": 0.0}  # fmt: skip
     # Phase from the kick band: the snare shares the hats' band, and a grid phased on a
     # snare would make a half-tempo grid look like it has its snares on the beat.
     prof = _fold(low + 0.1 * high, times, 0.0, period_s, bins)
@@ -486,6 +487,7 @@ def _level_evidence(
     # ~1 when the kicks come twice a beat, equally loud (four to the floor read at half).
     low_mid = float(np.median(lo[:, 10:15].max(axis=1)) / (np.median(lo_on) + 1e-3))
     group3 = c3 / max(c2, c4, 1e-3)
+    cover_low = float(np.mean(presence(lo)))
     cover = float(np.mean(presence(lo) | presence(h)))
     cover_main = float(np.mean(presence(lo) | presence(sn)))
     cover_total = float(np.mean(presence(tot)))
@@ -523,6 +525,7 @@ def _level_evidence(
         "sub_total": sub_total,
         "group3": group3,
         "low_mid": low_mid,
+        "cover_low": cover_low,
     }
 
 
@@ -926,6 +929,9 @@ def _four_on_the_floor(
     beat. A 124 BPM house loop with
     a clap laid back 20 ms was read at 62 (tests/unit/test_rhythm_four_floor.py)."""
     lag, raw = chosen
+    three = _floor_in_three(chosen, cands)
+    if three is not None:
+        return three
     if raw["low_mid"] < FLOOR_LOW_MID_MIN or raw["cover"] < 0.9:
         return None
     for lag2, raw2 in cands:
@@ -935,6 +941,36 @@ def _four_on_the_floor(
             raw2["low_alt"] <= FLOOR_LOW_ALT_MAX
             and raw2["low_mid"] < 0.5
             and min(abs(raw2["snare_ratio"] / m - 1.0) for m in (2.0, 4.0)) < 0.1
+            and raw2["cover_main"] >= 0.9
+        ):
+            return lag2, raw2
+    return None
+
+
+def _floor_in_three(
+    chosen: tuple[float, dict[str, float]], cands: list[tuple[float, dict[str, float]]]
+) -> tuple[float, dict[str, float]] | None:
+    """The level 3/2 as fast as the chosen one when that one is a four-on-the-floor groove
+    read at the dotted quarter; else None.
+
+    Kicks on every beat and an open hat on every off-beat 8th make one onset every 8th,
+    kick and hat in turn: a grid of dotted quarters lands on a kick, a hat, a kick...,
+    every one of its beats covered (a bass on the off-beats under the hat covers its kick
+    band too), and the hat two thirds through every other beat reads as swung 8ths (a
+    straight 120 BPM house groove read at 80, "near triplet", confidence 0.71). What no
+    groove played at the dotted-quarter level has: onsets that repeat at least as well at
+    the faster level (``comb``), and a kick-band onset starting every beat of that level,
+    all equally loud (``cover_low``, ``low_alt``): that even kick is the quarter note.
+    What sits between those kicks is not asked: a house bass on the off-beats fills the
+    kick band there."""
+    lag, raw = chosen
+    for lag2, raw2 in cands:
+        if abs(lag2 / lag - 2.0 / 3.0) > 0.015 or raw2["bpm"] > 160.0:
+            continue
+        if (
+            raw2["comb"] >= raw["comb"]
+            and raw2["low_alt"] <= FLOOR_LOW_ALT_MAX
+            and raw2["cover_low"] >= 0.9
             and raw2["cover_main"] >= 0.9
         ):
             return lag2, raw2
