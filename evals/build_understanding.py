@@ -25,6 +25,12 @@ other sets or the agent's output): ``fifth_set/`` (ids ``d5-…``), a developmen
 ``tune``, scored once on the code of that day before anything was tuned on it; and
 ``sixth_set/`` (ids ``s6-…``), all ``report``, never tuned on.
 
+Two more were written on 2026-12-04 (evening) the same way, by two further helpers given
+the same reading list and brief: ``seventh_set/`` (ids ``d7-…``: 188 requests, 32
+conversations / 137 turns), all ``tune``, scored once before anything was tuned on it; and
+``eighth_set/`` (ids ``s8-…``: 183 requests, 32 conversations / 134 turns), all
+``report``, never tuned on.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -55,8 +61,17 @@ THIRD_SET = HERE / "third_set"
 FOURTH_SET = HERE / "fourth_set"
 FIFTH_SET = HERE / "fifth_set"
 SIXTH_SET = HERE / "sixth_set"
+SEVENTH_SET = HERE / "seventh_set"
+EIGHTH_SET = HERE / "eighth_set"
 #: id prefix of each independent set → the only split its rows may carry
-SET_SPLITS = {"s3-": "report", "d4-": "tune", "d5-": "tune", "s6-": "report"}
+SET_SPLITS = {
+    "s3-": "report",
+    "d4-": "tune",
+    "d5-": "tune",
+    "s6-": "report",
+    "d7-": "tune",
+    "s8-": "report",
+}
 TUNE_SHARE = 0.4
 
 
@@ -112,7 +127,7 @@ def main(argv: list[str]) -> int:
         return 2
     manifest = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     # the independent sets are appended as they are, with their own splits
-    sets = (SECOND_SET, THIRD_SET, FOURTH_SET, FIFTH_SET, SIXTH_SET)
+    sets = (SECOND_SET, THIRD_SET, FOURTH_SET, FIFTH_SET, SIXTH_SET, SEVENTH_SET, EIGHTH_SET)
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
     for row in second_requests + second_conversations:

@@ -241,6 +241,7 @@ def test_a_named_file_against_my_piece_is_a_mix_check_not_a_meter_question(
     [
         "does funk_03 blend with uplifting_disco_01?",
         "how far apart are gritty_funk_03_97bpm_Em.wav and uplifting_disco_01 in tempo",
+        "funk_03 vs uplifting_disco_01: how big is the tempo gap?",
     ],
 )
 def test_a_mix_question_about_named_files_reads_their_stored_analyses(graph, text: str) -> None:

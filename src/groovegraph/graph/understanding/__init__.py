@@ -535,6 +535,10 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         # "slow this down to 85, how much % is that": stretching a sample to a tempo is a
         # tempo-compatibility question about it
         out.append("compatibility")
+    if len(request.samples) >= 2 and _TEMPO_GAP_RE.search(text):
+        # "how far apart are these two in tempo", "the bpm difference between them": the
+        # gap between two samples is what a mix would have to bridge
+        out.append("compatibility")
     return out
 
 
@@ -615,6 +619,14 @@ def _asks_about_gear_or_people(question: str) -> bool:
         or _MIX_RE.search(question)
         or _ANAPHORA_RE.search(question)
     )
+
+
+# a distance between two tempi: "how far apart ... in tempo", "bpm difference", "tempo gap"
+_TEMPO_GAP_RE = re.compile(
+    r"\bhow\s+far\s+apart\b|\b(?:tempo|bpm|speed)\s+(?:gap|difference|distance)\b"
+    r"|\b(?:gap|difference|distance)\s+(?:in|of)\s+(?:tempo|bpm|speed)\b",
+    re.IGNORECASE,
+)
 
 
 # "slow this down to 85", "speed it up to 100 bpm", "pitch it to 90", "how much % is that"
