@@ -110,3 +110,19 @@ def test_the_fitted_model_is_small_and_names_only_one_shot_instruments() -> None
     assert len(oneshot_model.BIAS) == len(classes)
     assert np.all(np.asarray(oneshot_model.SCALE) > 0)
     assert weights.size < 1000
+
+
+@pytest.mark.parametrize(("midi", "name"), [(42, "F#2"), (46, "A#2")])
+def test_a_short_low_saw_triad_stab_is_named_by_its_lowest_note(midi: int, name: str) -> None:
+    """A minor triad of sawtooths, gone in a third of a second: no period repeats within
+    the pitch tracker's range and it does not ring on, but its partials are harmonics of
+    its lowest note, so it is tonal and named by that note (not a rootless drum)."""
+    seconds = 0.4
+    t = np.arange(int(seconds * SR)) / SR
+    y = np.zeros_like(t)
+    for st in (0, 3, 7):
+        f0 = _hz(midi + st)
+        y += sum(np.sin(2 * np.pi * k * f0 * t) / k for k in range(1, int(3000 / f0)))
+    env = np.minimum(1, t / 0.004) * np.exp(-t / 0.09)
+    shot = analyze_one_shot(y=_norm(y * env), sr=SR)
+    assert shot.root_note == name

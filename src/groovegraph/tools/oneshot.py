@@ -508,6 +508,9 @@ class _Features:
     wires_share: float = 0.0  # body energy above 2 kHz from 35 ms after the peak
     #: Timbre measures for the tonal classes (:func:`_timbre_vector`): see :func:`_timbre`.
     timbre: tuple[float, ...] = ()
+    #: The louder of the 2nd and 3rd harmonics of ``chord_root_hz`` in the first 250 ms
+    #: after the peak, dB under the strongest of its first six (-120 without a root).
+    chord_harmonic_db: float = -120.0
 
 
 #: See :func:`_features`: frames this close (dB) to the loudest count as the peak.
@@ -674,6 +677,11 @@ def _features(y: _Float, sr: int) -> _Features:
         if f0_hz is None or salience < 0.5
         else None
     )
+    chord_harmonic_db = -120.0
+    if chord_root_hz is not None and 6 * chord_root_hz < sr / 2:
+        a = round(float(times[peak_i]) * sr)
+        stab = _Spectrum.of(np.asarray(y[a : a + round(0.25 * sr)], dtype=np.float64), sr)
+        chord_harmonic_db = float(_harmonic_levels(stab, chord_root_hz, 6)[1:3].max())
     timbre = _timbre(
         x=x,
         sr=sr,
@@ -708,6 +716,7 @@ def _features(y: _Float, sr: int) -> _Features:
         sweep_st=_attack_sweep_st(np.asarray(y, dtype=np.float64), sr),
         chord_root_hz=chord_root_hz,
         timbre=timbre,
+        chord_harmonic_db=chord_harmonic_db,
     )
 
 
@@ -1203,15 +1212,28 @@ _RINGING_MIN_DECAY_S = 0.5
 _CHORD_MAX_DROP_DB = 9.5
 
 
+#: A short stab of harmonic tones (saws, brass) need not ring on: its lowest partial, above
+#: the kick range (``_STAB_MIN_ROOT_HZ``), has a 2nd or 3rd harmonic within
+#: ``_STAB_HARMONIC_DB`` of the strongest of its first six. Over the tuning one-shots the
+#: other peaky, unpitched sounds that do not ring are kicks (lowest partial 33-59 Hz) and
+#: a struck bar (473 Hz, 2nd and 3rd harmonics 13-19 dB down); a drum's modes are not
+#: harmonics.
+_STAB_MIN_ROOT_HZ = 65.0
+_STAB_HARMONIC_DB = -10.0
+
+
 def _chord_like(f: _Features) -> bool:
-    """Peaky and ringing though no single period repeats: a chord of notes."""
+    """Peaky and ringing (or a stab of harmonic tones) though no single period repeats:
+    a chord of notes."""
+    if f.chord_root_hz is None:
+        return False
+    rings = f.decay_s >= _RINGING_MIN_DECAY_S and f.drop_db < _CHORD_MAX_DROP_DB
+    stab = f.chord_root_hz >= _STAB_MIN_ROOT_HZ and f.chord_harmonic_db >= _STAB_HARMONIC_DB
     return (
         not _pitched(f)
         and f.flatness < _CHORD_MAX_FLATNESS
         and f.centroid_hz < _CHORD_MAX_CENTROID_HZ
-        and f.decay_s >= _RINGING_MIN_DECAY_S
-        and f.drop_db < _CHORD_MAX_DROP_DB
-        and f.chord_root_hz is not None
+        and (rings or stab)
     )
 
 
