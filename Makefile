@@ -6,16 +6,25 @@ export UV_LINK_MODE ?= copy
 
 .PHONY: setup run warm-up test test-unit test-integration lint typecheck bench eval clean
 
-setup:  ## install the locked environment into .venv, bytecode compiled (cold starts; installs uv first if missing)
+# `make setup` alone (and so `make run`) compiles no bytecode: `make warm-up` writes it for
+# the ~1,900 modules the server, the CLI and an analysis load, not all ~16,000 files of the
+# environment (that was half of `make run`'s first start). Tests, benchmarks and evals
+# import much more, so they set up with every file compiled, as before.
+COMPILE_BYTECODE ?=
+test test-unit test-integration bench eval: COMPILE_BYTECODE = --compile-bytecode
+
+setup:  ## install the locked environment into .venv (installs uv first if missing)
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet uv
-	$(UV) sync --frozen --compile-bytecode --extra remote
+	$(UV) sync --frozen $(COMPILE_BYTECODE) --extra remote
 
 run: setup warm-up  ## build the demo library (first time) and serve on 127.0.0.1:8000
 	$(UV) run --frozen groovegraph serve
 
-warm-up: setup  ## one analysis in a fresh process: fills the per-user numba cache (data dir/numba-cache) and writes missing bytecode
-	$(UV) run --frozen python -m groovegraph.tools.analysis
+# PYTHONDONTWRITEBYTECODE emptied: the warm-up's imports write their bytecode as they load
+# (the server's first start then compiles nothing), whatever the shell says.
+warm-up: setup  ## one analysis in a fresh process: fills the per-user numba cache (data dir/numba-cache) and writes the bytecode of what the server and CLI import
+	PYTHONDONTWRITEBYTECODE= $(UV) run --frozen python -m groovegraph.tools.analysis
 
 test: setup  ## unit + integration tests (starts local Postgres/Redis when installed)
 	./scripts/ensure-services.sh

@@ -60,6 +60,13 @@ def warm_up_plots() -> None:
     plots.warm_up()
 
 
+def write_bytecode() -> int:
+    """Bytecode for every module this process imported that has none (files written)."""
+    from groovegraph.tools.analysis import write_bytecode as _write
+
+    return _write()
+
+
 def open_analyzer(settings: Settings) -> Any:
     """Where uploads and the agent's analyses run: this process, or the Dask cluster of
     ``GROOVEGRAPH_ANALYSIS_CLUSTER`` with this process as the fallback

@@ -877,6 +877,9 @@ if __name__ == "__main__":  # ``python -m groovegraph.tools.analysis``: `make ru
     _settings = get_settings()
     configure_runtime(_settings)
     _seconds = warm_up(_settings)
+    from groovegraph.server.app import import_serve_modules
+
+    import_serve_modules(_settings)  # the server's imports get bytecode too
     print(
         f"analysis warm-up: {_seconds:.1f} s (numba cache: {_settings.numba_cache_dir}; "
         f"bytecode written for {write_bytecode()} modules)"
