@@ -413,6 +413,13 @@ class ParsedRequest(BaseModel):
             "it'): the search took its key, so 'my loop' needs no audio."
         ),
     )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Samples a search leaves out of its hits: the user's own, attached earlier in "
+            "the thread (never offered back to them as a find)."
+        ),
+    )
 
 
 class ListedRef(BaseModel):

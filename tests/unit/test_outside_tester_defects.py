@@ -245,7 +245,7 @@ def test_a_sound_for_the_one_shot_in_focus_searches_that_sound(graph, text: str)
     ]
 
 
-@pytest.mark.parametrize("narrow", ["just the 70s ones", "only the soul ones"])
+@pytest.mark.parametrize("narrow", ["just the 90s ones", "only the house ones"])
 def test_narrowing_a_search_made_for_my_loop_asks_for_no_audio(graph, narrow: str) -> None:
     chat = Chat(graph)
     chat.say("this is my loop, key?", samples=[IDS["velvet_soul"]])  # D minor

@@ -38,6 +38,16 @@ ERA_TABLE: tuple[EraFact, ...] = (
     ),
     _f(
         "60s",
+        "jazz",
+        100,
+        220,
+        "swung, in 4/4 and more and more in waltz time (3/4)",
+        "The jazz waltz swung in three instead of four: Sonny Rollins' 'Valse Hot' (1956) and Max Roach's album 'Jazz in 3/4 Time' (1957) opened the way.",
+        "By the early 60s waltzes were standard jazz repertoire: Bill Evans' 'Waltz for Debby' (1961) and John Coltrane's 'My Favorite Things' (1961), with Elvin Jones laying triplet cross-rhythms over the 3/4 pulse.",
+        "In a jazz waltz the ride keeps its swung long-short pattern across three beats, and drummers phrase across the bar line in twos against the three.",
+    ),
+    _f(
+        "60s",
         "motown",
         110,
         135,
@@ -327,6 +337,7 @@ def lookup_facts(
         entity_words.extend(
             w for w in re.findall(r"[a-z0-9]+", text[start:end].lower()) if len(w) > 2
         )
+    topic = _topic_words(text, [*named_genres, *want_eras])
     out: list[EraFact] = []
     if want_genres:
         for g in want_genres:
@@ -346,7 +357,197 @@ def lookup_facts(
         if naming:
             covered = {f.genre for f in naming}
             out = naming + [f for f in out if f not in naming and f.genre not in covered]
+    if topic and not entity_words:
+        # (entities named are the topic themselves: handled above)
+        # "the history of the jazz waltz", "where do ghost notes come from": of each style
+        # named, its entries' sentences about what was asked when the table has some (a
+        # style with none keeps its entries); with no style named, those sentences anywhere
+        if out:
+            kept: list[EraFact] = []
+            for genre in dict.fromkeys(f.genre for f in out):
+                group = [f for f in out if f.genre == genre]
+                kept.extend(_about(group, topic) or group)
+            out = kept
+        else:
+            out = _about(ERA_TABLE, topic)
     return out[:limit]
+
+
+# Words of a question that say nothing of its topic: function words, question and
+# history words, and the words every style question uses (drums, groove, sound, …).
+_NOT_TOPIC = frozenset(
+    [
+        "about",
+        "after",
+        "again",
+        "also",
+        "among",
+        "back",
+        "been",
+        "before",
+        "being",
+        "between",
+        "both",
+        "brief",
+        "came",
+        "come",
+        "comes",
+        "could",
+        "define",
+        "defined",
+        "defines",
+        "did",
+        "does",
+        "doing",
+        "done",
+        "drum",
+        "drummer",
+        "drummers",
+        "drumming",
+        "drums",
+        "each",
+        "either",
+        "else",
+        "even",
+        "ever",
+        "explain",
+        "feel",
+        "from",
+        "genre",
+        "genres",
+        "give",
+        "good",
+        "groove",
+        "grooves",
+        "have",
+        "history",
+        "into",
+        "just",
+        "kind",
+        "know",
+        "learn",
+        "like",
+        "little",
+        "made",
+        "make",
+        "many",
+        "mean",
+        "meant",
+        "more",
+        "most",
+        "much",
+        "music",
+        "need",
+        "only",
+        "origin",
+        "origins",
+        "other",
+        "over",
+        "play",
+        "played",
+        "playing",
+        "please",
+        "quick",
+        "really",
+        "record",
+        "records",
+        "sample",
+        "samples",
+        "scene",
+        "should",
+        "show",
+        "some",
+        "sort",
+        "sound",
+        "sounds",
+        "start",
+        "started",
+        "story",
+        "style",
+        "styles",
+        "such",
+        "tell",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "thing",
+        "things",
+        "this",
+        "those",
+        "time",
+        "today",
+        "typical",
+        "typically",
+        "used",
+        "using",
+        "very",
+        "vibe",
+        "want",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whole",
+        "with",
+        "would",
+        "year",
+        "years",
+        "your",
+        "loop",
+        "loops",
+        "beat",
+        "beats",
+        "tempo",
+        "decade",
+        "decades",
+        "happen",
+        "happened",
+        "short",
+        "bit",
+    ]
+)
+
+
+def _topic_words(text: str, named: Sequence[str]) -> list[str]:
+    """The words of ``text`` naming what is asked about beyond the styles and eras named
+    (``named``, normalised): "waltz" in "the history of the jazz waltz"."""
+    from groovegraph.tools.vocab import HISTORY_RE, find_genres
+
+    text = HISTORY_RE.sub(" ", text.lower())
+    # styles and entities (machines, breaks, people: see lookup_facts) are no topic words
+    spans = [span for span, _ in [*find_genres(text), *find_entities(text)]]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    skip = {w for n in named for w in re.findall(r"[a-z]+", n.lower())}
+    words = re.findall(r"[a-z][a-z'-]{3,}", text)
+    return list(dict.fromkeys(w for w in words if w not in _NOT_TOPIC and w not in skip))
+
+
+def _about(entries: Sequence[EraFact], topic: Sequence[str]) -> list[EraFact]:
+    """``entries`` cut to their sentences naming the most ``topic`` words (by stem:
+    "waltz" names "waltzes"); entries with none of those are left out."""
+    stems = [w[: max(4, len(w) - 2)] if len(w) > 5 else w for w in topic]
+    patterns = [re.compile(rf"\b{re.escape(st)}", re.IGNORECASE) for st in stems]
+
+    def score(sentence: str) -> int:
+        return sum(bool(p.search(sentence)) for p in patterns)
+
+    best = max((score(x) for f in entries for x in f.facts), default=0)
+    if best == 0:
+        return []
+    out = []
+    for f in entries:
+        facts = [x for x in f.facts if score(x) == best]
+        if facts:
+            out.append(f.model_copy(update={"facts": facts}))
+    return out
 
 
 def _feel_score(fact: EraFact, swing_percent: float) -> float:

@@ -180,9 +180,17 @@ def plan_tool_calls(
     if specialist == "discovery":
         args: dict[str, Any] = {"limit": request.limit or result_count}
         clash = request.clash  # read once, by the understanding
+        # the reference and the user's own samples are never offered back as finds
+        excluded = [*samples, *([request.for_sample] if request.for_sample else [])]
+        excluded = list(dict.fromkeys([*excluded, *request.exclude]))
+        if excluded:
+            args["exclude"] = excluded
+        if not samples and request.for_sample and request.kind == "one_shot":
+            # "a clap for my loop": one-shots for the loop, which the search names as its
+            # reference (its key for a pitched sound), never a search like the loop
+            args["like_sample"] = request.for_sample
         if samples:
             args["like_sample"] = samples[0]
-            args["exclude"] = list(samples)
             if not request.keys and clash:
                 args["clash"] = True  # "which would clash with it": against its key
         # "under 72 bpm" and "125+" are open bounds: each side is passed on its own

@@ -179,6 +179,7 @@ def make_supervisor(
                 previous=last_request,
                 focus=focus,
                 analyses=state.get("analyses") or {},
+                own=list(dict.fromkeys(s for h in humans[:-1] for s in message_samples(h))),
             )
             attached = message_samples(last)
             # Library files named in the text ("does gritty_funk_03_97bpm_Em.wav mix with
@@ -222,6 +223,10 @@ def make_supervisor(
                         err,
                     )
                     source = "fallback"
+            # the user's own samples (attached in this thread) are never offered back to
+            # them as finds, whatever the search ("only the ones under 100" after a list)
+            own = list(dict.fromkeys([*conversation.own, *attached]))
+            request = request.model_copy(update={"exclude": own})
             if offline.asks_what_mixes(request):
                 # "what would mix with a 124 bpm loop in A minor?": suggest library loops
                 # in the keys and tempo that mix with it, not only the neighbouring keys.

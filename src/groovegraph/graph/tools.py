@@ -591,6 +591,7 @@ def build_toolsets(
                     key = ref_analysis.key  # a pitched one-shot on the loop's tonic
                 notes.append(
                     f"for {sample_label(like_sample, ref_analysis)}: "
+                    f"{ref_analysis.tempo_bpm:.1f} BPM, "
                     f"{key_text(ref_analysis.key, ref_analysis.camelot)}"
                 )
             elif target_bpm is None:

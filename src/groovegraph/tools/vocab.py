@@ -722,16 +722,65 @@ FASTER_THAN: tuple[str, ...] = (
     "more than",
     "higher than",
     "at least",
+    "min",
+    "minimum",
+    "no slower than",
+    "no less than",
+    "no lower than",
+    "not slower than",
+    "not below",
+    "not under",
+    "nothing under",
+    "nothing below",
 )
-SLOWER_THAN: tuple[str, ...] = ("slower", "below", "under", "less than", "lower than", "at most")
+SLOWER_THAN: tuple[str, ...] = (
+    "slower",
+    "below",
+    "under",
+    "less than",
+    "lower than",
+    "at most",
+    "sub",
+    "max",
+    "maximum",
+    "no faster than",
+    "no quicker than",
+    "no more than",
+    "no higher than",
+    "not faster than",
+    "not above",
+    "not over",
+    "nothing over",
+    "nothing above",
+)
+# after the number: "100 bpm or less", "95 and up", "100 max"
+# ("under 100 and over 90" is two bounds, each before its number)
+_OR_SLOWER = (
+    r"(?:or\s+(?:less|lower|slower|under|below)|and\s+(?:under|below|down)(?!\s*\d)|max|tops)"
+)
+_OR_FASTER = (
+    r"(?:or\s+(?:more|higher|faster|over|above)|and\s+(?:up|over|above|upwards?)(?!\s*\d)"
+    r"|min|minimum)"
+)
 _BPM = r"(\d{2,3}(?:\.\d+)?)"
-FASTER_RE = re.compile(
-    rf"(?:(?<![\w-]){alternation(FASTER_THAN)}|>)\s*(?:than\s+)?{_BPM}", re.IGNORECASE
-)
-"""An open lower bound: "faster than 125", "above 90", "> 100" (group 1: the tempo)."""
-SLOWER_RE = re.compile(
-    rf"(?:(?<![\w-]){alternation(SLOWER_THAN)}|<)\s*(?:than\s+)?{_BPM}", re.IGNORECASE
-)
+# a bound word negated ("no faster than 100", "not under 90") is the other side's
+_NOT_NEGATED = r"(?<![\w-])(?<!no )(?<!not )(?<!nothing )"
+
+
+def _bound_re(words: tuple[str, ...], sign: str, after: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?:{_NOT_NEGATED}{alternation(words)}[\s-]*(?:than\s+)?|{sign}\s*"
+        # (after the number only a whole one: "61.5 and up" is a swing amount)
+        rf"|(?<![\w.])(?=\d{{2,3}}\s*(?:{TEMPO_UNIT})?\s*{after}(?![\w-])))"
+        rf"{_BPM}",
+        re.IGNORECASE,
+    )
+
+
+FASTER_RE = _bound_re(FASTER_THAN, ">", _OR_FASTER)
+"""An open lower bound: "faster than 125", "above 90", "> 100", "95 and up" (group 1: the
+tempo)."""
+SLOWER_RE = _bound_re(SLOWER_THAN, "<", _OR_SLOWER)
 """An open upper bound: "slower than 75", "under 80 bpm" (group 1: the tempo)."""
 SLOWER_WORDS: tuple[str, ...] = (
     "slower",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -79,6 +79,9 @@ class Conversation:
     """Samples the previous turns were about ("it", "my break")."""
     analyses: Mapping[str, Analysis] = field(default_factory=dict)
     """What was analysed in this thread, by sample reference."""
+    own: Sequence[str] = ()
+    """Samples the user attached in earlier turns, oldest first: what "my loop" and
+    "mine" are when a library hit is in focus."""
 
 
 def listed_refs(hits: Sequence[CatalogHit]) -> list[ListedRef]:
@@ -216,19 +219,31 @@ _OTHER_RE = re.compile(
     rf"(?:(?:drum\s+)?{vocab.ONE_NOUN}|file|upload)\b",
     re.IGNORECASE,
 )
-# "what were we talking about?", "recap please", "where were we", "what have we looked at"
+# "what were we talking about?", "recap please", "where were we", "what have we looked at",
+# "sum up what we've covered", "can you go over what we found so far", "quick rundown of
+# the chat": a question about the conversation itself (a summary verb about a sample or a
+# style — "sum up the 70s funk sound" — is not one)
+_THREAD_WORDS = (
+    r"(?:we|we've|we'd|us|so far|until now|up to now|to date|covered|discussed|talked|"
+    r"(?:our|the|this)\s+(?:chat|conversation|thread|session|discussion))"
+)
 _RECAP_RE = re.compile(
     r"\bwhat (?:were|are|was|have) we (?:been )?(?:talking|chatting|on) about\b"
     r"|\bwhat did we (?:talk about|discuss|cover|look at|find|say)\b"
-    r"|\bwhat have we (?:done|covered|discussed|looked at|found|talked about)\b"
-    r"|\bwhere were we\b|\bremind me (?:what|where)\b.{0,30}\b(?:we|us)\b"
-    r"|\b(?:recap|sum(?:marise|marize|mary)(?: of)?|sum up)\b\s*(?:(?:of\s+)?(?:our|the|this)\s+"
-    r"(?:chat|conversation|thread|session|discussion)|so far|please|pls|[?.!]|$)",
+    r"|\bwhat (?:have we|we(?:'ve| have)?) (?:done|covered|discussed|looked at|found|"
+    r"talked about|been through|gone through|got so far)\b"
+    r"|\bsum (?:it|things|everything)(?: all)? up\b|\bwhere were we\b|\bremind me (?:what|where)\b.{0,30}\b(?:we|us)\b"
+    r"|\b(?:recap|sum(?:marise|marize|mary)(?: of)?|sum (?:\w+ )?up)\b\s*(?:(?:of\s+)?(?:our|the|this)\s+"
+    r"(?:chat|conversation|thread|session|discussion)|so far|please|pls|[?.!]|$)"
+    r"|\b(?:recap|sum(?:marise|marize|mary)|sum (?:\w+ )?up|go over|run through|rundown|"
+    r"run-down|round[- ]?up|overview)\b(?:\W+\w+){0,5}?\W+"
+    rf"{_THREAD_WORDS}\b",
     re.IGNORECASE,
 )
 # "is that one swung more than mine?", "that one vs my break", "is mine faster than that
 # one": a demonstrative "one" set against the user's own sample
 _MINE = rf"(?:mine|{vocab.MY_SAMPLE_RE.pattern})"
+_MINE_RE = re.compile(rf"\b{_MINE}", re.IGNORECASE)
 _VERSUS = r"(?:than|vs\.?|versus|compared?\s+(?:to|with)|against)"
 _ONE_VS_MINE_RE = re.compile(
     rf"\b(?:that|this)\s+one\b.{{0,40}}?\b{_VERSUS}\s+{_MINE}"
@@ -944,6 +959,7 @@ class OfflineUnderstanding:
                 request = request.model_copy(
                     update={"samples": [listed[0], *own], "intents": ["analyze"]}
                 )
+        request, conv = self._mine(request, blanked, conv, attached=attached, by_attr=by_attr.ids)
         inline = [r for r in request.samples if r not in attached]
         if (
             len(request.samples) == 1
@@ -1110,6 +1126,8 @@ class OfflineUnderstanding:
                 and not request.samples
                 and not request.unresolved
                 and not by_attr.spans
+                # "an 808 for my loop": a search made for a sample, not a narrowing
+                and goes_with is None
                 and not self._new_subject(text, alone, searched)
             )
             if refining and searched is not None:
@@ -1479,8 +1497,16 @@ class OfflineUnderstanding:
         if any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in by_attr.spans):
             refs.extend(by_attr.ids)  # the listed hit the "for" leads to
         m = _sound_phrase(blanked)
-        if not refs and m is not None and m.group(0).rstrip()[-1:].isalpha() and not m["mine"]:
-            refs.extend([*attached, *conv.focus])  # "for it", "for this one"
+        # "for it", "for this one"; "for my loop" when the user's own sample attached
+        # earlier is the one under discussion (see _mine)
+        mine = bool(m is not None and m["mine"])
+        if (
+            not refs
+            and m is not None
+            and m.group(0).rstrip()[-1:].isalpha()
+            and (not mine or (conv.focus and set(conv.focus) <= set(conv.own)))
+        ):
+            refs.extend([*attached, *conv.focus])
         hits = {h.sample_id: h for h in conv.listed_hits}
         for ref in refs:
             a = conv.analyses.get(ref)
@@ -1542,6 +1568,43 @@ class OfflineUnderstanding:
         return None
 
     @staticmethod
+    def _mine(
+        request: ParsedRequest,
+        text: str,
+        conv: Conversation,
+        *,
+        attached: Sequence[str],
+        by_attr: Sequence[str],
+    ) -> tuple[ParsedRequest, Conversation]:
+        """ "will it mix with my loop?", "is the first one swung more than mine?" with a
+        library hit in focus: "mine"/"my loop" is the sample the user attached earlier
+        (the latest one analysed), set beside what else the turn points at ("it", "the
+        first one"). Alone when nothing else is pointed at ("loops that go with my
+        loop"): then it is the sample under discussion for the rest of the turn (the
+        conversation's focus). A turn that attaches a file is left alone ("here's my
+        loop")."""
+        m = _MINE_RE.search(text)
+        own = [s for s in reversed(conv.own) if s in conv.analyses]
+        if m is None or attached or not own:
+            return request, conv
+        rest = blank_spans(text, spans=[m.span()])
+        pointed = [s for s in request.samples if s not in conv.focus or s in by_attr]
+        if pointed or _IT_RE.search(rest) or _ANAPHORA_RE.search(rest):
+            if set(request.samples) & set(conv.own):
+                return request, conv
+            # "would funk_03 go with my waltz?": mine first, beside a file named inline
+            inline = any(s in text for s in request.samples)
+            samples = [own[0], *request.samples] if inline else [*request.samples, own[0]]
+        else:
+            # "close in key to my jam" after a mix check of a hit with it: the jam only
+            samples = [s for s in request.samples if s in own][:1] or own[:1]
+            conv = replace(conv, focus=samples)
+            if samples == list(request.samples):
+                return request, conv
+        intents = list(dict.fromkeys([*request.intents, "analyze"]))
+        return request.model_copy(update={"samples": samples, "intents": intents}), conv
+
+    @staticmethod
     def _new_subject(text: str, alone: ParsedRequest, searched: ParsedRequest) -> bool:
         """A search that starts over rather than narrowing the last one: "forget that",
         or a whole request naming its own genre ("show me some disco loops then"), or a
@@ -1592,13 +1655,20 @@ class OfflineUnderstanding:
                 update["genres"] = list(prev.genres)
             if prev.eras:
                 update["eras"] = list(prev.eras)
-        if not alone.keys and _THOSE_KEYS_RE.search(text):
+        if not alone.keys and (those := _THOSE_KEYS_RE.search(text)):
             if prev.keys:
                 update.update(
                     keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True
                 )
             else:
                 update.update(OfflineUnderstanding._analysed_key(request, prev, conv))
+                if update.get("keys") and (
+                    re.search(r"keys\b", those.group(0), re.IGNORECASE)
+                    or "compatibility" in prev.specialists
+                ):
+                    # "soul loops in those keys" after "what keys can I mix it with": the
+                    # keys that mix with the sample's, not its key alone
+                    update["compatible"] = True
         return request.model_copy(update=update) if update else request
 
     @staticmethod
