@@ -142,3 +142,22 @@ def test_the_shipped_model_is_trained_on_the_current_tune_rows() -> None:
     ).hexdigest()
     with np.load(MODEL_PATH, allow_pickle=False) as data:
         assert str(data["meta_data_sha256"]) == digest
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["which 90s boom bap loops are in my library", "got any 80s disco loops in my collection?"],
+)
+def test_a_question_about_my_own_samples_of_a_decade_is_a_search_only(text: str) -> None:
+    # the style and decade say what to list; nothing about their history is asked
+    read = get_offline().understand(text, attached=[], conversation=Conversation())
+    assert read.specialists == ["discovery"]
+
+
+def test_a_history_clause_beside_a_library_question_keeps_the_era_specialist() -> None:
+    read = get_offline().understand(
+        "tell me the story of 70s funk drumming, and which funk loops do i have",
+        attached=[],
+        conversation=Conversation(),
+    )
+    assert read.specialists == ["era", "discovery"]

@@ -361,6 +361,7 @@ _ONTO_RE = re.compile(
 _STYLE_TALK_RE = vocab.word_pattern(
     (*vocab.HISTORY_WORDS, *vocab.LIBRARY_NOUNS, "genre", "genres", "style", "era", "decade")
 )
+_HISTORY_RE = vocab.word_pattern(vocab.HISTORY_WORDS)
 _PRODUCER_SOUND_RE = re.compile(
     r"\b(?:sounds?|sounding|style|vibe|feel)\s+(?:like|of)\b|\bwould(?:'ve| have)\s+(?:sampled|used|made|chopped)",
     re.IGNORECASE,
@@ -1246,6 +1247,20 @@ class OfflineUnderstanding:
             # drums from hip hop": a history question that names drums asks for no search
             # (no find verb, nothing of the user's library)
             chosen = [c for c in chosen if c != "discovery"]
+        if (
+            {"era", "discovery"} <= set(chosen)
+            and not request.samples
+            and len(_clauses(blanked)) < 2
+            and _OWNED_RE.search(blanked)
+            and not _HISTORY_RE.search(blanked)
+            and not _ERA_CUE_RE.search(blanked)
+            and not _PRODUCER_SOUND_RE.search(blanked)
+            and not vocab.find_entities(blanked)
+        ):
+            # "what 70s funk loops do i have", "which 90s boom bap is in my library": one
+            # question about the user's own samples; the style and decade say what to list,
+            # nothing about their history is asked
+            chosen = [c for c in chosen if c != "era"]
         if (
             len(request.keys) >= 2
             and "discovery" in chosen
