@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import sys
+import time
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 PG_ADMIN = os.environ.get(
     "GROOVEGRAPH_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -39,3 +46,38 @@ def machine_info(load_before: tuple[float, float, float]) -> dict[str, Any]:
         "load_avg_before": list(load_before),
         "load_avg_after": list(os.getloadavg()),
     }
+
+
+def stress_parser(description: str) -> argparse.ArgumentParser:
+    """The options every rendered stress set shares (drumless, floor, bass808): how many
+    clips per family, a cache of the rendered clips, which half, a label, an output file and
+    a per-clip listing of the tune half."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--per-family", type=int, default=16)
+    parser.add_argument("--cache", type=Path, default=None, help="keep the rendered clips here")
+    parser.add_argument("--half", choices=("tune", "held_out", "both"), default="both")
+    parser.add_argument("--label", default="", help="a name for this run in the output")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--clips", action="store_true", help="print every clip (tune half only)")
+    return parser
+
+
+def stress_clips(
+    parser: argparse.ArgumentParser,
+    args: argparse.Namespace,
+    build: Callable[[], list[dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """The rendered clips (from ``--cache`` when it exists, else built and cached) and the
+    halves to score."""
+    if args.clips and args.half != "tune":
+        parser.error("--clips prints the tune half only: use --half tune")
+    if args.cache and args.cache.exists():
+        clips = list(np.load(args.cache, allow_pickle=True)["clips"])
+    else:
+        t0 = time.perf_counter()
+        clips = build()
+        print(f"rendered {len(clips)} clips in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        if args.cache:
+            np.savez(args.cache, clips=np.array(clips, dtype=object))
+    halves = ("tune", "held_out") if args.half == "both" else (args.half,)
+    return clips, halves

@@ -40,7 +40,6 @@ sign when |truth| ≥ 10 ms::
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -49,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.common import stress_clips, stress_parser
 from benchmarks.drumless_stress import _ratio_class
 
 SR = 22050
@@ -383,29 +383,12 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--per-family", type=int, default=16)
-    parser.add_argument("--cache", type=Path, default=None, help="keep the rendered clips here")
+    parser = stress_parser(__doc__.split("\n\n")[0])
     parser.add_argument(
         "--latency-dir", type=Path, default=Path(".floor-stress"), help="onset-latency cache"
     )
-    parser.add_argument("--half", choices=("tune", "held_out", "both"), default="both")
-    parser.add_argument("--label", default="", help="a name for this run in the output")
-    parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--clips", action="store_true", help="print every clip (tune half only)")
     args = parser.parse_args(argv)
-    if args.clips and args.half != "tune":
-        parser.error("--clips prints the tune half only: use --half tune")
-    clips: list[dict[str, Any]] | None = None
-    if args.cache and args.cache.exists():
-        clips = list(np.load(args.cache, allow_pickle=True)["clips"])
-    if clips is None:
-        t0 = time.perf_counter()
-        clips = build(args.per_family, args.latency_dir)
-        print(f"rendered {len(clips)} clips in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        if args.cache:
-            np.savez(args.cache, clips=np.array(clips, dtype=object))
-    halves = ("tune", "held_out") if args.half == "both" else (args.half,)
+    clips, halves = stress_clips(parser, args, lambda: build(args.per_family, args.latency_dir))
     rows = [score(c) for c in clips if c["half"] in halves]
     result: dict[str, Any] = {
         "benchmark": "floor_stress",
