@@ -337,6 +337,9 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.key:
         fields["key"] = parse_key(args.key).name
+    # The file given to --compatible-with is the reference, never one of its own matches:
+    # a catalog row with the same audio (the file itself, once indexed) is left out.
+    ref_sha256: str | None = None
     if args.compatible_with:
         ref = args.compatible_with
         try:
@@ -357,6 +360,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             )
             configure_runtime(settings)
             ref_analysis = analyze_file(path, settings=settings)
+            ref_sha256 = ref_analysis.sha256
             if ref_analysis.key:  # a drum loop has no key: match its tempo only
                 fields["compatible_with"] = ref_analysis.key
             if ref_analysis.tempo_bpm is None:  # a one-shot: match its root, if pitched
@@ -375,7 +379,11 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     except ValidationError as err:
         raise InvalidQueryError.from_validation(err) from None
     with CatalogStore.open(settings) as store:
-        hits = search(store.frame(settings.local_owner), query)
+        frame = store.frame(settings.local_owner)
+    if ref_sha256:
+        same = frame.loc[frame["sha256"] == ref_sha256, "id"].astype(str).tolist()
+        query = query.model_copy(update={"exclude_ids": [*query.exclude_ids, *same]})
+    hits = search(frame, query)
     if args.json:
         for hit in hits:
             print(json.dumps(hit.model_dump(mode="json"), allow_nan=False))
@@ -414,9 +422,10 @@ def search_table(hits: Sequence[CatalogHit], *, width: int) -> Table:
     has room, the key is written short (``F#m 11A``) when even that is not enough, and
     the file name alone is cut with an ellipsis.
     """
-    from pathlib import Path
 
     from rich.table import Table
+
+    from groovegraph.tools.paths import shown_name
 
     shots = any(h.kind == "one_shot" for h in hits)
 
@@ -437,7 +446,8 @@ def search_table(hits: Sequence[CatalogHit], *, width: int) -> Table:
             "era": [h.tags.era or "-" for h in hits],
             # A kind column only when one-shots are listed (loops alone: narrower).
             **({"kind": [_kind_cell(h.kind, h.instrument) for h in hits]} if shots else {}),
-            "file": [Path(h.path).name for h in hits],
+            # An upload by the name it was sent with, not its content-addressed file name.
+            "file": [shown_name(h.path, h.tags.source) for h in hits],
             # The reason only where it fits on one line.
             **({"why": [h.reason for h in hits]} if width >= 150 else {}),
         }

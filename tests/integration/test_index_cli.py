@@ -152,6 +152,8 @@ def test_compatible_with_a_file_and_bad_input(
     hits = _json_lines(out)
     assert hits
     assert all(key_relation(m.group(1), h["camelot"]).score >= 0.5 for h in hits)
+    # The reference is indexed too, but it is what the user matches against, not a match.
+    assert ref.name not in {Path(h["path"]).name for h in hits}
 
     assert _main(["search", "--compatible-with", "http://example.com/x.wav"], capsys)[0] == 2
     assert _main(["search", "--bpm", "fast"], capsys)[0] == 2

@@ -68,3 +68,21 @@ def test_narrow_drops_the_extras_wide_keeps_them() -> None:
         assert column in wide[0].split()
     assert "F# minor (11A)" in wide[2]
     assert "groovy_funk_01_100bpm_A_minor_dusty_break_take3.wav" in wide[2]
+
+
+def test_an_upload_is_listed_by_the_name_it_was_sent_with() -> None:
+    """Uploads are stored under their SHA-256; the table names them as the user did."""
+    upload = CatalogHit(
+        sample_id="u1",
+        path="/data/uploads/local/3f/3f9a0c4e5b6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f.wav",
+        score=0.8,
+        reason="92.0 BPM",
+        tempo_bpm=92.0,
+        kind="loop",
+        tags=SampleTags(source="upload:boom bap beat.wav"),
+    )
+    console = Console(width=120, record=True, color_system=None)
+    console.print(search_table([upload], width=120))
+    text = console.export_text()
+    assert "boom bap beat.wav" in text
+    assert "3f9a0c4e" not in text
