@@ -58,3 +58,20 @@ def test_search_accepts_a_large_limit_and_refuses_an_absurd_one(
     assert "error" not in capsys.readouterr().err
     assert cli.main(["search", "--limit", "1000000"]) == 2
     assert "--limit must be between 1 and 10000" in capsys.readouterr().err
+
+
+def test_chat_with_no_server_says_to_start_one(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`groovegraph chat` is a client: with nothing listening it names the fix, not a trace."""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = cli.main(["chat", "--url", f"http://127.0.0.1:{port}", "hello"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"cannot reach http://127.0.0.1:{port}" in err
+    assert "make run" in err
+    assert "Traceback" not in err

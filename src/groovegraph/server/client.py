@@ -239,6 +239,12 @@ def run_chat(
                         elif "usage" in data:
                             err.print("[dim]answered offline: 0 model calls, $0[/dim]")
                         break
+        except httpx.ConnectError as exc:
+            # the usual cause: no server yet (chat is a client of `make run`)
+            raise ChatClientError(
+                f"cannot reach {base}: {exc}. Is the server running? Start it with "
+                "`make run` (or `groovegraph serve`) in another terminal, or pass --url"
+            ) from exc
         except httpx.HTTPError as exc:
             raise ChatClientError(f"cannot reach {base}: {exc}") from exc
     if in_tokens:
