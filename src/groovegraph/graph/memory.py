@@ -250,6 +250,8 @@ def _filters(request: ParsedRequest) -> str:
         for name in ("genres", "eras", "vibes", "keys", "bpm_range", "swing_words")
         if name in c
     ]
+    if request.mode and not request.keys:
+        parts.append(f"{request.mode} keys")  # "which ones did we say were minor?"
     if "bpm_range" not in c and request.bpm_max is not None:
         parts.append(f"up to {request.bpm_max:g} BPM")
     elif "bpm_range" not in c and request.bpm_min is not None:

@@ -36,7 +36,16 @@ import pandas as pd
 from groovegraph.graph.parser import AUDIO_EXTENSIONS
 from groovegraph.tools import vocab
 
-__all__ = ["NamedFile", "find_named_files", "looks_like_file_name", "pick", "with_ids"]
+__all__ = [
+    "NamedFile",
+    "find_described_files",
+    "find_named_files",
+    "looks_like_file_name",
+    "may_describe",
+    "own_files",
+    "pick",
+    "with_ids",
+]
 
 _EXT_RE = re.compile(rf"\.(?:{'|'.join(AUDIO_EXTENSIONS)})$", re.IGNORECASE)
 # A word as a file name may be written: no spaces, no sentence punctuation around it.
@@ -225,6 +234,131 @@ def find_named_files(text: str, frame: Callable[[], pd.DataFrame]) -> list[Named
             )
         )
     return found
+
+
+# "my boom bap beat", "the keys loop": a determiner, then words of a file's name
+_DETERMINER_RE = re.compile(r"\b(?:my|our|the|that|this)\s+", re.IGNORECASE)
+_DESCRIBED_RE = re.compile(r"[a-z0-9][\w'#-]*(?:[ \t_-]+[a-z0-9][\w'#-]*){0,5}", re.IGNORECASE)
+_NAME_WORD_RE = re.compile(r"[a-z0-9]+")
+#: Nouns that may follow a name without being part of it ("my boom bap loop" for
+#: "boom bap beat.wav").
+_TRAILING_NOUNS = frozenset(("one", "file", "sample", *vocab.SAMPLE_NOUNS))
+_MANY_NOUNS = frozenset(vocab.plurals(*_TRAILING_NOUNS)) - _TRAILING_NOUNS
+
+
+def _name_words(name: str) -> list[str]:
+    return _NAME_WORD_RE.findall(_EXT_RE.sub("", name.lower()))
+
+
+def _telling(words: Sequence[str]) -> bool:
+    """Whether some of ``words`` say more than a style, mood, instrument or sample noun:
+    "boom bap" alone is a genre ("the boom bap loops" is a search), "dusty keys" is not."""
+    text = " ".join(words)
+    for (a, b), _ in vocab.find_genres(text):
+        text = text[:a] + " " * (b - a) + text[b:]
+    vibes = set(vocab.find_vibes(text))
+    return any(
+        len(w) >= 3
+        and w not in vibes
+        and w not in _TRAILING_NOUNS
+        and vocab.find_instrument(w) is None
+        and not w.isdigit()
+        for w in text.split()
+    )
+
+
+def find_described_files(
+    text: str, candidates: Sequence[tuple[str, str]], *, taken: Sequence[tuple[int, int]] = ()
+) -> list[NamedFile]:
+    """The user's own files (``candidates``: sample id and the file name the user knows,
+    as uploaded or attached) named in prose by words of that name: "my boom bap beat" for
+    ``boom bap beat.wav``, "the keys loop" for ``keys loop.wav``, "my jam take" for
+    ``my_jam_take.wav``. After "my", "our", "the", "that" or "this", the
+    longest run of words that is a run of the name's words, in order: the whole name, or
+    at least two of its words that say more than a style, mood or instrument ("the boom
+    bap loops" is a search even with ``boom bap beat.wav`` uploaded). A noun such as
+    "loop" or "beat" right after a part of the name belongs to the phrase. The phrase
+    runs from the determiner; the longest match wins, a tie names nothing. Spans in
+    ``taken`` (names already resolved) are skipped."""
+    if not candidates:
+        return []
+    names = [(sid, name, _name_words(name)) for sid, name in candidates]
+    found: list[NamedFile] = []
+    for det in _DETERMINER_RE.finditer(text):
+        m = _DESCRIBED_RE.match(text, det.end())
+        if m is None or any(a < m.end() and det.start() < b for a, b in taken):
+            continue
+        tokens = list(re.finditer(r"[A-Za-z0-9]+", m.group(0)))
+        said = [t.group(0).lower() for t in tokens]
+        best: list[tuple[int, int, str, str]] = []  # (words matched, tokens spanned, id, name)
+        for sid, name, words in names:
+            n = len(words)
+            if not n:
+                continue
+            k = 0
+            for start in range(n):
+                run = 0
+                while run < len(said) and start + run < n and said[run] == words[start + run]:
+                    run += 1
+                k = max(k, run)
+            if k == 0:
+                continue
+            whole = k == n
+            if not whole and (k < 2 or not _telling(said[:k])):
+                continue
+            if k < len(said) and said[k] in _MANY_NOUNS:
+                continue  # "the electro groove loops": a search, not electro groove.wav
+            span = k + (1 if not whole and k < len(said) and said[k] in _TRAILING_NOUNS else 0)
+            best.append((k, span, sid, name))
+        if not best:
+            continue
+        top = max(b[0] for b in best)
+        winners = {b[2]: b for b in best if b[0] == top}
+        if len(winners) != 1:
+            continue
+        (k, span, sid, name) = next(iter(winners.values()))
+        end = m.start() + tokens[span - 1].end()
+        found.append(
+            NamedFile(
+                phrase=text[det.start() : end],
+                start=det.start(),
+                end=end,
+                ids=(sid,),
+                names=(name,),
+                paths=(name,),
+            )
+        )
+    return found
+
+
+def may_describe(text: str) -> bool:
+    """Whether ``text`` has a determiner a described file name could follow (the catalog
+    is not read for a turn without one)."""
+    return _DETERMINER_RE.search(text) is not None
+
+
+def own_files(df: pd.DataFrame, ids: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The files of ``df`` that are the user's own, as (sample id, the name the user
+    knows): every upload (by the name it was sent with) and the samples ``ids`` (attached
+    in the thread, by file name)."""
+    if df.empty:
+        return []
+    mask = pd.Series(False, index=df.index)
+    if "source" in df.columns:
+        mask |= df["source"].astype("string").str.startswith("upload:").fillna(False).astype(bool)
+    if ids:
+        mask |= df["id"].astype(str).isin(list(ids))
+    rows = df[mask]
+    if rows.empty:
+        return []
+    paths = rows["path"].astype(str).str.replace("\\", "/", regex=False)
+    shown = paths.str.rsplit("/", n=1).str[-1]
+    if "source" in rows.columns:
+        source = rows["source"].astype("string")
+        uploaded = source.str.startswith("upload:").fillna(False).astype(bool)
+        sent = source.str.removeprefix("upload:").str.rsplit("/", n=1).str[-1]
+        shown = shown.where(~uploaded, sent)
+    return list(dict.fromkeys(zip(rows["id"].astype(str), shown.astype(str), strict=True)))
 
 
 def with_ids(text: str, chosen: Sequence[tuple[NamedFile, str]]) -> str:

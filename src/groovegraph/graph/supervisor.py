@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
+import pandas as pd
 from langchain_core.exceptions import OutputParserException
 from langchain_core.messages import (
     AIMessage,
@@ -91,15 +92,30 @@ Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 
 
 def _resolve_names(
-    text: str, catalog: SampleSource | None, owner: str, settings: Settings
+    text: str,
+    catalog: SampleSource | None,
+    owner: str,
+    settings: Settings,
+    *,
+    own: list[str] | None = None,
 ) -> tuple[str, list[str], list[str]]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
     turn with the question "which one?" (the resume value picks: a number, a rank or a
-    file name); the node runs again on resume and gets the same question's answer."""
+    file name); the node runs again on resume and gets the same question's answer.
+    The user's own files (uploads, and ``own``: the samples attached in the thread) are
+    also named in prose by words of their names ("my boom bap beat", "the keys loop")."""
     if catalog is None:
         return text, [], []
-    named = names.find_named_files(text, lambda: catalog.frame(owner))
+    frame: pd.DataFrame | None = None
+
+    def library() -> pd.DataFrame:
+        nonlocal frame
+        if frame is None:
+            frame = catalog.frame(owner)
+        return frame
+
+    named = names.find_named_files(text, library)
     chosen: list[tuple[names.NamedFile, str]] = []
     unclear: list[str] = []
     for found in named:
@@ -129,6 +145,12 @@ def _resolve_names(
             unclear.append(found.phrase)
         else:
             chosen.append((found, sample_id))
+    taken = [(f.start, f.end) for f in named]
+    if names.may_describe(text):
+        described = names.find_described_files(
+            text, names.own_files(library(), own or []), taken=taken
+        )
+        chosen.extend((found, found.ids[0]) for found in described)
     return names.with_ids(text, chosen), [sid for _, sid in chosen], unclear
 
 
@@ -186,7 +208,9 @@ def make_supervisor(
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
             # fits several files is asked about first.
             owner = owner_from_config(get_config(), models.settings)
-            text, named, unclear = _resolve_names(text, catalog, owner, models.settings)
+            text, named, unclear = _resolve_names(
+                text, catalog, owner, models.settings, own=[*conversation.own, *attached]
+            )
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
             # The offline chat model is that same understanding: nothing to ask it again.

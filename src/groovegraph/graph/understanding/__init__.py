@@ -229,10 +229,10 @@ _THREAD_WORDS = (
 )
 _RECAP_RE = re.compile(
     r"\bwhat (?:were|are|was|have) we (?:been )?(?:talking|chatting|on) about\b"
-    r"|\bwhat did we (?:talk about|discuss|cover|look at|find|say)\b"
+    r"|\bwhat did we (?:do|talk about|discuss|cover|look at|find|say|check)\b"
     r"|\bwhat (?:have we|we(?:'ve| have)?) (?:done|covered|discussed|looked at|found|"
     r"talked about|been through|gone through|got so far)\b"
-    r"|\bsum (?:it|things|everything)(?: all)? up\b|\bwhere were we\b|\bremind me (?:what|where)\b.{0,30}\b(?:we|us)\b"
+    r"|\bsum (?:it|things|everything)(?: all)? up\b|\bwhere were we\b|\bremind me (?:what|where|which|how)\b.{0,30}\b(?:we|us)\b"
     r"|\b(?:recap|sum(?:marise|marize|mary)(?: of)?|sum (?:\w+ )?up)\b\s*(?:(?:of\s+)?(?:our|the|this)\s+"
     r"(?:chat|conversation|thread|session|discussion)|so far|please|pls|[?.!]|$)"
     r"|\b(?:recap|sum(?:marise|marize|mary)|sum (?:\w+ )?up|go over|run through|rundown|"
@@ -556,6 +556,23 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         # gap between two samples is what a mix would have to bridge
         out.append("compatibility")
     return out
+
+
+# "with off-beat open hats", "that has a dusty rhodes": what a loop has in it
+_HAS_IN_IT_RE = re.compile(r"\b(?:with|featuring|has|have|having)\b[^,.;:?!]*", re.IGNORECASE)
+
+
+def _played_on(text: str) -> str | None:
+    """The instrument a request asks for: "bass loops", "a punchy kick". In a request for
+    loops, an instrument said to be in them ("disco loops with off-beat open hats")
+    describes their feel; it is no instrument to find (a hat one-shot or a hat loop)."""
+    instrument = vocab.find_instrument(text)
+    if instrument is None or vocab.find_kind(text, instrument=instrument) != "loop":
+        return instrument
+    plain = blank_spans(text, spans=[m.span() for m in _HAS_IN_IT_RE.finditer(text)])
+    if vocab.find_kind(plain) != "loop":
+        return instrument  # "one with a loop feel": the loop noun is in the description
+    return vocab.find_instrument(plain)
 
 
 def _sound_for_it(text: str) -> bool:
@@ -1041,7 +1058,7 @@ class OfflineUnderstanding:
         sound = blanked
         if (mine := _FOR_SAMPLE_RE.search(blanked)) is not None and mine.group("mine"):
             sound = blank_spans(blanked, spans=[mine.span("mine")])
-        instrument = vocab.find_instrument(sound)
+        instrument = _played_on(sound)
         slots: dict[str, Any] = {
             "mode": followups.find_mode(blanked) if not alone.keys else None,
             "instrument": instrument,
@@ -1486,6 +1503,13 @@ class OfflineUnderstanding:
                 return None
             if not (vocab.find_instrument(text) or _SAMPLE_NOUN_RE.search(text) or "note" in text):
                 return None
+        # "a bass note that fits the keys loop": the sample the turn names (inline, or a
+        # file of the user's described by its name) before the one in focus; its key is
+        # read by the search when this thread has not analysed it
+        named = [s for s in alone.samples if s not in attached]
+        if named:
+            a = conv.analyses.get(named[0])
+            return named[0], a.key if a else None, a.camelot if a else None
         for ref in [*attached, *conv.focus]:
             a = conv.analyses.get(ref)
             if a is not None and a.key:
