@@ -7,14 +7,17 @@ backbeat; drumless 8th-note riffs were read at ⅔ of their tempo with invented 
 set widens those cases, built independently of ``tools/synth.py``: MIDI written here and
 rendered through the General MIDI soundfonts by fluidsynth (the corpus's renderer,
 ``evals/corpus/render.py``), or numpy notes with varied envelopes (plucked, organ, slow
-pad, electric piano, saw bass). Six families, all straight (swing 50) and without drums:
+pad, electric piano, saw bass). Seven families, all straight (swing 50) and without drums:
 
 * ``bass_pad``: a bass line (quarters, 8ths, root-fifth, or whole notes with a pickup)
   under sustained pad chords changing every bar or two;
 * ``bass_alone``: the bass line alone (8ths, syncopated figures, 16th pickups);
 * ``keys_8ths`` / ``keys_16ths``: riffs or chord stabs on piano, EP, organ, guitar;
 * ``arpeggio``: a broken chord in 8ths or 16ths, up, up-down, or in groups of three;
-* ``syncopated``: 3+3+2 figures, anticipations and off-beat stabs over a held bass.
+* ``syncopated``: 3+3+2 figures, anticipations and off-beat stabs over a held bass;
+* ``stabs``: straight sustained chords with nothing between the beats: half notes, whole
+  notes, or legato quarters, on keys, sometimes over a bass on 1 (or 1 and 3). Nothing
+  here is an off-beat, so any swing read from it is made up.
 
 Tempi 70–160 BPM. Every clip has its own seed; even seeds are the ``tune`` half (what a
 change may be looked at and tuned on), odd seeds the ``held_out`` half (scored, never
@@ -45,7 +48,10 @@ from benchmarks.common import stress_clips, stress_parser
 SR = 22050
 BASE_SEED = 7_310_000
 """Seeds of this set: ``BASE_SEED + i`` (neither split of the corpus, nor tempo_hard's)."""
-FAMILIES = ("bass_pad", "bass_alone", "keys_8ths", "keys_16ths", "arpeggio", "syncopated")
+FAMILIES = (
+    "bass_pad", "bass_alone", "keys_8ths", "keys_16ths", "arpeggio", "syncopated", "stabs",
+)  # fmt: skip
+"""``stabs`` came last (so the seeds, and the clips, of the six before it are unchanged)."""
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -141,6 +147,19 @@ def _syncopated(rng: np.random.Generator, bars: int) -> list[tuple[float, float,
     return out
 
 
+def _stabs(rng: np.random.Generator, bars: int) -> list[tuple[float, float, int]]:
+    """Chord stabs (steps 100+i: the i-th tone of the bar's chord) on 1 and 3 (half notes),
+    on 1 (whole notes) or on every beat (legato quarters), held 80-97 % of their length."""
+    value = float(rng.choice((2.0, 4.0, 1.0), p=(0.5, 0.3, 0.2)))
+    hold = float(rng.uniform(0.8, 0.97))
+    return [
+        (4.0 * b + k * value, hold * value, 100 + i)
+        for b in range(bars)
+        for k in range(round(4 / value))
+        for i in range(3)
+    ]
+
+
 def compose(family: str, rng: np.random.Generator, bars: int) -> dict[str, Any]:
     """The parts of one loop: list of (part, [(start beat, len beats, semitone)], role)."""
     parts: list[tuple[str, list[tuple[float, float, int]]]] = []
@@ -157,6 +176,16 @@ def compose(family: str, rng: np.random.Generator, bars: int) -> dict[str, Any]:
         parts.append(("keys", _riff(rng, 0.25, bars)))
     elif family == "arpeggio":
         parts.append(("keys", _arpeggio(rng, bars)))
+    elif family == "stabs":
+        chords = _chords(rng, bars)
+        parts.append(("keys", _stabs(rng, bars)))
+        bass = str(rng.choice(("none", "one", "one_three")))
+        if bass != "none":
+            every = 4.0 if bass == "one" else 2.0
+            n_b = round(4 / every)
+            parts.append(("bass", [(4.0 * b + every * k, 0.9 * every, 100)
+                                   for b in range(bars) for k in range(n_b)]))  # fmt: skip
+        return {"parts": parts, "chords": chords}
     else:
         parts.append(("keys", _syncopated(rng, bars)))
         if rng.random() < 0.6:
@@ -165,10 +194,10 @@ def compose(family: str, rng: np.random.Generator, bars: int) -> dict[str, Any]:
 
 
 def _pitch(part: str, tonic: int, step: int, chords: Any, start: float) -> list[int]:
-    if part == "pad":  # step 100+i: the i-th chord tone of the bar's chord
-        root, tri = chords[int(start // 4)]
-        return [60 + tonic + root + tri[step - 100]]
     base = 36 if part == "bass" else 60
+    if step >= 100:  # step 100+i: the i-th chord tone of the bar's chord
+        root, tri = chords[int(start // 4)]
+        return [base + tonic + root + tri[step - 100]]
     return [base + tonic + step]
 
 

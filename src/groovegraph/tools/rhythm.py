@@ -1633,14 +1633,18 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         meter, first, backbeats = _bar(*bands, env.times, beats, period, fr)
     tempo = 60.0 / period
 
-    swing, subdivision = _swing(high, env.times, beats, period, backbeats)
+    onset_t = _refine_peaks(total, onset_idx) / fr
+    strong = env.total[onset_idx] >= 0.25 * float(np.percentile(env.total[onset_idx], 95))
+    if drums:
+        swing, subdivision = _swing(high, env.times, beats, period, backbeats)
+    else:
+        # Without hats the top band holds the notes' upper partials: the notes say it.
+        swing, subdivision = _note_swing(onset_t[strong], beats, period)
     # The off-beat 8th (swung, or straight when the 16ths swing) carries hats, not snares.
     off_beat = 0.5 if subdivision == 16 else swing / 100.0
     lag_ms = (
         _backbeat_lag(snare, env.times, beats, backbeats, period, fr, off_beat) if drums else None
     )
-    onset_t = _refine_peaks(total, onset_idx) / fr
-    strong = env.total[onset_idx] >= 0.25 * float(np.percentile(env.total[onset_idx], 95))
     dev_ms = _timing_deviation(onset_t[strong], beats, period, swing / 100.0, subdivision)
     # Confidence: how many beats the grid finds an onset on, scaled by how periodic the
     # onsets are at that period (a grid through noise finds onsets near some beats only).
@@ -1908,6 +1912,76 @@ def _swing(
         floor = float(np.percentile(prof, 20))
         if a_ok and b_ok and min(a_h, b_h) - floor > 0.2 * (on_h - floor):
             swing16 = float(np.clip(100.0 * ((a - on) + (b - off)), 50.0, 80.0))
+            if swing16 >= SWING16_MIN:
+                return swing16, 16
+    return swing8, 8
+
+
+NOTE_SWING_MIN_SHARE = 0.2
+"""Least share of the beats with an off-beat note (a cluster of onsets between the beats)
+for :func:`_note_swing` to measure a swing: fewer, and nothing is there to swing."""
+
+NOTE_SWING_CLEAR = 3.0
+"""How many times the typical onset density of the beat (the median over all phases) the
+off-beat cluster must hold: onsets spread all over the beat (a pad's wobble, a chorus)
+make no off-beat."""
+
+NOTE_SWING_LATEST = 0.72
+"""Latest phase of a swung off-beat 8th without drums. Later notes are read as the last
+16th before the beat (an anticipation, a 3+3+2 figure), not as 8ths swung harder than an
+MPC's 71 %."""
+
+
+def _note_swing(onsets: np.ndarray, beats: np.ndarray, period: float) -> tuple[float, int]:
+    """Swing percent and subdivision of a loop without drums, from its notes' onsets.
+
+    Without hats the band :func:`_swing` folds holds only the notes' upper partials and
+    their releases, and its off-beat "peak" can be the slope of a sustained chord: straight
+    half-note stabs with nothing between the beats read 70 % swing. Here the onsets are
+    put on the beat grid (phase 0 at the median on-beat onset: the detector's latency) and
+    the off-beat 8th is a cluster of onsets between 0.42 and :data:`NOTE_SWING_LATEST` of
+    the beat, on at least :data:`NOTE_SWING_MIN_SHARE` of the beats and
+    :data:`NOTE_SWING_CLEAR` times denser than the beat's typical onset density; its
+    median phase is the swing. With no such cluster nothing swings: 50 (straight). When
+    the 8ths are straight and both off-beat 16ths cluster, the swing is read at the 16th
+    as :func:`_swing` does. A 16th grid (a cluster near a quarter of the beat) leaves the
+    cluster near three quarters out of the 8th: it is the fourth 16th, not a late 8th."""
+    if len(beats) < 4 or len(onsets) == 0:
+        return 50.0, 8
+    sel = (onsets >= beats[0] - 0.25 * period) & (onsets < beats[-1] + period)
+    _, ph = _beat_phase(onsets[sel], beats, period)
+    ph = _frac(ph + 0.2) - 0.2  # on-beat near 0, the beat from -0.2 to 0.8
+    on = ph[np.abs(ph) < 0.1]
+    if len(on):
+        ph = ph - float(np.median(on))
+    bins = 50  # 0.02 of the beat each, from -0.2
+    counts = np.bincount(np.clip(((ph + 0.2) * bins).astype(int), 0, bins - 1), minlength=bins)
+    dens = np.convolve(np.concatenate((counts[-2:], counts, counts[:2])), np.ones(5), "valid")
+    need = max(3.0, NOTE_SWING_MIN_SHARE * len(beats), NOTE_SWING_CLEAR * float(np.median(dens)))
+    centres = (np.arange(bins) + 0.5) / bins - 0.2
+
+    def cluster(lo: float, hi: float) -> float | None:
+        # The densest 0.1-wide stretch of the onsets inside [lo, hi]: their median phase.
+        mine = np.where((centres >= lo) & (centres <= hi), counts, 0)
+        inner = np.convolve(mine, np.ones(5), "same")
+        i = int(np.argmax(inner))
+        if inner[i] < need:
+            return None
+        near = ph[(np.abs(ph - centres[i]) <= 0.05) & (ph >= lo - 0.01) & (ph <= hi + 0.01)]
+        return float(np.median(near))
+
+    latest = NOTE_SWING_LATEST
+    first16 = cluster(0.17, 0.33)
+    if first16 is not None:
+        latest = 0.66  # a 16th grid: the cluster near 0.75 is the fourth 16th
+    off = cluster(0.42, latest)
+    if off is None:
+        return 50.0, 8
+    swing8 = float(np.clip(off * 100.0, 50.0, 80.0))
+    if swing8 <= 52.5:
+        a, b = cluster(0.2, 0.42), cluster(0.68, 0.92)
+        if a is not None and b is not None:
+            swing16 = float(np.clip(100.0 * (a + (b - off)), 50.0, 80.0))
             if swing16 >= SWING16_MIN:
                 return swing16, 16
     return swing8, 8
