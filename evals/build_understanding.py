@@ -31,6 +31,13 @@ conversations / 137 turns), all ``tune``, scored once before anything was tuned 
 ``eighth_set/`` (ids ``s8-…``: 183 requests, 32 conversations / 134 turns), all
 ``report``, never tuned on.
 
+Two more were written on 2026-12-04 (late evening) the same way: ``ninth_set/`` (ids
+``d9-…``: 172 requests, 37 conversations / 155 turns), all ``tune``, scored once before
+anything was tuned on it; and ``tenth_set/`` (ids ``s10-…``: 171 requests, 35
+conversations / 151 turns), all ``report``, never tuned on. (The tenth set's writer
+counted ``refers_to.turn`` from 0; its rows were shifted to the format's count from 1
+when they were copied in, nothing else was changed.)
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -63,6 +70,8 @@ FIFTH_SET = HERE / "fifth_set"
 SIXTH_SET = HERE / "sixth_set"
 SEVENTH_SET = HERE / "seventh_set"
 EIGHTH_SET = HERE / "eighth_set"
+NINTH_SET = HERE / "ninth_set"
+TENTH_SET = HERE / "tenth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -71,6 +80,8 @@ SET_SPLITS = {
     "s6-": "report",
     "d7-": "tune",
     "s8-": "report",
+    "d9-": "tune",
+    "s10-": "report",
 }
 TUNE_SHARE = 0.4
 
@@ -127,7 +138,17 @@ def main(argv: list[str]) -> int:
         return 2
     manifest = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     # the independent sets are appended as they are, with their own splits
-    sets = (SECOND_SET, THIRD_SET, FOURTH_SET, FIFTH_SET, SIXTH_SET, SEVENTH_SET, EIGHTH_SET)
+    sets = (
+        SECOND_SET,
+        THIRD_SET,
+        FOURTH_SET,
+        FIFTH_SET,
+        SIXTH_SET,
+        SEVENTH_SET,
+        EIGHTH_SET,
+        NINTH_SET,
+        TENTH_SET,
+    )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
     for row in second_requests + second_conversations:

@@ -18,7 +18,7 @@ from typing import Any
 
 from groovegraph.graph.understanding.train import set_of
 from groovegraph.tools.errors import GrooveGraphError
-from groovegraph.tools.keys import Key, parse_key
+from groovegraph.tools.keys import Key, parse_key, parse_note
 
 # --------------------------------------------------------------------------- values
 
@@ -81,6 +81,19 @@ def keys_compatible(a: Key, b: Key) -> bool:
     return na == nb
 
 
+#: Semitones of the major and natural minor scales above the tonic.
+_SCALE_STEPS = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
+
+
+def root_in_scale(root_note: str, key: Key) -> bool:
+    """Whether a one-shot's root (``"F#1"``) is a note of ``key``'s scale."""
+    try:
+        pc, _ = parse_note(root_note)
+    except GrooveGraphError:
+        return False
+    return (pc - key.pc) % 12 in _SCALE_STEPS[key.mode]
+
+
 # --------------------------------------------------------------------------- hits
 
 
@@ -110,6 +123,7 @@ def hit_fields(hit: Mapping[str, Any]) -> dict[str, Any]:
         "vibe": (str(tags.get("vibe")).lower() if tags.get("vibe") else None),
         "kind": pick("kind") or ("loop" if truth else None),
         "instrument": tags.get("instrument") or pick("instrument"),
+        "root_note": pick("root_note"),
     }
 
 
@@ -144,7 +158,11 @@ def hit_violations(hit: Mapping[str, Any], want: Mapping[str, Any]) -> list[str]
             ok = f["key"] is not None and f["key"].mode == value
         elif name == "key_compatible_with":
             ref = as_key(value)
-            ok = f["key"] is not None and ref is not None and keys_compatible(f["key"], ref)
+            if f["key"] is None and f["root_note"] and ref is not None:
+                # a tonal one-shot (an 808 "that fits" a loop): its root is in the key's scale
+                ok = root_in_scale(str(f["root_note"]), ref)
+            else:
+                ok = f["key"] is not None and ref is not None and keys_compatible(f["key"], ref)
         elif name == "swing_min":
             ok = f["swing"] is not None and f["swing"] >= float(value)
         elif name == "swing_max":
