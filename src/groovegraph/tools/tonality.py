@@ -16,7 +16,9 @@ evidence, scored by a log-linear model of the 24 keys fitted on the tuning corpu
    triad, the opening and closing chroma, the first chord's, and where the bass falls a
    fifth (V–I). Tonic evidence comes from the bass, from the chords that last, from
    cadences and from where the music starts and ends (a piece most often opens on its
-   tonic chord, or on the dominant leading to it), so a modal loop
+   tonic chord, or on the dominant leading to it) — the first and last segments that
+   play a chord, not the file's edges (a bar of drums alone or silence before the first
+   chord is no opening: :func:`_harmony_span`), so a modal loop
    (Aeolian i–VI–III–VII, Dorian i–IV, Mixolydian I–bVII–IV) with no leading tone still
    finds its tonic, and the mode follows from the third above it.
    A clip with no harmonic series at all (pure sine tones: a sub bass, with or without
@@ -463,6 +465,33 @@ def _triad_fit(chroma: np.ndarray) -> np.ndarray:
     return out
 
 
+_HARMONY_FIT = 0.2
+"""Least triad fit (:func:`_triad_fit`, best of the 24 triads) of a segment that plays a
+chord. A bar of drums alone (General MIDI and numpy kits, tune half of
+``benchmarks/modal_key_stress.py``) fits 0.04–0.16, its activations spread over the pitch
+classes; the chords there fit 0.4–0.97, but the openings of the corpus's tuning-split
+grooves (sevenths, a lead line over them) go down to 0.19–0.39, so the bar is low (one
+opening segment at 0.19 is still dropped: that B major groove then reads F# major)."""
+_HARMONY_LEVEL = 0.25
+"""Least pitched energy of a segment, relative to the clip's median segment, for it to
+open or close the harmony (a decaying last chord's tail is not the close)."""
+
+
+def _harmony_span(both: np.ndarray, energy: np.ndarray) -> tuple[int, int]:
+    """First and one-past-last segment that plays a chord (:data:`_HARMONY_FIT`,
+    :data:`_HARMONY_LEVEL`); the whole clip when none does."""
+    on = energy > 0
+    if not np.any(on):
+        return 0, len(both)
+    level = _HARMONY_LEVEL * float(np.median(energy[on]))
+    fit = np.full(len(both), -1.0)
+    fit[on] = _triad_fit(both[on]).max(axis=1)
+    chordal = np.flatnonzero((fit >= _HARMONY_FIT) & (energy >= level))
+    if len(chordal) == 0:
+        return 0, len(both)
+    return int(chordal[0]), int(chordal[-1]) + 1
+
+
 def key_features(*, y: np.ndarray, sr: int) -> np.ndarray:
     """The evidence the key is decided on: pitch-class distributions, shape
     (len(:data:`FEATURES`), 12), each row the square roots of the evidence scaled to sum
@@ -539,13 +568,20 @@ def features_from_activations(act: np.ndarray, duration: float) -> np.ndarray:
     chords = np.zeros(24)
     np.add.at(chords, _triad_fit(both[on]).argmax(axis=1), energy[on])
 
-    n_edge = max(1, min(max(1, n_seg // 3), round(_EDGE_S / (duration / n_seg))))
-    start = both[:n_edge].sum(axis=0)
-    end = both[-n_edge:].sum(axis=0)
+    # The opening and the close are those of the harmony, not of the file: a bar of drums
+    # alone, a count-in or silence before the first chord (and a tail after the last)
+    # would otherwise stand in for the opening chord.
+    lead, tail = _harmony_span(both, energy)
+    music = both[lead:tail]
+    n_music = len(music)
+    seg_s = duration / n_seg
+    n_edge = max(1, min(max(1, n_music // 3), round(_EDGE_S / seg_s)))
+    start = music[:n_edge].sum(axis=0)
+    end = music[-n_edge:].sum(axis=0)
     start_chord = np.zeros(24)
     if start.sum() > 0:
         start_chord[int(np.argmax(_triad_fit(start)))] = 1.0
-    n_first = max(1, min(n_seg, round(_FIRST_S / (duration / n_seg))))
+    n_first = max(1, min(n_music, round(_FIRST_S / seg_s)))
     # Authentic cadences: the main bass note falls a fifth (or rises a fourth) from one
     # segment to the next, V–I; the note it lands on, weighted by the weaker of the two.
     low = bass_seg.argmax(axis=1)
@@ -563,7 +599,7 @@ def features_from_activations(act: np.ndarray, duration: float) -> np.ndarray:
         end,
         start_chord[:12],
         start_chord[12:],
-        both[:n_first].sum(axis=0),
+        music[:n_first].sum(axis=0),
         cadence,
     )
     # Square roots: a chord held twice as long is stronger evidence, not twice as strong.
