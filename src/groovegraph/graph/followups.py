@@ -447,13 +447,14 @@ def merge_filter(
         ):
             target = None
         update.update(bpm_min=floor, bpm_max=ceiling, target_bpm=target, bpms=[])
-    elif move and (moved := moved_tempo(previous, move, listed)) is not None:
-        new_lo, new_hi, new_target = moved
-        update.update(bpm_min=new_lo, bpm_max=new_hi, target_bpm=new_target, bpms=[])
     elif new.bpms:
+        # "no, faster, like 92-95": the tempo stated says how much faster
         update.update(
             bpm_min=new.bpm_min, bpm_max=new.bpm_max, target_bpm=new.target_bpm, bpms=new.bpms
         )
+    elif move and (moved := moved_tempo(previous, move, listed)) is not None:
+        new_lo, new_hi, new_target = moved
+        update.update(bpm_min=new_lo, bpm_max=new_hi, target_bpm=new_target, bpms=[])
     if new.keys:
         update.update(keys=new.keys, camelot=new.camelot, tonic=None)
     for field in ("eras", "genres", "vibes", "years"):

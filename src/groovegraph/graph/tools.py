@@ -577,8 +577,15 @@ def build_toolsets(
             elif ref_analysis.tempo_bpm is None:
                 # A one-shot reference: more one-shots of its instrument (and root).
                 kind = kind or "one_shot"
+                # "a kick that goes with it" about an 808: a drum of another kind is not
+                # asked on the 808's root (a kick tuned to it is asked for by its note)
+                other_drum = (
+                    instrument is not None
+                    and instrument != ref_analysis.instrument
+                    and instrument in vocab.DRUM_KIT
+                )
                 instrument = instrument or ref_analysis.instrument
-                root_note = root_note or ref_analysis.root_note
+                root_note = root_note or (None if other_drum else ref_analysis.root_note)
                 notes.append(
                     f"reference {sample_label(like_sample, ref_analysis)}: one-shot {ref_analysis.instrument or 'sound'}"
                     + (f", root {ref_analysis.root_note}" if ref_analysis.root_note else "")

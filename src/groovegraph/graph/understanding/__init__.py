@@ -111,6 +111,12 @@ _ANAPHORA_RE = re.compile(
     re.IGNORECASE,
 )
 # "within 5 bpm of it", "at a similar tempo", "same tempo as it": a tempo near the reference.
+# "appreciate it", "got it", "love it": thanks and acknowledgements, no sample meant
+_IDIOM_IT_RE = re.compile(
+    r"\b(?:appreciate|appreciated|got|nailed|love|loved|forget|that's|thats|that is)\s+it\b"
+    r"(?!\s*(?:[,;:]\s*)?(?:['’]?s\b|(?:is|was|in|at|mix|fit|go|work|sit)\w*\b))",
+    re.IGNORECASE,
+)
 _NEAR_TEMPO_RE = re.compile(
     rf"\bwithin\s+(\d{{1,2}})\s*{vocab.TEMPO_UNIT}\s+of\s+(?:it|this|that|that one|this one)\b"
     r"|\b(?:at\s+)?(?:a\s+)?(?:similar|same|close|matching|comparable)\s+(?:tempo|bpm|speed)"
@@ -143,6 +149,10 @@ _LIKE_THAT_RE = re.compile(
     re.IGNORECASE,
 )
 _MIX_RE = vocab.MIX_RE
+# "from the same decade", "same era": the decade the conversation was on
+_SAME_ERA_RE = re.compile(
+    r"\b(?:same|that)\s+(?:decade|era|period|years)\b|\bfrom (?:back )?then\b", re.IGNORECASE
+)
 # "which would clash with it", "loops that clash with A minor" (not "won't clash",
 # "without clashing": those ask for what mixes)
 _CLASH_RE = re.compile(
@@ -181,9 +191,10 @@ _SOUND_FOR_IT_RE = re.compile(
     r"|\b(?:find|get|show|need|want|got|gimme|give|pull up|dig up)(?:\s+me)?\s+)"
     r"(?:[\w'-]+\s+){0,3}?"
     r"(?:for|to (?:go|sit|layer|put|pair) (?:with|under|over|on)|to layer"
-    r"|(?:(?:that|which|to|would|will|could|should|might)\s+)?(?:\w+\s+)?"
+    r"|(?:(?:that|which|to|would|will|could|should|might)(?:['’](?:d|ll))?\s+)?(?:\w+\s+)?"
     r"(?:go(?:es)?|fits?|works?|sits?|matches|blends?|pairs?)\s+(?:well\s+)?"
-    r"(?:with|under|over|on top of|alongside))"
+    r"(?:with|under|over|on top of|alongside)"
+    r"|in (?:key|tune) with)"
     r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
     re.IGNORECASE,
 )
@@ -602,8 +613,11 @@ def _opens_with_style(clause: str) -> bool:
 # "my loop is in E minor at 97", "my track's at 124 in 8A": the user's own sample told by
 # its key or tempo (nothing to analyse)
 _OWN_DESCRIBED_RE = re.compile(
-    rf"\bmy (?:own )?(?:[\w-]+\s+)?(?:{vocab.SAMPLE_NOUN}|tune|song|set|bassline)\s*"
+    rf"(?:\bmy (?:own )?(?:[\w-]+\s+)?(?:{vocab.SAMPLE_NOUN}|tune|song|set|bassline)\s*"
     r"(?:is|'s|’s|sits|runs|plays)\s+(?:(?:in|at|around|about|like)\s+)?"
+    # "I'm in 4A at 122", "I'm playing in F minor": where the user's set or track is now
+    r"|\b(?:i['’]?m|i am|we['’]?re|we are)\s+(?:(?:currently|playing|mixing|sitting|now)\s+)?"
+    r"(?:in|at)\s+)"
     r"(?:[A-G](?:#|b|♯|♭)?(?:\s*(?:major|minor|maj|min|m))?\b|\d{1,2}[AB]\b|\d{2,3}\b)",
     re.IGNORECASE,
 )
@@ -893,6 +907,8 @@ class OfflineUnderstanding:
         ]
         by_attr = followups.find_attribute_refs(text, hits=candidates)
         blanked = blank_spans(text, spans=by_attr.spans)
+        # "appreciate it fam": a thanks, not a question about the sample in focus
+        blanked = blank_spans(blanked, spans=[m.span() for m in _IDIOM_IT_RE.finditer(blanked)])
         near = _NEAR_TEMPO_RE.search(blanked)
         if near is not None:  # "within 5 bpm of it" is a tempo, not a sample reference
             blanked = blank_spans(blanked, spans=[near.span()])
@@ -1359,7 +1375,26 @@ class OfflineUnderstanding:
             # "mix with my break", "the vocal chop I've got" with nothing attached: the
             # sample has to be analysed first, so the groove specialist asks for it.
             chosen = ["groove", *chosen]
-        if vocab.ENERGY_RE.search(blanked) and not request.refines:
+        if (
+            "discovery" in chosen
+            and request.keys
+            and not request.samples
+            and not request.mix_with
+            and not request.refines
+            and not request.compatible
+            and (said_own := _OWN_DESCRIBED_RE.search(blanked)) is not None
+            and parse_request(said_own.group(0)).keys
+        ):
+            # "I'm in 4A at 122, give me house to go next", "my loop is in F minor at 92,
+            # find soul for it": the key stated is where the user is, so the search looks
+            # in the keys that mix with it (the tempo stated is its tempo range)
+            request = request.model_copy(update={"compatible": True})
+        if vocab.ENERGY_RE.search(blanked) and (
+            not request.refines
+            # "and the energy boost key from 4A?" after a search: a question about the key
+            # move, not a narrower search (unless it asks for samples)
+            or not (_SAMPLE_WORD_RE.search(blanked) or _FIND_VERB_RE.search(blanked))
+        ):
             request, chosen = self._energy_boost(request, blanked, conv, chosen)
         request, chosen = self._one_shot_as_root(request, conv, chosen)
         request = self._same_keys(request, blanked, conv, chosen)
@@ -1694,6 +1729,11 @@ class OfflineUnderstanding:
                 update["genres"] = list(prev.genres)
             if prev.eras:
                 update["eras"] = list(prev.eras)
+        elif not alone.eras and _SAME_ERA_RE.search(text):
+            # "now breakbeat from the same decade": the style named, the decade kept
+            eras = prev.eras or (conv.listed_request.eras if conv.listed_request else [])
+            if eras:
+                update["eras"] = list(eras)
         if not alone.keys and (those := _THOSE_KEYS_RE.search(text)):
             if prev.keys:
                 update.update(

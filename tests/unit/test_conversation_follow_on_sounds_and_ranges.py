@@ -1,0 +1,150 @@
+"""Follow-ups that went wrong in a tune set's conversations, in other words over a small
+catalog of our own: a sound for the loop just discussed ("an 808 that'll sit under it",
+"a bass one-shot in key with it", a kick for an 808), a thanks that says "it", a
+correction that states its own range, "from the same era", and the key and tempo the
+user says they are in as the search's reference."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from groovegraph.settings import Settings
+from groovegraph.state import Analysis, SampleRecord
+from groovegraph.tools import catalog as cat
+from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.chat import Chat, answer
+
+
+def _loop(n: int, genre: str, era: str, bpm: float, key: str) -> dict:
+    name = f"{genre.replace(' ', '')}_{era}_{n:02d}_{bpm:.0f}"
+    return catalog_row(
+        id=f"{n:04d}f00d{n:08d}",
+        path=f"/lib/{name}.wav",
+        sha256=f"{n + 8800:064x}",
+        genre=genre,
+        era=era,
+        tempo_bpm=bpm,
+        swing_percent=54.0,
+        backbeat_lag_ms=4.0,
+        key=key,
+    )
+
+
+def _kick(sid: str, name: str, root: str) -> SampleRecord:
+    rec = one_shot_record(sid, name, "kick", root, tag="kick")
+    assert rec.analysis is not None
+    return rec.model_copy(
+        update={
+            "analysis": Analysis.model_validate({**rec.analysis.model_dump(), "root_note": root})
+        }
+    )
+
+
+ROWS = [
+    _loop(1, "funk", "70s", 95.0, "C minor"),
+    _loop(2, "funk", "70s", 97.0, "G major"),
+    _loop(3, "funk", "70s", 101.0, "D minor"),
+    _loop(4, "funk", "70s", 102.5, "A minor"),
+    _loop(5, "funk", "70s", 103.0, "E minor"),
+    _loop(6, "soul", "70s", 99.0, "C major"),
+    _loop(7, "soul", "70s", 100.0, "A minor"),
+    _loop(8, "soul", "60s", 98.0, "E minor"),
+    _loop(9, "soul", "90s", 101.0, "F# major"),
+    _loop(10, "soul", "70s", 100.5, "Bb major"),
+]
+SHOTS = [
+    one_shot_record("beaf000000000001", "low_808_C1.wav", "bass", "C1", tag="bass"),
+    one_shot_record("beaf000000000002", "low_808_G1.wav", "bass", "G1", tag="bass"),
+    _kick("beaf000000000003", "thud_kick.wav", "F1"),
+    _kick("beaf000000000004", "round_kick.wav", "D#1"),
+]
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    frame = cat.concat_frames([pd.DataFrame(ROWS), cat.records_to_frame(SHOTS)])
+    return offline_graph(frame, settings=settings)
+
+
+def _names(out: dict) -> list[str]:
+    return sorted(h.path.rsplit("/", 1)[-1] for h in out["hits"])
+
+
+@pytest.mark.parametrize(
+    "text", ["got any 808 that'll sit under it?", "and a bass one-shot in key with it"]
+)
+def test_a_sound_for_the_hit_just_analysed(graph, text) -> None:
+    chat = Chat(graph)
+    hits = chat.say("70s funk loops under 100 bpm")["hits"]
+    c_minor = next(h for h in hits if h.key == "C minor")
+    chat.say("what's the pocket like on the C minor one?")
+    out = chat.say(text)
+    req = out["request"]
+    assert out["plan"].specialists == ["discovery"]
+    assert (req.kind, req.instrument, req.for_sample) == ("one_shot", "bass", c_minor.sample_id)
+    assert _names(out) == ["low_808_C1.wav"]
+
+
+def test_a_thanks_that_says_it_asks_nothing(graph) -> None:
+    chat = Chat(graph)
+    chat.say("70s funk loops under 100 bpm")
+    chat.say("how swung is the first one?")
+    out = chat.say("sweet, appreciate it")
+    assert out["plan"].specialists == []
+    assert out["request"].samples == []
+
+
+def test_a_kick_for_an_808_is_not_asked_on_the_808s_root(graph) -> None:
+    chat = Chat(graph)
+    chat.say("an 808 in C")
+    chat.say("what note is the first one really on?")
+    out = chat.say("cool, now a kick that works with it")
+    assert (out["request"].kind, out["request"].instrument) == ("one_shot", "kick")
+    assert _names(out) == ["round_kick.wav", "thud_kick.wav"]
+
+
+def test_a_correction_that_states_its_range_takes_it(graph) -> None:
+    chat = Chat(graph)
+    chat.say("funk loops around 96")
+    out = chat.say("nah quicker, say 100 to 104")
+    req = out["request"]
+    assert (req.bpm_min, req.bpm_max) == (100, 104)
+    assert req.genres == ["funk"]
+    assert _names(out) == ["funk_70s_03_101.wav", "funk_70s_04_102.wav", "funk_70s_05_103.wav"]
+
+
+def test_the_same_era_keeps_the_decade_of_the_last_search(graph) -> None:
+    chat = Chat(graph)
+    chat.say("70s funk loops")
+    out = chat.say("cool, now show me soul loops from that same decade")
+    assert out["request"].genres == ["soul"]
+    assert out["request"].eras == ["70s"]
+    assert {h.tags.era for h in out["hits"]} == {"70s"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm in 8A at 100, give me soul to go next",
+        "im at 8A, soul loops near 100 please",
+        "my loop is in A minor at 100, find me some soul",
+    ],
+)
+def test_the_key_the_user_is_in_is_the_search_reference(graph, text) -> None:
+    out = Chat(graph).say(text)
+    req = out["request"]
+    assert req.keys == ["A minor"]
+    assert req.compatible  # the keys that mix with it, not that key alone
+    assert out["hits"]
+    assert {h.camelot for h in out["hits"]} <= {"8A", "8B", "7A", "9A"}
+    # C major (8B, relative) and A minor itself, not only the exact key
+    assert {h.key for h in out["hits"]} >= {"A minor", "C major"}
+
+
+def test_the_energy_key_after_a_search_is_a_key_question(graph) -> None:
+    chat = Chat(graph)
+    chat.say("I'm in 8A at 100, give me soul to go next")
+    out = chat.say("and what's the energy boost key from 8A?")
+    assert out["plan"].specialists == ["compatibility"]
+    assert "E minor" in answer(out)  # one step up the wheel (9A)
