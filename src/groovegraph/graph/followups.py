@@ -61,6 +61,12 @@ _AFTER_RE = re.compile(
     rf"(?P<attr>[\w#♯.' -]{{1,30}}?){_STOP}",
     re.IGNORECASE,
 )
+# "a kick for the 76", "does that 92 swing more": a listed hit by its tempo alone (a bare
+# number after the determiner; a reference only when a listed hit has that tempo)
+_BARE_TEMPO_RE = re.compile(
+    r"\b(?:the|that)\s+(?P<attr>\d{2,3}(?:\.\d)?)(?:\s*bpm)?(?=\s*(?:$|[?.!,;:-]|and\b))",
+    re.IGNORECASE,
+)
 _ORDINAL_WORD_RE = re.compile(
     rf"^(?:very\s+)?(?:{vocab.alternation(vocab.ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th)|"
     r"same|other|next|previous|only|new|right|wrong|best|whole)$",
@@ -187,7 +193,7 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     unresolved: list[str] = []
     hit_words = [_hit_words(h) for h in hits]  # once per turn, not once per phrase and hit
     known = set().union(*hit_words)
-    for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE):
+    for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE, _BARE_TEMPO_RE):
         # Tried at every determiner, so "the swing on the second one" reaches "the second one".
         for start in (d.start() for d in _DET_RE.finditer(text)):
             m = rx.match(text, start)
@@ -227,6 +233,8 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 continue
             spans.append(m.span())
             matched = [h.sample_id for h, v in verdicts if v]
+            if rx is _BARE_TEMPO_RE and not matched:
+                continue  # "drop it to the 90": a tempo, not a hit nobody listed
             if matched:
                 ids.extend(i for i in matched if i not in ids)
             else:

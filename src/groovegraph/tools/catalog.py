@@ -424,6 +424,21 @@ def _root_query(query: CatalogQuery) -> tuple[int, int | None] | None:
     return None
 
 
+#: Semitones above the tonic of the notes of a major and a (natural) minor scale.
+_SCALE_STEPS = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
+
+
+def _in_scale_mask(roots: pd.Series, key: str) -> np.ndarray:
+    """Rows whose ``root_note`` is a note of ``key``'s scale ("an 808 that fits E minor"
+    when no root sits on E: a B or a G one still does)."""
+    k = parse_key(key)
+    pcs = {(k.pc + step) % 12 for step in _SCALE_STEPS[k.mode]}
+    out = np.zeros(len(roots), dtype=bool)
+    for pc in sorted(pcs):
+        out |= _root_mask(roots, pc, None)
+    return out
+
+
 def _root_mask(roots: pd.Series, pc: int, octave: int | None) -> np.ndarray:
     """Rows whose ``root_note`` has pitch class ``pc`` (and ``octave`` when given)."""
     codes, uniques = pd.factorize(roots, use_na_sentinel=True)
@@ -457,7 +472,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     instrument words are mapped to the contract's names first: "hi-hat" → hat; "drums" also
     matches the loops with no key and no other instrument tag, and drum-kit one-shots), kind
     (loop or one_shot), root note of one-shots (a pitch class, or a note with octave;
-    with ``kind="one_shot"`` a key filter matches the roots on the key's tonic),
+    with ``kind="one_shot"`` a key filter matches the roots on the key's tonic, else, when
+    none is, the roots in its scale),
     duration range, excluded ids.
 
     With a BPM range and ``half_double``, the half- and double-time matches are a
@@ -562,7 +578,11 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     if query.kind is not None:
         mask &= (df["kind"] == query.kind).to_numpy(dtype=bool, na_value=False)
     if root is not None:
-        mask &= _root_mask(df["root_note"], *root)
+        on_root = _root_mask(df["root_note"], *root)
+        if query.key and not query.root_note and not (mask & on_root).any():
+            # a one-shot for a key with no root on its tonic: a root in its scale
+            on_root = _in_scale_mask(df["root_note"], query.key)
+        mask &= on_root
     instrument = canonical_instrument(query.instrument)
     for col, value, exact, era in (
         ("genre", None if query.genres else query.genre, True, False),

@@ -176,7 +176,9 @@ _GOES_WITH_RE = re.compile(
 # a sound to find for the sample the phrase after it names (it ends the match)
 _FOR_SAMPLE_RE = re.compile(
     r"\b(?:an?|some|any|another|one|two|three|a few|a couple of)\s+(?:[\w'-]+\s+){0,3}?"
-    r"(?:for|to go (?:with|under|over)|to (?:sit|layer|put) (?:with|under|over|on)|to layer)"
+    r"(?:for|to go (?:with|under|over)|to (?:sit|layer|put) (?:with|under|over|on)|to layer"
+    # "an 808 in the key of my break", "a bass hit in the same key as the 143 one"
+    r"|in the (?:same )?key (?:of|as)|to match)"
     r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
     re.IGNORECASE,
 )
