@@ -301,8 +301,12 @@ _LIST_POINTER_RE = re.compile(
 )
 MODE_RE = re.compile(
     r"\b(?:in\s+(?:a\s+)?(minor|major)(?!\s+\w+\s+(?:one|loop)s?\b)|(minor|major)(?:\s+keys?)?\s+ones"
-    r"|(minor|major)\s+keys?)\b",
-    re.IGNORECASE,
+    r"|(minor|major)\s+keys?)\b"
+    # "which of those are major", "only minor": the mode closing a clause about the list
+    r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
+    # "minor" (or "major?") as the whole reply
+    r"|^\s*(minor|major)\s*[?.!]*\s*$",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

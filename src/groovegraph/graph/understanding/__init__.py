@@ -20,6 +20,7 @@ Two readers fill the same structure:
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -911,6 +912,10 @@ class OfflineUnderstanding:
         blanked = blank_spans(text, spans=by_attr.spans)
         # "appreciate it fam": a thanks, not a question about the sample in focus
         blanked = blank_spans(blanked, spans=[m.span() for m in _IDIOM_IT_RE.finditer(blanked)])
+        if (aside := _ASIDE_RE.match(blanked)) is not None and blanked[aside.end() :].strip():
+            # "sorry cat on keyboard. got any chill reggae?": the apology before the request
+            # names nothing to search by (the keyboard is no keys loop)
+            blanked = blank_spans(blanked, spans=[aside.span()])
         near = _NEAR_TEMPO_RE.search(blanked)
         if near is not None:  # "within 5 bpm of it" is a tempo, not a sample reference
             blanked = blank_spans(blanked, spans=[near.span()])
@@ -1414,6 +1419,10 @@ class OfflineUnderstanding:
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
             # the question was about that sample, so nothing else is answered in its place.
             chosen = []
+        if not attached and _is_gibberish(text, alone):
+            # "asdfgh", "jjjjkl": no word of any language the reader knows and no value to
+            # search by — nothing was asked, so nothing is searched (the reply asks again)
+            chosen = []
         ordered = [s for s in SPECIALISTS if s in chosen]
         # A narrowed search's text holds both turns: "only 90s ones" after "which would
         # clash with it" still looks for the clashing keys.
@@ -1831,6 +1840,43 @@ class OfflineUnderstanding:
 
 _offline: OfflineUnderstanding | None = None
 _offline_lock = threading.Lock()
+
+
+# "sorry cat on keyboard.", "oops typo!", "my bad, ignore that.": an apology or aside
+# opening a message, a sentence of its own before the request
+_ASIDE_RE = re.compile(
+    r"^\s*(?:sorry|soz|sry|oops|whoops|my bad|lol|haha|ignore (?:that|the last one))\b"
+    r"[^.!?\n]*[.!?\n]+",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[a-z]+", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Whole words of the encoder's vocabulary (no word pieces)."""
+    from groovegraph.graph.understanding.encoder import VOCAB_PATH
+
+    lines = VOCAB_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w.isalpha())
+
+
+def _is_gibberish(text: str, parsed: ParsedRequest) -> bool:
+    """ "asdfgh": a message with letters, none of its words known to the encoder's
+    vocabulary, no number and nothing the parser reads as a value (a genre, "dnb", "lofi")."""
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    if not words or any(c.isdigit() for c in text) or any(w in _known_words() for w in words):
+        return False
+    return not (
+        parsed.genres
+        or parsed.vibes
+        or parsed.eras
+        or parsed.keys
+        or parsed.samples
+        or parsed.swing_words
+        or vocab.find_instrument(text)
+        or vocab.find_kind(text)
+    )
 
 
 def get_offline() -> OfflineUnderstanding:
