@@ -45,6 +45,9 @@ import numpy as np
 
 SR = 22050
 SEEDS = {"tune": 61_001, "held_out": 61_002, "tune_b": 61_003}
+#: The hard families (:func:`hard_items`) draw from their own seeds: even to tune on, odd
+#: held out.
+HARD_SEEDS = {"tune": 62_000, "held_out": 62_001, "tune_b": 62_002}
 UNPITCHED = frozenset({"snare", "clap", "hat", "cymbal"})
 TONAL = frozenset({"bass", "keys", "pad", "lead", "vocal"})
 _NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
@@ -273,6 +276,245 @@ def synth_tom(rng: np.random.Generator) -> tuple[np.ndarray, int]:
     return _fade(y), round(69 + 12 * np.log2(f / 440))
 
 
+def _hz(midi: float) -> float:
+    return 440.0 * 2 ** ((midi - 69) / 12)
+
+
+def synth_808_hard(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A driven 808: a sine dropping (or rising) into its note over 20-250 ms from 1-14
+    semitones away, clipped hard (tanh drive 3-15, some asymmetry), optionally a sub held
+    on a higher octave layer; roots from A0 up."""
+    f_end = _hz(root)
+    start_st = float(rng.uniform(1, 14)) * (1 if rng.random() < 0.8 else -0.5)
+    glide_s = float(rng.uniform(0.02, 0.25))
+    hold = float(rng.uniform(0.35, 1.6))
+    t = np.arange(int(hold * SR)) / SR
+    f = f_end * 2 ** (start_st * np.exp(-t / (glide_s / 3)) / 12)
+    phase = 2 * np.pi * np.cumsum(f) / SR
+    y = np.sin(phase)
+    if rng.random() < 0.4:  # an octave layer an octave up, as loud as the sub or louder
+        y = y + float(rng.uniform(0.6, 1.5)) * np.sin(2 * phase + float(rng.uniform(0, 6.28)))
+    y *= np.minimum(1.0, t / 0.003) * np.exp(-t / float(rng.uniform(0.3, 2.0)))
+    drive = float(rng.uniform(3.0, 15.0))
+    bias = float(rng.uniform(0.0, 0.3))
+    y = np.tanh(drive * (y + bias)) - np.tanh(drive * bias)
+    return _fade(y)
+
+
+def synth_sub_sine(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A sub bass: a near-pure sine (a little 2nd/3rd), A0-E1, held 0.4-1.5 s."""
+    f = _hz(root)
+    dur = float(rng.uniform(0.4, 1.5))
+    t = np.arange(int(dur * SR)) / SR
+    ph = 2 * np.pi * f * t
+    y = (
+        np.sin(ph)
+        + float(rng.uniform(0, 0.15)) * np.sin(2 * ph)
+        + float(rng.uniform(0, 0.1)) * np.sin(3 * ph)
+    )
+    y *= _env(t, float(rng.uniform(0.002, 0.03)), float(rng.uniform(0.5, 3.0)))
+    return _fade(y)
+
+
+def synth_octave_bass(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A bass whose 2nd harmonic is 3-12 dB louder than its fundamental (a thin speaker
+    tone, a square-ish synth bass through a high-pass), with a little 3rd and 4th."""
+    f = _hz(root)
+    dur = float(rng.uniform(0.3, 1.2))
+    t = np.arange(int(dur * SR)) / SR
+    ph = 2 * np.pi * f * t
+    h2 = 10 ** (float(rng.uniform(3, 12)) / 20)
+    y = np.sin(ph) + h2 * np.sin(2 * ph + float(rng.uniform(0, 6.28)))
+    y += float(rng.uniform(0.1, 0.6)) * np.sin(3 * ph) + float(rng.uniform(0, 0.5)) * np.sin(4 * ph)
+    y *= _env(t, 0.004, float(rng.uniform(0.15, 0.8)))
+    return _fade(y)
+
+
+def synth_inharmonic_pluck(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A plucked note (stiff-string partials f*k*sqrt(1+B k^2)) whose first 10-40 ms carry
+    a loud metallic transient of inharmonic partials (ratios 2.4-9.7 of the note)."""
+    f = _hz(root)
+    dur = float(rng.uniform(0.3, 1.2))
+    t = np.arange(int(dur * SR)) / SR
+    b = float(rng.uniform(1e-4, 2e-3))
+    y = np.zeros(t.size)
+    decay = float(rng.uniform(0.15, 0.6))
+    for k in range(1, 12):
+        fk = f * k * np.sqrt(1 + b * k * k)
+        if fk > SR / 2 - 500:
+            break
+        y += (1 / k) * np.sin(2 * np.pi * fk * t) * np.exp(-t * k / (decay * 3) - t / decay)
+    tr = float(rng.uniform(0.01, 0.04))
+    for _ in range(int(rng.integers(4, 9))):
+        fr = f * float(rng.uniform(2.4, 9.7))
+        if fr < SR / 2 - 500:
+            y += float(rng.uniform(0.3, 1.2)) * np.sin(2 * np.pi * fr * t) * np.exp(-t / tr)
+    y += 0.3 * rng.normal(0, 1, t.size) * np.exp(-t / 0.005)
+    y *= np.minimum(1.0, t / 0.001)
+    return _fade(y)
+
+
+def synth_supersaw(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A detuned supersaw lead: 7-9 saws spread +-15-45 cents, bright (little low-pass),
+    sometimes an octave-up layer, attack 2-30 ms."""
+    f = _hz(root)
+    dur = float(rng.uniform(0.25, 1.2))
+    t = np.arange(int(dur * SR)) / SR
+    voices = int(rng.integers(7, 10))
+    spread = float(rng.uniform(15, 45))
+    y = np.zeros(t.size)
+    layers = (0, 12) if rng.random() < 0.4 else (0,)
+    for st in layers:
+        for v in range(voices):
+            cents = spread * (2 * v / (voices - 1) - 1) + float(rng.normal(0, 3))
+            g = f * 2 ** ((st + cents / 100) / 12)
+            ph = (g * t + float(rng.uniform(0, 1))) % 1.0
+            y += (0.7 if st else 1.0) * (2 * ph - 1)
+    y = _onepole_lp(y, float(rng.uniform(4000, 9000)))
+    y *= _env(t, float(rng.uniform(0.002, 0.03)), float(rng.uniform(0.3, 1.5)))
+    return _fade(y)
+
+
+def synth_vibrato_lead(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A lead with vibrato 0.3-1 semitone deep at 4-7 Hz from the start or after a delay,
+    a sine, triangle or square."""
+    f = _hz(root)
+    dur = float(rng.uniform(0.5, 1.6))
+    t = np.arange(int(dur * SR)) / SR
+    depth = float(rng.uniform(0.3, 1.0))
+    delay = float(rng.uniform(0.0, 0.25))
+    vib = (
+        depth * np.sin(2 * np.pi * float(rng.uniform(4, 7)) * t) * np.clip((t - delay) / 0.1, 0, 1)
+    )
+    inst = f * 2 ** (vib / 12)
+    ph = np.cumsum(inst) / SR % 1.0
+    shape = int(rng.integers(3))
+    if shape == 0:
+        y = np.sin(2 * np.pi * ph)
+    elif shape == 1:
+        y = 1 - 4 * np.abs(ph - 0.5)
+    else:
+        y = _onepole_lp(np.where(ph < 0.5, 1.0, -1.0), 3000.0)
+    y *= _env(t, float(rng.uniform(0.005, 0.05)), float(rng.uniform(0.6, 3.0)))
+    return _fade(y)
+
+
+def synth_short_note(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A 60-150 ms note: a saw or square blip, or a plucked sine, cut short."""
+    f = _hz(root)
+    dur = float(rng.uniform(0.06, 0.15))
+    t = np.arange(int(dur * SR)) / SR
+    ph = f * t % 1.0
+    shape = int(rng.integers(3))
+    if shape == 0:
+        y = _onepole_lp(2 * ph - 1, float(rng.uniform(2000, 6000)))
+    elif shape == 1:
+        y = _onepole_lp(np.where(ph < 0.5, 1.0, -1.0), float(rng.uniform(2000, 6000)))
+    else:
+        y = np.sin(2 * np.pi * ph) + 0.3 * np.sin(4 * np.pi * ph)
+    y *= _env(t, 0.002, float(rng.uniform(0.04, 0.3)))
+    return _fade(y)
+
+
+def synth_vocal_scoop(rng: np.random.Generator, root: int) -> np.ndarray:
+    """A vocal chop scooped up into its note (1-3 semitones over 40-120 ms), vibrato,
+    120-600 ms long."""
+    f = _hz(root)
+    dur = float(rng.uniform(0.12, 0.6))
+    t = np.arange(int(dur * SR)) / SR
+    scoop = -float(rng.uniform(1, 3)) * np.exp(-t / float(rng.uniform(0.015, 0.04)))
+    vib = float(rng.uniform(0, 0.5)) * np.sin(2 * np.pi * float(rng.uniform(4.5, 6.5)) * t)
+    inst = f * 2 ** ((scoop + vib * np.minimum(1, t / 0.2)) / 12)
+    phase = np.cumsum(inst) / SR
+    src = np.diff(np.floor(phase), prepend=0.0)
+    src = _onepole_lp(src, 3500.0) + 0.02 * rng.normal(0, 1, t.size)
+    vowel = _VOWELS[str(rng.choice(list(_VOWELS)))]
+    y = sum(_resonator(src, fr, bw) * (0.8**k) for k, (fr, bw) in enumerate(vowel))
+    y = np.asarray(y) * np.minimum(1.0, t / 0.01)
+    y *= np.clip((dur - t) / 0.03, 0, 1)
+    return _fade(y / (np.abs(y).max() + 1e-12))
+
+
+#: GM chord stabs of the hard families: programs per class, and voicings as intervals
+#: over the lowest note (triads in root position and inversions, sevenths, sus, open
+#: fifths an octave spread), named by that lowest note.
+HARD_FAMILIES = frozenset(
+    {"808_hard", "sub_sine", "octave_bass", "inharmonic_pluck", "supersaw_lead",
+     "vibrato_lead", "short_note", "vocal_scoop", "gm_stab", "gm_short"}
+)  # fmt: skip
+HARD_GM_STAB: dict[str, tuple[int, ...]] = {
+    "keys": (0, 1, 4, 5, 16, 11),
+    "pad": (88, 89, 90, 94),
+    "lead": (80, 81, 84, 87),
+}
+VOICINGS: tuple[tuple[int, ...], ...] = (
+    (0, 4, 7), (0, 3, 7), (0, 3, 8), (0, 4, 9), (0, 5, 9), (0, 5, 8),
+    (0, 4, 7, 11), (0, 3, 7, 10), (0, 4, 7, 10), (0, 5, 7), (0, 7, 16), (0, 7, 12, 15),
+)  # fmt: skip
+HARD_GM_SHORT: dict[str, tuple[tuple[int, ...], tuple[int, int]]] = {
+    "bass": ((33, 38, 39, 34), (28, 50)),
+    "keys": ((0, 4, 11, 6), (48, 76)),
+    "lead": ((80, 81, 62), (55, 84)),
+}
+
+
+def hard_items(split: str, start: int) -> list[Item]:
+    """The hard families, drawn from :data:`HARD_SEEDS`."""
+    rng = np.random.default_rng(HARD_SEEDS[split])
+    out: list[Item] = []
+
+    def add(family: str, instrument: str, root: int | None, **params: Any) -> None:
+        out.append(
+            Item(
+                id=f"{split}-{start + len(out):03d}",
+                family=family,
+                instrument=instrument,
+                root_midi=root,
+                seed=int(rng.integers(2**31 - 1)),
+                params=params,
+            )
+        )
+
+    for _ in range(10):
+        add("808_hard", "bass", int(rng.integers(21, 41)))
+    for _ in range(6):
+        add("sub_sine", "bass", int(rng.integers(21, 29)))
+    for _ in range(8):
+        add("octave_bass", "bass", int(rng.integers(28, 52)))
+    for _ in range(8):
+        add("inharmonic_pluck", "keys", int(rng.integers(40, 77)))
+    for _ in range(8):
+        add("supersaw_lead", "lead", int(rng.integers(48, 77)))
+    for _ in range(8):
+        add("vibrato_lead", "lead", int(rng.integers(55, 85)))
+    for _ in range(8):
+        add("short_note", "lead", int(rng.integers(40, 80)))
+    for _ in range(8):
+        add("vocal_scoop", "vocal", int(rng.integers(50, 74)))
+    for i in range(12):
+        inst = ("keys", "pad", "lead")[i % 3]
+        progs = HARD_GM_STAB[inst]
+        add(
+            "gm_stab",
+            inst,
+            int(rng.integers(40, 67)),
+            program=progs[int(rng.integers(len(progs)))],
+            sf=SOUNDFONTS[i % 3],
+            voicing=list(VOICINGS[int(rng.integers(len(VOICINGS)))]),
+        )
+    for i in range(9):
+        inst = ("bass", "keys", "lead")[i % 3]
+        progs, (lo, hi) = HARD_GM_SHORT[inst]
+        add(
+            "gm_short",
+            inst,
+            int(rng.integers(lo, hi + 1)),
+            program=progs[int(rng.integers(len(progs)))],
+            sf=SOUNDFONTS[i % 3],
+        )
+    return out
+
+
 # --------------------------------------------------------------------------------- set
 
 
@@ -327,7 +569,7 @@ def items(split: str) -> list[Item]:
             program=(0, 4, 2)[i % 3],
             sf=SOUNDFONTS[i % 3],
         )
-    return out
+    return out + hard_items(split, len(out))
 
 
 def render_all(batch: list[Item]) -> dict[str, np.ndarray]:
@@ -339,6 +581,23 @@ def render_all(batch: list[Item]) -> dict[str, np.ndarray]:
     by_sf: dict[str, list[tuple[Item, Any]]] = {}
     for it in batch:
         rng = np.random.default_rng(it.seed)
+        if it.family in ("gm_stab", "gm_short"):
+            short = it.family == "gm_short"
+            dur = float(rng.uniform(0.07, 0.15)) if short else float(rng.uniform(0.2, 0.6))
+            base = Note(
+                start_s=0.004,
+                end_s=0.004 + (dur if short else dur * float(rng.uniform(0.4, 0.8))),
+                pitch=int(it.root_midi or 0),
+                velocity=int(rng.integers(80, 124)),
+                channel=0,
+                program=int(it.params["program"]),
+                align_onset=False,
+            )
+            offsets = it.params.get("voicing", [0])
+            chord = [dataclasses.replace(base, pitch=base.pitch + st) for st in offsets]
+            perf = Performance(chord, dur + (0.0 if short else 0.4))
+            by_sf.setdefault(it.params["sf"], []).append((it, perf))
+            continue
         if it.family in ("gm", "gm_drum", "gm_chord"):
             drum = it.family == "gm_drum"
             dur = float(rng.uniform(0.6, 2.2))
@@ -370,6 +629,22 @@ def render_all(batch: list[Item]) -> dict[str, np.ndarray]:
             y = synth_vocal(rng, int(root or 0))
         elif it.family in ("saw_stab", "saw_chord_stab"):
             y = synth_saw_stab(rng, int(root or 0), chord=it.family == "saw_chord_stab")
+        elif it.family == "808_hard":
+            y = synth_808_hard(rng, int(root or 0))
+        elif it.family == "sub_sine":
+            y = synth_sub_sine(rng, int(root or 0))
+        elif it.family == "octave_bass":
+            y = synth_octave_bass(rng, int(root or 0))
+        elif it.family == "inharmonic_pluck":
+            y = synth_inharmonic_pluck(rng, int(root or 0))
+        elif it.family == "supersaw_lead":
+            y = synth_supersaw(rng, int(root or 0))
+        elif it.family == "vibrato_lead":
+            y = synth_vibrato_lead(rng, int(root or 0))
+        elif it.family == "short_note":
+            y = synth_short_note(rng, int(root or 0))
+        elif it.family == "vocal_scoop":
+            y = synth_vocal_scoop(rng, int(root or 0))
         elif it.family == "membrane_tom":
             y, _ = synth_tom(rng)
         else:
@@ -378,8 +653,10 @@ def render_all(batch: list[Item]) -> dict[str, np.ndarray]:
     sfs = fonts()
     for name, pairs in by_sf.items():
         clips = render_batch([p for _, p in pairs], sfs[name])
-        for (it, _), clip in zip(pairs, clips, strict=True):
+        for (it, perf), clip in zip(pairs, clips, strict=True):
             clip = trim_tail(clip, SR)
+            if it.family == "gm_short":  # cut at the note's end: a 60-150 ms file
+                clip = _fade(clip[: int((perf.duration_s + 0.004) * SR)].astype(np.float64))
             audio[it.id] = (0.9 * clip / (np.abs(clip).max() + 1e-12)).astype(np.float32)
     return audio
 
@@ -394,6 +671,7 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
     tonal = [r for r in rows if r["root_true"] is not None]
     unp = [r for r in rows if r["instrument"] in UNPITCHED]
+    hard = [r for r in tonal if r["family"] in HARD_FAMILIES]
     fams = sorted({r["family"] for r in rows})
     insts = sorted({r["instrument"] for r in rows})
     return {
@@ -408,6 +686,12 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "root_n": len(tonal),
         "root_pitch_class_acc": mean([_pc(r["root"]) == _pc(r["root_true"]) for r in tonal]),
         "root_note_acc": mean([r["root"] == r["root_true"] for r in tonal]),
+        "hard_root_n": len(hard),
+        "hard_root_pitch_class_acc": mean([_pc(r["root"]) == _pc(r["root_true"]) for r in hard]),
+        "hard_root_note_acc": mean([r["root"] == r["root_true"] for r in hard]),
+        "hard_instrument_acc": mean(
+            [r["est"] == r["instrument"] for r in rows if r["family"] in HARD_FAMILIES]
+        ),
         "root_octave_acc_given_pc": mean(
             [r["root"] == r["root_true"] for r in tonal if _pc(r["root"]) == _pc(r["root_true"])]
         ),

@@ -596,3 +596,76 @@ def tuned_snare(hz: float, *, seconds: float = 0.45, seed: int = 11) -> np.ndarr
 def test_a_tuned_snare_is_a_snare_without_a_root(hz: float) -> None:
     res = analyze_one_shot(y=tuned_snare(hz), sr=SR)
     assert (res.instrument, res.root_note) == ("snare", None)
+
+
+def driven_sub(note: str, *, drop_st: float, drive: float, seconds: float = 1.2) -> np.ndarray:
+    """A sub bass dropping ``drop_st`` semitones into its note in ~60 ms, through tanh
+    saturation (odd harmonics over the sine)."""
+    t = _t(seconds)
+    f = _hz(note) * 2 ** (drop_st * np.exp(-t / 0.02) / 12)
+    y = np.tanh(drive * np.sin(2 * np.pi * np.cumsum(f) / SR))
+    return _norm(y * np.minimum(1.0, t / 0.004) * np.exp(-t / 1.5))
+
+
+@pytest.mark.parametrize(("note", "drive"), [("A0", 1.0), ("A#0", 6.0), ("A0", 10.0)])
+def test_a_sub_bass_below_c1_is_named_in_its_own_octave(note: str, drive: float) -> None:
+    # Under the old B0 floor of the tracker an A0 sub read B0.
+    sub = driven_sub(note, drop_st=6.0, drive=drive)
+    assert analyze_one_shot(y=sub, sr=SR).root_note == note
+
+
+@pytest.mark.parametrize("note", ["G#2", "A1", "D2"])
+def test_a_thin_bass_whose_octave_outsings_its_fundamental_keeps_its_octave(note: str) -> None:
+    # Four partials, the 2nd 7 dB over the fundamental and nothing above the 4th: no 5th
+    # or 7th to miss, so not an organ's sub-octave stop.
+    thin = _partials(note, {1.0: -7.0, 2.0: 0.0, 3.0: -13.0, 4.0: -15.0}, seconds=0.7, decay_s=0.4)
+    assert analyze_one_shot(y=thin, sr=SR).root_note == note
+
+
+def detuned_stab(
+    root: str, intervals: tuple[int, ...], *, square: bool, seconds: float = 0.5
+) -> np.ndarray:
+    """A synth chord stab: two oscillators per note detuned +-8 cents (saw or square,
+    random phases from a fixed seed), 20 ms attack, gone in ~0.3 s."""
+    rng = np.random.default_rng(5)
+    t = _t(seconds)
+    y = np.zeros(t.size)
+    for st in intervals:
+        for cents in (-8.0, 8.0):
+            f = _hz(root) * 2 ** ((st + cents / 100) / 12)
+            phase = rng.uniform(0, 6)
+            for k in range(1, 12, 2 if square else 1):
+                if k * f < SR / 2 - 500:
+                    y += np.sin(2 * np.pi * k * f * t + k * phase) / k
+    return _norm(y * np.minimum(1.0, t / 0.02) * np.exp(-t / 0.12))
+
+
+@pytest.mark.parametrize(
+    ("root", "intervals", "square"),
+    [
+        ("D3", (0, 4, 7, 11), True),  # major seventh
+        ("E3", (0, 4, 7, 11), True),
+        ("A#2", (0, 3, 8), False),  # a major triad over its third
+        ("D3", (0, 3, 7), False),  # minor triad
+        ("A#2", (0, 3, 7), True),
+        ("D3", (0, 4, 9), False),  # a minor triad over its third
+        ("E3", (0, 4, 9), False),
+    ],
+)
+def test_a_detuned_chord_stab_is_named_by_its_lowest_note(
+    root: str, intervals: tuple[int, ...], square: bool
+) -> None:
+    # The chorus smears the common period: the tracker settles at a compromise a quarter
+    # tone off a note, or on a period octaves under the chord where nothing plays.
+    stab = detuned_stab(root, intervals, square=square)
+    assert analyze_one_shot(y=stab, sr=SR).root_note == root
+
+
+@pytest.mark.parametrize("note", ["G1", "A1", "C2", "E1"])
+def test_a_120_ms_bass_note_is_named_by_its_tracked_pitch(note: str) -> None:
+    # One or two periods held: the spectrum's partials are smeared over semitones, and
+    # moving the tracked pitch to the strongest bin near it named G1 G#1 and E1 D1.
+    t = _t(0.12)
+    y = sum(np.sin(2 * np.pi * k * _hz(note) * t) / k**1.5 for k in range(1, 9))
+    y = np.asarray(y) * np.minimum(1.0, t / 0.003) * np.clip((0.12 - t) / 0.01, 0, 1)
+    assert analyze_one_shot(y=_norm(y), sr=SR).root_note == note

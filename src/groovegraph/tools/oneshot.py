@@ -134,8 +134,10 @@ _EVENT_MERGE_S = 0.08
 _BAND_EDGES_HZ = (0.0, 150.0, 400.0, 1000.0, 2500.0, 6000.0, 1.0e6)
 _HOP_S = 0.0116  # ≈ 256 samples at 22.05 kHz
 _RISE_FRAMES = 3  # ≈ 35 ms
-# Pitch range searched: B0 (30.9 Hz, below the lowest 808) to C7.
-_PITCH_MIN_HZ = 440.0 * 2 ** ((23 - 69) / 12)
+# Pitch range searched: a quarter tone under A0 (26.7 Hz: a sub bass or an 808 tuned below
+# C1, down to the piano's lowest key; with B0 as the floor an A0 808 read B0) to C7. The
+# YIN frame stays 2048 samples at 22.05 kHz.
+_PITCH_MIN_HZ = 440.0 * 2 ** ((20.5 - 69) / 12)
 _PITCH_MAX_HZ = 440.0 * 2 ** ((96 - 69) / 12)
 _NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
@@ -414,6 +416,8 @@ def _count_bursts(env: npt.NDArray[np.float64], *, height: float, dip: float) ->
 #: YIN aperiodicity (cumulative-mean-normalised difference at the chosen lag) below
 #: which a frame is voiced; noise sits near 1, a clean tone near 0.
 _YIN_THRESHOLD = 0.3
+#: Length (s) of the window YIN's difference function sums over.
+_YIN_WINDOW_S = 0.0605
 #: Octave check: when the first dip is this aperiodic or more and the dip at twice the
 #: lag is under :data:`_YIN_OCTAVE_RATIO` of it, the longer period is the note.
 _YIN_OCTAVE_MIN = 0.05
@@ -439,14 +443,16 @@ def _yin(
     """
     tau_min = max(2, int(sr / _PITCH_MAX_HZ))
     tau_max = math.ceil(sr / _PITCH_MIN_HZ)
-    frame = 1 << math.ceil(math.log2(2 * tau_max + 1))  # two periods of the lowest note
-    win = frame - tau_max
+    # The difference function sums over a fixed ~60 ms (about two periods of the lowest
+    # note), each frame holding that window and the longest lag after it.
+    win = round(_YIN_WINDOW_S * sr)
+    frame = win + tau_max
     x = np.pad(y, (frame // 2, frame // 2))
     n_frames = 1 + max(0, (x.size - frame) // hop)
     frames = np.lib.stride_tricks.as_strided(
         x, shape=(n_frames, frame), strides=(x.strides[0] * hop, x.strides[0]), writeable=False
     )
-    n = 2 * frame
+    n = 1 << math.ceil(math.log2(frame + win))
     # d(tau) = sum_j (x_j - x_{j+tau})^2 over a window of ``win`` samples, from FFTs.
     corr = np.fft.irfft(np.fft.rfft(frames, n) * np.conj(np.fft.rfft(frames[:, :win], n)), n)
     corr = corr[:, : tau_max + 1]
@@ -622,7 +628,8 @@ def _features(y: _Float, sr: int) -> _Features:
             cycle = max(1, round(_VIBRATO_CYCLE_S * sr / hop_p))
             smooth = _smooth_track(track, cycle)
             vib_rms, vib_rate = _modulation(np.where(sustained, track, np.nan), smooth, cycle)
-            if _vibrato(np.where(sustained, track, np.nan), smooth, cycle):
+            vibrato = _vibrato(np.where(sustained, track, np.nan), smooth, cycle)
+            if vibrato:
                 track = smooth
             # The root is where the pitch *stays*: frames whose neighbours are within a
             # quarter tone (a glide moves faster), counted, not weighted by loudness (the
@@ -643,6 +650,8 @@ def _features(y: _Float, sr: int) -> _Features:
             folded = semis - 12.0 * np.round((semis - best) / 12.0)
             folded_best = float(best)
             near = np.abs(semis - best) <= 0.5
+            q75, q25 = np.percentile(semis[near], [75, 25])
+            near_spread = float(q75 - q25)
             f0_hz = float(440.0 * 2 ** ((float(np.mean(semis[near])) - 69) / 12))
             # The held part's spectrum decides the octave where a sub-octave stop sounds
             # under the note (see :func:`_sub_octave_stop`).
@@ -665,8 +674,21 @@ def _features(y: _Float, sr: int) -> _Features:
                 f0_hz *= _chord_period(held_spec, f0_hz)
                 # A period with nothing at all sounding at it: the notes over it.
                 f0_hz = _absent_fundamental(held_spec, f0_hz)
-            if spread <= _SPECTRAL_F0_MAX_SPREAD:  # not through vibrato's sidebands
-                f0_hz = _spectral_fundamental(held_spec, f0_hz)
+            # Not through vibrato's sidebands. A track spread over octaves and between a
+            # chord's notes (which meet at a compromise period a quarter tone off any of
+            # them) is steady where it votes for its note.
+            # The partials near the note are read on the held part, or on the body (300
+            # ms from the peak) when fewer frames are held: the calm frames of a chord's
+            # track can be too few to resolve notes a third apart.
+            a = round(float(times[peak_i]) * sr)
+            body_audio = np.asarray(y[a : a + round(_BODY_SPECTRUM_S * sr)], dtype=np.float64)
+            partials = held_spec if held_spec.n >= body_audio.size else _Spectrum.of(body_audio, sr)
+            if spread <= _SPECTRAL_F0_MAX_SPREAD or (
+                not vibrato and near_spread <= _SPECTRAL_F0_MAX_SPREAD
+            ):
+                f0_hz = _spectral_fundamental(partials, f0_hz)
+            # A period under every note that is no harmonic root of them: the lowest.
+            f0_hz = _notes_over_period(partials, f0_hz)
             # A note of a chord under the tracked one (a minor triad's tracked "note" is
             # often its third or fifth): the chord is named by its lowest note.
             if length_s - float(times[peak_i]) >= _LOWER_NOTE_MIN_RING_S:
@@ -995,6 +1017,15 @@ _SUB_ODD_GAP_DB = 25.0
 #: 20 dB under the 8' (a reed's or a bass's odd harmonics hold 15 dB or less under its
 #: even ones).
 _SUB_ODD_POWER_GAP_DB = 20.0
+#: ... and only when the spectrum goes on past the 4th: the 6th or the 8th within this
+#: many dB of the strongest. A bass of four partials whose 2nd outsings its fundamental
+#: (a thin synth bass) has no 5th or 7th either, because it has nothing above its 4th;
+#: an organ's 16'+8'+4' carries the 8' rank's own upper partials (6th, 8th: 7-25 dB down).
+_SUB_HIGH_EVEN_MIN_DB = -40.0
+#: ... and only over at least this many periods of the sub: a shorter stretch (the held
+#: part of a 100 ms note) smears neighbouring partials together and their levels say
+#: nothing.
+_SUB_MIN_PERIODS = 8.0
 
 
 @dataclass(frozen=True)
@@ -1021,8 +1052,11 @@ def _harmonic_levels(spec: _Spectrum, f0: float, n: int = 8) -> _Float:
     for k in range(1, n + 1):
         # The bins from 0.98 to 1.02 times the multiple, both ends included (index
         # arithmetic, not a mask over every bin: this runs a dozen times per sound).
-        lo = max(0, math.ceil(0.98 * k * f0 / spec.df - 1e-9))
-        hi = min(spec.mag.size - 1, math.floor(1.02 * k * f0 / spec.df + 1e-9))
+        # The nearest bin always counts: at low notes the band can fall between two
+        # bins, and an empty band read as a missing partial (-240 dB).
+        near = round(k * f0 / spec.df)
+        lo = max(0, min(near, math.ceil(0.98 * k * f0 / spec.df - 1e-9)))
+        hi = min(spec.mag.size - 1, max(near, math.floor(1.02 * k * f0 / spec.df + 1e-9)))
         levels[k - 1] = float(spec.mag[lo : hi + 1].max()) if hi >= lo else 0.0
     out: _Float = 20.0 * np.log10(levels / (levels.max() + 1e-20) + 1e-12)
     return out
@@ -1062,12 +1096,14 @@ def _sub_octave_stop(spec: _Spectrum, f0: float) -> bool:
     and 6th (a 5 1/3' or 2 2/3' stop), never the 5th and 7th, which every instrument
     whose fundamental it really is carries; and the 2nd and 4th are strong. (A time-domain
     pitch tracker reports the sub, whose period is the whole waveform's.)"""
-    if spec.n < 64 or 8 * f0 >= min(_F_MAX_HARMONICS, spec.sr / 2.0):
+    if spec.n < _SUB_MIN_PERIODS * spec.sr / f0 or 8 * f0 >= min(_F_MAX_HARMONICS, spec.sr / 2.0):
         return False
     lv = _harmonic_levels(spec, f0)
     even = min(float(lv[1]), float(lv[3]))
     if even < _SUB_EVEN_MIN_DB:
         return False
+    if max(float(lv[5]), float(lv[7])) < _SUB_HIGH_EVEN_MIN_DB:
+        return False  # the sound ends at its 4th partial: no 5th or 7th to miss
     if max(lv[4], lv[6]) <= even - _SUB_ODD_GAP_DB:
         return True
     power = 10.0 ** (lv / 10.0)
@@ -1086,6 +1122,10 @@ _SPECTRAL_F0_MIN_SHIFT = 0.35
 #: ... and only for a steady pitch (IQR of the track in semitones): a vibrato's spectrum is
 #: a comb of sidebands whose strongest need not be its centre.
 _SPECTRAL_F0_MAX_SPREAD = 0.3
+#: ... and only over at least this many periods of it: over the one or two periods held in
+#: a 120 ms bass note the partials are smeared over a few semitones, and the strongest bin
+#: near the tracked pitch (a G1 read G#1, an E1 read D1) is no partial at all.
+_SPECTRAL_F0_MIN_PERIODS = 10.0
 
 
 def _spectral_fundamental(spec: _Spectrum, f0: float) -> float:
@@ -1094,7 +1134,7 @@ def _spectral_fundamental(spec: _Spectrum, f0: float) -> float:
     reports the period that repeats best, which for inharmonic partials (a bell, a
     vibraphone bar, a stiff piano string) is a compromise between them, up to a couple of
     semitones off the lowest partial the ear names the note by."""
-    if spec.n < 64:
+    if spec.n < max(64.0, _SPECTRAL_F0_MIN_PERIODS * spec.sr / f0):
         return f0
     mag, df = spec.mag, spec.df
     lo = int(f0 * 2 ** (-_SPECTRAL_F0_RANGE / 12) / df)
@@ -1144,6 +1184,37 @@ def _absent_fundamental(spec: _Spectrum, f0: float) -> float:
         return f0
     k = round(low / f0)
     if k < 2 or abs(low / (k * f0) - 1.0) > 0.02:
+        return f0
+    return low
+
+
+#: :func:`_notes_over_period`: the tracked pitch's own partial this far (dB) or further
+#: under the strongest partial up to 2 kHz counts as not sounding, and the lowest strong
+#: partial further than this share from every whole multiple of it is no harmonic of it.
+_PERIOD_SILENT_DB = -20.0
+_BODY_SPECTRUM_S = 0.3
+_NOT_HARMONIC_TOL = 0.03
+
+
+def _notes_over_period(spec: _Spectrum, f0: float) -> float:
+    """``f0``, or the lowest strong partial (:func:`_lowest_peak`) when the tracked
+    period sounds no partial of its own and that lowest partial lies above it at no whole
+    multiple of it. The notes of an inverted triad (D-F-A#, 5:6:8) repeat only far under
+    all of them, and YIN settles on a period that repeats about as well a few octaves
+    higher, a major third under the lowest note: no note plays there, the chord is named
+    by its lowest note. A single note's partials are whole multiples of its period, so a
+    weak fundamental (a choir's "aah") keeps its pitch."""
+    if spec.n < 1024:
+        return f0
+    low = _lowest_peak(spec)
+    if low is None or low <= f0 * (1.0 + _NOT_HARMONIC_TOL):
+        return f0
+    ratio = low / f0
+    if abs(ratio - round(ratio)) <= _NOT_HARMONIC_TOL * ratio:
+        return f0
+    hi = min(spec.mag.size - 1, int(2000.0 / spec.df))
+    top = 20.0 * math.log10(float(spec.mag[1:hi].max()) + 1e-20)
+    if _peak_db(spec, f0) > top + _PERIOD_SILENT_DB:
         return f0
     return low
 
