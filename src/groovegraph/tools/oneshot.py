@@ -595,6 +595,7 @@ def _features(y: _Float, sr: int) -> _Features:
     low_share = float(power[freqs < 150.0].sum()) / total
     sub_share = float(power[freqs < 250.0].sum()) / total
 
+    sweep_st = _attack_sweep_st(np.asarray(y, dtype=np.float64), sr)
     salience, f0_hz, spread, on_notes = 0.0, None, 0.0, 1.0
     vib_rms, vib_rate = 0.0, 0.0
     seg = np.asarray(y[: round(min(duration, 3.0) * sr)], dtype=np.float64)
@@ -684,7 +685,9 @@ def _features(y: _Float, sr: int) -> _Features:
             body_audio = np.asarray(y[a : a + round(_BODY_SPECTRUM_S * sr)], dtype=np.float64)
             partials = held_spec if held_spec.n >= body_audio.size else _Spectrum.of(body_audio, sr)
             if spread <= _SPECTRAL_F0_MAX_SPREAD or (
-                not vibrato and near_spread <= _SPECTRAL_F0_MAX_SPREAD
+                not vibrato
+                and near_spread <= _SPECTRAL_F0_MAX_SPREAD
+                and sweep_st < _SPECTRAL_F0_MAX_SWEEP_ST
             ):
                 f0_hz = _spectral_fundamental(partials, f0_hz)
             # A period under every note that is no harmonic root of them: the lowest.
@@ -735,7 +738,7 @@ def _features(y: _Float, sr: int) -> _Features:
         f0_spread=spread,
         f0_on_notes=on_notes,
         wires_share=wires_share,
-        sweep_st=_attack_sweep_st(np.asarray(y, dtype=np.float64), sr),
+        sweep_st=sweep_st,
         chord_root_hz=chord_root_hz,
         timbre=timbre,
         chord_harmonic_db=chord_harmonic_db,
@@ -1122,6 +1125,10 @@ _SPECTRAL_F0_MIN_SHIFT = 0.35
 #: ... and only for a steady pitch (IQR of the track in semitones): a vibrato's spectrum is
 #: a comb of sidebands whose strongest need not be its centre.
 _SPECTRAL_F0_MAX_SPREAD = 0.3
+#: ... or, for a track spread by octave hops (a chord's), steady where it votes, without
+#: vibrato, and not swept: its low band falling less than this (semitones, see
+#: :func:`_attack_sweep_st`) — a kick's body spectrum still holds its sweep.
+_SPECTRAL_F0_MAX_SWEEP_ST = 2.0
 #: ... and only over at least this many periods of it: over the one or two periods held in
 #: a 120 ms bass note the partials are smeared over a few semitones, and the strongest bin
 #: near the tracked pitch (a G1 read G#1, an E1 read D1) is no partial at all.
