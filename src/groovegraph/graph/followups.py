@@ -340,6 +340,8 @@ def is_list_pointer(text: str) -> bool:
 def is_filter_followup(text: str, request: ParsedRequest) -> bool:
     """Whether ``text`` narrows the last list ("which of them swing?", "only the 70s ones")
     rather than asking something new: it points at the list and names a constraint."""
+    if not request.samples and not request.genres and vocab.find_dropped_vibes(text):
+        return True  # "drop the spacey part": a feel taken off the last search
     if request.samples or not _LIST_POINTER_RE.search(text):
         return False
     return bool(
@@ -403,6 +405,11 @@ def moved_tempo(
         return None
     lo, hi = base
     width = max(hi - lo, 0.1 * (lo + hi) / 2)
+    if previous.bpm_min is None and previous.bpm_max is None and previous.target_bpm is None:
+        # no tempo was asked for: "anything slower?" after loops listed at 128–138 BPM
+        # means slower than the middle of that list (its 130 BPM loop is one), not a band
+        # below its slowest loop (often empty: the list may hold every loop of the style)
+        lo = hi = round((lo + hi) / 2, 1)
     target = previous.target_bpm
     if target is not None and lo <= target <= hi and set(previous.bpms) == {target}:
         # "around 100" then "a bit slower": slower than the 100 asked for, not than the
@@ -472,6 +479,11 @@ def merge_filter(
     for field in ("eras", "genres", "vibes", "years"):
         if value := getattr(new, field):
             update[field] = value
+    if dropped := vocab.find_dropped_vibes(new.text):
+        # "hmm only one. forget the warm part": that feel is taken off the search
+        kept = update.get("vibes", previous.vibes)
+        assert isinstance(kept, list)
+        update["vibes"] = [v for v in kept if v not in dropped]
     if new.swing_words:
         update.update(swing_words=new.swing_words, swing_min=new.swing_min, swing_max=new.swing_max)
     elif SWING_VERB_RE.search(new.text):

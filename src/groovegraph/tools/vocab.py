@@ -699,6 +699,24 @@ def negated_at(text: str, start: int) -> bool:
     return bool(_NEGATION_BEFORE_RE.search(text[max(0, start - 24) : start]))
 
 
+# "forget the warm part", "drop the dusty bit", "lose the dark": a feel taken off a search
+_DROP_BEFORE_RE = re.compile(
+    rf"(?<![\w-])(?:{alternation(NEGATIONS)}|drop|lose|remove|ditch)\s+(?:the\s+|that\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def find_dropped_vibes(text: str) -> list[str]:
+    """Vibe words ``text`` takes off a search ("forget the warm part", "not dusty")."""
+    out: list[str] = []
+    for m in _VIBE_RE.finditer(text):
+        if _DROP_BEFORE_RE.search(text[max(0, m.start() - 24) : m.start()]):
+            word = m.group(0).lower()
+            if word not in out:
+                out.append(word)
+    return out
+
+
 # ----------------------------------------------------------------------------- tempo
 
 TEMPO_UNITS: tuple[str, ...] = ("bpm", "beats per minute")
