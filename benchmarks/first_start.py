@@ -15,8 +15,8 @@ clones this repository at REF into an empty folder (no ``.venv``), empties a dat
 (so the numba cache in it is cold too; uv's download/wheel cache is whatever the user's
 is, warm on a machine that installed the project once) and runs ``make run`` there,
 polling ``/readyz``. It records the wall time to 200, the wall time of each make step
-(``uv sync``, the warm-up analysis, ``groovegraph serve`` to 200, from the time each
-step's command is echoed), the CPU seconds of everything ``make run`` started (its
+(``uv sync``, the warm-up analysis where the ref has one, ``groovegraph serve`` to 200,
+from the time each step's command is echoed), the CPU seconds of everything ``make run`` started (its
 reaped children, exact), the server's log events and the load average. With several
 REFs the runs are interleaved (A B A B …) so each ref sees the same machine.
 
@@ -141,10 +141,15 @@ def fresh_clone_run(ref: str, workdir: Path, port: int, timeout_s: float) -> dic
 
     warm_up_at = echoed("python -m groovegraph.tools.analysis")
     serve_at = echoed("groovegraph serve")
+    # A ref whose `make run` has no separate warm-up step: set-up ends where serve starts,
+    # and the warm-up step takes 0 s (the server warms up itself, inside serve_to_ready).
+    setup_end = warm_up_at if warm_up_at is not None else serve_at
     steps: dict[str, float | None] = {
-        "setup_s": None if warm_up_at is None else round(warm_up_at - start, 1),
+        "setup_s": None if setup_end is None else round(setup_end - start, 1),
         "warm_up_s": None
-        if warm_up_at is None or serve_at is None
+        if serve_at is None
+        else 0.0
+        if warm_up_at is None
         else round(serve_at - warm_up_at, 1),
         "serve_to_ready_s": None
         if serve_at is None or ready_at is None

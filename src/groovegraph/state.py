@@ -594,6 +594,10 @@ class EraBrief(BaseModel):
     stats_filter: str | None = Field(
         default=None, description="Restriction applied before the statistics."
     )
+    library_note: str | None = Field(
+        default=None,
+        description="Said when the statistics cover a library still being built or indexed.",
+    )
 
 
 class Constraint(BaseModel):

@@ -604,6 +604,8 @@ def describe_era(brief: EraBrief) -> str:
             lines.append(f"- {label}: " + ", ".join(parts))
     elif brief.facts:
         lines.append("Your library has no samples tagged with this era/genre yet.")
+    if brief.library_note and (brief.stats or brief.facts):
+        lines.append(brief.library_note[0].upper() + brief.library_note[1:] + ".")
     return "\n".join(lines)
 
 

@@ -126,7 +126,13 @@ def collect_results(
         reused.extend(str(r) for r in art.get("reused") or [])
         if art.get("query") is not None:
             searches.append({k: art.get(k) for k in ("query", "catalog_size", "notes")})
-        for k in ("reference", "reference_tempo_bpm", "reference_swing_percent", "stats_filter"):
+        for k in (
+            "reference",
+            "reference_tempo_bpm",
+            "reference_swing_percent",
+            "stats_filter",
+            "library_note",
+        ):
             if art.get(k) is not None:
                 extra[k] = art[k]
         errors.extend(str(e) for e in art.get("errors") or [])

@@ -49,6 +49,7 @@ from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
 from groovegraph.tools.feel import NO_KEY, key_text
 from groovegraph.tools.keys import from_camelot, parse_key
+from groovegraph.tools.library_progress import library_progress
 from groovegraph.tools.paths import OwnerPaths, shown_name, upload_name
 
 if TYPE_CHECKING:
@@ -435,6 +436,12 @@ def build_toolsets(
     """
     resolver = _Resolver(catalog=catalog, settings=settings, analyzer=analyzer)
 
+    def library_note() -> str | None:
+        """Said with library results while the demo library is still being built or
+        indexed (the server is ready long before), else None."""
+        progress = library_progress(settings)
+        return None if progress is None else progress.note()
+
     # ------------------------------------------------------------------ audio tools
     def analyze_samples(samples: list[str], runtime: Runtime) -> tuple[str, dict[str, Any]]:
         """Measure tempo (BPM), beats, swing (MPC %), pocket (backbeat lag, ms), timing
@@ -649,6 +656,8 @@ def build_toolsets(
         )
         df = catalog.frame(owner)
         catalog_size = len(df)
+        if (partial := library_note()) is not None:
+            notes.append(partial)
         for column, norm, values in (
             ("_genre", catalog_tools.normalize_tag, not_genres),
             ("_era", catalog_tools.normalize_era, not_eras),
@@ -827,6 +836,9 @@ def build_toolsets(
                 )
             )
         lines = [f"restricted to {stats_filter}"] if stats_filter else []
+        partial = library_note()
+        if partial is not None:
+            lines.append(partial)
         lines += [
             f"{', '.join(str(v) for v in s.group.values())}: n={s.count}, median {s.median_bpm} BPM, "
             f"swing {s.median_swing_percent}%, keys {', '.join(s.common_keys)}"
@@ -836,6 +848,7 @@ def build_toolsets(
             "stats": [s.model_dump() for s in stats],
             "stats_filter": stats_filter,
             "groups_total": len(table),
+            "library_note": partial,
         }
         return "\n".join(lines) or "no samples in that group", artifact
 

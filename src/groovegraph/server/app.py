@@ -2,11 +2,14 @@
 
 The lifespan builds everything once per process, in this order: Redis helpers (cache,
 rate limits, run locks), the thread table, the checkpointer, the catalog store, the
-compiled graph. Then, in the background so the port opens at once, it builds the demo
-library when the catalog is empty and warms up audio analysis (numba compilation);
-``/readyz`` answers 503 until that is done. The plots are warmed up after that, while
-the server is already ready, and then the bytecode of every module the process loaded
-that has none yet.
+compiled graph. Then, in the background so the port opens at once, it warms up audio
+analysis; ``/readyz`` answers 503 until that is done (a second or two), then 200: the
+server accepts requests. After that, still in the background, it builds and indexes the
+demo library when the catalog is empty (or an earlier build was cut short): ``/healthz``
+and ``/readyz`` show its progress (``library``), and library searches answered meanwhile
+say they cover only what is indexed so far (:mod:`groovegraph.tools.library_progress`).
+Then the plots are warmed up and the bytecode of every module the process loaded that
+has none yet is written.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from groovegraph.server.state import AppState
 from groovegraph.server.stream_guard import StreamEndGuard
 from groovegraph.server.thread_store import ThreadStore
 from groovegraph.settings import Settings, get_settings
+from groovegraph.tools.library_progress import track, untrack
 
 log = structlog.get_logger(__name__)
 
@@ -57,14 +61,11 @@ def _freeze_heap() -> None:
 
 async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) -> None:
     try:
-        if build_demo and await asyncio.to_thread(wiring.catalog_is_empty, state.catalog):
-            log.info("demo_library_building", dir=str(state.settings.demo_dir))
-            await asyncio.to_thread(wiring.ensure_demo, state.settings, state.catalog)
-            log.info("demo_library_ready")
         if warm:
-            # numba compiles librosa's kernels on first use (seconds); do it now, off
-            # the event loop, rather than in a user's first request. The numba cache is
-            # written here, once, before anything else in the process may compile.
+            # Pay the first analysis' one-time costs (imports, FFT plans, the resampler;
+            # numba's kernels for anything that uses librosa) now, off the event loop,
+            # rather than in a user's first request. The numba cache is written here,
+            # once, before anything else in the process may compile.
             await state.in_executor(wiring.warm_up, state.settings)
             log.info("analysis_warmed_up")
     except Exception as err:  # startup problems are reported by /readyz, not a crash
@@ -73,6 +74,11 @@ async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) 
     finally:
         _freeze_heap()
         state.ready.set()
+    # Ready: requests are served from here on. The demo library is built and indexed
+    # after that (tens of seconds on a first start); meanwhile /healthz and /readyz show
+    # its progress and answers about the library say they cover what is indexed so far.
+    if build_demo:
+        await _see_to_demo(state)
     if warm and state.startup_error is None:
         # After readiness: the plots' imports make the first plot faster, they are not
         # needed to serve (a plot asked for meanwhile imports what it needs itself).
@@ -87,6 +93,23 @@ async def _background_startup(state: AppState, *, build_demo: bool, warm: bool) 
         written = await state.in_executor(wiring.write_bytecode)
         log.info("bytecode_written", modules=written)
         _freeze_heap()
+
+
+async def _see_to_demo(state: AppState) -> None:
+    """Build and index the demo library when it is wanted and not whole, in the background
+    of a ready server; a failure is logged and shown by /healthz and /readyz."""
+    progress = state.library
+    if progress is None:
+        return
+    try:
+        if await asyncio.to_thread(wiring.demo_wanted, state.settings, state.catalog):
+            log.info("demo_library_building", dir=str(state.settings.demo_dir))
+            await asyncio.to_thread(wiring.ensure_demo, state.settings, state.catalog, progress)
+            log.info("demo_library_ready")
+        progress.finish()
+    except Exception as err:
+        progress.fail(f"{type(err).__name__}: {err}")
+        log.exception("demo_library_failed")
 
 
 def create_app(
@@ -161,6 +184,9 @@ def create_app(
                 cache=coordination.cache,
                 analyzer=analyzer,
             )
+            if demo:
+                state.library = track(settings)
+                stack.callback(untrack, settings, state.library)
             app.state.gg = state
             _freeze_heap()
             task = asyncio.create_task(_background_startup(state, build_demo=demo, warm=warm_up))
@@ -214,7 +240,12 @@ def create_app(
             expose_headers=["content-location", "location", "x-pagination-next", "retry-after"],
             max_age=600,
         )
-    install_error_handlers(app)
+    install_error_handlers(
+        app,
+        model_provider=any(
+            m not in (None, "offline") for m in (settings.model, settings.router_model)
+        ),
+    )
 
     from groovegraph.server import agent_protocol, chat, health, media, samples, threads
     from groovegraph.server.agent import mount_agent

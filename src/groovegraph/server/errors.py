@@ -8,6 +8,7 @@ a genuine bug is a 500 (logged with its traceback, never shown to the client).
 
 from __future__ import annotations
 
+import sys
 from http import HTTPStatus
 from typing import Any
 
@@ -18,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from groovegraph.tools.errors import GrooveGraphError
+from groovegraph.tools.errors import GrooveGraphError, NotFoundError
 
 log = structlog.get_logger(__name__)
 
@@ -132,8 +133,11 @@ class ModelUnavailableError(GrooveGraphError):
 def model_unavailable(err: BaseException) -> ModelUnavailableError | None:
     """The 502 for a model provider that failed the call, or None for any other error
     (a 4xx from the provider, such as a bad API key, stays a logged bug: it is ours)."""
-    import openai
-
+    # Not imported here: a process that never loaded the provider's client (the offline
+    # model) cannot have raised its errors, and importing it costs a first start seconds.
+    openai = sys.modules.get("openai")
+    if openai is None:
+        return None
     if isinstance(err, openai.APIConnectionError):  # includes timeouts
         return ModelUnavailableError("the language model provider is unreachable; retry shortly")
     if isinstance(err, openai.RateLimitError):
@@ -248,8 +252,14 @@ def _innermost_function(err: BaseException) -> str:
     return name
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers that turn every exception into the JSON error shape."""
+def install_error_handlers(app: FastAPI, *, model_provider: bool = True) -> None:
+    """Register the handlers that turn every exception into the JSON error shape.
+
+    ``model_provider``: a language model provider may be called (a model other than the
+    offline one is configured), so its outages get their own handlers (a 502 that keeps
+    the connection). Without one its client is not even imported (~400 modules: seconds
+    of a first start); an outage that still reached the catch-all is mapped there alike.
+    """
 
     @app.exception_handler(GrooveGraphError)
     async def _domain(request: Request, err: GrooveGraphError) -> JSONResponse:
@@ -261,7 +271,16 @@ def install_error_handlers(app: FastAPI) -> None:
             headers = {"WWW-Authenticate": "Bearer"}
         if err.http_status >= 500:
             log.warning("request_failed", code=err.code, message=err.message)
-        return error_response(err.http_status, err.code, _bounded(err.message), headers)
+        message = err.message
+        if isinstance(err, NotFoundError) and request.url.path.startswith("/v1/samples"):
+            # A library sample asked for before the demo library is indexed: say so, and
+            # when to ask again, rather than a bare 404.
+            library = getattr(getattr(request.app.state, "gg", None), "library", None)
+            pending = None if library is None else library.status_text()
+            if pending is not None:
+                message = f"{message}; {pending}: it may be there in a moment"
+                headers = {**(headers or {}), "Retry-After": "2"}
+        return error_response(err.http_status, err.code, _bounded(message), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, err: RequestValidationError) -> JSONResponse:
@@ -350,10 +369,15 @@ def install_error_handlers(app: FastAPI) -> None:
         log.warning("model_unavailable", error_type=type(err).__name__, error=str(err))
         return await _domain(request, down)
 
-    import openai
+    if model_provider:
+        import openai
 
-    for model_cls in (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError):
-        app.add_exception_handler(model_cls, _model)
+        for model_cls in (
+            openai.APIConnectionError,
+            openai.RateLimitError,
+            openai.InternalServerError,
+        ):
+            app.add_exception_handler(model_cls, _model)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, err: Exception) -> JSONResponse:

@@ -51,6 +51,13 @@ class SampleOut(BaseModel):
 
 class SampleSearchOut(BaseModel):
     hits: list[CatalogHit]
+    note: str | None = Field(
+        default=None,
+        description=(
+            "Set while the demo library is still being built or indexed after start-up: "
+            "the hits cover only what is indexed so far (progress in /healthz)."
+        ),
+    )
 
 
 def _sample_out(
@@ -212,7 +219,10 @@ async def search_samples(
 
     hits = await asyncio.to_thread(run)
     paths = OwnerPaths.for_owner(state.settings, owner)
-    return SampleSearchOut(hits=[h.model_copy(update={"path": paths.name(h.path)}) for h in hits])
+    return SampleSearchOut(
+        hits=[h.model_copy(update={"path": paths.name(h.path)}) for h in hits],
+        note=None if state.library is None else state.library.note(),
+    )
 
 
 @router.get("/{sample_id}", response_model=SampleOut, summary="One sample with its analysis")

@@ -13,6 +13,7 @@ from fastapi import Request
 from groovegraph.persistence.coordination import Coordination
 from groovegraph.server.thread_store import ThreadStore
 from groovegraph.settings import Settings
+from groovegraph.tools.library_progress import LibraryProgress
 
 T = TypeVar("T")
 
@@ -51,6 +52,9 @@ class AppState:
     #: Agent Protocol runs of this process (:class:`~groovegraph.server.protocol_runs.
     #: RunManager`), made on first use.
     protocol_runs: Any = None
+    #: The demo library's first build (:class:`~groovegraph.tools.library_progress.
+    #: LibraryProgress`) when this app sees to it, else ``None``.
+    library: LibraryProgress | None = None
 
     async def in_executor(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` in the analysis executor: audio work (decoding,

@@ -39,10 +39,32 @@ def catalog_is_empty(catalog: Any) -> bool:
     return bool(catalog.frame(None).empty)
 
 
-def ensure_demo(settings: Settings, catalog: Any) -> None:
+def demo_wanted(settings: Settings, catalog: Any) -> bool:
+    """Whether start-up should see to the demo library: the catalog is empty (a first
+    start), or a demo build began in this data dir before (it may have been stopped
+    half-way: the server is ready, and so may be stopped, long before the demo is
+    indexed; :func:`ensure_demo` then finishes it, or returns at once when it is whole)."""
+    return settings.demo_dir.exists() or catalog_is_empty(catalog)
+
+
+def ensure_demo(settings: Settings, catalog: Any, progress: Any = None) -> None:
+    """Build and index the demo library unless it is whole, reporting to ``progress``
+    (a :class:`~groovegraph.tools.library_progress.LibraryProgress`)."""
     from groovegraph.tools.demo import ensure_demo_library
 
-    ensure_demo_library(settings, catalog)
+    def built(done: int, total: int) -> None:
+        if progress is not None:
+            progress.update("building", done, total)
+
+    def indexed(event: Any) -> None:
+        if progress is None:
+            return
+        if event.phase == "analyze":
+            progress.update("indexing", event.done, event.total)
+        elif event.phase == "hash":
+            progress.update("indexing", 0, event.total)
+
+    ensure_demo_library(settings, catalog, on_progress=indexed, on_build_progress=built)
 
 
 def warm_up(settings: Settings) -> None:

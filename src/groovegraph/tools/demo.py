@@ -570,6 +570,7 @@ def ensure_demo_library(
     dest: str | os.PathLike[str] | None = None,
     workers: int | None = None,
     on_progress: Callable[[Any], None] | None = None,
+    on_build_progress: Callable[[int, int], None] | None = None,
     per_genre: int = 15,
     duration_s: float = 8.0,
 ) -> Any | None:
@@ -580,6 +581,8 @@ def ensure_demo_library(
     build a small one). ``store`` is a
     :class:`~groovegraph.persistence.catalog_store.CatalogStore` (anything with
     ``index_directory`` and ``files_under``); the tools layer does not import it.
+    ``on_build_progress(done, total)`` follows the synthesis (files written of all),
+    ``on_progress`` the indexing (:class:`~groovegraph.persistence.indexer.IndexProgress`).
     """
     root = Path(dest or settings.demo_dir).expanduser().resolve()
     manifest = load_manifest(root)
@@ -589,7 +592,13 @@ def ensure_demo_library(
         if all(str(root / s["path"]) in live for s in _entries(manifest)):
             return None
     if not _complete(root, manifest):
-        build_demo(settings=settings, dest=root, per_genre=per_genre, duration_s=duration_s)
+        build_demo(
+            settings=settings,
+            dest=root,
+            per_genre=per_genre,
+            duration_s=duration_s,
+            on_progress=on_build_progress,
+        )
     with _locked(root):
         return store.index_directory(
             root, settings=settings, workers=workers, on_progress=on_progress

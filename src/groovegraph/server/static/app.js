@@ -193,10 +193,17 @@
     for (const [k, v] of new FormData($("#filters"))) if (String(v).trim()) params.set(k, String(v).trim());
     try {
       const response = await api("/v1/samples?" + params.toString());
-      const hits = (await response.json()).hits || [];
+      const body = await response.json();
+      const hits = body.hits || [];
       if (seq !== librarySeq) return;
       rows = hits;
       renderTable();
+      // Right after a first start the demo library is still being indexed: say so, and
+      // list again in a few seconds until it is whole.
+      const note = $("#library-note");
+      note.textContent = body.note ? body.note[0].toUpperCase() + body.note.slice(1) + "." : "";
+      note.hidden = !body.note;
+      if (body.note) setTimeout(() => { if (seq === librarySeq) loadLibrary(); }, 3000);
     } catch (err) {
       if (seq !== librarySeq) return;
       rows = [];
