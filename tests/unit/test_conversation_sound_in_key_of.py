@@ -100,3 +100,13 @@ def test_a_kick_for_a_listed_loop_named_by_its_bare_tempo(graph) -> None:
     assert req.for_sample == ROWS[1]["id"]
     assert (req.bpm_min, req.bpm_max) == (None, None)  # the 116 named the loop
     assert _names(out) == ["kick_thud.wav"]
+
+
+def test_a_kick_for_a_listed_loop_right_after_a_mix_check_is_still_a_search(graph) -> None:
+    chat = Chat(graph)
+    chat.say("electro loops")
+    chat.say("the 108 one and the 121 one - do they mix together?")
+    out = chat.say("cool, and a kick for the 116")
+    assert out["plan"].specialists == ["discovery"]
+    assert out["request"].for_sample == ROWS[1]["id"]
+    assert _names(out) == ["kick_thud.wav"]

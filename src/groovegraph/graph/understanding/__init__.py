@@ -1243,7 +1243,10 @@ class OfflineUnderstanding:
             )
             chosen = ["discovery"]
         request = _rule_out(request, blanked)
-        chosen = self._ellipsis(text, request, conv, chosen)
+        if goes_with is None:
+            # ("ok and a kick for the 76" after a mix check is a sound for that loop, not
+            # the mix question again)
+            chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:
             chosen = [*chosen, *(c for c in _cues(blanked, request) if c not in chosen)]
             if "discovery" in chosen and request.samples and not _searches_for(blanked):
