@@ -491,3 +491,24 @@ def merge_filter(
     if new.limit:
         update["limit"] = new.limit
     return previous.model_copy(update=update)
+
+
+# "are you sure about the tempo? I think I made it at 84", "it's actually 90 bpm",
+# "no, that one is 84", "I recorded it at 92": the user states a sample's tempo.
+_STATED_TEMPO_RE = re.compile(
+    r"\b(?:are you sure|i think|i'?m (?:pretty |fairly )?sure|i made it|made it at|"
+    r"i (?:recorded|produced|programmed|played|set|wrote) it|actually|should be|"
+    r"it was (?:at|made)|that'?s wrong|wrong|no,? it'?s|it'?s really)\b",
+    re.IGNORECASE,
+)
+
+
+def stated_tempo(text: str, request: ParsedRequest) -> float | None:
+    """The tempo the user states for the one sample of the turn when they correct its
+    reading ("I think I made it at 84"), else ``None``. A stated value beats a measured
+    one the user doubts; the turn must name one sample and one tempo."""
+    if len(request.samples) != 1 or len(request.bpms) != 1 or "find" in request.intents:
+        return None
+    if not _STATED_TEMPO_RE.search(text):
+        return None
+    return float(request.bpms[0])

@@ -34,7 +34,15 @@ from groovegraph.state import (
     SpecialistName,
 )
 from groovegraph.tools import vocab
-from groovegraph.tools.feel import NO_KEY, key_text, pocket_word, swing_word, timing_word
+from groovegraph.tools.feel import (
+    NO_KEY,
+    key_doubt,
+    key_text,
+    pocket_word,
+    swing_word,
+    tempo_doubt,
+    timing_word,
+)
 
 __all__ = [
     "asks_what_mixes",
@@ -394,6 +402,18 @@ def _key_words(a: Analysis) -> str:
     return f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)})"
 
 
+def _with_doubts(ref: str, a: Analysis) -> str:
+    """The "not sure" lines of a loop's tempo and key (below the README's 0.6), each
+    naming the other reading the analysis has, to stand before its numbers; "" if sure."""
+    label = sample_label(ref, a)
+    tempo = tempo_doubt(label, a.tempo_bpm, a.tempo_confidence)
+    doubts = [
+        tempo and tempo + "; check it by ear, or tell me its tempo",
+        key_doubt(label, a.key, a.key_confidence, a.key_runner_up),
+    ]
+    return "".join(f"(?) {d[0].upper()}{d[1:]}.\n" for d in doubts if d)
+
+
 def describe_analysis(ref: str, a: Analysis) -> str:
     """One line per analysed sample; every number is a field of the analysis.
 
@@ -409,7 +429,8 @@ def describe_analysis(ref: str, a: Analysis) -> str:
         )
     meter = f", {a.meter} beats per bar" if a.meter else ""
     return (
-        f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}){meter}, "
+        _with_doubts(ref, a)
+        + f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}){meter}, "
         f"{_key_words(a)}, "
         f"swing {_fmt(a.swing_percent)} % ({swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
         + (
@@ -652,6 +673,7 @@ def compose_section(
                     f"{key_text(a.key, a.camelot)}, "
                     f"swing {_fmt(a.swing_percent)} %."
                 )
+                lines.extend(_with_doubts(k, a).splitlines())
         if not analyses and not errors:
             noun = own or "loop"
             lines.append(

@@ -101,6 +101,10 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
                 reports=state.get("reports") or [],
                 era=state.get("era"),
             )
+        # What the supervisor took from the turn (a tempo the user states) comes first.
+        notes = [n for n in state.get("notes") or [] if n]
+        if notes:
+            text = "\n\n".join([*notes, text])
         # The answer shows the pictures its specialists' messages showed.
         plots = {(p.sha256, p.kind): p for m in said for p in plots_of(m)}
         answer: AIMessage | None = AIMessage(

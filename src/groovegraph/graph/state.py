@@ -135,6 +135,7 @@ class GrooveGraphState(TypedDict, total=False):
     turn_usage: Annotated[dict[str, float], add_usage]
     memory: ConversationMemory | None
     answered: list[str]
+    notes: list[str]
     groove_messages: Annotated[list[AnyMessage], add_messages]
     era_messages: Annotated[list[AnyMessage], add_messages]
     compatibility_messages: Annotated[list[AnyMessage], add_messages]

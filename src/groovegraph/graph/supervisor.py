@@ -44,7 +44,7 @@ from groovegraph.graph.offline_model import is_offline
 from groovegraph.graph.repeats import earlier_answer_keys
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
-from groovegraph.graph.tools import owner_from_config, stored_analyses
+from groovegraph.graph.tools import owner_from_config, sample_label, stored_analyses
 from groovegraph.graph.understanding import Conversation, from_reading, get_offline, listed_refs
 from groovegraph.settings import Settings
 from groovegraph.state import (
@@ -55,6 +55,7 @@ from groovegraph.state import (
     RoutePlan,
 )
 from groovegraph.tools.catalog import SampleSource
+from groovegraph.tools.feel import NOT_SURE
 from groovegraph.tools.paths import OwnerPaths
 
 __all__ = ["make_supervisor", "message_samples", "message_text", "read_with_model"]
@@ -309,6 +310,37 @@ def make_supervisor(
                 # a groove run reads a file named this turn and shows its analysis (it is
                 # new to the conversation, not "from earlier")
                 stored = {k: v for k, v in stored.items() if k not in new_here}
+            notes: list[str] = []
+            said_bpm = followups.stated_tempo(text, request)
+            if said_bpm is not None:
+                sid = request.samples[0]
+                base = (
+                    stored.get(sid)
+                    or known.get(sid)
+                    or (
+                        stored_analyses(catalog, [sid], owner, models.settings).get(sid)
+                        if catalog is not None
+                        else None
+                    )
+                )
+                if base is not None and base.tempo_bpm and abs(base.tempo_bpm - said_bpm) >= 0.5:
+                    # The user's stated tempo beats a reading they doubt: later mix and
+                    # search answers of the thread use it (the analysis kept for it here).
+                    stored[sid] = base.model_copy(
+                        update={"tempo_bpm": said_bpm, "tempo_confidence": 1.0}
+                    )
+                    label = sample_label(sid, base)
+                    sure = (
+                        "not sure of it"
+                        if base.tempo_confidence < NOT_SURE
+                        else "it may have read another level"
+                    )
+                    notes.append(
+                        f"Noted: {label} is {said_bpm:g} BPM as you say. I measured "
+                        f"{base.tempo_bpm:.1f} BPM at confidence {base.tempo_confidence:.2f} "
+                        f"({sure}), so from here on I use your {said_bpm:g} BPM for it in "
+                        "mix checks and searches."
+                    )
             if (
                 any(s not in known and s not in stored for s in request.samples)
                 and chosen
@@ -338,6 +370,7 @@ def make_supervisor(
                 "listed_request": searched,
                 # what earlier turns said: the answer of this one must not say it again
                 "answered": earlier_answer_keys(messages),
+                "notes": notes,
                 **{scratch_key(s): [RemoveMessage(id=REMOVE_ALL_MESSAGES)] for s in SPECIALISTS},
             }
             if stored:

@@ -56,3 +56,40 @@ def key_text(key: str | None, camelot: str | None) -> str:
     """``"F# minor (11A)"``, or what a keyless analysis (nothing pitched: a drum loop)
     means in words."""
     return f"{key} ({camelot})" if key else NO_KEY
+
+
+NOT_SURE = 0.6
+"""A tempo or key confidence below this is "not sure" (README; the tempo's line is
+``tools.rhythm.TEMPO_NOT_SURE``): an answer quoting such a value says so."""
+
+
+def tempo_alternatives(bpm: float) -> tuple[float, float]:
+    """The other metrical readings of an unsure tempo, the likelier first: its half when
+    the tempo is fast (110 BPM or more, the drumless prior's centre), else its double."""
+    return (bpm / 2, bpm * 2) if bpm >= 110 else (bpm * 2, bpm / 2)
+
+
+def tempo_doubt(label: str, bpm: float | None, confidence: float | None) -> str | None:
+    """A plain "not sure" sentence for a tempo read below :data:`NOT_SURE`, naming the
+    other readings; ``None`` for a sure tempo (or none)."""
+    if bpm is None or confidence is None or confidence >= NOT_SURE:
+        return None
+    first, second = tempo_alternatives(bpm)
+    return (
+        f"not sure of {label}'s tempo: {bpm:.1f} BPM at confidence {confidence:.2f} "
+        f"(below {NOT_SURE}) — it may be {first:.1f} BPM (or {second:.1f}), the beat counted "
+        "at another level"
+    )
+
+
+def key_doubt(
+    label: str, key: str | None, confidence: float | None, runner_up: str | None
+) -> str | None:
+    """A plain "not sure" sentence for a key read below :data:`NOT_SURE`, naming the
+    runner-up when the analysis has one; ``None`` for a sure key (or none)."""
+    if key is None or confidence is None or confidence >= NOT_SURE:
+        return None
+    alt = f" — it may be {runner_up}" if runner_up and runner_up != key else ""
+    return (
+        f"not sure of {label}'s key: {key} at confidence {confidence:.2f} (below {NOT_SURE}){alt}"
+    )

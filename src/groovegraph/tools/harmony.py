@@ -44,6 +44,7 @@ from groovegraph.state import (
     TempoCompatibility,
 )
 from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.feel import key_doubt, tempo_doubt
 from groovegraph.tools.keys import ALL_KEYS, Key, parse_key, parse_note
 
 __all__ = [
@@ -389,6 +390,29 @@ def _far_stretch(t: TempoCompatibility, label_b: str) -> str | None:
     )
 
 
+def _doubts(
+    sides: tuple[
+        tuple[MixItem | None, str, float | None, float | None, str | None, str | None], ...
+    ],
+) -> list[str]:
+    """The "not sure" sentences of a verdict: a side's measured tempo or key below the
+    not-sure line, when the verdict used that measurement (not a value given instead)."""
+    out: list[str] = []
+    for item, name, measured_bpm, used_bpm, measured_key, used_key in sides:
+        analysis = item.analysis if isinstance(item, SampleRecord) else item
+        if not isinstance(analysis, Analysis):
+            continue
+        if measured_bpm is not None and used_bpm == measured_bpm:
+            doubt = tempo_doubt(name, measured_bpm, analysis.tempo_confidence)
+            if doubt:
+                out.append(doubt + "; the stretch above changes with it")
+        if measured_key is not None and used_key == measured_key:
+            doubt = key_doubt(name, measured_key, analysis.key_confidence, analysis.key_runner_up)
+            if doubt:
+                out.append(doubt + "; the key relation above changes with it")
+    return out
+
+
 def compatibility(
     a: MixItem | None = None,
     b: MixItem | None = None,
@@ -486,6 +510,7 @@ def compatibility(
                 "use key lock when stretching, or the pitch moves by "
                 f"{abs(tempo_rep.semitone_shift):.1f} semitones and the key relation changes"
             )
+    reasons.extend(_doubts(((a, name_a, ta, bpm_a, ka, key_a), (b, name_b, tb, bpm_b, kb, key_b))))
     return CompatibilityReport(
         a=name_a,
         b=name_b,
