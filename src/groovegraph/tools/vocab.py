@@ -574,6 +574,16 @@ _IN_KEY_RE = re.compile(
 )
 
 
+# "in A minor or close to it", "8A or nearby", "C minor or something near": the key named
+# and the keys that mix with it ("it" is the key, no sample)
+KEY_OR_CLOSE_RE = re.compile(
+    r"\bor\s+(?:something\s+|anything\s+|keys?\s+|ones?\s+)?"
+    r"(?:close|near(?:by)?|similar|compatible|neighbou?ring|next to it|around it)"
+    r"(?:\s+(?:to|by)\s+(?:it|that|this|that key|this key))?(?:\s+keys?)?\b",
+    re.IGNORECASE,
+)
+
+
 def key_is_a_filter(text: str) -> bool:
     """Whether ``text`` names its key as a filter ("in F minor") while what it should mix
     with is a sample ("…to go with it"), not the key."""

@@ -916,6 +916,11 @@ class OfflineUnderstanding:
             # "sorry cat on keyboard. got any chill reggae?": the apology before the request
             # names nothing to search by (the keyboard is no keys loop)
             blanked = blank_spans(blanked, spans=[aside.span()])
+        key_or_close = vocab.KEY_OR_CLOSE_RE.search(blanked)
+        if key_or_close is not None:
+            # "disco in A minor or close to it": the keys that mix with A minor ("it" is
+            # the key, not the sample in focus)
+            blanked = blank_spans(blanked, spans=[key_or_close.span()])
         near = _NEAR_TEMPO_RE.search(blanked)
         if near is not None:  # "within 5 bpm of it" is a tempo, not a sample reference
             blanked = blank_spans(blanked, spans=[near.span()])
@@ -1242,6 +1247,8 @@ class OfflineUnderstanding:
                 }
             )
             chosen = ["discovery"]
+        if key_or_close is not None and request.keys and not request.samples:
+            request = request.model_copy(update={"compatible": True})
         request = _rule_out(request, blanked)
         if goes_with is None:
             # ("ok and a kick for the 76" after a mix check is a sound for that loop, not
