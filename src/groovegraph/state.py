@@ -371,7 +371,11 @@ class ParsedRequest(BaseModel):
         default=None,
         ge=0.0,
         le=1.0,
-        description="How sure the offline understanding is of `specialists` (0..1).",
+        description=(
+            "How sure the offline understanding is of `specialists`: the calibrated "
+            "probability (0..1) that they are the right set; the router model reads the "
+            "turn below settings.router_threshold."
+        ),
     )
     refines: bool = Field(
         default=False, description="Narrows the last search: its filters are kept."

@@ -132,13 +132,20 @@ def structural_features(parsed: ParsedRequest, *, samples: int, clauses: int) ->
 @dataclass(frozen=True)
 class IntentModel:
     """Per-specialist logistic regression: ``p = sigmoid(x @ weights + bias)``, a
-    specialist is needed at ``p >= thresholds[j]`` (0.5 unless calibrated)."""
+    specialist is needed at ``p >= thresholds[j]`` (0.5 unless calibrated).
+
+    ``calibration`` maps the decision margin (:meth:`margin`) to the probability that the
+    turn's exact specialist set is right: knots ``[[margin...], [P...]]`` read by linear
+    interpolation, fitted by the trainer on leave-one-set-out readings of the tune rows
+    (:func:`~groovegraph.graph.understanding.train.fit_calibration`). Without it the
+    confidence is the raw margin."""
 
     weights: np.ndarray  # (features, specialists)
     bias: np.ndarray  # (specialists,)
     labels: tuple[SpecialistName, ...] = SPECIALISTS
     thresholds: np.ndarray | None = None  # (specialists,); None = 0.5 each
     fallback: float = FALLBACK_P
+    calibration: np.ndarray | None = None  # (2, knots): margin -> P(exact set right)
 
     @property
     def cuts(self) -> np.ndarray:
@@ -160,13 +167,26 @@ class IntentModel:
             chosen = [self.labels[int(np.argmax(p))]]
         return chosen
 
-    def confidence(self, p: np.ndarray) -> float:
+    def margin(self, p: np.ndarray) -> float:
         """How far the least certain specialist is from its threshold, 0..1 (1 = at 0
-        or 1, 0 = on the threshold)."""
+        or 1, 0 = on the threshold). A score, not a probability."""
         p = np.asarray(p, dtype=np.float64)
         cuts = self.cuts
         margin = np.where(p >= cuts, (p - cuts) / (1 - cuts), (cuts - p) / cuts)
         return float(np.min(margin))
+
+    def calibrated(self, margin: float) -> float:
+        """P(the exact specialist set is right) at this margin (the margin itself when
+        the model carries no calibration)."""
+        if self.calibration is None:
+            return float(np.clip(margin, 0.0, 1.0))
+        knots = np.asarray(self.calibration, dtype=np.float64)
+        return float(np.clip(np.interp(margin, knots[0], knots[1]), 0.0, 1.0))
+
+    def confidence(self, p: np.ndarray) -> float:
+        """The routing confidence of one reading: the calibrated probability that its
+        specialist set is right (see :meth:`calibrated`)."""
+        return self.calibrated(self.margin(p))
 
     def with_thresholds(self, thresholds: Sequence[float], fallback: float) -> IntentModel:
         return IntentModel(
@@ -175,6 +195,17 @@ class IntentModel:
             labels=self.labels,
             thresholds=np.asarray(thresholds, dtype=np.float64),
             fallback=float(fallback),
+            calibration=self.calibration,
+        )
+
+    def with_calibration(self, knots: np.ndarray | None) -> IntentModel:
+        return IntentModel(
+            weights=self.weights,
+            bias=self.bias,
+            labels=self.labels,
+            thresholds=self.thresholds,
+            fallback=self.fallback,
+            calibration=None if knots is None else np.asarray(knots, dtype=np.float64),
         )
 
     def save(self, path: Path, *, meta: dict[str, str]) -> None:
@@ -185,6 +216,8 @@ class IntentModel:
             "thresholds": self.cuts.astype(np.float32),
             "fallback": np.asarray(self.fallback, dtype=np.float32),
         }
+        if self.calibration is not None:
+            arrays["calibration"] = np.asarray(self.calibration, dtype=np.float32)
         arrays.update({f"meta_{k}": np.asarray(v) for k, v in meta.items()})
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
@@ -194,12 +227,14 @@ class IntentModel:
             labels = tuple(str(x) for x in data["labels"])
             thresholds = data.get("thresholds", None)
             fallback = float(data["fallback"]) if "fallback" in data else FALLBACK_P
+            calibration = data.get("calibration", None)
             return cls(
                 weights=data["weights"],
                 bias=data["bias"],
                 labels=labels,  # type: ignore[arg-type]
                 thresholds=thresholds,
                 fallback=fallback,
+                calibration=None if calibration is None else calibration.astype(np.float64),
             )
 
 

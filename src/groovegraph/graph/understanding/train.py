@@ -12,6 +12,14 @@ the classifier alone; ``--loso --clauses`` the held-out tune requests through th
 for each clause cut (:func:`leave_one_set_out_requests`); ``--loso --graph`` the same
 through the whole graph, rules, slots and conversation included (:func:`leave_one_set_out_graph`, the understanding suite's scorer
 over the full demo library; a few minutes).
+
+The routing confidence is calibrated here too: each tune request is read by the offline
+understanding with the model trained without its set (:func:`loso_readings`), and a
+logistic map from the decision margin to P(exact specialist set right) is fitted on those
+readings (:func:`fit_calibration`) and saved with the weights. Training and ``--loso``
+print its reliability table and ECE (:func:`calibration_report`; the map scored on each
+set is fitted on the other sets) and the share of turns each ``ROUTER_THRESHOLD`` sends
+to the router model.
 """
 
 from __future__ import annotations
@@ -288,6 +296,208 @@ def leave_one_set_out_requests(
     return out
 
 
+def loso_readings(
+    rows: list[dict[str, Any]],
+    x: np.ndarray,
+    *,
+    l2: float,
+    datasets: Path | None = None,
+) -> list[dict[str, Any]]:
+    """Each single tune request read by :meth:`OfflineUnderstanding.understand` (rules,
+    clauses and classifier; no library) with the model trained, and its thresholds
+    calibrated, without that request's set: ``{"id", "set", "margin", "right"}``, the
+    raw decision margin of the reading and whether its exact specialist set is right.
+    What the routing confidence is calibrated on (:func:`fit_calibration`): sentences
+    the model reading them never saw."""
+    import groovegraph.graph.understanding as understanding
+
+    held_models = {
+        held: _held_out_model(rows, x, held, l2=l2).with_calibration(None)
+        for held in sorted({r["set"] for r in rows if "set" in r})
+    }
+    root = datasets or _datasets_dir()
+    tune = [
+        row
+        for line in (root / "understanding.jsonl").read_text().splitlines()
+        if line.strip() and (row := json.loads(line)).get("split") == "tune"
+    ]
+    offline = understanding.get_offline()
+    original = offline.model
+    attach = [f"{_PLACEHOLDER[:-1]}{i}" for i in range(9)]
+    out: list[dict[str, Any]] = []
+    try:
+        for row in tune:
+            held = set_of(row["id"])
+            if held not in held_models:
+                continue
+            offline.model = held_models[held]  # no calibration: confidence = margin
+            got = offline.understand(
+                row["message"],
+                attached=attach[: int(row.get("attachments") or 0)],
+                conversation=understanding.Conversation(),
+            )
+            out.append(
+                {
+                    "id": row["id"],
+                    "set": held,
+                    "margin": float(got.confidence if got.confidence is not None else 1.0),
+                    "right": bool(set(got.specialists) == set(row["specialists"])),
+                }
+            )
+    finally:
+        offline.model = original
+    return out
+
+
+#: Where the calibration map is read (its knots): the margin grid, 0..1.
+_CAL_GRID = np.round(np.linspace(0.0, 1.0, 21), 3)
+
+
+def fit_calibration(margin: Sequence[float], right: Sequence[bool]) -> np.ndarray:
+    """The map from the decision margin to P(exact specialist set right), as knots
+    ``[[margin...], [P...]]`` (:attr:`IntentModel.calibration`): a logistic curve in the
+    margin, ``P = sigmoid(a * margin + b)`` with ``a >= 0`` (Platt scaling; two numbers,
+    so a few hundred rows fit it without the steps an isotonic fit would learn), read at
+    :data:`_CAL_GRID`. Monotone in the margin and inside (0, 1) by construction."""
+    from scipy.optimize import minimize  # training only
+
+    m = np.asarray(margin, dtype=np.float64)
+    y = np.asarray(right, dtype=np.float64)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = theta[0] * m + theta[1]
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+        eps = 1e-9
+        value = -np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))
+        g = (p - y) / len(y)
+        return float(value), np.asarray([g @ m, g.sum()])
+
+    fit = minimize(
+        loss, np.zeros(2), jac=True, method="L-BFGS-B", bounds=[(0.0, None), (None, None)]
+    )
+    a, b = float(fit.x[0]), float(fit.x[1])
+    probs = 1.0 / (1.0 + np.exp(-(a * _CAL_GRID + b)))
+    return np.vstack([_CAL_GRID, probs])
+
+
+def reliability(
+    confidence: Sequence[float], right: Sequence[bool], *, bins: int = 10
+) -> tuple[list[dict[str, float]], float]:
+    """The reliability table (equal-width confidence bins: rows, mean confidence,
+    accuracy) and the expected calibration error, the row-weighted mean gap."""
+    c = np.asarray(confidence, dtype=np.float64)
+    y = np.asarray(right, dtype=np.float64)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(c, edges[1:-1]), 0, bins - 1)
+    table: list[dict[str, float]] = []
+    ece = 0.0
+    for k in range(bins):
+        mask = which == k
+        if not mask.any():
+            continue
+        conf, acc = float(c[mask].mean()), float(y[mask].mean())
+        ece += mask.sum() / len(c) * abs(acc - conf)
+        table.append(
+            {
+                "lo": float(edges[k]),
+                "hi": float(edges[k + 1]),
+                "n": int(mask.sum()),
+                "confidence": round(conf, 3),
+                "accuracy": round(acc, 3),
+            }
+        )
+    return table, round(float(ece), 4)
+
+
+def cross_set_calibrated(readings: list[dict[str, Any]]) -> list[float]:
+    """Each reading's calibrated confidence from a map fitted on the *other* sets'
+    readings only: an honest figure for how the shipped map does on a new set."""
+    out = [0.0] * len(readings)
+    for held in sorted({r["set"] for r in readings}):
+        rest = [r for r in readings if r["set"] != held]
+        knots = fit_calibration([r["margin"] for r in rest], [r["right"] for r in rest])
+        for i, r in enumerate(readings):
+            if r["set"] == held:
+                out[i] = float(np.interp(r["margin"], knots[0], knots[1]))
+    return out
+
+
+def routing_table(
+    confidence: Sequence[float], right: Sequence[bool], thresholds: Sequence[float]
+) -> list[dict[str, float]]:
+    """For each candidate ``ROUTER_THRESHOLD``: the share of turns the router model
+    would read (confidence below it), the offline accuracy of the turns kept and of
+    those escalated."""
+    c = np.asarray(confidence, dtype=np.float64)
+    y = np.asarray(right, dtype=np.float64)
+    out = []
+    for t in thresholds:
+        up = c < t
+        out.append(
+            {
+                "threshold": float(t),
+                "escalated_share": round(float(up.mean()), 3),
+                "kept_accuracy": round(float(y[~up].mean()), 3) if (~up).any() else float("nan"),
+                "escalated_offline_accuracy": round(float(y[up].mean()), 3)
+                if up.any()
+                else float("nan"),
+            }
+        )
+    return out
+
+
+def calibration_report(readings: list[dict[str, Any]]) -> dict[str, Any]:
+    """ECE and reliability of the raw margin and of the calibrated confidence (the map
+    fitted on the other sets, :func:`cross_set_calibrated`), per-set accuracy and the
+    routing table, all over leave-one-set-out readings of the tune requests."""
+    right = [r["right"] for r in readings]
+    raw = [r["margin"] for r in readings]
+    cal = cross_set_calibrated(readings)
+    raw_table, raw_ece = reliability(raw, right)
+    cal_table, cal_ece = reliability(cal, right)
+    sets = sorted({r["set"] for r in readings})
+    return {
+        "rows": len(readings),
+        "accuracy": round(float(np.mean(right)), 4),
+        "per_set": {
+            s: {
+                "rows": sum(r["set"] == s for r in readings),
+                "accuracy": round(
+                    float(np.mean([r["right"] for r in readings if r["set"] == s])), 3
+                ),
+            }
+            for s in sets
+        },
+        "ece_raw_margin": raw_ece,
+        "ece_calibrated": cal_ece,
+        "reliability_raw_margin": raw_table,
+        "reliability_calibrated": cal_table,
+        "routing": routing_table(cal, right, (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)),
+    }
+
+
+def print_calibration(report: dict[str, Any]) -> None:
+    """The calibration report as the trainer prints it."""
+    print(
+        f"routing confidence over {report['rows']} held-out tune requests "
+        f"(accuracy {report['accuracy']:.3f}): ECE raw margin {report['ece_raw_margin']:.3f}, "
+        f"calibrated (map fitted on the other sets) {report['ece_calibrated']:.3f}"
+    )
+    for name in ("raw_margin", "calibrated"):
+        print(f"  reliability, {name.replace('_', ' ')}:  bin  rows  confidence  accuracy")
+        for b in report[f"reliability_{name}"]:
+            print(
+                f"    {b['lo']:.1f}-{b['hi']:.1f} {b['n']:5d}  {b['confidence']:10.3f}  "
+                f"{b['accuracy']:8.3f}"
+            )
+    print("  ROUTER_THRESHOLD  escalated  kept accuracy  escalated offline accuracy")
+    for t in report["routing"]:
+        print(
+            f"    {t['threshold']:.2f}  {t['escalated_share']:9.3f}  {t['kept_accuracy']:13.3f}"
+            f"  {t['escalated_offline_accuracy']:8.3f}"
+        )
+
+
 def best_nearest(scores: dict[float, int], prior: float) -> float:
     """The candidate with the highest score; among equal scores the one nearest ``prior``
     (a plateau does not move a constant further than the evidence asks)."""
@@ -424,6 +634,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --loso: held-out tune requests through the rules per clause cut",
     )
+    ap.add_argument(
+        "--save-readings",
+        type=Path,
+        default=None,
+        help="write the leave-one-set-out readings the calibration is fitted on (JSON)",
+    )
     args = ap.parse_args(argv)
     rows = list(examples())
     dropped = sum(1 for _ in _candidates()) - len(rows)
@@ -451,6 +667,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.loso:
         for l2 in sorted({args.l2, 1e-4, 1e-3, 1e-2}):
             print(f"l2={l2:g}: {json.dumps(leave_one_set_out(rows, x, l2=l2))}")
+        print_calibration(calibration_report(loso_readings(rows, x, l2=args.l2)))
         return 0
     if args.cv:
         for l2 in sorted({args.l2, 1e-4, 1e-3, 1e-2}):
@@ -465,6 +682,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     model = model.with_thresholds(cuts, fallback)
     print(f"thresholds {dict(zip(SPECIALISTS, cuts, strict=True))}, fallback {fallback}")
+    readings = loso_readings(rows, x, l2=args.l2)
+    if args.save_readings is not None:
+        args.save_readings.write_text(json.dumps(readings))
+    knots = fit_calibration([r["margin"] for r in readings], [r["right"] for r in readings])
+    model = model.with_calibration(knots)
+    print_calibration(calibration_report(readings))
+    print(
+        f"routing confidence calibrated on {len(readings)} held-out tune readings: "
+        + ", ".join(f"{m:g}->{p:.2f}" for m, p in zip(knots[0][::5], knots[1][::5], strict=True))
+    )
     digest = hashlib.sha256(
         json.dumps([[r["text"], r["samples"], r["specialists"]] for r in rows]).encode()
     ).hexdigest()
