@@ -200,6 +200,14 @@ class CatalogQuery(BaseModel):
             "known only by its root (an 808 in F)."
         ),
     )
+    scale_note: str | None = Field(
+        default=None,
+        description=(
+            "Keys whose scale (major or natural minor) holds this note, the keys on it as "
+            "their tonic ranked first, then those where it is the fifth, then the rest "
+            "('loops this F 808 would fit')."
+        ),
+    )
     duration_min_s: float | None = Field(default=None, ge=0)
     duration_max_s: float | None = Field(default=None, ge=0)
     exclude_ids: list[str] = Field(default_factory=list)

@@ -558,6 +558,8 @@ def describe_search(search: dict[str, Any]) -> str:
         parts.append(f"in {q['key']}")
     if q.get("tonic"):
         parts.append(f"keys on {q['tonic']} (major or minor)")
+    if q.get("scale_note"):
+        parts.append(f"keys whose scale holds {q['scale_note']} (keys on {q['scale_note']} first)")
     if q.get("compatible_with"):
         verb = "clash" if q.get("clash") else "mix"
         parts.append(f"keys that {verb} with {q['compatible_with']}")

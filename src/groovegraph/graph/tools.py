@@ -568,14 +568,21 @@ def build_toolsets(
         ref_file: str | None = None
         target_swing: float | None = None
         excluded = list(exclude or [])
+        scale_note: str | None = None
         if like_sample:
             ref_analysis = resolver.analysis(like_sample, state, owner)
             ref_file = ref_analysis.file
             if ref_analysis.tempo_bpm is None and kind == "loop":
                 # "trap loops this 808 would sit with": loops are not like a one-shot (no
                 # tempo, kind or instrument to share); they sit on its root, either mode
+                # (every key whose scale holds the root, the keys on it first); the word
+                # naming the one-shot's own sound ("this 808") is no filter on the loops
                 if key is None and compatible_with is None and tonic is None:
-                    tonic = re.sub(r"-?\d+$", "", ref_analysis.root_note or "") or None
+                    scale_note = re.sub(r"-?\d+$", "", ref_analysis.root_note or "") or None
+                if instrument is not None and catalog_tools.canonical_instrument(
+                    instrument
+                ) == catalog_tools.canonical_instrument(ref_analysis.instrument):
+                    instrument = None
                 notes.append(
                     f"for {sample_label(like_sample, ref_analysis)}: one-shot "
                     f"{ref_analysis.instrument or 'sound'}"
@@ -651,6 +658,7 @@ def build_toolsets(
             kind=kind,
             root_note=root_note,
             tonic=tonic,
+            scale_note=scale_note,
             exclude_ids=excluded,
             limit=max(1, min(int(limit), 50)),
         )

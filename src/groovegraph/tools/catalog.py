@@ -555,6 +555,20 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         pc = parse_note(query.tonic)[0]
         on_tonic = [_CAM_INDEX[Key(pc, mode).camelot] for mode in ("major", "minor")]
         mask &= np.isin(cam, on_tonic)
+    scale_scores: np.ndarray | None = None
+    if query.scale_note:
+        # keys whose scale holds the note: the key on it first, then the one a fifth below
+        # (the note its fifth), then any other key it is a note of
+        pc = parse_note(query.scale_note)[0]
+        by_cam = np.zeros(len(_CAM_INDEX) + 1)
+        for mode, steps in _SCALE_STEPS.items():
+            for tonic_pc in range(12):
+                degree = (pc - tonic_pc) % 12
+                if degree in steps:
+                    rank = 1.0 if degree == 0 else 0.8 if degree == 7 else 0.6
+                    by_cam[_CAM_INDEX[Key(tonic_pc, mode).camelot]] = rank
+        scale_scores = np.where(cam >= 0, by_cam[np.clip(cam, 0, len(_CAM_INDEX))], 0.0)
+        mask &= scale_scores > 0
     if compat_idx is not None:
         compat_scores = np.where(cam >= 0, matrix[compat_idx, np.clip(cam, 0, 23)], 0.0)
         if query.clash:
@@ -653,6 +667,9 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     if ref_key is not None:
         k_score = np.where(cam_sel >= 0, matrix[ref_key, np.clip(cam_sel, 0, 23)], 0.0)
         parts.append(k_score)
+        weights.append(_W_KEY)
+    if scale_scores is not None and ref_key is None:
+        parts.append(scale_scores[idx])
         weights.append(_W_KEY)
     target_swing = query.target_swing
     if target_swing is None and query.swing_min is not None and query.swing_max is not None:

@@ -302,6 +302,8 @@ def _ref_spans(text: str, refs: Sequence[str]) -> list[tuple[int, int]]:
 _WHICH_SAMPLES_RE = re.compile(
     r"\b(?:which|what)\s+(?:of\s+my\s+)?(?:[\w&'-]+\s+){0,3}?"
     rf"(?:{vocab.SAMPLE_NOUN}|kicks?|snares?|basslines?)\s+"
+    # "what loops in the library would it fit": where they are, before the verb
+    rf"(?:(?:in|from)\s+(?:the|my|your)\s+{vocab.alternation(vocab.LIBRARY_NOUNS)}\s+)?"
     r"(?:could|can|would|will|should|might|do|does|go|fit|mix|work|sit|are|would|won't|"
     r"wouldn't|don't|doesn't|can't|couldn't)(?!\w)"
     r"|\b(?:what|which|anything|something)\s+(?:else\s+)?(?:in|from)\s+my\s+"
