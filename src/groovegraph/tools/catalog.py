@@ -561,7 +561,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         # (the note its fifth), then any other key it is a note of
         pc = parse_note(query.scale_note)[0]
         by_cam = np.zeros(len(_CAM_INDEX) + 1)
-        for mode, steps in _SCALE_STEPS.items():
+        for mode in ("major", "minor"):
+            steps = _SCALE_STEPS[mode]
             for tonic_pc in range(12):
                 degree = (pc - tonic_pc) % 12
                 if degree in steps:
