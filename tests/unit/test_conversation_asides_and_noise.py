@@ -70,3 +70,20 @@ def test_an_apology_before_the_request_is_no_search_filter(graph, text) -> None:
     assert len(out["hits"]) == 3
     narrowed = chat.say("which of those are major")
     assert {h.key for h in narrowed["hits"]} == {"D major", "G major"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorry, any spacey dub loops around 70? thanks",
+        "my bad, I meant dub. anything?",
+        "sorry, dub in A minor. cheers",
+    ],
+)
+def test_an_apology_that_carries_the_request_keeps_it(graph, text) -> None:
+    chat = Chat(graph)
+    chat.say("house loops")
+    out = chat.say(text)
+    assert out["request"].genres == ["dub"]
+    assert out["hits"]
+    assert all("_dub_" in h.path for h in out["hits"])

@@ -914,7 +914,11 @@ class OfflineUnderstanding:
         blanked = blank_spans(text, spans=by_attr.spans)
         # "appreciate it fam": a thanks, not a question about the sample in focus
         blanked = blank_spans(blanked, spans=[m.span() for m in _IDIOM_IT_RE.finditer(blanked)])
-        if (aside := _ASIDE_RE.match(blanked)) is not None and blanked[aside.end() :].strip():
+        if (
+            (aside := _ASIDE_RE.match(blanked)) is not None
+            and blanked[aside.end() :].strip()
+            and _asks_nothing(aside.group(0))
+        ):
             # "sorry cat on keyboard. got any chill reggae?": the apology before the request
             # names nothing to search by (the keyboard is no keys loop)
             blanked = blank_spans(blanked, spans=[aside.span()])
@@ -1862,6 +1866,29 @@ _ASIDE_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[a-z]+", re.IGNORECASE)
+_MEANT_RE = re.compile(r"\b(?:meant|i mean)\b", re.IGNORECASE)
+
+
+def _asks_nothing(aside: str) -> bool:
+    """An opening apology that is only an aside ("oops, kid on the keyboard."), not one
+    that carries the request or its correction ("sorry, I meant dub loops.", "sorry, any
+    dub at 70?"): no sample noun, search verb or "I meant", and no value to search by."""
+    if _SAMPLE_NOUN_RE.search(aside) or _FIND_VERB_RE.search(aside) or _MEANT_RE.search(aside):
+        return False
+    p = parse_request(aside)
+    return not (
+        p.genres
+        or p.vibes
+        or p.eras
+        or p.years
+        or p.keys
+        or p.camelot
+        or p.bpms
+        or p.bpm_min
+        or p.bpm_max
+        or p.target_bpm
+        or p.swing_words
+    )
 
 
 @functools.lru_cache(maxsize=1)
