@@ -11,11 +11,11 @@ the specialists exactly like "the first one" does.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
-from groovegraph.state import CatalogHit, ParsedRequest
+from groovegraph.state import Analysis, CatalogHit, ParsedRequest
 from groovegraph.tools import vocab
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.keys import parse_key, parse_note
@@ -512,3 +512,50 @@ def stated_tempo(text: str, request: ParsedRequest) -> float | None:
     if not _STATED_TEMPO_RE.search(text):
         return None
     return float(request.bpms[0])
+
+
+# "more swing than mine", "swings harder than my beat", "slower than the first one",
+# "straighter than that": a bound from a sample's measured value (never "than 90").
+_THAN_SAMPLE = r"\s+than\s+(?!\d|a\b|an\b)"
+_MORE_SWING_THAN_RE = re.compile(
+    r"\b(?:more\s+(?:swing|swung|shuffle)\w*|swing\w*\s+(?:more|harder)|swung\s+(?:more|harder)|"
+    r"swingier|looser)" + _THAN_SAMPLE,
+    re.IGNORECASE,
+)
+_LESS_SWING_THAN_RE = re.compile(
+    r"\b(?:less\s+(?:swing|swung|shuffle)\w*|swing\w*\s+less|swung\s+less|straighter)"
+    + _THAN_SAMPLE,
+    re.IGNORECASE,
+)
+_SLOWER_THAN_RE = re.compile(r"\b(?:slower|less\s+fast)" + _THAN_SAMPLE, re.IGNORECASE)
+_FASTER_THAN_RE = re.compile(r"\b(?:faster|quicker|more\s+uptempo)" + _THAN_SAMPLE, re.IGNORECASE)
+#: How far past the sample's value a "more/less than" bound starts: strict, not a band.
+THAN_STEP_SWING = 0.1
+THAN_STEP_TEMPO = 0.005
+
+
+def bounded_by_sample(
+    text: str, request: ParsedRequest, analyses: Mapping[str, Analysis]
+) -> ParsedRequest:
+    """``request`` with a strict bound from the one sample it names when it searches for
+    samples compared with it ("only the ones with more swing than mine": swing above
+    mine; "slower than the first one": under that loop's tempo), replacing any band a
+    feel word or a relative move gave. Unchanged when the turn is no search, names no
+    single analysed loop, or compares nothing."""
+    if "discovery" not in request.specialists or len(request.samples) != 1:
+        return request
+    ref = analyses.get(request.samples[0])
+    if ref is None or ref.kind != "loop":
+        return request
+    update: dict[str, object] = {}
+    swing = ref.swing_percent
+    if swing is not None and _MORE_SWING_THAN_RE.search(text):
+        update.update(swing_min=round(swing + THAN_STEP_SWING, 1), swing_max=None, swing_words=[])
+    elif swing is not None and _LESS_SWING_THAN_RE.search(text):
+        update.update(swing_min=None, swing_max=round(swing - THAN_STEP_SWING, 1), swing_words=[])
+    bpm = ref.tempo_bpm
+    if bpm is not None and _SLOWER_THAN_RE.search(text):
+        update.update(bpm_min=None, bpm_max=round(bpm * (1 - THAN_STEP_TEMPO), 1), target_bpm=None)
+    elif bpm is not None and _FASTER_THAN_RE.search(text):
+        update.update(bpm_min=round(bpm * (1 + THAN_STEP_TEMPO), 1), bpm_max=None, target_bpm=None)
+    return request.model_copy(update=update) if update else request

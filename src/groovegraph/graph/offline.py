@@ -228,7 +228,7 @@ def plan_tool_calls(
             args["tonic"] = request.tonic  # "trap loops in that key" after an 808 in F
         if request.root_note and request.kind == "one_shot":
             args["root_note"] = request.root_note  # "a kick tuned to A"
-        if request.swing_min is not None:
+        if request.swing_min is not None or request.swing_max is not None:
             args["swing_min"], args["swing_max"] = request.swing_min, request.swing_max
         if len(request.genres) > 1:
             args["genres"] = list(request.genres)  # "soul or funk loops": either one
@@ -565,6 +565,10 @@ def describe_search(search: dict[str, Any]) -> str:
         parts.append(f"keys that {verb} with {q['compatible_with']}")
     if q.get("swing_min") is not None and q.get("swing_max") is not None:
         parts.append(f"swing {q['swing_min']:g}–{q['swing_max']:g} %")
+    elif q.get("swing_min") is not None:
+        parts.append(f"swing above {q['swing_min']:g} %")
+    elif q.get("swing_max") is not None:
+        parts.append(f"swing below {q['swing_max']:g} %")
     if q.get("genres"):
         parts.append(
             "genre " + " or ".join([*q["genres"], *([q["genre"]] if q.get("genre") else [])])

@@ -310,6 +310,8 @@ def make_supervisor(
                 # a groove run reads a file named this turn and shows its analysis (it is
                 # new to the conversation, not "from earlier")
                 stored = {k: v for k, v in stored.items() if k not in new_here}
+            # "only the ones with more swing than mine": a strict bound from that sample
+            request = followups.bounded_by_sample(text, request, {**known, **stored})
             notes: list[str] = []
             said_bpm = followups.stated_tempo(text, request)
             if said_bpm is not None:
