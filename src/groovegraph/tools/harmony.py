@@ -201,6 +201,72 @@ def note_compatibility(key: str | Key, note: str) -> KeyCompatibility:
     )
 
 
+#: Names of the intervals within an octave, by semitones.
+_INTERVALS = (
+    "in unison",
+    "a semitone apart",
+    "a whole tone apart",
+    "a minor third apart",
+    "a major third apart",
+    "a fourth apart",
+    "a tritone apart",
+    "a fifth apart",
+    "a minor sixth apart",
+    "a major sixth apart",
+    "a minor seventh apart",
+    "a major seventh apart",
+)
+
+
+def root_compatibility(
+    note_a: str, note_b: str, *, label_a: str = "A", label_b: str = "B"
+) -> KeyCompatibility:
+    """Two pitched one-shots (a kick and an 808): the interval between their roots, and
+    how far to retune ``a`` (the shorter way, "is my kick in tune with the 808?": the
+    kick) to sit on ``b``'s note. Unison 1.0, a fifth
+    or fourth 0.8 (they sit as a power chord), a third or sixth 0.5, a semitone, whole tone,
+    tritone or seventh clash (0.15).
+
+    Raises
+    ------
+    InvalidQueryError
+        If a note cannot be parsed.
+    """
+    pc_a, _ = parse_note(note_a)
+    pc_b, _ = parse_note(note_b)
+    up = (pc_b - pc_a) % 12  # semitones a goes up to reach b's pitch class
+    shift = up if up <= 6 else up - 12
+    between = min(up, 12 - up)
+    name = _INTERVALS[between]
+    if between == 0:
+        relation, score = "same", 1.0
+    elif between == 5:
+        relation, score = "fifth", 0.8
+    elif between in (3, 4):
+        relation, score = "third", 0.5
+    else:
+        relation, score = "clash", 0.15
+    text = f"{note_a} vs {note_b}: {name}"
+    if between == 0:
+        text += " (same note: in tune)"
+    else:
+        way = "up" if shift > 0 else "down"
+        n = abs(shift)
+        text += (
+            f" — retune {label_a} {way} {n} semitone{'s' if n != 1 else ''}"
+            f" or pick one on {_NOTE_NAMES[pc_b]}"
+        )
+        if relation == "fifth":
+            text += " (a fourth/fifth apart they still sit together)"
+    return KeyCompatibility(
+        relation=relation,
+        score=score,
+        camelot_a=_NOTE_NAMES[pc_a],
+        camelot_b=_NOTE_NAMES[pc_b],
+        explanation=text,
+    )
+
+
 @lru_cache(maxsize=1)
 def camelot_score_matrix() -> np.ndarray:
     """24×24 float array of key scores, rows/columns in :data:`CAMELOT_CODES` order.
@@ -467,6 +533,9 @@ def compatibility(
             key_rep = note_compatibility(key_a, root_b)
         elif key_b and root_a:
             key_rep = note_compatibility(key_b, root_a)
+        elif root_a and root_b:
+            # two pitched one-shots ("is my kick in tune with the 808?"): their roots
+            key_rep = root_compatibility(root_a, root_b, label_a=name_a, label_b=name_b)
     tempo_rep = (
         tempo_compatibility(bpm_a, bpm_b, half_double=half_double, label_b=name_b)
         if bpm_a and bpm_b

@@ -555,6 +555,8 @@ MIX_WORDS: tuple[str, ...] = (
     "lock together",
     "locks together",
     "in key with",
+    "in tune with",
+    "out of tune with",
     "play nice",
     "complement*",
 )

@@ -219,9 +219,15 @@ def _sound_phrase(text: str) -> re.Match[str] | None:
 # "that mix with the rhodes", "goes with my breakbeat": the words a sample of the thread
 # may be named by after a mixing verb
 _MIX_WITH_RE = re.compile(
-    r"\b(?:mix(?:es|ing)?|fits?|go(?:es)?|works?|blends?|sits?|gels?|match(?:es)?|compatible)"
+    r"\b(?:mix(?:es|ing)?|fits?|go(?:es)?|works?|blends?|sits?|gels?|match(?:es)?|compatible|"
+    r"(?:in|out\s+of)\s+tune)"
     r"\s+(?:well\s+)?with\s+(?:the\s+|my\s+|that\s+|this\s+|our\s+)?((?:[\w'-]+\s*){1,3})",
     re.IGNORECASE,
+)
+# a word of a file name that can name the sample: "the rhodes", "the 808" (a number that
+# could be a tempo, 40-250, names none)
+_NAME_WORD_RE = re.compile(
+    r"(?<![\w'-])(?!(?:4\d|[5-9]\d|1\d\d|2[0-4]\d|250)(?![\w'-]))[A-Za-z0-9][\w'-]{2,}"
 )
 _POINTER_WORD_RE = re.compile(
     r"(?:those|these|them|it|its|their|something|anything|each|one)\b", re.IGNORECASE
@@ -1642,7 +1648,7 @@ class OfflineUnderstanding:
         m = _MIX_WITH_RE.search(text)
         if m is None or not conv.analyses or _POINTER_WORD_RE.match(m.group(1)):
             return None  # "mix with those keys", "with it": not a name
-        for w in re.finditer(r"[A-Za-z][\w'-]{2,}", m.group(1)):
+        for w in _NAME_WORD_RE.finditer(m.group(1)):
             word = w.group(0).lower()
             named = vocab.find_instrument(word)
             for ref, a in reversed(list(conv.analyses.items())):
@@ -1669,7 +1675,7 @@ class OfflineUnderstanding:
             text[: m.start()],
             re.IGNORECASE,
         ):
-            for w in re.finditer(r"[A-Za-z][\w'-]{2,}", d.group(1)):
+            for w in _NAME_WORD_RE.finditer(d.group(1)):
                 word = w.group(0).lower()
                 if generic.fullmatch(word):
                     continue
