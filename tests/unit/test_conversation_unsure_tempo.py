@@ -79,3 +79,28 @@ def test_a_tempo_the_user_states_is_used_in_later_mix_checks(graph) -> None:
     assert report.tempo.bpm_a == pytest.approx(96.0)
     assert abs(report.tempo.stretch_percent) < 0.5
     assert not any("tempo" in r and r.startswith("not sure") for r in report.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "would my rubber bass riff work in a 120 bpm set? i think it would",
+        "can my rubber bass riff be sped up to 160 without sounding wrong?",
+        "my rubber bass riff, i think it should sit at 140 in my set",
+    ],
+)
+def test_a_tempo_to_play_at_is_not_taken_as_the_samples_tempo(graph, text) -> None:
+    chat = Chat(graph)
+    chat.say("what's the groove of my rubber bass riff?")
+    assert "as you say" not in answer(chat.say(text))
+    out = chat.say(f"will sample {RIFF_ID} mix with sample {SHUFFLE_ID}?")
+    (report,) = out["reports"]
+    assert report.tempo is not None
+    assert report.tempo.bpm_a == pytest.approx(150.0)
+
+
+@pytest.mark.parametrize("text", ["actually it's 96 bpm", "no, it's 96", "i think it's 96"])
+def test_other_ways_of_stating_the_tempo_are_used(graph, text) -> None:
+    chat = Chat(graph)
+    chat.say("what's the groove of my rubber bass riff?")
+    assert "96 BPM as you say" in answer(chat.say(f"my rubber bass riff? {text}"))

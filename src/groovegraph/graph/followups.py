@@ -496,9 +496,16 @@ def merge_filter(
 # "are you sure about the tempo? I think I made it at 84", "it's actually 90 bpm",
 # "no, that one is 84", "I recorded it at 92": the user states a sample's tempo.
 _STATED_TEMPO_RE = re.compile(
-    r"\b(?:are you sure|i think|i'?m (?:pretty |fairly )?sure|i made it|made it at|"
-    r"i (?:recorded|produced|programmed|played|set|wrote) it|actually|should be|"
-    r"it was (?:at|made)|that'?s wrong|wrong|no,? it'?s|it'?s really)\b",
+    r"\b(?:are you sure|i think it(?:['’]?s| is| was)|i['’]?m (?:pretty |fairly )?sure|i made it|"
+    r"made it at|i (?:recorded|produced|programmed|played|set|wrote) it|actually|should be|"
+    r"it was (?:at|made)|(?:that|it|this)['’]?s wrong|(?:reading|tempo|bpm) is wrong|"
+    r"no,? it['’]?s|it['’]?s really)\b",
+    re.IGNORECASE,
+)
+# "sped up to 160", "in a 120 bpm set", "slow it down to 90": a tempo to play the sample
+# at, or another thing's tempo — not what the sample is ("closer to 84" still states it)
+_TARGET_TEMPO_RE = re.compile(
+    r"(?<!close )(?<!closer )\b(?:to|into|in an?|for an?|with an?)\s+\d{2,3}\b",
     re.IGNORECASE,
 )
 
@@ -509,7 +516,7 @@ def stated_tempo(text: str, request: ParsedRequest) -> float | None:
     one the user doubts; the turn must name one sample and one tempo."""
     if len(request.samples) != 1 or len(request.bpms) != 1 or "find" in request.intents:
         return None
-    if not _STATED_TEMPO_RE.search(text):
+    if not _STATED_TEMPO_RE.search(text) or _TARGET_TEMPO_RE.search(text):
         return None
     return float(request.bpms[0])
 
