@@ -870,7 +870,7 @@ def write_bytecode(modules: Iterable[types.ModuleType] | None = None) -> int:
     return written
 
 
-if __name__ == "__main__":  # ``python -m groovegraph.tools.analysis``: `make run`'s warm-up
+if __name__ == "__main__":  # ``python -m groovegraph.tools.analysis``: `make warm-up` (optional)
     import groovegraph.cli  # noqa: F401 - its imports get bytecode too
     from groovegraph.settings import get_settings
 
