@@ -7,7 +7,7 @@ backbeat; drumless 8th-note riffs were read at ⅔ of their tempo with invented 
 set widens those cases, built independently of ``tools/synth.py``: MIDI written here and
 rendered through the General MIDI soundfonts by fluidsynth (the corpus's renderer,
 ``evals/corpus/render.py``), or numpy notes with varied envelopes (plucked, organ, slow
-pad, electric piano, saw bass). Seven families, all straight (swing 50) and without drums:
+pad, electric piano, saw bass). Eight families, all straight (swing 50) and without drums:
 
 * ``bass_pad``: a bass line (quarters, 8ths, root-fifth, or whole notes with a pickup)
   under sustained pad chords changing every bar or two;
@@ -15,6 +15,11 @@ pad, electric piano, saw bass). Seven families, all straight (swing 50) and with
 * ``keys_8ths`` / ``keys_16ths``: riffs or chord stabs on piano, EP, organ, guitar;
 * ``arpeggio``: a broken chord in 8ths or 16ths, up, up-down, or in groups of three;
 * ``syncopated``: 3+3+2 figures, anticipations and off-beat stabs over a held bass;
+* ``comp``: a syncopated keys comp of seventh chords at 70-110 BPM, a chord a bar or
+  every two bars, struck on 1, the and of 2 and 4 (3+3+2), on 1 and the and of 2
+  (Charleston), or on 1, the and of 2 and the and of 4 tied over (the next chord
+  anticipated), sometimes over a bass on 1: the beat-to-bar traps of issue 9 (a 84 BPM
+  comp read 112, four thirds of its tempo);
 * ``stabs``: straight sustained chords with nothing between the beats: half notes, whole
   notes, or legato quarters, on keys, sometimes over a bass on 1 (or 1 and 3). Nothing
   here is an off-beat, so any swing read from it is made up.
@@ -50,8 +55,10 @@ BASE_SEED = 7_310_000
 """Seeds of this set: ``BASE_SEED + i`` (neither split of the corpus, nor tempo_hard's)."""
 FAMILIES = (
     "bass_pad", "bass_alone", "keys_8ths", "keys_16ths", "arpeggio", "syncopated", "stabs",
+    "comp",
 )  # fmt: skip
-"""``stabs`` came last (so the seeds, and the clips, of the six before it are unchanged)."""
+"""``stabs`` came after the first six and ``comp`` last (so the seeds, and the clips, of the
+families before them are unchanged)."""
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -160,6 +167,36 @@ def _stabs(rng: np.random.Generator, bars: int) -> list[tuple[float, float, int]
     ]
 
 
+def _comp_chords(rng: np.random.Generator, bars: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Seventh chords (root, intervals), a chord a bar or every two bars, ``bars + 1`` long
+    (a chord anticipated on the and of 4 is the next bar's)."""
+    pool = [(0, (0, 3, 7, 10)), (5, (0, 4, 7, 10)), (2, (0, 3, 7, 10)), (7, (0, 4, 7, 11)),
+            (10, (0, 4, 7, 10)), (3, (0, 4, 7, 11)), (8, (0, 4, 7, 11))]  # fmt: skip
+    per = int(rng.choice((1, 2)))
+    seq = [pool[0]]
+    for _ in range(bars + 1):
+        seq.append(pool[int(rng.integers(1, len(pool)))] if seq[-1] == pool[0] else pool[0])
+    return [seq[b // per] for b in range(bars + 1)]
+
+
+def _comp(rng: np.random.Generator, bars: int) -> list[tuple[float, float, int]]:
+    """Comp hits (steps 100+i: the i-th tone of the bar's chord; 200+i: of the next bar's,
+    an anticipation), each held up to the next hit."""
+    figure = str(rng.choice(("332", "charleston", "anticip")))
+    pts = {"332": (0.0, 1.5, 3.0, 4.0), "charleston": (0.0, 1.5, 4.0),
+           "anticip": (0.0, 1.5, 3.5, 4.0)}[figure]  # fmt: skip
+    hold = float(rng.uniform(0.6, 0.95))
+    out = []
+    for b in range(bars):
+        for k, p in enumerate(pts[:-1]):
+            nxt = 200 if figure == "anticip" and p == 3.5 else 100
+            d = (pts[k + 1] - p) * hold
+            if figure == "charleston" and p == 1.5:
+                d = float(rng.choice((0.4, 2.0)))
+            out += [(4.0 * b + p, d, nxt + i) for i in range(4)]
+    return out
+
+
 def compose(family: str, rng: np.random.Generator, bars: int) -> dict[str, Any]:
     """The parts of one loop: list of (part, [(start beat, len beats, semitone)], role)."""
     parts: list[tuple[str, list[tuple[float, float, int]]]] = []
@@ -186,6 +223,12 @@ def compose(family: str, rng: np.random.Generator, bars: int) -> dict[str, Any]:
             parts.append(("bass", [(4.0 * b + every * k, 0.9 * every, 100)
                                    for b in range(bars) for k in range(n_b)]))  # fmt: skip
         return {"parts": parts, "chords": chords}
+    elif family == "comp":
+        chords = _comp_chords(rng, bars)
+        parts.append(("keys", _comp(rng, bars)))
+        if rng.random() < 0.4:
+            parts.append(("bass", [(4.0 * b, 1.4, 100) for b in range(bars)]))
+        return {"parts": parts, "chords": chords}
     else:
         parts.append(("keys", _syncopated(rng, bars)))
         if rng.random() < 0.6:
@@ -195,9 +238,9 @@ def compose(family: str, rng: np.random.Generator, bars: int) -> dict[str, Any]:
 
 def _pitch(part: str, tonic: int, step: int, chords: Any, start: float) -> list[int]:
     base = 36 if part == "bass" else 60
-    if step >= 100:  # step 100+i: the i-th chord tone of the bar's chord
-        root, tri = chords[int(start // 4)]
-        return [base + tonic + root + tri[step - 100]]
+    if step >= 100:  # step 100+i: the i-th chord tone of the bar's chord (200+i: next bar's)
+        root, tri = chords[int(start // 4) + (step >= 200)]
+        return [base + tonic + root + tri[step % 100]]
     return [base + tonic + step]
 
 
@@ -308,6 +351,8 @@ def build(per_family: int) -> list[dict[str, Any]]:
             i += 1
             rng = np.random.default_rng(seed)
             bpm = float(np.round(rng.uniform(70.0, 160.0), 1))
+            if family == "comp":  # a comp's tempi: 70-110 (the same draw, rescaled)
+                bpm = float(np.round(70.0 + (bpm - 70.0) * 40.0 / 90.0, 1))
             dur = float(rng.uniform(10.0, 16.0))
             bars = int(np.ceil(dur / (4 * 60.0 / bpm))) + 1
             clip: dict[str, Any] = {
