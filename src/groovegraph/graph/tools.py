@@ -297,6 +297,22 @@ def _nearest_of_instrument(
         hits, wide = _closest_tempos(
             df, wide.model_copy(update={"bpm_min": None, "bpm_max": None}), wide
         )
+    instrument = catalog_tools.canonical_instrument(query.instrument)
+    if (
+        dropped == ["key"]
+        and query.kind == "one_shot"
+        and instrument in vocab.DRUM_KIT
+        and query.instrument
+    ):
+        # "a kick one-shot for it": none tuned to the loop's key, but a drum hit needs
+        # no key — said plainly, not as a near miss ("nothing matches … key relaxed")
+        key = query.key or query.compatible_with
+        plural = f"{query.instrument}s" if not query.instrument.endswith("s") else query.instrument
+        note = (
+            f"{plural} are drums: they have no key to match {key}, so the key is not used "
+            f"(none here is tuned to it); the {query.instrument} one-shots"
+        )
+        return hits, wide, note
     note = (
         f"nothing tagged {query.instrument} matches exactly; the nearest {query.instrument} "
         f"ones ({', '.join(dropped) or 'filters'} relaxed)"
