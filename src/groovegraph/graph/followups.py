@@ -566,3 +566,34 @@ def bounded_by_sample(
     elif bpm is not None and _FASTER_THAN_RE.search(text):
         update.update(bpm_min=round(bpm * (1 + THAN_STEP_TEMPO), 1), bpm_max=None, target_bpm=None)
     return request.model_copy(update=update) if update else request
+
+
+def as_listed(
+    request: ParsedRequest, previous: ParsedRequest | None, listed: Sequence[CatalogHit]
+) -> ParsedRequest:
+    """A narrowing of the list shown ("which of those were from the 70s?") keeps the
+    filters that list was found with: a filter of the earlier request that none of the
+    listed samples meets (a vibe or swing band the search relaxed to show near matches)
+    is dropped, so narrowing the list cannot empty it for a filter it never applied. A
+    filter this turn adds is kept."""
+    if previous is None or not listed:
+        return request
+    update: dict[str, object] = {}
+    vibes = {(h.tags.vibe or "").lower() for h in listed}
+    old_vibes = [v for v in request.vibes if v in previous.vibes]
+    if old_vibes and not vibes & {v.lower() for v in old_vibes}:
+        update["vibes"] = [v for v in request.vibes if v not in old_vibes]
+    genres = {(h.tags.genre or "").lower() for h in listed}
+    old_genres = [g for g in request.genres if g in previous.genres]
+    if old_genres and not genres & {g.lower() for g in old_genres}:
+        update["genres"] = [g for g in request.genres if g not in old_genres]
+    swings = [h.swing_percent for h in listed if h.swing_percent is not None]
+    lo, hi = request.swing_min, request.swing_max
+    inherited = (lo, hi) == (previous.swing_min, previous.swing_max) and (lo, hi) != (None, None)
+    if (
+        inherited
+        and swings
+        and not any((lo is None or s >= lo) and (hi is None or s <= hi) for s in swings)
+    ):
+        update.update(swing_min=None, swing_max=None, swing_words=[])
+    return request.model_copy(update=update) if update else request

@@ -310,6 +310,9 @@ def make_supervisor(
                 # a groove run reads a file named this turn and shows its analysis (it is
                 # new to the conversation, not "from earlier")
                 stored = {k: v for k, v in stored.items() if k not in new_here}
+            if request.refines and followups.points_at_shown_list(text):
+                # "which of those were from the 70s?": the list shown, as it was found
+                request = followups.as_listed(request, searched, listed_hits)
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
             notes: list[str] = []
