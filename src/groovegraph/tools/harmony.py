@@ -394,6 +394,18 @@ def _root(item: MixItem | None) -> str | None:
     return None
 
 
+def _meter(item: MixItem | None) -> int | None:
+    """Beats per bar of a measured loop, else ``None``."""
+    if isinstance(item, SampleRecord):
+        item = item.analysis
+    meter = getattr(item, "meter", None)
+    return int(meter) if isinstance(meter, int | float) and meter > 0 else None
+
+
+#: What a verdict keeps when the two loops count bars differently (3/4 against 4/4).
+METER_FACTOR = 0.6
+
+
 def _extract(item: MixItem | None) -> tuple[str | None, float | None, str | None]:
     """(key, bpm, label) from whatever the caller has."""
     if item is None:
@@ -509,6 +521,9 @@ def compatibility(
     * tempo factor: ``1 − 0.05 × |stretch %|`` (0 from 20 % on), × 0.9 when B plays at
       half or double time; 1 when no tempi are given.
 
+    * meter factor: :data:`METER_FACTOR` when both sides are loops whose measured
+      meters differ (a 3/4 waltz against a 4/4 loop), said in the reasons; else 1.
+
     The verdict is :func:`verdict_for` the score: ``great`` (≥ 0.8), ``good`` (≥ 0.6),
     ``workable`` (≥ 0.4) or ``poor``. A stretch over 16 % is said plainly in the reasons.
 
@@ -556,8 +571,19 @@ def compatibility(
         raise InvalidQueryError("need two keys or two tempi to compare")
     key_factor = key_rep.score if key_rep is not None else 1.0
     tempo_factor = tempo_rep.score if tempo_rep is not None else 1.0
-    score = round(key_factor * tempo_factor, 4)
+    meter_a, meter_b = _meter(a), _meter(b)
+    meters_differ = meter_a is not None and meter_b is not None and meter_a != meter_b
+    # a waltz against a 4/4 loop: the tempo may match, the bars do not
+    meter_factor = METER_FACTOR if meters_differ else 1.0
+    score = round(key_factor * tempo_factor * meter_factor, 4)
     reasons: list[str] = []
+    if meters_differ:
+        reasons.append(
+            f"meter: {name_a} is in {meter_a}/4 and {name_b} in {meter_b}/4 — the bars do "
+            "not line up (the downbeats drift apart every bar), so they only mix as a "
+            f"deliberate polymeter ({meter_b} bars of one against {meter_a} of the other); "
+            "pick a loop in the same meter otherwise"
+        )
     if key_rep is not None:
         reasons.append(key_rep.explanation)
     elif keyless:
