@@ -4,7 +4,8 @@ Kick on 1 and the "and" of 3, snare on 2 and 4 laid back 25 ms, closed hats on e
 16th (straight or swung): hit for hit that is a half-time groove at 168 with 8th hats,
 its snare every fourth beat. At 168 that was read as half-time (the half-tempo rule only
 acted above 175), and the slow reading's empty 3 (the kick comes on its "and") failed
-the rule's "a kick or snare on every beat".
+the rule's "a kick or snare on every beat". And in kits whose kick leaks into the snare
+band (General MIDI) the snare shares the rule asked for were not there at all.
 
 Audio built here: a swept-sine kick, a snare of a damped 200 Hz tone and differentiated
 noise, 16th hats of twice-differentiated noise accented on the beat."""
@@ -14,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from groovegraph.tools import rhythm
 from groovegraph.tools.rhythm import analyze_rhythm
 
 SR = 22050
@@ -71,3 +73,25 @@ def test_a_laid_back_boom_bap_loop_with_its_kicks_on_1_and_3_reads_its_tempo_and
     assert abs(r.tempo_bpm / bpm - 1.0) <= 0.02, (bpm, swing, r.tempo_bpm)
     assert r.backbeat_lag_ms is not None
     assert abs(r.backbeat_lag_ms - 25.0) <= 6.0, r.backbeat_lag_ms
+
+
+def _level(bpm: float, **kw: float) -> dict[str, float]:
+    raw = {"bpm": bpm, "snare_ratio": 0.0, "snare_every": 0.5, "cover_main": 1.0}
+    raw["mid_snare"] = 0.0
+    raw.update(kw)
+    return raw
+
+
+def test_a_kick_leaking_into_the_snare_band_still_gives_way_to_the_backbeat() -> None:
+    # A General MIDI kit's kick in the snare band: the fast level's kicks read as snares
+    # (snare on half its beats), the slow level's every beat has one, nothing between.
+    fast = (10.0, _level(168.0, snare_ratio=4.0, snare_every=0.5, cover_main=0.5))
+    slow = (20.0, _level(84.0, snare_ratio=2.0, snare_every=1.0, mid_snare=0.05))
+    assert rhythm._backbeat_at_half(fast, [fast, slow]) == slow
+
+
+def test_a_drum_and_bass_backbeat_keeps_its_tempo() -> None:
+    # Read at half, its snares fall half-way through every slow beat.
+    fast = (10.0, _level(174.0, snare_ratio=4.0, snare_every=0.5))
+    slow = (20.0, _level(87.0, snare_ratio=2.0, snare_every=0.5, mid_snare=0.5))
+    assert rhythm._backbeat_at_half(fast, [fast, slow]) is None

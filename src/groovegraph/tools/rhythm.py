@@ -1085,9 +1085,17 @@ HALF_TIME_MAX_BPM = 155.0
 """Fastest tempo a half-time groove (snare on 3, every fourth beat) is read at. Faster than
 this, the same hits are a backbeat groove at half the tempo (:func:`_backbeat_at_half`):
 trap and dubstep half-time runs 130-150, while boom bap and hip hop at 78-90 with 16th hats
-is, hit for hit, half-time at 156-180 with 8th hats, and is far more common. (Our
-generator's half-time grooves run 130-172, but their kick leaks into the snare band: no
-level of theirs has a clean snare every fourth beat, and the rule leaves them alone.)"""
+is, hit for hit, half-time at 156-180 with 8th hats, and is far more common. Our
+generator's half-time grooves (130-172) are read at half above this too: hit for hit they
+are an 80-86 BPM backbeat with 16th hats."""
+
+HALF_MID_SNARE_MAX = 0.3
+"""Most beats of the slow level with a strong snare half-way through them
+(``mid_snare``) for :func:`_backbeat_at_half` to take it whatever its snare shares: when
+the kick leaks into the snare band (General MIDI kits, our generator) every slow beat reads
+as a snare and the fast one's snare as every other beat, and only this separates a
+boom bap bar (nothing loud between its beats) from a drum and bass backbeat read at half
+(its snares half-way through every slow beat: 0.47-0.69)."""
 
 BACKBEAT_COVER_MIN = 0.7
 """Least share of the slow level's beats that start with a kick or snare for
@@ -1114,22 +1122,23 @@ def _backbeat_at_half(
     to the level half as fast when that one has the backbeat (its snare cycle two beats,
     a strong snare on every other beat) and a kick or snare starting most of its beats
     (``cover_main`` at least :data:`BACKBEAT_COVER_MIN`: a boom bap kick on 1 and the
-    "and" of 3 leaves the 3 empty). Below it the two readings stay with the level score:
-    trap and dubstep half-time at 130-150 is common, and so a backbeat at 65-77 with 16th
-    hats may read twice as fast. An 84 BPM boom bap loop with its snare 25 ms late read
+    "and" of 3 leaves the 3 empty). When the kick leaks into the snare band the snare
+    shares say nothing (every slow beat reads as a snare): then the slow level needs
+    nothing loud in the snare band half-way through its beats (``mid_snare`` under
+    :data:`HALF_MID_SNARE_MAX`), which a drum and bass backbeat read at half has. Below
+    it the two readings stay with the level score: trap and dubstep half-time at 130-150
+    is common, and so a backbeat at 65-77 with 16th hats may read twice as fast. An 84 BPM boom bap loop with its snare 25 ms late read
     168 (tests/unit/test_rhythm_boom_bap.py)."""
     lag, raw = chosen
-    half_time = abs(raw["snare_ratio"] / 4.0 - 1.0) <= 0.1 and raw["snare_every"] < 0.35
-    if raw["bpm"] <= HALF_TIME_MAX_BPM or not half_time:
+    if raw["bpm"] <= HALF_TIME_MAX_BPM or abs(raw["snare_ratio"] / 4.0 - 1.0) > 0.1:
         return None
+    clean = raw["snare_every"] < 0.35
     for lag2, raw2 in cands:
         if abs(lag2 / lag - 2.0) > 0.06:
             continue
-        if (
-            abs(raw2["snare_ratio"] / 2.0 - 1.0) <= 0.1
-            and 0.35 <= raw2["snare_every"] <= 0.7
-            and raw2["cover_main"] >= BACKBEAT_COVER_MIN
-        ):
+        if abs(raw2["snare_ratio"] / 2.0 - 1.0) > 0.1 or raw2["cover_main"] < BACKBEAT_COVER_MIN:
+            continue
+        if (clean and 0.35 <= raw2["snare_every"] <= 0.7) or raw2["mid_snare"] < HALF_MID_SNARE_MAX:
             return lag2, raw2
     return None
 
