@@ -200,6 +200,14 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             if m is None or any(a < m.end() and m.start() < b for a, b in spans):
                 continue
             attr = m.group("attr").strip()
+            # "the first boom bap one you found": an ordinal before a descriptor is that
+            # rank among the listed hits the descriptor fits
+            rank = 0
+            lead = _LEADING_ORDINAL_RE.match(attr)
+            if lead is not None:
+                word = lead.group("ord").lower()
+                rank = vocab.ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0)
+                attr = attr[lead.end() :].strip()
             words = _words(attr)
             if (
                 _ORDINAL_WORD_RE.match(attr)
@@ -235,6 +243,10 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             matched = [h.sample_id for h, v in verdicts if v]
             if rx is _BARE_TEMPO_RE and not matched:
                 continue  # "drop it to the 90": a tempo, not a hit nobody listed
+            if rank:
+                matched = (
+                    [matched[rank - 1 if rank > 0 else -1]] if len(matched) >= abs(rank) else []
+                )
             if matched:
                 ids.extend(i for i in matched if i not in ids)
             else:
@@ -242,6 +254,10 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     return AttributeRefs(ids, spans, unresolved)
 
 
+_LEADING_ORDINAL_RE = re.compile(
+    rf"^(?:very\s+)?(?P<ord>{vocab.alternation(vocab.ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+(?=\S)",
+    re.IGNORECASE,
+)
 _NOUN_ONLY_RE = re.compile(r"^(?:one|other|this|that|very)$", re.IGNORECASE)
 _DET_RE = re.compile(r"\b(?:the|that)\s", re.IGNORECASE)
 # Words that never sit inside a short attribute phrase: a match spanning them is a clause.
