@@ -636,6 +636,41 @@ def describe_era(brief: EraBrief) -> str:
     return "\n".join(lines)
 
 
+# "does the tempo drift?", "is it steady", "does it speed up": the tempo's steadiness
+_DRIFT_Q_RE = re.compile(
+    r"\bdrift\w*|\bsteady\b|\bstable\b|\bstability\b|\bwander\w*|\bwobbl\w*|"
+    r"\b(?:speed|speeds|speeding|slow|slows|slowing)\s+up\b|\bslow(?:s|ing)?\s+down\b|"
+    r"\brush(?:es|ing)?\b|\bdrag(?:s|ging)?\b|\bclick(?:[\s-]?track\w*)?\b|\bquantis\w*|"
+    r"\bquantiz\w*|\btempo\s+chang\w*|\bchang\w*\s+tempo\b",
+    re.IGNORECASE,
+)
+
+
+def drift_answer(text: str, label: str, a: Analysis) -> str | None:
+    """The tempo-steadiness line for a drift question ("does the tempo drift?"), read
+    from ``tempo_stability`` (1 − the 5–95 % spread of the local tempo); ``None`` for other
+    questions."""
+    if not _DRIFT_Q_RE.search(text):
+        return None
+    if a.tempo_bpm is None:
+        return f"Tempo drift: {label} is a one-shot, a single hit with no tempo to drift."
+    if a.tempo_stability is None:
+        return f"Tempo drift: the analysis of {label} has no tempo-stability reading."
+    spread = max(0.0, (1.0 - a.tempo_stability) * 100.0)
+    head = (
+        f"Tempo drift: {label} has a tempo stability of {a.tempo_stability:.2f} (its local "
+        f"tempo moves about {spread:.1f} % around {_fmt(a.tempo_bpm)} BPM over the clip)"
+    )
+    if a.tempo_stability >= 0.98:
+        return head + " — steady: no drift to speak of, like a programmed or click-tracked loop."
+    if a.tempo_stability >= 0.95:
+        return head + " — a slight drift, as a live band's push and pull; it loops fine."
+    return (
+        head + " — it drifts: the tempo moves enough that a fixed-BPM grid will go out of "
+        "step; warp it to its beats (or pick a steadier take) before looping it against others."
+    )
+
+
 def compose_section(
     specialist: SpecialistName,
     *,
@@ -664,6 +699,8 @@ def compose_section(
         asked = {k: a for k, a in analyses.items() if k not in reused} or analyses
         meters = [meter_answer(request.text, sample_label(k, a), a) for k, a in asked.items()]
         lines.extend(m for m in meters if m)
+        drifts = [drift_answer(request.text, sample_label(k, a), a) for k, a in asked.items()]
+        lines.extend(d for d in drifts if d)
         lines.extend(groove_comparison(request.text, analyses))
         if fresh:
             lines.append("Groove analysis:")
@@ -824,7 +861,12 @@ def compose_note(
                 + "; ".join(f"{r.a} × {r.b} → {r.verdict} ({r.score:.2f})" for r in reports[:6])
                 + "."
             )
-        elif request is not None and request.compatible and (request.keys or request.samples):
+        elif (
+            request is not None
+            and request.compatible
+            and (request.keys or request.samples)
+            and "discovery" in request.specialists
+        ):
             # "find loops that mix with it": the search's key filter is the mix check
             against = request.keys[0] if request.keys else "the reference"
             parts.append(f"The search lists only keys that mix with {against}.")

@@ -229,6 +229,12 @@ _MIX_WITH_RE = re.compile(
 _NAME_WORD_RE = re.compile(
     r"(?<![\w'-])(?!(?:4\d|[5-9]\d|1\d\d|2[0-4]\d|250)(?![\w'-]))[A-Za-z0-9][\w'-]{2,}"
 )
+# "the tempo", "its swing": a measured value of the sample under discussion
+_THE_MEASURE_RE = re.compile(
+    r"\b(?:the|its)\s+(?:tempo|bpm|swing|groove|pocket|timing|meter|metre|time\s+signature|"
+    r"key|root|note)\b(?!\s+(?:of|for|in|on)\b)",
+    re.IGNORECASE,
+)
 _POINTER_WORD_RE = re.compile(
     r"(?:those|these|them|it|its|their|something|anything|each|one)\b", re.IGNORECASE
 )
@@ -1011,6 +1017,18 @@ class OfflineUnderstanding:
         ):
             # "which is more swung?" after two loops were analysed: about those two
             anaphora = _WHICH_OF_PAIR_RE.match(blanked)
+        if (
+            not anaphora
+            and not request.samples
+            and conv.focus
+            and not (conv.fresh and conv.listed_hits)
+            and not (alone.keys or alone.bpms or alone.genres or alone.eras)
+            and not _FIND_VERB_RE.search(blanked)
+            and not _SAMPLE_WORD_RE.search(blanked)
+        ):
+            # "does the tempo drift?", "how steady is the timing": a measurement of the
+            # sample in focus, named by its article alone
+            anaphora = _THE_MEASURE_RE.search(blanked)
         if not request.samples and conv.focus and anaphora and not filtering:
             request = request.model_copy(
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
