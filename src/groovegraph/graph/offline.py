@@ -599,6 +599,36 @@ def describe_report(r: CompatibilityReport) -> str:
     return "\n".join(parts)
 
 
+# "MPC swing around 54–60 %": a swing figure a history fact quotes
+_FACT_SWING_RE = re.compile(
+    r"swing[^.;%]*?(\d{2}(?:\.\d)?)\s*(?:–|-|to)\s*(\d{2}(?:\.\d)?)\s*%", re.IGNORECASE
+)
+
+
+def _against_library(fact: str, genre: str, era: str, brief: EraBrief) -> str:
+    """A fact as written, and when it quotes a swing range that the user's library median
+    for the same style lies outside, the library's figure beside it, said to differ (the
+    same answer must not quote two swing figures as if they agreed)."""
+    m = _FACT_SWING_RE.search(fact)
+    if m is None or not brief.stats:
+        return fact
+    lo, hi = float(m.group(1)), float(m.group(2))
+    names = {x.strip().lower() for x in (genre, era) if x}
+    for st in brief.stats:
+        values = {str(v).strip().lower() for v in st.group.values() if v}
+        median = st.median_swing_percent
+        if median is None or not values or not values <= names:
+            continue
+        if lo - 0.5 <= median <= hi + 0.5:
+            continue
+        label = ", ".join(v for v in st.group.values() if v)
+        return (
+            f"{fact} (your library's {label} samples differ: median swing {median:.1f} %, "
+            f"{'above' if median > hi else 'below'} that range)"
+        )
+    return fact
+
+
 def describe_era(brief: EraBrief) -> str:
     lines: list[str] = []
     if brief.reference and brief.facts:
@@ -610,7 +640,7 @@ def describe_era(brief: EraBrief) -> str:
         lines.append(
             f"**{f.genre} ({f.era})** — typically {f.tempo_bpm_min:.0f}–{f.tempo_bpm_max:.0f} BPM, {f.feel}."
         )
-        lines.extend(f"- {fact}" for fact in f.facts)
+        lines.extend(f"- {_against_library(fact, f.genre, f.era, brief)}" for fact in f.facts)
     if brief.stats:
         lines.append(
             f"In your library, {brief.stats_filter}:" if brief.stats_filter else "In your library:"

@@ -1,0 +1,45 @@
+"""An era answer that quotes a history fact's swing range beside the user's library
+numbers for the same style says when the library differs, rather than printing two swing
+figures as if they agreed (own data: boom bap loops swung harder than the fact's range)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from groovegraph.settings import Settings
+from tests.catalogs import catalog_row, offline_graph
+from tests.chat import Chat, answer
+
+
+def _rows(swing: float) -> list[dict]:
+    return [
+        catalog_row(
+            id=f"b00b{i:012d}",
+            path=f"/lib/bb_{i}.wav",
+            sha256=f"{i + 3300:064x}",
+            genre="boom bap",
+            era="90s",
+            tempo_bpm=88.0 + i,
+            swing_percent=swing + i * 0.2,
+            backbeat_lag_ms=9.0,
+            key="D minor",
+        )
+        for i in range(5)
+    ]
+
+
+def _ask(settings: Settings, swing: float) -> str:
+    graph = offline_graph(pd.DataFrame(_rows(swing)), settings=settings)
+    return answer(Chat(graph).say("how did 90s boom bap producers get that bounce?"))
+
+
+def test_a_library_swung_harder_than_the_fact_is_said_to_differ(settings: Settings) -> None:
+    said = _ask(settings, 64.0)
+    assert "54–60 %" in said  # the fact is still there
+    assert "differ: median swing 64.4 %, above that range" in said
+
+
+def test_a_library_inside_the_range_gets_no_remark(settings: Settings) -> None:
+    said = _ask(settings, 56.0)
+    assert "54–60 %" in said
+    assert "differ" not in said
