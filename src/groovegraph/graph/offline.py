@@ -43,6 +43,7 @@ from groovegraph.tools.feel import (
     tempo_doubt,
     timing_word,
 )
+from groovegraph.tools.keys import parse_key
 
 __all__ = [
     "asks_what_mixes",
@@ -666,6 +667,57 @@ def describe_era(brief: EraBrief) -> str:
     return "\n".join(lines)
 
 
+#: The church modes a user may ask about: (major or minor family, the degree that sets it
+#: apart from plain major/natural minor as (semitones it has, semitones the plain scale
+#: has), what that degree is called).
+_MODES: dict[str, tuple[str, tuple[int, int] | None, str]] = {
+    "ionian": ("major", None, "it is the major scale itself"),
+    "lydian": ("major", (6, 5), "a raised 4th"),
+    "mixolydian": ("major", (10, 11), "a flat 7th"),
+    "aeolian": ("minor", None, "it is the natural minor scale itself"),
+    "dorian": ("minor", (9, 8), "a raised (major) 6th"),
+    "phrygian": ("minor", (1, 2), "a flat 2nd"),
+    "locrian": ("minor", (1, 2), "a flat 2nd and a flat 5th"),
+}
+_MODE_Q_RE = re.compile(rf"\b({'|'.join(_MODES)})\b", re.IGNORECASE)
+_PC_NAMES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+
+def mode_answer(text: str, label: str, a: Analysis) -> str | None:
+    """The mode line for a church-mode question ("is it dorian?"): the key estimate gives
+    major or minor only, so the answer says so, what the reading means for the mode asked
+    and which note would tell them apart by ear; ``None`` for other questions."""
+    m = _MODE_Q_RE.search(text)
+    if m is None:
+        return None
+    mode = m.group(1).lower()
+    family, degree, what = _MODES[mode]
+    if a.tempo_bpm is None and a.key is None:
+        return f"Mode: {label} is a one-shot, a single note with no scale to have a mode."
+    if a.key is None:
+        return f"Mode: {label} has nothing pitched to take a key or mode from (drums only)."
+    tonic, _, reading = a.key.partition(" ")
+    line = (
+        f"Mode: the analysis reports major or minor only, not the church modes — {label} "
+        f"reads as {a.key} (confidence {_fmt(a.key_confidence, 2)})."
+    )
+    if reading != family:
+        return (
+            line + f" {mode.capitalize()} is a {family} mode, so this {reading} reading does "
+            f"not point to it (a {mode} loop would read as {family})."
+        )
+    if degree is None:
+        return line + f" {mode.capitalize()} is what a {family} reading means: {what}."
+    pc = parse_key(a.key).pc
+    has, plain = degree
+    return (
+        line + f" {mode.capitalize()} is {family} with {what}, so the {reading} reading "
+        f"fits {mode} as well as plain {reading}: it turns on whether the loop plays "
+        f"{_PC_NAMES[(pc + has) % 12]} ({mode}) or {_PC_NAMES[(pc + plain) % 12]} "
+        f"(plain {reading}) over {tonic} — listen for that note."
+    )
+
+
 # "does the tempo drift?", "is it steady", "does it speed up": the tempo's steadiness
 _DRIFT_Q_RE = re.compile(
     r"\bdrift\w*|\bsteady\b|\bstable\b|\bstability\b|\bwander\w*|\bwobbl\w*|"
@@ -731,6 +783,8 @@ def compose_section(
         lines.extend(m for m in meters if m)
         drifts = [drift_answer(request.text, sample_label(k, a), a) for k, a in asked.items()]
         lines.extend(d for d in drifts if d)
+        modes = [mode_answer(request.text, sample_label(k, a), a) for k, a in asked.items()]
+        lines.extend(x for x in modes if x)
         lines.extend(groove_comparison(request.text, analyses))
         if fresh:
             lines.append("Groove analysis:")

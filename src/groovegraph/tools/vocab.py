@@ -560,7 +560,8 @@ MIX_WORDS: tuple[str, ...] = (
     "play nice",
     "complement*",
 )
-MIX_RE = word_pattern(MIX_WORDS)
+# "is it mixolydian?" names a mode, not a mix
+MIX_RE = re.compile(rf"(?<![\w-])(?!mixolydian){alternation(MIX_WORDS)}(?![\w-])", re.IGNORECASE)
 # "trap loops in F minor to go with it": the key is the search's filter and the mix is with
 # the sample under discussion, so the key is not widened to its Camelot neighbours (as in
 # "loops that go with F minor").

@@ -229,6 +229,10 @@ _MIX_WITH_RE = re.compile(
 _NAME_WORD_RE = re.compile(
     r"(?<![\w'-])(?!(?:4\d|[5-9]\d|1\d\d|2[0-4]\d|250)(?![\w'-]))[A-Za-z0-9][\w'-]{2,}"
 )
+# "is it dorian?", "more mixolydian": a church mode named
+_MODE_NAME_RE = re.compile(
+    r"\b(?:ionian|dorian|phrygian|lydian|mixolydian|aeolian|locrian)\b", re.IGNORECASE
+)
 # "the tempo", "its swing": a measured value of the sample under discussion
 _THE_MEASURE_RE = re.compile(
     r"\b(?:the|its)\s+(?:tempo|bpm|swing|groove|pocket|timing|meter|metre|time\s+signature|"
@@ -1478,6 +1482,15 @@ class OfflineUnderstanding:
             # "asdfgh", "jjjjkl": no word of any language the reader knows and no value to
             # search by — nothing was asked, so nothing is searched (the reply asks again)
             chosen = []
+        if (
+            "compatibility" in chosen
+            and _MODE_NAME_RE.search(blanked)
+            and not _MIX_RE.search(blanked)
+            and len(request.samples) < 2
+            and not (request.keys or request.bpms)
+        ):
+            # "is it more mixolydian?": a question about the key's mode, nothing to mix
+            chosen = [c for c in chosen if c != "compatibility"] or ["groove"]
         ordered = [s for s in SPECIALISTS if s in chosen]
         # A narrowed search's text holds both turns: "only 90s ones" after "which would
         # clash with it" still looks for the clashing keys.
