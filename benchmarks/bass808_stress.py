@@ -41,7 +41,13 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import stress_clips, stress_parser
+from benchmarks.common import (
+    finish_stress,
+    print_families,
+    stress_clips,
+    stress_parser,
+    stress_result,
+)
 
 SR = 22050
 BASE_SEED = 8_080_000
@@ -334,13 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clips, halves = stress_clips(parser, args, lambda: build(args.per_family))
     rows = [score(c) for c in clips if c["half"] in halves]
-    result: dict[str, Any] = {
-        "benchmark": "bass808_stress",
-        "label": args.label,
-        "command": "python -m benchmarks.bass808_stress " + " ".join(argv or sys.argv[1:]),
-        "per_family": args.per_family,
-        "halves": {},
-    }
+    result = stress_result("bass808_stress", args, argv)
     for half in halves:
         mine = [r for r in rows if r["half"] == half]
         result["halves"][half] = {
@@ -350,15 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(half, "tonal", json.dumps(result["halves"][half]["tonal"]))
         print(half, "controls", json.dumps(result["halves"][half]["controls"]))
-        for f in FAMILIES:
-            print("   ", f, json.dumps(result["halves"][half]["families"][f]))
-    if args.clips:
-        for r in rows:
-            print("   ", json.dumps(r, default=float))
-    out = args.out or RESULTS / "bass808_stress.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1, default=float) + "\n")
-    return 0
+        print_families(result["halves"][half], FAMILIES)
+    return finish_stress(result, rows, args, RESULTS / "bass808_stress.json")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,44 @@ def stress_clips(
             np.savez(args.cache, clips=np.array(clips, dtype=object))
     halves = ("tune", "held_out") if args.half == "both" else (args.half,)
     return clips, halves
+
+
+def stress_result(
+    name: str, args: argparse.Namespace, argv: list[str] | None, **extra: Any
+) -> dict[str, Any]:
+    """The head of a stress set's result: which benchmark, the run's label, the command,
+    the clips per family, any ``extra`` fields and an empty ``halves`` to fill in."""
+    return {
+        "benchmark": name,
+        "label": args.label,
+        "command": f"python -m benchmarks.{name} " + " ".join(argv or sys.argv[1:]),
+        "per_family": args.per_family,
+        **extra,
+        "halves": {},
+    }
+
+
+def print_families(half: dict[str, Any], families: Iterable[str]) -> None:
+    """One indented line per family of a half's ``families`` summaries."""
+    for f in families:
+        print("   ", f, json.dumps(half["families"][f]))
+
+
+def median_analysis_s(rows: list[dict[str, Any]]) -> float | None:
+    """The median of the rows' ``analysis_s`` (rows without it skipped), or None."""
+    times = [r["analysis_s"] for r in rows if "analysis_s" in r]
+    return round(float(np.median(times)), 3) if times else None
+
+
+def finish_stress(
+    result: dict[str, Any], rows: list[dict[str, Any]], args: argparse.Namespace, out: Path
+) -> int:
+    """Print every clip when ``--clips`` asks, then write ``result`` to ``--out`` (else
+    ``out``) as JSON."""
+    if args.clips:
+        for r in rows:
+            print("   ", json.dumps(r, default=float))
+    path = args.out or out
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1, default=float) + "\n")
+    return 0

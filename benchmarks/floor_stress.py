@@ -48,7 +48,14 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import stress_clips, stress_parser
+from benchmarks.common import (
+    finish_stress,
+    median_analysis_s,
+    print_families,
+    stress_clips,
+    stress_parser,
+    stress_result,
+)
 from benchmarks.drumless_stress import _ratio_class
 
 SR = 22050
@@ -390,13 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clips, halves = stress_clips(parser, args, lambda: build(args.per_family, args.latency_dir))
     rows = [score(c) for c in clips if c["half"] in halves]
-    result: dict[str, Any] = {
-        "benchmark": "floor_stress",
-        "label": args.label,
-        "command": "python -m benchmarks.floor_stress " + " ".join(argv or sys.argv[1:]),
-        "per_family": args.per_family,
-        "halves": {},
-    }
+    result = stress_result("floor_stress", args, argv)
     for half in halves:
         mine = [r for r in rows if r["half"] == half]
         result["halves"][half] = {
@@ -404,17 +405,9 @@ def main(argv: list[str] | None = None) -> int:
             "families": {f: summarize([r for r in mine if r["family"] == f]) for f in FAMILIES},
         }
         print(half, json.dumps(result["halves"][half]["all"]))
-        for f in FAMILIES:
-            print("   ", f, json.dumps(result["halves"][half]["families"][f]))
-    times = [r["analysis_s"] for r in rows]
-    result["median_analysis_s"] = round(float(np.median(times)), 3) if times else None
-    if args.clips:
-        for r in rows:
-            print("   ", json.dumps(r, default=float))
-    out = args.out or RESULTS / "floor_stress.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1, default=float) + "\n")
-    return 0
+        print_families(result["halves"][half], FAMILIES)
+    result["median_analysis_s"] = median_analysis_s(rows)
+    return finish_stress(result, rows, args, RESULTS / "floor_stress.json")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,12 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import stress_clips, stress_parser
+from benchmarks.common import (
+    finish_stress,
+    stress_clips,
+    stress_parser,
+    stress_result,
+)
 
 SR = 22050
 BASE_SEED = 6_060_000
@@ -404,14 +409,9 @@ def main(argv: list[str] | None = None) -> int:
     clips, halves = stress_clips(parser, args, lambda: build(args.per_family))
     t0 = time.perf_counter()
     rows = [score(c) for c in clips if c["half"] in halves]
-    result: dict[str, Any] = {
-        "benchmark": "modal_key_stress",
-        "label": args.label,
-        "command": "python -m benchmarks.modal_key_stress " + " ".join(argv or sys.argv[1:]),
-        "per_family": args.per_family,
-        "score_s": round(time.perf_counter() - t0, 1),
-        "halves": {},
-    }
+    result = stress_result(
+        "modal_key_stress", args, argv, score_s=round(time.perf_counter() - t0, 1)
+    )
     for half in halves:
         mine = [r for r in rows if r["half"] == half]
         out: dict[str, Any] = {
@@ -439,13 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         for group in ("families", "renderer", "drums", "intro", "chords_per_bar"):
             for name, s in out[group].items():
                 print("   ", group, name, json.dumps(s))
-    if args.clips:
-        for r in rows:
-            print("   ", json.dumps(r, default=float))
-    out_path = args.out or RESULTS / "modal_key_stress.json"
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(result, indent=1, default=float) + "\n")
-    return 0
+    return finish_stress(result, rows, args, RESULTS / "modal_key_stress.json")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,14 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import stress_clips, stress_parser
+from benchmarks.common import (
+    finish_stress,
+    median_analysis_s,
+    print_families,
+    stress_clips,
+    stress_parser,
+    stress_result,
+)
 from benchmarks.drumless_stress import _ratio_class
 from benchmarks.floor_stress import (
     BAND_KITS,
@@ -233,13 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clips, halves = stress_clips(parser, args, lambda: build(args.per_family, args.latency_dir))
     rows = [score(c) for c in clips if c["half"] in halves]
-    result: dict[str, Any] = {
-        "benchmark": "pocket_stress",
-        "label": args.label,
-        "command": "python -m benchmarks.pocket_stress " + " ".join(argv or sys.argv[1:]),
-        "per_family": args.per_family,
-        "halves": {},
-    }
+    result = stress_result("pocket_stress", args, argv)
     for half in halves:
         mine = [r for r in rows if r["half"] == half]
         by_lag = {
@@ -254,19 +255,11 @@ def main(argv: list[str] | None = None) -> int:
             "lag_ranges": by_lag,
         }
         print(half, json.dumps(result["halves"][half]["all"]))
-        for f in FAMILIES:
-            print("   ", f, json.dumps(result["halves"][half]["families"][f]))
+        print_families(result["halves"][half], FAMILIES)
         for name, s in by_lag.items():
             print("    lag", name, json.dumps(s))
-    times = [r["analysis_s"] for r in rows]
-    result["median_analysis_s"] = round(float(np.median(times)), 3) if times else None
-    if args.clips:
-        for r in rows:
-            print("   ", json.dumps(r, default=float))
-    out = args.out or RESULTS / "pocket_stress.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1, default=float) + "\n")
-    return 0
+    result["median_analysis_s"] = median_analysis_s(rows)
+    return finish_stress(result, rows, args, RESULTS / "pocket_stress.json")
 
 
 if __name__ == "__main__":
