@@ -81,17 +81,13 @@ def keys_compatible(a: Key, b: Key) -> bool:
     return na == nb
 
 
-#: Semitones of the major and natural minor scales above the tonic.
-_SCALE_STEPS = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
-
-
 def root_in_scale(root_note: str, key: Key) -> bool:
     """Whether a one-shot's root (``"F#1"``) is a note of ``key``'s scale."""
     try:
         pc, _ = parse_note(root_note)
     except GrooveGraphError:
         return False
-    return (pc - key.pc) % 12 in _SCALE_STEPS[key.mode]
+    return key.has_note(pc)
 
 
 # --------------------------------------------------------------------------- hits

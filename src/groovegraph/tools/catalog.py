@@ -31,7 +31,7 @@ from groovegraph.state import (
 )
 from groovegraph.tools.errors import InvalidQueryError, NotFoundError
 from groovegraph.tools.harmony import CAMELOT_CODES, camelot_score_matrix, key_relation
-from groovegraph.tools.keys import Key, parse_key, parse_note
+from groovegraph.tools.keys import ALL_KEYS, Key, parse_key, parse_note
 from groovegraph.tools.vocab import GENRE_ALIASES
 
 __all__ = [
@@ -424,17 +424,11 @@ def _root_query(query: CatalogQuery) -> tuple[int, int | None] | None:
     return None
 
 
-#: Semitones above the tonic of the notes of a major and a (natural) minor scale.
-_SCALE_STEPS = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
-
-
 def _in_scale_mask(roots: pd.Series, key: str) -> np.ndarray:
     """Rows whose ``root_note`` is a note of ``key``'s scale ("an 808 that fits E minor"
     when no root sits on E: a B or a G one still does)."""
-    k = parse_key(key)
-    pcs = {(k.pc + step) % 12 for step in _SCALE_STEPS[k.mode]}
     out = np.zeros(len(roots), dtype=bool)
-    for pc in sorted(pcs):
+    for pc in sorted(parse_key(key).scale_pcs):
         out |= _root_mask(roots, pc, None)
     return out
 
@@ -561,13 +555,11 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         # (the note its fifth), then any other key it is a note of
         pc = parse_note(query.scale_note)[0]
         by_cam = np.zeros(len(_CAM_INDEX) + 1)
-        for mode in ("major", "minor"):
-            steps = _SCALE_STEPS[mode]
-            for tonic_pc in range(12):
-                degree = (pc - tonic_pc) % 12
-                if degree in steps:
-                    rank = 1.0 if degree == 0 else 0.8 if degree == 7 else 0.6
-                    by_cam[_CAM_INDEX[Key(tonic_pc, mode).camelot]] = rank
+        for key in ALL_KEYS:
+            if key.has_note(pc):
+                degree = (pc - key.pc) % 12
+                rank = 1.0 if degree == 0 else 0.8 if degree == 7 else 0.6
+                by_cam[_CAM_INDEX[key.camelot]] = rank
         scale_scores = np.where(cam >= 0, by_cam[np.clip(cam, 0, len(_CAM_INDEX))], 0.0)
         mask &= scale_scores > 0
     if compat_idx is not None:

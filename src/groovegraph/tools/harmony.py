@@ -163,7 +163,6 @@ def key_compatibility(a: str | Key, b: str | Key) -> KeyCompatibility:
     )
 
 
-_SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
 _NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 # (relation, score, what it means) by the note's place in the key
 _DEGREES = {
@@ -188,7 +187,7 @@ def note_compatibility(key: str | Key, note: str) -> KeyCompatibility:
     name = _NOTE_NAMES[pc]
     if step in _DEGREES:
         relation, score, what = _DEGREES[step]
-    elif step in _SCALES[k.mode]:
+    elif k.has_note(pc):
         relation, score, what = "in_key", 0.8, f"a note of the {k.name} scale"
     else:
         relation, score, what = "clash", 0.1, f"outside the {k.name} scale: it clashes"

@@ -26,6 +26,13 @@ _KEY_RE = re.compile(
 _CAMELOT_RE = re.compile(r"^\s*(?P<num>[1-9]|1[0-2])\s*(?P<letter>[ABab])\s*$")
 
 
+#: Semitones above the tonic of the notes of a major and a (natural) minor scale.
+SCALE_STEPS: dict[str, tuple[int, ...]] = {
+    "major": (0, 2, 4, 5, 7, 9, 11),
+    "minor": (0, 2, 3, 5, 7, 8, 10),
+}
+
+
 @dataclass(frozen=True, order=True)
 class Key:
     """A tonic pitch class and a mode."""
@@ -49,6 +56,15 @@ class Key:
         if self.mode == "major":
             return Key((self.pc + 9) % 12, "minor")
         return Key((self.pc + 3) % 12, "major")
+
+    @property
+    def scale_pcs(self) -> frozenset[int]:
+        """Pitch classes of the key's scale (natural minor for a minor key)."""
+        return frozenset((self.pc + step) % 12 for step in SCALE_STEPS[self.mode])
+
+    def has_note(self, pc: int) -> bool:
+        """Whether pitch class ``pc`` is a note of the key's scale."""
+        return pc % 12 in self.scale_pcs
 
     def __str__(self) -> str:
         return self.name
