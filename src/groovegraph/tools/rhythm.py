@@ -1826,14 +1826,15 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         if not np.any(backbeats):
             break
         # Refit without the backbeat onsets: a laid-back snare must not drag the grid.
-        # (A drifting grid is kept as it is: its short local fits are not dragged far.)
-        steady = beats is not local
-        if steady:
-            beats, period, local = _grid(*args, period0, t0, duration, exclude=beats[backbeats])
+        # A drifting grid is kept as it is (its short local fits are not dragged far), and
+        # its bar was read above on the same beats: nothing to redo.
+        if beats is local:
+            break
+        beats, period, local = _grid(*args, period0, t0, duration, exclude=beats[backbeats])
         meter, first, found = _bar(*bands, env.times, beats, period, fr)
         same = len(found) == len(backbeats) and bool(np.array_equal(found, backbeats))
         backbeats = found
-        if same or not steady:
+        if same:
             break
     tempo = 60.0 / period
 
