@@ -500,6 +500,23 @@ def test_attribute_references(text: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("the 2nd funk one", 1),
+        ("the last funk one", -1),
+        ("the second to last funk one", -2),  # was the last one: every rank from the end was -1
+        ("the second-to-last funk one", -2),  # was every funk hit: the hyphens hid the rank
+    ],
+)
+def test_a_rank_before_a_descriptor_picks_among_the_hits_it_fits(text: str, index: int) -> None:
+    frame = followup_frame()
+    hits = cat.search(frame, cat.CatalogQuery(genre="funk", target_bpm=96.0, limit=6))
+    assert all(h.tags.genre == "funk" for h in hits)
+    assert len(hits) >= 3
+    assert followups.find_attribute_refs(text, hits=hits).ids == [hits[index].sample_id]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "find loops at 97 BPM",

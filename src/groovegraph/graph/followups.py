@@ -205,8 +205,8 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             rank = 0
             lead = _LEADING_ORDINAL_RE.match(attr)
             if lead is not None:
-                word = lead.group("ord").lower()
-                rank = vocab.ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0)
+                word = lead.group("ord")
+                rank = vocab.ordinal_rank(word) or int(re.sub(r"\D", "", word) or 0)
                 attr = attr[lead.end() :].strip()
             words = _words(attr)
             if (
@@ -245,7 +245,7 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 continue  # "drop it to the 90": a tempo, not a hit nobody listed
             if rank:
                 matched = (
-                    [matched[rank - 1 if rank > 0 else -1]] if len(matched) >= abs(rank) else []
+                    [matched[rank - 1 if rank > 0 else rank]] if len(matched) >= abs(rank) else []
                 )
             if matched:
                 ids.extend(i for i in matched if i not in ids)

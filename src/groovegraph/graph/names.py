@@ -108,6 +108,19 @@ _INDEX: dict[int, tuple[weakref.ref[pd.DataFrame], _Index]] = {}
 _INDEX_LOCK = threading.Lock()
 
 
+def _shown_names(df: pd.DataFrame) -> pd.Series:
+    """Each row's name as its owner knows it (``tools.paths.shown_name``, vectorised): an
+    upload by the name it was sent with, else its file name."""
+    paths = df["path"].astype(str).str.replace("\\", "/", regex=False)
+    names = paths.str.rsplit("/", n=1).str[-1]
+    if "source" in df.columns:
+        source = df["source"].astype("string")
+        uploaded = source.str.startswith("upload:").fillna(False).astype(bool)
+        sent = source.str.removeprefix("upload:").str.rsplit("/", n=1).str[-1]
+        names = names.where(~uploaded, sent)  # an upload is named as it was sent
+    return names
+
+
 def _name_index(df: pd.DataFrame) -> _Index:
     """The name index of ``df``, built once per frame: the catalog hands out the same
     frame object until it changes."""
@@ -116,12 +129,7 @@ def _name_index(df: pd.DataFrame) -> _Index:
         if cached is not None and cached[0]() is df:
             return cached[1]
     paths = df["path"].astype(str).str.replace("\\", "/", regex=False)
-    names = paths.str.rsplit("/", n=1).str[-1]
-    if "source" in df.columns:
-        source = df["source"].astype("string")
-        uploaded = source.str.startswith("upload:").fillna(False).astype(bool)
-        sent = source.str.removeprefix("upload:").str.rsplit("/", n=1).str[-1]
-        names = names.where(~uploaded, sent)  # an upload is named as it was sent
+    names = _shown_names(df)
     lower = names.str.lower().tolist()
     stems = [_EXT_RE.sub("", n) for n in lower]
     by_name: dict[str, list[int]] = {}
@@ -351,13 +359,7 @@ def own_files(df: pd.DataFrame, ids: Sequence[str] = ()) -> list[tuple[str, str]
     rows = df[mask]
     if rows.empty:
         return []
-    paths = rows["path"].astype(str).str.replace("\\", "/", regex=False)
-    shown = paths.str.rsplit("/", n=1).str[-1]
-    if "source" in rows.columns:
-        source = rows["source"].astype("string")
-        uploaded = source.str.startswith("upload:").fillna(False).astype(bool)
-        sent = source.str.removeprefix("upload:").str.rsplit("/", n=1).str[-1]
-        shown = shown.where(~uploaded, sent)
+    shown = _shown_names(rows)
     return list(dict.fromkeys(zip(rows["id"].astype(str), shown.astype(str), strict=True)))
 
 
