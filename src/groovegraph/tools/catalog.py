@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -427,14 +427,12 @@ def _root_query(query: CatalogQuery) -> tuple[int, int | None] | None:
 def _in_scale_mask(roots: pd.Series, key: str) -> np.ndarray:
     """Rows whose ``root_note`` is a note of ``key``'s scale ("an 808 that fits E minor"
     when no root sits on E: a B or a G one still does)."""
-    out = np.zeros(len(roots), dtype=bool)
-    for pc in sorted(parse_key(key).scale_pcs):
-        out |= _root_mask(roots, pc, None)
-    return out
+    return _root_mask(roots, parse_key(key).scale_pcs, None)
 
 
-def _root_mask(roots: pd.Series, pc: int, octave: int | None) -> np.ndarray:
-    """Rows whose ``root_note`` has pitch class ``pc`` (and ``octave`` when given)."""
+def _root_mask(roots: pd.Series, pcs: Collection[int], octave: int | None) -> np.ndarray:
+    """Rows whose ``root_note`` has one of the pitch classes ``pcs`` (and ``octave`` when
+    given); each distinct root is parsed once."""
     codes, uniques = pd.factorize(roots, use_na_sentinel=True)
     ok = []
     for u in uniques:
@@ -443,7 +441,7 @@ def _root_mask(roots: pd.Series, pc: int, octave: int | None) -> np.ndarray:
         except InvalidQueryError:
             ok.append(False)
             continue
-        ok.append(u_pc == pc and (octave is None or u_oct == octave))
+        ok.append(u_pc in pcs and (octave is None or u_oct == octave))
     lookup = np.array([*ok, False], dtype=bool)
     return lookup[codes]
 
@@ -585,7 +583,7 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     if query.kind is not None:
         mask &= (df["kind"] == query.kind).to_numpy(dtype=bool, na_value=False)
     if root is not None:
-        on_root = _root_mask(df["root_note"], *root)
+        on_root = _root_mask(df["root_note"], {root[0]}, root[1])
         if query.key and not query.root_note and not (mask & on_root).any():
             # a one-shot for a key with no root on its tonic: a root in its scale
             on_root = _in_scale_mask(df["root_note"], query.key)
