@@ -59,8 +59,8 @@ def key_text(key: str | None, camelot: str | None) -> str:
 
 
 NOT_SURE = 0.6
-"""A tempo or key confidence below this is "not sure" (README; the tempo's line is
-``tools.rhythm.TEMPO_NOT_SURE``): an answer quoting such a value says so."""
+"""A tempo or key confidence below this is "not sure" (README): an answer quoting such a
+value says so. The analysis's own line, ``tools.rhythm.TEMPO_NOT_SURE``, is this value."""
 
 
 def tempo_alternatives(bpm: float) -> tuple[float, float]:

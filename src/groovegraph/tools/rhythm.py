@@ -45,6 +45,7 @@ from numpy.fft import irfft as _irfft
 from numpy.fft import rfft as _rfft
 
 from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
+from groovegraph.tools.feel import NOT_SURE
 
 MIN_DURATION_S = 2.0
 """Shorter clips raise :class:`AudioTooShortError`: not even two bars at slow tempos."""
@@ -1884,8 +1885,9 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     )
 
 
-TEMPO_NOT_SURE = 0.6
-"""A ``tempo_confidence`` below this says "not sure": four or more readings in ten are
+TEMPO_NOT_SURE = NOT_SURE
+"""A ``tempo_confidence`` below this (the answers' one "not sure" line,
+:data:`groovegraph.tools.feel.NOT_SURE`) says "not sure": four or more readings in ten are
 wrong (a drumless loop whose beat could be the half or double, an ambiguous metrical
 level). Such a tempo is a guess to check by ear, not a number to filter a library by."""
 
