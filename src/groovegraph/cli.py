@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 from groovegraph import __version__
 from groovegraph.settings import Settings, get_settings
 from groovegraph.tools.errors import GrooveGraphError
-from groovegraph.tools.feel import key_text, pocket_word, swing_word, timing_word
+from groovegraph.tools.feel import (
+    key_doubt,
+    key_text,
+    pocket_word,
+    swing_word,
+    tempo_doubt,
+    timing_word,
+)
 
 if TYPE_CHECKING:  # state builds its pydantic models at import (~0.4 s) most commands never use
     from rich.table import Table
@@ -83,10 +90,15 @@ def _format_analysis(a: Analysis) -> str:
     else:
         pocket = "  pocket   none (no drums: no backbeat or hits to measure pocket and timing on)"
     beats = len(a.beats_s or [])
+    # Under the "not sure" line (tools.feel.NOT_SURE) a note names the other reading: a
+    # drumless loop's 160 may well be 80 (half time), a key its runner-up.
+    tempo_note = tempo_doubt("this loop", a.tempo_bpm, a.tempo_confidence)
+    key_note = key_doubt("this loop", a.key, a.key_confidence, a.key_runner_up)
     return "\n".join(
         [
             a.file,
             f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {beats} beats)",
+            *([f"  note     {tempo_note}"] if tempo_note else []),
             f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio or 0.0:.2f}:1)",
             pocket,
             (
@@ -94,6 +106,7 @@ def _format_analysis(a: Analysis) -> str:
                 if a.key
                 else "  key      none (drums only: nothing pitched)"
             ),
+            *([f"  note     {key_note}"] if key_note else []),
             f"  level    {a.rms_db:7.1f} dBFS  RMS; {a.onset_rate_hz:.1f} onsets/s"
             + (f"; {a.instrument}" if a.instrument else ""),
             file_line,

@@ -32,7 +32,8 @@ Last search: {last_search}"""
 GROOVE_PROMPT = """You are the groove specialist. Analyse the referenced samples with one analyze_samples call \
 listing all of them (sample ids or library paths; long audio may need the user's confirmation), then explain tempo (BPM), swing (MPC percent: 50 straight, 66.7 triplet), \
 pocket (backbeat lag in ms, positive = laid back), timing deviation and key. \
-Use only numbers the tool returned. Samples this turn: {samples}"""
+Use only numbers the tool returned. When the tool says it is not sure of a tempo or key, say "not sure" \
+and name the other reading it gives (the tempo's half or double). Samples this turn: {samples}"""
 
 ERA_PROMPT = """You are the era specialist: music history and the groove of eras and genres. \
 Call era_facts for the era/genre asked about and catalog_stats to compare with the user's own library. \

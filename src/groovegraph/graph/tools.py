@@ -47,7 +47,7 @@ from groovegraph.tools import catalog as catalog_tools
 from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
-from groovegraph.tools.feel import NO_KEY, key_text
+from groovegraph.tools.feel import NO_KEY, key_doubt, key_text, tempo_doubt
 from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.library_progress import library_progress
 from groovegraph.tools.paths import OwnerPaths, shown_name, upload_name
@@ -407,6 +407,16 @@ def _analysis_text(label: str, a: Analysis) -> str:
         )
         + f"duration {a.duration_s:.1f} s, onset rate {a.onset_rate_hz:.2f}/s"
         + (f", {a.instrument}" if a.instrument else "")
+        # A tempo or key under the "not sure" line says so, with its other reading, in
+        # what the specialist reads (the offline answer words it the same way).
+        + "".join(
+            f". {d[0].upper()}{d[1:]}"
+            for d in (
+                tempo_doubt(label, a.tempo_bpm, a.tempo_confidence),
+                key_doubt(label, a.key, a.key_confidence, a.key_runner_up),
+            )
+            if d
+        )
     )
 
 

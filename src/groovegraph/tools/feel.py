@@ -63,22 +63,35 @@ NOT_SURE = 0.6
 value says so. The analysis's own line, ``tools.rhythm.TEMPO_NOT_SURE``, is this value."""
 
 
-def tempo_alternatives(bpm: float) -> tuple[float, float]:
-    """The other metrical readings of an unsure tempo, the likelier first: its half when
-    the tempo is fast (110 BPM or more, the drumless prior's centre), else its double."""
-    return (bpm / 2, bpm * 2) if bpm >= 110 else (bpm * 2, bpm / 2)
+TEMPO_READ_RANGE = (50.0, 200.0)
+"""Slowest and fastest tempo the analysis reads (BPM); ``tools.rhythm.TEMPO_MIN_BPM`` and
+``TEMPO_MAX_BPM`` are these values. An other reading outside it is not offered."""
+
+
+def tempo_alternatives(bpm: float) -> tuple[float, ...]:
+    """The other metrical readings of an unsure tempo that lie in :data:`TEMPO_READ_RANGE`,
+    the likelier first: its half when the tempo is fast (110 BPM or more, the drumless
+    prior's centre), else its double."""
+    both = (bpm / 2, bpm * 2) if bpm >= 110 else (bpm * 2, bpm / 2)
+    lo, hi = TEMPO_READ_RANGE
+    return tuple(x for x in both if lo <= x <= hi)
 
 
 def tempo_doubt(label: str, bpm: float | None, confidence: float | None) -> str | None:
     """A plain "not sure" sentence for a tempo read below :data:`NOT_SURE`, naming the
-    other readings; ``None`` for a sure tempo (or none)."""
+    other readings (half or double time); ``None`` for a sure tempo (or none)."""
     if bpm is None or confidence is None or confidence >= NOT_SURE:
         return None
-    first, second = tempo_alternatives(bpm)
+    alts = tempo_alternatives(bpm)
+    if not alts:
+        other = "the beat may be counted at another level"
+    else:
+        also = f" (or {alts[1]:.1f})" if len(alts) > 1 else ""
+        kind = "half" if alts[0] < bpm else "double"
+        other = f"it may be {alts[0]:.1f} BPM{also}, {kind} time: the beat counted at another level"
     return (
         f"not sure of {label}'s tempo: {bpm:.1f} BPM at confidence {confidence:.2f} "
-        f"(below {NOT_SURE}) — it may be {first:.1f} BPM (or {second:.1f}), the beat counted "
-        "at another level"
+        f"(below {NOT_SURE}) — {other}"
     )
 
 

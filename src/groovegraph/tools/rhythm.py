@@ -45,7 +45,7 @@ from numpy.fft import irfft as _irfft
 from numpy.fft import rfft as _rfft
 
 from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
-from groovegraph.tools.feel import NOT_SURE
+from groovegraph.tools.feel import NOT_SURE, TEMPO_READ_RANGE
 
 MIN_DURATION_S = 2.0
 """Shorter clips raise :class:`AudioTooShortError`: not even two bars at slow tempos."""
@@ -56,8 +56,8 @@ MIN_ONSETS = 4
 MIN_ONSET_FLUX = 8.0
 """Smallest summed log-magnitude rise (over the whole spectrum) that counts as an onset."""
 
-TEMPO_MIN_BPM = 50.0
-TEMPO_MAX_BPM = 200.0
+TEMPO_MIN_BPM, TEMPO_MAX_BPM = TEMPO_READ_RANGE
+"""Slowest and fastest tempo read (the answers' own range, :data:`groovegraph.tools.feel.TEMPO_READ_RANGE`)."""
 
 SNARE_DETECTOR_LATENCY_MS = 2.0
 """How much later the snare band's linear-magnitude flux peaks after an attack than the
