@@ -100,6 +100,10 @@ def test_ready_while_the_demo_library_is_indexed(
         assert len(after["hits"]) == 3
         assert after["note"] is None
         assert client.get("/v1/samples/0000beef00000000").status_code == 200
+        unknown = client.get("/v1/samples/0000beef000000ff")  # indexed: a bare 404 now
+        assert unknown.status_code == 404
+        assert "retry-after" not in unknown.headers
+        assert "indexed" not in unknown.json()["error"]["message"]
 
 
 def test_a_failed_demo_build_leaves_the_server_ready_and_degraded(

@@ -263,23 +263,23 @@ def install_error_handlers(app: FastAPI, *, model_provider: bool = True) -> None
 
     @app.exception_handler(GrooveGraphError)
     async def _domain(request: Request, err: GrooveGraphError) -> JSONResponse:
-        headers = None
+        message = err.message
         retry_after = getattr(err, "retry_after_s", None)
+        if isinstance(err, NotFoundError) and request.url.path.startswith("/v1/samples"):
+            # A library sample asked for before the demo library is indexed: say so, and
+            # when to ask again (the Retry-After below), rather than a bare 404.
+            library = getattr(getattr(request.app.state, "gg", None), "library", None)
+            pending = None if library is None else library.status_text()
+            if pending is not None:
+                message = f"{message}; {pending}: it may be there in a moment"
+                retry_after = 2
+        headers = None
         if isinstance(retry_after, int | float) and retry_after > 0:
             headers = {"Retry-After": str(int(retry_after))}
         elif isinstance(err, UnauthorizedError):
             headers = {"WWW-Authenticate": "Bearer"}
         if err.http_status >= 500:
             log.warning("request_failed", code=err.code, message=err.message)
-        message = err.message
-        if isinstance(err, NotFoundError) and request.url.path.startswith("/v1/samples"):
-            # A library sample asked for before the demo library is indexed: say so, and
-            # when to ask again, rather than a bare 404.
-            library = getattr(getattr(request.app.state, "gg", None), "library", None)
-            pending = None if library is None else library.status_text()
-            if pending is not None:
-                message = f"{message}; {pending}: it may be there in a moment"
-                headers = {**(headers or {}), "Retry-After": "2"}
         return error_response(err.http_status, err.code, _bounded(message), headers)
 
     @app.exception_handler(RequestValidationError)
