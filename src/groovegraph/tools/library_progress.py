@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from groovegraph.settings import Settings
@@ -104,7 +103,10 @@ _TRACKED_LOCK = threading.Lock()
 
 
 def _key(settings: Settings) -> str:
-    return str(Path(settings.demo_dir).expanduser().resolve())
+    # The data dir is made absolute, with its symlinks resolved, once, when the settings
+    # are validated: the demo folder below it needs no stat per lookup (every library
+    # search asks).
+    return str(settings.demo_dir)
 
 
 def track(settings: Settings) -> LibraryProgress:
@@ -118,8 +120,9 @@ def track(settings: Settings) -> LibraryProgress:
 def untrack(settings: Settings, progress: LibraryProgress) -> None:
     """Forget ``progress`` (the app that tracked it stopped), unless another replaced it."""
     with _TRACKED_LOCK:
-        if _TRACKED.get(_key(settings)) is progress:
-            del _TRACKED[_key(settings)]
+        key = _key(settings)
+        if _TRACKED.get(key) is progress:
+            del _TRACKED[key]
 
 
 def library_progress(settings: Settings) -> LibraryProgress | None:
