@@ -1,13 +1,15 @@
 """One way for a test to build a sample catalog and the offline graph over it.
 
 ``catalog_row`` is one analysed catalog row (typical measurements, the caller's fields on
-top), ``catalog_frame`` a seeded mixed library of loops, ``one_shot_record`` an analysed
-one-shot, and ``offline_graph`` the graph compiled over a frame with an in-memory
-checkpointer, as the unit tests talk to it.
+top), ``loop_row`` one such row for a library loop named by its file, ``catalog_frame`` a
+seeded mixed library of loops, ``one_shot_record`` an analysed one-shot, ``library_frame``
+loops and one-shots in one frame, and ``offline_graph`` the graph compiled over a frame
+with an in-memory checkpointer, as the unit tests talk to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,22 +22,30 @@ from groovegraph.state import Analysis, SampleRecord, SampleTags
 from groovegraph.tools import catalog as cat
 from groovegraph.tools.keys import camelot
 
-__all__ = ["catalog_frame", "catalog_row", "offline_graph", "one_shot_record"]
+__all__ = [
+    "catalog_frame",
+    "catalog_row",
+    "library_frame",
+    "loop_row",
+    "offline_graph",
+    "one_shot_record",
+]
 
 GENRES = ("funk", "soul", "hip hop", "house", "disco")
 ERAS = ("70s", "80s", "90s")
 KEYS = ("A minor", "C major", "F# minor", "D minor", "G major")
 
 
-def catalog_row(*, key: str, **fields: object) -> dict[str, object]:
-    """One analysed catalog row: typical measurement defaults, ``camelot`` from ``key``,
-    and the caller's fields (id, path, sha256, tags, tempo, swing, … ) on top."""
+def catalog_row(*, key: str | None, **fields: object) -> dict[str, object]:
+    """One analysed catalog row: typical measurement defaults, ``camelot`` from ``key``
+    (none for a sample with no key, ``key=None``), and the caller's fields (id, path,
+    sha256, tags, tempo, swing, … ) on top."""
     return {
         "tempo_confidence": 0.9,
         "swing_ratio": 1.2,
         "timing_deviation_ms": 8.0,
         "key": key,
-        "camelot": camelot(key),
+        "camelot": None if key is None else camelot(key),
         "key_confidence": 0.8,
         "duration_s": 8.0,
         "sample_rate": 44100,
@@ -43,6 +53,13 @@ def catalog_row(*, key: str, **fields: object) -> dict[str, object]:
         "onset_rate_hz": 6.0,
         **fields,
     }
+
+
+def loop_row(sid: str, name: str, *, key: str | None, **fields: object) -> dict[str, object]:
+    """A library loop's :func:`catalog_row`: id ``sid`` (16 hex digits), stored as
+    ``/lib/{name}.wav``, its sha256 made of its id (unique as the id is), the caller's
+    fields (genre, tempo, swing, … ) on top."""
+    return catalog_row(id=sid, path=f"/lib/{name}.wav", sha256=sid * 4, key=key, **fields)
 
 
 def catalog_frame(n: int = 60, seed: int = 7) -> pd.DataFrame:
@@ -91,6 +108,17 @@ def one_shot_record(
         tags=SampleTags(instrument=tag),
         analysis=analysis,
     )
+
+
+def library_frame(
+    loops: Sequence[Mapping[str, object]] = (), shots: Sequence[SampleRecord] = ()
+) -> pd.DataFrame:
+    """One catalog frame of loop rows (:func:`catalog_row`) and analysed one-shots."""
+    if not shots:
+        return pd.DataFrame(list(loops))
+    if not loops:
+        return cat.records_to_frame(shots)
+    return cat.concat_frames([pd.DataFrame(list(loops)), cat.records_to_frame(shots)])
 
 
 def offline_graph(frame: pd.DataFrame, *, settings: Settings) -> Any:

@@ -2,7 +2,8 @@
 
 ``Chat`` is a thread (the checkpointer keeps what was said), ``run`` one turn on a thread,
 ``human`` the message a client sends (attached samples in ``additional_kwargs``), and
-``answer`` the text the user reads last.
+``answer`` the text the user reads last, ``hit_names`` the file names of the samples it
+listed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage
 
-__all__ = ["Chat", "answer", "human", "run"]
+__all__ = ["Chat", "answer", "hit_names", "human", "run"]
 
 
 def human(text: str, samples: list[str] | None = None) -> HumanMessage:
@@ -45,3 +46,8 @@ class Chat:
 def answer(out: dict[str, Any]) -> str:
     """The last message's text: what the user reads for the turn."""
     return str(out["messages"][-1].content)
+
+
+def hit_names(out: dict[str, Any]) -> list[str]:
+    """The file names of the turn's listed samples, in the order they were listed."""
+    return [h.path.rsplit("/", 1)[-1] for h in out["hits"]]

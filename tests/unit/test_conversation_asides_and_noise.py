@@ -7,15 +7,14 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(n: int, genre: str, vibe: str, bpm: float, key: str) -> dict:
-    return catalog_row(
-        id=f"{n:04d}f00d{n:08d}",
-        path=f"/lib/{vibe}_{genre}_{n}.wav",
-        sha256=f"{n + 5300:064x}",
+    return loop_row(
+        f"{n:04d}f00d{n:08d}",
+        f"{vibe}_{genre}_{n}",
         genre=genre,
         era="90s",
         vibe=vibe,

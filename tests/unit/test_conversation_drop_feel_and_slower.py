@@ -8,15 +8,14 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, genre: str, vibe: str, era: str, bpm: float, key: str) -> dict:
-    return catalog_row(
-        id=f"{n:04d}d00b{n:08d}",
-        path=f"/lib/{vibe}_{genre}_{n:02d}.wav",
-        sha256=f"{n + 6400:064x}",
+    return loop_row(
+        f"{n:04d}d00b{n:08d}",
+        f"{vibe}_{genre}_{n:02d}",
         genre=genre,
         era=era,
         vibe=vibe,

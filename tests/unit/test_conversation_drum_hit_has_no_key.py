@@ -4,18 +4,15 @@ exactly; the nearest ones (key relaxed)" over the very kicks it lists (own data)
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
-LOOP = catalog_row(
-    id="a4c0000000000001",
-    path="/lib/smoky_organ.wav",
-    sha256=f"{5150:064x}",
+LOOP = loop_row(
+    "a4c0000000000001",
+    "smoky_organ",
     genre="soul",
     era="60s",
     tempo_bpm=94.0,
@@ -31,8 +28,7 @@ KICKS = [
 
 @pytest.fixture
 def graph(settings: Settings):
-    frame = cat.concat_frames([pd.DataFrame([LOOP]), cat.records_to_frame(KICKS)])
-    return offline_graph(frame, settings=settings)
+    return offline_graph(library_frame([LOOP], KICKS), settings=settings)
 
 
 @pytest.mark.parametrize("text", ["a kick one-shot for it", "got a kick that goes with this?"])

@@ -7,16 +7,15 @@ from __future__ import annotations
 import pandas as pd
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat, answer
 
 
 def _rows(swing: float) -> list[dict]:
     return [
-        catalog_row(
-            id=f"b00b{i:012d}",
-            path=f"/lib/bb_{i}.wav",
-            sha256=f"{i + 3300:064x}",
+        loop_row(
+            f"b00b{i:012d}",
+            f"bb_{i}",
             genre="boom bap",
             era="90s",
             tempo_bpm=88.0 + i,

@@ -6,22 +6,19 @@ user says they are in as the search's reference."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis, SampleRecord
-from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
-from tests.chat import Chat, answer
+from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
+from tests.chat import Chat, answer, hit_names
 
 
 def _loop(n: int, genre: str, era: str, bpm: float, key: str) -> dict:
     name = f"{genre.replace(' ', '')}_{era}_{n:02d}_{bpm:.0f}"
-    return catalog_row(
-        id=f"{n:04d}f00d{n:08d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{n + 8800:064x}",
+    return loop_row(
+        f"{n:04d}f00d{n:08d}",
+        name,
         genre=genre,
         era=era,
         tempo_bpm=bpm,
@@ -63,12 +60,7 @@ SHOTS = [
 
 @pytest.fixture
 def graph(settings: Settings):
-    frame = cat.concat_frames([pd.DataFrame(ROWS), cat.records_to_frame(SHOTS)])
-    return offline_graph(frame, settings=settings)
-
-
-def _names(out: dict) -> list[str]:
-    return sorted(h.path.rsplit("/", 1)[-1] for h in out["hits"])
+    return offline_graph(library_frame(ROWS, SHOTS), settings=settings)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +75,7 @@ def test_a_sound_for_the_hit_just_analysed(graph, text) -> None:
     req = out["request"]
     assert out["plan"].specialists == ["discovery"]
     assert (req.kind, req.instrument, req.for_sample) == ("one_shot", "bass", c_minor.sample_id)
-    assert _names(out) == ["low_808_C1.wav"]
+    assert sorted(hit_names(out)) == ["low_808_C1.wav"]
 
 
 def test_a_thanks_that_says_it_asks_nothing(graph) -> None:
@@ -101,7 +93,7 @@ def test_a_kick_for_an_808_is_not_asked_on_the_808s_root(graph) -> None:
     chat.say("what note is the first one really on?")
     out = chat.say("cool, now a kick that works with it")
     assert (out["request"].kind, out["request"].instrument) == ("one_shot", "kick")
-    assert _names(out) == ["round_kick.wav", "thud_kick.wav"]
+    assert sorted(hit_names(out)) == ["round_kick.wav", "thud_kick.wav"]
 
 
 def test_a_correction_that_states_its_range_takes_it(graph) -> None:
@@ -111,7 +103,11 @@ def test_a_correction_that_states_its_range_takes_it(graph) -> None:
     req = out["request"]
     assert (req.bpm_min, req.bpm_max) == (100, 104)
     assert req.genres == ["funk"]
-    assert _names(out) == ["funk_70s_03_101.wav", "funk_70s_04_102.wav", "funk_70s_05_103.wav"]
+    assert sorted(hit_names(out)) == [
+        "funk_70s_03_101.wav",
+        "funk_70s_04_102.wav",
+        "funk_70s_05_103.wav",
+    ]
 
 
 def test_the_same_era_keeps_the_decade_of_the_last_search(graph) -> None:

@@ -7,15 +7,14 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, key: str) -> dict:
-    return catalog_row(
-        id=f"{n:04d}abba{n:08d}",
-        path=f"/lib/lush_soul_{n:02d}.wav",
-        sha256=f"{n + 8800:064x}",
+    return loop_row(
+        f"{n:04d}abba{n:08d}",
+        f"lush_soul_{n:02d}",
         genre="soul",
         era="70s",
         tempo_bpm=90.0 + n,

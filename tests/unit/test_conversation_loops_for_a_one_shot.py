@@ -5,20 +5,17 @@ not a mix check against another sample of the thread, and "808" is no filter on 
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, name: str, key: str) -> dict:
-    return catalog_row(
-        id=f"77d5{i:012d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{i + 8800:064x}",
+    return loop_row(
+        f"77d5{i:012d}",
+        name,
         genre="trap",
         era="10s",
         tempo_bpm=140.0 + i,
@@ -40,8 +37,7 @@ SNARE = one_shot_record("77d50000000000bb", "crack snare.wav", "snare", None, ta
 
 @pytest.fixture
 def graph(settings: Settings):
-    frame = cat.concat_frames([pd.DataFrame(LOOPS.values()), cat.records_to_frame([SUB, SNARE])])
-    return offline_graph(frame, settings=settings)
+    return offline_graph(library_frame(LOOPS.values(), [SUB, SNARE]), settings=settings)
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,14 @@ import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.tools import harmony
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, name: str, meter: int) -> dict:
-    return catalog_row(
-        id=f"e3e3{i:012d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{i + 6600:064x}",
+    return loop_row(
+        f"e3e3{i:012d}",
+        name,
         genre="folk",
         era="00s",
         tempo_bpm=100.0,

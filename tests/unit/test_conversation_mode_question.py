@@ -9,13 +9,12 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat, answer
 
-GUITAR = catalog_row(
-    id="0d0d000000000001",
-    path="/lib/nylon_guitar_vamp.wav",
-    sha256=f"{4242:064x}",
+GUITAR = loop_row(
+    "0d0d000000000001",
+    "nylon_guitar_vamp",
     genre="latin",
     era="70s",
     tempo_bpm=104.0,

@@ -6,18 +6,16 @@ a loop's feel described by the instruments in it."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
-from tests.chat import Chat, answer
+from tests.catalogs import catalog_row, library_frame, loop_row, offline_graph, one_shot_record
+from tests.chat import Chat, answer, hit_names
 
 
 def _upload(n: int, sent_as: str, bpm: float, key: str | None, swing: float) -> dict:
     digest = f"{n:02x}" * 32
-    row = catalog_row(
+    return catalog_row(
         id=f"{n:02x}" * 8,
         path=f"/data/uploads/{digest[:2]}/{digest}.wav",  # stored under its content hash
         sha256=digest,
@@ -25,18 +23,14 @@ def _upload(n: int, sent_as: str, bpm: float, key: str | None, swing: float) -> 
         tempo_bpm=bpm,
         swing_percent=swing,
         backbeat_lag_ms=7.0,
-        key=key or "C major",
+        key=key,
     )
-    if key is None:
-        row.update(key=None, camelot=None)
-    return row
 
 
 def _loop(n: int, name: str, genre: str, bpm: float, key: str, swing: float) -> dict:
-    return catalog_row(
-        id=f"{n:04d}beef{n:08d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{n + 7100:064x}",
+    return loop_row(
+        f"{n:04d}beef{n:08d}",
+        name,
         genre=genre,
         era="80s",
         tempo_bpm=bpm,
@@ -69,8 +63,7 @@ TAPE_ID, RHODES_ID = TAPE["id"], RHODES["id"]
 
 @pytest.fixture
 def graph(settings: Settings):
-    frame = cat.concat_frames([pd.DataFrame(ROWS), cat.records_to_frame(SHOTS)])
-    return offline_graph(frame, settings=settings)
+    return offline_graph(library_frame(ROWS, SHOTS), settings=settings)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +117,7 @@ def test_a_named_loop_is_the_reference_of_a_sound_over_the_hit_in_focus(graph) -
     req = out["request"]
     assert (req.kind, req.instrument) == ("one_shot", "bass")
     assert req.for_sample == RHODES_ID
-    assert [h.path.rsplit("/", 1)[-1] for h in out["hits"]] == ["sub_E1.wav"]
+    assert hit_names(out) == ["sub_E1.wav"]
 
 
 def test_a_named_upload_never_attached_is_the_reference_of_a_sound(graph) -> None:
@@ -133,7 +126,7 @@ def test_a_named_upload_never_attached_is_the_reference_of_a_sound(graph) -> Non
     chat.say("tempo of the first one?")
     out = chat.say("find a bass one-shot that fits the late rhodes chords")
     assert out["request"].for_sample == RHODES_ID
-    assert [h.path.rsplit("/", 1)[-1] for h in out["hits"]] == ["sub_E1.wav"]
+    assert hit_names(out) == ["sub_E1.wav"]
 
 
 @pytest.mark.parametrize(
@@ -183,7 +176,7 @@ def test_a_loop_described_by_its_hats_is_no_hat_search(graph, text) -> None:
     req = out["request"]
     assert req.kind == "loop"
     assert req.instrument is None
-    assert {h.path.rsplit("/", 1)[-1] for h in out["hits"]} == {
+    assert set(hit_names(out)) == {
         "roller_disco_shuffle.wav",
         "roller_disco_strut.wav",
     }

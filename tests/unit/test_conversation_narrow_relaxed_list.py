@@ -9,15 +9,14 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, era: str, vibe: str, bpm: float) -> dict:
-    return catalog_row(
-        id=f"{n:04d}b0a7{n:08d}",
-        path=f"/lib/synthpop_{vibe}_{n:02d}.wav",
-        sha256=f"{n + 5300:064x}",
+    return loop_row(
+        f"{n:04d}b0a7{n:08d}",
+        f"synthpop_{vibe}_{n:02d}",
         genre="synth-pop",
         era=era,
         vibe=vibe,

@@ -7,15 +7,14 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(n: int, genre: str, bpm: float) -> dict:
-    return catalog_row(
-        id=f"{n:04d}0dd5{n:08d}",
-        path=f"/lib/{genre}_night_{n:02d}.wav",
-        sha256=f"{n + 4100:064x}",
+    return loop_row(
+        f"{n:04d}0dd5{n:08d}",
+        f"{genre}_night_{n:02d}",
         genre=genre,
         era="10s",
         vibe="dark",

@@ -5,32 +5,26 @@ bounds said in other words, and an era answer about the topic asked."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
 from groovegraph.tools import vocab
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
-from tests.chat import Chat, answer
+from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
+from tests.chat import Chat, answer, hit_names
 
 
 def _loop(i: int, name: str, genre: str, bpm: float, key: str | None, swing: float) -> dict:
-    row = catalog_row(
-        id=f"c011{i:012d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{i + 4400:064x}",
+    return loop_row(
+        f"c011{i:012d}",
+        name,
         genre=genre,
         era="90s",
         tempo_bpm=bpm,
         swing_percent=swing,
         backbeat_lag_ms=4.0,
-        key=key or "C major",
+        key=key,
     )
-    if key is None:
-        row.update(key=None, camelot=None)
-    return row
 
 
 ROWS = [
@@ -52,8 +46,7 @@ IDS = {r["path"].rsplit("/", 1)[-1].removesuffix(".wav"): r["id"] for r in ROWS}
 
 @pytest.fixture
 def graph(settings: Settings):
-    frame = cat.concat_frames([pd.DataFrame(ROWS), cat.records_to_frame(SHOTS)])
-    return offline_graph(frame, settings=settings)
+    return offline_graph(library_frame(ROWS, SHOTS), settings=settings)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +118,7 @@ def test_a_sound_for_my_loop_searches_that_sound_with_the_loop_as_reference(grap
     out = chat.say(text)
     assert out["plan"].specialists == ["discovery"]  # no second look at the loop
     assert (out["request"].kind, out["request"].instrument) == ("one_shot", "clap")
-    assert sorted(h.path.rsplit("/", 1)[-1] for h in out["hits"]) == [
+    assert sorted(hit_names(out)) == [
         "snappy_clap.wav",
         "wide_clap.wav",
     ]

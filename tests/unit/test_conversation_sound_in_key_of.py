@@ -4,20 +4,17 @@ analysis of the sample (own data: electro loops and a few one-shots)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
-from tests.chat import Chat
+from tests.catalogs import catalog_row, library_frame, loop_row, offline_graph, one_shot_record
+from tests.chat import Chat, hit_names
 
 
 def _loop(n: int, name: str, bpm: float, key: str) -> dict:
-    return catalog_row(
-        id=f"{n:04d}cafe{n:08d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{n + 9100:064x}",
+    return loop_row(
+        f"{n:04d}cafe{n:08d}",
+        name,
         genre="electro",
         era="80s",
         tempo_bpm=bpm,
@@ -53,12 +50,7 @@ SHOTS = [
 
 @pytest.fixture
 def graph(settings: Settings):
-    frame = cat.concat_frames([pd.DataFrame([*ROWS, MINE]), cat.records_to_frame(SHOTS)])
-    return offline_graph(frame, settings=settings)
-
-
-def _names(out: dict) -> list[str]:
-    return [h.path.rsplit("/", 1)[-1] for h in out["hits"]]
+    return offline_graph(library_frame([*ROWS, MINE], SHOTS), settings=settings)
 
 
 @pytest.mark.parametrize(
@@ -74,8 +66,8 @@ def test_a_sound_in_the_key_of_a_listed_hit_is_a_one_shot_search(graph, text) ->
     assert (req.kind, req.instrument) == ("one_shot", "bass")
     assert req.for_sample == ROWS[0]["id"]
     # G minor: G, D and F are in its scale, C# is not
-    assert set(_names(out)) <= {"sub_G1.wav", "sub_D1.wav", "sub_F1.wav"}
-    assert _names(out)
+    assert set(hit_names(out)) <= {"sub_G1.wav", "sub_D1.wav", "sub_F1.wav"}
+    assert hit_names(out)
 
 
 def test_a_sound_in_the_key_of_my_attached_loop(graph) -> None:
@@ -86,8 +78,8 @@ def test_a_sound_in_the_key_of_my_attached_loop(graph) -> None:
     assert out["plan"].specialists == ["discovery"]
     assert (req.kind, req.instrument) == ("one_shot", "bass")
     assert req.for_sample == MINE["id"]
-    assert "sub_C#1.wav" in _names(out)  # B minor has C#, and F# but no F
-    assert "sub_F1.wav" not in _names(out)
+    assert "sub_C#1.wav" in hit_names(out)  # B minor has C#, and F# but no F
+    assert "sub_F1.wav" not in hit_names(out)
 
 
 def test_a_kick_for_a_listed_loop_named_by_its_bare_tempo(graph) -> None:
@@ -99,7 +91,7 @@ def test_a_kick_for_a_listed_loop_named_by_its_bare_tempo(graph) -> None:
     assert (req.kind, req.instrument) == ("one_shot", "kick")
     assert req.for_sample == ROWS[1]["id"]
     assert (req.bpm_min, req.bpm_max) == (None, None)  # the 116 named the loop
-    assert _names(out) == ["kick_thud.wav"]
+    assert hit_names(out) == ["kick_thud.wav"]
 
 
 def test_a_kick_for_a_listed_loop_right_after_a_mix_check_is_still_a_search(graph) -> None:
@@ -109,4 +101,4 @@ def test_a_kick_for_a_listed_loop_right_after_a_mix_check_is_still_a_search(grap
     out = chat.say("cool, and a kick for the 116")
     assert out["plan"].specialists == ["discovery"]
     assert out["request"].for_sample == ROWS[1]["id"]
-    assert _names(out) == ["kick_thud.wav"]
+    assert hit_names(out) == ["kick_thud.wav"]

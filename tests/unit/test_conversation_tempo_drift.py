@@ -11,15 +11,14 @@ import pytest
 from groovegraph.graph import offline
 from groovegraph.settings import Settings
 from groovegraph.state import ParsedRequest
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import loop_row, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, name: str, stability: float) -> dict:
-    return catalog_row(
-        id=f"d71f{i:012d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{i + 9900:064x}",
+    return loop_row(
+        f"d71f{i:012d}",
+        name,
         genre="rock",
         era="70s",
         tempo_bpm=112.0,

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import catalog_row, loop_row, offline_graph
 from tests.chat import Chat
 
 MINE_ID = "5e" * 8
@@ -25,10 +25,9 @@ MINE = catalog_row(
 
 
 def _loop(n: int, bpm: float, swing: float) -> dict:
-    return catalog_row(
-        id=f"{n:04d}a11e{n:08d}",
-        path=f"/lib/shuffle_jazz_{n:02d}.wav",
-        sha256=f"{n + 8800:064x}",
+    return loop_row(
+        f"{n:04d}a11e{n:08d}",
+        f"shuffle_jazz_{n:02d}",
         genre="jazz",
         era="60s",
         vibe="smoky",

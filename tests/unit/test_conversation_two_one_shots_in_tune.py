@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
-from tests.catalogs import offline_graph, one_shot_record
+from tests.catalogs import library_frame, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
 TOM = one_shot_record("91aa0000000000a1", "low tom deep.wav", "tom", "A1", tag="tom")
@@ -19,7 +18,7 @@ SNARE = one_shot_record("91aa0000000000c3", "snare rimmy.wav", "snare", None, ta
 
 @pytest.fixture
 def graph(settings: Settings):
-    return offline_graph(cat.records_to_frame([TOM, SUB, SNARE]), settings=settings)
+    return offline_graph(library_frame(shots=[TOM, SUB, SNARE]), settings=settings)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import catalog_row, loop_row, offline_graph
 from tests.chat import Chat, answer
 
 RIFF_ID = "7b" * 8
@@ -28,10 +28,9 @@ RIFF = catalog_row(
 SHUFFLE_ID = "0003feed00000003"
 ROWS = [
     RIFF,
-    catalog_row(
-        id=SHUFFLE_ID,
-        path="/lib/rolling_shuffle.wav",
-        sha256=f"{9931:064x}",
+    loop_row(
+        SHUFFLE_ID,
+        "rolling_shuffle",
         genre="funk",
         era="70s",
         tempo_bpm=96.0,
