@@ -633,6 +633,40 @@ HISTORY_WORDS: tuple[str, ...] = (
     "style of",
 )
 HISTORY_RE = word_pattern(HISTORY_WORDS)
+# Words that make a question about a style or decade ask about its past, its people or
+# its norms ("who made it famous", "how did they program it", "is 170 normal for dnb"),
+# beyond HISTORY_WORDS. A search naming a style or decade with none of these ("90s boom
+# bap loops", "what 70s genres are in my library") only filters by them.
+ERA_QUESTION_WORDS: tuple[str, ...] = (
+    "who",
+    "who's",
+    "whos",
+    "why",
+    "how did",
+    "how do you",
+    "how was",
+    "how were",
+    "usual",
+    "usually",
+    "normal",
+    "normally",
+    "standard",
+    "famous",
+    "popular",
+    "popularised",
+    "popularized",
+    "known for",
+    "drummers",
+    "producers",
+    "gear",
+    "back then",
+    "back in the day",
+    "came from",
+    "come from",
+    "comes from",
+    "started",
+    "true",
+)
 # A question rather than an order: a wh-word or an auxiliary first, or a question mark.
 QUESTION_WORDS: tuple[str, ...] = (
     "what",

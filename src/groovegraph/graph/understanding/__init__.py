@@ -764,6 +764,36 @@ def _asks_about_style(text: str) -> bool:
     return False
 
 
+_ERA_QUESTION_RE = vocab.word_pattern((*vocab.HISTORY_WORDS, *vocab.ERA_QUESTION_WORDS))
+# "was the dark stuff more 90s or 00s?", "did house start in chicago": a question in the
+# past tense is about what happened then
+_PAST_QUESTION_RE = re.compile(
+    r"\s*(?:(?:and|so|also|but|ok|okay)[\s,]+)*(?:was|were|did)\b", re.IGNORECASE
+)
+
+
+def _asks_about_history(text: str) -> bool:
+    """Whether a message asks about the past, people, gear or norms of a style (not only
+    names one): a history word, an era cue, a producer's sound, a named artist or
+    machine, or a past-tense question, in a clause that asks (the whole message when it
+    has one clause). "90s boom bap loops please" and "what 70s stuff is in my library"
+    name a decade to search by; "who made 90s boom bap famous" asks about it."""
+    clauses = _clauses(text)
+    if len(clauses) < 2:
+        clauses = [text]
+        asking = clauses
+    else:
+        asking = [c for c in clauses if _asks(c, parse_request(c))]
+    return any(
+        _ERA_QUESTION_RE.search(c)
+        or _ERA_CUE_RE.search(c)
+        or _PRODUCER_SOUND_RE.search(c)
+        or _PAST_QUESTION_RE.match(c)
+        or any(not vocab.find_genres(c[a:b]) for (a, b), _ in vocab.find_entities(c))
+        for c in asking
+    )
+
+
 _CLAUSE_EXTRA_RE = re.compile(r"\s\+\s|\s(?:then|and then|also)\s", re.IGNORECASE)
 # A clause of a multi-part message ("what tempo is this, and do I have dnb near it?") adds
 # a specialist when the classifier is this sure of it for the clause alone. Chosen by
@@ -1346,19 +1376,10 @@ class OfflineUnderstanding:
             # drums from hip hop": a history question that names drums asks for no search
             # (no find verb, nothing of the user's library)
             chosen = [c for c in chosen if c != "discovery"]
-        if (
-            {"era", "discovery"} <= set(chosen)
-            and not request.samples
-            and len(_clauses(blanked)) < 2
-            and _OWNED_RE.search(blanked)
-            and not _HISTORY_RE.search(blanked)
-            and not _ERA_CUE_RE.search(blanked)
-            and not _PRODUCER_SOUND_RE.search(blanked)
-            and not vocab.find_entities(blanked)
-        ):
-            # "what 70s funk loops do i have", "which 90s boom bap is in my library": one
-            # question about the user's own samples; the style and decade say what to list,
-            # nothing about their history is asked
+        if {"era", "discovery"} <= set(chosen) and not _asks_about_history(blanked):
+            # "what 70s funk loops do i have", "mellow jazz from the 50s?", "is my loop
+            # straight? I need soul loops that are straight too": a search whose style and
+            # decade say what to list; nothing about their past, people or norms is asked
             chosen = [c for c in chosen if c != "era"]
         if (
             len(request.keys) >= 2
