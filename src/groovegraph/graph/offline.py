@@ -718,21 +718,11 @@ def mode_answer(text: str, label: str, a: Analysis) -> str | None:
     )
 
 
-# "does the tempo drift?", "is it steady", "does it speed up": the tempo's steadiness
-_DRIFT_Q_RE = re.compile(
-    r"\bdrift\w*|\bsteady\b|\bstable\b|\bstability\b|\bwander\w*|\bwobbl\w*|"
-    r"\b(?:speed|speeds|speeding|slow|slows|slowing)\s+up\b|\bslow(?:s|ing)?\s+down\b|"
-    r"\brush(?:es|ing)?\b|\bdrag(?:s|ging)?\b|\bclick(?:[\s-]?track\w*)?\b|\bquantis\w*|"
-    r"\bquantiz\w*|\btempo\s+chang\w*|\bchang\w*\s+tempo\b",
-    re.IGNORECASE,
-)
-
-
 def drift_answer(text: str, label: str, a: Analysis) -> str | None:
     """The tempo-steadiness line for a drift question ("does the tempo drift?"), read
     from ``tempo_stability`` (1 − the 5–95 % spread of the local tempo); ``None`` for other
     questions."""
-    if not _DRIFT_Q_RE.search(text):
+    if not vocab.DRIFT_RE.search(text):
         return None
     if a.tempo_bpm is None:
         return f"Tempo drift: {label} is a one-shot, a single hit with no tempo to drift."

@@ -889,6 +889,20 @@ SLOWER_WORD_RE = re.compile(
 FASTER_WORD_RE = re.compile(
     rf"(?<![\w-]){alternation(FASTER_WORDS)}(?![\w-])(?!\s*(?:than\s+)?\d)", re.IGNORECASE
 )
+# "does the tempo drift?", "is it steady", "does it speed up", "does it hold its tempo or
+# fluctuate?", "is the timing consistent": a question about how steady a sample's tempo is
+# (answered from its tempo stability)
+_STEADY_WORDS = r"(?:consistent|constant|even|fluctuat\w*|var(?:y|ies|ying|iation)|hold\w*|keep\w*)"
+_TEMPO_WORDS = r"(?:tempo|bpm|time|timing|pace|speed)"
+DRIFT_RE = re.compile(
+    r"\bdrift\w*|\bsteady\b|\bstable\b|\bstability\b|\bwander\w*|\bwobbl\w*|\bfluctuat\w*|"
+    r"\b(?:speed|speeds|speeding|slow|slows|slowing)\s+up\b|\bslow(?:s|ing)?\s+down\b|"
+    r"\brush(?:es|ing)?\b|\bdrag(?:s|ging)?\b|\bclick(?:[\s-]?track\w*)?\b|\bquantis\w*|"
+    r"\bquantiz\w*|\btempo\s+chang\w*|\bchang\w*\s+tempo\b|"
+    rf"\b{_STEADY_WORDS}\s+(?:\w+\s+){{0,2}}?{_TEMPO_WORDS}\b|"
+    rf"\b{_TEMPO_WORDS}\s+(?:\w+\s+){{0,2}}?{_STEADY_WORDS}\b",
+    re.IGNORECASE,
+)
 # "at half time", "double-time", "halftime" (group 1 or 2: which).
 HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE)
 
