@@ -88,3 +88,95 @@ def test_a_steadiness_question_is_answered_from_tempo_stability(graph, text) -> 
     said = answer(out)
     assert "Tempo drift:" in said
     assert "0.88" in said
+
+
+# ------------------------------------------------------- 1: a tempo correction
+
+
+@pytest.mark.parametrize(
+    "text", ["wait, isn't that 86 bpm?", "the real tempo is 86", "nah it's closer to 86"]
+)
+def test_a_stated_tempo_after_an_analysis_corrects_that_loop(graph, text) -> None:
+    out = _analysed(graph).say(text)
+    req = out["request"]
+    assert req.samples == [OWN_ID]
+    assert req.specialists == ["groove"]
+    assert not out["hits"]
+    said = answer(out)
+    assert "86 BPM as you say" in said
+    assert "half of 172.0" in said
+
+
+def test_a_tempo_named_in_a_search_is_no_correction(graph) -> None:
+    out = _analysed(graph).say("find boom bap loops that sound like 86 bpm")
+    assert "discovery" in out["request"].specialists
+    assert "as you say" not in answer(out)
+
+
+# ------------------------------------- 3 and 5: library loops against the user's loop
+
+
+def test_library_loops_swinging_harder_than_mine_are_a_bounded_search(graph) -> None:
+    out = _analysed(graph).say("which of those boom bap loops have more swing than my jam?")
+    req = out["request"]
+    assert req.specialists == ["discovery"]
+    assert req.swing_min is not None
+    assert req.swing_min > 61.0
+    assert {h.swing_percent for h in out["hits"]} == {62.5, 66.0}
+    assert OWN_ID not in {h.sample_id for h in out["hits"]}
+
+
+def test_slower_than_mine_is_a_search_not_style_facts(graph) -> None:
+    out = _analysed(graph).say("are any of the boom bap loops slower than mine?")
+    assert out["request"].specialists == ["discovery"]
+    assert out["hits"]
+    assert all(h.tempo_bpm < 172.0 for h in out["hits"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["boom bap loops with roughly the same swing", "got boom bap with a swing close to mine?"],
+)
+def test_the_same_swing_is_a_window_around_the_loop_in_focus(graph, text) -> None:
+    out = _analysed(graph).say(text)
+    req = out["request"]
+    assert req.swing_min is not None
+    assert req.swing_max is not None
+    assert req.swing_min < 61.0 < req.swing_max
+    assert req.swing_max - req.swing_min <= 8.0
+    assert {h.swing_percent for h in out["hits"]} == {60.0, 62.5}
+
+
+def test_the_same_swing_narrows_a_list_just_shown(graph) -> None:
+    chat = _analysed(graph)
+    assert len(chat.say("boom bap loops please")["hits"]) == 5
+    out = chat.say("only the ones with a similar swing")
+    assert {h.swing_percent for h in out["hits"]} == {60.0, 62.5}
+
+
+# ----------------------------------------------- 4: a one-shot "in" a note
+
+
+@pytest.mark.parametrize("text", ["any 808s in G?", "a bass one shot on G please"])
+def test_a_note_after_a_one_shot_is_its_root(graph, text) -> None:
+    out = Chat(graph).say(text)
+    req = out["request"]
+    assert req.keys == []
+    assert req.root_note == "G"
+    assert [h.path.rsplit("/", 1)[-1] for h in out["hits"]] == ["low_808_G1.wav"]
+
+
+def test_my_808_in_a_note_finds_loops_on_that_tonic(graph) -> None:
+    out = Chat(graph).say("my 808 is in G, which boom bap loops fit it?")
+    req = out["request"]
+    assert req.keys == []
+    assert req.tonic == "G"
+    assert req.instrument is None
+    assert "discovery" in req.specialists
+    assert out["hits"]
+    assert all(h.kind == "loop" and h.key and h.key.startswith("G ") for h in out["hits"])
+
+
+def test_a_mode_word_still_makes_it_a_key(graph) -> None:
+    req = Chat(graph).say("an 808 that sits in G minor")["request"]
+    assert req.keys == ["G minor"]

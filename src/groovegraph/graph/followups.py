@@ -509,15 +509,6 @@ def merge_filter(
     return previous.model_copy(update=update)
 
 
-# "are you sure about the tempo? I think I made it at 84", "it's actually 90 bpm",
-# "no, that one is 84", "I recorded it at 92": the user states a sample's tempo.
-_STATED_TEMPO_RE = re.compile(
-    r"\b(?:are you sure|i think it(?:['’]?s| is| was)|i['’]?m (?:pretty |fairly )?sure|i made it|"
-    r"made it at|i (?:recorded|produced|programmed|played|set|wrote) it|actually|should be|"
-    r"it was (?:at|made)|(?:that|it|this)['’]?s wrong|(?:reading|tempo|bpm) is wrong|"
-    r"no,? it['’]?s|it['’]?s really)\b",
-    re.IGNORECASE,
-)
 # "sped up to 160", "in a 120 bpm set", "slow it down to 90": a tempo to play the sample
 # at, or another thing's tempo — not what the sample is ("closer to 84" still states it)
 _TARGET_TEMPO_RE = re.compile(
@@ -532,7 +523,7 @@ def stated_tempo(text: str, request: ParsedRequest) -> float | None:
     one the user doubts; the turn must name one sample and one tempo."""
     if len(request.samples) != 1 or len(request.bpms) != 1 or "find" in request.intents:
         return None
-    if not _STATED_TEMPO_RE.search(text) or _TARGET_TEMPO_RE.search(text):
+    if not vocab.STATED_TEMPO_RE.search(text) or _TARGET_TEMPO_RE.search(text):
         return None
     return float(request.bpms[0])
 
@@ -557,30 +548,62 @@ THAN_STEP_SWING = 0.1
 THAN_STEP_TEMPO = 0.005
 
 
-def bounded_by_sample(
-    text: str, request: ParsedRequest, analyses: Mapping[str, Analysis]
-) -> ParsedRequest:
-    """``request`` with a strict bound from the one sample it names when it searches for
-    samples compared with it ("only the ones with more swing than mine": swing above
-    mine; "slower than the first one": under that loop's tempo), replacing any band a
-    feel word or a relative move gave. Unchanged when the turn is no search, names no
-    single analysed loop, or compares nothing."""
-    if "discovery" not in request.specialists or len(request.samples) != 1:
-        return request
-    ref = analyses.get(request.samples[0])
-    if ref is None or ref.kind != "loop":
-        return request
+def compares_with_sample(text: str) -> bool:
+    """Whether ``text`` sets a search against a sample's measured swing or tempo ("more
+    swing than mine", "slower than the first one", "about the same swing")."""
+    return any(
+        rx.search(text)
+        for rx in (
+            _MORE_SWING_THAN_RE,
+            _LESS_SWING_THAN_RE,
+            _SLOWER_THAN_RE,
+            _FASTER_THAN_RE,
+            vocab.SAME_SWING_RE,
+        )
+    )
+
+
+def sample_bounds(text: str, ref: Analysis) -> dict[str, object]:
+    """The swing and tempo bounds ``text`` sets from ``ref``'s measured values: a strict
+    bound past it for "more swing than mine" or "slower than it", a window around it for
+    "about the same swing"; empty when it compares nothing (or ``ref`` is no loop)."""
+    if ref.kind != "loop":
+        return {}
     update: dict[str, object] = {}
     swing = ref.swing_percent
     if swing is not None and _MORE_SWING_THAN_RE.search(text):
         update.update(swing_min=round(swing + THAN_STEP_SWING, 1), swing_max=None, swing_words=[])
     elif swing is not None and _LESS_SWING_THAN_RE.search(text):
         update.update(swing_min=None, swing_max=round(swing - THAN_STEP_SWING, 1), swing_words=[])
+    elif swing is not None and vocab.SAME_SWING_RE.search(text):
+        update.update(
+            swing_min=round(swing - vocab.SAME_SWING_WINDOW, 1),
+            swing_max=round(swing + vocab.SAME_SWING_WINDOW, 1),
+            swing_words=[],
+        )
     bpm = ref.tempo_bpm
     if bpm is not None and _SLOWER_THAN_RE.search(text):
         update.update(bpm_min=None, bpm_max=round(bpm * (1 - THAN_STEP_TEMPO), 1), target_bpm=None)
     elif bpm is not None and _FASTER_THAN_RE.search(text):
         update.update(bpm_min=round(bpm * (1 + THAN_STEP_TEMPO), 1), bpm_max=None, target_bpm=None)
+    return update
+
+
+def bounded_by_sample(
+    text: str, request: ParsedRequest, analyses: Mapping[str, Analysis]
+) -> ParsedRequest:
+    """``request`` with a strict bound from the one sample it names when it searches for
+    samples compared with it ("only the ones with more swing than mine": swing above
+    mine; "slower than the first one": under that loop's tempo; "about the same swing as
+    mine": a window around its swing), replacing any band a feel word or a relative move
+    gave. Unchanged when the turn is no search, names no single analysed loop, or compares
+    nothing."""
+    if "discovery" not in request.specialists or len(request.samples) != 1:
+        return request
+    ref = analyses.get(request.samples[0])
+    if ref is None:
+        return request
+    update = sample_bounds(text, ref)
     return request.model_copy(update=update) if update else request
 
 

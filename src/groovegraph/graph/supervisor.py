@@ -82,6 +82,9 @@ def _human_turns(messages: list[AnyMessage]) -> list[HumanMessage]:
 
 # Words that ask about a sample's groove itself (not just about mixing or searching with
 # it): the groove specialist answers them even for a sample whose numbers are known.
+#: How near half or double the measured tempo a tempo the user states must be (relative)
+#: for the note to call it that level of the same groove.
+HALF_DOUBLE_TOLERANCE = 0.04
 _ABOUT_GROOVE_RE = re.compile(
     r"\b(?:analy[sz]\w*|swing\w*|swung|groove|feel|pocket|timing|quanti[sz]\w*|tight|loose|"
     r"snare|kick|hats?|straight|laid[\s-]?back|behind|ahead|describe|"
@@ -340,10 +343,23 @@ def make_supervisor(
                         if base.tempo_confidence < NOT_SURE
                         else "it may have read another level"
                     )
+                    ratio = said_bpm / base.tempo_bpm
+                    level = next(
+                        (
+                            f" {said_bpm:g} is {word} {base.tempo_bpm:.1f}: the same groove "
+                            f"counted at {feel} time, so both readings are right at their level."
+                            for r, word, feel in (
+                                (0.5, "half of", "half"),
+                                (2.0, "double", "double"),
+                            )
+                            if abs(ratio / r - 1.0) <= HALF_DOUBLE_TOLERANCE
+                        ),
+                        "",
+                    )
                     notes.append(
                         f"Noted: {label} is {said_bpm:g} BPM as you say. I measured "
                         f"{base.tempo_bpm:.1f} BPM at confidence {base.tempo_confidence:.2f} "
-                        f"({sure}), so from here on I use your {said_bpm:g} BPM for it in "
+                        f"({sure}).{level} From here on I use your {said_bpm:g} BPM for it in "
                         "mix checks and searches."
                     )
             if (

@@ -903,6 +903,19 @@ DRIFT_RE = re.compile(
     rf"\b{_TEMPO_WORDS}\s+(?:\w+\s+){{0,2}}?{_STEADY_WORDS}\b",
     re.IGNORECASE,
 )
+# "are you sure about the tempo? I think I made it at 84", "it's actually 90 bpm", "no,
+# that one is 84", "I recorded it at 92", "isn't it 80 though?", "the tempo is 80 bpm",
+# "it's more like 80", "sounds like 80 to me": the user states (corrects) a sample's tempo.
+STATED_TEMPO_RE = re.compile(
+    r"\b(?:are you sure|i think it(?:['’]?s| is| was)|i['’]?m (?:pretty |fairly )?sure|i made it|"
+    r"made it at|i (?:recorded|produced|programmed|played|set|wrote) it|actually|should be|"
+    r"it was (?:at|made)|(?:that|it|this)['’]?s wrong|(?:reading|tempo|bpm) is wrong|"
+    r"(?:no|nah|nope),? it['’]?s|it['’]?s really|"
+    r"(?:isn['’]?t|is not|wasn['’]?t|shouldn['’]?t) (?:it|that|this)|"
+    r"(?:the |its |it['’]?s )?(?:real |actual |true )?(?:tempo|bpm) (?:is|was|must be)|"
+    r"(?:more|closer) like|(?:closer|nearer) to|sounds like|feels like|i (?:hear|count|clocked|measured) it)\b",
+    re.IGNORECASE,
+)
 # "at half time", "double-time", "halftime" (group 1 or 2: which).
 HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE)
 
@@ -1006,6 +1019,19 @@ SWING_VERB_RE = re.compile(
     r"\b(?:swings?|swinging|have (?:some |a )?swing|got swing)\b", re.IGNORECASE
 )
 _SWING_FEEL_RES = [(word_pattern(words), lo, hi) for words, lo, hi in SWING_FEELS]
+# "about the same swing", "similar swing to mine", "a swing like my loop's", "as swung as
+# mine", "swing close to it": a swing near a sample's measured swing (a window around it)
+SAME_SWING_RE = re.compile(
+    r"\b(?:(?:about|roughly|around|nearly|pretty much|more or less)\s+)?(?:the\s+)?"
+    r"(?:same|similar|equal|matching|comparable|close|closer)\s+(?:amount\s+of\s+)?"
+    r"(?:swing|shuffle|swung(?:ness)?)\b"
+    r"|\b(?:swing|shuffle)\s+(?:like|as|similar\s+to|close\s+to|near|matching)\s+"
+    r"(?:mine|my|our|ours)\b"
+    r"|\bas\s+(?:swung|swingy|shuffled?)\s+as\b|\bswings?\s+(?:about\s+)?as\s+much\s+as\b",
+    re.IGNORECASE,
+)
+#: Half the width of the swing window "the same swing as mine" searches (swing %).
+SAME_SWING_WINDOW = 3.0
 
 
 # A swing amount written as a number ("65% and up", "more swing, 55 and up", "swing under
@@ -1146,6 +1172,42 @@ def find_keys(text: str) -> list[tuple[int, str]]:
         found.append((m.start(), f"{m.group(1)}{m.group(2)}"))
     found.sort()
     return found
+
+
+# "my 808 in F", "an 808 in F#", "the bass hit on Bb", "a kick tuned to A": a pitched
+# one-shot named with a note after it — the note is its root, not a key (no mode word
+# follows; "an 808 in F minor" names a key). Group "own": the user's own one-shot ("my",
+# "our"); groups "letter" and "acc": the note.
+PITCHED_ONE_SHOT_NOUNS: tuple[str, ...] = (
+    "808",
+    "808s",
+    "kick",
+    "kicks",
+    "kick drum",
+    "bass hit",
+    "bass hits",
+    "bass note",
+    "bass one-shot",
+    "bass one shot",
+    "bass shot",
+    "sub",
+    "subs",
+    "sub hit",
+    "tom",
+    "toms",
+    "one-shot",
+    "one shot",
+    "one-shots",
+    "one shots",
+)
+ONE_SHOT_NOTE_RE = re.compile(
+    r"(?:\b(?P<own>my|our)\s+(?:[\w'-]+\s+)?|(?<![\w-]))"
+    rf"(?i:{alternation(PITCHED_ONE_SHOT_NOUNS)})"
+    r"(?:\s+(?i:is|that's|thats|which is|i have|i've got))?"
+    r"\s+(?i:(?:tuned|pitched|rooted|sitting)\s+)?(?i:in|on|to|at)\s+"
+    r"(?P<letter>[A-G])(?P<acc>#|♯|b|♭)?(?![\w#♯♭])"
+    r"(?!\s*(?i:minor|major|min\b|maj\b|m\b|key|scale))",
+)
 
 
 # ------------------------------------------------------------------------------ eras

@@ -53,7 +53,7 @@ from groovegraph.state import (
 from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
-from groovegraph.tools.keys import from_camelot, parse_key
+from groovegraph.tools.keys import camelot, from_camelot, parse_key
 
 __all__ = [
     "Conversation",
@@ -972,6 +972,16 @@ class OfflineUnderstanding:
             h for h in _analysed_as_hits(conv) if h.sample_id not in set(listed)
         ]
         by_attr = followups.find_attribute_refs(text, hits=candidates)
+        if (
+            not by_attr.ids
+            and (by_attr.spans or by_attr.unresolved)
+            and not attached
+            and conv.analyses
+            and vocab.STATED_TEMPO_RE.search(text)
+        ):
+            # "isn't that 86 bpm?" after an analysis: a tempo stated for the loop analysed
+            # (see _tempo_correction), not "the 86 BPM one" of a list
+            by_attr = followups.AttributeRefs(ids=[], spans=[], unresolved=[])
         blanked = blank_spans(text, spans=by_attr.spans)
         # "appreciate it fam": a thanks, not a question about the sample in focus
         blanked = blank_spans(blanked, spans=[m.span() for m in _IDIOM_IT_RE.finditer(blanked)])
@@ -1483,6 +1493,9 @@ class OfflineUnderstanding:
             or not (_SAMPLE_WORD_RE.search(blanked) or _FIND_VERB_RE.search(blanked))
         ):
             request, chosen = self._energy_boost(request, blanked, conv, chosen)
+        request, chosen = self._than_sample(request, blanked, conv, chosen)
+        request, chosen = self._tempo_correction(request, blanked, conv, chosen, attached=attached)
+        request, chosen = self._one_shot_note(request, blanked, chosen)
         request, chosen = self._one_shot_as_root(request, conv, chosen)
         request = self._same_keys(request, blanked, conv, chosen)
         new_audio = [s for s in request.samples if s not in conv.analyses]
@@ -1519,6 +1532,142 @@ class OfflineUnderstanding:
         return request.model_copy(
             update={"specialists": ordered, "confidence": confidence, "clash": clash}
         )
+
+    @staticmethod
+    def _tempo_correction(
+        request: ParsedRequest,
+        text: str,
+        conv: Conversation,
+        chosen: list[SpecialistName],
+        *,
+        attached: Sequence[str],
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "isn't it 80 bpm though?", "the tempo is 80", "no, it's more like 80" after an
+        analysis: the user corrects the tempo read for the sample analysed last — no
+        search, no new sample. The groove specialist takes it up (the stated tempo is kept
+        for the thread and set against the measured one)."""
+        if attached or len(request.bpms) != 1 or len(request.samples) > 1:
+            return request, chosen
+        if not request.samples and conv.fresh and conv.listed_hits:
+            return request, chosen  # "no, more like 80" under a list: its tempo, not a loop's
+        if not vocab.STATED_TEMPO_RE.search(text):
+            return request, chosen
+        if (
+            request.genres
+            or request.vibes
+            or request.eras
+            or _FIND_VERB_RE.search(text)
+            or _SAMPLE_NOUN_RE.search(
+                blank_spans(text, spans=[m.span() for m in _MINE_RE.finditer(text)])
+            )
+            or vocab.HALF_DOUBLE_RE.search(text)
+        ):
+            return request, chosen  # "find loops that sound like 80 bpm": a search
+        loops = [r for r, a in conv.analyses.items() if a.tempo_bpm is not None]
+        if request.samples:
+            ref = request.samples[0] if request.samples[0] in loops else None
+        else:
+            in_focus = [r for r in loops if r in conv.focus]
+            ref = (in_focus or loops)[-1] if loops else None
+        if ref is None:
+            return request, chosen
+        request = request.model_copy(
+            update={
+                "samples": [ref],
+                "intents": ["analyze"],
+                "bpm_min": None,
+                "bpm_max": None,
+                "target_bpm": None,
+                "refines": False,
+                "compatible": False,
+            }
+        )
+        return request, ["groove"]
+
+    @staticmethod
+    def _than_sample(
+        request: ParsedRequest, text: str, conv: Conversation, chosen: list[SpecialistName]
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "which of the boom bap loops swing more than mine?", "soul loops with about the
+        same swing", "any slower than my loop?": a search of the library compared with a
+        sample's measured swing or tempo (the one the turn names, else the one in focus),
+        not a question about styles or the sample. With that sample analysed, its value
+        bounds the search (a strict bound past it, a window for "about the same"); the
+        sample is the search's reference only, so no tempo or key of its is imposed."""
+        if len(request.samples) > 1 or not followups.compares_with_sample(text):
+            return request, chosen
+        searches = (
+            "discovery" in chosen
+            or request.refines
+            or bool(request.genres or request.eras or request.vibes)
+            or bool(_SAMPLE_NOUN_RE.search(text) or _WHICH_SAMPLES_RE.search(text))
+            or bool(_OTHERS_RE.search(text))
+        )
+        if not searches:
+            return request, chosen
+        analysed = [f for f in conv.focus if f in conv.analyses]
+        if request.samples:
+            ref: str | None = request.samples[0]
+        elif vocab.SAME_SWING_RE.search(text) and analysed:
+            # "about the same swing": as the loop in focus ("looser than modern ones" names
+            # no sample: no bound)
+            ref = analysed[-1]
+        else:
+            return request, chosen
+        a = conv.analyses.get(ref) if ref is not None else None
+        bounds = followups.sample_bounds(text, a) if a is not None else {}
+        if ref is None or not bounds:
+            if request.samples:
+                # not analysed yet: read first, then searched against (the bound is set
+                # once its numbers are known)
+                return request, ["groove", "discovery"]
+            return request, chosen
+        request = request.model_copy(
+            update={
+                **bounds,
+                "samples": [],
+                "for_sample": ref,
+                "intents": ["find"],
+                "kind": request.kind or "loop",
+                "compatible": False,
+            }
+        )
+        return request, ["discovery"]
+
+    @staticmethod
+    def _one_shot_note(
+        request: ParsedRequest, text: str, chosen: list[SpecialistName]
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "an 808 in F", "bass one-shots in D", "my 808 in F — loops that fit?": a note
+        after a pitched one-shot is its root, not a key (F major). Searching for such
+        one-shots, it is the root asked for; the user's own one ("my 808 in F") with loops
+        asked for, the loops' tonic (either mode), and its sound is no filter on them."""
+        m = vocab.ONE_SHOT_NOTE_RE.search(text)
+        if m is None:
+            return request, chosen
+        note = vocab.note_name(m.group("letter"), m.group("acc"))
+        keys = [k for k in request.keys if k != f"{note} major"]
+        update: dict[str, Any] = {}
+        if keys != request.keys:
+            update.update(keys=keys, camelot=[camelot(k) for k in keys])
+        if m.group("own") and request.kind != "one_shot":
+            if "discovery" not in chosen:
+                return request, chosen
+            noun = vocab.find_instrument(m.group(0))
+            rest = vocab.find_instrument(blank_spans(text, spans=[m.span()]))
+            update.update(
+                tonic=note,
+                compatible=bool(keys) and request.compatible,
+                instrument=request.instrument if request.instrument != noun else rest,
+            )
+            if not keys and not request.samples:
+                # the loops are found on the root: nothing is left to check as a mix
+                chosen = [c for c in chosen if c != "compatibility"] or ["discovery"]
+        elif request.kind == "one_shot" or request.instrument == "bass":
+            update.update(root_note=note, kind="one_shot")
+        else:
+            return request, chosen
+        return request.model_copy(update=update), chosen
 
     @staticmethod
     def _one_shot_as_root(
