@@ -94,16 +94,7 @@ def resolve_library_path(
         empty text, a name longer than the OS allows, no roots configured, or a path that
         resolves outside every root.
     """
-    raw = os.fspath(text)
-    if not isinstance(raw, str):  # bytes paths: decode once, refuse what does not decode
-        try:
-            raw = os.fsdecode(raw)
-        except UnicodeDecodeError as err:
-            raise PathNotAllowedError("path is not valid text") from err
-    if not raw.strip():
-        raise PathNotAllowedError("empty path")
-    if "\x00" in raw:
-        raise PathNotAllowedError("path contains a NUL byte")
+    raw = _checked_text(text)
     stripped = raw.strip()
     if "://" in stripped or _SCHEME_RE.match(stripped):
         raise PathNotAllowedError(
@@ -139,10 +130,11 @@ def resolve_library_path(
 
 
 def _checked_text(text: str | os.PathLike[str]) -> str:
-    """The path text stripped, or :class:`PathNotAllowedError` for what no path may be
-    (the same checks :func:`resolve_library_path` makes first)."""
+    """The path as text (not stripped: errors quote it as given), or
+    :class:`PathNotAllowedError` for what no path may be: bytes that do not decode, only
+    white space, a NUL byte."""
     raw = os.fspath(text)
-    if not isinstance(raw, str):
+    if not isinstance(raw, str):  # bytes paths: decode once, refuse what does not decode
         try:
             raw = os.fsdecode(raw)
         except UnicodeDecodeError as err:
@@ -151,7 +143,7 @@ def _checked_text(text: str | os.PathLike[str]) -> str:
         raise PathNotAllowedError("empty path")
     if "\x00" in raw:
         raise PathNotAllowedError("path contains a NUL byte")
-    return raw.strip()
+    return raw
 
 
 @dataclass(frozen=True)
@@ -198,7 +190,7 @@ class OwnerPaths:
         them, another owner's upload included (absolute, ``../uploads/…`` or via a
         library folder that contains the data dir) — the same error as for any other
         folder, so it does not tell whether the file exists."""
-        raw = _checked_text(text)
+        raw = _checked_text(text).strip()
         base: Path | None = None
         relative = raw
         candidate = Path(raw).expanduser()
