@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from groovegraph.evals.datasets import DatasetError
 from groovegraph.evals.runner import _suite_parts
 from groovegraph.evals.suites import SUITES, get_suites
 from groovegraph.evals.understanding import (
@@ -344,3 +347,19 @@ def test_each_independent_set_is_reported_apart() -> None:
     assert values["turn_accuracy[set3]"] == pytest.approx(2 / 3)
     assert values["specialists_exact[set3]"] == 0.0
     assert not any(k.startswith(("turns[", "turns_right[")) for k in values)
+
+
+def test_understanding_files_skip_comments_and_name_the_bad_line(tmp_path: Path) -> None:
+    request = {"id": "zz-1", "split": "tune", "message": "dusty loops", "specialists": []}
+    talk = {"id": "zz-2", "split": "tune", "turns": [{"message": "hello there"}]}
+    (tmp_path / "understanding.jsonl").write_text(
+        "// a note for whoever edits this file\n\n" + json.dumps(request) + "\n"
+    )
+    with pytest.raises(DatasetError, match="missing dataset"):
+        load_understanding(tmp_path)  # no conversations file
+    (tmp_path / "conversations.jsonl").write_text(json.dumps(talk) + "\n{broken\n")
+    with pytest.raises(DatasetError, match=r"conversations\.jsonl:2"):
+        load_understanding(tmp_path)
+    (tmp_path / "conversations.jsonl").write_text(json.dumps(talk) + "\n")
+    loaded = load_understanding(tmp_path)
+    assert [e.id for e in loaded] == ["zz-1", "conv:zz-2"]

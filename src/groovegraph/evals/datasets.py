@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,18 +93,13 @@ def _adapt(raw: dict[str, Any], *, where: str) -> EvalExample:
     raise DatasetError(f"{where}: neither {{'inputs','outputs'}} nor {{'input','specialists'}}")
 
 
-def load_dataset(name: str, *, directory: Path | None = None) -> list[EvalExample]:
-    """Read ``<directory>/<name>.jsonl``; blank lines and lines starting with ``//`` are skipped.
-
-    Raises :class:`DatasetError` for a missing file, bad JSON or duplicate ids.
-    """
-    if not name or not name.replace("_", "").isalnum():
-        raise InvalidQueryError(f"bad dataset name {name!r}")
-    path = (directory or datasets_dir()) / f"{name}.jsonl"
+def jsonl_lines(path: Path) -> Iterator[tuple[str, Any]]:
+    """Each line of the JSONL file ``path`` parsed, as ``(where, value)`` with ``where``
+    its ``"<file name>:<line number>"`` for error messages; blank lines and lines starting
+    with ``//`` are skipped. :class:`DatasetError` for a missing file or a line that is
+    not JSON."""
     if not path.is_file():
         raise DatasetError(f"missing dataset {path}")
-    examples: list[EvalExample] = []
-    seen: set[str] = set()
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
@@ -112,6 +108,20 @@ def load_dataset(name: str, *, directory: Path | None = None) -> list[EvalExampl
             raw = json.loads(line)
         except json.JSONDecodeError as err:
             raise DatasetError(f"{where}: {err}") from err
+        yield where, raw
+
+
+def load_dataset(name: str, *, directory: Path | None = None) -> list[EvalExample]:
+    """Read ``<directory>/<name>.jsonl``; blank lines and lines starting with ``//`` are skipped.
+
+    Raises :class:`DatasetError` for a missing file, bad JSON or duplicate ids.
+    """
+    if not name or not name.replace("_", "").isalnum():
+        raise InvalidQueryError(f"bad dataset name {name!r}")
+    path = (directory or datasets_dir()) / f"{name}.jsonl"
+    examples: list[EvalExample] = []
+    seen: set[str] = set()
+    for where, raw in jsonl_lines(path):
         if not isinstance(raw, dict):
             raise DatasetError(f"{where}: each line must be a JSON object")
         example = _adapt(raw, where=where)

@@ -508,25 +508,13 @@ def load_understanding(directory: Path | None = None) -> list[Any]:
     (its N attachments are the first N of :data:`REQUEST_ATTACHMENTS`), a conversation
     ``{"kind": "conversation", "turns": [...]}``; ``metadata["split"]`` is the split.
     """
-    import json
-
-    from groovegraph.evals.datasets import DatasetError, EvalExample, datasets_dir
+    from groovegraph.evals.datasets import DatasetError, EvalExample, datasets_dir, jsonl_lines
 
     folder = directory or datasets_dir()
     examples: list[EvalExample] = []
     seen: set[str] = set()
     for name in ("understanding", "conversations"):
-        path = folder / f"{name}.jsonl"
-        if not path.is_file():
-            raise DatasetError(f"missing dataset {path}")
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip() or line.lstrip().startswith("//"):
-                continue
-            where = f"{path.name}:{lineno}"
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DatasetError(f"{where}: {err}") from err
+        for where, raw in jsonl_lines(folder / f"{name}.jsonl"):
             split = raw.get("split")
             if split not in ("tune", "report") or not raw.get("id"):
                 raise DatasetError(f"{where}: needs an 'id' and a split 'tune' or 'report'")
