@@ -815,6 +815,18 @@ def _hit(
 # ------------------------------------------------------------------------------ stats
 
 
+#: The measured columns of a :func:`stats_by` row, in order: ``{name: (column, aggregation)}``
+#: (rounded to two decimals).
+_STATS: dict[str, tuple[str, Any]] = {
+    "median_bpm": ("tempo_bpm", "median"),
+    "bpm_p25": ("tempo_bpm", lambda s: s.quantile(0.25)),
+    "bpm_p75": ("tempo_bpm", lambda s: s.quantile(0.75)),
+    "median_swing_percent": ("swing_percent", "median"),
+    "median_backbeat_lag_ms": ("backbeat_lag_ms", "median"),
+    "median_timing_deviation_ms": ("timing_deviation_ms", "median"),
+}
+
+
 def stats_by(
     df: pd.DataFrame,
     by: str | Sequence[str] = ("era", "genre"),
@@ -863,17 +875,7 @@ def stats_by(
             mask &= m
     sub = df[mask]
     group_cols = [f"_{c}" for c in cols]
-    out_cols = [
-        *cols,
-        "count",
-        "median_bpm",
-        "bpm_p25",
-        "bpm_p75",
-        "median_swing_percent",
-        "median_backbeat_lag_ms",
-        "median_timing_deviation_ms",
-        "common_keys",
-    ]
+    out_cols = [*cols, "count", *_STATS, "common_keys"]
     if sub.empty:
         return pd.DataFrame(columns=out_cols)
     sub = sub.assign(
@@ -883,15 +885,7 @@ def stats_by(
         }
     )
     grouped = sub.groupby(group_cols, observed=True, dropna=True)
-    agg = grouped.agg(
-        count=("id", "size"),
-        median_bpm=("tempo_bpm", "median"),
-        bpm_p25=("tempo_bpm", lambda s: s.quantile(0.25)),
-        bpm_p75=("tempo_bpm", lambda s: s.quantile(0.75)),
-        median_swing_percent=("swing_percent", "median"),
-        median_backbeat_lag_ms=("backbeat_lag_ms", "median"),
-        median_timing_deviation_ms=("timing_deviation_ms", "median"),
-    )
+    agg = grouped.agg(count=("id", "size"), **_STATS)
     keys = (
         sub.dropna(subset=["key"])
         .groupby([*group_cols, "key"], observed=True)
@@ -908,14 +902,7 @@ def stats_by(
     agg = agg.join(keys, how="left")
     agg["common_keys"] = agg["common_keys"].map(lambda v: v if isinstance(v, list) else [])
     agg = agg.reset_index().rename(columns=dict(zip(group_cols, cols, strict=True)))
-    for c in (
-        "median_bpm",
-        "bpm_p25",
-        "bpm_p75",
-        "median_swing_percent",
-        "median_backbeat_lag_ms",
-        "median_timing_deviation_ms",
-    ):
+    for c in _STATS:
         agg[c] = agg[c].astype("float64").round(2)
     agg = agg.sort_values(["count", *cols], ascending=[False, *([True] * len(cols))]).reset_index(
         drop=True
