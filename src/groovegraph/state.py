@@ -362,6 +362,13 @@ class ParsedRequest(BaseModel):
     instrument: str | None = Field(
         default=None, description="Instrument asked for: kick, snare, hat, bass, keys…"
     )
+    instruments: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Every one-shot sound a search lists side by side ('a kick and an 808': kick, "
+            "bass), first = `instrument`; each is searched for. Empty for one sound."
+        ),
+    )
     root_note: str | None = Field(
         default=None, description="Pitch a one-shot is tuned to ('a kick tuned to A'): 'A', 'F#1'."
     )

@@ -180,3 +180,32 @@ def test_my_808_in_a_note_finds_loops_on_that_tonic(graph) -> None:
 def test_a_mode_word_still_makes_it_a_key(graph) -> None:
     req = Chat(graph).say("an 808 that sits in G minor")["request"]
     assert req.keys == ["G minor"]
+
+
+# ------------------------------------------------- 2: two sounds in one request
+
+
+def test_two_sounds_for_a_listed_loop_are_both_searched_in_its_key(graph) -> None:
+    chat = Chat(graph)
+    assert len(chat.say("boom bap loops please")["hits"]) == 5
+    out = chat.say("need a kick hit and an 808 that go with the second one")
+    req = out["request"]
+    assert req.specialists == ["discovery"]
+    assert req.instruments == ["kick", "bass"]
+    assert req.keys == ["G minor"]
+    names = {h.path.rsplit("/", 1)[-1] for h in out["hits"]}
+    # the kicks (a drum hit has no key to match) and the 808 rooted on the loop's tonic
+    assert names == {"thud_kick.wav", "knock_kick.wav", "low_808_G1.wav"}
+
+
+def test_two_sounds_without_a_reference_are_both_listed(graph) -> None:
+    out = Chat(graph).say("find me an 808 and a kick")
+    assert out["request"].instruments == ["bass", "kick"]
+    kinds = {h.instrument for h in out["hits"]}
+    assert kinds == {"bass", "kick"}
+
+
+def test_one_sound_is_one_search(graph) -> None:
+    out = Chat(graph).say("a kick with a lot of thump")
+    assert out["request"].instruments == []
+    assert {h.instrument for h in out["hits"]} == {"kick"}

@@ -265,7 +265,20 @@ def plan_tool_calls(
             # "85-95 bpm", "under 65", "faster than 170": an empty search that offers near
             # matches relaxes the other constraints, never the tempo the user set.
             args["stated_range"] = True
-        return [_call("search_catalog", args)]
+        if len(request.instruments) < 2:
+            return [_call("search_catalog", args)]
+        # "a kick one-shot and an 808 that fit it": one search per sound; a drum hit is
+        # not matched on a key the reference lent the search (a stated root still holds)
+        calls = []
+        for sound in request.instruments:
+            one = {**args, "instrument": sound}
+            if sound in vocab.DRUM_KIT or sound in vocab.UNPITCHED_INSTRUMENTS:
+                for name in ("key", "compatible_with", "tonic", "clash"):
+                    one.pop(name, None)
+                if sound != request.instrument:
+                    one.pop("root_note", None)
+            calls.append(_call("search_catalog", one))
+        return calls
     own = None if samples else own_audio_noun(request)
     if specialist == "compatibility":
         if own:

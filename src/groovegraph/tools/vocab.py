@@ -16,6 +16,7 @@ than spelling the words again.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -325,7 +326,43 @@ def find_entities(text: str) -> list[tuple[tuple[int, int], tuple[str, ...]]]:
 def find_instrument(text: str) -> str | None:
     """The first instrument named in ``text`` ("a punchy kick" → ``"kick"``, "an 808 in F"
     → ``"bass"``), or ``None``."""
-    found: list[tuple[int, str]] = [(m.start(), "bass") for m in _808_SOUND_RE.finditer(text)]
+    found = find_instruments(text)
+    return found[0] if found else None
+
+
+# "a kick and an 808", "snare, clap or hat", "hats + kicks": sounds listed side by side
+_LISTED_RE = re.compile(r"\s*(?:,|\+|&|/|\band\b|\bor\b|\bplus\b)\s*", re.IGNORECASE)
+
+
+def find_listed_one_shots(text: str) -> list[str]:
+    """The one-shot sounds ``text`` lists side by side ("a kick one-shot and an 808" →
+    kick, bass; "a hat and a kick" → hat, kick), in order, when it names more than one
+    and a list word (and, or, a comma) stands between each and the next; else ``[]``."""
+    kinds = [
+        (a, b, name) for a, b, name in instrument_mentions(text) if name in DRUM_KIT | {"bass"}
+    ]
+    if len({name for _, _, name in kinds}) < 2:
+        return []
+    listed = [kinds[0][2]]
+    for (_, end, _), (start, _, name) in itertools.pairwise(kinds):
+        between = text[end:start]
+        if not _LISTED_RE.search(between) or len(between.split()) > 6:
+            return []
+        if name not in listed:
+            listed.append(name)
+    return listed if len(listed) >= 2 else []
+
+
+def find_instruments(text: str) -> list[str]:
+    """Every instrument named in ``text``, each once, in text order."""
+    return list(dict.fromkeys(name for _, _, name in instrument_mentions(text)))
+
+
+def instrument_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Each mention of an instrument in ``text``: (start, end, instrument), in text order."""
+    found: list[tuple[int, int, str]] = [
+        (m.start(), m.end(), "bass") for m in _808_SOUND_RE.finditer(text)
+    ]
     # "drum and bass loops" names a genre, not a bass.
     for (a, b), _ in find_genres(text):
         text = text[:a] + " " * (b - a) + text[b:]
@@ -334,8 +371,11 @@ def find_instrument(text: str) -> str | None:
         name = by_word[_normal(m.group(0))]
         if name == "drums" and _ABOUT_ITS_DRUMS_RE.search(text[max(0, m.start() - 30) : m.start()]):
             continue  # "the drums on this", "loops with live drums": a part, not drum-only
-        found.append((m.start(), name))
-    return min(found)[1] if found else None
+        if any(a <= m.start() < b for a, b, _ in found):
+            continue  # "808 bass": one sound
+        found.append((m.start(), m.end(), name))
+    found.sort()
+    return found
 
 
 # What makes "drums" a part of something rather than the sound asked for.

@@ -1184,10 +1184,17 @@ class OfflineUnderstanding:
         }
         if slots["kind"] == "one_shot" and (root := _root_note(blanked)):
             slots["root_note"] = root
+        # "a kick one-shot and an 808": both sounds are searched for
+        listed_sounds = vocab.find_listed_one_shots(sound) if slots["kind"] == "one_shot" else []
+        slots["instruments"] = listed_sounds
+        if listed_sounds:
+            slots["instrument"] = listed_sounds[0]
         goes_with = (
             (named_ref[1], named_ref[2].key, named_ref[2].camelot)
             if named_ref is not None
-            else self._goes_with(blanked, alone, conv, attached=attached)
+            else self._goes_with(
+                blanked, alone, conv, attached=attached, pointed=[*by_attr.ids, *request.samples]
+            )
             or self._sound_for(text, blanked, alone, conv, attached=attached, by_attr=by_attr)
         )
         if goes_with is not None:
@@ -1197,8 +1204,12 @@ class OfflineUnderstanding:
             # Camelot neighbours near its tempo (the loop is the search's reference, so it
             # is not offered to itself).
             ref, key, cam = goes_with
-            unpitched = (
-                slots["kind"] == "one_shot" and slots["instrument"] in vocab.UNPITCHED_INSTRUMENTS
+            # (a list of drum hits, "a snare and kick", has no key to match either)
+            sounds = slots["instruments"]
+            unpitched = slots["kind"] == "one_shot" and (
+                all(i in vocab.UNPITCHED_INSTRUMENTS or i in vocab.DRUM_KIT for i in sounds)
+                if sounds
+                else slots["instrument"] in vocab.UNPITCHED_INSTRUMENTS
             )
             key_update: dict[str, Any] = {
                 "keys": [] if unpitched or not key else [key],
@@ -1301,7 +1312,14 @@ class OfflineUnderstanding:
             )
         if (
             request.kind == "one_shot"
-            and request.instrument in vocab.UNPITCHED_INSTRUMENTS
+            and (
+                all(
+                    i in vocab.UNPITCHED_INSTRUMENTS or i in vocab.DRUM_KIT
+                    for i in request.instruments
+                )
+                if request.instruments
+                else request.instrument in vocab.UNPITCHED_INSTRUMENTS
+            )
             and not alone.keys
             and (request.keys or request.compatible)
         ):
@@ -1773,7 +1791,12 @@ class OfflineUnderstanding:
 
     @staticmethod
     def _goes_with(
-        text: str, alone: ParsedRequest, conv: Conversation, *, attached: Sequence[str]
+        text: str,
+        alone: ParsedRequest,
+        conv: Conversation,
+        *,
+        attached: Sequence[str],
+        pointed: Sequence[str] = (),
     ) -> tuple[str, str | None, str | None] | None:
         """The analysed loop (reference, key, Camelot code) a "something that fits" search
         is about (the turn's own attachment, else the focus), when the turn asks for such
@@ -1794,6 +1817,13 @@ class OfflineUnderstanding:
         if named:
             a = conv.analyses.get(named[0])
             return named[0], a.key if a else None, a.camelot if a else None
+        # "an 808 that fits the first one": a hit of the list shown, named by its rank
+        listed = {h.sample_id: h for h in conv.listed_hits}
+        for ref in pointed:
+            if (a := conv.analyses.get(ref)) is not None:
+                return ref, a.key, a.camelot
+            if ref in listed:
+                return ref, listed[ref].key, listed[ref].camelot
         for ref in [*attached, *conv.focus]:
             a = conv.analyses.get(ref)
             if a is not None and a.key:
