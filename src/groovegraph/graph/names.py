@@ -24,26 +24,33 @@ each resolved name, so the understanding reads a named file like an inline sampl
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from groovegraph.graph.parser import AUDIO_EXTENSIONS
+from groovegraph.state import Analysis
 from groovegraph.tools import vocab
 
 __all__ = [
     "NamedFile",
+    "OwnSample",
     "find_described_files",
     "find_named_files",
+    "find_own_refs",
     "looks_like_file_name",
     "may_describe",
     "own_files",
+    "own_samples",
     "pick",
+    "replies_to",
     "with_ids",
 ]
 
@@ -97,6 +104,8 @@ class _Index:
     paths: pd.Series  # lower-case posix path per row (for words with folders)
     by_name: dict[str, list[int]]  # lower-case file name → rows
     by_stem: dict[str, list[int]]  # lower-case stem → rows
+    by_loose: dict[str, list[int]]  # file name, separators as one space ("funk loop 02.wav")
+    by_loose_stem: dict[str, list[int]]  # stem, likewise ("funk loop 02")
     stems: np.ndarray  # lower-case stems, sorted (prefix look-ups by bisection)
     order: np.ndarray  # row of each sorted stem
     tails: tuple[np.ndarray, np.ndarray] | None = None
@@ -134,9 +143,13 @@ def _name_index(df: pd.DataFrame) -> _Index:
     stems = [_EXT_RE.sub("", n) for n in lower]
     by_name: dict[str, list[int]] = {}
     by_stem: dict[str, list[int]] = {}
+    by_loose: dict[str, list[int]] = {}
+    by_loose_stem: dict[str, list[int]] = {}
     for i, (n, st) in enumerate(zip(lower, stems, strict=True)):
         by_name.setdefault(n, []).append(i)
         by_stem.setdefault(st, []).append(i)
+        by_loose.setdefault(_loose(n), []).append(i)
+        by_loose_stem.setdefault(_loose(st), []).append(i)
     stem_array = np.array(stems, dtype=object)
     order = np.argsort(stem_array, kind="stable")
     index = _Index(
@@ -146,6 +159,8 @@ def _name_index(df: pd.DataFrame) -> _Index:
         paths=paths.str.lower(),
         by_name=by_name,
         by_stem=by_stem,
+        by_loose=by_loose,
+        by_loose_stem=by_loose_stem,
         stems=stem_array[order],
         order=order,
     )
@@ -157,6 +172,16 @@ def _name_index(df: pd.DataFrame) -> _Index:
 
 
 _SEP_RE = re.compile("|".join(re.escape(s) for s in _SEPARATORS))
+_LOOSE_RE = re.compile(r"[\s_-]+")
+#: A file name with spaces ("Funk Loop 02.wav") is looked up from its last word back
+#: over at most this many words.
+MAX_NAME_WORDS = 6
+
+
+def _loose(name: str) -> str:
+    """``name`` lower-case with each run of spaces, ``_`` and ``-`` as one space: "Funk
+    Loop 02.wav", "funk_loop_02.wav" and "funk-loop-02.wav" are one name."""
+    return _LOOSE_RE.sub(" ", name.strip().lower())
 
 
 def _tails(index: _Index) -> tuple[np.ndarray, np.ndarray]:
@@ -210,13 +235,38 @@ def _rows(index: _Index, word: str) -> list[int]:
     return sorted(set(rows))
 
 
+def _spaced_rows(
+    index: _Index, text: str, all_words: Sequence[tuple[str, int, int]], i: int
+) -> tuple[int, list[int]]:
+    """A file name with spaces that ends with the word ``all_words[i]`` (an audio file
+    name: "what key is Funk Loop 02.wav?" names ``Funk Loop 02.wav``, not ``02.wav``):
+    the start of the longest run of words before it that, with it, is a file name (or,
+    failing that, a stem under another audio extension), and its rows."""
+    end = all_words[i][2]
+    for back in range(min(i, MAX_NAME_WORDS - 1), -1, -1):
+        start = all_words[i - back][1]
+        rows = index.by_loose.get(_loose(text[start:end]))
+        if rows:
+            return start, rows
+    # "funky_drummer_96.mp3" for the upload sent as funky_drummer_96.wav: the one file of
+    # that stem (a stem several files share names none of them here)
+    for back in range(min(i, MAX_NAME_WORDS - 1), -1, -1):
+        start = all_words[i - back][1]
+        rows = index.by_loose_stem.get(_loose(_EXT_RE.sub("", text[start:end])), [])
+        if len({str(index.ids[r]) for r in rows}) == 1:
+            return start, rows
+    return all_words[i][1], []
+
+
 def find_named_files(text: str, frame: Callable[[], pd.DataFrame]) -> list[NamedFile]:
     """Words of ``text`` that name catalog samples (see the module docstring), in order.
+    A name written with spaces ("Funk Loop 02.wav") is found from its extension back.
 
     ``frame`` is called only when a word looks like a file name, so a turn without one
     never touches the catalog.
     """
-    words = [(w, s, e) for w, s, e in _words(text) if looks_like_file_name(w)]
+    all_words = _words(text)
+    words = [(i, w, s, e) for i, (w, s, e) in enumerate(all_words) if looks_like_file_name(w)]
     if not words:
         return []
     df = frame()
@@ -224,8 +274,15 @@ def find_named_files(text: str, frame: Callable[[], pd.DataFrame]) -> list[Named
         return []
     index = _name_index(df)
     found: list[NamedFile] = []
-    for word, start, end in words:
+    for i, word, start, end in words:
+        if found and start < found[-1].end:
+            continue  # a word inside the spaced name found before
         rows = _rows(index, word)
+        if _EXT_RE.search(word) and "/" not in word and "\\" not in word:
+            spaced_start, spaced = _spaced_rows(index, text, all_words, i)
+            if spaced and (spaced_start < start or not rows):
+                start, rows = spaced_start, spaced
+                word = text[start:end]
         if not rows:
             continue
         # one audio, one sample: the same id twice (a copy) counts once
@@ -339,6 +396,174 @@ def find_described_files(
     return found
 
 
+@dataclass(frozen=True)
+class OwnSample:
+    """A sample the user attached in this thread, with what they may call it by: words
+    of its name, its instrument and genre, "waltz" (in 3/4), "break" (drums only)."""
+
+    id: str
+    name: str
+    instruments: frozenset[str] = frozenset()
+    genres: frozenset[str] = frozenset()
+    meter: int | None = None
+    drums: bool = False
+
+    @functools.cached_property
+    def words(self) -> tuple[str, ...]:
+        return tuple(_name_words(self.name))
+
+    def fits(self, word: str) -> bool:
+        """Whether ``word`` says something true of this sample: a word of its name (or
+        the start of one: "funk" for ``funky_drummer.wav``), its instrument ("keys",
+        "rhodes"), its genre, "waltz" for a loop in 3/4, "break" or "drums" for drums
+        only."""
+        if word in self.words or (len(word) >= 4 and any(w.startswith(word) for w in self.words)):
+            return True
+        instrument = vocab.find_instrument(word) or vocab.find_instrument(f"{word} loop")
+        if instrument is not None and instrument in self.instruments:
+            return True
+        if any(g in self.genres for _, g in vocab.find_genres(word)):
+            return True
+        if word in _TRIPLE_METER_WORDS:
+            return self.meter == 3
+        return word in _DRUMS_ONLY_WORDS and self.drums
+
+
+_TRIPLE_METER_WORDS = frozenset(vocab.TRIPLE_METER_WORDS)
+_DRUMS_ONLY_WORDS = frozenset(vocab.DRUMS_ONLY_WORDS)
+#: Nouns that end a description of a sample: the plain ones ("loop", "one") and the ones
+#: that may also say which sample ("my waltz": the one in 3/4; "my break").
+_TELLING_NOUNS = frozenset((*vocab.OWN_PIECE_NOUNS, *vocab.DRUMS_ONLY_WORDS))
+_GENERIC_NOUNS = frozenset((*vocab.PLAIN_SAMPLE_NOUNS, *_TELLING_NOUNS))
+# Where a sample stands in the order the user sent theirs: "my first loop", "my second
+# one", "my latest loop", "the one I sent before" (before the latest).
+_ORDER_WORDS: dict[str, int] = {
+    **{w: r for w, r in vocab.ORDINALS.items() if " " not in w and w not in ("top", "bottom")},
+    **vocab.SENT_ORDER_WORDS,
+}
+_SENT_RE = re.compile(
+    rf"\b(?:the|that)\s+(?:(?P<ord>{vocab.alternation(_ORDER_WORDS)})\s+)?"
+    rf"(?:{vocab.alternation((*vocab.PLAIN_SAMPLE_NOUNS, *vocab.DRUMS_ONLY_WORDS))})"
+    rf"\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:just\s+)?(?:{vocab.alternation(vocab.SEND_VERBS)})"
+    r"(?:\s+(?:you|u))?(?:\s+(?P<when>just\s+now|at\s+first|"
+    rf"{vocab.alternation(_ORDER_WORDS)}))?\b",
+    re.IGNORECASE,
+)
+_MY_RE = re.compile(r"\b(?:my|our)\s+(?:own\s+)?", re.IGNORECASE)
+_THE_RE = re.compile(r"\bthe\s+", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9'#]*", re.IGNORECASE)
+
+
+def _by_rank(own: Sequence[OwnSample], rank: int) -> OwnSample | None:
+    if 1 <= rank <= len(own):
+        return own[rank - 1]
+    if rank < 0 and -rank <= len(own):
+        return own[rank]
+    return None
+
+
+def _own_phrase(
+    text: str, at: int, own: Sequence[OwnSample], *, earlier: Sequence[OwnSample], noun: bool
+) -> tuple[int, OwnSample] | None:
+    """The own sample the words from ``at`` describe ("keys loop", "waltz", "first
+    one", "funk break"), and where the description ends. Words run while each fits one
+    of ``earlier`` (the samples sent before this turn), after an optional order word; a
+    noun ("loop", "one") ends it, and itself describes when it fits ("waltz", "break").
+    ``noun``: the description must end with such a noun."""
+    rank = 0
+    said: list[str] = []
+    last: str | None = None  # the noun that ended the phrase
+    end = at
+    for m in _TOKEN_RE.finditer(text, at):
+        if text[end : m.start()].strip():
+            break  # punctuation: the phrase is over
+        word = m.group(0).lower()
+        if not said and not rank and word in _ORDER_WORDS:
+            rank, end = _ORDER_WORDS[word], m.end()
+        elif word in _GENERIC_NOUNS:
+            last, end = word, m.end()
+            break
+        elif len(said) < 3 and any(o.fits(word) for o in earlier):
+            said.append(word)
+            end = m.end()
+        else:
+            break
+    if noun and (last is None or rank):
+        return None  # "the first one" is a listed hit's rank, not the order sent
+    readings = [said]
+    if last in _TELLING_NOUNS and any(o.fits(last) for o in earlier):
+        readings.insert(0, [*said, last])  # "my waltz", "my break": the noun may say which
+    for words in readings:
+        if rank:
+            pool = [o for o in own if all(o.fits(w) for w in words)]
+            chosen = _by_rank(pool, rank)
+            if chosen is not None:
+                return end, chosen
+        elif words:
+            fitting = [o for o in earlier if all(o.fits(w) for w in words)]
+            if len(fitting) == 1:
+                return end, fitting[0]
+    return None
+
+
+def find_own_refs(
+    text: str,
+    own: Sequence[OwnSample],
+    *,
+    attached: Sequence[str] = (),
+    taken: Sequence[tuple[int, int]] = (),
+    the_too: bool = True,
+) -> list[NamedFile]:
+    """The user's samples of this thread (``own``, in the order they were sent; the
+    ones ``attached`` to this turn last) that ``text`` points at by what they are or
+    when they were sent: "my keys loop" (its instrument), "my waltz" (in 3/4 or named
+    so), "my funk break", "my first loop", "my second one", "the one I sent before"
+    (the one before the latest), "the loop I uploaded first". A description that fits
+    several of them, or none, names nothing (the understanding's own rules read "my
+    loop" then). ``the_too``: "the keys loop", "the funk one" count too (not while a
+    list of results is shown: there they name listed hits). Spans in ``taken`` are
+    skipped."""
+    if not own:
+        return []
+    earlier = [o for o in own if o.id not in set(attached)]
+    found: list[NamedFile] = []
+
+    def add(start: int, end: int, sample: OwnSample) -> None:
+        if any(a < end and start < b for a, b in [*taken, *((f.start, f.end) for f in found)]):
+            return
+        found.append(
+            NamedFile(
+                phrase=text[start:end],
+                start=start,
+                end=end,
+                ids=(sample.id,),
+                names=(sample.name,),
+                paths=(sample.name,),
+            )
+        )
+
+    for sample in own:
+        if len(sample.words) >= 2:
+            # its whole name without the extension, spaces for separators: "how swung is
+            # funk loop 02" for ``Funk Loop 02.wav``
+            stem = r"[\s_-]+".join(re.escape(w) for w in sample.words)
+            for m in re.finditer(rf"(?<![\w-]){stem}(?![\w-])", text, re.IGNORECASE):
+                add(m.start(), m.end(), sample)
+    for m in _SENT_RE.finditer(text):
+        rank = _ORDER_WORDS.get((m["ord"] or "").lower(), 0)
+        when = re.sub(r"\s+", " ", (m["when"] or "").lower())
+        rank = rank or _ORDER_WORDS.get(when.removeprefix("at "), 0) or -1
+        sent = _by_rank(own, rank)
+        if sent is not None:
+            add(m.start(), m.end(), sent)
+    for rx, noun in ((_MY_RE, False), *(((_THE_RE, True),) if the_too else ())):
+        for m in rx.finditer(text):
+            got = _own_phrase(text, m.end(), own, earlier=earlier, noun=noun)
+            if got is not None:
+                add(m.start(), got[0], got[1])
+    return sorted(found, key=lambda f: f.start)
+
+
 def may_describe(text: str) -> bool:
     """Whether ``text`` has a determiner a described file name could follow (the catalog
     is not read for a turn without one)."""
@@ -363,6 +588,67 @@ def own_files(df: pd.DataFrame, ids: Sequence[str] = ()) -> list[tuple[str, str]
     return list(dict.fromkeys(zip(rows["id"].astype(str), shown.astype(str), strict=True)))
 
 
+def _cell(row: Mapping[str, Any] | None, column: str) -> Any:
+    value = None if row is None else row.get(column)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
+
+
+def own_samples(
+    df: pd.DataFrame, ids: Sequence[str], analyses: Mapping[str, Analysis]
+) -> list[OwnSample]:
+    """The samples ``ids`` (attached in the thread, in order) as :class:`OwnSample`: the
+    name the user knows each by, and what its analysis (this thread's, else the
+    catalog's) and tags say it is. An id neither knows is left out."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    rows: dict[str, dict[str, Any]] = {}
+    if not df.empty:
+        mine = df[df["id"].astype(str).isin(ids)]
+        shown = _shown_names(mine) if not mine.empty else pd.Series(dtype=object)
+        records = mine.to_dict("records")
+        for record, name in zip(records, shown, strict=True):
+            rows.setdefault(
+                str(record["id"]), {**{str(k): v for k, v in record.items()}, "shown": str(name)}
+            )
+    out: list[OwnSample] = []
+    for sid in ids:
+        row: Mapping[str, Any] | None = rows.get(sid)
+        a = analyses.get(sid)
+        if row is None and a is None:
+            continue
+        name = str(_cell(row, "shown") or (a.file if a else sid)).replace("\\", "/")
+        name = name.rsplit("/", 1)[-1]
+        instruments = {
+            i
+            for i in (
+                a.instrument if a else None,
+                _cell(row, "instrument"),
+                vocab.find_instrument(" ".join(_name_words(name))),
+            )
+            if isinstance(i, str) and i and i != "mix"
+        }
+        genres = {g for _, g in vocab.find_genres(" ".join(_name_words(name)))}
+        if isinstance(tag := _cell(row, "genre"), str):
+            genres.add(tag.lower())
+        meter = (a.meter if a else None) or _cell(row, "meter")
+        key = a.key if a else _cell(row, "key")
+        kind = (a.kind if a else None) or _cell(row, "kind") or "loop"
+        out.append(
+            OwnSample(
+                id=sid,
+                name=name,
+                instruments=frozenset(instruments),
+                genres=frozenset(genres),
+                meter=int(meter) if meter else None,
+                drums=kind == "loop" and (not key or "drums" in instruments),
+            )
+        )
+    return out
+
+
 def with_ids(text: str, chosen: Sequence[tuple[NamedFile, str]]) -> str:
     """``text`` with each chosen name replaced by ``sample <id>`` (an inline sample id)."""
     out = text
@@ -376,6 +662,35 @@ _RANK_RE = re.compile(
     rf"|{vocab.alternation(tuple(vocab.COUNT_WORDS))})\b",
     re.IGNORECASE,
 )
+
+
+_BARE_RANK_RE = re.compile(
+    rf"^(?:(?:the|number|no\.?|option|choice|#)\s*)?(?:\d+|{vocab.alternation(tuple(vocab.ORDINALS))}"
+    rf"|{vocab.alternation(tuple(vocab.COUNT_WORDS))})(?:\s+(?:one|file|please|pls))?\s*[.!)]?$",
+    re.IGNORECASE,
+)
+
+
+def replies_to(question: Mapping[str, Any], reply: str) -> bool:
+    """Whether ``reply``, sent as a new message while the thread waits on ``question``
+    (the value of a pending interrupt), is the answer to it. To "which file? 1, 2 or 3"
+    (``choose_sample``): a number or rank on its own ("3", "#2", "the second one"; one
+    out of range too, so the answer can say it picks nothing) or an offered name or id;
+    to any other question (a yes/no): a short reply of at most four words. Anything
+    else is a new request, read as one."""
+    text = reply.strip()
+    if not text:
+        return False
+    if question.get("type") == "choose_sample":
+        if _BARE_RANK_RE.match(text):
+            return True
+        low = text.lower().rstrip(".!")
+        for option in question.get("options") or ():
+            name = str(option.get("name") or "").lower()
+            if low and low in (str(option.get("id") or "").lower(), name, _EXT_RE.sub("", name)):
+                return True
+        return False
+    return len(text.split()) <= 4
 
 
 def pick(named: NamedFile, answer: object, labels: Sequence[str] | None = None) -> str | None:

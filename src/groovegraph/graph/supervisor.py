@@ -41,6 +41,7 @@ from groovegraph.graph.models import (
     usage_of,
 )
 from groovegraph.graph.offline_model import is_offline
+from groovegraph.graph.parser import find_sample_refs
 from groovegraph.graph.repeats import earlier_answer_keys
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
@@ -49,11 +50,13 @@ from groovegraph.graph.understanding import Conversation, from_reading, get_offl
 from groovegraph.settings import Settings
 from groovegraph.state import (
     SPECIALISTS,
+    Analysis,
     CatalogHit,
     ParsedRequest,
     RequestReading,
     RoutePlan,
 )
+from groovegraph.tools import vocab
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.feel import NOT_SURE
 from groovegraph.tools.paths import OwnerPaths
@@ -102,15 +105,24 @@ def _resolve_names(
     settings: Settings,
     *,
     own: list[str] | None = None,
-) -> tuple[str, list[str], list[str]]:
+    attached: list[str] | None = None,
+    analyses: dict[str, Analysis] | None = None,
+    list_shown: bool = False,
+) -> tuple[str, list[str], list[str], str | None]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
     turn with the question "which one?" (the resume value picks: a number, a rank or a
     file name); the node runs again on resume and gets the same question's answer.
-    The user's own files (uploads, and ``own``: the samples attached in the thread) are
-    also named in prose by words of their names ("my boom bap beat", "the keys loop")."""
+    The user's own files (uploads, and ``own``: the samples attached in the thread, in
+    order, with ``attached`` this turn's) are also named in prose by words of their
+    names ("my boom bap beat", "the keys loop"); the ones of the thread also by what
+    they are or when they were sent ("my waltz", "my keys loop", "my first loop", "the
+    one I sent before": :func:`names.find_own_refs`; "the funk one" only while no list
+    of results is shown, ``list_shown``). Those are written as ids in a second text
+    (the last item; ``None`` when there are none) and are not among the ids returned:
+    the thread knows them already."""
     if catalog is None:
-        return text, [], []
+        return text, [], [], None
     frame: pd.DataFrame | None = None
 
     def library() -> pd.DataFrame:
@@ -155,7 +167,34 @@ def _resolve_names(
             text, names.own_files(library(), own or []), taken=taken
         )
         chosen.extend((found, found.ids[0]) for found in described)
-    return names.with_ids(text, chosen), [sid for _, sid in chosen], unclear
+        taken.extend((found.start, found.end) for found in described)
+    thread: list[tuple[names.NamedFile, str]] = []
+    if own:
+        samples = names.own_samples(library(), own, analyses or {})
+        # "my loop", "my break": the latest sample sent before this turn, as the
+        # understanding reads them itself ("is that one swung more than my break?")
+        latest = next(
+            (s for s in reversed(own) if s not in (attached or ()) and s in (analyses or {})),
+            None,
+        )
+        for found in names.find_own_refs(
+            text, samples, attached=attached or (), taken=taken, the_too=not list_shown
+        ):
+            if found.ids[0] == latest and vocab.MY_SAMPLE_RE.fullmatch(found.phrase):
+                continue
+            thread.append((found, found.ids[0]))
+            taken.append((found.start, found.end))
+    return (
+        names.with_ids(text, chosen),
+        [sid for _, sid in chosen],
+        unclear,
+        names.with_ids(text, [*chosen, *thread]) if thread else None,
+    )
+
+
+def _refs(request: ParsedRequest) -> set[str]:
+    """The samples a reading points at: compared, analysed or searched for."""
+    return {*request.samples, *([request.for_sample] if request.for_sample else [])}
 
 
 def make_supervisor(
@@ -212,13 +251,60 @@ def make_supervisor(
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
             # fits several files is asked about first.
             owner = owner_from_config(get_config(), models.settings)
-            text, named, unclear = _resolve_names(
-                text, catalog, owner, models.settings, own=[*conversation.own, *attached]
+            text, named, unclear, own_text = _resolve_names(
+                text,
+                catalog,
+                owner,
+                models.settings,
+                own=[*conversation.own, *attached],
+                attached=attached,
+                analyses=dict(conversation.analyses),
+                list_shown=bool(previous),
             )
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
             # The offline chat model is that same understanding: nothing to ask it again.
             request = get_offline().understand(text, attached=attached, conversation=conversation)
+            if own_text is not None:
+                # The user's samples of the thread named by what they are or when they
+                # were sent ("my waltz", "my first loop"): read with them as ids when that
+                # reading points at more ("does funk_03 mix with my waltz?" with the waltz
+                # sent two loops ago), or at as much without a style question the words
+                # describing a sample of theirs made ("does my funk loop mix with my
+                # waltz?"); the turn's own reading otherwise ("is the wurli gonna mix
+                # with my house groove?" names both by words already).
+                mine = get_offline().understand(
+                    own_text, attached=attached, conversation=conversation
+                )
+                before, after = _refs(request), _refs(mine)
+                if set(find_sample_refs(own_text)) <= after and (
+                    (
+                        before != after
+                        and len(after) >= len(before)
+                        # what else the turn pointed at (a listed hit, a file named) stays;
+                        # "my ..." read as the latest of the user's samples may change
+                        and before - set(conversation.own) <= after
+                    )
+                    or (
+                        before == after
+                        and "era" in request.specialists
+                        and set(mine.specialists) == set(request.specialists) - {"era"}
+                    )
+                ):
+                    if (
+                        "compatibility" in request.specialists
+                        and "compatibility" not in mine.specialists
+                        and len(mine.samples) >= 2
+                    ):
+                        # "will my keys loop sit on my break?": still the mix question
+                        # the words asked, now between the two samples they name
+                        mine = mine.model_copy(
+                            update={
+                                "specialists": [*mine.specialists, "compatibility"],
+                                "intents": list(dict.fromkeys([*mine.intents, "compatibility"])),
+                            }
+                        )
+                    text, request = own_text, mine
             reason = f"understood offline (confidence {request.confidence or 0:.2f}): " + (
                 ", ".join(request.specialists) or "no specialist needed"
             )

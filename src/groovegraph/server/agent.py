@@ -241,31 +241,38 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
     @contextlib.asynccontextmanager
     async def _running(
         self, state: AppState, graph_input: Any, config: RunnableConfig, *, locked: bool = False
-    ) -> AsyncIterator[None]:
+    ) -> AsyncIterator[Any]:
         """Run under the lock the request already holds, else take it here (``locked``:
         the caller holds it); a resume is checked under the lock (see
-        :func:`_check_resumable`). A run that fails leaves the thread as it was
-        (:func:`~groovegraph.persistence.checkpointer.undone_on_failure`)."""
-        from groovegraph.server.chat import run_lock
+        :func:`_check_resumable`), and a message that answers the question the thread
+        waits on becomes its resume (:func:`~groovegraph.server.chat.as_reply_if_pending`):
+        the input to run is what this yields. A run that fails leaves the thread as it
+        was (:func:`~groovegraph.persistence.checkpointer.undone_on_failure`)."""
+        from groovegraph.server.chat import as_reply_if_pending, run_lock
 
         thread_id = config["configurable"]["thread_id"]
         undo = undone_on_failure(state.graph.checkpointer, thread_id)
-        if locked:
+
+        async def checked() -> Any:
             await _check_resumable(state, graph_input, config)
+            return await as_reply_if_pending(state, graph_input, config)
+
+        if locked:
+            run_input = await checked()
             async with undo:
-                yield
+                yield run_input
             return
         stack = self.held.get(thread_id)
         if stack is None:
             async with run_lock(state, thread_id):
-                await _check_resumable(state, graph_input, config)
+                run_input = await checked()
                 async with undo:
-                    yield
+                    yield run_input
             return
         try:
-            await _check_resumable(state, graph_input, config)
+            run_input = await checked()
             async with undo:
-                yield
+                yield run_input
         finally:
             await _release(self.held, thread_id, stack)
 
@@ -275,8 +282,8 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         state = self._state
         cfg = ensure_config(config)
         graph_input = _to_graph_input(input)
-        async with self._running(state, graph_input, cfg, locked=locked):
-            values = await state.graph.ainvoke(graph_input, cfg, durability="exit")
+        async with self._running(state, graph_input, cfg, locked=locked) as run_input:
+            values = await state.graph.ainvoke(run_input, cfg, durability="exit")
         values = dict(values or {})
         if (cfg.get("configurable") or {}).get("history", "turn") != "full":
             values = _this_turn(values)
@@ -402,9 +409,9 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         cfg = ensure_config(config)
         graph_input = _to_graph_input(input)
         try:
-            async with self._running(state, graph_input, cfg):
+            async with self._running(state, graph_input, cfg) as run_input:
                 async for update in state.graph.astream(
-                    graph_input, cfg, stream_mode="updates", durability="exit"
+                    run_input, cfg, stream_mode="updates", durability="exit"
                 ):
                     yield _clean_update(update)
         except Exception as err:  # named in the stream's error event (stream_guard)

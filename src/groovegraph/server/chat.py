@@ -106,6 +106,36 @@ async def require_pending_interrupt(state: AppState, config: RunnableConfig) -> 
         raise NothingToResumeError(f"thread {thread_id!r} has no pending interrupt to resume")
 
 
+async def as_reply_if_pending(state: AppState, graph_input: Any, config: RunnableConfig) -> Any:
+    """A message sent while the thread waits on a question (an interrupt: "which one? 1,
+    2 or 3", "analyse 12 minutes of audio? (yes/no)") answers it when it reads as the
+    answer (:func:`groovegraph.graph.names.replies_to`: "3", "the second one", a file
+    name offered, "yes"): it resumes the run with its text, as ``{"resume": ...}``
+    would. Without this the message started a new turn, the question was dropped and
+    "3" answered as a request of its own. A message with samples attached, or one that
+    reads as a new request, is a new turn. Call with the thread's run lock held."""
+    from langchain_core.messages import convert_to_messages
+
+    from groovegraph.graph.memory import message_text
+    from groovegraph.graph.names import replies_to
+    from groovegraph.graph.supervisor import message_samples
+
+    if not isinstance(graph_input, dict) or len(graph_input.get("messages") or []) != 1:
+        return graph_input
+    try:
+        (message,) = convert_to_messages(graph_input["messages"])
+    except (ValueError, TypeError, NotImplementedError):
+        return graph_input
+    if not isinstance(message, HumanMessage) or message_samples(message):
+        return graph_input
+    text = message_text(message).strip()
+    pending = await pending_interrupts(state, config) if text else []
+    values = [getattr(i, "value", None) for i in pending]
+    if values and all(isinstance(v, dict) and replies_to(v, text) for v in values):
+        return Command(resume=text)
+    return graph_input
+
+
 async def check_samples(state: AppState, owner: str, samples: list[str]) -> None:
     """404 for a sample id the owner cannot see (someone else's upload or unknown).
 
@@ -158,7 +188,9 @@ async def chat(
             graph_input: Any = Command(resume=body.resume)
         else:
             assert body.message is not None
-            graph_input = {"messages": [human_message(body.message, body.samples)]}
+            graph_input = await as_reply_if_pending(
+                state, {"messages": [human_message(body.message, body.samples)]}, config
+            )
     except BaseException:
         await stack.aclose()
         raise

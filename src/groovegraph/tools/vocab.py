@@ -490,6 +490,44 @@ MY_SAMPLE_RE = re.compile(
     re.IGNORECASE,
 )
 """The user's own sample named by a noun: "my loop", "my drum break", "my waltz"."""
+TRIPLE_METER_WORDS: tuple[str, ...] = ("waltz", "waltzes")
+"""What a loop in 3/4 is called ("my waltz": the user's loop in three)."""
+DRUMS_ONLY_WORDS: tuple[str, ...] = ("break", "breaks", "breakbeat", "drum", "drums", "kit")
+"""What a drums-only loop of the user's is called ("my break", "my drum loop")."""
+PLAIN_SAMPLE_NOUNS: tuple[str, ...] = (
+    *plurals("one", "file", "sample", "loop", "track"),
+    "beat",
+    "groove",
+    "record",
+    "pattern",
+)
+"""Nouns that say only that a sample is meant, not which ("my loop", "the one I sent")."""
+SENT_ORDER_WORDS: Mapping[str, int] = {
+    "latest": -1,
+    "newest": -1,
+    "recent": -1,
+    "previous": -2,
+    "earlier": -2,
+    "older": -2,
+    "before": -2,
+    "previously": -2,
+    "original": 1,
+}
+"""Where a sample stands among the ones the user sent, besides the ordinals ("my latest
+loop", "my previous one", "the one I sent before": the one before the latest)."""
+SEND_VERBS: tuple[str, ...] = (
+    "sent",
+    "uploaded",
+    "attached",
+    "dropped",
+    "shared",
+    "posted",
+    "added",
+    "gave you",
+    "played you",
+    "showed you",
+)
+"""How the user says they gave a sample ("the one I sent before", "the loop I uploaded")."""
 RESULT_NOUN = alternation((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS, *RESULT_NOUNS))
 """Sample nouns and the other words for a listed hit."""
 ONE_NOUN = alternation(("one", *SAMPLE_NOUNS))
