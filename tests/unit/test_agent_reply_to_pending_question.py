@@ -1,5 +1,5 @@
-"""Issue 10 (outside tester): over LangServe (``/agent/invoke``, ``/agent/stream``) and the
-SSE chat route, a plain message sent while the agent waits on a question ("which one? 1.
+"""Issue 10 (outside tester): over LangServe (``/agent/invoke``, ``/agent/stream``), the
+SSE chat route and the Agent Protocol's runs, a plain message sent while the agent waits on a question ("which one? 1.
 … 2. …") is the answer to it. It was a new turn: the question was dropped and "2" read
 as a request of its own. A number out of range is still the answer, and the answer says
 it picks nothing; a message that is a new request stays a new turn.
@@ -131,6 +131,26 @@ def test_the_stream_and_the_sse_route_take_the_reply_too(client: TestClient) -> 
     with client.stream("POST", f"/v1/threads/{thread}/chat", json={"message": "2"}) as s:
         data = [json.loads(line[5:]) for line in s.iter_lines() if line.startswith("data:")]
     assert any("101.0 BPM" in json.dumps(d) for d in data)
+
+
+def test_the_agent_protocol_takes_the_reply_too(client: TestClient) -> None:
+    thread = client.post("/threads", json={}).json()["thread_id"]
+
+    def wait(text: str) -> dict[str, Any]:
+        r = client.post(
+            f"/threads/{thread}/runs/wait",
+            json={
+                "assistant_id": "groovegraph",
+                "input": {"messages": [{"type": "human", "content": text}]},
+            },
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    assert wait("how swung is tape_hiss_groove.wav?")["__interrupt__"]
+    done = wait("#1")
+    assert not done.get("__interrupt__")
+    assert list(done["analyses"]) == [FIRST]
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,12 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from groovegraph import __version__
 from groovegraph.persistence.checkpointer import ALLOW_FORK_KEY
 from groovegraph.server.auth import Owner
-from groovegraph.server.chat import require_pending_interrupt, run_lock, thread_busy
+from groovegraph.server.chat import (
+    as_reply_if_pending,
+    require_pending_interrupt,
+    run_lock,
+    thread_busy,
+)
 from groovegraph.server.errors import ERROR_RESPONSES, ThreadNotFoundError
 from groovegraph.server.protocol_runs import (
     STREAM_MODES,
@@ -832,6 +837,11 @@ async def _start_run(
         if body.command and "resume" in body.command and not checkpoint:
             await require_pending_interrupt(
                 state, {"configurable": {"thread_id": thread_id, "owner": owner}}
+            )
+        elif not body.command and not checkpoint:
+            # "2" sent as a message to "which one? 1. … 2. …": the answer, as on /agent
+            graph_input = await as_reply_if_pending(
+                state, graph_input, {"configurable": {"thread_id": thread_id, "owner": owner}}
             )
         handle, record, queue = await RunManager.of(state).start(
             thread_id=thread_id,
