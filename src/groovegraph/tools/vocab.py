@@ -536,6 +536,54 @@ SAMPLE_NOUN_RE = word_pattern((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS))
 # Sample nouns that mean a loop (find_kind): not "sample" or "track", which may be one hit.
 _LOOP_RE = word_pattern(plurals("loop", "break", "breakbeat", "groove", "pattern", "beat"))
 
+# Thanks, praise and goodbyes: a message of these alone asks for nothing ("cheers mate,
+# spot on", "this bot slaps", "sweet, later").
+SMALL_TALK_WORDS: tuple[str, ...] = (
+    "thanks",
+    "thank you",
+    "thx",
+    "ty",
+    "cheers",
+    "ta",
+    "appreciate it",
+    "appreciated",
+    "perfect",
+    "great",
+    "awesome",
+    "amazing",
+    "brilliant",
+    "lovely",
+    "sweet",
+    "dope",
+    "sick",
+    "fire",
+    "slaps",
+    "legend",
+    "lifesaver",
+    "spot on",
+    "nice one",
+    "love it",
+    "love that",
+    "bye",
+    "goodbye",
+    "later",
+    "see ya",
+    "see you",
+    "cya",
+)
+SMALL_TALK_RE = word_pattern(SMALL_TALK_WORDS)
+# A question about the assistant itself: "who are you", "what can you do", "are you a bot".
+ASSISTANT_QUESTION_RE = re.compile(
+    r"^\s*(?:(?:so|and|ok|okay|wait|hey|yo)[\s,]+)*(?:"
+    r"(?:who|what)\s+(?:are|r)\s+(?:you|u)"
+    r"|what(?:'s|\s+is)\s+your\s+name"
+    r"|what\s+(?:can|do)\s+(?:you|u)\s+(?:\w+\s+)?(?:do|help(?:\s+me)?\s+with)"
+    r"|how\s+do\s+(?:you|u)\s+work"
+    r"|are\s+(?:you|u)\s+(?:a|an)\s+(?:bot|ai|human|robot|person|real\s+person)"
+    r")\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
 # ------------------------------------------------------------------------- verbs & cues
 
 # Asking for samples: "find", "show me", "got any", "dig up".

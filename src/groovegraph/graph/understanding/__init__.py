@@ -108,7 +108,11 @@ def listed_refs(hits: Sequence[CatalogHit]) -> list[ListedRef]:
 _ANAPHORA_RE = re.compile(
     rf"\b(?:this|that|these|those|the same)\s+(?:{vocab.ONE_NOUN}|file)s?\b"
     r"|\b(?:it|them|both|each(?!\s+other))\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
-    rf"|{vocab.MY_SAMPLE_RE.pattern}",
+    rf"|{vocab.MY_SAMPLE_RE.pattern}"
+    # "how far apart are they", "will they clash": the samples asked about, not people
+    r"|\b(?:are|do|will|would|can|could)\s+they\b(?!\s+(?:use|using|make|making|record|"
+    r"recording|play|playing|program|programming|sample|sampling|call|called)\b)"
+    r"|\bthey\s+(?:mix|clash|go|work|fit|sit|blend|match|line|layer)\w*\b",
     re.IGNORECASE,
 )
 # "within 5 bpm of it", "at a similar tempo", "same tempo as it": a tempo near the reference.
@@ -239,6 +243,15 @@ _THE_MEASURE_RE = re.compile(
     r"key|root|note)\b(?!\s+(?:of|for|in|on)\b)",
     re.IGNORECASE,
 )
+# a measurement asked of a sample, beside any mixing question: "what's the key of it",
+# "the bpm of the second one", "how swung", "analyse them"
+_MEASURE_ASK_RE = re.compile(
+    r"\b(?:swing\w*|swung|pocket|laid[\s-]?back|shuffl\w*|drift\w*|quanti[sz]ed|"
+    r"analy[sz]\w*|measure\w*|root\s+note)\b"
+    r"|\b(?:what|which)(?:'s|’s|s|\s+is)?\s+(?:the\s+|its\s+)?(?:key|tempo|bpm)\b(?!\s+(?:do|to|would|should|can)\b)"
+    r"|\b(?:key|tempo|bpm|camelot(?:\s+code)?)\s+(?:of|on)\s+(?:it|this|that|the|my|each|both)\b",
+    re.IGNORECASE,
+)
 _POINTER_WORD_RE = re.compile(
     r"(?:those|these|them|it|its|their|something|anything|each|one)\b", re.IGNORECASE
 )
@@ -259,7 +272,13 @@ _THREAD_WORDS = (
 )
 _RECAP_RE = re.compile(
     r"\bwhat (?:were|are|was|have) we (?:been )?(?:talking|chatting|on) about\b"
-    r"|\bwhat did we (?:do|talk about|discuss|cover|look at|find|say|check)\b"
+    r"|\bwhat did we (?:(?:end up|finally)\s+)?(?:do|talk about|discuss|cover|look at|find|say|check|"
+    r"decid|agree|settl|conclu|pick|choos)\w*\b"
+    # "which loops did you show me earlier?", "what did you find for me before": what the
+    # assistant already showed, asked back
+    r"|\b(?:what|which)\s+(?:\w+\s+)?did\s+(?:you|u)\s+(?:show|give|find|list|play|send|suggest|"
+    r"recommend)\w*(?:\s+(?:me|us|for me))?\s+(?:earlier|before|already|so far|today|"
+    r"(?:in|at)\s+the\s+(?:start|beginning))\b"
     r"|\bwhat (?:have we|we(?:'ve| have)?) (?:done|covered|discussed|looked at|found|"
     r"talked about|been through|gone through|got so far)\b"
     r"|\bsum (?:it|things|everything)(?: all)? up\b|\bwhere were we\b|\bremind me (?:what|where|which|how)\b.{0,30}\b(?:we|us)\b"
@@ -778,6 +797,8 @@ def _asks_about_history(text: str) -> bool:
     machine, or a past-tense question, in a clause that asks (the whole message when it
     has one clause). "90s boom bap loops please" and "what 70s stuff is in my library"
     name a decade to search by; "who made 90s boom bap famous" asks about it."""
+    if any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text)):
+        return True  # "linndrum or 909 for house?": a question about the gear
     clauses = _clauses(text)
     if len(clauses) < 2:
         clauses = [text]
@@ -1521,6 +1542,17 @@ class OfflineUnderstanding:
             # The others reason from the analysis: a sample not analysed yet is analysed
             # first (one analysed in an earlier turn is reused from the state).
             chosen = ["groove", *chosen]
+        if (
+            {"groove", "compatibility"} <= set(chosen)
+            and request.samples
+            and not attached
+            and not new_audio
+            and not _MEASURE_ASK_RE.search(blanked)
+        ):
+            # "how many semitones do I shift the trap one", "can the G minor one go into
+            # the other": a mixing question about samples already analysed needs their
+            # analyses, not a new one (unless it asks for a measurement of its own)
+            chosen = [c for c in chosen if c != "groove"]
         if mix_pair and not _FIND_VERB_RE.search(blanked):
             # the file told about ("here's a jazz take") is one of the pair, not a search
             chosen = [c for c in chosen if c != "discovery"]
@@ -1529,6 +1561,10 @@ class OfflineUnderstanding:
         ):
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
             # the question was about that sample, so nothing else is answered in its place.
+            chosen = []
+        if not attached and _is_small_talk(text, alone):
+            # "cheers mate, spot on", "this bot slaps", "who are you": thanks, praise or a
+            # question about the assistant — nothing to search, measure or explain
             chosen = []
         if not attached and _is_gibberish(text, alone):
             # "asdfgh", "jjjjkl": no word of any language the reader knows and no value to
@@ -2140,6 +2176,37 @@ def _asks_nothing(aside: str) -> bool:
         or p.bpm_max
         or p.target_bpm
         or p.swing_words
+    )
+
+
+def _is_small_talk(text: str, parsed: ParsedRequest) -> bool:
+    """Thanks, praise or a goodbye with no request in it, or a question about the
+    assistant itself: no question or order, no sample, sound, style, value, artist or
+    machine named, nothing to mix or find."""
+    if vocab.ASSISTANT_QUESTION_RE.match(text):
+        return True
+    if not vocab.SMALL_TALK_RE.search(text):
+        return False
+    return not (
+        any(vocab.is_question(s) for s in re.split(r"(?<=[.!?])\s+", text))
+        or _ASK_VERB_RE.search(text)
+        or _FIND_VERB_RE.search(text)
+        or _SAMPLE_WORD_RE.search(text)
+        or _MIX_RE.search(text)
+        or _HISTORY_RE.search(text)
+        or vocab.find_instrument(text)
+        or vocab.find_entities(text)
+        or re.search(r"\b(?:more|another|again|but|only|except|instead|same)\b", text, re.I)
+        or followups.tempo_move(text)
+        or parsed.genres
+        or parsed.vibes
+        or parsed.eras
+        or parsed.years
+        or parsed.keys
+        or parsed.camelot
+        or parsed.bpms
+        or parsed.swing_words
+        or parsed.limit
     )
 
 
