@@ -38,6 +38,13 @@ conversations / 151 turns), all ``report``, never tuned on. (The tenth set's wri
 counted ``refers_to.turn`` from 0; its rows were shifted to the format's count from 1
 when they were copied in, nothing else was changed.)
 
+Two more were written on 2026-12-05 the same way, both development sets (all ``tune``),
+each scored once on the code of that day before anything was tuned on it:
+``eleventh_set/`` (ids ``d11-…``: 186 requests, 38 conversations / 150 turns; DJs preparing
+sets, long stories, own uploads referred back to) and ``twelfth_set/`` (ids ``d12-…``: 174
+requests, 43 conversations / 162 turns; beginners and non-native speakers, one-shots,
+corrections of the agent, groove feel).
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -72,6 +79,8 @@ SEVENTH_SET = HERE / "seventh_set"
 EIGHTH_SET = HERE / "eighth_set"
 NINTH_SET = HERE / "ninth_set"
 TENTH_SET = HERE / "tenth_set"
+ELEVENTH_SET = HERE / "eleventh_set"
+TWELFTH_SET = HERE / "twelfth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -82,6 +91,8 @@ SET_SPLITS = {
     "s8-": "report",
     "d9-": "tune",
     "s10-": "report",
+    "d11-": "tune",
+    "d12-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -148,6 +159,8 @@ def main(argv: list[str]) -> int:
         EIGHTH_SET,
         NINTH_SET,
         TENTH_SET,
+        ELEVENTH_SET,
+        TWELFTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
