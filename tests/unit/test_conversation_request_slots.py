@@ -209,3 +209,11 @@ def test_one_sound_is_one_search(graph) -> None:
     out = Chat(graph).say("a kick with a lot of thump")
     assert out["request"].instruments == []
     assert {h.instrument for h in out["hits"]} == {"kick"}
+
+
+def test_a_mix_check_of_a_one_shot_note_keeps_the_pair(graph) -> None:
+    out = Chat(graph).say("will an 808 in F work with a loop in D minor")
+    assert out["request"].specialists == ["compatibility"]
+    assert len(out["request"].keys) == 2  # a verdict on the pair, not D minor's neighbours
+    assert "Mix check:" in answer(out)
+    assert "the keys that mix with it" not in answer(out)

@@ -1697,7 +1697,9 @@ class OfflineUnderstanding:
         one-shots, it is the root asked for; the user's own one ("my 808 in F") with loops
         asked for, the loops' tonic (either mode), and its sound is no filter on them."""
         m = vocab.ONE_SHOT_NOTE_RE.search(text)
-        if m is None:
+        if m is None or "discovery" not in chosen:
+            # ("will an 808 in F work with a loop in D minor?": a mix check of keys, as
+            # the compatibility tools take no bare note)
             return request, chosen
         note = vocab.note_name(m.group("letter"), m.group("acc"))
         keys = [k for k in request.keys if k != f"{note} major"]
@@ -1705,8 +1707,6 @@ class OfflineUnderstanding:
         if keys != request.keys:
             update.update(keys=keys, camelot=[camelot(k) for k in keys])
         if m.group("own") and request.kind != "one_shot":
-            if "discovery" not in chosen:
-                return request, chosen
             noun = vocab.find_instrument(m.group(0))
             rest = vocab.find_instrument(blank_spans(text, spans=[m.span()]))
             update.update(
