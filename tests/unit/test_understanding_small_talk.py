@@ -56,3 +56,12 @@ def test_a_question_back_about_the_chat_is_a_recap(text: str) -> None:
 def test_asking_for_a_listed_sample_is_no_recap() -> None:
     read = _read("which loops did you find in A minor")
     assert not read.recap
+
+
+@pytest.mark.parametrize("text", ["ah forget it", "nvm mate", "no worries, never mind"])
+def test_a_request_called_off_asks_for_nothing(text: str) -> None:
+    assert _read(text).specialists == []
+
+
+def test_calling_off_one_thing_for_another_keeps_the_new_request() -> None:
+    assert _read("never mind, show me some jungle breaks").specialists == ["discovery"]

@@ -570,6 +570,12 @@ SMALL_TALK_WORDS: tuple[str, ...] = (
     "see ya",
     "see you",
     "cya",
+    # a request called off: "nah, never mind", "forget it"
+    "never mind",
+    "nevermind",
+    "nvm",
+    "forget it",
+    "no worries",
 )
 SMALL_TALK_RE = word_pattern(SMALL_TALK_WORDS)
 # A question about the assistant itself: "who are you", "what can you do", "are you a bot".

@@ -252,6 +252,16 @@ _MEASURE_ASK_RE = re.compile(
     r"|\b(?:key|tempo|bpm|camelot(?:\s+code)?)\s+(?:of|on)\s+(?:it|this|that|the|my|each|both)\b",
     re.IGNORECASE,
 )
+# "camelot", "the camelot code", "camelot number": the notation of a key, no mix in itself
+_CAMELOT_NAME_RE = re.compile(
+    r"\bcamelot(?:\s+(?:code|number|notation|value|key|position))?s?\b", re.IGNORECASE
+)
+# a move from a key to others: "what can I move to", "next to it on the wheel", "where next"
+_KEY_MOVE_RE = re.compile(
+    r"\b(?:move|moving|go|going|jump|step|switch)\s+(?:\w+\s+)?(?:to|into|from)\b"
+    r"|\b(?:next|after|neighbou?r\w*|adjacent|wheel|energy)\b",
+    re.IGNORECASE,
+)
 _POINTER_WORD_RE = re.compile(
     r"(?:those|these|them|it|its|their|something|anything|each|one)\b", re.IGNORECASE
 )
@@ -750,9 +760,24 @@ _ASK_VERB_RE = re.compile(
 )
 
 
+# "if it's swung, tell me …", "when you've got the key, find …": a condition before what
+# is asked (the ask follows a comma, "then", or an ask verb)
+_CONDITION_RE = re.compile(
+    r"\s*(?:(?:and|but|so|also)\s+)?(?:if|when|once|in case|assuming)\b[^,;]*?"
+    r"(?:,\s*|\s+then\s+|\s+(?=(?:tell|show|find|give|explain|let me know|list|say|"
+    r"pull|get|dig)\b))",
+    re.IGNORECASE,
+)
+
+
 def _asks(clause: str, request: ParsedRequest) -> bool:
     """Whether a clause of a message asks for something (a question, a request verb, or a
-    search, mix, history or statistics intent) rather than telling the story around it."""
+    search, mix, history or statistics intent) rather than telling the story around it.
+    A condition before the ask ("if it's laid back, tell me who …") is read past."""
+    condition = _CONDITION_RE.match(clause)
+    if condition is not None and clause[condition.end() :].strip():
+        rest = clause[condition.end() :]
+        return _asks(rest, parse_request(rest))
     return bool(
         vocab.is_question(clause)
         or _ASK_VERB_RE.match(clause)
@@ -761,6 +786,9 @@ def _asks(clause: str, request: ParsedRequest) -> bool:
         or _NOUN_PHRASE_RE.match(clause)  # "dusty soul breaks around 90"
         or set(request.intents) & {"compatibility", "history", "stats"}
     )
+
+
+_ERA_QUESTION_RE = vocab.word_pattern((*vocab.HISTORY_WORDS, *vocab.ERA_QUESTION_WORDS))
 
 
 def _asks_about_style(text: str) -> bool:
@@ -778,12 +806,13 @@ def _asks_about_style(text: str) -> bool:
             or vocab.find_entities(clause)
             or {"history", "stats"} & set(request.intents)
             or _ERA_CUE_RE.search(clause)
+            # "who made that swing popular": its people or past
+            or _ERA_QUESTION_RE.search(clause)
         ):
             return True
     return False
 
 
-_ERA_QUESTION_RE = vocab.word_pattern((*vocab.HISTORY_WORDS, *vocab.ERA_QUESTION_WORDS))
 # "was the dark stuff more 90s or 00s?", "did house start in chicago": a question in the
 # past tense is about what happened then
 _PAST_QUESTION_RE = re.compile(
@@ -797,7 +826,9 @@ def _asks_about_history(text: str) -> bool:
     machine, or a past-tense question, in a clause that asks (the whole message when it
     has one clause). "90s boom bap loops please" and "what 70s stuff is in my library"
     name a decade to search by; "who made 90s boom bap famous" asks about it."""
-    if any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text)):
+    # "an 808 tuned to A?": a machine's name for a pitched sound asks for that sound
+    machines = not _TUNED_RE.search(text)
+    if machines and any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text)):
         return True  # "linndrum or 909 for house?": a question about the gear
     clauses = _clauses(text)
     if len(clauses) < 2:
@@ -810,7 +841,7 @@ def _asks_about_history(text: str) -> bool:
         or _ERA_CUE_RE.search(c)
         or _PRODUCER_SOUND_RE.search(c)
         or _PAST_QUESTION_RE.match(c)
-        or any(not vocab.find_genres(c[a:b]) for (a, b), _ in vocab.find_entities(c))
+        or (machines and any(not vocab.find_genres(c[a:b]) for (a, b), _ in vocab.find_entities(c)))
         for c in asking
     )
 
@@ -1553,6 +1584,17 @@ class OfflineUnderstanding:
             # the other": a mixing question about samples already analysed needs their
             # analyses, not a new one (unless it asks for a measurement of its own)
             chosen = [c for c in chosen if c != "groove"]
+        if (
+            "compatibility" in chosen
+            and len(request.samples) == 1
+            and not (alone.keys or alone.camelot or alone.bpms)
+            and _CAMELOT_NAME_RE.search(blanked)
+            and not _MIX_RE.search(_CAMELOT_NAME_RE.sub(" ", blanked))
+            and not _KEY_MOVE_RE.search(blanked)
+        ):
+            # "key + camelot code of my loop", "what's the camelot for this": the sample's
+            # key in Camelot notation is part of its analysis, no mixing question
+            chosen = [c for c in chosen if c != "compatibility"] or ["groove"]
         if mix_pair and not _FIND_VERB_RE.search(blanked):
             # the file told about ("here's a jazz take") is one of the pair, not a search
             chosen = [c for c in chosen if c != "discovery"]
