@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,7 +44,10 @@ from groovegraph.graph.understanding.classifier import (
     train_model,
 )
 from groovegraph.graph.understanding.encoder import get_encoder
-from groovegraph.state import SPECIALISTS
+from groovegraph.state import SPECIALISTS, ParsedRequest
+
+if TYPE_CHECKING:
+    from groovegraph.graph.understanding import OfflineUnderstanding
 
 EXEMPLARS = Path(__file__).with_name("exemplars.jsonl")
 _PLACEHOLDER = "0a1b2c3d4e5f"  # stands for an attached sample id
@@ -244,6 +247,54 @@ def leave_one_set_out_graph(
     return out
 
 
+def _held_out_requests(
+    rows: list[dict[str, Any]],
+    x: np.ndarray,
+    *,
+    l2: float,
+    datasets: Path | None = None,
+    calibrated: bool = True,
+) -> list[tuple[str, IntentModel, dict[str, Any]]]:
+    """The leave-one-set-out set-up of the single requests: each tune request of the
+    understanding set (as stored, in order) whose set has rows, as ``(set, model, row)``
+    with the model trained, and its thresholds calibrated, without that set (one model a
+    set). ``calibrated=False``: the models carry no confidence calibration (their
+    confidence is the raw decision margin)."""
+    models = {
+        held: _held_out_model(rows, x, held, l2=l2)
+        for held in sorted({r["set"] for r in rows if "set" in r})
+    }
+    if not calibrated:
+        models = {held: model.with_calibration(None) for held, model in models.items()}
+    root = datasets or _datasets_dir()
+    tune = [
+        row
+        for line in (root / "understanding.jsonl").read_text().splitlines()
+        if line.strip() and (row := json.loads(line)).get("split") == "tune"
+    ]
+    return [(held, models[held], row) for row in tune if (held := set_of(row["id"])) in models]
+
+
+#: Stand-ins for the samples a request has attached (up to nine).
+_ATTACHED = [f"{_PLACEHOLDER[:-1]}{i}" for i in range(9)]
+
+
+def _read_alone(
+    offline: OfflineUnderstanding, model: IntentModel, row: dict[str, Any]
+) -> ParsedRequest:
+    """``row``'s message read by ``offline`` with ``model``, alone (a new conversation),
+    with as many stand-in samples attached as the row says. Leaves ``model`` in place:
+    the caller puts the original back."""
+    from groovegraph.graph.understanding import Conversation
+
+    offline.model = model
+    return offline.understand(
+        row["message"],
+        attached=_ATTACHED[: int(row.get("attachments") or 0)],
+        conversation=Conversation(),
+    )
+
+
 def leave_one_set_out_requests(
     rows: list[dict[str, Any]],
     x: np.ndarray,
@@ -259,34 +310,16 @@ def leave_one_set_out_requests(
     models are trained, so a rule constant can be chosen on sentences no model saw."""
     import groovegraph.graph.understanding as understanding
 
-    held_models = {
-        held: _held_out_model(rows, x, held, l2=l2)
-        for held in sorted({r["set"] for r in rows if "set" in r})
-    }
-    root = datasets or _datasets_dir()
-    tune = [
-        row
-        for line in (root / "understanding.jsonl").read_text().splitlines()
-        if line.strip() and (row := json.loads(line)).get("split") == "tune"
-    ]
+    requests = _held_out_requests(rows, x, l2=l2, datasets=datasets)
     offline = understanding.get_offline()
     original, original_cut = offline.model, understanding.CLAUSE_P
-    attach = [f"{_PLACEHOLDER[:-1]}{i}" for i in range(9)]
     out: dict[float, dict[str, list[int]]] = {}
     try:
         for cut in clause_cuts:
             understanding.CLAUSE_P = cut
             score: dict[str, list[int]] = {}
-            for row in tune:
-                held = set_of(row["id"])
-                if held not in held_models:
-                    continue
-                offline.model = held_models[held]
-                got = offline.understand(
-                    row["message"],
-                    attached=attach[: int(row.get("attachments") or 0)],
-                    conversation=understanding.Conversation(),
-                )
+            for held, model, row in requests:
+                got = _read_alone(offline, model, row)
                 tally = score.setdefault(held, [0, 0])
                 tally[0] += set(got.specialists) == set(row["specialists"])
                 tally[1] += 1
@@ -311,31 +344,14 @@ def loso_readings(
     the model reading them never saw."""
     import groovegraph.graph.understanding as understanding
 
-    held_models = {
-        held: _held_out_model(rows, x, held, l2=l2).with_calibration(None)
-        for held in sorted({r["set"] for r in rows if "set" in r})
-    }
-    root = datasets or _datasets_dir()
-    tune = [
-        row
-        for line in (root / "understanding.jsonl").read_text().splitlines()
-        if line.strip() and (row := json.loads(line)).get("split") == "tune"
-    ]
+    # No calibration: the confidence read is the raw margin.
+    requests = _held_out_requests(rows, x, l2=l2, datasets=datasets, calibrated=False)
     offline = understanding.get_offline()
     original = offline.model
-    attach = [f"{_PLACEHOLDER[:-1]}{i}" for i in range(9)]
     out: list[dict[str, Any]] = []
     try:
-        for row in tune:
-            held = set_of(row["id"])
-            if held not in held_models:
-                continue
-            offline.model = held_models[held]  # no calibration: confidence = margin
-            got = offline.understand(
-                row["message"],
-                attached=attach[: int(row.get("attachments") or 0)],
-                conversation=understanding.Conversation(),
-            )
+        for held, model, row in requests:
+            got = _read_alone(offline, model, row)
             out.append(
                 {
                     "id": row["id"],
