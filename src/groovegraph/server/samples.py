@@ -60,17 +60,15 @@ class SampleSearchOut(BaseModel):
     )
 
 
-def _sample_out(
-    record: SampleRecord, paths: OwnerPaths, *, filename: str | None = None, created: bool = True
-) -> SampleOut:
+def _sample_out(record: SampleRecord, paths: OwnerPaths, *, created: bool = True) -> SampleOut:
     """The response body; files are named as ``paths``' owner sees them, never by
-    server path: an upload by the name it was sent with (stored under its hash)."""
+    server path: an upload by the name it was first sent with (stored under its hash)."""
     from groovegraph.tools.paths import shown_name
 
     return SampleOut(
         id=record.id,
         owner=record.owner,
-        filename=filename or shown_name(record.path, record.tags.source),
+        filename=shown_name(record.path, record.tags.source),
         sha256=record.sha256,
         size_bytes=record.size_bytes,
         analysis=paths.scrub(record.analysis.model_dump(mode="json")) if record.analysis else None,
@@ -157,7 +155,9 @@ async def upload_sample(request: Request, owner: Owner) -> JSONResponse:
         # copy is referred to by nothing.
         with contextlib.suppress(OSError):
             await asyncio.to_thread(final.unlink)
-    body = _sample_out(record, paths, filename=received.filename, created=created)
+    # The name is the stored entry's (what GET /v1/samples/{id} says): for bytes that
+    # were already there, the name this upload was sent with is not what is stored.
+    body = _sample_out(record, paths, created=created)
     return JSONResponse(body.model_dump(mode="json"), status_code=201 if created else 200)
 
 

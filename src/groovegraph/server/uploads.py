@@ -25,6 +25,8 @@ from groovegraph.tools.errors import EmptyAudioError, FileTooLargeError, GrooveG
 # Room for the multipart envelope (boundaries, part headers) on top of the file itself.
 _ENVELOPE_BYTES = 64 * 1024
 _MAX_OTHER_FIELD_BYTES = 64 * 1024
+# How many other field names an error message lists.
+_NAMES_SHOWN = 5
 
 
 class BadUploadError(GrooveGraphError):
@@ -63,6 +65,7 @@ class _Receiver:
         self._in_file = False
         self._part_name = ""
         self._other_bytes = 0
+        self.other_fields: list[str] = []
         self.complete = False
         self.file_seen = False
         self.filename: str | None = None
@@ -91,6 +94,8 @@ class _Receiver:
         _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = options.get(b"name", b"").decode("utf-8", "replace")
         self._part_name = name
+        if name != self.field and name not in self.other_fields:
+            self.other_fields.append(name)
         if name == self.field and self.file_seen:
             raise BadUploadError(
                 f"send one file per upload: the body has more than one {self.field!r} field"
@@ -110,11 +115,14 @@ class _Receiver:
         chunk = data[start:end]
         if not self._in_file:
             self._other_bytes += len(chunk)
-            if self._other_bytes > _MAX_OTHER_FIELD_BYTES:
-                # Almost always audio sent under another name: say which name we want.
+            if not self.file_seen and self._other_bytes > self.max_bytes:
+                # Audio under another name (the usual case) is let through up to the
+                # file's own cap, so that it gets the same answer as a small one.
+                raise BadUploadError(self.missing_file_message())
+            if self.file_seen and self._other_bytes > _MAX_OTHER_FIELD_BYTES:
                 raise BadUploadError(
-                    f"form field {self._part_name[:64]!r} is too large; send the audio in "
-                    f"a field named {self.field!r}"
+                    f"form field {self._part_name[:64]!r} is too large; send only the "
+                    f"audio, in a field named {self.field!r}"
                 )
             return
         self.size += len(chunk)
@@ -123,6 +131,19 @@ class _Receiver:
         self.hash.update(chunk)
         assert self.fd is not None
         os.write(self.fd, chunk)
+
+    def missing_file_message(self) -> str:
+        """The error for a body without the file field, naming the fields it has."""
+        message = f"no {self.field!r} field in the multipart body"
+        if not self.other_fields:
+            return message + " (it has no fields)"
+        shown = ", ".join(repr(n[:64]) for n in self.other_fields[:_NAMES_SHOWN])
+        more = len(self.other_fields) - _NAMES_SHOWN
+        if more > 0:
+            shown += f" and {more} more"
+        return (
+            f"{message} (fields received: {shown}); send the audio in a field named {self.field!r}"
+        )
 
     def on_part_end(self) -> None:
         self._in_file = False
@@ -224,7 +245,7 @@ async def receive_file(
             "the multipart body ended before its closing boundary (was the upload cut off?)"
         )
     if not receiver.file_seen or receiver.path is None:
-        raise BadUploadError("no 'file' field in the multipart body")
+        raise BadUploadError(receiver.missing_file_message())
     if receiver.size == 0:
         receiver.discard()
         raise EmptyAudioError("the uploaded file is empty")
