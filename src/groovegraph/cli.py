@@ -323,6 +323,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     # typo gets the same message (exit 2 here, 422 there).
     from groovegraph.tools.catalog import (
         BPM_TOLERANCE,
+        QUERY_PARAMETERS,
         SWING_TOLERANCE,
         parse_filter_span,
         search,
@@ -390,7 +391,8 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     try:
         query = CatalogQuery(**fields)
     except ValidationError as err:
-        raise InvalidQueryError.from_validation(err) from None
+        flags = {field: f"--{name}" for field, name in QUERY_PARAMETERS.items()}
+        raise InvalidQueryError.from_validation(err, flags) from None
     with CatalogStore.open(settings) as store:
         frame = store.frame(settings.local_owner)
     if ref_sha256:

@@ -75,3 +75,17 @@ def test_chat_with_no_server_says_to_start_one(
     assert f"cannot reach http://127.0.0.1:{port}" in err
     assert "make run" in err
     assert "Traceback" not in err
+
+
+def test_search_names_the_flag_behind_a_refused_tempo_or_swing(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["search", "--bpm", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--bpm:" in err
+    assert "bpm_min" not in err
+    assert "target_bpm" not in err
+    assert cli.main(["search", "--swing", "101-140"]) == 2
+    err = capsys.readouterr().err
+    assert "--swing:" in err
+    assert "swing_max" not in err

@@ -82,3 +82,23 @@ def test_every_field_received_is_named(client: TestClient) -> None:
     assert "'title'" in message
     assert "'audio'" in message
     assert "named 'file'" in message
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"bpm": "0"}, "bpm"),
+        ({"bpm": "40-900"}, "bpm"),
+        ({"swing": "150"}, "swing"),
+        ({"root": "H#"}, "root"),
+    ],
+)
+def test_a_refused_filter_is_named_by_the_query_parameter(
+    client: TestClient, params: dict[str, str], named: str
+) -> None:
+    message = _error(client.get("/v1/samples", params=params), 422)
+    assert message.startswith(f"{named}: "), message
+    for internal in ("bpm_min", "bpm_max", "target_bpm", "swing_min", "target_swing", "root_note"):
+        assert internal not in message
+    # One problem with one parameter is said once, not once per internal field.
+    assert message.count(f"{named}:") == len(set(message.split("; ")))

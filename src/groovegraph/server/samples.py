@@ -184,6 +184,7 @@ async def search_samples(
 ) -> SampleSearchOut:
     from groovegraph.tools.catalog import (
         BPM_TOLERANCE,
+        QUERY_PARAMETERS,
         SWING_TOLERANCE,
         parse_filter_span,
         search,
@@ -212,7 +213,7 @@ async def search_samples(
             limit=limit,
         )
     except ValueError as err:
-        raise InvalidQueryError.from_validation(err) from err
+        raise InvalidQueryError.from_validation(err, QUERY_PARAMETERS) from err
 
     def run() -> list[CatalogHit]:
         return search(state.catalog.frame(owner), query)

@@ -345,6 +345,18 @@ def parse_span(text: str, *, what: str) -> tuple[float, float | None]:
 
 
 #: What one typed number means in a search: a tempo ±4 %, a swing ±3 points.
+# The search parameter (``?bpm=``, ``--bpm``) behind each ``CatalogQuery`` field that is
+# named differently, so a refused value is reported by the name the caller used.
+QUERY_PARAMETERS: dict[str, str] = {
+    "bpm_min": "bpm",
+    "bpm_max": "bpm",
+    "target_bpm": "bpm",
+    "swing_min": "swing",
+    "swing_max": "swing",
+    "target_swing": "swing",
+    "root_note": "root",
+}
+
 BPM_TOLERANCE = 0.04
 SWING_TOLERANCE = 3.0
 
@@ -418,7 +430,7 @@ def _root_query(query: CatalogQuery) -> tuple[int, int | None] | None:
         try:
             return parse_note(query.root_note)
         except InvalidQueryError as err:
-            raise InvalidQueryError(f"root_note: {err.message}") from err
+            raise InvalidQueryError(f"root: {err.message}") from err
     if query.key and query.kind == "one_shot":
         return parse_key(query.key).pc, None
     return None

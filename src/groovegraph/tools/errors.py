@@ -123,15 +123,22 @@ class InvalidQueryError(GrooveGraphError):
     exit_code = 2
 
     @classmethod
-    def from_validation(cls, err: Exception) -> InvalidQueryError:
+    def from_validation(
+        cls, err: Exception, names: dict[str, str] | None = None
+    ) -> InvalidQueryError:
         """One readable line from a pydantic ``ValidationError`` of a query model, each
-        problem named by its field (``"swing_max: Input should be ≤ 100"``), rather than
-        pydantic's "2 validation errors for CatalogQuery" headline."""
+        problem named by its field (``"swing: Input should be ≤ 100"``), rather than
+        pydantic's "2 validation errors for CatalogQuery" headline.
+
+        ``names`` maps a model field to what the caller typed (``bpm_min`` → ``bpm`` for
+        ``?bpm=``, ``--bpm`` for the CLI), so an error never names an internal field;
+        the same problem reported for several fields of one parameter is said once."""
         listed = getattr(err, "errors", None)
         parts: list[str] = []
         if callable(listed):
             for item in listed()[:5]:
                 loc = ".".join(str(p) for p in item.get("loc", ()))
+                loc = (names or {}).get(loc, loc)
                 msg = str(item.get("msg", "invalid"))
                 parts.append(f"{loc}: {msg}" if loc else msg)
         text = "; ".join(dict.fromkeys(parts)) or (str(err).splitlines() or ["invalid query"])[0]
