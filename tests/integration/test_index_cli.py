@@ -165,10 +165,10 @@ def test_compatible_with_a_file_and_bad_input(
         assert err.count("\n") == 1, err
         assert f"{flag}: range '{value}' is reversed" in err
     assert _main(["search", "--key", "H minor"], capsys)[0] == 2
-    # Out-of-range values name the field at fault, once per field.
+    # Out-of-range values name the flag at fault, once per problem.
     code, _, err = _main(["search", "--swing", "200-300"], capsys)
     assert code == 2
-    assert "swing_max: Input should be less than or equal to 100" in err
+    assert "--swing: Input should be less than or equal to 100" in err
     code, _, err = _main(["search", "--limit", "-3"], capsys)
     assert code == 2
     assert "--limit must be between 1 and" in err
