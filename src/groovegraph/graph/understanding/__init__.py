@@ -351,6 +351,9 @@ _WHICH_SAMPLES_RE = re.compile(
     rf"(?:(?:in|from)\s+(?:the|my|your)\s+{vocab.alternation(vocab.LIBRARY_NOUNS)}\s+)?"
     r"(?:could|can|would|will|should|might|do|does|go|fit|mix|work|sit|are|would|won't|"
     r"wouldn't|don't|doesn't|can't|couldn't)(?!\w)"
+    # "what else have i got in 4B", "what do i have around 124": the user's library asked
+    r"|\bwhat\s+(?:else\s+)?(?:have\s+i\s+got|do\s+i\s+have|have\s+i)\s+(?:got\s+)?"
+    r"(?:in|at|around|near|from|for|that|with)\b"
     r"|\b(?:what|which|anything|something)\s+(?:else\s+)?(?:in|from)\s+my\s+"
     rf"(?:{vocab.alternation(vocab.LIBRARY_NOUNS)}|samples?)\b",
     re.IGNORECASE,
@@ -407,6 +410,9 @@ _COUNTED_RE = re.compile(
 # the user's own library or files: "my", "do i have", "in my crates", "i've got"
 _OWNED_RE = re.compile(
     rf"\b(?:my|mine|our|i(?:'ve| have)? got|do i (?:have|own)|i (?:have|own)|"
+    # "do u have any deep house", "have you got 80s house": the assistant asked for what
+    # the library holds
+    r"(?:do|d'?)\s*(?:u|you|ya)\s+have|have\s+(?:u|you|ya)\s+got|(?:u|you)\s+got\s+any|"
     rf"{vocab.alternation(vocab.LIBRARY_NOUNS)})\b",
     re.IGNORECASE,
 )
@@ -782,7 +788,12 @@ def _asks(clause: str, request: ParsedRequest) -> bool:
         vocab.is_question(clause)
         or _ASK_VERB_RE.match(clause)
         or _FIND_VERB_RE.search(clause)
-        or re.match(r"\s*any(?:thing)?\b", clause, re.IGNORECASE)
+        # "any dub?", "have u got 80s house loops", "you got any breaks"
+        or re.match(
+            r"\s*(?:any(?:thing)?|have\s+(?:u|you|ya|i)\s+got|(?:u|you|ya)\s+got\s+any)\b",
+            clause,
+            re.IGNORECASE,
+        )
         or _NOUN_PHRASE_RE.match(clause)  # "dusty soul breaks around 90"
         or set(request.intents) & {"compatibility", "history", "stats"}
     )
@@ -846,7 +857,11 @@ def _asks_about_history(text: str) -> bool:
     )
 
 
-_CLAUSE_EXTRA_RE = re.compile(r"\s\+\s|\s(?:then|and then|also)\s", re.IGNORECASE)
+_CLAUSE_EXTRA_RE = re.compile(
+    # "… and have u got 80s house loops", "… and do you have any": a second question
+    r"\s\+\s|\s(?:then|and then|also)\s|\s(?:and|&)\s+(?=(?:do|have)\s+(?:u|you|ya|i)\b)",
+    re.IGNORECASE,
+)
 # A clause of a multi-part message ("what tempo is this, and do I have dnb near it?") adds
 # a specialist when the classifier is this sure of it for the clause alone. Chosen by
 # leave-one-set-out (``train --loso --clauses``: each set's tune requests read through
