@@ -325,6 +325,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         BPM_TOLERANCE,
         QUERY_PARAMETERS,
         SWING_TOLERANCE,
+        check_genre,
         parse_filter_span,
         search,
     )
@@ -395,6 +396,7 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise InvalidQueryError.from_validation(err, flags) from None
     with CatalogStore.open(settings) as store:
         frame = store.frame(settings.local_owner)
+    check_genre(frame, args.genre, what="--genre")
     if ref_sha256:
         same = frame.loc[frame["sha256"] == ref_sha256, "id"].astype(str).tolist()
         query = query.model_copy(update={"exclude_ids": [*query.exclude_ids, *same]})

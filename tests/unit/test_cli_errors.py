@@ -89,3 +89,11 @@ def test_search_names_the_flag_behind_a_refused_tempo_or_swing(
     err = capsys.readouterr().err
     assert "--swing:" in err
     assert "swing_max" not in err
+
+
+def test_search_refuses_a_genre_nobody_has(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["search", "--genre", "qwxzv"]) == 2
+    err = capsys.readouterr().err
+    assert "--genre: 'qwxzv' is not a genre" in err
+    assert "funk" in err
+    assert cli.main(["search", "--genre", "funk", "--json"]) == 0

@@ -102,3 +102,41 @@ def test_a_refused_filter_is_named_by_the_query_parameter(
         assert internal not in message
     # One problem with one parameter is said once, not once per internal field.
     assert message.count(f"{named}:") == len(set(message.split("; ")))
+
+
+def test_an_unknown_genre_is_refused_with_the_known_ones(settings: Settings) -> None:
+    from groovegraph.persistence.catalog_store import CatalogStore
+    from groovegraph.server.app import create_app
+    from groovegraph.tools import catalog as cat
+    from tests.catalogs import catalog_row
+
+    # A genre only this library uses: known because a sample is tagged with it.
+    row = catalog_row(
+        id="00aa00aa00aa00aa",
+        path="/lib/kompa_groove.wav",
+        sha256=f"{7:064x}",
+        genre="Kompa",
+        era="80s",
+        tempo_bpm=112.0,
+        key="C major",
+        kind="loop",
+        status="ok",
+        size_bytes=1000,
+        mtime=0.0,
+    )
+    with CatalogStore.open(settings) as store:
+        store.upsert([cat.record_from_row(row)])
+    with TestClient(create_app(settings, build_demo=False, warm_up=False)) as client:
+        message = _error(client.get("/v1/samples", params={"genre": "qwxzv"}), 422)
+        assert message.startswith("genre: 'qwxzv'")
+        assert "known genres:" in message
+        assert "kompa" in message  # from the catalog
+        assert "house" in message  # from the vocabulary
+        tagged = client.get("/v1/samples", params={"genre": "kompa"})
+        assert tagged.status_code == 200, tagged.text
+        assert [h["sample_id"] for h in tagged.json()["hits"]] == ["00aa00aa00aa00aa"]
+        # In the vocabulary (any spelling) but not in this catalog: an empty list.
+        for spelling in ("hip-hop", "Drum & Bass", "dnb"):
+            empty = client.get("/v1/samples", params={"genre": spelling})
+            assert empty.status_code == 200, (spelling, empty.text)
+            assert empty.json()["hits"] == []

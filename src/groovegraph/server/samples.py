@@ -186,6 +186,7 @@ async def search_samples(
         BPM_TOLERANCE,
         QUERY_PARAMETERS,
         SWING_TOLERANCE,
+        check_genre,
         parse_filter_span,
         search,
     )
@@ -216,7 +217,9 @@ async def search_samples(
         raise InvalidQueryError.from_validation(err, QUERY_PARAMETERS) from err
 
     def run() -> list[CatalogHit]:
-        return search(state.catalog.frame(owner), query)
+        frame = state.catalog.frame(owner)
+        check_genre(frame, genre)
+        return search(frame, query)
 
     hits = await asyncio.to_thread(run)
     paths = OwnerPaths.for_owner(state.settings, owner)

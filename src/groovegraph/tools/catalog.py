@@ -32,7 +32,7 @@ from groovegraph.state import (
 from groovegraph.tools.errors import InvalidQueryError, NotFoundError
 from groovegraph.tools.harmony import CAMELOT_CODES, camelot_score_matrix, key_relation
 from groovegraph.tools.keys import ALL_KEYS, Key, parse_key, parse_note
-from groovegraph.tools.vocab import GENRE_ALIASES
+from groovegraph.tools.vocab import GENRE_ALIASES, GENRES
 
 __all__ = [
     "ALL_TAG_FIELDS",
@@ -43,6 +43,7 @@ __all__ = [
     "SampleSource",
     "at_tempo",
     "canonical_instrument",
+    "check_genre",
     "concat_frames",
     "empty_frame",
     "normalize_era",
@@ -280,6 +281,28 @@ def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[col], normalize_era if col == "era" else normalize_tag
         )
     return out
+
+
+def check_genre(df: pd.DataFrame, genre: str | None, *, what: str = "genre") -> None:
+    """Refuse a genre filter that can match nothing because nobody has such a genre.
+
+    A genre is known when the vocabulary has it (under any spelling: "hip-hop", "rap")
+    or a sample in ``df`` is tagged with it; a known genre with no samples is simply an
+    empty result. An unknown one ("zzz", a typo) would be an empty list with no hint,
+    so it is an :class:`InvalidQueryError` (HTTP 422) listing the known genres. Only the
+    typed filters (``GET /v1/samples?genre=``, ``groovegraph search --genre``) check:
+    the agent words an empty search itself.
+    """
+    want = normalize_tag(genre)
+    if want is None:
+        return
+    tagged = prepare_frame(df)["_genre"]
+    known = {*GENRES, *_GENRE_ALIASES.values(), *(str(c) for c in tagged.cat.categories)}
+    if want not in known:
+        raise InvalidQueryError(
+            f"{what}: {genre!r} is not a genre of the vocabulary or of any sample; "
+            f"known genres: {', '.join(sorted(known))}"
+        )
 
 
 def _normalized_category(series: pd.Series, fn: Callable[[object], str | None]) -> pd.Series:
