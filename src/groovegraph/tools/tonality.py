@@ -49,7 +49,7 @@ from groovegraph.tools.errors import (
     InvalidSamplesError,
     NoPitchedContentError,
 )
-from groovegraph.tools.keys import ALL_KEYS, Key
+from groovegraph.tools.keys import ALL_KEYS, Key, Mode
 
 MIN_DURATION_S = 1.0
 
@@ -625,6 +625,31 @@ EDGELESS_DISAGREEMENT = 0.05
 DISAGREEMENT_CONFIDENCE = 0.94
 
 
+THIRD_MIN_RATIO = 0.17
+"""Least weight of the thirds above the tonic (minor and major, in the treble and bass
+chroma rows of :data:`FEATURES`) relative to that of the tonic and its fifth for the clip
+to say its mode. A bass line of roots alone (I–IV–V–I on F, Bb and C; a riff on roots,
+fifths and octaves) plays no third at all: the model's choice of mode then rests on
+correlates of the mode in harmonised music (a cadence onto IV, major triads fitted to
+bare fifths) and read an F-major bass riff as F minor at 0.81. On the corpus's tuning
+split (chorales, modal and tonal grooves, 309 clips) the ratio is 0.23 or more; such
+root-only bass lines read 0.10–0.13."""
+
+MODE_UNHEARD_CONFIDENCE = 0.5
+"""The most confidence a key gets when the clip plays no third above its tonic
+(:data:`THIRD_MIN_RATIO`): the tonic may be right, the mode is a guess."""
+
+
+def _third_ratio(features: np.ndarray, tonic: int) -> tuple[float, bool]:
+    """How much the clip plays the thirds above ``tonic`` relative to the tonic and its
+    fifth (treble and bass chroma rows of ``features``), and whether the major third
+    outweighs the minor one."""
+    chroma = features[FEATURES.index("treble")] + features[FEATURES.index("bass")]
+    minor, major = chroma[(tonic + 3) % 12], chroma[(tonic + 4) % 12]
+    frame = chroma[tonic] + chroma[(tonic + 7) % 12]
+    return float((minor + major) / max(float(frame), 1e-9)), bool(major >= minor)
+
+
 def _without_edges(features: np.ndarray) -> np.ndarray:
     """``features`` with the opening and closing evidence zeroed: what the whole clip says
     wherever it was cut."""
@@ -718,10 +743,21 @@ def estimate_key(*, y: np.ndarray, sr: int) -> KeyEstimate:
             confidence = min(confidence, DISAGREEMENT_CONFIDENCE)
     if bass_pcs:
         confidence = min(confidence, BASS_LINE_CONFIDENCE)
+    # No third above the tonic: the mode is not heard. Take the mode whose third sounds
+    # more (major on a tie) and say it is a guess; the other mode is the runner-up.
+    prob_best = float(prob[order[0]])
+    ratio, major_third = _third_ratio(features, best.pc)
+    if ratio < THIRD_MIN_RATIO:
+        mode: Mode = "major" if major_third else "minor"
+        if best.mode != mode:
+            best = Key(best.pc, mode)
+            prob_best = float(prob[ALL_KEYS.index(best)])
+        runner_up = Key(best.pc, "minor" if mode == "major" else "major")
+        confidence = min(confidence, MODE_UNHEARD_CONFIDENCE)
     return KeyEstimate(
         key=best.name,
         camelot=best.camelot,
         confidence=confidence,
         runner_up=runner_up.name,
-        probability=float(prob[order[0]]),
+        probability=prob_best,
     )
