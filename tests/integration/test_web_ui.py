@@ -304,6 +304,15 @@ def test_mix_preview(server: ServerProcess, loops: dict[str, dict[str, Any]]) ->
     tempo_b = loops["b"]["analysis"]["tempo_bpm"]
     assert plan["stretch_rate"] == pytest.approx(tempo_a / tempo_b, rel=1e-3)
     assert plan["verdict"] in ("great", "good", "workable", "poor")
+    # The header never mixes the pair as it is with the pair after the shift: the top
+    # level is as it is, "after" is once B is stretched and shifted.
+    from groovegraph.tools.harmony import key_relation, verdict_for
+
+    key_a, key_b = loops["a"]["analysis"]["key"], loops["b"]["analysis"]["key"]
+    if key_a and key_b:
+        assert plan["key_relation"] == key_relation(key_a, key_b).relation
+    assert plan["after"]["verdict"] == verdict_for(plan["after"]["score"])
+    assert plan["verdict"] == verdict_for(plan["score"])
 
     too_long = httpx.post(url, json={**body, "seconds": 31}, headers=ALICE, timeout=30)
     assert too_long.status_code == 422

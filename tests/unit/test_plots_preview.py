@@ -104,10 +104,16 @@ def test_mix_plan_stretches_and_shifts_as_the_verdict_proposes() -> None:
     plan = mix_plan(a, b)
     assert plan.stretch_rate == pytest.approx(0.96)
     assert plan.semitones in (6, -6)  # Eb minor moved onto A minor
-    assert plan.key_relation == "same"
     # The verdict is the chat's, on the pair as it is (one function): a tritone clashes.
-    assert (plan.verdict, plan.score) == (compatibility(a, b).verdict, compatibility(a, b).score)
+    as_is = compatibility(a, b)
+    assert (plan.verdict, plan.score) == (as_is.verdict, as_is.score)
     assert plan.verdict == "poor"
+    assert as_is.key is not None
+    assert plan.key_relation == as_is.key.relation != "same"
+    # After the shift the keys are the same, and the verdict after says so.
+    assert plan.after.key_relation == "same"
+    assert plan.after.verdict == "great"
+    assert plan.after.score > plan.score
     # 100 vs 124 BPM in one key: a 24 % stretch is not "great" because the preview stretches.
     _, slow = groove(tempo_bpm=100.0, key="A minor")
     _, fast = groove(tempo_bpm=124.0, key="A minor")
@@ -118,10 +124,27 @@ def test_mix_plan_stretches_and_shifts_as_the_verdict_proposes() -> None:
     plan = mix_plan(a, near)
     assert plan.tempo_relation == "double_time"
     assert plan.semitones == 0
-    assert plan.key_relation == "adjacent"
+    assert plan.key_relation == plan.after.key_relation == "adjacent"
     shot = b.model_copy(update={"tempo_bpm": None, "beats_s": None, "kind": "one_shot"})
     with pytest.raises(InvalidQueryError):
         mix_plan(a, shot)
+
+
+def test_a_mix_plan_says_the_verdict_before_and_after_its_shift() -> None:
+    """Three semitones apart in the same mode (C minor on A minor): the plan shifts B
+    onto A's key, and its JSON keeps the pair as it is and after the shift apart."""
+    from groovegraph.tools.harmony import key_relation, verdict_for
+
+    _, a = groove(tempo_bpm=92.0, key="A minor")
+    _, b = groove(tempo_bpm=92.0, key="C minor")
+    plan = mix_plan(a, b).as_json()
+    assert plan["semitones"] == -3
+    assert plan["key_relation"] == key_relation("A minor", "C minor").relation
+    assert plan["verdict"] == verdict_for(float(plan["score"]))  # type: ignore[arg-type]
+    after = plan["after"]
+    assert isinstance(after, dict)
+    assert after["key_relation"] == "same"
+    assert after["verdict"] == verdict_for(after["score"]) == "great"
 
 
 def test_render_mix_and_click_track() -> None:

@@ -33,8 +33,25 @@ _MIXES_AS_IS = 0.85
 
 
 @dataclass(frozen=True)
+class MixOutcome:
+    """How the pair sits once B is stretched and shifted as planned."""
+
+    key_relation: str | None
+    """Relation of B's shifted key to A's, None when one has no key."""
+    verdict: str
+    score: float
+
+
+@dataclass(frozen=True)
 class MixPlan:
-    """How B is changed to sit with A."""
+    """How B is changed to sit with A.
+
+    ``key_relation``, ``verdict`` and ``score`` describe the pair as it is (the chat's
+    verdict, one function); ``after`` describes it once B is stretched by
+    ``stretch_rate`` and shifted by ``semitones``, so the two never contradict each
+    other (a clash shifted onto A's key is ``key_relation: "clash"``, ``verdict:
+    "poor"`` as it is and ``after: {"key_relation": "same", ...}``).
+    """
 
     stretch_rate: float
     """librosa's ``time_stretch`` rate applied to B (>1 = faster)."""
@@ -42,10 +59,12 @@ class MixPlan:
     semitones: int
     """Pitch shift applied to B."""
     key_relation: str | None
-    """Relation of B's (shifted) key to A's, None when one has no key."""
+    """Relation of B's key to A's as they are, None when one has no key."""
     verdict: str
     """The pair's compatibility verdict as it is (the chat's verdict, one function)."""
     score: float
+    after: MixOutcome
+    """The pair after the stretch and shift."""
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)
@@ -69,6 +88,7 @@ def mix_plan(a: Analysis, b: Analysis) -> MixPlan:
     rate = 1.0 + tempo.stretch_percent / 100.0
     semitones = 0
     relation: str | None = None
+    shifted_key: str | None = None
     if a.key and b.key:
         kb = parse_key(b.key)
         here = key_compatibility(a.key, kb)
@@ -78,12 +98,14 @@ def mix_plan(a: Analysis, b: Analysis) -> MixPlan:
             for shift in range(-6, 7):
                 moved = Key((kb.pc + shift) % 12, kb.mode)
                 rep = key_compatibility(a.key, moved)
-                options.append((-rep.score, abs(shift), shift, moved, rep.relation))
-            _, _, semitones, _, relation = min(options)
+                options.append((-rep.score, abs(shift), shift, moved.name))
+            _, _, semitones, shifted_key = min(options)
     # The verdict is the chat's (check_compatibility): the pair as it is, before the
     # stretch and shift proposed here, so a 100 vs 124 BPM pair is not called "great"
-    # because stretching would make it so.
+    # because stretching would make it so. ``after`` is the same function on the
+    # stretched and shifted B.
     report = compatibility(a, b)
+    after = compatibility(a, b, key_b=shifted_key or b.key, bpm_b=bpm_b * rate)
     return MixPlan(
         stretch_rate=round(rate, 5),
         tempo_relation=tempo.relation,
@@ -91,6 +113,11 @@ def mix_plan(a: Analysis, b: Analysis) -> MixPlan:
         key_relation=relation,
         verdict=report.verdict,
         score=report.score,
+        after=MixOutcome(
+            key_relation=after.key.relation if after.key is not None and relation else None,
+            verdict=after.verdict,
+            score=after.score,
+        ),
     )
 
 

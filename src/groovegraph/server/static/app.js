@@ -400,10 +400,14 @@
     if (!response) { $("#mix-plan").textContent = ""; return; }
     try {
       const plan = JSON.parse(response.headers.get("X-Mix-Plan") || "{}");
-      const parts = ["verdict: " + plan.verdict + " (" + fmt(plan.score, 2) + ")",
+      const after = plan.after || {};
+      const rel = (r) => r.replace("_", " ");
+      const parts = ["verdict as it is: " + plan.verdict + " (" + fmt(plan.score, 2) + ")" +
+        (plan.key_relation ? ", keys " + rel(plan.key_relation) : ""),
         "B stretched ×" + fmt(plan.stretch_rate, 3) + " (" + plan.tempo_relation + ")"];
       if (plan.semitones) parts.push("B shifted " + (plan.semitones > 0 ? "+" : "") + plan.semitones + " semitones");
-      if (plan.key_relation) parts.push("keys: " + plan.key_relation.replace("_", " "));
+      if (after.verdict) parts.push("verdict after: " + after.verdict + " (" + fmt(after.score, 2) + ")" +
+        (after.key_relation ? ", keys " + rel(after.key_relation) : ""));
       $("#mix-plan").textContent = parts.join(" · ");
     } catch (e) { $("#mix-plan").textContent = ""; }
   });
