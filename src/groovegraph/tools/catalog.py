@@ -734,11 +734,15 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         for j in ranked:
             buckets.setdefault(genre_of[j], []).append(j)
         queues = list(buckets.values())
-        order = []
-        while len(order) < k:
+        picked: list[int] = []
+        while len(picked) < k:
             for q in queues:
-                if q and len(order) < k:
-                    order.append(q.pop(0))
+                if q and len(picked) < k:
+                    picked.append(q.pop(0))
+        # The turns choose which samples are listed; the list itself is in score order
+        # like every other, so "the first one" is the best one shown.
+        picked.sort(key=lambda j: (-round(float(score[j]), 6), str(every[j])))
+        order = picked
 
     # One small slice for the winners: building hits row by row through .iloc would cost
     # more than the whole query above.
