@@ -542,9 +542,34 @@ _WHICH_WOULD_MIX_RE = re.compile(
 )
 
 
+# A DJ asking what can follow the track playing: "what can I play after this", "what could
+# I bring in next", "next track after a B minor disco loop", "what comes after it"
+_NEXT_TRACK_RE = re.compile(
+    r"\bwhat\s+(?:else\s+)?(?:can|could|should|would|do|might)\s+(?:i|we)\s+"
+    r"(?:play|bring(?:\s+in)?|put\s+on|drop|mix\s+in|throw\s+in|follow\s+(?:it|this|that)\s+with)\s+"
+    r"(?:\w+\s+){0,2}?(?:after|next)\b"
+    r"|\bnext\s+(?:track|tune|record|song|loop)\s+after\b"
+    r"|\bwhat\s+(?:comes|goes|can\s+come|could\s+come)\s+(?:right\s+)?(?:after|next)\b",
+    re.IGNORECASE,
+)
+# A key move asked from where the set is: "where can I go (from 10A)", "what are my
+# options", "a good key to end the night on"
+_WHERE_NEXT_RE = re.compile(
+    r"\bwhere\s+(?:can|could|should|do)\s+(?:i|we)\s+go\b(?!\s+(?:to\s+)?(?:find|get|look|buy))"
+    r"|\bwhat\s+are\s+my\s+options\b"
+    r"|\b(?:good|safe|best)\s+key\s+to\s+(?:end|finish|close|go|move|jump)\b",
+    re.IGNORECASE,
+)
+
+
 def _searches_for(text: str) -> bool:
     """Whether ``text`` looks for other samples than the one at hand (see above)."""
-    if _OTHERS_RE.search(text) or _WHICH_WOULD_MIX_RE.search(text) or _sound_for_it(text):
+    if (
+        _OTHERS_RE.search(text)
+        or _WHICH_WOULD_MIX_RE.search(text)
+        or _sound_for_it(text)
+        or _NEXT_TRACK_RE.search(text)  # "what can I bring in next": tracks to find
+    ):
         return True
     if any(_opens_with_style(c) for c in _clauses(text)):
         return True  # "boom bap in keys that work with F major": that style's samples
@@ -600,6 +625,13 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         or any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text))
     ):
         out.append("era")
+    if _NEXT_TRACK_RE.search(text):
+        # "what can I play after this", "what could I bring in next": the tracks that can
+        # follow (a search) and how they mix with the one playing
+        out.extend(["compatibility", "discovery"])
+    elif _WHERE_NEXT_RE.search(text):
+        # "I'm in 10A, where can I go", "a good key to end on after that": key moves
+        out.append("compatibility")
     if request.samples and _SAMPLES_THAT_MIX_RE.search(text):
         # "loops that go with it", "breaks that would mix with this": the samples that mix
         # with the one at hand are a search and a mixing question about it
@@ -1247,7 +1279,7 @@ class OfflineUnderstanding:
             "mode": followups.find_mode(blanked) if not alone.keys else None,
             "instrument": instrument,
             "kind": vocab.find_kind(sound, instrument=instrument),
-            "compatible": bool(_MIX_RE.search(blanked)),
+            "compatible": bool(_MIX_RE.search(blanked) or _NEXT_TRACK_RE.search(blanked)),
         }
         if slots["kind"] == "one_shot" and (root := _root_note(blanked)):
             slots["root_note"] = root
@@ -1430,6 +1462,14 @@ class OfflineUnderstanding:
             chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:
             chosen = [*chosen, *(c for c in _cues(blanked, request) if c not in chosen)]
+            if (
+                _WHERE_NEXT_RE.search(blanked)
+                and not _NEXT_TRACK_RE.search(blanked)
+                and not _FIND_VERB_RE.search(blanked)
+                and not _SAMPLE_WORD_RE.search(blanked)
+            ):
+                # "I'm in 10A, where can I go": the keys to move to, no samples asked for
+                chosen = [c for c in chosen if c != "discovery"]
             if "discovery" in chosen and request.samples and not _searches_for(blanked):
                 # "give me the key of this", "show me the tempo": a find verb about the
                 # sample at hand asks for its numbers, not for other samples
