@@ -528,6 +528,17 @@ def stated_tempo(text: str, request: ParsedRequest) -> float | None:
     return float(request.bpms[0])
 
 
+def stated_key(text: str, request: ParsedRequest) -> str | None:
+    """The key the user states for the one sample of the turn when they correct its
+    reading ("no wait, it's actually in F major, not minor"), else ``None``: as
+    :func:`stated_tempo`, one sample and one key, no search."""
+    if len(request.samples) != 1 or len(request.keys) != 1 or "find" in request.intents:
+        return None
+    if request.bpms or not vocab.STATED_KEY_RE.search(text):
+        return None
+    return request.keys[0]
+
+
 # "more swing than mine", "swings harder than my beat", "slower than the first one",
 # "straighter than that": a bound from a sample's measured value (never "than 90").
 _THAN_SAMPLE = r"\s+than\s+(?!\d|a\b|an\b)"

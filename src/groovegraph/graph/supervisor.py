@@ -59,6 +59,7 @@ from groovegraph.state import (
 from groovegraph.tools import vocab
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.feel import NOT_SURE
+from groovegraph.tools.keys import camelot
 from groovegraph.tools.paths import OwnerPaths
 
 __all__ = ["make_supervisor", "message_samples", "message_text", "read_with_model"]
@@ -447,6 +448,27 @@ def make_supervisor(
                         f"{base.tempo_bpm:.1f} BPM at confidence {base.tempo_confidence:.2f} "
                         f"({sure}).{level} From here on I use your {said_bpm:g} BPM for it in "
                         "mix checks and searches."
+                    )
+            said_key = followups.stated_key(text, request)
+            if said_key is not None:
+                sid = request.samples[0]
+                base = stored.get(sid) or known.get(sid)
+                if base is not None and base.key and base.key != said_key:
+                    # The user's stated key beats the reading, as a stated tempo does:
+                    # later mix and search answers of the thread use it.
+                    stored[sid] = base.model_copy(
+                        update={
+                            "key": said_key,
+                            "camelot": camelot(said_key),
+                            "key_confidence": 1.0,
+                            "key_runner_up": None,
+                        }
+                    )
+                    notes.append(
+                        f"Noted: {sample_label(sid, base)} is in {said_key} as you say. I "
+                        f"measured {base.key} at confidence {base.key_confidence:.2f}. From "
+                        f"here on I use {said_key} ({camelot(said_key)}) for it in mix "
+                        "checks and searches."
                     )
             if (
                 any(s not in known and s not in stored for s in request.samples)

@@ -1048,6 +1048,15 @@ STATED_TEMPO_RE = re.compile(
     r"(?:more|closer) like|(?:closer|nearer) to|sounds like|feels like|i (?:hear|count|clocked|measured) it)\b",
     re.IGNORECASE,
 )
+# "no wait, it's actually in F major, not minor", "the key is A minor", "it should be G
+# major", "wrong key, it's E minor": the user states (corrects) a sample's key — the tempo
+# correction's words, and the key's own.
+STATED_KEY_RE = re.compile(
+    STATED_TEMPO_RE.pattern
+    + r"|\b(?:the |its |it['’]?s )?(?:real |actual |true )?key (?:is|was|must be|should be)\b"
+    r"|\bwrong key\b|\bnot (?:in )?(?:[A-G][#b♯♭]?\s*)?(?:major|minor)\b",
+    re.IGNORECASE,
+)
 # "at half time", "double-time", "halftime" (group 1 or 2: which).
 HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE)
 
@@ -1343,6 +1352,34 @@ ONE_SHOT_NOTE_RE = re.compile(
 
 
 # ------------------------------------------------------------------------------ eras
+
+# "will they mix?", "do both work together", "will my two loops mix": the two samples of
+# the user's at hand, counted or named by a plural pronoun
+OWN_PAIR_RE = re.compile(
+    r"\b(?:they|them|both)\b"
+    r"|\b(?:my|our|the|these|those)\s+(?:2|two)\b"
+    r"|\b(?:2|two)\s+(?:of\s+(?:my|our|the|these|those)\s+)?(?:loops?|samples?|uploads?|files?|ones)\b",
+    re.IGNORECASE,
+)
+# "it", "the 808", "my keys loop", "this one": one mention of a sample the user has; two of
+# them around a mixing verb ("is the 808 in key with the loop?") name a pair
+OWN_MENTION_RE = re.compile(
+    r"\bit\b|\b(?:my|our|the|this|that)\s+(?:[\w#'-]+\s+){0,2}?"
+    rf"(?:{SAMPLE_NOUN}|one|{alternation(PITCHED_ONE_SHOT_NOUNS)})(?![\w-])",
+    re.IGNORECASE,
+)
+# "in key with", "in tune with", "work in my loop", "sit under it": a mixing question
+# about a pair, by its preposition
+PAIR_MIX_RE = re.compile(
+    r"\bin\s+(?:the\s+same\s+)?(?:key|tune)\s+(?:with|as)\b"
+    r"|\b(?:works?|fits?|sits?|go|goes|blend\w*|layer\w*)\s+(?:in|into|under|over|on top of|"
+    r"with|against|alongside)\b",
+    re.IGNORECASE,
+)
+# "my other loop", "the other one": the user's sample besides the one at hand
+OTHER_OWN_RE = re.compile(
+    r"\b(?:my|our|the|that)\s+other\b(?!\s+(?:way|day|time|thing)s?\b)", re.IGNORECASE
+)
 
 ERA_RE = re.compile(
     r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"

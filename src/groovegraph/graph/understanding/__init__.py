@@ -1620,9 +1620,15 @@ class OfflineUnderstanding:
             request, chosen = self._energy_boost(request, blanked, conv, chosen)
         request, chosen = self._than_sample(request, blanked, conv, chosen)
         request, chosen = self._tempo_correction(request, blanked, conv, chosen, attached=attached)
+        request, chosen = self._key_correction(
+            request, blanked, conv, chosen, attached=attached, stated=alone
+        )
         request, chosen = self._one_shot_note(request, blanked, chosen)
         request, chosen = self._one_shot_as_root(request, conv, chosen)
         request = self._same_keys(request, blanked, conv, chosen)
+        request, chosen = self._own_pair(
+            request, blanked, conv, chosen, attached=attached, stated=alone
+        )
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed
@@ -1736,6 +1742,61 @@ class OfflineUnderstanding:
         return request, ["groove"]
 
     @staticmethod
+    def _key_correction(
+        request: ParsedRequest,
+        text: str,
+        conv: Conversation,
+        chosen: list[SpecialistName],
+        *,
+        attached: Sequence[str],
+        stated: ParsedRequest,
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "no wait, the riff is actually in F major, not minor", "the key is A minor"
+        after an analysis: the user corrects the key read for the sample named (or in
+        focus, or analysed last) — no search, no new sample. As a tempo correction, the
+        groove specialist takes it up and the thread uses the stated key from then on
+        (:func:`followups.stated_key`)."""
+        if attached or len(stated.keys) != 1 or stated.bpms or len(request.samples) > 1:
+            return request, chosen
+        if not request.samples and conv.fresh and conv.listed_hits:
+            return request, chosen  # "not minor, major" under a list: a search's key
+        if not vocab.STATED_KEY_RE.search(text):
+            return request, chosen
+        if (
+            stated.genres
+            or stated.vibes
+            or stated.eras
+            or _FIND_VERB_RE.search(text)
+            or _MIX_RE.search(text)
+            or _WHICH_SAMPLES_RE.search(text)
+        ):
+            return request, chosen  # "find loops in F major": a search
+        pitched = [r for r, a in conv.analyses.items() if a.key is not None]
+        if request.samples and (
+            request.samples[0] in pitched or request.samples[0] not in conv.focus
+        ):
+            # (the sample in focus, "it", with no key read — drums only — is not what a key
+            # is stated for: the pitched one of the thread is)
+            ref = request.samples[0] if request.samples[0] in pitched else None
+        else:
+            in_focus = [r for r in pitched if r in conv.focus]
+            ref = (in_focus or pitched)[-1] if pitched else None
+        if ref is None:
+            return request, chosen
+        request = request.model_copy(
+            update={
+                "samples": [ref],
+                "keys": list(stated.keys),
+                "camelot": list(stated.camelot),
+                "intents": ["analyze"],
+                "refines": False,
+                "compatible": False,
+                "mix_with": None,
+            }
+        )
+        return request, ["groove"]
+
+    @staticmethod
     def _than_sample(
         request: ParsedRequest, text: str, conv: Conversation, chosen: list[SpecialistName]
     ) -> tuple[ParsedRequest, list[SpecialistName]]:
@@ -1836,6 +1897,52 @@ class OfflineUnderstanding:
         if a.root_note and not request.tonic:
             update["tonic"] = re.sub(r"-?\d+$", "", a.root_note)
         return request.model_copy(update=update), chosen
+
+    @staticmethod
+    def _own_pair(
+        request: ParsedRequest,
+        text: str,
+        conv: Conversation,
+        chosen: list[SpecialistName],
+        *,
+        attached: Sequence[str],
+        stated: ParsedRequest,
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "will they mix?", "will my two loops mix?", "will it mix with my other loop?",
+        "is the 808 in key with the loop?" with two or more of the user's samples analysed
+        in the thread: a mix verdict for two of them, not a search and not "nothing to
+        compare". The pair is the samples the turn names, then the one in focus, then the
+        latest sent; "they"/"my two loops" with none named are the last two sent."""
+        own = [s for s in conv.own if s in conv.analyses]
+        if (
+            attached
+            or len(own) < 2
+            or request.refines
+            or not (_MIX_RE.search(text) or vocab.PAIR_MIX_RE.search(text))
+            or _FIND_VERB_RE.search(text)
+            or _WHICH_SAMPLES_RE.search(text)
+            or stated.keys
+            or stated.bpms
+        ):
+            return request, chosen
+        named = list(dict.fromkeys(request.samples))
+        if len(named) >= 2 and (
+            not set(named) <= set(own) or ("compatibility" in chosen and "discovery" not in chosen)
+        ):
+            return request, chosen  # a pair already (or one with a listed hit)
+        plural = vocab.OWN_PAIR_RE.search(text)
+        mentions = len(vocab.OWN_MENTION_RE.findall(text)) + len(find_sample_refs(text))
+        if not (plural or vocab.OTHER_OWN_RE.search(text) or mentions >= 2):
+            return request, chosen
+        latest_first = own[::-1]
+        if len(named) >= 2:
+            pair = named[:2]
+        elif plural and not named:
+            pair = latest_first[:2][::-1]
+        else:
+            first = next(iter([*named, *conv.focus, *latest_first]))
+            pair = [first, next(s for s in latest_first if s != first)]
+        return _as_mix_pair(request, chosen, pair)
 
     @staticmethod
     def _same_keys(
