@@ -44,12 +44,15 @@ def graph(settings: Settings):
 @pytest.mark.parametrize(
     ("text", "note"),
     [
-        ("chill house loop in D minor at 70", "Nothing tagged house matches exactly; other genres"),
+        (
+            "chill house loop in D minor at 70",
+            "Nothing tagged house matches exactly; showing other genres",
+        ),
         (
             "chill reggae loop in A minor at 70",
-            "Nothing in A minor matches exactly; keys that mix with A minor",
+            "Nothing in A minor matches exactly; showing keys that mix with A minor",
         ),
-        ("reggae loop in D minor at 90", "matches exactly; the closest tempos"),
+        ("reggae loop in D minor at 90", "matches exactly; showing the closest tempos"),
     ],
 )
 def test_nothing_exact_offers_the_nearest_relaxing_one_constraint(

@@ -226,21 +226,23 @@ def _nearest(
     stated range such as "85-95 bpm" stays), the genre."""
     steps: list[tuple[dict[str, Any], str]] = []
     if query.vibe:
-        steps.append(({"vibe": None}, f"nothing {query.vibe} matches exactly; any vibe"))
+        steps.append(({"vibe": None}, f"nothing {query.vibe} matches exactly; showing any vibe"))
     if query.era:
-        steps.append(({"era": None}, f"nothing from the {query.era} matches exactly; any era"))
+        steps.append(
+            ({"era": None}, f"nothing from the {query.era} matches exactly; showing any era")
+        )
     if query.key:
         steps.append(
             (
                 {"key": None, "compatible_with": query.key},
-                f"nothing in {query.key} matches exactly; keys that mix with {query.key}",
+                f"nothing in {query.key} matches exactly; showing keys that mix with {query.key}",
             )
         )
     elif query.compatible_with:
         steps.append(
             (
                 {"compatible_with": None},
-                f"nothing in a key that mixes with {query.compatible_with}; any key",
+                f"nothing in a key that mixes with {query.compatible_with}; showing any key",
             )
         )
     if not keep_tempo and (query.bpm_min is not None or query.bpm_max is not None):
@@ -251,13 +253,16 @@ def _nearest(
         steps.append(
             (
                 {"bpm_min": None, "bpm_max": None},
-                f"nothing at {lo}–{hi} BPM matches exactly; the closest tempos",
+                f"nothing at {lo}–{hi} BPM matches exactly; showing the closest tempos",
             )
         )
     if query.genre or query.genres:
         named = " or ".join([*query.genres, *([query.genre] if query.genre else [])])
         steps.append(
-            ({"genre": None, "genres": []}, f"nothing tagged {named} matches exactly; other genres")
+            (
+                {"genre": None, "genres": []},
+                f"nothing tagged {named} matches exactly; showing other genres",
+            )
         )
     for change, note in steps:
         tempo_step = "bpm_min" in change
@@ -309,13 +314,14 @@ def _nearest_of_instrument(
         key = query.key or query.compatible_with
         plural = f"{query.instrument}s" if not query.instrument.endswith("s") else query.instrument
         note = (
-            f"{plural} are drums: they have no key to match {key}, so the key is not used "
-            f"(none here is tuned to it); the {query.instrument} one-shots"
+            f"{plural} are drums, with no key to match {key}, so the key is left out of "
+            f"this search (none here is tuned to it); showing {query.instrument} one-shots "
+            "of any pitch"
         )
         return hits, wide, note
     note = (
-        f"nothing tagged {query.instrument} matches exactly; the nearest {query.instrument} "
-        f"ones ({', '.join(dropped) or 'filters'} relaxed)"
+        f"nothing tagged {query.instrument} matches exactly; showing the nearest "
+        f"{query.instrument} ones ({', '.join(dropped) or 'filters'} relaxed)"
     )
     return hits, wide, note
 
@@ -763,8 +769,8 @@ def build_toolsets(
             hits = catalog_tools.search(df, mixed)
             if hits:
                 notes.append(
-                    "nothing drums-only matches exactly; loops with drums under other parts "
-                    "(full mixes)"
+                    "nothing drums-only matches exactly; showing loops with drums under "
+                    "other parts (full mixes)"
                 )
                 applied = mixed
         if not hits and relax:
