@@ -145,6 +145,10 @@ class _Envelopes:
     high_level: np.ndarray
     """Summed log magnitude of the bins above 7 kHz (does a high attack ring on, see
     :func:`_drum_share`)."""
+    high_flatness: np.ndarray
+    """Spectral flatness (geometric over arithmetic mean of the magnitude) of the
+    7–10.5 kHz bins: near 1 for noise (hats, snares, cymbals), low for the partials of a
+    note (see :func:`_drum_noise`); 1 where the sample rate leaves no such band."""
 
 
 def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
@@ -154,6 +158,11 @@ def _stft_mag(y: np.ndarray, n_fft: int, hop: int) -> np.ndarray:
     from groovegraph.tools.audio_stft import stft_magnitude
 
     return stft_magnitude(y, n_fft=n_fft, hop=hop)
+
+
+_NOISE_BAND = (7000.0, 10500.0)
+"""Hz: where :func:`_drum_noise` tells noise from partials, the same band at every sample
+rate from 22.05 kHz up (flatness over a wider band reads higher)."""
 
 
 def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
@@ -199,6 +208,13 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
     ratio = float(np.median(mid[loud] / (top[loud] + 1e-9))) if np.any(loud) else 0.0
     snare_clean = np.maximum(mid - ratio * top, 0.0)
 
+    noise = mag[:, cols(*_NOISE_BAND)]
+    if noise.shape[1] >= 8:
+        lg = np.log(noise.astype(np.float64) + 1e-9)
+        flatness = np.exp(lg.mean(axis=1)) / (noise.mean(axis=1, dtype=np.float64) + 1e-9)
+    else:
+        flatness = np.ones(len(mag))
+
     times = np.arange(len(flux)) * hop / sr
     return _Envelopes(
         times=times,
@@ -212,6 +228,7 @@ def _envelopes(y: np.ndarray, sr: int) -> _Envelopes:
         harmony=harmony,
         tonal=band(150.0, 2500.0),
         high_level=band(7000.0, sr / 2.0, logmag),
+        high_flatness=flatness,
     )
 
 
@@ -1906,6 +1923,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         # how far the strong onsets sit from the grid, as a share of the beat
         "timing_spread": float(dev_ms) / (1000.0 * period),
         "drum_share": drum_share,
+        "drum_noise": _drum_noise(env, onset_idx, sr),
     }
     confidence = tempo_confidence(evidence)
     return RhythmResult(
@@ -1955,6 +1973,56 @@ tuning split and the tune halves of :mod:`benchmarks.floor_stress` and
 0.23 or more of their peak there."""
 
 
+def _ringing(env: _Envelopes, onset_idx: np.ndarray) -> np.ndarray:
+    """The onsets whose top band rings on (:data:`DRUM_RING_MIN`)."""
+    level = env.high_level
+    n = len(level)
+    peak = np.array([level[max(0, i - 1) : i + 2].max() for i in onset_idx])
+    # An attack in the clip's last 23 ms cannot show that it rings (a cut end clicks).
+    tail = np.array([level[i + 4 : i + 7].mean() if i + 4 < n else 0.0 for i in onset_idx])
+    out: np.ndarray = onset_idx[tail >= DRUM_RING_MIN * peak]
+    return out
+
+
+DRUM_NOISE_MIN = 0.58
+"""Spectral flatness (:func:`_drum_noise`) below which a loop's bright attacks are notes,
+not drums: the tempo-confidence cap of a loop without drums stays
+(:func:`drumless_cap`). A drum share (:func:`_drum_share`) counts how much of an attack's
+rise lies above 7 kHz; an electric piano, a saw lead or a bright keys comp puts a fifth to
+a third of it there too (0.13–0.32 on ten of the 64 drumless loops of the tune half of
+:mod:`benchmarks.drumless_stress`), and two such comps read an octave off at 0.71 and
+0.92. Hats, snares and cymbals are noise there, a note's partials are not: every drum
+groove of the corpus's tuning split (264) reads 0.70 or more; those ten keys loops
+0.22–0.69 (the two octave errors 0.41 and 0.51), saw-tone chords 0.27–0.31. Between this
+and :data:`DRUM_NOISE_FULL` the cap is lifted linearly."""
+
+DRUM_NOISE_FULL = 0.68
+"""Flatness from which the attacks are noise enough to lift the cap (see
+:data:`DRUM_NOISE_MIN`)."""
+
+DRUM_NOISE_DELAY = 2
+"""Frames (≈ 11.6 ms) after the attack at which :func:`_drum_noise` reads the flatness: a
+note struck without a fade clicks broadband in the attack's own and next frame; a hat or a
+snare is still noise two frames on."""
+
+
+def _drum_noise(env: _Envelopes, onset_idx: np.ndarray, sr: int) -> float:
+    """How noise-like the brightest attacks are above 7 kHz: the median, over the ringing
+    onsets (:func:`_ringing`) in the top quarter of the top band's share of the flux, of the
+    7–10.5 kHz spectral flatness :data:`DRUM_NOISE_DELAY` frames after the attack. 1.0
+    when the sample rate leaves no such band (drums assumed, as :func:`_drum_share`); 0.0
+    when no attack rings on."""
+    if sr < DRUM_SHARE_MIN_SR or len(onset_idx) == 0:
+        return 1.0
+    idx = _ringing(env, onset_idx)
+    if len(idx) == 0:
+        return 0.0
+    share = env.high[idx] / (env.total[idx] + 1e-9)
+    top = idx[share >= np.percentile(share, 75)]
+    after = np.minimum(top + DRUM_NOISE_DELAY, len(env.high_flatness) - 1)
+    return float(np.median(env.high_flatness[after]))
+
+
 def _drum_share(env: _Envelopes, onset_idx: np.ndarray, sr: int) -> float:
     """How much of the attacks lies above 7 kHz: the 90th percentile, over the detected
     onsets whose top band rings on (:data:`DRUM_RING_MIN`: not a note's cut-off click), of
@@ -1964,15 +2032,9 @@ def _drum_share(env: _Envelopes, onset_idx: np.ndarray, sr: int) -> float:
     attack's top band rings on."""
     if sr < DRUM_SHARE_MIN_SR or len(onset_idx) == 0:
         return 1.0
-    level = env.high_level
-    n = len(level)
-    peak = np.array([level[max(0, i - 1) : i + 2].max() for i in onset_idx])
-    # An attack in the clip's last 23 ms cannot show that it rings (a cut end clicks).
-    tail = np.array([level[i + 4 : i + 7].mean() if i + 4 < n else 0.0 for i in onset_idx])
-    rings = tail >= DRUM_RING_MIN * peak
-    if not np.any(rings):
+    idx = _ringing(env, onset_idx)
+    if len(idx) == 0:
         return 0.0
-    idx = onset_idx[rings]
     share = env.high[idx] / (env.total[idx] + 1e-9)
     return float(np.percentile(share, 90))
 
@@ -2067,6 +2129,9 @@ def drumless_cap(evidence: dict[str, float]) -> float:
     1 for a loop with drums, :data:`DRUMLESS_CONFIDENCE_MAX` without."""
     share = evidence.get("drum_share", 1.0)
     ramp = (share - DRUM_HIGH_SHARE_MIN) / (DRUMLESS_CAP_FULL - DRUM_HIGH_SHARE_MIN)
+    # Bright attacks that are partials, not noise, are notes: no drums to lift the cap.
+    noise = evidence.get("drum_noise", 1.0)
+    ramp = min(ramp, (noise - DRUM_NOISE_MIN) / (DRUM_NOISE_FULL - DRUM_NOISE_MIN))
     return DRUMLESS_CONFIDENCE_MAX + (1.0 - DRUMLESS_CONFIDENCE_MAX) * float(np.clip(ramp, 0, 1))
 
 
