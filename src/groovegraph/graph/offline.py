@@ -22,6 +22,7 @@ from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.names import looks_like_file_name
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
+from groovegraph.graph.repeats import ordinal
 from groovegraph.graph.tools import sample_label, shown_name
 from groovegraph.state import (
     SPECIALISTS,
@@ -49,6 +50,7 @@ __all__ = [
     "asks_what_mixes",
     "can_compare",
     "compose_answer",
+    "compose_asked",
     "compose_note",
     "compose_section",
     "own_audio_noun",
@@ -989,6 +991,57 @@ _HELP = (
     "find loops in your library by tempo, key, swing, genre or era, check whether samples or keys "
     'will mix, and talk about what defined an era\'s groove. Try: "find me 70s funk loops near 96 BPM".'
 )
+#: What the assistant does, in one line (after "that's outside what I do").
+_CAN_DO = (
+    "I analyse loops and one-shots, find samples in your library, check whether two will mix "
+    "and talk about an era's groove."
+)
+_GREETING_RE = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|howdy|yo|sup|good\s+(?:morning|afternoon|evening)|help"
+    r"|help\s+me|how\s+does\s+this\s+work)\b[\s\w,!.?]{0,20}$",
+    re.IGNORECASE,
+)
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
+
+
+def compose_asked(text: str, asked: list[str]) -> str | None:
+    """The answer to a question about the user's own earlier messages ("what was the
+    first thing I asked you?"), quoted from the thread (``asked``: the user's messages
+    the thread still holds, oldest first, this one last); None when ``text`` asks no
+    such thing."""
+    nth = vocab.asked_before(text)
+    if nth is None:
+        return None
+    before = [t for t in asked[:-1] if t.strip()] if asked else []
+    if not before:
+        return "This is the first thing you've asked me in this conversation."
+    if nth < 0:
+        return f"Just before this you asked: “{_quote(before[-1])}”."
+    if nth >= len(before):
+        return (
+            f"You've asked me {len(before)} thing(s) before this one, so there is no "
+            f"{ordinal(nth + 1)} yet; the last was: “{_quote(before[-1])}”."
+        )
+    return f"The {ordinal(nth + 1)} thing you asked me was: “{_quote(before[nth])}”."
+
+
+def _off_topic(text: str) -> str:
+    """The reply to a message that is no task of the assistant's."""
+    low = " ".join(text.split())
+    in_domain = (
+        vocab.SAMPLE_NOUN_RE.search(low)
+        or vocab.MIX_RE.search(low)
+        or vocab.find_genres(low)
+        or vocab.find_instrument(low)
+        or re.search(r"\b(?:bpm|tempo|swing|groove|key)\b", low, re.IGNORECASE)
+    )
+    if in_domain:
+        return f"I couldn't work out what to look up in “{_quote(low)}”. {_HELP}"
+    return f"Sorry, “{_quote(low)}” is outside what I do. {_CAN_DO}"
 
 
 def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:
@@ -1041,5 +1094,9 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
         text = (request.text if request else "").strip().lower()
         if text.startswith(("thank", "thx", "cheers", "ok", "great", "cool", "bye")):
             return "You're welcome — ask any time about a groove, a mix or a crate dig."
-        return _HELP
+        if not text or vocab.ASSISTANT_QUESTION_RE.match(text) or _GREETING_RE.match(text):
+            return _HELP
+        if len(text.split()) < 3:
+            return _HELP  # "uhh", "hmm?": not a request at all, so what to ask
+        return _off_topic(request.text if request else text)
     return "\n\n".join(parts)

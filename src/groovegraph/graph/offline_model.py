@@ -51,7 +51,13 @@ from langgraph.constants import TAG_NOSTREAM
 from pydantic import Field
 
 from groovegraph.graph.memory import compose_recap
-from groovegraph.graph.offline import compose_answer, compose_note, compose_section, plan_tool_calls
+from groovegraph.graph.offline import (
+    compose_answer,
+    compose_asked,
+    compose_note,
+    compose_section,
+    plan_tool_calls,
+)
 from groovegraph.graph.results import ToolResults, collect_results
 from groovegraph.state import SPECIALISTS, ParsedRequest, SpecialistName
 
@@ -167,6 +173,11 @@ class OfflineChatModel(BaseChatModel):
         if request is not None and request.recap and not said:
             # "what were we talking about?": the thread's topics, from the memory
             return compose_recap(brief.get("memory"))
+        if request is not None and not said:
+            # "what was the first thing I asked you?": the user's own messages
+            quoted = compose_asked(request.text, list(brief.get("asked") or []))
+            if quoted is not None:
+                return quoted
         if len(said) == 1:
             # One specialist worked alone and its message answered the turn already.
             return said[0][1]

@@ -248,8 +248,8 @@ def _lead(
         return f"I still can't resolve {missing}, so once more:"
     if asked:
         quoted = asked if len(asked) <= 60 else asked[:57].rstrip() + "…"
-        return f"“{quoted}” gives me nothing new to look up, so the same answer:"
-    return "Nothing new to look up, so the same answer:"
+        return f"You asked “{quoted}” before, and there is nothing new to look up:"
+    return "Asked again, with nothing new to look up:"
 
 
 def _again() -> Iterator[str]:

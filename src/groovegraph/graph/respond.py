@@ -77,6 +77,8 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
             request=request,
             memory=state.get("memory"),
             said=ran,
+            # the user's messages the thread still holds, oldest first (this turn's last)
+            asked=[message_text(m) for m in messages if isinstance(m, HumanMessage)],
             results={
                 name: collect_results(name, state.get(scratch_key(name)) or []) for name in sections
             },

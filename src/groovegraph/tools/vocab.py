@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = [
+    "ASKED_BEFORE_RE",
     "DECADE_WORDS",
     "DRUM_KIT",
     "ENTITIES",
@@ -32,6 +33,7 @@ __all__ = [
     "ONE_SHOT_INSTRUMENTS",
     "UNPITCHED_INSTRUMENTS",
     "VIBES",
+    "asked_before",
     "find_entities",
     "find_genres",
     "find_instrument",
@@ -589,6 +591,54 @@ ASSISTANT_QUESTION_RE = re.compile(
     r")\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+
+# A question about this conversation's own messages: "what was the first thing I asked
+# you?", "what did I just say?", "what was my last question?". ``nth`` is the ordinal
+# asked for (none: the message before this one).
+ASKED_ORDINALS: Mapping[str, int] = {
+    "first": 0,
+    "original": 0,
+    "very first": 0,
+    "second": 1,
+    "third": 2,
+    "fourth": 3,
+    "fifth": 4,
+    "last": -1,
+    "previous": -1,
+    "latest": -1,
+    "most recent": -1,
+    "just": -1,
+    "before": -1,
+    "earlier": -1,
+    "previously": -1,
+    "at the start": 0,
+    "at the beginning": 0,
+    "to begin with": 0,
+    "first of all": 0,
+}
+_ASKED_VERB = r"(?:ask(?:ed)?|say|said|write|wrote|type[d]?|sen[dt]|request(?:ed)?)"
+_ASKED_NTH = alternation(ASKED_ORDINALS)
+_ASKED_NOUN = r"(?:thing|question|message|request|query)"
+ASKED_BEFORE_RE = re.compile(
+    r"\bwhat\s+(?:was|were|is)\s+"
+    rf"(?:my\s+(?:(?P<nth1>{_ASKED_NTH})\s+)?{_ASKED_NOUN}\b"
+    rf"|the\s+(?:(?P<nth2>{_ASKED_NTH})\s+)?{_ASKED_NOUN}\s+(?:that\s+)?i\s+"
+    rf"(?:(?P<nth3>{_ASKED_NTH})\s+)?{_ASKED_VERB}\b)"
+    rf"|\bwhat\s+did\s+i\s+(?:(?P<nth4>{_ASKED_NTH})\s+)?{_ASKED_VERB}\b"
+    rf"(?:\s+(?:you|u))?(?:\s+(?P<nth5>{_ASKED_NTH}))?",
+    re.IGNORECASE,
+)
+
+
+def asked_before(text: str) -> int | None:
+    """Which of the user's own earlier messages ``text`` asks about: 0 for the first,
+    1 for the second, …, -1 for the one before this; None when it asks no such thing."""
+    m = ASKED_BEFORE_RE.search(text)
+    if m is None:
+        return None
+    said = next((g for g in m.group("nth1", "nth2", "nth3", "nth4", "nth5") if g), None)
+    return -1 if said is None else ASKED_ORDINALS[" ".join(said.lower().split())]
+
 
 # ------------------------------------------------------------------------- verbs & cues
 
