@@ -321,16 +321,20 @@ MODE_RE = re.compile(
     # "which of those are major", "only minor": the mode closing a clause about the list
     r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
     # "minor" (or "major?") as the whole reply
-    r"|^\s*(minor|major)\s*[?.!]*\s*$",
+    r"|^\s*(minor|major)\s*[?.!]*\s*$"
+    # "what about minor?", "and major", "minor instead": the other mode asked for
+    r"|\b(?:about|and|now|try|then)\s+(minor|major)(?:\s+instead)?(?=\s*(?:$|[?.!,;]))"
+    r"|\b(minor|major)\s+instead\b",
     re.IGNORECASE | re.MULTILINE,
 )
 
 
 def find_mode(text: str) -> str | None:
     """``"major"`` or ``"minor"`` when ``text`` asks for a mode ("which ones are in minor?"),
-    else ``None`` (see :data:`MODE_RE`)."""
-    m = MODE_RE.search(text)
-    return next((g.lower() for g in m.groups() if g), None) if m else None
+    else ``None`` (see :data:`MODE_RE`). The last one named wins: a follow-up's text
+    follows the search it changes ("70s soul in a major key" then "what about minor")."""
+    found = [g.lower() for m in MODE_RE.finditer(text) for g in m.groups() if g]
+    return found[-1] if found else None
 
 
 # "which of those", "any of them", "from the list": the list shown, by a pronoun
@@ -495,6 +499,19 @@ def merge_filter(
     for field in ("eras", "genres", "vibes", "years"):
         if value := getattr(new, field):
             update[field] = value
+    if new.genres and vocab.ADD_GENRE_RE.search(new.text):
+        # "throw in soul too": soul joins the genres searched
+        update["genres"] = list(dict.fromkeys([*previous.genres, *new.genres]))
+    for field in vocab.find_lifted_fields(new.text):
+        # "actually any vibe, but 60s": the feel is lifted, the rest kept
+        if field == "tempo" and not new.bpms:
+            update.update(bpm_min=None, bpm_max=None, target_bpm=None, bpms=[])
+        elif field == "keys" and not new.keys:
+            update.update(keys=[], camelot=[], tonic=None, mode=None, compatible=False)
+        elif field == "eras" and not new.eras:
+            update.update(eras=[], years=[])
+        elif field in ("vibes", "genres") and not getattr(new, field):
+            update[field] = []
     if dropped := vocab.find_dropped_vibes(new.text):
         # "hmm only one. forget the warm part": that feel is taken off the search
         kept = update.get("vibes", previous.vibes)

@@ -930,7 +930,8 @@ def negated_at(text: str, start: int) -> bool:
 
 # "forget the warm part", "drop the dusty bit", "lose the dark": a feel taken off a search
 _DROP_BEFORE_RE = re.compile(
-    rf"(?<![\w-])(?:{alternation(NEGATIONS)}|drop|lose|remove|ditch)\s+(?:the\s+|that\s+)?$",
+    rf"(?<![\w-])(?:{alternation(NEGATIONS)}|drop|lose|remove|ditch|swap(?:\s+out)?|replace)"
+    r"\s+(?:the\s+|that\s+)?$",
     re.IGNORECASE,
 )
 
@@ -944,6 +945,38 @@ def find_dropped_vibes(text: str) -> list[str]:
             if word not in out:
                 out.append(word)
     return out
+
+
+# "any vibe", "whatever era", "any key is fine": a constraint of the last search lifted.
+# Field of a search → the words naming it.
+ANY_FIELD_WORDS: Mapping[str, tuple[str, ...]] = {
+    "vibes": ("vibe", "vibes", "feel", "mood", "flavour", "flavor"),
+    "eras": ("era", "eras", "decade", "decades", "year", "years"),
+    "genres": ("genre", "genres", "style", "styles"),
+    "keys": ("key", "keys"),
+    "tempo": ("tempo", "tempos", "bpm", "speed"),
+}
+_ANY_FIELD_RES = {
+    field: re.compile(
+        rf"\b(?:any|whatever|all)\s+(?:old\s+)?{alternation(words)}\b(?!\s+(?:of|that|which))",
+        re.IGNORECASE,
+    )
+    for field, words in ANY_FIELD_WORDS.items()
+}
+
+
+def find_lifted_fields(text: str) -> list[str]:
+    """Search fields ``text`` lifts ("actually any vibe" → ``["vibes"]``), in the order of
+    :data:`ANY_FIELD_WORDS`."""
+    return [field for field, rx in _ANY_FIELD_RES.items() if rx.search(text)]
+
+
+# "throw in soul too", "add some jazz", "include reggae as well": a genre joins the
+# search's genres instead of replacing them
+ADD_GENRE_RE = re.compile(
+    r"\b(?:throw\s+in|add(?:\s+in)?|include|plus)\b|\b(?:too|as\s+well)\s*[.!?]*\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 # ----------------------------------------------------------------------------- tempo
@@ -1228,7 +1261,8 @@ SAME_SWING_WINDOW = 3.0
 # A swing amount written as a number ("65% and up", "more swing, 55 and up", "swing under
 # 54%"): MPC percent from 50 to 80, read only in a clause that talks about swing. Without a
 # "%" the number must follow the swing word with no noun between ("swung loops over 70" is
-# a tempo) and carry a direction ("and up", "or less", "over").
+# a tempo) and carry a direction ("and up", "or less", "over"), or stand right before it
+# ("60ish swing").
 SWING_PERCENT_RANGE = (50.0, 80.0)
 _SWING_WORD_RE = re.compile(r"\b(?:swing\w*|swung|shuffl\w*)\b", re.IGNORECASE)
 _NUM_PCT = r"(\d{2}(?:\.\d+)?)"
@@ -1242,6 +1276,14 @@ _SWING_NUMBER_RES: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(rf"\b{_OVER}\s*{_NUM_PCT}\s*(%)?", re.IGNORECASE), 1),
     (re.compile(rf"\b{_UNDER}\s*{_NUM_PCT}\s*(%)?", re.IGNORECASE), -1),
     (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%)", re.IGNORECASE), 0),
+    # "60ish swing", "around 58 swing": the number right before the swing word is its amount
+    (
+        re.compile(
+            rf"(?<![\w.]){_NUM_PCT}(\s*-?ish\s+|\s+)(?=(?:swing\w*|swung|shuffl\w*)\b)",
+            re.IGNORECASE,
+        ),
+        0,
+    ),
 )
 _NOUN_BETWEEN_RE = re.compile(
     r"\b(?:loops?|breaks?|beats?|samples?|tracks?|tempo|bpm|drums?)\b", re.IGNORECASE

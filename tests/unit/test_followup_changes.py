@@ -1,0 +1,82 @@
+"""A follow-up that changes one constraint of the last search keeps the others.
+
+Each case parses two turns the way the offline understanding does and merges the second
+into the first (``followups.merge_filter``): what the user lifted, swapped, added or
+turned the other way must change, the rest must stay.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from groovegraph.graph import followups
+from groovegraph.graph.parser import parse_request
+from groovegraph.tools import vocab
+
+
+def _merged(first: str, then: str):
+    return followups.merge_filter(parse_request(first), parse_request(then))
+
+
+def test_any_vibe_lifts_the_feel_and_keeps_the_style() -> None:
+    merged = _merged("reggae loops from the 70s, mellow only", "ok any mood is fine, but the 80s")
+    assert merged.vibes == []
+    assert merged.eras == ["80s"]
+    assert merged.genres == ["reggae"]
+
+
+def test_any_key_lifts_the_key_and_keeps_the_tempo() -> None:
+    merged = _merged("techno around 130 in 5A", "whatever key really")
+    assert merged.keys == []
+    assert merged.camelot == []
+    assert not merged.compatible
+    assert merged.target_bpm == 130
+
+
+def test_an_added_genre_joins_the_search() -> None:
+    merged = _merged("disco loops from the 80s", "add some house as well")
+    assert merged.genres == ["disco", "house"]
+    assert merged.eras == ["80s"]
+    # without a word that adds, a genre named replaces the last one
+    assert _merged("disco loops from the 80s", "house instead").genres == ["house"]
+
+
+def test_swapping_one_feel_for_another_drops_the_first() -> None:
+    merged = _merged("jungle breaks at 170, gritty", "swap gritty for warm")
+    assert merged.vibes == ["warm"]
+    assert merged.target_bpm == 170
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "mode"),
+    [
+        ("house in a minor key", "what about major?", "major"),
+        ("jazz loops in major keys", "and minor", "minor"),
+        ("funk in a major key", "minor instead", "minor"),
+    ],
+)
+def test_the_mode_asked_last_wins(first: str, then: str, mode: str) -> None:
+    merged = _merged(first, then)
+    assert followups.find_mode(merged.text) == mode
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("anything with around 57ish swing", 55.0, 59.0),
+        ("breaks that have 62 swing, roughly", 60.0, 64.0),
+    ],
+)
+def test_a_number_right_before_swing_is_its_amount_not_a_tempo(
+    text: str, lo: float, hi: float
+) -> None:
+    assert vocab.find_swing_amount(text)[:2] == (lo, hi)
+    parsed = parse_request(text)
+    assert parsed.bpms == []
+    assert parsed.target_bpm is None
+    assert (parsed.swing_min, parsed.swing_max) == (lo, hi)
+
+
+def test_a_tempo_before_a_swung_noun_stays_a_tempo() -> None:
+    assert vocab.find_swing_amount("loops at 92 with a swung hat")[:2] == (None, None)
+    assert parse_request("loops at 92 with a swung hat").target_bpm == 92
