@@ -7,11 +7,15 @@ turned the other way must change, the rest must stay.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from groovegraph.graph import followups
 from groovegraph.graph.parser import parse_request
+from groovegraph.settings import Settings
 from groovegraph.tools import vocab
+from tests.catalogs import catalog_row, offline_graph
+from tests.chat import Chat
 
 
 def _merged(first: str, then: str):
@@ -80,3 +84,48 @@ def test_a_number_right_before_swing_is_its_amount_not_a_tempo(
 def test_a_tempo_before_a_swung_noun_stays_a_tempo() -> None:
     assert vocab.find_swing_amount("loops at 92 with a swung hat")[:2] == (None, None)
     assert parse_request("loops at 92 with a swung hat").target_bpm == 92
+
+
+# ---------------------------------------------------------------- a search like a loop
+
+
+def _stretch_frame() -> pd.DataFrame:
+    # one reggae loop to search like, and soul loops at growing distances from its tempo,
+    # all in keys that mix with its A minor
+    specs = [
+        ("reggae", 100.0, "A minor"),
+        ("soul", 104.0, "A minor"),
+        ("soul", 108.5, "C major"),
+        ("soul", 109.5, "E minor"),
+        ("soul", 126.0, "A minor"),
+    ]
+    return pd.DataFrame(
+        [
+            catalog_row(
+                id=f"{i:04d}beef{i:04d}",
+                path=f"/lib/st_{i:02d}.wav",
+                sha256=f"{i + 1:064x}",
+                genre=genre,
+                era="70s",
+                tempo_bpm=bpm,
+                swing_percent=54.0,
+                timing_deviation_ms=8.0,
+                backbeat_lag_ms=5.0,
+                key=key,
+            )
+            for i, (genre, bpm, key) in enumerate(specs)
+        ]
+    )
+
+
+def test_too_few_loops_near_the_reference_tempo_widen_the_band_a_little(
+    settings: Settings,
+) -> None:
+    chat = Chat(offline_graph(_stretch_frame(), settings=settings))
+    (ref,) = chat.say("any reggae loops?")["hits"]
+    out = chat.say("find soul loops that would mix with the first one")
+    tempi = sorted(h.tempo_bpm for h in out["hits"])
+    # one loop within 8 % of 100 BPM: the two a 10 % stretch away join it, the loop a
+    # quarter faster does not
+    assert tempi == [104.0, 108.5, 109.5]
+    assert ref.sample_id not in {h.sample_id for h in out["hits"]}

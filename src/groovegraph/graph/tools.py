@@ -95,6 +95,10 @@ RELATED_GENRES: dict[str, tuple[str, ...]] = {
 
 # Camelot relation score of a key "that mixes" in a search: same, relative or adjacent.
 HARMONIC_MIN_SCORE = 0.85
+#: A search like a loop that finds fewer than this many loops within 8 % of its tempo
+#: widens the band to ±WIDE_LIKE_BAND.
+FEW_LIKE_HITS = 3
+WIDE_LIKE_BAND = 0.10
 
 _YES = {"yes", "y", "ok", "okay", "sure", "go", "go ahead", "proceed", "true", "1", "confirm"}
 
@@ -744,6 +748,22 @@ def build_toolsets(
                     notes.append(f"nothing tagged {query.genre}; showing the related genre {alt}")
                     applied = candidate
                     break
+        if auto_range and 0 < len(hits) < FEW_LIKE_HITS and target_bpm is not None:
+            # "loops that mix with it" and only one within 8 % of its tempo: the loops
+            # a short stretch further away (within 10 %) are still candidates
+            band = applied.model_copy(
+                update={
+                    "bpm_min": round(target_bpm * (1 - WIDE_LIKE_BAND), 1),
+                    "bpm_max": round(target_bpm * (1 + WIDE_LIKE_BAND), 1),
+                }
+            )
+            more = catalog_tools.search(df, band)
+            if len(more) > len(hits):
+                notes.append(
+                    f"only {len(hits)} within 8 % of the reference tempo; "
+                    f"widened to {WIDE_LIKE_BAND:.0%}"
+                )
+                hits, applied = more, band
         if not hits and auto_range:
             wider = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
             hits = catalog_tools.search(df, wider)
