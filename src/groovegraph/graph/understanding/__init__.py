@@ -381,7 +381,8 @@ _STYLE_PHRASE_RE = re.compile(
 # for samples by a find verb
 _FIND_CLAUSE_RE = re.compile(
     rf"^(?:(?:and|then|also|now|so|pls|please|can you|could you)\s+)*"
-    rf"{vocab.alternation(vocab.FIND_VERBS)}(?:\s+me)?\s+(?:[\w&'#-]+\s+){{0,3}}?"
+    # ("want to build a beat around it" is a plan, not a search: vocab.FIND_VERB)
+    rf"{vocab.FIND_VERB}(?:\s+me)?\s+(?:[\w&'#-]+\s+){{0,3}}?"
     rf"(?:{vocab.SAMPLE_NOUN}|stuff|something|anything|ones?)\b",
     re.IGNORECASE,
 )
@@ -683,6 +684,9 @@ def _sound_for_it(text: str) -> bool:
     )
 
 
+_SELF_RE = re.compile(r"\b(?:i|im|i['’]m|i am|we|we['’]re|we are|as an?)\b", re.IGNORECASE)
+
+
 def _opens_with_style(clause: str) -> bool:
     """ "boom bap in keys that work with F major", "moody trap at 140": the clause opens
     with a genre (after at most two describing words), asks nothing, and names no sample
@@ -693,6 +697,8 @@ def _opens_with_style(clause: str) -> bool:
     lead = clause[: genres[0][0][0]]
     return (
         bool(_STYLE_PHRASE_RE.fullmatch(lead))
+        # "im a house producer", "as a jazz drummer": the user describing themselves
+        and not _SELF_RE.search(lead)
         and not _MIX_RE.search(lead)  # "mixing house at 124 into disco": a mixing question
         and not OWN_AUDIO_RE.search(clause)
     )
