@@ -129,3 +129,18 @@ def test_too_few_loops_near_the_reference_tempo_widen_the_band_a_little(
     # quarter faster does not
     assert tempi == [104.0, 108.5, 109.5]
     assert ref.sample_id not in {h.sample_id for h in out["hits"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "instrument", "kind"),
+    [
+        ("need a snare that sits on my second loop", "snare", "one_shot"),
+        ("got any hats to go over this groove", "hat", "one_shot"),
+        ("snare loops from the 80s", "snare", "loop"),
+        ("the kick loops please", "kick", "loop"),
+    ],
+)
+def test_a_loop_named_as_the_sample_a_hit_is_for_is_not_the_kind_asked(
+    text: str, instrument: str, kind: str
+) -> None:
+    assert vocab.find_kind(text, instrument=instrument) == kind

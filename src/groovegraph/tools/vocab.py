@@ -388,12 +388,25 @@ _ABOUT_ITS_DRUMS_RE = re.compile(
 )
 
 
+# A loop word naming one sample of the thread: "my loop", "that first loop", "the other break"
+_LOOP_REFERENCE_RE = re.compile(
+    r"\b(?:my|our|this|that|the|your)\s+(?:(?:first|second|third|last|other|old|new|own|"
+    r"earlier|previous)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def find_kind(text: str, *, instrument: str | None = None) -> str | None:
     """``"one_shot"`` or ``"loop"`` when ``text`` says which ("one-shot", "a snare hit",
     "drum loops"); a single-hit instrument with no loop word is a one-shot."""
     if _ONE_SHOT_RE.search(text):
         return "one_shot"
-    if _LOOP_RE.search(text):
+    loops = list(_LOOP_RE.finditer(text))
+    if instrument in ONE_SHOT_INSTRUMENTS:
+        # "a kick and a clap that'd suit my first loop": the loop is the sample they are
+        # for, not the kind of sound asked for
+        loops = [m for m in loops if not _LOOP_REFERENCE_RE.search(text[: m.start()])]
+    if loops:
         return "loop"
     if instrument in ONE_SHOT_INSTRUMENTS or (instrument == "bass" and _808_SOUND_RE.search(text)):
         return "one_shot"
