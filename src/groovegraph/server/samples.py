@@ -38,7 +38,10 @@ class SampleOut(BaseModel):
 
     id: str
     owner: str | None = None
-    filename: str | None = None
+    filename: str | None = Field(
+        default=None,
+        description="The stored sample's name (an upload's first name), as GET /v1/samples/{id} says.",
+    )
     sha256: str
     size_bytes: int
     analysis: dict[str, Any] | None = None
@@ -175,7 +178,13 @@ async def search_samples(
     swing: str | None = Query(
         None, description="LO-HI swing percent or one value (±3 points), e.g. 54-62 or 58"
     ),
-    genre: str | None = None,
+    genre: str | None = Query(
+        None,
+        description=(
+            "e.g. 'funk', 'hip-hop'; a genre neither in the vocabulary nor on any of your "
+            "samples is 422 (the message lists the known genres)"
+        ),
+    ),
     era: str | None = Query(None, description="e.g. '70s'"),
     kind: Literal["loop", "one_shot"] | None = Query(None, description="loops or one-shots"),
     instrument: str | None = Query(None, description="kick, snare, hat, bass, drums, …"),
