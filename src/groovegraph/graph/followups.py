@@ -18,6 +18,7 @@ from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
 from groovegraph.state import Analysis, CatalogHit, ParsedRequest
 from groovegraph.tools import vocab
 from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.feel import key_text, swing_word
 from groovegraph.tools.keys import parse_key, parse_note
 from groovegraph.tools.vocab import (
     FASTER_RE,
@@ -664,3 +665,95 @@ def as_listed(
     ):
         update.update(swing_min=None, swing_max=None, swing_words=[])
     return request.model_copy(update=update) if update else request
+
+
+def _value_text(field: str, value: float) -> str:
+    if field == "tempo_bpm":
+        return f"{value:.1f} BPM"
+    if field == "swing_percent":
+        return f"swing {value:.1f} %"
+    if field == "backbeat_lag_ms":
+        return f"backbeat {value:+.1f} ms"
+    return f"timing deviation {value:.1f} ms"
+
+
+def _superlative(text: str) -> tuple[str, int, str] | None:
+    if not vocab.WHICH_RE.search(text):
+        return None
+    for rx, field, sign, word in vocab.SUPERLATIVES:
+        if rx.search(text):
+            return field, sign, word
+    return None
+
+
+def asks_superlative(text: str) -> bool:
+    """Whether ``text`` asks which sample ranks first by a measured value ("which of my
+    loops is the fastest?", "which one of those swings the hardest?")."""
+    return _superlative(text) is not None
+
+
+def ranked_pick(
+    text: str,
+    *,
+    own: Sequence[tuple[str, str, Analysis]],
+    listed: Sequence[CatalogHit],
+    fresh: bool,
+) -> tuple[str, str] | None:
+    """The sample a superlative question picks, by its measured value, and the line that
+    answers it ("Fastest of your 3 samples: …"), else ``None``. It ranks the list shown
+    when the turn points at it ("of those", or a list just shown and nothing of the
+    user's named), else the user's own samples of the thread (``own``: id, label,
+    analysis); it needs two with the value measured."""
+    found = _superlative(text)
+    if found is None:
+        return None
+    field, sign, word = found
+    mine = bool(re.search(r"\b(?:my|mine|i\s+(?:sent|uploaded|gave|made))\b", text, re.I))
+    pool: list[tuple[str, str, float]]
+    if listed and (points_at_shown_list(text) or (fresh and not mine)):
+        pool = [
+            (h.sample_id, h.path.rsplit("/", 1)[-1], float(v))
+            for h in listed
+            if (v := getattr(h, field, None)) is not None
+        ]
+        whose = f"the {len(listed)} listed"
+    else:
+        pool = [
+            (sid, label, float(v)) for sid, label, a in own if (v := getattr(a, field)) is not None
+        ]
+        whose = f"your {len(own)} samples"
+    if len(pool) < 2:
+        return None
+    pool.sort(key=lambda p: -sign * p[2])
+    (sid, label, value), rest = pool[0], pool[1:]
+    then = ", ".join(f"{lab} {_value_text(field, v)}" for _, lab, v in rest[:4])
+    return sid, (
+        f"{word[0].upper()}{word[1:]} of {whose}: {label} at {_value_text(field, value)}"
+        f" (then {then})."
+    )
+
+
+def asked_value(text: str, label: str, analysis: Analysis) -> str | None:
+    """The one measured value ``text`` asks of an analysed sample ("does it swing?",
+    "what key is my keys loop again?"), answered first in a line, else ``None``."""
+    for rx, field in vocab.ASKED_FIELDS:
+        if not rx.search(text):
+            continue
+        if field == "swing_percent":
+            if analysis.swing_percent is None:
+                return None
+            feel = swing_word(analysis.swing_percent)
+            said = f"{label} is {feel} at {analysis.swing_percent:.1f} % swing."
+            if re.match(
+                r"\W*(?:(?:so|and|ok|but|hey)\W+)?(?:does|do|did|is|was|are)\b", text, re.I
+            ):
+                return ("No: " if feel == "straight" else "Yes: ") + said
+            return said
+        if field == "key":
+            if analysis.kind == "one_shot" and analysis.root_note:
+                return f"{label} is a one-shot rooted on {analysis.root_note}."
+            return f"{label}: {key_text(analysis.key, analysis.camelot)}."
+        if analysis.tempo_bpm is None:
+            return None
+        return f"{label} runs at {analysis.tempo_bpm:.1f} BPM."
+    return None

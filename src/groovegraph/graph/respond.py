@@ -90,6 +90,11 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
         results = {
             name: collect_results(name, state.get(scratch_key(name)) or []) for name in SPECIALISTS
         }
+        # What the supervisor took from the turn (a tempo the user states, the value a
+        # question asked) comes first; with it the answer is not the earlier one again.
+        notes = [n for n in state.get("notes") or [] if n]
+        if notes:
+            text = "\n\n".join([*notes, text])
         if not any(_same(text, message_text(m)) for m in said):
             text = unrepeated(
                 text,
@@ -103,10 +108,6 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
                 reports=state.get("reports") or [],
                 era=state.get("era"),
             )
-        # What the supervisor took from the turn (a tempo the user states) comes first.
-        notes = [n for n in state.get("notes") or [] if n]
-        if notes:
-            text = "\n\n".join([*notes, text])
         # The answer shows the pictures its specialists' messages showed.
         plots = {(p.sha256, p.kind): p for m in said for p in plots_of(m)}
         answer: AIMessage | None = AIMessage(

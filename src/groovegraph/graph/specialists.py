@@ -137,18 +137,24 @@ def make_specialist(
         if results.errors and not reply.response_metadata.get("tool_errors_shown"):
             text = "\n".join([text, *(f"(!) {e}" for e in results.errors)]).strip()
         # Alone, this message is the turn's answer; with others, the answer may stand on
-        # it: either way never a text the thread already holds (graph/repeats.py).
-        text = unrepeated(
-            text,
-            answered=state.get("answered") or [],
-            request=request,
-            previous=state.get("listed_request"),
-            listed=state.get("listed_hits") or [],
-            hits=results.hits,
-            searched=bool(results.searches),
-            analyses=results.analyses,
-            reports=results.reports,
-            era=results.era,
+        # it: either way never a text the thread already holds (graph/repeats.py). A turn
+        # whose answer opens with a line of its own (the value asked, a correction noted:
+        # the supervisor's notes) is checked as a whole by ``respond``.
+        text = (
+            text
+            if state.get("notes")
+            else unrepeated(
+                text,
+                answered=state.get("answered") or [],
+                request=request,
+                previous=state.get("listed_request"),
+                listed=state.get("listed_hits") or [],
+                hits=results.hits,
+                searched=bool(results.searches),
+                analyses=results.analyses,
+                reports=results.reports,
+                era=results.era,
+            )
         )
         message = AIMessage(content=text, name=name, additional_kwargs=with_plots(results.plots))
         return Command(

@@ -342,6 +342,30 @@ def make_supervisor(
             # them as finds, whatever the search ("only the ones under 100" after a list)
             own = list(dict.fromkeys([*conversation.own, *attached]))
             request = request.model_copy(update={"exclude": own})
+            ranked: list[str] = []
+            if not attached and followups.asks_superlative(text):
+                # "which of my loops is the fastest?", "which one of those swings the
+                # hardest?": the sample first by that measured value, and the ranking
+                picked = followups.ranked_pick(
+                    text,
+                    own=[
+                        (s, sample_label(s, a), a)
+                        for s in conversation.own
+                        if (a := conversation.analyses.get(s)) is not None
+                    ],
+                    listed=listed_hits,
+                    fresh=bool(previous),
+                )
+                if picked is not None:
+                    request = ParsedRequest(
+                        text=text,
+                        samples=[picked[0]],
+                        intents=["analyze"],
+                        specialists=["groove"],
+                        exclude=own,
+                        confidence=request.confidence,
+                    )
+                    ranked.append(picked[1])
             if offline.asks_what_mixes(request):
                 # "what would mix with a 124 bpm loop in A minor?": suggest library loops
                 # in the keys and tempo that mix with it, not only the neighbouring keys.
@@ -405,7 +429,7 @@ def make_supervisor(
                 request = followups.as_listed(request, searched, listed_hits)
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
-            notes: list[str] = []
+            notes: list[str] = list(ranked)
             said_bpm = followups.stated_tempo(text, request)
             if said_bpm is not None:
                 sid = request.samples[0]
@@ -478,6 +502,22 @@ def make_supervisor(
                 # Others reason from the analysis: a sample with none yet (in this thread
                 # or the catalog), or new to the thread in this turn, is analysed first.
                 chosen.insert(0, "groove")
+            if (
+                not notes
+                and not attached
+                and chosen == ["groove"]
+                and len(request.samples) == 1
+                and (base := {**known, **stored}.get(request.samples[0])) is not None
+                and request.samples[0] in conversation.analyses  # analysed before
+                and (
+                    line := followups.asked_value(
+                        text, sample_label(request.samples[0], base), base
+                    )
+                )
+            ):
+                # "does it swing?", "what key is my keys loop again?" about a sample analysed
+                # before: the value asked comes first, then its analysis
+                notes.append(line)
             stages = offline.plan_stages(chosen, has_samples=bool(request.samples))
             new_plan = RoutePlan(
                 turn=turn,
@@ -549,6 +589,7 @@ def _send_payload(state: dict[str, Any]) -> dict[str, Any]:
         "analyses": {k: analyses[k] for k in refs if k in analyses},
         "memory": state.get("memory"),
         "answered": state.get("answered") or [],
+        "notes": state.get("notes") or [],
         "completed": [],
         **{scratch_key(s): [] for s in SPECIALISTS},
     }

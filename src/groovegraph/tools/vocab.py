@@ -1153,6 +1153,73 @@ STATED_KEY_RE = re.compile(
     r"|\bwrong key\b|\bnot (?:in )?(?:[A-G][#b♯♭]?\s*)?(?:major|minor)\b",
     re.IGNORECASE,
 )
+# "which of my loops is the fastest?", "which one of those swings the hardest?": a
+# question that ranks samples by a measured value — (pattern, analysis field, +1 for the
+# highest / -1 for the lowest, what the answer calls the winner)
+SUPERLATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), field, sign, word)
+    for pattern, field, sign, word in (
+        (
+            r"\b(?:fastest|quickest|highest\s+(?:tempo|bpm)|most\s+uptempo)\b",
+            "tempo_bpm",
+            1,
+            "fastest",
+        ),
+        (r"\b(?:slowest|lowest\s+(?:tempo|bpm))\b", "tempo_bpm", -1, "slowest"),
+        (
+            r"\b(?:swing(?:s|ing)?\s+(?:the\s+)?(?:most|hardest|heaviest)|swingiest|"
+            r"most\s+(?:swung|swing\w*|shuffl\w*)|(?:has|with|got)\s+the\s+most\s+swing|"
+            r"(?:hardest|heaviest|biggest)\s+swing)\b",
+            "swing_percent",
+            1,
+            "most swung",
+        ),
+        (
+            r"\b(?:straightest|least\s+(?:swung|swing\w*)|swing(?:s|ing)?\s+(?:the\s+)?least|"
+            r"(?:has|with|got)\s+the\s+least\s+swing)\b",
+            "swing_percent",
+            -1,
+            "straightest",
+        ),
+        (
+            r"\b(?:most\s+laid[\s-]?back|laziest|(?:sits?|sitting)\s+(?:the\s+)?furthest\s+back)\b",
+            "backbeat_lag_ms",
+            1,
+            "most laid back",
+        ),
+        (
+            r"\b(?:tightest|most\s+(?:quantized|quantised|on\s+the\s+grid))\b",
+            "timing_deviation_ms",
+            -1,
+            "tightest",
+        ),
+    )
+)
+# "which …", "what's the …", "which one of those": a question picking a sample
+WHICH_RE = re.compile(r"\b(?:which|what(?:'s|’s| is)?\s+(?:the|my))\b", re.IGNORECASE)
+# "does it swing?", "is it swung", "what key is my keys loop again?", "how fast is it": one
+# measured value of a sample asked about — (pattern, the field it asks)
+ASKED_FIELDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), field)
+    for pattern, field in (
+        (
+            r"\b(?:(?:does|do|did)\s+(?:it|this|that|they|my\s+[\w\s]{1,25}?)\s+swing|"
+            r"(?:is|was|are)\s+(?:it|this|that|they|my\s+[\w\s]{1,25}?)\s+(?:swung|swinging|"
+            r"straight|shuffl\w*)|how\s+(?:much\s+)?swung|how\s+much\s+swing)\b",
+            "swing_percent",
+        ),
+        (
+            r"\b(?:what|which)\s+key\b|\bkey\s+(?:is|was)\s+(?:it|this|that|my)\b|"
+            r"\b(?:is|was)\s+(?:it|this|that|my\s+[\w\s]{1,25}?)\s+(?:in\s+)?(?:major|minor)\b",
+            "key",
+        ),
+        (
+            r"\b(?:what|which)(?:'s|’s|\s+is|\s+was)?\s+(?:the\s+|its\s+)?(?:tempo|bpm)\b|"
+            r"\bhow\s+fast\b",
+            "tempo_bpm",
+        ),
+    )
+)
 # "at half time", "double-time", "halftime" (group 1 or 2: which).
 HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE)
 
