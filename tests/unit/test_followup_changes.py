@@ -14,7 +14,7 @@ from groovegraph.graph import followups
 from groovegraph.graph.parser import parse_request
 from groovegraph.settings import Settings
 from groovegraph.tools import vocab
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import catalog_row, library_frame, offline_graph, one_shot_record
 from tests.chat import Chat
 
 
@@ -144,3 +144,20 @@ def test_a_loop_named_as_the_sample_a_hit_is_for_is_not_the_kind_asked(
     text: str, instrument: str, kind: str
 ) -> None:
     assert vocab.find_kind(text, instrument=instrument) == kind
+
+
+def test_another_drum_sound_after_a_search_is_searched_not_filtered_out(
+    settings: Settings,
+) -> None:
+    shots = [
+        one_shot_record("a1b2c3d4e5f60001", "crack_snare_01.wav", "snare", tag="snare"),
+        one_shot_record("a1b2c3d4e5f60002", "tight_snare_02.wav", "snare", tag="snare"),
+        one_shot_record("a1b2c3d4e5f60003", "roomy_clap_01.wav", "clap", tag="clap"),
+    ]
+    chat = Chat(offline_graph(library_frame(shots=shots), settings=settings))
+    first = chat.say("need a crisp snare for some drill")
+    assert first["hits"]
+    assert {h.instrument for h in first["hits"]} == {"snare"}
+    out = chat.say("and a clap to stack with it")
+    # no clap is among the snares listed: the clap is a search of its own
+    assert [h.instrument for h in out["hits"]] == ["clap"]

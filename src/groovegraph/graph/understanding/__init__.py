@@ -1383,14 +1383,24 @@ class OfflineUnderstanding:
             )
             if refining and searched is not None:
                 merged = followups.merge_filter(searched, alone, listed_hits)
+                # "and a clap to layer on top" after snares: another sound with the same
+                # filters, not a narrowing of the snares (so it may relax them)
+                other_sound = bool(
+                    slots["instrument"]
+                    and searched.instrument
+                    and slots["instrument"] != searched.instrument
+                )
+                lifted = vocab.find_lifted_fields(blanked)
                 request = merged.model_copy(
                     update={
-                        "refines": True,
-                        "mode": slots["mode"] or (None if alone.keys else searched.mode),
+                        "refines": not other_sound,
+                        "mode": slots["mode"]
+                        or (None if alone.keys or "keys" in lifted else searched.mode),
                         "kind": slots["kind"] or searched.kind,
                         "instrument": slots["instrument"] or searched.instrument,
                         "root_note": slots.get("root_note") or merged.root_note,
-                        "compatible": searched.compatible or slots["compatible"],
+                        "compatible": (searched.compatible and "keys" not in lifted)
+                        or slots["compatible"],
                     }
                 )
                 chosen = ["discovery"]
