@@ -593,6 +593,16 @@ SMALL_TALK_WORDS: tuple[str, ...] = (
     "no worries",
 )
 SMALL_TALK_RE = word_pattern(SMALL_TALK_WORDS)
+# Story idioms: "long story short, I ripped this off a tape" tells no history.
+STORY_IDIOMS: tuple[str, ...] = (
+    "long story short",
+    "to cut a long story short",
+    "cut a long story short",
+    "funny story",
+    "true story",
+    "story time",
+)
+STORY_IDIOM_RE = word_pattern(STORY_IDIOMS)
 # A question about the assistant itself: "who are you", "what can you do", "are you a bot".
 ASSISTANT_QUESTION_RE = re.compile(
     r"^\s*(?:(?:so|and|ok|okay|wait|hey|yo)[\s,]+)*(?:"

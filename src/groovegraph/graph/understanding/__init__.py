@@ -799,7 +799,10 @@ def _root_note(text: str) -> str | None:
 _ASK_VERB_RE = re.compile(
     r"\s*(?:(?:ok|okay|so|and|also|then|now|pls|please|just)[\s,]+)*"
     r"(?:tell|explain|describe|analy[sz]e|check|compare|rate|measure|detect|estimate|"
-    r"calculate|work out|figure out|break down|let me know|help)\b",
+    r"calculate|work out|figure out|break down|let me know|help|"
+    # "i just wanna know if it's swung", "i'd like to know the key", "wondering if …"
+    r"(?:i\s*)?(?:just\s+|really\s+)?(?:wanna|want\s+to|need\s+to|would\s+like\s+to|['’]d\s+like\s+to)"
+    r"\s+know|(?:i\s+(?:am|was|'m)\s+)?wondering|i\s+wonder)\b",
     re.IGNORECASE,
 )
 
@@ -843,7 +846,8 @@ _ERA_QUESTION_RE = vocab.word_pattern((*vocab.HISTORY_WORDS, *vocab.ERA_QUESTION
 def _asks_about_style(text: str) -> bool:
     """Whether a message of several clauses asks about a style, era or the people and gear
     behind it in one of the clauses that ask (see :func:`_asks`); a message of one clause
-    is left to the classifier."""
+    is left to the classifier. A story idiom ("long story short") is no history."""
+    text = vocab.STORY_IDIOM_RE.sub(" ", text)
     clauses = _clauses(text)
     if len(clauses) < 2:
         return True
