@@ -161,3 +161,14 @@ def test_another_drum_sound_after_a_search_is_searched_not_filtered_out(
     out = chat.say("and a clap to stack with it")
     # no clap is among the snares listed: the clap is a search of its own
     assert [h.instrument for h in out["hits"]] == ["clap"]
+
+
+def test_a_search_in_my_key_uses_the_key_of_my_analysed_loop(settings: Settings) -> None:
+    from tests.unit.test_understanding_trial_defects import ROWS
+
+    chat = Chat(offline_graph(pd.DataFrame(ROWS), settings=settings))
+    soul = next(r["id"] for r in ROWS if r["key"] == "G minor")
+    chat.say("how fast is this one?", samples=[soul])
+    out = chat.say("cool, now some trap that works with my key")
+    # G minor is 6A: of the trap loops only the C minor one (5A) sits next to it
+    assert {h.key for h in out["hits"]} == {"C minor"}

@@ -142,8 +142,10 @@ _FIND_VERB_RE = vocab.FIND_VERB_RE
 # sample nouns, and "stuff" ("any 90s stuff")
 _SAMPLE_NOUN_RE = vocab.word_pattern((*vocab.plurals(*vocab.SAMPLE_NOUNS), "stuff"))
 _THOSE_KEYS_RE = re.compile(
-    r"\b(?:in\s+)?(?:(?:any|one|either|some)\s+of\s+)?(?:those|these|that|the same|its|their)"
-    r"\s+keys?\b|\bin key with (?:it|that|them)\b"
+    # "works with my key": the key of the user's sample ("my keys loop" is an instrument)
+    r"\b(?:in\s+)?(?:(?:any|one|either|some)\s+of\s+)?(?:those|these|that|the same|its|their|my|our)"
+    r"\s+keys?\b(?!\s+(?:loop|part|riff|line|track|sample|stem)s?\b)"
+    r"|\bin key with (?:it|that|them)\b"
     # "house loops in any of those" right after a list of keys
     r"|\bin\s+(?:any|one|either|some)\s+of\s+(?:those|these|them)\b",
     re.IGNORECASE,
