@@ -136,6 +136,8 @@ def test_too_few_loops_near_the_reference_tempo_widen_the_band_a_little(
     [
         ("need a snare that sits on my second loop", "snare", "one_shot"),
         ("got any hats to go over this groove", "hat", "one_shot"),
+        ("a tight clap for a garage beat", "clap", "one_shot"),
+        ("kick loops to put under my groove", "kick", "loop"),
         ("snare loops from the 80s", "snare", "loop"),
         ("the kick loops please", "kick", "loop"),
     ],

@@ -388,10 +388,13 @@ _ABOUT_ITS_DRUMS_RE = re.compile(
 )
 
 
-# A loop word naming one sample of the thread: "my loop", "that first loop", "the other break"
+# A loop word naming one sample of the thread ("my loop", "that first loop", "the other
+# break"), or what a hit is for ("a snare for a drill beat", "a kick to go over my groove")
 _LOOP_REFERENCE_RE = re.compile(
     r"\b(?:my|our|this|that|the|your)\s+(?:(?:first|second|third|last|other|old|new|own|"
-    r"earlier|previous)\s+)?$",
+    r"earlier|previous)\s+)?$"
+    r"|\b(?:for|over|under|on|with|to)\s+(?:(?:a|an|some|my|our|the|this|that|your)\s+)?"
+    r"(?:[\w'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 
