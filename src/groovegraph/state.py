@@ -211,6 +211,10 @@ class CatalogQuery(BaseModel):
     duration_min_s: float | None = Field(default=None, ge=0)
     duration_max_s: float | None = Field(default=None, ge=0)
     exclude_ids: list[str] = Field(default_factory=list)
+    only_ids: list[str] = Field(
+        default_factory=list,
+        description="When given, only these samples are searched (a list shown, narrowed).",
+    )
     # The HTTP API (200) and the agent's tool (50) cap lower; the CLI may list a library.
     limit: int = Field(default=10, ge=1, le=10_000)
 
@@ -437,6 +441,13 @@ class ParsedRequest(BaseModel):
         description=(
             "Samples a search leaves out of its hits: the user's own, attached earlier in "
             "the thread (never offered back to them as a find)."
+        ),
+    )
+    among: list[str] = Field(
+        default_factory=list,
+        description=(
+            "The only samples a search looks among: the list shown, when the turn narrows "
+            "it ('which of those were from the 70s?')."
         ),
     )
 

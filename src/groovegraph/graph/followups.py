@@ -646,7 +646,8 @@ def as_listed(
     filter this turn adds is kept."""
     if previous is None or not listed:
         return request
-    update: dict[str, object] = {}
+    # the hits shown, and only those: not others of the library the search finds too
+    update: dict[str, object] = {"among": [h.sample_id for h in listed]}
     vibes = {(h.tags.vibe or "").lower() for h in listed}
     old_vibes = [v for v in request.vibes if v in previous.vibes]
     if old_vibes and not vibes & {v.lower() for v in old_vibes}:
@@ -664,7 +665,7 @@ def as_listed(
         and not any((lo is None or s >= lo) and (hi is None or s <= hi) for s in swings)
     ):
         update.update(swing_min=None, swing_max=None, swing_words=[])
-    return request.model_copy(update=update) if update else request
+    return request.model_copy(update=update)
 
 
 def _value_text(field: str, value: float) -> str:

@@ -196,6 +196,8 @@ def plan_tool_calls(
         excluded = list(dict.fromkeys([*excluded, *request.exclude]))
         if excluded:
             args["exclude"] = excluded
+        if request.among:
+            args["among"] = list(request.among)
         if not samples and request.for_sample and request.kind == "one_shot":
             # "a clap for my loop": one-shots for the loop, which the search names as its
             # reference (its key for a pitched sound), never a search like the loop
@@ -830,6 +832,11 @@ def compose_section(
                 else f"Found {len(hits)} matching sample(s):"
             )
             lines.extend(describe_hit(i, h) for i, h in enumerate(hits, 1))
+        elif request is not None and request.among:
+            # "which of them swing?" and none of the list shown does: said of that list
+            # (the search's note says what each measures), not of the whole catalog
+            if not any("listed match" in str(n) for s in searches for n in s.get("notes") or []):
+                lines.append(f"None of the {len(request.among)} listed sample(s) match that.")
         else:
             lines.append(
                 "No sample in the catalog matches those filters; try a wider tempo range or fewer tags."

@@ -356,7 +356,24 @@ def make_supervisor(
                     listed=listed_hits,
                     fresh=bool(previous),
                 )
-                if picked is not None:
+                if picked is not None and any(h.sample_id == picked[0] for h in listed_hits):
+                    # a listed hit: that one of the list, shown as a find of the same search
+                    # (what "same thing but 80s" goes on from)
+                    base_search = searched or ParsedRequest(text=text)
+                    request = base_search.model_copy(
+                        update={
+                            "text": text,
+                            "samples": [],
+                            "among": [picked[0]],
+                            "intents": ["find"],
+                            "specialists": ["discovery"],
+                            "refines": True,
+                            "exclude": own,
+                            "confidence": request.confidence,
+                        }
+                    )
+                    ranked.append(picked[1])
+                elif picked is not None:
                     request = ParsedRequest(
                         text=text,
                         samples=[picked[0]],
@@ -424,9 +441,14 @@ def make_supervisor(
                 # a groove run reads a file named this turn and shows its analysis (it is
                 # new to the conversation, not "from earlier")
                 stored = {k: v for k, v in stored.items() if k not in new_here}
-            if request.refines and followups.points_at_shown_list(text):
+            if ranked:
+                pass  # the superlative's pick, made above
+            elif request.refines and followups.points_at_shown_list(text):
                 # "which of those were from the 70s?": the list shown, as it was found
                 request = followups.as_listed(request, searched, listed_hits)
+            elif request.among:
+                # a narrowing of a list shown turns ago is no longer only among it
+                request = request.model_copy(update={"among": []})
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
             notes: list[str] = list(ranked)

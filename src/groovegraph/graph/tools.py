@@ -47,7 +47,7 @@ from groovegraph.tools import catalog as catalog_tools
 from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
-from groovegraph.tools.feel import NO_KEY, key_doubt, key_text, tempo_doubt
+from groovegraph.tools.feel import NO_KEY, key_doubt, key_text, swing_word, tempo_doubt
 from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.library_progress import library_progress
 from groovegraph.tools.paths import OwnerPaths, shown_name, upload_name
@@ -559,6 +559,7 @@ def build_toolsets(
         instrument: str | None = None,
         like_sample: str | None = None,
         exclude: list[str] | None = None,
+        among: list[str] | None = None,
         limit: int | None = None,
         mode: Literal["major", "minor"] | None = None,
         kind: Literal["loop", "one_shot"] | None = None,
@@ -580,7 +581,8 @@ def build_toolsets(
         clash: with compatible_with (or like_sample), the keys that clash with it instead
         ("which loops would clash with it"). tonic: keys on that tonic in either mode ('F': F major or F minor), for a key
         known only by a one-shot's root. not_genres: genres to leave out ("loops around 120 but not house"); not_eras:
-        eras to leave out ("but not the 70s ones").
+        eras to leave out ("but not the 70s ones"). among: sample ids, the only ones searched
+        (the list shown, narrowed: "which of those were from the 70s?").
         like_sample: a sample id/path whose tempo, key and swing become the targets.
         relax: when nothing matches, drop the swing/vibe filters (default; a stated
         instrument only last, said so) or
@@ -696,6 +698,7 @@ def build_toolsets(
             tonic=tonic,
             scale_note=scale_note,
             exclude_ids=excluded,
+            only_ids=list(among or []),
             limit=max(1, min(int(limit), 50)),
         )
         df = catalog.frame(owner)
@@ -814,6 +817,26 @@ def build_toolsets(
                 f"nothing tagged {applied.instrument} matches, even with the other filters "
                 f"relaxed; the {applied.instrument} filter is kept (ask without it for "
                 "other sounds)"
+            )
+        if not hits and among:
+            # "which of them swing?" and none does: what each listed one measures instead
+            shown_rows = df[df["id"].isin(list(among)).to_numpy(dtype=bool)]
+            values = []
+            for row in shown_rows.head(5).to_dict("records"):
+                name = str(row.get("path") or row["id"]).rsplit("/", 1)[-1]
+                said = []
+                if (swing_min is not None or swing_max is not None) and pd.notna(
+                    row.get("swing_percent")
+                ):
+                    swing = float(row["swing_percent"])
+                    said.append(f"{swing_word(swing)} at {swing:.1f} % swing")
+                if (bpm_min is not None or bpm_max is not None) and pd.notna(row.get("tempo_bpm")):
+                    said.append(f"{float(row['tempo_bpm']):.1f} BPM")
+                if said:
+                    values.append(f"{name} is {' and '.join(said)}")
+            notes.append(
+                f"none of the {len(shown_rows)} listed match"
+                + (f": {'; '.join(values)}" if values else "")
             )
         query = applied
         if ref_file:

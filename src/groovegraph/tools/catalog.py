@@ -647,6 +647,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         mask &= df["_era"].isin(wanted).to_numpy(dtype=bool)
     if query.exclude_ids:
         mask &= ~df["id"].isin(query.exclude_ids).to_numpy(dtype=bool)
+    if query.only_ids:
+        mask &= df["id"].isin(query.only_ids).to_numpy(dtype=bool)
     if tempo_masks:
         # Loops at the tempo asked for first; their half- or double-time twins only when
         # none is (a 180 BPM loop is no answer to "around 90" beside 90 BPM ones).
