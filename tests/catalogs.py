@@ -17,6 +17,7 @@ import pandas as pd
 from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.graph import build_graph
+from groovegraph.persistence.checkpointer import checkpoint_serde
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis, SampleRecord, SampleTags
 from groovegraph.tools import catalog as cat
@@ -122,7 +123,9 @@ def library_frame(
 
 
 def offline_graph(frame: pd.DataFrame, *, settings: Settings) -> Any:
-    """The offline graph over ``frame``, compiled with an in-memory checkpointer."""
+    """The offline graph over ``frame``, compiled with an in-memory checkpointer that
+    serializes as the real ones do (the state's types on an explicit allowlist), so a
+    state type missing from that list fails here, not only against Postgres."""
     return build_graph(catalog=cat.FrameSource(frame), settings=settings).compile(
-        checkpointer=InMemorySaver()
+        checkpointer=InMemorySaver(serde=checkpoint_serde())
     )
