@@ -174,3 +174,11 @@ def test_a_search_in_my_key_uses_the_key_of_my_analysed_loop(settings: Settings)
     out = chat.say("cool, now some trap that works with my key")
     # G minor is 6A: of the trap loops only the C minor one (5A) sits next to it
     assert {h.key for h in out["hits"]} == {"C minor"}
+
+
+def test_swinging_as_hard_as_my_loop_is_a_swing_target_not_a_hard_vibe() -> None:
+    text = "any soul loops that shuffle roughly as heavily as mine?"
+    assert vocab.SAME_SWING_RE.search(text)
+    assert vocab.find_vibes("gimme funk that swings as hard as this one") == []
+    # a vibe elsewhere in the sentence is still one
+    assert vocab.find_vibes("hard trap that swings as much as this") == ["hard"]

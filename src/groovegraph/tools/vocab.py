@@ -419,8 +419,12 @@ def find_kind(text: str, *, instrument: str | None = None) -> str | None:
 def find_vibes(text: str) -> list[str]:
     """Vibe words in ``text``, in order, once each; "heavy swing" is a feel, not a vibe."""
     out: list[str] = []
+    # "swing about as hard as mine": how much it swings, not a hard vibe
+    same_swing = [x.span() for x in SAME_SWING_RE.finditer(text)]
     for m in _VIBE_RE.finditer(text):
         if re.match(r"\s+(?:swing|shuffle)", text[m.end() :], re.IGNORECASE):
+            continue
+        if any(a <= m.start() < b for a, b in same_swing):
             continue
         word = m.group(0).lower()
         if word not in out:
@@ -1344,7 +1348,10 @@ SAME_SWING_RE = re.compile(
     r"(?:swing|shuffle|swung(?:ness)?)\b"
     r"|\b(?:swing|shuffle)\s+(?:like|as|similar\s+to|close\s+to|near|matching)\s+"
     r"(?:mine|my|our|ours)\b"
-    r"|\bas\s+(?:swung|swingy|shuffled?)\s+as\b|\bswings?\s+(?:about\s+)?as\s+much\s+as\b",
+    r"|\bas\s+(?:swung|swingy|shuffled?)\s+as\b"
+    # "swing about as hard as mine", "shuffles as heavily as that one"
+    r"|\b(?:swing|shuffle)s?\s+(?:about\s+|roughly\s+|just\s+)?as\s+"
+    r"(?:much|hard|heavy|heavily|deep|deeply)\s+as\b",
     re.IGNORECASE,
 )
 #: Half the width of the swing window "the same swing as mine" searches (swing %).
