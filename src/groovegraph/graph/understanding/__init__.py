@@ -1647,7 +1647,7 @@ class OfflineUnderstanding:
         )
         request, chosen = self._one_shot_note(request, blanked, chosen)
         request, chosen = self._one_shot_as_root(request, conv, chosen)
-        request = self._same_keys(request, blanked, conv, chosen)
+        request, chosen = self._same_keys(request, blanked, conv, chosen)
         request, chosen = self._own_pair(
             request, blanked, conv, chosen, attached=attached, stated=alone
         )
@@ -1968,15 +1968,16 @@ class OfflineUnderstanding:
 
     @staticmethod
     def _same_keys(
-        request: ParsedRequest, text: str, conv: Conversation, chosen: Sequence[str]
-    ) -> ParsedRequest:
+        request: ParsedRequest, text: str, conv: Conversation, chosen: list[SpecialistName]
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
         """ "and what's that in camelot?" right after "what keys go with D minor?": a key
         question about "that", naming no key, sample or tempo of its own, is about the
-        previous turn's key (so "in those keys" a turn later still has it)."""
+        previous turn's key (so "in those keys" a turn later still has it). When it names
+        the Camelot wheel right after a mixing question about a key, it is that mixing
+        question carried on, whatever the classifier made of its few words."""
         prev = conv.previous
         if (
-            list(chosen) != ["compatibility"]
-            or request.keys
+            request.keys
             or request.samples
             or request.bpms
             or prev is None
@@ -1984,8 +1985,13 @@ class OfflineUnderstanding:
             or prev.samples
             or not _THAT_RE.search(text)
         ):
-            return request
-        return request.model_copy(update={"keys": list(prev.keys), "camelot": list(prev.camelot)})
+            return request, chosen
+        if not chosen and "compatibility" in prev.specialists and _CAMELOT_NAME_RE.search(text):
+            chosen = ["compatibility"]
+        if list(chosen) != ["compatibility"]:
+            return request, chosen
+        update = {"keys": list(prev.keys), "camelot": list(prev.camelot)}
+        return request.model_copy(update=update), chosen
 
     @staticmethod
     def _energy_boost(
