@@ -79,3 +79,19 @@ def test_keeping_the_minor_ones_narrows_the_list_in_its_tempo_band(chat: Chat) -
     assert {h.sample_id for h in hits} <= shown
     assert {h.key for h in hits} <= MIXING_MINORS
     assert all(abs(h.tempo_bpm - 90.0) < 10 for h in hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what would sit well with my loop? just minor keys, thanks",
+        "anything that blends with my loop - minor keys only",
+        "what goes with this one, stick to minor keys",
+    ],
+)
+def test_a_trailing_mode_clause_keeps_the_search(chat: Chat, text: str) -> None:
+    out = chat.say(text, samples=[MINE])
+    assert "discovery" in out["plan"].specialists
+    keys = [h.key for h in out["hits"]]
+    assert keys
+    assert set(keys) <= MIXING_MINORS

@@ -93,6 +93,13 @@ _KEYS_ASKED_RE = re.compile(
     r"|\b(?:what|which|next|safe|compatible|harmonic|other)\s+(?:\w+\s+)?key\b",
     re.IGNORECASE,
 )
+# ... though a mode the loops must be in is a constraint, no question about the keys
+# ("what goes with my loop? only minor keys please", "in major keys only")
+_MODE_CONSTRAINT_RE = re.compile(
+    r"\b(?:only|just|in|stick\s+to|keep\s+(?:it\s+)?to)\s+(?:the\s+)?(?:minor|major)\s+keys?\b"
+    r"|\b(?:minor|major)\s+keys?\s+only\b",
+    re.IGNORECASE,
+)
 
 
 def asks_what_mixes(request: ParsedRequest) -> bool:
@@ -110,7 +117,8 @@ def asks_what_mixes(request: ParsedRequest) -> bool:
         return False  # "something for an energy boost": advice on moves up the wheel
     if not request.samples and not (request.bpms or _SAMPLE_NOUN_RE.search(request.text)):
         return False  # "what mixes with D minor?": a bare key asks for its keys
-    return bool(_WHAT_FITS_RE.search(request.text)) and not _KEYS_ASKED_RE.search(request.text)
+    asked = _MODE_CONSTRAINT_RE.sub(" ", request.text)
+    return bool(_WHAT_FITS_RE.search(asked)) and not _KEYS_ASKED_RE.search(asked)
 
 
 def route_request(request: ParsedRequest) -> Route:
