@@ -109,6 +109,8 @@ _ANAPHORA_RE = re.compile(
     rf"\b(?:this|that|these|those|the same)\s+(?:{vocab.ONE_NOUN}|file)s?\b"
     r"|\b(?:it|them|both|each(?!\s+other))\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
     rf"|{vocab.MY_SAMPLE_RE.pattern}"
+    # "what key is that in again?", "how fast was that?": a bare "that" asked about
+    r"|\b(?:is|was|does|did)\s+that\b(?=\s+(?:in|at|on|swung|swinging|again)\b|\s*[?!.]*\s*$)"
     # "how far apart are they", "will they clash": the samples asked about, not people
     r"|\b(?:are|do|will|would|can|could)\s+they\b(?!\s+(?:use|using|make|making|record|"
     r"recording|play|playing|program|programming|sample|sampling|call|called)\b)"
