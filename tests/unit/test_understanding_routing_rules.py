@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from groovegraph.graph.understanding import Conversation, get_offline
+from groovegraph.graph.parser import parse_request
+from groovegraph.graph.understanding import Conversation, _is_off_topic, get_offline
 
 
 def _read(text: str, conversation: Conversation | None = None):  # type: ignore[no-untyped-def]
@@ -35,3 +36,41 @@ def test_a_camelot_question_without_a_key_before_carries_no_key() -> None:
     first = _read("find some dusty soul loops")
     second = _read("where does that land on the camelot wheel", Conversation(previous=first))
     assert second.keys == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you suggest a decent burger spot",
+        "where should i go for coffee around here",
+        "recommend me a good film for tonight",
+    ],
+)
+def test_a_message_about_nothing_musical_asks_no_specialist(text: str) -> None:
+    assert _read(text).specialists == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "recommend me some dusty soul",
+        "show me what you've got",
+        "can you suggest something similar",
+        "where did jungle come from",
+    ],
+)
+def test_a_request_about_sounds_still_asks_for_them(text: str) -> None:
+    assert _read(text).specialists != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["and counted in semitones?", "what about the other way round", "only minor ones", "lift it"],
+)
+def test_a_short_follow_up_is_not_taken_for_an_off_topic_message(text: str) -> None:
+    assert not _is_off_topic(text, parse_request(text))
+
+
+def test_an_off_topic_message_is_read_as_one() -> None:
+    text = "any decent pizza places open late?"
+    assert _is_off_topic(text, parse_request(text))

@@ -600,6 +600,27 @@ SMALL_TALK_WORDS: tuple[str, ...] = (
     "no worries",
 )
 SMALL_TALK_RE = word_pattern(SMALL_TALK_WORDS)
+# Words that keep a message about music, sounds or this chat: a message with none of these
+# (and no value, sample, instrument or artist the parser reads) is off topic, like "any good
+# pizza places near you?", and asks no specialist anything.
+MUSIC_TOPIC_WORDS: tuple[str, ...] = (
+    *plurals(
+        "music", "song", "tune", "track", "record", "beat", "loop", "sample", "break", "groove",
+        "mix", "set", "key", "note", "chord", "scale", "tempo", "bpm", "swing", "pocket", "feel",
+        "drum", "bass", "kick", "snare", "hat", "vocal", "sound", "style", "genre", "era",
+        "decade", "producer", "artist", "band", "dj", "library", "folder", "file", "one",
+        "shot", "stem", "melody", "rhythm", "layer", "blend", "flip", "sampler", "808",
+    ),
+    "something", "anything", "stuff", "more", "another", "similar", "same", "else", "again",
+    "next", "faster", "slower", "older", "newer", "camelot", "swung", "straight", "dusty",
+    "play", "produce", "producing", "sampled", "sampling", "mixing", "chop", "got", "have",
+    "catalog", "catalogue", "collection", "crate", "crates", "option", "options", "idea",
+    "ideas", "example", "examples", "vibe", "vibes", "energy", "hit", "hits", "result",
+    "results", "list", "analyse", "analyze", "analysis", "bar", "bars", "pitch", "stretch",
+    "minor", "major", "mode", "semitone", "semitones", "cents", "percent", "octave", "lift",
+    "raise", "boost", "higher", "lower", "up", "down", "harmonic", "harmonically",
+)  # fmt: skip
+MUSIC_TOPIC_RE = word_pattern(MUSIC_TOPIC_WORDS)
 # Story idioms: "long story short, I ripped this off a tape" tells no history.
 STORY_IDIOMS: tuple[str, ...] = (
     "long story short",

@@ -1693,6 +1693,9 @@ class OfflineUnderstanding:
             # "cheers mate, spot on", "this bot slaps", "who are you": thanks, praise or a
             # question about the assistant — nothing to search, measure or explain
             chosen = []
+        if not attached and _is_off_topic(text, alone):
+            # "know any good pizza places?": nothing about music, sounds or this chat
+            chosen = []
         if not attached and _is_gibberish(text, alone):
             # "asdfgh", "jjjjkl": no word of any language the reader knows and no value to
             # search by — nothing was asked, so nothing is searched (the reply asks again)
@@ -2451,6 +2454,38 @@ def _known_words() -> frozenset[str]:
 
     lines = VOCAB_PATH.read_text(encoding="utf-8").splitlines()
     return frozenset(w for w in lines if w.isalpha())
+
+
+def _is_off_topic(text: str, parsed: ParsedRequest) -> bool:
+    """ "can you suggest a burger spot": no word about music, sounds or this chat (see
+    vocab.MUSIC_TOPIC_WORDS), no pronoun for a sample in focus, no number, and nothing the
+    parser reads as a value, instrument, kind or artist."""
+    if (
+        vocab.MUSIC_TOPIC_RE.search(text)
+        or _THAT_RE.search(text)
+        or re.search(r"\d", text)
+        # "and in semitones?", "what about the other way": a follow-up to the last turn
+        or re.match(r"\s*(?:and|or|but|so|then|what about|how about)\b", text, re.IGNORECASE)
+    ):
+        return False
+    return not (
+        parsed.genres
+        or parsed.vibes
+        or parsed.eras
+        or parsed.years
+        or parsed.keys
+        or parsed.camelot
+        or parsed.mode
+        or parsed.bpms
+        or parsed.samples
+        or parsed.swing_words
+        or _SAMPLE_WORD_RE.search(text)
+        or _MIX_RE.search(text)
+        or _HISTORY_RE.search(text)
+        or vocab.find_instrument(text)
+        or vocab.find_kind(text)
+        or vocab.find_entities(text)
+    )
 
 
 def _is_gibberish(text: str, parsed: ParsedRequest) -> bool:
