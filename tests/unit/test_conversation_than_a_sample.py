@@ -81,3 +81,16 @@ def test_slower_than_mine_is_under_their_tempo(graph) -> None:
     out = _chat(graph).say("only the ones slower than mine")
     assert out["hits"]
     assert all(h.tempo_bpm < 94.0 for h in out["hits"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["any jazz with even more swing than that?", "smoky jazz that swings harder than this one"],
+)
+def test_more_swing_than_that_bounds_from_the_loop_just_read(graph, text) -> None:
+    chat = Chat(graph)
+    chat.say("how much swing is on my drums?", samples=[MINE_ID])
+    out = chat.say(text)
+    assert out["request"].swing_min is not None
+    assert out["request"].swing_min > 63.0
+    assert sorted(h.swing_percent for h in out["hits"]) == [63.6, 65.9]

@@ -582,6 +582,20 @@ THAN_STEP_SWING = 0.1
 THAN_STEP_TEMPO = 0.005
 
 
+# "more swing than that?", "straighter than this one": the comparison points at the sample
+# in focus (a demonstrative, not "than modern ones")
+_THAN_FOCUS_RE = re.compile(
+    r"\bthan\s+(?:that|this|it)(?:\s+(?:one|loop|sample|beat|break|groove))?\s*(?:[?.!,]|$)",
+    re.IGNORECASE,
+)
+
+
+def than_focus(text: str) -> bool:
+    """Whether ``text`` compares with the sample in focus by a demonstrative ("more swing
+    than that?", "slower than this one")."""
+    return bool(_THAN_FOCUS_RE.search(text)) and compares_with_sample(text)
+
+
 def compares_with_sample(text: str) -> bool:
     """Whether ``text`` sets a search against a sample's measured swing or tempo ("more
     swing than mine", "slower than the first one", "about the same swing")."""

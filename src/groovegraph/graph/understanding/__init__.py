@@ -1847,9 +1847,9 @@ class OfflineUnderstanding:
         analysed = [f for f in conv.focus if f in conv.analyses]
         if request.samples:
             ref: str | None = request.samples[0]
-        elif vocab.SAME_SWING_RE.search(text) and analysed:
-            # "about the same swing": as the loop in focus ("looser than modern ones" names
-            # no sample: no bound)
+        elif (vocab.SAME_SWING_RE.search(text) or followups.than_focus(text)) and analysed:
+            # "about the same swing", "more swing than that": as the loop in focus
+            # ("looser than modern ones" names no sample: no bound)
             ref = analysed[-1]
         else:
             return request, chosen
