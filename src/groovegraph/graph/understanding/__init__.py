@@ -774,6 +774,18 @@ _TEMPO_GAP_RE = re.compile(
 )
 
 
+# "loops I could push up to 124-126", "ones to slow down to 90": the tempo a stretch reaches
+_STRETCH_REACH_RE = re.compile(
+    r"\b(?:slow|speed|pitch|stretch|bring|take|push|drop|warp|nudge)\w*\s+(?:\w+\s+){0,2}?"
+    r"(?P<way>up|down)\s+to\s+(?P<lo>\d{2,3})(?:\s*(?:-|–|to)\s*(?P<hi>\d{2,3}))?\b",
+    re.IGNORECASE,
+)
+# "without going over about 4 percent", "within 3%", "max 5 %": how far it may stretch
+_STRETCH_LIMIT_RE = re.compile(
+    r"(?:over|within|under|max(?:imum)?|at most|no more than|less than|up to)\s+"
+    r"(?:about\s+|around\s+|roughly\s+|~\s*)?(\d{1,2}(?:\.\d)?)\s*(?:%|percent|per\s+cent)",
+    re.IGNORECASE,
+)
 # "slow this down to 85", "speed it up to 100 bpm", "pitch it to 90", "how much % is that"
 _STRETCH_RE = re.compile(
     r"\b(?:slow|speed|pitch|stretch|bring|take|push|drop|warp)\w*\s+(?:\w+\s+){0,2}?"
@@ -1643,6 +1655,7 @@ class OfflineUnderstanding:
         ):
             request, chosen = self._energy_boost(request, blanked, conv, chosen)
         request, chosen = self._than_sample(request, blanked, conv, chosen)
+        request = self._stretch_reach(request, blanked, chosen)
         request, chosen = self._tempo_correction(request, blanked, conv, chosen, attached=attached)
         request, chosen = self._key_correction(
             request, blanked, conv, chosen, attached=attached, stated=alone
@@ -1872,6 +1885,33 @@ class OfflineUnderstanding:
             }
         )
         return request, ["discovery"]
+
+    @staticmethod
+    def _stretch_reach(
+        request: ParsedRequest, text: str, chosen: list[SpecialistName]
+    ) -> ParsedRequest:
+        """ "loops I could push up to 124-126 without going over 4 percent": a search for
+        loops that reach that tempo by a stretch of at most that much, so it looks from the
+        slowest tempo that reaches it (124 / 1.04) up to the tempo itself (pushed down:
+        from the tempo up to the fastest one a stretch brings down to it)."""
+        if "discovery" not in chosen or request.samples:
+            return request
+        m = _STRETCH_REACH_RE.search(text)
+        p = _STRETCH_LIMIT_RE.search(text)
+        if m is None or p is None:
+            return request
+        lo = float(m.group("lo"))
+        hi = float(m.group("hi") or lo)
+        pct = float(p.group(1))
+        if not (40 <= lo <= hi <= 300) or not 0 < pct < 50:
+            return request
+        if m.group("way").lower() == "up":
+            lo, hi = lo / (1 + pct / 100), hi
+        else:
+            lo, hi = lo, hi / (1 - pct / 100)
+        return request.model_copy(
+            update={"bpm_min": round(lo, 1), "bpm_max": round(hi, 1), "target_bpm": None}
+        )
 
     @staticmethod
     def _one_shot_note(
