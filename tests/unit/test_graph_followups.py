@@ -561,3 +561,13 @@ def test_a_change_of_subject_starts_a_new_search(graph, marker: str) -> None:
     assert out["request"].genres == ["house"]
     assert out["hits"]
     assert {h.tags.genre for h in out["hits"]} == {"house"}
+
+
+def test_the_one_thing_you_found_among_several_is_the_first_shown() -> None:
+    frame = followup_frame()
+    hits = cat.search(frame, cat.CatalogQuery(genre="funk", target_bpm=96.0, limit=6))
+    assert len(hits) >= 3
+    # one thing named though several fit: the top hit of those it fits
+    assert followups.find_attribute_refs(
+        "what's the tempo of that funk loop you picked", hits=hits
+    ).ids == [hits[0].sample_id]

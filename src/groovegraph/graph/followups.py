@@ -248,11 +248,25 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 matched = (
                     [matched[rank - 1 if rank > 0 else rank]] if len(matched) >= abs(rank) else []
                 )
+            elif (
+                len(matched) > 1
+                and _FOUND_RE.match(text, m.start()) is not None
+                and _singular(attr)
+            ):
+                # "the 808 you found" when several were listed: the one shown first
+                matched = matched[:1]
             if matched:
                 ids.extend(i for i in matched if i not in ids)
             else:
                 unresolved.append(m.group(0).strip())
     return AttributeRefs(ids, spans, unresolved)
+
+
+def _singular(attr: str) -> bool:
+    """Whether a descriptor names one thing ("808", "dusty snare", "bass"), not several
+    ("808s", "snares")."""
+    last = attr.split()[-1].lower() if attr.split() else ""
+    return not (last.endswith("s") and not last.endswith("ss"))
 
 
 _LEADING_ORDINAL_RE = re.compile(
