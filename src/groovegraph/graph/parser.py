@@ -350,6 +350,14 @@ _BARE_QUANTITY_RE = re.compile(
     r"(?:\s+(?:more|of them|of those|please|pls|then))*\s*[.!?]*\s*$",
     re.IGNORECASE,
 )
+# "..., three of them", "give me 4 of those", "just 3", "only five please": a count anywhere in
+# the request, closing its clause or counting "them" (not "which two of them", "the two of those")
+_COUNT = rf"((?:1\d|20|[1-9])(?!\d)|{vocab.alternation(vocab.COUNT_WORDS)})"
+_CLAUSE_COUNT_RE = re.compile(
+    rf"(?<![\w-])(?<!which )(?<!the )(?<!these )(?<!those ){_COUNT}\s+of\s+(?:them|those|these)\b"
+    rf"|\b(?:just|only)\s+{_COUNT}(?=\s*(?:please|pls|thanks)?\s*(?:[,.;!?]|$))",
+    re.IGNORECASE,
+)
 # "a few" anywhere ("a few of those funk loops, nothing over 100"): a few results.
 _FEW_RE = vocab.word_pattern(
     w for w, n in vocab.QUANTITY_WORDS.items() if n == vocab.FEW and w not in vocab.COUNT_WORDS
@@ -610,11 +618,14 @@ def parse_request(
         or _LIMIT_RE.search(prose)
         or _WORD_LIMIT_RE.search(prose)
         or _BARE_QUANTITY_RE.search(prose)
+        or _CLAUSE_COUNT_RE.search(prose)
     )
-    count = _count(m.group(1)) if m else 0
+    said = next((g for g in m.groups() if g), "") if m else ""
+    count = _count(said) if m else 0
     if m and 1 <= count <= 200:
         limit = count
-        prose = prose[: m.start(1)] + " " * len(m.group(1)) + prose[m.end(1) :]
+        at = m.start(m.groups().index(said) + 1)
+        prose = prose[:at] + " " * len(said) + prose[at + len(said) :]
     elif _FEW_RE.search(prose):
         limit = vocab.FEW
 
