@@ -41,7 +41,7 @@ from groovegraph.graph.models import (
     usage_of,
 )
 from groovegraph.graph.offline_model import is_offline
-from groovegraph.graph.parser import find_sample_refs
+from groovegraph.graph.parser import find_result_refs, find_sample_refs
 from groovegraph.graph.repeats import earlier_answer_keys
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
@@ -452,6 +452,25 @@ def make_supervisor(
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
             notes: list[str] = list(ranked)
+            if (
+                "compatibility" in chosen
+                and len(request.samples) == 1
+                and request.samples[0] in named
+                and request.samples[0]
+                in find_result_refs(
+                    text, results=[h.sample_id for h in listed_hits], fresh=conversation.fresh
+                ).ids
+            ):
+                # "does the first one mix with <that same file>?": one file named twice is
+                # no pair to compare; said so rather than "nothing to compare yet"
+                same = request.samples[0]
+                hit = next(h for h in listed_hits if h.sample_id == same)
+                label = f"{hit.path.rsplit('/', 1)[-1]} [{same}]"
+                notes.append(
+                    f"Those are the same file: {label}. A loop always mixes with itself; "
+                    "name another one to compare it with."
+                )
+                chosen = [s for s in chosen if s != "compatibility"] or ["groove"]
             said_bpm = followups.stated_tempo(text, request)
             if said_bpm is not None:
                 sid = request.samples[0]
