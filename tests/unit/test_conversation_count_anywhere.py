@@ -69,3 +69,8 @@ def test_a_count_in_any_clause_limits_the_list(chat: Chat, text: str, count: int
 def test_a_pointing_count_is_no_limit() -> None:
     assert parse_request("which two of them are in minor?").limit is None
     assert parse_request("loops at 90 bpm, just 90").limit is None
+
+
+def test_a_complaint_about_one_result_is_no_count() -> None:
+    # "only one." then more words: how many were found, not how many to show
+    assert parse_request("ugh, only one. drop the dusty filter").limit is None

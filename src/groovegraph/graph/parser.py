@@ -351,11 +351,11 @@ _BARE_QUANTITY_RE = re.compile(
     re.IGNORECASE,
 )
 # "..., three of them", "give me 4 of those", "just 3", "only five please": a count anywhere in
-# the request, closing its clause or counting "them" (not "which two of them", "the two of those")
+# the request, counting "them" (not "which two of them") or before a comma or the end ("only one. drop …" is no count)
 _COUNT = rf"((?:1\d|20|[1-9])(?!\d)|{vocab.alternation(vocab.COUNT_WORDS)})"
 _CLAUSE_COUNT_RE = re.compile(
     rf"(?<![\w-])(?<!which )(?<!the )(?<!these )(?<!those ){_COUNT}\s+of\s+(?:them|those|these)\b"
-    rf"|\b(?:just|only)\s+{_COUNT}(?=\s*(?:please|pls|thanks)?\s*(?:[,.;!?]|$))",
+    rf"|\b(?:just|only)\s+{_COUNT}(?=\s*(?:please|pls|thanks)?\s*(?:[,;]|[.!?]*\s*$))",
     re.IGNORECASE,
 )
 # "a few" anywhere ("a few of those funk loops, nothing over 100"): a few results.
