@@ -74,3 +74,26 @@ def test_a_short_follow_up_is_not_taken_for_an_off_topic_message(text: str) -> N
 def test_an_off_topic_message_is_read_as_one() -> None:
     text = "any decent pizza places open late?"
     assert _is_off_topic(text, parse_request(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qual é o andamento dessa batida?",
+        "¿en qué tono está esto?",
+        "cuál es la nota de este bombo",
+    ],
+)
+def test_a_question_in_another_language_about_this_sample_measures_it(text: str) -> None:
+    assert _read(text).specialists == ["groove"]
+
+
+def test_a_search_in_another_language_stays_a_search() -> None:
+    assert "groove" not in _read("busca loops de reggae a 80 bpm").specialists
+
+
+def test_a_question_in_another_language_about_an_attached_sample_only_measures_it() -> None:
+    out = get_offline().understand(
+        "que tono tiene este sample?", attached=["0a1b2c3d4e5f"], conversation=Conversation()
+    )
+    assert out.specialists == ["groove"]

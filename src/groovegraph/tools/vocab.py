@@ -621,6 +621,21 @@ MUSIC_TOPIC_WORDS: tuple[str, ...] = (
     "raise", "boost", "higher", "lower", "up", "down", "harmonic", "harmonically",
 )  # fmt: skip
 MUSIC_TOPIC_RE = word_pattern(MUSIC_TOPIC_WORDS)
+# A question in Spanish, Portuguese, French or German about the sample in focus ("qual é o
+# bpm desse loop?", "¿en qué tono está esto?"): a word for "this/that" and a word for what
+# an analysis measures.
+FOREIGN_THIS_WORDS: tuple[str, ...] = (
+    "este", "esta", "esto", "ese", "esa", "eso", "esse", "essa", "isso", "isto", "desse",
+    "dessa", "deste", "desta", "disso", "disto", "del", "ce", "cet", "cette", "ceci",
+    "dieser", "diese", "dieses", "diesem", "diesen",
+)  # fmt: skip
+FOREIGN_MEASURE_WORDS: tuple[str, ...] = (
+    "nota", "tom", "tono", "tonalidad", "tonalidade", "clave", "tonalité", "tonart",
+    "velocidad", "velocidade", "andamento", "tempo", "bpm", "swing", "groove", "compás",
+    "tonarten", "note", "tonalite",
+)  # fmt: skip
+FOREIGN_THIS_RE = word_pattern(FOREIGN_THIS_WORDS)
+FOREIGN_MEASURE_RE = word_pattern(FOREIGN_MEASURE_WORDS)
 # Story idioms: "long story short, I ripped this off a tape" tells no history.
 STORY_IDIOMS: tuple[str, ...] = (
     "long story short",

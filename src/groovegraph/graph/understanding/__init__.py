@@ -1714,6 +1714,16 @@ class OfflineUnderstanding:
             # search by — nothing was asked, so nothing is searched (the reply asks again)
             chosen = []
         if (
+            vocab.FOREIGN_THIS_RE.search(blanked)
+            and vocab.FOREIGN_MEASURE_RE.search(blanked)
+            and set(chosen) <= {"era", "groove"}
+            and not _FIND_VERB_RE.search(blanked)
+            and not (alone.genres or alone.eras or alone.years)
+        ):
+            # "o que é a nota desse 808?", "cuál es el tempo de este loop": a question in
+            # another language about the sample in focus measures it, asks no history
+            chosen = ["groove"]
+        if (
             "compatibility" in chosen
             and _MODE_NAME_RE.search(blanked)
             and not _MIX_RE.search(blanked)
