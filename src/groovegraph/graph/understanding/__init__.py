@@ -475,9 +475,22 @@ _ANY_FILTER_RE = re.compile(
 )
 
 
+# "whatever, anything in 8A then", "anything at 90?": any sample with that value, so the
+# style of the last search is lifted
+_ANYTHING_WITH_RE = re.compile(r"\banything\s+(?:in|at|around)\b", re.IGNORECASE)
+
+
 def _lift_any(request: ParsedRequest, text: str) -> dict[str, Any]:
-    """The fields "any decade"/"any genre"/"any key"/"any tempo" in ``text`` clear."""
+    """The fields "any decade"/"any genre"/"any key"/"any tempo" in ``text`` clear;
+    "anything in 8A" clears the genre, decade and vibe (unless it names one)."""
     update: dict[str, Any] = {}
+    if (
+        _ANYTHING_WITH_RE.search(text)
+        and not vocab.find_genres(text)
+        and not vocab.find_eras(text)
+        and not vocab.find_vibes(text)
+    ):
+        update.update(genres=[], eras=[], years=[], vibes=[])
     for m in _ANY_FILTER_RE.finditer(text):
         if m.group("era") and not vocab.find_eras(text):
             update.update(eras=[], years=[])
