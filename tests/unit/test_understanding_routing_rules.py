@@ -97,3 +97,18 @@ def test_a_question_in_another_language_about_an_attached_sample_only_measures_i
         "que tono tiene este sample?", attached=["0a1b2c3d4e5f"], conversation=Conversation()
     )
     assert out.specialists == ["groove"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the timing even from start to finish?",
+        "does the drummer rush or drag anywhere?",
+        "is the drummer rushing in the fills?",
+        "is this quantised or played by hand?",
+    ],
+)
+def test_a_timing_question_is_not_off_topic(text: str) -> None:
+    # words about how a take sits in time name no genre or key, yet they are about the
+    # sample in focus: the off-topic rule must leave them to the groove reader
+    assert not _is_off_topic(text, parse_request(text))

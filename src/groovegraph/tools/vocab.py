@@ -619,6 +619,10 @@ MUSIC_TOPIC_WORDS: tuple[str, ...] = (
     "results", "list", "analyse", "analyze", "analysis", "bar", "bars", "pitch", "stretch",
     "minor", "major", "mode", "semitone", "semitones", "cents", "percent", "octave", "lift",
     "raise", "boost", "higher", "lower", "up", "down", "harmonic", "harmonically",
+    "timing", "steady", "drift", "drifts", "drifting", "tight", "loose", "quantized",
+    "quantised", "quantize", "quantise", "meter", "metre", "waltz", "signature", "sync",
+    "laid", "lag", "behind", "ahead", "rush", "rushing", "rushes", "drag", "dragging",
+    "drags", "offbeat", "drummer", "drumming",
 )  # fmt: skip
 MUSIC_TOPIC_RE = word_pattern(MUSIC_TOPIC_WORDS)
 # A question in Spanish, Portuguese, French or German about the sample in focus ("qual é o
