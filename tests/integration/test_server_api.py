@@ -790,12 +790,17 @@ def test_upload_file_name_keeps_no_path_or_control_characters(http: httpx.Client
     # (found by benchmarks.fuzz_api).
     # The body is built by hand: httpx percent-encodes control characters in file names,
     # other clients (urllib3, curl) send them raw.
-    wav = wav_bytes(seconds=2.0, tempo_bpm=117)
-    for sent, kept in (
-        (b"a\x00b.wav", "ab.wav"),
-        (b"../../etc/\x1b[31mred.wav", "[31mred.wav"),
-        (b"/abs/path/c.wav", "c.wav"),
+    # each name with its own audio: a repeated upload reports the name stored first
+    for tempo, (sent, kept) in zip(
+        (117, 119, 121),
+        (
+            (b"a\x00b.wav", "ab.wav"),
+            (b"../../etc/\x1b[31mred.wav", "[31mred.wav"),
+            (b"/abs/path/c.wav", "c.wav"),
+        ),
+        strict=True,
     ):
+        wav = wav_bytes(seconds=2.0, tempo_bpm=tempo)
         body = (
             b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="'
             + sent

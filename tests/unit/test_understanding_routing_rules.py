@@ -112,3 +112,10 @@ def test_a_timing_question_is_not_off_topic(text: str) -> None:
     # words about how a take sits in time name no genre or key, yet they are about the
     # sample in focus: the off-topic rule must leave them to the groove reader
     assert not _is_off_topic(text, parse_request(text))
+
+
+@pytest.mark.parametrize("text", ["any quicker?", "something darker", "got anything punchier"])
+def test_a_comparative_follow_up_is_not_off_topic(text: str) -> None:
+    # a comparative moves the last search ("any quicker?" after "funk around 100"): it is
+    # about the music even with no music noun in it
+    assert not _is_off_topic(text, parse_request(text))

@@ -333,9 +333,6 @@ _LIST_POINTER_RE = re.compile(
 MODE_RE = re.compile(
     r"\b(?:in\s+(?:a\s+)?(minor|major)(?!\s+\w+\s+(?:one|loop)s?\b)|(minor|major)(?:\s+keys?)?\s+ones"
     r"|(minor|major)\s+keys?)\b"
-    # "minor loops", "some major samples": a mode before a plural, not a key ("A minor loops")
-    r"|(?<!\b[a-g]\s)(?<!\b[a-g][#b♯♭]\s)(?<!\bsharp\s)(?<!\bflat\s)"
-    r"\b(minor|major)\s+(?:loops|samples|grooves|tracks|tunes|ones)\b"
     # "which of those are major", "only minor": the mode closing a clause about the list
     r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
     # "minor" (or "major?") as the whole reply
@@ -358,9 +355,7 @@ def find_mode(text: str) -> str | None:
 # "which of those", "any of them", "from the list": the list shown, by a pronoun
 _SHOWN_LIST_RE = re.compile(
     r"\b(?:which|what|any|only|just|how many|are there any)\s+(?:of\s+)?(?:them|those|these)\b"
-    r"|\b(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b"
-    # "only the minor ones", "just the 70s ones": keeping some of the list shown
-    r"|\b(?:only|just|keep)\s+(?:the\s+)?[\w#♯.' -]{1,25}?\s+ones\b",
+    r"|\b(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b",
     re.IGNORECASE,
 )
 

@@ -257,10 +257,8 @@ def plan_tool_calls(
             args["not_eras"] = list(request.not_eras)
         if request.vibes:
             args["vibe"] = request.vibes[0]
-        mode = request.mode or (None if request.keys else find_mode(request.text))
-        if mode and "key" not in args:
-            # "which ones are in minor?": a mode, not a key; "minor loops that mix with
-            # it": the mode on top of the keys that mix (an exact key needs none)
+        if not request.keys and (mode := request.mode or find_mode(request.text)):
+            # "which ones are in minor?": a mode, not a key.
             args["mode"] = mode
         if request.instrument:
             args["instrument"] = request.instrument  # "a punchy kick", "an 808 in F"

@@ -623,6 +623,12 @@ MUSIC_TOPIC_WORDS: tuple[str, ...] = (
     "quantised", "quantize", "quantise", "meter", "metre", "waltz", "signature", "sync",
     "laid", "lag", "behind", "ahead", "rush", "rushing", "rushes", "drag", "dragging",
     "drags", "offbeat", "drummer", "drumming",
+    # comparatives that narrow or move the last search ("any quicker?", "something darker")
+    "quicker", "speedier", "darker", "brighter", "heavier", "lighter", "softer", "harder",
+    "punchier", "chiller", "mellower", "deeper", "warmer", "colder", "longer", "shorter",
+    "bigger", "smaller", "busier", "sparser", "louder", "quieter", "dustier", "grittier",
+    "cleaner", "rawer", "groovier", "funkier", "jazzier", "tighter", "looser", "calmer",
+    "happier", "sadder", "weirder", "wetter", "drier", "fatter", "thinner",
 )  # fmt: skip
 MUSIC_TOPIC_RE = word_pattern(MUSIC_TOPIC_WORDS)
 # A question in Spanish, Portuguese, French or German about the sample in focus ("qual é o
