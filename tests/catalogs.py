@@ -56,6 +56,24 @@ def catalog_row(*, key: str | None, **fields: object) -> dict[str, object]:
     }
 
 
+def upload_row(
+    n: int, sent_as: str, bpm: float, key: str | None, swing: float, *, lag_ms: float = 4.0
+) -> dict[str, object]:
+    """A sample the user uploaded: stored under its content hash (``n`` repeated), with
+    the file name it was sent as in ``source`` (``upload:<name>``)."""
+    digest = f"{n:02x}" * 32
+    return catalog_row(
+        id=f"{n:02x}" * 8,
+        path=f"/data/uploads/{digest[:2]}/{digest}.wav",
+        sha256=digest,
+        source=f"upload:{sent_as}",
+        tempo_bpm=bpm,
+        swing_percent=swing,
+        backbeat_lag_ms=lag_ms,
+        key=key,
+    )
+
+
 def loop_row(sid: str, name: str, *, key: str | None, **fields: object) -> dict[str, object]:
     """A library loop's :func:`catalog_row`: id ``sid`` (16 hex digits), stored as
     ``/lib/{name}.wav``, its sha256 made of its id (unique as the id is), the caller's

@@ -9,22 +9,18 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import (
+    library_frame,
+    loop_row,
+    offline_graph,
+    one_shot_record,
+    upload_row,
+)
 from tests.chat import Chat, answer, hit_names
 
 
 def _upload(n: int, sent_as: str, bpm: float, key: str | None, swing: float) -> dict:
-    digest = f"{n:02x}" * 32
-    return catalog_row(
-        id=f"{n:02x}" * 8,
-        path=f"/data/uploads/{digest[:2]}/{digest}.wav",  # stored under its content hash
-        sha256=digest,
-        source=f"upload:{sent_as}",
-        tempo_bpm=bpm,
-        swing_percent=swing,
-        backbeat_lag_ms=7.0,
-        key=key,
-    )
+    return upload_row(n, sent_as, bpm, key, swing, lag_ms=7.0)
 
 
 def _loop(n: int, name: str, genre: str, bpm: float, key: str, swing: float) -> dict:

@@ -9,26 +9,17 @@ import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.state import SampleTags
-from tests.catalogs import catalog_row, library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import (
+    library_frame,
+    loop_row,
+    offline_graph,
+    one_shot_record,
+    upload_row,
+)
 from tests.chat import Chat, answer
 
-
-def _upload(n: int, sent_as: str, bpm: float, key: str | None, swing: float) -> dict:
-    digest = f"{n:02x}" * 32
-    return catalog_row(
-        id=f"{n:02x}" * 8,
-        path=f"/data/uploads/{digest[:2]}/{digest}.wav",
-        sha256=digest,
-        source=f"upload:{sent_as}",
-        tempo_bpm=bpm,
-        swing_percent=swing,
-        backbeat_lag_ms=4.0,
-        key=key,
-    )
-
-
-PADS = _upload(0x41, "warm pads 88.wav", 88.0, "G minor", 53.0)
-KIT = _upload(0x42, "live kit take.wav", 86.0, None, 60.0)
+PADS = upload_row(0x41, "warm pads 88.wav", 88.0, "G minor", 53.0)
+KIT = upload_row(0x42, "live kit take.wav", 86.0, None, 60.0)
 _SUB = one_shot_record("4343434343434343", "sub.wav", "bass", "D1", tag="808")
 _SUB_PATH = "/data/uploads/43/" + "43" * 32 + ".wav"
 SUB = _SUB.model_copy(

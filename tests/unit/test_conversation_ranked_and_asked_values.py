@@ -9,28 +9,13 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, library_frame, loop_row, offline_graph
+from tests.catalogs import library_frame, loop_row, offline_graph, upload_row
 from tests.chat import Chat, answer, hit_names
 
-
-def _upload(n: int, sent_as: str, bpm: float, key: str | None, swing: float) -> dict:
-    digest = f"{n:02x}" * 32
-    return catalog_row(
-        id=f"{n:02x}" * 8,
-        path=f"/data/uploads/{digest[:2]}/{digest}.wav",
-        sha256=digest,
-        source=f"upload:{sent_as}",
-        tempo_bpm=bpm,
-        swing_percent=swing,
-        backbeat_lag_ms=4.0,
-        key=key,
-    )
-
-
 # the quickest upload is neither the first nor the last sent
-SLOW = _upload(0x51, "lazy pads loop.wav", 78.0, "E minor", 57.0)
-QUICK = _upload(0x52, "rush hats loop.wav", 126.0, None, 50.4)
-MID = _upload(0x53, "mid organ loop.wav", 101.0, "C major", 62.5)
+SLOW = upload_row(0x51, "lazy pads loop.wav", 78.0, "E minor", 57.0)
+QUICK = upload_row(0x52, "rush hats loop.wav", 126.0, None, 50.4)
+MID = upload_row(0x53, "mid organ loop.wav", 101.0, "C major", 62.5)
 UPLOADS = [SLOW, QUICK, MID]
 LIBRARY = [
     loop_row(

@@ -1904,7 +1904,8 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     if len(onset_idx) < MIN_ONSETS:
         raise AudioTooShortError("no rhythmic onsets: cannot measure a tempo")
 
-    drum_share = _drum_share(env, onset_idx, sr)
+    bright = _bright_attacks(env, onset_idx, sr)
+    drum_share = _drum_share(bright)
     drums = drum_share >= DRUM_HIGH_SHARE_MIN
     lag, strength, level = _choose_period(
         env.times, fr, total, low, _normalise(env.snare_clean), high, _normalise(env.tonal),
@@ -1959,7 +1960,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         # how far the strong onsets sit from the grid, as a share of the beat
         "timing_spread": float(dev_ms) / (1000.0 * period),
         "drum_share": drum_share,
-        "drum_noise": _drum_noise(env, onset_idx, sr),
+        "drum_noise": _drum_noise(env, bright),
     }
     confidence = tempo_confidence(evidence)
     return RhythmResult(
@@ -2042,36 +2043,46 @@ note struck without a fade clicks broadband in the attack's own and next frame; 
 snare is still noise two frames on."""
 
 
-def _drum_noise(env: _Envelopes, onset_idx: np.ndarray, sr: int) -> float:
-    """How noise-like the brightest attacks are above 7 kHz: the median, over the ringing
-    onsets (:func:`_ringing`) in the top quarter of the top band's share of the flux, of the
-    7–10.5 kHz spectral flatness :data:`DRUM_NOISE_DELAY` frames after the attack. 1.0
-    when the sample rate leaves no such band (drums assumed, as :func:`_drum_share`); 0.0
-    when no attack rings on."""
+def _bright_attacks(
+    env: _Envelopes, onset_idx: np.ndarray, sr: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ringing onsets (:func:`_ringing`) and each one's top-band share of the flux,
+    read once for :func:`_drum_share` and :func:`_drum_noise`; ``None`` when the sample
+    rate leaves no band above 7 kHz or there is no onset (both then assume drums)."""
     if sr < DRUM_SHARE_MIN_SR or len(onset_idx) == 0:
-        return 1.0
+        return None
     idx = _ringing(env, onset_idx)
+    return idx, env.high[idx] / (env.total[idx] + 1e-9)
+
+
+def _drum_noise(env: _Envelopes, bright: tuple[np.ndarray, np.ndarray] | None) -> float:
+    """How noise-like the brightest attacks are above 7 kHz: the median, over the ringing
+    onsets (:func:`_bright_attacks`) in the top quarter of the top band's share of the
+    flux, of the 7–10.5 kHz spectral flatness :data:`DRUM_NOISE_DELAY` frames after the
+    attack. 1.0 when the sample rate leaves no such band (drums assumed, as
+    :func:`_drum_share`); 0.0 when no attack rings on."""
+    if bright is None:
+        return 1.0
+    idx, share = bright
     if len(idx) == 0:
         return 0.0
-    share = env.high[idx] / (env.total[idx] + 1e-9)
     top = idx[share >= np.percentile(share, 75)]
     after = np.minimum(top + DRUM_NOISE_DELAY, len(env.high_flatness) - 1)
     return float(np.median(env.high_flatness[after]))
 
 
-def _drum_share(env: _Envelopes, onset_idx: np.ndarray, sr: int) -> float:
+def _drum_share(bright: tuple[np.ndarray, np.ndarray] | None) -> float:
     """How much of the attacks lies above 7 kHz: the 90th percentile, over the detected
     onsets whose top band rings on (:data:`DRUM_RING_MIN`: not a note's cut-off click), of
-    the top band's log-magnitude flux over the whole spectrum's. Hats, snares, claps and
-    cymbals put a fifth to a half of their rise there; a plucked bass, a piano or a pad a
-    few per cent at most. 1.0 when the sample rate leaves no such band; 0.0 when no
-    attack's top band rings on."""
-    if sr < DRUM_SHARE_MIN_SR or len(onset_idx) == 0:
+    the top band's log-magnitude flux over the whole spectrum's (:func:`_bright_attacks`).
+    Hats, snares, claps and cymbals put a fifth to a half of their rise there; a plucked
+    bass, a piano or a pad a few per cent at most. 1.0 when the sample rate leaves no such
+    band; 0.0 when no attack's top band rings on."""
+    if bright is None:
         return 1.0
-    idx = _ringing(env, onset_idx)
+    idx, share = bright
     if len(idx) == 0:
         return 0.0
-    share = env.high[idx] / (env.total[idx] + 1e-9)
     return float(np.percentile(share, 90))
 
 
