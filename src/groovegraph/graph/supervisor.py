@@ -441,12 +441,11 @@ def make_supervisor(
                 # a groove run reads a file named this turn and shows its analysis (it is
                 # new to the conversation, not "from earlier")
                 stored = {k: v for k, v in stored.items() if k not in new_here}
-            if ranked:
-                pass  # the superlative's pick, made above
-            elif request.refines and followups.points_at_shown_list(text):
+            # (a superlative's pick, made above, is already among what it ranked)
+            if not ranked and request.refines and followups.points_at_shown_list(text):
                 # "which of those were from the 70s?": the list shown, as it was found
                 request = followups.as_listed(request, searched, listed_hits)
-            elif request.among:
+            elif not ranked and request.among:
                 # a narrowing of a list shown turns ago is no longer only among it
                 request = request.model_copy(update={"among": []})
             # "only the ones with more swing than mine": a strict bound from that sample
