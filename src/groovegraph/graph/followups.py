@@ -331,8 +331,13 @@ _LIST_POINTER_RE = re.compile(
     re.IGNORECASE,
 )
 MODE_RE = re.compile(
-    r"\b(?:in\s+(?:a\s+)?(minor|major)(?!\s+\w+\s+(?:one|loop)s?\b)|(minor|major)(?:\s+keys?)?\s+ones"
-    r"|(minor|major)\s+keys?)\b"
+    # "in a minor key", "minor-key soul", "major key-ish", "minor-ish keys": the mode word
+    # joined to "key" by a space or a hyphen, with or without "-ish"
+    r"\b(?:in\s+(?:a\s+)?(minor|major)(?!\s+\w+\s+(?:one|loop)s?\b)"
+    r"|(minor|major)(?:-?ish)?(?:[\s-]+keys?)?\s+ones"
+    r"|(minor|major)(?:-?ish)?[\s-]+key(?:s|ed)?)\b"
+    # "something minor-ish", "minorish loops": the mode as a loose adjective
+    r"|\b(minor|major)-?ish\b"
     # "which of those are major", "only minor": the mode closing a clause about the list
     r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
     # "minor" (or "major?") as the whole reply

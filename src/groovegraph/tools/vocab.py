@@ -1514,7 +1514,8 @@ _ARTICLE_BEFORE_RE = re.compile(
     r"\b(?:in|is|was|be|got|has|have|of|with|just|such|it|this|that|its)\s+$", re.I
 )
 _MODE_NOUN_AFTER_RE = re.compile(
-    r"\s+(?:keys?|scales?|modes?|ones?|loops?|samples?|breaks?|chords?|feel|vibe|mood|tonality|"
+    # ("a minor-key loop", "a minor-ish key": the mode word hyphenated to its noun)
+    r"-?ish\b|-|\s+(?:keys?|scales?|modes?|ones?|loops?|samples?|breaks?|chords?|feel|vibe|mood|tonality|"
     r"thing|change|detail|issue|problem|tweak|adjustment|difference|key\b)",
     re.IGNORECASE,
 )
