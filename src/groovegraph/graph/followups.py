@@ -338,6 +338,10 @@ MODE_RE = re.compile(
     r"|(minor|major)(?:-?ish)?[\s-]+key(?:s|ed)?)\b"
     # "something minor-ish", "minorish loops": the mode as a loose adjective
     r"|\b(minor|major)-?ish\b"
+    # "minor loops", "some major grooves": a mode before a plural sample noun, not a key
+    # ("A minor loops", "F# major loops" name one)
+    r"|(?<!\b[a-g]\s)(?<!\b[a-g][#b♯♭]\s)(?<!\bsharp\s)(?<!\bflat\s)"
+    r"\b(minor|major)\s+(?:loops|samples|grooves|tracks|tunes|breaks)\b"
     # "which of those are major", "only minor": the mode closing a clause about the list
     r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
     # "minor" (or "major?") as the whole reply

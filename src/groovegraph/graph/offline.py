@@ -260,6 +260,11 @@ def plan_tool_calls(
         if not request.keys and (mode := request.mode or find_mode(request.text)):
             # "which ones are in minor?": a mode, not a key.
             args["mode"] = mode
+        elif request.mode and "compatible_with" in args and "key" not in args:
+            # "only the minor ones" after loops that mix with A minor: the mode stated
+            # keeps that mode among the mixing keys (its relative major goes); an exact
+            # key needs none, and a key's own name ("in A minor") is no mode asked for
+            args["mode"] = request.mode
         if request.instrument:
             args["instrument"] = request.instrument  # "a punchy kick", "an 808 in F"
         if request.kind:

@@ -1002,8 +1002,19 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
     if searched.keys or a.kind == "one_shot":
         # "only the boom bap ones" after "loops that mix with my break": still for the
         # break ("my break" needs no audio), its key already among the filters (loops for
-        # a one-shot kept its root as their tonic)
-        return searched.model_copy(update={"for_sample": ref})
+        # a one-shot kept its root as their tonic); a list found around the loop's tempo
+        # ("only the minor ones") stays around it
+        keep: dict[str, Any] = {"for_sample": ref}
+        if (
+            a.kind != "one_shot"
+            and a.tempo_bpm
+            and searched.target_bpm is None
+            and searched.bpm_min is None
+            and searched.bpm_max is None
+            and not searched.bpms
+        ):
+            keep["target_bpm"] = round(a.tempo_bpm, 2)
+        return searched.model_copy(update=keep)
     update: dict[str, Any] = {"compatible": True, "for_sample": ref}
     if a.key:
         update.update(keys=[a.key], camelot=[a.camelot] if a.camelot else [])
