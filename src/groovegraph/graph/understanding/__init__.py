@@ -141,6 +141,20 @@ _NEW_SUBJECT_RE = re.compile(
     re.IGNORECASE,
 )
 _FIND_VERB_RE = vocab.FIND_VERB_RE
+# A request that opens with the samples it wants and then their target tempo: "loops
+# closest to 55 BPM", "some grooves around 120", "any breaks near 170 bpm?"
+_TARGET_FIRST_RE = re.compile(
+    r"\s*(?:(?:and|ok(?:ay)?|now|right|cool|so|then)[\s,]+)*(?:(?:any|some|a few|more)\s+)?"
+    rf"{vocab.alternation(vocab.plurals(*vocab.SAMPLE_NOUNS))}\s+"
+    r"(?:(?:that\s+are|which\s+are|that's|sitting|sit)\s+)?"
+    r"(?:closest|nearest|close|near|around|about|at|roughly|in\s+the)\b",
+    re.IGNORECASE,
+)
+# Words that carry the last search on: "also", "too", "those", "them", "instead", "same"
+_CARRY_ON_RE = re.compile(
+    r"\b(?:also|too|as well|those|these|them|they|same|still|instead|again|rather)\b",
+    re.IGNORECASE,
+)
 # sample nouns, and "stuff" ("any 90s stuff")
 _SAMPLE_NOUN_RE = vocab.word_pattern((*vocab.plurals(*vocab.SAMPLE_NOUNS), "stuff"))
 _THOSE_KEYS_RE = re.compile(
@@ -601,6 +615,13 @@ def _searches_for(text: str) -> bool:
     )
 
 
+# "sample 3f2a1b0c9d8e7f60", "#3f2a…": one sample named by its id (names.with_ids writes
+# a library file named by its file name this way)
+_SAMPLE_ID_REF_RE = re.compile(
+    r"\b(?:the\s+)?(?:sample|loop|file)\s+#?[0-9a-f]{8,64}\b|#[0-9a-f]{8,64}\b", re.IGNORECASE
+)
+
+
 def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     """Specialists a turn needs by a cue the classifier may miss (see the patterns above)."""
     out: list[SpecialistName] = []
@@ -620,6 +641,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         or vocab.find_entities(text)  # "loops with an MPC feel": a style by its gear
     )
     for clause in _clauses(text):
+        # "analyse sample 3f2a… and tell me about 70s funk": a sample named by its id is
+        # the one at hand, no samples to find
+        clause = _SAMPLE_ID_REF_RE.sub("this", clause)
         if (
             (
                 _NOUN_PHRASE_RE.match(clause)
@@ -1571,6 +1595,21 @@ class OfflineUnderstanding:
             # drums from hip hop": a history question that names drums asks for no search
             # (no find verb, nothing of the user's library)
             chosen = [c for c in chosen if c != "discovery"]
+        if (
+            {"era", "discovery"} <= set(chosen)
+            and request.samples
+            and not request.refines
+            and goes_with is None
+            and _asks_about_history(blanked)
+            and not _FIND_VERB_RE.search(blanked)
+            and not _WHICH_SAMPLES_RE.search(blanked)
+            and not _SAMPLES_THAT_MIX_RE.search(blanked)
+            and not _LIKE_THAT_RE.search(blanked)
+            and not _OTHERS_RE.search(blanked)
+        ):
+            # "check the groove of my loop and explain 90s boom bap drumming": the sample
+            # at hand is measured and the style explained; no library search was asked
+            chosen = [c for c in chosen if c != "discovery"]
         if {"era", "discovery"} <= set(chosen) and not _asks_about_history(blanked):
             # "what 70s funk loops do i have", "mellow jazz from the 50s?", "is my loop
             # straight? I need soul loops that are straight too": a search whose style and
@@ -2319,6 +2358,16 @@ class OfflineUnderstanding:
         # A whole new request ("find loops at 97 BPM", "show me some disco loops then")
         # rather than a fragment that adjusts the last one ("under 72 bpm", "only 90s").
         if _SAMPLE_NOUN_RE.search(text) and (alone.genres or _FIND_VERB_RE.search(text)):
+            return True
+        if (
+            alone.bpms
+            and _TARGET_FIRST_RE.match(text)
+            and not _CARRY_ON_RE.search(text)
+            and not followups.is_list_pointer(text)
+        ):
+            # "loops closest to 55 BPM, half time is fine" after an A minor search: a whole
+            # request that opens with what it wants and its own target tempo starts over
+            # ("those at 90", "also loops around 90", "loops at 90 instead" go on from it)
             return True
         # "pull up some reggae near 75 then" after a dnb search: a find verb with a style the
         # last search did not have starts a search of that style (its key, era and vibe
