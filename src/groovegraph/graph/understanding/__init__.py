@@ -803,6 +803,58 @@ def _asks_about_gear_or_people(question: str) -> bool:
     )
 
 
+# Two tempi set against each other: "a 72 bpm loop under a 144 one", "from 75 bpm reggae
+# into 150 trap", "is 87 to 174 a thing", "one at 100 bpm …, the other 104": a question
+# of how the two meet (stretch, half or double time), not a search.
+_TEMPO_NUMBER = r"(?<![\w.#$£€])\d{2,3}(?:\.\d)?(?![\w.%'’])"
+_TEMPO_PAIR_RE = re.compile(
+    rf"(?P<a>{_TEMPO_NUMBER})(?:\s*bpm)?\s+(?:[\w&'-]+\s+){{0,4}}?"
+    r"(?:to|into|under|underneath|over|with|vs\.?|versus|against|on\s+top\s+of)\s+"
+    r"(?:(?:a|an|the|my|one|at)\s+)?"
+    rf"(?P<b>{_TEMPO_NUMBER})"
+    rf"|\bone\s+(?:is\s+|'s\s+)?(?:at\s+)?(?P<c>{_TEMPO_NUMBER}).{{0,60}}?\bthe\s+other\s+"
+    rf"(?:one\s+)?(?:is\s+|'s\s+)?(?:at\s+)?(?P<d>{_TEMPO_NUMBER})",
+    re.IGNORECASE,
+)
+# "going from 120 to 126", "mix 124 to 128": a move from one tempo to the other
+_MOVE_TO_RE = re.compile(
+    r"\b(?:from|go|goes|going|went|get|getting|move|moving|jump|jumping|mix|mixing|pitch\w*|"
+    r"stretch\w*|speed\w*|slow\w*|push\w*|take|taking|bring|bringing|ramp\w*)\s+"
+    r"(?:[\w&'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# sample nouns in the plural ("loops", "breaks"): what a search asks for
+_PLURAL_SAMPLES_RE = vocab.word_pattern(
+    tuple(w for w in vocab.plurals(*vocab.SAMPLE_NOUNS) if w not in vocab.SAMPLE_NOUNS)
+)
+
+
+def _sets_tempi_against(text: str) -> bool:
+    """Whether ``text`` sets two different tempi against each other (see above) without
+    asking for samples: no find verb, no "which loops", no plural sample noun beyond the
+    user's counted ones ("two loops: one at 100 …")."""
+    m = _TEMPO_PAIR_RE.search(text)
+    if m is None:
+        return False
+    a, b = (float(x) for x in (m.group("a") or m.group("c"), m.group("b") or m.group("d")))
+    if not (50 <= a <= 200 and 50 <= b <= 200) or abs(a - b) < 1:
+        return False
+    if (
+        m.group("a")
+        and re.fullmatch(r"(?:\s*bpm)?\s+to\s+", text[m.end("a") : m.start("b")], re.IGNORECASE)
+        and max(a, b) / min(a, b) < 1.4
+        and not _MOVE_TO_RE.search(text[: m.start()])
+    ):
+        return False  # "disco, major key, 115 to 120": a tempo range to search in
+    rest = blank_spans(text, spans=[m.span()])  # ("the other 104" names no other sample)
+    return not (
+        _FIND_VERB_RE.search(text)
+        or _WHICH_SAMPLES_RE.search(text)
+        or _OTHERS_RE.search(rest)
+        or _PLURAL_SAMPLES_RE.search(_COUNTED_RE.sub(" ", text))
+    )
+
+
 # a distance between two tempi: "how far apart ... in tempo", "bpm difference", "tempo gap"
 _TEMPO_GAP_RE = re.compile(
     r"\bhow\s+far\s+apart\b|\b(?:tempo|bpm|speed)\s+(?:gap|difference|distance)\b"
@@ -1631,6 +1683,18 @@ class OfflineUnderstanding:
             chosen = [c for c in chosen if c != "discovery"]
             if "compatibility" not in chosen:
                 chosen.append("compatibility")
+        if (
+            not request.samples
+            and not request.refines
+            and goes_with is None
+            and set(chosen) <= {"compatibility", "discovery", "era"}
+            and _sets_tempi_against(blanked)
+        ):
+            # "i want to layer a 72 bpm reggae loop under a 144 trap loop, dumb idea?", "is
+            # 87 to 174 a thing": how two tempi meet is a mixing question, with nothing to
+            # search for (a question about the styles' norms keeps its era answer)
+            keep_era = "era" in chosen and _asks_about_history(blanked)
+            chosen = ["era", "compatibility"] if keep_era else ["compatibility"]
         request = self._carry_subject(request, blanked, alone, conv, chosen, near=near is not None)
         if near is not None:
             request = self._near_tempo(request, near, conv, text=text)
