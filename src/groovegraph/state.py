@@ -346,6 +346,13 @@ class ParsedRequest(BaseModel):
             "and tempos no search can use, as 'N BPM' ('99999 BPM')."
         ),
     )
+    list_empty: bool = Field(
+        default=False,
+        description=(
+            "The turn points at a result ('is that one swung more?') right after a search "
+            "that listed nothing: the phrases are in unresolved."
+        ),
+    )
     mode: Literal["major", "minor"] | None = Field(
         default=None, description="Major or minor keys only ('any in a minor key?')."
     )

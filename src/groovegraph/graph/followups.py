@@ -558,13 +558,29 @@ _TARGET_TEMPO_RE = re.compile(
 )
 
 
+# "no, the pad is 120 bpm", "the break's more like 80": a tempo stated of a sample the
+# turn names (written as its id by then), right after its name
+NAMED_TEMPO_RE = re.compile(
+    r"\b(?:sample|id)[:\s#]+[0-9a-f]{6,64}\s*(?:is|was|['’]s|runs at|sits at|should be|"
+    r"must be)\s+(?:(?:really|actually|more like|closer to|about|around|at|like|definitely|"
+    r"in fact)\s+)*\d{2,3}(?:\.\d+)?\s*(?:bpm\b|$|[.,;!?])",
+    re.IGNORECASE,
+)
+
+
+def states_tempo(text: str) -> bool:
+    """Whether ``text`` states (corrects) a sample's tempo: "isn't it 80 though?", "no,
+    the pad is 120 bpm" (its name written as its id)."""
+    return bool(vocab.STATED_TEMPO_RE.search(text) or NAMED_TEMPO_RE.search(text))
+
+
 def stated_tempo(text: str, request: ParsedRequest) -> float | None:
     """The tempo the user states for the one sample of the turn when they correct its
     reading ("I think I made it at 84"), else ``None``. A stated value beats a measured
     one the user doubts; the turn must name one sample and one tempo."""
     if len(request.samples) != 1 or len(request.bpms) != 1 or "find" in request.intents:
         return None
-    if not vocab.STATED_TEMPO_RE.search(text) or _TARGET_TEMPO_RE.search(text):
+    if not states_tempo(text) or _TARGET_TEMPO_RE.search(text):
         return None
     return float(request.bpms[0])
 

@@ -303,6 +303,16 @@ def turn_topics(
     return [_clip(line) for line in out]
 
 
+def _topic_subject(kind: str, item: str) -> object:
+    """What a topic line is about: a mix verdict's pair (either way round), a sample's
+    label; other lines are their own subject."""
+    if kind == "mix" and " → " in item:
+        return frozenset(item.rsplit(" → ", 1)[0].split(" × "))
+    if kind == "sample" and " — " in item:
+        return item.split(" — ", 1)[0]
+    return item
+
+
 def compose_recap(memory: ConversationMemory | None) -> str:
     """The answer to "what were we talking about?": the thread's topics by kind, and the
     constraints still in force."""
@@ -315,7 +325,10 @@ def compose_recap(memory: ConversationMemory | None) -> str:
     lines = ["Here is what we covered in this conversation:"]
     for kind, heading in _TOPIC_HEADINGS.items():
         items = [t.split(": ", 1)[1] for t in topics if t.startswith(f"{kind}: ")]
-        items = list(dict.fromkeys(items))
+        # one line per thing: a pair checked both ways round is one verdict, a sample
+        # whose tempo or key the user corrected since is one sample (the latest line)
+        latest = {_topic_subject(kind, item): item for item in items}
+        items = list(dict.fromkeys(latest.values()))
         if items:
             lines.append(f"{heading}:")
             lines.extend(f"- {item}" for item in items)

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from groovegraph.graph.parser import AUDIO_EXTENSIONS
-from groovegraph.state import Analysis
+from groovegraph.state import Analysis, CatalogHit
 from groovegraph.tools import vocab
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "own_samples",
     "pick",
     "replies_to",
+    "shown_samples",
     "with_ids",
 ]
 
@@ -454,6 +455,46 @@ _THE_RE = re.compile(r"\bthe\s+", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9'#]*", re.IGNORECASE)
 
 
+# What may not follow a sample named without a noun: more of a noun phrase ("the pad
+# sounds in my library", "the keys of …"), so "the pad" alone is no name there
+_NOT_AFTER_BARE_NAME_RE = re.compile(
+    rf"\s+(?:of|ones|sounds|patch(?:es)?|presets?|{vocab.alternation(vocab.plurals(*vocab.SAMPLE_NOUNS))}|"
+    rf"{vocab.alternation(vocab.PLAIN_SAMPLE_NOUNS)})\b",
+    re.IGNORECASE,
+)
+# Words that name what a sample measures, not the sample: "the key", "the tempo"
+_MEASURE_WORDS = frozenset(
+    ("key", "keys", "tempo", "bpm", "swing", "groove", "feel", "pocket", "time", "meter", "mix")
+)
+
+
+def _bare_name(
+    text: str, at: int, end: int, said: Sequence[str], earlier: Sequence[OwnSample]
+) -> bool:
+    """Whether ``said`` (the words after "the" up to ``end``) name one of the user's
+    samples without a noun after them: "the pad" for ``warm_pad_loop.wav`` or a loop
+    whose analysis says pad. The words must be of its name (three letters or more) or
+    its instrument, not only a style or mood ("the funk" is the style), no word of what
+    a sample measures ("the key"), and no more of a noun phrase may follow ("the pad
+    sounds", "the pad of …")."""
+    if not said or any(w in _MEASURE_WORDS for w in said):
+        return False
+    if _NOT_AFTER_BARE_NAME_RE.match(text, end):
+        return False
+    return any(
+        all(
+            (len(w) >= 3 and w in o.words)
+            or (
+                (i := vocab.find_instrument(w)) is not None
+                and i in o.instruments
+                and not w.isdigit()
+            )
+            for w in said
+        )
+        for o in earlier
+    )
+
+
 def _by_rank(own: Sequence[OwnSample], rank: int) -> OwnSample | None:
     if 1 <= rank <= len(own):
         return own[rank - 1]
@@ -488,8 +529,10 @@ def _own_phrase(
             end = m.end()
         else:
             break
-    if noun and (last is None or rank):
+    if noun and rank:
         return None  # "the first one" is a listed hit's rank, not the order sent
+    if noun and last is None and not _bare_name(text, at, end, said, earlier):
+        return None  # "the funk loops", "the keys of …": no sample of theirs
     readings = [said]
     if last in _TELLING_NOUNS and any(o.fits(last) for o in earlier):
         readings.insert(0, [*said, last])  # "my waltz", "my break": the noun may say which
@@ -513,6 +556,7 @@ def find_own_refs(
     attached: Sequence[str] = (),
     taken: Sequence[tuple[int, int]] = (),
     the_too: bool = True,
+    shown: Sequence[OwnSample] = (),
 ) -> list[NamedFile]:
     """The user's samples of this thread (``own``, in the order they were sent; the
     ones ``attached`` to this turn last) that ``text`` points at by what they are or
@@ -521,8 +565,10 @@ def find_own_refs(
     (the one before the latest), "the loop I uploaded first". A description that fits
     several of them, or none, names nothing (the understanding's own rules read "my
     loop" then). ``the_too``: "the keys loop", "the funk one" count too (not while a
-    list of results is shown: there they name listed hits). Spans in ``taken`` are
-    skipped."""
+    list of results is shown: there they name listed hits). ``shown``: the results
+    listed now; "the break" names a sample of the user's only when no listed result is
+    one ("the funk one" under a list of funk loops is a listed hit). Spans in ``taken``
+    are skipped."""
     if not own:
         return []
     earlier = [o for o in own if o.id not in set(attached)]
@@ -559,8 +605,12 @@ def find_own_refs(
     for rx, noun in ((_MY_RE, False), *(((_THE_RE, True),) if the_too else ())):
         for m in rx.finditer(text):
             got = _own_phrase(text, m.end(), own, earlier=earlier, noun=noun)
-            if got is not None:
-                add(m.start(), got[0], got[1])
+            if got is None:
+                continue
+            words = [w.lower() for w in _TOKEN_RE.findall(text[m.end() : got[0]])]
+            if noun and any(all(h.fits(w) for w in words) for h in shown):
+                continue  # a listed result is that too: "the funk one" is one of those
+            add(m.start(), got[0], got[1])
     return sorted(found, key=lambda f: f.start)
 
 
@@ -644,6 +694,32 @@ def own_samples(
                 genres=frozenset(genres),
                 meter=int(meter) if meter else None,
                 drums=kind == "loop" and (not key or "drums" in instruments),
+            )
+        )
+    return out
+
+
+def shown_samples(hits: Sequence[CatalogHit]) -> list[OwnSample]:
+    """Listed results as :class:`OwnSample` (what "the funk one", "the break" would say
+    of them), for :func:`find_own_refs`'s ``shown``."""
+    out = []
+    for h in hits:
+        name = h.path.replace("\\", "/").rsplit("/", 1)[-1]
+        instruments = {
+            i
+            for i in (h.instrument, vocab.find_instrument(" ".join(_name_words(name))))
+            if isinstance(i, str) and i and i != "mix"
+        }
+        genres = {g for _, g in vocab.find_genres(" ".join(_name_words(name)))}
+        if h.tags.genre:
+            genres.add(h.tags.genre.lower())
+        out.append(
+            OwnSample(
+                id=h.sample_id,
+                name=name,
+                instruments=frozenset(instruments),
+                genres=frozenset(genres),
+                drums=h.kind != "one_shot" and (not h.key or "drums" in instruments),
             )
         )
     return out

@@ -37,6 +37,7 @@ from groovegraph.state import (
 from groovegraph.tools import vocab
 from groovegraph.tools.feel import (
     NO_KEY,
+    confidence_words,
     key_doubt,
     key_text,
     pocket_word,
@@ -430,7 +431,7 @@ def _key_words(a: Analysis) -> str:
     # key None = nothing pitched to take a key from: a drum loop, not a failed estimate.
     if a.key is None:
         return NO_KEY
-    return f"{a.key} / {a.camelot} (confidence {_fmt(a.key_confidence, 2)})"
+    return f"{a.key} / {a.camelot} ({confidence_words(a.key_confidence)})"
 
 
 def _with_doubts(ref: str, a: Analysis) -> str:
@@ -461,7 +462,7 @@ def describe_analysis(ref: str, a: Analysis) -> str:
     meter = f", {a.meter} beats per bar" if a.meter else ""
     return (
         _with_doubts(ref, a)
-        + f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM (confidence {_fmt(a.tempo_confidence, 2)}){meter}, "
+        + f"- {sample_label(ref, a)}: {_fmt(a.tempo_bpm)} BPM ({confidence_words(a.tempo_confidence)}){meter}, "
         f"{_key_words(a)}, "
         f"swing {_fmt(a.swing_percent)} % ({swing_word(a.swing_percent)}, ratio {_fmt(a.swing_ratio, 2)}), "
         + (
@@ -1081,6 +1082,15 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"{lo:g}–{hi:g} BPM, so I did not filter by {those}; "
             "name a tempo in that range to narrow the search.",
         )
+    if unresolved and request is not None and request.list_empty:
+        # "is that one swung more?" right after a search that found nothing
+        missing = ", ".join(f'"{p}"' for p in unresolved)
+        parts.insert(
+            0,
+            f"The last search listed nothing, so there is no {missing} to look at. Widen "
+            "that search (fewer filters, a wider tempo range) or name the sample you mean.",
+        )
+        refs = []
     files = [p for p in refs if looks_like_file_name(p)]
     refs = [p for p in refs if p not in files]
     if files:

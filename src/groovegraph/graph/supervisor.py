@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -58,7 +58,7 @@ from groovegraph.state import (
 )
 from groovegraph.tools import vocab
 from groovegraph.tools.catalog import SampleSource
-from groovegraph.tools.feel import NOT_SURE
+from groovegraph.tools.feel import NOT_SURE, STATED
 from groovegraph.tools.keys import camelot
 from groovegraph.tools.paths import OwnerPaths
 
@@ -99,6 +99,12 @@ _ABOUT_GROOVE_RE = re.compile(
 Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 
 
+# "my loop", "our track": a phrase that says only that one of the user's samples is meant
+_PLAIN_NOUN_END_RE = re.compile(
+    rf"\b(?:{vocab.alternation(vocab.PLAIN_SAMPLE_NOUNS)})$", re.IGNORECASE
+)
+
+
 def _resolve_names(
     text: str,
     catalog: SampleSource | None,
@@ -109,6 +115,8 @@ def _resolve_names(
     attached: list[str] | None = None,
     analyses: dict[str, Analysis] | None = None,
     list_shown: bool = False,
+    listed: Sequence[CatalogHit] = (),
+    focus: Sequence[str] = (),
 ) -> tuple[str, list[str], list[str], str | None]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
@@ -118,8 +126,9 @@ def _resolve_names(
     order, with ``attached`` this turn's) are also named in prose by words of their
     names ("my boom bap beat", "the keys loop"); the ones of the thread also by what
     they are or when they were sent ("my waltz", "my keys loop", "my first loop", "the
-    one I sent before": :func:`names.find_own_refs`; "the funk one" only while no list
-    of results is shown, ``list_shown``). Those are written as ids in a second text
+    one I sent before": :func:`names.find_own_refs`; "the funk one" while a list of
+    results is shown, ``list_shown``, only when none of the results listed, ``listed``,
+    is a funk one). Those are written as ids in a second text
     (the last item; ``None`` when there are none) and are not among the ids returned:
     the thread knows them already."""
     if catalog is None:
@@ -179,9 +188,20 @@ def _resolve_names(
             None,
         )
         for found in names.find_own_refs(
-            text, samples, attached=attached or (), taken=taken, the_too=not list_shown
+            text,
+            samples,
+            attached=attached or (),
+            taken=taken,
+            the_too=not list_shown or bool(listed),
+            shown=names.shown_samples(listed) if list_shown else (),
         ):
-            if found.ids[0] == latest and vocab.MY_SAMPLE_RE.fullmatch(found.phrase):
+            if (
+                found.ids[0] == latest
+                and vocab.MY_SAMPLE_RE.fullmatch(found.phrase)
+                and (latest in focus or _PLAIN_NOUN_END_RE.search(found.phrase))
+            ):
+                # (unless the turns since were about another sample: "my waltz" after a
+                # mix check of two others is still the waltz, not the sample in focus)
                 continue
             thread.append((found, found.ids[0]))
             taken.append((found.start, found.end))
@@ -261,6 +281,8 @@ def make_supervisor(
                 attached=attached,
                 analyses=dict(conversation.analyses),
                 list_shown=bool(previous),
+                listed=previous,
+                focus=focus,
             )
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
@@ -486,7 +508,7 @@ def make_supervisor(
                     # The user's stated tempo beats a reading they doubt: later mix and
                     # search answers of the thread use it (the analysis kept for it here).
                     stored[sid] = base.model_copy(
-                        update={"tempo_bpm": said_bpm, "tempo_confidence": 1.0}
+                        update={"tempo_bpm": said_bpm, "tempo_confidence": STATED}
                     )
                     label = sample_label(sid, base)
                     sure = (
@@ -507,11 +529,15 @@ def make_supervisor(
                         ),
                         "",
                     )
+                    earlier = (
+                        f" Before, you gave it {base.tempo_bpm:g} BPM."
+                        if base.tempo_confidence >= STATED
+                        else f" I measured {base.tempo_bpm:.1f} BPM at confidence "
+                        f"{base.tempo_confidence:.2f} ({sure}).{level}"
+                    )
                     notes.append(
-                        f"Noted: {label} is {said_bpm:g} BPM as you say. I measured "
-                        f"{base.tempo_bpm:.1f} BPM at confidence {base.tempo_confidence:.2f} "
-                        f"({sure}).{level} From here on I use your {said_bpm:g} BPM for it in "
-                        "mix checks and searches."
+                        f"Noted: {label} is {said_bpm:g} BPM as you say.{earlier} From here on "
+                        f"I use your {said_bpm:g} BPM for it in mix checks and searches."
                     )
             said_key = followups.stated_key(text, request)
             if said_key is not None:
@@ -524,15 +550,19 @@ def make_supervisor(
                         update={
                             "key": said_key,
                             "camelot": camelot(said_key),
-                            "key_confidence": 1.0,
+                            "key_confidence": STATED,
                             "key_runner_up": None,
                         }
                     )
+                    earlier = (
+                        f"Before, you gave it {base.key}."
+                        if base.key_confidence >= STATED
+                        else f"I measured {base.key} at confidence {base.key_confidence:.2f}."
+                    )
                     notes.append(
-                        f"Noted: {sample_label(sid, base)} is in {said_key} as you say. I "
-                        f"measured {base.key} at confidence {base.key_confidence:.2f}. From "
-                        f"here on I use {said_key} ({camelot(said_key)}) for it in mix "
-                        "checks and searches."
+                        f"Noted: {sample_label(sid, base)} is in {said_key} as you say. "
+                        f"{earlier} From here on I use {said_key} ({camelot(said_key)}) for "
+                        "it in mix checks and searches."
                     )
             if (
                 any(s not in known and s not in stored for s in request.samples)

@@ -47,7 +47,14 @@ from groovegraph.tools import catalog as catalog_tools
 from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import SampleSource
 from groovegraph.tools.errors import GrooveGraphError, InvalidQueryError, NotFoundError
-from groovegraph.tools.feel import NO_KEY, key_doubt, key_text, swing_word, tempo_doubt
+from groovegraph.tools.feel import (
+    NO_KEY,
+    confidence_words,
+    key_doubt,
+    key_text,
+    swing_word,
+    tempo_doubt,
+)
 from groovegraph.tools.keys import from_camelot, parse_key
 from groovegraph.tools.library_progress import library_progress
 from groovegraph.tools.paths import OwnerPaths, shown_name, upload_name
@@ -406,9 +413,9 @@ def _analysis_text(label: str, a: Analysis) -> str:
             f"{label}: one-shot {a.instrument or 'sound'} ({pitch}); no tempo, swing or "
             f"pocket; duration {a.duration_s:.2f} s, level {a.rms_db:.1f} dBFS"
         )
-    key = f"key {a.key} ({a.camelot}, conf {a.key_confidence:.2f})" if a.key else NO_KEY
+    key = f"key {a.key} ({a.camelot}, {confidence_words(a.key_confidence)})" if a.key else NO_KEY
     return (
-        f"{label}: tempo {a.tempo_bpm:.1f} BPM (conf {a.tempo_confidence:.2f}), {key}, "
+        f"{label}: tempo {a.tempo_bpm:.1f} BPM ({confidence_words(a.tempo_confidence)}), {key}, "
         f"swing {a.swing_percent:.1f}% (ratio {a.swing_ratio:.2f}), "
         + (
             f"backbeat lag {a.backbeat_lag_ms:+.1f} ms, timing deviation {a.timing_deviation_ms:.1f} ms, "

@@ -68,6 +68,20 @@ TEMPO_READ_RANGE = (50.0, 200.0)
 ``TEMPO_MAX_BPM`` are these values. An other reading outside it is not offered."""
 
 
+STATED = 1.0
+"""The confidence of a tempo or key the user stated ("no, it's 80 bpm"): a calibrated
+reading never reaches it, so it marks the user's figure, which answers show as theirs
+(:func:`confidence_words`), never as a measured confidence."""
+
+
+def confidence_words(confidence: float | None) -> str:
+    """How an answer says where a tempo or key came from: "confidence 0.87" for a
+    reading, "your figure, not measured" for one the user stated (:data:`STATED`)."""
+    if confidence is not None and confidence >= STATED:
+        return "your figure, not measured"
+    return f"confidence {0.0 if confidence is None else confidence:.2f}"
+
+
 def tempo_alternatives(bpm: float) -> tuple[float, ...]:
     """The other metrical readings of an unsure tempo that lie in :data:`TEMPO_READ_RANGE`,
     the likelier first: its half when the tempo is fast (110 BPM or more, the drumless

@@ -349,6 +349,19 @@ _IT_RE = re.compile(
 )
 
 
+# "my two loops", "both loops", "the 2 loops": the pair named as loops (not one-shots)
+_LOOPS_SAID_RE = re.compile(r"\bloops\b", re.IGNORECASE)
+# "that one", "this one", "the first one", "the top loop": one result of a list
+_RESULT_ONE_RE = re.compile(
+    r"\b(?:that|this)\s+one\b|\bthe\s+(?:first|second|third|top|last|1st|2nd|3rd)\s+"
+    r"(?:one|loop|sample|result|hit|track)\b",
+    re.IGNORECASE,
+)
+# "sample 3f2a…": a sample written as its id (how the supervisor writes the user's own
+# files named in prose, "the break" → "sample <id>"); its "sample" is no sample noun
+_INLINE_ID_RE = re.compile(r"\b(?:sample|id)[:\s#]+[0-9a-f]{6,64}\b|#[0-9a-f]{6,64}\b", re.I)
+
+
 def _ref_spans(text: str, refs: Sequence[str]) -> list[tuple[int, int]]:
     spans = []
     for ref in refs:
@@ -1793,6 +1806,7 @@ class OfflineUnderstanding:
         request, chosen = self._own_pair(
             request, blanked, conv, chosen, attached=attached, stated=alone
         )
+        request, chosen = self._empty_list_ref(request, text, conv, chosen, attached=attached)
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed
@@ -1884,7 +1898,7 @@ class OfflineUnderstanding:
             return request, chosen
         if not request.samples and conv.fresh and conv.listed_hits:
             return request, chosen  # "no, more like 80" under a list: its tempo, not a loop's
-        if not vocab.STATED_TEMPO_RE.search(text):
+        if not followups.states_tempo(text):
             return request, chosen
         if (
             request.genres
@@ -1892,7 +1906,10 @@ class OfflineUnderstanding:
             or request.eras
             or _FIND_VERB_RE.search(text)
             or _SAMPLE_NOUN_RE.search(
-                blank_spans(text, spans=[m.span() for m in _MINE_RE.finditer(text)])
+                blank_spans(
+                    text,
+                    spans=[m.span() for rx in (_MINE_RE, _INLINE_ID_RE) for m in rx.finditer(text)],
+                )
             )
             or vocab.HALF_DOUBLE_RE.search(text)
         ):
@@ -2116,11 +2133,24 @@ class OfflineUnderstanding:
         "is the 808 in key with the loop?" with two or more of the user's samples analysed
         in the thread: a mix verdict for two of them, not a search and not "nothing to
         compare". The pair is the samples the turn names, then the one in focus, then the
-        latest sent; "they"/"my two loops" with none named are the last two sent."""
-        own = [s for s in conv.own if s in conv.analyses]
+        latest sent; "they"/"my two loops" with none named are the last two sent. A
+        sample attached to this very turn is one of them ("will my two loops mix?" with
+        the second loop attached: it and the one sent before), and "loops" counts loops
+        only (an 808 one-shot sent since is no loop)."""
+        if len(attached) > 1 or (
+            attached and not (vocab.OWN_PAIR_RE.search(text) or vocab.OTHER_OWN_RE.search(text))
+        ):
+            return request, chosen
+        own = [
+            s
+            for s in conv.own
+            if s in conv.analyses
+            and s not in attached
+            and not (_LOOPS_SAID_RE.search(text) and conv.analyses[s].kind == "one_shot")
+        ]
+        own = [*own, *attached]
         if (
-            attached
-            or len(own) < 2
+            len(own) < 2
             or request.refines
             or not (_MIX_RE.search(text) or vocab.PAIR_MIX_RE.search(text))
             or _FIND_VERB_RE.search(text)
@@ -2129,7 +2159,9 @@ class OfflineUnderstanding:
             or stated.bpms
         ):
             return request, chosen
-        named = list(dict.fromkeys(request.samples))
+        # (a sample of theirs that is not one of the kind asked — the 808 in focus for
+        # "both my loops" — is not one of the pair)
+        named = [s for s in dict.fromkeys(request.samples) if s in own or s not in conv.own]
         if len(named) >= 2 and (
             not set(named) <= set(own) or ("compatibility" in chosen and "discovery" not in chosen)
         ):
@@ -2141,12 +2173,51 @@ class OfflineUnderstanding:
         latest_first = own[::-1]
         if len(named) >= 2:
             pair = named[:2]
+        elif attached:
+            # the sample sent with the question, and the latest of the others
+            pair = [next(s for s in latest_first if s != attached[0]), attached[0]]
         elif plural and not named:
             pair = latest_first[:2][::-1]
         else:
             first = next(iter([*named, *conv.focus, *latest_first]))
             pair = [first, next(s for s in latest_first if s != first)]
         return _as_mix_pair(request, chosen, pair)
+
+    @staticmethod
+    def _empty_list_ref(
+        request: ParsedRequest,
+        text: str,
+        conv: Conversation,
+        chosen: list[SpecialistName],
+        *,
+        attached: Sequence[str],
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "is that one swung more than mine?", "how fast is the first one?" right after
+        a search that listed nothing: there is no such result, so nothing is measured or
+        compared in its place (the sample in focus is not "that one"); the answer says
+        the last search listed nothing."""
+        prev = conv.previous
+        if (
+            attached
+            or prev is None
+            or "discovery" not in prev.specialists
+            or conv.fresh
+            or "discovery" in chosen
+            or find_sample_refs(text)
+        ):
+            return request, chosen
+        said = _RESULT_ONE_RE.search(text)
+        if said is None:
+            return request, chosen
+        request = request.model_copy(
+            update={
+                "samples": [],
+                "intents": [],
+                "unresolved": [*request.unresolved, said.group(0)],
+                "list_empty": True,
+            }
+        )
+        return request, []
 
     @staticmethod
     def _same_keys(
