@@ -520,8 +520,18 @@ def merge_filter(
         update.update(bpm_min=new_lo, bpm_max=new_hi, target_bpm=new_target, bpms=[])
     if new.keys:
         update.update(keys=new.keys, camelot=new.camelot, tonic=None)
+    # "but not disco", "drop the 70s ones": a style or decade named only to rule it out
+    # leaves the earlier ones in place (the caller moves it to the exclusions)
+    ruled_out = {
+        g for (a, _), g in vocab.find_genres(new.text) if vocab.negated_at(new.text, a)
+    } | {m.era for m in vocab.find_eras(new.text) if vocab.negated_at(new.text, m.start)}
     for field in ("eras", "genres", "vibes", "years"):
-        if value := getattr(new, field):
+        value = getattr(new, field)
+        if field in ("eras", "genres"):
+            value = [v for v in value if v not in ruled_out]
+        elif field == "years" and new.eras and set(new.eras) <= ruled_out:
+            value = []  # "not the late 70s": its years are ruled out with it
+        if value:
             update[field] = value
     if new.genres and vocab.ADD_GENRE_RE.search(new.text):
         # "throw in soul too": soul joins the genres searched

@@ -993,14 +993,36 @@ NEGATIONS: tuple[str, ...] = (
     "anything but",
     "minus",
     "none of",
+    "nothing from",
+    "none from",
+    "not from",
+    "nothing",
+)
+# "drop the 70s ones", "lose the disco", "get rid of the 80s stuff": a style or decade
+# taken off the list shown is ruled out like "not 70s"
+DROP_VERBS: tuple[str, ...] = (
+    "drop",
+    "lose",
+    "remove",
+    "ditch",
+    "cut",
+    "take out",
+    "leave out",
+    "filter out",
+    "throw out",
+    "get rid of",
+    "swap out",
 )
 _NEGATION_BEFORE_RE = re.compile(
-    rf"(?<![\w-]){alternation(NEGATIONS)}\s+(?:any\s+|the\s+)?$", re.IGNORECASE
+    rf"(?<![\w-])(?:{alternation(NEGATIONS)}|{alternation(DROP_VERBS)}(?:\s+all)?)"
+    r"\s+(?:any\s+|the\s+|those\s+|these\s+)?$",
+    re.IGNORECASE,
 )
 
 
 def negated_at(text: str, start: int) -> bool:
-    """Whether a negation word stands right before ``start`` ("but not |house")."""
+    """Whether a negation word or a verb taking something off stands right before
+    ``start`` ("but not |house", "drop the |70s ones", "nothing from the |50s")."""
     return bool(_NEGATION_BEFORE_RE.search(text[max(0, start - 24) : start]))
 
 
