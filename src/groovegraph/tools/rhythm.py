@@ -1206,6 +1206,143 @@ def _backbeat_at_half(
     return None
 
 
+WALTZ_COVER_MIN = 0.9
+"""Least share of the faster level's beats that start with a detected onset (any loudness)
+for :func:`_waltz_beat` to take it: a waltz plays every one of its three beats."""
+
+WALTZ_ODD_COVER_MIN = 0.7
+"""Least share of the faster level's beats that start with a detected onset when the
+chosen level puts beats on nothing (:data:`WALTZ_EMPTY_MAX`): a soft chord under a loud
+kick can go undetected."""
+
+WALTZ_EMPTY_MAX = 0.6
+"""Most share of the chosen level's beats that start with an onset for :func:`_waltz_beat`
+to leave it for the level ⅔ as long: read at the dotted half, every other beat of a bar of
+three falls between beats 2 and 3, on nothing."""
+
+WALTZ_BAR_MARGIN = 0.25
+"""How much more the kick band must repeat after three beats of the faster level than
+after two, four or eight of them (autocorrelation) for :func:`_waltz_beat`."""
+
+
+def _grid_cover(onsets: np.ndarray, period: float, tol: float) -> float:
+    """Share of the beats of the best-phased grid of ``period`` (s) over the onsets' span
+    that have an onset within ``tol`` s (the phase: the onset that puts most on the grid)."""
+    if len(onsets) < 4 or period <= 0:
+        return 0.0
+    span0, span1 = float(onsets[0]), float(onsets[-1])
+    n = int(np.floor((span1 - span0) / period)) + 1
+    if n < 4:
+        return 0.0
+    best = 0.0
+    # Candidate phases: those of the first onsets (one of them starts a beat).
+    for t0 in onsets[: min(len(onsets), 12)]:
+        first = t0 - np.floor((t0 - span0) / period) * period
+        grid = first + np.arange(n) * period
+        grid = grid[grid <= span1 + tol]
+        j = np.clip(np.searchsorted(onsets, grid), 1, len(onsets) - 1)
+        d = np.minimum(np.abs(grid - onsets[j - 1]), np.abs(grid - onsets[j]))
+        best = max(best, float(np.mean(d <= tol)))
+    return best
+
+
+def _waltz_beat(
+    chosen: tuple[float, dict[str, float]],
+    cands: list[tuple[float, dict[str, float]]],
+    ac_low: np.ndarray,
+    onsets: np.ndarray,
+    fr: float,
+) -> tuple[float, dict[str, float]] | None:
+    """The level of a bar of three's beat when the chosen level is twice it or one and a
+    half times it (the waltz read at the half note or the dotted quarter); else None.
+
+    A waltz with a kick (or bass) on 1 and hats or short chords on 2 and 3 has nothing
+    between its beats: the level twice as slow sees "8ths" there (the true beats) and the
+    hat-subdivision cues prefer it, and the dotted-half level pairs the bar into two
+    "beats" with the second hit two thirds through the first ("swung"). Neither holds a
+    bar: the kick comes back after three beats of the right level, one and a half of the
+    half-note level's. What no such reading of a groove in four has: a kick band that
+    repeats after three beats of the faster level far better than after two, four or eight
+    of them (:data:`WALTZ_BAR_MARGIN`; a 4/4 bar of 8ths repeats after eight), and an
+    onset on every one of those beats (:data:`WALTZ_COVER_MIN`). From the dotted half the
+    chosen level must also have beats on nothing (:data:`WALTZ_EMPTY_MAX`): a 12/8 or a
+    6/8 has an onset on each of its dotted beats."""
+    lag, _ = chosen
+    for lag2, raw2 in cands:
+        ratio = lag2 / lag
+        half = abs(ratio - 0.5) < 0.02
+        # the dotted half (a bar of two "beats") or the dotted 8th (four to the bar)
+        odd = abs(ratio - 2.0 / 3.0) < 0.02 or abs(ratio - 4.0 / 3.0) < 0.03
+        if not (half or odd) or raw2["bpm"] > TEMPO_MAX_BPM:
+            continue
+        if 4.0 * lag2 >= len(ac_low) / 2.0:
+            continue
+        three = _interp(ac_low, 3.0 * lag2)
+        other = max(
+            _interp(ac_low, m * lag2) for m in (2.0, 4.0, 8.0) if m * lag2 < len(ac_low) / 2.0
+        )
+        if three - other < WALTZ_BAR_MARGIN:
+            continue
+        tol = max(0.03, 0.06 * lag2 / fr)
+        cover = _grid_cover(onsets, lag2 / fr, tol)
+        if half and cover < WALTZ_COVER_MIN:
+            continue
+        # The odd readings put beats on nothing: every other one at the dotted half.
+        if odd and (
+            cover < WALTZ_ODD_COVER_MIN or _grid_cover(onsets, lag / fr, tol) > WALTZ_EMPTY_MAX
+        ):
+            continue
+        return lag2, raw2
+    return None
+
+
+DOTTED_BAR_MARGIN = 0.25
+"""How much more the kick band must repeat after two or four beats of the binary level
+than after any whole number of the chosen dotted level's beats that is no whole number of
+the binary level's for :func:`_straight_beat`."""
+
+
+def _straight_beat(
+    chosen: tuple[float, dict[str, float]],
+    cands: list[tuple[float, dict[str, float]]],
+    ac_low: np.ndarray,
+) -> tuple[float, dict[str, float]] | None:
+    """The level ⅔ or 4⁄3 as long as the chosen one when the chosen one is a dotted level
+    of a groove in four; else None.
+
+    Straight 8ths on the hats (and 8th-note keys) are, onset for onset, triplets of dotted
+    quarters: read at the dotted quarter, every third 8th is a beat and the one between
+    them falls two thirds through it, "swung 67 %" (a 128 BPM loop read 85). The kicks
+    say which: on 1 and 3 (or once a bar) they come back after two or four quarters,
+    which is no whole number of dotted quarters, and never after one, two, three or four
+    dotted quarters. When the kick band repeats after two or four beats of the binary
+    level by :data:`DOTTED_BAR_MARGIN` more than after any number of the chosen level's
+    beats that the binary level does not hold (1.5 or 3 of its beats), that level is the
+    beat (of two such levels, the one the level score prefers). A 12/8 or a waltz has it the other way round: its kick comes back after its
+    dotted beats (or after three beats), never after two or four quarters."""
+    lag, _ = chosen
+    fits = []
+    for lag2, raw2 in cands:
+        ratio = lag2 / lag
+        if (
+            min(abs(ratio - 2.0 / 3.0), abs(ratio - 4.0 / 3.0)) > 0.02
+            or raw2["bpm"] > TEMPO_MAX_BPM
+        ):
+            continue
+        if 4.0 * lag2 >= len(ac_low) / 2.0:
+            continue
+        good = max(_interp(ac_low, 2.0 * lag2), _interp(ac_low, 4.0 * lag2))
+        odd = [
+            _interp(ac_low, k * lag)
+            for k in (1.0, 2.0, 3.0, 4.0)
+            if abs(k * lag / lag2 - round(k * lag / lag2)) > 0.1 and k * lag < len(ac_low) / 2.0
+        ]
+        if odd and good - max(odd) >= DOTTED_BAR_MARGIN:
+            fits.append((lag2, raw2))
+    # Both can fit (the quarter and the half note of a bar in four): the level score picks.
+    return max(fits, key=lambda c: _level_score(c[1])) if fits else None
+
+
 def _choose_period(
     times: np.ndarray,
     fr: float,
@@ -1216,6 +1353,7 @@ def _choose_period(
     tonal: np.ndarray | None = None,
     drumless: bool = False,
     harmony: np.ndarray | None = None,
+    onsets: np.ndarray | None = None,
 ) -> tuple[float, float, dict[str, float]]:
     """Beat period in frames, the periodicity strength at it (0..1), and the level's
     evidence against the best other metrical level (×2, ×½, ×3, ×⅓, ×1.5): the score
@@ -1247,6 +1385,17 @@ def _choose_period(
         i_best = _drumless_octave(cands, i_best)
         # The margin (tempo confidence) in the score the octave was chosen by.
         scored = [(lag, _level_score(raw, drumless=True)) for lag, raw in cands]
+    if onsets is not None:
+        ac_low = _autocorr(low)
+        waltz = _waltz_beat(cands[i_best], cands + dropped, ac_low, onsets, fr)
+        if waltz is None:
+            waltz = _straight_beat(cands[i_best], cands + dropped, ac_low)
+        if waltz is not None:
+            flipped = True
+            if not any(waltz[1] is raw for _, raw in cands):
+                cands.append(waltz)
+                scored.append((waltz[0], _level_score(waltz[1], drumless=drumless)))
+            i_best = next(i for i, (_, raw) in enumerate(cands) if raw is waltz[1])
     chosen, best_score = scored[i_best]
     strength = float(np.clip(_interp(ac, chosen), 0.0, 1.0))
     rivals = [i for i, (lag, _) in enumerate(scored) if abs(np.log(lag / chosen)) > np.log(1.3)]
@@ -1910,6 +2059,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     lag, strength, level = _choose_period(
         env.times, fr, total, low, _normalise(env.snare_clean), high, _normalise(env.tonal),
         drumless=not drums, harmony=env.harmony,
+        onsets=_refine_peaks(total, onset_idx) / fr,
     )  # fmt: skip
     # Anchor the grid on kick and hats, never on the snare band (laid-back backbeats).
     anchor = 1.5 * low + high
