@@ -17,6 +17,7 @@ from typing import NamedTuple
 from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
 from groovegraph.state import Analysis, CatalogHit, ParsedRequest
 from groovegraph.tools import vocab
+from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.feel import key_text, swing_word
 from groovegraph.tools.keys import parse_key, parse_note
@@ -473,6 +474,45 @@ def moved_tempo(
     return new_lo, new_hi, round((new_lo + new_hi) / 2, 2)
 
 
+def _tag_holds(value: str, tag: str | None, *, era: bool = False) -> bool:
+    """Whether a hit's ``tag`` meets a filter ``value`` as the catalog matches it (a
+    decade exactly, a genre exactly, a free-text vibe by word)."""
+    norm = normalize_era if era else normalize_tag
+    want, have = norm(value), norm(tag)
+    if want is None or have is None:
+        return False
+    return re.search(rf"\b{re.escape(want)}\b", have) is not None
+
+
+def _unheld_by(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[str, object]:
+    """The filters of ``previous`` that no hit of the list it showed meets (the search
+    relaxed them to find anything: "no exact match; swing/vibe filters relaxed"), as an
+    update that lifts them; nothing when no list was shown."""
+    if not listed:
+        return {}
+    out: dict[str, object] = {}
+    if previous.vibes and not any(
+        _tag_holds(v, h.tags.vibe) for v in previous.vibes for h in listed
+    ):
+        out["vibes"] = []
+    if (previous.swing_min is not None or previous.swing_max is not None) and not any(
+        h.swing_percent is not None
+        and (previous.swing_min is None or h.swing_percent >= previous.swing_min)
+        and (previous.swing_max is None or h.swing_percent <= previous.swing_max)
+        for h in listed
+    ):
+        out.update(swing_min=None, swing_max=None, swing_words=[])
+    if previous.eras and not any(
+        _tag_holds(e, h.tags.era, era=True) for e in previous.eras for h in listed
+    ):
+        out.update(eras=[], years=[])
+    if previous.genres and not any(
+        _tag_holds(g, h.tags.genre) for g in previous.genres for h in listed
+    ):
+        out["genres"] = []
+    return out
+
+
 def merge_filter(
     previous: ParsedRequest, new: ParsedRequest, listed: Sequence[CatalogHit] = ()
 ) -> ParsedRequest:
@@ -518,6 +558,9 @@ def merge_filter(
     elif move and (moved := moved_tempo(previous, move, listed)) is not None:
         new_lo, new_hi, new_target = moved
         update.update(bpm_min=new_lo, bpm_max=new_hi, target_bpm=new_target, bpms=[])
+        # only the tempo moves: the rest is what the list shown holds to (a vibe or swing
+        # the last search relaxed to find anything is not applied strictly now)
+        update.update(_unheld_by(previous, listed))
     if new.keys:
         update.update(keys=new.keys, camelot=new.camelot, tonic=None)
     # "but not disco", "drop the 70s ones": a style or decade named only to rule it out
