@@ -1065,6 +1065,11 @@ def _off_topic(text: str) -> str:
     return f"Sorry, “{_quote(low)}” is outside what I do. {_CAN_DO}"
 
 
+#: ``ParsedRequest.unresolved`` entry for a mix question about "it" when the thread holds
+#: no sample "it" could be (nothing attached, analysed or in focus).
+NO_ANTECEDENT = '"it" (no sample in this conversation yet)'
+
+
 def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:
     """The final offline answer: each specialist's section in pipeline order, or help."""
     parts = [sections[s] for s in SPECIALISTS if sections.get(s)]
@@ -1081,6 +1086,17 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"{' and '.join(tempos)} {'is' if len(tempos) == 1 else 'are'} outside "
             f"{lo:g}–{hi:g} BPM, so I did not filter by {those}; "
             "name a tempo in that range to narrow the search.",
+        )
+    if NO_ANTECEDENT in refs:
+        # "would it mix with the A minor one?" in a thread with no sample to be "it"
+        refs = [p for p in refs if p != NO_ANTECEDENT]
+        unresolved = [p for p in unresolved if p != NO_ANTECEDENT]
+        parts.insert(
+            0,
+            "I can't tell what “it” is: no sample has been attached or analysed in this "
+            "conversation yet, so I compared nothing. Which two should I check? Attach or "
+            'name your loop, or pick from the list ("does the first one mix with the '
+            'second?").',
         )
     if unresolved and request is not None and request.list_empty:
         # "is that one swung more?" right after a search that found nothing

@@ -31,7 +31,7 @@ import numpy as np
 
 from groovegraph.graph import followups
 from groovegraph.graph.knowledge import lookup_facts
-from groovegraph.graph.offline import can_compare
+from groovegraph.graph.offline import NO_ANTECEDENT, can_compare
 from groovegraph.graph.parser import (
     UNUSABLE_TEMPO_RE,
     blank_spans,
@@ -343,6 +343,19 @@ _FITS_ALONE_RE = re.compile(
     re.IGNORECASE,
 )
 # the sample in focus beside another one named: "it", "mine", "my waltz"
+# "would it mix with …", "does this one go with …", "will that fit": a mix question
+# whose subject is a pronoun (needs a sample in the thread to point at)
+_NO_ANTECEDENT_MIX_RE = re.compile(
+    r"\b(?:would|will|does|do|can|could|is|did|'ll|might)\s+(?:it|this(?:\s+one)?|that(?:\s+one)?)"
+    r"\s+(?:\w+\s+)?(?:mix\w*|blend\w*|clash\w*|go\s+(?:well\s+)?with|fit\w*|work\s+with"
+    r"|sit\s+(?:well\s+)?with|layer\w*|match\w*)\b",
+    re.IGNORECASE,
+)
+# "can I mix it with …", "will I be able to blend this with …"
+_MIX_IT_WITH_RE = re.compile(
+    r"\b(?:mix|blend|layer|match|pair)\s+(?:it|this(?:\s+one)?|that(?:\s+one)?)\s+with\b",
+    re.IGNORECASE,
+)
 _IT_RE = re.compile(
     rf"\b(?:it|this one|that one|this loop|that loop|mine)\b|{vocab.MY_SAMPLE_RE.pattern}",
     re.IGNORECASE,
@@ -1345,6 +1358,22 @@ class OfflineUnderstanding:
             others = [f for f in conv.focus if f not in request.samples]
             if others:
                 request = request.model_copy(update={"samples": [others[0], *request.samples]})
+        if (
+            # (one sample named, or the listed hits one description fits: "the C minor
+            # one" may be two of them, and neither is "it")
+            (len(request.samples) <= 1 or set(request.samples) <= set(by_attr.ids))
+            and not attached
+            and not conv.focus
+            and not conv.analyses
+            and not (alone.keys or alone.camelot or alone.bpms)
+            and not (conv.fresh and len(listed) == 1)  # "it": the one hit just listed
+            and (_NO_ANTECEDENT_MIX_RE.search(blanked) or _MIX_IT_WITH_RE.search(blanked))
+        ):
+            # "would it mix with the A minor one?" with nothing attached or analysed yet:
+            # no sample is "it", so nothing is compared; the answer says so and asks
+            request = request.model_copy(
+                update={"samples": [], "unresolved": [*request.unresolved, NO_ANTECEDENT]}
+            )
         if _OTHER_RE.search(blanked) and not request.refines:
             # "will it mix with my other loop": the focus and the sample analysed before it
             others = [r for r in reversed(list(conv.analyses)) if r not in request.samples]
