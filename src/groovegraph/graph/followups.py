@@ -20,7 +20,7 @@ from groovegraph.tools import vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.feel import key_text, swing_word
-from groovegraph.tools.keys import parse_key, parse_note
+from groovegraph.tools.keys import key_brightness, parse_key, parse_note
 from groovegraph.tools.vocab import (
     FASTER_RE,
     FASTER_WORD_RE,
@@ -774,6 +774,15 @@ def as_listed(
     return request.model_copy(update=update)
 
 
+def _ranked_value(sample: CatalogHit | Analysis, field: str) -> float | None:
+    """The value a superlative ranks ``sample`` by: a measured field, or the brightness
+    of its key (``keys.key_brightness``)."""
+    if field == "key_brightness":
+        return key_brightness(sample.key)
+    value = getattr(sample, field, None)
+    return None if value is None else float(value)
+
+
 def _value_text(field: str, value: float) -> str:
     if field == "tempo_bpm":
         return f"{value:.1f} BPM"
@@ -816,24 +825,33 @@ def ranked_pick(
         return None
     field, sign, word = found
     mine = bool(re.search(r"\b(?:my|mine|i\s+(?:sent|uploaded|gave|made))\b", text, re.I))
-    pool: list[tuple[str, str, float]]
+    pool: list[tuple[str, str, float, str | None]]
     if listed and (points_at_shown_list(text) or (fresh and not mine)):
         pool = [
-            (h.sample_id, h.path.rsplit("/", 1)[-1], float(v))
+            (h.sample_id, h.path.rsplit("/", 1)[-1], v, h.key)
             for h in listed
-            if (v := getattr(h, field, None)) is not None
+            if (v := _ranked_value(h, field)) is not None
         ]
         whose = f"the {len(listed)} listed"
     else:
         pool = [
-            (sid, label, float(v)) for sid, label, a in own if (v := getattr(a, field)) is not None
+            (sid, label, v, a.key)
+            for sid, label, a in own
+            if (v := _ranked_value(a, field)) is not None
         ]
         whose = f"your {len(own)} samples"
     if len(pool) < 2:
         return None
-    pool.sort(key=lambda p: -sign * p[2])
-    (sid, label, value), rest = pool[0], pool[1:]
-    then = ", ".join(f"{lab} {_value_text(field, v)}" for _, lab, v in rest[:4])
+    pool.sort(key=lambda p: -sign * p[2])  # stable: ties keep the list's order
+    (sid, label, value, key), rest = pool[0], pool[1:]
+    if field == "key_brightness":
+        then = ", ".join(f"{lab} {k}" for _, lab, _, k in rest[:4])
+        return sid, (
+            f"{word[0].upper()}{word[1:]} of {whose}: {label} in {key} (then {then}). "
+            "Key brightness: a minor key is darker than a major one, and within a mode "
+            "more flats are darker, more sharps brighter."
+        )
+    then = ", ".join(f"{lab} {_value_text(field, v)}" for _, lab, v, _ in rest[:4])
     return sid, (
         f"{word[0].upper()}{word[1:]} of {whose}: {label} at {_value_text(field, value)}"
         f" (then {then})."

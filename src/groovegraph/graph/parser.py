@@ -434,7 +434,26 @@ def _genres(text: str) -> list[str]:
     for _, g in vocab.find_genres(text):
         if g not in out:
             out.append(g)
+    if (
+        not out
+        and (breaks := _BREAKS_GENRE_RE.search(text)) is not None
+        and not any(0 <= breaks.start() - b <= 2 for (_, b), _g in vocab.find_entities(text))
+    ):
+        # "some breaks around 170", "got any breaks?": "breaks" on its own is the genre
+        # (as a catalog tag it is breakbeat too); "drum breaks" are drums-only loops,
+        # "funk breaks" funk, "amen breaks" that break (no genre), and "it breaks up" is
+        # a verb
+        out.append("breakbeat")
     return out
+
+
+# "breaks" as a plural noun: a determiner or the start before it, no drum/genre word or
+# subject pronoun before it, no particle ("breaks down") after it
+_BREAKS_GENRE_RE = re.compile(
+    r"(?:^|(?<=[\s,;:(]))(?<!drum )(?<!drums )(?<!it )(?<!that )(?<!this )(?<!loop )"
+    r"(?<!the beat )breaks\b(?!\s+(?:down|up|off|out|apart|in|through|between)\b)",
+    re.IGNORECASE,
+)
 
 
 # --------------------------------------------------------------------------- intents

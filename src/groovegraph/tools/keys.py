@@ -114,6 +114,24 @@ def camelot(text: str) -> str:
     return parse_key(text).camelot
 
 
+def key_brightness(text: str | None) -> float | None:
+    """How bright a key is, for "which is in the darkest key?" (``None`` for no key).
+
+    The rule: a major key is brighter than any minor key; within a mode, the more sharps
+    in the key signature the brighter and the more flats the darker (C major and A minor
+    sit at 0; G major / E minor +1, F major / D minor -1, … Gb/F# at -6). Value =
+    sharps (-6..+5) for a minor key, that plus 12 for a major one."""
+    if not text:
+        return None
+    try:
+        key = parse_key(text)
+    except InvalidQueryError:
+        return None
+    number = int(key.camelot[:-1])
+    sharps = (number - 8 + 6) % 12 - 6  # 8 → 0, 9 → +1, 7 → -1, 2 → -6
+    return float(sharps + (12 if key.mode == "major" else 0))
+
+
 def key_name(text: str) -> str:
     """Canonical name of any key spelling (``"f#m"`` → ``"F# minor"``)."""
     return parse_key(text).name

@@ -1278,6 +1278,16 @@ SUPERLATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
             -1,
             "tightest",
         ),
+        # "which is in the darkest key", "the brightest one": ranked by the key's
+        # brightness (``keys.key_brightness``: minor darker than major, then flats darker
+        # than sharps)
+        (
+            r"\b(?:darkest|most\s+(?:dark|sombre|somber|melancholic))\b",
+            "key_brightness",
+            -1,
+            "darkest key",
+        ),
+        (r"\b(?:brightest|most\s+bright|sunniest)\b", "key_brightness", 1, "brightest key"),
     )
 )
 # "which …", "what's the …", "which one of those": a question picking a sample
