@@ -37,9 +37,10 @@ from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableCo
 from langchain_core.runnables.config import get_config_list
 from langchain_core.runnables.schema import StreamEvent
 from langgraph.types import Command
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from groovegraph.persistence.checkpointer import undone_on_failure
+from groovegraph.server import turn_input
 from groovegraph.server.errors import (
     ThreadIdRequiredError,
     ThreadNotFoundError,
@@ -85,6 +86,16 @@ class AgentInput(BaseModel):
                         "('human', 'ai', 'system' or 'tool') and 'content'"
                     )
         return value
+
+    @model_validator(mode="after")
+    def _a_turn(self) -> AgentInput:
+        # Checked with the input, before a stream starts (see turn_input): a turn of AI
+        # messages alone, an empty question or a 1 MB message was run (the last held
+        # the whole server for minutes).
+        why = turn_input.problem(self.messages)
+        if why is not None:
+            raise ValueError(why)
+        return self
 
 
 class AgentOutput(BaseModel):

@@ -39,6 +39,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from groovegraph import __version__
 from groovegraph.persistence.checkpointer import ALLOW_FORK_KEY
+from groovegraph.server import turn_input
 from groovegraph.server.auth import Owner
 from groovegraph.server.chat import (
     as_reply_if_pending,
@@ -89,6 +90,29 @@ class UnsupportedError(GrooveGraphError):
 
     code = "not_supported"
     http_status = 422
+
+
+class InvalidRunInputError(GrooveGraphError):
+    """A run input that cannot make a turn (see :mod:`groovegraph.server.turn_input`)."""
+
+    code = "invalid_input"
+    http_status = 422
+
+
+def _check_input(graph_input: Any) -> None:
+    """The messages of a run's input: a human one with text, none over the size cap."""
+    if not isinstance(graph_input, Mapping) or "messages" not in graph_input:
+        return
+    messages = graph_input["messages"]
+    if messages is None:
+        return
+    if isinstance(messages, str | Mapping):
+        messages = [messages]  # LangGraph reads one message as a list of one
+    if not isinstance(messages, list):
+        raise InvalidRunInputError("input.messages must be a list of messages")
+    why = turn_input.problem(messages)
+    if why is not None:
+        raise InvalidRunInputError(f"input.{why}" if why.startswith("messages[") else why)
 
 
 class ThreadExistsError(GrooveGraphError):
@@ -766,6 +790,7 @@ async def _start_run(
     state = get_app_state(request)
     _check_assistant(body.assistant_id)
     _no_nul(body.input, body.command, body.metadata, body.config, body.context)
+    _check_input(body.input)
     strategy = body.multitask_strategy or "reject"
     if strategy != "reject":
         raise UnsupportedError(

@@ -33,6 +33,7 @@ from groovegraph.server.media import plot_links
 from groovegraph.server.serialize import has_nul, snapshot_interrupts
 from groovegraph.server.state import AppState, get_app_state
 from groovegraph.server.streaming import run_events
+from groovegraph.server.turn_input import MAX_MESSAGE_CHARS
 
 router = APIRouter(prefix="/v1/threads", tags=["chat"], responses=ERROR_RESPONSES)
 
@@ -43,7 +44,10 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     message: str | None = Field(
-        default=None, min_length=1, max_length=20_000, description="What the user says."
+        default=None,
+        min_length=1,
+        max_length=MAX_MESSAGE_CHARS,
+        description="What the user says.",
     )
     samples: list[str] = Field(
         default_factory=list,
@@ -60,6 +64,13 @@ class ChatRequest(BaseModel):
         # stream started. A 422 before any response instead.
         if has_nul(self.message) or has_nul(self.samples) or has_nul(self.resume):
             raise ValueError("text must not contain NUL (\\u0000) characters")
+        return self
+
+    @model_validator(mode="after")
+    def _said_something(self) -> ChatRequest:
+        # Only spaces ran a turn about nothing and stored it.
+        if self.message is not None and not self.message.strip() and not self.samples:
+            raise ValueError("message is empty: it needs text (or attached samples)")
         return self
 
     @model_validator(mode="after")

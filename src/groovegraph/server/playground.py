@@ -36,6 +36,7 @@ from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableCo
 from pydantic import BaseModel, Field, model_validator
 
 from groovegraph.server.agent import AgentRunnable, _RunError
+from groovegraph.server.turn_input import MAX_MESSAGE_CHARS
 
 #: The path of the conversation runnable; its playground is at ``{CHAT_PATH}/playground/``.
 CHAT_PATH = "/agent/chat"
@@ -48,7 +49,7 @@ class ConversationMessage(BaseModel):
     type: Literal["human", "ai", "system", "tool", "function", "chat"] = Field(
         description="Who wrote it: 'human' for the user, 'ai' for the agent."
     )
-    content: str = Field(description="The text.")
+    content: str = Field(description="The text.", max_length=MAX_MESSAGE_CHARS)
 
 
 class ConversationInput(BaseModel):

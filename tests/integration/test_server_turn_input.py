@@ -1,0 +1,184 @@
+"""What a turn's input may hold, on every route that starts one: the real server on
+Postgres + Redis (the ``server`` fixture of test_server_api), driven over HTTP."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.server_proc import ServerProcess
+from tests.integration.test_server_api import ALICE, assert_error, new_thread
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, pg_url: str) -> Iterator[ServerProcess]:
+    import redis
+
+    from tests.conftest import REDIS_TEST_URL
+
+    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+    proc = ServerProcess(
+        data_dir=tmp_path_factory.mktemp("turn-input") / "data",
+        env={
+            "GROOVEGRAPH_DATABASE_URL": pg_url,
+            "GROOVEGRAPH_REDIS_URL": REDIS_TEST_URL,
+            "GROOVEGRAPH_API_KEYS": "alice-key:alice,bob-key:bob",
+            "GROOVEGRAPH_RATE_LIMIT_PER_MINUTE": "10000",
+            "GROOVEGRAPH_DEMO_LIBRARY": "false",
+        },
+    ).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def http(server: ServerProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+def _stored(http: httpx.Client, thread_id: str) -> list[tuple[str, Any]]:
+    r = http.get(f"/v1/threads/{thread_id}", headers=ALICE)
+    if r.status_code == 404:  # never claimed: nothing stored either
+        return []
+    assert r.status_code == 200, r.text
+    return [(m["type"], m["content"]) for m in r.json()["messages"]]
+
+
+def test_an_input_without_a_human_message_is_refused_and_nothing_stored(
+    http: httpx.Client,
+) -> None:
+    """An /agent input holding only an AI message ran a turn (answered as if the user had
+    said nothing) and stored the AI message in the thread."""
+    said = {"type": "ai", "content": "sure, here are three funk loops"}
+    for route in ("/agent/invoke", "/agent/stream", "/agent/stream_events", "/agent/batch"):
+        thread_id = f"no-human-{uuid.uuid4().hex[:8]}"
+        config = {"configurable": {"thread_id": thread_id}}
+        if route.endswith("batch"):
+            body: dict[str, Any] = {"inputs": [{"messages": [said]}], "config": config}
+        else:
+            body = {"input": {"messages": [said]}, "config": config}
+        r = http.post(route, json=body, headers=ALICE)
+        assert_error(r, 422)
+        assert "human message is required" in r.json()["error"]["message"], (route, r.text)
+        assert _stored(http, thread_id) == [], route
+    # A system message alone is no question either.
+    config = {"configurable": {"thread_id": f"no-human-{uuid.uuid4().hex[:8]}"}}
+    r = http.post(
+        "/agent/invoke",
+        json={"input": {"messages": [{"type": "system", "content": "be brief"}]}, "config": config},
+        headers=ALICE,
+    )
+    assert_error(r, 422)
+    assert "human message is required" in r.json()["error"]["message"]
+    # The Agent Protocol run routes refuse it alike.
+    tid = http.post("/threads", json={}, headers=ALICE).json()["thread_id"]
+    r = http.post(
+        f"/threads/{tid}/runs/wait",
+        json={
+            "assistant_id": "groovegraph",
+            "input": {"messages": [{"role": "assistant", "content": "hello"}]},
+        },
+        headers=ALICE,
+    )
+    assert_error(r, 422, "invalid_input")
+    assert "human message is required" in r.json()["error"]["message"]
+    state = http.get(f"/threads/{tid}/state", headers=ALICE).json()
+    assert not (state.get("values") or {}).get("messages")
+
+
+def test_empty_human_messages_are_refused_on_every_route(http: httpx.Client) -> None:
+    """An empty question ("", spaces, no parts, an image part only) ran a turn about
+    nothing and stored it, on /agent and /v1 chat (spaces) alike."""
+    empties: list[Any] = ["", "   \n", [], [{"type": "image_url", "image_url": {"url": "x"}}]]
+    for content in empties:
+        for route in ("/agent/invoke", "/agent/stream"):
+            thread_id = f"empty-{uuid.uuid4().hex[:8]}"
+            body = {
+                "input": {"messages": [{"type": "human", "content": content}]},
+                "config": {"configurable": {"thread_id": thread_id}},
+            }
+            r = http.post(route, json=body, headers=ALICE)
+            assert_error(r, 422)
+            assert "empty" in r.json()["error"]["message"], (route, content, r.text)
+            assert _stored(http, thread_id) == []
+    thread_id = new_thread(http, ALICE)
+    r = http.post(f"/v1/threads/{thread_id}/chat", json={"message": "   "}, headers=ALICE)
+    assert_error(r, 422, "validation_error")
+    assert "empty" in r.json()["error"]["message"]
+    tid = http.post("/threads", json={}, headers=ALICE).json()["thread_id"]
+    r = http.post(
+        f"/threads/{tid}/runs/wait",
+        json={
+            "assistant_id": "groovegraph",
+            "input": {"messages": [{"role": "user", "content": " "}]},
+        },
+        headers=ALICE,
+    )
+    assert_error(r, 422, "invalid_input")
+    assert _stored(http, thread_id) == []
+    # Content as a list of text parts is a question like a string.
+    thread_id = f"parts-{uuid.uuid4().hex[:8]}"
+    parts = [{"type": "text", "text": "what defined Philly soul drumming?"}]
+    r = http.post(
+        "/agent/invoke",
+        json={
+            "input": {"messages": [{"type": "human", "content": parts}]},
+            "config": {"configurable": {"thread_id": thread_id}},
+        },
+        headers=ALICE,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["output"]["messages"][-1]["type"] == "ai"
+
+
+def test_a_megabyte_message_is_422_at_once_and_the_server_keeps_answering(
+    server: ServerProcess, http: httpx.Client
+) -> None:
+    """A 1 MB message (under the 1 MiB body cap) went to the request parser, whose time
+    grows faster than the text: it held the whole server for many minutes (every other
+    request timed out). Now each route that starts a turn refuses it in well under a
+    second, nothing is stored, and the next request is answered."""
+    huge = "y" * 1_000_000
+    thread_id = new_thread(http, ALICE)
+    tid = http.post("/threads", json={}, headers=ALICE).json()["thread_id"]
+    cases: list[tuple[str, dict[str, Any], str]] = []
+    for route in ("/agent/invoke", "/agent/stream", "/agent/stream_events"):
+        body = {
+            "input": {"messages": [{"type": "human", "content": huge}]},
+            "config": {"configurable": {"thread_id": thread_id}},
+        }
+        cases.append((route, body, "at most 20,000"))
+    for route in ("/agent/chat/invoke", "/agent/chat/stream"):
+        body = {
+            "input": {"messages": [{"type": "human", "content": huge}]},
+            "config": {"configurable": {"thread_id": thread_id}},
+        }
+        cases.append((route, body, "20000"))
+    cases.append((f"/v1/threads/{thread_id}/chat", {"message": huge}, "20000"))
+    run = {
+        "assistant_id": "groovegraph",
+        "input": {"messages": [{"role": "user", "content": huge}]},
+    }
+    cases.append((f"/threads/{tid}/runs/wait", run, "at most 20,000"))
+    cases.append((f"/threads/{tid}/runs/stream", run, "at most 20,000"))
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        for route, body, says in cases:
+            started = time.perf_counter()
+            r = client.post(route, json=body, headers=ALICE)
+            took = time.perf_counter() - started
+            assert_error(r, 422)
+            assert says in r.json()["error"]["message"], (route, r.text[:300])
+            assert took < 5, (route, took)
+            ok = client.get("/healthz", timeout=5)
+            assert ok.status_code == 200
+    assert _stored(http, thread_id) == []
+    state = http.get(f"/threads/{tid}/state", headers=ALICE).json()
+    assert not (state.get("values") or {}).get("messages")
