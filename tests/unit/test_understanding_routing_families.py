@@ -41,3 +41,71 @@ def test_two_tempi_set_against_each_other_are_a_mixing_question(text: str) -> No
 )
 def test_a_tempo_range_or_list_to_search_stays_a_search(text: str) -> None:
     assert _specialists(text) == ["discovery"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "philly vs detroit drums in the 70s, how did they differ?",
+        "a quick rundown of 60s latin jazz please: what was the percussion doing?",
+        "my friend booked me for a jungle night, not my usual scene. help me understand what"
+        " made 90s jungle drumming so busy",
+    ],
+)
+def test_a_history_question_about_a_styles_drums_asks_for_no_search(text: str) -> None:
+    assert _specialists(text) == ["era"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tell me about 70s funk drumming and show me some funk breaks",
+        "how did 90s jungle drums sound? any jungle loops in my crates?",
+    ],
+)
+def test_a_history_question_beside_a_search_keeps_both(text: str) -> None:
+    assert _specialists(text) == ["era", "discovery"]
+
+
+@pytest.mark.parametrize(
+    ("text", "attached", "want"),
+    [
+        # a claim about a style checked beside a search
+        (
+            "a mate reckons all house is at 128, is that true? show me any house I've got"
+            " under 120",
+            0,
+            ["era", "discovery"],
+        ),
+        (
+            "heard every dub tune is in a minor key. true? pull up any major dub i have",
+            0,
+            ["era", "discovery"],
+        ),
+        # which decade a sample sounds like, beside its measurement
+        ("measure the swing on this and tell me if it's more 80s or 90s", 1, ["groove", "era"]),
+        ("does this sound 80s?", 1, ["groove", "era"]),
+        # the people behind a feel, asked after a measurement
+        (
+            "what's the tempo of this one? and who made that kind of shuffle famous",
+            1,
+            ["groove", "era"],
+        ),
+    ],
+)
+def test_a_question_about_a_styles_norms_or_decade_keeps_the_era_specialist(
+    text: str, attached: int, want: list[str]
+) -> None:
+    assert _specialists(text, attached) == want
+
+
+@pytest.mark.parametrize(
+    "text", ["show me more 70s or 80s funk loops", "got anything more 60s or 70s"]
+)
+def test_more_of_two_decades_in_a_search_is_a_filter_not_a_question(text: str) -> None:
+    assert _specialists(text) == ["discovery"]
+
+
+def test_a_norms_question_about_the_sample_with_a_library_question_still_searches() -> None:
+    text = "how fast is it, is that standard for garage, and do i have garage loops around there"
+    assert _specialists(text, 1) == ["groove", "era", "discovery"]

@@ -438,7 +438,27 @@ _ERA_CUE_RE = re.compile(
     r"(?:\d0s|(?:19|20)\d0s|[\w-]+\s+era)\b"
     # "tell me where this style came from", "when did that sound start"
     r"|\b(?:where|when)\b.{0,30}\b(?:style|genre|sound|scene|feel)\s+(?:\w+\s+){0,2}?"
-    r"(?:come|came|comes|originat\w*|start\w*|began|begin)\b",
+    r"(?:come|came|comes|originat\w*|start\w*|began|begin)\b"
+    # "tell me if it's more 60s or 70s style", "is my loop 70s sounding?", "does this
+    # sound 80s": which decade a sample sounds like
+    r"|\b(?:if|whether|is|it['’]?s|its|sounds?|feels?)\s+(?:\w+\s+){0,2}?more\s+(?:(?:early|mid|late)\s+)?(?:19|20)?\d0s\s+or\s+"
+    r"(?:(?:early|mid|late)\s+)?(?:19|20)?\d0s\b"
+    r"(?!(?:\s+[\w&'-]+){0,2}\s+(?:loops?|breaks?|beats?|grooves?|tracks?|stuff|samples?|ones)\b)"
+    r"|\b(?:is|does|did)\s+(?:it|this|that|my\s+[\w-]+|the\s+[\w-]+)\s+(?:sound\s+|feel\s+)?"
+    r"(?:more\s+|kinda\s+|very\s+|really\s+)?(?:(?:early|mid|late)\s+)?(?:19|20)?\d0s"
+    r"(?:[\s-]*(?:sounding|ish|style|vibe|feel|enough))?\s*\?",
+    re.IGNORECASE,
+)
+# A claim about a style checked, or its norm asked: "someone said boom bap is usually 90
+# and swung, is that true?", "every trap song is minor. True?", "what's usual?", "was
+# house always quantised?"
+_NORM_QUESTION_RE = re.compile(
+    r"\b(?:is|isn['’]?t|was)\s+(?:that|this|it)\s+(?:really\s+|even\s+)?"
+    r"(?:true|right|correct|accurate|a myth)\b"
+    r"|(?:^|[.!?,]\s*)(?:is\s+(?:that|it)\s+)?true\s*\?"
+    r"|\btrue\s+or\s+(?:false|not)\b"
+    r"|\bwhat(?:['’]s|s| is| are)\s+(?:the\s+)?(?:usual|normal|typical|standard)\b"
+    r"|\b(?:was|were|is|are)\s+[\w&'-]+(?:\s+[\w&'-]+)?\s+always\b",
     re.IGNORECASE,
 )
 # a message that opens with a wh-word ("who played…", "what separates…")
@@ -471,7 +491,13 @@ _ONTO_RE = re.compile(
 )
 # what makes a question about an attached sample a question about styles or the library
 _STYLE_TALK_RE = vocab.word_pattern(
-    (*vocab.HISTORY_WORDS, *vocab.LIBRARY_NOUNS, "genre", "genres", "style", "era", "decade")
+    (
+        *vocab.HISTORY_WORDS,
+        *vocab.LIBRARY_NOUNS,
+        *("genre", "genres", "style", "era", "decade"),
+        # "who made that swing popular": the people behind a feel
+        *("who made", "who started", "popular", "populari*", "famous", "pioneer*"),
+    )
 )
 _HISTORY_RE = vocab.word_pattern(vocab.HISTORY_WORDS)
 _PRODUCER_SOUND_RE = re.compile(
@@ -686,6 +712,7 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         out.append("discovery")
     if (
         _ERA_CUE_RE.search(text)
+        or (_NORM_QUESTION_RE.search(text) and (request.genres or request.eras))
         or (
             _PRODUCER_SOUND_RE.search(text)
             and any(not vocab.find_genres(text[a:b]) for (a, b), _ in vocab.find_entities(text))
@@ -842,6 +869,38 @@ _TEMPO_PAIR_RE = re.compile(
     rf"(?:one\s+)?(?:is\s+|'s\s+)?(?:at\s+)?(?P<d>{_TEMPO_NUMBER})",
     re.IGNORECASE,
 )
+# a clause that asks to be told or taught ("tell me about 50s jazz", "help me understand
+# what made dub drumming", "explain how …")
+_TELL_ME_RE = re.compile(
+    r"\s*(?:(?:so|and|ok|okay|pls|please|can you|could you)[\s,]+)*"
+    r"(?:tell me (?:about|how|what|why|who|where|when)|explain|describe|teach me|"
+    r"help me (?:understand|get|figure out))\b",
+    re.IGNORECASE,
+)
+# the user's library or samples named as theirs ("my funk loops", "do i have", "in the
+# crates"); "not my usual thing", "I've got a gig" name nothing of theirs to search
+_OWNS_SAMPLES_RE = re.compile(
+    rf"\b(?:my|our|i(?:'ve| have)? got|i have|i own)\s+(?:[\w&'-]+\s+){{0,2}}?"
+    rf"(?:{vocab.SAMPLE_NOUN}|stuff|{vocab.alternation(vocab.LIBRARY_NOUNS)})(?![\w-])"
+    r"|\b(?:do i (?:have|own)|(?:do|d'?)\s*(?:u|you|ya)\s+have|have\s+(?:u|you|ya)\s+got|"
+    rf"(?:u|you)\s+got\s+any|{vocab.alternation(vocab.LIBRARY_NOUNS)})\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_history_of_drums(text: str) -> bool:
+    """ "motown vs stax drums in the 60s, what's the difference?", "tell me about 50s jazz,
+    what the drums did": a clause asks (a wh-word, or "tell me about", "explain", "help me
+    understand") and nothing asks for samples — no plural sample noun ("drums" and
+    "drumming" are what is asked about), nothing of the user's library."""
+    if _PLURAL_SAMPLES_RE.search(text) or _OWNS_SAMPLES_RE.search(text):
+        return False
+    return any(
+        _WH_START_RE.match(c) or _TELL_ME_RE.match(c)
+        for c in [text, *re.split(r"[,.;:!?]+|\s+-\s+", text)]
+    )
+
+
 # "going from 120 to 126", "mix 124 to 128": a move from one tempo to the other
 _MOVE_TO_RE = re.compile(
     r"\b(?:from|go|goes|going|went|get|getting|move|moving|jump|jumping|mix|mixing|pitch\w*|"
@@ -1020,6 +1079,8 @@ def _asks_about_history(text: str) -> bool:
         asking = clauses
     else:
         asking = [c for c in clauses if _asks(c, parse_request(c))]
+    if _NORM_QUESTION_RE.search(text) and (vocab.find_genres(text) or vocab.find_eras(text)):
+        return True  # "every trap song is minor, true? show me major trap": a norm checked
     return any(
         _ERA_QUESTION_RE.search(c)
         or _ERA_CUE_RE.search(c)
@@ -1679,9 +1740,11 @@ class OfflineUnderstanding:
             {"era", "discovery"} <= set(chosen)
             and not request.samples
             and not request.refines
-            and _WH_START_RE.match(blanked)
+            and (
+                (_WH_START_RE.match(blanked) and not _OWNED_RE.search(blanked))
+                or _asks_history_of_drums(blanked)
+            )
             and not _FIND_VERB_RE.search(blanked)
-            and not _OWNED_RE.search(blanked)
             and not _WHICH_SAMPLES_RE.search(blanked)
             and not _LIKE_THAT_RE.search(blanked)
         ):
@@ -1697,6 +1760,7 @@ class OfflineUnderstanding:
             and _asks_about_history(blanked)
             and not _FIND_VERB_RE.search(blanked)
             and not _WHICH_SAMPLES_RE.search(blanked)
+            and not _OWNS_SAMPLES_RE.search(blanked)  # "do I have dnb loops near it?"
             and not _SAMPLES_THAT_MIX_RE.search(blanked)
             and not _LIKE_THAT_RE.search(blanked)
             and not _OTHERS_RE.search(blanked)
