@@ -138,6 +138,8 @@ def test_a_stated_tempo_is_shown_as_the_users_figure(graph) -> None:
     said = answer(out)
     assert "86.0 BPM (your figure, not measured)" in said
     assert "confidence 1.00" not in said
+    said = answer(chat.say("so how fast is it?"))
+    assert "86.0 BPM (your figure, not measured)" in said
 
 
 WALTZ = {**upload_row(0x65, "porch take 5.wav", 126.0, "C major", 50.0), "meter": 3}
@@ -182,3 +184,14 @@ def test_that_one_after_a_search_that_found_nothing(graph, text) -> None:
     said = answer(out)
     assert "listed nothing" in said
     assert "crusty break 4.wav" not in said
+
+
+def test_nothing_is_said_twice_within_one_answer() -> None:
+    from groovegraph.graph.repeats import once_each
+
+    listing = "Found 2:\n1. `a.wav` [0000cafe00000001] — 90.0 BPM, A minor\n2. `b.wav` [0000cafe00000002] — 92.0 BPM, C major"
+    text = f"Noted: your loop is 80 BPM.\n\n{listing}\n\n{listing}"
+    once = once_each(text)
+    assert once.count("a.wav") == 1
+    assert once.count("Noted") == 1
+    assert once_each("plain answer\n\n\nwith gaps") == "plain answer\n\n\nwith gaps"

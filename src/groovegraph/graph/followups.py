@@ -19,7 +19,7 @@ from groovegraph.state import Analysis, CatalogHit, ParsedRequest
 from groovegraph.tools import vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
-from groovegraph.tools.feel import key_text, swing_word
+from groovegraph.tools.feel import STATED, key_text, swing_word
 from groovegraph.tools.keys import key_brightness, parse_key, parse_note
 from groovegraph.tools.vocab import (
     FASTER_RE,
@@ -880,5 +880,7 @@ def asked_value(text: str, label: str, analysis: Analysis) -> str | None:
             return f"{label}: {key_text(analysis.key, analysis.camelot)}."
         if analysis.tempo_bpm is None:
             return None
+        if analysis.tempo_confidence >= STATED:
+            return f"{label} runs at {analysis.tempo_bpm:.1f} BPM (your figure, not measured)."
         return f"{label} runs at {analysis.tempo_bpm:.1f} BPM."
     return None

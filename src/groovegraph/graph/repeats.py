@@ -35,7 +35,14 @@ from groovegraph.state import (
     ParsedRequest,
 )
 
-__all__ = ["answer_key", "earlier_answer_keys", "filter_phrases", "ordinal", "unrepeated"]
+__all__ = [
+    "answer_key",
+    "earlier_answer_keys",
+    "filter_phrases",
+    "once_each",
+    "ordinal",
+    "unrepeated",
+]
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -260,6 +267,37 @@ def _again() -> Iterator[str]:
         yield f" (the same answer a {ordinal(n)} time)"
 
 
+_SAMPLE_ID_RE = re.compile(r"\[[0-9a-f]{6,64}\]")
+
+
+def once_each(text: str) -> str:
+    """``text`` with nothing said twice in it: a paragraph equal (spacing aside) to an
+    earlier one of the same text is dropped, and so is a line naming a sample (a listed
+    result, an analysis line: ``name.wav [id]``) equal to an earlier line. One answer
+    may join several parts (a note, a specialist's findings, a list); none repeats."""
+    seen_paragraphs: set[str] = set()
+    seen_lines: set[str] = set()
+    kept: list[str] = []
+    dropped = False
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        key = " ".join(paragraph.split())
+        if key and key in seen_paragraphs:
+            dropped = True
+            continue
+        seen_paragraphs.add(key)
+        lines = []
+        for line in paragraph.split("\n"):
+            said = " ".join(line.split())
+            if _SAMPLE_ID_RE.search(said) and len(said) > 40:
+                if said in seen_lines:
+                    dropped = True
+                    continue
+                seen_lines.add(said)
+            lines.append(line)
+        kept.append("\n".join(lines))
+    return "\n\n".join(kept) if dropped else text
+
+
 def unrepeated(
     text: str,
     *,
@@ -279,6 +317,7 @@ def unrepeated(
     seen = set(answered)
     if not text.strip():
         return text
+    text = once_each(text)
     # The same results as the list shown last, in the same order, are a repeat even in
     # other words ("only the dusty ones" when every listed loop is dusty).
     same_list = bool(searched and hits and _names(hits) == _names(listed))
