@@ -667,7 +667,8 @@ def _features(y: _Float, sr: int) -> _Features:
             octaves = {round((s - best) / 12.0) for s in semis[np.abs(folded - folded_best) <= 0.5]}
             f0_hz = _lowest_sounding_octave(held_spec, f0_hz, sorted(octaves))
             # One octave at most: 16'+8'+4' over a sub looks like 8'+4'+2' over the note.
-            if _sub_octave_stop(held_spec, f0_hz):
+            sub_stop = _sub_octave_stop(held_spec, f0_hz)
+            if sub_stop:
                 f0_hz *= 2.0
             else:
                 # A stab of several notes repeats at their common period, octaves under
@@ -692,6 +693,10 @@ def _features(y: _Float, sr: int) -> _Features:
                 f0_hz = _spectral_fundamental(partials, f0_hz)
             # A period under every note that is no harmonic root of them: the lowest.
             f0_hz = _notes_over_period(partials, f0_hz)
+            # A harmonic or a formant tracked: the partials' common period, if it sounds
+            # (not a sub-octave stop's, which the note is named over).
+            if not sub_stop:
+                f0_hz = _common_fundamental(partials, f0_hz)
             # A note of a chord under the tracked one (a minor triad's tracked "note" is
             # often its third or fifth): the chord is named by its lowest note.
             if length_s - float(times[peak_i]) >= _LOWER_NOTE_MIN_RING_S:
@@ -1216,14 +1221,91 @@ def _notes_over_period(spec: _Spectrum, f0: float) -> float:
     low = _lowest_peak(spec)
     if low is None or low <= f0 * (1.0 + _NOT_HARMONIC_TOL):
         return f0
-    ratio = low / f0
-    if abs(ratio - round(ratio)) <= _NOT_HARMONIC_TOL * ratio:
-        return f0
     hi = min(spec.mag.size - 1, int(2000.0 / spec.df))
     top = 20.0 * math.log10(float(spec.mag[1:hi].max()) + 1e-20)
+    ratio = low / f0
+    # Nothing sounds at the period nor at its 2nd or 3rd harmonic (40 dB down: a formant
+    # over a weak fundamental keeps its note), and the lowest partial
+    # lies four or more of its periods up: a chord's common period (a major seventh chord
+    # repeats three octaves under its root, where the tolerance below calls any partial
+    # "harmonic"), no note. The ear hears the fundamental of a note with its 2nd and 3rd.
+    silent = all(_peak_db(spec, k * f0) <= top + _ABSENT_F0_DB for k in (1, 2, 3))
+    if silent and ratio >= 3.5:
+        return low
+    if abs(ratio - round(ratio)) <= _NOT_HARMONIC_TOL * ratio:
+        return f0
     if _peak_db(spec, f0) > top + _PERIOD_SILENT_DB:
         return f0
     return low
+
+
+#: :func:`_common_fundamental`: partials within this many dB of the strongest (up to
+#: :data:`_COMMON_F0_MAX_HZ`) are the ones a pitch must explain; the share of their power
+#: the pitch's harmonics must hold; how far (a share of the harmonic's frequency) a
+#: partial may lie from a whole multiple; the most periods under the tracked one tried.
+_COMMON_F0_PEAK_DB = -30.0
+_COMMON_F0_MAX_HZ = 5000.0
+_COMMON_F0_EXPLAINED = 0.9
+_COMMON_F0_TOL = 0.03
+_COMMON_F0_MAX_DIV = 12
+
+
+def _spectral_peaks(spec: _Spectrum) -> tuple[_Float, _Float]:
+    """Frequencies (Hz, interpolated) and powers of the peaks within
+    :data:`_COMMON_F0_PEAK_DB` of the strongest between :data:`_PARTIAL_MIN_HZ` and
+    :data:`_COMMON_F0_MAX_HZ`."""
+    mag, df = spec.mag, spec.df
+    lo = max(1, int(_PARTIAL_MIN_HZ / df))
+    hi = min(mag.size - 2, int(min(_COMMON_F0_MAX_HZ, 0.45 * spec.sr) / df))
+    if hi <= lo + 2:
+        return np.zeros(0), np.zeros(0)
+    m = mag[lo - 1 : hi + 2]
+    inner = m[1:-1]
+    idx = np.flatnonzero((inner > m[:-2]) & (inner >= m[2:]))
+    if idx.size == 0:
+        return np.zeros(0), np.zeros(0)
+    idx = idx[inner[idx] >= float(inner[idx].max()) * 10 ** (_COMMON_F0_PEAK_DB / 20)]
+    i = lo + idx
+    la, lb, lc = (np.log(mag[i + d] + 1e-20) for d in (-1, 0, 1))
+    den = la - 2 * lb + lc
+    shift = np.where(den < 0, 0.5 * (la - lc) / np.where(den < 0, den, -1.0), 0.0)
+    return (i + shift) * df, mag[i] ** 2
+
+
+def _common_fundamental(spec: _Spectrum, f0: float) -> float:
+    """``f0``, or the period under it whose harmonics hold the sound's partials when
+    ``f0``'s do not. A tracker can lock on a strong upper harmonic or a formant (a bright
+    lead with weak even partials, an "aah" whose fundamental sits 20 dB down) and
+    report a note an octave or a twelfth up, or at the 9th harmonic; the partials then lie
+    at odd multiples of half its period, or between its harmonics. When ``f0``'s harmonics
+    hold under :data:`_COMMON_F0_EXPLAINED` of the strong partials' power, the longest of
+    ``f0 / k`` whose harmonics do is the note — only if a partial sounds at that pitch
+    itself (the lowest strong partial is its fundamental): a chord's notes meet at a
+    common period under all of them, where nothing sounds, and keep their lowest note."""
+    if spec.n < 1024:
+        return f0
+    freqs, power = _spectral_peaks(spec)
+    if freqs.size < 2:
+        return f0
+    total = float(power.sum())
+
+    def explained(f: float) -> float:
+        ratio = freqs / f
+        near = np.abs(ratio - np.round(ratio)) <= _COMMON_F0_TOL * np.maximum(np.round(ratio), 1.0)
+        return float(power[near & (np.round(ratio) >= 1)].sum()) / total
+
+    if explained(f0) >= _COMMON_F0_EXPLAINED:
+        return f0
+    lowest = float(freqs.min())
+    for k in range(2, _COMMON_F0_MAX_DIV + 1):
+        f = f0 / k
+        if f < _PARTIAL_MIN_HZ:
+            break
+        if abs(lowest / f - 1.0) > _COMMON_F0_TOL:
+            continue
+        if explained(f) >= _COMMON_F0_EXPLAINED:
+            return f
+    return f0
 
 
 def _chord_period(spec: _Spectrum, f0: float) -> int:
