@@ -182,3 +182,116 @@ def test_a_megabyte_message_is_422_at_once_and_the_server_keeps_answering(
     assert _stored(http, thread_id) == []
     state = http.get(f"/threads/{tid}/state", headers=ALICE).json()
     assert not (state.get("values") or {}).get("messages")
+
+
+def _humans(http: httpx.Client, thread_id: str) -> list[str]:
+    return [str(c) for t, c in _stored(http, thread_id) if t == "human"]
+
+
+def _no_copies(http: httpx.Client, thread_id: str) -> None:
+    stored = _stored(http, thread_id)
+    assert len({(t, str(c)) for t, c in stored}) == len(stored), stored
+
+
+def test_a_resent_conversation_on_the_chat_routes_is_stored_once(http: httpx.Client) -> None:
+    """A chat client that sends the whole conversation it shows (earlier questions and
+    answers, then the new question) got the earlier turns stored again."""
+    thread_id = f"resend-chat-{uuid.uuid4().hex[:8]}"
+    config = {"configurable": {"thread_id": thread_id}}
+    asked = [
+        "what defined Philly soul drumming?",
+        "find funk loops around 96 BPM",
+        "what made Motown drums sound the way they did?",
+        "find house loops at 124 BPM",
+    ]
+    shown: list[dict[str, str]] = []
+    for i, question in enumerate(asked[:3]):
+        shown.append({"type": "human", "content": question})
+        route = "/agent/chat/invoke" if i < 2 else "/agent/chat/stream"
+        r = http.post(route, json={"input": {"messages": shown}, "config": config}, headers=ALICE)
+        assert r.status_code == 200, r.text
+        if route.endswith("invoke"):
+            shown.append({"type": "ai", "content": r.json()["output"]})
+        assert _humans(http, thread_id) == asked[: i + 1]
+    # A client that shows the user's messages only (no answers between them).
+    mine = [{"type": "human", "content": q} for q in asked]
+    r = http.post(
+        "/agent/chat/invoke", json={"input": {"messages": mine}, "config": config}, headers=ALICE
+    )
+    assert r.status_code == 200, r.text
+    assert _humans(http, thread_id) == asked
+    _no_copies(http, thread_id)
+
+
+def test_a_resent_conversation_on_agent_is_stored_once(http: httpx.Client) -> None:
+    """/agent with the earlier turn's messages (with or without their ids) before the new
+    one stores and runs the new one only; an input the thread holds entirely is a 422."""
+    thread_id = f"resend-agent-{uuid.uuid4().hex[:8]}"
+    config = {"configurable": {"thread_id": thread_id}}
+    first = {"type": "human", "content": "what defined Philly soul drumming?"}
+    r = http.post(
+        "/agent/invoke", json={"input": {"messages": [first]}, "config": config}, headers=ALICE
+    )
+    assert r.status_code == 200, r.text
+    turn1 = r.json()["output"]["messages"]
+    # Re-sent without ids (a client that rebuilt the messages), then the new question.
+    plain = [{"type": m["type"], "content": m["content"]} for m in turn1]
+    second = {"type": "human", "content": "find funk loops around 96 BPM"}
+    r = http.post(
+        "/agent/invoke",
+        json={"input": {"messages": [*plain, second]}, "config": config},
+        headers=ALICE,
+    )
+    assert r.status_code == 200, r.text
+    assert [m["content"] for m in r.json()["output"]["messages"] if m["type"] == "human"] == [
+        second["content"]
+    ]
+    # The conversation so far and nothing new (a client's retry): refused, not run again.
+    r = http.post(
+        "/agent/invoke",
+        json={"input": {"messages": [*plain, second]}, "config": config},
+        headers=ALICE,
+    )
+    assert_error(r, 422, "nothing_new")
+    # Re-sent with their ids (the whole conversation as the thread holds it), streamed.
+    everything = http.get(f"/v1/threads/{thread_id}", headers=ALICE).json()["messages"]
+    third = {"type": "human", "content": "what made Motown drums sound the way they did?"}
+    r = http.post(
+        "/agent/stream",
+        json={"input": {"messages": [*everything, third]}, "config": config},
+        headers=ALICE,
+    )
+    assert r.status_code == 200, r.text
+    assert "event: error" not in r.text, r.text[-500:]
+    assert _humans(http, thread_id) == [first["content"], second["content"], third["content"]]
+    _no_copies(http, thread_id)
+    # Everything already held (by id): refused before the stream, nothing stored.
+    everything = http.get(f"/v1/threads/{thread_id}", headers=ALICE).json()["messages"]
+    for route in ("/agent/invoke", "/agent/stream"):
+        r = http.post(
+            route, json={"input": {"messages": everything}, "config": config}, headers=ALICE
+        )
+        assert_error(r, 422, "nothing_new")
+    # What follows the held part must be a turn: an AI message alone after it is refused.
+    r = http.post(
+        "/agent/invoke",
+        json={
+            "input": {"messages": [first, {"type": "ai", "content": "an answer I made up"}]},
+            "config": config,
+        },
+        headers=ALICE,
+    )
+    assert_error(r, 422)
+    assert "human message is required" in r.json()["error"]["message"]
+    assert len(_stored(http, thread_id)) == len(everything)
+    # A lone message equal to the first one is that question asked again.
+    r = http.post(
+        "/agent/invoke", json={"input": {"messages": [first]}, "config": config}, headers=ALICE
+    )
+    assert r.status_code == 200, r.text
+    assert _humans(http, thread_id) == [
+        first["content"],
+        second["content"],
+        third["content"],
+        first["content"],
+    ]

@@ -130,6 +130,50 @@ def _to_graph_input(value: Any) -> Any:
     return {"messages": messages}
 
 
+class NothingNewError(GrooveGraphError):
+    """Every message of the input is already in the thread: nothing to answer."""
+
+    code = "nothing_new"
+    http_status = 422
+
+
+async def thread_messages(state: AppState, config: RunnableConfig) -> tuple[list[Any], int]:
+    """The messages the thread holds and how many of its turns left the state."""
+    snap = await state.graph.aget_state(
+        {"configurable": {k: v for k, v in config["configurable"].items() if k != "history"}}
+    )
+    values = snap.values or {}
+    memory = values.get("memory")
+    return list(values.get("messages") or []), int(getattr(memory, "dropped_turns", 0) or 0)
+
+
+async def only_unsent(state: AppState, graph_input: Any, config: RunnableConfig) -> Any:
+    """The input without the messages the thread already holds (a client that re-sends
+    the conversation it shows; :func:`~groovegraph.server.turn_input.unsent`). 422 when
+    nothing new is left, or what is left is no turn (an AI message alone)."""
+    if not isinstance(graph_input, dict):
+        return graph_input
+    messages = list(graph_input.get("messages") or [])
+    if len(messages) < 2 and not any(turn_input.message_id(m) for m in messages):
+        return graph_input  # one new message: nothing to compare
+    held, dropped = await thread_messages(state, config)
+    if not held:
+        return graph_input
+    start = turn_input.unsent(messages, held, dropped_turns=dropped)
+    fresh = turn_input.drop_known_ids(messages[start:], held)
+    if len(fresh) == len(messages):
+        return graph_input
+    if not fresh:
+        raise NothingNewError(
+            "every message of the input is already in the thread; send the new message "
+            "(after the conversation, if you re-send it)"
+        )
+    why = turn_input.problem(fresh)
+    if why is not None:
+        raise InvalidQueryError(f"after the messages the thread already holds, {why}")
+    return {**graph_input, "messages": fresh}
+
+
 async def _check_resumable(state: AppState, graph_input: Any, config: RunnableConfig) -> None:
     """A resume needs a pending interrupt: without one LangGraph would rerun the last
     turn's input and answer as if nothing were wrong (the SSE route's 409 holds here too)."""
@@ -266,7 +310,8 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
 
         async def checked() -> Any:
             await _check_resumable(state, graph_input, config)
-            return await as_reply_if_pending(state, graph_input, config)
+            fresh = await only_unsent(state, graph_input, config)
+            return await as_reply_if_pending(state, fresh, config)
 
         if locked:
             run_input = await checked()
@@ -514,8 +559,9 @@ async def _refuse_before_streaming(
     if isinstance(payload, dict):
         # The graph input is checked here too, not first inside the run: on the stream
         # routes the run starts after the 200, where a bad input could only be an
-        # in-band error.
-        _to_graph_input(payload)
+        # in-band error. So is what is left of a re-sent conversation.
+        config_now: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
+        await only_unsent(state, _to_graph_input(payload), config_now)
     if isinstance(payload, dict) and payload.get("resume") is not None:
         config: RunnableConfig = {"configurable": {"thread_id": thread_id, "owner": owner}}
         await require_pending_interrupt(state, config)

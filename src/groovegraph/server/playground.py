@@ -147,12 +147,21 @@ class ConversationRunnable(Runnable[ConversationInput, str]):
         return f"{base}{suffix}" if suffix else base
 
     async def _turn(self, input: Any, config: RunnableConfig) -> str:
+        from groovegraph.server.agent import thread_messages
         from groovegraph.server.chat import pending_interrupts
+        from groovegraph.server.turn_input import unsent
 
-        messages = _field(input, "messages") or []
-        texts = new_turn(messages)
+        messages = list(_field(input, "messages") or [])
         state = self._agent._state
         thread_cfg: RunnableConfig = {"configurable": dict(config.get("configurable") or {})}
+        # The messages the thread already holds are not the new turn, even when no AI
+        # message separates them from it (a client that leaves its answers out).
+        held, dropped = await thread_messages(state, thread_cfg)
+        start = unsent(messages, held, dropped_turns=dropped) if held else 0
+        try:
+            texts = new_turn(messages[start:])
+        except _RunError:  # only AI messages after what is held: ask the last one again
+            texts = new_turn(messages)
         if await pending_interrupts(state, thread_cfg):
             payload: dict[str, Any] = {"resume": texts[-1]}
         else:

@@ -34,6 +34,11 @@ def _field(message: Any, name: str) -> Any:
     return getattr(message, name, None)
 
 
+def message_id(message: Any) -> Any:
+    """The message's id, if it has one."""
+    return _field(message, "id")
+
+
 def role(message: Any) -> str:
     """``human``, ``ai`` or the message's own type (``system``, ``tool`` …)."""
     kind = _field(message, "type")
@@ -114,10 +119,10 @@ def unsent(messages: Sequence[Any], thread: Sequence[Any], *, dropped_turns: int
     The sent messages are matched in order against the thread's from its start (the
     turns the thread dropped from its state, ``dropped_turns``, skipped on the sent side),
     by id or by role and text (spacing aside). The thread may hold AI messages the client
-    does not show (a specialist's note before the answer): those are passed over. A
-    matched part counts only when something follows it: a lone message equal to the
-    thread's first one is a question asked again, not a copy. Messages with an id the
-    thread holds anywhere are copies too (see :func:`drop_known_ids`).
+    does not show (a specialist's note before the answer): those are passed over. A lone
+    message equal to the thread's first one is a question asked again, not a copy; two
+    or more that the thread holds all are a copy (nothing new: all of them). Messages
+    with an id the thread holds anywhere are copies too (see :func:`drop_known_ids`).
     """
     start = 0
     if dropped_turns > 0:
@@ -134,8 +139,8 @@ def unsent(messages: Sequence[Any], thread: Sequence[Any], *, dropped_turns: int
             j += 1  # an AI message of that turn the client does not show
         else:
             break
-    if i == start or i >= len(messages):
-        return 0
+    if i == start or (i >= len(messages) and len(messages) - start < 2):
+        return 0  # nothing matched, or one message: a question asked again
     return i
 
 
