@@ -109,3 +109,37 @@ def test_more_of_two_decades_in_a_search_is_a_filter_not_a_question(text: str) -
 def test_a_norms_question_about_the_sample_with_a_library_question_still_searches() -> None:
     text = "how fast is it, is that standard for garage, and do i have garage loops around there"
     assert _specialists(text, 1) == ["groove", "era", "discovery"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dug this out of a charity shop crate, kinda sounds 70s i guess, what tempo is it?",
+        "how tight is the hi-hat timing here, i want it to feel like premier",
+    ],
+)
+def test_a_style_told_about_the_sample_asks_no_history(text: str) -> None:
+    assert _specialists(text, 1) == ["groove"]
+
+
+@pytest.mark.parametrize(
+    "text", ["does this sound like 80s boogie to you?", "what decade does this sound like?"]
+)
+def test_a_question_about_how_the_sample_sounds_still_asks_its_era(text: str) -> None:
+    assert _specialists(text, 1) == ["groove", "era"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("can you break down the camelot thing for a total beginner", ["compatibility"]),
+        ("what even is harmonic mixing, why do djs care?", ["compatibility"]),
+        (
+            "disco loops in 5A near 118 please. btw is 5A the same as C minor?",
+            ["compatibility", "discovery"],
+        ),
+        ("who came up with the camelot wheel in the first place?", ["era", "compatibility"]),
+    ],
+)
+def test_a_question_about_the_key_system_goes_to_compatibility(text: str, want: list[str]) -> None:
+    assert _specialists(text) == want

@@ -1007,6 +1007,72 @@ _CONDITION_RE = re.compile(
 )
 
 
+_PIECE_RE = re.compile(r"[^,.;!?]+[,.;!?]*")
+# A clause that tells how a sample sounds or should feel, asking nothing: "sounds like
+# late 60s maybe", "kinda feels 70s", "i want it to feel like dilla"
+_GUESS_OR_WISH_RE = re.compile(
+    r"\s*(?:(?:and|but|so|though|it|this|that|it['’]?s|its|i think it|i guess it)\s+)*"
+    r"(?:(?:kinda|kind of|sort of|a bit|probably|maybe)\s+)?(?:sounds?|feels?|seems?)\s+"
+    r"(?:like|kinda|a bit|quite|very|pretty|old|\w+ish)\b"
+    r"|\s*(?:(?:and|but|so)\s+)?i\s+(?:want|need|would like|['’]d like|wanna|would love)\s+"
+    r"(?:it|this|that|my\s+[\w-]+)\s+to\s+(?:feel|sound|swing|groove|sit|be)\b",
+    re.IGNORECASE,
+)
+
+
+def _style_told_not_asked(text: str) -> bool:
+    """Whether every part of ``text`` that names a style, decade, artist or machine only
+    tells how the sample sounds or should feel ("no idea what it is, sounds like late 60s
+    maybe", "i want it to feel like dilla"): no question about the style is asked."""
+    told = False
+    for m in _PIECE_RE.finditer(text):
+        piece = m.group(0)
+        names_style = bool(
+            vocab.find_genres(piece)
+            or vocab.find_eras(piece)
+            or vocab.find_entities(piece)
+            or _ERA_CUE_RE.search(piece)
+            or _ERA_QUESTION_RE.search(piece)
+        )
+        if not names_style:
+            continue
+        if "?" in piece or not _GUESS_OR_WISH_RE.match(piece):
+            return False
+        told = True
+    return told
+
+
+# The key system DJs mix by: Camelot codes, harmonic mixing, key notation ("is 8A the
+# same as A minor")
+_KEY_SYSTEM_RE = re.compile(
+    r"\bcamelot\b|\bharmonic(?:ally)?\s+mix\w*|\bkey\s+notation\b|\bopen\s+key\b"
+    r"|\b(?:1[0-2]|[1-9])[AB]\s+(?:(?:is\s+)?(?:the\s+)?same\s+as|equal\s+to|equivalent\s+to)\b",
+    re.IGNORECASE,
+)
+_EXPLAIN_RE = re.compile(
+    r"\b(?:explain\w*|what(?:['’]?s|\s+(?:even\s+|exactly\s+)?(?:is|are|does))|why"
+    r"|how\s+(?:does|do|is)|tell\s+me|mean\w*|understand|break\s+down|walk\s+me\s+through)\b",
+    re.IGNORECASE,
+)
+
+
+# its past: "the history of the camelot wheel", "who came up with it"
+_PAST_RE = re.compile(
+    r"\b(?:histor\w*|origins?|invent\w*|who\s+(?:made|came\s+up\s+with|created|started)"
+    r"|c[ao]me\s+from|back\s+(?:then|in\s+the\s+day))\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_about_key_system(text: str) -> bool:
+    """Whether a part of ``text`` asks about the key system itself ("explain camelot",
+    "is 8A the same as A minor?", "what is harmonic mixing")."""
+    return any(
+        _KEY_SYSTEM_RE.search(p) and ("?" in p or _EXPLAIN_RE.search(p))
+        for p in _PIECE_RE.findall(text)
+    )
+
+
 def _asks(clause: str, request: ParsedRequest) -> bool:
     """Whether a clause of a message asks for something (a question, a request verb, or a
     search, mix, history or statistics intent) rather than telling the story around it.
@@ -1736,6 +1802,11 @@ class OfflineUnderstanding:
                 # "the full breakdown on this sample: tempo, key, swing": its numbers, not
                 # a question about styles, eras or the library
                 chosen = [c for c in chosen if c != "era"] or ["groove"]
+        if "era" in chosen and request.samples and _style_told_not_asked(blanked):
+            # "sampled this off a car boot record, sounds like late 60s maybe — tempo and
+            # key?", "check the pocket on my beat, i want it to feel like dilla": the style
+            # told about the sample asks nothing about it
+            chosen = [c for c in chosen if c != "era"] or ["groove"]
         if (
             {"era", "discovery"} <= set(chosen)
             and not request.samples
@@ -1842,6 +1913,21 @@ class OfflineUnderstanding:
             # "and the last one?" is about a listed hit, not a new search ("in a key that
             # mixes with my sample" is a search around it, even when it was listed too)
             chosen = [s for s in chosen if s != "discovery"] or ["groove"]
+        if not request.samples and not request.refines and _asks_about_key_system(blanked):
+            # "explain camelot to me like im 5", "also is 8A the same as A minor?", "what is
+            # harmonic mixing and why does everyone talk about camelot": how keys are named
+            # and mixed is the compatibility specialist's to explain (its past only when
+            # asked: "the history of the camelot wheel")
+            keep = [c for c in chosen if c != "era" or _PAST_RE.search(blanked)]
+            chosen = keep if "compatibility" in keep else [*keep, "compatibility"]
+            if "discovery" not in chosen and any(
+                _NOUN_PHRASE_RE.match(p.strip()) or _FIND_VERB_RE.search(p)
+                for p in _PIECE_RE.findall(blanked)
+                if not _KEY_SYSTEM_RE.search(p)
+            ):
+                # "disco loops in 5A near 118 please. btw is 5A the same as C minor?": the
+                # search beside the question stays
+                chosen.append("discovery")
         if not request.refines:
             request = _tempo_bounds(request, blanked)
         if (
