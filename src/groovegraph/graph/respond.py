@@ -46,6 +46,11 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
+def _holds(text: str, line: str) -> bool:
+    """``text`` already says ``line`` (up to spacing)."""
+    return " ".join(line.split()) in " ".join(text.split())
+
+
 def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., dict[str, Any]]:
     """The ``respond`` node."""
 
@@ -92,7 +97,9 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
         }
         # What the supervisor took from the turn (a tempo the user states, the value a
         # question asked) comes first; with it the answer is not the earlier one again.
-        notes = [n for n in state.get("notes") or [] if n]
+        # (A specialist that worked alone opened its message with them already: that
+        # message is the answer, and its lines are not said twice.)
+        notes = [n for n in state.get("notes") or [] if n and not _holds(text, n)]
         if notes:
             text = "\n\n".join([*notes, text])
         if not any(_same(text, message_text(m)) for m in said):

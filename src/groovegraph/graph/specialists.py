@@ -139,10 +139,16 @@ def make_specialist(
         # Alone, this message is the turn's answer; with others, the answer may stand on
         # it: either way never a text the thread already holds (graph/repeats.py). A turn
         # whose answer opens with a line of its own (the value asked, a correction noted:
-        # the supervisor's notes) is checked as a whole by ``respond``.
+        # the supervisor's notes) carries that line here when the specialist works alone,
+        # so the turn's one message is the whole answer (``respond`` adds nothing then);
+        # with others, ``respond`` writes the answer and opens it with them.
+        notes = [n for n in state.get("notes") or [] if n]
+        alone = len(plan.specialists) == 1 if plan is not None else True
+        if notes and alone and text.strip():
+            text = "\n\n".join([*notes, text])
         text = (
             text
-            if state.get("notes")
+            if notes and not alone
             else unrepeated(
                 text,
                 answered=state.get("answered") or [],
