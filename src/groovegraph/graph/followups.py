@@ -349,7 +349,9 @@ MODE_RE = re.compile(
     r"|^\s*(minor|major)\s*[?.!]*\s*$"
     # "what about minor?", "and major", "minor instead": the other mode asked for
     r"|\b(?:about|and|now|try|then)\s+(minor|major)(?:\s+instead)?(?=\s*(?:$|[?.!,;]))"
-    r"|\b(minor|major)\s+instead\b",
+    r"|\b(minor|major)\s+instead\b"
+    # "minor only", "major only pls": the mode with "only" after it (not "A minor only")
+    r"|(?<!\b[a-g]\s)(?<!\b[a-g][#b♯♭]\s)\b(minor|major)\s+only\b",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -600,6 +602,10 @@ def merge_filter(
         update.update(swing_words=["swing"], swing_min=SWUNG_RANGE[0], swing_max=SWUNG_RANGE[1])
     if new.limit:
         update["limit"] = new.limit
+    if new.half_double:
+        # "closest to 145, double time is fine": the loops may sit at half (or double)
+        # the tempo named
+        update["half_double"] = True
     return previous.model_copy(update=update)
 
 

@@ -127,6 +127,13 @@ _END_NOUN = rf"(?=\s*(?:{_RESULT_NOUN}|{_SHOT_NOUN})\b)"
 _DET = r"\b(?:the|that|this|your|ur)\s+"
 _ORD = rf"({vocab.alternation(w for w in vocab.ORDINALS if w not in {'top', 'bottom'})}|(\d{{1,2}})(?:st|nd|rd|th))"
 _ORDINAL_RE = re.compile(rf"{_DET}(?:very\s+)?{_ORD}{_END}", re.IGNORECASE)
+# "2nd one swing?", "top one into <file>", "ok first one, key?": a terse reply opening with
+# the rank and "one" points at the list without a determiner
+_OPENING_ORDINAL_RE = re.compile(
+    r"^\W*(?:(?:and|ok|okay|so|now|then|cool|nice)\W+)?(?:very\s+)?"
+    rf"(?:{_ORD}|(top|bottom))\s+one(?![\w-])",
+    re.IGNORECASE,
+)
 _TOP_ONE_RE = re.compile(
     rf"{_DET}(top|bottom)(?:\s+one)?{_END_NOUN}|{_DET}(top|bottom)\s+one\b", re.IGNORECASE
 )
@@ -226,11 +233,14 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
         idx = range(max(n - k, 0), n) if m.group(1).lower() == "last" else range(min(k, n))
         picked.extend((m.start(), i) for i in idx)
         spans.append(m.span())
-    for rx in (_ORDINAL_RE, _TOP_ONE_RE):
+    for rx in (_ORDINAL_RE, _OPENING_ORDINAL_RE, _TOP_ONE_RE):
         for m in rx.finditer(text):
             if not free(*m.span()):
                 continue
-            if rx is _ORDINAL_RE:
+            if rx is _OPENING_ORDINAL_RE:
+                word = m.group(3) or (m.group(1) if not m.group(2) else None)
+                i = _ordinal_index(word, m.group(2), n)
+            elif rx is _ORDINAL_RE:
                 i = _ordinal_index(m.group(1) if not m.group(2) else None, m.group(2), n)
             else:
                 i = _ordinal_index(m.group(1) or m.group(2), None, n)

@@ -1777,3 +1777,83 @@ def ordinal_rank(word: str) -> int:
     """The rank of an ordinal or count word ("third" → 3, "second-to-last" → -2), 0 if none."""
     w = re.sub(r"[\s_-]+", " ", word.strip().lower())
     return COUNT_WORDS.get(w) or ORDINALS.get(w, 0)
+
+
+# ------------------------------------------------------------------ spelling
+
+# The words a terse follow-up is read by, for the spelling corrector
+# (graph/understanding/spelling.py): "minr only", "slowr", "2nd one swng?", "kiks" are one
+# edit away from one of these. On a tie the earlier word wins ("swng" is "swing").
+SPELLING_TARGETS: tuple[str, ...] = (
+    # modes and tempo moves
+    "minor",
+    "major",
+    "slower",
+    "faster",
+    "quicker",
+    "slow",
+    "fast",
+    "tempo",
+    "tempos",
+    # feel
+    "swing",
+    "swung",
+    "swings",
+    "swingy",
+    "straight",
+    "shuffle",
+    # what is asked of a sample
+    "keys",
+    "camelot",
+    "analyse",
+    "analyze",
+    # counting and pointing
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "last",
+    "number",
+    "only",
+    "ones",
+    "similar",
+    "double",
+    "half",
+    # mixing
+    "mixes",
+    "match",
+    "matches",
+    "compatible",
+    "clash",
+    "blend",
+    # sample nouns and drum hits
+    "loops",
+    "loop",
+    "breaks",
+    "samples",
+    "sample",
+    "kicks",
+    "kick",
+    "snares",
+    "snare",
+    "claps",
+    "clap",
+    "hats",
+    "hihats",
+    "cymbal",
+    "shots",
+    "bassline",
+    # styles
+    *(w for words in GENRES.values() for w in words if w.isalpha() and len(w) >= 4),
+)
+
+# Chat shorthand spelled out before a message is read: "maj only", "mix w <file>",
+# "goes w/ the pad", "w/e" (whatever), "1shot".
+CHAT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<![\w-])w/e(?![\w/])", re.IGNORECASE), "whatever"),
+    (re.compile(r"(?<![\w-])w/\s*(?=\w)", re.IGNORECASE), "with "),
+    (re.compile(r"(?<![\w./-])w(?=\s+[\w#])(?![\w/'’-])", re.IGNORECASE), "with"),
+    (re.compile(r"(?<![\w-])maj(?![\w-])", re.IGNORECASE), "major"),
+    (re.compile(r"(?<![\w-])1[\s-]?shot(s?)(?![\w-])", re.IGNORECASE), r"one-shot\1"),
+)

@@ -39,6 +39,7 @@ from groovegraph.graph.parser import (
     parse_request,
     split_clauses,
 )
+from groovegraph.graph.understanding import spelling
 from groovegraph.graph.understanding.classifier import OWN_AUDIO_RE
 from groovegraph.state import (
     SPECIALISTS,
@@ -259,6 +260,14 @@ _MODE_NAME_RE = re.compile(
 _THE_MEASURE_RE = re.compile(
     r"\b(?:the|its)\s+(?:tempo|bpm|swing|groove|pocket|timing|meter|metre|time\s+signature|"
     r"key|root|note)\b(?!\s+(?:of|for|in|on)\b)",
+    re.IGNORECASE,
+)
+# "key", "bpm?", "and the swing", "key + tempo": a reply that is nothing but the measures
+# wanted asks them of the sample in focus
+_MEASURE_WORD = r"(?:tempo|bpm|swing|groove|pocket|timing|key|root(?:\s+note)?|camelot(?:\s+code)?)"
+_BARE_MEASURE_RE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|now|then|what\s+about|how\s+about)\W+)?(?:the\s+|its\s+)?"
+    rf"{_MEASURE_WORD}(?:\s*(?:,|\+|&|/|and)\s*(?:the\s+)?{_MEASURE_WORD})*\W*$",
     re.IGNORECASE,
 )
 # a measurement asked of a sample, beside any mixing question: "what's the key of it",
@@ -1339,6 +1348,9 @@ class OfflineUnderstanding:
     ) -> ParsedRequest:
         """The request of one turn, read offline (see the module docstring)."""
         conv = conversation
+        # "minr only", "slowr", "2nd one swng?", "maj only", "mix w <file>": terse and
+        # misspelt request words read as the words they stand for
+        text = spelling.correct(text)
         if _RECAP_RE.search(text) and not attached:
             # A question about the conversation itself: answered from the memory.
             return ParsedRequest(text=text, recap=True, specialists=[], confidence=1.0)
@@ -1450,7 +1462,7 @@ class OfflineUnderstanding:
         ):
             # "does the tempo drift?", "how steady is the timing": a measurement of the
             # sample in focus, named by its article alone
-            anaphora = _THE_MEASURE_RE.search(blanked)
+            anaphora = _THE_MEASURE_RE.search(blanked) or _BARE_MEASURE_RE.match(blanked)
         if not request.samples and conv.focus and anaphora and not filtering:
             request = request.model_copy(
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
