@@ -270,6 +270,19 @@ _BARE_MEASURE_RE = re.compile(
     rf"{_MEASURE_WORD}(?:\s*(?:,|\+|&|/|and)\s*(?:the\s+)?{_MEASURE_WORD})*\W*$",
     re.IGNORECASE,
 )
+# "808 under the pad, good?", "top one into <file>, hows that", "the keys over my break?":
+# one sample set under, over or into another, and asked how that works
+_PLACED_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|now|then)\W+)?(?P<a>[^,?;]{1,60}?)\s+"
+    r"(?:under(?:neath)?|beneath|below|over|above|on\s+top\s+of|into|onto|against)\s+"
+    r"(?P<b>[^,?;]{1,60}?)\s*(?:[,?!.;]|$)",
+    re.IGNORECASE,
+)
+_VERDICT_ASK_RE = re.compile(
+    r"\b(?:good|ok|okay|fine|work(?:s|ing)?|hows?\s+that|how['’]s\s+that|any\s+good|"
+    r"sound\w*|clash\w*|mix\w*|fit\w*|gel\w*)\b|\?\s*$",
+    re.IGNORECASE,
+)
 # a measurement asked of a sample, beside any mixing question: "what's the key of it",
 # "the bpm of the second one", "how swung", "analyse them"
 _MEASURE_ASK_RE = re.compile(
@@ -1776,6 +1789,7 @@ class OfflineUnderstanding:
         if goes_with is None:
             # ("ok and a kick for the 76" after a mix check is a sound for that loop, not
             # the mix question again)
+            request = self._swapped_into_pair(blanked, request, conv)
             chosen = self._ellipsis(text, request, conv, chosen)
         if not request.refines and goes_with is None:
             chosen = [*chosen, *(c for c in _cues(blanked, request) if c not in chosen)]
@@ -1998,6 +2012,9 @@ class OfflineUnderstanding:
             request, blanked, conv, chosen, attached=attached, stated=alone
         )
         request, chosen = self._empty_list_ref(request, text, conv, chosen, attached=attached)
+        placed = self._placed_pair(blanked, request, conv)
+        if placed is not None:
+            request, chosen = _as_mix_pair(request, ["compatibility"], placed)
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed
@@ -2500,6 +2517,63 @@ class OfflineUnderstanding:
         if request.samples and out and "groove" not in out:
             out.insert(0, "groove")
         return out if any(s != "groove" for s in out) else chosen
+
+    @staticmethod
+    def _swapped_into_pair(text: str, request: ParsedRequest, conv: Conversation) -> ParsedRequest:
+        """ "what about <file> instead", "and with the other 808?" right after a mix check
+        of two samples: the one sample named takes the place of the first of that pair
+        (the one asked about), so the same check runs on the new pair."""
+        prev = conv.previous
+        if (
+            prev is None
+            or "compatibility" not in prev.specialists
+            or len(prev.samples) != 2
+            or len(request.samples) != 1
+            or request.samples[0] in prev.samples
+            or request.refines
+            or not _ELLIPSIS_RE.match(text)
+            or _FIND_VERB_RE.search(text)
+        ):
+            return request
+        return request.model_copy(update={"samples": [request.samples[0], prev.samples[1]]})
+
+    @staticmethod
+    def _placed_pair(text: str, request: ParsedRequest, conv: Conversation) -> list[str] | None:
+        """The two samples of "808 under the pad, good?" or "top one into <file>, hows
+        that": each side of the placing word names one (a listed hit or a file the turn
+        points at, or a sample of the thread by a word of its file name or its
+        instrument), and the turn asks how that works rather than for other samples."""
+        m = _PLACED_RE.match(text)
+        if (
+            m is None
+            or not _VERDICT_ASK_RE.search(text[m.end(0) - 1 :])
+            or _FIND_VERB_RE.search(text)
+            or _OTHERS_RE.search(text)
+            or request.refines
+        ):
+            return None
+        if len(request.samples) == 2:
+            return list(request.samples)
+        if len(request.samples) > 2:
+            return None
+
+        def named(side: str) -> str | None:
+            for w in _NAME_WORD_RE.finditer(side):
+                word = w.group(0).lower()
+                instrument = vocab.find_instrument(word) or vocab.find_instrument(f"an {word}")
+                for ref, a in reversed(list(conv.analyses.items())):
+                    stem = a.file.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+                    if word in re.split(r"[^a-z0-9]+", stem) or (
+                        instrument is not None and instrument == a.instrument
+                    ):
+                        return ref
+            return None
+
+        a, b = named(m.group("a")), named(m.group("b"))
+        if request.samples and (a is None) != (b is None):
+            # one side named by a word, the other already read as a sample ("my pad")
+            a, b = (request.samples[0], b) if a is None else (a, request.samples[0])
+        return [a, b] if a is not None and b is not None and a != b else None
 
     @staticmethod
     def _goes_with(
