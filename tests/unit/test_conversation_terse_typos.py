@@ -63,6 +63,10 @@ def graph(settings: Settings):
         ("does it go w/ the pad", "does it go with the pad"),
         ("this slaps", "this slaps"),
         ("mix w soul_02_91?", "mix with soul_02_91?"),
+        ("recorded w/o a click", "recorded without a click"),
+        ("grimy loops that blends", "grimy loops that blends"),
+        ("is that doable", "is that doable"),
+        ("what Camelot code", "what Camelot code"),
     ],
 )
 def test_request_words_are_read_through_typos(typed, read) -> None:

@@ -1848,10 +1848,17 @@ SPELLING_TARGETS: tuple[str, ...] = (
     *(w for words in GENRES.values() for w in words if w.isalpha() and len(w) >= 4),
 )
 
+# Words the spelling corrector leaves alone though the encoder's vocabulary lacks them
+# ("samplers" is no slip of "samples")
+SPELLING_KEEP: frozenset[str] = frozenset(
+    {"sampler", "samplers", "looper", "loopers", "sequencer", "sequencers", "doable"}
+)
+
 # Chat shorthand spelled out before a message is read: "maj only", "mix w <file>",
 # "goes w/ the pad", "w/e" (whatever), "1shot".
 CHAT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w-])w/e(?![\w/])", re.IGNORECASE), "whatever"),
+    (re.compile(r"(?<![\w-])w/o(?![\w/])", re.IGNORECASE), "without"),
     (re.compile(r"(?<![\w-])w/\s*(?=\w)", re.IGNORECASE), "with "),
     (re.compile(r"(?<![\w./-])w(?=\s+[\w#])(?![\w/'’-])", re.IGNORECASE), "with"),
     (re.compile(r"(?<![\w-])maj(?![\w-])", re.IGNORECASE), "major"),

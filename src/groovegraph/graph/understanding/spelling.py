@@ -77,7 +77,14 @@ def _nearest(word: str) -> str | None:
     earlier of :data:`~groovegraph.tools.vocab.SPELLING_TARGETS` on a tie ("swng" is
     "swing" before "swung")."""
     low = word.lower()
-    if len(low) < 4 or low in _english() or _read_by_vocab(low):
+    if (
+        len(low) < 4
+        or low in _english()
+        or low in vocab.SPELLING_TARGETS
+        or low in vocab.SPELLING_KEEP
+        or _inflected(low)
+        or _read_by_vocab(low)
+    ):
         return None
     limit = 2 if len(low) >= 8 else 1
     best: tuple[int, int, str] | None = None
@@ -88,6 +95,20 @@ def _nearest(word: str) -> str | None:
         if d <= limit and (best is None or (d, rank) < best[:2]):
             best = (d, rank, target)
     return best[2] if best is not None else None
+
+
+_SUFFIXES = ("s", "es", "d", "ed", "ing", "er", "ers", "y", "ey", "ly", "able", "ish")
+
+
+def _inflected(word: str) -> bool:
+    """Whether ``word`` is a known word with an ending added ("blends", "samplers",
+    "grimy", "doable"): not a slip of another word."""
+    known = _english()
+    return any(
+        word.endswith(suffix) and word[: -len(suffix)] in known
+        for suffix in _SUFFIXES
+        if len(word) - len(suffix) >= 2
+    )
 
 
 # "min only", "only min", "min ones", "and min?": the minor mode, not minutes ("5 min")
