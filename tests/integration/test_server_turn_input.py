@@ -295,3 +295,27 @@ def test_a_resent_conversation_on_agent_is_stored_once(http: httpx.Client) -> No
         third["content"],
         first["content"],
     ]
+
+
+def test_attached_samples_must_be_a_list_of_strings(http: httpx.Client) -> None:
+    """``additional_kwargs.samples`` as a string was read letter by letter (the answer
+    said "no sample 'a'", "no sample 'b'" …) and a null became the sample 'None'."""
+    for samples in ("abc", [5, None], [""], {"id": "abc"}):
+        for route in ("/agent/invoke", "/agent/stream"):
+            thread_id = f"samples-{uuid.uuid4().hex[:8]}"
+            message = {
+                "type": "human",
+                "content": "what's the swing on this?",
+                "additional_kwargs": {"samples": samples},
+            }
+            r = http.post(
+                route,
+                json={
+                    "input": {"messages": [message]},
+                    "config": {"configurable": {"thread_id": thread_id}},
+                },
+                headers=ALICE,
+            )
+            assert_error(r, 422)
+            assert "samples must be a list" in r.json()["error"]["message"], (samples, r.text)
+            assert _stored(http, thread_id) == []

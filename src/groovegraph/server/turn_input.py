@@ -10,7 +10,8 @@ Checked before any run starts (so before a stream's 200), each a 422:
 * a turn needs a human message (an input of AI, system or tool messages alone was run
   and stored, answered as if the user had said nothing);
 * a human message needs text or an attached sample: an empty one (``""``, only spaces,
-  ``[]``, only image parts) was run and stored as a turn about nothing.
+  ``[]``, only image parts) was run and stored as a turn about nothing;
+* attached samples (``additional_kwargs.samples``) are a list of non-empty strings.
 
 A client may re-send the whole conversation it shows (as chat UIs do) with the new
 message at its end: :func:`unsent` keeps only what the thread does not hold yet.
@@ -85,6 +86,16 @@ def problem(messages: Sequence[Any]) -> str | None:
     """Why these messages cannot start a turn, in words, or None when they can. An empty
     list is left to the caller (the routes answer it with their own message)."""
     for i, message in enumerate(messages):
+        extra = _field(message, "additional_kwargs")
+        samples = extra.get("samples") if isinstance(extra, dict) else None
+        if samples is not None and not (
+            isinstance(samples, list) and all(isinstance(s, str) and s.strip() for s in samples)
+        ):
+            # A string was read letter by letter ("no sample 'a'", 'b', …), a null as 'None'.
+            return (
+                f"messages[{i}].additional_kwargs.samples must be a list of sample ids or "
+                "library paths (non-empty strings)"
+            )
         size = len(text(message))
         if size > MAX_MESSAGE_CHARS:
             return (
