@@ -143,3 +143,23 @@ def test_a_question_about_how_the_sample_sounds_still_asks_its_era(text: str) ->
 )
 def test_a_question_about_the_key_system_goes_to_compatibility(text: str, want: list[str]) -> None:
     assert _specialists(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wanna make a beat in the style of 80s detroit techno, what techno loops in 4A do you have",
+        "i want to chop something in the style of 70s philly soul, what soul loops in 5A have you got",
+        "putting a reel together to trace how 70s funk turned into disco. pull up some 70s disco"
+        " loops",
+    ],
+)
+def test_a_style_described_or_a_purpose_told_beside_a_search_asks_no_history(text: str) -> None:
+    assert _specialists(text) == ["discovery"]
+
+
+def test_a_style_asked_about_beside_a_search_keeps_its_history() -> None:
+    assert _specialists("tell me about the style of 70s funk and show me some funk breaks") == [
+        "era",
+        "discovery",
+    ]

@@ -1151,12 +1151,22 @@ _PAST_QUESTION_RE = re.compile(
 )
 
 
+_DESCRIBED_STYLE_RE = re.compile(
+    r"\bin\s+the\s+(?:style|vein|spirit|mould|mold)\s+of\b"
+    r"|\bto\s+(?:show|demonstrate|illustrate|trace)\s+(?:\w+\s+)?(?:where|how)\b[^.?!;]*",
+    re.IGNORECASE,
+)
+
+
 def _asks_about_history(text: str) -> bool:
     """Whether a message asks about the past, people, gear or norms of a style (not only
     names one): a history word, an era cue, a producer's sound, a named artist or
     machine, or a past-tense question, in a clause that asks (the whole message when it
     has one clause). "90s boom bap loops please" and "what 70s stuff is in my library"
     name a decade to search by; "who made 90s boom bap famous" asks about it."""
+    # "loops in the style of 90s NY hip hop", "a mixtape to show where the samples came
+    # from": a style described or a purpose told asks nothing about its past
+    text = _DESCRIBED_STYLE_RE.sub(" ", text)
     # "an 808 tuned to A?": a machine's name for a pitched sound asks for that sound
     machines = not _TUNED_RE.search(text)
     if machines and any(_asks_about_gear_or_people(q) for q in _QUESTIONS_RE.findall(text)):
