@@ -195,3 +195,24 @@ def test_nothing_is_said_twice_within_one_answer() -> None:
     assert once.count("a.wav") == 1
     assert once.count("Noted") == 1
     assert once_each("plain answer\n\n\nwith gaps") == "plain answer\n\n\nwith gaps"
+
+
+@pytest.mark.parametrize("before", ["any pad loops like the pad?", "soul loops from the 70s"])
+def test_the_pads_tempo_stated_after_a_search_is_a_correction(graph, before) -> None:
+    chat = _sent(graph, PAD["id"], KEYS["id"])
+    chat.say(before)
+    out = chat.say("nope, the pad's 100")
+    assert out["request"].samples == [PAD["id"]]
+    assert "discovery" not in out["plan"].specialists
+    assert "100 BPM as you say" in answer(out)
+
+
+def test_a_sound_for_my_waltz_under_a_list_is_still_a_search(graph3) -> None:
+    chat = Chat(graph3)
+    for sid in (PAD["id"], WALTZ["id"]):
+        chat.say("what's in this one", samples=[sid])
+    chat.say("some 70s soul loops")
+    chat.say("tempo of the second one?")  # a library hit is in focus
+    out = chat.say("a bass hit for my waltz")
+    assert "discovery" in out["plan"].specialists
+    assert out["request"].instrument == "bass"

@@ -519,14 +519,19 @@ def _own_phrase(
         if text[end : m.start()].strip():
             break  # punctuation: the phrase is over
         word = m.group(0).lower()
-        if not said and not rank and word in _ORDER_WORDS:
-            rank, end = _ORDER_WORDS[word], m.end()
+        # "the pad's 125", "my waltz's tempo": the name ends before the "'s"
+        owned = word.endswith("'s") and len(word) > 2
+        word, stop = (word[:-2], m.end() - 2) if owned else (word, m.end())
+        if not said and not rank and word in _ORDER_WORDS and not owned:
+            rank, end = _ORDER_WORDS[word], stop
         elif word in _GENERIC_NOUNS:
-            last, end = word, m.end()
+            last, end = word, stop
             break
         elif len(said) < 3 and any(o.fits(word) for o in earlier):
             said.append(word)
-            end = m.end()
+            end = stop
+            if owned:
+                break
         else:
             break
     if noun and rank:

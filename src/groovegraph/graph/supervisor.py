@@ -99,9 +99,10 @@ _ABOUT_GROOVE_RE = re.compile(
 Destination = Literal["groove", "era", "compatibility", "discovery", "respond"]
 
 
-# "my loop", "our track": a phrase that says only that one of the user's samples is meant
-_PLAIN_NOUN_END_RE = re.compile(
-    rf"\b(?:{vocab.alternation(vocab.PLAIN_SAMPLE_NOUNS)})$", re.IGNORECASE
+# "my waltz", "my break": a noun that says what the sample measured (in three, drums only)
+_MEASURED_NOUN_END_RE = re.compile(
+    rf"\b(?:{vocab.alternation((*vocab.TRIPLE_METER_WORDS, *vocab.DRUMS_ONLY_WORDS))})$",
+    re.IGNORECASE,
 )
 
 
@@ -198,10 +199,10 @@ def _resolve_names(
             if (
                 found.ids[0] == latest
                 and vocab.MY_SAMPLE_RE.fullmatch(found.phrase)
-                and (latest in focus or _PLAIN_NOUN_END_RE.search(found.phrase))
+                and (latest in focus or not _MEASURED_NOUN_END_RE.search(found.phrase))
             ):
                 # (unless the turns since were about another sample: "my waltz" after a
-                # mix check of two others is still the waltz, not the sample in focus)
+                # mix check of two others is still the loop in three, not the one in focus)
                 continue
             thread.append((found, found.ids[0]))
             taken.append((found.start, found.end))
@@ -312,6 +313,19 @@ def make_supervisor(
                         before == after
                         and "era" in request.specialists
                         and set(mine.specialists) == set(request.specialists) - {"era"}
+                    )
+                    or (
+                        # "no, the pad's 125": read as a search around the pad (its
+                        # reference only), with the pad named it corrects the pad's tempo
+                        before == after
+                        and "discovery" in request.specialists
+                        and not set(request.samples) & after
+                        and "discovery" not in mine.specialists
+                        and set(mine.samples) == after
+                        and (
+                            followups.stated_tempo(own_text, mine) is not None
+                            or followups.stated_key(own_text, mine) is not None
+                        )
                     )
                 ):
                     if (
