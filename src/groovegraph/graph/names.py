@@ -619,6 +619,15 @@ def find_own_refs(
     return sorted(found, key=lambda f: f.start)
 
 
+def describes_one_of(phrase: str, samples: Sequence[OwnSample]) -> bool:
+    """Whether ``phrase`` ("my keys loop", "the pad") says only what one of ``samples``
+    is: every word after its determiner, but the sample nouns, fits one of them. A
+    file of the wider library that such words also describe is not the one meant."""
+    words = [w.lower() for w in _TOKEN_RE.findall(_DETERMINER_RE.sub("", phrase, count=1))]
+    words = [w for w in words if w not in _GENERIC_NOUNS and w not in _TRAILING_NOUNS]
+    return bool(words) and any(all(o.fits(w) for w in words) for o in samples)
+
+
 def may_describe(text: str) -> bool:
     """Whether ``text`` has a determiner a described file name could follow (the catalog
     is not read for a turn without one)."""

@@ -173,15 +173,20 @@ def _resolve_names(
         else:
             chosen.append((found, sample_id))
     taken = [(f.start, f.end) for f in named]
-    if names.may_describe(text):
+    # The user's own files described by words of their names ("my keys loop"): this
+    # turn's attachments and the samples of this thread first, their other uploads
+    # (sent in other threads) only for words none of the thread's samples fits.
+    mine = set(own or [])
+    files = names.own_files(library(), own or []) if names.may_describe(text) else []
+    if files:
         described = names.find_described_files(
-            text, names.own_files(library(), own or []), taken=taken
+            text, [f for f in files if f[0] in mine], taken=taken
         )
         chosen.extend((found, found.ids[0]) for found in described)
         taken.extend((found.start, found.end) for found in described)
     thread: list[tuple[names.NamedFile, str]] = []
+    samples = names.own_samples(library(), own, analyses or {}) if own else []
     if own:
-        samples = names.own_samples(library(), own, analyses or {})
         # "my loop", "my break": the latest sample sent before this turn, as the
         # understanding reads them itself ("is that one swung more than my break?")
         latest = next(
@@ -206,11 +211,32 @@ def _resolve_names(
                 continue
             thread.append((found, found.ids[0]))
             taken.append((found.start, found.end))
+    if files:
+        wider = names.find_described_files(
+            text, [f for f in files if f[0] not in mine], taken=taken
+        )
+        chosen.extend(
+            (found, found.ids[0])
+            for found in wider
+            if not names.describes_one_of(found.phrase, samples)
+        )
     return (
         names.with_ids(text, chosen),
         [sid for _, sid in chosen],
         unclear,
         names.with_ids(text, [*chosen, *thread]) if thread else None,
+    )
+
+
+def _older_list_note(listed: Sequence[CatalogHit]) -> str:
+    """The line saying which list a turn points at when the search just before it found
+    nothing: the one shown before, named by its files."""
+    files = [h.path.replace("\\", "/").rsplit("/", 1)[-1] for h in listed]
+    shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
+    only = "only " if len(files) == 1 else ""
+    return (
+        "The last search found nothing, so I read that against the list I showed "
+        f"before it ({only}{shown})."
     )
 
 
@@ -487,6 +513,22 @@ def make_supervisor(
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
             notes: list[str] = list(ranked)
+            if (
+                not previous
+                and listed_hits
+                and last_request is not None
+                and "discovery" in last_request.specialists
+                and not attached
+                and (
+                    followups.points_at_shown_list(text)
+                    or find_result_refs(
+                        text, results=[h.sample_id for h in listed_hits], fresh=False
+                    ).spans
+                )
+            ):
+                # the search just before found nothing: "those", "the second one" are
+                # the list shown before it, and the answer says which list that is
+                notes.append(_older_list_note(listed_hits))
             if (
                 "compatibility" in chosen
                 and len(request.samples) == 1

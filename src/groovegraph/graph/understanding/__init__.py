@@ -685,8 +685,20 @@ def _searches_for(text: str) -> bool:
         return True
     return any(
         not _THIS_ONE_RE.search(text[max(0, m.start() - 30) : m.start()])
+        and not _PART_PLAYS_RE.match(text, m.end())
         for m in _SAMPLE_WORD_RE.finditer(text)
     )
+
+
+# "hats straight on the 8ths", "kick sits behind", "the snare is late": what a part of
+# the sample at hand plays (a description of it), not parts to find
+_PART_PLAYS_RE = re.compile(
+    r"\s+(?:(?:are|is|sits?|plays?|hits?|lands?|falls?|stays?|runs?|keeps?)\s+)?"
+    r"(?:dead\s+|pretty\s+|quite\s+|very\s+|a\s+bit\s+|slightly\s+)?"
+    r"(?:straight|swung|swinging|shuffled|shuffling|quantized|quantised|laid[\s-]back|"
+    r"behind|ahead|late|early|on\s+the\s+(?:grid|beat|one|\d+\w*|eighths?|sixteenths?))\b",
+    re.IGNORECASE,
+)
 
 
 # "sample 3f2a1b0c9d8e7f60", "#3f2a…": one sample named by its id (names.with_ids writes
@@ -2426,6 +2438,10 @@ class OfflineUnderstanding:
             return request, chosen
         said = _RESULT_ONE_RE.search(text)
         if said is None:
+            return request, chosen
+        if conv.listed_hits and not re.match(r"(?:that|this)\b", said.group(0), re.I):
+            # "the second one": a rank in the last list actually shown, the one before
+            # the empty search (the supervisor says so)
             return request, chosen
         request = request.model_copy(
             update={
