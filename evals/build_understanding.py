@@ -45,6 +45,12 @@ sets, long stories, own uploads referred back to) and ``twelfth_set/`` (ids ``d1
 requests, 43 conversations / 162 turns; beginners and non-native speakers, one-shots,
 corrections of the agent, groove feel).
 
+One more was written on 2026-12-06 the same way, a development set (all ``tune``), scored
+once on the code of that day before anything was tuned on it: ``thirteenth_set/`` (ids
+``d13-…``: 120 requests, 40 conversations / 178 turns; producers working through their own
+uploads over long sessions and correcting the agent's numbers, DJs narrowing a list step by
+step, two tasks in one message, terse typed fragments).
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -81,6 +87,7 @@ NINTH_SET = HERE / "ninth_set"
 TENTH_SET = HERE / "tenth_set"
 ELEVENTH_SET = HERE / "eleventh_set"
 TWELFTH_SET = HERE / "twelfth_set"
+THIRTEENTH_SET = HERE / "thirteenth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -93,6 +100,7 @@ SET_SPLITS = {
     "s10-": "report",
     "d11-": "tune",
     "d12-": "tune",
+    "d13-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -161,6 +169,7 @@ def main(argv: list[str]) -> int:
         TENTH_SET,
         ELEVENTH_SET,
         TWELFTH_SET,
+        THIRTEENTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]

@@ -125,4 +125,22 @@ def test_offline_with_no_model_reads_every_turn_itself(frame: pd.DataFrame, tmp_
     finally:
         offline.model = original
     assert raw.specialists == calibrated.specialists == out["request"].specialists
-    assert raw.confidence != calibrated.confidence
+    sure = offline.understand(SURE, attached=[], conversation=Conversation())
+    try:
+        offline.model = original.with_calibration(None)
+        sure_raw = offline.understand(SURE, attached=[], conversation=Conversation())
+    finally:
+        offline.model = original
+    assert sure_raw.specialists == sure.specialists
+    assert sure_raw.confidence != sure.confidence
+
+
+def test_a_message_of_unknown_words_is_no_surer_than_the_share_it_knows() -> None:
+    # most words unknown to the encoder and nothing read as music: whatever margin the
+    # classifier finds was learned on other words, so a configured router model reads it
+    read = get_offline().understand(NONSENSE, attached=[], conversation=Conversation())
+    assert read.confidence is not None and read.confidence <= 0.5
+    # a terse request of domain words the encoder lacks is still read as sure as before
+    terse = get_offline().understand("dnb 170-172", attached=[], conversation=Conversation())
+    assert terse.specialists == ["discovery"]
+    assert terse.confidence is not None and terse.confidence > 0.5

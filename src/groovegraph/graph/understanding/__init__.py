@@ -173,6 +173,12 @@ _LIKE_THAT_RE = re.compile(
     re.IGNORECASE,
 )
 _MIX_RE = vocab.MIX_RE
+# "sit on", "go with", "work under": how one sample goes with another
+_PAIR_RELATION_RE = re.compile(
+    r"\b(?:mix\w*|go(?:es)?|sits?|sitting|works?|fits?|blend\w*|layer\w*|clash\w*)\s+"
+    r"(?:well\s+|nicely\s+|ok\s+)?(?:with|under|over|into|alongside|on|on top of|against)\b",
+    re.IGNORECASE,
+)
 # "from the same decade", "same era": the decade the conversation was on
 _SAME_ERA_RE = re.compile(
     r"\b(?:same|that)\s+(?:decade|era|period|years)\b|\bfrom (?:back )?then\b", re.IGNORECASE
@@ -1557,6 +1563,15 @@ class OfflineUnderstanding:
         # is asked, so the classifier reads the request without it.
         asked = _NEW_SUBJECT_RE.sub(" ", text).strip(" -–—,.;:!") or text
         chosen, confidence, probs = self.specialists(asked, samples=len(request.samples))
+        if (
+            not chosen
+            and not attached
+            and conv.listed_request is not None
+            and _lift_any(conv.listed_request, blanked)
+        ):
+            # "same key but any style", "any decade is fine": a filter of the last search
+            # lifted is that search asked again
+            chosen = ["discovery"]
         if "era" in chosen and attached and not _asks_about_style(asked):
             # "I chopped this from an old soul record … I want a hip hop tune out of it. How
             # swung is it?": styles named in the story around a question about the sample
@@ -2103,6 +2118,30 @@ class OfflineUnderstanding:
         ):
             # "is it more mixolydian?": a question about the key's mode, nothing to mix
             chosen = [c for c in chosen if c != "compatibility"] or ["groove"]
+        if (
+            len(request.samples) >= 2
+            and "compatibility" not in chosen
+            and _PAIR_RELATION_RE.search(blanked)
+        ):
+            # "will my keys loop sit on my break?": two samples and how one goes with the
+            # other is a mix check, whatever else the message asks
+            chosen = [*chosen, "compatibility"]
+        if (
+            len(request.samples) == 1
+            and "compatibility" not in chosen
+            and _CAMELOT_NAME_RE.search(blanked)
+            and _KEY_MOVE_RE.search(blanked)
+        ):
+            # "camelot code of this one, and its neighbours on the wheel": where the
+            # sample's key can move to is a key-mixing question
+            chosen = [*chosen, "compatibility"]
+        familiar = _familiar_share(text, alone)
+        if not attached and familiar < 0.5:
+            # "florp wizzle the crank?": most words unknown to the encoder and nothing read
+            # as music — the classifier's margin was learned on words it knows, so the
+            # reading is no surer than the share of words it knows (a configured router
+            # model then reads the turn)
+            confidence = min(confidence, familiar)
         ordered = [s for s in SPECIALISTS if s in chosen]
         # A narrowed search's text holds both turns: "only 90s ones" after "which would
         # clash with it" still looks for the clashing keys.
@@ -3035,6 +3074,28 @@ def _is_off_topic(text: str, parsed: ParsedRequest) -> bool:
         or vocab.find_kind(text)
         or vocab.find_entities(text)
     )
+
+
+def _familiar_share(text: str, parsed: ParsedRequest) -> float:
+    """The share of a message's words (two letters or more) that are whole words of the
+    encoder's vocabulary; 1.0 when the message holds a music word or anything the parser
+    reads as a value, a sample or a number."""
+    words = [w.lower() for w in _WORD_RE.findall(text) if len(w) >= 2]
+    if (
+        not words
+        or re.search(r"\d", text)
+        or vocab.MUSIC_TOPIC_RE.search(text)
+        or parsed.genres
+        or parsed.vibes
+        or parsed.eras
+        or parsed.keys
+        or parsed.samples
+        or parsed.swing_words
+        or vocab.find_instrument(text)
+        or vocab.find_kind(text)
+    ):
+        return 1.0
+    return sum(w in _known_words() for w in words) / len(words)
 
 
 def _is_gibberish(text: str, parsed: ParsedRequest) -> bool:
