@@ -54,7 +54,18 @@ def test_it_with_nothing_to_point_at_is_asked_about(chat: Chat, question: str) -
     assert "“it”" in text
     assert "compared nothing" in text
     assert "Mix check" not in text
-    assert not out["plan"].specialists
+    # the mix specialist was asked, and with nothing to compare it asks for the files
+    assert out["plan"].specialists == ["compatibility"]
+
+
+def test_a_first_turn_about_it_goes_to_the_mix_specialist_which_asks(chat: Chat) -> None:
+    out = chat.say("will it mix with my other loop?")
+    assert out["plan"].specialists == ["compatibility"]
+    assert "compared nothing" in answer(out)
+    # asked again, the answer names what it still cannot resolve in the user's words
+    again = answer(chat.say("will it mix with my other loop?"))
+    assert "no sample in this conversation yet" not in again
+    assert "“it”" in again
 
 
 def test_naming_both_sides_compares_them(chat: Chat) -> None:

@@ -139,8 +139,10 @@ def test_a_message_of_unknown_words_is_no_surer_than_the_share_it_knows() -> Non
     # most words unknown to the encoder and nothing read as music: whatever margin the
     # classifier finds was learned on other words, so a configured router model reads it
     read = get_offline().understand(NONSENSE, attached=[], conversation=Conversation())
-    assert read.confidence is not None and read.confidence <= 0.5
+    assert read.confidence is not None
+    assert read.confidence <= 0.5
     # a terse request of domain words the encoder lacks is still read as sure as before
     terse = get_offline().understand("dnb 170-172", attached=[], conversation=Conversation())
     assert terse.specialists == ["discovery"]
-    assert terse.confidence is not None and terse.confidence > 0.5
+    assert terse.confidence is not None
+    assert terse.confidence > 0.5

@@ -84,7 +84,8 @@ def test_my_file_with_nothing_attached_is_measured_first() -> None:
     )
     # measured first, then searched; whether the mix check is named as its own specialist
     # is read both ways by the people who wrote the evaluation sets
-    assert read.specialists[0] == "groove" and "discovery" in read.specialists
+    assert read.specialists[0] == "groove"
+    assert "discovery" in read.specialists
     library = offline.understand(
         "which of my loops are in D minor", attached=[], conversation=Conversation()
     )

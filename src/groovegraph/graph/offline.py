@@ -22,7 +22,7 @@ from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.names import looks_like_file_name
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
-from groovegraph.graph.repeats import ordinal
+from groovegraph.graph.repeats import NO_ANTECEDENT, ordinal
 from groovegraph.graph.tools import sample_label, shown_name
 from groovegraph.state import (
     SPECIALISTS,
@@ -1063,11 +1063,6 @@ def _off_topic(text: str) -> str:
     if in_domain:
         return f"I couldn't work out what to look up in “{_quote(low)}”. {_HELP}"
     return f"Sorry, “{_quote(low)}” is outside what I do. {_CAN_DO}"
-
-
-#: ``ParsedRequest.unresolved`` entry for a mix question about "it" when the thread holds
-#: no sample "it" could be (nothing attached, analysed or in focus).
-NO_ANTECEDENT = '"it" (no sample in this conversation yet)'
 
 
 def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:

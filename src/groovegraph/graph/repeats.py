@@ -35,6 +35,10 @@ from groovegraph.state import (
     ParsedRequest,
 )
 
+#: ``ParsedRequest.unresolved`` entry for a mix question about "it" when the thread holds
+#: no sample "it" could be (nothing attached, analysed or in focus).
+NO_ANTECEDENT = '"it" (no sample in this conversation yet)'
+
 __all__ = [
     "answer_key",
     "earlier_answer_keys",
@@ -251,7 +255,7 @@ def _lead(
         return "Same question as before, so the same notes and library numbers:"
     asked = " ".join((request.text if request else "").split())
     if request is not None and request.unresolved:
-        missing = ", ".join(f"“{p}”" for p in request.unresolved)
+        missing = ", ".join("“it”" if p == NO_ANTECEDENT else f"“{p}”" for p in request.unresolved)
         return f"I still can't resolve {missing}, so once more:"
     if asked:
         quoted = asked if len(asked) <= 60 else asked[:57].rstrip() + "…"

@@ -31,7 +31,7 @@ import numpy as np
 
 from groovegraph.graph import followups
 from groovegraph.graph.knowledge import lookup_facts
-from groovegraph.graph.offline import NO_ANTECEDENT, can_compare
+from groovegraph.graph.offline import can_compare
 from groovegraph.graph.parser import (
     UNUSABLE_TEMPO_RE,
     blank_spans,
@@ -39,6 +39,7 @@ from groovegraph.graph.parser import (
     parse_request,
     split_clauses,
 )
+from groovegraph.graph.repeats import NO_ANTECEDENT
 from groovegraph.graph.understanding import spelling
 from groovegraph.graph.understanding.classifier import OWN_AUDIO_RE
 from groovegraph.state import (
@@ -2082,7 +2083,11 @@ class OfflineUnderstanding:
         if mix_pair and not _FIND_VERB_RE.search(blanked):
             # the file told about ("here's a jazz take") is one of the pair, not a search
             chosen = [c for c in chosen if c != "discovery"]
-        if not request.samples and any(
+        if NO_ANTECEDENT in request.unresolved:
+            # "will it mix with my other loop?" with no sample in the thread: the mix
+            # specialist is asked, and with nothing to compare it asks for the files
+            chosen = ["compatibility"]
+        elif not request.samples and any(
             not UNUSABLE_TEMPO_RE.fullmatch(p) for p in request.unresolved
         ):
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
