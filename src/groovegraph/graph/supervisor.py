@@ -567,12 +567,20 @@ def make_supervisor(
                         update={"tempo_bpm": said_bpm, "tempo_confidence": STATED}
                     )
                     label = sample_label(sid, base)
+                    ratio = said_bpm / base.tempo_bpm
+                    # "another level" only for a metrical one: half, double, or the
+                    # dotted/triplet ratios (×1.5, ×2/3); 85 against 80 is none
+                    metrical = any(
+                        abs(ratio / r - 1.0) <= HALF_DOUBLE_TOLERANCE
+                        for r in (0.5, 2.0, 1.5, 2.0 / 3.0)
+                    )
                     sure = (
                         "not sure of it"
                         if base.tempo_confidence < NOT_SURE
                         else "it may have read another level"
+                        if metrical
+                        else "a confident reading, but your number wins"
                     )
-                    ratio = said_bpm / base.tempo_bpm
                     level = next(
                         (
                             f" {said_bpm:g} is {word} {base.tempo_bpm:.1f}: the same groove "

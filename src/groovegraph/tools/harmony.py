@@ -471,19 +471,23 @@ def _doubts(
     sides: tuple[
         tuple[MixItem | None, str, float | None, float | None, str | None, str | None], ...
     ],
+    *,
+    tempo_used: bool = True,
+    key_used: bool = True,
 ) -> list[str]:
     """The "not sure" sentences of a verdict: a side's measured tempo or key below the
-    not-sure line, when the verdict used that measurement (not a value given instead)."""
+    not-sure line, when the verdict used that measurement (not a value given instead,
+    and only when it shows a stretch, ``tempo_used``, or a key relation, ``key_used``)."""
     out: list[str] = []
     for item, name, measured_bpm, used_bpm, measured_key, used_key in sides:
         analysis = item.analysis if isinstance(item, SampleRecord) else item
         if not isinstance(analysis, Analysis):
             continue
-        if measured_bpm is not None and used_bpm == measured_bpm:
+        if tempo_used and measured_bpm is not None and used_bpm == measured_bpm:
             doubt = tempo_doubt(name, measured_bpm, analysis.tempo_confidence)
             if doubt:
                 out.append(doubt + "; the stretch above changes with it")
-        if measured_key is not None and used_key == measured_key:
+        if key_used and measured_key is not None and used_key == measured_key:
             doubt = key_doubt(name, measured_key, analysis.key_confidence, analysis.key_runner_up)
             if doubt:
                 out.append(doubt + "; the key relation above changes with it")
@@ -604,7 +608,13 @@ def compatibility(
                 "use key lock when stretching, or the pitch moves by "
                 f"{abs(tempo_rep.semitone_shift):.1f} semitones and the key relation changes"
             )
-    reasons.extend(_doubts(((a, name_a, ta, bpm_a, ka, key_a), (b, name_b, tb, bpm_b, kb, key_b))))
+    reasons.extend(
+        _doubts(
+            ((a, name_a, ta, bpm_a, ka, key_a), (b, name_b, tb, bpm_b, kb, key_b)),
+            tempo_used=tempo_rep is not None,
+            key_used=key_rep is not None,
+        )
+    )
     return CompatibilityReport(
         a=name_a,
         b=name_b,
