@@ -1069,6 +1069,16 @@ def find_lifted_fields(text: str) -> list[str]:
     return [field for field, rx in _ANY_FIELD_RES.items() if rx.search(text)]
 
 
+# "bring back the major ones too", "put the 80s back", "let funk back in", "include the
+# soul ones again": a value an earlier turn filtered out returns beside what is kept
+BRING_BACK_RE = re.compile(
+    r"\b(?:bring|put|let|add|allow)\s+(?:[\w'-]+\s+){0,4}?back\b"
+    r"|\bback\s+in\b"
+    r"|\b(?:include|allow|add|show)\s+(?:[\w'-]+\s+){0,4}?again\b",
+    re.IGNORECASE,
+)
+
+
 # "throw in soul too", "add some jazz", "include reggae as well": a genre joins the
 # search's genres instead of replacing them
 ADD_GENRE_RE = re.compile(

@@ -598,6 +598,36 @@ def _lift_any(request: ParsedRequest, text: str) -> dict[str, Any]:
     return update
 
 
+def _brought_back(
+    request: ParsedRequest, text: str, searched: ParsedRequest | None
+) -> ParsedRequest:
+    """ "bring back the major ones too", "put the 80s back", "let soul back in": what an
+    earlier turn filtered out returns beside what the search keeps — a mode brought back
+    lifts the mode filter (both modes), a genre or decade joins the ones searched and
+    leaves the exclusions."""
+    if searched is None or not vocab.BRING_BACK_RE.search(text):
+        return request
+    update: dict[str, Any] = {}
+    if request.mode and followups.find_mode(text) and not vocab.find_keys(text):
+        # both modes: neither the mode field nor a mode word of the turns searched
+        # (which a search falls back on) restricts it any more
+        update["mode"] = None
+        if not request.keys:
+            update["text"] = re.sub(r"\b(?:major|minor)\b", "", request.text, flags=re.I)
+    genres = [g for _, g in vocab.find_genres(text)]
+    if genres:
+        if searched.genres:
+            update["genres"] = list(dict.fromkeys([*searched.genres, *genres]))
+        update["not_genres"] = [g for g in request.not_genres if g not in genres]
+    eras = [m.era for m in vocab.find_eras(text)]
+    if eras:
+        if searched.eras:
+            update["eras"] = list(dict.fromkeys([*searched.eras, *eras]))
+            update["years"] = []
+        update["not_eras"] = [e for e in request.not_eras if e not in eras]
+    return request.model_copy(update=update) if update else request
+
+
 def _rule_out(request: ParsedRequest, text: str) -> ParsedRequest:
     """Negated genres and eras leave the search's positive filters and join its
     exclusions; one the turn names positively again is no longer excluded; "any decade"
@@ -1824,6 +1854,7 @@ class OfflineUnderstanding:
         if key_or_close is not None and request.keys and not request.samples:
             request = request.model_copy(update={"compatible": True})
         request = _rule_out(request, blanked)
+        request = _brought_back(request, blanked, searched)
         if goes_with is None:
             # ("ok and a kick for the 76" after a mix check is a sound for that loop, not
             # the mix question again)
