@@ -228,6 +228,37 @@ def _resolve_names(
     )
 
 
+# "loops in 3/4", "something in 6/8", "waltz-time loops": a meter asked of a search
+_SEARCH_METER_RE = re.compile(
+    r"\b(?P<num>[2-9]|1[0-2])\s*/\s*(?P<den>4|8)\b|\bwaltz[\s-]time\b", re.IGNORECASE
+)
+_METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 4, (3, 8): 3}
+
+
+def _meter_not_searched(text: str, frame: pd.DataFrame) -> str | None:
+    """The line saying that a meter asked of a search ("loops in 3/4") is not one of its
+    filters, with how many loops of the library have that many beats per bar."""
+    m = _SEARCH_METER_RE.search(text)
+    if m is None:
+        return None
+    num, den = (int(m["num"]), int(m["den"])) if m["num"] else (3, 4)
+    beats = _METER_BEATS.get((num, den))
+    if beats is None:
+        return None
+    said = f"{num}/{den}"
+    if frame.empty or "meter" not in frame.columns:
+        return (
+            f"Meter is not a search filter: the loops below are not checked for {said}, "
+            "and the library has no meter readings to count."
+        )
+    loops = frame if "kind" not in frame.columns else frame[frame["kind"].fillna("loop") == "loop"]
+    count = int((pd.to_numeric(loops["meter"], errors="coerce") == beats).sum())
+    return (
+        f"Meter is not a search filter: the loops below are not checked for {said}. "
+        f"{count} loop{'' if count == 1 else 's'} in the library measure {beats} beats per bar."
+    )
+
+
 def _older_list_note(listed: Sequence[CatalogHit]) -> str:
     """The line saying which list a turn points at when the search just before it found
     nothing: the one shown before, named by its files."""
@@ -548,6 +579,10 @@ def make_supervisor(
                     "name another one to compare it with."
                 )
                 chosen = [s for s in chosen if s != "compatibility"] or ["groove"]
+            if "discovery" in chosen and catalog is not None:
+                meter_note = _meter_not_searched(text, catalog.frame(owner))
+                if meter_note:
+                    notes.append(meter_note)
             said_bpm = followups.stated_tempo(text, request)
             if said_bpm is not None:
                 sid = request.samples[0]
