@@ -94,7 +94,15 @@ def test_a_steadiness_question_is_answered_from_tempo_stability(graph, text) -> 
 
 
 @pytest.mark.parametrize(
-    "text", ["wait, isn't that 86 bpm?", "the real tempo is 86", "nah it's closer to 86"]
+    "text",
+    [
+        "wait, isn't that 86 bpm?",
+        "the real tempo is 86",
+        "nah it's closer to 86",
+        # a bare "wrong" before the value, its apostrophe dropped or not
+        "wrong, its 86",
+        "nope that's off. wrong - it is 86",
+    ],
 )
 def test_a_stated_tempo_after_an_analysis_corrects_that_loop(graph, text) -> None:
     out = _analysed(graph).say(text)

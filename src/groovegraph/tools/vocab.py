@@ -1233,6 +1233,7 @@ STATED_TEMPO_RE = re.compile(
     r"\b(?:are you sure|i think it(?:['’]?s| is| was)|i['’]?m (?:pretty |fairly )?sure|i made it|"
     r"made it at|i (?:recorded|produced|programmed|played|set|wrote) it|actually|should be|"
     r"it was (?:at|made)|(?:that|it|this)['’]?s wrong|(?:reading|tempo|bpm) is wrong|"
+    r"wrong\s*[,.!:;-]*\s*(?:it|that|this)(?:['’]?s| is)|"
     r"(?:no|nah|nope),? it['’]?s|it['’]?s really|"
     r"(?:isn['’]?t|is not|wasn['’]?t|shouldn['’]?t) (?:it|that|this)|"
     r"(?:the |its |it['’]?s )?(?:real |actual |true )?(?:tempo|bpm) (?:is|was|must be)|"
