@@ -535,9 +535,25 @@ def make_supervisor(
                 # new to the conversation, not "from earlier")
                 stored = {k: v for k, v in stored.items() if k not in new_here}
             # (a superlative's pick, made above, is already among what it ranked)
-            if not ranked and request.refines and followups.points_at_shown_list(text):
-                # "which of those were from the 70s?": the list shown, as it was found
+            mix_among_shown = (
+                source != "model"
+                and bool(listed_hits)
+                and request.compatible
+                and len(request.samples) == 1
+                and request.samples[0] not in {h.sample_id for h in listed_hits}
+            )
+            if (
+                not ranked
+                and (request.refines or mix_among_shown)
+                and followups.points_at_shown_list(text)
+            ):
+                # "which of those were from the 70s?": the list shown, as it was found;
+                # "which of them go with my loop?": the list shown, compatible with it
                 request = followups.as_listed(request, searched, listed_hits)
+                if mix_among_shown and "discovery" not in chosen:
+                    # the hits of that list that mix with the loop are what is asked
+                    chosen = [s for s in SPECIALISTS if s in {*chosen, "discovery"}]
+                    request = request.model_copy(update={"specialists": list(chosen)})
             elif not ranked and request.among:
                 # a narrowing of a list shown turns ago is no longer only among it
                 request = request.model_copy(update={"among": []})
