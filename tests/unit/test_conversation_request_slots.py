@@ -225,3 +225,18 @@ def test_a_mix_check_of_a_one_shot_note_keeps_the_pair(graph) -> None:
     assert len(out["request"].keys) == 2  # a verdict on the pair, not D minor's neighbours
     assert "Mix check:" in answer(out)
     assert "the keys that mix with it" not in answer(out)
+
+
+# ------------------------------------- "a 808" (the article users write) is the sound
+
+
+@pytest.mark.parametrize(
+    "text", ["get me a 808 that goes with both", "find a 808 that suits both of them"]
+)
+def test_a_808_after_two_uploads_is_a_bass_one_shot_search(graph, text) -> None:
+    chat = _analysed(graph)
+    chat.say("and this one too", samples=[LOOPS[0]["id"]])
+    out = chat.say(text)
+    assert out["request"].specialists == ["discovery"]
+    assert out["hits"]
+    assert {h.instrument for h in out["hits"]} == {"bass"}

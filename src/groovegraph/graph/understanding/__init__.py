@@ -200,7 +200,8 @@ _TUNED_RE = re.compile(
 # a search for something that goes with the sample under discussion.
 _GOES_WITH_RE = re.compile(
     r"\b(?:an?|some|any|another)\s+(?:[\w'-]+\s+){0,3}?(?:that|which|to)\s+"
-    r"(?:\w+\s+)?(?:fits?|mix(?:es)?|go(?:es)?|works?|matches|sits?|blends?)\b",
+    r"(?:\w+\s+)?(?:fits?|mix(?:es)?|go(?:es)?|works?|matches|sits?|blends?|suits?|pairs?|"
+    r"complements?)\b",
     re.IGNORECASE,
 )
 # "a one-shot snare for the disco one", "some hats for it", "an 808 to go under my loop":
