@@ -713,6 +713,7 @@ def _searches_for(text: str) -> bool:
         or _WHICH_WOULD_MIX_RE.search(text)
         or _sound_for_it(text)
         or _NEXT_TRACK_RE.search(text)  # "what can I bring in next": tracks to find
+        or _SAMPLES_THAT_MIX_RE.search(text)  # "only ones that can mix with it"
     ):
         return True
     if any(_opens_with_style(c) for c in _clauses(text)):
@@ -801,8 +802,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         out.append("compatibility")
     if request.samples and _SAMPLES_THAT_MIX_RE.search(text):
         # "loops that go with it", "breaks that would mix with this": the samples that mix
-        # with the one at hand are a search and a mixing question about it
-        out.append("compatibility")
+        # with the one at hand are a search and a mixing question about it ("only ones
+        # that can mix with it": samples asked for even with no find verb)
+        out.extend(["compatibility", "discovery"])
     if request.samples and (request.bpms or request.keys) and "compatibility" in request.intents:
         # "would it work halftime under a 146 bpm loop": the sample against a tempo or key
         out.append("compatibility")
@@ -890,9 +892,15 @@ _THAT_MIXES_WITH_IT_RE = re.compile(
     rf"(?:[\w-]+\s+)?{vocab.SAMPLE_NOUN})(?![\w-])",
     re.IGNORECASE,
 )
+# (a sample noun, or a word standing for samples: "ones", "stuff", "anything" — "only
+# ones that can mix with it", "stuff it mixes with")
+_MIX_VERB = r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)"
 _SAMPLES_THAT_MIX_RE = re.compile(
-    rf"\b{vocab.SAMPLE_NOUN}\s+(?:that|which)\s+(?:\w+\s+)?"
-    r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)\s+(?:well\s+)?with\b",
+    rf"\b(?:{vocab.SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that|which)\s+"
+    rf"(?:\w+\s+)?{_MIX_VERB}\s+(?:well\s+)?with\b"
+    rf"|\b(?:{vocab.SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that\s+)?"
+    r"(?:it|this|this one|mine)\s+(?:would\s+|will\s+|could\s+|can\s+)?"
+    rf"{_MIX_VERB}\s+(?:well\s+)?with\b",
     re.IGNORECASE,
 )
 # A message that only names sounds to get: an optional ask, vibe or genre words, an
