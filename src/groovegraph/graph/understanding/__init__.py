@@ -1513,6 +1513,13 @@ class OfflineUnderstanding:
                 results=listed,
                 fresh_results=conv.fresh,
             )
+        elif len(conv.own) >= 2 and not attached:
+            # "the tempo of the second one", "the first take" with no list shown: a rank
+            # among the samples the user attached, in the order they were attached
+            # (ordinals only; "them"/"both" are read as before). A search for sounds "for
+            # the first loop" is read as before (the loop is what they are for).
+            ranked_own = parse_request(blanked, results=list(conv.own), fresh_results=False)
+            request = alone if "find" in ranked_own.intents else ranked_own
         else:
             request = alone
         if by_attr.spans:
