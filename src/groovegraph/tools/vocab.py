@@ -820,11 +820,13 @@ MIX_WORDS: tuple[str, ...] = (
 )
 # "is it mixolydian?" names a mode, not a mix
 MIX_RE = re.compile(rf"(?<![\w-])(?!mixolydian){alternation(MIX_WORDS)}(?![\w-])", re.IGNORECASE)
+# the forms of the verbs that set one sample with another: "mixes", "goes", "sitting"
+MIX_VERB_FORMS = r"mix\w*|go(?:es)?|sits?|sitting|works?|fits?|blend\w*|layer\w*"
 # "trap loops in F minor to go with it": the key is the search's filter and the mix is with
 # the sample under discussion, so the key is not widened to its Camelot neighbours (as in
 # "loops that go with F minor").
 _MIX_WITH_SAMPLE_RE = re.compile(
-    r"\b(?:mix\w*|go(?:es)?|goes|sits?|sitting|works?|fits?|blend\w*|layer\w*)\s+"
+    rf"\b(?:{MIX_VERB_FORMS})\s+"
     r"(?:well\s+|nicely\s+)?(?:with|under|over|into|alongside|on)\s+"
     r"(?:it|this|that|them|these|those|mine|my)\b",
     re.IGNORECASE,

@@ -176,7 +176,7 @@ _LIKE_THAT_RE = re.compile(
 _MIX_RE = vocab.MIX_RE
 # "sit on", "go with", "work under": how one sample goes with another
 _PAIR_RELATION_RE = re.compile(
-    r"\b(?:mix\w*|go(?:es)?|sits?|sitting|works?|fits?|blend\w*|layer\w*|clash\w*)\s+"
+    rf"\b(?:{vocab.MIX_VERB_FORMS}|clash\w*)\s+"
     r"(?:well\s+|nicely\s+|ok\s+)?(?:with|under|over|into|alongside|on|on top of|against)\b",
     re.IGNORECASE,
 )
@@ -3128,6 +3128,21 @@ def _is_off_topic(text: str, parsed: ParsedRequest) -> bool:
     )
 
 
+def _reads_a_value(text: str, parsed: ParsedRequest) -> bool:
+    """Whether the parser reads a value in ``text`` (a genre, vibe, era, key, sample or
+    swing word, "dnb", "lofi") or it names an instrument or a kind of sample."""
+    return bool(
+        parsed.genres
+        or parsed.vibes
+        or parsed.eras
+        or parsed.keys
+        or parsed.samples
+        or parsed.swing_words
+        or vocab.find_instrument(text)
+        or vocab.find_kind(text)
+    )
+
+
 def _familiar_share(text: str, parsed: ParsedRequest) -> float:
     """The share of a message's words (two letters or more) that are whole words of the
     encoder's vocabulary; 1.0 when the message holds a music word or anything the parser
@@ -3137,14 +3152,7 @@ def _familiar_share(text: str, parsed: ParsedRequest) -> float:
         not words
         or re.search(r"\d", text)
         or vocab.MUSIC_TOPIC_RE.search(text)
-        or parsed.genres
-        or parsed.vibes
-        or parsed.eras
-        or parsed.keys
-        or parsed.samples
-        or parsed.swing_words
-        or vocab.find_instrument(text)
-        or vocab.find_kind(text)
+        or _reads_a_value(text, parsed)
     ):
         return 1.0
     return sum(w in _known_words() for w in words) / len(words)
@@ -3156,16 +3164,7 @@ def _is_gibberish(text: str, parsed: ParsedRequest) -> bool:
     words = [w.lower() for w in _WORD_RE.findall(text)]
     if not words or any(c.isdigit() for c in text) or any(w in _known_words() for w in words):
         return False
-    return not (
-        parsed.genres
-        or parsed.vibes
-        or parsed.eras
-        or parsed.keys
-        or parsed.samples
-        or parsed.swing_words
-        or vocab.find_instrument(text)
-        or vocab.find_kind(text)
-    )
+    return not _reads_a_value(text, parsed)
 
 
 def get_offline() -> OfflineUnderstanding:
