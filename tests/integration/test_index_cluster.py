@@ -16,8 +16,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,6 +28,7 @@ from groovegraph.persistence.catalog_store import CatalogStore
 from groovegraph.settings import Settings
 from groovegraph.tools.analysis import LocalAnalyzer
 from groovegraph.tools.cluster import ClusterAnalyzer
+from groovegraph.tools.errors import GrooveGraphError
 from tests.integration.dask_proc import DaskProcesses
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -137,13 +140,47 @@ def test_cluster_catalog_equals_local_pool_with_a_worker_killed_mid_run(
     # every file once, the bar counting the whole cluster up to the total
     assert [d for d, _ in progress] == list(range(1, CLIPS + 2))
     assert {t for _, t in progress} == {CLIPS + 1}
-    assert (by_cluster.added, by_cluster.failed, by_cluster.scanned) == (CLIPS, 1, CLIPS + 1)
+    assert (by_cluster.added, by_cluster.failed, by_cluster.scanned) == (CLIPS, 1, CLIPS + 1), (
+        by_cluster.errors
+    )
     assert by_cluster.errors[0][0].endswith("cut.wav")
 
     from_pool, from_cluster = _catalog(local, library), _catalog(remote, library)
     assert set(from_cluster) == set(from_pool)
     assert from_cluster == from_pool  # same paths, statuses, analyses, error texts
     assert sum(1 for _, status, _, _ in from_cluster.values() if status == "error") == 1
+
+
+def test_results_back_before_their_worker_dies_are_kept(
+    cluster: DaskProcesses, library: Path, tmp_path: Path
+) -> None:
+    """Files analysed and gathered, then their worker killed before the caller read them:
+    each is still reported with its analysis (the scheduler computes lost results again,
+    and the client marks those futures pending again; that is no failure of the file)."""
+    files = sorted(str(p) for p in library.rglob("loop_*.wav"))[:12]
+    settings = _settings(tmp_path, "late-kill")
+    outcomes = []
+    with ClusterAnalyzer(cluster.address, settings=settings) as analyzer:
+
+        def in_memory(dask_scheduler: Any) -> int:
+            return sum(1 for ts in dask_scheduler.tasks.values() if ts.state == "memory")
+
+        run = analyzer.analyze(files)
+        outcomes.append(next(run))
+        deadline = time.monotonic() + 120
+        while analyzer._client.run_on_scheduler(in_memory) < len(files) - 1:
+            assert time.monotonic() < deadline, "the cluster never finished the files"
+            time.sleep(0.1)
+        time.sleep(0.5)  # the client gathers what the scheduler says is done
+        cluster.kill_worker(0)
+        while analyzer.threads() > 1:  # the scheduler has seen the death (and told us)
+            assert time.monotonic() < deadline, "the scheduler never noticed the kill"
+            time.sleep(0.02)
+        outcomes.extend(run)
+    assert len(outcomes) == len(files)
+    errors = [(name, o) for name, o in outcomes if isinstance(o, GrooveGraphError)]
+    assert errors == []
+    assert sorted(name for name, _ in outcomes) == files
 
 
 def test_an_interrupted_cluster_run_resumes(

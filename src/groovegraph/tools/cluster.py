@@ -189,22 +189,32 @@ def dask_setup(worker: object) -> None:
 # --- on the client -----------------------------------------------------------------------
 
 
-def _outcome(status: str, result: Any, name: str) -> AnalysisOutcome:
-    """A finished task's result as ``Analysis | GrooveGraphError``."""
-    from distributed import KilledWorker
+def _outcome(result: Any, name: str) -> AnalysisOutcome:
+    """A finished task's result, as ``as_completed(with_results=True, raise_errors=False)``
+    hands it over, as ``Analysis | GrooveGraphError``.
 
-    if status == "finished":
-        return outcome_of(result)
-    if status == "error":
-        _, exc, _ = result
+    Read from the result, never from ``future.status``: the status is the future's *now*,
+    and a result gathered before its worker died is reset to ``pending`` on the client the
+    moment the scheduler hears of the death (it is computed again for a holder that still
+    wants it). Reading the status then reported an analysed file as dropped.
+    """
+    from distributed import KilledWorker
+    from distributed.utils import CancelledError
+
+    if isinstance(result, CancelledError):
+        # the scheduler lost the task (restarted, or the connection dropped)
+        return AnalysisFailedError("the cluster dropped this file (cancelled)", path=name)
+    if (
+        isinstance(result, tuple) and len(result) == 3 and isinstance(result[1], BaseException)
+    ):  # (type, exception, traceback) of a task that raised
+        exc = result[1]
         if isinstance(exc, KilledWorker):
             return CorruptAudioError(
                 f"the Dask worker analysing it died ({exc.allowed_failures + 1} workers tried)",
                 path=name,
             )
         return AnalysisFailedError(f"on the cluster: {type(exc).__name__}: {exc}", path=name)
-    # cancelled: the scheduler lost the task (restarted, or the connection dropped)
-    return AnalysisFailedError(f"the cluster dropped this file ({status})", path=name)
+    return outcome_of(result)
 
 
 def _connect(address: str, *, timeout_s: float) -> Any:
@@ -310,7 +320,7 @@ class ClusterAnalyzer:
         try:
             for done, (future, result) in enumerate(finished, start=1):
                 name = name_of.pop(future.key)
-                outcome = _outcome(future.status, result, name)
+                outcome = _outcome(result, name)
                 future.release()
                 following = submit_next()
                 if following is not None:
@@ -476,9 +486,9 @@ class OffloadAnalyzer:
             self._down(f"{len(late)} file(s) not back within {self.wait_timeout_s:g} s")
         for name, future in futures.items():
             if future.status == "finished":
-                out[name] = _outcome("finished", future.result(), name)
+                out[name] = _outcome(future.result(), name)
             elif future.status == "error":
-                out[name] = _outcome("error", (None, future.exception(), None), name)
+                out[name] = _outcome((None, future.exception(), None), name)
         if not late:
             self.last_error = None
         return out
