@@ -194,12 +194,13 @@ def _outcome(result: Any, name: str) -> AnalysisOutcome:
     hands it over, as ``Analysis | GrooveGraphError``.
 
     Read from the result, never from ``future.status``: the status is the future's *now*,
-    and a result gathered before its worker died is reset to ``pending`` on the client the
+    and a result gathered before its worker died is marked ``lost`` on the client the
     moment the scheduler hears of the death (it is computed again for a holder that still
     wants it). Reading the status then reported an analysed file as dropped.
     """
+    from asyncio import CancelledError  # the class distributed.utils re-exports
+
     from distributed import KilledWorker
-    from distributed.utils import CancelledError
 
     if isinstance(result, CancelledError):
         # the scheduler lost the task (restarted, or the connection dropped)
