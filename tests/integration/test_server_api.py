@@ -677,6 +677,13 @@ def test_agent_bad_input_is_4xx_before_any_stream_starts(http: httpx.Client) -> 
         "/agent/batch", json={"inputs": ["just a string"], "config": config}, headers=ALICE
     )
     assert_error(r, 422, "validation_error")
+    # More turns in one batch than the cap: refused before any runs (fifty long turns
+    # held the server for minutes).
+    many = [{"messages": [{"type": "human", "content": f"loop {i}"}]} for i in range(17)]
+    for route in ("/agent/batch", "/agent/chat/batch"):
+        r = http.post(route, json={"inputs": many, "config": config}, headers=ALICE)
+        assert_error(r, 422, "validation_error")
+        assert "at most 16 turns per batch (17 sent)" in r.json()["error"]["message"]
     # JSON nested thousands deep (was a RecursionError in json.loads: 500).
     deep = b'{"input":' + b"[" * 5000 + b"]" * 5000 + b"}"
     for route in ("/agent/invoke", "/agent/stream", "/agent/batch"):

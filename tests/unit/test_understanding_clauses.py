@@ -39,3 +39,29 @@ def test_each_asking_clause_brings_its_specialist(text: str, attached: int, want
         text, attached=["0a1b2c3d4e50"][:attached], conversation=Conversation()
     )
     assert set(got.specialists) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "who made it? tell me. and what about 70s funk?? ok!",
+            ["who made it?", " and what about 70s funk?"],
+        ),
+        ("no questions here. none at all!", []),
+        ("just one?", ["just one?"]),
+        ("?!.?", []),
+    ],
+)
+def test_questions_are_the_runs_ending_in_a_question_mark(text: str, want: list[str]) -> None:
+    from groovegraph.graph.understanding import _questions
+
+    assert _questions(text) == want
+
+
+def test_a_long_message_without_a_question_is_read_with_its_questions_none() -> None:
+    # 20,000 characters with no "?" (a pasted set list): no question in it, whatever its
+    # length; the former pattern re-scanned the rest of the text from every character
+    from groovegraph.graph.understanding import _questions
+
+    assert _questions("funk loop 92 bpm " * 1200) == []

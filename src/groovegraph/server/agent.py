@@ -359,6 +359,7 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         lost)."""
         from groovegraph.server.chat import run_lock
 
+        turn_input.check_batch(len(inputs))
         if not inputs:
             return []
         state = self._state

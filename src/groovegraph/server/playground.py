@@ -36,7 +36,7 @@ from langchain_core.runnables import ConfigurableFieldSpec, Runnable, RunnableCo
 from pydantic import BaseModel, Field, model_validator
 
 from groovegraph.server.agent import AgentRunnable, _RunError
-from groovegraph.server.turn_input import MAX_MESSAGE_CHARS
+from groovegraph.server.turn_input import MAX_MESSAGE_CHARS, check_batch
 
 #: The path of the conversation runnable; its playground is at ``{CHAT_PATH}/playground/``.
 CHAT_PATH = "/agent/chat"
@@ -189,6 +189,7 @@ class ConversationRunnable(Runnable[ConversationInput, str]):
         """One input after another (turns of one thread must not run together)."""
         from langchain_core.runnables.config import get_config_list
 
+        check_batch(len(inputs))
         out: list[Any] = []
         for value, cfg in zip(inputs, get_config_list(config, len(inputs)), strict=True):
             try:

@@ -11,7 +11,10 @@ Checked before any run starts (so before a stream's 200), each a 422:
   and stored, answered as if the user had said nothing);
 * a human message needs text or an attached sample: an empty one (``""``, only spaces,
   ``[]``, only image parts) was run and stored as a turn about nothing;
-* attached samples (``additional_kwargs.samples``) are a list of non-empty strings.
+* attached samples (``additional_kwargs.samples``) are a list of non-empty strings;
+* a batch (``/agent/batch``, ``/agent/chat/batch``) holds at most
+  :data:`MAX_BATCH_INPUTS` inputs: each is a turn, and fifty 20,000-character turns kept
+  two cores busy for minutes while the client waited on one response.
 
 A client may re-send the whole conversation it shows (as chat UIs do) with the new
 message at its end: :func:`unsent` keeps only what the thread does not hold yet.
@@ -22,8 +25,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from groovegraph.tools.errors import GrooveGraphError
+
 #: Characters of text one message may hold (as ``POST /v1/threads/{id}/chat``'s message).
 MAX_MESSAGE_CHARS = 20_000
+#: Inputs (turns) one batch request may hold.
+MAX_BATCH_INPUTS = 16
+
+
+class BatchTooLargeError(GrooveGraphError):
+    """422: more inputs in one batch than :data:`MAX_BATCH_INPUTS`."""
+
+    code = "validation_error"
+    http_status = 422
+
+
+def check_batch(count: int) -> None:
+    """Raise :class:`BatchTooLargeError` for a batch of more than :data:`MAX_BATCH_INPUTS`."""
+    if count > MAX_BATCH_INPUTS:
+        raise BatchTooLargeError(
+            f"inputs: at most {MAX_BATCH_INPUTS} turns per batch ({count} sent); "
+            "send the rest in further requests"
+        )
+
 
 _HUMAN = {"human", "user", "humanmessage", "humanmessagechunk"}
 _AI = {"ai", "assistant", "aimessage", "aimessagechunk"}
