@@ -51,6 +51,16 @@ once on the code of that day before anything was tuned on it: ``thirteenth_set/`
 uploads over long sessions and correcting the agent's numbers, DJs narrowing a list step by
 step, two tasks in one message, terse typed fragments).
 
+One more was written on 2026-12-06 the same way (reading list and brief as before; the
+writer saw no code, no other set and no output of the agent): ``fourteenth_set/`` (ids
+``s14-…``: 130 requests, 36 conversations / 183 turns; DJs narrowing lists and lifting
+filters, producers correcting the agent on their own uploads, history questions between
+searches, beginners, one-shot hunters). It was scored once on the code of that day as a
+whole (requests 0.723, turns 0.792; only the aggregates and the comments of nine requests
+were read), then split in halves by a fixed seed, those nine requests put in the ``tune``
+half: ``tune`` 65 requests / 18 conversations, ``report`` 65 requests / 18 conversations
+(93 turns), the report half scoring 0.708 and 0.731 on that first run.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -88,6 +98,7 @@ TENTH_SET = HERE / "tenth_set"
 ELEVENTH_SET = HERE / "eleventh_set"
 TWELFTH_SET = HERE / "twelfth_set"
 THIRTEENTH_SET = HERE / "thirteenth_set"
+FOURTEENTH_SET = HERE / "fourteenth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -170,6 +181,7 @@ def main(argv: list[str]) -> int:
         ELEVENTH_SET,
         TWELFTH_SET,
         THIRTEENTH_SET,
+        FOURTEENTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
