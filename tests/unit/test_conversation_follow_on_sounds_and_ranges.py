@@ -144,3 +144,29 @@ def test_the_energy_key_after_a_search_is_a_key_question(graph) -> None:
     out = chat.say("and what's the energy boost key from 8A?")
     assert out["plan"].specialists == ["compatibility"]
     assert "E minor" in answer(out)  # one step up the wheel (9A)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i put an 808 under it",
+        "layer an 808 under this one",
+        "need an 808 for this beat",
+        "an 808 for the loop pls",
+    ],
+)
+def test_a_sound_placed_under_the_loop_or_asked_for_it_by_its_noun(graph, text) -> None:
+    # A placing verb ("put", "layer") with a sound and where it goes, or the loop named by
+    # its noun after "for" ("this beat", "the loop"): a one-shot search for the loop at
+    # hand; the noun says which sample it is for, not that loops are wanted (no tempo
+    # window from the loop, which one-shots have no tempo to meet).
+    chat = Chat(graph)
+    hits = chat.say("70s funk loops under 100 bpm")["hits"]
+    c_minor = next(h for h in hits if h.key == "C minor")
+    chat.say("what's the pocket like on the C minor one?")
+    out = chat.say(text)
+    req = out["request"]
+    assert "discovery" in out["plan"].specialists
+    assert (req.kind, req.instrument) == ("one_shot", "bass")
+    assert c_minor.sample_id in {req.for_sample, *req.samples}
+    assert sorted(hit_names(out)) == ["low_808_C1.wav"]

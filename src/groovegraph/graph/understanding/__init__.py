@@ -211,7 +211,8 @@ _FOR_SAMPLE_RE = re.compile(
     r"(?:for|to go (?:with|under|over)|to (?:sit|layer|put) (?:with|under|over|on)|to layer"
     # "an 808 in the key of my break", "a bass hit in the same key as the 143 one"
     r"|in the (?:same )?key (?:of|as)|to match)"
-    r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
+    r"\s+(?:(?:(?:this|that|the)\s+(?:beat|loop|groove|track|tune|song|instrumental)s?"
+    r"|it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
     re.IGNORECASE,
 )
 # ... and without a determiner, or with a mixing verb instead of "for": "snare one-shot
@@ -234,6 +235,26 @@ _SOUND_FOR_IT_RE = re.compile(
 )
 
 
+# "can i put an 808 under it", "layer some claps on this", "throw a shaker over my loop":
+# a placing verb, the sound, where it goes against the sample at hand
+_PLACE_SOUND_RE = re.compile(
+    r"\b(?:put|layer|lay|drop|stick|throw|add|slap|stack)\s+"
+    r"(?:an?|some|any|another|a few|a couple of)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:under(?:neath)?|over|on top of|on|onto|with|beneath|behind|alongside|into)\s+"
+    r"(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+))",
+    re.IGNORECASE,
+)
+
+
+# "for this beat", "under that loop", "with the break": a sample at hand named by its noun
+_FOR_THAT_NOUN_RE = re.compile(
+    r"\b(?:for|to|with|under(?:neath)?|over|on|onto|in|into|behind|alongside)\s+"
+    r"(?:this|that|the|my|our)\s+(?:[\w'-]+\s+)?"
+    r"(?:beat|loop|break|track|groove|tune|song|sample|riff|pattern|instrumental|jam)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _sound_phrase(text: str) -> re.Match[str] | None:
     """The phrase of a sound wanted for a sample ("a snare for it", "snare hits that go
     with it"): :data:`_FOR_SAMPLE_RE`, else :data:`_SOUND_FOR_IT_RE` when its phrase names
@@ -241,9 +262,10 @@ def _sound_phrase(text: str) -> re.Match[str] | None:
     m = _FOR_SAMPLE_RE.search(text)
     if m is not None:
         return m
-    m = _SOUND_FOR_IT_RE.search(text)
-    if m is not None and vocab.find_instrument(m.group(0)) is not None:
-        return m
+    for pattern in (_SOUND_FOR_IT_RE, _PLACE_SOUND_RE):
+        m = pattern.search(text)
+        if m is not None and vocab.find_instrument(m.group(0)) is not None:
+            return m
     return None
 
 
@@ -1687,6 +1709,9 @@ class OfflineUnderstanding:
         sound = blanked
         if (mine := _FOR_SAMPLE_RE.search(blanked)) is not None and mine.group("mine"):
             sound = blank_spans(blanked, spans=[mine.span("mine")])
+        # "an 808 for this beat", "a clap to go over that loop": the noun after the
+        # preposition names the sample it is for, not the kind of sample wanted
+        sound = blank_spans(sound, spans=[m.span() for m in _FOR_THAT_NOUN_RE.finditer(sound)])
         instrument = _played_on(sound)
         slots: dict[str, Any] = {
             "mode": followups.find_mode(blanked) if not alone.keys else None,
