@@ -423,6 +423,23 @@ def test_a_high_tom_is_a_tom_not_keys_or_perc(hz: float) -> None:
     assert analyze_one_shot(y=high_tom(hz), sr=SR).instrument == "tom"
 
 
+@pytest.mark.parametrize("note", ["E3", "C4", "A4"])
+def test_an_organ_sounding_two_octaves_under_its_key_is_named_by_the_key(note: str) -> None:
+    # A drawbar organ voiced 16' + 8' + 5 1/3' + 4' with one more rank an octave under
+    # the 16': the lowest partial is two octaves down. The quint (1.5 x the note) is the
+    # 3rd harmonic of the 16', none of the lowest rank, so the 16' is the sub-octave stop
+    # and the key played is an octave over that, not an octave over the lowest partial.
+    organ = _partials(note, {0.25: -1.0, 0.5: 0.0, 1.0: -4.0, 1.5: -15.0, 2.0: -11.0}, decay_s=4.0)
+    assert analyze_one_shot(y=organ, sr=SR).root_note == note
+
+
+@pytest.mark.parametrize("note", ["E3", "C4"])
+def test_an_organ_one_octave_over_a_rank_without_a_quint_keeps_one_octave(note: str) -> None:
+    # 16' + 8' + 4' + 2' and no quint: the lowest partial is the sub-octave stop itself.
+    organ = _partials(note, {0.5: 0.0, 1.0: -1.0, 2.0: -4.0, 4.0: -11.0}, decay_s=4.0)
+    assert analyze_one_shot(y=organ, sr=SR).root_note == note
+
+
 @pytest.mark.parametrize("note", ["D3", "A#3"])
 def test_a_flue_organ_with_faint_odd_partials_of_its_sub_is_named_by_the_key(note: str) -> None:
     # 16' + 8' + 4' with the pipes' own soft overtones: relative to the 16' sub, the 3rd,

@@ -41,7 +41,9 @@ tempo from one hit); what it has is an instrument and, when it is tonal, a root 
    settles on. Octaves: YIN takes the longer period when it repeats markedly better
    (a weak fundamental under a strong 2nd harmonic, as in a choir "aah"), and the held
    part's harmonics move the root up an octave when the lowest partial is a sub-octave
-   stop under the note (an organ's 16', a sub oscillator: no 5th or 7th harmonic). A
+   stop under the note (an organ's 16', a sub oscillator: no 5th or 7th harmonic), two
+   octaves when a quint sounds over the octave above the lowest partial but not over
+   the lowest partial itself (5 1/3' over 16', with a rank under both). A
    pitch track that flips between a note and its octave counts as steady, not as a
    sweep. Vibrato is averaged out over about one cycle before the votes, so a deep one
    (its extremes nearer the neighbouring semitones) is named by its centre. A stab of
@@ -666,10 +668,11 @@ def _features(y: _Float, sr: int) -> _Features:
             # spectrum is the note's (then the sub-octave check below).
             octaves = {round((s - best) / 12.0) for s in semis[np.abs(folded - folded_best) <= 0.5]}
             f0_hz = _lowest_sounding_octave(held_spec, f0_hz, sorted(octaves))
-            # One octave at most: 16'+8'+4' over a sub looks like 8'+4'+2' over the note.
+            # One octave, or two where a quint says so (:func:`_sub_octave_span`):
+            # 16'+8'+4' over a sub looks like 8'+4'+2' over the note.
             sub_stop = _sub_octave_stop(held_spec, f0_hz)
             if sub_stop:
-                f0_hz *= 2.0
+                f0_hz *= _sub_octave_span(held_spec, f0_hz)
             else:
                 # A stab of several notes repeats at their common period, octaves under
                 # any of them (see :func:`_chord_period`).
@@ -1118,6 +1121,31 @@ def _sub_octave_stop(spec: _Spectrum, f0: float) -> bool:
     odd_db = 10.0 * math.log10(float(power[[2, 4, 6]].sum()) + 1e-20)
     even_db = 10.0 * math.log10(float(power[[1, 3, 5, 7]].sum()) + 1e-20)
     return odd_db <= even_db - _SUB_ODD_POWER_GAP_DB
+
+
+#: :func:`_sub_octave_span`: the lowest partial's own 3rd harmonic at or under
+#: ``_SUB_QUINT_ABSENT_DB`` and its 6th at or over ``_SUB_QUINT_PRESENT_DB`` (dB under the
+#: strongest of its first eight). Over the tuning material (the corpus's one-shots, more
+#: draws of its generator, drawbar/percussive/rock/church organs on the three soundfonts)
+#: organs whose note is two octaves over their lowest partial showed 3rd -41 to -49 dB and
+#: 6th -11 to -17 dB; those whose note is one octave over it had a silent 6th (-45) or a
+#: sounding 3rd (-31 and louder).
+_SUB_QUINT_ABSENT_DB = -35.0
+_SUB_QUINT_PRESENT_DB = -22.0
+
+
+def _sub_octave_span(spec: _Spectrum, f0: float) -> float:
+    """How far (2 or 4 times) the note lies over ``f0``, a sub-octave stop
+    (:func:`_sub_octave_stop`). A quint rank sounds the 3rd harmonic of the sub-octave
+    stop it is drawn with (5 1/3' over 16'): when the lowest partial carries no 3rd
+    harmonic of its own but its octave does (the lowest partial's 6th), that octave is
+    the sub-octave stop, and the lowest partial a rank under it still (the drawbar organs
+    of two of the three GM soundfonts sound two octaves under the key played). Otherwise
+    one octave, as before."""
+    lv = _harmonic_levels(spec, f0)
+    if float(lv[2]) <= _SUB_QUINT_ABSENT_DB and float(lv[5]) >= _SUB_QUINT_PRESENT_DB:
+        return 4.0
+    return 2.0
 
 
 _F_MAX_HARMONICS = 8000.0
