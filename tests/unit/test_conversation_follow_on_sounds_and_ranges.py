@@ -170,3 +170,22 @@ def test_a_sound_placed_under_the_loop_or_asked_for_it_by_its_noun(graph, text) 
     assert (req.kind, req.instrument) == ("one_shot", "bass")
     assert c_minor.sample_id in {req.for_sample, *req.samples}
     assert sorted(hit_names(out)) == ["low_808_C1.wav"]
+
+
+def test_another_sound_after_an_808_on_a_note_does_not_keep_the_note(settings) -> None:
+    # "any 808 on E?" then "and a snare": the note was the 808's; a snare (or a kick not
+    # asked on a note) is searched without it, and the search line names the root when
+    # one is applied
+    shots = [
+        *SHOTS,
+        one_shot_record("beaf000000000005", "808_E1.wav", "bass", "E1", tag="bass"),
+        one_shot_record("beaf000000000006", "crack_snare.wav", "snare", None, tag="snare"),
+        one_shot_record("beaf000000000007", "rim_snare.wav", "snare", None, tag="snare"),
+    ]
+    chat = Chat(offline_graph(library_frame(ROWS, shots), settings=settings))
+    first = chat.say("any 808 on E exactly?")
+    assert hit_names(first) == ["808_E1.wav"]
+    assert "root E" in answer(first)
+    out = chat.say("and a snare")
+    assert out["request"].root_note is None
+    assert sorted(hit_names(out)) == ["crack_snare.wav", "rim_snare.wav"]

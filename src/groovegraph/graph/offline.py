@@ -610,6 +610,8 @@ def describe_search(search: dict[str, Any]) -> str:
     for tag in ("genre", "era", "vibe", "instrument"):
         if q.get(tag) and not q.get(f"{tag}s"):
             parts.append(f"{tag} {q[tag]}")
+    if q.get("root_note"):
+        parts.append(f"root {q['root_note']}")
     size = search.get("catalog_size")
     head = f"Searched {size} sample(s)" if size is not None else "Searched the catalog"
     line = head + (": " + ", ".join(parts) if parts else "") + "."

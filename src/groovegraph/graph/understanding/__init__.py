@@ -1830,7 +1830,9 @@ class OfflineUnderstanding:
                         or (None if alone.keys or "keys" in lifted else searched.mode),
                         "kind": slots["kind"] or searched.kind,
                         "instrument": slots["instrument"] or searched.instrument,
-                        "root_note": slots.get("root_note") or merged.root_note,
+                        # "and a snare" after "any 808 on E?": the note was the 808's
+                        "root_note": slots.get("root_note")
+                        or (None if other_sound else merged.root_note),
                         "compatible": (searched.compatible and "keys" not in lifted)
                         or slots["compatible"],
                     }
