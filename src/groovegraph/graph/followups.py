@@ -36,6 +36,7 @@ __all__ = [
     "AttributeRefs",
     "find_attribute_refs",
     "find_mode",
+    "held_by",
     "is_filter_followup",
     "is_list_pointer",
     "merge_filter",
@@ -515,6 +516,32 @@ def _unheld_by(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[st
     return out
 
 
+def held_by(request: ParsedRequest, hit: CatalogHit) -> ParsedRequest:
+    """``request`` with the filters ``hit`` does not meet lifted: a hit picked from a list
+    that a search found by relaxing them (the closest tempos, any vibe, another genre) is
+    shown again as a find of that search, not re-filtered away. The tempo asked for stays
+    as the target (it still ranks); the bounds go when the hit lies outside them at its
+    tempo, its half and its double."""
+    update: dict[str, object] = dict(_unheld_by(request, [hit]))
+    lo, hi = request.bpm_min, request.bpm_max
+    if (lo is not None or hi is not None) and hit.tempo_bpm is not None:
+        inside = any(
+            (lo is None or t >= lo) and (hi is None or t <= hi)
+            for t in (round(hit.tempo_bpm * m, 1) for m in (1.0, 2.0, 0.5))
+        )
+        if not inside:
+            update.update(bpm_min=None, bpm_max=None)
+    if request.keys and not request.compatible and not request.mix_with:
+        try:
+            named = {parse_key(k).name for k in request.keys}
+            held = hit.key is not None and parse_key(hit.key).name in named
+        except InvalidQueryError:
+            held = True
+        if not held:
+            update.update(keys=[], camelot=[])
+    return request.model_copy(update=update) if update else request
+
+
 def merge_filter(
     previous: ParsedRequest, new: ParsedRequest, listed: Sequence[CatalogHit] = ()
 ) -> ParsedRequest:
@@ -799,11 +826,24 @@ def _value_text(field: str, value: float) -> str:
     return f"timing deviation {value:.1f} ms"
 
 
+# What may stand around a superlative for it to pick one sample with no "which": "the
+# brightest one", "and the darkest?", "ok show me the most laid back of them" (a plural
+# noun, "the darkest loops", is a search, not a pick)
+_BARE_PICK_FILLER_RE = re.compile(
+    r"(?:\W|\b(?:and|ok(?:ay)?|so|now|then|what|how|about|give|show|me|just|the|one|of|"
+    r"them|those|these|please|pls|loop|sample|track|key)\b)*",
+    re.IGNORECASE,
+)
+
+
 def _superlative(text: str) -> tuple[str, int, str] | None:
-    if not vocab.WHICH_RE.search(text):
-        return None
+    which = bool(vocab.WHICH_RE.search(text))
     for rx, field, sign, word in vocab.SUPERLATIVES:
-        if rx.search(text):
+        m = rx.search(text)
+        if m is None:
+            continue
+        rest = text[: m.start()] + " " + text[m.end() :]
+        if which or _BARE_PICK_FILLER_RE.fullmatch(rest):
             return field, sign, word
     return None
 

@@ -484,6 +484,10 @@ def make_supervisor(
                             "confidence": request.confidence,
                         }
                     )
+                    # the pick is shown as that search found it: a filter the search
+                    # relaxed to list it (the closest tempos, any vibe) does not hide it
+                    hit = next(h for h in listed_hits if h.sample_id == picked[0])
+                    request = followups.held_by(request, hit)
                     ranked.append(picked[1])
                 elif picked is not None:
                     request = ParsedRequest(

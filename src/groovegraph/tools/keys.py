@@ -119,8 +119,10 @@ def key_brightness(text: str | None) -> float | None:
 
     The rule: a major key is brighter than any minor key; within a mode, the more sharps
     in the key signature the brighter and the more flats the darker (C major and A minor
-    sit at 0; G major / E minor +1, F major / D minor -1, … Gb/F# at -6). Value =
-    sharps (-6..+5) for a minor key, that plus 12 for a major one."""
+    sit at 0; G major / E minor +1, F major / D minor -1, …). The key signature counted
+    is the one of the key as it is named (:attr:`Key.name`, as answers print it): F#
+    major has six sharps (+6, the brightest major), Eb minor six flats (-6, the darkest
+    minor). Value = sharps (-6..+6) for a minor key, that plus 12 for a major one."""
     if not text:
         return None
     try:
@@ -129,6 +131,8 @@ def key_brightness(text: str | None) -> float | None:
         return None
     number = int(key.camelot[:-1])
     sharps = (number - 8 + 6) % 12 - 6  # 8 → 0, 9 → +1, 7 → -1, 2 → -6
+    if sharps < 0 and "#" in key.name.split(" ", 1)[0]:
+        sharps += 12  # a tonic named with a sharp counts its sharps (F# major: +6)
     return float(sharps + (12 if key.mode == "major" else 0))
 
 
