@@ -135,3 +135,26 @@ def test_a_key_named_in_a_search_is_no_correction(graph) -> None:
     out = chat.say("actually find me funk loops in G major")
     assert "discovery" in out["plan"].specialists
     assert "as you say" not in answer(out)
+
+
+@pytest.mark.parametrize("text", ["ok these two", "here you go", "these"])
+def test_two_files_sent_after_asking_how_to_check_a_mix_get_the_mix_check(graph, text) -> None:
+    # The agent answered the general question by asking for two things to compare; the
+    # files sent next with no question of their own are those two things.
+    chat = Chat(graph)
+    first = chat.say("how can i tell if 2 loops will work together?")
+    assert "compatibility" in first["plan"].specialists
+    out = chat.say(text, samples=[PADS["id"], KIT["id"]])
+    assert "compatibility" in out["plan"].specialists
+    assert len(out["reports"]) == 1
+    said = answer(out)
+    assert "warm pads 88.wav" in said
+    assert "live kit take.wav" in said
+
+
+def test_two_files_and_a_question_about_their_numbers_after_a_mix_question(graph) -> None:
+    # ... but "what key are these" asks their numbers, not the mix
+    chat = Chat(graph)
+    chat.say("how can i tell if 2 loops will work together?")
+    out = chat.say("what key are these?", samples=[PADS["id"], KIT["id"]])
+    assert out["plan"].specialists == ["groove"]

@@ -255,6 +255,24 @@ _FOR_THAT_NOUN_RE = re.compile(
 )
 
 
+# a sample's own numbers asked for: "what key are these", "tempo?", "how swung"
+_MEASURE_WORD_RE = re.compile(
+    r"\b(?:tempo|bpm|key|keys|swing\w*|swung|pocket|groove|timing|note|root|meter|analy[sz]\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_for_a_pair(previous: ParsedRequest | None) -> bool:
+    """The previous turn was a mixing question with nothing to compare: its answer asked
+    for the two samples (or keys, or tempi) to check."""
+    return (
+        previous is not None
+        and "compatibility" in previous.specialists
+        and len(previous.samples) < 2
+        and not (previous.keys or previous.bpms)
+    )
+
+
 def _sound_phrase(text: str) -> re.Match[str] | None:
     """The phrase of a sound wanted for a sample ("a snare for it", "snare hits that go
     with it"): :data:`_FOR_SAMPLE_RE`, else :data:`_SOUND_FOR_IT_RE` when its phrase names
@@ -2222,6 +2240,16 @@ class OfflineUnderstanding:
         ):
             # "camelot code of this one, and its neighbours on the wheel": where the
             # sample's key can move to is a key-mixing question
+            chosen = [*chosen, "compatibility"]
+        if (
+            len(request.samples) >= 2
+            and attached
+            and set(chosen) <= {"groove"}
+            and not _MEASURE_WORD_RE.search(blanked)
+            and _asked_for_a_pair(conv.previous)
+        ):
+            # "how do i know if two loops go together?" (answered: two things to compare
+            # are needed), then "ok these two" with the files: the mix check asked for
             chosen = [*chosen, "compatibility"]
         familiar = _familiar_share(text, alone)
         if not attached and familiar < 0.5:
