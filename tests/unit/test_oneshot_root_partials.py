@@ -73,3 +73,28 @@ def test_a_major_seventh_stab_is_named_by_its_lowest_note() -> None:
     a = analyze_signal(y=y, sr=sr)
     assert a.kind == "one_shot"
     assert a.root_note == "E4"
+
+
+def _minor_triad_over_a_thump(root_midi: int, sr: int = 22050) -> np.ndarray:
+    """A minor triad (root, minor third, fifth) of piano-like notes whose third is the
+    loudest, over a low, slowly dying thump (a hammer's or a body's knock) at a sixth of
+    the third's frequency: the three notes (10:12:15) and the thump all fit that period."""
+    t = np.arange(int(1.6 * sr)) / sr
+    y = np.zeros(len(t))
+    for step, db in ((0, -8.0), (3, -0.0), (7, -14.0)):
+        f = 440.0 * 2 ** ((root_midi + step - 69) / 12)
+        for k, a in enumerate((1.0, 0.35, 0.2, 0.1), start=1):
+            y += 10 ** (db / 20) * a * np.sin(2 * np.pi * k * f * t + k)
+    y *= np.minimum(1.0, t / 0.004) * np.exp(-t / 0.9)
+    third = 440.0 * 2 ** ((root_midi + 3 - 69) / 12)
+    y += 10 ** (-22 / 20) * np.sin(2 * np.pi * third / 6 * t) * np.exp(-t / 0.6)
+    return (0.8 * y / np.max(np.abs(y))).astype(np.float32)
+
+
+@pytest.mark.parametrize(("root", "name"), [(66, "F#4"), (57, "A3"), (64, "E4")])
+def test_a_thump_under_a_chord_is_not_the_chords_note(root: int, name: str) -> None:
+    # The thump has no 2nd or 3rd harmonic of its own: it is no note, and the period it
+    # shares with the chord's notes is not the root (it read two octaves and a third down).
+    a = analyze_signal(y=_minor_triad_over_a_thump(root), sr=22050)
+    assert a.kind == "one_shot"
+    assert a.root_note == name

@@ -1309,7 +1309,8 @@ def _common_fundamental(spec: _Spectrum, f0: float) -> float:
     hold under :data:`_COMMON_F0_EXPLAINED` of the strong partials' power, the longest of
     ``f0 / k`` whose harmonics do is the note — only if a partial sounds at that pitch
     itself (the lowest strong partial is its fundamental): a chord's notes meet at a
-    common period under all of them, where nothing sounds, and keep their lowest note."""
+    common period under all of them, where nothing sounds, and keep their lowest note;
+    and only if that partial's 2nd or 3rd harmonic is among the strong partials too."""
     if spec.n < 1024:
         return f0
     freqs, power = _spectral_peaks(spec)
@@ -1330,6 +1331,11 @@ def _common_fundamental(spec: _Spectrum, f0: float) -> float:
         if f < _PARTIAL_MIN_HZ:
             break
         if abs(lowest / f - 1.0) > _COMMON_F0_TOL:
+            continue
+        # A note sounds its 2nd or 3rd harmonic too, even when its fundamental is weak (a
+        # dull bass, an "aah"); a lone low peak with neither (a piano's thump under a
+        # chord whose notes meet at a period under all of them) is no note.
+        if not any(np.any(np.abs(freqs / (m * f) - 1.0) <= _COMMON_F0_TOL) for m in (2, 3)):
             continue
         if explained(f) >= _COMMON_F0_EXPLAINED:
             return f
