@@ -42,3 +42,19 @@ def test_a_library_inside_the_range_gets_no_remark(settings: Settings) -> None:
     said = _ask(settings, 56.0)
     assert "54–60 %" in said
     assert "differ" not in said
+
+
+def test_who_played_like_that_after_an_analysis_is_about_that_loop(settings: Settings) -> None:
+    # "like that" after a loop was analysed: the styles that loop sounds like (its tempo
+    # and feel against the table), not every style of the library
+    from tests.catalogs import upload_row
+
+    mine = upload_row(0x51, "slow one.wav", 72.0, "F# minor", 54.0, lag_ms=12.0)
+    rows = [*_rows(56.0), mine]
+    chat = Chat(offline_graph(pd.DataFrame(rows), settings=settings))
+    chat.say("what's the tempo of this?", samples=[mine["id"]])
+    out = chat.say("who played like that back then")
+    assert out["plan"].specialists == ["era"]
+    assert out["request"].samples == [mine["id"]]
+    said = answer(out)
+    assert "Closest styles to slow one.wav" in said

@@ -262,6 +262,23 @@ _MEASURE_WORD_RE = re.compile(
 )
 
 
+# "like that", "sounds like this", "that style", "that feel": the sample at hand as a style
+_LIKE_THAT_RE = re.compile(
+    r"\b(?:like (?:that|this|it)|that (?:style|sound|feel|groove|vibe)|this (?:style|sound|feel|groove|vibe))\b",
+    re.IGNORECASE,
+)
+
+
+def _analysed_loop_in_focus(conv: Conversation) -> str | None:
+    """The loop the previous turns were about, when it was analysed (a one-shot has no
+    groove to place in a style)."""
+    for ref in conv.focus:
+        a = conv.analyses.get(ref)
+        if a is not None and a.kind != "one_shot" and a.tempo_bpm is not None:
+            return ref
+    return None
+
+
 def _asked_for_a_pair(previous: ParsedRequest | None) -> bool:
     """The previous turn was a mixing question with nothing to compare: its answer asked
     for the two samples (or keys, or tempi) to check."""
@@ -2251,6 +2268,18 @@ class OfflineUnderstanding:
             # "how do i know if two loops go together?" (answered: two things to compare
             # are needed), then "ok these two" with the files: the mix check asked for
             chosen = [*chosen, "compatibility"]
+        if (
+            chosen == ["era"]
+            and not request.samples
+            and not (alone.genres or alone.eras or alone.years)
+            and not vocab.find_entities(blanked)
+            and _LIKE_THAT_RE.search(blanked)
+            and (subject := _analysed_loop_in_focus(conv)) is not None
+        ):
+            # "who played like that back then?" after a loop was analysed: the history of
+            # the styles that loop sounds like (its measured tempo and feel), not of the
+            # whole library
+            request = request.model_copy(update={"samples": [subject]})
         familiar = _familiar_share(text, alone)
         if not attached and familiar < 0.5:
             # "florp wizzle the crank?": most words unknown to the encoder and nothing read
