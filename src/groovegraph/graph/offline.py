@@ -382,6 +382,13 @@ def _stats_by(request: ParsedRequest) -> list[str]:
     return ["era", "genre"]
 
 
+# a question about the keys related to one key: its relative, its wheel neighbours
+_KEY_RELATION_RE = re.compile(
+    r"\brelative\s+(?:major|minor|key)\b|\bneighbou?rs?\b|\bnext to it on the wheel\b",
+    re.IGNORECASE,
+)
+
+
 def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any]]:
     """Items to compare, pairwise: samples first, then keys (with tempi in order), then tempi."""
     items: list[dict[str, Any]] = [{"sample": s} for s in samples]
@@ -394,13 +401,18 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         if len(bpms) != len(keys):
             items.extend({"bpm": b} for b in bpms)
     else:
-        items.extend({"bpm": b} for b in bpms)
+        # "is 145 half time of 72" read 145 twice: one tempo is one item
+        items.extend({"bpm": b} for b in dict.fromkeys(bpms))
     if request.energy and items and request.key_moves:
         # "an energy boost from this loop": the loop (or key) against each move up the wheel
         start = {k: v for k, v in items[0].items() if v is not None}
         return [{"a": start, "b": {"key": move}} for move in request.key_moves]
     # A sample compared with a lone key or tempo: only its key/tempo is judged.
     if len(items) == 1 and request.keys and not samples:
+        return [{"a": items[0], "b": None}]
+    if len(items) == 1 and samples and _KEY_RELATION_RE.search(request.text):
+        # "what's the relative major of it", "its neighbours on the wheel": the keys that
+        # mix with the sample's own key
         return [{"a": items[0], "b": None}]
     out: list[dict[str, Any]] = []
     for a, b in combinations(items, 2):
@@ -862,8 +874,7 @@ def compose_section(
             lines.append(_energy_words(reports))
         elif (
             request is not None
-            and len(request.keys) == 1
-            and not request.samples
+            and len(request.keys) + len(request.samples) == 1
             and len({(r.a, r.key.camelot_a if r.key else None) for r in reports}) == 1
             and len(reports) > 1
             and reports[0].key is not None

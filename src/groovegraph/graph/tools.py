@@ -1021,14 +1021,22 @@ def build_toolsets(
         sides: dict[str, Analysis] = {}
         obj_a, label_a = _side(a, state, owner, sides)
         if b is None:
-            if not a.key:
-                raise InvalidQueryError("give two items, or one key to list its compatible keys")
-            own = parse_key(a.key).camelot
-            for code in harmony.compatible_camelots(a.key):
+            # one key, or one sample's key: the keys that mix with it
+            key_a = a.key or (obj_a.key if isinstance(obj_a, Analysis) else None)
+            if not key_a:
+                raise InvalidQueryError(
+                    "give two items, or one key (or a sample with a key) to list its "
+                    "compatible keys"
+                )
+            name_a = label_a if not a.key else a.key
+            own = parse_key(key_a).camelot
+            for code in harmony.compatible_camelots(key_a):
                 if code != own:
                     label = f"{from_camelot(code).name} ({code})"
                     reports.append(
-                        harmony.compatibility(key_a=a.key, key_b=code, label_a=a.key, label_b=label)
+                        harmony.compatibility(
+                            key_a=key_a, key_b=code, label_a=name_a, label_b=label
+                        )
                     )
             reports.sort(key=lambda r: -r.score)
         else:

@@ -876,6 +876,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         # "slow this down to 85, how much % is that": stretching a sample to a tempo is a
         # tempo-compatibility question about it
         out.append("compatibility")
+    if request.samples and _RELATIVE_KEY_RE.search(text):
+        # "what key?? and whats the relative major of it": a key move from the sample's key
+        out.append("compatibility")
     if len(request.samples) >= 2 and _TEMPO_GAP_RE.search(text):
         # "how far apart are these two in tempo", "the bpm difference between them": the
         # gap between two samples is what a mix would have to bridge
@@ -1084,6 +1087,23 @@ def _sets_tempi_against(text: str) -> bool:
         or _OTHERS_RE.search(rest)
         or _PLURAL_SAMPLES_RE.search(_COUNTED_RE.sub(" ", text))
     )
+
+
+# "is 145 half time of 72", "87 double time of 174?", "72 is half of 145": one tempo said
+# to be the half or double of another (a question how the two meet, whatever else is asked)
+_HALF_OF_TEMPO_RE = re.compile(
+    rf"(?P<a>{_TEMPO_NUMBER})(?:\s*bpm)?\s*(?:(?:is|as|be|was|[’']s)\s+)?(?:the\s+)?(?:half|double)"
+    r"(?:[\s-]?time)?\s+(?:of\s+)?(?:like\s+|about\s+|around\s+|roughly\s+)?"
+    rf"(?P<b>{_TEMPO_NUMBER})",
+    re.IGNORECASE,
+)
+# "what's the relative major of it", "relative minor of this": a key relation of the sample
+_RELATIVE_KEY_RE = re.compile(r"\brelative\s+(?:major|minor|key)\b", re.IGNORECASE)
+
+
+def _half_of_tempo(text: str) -> bool:
+    m = _HALF_OF_TEMPO_RE.search(text)
+    return m is not None and all(50 <= float(m.group(g)) <= 200 for g in ("a", "b"))
 
 
 # a distance between two tempi: "how far apart ... in tempo", "bpm difference", "tempo gap"
@@ -2280,6 +2300,10 @@ class OfflineUnderstanding:
             # the styles that loop sounds like (its measured tempo and feel), not of the
             # whole library
             request = request.model_copy(update={"samples": [subject]})
+        if "compatibility" not in chosen and _half_of_tempo(blanked):
+            # "anything in trap around 145, and is 145 half time of like 72?": how the two
+            # tempi meet is a mixing question, beside whatever else is asked
+            chosen = [*chosen, "compatibility"]
         familiar = _familiar_share(text, alone)
         if not attached and familiar < 0.5:
             # "florp wizzle the crank?": most words unknown to the encoder and nothing read
