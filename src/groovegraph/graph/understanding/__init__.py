@@ -1333,6 +1333,81 @@ def _asks_about_history(text: str) -> bool:
     )
 
 
+# "who was the drummer on those records", "when did the MPC come out", "what year did he
+# put it out": a question about people, records or dates of the past (beside the history
+# words, a wh-word with a past auxiliary)
+_PAST_PEOPLE_RE = re.compile(
+    r"\b(?:who|when)\s+(?:was|were|did|had)\b"
+    r"|\b(?:what|which)\s+(?:year|decade|era)\s+(?:did|was|were|had)\b"
+    r"|\b(?:same|which|what)\s+(?:decade|era)\s+as\b",
+    re.IGNORECASE,
+)
+# a question that picks samples out of the list shown ("which of those are from the 80s",
+# "any of them in minor"): a narrowing, whatever its tense
+_PICKS_FROM_LIST_RE = re.compile(
+    r"\b(?:which|what|any|how\s+many)\s+(?:ones?\s+)?(?:of\s+)?(?:those|these|them|the\s+ones)\b"
+    r"|\bwhich\s+ones?\b",
+    re.IGNORECASE,
+)
+
+# words that look like history words but ask none: "definitely major", "something totally
+# different", "who's right" (a verdict on the user's own dispute)
+_NOT_THE_PAST_RE = re.compile(
+    r"\bdefinite(?:ly)?\b|\b(?:something|anything)\s+(?:\w+\s+)?different\b"
+    r"|\bwho(?:['’]?s|\s+is)\s+(?:right|correct|wrong)\b",
+    re.IGNORECASE,
+)
+# the library asked about: "the lowest 808 u got", "what have you got"
+_LIBRARY_ASKED_RE = re.compile(r"\b(?:u|you|ya)\s+(?:got|have)\b", re.IGNORECASE)
+# a clause that opens by asking for any of something: "any dnb at 174?"
+_ANY_OPENING_RE = re.compile(
+    r"\s*(?:(?:and|so|ok|okay|also|now)[\s,]+)*(?:any(?:thing)?|got\s+any)\b", re.IGNORECASE
+)
+
+
+def _asks_only_about_the_past(text: str, *, sample_at_hand: bool) -> bool:
+    """Whether ``text`` asks about the past of a sound, technique, machine, scene or its
+    people, records or decades — and nothing else: no samples asked for (no find verb,
+    no "which loops", nothing of the user's library, no pick from the list shown), no mix
+    checked and, when a sample is at hand, no measurement of it ("where did that lazy
+    swing come from, who started it" asks where the swing came from, not how swung the
+    loop is). Such a question is the era specialist's even right after a search or an
+    analysis."""
+    text = _NOT_THE_PAST_RE.sub(" ", _NEW_SUBJECT_RE.sub(" ", text))
+    # (a sound compared, "without it sounding like chipmunks", names no past by itself)
+    if not (_asks_about_history(_PRODUCER_SOUND_RE.sub(" ", text)) or _PAST_PEOPLE_RE.search(text)):
+        return False
+    if (
+        _FIND_VERB_RE.search(text)
+        or _LIBRARY_ASKED_RE.search(text)
+        or _STRETCH_RE.search(text)
+        or _STRETCH_REACH_RE.search(text)
+        or _TEMPO_PAIR_RE.search(text)
+        or _WHICH_SAMPLES_RE.search(text)
+        or _OWNS_SAMPLES_RE.search(text)
+        or _SAMPLES_THAT_MIX_RE.search(text)
+        or _WHICH_WOULD_MIX_RE.search(text)
+        or _PICKS_FROM_LIST_RE.search(text)
+        or _OTHERS_RE.search(text)  # "anything from that era", "more like it"
+        or _MIX_RE.search(text)
+        or _NEXT_TRACK_RE.search(text)
+    ):
+        return False
+    for clause in _clauses(text) or [text]:
+        for piece in _PIECE_RE.findall(clause):
+            if (
+                _NOUN_PHRASE_RE.match(piece.strip())
+                or _SOUNDS_ONLY_RE.fullmatch(piece.strip())
+                or _ANY_OPENING_RE.match(piece)
+            ):
+                return False  # "dusty soul breaks around 90", "any dnb?": samples asked for
+            if _asks_about_history(piece) or _PAST_PEOPLE_RE.search(piece):
+                continue  # the question about the past itself
+            if sample_at_hand and _MEASURE_ASK_RE.search(piece):
+                return False  # "how swung is it? also who made that swing popular"
+    return True
+
+
 _CLAUSE_EXTRA_RE = re.compile(
     # "… and have u got 80s house loops", "… and do you have any": a second question
     r"\s\+\s|\s(?:then|and then|also)\s|\s(?:and|&)\s+(?=(?:do|have)\s+(?:u|you|ya|i)\b)",
@@ -1559,8 +1634,16 @@ class OfflineUnderstanding:
         if near is not None:  # "within 5 bpm of it" is a tempo, not a sample reference
             blanked = blank_spans(blanked, spans=[near.span()])
         alone = parse_request(blanked, samples=attached)
+        # "who was the drummer on those philly records": a question about the past of what
+        # the list holds asks for no narrower list
+        past_only = _asks_only_about_the_past(
+            blanked, sample_at_hand=bool(attached or by_attr.ids or conv.focus)
+        )
         filtering = (
-            searched is not None and not by_attr.spans and followups.is_filter_followup(text, alone)
+            searched is not None
+            and not by_attr.spans
+            and followups.is_filter_followup(text, alone)
+            and not past_only
         )
         prev = conv.previous
         if (
@@ -1867,6 +1950,7 @@ class OfflineUnderstanding:
                 # "an 808 for my loop": a search made for a sample, not a narrowing
                 and goes_with is None
                 and not self._new_subject(text, alone, searched)
+                and not past_only
             )
             if refining and searched is not None:
                 merged = followups.merge_filter(searched, alone, listed_hits)
@@ -2191,6 +2275,20 @@ class OfflineUnderstanding:
         placed = self._placed_pair(blanked, request, conv)
         if placed is not None:
             request, chosen = _as_mix_pair(request, ["compatibility"], placed)
+        if (
+            past_only
+            and not attached
+            and goes_with is None
+            and not mix_pair
+            and chosen
+            and "compatibility" not in chosen
+            and not request.refines
+        ):
+            # "where did that drunk mpc swing come from", "what year did he put it out",
+            # "what era is the soul one from" after an analysis or a search: a question
+            # about the past is the era specialist's alone, whatever sample is at hand (one
+            # not analysed yet is still analysed first, below)
+            chosen = ["era"]
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed
