@@ -654,21 +654,65 @@ NAMED_TEMPO_RE = re.compile(
 )
 
 
+_BPM_NUMBER = r"\d{2,3}(?:\.\d+)?"
+# what a number is when it is no tempo: "it's 80s", "it's 60 percent swung", "12 bars"
+_NOT_A_TEMPO_AFTER = r"(?![\w%'’])(?!\s*(?:%|percent|ms\b|hz\b|sec|bars?\b|beats?\b|years?\b|min))"
+# "it's 100 bpm, trust me", "this one is 92", "the drums are 124" (a name written as its
+# id), "that's really 46": the sample of the turn said to be at a tempo — a plain
+# statement of its value, whatever words come around it
+_SAMPLE_IS_TEMPO_RE = re.compile(
+    r"\b(?:it|that|this|this\s+one|that\s+one|they|(?:sample|id)[:\s#]+[0-9a-f]{6,64})"
+    r"(?:\s*['’]s|\s*['’]re|\s+(?:is|are|was|were|runs?\s+at|sits?\s+at|should\s+be|must\s+be))"
+    r"\s+(?:(?:really|actually|more\s+like|closer\s+to|about|around|at|like|definitely|def|"
+    r"deffo|exactly|just|in\s+fact|only)\s+)*"
+    rf"(?P<bpm>{_BPM_NUMBER})\s*(?:bpm\b)?{_NOT_A_TEMPO_AFTER}",
+    re.IGNORECASE,
+)
+# "124 not 126", "124, not 126": the first is what the user says it is
+_SAID_NOT_RE = re.compile(
+    rf"(?P<bpm>{_BPM_NUMBER})\s*(?:bpm)?\s*,?\s*(?:and\s+)?not\s+(?:the\s+)?{_BPM_NUMBER}\b",
+    re.IGNORECASE,
+)
+# "not 126 but 124", "not 126, it's 124": the second
+_NOT_SAID_RE = re.compile(
+    rf"\bnot\s+(?:the\s+)?{_BPM_NUMBER}\s*(?:bpm)?\s*(?:,|;|but|-+|–)\s*(?:but\s+)?"
+    rf"(?:(?:it|that|they)(?:['’]s|['’]re|\s+is|\s+are)\s+)?(?P<bpm>{_BPM_NUMBER})\b",
+    re.IGNORECASE,
+)
+
+
+def said_bpm(text: str) -> float | None:
+    """The tempo ``text`` says the sample of the turn *is* (not one to play it at): "it's
+    100 bpm, trust me", "the drums are 124 not 126", "not 126 but 124". ``None`` when it
+    says none that plainly."""
+    for rx in (_SAID_NOT_RE, _NOT_SAID_RE, _SAMPLE_IS_TEMPO_RE):
+        if (m := rx.search(text)) is not None:
+            return float(m.group("bpm"))
+    return None
+
+
 def states_tempo(text: str) -> bool:
     """Whether ``text`` states (corrects) a sample's tempo: "isn't it 80 though?", "no,
-    the pad is 120 bpm" (its name written as its id)."""
-    return bool(vocab.STATED_TEMPO_RE.search(text) or NAMED_TEMPO_RE.search(text))
+    the pad is 120 bpm" (its name written as its id), "it's 100 bpm, trust me", "124 not
+    126"."""
+    return bool(vocab.STATED_TEMPO_RE.search(text) or NAMED_TEMPO_RE.search(text) or said_bpm(text))
 
 
 def stated_tempo(text: str, request: ParsedRequest) -> float | None:
     """The tempo the user states for the one sample of the turn when they correct its
-    reading ("I think I made it at 84"), else ``None``. A stated value beats a measured
-    one the user doubts; the turn must name one sample and one tempo."""
-    if len(request.samples) != 1 or len(request.bpms) != 1 or "find" in request.intents:
+    reading ("I think I made it at 84", "it's 100 bpm, trust me", "the drums are 124 not
+    126"), else ``None``. A stated value beats a measured one the user doubts; the turn
+    must name one sample and one tempo (or say which of two it is: "124 not 126")."""
+    if len(request.samples) != 1 or not request.bpms or "find" in request.intents:
         return None
     if not states_tempo(text) or _TARGET_TEMPO_RE.search(text):
         return None
-    return float(request.bpms[0])
+    said = said_bpm(text)
+    if len(request.bpms) == 1:
+        return float(request.bpms[0])
+    if said is not None and any(abs(b - said) < 0.05 for b in request.bpms):
+        return said
+    return None
 
 
 def stated_key(text: str, request: ParsedRequest) -> str | None:

@@ -51,6 +51,7 @@ __all__ = [
     "own_samples",
     "pick",
     "replies_to",
+    "sent_as_roles",
     "shown_samples",
     "with_ids",
 ]
@@ -408,10 +409,27 @@ class OwnSample:
     genres: frozenset[str] = frozenset()
     meter: int | None = None
     drums: bool = False
+    called: frozenset[str] = frozenset()
+    """What the user called it when they sent it ("then the pad", "the keys loop, 1st of
+    2"): :func:`sent_as_roles`."""
 
     @functools.cached_property
     def words(self) -> tuple[str, ...]:
         return tuple(_name_words(self.name))
+
+    def called_so(self, word: str) -> bool:
+        """Whether the user called this sample ``word`` when they sent it, or a word for
+        the same instrument ("the drums" for one sent as "the drum loop")."""
+        if not self.called:
+            return False
+        if word in self.called:
+            return True
+        if word in _DRUMS_ONLY_WORDS and self.called & _DRUMS_ONLY_WORDS:
+            return True
+        instrument = _role_instrument(word)
+        return instrument is not None and any(
+            _role_instrument(c) == instrument for c in self.called
+        )
 
     def fits(self, word: str) -> bool:
         """Whether ``word`` says something true of this sample: a word of its name (or
@@ -419,6 +437,8 @@ class OwnSample:
         "rhodes"), its genre, "waltz" for a loop in 3/4, "break" or "drums" for drums
         only."""
         if word in self.words or (len(word) >= 4 and any(w.startswith(word) for w in self.words)):
+            return True
+        if self.called_so(word):
             return True
         instrument = vocab.find_instrument(word) or vocab.find_instrument(f"{word} loop")
         if instrument is not None and instrument in self.instruments:
@@ -432,6 +452,86 @@ class OwnSample:
 
 _TRIPLE_METER_WORDS = frozenset(vocab.TRIPLE_METER_WORDS)
 _DRUMS_ONLY_WORDS = frozenset(vocab.DRUMS_ONLY_WORDS)
+#: What a user may call a sample as they send it, beside instruments: a piece of theirs
+#: ("my riff", "the waltz"), drums only ("the break"), a take of a recording.
+_ROLE_NOUNS = frozenset(
+    (*vocab.OWN_PIECE_NOUNS, *_TRIPLE_METER_WORDS, *_DRUMS_ONLY_WORDS, "808")
+) - frozenset(("tune", "song", "recording", "sketch", "stem", "jam"))
+
+
+def _role_instrument(word: str) -> str | None:
+    """The instrument a role word names ("keys", "rhodes", "808", "pad"), if any."""
+    if word == "808":
+        return "bass"
+    found = vocab.find_instrument(word) or vocab.find_instrument(f"{word} loop")
+    return found if found not in (None, "mix") else None
+
+
+_ROLE_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9-]*", re.IGNORECASE)
+# what follows a role word that makes it no name for the file sent: "the drums on it",
+# "a pad for this", "drums like these"; and a role asked for, not given ("find a pad")
+_NOT_A_ROLE_AFTER_RE = re.compile(
+    r"\s+(?:for|like|on|under|over|with|to|that|which|from)\b", re.IGNORECASE
+)
+_NOT_A_ROLE_BEFORE_RE = re.compile(
+    r"\b(?:find|get|need|want|fit|fits|match|matches|under|over|with|for|against|"
+    r"some|any)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _roles_in(text: str) -> list[str]:
+    """The words of ``text`` that say what a file sent with it is ("uploading my 808
+    first", "then the pad", "2nd, the drum loop", "this ride pattern"), in order, each
+    role once: instruments, drums, pieces ("riff", "waltz")."""
+    found: list[str] = []
+    for m in _ROLE_TOKEN_RE.finditer(text):
+        word = m.group(0).lower()
+        if word not in _ROLE_NOUNS and _role_instrument(word) is None:
+            continue
+        if _NOT_A_ROLE_BEFORE_RE.search(text[max(0, m.start() - 24) : m.start()]):
+            continue
+        if _NOT_A_ROLE_AFTER_RE.match(text, m.end()):
+            continue
+        if any(_same_role(word, f) for f in found):
+            continue
+        found.append(word)
+    return found
+
+
+def _same_role(a: str, b: str) -> bool:
+    if a == b or (a in _DRUMS_ONLY_WORDS and b in _DRUMS_ONLY_WORDS):
+        return True
+    ia = _role_instrument(a)
+    return ia is not None and ia == _role_instrument(b)
+
+
+def sent_as_roles(turns: Sequence[tuple[str, Sequence[str]]]) -> dict[str, frozenset[str]]:
+    """What the user called each sample they sent, from the thread's turns (each turn's
+    text and the samples attached to it, in order): one file sent with one role word
+    ("then the pad") is that; several files sent with as many role words in one message
+    ("first the drums, then the pad") are those, in order; role words said with no file
+    ("I'll send the drums, then the pad") name the files sent next without any."""
+    out: dict[str, set[str]] = {}
+    announced: list[str] = []
+    for text, samples in turns:
+        roles = _roles_in(text)
+        ids = list(dict.fromkeys(samples))
+        if not ids:
+            announced = roles if len(roles) >= 1 else announced
+            continue
+        if not roles and announced:
+            roles, announced = announced[: len(ids)], announced[len(ids) :]
+            if len(roles) != len(ids):
+                continue
+        else:
+            announced = []
+        if len(roles) == len(ids):
+            for sid, role in zip(ids, roles, strict=True):
+                out.setdefault(sid, set()).add(role)
+    return {sid: frozenset(r) for sid, r in out.items()}
+
+
 #: Nouns that end a description of a sample: the plain ones ("loop", "one") and the ones
 #: that may also say which sample ("my waltz": the one in 3/4; "my break").
 _TELLING_NOUNS = frozenset((*vocab.OWN_PIECE_NOUNS, *vocab.DRUMS_ONLY_WORDS))
@@ -477,13 +577,16 @@ def _bare_name(
     its instrument, not only a style or mood ("the funk" is the style), no word of what
     a sample measures ("the key"), and no more of a noun phrase may follow ("the pad
     sounds", "the pad of …")."""
-    if not said or any(w in _MEASURE_WORDS for w in said):
-        return False
+    if not said or any(
+        w in _MEASURE_WORDS and not any(w in o.called for o in earlier) for w in said
+    ):
+        return False  # ("the keys" is a file the user sent as "the keys")
     if _NOT_AFTER_BARE_NAME_RE.match(text, end):
         return False
     return any(
         all(
             (len(w) >= 3 and w in o.words)
+            or o.called_so(w)
             or (
                 (i := vocab.find_instrument(w)) is not None
                 and i in o.instruments
@@ -613,8 +716,14 @@ def find_own_refs(
             if got is None:
                 continue
             words = [w.lower() for w in _TOKEN_RE.findall(text[m.end() : got[0]])]
-            if noun and any(all(h.fits(w) for w in words) for h in shown):
-                continue  # a listed result is that too: "the funk one" is one of those
+            if (
+                noun
+                and any(all(h.fits(w) for w in words) for h in shown)
+                and not all(got[1].called_so(w) for w in words)
+            ):
+                # a listed result is that too: "the funk one" is one of those (not when
+                # the user called their file so as they sent it: "then the pad")
+                continue
             add(m.start(), got[0], got[1])
     return sorted(found, key=lambda f: f.start)
 
@@ -660,11 +769,15 @@ def _cell(row: Mapping[str, Any] | None, column: str) -> Any:
 
 
 def own_samples(
-    df: pd.DataFrame, ids: Sequence[str], analyses: Mapping[str, Analysis]
+    df: pd.DataFrame,
+    ids: Sequence[str],
+    analyses: Mapping[str, Analysis],
+    roles: Mapping[str, frozenset[str]] | None = None,
 ) -> list[OwnSample]:
     """The samples ``ids`` (attached in the thread, in order) as :class:`OwnSample`: the
     name the user knows each by, and what its analysis (this thread's, else the
-    catalog's) and tags say it is. An id neither knows is left out."""
+    catalog's) and tags say it is, and what the user called it as they sent it
+    (``roles``: :func:`sent_as_roles`). An id neither knows is left out."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
@@ -708,6 +821,7 @@ def own_samples(
                 genres=frozenset(genres),
                 meter=int(meter) if meter else None,
                 drums=kind == "loop" and (not key or "drums" in instruments),
+                called=(roles or {}).get(sid, frozenset()),
             )
         )
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -131,6 +131,7 @@ def _resolve_names(
     list_shown: bool = False,
     listed: Sequence[CatalogHit] = (),
     focus: Sequence[str] = (),
+    roles: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[str, list[str], list[str], str | None]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
@@ -198,7 +199,7 @@ def _resolve_names(
         chosen.extend((found, found.ids[0]) for found in described)
         taken.extend((found.start, found.end) for found in described)
     thread: list[tuple[names.NamedFile, str]] = []
-    samples = names.own_samples(library(), own, analyses or {}) if own else []
+    samples = names.own_samples(library(), own, analyses or {}, roles) if own else []
     if own:
         # "my loop", "my break": the latest sample sent before this turn, as the
         # understanding reads them itself ("is that one swung more than my break?")
@@ -360,6 +361,8 @@ def make_supervisor(
                 list_shown=bool(previous),
                 listed=previous,
                 focus=focus,
+                # what the user called each file as they sent it ("then the pad")
+                roles=names.sent_as_roles([(message_text(h), message_samples(h)) for h in humans]),
             )
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.

@@ -2430,8 +2430,13 @@ class OfflineUnderstanding:
         analysis: the user corrects the tempo read for the sample analysed last — no
         search, no new sample. The groove specialist takes it up (the stated tempo is kept
         for the thread and set against the measured one)."""
-        if attached or len(request.bpms) != 1 or len(request.samples) > 1:
+        said = followups.said_bpm(text)
+        if attached or len(request.samples) > 1:
             return request, chosen
+        if len(request.bpms) != 1 and (
+            said is None or not any(abs(b - said) < 0.05 for b in request.bpms)
+        ):
+            return request, chosen  # one tempo, or which of two it is ("124 not 126")
         if not request.samples and conv.fresh and conv.listed_hits:
             return request, chosen  # "no, more like 80" under a list: its tempo, not a loop's
         if not followups.states_tempo(text):
@@ -2447,9 +2452,11 @@ class OfflineUnderstanding:
                     spans=[m.span() for rx in (_MINE_RE, _INLINE_ID_RE) for m in rx.finditer(text)],
                 )
             )
-            or vocab.HALF_DOUBLE_RE.search(text)
+            or (vocab.HALF_DOUBLE_RE.search(text) and said is None)
         ):
-            return request, chosen  # "find loops that sound like 80 bpm": a search
+            # "find loops that sound like 80 bpm": a search ("it's 46, half time" says
+            # why the sample is at that tempo)
+            return request, chosen
         loops = [r for r, a in conv.analyses.items() if a.tempo_bpm is not None]
         if request.samples:
             ref = request.samples[0] if request.samples[0] in loops else None
