@@ -53,6 +53,7 @@ __all__ = [
     "replies_to",
     "sent_as_roles",
     "shown_samples",
+    "unfit_own_refs",
     "with_ids",
 ]
 
@@ -409,6 +410,7 @@ class OwnSample:
     genres: frozenset[str] = frozenset()
     meter: int | None = None
     drums: bool = False
+    swing: float | None = None
     called: frozenset[str] = frozenset()
     """What the user called it when they sent it ("then the pad", "the keys loop, 1st of
     2"): :func:`sent_as_roles`."""
@@ -440,6 +442,8 @@ class OwnSample:
             return True
         if self.called_so(word):
             return True
+        if word == "808":
+            return "bass" in self.instruments
         instrument = vocab.find_instrument(word) or vocab.find_instrument(f"{word} loop")
         if instrument is not None and instrument in self.instruments:
             return True
@@ -447,11 +451,26 @@ class OwnSample:
             return True
         if word in _TRIPLE_METER_WORDS:
             return self.meter == 3
+        if (meter := _METER_FRACTION_RE.fullmatch(word)) is not None:
+            return self.meter == _METER_BEATS.get((int(meter[1]), int(meter[2])))
+        if word in _SWUNG_WORDS or word in _STRAIGHT_WORDS:
+            return self.swing is not None and (
+                self.swing >= vocab.SWUNG_RANGE[0]
+                if word in _SWUNG_WORDS
+                else self.swing < _STRAIGHT_BELOW
+            )
         return word in _DRUMS_ONLY_WORDS and self.drums
 
 
 _TRIPLE_METER_WORDS = frozenset(vocab.TRIPLE_METER_WORDS)
 _DRUMS_ONLY_WORDS = frozenset(vocab.DRUMS_ONLY_WORDS)
+# "the 3/4 one", "my 6/8 loop": a meter written as a fraction, and the beats a bar it has
+_METER_FRACTION_RE = re.compile(r"([2-9]|1[0-2])/(4|8)")
+_METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 4, (3, 8): 3}
+_SWUNG_WORDS = frozenset(("swung", "swingy", "swinging", "shuffled", "shuffly"))
+_STRAIGHT_WORDS = frozenset(("straight",))
+#: Below this swing percent a loop is "the straight one".
+_STRAIGHT_BELOW = 54.0
 #: What a user may call a sample as they send it, beside instruments: a piece of theirs
 #: ("my riff", "the waltz"), drums only ("the break"), a take of a recording.
 _ROLE_NOUNS = frozenset(
@@ -552,7 +571,7 @@ _SENT_RE = re.compile(
 )
 _MY_RE = re.compile(r"\b(?:my|our)\s+(?:own\s+)?", re.IGNORECASE)
 _THE_RE = re.compile(r"\bthe\s+", re.IGNORECASE)
-_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9'#]*", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"[2-9]/[48]\b|1[0-2]/[48]\b|[a-z0-9][a-z0-9'#]*", re.IGNORECASE)
 
 
 # What may not follow a sample named without a noun: more of a noun phrase ("the pad
@@ -821,10 +840,65 @@ def own_samples(
                 genres=frozenset(genres),
                 meter=int(meter) if meter else None,
                 drums=kind == "loop" and (not key or "drums" in instruments),
+                swing=_swing_of(a, row) if kind == "loop" else None,
                 called=(roles or {}).get(sid, frozenset()),
             )
         )
     return out
+
+
+def _swing_of(a: Analysis | None, row: Mapping[str, Any] | None) -> float | None:
+    value = (a.swing_percent if a is not None else None) or _cell(row, "swing_percent")
+    return float(value) if value else None
+
+
+# What a description of a sample of the user's says that its analysis can check: its
+# meter ("waltz", "3/4"), its swing ("swung", "straight"), an 808; the nouns that may end
+# it. Drums words are left out: a break's analysis may read a key from its drums.
+_CHECKED_WORDS = frozenset((*_TRIPLE_METER_WORDS, *_SWUNG_WORDS, *_STRAIGHT_WORDS, "808"))
+_DESCRIPTION_NOUNS = frozenset(
+    (*vocab.PLAIN_SAMPLE_NOUNS, *_DRUMS_ONLY_WORDS, "waltz", "riff", "shuffle")
+)
+
+
+def unfit_own_refs(
+    text: str, own: Sequence[OwnSample], *, attached: Sequence[str] = (), the_too: bool = True
+) -> list[str]:
+    """Descriptions of a sample of the user's ("my waltz", "the 3/4 one", "the swung
+    break", "my 808") that none of the samples they sent before this turn (``own``, less
+    ``attached``) fits by what its analysis or name says: a loop in 3/4, swung (or
+    straight), an 808. Such a phrase names none of them, and no other sample should be
+    answered about in its place. ``the_too``: "the ..." counts too (not while a list of
+    results is shown: there it names a listed hit)."""
+    earlier = [o for o in own if o.id not in set(attached)]
+    if not earlier:
+        return []
+    out: list[str] = []
+    for rx in (_MY_RE, *((_THE_RE,) if the_too else ())):
+        for m in rx.finditer(text):
+            words: list[str] = []
+            end = m.end()
+            noun = False
+            for t in _TOKEN_RE.finditer(text, m.end()):
+                if text[end : t.start()].strip():
+                    break
+                word = t.group(0).lower().removesuffix("'s")
+                if word in _CHECKED_WORDS or _METER_FRACTION_RE.fullmatch(word):
+                    words.append(word)
+                    end = t.end()
+                    noun = word in ("waltz", "808")
+                elif word in _DESCRIPTION_NOUNS or vocab.find_instrument(word) is not None:
+                    end = t.end()
+                    noun = True
+                    if word in _DESCRIPTION_NOUNS:
+                        break
+                else:
+                    break
+            if not words or (rx is _THE_RE and not noun):
+                continue  # "the swung" alone is no name of a sample
+            if not any(all(o.fits(w) for w in words) for o in earlier):
+                out.append(text[m.start() : end])
+    return list(dict.fromkeys(out))
 
 
 def shown_samples(hits: Sequence[CatalogHit]) -> list[OwnSample]:

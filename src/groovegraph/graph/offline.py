@@ -48,6 +48,7 @@ from groovegraph.tools.feel import (
 from groovegraph.tools.keys import parse_key
 
 __all__ = [
+    "UNFIT_OWN",
     "asks_what_mixes",
     "can_compare",
     "compose_answer",
@@ -55,6 +56,7 @@ __all__ = [
     "compose_note",
     "compose_section",
     "own_audio_noun",
+    "past_the_list",
     "plan_stages",
     "plan_tool_calls",
     "route_request",
@@ -1078,6 +1080,24 @@ def _off_topic(text: str) -> str:
     return f"Sorry, “{_quote(low)}” is outside what I do. {_CAN_DO}"
 
 
+UNFIT_OWN = "sent:"
+"""How ``ParsedRequest.unresolved`` holds a description of the user's sample that none
+of the samples they sent fits ("sent:my waltz")."""
+
+
+def past_the_list(phrase: str) -> bool:
+    """Whether ``phrase`` of ``ParsedRequest.unresolved`` is a rank past the end of the
+    list shown ("the second" after a list of one): not a tempo out of range, an attribute
+    no hit has ("the 97 BPM one"), a file name or an "it" with nothing to be."""
+    return (
+        phrase != NO_ANTECEDENT
+        and not phrase.startswith(UNFIT_OWN)
+        and not UNUSABLE_TEMPO_RE.fullmatch(phrase)
+        and not ATTRIBUTE_PHRASE_RE.match(phrase)
+        and not looks_like_file_name(phrase)
+    )
+
+
 def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:
     """The final offline answer: each specialist's section in pipeline order, or help."""
     parts = [sections[s] for s in SPECIALISTS if sections.get(s)]
@@ -1094,6 +1114,18 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"{' and '.join(tempos)} {'is' if len(tempos) == 1 else 'are'} outside "
             f"{lo:g}–{hi:g} BPM, so I did not filter by {those}; "
             "name a tempo in that range to narrow the search.",
+        )
+    unfit = [p.removeprefix(UNFIT_OWN) for p in refs if p.startswith(UNFIT_OWN)]
+    if unfit:
+        # "how swung is my waltz?" with no loop in 3/4 sent: no other one in its place
+        refs = [p for p in refs if not p.startswith(UNFIT_OWN)]
+        unresolved = [p for p in unresolved if not p.startswith(UNFIT_OWN)]
+        said = " or ".join(f"“{p}”" for p in unfit)
+        parts.insert(
+            0,
+            f"None of the samples you sent in this conversation fits {said} by what I "
+            "measured or by its name, so I did not answer about another one. Which file do "
+            "you mean? Name it or attach it.",
         )
     if NO_ANTECEDENT in refs:
         # "would it mix with the A minor one?" in a thread with no sample to be "it"

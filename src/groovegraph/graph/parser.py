@@ -272,7 +272,9 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
         elif m.group(3) is None and raw.isdigit() and int(raw) > n:
             unresolved.append(m.group(0).strip())
             spans.append(m.span())
-    if not picked and fresh:
+    if not picked and fresh and not unresolved:
+        # ("the second one - how swung is it?" after a list of one: "it" is the second
+        # one asked about, which is not there, not the one hit listed)
         every = _ALL_RE.search(text)
         both = _BOTH_RE.search(text) if n >= 2 else None
         both = both or (_PAIR_PRONOUN_RE.search(text) if n == 2 else None)

@@ -217,6 +217,7 @@ def _resolve_names(
         ):
             if (
                 found.ids[0] == latest
+                and not attached  # (beside a file sent now, the understanding reads that)
                 and vocab.MY_SAMPLE_RE.fullmatch(found.phrase)
                 and (latest in focus or not _MEASURED_NOUN_END_RE.search(found.phrase))
             ):
@@ -350,6 +351,8 @@ def make_supervisor(
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
             # fits several files is asked about first.
             owner = owner_from_config(get_config(), models.settings)
+            # what the user called each file as they sent it ("then the pad")
+            roles = names.sent_as_roles([(message_text(h), message_samples(h)) for h in humans])
             text, named, unclear, own_text = _resolve_names(
                 text,
                 catalog,
@@ -361,8 +364,7 @@ def make_supervisor(
                 list_shown=bool(previous),
                 listed=previous,
                 focus=focus,
-                # what the user called each file as they sent it ("then the pad")
-                roles=names.sent_as_roles([(message_text(h), message_samples(h)) for h in humans]),
+                roles=roles,
             )
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
@@ -421,6 +423,43 @@ def make_supervisor(
                             }
                         )
                     text, request = own_text, mine
+            unfit_note: str | None = None
+            if (
+                catalog is not None
+                and conversation.own
+                and not attached
+                and "discovery" not in request.specialists
+            ):
+                # "how swung is my waltz?" when none of the files sent is in 3/4: no other
+                # sample of theirs is answered about in its place; the answer asks which
+                unfit = names.unfit_own_refs(
+                    message_text(last),
+                    names.own_samples(
+                        catalog.frame(owner), conversation.own, conversation.analyses, roles
+                    ),
+                    # ("the 808" while a list is or was shown: a listed one, see there)
+                    the_too=not listed_hits,
+                )
+                if unfit:
+                    said = {p.lower() for p in unfit}
+                    unfit_note = "Your samples in this conversation: " + ", ".join(
+                        f"`{o.name}` [{o.id}]"
+                        for o in names.own_samples(
+                            catalog.frame(owner), conversation.own, conversation.analyses
+                        )
+                    )
+                    request = request.model_copy(
+                        update={
+                            "samples": [s for s in request.samples if s not in conversation.own],
+                            "specialists": [],
+                            "intents": [],
+                            "unresolved": [
+                                # (not also "nothing listed matches" for the same words)
+                                *(p for p in request.unresolved if p.lower() not in said),
+                                *(offline.UNFIT_OWN + p for p in unfit),
+                            ],
+                        }
+                    )
             reason = f"understood offline (confidence {request.confidence or 0:.2f}): " + (
                 ", ".join(request.specialists) or "no specialist needed"
             )
@@ -586,6 +625,8 @@ def make_supervisor(
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
             notes: list[str] = list(ranked)
+            if unfit_note is not None:
+                notes.append(unfit_note + ".")
             if (
                 not previous
                 and listed_hits
@@ -621,6 +662,21 @@ def make_supervisor(
                     "name another one to compare it with."
                 )
                 chosen = [s for s in chosen if s != "compatibility"] or ["groove"]
+            if (
+                listed_hits
+                and not request.samples
+                and any(offline.past_the_list(p) for p in request.unresolved)
+            ):
+                # "the second one" after a list of one: which the list had, by name
+                shown_list = "; ".join(
+                    f"{i}. `{h.path.replace(chr(92), '/').rsplit('/', 1)[-1]}` [{h.sample_id}]"
+                    for i, h in enumerate(listed_hits[:3], 1)
+                )
+                count = len(listed_hits)
+                notes.append(
+                    f"The last list had only {'one result' if count == 1 else f'{count} results'}"
+                    + (f": {shown_list}." if count <= 3 else ".")
+                )
             if "discovery" in chosen and catalog is not None:
                 meter_note = _meter_not_searched(text, catalog.frame(owner))
                 if meter_note:

@@ -31,7 +31,7 @@ import numpy as np
 
 from groovegraph.graph import followups
 from groovegraph.graph.knowledge import lookup_facts
-from groovegraph.graph.offline import can_compare
+from groovegraph.graph.offline import can_compare, past_the_list
 from groovegraph.graph.parser import (
     UNUSABLE_TEMPO_RE,
     blank_spans,
@@ -1720,7 +1720,15 @@ class OfflineUnderstanding:
             # "does the tempo drift?", "how steady is the timing": a measurement of the
             # sample in focus, named by its article alone
             anaphora = _THE_MEASURE_RE.search(blanked) or _BARE_MEASURE_RE.match(blanked)
-        if not request.samples and conv.focus and anaphora and not filtering:
+        if (
+            not request.samples
+            and conv.focus
+            and anaphora
+            and not filtering
+            and not any(past_the_list(p) for p in request.unresolved)
+        ):
+            # ("the second one - how swung is it?" after a list of one: "it" is that
+            # second one, which is not there, not the sample in focus)
             request = request.model_copy(
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
             )
