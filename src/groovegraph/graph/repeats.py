@@ -200,6 +200,14 @@ def _new_filters(request: ParsedRequest | None, previous: ParsedRequest | None) 
     return [phrase for kind, phrase in now.items() if before.get(kind) != phrase]
 
 
+def _lifted_filters(request: ParsedRequest | None, previous: ParsedRequest | None) -> list[str]:
+    """The kinds of filter the earlier search had and this one no longer has ("drop the
+    tempo limit"), named without their values (those were the earlier turn's numbers)."""
+    now, before = filter_phrases(request), filter_phrases(previous)
+    names = {"not_genre": "genre exclusion", "not_era": "decade exclusion", "era": "decade"}
+    return [names.get(kind, kind) for kind in before if kind not in now]
+
+
 def _names(hits: Sequence[CatalogHit]) -> list[str]:
     return [h.sample_id for h in hits]
 
@@ -233,6 +241,13 @@ def _lead(
             return (
                 f"With {', '.join(new)}, the search comes back to the {results} I "
                 "listed earlier in this conversation."
+            )
+        if lifted := _lifted_filters(request, previous) if searched else []:
+            # "ignore the bpm" when every hit already met it: the search did change
+            filters = "filter" if len(lifted) == 1 else "filters"
+            return (
+                f"Without the {' and '.join(lifted)} {filters}, the search still comes back "
+                f"to the {results} I listed before."
             )
         return (
             "Same search as before and the library has not changed, so the same "

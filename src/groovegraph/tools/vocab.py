@@ -1047,28 +1047,166 @@ def find_dropped_vibes(text: str) -> list[str]:
     return out
 
 
-# "any vibe", "whatever era", "any key is fine": a constraint of the last search lifted.
-# Field of a search → the words naming it.
+# "any vibe", "whatever era", "no tempo limit", "drop the key filter", "genre doesn't
+# matter": a constraint of the last search lifted. Field of a search → the words naming it.
 ANY_FIELD_WORDS: Mapping[str, tuple[str, ...]] = {
-    "vibes": ("vibe", "vibes", "feel", "mood", "flavour", "flavor"),
-    "eras": ("era", "eras", "decade", "decades", "year", "years"),
+    "vibes": ("vibe", "vibes", "feel", "mood", "moods", "flavour", "flavor", "texture"),
+    "eras": ("era", "eras", "decade", "decades", "year", "years", "period", "periods"),
     "genres": ("genre", "genres", "style", "styles"),
-    "keys": ("key", "keys"),
-    "tempo": ("tempo", "tempos", "bpm", "speed"),
+    "keys": ("key", "keys", "camelot"),
+    "mode": ("mode", "modes", "major or minor", "minor or major", "major/minor", "tonality"),
+    "tempo": ("tempo", "tempos", "bpm", "bpms", "speed", "tempo range", "bpm range"),
+    "swing": (
+        "swing",
+        "shuffle",
+        "swing amount",
+        "amount of swing",
+        "swung or straight",
+        "straight or swung",
+    ),
 }
-_ANY_FIELD_RES = {
-    field: re.compile(
-        rf"\b(?:any|whatever|all)\s+(?:old\s+)?{alternation(words)}\b(?!\s+(?:of|that|which))",
+# What the constraint is called besides its field word: "the tempo limit", "the key filter"
+_CONSTRAINT_NOUNS = (
+    "limit",
+    "limits",
+    "filter",
+    "filters",
+    "range",
+    "band",
+    "window",
+    "restriction",
+    "restrictions",
+    "requirement",
+    "constraint",
+    "cap",
+    "setting",
+    "preference",
+    "part",
+    "bit",
+    "thing",
+    "condition",
+)
+_CONSTRAINT = rf"(?:\s+{alternation(_CONSTRAINT_NOUNS)})?"
+# Verbs that take a constraint off: "drop", "ignore", "forget about", "get rid of"
+_LIFT_VERBS = (
+    "drop",
+    "lose",
+    "remove",
+    "ditch",
+    "scrap",
+    "clear",
+    "ignore",
+    "forget",
+    "forget about",
+    "skip",
+    "kill",
+    "lift",
+    "relax",
+    "loosen",
+    "disregard",
+    "get rid of",
+    "take off",
+    "take away",
+    "never mind",
+    "nevermind",
+    "don't worry about",
+    "dont worry about",
+    "do not worry about",
+    "no need for",
+)
+_NOT_MATTER = (
+    r"(?:doesn['’]?t|does\s+not|don['’]?t|do\s+not|won['’]?t|will\s+not)\s+(?:really\s+)?"
+    r"(?:matter|count|care|mind)"
+)
+
+
+# "doesn't matter how fast", "I don't care how swung": a field asked after by its degree
+_HOW_WORDS: Mapping[str, tuple[str, ...]] = {
+    "tempo": ("fast", "slow", "quick"),
+    "swing": ("swung", "swingy", "much swing", "straight"),
+    "eras": ("old", "new", "recent"),
+}
+
+
+def _lift_patterns(
+    words: tuple[str, ...], *, any_word: bool, how: tuple[str, ...] = ()
+) -> re.Pattern[str]:
+    field = alternation(words)
+    degree = rf"|\b{_NOT_MATTER}\s+how\s+{alternation(how)}\b" if how else ""
+    quantifier = (
+        r"any|whatever|all|every|either|both|no\s+particular"
+        if any_word
+        else r"whatever|no\s+particular|any(?=\s+(?:swing\s+amount|amount\s+of))"
+    )
+    return re.compile(
+        # "any genre", "whatever decade", "either mode", "any old key"
+        rf"\b(?:{quantifier})\s+(?:old\s+)?{field}\b(?!\s+(?:of|that|which|is\s+it)\b)"
+        # "any amount of swing", "any kind of vibe"
+        rf"|\bany\s+(?:amount|kind|type|sort)\s+of\s+{field}\b"
+        # "no tempo limit", "without the key filter", "with no genre restriction"
+        rf"|\b(?:no|without\s+(?:a|the|any))\s+{field}\s+{alternation(_CONSTRAINT_NOUNS)}\b"
+        # "drop the tempo limit", "ignore the bpm", "lose the key filter"
+        rf"|\b{alternation(_LIFT_VERBS)}\s+(?:the\s+|that\s+|any\s+|my\s+|a\s+)?{field}"
+        rf"{_CONSTRAINT}\b(?!\s+(?:of|is|was|on|for)\b)"
+        # "take the tempo limit off"
+        rf"|\btake\s+(?:the\s+|that\s+)?{field}{_CONSTRAINT}\s+(?:off|out|away)\b"
+        # "genre doesn't matter", "the key filter does not matter"
+        rf"|\b{field}{_CONSTRAINT}\s+{_NOT_MATTER}\b"
+        # "doesn't matter what genre", "I don't care about the key", "don't mind which era"
+        rf"|\b{_NOT_MATTER}\s+(?:about\s+)?(?:what|which|the|any)?\s*{field}\b"
+        # "no matter the tempo", "regardless of key"
+        rf"|\b(?:no\s+matter|regardless\s+of)\s+(?:what\s+|which\s+|the\s+)?{field}\b"
+        # "the era is not important", "key's irrelevant", "tempo is open", "genre is whatever"
+        rf"|\b{field}{_CONSTRAINT}\s*(?:is|are|['’]s)\s+(?:not\s+important|unimportant|"
+        r"irrelevant|whatever|open|flexible|up\s+to\s+you|fine\s+either\s+way|not\s+a\s+"
+        r"(?:concern|problem|big\s+deal))\b"
+        # "not fussed about the genre", "not bothered what key"
+        rf"|\bnot\s+(?:fussed|bothered|picky|worried)\s+(?:about\s+)?(?:what\s+|which\s+|the\s+)?"
+        rf"{field}\b" + degree,
         re.IGNORECASE,
     )
+
+
+_ANY_FIELD_RES = {
+    # "any swing" reads as "do any swing?" (a verb), so swing takes only "whatever swing"
+    field: _lift_patterns(words, any_word=field != "swing", how=_HOW_WORDS.get(field, ()))
     for field, words in ANY_FIELD_WORDS.items()
 }
+# "major or minor is fine", "both major and minor": the mode lifted by its two values
+_EITHER_MODE_RE = re.compile(
+    r"\b(?:major\s+(?:or|and|/)\s+minor|minor\s+(?:or|and|/)\s+major|both\s+modes)"
+    r"(?:\s+(?:keys?|ones))?\s*(?:[,-]\s*)?(?:is|are|['’]s|both)?\s*(?:fine|ok|okay|good|"
+    r"whatever|either\s+way|works?|will\s+do|both\s+fine)\b"
+    r"|\bboth\s+(?:major\s+and\s+minor|minor\s+and\s+major)\b",
+    re.IGNORECASE,
+)
 
 
 def find_lifted_fields(text: str) -> list[str]:
-    """Search fields ``text`` lifts ("actually any vibe" → ``["vibes"]``), in the order of
-    :data:`ANY_FIELD_WORDS`."""
-    return [field for field, rx in _ANY_FIELD_RES.items() if rx.search(text)]
+    """Search fields ``text`` lifts, in the order of :data:`ANY_FIELD_WORDS`: "actually
+    any vibe" → ``["vibes"]``, "drop the tempo limit" → ``["tempo"]``, "doesn't matter
+    what genre" → ``["genres"]``, "major or minor is fine" → ``["mode"]``. A field named
+    with a value ("any key but F minor" is still a lift; the value read after it wins)."""
+    out = [field for field, rx in _ANY_FIELD_RES.items() if rx.search(text)]
+    if "mode" not in out and _EITHER_MODE_RE.search(text):
+        out.append("mode")
+    return [f for f in ANY_FIELD_WORDS if f in out]
+
+
+# "forget the soul part", "drop the 90s bit", "lose the minor filter": a value named with
+# what it is as a constraint is lifted from the search (not ruled out of it, as "drop the
+# 70s ones" is)
+_AS_CONSTRAINT_AFTER_RE = re.compile(
+    r"^\s+(?:part|bit|thing|filter|requirement|constraint|restriction|side|aspect|tag|"
+    r"condition|angle|limit)s?\b",
+    re.IGNORECASE,
+)
+
+
+def names_constraint_after(text: str, end: int) -> bool:
+    """Whether the value ending at ``end`` is named as a constraint ("the soul |part",
+    "the minor |filter"), not as samples ("the 70s |ones")."""
+    return bool(_AS_CONSTRAINT_AFTER_RE.match(text[end : end + 24]))
 
 
 # "bring back the major ones too", "put the 80s back", "let funk back in", "include the
@@ -1076,7 +1214,17 @@ def find_lifted_fields(text: str) -> list[str]:
 BRING_BACK_RE = re.compile(
     r"\b(?:bring|put|let|add|allow)\s+(?:[\w'-]+\s+){0,4}?back\b"
     r"|\bback\s+in\b"
-    r"|\b(?:include|allow|add|show)\s+(?:[\w'-]+\s+){0,4}?again\b",
+    r"|\b(?:include|allow|add|show)\s+(?:[\w'-]+\s+){0,4}?again\b"
+    # "ok funk is fine again", "the 80s are ok after all", "minor's good now": a value
+    # ruled out before is said to be acceptable once more
+    r"|\b(?:is|are|['’]s)\s+(?:(?:totally|actually|also)\s+)?(?:fine|ok|okay|good|cool|"
+    r"allowed|alright|all\s+right|acceptable|welcome)\s+(?:again|now|after\s+all|too|"
+    r"as\s+well|actually|then)\b"
+    # "I'm fine with funk again", "ok with the 80s after all"
+    r"|\b(?:fine|ok|okay|happy|good|cool)\s+with\s+(?:[\w'-]+\s+){1,4}?(?:again|after\s+all)\b"
+    # "funk can come back", "the 70s can stay"
+    r"|\bcan\s+(?:come\s+back|stay|be\s+(?:in|included|back))\b"
+    r"|\b(?:un-?exclude|re-?include|re-?add|re-?allow)\b",
     re.IGNORECASE,
 )
 

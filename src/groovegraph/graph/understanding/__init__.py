@@ -619,22 +619,16 @@ def _negated(text: str, found: Iterable[tuple[int, str]]) -> list[str]:
     return out
 
 
-# "from any decade", "any genre", "whatever key", "any tempo": that filter of the last
-# search is lifted (what the same turn names again is read after this).
-_ANY_FILTER_RE = re.compile(
-    r"\b(?:any|whatever|every|all)\s+(?:(?P<era>decades?|eras?|years?|periods?)"
-    r"|(?P<genre>genres?|styles?)|(?P<key>keys?)|(?P<tempo>tempos?|bpms?|speeds?))\b",
-    re.IGNORECASE,
-)
-
-
 # "whatever, anything in 8A then", "anything at 90?": any sample with that value, so the
 # style of the last search is lifted
 _ANYTHING_WITH_RE = re.compile(r"\banything\s+(?:in|at|around)\b", re.IGNORECASE)
+_MODE_WORD_RE = re.compile(r"\b(?:major|minor)\b", re.IGNORECASE)
 
 
 def _lift_any(request: ParsedRequest, text: str) -> dict[str, Any]:
-    """The fields "any decade"/"any genre"/"any key"/"any tempo" in ``text`` clear;
+    """The fields a turn takes off the search (:func:`vocab.find_lifted_fields`: "any
+    decade", "drop the tempo limit", "genre doesn't matter", "major or minor is fine"),
+    unless it names a value of that field itself (what it names is read after this);
     "anything in 8A" clears the genre, decade and vibe (unless it names one)."""
     update: dict[str, Any] = {}
     if (
@@ -644,16 +638,41 @@ def _lift_any(request: ParsedRequest, text: str) -> dict[str, Any]:
         and not vocab.find_vibes(text)
     ):
         update.update(genres=[], eras=[], years=[], vibes=[])
-    for m in _ANY_FILTER_RE.finditer(text):
-        if m.group("era") and not vocab.find_eras(text):
+    lifted = vocab.find_lifted_fields(text)
+    if any(
+        vocab.negated_at(text, m.start()) and vocab.names_constraint_after(text, m.end())
+        for m in _MODE_WORD_RE.finditer(text)
+    ):
+        lifted.append("mode")  # "forget the minor part", "drop the major filter"
+    for field_ in lifted:
+        if field_ == "eras" and not vocab.find_eras(text):
             update.update(eras=[], years=[])
-        elif m.group("genre") and not vocab.find_genres(text):
+        elif field_ == "genres" and not _named_genres(text):
             update["genres"] = []
-        elif m.group("key") and not vocab.find_keys(text):
-            update.update(keys=[], camelot=[], mode=None, tonic=None)
-        elif m.group("tempo") and not re.search(r"\d", text):
+        elif field_ == "vibes" and not vocab.find_vibes(text):
+            update["vibes"] = []
+        elif field_ == "keys" and not vocab.find_keys(text):
+            update.update(keys=[], camelot=[], mode=None, tonic=None, compatible=False)
+        elif field_ == "tempo" and not re.search(r"\d", text):
             update.update(bpm_min=None, bpm_max=None, target_bpm=None, bpms=[])
+        elif field_ == "swing":  # ("swung or straight is fine" names both feels)
+            update.update(swing_words=[], swing_min=None, swing_max=None)
+        if field_ in ("keys", "mode") and not followups.find_mode(text):
+            # both modes: neither the mode field nor a mode word of the turns searched (a
+            # narrowed search's text holds them, and the search falls back on it)
+            update["mode"] = None
+            if not (update.get("keys", request.keys)):
+                update["text"] = _MODE_WORD_RE.sub("", request.text)
     return update
+
+
+def _named_genres(text: str) -> list[str]:
+    """The genres ``text`` asks for: not those it only lifts ("forget the soul part")."""
+    return [
+        g
+        for (a, b), g in vocab.find_genres(text)
+        if not (vocab.negated_at(text, a) or vocab.names_constraint_after(text, b))
+    ]
 
 
 def _brought_back(
@@ -672,16 +691,18 @@ def _brought_back(
         update["mode"] = None
         if not request.keys:
             update["text"] = re.sub(r"\b(?:major|minor)\b", "", request.text, flags=re.I)
+    # A value let back joins the values searched; a search that named none (it only
+    # ruled that one out) is open again: any genre, any decade.
     genres = [g for _, g in vocab.find_genres(text)]
     if genres:
-        if searched.genres:
-            update["genres"] = list(dict.fromkeys([*searched.genres, *genres]))
+        update["genres"] = (
+            list(dict.fromkeys([*searched.genres, *genres])) if searched.genres else []
+        )
         update["not_genres"] = [g for g in request.not_genres if g not in genres]
     eras = [m.era for m in vocab.find_eras(text)]
     if eras:
-        if searched.eras:
-            update["eras"] = list(dict.fromkeys([*searched.eras, *eras]))
-            update["years"] = []
+        update["eras"] = list(dict.fromkeys([*searched.eras, *eras])) if searched.eras else []
+        update["years"] = []
         update["not_eras"] = [e for e in request.not_eras if e not in eras]
     return request.model_copy(update=update) if update else request
 
@@ -689,22 +710,64 @@ def _brought_back(
 def _rule_out(request: ParsedRequest, text: str) -> ParsedRequest:
     """Negated genres and eras leave the search's positive filters and join its
     exclusions; one the turn names positively again is no longer excluded; "any decade"
-    (genre, key, tempo) lifts that filter."""
+    (genre, key, tempo) lifts that filter. A value taken off as a constraint ("forget the
+    soul part", "drop the 90s bit"), or negated in a turn that lifts its whole field
+    ("forget soul, any genre"), is lifted: it leaves the filters without being ruled out."""
     update: dict[str, Any] = _lift_any(request, text)
+    lifted = vocab.find_lifted_fields(text)
     for field_, found in (
-        ("genres", [(a, g) for (a, _), g in vocab.find_genres(text)]),
-        ("eras", [(m.start, m.era) for m in vocab.find_eras(text)]),
+        ("genres", [(a, b, g) for (a, b), g in vocab.find_genres(text)]),
+        ("eras", [(m.start, m.end, m.era) for m in vocab.find_eras(text)]),
     ):
-        negated = _negated(text, found)
-        named = {v for _, v in found} - set(negated)
-        kept = [v for v in update.get(field_, getattr(request, field_)) if v not in negated]
+        taken_off = [
+            v
+            for a, b, v in found
+            if vocab.negated_at(text, a)
+            and (field_ in lifted or vocab.names_constraint_after(text, b))
+        ]
+        negated = [v for v in _negated(text, [(a, v) for a, _, v in found]) if v not in taken_off]
+        named = {v for _, _, v in found} - set(negated) - set(taken_off)
+        gone = {*negated, *taken_off}
+        kept = [v for v in update.get(field_, getattr(request, field_)) if v not in gone]
         excluded = [v for v in getattr(request, f"not_{field_}") if v not in named]
-        if negated or excluded != getattr(request, f"not_{field_}"):
+        if gone or excluded != getattr(request, f"not_{field_}"):
             update[field_] = kept
             update[f"not_{field_}"] = list(dict.fromkeys([*excluded, *negated]))
     if update.get("eras") == [] and request.years:
         update["years"] = []  # "not the late 70s": the years went with the era
     return request.model_copy(update=update) if update else request
+
+
+def _edits_search(searched: ParsedRequest | None, text: str) -> bool:
+    """Whether ``text`` changes what the last search holds to without asking anything
+    new: it lifts a constraint ("any genre", "drop the tempo limit", "key doesn't matter",
+    "forget the soul part", "lose the mellow bit") or lets back a value that search ruled
+    out ("ok funk is fine again", "bring the 80s back"). Such a turn is that search again."""
+    if searched is None:
+        return False
+    if _lift_any(searched, text):
+        return True
+    found = vocab.find_genres(text)
+    eras = vocab.find_eras(text)
+    if any(
+        g in searched.genres and vocab.negated_at(text, a) and vocab.names_constraint_after(text, b)
+        for (a, b), g in found
+    ) or any(
+        m.era in searched.eras
+        and vocab.negated_at(text, m.start)
+        and vocab.names_constraint_after(text, m.end)
+        for m in eras
+    ):
+        return True
+    if set(vocab.find_dropped_vibes(text)) & set(searched.vibes):
+        return True
+    if vocab.BRING_BACK_RE.search(text):
+        return bool(
+            {g for _, g in found} & set(searched.not_genres)
+            or {m.era for m in eras} & set(searched.not_eras)
+            or (searched.mode and followups.find_mode(text))
+        )
+    return False
 
 
 # What a search looks for: samples named as other than the one at hand ("loops", "some
@@ -1787,14 +1850,18 @@ class OfflineUnderstanding:
         # is asked, so the classifier reads the request without it.
         asked = _NEW_SUBJECT_RE.sub(" ", text).strip(" -–—,.;:!") or text
         chosen, confidence, probs = self.specialists(asked, samples=len(request.samples))
+        edits_search = not attached and _edits_search(conv.listed_request, blanked)
         if (
-            not chosen
-            and not attached
-            and conv.listed_request is not None
-            and _lift_any(conv.listed_request, blanked)
+            edits_search
+            and "discovery" not in chosen
+            and not request.samples
+            # "doesn't matter what era", "the key doesn't matter": a field named only to
+            # lift it asks no history and measures nothing
+            and not (chosen and _asks_about_history(blanked))
         ):
-            # "same key but any style", "any decade is fine": a filter of the last search
-            # lifted is that search asked again
+            # "same key but any style", "any decade is fine", "drop the tempo limit", "ok
+            # funk is fine again": a filter of the last search lifted is that search asked
+            # again
             chosen = ["discovery"]
         if "era" in chosen and attached and not _asks_about_style(asked):
             # "I chopped this from an old soul record … I want a hip hop tune out of it. How
@@ -1974,7 +2041,11 @@ class OfflineUnderstanding:
                     update={
                         "refines": not other_sound,
                         "mode": slots["mode"]
-                        or (None if alone.keys or "keys" in lifted else searched.mode),
+                        or (
+                            None
+                            if alone.keys or "keys" in lifted or "mode" in lifted
+                            else searched.mode
+                        ),
                         "kind": slots["kind"] or searched.kind,
                         "instrument": slots["instrument"] or searched.instrument,
                         # "and a snare" after "any 808 on E?": the note was the 808's
@@ -2337,14 +2408,14 @@ class OfflineUnderstanding:
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
             # the question was about that sample, so nothing else is answered in its place.
             chosen = []
-        if not attached and _is_small_talk(text, alone):
+        if not attached and not edits_search and _is_small_talk(text, alone):
             # "cheers mate, spot on", "this bot slaps", "who are you": thanks, praise or a
             # question about the assistant — nothing to search, measure or explain
             chosen = []
-        if not attached and _is_off_topic(text, alone):
+        if not attached and not edits_search and _is_off_topic(text, alone):
             # "know any good pizza places?": nothing about music, sounds or this chat
             chosen = []
-        if not attached and _is_gibberish(text, alone):
+        if not attached and not edits_search and _is_gibberish(text, alone):
             # "asdfgh", "jjjjkl": no word of any language the reader knows and no value to
             # search by — nothing was asked, so nothing is searched (the reply asks again)
             chosen = []
