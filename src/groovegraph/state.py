@@ -149,6 +149,11 @@ class CatalogQuery(BaseModel):
         "when nothing is in the range at its own tempo (False: they rank beside it).",
     )
     key: str | None = None
+    keys: list[str] = Field(
+        default_factory=list,
+        description="Any of these keys ('in E major or E minor', '11A or 12A'); with `key`, "
+        "either matches.",
+    )
     compatible_with: str | None = Field(
         default=None, description="Key whose Camelot neighbours match."
     )

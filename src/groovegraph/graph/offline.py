@@ -236,6 +236,18 @@ def plan_tool_calls(
             ) and not vocab.key_is_a_filter(request.text.rsplit("\n", 1)[-1])
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
+            named = list(dict.fromkeys(request.keys))
+            if (
+                len(named) > 1
+                and not one_shot
+                and not re.search(r"compatib|mix", request.text, re.I)
+            ):
+                # "soul loops in E major or E minor", "house to follow it, 11A or 12A": the
+                # keys named are alternatives, each matched exactly (a mixing word keeps
+                # the neighbours of the first)
+                args.pop("compatible_with", None)
+                args["key"] = named[0]
+                args["keys"] = named
             if wants_mix and not one_shot and clash:
                 args["clash"] = True  # "which loops in my library would clash with A minor"
         elif request.key_moves:
@@ -600,7 +612,9 @@ def describe_search(search: dict[str, Any]) -> str:
         parts.append(f"from {q['bpm_min']:g} BPM up")
     if q.get("target_bpm") is not None:
         parts.append(f"closest to {q['target_bpm']:.1f} BPM")
-    if q.get("key"):
+    if q.get("keys"):
+        parts.append("in " + " or ".join(q["keys"]))
+    elif q.get("key"):
         parts.append(f"in {q['key']}")
     if q.get("tonic"):
         parts.append(f"keys on {q['tonic']} (major or minor)")

@@ -245,8 +245,9 @@ def _nearest(
     if query.key:
         steps.append(
             (
-                {"key": None, "compatible_with": query.key},
-                f"nothing in {query.key} matches exactly; showing keys that mix with {query.key}",
+                {"key": None, "keys": [], "compatible_with": query.key},
+                f"nothing in {' or '.join(query.keys or [query.key])} matches exactly; showing "
+                f"keys that mix with {query.key}",
             )
         )
     elif query.compatible_with:
@@ -554,6 +555,7 @@ def build_toolsets(
         target_bpm: float | None = None,
         half_double: bool = True,
         key: str | None = None,
+        keys: list[str] | None = None,
         compatible_with: str | None = None,
         clash: bool = False,
         swing_min: float | None = None,
@@ -578,7 +580,7 @@ def build_toolsets(
         stated_range: bool = False,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (with half_double,
-        half/double time match when nothing matches the tempo itself), exact key or keys compatible with a key (Camelot), mode ('major' or
+        half/double time match when nothing matches the tempo itself), exact key (keys: any of several, "in E major or E minor") or keys compatible with a key (Camelot), mode ('major' or
         'minor' keys only), swing percent range, genre, era ('70s'), vibe, instrument
         (kick, snare, clap, hat, cymbal, tom, perc, bass, keys, pad, lead, vocal, fx,
         drums, mix), genres: any of several genres ("soul or funk loops"), eras: any of several
@@ -686,6 +688,7 @@ def build_toolsets(
             target_bpm=target_bpm,
             half_double=half_double,
             key=key,
+            keys=list(dict.fromkeys(k for k in keys or [] if k)),
             compatible_with=compatible_with,
             clash=clash and compatible_with is not None,
             # "loops that mix with B minor": the standard harmonic moves only (same key,

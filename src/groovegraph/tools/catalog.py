@@ -540,6 +540,15 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     compat_idx = (
         _key_index(query.compatible_with, "compatible_with") if query.compatible_with else None
     )
+    # "in E major or E minor": any of several keys, each an exact match
+    any_keys = list(dict.fromkeys([*([query.key] if query.key else []), *query.keys]))
+    any_idx = (
+        [_key_index(k, "keys") for k in any_keys]
+        if len(any_keys) > 1 and query.kind != "one_shot"
+        else []
+    )
+    if any_idx:
+        key_idx = None
 
     df = prepare_frame(df)
     n = len(df)
@@ -577,6 +586,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     matrix = camelot_score_matrix()
     if key_idx is not None:
         mask &= cam == key_idx
+    if any_idx:
+        mask &= np.isin(cam, any_idx)
     if query.tonic:
         # either mode on that tonic: the Camelot codes of its major and minor key
         pc = parse_note(query.tonic)[0]
@@ -694,6 +705,14 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     cam_sel = cam[idx]
     if ref_key is not None:
         k_score = np.where(cam_sel >= 0, matrix[ref_key, np.clip(cam_sel, 0, 23)], 0.0)
+        parts.append(k_score)
+        weights.append(_W_KEY)
+    elif any_idx:
+        # each key named is as good a match as the others
+        k_score = np.max(
+            [np.where(cam_sel >= 0, matrix[i, np.clip(cam_sel, 0, 23)], 0.0) for i in any_idx],
+            axis=0,
+        )
         parts.append(k_score)
         weights.append(_W_KEY)
     if scale_scores is not None and ref_key is None:
