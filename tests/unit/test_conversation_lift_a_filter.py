@@ -165,3 +165,15 @@ def test_a_genre_that_is_also_a_sample_word_swaps_the_genre_only(
     assert req.eras == ["00s"]
     assert req.bpm_min is not None
     assert {h.tempo_bpm for h in out["hits"]} == {125.0, 118.0}
+
+
+def test_a_style_asked_after_a_closest_tempo_search_lists_its_nearest_tempos(graph) -> None:
+    chat = Chat(graph)
+    chat.say("what have I got closest to 100 bpm?")
+    out = chat.say("only dub")
+    req = out["request"]
+    assert req.genres == ["dub"]
+    assert req.target_bpm == 100.0
+    assert [h.tempo_bpm for h in out["hits"]][:1] == [88.0]
+    narrowed = chat.say("dub loops at 100 bpm")
+    assert narrowed["request"].bpm_min is not None

@@ -542,6 +542,14 @@ def held_by(request: ParsedRequest, hit: CatalogHit) -> ParsedRequest:
     return request.model_copy(update=update) if update else request
 
 
+# "closest to 55 bpm", "nearest 170", "as close as possible to 90": a tempo to rank by
+_CLOSEST_TEMPO_RE = re.compile(
+    r"\b(?:closest|nearest|as\s+close\s+as\s+(?:possible|you\s+can(?:\s+get)?))"
+    r"(?:\s+(?:to|at))?\s+\d{2,3}",
+    re.IGNORECASE,
+)
+
+
 def merge_filter(
     previous: ParsedRequest, new: ParsedRequest, listed: Sequence[CatalogHit] = ()
 ) -> ParsedRequest:
@@ -627,6 +635,16 @@ def merge_filter(
         update.update(swing_words=new.swing_words, swing_min=new.swing_min, swing_max=new.swing_max)
     elif SWING_VERB_RE.search(new.text):
         update.update(swing_words=["swing"], swing_min=SWUNG_RANGE[0], swing_max=SWUNG_RANGE[1])
+    if (
+        "bpm_min" not in update
+        and previous.target_bpm is not None
+        and (previous.bpm_min is not None or previous.bpm_max is not None)
+        and _CLOSEST_TEMPO_RE.search(previous.text)
+    ):
+        # "what have I got closest to 55 bpm" then "only reggae": the tempo was a ranking
+        # (the nearest first), never a band to fall out of, so the style asked for next
+        # is listed nearest that tempo first
+        update.update(bpm_min=None, bpm_max=None)
     if new.limit:
         update["limit"] = new.limit
     if new.half_double:
