@@ -65,3 +65,11 @@ def test_a_mixing_word_still_searches_the_first_keys_neighbours(graph) -> None:
     out = Chat(graph).say("garage loops that mix with G major or E minor")
     assert "G minor" not in {h.key for h in out["hits"]}
     assert {"G major", "D major", "C major"} <= {h.key for h in out["hits"]}
+
+
+def test_a_key_ruled_out_beside_another_is_no_alternative(graph) -> None:
+    text = "no wait, garage loops in G minor, not G major"
+    chat = Chat(graph)
+    chat.say("garage loops in G major")
+    out = chat.say(text)
+    assert {h.key for h in out["hits"]} == {"G minor"}, answer(out)

@@ -35,6 +35,7 @@ from groovegraph.state import (
     SpecialistName,
 )
 from groovegraph.tools import vocab
+from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.feel import (
     NO_KEY,
     confidence_words,
@@ -185,6 +186,23 @@ def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
 
 
+def _alternative_keys(request: ParsedRequest) -> list[str]:
+    """The keys a search names as alternatives ("E major or E minor", "11A or 12A"): joined
+    by "or" (or a slash), none of them ruled out ("A minor, not E minor", "A minor instead
+    of E minor" name one key)."""
+    text = request.text
+    if not re.search(r"\bor\b|/|\beither\b", text, re.I):
+        return list(request.keys[:1])
+    ruled_out = set()
+    for pos, said in vocab.find_keys(text):
+        if vocab.negated_at(text, pos):
+            try:
+                ruled_out.add(parse_key(said).name)
+            except InvalidQueryError:
+                continue
+    return [k for k in dict.fromkeys(request.keys) if k not in ruled_out]
+
+
 def plan_tool_calls(
     specialist: SpecialistName,
     request: ParsedRequest,
@@ -236,7 +254,7 @@ def plan_tool_calls(
             ) and not vocab.key_is_a_filter(request.text.rsplit("\n", 1)[-1])
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
-            named = list(dict.fromkeys(request.keys))
+            named = _alternative_keys(request)
             if (
                 len(named) > 1
                 and not one_shot
