@@ -143,30 +143,6 @@ def test_words_that_lift_nothing(text: str) -> None:
     assert vocab.find_lifted_fields(text) == []
 
 
-SWAP_ROWS = [
-    _loop(21, "house", "00s", "warm", 124.0, "F# minor", 50.5),
-    _loop(22, "house", "90s", "deep", 121.0, "C major", 51.0),
-    _loop(23, "breakbeat", "00s", "raw", 125.0, "A minor", 53.0),
-    _loop(24, "breakbeat", "00s", "raw", 118.0, "D minor", 52.5),
-    _loop(25, "breakbeat", "90s", "raw", 136.0, "E minor", 54.0),
-]
-
-
-@pytest.mark.parametrize("said", ["ok what about breakbeat instead", "breakbeat then?"])
-def test_a_genre_that_is_also_a_sample_word_swaps_the_genre_only(
-    settings: Settings, said: str
-) -> None:
-    chat = Chat(offline_graph(pd.DataFrame(SWAP_ROWS), settings=settings))
-    chat.say("house loops around 120")
-    chat.say("any from the 00s?")
-    out = chat.say(said)
-    req = out["request"]
-    assert req.genres == ["breakbeat"]
-    assert req.eras == ["00s"]
-    assert req.bpm_min is not None
-    assert {h.tempo_bpm for h in out["hits"]} == {125.0, 118.0}
-
-
 def test_a_style_asked_after_a_closest_tempo_search_lists_its_nearest_tempos(graph) -> None:
     chat = Chat(graph)
     chat.say("what have I got closest to 100 bpm?")

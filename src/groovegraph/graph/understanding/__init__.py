@@ -3175,9 +3175,7 @@ class OfflineUnderstanding:
             return True
         # A whole new request ("find loops at 97 BPM", "show me some disco loops then")
         # rather than a fragment that adjusts the last one ("under 72 bpm", "only 90s").
-        # A genre named like a sample ("what about breakbeat instead") is the genre only.
-        nouns = blank_spans(text, spans=[span for span, _ in vocab.find_genres(text)])
-        if _SAMPLE_NOUN_RE.search(nouns) and (alone.genres or _FIND_VERB_RE.search(text)):
+        if _SAMPLE_NOUN_RE.search(text) and (alone.genres or _FIND_VERB_RE.search(text)):
             return True
         if (
             alone.bpms
