@@ -120,3 +120,13 @@ def test_a_rank_past_a_list_of_one_names_the_one(graph) -> None:
     assert "only one result" in said
     assert "grimy_dub_1.wav" in said
     assert "Groove analysis" not in said
+
+
+@pytest.mark.parametrize("text", ["goes w grimy_dub_0?", "and sits under grimy_dub_0.wav?"])
+def test_a_mix_question_without_its_subject_after_a_list_of_one(graph, text) -> None:
+    chat = Chat(graph)
+    assert len(chat.say("dub loops in E major")["hits"]) == 1  # grimy_dub_1 alone
+    out = chat.say(text)
+    assert out["request"].samples == [LIBRARY[1]["id"], LIBRARY[0]["id"]]
+    assert out["plan"].specialists == ["compatibility"]
+    assert out["reports"]

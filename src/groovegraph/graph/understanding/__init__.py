@@ -449,6 +449,12 @@ _IT_RE = re.compile(
 )
 
 
+# "goes with <file>?", "and fits under <file>?": a mixing question with its subject left out
+_SUBJECTLESS_MIX_RE = re.compile(
+    rf"^\s*(?:(?:and|so|but|ok|okay)[\s,]+)?(?:{vocab.MIX_VERB_FORMS}|clash\w*)\s+"
+    r"(?:well\s+|nicely\s+|ok\s+)?(?:with|under|over|into|alongside|on|against)\b",
+    re.IGNORECASE,
+)
 # "my two loops", "both loops", "the 2 loops": the pair named as loops (not one-shots)
 _LOOPS_SAID_RE = re.compile(r"\bloops\b", re.IGNORECASE)
 # "that one", "this one", "the first one", "the top loop": one result of a list
@@ -1814,15 +1820,24 @@ class OfflineUnderstanding:
                 )
         request, conv = self._mine(request, blanked, conv, attached=attached, by_attr=by_attr.ids)
         inline = [r for r in request.samples if r not in attached]
+        # "goes with 0002cafe?" right after a list of one hit: the subject left out is
+        # that hit, as "it" would be
+        one_listed = (
+            [listed[0]]
+            if conv.fresh and len(listed) == 1 and _SUBJECTLESS_MIX_RE.match(blanked)
+            else []
+        )
         if (
             len(request.samples) == 1
             and inline
-            and conv.focus
-            and _IT_RE.search(blank_spans(blanked, spans=_ref_spans(blanked, inline)))
-            and _MIX_RE.search(blanked)
+            and (conv.focus or one_listed)
+            and (
+                one_listed or _IT_RE.search(blank_spans(blanked, spans=_ref_spans(blanked, inline)))
+            )
+            and (_MIX_RE.search(blanked) or one_listed)
         ):
             # "will it mix with 0002cafe?": "it" is the sample in focus, the named one the other
-            others = [f for f in conv.focus if f not in request.samples]
+            others = [f for f in one_listed or conv.focus if f not in request.samples]
             if others:
                 request = request.model_copy(update={"samples": [others[0], *request.samples]})
         if (
