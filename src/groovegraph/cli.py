@@ -326,11 +326,13 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         QUERY_PARAMETERS,
         SWING_TOLERANCE,
         check_genre,
+        meter_filter,
         parse_filter_span,
         search,
     )
     from groovegraph.tools.errors import InvalidQueryError
     from groovegraph.tools.keys import parse_key
+    from groovegraph.tools.vocab import COMPOUND_SWING
 
     if not 1 <= args.limit <= _SEARCH_MAX_LIMIT:
         raise InvalidQueryError(f"--limit must be between 1 and {_SEARCH_MAX_LIMIT}")
@@ -352,6 +354,11 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.key:
         fields["key"] = parse_key(args.key).name
+    if args.meter:
+        # a compound meter also asks for its triplet feel, unless --swing says otherwise
+        fields["meter"], compound, _ = meter_filter(args.meter, what="--meter")
+        if compound and not args.swing:
+            fields["swing_min"], fields["swing_max"] = COMPOUND_SWING
     # The file given to --compatible-with is the reference, never one of its own matches:
     # a catalog row with the same audio (the file itself, once indexed) is left out.
     ref_sha256: str | None = None
@@ -664,6 +671,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--instrument", default=None, help="kick, snare, hat, bass, keys, pad, drums, mix, …"
     )
     p.add_argument("--root", default=None, help='root note of one-shots: "F", "F#1", "Bb"')
+    p.add_argument(
+        "--meter",
+        default=None,
+        help='time signature: "3/4" (or "waltz"), "4/4", "6/8", "12/8", "9/8"; or beats per bar',
+    )
     p.add_argument(
         "--limit", type=int, default=10, help=f"most hits to show (1-{_SEARCH_MAX_LIMIT})"
     )

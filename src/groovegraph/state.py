@@ -213,6 +213,21 @@ class CatalogQuery(BaseModel):
             "('loops this F 808 would fit')."
         ),
     )
+    meter: int | None = Field(
+        default=None,
+        ge=2,
+        le=12,
+        description=(
+            "Beats per bar as the analysis counts them (3 or 4; a compound meter counts its "
+            "dotted beats: 12/8 is 4). One-shots have none."
+        ),
+    )
+    target_lag_ms: float | None = Field(
+        default=None,
+        ge=-100,
+        le=100,
+        description="Rank by closeness of the backbeat lag (pocket) to this, in ms.",
+    )
     duration_min_s: float | None = Field(default=None, ge=0)
     duration_max_s: float | None = Field(default=None, ge=0)
     exclude_ids: list[str] = Field(default_factory=list)
@@ -235,6 +250,10 @@ class CatalogHit(BaseModel):
     key: str | None = None
     camelot: str | None = None
     swing_percent: float | None = None
+    backbeat_lag_ms: float | None = Field(
+        default=None, description="Backbeat lag (pocket), ms; positive = laid back."
+    )
+    meter: int | None = Field(default=None, description="Beats per bar (3 or 4).")
     duration_s: float | None = None
     kind: Literal["loop", "one_shot"] | None = None
     instrument: str | None = Field(
@@ -316,6 +335,20 @@ class ParsedRequest(BaseModel):
     target_bpm: float | None = Field(default=None, gt=0, le=400)
     bpms: list[float] = Field(
         default_factory=list, description="Every tempo mentioned, in BPM, in order."
+    )
+    pocket: bool = Field(
+        default=False,
+        description=(
+            "A search like the sample ranked by how its backbeat sits: the backbeat lag "
+            "nearest the sample's ('laid back snare like this one'), not its tempo or key."
+        ),
+    )
+    meter: str | None = Field(
+        default=None,
+        description=(
+            "Time signature a search asks for ('3/4', '6/8', '12/8'; 'waltz' and 'in three' "
+            "are 3/4): searched on the measured beats per bar (vocab.METER_SIGNATURES)."
+        ),
     )
     half_double: bool = Field(default=False, description="Half- or double-time was mentioned.")
     keys: list[str] = Field(

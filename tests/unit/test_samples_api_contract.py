@@ -91,6 +91,7 @@ def test_every_field_received_is_named(client: TestClient) -> None:
         ({"bpm": "40-900"}, "bpm"),
         ({"swing": "150"}, "swing"),
         ({"root": "H#"}, "root"),
+        ({"meter": "5/4"}, "meter"),
     ],
 )
 def test_a_refused_filter_is_named_by_the_query_parameter(

@@ -459,7 +459,25 @@ def moved_tempo(
         # below its slowest loop (often empty: the list may hold every loop of the style)
         lo = hi = round((lo + hi) / 2, 1)
     target = previous.target_bpm
-    if target is not None and lo <= target <= hi and set(previous.bpms) == {target}:
+    tempi = [h.tempo_bpm for h in listed if h.tempo_bpm is not None]
+    if tempi and direction < 0 and min(tempi) > hi:
+        # "around 100" showed only loops at 120+ (nothing nearer): slower than what was
+        # shown, reaching down to the range asked for, still ranked by the tempo asked
+        new_hi = round(min(tempi) * (1 - MOVE_MIN_STEP), 1)
+        new_lo = max(TEMPO_LIMITS_BPM[0], round(min(lo, new_hi - width), 1))
+        keep = target is not None and new_lo <= target <= new_hi
+        return new_lo, new_hi, target if keep else round((new_lo + new_hi) / 2, 2)
+    if tempi and direction > 0 and max(tempi) < lo:
+        new_lo = round(max(tempi) * (1 + MOVE_MIN_STEP), 1)
+        new_hi = min(TEMPO_LIMITS_BPM[1], round(max(hi, new_lo + width), 1))
+        keep = target is not None and new_lo <= target <= new_hi
+        return new_lo, new_hi, target if keep else round((new_lo + new_hi) / 2, 2)
+    # a tempo asked for, or the tempo of the sample the search was made for ("loops that
+    # mix with it": slower ones are slower than that loop)
+    around_target = set(previous.bpms) == {target} or (
+        bool(previous.for_sample) and not previous.bpms
+    )
+    if target is not None and lo <= target <= hi and around_target:
         # "around 100" then "a bit slower": slower than the 100 asked for, not than the
         # bottom of its ±5 % window (the 97 BPM loop it listed is a bit slower).
         if direction < 0:
@@ -645,6 +663,8 @@ def merge_filter(
         # (the nearest first), never a band to fall out of, so the style asked for next
         # is listed nearest that tempo first
         update.update(bpm_min=None, bpm_max=None)
+    if new.meter:
+        update["meter"] = new.meter  # "only the ones in 3/4"
     if new.limit:
         update["limit"] = new.limit
     if new.half_double:

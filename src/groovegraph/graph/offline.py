@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
-from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode
+from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode, tempo_move
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.names import looks_like_file_name
 from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
@@ -203,6 +203,12 @@ def _alternative_keys(request: ParsedRequest) -> list[str]:
     return [k for k in dict.fromkeys(request.keys) if k not in ruled_out]
 
 
+# "loops", "stuff", "something": the turn asks for samples (a search), not about a pair
+_ASKS_FOR_SAMPLES_RE = re.compile(
+    rf"\b(?:{vocab.SAMPLE_NOUN}|stuff|something|anything|ones)\b", re.IGNORECASE
+)
+
+
 def plan_tool_calls(
     specialist: SpecialistName,
     request: ParsedRequest,
@@ -233,6 +239,8 @@ def plan_tool_calls(
             args["like_sample"] = request.for_sample
         if samples:
             args["like_sample"] = samples[0]
+            if request.pocket:
+                args["pocket"] = True  # "laid back snare like this one": by its backbeat lag
             if not request.keys and clash:
                 args["clash"] = True  # "which would clash with it": against its key
         # "under 72 bpm" and "125+" are open bounds: each side is passed on its own
@@ -300,10 +308,15 @@ def plan_tool_calls(
             args["mode"] = request.mode
         if request.instrument:
             args["instrument"] = request.instrument  # "a punchy kick", "an 808 in F"
+        if request.meter:
+            args["meter"] = request.meter  # "loops in 3/4", "waltz loops", "6/8"
         if request.kind:
             args["kind"] = request.kind
-        if request.refines:
-            args["relax"] = False  # "which of them swing?" may honestly find none
+        if request.refines and not tempo_move(request.text.rsplit("\n", 1)[-1]):
+            # "which of them swing?" may honestly find none; "something slower" asks for
+            # a tempo, and when nothing of the rest is there, the nearest slower ones
+            # (another genre, any vibe: said so) answer it better than nothing
+            args["relax"] = False
         # A vague tempo ("around 90", "at 90") may find its 180 BPM double-time loops when
         # nothing is at 90 itself; a range the user states ("between 85 and 95"), an open
         # bound ("under 72", "above 125") or a narrowing follow-up ("within 5 bpm of it")
@@ -333,6 +346,18 @@ def plan_tool_calls(
     if specialist == "compatibility":
         if own:
             return []  # "will my break mix with A minor?": the section asks for the break
+        if (
+            "discovery" in request.specialists
+            and "find" in request.intents
+            and request.compatible
+            and len(samples) == 1
+            and _ASKS_FOR_SAMPLES_RE.search(request.text.rsplit("\n", 1)[-1])
+            and not vocab.MIX_VERDICT_RE.search(request.text.rsplit("\n", 1)[-1])
+        ):
+            # "find loops that mix with my keys loop at 100 bpm": the search's key filter
+            # is the mix check; its tempo is the search's, not a second thing to set the
+            # loop against (no "keys loop × 100 BPM" verdict; a yes/no mix question keeps it)
+            return []
         return [_call("check_compatibility", pair) for pair in _pairs(request, samples)]
     if specialist == "era":
         calls = []

@@ -642,6 +642,10 @@ def parse_request(
     for ref in refs:
         prose = prose.replace(ref, " ")
 
+    # A time signature first: "12/8 grooves" is no count of 8 (nor "3/4" a tempo).
+    meter_found = vocab.find_meter_span(prose)
+    if meter_found is not None:
+        prose = blank_spans(prose, spans=[meter_found[1]])
     # Result count first, so "give me 5 loops" is not a tempo.
     limit: int | None = None
     m = (
@@ -775,6 +779,7 @@ def parse_request(
         vibes=vocab.find_vibes(prose),
         swing_min=swing_min,
         swing_max=swing_max,
+        meter=None if meter_found is None else meter_found[0],
         samples=refs,
         intents=intents,
         limit=limit,

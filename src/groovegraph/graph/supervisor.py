@@ -243,37 +243,6 @@ def _resolve_names(
     )
 
 
-# "loops in 3/4", "something in 6/8", "waltz-time loops": a meter asked of a search
-_SEARCH_METER_RE = re.compile(
-    r"\b(?P<num>[2-9]|1[0-2])\s*/\s*(?P<den>4|8)\b|\bwaltz[\s-]time\b", re.IGNORECASE
-)
-_METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 4, (3, 8): 3}
-
-
-def _meter_not_searched(text: str, frame: pd.DataFrame) -> str | None:
-    """The line saying that a meter asked of a search ("loops in 3/4") is not one of its
-    filters, with how many loops of the library have that many beats per bar."""
-    m = _SEARCH_METER_RE.search(text)
-    if m is None:
-        return None
-    num, den = (int(m["num"]), int(m["den"])) if m["num"] else (3, 4)
-    beats = _METER_BEATS.get((num, den))
-    if beats is None:
-        return None
-    said = f"{num}/{den}"
-    if frame.empty or "meter" not in frame.columns:
-        return (
-            f"Meter is not a search filter: the loops below are not checked for {said}, "
-            "and the library has no meter readings to count."
-        )
-    loops = frame if "kind" not in frame.columns else frame[frame["kind"].fillna("loop") == "loop"]
-    count = int((pd.to_numeric(loops["meter"], errors="coerce") == beats).sum())
-    return (
-        f"Meter is not a search filter: the loops below are not checked for {said}. "
-        f"{count} loop{'' if count == 1 else 's'} in the library measure {beats} beats per bar."
-    )
-
-
 def _older_list_note(listed: Sequence[CatalogHit]) -> str:
     """The line saying which list a turn points at when the search just before it found
     nothing: the one shown before, named by its files."""
@@ -541,6 +510,31 @@ def make_supervisor(
                         confidence=request.confidence,
                     )
                     ranked.append(picked[1])
+            if not ranked and vocab.asks_pocket_like(text):
+                # "laid back snare like this one": loops whose backbeat sits like the
+                # sample's (its backbeat lag), not a swing amount nor a snare one-shot
+                refs = [*attached, *request.samples, *reversed(focus)]
+                if refs:
+                    ref = refs[0]
+                    request = request.model_copy(
+                        update={
+                            "samples": [ref],
+                            "pocket": True,
+                            "kind": "loop",
+                            "instrument": None,
+                            "instruments": [],
+                            "root_note": None,
+                            "swing_words": [],
+                            "swing_min": None,
+                            "swing_max": None,
+                            "compatible": False,
+                            "intents": ["find"],
+                            "specialists": (
+                                ["groove", "discovery"] if ref in attached else ["discovery"]
+                            ),
+                        }
+                    )
+                    reason += "; a search by the sample's backbeat lag (pocket)"
             if offline.asks_what_mixes(request):
                 # "what would mix with a 124 bpm loop in A minor?": suggest library loops
                 # in the keys and tempo that mix with it, not only the neighbouring keys.
@@ -677,10 +671,6 @@ def make_supervisor(
                     f"The last list had only {'one result' if count == 1 else f'{count} results'}"
                     + (f": {shown_list}." if count <= 3 else ".")
                 )
-            if "discovery" in chosen and catalog is not None:
-                meter_note = _meter_not_searched(text, catalog.frame(owner))
-                if meter_note:
-                    notes.append(meter_note)
             said_bpm = followups.stated_tempo(text, request)
             if said_bpm is not None:
                 sid = request.samples[0]

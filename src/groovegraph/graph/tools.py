@@ -52,6 +52,7 @@ from groovegraph.tools.feel import (
     confidence_words,
     key_doubt,
     key_text,
+    pocket_word,
     swing_word,
     tempo_doubt,
 )
@@ -578,6 +579,8 @@ def build_toolsets(
         not_eras: list[str] | None = None,
         relax: bool = True,
         stated_range: bool = False,
+        meter: str | None = None,
+        pocket: bool = False,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (with half_double,
         half/double time match when nothing matches the tempo itself), exact key (keys: any of several, "in E major or E minor") or keys compatible with a key (Camelot), mode ('major' or
@@ -598,7 +601,11 @@ def build_toolsets(
         report the empty result (narrowing an earlier list); with relax, an empty search
         shows the nearest matches, one constraint relaxed (said in the notes).
         stated_range: the user gave the tempo range itself ("85-95 bpm"): it is never
-        widened."""
+        widened. meter: a time signature ('3/4', '6/8', '12/8', '4/4') or beats per bar
+        ('3'): loops measured with that many beats per bar (a compound meter counts its
+        dotted beats and also asks for a triplet swing). pocket: with like_sample, rank
+        by the backbeat lag nearest the sample's ("laid back snare like this one"), not by
+        its tempo, key or swing."""
         if kind is not None and kind not in ("loop", "one_shot"):
             raise InvalidQueryError(f"kind must be 'loop' or 'one_shot', not {kind!r}")
         if mode is not None and mode not in ("major", "minor"):
@@ -611,6 +618,7 @@ def build_toolsets(
                 ctx.result_count if ctx is not None and ctx.result_count else None
             ) or settings.result_count
         notes: list[str] = []
+        target_lag: float | None = None
         auto_range = False
         ref_file: str | None = None
         target_swing: float | None = None
@@ -662,13 +670,22 @@ def build_toolsets(
                     f"{ref_analysis.tempo_bpm:.1f} BPM, "
                     f"{key_text(ref_analysis.key, ref_analysis.camelot)}"
                 )
+            elif pocket and ref_analysis.backbeat_lag_ms is not None:
+                # "laid back snare like this one": how the backbeat sits is the search;
+                # the loop's tempo, key and swing are not asked for
+                target_lag = round(ref_analysis.backbeat_lag_ms, 1)
+                notes.append(
+                    f"reference {sample_label(like_sample, ref_analysis)}: backbeat "
+                    f"{target_lag:+.1f} ms ({pocket_word(target_lag)}); ranked by the backbeat "
+                    "lag nearest it"
+                )
             elif target_bpm is None:
                 target_bpm = round(ref_analysis.tempo_bpm, 2)
                 if bpm_min is None and bpm_max is None:
                     # "like this": within 8 % of its tempo (or half/double), widened below if empty.
                     bpm_min, bpm_max = round(target_bpm * 0.92, 1), round(target_bpm * 1.08, 1)
                     auto_range = True
-            if ref_analysis.tempo_bpm is not None and kind != "one_shot":
+            if ref_analysis.tempo_bpm is not None and kind != "one_shot" and target_lag is None:
                 if key is None and compatible_with is None:
                     compatible_with = ref_analysis.key
                 if ref_analysis.swing_percent is not None:
@@ -682,7 +699,15 @@ def build_toolsets(
             if not _is_path(like_sample):
                 excluded.append(like_sample)
         excluded = [e for e in excluded if not _is_path(e)]
+        beats: int | None = None
+        if meter:
+            beats, compound, meter_note = catalog_tools.meter_filter(meter)
+            if compound and swing_min is None and swing_max is None:
+                swing_min, swing_max = vocab.COMPOUND_SWING
+            notes.append(meter_note)
         query = CatalogQuery(
+            meter=beats,
+            target_lag_ms=target_lag,
             bpm_min=bpm_min,
             bpm_max=bpm_max,
             target_bpm=target_bpm,

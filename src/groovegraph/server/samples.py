@@ -189,6 +189,14 @@ async def search_samples(
     kind: Literal["loop", "one_shot"] | None = Query(None, description="loops or one-shots"),
     instrument: str | None = Query(None, description="kick, snare, hat, bass, drums, …"),
     root: str | None = Query(None, description="root note of one-shots: 'F', 'F#1', 'Bb'"),
+    meter: str | None = Query(
+        None,
+        description=(
+            "time signature: '3/4' (or 'waltz'), '4/4', '6/8', '12/8', '9/8', or beats per "
+            "bar ('3'); a compound meter (6/8, 9/8, 12/8) also asks for a triplet swing "
+            "unless swing is given"
+        ),
+    ),
     limit: int = Query(10, ge=1, le=200),
 ) -> SampleSearchOut:
     from groovegraph.tools.catalog import (
@@ -196,9 +204,11 @@ async def search_samples(
         QUERY_PARAMETERS,
         SWING_TOLERANCE,
         check_genre,
+        meter_filter,
         parse_filter_span,
         search,
     )
+    from groovegraph.tools.vocab import COMPOUND_SWING
 
     state = get_app_state(request)
     spans: dict[str, float] = {}
@@ -210,9 +220,15 @@ async def search_samples(
         spans["swing_min"], spans["swing_max"], spans["target_swing"] = parse_filter_span(
             swing, what="swing", tolerance=SWING_TOLERANCE, relative=False
         )
+    beats: int | None = None
+    if meter and meter.strip():
+        beats, compound, _ = meter_filter(meter)
+        if compound and "swing_min" not in spans:
+            spans["swing_min"], spans["swing_max"] = COMPOUND_SWING
     try:
         query = CatalogQuery(
             **spans,
+            meter=beats,
             key=key,
             compatible_with=compatible_with,
             genre=genre,

@@ -46,6 +46,7 @@ __all__ = [
     "check_genre",
     "concat_frames",
     "empty_frame",
+    "meter_filter",
     "normalize_era",
     "normalize_tag",
     "parse_span",
@@ -84,6 +85,8 @@ _CLASH_BELOW = 0.5
 
 # Ranking weights of the components that are active in a query (renormalised per query).
 _W_TEMPO, _W_KEY, _W_SWING, _W_QUALITY = 0.45, 0.35, 0.2, 0.1
+#: A backbeat lag asked for ranks first: it is what such a search is about.
+_W_LAG, _LAG_SIGMA_MS = 0.6, 4.0
 
 # Spelling variants of genres ("dnb", "hip-hop", "breaks") from the one shared vocabulary.
 _GENRE_ALIASES = GENRE_ALIASES
@@ -400,6 +403,41 @@ def parse_filter_span(
     return lo, given_hi, (lo + given_hi) / 2.0
 
 
+def meter_filter(text: str, *, what: str = "meter") -> tuple[int, bool, str]:
+    """A meter typed or said ("3/4", "6/8", "12/8", "waltz", "3") as a search filter:
+    (beats per bar as the analysis counts them, whether the meter is compound, the line
+    saying how it is searched). A compound meter (6/8, 9/8, 12/8) counts its dotted beats
+    — 12/8 is 4, 6/8 two per bar read as 4 over two bars, 9/8 is 3 — and divides each in
+    three, which the analysis measures as a triplet swing (``vocab.COMPOUND_SWING``).
+
+    Raises :class:`InvalidQueryError` for anything else (5/4, words that name no meter).
+    """
+    from groovegraph.tools.vocab import COMPOUND_SWING, METER_SIGNATURES, find_meter
+
+    raw = (text or "").strip()
+    if raw in {"3", "4"}:
+        return int(raw), False, f"{raw} beats per bar"
+    sig = raw.replace(" ", "") if raw.replace(" ", "") in METER_SIGNATURES else find_meter(raw)
+    if sig is None:
+        known = ", ".join(METER_SIGNATURES)
+        raise InvalidQueryError(
+            f"{what}: {text!r} is not a meter the analysis measures (3 or 4 beats per bar: "
+            f"{known}, or 'waltz')"
+        )
+    beats, compound = METER_SIGNATURES[sig]
+    if compound:
+        lo, hi = COMPOUND_SWING
+        return (
+            beats,
+            True,
+            f"in {sig}: measured as {beats} dotted beats per bar with a triplet swing "
+            f"({lo:g}–{hi:g} %)",
+        )
+    if sig in {"3/4", "4/4"}:
+        return beats, False, f"in {sig} ({beats} beats per bar)"
+    return beats, False, f"in {sig}: measured as {beats} beats per bar"
+
+
 def _check_range(lo: float | None, hi: float | None, what: str) -> None:
     if lo is not None and hi is not None and lo > hi:
         raise InvalidQueryError(f"{what}: minimum {lo} is above maximum {hi}")
@@ -626,6 +664,11 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         if query.duration_max_s is not None:
             mask &= dur <= query.duration_max_s
 
+    if query.meter is not None:
+        # beats per bar as measured; a row with no meter reading (a one-shot) never matches
+        meters = pd.to_numeric(df["meter"], errors="coerce").to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            mask &= meters == float(query.meter)
     if query.kind is not None:
         mask &= (df["kind"] == query.kind).to_numpy(dtype=bool, na_value=False)
     if root is not None:
@@ -725,6 +768,13 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         s_score = np.exp(-(((swing[idx] - target_swing) / 5.0) ** 2))
         parts.append(np.nan_to_num(s_score, nan=0.0))
         weights.append(_W_SWING)
+    lag = pd.to_numeric(df["backbeat_lag_ms"], errors="coerce").to_numpy(dtype=np.float64)
+    if query.target_lag_ms is not None:
+        # "a snare as laid back as this one": the pocket nearest the reference's (σ = 4 ms,
+        # about what tells a laid-back backbeat from one on the grid); no reading scores 0
+        l_score = np.exp(-(((lag[idx] - query.target_lag_ms) / _LAG_SIGMA_MS) ** 2))
+        parts.append(np.nan_to_num(l_score, nan=0.0))
+        weights.append(_W_LAG)
     tconf = np.nan_to_num(df["tempo_confidence"].to_numpy(dtype=np.float64)[idx], nan=0.0)
     kconf = np.nan_to_num(df["key_confidence"].to_numpy(dtype=np.float64)[idx], nan=0.0)
     # A keyless row (drums only) is judged on its tempo confidence alone: having no key is
@@ -805,6 +855,8 @@ _HIT_COLUMNS = [
     "path",
     "tempo_bpm",
     "swing_percent",
+    "backbeat_lag_ms",
+    "meter",
     "camelot",
     "key",
     "duration_s",
@@ -847,6 +899,12 @@ def _hit(
         target_swing is not None or query.swing_min is not None or query.swing_max is not None
     ):
         bits.append(f"swing {swing:.1f}%")
+    lag = _opt_float(row["backbeat_lag_ms"])
+    if lag is not None and query.target_lag_ms is not None:
+        bits.append(f"backbeat {lag:+.1f} ms")
+    meter = _opt_float(row["meter"])
+    if meter is not None and query.meter is not None:
+        bits.append(f"{int(meter)} beats per bar")
     tags = {t: _clean(row[t]) for t in ALL_TAG_FIELDS}
     kind = _clean(row["kind"])
     root_note = _clean(row["root_note"])
@@ -864,6 +922,8 @@ def _hit(
         key=_clean(row["key"]),
         camelot=camelot,
         swing_percent=swing,
+        backbeat_lag_ms=lag,
+        meter=None if meter is None else int(meter),
         duration_s=_opt_float(row["duration_s"]),
         kind=kind,
         instrument=tags.get("instrument"),

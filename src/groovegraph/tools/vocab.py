@@ -2025,3 +2025,105 @@ CHAT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w-])maj(?![\w-])", re.IGNORECASE), "major"),
     (re.compile(r"(?<![\w-])1[\s-]?shot(s?)(?![\w-])", re.IGNORECASE), r"one-shot\1"),
 )
+
+
+# ------------------------------------------------------------------------------- meter
+# A meter asked of a search ("loops in 3/4", "waltz loops", "something in three", "6/8
+# grooves") → how the analysis counts it: ``meter`` is beats per bar, 3 or 4, and a
+# compound meter counts its dotted beats. 12/8 is four dotted beats (4); 6/8 has two, and
+# a bar of two reads as four over two bars (4); 9/8 is three (3). A compound meter divides
+# each beat in three, which the analysis measures as a triplet swing on the 8ths: those
+# searches also ask for the triplet feel (``COMPOUND_SWING``).
+METER_SIGNATURES: Mapping[str, tuple[int, bool]] = {
+    "2/4": (4, False),
+    "3/4": (3, False),
+    "4/4": (4, False),
+    "3/8": (3, False),
+    "6/8": (4, True),
+    "9/8": (3, True),
+    "12/8": (4, True),
+}
+#: The swing band a compound meter's beat in three lands in (66.7 % is an exact triplet).
+COMPOUND_SWING: tuple[float, float] = (62.0, 72.0)
+_METER_NUMBERS = {"two": "2", "three": "3", "four": "4", "six": "6", "nine": "9", "twelve": "12"}
+_METER_SIG_RE = re.compile(
+    r"(?<![\d/.])\b(?P<num>2|3|4|6|9|12)\s*/\s*(?P<den>4|8)\b(?![/\d])"
+    r"|\b(?P<wnum>two|three|four|six|nine|twelve)[\s-](?P<wden>four|eight)\s+(?:time|feel|meter|metre)\b",
+    re.IGNORECASE,
+)
+# "waltz loops", "in waltz time", "a waltz": not "my waltz" (the user's loop) nor "the
+# waltz" (a sample named so)
+_METER_TRIPLE_RE = re.compile(
+    r"(?<!\bmy )(?<!\bour )(?<!\bthe )(?<!\bthat )(?<!\bthis )(?<!\byour )"
+    r"\bwaltz(?:es)?(?:[\s-](?:time|feel))?\b"
+    r"|\btriple[\s-](?:time|meter|metre)\b"
+    r"|\bin\s+(?:three|3)(?=\s*(?:[?.!,;]|$|\b(?:please|pls|around|at|near|with|from|that|and|or|"
+    r"for|in|like|too|only)\b))",
+    re.IGNORECASE,
+)
+_METER_COMMON_RE = re.compile(r"\bcommon\s+time\b", re.IGNORECASE)
+
+
+def find_meter_span(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The meter a message asks for, as a signature in :data:`METER_SIGNATURES` ("3/4",
+    "6/8"), with where it is said, else ``None``: "in 3/4", "six-eight feel", "waltz
+    loops", "something in three", "triple time" (3/4), "common time" (4/4)."""
+    m = _METER_SIG_RE.search(text)
+    if m is not None:
+        if m["num"]:
+            sig = f"{m['num']}/{m['den']}"
+        else:
+            den = "4" if m["wden"].lower() == "four" else "8"
+            sig = f"{_METER_NUMBERS[m['wnum'].lower()]}/{den}"
+        return (sig, m.span()) if sig in METER_SIGNATURES else None
+    if (t := _METER_TRIPLE_RE.search(text)) is not None:
+        return "3/4", t.span()
+    if (c := _METER_COMMON_RE.search(text)) is not None:
+        return "4/4", c.span()
+    return None
+
+
+def find_meter(text: str) -> str | None:
+    """The signature :func:`find_meter_span` finds, without its place."""
+    found = find_meter_span(text)
+    return None if found is None else found[0]
+
+
+# ------------------------------------------------------------------------------ pocket
+# "laid back snare like this one", "loops with a pocket like mine", "a backbeat that drags
+# like this": the feel of the backbeat against the grid (backbeat_lag_ms) asked of a
+# search like a sample, not a swing amount nor a snare one-shot. Three parts, in any
+# order: the backbeat named, how it sits (or "pocket"), and a likeness to a sample.
+_POCKET_NOUN_RE = re.compile(r"\b(?:snares?|back[\s-]?beats?|claps?|pocket)\b", re.IGNORECASE)
+_POCKET_FEEL_RE = re.compile(
+    r"\b(?:laid[\s-]?back|lazy|lazier|behind(?:\s+the\s+(?:beat|grid))?|dragg?(?:s|ing|y)?|"
+    r"late|pushed|pushing|ahead|rush(?:es|ing|ed)?|on\s+top|early|pocket)\b",
+    re.IGNORECASE,
+)
+_POCKET_LIKENESS_RE = re.compile(
+    r"\b(?:like|as|similar\s+to|same\s+as|close\s+to|matching)\s+(?:(?:in\s+)?(?:this|that|"
+    r"it|mine|my|the\s+one|the\s+loop|this\s+one|that\s+one)\b)",
+    re.IGNORECASE,
+)
+_POCKET_NOT_RE = re.compile(r"\b(?:one[\s-]?shots?|hits?|samples?\s+of\s+a)\b", re.IGNORECASE)
+
+
+def asks_pocket_like(text: str) -> bool:
+    """Whether ``text`` asks for loops whose backbeat sits like a sample's ("laid back
+    snare like this one", "same pocket as mine"): searched by the backbeat lag."""
+    return bool(
+        _POCKET_NOUN_RE.search(text)
+        and _POCKET_FEEL_RE.search(text)
+        and _POCKET_LIKENESS_RE.search(text)
+        and not _POCKET_NOT_RE.search(text)
+    )
+
+
+# "does it mix with A minor?", "will my keys loop work at 100?", "is this compatible":
+# a yes/no mix question about a sample, as against a search for loops that mix with it
+MIX_VERDICT_RE = re.compile(
+    r"\b(?:does|do|did|will|would|can|could|is|are|how\s+well)\s+(?:it|this|that|they|these|"
+    r"those|both|my\s+[\w\s]{1,25}?|the\s+[\w\s]{1,25}?|sample\s+[0-9a-f]{6,64})\s+"
+    rf"(?:\w+\s+)?(?:{MIX_VERB_FORMS}|clash\w*|compatible)\b",
+    re.IGNORECASE,
+)
