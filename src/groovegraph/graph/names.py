@@ -868,10 +868,13 @@ def unfit_own_refs(
     break", "my 808") that none of the samples they sent before this turn (``own``, less
     ``attached``) fits by what its analysis or name says: a loop in 3/4, swung (or
     straight), an 808. Such a phrase names none of them, and no other sample should be
-    answered about in its place. ``the_too``: "the ..." counts too (not while a list of
+    answered about in its place. With one sample sent before, the phrase is the user's
+    name for it: nothing is unfit. ``the_too``: "the ..." counts too (not while a list of
     results is shown: there it names a listed hit)."""
     earlier = [o for o in own if o.id not in set(attached)]
-    if not earlier:
+    if len(earlier) < 2:
+        # one file sent before: "my waltz" is the user's name for it, whatever its
+        # analysis reads (a misread meter is likelier than a file never sent)
         return []
     out: list[str] = []
     for rx in (_MY_RE, *((_THE_RE,) if the_too else ())):
