@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from groovegraph.graph import build_graph, followups
@@ -572,32 +571,3 @@ def test_the_one_thing_you_found_among_several_is_the_first_shown() -> None:
     assert followups.find_attribute_refs(
         "what's the tempo of that funk loop you picked", hits=hits
     ).ids == [hits[0].sample_id]
-
-
-def test_messages_sent_together_before_an_answer_are_read_as_one_turn(
-    settings: Settings,
-) -> None:
-    # A client that sends a burst ("find funk loops", "around 96", "minor ones") before
-    # the agent answers: every message counts, not only the last one.
-    graph = offline_graph(followup_frame(), settings=settings)
-    config = {"configurable": {"thread_id": "burst"}}
-    out = graph.invoke(
-        {
-            "messages": [
-                HumanMessage("find me some 70s funk loops"),
-                HumanMessage("between 94 and 97 bpm"),
-                HumanMessage("minor key ones only"),
-            ]
-        },
-        config,
-    )
-    request = out["request"]
-    assert "discovery" in request.specialists
-    assert request.genres == ["funk"]
-    assert out["hits"]
-    for hit in out["hits"]:
-        assert hit.tags.genre == "funk"
-        assert 94 <= hit.tempo_bpm <= 97
-        assert hit.key.endswith("minor")
-    # one answer for the burst
-    assert sum(bool(isinstance(m, AIMessage) and m.content) for m in out["messages"]) == 1

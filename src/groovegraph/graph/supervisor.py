@@ -84,19 +84,6 @@ def _human_turns(messages: list[AnyMessage]) -> list[HumanMessage]:
     return [m for m in messages if isinstance(m, HumanMessage)]
 
 
-def _unanswered(messages: list[AnyMessage]) -> list[HumanMessage]:
-    """The human messages since the last AI message: what the user said since the agent
-    last spoke. Several arrive together when a client sends a burst ("find funk loops",
-    "around 95", "minor please") before the answer: one turn, read as a whole."""
-    out: list[HumanMessage] = []
-    for m in reversed(messages):
-        if isinstance(m, AIMessage):
-            break
-        if isinstance(m, HumanMessage):
-            out.append(m)
-    return out[::-1]
-
-
 # Words that ask about a sample's groove itself (not just about mixing or searching with
 # it): the groove specialist answers them even for a sample whose numbers are known.
 #: How near half or double the measured tempo a tempo the user states must be (relative)
@@ -278,8 +265,6 @@ def make_supervisor(
         if plan is None or plan.turn != turn:
             # ---- a new turn: understand it, route, plan, reset the per-turn results
             last = humans[-1]
-            # the messages the user sent since the agent last answered, read as one turn
-            burst = _unanswered(messages) or [last]
             focus: list[str] = list(state.get("focus") or [])
             # "the first one", "#2", "both of them" point into the last list of hits shown:
             # the previous turn's, or an older one when turns since found nothing new.
@@ -293,7 +278,7 @@ def make_supervisor(
             # reggae and the 2010s), not the older one whose list is still shown.
             # ... unless the turn points at the list shown ("which of those were from the
             # 90s?"): that list's search, without the filters of the empty one since.
-            text = "\n".join(t for t in (message_text(m).strip() for m in burst) if t)
+            text = message_text(last)
             searched_last = (
                 last_request is not None
                 and "discovery" in last_request.specialists
@@ -309,13 +294,9 @@ def make_supervisor(
                 previous=last_request,
                 focus=focus,
                 analyses=state.get("analyses") or {},
-                own=list(
-                    dict.fromkeys(
-                        s for h in humans[: len(humans) - len(burst)] for s in message_samples(h)
-                    )
-                ),
+                own=list(dict.fromkeys(s for h in humans[:-1] for s in message_samples(h))),
             )
-            attached = list(dict.fromkeys(s for m in burst for s in message_samples(m)))
+            attached = message_samples(last)
             # Library files named in the text ("does gritty_funk_03_97bpm_Em.wav mix with
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
             # fits several files is asked about first.
