@@ -61,3 +61,15 @@ def test_the_relative_key_of_a_sample_is_named(graph, text) -> None:
     said = answer(out)
     assert "rhodes idea.wav" in said
     assert "E minor (9A) → G major (9B): relative major/minor" in said
+
+
+def test_a_one_shot_search_beside_a_tempo_question_keeps_no_tempo(settings: Settings) -> None:
+    # "any 808 on E? and is 145 half time of 72?": the tempo belongs to the mix question;
+    # a one-shot has none, so the search for the 808 must not filter by it
+    from tests.catalogs import library_frame, one_shot_record
+
+    shots = [one_shot_record("beaf0000000000e1", "808_E1.wav", "bass", "E1", tag="bass")]
+    graph = offline_graph(library_frame(TRAP, shots), settings=settings)
+    out = Chat(graph).say("any 808 on E? and is 145 half time of 72?")
+    assert hit_names(out) == ["808_E1.wav"]
+    assert len(out["reports"]) == 1

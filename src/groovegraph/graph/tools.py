@@ -618,6 +618,11 @@ def build_toolsets(
                 ctx.result_count if ctx is not None and ctx.result_count else None
             ) or settings.result_count
         notes: list[str] = []
+        if kind == "one_shot" and (bpm_min, bpm_max, target_bpm) != (None, None, None):
+            # a single hit has no tempo: a tempo filter would leave no one-shot at all
+            # (a tempo said elsewhere in the message, "an 808 in E and is 145 half of 72")
+            bpm_min = bpm_max = target_bpm = None
+            notes.append("one-shots have no tempo, so the tempo was left out of this search")
         target_lag: float | None = None
         auto_range = False
         ref_file: str | None = None
