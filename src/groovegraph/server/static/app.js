@@ -278,10 +278,15 @@
   }
 
   // A library sample: heard (with the click on its beats when it is a loop) and shown above.
+  // Shown first, then played: showing a sample clears the player, so a sample whose
+  // numbers arrived after its audio (a busy server) was shown with no sound at all.
   function playHit(hit) {
     const loop = hit.kind !== "one_shot" && hit.tempo_bpm;
-    play($("#player"), "/v1/samples/" + encodeURIComponent(hit.sample_id) + "/audio" + (loop ? "?click=true" : ""), "click");
-    api("/v1/samples/" + encodeURIComponent(hit.sample_id)).then((r) => r.json()).then((s) => { current = s; showSample(s, displayName(hit)); }).catch((e) => showError(e.message));
+    api("/v1/samples/" + encodeURIComponent(hit.sample_id))
+      .then((r) => r.json())
+      .then((s) => { current = s; showSample(s, displayName(hit)); })
+      .catch((e) => showError(e.message))
+      .finally(() => play($("#player"), "/v1/samples/" + encodeURIComponent(hit.sample_id) + "/audio" + (loop ? "?click=true" : ""), "click"));
   }
 
   // ------------------------------------------------------------------------ the map
