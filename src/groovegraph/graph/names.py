@@ -451,26 +451,21 @@ class OwnSample:
             return True
         if word in _TRIPLE_METER_WORDS:
             return self.meter == 3
-        if (meter := _METER_FRACTION_RE.fullmatch(word)) is not None:
-            return self.meter == _METER_BEATS.get((int(meter[1]), int(meter[2])))
+        if word in vocab.METER_SIGNATURES:
+            return bool(vocab.meter_reads_as(word, self.meter, self.swing))
         if word in _SWUNG_WORDS or word in _STRAIGHT_WORDS:
             return self.swing is not None and (
                 self.swing >= vocab.SWUNG_RANGE[0]
                 if word in _SWUNG_WORDS
-                else self.swing < _STRAIGHT_BELOW
+                else self.swing <= vocab.STRAIGHT_RANGE[1]
             )
         return word in _DRUMS_ONLY_WORDS and self.drums
 
 
 _TRIPLE_METER_WORDS = frozenset(vocab.TRIPLE_METER_WORDS)
 _DRUMS_ONLY_WORDS = frozenset(vocab.DRUMS_ONLY_WORDS)
-# "the 3/4 one", "my 6/8 loop": a meter written as a fraction, and the beats a bar it has
-_METER_FRACTION_RE = re.compile(r"([2-9]|1[0-2])/(4|8)")
-_METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 4, (3, 8): 3}
 _SWUNG_WORDS = frozenset(("swung", "swingy", "swinging", "shuffled", "shuffly"))
 _STRAIGHT_WORDS = frozenset(("straight",))
-#: Below this swing percent a loop is "the straight one".
-_STRAIGHT_BELOW = 54.0
 #: What a user may call a sample as they send it, beside instruments: a piece of theirs
 #: ("my riff", "the waltz"), drums only ("the break"), a take of a recording.
 _ROLE_NOUNS = frozenset(
@@ -886,7 +881,7 @@ def unfit_own_refs(
                 if text[end : t.start()].strip():
                     break
                 word = t.group(0).lower().removesuffix("'s")
-                if word in _CHECKED_WORDS or _METER_FRACTION_RE.fullmatch(word):
+                if word in _CHECKED_WORDS or word in vocab.METER_SIGNATURES:
                     words.append(word)
                     end = t.end()
                     noun = word in ("waltz", "808")

@@ -439,13 +439,6 @@ def _stats_by(request: ParsedRequest) -> list[str]:
     return ["era", "genre"]
 
 
-# a question about the keys related to one key: its relative, its wheel neighbours
-_KEY_RELATION_RE = re.compile(
-    r"\brelative\s+(?:major|minor|key)\b|\bneighbou?rs?\b|\bnext to it on the wheel\b",
-    re.IGNORECASE,
-)
-
-
 def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any]]:
     """Items to compare, pairwise: samples first, then keys (with tempi in order), then tempi."""
     items: list[dict[str, Any]] = [{"sample": s} for s in samples]
@@ -467,7 +460,14 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
     # A sample compared with a lone key or tempo: only its key/tempo is judged.
     if len(items) == 1 and request.keys and not samples:
         return [{"a": items[0], "b": None}]
-    if len(items) == 1 and samples and _KEY_RELATION_RE.search(request.text):
+    if (
+        len(items) == 1
+        and samples
+        and (
+            vocab.RELATIVE_KEY_RE.search(request.text)
+            or vocab.KEY_NEIGHBOURS_RE.search(request.text)
+        )
+    ):
         # "what's the relative major of it", "its neighbours on the wheel": the keys that
         # mix with the sample's own key
         return [{"a": items[0], "b": None}]
@@ -550,8 +550,6 @@ _METER_Q_RE = re.compile(
     r"|\bwaltz\b|\bbeats? (?:per|in a|to the) bar\b|\bcount(?:ed)? in (?:three|four|3|4)\b",
     re.IGNORECASE,
 )
-# written meters as beats per bar: 6/8 and 12/8 count dotted beats (2 and 4)
-_METER_BEATS = {(2, 4): 2, (3, 4): 3, (4, 4): 4, (6, 8): 2, (9, 8): 3, (12, 8): 4, (3, 8): 3}
 
 
 # "is that one swung more than mine?", "which is faster, that one or my loop?"
@@ -609,16 +607,18 @@ def meter_answer(text: str, label: str, a: Analysis) -> str | None:
         return f"Meter: I could not count the beats per bar of {label} (no downbeats found)."
     written = f"{a.meter}/4"
     line = f"Meter: {label} has {a.meter} beats per bar ({written} time)"
-    asked: int | None = None
+    said: str | None = None
     if m.group("num"):
-        asked = _METER_BEATS.get((int(m.group("num")), int(m.group("den"))))
         said = f"{m.group('num')}/{m.group('den')}"
     elif re.search(r"waltz|three|\b3\b", m.group(0), re.IGNORECASE):
-        asked, said = 3, "3/4"
-    if asked is None:
+        said = "3/4"
+    fits = None if said is None else vocab.meter_reads_as(said, a.meter, a.swing_percent)
+    if said is None or fits is None:
         return line + "."
-    verdict = "yes" if asked == a.meter else "no"
-    return f"{line}: {verdict}, {'it is' if asked == a.meter else 'not'} {said}."
+    if vocab.METER_SIGNATURES[said][1]:
+        # a compound meter is read from the beats and their triplet swing
+        line += f", swing {_fmt(a.swing_percent or 50.0)} %"
+    return f"{line}: {'yes, it is' if fits else 'no, not'} {said}."
 
 
 def describe_hit(rank: int, h: CatalogHit) -> str:

@@ -1483,6 +1483,8 @@ HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IG
 
 SWUNG_RANGE = (56.0, 68.0)
 """Plain "swung"/"swinging", in MPC swing percent (50 = straight, 66.7 = triplet)."""
+STRAIGHT_RANGE = (50.0, 54.0)
+""""straight", "quantized", "no swing": the swing a straight loop measures."""
 # (words, swing_min, swing_max), most specific first: "heavy swing" before "swing".
 SWING_FEELS: tuple[tuple[tuple[str, ...], float, float], ...] = (
     (
@@ -1563,13 +1565,12 @@ SWING_FEELS: tuple[tuple[tuple[str, ...], float, float], ...] = (
             "stiff",
             "mechanical",
         ),
-        50.0,
-        54.0,
+        *STRAIGHT_RANGE,
     ),
 )
 # How a model's reading names a swing level (RequestReading.swing) → MPC percent range.
 SWING_LEVELS: Mapping[str, tuple[float, float]] = {
-    "straight": (50.0, 54.0),
+    "straight": STRAIGHT_RANGE,
     "light": (52.0, 58.0),
     "swung": SWUNG_RANGE,
     "heavy": (62.0, 72.0),
@@ -2089,6 +2090,25 @@ def find_meter(text: str) -> str | None:
     return None if found is None else found[0]
 
 
+def meter_reads_as(signature: str, meter: int | None, swing: float | None) -> bool | None:
+    """Whether a measured loop (``meter`` beats per bar, ``swing`` percent) reads as the
+    written ``signature`` ("3/4", "6/8"), counted as :data:`METER_SIGNATURES` says: a
+    compound meter is its dotted beats with a triplet swing (``COMPOUND_SWING``), so a
+    straight 4/4 loop is not 6/8. ``None`` for a signature the analysis cannot measure
+    ("5/4") or an unmeasured loop."""
+    sig = signature.replace(" ", "")
+    if sig not in METER_SIGNATURES or not meter:
+        return None
+    beats, compound = METER_SIGNATURES[sig]
+    if meter != beats:
+        return False
+    if not compound:
+        # a 4/4 shuffle is still 4/4: a simple meter asks for no feel
+        return True
+    lo, hi = COMPOUND_SWING
+    return swing is not None and lo <= swing <= hi
+
+
 # ------------------------------------------------------------------------------ pocket
 # "laid back snare like this one", "loops with a pocket like mine", "a backbeat that drags
 # like this": the feel of the backbeat against the grid (backbeat_lag_ms) asked of a
@@ -2117,6 +2137,12 @@ def asks_pocket_like(text: str) -> bool:
         and _POCKET_LIKENESS_RE.search(text)
         and not _POCKET_NOT_RE.search(text)
     )
+
+
+# "what's the relative major of it", "relative minor of this": a key relation of a sample
+RELATIVE_KEY_RE = re.compile(r"\brelative\s+(?:major|minor|key)\b", re.IGNORECASE)
+# "its neighbours", "next to it on the wheel": the keys beside a sample's on the wheel
+KEY_NEIGHBOURS_RE = re.compile(r"\bneighbou?rs?\b|\bnext to it on the wheel\b", re.IGNORECASE)
 
 
 # "does it mix with A minor?", "will my keys loop work at 100?", "is this compatible":

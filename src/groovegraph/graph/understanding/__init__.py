@@ -945,7 +945,7 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         # "slow this down to 85, how much % is that": stretching a sample to a tempo is a
         # tempo-compatibility question about it
         out.append("compatibility")
-    if request.samples and _RELATIVE_KEY_RE.search(text):
+    if request.samples and vocab.RELATIVE_KEY_RE.search(text):
         # "what key?? and whats the relative major of it": a key move from the sample's key
         out.append("compatibility")
     if len(request.samples) >= 2 and _TEMPO_GAP_RE.search(text):
@@ -1166,8 +1166,6 @@ _HALF_OF_TEMPO_RE = re.compile(
     rf"(?P<b>{_TEMPO_NUMBER})",
     re.IGNORECASE,
 )
-# "what's the relative major of it", "relative minor of this": a key relation of the sample
-_RELATIVE_KEY_RE = re.compile(r"\brelative\s+(?:major|minor|key)\b", re.IGNORECASE)
 
 
 def _half_of_tempo(text: str) -> bool:
