@@ -61,6 +61,10 @@ were read), then split in halves by a fixed seed, those nine requests put in the
 half: ``tune`` 65 requests / 18 conversations, ``report`` 65 requests / 18 conversations
 (93 turns), the report half scoring 0.708 and 0.731 on that first run.
 
+One more was written on 2026-12-06 the same way (same reading list and brief; the writer
+saw no code, no other set and no output of the agent): ``fifteenth_set/`` (ids ``s15-…``:
+132 requests, 36 conversations / 180 turns; every row ``report``, never tuned on).
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -99,6 +103,7 @@ ELEVENTH_SET = HERE / "eleventh_set"
 TWELFTH_SET = HERE / "twelfth_set"
 THIRTEENTH_SET = HERE / "thirteenth_set"
 FOURTEENTH_SET = HERE / "fourteenth_set"
+FIFTEENTH_SET = HERE / "fifteenth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -112,6 +117,7 @@ SET_SPLITS = {
     "d11-": "tune",
     "d12-": "tune",
     "d13-": "tune",
+    "s15-": "report",
 }
 TUNE_SHARE = 0.4
 
@@ -182,6 +188,7 @@ def main(argv: list[str]) -> int:
         TWELFTH_SET,
         THIRTEENTH_SET,
         FOURTEENTH_SET,
+        FIFTEENTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
