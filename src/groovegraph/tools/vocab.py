@@ -393,7 +393,11 @@ _ABOUT_ITS_DRUMS_RE = re.compile(
 _LOOP_REFERENCE_RE = re.compile(
     r"\b(?:my|our|this|that|the|your)\s+(?:(?:first|second|third|last|other|old|new|own|"
     r"earlier|previous)\s+)?$"
-    r"|\b(?:for|over|under|on|with|to)\s+(?:(?:a|an|some|my|our|the|this|that|your)\s+)?"
+    # "a snare for a boom bap beat", "an 808 that fits a loop in A minor", "a kick to
+    # match a 90 bpm break": a preposition or a fitting verb leads to the sample the sound
+    # is for
+    r"|\b(?:for|over|under|on|with|to|fits?|suits?|match(?:es)?|complements?)\s+"
+    r"(?:(?:a|an|some|my|our|the|this|that|your)\s+)?"
     r"(?:[\w'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -405,13 +409,17 @@ def find_kind(text: str, *, instrument: str | None = None) -> str | None:
     if _ONE_SHOT_RE.search(text):
         return "one_shot"
     loops = list(_LOOP_RE.finditer(text))
-    if instrument in ONE_SHOT_INSTRUMENTS:
-        # "a kick and a clap that'd suit my first loop": the loop is the sample they are
-        # for, not the kind of sound asked for
+    hit = instrument in ONE_SHOT_INSTRUMENTS or (
+        instrument == "bass" and _808_SOUND_RE.search(text) is not None
+    )
+    if hit:
+        # "a kick and a clap that'd suit my first loop", "an 808 that fits a loop in A
+        # minor at 90": the single hit named is what is wanted; a loop led to by a
+        # preposition or a fitting verb is the sample it is for
         loops = [m for m in loops if not _LOOP_REFERENCE_RE.search(text[: m.start()])]
     if loops:
         return "loop"
-    if instrument in ONE_SHOT_INSTRUMENTS or (instrument == "bass" and _808_SOUND_RE.search(text)):
+    if hit:
         return "one_shot"
     return None
 

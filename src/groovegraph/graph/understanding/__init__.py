@@ -246,6 +246,23 @@ _PLACE_SOUND_RE = re.compile(
 )
 
 
+# "an 808 that fits a loop in A minor at 90", "a pad to go with a track in F minor", "a
+# kick for a beat at 140": a sound wanted (the head) for a sample only described (the
+# reference: an indefinite noun phrase with its key or tempo), not one of the thread's
+_SOUND_FOR_DESCRIBED_RE = re.compile(
+    r"(?P<head>\b(?:an?|some|any|another)\s+(?:[\w'-]+\s+){0,3}?)"
+    r"(?:(?:that|which)(?:['’](?:d|ll))?\s+(?:(?:would|will|could|should|might|can)\s+)?"
+    r"(?:\w+\s+)?"
+    r"(?:fits?|suits?|match(?:es)?|complements?|(?:go(?:es)?|works?|sits?|blends?|pairs?|gels?)"
+    r"\s+(?:well\s+)?(?:with|under|over|on|in))"
+    r"|to\s+(?:(?:go|sit|layer|pair|work|blend)\s+(?:with|under|over|on|in)|fit|suit|match)"
+    r"|for)\s+"
+    r"(?:an?|some|any)\s+(?:[\w'-]+\s+){0,3}?"
+    rf"{vocab.alternation(vocab.plurals('loop', 'beat', 'break', 'breakbeat', 'groove', 'track', 'tune', 'song', 'riff', 'instrumental', 'jam'))}\b",
+    re.IGNORECASE,
+)
+
+
 # "for this beat", "under that loop", "with the break": a sample at hand named by its noun
 _FOR_THAT_NOUN_RE = re.compile(
     r"\b(?:for|to|with|under(?:neath)?|over|on|onto|in|into|behind|alongside)\s+"
@@ -2494,6 +2511,21 @@ class OfflineUnderstanding:
             # "anything in trap around 145, and is 145 half time of like 72?": how the two
             # tempi meet is a mixing question, beside whatever else is asked
             chosen = [*chosen, "compatibility"]
+        if (
+            "compatibility" in chosen
+            and not request.samples
+            and not request.refines
+            and (request.keys or request.bpms)
+            and (described := _SOUND_FOR_DESCRIBED_RE.search(blanked)) is not None
+            and vocab.find_instrument(described.group("head")) is not None
+        ):
+            # "find me an 808 that fits a loop in A minor at 90": the sound named first is
+            # what is wanted and the loop only tells its key and tempo, so it is one search
+            # in that key (no mix check of a key with nothing)
+            chosen = [c for c in chosen if c != "compatibility"]
+            if "discovery" not in chosen:
+                chosen.append("discovery")
+            request = request.model_copy(update={"compatible": True})
         familiar = _familiar_share(text, alone)
         if not attached and familiar < 0.5:
             # "florp wizzle the crank?": most words unknown to the encoder and nothing read
