@@ -323,6 +323,10 @@ class CompatibilityReport(BaseModel):
 
 SpecialistName = Literal["groove", "era", "compatibility", "discovery"]
 SPECIALISTS: tuple[SpecialistName, ...] = ("groove", "era", "compatibility", "discovery")
+#: ``additional_kwargs`` key on a turn's last human message: how many human messages sent
+#: with it in one input (itself included) the turn reads as one request. The server sets
+#: it (``server.turn_input.mark_burst``); the supervisor joins them.
+BURST_KEY = "burst"
 Intent = Literal["analyze", "compatibility", "find", "history", "stats"]
 
 

@@ -49,6 +49,7 @@ from groovegraph.graph.tools import owner_from_config, sample_label, stored_anal
 from groovegraph.graph.understanding import Conversation, from_reading, get_offline, listed_refs
 from groovegraph.settings import Settings
 from groovegraph.state import (
+    BURST_KEY,
     SPECIALISTS,
     Analysis,
     CatalogHit,
@@ -82,6 +83,23 @@ def message_samples(message: AnyMessage) -> list[str]:
 
 def _human_turns(messages: list[AnyMessage]) -> list[HumanMessage]:
     return [m for m in messages if isinstance(m, HumanMessage)]
+
+
+def _burst(messages: list[AnyMessage], humans: list[HumanMessage]) -> list[HumanMessage]:
+    """The human messages this turn reads: the last one, and as many before it as the
+    server marked as sent with it in one input (``BURST_KEY``), never past an AI message."""
+    last = humans[-1]
+    try:
+        count = int((last.additional_kwargs or {}).get(BURST_KEY) or 1)
+    except (TypeError, ValueError):
+        count = 1
+    out: list[HumanMessage] = []
+    for m in reversed(messages):
+        if len(out) >= count or isinstance(m, AIMessage):
+            break
+        if isinstance(m, HumanMessage):
+            out.append(m)
+    return out[::-1] or [last]
 
 
 # Words that ask about a sample's groove itself (not just about mixing or searching with
@@ -265,6 +283,9 @@ def make_supervisor(
         if plan is None or plan.turn != turn:
             # ---- a new turn: understand it, route, plan, reset the per-turn results
             last = humans[-1]
+            # messages the user sent together before an answer (marked by the server):
+            # one turn, read as a whole
+            burst = _burst(messages, humans)
             focus: list[str] = list(state.get("focus") or [])
             # "the first one", "#2", "both of them" point into the last list of hits shown:
             # the previous turn's, or an older one when turns since found nothing new.
@@ -278,7 +299,7 @@ def make_supervisor(
             # reggae and the 2010s), not the older one whose list is still shown.
             # ... unless the turn points at the list shown ("which of those were from the
             # 90s?"): that list's search, without the filters of the empty one since.
-            text = message_text(last)
+            text = "\n".join(t for t in (message_text(m).strip() for m in burst) if t)
             searched_last = (
                 last_request is not None
                 and "discovery" in last_request.specialists
@@ -294,9 +315,13 @@ def make_supervisor(
                 previous=last_request,
                 focus=focus,
                 analyses=state.get("analyses") or {},
-                own=list(dict.fromkeys(s for h in humans[:-1] for s in message_samples(h))),
+                own=list(
+                    dict.fromkeys(
+                        s for h in humans[: len(humans) - len(burst)] for s in message_samples(h)
+                    )
+                ),
             )
-            attached = message_samples(last)
+            attached = list(dict.fromkeys(s for m in burst for s in message_samples(m)))
             # Library files named in the text ("does gritty_funk_03_97bpm_Em.wav mix with
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
             # fits several files is asked about first.

@@ -311,7 +311,7 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         async def checked() -> Any:
             await _check_resumable(state, graph_input, config)
             fresh = await only_unsent(state, graph_input, config)
-            return await as_reply_if_pending(state, fresh, config)
+            return turn_input.mark_burst(await as_reply_if_pending(state, fresh, config))
 
         if locked:
             run_input = await checked()

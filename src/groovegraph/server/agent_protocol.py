@@ -868,6 +868,7 @@ async def _start_run(
             graph_input = await as_reply_if_pending(
                 state, graph_input, {"configurable": {"thread_id": thread_id, "owner": owner}}
             )
+            graph_input = turn_input.mark_burst(graph_input)
         handle, record, queue = await RunManager.of(state).start(
             thread_id=thread_id,
             owner=owner,

@@ -18,6 +18,13 @@ Checked before any run starts (so before a stream's 200), each a 422:
 
 A client may re-send the whole conversation it shows (as chat UIs do) with the new
 message at its end: :func:`unsent` keeps only what the thread does not hold yet.
+
+Several human messages sent in one input after the agent last spoke ("find 70s funk
+loops", "between 94 and 97", "minor ones only") are one turn: :func:`mark_burst` tells the
+graph how many of them its last message closes (``additional_kwargs["burst"]``), and the
+graph reads them as one request. Only the server can tell them apart from a message of
+the thread that was never answered (a turn paused on a question, then left), which is
+not part of the new turn.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from groovegraph.state import BURST_KEY
 from groovegraph.tools.errors import GrooveGraphError
 
 #: Characters of text one message may hold (as ``POST /v1/threads/{id}/chat``'s message).
@@ -183,3 +191,38 @@ def drop_known_ids(messages: Sequence[Any], thread: Sequence[Any]) -> list[Any]:
     """``messages`` without those whose id the thread already holds."""
     held = {_field(m, "id") for m in thread} - {None, ""}
     return [m for m in messages if not (_field(m, "id") and _field(m, "id") in held)]
+
+
+def _with_burst(message: Any, count: int) -> Any:
+    if isinstance(message, str):
+        return {"type": "human", "content": message, "additional_kwargs": {BURST_KEY: count}}
+    if isinstance(message, dict):
+        extra = dict(message.get("additional_kwargs") or {})
+        return {**message, "additional_kwargs": {**extra, BURST_KEY: count}}
+    extra = dict(getattr(message, "additional_kwargs", None) or {})
+    return message.model_copy(update={"additional_kwargs": {**extra, BURST_KEY: count}})
+
+
+def mark_burst(graph_input: Any) -> Any:
+    """The input with its last human message marked as closing a burst when the input
+    ends in two or more human messages with no AI message between them (the messages a
+    client sent together before an answer). Anything else is returned as it is."""
+    if not isinstance(graph_input, dict):
+        return graph_input
+    messages = graph_input.get("messages")
+    if isinstance(messages, str | dict) or not isinstance(messages, list):
+        return graph_input
+    count = 0
+    last: int | None = None
+    for i in range(len(messages) - 1, -1, -1):
+        kind = role(messages[i])
+        if kind == "ai":
+            break
+        if kind == "human":
+            count += 1
+            last = i if last is None else last
+    if count < 2 or last is None:
+        return graph_input
+    marked = list(messages)
+    marked[last] = _with_burst(messages[last], count)
+    return {**graph_input, "messages": marked}
