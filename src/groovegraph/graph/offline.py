@@ -186,6 +186,16 @@ def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
 
 
+def _style_swapped(request: ParsedRequest) -> bool:
+    """Whether a search carried over from an earlier one now asks for other styles than
+    the earlier turns named ("what about house instead" after disco): a new list, not a
+    narrowing of the one shown."""
+    earlier, _, last = request.text.rpartition("\n")
+    said = {g for _, g in vocab.find_genres(last)}
+    before = {g for _, g in vocab.find_genres(earlier)}
+    return bool(said and before and set(request.genres) <= said and not said & before)
+
+
 def _alternative_keys(request: ParsedRequest) -> list[str]:
     """The keys a search names as alternatives ("E major or E minor", "11A or 12A"): joined
     by "or" (or a slash), none of them ruled out ("A minor, not E minor", "A minor instead
@@ -312,10 +322,17 @@ def plan_tool_calls(
             args["meter"] = request.meter  # "loops in 3/4", "waltz loops", "6/8"
         if request.kind:
             args["kind"] = request.kind
-        if request.refines and not tempo_move(request.text.rsplit("\n", 1)[-1]):
+        if (
+            request.refines
+            and not tempo_move(request.text.rsplit("\n", 1)[-1])
+            and not _style_swapped(request)
+        ):
             # "which of them swing?" may honestly find none; "something slower" asks for
             # a tempo, and when nothing of the rest is there, the nearest slower ones
-            # (another genre, any vibe: said so) answer it better than nothing
+            # (another genre, any vibe: said so) answer it better than nothing; "what
+            # about breakbeat instead" asks for another style with the rest kept, so a
+            # feel said of the old style ("straight", "uplifting") gives way, said so,
+            # when that style has none of it
             args["relax"] = False
         # A vague tempo ("around 90", "at 90") may find its 180 BPM double-time loops when
         # nothing is at 90 itself; a range the user states ("between 85 and 95"), an open

@@ -3220,7 +3220,11 @@ class OfflineUnderstanding:
             return True
         # A whole new request ("find loops at 97 BPM", "show me some disco loops then")
         # rather than a fragment that adjusts the last one ("under 72 bpm", "only 90s").
-        if _SAMPLE_NOUN_RE.search(text) and (alone.genres or _FIND_VERB_RE.search(text)):
+        # A style named after a sample noun ("breakbeat", "breaks") names no sample: "what
+        # about breakbeat instead" swaps the style of the last search as "what about soul
+        # instead" does.
+        unstyled = blank_spans(text, spans=[span for span, _ in vocab.find_genres(text)])
+        if _SAMPLE_NOUN_RE.search(unstyled) and (alone.genres or _FIND_VERB_RE.search(text)):
             return True
         if (
             alone.bpms
