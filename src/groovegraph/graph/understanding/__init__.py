@@ -168,6 +168,9 @@ _THOSE_KEYS_RE = re.compile(
     r"|\bin\s+(?:any|one|either|some)\s+of\s+(?:those|these|them)\b",
     re.IGNORECASE,
 )
+# "find house in those", "any trap in these?": a bare "in those" that ends the clause —
+# right after an answer that listed keys and no samples, those keys
+_IN_THOSE_RE = re.compile(r"\bin\s+(?:those|these)\s*(?:[.,;!?]|$)", re.IGNORECASE)
 _LIKE_THAT_RE = re.compile(
     r"\b(?:like (?:that|those|them)|that (?:era|style|sound|kind|feel|vibe|decade)|from then|"
     r"in that style|of that era)\b",
@@ -3276,7 +3279,17 @@ class OfflineUnderstanding:
             eras = prev.eras or (conv.listed_request.eras if conv.listed_request else [])
             if eras:
                 update["eras"] = list(eras)
-        if not alone.keys and (those := _THOSE_KEYS_RE.search(text)):
+        those = _THOSE_KEYS_RE.search(text)
+        if (
+            those is None
+            and "compatibility" in prev.specialists
+            and "discovery" not in prev.specialists
+            and not (conv.fresh and conv.listed_hits)
+        ):
+            # "what keys go with 11A?" then "find house in those": no list was shown, so
+            # "those" are the keys the answer named (the ones that mix with 11A)
+            those = _IN_THOSE_RE.search(text)
+        if not alone.keys and those is not None:
             if prev.keys:
                 update.update(
                     keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True
