@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -1010,6 +1010,33 @@ def _energy_words(reports: Sequence[CompatibilityReport]) -> str:
     )
 
 
+def _search_key_note(request: ParsedRequest, references: Mapping[str, Analysis] | None) -> str:
+    """What the search of a "find loops that mix with it" turn does with keys, as the
+    discovery search will apply it (:func:`plan_tool_calls`): the key it mixes with, the
+    key it keeps, or — when its reference has no key (a drum loop) — no key filter."""
+    calls = plan_tool_calls("discovery", request, samples=list(request.samples), result_count=1)
+    args: dict[str, Any] = calls[0]["args"] if calls else {}
+    if args.get("compatible_with"):
+        return f"The search lists only keys that mix with {args['compatible_with']}."
+    if args.get("key"):
+        return f"The search keeps {args['key']} only."
+    ref = args.get("like_sample")
+    if ref is not None and args.get("kind") != "one_shot":
+        a = (references or {}).get(ref)
+        if a is not None and a.key:
+            return (
+                f"The search lists only keys that mix with {sample_label(ref, a)}'s key, "
+                f"{key_text(a.key, a.camelot)}."
+            )
+        if a is not None:
+            return (
+                f"{sample_label(ref, a)} has {NO_KEY}: nothing pitched in it can clash, so "
+                "the search filters no key."
+            )
+        return "The search lists only keys that mix with the reference's key, when it has one."
+    return "No key to check the matches against."
+
+
 def compose_note(
     specialist: SpecialistName,
     *,
@@ -1021,10 +1048,12 @@ def compose_note(
     errors: Sequence[str],
     reused: Sequence[str] = (),
     searches: Sequence[dict[str, Any]] = (),
+    references: Mapping[str, Analysis] | None = None,
 ) -> str:
     """A specialist's findings in one short paragraph, for turns where several specialists
     work and the answer (:func:`compose_answer`) gives the full write-up: the thread shows
-    who found what without showing the answer twice."""
+    who found what without showing the answer twice. ``references`` are the analyses the
+    thread holds of the turn's samples (what a search around them matches)."""
     parts: list[str] = []
     if specialist == "groove":
         for ref, a in analyses.items():
@@ -1066,9 +1095,9 @@ def compose_note(
             and (request.keys or request.samples)
             and "discovery" in request.specialists
         ):
-            # "find loops that mix with it": the search's key filter is the mix check
-            against = request.keys[0] if request.keys else "the reference"
-            parts.append(f"The search lists only keys that mix with {against}.")
+            # "find loops that mix with it": the search's key filter is the mix check —
+            # said only as the search applies it (a drum loop has no key to mix with)
+            parts.append(_search_key_note(request, references))
         elif request is not None and "discovery" in request.specialists:
             parts.append(
                 "No key or sample to check the matches against: name a key "

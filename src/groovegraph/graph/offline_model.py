@@ -164,7 +164,14 @@ class OfflineChatModel(BaseChatModel):
             # The only specialist of the turn: its message is the answer.
             return AIMessage(content=compose_answer(request, {name: section}))
         # Several specialists: a short note; respond writes the answer from the results.
-        return AIMessage(content=compose_note(name, request=request, **results.for_prose()))
+        return AIMessage(
+            content=compose_note(
+                name,
+                request=request,
+                references=brief.get("references") or {},
+                **results.for_prose(),
+            )
+        )
 
     @staticmethod
     def _respond(brief: Mapping[str, Any]) -> str:

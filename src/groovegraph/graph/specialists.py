@@ -121,6 +121,8 @@ def make_specialist(
             role=name,
             request=request,
             samples=samples,
+            # what the thread measured of them (a search around a sample matches its key)
+            references={ref: a for ref in samples if (a := (state.get("analyses") or {}).get(ref))},
             alone=len(plan.specialists) == 1 if plan is not None else True,
             result_count=ctx.result_count or settings.result_count,
         )
