@@ -133,7 +133,6 @@ def run_chat(
                 thread = str(created.json()["thread_id"])
             err.print(f"[dim]thread {thread}[/dim]")
             streamed: set[str] = set()
-            unprinted: Any = None  # the last specialist message, the answer if nothing follows
             in_tokens = False
             answer_plots: list[dict[str, Any]] = []
             with connect_sse(client, "POST", f"/v1/threads/{thread}/chat", json=body) as source:
@@ -173,22 +172,17 @@ def run_chat(
                         err.print(
                             f"[green]{mark} {escape(str(data.get('tool')))}[/green] [dim]{escape(_short(data.get('result')))}[/dim]"
                         )
+                    elif kind == "step":
+                        # a specialist's findings in a turn answered from several
+                        err.print(f"[magenta]✓ {escape(str(data.get('name')))} done[/magenta]")
                     elif kind == "message":
-                        # the turn's answer is its last message: its plots are printed last
+                        # the turn's one answer: its plots are printed after it
                         answer_plots = [p for p in data.get("plots") or [] if p.get("url")]
                         name = str(data.get("name") or "agent")
                         if name in SPECIALISTS:
-                            # A step; the turn's answer is its last message, so a lone
-                            # specialist's message is printed at the end (once).
                             err.print(f"[magenta]✓ {escape(name)} done[/magenta]")
-                            unprinted = (
-                                None
-                                if str(data.get("node") or name) in streamed
-                                else data.get("content")
-                            )
-                        elif str(data.get("node") or "") not in streamed:
-                            unprinted = None
-                            # Already shown token by token when its node streamed.
+                        if str(data.get("node") or name) not in streamed:
+                            # (already shown token by token when its node streamed)
                             content = data.get("content")
                             out.print(
                                 content if isinstance(content, str) else _short(content, 2000),
@@ -216,13 +210,6 @@ def run_chat(
                         )
                         status = 1
                     elif kind == "end":
-                        if unprinted:
-                            out.print(
-                                unprinted
-                                if isinstance(unprinted, str)
-                                else _short(unprinted, 2000),
-                                markup=False,
-                            )
                         for plot in answer_plots:
                             out.print(
                                 f"plot ({plot.get('kind')}, {plot.get('label')}): {base}{plot['url']}",

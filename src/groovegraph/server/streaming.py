@@ -12,12 +12,22 @@ Events (every ``data`` is one JSON object):
 ``tool_start``  ``{"id", "tool", "args", "node"}`` when a model asks for a tool
 ``tool_end``    ``{"id", "tool", "result", "status", "node"}`` when the tool answered
 ``token``       ``{"text", "node", "message_id"}`` streamed model output
-``message``     ``{"name", "content", "id", "type", "plots"}`` each specialist's (and the final)
-                message; ``plots`` links to the pictures it shows
+``step``        ``{"name", "content", "id", "type", "node", "plots"}`` a specialist's findings
+                in a turn whose answer is written from several (a note, not the answer)
+``message``     ``{"name", "content", "id", "type", "node", "plots"}`` the turn's answer, once
+                per turn: ``respond``'s, or the lone specialist's message that is the
+                answer; ``plots`` links to the pictures it shows
 ``interrupt``   ``{"id", "value"}`` the run paused and waits for ``resume``
 ``error``       ``{"code", "message"}``
 ``end``         ``{"thread_id", "interrupted", "messages", "ok", "usage"}`` always last;
+                ``messages`` = the ``message`` events sent (1 for an answered turn);
                 ``usage`` = this turn's tokens, model calls and ``cost_usd``
+
+One answer per turn: a specialist's message is the turn's answer only when it worked alone
+and ``respond`` added nothing after it, which the stream learns when ``respond`` has run;
+so a lone specialist's message is held until then and sent as the ``message`` (or as a
+``step`` when ``respond`` wrote the answer), and with several specialists each one's
+findings go out as a ``step`` at once.
 
 Runs are made with ``durability="exit"``: the turn is checkpointed once when it ends
 (or pauses on an interrupt) instead of after every step. A turn is the unit a user
@@ -42,6 +52,7 @@ from langgraph.types import Command
 from groovegraph.graph.state import add_usage
 from groovegraph.persistence.checkpointer import undone_on_failure
 from groovegraph.server.serialize import interrupt_json, jsonable, message_json, tool_result
+from groovegraph.state import SPECIALISTS
 
 PASSTHROUGH_CUSTOM = {"tool_start", "tool_end", "route", "progress"}
 
@@ -64,6 +75,8 @@ class _Translator:
         self.message_count = 0
         self.last_plan: str | None = None
         self.turn_usage: dict[str, float] = {}
+        self.planned: list[str] = []  # the specialists of the turn's plan
+        self.held: dict[str, Any] | None = None  # a lone specialist's message, maybe the answer
 
     def updates(self, ns: tuple[str, ...], data: Mapping[str, Any]) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
@@ -90,6 +103,7 @@ class _Translator:
                 )
                 if key != self.last_plan and isinstance(plan_json, dict):
                     self.last_plan = key
+                    self.planned = list(plan_json.get("specialists") or [])
                     out.append(
                         sse(
                             "route",
@@ -109,7 +123,19 @@ class _Translator:
                 for message in items:
                     if isinstance(message, BaseMessage):
                         out.extend(self._message(node, field, message))
+            if node == "respond":
+                # respond has run: a message still held is the turn's answer
+                out.extend(self.finish())
         return out
+
+    def finish(self) -> list[dict[str, str]]:
+        """The held lone specialist's message, sent as the turn's answer (respond added
+        none after it, or the run ended before respond)."""
+        held, self.held = self.held, None
+        if held is None:
+            return []
+        self.message_count += 1
+        return [sse("message", held)]
 
     def _message(self, node: str, field: str, message: BaseMessage) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
@@ -152,12 +178,27 @@ class _Translator:
             key = message.id or f"{node}:{id(message)}"
             if key not in self.seen_messages:
                 self.seen_messages.add(key)
-                self.message_count += 1
                 body = message_json(message)
                 body["name"] = message.name or node
                 body["node"] = node
                 body["plots"] = list(message.additional_kwargs.get("plots") or [])
-                out.append(sse("message", body))
+                if node in SPECIALISTS:
+                    # a specialist's findings: the answer only when it works alone and
+                    # respond adds nothing (known once respond has run)
+                    if self.held is not None:
+                        out.append(sse("step", self.held))
+                        self.held = None
+                    if len(self.planned) <= 1:
+                        self.held = body
+                    else:
+                        out.append(sse("step", body))
+                else:
+                    # respond's answer: a message held before it was a step
+                    if self.held is not None:
+                        out.append(sse("step", self.held))
+                        self.held = None
+                    self.message_count += 1
+                    out.append(sse("message", body))
         return out
 
     def messages(self, data: tuple[Any, Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -184,7 +225,7 @@ PlotLinks = Callable[[list[Any]], Awaitable[list[dict[str, Any]]]]
 
 
 async def _with_links(event: dict[str, str], plot_links: PlotLinks) -> dict[str, str]:
-    """A ``message`` event whose plot references are replaced by links."""
+    """A ``message`` (or ``step``) event whose plot references are replaced by links."""
     body = json.loads(event["data"])
     if not body.get("plots"):
         return event
@@ -195,7 +236,7 @@ async def _with_links(event: dict[str, str], plot_links: PlotLinks) -> dict[str,
 
         structlog.get_logger(__name__).warning("plot_links_failed", exc_info=True)
         body["plots"] = []
-    return sse("message", body)
+    return sse(event["event"], body)
 
 
 async def run_events(
@@ -242,9 +283,14 @@ async def run_events(
                 else:
                     events = tr.custom(part["data"])
                 for event in events:
-                    if plot_links is not None and event["event"] == "message":
+                    if plot_links is not None and event["event"] in ("message", "step"):
                         event = await _with_links(event, plot_links)
                     yield event
+            for event in tr.finish():
+                # a run that paused or ended before respond: the lone message is the answer
+                if plot_links is not None:
+                    event = await _with_links(event, plot_links)
+                yield event
     except Exception as err:  # the stream is open: report in-band, never a broken stream
         failed = True
         from groovegraph.server.errors import unavailable

@@ -419,7 +419,6 @@
 
   // --------------------------------------------------------------------------- chat
   const THREAD = "groovegraph.threadId";
-  const SPECIALISTS = ["groove", "era", "compatibility", "discovery"];
   const chatLog = $("#chat-log");
   let threadId = null;
   let running = false;
@@ -585,7 +584,15 @@
           const node = data.node || "agent";
           if (!live[node]) live[node] = bubble("ai", "", node);
           live[node].querySelector(".text").textContent += data.text;
+        } else if (event === "step") {
+          // a specialist's findings in a turn answered from several: shown as a step
+          const node = data.node || data.name;
+          const li = live[node] || bubble("ai", "", data.name || "agent");
+          delete live[node];
+          li.querySelector(".text").textContent = textOf(data.content);
+          li.classList.add("step");
         } else if (event === "message") {
+          // the turn's one answer
           const node = data.node || data.name;
           const li = live[node] || bubble("ai", "", data.name || "agent");
           delete live[node];
@@ -598,10 +605,7 @@
         } else if (event === "error") {
           bubble("error", "Error: " + data.message);
         } else if (event === "end") {
-          // The turn's answer is its last message: it shows the plots; the others are notes.
-          turn.forEach(([li, data], i) => {
-            if (i < turn.length - 1 && SPECIALISTS.includes(data.name)) li.classList.add("step");
-          });
+          // The turn's answer (its one message) shows the plots.
           if (turn.length) showPlots(turn[turn.length - 1][0], turn[turn.length - 1][1].plots);
         }
       });
