@@ -198,6 +198,13 @@ class CatalogQuery(BaseModel):
             "With kind='one_shot' a key filter matches roots on its tonic too."
         ),
     )
+    roots_in_key: bool = Field(
+        default=False,
+        description=(
+            "With kind='one_shot' and a key (no root_note): every root in the key's scale "
+            "(major or natural minor), not only its tonic; ranked tonic, fifth, the rest."
+        ),
+    )
     tonic: str | None = Field(
         default=None,
         description=(

@@ -674,6 +674,8 @@ def describe_search(search: dict[str, Any]) -> str:
         parts.append(f"closest to {q['target_bpm']:.1f} BPM")
     if q.get("keys"):
         parts.append("in " + " or ".join(q["keys"]))
+    elif q.get("key") and q.get("roots_in_key"):
+        parts.append(f"roots that fit {q['key']}")  # one-shots: the tonic first
     elif q.get("key"):
         parts.append(f"in {q['key']}")
     if q.get("tonic"):

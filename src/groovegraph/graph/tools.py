@@ -56,7 +56,7 @@ from groovegraph.tools.feel import (
     swing_word,
     tempo_doubt,
 )
-from groovegraph.tools.keys import from_camelot, parse_key
+from groovegraph.tools.keys import Key, from_camelot, parse_key
 from groovegraph.tools.library_progress import library_progress
 from groovegraph.tools.paths import OwnerPaths, shown_name, upload_name
 
@@ -439,6 +439,26 @@ def _analysis_text(label: str, a: Analysis) -> str:
     )
 
 
+def _roots_in_key_note(query: CatalogQuery, hits: Sequence[CatalogHit]) -> str | None:
+    """How many of the one-shots listed for a key sit on its tonic, and what the others
+    are ("1 on the tonic of A minor (A); the others have roots in the A minor scale, the
+    fifth (E) first"), so an exact tonic match is never mistaken for a near one."""
+    if not (query.roots_in_key and query.key and query.kind == "one_shot" and hits):
+        return None
+    key = parse_key(query.key)
+    tonic = key.name.split()[0]
+    fifth = Key((key.pc + 7) % 12, key.mode).name.split()[0]
+    fits = [catalog_tools.root_fit(query.key, h.root_note) for h in hits]
+    on_tonic = sum(1 for f in fits if f is not None and f[0] >= 1.0)
+    if on_tonic == len(hits):
+        return f"every one listed is on the tonic of {key.name} ({tonic})"
+    on_fifth = any(f is not None and 0.85 < f[0] < 1.0 for f in fits)
+    others = f"roots in the {key.name} scale" + (f", the fifth ({fifth}) first" if on_fifth else "")
+    if on_tonic == 0:
+        return f"none is on the tonic of {key.name} ({tonic}); showing {others}"
+    return f"{on_tonic} on the tonic of {key.name} ({tonic}); the others have {others}"
+
+
 def _loop_or_none(a: Analysis) -> Analysis | None:
     """``a`` when it has a groove (tempo and swing) to match styles against; None for a
     one-shot, so era notes and library statistics fall back to what the question names."""
@@ -735,6 +755,9 @@ def build_toolsets(
             instrument=instrument,
             kind=kind,
             root_note=root_note,
+            # "808s in A minor": the one-shots whose roots fit the key (its scale), those on
+            # the tonic first; "an 808 in F" names the root itself (root_note)
+            roots_in_key=kind == "one_shot" and bool(key) and not root_note,
             tonic=tonic,
             scale_note=scale_note,
             exclude_ids=excluded,
@@ -879,6 +902,8 @@ def build_toolsets(
                 + (f": {'; '.join(values)}" if values else "")
             )
         query = applied
+        if (fit_note := _roots_in_key_note(query, hits)) is not None:
+            notes.append(fit_note)
         if ref_file:
             # A reference given by path may itself be in the catalog: never suggest it.
             # (Compared by shown name: an analysis from the thread state names its file

@@ -30,7 +30,12 @@ from groovegraph.state import (
     SampleTags,
 )
 from groovegraph.tools.errors import InvalidQueryError, NotFoundError
-from groovegraph.tools.harmony import CAMELOT_CODES, camelot_score_matrix, key_relation
+from groovegraph.tools.harmony import (
+    CAMELOT_CODES,
+    camelot_score_matrix,
+    key_relation,
+    note_compatibility,
+)
 from groovegraph.tools.keys import ALL_KEYS, Key, parse_key, parse_note
 from groovegraph.tools.vocab import GENRE_ALIASES, GENRES
 
@@ -503,6 +508,38 @@ def _in_scale_mask(roots: pd.Series, key: str) -> np.ndarray:
     return _root_mask(roots, parse_key(key).scale_pcs, None)
 
 
+def _fits_key(query: CatalogQuery) -> str | None:
+    """The key a one-shot search matches roots against (a key and no root asked for)."""
+    return query.key if query.key and query.kind == "one_shot" and not query.root_note else None
+
+
+def root_fit(key: str, note: str | None) -> tuple[float, str] | None:
+    """How a one-shot's root sits in ``key`` (:func:`harmony.note_compatibility`: tonic
+    1.0, fifth 0.9, another note of the scale 0.8, outside 0.1) and the words for it
+    ("the tonic of A minor"), or None for no (readable) root."""
+    if not note:
+        return None
+    try:
+        fit = note_compatibility(key, note)
+    except InvalidQueryError:
+        return None
+    name = parse_key(key).name
+    words = {
+        "root": f"on the tonic of {name}",
+        "fifth": f"the fifth of {name}",
+        "in_key": f"in the {name} scale",
+    }.get(fit.relation, f"outside the {name} scale")
+    return fit.score, words
+
+
+def _root_fit(roots: pd.Series, key: str) -> np.ndarray:
+    """Each row's :func:`root_fit` score in ``key`` (0 for no root); each distinct root
+    is scored once."""
+    codes, uniques = pd.factorize(roots, use_na_sentinel=True)
+    scores = [(f[0] if (f := root_fit(key, str(u))) else 0.0) for u in uniques]
+    return np.array([*scores, 0.0], dtype=np.float64)[codes]
+
+
 def _root_mask(roots: pd.Series, pcs: Collection[int], octave: int | None) -> np.ndarray:
     """Rows whose ``root_note`` has one of the pitch classes ``pcs`` (and ``octave`` when
     given); each distinct root is parsed once."""
@@ -671,11 +708,15 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
             mask &= meters == float(query.meter)
     if query.kind is not None:
         mask &= (df["kind"] == query.kind).to_numpy(dtype=bool, na_value=False)
+    fits_key = _fits_key(query)
+    root_fit: np.ndarray | None = None
     if root is not None:
         on_root = _root_mask(df["root_note"], {root[0]}, root[1])
-        if query.key and not query.root_note and not (mask & on_root).any():
-            # a one-shot for a key with no root on its tonic: a root in its scale
-            on_root = _in_scale_mask(df["root_note"], query.key)
+        if fits_key is not None and (query.roots_in_key or not (mask & on_root).any()):
+            # a one-shot for a key: a root in its scale (all of them when asked; else
+            # when no root is on its tonic), the tonic first, then the fifth
+            on_root = _in_scale_mask(df["root_note"], fits_key)
+            root_fit = _root_fit(df["root_note"], fits_key)
         mask &= on_root
     instrument = canonical_instrument(query.instrument)
     for col, value, exact, era in (
@@ -760,6 +801,9 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         weights.append(_W_KEY)
     if scale_scores is not None and ref_key is None:
         parts.append(scale_scores[idx])
+        weights.append(_W_KEY)
+    if root_fit is not None:
+        parts.append(root_fit[idx])
         weights.append(_W_KEY)
     target_swing = query.target_swing
     if target_swing is None and query.swing_min is not None and query.swing_max is not None:
@@ -910,6 +954,8 @@ def _hit(
     root_note = _clean(row["root_note"])
     if kind == "one_shot":
         bits.append(" ".join(x for x in ("one-shot", tags.get("instrument"), root_note) if x))
+        if (fits_key := _fits_key(query)) is not None and (fit := root_fit(fits_key, root_note)):
+            bits.append(fit[1])  # "the fifth of A minor": how its root sits in the key
     tag_bits = [str(tags[t]) for t in ("genre", "era") if tags.get(t)]
     if tag_bits:
         bits.append(" ".join(tag_bits))
