@@ -63,7 +63,7 @@ def test_ready_while_the_demo_library_is_indexed(
 
     def slow_demo(s: Settings, catalog: Any, progress: Any = None) -> None:
         calls.append(1)
-        progress.update("building", 150, 150)
+        progress.update("building", 169, 169)
         progress.update("indexing", 40, 169)
         assert release.wait(60)
         rows = _soul_rows(3)
@@ -162,10 +162,10 @@ def test_progress_texts() -> None:
     p = LibraryProgress()
     assert p.pending
     assert p.check() == "waiting"
-    p.update("building", 10, 150)
-    assert p.as_dict() == {"state": "building", "done": 10, "total": 150}
-    assert p.check() == "building 10/150"
-    assert "10 of 150 loops written" in (p.note() or "")
+    p.update("building", 10, 169)
+    assert p.as_dict() == {"state": "building", "done": 10, "total": 169}
+    assert p.check() == "building 10/169"
+    assert "10 of 169 files written" in (p.note() or "")
     p.finish()
     assert not p.pending
     assert p.note() is None

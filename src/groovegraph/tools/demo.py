@@ -416,6 +416,10 @@ def build_demo(
     items = demo_items(
         per_genre=per_genre, duration_s=duration_s, sample_rate=sample_rate, seed=seed
     )
+    shots = demo_one_shots(seed=seed)
+    # progress counts every file the library holds, loops and one-shots, as the indexing
+    # that follows does (150 + 19 = 169 for the default library)
+    total = len(items) + len(shots)
     with _locked(root):
         old = load_manifest(root)
         same_plan = bool(
@@ -438,7 +442,7 @@ def build_demo(
                 todo.append(item)
         done = len(kept)
         if on_progress is not None:
-            on_progress(done, len(items))
+            on_progress(done, total)
         n_workers = max(1, min(workers or 1, len(todo)))
         if n_workers > 1 and len(todo) >= 8:
             # Opt-in only: on a busy two-core machine a spawn pool measured slower than the
@@ -451,24 +455,27 @@ def build_demo(
                     kept[entry["path"]] = entry
                     done += 1
                     if on_progress is not None:
-                        on_progress(done, len(items))
+                        on_progress(done, total)
         else:
             for item in todo:
                 entry = _render(item, str(root))
                 kept[entry["path"]] = entry
                 done += 1
                 if on_progress is not None:
-                    on_progress(done, len(items))
+                    on_progress(done, total)
         samples = [kept[item.relative] for item in items]
         old_shots = {s["path"]: s for s in (old or {}).get("one_shots", [])} if same_plan else {}
         one_shots = []
-        for shot in demo_one_shots(seed=seed):
+        for shot in shots:
             prior = old_shots.get(shot.relative)
             path = root / shot.relative
             if prior is not None and path.is_file() and sha256_file(path) == prior.get("sha256"):
                 one_shots.append(prior)
             else:
                 one_shots.append(_render_one_shot(shot, str(root), sample_rate))
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total)
         manifest: dict[str, Any] = {
             "version": _MANIFEST_VERSION,
             "seed": seed,

@@ -26,7 +26,8 @@ Phase = Literal["waiting", "building", "indexing", "ready", "failed"]
 @dataclass
 class LibraryProgress:
     """The demo library's state in this process: ``waiting`` (not started, or another
-    process holds the build lock), ``building`` (synthesizing ``done`` of ``total`` files),
+    process holds the build lock), ``building`` (synthesizing: ``done`` of ``total`` files
+    written, loops and one-shots),
     ``indexing`` (analysing: ``done`` of ``total`` files that need it), ``ready`` or
     ``failed`` (``error`` says why; the server still serves)."""
 
@@ -78,7 +79,7 @@ class LibraryProgress:
         is being made, else None."""
         with self._lock:
             if self.phase == "building":
-                where = f" ({self.done} of {self.total} loops written)" if self.total else ""
+                where = f" ({self.done} of {self.total} files written)" if self.total else ""
                 return f"the demo library is still being built{where}, none of it indexed yet"
             if self.phase == "indexing":
                 where = f" ({self.done} of {self.total} files analysed)" if self.total else ""
