@@ -185,6 +185,39 @@ def test_translator_maps_updates_to_events() -> None:
     assert tr.interrupted
 
 
+def _turn(specialists: list[str], answered: bool) -> list[tuple[str, dict[str, Any]]]:
+    """The events of a turn whose specialists each leave a note, then respond (with an
+    answer of its own when ``answered``)."""
+    tr = _Translator()
+    plan = RoutePlan(specialists=specialists, stages=[specialists], reason="test")
+    out = _events(tr.updates((), {"supervisor": {"plan": plan}}))
+    for i, name in enumerate(specialists):
+        note = AIMessage(f"{name} findings", name=name, id=f"n{i}")
+        out += _events(tr.updates((), {name: {"messages": [note]}}))
+    final = [AIMessage("the answer", name="groovegraph", id="a")] if answered else []
+    out += _events(tr.updates((), {"respond": {"messages": final, "memory": None}}))
+    return out + _events(tr.finish())
+
+
+def test_a_turn_of_several_specialists_is_steps_then_one_message() -> None:
+    out = _turn(["groove", "discovery"], answered=True)
+    assert [k for k, _ in out] == ["route", "step", "step", "message"]
+    assert [d["name"] for k, d in out if k == "step"] == ["groove", "discovery"]
+    assert out[-1][1]["content"] == "the answer"
+
+
+def test_a_lone_specialist_is_the_answer_unless_respond_writes_one() -> None:
+    # offline: respond adds nothing, the specialist's message is the answer (sent once
+    # respond has run)
+    out = _turn(["discovery"], answered=False)
+    assert [k for k, _ in out] == ["route", "message"]
+    assert out[-1][1]["name"] == "discovery"
+    # a chat model's respond writes its own answer: the specialist's message is a step
+    out = _turn(["era"], answered=True)
+    assert [k for k, _ in out] == ["route", "step", "message"]
+    assert out[-1][1]["content"] == "the answer"
+
+
 def test_translator_streams_tokens() -> None:
     tr = _Translator()
     out = _events(

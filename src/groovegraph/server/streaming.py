@@ -83,6 +83,9 @@ class _Translator:
         for node, update in data.items():
             if node == "__interrupt__":
                 self.interrupted = True
+                # the run pauses here: respond will not run in it, so a held message is
+                # what this run answered
+                out.extend(self.finish())
                 out.extend(sse("interrupt", interrupt_json(item)) for item in update or ())
                 continue
             if node.startswith("__") or not isinstance(update, Mapping):
