@@ -211,6 +211,16 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 word = lead.group("ord")
                 rank = vocab.ordinal_rank(word) or int(re.sub(r"\D", "", word) or 0)
                 attr = attr[lead.end() :].strip()
+            ranked = _superlative_pick(attr, hits)
+            if ranked is not None:
+                # "the slowest one", "that most swung loop": the listed hit first by the
+                # measured value (a question about it follows: "the slowest one - key?")
+                spans.append(m.span())
+                if ranked:
+                    ids.extend(i for i in ranked if i not in ids)
+                else:
+                    unresolved.append(m.group(0).strip())
+                continue
             words = _words(attr)
             if (
                 _ORDINAL_WORD_RE.match(attr)
@@ -262,6 +272,20 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             else:
                 unresolved.append(m.group(0).strip())
     return AttributeRefs(ids, spans, unresolved)
+
+
+def _superlative_pick(attr: str, hits: Sequence[CatalogHit]) -> list[str] | None:
+    """The hit a superlative descriptor picks ("slowest", "most swung", "darkest"): the
+    one that ranks first among ``hits`` by that measured value ([] when fewer than two
+    hits have it), or ``None`` when ``attr`` is no superlative."""
+    for rx, field, sign, _ in vocab.SUPERLATIVES:
+        if rx.fullmatch(attr.strip()) is None:
+            continue
+        pool = [(h.sample_id, v) for h in hits if (v := _ranked_value(h, field)) is not None]
+        if len(pool) < 2:
+            return []
+        return [max(pool, key=lambda p: sign * p[1])[0]]
+    return None
 
 
 def _singular(attr: str) -> bool:
