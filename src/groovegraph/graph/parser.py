@@ -737,8 +737,11 @@ def parse_request(
             target = approx_target
             bpm_min, bpm_max = round(target * 0.95, 1), round(target * 1.05, 1)
         elif exact_target is not None:
+            # "house at 124", "97 bpm": a tempo said plainly is still a band a loop can be
+            # stretched within unheard — ±4 % (120-129 for 124), narrower than the ±5 % of
+            # "around 124"
             target = exact_target
-            bpm_min, bpm_max = round(target * 0.97, 1), round(target * 1.03, 1)
+            bpm_min, bpm_max = round(target * 0.96, 1), round(target * 1.04, 1)
 
     keys: list[str] = []
     cams: list[str] = []

@@ -1,0 +1,45 @@
+"""A tempo said plainly in a search ("soul at 90", "90 bpm soul") is a band a loop can be
+stretched within unheard: ±4 % (86.4-93.6 for 90), so a loop 3.5 % off is listed and one
+6 % off is not ("around 90" is the wider ±5 %)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from groovegraph.settings import Settings
+from tests.catalogs import loop_row, offline_graph
+from tests.chat import Chat, hit_names
+
+
+def _loop(n: int, bpm: float) -> dict:
+    return loop_row(
+        f"{n:04d}7e00{n:08d}",
+        f"soul_{n:02d}_{bpm:g}",
+        genre="soul",
+        era="70s",
+        vibe="warm",
+        tempo_bpm=bpm,
+        swing_percent=55.0,
+        backbeat_lag_ms=2.0,
+        key="C minor",
+    )
+
+
+ROWS = [_loop(1, 90.0), _loop(2, 86.8), _loop(3, 93.2), _loop(4, 95.5), _loop(5, 84.0)]
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    return offline_graph(pd.DataFrame(ROWS), settings=settings)
+
+
+@pytest.mark.parametrize("text", ["soul loops at 90", "90 bpm soul loops"])
+def test_a_plain_tempo_lists_loops_a_small_stretch_away(graph, text: str) -> None:
+    out = Chat(graph).say(text)
+    req = out["request"]
+    assert req.bpm_min is not None
+    assert req.bpm_max is not None
+    assert 86.0 <= req.bpm_min <= 86.8
+    assert 93.2 <= req.bpm_max <= 94.0
+    assert sorted(hit_names(out)) == ["soul_01_90.wav", "soul_02_86.8.wav", "soul_03_93.2.wav"]
