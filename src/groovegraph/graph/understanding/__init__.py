@@ -382,6 +382,13 @@ _CAMELOT_NAME_RE = re.compile(
     r"\bcamelot(?:\s+(?:code|number|notation|value|key|position))?s?\b", re.IGNORECASE
 )
 # a move from a key to others: "what can I move to", "next to it on the wheel", "where next"
+# "how much would I have to stretch it", "how far do I pitch the house one", "speed the
+# disco one up": bringing one sample to the other's tempo or key
+_MATCH_TO_OTHER_RE = re.compile(
+    rf"\b(?:{vocab.alternation(vocab.PITCH_WORDS)}|warp\w*|nudge\w*)"
+    r"|\b(?:speed|slow|push|pull)\w*\s+(?:\w+\s+){0,3}?(?:up|down)\b",
+    re.IGNORECASE,
+)
 _KEY_MOVE_RE = re.compile(
     r"\b(?:move|moving|go|going|jump|step|switch)\s+(?:\w+\s+)?(?:to|into|from)\b"
     r"|\b(?:next|after|neighbou?r\w*|adjacent|wheel|energy)\b",
@@ -2387,6 +2394,10 @@ class OfflineUnderstanding:
         placed = self._placed_pair(blanked, request, conv)
         if placed is not None:
             request, chosen = _as_mix_pair(request, ["compatibility"], placed)
+        elif (other := self._other_of_pair(request, blanked, conv, chosen)) is not None:
+            # "how much would I have to stretch the disco one" right after the disco and
+            # the house loop were checked: stretched to meet the other one of that pair
+            request = request.model_copy(update={"samples": [*request.samples, other]})
         if (
             past_only
             and not attached
@@ -3040,6 +3051,31 @@ class OfflineUnderstanding:
             # one side named by a word, the other already read as a sample ("my pad")
             a, b = (request.samples[0], b) if a is None else (a, request.samples[0])
         return [a, b] if a is not None and b is not None and a != b else None
+
+    @staticmethod
+    def _other_of_pair(
+        request: ParsedRequest, text: str, conv: Conversation, chosen: Sequence[SpecialistName]
+    ) -> str | None:
+        """The other side of a mix question that names one sample and nothing to set it
+        against ("how far do I pitch the house one", "speed the disco one up how much?",
+        "would the soul one mix?"), when the samples under discussion are a pair: the other
+        sample of that pair (``None`` when it is not one sample against one other)."""
+        if (
+            "compatibility" not in chosen
+            or not set(chosen) <= {"compatibility", "groove"}
+            or len(request.samples) != 1
+            or request.keys
+            or request.camelot
+            or request.bpms
+            or request.key_moves
+            or request.energy
+            or len(conv.focus) < 2
+            or not (_MIX_RE.search(text) or _MATCH_TO_OTHER_RE.search(text))
+            or _KEY_MOVE_RE.search(text)
+        ):
+            return None
+        others = [f for f in conv.focus if f not in request.samples and f in conv.analyses]
+        return others[0] if len(others) == 1 else None
 
     @staticmethod
     def _goes_with(
