@@ -347,12 +347,26 @@ _THE_MEASURE_RE = re.compile(
     r"key|root|note)\b(?!\s+(?:of|for|in|on)\b)",
     re.IGNORECASE,
 )
+# "the snare", "its kick", "the hats": a drum part of the loop under discussion
+_THE_PART_RE = re.compile(
+    r"\b(?:the|its|their)\s+(?:snares?|kicks?|hats?|hi[\s-]?hats?|backbeat|claps?|drums?)\b"
+    r"(?!\s+(?:one[\s-]?shots?|samples?|hits?|sounds?)\b)",
+    re.IGNORECASE,
+)
+# where a part sits against the beat: "ahead or behind", "laid back", "late", "rushing"
+_POCKET_WORD_RE = re.compile(
+    r"\b(?:ahead|behind|laid[\s-]?back|late|early|rush\w*|dragg?\w*|sitting|sits|pocket|"
+    r"lagg?\w*|on\s+the\s+grid|on\s+top\s+of\s+the\s+beat)\b",
+    re.IGNORECASE,
+)
 # "key", "bpm?", "and the swing", "key + tempo": a reply that is nothing but the measures
 # wanted asks them of the sample in focus
 _MEASURE_WORD = r"(?:tempo|bpm|swing|groove|pocket|timing|key|root(?:\s+note)?|camelot(?:\s+code)?)"
 _BARE_MEASURE_RE = re.compile(
     r"^\W*(?:(?:and|so|ok|okay|now|then|what\s+about|how\s+about)\W+)?(?:the\s+|its\s+)?"
-    rf"{_MEASURE_WORD}(?:\s*(?:,|\+|&|/|and)\s*(?:the\s+)?{_MEASURE_WORD})*\W*$",
+    rf"{_MEASURE_WORD}(?:\s*(?:,|\+|&|/|and)\s*(?:the\s+)?{_MEASURE_WORD})*"
+    # "key too", "and the swing as well", "bpm pls"
+    r"(?:\W+(?:too|also|as\s+well|please|pls|plz|again))?\W*$",
     re.IGNORECASE,
 )
 # "808 under the pad, good?", "top one into <file>, hows that", "the keys over my break?":
@@ -1814,6 +1828,22 @@ class OfflineUnderstanding:
             # "does the tempo drift?", "how steady is the timing": a measurement of the
             # sample in focus, named by its article alone
             anaphora = _THE_MEASURE_RE.search(blanked) or _BARE_MEASURE_RE.match(blanked)
+        if (
+            not anaphora
+            and not request.samples
+            and conv.focus
+            and not (conv.fresh and conv.listed_hits)
+            and not attached
+            and not _FIND_VERB_RE.search(blanked)
+            and _POCKET_WORD_RE.search(blanked)
+        ):
+            # "where's the snare sitting, ahead or behind?", "is the kick late": the timing
+            # of a part of the loop in focus (its drums), not a one-shot to look for (so
+            # the part named is no instrument asked for)
+            anaphora = _THE_PART_RE.search(blanked)
+            if anaphora is not None:
+                blanked = blank_spans(blanked, spans=[anaphora.span()])
+                request = request.model_copy(update={"pocket": True})
         if (
             not request.samples
             and conv.focus
