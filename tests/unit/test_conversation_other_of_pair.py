@@ -1,8 +1,9 @@
 """A tempo or pitch question that names one sample of the pair just compared ("how far
 would I need to pitch the soul one", "how much do I slow the funk one down") sets it
 against the other one of that pair, as the mix check did: it is not a question with
-nothing to compare. A question naming one sample with no pair under discussion still asks
-for the other side."""
+nothing to compare; one naming a hit of a list searched to go with a sample ("would the top
+one blend ok?") sets it against that sample. A question naming one sample with no pair
+under discussion still asks for the other side."""
 
 from __future__ import annotations
 
@@ -53,3 +54,14 @@ def test_one_sample_alone_still_asks_for_the_other_side(graph) -> None:
     chat.say("how swung is this?", samples=[JAZZ])
     out = chat.say("how far would I need to pitch it")
     assert out["request"].samples == [JAZZ]
+
+
+def test_a_hit_of_a_search_made_for_a_sample_is_set_against_that_sample(graph) -> None:
+    chat = Chat(graph)
+    found = chat.say("find loops that would mix with this", samples=[SOUL])
+    top = found["hits"][0].sample_id
+    out = chat.say("would the top one blend ok?")
+    req = out["request"]
+    assert out["plan"].specialists == ["compatibility"]  # both analyses are known
+    assert sorted(req.samples) == sorted([top, SOUL])
+    assert "two things to compare" not in answer(out)

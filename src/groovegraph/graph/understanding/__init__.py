@@ -3089,7 +3089,9 @@ class OfflineUnderstanding:
         """The other side of a mix question that names one sample and nothing to set it
         against ("how far do I pitch the house one", "speed the disco one up how much?",
         "would the soul one mix?"), when the samples under discussion are a pair: the other
-        sample of that pair (``None`` when it is not one sample against one other)."""
+        sample of that pair; for a hit of a list searched to go with a sample ("will the
+        123 one mix well?" after "what can I play after this"), that sample (``None`` when
+        it is not one sample against one other)."""
         if (
             "compatibility" not in chosen
             or not set(chosen) <= {"compatibility", "groove"}
@@ -3099,13 +3101,24 @@ class OfflineUnderstanding:
             or request.bpms
             or request.key_moves
             or request.energy
-            or len(conv.focus) < 2
             or not (_MIX_RE.search(text) or _MATCH_TO_OTHER_RE.search(text))
             or _KEY_MOVE_RE.search(text)
         ):
             return None
         others = [f for f in conv.focus if f not in request.samples and f in conv.analyses]
-        return others[0] if len(others) == 1 else None
+        if len(conv.focus) >= 2:
+            return others[0] if len(others) == 1 else None
+        searched = conv.listed_request
+        listed = {h.sample_id for h in conv.listed_hits}
+        ref = None
+        if searched is not None and "find" in searched.intents:
+            # the sample the list was searched for: "loops that mix with this"
+            ref = searched.for_sample or (
+                searched.samples[0] if len(searched.samples) == 1 else None
+            )
+        if ref is not None and request.samples[0] in listed and ref in conv.analyses:
+            return ref if ref != request.samples[0] else None
+        return None
 
     @staticmethod
     def _goes_with(
