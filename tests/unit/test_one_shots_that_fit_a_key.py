@@ -61,3 +61,16 @@ def test_with_none_on_the_tonic_the_answer_says_so(graph) -> None:
 def test_a_root_named_alone_is_that_root_only(graph) -> None:
     out = Chat(graph).say("an 808 in E")
     assert hit_names(out) == ["808_E1.wav"]
+
+
+def test_with_no_root_in_the_key_the_answer_says_what_is_missing(settings: Settings) -> None:
+    shots = [s for s in SHOTS if s.analysis.root_note in {"F#1", "Bb1"}]  # not in A minor
+    graph = offline_graph(library_frame((), shots), settings=settings)
+    out = Chat(graph).say("find me an 808 that fits a loop in A minor at 90")
+    # the 808s are there, only their roots are outside the key: said so, not "nothing
+    # tagged bass", and not dressed up as fitting
+    assert set(hit_names(out)) == {"808_F#1.wav", "808_Bb1.wav"}
+    text = answer(out)
+    assert "no bass one-shot here has a root in the a minor scale" in text.lower()
+    assert "nothing tagged" not in text.lower()
+    assert "on the tonic" not in text

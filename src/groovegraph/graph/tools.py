@@ -332,6 +332,15 @@ def _nearest_of_instrument(
             "of any pitch"
         )
         return hits, wide, note
+    if dropped == ["key"] and query.kind == "one_shot" and query.key and query.instrument:
+        # "808s in A minor" with no 808 rooted in its scale: the 808s are there, their
+        # roots are not in the key — said so, not as if nothing were tagged 808
+        note = (
+            f"no {query.instrument} one-shot here has a root in the {parse_key(query.key).name} "
+            f"scale; showing the {query.instrument} ones of any root (outside the key: "
+            "retune one to fit)"
+        )
+        return hits, wide, note
     note = (
         f"nothing tagged {query.instrument} matches exactly; showing the nearest "
         f"{query.instrument} ones ({', '.join(dropped) or 'filters'} relaxed)"
