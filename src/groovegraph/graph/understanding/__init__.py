@@ -171,11 +171,6 @@ _THOSE_KEYS_RE = re.compile(
 # "find house in those", "any trap in these?": a bare "in those" that ends the clause —
 # right after an answer that listed keys and no samples, those keys
 _IN_THOSE_RE = re.compile(r"\bin\s+(?:those|these)\s*(?:[.,;!?]|$)", re.IGNORECASE)
-_LIKE_THAT_RE = re.compile(
-    r"\b(?:like (?:that|those|them)|that (?:era|style|sound|kind|feel|vibe|decade)|from then|"
-    r"in that style|of that era)\b",
-    re.IGNORECASE,
-)
 _MIX_RE = vocab.MIX_RE
 # "sit on", "go with", "work under": how one sample goes with another
 _PAIR_RELATION_RE = re.compile(
@@ -282,9 +277,20 @@ _MEASURE_WORD_RE = re.compile(
 )
 
 
-# "like that", "sounds like this", "that style", "that feel": the sample at hand as a style
+# "like that", "sounds like this", "loops like those", "that style", "that feel", "of that
+# era", "from then": the sample or style at hand, named by pointing at it. (Two patterns
+# of this name once stood in this module; the second silently replaced the first, so
+# "loops like those" and "of that era" were never read.)
 _LIKE_THAT_RE = re.compile(
-    r"\b(?:like (?:that|this|it)|that (?:style|sound|feel|groove|vibe)|this (?:style|sound|feel|groove|vibe))\b",
+    r"\b(?:like (?:that|this|it|those|them)|(?:that|this) (?:style|sound|feel|groove|vibe|era|"
+    r"kind|decade)|from then|in that style|of that era)\b",
+    re.IGNORECASE,
+)
+# "who were the drummers back in the day", "what did people use for this", "how did they
+# get that kind of sound": a history question about what was just talked about
+_ERA_ANAPHOR_RE = re.compile(
+    r"\bback (?:then|in the day)\b|\bat the time\b|\bin those days\b|"
+    r"\bfor (?:this|these|that|those)\b|\b(?:that|this) (?:sort|type) of\b",
     re.IGNORECASE,
 )
 
@@ -297,6 +303,15 @@ def _analysed_loop_in_focus(conv: Conversation) -> str | None:
         if a is not None and a.kind != "one_shot" and a.tempo_bpm is not None:
             return ref
     return None
+
+
+def _searched_style(conv: Conversation) -> dict[str, list[str]] | None:
+    """The genres and decades the previous turn searched for, when it was a search that
+    named a style or a decade (what "back then" and "that kind of feel" point at)."""
+    prev = conv.previous
+    if prev is None or "discovery" not in prev.specialists or not (prev.genres or prev.eras):
+        return None
+    return {"genres": list(prev.genres), "eras": list(prev.eras)}
 
 
 def _asked_for_a_pair(previous: ParsedRequest | None) -> bool:
@@ -2539,18 +2554,24 @@ class OfflineUnderstanding:
             # "how do i know if two loops go together?" (answered: two things to compare
             # are needed), then "ok these two" with the files: the mix check asked for
             chosen = [*chosen, "compatibility"]
+        searched_style = _searched_style(conv)
         if (
             chosen == ["era"]
             and not request.samples
             and not (alone.genres or alone.eras or alone.years)
             and not vocab.find_entities(blanked)
-            and _LIKE_THAT_RE.search(blanked)
-            and (subject := _analysed_loop_in_focus(conv)) is not None
+            and (_LIKE_THAT_RE.search(blanked) or _ERA_ANAPHOR_RE.search(blanked))
         ):
-            # "who played like that back then?" after a loop was analysed: the history of
-            # the styles that loop sounds like (its measured tempo and feel), not of the
-            # whole library
-            request = request.model_copy(update={"samples": [subject]})
+            if searched_style is not None:
+                # "who were the drummers that had that kind of feel back in the day?" right
+                # after a search for 60s jazz: the history of the style searched, not of
+                # the whole library
+                request = request.model_copy(update=searched_style)
+            elif (subject := _analysed_loop_in_focus(conv)) is not None:
+                # "who played like that back then?" after a loop was analysed: the history
+                # of the styles that loop sounds like (its measured tempo and feel), not
+                # of the whole library
+                request = request.model_copy(update={"samples": [subject]})
         if "compatibility" not in chosen and _half_of_tempo(blanked):
             # "anything in trap around 145, and is 145 half time of like 72?": how the two
             # tempi meet is a mixing question, beside whatever else is asked
