@@ -2101,6 +2101,22 @@ class OfflineUnderstanding:
                 # "ok what about keys compatible with F minor instead, still over 140"
                 # right after a search: the same search with other filters
                 chosen = [*chosen, "discovery"]
+            if (
+                not chosen
+                and searched is not None
+                and prev is not None
+                and "discovery" in prev.specialists
+                and conv.fresh
+                and not request.samples
+                and not attached
+                and followups.names_attribute(alone)
+                and not _FIND_VERB_RE.search(blanked)
+                and not _asks_about_history(blanked)
+            ):
+                # "is possible more dark? deep", "70s?" right after a search: a reply that
+                # names nothing but a filter's value, read by no specialist, narrows the
+                # list just shown by it
+                chosen = ["discovery"]
             refining = (
                 searched is not None
                 and ("discovery" in chosen or followups.tempo_move(blanked) != 0)
