@@ -48,10 +48,12 @@ __all__ = [
 # ------------------------------------------------------------------ references by attribute
 
 _NOUN = vocab.ONE_NOUN
-# A continuing word ends a trailing attribute: "the one in E minor | mix with A minor?".
+# A continuing word ends a trailing attribute: "the one in E minor | mix with A minor?";
+# so does a spaced dash: "the one in A minor - does it mix with C major?"
 _STOP = (
     r"(?=\s+(?:and|or|mix\w*|work\w*|go(?:es)?|fit\w*|sound\w*|feel\w*|blend\w*|clash\w*|"
-    r"with|is|was|has|have|vs\.?|versus|against|alongside|together|too|please)\b|\s*[?.!,;:]|\s*$)"
+    r"with|is|was|has|have|vs\.?|versus|against|alongside|together|too|please)\b|\s*[?.!,;:]|"
+    r"\s+[-–—]+(?:\s|$)|\s*$)"
 )
 # "the 97 BPM one", "the E minor loop", "the dusty one": a short attribute between the
 # determiner and a singular result noun. Ordinals ("the first one") are the parser's.
