@@ -457,7 +457,8 @@ def _stats_by(request: ParsedRequest) -> list[str]:
 
 
 def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any]]:
-    """Items to compare, pairwise: samples first, then keys (with tempi in order), then tempi."""
+    """Items to compare, pairwise: samples first, then keys (with tempi in order), then tempi
+    (a bare tempo against a sample comes first: it is the tempo the sample is taken to)."""
     items: list[dict[str, Any]] = [{"sample": s} for s in samples]
     keys = list(request.keys)
     bpms = list(request.bpms)
@@ -495,6 +496,11 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
             b_has = {k for k in ("key", "bpm") if b.get(k) is not None}
             if not a_has & b_has:
                 continue  # a key against a bare tempo: nothing to compare
+        if a.get("sample") and not b.get("sample") and b.get("key") is None:
+            # a sample against a bare tempo ("pitch the 3rd one to 118", "will it work at
+            # 140?"): the tempo is the target and the sample is what is stretched (the
+            # check stretches B onto A's tempo)
+            a, b = b, a
         out.append(
             {
                 "a": {k: v for k, v in a.items() if v is not None},
