@@ -277,3 +277,17 @@ def _tmp_cache():  # one latency cache for the module's renders
 
         _CACHE = Path(tempfile.mkdtemp(prefix="gg-corpus-test-"))
     return _CACHE
+
+
+def test_oneshot_scale_extends_only_the_tuning_split() -> None:
+    """More tuning one-shots for fitting start with the tuning split's own examples; the
+    reporting split cannot be drawn at another scale."""
+    from groovegraph.evals.corpus import oneshot_jobs
+
+    base = oneshot_jobs("tuning")
+    more = oneshot_jobs("tuning", scale=3)
+    assert len(more) == 3 * len(base)
+    by_id = {j.id: j.spec for j in more}
+    assert all(by_id[j.id] == j.spec for j in base)
+    with pytest.raises(ValueError, match="tuning split"):
+        oneshot_jobs("reporting", scale=2)

@@ -151,14 +151,20 @@ def chorale_jobs(split: str, *, count: int = CHORALE_COUNT) -> list[_Job]:
     return jobs
 
 
-def oneshot_jobs(split: str) -> list[_Job]:
+def oneshot_jobs(split: str, *, scale: int = 1) -> list[_Job]:
+    """The one-shot jobs of a split. ``scale`` > 1 (tuning split only) draws ``scale``
+    times as many per instrument from the same split seeds: the first ones are the
+    split's own examples, the rest more tuning material (every drum key, kit, program
+    and soundfont of the rotation) for fitting, never for quoted figures."""
+    if scale != 1 and split != "tuning":
+        raise ValueError("only the tuning split can be drawn at another scale")
     jobs = []
     for instrument, count in oneshots.COUNTS.items():
         rng = np.random.default_rng(_seed(split, "one_shot", instrument))
         # different drum keys / programs per split: the tuning split starts the rotation
         # half-way through the list
         shift = 0 if split == "reporting" else 1 + count // 2
-        for i in range(count):
+        for i in range(count * scale):
             oid = f"o-{instrument}-{i:02d}"
             spec = oneshots.draw_spec(
                 rng,
@@ -269,6 +275,7 @@ def load_corpus(
     limit: int | None = None,
     categories: Iterable[str] | None = None,
     ids: Iterable[str] | None = None,
+    oneshot_scale: int = 1,
 ) -> list[Example]:
     """The examples of a split, rendering whatever is not cached yet.
 
@@ -285,6 +292,8 @@ def load_corpus(
         Only these groove categories / one-shot instruments.
     ids : iterable of str, optional
         Only these example ids.
+    oneshot_scale : int
+        Draw this many times the one-shots (tuning split only; see :func:`oneshot_jobs`).
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
@@ -306,7 +315,7 @@ def load_corpus(
             jobs = chorale_jobs(split)
             target = CHORALE_COUNT
         else:
-            jobs = oneshot_jobs(split)
+            jobs = oneshot_jobs(split, scale=oneshot_scale)
             target = len(jobs)
         if wanted_cats is not None:
             jobs = [j for j in jobs if j.category in wanted_cats]
