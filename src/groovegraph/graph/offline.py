@@ -268,7 +268,9 @@ def plan_tool_calls(
             # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
             # A one-shot has a root, not a key: the search matches roots on the key's tonic.
             wants_mix = (
-                request.compatible or re.search(r"compatib|mix", request.text, re.I)
+                request.compatible
+                or re.search(r"compatib|mix", request.text, re.I)
+                or vocab.KEY_AS_PARTNER_RE.search(request.text)
             ) and not vocab.key_is_a_filter(request.text.rsplit("\n", 1)[-1])
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]

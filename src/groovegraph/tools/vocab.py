@@ -855,6 +855,16 @@ KEY_OR_CLOSE_RE = re.compile(
 )
 
 
+# "which of those would go into 8A", "any of them work with A minor", "ones that clash
+# with 5B": a key named as what the loops are set against (a mix), not as their key
+KEY_AS_PARTNER_RE = re.compile(
+    rf"\b(?:{MIX_VERB_FORMS}|clash\w*)\s+(?:well\s+|nicely\s+|ok\s+)?"
+    r"(?:with|into|in\s+to|under|over|alongside|against|next\s+to|after)\s+"
+    r"(?:[A-G](?:[#b♯♭]|\s*(?:sharp|flat))?\b|(?:1[0-2]|[1-9])\s*[AB]\b)",
+    re.IGNORECASE,
+)
+
+
 def key_is_a_filter(text: str) -> bool:
     """Whether ``text`` names its key as a filter ("in F minor") while what it should mix
     with is a sample ("…to go with it"), not the key."""
