@@ -1145,6 +1145,27 @@ _CAN_DO = (
     "I analyse loops and one-shots, find samples in your library, check whether two will mix "
     "and talk about an era's groove."
 )
+# "thanks", "cheers mate", "ty!", "appreciate it": the user thanks (only then "you're
+# welcome"); "ok", "cool", "great, got it", "bye": acknowledgements and goodbyes alone
+_THANKS_RE = re.compile(
+    r"\b(?:thanks?|thank\s*(?:you|u|ya)|thx|thnx|tnx|ty|tyvm|cheers|ta|appreciated?|"
+    r"much\s+obliged|grateful|merci|gracias|danke)\b",
+    re.IGNORECASE,
+)
+_BYE_RE = re.compile(
+    r"\b(?:bye|goodbye|later|laters|see\s+(?:ya|you)|cya|ciao|peace(?:\s+out)?|gotta\s+go)\b",
+    re.IGNORECASE,
+)
+_ACK_WORDS = (
+    r"ok(?:ay)?|k|kk|cool|great|nice(?:\s+one)?|sweet|perfect|awesome|amazing|brilliant|lovely|"
+    r"dope|sick|fire|legend|spot\s+on|got\s+it|gotcha|understood|noted|fair\s+enough|alright|"
+    r"all\s+right|right|sure|yep|yeah|yes|fine|good|makes\s+sense|love\s+it|love\s+that|"
+    r"that\s+works|sounds\s+good|wicked|mate|man|bro|fam|dude|then|so|and|thanks|"
+    r"bye|goodbye|later|laters|see\s+(?:ya|you)|cya|ciao|peace(?:\s+out)?|gotta\s+go|"
+    r"lol|haha|ha|wow|very|really|so\s+much"
+)
+_ACK_ONLY_RE = re.compile(rf"\W*(?:(?:{_ACK_WORDS})\b\W*)+", re.IGNORECASE)
+
 _GREETING_RE = re.compile(
     r"^\s*(?:hi|hello|hey|hiya|howdy|yo|sup|good\s+(?:morning|afternoon|evening)|help"
     r"|help\s+me|how\s+does\s+this\s+work)\b[\s\w,!.?]{0,20}$",
@@ -1291,8 +1312,14 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
         )
     if not parts:
         text = (request.text if request else "").strip().lower()
-        if text.startswith(("thank", "thx", "cheers", "ok", "great", "cool", "bye")):
+        if _THANKS_RE.search(text):
             return "You're welcome — ask any time about a groove, a mix or a crate dig."
+        if _BYE_RE.search(text) and _ACK_ONLY_RE.fullmatch(text):
+            return "Bye for now — come back any time for a groove, a mix or a crate dig."
+        if _ACK_ONLY_RE.fullmatch(text):
+            # "ok", "cool, got it", "sweet": an acknowledgement, not a thanks (and "ok what
+            # about in half time" is neither: a question is not answered as thanks)
+            return "Glad it helps — ask any time about a groove, a mix or a crate dig."
         if not text or vocab.ASSISTANT_QUESTION_RE.match(text) or _GREETING_RE.match(text):
             return _HELP
         if len(text.split()) < 3:

@@ -32,6 +32,7 @@ from langgraph.types import Command, Send, interrupt
 from pydantic import ValidationError
 
 from groovegraph import prompts
+from groovegraph.graph import focus as focus_q
 from groovegraph.graph import followups, names, offline
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import message_text, turn_number
@@ -781,6 +782,42 @@ def make_supervisor(
                 # "does it swing?", "what key is my keys loop again?" about a sample analysed
                 # before: the value asked comes first, then its analysis
                 notes.append(line)
+            elif (
+                not notes
+                and not attached
+                and chosen == ["groove"]
+                and len(request.samples) == 1
+                and (base := {**known, **stored}.get(request.samples[0])) is not None
+                and (
+                    line := focus_q.pocket_line(text, sample_label(request.samples[0], base), base)
+                )
+            ):
+                # "is the snare behind the beat?", "does it rush?": where its backbeat
+                # sits comes first, then its analysis
+                notes.append(line)
+            if (
+                not notes
+                and not attached
+                and chosen == ["compatibility"]
+                and len(request.samples) == 2
+                and all(s in {**known, **stored} for s in request.samples)
+            ):
+                pair = [
+                    (sample_label(s, a), a)
+                    for s in request.samples
+                    if (a := {**known, **stored}.get(s)) is not None
+                ]
+                analysed = [(s, a) for s in request.samples if (a := {**known, **stored}.get(s))]
+                if focus_q.half_double_only(text):
+                    # "and at half time?" after a tempo gap: the pair counted at half time
+                    line = focus_q.half_double_line(text, pair[0], pair[1])
+                elif focus_q.stretch_order(text, analysed) == list(request.samples):
+                    # "how much do I speed up the slower one?": the stretch comes first
+                    line = focus_q.stretch_line(pair[0], pair[1])
+                else:
+                    line = None
+                if line:
+                    notes.append(line)
             stages = offline.plan_stages(chosen, has_samples=bool(request.samples))
             new_plan = RoutePlan(
                 turn=turn,

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from groovegraph.graph import focus as focus_q
 from groovegraph.graph import followups
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.offline import can_compare, past_the_list
@@ -312,6 +313,20 @@ def _searched_style(conv: Conversation) -> dict[str, list[str]] | None:
     if prev is None or "discovery" not in prev.specialists or not (prev.genres or prev.eras):
         return None
     return {"genres": list(prev.genres), "eras": list(prev.eras)}
+
+
+def _analysed_pair(conv: Conversation) -> list[tuple[str, Analysis]]:
+    """The two analysed loops a conversation is about: the first two of the focus with an
+    analysis, else the thread's two analysed loops when it has exactly two ("the slower
+    one" among more is no pick)."""
+    loops = {
+        r: a
+        for r, a in conv.analyses.items()
+        if a is not None and a.kind != "one_shot" and a.tempo_bpm is not None
+    }
+    in_focus = [r for r in dict.fromkeys(conv.focus) if r in loops]
+    refs = in_focus[:2] if len(in_focus) >= 2 else list(loops) if len(loops) == 2 else []
+    return [(r, loops[r]) for r in refs]
 
 
 def _asked_for_a_pair(previous: ParsedRequest | None) -> bool:
@@ -1872,6 +1887,66 @@ class OfflineUnderstanding:
                 update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
             )
 
+        # A groove or mix question that names no sample, in a conversation about analysed
+        # samples, is about them: "is the snare behind the beat" (the loop in focus), "how
+        # much do I speed up the slower one" (the pair, the slower moved onto the faster),
+        # "and at half time?" (the pair asked about just before), "what key is the faster
+        # one in" (one of the pair, picked by its measured tempo).
+        pair = _analysed_pair(conv)
+        about_focus = (
+            not attached
+            and not filtering
+            and not by_attr.ids
+            and not (conv.fresh and conv.listed_hits)
+            and not (alone.keys or alone.camelot or alone.bpms or alone.genres or alone.eras)
+            and not _FIND_VERB_RE.search(blanked)
+        )
+        on_pair: str | None = None  # "stretch", "half" (a mix check of the pair) or "pick"
+        if about_focus and pair and set(request.samples) <= {r for r, _ in pair}:
+            order = focus_q.stretch_order(blanked, pair)
+            picked = focus_q.comparative_pick(blanked, pair)
+            if order is not None:
+                request = request.model_copy(
+                    update={"samples": order, "intents": ["compatibility"]}
+                )
+                on_pair = "stretch"
+            elif picked is not None and not request.samples:
+                request = request.model_copy(
+                    update={"samples": [picked[0]], "intents": [*request.intents, "analyze"]}
+                )
+                blanked = blank_spans(blanked, spans=[picked[1]])
+                on_pair = "pick"
+        if (
+            about_focus
+            and not request.samples
+            and prev is not None
+            and "compatibility" in prev.specialists
+            and len(prev.samples) == 2
+            and all(r in conv.analyses for r in prev.samples)
+            and focus_q.half_double_only(blanked)
+        ):
+            request = request.model_copy(
+                update={
+                    "samples": list(prev.samples),
+                    "intents": ["compatibility"],
+                    "half_double": True,
+                }
+            )
+            on_pair = "half"
+        if (
+            about_focus
+            and on_pair is None
+            and conv.focus
+            and set(request.samples) <= set(conv.focus)
+            and focus_q.asks_feel(blanked)
+        ):
+            # (the part named may already have been read as the loop in focus: "is the
+            # backbeat late?" is then "is … late?", still a question about its groove)
+            if not request.samples:
+                request = request.model_copy(
+                    update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
+                )
+            on_pair = "pick"
         if (
             conv.fresh
             and listed
@@ -2607,6 +2682,11 @@ class OfflineUnderstanding:
             if "discovery" not in chosen:
                 chosen.append("discovery")
             request = request.model_copy(update={"compatible": True})
+        if on_pair in ("stretch", "half"):
+            # how far one of the pair must move to meet the other: a mix check of the two
+            chosen = ["compatibility"]
+        elif on_pair == "pick" and request.samples and not chosen:
+            chosen = ["groove"]
         familiar = _familiar_share(text, alone)
         if not attached and familiar < 0.5:
             # "florp wizzle the crank?": most words unknown to the encoder and nothing read
