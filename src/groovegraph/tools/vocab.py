@@ -671,6 +671,14 @@ ASSISTANT_QUESTION_RE = re.compile(
     r"|what(?:'s|\s+is)\s+your\s+name"
     r"|what\s+(?:can|do)\s+(?:you|u)\s+(?:\w+\s+)?(?:do|help(?:\s+me)?\s+with)"
     r"|how\s+do\s+(?:you|u)\s+work"
+    # "what can you actually tell me about a loop", "what can u measure in a sample": what
+    # the assistant does with any sample (a style or a sample named is a real question)
+    r"|what\s+(?:else\s+)?(?:can|could|do|would)\s+(?:you|u)\s+(?:\w+\s+)?(?:tell|say|find\s+out|show)"
+    r"\s+(?:me\s+)?(?:about|from|on|of)\s+(?:a|an|any|my|one|each)\s+(?:loop|sample|track|beat|"
+    r"file|break|one[\s-]?shot|song|audio)s?"
+    r"|what\s+(?:else\s+)?(?:can|could|do)\s+(?:you|u)\s+(?:\w+\s+)?(?:analy[sz]e|measure|detect|"
+    r"check|read)(?:\s+(?:in|on|from|about)\s+(?:a|an|any|my)\s+(?:loop|sample|track|beat|file|"
+    r"break|one[\s-]?shot|song|audio)s?)?"
     r"|are\s+(?:you|u)\s+(?:a|an)\s+(?:bot|ai|human|robot|person|real\s+person)"
     r")\s*[?.!]*\s*$",
     re.IGNORECASE,
