@@ -419,9 +419,10 @@ def test_would_it_work_under_a_tempo_is_a_mix_check_of_the_loop_in_focus(graph) 
     out = chat.say("would it work halftime under a 146 bpm trap loop")
     assert "compatibility" in out["plan"].specialists
     (report,) = out["reports"]
-    assert report.a == "fu_00.wav [0000cafe0000]"
+    # the tempo is the target and the loop is what is stretched onto it (fc49735)
+    assert report.b == "fu_00.wav [0000cafe0000]"
     assert report.tempo is not None
-    assert report.tempo.bpm_b == 146.0
+    assert report.tempo.bpm_a == 146.0
 
 
 def test_what_about_other_filters_after_a_search_searches_again_with_them(graph) -> None:
