@@ -72,3 +72,19 @@ def test_in_a_key_is_still_that_key(settings: Settings) -> None:
     chat.say("70s disco loops around 118")
     out = chat.say("only the ones in 8A")
     assert {h.key for h in out["hits"]} == {"A minor"}
+
+
+@pytest.mark.parametrize(
+    "ask", ["and which ones clash", "now show the ones that clash", "ok the clashing ones"]
+)
+def test_which_ones_clash_after_a_key_search_keeps_the_search(settings: Settings, ask) -> None:
+    # the list narrowed to the keys that clash with the key of the last search (before,
+    # "and which ones clash" dropped every filter and listed the whole library)
+    chat = Chat(offline_graph(_frame(), settings=settings))
+    chat.say("70s disco loops around 118")
+    chat.say("which of those would go into 8A")
+    out = chat.say(ask)
+    assert out["request"].genres == ["disco"]
+    keys = {h.key for h in out["hits"]}
+    assert keys
+    assert not keys & MIXES_WITH_8A

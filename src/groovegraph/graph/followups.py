@@ -425,7 +425,13 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
         or FASTER_RE.search(text)
         or SLOWER_RE.search(text)
         or tempo_move(text)
+        # "and which ones clash", "the ones that mix": the list set against the key the
+        # last search mixed with
+        or _MIX_RELATION_RE.search(text)
     )
+
+
+_MIX_RELATION_RE = re.compile(r"\b(?:clash\w*|mix(?:es|ing)?|compatible)\b", re.IGNORECASE)
 
 
 # "something slower", "a bit faster", "speed it up": a tempo move with no number

@@ -2297,7 +2297,13 @@ class OfflineUnderstanding:
                 }
             )
             chosen = ["discovery"]
-        if key_or_close is not None and request.keys and not request.samples:
+        if (
+            (key_or_close is not None or vocab.KEY_AS_PARTNER_RE.search(blanked))
+            and request.keys
+            and not request.samples
+        ):
+            # "disco in A minor or close to it", "which of those would go into 8A": the
+            # keys that mix with that key
             request = request.model_copy(update={"compatible": True})
         request = _rule_out(request, blanked)
         request = _brought_back(request, blanked, searched)
