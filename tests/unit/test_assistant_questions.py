@@ -39,6 +39,8 @@ def _frame() -> pd.DataFrame:
         "what can u measure in a sample?",
         "so what can you analyse",
         "what else can you tell me about my beats?",
+        "ok and what else can you tell me",
+        "what else can u do?",
     ],
 )
 def test_what_the_assistant_does_is_the_help(settings: Settings, text: str) -> None:

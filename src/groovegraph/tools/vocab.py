@@ -674,8 +674,9 @@ ASSISTANT_QUESTION_RE = re.compile(
     # "what can you actually tell me about a loop", "what can u measure in a sample": what
     # the assistant does with any sample (a style or a sample named is a real question)
     r"|what\s+(?:else\s+)?(?:can|could|do|would)\s+(?:you|u)\s+(?:\w+\s+)?(?:tell|say|find\s+out|show)"
-    r"\s+(?:me\s+)?(?:about|from|on|of)\s+(?:a|an|any|my|one|each)\s+(?:loop|sample|track|beat|"
-    r"file|break|one[\s-]?shot|song|audio)s?"
+    r"(?:\s+(?:me\s+)?(?:about|from|on|of)\s+(?:a|an|any|my|one|each)\s+(?:loop|sample|track|beat|"
+    r"file|break|one[\s-]?shot|song|audio)s?|\s+me)?"
+    r"|what\s+else\s+(?:can|could)\s+(?:you|u)\s+do"
     r"|what\s+(?:else\s+)?(?:can|could|do)\s+(?:you|u)\s+(?:\w+\s+)?(?:analy[sz]e|measure|detect|"
     r"check|read)(?:\s+(?:in|on|from|about)\s+(?:a|an|any|my)\s+(?:loop|sample|track|beat|file|"
     r"break|one[\s-]?shot|song|audio)s?)?"
