@@ -365,7 +365,8 @@ def test_search_falls_back_to_a_related_genre_and_says_so(graph, frame) -> None:
     assert out["hits"]
     assert {h.tags.genre for h in out["hits"]} == {"hip hop"}
     assert (
-        "Nothing tagged boom bap; showing the related genre hip hop." in out["messages"][-1].content
+        "The library has no loops tagged boom bap; showing the related hip hop instead"
+        in out["messages"][-1].content
     )
 
 

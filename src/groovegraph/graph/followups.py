@@ -566,6 +566,26 @@ def _unheld_by(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[st
     return out
 
 
+def _unheld_tempo(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[str, object]:
+    """The tempo bounds of ``previous`` lifted when no hit of the list it showed lies in
+    them (at its tempo, half or double: the search showed the closest tempos) for the band
+    the list spans; the tempo asked for stays as the target."""
+    lo, hi = previous.bpm_min, previous.bpm_max
+    if not listed or (lo is None and hi is None):
+        return {}
+    inside = any(
+        (lo is None or t >= lo) and (hi is None or t <= hi)
+        for h in listed
+        if h.tempo_bpm is not None
+        for t in (round(h.tempo_bpm * m, 1) for m in (1.0, 2.0, 0.5))
+    )
+    tempos = [h.tempo_bpm for h in listed if h.tempo_bpm is not None]
+    if inside or not tempos:
+        return {}
+    # the band the list shown spans: narrowing it keeps to those tempos
+    return {"bpm_min": round(min(tempos), 1), "bpm_max": round(max(tempos), 1)}
+
+
 def held_by(request: ParsedRequest, hit: CatalogHit) -> ParsedRequest:
     """``request`` with the filters ``hit`` does not meet lifted: a hit picked from a list
     that a search found by relaxing them (the closest tempos, any vibe, another genre) is
@@ -648,6 +668,12 @@ def merge_filter(
         # only the tempo moves: the rest is what the list shown holds to (a vibe or swing
         # the last search relaxed to find anything is not applied strictly now)
         update.update(_unheld_by(previous, listed))
+    elif (new.swing_words or SWING_VERB_RE.search(new.text)) and not new.genres:
+        # "more swing pls" moves the feel of the list shown: a filter none of it holds
+        # (the search relaxed it to find anything: any vibe, the closest tempos) is not
+        # applied strictly now, as for a tempo move
+        update.update(_unheld_by(previous, listed))
+        update.update(_unheld_tempo(previous, listed))
     if new.keys:
         update.update(keys=new.keys, camelot=new.camelot, tonic=None)
     # "but not disco", "drop the 70s ones": a style or decade named only to rule it out

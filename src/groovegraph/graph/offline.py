@@ -341,7 +341,10 @@ def plan_tool_calls(
         # bound ("under 72", "above 125") or a narrowing follow-up ("within 5 bpm of it")
         # never does: the hits lie in it.
         closed = request.bpm_min is not None and request.bpm_max is not None
-        vague = closed and len(set(request.bpms)) <= 1 and not request.refines
+        # a band carried from an earlier turn ("swap to jazz but keep the tempo" after
+        # "80ish bpm") stays as vague as it was said
+        carried = request.refines and not re.search(r"\d", request.text.rsplit("\n", 1)[-1])
+        vague = closed and len(set(request.bpms)) <= 1 and (not request.refines or carried)
         args["half_double"] = request.half_double or vague
         if (request.bpm_min is not None or request.bpm_max is not None) and not vague:
             # "85-95 bpm", "under 65", "faster than 170": an empty search that offers near

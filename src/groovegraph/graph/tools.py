@@ -278,22 +278,129 @@ def _nearest(
             )
         )
     for change, note in steps:
-        tempo_step = "bpm_min" in change
-        if tempo_step:
-            hits, candidate = _closest_tempos(df, query.model_copy(update=change), query)
-            if hits:
-                return hits, candidate, note
-            continue
-        # near matches at the tempo asked for first; their half- or double-time twins
-        # only when the query allows them and none is at the tempo itself
-        candidate = query.model_copy(update={"half_double": False, **change})
-        hits = catalog_tools.search(df, candidate)
-        if not hits and query.half_double:
-            candidate = candidate.model_copy(update={"half_double": True})
-            hits = catalog_tools.search(df, candidate)
+        hits, candidate = _relaxed_search(df, query, change)
         if hits:
             return hits, candidate, note
+    # No single relaxation finds anything ("jazz, dusty, at 80" where the jazz loops are
+    # neither dusty nor that slow): relax them together, the least defining first, and
+    # stop at the first set that finds something, every relaxed filter named.
+    together: dict[str, Any] = {}
+    said: list[str] = []
+    # (the genre named stays: without it, this list would answer another question)
+    for change, note in steps:
+        if "genre" in change:
+            break
+        together.update(change)
+        said.append(note.split("; ", 1)[-1])
+        if len(said) < 2:
+            continue
+        hits, candidate = _relaxed_search(df, query, together)
+        if hits:
+            return (
+                hits,
+                candidate,
+                "nothing matches exactly, even with one filter relaxed; showing "
+                + ", ".join(s.removeprefix("showing ") for s in said),
+            )
     return [], query, None
+
+
+def _library_lacks(df: pd.DataFrame, **tag: Any) -> bool:
+    """Whether no sample of the library at all carries this tag (``genre="lo fi"``,
+    ``vibe="dusty"``, ``era="40s"``), whatever the other filters."""
+    return not catalog_tools.search(df, CatalogQuery(limit=1, **tag))
+
+
+def _kept_text(query: CatalogQuery) -> str:
+    """The filters a search still applies, in words ("dusty, 76–84 BPM")."""
+    kept: list[str] = []
+    named = [*query.genres, *([query.genre] if query.genre else [])]
+    if named:
+        kept.append(" or ".join(named))
+    if query.vibe:
+        kept.append(query.vibe)
+    eras = [*query.eras, *([query.era] if query.era else [])]
+    if eras:
+        kept.append("the " + " or ".join(eras))
+    if query.bpm_min is not None and query.bpm_max is not None:
+        kept.append(f"{query.bpm_min:g}–{query.bpm_max:g} BPM")
+    elif query.bpm_min is not None:
+        kept.append(f"over {query.bpm_min:g} BPM")
+    elif query.bpm_max is not None:
+        kept.append(f"under {query.bpm_max:g} BPM")
+    keys = [*query.keys] or ([query.key] if query.key else [])
+    if keys:
+        kept.append(" or ".join(keys))
+    if query.swing_min is not None or query.swing_max is not None:
+        kept.append("the swing asked for")
+    if query.instrument:
+        kept.append(query.instrument)
+    return ", ".join(kept)
+
+
+def _without_absent_tags(
+    df: pd.DataFrame, query: CatalogQuery, *, relax: bool
+) -> tuple[CatalogQuery, list[str]]:
+    """``query`` without the style tags no sample of the library carries at all (a "lo fi"
+    search in a library with no lo-fi loops), each said so: a genre gives way to its
+    related genres the library has (else goes), a vibe or era goes, and the note names
+    what is kept. Without ``relax`` (narrowing a list) the filters stay and only the note
+    says why nothing can match."""
+    notes: list[str] = []
+    update: dict[str, Any] = {}
+    named = [*query.genres, *([query.genre] if query.genre else [])]
+    if named and all(_library_lacks(df, genre=g) for g in named):
+        related = [
+            alt
+            for g in named
+            for alt in RELATED_GENRES.get(catalog_tools.normalize_tag(g) or "", ())
+            if alt not in named and not _library_lacks(df, genre=alt)
+        ]
+        related = list(dict.fromkeys(related))
+        update.update(genre=None, genres=related)
+        what = " or ".join(named)
+        if related:
+            notes.append(
+                f"the library has no loops tagged {what}; showing the related "
+                f"{' or '.join(related)} instead"
+            )
+        else:
+            notes.append(f"the library has no loops tagged {what}, so the genre is left out")
+    if query.vibe and _library_lacks(df, vibe=query.vibe):
+        update["vibe"] = None
+        notes.append(f"no sample in the library is tagged {query.vibe}, so the vibe is left out")
+    eras = [*query.eras, *([query.era] if query.era else [])]
+    if eras and all(_library_lacks(df, era=e) for e in eras):
+        update.update(era=None, eras=[])
+        notes.append(
+            f"the library has nothing from the {' or '.join(eras)}, so the era is left out"
+        )
+    if not notes:
+        return query, []
+    if not relax:
+        return query, [n.split(",")[0].split(";")[0] for n in notes]
+    relaxed = query.model_copy(update=update)
+    kept = _kept_text(relaxed)
+    if kept:
+        notes[-1] += f" (kept: {kept})"
+    return relaxed, notes
+
+
+def _relaxed_search(
+    df: pd.DataFrame, query: CatalogQuery, change: dict[str, Any]
+) -> tuple[list[CatalogHit], CatalogQuery]:
+    """``query`` searched with ``change`` applied (one relaxation or several): a relaxed
+    tempo band gives the closest tempos; otherwise near matches at the tempo asked for
+    first, their half- or double-time twins only when the query allows them and none is
+    at the tempo itself."""
+    if "bpm_min" in change:
+        return _closest_tempos(df, query.model_copy(update=change), query)
+    candidate = query.model_copy(update={"half_double": False, **change})
+    hits = catalog_tools.search(df, candidate)
+    if not hits and query.half_double:
+        candidate = candidate.model_copy(update={"half_double": True})
+        hits = catalog_tools.search(df, candidate)
+    return hits, candidate
 
 
 def _nearest_of_instrument(
@@ -795,6 +902,13 @@ def build_toolsets(
         hits = catalog_tools.search(df, query)
         if hits and not any(catalog_tools.at_tempo(h, query) for h in hits):
             notes.append("nothing at that tempo; showing half- or double-time matches")
+        if not hits:
+            # a genre, vibe or era no sample of the library has cannot match: it goes
+            # first (said so, with what is kept), the rest relaxes as usual below
+            query, absent = _without_absent_tags(catalog.frame(owner), query, relax=relax)
+            notes.extend(absent)
+            if absent and relax:
+                hits = catalog_tools.search(df, query)
         applied = query
         # Relaxation ladder, each step reported: a related genre first (the user's "hip
         # hop" library may be tagged "boom bap"), then the fuzzy feel filters.
