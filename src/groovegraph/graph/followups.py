@@ -566,6 +566,13 @@ def _unheld_by(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[st
     return out
 
 
+def _key_mode(name: str) -> str | None:
+    try:
+        return parse_key(name).mode
+    except InvalidQueryError:
+        return None
+
+
 def _unheld_tempo(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[str, object]:
     """The tempo bounds of ``previous`` lifted when no hit of the list it showed lies in
     them (at its tempo, half or double: the search showed the closest tempos) for the band
@@ -676,6 +683,11 @@ def merge_filter(
         update.update(_unheld_tempo(previous, listed))
     if new.keys:
         update.update(keys=new.keys, camelot=new.camelot, tonic=None)
+    elif len(previous.keys) > 1 and (mode := find_mode(new.text)) is not None:
+        # "A minor or C major" then "just the minor ones": the keys of that mode stay
+        same_mode = [k for k in previous.keys if _key_mode(k) == mode]
+        if same_mode and len(same_mode) < len(previous.keys):
+            update.update(keys=same_mode, camelot=[parse_key(k).camelot for k in same_mode])
     # "but not disco", "drop the 70s ones": a style or decade named only to rule it out
     # leaves the earlier ones in place (the caller moves it to the exclusions)
     ruled_out = {

@@ -172,8 +172,11 @@ def filter_phrases(request: ParsedRequest | None) -> dict[str, str]:
     if request.vibes:
         out["vibe"] = " ".join(request.vibes)
     if request.keys:
-        verb = "keys that mix with" if request.compatible or request.mix_with else "in"
-        out["key"] = f"{verb} {request.keys[0]}"
+        if request.compatible or request.mix_with:
+            out["key"] = f"keys that mix with {request.keys[0]}"
+        else:
+            # "in A minor or C major", then "just the minor ones": "in A minor" is new
+            out["key"] = "in " + " or ".join(request.keys)
     elif request.mode:
         out["key"] = f"{request.mode} keys"
     if request.bpm_min is not None and request.bpm_max is not None:

@@ -1,0 +1,73 @@
+"""Narrowing a search in several keys by a mode keeps only the keys of that mode (lead's
+self-trial: "house 122-126 in A minor or C major" then "just the minor ones" kept both
+keys and answered "Same search as before")."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from groovegraph.settings import Settings
+from tests.catalogs import loop_row, offline_graph
+from tests.chat import Chat, answer
+
+ROWS = [
+    loop_row(
+        "a1b2000000000001",
+        "deep_house_01_125bpm_Am",
+        key="A minor",
+        genre="house",
+        era="90s",
+        vibe="deep",
+        tempo_bpm=125.0,
+        swing_percent=51.0,
+        backbeat_lag_ms=0.0,
+    ),
+    loop_row(
+        "a1b2000000000002",
+        "deep_house_02_123bpm_C",
+        key="C major",
+        genre="house",
+        era="90s",
+        vibe="deep",
+        tempo_bpm=123.0,
+        swing_percent=51.0,
+        backbeat_lag_ms=0.0,
+    ),
+    loop_row(
+        "a1b2000000000003",
+        "deep_house_03_124bpm_Dm",
+        key="D minor",
+        genre="house",
+        era="90s",
+        vibe="deep",
+        tempo_bpm=124.0,
+        swing_percent=51.0,
+        backbeat_lag_ms=0.0,
+    ),
+]
+
+
+@pytest.fixture
+def graph(settings: Settings):
+    return offline_graph(pd.DataFrame(ROWS), settings=settings)
+
+
+@pytest.mark.parametrize(
+    ("first", "narrow", "mode", "kept"),
+    [
+        ("house 122-126 in A minor or C major", "just the minor ones", "minor", "A minor"),
+        ("house 122-126 in A minor or C major", "only the major ones pls", "major", "C major"),
+        ("house loops 122 to 126, A minor or C major", "which are minor?", "minor", "A minor"),
+        ("house in C major or A minor around 124", "minor only", "minor", "A minor"),
+    ],
+)
+def test_a_mode_narrows_several_keys_to_that_mode(
+    graph, first: str, narrow: str, mode: str, kept: str
+) -> None:
+    chat = Chat(graph, thread=first + narrow)
+    assert len(chat.say(first)["hits"]) == 2
+    out = chat.say(narrow)
+    assert out["request"].keys == [kept]
+    assert [h.key for h in out["hits"]] == [kept]
+    assert "Same search as before" not in answer(out)
