@@ -461,6 +461,26 @@ def _stats_by(request: ParsedRequest) -> list[str]:
     return ["era", "genre"]
 
 
+# "an 808 on E", "a bass note of F#", "an 808 tuned to G", "a sub in D": a pitched one-shot
+# and its root (not a key: "an 808 in A minor" names the key it is searched in)
+_ONE_SHOT_NOTE_RE = re.compile(
+    r"\b(?:808s?|sub(?:\s*bass)?|bass(?:\s+(?:note|hit|one-?shot))?|one-?shot|note|stab|hit)"
+    r"\s+(?:(?:tuned|pitched|rooted)\s+)?(?:on|in|at|of|to)\s+(?:an?\s+)?"
+    r"([A-Ga-g])([#♯b♭]|\s*(?:sharp|flat)\b)?(?![\w#♯♭])"
+    r"(?!\s*(?:minor|major|min\b|maj\b|m\b))",
+)
+
+
+def _one_shot_note(text: str) -> str | None:
+    """The root note of a pitched one-shot the message sets against a key, else None."""
+    m = _ONE_SHOT_NOTE_RE.search(text.rsplit("\n", 1)[-1])
+    if m is None:
+        return None
+    acc = (m.group(2) or "").strip().lower()
+    acc = {"sharp": "#", "♯": "#", "flat": "b", "♭": "b"}.get(acc, acc)
+    return m.group(1).upper() + acc
+
+
 def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any]]:
     """Items to compare, pairwise: samples first, then keys (with tempi in order), then tempi
     (a bare tempo against a sample comes first: it is the tempo the sample is taken to)."""
@@ -480,6 +500,10 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         # "an energy boost from this loop": the loop (or key) against each move up the wheel
         start = {k: v for k, v in items[0].items() if v is not None}
         return [{"a": start, "b": {"key": move}} for move in request.key_moves]
+    if len(keys) == 1 and not samples and (note := _one_shot_note(request.text)):
+        # "does an 808 on E fit a loop in C major": the note against the key (in its
+        # scale or not), not the keys that mix with C major
+        return [{"a": {"key": keys[0]}, "b": {"note": note}}]
     # A sample compared with a lone key or tempo: only its key/tempo is judged.
     if len(items) == 1 and request.keys and not samples:
         return [{"a": items[0], "b": None}]

@@ -128,6 +128,11 @@ class MixItem(BaseModel):
     sample: str | None = Field(default=None, description="Sample id or library path.")
     key: str | None = Field(default=None, description="Key, e.g. 'A minor', 'F#m' or '8A'.")
     bpm: float | None = Field(default=None, gt=0, le=400, description="Tempo in BPM.")
+    note: str | None = Field(
+        default=None,
+        description="Root note of a pitched one-shot ('E', 'F#1': 'an 808 on E'), set "
+        "against a key on the other side.",
+    )
 
 
 def _as_shown(record: SampleRecord) -> Analysis | None:
@@ -1188,6 +1193,8 @@ def build_toolsets(
                 return analysis, Path(item.sample).name
             return analysis, sample_label(item.sample, analysis)
         label = " @ ".join(x for x in (item.key, f"{item.bpm:g} BPM" if item.bpm else None) if x)
+        if item.note and not label:
+            label = f"a one-shot on {item.note}"
         return None, label or None
 
     def check_compatibility(
@@ -1232,6 +1239,8 @@ def build_toolsets(
                     bpm_b=b.bpm,
                     label_a=label_a,
                     label_b=label_b,
+                    root_a=a.note,
+                    root_b=b.note,
                 )
             )
         lines = [

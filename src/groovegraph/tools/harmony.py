@@ -505,6 +505,8 @@ def compatibility(
     label_a: str | None = None,
     label_b: str | None = None,
     half_double: bool = True,
+    root_a: str | None = None,
+    root_b: str | None = None,
 ) -> CompatibilityReport:
     """Key and tempo compatibility of B against A, with a verdict and reasons.
 
@@ -546,7 +548,8 @@ def compatibility(
     key_rep = key_compatibility(key_a, key_b) if key_a and key_b else None
     if key_rep is None:
         # A loop and a pitched one-shot: the one-shot's root against the loop's key.
-        root_a, root_b = _root(a), _root(b)
+        # (``root_a``/``root_b``: a root note given as such, "an 808 on E")
+        root_a, root_b = root_a or _root(a), root_b or _root(b)
         if key_a and root_b:
             key_rep = note_compatibility(key_a, root_b)
         elif key_b and root_a:
