@@ -287,6 +287,17 @@ _LIKE_THAT_RE = re.compile(
     r"kind|decade)|from then|in that style|of that era)\b",
     re.IGNORECASE,
 )
+# "show me some", "got any?", "any examples?", "find me a few then": a search with nothing
+# named, for what was just talked about
+_BARE_FIND_RE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|yeah|cool|nice|great|alright)[\s,]+)*"
+    r"(?:(?:can\s+you\s+|could\s+you\s+|pls\s+|please\s+)?(?:show|give|find|play|pull\s+up|"
+    r"dig\s+up|list|send)\s+(?:me\s+|us\s+)?(?:some|any|a\s+few|a\s+couple|one|examples?)"
+    r"|(?:got|have\s+you\s+got|do\s+(?:i|you|we)\s+have)\s+(?:any|some)"
+    r"|any\s+examples?)"
+    r"(?:\s+(?:of\s+(?:it|them|those|that)|then|pls|please|in\s+my\s+library|loops?))*\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 # "who were the drummers back in the day", "what did people use for this", "how did they
 # get that kind of sound": a history question about what was just talked about
 _ERA_ANAPHOR_RE = re.compile(
@@ -2419,7 +2430,22 @@ class OfflineUnderstanding:
             # search for (a question about the styles' norms keeps its era answer)
             keep_era = "era" in chosen and _asks_about_history(blanked)
             chosen = ["era", "compatibility"] if keep_era else ["compatibility"]
-        request = self._carry_subject(request, blanked, alone, conv, chosen, near=near is not None)
+        bare_find = bool(
+            _BARE_FIND_RE.match(blanked)
+            and not request.samples
+            and not (alone.genres or alone.eras or alone.keys or alone.bpms or alone.vibes)
+            and conv.previous is not None
+            and (conv.previous.genres or conv.previous.eras)
+            and not (conv.fresh and conv.listed_hits)
+        )
+        if bare_find:
+            # "whats a good bpm for dnb" (answered) then "show me some": loops of the style
+            # just talked about (a list shown is narrowed by the follow-up rules instead)
+            chosen = ["discovery"]
+            request = request.model_copy(update={"intents": ["find"]})
+        request = self._carry_subject(
+            request, blanked, alone, conv, chosen, near=near is not None or bare_find
+        )
         if near is not None:
             request = self._near_tempo(request, near, conv, text=text)
         if (
@@ -2594,11 +2620,11 @@ class OfflineUnderstanding:
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
             # the question was about that sample, so nothing else is answered in its place.
             chosen = []
-        if not attached and not edits_search and _is_small_talk(text, alone):
+        if not attached and not edits_search and not bare_find and _is_small_talk(text, alone):
             # "cheers mate, spot on", "this bot slaps", "who are you": thanks, praise or a
             # question about the assistant — nothing to search, measure or explain
             chosen = []
-        if not attached and not edits_search and _is_off_topic(text, alone):
+        if not attached and not edits_search and not bare_find and _is_off_topic(text, alone):
             # "know any good pizza places?": nothing about music, sounds or this chat
             chosen = []
         if not attached and not edits_search and _is_gibberish(text, alone):
