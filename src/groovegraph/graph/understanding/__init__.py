@@ -262,6 +262,21 @@ _SOUND_FOR_DESCRIBED_RE = re.compile(
 )
 
 
+# "snares that would suit a 90s boom bap beat", "808s for a dark trap beat": the sounds
+# wanted (``head``, led by a determiner or opening the message) and the loop they are for
+_SOUND_FOR_LOOP_RE = re.compile(
+    r"(?P<head>(?:^|\b(?:an?|some|any|another|need|want|got)\s+)(?:[\w'-]+\s+){0,3}?)"
+    r"(?:(?:that|which)(?:['’](?:d|ll))?\s+(?:(?:would|will|could|should|might|can)\s+)?"
+    r"(?:fits?|suits?|match(?:es)?|complements?|(?:go(?:es)?|works?|sits?|blends?|pairs?|gels?)"
+    r"\s+(?:well\s+)?(?:with|under|over|on|in))"
+    r"|to\s+(?:(?:go|sit|layer|pair|work|blend)\s+(?:with|under|over|on|in)|fit|suit|match)"
+    r"|for)\s+"
+    r"(?:an?|some|any|my)\s+(?:[\w'-]+\s+){0,4}?"
+    rf"{vocab.alternation(vocab.plurals('loop', 'beat', 'break', 'groove', 'track', 'tune', 'song', 'riff', 'instrumental'))}\b",
+    re.IGNORECASE,
+)
+
+
 # "for this beat", "under that loop", "with the break": a sample at hand named by its noun
 _FOR_THAT_NOUN_RE = re.compile(
     r"\b(?:for|to|with|under(?:neath)?|over|on|onto|in|into|behind|alongside)\s+"
@@ -2714,6 +2729,33 @@ class OfflineUnderstanding:
             if "discovery" not in chosen:
                 chosen.append("discovery")
             request = request.model_copy(update={"compatible": True})
+        if (
+            "discovery" in chosen
+            and not request.samples
+            and not request.refines
+            and (hits_for := _SOUND_FOR_LOOP_RE.search(blanked)) is not None
+            and (
+                vocab.find_instrument(hits_for.group("head")) in vocab.ONE_SHOT_INSTRUMENTS
+                or re.search(r"\b808s?\b", hits_for.group("head"))
+            )
+        ):
+            # "any snares that would suit a 90s boom bap beat", "i need a kick for a 70s funk
+            # loop", "808s for a dark trap beat in F minor": single hits for a loop that is
+            # only described — the style, decade and feel describe the loop (a library's
+            # one-shots are tagged by what they are, not by a style), and a hit has no tempo;
+            # a key stays (the hits' roots that fit it)
+            request = request.model_copy(
+                update={
+                    "kind": "one_shot",
+                    "genres": [],
+                    "eras": [],
+                    "vibes": [],
+                    "bpm_min": None,
+                    "bpm_max": None,
+                    "target_bpm": None,
+                    "bpms": [],
+                }
+            )
         if on_pair in ("stretch", "half"):
             # how far one of the pair must move to meet the other: a mix check of the two
             chosen = ["compatibility"]
