@@ -112,3 +112,22 @@ def test_a_style_swap_and_a_narrowing_after_a_relaxed_list_find_something(
     assert out["hits"], said
     assert {h.sample_id for h in out["hits"]} <= JAZZ
     assert "No sample in the catalog matches" not in said
+
+
+@pytest.mark.parametrize(
+    ("first", "swap"),
+    [
+        ("jazz loops in F major around 100", "and in C major?"),
+        ("jazz around 100 in 7B", "what about 8B"),
+        ("jazz in F major, ~100 bpm", "now G minor"),
+    ],
+)
+def test_a_key_swapped_in_is_a_new_search_that_may_relax(graph, first: str, swap: str) -> None:
+    # another key asked for is a new list, as another style is: when nothing is in it at
+    # the tempo carried, the nearest (the closest tempos) rather than nothing
+    chat = Chat(graph, thread=first + swap)
+    assert chat.say(first)["hits"]
+    out = chat.say(swap)
+    said = answer(out)
+    assert out["hits"], said
+    assert "No sample in the catalog matches" not in said

@@ -196,6 +196,25 @@ def _style_swapped(request: ParsedRequest) -> bool:
     return bool(said and before and set(request.genres) <= said and not said & before)
 
 
+def _key_swapped(request: ParsedRequest) -> bool:
+    """Whether a search carried over from an earlier one now names other keys than the
+    earlier turns did ("and in 9B?" after house in 9A): a new list, as a style swapped in
+    is, not a narrowing of the one shown."""
+    earlier, _, last = request.text.rpartition("\n")
+
+    def names(text: str) -> set[str]:
+        out = set()
+        for _, said in vocab.find_keys(text):
+            try:
+                out.add(parse_key(said).name)
+            except InvalidQueryError:
+                continue
+        return out
+
+    said, before = names(last), names(earlier)
+    return bool(said and before and not said & before and set(request.keys) <= said)
+
+
 def _alternative_keys(request: ParsedRequest) -> list[str]:
     """The keys a search names as alternatives ("E major or E minor", "11A or 12A"): joined
     by "or" (or a slash), none of them ruled out ("A minor, not E minor", "A minor instead
@@ -328,6 +347,7 @@ def plan_tool_calls(
             request.refines
             and not tempo_move(request.text.rsplit("\n", 1)[-1])
             and not _style_swapped(request)
+            and not _key_swapped(request)
         ):
             # "which of them swing?" may honestly find none; "something slower" asks for
             # a tempo, and when nothing of the rest is there, the nearest slower ones
