@@ -71,3 +71,22 @@ def test_a_mode_narrows_several_keys_to_that_mode(
     assert out["request"].keys == [kept]
     assert [h.key for h in out["hits"]] == [kept]
     assert "Same search as before" not in answer(out)
+
+
+@pytest.mark.parametrize(
+    "neighbours",
+    [
+        "ok whats next to it on the wheel, find me some in those keys too",
+        "find me some in the keys next to it on the camelot wheel",
+        "now loops in keys that mix with it",
+    ],
+)
+def test_the_keys_beside_a_mode_narrowed_key_are_of_either_mode(graph, neighbours: str) -> None:
+    chat = Chat(graph, thread=neighbours)
+    chat.say("house 122-126 in A minor or C major")
+    chat.say("just the minor ones")
+    chat.say("what's the camelot for that")
+    out = chat.say(neighbours)
+    # "just the minor ones" narrowed the keys named; 8A's neighbours include 8B (C major)
+    assert out["request"].mode is None
+    assert {h.key for h in out["hits"]} == {"A minor", "C major", "D minor"}

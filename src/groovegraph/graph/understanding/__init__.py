@@ -2245,7 +2245,12 @@ class OfflineUnderstanding:
                         "mode": slots["mode"]
                         or (
                             None
-                            if alone.keys or "keys" in lifted or "mode" in lifted
+                            if alone.keys
+                            or "keys" in lifted
+                            or "mode" in lifted
+                            # "just the minor ones" narrowed the keys named; the keys
+                            # beside them on the wheel asked next are of either mode
+                            or (slots["compatible"] and not searched.compatible)
                             else searched.mode
                         ),
                         "kind": slots["kind"] or searched.kind,
