@@ -3554,6 +3554,20 @@ class OfflineUnderstanding:
             eras = prev.eras or (conv.listed_request.eras if conv.listed_request else [])
             if eras:
                 update["eras"] = list(eras)
+        elif (
+            not alone.genres
+            and prev.genres
+            and "era" in prev.specialists
+            and "discovery" not in prev.specialists
+            and not request.genres
+            and not request.samples
+            and request.for_sample is None
+            and request.kind != "one_shot"
+        ):
+            # "whats the diff between 60s and 70s soul drums" then "ok show me both, 60s
+            # first": a search right after a question on a style, naming no style of its
+            # own, is a search of that style (the decade is the one it names, if any)
+            update["genres"] = list(prev.genres)
         those = _THOSE_KEYS_RE.search(text)
         if (
             those is None
