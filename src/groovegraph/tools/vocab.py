@@ -485,8 +485,9 @@ SAMPLE_NOUNS: tuple[str, ...] = (
 )
 DRUM_NOUNS: tuple[str, ...] = ("drums", "percussion")
 # What else an item of a result list is called ("the first one", "result 2", "those picks").
+# ("the first take": of two recordings the user sent, the one sent first)
 RESULT_NOUNS: tuple[str, ...] = plurals(
-    "one", "hit", "result", "option", "pick", "file", "suggestion", "match"
+    "one", "hit", "result", "option", "pick", "file", "suggestion", "match", "take"
 )
 LIBRARY_NOUNS: tuple[str, ...] = (
     "library",
