@@ -88,3 +88,16 @@ def test_which_ones_clash_after_a_key_search_keeps_the_search(settings: Settings
     keys = {h.key for h in out["hits"]}
     assert keys
     assert not keys & MIXES_WITH_8A
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["which of those would blend with mine", "both of them - do they mix?", "do they clash"],
+)
+def test_a_mix_question_with_its_partner_named_narrows_no_list(text: str) -> None:
+    # "which ones clash" narrows the list to the clashing keys; a mix question that names
+    # what they mix with (or asks it of the two at hand) is that question, not a narrowing
+    from groovegraph.graph import followups
+    from groovegraph.graph.parser import parse_request
+
+    assert not followups.is_filter_followup(text, parse_request(text))

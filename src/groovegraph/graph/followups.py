@@ -431,7 +431,12 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
     )
 
 
-_MIX_RELATION_RE = re.compile(r"\b(?:clash\w*|mix(?:es|ing)?|compatible)\b", re.IGNORECASE)
+# (no partner named: "which of those would mix with mine" is a mix question about them)
+_MIX_RELATION_RE = re.compile(
+    r"\b(?:clash\w*|mix(?:es|ing)?|compatible)\b(?!\s+(?:\w+\s+)?(?:with|against|into|to)\b)"
+    r"(?<!\bthey mix)(?<!\bthey clash)",
+    re.IGNORECASE,
+)
 
 
 # "something slower", "a bit faster", "speed it up": a tempo move with no number

@@ -363,7 +363,9 @@ def plan_tool_calls(
         closed = request.bpm_min is not None and request.bpm_max is not None
         # a band carried from an earlier turn ("swap to jazz but keep the tempo" after
         # "80ish bpm") stays as vague as it was said
-        carried = request.refines and not re.search(r"\d", request.text.rsplit("\n", 1)[-1])
+        # ... but "anything way slower?" moves the band: the tempo asked is what it asks
+        last_line = request.text.rsplit("\n", 1)[-1]
+        carried = request.refines and not re.search(r"\d", last_line) and not tempo_move(last_line)
         vague = closed and len(set(request.bpms)) <= 1 and (not request.refines or carried)
         args["half_double"] = request.half_double or vague
         if (request.bpm_min is not None or request.bpm_max is not None) and not vague:
