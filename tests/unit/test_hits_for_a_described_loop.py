@@ -41,6 +41,7 @@ SHOTS = [
         ("any snares that would suit a 90s boom bap beat", {"snare_a.wav"}),
         ("i need a kick for a 70s funk loop", {"kick_a.wav"}),
         ("need some snares for a dusty 90s boom bap beat", {"snare_a.wav"}),
+        ("got a snare to go with a gritty boom bap groove?", {"snare_a.wav"}),
     ],
 )
 def test_hits_for_a_described_loop_are_one_shots_of_that_sound(

@@ -2735,7 +2735,7 @@ class OfflineUnderstanding:
                 chosen.append("discovery")
             request = request.model_copy(update={"compatible": True})
         if (
-            "discovery" in chosen
+            set(chosen) <= {"discovery"}
             and not request.samples
             and not request.refines
             and (hits_for := _SOUND_FOR_LOOP_RE.search(blanked)) is not None
@@ -2749,9 +2749,11 @@ class OfflineUnderstanding:
             # only described — the style, decade and feel describe the loop (a library's
             # one-shots are tagged by what they are, not by a style), and a hit has no tempo;
             # a key stays (the hits' roots that fit it)
+            chosen = ["discovery"]
             request = request.model_copy(
                 update={
                     "kind": "one_shot",
+                    "intents": ["find"],
                     "genres": [],
                     "eras": [],
                     "vibes": [],
