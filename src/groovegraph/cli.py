@@ -326,13 +326,12 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         QUERY_PARAMETERS,
         SWING_TOLERANCE,
         check_genre,
-        meter_filter,
+        meter_search,
         parse_filter_span,
         search,
     )
     from groovegraph.tools.errors import InvalidQueryError
     from groovegraph.tools.keys import parse_key
-    from groovegraph.tools.vocab import COMPOUND_SWING
 
     if not 1 <= args.limit <= _SEARCH_MAX_LIMIT:
         raise InvalidQueryError(f"--limit must be between 1 and {_SEARCH_MAX_LIMIT}")
@@ -356,9 +355,11 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         fields["key"] = parse_key(args.key).name
     if args.meter:
         # a compound meter also asks for its triplet feel, unless --swing says otherwise
-        fields["meter"], compound, _ = meter_filter(args.meter, what="--meter")
-        if compound and not args.swing:
-            fields["swing_min"], fields["swing_max"] = COMPOUND_SWING
+        fields["meter"], triplet, _ = meter_search(
+            args.meter, swing_given=bool(args.swing), what="--meter"
+        )
+        if triplet is not None:
+            fields["swing_min"], fields["swing_max"] = triplet
     # The file given to --compatible-with is the reference, never one of its own matches:
     # a catalog row with the same audio (the file itself, once indexed) is left out.
     ref_sha256: str | None = None

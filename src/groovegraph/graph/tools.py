@@ -847,9 +847,11 @@ def build_toolsets(
         excluded = [e for e in excluded if not _is_path(e)]
         beats: int | None = None
         if meter:
-            beats, compound, meter_note = catalog_tools.meter_filter(meter)
-            if compound and swing_min is None and swing_max is None:
-                swing_min, swing_max = vocab.COMPOUND_SWING
+            beats, triplet, meter_note = catalog_tools.meter_search(
+                meter, swing_given=swing_min is not None or swing_max is not None
+            )
+            if triplet is not None:
+                swing_min, swing_max = triplet
             notes.append(meter_note)
         query = CatalogQuery(
             meter=beats,

@@ -204,11 +204,10 @@ async def search_samples(
         QUERY_PARAMETERS,
         SWING_TOLERANCE,
         check_genre,
-        meter_filter,
+        meter_search,
         parse_filter_span,
         search,
     )
-    from groovegraph.tools.vocab import COMPOUND_SWING
 
     state = get_app_state(request)
     spans: dict[str, float] = {}
@@ -222,9 +221,9 @@ async def search_samples(
         )
     beats: int | None = None
     if meter and meter.strip():
-        beats, compound, _ = meter_filter(meter)
-        if compound and "swing_min" not in spans:
-            spans["swing_min"], spans["swing_max"] = COMPOUND_SWING
+        beats, triplet, _ = meter_search(meter, swing_given="swing_min" in spans)
+        if triplet is not None:
+            spans["swing_min"], spans["swing_max"] = triplet
     try:
         query = CatalogQuery(
             **spans,

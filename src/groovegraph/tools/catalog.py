@@ -408,6 +408,18 @@ def parse_filter_span(
     return lo, given_hi, (lo + given_hi) / 2.0
 
 
+def meter_search(
+    text: str, *, swing_given: bool, what: str = "meter"
+) -> tuple[int, tuple[float, float] | None, str]:
+    """:func:`meter_filter` as a search applies it, for the CLI, the HTTP filter and the
+    agent alike: (beats per bar, the swing range to add — a compound meter's triplet
+    swing, unless the search gives its own swing — or ``None``, the line saying how)."""
+    from groovegraph.tools.vocab import COMPOUND_SWING
+
+    beats, compound, note = meter_filter(text, what=what)
+    return beats, (COMPOUND_SWING if compound and not swing_given else None), note
+
+
 def meter_filter(text: str, *, what: str = "meter") -> tuple[int, bool, str]:
     """A meter typed or said ("3/4", "6/8", "12/8", "waltz", "3") as a search filter:
     (beats per bar as the analysis counts them, whether the meter is compound, the line

@@ -245,35 +245,45 @@ _PLACE_SOUND_RE = re.compile(
 )
 
 
+def _sound_for_loop_re(
+    *, head_lead: str, ref_det: str, gap: int, nouns: tuple[str, ...], slack: str
+) -> re.Pattern[str]:
+    """A sound wanted (the ``head``) for a loop only described: "<head> that fits / to go
+    with / for <an indefinite noun phrase ending in a loop noun>". The two readings below
+    differ in what may lead the head, the reference's determiners, its words and nouns."""
+    return re.compile(
+        rf"(?P<head>{head_lead}(?:[\w'-]+\s+){{0,3}}?)"
+        r"(?:(?:that|which)(?:['’](?:d|ll))?\s+(?:(?:would|will|could|should|might|can)\s+)?"
+        + slack
+        + r"(?:fits?|suits?|match(?:es)?|complements?|(?:go(?:es)?|works?|sits?|blends?|pairs?|gels?)"
+        r"\s+(?:well\s+)?(?:with|under|over|on|in))"
+        r"|to\s+(?:(?:go|sit|layer|pair|work|blend)\s+(?:with|under|over|on|in)|fit|suit|match)"
+        r"|for)\s+"
+        rf"(?:{ref_det})\s+(?:[\w'-]+\s+){{0,{gap}}}?"
+        rf"{vocab.alternation(vocab.plurals(*nouns))}\b",
+        re.IGNORECASE,
+    )
+
+
+_LOOP_NOUNS = ("loop", "beat", "break", "groove", "track", "tune", "song", "riff", "instrumental")
 # "an 808 that fits a loop in A minor at 90", "a pad to go with a track in F minor", "a
 # kick for a beat at 140": a sound wanted (the head) for a sample only described (the
 # reference: an indefinite noun phrase with its key or tempo), not one of the thread's
-_SOUND_FOR_DESCRIBED_RE = re.compile(
-    r"(?P<head>\b(?:an?|some|any|another)\s+(?:[\w'-]+\s+){0,3}?)"
-    r"(?:(?:that|which)(?:['’](?:d|ll))?\s+(?:(?:would|will|could|should|might|can)\s+)?"
-    r"(?:\w+\s+)?"
-    r"(?:fits?|suits?|match(?:es)?|complements?|(?:go(?:es)?|works?|sits?|blends?|pairs?|gels?)"
-    r"\s+(?:well\s+)?(?:with|under|over|on|in))"
-    r"|to\s+(?:(?:go|sit|layer|pair|work|blend)\s+(?:with|under|over|on|in)|fit|suit|match)"
-    r"|for)\s+"
-    r"(?:an?|some|any)\s+(?:[\w'-]+\s+){0,3}?"
-    rf"{vocab.alternation(vocab.plurals('loop', 'beat', 'break', 'breakbeat', 'groove', 'track', 'tune', 'song', 'riff', 'instrumental', 'jam'))}\b",
-    re.IGNORECASE,
+_SOUND_FOR_DESCRIBED_RE = _sound_for_loop_re(
+    head_lead=r"\b(?:an?|some|any|another)\s+",
+    ref_det="an?|some|any",
+    gap=3,
+    nouns=(*_LOOP_NOUNS, "breakbeat", "jam"),
+    slack=r"(?:\w+\s+)?",
 )
-
-
 # "snares that would suit a 90s boom bap beat", "808s for a dark trap beat": the sounds
 # wanted (``head``, led by a determiner or opening the message) and the loop they are for
-_SOUND_FOR_LOOP_RE = re.compile(
-    r"(?P<head>(?:^|\b(?:an?|some|any|another|need|want|got)\s+)(?:[\w'-]+\s+){0,3}?)"
-    r"(?:(?:that|which)(?:['’](?:d|ll))?\s+(?:(?:would|will|could|should|might|can)\s+)?"
-    r"(?:fits?|suits?|match(?:es)?|complements?|(?:go(?:es)?|works?|sits?|blends?|pairs?|gels?)"
-    r"\s+(?:well\s+)?(?:with|under|over|on|in))"
-    r"|to\s+(?:(?:go|sit|layer|pair|work|blend)\s+(?:with|under|over|on|in)|fit|suit|match)"
-    r"|for)\s+"
-    r"(?:an?|some|any|my)\s+(?:[\w'-]+\s+){0,4}?"
-    rf"{vocab.alternation(vocab.plurals('loop', 'beat', 'break', 'groove', 'track', 'tune', 'song', 'riff', 'instrumental'))}\b",
-    re.IGNORECASE,
+_SOUND_FOR_LOOP_RE = _sound_for_loop_re(
+    head_lead=r"(?:^|\b(?:an?|some|any|another|need|want|got)\s+)",
+    ref_det="an?|some|any|my",
+    gap=4,
+    nouns=_LOOP_NOUNS,
+    slack="",
 )
 
 
