@@ -9,8 +9,9 @@ with an in-memory checkpointer, as the unit tests talk to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,13 +24,19 @@ from groovegraph.state import Analysis, SampleRecord, SampleTags
 from groovegraph.tools import catalog as cat
 from groovegraph.tools.keys import camelot
 
+if TYPE_CHECKING:
+    import pytest
+    from fastapi.testclient import TestClient
+
 __all__ = [
+    "app_client",
     "catalog_frame",
     "catalog_row",
     "library_frame",
     "loop_row",
     "offline_graph",
     "one_shot_record",
+    "stored_loop",
 ]
 
 GENRES = ("funk", "soul", "hip hop", "house", "disco")
@@ -79,6 +86,47 @@ def loop_row(sid: str, name: str, *, key: str | None, **fields: object) -> dict[
     ``/lib/{name}.wav``, its sha256 made of its id (unique as the id is), the caller's
     fields (genre, tempo, swing, … ) on top."""
     return catalog_row(id=sid, path=f"/lib/{name}.wav", sha256=sid * 4, key=key, **fields)
+
+
+def stored_loop(
+    sid: str, path: str, *, genre: str, era: str, bpm: float, key: str | None, **fields: object
+) -> dict[str, object]:
+    """A library loop as the catalog store holds it (status ``ok``, size and mtime set),
+    at ``path``, its sha256 made of its id: a :func:`catalog_row` to upsert."""
+    return catalog_row(
+        id=sid,
+        path=path,
+        sha256=sid * 4,
+        genre=genre,
+        era=era,
+        tempo_bpm=bpm,
+        key=key,
+        kind="loop",
+        status="ok",
+        size_bytes=1000,
+        mtime=0.0,
+        **{"swing_percent": 55.0, "backbeat_lag_ms": 6.0, **fields},
+    )
+
+
+@contextmanager
+def app_client(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, rows: Iterable[Mapping[str, object]]
+) -> Iterator[TestClient]:
+    """The real app (offline graph, no demo, no warm-up) over a SQLite catalog holding
+    ``rows``, under ``settings``' data dir, as a TestClient."""
+    from fastapi.testclient import TestClient
+
+    from groovegraph.persistence.catalog_store import CatalogStore
+    from groovegraph.server.app import create_app
+    from groovegraph.settings import get_settings
+
+    monkeypatch.setenv("GROOVEGRAPH_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    with CatalogStore.open(settings) as store:
+        store.upsert(cat.record_from_row(dict(r)) for r in rows)
+    with TestClient(create_app(settings, build_demo=False, warm_up=False)) as client:
+        yield client
 
 
 def catalog_frame(n: int = 60, seed: int = 7) -> pd.DataFrame:

@@ -17,12 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage
 
-from groovegraph.persistence.catalog_store import CatalogStore
 from groovegraph.server.turn_input import mark_burst
-from groovegraph.settings import Settings, get_settings
+from groovegraph.settings import Settings
 from groovegraph.state import BURST_KEY
-from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row
+from tests.catalogs import app_client, stored_loop
 
 ROWS = [
     # (id, genre, era, bpm, key)
@@ -37,32 +35,13 @@ BURST = ["find me some 70s soul loops", "between 95 and 105 bpm", "minor key one
 
 @pytest.fixture
 def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("GROOVEGRAPH_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    with CatalogStore.open(settings) as store:
-        store.upsert(
-            cat.record_from_row(
-                catalog_row(
-                    id=sid,
-                    path=f"/lib/{genre}/loop_{sid[-2:]}.wav",
-                    sha256=sid * 4,
-                    genre=genre,
-                    era=era,
-                    tempo_bpm=bpm,
-                    swing_percent=55.0,
-                    backbeat_lag_ms=6.0,
-                    key=key,
-                    kind="loop",
-                    status="ok",
-                    size_bytes=1000,
-                    mtime=0.0,
-                )
-            )
-            for sid, genre, era, bpm, key in ROWS
+    rows = (
+        stored_loop(
+            sid, f"/lib/{genre}/loop_{sid[-2:]}.wav", genre=genre, era=era, bpm=bpm, key=key
         )
-    from groovegraph.server.app import create_app
-
-    with TestClient(create_app(settings, build_demo=False, warm_up=False)) as c:
+        for sid, genre, era, bpm, key in ROWS
+    )
+    with app_client(settings, monkeypatch, rows) as c:
         yield c
 
 

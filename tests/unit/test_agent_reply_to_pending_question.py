@@ -17,47 +17,28 @@ import pytest
 from fastapi.testclient import TestClient
 
 from groovegraph.graph.names import replies_to
-from groovegraph.persistence.catalog_store import CatalogStore
-from groovegraph.settings import Settings, get_settings
-from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row
+from groovegraph.settings import Settings
+from tests.catalogs import app_client, stored_loop
 
 FIRST, SECOND = "c0ffee00000000a1", "c0ffee00000000b2"
 
 
 def _row(sid: str, folder: str, bpm: float, key: str) -> dict[str, Any]:
-    return catalog_row(
-        id=sid,
-        path=f"/lib/{folder}/tape_hiss_groove.wav",
-        sha256=sid * 4,
+    return stored_loop(
+        sid,
+        f"/lib/{folder}/tape_hiss_groove.wav",
         genre="soul",
         era="70s",
-        tempo_bpm=bpm,
-        swing_percent=57.0,
-        backbeat_lag_ms=6.0,
+        bpm=bpm,
         key=key,
-        kind="loop",
-        status="ok",
-        size_bytes=1000,
-        mtime=0.0,
+        swing_percent=57.0,
     )
 
 
 @pytest.fixture
 def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("GROOVEGRAPH_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    with CatalogStore.open(settings) as store:
-        store.upsert(
-            cat.record_from_row(r)
-            for r in (
-                _row(FIRST, "crate_a", 88.0, "A minor"),
-                _row(SECOND, "crate_b", 101.0, "D minor"),
-            )
-        )
-    from groovegraph.server.app import create_app
-
-    with TestClient(create_app(settings, build_demo=False, warm_up=False)) as c:
+    rows = (_row(FIRST, "crate_a", 88.0, "A minor"), _row(SECOND, "crate_b", 101.0, "D minor"))
+    with app_client(settings, monkeypatch, rows) as c:
         yield c
 
 
