@@ -65,6 +65,10 @@ One more was written on 2026-12-06 the same way (same reading list and brief; th
 saw no code, no other set and no output of the agent): ``fifteenth_set/`` (ids ``s15-…``:
 132 requests, 36 conversations / 180 turns; every row ``report``, never tuned on).
 
+One more was written on 2026-12-06 (second session) the same way, with a DJ/producer
+persona brief: ``sixteenth_set/`` (ids ``d16-…``: 130 requests, 36 conversations / 161
+turns), all ``tune``, scored once on bdf0a5b before anything was tuned on it.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -104,6 +108,7 @@ TWELFTH_SET = HERE / "twelfth_set"
 THIRTEENTH_SET = HERE / "thirteenth_set"
 FOURTEENTH_SET = HERE / "fourteenth_set"
 FIFTEENTH_SET = HERE / "fifteenth_set"
+SIXTEENTH_SET = HERE / "sixteenth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -118,6 +123,7 @@ SET_SPLITS = {
     "d12-": "tune",
     "d13-": "tune",
     "s15-": "report",
+    "d16-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -189,6 +195,7 @@ def main(argv: list[str]) -> int:
         THIRTEENTH_SET,
         FOURTEENTH_SET,
         FIFTEENTH_SET,
+        SIXTEENTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
