@@ -67,7 +67,9 @@ saw no code, no other set and no output of the agent): ``fifteenth_set/`` (ids `
 
 One more was written on 2026-12-06 (second session) the same way, with a DJ/producer
 persona brief: ``sixteenth_set/`` (ids ``d16-…``: 130 requests, 36 conversations / 161
-turns), all ``tune``, scored once on bdf0a5b before anything was tuned on it.
+turns), all ``tune``, scored once on 289c9a8 before anything was tuned on it; and, with a
+persona brief of beginners and hobbyists, ``seventeenth_set/`` (ids ``s17-…``: 130
+requests, 36 conversations / 168 turns), all ``report``, never tuned on.
 
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
@@ -109,6 +111,7 @@ THIRTEENTH_SET = HERE / "thirteenth_set"
 FOURTEENTH_SET = HERE / "fourteenth_set"
 FIFTEENTH_SET = HERE / "fifteenth_set"
 SIXTEENTH_SET = HERE / "sixteenth_set"
+SEVENTEENTH_SET = HERE / "seventeenth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -124,6 +127,7 @@ SET_SPLITS = {
     "d13-": "tune",
     "s15-": "report",
     "d16-": "tune",
+    "s17-": "report",
 }
 TUNE_SHARE = 0.4
 
@@ -196,6 +200,7 @@ def main(argv: list[str]) -> int:
         FOURTEENTH_SET,
         FIFTEENTH_SET,
         SIXTEENTH_SET,
+        SEVENTEENTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
