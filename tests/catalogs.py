@@ -1,10 +1,12 @@
 """One way for a test to build a sample catalog and the offline graph over it.
 
 ``catalog_row`` is one analysed catalog row (typical measurements, the caller's fields on
-top), ``loop_row`` one such row for a library loop named by its file, ``catalog_frame`` a
-seeded mixed library of loops, ``one_shot_record`` an analysed one-shot, ``library_frame``
-loops and one-shots in one frame, and ``offline_graph`` the graph compiled over a frame
-with an in-memory checkpointer, as the unit tests talk to it.
+top), ``loop_row`` one such row for a library loop named by its file, ``numbered_loop``
+loop number n of a test's small library (an id unique per test tag and n, typical tags
+and feel), ``catalog_frame`` a seeded mixed library of loops, ``one_shot_record`` an
+analysed one-shot, ``library_frame`` loops and one-shots in one frame, and
+``offline_graph`` the graph compiled over a frame with an in-memory checkpointer, as the
+unit tests talk to it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "catalog_row",
     "library_frame",
     "loop_row",
+    "numbered_loop",
     "offline_graph",
     "one_shot_record",
     "stored_loop",
@@ -86,6 +89,46 @@ def loop_row(sid: str, name: str, *, key: str | None, **fields: object) -> dict[
     ``/lib/{name}.wav``, its sha256 made of its id (unique as the id is), the caller's
     fields (genre, tempo, swing, … ) on top."""
     return catalog_row(id=sid, path=f"/lib/{name}.wav", sha256=sid * 4, key=key, **fields)
+
+
+def numbered_loop(
+    n: int,
+    genre: str,
+    era: str,
+    bpm: float,
+    key: str | None,
+    *,
+    tag: str = "e11d",
+    name: str | None = None,
+    **fields: object,
+) -> dict[str, object]:
+    """Loop number ``n`` of a test's library, a :func:`catalog_row` of ``genre`` and
+    ``era`` at ``bpm`` in ``key`` (``None``: drums only, no key).
+
+    Its id is ``f"{n:04d}{tag}{n:08d}"``: 16 hex digits, unique per (``tag``, ``n``), so a
+    test file picks its own four-hex-digit ``tag`` and numbers its loops. It is stored as
+    ``/lib/{name}.wav`` (``name`` by default ``f"{genre}_{era}_{n:02d}"``; a test that asks
+    for a loop by name passes one), its sha256 made of its id, with a swing of 55 % and a
+    backbeat 2 ms late. The caller's ``fields`` (``vibe``, ``swing_percent``,
+    ``backbeat_lag_ms``, ``meter``, … ) go on top and override any of these; ``id``,
+    ``path`` and ``sha256`` too, where a test's ids or files follow another pattern (a
+    given id makes the sha256 unless one is given as well)."""
+    sid = str(fields.pop("id", f"{n:04d}{tag}{n:08d}"))
+    name = f"{genre}_{era}_{n:02d}" if name is None else name
+    return catalog_row(
+        key=key,
+        **{
+            "id": sid,
+            "path": f"/lib/{name}.wav",
+            "sha256": sid * 4,
+            "genre": genre,
+            "era": era,
+            "tempo_bpm": bpm,
+            "swing_percent": 55.0,
+            "backbeat_lag_ms": 2.0,
+            **fields,
+        },
+    )
 
 
 def stored_loop(

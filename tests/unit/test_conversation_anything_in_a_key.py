@@ -7,21 +7,13 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, genre: str, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}a7ee{n:08d}",
-        f"{genre}_take_{n:02d}",
-        genre=genre,
-        era="90s",
-        vibe="warm",
-        tempo_bpm=100.0 + n,
-        swing_percent=55.0,
-        backbeat_lag_ms=2.0,
-        key=key,
+    return numbered_loop(
+        n, genre, "90s", 100.0 + n, key, tag="a7ee", name=f"{genre}_take_{n:02d}", vibe="warm"
     )
 
 

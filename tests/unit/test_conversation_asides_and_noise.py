@@ -7,21 +7,21 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(n: int, genre: str, vibe: str, bpm: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}f00d{n:08d}",
-        f"{vibe}_{genre}_{n}",
-        genre=genre,
-        era="90s",
+    return numbered_loop(
+        n,
+        genre,
+        "90s",
+        bpm,
+        key,
+        tag="f00d",
+        name=f"{vibe}_{genre}_{n}",
         vibe=vibe,
-        tempo_bpm=bpm,
         swing_percent=53.0,
-        backbeat_lag_ms=2.0,
-        key=key,
     )
 
 

@@ -9,25 +9,24 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat
 
-
-def _loop(n: int, bpm: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}d45b{n:08d}",
-        f"dusty_hiphop_{n:02d}",
-        genre="hip hop",
-        era="90s",
+ROWS = [
+    numbered_loop(
+        n,
+        "hip hop",
+        "90s",
+        bpm,
+        key,
+        tag="d45b",
+        name=f"dusty_hiphop_{n:02d}",
         vibe="dusty",
-        tempo_bpm=bpm,
         swing_percent=60.0,
         backbeat_lag_ms=15.0,
-        key=key,
     )
-
-
-ROWS = [_loop(1, 90.0, "F minor"), _loop(2, 88.0, "D major"), _loop(3, 91.0, "E minor")]
+    for n, bpm, key in ((1, 90.0, "F minor"), (2, 88.0, "D major"), (3, 91.0, "E minor"))
+]
 F_MINOR, AT_88 = ROWS[0]["id"], ROWS[1]["id"]
 
 

@@ -8,21 +8,22 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, genre: str, vibe: str, era: str, bpm: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}d00b{n:08d}",
-        f"{vibe}_{genre}_{n:02d}",
-        genre=genre,
-        era=era,
+    return numbered_loop(
+        n,
+        genre,
+        era,
+        bpm,
+        key,
+        tag="d00b",
+        name=f"{vibe}_{genre}_{n:02d}",
         vibe=vibe,
-        tempo_bpm=bpm,
         swing_percent=52.0,
         backbeat_lag_ms=1.0,
-        key=key,
     )
 
 

@@ -9,32 +9,21 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from groovegraph.state import Analysis, SampleRecord
-from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import library_frame, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer, hit_names
 
 
 def _loop(n: int, genre: str, era: str, bpm: float, key: str) -> dict:
-    name = f"{genre.replace(' ', '')}_{era}_{n:02d}_{bpm:.0f}"
-    return loop_row(
-        f"{n:04d}f00d{n:08d}",
-        name,
-        genre=genre,
-        era=era,
-        tempo_bpm=bpm,
+    return numbered_loop(
+        n,
+        genre,
+        era,
+        bpm,
+        key,
+        tag="f00d",
+        name=f"{genre.replace(' ', '')}_{era}_{n:02d}_{bpm:.0f}",
         swing_percent=54.0,
         backbeat_lag_ms=4.0,
-        key=key,
-    )
-
-
-def _kick(sid: str, name: str, root: str) -> SampleRecord:
-    rec = one_shot_record(sid, name, "kick", root, tag="kick")
-    assert rec.analysis is not None
-    return rec.model_copy(
-        update={
-            "analysis": Analysis.model_validate({**rec.analysis.model_dump(), "root_note": root})
-        }
     )
 
 
@@ -53,8 +42,8 @@ ROWS = [
 SHOTS = [
     one_shot_record("beaf000000000001", "low_808_C1.wav", "bass", "C1", tag="bass"),
     one_shot_record("beaf000000000002", "low_808_G1.wav", "bass", "G1", tag="bass"),
-    _kick("beaf000000000003", "thud_kick.wav", "F1"),
-    _kick("beaf000000000004", "round_kick.wav", "D#1"),
+    one_shot_record("beaf000000000003", "thud_kick.wav", "kick", "F1", tag="kick"),
+    one_shot_record("beaf000000000004", "round_kick.wav", "kick", "D#1", tag="kick"),
 ]
 
 

@@ -8,22 +8,12 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, hit_names
 
 
 def _loop(n: int, genre: str, era: str, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}c0de{n:08d}",
-        f"{genre}_{era}_{n:02d}",
-        genre=genre,
-        era=era,
-        vibe="warm",
-        tempo_bpm=90.0 + n,
-        swing_percent=55.0,
-        backbeat_lag_ms=2.0,
-        key=key,
-    )
+    return numbered_loop(n, genre, era, 90.0 + n, key, tag="c0de", vibe="warm")
 
 
 ROWS = [

@@ -7,20 +7,21 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}abba{n:08d}",
-        f"lush_soul_{n:02d}",
-        genre="soul",
-        era="70s",
-        tempo_bpm=90.0 + n,
+    return numbered_loop(
+        n,
+        "soul",
+        "70s",
+        90.0 + n,
+        key,
+        tag="abba",
+        name=f"lush_soul_{n:02d}",
         swing_percent=54.0,
         backbeat_lag_ms=3.0,
-        key=key,
     )
 
 

@@ -10,21 +10,21 @@ import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.tools import vocab
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(n: int, genre: str, era: str, vibe: str, bpm: float, key: str, swing: float) -> dict:
-    return loop_row(
-        f"{n:04d}fe00{n:08d}",
-        f"{vibe}_{genre}_{n:02d}",
-        genre=genre,
-        era=era,
+    return numbered_loop(
+        n,
+        genre,
+        era,
+        bpm,
+        key,
+        tag="fe00",
+        name=f"{vibe}_{genre}_{n:02d}",
         vibe=vibe,
-        tempo_bpm=bpm,
         swing_percent=swing,
-        backbeat_lag_ms=2.0,
-        key=key,
     )
 
 

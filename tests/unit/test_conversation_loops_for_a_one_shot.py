@@ -8,20 +8,21 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import library_frame, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, name: str, key: str) -> dict:
-    return loop_row(
-        f"77d5{i:012d}",
-        name,
-        genre="trap",
-        era="10s",
-        tempo_bpm=140.0 + i,
+    return numbered_loop(
+        i,
+        "trap",
+        "10s",
+        140.0 + i,
+        key,
+        id=f"77d5{i:012d}",
+        name=name,
         swing_percent=52.0,
         backbeat_lag_ms=1.0,
-        key=key,
     )
 
 

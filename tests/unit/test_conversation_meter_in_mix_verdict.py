@@ -9,20 +9,21 @@ import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.tools import harmony
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, name: str, meter: int) -> dict:
-    return loop_row(
-        f"e3e3{i:012d}",
-        name,
-        genre="folk",
-        era="00s",
-        tempo_bpm=100.0,
+    return numbered_loop(
+        i,
+        "folk",
+        "00s",
+        100.0,
+        "G major",
+        id=f"e3e3{i:012d}",
+        name=name,
         swing_percent=50.0,
         backbeat_lag_ms=0.0,
-        key="G major",
         meter=meter,
     )
 

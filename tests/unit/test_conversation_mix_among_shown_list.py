@@ -8,20 +8,21 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import library_frame, loop_row, offline_graph
+from tests.catalogs import library_frame, numbered_loop, offline_graph
 from tests.chat import Chat
 
 
 def _loop(i: int, name: str, genre: str, era: str, key: str) -> dict:
-    return loop_row(
-        f"a7a7{i:012d}",
-        name,
-        genre=genre,
-        era=era,
-        tempo_bpm=92.0 + i % 4,
+    return numbered_loop(
+        i,
+        genre,
+        era,
+        92.0 + i % 4,
+        key,
+        id=f"a7a7{i:012d}",
+        name=name,
         swing_percent=58.0,
         backbeat_lag_ms=4.0,
-        key=key,
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from groovegraph.settings import Settings
 from tests.catalogs import (
     library_frame,
-    loop_row,
+    numbered_loop,
     offline_graph,
     one_shot_record,
     upload_row,
@@ -24,16 +24,7 @@ def _upload(n: int, sent_as: str, bpm: float, key: str | None, swing: float) -> 
 
 
 def _loop(n: int, name: str, genre: str, bpm: float, key: str, swing: float) -> dict:
-    return loop_row(
-        f"{n:04d}beef{n:08d}",
-        name,
-        genre=genre,
-        era="80s",
-        tempo_bpm=bpm,
-        swing_percent=swing,
-        backbeat_lag_ms=2.0,
-        key=key,
-    )
+    return numbered_loop(n, genre, "80s", bpm, key, tag="beef", name=name, swing_percent=swing)
 
 
 TAPE = _upload(0x3C, "tape drums take 2.wav", 87.0, None, 63.5)  # drums only

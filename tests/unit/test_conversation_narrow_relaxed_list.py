@@ -9,21 +9,22 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, era: str, vibe: str, bpm: float) -> dict:
-    return loop_row(
-        f"{n:04d}b0a7{n:08d}",
-        f"synthpop_{vibe}_{n:02d}",
-        genre="synth-pop",
-        era=era,
+    return numbered_loop(
+        n,
+        "synth-pop",
+        era,
+        bpm,
+        "E minor",
+        tag="b0a7",
+        name=f"synthpop_{vibe}_{n:02d}",
         vibe=vibe,
-        tempo_bpm=bpm,
         swing_percent=51.0,
         backbeat_lag_ms=0.0,
-        key="E minor",
     )
 
 

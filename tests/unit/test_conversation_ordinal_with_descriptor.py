@@ -7,25 +7,24 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer
 
-
-def _loop(n: int, genre: str, bpm: float) -> dict:
-    return loop_row(
-        f"{n:04d}0dd5{n:08d}",
-        f"{genre}_night_{n:02d}",
-        genre=genre,
-        era="10s",
+ROWS = [
+    numbered_loop(
+        n,
+        "trap",
+        "10s",
+        bpm,
+        "F minor",
+        tag="0dd5",
+        name=f"trap_night_{n:02d}",
         vibe="dark",
-        tempo_bpm=bpm,
         swing_percent=54.0,
         backbeat_lag_ms=1.0,
-        key="F minor",
     )
-
-
-ROWS = [_loop(1, "trap", 140.0), _loop(2, "trap", 142.0), _loop(3, "trap", 138.0)]
+    for n, bpm in ((1, 140.0), (2, 142.0), (3, 138.0))
+]
 
 
 @pytest.fixture

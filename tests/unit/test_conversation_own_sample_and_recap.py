@@ -10,20 +10,21 @@ import pytest
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.settings import Settings
 from groovegraph.tools import vocab
-from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import library_frame, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer, hit_names
 
 
 def _loop(i: int, name: str, genre: str, bpm: float, key: str | None, swing: float) -> dict:
-    return loop_row(
-        f"c011{i:012d}",
-        name,
-        genre=genre,
-        era="90s",
-        tempo_bpm=bpm,
+    return numbered_loop(
+        i,
+        genre,
+        "90s",
+        bpm,
+        key,
+        id=f"c011{i:012d}",
+        name=name,
         swing_percent=swing,
         backbeat_lag_ms=4.0,
-        key=key,
     )
 
 

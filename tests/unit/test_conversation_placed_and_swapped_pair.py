@@ -8,21 +8,13 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import library_frame, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat
 
 
 def _loop(n: int, name: str, bpm: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}9a1e{n:08d}",
-        name,
-        genre="soul",
-        era="70s",
-        vibe="warm",
-        tempo_bpm=bpm,
-        swing_percent=55.0,
-        backbeat_lag_ms=1.0,
-        key=key,
+    return numbered_loop(
+        n, "soul", "70s", bpm, key, tag="9a1e", name=name, vibe="warm", backbeat_lag_ms=1.0
     )
 
 

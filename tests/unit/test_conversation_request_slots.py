@@ -10,7 +10,7 @@ import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.catalogs import catalog_row, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
 OWN_ID = "3c" * 8
@@ -28,17 +28,18 @@ OWN = catalog_row(
 
 
 def _loop(n: int, bpm: float, swing: float, genre: str = "boom bap") -> dict:
-    return catalog_row(
-        id=f"{n:04d}c0de{n:08d}",
-        path=f"/lib/crate_{genre.replace(' ', '')}_{n:02d}.wav",
+    return numbered_loop(
+        n,
+        genre,
+        "90s",
+        bpm,
+        "G minor",
+        tag="c0de",
+        name=f"crate_{genre.replace(' ', '')}_{n:02d}",
         sha256=f"{n + 7100:064x}",
-        genre=genre,
-        era="90s",
-        tempo_bpm=bpm,
         tempo_stability=0.99,
         swing_percent=swing,
         backbeat_lag_ms=5.0,
-        key="G minor",
     )
 
 

@@ -8,22 +8,12 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat
 
 
 def _loop(n: int, genre: str, era: str, bpm: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}e11d{n:08d}",
-        f"{genre}_{era}_{n:02d}",
-        genre=genre,
-        era=era,
-        vibe="warm",
-        tempo_bpm=bpm,
-        swing_percent=55.0,
-        backbeat_lag_ms=1.0,
-        key=key,
-    )
+    return numbered_loop(n, genre, era, bpm, key, vibe="warm", backbeat_lag_ms=1.0)
 
 
 ROWS = [

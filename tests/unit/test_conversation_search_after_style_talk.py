@@ -9,21 +9,21 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, hit_names
 
 
 def _loop(n: int, genre: str, era: str) -> dict:
-    return loop_row(
-        f"{n:04d}57a1{n:08d}",
-        f"{genre}_{era}_{n:02d}",
-        genre=genre,
-        era=era,
+    return numbered_loop(
+        n,
+        genre,
+        era,
+        120.0 + n,
+        "A minor",
+        tag="57a1",
         vibe="warm",
-        tempo_bpm=120.0 + n,
         swing_percent=52.0,
         backbeat_lag_ms=1.0,
-        key="A minor",
     )
 
 

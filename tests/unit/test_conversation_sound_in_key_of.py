@@ -7,20 +7,27 @@ from __future__ import annotations
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import (
+    catalog_row,
+    library_frame,
+    numbered_loop,
+    offline_graph,
+    one_shot_record,
+)
 from tests.chat import Chat, hit_names
 
 
 def _loop(n: int, name: str, bpm: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}cafe{n:08d}",
-        name,
-        genre="electro",
-        era="80s",
-        tempo_bpm=bpm,
+    return numbered_loop(
+        n,
+        "electro",
+        "80s",
+        bpm,
+        key,
+        tag="cafe",
+        name=name,
         swing_percent=51.0,
         backbeat_lag_ms=1.0,
-        key=key,
     )
 
 

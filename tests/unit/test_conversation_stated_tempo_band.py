@@ -8,25 +8,15 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, hit_names
 
-
-def _loop(n: int, bpm: float) -> dict:
-    return loop_row(
-        f"{n:04d}7e00{n:08d}",
-        f"soul_{n:02d}_{bpm:g}",
-        genre="soul",
-        era="70s",
-        vibe="warm",
-        tempo_bpm=bpm,
-        swing_percent=55.0,
-        backbeat_lag_ms=2.0,
-        key="C minor",
+ROWS = [
+    numbered_loop(
+        n, "soul", "70s", bpm, "C minor", tag="7e00", name=f"soul_{n:02d}_{bpm:g}", vibe="warm"
     )
-
-
-ROWS = [_loop(1, 90.0), _loop(2, 86.8), _loop(3, 93.2), _loop(4, 95.5), _loop(5, 84.0)]
+    for n, bpm in enumerate((90.0, 86.8, 93.2, 95.5, 84.0), start=1)
+]
 
 
 @pytest.fixture

@@ -10,21 +10,13 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer, hit_names
 
 
 def _loop(n: int, genre: str, era: str, bpm: float, swing: float) -> dict:
-    return loop_row(
-        f"{n:04d}5a00{n:08d}",
-        f"{genre}_{era}_{n:02d}",
-        genre=genre,
-        era=era,
-        vibe="warm",
-        tempo_bpm=bpm,
-        swing_percent=swing,
-        backbeat_lag_ms=2.0,
-        key="A minor",
+    return numbered_loop(
+        n, genre, era, bpm, "A minor", tag="5a00", vibe="warm", swing_percent=swing
     )
 
 

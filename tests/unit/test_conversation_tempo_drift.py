@@ -11,21 +11,22 @@ import pytest
 from groovegraph.graph import offline
 from groovegraph.settings import Settings
 from groovegraph.state import ParsedRequest
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, name: str, stability: float) -> dict:
-    return loop_row(
-        f"d71f{i:012d}",
-        name,
-        genre="rock",
-        era="70s",
-        tempo_bpm=112.0,
+    return numbered_loop(
+        i,
+        "rock",
+        "70s",
+        112.0,
+        "E minor",
+        id=f"d71f{i:012d}",
+        name=name,
         tempo_stability=stability,
         swing_percent=51.0,
         backbeat_lag_ms=4.0,
-        key="E minor",
     )
 
 

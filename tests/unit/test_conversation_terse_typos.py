@@ -8,21 +8,22 @@ import pytest
 
 from groovegraph.graph.understanding.spelling import correct, edit_distance
 from groovegraph.settings import Settings
-from tests.catalogs import library_frame, loop_row, offline_graph, one_shot_record
+from tests.catalogs import library_frame, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat
 
 
 def _loop(n: int, genre: str, bpm: float, key: str, swing: float = 55.0) -> dict:
-    return loop_row(
-        f"{n:04d}7e05{n:08d}",
-        f"{genre}_{n:02d}_{int(bpm)}",
-        genre=genre,
-        era="70s",
+    return numbered_loop(
+        n,
+        genre,
+        "70s",
+        bpm,
+        key,
+        tag="7e05",
+        name=f"{genre}_{n:02d}_{int(bpm)}",
         vibe="warm",
-        tempo_bpm=bpm,
         swing_percent=swing,
         backbeat_lag_ms=1.0,
-        key=key,
     )
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import catalog_row, loop_row, offline_graph
+from tests.catalogs import catalog_row, numbered_loop, offline_graph
 from tests.chat import Chat
 
 MINE_ID = "5e" * 8
@@ -25,16 +25,17 @@ MINE = catalog_row(
 
 
 def _loop(n: int, bpm: float, swing: float) -> dict:
-    return loop_row(
-        f"{n:04d}a11e{n:08d}",
-        f"shuffle_jazz_{n:02d}",
-        genre="jazz",
-        era="60s",
+    return numbered_loop(
+        n,
+        "jazz",
+        "60s",
+        bpm,
+        "C minor",
+        tag="a11e",
+        name=f"shuffle_jazz_{n:02d}",
         vibe="smoky",
-        tempo_bpm=bpm,
         swing_percent=swing,
         backbeat_lag_ms=4.0,
-        key="C minor",
     )
 
 

@@ -9,21 +9,22 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, hit_names
 
 
 def _loop(n: int, vibe: str, bpm: float) -> dict:
-    return loop_row(
-        f"{n:04d}da7a{n:08d}",
-        f"{vibe}_dub_{n:02d}",
-        genre="dub",
-        era="70s",
+    return numbered_loop(
+        n,
+        "dub",
+        "70s",
+        bpm,
+        "G minor",
+        tag="da7a",
+        name=f"{vibe}_dub_{n:02d}",
         vibe=vibe,
-        tempo_bpm=bpm,
         swing_percent=54.0,
         backbeat_lag_ms=8.0,
-        key="G minor",
     )
 
 

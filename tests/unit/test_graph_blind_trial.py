@@ -13,7 +13,7 @@ from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
 from groovegraph.tools.preview import mix_plan
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.catalogs import catalog_row, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 from tests.unit.test_graph_followups import followup_frame
 
@@ -263,16 +263,16 @@ def test_a_find_verb_for_other_samples_still_searches(graph) -> None:
 
 
 def _loop(i: int, name: str, genre: str, era: str, bpm: float, key: str, **tags: str) -> dict:
-    return catalog_row(
+    return numbered_loop(
+        i,
+        genre,
+        era,
+        bpm,
+        key,
         id=f"d15c{i:012d}",
         path=f"/lib/{name}",
         sha256=f"{i + 900:064x}",
-        genre=genre,
-        era=era,
-        tempo_bpm=bpm,
-        swing_percent=55.0,
         backbeat_lag_ms=4.0,
-        key=key,
         **tags,
     )
 

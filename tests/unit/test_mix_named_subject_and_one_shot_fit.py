@@ -10,21 +10,13 @@ import pytest
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import harmony
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.catalogs import numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, name: str, genre: str, bpm: float, key: str) -> dict:
-    return catalog_row(
-        id=f"3c11{i:012d}",
-        path=f"/lib/{name}.wav",
-        sha256=f"{i + 4100:064x}",
-        genre=genre,
-        era="00s",
-        tempo_bpm=bpm,
-        swing_percent=55.0,
-        backbeat_lag_ms=2.0,
-        key=key,
+    return numbered_loop(
+        i, genre, "00s", bpm, key, id=f"3c11{i:012d}", name=name, sha256=f"{i + 4100:064x}"
     )
 
 

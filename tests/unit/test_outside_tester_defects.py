@@ -9,7 +9,7 @@ import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.catalogs import numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
 
@@ -25,24 +25,21 @@ def _loop(
     era: str = "90s",
     meter: int | None = None,
 ) -> dict:
-    row = catalog_row(
+    # key None: drums only, nothing pitched (no key, no camelot)
+    return numbered_loop(
+        i,
+        genre,
+        era,
+        bpm,
+        key,
         id=f"7e59{i:012d}",
-        path=f"/lib/{name}.wav",
+        name=name,
         sha256=f"{i + 950:064x}",
-        genre=genre,
-        era=era,
-        tempo_bpm=bpm,
         swing_percent=swing,
         backbeat_lag_ms=3.0,
-        key=key or "C major",
+        **({"instrument": instrument} if instrument else {}),
+        **({"meter": meter} if meter else {}),
     )
-    if key is None:  # drums only: nothing pitched
-        row.update(key=None, camelot=None)
-    if instrument:
-        row["instrument"] = instrument
-    if meter:
-        row["meter"] = meter
-    return row
 
 
 ROWS = [

@@ -10,21 +10,21 @@ import pytest
 from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery
 from groovegraph.tools import catalog as cat
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer
 
 
 def _loop(n: int, genre: str, bpm: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}ce00{n:08d}",
-        f"{genre}_{n:02d}",
-        genre=genre,
-        era="90s",
+    return numbered_loop(
+        n,
+        genre,
+        "90s",
+        bpm,
+        key,
+        tag="ce00",
+        name=f"{genre}_{n:02d}",
         vibe="warm",
-        tempo_bpm=bpm,
         swing_percent=52.0,
-        backbeat_lag_ms=2.0,
-        key=key,
     )
 
 

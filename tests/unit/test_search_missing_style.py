@@ -10,21 +10,22 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import loop_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat, answer, run
 
 
 def _loop(n: int, genre: str, vibe: str, bpm: float, swing: float, key: str) -> dict:
-    return loop_row(
-        f"{n:04d}5e2c{n:08d}",
-        f"{vibe}_{genre.replace(' ', '')}_{n:02d}_{bpm:g}bpm",
-        genre=genre,
-        era="90s",
+    return numbered_loop(
+        n,
+        genre,
+        "90s",
+        bpm,
+        key,
+        tag="5e2c",
+        name=f"{vibe}_{genre.replace(' ', '')}_{n:02d}_{bpm:g}bpm",
         vibe=vibe,
-        tempo_bpm=bpm,
         swing_percent=swing,
         backbeat_lag_ms=5.0,
-        key=key,
     )
 
 

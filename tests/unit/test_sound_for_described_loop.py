@@ -8,27 +8,24 @@ import pytest
 
 from groovegraph.settings import Settings
 from groovegraph.tools import vocab
-from tests.catalogs import catalog_row, library_frame, offline_graph, one_shot_record
+from tests.catalogs import library_frame, numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat, answer
 
 
 def _loop(i: int, bpm: float, key: str | None, instrument: str | None = None) -> dict:
-    row = catalog_row(
+    return numbered_loop(
+        i,
+        "boom bap",
+        "90s",
+        bpm,
+        key,
         id=f"5f0d{i:012d}",
-        path=f"/lib/loop_{i:02d}_{round(bpm)}.wav",
+        name=f"loop_{i:02d}_{round(bpm)}",
         sha256=f"{i + 4400:064x}",
-        genre="boom bap",
-        era="90s",
-        tempo_bpm=bpm,
         swing_percent=58.0,
         backbeat_lag_ms=4.0,
-        key=key or "C major",
+        **({"instrument": instrument} if instrument else {}),
     )
-    if key is None:
-        row.update(key=None, camelot=None)
-    if instrument:
-        row["instrument"] = instrument
-    return row
 
 
 LOOPS = [

@@ -18,26 +18,27 @@ from groovegraph.settings import Settings
 from groovegraph.state import CatalogQuery, RequestReading
 from groovegraph.tools import catalog as cat
 from groovegraph.tools import vocab
-from tests.catalogs import catalog_row, offline_graph
+from tests.catalogs import numbered_loop, offline_graph
 from tests.chat import Chat
 
 
 def _loop(i: int, genre: str, era: str, bpm: float, key: str | None, vibe: str | None = None):
-    row = catalog_row(
+    # drums only (key None): nothing pitched, so no key confidence either (as the
+    # analysis records it)
+    return numbered_loop(
+        i,
+        genre,
+        era,
+        bpm,
+        key,
         id=f"5107{i:012d}",
-        path=f"/lib/{genre.replace(' ', '')}_{i:02d}_{round(bpm)}.wav",
+        name=f"{genre.replace(' ', '')}_{i:02d}_{round(bpm)}",
         sha256=f"{i + 5100:064x}",
-        genre=genre,
-        era=era,
         vibe=vibe,
-        tempo_bpm=bpm,
         swing_percent=56.0,
         backbeat_lag_ms=3.0,
-        key=key or "C major",
+        **({"key_confidence": None} if key is None else {}),
     )
-    if key is None:  # drums only: nothing pitched, so no key (as the analysis records it)
-        row.update(key=None, camelot=None, key_confidence=None)
-    return row
 
 
 ROWS = [

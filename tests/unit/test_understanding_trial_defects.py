@@ -10,22 +10,23 @@ import pytest
 from groovegraph.graph.parser import parse_request
 from groovegraph.settings import Settings
 from groovegraph.tools import catalog as cat
-from tests.catalogs import catalog_row, offline_graph, one_shot_record
+from tests.catalogs import numbered_loop, offline_graph, one_shot_record
 from tests.chat import Chat
 
 
 def _loop(i: int, genre: str, era: str, bpm: float, key: str, swing: float = 55.0) -> dict:
-    return catalog_row(
+    # funk rows are measured with more confidence: they rank first on a genre-only query
+    return numbered_loop(
+        i,
+        genre,
+        era,
+        bpm,
+        key,
         id=f"7e57{i:012d}",
-        path=f"/lib/{genre.replace(' ', '')}_{i:02d}_{round(bpm)}.wav",
+        name=f"{genre.replace(' ', '')}_{i:02d}_{round(bpm)}",
         sha256=f"{i + 700:064x}",
-        genre=genre,
-        era=era,
-        tempo_bpm=bpm,
         swing_percent=swing,
         backbeat_lag_ms=4.0,
-        key=key,
-        # funk rows are measured with more confidence: they rank first on a genre-only query
         tempo_confidence=0.99 if genre == "funk" else 0.6,
     )
 
