@@ -13,38 +13,21 @@ from tests.chat import Chat, answer
 
 ROWS = [
     loop_row(
-        "a1b2000000000001",
-        "deep_house_01_125bpm_Am",
-        key="A minor",
+        f"a1b2{n:012d}",
+        f"deep_house_{n:02d}_{bpm:g}bpm_{short}",
+        key=key,
         genre="house",
         era="90s",
         vibe="deep",
-        tempo_bpm=125.0,
+        tempo_bpm=bpm,
         swing_percent=51.0,
         backbeat_lag_ms=0.0,
-    ),
-    loop_row(
-        "a1b2000000000002",
-        "deep_house_02_123bpm_C",
-        key="C major",
-        genre="house",
-        era="90s",
-        vibe="deep",
-        tempo_bpm=123.0,
-        swing_percent=51.0,
-        backbeat_lag_ms=0.0,
-    ),
-    loop_row(
-        "a1b2000000000003",
-        "deep_house_03_124bpm_Dm",
-        key="D minor",
-        genre="house",
-        era="90s",
-        vibe="deep",
-        tempo_bpm=124.0,
-        swing_percent=51.0,
-        backbeat_lag_ms=0.0,
-    ),
+    )
+    for n, bpm, key, short in (
+        (1, 125.0, "A minor", "Am"),
+        (2, 123.0, "C major", "C"),
+        (3, 124.0, "D minor", "Dm"),
+    )
 ]
 
 

@@ -169,9 +169,9 @@ def test_greeting_needs_no_specialist(graph) -> None:
 # ------------------------------------------------------------------------ with audio
 
 
-@pytest.fixture
-def loops(settings: Settings) -> dict[str, Path]:
-    folder = settings.data_dir / "library" / "test"
+def _funk_loops(folder: Path, duration_s: float) -> dict[str, Path]:
+    """Funk loops "a" (96 BPM, A minor) and "b" (100 BPM, C major) of ``duration_s``
+    written to ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for name, bpm, key, seed in (("a", 96.0, "A minor", 1), ("b", 100.0, "C major", 2)):
@@ -181,33 +181,23 @@ def loops(settings: Settings) -> dict[str, Path]:
                 swing_percent=58.0,
                 key=key,
                 pattern="funk",
-                duration_s=8.0,
+                duration_s=duration_s,
                 seed=seed,
             )
         )
         out[name] = write_audio(folder / f"{name}.wav", y, 22050)
     return out
+
+
+@pytest.fixture
+def loops(settings: Settings) -> dict[str, Path]:
+    return _funk_loops(settings.data_dir / "library" / "test", 8.0)
 
 
 @pytest.fixture
 def long_loops(settings: Settings) -> dict[str, Path]:
     """Two 40 s loops: long enough that analysis dominates a turn's run time."""
-    folder = settings.data_dir / "library" / "long"
-    folder.mkdir(parents=True, exist_ok=True)
-    out = {}
-    for name, bpm, key, seed in (("a", 96.0, "A minor", 1), ("b", 100.0, "C major", 2)):
-        y, _ = synthesize_groove(
-            GrooveSpec(
-                tempo_bpm=bpm,
-                swing_percent=58.0,
-                key=key,
-                pattern="funk",
-                duration_s=40.0,
-                seed=seed,
-            )
-        )
-        out[name] = write_audio(folder / f"{name}.wav", y, 22050)
-    return out
+    return _funk_loops(settings.data_dir / "library" / "long", 40.0)
 
 
 def test_two_loops_are_analysed_before_the_mix_verdict(settings, frame, long_loops) -> None:
