@@ -358,6 +358,7 @@ _LIST_POINTER_RE = re.compile(
     r"|\b(?:which|any)\s+(?:one|ones)\b",
     re.IGNORECASE,
 )
+_GENRE_WORDS = vocab.alternation(w for words in vocab.GENRES.values() for w in words)
 MODE_RE = re.compile(
     # "in a minor key", "minor-key soul", "major key-ish", "minor-ish keys": the mode word
     # joined to "key" by a space or a hyphen, with or without "-ish"
@@ -372,6 +373,9 @@ MODE_RE = re.compile(
     r"\b(minor|major)\s+(?:loops|samples|grooves|tracks|tunes|breaks)\b"
     # "which of those are major", "only minor": the mode closing a clause about the list
     r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
+    # "moody trap 144-150 minor", "dnb loops minor": the mode word closing a terse search
+    # after its tempo, genre or sample noun (a note letter before it names a key)
+    rf"|(?:\b\d{{2,3}}|\b(?:{vocab.SAMPLE_NOUN}|{_GENRE_WORDS}))\s+(minor|major)(?=\s*(?:$|[?.!,;+]))"
     # "minor" (or "major?") as the whole reply
     r"|^\s*(minor|major)\s*[?.!]*\s*$"
     # "what about minor?", "and major", "minor instead": the other mode asked for

@@ -328,8 +328,10 @@ _COUNTED = vocab.alternation(
 _COUNTED_PLURAL = vocab.alternation(
     (*vocab.plurals(*vocab.SAMPLE_NOUNS, "result", "option", "hit", "file", "idea")[1::2], "drums")
 )
+# A bare number before a sample noun in the plural counts them ("20 loops"); before one in
+# the singular it is the sample's tempo ("a 124 loop", "against a 190 track").
 _BARE_RE = re.compile(
-    rf"(?<![\w.#'’-])(\d{{2,3}})(?![\w%'’.]|\s*(?:ms|%|minutes|min|seconds|sec|years)\b|\s*{_COUNTED}\b)",
+    rf"(?<![\w.#'’-])(\d{{2,3}})(?![\w%'’.]|\s*(?:ms|%|minutes|min|seconds|sec|years)\b|\s*{_COUNTED_PLURAL}\b)",
     re.IGNORECASE,
 )
 _LIMIT_RE = re.compile(

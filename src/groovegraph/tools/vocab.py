@@ -1694,9 +1694,19 @@ def find_swing_amount(text: str) -> tuple[float | None, float | None, list[tuple
     return lo, hi, spans
 
 
+# "nothing swung", "not swung at all", "no shuffle", "without swing": a swung feel ruled
+# out asks for a straight one ("not too swung", "not that swung" only ask for less)
+_NEGATED_SWING_RE = re.compile(
+    r"\b(?:not|no|nothing|never|without|zero|none|isn'?t|aren'?t|don'?t\s+want)\s+"
+    r"(?!(?:too|so|that|very|overly|as|super|really|quite)\b)(?:(?:at\s+all|even|remotely)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def find_swing(text: str) -> tuple[list[str], float | None, float | None]:
     """Swing words in ``text`` (each phrase once, the longest reading) and the MPC swing
-    range of the first feel named, ``(words, swing_min, swing_max)``."""
+    range of the first feel named, ``(words, swing_min, swing_max)``; a swung feel ruled
+    out ("nothing swung") is a straight one."""
     words: list[str] = []
     lo_hi: tuple[float, float] | None = None
     taken: list[tuple[int, int]] = []
@@ -1705,9 +1715,12 @@ def find_swing(text: str) -> tuple[list[str], float | None, float | None]:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append(m.span())
-            words.append(m.group(0).lower())
+            word, feel = m.group(0).lower(), (lo, hi)
+            if feel == SWUNG_RANGE and (neg := _NEGATED_SWING_RE.search(text[: m.start()])):
+                word, feel = f"{neg.group(0).strip().lower()} {word}", STRAIGHT_RANGE
+            words.append(word)
             if lo_hi is None:
-                lo_hi = (lo, hi)
+                lo_hi = feel
     if lo_hi is None:
         return words, None, None
     return words, lo_hi[0], lo_hi[1]
@@ -1722,6 +1735,67 @@ ACCIDENTALS: Mapping[str, str] = {"#": "#", "♯": "#", "b": "b", "♭": "b"}
 MODES: tuple[str, ...] = ("minor", "major")
 CAMELOT_RE = re.compile(r"(?<![\w.])(1[0-2]|[1-9])([AB])(?![\w])")
 """A Camelot code written in a sentence ("5A", "12B")."""
+# Typed in lower case ("house in 8a", "from 9a", "will 5a go into 6a"): a code only in a
+# key context, since "2b" and "4a" have other lives ("option 2b", "at 4a.m.", "want 2b
+# sure"). The code is read when a key word or a mixing preposition comes before it ("in",
+# "from", "into", "w/", "camelot"), a mixing verb after it ("8a go into 3a", "5a mix w"),
+# another code sits next to it ("5a or 6a", "8a→9a"), or it ends a terse search or stands
+# alone ("124 house 8a", "9a?"). A label word before it ("step 2b", "section 4a") or a time
+# after it ("4a.m.") is never a key.
+_CAMELOT_LOWER = r"(?<![\w.#/-])(?:1[0-2]|[1-9])[ab](?![\w]|\.m\b|\s*[ap]\.?m\b)"
+_CAMELOT_LOWER_RE = re.compile(_CAMELOT_LOWER)
+_CAMELOT_CONTEXT_BEFORE_RE = re.compile(
+    r"(?:\b(?:in|from|into|onto|to|with|w|vs|versus|than|key|keys|camelot|code|wheel|is|mix|"
+    r"mixes|neighbou?rs?\s+of)\s*[/.:]?|[→>/])\s*$",
+    re.IGNORECASE,
+)
+_CAMELOT_CONTEXT_AFTER_RE = re.compile(
+    r"\s*(?:[?!]|[→>/-]|\b(?:go|goes|going|mix|mixes|mixing|work|works|fit|fits|blend|blends|"
+    r"into|onto|key|camelot|on\s+the\s+wheel|compatible|clash|clashes|move|moves)\b)",
+    re.IGNORECASE,
+)
+_CAMELOT_PAIR_RE = re.compile(
+    rf"{_CAMELOT_LOWER}\s*(?:,|/|->|→|>|-|\b(?:and|or|to|into|vs|then)\b)\s*{_CAMELOT_LOWER}",
+    re.IGNORECASE,
+)
+_CAMELOT_LABEL_BEFORE_RE = re.compile(
+    r"\b(?:option|options|step|steps|part|parts|section|track|side|bar|bars|page|chapter|"
+    r"question|level|plan|room|fig|figure|version|vol|volume|no|number|type|grade|exhibit|"
+    r"apt|unit|gate|seat|row|form|stage|phase|round|floor|platform|terminal|at|by|until|"
+    r"till|before|after|around|til)\s*[.:#]?\s*$",
+    re.IGNORECASE,
+)
+# "124 house 8a", "dnb loops 5a, 170": a code closing a terse search after its genre,
+# tempo or sample noun
+_CAMELOT_SEARCH_BEFORE_RE = re.compile(
+    rf"(?:\b\d{{2,3}}|\b(?:{SAMPLE_NOUN}|{alternation(w for ws in GENRES.values() for w in ws)}"
+    r"|stuff|ones|something|anything))\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_END_RE = re.compile(r"\s*(?:[.,;:+]|\b(?:and|then|pls|please)\b|$)", re.IGNORECASE)
+
+
+def lower_camelot_codes(text: str) -> list[re.Match[str]]:
+    """Camelot codes typed in lower case ("in 8a", "from 9a?") that are read as keys; see
+    :data:`_CAMELOT_LOWER` for when a code like "2b" is one."""
+    paired = [m.span() for m in _CAMELOT_PAIR_RE.finditer(text)]
+    out: list[re.Match[str]] = []
+    for m in _CAMELOT_LOWER_RE.finditer(text):
+        before = text[: m.start()]
+        if _CAMELOT_LABEL_BEFORE_RE.search(before):
+            continue
+        in_pair = any(a <= m.start() and m.end() <= b for a, b in paired)
+        if (
+            in_pair
+            or not (before.strip() or text[m.end() :].strip(" ?!.\n"))  # "8a?" alone
+            or _CAMELOT_CONTEXT_BEFORE_RE.search(before)
+            or _CAMELOT_CONTEXT_AFTER_RE.match(text, m.end())
+            or (_CAMELOT_SEARCH_BEFORE_RE.search(before) and _CLAUSE_END_RE.match(text, m.end()))
+        ):
+            out.append(m)
+    return out
+
+
 KEY_TOKEN = r"(?:[A-G][#b♯♭]?m?|1[0-2][AB]|[1-9][AB])"
 """A key as written tersely in a sentence ("Am", "F#", "8A")."""
 _KEY_NAMED_RE = re.compile(
@@ -1734,6 +1808,15 @@ _KEY_BARE_RE = re.compile(rf"\b(?:key of|in(?: the key of)?)\s+{NOTE}(?=[\s,.?!;
 _KEY_LOWER_RE = re.compile(r"(?<![\w#'’])([a-g])(#|♯|b|♭)?\s+(minor|major)\b")
 _ARTICLE_BEFORE_RE = re.compile(
     r"\b(?:in|is|was|be|got|has|have|of|with|just|such|it|this|that|its)\s+$", re.I
+)
+# "loops in a minor", "something in a minor?", "a 124 loop in a minor, dark": after "in",
+# "a minor" closing its clause is the key A minor; a word going on from it makes "a" the
+# article ("in a minor key" is a mode, "in a major way" no key at all)
+_IN_BEFORE_RE = re.compile(r"\bin\s+$", re.IGNORECASE)
+_KEY_CLAUSE_END_RE = re.compile(
+    r"\s*(?:$|[,.;:!?+)(—–]|\s-\s|\d|\b(?:and|or|but|with|at|around|for|from|that|which|"
+    r"then|pls|plz|please|too|only|instead|under|over|between|near|about)\b)",
+    re.IGNORECASE,
 )
 _MODE_NOUN_AFTER_RE = re.compile(
     # ("a minor-key loop", "a minor-ish key": the mode word hyphenated to its noun)
@@ -1765,13 +1848,25 @@ def find_keys(text: str) -> list[tuple[int, str]]:
         found.append((m.start(1), f"{note_name(m.group(1), m.group(2))} major"))
     for m in _KEY_LOWER_RE.finditer(text):
         article = m.group(1) == "a" and not m.group(2)
-        if article and (
-            _ARTICLE_BEFORE_RE.search(text[: m.start()]) or _MODE_NOUN_AFTER_RE.match(text, m.end())
+        key_after_in = (
+            article
+            and _IN_BEFORE_RE.search(text[: m.start()]) is not None
+            and _KEY_CLAUSE_END_RE.match(text, m.end()) is not None
+        )
+        if (
+            article
+            and not key_after_in
+            and (
+                _ARTICLE_BEFORE_RE.search(text[: m.start()])
+                or _MODE_NOUN_AFTER_RE.match(text, m.end())
+            )
         ):
             continue
         found.append((m.start(), f"{note_name(m.group(1).upper(), m.group(2))} {m.group(3)}"))
     for m in CAMELOT_RE.finditer(text):
         found.append((m.start(), f"{m.group(1)}{m.group(2)}"))
+    for m in lower_camelot_codes(text):
+        found.append((m.start(), m.group(0).upper()))
     found.sort()
     return found
 

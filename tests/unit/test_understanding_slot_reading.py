@@ -1,0 +1,160 @@
+"""How terse DJ/producer phrasings are read into request slots: Camelot codes typed in
+lower case, "in a minor" closing a clause, a mode word closing a search, a swung feel
+ruled out, and a tempo written before a sample noun in the singular. Each test is written
+in its own words (no evaluation row); the false readings each rule must not make are
+tested next to it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from groovegraph.graph.followups import find_mode
+from groovegraph.graph.parser import parse_request
+from groovegraph.settings import Settings
+from groovegraph.tools import vocab
+from tests.catalogs import numbered_loop, offline_graph
+from tests.chat import Chat
+
+# ------------------------------------------------------------ lower-case Camelot codes
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("dub in 10a around 75", ["B minor"]),  # 10A
+        ("funk loops in 7b please", ["F major"]),
+        ("what's an energy boost from 6a?", ["G minor"]),  # "from"
+        ("does 1a go into 12a", ["G# minor", "C# minor"]),  # a move between two codes
+        ("is my loop compatible w 11b", ["A major"]),  # "w" for "with"
+        ("neighbours of 3b on the wheel", ["Db major"]),
+        ("7a or 8a, which is darker", ["D minor", "A minor"]),  # a pair of codes
+        ("boom bap 92 10a", ["B minor"]),  # closing a terse search
+        ("5b?", ["Eb major"]),  # standing alone
+        ("loops in 9A", ["E minor"]),  # upper case as before
+    ],
+)
+def test_a_lower_case_camelot_code_in_a_key_context_is_a_key(text: str, keys: list[str]) -> None:
+    assert parse_request(text).keys == keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "option 2b please",  # a label
+        "step 4a of the tutorial",
+        "see section 1b",
+        "2b or not 2b",
+        "i need it 2b louder",  # chat spelling of "to be"
+        "the session starts at 4a",  # a time
+        "we finished around 3a.m.",
+        "my 12b pad",  # no key context
+        "a 4a battery",
+    ],
+)
+def test_a_lower_case_code_elsewhere_is_no_key(text: str) -> None:
+    assert parse_request(text).keys == []
+
+
+# ------------------------------------------------------------------- "in a minor"
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("jazz loops in a minor", ["A minor"]),
+        ("got a kick in a minor?", ["A minor"]),
+        ("anything in a major, 110", ["A major"]),
+        ("a 92 break in a minor - dusty if poss", ["A minor"]),
+        # the article: a mode, or no key at all
+        ("reggae in a minor key", []),
+        ("soul in a minor-ish key", []),
+        ("it changed things in a major way", []),
+        ("just a minor tweak", []),
+    ],
+)
+def test_in_a_minor_closing_its_clause_is_the_key(text: str, keys: list[str]) -> None:
+    assert [k for _, k in vocab.find_keys(text)] == keys
+
+
+# ------------------------------------------------------------- a mode closing a search
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("dark dnb 170-176 minor", "minor"),
+        ("funk loops major", "major"),
+        ("house 124 minor?", "minor"),
+        ("dnb in F minor", None),  # a key, not a mode
+        ("nothing major, just need a loop", None),
+        ("a major issue", None),
+    ],
+)
+def test_a_mode_word_closing_a_search_is_the_mode(text: str, mode: str | None) -> None:
+    assert find_mode(text) == mode
+
+
+# ------------------------------------------------------------------ negated swing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "disco loops, nothing swung",
+        "not swung at all, around 120",
+        "house with no shuffle",
+        "straight techno, nothing shuffly",
+    ],
+)
+def test_a_swung_feel_ruled_out_asks_for_a_straight_one(text: str) -> None:
+    _, lo, hi = vocab.find_swing(text)
+    assert (lo, hi) == vocab.STRAIGHT_RANGE
+    request = parse_request(text)
+    assert request.swing_max is not None
+    assert request.swing_max <= vocab.STRAIGHT_RANGE[1]
+
+
+def test_a_swung_feel_named_plainly_is_still_swung() -> None:
+    assert vocab.find_swing("swung funk, nothing over 100")[1:] == vocab.SWUNG_RANGE
+    # "not too swung" asks for less swing, not for none
+    assert vocab.find_swing("soul that's not too swung")[1:] == vocab.SWUNG_RANGE
+
+
+# ------------------------------------------------- a tempo before a singular sample noun
+
+
+@pytest.mark.parametrize(
+    ("text", "bpms"),
+    [
+        ("what mixes with a 122 loop", [122.0]),
+        ("can this sit under a 170 break", [170.0]),
+        ("my 96 groove into a 100 track, how much stretch", [96.0, 100.0]),
+    ],
+)
+def test_a_number_before_a_sample_noun_in_the_singular_is_its_tempo(
+    text: str, bpms: list[float]
+) -> None:
+    assert parse_request(text).bpms == bpms
+
+
+@pytest.mark.parametrize(("text", "count"), [("give me 20 loops", 20), ("50 samples pls", 50)])
+def test_a_number_before_a_plural_noun_is_still_a_count(text: str, count: int) -> None:
+    request = parse_request(text)
+    assert request.limit == count
+    assert request.bpms == []
+
+
+# --------------------------------------------------------- through the offline graph
+
+
+def test_a_search_in_a_lower_case_code_keeps_to_that_key(settings: Settings) -> None:
+    rows = [
+        numbered_loop(i, "house", "90s", 124.0, "A minor" if i < 4 else "D minor", tag="516a")
+        for i in range(8)
+    ]
+    graph = offline_graph(pd.DataFrame(rows), settings=settings)
+    out = Chat(graph).say("house in 8a 122-126")
+    assert out["request"].keys == ["A minor"]
+    assert out["hits"]
+    assert {h.key for h in out["hits"]} == {"A minor"}
