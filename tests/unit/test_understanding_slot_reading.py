@@ -158,3 +158,65 @@ def test_a_search_in_a_lower_case_code_keeps_to_that_key(settings: Settings) -> 
     assert out["request"].keys == ["A minor"]
     assert out["hits"]
     assert {h.key for h in out["hits"]} == {"A minor"}
+
+
+# ------------------------------------------------------ open tempo bounds and moves
+
+
+def _search(settings: Settings, text: str):
+    rows = [
+        numbered_loop(i, "house", "90s", 100.0 + 4 * i, "A minor", tag="516b") for i in range(8)
+    ]
+    graph = offline_graph(pd.DataFrame(rows), settings=settings)
+    return Chat(graph).say(text)["request"]
+
+
+def test_a_plus_between_clauses_is_no_open_tempo_bound(settings: Settings) -> None:
+    request = _search(settings, "dnb in g minor 170-176 + whats the camelot for g minor")
+    assert (request.bpm_min, request.bpm_max) == (170.0, 176.0)
+
+
+def test_a_plus_on_the_number_is_an_open_lower_bound(settings: Settings) -> None:
+    request = _search(settings, "disco 118+ please")
+    assert (request.bpm_min, request.bpm_max) == (118.0, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "funk loops 96-104 that swing more than 60%",
+        "soul loops 80 to 90 with swing over 62 percent",
+    ],
+)
+def test_a_bound_on_a_swing_amount_is_no_tempo_bound(settings: Settings, text: str) -> None:
+    request = _search(settings, text)
+    assert request.bpm_min is not None
+    assert request.bpm_min >= 80
+    assert request.bpm_max is not None
+    assert request.swing_min is not None
+    assert request.swing_min >= 60
+
+
+@pytest.mark.parametrize(
+    ("text", "bpms"),
+    [
+        ("if i stretch 92 to 98 bpm will it sound off", [92.0, 98.0]),
+        ("pitching from 170 to 174, how far is that", [170.0, 174.0]),
+    ],
+)
+def test_a_move_between_two_tempos_is_a_pair_not_a_band(text: str, bpms: list[float]) -> None:
+    request = parse_request(text)
+    assert request.bpms == bpms
+    assert (request.bpm_min, request.bpm_max) == (None, None)
+
+
+def test_the_search_beside_a_move_keeps_its_own_tempo() -> None:
+    request = parse_request("stretch % from 118 to 122, then show me 122 disco")
+    assert request.target_bpm == 122.0
+    assert request.bpm_max is not None
+    assert request.bpm_max > 122.0
+
+
+def test_a_range_to_search_is_still_a_band() -> None:
+    request = parse_request("house loops 120 to 125")
+    assert (request.bpm_min, request.bpm_max) == (120.0, 125.0)

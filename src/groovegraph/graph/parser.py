@@ -303,6 +303,13 @@ _RANGE_RES = (
         re.IGNORECASE,
     ),
 )
+# A verb moving a tempo ("stretch", "pitch it", "go", "jump") a few words before "X to Y"
+_MOVE_BEFORE_RE = re.compile(
+    r"\b(?:stretch\w*|pitch\w*|speed\w*(?:\s+up)?|slow\w*(?:\s+down)?|jump\w*|go|goes|going|"
+    r"move|moves|moving|shift\w*|bring|take)\b(?:\s+\S+){0,3}?\s*$",
+    re.IGNORECASE,
+)
+_MOVE_TO_RE = re.compile(r"\bto\b", re.IGNORECASE)
 _PAIR_RE = re.compile(
     rf"(?<![\d.]){_NUM}\s*(?:and|&|vs\.?|versus|or|with)\s*(?:a\s+)?{_NUM}{_BPM_WORD}",
     re.IGNORECASE,
@@ -700,6 +707,14 @@ def parse_request(
             lo, hi = float(mm.group(1)), float(mm.group(2))
             ok = _tempo_ok(lo, mm) and _tempo_ok(hi, mm)
             if not ok or not free(mm.span()):
+                continue
+            if _MOVE_TO_RE.search(mm.group(0)) and _MOVE_BEFORE_RE.search(
+                prose_tempo[: mm.start()]
+            ):
+                # "stretch 97 to 103", "going from 124 to 130": a move between two tempos
+                # (the pair a mix check compares), not a band to search
+                bpms.extend([(mm.start(1), lo), (mm.start(2), hi)])
+                consumed.append(mm.span())
                 continue
             lo, hi = min(lo, hi), max(lo, hi)
             if bpm_min is None:

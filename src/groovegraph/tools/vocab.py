@@ -1639,11 +1639,11 @@ _DOWN = r"(?:and\s+(?:under|below|less|lower)|or\s+(?:less|lower|below|under))"
 _OVER = r"(?:over|above|at\s+least|more\s+than|min(?:imum)?(?:\s+of)?|>=?)"
 _UNDER = r"(?:under|below|at\s+most|less\s+than|max(?:imum)?(?:\s+of)?|<=?)"
 _SWING_NUMBER_RES: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%)?\s*{_UP}", re.IGNORECASE), 1),
-    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%)?\s*{_DOWN}", re.IGNORECASE), -1),
-    (re.compile(rf"\b{_OVER}\s*{_NUM_PCT}\s*(%)?", re.IGNORECASE), 1),
-    (re.compile(rf"\b{_UNDER}\s*{_NUM_PCT}\s*(%)?", re.IGNORECASE), -1),
-    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%)", re.IGNORECASE), 0),
+    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%|per\s?cent\b)?\s*{_UP}", re.IGNORECASE), 1),
+    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%|per\s?cent\b)?\s*{_DOWN}", re.IGNORECASE), -1),
+    (re.compile(rf"\b{_OVER}\s*{_NUM_PCT}\s*(%|per\s?cent\b)?", re.IGNORECASE), 1),
+    (re.compile(rf"\b{_UNDER}\s*{_NUM_PCT}\s*(%|per\s?cent\b)?", re.IGNORECASE), -1),
+    (re.compile(rf"(?<![\w.]){_NUM_PCT}\s*(%|per\s?cent\b)", re.IGNORECASE), 0),
     # "60ish swing", "around 58 swing": the number right before the swing word is its amount
     (
         re.compile(

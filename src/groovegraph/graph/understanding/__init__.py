@@ -1677,10 +1677,15 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
     return searched.model_copy(update=update)
 
 
+def _tempo_bound(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    # "swing more than 58%", "over 60 percent": a bound on a swing amount, not a tempo
+    return next((m for m in rx.finditer(text) if not _PERCENT_AFTER_RE.match(text, m.end(1))), None)
+
+
 def _tempo_bounds(request: ParsedRequest, text: str) -> ParsedRequest:
     """ "slower than 75", "under 80 bpm", "100bpm+": an open tempo bound, not a target."""
-    faster = vocab.FASTER_RE.search(text) or _PLUS_RE.search(text)
-    slower = vocab.SLOWER_RE.search(text)
+    faster = _tempo_bound(vocab.FASTER_RE, text) or _tempo_bound(_PLUS_RE, text)
+    slower = _tempo_bound(vocab.SLOWER_RE, text)
     if not faster and not slower:
         return request
     lo = float(faster.group(1)) if faster else None
@@ -1690,7 +1695,13 @@ def _tempo_bounds(request: ParsedRequest, text: str) -> ParsedRequest:
     return request.model_copy(update={"bpm_min": lo, "bpm_max": hi, "target_bpm": None})
 
 
-_PLUS_RE = re.compile(r"\b(\d{2,3})\s*(?:bpm)?\s*\+", re.IGNORECASE)
+# "120+", "100bpm+": an open lower bound; a "+" set apart between clauses joins them
+# ("trap 130-140 + whats the camelot for it") and the end of a range is no bound
+_PLUS_RE = re.compile(
+    r"(?<![-–—])(?<![-–—]\s)(?<!\bto\s)\b(\d{2,3})(?:\s*bpm)?\+",
+    re.IGNORECASE,
+)
+_PERCENT_AFTER_RE = re.compile(r"\s*(?:%|per\s?cent\b)", re.IGNORECASE)
 
 
 def _asks_for_samples(text: str) -> bool:
