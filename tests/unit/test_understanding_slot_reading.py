@@ -220,3 +220,82 @@ def test_the_search_beside_a_move_keeps_its_own_tempo() -> None:
 def test_a_range_to_search_is_still_a_band() -> None:
     request = parse_request("house loops 120 to 125")
     assert (request.bpm_min, request.bpm_max) == (120.0, 125.0)
+
+
+# -------------------------------------------------------- spelled-out accidentals
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("what's the camelot code of B flat minor", ["Bb minor"]),
+        ("loops in F sharp minor", ["F# minor"]),  # was read as F major
+        ("anything in E flat?", ["Eb major"]),
+        ("does G-sharp minor go into A flat major", ["G# minor", "Ab major"]),
+        ("e flat major soul", ["Eb major"]),
+        ("A flat groove with no swing", []),  # an adjective, no key
+    ],
+)
+def test_a_spelled_out_accidental_is_part_of_the_key(text: str, keys: list[str]) -> None:
+    assert parse_request(text).keys == keys
+
+
+# ---------------------------------------------------------------- tempo decades
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        ("dark dnb somewhere in the 170s", (170.0, 179.0)),
+        ("any disco in the 110s?", (110.0, 119.0)),
+        ("house in the high 120s", (125.0, 129.0)),
+        ("trap, low 140s", (140.0, 144.0)),
+    ],
+)
+def test_a_tempo_decade_is_its_band_of_tempos(text: str, band: tuple[float, float]) -> None:
+    request = parse_request(text)
+    assert (request.bpm_min, request.bpm_max) == band
+    assert request.eras == []
+
+
+@pytest.mark.parametrize("text", ["funk from the 70s", "the 1990s", "100s of loops"])
+def test_an_era_or_a_count_is_no_tempo_decade(text: str) -> None:
+    assert parse_request(text).bpm_min is None
+
+
+# ------------------------------------------------------- a kind or a mode in a list
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("only loops pls, no one-shots, soul around 90", "loop"),
+        ("no one shots, reggae at 75", "loop"),
+        ("a clap one-shot", "one_shot"),
+    ],
+)
+def test_a_kind_ruled_out_is_not_the_kind_asked_for(text: str, kind: str) -> None:
+    assert vocab.find_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [("something dark for a late set, dnb tempo, minor", "minor"), ("jazz, major, 100", "major")],
+)
+def test_a_mode_as_an_item_of_a_list_is_the_mode(text: str, mode: str) -> None:
+    assert find_mode(text) == mode
+
+
+@pytest.mark.parametrize(
+    ("text", "feel"),
+    [
+        ("soul loops that really swing", vocab.SWUNG_RANGE),
+        ("breaks with a lil swing on them", (52.0, 58.0)),
+        ("old jazz, very swing, 105", (62.0, 72.0)),
+        ("what's the swing on this", (None, None)),  # a question, no feel asked for
+    ],
+)
+def test_a_swing_said_in_a_hurry_is_a_feel(
+    text: str, feel: tuple[float | None, float | None]
+) -> None:
+    assert vocab.find_swing(text)[1:] == feel

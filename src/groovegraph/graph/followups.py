@@ -373,9 +373,10 @@ MODE_RE = re.compile(
     r"\b(minor|major)\s+(?:loops|samples|grooves|tracks|tunes|breaks)\b"
     # "which of those are major", "only minor": the mode closing a clause about the list
     r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
-    # "moody trap 144-150 minor", "dnb loops minor": the mode word closing a terse search
-    # after its tempo, genre or sample noun (a note letter before it names a key)
-    rf"|(?:\b\d{{2,3}}|\b(?:{vocab.SAMPLE_NOUN}|{_GENRE_WORDS}))\s+(minor|major)(?=\s*(?:$|[?.!,;+]))"
+    # "moody trap 144-150 minor", "dnb loops minor", "trap tempo, minor": the mode word
+    # closing a terse search after its tempo, genre or sample noun, or as an item of its
+    # own in a list of filters (a note letter before it names a key)
+    rf"|(?:\b\d{{2,3}}s?|\b(?:{vocab.SAMPLE_NOUN}|{_GENRE_WORDS})|,)\s*(minor|major)(?=\s*(?:$|[?.!,;+]))"
     # "minor" (or "major?") as the whole reply
     r"|^\s*(minor|major)\s*[?.!]*\s*$"
     # "what about minor?", "and major", "minor instead": the other mode asked for

@@ -303,6 +303,22 @@ _RANGE_RES = (
         re.IGNORECASE,
     ),
 )
+# "in the 140s", "low 120s", "the high 160s": a tempo decade (three digits; "the 90s" is
+# an era), or the low, middle or high part of one; "100s of loops" counts
+_TEMPO_DECADE_RE = re.compile(
+    r"(?<![\w.])(?:(low|lower|mid|middle|high|upper)[\s-]*)?(?:the\s+)?"
+    r"(1[0-9]0|2[0-4]0)\s*(?:'|’)?s\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+_TEMPO_DECADE_PARTS: dict[str, tuple[float, float]] = {
+    "": (0.0, 9.0),
+    "low": (0.0, 4.0),
+    "lower": (0.0, 4.0),
+    "mid": (3.0, 7.0),
+    "middle": (3.0, 7.0),
+    "high": (5.0, 9.0),
+    "upper": (5.0, 9.0),
+}
 # A verb moving a tempo ("stretch", "pitch it", "go", "jump") a few words before "X to Y"
 _MOVE_BEFORE_RE = re.compile(
     r"\b(?:stretch\w*|pitch\w*|speed\w*(?:\s+up)?|slow\w*(?:\s+down)?|jump\w*|go|goes|going|"
@@ -702,6 +718,14 @@ def parse_request(
         if bad:
             bad_tempos.extend(bad)
             consumed.append(mm.span())
+    for mm in _TEMPO_DECADE_RE.finditer(prose_tempo):
+        # "in the 140s", "high 120s": the ten tempos of that hundred-and-tens (or a part)
+        base = float(mm.group(2))
+        lo, hi = (base + a for a in _TEMPO_DECADE_PARTS[(mm.group(1) or "").lower()])
+        if bpm_min is None:
+            bpm_min, bpm_max, target = lo, hi, round((lo + hi) / 2, 2)
+        bpms.extend([(mm.start(2), lo), (mm.end(2), hi)])
+        consumed.append(mm.span())
     for rx in _RANGE_RES:
         for mm in rx.finditer(prose_tempo):
             lo, hi = float(mm.group(1)), float(mm.group(2))

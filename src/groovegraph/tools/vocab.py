@@ -403,12 +403,22 @@ _LOOP_REFERENCE_RE = re.compile(
 )
 
 
+_KIND_RULED_OUT_RE = re.compile(
+    r"\b(?:no|not|without|nothing|never)\s+(?:(?:any|more|a|an|the)\s+)?$", re.IGNORECASE
+)
+
+
 def find_kind(text: str, *, instrument: str | None = None) -> str | None:
     """``"one_shot"`` or ``"loop"`` when ``text`` says which ("one-shot", "a snare hit",
     "drum loops"); a single-hit instrument with no loop word is a one-shot."""
-    if _ONE_SHOT_RE.search(text):
+    # "only loops pls, no one-shots": a kind ruled out is not the one asked for
+    shots = [
+        m for m in _ONE_SHOT_RE.finditer(text) if not _KIND_RULED_OUT_RE.search(text[: m.start()])
+    ]
+    if shots:
         return "one_shot"
-    loops = list(_LOOP_RE.finditer(text))
+    shots_ruled_out = _ONE_SHOT_RE.search(text) is not None
+    loops = [m for m in _LOOP_RE.finditer(text) if not _KIND_RULED_OUT_RE.search(text[: m.start()])]
     hit = instrument in ONE_SHOT_INSTRUMENTS or (
         instrument == "bass" and _808_SOUND_RE.search(text) is not None
     )
@@ -421,6 +431,8 @@ def find_kind(text: str, *, instrument: str | None = None) -> str | None:
         return "loop"
     if hit:
         return "one_shot"
+    if shots_ruled_out:
+        return "loop"  # "funk around 100, no one-shots": loops, then
     return None
 
 
@@ -1524,6 +1536,13 @@ SWING_FEELS: tuple[tuple[tuple[str, ...], float, float], ...] = (
             "triplet feel",
             "triplet",
             "very swung",
+            # "very swing", "much swing", "swings hard": as typed in a hurry
+            "very swing",
+            "very swingy",
+            "much swing",
+            "swing hard",
+            "swings hard",
+            "swinging hard",
         ),
         62.0,
         72.0,
@@ -1534,6 +1553,7 @@ SWING_FEELS: tuple[tuple[tuple[str, ...], float, float], ...] = (
             "slight swing",
             "touch of swing",
             "little swing",
+            "lil swing",
             "bit of swing",
             "gentle swing",
         ),
@@ -1579,6 +1599,10 @@ SWING_FEELS: tuple[tuple[tuple[str, ...], float, float], ...] = (
             "loads of swing",
             "plenty of swing",
             "swing feel",
+            # "loops that really swing"
+            "really swing",
+            "really swings",
+            "really swinging",
         ),
         *SWUNG_RANGE,
     ),
@@ -1831,10 +1855,33 @@ def note_name(letter: str, accidental: str | None) -> str:
     return letter + ACCIDENTALS.get(accidental or "", "")
 
 
+# "F sharp minor", "B flat", "e flat major": the accidental spelled out, read as "#"/"b"
+# when a mode word, "key" or the end of the phrase follows ("A flat groove" is no key)
+_SPELLED_ACCIDENTAL_RE = re.compile(
+    r"(?<![\w#'’])(?:([A-G])|([a-g])(?=[\s-]+(?:sharp|flat)\s+(?:minor|major)\b))[\s-]+(sharp|flat)\b"
+    r"(?=\s*(?:minor|major|min\b|maj\b|m\b|key\b|$|[?,.!;)]|\s(?:and|or|to|into|with|vs|then)\b))",
+    re.IGNORECASE,
+)
+
+
+def _spell_accidentals(text: str) -> str:
+    """``text`` with spelled-out accidentals written as signs, padded so every position
+    stays where it was ("F sharp minor" → "F#      minor")."""
+
+    def sign(m: re.Match[str]) -> str:
+        note = m.group(1) or m.group(2)
+        written = note + ("#" if m.group(3).lower() == "sharp" else "b")
+        return written + " " * (len(m.group(0)) - len(written))
+
+    return _SPELLED_ACCIDENTAL_RE.sub(sign, text)
+
+
 def find_keys(text: str) -> list[tuple[int, str]]:
     """Keys and Camelot codes written in ``text``, as ``(start, spelling)`` in text order:
     "A minor", "F#m" → "F# minor", "in Bb" → "Bb major", "8A" → "8A", "c major" → "C
-    major". "Am I…" is a question, not A minor; "in a minor key" names a mode, not a key."""
+    major". "Am I…" is a question, not A minor; "in a minor key" names a mode, not a key.
+    Accidentals may be spelled out ("B flat minor")."""
+    text = _spell_accidentals(text)
     found: list[tuple[int, str]] = []
     for m in _KEY_NAMED_RE.finditer(text):
         mode = m.group(3).lower()
