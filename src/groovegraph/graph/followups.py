@@ -34,6 +34,7 @@ __all__ = [
     "ATTRIBUTE_PHRASE_RE",
     "MODE_RE",
     "AttributeRefs",
+    "as_found",
     "find_attribute_refs",
     "find_mode",
     "held_by",
@@ -601,6 +602,19 @@ def _unheld_tempo(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict
         return {}
     # the band the list shown spans: narrowing it keeps to those tempos
     return {"bpm_min": round(min(tempos), 1), "bpm_max": round(max(tempos), 1)}
+
+
+def as_found(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> ParsedRequest:
+    """``previous`` as the search that showed ``listed`` applied it: a vibe or swing band
+    none of the list meets (the search relaxed it to find anything: "no exact match;
+    swing/vibe filters relaxed") is lifted. A narrowing of that list ("only the minor key
+    ones", "just the 70s ones") starts from this, so it cannot empty the list for a feel
+    the search never applied. A decade or genre stays: it is what was searched ("trap
+    from the 90s" that showed other decades is still asked of the 90s); so does the tempo
+    asked (a move from it, "something slower", reads the list itself)."""
+    unheld = _unheld_by(previous, listed)
+    update = {k: v for k, v in unheld.items() if k not in ("eras", "years", "genres")}
+    return previous.model_copy(update=update) if update else previous
 
 
 def held_by(request: ParsedRequest, hit: CatalogHit) -> ParsedRequest:

@@ -266,6 +266,11 @@ def plan_tool_calls(
             # "a clap for my loop": one-shots for the loop, which the search names as its
             # reference (its key for a pitched sound), never a search like the loop
             args["like_sample"] = request.for_sample
+        if not samples and request.for_sample and request.pocket:
+            # "just the 70s ones" after "laid back snare like this one": the narrowing is
+            # still ranked by the backbeat lag nearest that loop's
+            args["like_sample"] = request.for_sample
+            args["pocket"] = True
         if samples:
             args["like_sample"] = samples[0]
             if request.pocket:

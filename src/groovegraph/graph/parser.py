@@ -343,13 +343,26 @@ _EXACT_RE = re.compile(
     rf"(?<![\d.#]){_NUM}{_BPM_WORD}\b|\bat\s+{_NUM}\b(?!\s*(?:ms|%|s\b|seconds|minutes))|\b(?:bpm|tempo)\s*(?:of|=|:)?\s*{_NUM}\b",
     re.IGNORECASE,
 )
+# Single sounds counted by what they are ("a couple of 808s", "three snares", "2 kicks")
+_SOUND_PLURALS = (
+    *("kicks", "snares", "claps", "hats", "hihats", "hi-hats", "hi hats", "toms", "cymbals"),
+    *("808s", "subs", "bass notes", "bass hits", "sounds", "stabs", "shakers", "rimshots"),
+)
 # What a number can count ("5 loops", "10 results"); "124 into one" is a tempo.
 _COUNTED = vocab.alternation(
-    (*vocab.plurals(*vocab.SAMPLE_NOUNS, "result", "option", "hit", "file", "idea"), "drums")
+    (
+        *vocab.plurals(*vocab.SAMPLE_NOUNS, "result", "option", "hit", "file", "idea"),
+        "drums",
+        *_SOUND_PLURALS,
+    )
 )
 # A result count names them in the plural ("5 funk loops"; "a 140 trap beat" is a tempo).
 _COUNTED_PLURAL = vocab.alternation(
-    (*vocab.plurals(*vocab.SAMPLE_NOUNS, "result", "option", "hit", "file", "idea")[1::2], "drums")
+    (
+        *vocab.plurals(*vocab.SAMPLE_NOUNS, "result", "option", "hit", "file", "idea")[1::2],
+        "drums",
+        *_SOUND_PLURALS,
+    )
 )
 # A bare number before a sample noun in the plural counts them ("20 loops"); before one in
 # the singular it is the sample's tempo ("a 124 loop", "against a 190 track").
@@ -358,7 +371,7 @@ _BARE_RE = re.compile(
     re.IGNORECASE,
 )
 _LIMIT_RE = re.compile(
-    rf"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(\d{{1,3}})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){{0,3}}?{_COUNTED_PLURAL}\b",
+    rf"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(?<![\d.])(?!(?:808|909|707)\b)(\d{{1,3}})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){{0,3}}?{_COUNTED_PLURAL}\b",
     re.IGNORECASE,
 )
 _QUANTITY = vocab.alternation(vocab.QUANTITY_WORDS)
@@ -550,6 +563,13 @@ _STATS_RE = re.compile(
     r"(?:usually|normally|mostly|tend to) (?:pick|use|go for|choose|make))\b",
     re.IGNORECASE,
 )
+# "drum breaks like this one", "loops like mine", "more grooves like it": samples (a
+# plural noun) like the one at hand are asked for, a search with it as the reference
+PLURAL_LIKE_REF_RE = re.compile(
+    rf"\b(?:{vocab.alternation(tuple(f'{n}s' for n in vocab.SAMPLE_NOUNS))}|drums)\b"
+    r"[^.?!]{0,40}?\blike\s+(?:this|that|it|mine|my)\b",
+    re.IGNORECASE,
+)
 GROOVE_QUESTION_RE = re.compile(
     r"\b(?:analy[sz]\w*|swing|swung|tempo|bpm|key|groove|feel|pocket|timing|quantized|quantised|"
     r"describe|tight|loose|snare|straight|laid[\s-]?back|behind|ahead|what(?:'s| is) this)\b",
@@ -581,6 +601,8 @@ def _intents(
             add("compatibility")
         elif _HISTORY_RE.search(clause):
             add("history")
+    if has_samples and PLURAL_LIKE_REF_RE.search(text):
+        add("find")
     if has_samples:
         add("analyze")
     # Two keys and nothing else asked ("Is 4A to 5A fine?") is a transition question.

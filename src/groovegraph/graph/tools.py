@@ -349,8 +349,9 @@ def _without_absent_tags(
     """``query`` without the style tags no sample of the library carries at all (a "lo fi"
     search in a library with no lo-fi loops), each said so: a genre gives way to its
     related genres the library has (else goes), a vibe or era goes, and the note names
-    what is kept. Without ``relax`` (narrowing a list) the filters stay and only the note
-    says why nothing can match."""
+    what is kept (the caller adds it: ``(kept: …)`` names the filters the search applies
+    in the end, after any later relaxation). Without ``relax`` (narrowing a list) the
+    filters stay and only the note says why nothing can match."""
     notes: list[str] = []
     update: dict[str, Any] = {}
     named = [*query.genres, *([query.genre] if query.genre else [])]
@@ -384,11 +385,7 @@ def _without_absent_tags(
         return query, []
     if not relax:
         return query, [n.split(",")[0].split(";")[0] for n in notes]
-    relaxed = query.model_copy(update=update)
-    kept = _kept_text(relaxed)
-    if kept:
-        notes[-1] += f" (kept: {kept})"
-    return relaxed, notes
+    return query.model_copy(update=update), notes
 
 
 def _relaxed_search(
@@ -909,11 +906,14 @@ def build_toolsets(
         hits = catalog_tools.search(df, query)
         if hits and not any(catalog_tools.at_tempo(h, query) for h in hits):
             notes.append("nothing at that tempo; showing half- or double-time matches")
+        kept_at: int | None = None  # the note of a tag the library lacks (what it kept)
         if not hits:
             # a genre, vibe or era no sample of the library has cannot match: it goes
             # first (said so, with what is kept), the rest relaxes as usual below
             query, absent = _without_absent_tags(catalog.frame(owner), query, relax=relax)
             notes.extend(absent)
+            if absent and relax:
+                kept_at = len(notes) - 1
             if absent and relax:
                 hits = catalog_tools.search(df, query)
         applied = query
@@ -1032,6 +1032,10 @@ def build_toolsets(
                 + (f": {'; '.join(values)}" if values else "")
             )
         query = applied
+        if kept_at is not None and (kept_text := _kept_text(applied)):
+            # what the search kept, as it applied it in the end (a tempo band widened to
+            # the closest tempos since is named as widened, not as asked)
+            notes[kept_at] += f" (kept: {kept_text})"
         if (fit_note := _roots_in_key_note(query, hits)) is not None:
             notes.append(fit_note)
         if ref_file:

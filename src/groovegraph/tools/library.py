@@ -256,6 +256,21 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[^0-9a-z]+", text.lower()) if w]
 
 
+# Genre names of several words ("drum and bass", "r and b"), longest first
+_GENRE_PHRASE_RE = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(g) for g in sorted(KNOWN_GENRES, key=len, reverse=True) if " " in g)
+    + r")\b"
+)
+
+
+def _without_genres(part: str) -> str:
+    """A folder or file name with the genre names in it blanked (as tags normalise it:
+    "Drum & Bass" → "drum and bass", "DnB" → "drum and bass")."""
+    norm = normalize_tag(part)
+    return "" if norm is None else _GENRE_PHRASE_RE.sub(" ", norm)
+
+
 def name_tags(relative: str) -> SampleTags:
     """Tags read from a path relative to the library root (folders, then the file name)."""
     parts = Path(relative).parts
@@ -296,7 +311,10 @@ def name_tags(relative: str) -> SampleTags:
             continue
 
     words = _words(filename) + [w for f in folders for w in _words(f)]
-    instrument = next((_INSTRUMENT_WORDS[w] for w in words if w in _INSTRUMENT_WORDS), None)
+    # a genre's name names no instrument: "Drum & Bass/…" loops are not drums-only
+    # ("drum breaks" are, README) nor "R&B" ones bass
+    played = [w for part in (filename, *folders) for w in _words(_without_genres(part))]
+    instrument = next((_INSTRUMENT_WORDS[w] for w in played if w in _INSTRUMENT_WORDS), None)
     vibe = next((w for w in words if w in _VIBE_WORDS), None)
     return SampleTags(
         genre=genre, era=era, vibe=vibe, instrument=instrument, bpm_hint=bpm_hint, key_hint=key_hint

@@ -256,7 +256,9 @@ _ONE_SHOT_RE = re.compile(
 )
 # "an 808 in F", "the 808s", "808 bass": the sound, not the drum machine's era.
 _808_SOUND_RE = re.compile(
-    r"\b(?:an?|the|some|any|another|my|that|this)\s+808s?\b(?!\s+(?:era|sound|drum machine|drums|pattern))"
+    # "an 808", "a couple of 808s", "three 808s": a determiner or a count before it
+    r"\b(?:an?|the|some|any|another|my|that|this|of|few|couple|several|\d{1,2}|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten)\s+808s?\b(?!\s+(?:era|sound|drum machine|drums|pattern))"
     r"|\b808s?\s+(?:bass|sub|one[\s-]?shot|note|in\s+[A-G]\b)",
     re.IGNORECASE,
 )

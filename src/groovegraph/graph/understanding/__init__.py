@@ -34,6 +34,7 @@ from groovegraph.graph import followups
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.offline import can_compare, past_the_list
 from groovegraph.graph.parser import (
+    PLURAL_LIKE_REF_RE,
     UNUSABLE_TEMPO_RE,
     blank_spans,
     find_sample_refs,
@@ -1033,6 +1034,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     elif _WHERE_NEXT_RE.search(text):
         # "I'm in 10A, where can I go", "a good key to end on after that": key moves
         out.append("compatibility")
+    if request.samples and PLURAL_LIKE_REF_RE.search(text):
+        # "drum breaks like this one", "loops like mine": samples like the one at hand
+        out.append("discovery")
     if request.samples and _SAMPLES_THAT_MIX_RE.search(text):
         # "loops that go with it", "breaks that would mix with this": the samples that mix
         # with the one at hand are a search and a mixing question about it ("only ones
@@ -1653,6 +1657,10 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
     if ref is None:
         return searched
     a = conv.analyses[ref]
+    if searched.pocket:
+        # "laid back snare like this one" then "just the 70s ones": still ranked by how
+        # the loop's backbeat sits, never its key or tempo (they were not asked for)
+        return searched.model_copy(update={"for_sample": ref})
     if searched.keys or a.kind == "one_shot":
         # "only the boom bap ones" after "loops that mix with my break": still for the
         # break ("my break" needs no audio), its key already among the filters (loops for
@@ -1856,6 +1864,10 @@ class OfflineUnderstanding:
                 intents=["find"],
                 specialists=["discovery"],
             )
+        if searched is not None and conv.fresh and searched is conv.listed_request:
+            # the list just shown is what that search found: a narrowing of it keeps what
+            # the search applied, not a filter it relaxed to list anything
+            searched = followups.as_found(searched, listed_hits)
         if searched is not None:
             searched = _reference_as_filters(searched, conv)
         if filtering and searched is not None:
