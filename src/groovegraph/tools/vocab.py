@@ -259,7 +259,14 @@ _808_SOUND_RE = re.compile(
     # "an 808", "a couple of 808s", "three 808s": a determiner or a count before it
     r"\b(?:an?|the|some|any|another|my|that|this|of|few|couple|several|\d{1,2}|one|two|three|"
     r"four|five|six|seven|eight|nine|ten)\s+808s?\b(?!\s+(?:era|sound|drum machine|drums|pattern))"
-    r"|\b808s?\s+(?:bass|sub|one[\s-]?shot|note|in\s+[A-G]\b)",
+    r"|\b808s?\s+(?:bass|sub|one[\s-]?shot|note|in\s+[A-G]\b)"
+    # "what 808 fits", "808s that fit it", "808 in the key of my loop": a sound asked for
+    # what it fits
+    r"|\b(?:what|which)\s+808s?\b"
+    r"|\b808s?(?=\s+(?:(?:that|which)\s+(?:(?:would|will|could|might)\s+)?"
+    r"(?:fits?|sits?|go(?:es)?|works?|match(?:es)?|suits?|blends?)\b"
+    r"|to\s+(?:fit|go|sit|match|layer)\b|for\s+(?:it|this|that|my)\b"
+    r"|in\s+the\s+(?:same\s+)?key\b))",
     re.IGNORECASE,
 )
 

@@ -196,18 +196,40 @@ _TUNED_RE = re.compile(
     rf"|\b(?:root(?:\s+note)?|note)\s+(?:of\s+)?{_NOTE}(?![\w#♯♭])"
     rf"|\b(?:on|in)\s+(?:an?\s+)?{_NOTE}(?=\s*(?:$|[?.!,]))",
 )
-# "a bass note that fits", "some keys loop to go with it", "a kick that works with this":
-# a search for something that goes with the sample under discussion.
+# What may lead the phrase of a sound wanted: a determiner ("a snare", "some hats"), or,
+# with none, the start of the message or of a sentence ("snare that fits this loop?",
+# "the 80s one. snare that fits", "and 808s that fit it") unless a question or a pointer
+# opens it ("is this in the key of my loop", "does it fit", "the 80s one that fits")
+# (a sound only: "loops that mix with it" with no determiner stays a search of loops like
+# it and how they mix)
+_SOUND_LEAD = (
+    r"(?:\b(?:an?|some|any|another)\s+"
+    r"|(?:^|[.;!?]\s+)\s*(?:(?:and|also|plus|then|now|ok|so|pls|please|cool|nice)[,\s]+)?"
+    r"(?!(?:will|would|does|do|did|is|are|was|were|can|could|should|how|it|this|that|these|"
+    r"those|they|i|one|the|my|our|what|which|where|who|why|when|any|an?|some|another)\b)"
+    r"(?=(?:[\w'-]+\s+){0,2}?"
+    + vocab.alternation(
+        (*(w for words in vocab.INSTRUMENTS.values() for w in words), "808", "808s")
+    )
+    + r"\b))"
+)
+_FITS_VERB = (
+    r"(?:fits?|mix(?:es)?|go(?:es)?|works?|matches|sits?|blends?|suits?|pairs?|complements?)"
+)
+# "a bass note that fits", "some keys loop to go with it", "a kick that works with this",
+# "808s that fit it", "what 808 fits": a search for something that goes with the sample
+# under discussion.
 _GOES_WITH_RE = re.compile(
-    r"\b(?:an?|some|any|another)\s+(?:[\w'-]+\s+){0,3}?(?:that|which|to)\s+"
-    r"(?:\w+\s+)?(?:fits?|mix(?:es)?|go(?:es)?|works?|matches|sits?|blends?|suits?|pairs?|"
-    r"complements?)\b",
+    rf"{_SOUND_LEAD}(?:[\w'-]+\s+){{0,3}}?(?:that|which|to)\s+(?:\w+\s+)?{_FITS_VERB}\b"
+    # "what 808 fits", "which snare would work": the sound asked by "what"/"which"
+    rf"|\b(?:what|which)\s+(?:[\w'-]+\s+){{1,3}}?(?:(?:would|will|could|should|might|can)\s+)?"
+    rf"{_FITS_VERB}\b",
     re.IGNORECASE,
 )
 # "a one-shot snare for the disco one", "some hats for it", "an 808 to go under my loop":
 # a sound to find for the sample the phrase after it names (it ends the match)
 _FOR_SAMPLE_RE = re.compile(
-    r"\b(?:an?|some|any|another|one|two|three|a few|a couple of)\s+(?:[\w'-]+\s+){0,3}?"
+    rf"(?:{_SOUND_LEAD}|\b(?:one|two|three|a few|a couple of)\s+)(?:[\w'-]+\s+){{0,3}}?"
     r"(?:for|to go (?:with|under|over)|to (?:sit|layer|put) (?:with|under|over|on)|to layer"
     # "an 808 in the key of my break", "a bass hit in the same key as the 143 one"
     r"|in the (?:same )?key (?:of|as)|to match)"
