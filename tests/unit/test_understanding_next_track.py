@@ -42,3 +42,17 @@ def test_where_the_key_can_go_is_a_mixing_question(text: str) -> None:
 
 def test_where_to_go_for_samples_is_no_key_move() -> None:
     assert "compatibility" not in _read("where can i go to get more jungle breaks").specialists
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this is my opener. what can follow it",
+        "what would follow this one in a set",
+        "what follows my loop",
+    ],
+)
+def test_what_can_follow_it_names_the_track_after_the_verb(text: str) -> None:
+    read = _read(text, attached=1)
+    assert set(read.specialists) == {"compatibility", "discovery", "groove"}
+    assert read.compatible

@@ -949,7 +949,11 @@ _NEXT_TRACK_RE = re.compile(
     r"(?:play|bring(?:\s+in)?|put\s+on|drop|mix\s+in|throw\s+in|follow\s+(?:it|this|that)\s+with)\s+"
     r"(?:\w+\s+){0,2}?(?:after|next)\b"
     r"|\bnext\s+(?:track|tune|record|song|loop)\s+after\b"
-    r"|\bwhat\s+(?:comes|goes|can\s+come|could\s+come)\s+(?:right\s+)?(?:after|next)\b",
+    r"|\bwhat\s+(?:comes|goes|can\s+come|could\s+come)\s+(?:right\s+)?(?:after|next)\b"
+    # "this is my opener. what can follow it", "what would follow this one", "what
+    # follows my loop": the track playing named after the verb
+    r"|\bwhat\s+(?:(?:else\s+)?(?:can|could|would|should|might|will)\s+)?follows?\s+"
+    r"(?:it|this|that|mine|(?:my|this|that)\s+(?:[\w-]+\s+)?\w+)\b",
     re.IGNORECASE,
 )
 # A key move asked from where the set is: "where can I go (from 10A)", "what are my
@@ -1003,6 +1007,14 @@ _SAMPLE_ID_REF_RE = re.compile(
 )
 
 
+# "the same laid back feel as this", "a similar vibe to mine": a quality of the sample at
+# hand that the samples described should share
+_SAME_AS_IT_RE = re.compile(
+    r"\b(?:same|similar)\s+(?:[\w'-]+\s+){0,3}?(?:as|to)\s+(?:this|it|that|mine|my|our)\b",
+    re.IGNORECASE,
+)
+
+
 def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     """Specialists a turn needs by a cue the classifier may miss (see the patterns above)."""
     out: list[SpecialistName] = []
@@ -1020,6 +1032,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         or request.vibes
         or request.limit  # "top 3 breaks", "5 loops please"
         or vocab.find_entities(text)  # "loops with an MPC feel": a style by its gear
+        or request.swing_words  # "loops with a laid back feel"
+        # "loops with the same feel as this": the sample at hand as the measure
+        or _SAME_AS_IT_RE.search(text)
     )
     for clause in _clauses(text):
         # "analyse sample 3f2a… and tell me about 70s funk": a sample named by its id is
