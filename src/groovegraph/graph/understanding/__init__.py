@@ -497,6 +497,20 @@ _KEY_MOVE_RE = re.compile(
     r"|\b(?:next|after|neighbou?r\w*|adjacent|wheel|energy)\b",
     re.IGNORECASE,
 )
+# How keys relate on the Camelot wheel: "relative major?", "one step up the wheel", "two
+# steps down from 2B", "its neighbours", "keys ok?", "what keys can i take this into"
+_KEY_RELATION_RE = re.compile(
+    r"\brelative\s+(?:major|minor|key)\b"
+    r"|\b(?:one|two|three|a|1|2|3)\s+steps?\s+(?:up|down|back|forward|round|around|"
+    r"clockwise|anti-?clockwise|counter-?clockwise)\b"
+    r"|\b(?:up|down|round|around)\s+the\s+(?:camelot\s+)?wheel\b"
+    r"|\bneighbou?rs?\b"
+    r"|^\W*(?:(?:and|so|but|ok|okay)\s+)?(?:the\s+|their\s+)?keys?\s+(?:ok|okay|fine|good|alright|"
+    r"compatible|match(?:ing)?|clash\w*|work(?:ing)?)\b"
+    r"|\b(?:what|which)\s+keys?\s+(?:can|could|should|would|might)\s+(?:i|we)\s+"
+    r"(?:take|move|go|mix|modulate|bring|shift|push)\b",
+    re.IGNORECASE,
+)
 _POINTER_WORD_RE = re.compile(
     r"(?:those|these|them|it|its|their|something|anything|each|one)\b", re.IGNORECASE
 )
@@ -2645,6 +2659,7 @@ class OfflineUnderstanding:
         request, chosen = self._one_shot_note(request, blanked, chosen)
         request, chosen = self._one_shot_as_root(request, conv, chosen)
         request, chosen = self._same_keys(request, blanked, conv, chosen)
+        request, chosen = self._key_relation(request, blanked, conv, chosen)
         request, chosen = self._own_pair(
             request, blanked, conv, chosen, attached=attached, stated=alone
         )
@@ -3228,6 +3243,40 @@ class OfflineUnderstanding:
             return request, chosen
         update = {"keys": list(prev.keys), "camelot": list(prev.camelot)}
         return request.model_copy(update=update), chosen
+
+    @staticmethod
+    def _key_relation(
+        request: ParsedRequest, text: str, conv: Conversation, chosen: list[SpecialistName]
+    ) -> tuple[ParsedRequest, list[SpecialistName]]:
+        """ "relative major?", "and one step up the wheel instead?", "keys ok?", "what keys
+        can i take this into": how keys relate on the Camelot wheel is a key-mixing question
+        of the key or sample it names, else of what the previous mixing answer was about
+        (its samples, else its key), else of the analysed samples in focus. A message that
+        asks for samples ("loops one step up from it") is a search, left as it is."""
+        if (
+            not _KEY_RELATION_RE.search(text)
+            or _SAMPLE_WORD_RE.search(text)
+            or _FIND_VERB_RE.search(text)
+            or request.refines
+        ):
+            return request, chosen
+        prev = conv.previous
+        update: dict[str, Any] = {}
+        if not (request.keys or request.samples):
+            mixing = prev is not None and "compatibility" in prev.specialists
+            if mixing and prev is not None and prev.samples:
+                update["samples"] = list(prev.samples)
+            elif mixing and prev is not None and prev.keys:
+                update.update(keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]))
+            else:
+                focus = [f for f in conv.focus if f in conv.analyses][:2]
+                if not focus:
+                    return request, chosen
+                update["samples"] = focus
+        if "compatibility" in chosen:
+            return request.model_copy(update=update), chosen
+        out: list[SpecialistName] = [c for c in chosen if c == "groove"]
+        return request.model_copy(update=update), [*out, "compatibility"]
 
     @staticmethod
     def _energy_boost(
