@@ -2304,7 +2304,12 @@ _POCKET_LIKENESS_RE = re.compile(
     r"it|mine|my|the\s+one|the\s+loop|this\s+one|that\s+one)\b)",
     re.IGNORECASE,
 )
-_POCKET_NOT_RE = re.compile(r"\b(?:one[\s-]?shots?|hits?|samples?\s+of\s+a)\b", re.IGNORECASE)
+_POCKET_NOT_RE = re.compile(
+    r"\b(?:one[\s-]?shots?|hits?|samples?\s+of\s+a)\b"
+    # "pocket on this + who played like that back in the day": players asked about
+    r"|\bwho\s+(?:else\s+)?(?:played|drummed|programmed)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_pocket_like(text: str) -> bool:

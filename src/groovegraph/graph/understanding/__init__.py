@@ -671,6 +671,12 @@ _FIND_CLAUSE_RE = re.compile(
 # or style, or a producer's sound ("that premier would have sampled") is an era question.
 _ERA_CUE_RE = re.compile(
     r"\b(?:what|which)\s+(?:genre|style|era|decade|year|scene)s?\s+(?:is|was|does|would|are|it)\b"
+    # "who played like that back in the day", "who else used that swing": the people
+    # behind a sound
+    r"|\bwho\s+(?:else\s+)?(?:played|drummed|programmed|used|pioneered|invented|"
+    r"populari[sz]ed)\b"
+    # "was that swing a 70s thing", "is it an 80s thing": a sound's decade asked
+    r"|\ban?\s+(?:(?:early|mid|late)\s+)?(?:19|20)?\d0s\s+thing\b"
     r"|\bcompare\b.{0,40}\b(?:to|with)\s+(?:the\s+)?(?:(?:early|mid|late)\s+)?"
     r"(?:\d0s|(?:19|20)\d0s|[\w-]+\s+era)\b"
     # "tell me where this style came from", "when did that sound start"
@@ -1062,6 +1068,8 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
             )
             or _opens_with_style(clause)
             or _FIND_CLAUSE_RE.match(clause)
+            # "and is there a trap loop at double that", "any dnb breaks?"
+            or _ANY_SAMPLES_RE.search(clause)
         ):
             out.append("discovery")
             break
@@ -1594,6 +1602,63 @@ _ANY_OPENING_RE = re.compile(
 )
 
 
+# "a few deep ones from then", "some darker ones", "any ones in minor": samples asked for
+# by how many, the noun left out
+_SOME_ONES_RE = re.compile(
+    r"\b(?:a\s+few|a\s+couple(?:\s+of)?|some|any|more|two|three|four|five|\d)\s+"
+    r"(?:[\w'-]+\s+){0,2}?ones\b",
+    re.IGNORECASE,
+)
+# "any trap loops there", "is there a trap loop at double that", "got any 126 house":
+# samples asked for without a find verb
+_ANY_SAMPLES_RE = re.compile(
+    r"\b(?:any|got\s+any|(?:is|are)\s+there\s+(?:an?|any|some))\s+"
+    r"(?:(?!of\b)[\w&'#%-]+\s+){0,3}?"
+    rf"(?:{vocab.SAMPLE_NOUN}|stuff)\b",
+    re.IGNORECASE,
+)
+# A part of a message between its stops and joining words ("relative major of e minor?
+# then loops in it round 120", "stretch % from 120 to 126 and show me 126 house")
+_PART_SPLIT_RE = re.compile(
+    r"[?.;!]+\s*|\s+(?:and\s+then|then|and|also|plus|\+|&)\s+", re.IGNORECASE
+)
+# a key or tempo question a part of a message may ask on its own
+_MIX_PART_RE = re.compile(
+    r"\b(?:stretch|pitch|speed|slow|warp|camelot|energy|relative|semitones?|wheel|"
+    r"percent|mix(?:es)?|clash\w*|compatible)\b|%",
+    re.IGNORECASE,
+)
+
+
+def _part_asks_for_samples(part: str) -> bool:
+    """A part of a message that asks for samples: a find verb with what to find, samples
+    asked for by "any"/"is there", a clause opening with the samples wanted, or "a few
+    ... ones"."""
+    part = part.strip()
+    return bool(
+        _FIND_CLAUSE_RE.match(part)
+        or (
+            _FIND_VERB_RE.search(part) and (vocab.find_genres(part) or _SAMPLE_NOUN_RE.search(part))
+        )
+        or _ANY_SAMPLES_RE.search(part)
+        or _NOUN_PHRASE_RE.match(part)
+        or _SOME_ONES_RE.search(part)
+    )
+
+
+def _asks_samples_and_a_mix_question(text: str) -> bool:
+    """ "relative major of e minor? then loops in it round 120", "stretch % from 120 to
+    126 and show me 126 house": one part of the message asks a key or tempo question and
+    another asks for samples — both are answered."""
+    parts = [p for p in _PART_SPLIT_RE.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return False
+    searches = [_part_asks_for_samples(p) for p in parts]
+    return any(searches) and any(
+        not found and _MIX_PART_RE.search(p) for p, found in zip(parts, searches, strict=True)
+    )
+
+
 def _asks_only_about_the_past(text: str, *, sample_at_hand: bool) -> bool:
     """Whether ``text`` asks about the past of a sound, technique, machine, scene or its
     people, records or decades — and nothing else: no samples asked for (no find verb,
@@ -1620,6 +1685,8 @@ def _asks_only_about_the_past(text: str, *, sample_at_hand: bool) -> bool:
         or _OTHERS_RE.search(text)  # "anything from that era", "more like it"
         or _MIX_RE.search(text)
         or _NEXT_TRACK_RE.search(text)
+        or _SOME_ONES_RE.search(text)  # "90s house history plus a few deep ones from then"
+        or _ANY_SAMPLES_RE.search(text)
     ):
         return False
     for clause in _clauses(text) or [text]:
@@ -2558,6 +2625,7 @@ class OfflineUnderstanding:
             and not request.compatible
             and len(request.samples) < 2
             and not request.refines
+            and not _asks_samples_and_a_mix_question(blanked)
         ):
             # a search says what it should mix with ("fits", "mixes with", "compatible"):
             # without such a word it is either a search whose key is a filter, or a
@@ -3304,7 +3372,11 @@ class OfflineUnderstanding:
             else:
                 start = parse_key(base)
                 update.update(keys=[start.name], camelot=[start.camelot])
-        wants_samples = bool(_FIND_VERB_RE.search(text) and _SAMPLE_WORD_RE.search(text))
+        # ("energy boost from 4A and any trap loops there": samples asked with no verb)
+        wants_samples = bool(
+            (_FIND_VERB_RE.search(text) and _SAMPLE_WORD_RE.search(text))
+            or _ANY_SAMPLES_RE.search(text)
+        )
         out: list[SpecialistName] = ["compatibility"]
         if wants_samples and base is not None:
             out.append("discovery")
