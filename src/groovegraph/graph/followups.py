@@ -274,7 +274,30 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 ids.extend(i for i in matched if i not in ids)
             else:
                 unresolved.append(m.group(0).strip())
+    for m in _BARE_SUPERLATIVE_RE.finditer(text):
+        # "fastest one - bpm n key", "the fastest, swing?": a superlative with no
+        # determiner or no noun, opening the message or after "the"
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        ranked = _superlative_pick(m.group("attr"), hits)
+        if ranked is None:
+            continue
+        spans.append(m.span())
+        if ranked:
+            ids.extend(i for i in ranked if i not in ids)
+        else:
+            unresolved.append(m.group(0).strip())
     return AttributeRefs(ids, spans, unresolved)
+
+
+# "fastest one - bpm n key", "the fastest, swing?", "ok slowest one?": a superlative
+# naming a hit, led by "the" or opening the message, ending its phrase
+_BARE_SUPERLATIVE_RE = re.compile(
+    r"(?:^\s*(?:(?:and|ok|okay|so|now|then|cool)[\s,]+)?|\b(?:the|that)\s+)"
+    rf"(?P<attr>{'|'.join(f'(?:{rx.pattern})' for rx, _, _, _ in vocab.SUPERLATIVES)})"
+    rf"(?:\s+{_NOUN}\b(?!s))?{_STOP}",
+    re.IGNORECASE,
+)
 
 
 def _superlative_pick(attr: str, hits: Sequence[CatalogHit]) -> list[str] | None:
