@@ -416,7 +416,14 @@ def find_mode(text: str) -> str | None:
     """``"major"`` or ``"minor"`` when ``text`` asks for a mode ("which ones are in minor?"),
     else ``None`` (see :data:`MODE_RE`). The last one named wins: a follow-up's text
     follows the search it changes ("70s soul in a major key" then "what about minor")."""
-    found = [g.lower() for m in MODE_RE.finditer(text) for g in m.groups() if g]
+    other = {"major": "minor", "minor": "major"}
+    found = [
+        # "drop the major ones", "no minor stuff": the mode taken off leaves the other
+        other[g.lower()] if vocab.negated_at(text, m.start()) else g.lower()
+        for m in MODE_RE.finditer(text)
+        for g in m.groups()
+        if g
+    ]
     return found[-1] if found else None
 
 
