@@ -165,7 +165,8 @@ _ALL_RE = re.compile(
 )
 # With exactly two results just shown, a plural pronoun is the pair ("do they mix?").
 _PAIR_PRONOUN_RE = re.compile(r"\b(?:they|them|those|these)\b", re.IGNORECASE)
-_SINGLE_RE = re.compile(rf"\b(?:it|(?:that|this)\s+(?:one|{_RESULT_NOUN}))\b", re.IGNORECASE)
+# ("and whats its swing": the one hit just listed, as "it" is)
+_SINGLE_RE = re.compile(rf"\b(?:it|its|(?:that|this)\s+(?:one|{_RESULT_NOUN}))\b", re.IGNORECASE)
 MAX_RESULT_REFS = 10
 
 

@@ -2203,6 +2203,8 @@ CHAT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w-])w/\s*(?=\w)", re.IGNORECASE), "with "),
     (re.compile(r"(?<![\w./-])w(?=\s+[\w#])(?![\w/'’-])", re.IGNORECASE), "with"),
     (re.compile(r"(?<![\w-])maj(?![\w-])", re.IGNORECASE), "major"),
+    # "bpm n key", "n at double time?": "n" standing alone for "and"
+    (re.compile(r"(?<![\w'’./#-])n(?=\s+[A-Za-z])", re.IGNORECASE), "and"),
     (re.compile(r"(?<![\w-])1[\s-]?shot(s?)(?![\w-])", re.IGNORECASE), r"one-shot\1"),
 )
 
