@@ -83,7 +83,8 @@ RELATED_GENRES: dict[str, tuple[str, ...]] = {
     "boom bap": ("hip hop",),
     "lo fi": ("boom bap", "hip hop"),
     "g funk": ("hip hop", "funk"),
-    "jungle": ("drum and bass", "breakbeat"),
+    # (jungle is early drum and bass, at its tempos: the breakbeat loops are not it)
+    "jungle": ("drum and bass",),
     "drum and bass": ("jungle",),
     "philly soul": ("soul", "disco"),
     "motown": ("soul",),
