@@ -144,6 +144,14 @@ _NEW_SUBJECT_RE = re.compile(
     r"|change of (?:subject|topic)|on another note|switching gears|unrelated)\b",
     re.IGNORECASE,
 )
+# "cool.", "nice one,", "ok thanks -": an acknowledgement opening a message, set apart by
+# a stop, comma or dash from what it goes on to ask
+_ACK_SENTENCE_RE = re.compile(
+    r"^\s*(?:(?:cool|nice|great|sweet|perfect|dope|sick|awesome|lovely|sound|bet|word|"
+    r"ok(?:ay)?|thanks|thank you|thx|ta|cheers)\s*)+(?:one|man|mate|bro|dude)?\s*[.!,;:–—-]+\s+"
+    r"(?=\S)",
+    re.IGNORECASE,
+)
 _FIND_VERB_RE = vocab.FIND_VERB_RE
 # A request that opens with the samples it wants and then their target tempo: "loops
 # closest to 55 BPM", "some grooves around 120", "any breaks near 170 bpm?"
@@ -2186,6 +2194,9 @@ class OfflineUnderstanding:
         # "different thing -", "never mind,": a change of subject says nothing about what
         # is asked, so the classifier reads the request without it.
         asked = _NEW_SUBJECT_RE.sub(" ", text).strip(" -–—,.;:!") or text
+        # "cool. where did the open hat on the offbeat come from": an acknowledgement
+        # sentence before the request says nothing about it either
+        asked = _ACK_SENTENCE_RE.sub("", asked, count=1) or asked
         chosen, confidence, probs = self.specialists(asked, samples=len(request.samples))
         edits_search = not attached and _edits_search(conv.listed_request, blanked)
         if (
