@@ -2103,8 +2103,9 @@ class OfflineUnderstanding:
                 on_pair = "pick"
         if (
             about_focus
-            and not request.samples
             and prev is not None
+            # "what if I play it in half-time": "it" may already be read as the pair
+            and set(request.samples) <= set(prev.samples)
             and "compatibility" in prev.specialists
             and len(prev.samples) == 2
             and all(r in conv.analyses for r in prev.samples)
