@@ -737,6 +737,10 @@ def merge_filter(
         update.update(_unheld_tempo(previous, listed))
     if new.keys:
         update.update(keys=new.keys, camelot=new.camelot, tonic=None)
+        if not new.compatible and vocab.key_to_be_in(new.text):
+            # "house that mixes with 4A" then "ok show me the ones in 5A": a key said
+            # with "in" is the key itself, not one more key to mix with
+            update["compatible"] = False
     elif len(previous.keys) > 1 and (mode := find_mode(new.text)) is not None:
         # "A minor or C major" then "just the minor ones": the keys of that mode stay
         same_mode = [k for k in previous.keys if _key_mode(k) == mode]

@@ -291,11 +291,18 @@ def plan_tool_calls(
         elif request.keys:
             # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
             # A one-shot has a root, not a key: the search matches roots on the key's tonic.
+            last = request.text.rsplit("\n", 1)[-1]
             wants_mix = (
                 request.compatible
-                or re.search(r"compatib|mix", request.text, re.I)
-                or vocab.KEY_AS_PARTNER_RE.search(request.text)
-            ) and not vocab.key_is_a_filter(request.text.rsplit("\n", 1)[-1])
+                or (
+                    # "the ones in 5A" after a mix search: that key itself
+                    not vocab.key_to_be_in(last)
+                    and (
+                        re.search(r"compatib|mix", request.text, re.I)
+                        or vocab.KEY_AS_PARTNER_RE.search(request.text)
+                    )
+                )
+            ) and not vocab.key_is_a_filter(last)
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
             named = _alternative_keys(request)

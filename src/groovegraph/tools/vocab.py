@@ -902,6 +902,16 @@ def key_is_a_filter(text: str) -> bool:
     return bool(_IN_KEY_RE.search(text) and _MIX_WITH_SAMPLE_RE.search(text))
 
 
+def key_to_be_in(text: str) -> bool:
+    """Whether ``text`` names a key as the one the loops are in ("the ones in 5A", "in
+    C minor") and says nothing of mixing: a narrowing of a mix search by the key itself."""
+    return bool(
+        _IN_KEY_RE.search(text)
+        and not re.search(r"compatib|mix|clash", text, re.IGNORECASE)
+        and not KEY_AS_PARTNER_RE.search(text)
+    )
+
+
 # Changing a sample's pitch or length to make it fit.
 PITCH_WORDS: tuple[str, ...] = ("pitch*", "stretch*", "semitone", "semitones", "transpos*")
 # DJ talk for a key move that lifts the energy of a mix: +1 on the Camelot wheel (a

@@ -2421,7 +2421,8 @@ class OfflineUnderstanding:
                         # "and a snare" after "any 808 on E?": the note was the 808's
                         "root_note": slots.get("root_note")
                         or (None if other_sound else merged.root_note),
-                        "compatible": (searched.compatible and "keys" not in lifted)
+                        # (merged: "the ones in 5A" after a mix search is in 5A)
+                        "compatible": (merged.compatible and "keys" not in lifted)
                         or slots["compatible"],
                     }
                 )
