@@ -215,11 +215,26 @@ def _key_swapped(request: ParsedRequest) -> bool:
     return bool(said and before and not said & before and set(request.keys) <= said)
 
 
+def _keys_named(text: str) -> set[str]:
+    """The canonical names of the keys ``text`` writes."""
+    named: set[str] = set()
+    for _, said in vocab.find_keys(text):
+        try:
+            named.add(parse_key(said).name)
+        except InvalidQueryError:
+            continue
+    return named
+
+
 def _alternative_keys(request: ParsedRequest) -> list[str]:
     """The keys a search names as alternatives ("E major or E minor", "11A or 12A"): joined
     by "or" (or a slash), none of them ruled out ("A minor, not E minor", "A minor instead
     of E minor" name one key)."""
     text = request.text
+    if len(request.keys) > 1 and not _keys_named(text) & set(request.keys):
+        # keys the turn took from an answer ("in those keys" after an energy boost's two
+        # moves), none written: each one is an alternative
+        return list(dict.fromkeys(request.keys))
     if not re.search(r"\bor\b|/|\beither\b", text, re.I):
         return list(request.keys[:1])
     ruled_out = set()

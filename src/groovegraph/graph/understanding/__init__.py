@@ -3784,7 +3784,19 @@ class OfflineUnderstanding:
             # "what keys go with 11A?" then "find house in those": no list was shown, so
             # "those" are the keys the answer named (the ones that mix with 11A)
             those = _IN_THOSE_RE.search(text)
-        if not alone.keys and those is not None:
+        if not alone.keys and those is not None and prev.energy and prev.key_moves:
+            # "any dnb in that key" after an energy boost from 4A: the key the answer called
+            # the energy boost (two steps up; the first step is called adjacent), not the
+            # key it started from; "in those keys": either move
+            plural = bool(re.search(r"\b(?:those|these|their)\b|\bkeys\b", those.group(0), re.I))
+            moves = list(prev.key_moves) if plural else list(prev.key_moves[-1:])
+            update.update(
+                keys=moves,
+                camelot=[parse_key(k).camelot for k in moves],
+                compatible=False,
+                tonic=None,
+            )
+        elif not alone.keys and those is not None:
             if prev.keys:
                 update.update(
                     keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True
