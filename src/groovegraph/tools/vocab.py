@@ -890,7 +890,9 @@ KEY_OR_CLOSE_RE = re.compile(
 # with 5B": a key named as what the loops are set against (a mix), not as their key
 KEY_AS_PARTNER_RE = re.compile(
     rf"\b(?:{MIX_VERB_FORMS}|clash\w*)\s+(?:well\s+|nicely\s+|ok\s+)?"
-    r"(?:with|into|in\s+to|under|over|alongside|against|next\s+to|after)\s+"
+    r"(?:with|into|in\s+to|under|over|alongside|against|next\s+to|after"
+    # "loops that'd work coming out of 10A": the key a mix leaves
+    r"|(?:coming\s+)?out\s+of|coming\s+(?:from|after))\s+"
     r"(?:[A-G](?:[#b♯♭]|\s*(?:sharp|flat))?\b|(?:1[0-2]|[1-9])\s*[AB]\b)",
     re.IGNORECASE,
 )
