@@ -193,7 +193,19 @@ def _style_swapped(request: ParsedRequest) -> bool:
     earlier, _, last = request.text.rpartition("\n")
     said = {g for _, g in vocab.find_genres(last)}
     before = {g for _, g in vocab.find_genres(earlier)}
+    if said and not before and _STYLE_SWAP_RE.search(last):
+        # "deep stuff, any genre" then "swap to disco, keep the tempo": a style put in
+        # place of a search of every style is a new list too
+        return set(request.genres) <= said
     return bool(said and before and set(request.genres) <= said and not said & before)
+
+
+# "swap to disco", "switch to breakbeat", "disco instead", "change it to house": a style
+# put in place of the last search's
+_STYLE_SWAP_RE = re.compile(
+    r"\b(?:swap|switch|change|move)\s+(?:it\s+|that\s+|over\s+)?(?:to|into)\b|\binstead\b",
+    re.IGNORECASE,
+)
 
 
 def _key_swapped(request: ParsedRequest) -> bool:
