@@ -11,6 +11,7 @@ import pytest
 
 from groovegraph.graph.followups import find_mode
 from groovegraph.graph.parser import parse_request
+from groovegraph.graph.understanding.spelling import correct
 from groovegraph.settings import Settings
 from groovegraph.tools import vocab
 from tests.catalogs import numbered_loop, offline_graph
@@ -299,3 +300,27 @@ def test_a_swing_said_in_a_hurry_is_a_feel(
     text: str, feel: tuple[float | None, float | None]
 ) -> None:
     assert vocab.find_swing(text)[1:] == feel
+
+
+# ------------------------------------------------------------- genre words
+
+
+@pytest.mark.parametrize(
+    ("text", "genres"),
+    [
+        ("70s philly disco loops", ["disco"]),  # where the disco was made
+        ("philly soul breaks", ["philly soul"]),
+        ("anything philly around 100", ["philly soul"]),
+        ("fnk loops frm the 60s", ["funk"]),  # chat shorthand
+        ("fnk 96", ["funk"]),
+    ],
+)
+def test_genre_words_as_a_producer_types_them(text: str, genres: list[str]) -> None:
+    assert parse_request(correct(text)).genres == genres
+
+
+def test_a_tempo_before_a_preposition_is_no_count() -> None:
+    request = parse_request("going 120 to 126 over a few tracks, how much per step")
+    assert request.limit != 126
+    assert request.bpms == [120.0, 126.0]
+    assert parse_request("give me 5 funk loops").limit == 5

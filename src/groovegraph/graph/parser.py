@@ -372,7 +372,10 @@ _BARE_RE = re.compile(
     re.IGNORECASE,
 )
 _LIMIT_RE = re.compile(
-    rf"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(?<![\d.])(?!(?:808|909|707)\b)(\d{{1,3}})(?!\s*(?:bpm|ms|%))\s+(?:(?!bpm\b)\w+\s+){{0,3}}?{_COUNTED_PLURAL}\b",
+    # (no preposition between: "go 124 to 130 over a few tracks" counts nothing)
+    rf"\b(?:top|give me|show me|find me|get me|pull|need|want)?\s*(?<![\d.])(?!(?:808|909|707)\b)(\d{{1,3}})(?!\s*(?:bpm|ms|%))\s+"
+    rf"(?:(?!(?:bpm|over|under|across|for|in|to|into|from|at|a|few|per|every|each|between)\b)\w+\s+){{0,3}}?"
+    rf"{_COUNTED_PLURAL}\b",
     re.IGNORECASE,
 )
 _QUANTITY = vocab.alternation(vocab.QUANTITY_WORDS)

@@ -314,10 +314,26 @@ def _instrument_table() -> tuple[re.Pattern[str], dict[str, str]]:
 _VIBE_RE = word_pattern(VIBES)
 
 
+# A city's name that stands alone for its own style ("philly" is Philly soul) but before
+# another genre only says where that one was made ("philly disco" is disco)
+_PLACE_GENRE_WORDS = frozenset({"philly"})
+
+
 def find_genres(text: str) -> list[tuple[tuple[int, int], str]]:
     """Genres named in ``text``: ``((start, end), canonical genre)`` in text order."""
     rx, by_word = _genre_table()
-    return [(m.span(), by_word[_normal(m.group(0))]) for m in rx.finditer(text)]
+    found = [
+        (m.span(), by_word[_normal(m.group(0))], _normal(m.group(0))) for m in rx.finditer(text)
+    ]
+    return [
+        (span, genre)
+        for i, (span, genre, word) in enumerate(found)
+        if not (
+            word in _PLACE_GENRE_WORDS
+            and i + 1 < len(found)
+            and not text[span[1] : found[i + 1][0][0]].strip()
+        )
+    ]
 
 
 def find_entities(text: str) -> list[tuple[tuple[int, int], tuple[str, ...]]]:
@@ -2217,6 +2233,7 @@ CHAT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w-])maj(?![\w-])", re.IGNORECASE), "major"),
     # "bpm n key", "n at double time?": "n" standing alone for "and"
     (re.compile(r"(?<![\w'’./#-])n(?=\s+[A-Za-z])", re.IGNORECASE), "and"),
+    (re.compile(r"(?<![\w-])fnk(?![\w-])", re.IGNORECASE), "funk"),
     (re.compile(r"(?<![\w-])1[\s-]?shot(s?)(?![\w-])", re.IGNORECASE), r"one-shot\1"),
 )
 
