@@ -244,3 +244,14 @@ def test_band_onsets_are_librosas(sr: int) -> None:
         want = librosa.frames_to_time(np.asarray(keep, dtype=int), sr=sr, hop_length=hop)
         np.testing.assert_allclose(got[band], want + n_fft / 4 / sr, atol=1e-9)
     assert sum(times.size for times in got.values()) >= 16  # a groove's worth of hits
+
+
+def test_no_pocket_plot_where_the_analysis_measured_no_pocket() -> None:
+    # A loop without drum hits has a beat grid but no pocket (backbeat lag and timing
+    # deviation null): a plot of per-hit timing would draw band "hits" among its chord
+    # attacks and a snare median, as an outside tester saw (+33 ms on a drumless pad loop).
+    y, a = groove(tempo_bpm=100.0, key="D minor")
+    drumless = a.model_copy(update={"backbeat_lag_ms": None, "timing_deviation_ms": None})
+    with pytest.raises(plots.PlotUnavailableError, match="no drum hits"):
+        plots.render("pocket", drumless, y=y, sr=SR)
+    assert b"hits-" in plots.render("pocket", a, y=y, sr=SR)

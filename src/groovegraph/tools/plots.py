@@ -40,7 +40,7 @@ PlotFormat = Literal["svg", "png"]
 PLOT_KINDS: tuple[str, ...] = ("grid", "pocket", "swing", "key")
 PLOT_FORMATS: tuple[str, ...] = ("svg", "png")
 #: Bump when a drawing changes: it is part of every cache key.
-PLOT_VERSION = "3"
+PLOT_VERSION = "4"
 #: Bands of the pocket plot, Hz (low, high).
 BANDS: dict[str, tuple[float, float]] = {
     "kick": (30.0, 150.0),
@@ -347,6 +347,9 @@ def plot_pocket(
     """Per-hit timing against the swung grid, one row per band."""
     if not analysis.beats_s:
         raise PlotUnavailableError("a one-shot has no beat grid, so no pocket to draw")
+    if analysis.backbeat_lag_ms is None and analysis.timing_deviation_ms is None:
+        # the analysis found no drum hits to time: hits drawn here would be note attacks
+        raise PlotUnavailableError("no drum hits were measured, so no pocket to draw")
     hits = pocket_hits(analysis, onsets)
     fig = _figure(10, 3.4)
     ax = fig.add_subplot()

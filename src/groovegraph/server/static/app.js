@@ -153,7 +153,9 @@
       const fig = $("#plot-" + kind);
       const img = fig.querySelector("img");
       img.removeAttribute("src");
-      fig.hidden = kind !== "key" && !loop;
+      // a loop without drum hits has no pocket (its backbeat lag and timing spread are null)
+      const noPocket = kind === "pocket" && a.backbeat_lag_ms == null && a.timing_deviation_ms == null;
+      fig.hidden = (kind !== "key" && !loop) || noPocket;
       if (fig.hidden) continue;
       jobs.push(api(base + "?kind=" + kind + "&format=svg").then((r) => r.blob()).then((b) => { img.src = blobUrl("plot-" + kind, b); }));
     }
