@@ -28,6 +28,7 @@ from groovegraph.tools.vocab import (
     SLOWER_WORD_RE,
     SWING_VERB_RE,
     SWUNG_RANGE,
+    removed_bounds_as_nothing,
 )
 
 __all__ = [
@@ -483,7 +484,8 @@ _MIX_RELATION_RE = re.compile(
 def tempo_move(text: str) -> int:
     """-1 for "something slower", +1 for "a bit faster", 0 when ``text`` asks neither (or
     names its own bound: "slower than 90" is ``vocab.SLOWER_RE``'s)."""
-    if SLOWER_RE.search(text) or FASTER_RE.search(text):
+    bounds = removed_bounds_as_nothing(text)
+    if SLOWER_RE.search(bounds) or FASTER_RE.search(bounds):
         return 0
     slower, faster = bool(SLOWER_WORD_RE.search(text)), bool(FASTER_WORD_RE.search(text))
     return -1 if slower and not faster else 1 if faster and not slower else 0
@@ -700,7 +702,8 @@ def merge_filter(
         "unresolved": list(new.unresolved),
     }
     lo, hi, target = previous.bpm_min, previous.bpm_max, previous.target_bpm
-    faster, slower = FASTER_RE.search(new.text), SLOWER_RE.search(new.text)
+    bounds = removed_bounds_as_nothing(new.text)
+    faster, slower = FASTER_RE.search(bounds), SLOWER_RE.search(bounds)
     move = tempo_move(new.text)
     if faster or slower:
         floor = float(faster.group(1)) if faster else lo

@@ -1347,6 +1347,9 @@ FASTER_THAN: tuple[str, ...] = (
     "not under",
     "nothing under",
     "nothing below",
+    "nothing slower",
+    "nothing less than",
+    "nothing lower than",
 )
 SLOWER_THAN: tuple[str, ...] = (
     "slower",
@@ -1367,6 +1370,10 @@ SLOWER_THAN: tuple[str, ...] = (
     "not over",
     "nothing over",
     "nothing above",
+    "nothing faster",
+    "nothing quicker",
+    "nothing more than",
+    "nothing higher than",
 )
 # after the number: "100 bpm or less", "95 and up", "100 max"
 # ("under 100 and over 90" is two bounds, each before its number)
@@ -1390,6 +1397,27 @@ def _bound_re(words: tuple[str, ...], sign: str, after: str) -> re.Pattern[str]:
         rf"{_BPM}",
         re.IGNORECASE,
     )
+
+
+# "drop anything under 100", "lose the ones below 95", "no loops faster than 120", "get
+# rid of everything over 110": a tempo side taken off the list keeps the other side, as
+# "nothing under 100" does
+_REMOVED_BOUND_RE = re.compile(
+    r"\b(?:drop|lose|remove|cut|ditch|skip|exclude|bin|toss|get\s+rid\s+of|take\s+out|"
+    r"filter\s+out|no)\s+"
+    r"(?:(?:all|any)\s+(?:of\s+)?)?(?:(?:the|those|these)\s+)?"
+    r"(?:(?:anything|everything|ones?|stuff|loops?|tracks?|samples?|breaks?|beats?|them)\s+)?"
+    r"(?:(?:that(?:'s|’s|s|\s+is|\s+are|'re)?|which\s+(?:is|are)|at)\s+)?"
+    r"(?=(?:under|below|over|above|slower|faster|quicker|less\s+than|more\s+than|lower|higher)\b)",
+    re.IGNORECASE,
+)
+
+
+def removed_bounds_as_nothing(text: str) -> str:
+    """``text`` with a tempo side the user takes off the list written as "nothing …"
+    ("drop anything under 100" → "nothing under 100"), the form :data:`FASTER_RE` and
+    :data:`SLOWER_RE` read as the other side's bound."""
+    return _REMOVED_BOUND_RE.sub("nothing ", text)
 
 
 FASTER_RE = _bound_re(FASTER_THAN, ">", _OR_FASTER)

@@ -1818,6 +1818,7 @@ def _tempo_bound(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
 
 def _tempo_bounds(request: ParsedRequest, text: str) -> ParsedRequest:
     """ "slower than 75", "under 80 bpm", "100bpm+": an open tempo bound, not a target."""
+    text = vocab.removed_bounds_as_nothing(text)
     faster = _tempo_bound(vocab.FASTER_RE, text) or _tempo_bound(_PLUS_RE, text)
     slower = _tempo_bound(vocab.SLOWER_RE, text)
     if not faster and not slower:
