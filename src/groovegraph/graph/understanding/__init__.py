@@ -2902,7 +2902,15 @@ class OfflineUnderstanding:
                 chosen.append("discovery")
             request = request.model_copy(update={"compatible": True})
         if (
-            set(chosen) <= {"discovery"}
+            (
+                set(chosen) <= {"discovery"}
+                # a mix check with no key, tempo or sample has nothing to check: "got a
+                # snare to go with a gritty boom bap groove?" read as compatibility
+                or (
+                    set(chosen) <= {"discovery", "compatibility"}
+                    and not (request.keys or request.camelot or request.bpms)
+                )
+            )
             and not request.samples
             and not request.refines
             and (hits_for := _SOUND_FOR_LOOP_RE.search(blanked)) is not None
