@@ -213,17 +213,7 @@ def _key_swapped(request: ParsedRequest) -> bool:
     earlier turns did ("and in 9B?" after house in 9A): a new list, as a style swapped in
     is, not a narrowing of the one shown."""
     earlier, _, last = request.text.rpartition("\n")
-
-    def names(text: str) -> set[str]:
-        out = set()
-        for _, said in vocab.find_keys(text):
-            try:
-                out.add(parse_key(said).name)
-            except InvalidQueryError:
-                continue
-        return out
-
-    said, before = names(last), names(earlier)
+    said, before = _keys_named(last), _keys_named(earlier)
     return bool(said and before and not said & before and set(request.keys) <= said)
 
 

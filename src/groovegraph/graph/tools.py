@@ -915,7 +915,6 @@ def build_toolsets(
             notes.extend(absent)
             if absent and relax:
                 kept_at = len(notes) - 1
-            if absent and relax:
                 hits = catalog_tools.search(df, query)
         applied = query
         # Relaxation ladder, each step reported: a related genre first (the user's "hip
