@@ -99,6 +99,7 @@ def _format_analysis(a: Analysis) -> str:
             a.file,
             f"  tempo    {a.tempo_bpm:7.2f} BPM   (confidence {a.tempo_confidence:.2f}, {beats} beats)",
             *([f"  note     {tempo_note}"] if tempo_note else []),
+            *([f"  meter    {a.meter} beats per bar"] if a.meter else []),
             f"  swing    {a.swing_percent:7.1f} %     ({feel}, ratio {a.swing_ratio or 0.0:.2f}:1)",
             pocket,
             (

@@ -72,6 +72,7 @@ def test_human_output_names_tempo_swing_pocket_and_key(
     assert out.startswith(str(loops[0]))
     for label in ("tempo", "swing", "pocket", "key", "level"):
         assert f"  {label} " in out
+    assert "  meter    4 beats per bar" in out  # the JSON's meter, in words
     assert "BPM" in out
     assert "D minor (7A" in out
     assert "confidence" in out
