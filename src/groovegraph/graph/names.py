@@ -14,7 +14,11 @@ text and the catalog rows they name:
   stem starts with it up to a separator (``gritty_funk_03`` →
   ``gritty_funk_03_97bpm_Em.wav``; ``gritty_funk`` → every ``gritty_funk_…`` file), else
   the rows whose stem holds it as whole parts (``funk_03`` →
-  ``gritty_funk_03_97bpm_Em.wav``, not ``…_funk_030_…``).
+  ``gritty_funk_03_97bpm_Em.wav``, not ``…_funk_030_…``), else the rows whose number
+  part it names without its zeros (``raw_boombap_7`` → ``raw_boombap_07_…``);
+* words written with spaces and a number no tempo reads as ("raw boombap 7", "the
+  boombap one 07", "dnb 7") name the rows whose stem has those words as the parts right
+  before that number part (a style by any of its names: ``drumandbass`` for "dnb").
 
 One row: the name is that sample. Several: the supervisor asks which
 (:func:`pick`). None: the word is left alone (a path that is not in the library is
@@ -114,6 +118,11 @@ class _Index:
     tails: tuple[np.ndarray, np.ndarray] | None = None
     """Every stem's tails after a separator, sorted, and the row of each: whole-part
     look-ups inside a stem ("funk_03"), built on first use."""
+    numbered: dict[tuple[str, int], list[int]] | None = None
+    """(the parts right before a number part, run together; that number) → rows:
+    ``raw_boombap_07_90bpm_Am`` under ("boombap", 7) and ("rawboombap", 7), for names
+    written with spaces or without the number's zeros ("raw boombap 7"), built on first
+    use."""
 
 
 _INDEX: dict[int, tuple[weakref.ref[pd.DataFrame], _Index]] = {}
@@ -208,6 +217,48 @@ def _tails(index: _Index) -> tuple[np.ndarray, np.ndarray]:
     return built
 
 
+_PART_SPLIT_RE = re.compile(r"[\s_.-]+")
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+
+
+def _numbered(index: _Index) -> dict[tuple[str, int], list[int]]:
+    """Each stem's number parts keyed by the run of up to ``MAX_NAME_WORDS - 1`` parts
+    right before it ("gritty_funk_03_97bpm_em" → ("funk", 3), ("grittyfunk", 3))."""
+    with _INDEX_LOCK:
+        if index.numbered is not None:
+            return index.numbered
+    out: dict[tuple[str, int], list[int]] = {}
+    for pos, stem in enumerate(index.stems):
+        parts = [_NON_ALNUM_RE.sub("", p) for p in _PART_SPLIT_RE.split(str(stem))]
+        for i, part in enumerate(parts):
+            if not part.isdigit() or len(part) > 4:
+                continue
+            for j in range(max(0, i - (MAX_NAME_WORDS - 1)), i):
+                key = "".join(parts[j:i])
+                if key and not key.isdigit():
+                    out.setdefault((key, int(part)), []).append(int(index.order[pos]))
+    with _INDEX_LOCK:
+        index.numbered = out
+    return out
+
+
+def _numbered_rows(index: _Index, words: Sequence[str], number: str) -> list[int]:
+    """Rows whose stem has the parts ``words`` (run together, each a style's canonical
+    name too: "boom bap", "dnb" for ``boombap``, ``drumandbass``) right before the number
+    part ``number`` (compared as a number: "7" is ``07``)."""
+    table = _numbered(index)
+    said = " ".join(w.lower() for w in words)
+    keys = [_NON_ALNUM_RE.sub("", said)]
+    canonical = said
+    for (a, b), genre in reversed(vocab.find_genres(said)):
+        canonical = canonical[:a] + genre + canonical[b:]
+    keys.append(_NON_ALNUM_RE.sub("", canonical))
+    rows: list[int] = []
+    for key in dict.fromkeys(keys):
+        rows.extend(table.get((key, int(number)), []))
+    return sorted(set(rows))
+
+
 def _starting_with(keys: np.ndarray, rows: np.ndarray, word: str) -> list[int]:
     """Rows whose key is ``word`` or starts with ``word`` and a separator."""
     out: list[int] = []
@@ -235,6 +286,11 @@ def _rows(index: _Index, word: str) -> list[int]:
     rows = _starting_with(index.stems, index.order, w)
     if not rows:
         rows = _starting_with(*_tails(index), w)
+    if not rows:
+        # "raw_boombap_7": the number without its zeros ("raw_boombap_07_90bpm_Am")
+        *head, last = _PART_SPLIT_RE.split(w)
+        if head and last.isdigit():
+            rows = _numbered_rows(index, head, last)
     return sorted(set(rows))
 
 
@@ -261,6 +317,51 @@ def _spaced_rows(
     return all_words[i][1], []
 
 
+# "raw boombap 7", "the boombap one 07", "gritty funk 03": a file named by words of its
+# stem and its number, written with spaces. The number is one no tempo reads as (under
+# 40, or written with a leading zero), with no unit after it ("funk 5 bpm faster").
+_FILE_NUMBER_RE = re.compile(r"#?(?P<n>0\d{1,3}|[1-3]?\d)")
+_NUMBER_UNIT_RE = re.compile(
+    r"^\s*(?:bpm|%|percent|ms|bars?|beats?|semitones?|st|s|secs?|seconds?|mins?|minutes?"
+    r"|x|times|of|or|to|and|-|/)\b",
+    re.IGNORECASE,
+)
+#: Words that may stand between a file's name words and its number ("the boombap one 07").
+_NUMBER_FILLERS = frozenset(("one", "loop", "file", "sample", "number", "no", "no.", "#"))
+_NAME_PART_RE = re.compile(r"[a-z][a-z0-9&']*", re.IGNORECASE)
+
+
+def _spaced_numbered(
+    index: _Index, text: str, all_words: Sequence[tuple[str, int, int]]
+) -> list[tuple[int, int, list[int]]]:
+    """(start, end, rows) of each file named with spaces and its number: the longest run
+    of up to ``MAX_NAME_WORDS - 1`` words right before the number (past a filler such as
+    "one") that are the parts of a stem right before that number part."""
+    out: list[tuple[int, int, list[int]]] = []
+    for i, (word, _, end) in enumerate(all_words):
+        m = _FILE_NUMBER_RE.fullmatch(word)
+        if m is None or _NUMBER_UNIT_RE.match(text[end:]):
+            continue
+        k = i - 1
+        while k >= 0 and all_words[k][0].lower() in _NUMBER_FILLERS:
+            k -= 1
+        names: list[tuple[str, int, int]] = []
+        while k >= 0 and len(names) < MAX_NAME_WORDS - 1:
+            w = all_words[k]
+            if not _NAME_PART_RE.fullmatch(w[0]) or w[0].lower() in _NUMBER_FILLERS:
+                break
+            if k + 1 < len(all_words) and text[w[2] : all_words[k + 1][1]].strip():
+                break  # punctuation between: not one name
+            names.insert(0, w)
+            k -= 1
+        for first in range(len(names)):
+            rows = _numbered_rows(index, [w for w, _, _ in names[first:]], m["n"])
+            if rows:
+                out.append((names[first][1], end, rows))
+                break
+    return out
+
+
 def find_named_files(text: str, frame: Callable[[], pd.DataFrame]) -> list[NamedFile]:
     """Words of ``text`` that name catalog samples (see the module docstring), in order.
     A name written with spaces ("Funk Loop 02.wav") is found from its extension back.
@@ -270,30 +371,38 @@ def find_named_files(text: str, frame: Callable[[], pd.DataFrame]) -> list[Named
     """
     all_words = _words(text)
     words = [(i, w, s, e) for i, (w, s, e) in enumerate(all_words) if looks_like_file_name(w)]
-    if not words:
+    numbers = any(_FILE_NUMBER_RE.fullmatch(w) for w, _, _ in all_words[1:])
+    if not words and not numbers:
         return []
     df = frame()
     if df.empty:
         return []
     index = _name_index(df)
-    found: list[NamedFile] = []
+    spans: list[tuple[int, int, list[int]]] = []
     for i, word, start, end in words:
-        if found and start < found[-1].end:
+        if spans and start < spans[-1][1]:
             continue  # a word inside the spaced name found before
         rows = _rows(index, word)
         if _EXT_RE.search(word) and "/" not in word and "\\" not in word:
             spaced_start, spaced = _spaced_rows(index, text, all_words, i)
             if spaced and (spaced_start < start or not rows):
                 start, rows = spaced_start, spaced
-                word = text[start:end]
-        if not rows:
-            continue
+        if rows:
+            spans.append((start, end, rows))
+    if numbers:
+        spans.extend(
+            (a, b, rows)
+            for a, b, rows in _spaced_numbered(index, text, all_words)
+            if not any(a < e and s < b for s, e, _ in spans)
+        )
+    found: list[NamedFile] = []
+    for start, end, rows in sorted(spans, key=lambda x: x[0]):
         # one audio, one sample: the same id twice (a copy) counts once
         first = {str(index.ids[r]): r for r in reversed(rows)}
         ids = list(dict.fromkeys(str(index.ids[r]) for r in rows))
         found.append(
             NamedFile(
-                phrase=word,
+                phrase=text[start:end],
                 start=start,
                 end=end,
                 ids=tuple(ids),
@@ -969,15 +1078,36 @@ def replies_to(question: Mapping[str, Any], reply: str) -> bool:
     return len(text.split()) <= 4
 
 
+_PADDED_NUMBER_RE = re.compile(
+    r"(?:the\s+|number\s+|#\s*)?(0\d{1,3})(?:\s+(?:one|file|please|pls))?\s*[.!)]?",
+    re.IGNORECASE,
+)
+
+
 def pick(named: NamedFile, answer: object, labels: Sequence[str] | None = None) -> str | None:
     """The sample id the user chose among ``named``'s candidates (as offered, ``labels``
-    in the order of ``named.ids``; default their file names): a number or rank ("2",
-    "#2", "the second one", "last"), an id, a label or file name, or a word only one
+    in the order of ``named.ids``; default their file names): a number written with its
+    zeros that one file name has as a part ("the 03" for ``gritty_funk_03_…``), a number
+    or rank ("2", "#2", "the second one", "last"), an id, a label or file name, or a word only one
     label contains. ``None`` when the answer picks none or several."""
     text = str(answer or "").strip()
     if not text:
         return None
     shown = list(zip(named.ids, labels or named.names, strict=True))[:MAX_CHOICES]
+    if m := _PADDED_NUMBER_RE.fullmatch(text):
+        # "03", "the 03 one": a number written with its zeros is the file's number part
+        # ("gritty_funk_03_…"), not the third option, when one offered file has it
+        number = int(m.group(1))
+        by_part = [
+            sid
+            for sid, label in shown
+            if any(
+                p.isdigit() and int(p) == number
+                for p in _PART_SPLIT_RE.split(_EXT_RE.sub("", label.rsplit("/", 1)[-1]))
+            )
+        ]
+        if len(by_part) == 1:
+            return by_part[0]
     if m := _RANK_RE.match(text):
         token = m.group("rank")
         rank = int(token) if token.isdigit() else vocab.ordinal_rank(token)

@@ -138,6 +138,7 @@ def _resolve_names(
     listed: Sequence[CatalogHit] = (),
     focus: Sequence[str] = (),
     roles: Mapping[str, frozenset[str]] | None = None,
+    current: Sequence[CatalogHit] = (),
 ) -> tuple[str, list[str], list[str], str | None]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
@@ -149,7 +150,8 @@ def _resolve_names(
     they are or when they were sent ("my waltz", "my keys loop", "my first loop", "the
     one I sent before": :func:`names.find_own_refs`; "the funk one" while a list of
     results is shown, ``list_shown``, only when none of the results listed, ``listed``,
-    is a funk one). Those are written as ids in a second text
+    is a funk one). A name that fits several files but one of the list shown now
+    (``current``) names that one. Those are written as ids in a second text
     (the last item; ``None`` when there are none) and are not among the ids returned:
     the thread knows them already."""
     if catalog is None:
@@ -165,17 +167,23 @@ def _resolve_names(
     named = names.find_named_files(text, library)
     chosen: list[tuple[names.NamedFile, str]] = []
     unclear: list[str] = []
+    shown = {h.sample_id for h in current}
     for found in named:
         if len(found.ids) == 1:
             chosen.append((found, found.ids[0]))
+            continue
+        in_list = [sid for sid in found.ids if sid in shown]
+        if len(in_list) == 1:
+            # "how swung is gritty_funk?" under a list with one gritty_funk file: that one
+            chosen.append((found, in_list[0]))
             continue
         labels = list(found.names)
         if len(set(labels)) < len(labels):
             # two kick_01.wav: each by its library path ("demo/Kicks/kick_01.wav")
             labels = [OwnerPaths.for_owner(settings, owner).name(p) for p in found.paths]
-        shown = list(zip(found.ids, labels, strict=True))[: names.MAX_CHOICES]
-        more = len(found.ids) - len(shown)
-        options = "; ".join(f"{i}. {n} [{sid}]" for i, (sid, n) in enumerate(shown, 1))
+        offered = list(zip(found.ids, labels, strict=True))[: names.MAX_CHOICES]
+        more = len(found.ids) - len(offered)
+        options = "; ".join(f"{i}. {n} [{sid}]" for i, (sid, n) in enumerate(offered, 1))
         answer = interrupt(
             {
                 "type": "choose_sample",
@@ -184,7 +192,7 @@ def _resolve_names(
                 + (f" (and {more} more)" if more else "")
                 + ". Which one? (a number or the file name)",
                 "phrase": found.phrase,
-                "options": [{"id": sid, "name": n} for sid, n in shown],
+                "options": [{"id": sid, "name": n} for sid, n in offered],
             }
         )
         sample_id = names.pick(found, answer, labels)
@@ -341,6 +349,7 @@ def make_supervisor(
                 listed=previous,
                 focus=focus,
                 roles=roles,
+                current=listed_hits,
             )
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
