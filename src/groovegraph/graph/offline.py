@@ -1048,6 +1048,14 @@ def compose_section(
                 f"{reports[0].a} is {reports[0].key.camelot_a} on the Camelot wheel; the keys "
                 "that mix with it:"
             )
+            relative = next((r for r in reports if r.key and r.key.relation == "relative"), None)
+            if relative is not None and relative.key and vocab.RELATIVE_KEY_RE.search(request.text):
+                # "and its relative major?": the relative key named first, then the others
+                lines[-1] = (
+                    f"The relative key of {relative.a} ({relative.key.camelot_a}) is "
+                    f"{relative.b} ({relative.key.camelot_b}): same notes, other mood. "
+                    "All the keys that mix with it:"
+                )
         if reports:
             lines.append("Mix check:")
             lines.extend(describe_report(r) for r in reports)

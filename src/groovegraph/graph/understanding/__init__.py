@@ -509,6 +509,7 @@ _KEY_MOVE_RE = re.compile(
 # steps down from 2B", "its neighbours", "keys ok?", "what keys can i take this into"
 _KEY_RELATION_RE = re.compile(
     r"\brelative\s+(?:major|minor|key)\b"
+    r"|\b(?:its|the|their)\s+relative\b(?!\s+\w*\s*(?:tempo|bpm|speed|swing|loud\w*))"
     r"|\b(?:one|two|three|a|1|2|3)\s+steps?\s+(?:up|down|back|forward|round|around|"
     r"clockwise|anti-?clockwise|counter-?clockwise)\b"
     r"|\b(?:up|down|round|around)\s+the\s+(?:camelot\s+)?wheel\b"
@@ -519,6 +520,22 @@ _KEY_RELATION_RE = re.compile(
     r"(?:take|move|go|mix|modulate|bring|shift|push)\b",
     re.IGNORECASE,
 )
+
+# "its", "of it", "from there": a key question pointing at the key talked about
+_KEY_POINTER_RE = re.compile(r"\bits\b|\b(?:of|from)\s+(?:it|that|this|there)\b", re.IGNORECASE)
+
+
+def _key_in_context(conv: Conversation) -> str | None:
+    """The key the previous turn was about when it named one and no sample ("funk loops
+    in A minor", "tell me about 8A", "energy boost from 4A"): what "there", "it" and "that
+    key" are in a key question that names none ("energy boost from there", "and its
+    relative major?")."""
+    prev = conv.previous
+    if prev is None or not prev.keys or prev.samples:
+        return None
+    return prev.keys[0]
+
+
 _POINTER_WORD_RE = re.compile(
     r"(?:those|these|them|it|its|their|something|anything|each|one)\b", re.IGNORECASE
 )
@@ -3347,7 +3364,8 @@ class OfflineUnderstanding:
             not _KEY_RELATION_RE.search(text)
             or _SAMPLE_WORD_RE.search(text)
             or _FIND_VERB_RE.search(text)
-            or request.refines
+            # ("relative major of it" after a list asks about the key, refining nothing)
+            or (request.refines and not _KEY_POINTER_RE.search(text))
         ):
             return request, chosen
         prev = conv.previous
@@ -3358,6 +3376,9 @@ class OfflineUnderstanding:
                 update["samples"] = list(prev.samples)
             elif mixing and prev is not None and prev.keys:
                 update.update(keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]))
+            elif (said := _key_in_context(conv)) is not None:
+                # "and its relative major?" after loops in A minor: the key last talked about
+                update.update(keys=[said], camelot=[parse_key(said).camelot])
             else:
                 focus = [f for f in conv.focus if f in conv.analyses][:2]
                 if not focus:
@@ -3380,7 +3401,15 @@ class OfflineUnderstanding:
         base: str | None = request.keys[0] if request.keys else None
         ref = None
         if base is None:
-            for r in [*request.samples, *conv.focus]:
+            # the sample it names, else the key last talked about ("from there" after loops
+            # in A minor), else the analysed sample in focus
+            said = None if _SAMPLE_WORD_RE.search(text) else _key_in_context(conv)
+            for r in [*request.samples, None, *conv.focus]:
+                if r is None:
+                    if said is not None:
+                        base = said
+                        break
+                    continue
                 a = conv.analyses.get(r)
                 if a is not None and a.key:
                     ref, base = r, a.key
