@@ -41,6 +41,7 @@ __all__ = [
     "held_by",
     "is_filter_followup",
     "is_list_pointer",
+    "list_side_range",
     "merge_filter",
     "moved_tempo",
     "names_attribute",
@@ -440,7 +441,7 @@ def points_at_shown_list(text: str) -> bool:
     """Whether ``text`` points at the list the user was shown by a pronoun ("which of
     those", "any of them"): a search since then that found nothing showed nothing, so
     the pronoun still means that list."""
-    return bool(_SHOWN_LIST_RE.search(text))
+    return bool(_SHOWN_LIST_RE.search(text)) or vocab.list_tempo_side(text) != 0
 
 
 def is_list_pointer(text: str) -> bool:
@@ -453,6 +454,8 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
     rather than asking something new: it points at the list and names a constraint."""
     if not request.samples and not request.genres and vocab.find_dropped_vibes(text):
         return True  # "drop the spacey part": a feel taken off the last search
+    if not request.samples and vocab.list_tempo_side(text):
+        return True  # "drop the slow ones": a side of the list by its own tempi
     if request.samples or not _LIST_POINTER_RE.search(text):
         return False
     return bool(
@@ -485,10 +488,19 @@ def tempo_move(text: str) -> int:
     """-1 for "something slower", +1 for "a bit faster", 0 when ``text`` asks neither (or
     names its own bound: "slower than 90" is ``vocab.SLOWER_RE``'s)."""
     bounds = removed_bounds_as_nothing(text)
-    if SLOWER_RE.search(bounds) or FASTER_RE.search(bounds):
-        return 0
+    if SLOWER_RE.search(bounds) or FASTER_RE.search(bounds) or vocab.list_tempo_side(text):
+        return 0  # a bound, or a side of the list shown ("only the quicker ones")
     slower, faster = bool(SLOWER_WORD_RE.search(text)), bool(FASTER_WORD_RE.search(text))
     return -1 if slower and not faster else 1 if faster and not slower else 0
+
+
+def list_side_range(tempi: Sequence[float], side: int) -> tuple[float, float]:
+    """The tempo range of the faster (``side`` +1) or slower (-1) half of a list's
+    ``tempi`` (sorted): from its median to its fastest, or from its slowest to its median
+    (a median between two loops keeps neither of them on the other side)."""
+    n = len(tempi)
+    median = tempi[n // 2] if n % 2 else round((tempi[n // 2 - 1] + tempi[n // 2]) / 2, 1)
+    return (median, tempi[-1]) if side > 0 else (tempi[0], median)
 
 
 def _reference_range(
@@ -705,7 +717,14 @@ def merge_filter(
     bounds = removed_bounds_as_nothing(new.text)
     faster, slower = FASTER_RE.search(bounds), SLOWER_RE.search(bounds)
     move = tempo_move(new.text)
-    if faster or slower:
+    side = vocab.list_tempo_side(new.text)
+    tempi = sorted(h.tempo_bpm for h in listed if h.tempo_bpm is not None)
+    if side and not (faster or slower or new.bpms) and len(tempi) >= 2:
+        # "drop the slow ones", "only the quicker ones": the list shown split at its own
+        # median tempo, the side asked kept (its two tempi as a stated range)
+        side_lo, side_hi = list_side_range(tempi, side)
+        update.update(bpm_min=side_lo, bpm_max=side_hi, target_bpm=None, bpms=[side_lo, side_hi])
+    elif faster or slower:
         floor = float(faster.group(1)) if faster else lo
         ceiling = float(slower.group(1)) if slower else hi
         if floor is not None and ceiling is not None and floor >= ceiling:

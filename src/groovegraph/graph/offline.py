@@ -1016,6 +1016,16 @@ def compose_section(
         lines.extend(describe_search(s) for s in searches)
         # nothing matched every filter: the search relaxed one and its note says which
         relaxed = any("matches exactly" in str(n) for s in searches for n in s.get("notes") or [])
+        side = vocab.list_tempo_side(request.text.rsplit("\n", 1)[-1]) if request else 0
+        if hits and request is not None and request.among and side:
+            # "drop the slow ones": what was done to the list shown, said in numbers
+            tempi = [h.tempo_bpm for h in hits if h.tempo_bpm is not None]
+            span = f", {min(tempi):.0f}–{max(tempi):.0f} BPM" if tempi else ""
+            lines.append(
+                f"Kept the {len(hits)} {'faster' if side > 0 else 'slower'} of the "
+                f"{len(request.among)} listed{span}; dropped the "
+                f"{'slower' if side > 0 else 'faster'} ones."
+            )
         if hits:
             # near matches are listed like exact ones (the note above says what was relaxed)
             lines.append(

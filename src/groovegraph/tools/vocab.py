@@ -1420,6 +1420,45 @@ def removed_bounds_as_nothing(text: str) -> str:
     return _REMOVED_BOUND_RE.sub("nothing ", text)
 
 
+# "drop the slow ones", "lose the fast ones", "only the quicker ones", "keep the slower
+# half": a side of the list shown, by its own tempi, with no number (the other side is kept)
+_TEMPO_SIDE_WORDS = (
+    r"(?:(?P<slow>slow(?:er|est)?|laid[- ]?back|chill(?:er)?|downtempo)"
+    r"|(?P<fast>fast(?:er|est)?|quick(?:er|est)?|up-?tempo|speedy|speedier))"
+)
+_TEMPO_SIDE_NOUN = (
+    r"(?:\s+(?:bpm\s+|tempo\s+)?(?:ones?|loops?|tracks?|samples?|breaks?|beats?|grooves?|"
+    r"stuff|half|of\s+(?:them|those|these|the\s+(?:list|lot|bunch))))(?![\w-])(?!\s*(?:than\s+)?\d)"
+)
+_DROPPED_SIDE_RE = re.compile(
+    r"\b(?:drop|lose|remove|cut|ditch|skip|exclude|bin|toss|get\s+rid\s+of|take\s+out|"
+    r"filter\s+out|no\s+more|leave\s+out|kill|nix)\s+"
+    r"(?:(?:all|any)\s+(?:of\s+)?)?(?:(?:the|those|these)\s+)?(?:really\s+|super\s+|too\s+)?"
+    + _TEMPO_SIDE_WORDS
+    + _TEMPO_SIDE_NOUN,
+    re.IGNORECASE,
+)
+_KEPT_SIDE_RE = re.compile(
+    r"\b(?:only|just|keep|stick\s+(?:to|with))\s+(?:(?:the|those|these)\s+)?"
+    + _TEMPO_SIDE_WORDS
+    + _TEMPO_SIDE_NOUN,
+    re.IGNORECASE,
+)
+
+
+def list_tempo_side(text: str) -> int:
+    """The side of the list shown a follow-up keeps by the list's own tempi: +1 for the
+    faster ones ("drop the slow ones", "only the quicker ones"), -1 for the slower ones
+    ("lose the fast ones", "keep the slower half"), 0 when it names no such side (or a
+    number: "drop anything under 100" is a bound, see :func:`removed_bounds_as_nothing`)."""
+    dropped, kept = _DROPPED_SIDE_RE.search(text), _KEPT_SIDE_RE.search(text)
+    if dropped is not None and kept is None:
+        return 1 if dropped.group("slow") else -1
+    if kept is not None and dropped is None:
+        return 1 if kept.group("fast") else -1
+    return 0
+
+
 FASTER_RE = _bound_re(FASTER_THAN, ">", _OR_FASTER)
 """An open lower bound: "faster than 125", "above 90", "> 100", "95 and up" (group 1: the
 tempo)."""
