@@ -563,8 +563,13 @@ _RECAP_RE = re.compile(
     r"|\b(?:what|which)\s+(?:\w+\s+)?did\s+(?:you|u)\s+(?:show|give|find|list|play|send|suggest|"
     r"recommend)\w*(?:\s+(?:me|us|for me))?\s+(?:earlier|before|already|so far|today|"
     r"(?:in|at)\s+the\s+(?:start|beginning))\b"
-    r"|\bwhat (?:have we|we(?:'ve| have)?) (?:done|covered|discussed|looked at|found|"
-    r"talked about|been through|gone through|got so far)\b"
+    r"|\bwhat(?: have we| we(?:'ve|’ve| have)?|(?:'ve|’ve|ve) we) (?:done|covered|discussed|looked at|found|"
+    r"talked about|been through|gone through|got so far|gone over|checked|tried|listened to|"
+    r"analy[sz]ed|searched(?: for)?)\b"
+    # "what's been covered so far in this chat?", "what has been discussed": the same asked
+    # in the passive
+    r"|\bwhat(?:'s|’s|s| has| have)\s+been\s+(?:covered|discussed|talked about|looked at|"
+    r"gone over|gone through|checked|analy[sz]ed|searched(?: for)?)\b"
     r"|\bsum (?:it|things|everything)(?: all)? up\b|\bwhere were we\b|\bremind me (?:what|where|which|how)\b.{0,30}\b(?:we|us)\b"
     r"|\b(?:recap|sum(?:marise|marize|mary)(?: of)?|sum (?:\w+ )?up)\b\s*(?:(?:of\s+)?(?:our|the|this)\s+"
     r"(?:chat|conversation|thread|session|discussion)|so far|please|pls|[?.!]|$)"
