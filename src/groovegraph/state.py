@@ -727,6 +727,15 @@ class ConversationMemory(BaseModel):
     )
 
 
+class ShownList(BaseModel):
+    """A hit list an earlier turn showed and the search that found it: what "back to the
+    list", "those three dusty loops" or "the C minor one" point at once a later turn has
+    shown another list (kept as the hits' small rows, never their analyses)."""
+
+    hits: list[CatalogHit] = Field(default_factory=list)
+    request: ParsedRequest | None = None
+
+
 # Every pydantic type the graph keeps in its state: checkpointers deserialise exactly
 # these (plus LangChain/LangGraph's own safe types) — see persistence.checkpointer.
 CHECKPOINT_TYPES: tuple[type[BaseModel], ...] = (
@@ -736,6 +745,7 @@ CHECKPOINT_TYPES: tuple[type[BaseModel], ...] = (
     RoutePlan,
     Analysis,
     CatalogHit,
+    ShownList,
     SampleTags,
     CompatibilityReport,
     KeyCompatibility,

@@ -202,3 +202,52 @@ async def test_concurrent_turns_on_the_lock_free_pooled_saver(pg_url: str, tmp_p
             assert out["hits"]
             state = await graph.aget_state({"configurable": {"thread_id": f"conc-{i}"}})
             assert len(state.values["messages"]) == 4
+
+
+async def test_earlier_shown_lists_survive_a_resume(pg_url: str, tmp_path: Path) -> None:
+    """The stack of lists shown before the last one is stored with the thread: a turn
+    read by a fresh checkpointer (another process's) still goes back to an earlier list."""
+    from langchain_core.messages import HumanMessage
+
+    from groovegraph.graph import build_graph
+    from groovegraph.persistence.checkpointer import open_checkpointer
+    from groovegraph.settings import Settings
+    from groovegraph.state import ShownList
+    from groovegraph.tools.catalog import FrameSource
+    from tests.catalogs import library_frame, numbered_loop
+
+    frame = library_frame(
+        [
+            *(
+                numbered_loop(n, "house", "90s", bpm, "A minor", tag="5ac1", vibe="dark")
+                for n, bpm in ((1, 122.0), (2, 124.0), (3, 120.0))
+            ),
+            *(
+                numbered_loop(n, "hip hop", "90s", bpm, key, tag="5ac1", vibe="dusty")
+                for n, bpm, key in ((4, 88.0, "E minor"), (5, 92.0, "C minor"))
+            ),
+        ]
+    )
+    settings = Settings(data_dir=tmp_path / "data", database_url=pg_url)
+    config = {"configurable": {"thread_id": "stack-resume"}}
+
+    async def say(text: str) -> dict:
+        async with open_checkpointer(settings) as saver:
+            graph = build_graph(catalog=FrameSource(frame), settings=settings).compile(
+                checkpointer=saver
+            )
+            out = await graph.ainvoke({"messages": [HumanMessage(text)]}, config)
+            out["state"] = (await graph.aget_state(config)).values
+            return out
+
+    await say("dusty hip hop loops")
+    await say("dark house loops")
+    picked = await say("which one is the slowest?")
+    assert [h.sample_id for h in picked["hits"]] == ["00035ac100000003"]
+    stack = picked["state"]["shown_lists"]
+    assert [type(s) for s in stack] == [ShownList]
+    assert len(stack[0].hits) == 2
+    assert stack[0].request is not None
+    out = await say("the C minor one")
+    # C minor is neither the pick nor in the house list: the dusty list's loop
+    assert out["request"].samples == ["00055ac100000005"]

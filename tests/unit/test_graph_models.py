@@ -449,3 +449,39 @@ def test_the_router_is_asked_only_when_the_offline_reading_is_unsure(frame, tmp_
     again = run(graph, "what defined Philly soul drumming?", thread="u")
     assert again["turn_usage"]["llm_calls"] == 3
     assert again["usage"]["llm_calls"] == 6
+
+
+def test_the_router_is_shown_the_earlier_list_a_turn_goes_back_to(settings, frame) -> None:
+    funk = cat.search(frame, CatalogQuery(genre="funk", limit=4))
+    house = cat.search(frame, CatalogQuery(genre="house", limit=3))
+    model = ScriptedChat(
+        script={
+            "router": [
+                route("discovery", i=0, genre="funk"),
+                route("discovery", i=1, genre="house"),
+                route("groove", i=2, listed=[2]),
+            ],
+            "discovery": [
+                AIMessage(
+                    content="", tool_calls=[call("search_catalog", {"genre": "funk", "limit": 4})]
+                ),
+                said("listed"),
+                AIMessage(
+                    content="",
+                    tool_calls=[call("search_catalog", {"genre": "house", "limit": 3}, 1)],
+                ),
+                said("listed"),
+            ],
+            "groove": [said("analysed")],
+            "respond": [said("ok")],
+        }
+    )
+    graph = compile_with(model, settings, frame)
+    run(graph, "funk loops")
+    assert [h.sample_id for h in run(graph, "house loops")["hits"]] == [h.sample_id for h in house]
+    out = run(graph, "back to those funk loops - the second one?")
+    # the model saw the funk list numbered as shown, so its "2" is the second funk loop
+    assert out["request"].samples == [funk[1].sample_id]
+    router_prompt = [msgs for role, msgs in model.calls if role == "router"][2][0].content
+    assert f"2. {funk[1].path.rsplit('/', 1)[-1]} [{funk[1].sample_id}]" in router_prompt
+    assert house[0].sample_id not in router_prompt

@@ -21,11 +21,16 @@ from groovegraph.state import (
     EraBrief,
     ParsedRequest,
     RoutePlan,
+    ShownList,
 )
 
 #: Analyses a thread's state keeps (most recently used); an older one is read again from
 #: the catalog or re-measured when a later turn points at it.
 ANALYSES_KEPT = 24
+#: Hit lists shown before the last one that a thread's state keeps (most recent last), and
+#: the hits kept of each: what "back to the list" and "those three dusty loops" reach.
+SHOWN_LISTS_KEPT = 5
+SHOWN_LIST_HITS_KEPT = 50
 
 
 def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
@@ -111,7 +116,9 @@ class GrooveGraphState(TypedDict, total=False):
     :data:`ANALYSES_KEPT`, without beat arrays); ``focus`` is the
     samples the last turn referenced, ``listed_hits`` the last hit list shown (what "the
     first one", "#2" or "the 97 BPM one" point at) and ``listed_request`` the search that
-    produced it ("which of them swing?"); the
+    produced it ("which of them swing?"), ``shown_lists`` the lists shown before it with
+    their searches (at most :data:`SHOWN_LISTS_KEPT`, newest last: "back to the list",
+    "those three dusty loops", "the C minor one" of a list two answers ago); the
     ``usage`` sums token counts and cost over the thread, ``turn_usage`` over the current
     turn; the ``<specialist>_messages`` channels are each specialist's private tool-calling
     scratchpad (reset every turn) so parallel specialists never interleave tool calls;
@@ -127,6 +134,7 @@ class GrooveGraphState(TypedDict, total=False):
     focus: list[str]
     listed_hits: list[CatalogHit]
     listed_request: ParsedRequest | None
+    shown_lists: list[ShownList]
     analyses: Annotated[dict[str, Analysis], keep_analyses]
     hits: list[CatalogHit]
     reports: list[CompatibilityReport]

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from groovegraph import prompts
 from groovegraph.graph import focus as focus_q
-from groovegraph.graph import followups, names, offline
+from groovegraph.graph import followups, names, offline, shown_lists
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import message_text, turn_number
 from groovegraph.graph.models import (
@@ -317,6 +317,34 @@ def make_supervisor(
             searched: ParsedRequest | None = (
                 last_request if previous or searched_last else state.get("listed_request")
             )
+            # the lists shown before the last one ("back to the list", "those three
+            # dusty loops", "the C minor one" of a list shown before a single pick)
+            stack = shown_lists.stacked(
+                state.get("shown_lists") or [],
+                listed=state.get("listed_hits") or [],
+                listed_request=state.get("listed_request"),
+                shown=previous,
+            )
+            attached = list(dict.fromkeys(s for m in burst for s in message_samples(m)))
+            pointed = shown_lists.point(
+                text,
+                hits=listed_hits,
+                request=searched,
+                shown_lists=stack,
+                fresh=bool(previous),
+                attached=bool(attached),
+            )
+            relist = False
+            list_note: str | None = None
+            if pointed is not None:
+                # that list is the last one shown again: the turn reads it as just shown
+                listed_hits, searched, stack, text = (
+                    pointed.hits,
+                    pointed.request,
+                    pointed.shown_lists,
+                    pointed.text,
+                )
+                previous, relist, list_note = listed_hits, pointed.relist, pointed.note
             conversation = Conversation(
                 listed_hits=listed_hits,
                 fresh=bool(previous),
@@ -330,7 +358,6 @@ def make_supervisor(
                     )
                 ),
             )
-            attached = list(dict.fromkeys(s for m in burst for s in message_samples(m)))
             # Library files named in the text ("does gritty_funk_03_97bpm_Em.wav mix with
             # …", "analyse gritty_funk_03") are read as those samples' ids; a name that
             # fits several files is asked about first.
@@ -452,7 +479,8 @@ def make_supervisor(
             usage: dict[str, float] = {}
             _, router = models.for_run((runtime.context or GrooveContext()).model)
             if (
-                not is_offline(router)
+                not relist
+                and not is_offline(router)
                 and (request.confidence or 0.0) < models.settings.router_threshold
             ):
                 try:
@@ -477,6 +505,23 @@ def make_supervisor(
                         err,
                     )
                     source = "fallback"
+            if relist:
+                # "ok back to the five dark ones": that list again, as it was found
+                found_by = searched or ParsedRequest(text=text)
+                request = found_by.model_copy(
+                    update={
+                        "text": text,
+                        "samples": [],
+                        "among": [h.sample_id for h in listed_hits],
+                        "intents": ["find"],
+                        "specialists": ["discovery"],
+                        "refines": True,
+                        "unresolved": [],
+                        "confidence": request.confidence,
+                    }
+                )
+                request = followups.as_listed(request, searched, listed_hits)
+                reason += "; back to a list shown before"
             # the user's own samples (attached in this thread) are never offered back to
             # them as finds, whatever the search ("only the ones under 100" after a list)
             own = list(dict.fromkeys([*conversation.own, *attached]))
@@ -629,12 +674,12 @@ def make_supervisor(
                     # the hits of that list that mix with the loop are what is asked
                     chosen = [s for s in SPECIALISTS if s in {*chosen, "discovery"}]
                     request = request.model_copy(update={"specialists": list(chosen)})
-            elif not ranked and request.among:
+            elif not ranked and not relist and request.among:
                 # a narrowing of a list shown turns ago is no longer only among it
                 request = request.model_copy(update={"among": []})
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
-            notes: list[str] = list(ranked)
+            notes: list[str] = [*([list_note] if list_note else []), *ranked]
             if unfit_note is not None:
                 notes.append(unfit_note + ".")
             if (
@@ -846,6 +891,7 @@ def make_supervisor(
                 "focus": request.samples or focus,
                 "listed_hits": listed_hits,
                 "listed_request": searched,
+                "shown_lists": stack,
                 # what earlier turns said: the answer of this one must not say it again
                 "answered": earlier_answer_keys(messages),
                 "notes": notes,

@@ -1,0 +1,373 @@
+"""Which of the hit lists a thread has shown a turn points at.
+
+The last list shown is what "the first one", "the 97 BPM one" and "which of those swing?"
+read (``listed_hits`` and ``listed_request`` of the state). A turn that shows one hit (a
+superlative pick: "which one is the slowest?") or narrows the list replaces it, so the
+lists shown before it stay in a small stack (``shown_lists``, newest last, each with the
+search that found it), and a turn reaches one of them
+
+* by an explicit pointer: "back to the list", "ok back to the five dark ones", "go back to
+  those house loops", "the previous list", "those three dusty loops" — matched to each
+  list by how many hits it showed and by the words of its search and hits (genre, vibe,
+  era, …);
+* by an attribute no hit of the last list has, that exactly one hit of an earlier list has
+  ("the C minor one" after a single pick, when the list before held a C minor loop).
+
+The list a turn points at becomes the last list shown again (the one it replaces joins the
+stack), so a narrowing after "back to the list" narrows that list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from groovegraph.graph.followups import find_attribute_refs
+from groovegraph.graph.parser import parse_request
+from groovegraph.graph.state import SHOWN_LIST_HITS_KEPT, SHOWN_LISTS_KEPT
+from groovegraph.state import CatalogHit, ParsedRequest, ShownList
+from groovegraph.tools import vocab
+from groovegraph.tools.catalog import normalize_era
+from groovegraph.tools.errors import InvalidQueryError
+
+__all__ = ["Pointed", "point", "stacked"]
+
+_COUNT = rf"(?:{vocab.alternation(w for w in vocab.COUNT_WORDS if w != 'one')}|[2-9]|1\d|20)"
+# what a list or its items are called: "the list", "those ones", "the dusty loops"
+_LIST_NOUN = vocab.alternation(
+    (
+        *(n + "s" for n in (*vocab.SAMPLE_NOUNS, "one", "hit", "result", "option", "pick")),
+        *(n + "es" for n in ("match",)),
+        "list",
+        "results",
+        "search",
+    )
+)
+_DESC = r"(?:[\w#♯'-]+\s+){0,4}?"
+# "back to the list", "go back to those house loops", "ok back to the five dark ones"
+_BACK_RE = re.compile(
+    r"(?:\b(?:ok(?:ay)?|so|and|now|right|let'?s|can\s+we|could\s+we|go(?:ing)?|get|come|"
+    r"jump|head|take\s+(?:me|us))[\s,]+)*"
+    rf"\bback\s+to\s+(?P<ref>(?:the|those|these|that)\s+(?:very\s+)?{_DESC}{_LIST_NOUN}\b"
+    r"(?:\s+(?:from\s+)?(?:before|earlier))?)",
+    re.IGNORECASE,
+)
+# "the previous list", "the earlier results", "the list before", "the first list"
+_EARLIER_RE = re.compile(
+    r"\b(?:the|that)\s+(?P<which>previous|earlier|older|other|original|first)\s+"
+    r"(?:list|results|search|batch|set)\b"
+    r"|\bthe\s+(?:list|results)\s+(?:from\s+)?before\b",
+    re.IGNORECASE,
+)
+# "those three dusty loops", "the five dark ones", "those house loops"
+_COUNTED_RE = re.compile(
+    rf"\b(?:those|these|the)\s+(?:other\s+)?(?P<n>{_COUNT})\s+(?P<desc>{_DESC})"
+    rf"(?P<noun>{_LIST_NOUN})\b",
+    re.IGNORECASE,
+)
+_DESCRIBED_RE = re.compile(
+    rf"\b(?:those|these)\s+(?P<desc>(?:[\w#♯'-]+\s+){{1,4}}?)(?P<noun>{_LIST_NOUN})\b",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[a-z0-9][a-z0-9#♯'-]*", re.IGNORECASE)
+# words of a pointer that say which list by when, not by what it held
+_WHEN_WORDS = frozenset(
+    (
+        "the",
+        "those",
+        "these",
+        "that",
+        "very",
+        "other",
+        "earlier",
+        "previous",
+        "older",
+        "old",
+        "original",
+        "first",
+        "from",
+        "before",
+        "same",
+        "list",
+        "results",
+        "search",
+        "all",
+    )
+)
+# a pointer's description never holds these: "those are the loops", "these in minor"
+_NOT_DESCRIPTIVE = frozenset(
+    ("are", "is", "were", "was", "in", "at", "with", "of", "and", "or", "to", "for", "you", "i")
+)
+_OLDEST_WORDS = frozenset(("first", "original"))
+_NOUN_WORDS = frozenset(
+    (
+        *vocab.plurals(*vocab.SAMPLE_NOUNS, "one", "hit", "result", "option", "pick", "match"),
+        *vocab.DRUM_NOUNS,
+    )
+)
+_CUT_RE = re.compile(r"^[\s,;:.!?–—-]+|[\s,;:–—-]+$")
+
+
+class Pointed(NamedTuple):
+    """The list a turn points at, and the thread's stack once it is the last list again."""
+
+    hits: list[CatalogHit]
+    request: ParsedRequest | None
+    shown_lists: list[ShownList]
+    text: str
+    """The turn's text without a "back to the list" phrase (what is asked of that list)."""
+    relist: bool
+    """The turn only goes back to the list ("ok back to the five dark ones"): show it."""
+    note: str | None
+    """The line saying which list the turn was read against (``None``: the last one)."""
+
+
+class _Pointer(NamedTuple):
+    n: int | None
+    words: list[str]
+    plural: bool
+    back: bool
+    earlier: bool
+    oldest: bool
+    span: tuple[int, int] | None
+
+
+def _ids(hits: Sequence[CatalogHit]) -> tuple[str, ...]:
+    return tuple(h.sample_id for h in hits)
+
+
+def _keep(stack: list[ShownList]) -> list[ShownList]:
+    return stack[-SHOWN_LISTS_KEPT:]
+
+
+def _pushed(
+    stack: Sequence[ShownList], hits: Sequence[CatalogHit], request: ParsedRequest | None
+) -> list[ShownList]:
+    """``stack`` with ``hits`` (found by ``request``) on top, once."""
+    if not hits:
+        return list(stack)
+    ids = _ids(hits)
+    out = [s for s in stack if _ids(s.hits) != ids]
+    out.append(ShownList(hits=list(hits[:SHOWN_LIST_HITS_KEPT]), request=request))
+    return _keep(out)
+
+
+def stacked(
+    stack: Sequence[ShownList],
+    *,
+    listed: Sequence[CatalogHit],
+    listed_request: ParsedRequest | None,
+    shown: Sequence[CatalogHit],
+) -> list[ShownList]:
+    """The earlier lists at the start of a turn: the last list shown (``listed``, found by
+    ``listed_request``) joins them when the previous turn showed another one (``shown``);
+    a list shown again leaves the stack (it is the last one now)."""
+    if not shown:
+        return list(stack)
+    out = list(stack)
+    if listed and _ids(listed) != _ids(shown):
+        out = _pushed(out, listed, listed_request)
+    return [s for s in out if _ids(s.hits) != _ids(shown)]
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD_RE.findall(text)]
+
+
+def _count(word: str | None) -> int | None:
+    if word is None:
+        return None
+    return vocab.COUNT_WORDS.get(word.lower()) or int(word)
+
+
+def _pointer(text: str) -> _Pointer | None:
+    """The explicit pointer at a list in ``text``, if any."""
+    m = _BACK_RE.search(text)
+    if m is not None:
+        ref = m.group("ref")
+        counted = _COUNTED_RE.match(ref)
+        words = _words(ref)
+        return _Pointer(
+            n=_count(counted["n"]) if counted is not None else None,
+            words=words,
+            plural=True,
+            back=True,
+            earlier=False,
+            oldest=bool(_OLDEST_WORDS & set(words)),
+            span=m.span(),
+        )
+    m = _EARLIER_RE.search(text)
+    if m is not None:
+        which = (m.group("which") or "").lower()
+        return _Pointer(None, [], True, False, True, which in _OLDEST_WORDS, None)
+    for rx in (_COUNTED_RE, _DESCRIBED_RE):
+        m = rx.search(text)
+        if m is None:
+            continue
+        desc = _words(m.group("desc"))
+        if set(desc) & _NOT_DESCRIPTIVE or not _named(desc):
+            # ("those two loops" alone: the first two of the last list, the parser's)
+            continue
+        return _Pointer(_count(m.groupdict().get("n")), desc, True, False, False, False, None)
+    return None
+
+
+def _list_words(shown: ShownList) -> set[str]:
+    """The words a list can be called by: its search's and those most of its hits share."""
+    words: set[str] = set()
+    request = shown.request
+    if request is not None:
+        words |= set(_words(request.text))
+        for value in (*request.genres, *request.vibes, *request.eras, *request.keys):
+            words |= set(_words(value))
+    counts: dict[str, int] = {}
+    for h in shown.hits:
+        tags = " ".join(str(v) for v in h.tags.model_dump().values() if v)
+        name = re.sub(r"[_/.-]", " ", h.path.replace("\\", "/").rsplit("/", 1)[-1])
+        for w in set(_words(f"{tags} {name} {h.key or ''}")):
+            counts[w] = counts.get(w, 0) + 1
+    words |= {w for w, c in counts.items() if 2 * c >= len(shown.hits)}
+    return words
+
+
+def _named(words: Sequence[str]) -> list[str]:
+    """The words of a pointer that describe what its list held."""
+    return [
+        w
+        for w in words
+        if w not in _WHEN_WORDS and w not in _NOUN_WORDS and w not in vocab.COUNT_WORDS
+    ]
+
+
+def _described(words: Sequence[str], shown: ShownList) -> bool:
+    """Whether a list fits the words a pointer describes it with ("dusty", "house", "90s")."""
+    named = _named(words)
+    if not named:
+        return True
+    known = _list_words(shown)
+    list_eras = {
+        normalize_era(e)
+        for e in (
+            *(shown.request.eras if shown.request else ()),
+            *(h.tags.era for h in shown.hits if h.tags.era),
+        )
+    }
+    for w in named:
+        try:
+            eras = parse_request(w).eras if any(c.isdigit() for c in w) else []
+        except InvalidQueryError:
+            eras = []
+        if eras:
+            # "the 90s ones": the decade the list was searched in or its hits are from
+            if not {normalize_era(e) for e in eras} <= list_eras:
+                return False
+        elif w not in known:
+            return False
+    return True
+
+
+def _fits(pointer: _Pointer, shown: ShownList) -> bool:
+    n = len(shown.hits)
+    if pointer.n is not None and n != pointer.n:
+        return False
+    if pointer.plural and n < 2:
+        return False
+    return _described(pointer.words, shown)
+
+
+def _note(hits: Sequence[CatalogHit]) -> str:
+    files = [h.path.replace("\\", "/").rsplit("/", 1)[-1] for h in hits]
+    shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
+    return f"I read that against an earlier list I showed ({len(files)} results: {shown})."
+
+
+def _without(text: str, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return text
+    before, after = _CUT_RE.sub("", text[: span[0]]), _CUT_RE.sub("", text[span[1] :])
+    return " ".join(p for p in (before, after) if p)
+
+
+def point(
+    text: str,
+    *,
+    hits: Sequence[CatalogHit],
+    request: ParsedRequest | None,
+    shown_lists: Sequence[ShownList],
+    fresh: bool,
+    attached: bool = False,
+) -> Pointed | None:
+    """The list ``text`` points at when it is not the last one shown (``hits``, found by
+    ``request``; ``fresh``: shown by the previous turn), or a "back to the list" turn;
+    ``None`` when the turn reads the last list as before.
+
+    Parameters
+    ----------
+    text : str
+        The turn's text.
+    hits, request : the last list shown and its search.
+    shown_lists : the earlier lists, newest last.
+    fresh : bool
+        The last list was shown by the previous turn ("back to" then means one before it).
+    attached : bool
+        The turn sends samples of its own (an attribute then names those, not a list).
+    """
+    current = ShownList(hits=list(hits), request=request)
+    pointer = _pointer(text)
+    if pointer is None:
+        if attached or not hits or not shown_lists:
+            return None
+        # "the C minor one" that no hit of the last list is, and one hit of an earlier
+        # list is
+        here = find_attribute_refs(text, hits=hits)
+        if here.ids or not here.unresolved:
+            return None
+        for i in range(len(shown_lists) - 1, -1, -1):
+            there = find_attribute_refs(text, hits=shown_lists[i].hits)
+            if len(there.ids) == 1 and not there.unresolved:
+                return _pointed(current, shown_lists, i, text, relist=False)
+        return None
+    order = list(range(len(shown_lists)))
+    if not pointer.oldest:
+        order.reverse()
+    # "back to ..." right after a list: one shown before it; after a detour that showed
+    # none, the last list is the one gone back to
+    skip_current = pointer.earlier or (pointer.back and fresh)
+    fits_current = bool(hits) and _fits(pointer, current)
+    chosen: int | None = None
+    if skip_current or not fits_current:
+        chosen = next((i for i in order if _fits(pointer, shown_lists[i])), None)
+    rest = _without(text, pointer.span)
+    relist = pointer.back and not any(
+        w not in vocab.COUNT_WORDS and w not in _FILLERS for w in _words(rest)
+    )
+    if chosen is None:
+        if relist and fits_current:
+            # "back to the list" after a detour that showed none: that list again
+            return Pointed(list(hits), request, list(shown_lists), text, True, None)
+        return None
+    return _pointed(
+        current, shown_lists, chosen, rest if pointer.back and rest else text, relist=relist
+    )
+
+
+_FILLERS = frozenset(
+    ("ok", "okay", "so", "and", "now", "right", "then", "please", "pls", "plz", "lets", "let's")
+)
+
+
+def _pointed(
+    current: ShownList, shown_lists: Sequence[ShownList], i: int, text: str, *, relist: bool
+) -> Pointed:
+    picked = shown_lists[i]
+    stack = _pushed([s for j, s in enumerate(shown_lists) if j != i], current.hits, current.request)
+    return Pointed(
+        list(picked.hits),
+        picked.request,
+        stack,
+        text,
+        relist,
+        # (a list shown again says so itself)
+        None if relist else _note(picked.hits),
+    )
