@@ -506,6 +506,13 @@ class ParsedRequest(BaseModel):
             "it ('which of those were from the 70s?')."
         ),
     )
+    shown: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Samples a list showed before that a search moved from it ('anything "
+            "slower?') offers again only when nothing new meets it."
+        ),
+    )
 
 
 class ListedRef(BaseModel):

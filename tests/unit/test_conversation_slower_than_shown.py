@@ -77,4 +77,7 @@ def test_slower_after_loops_found_for_a_sample_is_slower_than_that_sample(
     hits = out["hits"]
     assert hits, answer(out)
     assert all(h.tempo_bpm < 142.0 for h in hits)
-    assert {h.tempo_bpm for h in hits} >= {140.0, 141.0}
+    # the slower mixing loops listed already (138-141) are not offered again: the one
+    # not seen yet is (test_conversation_slower_not_shown)
+    assert {h.tempo_bpm for h in first["hits"]} >= {140.0, 141.0}
+    assert {h.tempo_bpm for h in hits} == {128.0}

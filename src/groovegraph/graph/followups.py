@@ -712,6 +712,7 @@ def merge_filter(
         "intents": ["find"],
         "samples": [],
         "unresolved": list(new.unresolved),
+        "shown": [],
     }
     lo, hi, target = previous.bpm_min, previous.bpm_max, previous.target_bpm
     bounds = removed_bounds_as_nothing(new.text)
@@ -751,6 +752,9 @@ def merge_filter(
         # only the tempo moves: the rest is what the list shown holds to (a vibe or swing
         # the last search relaxed to find anything is not applied strictly now)
         update.update(_unheld_by(previous, listed))
+        # "anything slower?" asks for loops not seen yet: the ones listed come again only
+        # when nothing new is there
+        update["shown"] = [h.sample_id for h in listed]
     elif (new.swing_words or SWING_VERB_RE.search(new.text)) and not new.genres:
         # "more swing pls" moves the feel of the list shown: a filter none of it holds
         # (the search relaxed it to find anything: any vibe, the closest tempos) is not

@@ -279,6 +279,8 @@ def plan_tool_calls(
             args["exclude"] = excluded
         if request.among:
             args["among"] = list(request.among)
+        if seen := [s for s in request.shown if s not in excluded]:
+            args["listed_before"] = seen
         if not samples and request.for_sample and request.kind == "one_shot":
             # "a clap for my loop": one-shots for the loop, which the search names as its
             # reference (its key for a pitched sound), never a search like the loop

@@ -709,6 +709,7 @@ def build_toolsets(
         like_sample: str | None = None,
         exclude: list[str] | None = None,
         among: list[str] | None = None,
+        listed_before: list[str] | None = None,
         limit: int | None = None,
         mode: Literal["major", "minor"] | None = None,
         kind: Literal["loop", "one_shot"] | None = None,
@@ -733,7 +734,9 @@ def build_toolsets(
         ("which loops would clash with it"). tonic: keys on that tonic in either mode ('F': F major or F minor), for a key
         known only by a one-shot's root. not_genres: genres to leave out ("loops around 120 but not house"); not_eras:
         eras to leave out ("but not the 70s ones"). among: sample ids, the only ones searched
-        (the list shown, narrowed: "which of those were from the 70s?").
+        (the list shown, narrowed: "which of those were from the 70s?"). listed_before:
+        sample ids listed before, left out unless nothing else matches ("anything
+        slower?" after a list: loops not seen yet).
         like_sample: a sample id/path whose tempo, key and swing become the targets.
         relax: when nothing matches, drop the swing/vibe filters (default; a stated
         instrument only last, said so) or
@@ -843,6 +846,7 @@ def build_toolsets(
             if not _is_path(like_sample):
                 excluded.append(like_sample)
         excluded = [e for e in excluded if not _is_path(e)]
+        seen = [s for s in dict.fromkeys(listed_before or []) if s not in excluded]
         beats: int | None = None
         if meter:
             beats, triplet, meter_note = catalog_tools.meter_search(
@@ -881,7 +885,7 @@ def build_toolsets(
             roots_in_key=kind == "one_shot" and bool(key) and not root_note,
             tonic=tonic,
             scale_note=scale_note,
-            exclude_ids=excluded,
+            exclude_ids=[*excluded, *seen],
             only_ids=list(among or []),
             limit=max(1, min(int(limit), 50)),
         )
@@ -905,6 +909,12 @@ def build_toolsets(
         # The search shows half- or double-time matches only when nothing is at the
         # tempo itself; then it says so.
         hits = catalog_tools.search(df, query)
+        if not hits and seen:
+            # nothing new: the ones listed before that meet it, said so
+            query = query.model_copy(update={"exclude_ids": excluded})
+            hits = catalog_tools.search(df, query)
+            if hits:
+                notes.append("nothing new matches; these were listed before")
         if hits and not any(catalog_tools.at_tempo(h, query) for h in hits):
             notes.append("nothing at that tempo; showing half- or double-time matches")
         kept_at: int | None = None  # the note of a tag the library lacks (what it kept)

@@ -1796,6 +1796,30 @@ def _analysed_as_hits(conversation: Conversation) -> list[CatalogHit]:
     return out
 
 
+def _single_target(prev: ParsedRequest | None, conv: Conversation) -> ParsedRequest | None:
+    """The previous turn's one loop (analysed, with a tempo, no list shown since) as a
+    search around its tempo leaving it out: what "anything slower?" moves from."""
+    if prev is None or conv.fresh or "discovery" in prev.specialists:
+        return None
+    refs = list(dict.fromkeys(prev.samples))
+    if len(refs) != 1 or refs[0] not in conv.analyses:
+        return None
+    a = conv.analyses[refs[0]]
+    if a.kind == "one_shot" or not a.tempo_bpm:
+        return None
+    bpm = round(a.tempo_bpm, 2)
+    return ParsedRequest(
+        text=prev.text,
+        intents=["find"],
+        specialists=["discovery"],
+        target_bpm=bpm,
+        bpm_min=round(bpm * 0.95, 1),
+        bpm_max=round(bpm * 1.05, 1),
+        bpms=[bpm],
+        exclude=refs,
+    )
+
+
 def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> ParsedRequest:
     """A search "like this"/"that mixes with it", narrowed later, keeps what it took from
     the sample (its key) without analysing the sample again."""
@@ -1997,6 +2021,16 @@ class OfflineUnderstanding:
             # "slower" again after a search that found nothing moves on from that search,
             # not from the older list still shown
             searched = prev
+        if (
+            (target := _single_target(prev, conv)) is not None
+            and followups.tempo_move(blanked)
+            and not by_attr.spans
+            and not attached
+            and not alone.samples
+        ):
+            # "anything faster?" right after one loop was analysed: loops faster than that
+            # loop (its tempo the reference), not the older list's search moved
+            searched = target
         if (
             searched is not None
             and prev is not None
