@@ -71,6 +71,14 @@ turns), all ``tune``, scored once on 289c9a8 before anything was tuned on it; an
 persona brief of beginners and hobbyists, ``seventeenth_set/`` (ids ``s17-…``: 130
 requests, 36 conversations / 168 turns), all ``report``, never tuned on.
 
+Two more were written on 2026-12-06 (third session) the same way: ``eighteenth_set/`` (ids
+``s18-…``: 130 requests, 36 conversations / 169 turns; a mix of producers coming back to
+their uploads by nickname, DJs going back to an earlier list, recaps, corrections, key
+questions acted on, beginners and non-native speakers), all ``report``, never tuned on; and
+``nineteenth_set/`` (ids ``d19-…``: 130 requests, 36 conversations / 154 turns; producers
+and DJs mid-session narrowing by relative words, key talk, partial file names, recaps), all
+``tune``.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -112,6 +120,8 @@ FOURTEENTH_SET = HERE / "fourteenth_set"
 FIFTEENTH_SET = HERE / "fifteenth_set"
 SIXTEENTH_SET = HERE / "sixteenth_set"
 SEVENTEENTH_SET = HERE / "seventeenth_set"
+EIGHTEENTH_SET = HERE / "eighteenth_set"
+NINETEENTH_SET = HERE / "nineteenth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -128,6 +138,8 @@ SET_SPLITS = {
     "s15-": "report",
     "d16-": "tune",
     "s17-": "report",
+    "s18-": "report",
+    "d19-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -169,8 +181,10 @@ def _check_conversations(manifest: dict[str, Any], conversations: list[dict[str,
             if want is None:
                 continue
             n = sum(1 for s in samples if not hit_violations(s, want))
-            need = max(1, turn["expect"]["min_hits"])
-            if turn["expect"]["min_hits"] == 0:
+            # the scorer's reading: ``min_hits`` defaults to 1 and counts only beside ``hits``
+            min_hits = int(turn["expect"].get("min_hits", 1))
+            need = max(1, min_hits)
+            if min_hits == 0:
                 print(
                     f"  {conv['id']} turn {t}: {n} demo files qualify (empty list expected: {n == 0})"
                 )
@@ -201,6 +215,8 @@ def main(argv: list[str]) -> int:
         FIFTEENTH_SET,
         SIXTEENTH_SET,
         SEVENTEENTH_SET,
+        EIGHTEENTH_SET,
+        NINETEENTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
