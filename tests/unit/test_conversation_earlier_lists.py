@@ -110,11 +110,29 @@ def test_those_three_dusty_loops_are_the_list_before_the_last(settings: Settings
     assert len(hit_names(chat.say("dusty hip hop loops"))) == 3
     assert len(hit_names(chat.say("dark house loops"))) == 5
     out = chat.say("which of those three dusty loops has the lazier snare?")
-    # read against the three dusty loops, not the five house ones shown last
-    assert set(out["request"].among) <= {_id(6), _id(7), _id(8)}
-    assert not {"house_1.wav", "house_2.wav"} & set(hit_names(out))
-    assert set(hit_names(out)) <= {"dusty_6.wav", "dusty_7.wav", "dusty_8.wav"}
-    assert hit_names(out)
+    # ranked among the three dusty loops, not the five house ones shown last: the snare
+    # furthest back (+14 ms) is dusty_7's
+    assert hit_names(out) == ["dusty_7.wav"]
+    assert "Most laid back of the 3 listed" in answer(out)
+
+
+def test_a_comparative_which_of_those_picks_one(settings: Settings) -> None:
+    chat = _chat(settings)
+    assert len(hit_names(chat.say("dark house loops"))) == 5
+    assert hit_names(chat.say("which of them is faster?")) == ["house_3.wav"]
+    assert len(hit_names(chat.say("dark house loops"))) == 5
+    # a bound is no pick
+    out = chat.say("which of those are faster than 123 bpm?")
+    assert sorted(hit_names(out)) == ["house_2.wav", "house_3.wav", "house_5.wav"]
+
+
+def test_the_previous_list_is_the_one_whose_hit_the_turn_names(settings: Settings) -> None:
+    chat = _chat(settings)
+    chat.say("dusty hip hop loops")
+    _house_then_slowest(chat)
+    # two lists came before the pick; only the dusty one has a 92 BPM loop
+    out = chat.say("the previous list - the 92 bpm one")
+    assert out["request"].samples == [_id(7)]
 
 
 def test_the_stack_of_shown_lists_stays_bounded(settings: Settings) -> None:

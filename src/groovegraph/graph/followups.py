@@ -1081,6 +1081,11 @@ def _superlative(text: str) -> tuple[str, int, str] | None:
         rest = text[: m.start()] + " " + text[m.end() :]
         if which or _BARE_PICK_FILLER_RE.fullmatch(rest):
             return field, sign, word
+    if vocab.WHICH_OF_SHOWN_RE.search(text) and not re.search(r"\bor\b", text, re.I):
+        # "which of those has the lazier snare?": the comparative picks as a superlative
+        for rx, field, sign, word in vocab.COMPARATIVES:
+            if rx.search(text):
+                return field, sign, word
     return None
 
 

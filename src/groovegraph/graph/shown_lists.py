@@ -324,8 +324,7 @@ def point(
         if here.ids or not here.unresolved:
             return None
         for i in range(len(shown_lists) - 1, -1, -1):
-            there = find_attribute_refs(text, hits=shown_lists[i].hits)
-            if len(there.ids) == 1 and not there.unresolved:
+            if _names_one(text, shown_lists[i].hits):
                 return _pointed(current, shown_lists, i, text, relist=False)
         return None
     order = list(range(len(shown_lists)))
@@ -333,12 +332,18 @@ def point(
         order.reverse()
     # "back to ..." right after a list: one shown before it; after a detour that showed
     # none, the last list is the one gone back to
-    skip_current = pointer.earlier or (pointer.back and fresh)
+    skip_current = pointer.earlier or pointer.oldest or (pointer.back and fresh)
     fits_current = bool(hits) and _fits(pointer, current)
+    rest = _without(text, pointer.span)
     chosen: int | None = None
     if skip_current or not fits_current:
-        chosen = next((i for i in order if _fits(pointer, shown_lists[i])), None)
-    rest = _without(text, pointer.span)
+        fitting = [i for i in order if _fits(pointer, shown_lists[i])]
+        # "the previous list - the 92 bpm one": of the lists the pointer fits, the one
+        # whose hit the rest of the turn names
+        chosen = next(
+            (i for i in fitting if _names_one(rest, shown_lists[i].hits)),
+            fitting[0] if fitting else None,
+        )
     relist = pointer.back and not any(
         w not in vocab.COUNT_WORDS and w not in _FILLERS for w in _words(rest)
     )
@@ -350,6 +355,12 @@ def point(
     return _pointed(
         current, shown_lists, chosen, rest if pointer.back and rest else text, relist=relist
     )
+
+
+def _names_one(text: str, hits: Sequence[CatalogHit]) -> bool:
+    """Whether ``text`` names exactly one of ``hits`` by an attribute, and nothing else."""
+    refs = find_attribute_refs(text, hits=hits)
+    return len(refs.ids) == 1 and not refs.unresolved
 
 
 _FILLERS = frozenset(

@@ -1595,6 +1595,50 @@ SUPERLATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
         (r"\b(?:brightest|most\s+bright|sunniest)\b", "key_brightness", 1, "brightest key"),
     )
 )
+# "which of those has the lazier snare?", "which one of them is faster?": a comparative
+# in a question picking one of the samples shown asks for the one first by that value, as
+# the superlative does — (pattern, analysis field, sign, what the answer calls the winner;
+# see SUPERLATIVES). "faster than 100" is a bound, not a pick.
+_NOT_THAN = r"(?!\s+than\b)"
+COMPARATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
+    (re.compile(pattern + _NOT_THAN, re.IGNORECASE), field, sign, word)
+    for pattern, field, sign, word in (
+        (r"\b(?:faster|quicker|more\s+uptempo)\b", "tempo_bpm", 1, "fastest"),
+        (r"\bslower\b", "tempo_bpm", -1, "slowest"),
+        (
+            r"\b(?:swingier|more\s+(?:swung|swing\w*|shuffl\w*)|swings?\s+more)\b",
+            "swing_percent",
+            1,
+            "most swung",
+        ),
+        (
+            r"\b(?:straighter|less\s+(?:swung|swing\w*)|swings?\s+less)\b",
+            "swing_percent",
+            -1,
+            "straightest",
+        ),
+        (
+            r"\b(?:lazier|more\s+laid[\s-]?back|sits?\s+(?:further|more)\s+back|"
+            r"later\s+(?:snare|backbeat))\b",
+            "backbeat_lag_ms",
+            1,
+            "most laid back",
+        ),
+        (
+            r"\b(?:tighter|more\s+(?:quantized|quantised|on\s+the\s+grid))\b",
+            "timing_deviation_ms",
+            -1,
+            "tightest",
+        ),
+    )
+)
+# "which of those three dusty loops has …", "which one of them is …": one sample picked
+# among the ones shown (not "which ones are", a filter; not "… or …", a pair named)
+WHICH_OF_SHOWN_RE = re.compile(
+    r"\bwhich\s+(?:one\s+)?of\s+(?:those|these|them)\b[^?.!]*?\s(?:is|'s|’s|has|got|sits|"
+    r"swings|feels|plays|sounds)\b",
+    re.IGNORECASE,
+)
 # "which …", "what's the …", "which one of those": a question picking a sample
 WHICH_RE = re.compile(r"\b(?:which|what(?:'s|’s| is)?\s+(?:the|my))\b", re.IGNORECASE)
 # "does it swing?", "is it swung", "what key is my keys loop again?", "how fast is it": one
