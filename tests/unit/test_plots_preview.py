@@ -255,3 +255,10 @@ def test_no_pocket_plot_where_the_analysis_measured_no_pocket() -> None:
     with pytest.raises(plots.PlotUnavailableError, match="no drum hits"):
         plots.render("pocket", drumless, y=y, sr=SR)
     assert b"hits-" in plots.render("pocket", a, y=y, sr=SR)
+
+
+def test_the_servers_plot_warm_up_draws_every_kind() -> None:
+    # The server draws each plot kind once after it is ready (server.wiring.warm_up_plots);
+    # its warm-up groove must have a measured pocket, or every start logged
+    # plots_warm_up_failed with a traceback and the pocket plot stayed cold (outside tester).
+    plots.warm_up()

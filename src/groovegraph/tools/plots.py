@@ -514,6 +514,9 @@ def warm_up() -> None:
         downbeats_s=[0.0],
         swing_percent=50.0,
         swing_subdivision=8,
+        # a drum groove: its pocket is measured (a pocket plot needs one, since PLOT_VERSION 4)
+        backbeat_lag_ms=0.0,
+        timing_deviation_ms=5.0,
         key="A minor",
         key_runner_up="C major",
         camelot="8A",
