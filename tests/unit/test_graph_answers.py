@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 
 from groovegraph.settings import Settings
 from groovegraph.state import SPECIALISTS
-from tests.catalogs import catalog_frame, offline_graph
+from tests.catalogs import catalog_frame, library_frame, numbered_loop, offline_graph
 from tests.chat import run
 from tests.unit.test_graph_offline import turn_messages
 
@@ -182,3 +182,27 @@ def test_a_turn_with_a_human_message_only_once_in_state(graph) -> None:
     out = run(graph, "find me 70s funk loops near 96 BPM", thread="humans")
     humans = [m for m in out["messages"] if isinstance(m, HumanMessage)]
     assert len(humans) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "stand_in"),
+    [
+        ("what defined philly soul drumming?", "soul"),
+        ("what bpm were 80s hip hop loops usually at?", "boom bap"),
+    ],
+)
+def test_era_numbers_come_from_the_closest_style_the_library_has(
+    settings: Settings, question: str, stand_in: str
+) -> None:
+    # The library tags its loops soul and boom bap, never philly soul or hip hop: an era
+    # answer gave the history and then "Your library has no samples tagged with this
+    # era/genre yet" beside six 70s soul loops, while a search for the same style found
+    # them (outside tester). The numbers come from the related style, named as a stand-in.
+    loops = [numbered_loop(i, "soul", "70s", 74 + 2 * i, "F minor") for i in range(1, 5)]
+    loops += [numbered_loop(i, "boom bap", "80s", 88 + i, "A minor") for i in range(5, 9)]
+    graph = offline_graph(library_frame(loops), settings=settings)
+    answer = assert_one_answer(run(graph, question, thread="stand-in")).content
+    assert "no samples tagged" not in answer
+    library = answer.split("In your library", 1)[1]
+    assert f"genre {stand_in} (no sample is tagged" in library
+    assert "4 sample(s)" in library

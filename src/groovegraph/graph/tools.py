@@ -102,6 +102,18 @@ RELATED_GENRES: dict[str, tuple[str, ...]] = {
     "dubstep": ("trap",),
 }
 
+
+def _closest_styles(df: pd.DataFrame, names: Sequence[str]) -> list[str] | None:
+    """The related styles (:data:`RELATED_GENRES`) the catalog ``df`` has samples of, when
+    it has none tagged any of ``names`` (normalised genre tags); ``None`` otherwise."""
+    tags = set(df["genre"].map(catalog_tools.normalize_tag)) if "genre" in df.columns else set()
+    wanted = [catalog_tools.normalize_tag(n) for n in names]
+    if not tags or any(n in tags for n in wanted):
+        return None
+    related = [a for n in wanted for a in RELATED_GENRES.get(n or "", ()) if a in tags]
+    return list(dict.fromkeys(related)) or None
+
+
 # Camelot relation score of a key "that mixes" in a search: same, relative or adjacent.
 HARMONIC_MIN_SCORE = 0.85
 #: A search like a loop that finds fewer than this many loops within 8 % of its tempo
@@ -1082,6 +1094,10 @@ def build_toolsets(
         state = runtime.state if isinstance(runtime.state, dict) else {}
         cols = list(by or ["era", "genre"])
         df = catalog.frame(owner)
+        if genre and not genres and _closest_styles(df, [genre]) is not None:
+            # one style the library has no sample of ("80s hip hop" where the loops are
+            # tagged boom bap): its numbers come from the closest styles, said so below
+            genres, genre = [genre], None
         filters = [f"{name} {value}" for name, value in (("era", era), ("genre", genre)) if value]
         # Several styles at once ("J Dilla vs DJ Premier": 90s hip hop and boom bap), so
         # the library numbers shown are the ones the question is about.
@@ -1090,9 +1106,18 @@ def build_toolsets(
             ("era", eras, catalog_tools.normalize_era),
         ):
             names = [n for n in dict.fromkeys(norm(w) for w in wanted or []) if n]
-            if names:
-                df = df[df[column].map(norm).isin(names)]
+            if not names:
+                continue
+            if column == "genre" and (closest := _closest_styles(df, names)) is not None:
+                # none tagged "philly soul": the library's soul loops, named as a stand-in
+                filters.append(
+                    f"genre {' or '.join(closest)} (no sample is tagged {' or '.join(names)}; "
+                    "the closest styles your library has)"
+                )
+                names = closest
+            else:
                 filters.append(f"{column} {' or '.join(names)}")
+            df = df[df[column].map(norm).isin(names)]
         stats_filter = ", ".join(filters) or None
         ref = _loop_or_none(resolver.analysis(like_sample, state, owner)) if like_sample else None
         if like_sample and ref is not None:
