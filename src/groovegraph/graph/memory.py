@@ -242,10 +242,21 @@ def _clip(text: str) -> str:
     return text if len(text) <= _TOPIC_CHARS else text[: _TOPIC_CHARS - 1] + "…"
 
 
-def _filters(request: ParsedRequest) -> str:
-    """The constraints of a search in words ("funk, 70s, 91.2–100.8 BPM")."""
+def _relation_to(request: ParsedRequest) -> str:
+    """How a search stood to the samples it was given ("mixing with", "backbeat like")."""
+    if request.compatible:
+        return "mixing with"
+    if request.kind == "one_shot":
+        return "for"
+    return "backbeat like" if request.pocket else "like"
+
+
+def _filters(request: ParsedRequest, like: Sequence[str] = ()) -> str:
+    """The constraints of a search in words ("funk, 70s, 91.2–100.8 BPM"), led by the
+    samples it started from (``like``: their labels, see :func:`_relation_to`)."""
     c = request_constraints(request)
-    parts = [
+    parts = [f"{_relation_to(request)} {', '.join(like)}"] if like else []
+    parts += [
         _constraint_text(name, c[name])
         for name in ("genres", "eras", "vibes", "keys", "bpm_range", "swing_words")
         if name in c
@@ -294,7 +305,8 @@ def turn_topics(
         found = f"{len(hits)} hit(s)" + (
             f" ({names}{', …' if len(hits) > 3 else ''})" if hits else ""
         )
-        out.append(f"search: {_filters(request)} → {found}")
+        like = [sample_label(ref, analyses.get(ref)) for ref in request.samples]
+        out.append(f"search: {_filters(request, like)} → {found}")
     for r in reports[:4]:
         out.append(f"mix: {r.a} × {r.b} → {r.verdict} ({r.score:.2f})")
     if era is not None and era.facts:

@@ -826,9 +826,12 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         weights.append(_W_SWING)
     lag = pd.to_numeric(df["backbeat_lag_ms"], errors="coerce").to_numpy(dtype=np.float64)
     if query.target_lag_ms is not None:
-        # "a snare as laid back as this one": the pocket nearest the reference's (σ = 4 ms,
-        # about what tells a laid-back backbeat from one on the grid); no reading scores 0
-        l_score = np.exp(-(((lag[idx] - query.target_lag_ms) / _LAG_SIGMA_MS) ** 2))
+        # "a snare as laid back as this one": the pocket nearest the reference's (half the
+        # score 4 ms away, about what tells a laid-back backbeat from one on the grid), and
+        # every further ms a little less, so the whole list stays in order of distance (a
+        # Gaussian's tail fell to 0 past ~12 ms: the rest were ranked by file name);
+        # no reading scores 0
+        l_score = 1.0 / (1.0 + ((lag[idx] - query.target_lag_ms) / _LAG_SIGMA_MS) ** 2)
         parts.append(np.nan_to_num(l_score, nan=0.0))
         weights.append(_W_LAG)
     tconf = np.nan_to_num(df["tempo_confidence"].to_numpy(dtype=np.float64)[idx], nan=0.0)
