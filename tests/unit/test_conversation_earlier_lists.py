@@ -135,6 +135,14 @@ def test_the_previous_list_is_the_one_whose_hit_the_turn_names(settings: Setting
     assert out["request"].samples == [_id(7)]
 
 
+def test_back_to_them_shows_the_list_before_the_pick_again(settings: Settings) -> None:
+    chat = _chat(settings)
+    _house_then_slowest(chat)
+    out = chat.say("ok back to them")
+    assert sorted(hit_names(out)) == [f"house_{n}.wav" for n in range(1, 6)]
+    assert sorted(hit_names(chat.say("only the major ones"))) == ["house_3.wav", "house_5.wav"]
+
+
 def test_the_stack_of_shown_lists_stays_bounded(settings: Settings) -> None:
     from groovegraph.graph.state import SHOWN_LISTS_KEPT
 

@@ -45,12 +45,15 @@ _LIST_NOUN = vocab.alternation(
     )
 )
 _DESC = r"(?:[\w#♯'-]+\s+){0,4}?"
-# "back to the list", "go back to those house loops", "ok back to the five dark ones"
+# "back to the list", "go back to those house loops", "ok back to the five dark ones",
+# "back to those"
 _BACK_RE = re.compile(
     r"(?:\b(?:ok(?:ay)?|so|and|now|right|let'?s|can\s+we|could\s+we|go(?:ing)?|get|come|"
     r"jump|head|take\s+(?:me|us))[\s,]+)*"
     rf"\bback\s+to\s+(?P<ref>(?:the|those|these|that)\s+(?:very\s+)?{_DESC}{_LIST_NOUN}\b"
-    r"(?:\s+(?:from\s+)?(?:before|earlier))?)",
+    r"(?:\s+(?:from\s+)?(?:before|earlier))?"
+    # "go back to those - the C minor one?", "back to them"
+    r"|(?:those|these|them)(?:\s+(?:from\s+)?(?:before|earlier))?(?=\s*(?:[,.;:?!–—-]|$)))",
     re.IGNORECASE,
 )
 # "the previous list", "the earlier results", "the list before", "the first list"
@@ -76,6 +79,7 @@ _WHEN_WORDS = frozenset(
     (
         "the",
         "those",
+        "them",
         "these",
         "that",
         "very",
