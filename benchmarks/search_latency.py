@@ -144,7 +144,7 @@ def _queries(n: int, seed: int) -> list[Any]:
 
 def _sql_peer(conn: Any, q: Any) -> list[tuple[Any, ...]]:
     """The same query as plain parameterised SQL (exact-match tags, raw tempo variants)."""
-    from groovegraph.tools.harmony import compatible_camelots
+    from groovegraph.tools.harmony import MIXES_MIN_SCORE, compatible_camelots
     from groovegraph.tools.keys import parse_key
 
     where = ["status = 'ok'", "owner IS NULL"]
@@ -160,7 +160,7 @@ def _sql_peer(conn: Any, q: Any) -> list[tuple[Any, ...]]:
         where.append("camelot = ?")
         params.append(parse_key(q.key).camelot)
     if q.compatible_with:
-        codes = compatible_camelots(q.compatible_with)
+        codes = compatible_camelots(q.compatible_with, min_score=MIXES_MIN_SCORE)
         where.append(f"camelot IN ({', '.join('?' for _ in codes)})")
         params += codes
     if q.swing_min is not None:

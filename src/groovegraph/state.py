@@ -161,13 +161,14 @@ class CatalogQuery(BaseModel):
         default=False,
         description="With `compatible_with`: the keys that clash with it instead (no harmonic move).",
     )
-    key_min_score: float = Field(
-        default=0.5,
+    key_min_score: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
         description=(
-            "Lowest Camelot relation score `compatible_with` keeps: 0.5 also admits diagonal "
-            "and ±2 energy moves, 0.85 only same, relative and adjacent keys."
+            "Lowest Camelot relation score `compatible_with` keeps; by default (None) the "
+            "keys that mix, harmony.MIXES_MIN_SCORE (0.85: same, relative and adjacent "
+            "keys); 0.5 also admits the diagonal and the ±2 energy moves."
         ),
     )
     swing_min: float | None = Field(default=None, ge=0, le=100)

@@ -18,7 +18,7 @@ import pytest
 
 from groovegraph import cli
 from groovegraph.settings import get_settings
-from groovegraph.tools.harmony import key_relation
+from groovegraph.tools.harmony import MIXES_MIN_SCORE, key_relation
 
 pytestmark = pytest.mark.integration
 
@@ -151,7 +151,7 @@ def test_compatible_with_a_file_and_bad_input(
     assert m, err
     hits = _json_lines(out)
     assert hits
-    assert all(key_relation(m.group(1), h["camelot"]).score >= 0.5 for h in hits)
+    assert all(key_relation(m.group(1), h["camelot"]).score >= MIXES_MIN_SCORE for h in hits)
     # The reference is indexed too, but it is what the user matches against, not a match.
     assert ref.name not in {Path(h["path"]).name for h in hits}
 

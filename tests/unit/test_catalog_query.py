@@ -103,7 +103,12 @@ def test_ranking_by_tempo_distance(truth: pd.DataFrame) -> None:
 def test_key_and_compatible_keys(truth: pd.DataFrame) -> None:
     exact = search(truth, CatalogQuery(key="A minor", limit=200))
     assert _ids(exact) == set(truth[truth.camelot == "8A"].id)
-    compat = search(truth, CatalogQuery(compatible_with="Am", limit=200))
+    # the keys that mix: the standard harmonic moves (same, relative, one step either way)
+    mixes = search(truth, CatalogQuery(compatible_with="Am", limit=200))
+    near = {"8A", "8B", "7A", "9A"} & set(truth.camelot)
+    assert _ids(mixes) == set(truth[truth.camelot.isin(near)].id)
+    # a lower score asked for also admits the diagonal and the energy moves
+    compat = search(truth, CatalogQuery(compatible_with="Am", key_min_score=0.5, limit=200))
     ok = {c for c in truth.camelot.unique() if key_relation("8A", c).score >= 0.5}
     assert ok == {"8A", "8B", "7A", "9A", "9B", "10A", "6A"} & set(truth.camelot)
     assert _ids(compat) == set(truth[truth.camelot.isin(ok)].id)

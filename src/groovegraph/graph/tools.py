@@ -114,8 +114,6 @@ def _closest_styles(df: pd.DataFrame, names: Sequence[str]) -> list[str] | None:
     return list(dict.fromkeys(related)) or None
 
 
-# Camelot relation score of a key "that mixes" in a search: same, relative or adjacent.
-HARMONIC_MIN_SCORE = 0.85
 #: A search like a loop that finds fewer than this many loops within 8 % of its tempo
 #: widens the band to ±WIDE_LIKE_BAND.
 FEW_LIKE_HITS = 3
@@ -878,9 +876,8 @@ def build_toolsets(
             keys=list(dict.fromkeys(k for k in keys or [] if k)),
             compatible_with=compatible_with,
             clash=clash and compatible_with is not None,
-            # "loops that mix with B minor": the standard harmonic moves only (same key,
-            # relative, one step round the wheel), not the energy jumps.
-            key_min_score=HARMONIC_MIN_SCORE,
+            # "loops that mix with B minor": the keys that mix as every search reads them
+            # (harmony.MIXES_MIN_SCORE: same key, relative, one step round the wheel)
             swing_min=swing_min,
             swing_max=swing_max,
             target_swing=target_swing,

@@ -32,6 +32,7 @@ from groovegraph.state import (
 from groovegraph.tools.errors import InvalidQueryError, NotFoundError
 from groovegraph.tools.harmony import (
     CAMELOT_CODES,
+    MIXES_MIN_SCORE,
     camelot_score_matrix,
     key_relation,
     note_compatibility,
@@ -580,8 +581,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
 
     Filters (all optional, combined with AND): BPM range (also matching half and double
     time when ``query.half_double``), exact key, Camelot-compatible keys
-    (``compatible_with``: score ≥ ``key_min_score``, by default 0.5 — same, relative,
-    adjacent, diagonal, ±2), swing
+    (``compatible_with``: score ≥ ``key_min_score``, by default
+    :data:`~groovegraph.tools.harmony.MIXES_MIN_SCORE` — same, relative, adjacent), swing
     range, genre and era (normalised exact match), vibe and instrument (word match;
     instrument words are mapped to the contract's names first: "hi-hat" → hat; "drums" also
     matches the loops with no key and no other instrument tag, and drum-kit one-shots), kind
@@ -699,7 +700,8 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
             # "which would clash with it": a key, and no harmonic move to the reference
             mask &= (cam >= 0) & (compat_scores < _CLASH_BELOW)
         else:
-            mask &= compat_scores >= query.key_min_score
+            least = MIXES_MIN_SCORE if query.key_min_score is None else query.key_min_score
+            mask &= compat_scores >= least
 
     swing = df["swing_percent"].to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore"):

@@ -49,6 +49,7 @@ from groovegraph.tools.keys import ALL_KEYS, Key, parse_key, parse_note
 
 __all__ = [
     "CAMELOT_CODES",
+    "MIXES_MIN_SCORE",
     "KeyRelation",
     "all_relations",
     "camelot_score_matrix",
@@ -64,6 +65,14 @@ __all__ = [
 
 #: Every Camelot code, ``1A … 12A, 1B … 12B`` (index order of :func:`camelot_score_matrix`).
 CAMELOT_CODES: tuple[str, ...] = tuple(f"{n}{letter}" for letter in "AB" for n in range(1, 13))
+
+#: The keys that "mix with" a key, for every search (the CLI's ``--compatible-with``, the
+#: API's ``compatible_with``, the chat's "loops that mix with it") and the key plot: those
+#: scoring this or more against it, the standard harmonic moves of DJ practice — the same
+#: key, its relative, one step either way round the wheel. The diagonal and the ±2 energy
+#: moves are rated by a mix check (good, workable) and searched when asked for ("an energy
+#: boost from 8A"), not listed as keys that mix.
+MIXES_MIN_SCORE = 0.85
 
 _CLASH_FLOOR = 0.2  # a one-off clash is still better than no key info at all in a ranking
 

@@ -423,7 +423,7 @@ def plot_key(analysis: Analysis, *, fmt: str = "svg", title: str | None = None) 
     to set up and draw than the whole wheel."""
     from matplotlib.patches import Wedge
 
-    from groovegraph.tools.harmony import compatible_camelots
+    from groovegraph.tools.harmony import MIXES_MIN_SCORE, compatible_camelots
     from groovegraph.tools.keys import from_camelot
 
     fig = _figure(5, 5.4)
@@ -435,7 +435,9 @@ def plot_key(analysis: Analysis, *, fmt: str = "svg", title: str | None = None) 
     step = 360.0 / 12
     best = analysis.camelot
     runner = from_camelot_safe(analysis.key_runner_up)
-    mixes = set(compatible_camelots(analysis.key, min_score=0.85)) if analysis.key else set()
+    mixes = (
+        set(compatible_camelots(analysis.key, min_score=MIXES_MIN_SCORE)) if analysis.key else set()
+    )
     for letter, inner in (("B", 1.0), ("A", 0.45)):
         for n in range(1, 13):
             code = f"{n}{letter}"
