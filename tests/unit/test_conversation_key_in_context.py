@@ -45,7 +45,13 @@ def test_energy_boost_from_the_key_last_talked_about(graph, before: str, ask: st
 
 
 @pytest.mark.parametrize(
-    "ask", ["and its relative major?", "relative major of it", "what's the relative key of that?"]
+    "ask",
+    [
+        "and its relative major?",
+        "relative major of it",
+        "what's the relative key of that?",
+        "what's its relative?",
+    ],
 )
 @pytest.mark.parametrize("before", ["funk loops in A minor", "what's A minor in camelot?"])
 def test_relative_major_of_the_key_last_talked_about(graph, before: str, ask: str) -> None:

@@ -2466,7 +2466,12 @@ def asks_pocket_like(text: str) -> bool:
 
 
 # "what's the relative major of it", "relative minor of this": a key relation of a sample
-RELATIVE_KEY_RE = re.compile(r"\brelative\s+(?:major|minor|key)\b", re.IGNORECASE)
+RELATIVE_KEY_RE = re.compile(
+    r"\brelative\s+(?:major|minor|key)\b"
+    # "what's its relative?", "the relative of that": the relative key, no noun after it
+    r"|\b(?:its|the|their)\s+relative\b(?=\s*(?:[?.!,]|$|of\b|to\b|then\b|again\b))",
+    re.IGNORECASE,
+)
 # "its neighbours", "next to it on the wheel": the keys beside a sample's on the wheel
 KEY_NEIGHBOURS_RE = re.compile(r"\bneighbou?rs?\b|\bnext to it on the wheel\b", re.IGNORECASE)
 

@@ -508,8 +508,7 @@ _KEY_MOVE_RE = re.compile(
 # How keys relate on the Camelot wheel: "relative major?", "one step up the wheel", "two
 # steps down from 2B", "its neighbours", "keys ok?", "what keys can i take this into"
 _KEY_RELATION_RE = re.compile(
-    r"\brelative\s+(?:major|minor|key)\b"
-    r"|\b(?:its|the|their)\s+relative\b(?!\s+\w*\s*(?:tempo|bpm|speed|swing|loud\w*))"
+    rf"{vocab.RELATIVE_KEY_RE.pattern}"
     r"|\b(?:one|two|three|a|1|2|3)\s+steps?\s+(?:up|down|back|forward|round|around|"
     r"clockwise|anti-?clockwise|counter-?clockwise)\b"
     r"|\b(?:up|down|round|around)\s+the\s+(?:camelot\s+)?wheel\b"
@@ -4050,6 +4049,7 @@ def _is_off_topic(text: str, parsed: ParsedRequest) -> bool:
     if (
         vocab.MUSIC_TOPIC_RE.search(text)
         or _THAT_RE.search(text)
+        or _KEY_RELATION_RE.search(text)  # "what's its relative?": a key on the wheel
         or re.search(r"\d", text)
         # "and in semitones?", "what about the other way": a follow-up to the last turn
         or re.match(r"\s*(?:and|or|but|so|then|what about|how about)\b", text, re.IGNORECASE)
