@@ -228,7 +228,7 @@ def test_a_mix_check_of_a_one_shot_note_keeps_the_pair(graph) -> None:
     assert out["request"].specialists == ["compatibility"]
     assert len(out["request"].keys) == 2  # a verdict on the pair, not D minor's neighbours
     assert "Mix check:" in answer(out)
-    assert "the keys that mix with it" not in answer(out)
+    assert "The keys around it" not in answer(out)
 
 
 # ------------------------------------- "a 808" (the article users write) is the sound

@@ -42,4 +42,4 @@ def test_a_note_against_a_key_says_whether_it_is_in_the_scale(graph, text: str, 
     (report,) = out["reports"]
     assert ("scale: it clashes" in said) is not fits, said
     assert (f"a note of the {report.a} scale" in said) is fits
-    assert "the keys that mix with it" not in said
+    assert "The keys around it" not in said

@@ -61,3 +61,13 @@ def test_the_chat_lists_what_the_cli_lists(settings: Settings, ask: str) -> None
     said = answer(out)
     for relation in ("8A = same", "8B = relative", "9A = adjacent", "7A = adjacent"):
         assert relation in said
+
+
+def test_a_keys_neighbours_are_not_all_called_keys_that_mix(settings: Settings) -> None:
+    # "what keys mix with A minor?" lists the diagonal and two-step moves too, each with
+    # its lower verdict; the heading said "the keys that mix with it" over all of them,
+    # which is not the definition the searches use (same, relative, one step).
+    said = answer(Chat(offline_graph(FRAME, settings=settings)).say("what keys mix with A minor?"))
+    assert "the keys that mix with it" not in said
+    assert "one step either way mix" in said
+    assert "diagonal and two-step moves are energy changes" in said

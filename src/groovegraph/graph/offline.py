@@ -1057,8 +1057,7 @@ def compose_section(
         ):
             # "what's the Camelot code for A minor and its neighbours?"
             lines.append(
-                f"{reports[0].a} is {reports[0].key.camelot_a} on the Camelot wheel; the keys "
-                "that mix with it:"
+                f"{reports[0].a} is {reports[0].key.camelot_a} on the Camelot wheel. {_WHEEL_AROUND}"
             )
             relative = next((r for r in reports if r.key and r.key.relation == "relative"), None)
             if relative is not None and relative.key and vocab.RELATIVE_KEY_RE.search(request.text):
@@ -1066,7 +1065,7 @@ def compose_section(
                 lines[-1] = (
                     f"The relative key of {relative.a} ({relative.key.camelot_a}) is "
                     f"{relative.b} ({relative.key.camelot_b}): same notes, other mood. "
-                    "All the keys that mix with it:"
+                    + _WHEEL_AROUND
                 )
         if reports:
             lines.append("Mix check:")
@@ -1098,6 +1097,14 @@ def compose_section(
             )
     lines.extend(f"(!) {e}" for e in errors)
     return "\n".join(lines).strip()
+
+
+#: The heading over a key's neighbours on the wheel: the moves that mix
+#: (harmony.MIXES_MIN_SCORE) and the energy moves beyond them, each with its verdict.
+_WHEEL_AROUND = (
+    "The keys around it: the same key, its relative and one step either way mix; the "
+    "diagonal and two-step moves are energy changes, rated lower:"
+)
 
 
 def _energy_words(reports: Sequence[CompatibilityReport]) -> str:
