@@ -374,6 +374,9 @@ def plan_tool_calls(
             args["meter"] = request.meter  # "loops in 3/4", "waltz loops", "6/8"
         if request.kind:
             args["kind"] = request.kind
+        if request.refines and request.genres and _style_swapped(request):
+            # "swap to disco": the style put in place is what was asked, never relaxed
+            args["keep_genre"] = True
         if (
             request.refines
             and not tempo_move(request.text.rsplit("\n", 1)[-1])

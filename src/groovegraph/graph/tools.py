@@ -246,12 +246,13 @@ class _Resolver:
 
 
 def _nearest(
-    df: pd.DataFrame, query: CatalogQuery, *, keep_tempo: bool = False
+    df: pd.DataFrame, query: CatalogQuery, *, keep_tempo: bool = False, keep_genre: bool = False
 ) -> tuple[list[CatalogHit], CatalogQuery, str | None]:
     """The first single relaxation of ``query`` that finds something, with a note saying
     which constraint was relaxed: the vibe, the era, the key (to the keys that mix with
     it, then any key), the tempo band around a tempo asked for (closest tempos first; a
-    stated range such as "85-95 bpm" stays), the genre."""
+    stated range such as "85-95 bpm" stays), the genre (not with ``keep_genre``: a style
+    just put in place of another is what was asked)."""
     steps: list[tuple[dict[str, Any], str]] = []
     if query.vibe:
         steps.append(({"vibe": None}, f"nothing {query.vibe} matches exactly; showing any vibe"))
@@ -285,7 +286,7 @@ def _nearest(
                 f"nothing at {lo}–{hi} BPM matches exactly; showing the closest tempos",
             )
         )
-    if query.genre or query.genres:
+    if (query.genre or query.genres) and not keep_genre:
         named = " or ".join([*query.genres, *([query.genre] if query.genre else [])])
         steps.append(
             (
@@ -731,6 +732,7 @@ def build_toolsets(
         stated_range: bool = False,
         meter: str | None = None,
         pocket: bool = False,
+        keep_genre: bool = False,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (with half_double,
         half/double time match when nothing matches the tempo itself), exact key (keys: any of several, "in E major or E minor") or keys compatible with a key (Camelot), mode ('major' or
@@ -757,7 +759,9 @@ def build_toolsets(
         ('3'): loops measured with that many beats per bar (a compound meter counts its
         dotted beats and also asks for a triplet swing). pocket: with like_sample, rank
         by the backbeat lag nearest the sample's ("laid back snare like this one"), not by
-        its tempo, key or swing."""
+        its tempo, key or swing. keep_genre: the genre was just put in place of another
+        ("swap to disco", "what about house instead"): an empty search relaxes the rest
+        (the old style's vibe, the tempo), never the genre."""
         if kind is not None and kind not in ("loop", "one_shot"):
             raise InvalidQueryError(f"kind must be 'loop' or 'one_shot', not {kind!r}")
         if mode is not None and mode not in ("major", "minor"):
@@ -938,7 +942,7 @@ def build_toolsets(
         applied = query
         # Relaxation ladder, each step reported: a related genre first (the user's "hip
         # hop" library may be tagged "boom bap"), then the fuzzy feel filters.
-        if not hits and query.genres:
+        if not hits and query.genres and not keep_genre:
             # any of several genres: each one's related genres join them
             named = [*query.genres, *([query.genre] if query.genre else [])]
             alts = [
@@ -955,7 +959,7 @@ def build_toolsets(
                         f"nothing tagged {' or '.join(named)}; also showing {' or '.join(alts)}"
                     )
                     applied = candidate
-        elif not hits and query.genre:
+        elif not hits and query.genre and not keep_genre:
             for alt in RELATED_GENRES.get(catalog_tools.normalize_tag(query.genre) or "", ()):
                 candidate = query.model_copy(update={"genre": alt})
                 hits = catalog_tools.search(df, candidate)
@@ -1012,7 +1016,9 @@ def build_toolsets(
             # Nothing matches exactly: the nearest matches, relaxing one constraint at a
             # time (the least defining first) and saying which, rather than nothing. The
             # instrument asked for ("bass loops", "a snare") stays: it is what was asked.
-            hits, applied, note = _nearest(df, applied, keep_tempo=stated_range)
+            hits, applied, note = _nearest(
+                df, applied, keep_tempo=stated_range, keep_genre=keep_genre
+            )
             if note:
                 notes.append(note)
         if not hits and relax and applied.instrument:
