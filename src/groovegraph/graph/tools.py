@@ -386,7 +386,15 @@ def _without_absent_tags(
             notes.append(f"the library has no loops tagged {what}, so the genre is left out")
     if query.vibe and _library_lacks(df, vibe=query.vibe):
         update["vibe"] = None
-        notes.append(f"no sample in the library is tagged {query.vibe}, so the vibe is left out")
+        style = vocab.genre_of_vibe(query.vibe)
+        if style and not named and not _library_lacks(df, genre=style):
+            # "funky 60s stuff": no loop is tagged funky, but funk is the style it names
+            update["genre"] = style
+            notes.append(f"no sample in the library is tagged {query.vibe}, so showing {style}")
+        else:
+            notes.append(
+                f"no sample in the library is tagged {query.vibe}, so the vibe is left out"
+            )
     eras = [*query.eras, *([query.era] if query.era else [])]
     if eras and all(_library_lacks(df, era=e) for e in eras):
         update.update(era=None, eras=[])

@@ -39,6 +39,7 @@ __all__ = [
     "find_instrument",
     "find_kind",
     "find_vibes",
+    "genre_of_vibe",
     "word_pattern",
 ]
 
@@ -475,6 +476,23 @@ def find_vibes(text: str) -> list[str]:
         if word not in out:
             out.append(word)
     return out
+
+
+def genre_of_vibe(vibe: str) -> str | None:
+    """The genre a vibe word is the adjective of ("funky" → funk, "jazzy" → jazz, "rocky"
+    → rock), else ``None``: the vibe without its "y" (and a doubled last letter) is a
+    genre's whole name."""
+    word = vibe.strip().lower()
+    if not word.endswith("y") or len(word) < 5:
+        return None
+    stems = [word[:-1]]
+    if len(word) > 5 and word[-2] == word[-3]:
+        stems.append(word[:-2])  # "trappy" → "trap"
+    for stem in stems:
+        found = find_genres(stem)
+        if len(found) == 1 and found[0][0] == (0, len(stem)):
+            return found[0][1]
+    return None
 
 
 def _alias_key(text: str) -> str:
@@ -2282,6 +2300,8 @@ SPELLING_TARGETS: tuple[str, ...] = (
     "swingy",
     "straight",
     "shuffle",
+    # a style's adjective ("fnky")
+    "funky",
     # what is asked of a sample
     "keys",
     "camelot",
