@@ -164,3 +164,19 @@ def test_the_stack_of_shown_lists_stays_bounded(settings: Settings) -> None:
     # each list once
     lists = [tuple(h.sample_id for h in s.hits) for s in stack]
     assert len(lists) == len(set(lists))
+
+
+def test_back_to_the_70s_ones_of_a_mixed_list_searches_the_70s(settings: Settings) -> None:
+    rows = [
+        numbered_loop(
+            n, "disco", "70s" if n % 3 else "80s", 115.0 + n, "A minor", tag=_TAG, vibe="warm"
+        )
+        for n in range(1, 9)
+    ]
+    chat = Chat(offline_graph(library_frame(rows), settings=settings), thread="disco")
+    assert len(hit_names(chat.say("disco 115-123"))) == 8
+    assert len(hit_names(chat.say("only 80s"))) == 2
+    # the first list held 70s and 80s loops: "the 70s ones" are its 70s part, searched
+    out = chat.say("nah back to the 70s ones")
+    assert out["request"].eras == ["70s"]
+    assert sorted(hit_names(out)) == [f"disco_70s_{n:02d}.wav" for n in (1, 2, 4, 5, 7, 8)]

@@ -218,7 +218,8 @@ def _pointer(text: str) -> _Pointer | None:
 
 
 def _list_words(shown: ShownList) -> set[str]:
-    """The words a list can be called by: its search's and those most of its hits share."""
+    """The words a list can be called by: its search's and those all of its hits share
+    ("the 70s ones" is no list of 70s and 80s loops, but its 70s part)."""
     words: set[str] = set()
     request = shown.request
     if request is not None:
@@ -231,7 +232,7 @@ def _list_words(shown: ShownList) -> set[str]:
         name = re.sub(r"[_/.-]", " ", h.path.replace("\\", "/").rsplit("/", 1)[-1])
         for w in set(_words(f"{tags} {name} {h.key or ''}")):
             counts[w] = counts.get(w, 0) + 1
-    words |= {w for w, c in counts.items() if 2 * c >= len(shown.hits)}
+    words |= {w for w, c in counts.items() if c == len(shown.hits)}
     return words
 
 
@@ -250,12 +251,10 @@ def _described(words: Sequence[str], shown: ShownList) -> bool:
     if not named:
         return True
     known = _list_words(shown)
+    hit_eras = {normalize_era(h.tags.era) if h.tags.era else None for h in shown.hits}
     list_eras = {
-        normalize_era(e)
-        for e in (
-            *(shown.request.eras if shown.request else ()),
-            *(h.tags.era for h in shown.hits if h.tags.era),
-        )
+        *(normalize_era(e) for e in (shown.request.eras if shown.request else ())),
+        *(hit_eras if len(hit_eras) == 1 else ()),
     }
     for w in named:
         try:
@@ -368,7 +367,11 @@ def _names_one(text: str, hits: Sequence[CatalogHit]) -> bool:
 
 
 _FILLERS = frozenset(
-    ("ok", "okay", "so", "and", "now", "right", "then", "please", "pls", "plz", "lets", "let's")
+    (
+        *("ok", "okay", "so", "and", "now", "right", "then", "please", "pls", "plz", "lets"),
+        *("let's", "nah", "no", "nope", "yeah", "yes", "hmm", "actually", "wait", "um", "uh"),
+        *("again", "thanks", "cool", "alright"),
+    )
 )
 
 
