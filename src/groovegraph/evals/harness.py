@@ -267,7 +267,10 @@ class EvalContext:
             return asyncio.run(self._arun_conversation(turns))
 
     async def _arun_conversation(self, turns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        from langgraph.types import Command
+
         from groovegraph.evals.understanding import listed_order
+        from groovegraph.graph.names import answers_pending
 
         graph = self.graph
         config: dict[str, Any] = {
@@ -277,12 +280,18 @@ class EvalContext:
         paths = self._path_index()
         results: list[dict[str, Any]] = []
         for turn in turns:
-            before = dict((await graph.aget_state(config)).values)
+            snapshot = await graph.aget_state(config)
+            before = dict(snapshot.values)
             seen_ids = {getattr(m, "id", None) for m in before.get("messages", [])}
             old_analyses = {k: _jsonable(v) for k, v in (before.get("analyses") or {}).items()}
-            payload = self._graph_input(
+            payload: Any = self._graph_input(
                 {"message": turn["message"], "samples": list(turn.get("attach") or [])}
             )
+            pending = [i.value for task in snapshot.tasks for i in getattr(task, "interrupts", ())]
+            if not turn.get("attach") and answers_pending(pending, turn["message"]):
+                # as the server's chat routes do: a reply to the question the last turn
+                # asked ("which file? 1, 2 or 3" → "the 03") resumes that run
+                payload = Command(resume=turn["message"])
             trajectory: list[str] = []
             tool_refs: set[str] = set()
             async for node, update in _node_updates(graph, payload, config):

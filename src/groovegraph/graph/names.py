@@ -1078,6 +1078,16 @@ def replies_to(question: Mapping[str, Any], reply: str) -> bool:
     return len(text.split()) <= 4
 
 
+def answers_pending(questions: Sequence[Any], reply: str) -> bool:
+    """Whether a message with no sample attached, sent while the thread waits on
+    ``questions`` (the values of its pending interrupts), answers them all
+    (:func:`replies_to`), so it resumes the run rather than starting a turn. The server's
+    chat routes and the evaluation harness both go by this."""
+    return bool(questions) and all(
+        isinstance(q, Mapping) and replies_to(q, reply) for q in questions
+    )
+
+
 _PADDED_NUMBER_RE = re.compile(
     r"(?:the\s+|number\s+|#\s*)?(0\d{1,3})(?:\s+(?:one|file|please|pls))?\s*[.!)]?",
     re.IGNORECASE,

@@ -128,7 +128,7 @@ async def as_reply_if_pending(state: AppState, graph_input: Any, config: Runnabl
     from langchain_core.messages import convert_to_messages
 
     from groovegraph.graph.memory import message_text
-    from groovegraph.graph.names import replies_to
+    from groovegraph.graph.names import answers_pending
     from groovegraph.graph.supervisor import message_samples
 
     if not isinstance(graph_input, dict) or len(graph_input.get("messages") or []) != 1:
@@ -141,8 +141,7 @@ async def as_reply_if_pending(state: AppState, graph_input: Any, config: Runnabl
         return graph_input
     text = message_text(message).strip()
     pending = await pending_interrupts(state, config) if text else []
-    values = [getattr(i, "value", None) for i in pending]
-    if values and all(isinstance(v, dict) and replies_to(v, text) for v in values):
+    if answers_pending([getattr(i, "value", None) for i in pending], text):
         return Command(resume=text)
     return graph_input
 
