@@ -648,15 +648,21 @@ def _unheld_tempo(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict
     return {"bpm_min": round(min(tempos), 1), "bpm_max": round(max(tempos), 1)}
 
 
-def as_found(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> ParsedRequest:
+def as_found(
+    previous: ParsedRequest, listed: Sequence[CatalogHit], *, tempo: bool = True
+) -> ParsedRequest:
     """``previous`` as the search that showed ``listed`` applied it: a vibe or swing band
     none of the list meets (the search relaxed it to find anything: "no exact match;
-    swing/vibe filters relaxed") is lifted. A narrowing of that list ("only the minor key
-    ones", "just the 70s ones") starts from this, so it cannot empty the list for a feel
-    the search never applied. A decade or genre stays: it is what was searched ("trap
-    from the 90s" that showed other decades is still asked of the 90s); so does the tempo
-    asked (a move from it, "something slower", reads the list itself)."""
+    swing/vibe filters relaxed") is lifted, and so is a tempo band none of it lies in (the
+    search showed the closest tempos): the band becomes the one the list spans, the tempo
+    asked still the target. A narrowing of that list ("only the minor key ones", "but not
+    the 90s ones") starts from this, so it cannot empty the list for a feel or a tempo the
+    search never applied. A decade or genre stays: it is what was searched ("trap from the
+    90s" that showed other decades is still asked of the 90s). Without ``tempo`` (a move
+    from it, "something slower", reads the list itself) the tempo asked stays."""
     unheld = _unheld_by(previous, listed)
+    if tempo:
+        unheld.update(_unheld_tempo(previous, listed))
     update = {k: v for k, v in unheld.items() if k not in ("eras", "years", "genres")}
     return previous.model_copy(update=update) if update else previous
 

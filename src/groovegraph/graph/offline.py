@@ -756,7 +756,9 @@ def describe_search(search: dict[str, Any]) -> str:
     q = search.get("query") or {}
     parts: list[str] = []
     if q.get("bpm_min") is not None and q.get("bpm_max") is not None:
-        parts.append(f"{q['bpm_min']:g}–{q['bpm_max']:g} BPM")
+        # a band of one tempo (the list narrowed was all at 100 BPM) is that tempo
+        band = f"{q['bpm_min']:g}" + ("" if q["bpm_min"] == q["bpm_max"] else f"–{q['bpm_max']:g}")
+        parts.append(f"{band} BPM")
     elif q.get("bpm_max") is not None:
         parts.append(f"up to {q['bpm_max']:g} BPM")
     elif q.get("bpm_min") is not None:

@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 
+from groovegraph.graph.followups import as_found
 from groovegraph.graph.memory import message_text
 from groovegraph.graph.tools import sample_label
 from groovegraph.state import (
@@ -227,7 +228,10 @@ def _lead(
     era: EraBrief | None,
 ) -> str:
     """Why this turn's answer is the same as an earlier one, in one line."""
-    new = _new_filters(request, previous) if searched else []
+    # what the earlier search applied: a tempo band or vibe it relaxed to show its list is
+    # not "new" when the narrowing keeps to what that list holds
+    before = as_found(previous, listed) if previous is not None else None
+    new = _new_filters(request, before) if searched else []
     if hits:
         n = len(hits)
         results = f"{n} result" + ("" if n == 1 else "s")

@@ -2046,10 +2046,23 @@ class OfflineUnderstanding:
                 intents=["find"],
                 specialists=["discovery"],
             )
-        if searched is not None and conv.fresh and searched is conv.listed_request:
-            # the list just shown is what that search found: a narrowing of it keeps what
-            # the search applied, not a filter it relaxed to list anything
-            searched = followups.as_found(searched, listed_hits)
+        if (
+            searched is not None
+            and searched is conv.listed_request
+            and (conv.fresh or searched is not conv.previous)
+        ):
+            # the list shown (just now, or before a turn that listed nothing: "wat key is
+            # the 3rd one") is what that search found: a narrowing of it keeps what the
+            # search applied, not a filter or tempo band it relaxed to list anything
+            # ... and the tempos the list spans, when the turn keeps to that list: not a
+            # move from the tempo asked ("something slower") nor another style or key put
+            # in its place ("swap to jazz but keep the tempo": the tempo asked carries)
+            searched = followups.as_found(
+                searched,
+                listed_hits,
+                tempo=not followups.tempo_move(blanked)
+                and (followups.is_list_pointer(blanked) or not (alone.genres or alone.keys)),
+            )
         if searched is not None:
             searched = _reference_as_filters(searched, conv)
         if filtering and searched is not None:
