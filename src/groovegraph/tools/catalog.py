@@ -782,9 +782,14 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
             lt = np.log(eff_tempo / target_bpm)
         lt = np.where(np.isnan(lt), np.inf, lt)
         best = np.abs(lt)
-        for m_, _ in variants[1:]:
+        for k, (m_, _) in enumerate(variants[1:], 1):
             d = np.abs(lt + math.log(m_))
-            better = d < best
+            # a half- or double-time reading only where it is close: within the band
+            # searched (the loop is in it at that multiple), or, with no band, within
+            # the tolerance of a tempo asked for; never a 120 BPM loop read as 240 for
+            # "170" (+41 %, outside the band) when it is in the band at its own tempo
+            close = tempo_masks[k][idx] if len(tempo_masks) > k else d <= math.log1p(BPM_TOLERANCE)
+            better = (d < best) & close
             best = np.where(better, d, best)
             mult = np.where(better, m_, mult)
         eff_tempo = eff_tempo * mult
