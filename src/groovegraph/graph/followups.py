@@ -823,6 +823,11 @@ def merge_filter(
         # (the nearest first), never a band to fall out of, so the style asked for next
         # is listed nearest that tempo first
         update.update(bpm_min=None, bpm_max=None)
+    if new.target_bpm is not None and _CLOSEST_TEMPO_RE.search(new.text):
+        # "closest to 55 BPM" after house loops: the loops kept ranked by how near 55 they
+        # are, none left out for being outside a band around it (never an empty answer
+        # while the rest of the search matches something)
+        update.update(bpm_min=None, bpm_max=None, target_bpm=new.target_bpm, bpms=[])
     if new.meter:
         update["meter"] = new.meter  # "only the ones in 3/4"
     if new.limit:

@@ -798,6 +798,11 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
         if lo is not None and hi is not None:
             half_width = (hi - lo) / 2.0 / target_bpm * 100.0
         sigma = max(4.0, half_width)
+        if lo is None and hi is None and np.isfinite(pct).any():
+            # no band, only a tempo to rank by ("closest to 55" among house loops at
+            # 120-126): the spread is the nearest loop's distance, so a nearer
+            # tempo still outranks a farther one instead of all scoring nought alike
+            sigma = max(sigma, float(np.nanmin(np.abs(pct))))
         t_score = np.exp(-((pct / sigma) ** 2))
         t_score = np.where(mult != 1.0, t_score * 0.9, t_score)
         parts.append(np.nan_to_num(t_score, nan=0.0))
