@@ -802,6 +802,28 @@ def describe_search(search: dict[str, Any]) -> str:
     return " ".join([line, *(n[0].upper() + n[1:] + "." for n in notes if n)])
 
 
+def _empty_advice(q: dict[str, Any]) -> str:
+    """What to loosen after a search that found nothing, naming only filters it applied
+    ("kicks tuned to A" had no tempo range to widen)."""
+    moves: list[str] = []
+    if q.get("bpm_min") is not None or q.get("bpm_max") is not None:
+        moves.append("a wider tempo range")
+    if q.get("keys") or q.get("key") or q.get("compatible_with") or q.get("tonic"):
+        moves.append("another key")
+    if q.get("root_note"):
+        moves.append("another root note")
+    if q.get("swing_min") is not None or q.get("swing_max") is not None:
+        moves.append("any swing")
+    if q.get("meter"):
+        moves.append("another meter")
+    tags = ("genre", "genres", "era", "eras", "vibe", "instrument", "not_genres", "not_eras")
+    if any(q.get(t) for t in tags):
+        moves.append("fewer tags")
+    if not moves:
+        return "try other words for what you are after"
+    return "try " + (moves[0] if len(moves) == 1 else ", ".join(moves[:-1]) + " or " + moves[-1])
+
+
 def describe_report(r: CompatibilityReport) -> str:
     """A mix verdict: the word and score (``harmony.verdict_for``: one word per score),
     then the key line (or why the key does not apply), the tempo line, and the plain
@@ -1047,8 +1069,9 @@ def compose_section(
             if not any("listed match" in str(n) for s in searches for n in s.get("notes") or []):
                 lines.append(f"None of the {len(request.among)} listed sample(s) match that.")
         else:
+            query = (searches[-1].get("query") or {}) if searches else {}
             lines.append(
-                "No sample in the catalog matches those filters; try a wider tempo range or fewer tags."
+                "No sample in the catalog matches those filters; " + _empty_advice(query) + "."
             )
     elif specialist == "compatibility":
         if request is not None and request.energy:
