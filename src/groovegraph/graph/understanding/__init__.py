@@ -162,6 +162,15 @@ _TARGET_FIRST_RE = re.compile(
     r"(?:closest|nearest|close|near|around|about|at|roughly|in\s+the)\b",
     re.IGNORECASE,
 )
+# "three loops in C minor", "2 breaks at 90", "five loops around 120": a whole request that
+# opens with how many of which sample it wants and says in what key or at what tempo
+_COUNTED_REQUEST_RE = re.compile(
+    r"\s*(?:(?:and|ok(?:ay)?|now|right|cool|so|then)[\s,]+)*"
+    rf"(?:(?:1\d|20|[1-9])(?!\d)|{vocab.alternation(vocab.COUNT_WORDS)})\s+"
+    rf"{vocab.alternation(vocab.plurals(*vocab.SAMPLE_NOUNS))}\s+"
+    r"(?:closest|nearest|close|near|around|about|at|roughly|in)\b",
+    re.IGNORECASE,
+)
 # Words that carry the last search on: "also", "too", "those", "them", "instead", "same"
 _CARRY_ON_RE = re.compile(
     r"\b(?:also|too|as well|those|these|them|they|same|still|instead|again|rather)\b",
@@ -3808,6 +3817,16 @@ class OfflineUnderstanding:
             # "loops closest to 55 BPM, half time is fine" after an A minor search: a whole
             # request that opens with what it wants and its own target tempo starts over
             # ("those at 90", "also loops around 90", "loops at 90 instead" go on from it)
+            return True
+        if (
+            (alone.keys or alone.bpms)
+            and _COUNTED_REQUEST_RE.match(text)
+            and not _CARRY_ON_RE.search(text)
+            and not followups.is_list_pointer(text)
+        ):
+            # "three loops in C minor" after house ranked near 55 BPM: a whole request with
+            # its own count, sample and key (or tempo) starts over; the earlier style,
+            # decade and tempo target were for another list
             return True
         # "pull up some reggae near 75 then" after a dnb search: a find verb with a style the
         # last search did not have starts a search of that style (its key, era and vibe
