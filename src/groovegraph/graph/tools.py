@@ -1001,6 +1001,7 @@ def build_toolsets(
                 applied = wider
         # relax=False: a follow-up narrowing a list ("which of them swing?") wants the
         # honest empty answer, not the list again without its new filter.
+        feel_free: CatalogQuery | None = None  # the search without its swing and vibe
         if not hits and relax and (swing_min is not None or vibe):
             relaxed = applied.model_copy(
                 update={"swing_min": None, "swing_max": None, "vibe": None}
@@ -1009,6 +1010,8 @@ def build_toolsets(
             if hits:
                 notes.append("no exact match; swing/vibe filters relaxed")
                 applied = relaxed
+            else:
+                feel_free = relaxed
         if not hits and relax and catalog_tools.canonical_instrument(applied.instrument) == "drums":
             # "some drums around 78": no drums-only loop there, but loops with drums under
             # other parts (analysed as a full mix) still have drums in them; said so
@@ -1024,9 +1027,18 @@ def build_toolsets(
             # Nothing matches exactly: the nearest matches, relaxing one constraint at a
             # time (the least defining first) and saying which, rather than nothing. The
             # instrument asked for ("bass loops", "a snare") stays: it is what was asked.
-            hits, applied, note = _nearest(
+            hits, nearest, note = _nearest(
                 df, applied, keep_tempo=stated_range, keep_genre=keep_genre
             )
+            if not hits and feel_free is not None:
+                # swung disco in A minor at 124 where no disco swings: the swing (or vibe)
+                # relaxed and then one more filter, both said
+                hits, nearest, note = _nearest(
+                    df, feel_free, keep_tempo=stated_range, keep_genre=keep_genre
+                )
+                if hits:
+                    notes.append("no exact match; swing/vibe filters relaxed")
+            applied = nearest if hits else applied
             if note:
                 notes.append(note)
         if not hits and relax and applied.instrument:

@@ -171,6 +171,16 @@ _COUNTED_REQUEST_RE = re.compile(
     r"(?:closest|nearest|close|near|around|about|at|roughly|in)\b",
     re.IGNORECASE,
 )
+# "top 3", "ok the top five pls", "just the best 2": how many of the last search's best
+# (a count and nothing else to search by)
+_BARE_TOP_RE = re.compile(
+    r"^\s*(?:(?:and|ok(?:ay)?|so|now|then|just|only|gimme|give\s+me|show\s+me|list)[\s,]+)*"
+    r"(?:the\s+)?(?:top|best)\s+"
+    rf"(?:\d{{1,2}}|{vocab.alternation(vocab.COUNT_WORDS)})"
+    r"(?:\s+(?:ones?|results?|hits?|loops|of\s+(?:them|those|these)|please|pls|then))*"
+    r"\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
 # Words that carry the last search on: "also", "too", "those", "them", "instead", "same"
 _CARRY_ON_RE = re.compile(
     r"\b(?:also|too|as well|those|these|them|they|same|still|instead|again|rather)\b",
@@ -2013,10 +2023,13 @@ class OfflineUnderstanding:
         past_only = _asks_only_about_the_past(
             blanked, sample_at_hand=bool(attached or by_attr.ids or conv.focus)
         )
+        # "top 3" after a search: that search's best three (the search again with a count,
+        # free to relax as a new search is when it had found nothing)
+        bare_top = bool(searched is not None and alone.limit and _BARE_TOP_RE.match(blanked))
         filtering = (
             searched is not None
             and not by_attr.spans
-            and followups.is_filter_followup(text, alone)
+            and (followups.is_filter_followup(text, alone) or bare_top)
             and not past_only
         )
         prev = conv.previous
@@ -2428,6 +2441,10 @@ class OfflineUnderstanding:
                     "root_note": slots.get("root_note") or request.root_note,
                 }
             )
+            if bare_top:
+                # the best of the search itself, not a narrowing of its list: what it had
+                # to relax to find anything is relaxed again, said so
+                request = request.model_copy(update={"refines": False})
             chosen = ["discovery"]
         else:
             request = request.model_copy(update=slots)
