@@ -1005,7 +1005,10 @@ _WHICH_WOULD_MIX_RE = re.compile(
     r"(?:would|will|could|can|might|do|does|should|"
     r"won't|wouldn't|don't|doesn't|can't|couldn't)\s+"
     r"(?:\w+\s+){0,2}?(?:clash\w*|mix\w*|fit|fits|work|go|blend|sit)\s+(?:well\s+)?"
-    r"(?:with|against|under|over|into|alongside)\b",
+    r"(?:with|against|under|over|into|alongside)\b"
+    # "what goes with my keys loop", "what else fits under it": the same with no modal
+    r"|\b(?:which|what)\s+(?:else\s+)?(?:goes|mixes|fits|works|sits|blends)\s+(?:well\s+)?"
+    r"(?:with|against|under|over|alongside)\b",
     re.IGNORECASE,
 )
 
@@ -1036,6 +1039,9 @@ _WHERE_NEXT_RE = re.compile(
 
 def _searches_for(text: str) -> bool:
     """Whether ``text`` looks for other samples than the one at hand (see above)."""
+    # "does sample 00207a7a… mix with my waltz": a sample written as its id (a library
+    # file named by its name) is one at hand, not a sample noun asking for others
+    text = _SAMPLE_ID_REF_RE.sub("this", text)
     if (
         _OTHERS_RE.search(text)
         or _WHICH_WOULD_MIX_RE.search(text)
@@ -3335,6 +3341,8 @@ class OfflineUnderstanding:
             or _WHICH_SAMPLES_RE.search(text)
             or stated.keys
             or stated.bpms
+            # "a bass note that fits my pad": a sound to find for one of them, no pair
+            or ("discovery" in chosen and request.for_sample and _sound_for_it(text))
         ):
             return request, chosen
         # (a sample of theirs that is not one of the kind asked — the 808 in focus for
