@@ -21,7 +21,12 @@ from typing import Any
 from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode, tempo_move
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.names import looks_like_file_name
-from groovegraph.graph.parser import GROOVE_QUESTION_RE, TEMPO_LIMITS_BPM, UNUSABLE_TEMPO_RE
+from groovegraph.graph.parser import (
+    GROOVE_QUESTION_RE,
+    TEMPO_LIMITS_BPM,
+    UNMEASURED_METER_RE,
+    UNUSABLE_TEMPO_RE,
+)
 from groovegraph.graph.repeats import NO_ANTECEDENT, ordinal
 from groovegraph.graph.tools import sample_label, shown_name
 from groovegraph.state import (
@@ -1360,6 +1365,7 @@ def past_the_list(phrase: str) -> bool:
         phrase != NO_ANTECEDENT
         and not phrase.startswith(UNFIT_OWN)
         and not UNUSABLE_TEMPO_RE.fullmatch(phrase)
+        and not UNMEASURED_METER_RE.fullmatch(phrase)
         and not ATTRIBUTE_PHRASE_RE.match(phrase)
         and not looks_like_file_name(phrase)
     )
@@ -1381,6 +1387,18 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"{' and '.join(tempos)} {'is' if len(tempos) == 1 else 'are'} outside "
             f"{lo:g}–{hi:g} BPM, so I did not filter by {those}; "
             "name a tempo in that range to narrow the search.",
+        )
+    meters = [p.removesuffix(" meter") for p in refs if UNMEASURED_METER_RE.fullmatch(p)]
+    if meters:
+        # "anything in 5/4?": a meter no analysis here measures is refused, as the HTTP
+        # and CLI meter filters refuse it, rather than a search that ignores it
+        refs = [p for p in refs if not UNMEASURED_METER_RE.fullmatch(p)]
+        unresolved = [p for p in unresolved if not UNMEASURED_METER_RE.fullmatch(p)]
+        parts.insert(
+            0,
+            f"{' or '.join(meters)} isn't something I measure: meters are 3 or 4 beats per "
+            f"bar ({', '.join(vocab.METER_SIGNATURES)}, or 'waltz'), so I searched nothing "
+            "for it. Ask for one of those, or leave the meter out.",
         )
     unfit = [p.removeprefix(UNFIT_OWN) for p in refs if p.startswith(UNFIT_OWN)]
     if unfit:

@@ -26,6 +26,7 @@ __all__ = [
     "GROOVE_QUESTION_RE",
     "MAX_PARSE_CHARS",
     "TEMPO_LIMITS_BPM",
+    "UNMEASURED_METER_RE",
     "UNUSABLE_TEMPO_RE",
     "ResultRefs",
     "blank_spans",
@@ -442,6 +443,9 @@ TEMPO_LIMITS_BPM = (20.0, _query_le("bpm_max"))
 # How an unusable tempo is written into ParsedRequest.unresolved ("99999 BPM"), next to
 # result references past the end of a list ("the 9th one"); the offline answer tells them apart.
 UNUSABLE_TEMPO_RE = re.compile(r"\d+(?:\.\d+)? BPM")
+# How a meter the analysis does not measure is written into ParsedRequest.unresolved
+# ("5/4 meter"): no search keeps to it, so the answer says so instead of searching.
+UNMEASURED_METER_RE = re.compile(r"\d+/\d+ meter")
 _UNIT_RE = re.compile(rf"\b(?:{vocab.TEMPO_UNIT}|tempo)\b", re.IGNORECASE)
 # A tempo with its unit, whatever its size, to report the ones outside TEMPO_LIMITS_BPM.
 _ANY_NUM = r"(\d+(?:\.\d+)?)"
@@ -853,5 +857,15 @@ def parse_request(
         samples=refs,
         intents=intents,
         limit=limit,
-        unresolved=_uniq([*earlier.unresolved, *bad_tempos]),
+        unresolved=_uniq(
+            [
+                *earlier.unresolved,
+                *bad_tempos,
+                *(
+                    [f"{odd} meter"]
+                    if meter_found is None and (odd := vocab.find_unmeasured_meter(prose))
+                    else []
+                ),
+            ]
+        ),
     )

@@ -2425,6 +2425,24 @@ def find_meter_span(text: str) -> tuple[str, tuple[int, int]] | None:
     return None
 
 
+# "anything in 5/4?", "7/8 grooves": a time signature written out that the analysis
+# cannot measure (it counts 3 or 4 beats per bar); "1/4 notes" is no meter
+_ANY_METER_SIG_RE = re.compile(
+    r"(?<![\d/.])\b(?P<num>[2-9]|1[0-5])\s*/\s*(?P<den>2|4|8|16)\b(?![/\d])", re.IGNORECASE
+)
+
+
+def find_unmeasured_meter(text: str) -> str | None:
+    """A time signature ``text`` writes out that is not in :data:`METER_SIGNATURES`
+    ("5/4", "7/8"), else ``None``: a meter the analysis does not measure, so no search
+    can keep to it (the HTTP and CLI meter filters refuse it alike)."""
+    for m in _ANY_METER_SIG_RE.finditer(text):
+        sig = f"{m['num']}/{m['den']}"
+        if sig not in METER_SIGNATURES:
+            return sig
+    return None
+
+
 def find_meter(text: str) -> str | None:
     """The signature :func:`find_meter_span` finds, without its place."""
     found = find_meter_span(text)
