@@ -328,6 +328,29 @@ def _library_lacks(df: pd.DataFrame, **tag: Any) -> bool:
     return not catalog_tools.search(df, CatalogQuery(limit=1, **tag))
 
 
+def _same_meter_first(
+    df: pd.DataFrame, query: CatalogQuery, hits: list[CatalogHit], meter: int
+) -> tuple[list[CatalogHit], str | None]:
+    """``hits`` with the loops measured in ``meter`` beats per bar (the reference loop's)
+    first — the same search kept to that meter, then the rest — and the note saying so,
+    or that none is in that meter; ``None`` when every hit is in it or none has one."""
+    other = [h for h in hits if h.meter and h.meter != meter]
+    if not other:
+        return hits, None
+    sig = f"{meter}/4"
+    same = catalog_tools.search(df, query.model_copy(update={"meter": meter}))
+    ids = {h.sample_id for h in same}
+    ranked = [*same, *(h for h in hits if h.sample_id not in ids)][: query.limit]
+    others = sorted({f"{h.meter}/4" for h in ranked if h.meter and h.meter != meter})
+    drift = (
+        f"against it the bars of a loop in {' or '.join(others)} do not line up (a "
+        "polymeter only on purpose: the mix check lowers such a pair)"
+    )
+    if not same:
+        return ranked, f"none in {sig} like the reference; {drift}"
+    return ranked, f"{len(same)} loop(s) in {sig} like the reference, listed first; {drift}"
+
+
 def _kept_text(query: CatalogQuery) -> str:
     """The filters a search still applies, in words ("dusty, 76–84 BPM")."""
     kept: list[str] = []
@@ -793,9 +816,12 @@ def build_toolsets(
         target_swing: float | None = None
         excluded = list(exclude or [])
         scale_note: str | None = None
+        ref_meter: int | None = None  # a loop reference's measured beats per bar
         if like_sample:
             ref_analysis = resolver.analysis(like_sample, state, owner)
             ref_file = ref_analysis.file
+            if ref_analysis.tempo_bpm is not None and kind != "one_shot":
+                ref_meter = ref_analysis.meter
             if ref_analysis.tempo_bpm is None and kind == "loop":
                 # "trap loops this 808 would sit with": loops are not like a one-shot (no
                 # tempo, kind or instrument to share); they sit on its root, either mode
@@ -1083,6 +1109,13 @@ def build_toolsets(
             notes[kept_at] += f" (kept: {kept_text})"
         if (fit_note := _roots_in_key_note(query, hits)) is not None:
             notes.append(fit_note)
+        if ref_meter and query.meter is None and hits:
+            # "loops that mix with my waltz": loops in the reference's meter first, and
+            # the others said to be in another meter, as the mix check would lower them
+            # (harmony.METER_FACTOR: the bars drift apart)
+            hits, same_note = _same_meter_first(df, query, hits, ref_meter)
+            if same_note:
+                notes.append(same_note)
         if ref_file:
             # A reference given by path may itself be in the catalog: never suggest it.
             # (Compared by shown name: an analysis from the thread state names its file
