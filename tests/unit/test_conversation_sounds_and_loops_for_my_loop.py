@@ -58,3 +58,11 @@ def test_a_bass_note_that_fits_my_pad_searches_bass_roots_in_its_key(graph) -> N
     names = [h.path.rsplit("/", 1)[-1] for h in out["hits"]]
     assert names[:2] == ["808_A1.wav", "808_E1.wav"]  # the tonic, then the fifth
     assert "808_F#1.wav" not in names  # F# is not in A minor
+
+
+def test_what_mixes_with_a_key_after_my_loop_asks_for_keys(graph) -> None:
+    chat = Chat(graph)
+    chat.say("here's my keys loop", samples=[PAD["id"]])
+    out = chat.say("ok so what mixes with 8B")
+    assert "discovery" not in out["plan"].specialists
+    assert "compatibility" in out["plan"].specialists

@@ -1005,9 +1005,13 @@ _WHICH_WOULD_MIX_RE = re.compile(
     r"(?:would|will|could|can|might|do|does|should|"
     r"won't|wouldn't|don't|doesn't|can't|couldn't)\s+"
     r"(?:\w+\s+){0,2}?(?:clash\w*|mix\w*|fit|fits|work|go|blend|sit)\s+(?:well\s+)?"
-    r"(?:with|against|under|over|into|alongside)\b"
-    # "what goes with my keys loop", "what else fits under it": the same with no modal
-    r"|\b(?:which|what)\s+(?:else\s+)?(?:goes|mixes|fits|works|sits|blends)\s+(?:well\s+)?"
+    r"(?:with|against|under|over|into|alongside)\b",
+    re.IGNORECASE,
+)
+# "what goes with my keys loop", "what else fits under it": the same with no modal (with a
+# key named it asks for keys: "what mixes with 8B")
+_WHAT_GOES_WITH_RE = re.compile(
+    r"\b(?:which|what)\s+(?:else\s+)?(?:goes|mixes|fits|works|sits|blends)\s+(?:well\s+)?"
     r"(?:with|against|under|over|alongside)\b",
     re.IGNORECASE,
 )
@@ -1045,6 +1049,7 @@ def _searches_for(text: str) -> bool:
     if (
         _OTHERS_RE.search(text)
         or _WHICH_WOULD_MIX_RE.search(text)
+        or (_WHAT_GOES_WITH_RE.search(text) and not parse_request(text).keys)
         or _sound_for_it(text)
         or _NEXT_TRACK_RE.search(text)  # "what can I bring in next": tracks to find
         or _SAMPLES_THAT_MIX_RE.search(text)  # "only ones that can mix with it"
@@ -1094,7 +1099,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     out: list[SpecialistName] = []
     if _WHICH_SAMPLES_RE.search(text) and not followups.is_list_pointer(text):
         out.append("discovery")
-    if request.samples and _WHICH_WOULD_MIX_RE.search(text):
+    if request.samples and (
+        _WHICH_WOULD_MIX_RE.search(text) or (_WHAT_GOES_WITH_RE.search(text) and not request.keys)
+    ):
         # "which would clash with it" about the loop in focus: a mix question about it
         # and the library search it implies
         out.extend(["compatibility", "discovery"])
