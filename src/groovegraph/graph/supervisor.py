@@ -47,7 +47,13 @@ from groovegraph.graph.repeats import earlier_answer_keys
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
 from groovegraph.graph.tools import owner_from_config, sample_label, stored_analyses
-from groovegraph.graph.understanding import Conversation, from_reading, get_offline, listed_refs
+from groovegraph.graph.understanding import (
+    Conversation,
+    from_reading,
+    get_offline,
+    listed_refs,
+    spelling,
+)
 from groovegraph.settings import Settings
 from groovegraph.state import (
     BURST_KEY,
@@ -527,11 +533,13 @@ def make_supervisor(
             own = list(dict.fromkeys([*conversation.own, *attached]))
             request = request.model_copy(update={"exclude": own})
             ranked: list[str] = []
-            if not attached and followups.asks_superlative(text):
+            # slips read as the understanding reads them: "wich is the brightest"
+            read_as = spelling.correct(text)
+            if not attached and followups.asks_superlative(read_as):
                 # "which of my loops is the fastest?", "which one of those swings the
                 # hardest?": the sample first by that measured value, and the ranking
                 picked = followups.ranked_pick(
-                    text,
+                    read_as,
                     own=[
                         (s, sample_label(s, a), a)
                         for s in conversation.own

@@ -2291,6 +2291,12 @@ SPELLING_TARGETS: tuple[str, ...] = (
     "quicker",
     "slow",
     "fast",
+    # superlatives a pick is asked by ("quickest" is no slip of "quicker")
+    "quickest",
+    "fastest",
+    "slowest",
+    "darkest",
+    "brightest",
     "tempo",
     "tempos",
     # feel
@@ -2307,7 +2313,8 @@ SPELLING_TARGETS: tuple[str, ...] = (
     "camelot",
     "analyse",
     "analyze",
-    # counting and pointing
+    # counting and pointing ("wich is the brightest")
+    "which",
     "first",
     "second",
     "third",
