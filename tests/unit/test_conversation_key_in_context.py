@@ -67,3 +67,13 @@ def test_a_sample_named_is_still_the_one_asked_about(graph) -> None:
     chat.say("funk loops in A minor")
     out = chat.say("relative major of E minor?")
     assert answer(out).startswith("The relative key of E minor (9A) is G major (9B)")
+
+
+def test_a_relative_key_labelled_with_its_code_is_not_coded_twice(settings: Settings) -> None:
+    # the relative of Eb minor comes labelled "F# major (2B)": the answer read
+    # "is F# major (2B) (2B)" (outside tester)
+    rows = [numbered_loop(1, "disco", "70s", 116.0, "Eb minor", tag="c7a2")]
+    chat = Chat(offline_graph(pd.DataFrame(rows), settings=settings))
+    chat.say("disco loops in Eb minor")
+    said = answer(chat.say("whats the relative major of that"))
+    assert said.startswith("The relative key of Eb minor (2A) is F# major (2B): same notes")

@@ -1095,10 +1095,12 @@ def compose_section(
             relative = next((r for r in reports if r.key and r.key.relation == "relative"), None)
             if relative is not None and relative.key and vocab.RELATIVE_KEY_RE.search(request.text):
                 # "and its relative major?": the relative key named first, then the others
+                # a key's label may carry its code already ("F# major (2B)")
+                a_name = relative.a.removesuffix(f" ({relative.key.camelot_a})")
+                b_name = relative.b.removesuffix(f" ({relative.key.camelot_b})")
                 lines[-1] = (
-                    f"The relative key of {relative.a} ({relative.key.camelot_a}) is "
-                    f"{relative.b} ({relative.key.camelot_b}): same notes, other mood. "
-                    + _WHEEL_AROUND
+                    f"The relative key of {a_name} ({relative.key.camelot_a}) is "
+                    f"{b_name} ({relative.key.camelot_b}): same notes, other mood. " + _WHEEL_AROUND
                 )
         if reports:
             lines.append("Mix check:")
