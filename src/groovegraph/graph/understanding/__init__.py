@@ -2489,6 +2489,18 @@ class OfflineUnderstanding:
                 # names nothing but a filter's value, read by no specialist, narrows the
                 # list just shown by it
                 chosen = ["discovery"]
+            if (
+                not chosen
+                and request.meter
+                and not request.samples
+                and not attached
+                and _SAMPLE_NOUN_RE.search(blanked)
+                and not _asks_about_history(blanked)
+            ):
+                # "waltz loops in the library?", "loops in 3/4 in the library": samples
+                # asked for in a time signature are a search, whatever else the message
+                # says (the classifier has seen few meters and read these as small talk)
+                chosen = ["discovery"]
             refining = (
                 searched is not None
                 and ("discovery" in chosen or followups.tempo_move(blanked) != 0)
