@@ -50,3 +50,16 @@ def test_a_number_is_still_a_bound(chat: Chat) -> None:
     out = chat.say("drop anything under 100")
     assert set(hit_names(out)) == FAST
     assert "Kept the" not in answer(out)
+
+
+def test_the_band_kept_is_said_to_a_tenth_of_a_bpm(settings: Settings) -> None:
+    # measured tempi are not round: the band of the faster half read "101.1–104.111 BPM"
+    rows = [
+        numbered_loop(n, "funk", "70s", bpm, "A minor", tag="c7a3")
+        for n, bpm in enumerate((96.02, 98.4, 101.13, 102.5, 104.111), 1)
+    ]
+    chat = Chat(offline_graph(pd.DataFrame(rows), settings=settings))
+    chat.say("funk loops")
+    said = answer(chat.say("drop the slow ones"))
+    assert "101.1–104.1 BPM" in said
+    assert "104.111" not in said

@@ -762,12 +762,14 @@ def describe_search(search: dict[str, Any]) -> str:
     parts: list[str] = []
     if q.get("bpm_min") is not None and q.get("bpm_max") is not None:
         # a band of one tempo (the list narrowed was all at 100 BPM) is that tempo
-        band = f"{q['bpm_min']:g}" + ("" if q["bpm_min"] == q["bpm_max"] else f"–{q['bpm_max']:g}")
+        band = f"{round(q['bpm_min'], 1):g}" + (
+            "" if q["bpm_min"] == q["bpm_max"] else f"–{round(q['bpm_max'], 1):g}"
+        )
         parts.append(f"{band} BPM")
     elif q.get("bpm_max") is not None:
-        parts.append(f"up to {q['bpm_max']:g} BPM")
+        parts.append(f"up to {round(q['bpm_max'], 1):g} BPM")
     elif q.get("bpm_min") is not None:
-        parts.append(f"from {q['bpm_min']:g} BPM up")
+        parts.append(f"from {round(q['bpm_min'], 1):g} BPM up")
     if q.get("target_bpm") is not None:
         parts.append(f"closest to {q['target_bpm']:.1f} BPM")
     if q.get("keys"):
