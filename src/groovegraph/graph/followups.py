@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
+from groovegraph.graph.parser import TEMPO_LIMITS_BPM, around_band, parse_request
 from groovegraph.state import Analysis, CatalogHit, ParsedRequest
 from groovegraph.tools import vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
@@ -512,7 +512,7 @@ def _reference_range(
     if lo is not None and hi is not None:
         return lo, hi
     if target is not None:
-        return round(target * 0.95, 1), round(target * 1.05, 1)
+        return around_band(target)
     tempi = sorted(h.tempo_bpm for h in listed if h.tempo_bpm is not None)
     if tempi:
         return tempi[0], tempi[-1]

@@ -755,21 +755,26 @@ def describe_hit(rank: int, h: CatalogHit) -> str:
     return f"{shown} (score {h.score:.2f}: {h.reason})"
 
 
+def _bpm_said(value: float | None) -> str | None:
+    """A search's tempo bound as the answer says it: to a tenth of a BPM, no trailing
+    zeros ("101.1", "100"; a bound taken from measured tempi is not "104.111")."""
+    return None if value is None else f"{round(value, 1):g}"
+
+
 def describe_search(search: dict[str, Any]) -> str:
     """What was searched, from the tool's own record of the query (so the filters shown
     are the ones applied, not a re-reading of the request)."""
     q = search.get("query") or {}
     parts: list[str] = []
-    if q.get("bpm_min") is not None and q.get("bpm_max") is not None:
+    lo, hi = (_bpm_said(q.get(k)) for k in ("bpm_min", "bpm_max"))
+    if lo is not None and hi is not None:
         # a band of one tempo (the list narrowed was all at 100 BPM) is that tempo
-        band = f"{round(q['bpm_min'], 1):g}" + (
-            "" if q["bpm_min"] == q["bpm_max"] else f"–{round(q['bpm_max'], 1):g}"
-        )
+        band = lo if q["bpm_min"] == q["bpm_max"] else f"{lo}–{hi}"
         parts.append(f"{band} BPM")
-    elif q.get("bpm_max") is not None:
-        parts.append(f"up to {round(q['bpm_max'], 1):g} BPM")
-    elif q.get("bpm_min") is not None:
-        parts.append(f"from {round(q['bpm_min'], 1):g} BPM up")
+    elif hi is not None:
+        parts.append(f"up to {hi} BPM")
+    elif lo is not None:
+        parts.append(f"from {lo} BPM up")
     if q.get("target_bpm") is not None:
         parts.append(f"closest to {q['target_bpm']:.1f} BPM")
     if q.get("keys"):

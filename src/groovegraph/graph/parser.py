@@ -29,6 +29,7 @@ __all__ = [
     "UNMEASURED_METER_RE",
     "UNUSABLE_TEMPO_RE",
     "ResultRefs",
+    "around_band",
     "blank_spans",
     "find_result_refs",
     "find_sample_refs",
@@ -649,6 +650,12 @@ def _uniq(values: Iterable[str]) -> list[str]:
     return out
 
 
+def around_band(bpm: float) -> tuple[float, float]:
+    """The band a search keeps to for a tempo said "around" (±5 %, to a tenth of a BPM):
+    "house around 124" is 117.8–130.2."""
+    return round(bpm * 0.95, 1), round(bpm * 1.05, 1)
+
+
 def parse_request(
     text: str,
     *,
@@ -806,7 +813,7 @@ def parse_request(
     if bpm_min is None:
         if approx_target is not None:
             target = approx_target
-            bpm_min, bpm_max = round(target * 0.95, 1), round(target * 1.05, 1)
+            bpm_min, bpm_max = around_band(target)
         elif exact_target is not None:
             # "house at 124", "97 bpm": a tempo said plainly is still a band a loop can be
             # stretched within unheard — ±4 % (120-129 for 124), narrower than the ±5 % of

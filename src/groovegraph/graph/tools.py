@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.knowledge import ERA_TABLE, lookup_facts, match_groove, rank_by_groove
-from groovegraph.graph.parser import AUDIO_EXTENSIONS
+from groovegraph.graph.parser import AUDIO_EXTENSIONS, around_band
 from groovegraph.settings import Settings
 from groovegraph.state import (
     Analysis,
@@ -1178,7 +1178,7 @@ def build_toolsets(
         ref = _loop_or_none(resolver.analysis(like_sample, state, owner)) if like_sample else None
         if like_sample and ref is not None:
             assert ref.tempo_bpm is not None
-            lo, hi = round(ref.tempo_bpm * 0.95, 1), round(ref.tempo_bpm * 1.05, 1)
+            lo, hi = around_band(ref.tempo_bpm)
             tempo = pd.to_numeric(df["tempo_bpm"], errors="coerce")
             df = df[(tempo >= lo) & (tempo <= hi)]
             stats_filter = ", ".join(

@@ -1417,14 +1417,19 @@ def _bound_re(words: tuple[str, ...], sign: str, after: str) -> re.Pattern[str]:
     )
 
 
+# What takes a tempo side off the list shown, and the words before which part
+# ("drop any of the …", "lose those …"): both patterns below read them
+_TAKE_OFF = (
+    r"drop|lose|remove|cut|ditch|skip|exclude|bin|toss|get\s+rid\s+of|take\s+out|filter\s+out"
+)
+_WHICH_PART = r"(?:(?:all|any)\s+(?:of\s+)?)?(?:(?:the|those|these)\s+)?"
 # "drop anything under 100", "lose the ones below 95", "no loops faster than 120", "get
 # rid of everything over 110": a tempo side taken off the list keeps the other side, as
 # "nothing under 100" does
 _REMOVED_BOUND_RE = re.compile(
-    r"\b(?:drop|lose|remove|cut|ditch|skip|exclude|bin|toss|get\s+rid\s+of|take\s+out|"
-    r"filter\s+out|no)\s+"
-    r"(?:(?:all|any)\s+(?:of\s+)?)?(?:(?:the|those|these)\s+)?"
-    r"(?:(?:anything|everything|ones?|stuff|loops?|tracks?|samples?|breaks?|beats?|them)\s+)?"
+    rf"\b(?:{_TAKE_OFF}|no)\s+"
+    + _WHICH_PART
+    + r"(?:(?:anything|everything|ones?|stuff|loops?|tracks?|samples?|breaks?|beats?|them)\s+)?"
     r"(?:(?:that(?:'s|’s|s|\s+is|\s+are|'re)?|which\s+(?:is|are)|at)\s+)?"
     r"(?=(?:under|below|over|above|slower|faster|quicker|less\s+than|more\s+than|lower|higher)\b)",
     re.IGNORECASE,
@@ -1449,9 +1454,9 @@ _TEMPO_SIDE_NOUN = (
     r"stuff|half|of\s+(?:them|those|these|the\s+(?:list|lot|bunch))))(?![\w-])(?!\s*(?:than\s+)?\d)"
 )
 _DROPPED_SIDE_RE = re.compile(
-    r"\b(?:drop|lose|remove|cut|ditch|skip|exclude|bin|toss|get\s+rid\s+of|take\s+out|"
-    r"filter\s+out|no\s+more|leave\s+out|kill|nix)\s+"
-    r"(?:(?:all|any)\s+(?:of\s+)?)?(?:(?:the|those|these)\s+)?(?:really\s+|super\s+|too\s+)?"
+    rf"\b(?:{_TAKE_OFF}|no\s+more|leave\s+out|kill|nix)\s+"
+    + _WHICH_PART
+    + r"(?:really\s+|super\s+|too\s+)?"
     + _TEMPO_SIDE_WORDS
     + _TEMPO_SIDE_NOUN,
     re.IGNORECASE,

@@ -36,6 +36,7 @@ from groovegraph.graph.offline import can_compare, past_the_list
 from groovegraph.graph.parser import (
     PLURAL_LIKE_REF_RE,
     UNUSABLE_TEMPO_RE,
+    around_band,
     blank_spans,
     find_sample_refs,
     parse_request,
@@ -1839,13 +1840,14 @@ def _single_target(prev: ParsedRequest | None, conv: Conversation) -> ParsedRequ
     if a.kind == "one_shot" or not a.tempo_bpm:
         return None
     bpm = round(a.tempo_bpm, 2)
+    lo, hi = around_band(bpm)
     return ParsedRequest(
         text=prev.text,
         intents=["find"],
         specialists=["discovery"],
         target_bpm=bpm,
-        bpm_min=round(bpm * 0.95, 1),
-        bpm_max=round(bpm * 1.05, 1),
+        bpm_min=lo,
+        bpm_max=hi,
         bpms=[bpm],
         exclude=refs,
     )
@@ -3508,16 +3510,21 @@ class OfflineUnderstanding:
             # the sample it names, else the key last talked about ("from there" after loops
             # in A minor), else the analysed sample in focus
             said = None if _SAMPLE_WORD_RE.search(text) else _key_in_context(conv)
-            for r in [*request.samples, None, *conv.focus]:
-                if r is None:
-                    if said is not None:
-                        base = said
-                        break
-                    continue
-                a = conv.analyses.get(r)
-                if a is not None and a.key:
-                    ref, base = r, a.key
-                    break
+            keyed = [
+                (r, a.key)
+                for r in dict.fromkeys(request.samples)
+                if (a := conv.analyses.get(r)) is not None and a.key
+            ]
+            if not keyed and said is None:
+                keyed = [
+                    (r, a.key)
+                    for r in dict.fromkeys(conv.focus)
+                    if (a := conv.analyses.get(r)) is not None and a.key
+                ]
+            if keyed:
+                ref, base = keyed[0]
+            elif said is not None:
+                base = said
         if base is not None:
             moves = [from_camelot(harmony.camelot_step(base, step)) for step in (1, 2)]
             names = [k.name for k in moves]
