@@ -63,3 +63,24 @@ def test_the_band_kept_is_said_to_a_tenth_of_a_bpm(settings: Settings) -> None:
     said = answer(chat.say("drop the slow ones"))
     assert "101.1–104.1 BPM" in said
     assert "104.111" not in said
+
+
+@pytest.mark.parametrize(
+    ("ask", "kept"),
+    [
+        ("drop the slow ones", {"funk_70s_02.wav", "funk_70s_03.wav"}),
+        ("only the quicker ones", {"funk_70s_02.wav", "funk_70s_03.wav"}),
+        ("lose the fast ones", {"funk_70s_01.wav", "funk_70s_02.wav"}),
+    ],
+)
+def test_every_loop_of_the_side_kept_stays(settings: Settings, ask: str, kept: set[str]) -> None:
+    # outside tester: loops listed at 96.0, 97.0 and 99.2 BPM (measured 96.04 and 99.16),
+    # "drop the slow ones" kept only the 97: the band ended at the measured 99.16 while
+    # the catalog compares the tempo as shown (99.2), and began at 96.04 (shown 96.0)
+    rows = [
+        numbered_loop(n, "funk", "70s", bpm, "A minor", tag="c7a4")
+        for n, bpm in enumerate((96.04, 97.0, 99.16), 1)
+    ]
+    chat = Chat(offline_graph(pd.DataFrame(rows), settings=settings))
+    assert len(hit_names(chat.say("funk loops"))) == 3
+    assert set(hit_names(chat.say(ask))) == kept

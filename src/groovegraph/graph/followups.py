@@ -497,10 +497,15 @@ def tempo_move(text: str) -> int:
 def list_side_range(tempi: Sequence[float], side: int) -> tuple[float, float]:
     """The tempo range of the faster (``side`` +1) or slower (-1) half of a list's
     ``tempi`` (sorted): from its median to its fastest, or from its slowest to its median
-    (a median between two loops keeps neither of them on the other side)."""
+    (a median between two loops keeps neither of them on the other side).
+
+    Each bound is a tempo as shown, to 0.1 BPM, as the catalog compares a tempo with a
+    range: a loop measured at 99.16 is listed (and filtered) at 99.2, so a band ending at
+    its measured 99.16 would drop the fastest loop of the side kept."""
     n = len(tempi)
-    median = tempi[n // 2] if n % 2 else round((tempi[n // 2 - 1] + tempi[n // 2]) / 2, 1)
-    return (median, tempi[-1]) if side > 0 else (tempi[0], median)
+    median = tempi[n // 2] if n % 2 else (tempi[n // 2 - 1] + tempi[n // 2]) / 2
+    lo, hi = (median, tempi[-1]) if side > 0 else (tempi[0], median)
+    return round(lo, 1), round(hi, 1)
 
 
 def _reference_range(
