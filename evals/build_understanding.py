@@ -79,6 +79,14 @@ questions acted on, beginners and non-native speakers), all ``report``, never tu
 and DJs mid-session narrowing by relative words, key talk, partial file names, recaps), all
 ``tune``.
 
+Two more were written on 2026-12-06 (fourth session) the same way: ``twentieth_set/`` (ids
+``s20-…``: 130 requests, 36 conversations / 185 turns; producers coming back to uploads by
+nickname, DJs moving between keys and going back to earlier lists, history then "in that
+style", one-shot hunters, beginners, non-native speakers, corrections, recaps), all
+``report``, never tuned on; and ``twentyfirst_set/`` (ids ``d21-…``: 130 requests, 36
+conversations / 171 turns; producers and DJs mid-session widening and narrowing, keys acted
+on, one-shots for a picked loop, uploads referred back to), all ``tune``.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -122,6 +130,8 @@ SIXTEENTH_SET = HERE / "sixteenth_set"
 SEVENTEENTH_SET = HERE / "seventeenth_set"
 EIGHTEENTH_SET = HERE / "eighteenth_set"
 NINETEENTH_SET = HERE / "nineteenth_set"
+TWENTIETH_SET = HERE / "twentieth_set"
+TWENTYFIRST_SET = HERE / "twentyfirst_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -140,6 +150,8 @@ SET_SPLITS = {
     "s17-": "report",
     "s18-": "report",
     "d19-": "tune",
+    "s20-": "report",
+    "d21-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -217,6 +229,8 @@ def main(argv: list[str]) -> int:
         SEVENTEENTH_SET,
         EIGHTEENTH_SET,
         NINETEENTH_SET,
+        TWENTIETH_SET,
+        TWENTYFIRST_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
