@@ -552,6 +552,35 @@ def _key_in_context(conv: Conversation) -> str | None:
     prev = conv.previous
     if prev is None or not prev.keys or prev.samples:
         return None
+    return _answered_key(prev) or prev.keys[0]
+
+
+def _plural_keys(pointer: re.Match[str]) -> bool:
+    """Whether a pointer at keys ("in those keys", "in any of these") means several of
+    them, not "that key" alone."""
+    return bool(re.search(r"\b(?:those|these|their)\b|\bkeys\b", pointer.group(0), re.I))
+
+
+def _answered_key(prev: ParsedRequest | None) -> str | None:
+    """The key a key answer (a mixing question about a key, no sample, no search) was
+    about: the key its move landed on — the relative key of "what's the relative major of
+    A minor?" (C major), the two-step energy boost (the first step the answer calls
+    adjacent) — else the key asked about ("what's next to 5B": Eb major). None after any
+    other turn."""
+    if (
+        prev is None
+        or not prev.keys
+        or prev.samples
+        or "compatibility" not in prev.specialists
+        or "discovery" in prev.specialists
+    ):
+        return None
+    if prev.energy and prev.key_moves:
+        return prev.key_moves[-1]
+    asked = prev.text.rsplit("\n", 1)[-1]
+    if vocab.RELATIVE_KEY_RE.search(asked) and len(prev.keys) == 1:
+        code = camelot(prev.keys[0])
+        return from_camelot(code[:-1] + ("B" if code.endswith("A") else "A")).name
     return prev.keys[0]
 
 
@@ -2041,11 +2070,16 @@ class OfflineUnderstanding:
         # "top 3" after a search: that search's best three (the search again with a count,
         # free to relax as a new search is when it had found nothing)
         bare_top = bool(searched is not None and alone.limit and _BARE_TOP_RE.match(blanked))
+        # "any disco in that key?" right after a key answer ("what's next to 5B?"): the
+        # key answered about, not the list shown before it, is what it points at, so the
+        # turn narrows no list (_carry_subject puts that key in)
+        to_answered_key = bool(_answered_key(conv.previous) and _THOSE_KEYS_RE.search(blanked))
         filtering = (
             searched is not None
             and not by_attr.spans
             and (followups.is_filter_followup(text, alone) or bare_top)
             and not past_only
+            and not to_answered_key
         )
         prev = conv.previous
         if (
@@ -2513,6 +2547,7 @@ class OfflineUnderstanding:
                 and goes_with is None
                 and not self._new_subject(text, alone, searched)
                 and not past_only
+                and not to_answered_key
             )
             if refining and searched is not None:
                 merged = followups.merge_filter(searched, alone, listed_hits)
@@ -3947,8 +3982,7 @@ class OfflineUnderstanding:
             # "any dnb in that key" after an energy boost from 4A: the key the answer called
             # the energy boost (two steps up; the first step is called adjacent), not the
             # key it started from; "in those keys": either move
-            plural = bool(re.search(r"\b(?:those|these|their)\b|\bkeys\b", those.group(0), re.I))
-            moves = list(prev.key_moves) if plural else list(prev.key_moves[-1:])
+            moves = list(prev.key_moves) if _plural_keys(those) else list(prev.key_moves[-1:])
             update.update(
                 keys=moves,
                 camelot=[parse_key(k).camelot for k in moves],
@@ -3956,7 +3990,14 @@ class OfflineUnderstanding:
                 tonic=None,
             )
         elif not alone.keys and those is not None:
-            if prev.keys:
+            answered = _answered_key(prev)
+            if answered is not None and answered != prev.keys[0] and not _plural_keys(those):
+                # "any disco in that key?" after "what's the relative major of A minor?":
+                # the key the answer moved to (C major), that key itself
+                update.update(
+                    keys=[answered], camelot=[camelot(answered)], compatible=False, tonic=None
+                )
+            elif prev.keys:
                 update.update(
                     keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True
                 )
