@@ -209,6 +209,10 @@ _PAIR_RELATION_RE = re.compile(
     re.IGNORECASE,
 )
 # "from the same decade", "same era": the decade the conversation was on
+# "in that style", "of the same style", "that sound": the style just talked about
+_THAT_STYLE_RE = re.compile(
+    r"\b(?:that|this|the same|same)\s+(?:style|sound|vibe|genre)\b", re.IGNORECASE
+)
 _SAME_ERA_RE = re.compile(
     r"\b(?:same|that)\s+(?:decade|era|period|years)\b|\bfrom (?:back )?then\b", re.IGNORECASE
 )
@@ -1947,6 +1951,41 @@ _PLUS_RE = re.compile(
 _PERCENT_AFTER_RE = re.compile(r"\s*(?:%|per\s?cent\b)", re.IGNORECASE)
 
 
+def _talked_eras(prev: ParsedRequest) -> list[str]:
+    """The decades the turn before was about: those it named, or, after an era answer
+    on a style named without one ("and philly soul drumming?"), the one decade the
+    table's entries on that style belong to (none when they span several: soul)."""
+    if prev.eras or "era" not in prev.specialists or not prev.genres:
+        return list(prev.eras)
+    facts = lookup_facts(genres=prev.genres, text=prev.text)
+    wanted = {normalize_tag(g) for g in prev.genres}
+    eras = {f.era for f in facts if f.genre in wanted}
+    return sorted(eras) if len(eras) == 1 else []
+
+
+def _continues_era_talk(
+    text: str, request: ParsedRequest, alone: ParsedRequest, conv: Conversation
+) -> bool:
+    """Whether ``text`` is a fragment ("and philly soul drumming?", "what about the 80s",
+    "how about go go") that asks the question just answered on a style or decade again
+    about the style or decade it names: the turn before was an era answer with no
+    search, and this one asks for no samples (no find verb, no plural sample noun, no
+    "which loops", nothing of the user's library) and names no sample."""
+    prev = conv.previous
+    return bool(
+        prev is not None
+        and "era" in prev.specialists
+        and "discovery" not in prev.specialists
+        and (alone.genres or alone.eras)
+        and not request.samples
+        and not request.refines
+        and _ELLIPSIS_RE.match(text)
+        and not _asks_for_samples(text)
+        and not _PLURAL_SAMPLES_RE.search(text)
+        and not _OWNS_SAMPLES_RE.search(text)
+    )
+
+
 def _asks_for_samples(text: str) -> bool:
     """A find verb, "samples that mix", "which samples": the turn searches the library."""
     return bool(
@@ -2743,6 +2782,11 @@ class OfflineUnderstanding:
             # straight? I need soul loops that are straight too": a search whose style and
             # decade say what to list; nothing about their past, people or norms is asked
             chosen = [c for c in chosen if c != "era"]
+        if goes_with is None and _continues_era_talk(blanked, request, alone, conv):
+            # "and philly soul drumming?", "what about the 80s?" right after an answer on
+            # 70s funk: the same question about the style or decade named, no search
+            chosen = ["era"]
+            request = request.model_copy(update={"intents": ["history"]})
         if (
             len(request.keys) >= 2
             and "discovery" in chosen
@@ -3609,6 +3653,15 @@ class OfflineUnderstanding:
             out.append(s)
         if request.samples and out and "groove" not in out:
             out.insert(0, "groove")
+        if (
+            "discovery" in chosen
+            and "discovery" not in out
+            and not request.samples
+            and _PLURAL_SAMPLES_RE.search(text)
+        ):
+            # "what about soul loops from that era?" after an answer on 70s funk: the
+            # fragment asks for samples, so the search stays beside the earlier question
+            out.append("discovery")
         return out if any(s != "groove" for s in out) else chosen
 
     @staticmethod
@@ -3942,16 +3995,21 @@ class OfflineUnderstanding:
         if prev is None or "discovery" not in chosen or request.refines:
             return request
         update: dict[str, Any] = {}
+        talked_eras = _talked_eras(prev)
         # "loops like that", or "at a similar tempo" after a question on 90s boom bap:
         # the style talked about is the style searched
         if not alone.genres and not alone.eras and (near or _LIKE_THAT_RE.search(text)):
             if prev.genres:
                 update["genres"] = list(prev.genres)
-            if prev.eras:
-                update["eras"] = list(prev.eras)
-        elif not alone.eras and _SAME_ERA_RE.search(text):
-            # "now breakbeat from the same decade": the style named, the decade kept
-            eras = prev.eras or (conv.listed_request.eras if conv.listed_request else [])
+            if talked_eras:
+                update["eras"] = talked_eras
+        elif not alone.eras and (
+            _SAME_ERA_RE.search(text)
+            or ("era" in prev.specialists and talked_eras and _THAT_STYLE_RE.search(text))
+        ):
+            # "now breakbeat from the same decade": the style named, the decade kept;
+            # "soul loops in that style" after an answer on 70s funk: soul of the 70s
+            eras = talked_eras or (conv.listed_request.eras if conv.listed_request else [])
             if eras:
                 update["eras"] = list(eras)
         elif (
