@@ -36,6 +36,7 @@ __all__ = [
     "MODE_RE",
     "AttributeRefs",
     "as_found",
+    "closest_after_nothing",
     "find_attribute_refs",
     "find_mode",
     "held_by",
@@ -1025,6 +1026,76 @@ def bounded_by_sample(
         return request
     update = sample_bounds(text, ref)
     return request.model_copy(update=update) if update else request
+
+
+def _said_filters(request: ParsedRequest) -> dict[str, str]:
+    """The filters of ``request`` a "closest to N" after a search that found nothing may
+    drop, each as the answer names it ("the key (F# minor)")."""
+    said: dict[str, str] = {}
+    if request.keys or request.tonic:
+        said["key"] = " or ".join(request.keys) or f"on {request.tonic}"
+    elif request.mode:
+        said["key"] = request.mode
+    if request.vibes:
+        said["vibe"] = " or ".join(request.vibes)
+    if request.swing_min is not None or request.swing_max is not None or request.swing_words:
+        said["swing"] = " ".join(request.swing_words) or "band"
+    if request.eras or request.years:
+        said["era"] = " or ".join(request.eras) or " or ".join(str(y) for y in request.years)
+    if request.meter:
+        said["meter"] = request.meter
+    return said
+
+
+def closest_after_nothing(
+    text: str,
+    request: ParsedRequest,
+    last: ParsedRequest | None,
+    shown: Sequence[CatalogHit],
+) -> tuple[ParsedRequest, str | None]:
+    """ "closest to 55 bpm" right after a search that matched nothing exactly (no hit, or
+    only near matches it relaxed a filter for): the user now asks by tempo, so that
+    search's style (genre, kind of sample) stays and its key, vibe, swing, decade and
+    meter, what left it empty, are dropped, unless this turn says them again. Returns
+    the request and a note saying what was dropped (``None`` when nothing is)."""
+    if (
+        last is None
+        or "discovery" not in last.specialists
+        or "discovery" not in request.specialists
+        or request.samples
+        or request.for_sample
+        or request.mix_with
+        or request.target_bpm is None
+        or not _CLOSEST_TEMPO_RE.search(text)
+        or any(held_by(last, h) is last for h in shown)
+    ):
+        return request, None
+    before = _said_filters(last)
+    own = _said_filters(parse_request(text))
+    update: dict[str, object] = {"text": request.text.rsplit("\n", 1)[-1]}
+    if "key" not in own:
+        update.update(keys=[], camelot=[], tonic=None, mode=None, compatible=False)
+    if "vibe" not in own:
+        update["vibes"] = []
+    if "swing" not in own:
+        update.update(swing_min=None, swing_max=None, swing_words=[])
+    if "era" not in own:
+        update.update(eras=[], years=[])
+    if "meter" not in own:
+        update["meter"] = None
+    relaxed = request.model_copy(update=update)
+    dropped = [f"{k} ({v})" if v != "band" else k for k, v in before.items() if k not in own]
+    if not dropped:
+        return relaxed, None
+    kept = " or ".join(relaxed.genres)
+    note = (
+        "The last search matched nothing exactly, so this one "
+        + (f"keeps {kept} and " if kept else "")
+        + "drops its "
+        + (", ".join(dropped[:-1]) + " and " + dropped[-1] if len(dropped) > 1 else dropped[0])
+        + "."
+    )
+    return relaxed, note
 
 
 def as_listed(

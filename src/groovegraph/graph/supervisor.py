@@ -687,7 +687,16 @@ def make_supervisor(
                 request = request.model_copy(update={"among": []})
             # "only the ones with more swing than mine": a strict bound from that sample
             request = followups.bounded_by_sample(text, request, {**known, **stored})
-            notes: list[str] = [*([list_note] if list_note else []), *ranked]
+            # "closest to 55 bpm" after a search that matched nothing exactly: by tempo
+            # now, in the style asked, without the key or feel that left it empty
+            request, closest_note = followups.closest_after_nothing(
+                text, request, last_request, list(state.get("hits") or [])
+            )
+            notes: list[str] = [
+                *([list_note] if list_note else []),
+                *ranked,
+                *([closest_note] if closest_note else []),
+            ]
             if unfit_note is not None:
                 notes.append(unfit_note + ".")
             if (
