@@ -692,6 +692,14 @@ class EraBrief(BaseModel):
         default=None,
         description="Said when the statistics cover a library still being built or indexed.",
     )
+    ranked_by: str | None = Field(
+        default=None,
+        description="The GroupStat field the groups are ranked by ('median_swing_percent'), "
+        "when a superlative asked which decade or style ranks first.",
+    )
+    ranked_highest: bool | None = Field(
+        default=None, description="Whether the ranking puts the highest value first."
+    )
 
 
 class Constraint(BaseModel):

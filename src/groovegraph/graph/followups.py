@@ -33,12 +33,15 @@ from groovegraph.tools.vocab import (
 
 __all__ = [
     "ATTRIBUTE_PHRASE_RE",
+    "GROUP_STATS",
     "MODE_RE",
     "AttributeRefs",
+    "GroupSuperlative",
     "as_found",
     "closest_after_nothing",
     "find_attribute_refs",
     "find_mode",
+    "group_superlative",
     "held_by",
     "is_filter_followup",
     "is_list_pointer",
@@ -1159,7 +1162,50 @@ _BARE_PICK_FILLER_RE = re.compile(
 )
 
 
+# "which era has the most swing", "what decade swings the hardest", "which of the genres
+# is the fastest": the group a superlative picks is a decade or a style, not a sample
+_WHICH_GROUP_RE = re.compile(
+    r"\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:the|my)\s+)?(?:(?P<era>eras?|decades?|periods?)"
+    r"|(?P<genre>genres?|styles?))\b",
+    re.IGNORECASE,
+)
+#: The superlatives a group of the catalog is ranked by: the sample field and the
+#: per-group statistic (:class:`~groovegraph.state.GroupStat`) that stands for it
+GROUP_STATS: dict[str, str] = {
+    "tempo_bpm": "median_bpm",
+    "swing_percent": "median_swing_percent",
+    "backbeat_lag_ms": "median_backbeat_lag_ms",
+}
+
+
+class GroupSuperlative(NamedTuple):
+    """A superlative asked of the library's decades or styles: the tag to group by
+    (``"era"`` or ``"genre"``), the group statistic ranked, highest first or not, and
+    the word for the one ranked first ("most swung")."""
+
+    by: str
+    stat: str
+    highest: bool
+    word: str
+
+
+def group_superlative(text: str) -> GroupSuperlative | None:
+    """ "which era has the most swing in the library", "what decade swings the hardest",
+    "which genre is the fastest": the decades or styles of the whole catalog ranked by a
+    measured value (a group statistic), not a sample picked from a list; else ``None``."""
+    which = _WHICH_GROUP_RE.search(text)
+    if which is None:
+        return None
+    for rx, field, sign, word in vocab.SUPERLATIVES:
+        if field in GROUP_STATS and rx.search(text, which.end()):
+            by = "era" if which.group("era") else "genre"
+            return GroupSuperlative(by, GROUP_STATS[field], sign > 0, word)
+    return None
+
+
 def _superlative(text: str) -> tuple[str, int, str] | None:
+    if group_superlative(text) is not None:
+        return None  # "which era swings the most": decades ranked, no sample picked
     which = bool(vocab.WHICH_RE.search(text))
     for rx, field, sign, word in vocab.SUPERLATIVES:
         m = rx.search(text)

@@ -18,7 +18,12 @@ from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
-from groovegraph.graph.followups import ATTRIBUTE_PHRASE_RE, find_mode, tempo_move
+from groovegraph.graph.followups import (
+    ATTRIBUTE_PHRASE_RE,
+    find_mode,
+    group_superlative,
+    tempo_move,
+)
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.names import looks_like_file_name
 from groovegraph.graph.parser import (
@@ -35,6 +40,7 @@ from groovegraph.state import (
     CatalogHit,
     CompatibilityReport,
     EraBrief,
+    GroupStat,
     ParsedRequest,
     Route,
     SpecialistName,
@@ -445,6 +451,20 @@ def plan_tool_calls(
     if specialist == "era":
         calls = []
         stats_only = "stats" in request.intents and "history" not in request.intents
+        ranked = group_superlative(request.text) if stats_only and not samples else None
+        if ranked is not None:
+            # "which era has the most swing in the library": every decade (or style) of
+            # the catalog ranked by that statistic, within the other tags named
+            ranked_args: dict[str, Any] = {
+                "by": [ranked.by],
+                "rank_by": ranked.stat,
+                "highest": ranked.highest,
+            }
+            if request.genres and ranked.by != "genre":
+                ranked_args["genres"] = list(request.genres)
+            if request.eras and ranked.by != "era":
+                ranked_args["eras"] = list(request.eras)
+            return [_call("catalog_stats", ranked_args)]
         if own and not stats_only and not (request.eras or request.genres):
             return []  # "what era does my loop sound like?" needs the loop
         if samples and not stats_only:
@@ -880,6 +900,36 @@ def _against_library(fact: str, genre: str, era: str, brief: EraBrief) -> str:
     return fact
 
 
+#: How the group a ranking puts first is called, by the statistic and its direction, and
+#: how its value is written
+_RANKED_WORDS: dict[str, tuple[str, str, str]] = {
+    "median_bpm": ("fastest", "slowest", "median tempo {:.1f} BPM"),
+    "median_swing_percent": ("most swung", "straightest", "median swing {:.1f} %"),
+    "median_backbeat_lag_ms": ("most laid back", "most pushed", "median backbeat {:+.1f} ms"),
+}
+
+
+def _ranked_first(brief: EraBrief) -> str:
+    """The headline of a ranking of the library's groups ("Most swung era in your
+    library: 60s, median swing 59.9 % over 25 samples"), the runners-up after it."""
+    assert brief.ranked_by is not None
+    high, low, fmt = _RANKED_WORDS.get(brief.ranked_by, ("first", "first", "{:.1f}"))
+    word = high if brief.ranked_highest is not False else low
+    ranked = [s for s in brief.stats if getattr(s, brief.ranked_by, None) is not None]
+    if not ranked:
+        return f"No group of your library has that measured, so none is {word}."
+    dims = " and ".join(brief.stats[0].group)
+
+    def said(s: GroupStat) -> str:
+        label = ", ".join(v for v in s.group.values() if v) or "untagged"
+        return f"{label} ({fmt.format(getattr(s, brief.ranked_by or ''))}, {s.count} sample(s))"
+
+    line = f"{word[0].upper()}{word[1:]} {dims} in your library: {said(ranked[0])}"
+    if len(ranked) > 1:
+        line += "; then " + ", ".join(said(s) for s in ranked[1:4])
+    return line + "."
+
+
 def describe_era(brief: EraBrief) -> str:
     lines: list[str] = []
     if brief.reference and brief.facts:
@@ -892,6 +942,8 @@ def describe_era(brief: EraBrief) -> str:
             f"**{f.genre} ({f.era})** — typically {f.tempo_bpm_min:.0f}–{f.tempo_bpm_max:.0f} BPM, {f.feel}."
         )
         lines.extend(f"- {_against_library(fact, f.genre, f.era, brief)}" for fact in f.facts)
+    if brief.stats and brief.ranked_by is not None:
+        lines.append(_ranked_first(brief))
     if brief.stats:
         lines.append(
             f"In your library, {brief.stats_filter}:" if brief.stats_filter else "In your library:"

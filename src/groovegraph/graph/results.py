@@ -132,6 +132,8 @@ def collect_results(
             "reference_swing_percent",
             "stats_filter",
             "library_note",
+            "ranked_by",
+            "ranked_highest",
         ):
             if art.get(k) is not None:
                 extra[k] = art[k]

@@ -1141,11 +1141,16 @@ def build_toolsets(
         like_sample: str | None = None,
         genres: list[str] | None = None,
         eras: list[str] | None = None,
+        rank_by: Literal["median_bpm", "median_swing_percent", "median_backbeat_lag_ms"]
+        | None = None,
+        highest: bool = True,
     ) -> tuple[str, dict[str, Any]]:
         """Per-group statistics of the user's catalog (count, median/quartile tempo in BPM,
         median swing %, median backbeat lag ms, common keys), grouped by era and/or genre,
         optionally restricted to one era or genre (or to several: genres, eras), or
-        (like_sample: a sample id/path) to samples within 5 % of that sample's tempo."""
+        (like_sample: a sample id/path) to samples within 5 % of that sample's tempo.
+        rank_by orders the groups by that statistic (highest first unless highest is
+        false) instead of by size: "which era has the most swing"."""
         owner = owner_from_config(runtime.config, settings)
         state = runtime.state if isinstance(runtime.state, dict) else {}
         cols = list(by or ["era", "genre"])
@@ -1189,6 +1194,11 @@ def build_toolsets(
                 ]
             )
         table = catalog_tools.stats_by(df, cols, era=era, genre=genre)
+        if rank_by is not None and not table.empty:
+            # every group ranked (a group with the value unmeasured last), not the largest
+            table = table.sort_values(
+                rank_by, ascending=not highest, na_position="last", kind="stable"
+            )
         stats: list[GroupStat] = []
         for row in table.head(8).to_dict("records"):
 
@@ -1222,6 +1232,8 @@ def build_toolsets(
             "stats_filter": stats_filter,
             "groups_total": len(table),
             "library_note": partial,
+            "ranked_by": rank_by,
+            "ranked_highest": highest if rank_by is not None else None,
         }
         return "\n".join(lines) or "no samples in that group", artifact
 

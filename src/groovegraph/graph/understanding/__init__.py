@@ -3138,6 +3138,26 @@ class OfflineUnderstanding:
                     "bpms": [],
                 }
             )
+        if (
+            not request.samples
+            and not attached
+            and not mix_pair
+            and followups.group_superlative(blanked) is not None
+        ):
+            # "which era has the most swing in the library", "what genre is the fastest":
+            # the library's decades or styles ranked by a statistic (over the whole
+            # catalog, within the tags named), no sample picked from the list shown and
+            # no swing range searched for
+            chosen = ["era"]
+            request = alone.model_copy(
+                update={
+                    "text": text,
+                    "intents": ["stats"],
+                    "swing_words": [],
+                    "swing_min": None,
+                    "swing_max": None,
+                }
+            )
         if on_pair in ("stretch", "half"):
             # how far one of the pair must move to meet the other: a mix check of the two
             chosen = ["compatibility"]
