@@ -45,7 +45,7 @@ from groovegraph.state import (
     Route,
     SpecialistName,
 )
-from groovegraph.tools import vocab
+from groovegraph.tools import harmony, vocab
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.feel import (
     NO_KEY,
@@ -1161,6 +1161,10 @@ def compose_section(
                     f"The relative key of {a_name} ({relative.key.camelot_a}) is "
                     f"{b_name} ({relative.key.camelot_b}): same notes, other mood. " + _WHEEL_AROUND
                 )
+            elif (step := vocab.wheel_step(request.text.rsplit("\n", 1)[-1])) is not None:
+                # "+1 from there", "two steps down from 2B": the key the move lands on
+                # named first, then the others around the key it starts from
+                lines[-1] = _step_words(reports[0], step) + " " + _WHEEL_AROUND
         if reports:
             lines.append("Mix check:")
             lines.extend(describe_report(r) for r in reports)
@@ -1199,6 +1203,28 @@ _WHEEL_AROUND = (
     "The keys around it: the same key, its relative and one step either way mix; the "
     "diagonal and two-step moves are energy changes, rated lower:"
 )
+
+
+#: What a move of so many steps round the Camelot wheel does to the key.
+_STEP_INTERVALS = {
+    1: "a fifth higher",
+    -1: "a fifth lower",
+    2: "a whole tone higher, an energy boost",
+    -2: "a whole tone lower, an energy drop",
+}
+
+
+def _step_words(report: CompatibilityReport, step: int) -> str:
+    """ "One step up the Camelot wheel from A minor (8A) is E minor (9A): a fifth higher." """
+    assert report.key is not None
+    start = report.key.camelot_a
+    name = report.a.removesuffix(f" ({start})")
+    to = parse_key(harmony.camelot_step(start, step))
+    count = {1: "One step", 2: "Two steps", 3: "Three steps"}.get(abs(step), f"{abs(step)} steps")
+    way = "up" if step > 0 else "down"
+    said = f"{count} {way} the Camelot wheel from {name} ({start}) is {to.name} ({to.camelot})"
+    interval = _STEP_INTERVALS.get(step)
+    return f"{said}: {interval}." if interval else f"{said}."
 
 
 def _energy_words(reports: Sequence[CompatibilityReport]) -> str:

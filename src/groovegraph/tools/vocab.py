@@ -2522,6 +2522,34 @@ RELATIVE_KEY_RE = re.compile(
     r"|\b(?:its|the|their)\s+relative\b(?=\s*(?:[?.!,]|$|of\b|to\b|then\b|again\b))",
     re.IGNORECASE,
 )
+# "+1 from there", "a -1 move", "one step up the wheel", "two steps down": a move of so many
+# steps round the Camelot wheel (a signed count is a step, not a tempo, a percentage or
+# semitones)
+WHEEL_STEP_RE = re.compile(
+    r"(?<![\w.+-])(?P<sign>[+-])\s?(?P<signed>[1-3])(?![\d.,])"
+    r"(?!\s*(?:bpm|%|percent|semi\w*|st\b|db\b|cents?\b|oct\w*|k\b))"
+    r"|\b(?P<count>one|two|three|a|1|2|3)\s+steps?\s+(?:(?:up|down|back|forward)\s+)?"
+    r"(?P<way>up|down|back|forward|clockwise|anti-?clockwise|counter-?clockwise)\b",
+    re.IGNORECASE,
+)
+_STEP_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def wheel_step(text: str) -> int | None:
+    """The steps round the Camelot wheel a message asks for ("+1 from there": 1, "two
+    steps down": -2; up and clockwise raise the number), or None when it asks none."""
+    m = WHEEL_STEP_RE.search(text)
+    if m is None:
+        return None
+    if m.group("signed"):
+        n = int(m.group("signed"))
+        return -n if m.group("sign") == "-" else n
+    count = m.group("count").lower()
+    n = _STEP_COUNTS.get(count) or int(count)
+    way = m.group("way").lower()
+    return -n if way in {"down", "back"} or "anti" in way or "counter" in way else n
+
+
 # "its neighbours", "next to it on the wheel": the keys beside a sample's on the wheel
 KEY_NEIGHBOURS_RE = re.compile(r"\bneighbou?rs?\b|\bnext to it on the wheel\b", re.IGNORECASE)
 

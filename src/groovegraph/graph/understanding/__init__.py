@@ -535,6 +535,8 @@ _KEY_RELATION_RE = re.compile(
     rf"{vocab.RELATIVE_KEY_RE.pattern}"
     r"|\b(?:one|two|three|a|1|2|3)\s+steps?\s+(?:up|down|back|forward|round|around|"
     r"clockwise|anti-?clockwise|counter-?clockwise)\b"
+    # "+1 from there", "whats a -1 move from 8A"
+    rf"|{vocab.WHEEL_STEP_RE.pattern}"
     r"|\b(?:up|down|round|around)\s+the\s+(?:camelot\s+)?wheel\b"
     r"|\bneighbou?rs?\b"
     r"|^\W*(?:(?:and|so|but|ok|okay)\s+)?(?:the\s+|their\s+)?keys?\s+(?:ok|okay|fine|good|alright|"
@@ -582,6 +584,9 @@ def _answered_key(prev: ParsedRequest | None) -> str | None:
     if prev.energy and prev.key_moves:
         return prev.key_moves[-1]
     asked = prev.text.rsplit("\n", 1)[-1]
+    if (step := vocab.wheel_step(asked)) is not None and len(prev.keys) == 1:
+        # "one step up from 8A", "+1 from there": the key that many steps round the wheel
+        return from_camelot(harmony.camelot_step(prev.keys[0], step)).name
     if vocab.RELATIVE_KEY_RE.search(asked) and len(prev.keys) == 1:
         code = camelot(prev.keys[0])
         return from_camelot(code[:-1] + ("B" if code.endswith("A") else "A")).name
@@ -3544,16 +3549,22 @@ class OfflineUnderstanding:
             or request.samples
             or request.bpms
             or prev is None
-            or not prev.keys
-            or prev.samples
             or not _THAT_RE.search(text)
         ):
+            return request, chosen
+        if not prev.keys or prev.samples:
             return request, chosen
         if not chosen and "compatibility" in prev.specialists and _CAMELOT_NAME_RE.search(text):
             chosen = ["compatibility"]
         if list(chosen) != ["compatibility"]:
             return request, chosen
-        update = {"keys": list(prev.keys), "camelot": list(prev.camelot)}
+        answered = _answered_key(prev)
+        if answered is not None and answered != prev.keys[0]:
+            # "what mixes with that key" after "what's the relative major of A minor?": the
+            # key that answer landed on (C major)
+            update = {"keys": [answered], "camelot": [camelot(answered)]}
+        else:
+            update = {"keys": list(prev.keys), "camelot": list(prev.camelot)}
         return request.model_copy(update=update), chosen
 
     @staticmethod
@@ -3580,7 +3591,12 @@ class OfflineUnderstanding:
             if mixing and prev is not None and prev.samples:
                 update["samples"] = list(prev.samples)
             elif mixing and prev is not None and prev.keys:
-                update.update(keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]))
+                # "+1 from there", "its relative" after "what's the relative major of A
+                # minor?": the key that answer landed on; "and one step up instead?": the
+                # key it was asked of
+                start = _answered_key(prev) if _KEY_POINTER_RE.search(text) else None
+                start = start or prev.keys[0]
+                update.update(keys=[start], camelot=[camelot(start)])
             elif (said := _key_in_context(conv)) is not None:
                 # "and its relative major?" after loops in A minor: the key last talked about
                 update.update(keys=[said], camelot=[parse_key(said).camelot])
