@@ -2551,7 +2551,13 @@ def wheel_step(text: str) -> int | None:
 
 
 # "its neighbours", "next to it on the wheel": the keys beside a sample's on the wheel
-KEY_NEIGHBOURS_RE = re.compile(r"\bneighbou?rs?\b|\bnext to it on the wheel\b", re.IGNORECASE)
+# "what keys mix with it?", "which key goes with this": the keys that mix with one sample's
+KEY_NEIGHBOURS_RE = re.compile(
+    r"\bneighbou?rs?\b|\bnext to it on the wheel\b"
+    rf"|\b(?:what|which)\s+(?:other\s+)?keys?\s+(?:would\s+|will\s+|can\s+|could\s+)?"
+    rf"(?:{MIX_VERB_FORMS}|match\w*|clash\w*)\b",
+    re.IGNORECASE,
+)
 
 
 # "does it mix with A minor?", "will my keys loop work at 100?", "is this compatible":

@@ -3553,7 +3553,14 @@ class OfflineUnderstanding:
         ):
             return request, chosen
         if not prev.keys or prev.samples:
-            return request, chosen
+            # "whats that in camelot", "what mixes with that key" right after the key of a
+            # sample was measured: that key
+            if list(chosen) != ["compatibility"] or not prev.samples or prev.keys:
+                return request, chosen
+            update = OfflineUnderstanding._analysed_key(request, prev, conv)
+            if not update.get("keys"):
+                return request, chosen
+            return request.model_copy(update=update), chosen
         if not chosen and "compatibility" in prev.specialists and _CAMELOT_NAME_RE.search(text):
             chosen = ["compatibility"]
         if list(chosen) != ["compatibility"]:
