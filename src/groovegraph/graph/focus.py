@@ -108,9 +108,14 @@ def pocket_line(text: str, label: str, analysis: Analysis) -> str | None:
     backbeat measured)."""
     late, early = bool(_LATE_RE.search(text)), bool(_EARLY_RE.search(text))
     lag = analysis.backbeat_lag_ms
-    if lag is None or not (late or early):
+    # "how many ms?" after its groove or pocket was told: the lag, as a number
+    in_ms = bool(vocab.LAG_MS_ASKED_RE.search(text))
+    if lag is None or not (late or early or in_ms):
         return None
     said = f"{label}'s backbeat sits {lag:+.1f} ms against the grid ({pocket_word(lag)})"
+    if in_ms and not (late or early):
+        word = "late" if lag > 0 else "early"
+        return f"{abs(lag):.1f} ms {word}: {said}." if lag else f"{said}."
     yes_no = re.match(
         r"\W*(?:(?:so|and|ok(?:ay)?|but|hmm|now|then)\W+)*(?:is|are|does|do|did|was|were)\b",
         text,

@@ -686,7 +686,7 @@ MUSIC_TOPIC_WORDS: tuple[str, ...] = (
     "timing", "steady", "drift", "drifts", "drifting", "tight", "loose", "quantized",
     "quantised", "quantize", "quantise", "meter", "metre", "waltz", "signature", "sync",
     "laid", "lag", "behind", "ahead", "rush", "rushing", "rushes", "drag", "dragging",
-    "drags", "offbeat", "drummer", "drumming",
+    "drags", "offbeat", "drummer", "drumming", "ms", "millisecond", "milliseconds",
     # comparatives that narrow or move the last search ("any quicker?", "something darker")
     "quicker", "speedier", "darker", "brighter", "heavier", "lighter", "softer", "harder",
     "punchier", "chiller", "mellower", "deeper", "warmer", "colder", "longer", "shorter",
@@ -1686,6 +1686,14 @@ ASKED_FIELDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "tempo_bpm",
         ),
     )
+)
+# "how many ms", "how much milliseconds late is it", "and in ms?": the backbeat's lag
+# (how far it sits off the grid, the one timing an analysis gives in milliseconds) asked
+# as a number
+LAG_MS_ASKED_RE = re.compile(
+    r"\bhow\s+(?:many|much)\s+(?:ms|msecs?|millisec\w*|millis?)\b"
+    r"|^\W*(?:(?:and|so|ok(?:ay)?|but)\W+)*(?:in|how\s+about\s+in)\s+(?:ms|millisec\w*)\W*$",
+    re.IGNORECASE,
 )
 # "at half time", "double-time", "halftime" (group 1 or 2: which).
 HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE)

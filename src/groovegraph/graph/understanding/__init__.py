@@ -2226,7 +2226,12 @@ class OfflineUnderstanding:
         ):
             # "does the tempo drift?", "how steady is the timing": a measurement of the
             # sample in focus, named by its article alone
-            anaphora = _THE_MEASURE_RE.search(blanked) or _BARE_MEASURE_RE.match(blanked)
+            anaphora = (
+                _THE_MEASURE_RE.search(blanked)
+                or _BARE_MEASURE_RE.match(blanked)
+                # "how many ms?" after its groove or pocket was told: its backbeat's lag
+                or vocab.LAG_MS_ASKED_RE.search(blanked)
+            )
         if (
             not anaphora
             and not request.samples
