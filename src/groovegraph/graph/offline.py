@@ -585,6 +585,12 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         # "does an 808 on E fit a loop in C major": the note against the key (in its
         # scale or not), not the keys that mix with C major
         return [{"a": {"key": keys[0]}, "b": {"note": note}}]
+    if len(samples) >= 2 and keys:
+        # "will it mix with something in A minor?" about the minor ones picked from a list,
+        # "do they mix with A minor?": the key stated is the other side, each sample set
+        # against it (not the samples against each other)
+        stated = [{k: v for k, v in i.items() if v is not None} for i in items if "key" in i]
+        return [{"a": {"sample": s}, "b": k} for s in samples for k in stated][:6]
     # A sample compared with a lone key or tempo: only its key/tempo is judged.
     if len(items) == 1 and request.keys and not samples:
         return [{"a": items[0], "b": None}]
