@@ -33,6 +33,7 @@ from groovegraph.tools.vocab import (
 
 __all__ = [
     "ATTRIBUTE_PHRASE_RE",
+    "BARE_TOP_RE",
     "GROUP_STATS",
     "MODE_RE",
     "AttributeRefs",
@@ -43,6 +44,7 @@ __all__ = [
     "find_mode",
     "group_superlative",
     "held_by",
+    "is_bare_top",
     "is_filter_followup",
     "is_list_pointer",
     "list_side_range",
@@ -439,6 +441,23 @@ _SHOWN_LIST_RE = re.compile(
     r"|\b(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b",
     re.IGNORECASE,
 )
+
+
+# "top 3", "ok the top five pls", "just the best 2": how many of the last search's best
+# (a count and nothing else to search by)
+BARE_TOP_RE = re.compile(
+    r"^\s*(?:(?:and|ok(?:ay)?|so|now|then|just|only|gimme|give\s+me|show\s+me|list)[\s,]+)*"
+    r"(?:the\s+)?(?:top|best)\s+"
+    rf"(?:\d{{1,2}}|{vocab.alternation(vocab.COUNT_WORDS)})"
+    r"(?:\s+(?:ones?|results?|hits?|loops|of\s+(?:them|those|these)|please|pls|then))*"
+    r"\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_bare_top(text: str) -> bool:
+    """Whether ``text`` asks only for how many of the last search's best ("top 3")."""
+    return BARE_TOP_RE.match(text) is not None
 
 
 def points_at_shown_list(text: str) -> bool:

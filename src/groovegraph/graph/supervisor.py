@@ -319,6 +319,13 @@ def make_supervisor(
                 last_request is not None
                 and "discovery" in last_request.specialists
                 and not followups.points_at_shown_list(text)
+                # "top 3" after a turn that found nothing: the best of the list shown
+                # before it, not of the filters that left that turn empty
+                and not (
+                    followups.is_bare_top(text)
+                    and state.get("listed_hits")
+                    and state.get("listed_request") is not None
+                )
             )
             searched: ParsedRequest | None = (
                 last_request if previous or searched_last else state.get("listed_request")
@@ -707,6 +714,7 @@ def make_supervisor(
                 and not attached
                 and (
                     followups.points_at_shown_list(text)
+                    or followups.is_bare_top(text)
                     or find_result_refs(
                         text, results=[h.sample_id for h in listed_hits], fresh=False
                     ).spans

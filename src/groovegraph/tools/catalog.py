@@ -860,12 +860,18 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
     score = np.clip(np.vstack(parts).T @ w / w.sum(), 0.0, 1.0)
 
     k = min(query.limit, idx.size)
-    top = np.argpartition(-score, k - 1)[:k] if idx.size > k else np.arange(idx.size)
+    if idx.size > k:
+        # every sample tied with the k-th best score is a candidate, so the ties are cut
+        # by path as in the full ranking ("top 2" is the first two of the list shown)
+        rounded = np.round(score, 6)
+        top = np.flatnonzero(rounded >= np.partition(rounded, idx.size - k)[idx.size - k])
+    else:
+        top = np.arange(idx.size)
     paths = df["path"].to_numpy(dtype=object)[idx[top]]
     order_in_top = sorted(
         range(top.size), key=lambda j: (-round(float(score[top[j]]), 6), str(paths[j]))
     )
-    order = [int(top[j]) for j in order_in_top]
+    order = [int(top[j]) for j in order_in_top[:k]]
     if len(query.genres) > 1 and idx.size > k:
         # "soul or funk loops": the best of each genre in turn, so one genre's higher
         # scores do not push the other out of the list

@@ -172,16 +172,6 @@ _COUNTED_REQUEST_RE = re.compile(
     r"(?:closest|nearest|close|near|around|about|at|roughly|in)\b",
     re.IGNORECASE,
 )
-# "top 3", "ok the top five pls", "just the best 2": how many of the last search's best
-# (a count and nothing else to search by)
-_BARE_TOP_RE = re.compile(
-    r"^\s*(?:(?:and|ok(?:ay)?|so|now|then|just|only|gimme|give\s+me|show\s+me|list)[\s,]+)*"
-    r"(?:the\s+)?(?:top|best)\s+"
-    rf"(?:\d{{1,2}}|{vocab.alternation(vocab.COUNT_WORDS)})"
-    r"(?:\s+(?:ones?|results?|hits?|loops|of\s+(?:them|those|these)|please|pls|then))*"
-    r"\s*[.!?]*\s*$",
-    re.IGNORECASE,
-)
 # Words that carry the last search on: "also", "too", "those", "them", "instead", "same"
 _CARRY_ON_RE = re.compile(
     r"\b(?:also|too|as well|those|these|them|they|same|still|instead|again|rather)\b",
@@ -2113,7 +2103,7 @@ class OfflineUnderstanding:
         )
         # "top 3" after a search: that search's best three (the search again with a count,
         # free to relax as a new search is when it had found nothing)
-        bare_top = bool(searched is not None and alone.limit and _BARE_TOP_RE.match(blanked))
+        bare_top = bool(searched is not None and alone.limit and followups.is_bare_top(blanked))
         # "any disco in that key?" right after a key answer ("what's next to 5B?"): the
         # key answered about, not the list shown before it, is what it points at, so the
         # turn narrows no list (_carry_subject puts that key in)
