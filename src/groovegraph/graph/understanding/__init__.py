@@ -248,6 +248,9 @@ _GOES_WITH_RE = re.compile(
     rf"{_FITS_VERB}\b",
     re.IGNORECASE,
 )
+# "sample 3f2a1b0c9d8e7f60": a library file named by its name, as names.with_ids writes
+# it, the sample a sound is wanted for ("a snare for gritty_funk_03")
+_NAMED_SAMPLE_TARGET = r"(?P<named>(?:the\s+)?(?:sample|loop|file)\s+#?[0-9a-f]{8,64})\b"
 # "a one-shot snare for the disco one", "some hats for it", "an 808 to go under my loop":
 # a sound to find for the sample the phrase after it names (it ends the match)
 _FOR_SAMPLE_RE = re.compile(
@@ -256,7 +259,8 @@ _FOR_SAMPLE_RE = re.compile(
     # "an 808 in the key of my break", "a bass hit in the same key as the 143 one"
     r"|in the (?:same )?key (?:of|as)|to match)"
     r"\s+(?:(?:(?:this|that|the)\s+(?:beat|loop|groove|track|tune|song|instrumental)s?"
-    r"|it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
+    r"|it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|"
+    rf"{_NAMED_SAMPLE_TARGET}|$)",
     re.IGNORECASE,
 )
 # ... and without a determiner, or with a mixing verb instead of "for": "snare one-shot
@@ -274,7 +278,8 @@ _SOUND_FOR_IT_RE = re.compile(
     r"(?:go(?:es)?|fits?|works?|sits?|matches|blends?|pairs?)\s+(?:well\s+)?"
     r"(?:with|under|over|on top of|alongside)"
     r"|in (?:key|tune) with)"
-    r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|$)",
+    r"\s+(?:(?:it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|"
+    rf"{_NAMED_SAMPLE_TARGET}|$)",
     re.IGNORECASE,
 )
 
@@ -3861,6 +3866,14 @@ class OfflineUnderstanding:
         # "for it", "for this one"; "for my loop" when the user's own sample attached
         # earlier is the one under discussion (see _mine)
         mine = bool(m is not None and m["mine"])
+        # "a snare for gritty_funk_03": the library file named after the "for" (its key,
+        # when the thread has not analysed it, is read by the search, as for "a bass note
+        # that fits" it)
+        target = (m.groupdict().get("named") if m is not None else None) or ""
+        named = [s for s in alone.samples if s not in attached and target and s in target]
+        if not refs and named:
+            a = conv.analyses.get(named[0])
+            return named[0], a.key if a else None, a.camelot if a else None
         if (
             not refs
             and m is not None
