@@ -69,9 +69,10 @@ _STOP = (
 _BEFORE_RE = re.compile(
     rf"\b(?:the|that)\s+(?P<attr>[\w#♯.' -]{{1,30}}?)\s+{_NOUN}\b(?!s)", re.IGNORECASE
 )
-# "the one in E minor", "the loop at 97 BPM", "the one from the 70s", "the one with swing".
+# "the one in E minor", "the loop at 97 BPM", "the one from the 70s", "the one with swing"
+# (a "the" after the preposition is no part of the attribute: "from the 80s" is the 80s).
 _AFTER_RE = re.compile(
-    rf"\b(?:the|that)\s+{_NOUN}\s+(?:in|at|from|with|that(?:'s| is)|tagged)\s+"
+    rf"\b(?:the|that)\s+{_NOUN}\s+(?:in|at|from|with|that(?:'s| is)|tagged)\s+(?:the\s+)?"
     rf"(?P<attr>[\w#♯.' -]{{1,30}}?){_STOP}",
     re.IGNORECASE,
 )
@@ -1222,6 +1223,14 @@ def group_superlative(text: str) -> GroupSuperlative | None:
     return None
 
 
+# "which is less swung", "ok which one's faster": a bare which-question opening the message
+_WHICH_ONE_IS_RE = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|now|then|but|cool|hmm+)\W+)*which\s+(?:one\s+)?"
+    r"(?:is|'s|’s|has|got|sits|swings|feels|plays|sounds)\b",
+    re.IGNORECASE,
+)
+
+
 def _superlative(text: str) -> tuple[str, int, str] | None:
     if group_superlative(text) is not None:
         return None  # "which era swings the most": decades ranked, no sample picked
@@ -1233,8 +1242,11 @@ def _superlative(text: str) -> tuple[str, int, str] | None:
         rest = text[: m.start()] + " " + text[m.end() :]
         if which or _BARE_PICK_FILLER_RE.fullmatch(rest):
             return field, sign, word
-    if vocab.WHICH_OF_SHOWN_RE.search(text) and not re.search(r"\bor\b", text, re.I):
-        # "which of those has the lazier snare?": the comparative picks as a superlative
+    if (vocab.WHICH_OF_SHOWN_RE.search(text) or _WHICH_ONE_IS_RE.match(text)) and not re.search(
+        r"\bor\b", text, re.I
+    ):
+        # "which of those has the lazier snare?", "which is less swung": the comparative
+        # picks as a superlative (no "than", no "X or Y" to compare instead)
         for rx, field, sign, word in vocab.COMPARATIVES:
             if rx.search(text):
                 return field, sign, word
@@ -1265,7 +1277,10 @@ def ranked_pick(
     field, sign, word = found
     mine = bool(re.search(r"\b(?:my|mine|i\s+(?:sent|uploaded|gave|made))\b", text, re.I))
     pool: list[tuple[str, str, float, str | None]]
-    if listed and (points_at_shown_list(text) or (fresh and not mine)):
+    own_measured = sum(_ranked_value(a, field) is not None for _, _, a in own)
+    if listed and (points_at_shown_list(text) or (not mine and (fresh or own_measured < 2))):
+        # the list shown, when the turn points at it, was just shown, or is all there is
+        # to rank ("which is fastest" after a mix check of two of its loops)
         pool = [
             (h.sample_id, h.path.rsplit("/", 1)[-1], v, h.key)
             for h in listed

@@ -2562,7 +2562,9 @@ def wheel_step(text: str) -> int | None:
 # "what keys mix with it?", "which key goes with this": the keys that mix with one sample's
 KEY_NEIGHBOURS_RE = re.compile(
     r"\bneighbou?rs?\b|\bnext to it on the wheel\b"
-    rf"|\b(?:what|which)\s+(?:other\s+)?keys?\s+(?:would\s+|will\s+|can\s+|could\s+)?"
+    # ("what keys does it mix with", "which keys can i blend it into")
+    r"|\b(?:what|which)\s+(?:other\s+)?keys?\s+"
+    r"(?:(?:would|will|can|could|does|do|did|should|might)\s+(?:(?:it|this|that|i|we|u|you)\s+)?)?"
     rf"(?:{MIX_VERB_FORMS}|match\w*|clash\w*)\b",
     re.IGNORECASE,
 )

@@ -664,6 +664,24 @@ _NO_ANTECEDENT_MIX_RE = re.compile(
     r"|sit\s+(?:well\s+)?with|layer\w*|match\w*)\b",
     re.IGNORECASE,
 )
+# what may stand before a pick that opens the message: "ok so the one in G, …"
+_LEAD_FILLER_RE = re.compile(
+    r"(?:\W|\b(?:and|ok(?:ay)?|so|now|then|right|cool|hmm+|yo)\b)*", re.IGNORECASE
+)
+
+
+def _pick_leads(text: str, refs: followups.AttributeRefs) -> bool:
+    """Whether the message opens with one listed hit named by attribute, set off before
+    what it asks ("the one in G, what keys does it mix with", "the Bb minor one - does it
+    swing?"): "it" in the question is that hit."""
+    if len(refs.ids) != 1 or not refs.spans:
+        return False
+    start, end = min(refs.spans)
+    return bool(_LEAD_FILLER_RE.fullmatch(text[:start])) and bool(
+        re.match(r"\s*[,;:–—-]", text[end:])
+    )
+
+
 # "can I mix it with …", "will I be able to blend this with …"
 _MIX_IT_WITH_RE = re.compile(
     r"\b(?:mix|blend|layer|match|pair)\s+(?:it|this(?:\s+one)?|that(?:\s+one)?)\s+with\b",
@@ -2364,6 +2382,7 @@ class OfflineUnderstanding:
             and not conv.analyses
             and not (alone.keys or alone.camelot or alone.bpms)
             and not (conv.fresh and len(listed) == 1)  # "it": the one hit just listed
+            and not _pick_leads(text, by_attr)  # "the one in G, what keys does it mix with"
             and (_NO_ANTECEDENT_MIX_RE.search(blanked) or _MIX_IT_WITH_RE.search(blanked))
         ):
             # "would it mix with the A minor one?" with nothing attached or analysed yet:
