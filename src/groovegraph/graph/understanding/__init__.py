@@ -2355,18 +2355,26 @@ class OfflineUnderstanding:
         inline = [r for r in request.samples if r not in attached]
         # "goes with 0002cafe?" right after a list of one hit: the subject left out is
         # that hit, as "it" would be
+        it_said = bool(
+            inline and _IT_RE.search(blank_spans(blanked, spans=_ref_spans(blanked, inline)))
+        )
+        # ... and "does it mix with smooth_jazz_05?" right after "which is the fastest?"
+        # listed one loop: "it" is that loop, the file named the other side
         one_listed = (
             [listed[0]]
-            if conv.fresh and len(listed) == 1 and _SUBJECTLESS_MIX_RE.match(blanked)
+            if conv.fresh
+            and len(listed) == 1
+            and (
+                _SUBJECTLESS_MIX_RE.match(blanked)
+                or (it_said and listed[0] not in request.samples and _MIX_RE.search(blanked))
+            )
             else []
         )
         if (
             len(request.samples) == 1
             and inline
             and (conv.focus or one_listed)
-            and (
-                one_listed or _IT_RE.search(blank_spans(blanked, spans=_ref_spans(blanked, inline)))
-            )
+            and (one_listed or it_said)
             and (_MIX_RE.search(blanked) or one_listed)
         ):
             # "will it mix with 0002cafe?": "it" is the sample in focus, the named one the other
