@@ -1294,6 +1294,12 @@ def ranked_pick(
             if (v := _ranked_value(a, field)) is not None
         ]
         whose = f"your {len(own)} samples"
+    if len(pool) == 1 and len(listed) == 1 and whose.endswith("listed"):
+        # "which is in the darkest key?" of a list of one: that one, said to be the only
+        # one (no ranking to make, but no question left unanswered either)
+        sid, label, value, key = pool[0]
+        said = f"in {key}" if field == "key_brightness" else f"at {_value_text(field, value)}"
+        return sid, f"The list has only one: {label}, {said}."
     if len(pool) < 2:
         return None
     pool.sort(key=lambda p: -sign * p[2])  # stable: ties keep the list's order

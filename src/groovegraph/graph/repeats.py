@@ -336,17 +336,20 @@ def unrepeated(
     analyses: Mapping[str, Analysis] | None = None,
     reports: Sequence[CompatibilityReport] = (),
     era: EraBrief | None = None,
+    led: bool = False,
 ) -> str:
     """``text``, or — when it repeats an answer already given (``answered``: keys of
     :func:`answer_key`) — ``text`` after a line saying why it is the same this time
-    (see the module docstring). The result's key is never in ``answered``."""
+    (see the module docstring). The result's key is never in ``answered``. ``led``: the
+    text opens with the turn's own answer (the supervisor's notes: "the list has only
+    one: …"), so the same list under it is no repeat to explain."""
     seen = set(answered)
     if not text.strip():
         return text
     text = once_each(text)
     # The same results as the list shown last, in the same order, are a repeat even in
     # other words ("only the dusty ones" when every listed loop is dusty).
-    same_list = bool(searched and hits and _names(hits) == _names(listed))
+    same_list = bool(searched and hits and _names(hits) == _names(listed)) and not led
     if answer_key(text) not in seen and not same_list:
         return text
     lead = _lead(

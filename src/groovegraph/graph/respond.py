@@ -114,6 +114,7 @@ def make_respond(*, models: ModelRegistry, settings: Settings) -> Callable[..., 
                 analyses={k: v for r in results.values() for k, v in r.analyses.items()},
                 reports=state.get("reports") or [],
                 era=state.get("era"),
+                led=bool(notes),
             )
         # The answer shows the pictures its specialists' messages showed.
         plots = {(p.sha256, p.kind): p for m in said for p in plots_of(m)}

@@ -162,6 +162,7 @@ def make_specialist(
                 analyses=results.analyses,
                 reports=results.reports,
                 era=results.era,
+                led=bool(notes),
             )
         )
         message = AIMessage(content=text, name=name, additional_kwargs=with_plots(results.plots))
