@@ -1440,7 +1440,8 @@ def _off_topic(text: str) -> str:
         or vocab.find_instrument(low)
         or re.search(r"\b(?:bpm|tempo|swing|groove|key)\b", low, re.IGNORECASE)
     )
-    if in_domain:
+    if in_domain and not vocab.PRODUCTION_TASK_RE.search(low):
+        # ("can u master my track": a track, but work on its audio is no task here)
         return f"I couldn't work out what to look up in “{_quote(low)}”. {_HELP}"
     return f"Sorry, “{_quote(low)}” is outside what I do. {_CAN_DO}"
 

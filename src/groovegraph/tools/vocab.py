@@ -2570,6 +2570,13 @@ KEY_NEIGHBOURS_RE = re.compile(
 )
 
 
+# "can u master my track", "eq my drums", "sidechain this for me": work on the audio itself
+PRODUCTION_TASK_RE = re.compile(
+    r"\b(?:master|eq|compress|sidechain|autotune|mix\s*down|mixdown|re-?mix)\s+"
+    r"(?:my|this|these|that|those|it|the|our)\b",
+    re.IGNORECASE,
+)
+
 # "does it mix with A minor?", "will my keys loop work at 100?", "is this compatible":
 # a yes/no mix question about a sample, as against a search for loops that mix with it
 MIX_VERDICT_RE = re.compile(

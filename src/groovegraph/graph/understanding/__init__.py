@@ -3043,8 +3043,22 @@ class OfflineUnderstanding:
             # "cheers mate, spot on", "this bot slaps", "who are you": thanks, praise or a
             # question about the assistant — nothing to search, measure or explain
             chosen = []
-        if not attached and not edits_search and not bare_find and _is_off_topic(text, alone):
+        if (
+            not attached
+            and not edits_search
+            and not bare_find
+            and not request.samples  # "compare the first and the third": listed hits named
+            and _is_off_topic(text, alone)
+        ):
             # "know any good pizza places?": nothing about music, sounds or this chat
+            chosen = []
+        if (
+            vocab.PRODUCTION_TASK_RE.search(blanked)
+            and not _FIND_VERB_RE.search(blanked)
+            and not (alone.keys or alone.camelot or alone.bpms or alone.genres or alone.eras)
+        ):
+            # "can u master my track", "eq my drums for me": a production job on the
+            # user's audio, which nothing here does (no analysis answers it)
             chosen = []
         if not attached and not edits_search and _is_gibberish(text, alone):
             # "asdfgh", "jjjjkl": no word of any language the reader knows and no value to
