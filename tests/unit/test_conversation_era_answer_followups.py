@@ -72,3 +72,13 @@ def test_and_style_loops_after_an_era_answer_is_still_a_search(settings: Setting
     out = chat.say("and disco loops?")
     assert out["plan"].specialists == ["discovery"]
     assert out["request"].genres == ["disco"]
+
+
+def test_at_that_tempo_after_a_style_answer_adds_no_decade(settings: Settings) -> None:
+    # the decade of the table's entry is taken only when the decade is pointed at ("that
+    # era"); "at that tempo" after golden-era boom bap searches boom bap of any decade
+    chat = Chat(offline_graph(_library(), settings=settings))
+    chat.say("what tempo was most golden era boom bap made at?")
+    out = chat.say("ok show me some at that tempo")
+    assert out["request"].genres == ["boom bap"]
+    assert out["request"].eras == []

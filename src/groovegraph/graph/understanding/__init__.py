@@ -4093,8 +4093,11 @@ class OfflineUnderstanding:
         if not alone.genres and not alone.eras and (near or _LIKE_THAT_RE.search(text)):
             if prev.genres:
                 update["genres"] = list(prev.genres)
-            if talked_eras:
-                update["eras"] = talked_eras
+            # (the decade of the table's entry only when the decade is pointed at: "at
+            # that tempo" after golden-era boom bap is no 90s filter)
+            eras = talked_eras if _SAME_ERA_RE.search(text) else prev.eras
+            if eras:
+                update["eras"] = list(eras)
         elif not alone.eras and (
             _SAME_ERA_RE.search(text)
             or ("era" in prev.specialists and talked_eras and _THAT_STYLE_RE.search(text))
