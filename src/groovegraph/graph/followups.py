@@ -730,6 +730,40 @@ _CLOSEST_TEMPO_RE = re.compile(
 )
 
 
+# "which of them swing?", "any of those in 3/4?": a question about the list shown
+_LIST_QUESTION_RE = re.compile(
+    r"\b(?:which|what|any|how many|are there any|do any|does any)\s+(?:one\s+)?(?:of\s+)?"
+    r"(?:them|those|these)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_only(previous: ParsedRequest, new: ParsedRequest) -> dict[str, object]:
+    """The filters of ``previous`` that only a question about its list put on it
+    ("which of them swing?", a line of its text), lifted (unless ``new`` says them
+    again), with those lines out of the text; ``{}`` when no line of it asked one."""
+    lines = previous.text.split("\n")
+    stated = [line for line in lines if not _LIST_QUESTION_RE.search(line)]
+    if len(stated) == len(lines) or not stated:
+        return {}
+    said = parse_request("\n".join(stated))
+    out: dict[str, object] = {"text": "\n".join([*stated, new.text])}
+    swing = previous.swing_min is not None or previous.swing_max is not None
+    said_swing = said.swing_min is not None or said.swing_max is not None
+    new_swing = new.swing_min is not None or new.swing_max is not None or bool(new.swing_words)
+    if swing and not said_swing and not new_swing:
+        out.update(swing_min=None, swing_max=None, swing_words=[])
+    if previous.vibes and not said.vibes and not new.vibes:
+        out["vibes"] = []
+    if previous.keys and not said.keys and not new.keys:
+        out.update(keys=[], camelot=[], compatible=False)
+    if previous.mode and not said.mode and not new.mode:
+        out["mode"] = None
+    if previous.eras and not said.eras and not new.eras:
+        out.update(eras=[], years=[])
+    return out
+
+
 def merge_filter(
     previous: ParsedRequest, new: ParsedRequest, listed: Sequence[CatalogHit] = ()
 ) -> ParsedRequest:
@@ -857,6 +891,11 @@ def merge_filter(
         # are, none left out for being outside a band around it (never an empty answer
         # while the rest of the search matches something)
         update.update(bpm_min=None, bpm_max=None, target_bpm=new.target_bpm, bpms=[])
+    if new.genres and not set(new.genres) <= set(previous.genres):
+        # "what about disco instead" after "which of them swing?": the style is swapped
+        # into the search the user stated (its tempo, its key), not into the filters a
+        # question about the list put on it
+        update.update(_asked_only(previous, new))
     if new.meter:
         update["meter"] = new.meter  # "only the ones in 3/4"
     if new.limit:
