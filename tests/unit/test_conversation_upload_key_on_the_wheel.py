@@ -45,3 +45,24 @@ def test_the_keys_that_mix_with_the_loop(chat: Chat, ask: str) -> None:
     assert "is 9A on the Camelot wheel" in said
     assert "G major (9B)" in said
     assert "two things to compare" not in said
+
+
+def test_loops_in_those_keys_after_the_keys_of_a_picked_loop(settings: Settings) -> None:
+    # "what keys can i blend it into" about a loop picked from a list, then "loops in those
+    # keys from the 90s": the keys that mix with that loop's, in the 90s, not the list's
+    # search narrowed (its style kept, no key)
+    rows = [
+        numbered_loop(1, "disco", "80s", 121.0, "C# minor", tag="c7b6"),
+        numbered_loop(2, "disco", "80s", 118.0, "F major", tag="c7b6"),
+        numbered_loop(3, "house", "90s", 124.0, "E major", tag="c7b6"),  # 12B, relative
+        numbered_loop(4, "house", "90s", 126.0, "G# minor", tag="c7b6"),  # 1A, a step up
+        numbered_loop(5, "house", "90s", 122.0, "D major", tag="c7b6"),  # clashes
+    ]
+    chat = Chat(offline_graph(pd.DataFrame(rows), settings=settings))
+    chat.say("so show me 80s disco")
+    chat.say("the C# minor one, exact bpm?")
+    chat.say("what keys can i blend it into")
+    out = chat.say("loops in those keys from the 90s")
+    req = out["request"]
+    assert (req.keys, req.compatible, req.eras, req.genres) == (["C# minor"], True, ["90s"], [])
+    assert sorted(h.key for h in out["hits"]) == ["E major", "G# minor"]

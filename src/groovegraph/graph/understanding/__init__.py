@@ -2130,7 +2130,19 @@ class OfflineUnderstanding:
         # "any disco in that key?" right after a key answer ("what's next to 5B?"): the
         # key answered about, not the list shown before it, is what it points at, so the
         # turn narrows no list (_carry_subject puts that key in)
-        to_answered_key = bool(_answered_key(conv.previous) and _THOSE_KEYS_RE.search(blanked))
+        # (so do "loops in those keys" after "what keys can i blend it into" about a loop:
+        # the keys that mix with that loop's)
+        to_answered_key = bool(
+            _THOSE_KEYS_RE.search(blanked)
+            and (
+                _answered_key(conv.previous)
+                or (
+                    conv.previous is not None
+                    and len(conv.previous.samples) == 1
+                    and list(conv.previous.specialists) == ["compatibility"]
+                )
+            )
+        )
         filtering = (
             searched is not None
             and not by_attr.spans
