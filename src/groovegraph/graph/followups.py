@@ -738,6 +738,16 @@ _LIST_QUESTION_RE = re.compile(
 )
 
 
+# "widen it to 75", "open the range up to 140", "extend that to 90", "push it out to 130":
+# a bound of the range moved out to a tempo
+_WIDEN_TO_RE = re.compile(
+    r"\b(?:widen|broaden|extend|expand|stretch|open|push|loosen|relax|bump|take|make)\s+"
+    r"(?:(?:it|that|this|the\s+(?:range|tempo|bpm|search|band|limit|cap))\s+)?"
+    r"(?:(?:up|down|out)\s+)?(?:to|till|until)\s+\d",
+    re.IGNORECASE,
+)
+
+
 def _asked_only(previous: ParsedRequest, new: ParsedRequest) -> dict[str, object]:
     """The filters of ``previous`` that only a question about its list put on it
     ("which of them swing?", a line of its text), lifted (unless ``new`` says them
@@ -810,6 +820,24 @@ def merge_filter(
         ):
             target = None
         update.update(bpm_min=floor, bpm_max=ceiling, target_bpm=target, bpms=[])
+    elif (
+        len(set(new.bpms)) == 1
+        and (lo is not None or hi is not None)
+        and _WIDEN_TO_RE.search(new.text)
+        and not (lo is not None and hi is not None and lo <= new.bpms[0] <= hi)
+    ):
+        # "eh widen it to 75" after "under 70": the side of the range the tempo lies past
+        # moves out to it (up to 75), the other side is kept; not a band around 75
+        bound = new.bpms[0]
+        if hi is not None and (lo is None or bound > hi):
+            hi = bound
+        else:
+            lo = bound
+        if target is not None and not (
+            (lo is None or lo <= target) and (hi is None or target <= hi)
+        ):
+            target = None
+        update.update(bpm_min=lo, bpm_max=hi, target_bpm=target, bpms=[])
     elif new.bpms:
         # "no, faster, like 92-95": the tempo stated says how much faster
         update.update(
