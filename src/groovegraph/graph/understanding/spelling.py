@@ -105,7 +105,11 @@ def _inflected(word: str) -> bool:
     "grimy", "doable"): not a slip of another word."""
     known = _english()
     return any(
-        word.endswith(suffix) and word[: -len(suffix)] in known
+        word.endswith(suffix)
+        and word[: -len(suffix)] in known
+        # a bare "d" ends a word only after an "e" ("used", "tuned"): "sould" is no
+        # inflection of "soul"
+        and (suffix != "d" or word.endswith("ed"))
         for suffix in _SUFFIXES
         if len(word) - len(suffix) >= 2
     )
