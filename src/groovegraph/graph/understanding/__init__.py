@@ -2912,6 +2912,8 @@ class OfflineUnderstanding:
             and set(request.samples) <= set(listed)
             and not _FIND_VERB_RE.search(text)
             and goes_with is None  # "… that mixes with it": the hit is the search's reference
+            # "stuff that mixes with it?" about the hit picked: other samples are asked for
+            and not _SAMPLES_THAT_MIX_RE.search(blanked)
         ):
             # "and the last one?" is about a listed hit, not a new search ("in a key that
             # mixes with my sample" is a search around it, even when it was listed too)
@@ -3216,6 +3218,7 @@ class OfflineUnderstanding:
                     "swing_max": None,
                 }
             )
+        request = self._mix_reference(request, blanked, conv, chosen)
         if on_pair in ("stretch", "half"):
             # how far one of the pair must move to meet the other: a mix check of the two
             chosen = ["compatibility"]
@@ -3235,6 +3238,42 @@ class OfflineUnderstanding:
         return request.model_copy(
             update={"specialists": ordered, "confidence": confidence, "clash": clash}
         )
+
+    @staticmethod
+    def _mix_reference(
+        request: ParsedRequest, text: str, conv: Conversation, chosen: Sequence[str]
+    ) -> ParsedRequest:
+        """A search for samples that mix with something, naming nothing to mix with ("ok
+        show me house loops that fit that" after "track in 8A at 124, what keys can i go
+        to from there"): the key the previous turn was about is the reference; with none,
+        "… that mixes with it" is the analysed sample in focus. "The first one" with no list
+        shown is a rank among the user's own files (as for any question)."""
+        if (
+            "discovery" not in chosen
+            or not request.compatible
+            or request.keys
+            or request.camelot
+            or request.samples
+            or request.mix_with
+            or request.for_sample
+            or request.tonic
+        ):
+            return request
+        if len(conv.own) >= 2 and not conv.listed_hits:
+            # "find house loops that go with the first one" after two files of the user's
+            # and no list: the one ranked among them is what the hits mix with
+            ranked = parse_request(text, results=list(conv.own), fresh_results=False).samples
+            if ranked:
+                return request.model_copy(update={"samples": ranked[:1]})
+        key = _key_in_context(conv)
+        if key is not None:
+            return request.model_copy(update={"keys": [key], "camelot": [camelot(key)]})
+        if _ANAPHORA_RE.search(text):
+            for ref in conv.focus:
+                a = conv.analyses.get(ref)
+                if a is not None and a.key:
+                    return request.model_copy(update={"samples": [ref]})
+        return request
 
     @staticmethod
     def _tempo_correction(
