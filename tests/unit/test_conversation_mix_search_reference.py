@@ -112,3 +112,15 @@ def test_the_first_of_my_files_is_the_reference(chat: Chat) -> None:
     assert out["hits"]
     assert _all_mix_with(out, "A minor")
     assert {h.tags.genre for h in out["hits"]} == {"house"}
+
+
+def test_a_sample_named_after_the_mix_verb_beats_the_key_talked_about(chat: Chat) -> None:
+    mine = ROWS[8]["id"]  # A minor (8A) at 124
+    chat.say("here's a re-edit i did of an old italo track, key and exact tempo?", samples=[mine])
+    chat.say("right, so whats a sensible path round the wheel from there towards 11A")
+    out = chat.say(
+        "find me disco or house loops between 118 and 124 that'd mix with the italo edit"
+    )
+    assert out["hits"]
+    assert _all_mix_with(out, "A minor")
+    assert mine not in {h.sample_id for h in out["hits"]}

@@ -536,8 +536,9 @@ _KEY_RELATION_RE = re.compile(
     r"|\bneighbou?rs?\b"
     r"|^\W*(?:(?:and|so|but|ok|okay)\s+)?(?:the\s+|their\s+)?keys?\s+(?:ok|okay|fine|good|alright|"
     r"compatible|match(?:ing)?|clash\w*|work(?:ing)?)\b"
-    r"|\b(?:what|which)\s+keys?\s+(?:can|could|should|would|might)\s+(?:i|we)\s+"
-    r"(?:take|move|go|mix|modulate|bring|shift|push)\b",
+    r"|\b(?:what|which)\s+keys?\s+(?:can|could|should|would|might|will|does|do)\s+"
+    r"(?:i|we|it|this|that)\s+(?:\w+\s+)?"
+    r"(?:take|move|go|mix|blend|modulate|bring|shift|push)\b",
     re.IGNORECASE,
 )
 
@@ -1307,6 +1308,13 @@ _THAT_MIXES_WITH_IT_RE = re.compile(
 # (a sample noun, or a word standing for samples: "ones", "stuff", "anything" — "only
 # ones that can mix with it", "stuff it mixes with")
 _MIX_VERB = r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)"
+# "mix with the italo edit", "go with my track": what the hits mix with named by a phrase
+# of its own (a sample), not pointed at ("fit that")
+_MIX_WITH_NAMED_RE = re.compile(
+    rf"\b{_MIX_VERB}\s+(?:well\s+|nicely\s+)?(?:with|into|under|over)\s+(?:the|my|our)\s+"
+    r"(?!(?:same|key|keys|tempo|bpm|one|ones)\b)[\w'-]+",
+    re.IGNORECASE,
+)
 _SAMPLES_THAT_MIX_RE = re.compile(
     rf"\b(?:{vocab.SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that|which)\s+"
     rf"(?:\w+\s+)?{_MIX_VERB}\s+(?:well\s+)?with\b"
@@ -3265,10 +3273,12 @@ class OfflineUnderstanding:
             ranked = parse_request(text, results=list(conv.own), fresh_results=False).samples
             if ranked:
                 return request.model_copy(update={"samples": ranked[:1]})
-        key = _key_in_context(conv)
+        # "… that'd mix with the italo edit": a sample named, not the key just talked about
+        named = _MIX_WITH_NAMED_RE.search(text)
+        key = None if named else _key_in_context(conv)
         if key is not None:
             return request.model_copy(update={"keys": [key], "camelot": [camelot(key)]})
-        if _ANAPHORA_RE.search(text):
+        if named or _ANAPHORA_RE.search(text):
             for ref in conv.focus:
                 a = conv.analyses.get(ref)
                 if a is not None and a.key:
