@@ -61,3 +61,14 @@ def test_closest_after_an_exact_match_keeps_the_filters(chat: Chat) -> None:
     out = chat.say("closest to 127 bpm")
     assert hit_names(out) == ["house_00s_03.wav", "house_90s_02.wav"]
     assert "matched nothing exactly" not in answer(out)
+
+
+@pytest.mark.parametrize(
+    "ask", ["what's nearest to 55 bpm?", "what's closest to 55 bpm?", "whats the nearest to 55 bpm"]
+)
+def test_closest_asked_as_a_question_is_a_search_too(chat: Chat, ask: str) -> None:
+    # before, the question form was read as no request and answered with the help text
+    chat.say("dark house loops in B minor")
+    out = chat.say(ask)
+    assert hit_names(out) == HOUSE
+    assert "keeps house" in answer(out)

@@ -39,6 +39,7 @@ __all__ = [
     "AttributeRefs",
     "GroupSuperlative",
     "as_found",
+    "asks_closest_tempo",
     "closest_after_nothing",
     "find_attribute_refs",
     "find_mode",
@@ -728,6 +729,12 @@ _CLOSEST_TEMPO_RE = re.compile(
     r"(?:\s+(?:to|at))?\s+\d{2,3}",
     re.IGNORECASE,
 )
+
+
+def asks_closest_tempo(text: str) -> bool:
+    """Whether ``text`` asks for what is nearest a tempo ("what's nearest to 55 bpm?",
+    "closest to 90"): a ranking of samples by tempo, worded as a question or not."""
+    return bool(_CLOSEST_TEMPO_RE.search(text))
 
 
 # "which of them swing?", "any of those in 3/4?": a question about the list shown

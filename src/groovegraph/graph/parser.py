@@ -418,8 +418,11 @@ _CLAUSE_COUNT_RE = re.compile(
 _FEW_RE = vocab.word_pattern(
     w for w, n in vocab.QUANTITY_WORDS.items() if n == vocab.FEW and w not in vocab.COUNT_WORDS
 )
+# "top 5", "the best two", "just the best 2": a count ("the best 120 bpm loop" is a tempo)
 _TOP_RE = re.compile(
-    rf"\btop\s+(\d{{1,3}}|{vocab.alternation(vocab.COUNT_WORDS)})(?![\w-])", re.IGNORECASE
+    rf"\btop\s+(\d{{1,3}}|{vocab.alternation(vocab.COUNT_WORDS)})(?![\w-])"
+    rf"|\bbest\s+(\d{{1,2}}|{vocab.alternation(vocab.COUNT_WORDS)})(?![\w.-])(?!\s*(?:bpm|ms|%))",
+    re.IGNORECASE,
 )
 
 

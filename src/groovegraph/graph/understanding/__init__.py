@@ -2628,6 +2628,17 @@ class OfflineUnderstanding:
                 # asked for in a time signature are a search, whatever else the message
                 # says (the classifier has seen few meters and read these as small talk)
                 chosen = ["discovery"]
+            if (
+                not chosen
+                and alone.target_bpm is not None
+                and not request.samples
+                and not attached
+                and followups.asks_closest_tempo(blanked)
+            ):
+                # "what's nearest to 55 bpm?", "which is closest to 90?": samples ranked
+                # by how near that tempo they are, asked as a question or not (the
+                # classifier read the question form as no request)
+                chosen = ["discovery"]
             refining = (
                 searched is not None
                 and ("discovery" in chosen or followups.tempo_move(blanked) != 0)
@@ -3070,6 +3081,7 @@ class OfflineUnderstanding:
             and not edits_search
             and not bare_find
             and not request.samples  # "compare the first and the third": listed hits named
+            and not bare_top  # "ok the top two pls": how many of the last search's best
             and _is_off_topic(text, alone)
         ):
             # "know any good pizza places?": nothing about music, sounds or this chat
