@@ -28,7 +28,9 @@ def _library() -> pd.DataFrame:
                 swing_percent=52.0,
                 backbeat_lag_ms=2.0,
             )
-            for i in range(8)
+            # one loop per key: "the C minor one" names one listed loop (several would be
+            # asked about first, test_conversation_which_one_of_several)
+            for i in range(len(KEYS))
         ]
     )
 

@@ -90,6 +90,12 @@ _ORDINAL_WORD_RE = re.compile(
 )
 _FILLER = {"the", "a", "an", "bpm", "in", "at", "key", "of", "from", "with", "one", "tagged"}
 _TEMPO_TOL_BPM = 0.75  # "the 97 BPM one" is the hit shown as 97.4 BPM, not the 98.6 one
+_EXACT_BPM = 0.05  # "the 115 one" is the hit shown as 115.0 BPM before the 115.6 one
+
+
+def _exact_tempo(hit: CatalogHit, bpms: Sequence[float]) -> bool:
+    """Whether ``hit`` is shown at one of ``bpms`` exactly (to the tenth shown)."""
+    return hit.tempo_bpm is not None and any(abs(hit.tempo_bpm - b) < _EXACT_BPM for b in bpms)
 
 
 # "the 808 you found", "that snare you suggested", "the funk loop you listed": a hit named
@@ -110,6 +116,11 @@ class AttributeRefs(NamedTuple):
     ids: list[str]
     spans: list[tuple[int, int]]
     unresolved: list[str]
+    several: tuple[tuple[str, tuple[int, int], tuple[str, ...]], ...] = ()
+    """The phrases naming one hit ("the 115 one", "the minor one") that several listed
+    hits fit: each phrase, its span and those hits' ids (list order), all among ``ids``.
+    Which one is meant is for the user to say (plural wording, "the minor ones", names
+    them all and is no such phrase)."""
 
 
 def _words(text: str) -> set[str]:
@@ -140,6 +151,10 @@ def _hit_matches(
         checks.append(_tonic_pc(hit) in tonics)
     elif parsed.keys:
         checks.append(hit.key in parsed.keys or hit.camelot in parsed.camelot)
+    modes = set() if parsed.keys else _words(attr) & _MODES
+    for mode in modes:
+        # "the minor one": a loop in a minor key
+        checks.append(bool(hit.key) and str(hit.key).lower().endswith(mode))
     for era in parsed.eras:
         checks.append(hit.tags.era == era)
     for genre in parsed.genres:
@@ -157,10 +172,12 @@ def _hit_matches(
         named -= _INSTRUMENT_WORDS  # checked above
     if parsed.keys:
         named -= {"major", "minor", "maj", "min", "sharp", "flat"}
+    named -= modes
     checks.extend(w in tag_words for w in named)
     return all(checks) if checks else None
 
 
+_MODES = frozenset(("major", "minor"))
 # "the F one", "the F# one", "the Bb loop": a bare note (upper case: "a" is no note)
 _BARE_NOTE_RE = re.compile(r"([A-G])(#|♯|b|♭)?")
 _INSTRUMENT_WORDS = {
@@ -207,6 +224,7 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     ids: list[str] = []
     spans: list[tuple[int, int]] = []
     unresolved: list[str] = []
+    several: list[tuple[str, tuple[int, int], tuple[str, ...]]] = []
     hit_words = [_hit_words(h) for h in hits]  # once per turn, not once per phrase and hit
     known = set().union(*hit_words)
     for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE, _BARE_TEMPO_RE):
@@ -251,7 +269,8 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 instrument in {h.instrument, h.tags.instrument} for h in hits
             ):
                 continue  # "the kick one" when no kick is listed: not a list reference
-            own_attr = note or instrument is not None
+            # ... and so is a mode ("the minor one")
+            own_attr = note or instrument is not None or bool(words & _MODES)
             try:
                 parsed = parse_request(attr)
             except InvalidQueryError:
@@ -269,6 +288,11 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             matched = [h.sample_id for h, v in verdicts if v]
             if rx is _BARE_TEMPO_RE and not matched:
                 continue  # "drop it to the 90": a tempo, not a hit nobody listed
+            if len(matched) > 1 and parsed.bpms:
+                # "the 115 one" under loops at 115.0 and 115.6 BPM: the one at the tempo
+                # stated, before those only near it
+                exact = [h.sample_id for h, v in verdicts if v and _exact_tempo(h, parsed.bpms)]
+                matched = exact or matched
             if rank:
                 matched = (
                     [matched[rank - 1 if rank > 0 else rank]] if len(matched) >= abs(rank) else []
@@ -280,6 +304,10 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             ):
                 # "the 808 you found" when several were listed: the one shown first
                 matched = matched[:1]
+            elif len(matched) > 1 and rx is not _FOUND_RE:
+                # "the minor one", "the 115 one" (a singular noun) that several hits fit:
+                # one of them, which one the user says
+                several.append((m.group(0).strip(), m.span(), tuple(matched)))
             if matched:
                 ids.extend(i for i in matched if i not in ids)
             else:
@@ -297,7 +325,7 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             ids.extend(i for i in ranked if i not in ids)
         else:
             unresolved.append(m.group(0).strip())
-    return AttributeRefs(ids, spans, unresolved)
+    return AttributeRefs(ids, spans, unresolved, tuple(several))
 
 
 # "fastest one - bpm n key", "the fastest, swing?", "ok slowest one?": a superlative

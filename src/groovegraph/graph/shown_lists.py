@@ -321,8 +321,8 @@ def point(
     if pointer is None:
         if attached or not hits or not shown_lists:
             return None
-        # "the C minor one" that no hit of the last list is, and one hit of an earlier
-        # list is
+        # "the C minor one", "the 115 one from before" that no hit of the last list is,
+        # and a hit of an earlier list is (several: which one is asked then)
         here = find_attribute_refs(text, hits=hits)
         if here.ids or not here.unresolved:
             return None
@@ -361,9 +361,10 @@ def point(
 
 
 def _names_one(text: str, hits: Sequence[CatalogHit]) -> bool:
-    """Whether ``text`` names exactly one of ``hits`` by an attribute, and nothing else."""
+    """Whether ``text`` names one of ``hits`` by an attribute ("the 115 one": exactly one,
+    or several it fits, of which the user is asked which), and nothing else."""
     refs = find_attribute_refs(text, hits=hits)
-    return len(refs.ids) == 1 and not refs.unresolved
+    return bool(refs.ids) and not refs.unresolved and (len(refs.ids) == 1 or bool(refs.several))
 
 
 _FILLERS = frozenset(

@@ -131,6 +131,55 @@ _MEASURED_NOUN_END_RE = re.compile(
 )
 
 
+def _which_listed(text: str, hits: Sequence[CatalogHit]) -> tuple[str, list[str]]:
+    """``text`` with each phrase naming one listed hit by an attribute that several of
+    ``hits`` fit ("the 115 one", "the minor one") written as the id of the one the user
+    picks: the turn is interrupted with the question "which one?" listing them (the
+    same question as for a file name that fits several files; the resume value picks a
+    number, a rank or a file name). A phrase the answer picks none for is blanked and
+    returned as unclear, so no hit, and never all of them, is read for it."""
+    refs = followups.find_attribute_refs(text, hits=hits) if hits else None
+    if refs is None or not refs.several:
+        return text, []
+    by_id = {h.sample_id: h for h in hits}
+    chosen: list[tuple[tuple[int, int], str | None]] = []
+    unclear: list[str] = []
+    for phrase, span, ids in refs.several:
+        offered = list(ids)[: names.MAX_CHOICES]
+        labels = [by_id[i].path.replace("\\", "/").rsplit("/", 1)[-1] for i in offered]
+        more = len(ids) - len(offered)
+        options = "; ".join(
+            f"{n}. {label} [{sid}]"
+            for n, (sid, label) in enumerate(zip(offered, labels, strict=True), 1)
+        )
+        answer = interrupt(
+            {
+                "type": "choose_sample",
+                "question": f'"{phrase}" fits {len(ids)} of the results listed: '
+                + options
+                + (f" (and {more} more)" if more else "")
+                + ". Which one? (a number or the file name)",
+                "phrase": phrase,
+                "options": [{"id": sid, "name": n} for sid, n in zip(offered, labels, strict=True)],
+            }
+        )
+        found = names.NamedFile(
+            phrase=phrase,
+            start=span[0],
+            end=span[1],
+            ids=tuple(offered),
+            names=tuple(labels),
+            paths=tuple(by_id[i].path for i in offered),
+        )
+        picked = names.pick(found, answer, labels)
+        if picked is None:
+            unclear.append(phrase)
+        chosen.append((span, picked))
+    for (a, b), picked in sorted(chosen, key=lambda c: -c[0][0]):
+        text = text[:a] + (f"sample {picked}" if picked else " " * (b - a)) + text[b:]
+    return text, unclear
+
+
 def _resolve_names(
     text: str,
     catalog: SampleSource | None,
@@ -377,6 +426,9 @@ def make_supervisor(
             owner = owner_from_config(get_config(), models.settings)
             # what the user called each file as they sent it ("then the pad")
             roles = names.sent_as_roles([(message_text(h), message_samples(h)) for h in humans])
+            # "the 115 one", "the minor one" that several listed hits fit: which one is
+            # asked first, never all of them read
+            text, unclear_refs = _which_listed(text, listed_hits) if not attached else (text, [])
             text, named, unclear, own_text = _resolve_names(
                 text,
                 catalog,
@@ -622,6 +674,7 @@ def make_supervisor(
                     }
                 )
                 reason += "; suggests library loops that mix with it"
+            unclear = [*unclear_refs, *unclear]
             if unclear:
                 # "analyse gritty_funk" and no pick among its files: the answer says so.
                 request = request.model_copy(update={"unresolved": [*request.unresolved, *unclear]})
