@@ -3728,7 +3728,10 @@ class OfflineUnderstanding:
                 update["samples"] = focus
         if "compatibility" in chosen:
             return request.model_copy(update=update), chosen
-        out: list[SpecialistName] = [c for c in chosen if c == "groove"]
+        # a relation of bare keys ("+1 from there" after "what's A minor in camelot?") has
+        # no sample to measure: groove stays only beside a sample
+        measured = bool(update.get("samples") or request.samples)
+        out: list[SpecialistName] = [c for c in chosen if c == "groove" and measured]
         return request.model_copy(update=update), [*out, "compatibility"]
 
     @staticmethod
