@@ -179,6 +179,8 @@ _CARRY_ON_RE = re.compile(
 )
 # sample nouns, and "stuff" ("any 90s stuff")
 _SAMPLE_NOUN_RE = vocab.word_pattern((*vocab.plurals(*vocab.SAMPLE_NOUNS), "stuff"))
+# "in G major or G minor", "9B or 6A": keys offered as alternatives
+_KEYS_OR_RE = re.compile(r"\bor\b", re.IGNORECASE)
 _THOSE_KEYS_RE = re.compile(
     # "works with my key": the key of the user's sample ("my keys loop" is an instrument)
     r"\b(?:in\s+)?(?:(?:any|one|either|some)\s+of\s+)?(?:those|these|that|the same|its|their|my|our)"
@@ -2638,6 +2640,18 @@ class OfflineUnderstanding:
                 # "what's nearest to 55 bpm?", "which is closest to 90?": samples ranked
                 # by how near that tempo they are, asked as a question or not (the
                 # classifier read the question form as no request)
+                chosen = ["discovery"]
+            if (
+                chosen == ["compatibility"]
+                and len(alone.keys) >= 2
+                and (alone.genres or _SAMPLE_NOUN_RE.search(blanked))
+                and not request.samples
+                and not attached
+                and not slots["compatible"]
+                and _KEYS_OR_RE.search(blanked)
+            ):
+                # "garage in G major or G minor": keys offered as alternatives of a search
+                # for a style are where to look, not a pair whose mix is asked
                 chosen = ["discovery"]
             refining = (
                 searched is not None
