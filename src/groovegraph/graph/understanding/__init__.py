@@ -179,8 +179,9 @@ _CARRY_ON_RE = re.compile(
 )
 # sample nouns, and "stuff" ("any 90s stuff")
 _SAMPLE_NOUN_RE = vocab.word_pattern((*vocab.plurals(*vocab.SAMPLE_NOUNS), "stuff"))
-# "in G major or G minor", "9B or 6A": keys offered as alternatives
-_KEYS_OR_RE = re.compile(r"\bor\b", re.IGNORECASE)
+# "in G major or G minor", "9B or 6A", "G or Gm": two keys offered as alternatives
+_KEY_WORD = r"(?:[A-G][#b♯♭]?(?:\s*(?i:major|minor|maj|min|m))?|\d{1,2}[ABab])"
+_KEYS_OR_RE = re.compile(rf"(?<![\w#]){_KEY_WORD}\s*,?\s+or\s+{_KEY_WORD}(?![\w#])")
 _THOSE_KEYS_RE = re.compile(
     # "works with my key": the key of the user's sample ("my keys loop" is an instrument)
     r"\b(?:in\s+)?(?:(?:any|one|either|some)\s+of\s+)?(?:those|these|that|the same|its|their|my|our)"
