@@ -90,3 +90,12 @@ def test_the_115_one_from_before_reaches_the_earlier_list(chat: Chat) -> None:
     out = chat.say("the 115 one from before")
     assert "__interrupt__" not in out
     assert list(out["analyses"]) == [_id(1)], answer(out)
+
+
+@pytest.mark.parametrize("ref", ["both 115s - how swung are they?", "how swung are the two 115s"])
+def test_a_plural_tempo_names_every_listed_loop_at_it(chat: Chat, ref: str) -> None:
+    # before, "both 115s" named no loop ("I need to hear your loop first")
+    assert len(chat.say("house loops")["hits"]) == 3
+    out = chat.say(ref)
+    assert "__interrupt__" not in out
+    assert set(out["analyses"]) == {_id(1), _id(2)}, answer(out)

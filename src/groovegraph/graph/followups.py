@@ -312,6 +312,22 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 ids.extend(i for i in matched if i not in ids)
             else:
                 unresolved.append(m.group(0).strip())
+    for m in _PLURAL_TEMPO_RE.finditer(text):
+        # "both 115s", "those 97s": every listed hit at that tempo (a plural, so no
+        # question which); "the 90s", "the 120s" are an era or a tempo range
+        bpm = float(m.group("bpm"))
+        if any(a < m.end() and m.start() < b for a, b in spans) or (
+            bpm % 10 == 0 and not m.group("both")
+        ):
+            continue
+        matched = [
+            h.sample_id
+            for h in hits
+            if h.tempo_bpm is not None and abs(h.tempo_bpm - bpm) <= _TEMPO_TOL_BPM
+        ]
+        if matched:
+            spans.append(m.span())
+            ids.extend(i for i in matched if i not in ids)
     for m in _BARE_SUPERLATIVE_RE.finditer(text):
         # "fastest one - bpm n key", "the fastest, swing?": a superlative with no
         # determiner or no noun, opening the message or after "the"
@@ -328,6 +344,12 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     return AttributeRefs(ids, spans, unresolved, tuple(several))
 
 
+# "both 115s", "the two 97s", "those 124s": the listed hits at a tempo, in the plural
+_PLURAL_TEMPO_RE = re.compile(
+    r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?the)?|the|those|these)\s+(?:(?:two|three|four)\s+)?"
+    r"(?P<bpm>\d{2,3}(?:\.\d)?)'?s\b",
+    re.IGNORECASE,
+)
 # "fastest one - bpm n key", "the fastest, swing?", "ok slowest one?": a superlative
 # naming a hit, led by "the" or opening the message, ending its phrase
 _BARE_SUPERLATIVE_RE = re.compile(
