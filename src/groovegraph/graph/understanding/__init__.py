@@ -1290,8 +1290,17 @@ def _opens_with_style(clause: str) -> bool:
 
 # "my loop is in E minor at 97", "my track's at 124 in 8A": the user's own sample told by
 # its key or tempo (nothing to analyse)
+_OWN_NOUN = (
+    rf"(?:{vocab.SAMPLE_NOUN}|tune|song|set|bassline|vocals?|vox|acapella|chop|recording|take|"
+    r"pad|hook|melody|riff)"
+)
 _OWN_DESCRIBED_RE = re.compile(
-    rf"(?:\bmy (?:own )?(?:[\w-]+\s+)?(?:{vocab.SAMPLE_NOUN}|tune|song|set|bassline)\s*"
+    rf"(?:\bmy (?:own )?(?:[\w-]+\s+)?{_OWN_NOUN}\s*"
+    r"(?:is|'s|’s|sits|runs|plays)\s+(?:(?:in|at|around|about|like)\s+)?"
+    # "the vocal i got is in D major", "the bassline I made's at 92": the same, told as
+    # the sample the user has
+    rf"|\b(?:the|this|that)\s+(?:[\w-]+\s+)?{_OWN_NOUN}\s+(?:that\s+)?i(?:['’]ve| have)?\s+"
+    r"(?:just\s+)?(?:got|have|made|recorded|bounced|sampled|chopped|wrote|produced)\s*"
     r"(?:is|'s|’s|sits|runs|plays)\s+(?:(?:in|at|around|about|like)\s+)?"
     # "I'm in 4A at 122", "I'm playing in F minor": where the user's set or track is now
     r"|\b(?:i['’]?m|i am|we['’]?re|we are)\s+(?:(?:currently|playing|mixing|sitting|now)\s+)?"
@@ -2508,6 +2517,9 @@ class OfflineUnderstanding:
         # "an 808 for this beat", "a clap to go over that loop": the noun after the
         # preposition names the sample it is for, not the kind of sample wanted
         sound = blank_spans(sound, spans=[m.span() for m in _FOR_THAT_NOUN_RE.finditer(sound)])
+        # "the vocal i got is in D major", "my bassline's in F minor": the user's own sample
+        # told by its key or tempo; its noun is not the sound wanted
+        sound = blank_spans(sound, spans=[m.span() for m in _OWN_DESCRIBED_RE.finditer(sound)])
         instrument = _played_on(sound)
         slots: dict[str, Any] = {
             "mode": followups.find_mode(blanked) if not alone.keys else None,
