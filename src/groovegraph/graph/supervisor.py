@@ -131,6 +131,25 @@ _MEASURED_NOUN_END_RE = re.compile(
 )
 
 
+def _ask_which(phrase: str, among: str, offered: list[tuple[str, str]], total: int) -> Any:
+    """Interrupt the turn with "which one?" for a phrase that fits ``total`` samples
+    (``among`` says where: "files in your library", "of the results listed"), offering
+    the first ``names.MAX_CHOICES`` as ``(id, label)``; returns the resume value."""
+    more = total - len(offered)
+    options = "; ".join(f"{n}. {label} [{sid}]" for n, (sid, label) in enumerate(offered, 1))
+    return interrupt(
+        {
+            "type": "choose_sample",
+            "question": f'"{phrase}" fits {total} {among}: '
+            + options
+            + (f" (and {more} more)" if more else "")
+            + ". Which one? (a number or the file name)",
+            "phrase": phrase,
+            "options": [{"id": sid, "name": label} for sid, label in offered],
+        }
+    )
+
+
 def _which_listed(text: str, hits: Sequence[CatalogHit]) -> tuple[str, list[str]]:
     """``text`` with each phrase naming one listed hit by an attribute that several of
     ``hits`` fit ("the 115 one", "the minor one") written as the id of the one the user
@@ -147,21 +166,8 @@ def _which_listed(text: str, hits: Sequence[CatalogHit]) -> tuple[str, list[str]
     for phrase, span, ids in refs.several:
         offered = list(ids)[: names.MAX_CHOICES]
         labels = [by_id[i].path.replace("\\", "/").rsplit("/", 1)[-1] for i in offered]
-        more = len(ids) - len(offered)
-        options = "; ".join(
-            f"{n}. {label} [{sid}]"
-            for n, (sid, label) in enumerate(zip(offered, labels, strict=True), 1)
-        )
-        answer = interrupt(
-            {
-                "type": "choose_sample",
-                "question": f'"{phrase}" fits {len(ids)} of the results listed: '
-                + options
-                + (f" (and {more} more)" if more else "")
-                + ". Which one? (a number or the file name)",
-                "phrase": phrase,
-                "options": [{"id": sid, "name": n} for sid, n in zip(offered, labels, strict=True)],
-            }
+        answer = _ask_which(
+            phrase, "of the results listed", list(zip(offered, labels, strict=True)), len(ids)
         )
         found = names.NamedFile(
             phrase=phrase,
@@ -237,19 +243,7 @@ def _resolve_names(
             # two kick_01.wav: each by its library path ("demo/Kicks/kick_01.wav")
             labels = [OwnerPaths.for_owner(settings, owner).name(p) for p in found.paths]
         offered = list(zip(found.ids, labels, strict=True))[: names.MAX_CHOICES]
-        more = len(found.ids) - len(offered)
-        options = "; ".join(f"{i}. {n} [{sid}]" for i, (sid, n) in enumerate(offered, 1))
-        answer = interrupt(
-            {
-                "type": "choose_sample",
-                "question": f'"{found.phrase}" fits {len(found.ids)} files in your library: '
-                + options
-                + (f" (and {more} more)" if more else "")
-                + ". Which one? (a number or the file name)",
-                "phrase": found.phrase,
-                "options": [{"id": sid, "name": n} for sid, n in offered],
-            }
-        )
+        answer = _ask_which(found.phrase, "files in your library", offered, len(found.ids))
         sample_id = names.pick(found, answer, labels)
         if sample_id is None:
             unclear.append(found.phrase)
