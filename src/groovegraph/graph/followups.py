@@ -497,10 +497,14 @@ _SHOWN_LIST_RE = re.compile(
 
 # "top 3", "ok the top five pls", "just the best 2": how many of the last search's best
 # (a count and nothing else to search by)
+# ("just a couple", "only three", "just 2" after a list: a count alone, said as a cut,
+# is as many of its best too)
 BARE_TOP_RE = re.compile(
     r"^\s*(?:(?:and|ok(?:ay)?|so|now|then|just|only|gimme|give\s+me|show\s+me|list)[\s,]+)*"
-    r"(?:the\s+)?(?:top|best)\s+"
+    r"(?:(?:the\s+)?(?:top|best)\s+"
     rf"(?:\d{{1,2}}|{vocab.alternation(vocab.COUNT_WORDS)})"
+    r"|(?:just|only)\s+"
+    rf"(?:\d{{1,2}}|{vocab.alternation(vocab.QUANTITY_WORDS)}))"
     r"(?:\s+(?:ones?|results?|hits?|loops|of\s+(?:them|those|these)|please|pls|then))*"
     r"\s*[.!?]*\s*$",
     re.IGNORECASE,

@@ -1556,7 +1556,10 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             'Refer to a result by its rank ("the first one", "#2") or its id.',
         )
     if not parts:
-        text = (request.text if request else "").strip().lower()
+        # a narrowed search's text holds the earlier turns' lines before this one's: the
+        # message to answer is its last line, never a glued quote of the whole thread
+        said = (request.text if request else "").strip().rsplit("\n", 1)[-1]
+        text = said.strip().lower()
         if _THANKS_RE.search(text):
             return "You're welcome — ask any time about a groove, a mix or a crate dig."
         if _BYE_RE.search(text) and _ACK_ONLY_RE.fullmatch(text):
@@ -1569,5 +1572,5 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             return _HELP
         if len(text.split()) < 3:
             return _HELP  # "uhh", "hmm?": not a request at all, so what to ask
-        return _off_topic(request.text if request else text)
+        return _off_topic(said)
     return "\n\n".join(parts)
