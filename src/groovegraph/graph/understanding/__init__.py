@@ -2704,9 +2704,11 @@ class OfflineUnderstanding:
                         ),
                         "kind": slots["kind"] or searched.kind,
                         "instrument": slots["instrument"] or searched.instrument,
-                        # "and a snare" after "any 808 on E?": the note was the 808's
+                        # "and a snare" after "any 808 on E?": the note was the 808's;
+                        # "808s that fit A minor" after "an 808 in F": the key stated
+                        # now replaces the note
                         "root_note": slots.get("root_note")
-                        or (None if other_sound else merged.root_note),
+                        or (None if other_sound or alone.keys else merged.root_note),
                         # (merged: "the ones in 5A" after a mix search is in 5A)
                         "compatible": (merged.compatible and "keys" not in lifted)
                         or slots["compatible"],
@@ -2743,14 +2745,31 @@ class OfflineUnderstanding:
                 )
                 if request.instruments
                 else request.instrument in vocab.UNPITCHED_INSTRUMENTS
+                # "any kicks?" after 808s in A minor: a drum hit's root is no filter
+                # carried from a pitched sound either
+                or (
+                    request.refines is False
+                    and goes_with is None
+                    and request.instrument in vocab.DRUM_KIT
+                )
             )
             and not alone.keys
-            and (request.keys or request.compatible)
+            and not slots.get("root_note")
+            and (request.keys or request.compatible or request.root_note)
         ):
             # "and a clap" after an 808 in the loop's key: a clap has no root to match, so
-            # the key the last search carried is dropped (a stated key would stay)
+            # the key (and the mode, the note) the last search carried is dropped (a
+            # stated key would stay)
             request = request.model_copy(
-                update={"keys": [], "camelot": [], "compatible": False, "root_note": None}
+                update={
+                    "keys": [],
+                    "camelot": [],
+                    "compatible": False,
+                    "root_note": None,
+                    "mode": slots["mode"],
+                    # (the earlier turns' text would say "in A minor" again: a mode)
+                    "text": alone.text,
+                }
             )
         if (
             alone.keys
