@@ -947,6 +947,13 @@ def build_toolsets(
             ruled_out = [v for v in (norm(x) for x in values or []) if v]
             if ruled_out:
                 df = catalog_tools.prepare_frame(df)
+                if auto_range and column == "_genre" and ref_file is not None:
+                    # "stuff from other genres that mixes with it": the reference's own
+                    # style left out, its tempo band is no filter (its key is)
+                    own = df.loc[df["path"].astype("string") == ref_file, "_genre"]
+                    if own.isin(ruled_out).any():
+                        query = query.model_copy(update={"bpm_min": None, "bpm_max": None})
+                        auto_range = False
                 df = df[~df[column].isin(ruled_out).to_numpy(dtype=bool)]
                 notes.append("not " + ", ".join(ruled_out))
         if mode is not None:

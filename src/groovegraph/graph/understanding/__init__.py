@@ -1308,6 +1308,35 @@ _OWN_DESCRIBED_RE = re.compile(
     r"(?:[A-G](?:#|b|♯|♭)?(?:\s*(?:major|minor|maj|min|m))?\b|\d{1,2}[AB]\b|\d{2,3}\b)",
     re.IGNORECASE,
 )
+# "stuff from other genres", "a different style", "outside its genre": the search leaves
+# out the style of the sample it is around
+_OTHER_STYLES_RE = re.compile(
+    r"\b(?:other|different|another|outside\s+(?:its|the|that|this))\s+(?:genres?|styles?)\b",
+    re.IGNORECASE,
+)
+
+
+def _other_styles(
+    request: ParsedRequest, text: str, conv: Conversation, chosen: Sequence[str]
+) -> ParsedRequest:
+    """ "show me stuff from other genres that mixes with it" around a listed loop: its
+    genre is left out of the search (the tool then keeps its key, not its tempo band)."""
+    if (
+        "discovery" not in chosen
+        or not request.samples
+        or request.genres
+        or request.not_genres
+        or not _OTHER_STYLES_RE.search(text)
+    ):
+        return request
+    genres = [
+        h.tags.genre for h in conv.listed_hits if h.sample_id == request.samples[0] and h.tags.genre
+    ]
+    if not genres:
+        return request
+    return request.model_copy(update={"not_genres": [genres[0]]})
+
+
 # "... that mixes with it", "which would go with my break": a search's hits described by
 # how they mix with the sample at hand (the words before say what to search).
 _THAT_MIXES_WITH_IT_RE = re.compile(
@@ -3057,6 +3086,7 @@ class OfflineUnderstanding:
             request, blanked, conv, chosen, attached=attached, stated=alone
         )
         request, chosen = self._empty_list_ref(request, text, conv, chosen, attached=attached)
+        request = _other_styles(request, blanked, conv, chosen)
         placed = self._placed_pair(blanked, request, conv)
         if placed is not None:
             request, chosen = _as_mix_pair(request, ["compatibility"], placed)
