@@ -1045,9 +1045,15 @@ def build_toolsets(
                 applied = relaxed
             else:
                 feel_free = relaxed
-        if not hits and relax and catalog_tools.canonical_instrument(applied.instrument) == "drums":
+        if (
+            not hits
+            and (relax or among)
+            and catalog_tools.canonical_instrument(applied.instrument) == "drums"
+        ):
             # "some drums around 78": no drums-only loop there, but loops with drums under
             # other parts (analysed as a full mix) still have drums in them; said so
+            # (so does a list of those narrowed: "drop the slow ones" after drum loops
+            # shown as full mixes keeps its faster mixes, not drums-only loops none is)
             mixed = applied.model_copy(update={"instrument": "mix"})
             hits = catalog_tools.search(df, mixed)
             if hits:
