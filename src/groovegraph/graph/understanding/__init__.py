@@ -1308,6 +1308,14 @@ _OWN_DESCRIBED_RE = re.compile(
     r"(?:[A-G](?:#|b|♯|♭)?(?:\s*(?:major|minor|maj|min|m))?\b|\d{1,2}[AB]\b|\d{2,3}\b)",
     re.IGNORECASE,
 )
+# "more like the second one", "loops like the 2nd", "something like the last one": others
+# like a listed hit named by its rank
+_MORE_LIKE_PICK_RE = re.compile(
+    rf"\b(?:more|others?|similar|stuff|ones|anything|something|{vocab.SAMPLE_NOUN})\s+"
+    r"(?:(?:just|a\s+bit|kinda|sort\s+of)\s+)?like\s+(?:the|that)\s+"
+    r"(?:first|second|third|fourth|fifth|last|top|\d+(?:st|nd|rd|th))(?:\s+(?:one|hit|pick))?\b",
+    re.IGNORECASE,
+)
 # "stuff from other genres", "a different style", "outside its genre": the search leaves
 # out the style of the sample it is around
 _OTHER_STYLES_RE = re.compile(
@@ -3087,6 +3095,15 @@ class OfflineUnderstanding:
         )
         request, chosen = self._empty_list_ref(request, text, conv, chosen, attached=attached)
         request = _other_styles(request, blanked, conv, chosen)
+        if (
+            request.samples
+            and "discovery" not in chosen
+            and not attached
+            and _MORE_LIKE_PICK_RE.search(text)
+        ):
+            # "more like the second one", "loops like the 2nd": a search like that hit
+            # (the rank names the sample, the words before it ask for others like it)
+            chosen = [*(c for c in chosen if c != "groove"), "discovery"]
         placed = self._placed_pair(blanked, request, conv)
         if placed is not None:
             request, chosen = _as_mix_pair(request, ["compatibility"], placed)
