@@ -458,8 +458,13 @@ def make_supervisor(
                         before != after
                         and len(after) >= len(before)
                         # what else the turn pointed at (a listed hit, a file named) stays;
-                        # "my ..." read as the latest of the user's samples may change
-                        and before - set(conversation.own) <= after
+                        # "my ..." read as the latest of the user's samples may change, and
+                        # so may a sample the turn did not name but took from the focus
+                        # ("will it mix with my drum loop?" after a library loop's key)
+                        and before
+                        - set(conversation.own)
+                        - (set(focus) - set(find_sample_refs(text)))
+                        <= after
                     )
                     or (
                         before == after
