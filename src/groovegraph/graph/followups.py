@@ -52,6 +52,7 @@ __all__ = [
     "merge_filter",
     "moved_tempo",
     "names_attribute",
+    "plural_pick",
     "tempo_move",
 ]
 
@@ -1385,6 +1386,31 @@ def asks_superlative(text: str) -> bool:
     """Whether ``text`` asks which sample ranks first by a measured value ("which of my
     loops is the fastest?", "which one of those swings the hardest?")."""
     return _superlative(text) is not None
+
+
+#: How many of a list a plural superlative keeps ("which ones are the most swung")
+PLURAL_PICK_COUNT = 3
+# "which ones are the most swung", "the most swung ones", "which of them are the fastest":
+# a superlative asked of several, not one
+_PLURAL_PICK_RE = re.compile(
+    r"\b(?:which|what)\s+(?:ones|are|of\s+(?:them|those|these)\s+are)\b|\bones\b",
+    re.IGNORECASE,
+)
+
+
+def plural_pick(text: str, listed: Sequence[CatalogHit]) -> list[str]:
+    """The ids of the :data:`PLURAL_PICK_COUNT` listed hits a plural superlative ranks
+    first ("which ones are the most swung"), best first; ``[]`` when ``text`` asks it of
+    one, or the list is no longer than that."""
+    found = _superlative(text) if _PLURAL_PICK_RE.search(text) else None
+    if found is None:
+        return []
+    field, sign, _ = found
+    pool = [(h.sample_id, v) for h in listed if (v := _ranked_value(h, field)) is not None]
+    if len(pool) <= PLURAL_PICK_COUNT:
+        return []
+    pool.sort(key=lambda p: -sign * p[1])  # stable: ties keep the list's order
+    return [sid for sid, _ in pool[:PLURAL_PICK_COUNT]]
 
 
 def ranked_pick(

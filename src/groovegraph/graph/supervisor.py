@@ -614,7 +614,8 @@ def make_supervisor(
                         update={
                             "text": text,
                             "samples": [],
-                            "among": [picked[0]],
+                            # ("which ones are the most swung": the first few)
+                            "among": followups.plural_pick(read_as, listed_hits) or [picked[0]],
                             "intents": ["find"],
                             "specialists": ["discovery"],
                             "refines": True,
