@@ -780,6 +780,22 @@ def _own_phrase(
     return None
 
 
+def _sole_own_phrase(text: str, at: int, sample: OwnSample) -> tuple[int, OwnSample] | None:
+    """Where "keys loop" (after "my", from ``at``) ends when it is a few words and a
+    plain sample noun ("loop", "one", "beat"): the user's name for ``sample``."""
+    end, words = at, 0
+    for m in _TOKEN_RE.finditer(text, at):
+        if text[end : m.start()].strip() or words > 3:
+            return None
+        word = m.group(0).lower()
+        if word in vocab.PLAIN_SAMPLE_NOUNS:
+            return (m.end(), sample) if words else None
+        if word in _ORDER_WORDS or word.isdigit():
+            return None
+        words, end = words + 1, m.end()
+    return None
+
+
 def find_own_refs(
     text: str,
     own: Sequence[OwnSample],
@@ -836,6 +852,10 @@ def find_own_refs(
     for rx, noun in ((_MY_RE, False), *(((_THE_RE, True),) if the_too else ())):
         for m in rx.finditer(text):
             got = _own_phrase(text, m.end(), own, earlier=earlier, noun=noun)
+            if got is None and not noun and len(own) == 1:
+                # one sample of theirs in the thread: "my keys loop" is the user's name for
+                # it, whatever its name or analysis says (as with "my waltz")
+                got = _sole_own_phrase(text, m.end(), own[0])
             if got is None:
                 continue
             words = [w.lower() for w in _TOKEN_RE.findall(text[m.end() : got[0]])]
