@@ -2189,6 +2189,8 @@ class OfflineUnderstanding:
         # turn narrows no list (_carry_subject puts that key in)
         # (so do "loops in those keys" after "what keys can i blend it into" about a loop:
         # the keys that mix with that loop's)
+        # (and "anything else in that key?" right after one sample's key was measured,
+        # "the second one - what key is it in?": that sample's key, not the list's filters)
         to_answered_key = bool(
             _THOSE_KEYS_RE.search(blanked)
             and (
@@ -2197,6 +2199,13 @@ class OfflineUnderstanding:
                     conv.previous is not None
                     and len(conv.previous.samples) == 1
                     and list(conv.previous.specialists) == ["compatibility"]
+                )
+                or (
+                    conv.previous is not None
+                    and len(conv.previous.samples) == 1
+                    and list(conv.previous.specialists) == ["groove"]
+                    and (measured := conv.analyses.get(conv.previous.samples[0])) is not None
+                    and bool(measured.key)
                 )
             )
         )
