@@ -48,6 +48,7 @@ __all__ = [
     "is_bare_top",
     "is_filter_followup",
     "is_list_pointer",
+    "lifted",
     "list_side_range",
     "merge_filter",
     "moved_tempo",
@@ -792,6 +793,28 @@ def asks_closest_tempo(text: str) -> bool:
     return bool(_CLOSEST_TEMPO_RE.search(text))
 
 
+#: What lifting each search filter clears of a request ("forget the key", "any decade",
+#: "closest to 55" after an empty search): the filter's name (as
+#: :func:`vocab.find_lifted_fields` names it) → the request fields that hold it
+_LIFTED: dict[str, dict[str, object]] = {
+    "tempo": {"bpm_min": None, "bpm_max": None, "target_bpm": None, "bpms": []},
+    "keys": {"keys": [], "camelot": [], "tonic": None, "mode": None, "compatible": False},
+    "eras": {"eras": [], "years": []},
+    "genres": {"genres": []},
+    "vibes": {"vibes": []},
+    "swing": {"swing_words": [], "swing_min": None, "swing_max": None},
+    "meter": {"meter": None},
+}
+
+
+def lifted(*filters: str) -> dict[str, object]:
+    """The request update that lifts each of ``filters`` (names of :data:`_LIFTED`),
+    each list a new one."""
+    return {
+        k: list(v) if isinstance(v, list) else v for f in filters for k, v in _LIFTED[f].items()
+    }
+
+
 # "which of them swing?", "any of those in 3/4?": a question about the list shown
 _LIST_QUESTION_RE = re.compile(
     r"\b(?:which|what|any|how many|are there any|do any|does any)\s+(?:one\s+)?(?:of\s+)?"
@@ -949,14 +972,13 @@ def merge_filter(
         update["genres"] = list(dict.fromkeys([*previous.genres, *new.genres]))
     for field in vocab.find_lifted_fields(new.text):
         # "actually any vibe, but 60s": the feel is lifted, the rest kept
-        if field == "tempo" and not new.bpms:
-            update.update(bpm_min=None, bpm_max=None, target_bpm=None, bpms=[])
-        elif field == "keys" and not new.keys:
-            update.update(keys=[], camelot=[], tonic=None, mode=None, compatible=False)
-        elif field == "eras" and not new.eras:
-            update.update(eras=[], years=[])
-        elif field in ("vibes", "genres") and not getattr(new, field):
-            update[field] = []
+        if (
+            (field == "tempo" and not new.bpms)
+            or (field == "keys" and not new.keys)
+            or (field == "eras" and not new.eras)
+            or (field in ("vibes", "genres") and not getattr(new, field))
+        ):
+            update.update(lifted(field))
     if dropped := vocab.find_dropped_vibes(new.text):
         # "hmm only one. forget the warm part": that feel is taken off the search
         kept = update.get("vibes", previous.vibes)
@@ -1225,16 +1247,9 @@ def closest_after_nothing(
     before = _said_filters(last)
     own = _said_filters(parse_request(text))
     update: dict[str, object] = {"text": request.text.rsplit("\n", 1)[-1]}
-    if "key" not in own:
-        update.update(keys=[], camelot=[], tonic=None, mode=None, compatible=False)
-    if "vibe" not in own:
-        update["vibes"] = []
-    if "swing" not in own:
-        update.update(swing_min=None, swing_max=None, swing_words=[])
-    if "era" not in own:
-        update.update(eras=[], years=[])
-    if "meter" not in own:
-        update["meter"] = None
+    # (the filters named as the answer names them → as lifted() names them)
+    as_lifted = {"key": "keys", "vibe": "vibes", "swing": "swing", "era": "eras", "meter": "meter"}
+    update.update(lifted(*(f for said, f in as_lifted.items() if said not in own)))
     relaxed = request.model_copy(update=update)
     dropped = [f"{k} ({v})" if v != "band" else k for k, v in before.items() if k not in own]
     if not dropped:
@@ -1244,7 +1259,7 @@ def closest_after_nothing(
         "The last search matched nothing exactly, so this one "
         + (f"keeps {kept} and " if kept else "")
         + "drops its "
-        + (", ".join(dropped[:-1]) + " and " + dropped[-1] if len(dropped) > 1 else dropped[0])
+        + vocab.spoken_list(dropped, "and")
         + "."
     )
     return relaxed, note

@@ -859,7 +859,7 @@ def _empty_advice(q: dict[str, Any]) -> str:
         moves.append("fewer tags")
     if not moves:
         return "try other words for what you are after"
-    return "try " + (moves[0] if len(moves) == 1 else ", ".join(moves[:-1]) + " or " + moves[-1])
+    return "try " + vocab.spoken_list(moves, "or")
 
 
 def describe_report(r: CompatibilityReport) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -40,6 +40,7 @@ __all__ = [
     "find_kind",
     "find_vibes",
     "genre_of_vibe",
+    "spoken_list",
     "word_pattern",
 ]
 
@@ -1275,6 +1276,12 @@ _EITHER_MODE_RE = re.compile(
     r"|\bboth\s+(?:major\s+and\s+minor|minor\s+and\s+major)\b",
     re.IGNORECASE,
 )
+
+
+def spoken_list(items: Sequence[str], last: str) -> str:
+    """``items`` as an answer says them: "a", "a or b", "a, b and c" (``last`` the word
+    before the last one)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def find_lifted_fields(text: str) -> list[str]:

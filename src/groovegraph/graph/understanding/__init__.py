@@ -905,18 +905,15 @@ def _lift_any(request: ParsedRequest, text: str) -> dict[str, Any]:
     ):
         lifted.append("mode")  # "forget the minor part", "drop the major filter"
     for field_ in lifted:
-        if field_ == "eras" and not vocab.find_eras(text):
-            update.update(eras=[], years=[])
-        elif field_ == "genres" and not _named_genres(text):
-            update["genres"] = []
-        elif field_ == "vibes" and not vocab.find_vibes(text):
-            update["vibes"] = []
-        elif field_ == "keys" and not vocab.find_keys(text):
-            update.update(keys=[], camelot=[], mode=None, tonic=None, compatible=False)
-        elif field_ == "tempo" and not re.search(r"\d", text):
-            update.update(bpm_min=None, bpm_max=None, target_bpm=None, bpms=[])
-        elif field_ == "swing":  # ("swung or straight is fine" names both feels)
-            update.update(swing_words=[], swing_min=None, swing_max=None)
+        if (
+            (field_ == "eras" and not vocab.find_eras(text))
+            or (field_ == "genres" and not _named_genres(text))
+            or (field_ == "vibes" and not vocab.find_vibes(text))
+            or (field_ == "keys" and not vocab.find_keys(text))
+            or (field_ == "tempo" and not re.search(r"\d", text))
+            or field_ == "swing"  # ("swung or straight is fine" names both feels)
+        ):
+            update.update(followups.lifted(field_))
         if field_ in ("keys", "mode") and not followups.find_mode(text):
             # both modes: neither the mode field nor a mode word of the turns searched (a
             # narrowed search's text holds them, and the search falls back on it)
