@@ -537,6 +537,22 @@ def test_nul_in_history_filters_and_checkpoints_is_422(server: ServerProcess, al
         assert len(ok.json()) == 2
 
 
+def test_thread_search_by_ids_no_thread_can_have(server: ServerProcess, alice: Any) -> None:
+    """An id with a NUL (or anything no thread id can be) reached Postgres from
+    ``/threads/search`` and ``/threads/count`` and came back as a 500 (found by
+    schemathesis in CI). Such an id matches nothing; the well-formed ids still match."""
+    tid = alice.threads.create()["thread_id"]
+    ids = ["\u0000", "x\u0000y", "", "a b", tid + "\n", tid]
+    h = {"X-API-Key": ALICE_KEY}
+    with httpx.Client(base_url=server.url, timeout=60, headers=h) as http:
+        found = http.post("/threads/search", json={"ids": ids})
+        assert found.status_code == 200, found.text
+        assert [t["thread_id"] for t in found.json()] == [tid]
+        counted = http.post("/threads/count", json={"ids": ids[:-1]})
+        assert counted.status_code == 200, counted.text
+        assert counted.json() == 0
+
+
 def test_bad_state_updates_are_422_and_leave_the_thread_as_it_was(
     server: ServerProcess, alice: Any
 ) -> None:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field, field_validator
 from groovegraph.server.errors import InvalidThreadIdError, ThreadNotFoundError
 from groovegraph.settings import Settings
 
-THREAD_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+THREAD_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\Z")
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS gg_threads (
@@ -330,6 +330,9 @@ class ThreadStore:
         order = "DESC" if descending else "ASC"
         where, params = "WHERE owner = %s", [owner]
         if ids is not None:
+            # An id no thread can have matches nothing; it never reaches the database
+            # (Postgres text refuses NUL, and the answer is empty either way).
+            ids = [i for i in ids if isinstance(i, str) and THREAD_ID_RE.match(i)]
             if not ids:
                 return []
             where += " AND thread_id IN (" + ", ".join(["%s"] * len(ids)) + ")"
