@@ -227,6 +227,14 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     spans: list[tuple[int, int]] = []
     unresolved: list[str] = []
     several: list[tuple[str, tuple[int, int], tuple[str, ...]]] = []
+    for pair in _PAIRED_ATTR_RE.finditer(text):
+        # "the 69 and the 72 bpm ones", "the dusty and the gritty loops": two hits, each
+        # named by its own attribute before the noun they share (each must name one)
+        tail = f" {pair.group('unit') or ''}one".replace("  ", " ")
+        sides = [find_attribute_refs(f"the {pair.group(s)}{tail}", hits=hits) for s in "ab"]
+        if all(len(side.ids) == 1 and not side.several for side in sides):
+            spans.append(pair.span())
+            ids.extend(i for side in sides for i in side.ids if i not in ids)
     hit_words = [_hit_words(h) for h in hits]  # once per turn, not once per phrase and hit
     known = set().union(*hit_words)
     for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE, _BARE_TEMPO_RE):
@@ -346,6 +354,13 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
     return AttributeRefs(ids, spans, unresolved, tuple(several))
 
 
+# "the 69 and the 72 bpm ones", "the dusty and the gritty loops": two attributes, each
+# after its own determiner, sharing the plural noun that closes the phrase
+_PAIRED_ATTR_RE = re.compile(
+    r"\b(?:the|that)\s+(?P<a>[\w#♯.'-]+(?:\s+[\w#♯.'-]+)?)\s+(?:and|&)\s+(?:the|that)\s+"
+    rf"(?P<b>[\w#♯.'-]+(?:\s+[\w#♯.'-]+)?)\s+(?P<unit>bpm\s+)?(?:{_NOUN})s\b",
+    re.IGNORECASE,
+)
 # "both 115s", "the two 97s", "those 124s": the listed hits at a tempo, in the plural
 _PLURAL_TEMPO_RE = re.compile(
     r"\b(?:(?P<both>both)(?:\s+(?:of\s+)?the)?|the|those|these)\s+(?:(?:two|three|four)\s+)?"
@@ -438,7 +453,9 @@ def _hit_words(hit: CatalogHit) -> set[str]:
 # "only the 70s ones", "the minor ones", "of those". A fresh search never says these.
 _LIST_POINTER_RE = re.compile(
     r"\b(?:which|what|any|only|just|how many|are there any)\s+(?:of\s+)?(?:them|those|these|ones)\b"
-    r"|\b(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b"
+    # ("both of them", "the two of them" are the pair itself, not a part of the list)
+    r"|\b(?<!\bboth\s)(?<!\btwo\s)(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b"
+    r"(?!\s+(?:2|two)\b)"
     r"|\b(?:only|just|keep)\s+(?:the\s+)?[\w#♯.' -]{1,25}?\s+ones\b"
     r"|\bthe\s+[\w#♯.' -]{1,25}?\s+ones\b"
     r"|\b(?:which|any)\s+(?:one|ones)\b",
@@ -492,7 +509,9 @@ def find_mode(text: str) -> str | None:
 # "which of those", "any of them", "from the list": the list shown, by a pronoun
 _SHOWN_LIST_RE = re.compile(
     r"\b(?:which|what|any|only|just|how many|are there any)\s+(?:of\s+)?(?:them|those|these)\b"
-    r"|\b(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b",
+    # ("both of them", "the two of them" are the pair itself, not a part of the list)
+    r"|\b(?<!\bboth\s)(?<!\btwo\s)(?:of|among|from)\s+(?:them|those|these|that list|the list|the results)\b"
+    r"(?!\s+(?:2|two)\b)",
     re.IGNORECASE,
 )
 

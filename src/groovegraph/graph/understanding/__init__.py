@@ -112,6 +112,8 @@ def listed_refs(hits: Sequence[CatalogHit]) -> list[ListedRef]:
 # so do "my loop"/"my break" once something was analysed.
 _ANAPHORA_RE = re.compile(
     rf"\b(?:this|that|these|those|the same)\s+(?:{vocab.ONE_NOUN}|file)s?\b"
+    # "those two", "the two of them": the pair the last turn was about
+    r"|\b(?:those|these|the)\s+(?:2|two)\b(?!\s+of\s+(?:my|our)\b)"
     r"|\b(?:it|them|both|each(?!\s+other))\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
     rf"|{vocab.MY_SAMPLE_RE.pattern}"
     # "what key is that in again?", "how fast was that?": a bare "that" asked about
