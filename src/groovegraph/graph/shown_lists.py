@@ -44,13 +44,16 @@ _LIST_NOUN = vocab.alternation(
         "search",
     )
 )
-_DESC = r"(?:[\w#♯'-]+\s+){0,4}?"
+# (a tempo bound written with a plus is a word of it: "the 172+ ones")
+_DESC = r"(?:[\w#♯'+-]+\s+){0,4}?"
 # "back to the list", "go back to those house loops", "ok back to the five dark ones",
 # "back to those"
 _BACK_RE = re.compile(
     r"(?:\b(?:ok(?:ay)?|so|and|now|right|let'?s|can\s+we|could\s+we|go(?:ing)?|get|come|"
     r"jump|head|take\s+(?:me|us))[\s,]+)*"
-    rf"\bback\s+to\s+(?P<ref>(?:the|those|these|that)\s+(?:very\s+)?{_DESC}{_LIST_NOUN}\b"
+    # ("go back to all the minor ones", "back to all of those": the whole list again)
+    rf"\bback\s+to\s+(?P<all>all\s+(?:of\s+)?)?"
+    rf"(?P<ref>(?:the|those|these|that)\s+(?:very\s+)?{_DESC}{_LIST_NOUN}\b"
     r"(?:\s+(?:from\s+)?(?:before|earlier))?"
     # "go back to those - the C minor one?", "back to them"
     r"|(?:those|these|them)(?:\s+(?:from\s+)?(?:before|earlier))?(?=\s*(?:[,.;:?!–—-]|$)))",
@@ -135,6 +138,8 @@ class _Pointer(NamedTuple):
     earlier: bool
     oldest: bool
     span: tuple[int, int] | None
+    whole: bool = False
+    """ "back to all the minor ones": of the lists it fits, the fullest (the least narrowed)."""
 
 
 def _ids(hits: Sequence[CatalogHit]) -> tuple[str, ...]:
@@ -200,6 +205,7 @@ def _pointer(text: str) -> _Pointer | None:
             earlier=False,
             oldest=bool(_OLDEST_WORDS & set(words)),
             span=m.span(),
+            whole=bool(m.group("all")),
         )
     m = _EARLIER_RE.search(text)
     if m is not None:
@@ -341,6 +347,8 @@ def point(
     chosen: int | None = None
     if skip_current or not fits_current:
         fitting = [i for i in order if _fits(pointer, shown_lists[i])]
+        if pointer.whole:
+            fitting.sort(key=lambda i: -len(shown_lists[i].hits))
         # "the previous list - the 92 bpm one": of the lists the pointer fits, the one
         # whose hit the rest of the turn names
         chosen = next(
@@ -372,6 +380,8 @@ _FILLERS = frozenset(
         *("ok", "okay", "so", "and", "now", "right", "then", "please", "pls", "plz", "lets"),
         *("let's", "nah", "no", "nope", "yeah", "yes", "hmm", "actually", "wait", "um", "uh"),
         *("again", "thanks", "cool", "alright"),
+        # "hmm undo that, go back to …", "nvm, back to …": the step back itself
+        *("undo", "that", "nvm", "nevermind", "never", "mind", "scrap", "all"),
     )
 )
 
