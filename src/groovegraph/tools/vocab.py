@@ -2173,7 +2173,9 @@ OTHER_OWN_RE = re.compile(
 ERA_RE = re.compile(
     r"\b(?:(early|mid|late)[\s-]*)?(?:'|’)?((?:19|20)?\d0)\s*(?:'|’)?s\b"
     rf"|\b(?:(early|mid|late)[\s-]*)?(?:the\s+)?({alternation(DECADE_WORDS)})\b"
-    r"|\b(19[4-9]\d|20[0-2]\d)\b",
+    r"|\b(19[4-9]\d|20[0-2]\d)\b"
+    # "from years 60", "the years 70" (as "les années 60", "los años 70" are said): a decade
+    r"|\b(?:the\s+)?years\s+(?:'|’)?((?:19)?[2-9]0)\b(?!\s*(?:bpm|%|ms|sec|min))",
     re.IGNORECASE,
 )
 """An era: "late '90s", "the 1970s", "the seventies", "1975" (groups: part, decade
@@ -2200,6 +2202,8 @@ def find_eras(text: str) -> list[EraMention]:
             era = f"{m.group(2)[-2]}0s"
         elif m.group(4):
             era = DECADE_WORDS[re.sub(r"\s+", " ", m.group(4).lower())]
+        elif m.group(6):
+            era = f"{m.group(6)[-2]}0s"
         else:
             era = f"{m.group(5)[2]}0s"
         years: list[int] = [int(m.group(5))] if m.group(5) else []
