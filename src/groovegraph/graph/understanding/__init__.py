@@ -4333,9 +4333,15 @@ class OfflineUnderstanding:
                 )
             else:
                 update.update(OfflineUnderstanding._analysed_key(request, prev, conv))
+                pair_keys = {a.key for r in prev.samples if (a := conv.analyses.get(r)) is not None}
                 if update.get("keys") and (
                     re.search(r"keys\b", those.group(0), re.IGNORECASE)
-                    or "compatibility" in prev.specialists
+                    or (
+                        "compatibility" in prev.specialists
+                        # ("more in that key" after a mix check of two loops in one key:
+                        # that key, the one both are in)
+                        and not (len(prev.samples) >= 2 and pair_keys == set(update["keys"]))
+                    )
                 ):
                     # "soul loops in those keys" after "what keys can I mix it with": the
                     # keys that mix with the sample's, not its key alone
