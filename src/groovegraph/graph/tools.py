@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -626,6 +626,48 @@ def _loop_or_none(a: Analysis) -> Analysis | None:
     return None if a.tempo_bpm is None or a.swing_percent is None else a
 
 
+def _key_or_none(text: object) -> Key | None:
+    try:
+        return parse_key(text) if isinstance(text, str) and text.strip() else None
+    except InvalidQueryError:
+        return None
+
+
+def _tags_missed(row: Mapping[Any, Any], query: CatalogQuery, mode: str | None) -> list[str]:
+    """What a listed catalog row is instead, for each of ``query``'s era, genre and key
+    filters it fails ("from the 70s", "funk", "in C major")."""
+    said: list[str] = []
+    eras = {
+        e
+        for e in map(
+            catalog_tools.normalize_era, [*query.eras, *([query.era] if query.era else [])]
+        )
+        if e
+    }
+    era = catalog_tools.normalize_era(row.get("era"))
+    if eras and era not in eras:
+        said.append(f"from the {era}" if era else "of no known era")
+    genres = {
+        g
+        for g in map(
+            catalog_tools.normalize_tag, [*query.genres, *([query.genre] if query.genre else [])]
+        )
+        if g
+    }
+    genre = catalog_tools.normalize_tag(row.get("genre"))
+    if genres and genre not in genres:
+        said.append(str(row.get("genre")) if genre else "of no tagged genre")
+    wanted = {k.name for k in map(_key_or_none, [*query.keys, query.key]) if k}
+    parsed = _key_or_none(row.get("key"))
+    if (mode or wanted) and parsed is None:
+        said.append("in no measured key")
+    elif parsed is not None and (
+        (mode and parsed.mode != mode) or (wanted and parsed.name not in wanted)
+    ):
+        said.append(f"in {parsed.name}")
+    return said
+
+
 def _hit_text(h: CatalogHit) -> str:
     if h.kind == "one_shot":
         what = " ".join(x for x in ("one-shot", h.instrument, h.root_note) if x)
@@ -1109,6 +1151,10 @@ def build_toolsets(
                     said.append(f"{swing_word(swing)} at {swing:.1f} % swing")
                 if (bpm_min is not None or bpm_max is not None) and pd.notna(row.get("tempo_bpm")):
                     said.append(f"{float(row['tempo_bpm']):.1f} BPM")
+                if missed := _tags_missed(row, applied, mode):
+                    # the filter asked that the listed one fails ("which of those were
+                    # from the 80s?": each one's era), not only the ones it meets
+                    said = missed
                 if said:
                     values.append(f"{name} is {' and '.join(said)}")
             notes.append(
