@@ -1043,11 +1043,20 @@ def build_toolsets(
                     )
                     applied = candidate
         elif not hits and query.genre and not keep_genre:
-            for alt in RELATED_GENRES.get(catalog_tools.normalize_tag(query.genre) or "", ()):
-                candidate = query.model_copy(update={"genre": alt})
+            # every related genre at once, as a search of the genre the library lacks
+            # substitutes them (a narrowing of "philly soul" loops listed as soul or
+            # disco keeps both, not the first that has a match)
+            alts = list(RELATED_GENRES.get(catalog_tools.normalize_tag(query.genre) or "", ()))
+            for some in ([alts] if len(alts) > 1 else []) + [[alt] for alt in alts]:
+                candidate = query.model_copy(
+                    update={"genre": None, "genres": some} if len(some) > 1 else {"genre": some[0]}
+                )
                 hits = catalog_tools.search(df, candidate)
                 if hits:
-                    notes.append(f"nothing tagged {query.genre}; showing the related genre {alt}")
+                    related = " or ".join(some)
+                    notes.append(
+                        f"nothing tagged {query.genre}; showing the related genre {related}"
+                    )
                     applied = candidate
                     break
         if auto_range and 0 < len(hits) < FEW_LIKE_HITS and target_bpm is not None:
