@@ -157,6 +157,11 @@ def _hit_matches(
     for mode in modes:
         # "the minor one": a loop in a minor key
         checks.append(bool(hit.key) and str(hit.key).lower().endswith(mode))
+    kind = vocab.find_kind(attr) if instrument is None else None
+    if kind is not None:
+        # "the first loop you found", "the one-shot you picked": a hit of that kind (a
+        # row with no kind recorded is a loop when it has a tempo)
+        checks.append((hit.kind or ("loop" if hit.tempo_bpm is not None else "one_shot")) == kind)
     for era in parsed.eras:
         checks.append(hit.tags.era == era)
     for genre in parsed.genres:
@@ -175,11 +180,16 @@ def _hit_matches(
     if parsed.keys:
         named -= {"major", "minor", "maj", "min", "sharp", "flat"}
     named -= modes
+    if kind is not None:
+        named -= _KIND_WORDS  # checked above
     checks.extend(w in tag_words for w in named)
     return all(checks) if checks else None
 
 
 _MODES = frozenset(("major", "minor"))
+_KIND_WORDS = {
+    w for noun in vocab.plurals(*vocab.SAMPLE_NOUNS, "one-shot") for w in _words(noun)
+} - {"break", "breaks", "breakbeat", "breakbeats"}
 # "the F one", "the F# one", "the Bb loop": a bare note (upper case: "a" is no note)
 _BARE_NOTE_RE = re.compile(r"([A-G])(#|♯|b|♭)?")
 _INSTRUMENT_WORDS = {
@@ -279,8 +289,13 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 instrument in {h.instrument, h.tags.instrument} for h in hits
             ):
                 continue  # "the kick one" when no kick is listed: not a list reference
-            # ... and so is a mode ("the minor one")
-            own_attr = note or instrument is not None or bool(words & _MODES)
+            # ... and so is a mode ("the minor one") or a kind ("the first loop you found")
+            own_attr = (
+                note
+                or instrument is not None
+                or bool(words & _MODES)
+                or (instrument is None and vocab.find_kind(attr) is not None)
+            )
             try:
                 parsed = parse_request(attr)
             except InvalidQueryError:
