@@ -34,6 +34,7 @@ from groovegraph.graph import followups
 from groovegraph.graph.knowledge import lookup_facts
 from groovegraph.graph.offline import can_compare, past_the_list
 from groovegraph.graph.parser import (
+    MAX_RESULT_REFS,
     PLURAL_LIKE_REF_RE,
     UNUSABLE_TEMPO_RE,
     around_band,
@@ -674,6 +675,45 @@ _NO_ANTECEDENT_MIX_RE = re.compile(
 _LEAD_FILLER_RE = re.compile(
     r"(?:\W|\b(?:and|ok(?:ay)?|so|now|then|right|cool|hmm+|yo)\b)*", re.IGNORECASE
 )
+
+
+# "how swung are the minor ones", "how fast are they?", "what key are the disco ones in",
+# "what's the swing on those": a measurement asked of several listed hits at once (the
+# plural subject: the list, or the listed hits a descriptor fits), not a narrowing
+_MEASURE_ADJ = (
+    r"(?:swung|swingy|swinging|shuffly|fast|slow|quick|tight|loose|laid[\s-]?back|late|"
+    r"early|steady|straight|busy)"
+)
+_MEASURE_NOUN = r"(?:keys?|tempos?|bpms?|swings?|grooves?|pockets?|timings?|camelots?)"
+_LISTED_SUBJECT = (
+    r"(?P<subj>they|them|those(?:\s+ones)?|these(?:\s+ones)?|(?:all|each)\s+of\s+(?:them|those|these)"
+    r"|the\s+(?P<attr>[\w#♯'-]+(?:\s+[\w#♯'-]+){0,2}?)\s+ones)"
+)
+_PLURAL_MEASURE_RE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|now|then|cool|right)\W+)?"
+    rf"(?:how\s+{_MEASURE_ADJ}\s+(?:are|were|r)\s+"
+    rf"|what(?:'s|’s|s|\s+is|\s+are)?\s+(?:the\s+)?{_MEASURE_NOUN}\s+(?:(?:are|is|of|on|for)\s+)?)"
+    rf"{_LISTED_SUBJECT}(?:\s+in)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def _measured_listed(
+    text: str, hits: Sequence[CatalogHit]
+) -> tuple[list[str], tuple[int, int]] | None:
+    """The listed hits a plural measurement question asks about ("how swung are the minor
+    ones": the minor ones listed; "how fast are they?": the whole list), and the span of
+    the words naming them; ``None`` when the message is no such question."""
+    m = _PLURAL_MEASURE_RE.match(text)
+    if m is None or not hits:
+        return None
+    attr = m.group("attr")
+    if attr is None:
+        ids = [h.sample_id for h in hits][:MAX_RESULT_REFS]
+    else:
+        refs = followups.find_attribute_refs(f"the {attr} one?", hits=hits)
+        ids = refs.ids
+    return (ids, m.span("subj")) if ids else None
 
 
 def _pick_leads(text: str, refs: followups.AttributeRefs) -> bool:
@@ -2270,6 +2310,19 @@ class OfflineUnderstanding:
             )
         if searched is not None:
             searched = _reference_as_filters(searched, conv)
+        plural_pick = (
+            _measured_listed(blanked, listed_hits)
+            if conv.fresh and not attached and not by_attr.spans
+            else None
+        )
+        if plural_pick is not None:
+            # "how swung are the minor ones" right after a list: each of those listed
+            # hits measured, not a search for swung minor loops
+            filtering = False
+            by_attr = followups.AttributeRefs(
+                ids=plural_pick[0], spans=[plural_pick[1]], unresolved=[]
+            )
+            blanked = blank_spans(blanked, spans=[plural_pick[1]])
         if filtering and searched is not None:
             request = followups.merge_filter(searched, alone, listed_hits)
         elif listed or by_attr.ids:
