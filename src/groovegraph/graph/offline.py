@@ -591,6 +591,12 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         # against it (not the samples against each other)
         stated = [{k: v for k, v in i.items() if v is not None} for i in items if "key" in i]
         return [{"a": {"sample": s}, "b": k} for s in samples for k in stated][:6]
+    own = [s for s in samples if s in request.exclude]
+    others = [s for s in samples if s not in request.exclude]
+    if own and len(others) >= 2 and not keys and not bpms:
+        # "would the first two mix with my loop?", "the B major ones - would either mix
+        # with my dub?": each listed one against the user's own, not against each other
+        return [{"a": {"sample": o}, "b": {"sample": m}} for o in others for m in own][:6]
     # A sample compared with a lone key or tempo: only its key/tempo is judged.
     if len(items) == 1 and request.keys and not samples:
         return [{"a": items[0], "b": None}]

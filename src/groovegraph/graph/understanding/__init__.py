@@ -698,13 +698,27 @@ _PLURAL_MEASURE_RE = re.compile(
 )
 
 
+# "the B major ones - would either mix with my dub?", "would the minor ones work with
+# mine?": a mix question whose subject is the listed hits a descriptor fits, each set
+# against the other side (not the descriptor's key, not a narrowing of the list)
+_PLURAL_MIX_RE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|now|then|cool|right)\W+)?"
+    r"(?:(?:would|will|do|does|can|could|might)\s+)?"
+    r"(?P<subj>the\s+(?P<attr>[\w#♯'-]+(?:\s+[\w#♯'-]+){0,2}?)\s+ones)"
+    r"(?:\s*[-–—,:;]+\s*(?:\w+\s+){0,4}?|\s+)"
+    rf"(?:{vocab.MIX_VERB_FORMS}|clash\w*|gel\w*|match\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _measured_listed(
     text: str, hits: Sequence[CatalogHit]
 ) -> tuple[list[str], tuple[int, int]] | None:
-    """The listed hits a plural measurement question asks about ("how swung are the minor
-    ones": the minor ones listed; "how fast are they?": the whole list), and the span of
-    the words naming them; ``None`` when the message is no such question."""
-    m = _PLURAL_MEASURE_RE.match(text)
+    """The listed hits a plural measurement or mix question asks about ("how swung are
+    the minor ones": the minor ones listed; "how fast are they?": the whole list; "the B
+    major ones - would either mix with my dub?": the B major ones listed), and the span
+    of the words naming them; ``None`` when the message is no such question."""
+    m = _PLURAL_MEASURE_RE.match(text) or _PLURAL_MIX_RE.match(text)
     if m is None or not hits:
         return None
     attr = m.group("attr")
