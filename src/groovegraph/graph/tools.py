@@ -103,6 +103,62 @@ RELATED_GENRES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Genres a word may mean at a tempo far from its own (catalog tag spelling): "breaks
+# around 170" are drum and bass breaks to a DJ, not breakbeat at 135; "hip hop at 140" is
+# trap; "dnb at 130" is breakbeat. Used only when nothing of the genre named is near the
+# tempo asked and the other genre has loops there.
+TEMPO_SIBLINGS: dict[str, tuple[str, ...]] = {
+    "breakbeat": ("drum and bass", "jungle"),
+    "drum and bass": ("breakbeat",),
+    "jungle": ("breakbeat",),
+    "hip hop": ("trap",),
+    "boom bap": ("trap",),
+    "trap": ("hip hop", "boom bap"),
+}
+#: How far (as a share of the tempo asked) the nearest loop of the genre named must be
+#: before a sibling genre at that tempo is shown in its place.
+FAR_FROM_GENRE = 0.12
+
+
+def _tempo_sibling(
+    df: pd.DataFrame, query: CatalogQuery
+) -> tuple[list[CatalogHit], CatalogQuery, str] | None:
+    """The loops of a genre the one named means at the tempo asked (:data:`TEMPO_SIBLINGS`)
+    when every loop of the genre named is far from it ("some breaks around 170": drum and
+    bass, not breakbeat at 138), the query searched and the note saying so; ``None``
+    otherwise."""
+    named = [*query.genres, *([query.genre] if query.genre else [])]
+    target = query.target_bpm
+    if not named or target is None or query.bpm_min is None or query.bpm_max is None:
+        return None
+    norm = [catalog_tools.normalize_tag(g) or "" for g in named]
+    siblings = [s for g in norm for s in TEMPO_SIBLINGS.get(g, ()) if s not in norm]
+    if not siblings or "genre" not in df.columns or "tempo_bpm" not in df.columns:
+        return None
+    own = df[df["genre"].map(catalog_tools.normalize_tag).isin(norm).to_numpy(dtype=bool)]
+    tempos = pd.to_numeric(own["tempo_bpm"], errors="coerce").dropna()
+    if tempos.empty:
+        return None
+    closest = float(tempos.iloc[(tempos - target).abs().argmin()])
+    if abs(closest - target) <= FAR_FROM_GENRE * target:
+        return None
+    candidate = query.model_copy(
+        update={"genre": None, "genres": list(dict.fromkeys(siblings)), "half_double": False}
+    )
+    hits = catalog_tools.search(df, candidate)
+    if not hits:
+        return None
+    said = " or ".join(named)
+    found = " or ".join(dict.fromkeys(h.tags.genre or "" for h in hits if h.tags.genre))
+    return (
+        hits,
+        candidate,
+        f"no {said} loop is near {target:g} BPM (the closest is {closest:.1f} BPM); at "
+        f"{target:g} BPM that usually means {found or ' or '.join(siblings)}, so showing "
+        f"those (ask for {said} at its own tempo for {said} loops)",
+    )
+
+
 def _closest_styles(df: pd.DataFrame, names: Sequence[str]) -> list[str] | None:
     """The related styles (:data:`RELATED_GENRES`) the catalog ``df`` has samples of, when
     it has none tagged any of ``names`` (normalised genre tags); ``None`` otherwise."""
@@ -1059,6 +1115,22 @@ def build_toolsets(
                     )
                     applied = candidate
                     break
+        if (
+            not hits
+            and relax
+            and not keep_genre
+            and not stated_range
+            and like_sample is None
+            and compatible_with is None
+        ):
+            # "some breaks around 170": no breakbeat loop anywhere near 170, and at 170
+            # breaks are drum and bass: those, said so, not breakbeat at 138 (a tempo the
+            # user asked for: not one taken from a sample to mix with, "dnb that would
+            # mix with this break" at its 135 BPM is still drum and bass)
+            sibling = _tempo_sibling(df, applied)
+            if sibling is not None:
+                hits, applied, sibling_note = sibling
+                notes.append(sibling_note)
         if auto_range and 0 < len(hits) < FEW_LIKE_HITS and target_bpm is not None:
             # "loops that mix with it" and only one within 8 % of its tempo: the loops
             # a short stretch further away (within 10 %) are still candidates
