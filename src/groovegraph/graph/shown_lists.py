@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from groovegraph.graph.followups import find_attribute_refs
-from groovegraph.graph.parser import parse_request
+from groovegraph.graph.parser import find_result_refs, parse_request
 from groovegraph.graph.state import SHOWN_LIST_HITS_KEPT, SHOWN_LISTS_KEPT
 from groovegraph.state import CatalogHit, ParsedRequest, ShownList
 from groovegraph.tools import vocab
@@ -327,6 +327,17 @@ def point(
     if pointer is None:
         if attached or not hits or not shown_lists:
             return None
+        if (
+            len(hits) == 1
+            and request is not None
+            and list(request.among) == [hits[0].sample_id]
+            and (back := _rank_before_pick(text, hits, shown_lists)) is not None
+        ):
+            # "the second one - what key?" after a single pick of the list before it
+            # ("which is the fastest?": its search names that one hit): a rank past that
+            # one hit is a rank of the list the user is working through (not after a
+            # narrowing or a new search that found one)
+            return _pointed(current, shown_lists, back, text, relist=False)
         # "the C minor one", "the 115 one from before" that no hit of the last list is,
         # and a hit of an earlier list is (several: which one is asked then)
         here = find_attribute_refs(text, hits=hits)
@@ -366,6 +377,23 @@ def point(
     return _pointed(
         current, shown_lists, chosen, rest if pointer.back and rest else text, relist=relist
     )
+
+
+def _rank_before_pick(
+    text: str, hits: Sequence[CatalogHit], shown_lists: Sequence[ShownList]
+) -> int | None:
+    """The index of the newest earlier list holding every rank ``text`` names ("the second
+    one", "and the third?") when a rank is past the one-hit list shown last (a pick of
+    that list) and none is within it; ``None`` otherwise."""
+    here = find_result_refs(text, results=[h.sample_id for h in hits], fresh=False)
+    if here.ids or not here.unresolved:
+        return None
+    for i in range(len(shown_lists) - 1, -1, -1):
+        ids = [h.sample_id for h in shown_lists[i].hits]
+        there = find_result_refs(text, results=ids, fresh=False)
+        if there.ids and not there.unresolved:
+            return i
+    return None
 
 
 def _names_one(text: str, hits: Sequence[CatalogHit]) -> bool:
