@@ -132,6 +132,7 @@ EIGHTEENTH_SET = HERE / "eighteenth_set"
 NINETEENTH_SET = HERE / "nineteenth_set"
 TWENTIETH_SET = HERE / "twentieth_set"
 TWENTYFIRST_SET = HERE / "twentyfirst_set"
+TWENTYSECOND_SET = HERE / "twentysecond_set"
 TWENTYTHIRD_SET = HERE / "twentythird_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
@@ -153,6 +154,7 @@ SET_SPLITS = {
     "d19-": "tune",
     "s20-": "report",
     "d21-": "tune",
+    "d22-": "tune",
     "s23-": "report",
 }
 TUNE_SHARE = 0.4
@@ -233,6 +235,7 @@ def main(argv: list[str]) -> int:
         NINETEENTH_SET,
         TWENTIETH_SET,
         TWENTYFIRST_SET,
+        TWENTYSECOND_SET,
         TWENTYTHIRD_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
