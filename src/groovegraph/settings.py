@@ -71,10 +71,10 @@ class Settings(BaseSettings):
         description="Cheap model that reads a turn when the offline understanding is unsure; default MODEL.",
     )
     router_threshold: float = Field(
-        # 0.8: over leave-one-set-out readings of the 1,828 tune requests (the trainer's
-        # table for the model shipped on 2026-12-06) the router model reads 9.5 % of turns
-        # (offline right on 0.770 of those) and the offline reading kept for the rest is
-        # right on 0.947 of them (0.930 over all); first measured on 893 requests in
+        # 0.8: over leave-one-set-out readings of the 1,958 tune requests (the trainer's
+        # table for the model shipped on 2026-12-06, fifth session) the router model reads
+        # 12.1 % of turns (offline right on 0.754 of those) and the offline reading kept for
+        # the rest is right on 0.949 of them (0.925 over all); first measured on 893 requests in
         # benchmarks/results/router_calibration.json (12.8 %, 0.926 / 0.905)
         default=0.8,
         ge=0.0,

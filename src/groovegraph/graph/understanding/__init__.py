@@ -2767,7 +2767,8 @@ class OfflineUnderstanding:
                 # classifier read the question form as no request)
                 chosen = ["discovery"]
             if (
-                chosen == ["compatibility"]
+                "compatibility" in chosen
+                and set(chosen) <= {"compatibility", "discovery"}
                 and len(alone.keys) >= 2
                 and (alone.genres or _SAMPLE_NOUN_RE.search(blanked))
                 and not request.samples
@@ -2775,8 +2776,10 @@ class OfflineUnderstanding:
                 and not slots["compatible"]
                 and _KEYS_OR_RE.search(blanked)
             ):
-                # "garage in G major or G minor": keys offered as alternatives of a search
-                # for a style are where to look, not a pair whose mix is asked
+                # "garage in G major or G minor", "house loops 122 to 126, A minor or C
+                # major": keys offered as alternatives of a search for a style are where to
+                # look, not a pair whose mix is asked (whether the classifier read a mix
+                # check alone or beside the search)
                 chosen = ["discovery"]
             refining = (
                 searched is not None
