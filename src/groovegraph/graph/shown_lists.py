@@ -276,11 +276,27 @@ def _described(words: Sequence[str], shown: ShownList) -> bool:
     return True
 
 
+def _searched_one(shown: ShownList) -> bool:
+    """Whether ``shown`` is the one hit a search of its own found ("a funk loop around 97,
+    just one"), not one picked from a list ("which one is the slowest?")."""
+    request = shown.request
+    return (
+        len(shown.hits) == 1
+        and request is not None
+        and not request.refines
+        and not request.among
+        and not request.samples
+    )
+
+
 def _fits(pointer: _Pointer, shown: ShownList) -> bool:
     n = len(shown.hits)
     if pointer.n is not None and n != pointer.n:
         return False
-    if pointer.plural and n < 2:
+    # "back to the first list", "the list before": a search that found one loop is a
+    # list all the same; a pick from a list is not
+    named_list = pointer.back or pointer.earlier or pointer.oldest
+    if pointer.plural and n < 2 and not (named_list and _searched_one(shown)):
         return False
     return _described(pointer.words, shown)
 
@@ -288,7 +304,8 @@ def _fits(pointer: _Pointer, shown: ShownList) -> bool:
 def _note(hits: Sequence[CatalogHit]) -> str:
     files = [h.path.replace("\\", "/").rsplit("/", 1)[-1] for h in hits]
     shown = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
-    return f"I read that against an earlier list I showed ({len(files)} results: {shown})."
+    n = len(files)
+    return f"I read that against an earlier list I showed ({n} result{'s' * (n != 1)}: {shown})."
 
 
 def _without(text: str, span: tuple[int, int] | None) -> str:
