@@ -2351,6 +2351,14 @@ SPELLING_TARGETS: tuple[str, ...] = (
     "similar",
     "double",
     "half",
+    # what a recap asks of the conversation ("what were we talkin about", "what have we
+    # covred")
+    "talking",
+    "talked",
+    "chatting",
+    "discussed",
+    "discussing",
+    "covered",
     # mixing
     "mixes",
     "match",

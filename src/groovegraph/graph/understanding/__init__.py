@@ -614,7 +614,9 @@ _THREAD_WORDS = (
     r"(?:our|the|this)\s+(?:chat|conversation|thread|session|discussion))"
 )
 _RECAP_RE = re.compile(
-    r"\bwhat (?:were|are|was|have) we (?:been )?(?:talking|chatting|on) about\b"
+    # ("what were we talkin' bout", "wat r we talking abt": dropped letters of chat)
+    r"\b(?:what|wat|wot|wut) (?:were|are|r|was|have) we (?:been )?"
+    r"(?:(?:talk|chatt?)(?:ing|in)['’]?|on) (?:about|['’]?bout|abt)\b"
     r"|\bwhat did we (?:(?:end up|finally)\s+)?(?:do|talk about|discuss|cover|look at|find|say|check|"
     r"decid|agree|settl|conclu|pick|choos)\w*\b"
     # "which loops did you show me earlier?", "what did you find for me before": what the
