@@ -39,6 +39,7 @@ from groovegraph.graph.parser import (
     UNUSABLE_TEMPO_RE,
     around_band,
     blank_spans,
+    find_result_refs,
     find_sample_refs,
     parse_request,
     split_clauses,
@@ -4152,6 +4153,13 @@ class OfflineUnderstanding:
         refs: list[str] = []
         if any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in by_attr.spans):
             refs.extend(by_attr.ids)  # the listed hit the "for" leads to
+        ranked = find_result_refs(
+            text, results=[h.sample_id for h in conv.listed_hits], fresh=conv.fresh
+        )
+        if len(ranked.ids) == 1 and any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in ranked.spans):
+            # "a snare one-shot for the first one", "an 808 for #2": the listed hit the
+            # "for" leads to by its rank
+            refs.extend(ranked.ids)
         m = _sound_phrase(blanked)
         # "for it", "for this one"; "for my loop" when the user's own sample attached
         # earlier is the one under discussion (see _mine)
