@@ -268,7 +268,8 @@ _808_SOUND_RE = re.compile(
     r"|\b808s?(?=\s+(?:(?:that|which)\s+(?:(?:would|will|could|might)\s+)?"
     r"(?:fits?|sits?|go(?:es)?|works?|match(?:es)?|suits?|blends?)\b"
     r"|to\s+(?:fit|go|sit|match|layer)\b|for\s+(?:it|this|that|my)\b"
-    r"|in\s+the\s+(?:same\s+)?key\b))",
+    # ("808s in that key", "an 808 in its key": the key of the sample at hand)
+    r"|in\s+(?:the\s+(?:same\s+)?|that\s+|this\s+|its\s+|their\s+)key\b))",
     re.IGNORECASE,
 )
 

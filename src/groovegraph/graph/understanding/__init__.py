@@ -60,7 +60,7 @@ from groovegraph.state import (
 from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
-from groovegraph.tools.keys import camelot, from_camelot, parse_key
+from groovegraph.tools.keys import Key, camelot, from_camelot, parse_key
 
 __all__ = [
     "Conversation",
@@ -258,6 +258,8 @@ _GOES_WITH_RE = re.compile(
 # "sample 3f2a1b0c9d8e7f60": a library file named by its name, as names.with_ids writes
 # it, the sample a sound is wanted for ("a snare for gritty_funk_03")
 _NAMED_SAMPLE_TARGET = r"(?P<named>(?:the\s+)?(?:sample|loop|file)\s+#?[0-9a-f]{8,64})\b"
+# "an 808 in its key": the sound wanted in the key of the sample at hand
+_IN_ITS_KEY_RE = re.compile(r"\bin\s+(?:its|it['’]?s)\s+key\b", re.IGNORECASE)
 # "a one-shot snare for the disco one", "some hats for it", "an 808 to go under my loop":
 # a sound to find for the sample the phrase after it names (it ends the match)
 _FOR_SAMPLE_RE = re.compile(
@@ -562,6 +564,20 @@ def _key_in_context(conv: Conversation) -> str | None:
     if prev is None or not prev.keys or prev.samples:
         return None
     return _answered_key(prev) or prev.keys[0]
+
+
+def _listed_key(conv: Conversation) -> Key | None:
+    """The one key of the list the previous turn showed (a list of one loop, or loops all
+    in one key): what "that key" is right after it; ``None`` when none or several."""
+    if not conv.fresh or not conv.listed_hits:
+        return None
+    keys = {h.key for h in conv.listed_hits}
+    if len(keys) != 1 or None in keys:
+        return None
+    try:
+        return parse_key(str(next(iter(keys))))
+    except InvalidQueryError:
+        return None
 
 
 def _plural_keys(pointer: re.Match[str]) -> bool:
@@ -2247,10 +2263,18 @@ class OfflineUnderstanding:
         # the keys that mix with that loop's)
         # (and "anything else in that key?" right after one sample's key was measured,
         # "the second one - what key is it in?": that sample's key, not the list's filters)
+        # (and "808s in that key" right after a search that listed one loop: that loop's
+        # key, searched anew; a list of one is not narrowed by its own key)
+        those_keys = _THOSE_KEYS_RE.search(blanked)
         to_answered_key = bool(
-            _THOSE_KEYS_RE.search(blanked)
+            those_keys
             and (
-                _answered_key(conv.previous)
+                (
+                    len(conv.listed_hits) == 1
+                    and not _plural_keys(those_keys)
+                    and _listed_key(conv) is not None
+                )
+                or _answered_key(conv.previous)
                 or (
                     conv.previous is not None
                     and len(conv.previous.samples) == 1
@@ -3060,6 +3084,18 @@ class OfflineUnderstanding:
         )
         if near is not None:
             request = self._near_tempo(request, near, conv, text=text)
+        if (
+            "compatibility" in chosen
+            and "discovery" in chosen
+            and request.kind == "one_shot"
+            and request.keys
+            and not alone.keys
+            and not request.samples
+            and _THOSE_KEYS_RE.search(blanked)
+        ):
+            # "any 808s that fit that key?": the sounds whose root fits the key talked
+            # about; no mix check of that key with nothing beside it
+            chosen = [c for c in chosen if c != "compatibility"]
         if (
             "discovery" in chosen
             and "compatibility" in chosen
@@ -4156,9 +4192,13 @@ class OfflineUnderstanding:
         ranked = find_result_refs(
             text, results=[h.sample_id for h in conv.listed_hits], fresh=conv.fresh
         )
-        if len(ranked.ids) == 1 and any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in ranked.spans):
+        if len(ranked.ids) == 1 and (
+            any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in ranked.spans)
+            or _IN_ITS_KEY_RE.search(blanked)
+        ):
             # "a snare one-shot for the first one", "an 808 for #2": the listed hit the
-            # "for" leads to by its rank
+            # "for" leads to by its rank; "an 808 in its key" right after a list of one:
+            # that hit
             refs.extend(ranked.ids)
         m = _sound_phrase(blanked)
         # "for it", "for this one"; "for my loop" when the user's own sample attached
@@ -4414,6 +4454,16 @@ class OfflineUnderstanding:
             else:
                 update.update(OfflineUnderstanding._analysed_key(request, prev, conv))
                 pair_keys = {a.key for r in prev.samples if (a := conv.analyses.get(r)) is not None}
+                listed_key = _listed_key(conv)
+                if not update and listed_key is not None:
+                    # "any 808s that fit that key?" right after a search that listed one
+                    # loop (or loops all in one key) and asked for no key: the key shown
+                    update.update(
+                        keys=[listed_key.name], camelot=[listed_key.camelot], compatible=True
+                    )
+                    if request.kind == "one_shot" and len(conv.listed_hits) == 1:
+                        # (the answer says which loop the sound is for)
+                        update["for_sample"] = conv.listed_hits[0].sample_id
                 if update.get("keys") and (
                     re.search(r"keys\b", those.group(0), re.IGNORECASE)
                     or (
