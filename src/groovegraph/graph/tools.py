@@ -56,7 +56,7 @@ from groovegraph.tools.feel import (
     swing_word,
     tempo_doubt,
 )
-from groovegraph.tools.keys import Key, from_camelot, parse_key
+from groovegraph.tools.keys import Key, from_camelot, parse_key, parse_note
 from groovegraph.tools.library_progress import library_progress
 from groovegraph.tools.paths import OwnerPaths, shown_name, upload_name
 
@@ -354,6 +354,11 @@ def _nearest(
         hits, candidate = _relaxed_search(df, query, change)
         if hits:
             return hits, candidate, note
+    if query.root_note:
+        # "a kick tuned to A" and none is: the ones whose measured root is nearest
+        near = _nearest_roots(df, query)
+        if near is not None:
+            return near
     # No single relaxation finds anything ("jazz, dusty, at 80" where the jazz loops are
     # neither dusty nor that slow): relax them together, the least defining first, and
     # stop at the first set that finds something, every relaxed filter named.
@@ -376,6 +381,54 @@ def _nearest(
                 + ", ".join(s.removeprefix("showing ") for s in said),
             )
     return [], query, None
+
+
+def _semitones(asked: tuple[int, int | None], root: str | None) -> int | None:
+    """Signed semitones from the pitch asked for to ``root`` (a pitch class asked for:
+    the nearer way round, up to a tritone), or None for no readable root."""
+    try:
+        pc, octave = parse_note(root or "")
+    except InvalidQueryError:
+        return None
+    if asked[1] is not None and octave is not None:
+        return (octave * 12 + pc) - (asked[1] * 12 + asked[0])
+    d = (pc - asked[0]) % 12
+    return d - 12 if d > 6 else d
+
+
+def _nearest_roots(
+    df: pd.DataFrame, query: CatalogQuery
+) -> tuple[list[CatalogHit], CatalogQuery, str] | None:
+    """One-shots of the sound asked for whose measured root is nearest the pitch asked
+    for, when none sits on it ("a kick tuned to A": the ones on A# and G), nearest first,
+    with the note saying how far each is; None when none has a root."""
+    assert query.root_note is not None
+    try:
+        asked = parse_note(query.root_note)
+    except InvalidQueryError:
+        return None
+    wide = query.model_copy(update={"root_note": None, "limit": 10_000})
+    found = [
+        (abs(d), -d, i, h)
+        for i, h in enumerate(catalog_tools.search(df, wide))
+        if (d := _semitones(asked, h.root_note)) is not None
+    ]
+    if not found:
+        return None
+    found.sort(key=lambda t: t[:3])
+    hits = [h for *_, h in found[: query.limit]]
+    sound = f"{query.instrument} one-shot" if query.instrument else "one-shot"
+    said: list[str] = []
+    for dist, neg, _, h in found[: query.limit]:
+        way = "above" if neg < 0 else "below"
+        said_root = f"{h.root_note} ({dist} semitone{'s' * (dist != 1)} {way})"
+        if said_root not in said and len(said) < 3:
+            said.append(said_root)
+    note = (
+        f"no {sound} here is tuned to {query.root_note}; showing the nearest roots: "
+        f"{', '.join(said)}"
+    )
+    return hits, query.model_copy(update={"root_note": None}), note
 
 
 def _library_lacks(df: pd.DataFrame, **tag: Any) -> bool:
