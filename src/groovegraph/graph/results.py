@@ -68,6 +68,10 @@ class ToolResults:
     reused: list[str] = field(default_factory=list)
     searches: list[dict[str, Any]] = field(default_factory=list)
     plots: list[PlotRef] = field(default_factory=list)
+    switched: dict[str, Any] = field(default_factory=dict)
+    """Request fields a search changed to find anything ("what about disco instead"
+    after kicks, no one-shot tagged disco: disco loops, ``kind`` "loop"): the turn's
+    request says what was searched, so the next turn narrows those."""
 
     def state_update(self) -> dict[str, Any]:
         """The state channels this specialist's results update."""
@@ -110,6 +114,7 @@ def collect_results(
     searches: list[dict[str, Any]] = []
     errors: list[str] = []
     plots: dict[tuple[str, str], PlotRef] = {}
+    switched: dict[str, Any] = {}
     for m in messages:
         if not isinstance(m, ToolMessage):
             continue
@@ -124,6 +129,8 @@ def collect_results(
         facts.extend(EraFact.model_validate(f) for f in art.get("facts") or [])
         stats.extend(GroupStat.model_validate(s) for s in art.get("stats") or [])
         reused.extend(str(r) for r in art.get("reused") or [])
+        if isinstance(art.get("switched"), dict):
+            switched.update(art["switched"])
         if art.get("query") is not None:
             searches.append({k: art.get(k) for k in ("query", "catalog_size", "notes")})
         for k in (
@@ -151,4 +158,5 @@ def collect_results(
         reused=reused,
         searches=searches,
         plots=list(plots.values()) if name in PLOTTING else [],
+        switched=switched if name == "discovery" else {},
     )

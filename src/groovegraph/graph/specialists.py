@@ -166,10 +166,14 @@ def make_specialist(
             )
         )
         message = AIMessage(content=text, name=name, additional_kwargs=with_plots(results.plots))
+        switched = (
+            {"request": request.model_copy(update=results.switched)} if results.switched else {}
+        )
         return Command(
             goto="supervisor",
             update={
                 **results.state_update(),
+                **switched,
                 **usage,
                 "messages": [message],
                 "completed": [name],

@@ -1122,6 +1122,42 @@ def build_toolsets(
                 notes.append("nothing new matches; these were listed before")
         if hits and not any(catalog_tools.at_tempo(h, query) for h in hits):
             notes.append("nothing at that tempo; showing half- or double-time matches")
+        asked_genres = [*query.genres, *([query.genre] if query.genre else [])]
+        switched: dict[str, Any] | None = None  # the request's fields a kind switch changed
+        if (
+            not hits
+            and query.kind == "one_shot"
+            and asked_genres
+            and not catalog_tools.search(
+                df, CatalogQuery(kind="one_shot", genres=asked_genres, limit=1)
+            )
+        ):
+            # one-shots tagged with no such style (the demo's carry none): "what about
+            # disco instead" after kicks changes the style, so it is disco loops; "a disco
+            # kick" asks for the kick, so it is kicks of any style — either said so
+            styles = " or ".join(asked_genres)
+            sound = f"{query.instrument} one-shots" if query.instrument else "one-shots"
+            if keep_genre:
+                switched = {"kind": "loop", "instrument": None, "root_note": None}
+                query = query.model_copy(
+                    update={
+                        "kind": "loop",
+                        "instrument": None,
+                        "root_note": None,
+                        "roots_in_key": False,
+                    }
+                )
+                notes.append(
+                    f"no one-shot here is tagged {styles}, so these are {styles} loops "
+                    f"instead of {sound} (ask for {sound} again to list them)"
+                )
+            else:
+                query = query.model_copy(update={"genre": None, "genres": []})
+                notes.append(
+                    f"no one-shot here is tagged {styles}, so the style is left out; "
+                    f"showing {sound} of any style"
+                )
+            hits = catalog_tools.search(df, query)
         kept_at: int | None = None  # the note of a tag the library lacks (what it kept)
         if not hits:
             # a genre, vibe or era no sample of the library has cannot match: it goes
@@ -1322,6 +1358,8 @@ def build_toolsets(
             "catalog_size": catalog_size,
             "notes": notes,
         }
+        if switched is not None and hits:
+            artifact["switched"] = switched
         return "\n".join(lines) if hits else "\n".join(
             [*notes, f"no matches among {catalog_size} samples"]
         ), artifact
