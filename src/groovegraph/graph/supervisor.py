@@ -200,7 +200,7 @@ def _resolve_names(
     focus: Sequence[str] = (),
     roles: Mapping[str, frozenset[str]] | None = None,
     current: Sequence[CatalogHit] = (),
-) -> tuple[str, list[str], list[str], str | None]:
+) -> tuple[str, list[str], list[str], str | None, list[tuple[str, str, str]]]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
     turn with the question "which one?" (the resume value picks: a number, a rank or a
@@ -213,10 +213,11 @@ def _resolve_names(
     results is shown, ``list_shown``, only when none of the results listed, ``listed``,
     is a funk one). A name that fits several files but one of the list shown now
     (``current``) names that one. Those are written as ids in a second text
-    (the last item; ``None`` when there are none) and are not among the ids returned:
-    the thread knows them already."""
+    (``None`` when there are none) and are not among the ids returned: the thread knows
+    them already. Last, the uploads described that were not sent in this thread
+    (phrase, id, name): the answer says it took them."""
     if catalog is None:
-        return text, [], [], None
+        return text, [], [], None, []
     frame: pd.DataFrame | None = None
 
     def library() -> pd.DataFrame:
@@ -289,20 +290,21 @@ def _resolve_names(
                 continue
             thread.append((found, found.ids[0]))
             taken.append((found.start, found.end))
+    elsewhere: list[tuple[str, str, str]] = []
     if files:
         wider = names.find_described_files(
             text, [f for f in files if f[0] not in mine], taken=taken
         )
-        chosen.extend(
-            (found, found.ids[0])
-            for found in wider
-            if not names.describes_one_of(found.phrase, samples)
-        )
+        for found in wider:
+            if not names.describes_one_of(found.phrase, samples):
+                chosen.append((found, found.ids[0]))
+                elsewhere.append((found.phrase, found.ids[0], found.names[0]))
     return (
         names.with_ids(text, chosen),
         [sid for _, sid in chosen],
         unclear,
         names.with_ids(text, [*chosen, *thread]) if thread else None,
+        elsewhere,
     )
 
 
@@ -423,7 +425,7 @@ def make_supervisor(
             # "the 115 one", "the minor one" that several listed hits fit: which one is
             # asked first, never all of them read
             text, unclear_refs = _which_listed(text, listed_hits) if not attached else (text, [])
-            text, named, unclear, own_text = _resolve_names(
+            text, named, unclear, own_text, elsewhere = _resolve_names(
                 text,
                 catalog,
                 owner,
@@ -759,6 +761,16 @@ def make_supervisor(
             ]
             if unfit_note is not None:
                 notes.append(unfit_note + ".")
+            for phrase, sid, sent in elsewhere:
+                if sid in _refs(request):
+                    # "will it mix with my keys loop" with that loop not sent in this
+                    # thread (uploaded, or sent in another one): used, and said so
+                    notes.append(
+                        f"“{phrase}”: you haven't sent it in this conversation, so I took "
+                        f"`{sent}`, a file you uploaded before (maybe in another "
+                        "conversation) that those words fit. If you meant another file, "
+                        "attach it here."
+                    )
             if (
                 not previous
                 and listed_hits
