@@ -47,7 +47,8 @@ def test_the_nearest_roots_when_none_is_on_the_pitch(
     chat: Chat, ask: str, names: list[str], said: str
 ) -> None:
     out = chat.say(ask)
-    assert out["request"].root_note
+    # the turn's request says what was searched: the pitch relaxed
+    assert out["request"].root_note is None
     assert hit_names(out) == names
     assert said in answer(out)
     assert "Nothing tagged" not in answer(out)
@@ -57,3 +58,10 @@ def test_a_root_that_is_there_is_still_matched_exactly(chat: Chat) -> None:
     out = chat.say("a kick tuned to G")
     assert hit_names(out) == ["kick_g.wav"]
     assert "nearest" not in answer(out)
+
+
+def test_a_follow_up_on_the_nearest_ones_does_not_ask_the_pitch_again(chat: Chat) -> None:
+    chat.say("a kick tuned to A")
+    out = chat.say("a kick one-shot")
+    assert out["request"].root_note is None
+    assert sorted(hit_names(out)) == ["kick_as.wav", "kick_e.wav", "kick_g.wav"]

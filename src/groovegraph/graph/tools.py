@@ -1358,6 +1358,10 @@ def build_toolsets(
             "catalog_size": catalog_size,
             "notes": notes,
         }
+        if switched is None and hits and root_note and applied.root_note is None:
+            # "a kick tuned to A" answered with the nearest roots: the pitch is what was
+            # relaxed, so a follow-up on the kicks listed does not ask it again
+            switched = {"root_note": None}
         if switched is not None and hits:
             artifact["switched"] = switched
         return "\n".join(lines) if hits else "\n".join(
