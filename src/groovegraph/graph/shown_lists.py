@@ -360,6 +360,16 @@ def point(
         here = find_attribute_refs(text, hits=hits)
         if here.ids or not here.unresolved:
             return None
+        if (
+            len(hits) == 1
+            and request is not None
+            and not request.among
+            and any(rx.search(text) for rx, _, _, _ in vocab.SUPERLATIVES)
+        ):
+            # "which of those is the fastest" after a search that found one loop: that
+            # list (its one loop), not the one before it (a pick of one is another
+            # matter: its list is the one it was picked from)
+            return None
         for i in range(len(shown_lists) - 1, -1, -1):
             if _names_one(text, shown_lists[i].hits):
                 return _pointed(current, shown_lists, i, text, relist=False)
