@@ -56,3 +56,13 @@ def test_back_to_all_the_172_plus_ones_picks_from_that_list(graph) -> None:
     chat.say("which of them are in G minor")
     out = chat.say("nvm go back to all the 172+ ones, which is in the darkest key")
     assert [h.key for h in out["hits"]] == ["Eb minor"]
+
+
+def test_back_to_all_the_172_plus_ones_after_a_mix_check(graph) -> None:
+    chat = Chat(graph)
+    chat.say("dnb loops over 172 bpm")
+    chat.say("only the dark ones")
+    chat.say("which of them are in G minor")
+    chat.say("do the two of them mix")
+    out = chat.say("nvm go back to all the 172+ ones, which is in the darkest key")
+    assert [h.key for h in out["hits"]] == ["Eb minor"]

@@ -383,7 +383,12 @@ def point(
     fits_current = bool(hits) and _fits(pointer, current)
     rest = _without(text, pointer.span)
     chosen: int | None = None
-    if skip_current or not fits_current:
+    # "back to all the 172+ ones" after a detour from a narrowed list: a fuller earlier
+    # list it fits is the one meant, not the narrowed one shown last
+    fuller = pointer.whole and any(
+        len(s.hits) > len(hits) and _fits(pointer, s) for s in shown_lists
+    )
+    if skip_current or not fits_current or fuller:
         fitting = [i for i in order if _fits(pointer, shown_lists[i])]
         if pointer.whole:
             fitting.sort(key=lambda i: -len(shown_lists[i].hits))
