@@ -2338,8 +2338,10 @@ SPELLING_TARGETS: tuple[str, ...] = (
     "camelot",
     "analyse",
     "analyze",
-    # counting and pointing ("wich is the brightest")
+    # counting and pointing ("wich is the brightest"), and what a sound is wanted for
+    # ("an 808 taht fits it")
     "which",
+    "that",
     "first",
     "second",
     "third",
@@ -2392,6 +2394,8 @@ SPELLING_TARGETS: tuple[str, ...] = (
 # ("samplers" is no slip of "samples")
 SPELLING_KEEP: frozenset[str] = frozenset(
     {"sampler", "samplers", "looper", "loopers", "sequencer", "sequencers", "doable"}
+    # "thatd", "thatll" are "that'd", "that'll" without the apostrophe, not "that"
+    | {"thatd", "thatll", "thatre", "thatve"}
 )
 
 # Chat shorthand spelled out before a message is read: "maj only", "mix w <file>",
