@@ -528,6 +528,13 @@ _MATCH_TO_OTHER_RE = re.compile(
     r"|\b(?:speed|slow|push|pull)\w*\s+(?:\w+\s+){0,3}?(?:up|down)\b",
     re.IGNORECASE,
 )
+# "is the A# one in the scale?", "is it in key?", "are they in tune": whether a sample
+# sits in the key of what it goes with (a question closing on the key, no key named)
+_IN_SCALE_RE = re.compile(
+    r"\b(?:is|are|isn'?t|aren'?t|it'?s|they'?re)\b[^?.!,;]*?\bin\s+(?:the\s+)?(?:same\s+)?"
+    r"(?:key|scale|tune)\s*(?:[?.!]|$)",
+    re.IGNORECASE,
+)
 _KEY_MOVE_RE = re.compile(
     r"\b(?:move|moving|go|going|jump|step|switch)\s+(?:\w+\s+)?(?:to|into|from)\b"
     r"|\b(?:next|after|neighbou?r\w*|adjacent|wheel|energy)\b",
@@ -1299,6 +1306,10 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         out.append("discovery")
     if request.samples and (request.bpms or request.keys) and _ONTO_RE.search(text):
         # "i wanna drop this into a 140 trap beat": it against that tempo or key
+        out.append("compatibility")
+    if request.samples and _IN_SCALE_RE.search(text):
+        # "is the A# one in the scale?", "is it in key?": the sample's pitch against the
+        # key of what it is for, a mixing question
         out.append("compatibility")
     if request.samples and _STRETCH_RE.search(text):
         # "slow this down to 85, how much % is that": stretching a sample to a tempo is a
@@ -4110,7 +4121,9 @@ class OfflineUnderstanding:
             or request.bpms
             or request.key_moves
             or request.energy
-            or not (_MIX_RE.search(text) or _MATCH_TO_OTHER_RE.search(text))
+            or not (
+                _MIX_RE.search(text) or _MATCH_TO_OTHER_RE.search(text) or _IN_SCALE_RE.search(text)
+            )
             or _KEY_MOVE_RE.search(text)
         ):
             return None
@@ -4120,12 +4133,18 @@ class OfflineUnderstanding:
         searched = conv.listed_request
         listed = {h.sample_id for h in conv.listed_hits}
         ref = None
+        sound_for = None
         if searched is not None and "find" in searched.intents:
             # the sample the list was searched for: "loops that mix with this"
-            ref = searched.for_sample or (
-                searched.samples[0] if len(searched.samples) == 1 else None
-            )
-        if ref is not None and request.samples[0] in listed and ref in conv.analyses:
+            sound_for = searched.for_sample
+            ref = sound_for or (searched.samples[0] if len(searched.samples) == 1 else None)
+        if (
+            ref is not None
+            and request.samples[0] in listed
+            # (the loop a sound was searched for is a catalog sample even when this thread
+            # only read its key off the list: "and an 808 in its key" for "the 108 one")
+            and (ref in conv.analyses or ref == sound_for)
+        ):
             return ref if ref != request.samples[0] else None
         return None
 
