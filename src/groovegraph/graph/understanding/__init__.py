@@ -140,6 +140,9 @@ _NEAR_TEMPO_RE = re.compile(
     r"|\b(?:at|around|near|in)\s+(?:that|this|its|the same)\s+(?:tempo|bpm|speed)"
     r"(?:\s+(?:ballpark|range|area|zone|region))?\b"
     r"|\b(?:similar|close)\s+in\s+(?:tempo|bpm|speed)\b"
+    # "close to its tempo", "near that bpm": the tempo of the sample pointed at
+    r"|\b(?:close|closer|near|nearer)\s+to\s+(?:its|that|this|the same|their)\s+"
+    r"(?:tempo|bpm|speed)\b"
     r"|\bsame\s+ballpark\b|\btempo[\s-]wise\b",
     re.IGNORECASE,
 )
