@@ -200,7 +200,13 @@ _THOSE_KEYS_RE = re.compile(
 )
 # "find house in those", "any trap in these?": a bare "in those" that ends the clause —
 # right after an answer that listed keys and no samples, those keys
-_IN_THOSE_RE = re.compile(r"\bin\s+(?:those|these)\s*(?:[.,;!?]|$)", re.IGNORECASE)
+_IN_THOSE_RE = re.compile(
+    r"\bin\s+(?:those|these|that|this)\s*(?:[.,;!?]|$)"
+    # "loops in that, 110-125", "loops there under 110": "that" / "there" right after the
+    # answer's key is that key
+    r"|\b(?:loops?|samples?|ones|stuff|anything|something|breaks?)\s+(?:in\s+)?there\b",
+    re.IGNORECASE,
+)
 _MIX_RE = vocab.MIX_RE
 # "sit on", "go with", "work under": how one sample goes with another
 _PAIR_RELATION_RE = re.compile(
