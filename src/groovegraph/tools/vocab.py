@@ -909,6 +909,8 @@ _MIX_WITH_SAMPLE_RE = re.compile(
 _IN_KEY_RE = re.compile(
     r"\bin\s+(?:the\s+key\s+of\s+)?(?:[A-G][#b♯♭]?(?:\s*(?:minor|major|min|maj)\b|m\b|\b)"
     r"|(?:1[0-2]|[1-9])[AB]\b)"
+    # "only F# minor", "just 8A": the key the loops are to be in, said without "in"
+    r"|\b(?:[Oo]nly|[Jj]ust)\s+(?:[A-G][#b♯♭]?\s*(?:minor|major|min|maj)\b|(?:1[0-2]|[1-9])[AB]\b)"
 )
 
 
