@@ -219,6 +219,16 @@ _STYLE_SWAP_RE = re.compile(
 )
 
 
+# "in 8a", "10B": a Camelot code, whose digits are no tempo
+_CAMELOT_CODE_RE = re.compile(r"\b(?:1[0-2]|[1-9])\s?[AB]\b", re.IGNORECASE)
+
+
+def _writes_a_number(line: str) -> bool:
+    """Whether ``line`` writes a number other than a Camelot code or a decade ("trap in 8a
+    then", "only the 80s" carry the last search's tempo as it was said)."""
+    return bool(re.search(r"\d", _CAMELOT_CODE_RE.sub(" ", vocab.ERA_RE.sub(" ", line))))
+
+
 def _key_swapped(request: ParsedRequest) -> bool:
     """Whether a search carried over from an earlier one now names other keys than the
     earlier turns did ("and in 9B?" after house in 9A): a new list, as a style swapped in
@@ -410,7 +420,7 @@ def plan_tool_calls(
         # "80ish bpm") stays as vague as it was said
         # ... but "anything way slower?" moves the band: the tempo asked is what it asks
         last_line = request.text.rsplit("\n", 1)[-1]
-        carried = request.refines and not re.search(r"\d", last_line) and not tempo_move(last_line)
+        carried = request.refines and not _writes_a_number(last_line) and not tempo_move(last_line)
         vague = closed and len(set(request.bpms)) <= 1 and (not request.refines or carried)
         args["half_double"] = request.half_double or vague
         if (request.bpm_min is not None or request.bpm_max is not None) and not vague:
