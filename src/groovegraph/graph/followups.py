@@ -867,6 +867,23 @@ _WIDEN_TO_RE = re.compile(
 )
 
 
+def _band_held(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> bool:
+    """Whether every hit of ``listed`` (some) lies in ``previous``'s tempo band, at half or
+    double time too when that search allowed it: the band was a filter the list kept."""
+    lo, hi = previous.bpm_min, previous.bpm_max
+    tempi = [h.tempo_bpm for h in listed if h.tempo_bpm is not None]
+    if not tempi or len(tempi) < len(listed):
+        return False
+    factors = (1.0, 2.0, 0.5) if previous.half_double else (1.0,)
+    return all(
+        any(
+            (lo is None or round(t * f, 1) >= lo) and (hi is None or round(t * f, 1) <= hi)
+            for f in factors
+        )
+        for t in tempi
+    )
+
+
 def _asked_only(previous: ParsedRequest, new: ParsedRequest) -> dict[str, object]:
     """The filters of ``previous`` that only a question about its list put on it
     ("which of them swing?", a line of its text), lifted (unless ``new`` says them
@@ -1027,10 +1044,12 @@ def merge_filter(
         and previous.target_bpm is not None
         and (previous.bpm_min is not None or previous.bpm_max is not None)
         and _CLOSEST_TEMPO_RE.search(previous.text)
+        and not (not new.genres and _band_held(previous, listed))
     ):
         # "what have I got closest to 55 bpm" then "only reggae": the tempo was a ranking
         # (the nearest first), never a band to fall out of, so the style asked for next
-        # is listed nearest that tempo first
+        # is listed nearest that tempo first (but "only minor" right after a list that
+        # was all inside the band narrows that list: the band stays)
         update.update(bpm_min=None, bpm_max=None)
     if new.target_bpm is not None and _CLOSEST_TEMPO_RE.search(new.text):
         # "closest to 55 BPM" after house loops: the loops kept ranked by how near 55 they
