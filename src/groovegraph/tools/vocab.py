@@ -2014,7 +2014,12 @@ KEY_TOKEN = r"(?:[A-G][#b♯♭]?m?|1[0-2][AB]|[1-9][AB])"
 _KEY_NAMED_RE = re.compile(
     rf"(?<![\w#]){NOTE}\s*((?i:minor|major|min\b|maj\b)|m(?![a-zA-Z]))",
 )
-_KEY_BARE_RE = re.compile(rf"\b(?:key of|in(?: the key of)?)\s+{NOTE}(?=[\s,.?!;]|$)")
+_KEY_BARE_RE = re.compile(
+    rf"\b(?:key of|in(?: the key of)?|(?i:camelot)(?: (?i:code|number|key|slot))?\s+(?i:for|of))"
+    rf"\s+{NOTE}(?=[\s,.?!;]|$)"
+    # "what's Db in camelot", "where is F# on the wheel": a bare note asked about on the wheel
+    rf"|(?<![\w#'’]){NOTE}(?=\s+(?:in|on|to)\s+(?i:camelot|the (?:camelot )?wheel)\b)"
+)
 # Typed in lower case ("camelot code for a minor", "c major"): only with the whole mode
 # word, and "a minor" only where it cannot be the article ("in a minor key" is a mode,
 # "a minor tweak" no key at all).
@@ -2079,9 +2084,11 @@ def find_keys(text: str) -> list[tuple[int, str]]:
         quality = "minor" if mode in {"minor", "min", "m"} else "major"
         found.append((m.start(), f"{note_name(m.group(1), m.group(2))} {quality}"))
     for m in _KEY_BARE_RE.finditer(text):
-        if any(abs(start - m.start(1)) < 2 for start, _ in found):
+        letter = 1 if m.group(1) else 3  # the note of the first or the second alternative
+        start = m.start(letter)
+        if any(abs(start - at) < 2 for at, _ in found):
             continue
-        found.append((m.start(1), f"{note_name(m.group(1), m.group(2))} major"))
+        found.append((start, f"{note_name(m.group(letter), m.group(letter + 1))} major"))
     for m in _KEY_LOWER_RE.finditer(text):
         article = m.group(1) == "a" and not m.group(2)
         key_after_in = (
