@@ -91,6 +91,11 @@ def loop_row(sid: str, name: str, *, key: str | None, **fields: object) -> dict[
     return catalog_row(id=sid, path=f"/lib/{name}.wav", sha256=sid * 4, key=key, **fields)
 
 
+def numbered_id(n: int, tag: str = "e11d") -> str:
+    """The id :func:`numbered_loop` gives loop ``n`` of a test file with ``tag``."""
+    return f"{n:04d}{tag}{n:08d}"
+
+
 def numbered_loop(
     n: int,
     genre: str,
@@ -113,7 +118,7 @@ def numbered_loop(
     ``backbeat_lag_ms``, ``meter``, … ) go on top and override any of these; ``id``,
     ``path`` and ``sha256`` too, where a test's ids or files follow another pattern (a
     given id makes the sha256 unless one is given as well)."""
-    sid = str(fields.pop("id", f"{n:04d}{tag}{n:08d}"))
+    sid = str(fields.pop("id", numbered_id(n, tag)))
     name = f"{genre}_{era}_{n:02d}" if name is None else name
     return catalog_row(
         key=key,

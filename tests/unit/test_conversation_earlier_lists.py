@@ -6,7 +6,7 @@ the list" narrows that list (outside tester: the shown list had shrunk to the on
 from __future__ import annotations
 
 from groovegraph.settings import Settings
-from tests.catalogs import library_frame, numbered_loop, offline_graph
+from tests.catalogs import library_frame, numbered_id, numbered_loop, offline_graph
 from tests.chat import Chat, answer, hit_names
 
 _TAG = "5ac0"
@@ -23,7 +23,7 @@ _DUSTY = [(6, 88.0, "E minor", 6.0), (7, 92.0, "Bb major", 14.0), (8, 95.0, "C m
 
 
 def _id(n: int) -> str:
-    return f"{n:04d}{_TAG}{n:08d}"
+    return numbered_id(n, _TAG)
 
 
 def _chat(settings: Settings) -> Chat:

@@ -13,7 +13,7 @@ import pytest
 from langgraph.types import Command
 
 from groovegraph.settings import Settings
-from tests.catalogs import numbered_loop, offline_graph
+from tests.catalogs import numbered_id, numbered_loop, offline_graph
 from tests.chat import Chat, answer
 
 _LOOPS = (
@@ -28,7 +28,7 @@ _LOOPS = (
 
 
 def _id(n: int) -> str:
-    return f"{n:04d}a11e{n:08d}"
+    return numbered_id(n, "a11e")
 
 
 def _library() -> pd.DataFrame:

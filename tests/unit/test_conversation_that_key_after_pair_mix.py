@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from groovegraph.settings import Settings
-from tests.catalogs import numbered_loop, offline_graph
+from tests.catalogs import numbered_id, numbered_loop, offline_graph
 from tests.chat import Chat
 
 _TAG = "d22d"
@@ -25,7 +25,7 @@ ROWS = [
 
 
 def _id(n: int) -> str:
-    return f"{n:04d}{_TAG}{n:08d}"
+    return numbered_id(n, _TAG)
 
 
 @pytest.fixture

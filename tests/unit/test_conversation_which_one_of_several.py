@@ -14,7 +14,7 @@ import pytest
 from langgraph.types import Command
 
 from groovegraph.settings import Settings
-from tests.catalogs import numbered_loop, offline_graph
+from tests.catalogs import numbered_id, numbered_loop, offline_graph
 from tests.chat import Chat, answer, hit_names
 
 ROWS = [
@@ -28,7 +28,7 @@ ROWS = [
 
 
 def _id(n: int) -> str:
-    return f"{n:04d}c9a1{n:08d}"
+    return numbered_id(n, "c9a1")
 
 
 @pytest.fixture
