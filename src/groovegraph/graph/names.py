@@ -796,6 +796,32 @@ def _sole_own_phrase(text: str, at: int, sample: OwnSample) -> tuple[int, OwnSam
     return None
 
 
+#: Instruments with nothing pitched: a drums-only sample may be one of these
+_UNPITCHED_ROLES = frozenset((*vocab.DRUM_KIT, *vocab.UNPITCHED_INSTRUMENTS, "drums"))
+
+
+def _sole_pitched(text: str, at: int, own: Sequence[OwnSample]) -> OwnSample | None:
+    """The one sample of ``own`` that the words from ``at`` ("keys loop", "rhodes one")
+    may describe when they name a pitched instrument: the only one that is not drums
+    only and whose analysis names no other instrument; ``None`` when the words name no
+    pitched instrument, or several samples (or none) could be it."""
+    said: list[str] = []
+    end = at
+    for m in _TOKEN_RE.finditer(text, at):
+        word = m.group(0).lower()
+        if text[end : m.start()].strip() or word in vocab.PLAIN_SAMPLE_NOUNS:
+            break
+        said.append(word)
+        end = m.end()
+        if len(said) > 3:
+            return None
+    kinds = {_role_instrument(w) for w in said}
+    if not said or None in kinds or kinds & _UNPITCHED_ROLES:
+        return None
+    fitting = [o for o in own if not o.drums and (not o.instruments or o.instruments & kinds)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 def find_own_refs(
     text: str,
     own: Sequence[OwnSample],
@@ -856,6 +882,11 @@ def find_own_refs(
                 # one sample of theirs in the thread: "my keys loop" is the user's name for
                 # it, whatever its name or analysis says (as with "my waltz")
                 got = _sole_own_phrase(text, m.end(), own[0])
+            if got is None and not noun:
+                # "my keys loop" beside a break: a pitched instrument is no drums-only
+                # sample, so the one sample of theirs that is not drums only is it
+                pitched = _sole_pitched(text, m.end(), earlier)
+                got = None if pitched is None else _sole_own_phrase(text, m.end(), pitched)
             if got is None:
                 continue
             words = [w.lower() for w in _TOKEN_RE.findall(text[m.end() : got[0]])]
