@@ -93,6 +93,20 @@ _ORDINAL_WORD_RE = re.compile(
 _FILLER = {"the", "a", "an", "bpm", "in", "at", "key", "of", "from", "with", "one", "tagged"}
 _TEMPO_TOL_BPM = 0.75  # "the 97 BPM one" is the hit shown as 97.4 BPM, not the 98.6 one
 _EXACT_BPM = 0.05  # "the 115 one" is the hit shown as 115.0 BPM before the 115.6 one
+# "the 124 one" for a hit measured at 125.0 BPM, when no listed hit is nearer: users read
+# a tempo rounded either way, so one BPM off still names it
+_LOOSE_TEMPO_BPM = 1.0
+
+
+def _tempo_fits(hit: CatalogHit, bpm: float, *, loose: bool = False) -> bool:
+    """Whether ``hit`` is at ``bpm`` as the user reads it: its measured tempo (within
+    :data:`_TEMPO_TOL_BPM`, or :data:`_LOOSE_TEMPO_BPM` when ``loose``), or the tempo its
+    file name says ("deep_house_15_124bpm.wav" is "the 124 one" measured at 125.0)."""
+    hint = hit.tags.bpm_hint
+    if hint is not None and abs(hint - bpm) < 0.5:
+        return True
+    tol = _LOOSE_TEMPO_BPM + 1e-6 if loose else _TEMPO_TOL_BPM
+    return hit.tempo_bpm is not None and abs(hit.tempo_bpm - bpm) <= tol
 
 
 def _exact_tempo(hit: CatalogHit, bpms: Sequence[float]) -> bool:
@@ -130,10 +144,11 @@ def _words(text: str) -> set[str]:
 
 
 def _hit_matches(
-    hit: CatalogHit, attr: str, parsed: ParsedRequest, tag_words: set[str]
+    hit: CatalogHit, attr: str, parsed: ParsedRequest, tag_words: set[str], *, loose: bool = False
 ) -> bool | None:
     """Whether ``hit`` (whose tag and file-name words are ``tag_words``) has every
-    attribute named in ``attr`` (parsed as ``parsed``); ``None`` if ``attr`` names none."""
+    attribute named in ``attr`` (parsed as ``parsed``); ``None`` if ``attr`` names none.
+    ``loose``: a tempo named may be a BPM off the measured one (:func:`_tempo_fits`)."""
     checks: list[bool] = []
     note = _BARE_NOTE_RE.fullmatch(attr.strip())
     if note is not None:
@@ -146,7 +161,7 @@ def _hit_matches(
         # "the 808 you found", "the snare one": the hit of that instrument
         checks.append(instrument in {hit.instrument, hit.tags.instrument})
     for bpm in parsed.bpms:
-        checks.append(hit.tempo_bpm is not None and abs(hit.tempo_bpm - bpm) <= _TEMPO_TOL_BPM)
+        checks.append(_tempo_fits(hit, bpm, loose=loose))
     if parsed.keys and hit.key is None and hit.root_note:
         # "the F minor one" among one-shots: the root on the key's tonic
         tonics = {parse_key(k).pc for k in parsed.keys}
@@ -311,6 +326,14 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 continue
             spans.append(m.span())
             matched = [h.sample_id for h, v in verdicts if v]
+            if not matched and parsed.bpms and rx is not _BARE_TEMPO_RE:
+                # "the 124 one" with none listed at 124: the one a BPM off (125.0; not
+                # "drop it to the 90", a tempo asked for)
+                verdicts = [
+                    (h, _hit_matches(h, attr, parsed, w, loose=True))
+                    for h, w in zip(hits, hit_words, strict=True)
+                ]
+                matched = [h.sample_id for h, v in verdicts if v]
             if rx is _BARE_TEMPO_RE and not matched:
                 continue  # "drop it to the 90": a tempo, not a hit nobody listed
             if len(matched) > 1 and parsed.bpms:
