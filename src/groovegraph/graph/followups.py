@@ -761,7 +761,27 @@ def _unheld_by(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[st
         _tag_holds(g, h.tags.genre) for g in previous.genres for h in listed
     ):
         out["genres"] = []
+    if _key_widened(previous, listed):
+        # nothing was in A minor, so the search showed keys that mix with it: a narrowing
+        # of that list keeps to those keys, not back to A minor alone
+        out["compatible"] = True
     return out
+
+
+def _key_widened(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> bool:
+    """Whether the search ``previous`` asked for in a key showed ``listed`` in other
+    keys only (it widened to the keys that mix with it: "Nothing in A minor matches
+    exactly; showing keys that mix with A minor")."""
+    if not previous.keys or previous.compatible or previous.mix_with:
+        return False
+    keyed = [h.key for h in listed if h.key]
+    if not keyed:
+        return False
+    try:
+        named = {parse_key(k).name for k in previous.keys}
+        return not any(parse_key(k).name in named for k in keyed)
+    except InvalidQueryError:
+        return False
 
 
 def _key_mode(name: str) -> str | None:
