@@ -202,7 +202,9 @@ def _style_swapped(request: ParsedRequest) -> bool:
     the earlier turns named ("what about house instead" after disco): a new list, not a
     narrowing of the one shown."""
     earlier, _, last = request.text.rpartition("\n")
-    said = {g for _, g in vocab.find_genres(last)}
+    # a style named only to rule it out ("forget reggae, what about hip hop") is not
+    # one asked for now
+    said = {g for (a, _), g in vocab.find_genres(last) if not vocab.negated_at(last, a)}
     before = {g for _, g in vocab.find_genres(earlier)}
     if said and not before and _STYLE_SWAP_RE.search(last):
         # "deep stuff, any genre" then "swap to disco, keep the tempo": a style put in

@@ -159,6 +159,18 @@ def _tempo_sibling(
     )
 
 
+def _near_tempo(df: pd.DataFrame, genre: str, target: float | None) -> bool:
+    """Whether ``df`` has a loop of ``genre`` near ``target`` BPM (at its tempo, half or
+    double, within :data:`FAR_FROM_GENRE`); never without a target."""
+    if target is None or "genre" not in df.columns or "tempo_bpm" not in df.columns:
+        return False
+    own = df[df["genre"].map(catalog_tools.normalize_tag).eq(genre).to_numpy(dtype=bool)]
+    tempos = pd.to_numeric(own["tempo_bpm"], errors="coerce").dropna()
+    return any(
+        abs(t * m - target) <= FAR_FROM_GENRE * target for t in tempos for m in (1.0, 2.0, 0.5)
+    )
+
+
 def _closest_styles(df: pd.DataFrame, names: Sequence[str]) -> list[str] | None:
     """The related styles (:data:`RELATED_GENRES`) the catalog ``df`` has samples of, when
     it has none tagged any of ``names`` (normalised genre tags); ``None`` otherwise."""
@@ -500,10 +512,19 @@ def _without_absent_tags(
     update: dict[str, Any] = {}
     named = [*query.genres, *([query.genre] if query.genre else [])]
     if named and all(_library_lacks(df, genre=g) for g in named):
+        # (and a genre it means at another tempo with loops near the tempo asked: a
+        # library with no loop tagged hip hop has its "hip hop at 70" as trap at 140)
         related = [
             alt
             for g in named
-            for alt in RELATED_GENRES.get(catalog_tools.normalize_tag(g) or "", ())
+            for alt in (
+                *RELATED_GENRES.get(catalog_tools.normalize_tag(g) or "", ()),
+                *(
+                    s
+                    for s in TEMPO_SIBLINGS.get(catalog_tools.normalize_tag(g) or "", ())
+                    if _near_tempo(df, s, query.target_bpm)
+                ),
+            )
             if alt not in named and not _library_lacks(df, genre=alt)
         ]
         related = list(dict.fromkeys(related))
@@ -1204,6 +1225,15 @@ def build_toolsets(
                     )
                     applied = candidate
                     break
+        half_double_note = "nothing at that tempo; showing half- or double-time matches"
+        if (
+            hits
+            and half_double_note not in notes
+            and not any(catalog_tools.at_tempo(h, applied) for h in hits)
+        ):
+            # "hip hop" at 70 in a library of boom bap and trap: the trap loops at 140
+            # are found at double time, said so as for the genre asked
+            notes.append(half_double_note)
         if (
             not hits
             and relax
