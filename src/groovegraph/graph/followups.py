@@ -20,6 +20,7 @@ from groovegraph.tools import vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 from groovegraph.tools.feel import STATED, key_text, swing_word
+from groovegraph.tools.harmony import compatible_camelots
 from groovegraph.tools.keys import key_brightness, parse_key, parse_note
 from groovegraph.tools.vocab import (
     FASTER_RE,
@@ -836,7 +837,9 @@ def held_by(request: ParsedRequest, hit: CatalogHit) -> ParsedRequest:
     shown again as a find of that search, not re-filtered away. The tempo asked for stays
     as the target (it still ranks); the bounds go when the hit lies outside them at its
     tempo, its half and its double."""
-    update: dict[str, object] = dict(_unheld_by(request, [hit]))
+    update: dict[str, object] = {
+        k: v for k, v in _unheld_by(request, [hit]).items() if k != "compatible"
+    }
     lo, hi = request.bpm_min, request.bpm_max
     if (lo is not None or hi is not None) and hit.tempo_bpm is not None:
         inside = any(
@@ -849,10 +852,22 @@ def held_by(request: ParsedRequest, hit: CatalogHit) -> ParsedRequest:
         try:
             named = {parse_key(k).name for k in request.keys}
             held = hit.key is not None and parse_key(hit.key).name in named
+            mixes = hit.camelot in {c for k in request.keys for c in compatible_camelots(k)}
         except InvalidQueryError:
-            held = True
+            held, mixes = True, False
         if not held:
-            update.update(keys=[], camelot=[])
+            # (in a key that mixes with the one asked: the search widened to those keys)
+            widened: dict[str, object] = {"compatible": True}
+            update.update(widened if mixes else {"keys": [], "camelot": []})
+    elif request.keys and request.compatible and not request.mix_with and hit.camelot:
+        # a search in the keys that mix with F minor that showed any key (none mixed):
+        # the pick is in a key that does not mix, and is still that search's find
+        try:
+            mixing = {c for k in request.keys for c in compatible_camelots(k)}
+        except InvalidQueryError:
+            mixing = {hit.camelot}
+        if hit.camelot not in mixing:
+            update.update(keys=[], camelot=[], compatible=False)
     return request.model_copy(update=update) if update else request
 
 

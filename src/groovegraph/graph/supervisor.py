@@ -611,7 +611,10 @@ def make_supervisor(
                 if picked is not None and any(h.sample_id == picked[0] for h in listed_hits):
                     # a listed hit: that one of the list, shown as a find of the same search
                     # (what "same thing but 80s" goes on from)
-                    base_search = searched or ParsedRequest(text=text)
+                    # (after a search that found nothing, the list ranked is the one
+                    # shown before it: that list's search, not the empty one's filters)
+                    found_it = searched if previous else state.get("listed_request")
+                    base_search = found_it or searched or ParsedRequest(text=text)
                     request = base_search.model_copy(
                         update={
                             "text": text,
