@@ -126,6 +126,8 @@ _ANAPHORA_RE = re.compile(
     r"|\bthey\s+(?:mix|clash|go|work|fit|sit|blend|match|line|layer)\w*\b",
     re.IGNORECASE,
 )
+# "both", "both of them", "those two", "the 2": a pair meant, whatever the focus holds
+_PAIR_WORD_RE = re.compile(r"\bboth\b|\b(?:those|these|the)\s+(?:2|two)\b", re.IGNORECASE)
 # "within 5 bpm of it", "at a similar tempo", "same tempo as it": a tempo near the reference.
 # "appreciate it", "got it", "love it": thanks and acknowledgements, no sample meant
 _IDIOM_IT_RE = re.compile(
@@ -2461,8 +2463,13 @@ class OfflineUnderstanding:
         ):
             # ("the second one - how swung is it?" after a list of one: "it" is that
             # second one, which is not there, not the sample in focus)
+            focus = list(conv.focus)
+            if len(focus) < 2 and len(conv.listed_hits) == 2 and _PAIR_WORD_RE.search(blanked):
+                # "will both of them mix together?" after "whats the swing on the second
+                # one" of a two-loop list: the pair is the list, not the one picked since
+                focus = [h.sample_id for h in conv.listed_hits]
             request = request.model_copy(
-                update={"samples": list(conv.focus), "intents": [*request.intents, "analyze"]}
+                update={"samples": focus, "intents": [*request.intents, "analyze"]}
             )
 
         # A groove or mix question that names no sample, in a conversation about analysed
@@ -4386,10 +4393,12 @@ class OfflineUnderstanding:
             return True
         # "pull up some reggae near 75 then" after a dnb search: a find verb with a style the
         # last search did not have starts a search of that style (its key, era and vibe
-        # were the other style's); "what about soul instead" (no find verb) swaps the style
-        # and keeps the rest.
+        # were the other style's); so does a style stated with its own key and tempo
+        # ("chill reggae in F minor at 70" after "any waltz loops?": not reggae in 3/4);
+        # "what about soul instead" (neither) swaps the style and keeps the rest.
+        stated = bool(alone.keys and alone.bpms and not _CARRY_ON_RE.search(text))
         return bool(
-            _FIND_VERB_RE.search(text)
+            (_FIND_VERB_RE.search(text) or stated)
             and alone.genres
             and not set(alone.genres) <= set(searched.genres)
         )
