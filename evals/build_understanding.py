@@ -87,6 +87,14 @@ style", one-shot hunters, beginners, non-native speakers, corrections, recaps), 
 conversations / 171 turns; producers and DJs mid-session widening and narrowing, keys acted
 on, one-shots for a picked loop, uploads referred back to), all ``tune``.
 
+Two more were written on 2026-12-06 (fifth session) the same way: ``twentysecond_set/`` (ids
+``d22-…``: 130 requests, 36 conversations / 163 turns; DJs building a set over several turns,
+uploads under nicknames, history then "find me some like that", one-shot hunters, several
+listed items at once), all ``tune``; and ``twentythird_set/`` (ids ``s23-…``: 130 requests,
+36 conversations / 153 turns; short follow-ups, comparisons, an upload then searches by its
+measured key or tempo, corrections, out-of-scope asks, non-native English), all ``report``,
+never tuned on.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
