@@ -2363,6 +2363,9 @@ SPELLING_TARGETS: tuple[str, ...] = (
     "similar",
     "double",
     "half",
+    # the open search words ("somthing in 6/8 maybe", "anythng slower")
+    "something",
+    "anything",
     # what a recap asks of the conversation ("what were we talkin about", "what have we
     # covred")
     "talking",
