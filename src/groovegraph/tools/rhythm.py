@@ -365,10 +365,11 @@ def _smooth_circular(profile: np.ndarray) -> np.ndarray:
     return np.convolve(wrapped, _HANN5, "valid")
 
 
-def _circ_peak(profile: np.ndarray) -> float:
-    """Phase (0..1) of the maximum of a circular profile, interpolated."""
+def _circ_peak(profile: np.ndarray, i: int | None = None) -> float:
+    """Phase (0..1) of the maximum of a circular profile (or of its peak at bin ``i``),
+    interpolated."""
     n = len(profile)
-    i = int(np.argmax(profile))
+    i = int(np.argmax(profile)) if i is None else i
     a, b, c = profile[(i - 1) % n], profile[i], profile[(i + 1) % n]
     den = a - 2 * b + c
     off = 0.0 if den >= 0 else 0.5 * (a - c) / den
@@ -1483,12 +1484,7 @@ def _on_the_attacks(tonal: np.ndarray, times: np.ndarray, period: float, t0: flo
     prof = _smooth_circular(_fold(tonal, times, t0, period, bins))
     reach = int(ATTACK_SNAP_REACH * bins)
     window = np.r_[np.arange(bins - reach, bins), np.arange(0, reach + 1)]
-    i = int(window[int(np.argmax(prof[window]))])
-    n = len(prof)
-    a, b, c = prof[(i - 1) % n], prof[i], prof[(i + 1) % n]
-    den = a - 2 * b + c
-    off = 0.0 if den >= 0 else 0.5 * (a - c) / den
-    phase = (i + 0.5 + off) / n
+    phase = _circ_peak(prof, int(window[int(np.argmax(prof[window]))]))
     shift = (phase if phase < 0.5 else phase - 1.0) * period
     return t0 + shift if abs(shift) > ATTACK_SNAP_MIN_S else t0
 
