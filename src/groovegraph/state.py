@@ -649,6 +649,13 @@ class RoutePlan(BaseModel):
         default="offline",
         description="Who routed: offline rules, the router model, or rules after a model failure.",
     )
+    asking: bool = Field(
+        default=False,
+        description=(
+            "The turn waits on a question its specialist asked (which of several files a "
+            "name means); the answer reads the turn again."
+        ),
+    )
 
 
 class EraFact(BaseModel):

@@ -25,7 +25,9 @@ def test_a_reply_to_which_file_resumes_the_question(settings: Settings) -> None:
         asked, answered = ctx.run_conversation(
             [{"message": "analyse gritty_funk"}, {"message": "the 03"}]
         )
-    assert asked["specialists"] == []  # paused on "which one?"
+    # paused on "which one?", asked by the specialist the turn needs: it ran this turn
+    assert asked["specialists"] == ["groove"]
+    assert asked["answer"] == ""
     assert answered["specialists"] == ["groove"]
     assert [p.rsplit("/", 1)[-1] for p in answered["subjects"]] == ["gritty_funk_03_97bpm_Em.wav"]
     assert "97.0 BPM" in answered["answer"]

@@ -208,8 +208,15 @@ def test_analyse_a_stem_fragment_of_several_files_asks_which_one(graph) -> None:
         "gritty_funk_03_97bpm_Em.wav",
         "gritty_funk_030_99bpm_Am.wav",
     ]
-    assert pending.value["question"].endswith("Which one? (a number or the file name)")
+    # the specialist the turn needs asks, in its own words
+    assert pending.value["asked_by"] == "groove"
+    assert pending.value["question"].endswith(
+        "Which one should I analyse? (a number or the file name)"
+    )
+    assert out["plan"].specialists == ["groove"]
+    assert out["plan"].asking
     out = dict(graph.invoke(Command(resume="the second"), config))
+    assert not out["plan"].asking
     assert out["request"].samples == [SOUL]
     assert f"gritty_funk_030_99bpm_Am.wav [{SOUL}]" in answer(out)
 

@@ -297,7 +297,10 @@ class EvalContext:
             async for node, update in _node_updates(graph, payload, config):
                 trajectory.append(node)
                 tool_refs |= _refs_in(_tool_traffic(update), paths)
-            values = dict((await graph.aget_state(config)).values)
+            after = await graph.aget_state(config)
+            # a specialist that stopped to ask which file a name means ran this turn
+            trajectory += [t.name for t in after.tasks if getattr(t, "interrupts", ())]
+            values = dict(after.values)
             messages = list(values.get("messages", []))
             new = [m for m in messages if getattr(m, "id", None) not in seen_ids]
             ai_texts = [

@@ -1129,6 +1129,34 @@ def replies_to(question: Mapping[str, Any], reply: str) -> bool:
     return len(text.split()) <= 4
 
 
+#: How each specialist asks which file a phrase means, when it is the one that asks.
+_WHICH_FOR: dict[str, str] = {
+    "groove": "Which one should I analyse?",
+    "compatibility": "Which one should I check?",
+    "discovery": "Which one should I search around?",
+    "era": "Which one do you mean?",
+}
+
+
+def which_question(ask: Mapping[str, Any], asker: str | None) -> dict[str, Any]:
+    """The "which one?" interrupt value for a phrase that fits several samples, in the
+    words of the specialist that asks (``None``: the supervisor's plain "Which one?")."""
+    offered = [(str(o["id"]), str(o["name"])) for o in ask["options"]]
+    more = int(ask["total"]) - len(offered)
+    options = "; ".join(f"{n}. {label} [{sid}]" for n, (sid, label) in enumerate(offered, 1))
+    which = _WHICH_FOR.get(asker or "", "Which one?")
+    return {
+        "type": "choose_sample",
+        "question": f'"{ask["phrase"]}" fits {ask["total"]} {ask["among"]}: '
+        + options
+        + (f" (and {more} more)" if more else "")
+        + f". {which} (a number or the file name)",
+        "phrase": ask["phrase"],
+        "options": list(ask["options"]),
+        **({"asked_by": asker} if asker else {}),
+    }
+
+
 def answers_pending(questions: Sequence[Any], reply: str) -> bool:
     """Whether a message with no sample attached, sent while the thread waits on
     ``questions`` (the values of its pending interrupts), answers them all

@@ -25,12 +25,13 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, SystemMessage
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
-from langgraph.types import Command
+from langgraph.types import Command, interrupt
 
 from groovegraph import prompts
 from groovegraph.graph.context import GrooveContext
 from groovegraph.graph.memory import conversation_for_model, count_tokens, memory_prompt
 from groovegraph.graph.models import ModelRegistry, specialist_price, usage_updates
+from groovegraph.graph.names import which_question
 from groovegraph.graph.offline_model import with_brief
 from groovegraph.graph.repeats import unrepeated
 from groovegraph.graph.results import collect_results, with_plots
@@ -102,6 +103,16 @@ def make_specialist(
     tools_node = f"{name}_tools"
 
     def node(state: dict[str, Any], runtime: Runtime[GrooveContext]) -> Command[Any]:
+        ask = state.get("ask")
+        if ask:
+            # A name of the turn fits several files and this specialist needs one: it
+            # asks which, in its own words; the supervisor reads the turn again with the
+            # answer (and sends the turn back here when this specialist is still needed).
+            answer = interrupt(which_question(ask, name))
+            answers = {**(ask.get("answers") or {}), ask["key"]: answer}
+            return Command(
+                goto="supervisor", update={"choices": {"turn": ask["turn"], "answers": answers}}
+            )
         ctx = runtime.context or GrooveContext()
         request: ParsedRequest = state.get("request") or ParsedRequest()
         scratch: list[AnyMessage] = list(state.get(key) or [])

@@ -124,7 +124,9 @@ class GrooveGraphState(TypedDict, total=False):
     scratchpad (reset every turn) so parallel specialists never interleave tool calls;
     ``respond`` reads the turn's tool results from them too; ``answered`` holds the keys
     of the earlier turns' AI messages (:func:`groovegraph.graph.repeats.answer_key`), so
-    the node that writes the answer never sends one of them again.
+    the node that writes the answer never sends one of them again; ``choices`` the
+    answers to the "which one?" questions of the turn being read (``{"turn", "answers"}``:
+    the specialist that asked writes them, the supervisor reads the turn again with them).
     """
 
     messages: Annotated[list[AnyMessage], add_messages]
@@ -144,6 +146,7 @@ class GrooveGraphState(TypedDict, total=False):
     memory: ConversationMemory | None
     answered: list[str]
     notes: list[str]
+    choices: dict[str, Any]
     groove_messages: Annotated[list[AnyMessage], add_messages]
     era_messages: Annotated[list[AnyMessage], add_messages]
     compatibility_messages: Annotated[list[AnyMessage], add_messages]

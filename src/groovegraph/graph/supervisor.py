@@ -63,6 +63,7 @@ from groovegraph.state import (
     ParsedRequest,
     RequestReading,
     RoutePlan,
+    SpecialistName,
 )
 from groovegraph.tools import vocab
 from groovegraph.tools.catalog import SampleSource
@@ -131,26 +132,44 @@ _MEASURED_NOUN_END_RE = re.compile(
 )
 
 
-def _ask_which(phrase: str, among: str, offered: list[tuple[str, str]], total: int) -> Any:
-    """Interrupt the turn with "which one?" for a phrase that fits ``total`` samples
-    (``among`` says where: "files in your library", "of the results listed"), offering
-    the first ``names.MAX_CHOICES`` as ``(id, label)``; returns the resume value."""
-    more = total - len(offered)
-    options = "; ".join(f"{n}. {label} [{sid}]" for n, (sid, label) in enumerate(offered, 1))
-    return interrupt(
-        {
-            "type": "choose_sample",
-            "question": f'"{phrase}" fits {total} {among}: '
-            + options
-            + (f" (and {more} more)" if more else "")
-            + ". Which one? (a number or the file name)",
-            "phrase": phrase,
-            "options": [{"id": sid, "name": label} for sid, label in offered],
-        }
-    )
+class _AskFirst(Exception):
+    """A phrase fits several samples and the user has not said which yet: the turn asks
+    before anything else is read (the specialist whose question it is asks, see
+    :func:`names.which_question`; the supervisor itself when no specialist is needed)."""
+
+    def __init__(
+        self, key: str, phrase: str, among: str, offered: list[tuple[str, str]], total: int
+    ):
+        super().__init__(key)
+        self.key, self.phrase, self.among, self.offered, self.total = (
+            key,
+            phrase,
+            among,
+            offered,
+            total,
+        )
 
 
-def _which_listed(text: str, hits: Sequence[CatalogHit]) -> tuple[str, list[str]]:
+def _ask_which(
+    phrase: str,
+    among: str,
+    offered: list[tuple[str, str]],
+    total: int,
+    answers: Mapping[str, Any],
+) -> Any:
+    """The user's answer to "which one?" for a phrase that fits ``total`` samples
+    (``among`` says where: "files in your library", "of the results listed"; the first
+    ``names.MAX_CHOICES`` offered as ``(id, label)``), from ``answers`` (what this turn's
+    questions were answered with); :class:`_AskFirst` when it was not asked yet."""
+    key = f"{phrase}|{among}|" + ",".join(sid for sid, _ in offered)
+    if key in answers:
+        return answers[key]
+    raise _AskFirst(key, phrase, among, offered, total)
+
+
+def _which_listed(
+    text: str, hits: Sequence[CatalogHit], answers: Mapping[str, Any]
+) -> tuple[str, list[str]]:
     """``text`` with each phrase naming one listed hit by an attribute that several of
     ``hits`` fit ("the 115 one", "the minor one") written as the id of the one the user
     picks: the turn is interrupted with the question "which one?" listing them (the
@@ -167,7 +186,11 @@ def _which_listed(text: str, hits: Sequence[CatalogHit]) -> tuple[str, list[str]
         offered = list(ids)[: names.MAX_CHOICES]
         labels = [by_id[i].path.replace("\\", "/").rsplit("/", 1)[-1] for i in offered]
         answer = _ask_which(
-            phrase, "of the results listed", list(zip(offered, labels, strict=True)), len(ids)
+            phrase,
+            "of the results listed",
+            list(zip(offered, labels, strict=True)),
+            len(ids),
+            answers,
         )
         found = names.NamedFile(
             phrase=phrase,
@@ -200,6 +223,7 @@ def _resolve_names(
     focus: Sequence[str] = (),
     roles: Mapping[str, frozenset[str]] | None = None,
     current: Sequence[CatalogHit] = (),
+    answers: Mapping[str, Any] | None = None,
 ) -> tuple[str, list[str], list[str], str | None, list[tuple[str, str, str]]]:
     """``text`` with the library files it names written as their sample ids, those ids,
     and the names that stayed unclear. A name that fits several files interrupts the
@@ -244,7 +268,9 @@ def _resolve_names(
             # two kick_01.wav: each by its library path ("demo/Kicks/kick_01.wav")
             labels = [OwnerPaths.for_owner(settings, owner).name(p) for p in found.paths]
         offered = list(zip(found.ids, labels, strict=True))[: names.MAX_CHOICES]
-        answer = _ask_which(found.phrase, "files in your library", offered, len(found.ids))
+        answer = _ask_which(
+            found.phrase, "files in your library", offered, len(found.ids), answers or {}
+        )
         sample_id = names.pick(found, answer, labels)
         if sample_id is None:
             unclear.append(found.phrase)
@@ -325,6 +351,17 @@ def _refs(request: ParsedRequest) -> set[str]:
     return {*request.samples, *([request.for_sample] if request.for_sample else [])}
 
 
+#: Whose "which one?" it is when a turn needs several specialists: the one the turn is
+#: for (a mix check or a search around the file), before the analysis that serves it.
+_ASKS_FIRST: tuple[SpecialistName, ...] = ("compatibility", "discovery", "groove", "era")
+
+
+def _asker(request: ParsedRequest) -> SpecialistName | None:
+    """The specialist that asks "which one?" for a turn read as ``request``, ``None``
+    when the turn needs none."""
+    return next((s for s in _ASKS_FIRST if s in request.specialists), None)
+
+
 def make_supervisor(
     *, models: ModelRegistry, catalog: SampleSource | None = None
 ) -> Callable[..., Command[Destination]]:
@@ -340,7 +377,7 @@ def make_supervisor(
         # Old turns' messages leave the state (memory.py): count them too.
         turn = turn_number(messages, state.get("memory"))
 
-        if plan is None or plan.turn != turn:
+        if plan is None or plan.turn != turn or plan.asking:
             # ---- a new turn: understand it, route, plan, reset the per-turn results
             last = humans[-1]
             # messages the user sent together before an answer (marked by the server):
@@ -422,23 +459,99 @@ def make_supervisor(
             owner = owner_from_config(get_config(), models.settings)
             # what the user called each file as they sent it ("then the pad")
             roles = names.sent_as_roles([(message_text(h), message_samples(h)) for h in humans])
-            # "the 115 one", "the minor one" that several listed hits fit: which one is
-            # asked first, never all of them read
-            text, unclear_refs = _which_listed(text, listed_hits) if not attached else (text, [])
-            text, named, unclear, own_text, elsewhere = _resolve_names(
-                text,
-                catalog,
-                owner,
-                models.settings,
-                own=[*conversation.own, *attached],
-                attached=attached,
-                analyses=dict(conversation.analyses),
-                list_shown=bool(previous),
-                listed=previous,
-                focus=focus,
-                roles=roles,
-                current=listed_hits,
+            # "the 115 one", "the minor one" that several listed hits fit, or a file name
+            # that fits several files: which one is asked first, never all of them read.
+            # The specialist the turn needs asks ("analyse gritty_funk": groove's
+            # question); its answer comes back here (``choices``) and the turn is read
+            # again with it. With no specialist to ask, the supervisor asks itself.
+            choices = state.get("choices") or {}
+            answers: dict[str, Any] = (
+                dict(choices.get("answers") or {}) if choices.get("turn") == turn else {}
             )
+
+            def resolve(
+                answers: Mapping[str, Any],
+            ) -> tuple[
+                str, list[str], list[str], str | None, list[tuple[str, str, str]], list[str]
+            ]:
+                resolved, unclear_refs = (
+                    _which_listed(text, listed_hits, answers) if not attached else (text, [])
+                )
+                return (
+                    *_resolve_names(
+                        resolved,
+                        catalog,
+                        owner,
+                        models.settings,
+                        own=[*conversation.own, *attached],
+                        attached=attached,
+                        analyses=dict(conversation.analyses),
+                        list_shown=bool(previous),
+                        listed=previous,
+                        focus=focus,
+                        roles=roles,
+                        current=listed_hits,
+                        answers=answers,
+                    ),
+                    unclear_refs,
+                )
+
+            while True:
+                try:
+                    resolved, named, unclear, own_text, elsewhere, unclear_refs = resolve(answers)
+                    break
+                except _AskFirst as ask:
+                    # whose question it is: the turn read as if the first file offered
+                    # were meant ("break down gritty_funk": an analysis either way)
+                    provisional = dict(answers)
+                    for _ in range(names.MAX_CHOICES):
+                        try:
+                            as_if = resolve(provisional)[0]
+                            break
+                        except _AskFirst as next_ask:
+                            provisional[next_ask.key] = "1"
+                    else:
+                        as_if = text
+                    asker = _asker(
+                        get_offline().understand(
+                            as_if, attached=attached, conversation=conversation
+                        )
+                    )
+                    question = {
+                        "phrase": ask.phrase,
+                        "among": ask.among,
+                        "total": ask.total,
+                        "options": [{"id": sid, "name": label} for sid, label in ask.offered],
+                    }
+                    if asker is None:
+                        answers[ask.key] = interrupt(names.which_question(question, None))
+                        continue
+                    return Command(
+                        goto=[
+                            Send(
+                                asker,
+                                {
+                                    "ask": {
+                                        **question,
+                                        "key": ask.key,
+                                        "turn": turn,
+                                        "answers": answers,
+                                    }
+                                },
+                            )
+                        ],
+                        update={
+                            "plan": RoutePlan(
+                                turn=turn,
+                                specialists=[asker],
+                                stages=[[asker]],
+                                reason=f'"{ask.phrase}" fits {ask.total} {ask.among}: '
+                                f"{asker} asks which one",
+                                asking=True,
+                            )
+                        },
+                    )
+            text = resolved
             # The offline understanding reads every turn first; a router model is asked
             # only when it is unsure (settings.router_threshold), and then its reading wins.
             # The offline chat model is that same understanding: nothing to ask it again.
@@ -977,6 +1090,7 @@ def make_supervisor(
             update: dict[str, Any] = {
                 "request": request,
                 "plan": new_plan,
+                "choices": {},
                 "completed": None,
                 "hits": [],
                 "reports": [],
