@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -120,6 +120,15 @@ TEMPO_SIBLINGS: dict[str, tuple[str, ...]] = {
 FAR_FROM_GENRE = 0.12
 
 
+def _genre_tempos(df: pd.DataFrame, genres: Sequence[str]) -> pd.Series:
+    """The measured tempos of the loops of ``df`` tagged one of ``genres`` (normalised
+    tags); empty when the catalog has no genre or tempo column."""
+    if "genre" not in df.columns or "tempo_bpm" not in df.columns:
+        return pd.Series(dtype=float)
+    own = df[df["genre"].map(catalog_tools.normalize_tag).isin(list(genres)).to_numpy(dtype=bool)]
+    return pd.to_numeric(own["tempo_bpm"], errors="coerce").dropna()
+
+
 def _tempo_sibling(
     df: pd.DataFrame, query: CatalogQuery
 ) -> tuple[list[CatalogHit], CatalogQuery, str] | None:
@@ -133,10 +142,9 @@ def _tempo_sibling(
         return None
     norm = [catalog_tools.normalize_tag(g) or "" for g in named]
     siblings = [s for g in norm for s in TEMPO_SIBLINGS.get(g, ()) if s not in norm]
-    if not siblings or "genre" not in df.columns or "tempo_bpm" not in df.columns:
+    if not siblings:
         return None
-    own = df[df["genre"].map(catalog_tools.normalize_tag).isin(norm).to_numpy(dtype=bool)]
-    tempos = pd.to_numeric(own["tempo_bpm"], errors="coerce").dropna()
+    tempos = _genre_tempos(df, norm)
     if tempos.empty:
         return None
     closest = float(tempos.iloc[(tempos - target).abs().argmin()])
@@ -162,10 +170,9 @@ def _tempo_sibling(
 def _near_tempo(df: pd.DataFrame, genre: str, target: float | None) -> bool:
     """Whether ``df`` has a loop of ``genre`` near ``target`` BPM (at its tempo, half or
     double, within :data:`FAR_FROM_GENRE`); never without a target."""
-    if target is None or "genre" not in df.columns or "tempo_bpm" not in df.columns:
+    if target is None:
         return False
-    own = df[df["genre"].map(catalog_tools.normalize_tag).eq(genre).to_numpy(dtype=bool)]
-    tempos = pd.to_numeric(own["tempo_bpm"], errors="coerce").dropna()
+    tempos = _genre_tempos(df, [genre])
     return any(
         abs(t * m - target) <= FAR_FROM_GENRE * target for t in tempos for m in (1.0, 2.0, 0.5)
     )
@@ -763,27 +770,22 @@ def _key_or_none(text: object) -> Key | None:
         return None
 
 
+def _normalized(
+    norm: Callable[[Any], str | None], values: Sequence[str], value: str | None
+) -> set[str]:
+    """A filter's values (its list and its single value) as ``norm`` spells them."""
+    return {v for v in map(norm, [*values, *([value] if value else [])]) if v}
+
+
 def _tags_missed(row: Mapping[Any, Any], query: CatalogQuery, mode: str | None) -> list[str]:
     """What a listed catalog row is instead, for each of ``query``'s era, genre and key
     filters it fails ("from the 70s", "funk", "in C major")."""
     said: list[str] = []
-    eras = {
-        e
-        for e in map(
-            catalog_tools.normalize_era, [*query.eras, *([query.era] if query.era else [])]
-        )
-        if e
-    }
+    eras = _normalized(catalog_tools.normalize_era, query.eras, query.era)
     era = catalog_tools.normalize_era(row.get("era"))
     if eras and era not in eras:
         said.append(f"from the {era}" if era else "of no known era")
-    genres = {
-        g
-        for g in map(
-            catalog_tools.normalize_tag, [*query.genres, *([query.genre] if query.genre else [])]
-        )
-        if g
-    }
+    genres = _normalized(catalog_tools.normalize_tag, query.genres, query.genre)
     genre = catalog_tools.normalize_tag(row.get("genre"))
     if genres and genre not in genres:
         said.append(str(row.get("genre")) if genre else "of no tagged genre")
