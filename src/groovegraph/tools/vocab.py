@@ -260,7 +260,10 @@ _ONE_SHOT_RE = re.compile(
 _808_SOUND_RE = re.compile(
     # "an 808", "a couple of 808s", "three 808s": a determiner or a count before it
     r"\b(?:an?|the|some|any|another|my|that|this|of|few|couple|several|\d{1,2}|one|two|three|"
-    r"four|five|six|seven|eight|nine|ten)\s+808s?\b(?!\s+(?:era|sound|drum machine|drums|pattern))"
+    r"four|five|six|seven|eight|nine|ten)\s+"
+    # ("a good 808", "some long dark 808s": a word or two describing it between)
+    r"(?:(?!(?:roland|tr|classic|original|old|the|of)\b)[a-z'’-]+\s+){0,2}?"
+    r"808s?\b(?!\s+(?:era|sound|drum machine|drums|pattern))"
     r"|\b808s?\s+(?:bass|sub|one[\s-]?shot|note|in\s+[A-G]\b)"
     # "what 808 fits", "808s that fit it", "808 in the key of my loop": a sound asked for
     # what it fits
@@ -573,8 +576,15 @@ OWN_PIECE_NOUNS: tuple[str, ...] = (
     "sketch",
     "stem",
 )
+# ... and a version the user cut of a record, named so only after "my" ("my dub", "my
+# dubplate", "my edit", "my flip"; "the dub" is the style)
+OWN_VERSION_NOUNS: tuple[str, ...] = ("dub", "dubplate", "plate", "edit", "flip", "demo", "bounce")
 MY_SAMPLE_RE = re.compile(
-    rf"\b(?:my|our) (?:own )?(?:drum )?(?:{SAMPLE_NOUN}|{alternation(plurals(*OWN_PIECE_NOUNS))})\b",
+    rf"\b(?:my|our) (?:own )?(?:drum )?"
+    rf"(?:{SAMPLE_NOUN}|{alternation(plurals(*OWN_PIECE_NOUNS))}"
+    # ("my dub loops", "my dub stuff": the user's loops of that style, a search)
+    rf"|{alternation(plurals(*OWN_VERSION_NOUNS))}(?![\w-]|\s+(?:{SAMPLE_NOUN}|stuff|records?|"
+    r"collection|tracks?|tunes?|songs?)\b))\b",
     re.IGNORECASE,
 )
 """The user's own sample named by a noun: "my loop", "my drum break", "my waltz"."""
@@ -2411,7 +2421,7 @@ SPELLING_KEEP: frozenset[str] = frozenset(
 )
 
 # Chat shorthand spelled out before a message is read: "maj only", "mix w <file>",
-# "goes w/ the pad", "w/e" (whatever), "1shot".
+# "goes w/ the pad", "w/e" (whatever), "1shot", "hist".
 CHAT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w-])w/e(?![\w/])", re.IGNORECASE), "whatever"),
     (re.compile(r"(?<![\w-])w/o(?![\w/])", re.IGNORECASE), "without"),
@@ -2422,6 +2432,8 @@ CHAT_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w'’./#-])n(?=\s+[A-Za-z])", re.IGNORECASE), "and"),
     (re.compile(r"(?<![\w-])fnk(?![\w-])", re.IGNORECASE), "funk"),
     (re.compile(r"(?<![\w-])1[\s-]?shot(s?)(?![\w-])", re.IGNORECASE), r"one-shot\1"),
+    # "hist of dub quick", "quick hist?": the history asked for, shortened
+    (re.compile(r"(?<![\w-])hist(?![\w'’-])", re.IGNORECASE), "history"),
 )
 
 
@@ -2605,6 +2617,17 @@ KEY_NEIGHBOURS_RE = re.compile(
     re.IGNORECASE,
 )
 
+
+# "is it even legal to sample it", "do i need to clear this", "copyright on old soul
+# records": the law around a recording, which no measurement, search or history answers
+# ("royalty-free loops" is a search's word, not a question of rights)
+RIGHTS_QUESTION_RE = re.compile(
+    r"\b(?:legal(?:ly)?|illegal(?:ly)?|unlawful|copyright\w*|lawsuits?|lawyers?|sued?|suing|"
+    r"licen[cs](?:e|es|ed|ing)|royalt(?:y|ies)(?![\s-]*free)|infring\w*|"
+    r"(?:sample\s+)?clearance|clear(?:ed|ing)?\s+(?:the\s+|a\s+|this\s+|that\s+|my\s+)?"
+    r"(?:sample|loop|record|song|break)s?|get\s+(?:it|this|that|them)\s+cleared)\b",
+    re.IGNORECASE,
+)
 
 # "can u master my track", "eq my drums", "sidechain this for me": work on the audio itself
 PRODUCTION_TASK_RE = re.compile(

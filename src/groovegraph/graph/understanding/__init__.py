@@ -277,12 +277,33 @@ _FOR_SAMPLE_RE = re.compile(
     rf"(?:{_SOUND_LEAD}|\b(?:one|two|three|a few|a couple of)\s+)(?:[\w'-]+\s+){{0,3}}?"
     r"(?:for|to go (?:with|under|over)|to (?:sit|layer|put) (?:with|under|over|on)|to layer"
     # "an 808 in the key of my break", "a bass hit in the same key as the 143 one"
-    r"|in the (?:same )?key (?:of|as)|to match)"
+    r"|in the (?:same )?key (?:of|as)|to match"
+    # "a bass one-shot in my dub's key", "an 808 in my loops key": the key of the sample
+    r"|in(?=\s+(?:my|our)\s+[\w'’-]+\s+key\b))"
     r"\s+(?:(?:(?:this|that|the)\s+(?:beat|loop|groove|track|tune|song|instrumental)s?"
     r"|it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|"
     rf"{_NAMED_SAMPLE_TARGET}|$)",
     re.IGNORECASE,
 )
+# "kick one-shot that'd slap under the 127 one", "a clap which would sit on the first
+# one": a sound, then a verb placing it against the listed hit named right after
+_PLACED_AGAINST_RE = re.compile(
+    r"\b(?:that|which)(?:['’]?(?:d|ll))?\s+(?:(?:would|will|could|should|might|can)\s+)?"
+    r"(?:[\w'’-]+\s+){1,2}?(?:with|under(?:neath)?|over|on top of|on|onto|beneath|alongside|"
+    r"behind|in)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _sound_leads_to(before: str) -> bool:
+    """Whether the text before a listed hit named ("the 127 one", "the first one") asks
+    for a sound for it: "an 808 for", "a snare to go with", "a kick that'd slap under"."""
+    return bool(
+        _FOR_SAMPLE_RE.search(before)
+        or (_PLACED_AGAINST_RE.search(before) and vocab.find_instrument(before))
+    )
+
+
 # ... and without a determiner, or with a mixing verb instead of "for": "snare one-shot
 # that goes with it?", "find me snares that go with it", "which snare would go with this
 # kick", "hats to pair with it" (only when the phrase names an instrument: see
@@ -1553,6 +1574,40 @@ def _asks_history_of_drums(text: str) -> bool:
     )
 
 
+# a clause that opens by asking what something is, was or should be ("and what should a
+# 60s jazz snare feel like", "how did they tune kicks back then"), not "what about 80s
+# ones" (the last search again with another filter)
+_WH_ASKS_RE = re.compile(
+    r"\s*(?:(?:so|and|ok|okay|also|but|then)[\s,]+)*(?:what|how|who|why|when|where)"
+    r"(?:['’]?s)?\s+(?!about\b|abt\b)",
+    re.IGNORECASE,
+)
+
+
+def _asks_era_not_samples(text: str) -> bool:
+    """ "and what should a 60s jazz snare feel like?", "motown vs stax drums, what's the
+    difference?": a clause asks (a wh-word, "tell me about", "explain") and nothing asks
+    for samples — no find verb, no plural sample noun, nothing of the user's library, no
+    "which loops", "more like that" or "a few … ones". Right after a search, a question
+    the era specialist was chosen for is that question, not a narrowing of the list by
+    the style or decade it names."""
+    if (
+        _FIND_VERB_RE.search(text)
+        or _WHICH_SAMPLES_RE.search(text)
+        or _OWNS_SAMPLES_RE.search(text)
+        or _PLURAL_SAMPLES_RE.search(text)
+        or _LIKE_THAT_RE.search(text)
+        or _OTHERS_RE.search(text)
+        or _ANY_SAMPLES_RE.search(text)
+        or _SOME_ONES_RE.search(text)
+    ):
+        return False
+    return any(
+        _WH_ASKS_RE.match(c) or _TELL_ME_RE.match(c)
+        for c in [text, *re.split(r"[,.;:!?]+|\s+-\s+", text)]
+    )
+
+
 # "going from 120 to 126", "mix 124 to 128": a move from one tempo to the other
 _MOVE_TO_RE = re.compile(
     r"\b(?:from|go|goes|going|went|get|getting|move|moving|jump|jumping|mix|mixing|pitch\w*|"
@@ -2001,6 +2056,64 @@ def _clauses(text: str) -> list[str]:
     return [p.strip() for p in parts if len(p.split()) >= 3]
 
 
+# A clause that only labels the file attached with it: "second loop", "first one is the
+# keys loop", "third, the 808", "here's the next one", "loop number two"
+_FILE_LABEL_RE = re.compile(
+    r"\s*(?:(?:and|ok|okay|so|now|then|plus|here(?:['’]?s| is)|this is|this one(?:['’]?s| is))"
+    r"[\s,]+)*"
+    r"(?:(?:the|my|our)\s+)?(?:(?:first|second|third|fourth|fifth|sixth|next|last|another|other|"
+    r"1st|2nd|3rd|4th|5th|6th)\b"
+    r"(?:\s+(?:one|loop|sample|file|track|take|part|layer|stem|bit|beat|break))?"
+    # ("loop number two", "file #3")
+    r"|(?:one|loop|sample|file|track|take|part|layer|stem|beat|break)\s+(?:number|no\.?|#)\s*"
+    r"(?:\d|one|two|three|four|five|six)\b)"
+    r"(?:\s*(?:is|['’]s|:|-|–|—)\s*(?:(?:the|my|our|an?)\s+)?(?:[\w'’#-]+\s*){0,3})?[.!]*\s*",
+    re.IGNORECASE,
+)
+# ... or names it by a noun alone: "the 808", "my break", "the keys loop"
+_FILE_NAMED_RE = re.compile(
+    r"\s*(?:the|my|our)\s+(?:[\w'’#-]+\s+){0,2}?[\w'’#-]+[.!]*\s*", re.IGNORECASE
+)
+# ... or tells where it comes from: "dub plate i chopped", "made this at home", "got three
+# loops for one track", "i sampled this off a record"
+_FILE_STORY_RE = re.compile(
+    r"\bi\s+(?:just\s+|finally\s+|once\s+)?(?:chopped|sampled|made|recorded|bounced|found|dug up|"
+    r"pulled|ripped|produced|programmed|played|cut|pressed|bought|grabbed|built|wrote|"
+    r"resampled|flipped|tracked)\b"
+    r"|^\s*(?:just\s+)?(?:chopped|sampled|made|recorded|bounced|found|ripped|produced|"
+    r"programmed|flipped|tracked)\s+(?:this|these|it|that)\b"
+    r"|^\s*(?:(?:so|ok|okay)\s+)?(?:i['’]?ve\s+|i\s+have\s+|i\s+)?got\s+(?:\w+\s+){0,2}?"
+    rf"(?:{vocab.SAMPLE_NOUN}|files?|stems?|takes?)\s+(?:for|from)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_tells_about_the_file(text: str) -> bool:
+    """With a file attached: whether the message's clauses that label the file ("second
+    loop", "first one is the keys loop") or tell its story ("dub plate i chopped", "got
+    three loops for one track") leave nothing that asks for other samples — no find verb,
+    no sample asked for by "any", no style opening a clause, no samples like it or that
+    mix with it. Such a turn is about the file (its analysis), not a search."""
+    parts = [p for p in re.split(r"[,.;:!?]+\s*|\s+-\s+", text) if p.strip()]
+    told = [
+        p
+        for p in parts
+        if _FILE_LABEL_RE.fullmatch(p) or _FILE_NAMED_RE.fullmatch(p) or _FILE_STORY_RE.search(p)
+    ]
+    if not told:
+        return False
+    rest = " . ".join(p for p in parts if p not in told)
+    return not (
+        _FIND_VERB_RE.search(rest)
+        or _searches_for(rest)
+        or _ANY_SAMPLES_RE.search(rest)
+        or _WHICH_SAMPLES_RE.search(rest)
+        or PLURAL_LIKE_REF_RE.search(rest)
+        or _SAMPLES_THAT_MIX_RE.search(rest)
+        or _NOUN_PHRASE_RE.match(rest.strip())
+    )
+
+
 def _analysed_as_hits(conversation: Conversation) -> list[CatalogHit]:
     """The samples analysed in the thread as list entries (the focus first, then the
     others, latest first), so "the funk one" can name an analysed file, and "the jazz
@@ -2132,11 +2245,19 @@ def _talked_eras(prev: ParsedRequest) -> list[str]:
     return sorted(eras) if len(eras) == 1 else []
 
 
+# "no I mean the 80s", "sorry, I meant philly soul", "nah i mean the uk scene": the turn
+# before is asked again about what this one names
+_CORRECTION_RE = re.compile(
+    r"\s*(?:(?:no+|nah|nope|sorry|soz|oops|well|ah|uh)[\s,.!]+)*i\s+(?:mean|meant)\b",
+    re.IGNORECASE,
+)
+
+
 def _continues_era_talk(
     text: str, request: ParsedRequest, alone: ParsedRequest, conv: Conversation
 ) -> bool:
     """Whether ``text`` is a fragment ("and philly soul drumming?", "what about the 80s",
-    "how about go go") that asks the question just answered on a style or decade again
+    "how about go go", "no I mean the 80s") that asks the question just answered on a style or decade again
     about the style or decade it names: the turn before was an era answer with no
     search, and this one asks for no samples (no find verb, no plural sample noun, no
     "which loops", nothing of the user's library) and names no sample."""
@@ -2148,7 +2269,8 @@ def _continues_era_talk(
         and (alone.genres or alone.eras)
         and not request.samples
         and not request.refines
-        and _ELLIPSIS_RE.match(text)
+        # (or corrects what it was about: "no I mean in the 80s, the boogie stuff")
+        and (_ELLIPSIS_RE.match(text) or _CORRECTION_RE.match(text))
         and not _asks_for_samples(text)
         and not _PLURAL_SAMPLES_RE.search(text)
         and not _OWNS_SAMPLES_RE.search(text)
@@ -2777,6 +2899,9 @@ class OfflineUnderstanding:
                 and not request.samples
                 and _ELLIPSIS_RE.match(blanked)
                 and (followups.names_attribute(alone) or slots["mode"])
+                # "and what should a 60s jazz snare feel like?": a question about the
+                # style, not the search again
+                and not ("era" in chosen and _asks_era_not_samples(blanked))
             ):
                 # "ok what about keys compatible with F minor instead, still over 140"
                 # right after a search: the same search with other filters
@@ -2846,6 +2971,9 @@ class OfflineUnderstanding:
                 and not self._new_subject(text, alone, searched)
                 and not past_only
                 and not to_answered_key
+                # "motown vs stax drums in the 60s, what's the difference?" after a soul
+                # search: a question about the styles, no narrower list
+                and not ("era" in chosen and _asks_era_not_samples(blanked))
             )
             if refining and searched is not None:
                 merged = followups.merge_filter(searched, alone, listed_hits)
@@ -3269,6 +3397,19 @@ class OfflineUnderstanding:
             # about the past is the era specialist's alone, whatever sample is at hand (one
             # not analysed yet is still analysed first, below)
             chosen = ["era"]
+        if (
+            attached
+            and "discovery" in chosen
+            and goes_with is None
+            and not mix_pair
+            and not request.refines
+            and set(attached) <= set(request.samples)
+            and _only_tells_about_the_file(blanked)
+        ):
+            # "second loop", "got three loops for one track. first one is the keys loop",
+            # "dub plate i chopped, whats the feel on it?" with a file: the words label
+            # the file or tell its story, so the file is analysed and nothing searched
+            chosen = [c for c in chosen if c != "discovery"]
         new_audio = [s for s in request.samples if s not in conv.analyses]
         if request.samples and "groove" not in chosen and (new_audio or not chosen):
             # The others reason from the analysis: a sample not analysed yet is analysed
@@ -3309,6 +3450,28 @@ class OfflineUnderstanding:
             # "the 9th one" past the end of the list, "the 110 BPM one" matching no hit:
             # the question was about that sample, so nothing else is answered in its place.
             chosen = []
+        if (
+            not attached
+            and not edits_search
+            and not bare_find
+            and not request.refines
+            and _asks_a_definition(text)
+        ):
+            # "hola, need help. what is a one shot?": the meaning of a word, nothing to
+            # search, measure or date
+            chosen = []
+            request = request.model_copy(update={"samples": [], "intents": []})
+        if (
+            vocab.RIGHTS_QUESTION_RE.search(blanked)
+            and not _FIND_VERB_RE.search(blanked)
+            and not _MEASURE_WORD_RE.search(blanked)
+            and not _MIX_RE.search(blanked)
+            and not (alone.genres or alone.eras or alone.keys or alone.bpms)
+        ):
+            # "is it even legal to sample it tho": a question of law about the sample, not
+            # of its groove (nor of its era)
+            chosen = []
+            request = request.model_copy(update={"samples": [], "intents": []})
         if not attached and not edits_search and not bare_find and _is_small_talk(text, alone):
             # "cheers mate, spot on", "this bot slaps", "who are you": thanks, praise or a
             # question about the assistant — nothing to search, measure or explain
@@ -4035,6 +4198,9 @@ class OfflineUnderstanding:
             or not _ELLIPSIS_RE.match(text)
             or len(text.split()) > 12
             or _FIND_VERB_RE.search(text)
+            # "and what should a 60s jazz snare feel like?" after a search for snares: a
+            # question of its own about the style (see _asks_era_not_samples)
+            or ("era" in chosen and _asks_era_not_samples(text))
         ):
             return chosen
         out: list[SpecialistName] = []
@@ -4222,13 +4388,13 @@ class OfflineUnderstanding:
         if alone.keys or not (vocab.find_instrument(blanked) or _SAMPLE_NOUN_RE.search(blanked)):
             return None
         refs: list[str] = []
-        if any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in by_attr.spans):
+        if any(_sound_leads_to(text[:a]) for a, _ in by_attr.spans):
             refs.extend(by_attr.ids)  # the listed hit the "for" leads to
         ranked = find_result_refs(
             text, results=[h.sample_id for h in conv.listed_hits], fresh=conv.fresh
         )
         if len(ranked.ids) == 1 and (
-            any(_FOR_SAMPLE_RE.search(text[:a]) for a, _ in ranked.spans)
+            any(_sound_leads_to(text[:a]) for a, _ in ranked.spans)
             or _IN_ITS_KEY_RE.search(blanked)
         ):
             # "a snare one-shot for the first one", "an 808 for #2": the listed hit the
@@ -4626,6 +4792,54 @@ def _asks_nothing(aside: str) -> bool:
         or p.bpm_max
         or p.target_bpm
         or p.swing_words
+    )
+
+
+# "what is a one shot?", "what does swing % even mean?", "what do people mean by pocket":
+# the meaning of a word asked, not a sample, search or era
+_DEFINITION_RE = re.compile(
+    r"\s*(?:(?:so|ok|okay|and|but|also|sorry|hey|hi|hello|hola|yo|quick q(?:uestion)?|um+|uh+)"
+    r"[\s,!.]+)*"
+    r"(?:what(?:['’]?s|\s+is|\s+are)\s+(?:an?\s+)(?:[\w%'’-]+\s*){1,3}"
+    r"|what\s+(?:does|do)\s+(?:[\w%'’-]+\s*){1,4}?\s*(?:even\s+|actually\s+|really\s+)?"
+    r"(?:mean|stand\s+for)"
+    r"|what\s+(?:do|does)\s+(?:you|u|ya|people|they|producers)\s+mean\s+by\s+(?:[\w%'’-]+\s*){1,3}"
+    r"|what(?:['’]?s|\s+is)\s+the\s+(?:meaning|definition)\s+of\s+(?:an?\s+)?(?:[\w%'’-]+\s*){1,3})"
+    r"\s*\?*\s*",
+    re.IGNORECASE,
+)
+
+
+def _asks_a_definition(text: str) -> bool:
+    """A sentence asks what a word means ("what is a one shot?", "what does swing %
+    even mean?") naming no value to search by, and no other sentence asks anything (a
+    question, a find verb, sounds asked for): the reply explains, no specialist works."""
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+|\n+", text) if p.strip()]
+    defining = [p for p in sentences if _DEFINITION_RE.fullmatch(p)]
+    if not defining:
+        return False
+    for p in defining:
+        parsed = parse_request(p)
+        if (
+            parsed.genres
+            or parsed.eras
+            or parsed.keys
+            or parsed.camelot
+            or parsed.bpms
+            or _HISTORY_RE.search(p)
+            or _MIX_RE.search(p)
+            or _asks_about_key_system(p)
+            or _THAT_RE.search(p)
+        ):
+            return False
+    # ("hola, need help." asks for nothing to find; "show me some kicks" does)
+    return not any(
+        vocab.is_question(p)
+        or _part_asks_for_samples(p)
+        or _SOUNDS_ONLY_RE.fullmatch(p)
+        or (_FIND_VERB_RE.search(p) and vocab.find_instrument(p))
+        for p in sentences
+        if p not in defining
     )
 
 
