@@ -762,6 +762,19 @@ def _unheld_by(previous: ParsedRequest, listed: Sequence[CatalogHit]) -> dict[st
         _tag_holds(g, h.tags.genre) for g in previous.genres for h in listed
     ):
         out["genres"] = []
+    if (
+        previous.instrument
+        and previous.kind != "one_shot"
+        and all(
+            h.instrument is not None
+            and h.instrument != previous.instrument
+            and not (previous.instrument == "drums" and h.key is None)
+            for h in listed
+        )
+    ):
+        # "drum breaks around 170" showed full mixes with drums (no drums-only loop was
+        # near): "only the 90s ones" narrows those, not drums-only loops again
+        out["instrument"] = None
     if _key_widened(previous, listed):
         # nothing was in A minor, so the search showed keys that mix with it: a narrowing
         # of that list keeps to those keys, not back to A minor alone

@@ -411,7 +411,12 @@ _BARE_QUANTITY_RE = re.compile(
 _COUNT = rf"((?:1\d|20|[1-9])(?!\d)|{vocab.alternation(vocab.COUNT_WORDS)})"
 _CLAUSE_COUNT_RE = re.compile(
     rf"(?<![\w-])(?<!which )(?<!the )(?<!these )(?<!those ){_COUNT}\s+of\s+(?:them|those|these)\b"
-    rf"|\b(?:just|only)\s+{_COUNT}(?=\s*(?:please|pls|thanks)?\s*(?:[,;]|[.!?]*\s*$))",
+    rf"|\b(?:just|only)\s+{_COUNT}(?=\s*(?:please|pls|thanks)?\s*(?:[,;]|[.!?]*\s*$))"
+    # "give me four that mix with it", "3 which fit my loop": that many samples
+    rf"|(?<![\w./-])((?:1\d|20|[2-9])(?!\d)|"
+    rf"{vocab.alternation(w for w in vocab.COUNT_WORDS if w != 'one')})\s+"
+    r"(?=(?:that|which)\s+(?:\w+\s+)?(?:(?:mix|go|fit|work|blend|sit)(?:es|s)?\s+"
+    r"(?:well\s+)?with|(?:fit|suit|match)(?:es|s)?\s+(?:it|this|that|mine|my))\b)",
     re.IGNORECASE,
 )
 # "a few" anywhere ("a few of those funk loops, nothing over 100"): a few results.

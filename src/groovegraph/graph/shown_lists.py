@@ -23,12 +23,12 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from groovegraph.graph.followups import find_attribute_refs
+from groovegraph.graph.followups import find_attribute_refs, held_by
 from groovegraph.graph.parser import find_result_refs, parse_request
 from groovegraph.graph.state import SHOWN_LIST_HITS_KEPT, SHOWN_LISTS_KEPT
 from groovegraph.state import CatalogHit, ParsedRequest, ShownList
 from groovegraph.tools import vocab
-from groovegraph.tools.catalog import normalize_era
+from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
 
 __all__ = ["Pointed", "point", "stacked"]
@@ -232,6 +232,9 @@ def _list_words(shown: ShownList) -> set[str]:
         words |= set(_words(request.text))
         for value in (*request.genres, *request.vibes, *request.eras, *request.keys):
             words |= set(_words(value))
+        # ("nah forget house, techno instead": no house list)
+        ruled_out = {w for g in (*request.not_genres, *request.not_eras) for w in _words(g)}
+        words -= ruled_out - {w for v in (*request.genres, *request.eras) for w in _words(v)}
     counts: dict[str, int] = {}
     for h in shown.hits:
         tags = " ".join(str(v) for v in h.tags.model_dump().values() if v)
@@ -256,6 +259,24 @@ def _described(words: Sequence[str], shown: ShownList) -> bool:
     named = _named(words)
     if not named:
         return True
+    # "the house list", "the dusty ones": a style or feel is the one the list was searched
+    # for (or all its hits have), not a word of the turns before it ("nah forget house,
+    # techno instead" is no house list; its text says house)
+    desc = " ".join(named)
+    styles = vocab.find_genres(desc)
+    request = shown.request
+    for kind, asked, tagged in (
+        ("genre", [g for _, g in styles], request.genres if request else []),
+        ("vibe", vocab.find_vibes(desc), request.vibes if request else []),
+    ):
+        had = {normalize_tag(v) for v in tagged}
+        tags = {normalize_tag(getattr(h.tags, kind)) for h in shown.hits}
+        if len(tags) == 1:
+            had |= tags
+        if any(normalize_tag(v) not in had for v in asked):
+            return False
+    style_words = {w for span, _ in styles for w in _words(desc[span[0] : span[1]])}
+    named = [w for w in named if w not in style_words and w not in vocab.find_vibes(w)]
     known = _list_words(shown)
     hit_eras = {normalize_era(h.tags.era) if h.tags.era else None for h in shown.hits}
     list_eras = {
@@ -280,13 +301,14 @@ def _searched_one(shown: ShownList) -> bool:
     """Whether ``shown`` is the one hit a search of its own found ("a funk loop around 97,
     just one"), not one picked from a list ("which one is the slowest?")."""
     request = shown.request
-    return (
-        len(shown.hits) == 1
-        and request is not None
-        and not request.refines
-        and not request.among
-        and not request.samples
-    )
+    if len(shown.hits) != 1 or request is None or request.samples:
+        return False
+    if not request.refines and not request.among:
+        return True
+    # "house loops at 124" (one loop) → "which of them swing?" (none): the one loop is
+    # still the house search's list, kept beside the narrowing that found nothing; a
+    # narrowing or pick its one hit does not meet did not show it
+    return request.refines and held_by(request, shown.hits[0]) != request
 
 
 def _fits(pointer: _Pointer, shown: ShownList) -> bool:

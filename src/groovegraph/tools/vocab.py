@@ -2549,7 +2549,11 @@ _POCKET_FEEL_RE = re.compile(
 )
 _POCKET_LIKENESS_RE = re.compile(
     r"\b(?:like|as|similar\s+to|same\s+as|close\s+to|matching)\s+(?:(?:in\s+)?(?:this|that|"
-    r"it|mine|my|the\s+one|the\s+loop|this\s+one|that\s+one)\b)",
+    r"it|mine|my|the\s+one|the\s+loop|this\s+one|that\s+one)\b)"
+    # "a similar laid back snare", "the same lazy backbeat", "similarly dragging claps":
+    # the likeness said before the backbeat it is of (to the sample under discussion)
+    r"|\b(?:similar(?:ly)?|(?:the\s+)?same|matching)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:snares?|back[\s-]?beats?|claps?|pocket)\b",
     re.IGNORECASE,
 )
 _POCKET_NOT_RE = re.compile(

@@ -1267,7 +1267,10 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
     if _WHICH_SAMPLES_RE.search(text) and not followups.is_list_pointer(text):
         out.append("discovery")
     if request.samples and (
-        _WHICH_WOULD_MIX_RE.search(text) or (_WHAT_GOES_WITH_RE.search(text) and not request.keys)
+        _WHICH_WOULD_MIX_RE.search(text)
+        or (_WHAT_GOES_WITH_RE.search(text) and not request.keys)
+        # "top 3 that mix with it": that many samples found around the one in focus
+        or (request.limit and _SAMPLES_THAT_MIX_RE.search(text))
     ):
         # "which would clash with it" about the loop in focus: a mix question about it
         # and the library search it implies
@@ -1484,7 +1487,13 @@ _SAMPLES_THAT_MIX_RE = re.compile(
     rf"(?:\w+\s+)?{_MIX_VERB}\s+(?:well\s+)?with\b"
     rf"|\b(?:{vocab.SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that\s+)?"
     r"(?:it|this|this one|mine)\s+(?:would\s+|will\s+|could\s+|can\s+)?"
-    rf"{_MIX_VERB}\s+(?:well\s+)?with\b",
+    rf"{_MIX_VERB}\s+(?:well\s+)?with\b"
+    # "top 3 that mix with it", "give me five which fit it", "the best 2 that go with
+    # mine": a count of samples standing for them
+    rf"|\b(?:(?:top|best)\s+)?(?:[2-9]|1\d|20|a\s+few|a\s+couple|"
+    rf"{vocab.alternation(w for w in vocab.COUNT_WORDS if w != 'one')})\s+(?:that|which)\s+"
+    rf"(?:\w+\s+)?(?:{_MIX_VERB}\s+(?:well\s+)?with|(?:fit|suit|match)(?:es|s)?\s+"
+    r"(?:it|this|that|mine|my))\b",
     re.IGNORECASE,
 )
 # A message that only names sounds to get: an optional ask, vibe or genre words, an
@@ -2168,9 +2177,13 @@ def _single_target(prev: ParsedRequest | None, conv: Conversation) -> ParsedRequ
     )
 
 
-def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> ParsedRequest:
+def _reference_as_filters(
+    searched: ParsedRequest, conv: Conversation, *, band: bool = True
+) -> ParsedRequest:
     """A search "like this"/"that mixes with it", narrowed later, keeps what it took from
-    the sample (its key) without analysing the sample again."""
+    the sample (its key) without analysing the sample again, and (``band``) the tempo band
+    it kept around the sample (:func:`_reference_band`); without ``band``, its tempo as
+    the target only."""
     if not searched.samples:
         return searched
     ref = next((s for s in searched.samples if s in conv.analyses), None)
@@ -2195,14 +2208,34 @@ def _reference_as_filters(searched: ParsedRequest, conv: Conversation) -> Parsed
             and searched.bpm_max is None
             and not searched.bpms
         ):
-            keep["target_bpm"] = round(a.tempo_bpm, 2)
+            keep.update(_reference_band(a.tempo_bpm, conv.listed_hits if band else ()))
         return searched.model_copy(update=keep)
     update: dict[str, Any] = {"compatible": True, "for_sample": ref}
     if a.key:
         update.update(keys=[a.key], camelot=[a.camelot] if a.camelot else [])
     if a.tempo_bpm and searched.target_bpm is None:
         update["target_bpm"] = round(a.tempo_bpm, 2)
+        if band and searched.bpm_min is None and searched.bpm_max is None:
+            update.update(_reference_band(a.tempo_bpm, conv.listed_hits))
     return searched.model_copy(update=update)
+
+
+def _reference_band(tempo: float, listed: Sequence[CatalogHit]) -> dict[str, Any]:
+    """The tempo band a search around a sample's ``tempo`` applied, as the list it showed
+    (``listed``) tells it: within 8 % of it, or 10 % when the search widened it to list
+    enough; none when it showed the closest tempos, or fewer loops than the search widens
+    for (``tools.FEW_LIKE_HITS``: the band held too few to narrow, so "but not reggae"
+    after its one reggae loop ranks the others by tempo instead). A narrowing of that list
+    ("only the minor ones" after "what goes with my keys loop") keeps to it, the tempo the
+    target."""
+    tempi = [h.tempo_bpm for h in listed if h.tempo_bpm]
+    if len(tempi) < 3:
+        return {"target_bpm": round(tempo, 2)}
+    for share in (0.08, 0.10):
+        lo, hi = round(tempo * (1 - share), 1), round(tempo * (1 + share), 1)
+        if all(lo <= t <= hi for t in tempi):
+            return {"target_bpm": round(tempo, 2), "bpm_min": lo, "bpm_max": hi}
+    return {"target_bpm": round(tempo, 2)}
 
 
 def _tempo_bound(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -2494,7 +2527,9 @@ class OfflineUnderstanding:
                 and (followups.is_list_pointer(blanked) or not (alone.genres or alone.keys)),
             )
         if searched is not None:
-            searched = _reference_as_filters(searched, conv)
+            # ("only jazz", "but not reggae": a style asked of the list is looked for at
+            # any tempo, nearest the sample's first; "only the minor ones" keeps the band)
+            searched = _reference_as_filters(searched, conv, band=not (alone.genres or alone.eras))
         plural_pick = (
             _measured_listed(blanked, listed_hits)
             if conv.fresh and not attached and not by_attr.spans
@@ -2968,7 +3003,15 @@ class OfflineUnderstanding:
                 and not by_attr.spans
                 # "an 808 for my loop": a search made for a sample, not a narrowing
                 and goes_with is None
-                and not self._new_subject(text, alone, searched)
+                and not self._new_subject(
+                    text,
+                    alone,
+                    searched,
+                    found_nothing=not conv.fresh
+                    and prev is not None
+                    and searched is prev
+                    and "discovery" in prev.specialists,
+                )
                 and not past_only
                 and not to_answered_key
                 # "motown vs stax drums in the 60s, what's the difference?" after a soul
@@ -4365,7 +4408,10 @@ class OfflineUnderstanding:
                 return ref, a.key, a.camelot
             if ref in listed:
                 return ref, listed[ref].key, listed[ref].camelot
-        for ref in [*attached, *conv.focus]:
+        # ("an 808 that fits" after "will the first one mix with my loop?": the user's own
+        # loop of the pair in focus, the track the sound is for)
+        focus = sorted(conv.focus, key=lambda ref: ref not in conv.own)
+        for ref in [*attached, *focus]:
             a = conv.analyses.get(ref)
             if a is not None and a.key:
                 return ref, a.key, a.camelot
@@ -4518,10 +4564,14 @@ class OfflineUnderstanding:
         return request.model_copy(update={"samples": samples, "intents": intents}), conv
 
     @staticmethod
-    def _new_subject(text: str, alone: ParsedRequest, searched: ParsedRequest) -> bool:
+    def _new_subject(
+        text: str, alone: ParsedRequest, searched: ParsedRequest, *, found_nothing: bool = False
+    ) -> bool:
         """A search that starts over rather than narrowing the last one: "forget that",
         or a whole request naming its own genre ("show me some disco loops then"), or a
-        different kind of sample ("find me a punchy kick" after loops)."""
+        different kind of sample ("find me a punchy kick" after loops), or samples at a
+        tempo of their own far from the band searched or after a search that found
+        nothing, or samples asked for by a meter the last search did not have."""
         if _NEW_SUBJECT_RE.search(text):
             return True
         if followups.is_list_pointer(text):
@@ -4556,6 +4606,35 @@ class OfflineUnderstanding:
             # "three loops in C minor" after house ranked near 55 BPM: a whole request with
             # its own count, sample and key (or tempo) starts over; the earlier style,
             # decade and tempo target were for another list
+            return True
+        carried_on = bool(_CARRY_ON_RE.search(text))
+        if (
+            alone.bpms
+            and _SAMPLE_NOUN_RE.search(text)
+            and not carried_on
+            and (
+                found_nothing
+                or (
+                    searched.bpm_min is not None
+                    and searched.bpm_max is not None
+                    and not any(
+                        searched.bpm_min * 0.75 <= b <= searched.bpm_max * 1.25 for b in alone.bpms
+                    )
+                )
+            )
+        ):
+            # "right, bass loops near 140" after reggae around 65: samples asked for at a
+            # tempo of their own, far from the band searched, are another search (the
+            # style, feel, key and meter were chosen for that other tempo); so are they
+            # right after a search that found nothing ("any waltz loops?" → none → "ok
+            # drum breaks around 170 then": not drum breaks in 3/4); "loops at 140
+            # instead", "those at 140" still move the last search
+            return True
+        if alone.meter and not searched.meter and _SAMPLE_NOUN_RE.search(text) and not carried_on:
+            # "got anything in 6/8 - loops?", "any waltz loops?" after a search in 4/4:
+            # samples asked for by their meter are a search of that meter, not the last
+            # style, feel and tempo in it ("any of those in 3/4?", "reggae waltzes"
+            # keep what they point at or name)
             return True
         # "pull up some reggae near 75 then" after a dnb search: a find verb with a style the
         # last search did not have starts a search of that style (its key, era and vibe
