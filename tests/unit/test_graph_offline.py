@@ -20,6 +20,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 
 from groovegraph.graph.parser import TEMPO_LIMITS_BPM, parse_request
+from groovegraph.graph.tools import FEW_LIKE_HITS
 from groovegraph.settings import Settings
 from groovegraph.state import Analysis
 from groovegraph.tools import catalog as cat
@@ -75,6 +76,9 @@ def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
     query = cat.CatalogQuery(
         bpm_min=91.2, bpm_max=100.8, target_bpm=96.0, genre="funk", era="70s", limit=10
     )
+    if len(cat.search(frame, query)) < FEW_LIKE_HITS:
+        # a loose band holding fewer than three takes in a tempo reading past its edges
+        query = query.model_copy(update={"bpm_min": 90.7, "bpm_max": 101.3})
     assert [h.sample_id for h in hits] == [h.sample_id for h in cat.search(frame, query)]
     assert hits, "the fixture catalog has 70s funk loops near 96 BPM"
     # One specialist: its message is the turn's one answer (issue 10: no second copy).
@@ -86,8 +90,8 @@ def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
         # named by file name, id alongside
         assert f"`{Path(h.path).name}` [{h.sample_id}]" in answer.content
     assert (
-        f"Searched {len(frame)} sample(s): 91.2–100.8 BPM, closest to 96.0 BPM, genre funk, era 70s."
-        in answer.content
+        f"Searched {len(frame)} sample(s): {query.bpm_min:g}–{query.bpm_max:g} BPM, closest to "
+        "96.0 BPM, genre funk, era 70s." in answer.content
     )
     strip = (
         [Path(h.path).name for h in hits]
@@ -97,7 +101,7 @@ def test_discovery_answer_numbers_come_from_the_search(graph, frame) -> None:
     )
     # numbers may come from the hits, the search's own record of its query and catalog size
     allowed = allowed_numbers(
-        [len(hits), len(frame), query.bpm_min, query.bpm_max, query.target_bpm]
+        [len(hits), len(frame), query.bpm_min, query.bpm_max, query.target_bpm, 91.2, 100.8]
         + [x for h in hits for x in (h.tempo_bpm, h.swing_percent, h.score)]
         + list(range(1, 11))
     )

@@ -564,7 +564,7 @@ class OwnSample:
             return bool(vocab.meter_reads_as(word, self.meter, self.swing))
         if word in _SWUNG_WORDS or word in _STRAIGHT_WORDS:
             return self.swing is not None and (
-                self.swing >= vocab.SWUNG_RANGE[0]
+                self.swing >= CALLED_SWUNG
                 if word in _SWUNG_WORDS
                 else self.swing <= vocab.STRAIGHT_RANGE[1]
             )
@@ -574,6 +574,10 @@ class OwnSample:
 _TRIPLE_METER_WORDS = frozenset(vocab.TRIPLE_METER_WORDS)
 _DRUMS_ONLY_WORDS = frozenset(vocab.DRUMS_ONLY_WORDS)
 _SWUNG_WORDS = frozenset(("swung", "swingy", "swinging", "shuffled", "shuffly"))
+#: The swing (%) from which a sample of the thread is "the swung one": clearly swung, a
+#: point above the floor of a search for swung loops (vocab.SWUNG_RANGE, 55 %), so a
+#: lightly swung 55 % upload is not "swung" beside a question about another one
+CALLED_SWUNG = 56.0
 _STRAIGHT_WORDS = frozenset(("straight",))
 #: What a user may call a sample as they send it, beside instruments: a piece of theirs
 #: ("my riff", "the waltz"), drums only ("the break"), a take of a recording.

@@ -315,6 +315,9 @@ def plan_tool_calls(
             args["pocket"] = True
         if samples:
             args["like_sample"] = samples[0]
+            if not request.keys and not request.compatible and not request.mix_with:
+                # "more 00s loops like the break": its key is lent, not asked for
+                args["loose_ref_key"] = True
             if request.pocket:
                 args["pocket"] = True  # "laid back snare like this one": by its backbeat lag
             if not request.keys and clash:

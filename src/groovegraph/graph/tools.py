@@ -193,6 +193,9 @@ def _closest_styles(df: pd.DataFrame, names: Sequence[str]) -> list[str] | None:
 #: widens the band to ±WIDE_LIKE_BAND.
 FEW_LIKE_HITS = 3
 WIDE_LIKE_BAND = 0.10
+#: A tempo band said loosely ("around 92", "at 95") that holds fewer than FEW_LIKE_HITS
+#: loops takes in the loops this far (BPM) past its edges: a tempo reading's tolerance.
+TEMPO_READING_BPM = 0.5
 
 _YES = {"yes", "y", "ok", "okay", "sure", "go", "go ahead", "proceed", "true", "1", "confirm"}
 
@@ -938,6 +941,7 @@ def build_toolsets(
         meter: str | None = None,
         pocket: bool = False,
         keep_genre: bool = False,
+        loose_ref_key: bool = False,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (with half_double,
         half/double time match when nothing matches the tempo itself), exact key (keys: any of several, "in E major or E minor") or keys compatible with a key (Camelot), mode ('major' or
@@ -966,7 +970,9 @@ def build_toolsets(
         by the backbeat lag nearest the sample's ("laid back snare like this one"), not by
         its tempo, key or swing. keep_genre: the genre was just put in place of another
         ("swap to disco", "what about house instead"): an empty search relaxes the rest
-        (the old style's vibe, the tempo), never the genre."""
+        (the old style's vibe, the tempo), never the genre. loose_ref_key: with
+        like_sample, its key was not asked for ("more 00s loops like the break", not "loops
+        that mix with it"): an empty search relaxes it before any filter stated."""
         if kind is not None and kind not in ("loop", "one_shot"):
             raise InvalidQueryError(f"kind must be 'loop' or 'one_shot', not {kind!r}")
         if mode is not None and mode not in ("major", "minor"):
@@ -986,6 +992,7 @@ def build_toolsets(
             notes.append("one-shots have no tempo, so the tempo was left out of this search")
         target_lag: float | None = None
         auto_range = False
+        ref_key = False  # the key filter is the reference's, never asked for itself
         ref_file: str | None = None
         target_swing: float | None = None
         excluded = list(exclude or [])
@@ -1057,6 +1064,7 @@ def build_toolsets(
             if ref_analysis.tempo_bpm is not None and kind != "one_shot" and target_lag is None:
                 if key is None and compatible_with is None:
                     compatible_with = ref_analysis.key
+                    ref_key = loose_ref_key
                 if ref_analysis.swing_percent is not None:
                     target_swing = round(ref_analysis.swing_percent, 2)
                 notes.append(
@@ -1191,6 +1199,31 @@ def build_toolsets(
                 kept_at = len(notes) - 1
                 hits = catalog_tools.search(df, query)
         applied = query
+        if (
+            len(hits) < FEW_LIKE_HITS
+            and not stated_range
+            and not auto_range
+            and query.bpm_min is not None
+            and query.bpm_max is not None
+            and all(catalog_tools.at_tempo(h, query) for h in hits)
+        ):
+            # "funk around 92" with one or two loops in 87.4-96.6: a tempo said loosely
+            # (not a range the user set) takes in the loops a tempo reading off its edges
+            # (97.1 BPM), before anything else is relaxed, said so
+            edges = applied.model_copy(
+                update={
+                    "bpm_min": round(query.bpm_min - TEMPO_READING_BPM, 1),
+                    "bpm_max": round(query.bpm_max + TEMPO_READING_BPM, 1),
+                }
+            )
+            more = catalog_tools.search(df, edges)
+            if len(more) > len(hits):
+                held = f"only {len(hits)}" if hits else "nothing"
+                notes.append(
+                    f"{held} at {query.bpm_min:g}–{query.bpm_max:g} BPM; loops within "
+                    f"{TEMPO_READING_BPM:g} BPM of that band added"
+                )
+                hits, applied = more, edges
         # Relaxation ladder, each step reported: a related genre first (the user's "hip
         # hop" library may be tagged "boom bap"), then the fuzzy feel filters.
         if not hits and query.genres and not keep_genre:
@@ -1268,6 +1301,20 @@ def build_toolsets(
                     f"widened to {WIDE_LIKE_BAND:.0%}"
                 )
                 hits, applied = more, band
+        if relax and auto_range and 0 < len(hits) < FEW_LIKE_HITS and target_bpm is not None:
+            # ... and still fewer within 10 % (a fresh search; a narrowing of a list keeps
+            # its honest count): the mixing loops at the next closest
+            # tempos follow them, up to FEW_LIKE_HITS (one loop alone is no list to pick
+            # from while the library has more in a key that mixes), said so
+            near = {h.sample_id for h in hits}
+            anywhere = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
+            further = [h for h in catalog_tools.search(df, anywhere) if h.sample_id not in near]
+            if further:
+                notes.append(
+                    f"only {len(hits)} within {WIDE_LIKE_BAND:.0%} of the reference tempo; "
+                    "the next closest tempos follow"
+                )
+                hits = [*hits, *further[: FEW_LIKE_HITS - len(hits)]]
         if not hits and auto_range:
             wider = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
             hits = catalog_tools.search(df, wider)
@@ -1276,6 +1323,23 @@ def build_toolsets(
                     "nothing within 8 % of the reference tempo; showing the closest tempos"
                 )
                 applied = wider
+        if (
+            not hits
+            and relax
+            and ref_key
+            and applied.compatible_with is not None
+            and (applied.vibe or applied.era or applied.eras or applied.genre or applied.genres)
+        ):
+            # "more 00s loops like the break": the decade, style or feel the user said is
+            # the search; the break's key was only lent to it, so it goes first, said so
+            anykey = applied.model_copy(update={"compatible_with": None})
+            hits = catalog_tools.search(df, anykey)
+            if hits:
+                notes.append(
+                    f"nothing in a key that mixes with {applied.compatible_with} matches "
+                    "exactly; showing any key"
+                )
+                applied = anykey
         # relax=False: a follow-up narrowing a list ("which of them swing?") wants the
         # honest empty answer, not the list again without its new filter.
         feel_free: CatalogQuery | None = None  # the search without its swing and vibe

@@ -1720,8 +1720,10 @@ HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IG
 
 # ----------------------------------------------------------------------------- swing
 
-SWUNG_RANGE = (56.0, 68.0)
-"""Plain "swung"/"swinging", in MPC swing percent (50 = straight, 66.7 = triplet)."""
+SWUNG_RANGE = (55.0, 68.0)
+"""Plain "swung"/"swinging", in MPC swing percent (50 = straight, 66.7 = triplet): from
+55, where a swing is heard on the off-beats (a 55.4 % break is swung), above the 54 %
+ceiling of "straight"."""
 STRAIGHT_RANGE = (50.0, 54.0)
 """"straight", "quantized", "no swing": the swing a straight loop measures."""
 # (words, swing_min, swing_max), most specific first: "heavy swing" before "swing".
@@ -2030,6 +2032,8 @@ _KEY_BARE_RE = re.compile(
     # "what's Db in camelot", "where is F# on the wheel": a bare note asked about on the wheel
     rf"|(?<![\w#'’]){NOTE}(?=\s+(?:in|on|to)\s+(?i:camelot|the (?:camelot )?wheel)\b)"
 )
+# "in F or Bb", "in C / G": a second bare note offered as the other key
+_KEY_BARE_ALT_RE = re.compile(rf"(?:\s+or\s+|\s*/\s*){NOTE}(?=[\s,.?!;]|$)")
 # Typed in lower case ("camelot code for a minor", "c major"): only with the whole mode
 # word, and "a minor" only where it cannot be the article ("in a minor key" is a mode,
 # "a minor tweak" no key at all).
@@ -2099,6 +2103,12 @@ def find_keys(text: str) -> list[tuple[int, str]]:
         if any(abs(start - at) < 2 for at, _ in found):
             continue
         found.append((start, f"{note_name(m.group(letter), m.group(letter + 1))} major"))
+        if m.group(1) and (alt := _KEY_BARE_ALT_RE.match(text, m.end())):
+            # "jazz in F or Bb": the note after "or" is the other key asked (a key named
+            # with its mode there, "in F or D minor", is found by its name above)
+            at = alt.start(1)
+            if not any(abs(at - seen) < 2 for seen, _ in found):
+                found.append((at, f"{note_name(alt.group(1), alt.group(2))} major"))
     for m in _KEY_LOWER_RE.finditer(text):
         article = m.group(1) == "a" and not m.group(2)
         key_after_in = (

@@ -203,13 +203,22 @@ _THOSE_KEYS_RE = re.compile(
 # "find house in those", "any trap in these?": a bare "in those" that ends the clause —
 # right after an answer that listed keys and no samples, those keys
 _IN_THOSE_RE = re.compile(
-    r"\bin\s+(?:those|these|that|this)\s*(?:[.,;!?]|$)"
+    r"\bin\s+(?:those|these|that|this)(?:\s+one)?\s*(?:[.,;!?]|$)"
     # "loops in that, 110-125", "loops there under 110": "that" / "there" right after the
     # answer's key is that key
     r"|\b(?:loops?|samples?|ones|stuff|anything|something|breaks?)\s+(?:in\s+)?there\b",
     re.IGNORECASE,
 )
 _MIX_RE = vocab.MIX_RE
+# "97ish funk break here", "here's my dusty soul loop", "this is my 90 bpm jam": the sample
+# sent, described by up to four words before its noun (said as here, mine or this one)
+_SENT_NOUN = r"(?:break|loop|beat|groove|riff|jam|sample|track)"
+_SENT_DESCRIBED_RE = re.compile(
+    rf"\b(?:here'?s|here\s+is|this\s+is|got\s+(?:a|this)|my|this)\s+(?:(?:a|my)\s+)?"
+    rf"(?:[\w'~#-]+\s+){{1,4}}?{_SENT_NOUN}\b"
+    rf"|^\W*(?:[\w'~#-]+\s+){{1,4}}?{_SENT_NOUN}\s+(?:here|attached)\b",
+    re.IGNORECASE,
+)
 # "sit on", "go with", "work under": how one sample goes with another
 _PAIR_RELATION_RE = re.compile(
     rf"\b(?:{vocab.MIX_VERB_FORMS}|clash\w*)\s+"
@@ -3662,6 +3671,24 @@ class OfflineUnderstanding:
                 }
             )
         if (
+            attached
+            and "discovery" in chosen
+            and request.compatible
+            and (sent := _SENT_DESCRIBED_RE.search(blanked)) is not None
+        ):
+            # "97ish funk break here, gimme loops that mix with it": the tempo, style and
+            # feel describe the loop sent (its measured tempo and key are the search's
+            # reference), they are no filters on the loops that mix with it
+            rest = parse_request(blank_spans(blanked, spans=[sent.span()]))
+            undescribed: dict[str, Any] = {
+                "genres": [g for g in request.genres if g in rest.genres],
+                "eras": [e for e in request.eras if e in rest.eras],
+                "vibes": [v for v in request.vibes if v in rest.vibes],
+            }
+            if not rest.bpms:
+                undescribed.update(bpm_min=None, bpm_max=None, target_bpm=None, bpms=[])
+            request = request.model_copy(update=undescribed)
+        if (
             not request.samples
             and not attached
             and not mix_pair
@@ -3865,7 +3892,32 @@ class OfflineUnderstanding:
         sample's measured swing or tempo (the one the turn names, else the one in focus),
         not a question about styles or the sample. With that sample analysed, its value
         bounds the search (a strict bound past it, a window for "about the same"); the
-        sample is the search's reference only, so no tempo or key of its is imposed."""
+        sample is the search's reference only, so no tempo or key of its is imposed.
+        "loops in that key but faster" with no list shown to move from: faster than the
+        loop in focus, as "faster than it"."""
+        move = followups.tempo_move(text)
+        if (
+            move
+            and "discovery" in chosen
+            and not request.refines
+            and not request.samples
+            and not conv.listed_hits
+            and request.bpm_min is None
+            and request.bpm_max is None
+            and not followups.compares_with_sample(text)
+        ):
+            analysed = [f for f in conv.focus if f in conv.analyses]
+            focus = conv.analyses.get(analysed[-1]) if analysed else None
+            bounds = (
+                followups.sample_bounds("faster than it" if move > 0 else "slower than it", focus)
+                if focus is not None
+                else {}
+            )
+            if bounds:
+                request = request.model_copy(
+                    update={**bounds, "for_sample": analysed[-1], "kind": request.kind or "loop"}
+                )
+            return request, chosen
         if len(request.samples) > 1 or not followups.compares_with_sample(text):
             return request, chosen
         searches = (
@@ -4730,8 +4782,12 @@ class OfflineUnderstanding:
                     keys=[answered], camelot=[camelot(answered)], compatible=False, tonic=None
                 )
             elif prev.keys:
+                # "loops in those keys" after "what's the camelot for Db": the keys around
+                # it; "loops there", "in that key": that key itself
                 update.update(
-                    keys=list(prev.keys[:1]), camelot=list(prev.camelot[:1]), compatible=True
+                    keys=list(prev.keys[:1]),
+                    camelot=list(prev.camelot[:1]),
+                    compatible=_plural_keys(those),
                 )
             else:
                 update.update(OfflineUnderstanding._analysed_key(request, prev, conv))
