@@ -406,12 +406,15 @@ _PLURAL_TEMPO_RE = re.compile(
     r"(?P<bpm>\d{2,3}(?:\.\d)?)'?s\b",
     re.IGNORECASE,
 )
-# "fastest one - bpm n key", "the fastest, swing?", "ok slowest one?": a superlative
-# naming a hit, led by "the" or opening the message, ending its phrase
+# "fastest one - bpm n key", "the fastest, swing?", "ok slowest one?", "the slowest of
+# those": a superlative naming a hit, led by "the" or opening the message, ending its phrase
 _BARE_SUPERLATIVE_RE = re.compile(
     r"(?:^\s*(?:(?:and|ok|okay|so|now|then|cool)[\s,]+)?|\b(?:the|that)\s+)"
     rf"(?P<attr>{'|'.join(f'(?:{rx.pattern})' for rx, _, _, _ in vocab.SUPERLATIVES)})"
-    rf"(?:\s+{_NOUN}\b(?!s))?{_STOP}",
+    rf"(?:\s+{_NOUN}\b(?!s))?"
+    # ("the slowest of those, swing %?", "fastest one out of them"): the list pointed at
+    r"(?:\s+(?:of|among|out\s+of)\s+(?:those|these|them|the\s+(?:lot|list|ones|bunch|results)))?"
+    rf"{_STOP}",
     re.IGNORECASE,
 )
 

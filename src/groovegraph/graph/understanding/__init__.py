@@ -412,12 +412,14 @@ _LIKE_THAT_RE = re.compile(
     r"kind|decade)|from then|in that style|of that era)\b",
     re.IGNORECASE,
 )
-# "show me some", "got any?", "any examples?", "find me a few then": a search with nothing
-# named, for what was just talked about
+# "show me some", "got any?", "any examples?", "find me a few then", "show me mine": a
+# search with nothing named, for what was just talked about
 _BARE_FIND_RE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|so|and|yeah|cool|nice|great|alright)[\s,]+)*"
     r"(?:(?:can\s+you\s+|could\s+you\s+|pls\s+|please\s+)?(?:show|give|find|play|pull\s+up|"
-    r"dig\s+up|list|send)\s+(?:me\s+|us\s+)?(?:some|any|a\s+few|a\s+couple|one|examples?)"
+    r"dig\s+up|list|send|gimme)\s+(?:me\s+|us\s+)?(?:some|any|a\s+few|a\s+couple|one|examples?"
+    # "show me mine", "show me what i've got": the user's own loops of it
+    r"|mine|my\s+ones|what\s+i(?:['’]?ve|\s+have)?\s+got|what\s+i\s+have)"
     r"|(?:got|have\s+you\s+got|do\s+(?:i|you|we)\s+have)\s+(?:any|some)"
     r"|any\s+examples?)"
     r"(?:\s+(?:of\s+(?:it|them|those|that)|then|pls|please|in\s+my\s+library|loops?))*\s*[?.!]*\s*$",
@@ -428,6 +430,16 @@ _BARE_FIND_RE = re.compile(
 _ERA_ANAPHOR_RE = re.compile(
     r"\bback (?:then|in the day)\b|\bat the time\b|\bin those days\b|"
     r"\bfor (?:this|these|that|those)\b|\b(?:that|this) (?:sort|type) of\b",
+    re.IGNORECASE,
+)
+
+
+# "a loop in Dm to test it on", "some breaks to try this over", "a beat to put it on": a
+# sample wanted to play the one at hand with
+_SAMPLE_TO_TRY_IT_RE = re.compile(
+    rf"\b(?:an?|some|any|another)\s+(?:[\w'’#-]+\s+){{0,3}}?(?:{vocab.SAMPLE_NOUN})\b"
+    r"[^.?!;]{0,30}?\bto\s+(?:\w+\s+)?(?:it|this|that|them|these|those)\s+"
+    r"(?:on|over|under|with|against|in|into|alongside)\b",
     re.IGNORECASE,
 )
 
@@ -1313,7 +1325,18 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         ):
             out.append("discovery")
             break
-    if not request.samples and _SOUNDS_ONLY_RE.fullmatch(text):
+    if (
+        not request.samples
+        and (
+            _SOUNDS_ONLY_RE.fullmatch(text)
+            # "building a kit from scratch. kicks first": a sentence of sounds after the story
+            # (in a message that asks no question)
+            or (
+                "?" not in text
+                and any(_SOUNDS_ONLY_RE.fullmatch(p) for p in re.split(r"(?<=[.!])\s+", text)[1:])
+            )
+        )
+    ):
         # "claps", "gimme kicks", "some dusty snares pls": nothing but sounds asked for
         out.append("discovery")
     if (
@@ -1518,7 +1541,7 @@ _SOUND_WORDS = vocab.alternation(
 _SOUNDS_ONLY_RE = re.compile(
     rf"\s*(?:(?:{vocab.alternation(vocab.FIND_VERBS)}|gimme|some|any|more|a few)\s+)*"
     r"(?:(?!(?:my|our|your|this|that|these|those|the|it|its|their|his|her)\b)[\w&'#-]+\s+){0,2}"
-    rf"{_SOUND_WORDS}(?:\s+(?:please|pls|plz|thanks|now))?\s*[.!?]*\s*",
+    rf"{_SOUND_WORDS}(?:\s+(?:please|pls|plz|thanks|now|first|next|too|then))?\s*[.!?]*\s*",
     re.IGNORECASE,
 )
 # Each question of a message, with its question mark.
@@ -1925,9 +1948,15 @@ _PICKS_FROM_LIST_RE = re.compile(
 )
 
 # words that look like history words but ask none: "definitely major", "something totally
-# different", "who's right" (a verdict on the user's own dispute)
+# different", "who's right" (a verdict on the user's own dispute), "the difference between
+# them" (the samples at hand compared)
 _NOT_THE_PAST_RE = re.compile(
     r"\bdefinite(?:ly)?\b|\b(?:something|anything)\s+(?:\w+\s+)?different\b"
+    # "the difference between them", "how do these two differ": samples at hand compared
+    r"|\b(?:differ\w*|difference)\s+(?:between|from)\s+(?:them|these|those|the\s+two|both|"
+    r"each\s+other|it|this|that|mine|my)\b"
+    r"|\b(?:these|those|they|them|the\s+two|both)(?:\s+(?:two|loops|ones|breaks|samples))?\s+"
+    r"(?:\w+\s+)?differ\w*"
     r"|\bwho(?:['’]?s|\s+is)\s+(?:right|correct|wrong)\b",
     re.IGNORECASE,
 )
@@ -3191,7 +3220,8 @@ class OfflineUnderstanding:
                 "era" in chosen
                 and request.samples
                 and not (request.genres or request.eras or vocab.find_entities(blanked))
-                and not _STYLE_TALK_RE.search(blanked)
+                # ("the difference between them, groove wise": the samples compared)
+                and not _STYLE_TALK_RE.search(_NOT_THE_PAST_RE.sub(" ", blanked))
                 and not _ERA_CUE_RE.search(blanked)
                 and not _PRODUCER_SOUND_RE.search(blanked)
             ):
@@ -3340,6 +3370,8 @@ class OfflineUnderstanding:
             and goes_with is None  # "… that mixes with it": the hit is the search's reference
             # "stuff that mixes with it?" about the hit picked: other samples are asked for
             and not _SAMPLES_THAT_MIX_RE.search(blanked)
+            # "and a loop in Dm to test it on": another sample wanted to try the hit with
+            and not _SAMPLE_TO_TRY_IT_RE.search(blanked)
         ):
             # "and the last one?" is about a listed hit, not a new search ("in a key that
             # mixes with my sample" is a search around it, even when it was listed too)
