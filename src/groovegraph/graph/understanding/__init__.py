@@ -1447,6 +1447,11 @@ _OWN_NOUN = (
 _OWN_DESCRIBED_RE = re.compile(
     rf"(?:\bmy (?:own )?(?:[\w-]+\s+)?{_OWN_NOUN}\s*"
     r"(?:is|'s|’s|sits|runs|plays)\s+(?:(?:in|at|around|about|like)\s+)?"
+    # "does it mix with my loop in G minor", "my track, which is at 124": the same, the
+    # key or tempo put right after the noun
+    rf"|\bmy (?:own )?(?:[\w-]+\s+)?{_OWN_NOUN}\s*,?\s+"
+    r"(?:(?:which|that)\s*(?:is|'s|’s)\s+|that['’]?s\s+|(?:sitting|running|playing)\s+)?"
+    r"(?:in|at)\s+"
     # "the vocal i got is in D major", "the bassline I made's at 92": the same, told as
     # the sample the user has
     rf"|\b(?:the|this|that)\s+(?:[\w-]+\s+)?{_OWN_NOUN}\s+(?:that\s+)?i(?:['’]ve| have)?\s+"
@@ -2748,8 +2753,11 @@ class OfflineUnderstanding:
         inline = [r for r in request.samples if r not in attached]
         # "goes with 0002cafe?" right after a list of one hit: the subject left out is
         # that hit, as "it" would be
+        # ("… with my track in E minor": a sample told by its key is no "it" in focus)
+        told = [m.span() for m in _OWN_DESCRIBED_RE.finditer(blanked)]
         it_said = bool(
-            inline and _IT_RE.search(blank_spans(blanked, spans=_ref_spans(blanked, inline)))
+            inline
+            and _IT_RE.search(blank_spans(blanked, spans=[*_ref_spans(blanked, inline), *told]))
         )
         # ... and "does it mix with smooth_jazz_05?" right after "which is the fastest?"
         # listed one loop: "it" is that loop, the file named the other side
@@ -3149,13 +3157,18 @@ class OfflineUnderstanding:
                     "text": alone.text,
                 }
             )
+        # "does the first one go with my track in E minor": the key told of the user's own
+        # sample is the other side of a mix, not a filter (nor its noun samples to find)
+        unowned = blank_spans(
+            blanked, spans=[m.span() for m in _OWN_DESCRIBED_RE.finditer(blanked)]
+        )
         if (
             alone.keys
             and not request.refines
             and goes_with is None
             and not attached  # a sample attached now has no key known yet: left as it was
-            and vocab.key_is_a_filter(text)
-            and _SAMPLE_NOUN_RE.search(blanked)
+            and vocab.key_is_a_filter(unowned)
+            and _SAMPLE_NOUN_RE.search(unowned)
         ):
             # "some trap loops in F minor that'll sit with it": one search in that key (and
             # compatible with the sample's key, when it has one), not a mix check of the key
