@@ -152,6 +152,12 @@ def _hit_matches(
     ``loose``: a tempo named may be a BPM off the measured one (:func:`_tempo_fits`)."""
     checks: list[bool] = []
     note = _BARE_NOTE_RE.fullmatch(attr.strip())
+    sound = _NOTE_SOUND_ATTR_RE.fullmatch(attr.strip())
+    if sound is not None and note is None and _instrument_of(sound["sound"]) is not None:
+        # "the E 808", "the F# kick": the hit of that sound on that root
+        return _instrument_of(sound["sound"]) in {hit.instrument, hit.tags.instrument} and (
+            _tonic_pc(hit) == parse_note(vocab.note_name(sound[1], sound[2]))[0]
+        )
     if note is not None:
         # "the F one", "the Bb one": the hit on that tonic (a loop's key or a one-shot's
         # root, either mode)
@@ -213,6 +219,16 @@ _INSTRUMENT_WORDS = {
 } | {"808", "808s"}
 
 
+# "the E 808", "that F# kick": a one-shot named by its root note and its sound, the sound's
+# own word closing the phrase (no "one" after it)
+_SOUND_WORD = vocab.alternation(sorted(_INSTRUMENT_WORDS))
+_NOTE_SOUND = rf"(?-i:[A-G])(#|♯|b|♭)?\s+(?P<sound>{_SOUND_WORD})"
+_NOTE_SOUND_ATTR_RE = re.compile(r"([A-G])(#|♯|b|♭)?\s+(?P<sound>.+)")
+_NOTE_SOUND_RE = re.compile(
+    rf"\b(?:the|that)\s+(?P<attr>{_NOTE_SOUND})\b(?!\s+{_NOUN}\b)", re.IGNORECASE
+)
+
+
 def _instrument_of(attr: str) -> str | None:
     """The instrument an attribute phrase names ("808" alone is a bass too)."""
     return vocab.find_instrument(attr) or vocab.find_instrument(f"an {attr}")
@@ -263,7 +279,7 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             ids.extend(i for side in sides for i in side.ids if i not in ids)
     hit_words = [_hit_words(h) for h in hits]  # once per turn, not once per phrase and hit
     known = set().union(*hit_words)
-    for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE, _BARE_TEMPO_RE):
+    for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE, _BARE_TEMPO_RE, _NOTE_SOUND_RE):
         # Tried at every determiner, so "the swing on the second one" reaches "the second one".
         for start in (d.start() for d in _DET_RE.finditer(text)):
             m = rx.match(text, start)

@@ -379,8 +379,10 @@ def point(
             return _pointed(current, shown_lists, back, text, relist=False)
         # "the C minor one", "the 115 one from before" that no hit of the last list is,
         # and a hit of an earlier list is (several: which one is asked then)
+        # (a sound no hit of the last list is, "does the E 808 fit it?" after loops, names
+        # no hit there at all: a hit of an earlier list is looked for the same way)
         here = find_attribute_refs(text, hits=hits)
-        if here.ids or not here.unresolved:
+        if here.ids:
             return None
         if (
             len(hits) == 1

@@ -887,6 +887,14 @@ MIX_WORDS: tuple[str, ...] = (
     "sits over",
     "work over",
     "works over",
+    # "does the E 808 work on it", "can the first one go into the other one": the one
+    # played with or after the other
+    "work on",
+    "works on",
+    "go into",
+    "goes into",
+    "sit on top",
+    "sits on top",
     "work under",
     "works under",
     "pair with",
