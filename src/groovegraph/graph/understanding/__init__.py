@@ -593,6 +593,16 @@ _KEY_MOVE_RE = re.compile(
     r"|\b(?:next|after|neighbou?r\w*|adjacent|wheel|energy)\b",
     re.IGNORECASE,
 )
+# "what keys mix with 4A", "which other keys go with it": keys, not samples, asked for
+_KEYS_ASKED = (
+    r"\b(?:what|which)\s+(?:other\s+)?keys\s+(?:\w+\s+)?"
+    r"(?:mix|go|work|fit|blend|sit)\w*\s+(?:well\s+|nicely\s+)?(?:with|into|after|next\s+to)\b"
+)
+_KEYS_ASKED_RE = re.compile(_KEYS_ASKED, re.IGNORECASE)
+# "not loops", "no samples": sample nouns ruled out, so nothing to search for
+_NOT_SAMPLES_RE = re.compile(
+    rf"\b(?:not|no|nothing|without)\s+(?:any\s+)?{vocab.SAMPLE_NOUN}s?\b", re.IGNORECASE
+)
 # How keys relate on the Camelot wheel: "relative major?", "one step up the wheel", "two
 # steps down from 2B", "its neighbours", "keys ok?", "what keys can i take this into"
 _KEY_RELATION_RE = re.compile(
@@ -607,12 +617,16 @@ _KEY_RELATION_RE = re.compile(
     r"compatible|match(?:ing)?|clash\w*|work(?:ing)?)\b"
     r"|\b(?:what|which)\s+keys?\s+(?:can|could|should|would|might|will|does|do)\s+"
     r"(?:i|we|it|this|that)\s+(?:\w+\s+)?"
-    r"(?:take|move|go|mix|blend|modulate|bring|shift|push)\b",
+    r"(?:take|move|go|mix|blend|modulate|bring|shift|push)\b"
+    rf"|{_KEYS_ASKED}",
     re.IGNORECASE,
 )
 
-# "its", "of it", "from there": a key question pointing at the key talked about
-_KEY_POINTER_RE = re.compile(r"\bits\b|\b(?:of|from)\s+(?:it|that|this|there)\b", re.IGNORECASE)
+# "its", "of it", "from there", "of each": a key question pointing at the key(s) talked about
+_KEY_POINTER_RE = re.compile(
+    r"\bits\b|\b(?:of|from)\s+(?:it|that|this|there|each|both|them|those|these)\b",
+    re.IGNORECASE,
+)
 
 
 def _key_in_context(conv: Conversation) -> str | None:
@@ -4237,12 +4251,24 @@ class OfflineUnderstanding:
         of the key or sample it names, else of what the previous mixing answer was about
         (its samples, else its key), else of the analysed samples in focus. A message that
         asks for samples ("loops one step up from it") is a search, left as it is."""
+        relation = _KEY_RELATION_RE.search(text)
+        # (only the sentence that asks counts: "track in 8A at 124. what keys can i go to
+        # from there" tells of a track before it asks; "not loops" asks for none)
+        asking = next(
+            (p for p in _PIECE_RE.findall(text) if relation and relation.group(0) in p), text
+        )
+        asking = _NOT_SAMPLES_RE.sub(" ", asking)
         if (
-            not _KEY_RELATION_RE.search(text)
-            or _SAMPLE_WORD_RE.search(text)
+            relation is None
+            or _SAMPLE_WORD_RE.search(asking)
             or _FIND_VERB_RE.search(text)
-            # ("relative major of it" after a list asks about the key, refining nothing)
-            or (request.refines and not _KEY_POINTER_RE.search(text))
+            # ("relative major of it" after a list asks about the key, refining nothing;
+            # "what keys mix with 4A" asks for keys whatever the list)
+            or (
+                request.refines
+                and not _KEY_POINTER_RE.search(text)
+                and not _KEYS_ASKED_RE.search(text)
+            )
         ):
             return request, chosen
         prev = conv.previous
