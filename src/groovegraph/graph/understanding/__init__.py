@@ -593,6 +593,11 @@ _KEY_MOVE_RE = re.compile(
     r"|\b(?:next|after|neighbou?r\w*|adjacent|wheel|energy)\b",
     re.IGNORECASE,
 )
+# "does any of them", "which of those", "do any of these": a question over the listed hits
+_LIST_MIX_ASKED_RE = re.compile(
+    r"\b(?:which|any|do|does|will|would|can)\s+(?:\w+\s+)?of\s+(?:them|those|these)\b",
+    re.IGNORECASE,
+)
 # "what keys mix with 4A", "which other keys go with it": keys, not samples, asked for
 _KEYS_ASKED = (
     r"\b(?:what|which)\s+(?:other\s+)?keys\s+(?:\w+\s+)?"
@@ -2984,6 +2989,15 @@ class OfflineUnderstanding:
                 # to relax to find anything is relaxed again, said so
                 request = request.model_copy(update={"refines": False})
             chosen = ["discovery"]
+            if (
+                (alone.keys or alone.camelot)
+                and not request.samples
+                and _MIX_RE.search(blanked)
+                and _LIST_MIX_ASKED_RE.search(blanked)
+            ):
+                # "does any of them mix with C major", "which of those go with 8A": the
+                # list narrowed by a mix with that key is a search and a mixing question
+                chosen = ["compatibility", "discovery"]
         else:
             request = request.model_copy(update=slots)
             if (
