@@ -593,6 +593,13 @@ _KEY_MOVE_RE = re.compile(
     r"|\b(?:next|after|neighbou?r\w*|adjacent|wheel|energy)\b",
     re.IGNORECASE,
 )
+# "whats in 1A", "what have i got in F minor", "anything in 8A": the samples in a key asked for
+_WHATS_IN_KEY_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|now|right|cool)[\s,]+)*"
+    r"(?:what(?:['’]?s|\s+is|\s+have\s+(?:i|we)\s+got|\s+do\s+(?:i|we|you)\s+have)|anything)"
+    r"\s+(?:there\s+)?in\s+(?:(?-i:[A-G])[#b♯♭]?\b|(?:1[0-2]|[1-9])[ABab]\b)",
+    re.IGNORECASE,
+)
 # "does any of them", "which of those", "do any of these": a question over the listed hits
 _LIST_MIX_ASKED_RE = re.compile(
     r"\b(?:which|any|do|does|will|would|can)\s+(?:\w+\s+)?of\s+(?:them|those|these)\b",
@@ -1599,7 +1606,8 @@ def _asks_about_gear_or_people(question: str) -> bool:
 # of how the two meet (stretch, half or double time), not a search.
 _TEMPO_NUMBER = r"(?<![\w.#$£€])\d{2,3}(?:\.\d)?(?![\w.%'’])"
 _TEMPO_PAIR_RE = re.compile(
-    rf"(?P<a>{_TEMPO_NUMBER})(?:\s*bpm)?\s+(?:[\w&'-]+\s+){{0,4}}?"
+    # ("174 in half time, could i layer it with an 87": a clause between the two)
+    rf"(?P<a>{_TEMPO_NUMBER})(?:\s*bpm)?\s+(?:[\w&'-]+,?\s+){{0,8}}?"
     r"(?:to|into|under|underneath|over|with|vs\.?|versus|against|on\s+top\s+of)\s+"
     r"(?:(?:a|an|the|my|one|at)\s+)?"
     rf"(?P<b>{_TEMPO_NUMBER})"
@@ -3011,6 +3019,9 @@ class OfflineUnderstanding:
                 # "and what should a 60s jazz snare feel like?": a question about the
                 # style, not the search again
                 and not ("era" in chosen and _asks_era_not_samples(blanked))
+                # ("and 174 at half time, could I layer it with an 87 bpm loop": two tempi
+                # set against each other, a mixing question, not the search again)
+                and not _sets_tempi_against(blanked)
             ):
                 # "ok what about keys compatible with F minor instead, still over 140"
                 # right after a search: the same search with other filters
@@ -3781,6 +3792,21 @@ class OfflineUnderstanding:
                     "swing_max": None,
                 }
             )
+        if (
+            "compatibility" in chosen
+            and "discovery" not in chosen
+            and not request.samples
+            and not attached
+            and (request.keys or request.camelot)
+            and _WHATS_IN_KEY_RE.search(blanked)
+            and not _MIX_RE.search(blanked)
+            and not _KEY_RELATION_RE.search(blanked)
+            and not vocab.ENERGY_RE.search(blanked)
+        ):
+            # "ok whats in 1A near 128", "what have i got in F minor": the samples in that
+            # key, a search (no mixing word, no key move asked)
+            chosen = [c for c in chosen if c != "compatibility"] + ["discovery"]
+            request = request.model_copy(update={"intents": ["find"]})
         request = self._mix_reference(request, blanked, conv, chosen)
         if on_pair in ("stretch", "half"):
             # how far one of the pair must move to meet the other: a mix check of the two
