@@ -624,7 +624,9 @@ _KEY_RELATION_RE = re.compile(
     # "+1 from there", "whats a -1 move from 8A"
     rf"|{vocab.WHEEL_STEP_RE.pattern}"
     r"|\b(?:up|down|round|around)\s+the\s+(?:camelot\s+)?wheel\b"
-    r"|\bneighbou?rs?\b"
+    # ("my neighbour is banging on the wall": a person, no key)
+    r"|\b(?<!my\s)(?<!our\s)neighbou?rs?\b(?!\s+(?:is|are|was|were|keeps?|kept|has|have|"
+    r"just|banging|complain\w*|hates?|called|upstairs|downstairs)\b)"
     r"|^\W*(?:(?:and|so|but|ok|okay)\s+)?(?:the\s+|their\s+)?keys?\s+(?:ok|okay|fine|good|alright|"
     r"compatible|match(?:ing)?|clash\w*|work(?:ing)?)\b"
     r"|\b(?:what|which)\s+keys?\s+(?:can|could|should|would|might|will|does|do)\s+"
@@ -3805,7 +3807,8 @@ class OfflineUnderstanding:
         ):
             # "ok whats in 1A near 128", "what have i got in F minor": the samples in that
             # key, a search (no mixing word, no key move asked)
-            chosen = [c for c in chosen if c != "compatibility"] + ["discovery"]
+            kept: list[SpecialistName] = [c for c in chosen if c != "compatibility"]
+            chosen = [*kept, "discovery"]
             request = request.model_copy(update={"intents": ["find"]})
         request = self._mix_reference(request, blanked, conv, chosen)
         if on_pair in ("stretch", "half"):
