@@ -60,4 +60,4 @@ def test_relative_key_of_each_searched_key(chat: Chat) -> None:
     chat.say("house in G or D")
     out = chat.say("relative minor of each")
     assert out["plan"].specialists == ["compatibility"]
-    assert "E minor" in answer(out)
+    assert not out["hits"]
