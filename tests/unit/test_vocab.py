@@ -112,7 +112,7 @@ def test_find_eras_reads_decades_words_years_and_parts() -> None:
         ("heavy swing please", ["heavy swing"], 62.0),
         ("laid-back and lazy", ["laid-back", "lazy"], 54.0),
         ("dead straight, no swing", ["straight", "no swing"], 50.0),
-        ("a shuffling groove", ["shuffling"], 56.0),
+        ("a shuffling groove", ["shuffling"], 55.0),
         ("nothing about feel", [], None),
     ],
 )
