@@ -135,19 +135,13 @@ _MEASURED_NOUN_END_RE = re.compile(
 class _AskFirst(Exception):
     """A phrase fits several samples and the user has not said which yet: the turn asks
     before anything else is read (the specialist whose question it is asks, see
-    :func:`names.which_question`; the supervisor itself when no specialist is needed)."""
+    :func:`names.which_question`; the supervisor itself when no specialist is needed).
+    ``question`` holds what :func:`names.which_question` words: the phrase, where it
+    looked, how many it fits and the options offered."""
 
-    def __init__(
-        self, key: str, phrase: str, among: str, offered: list[tuple[str, str]], total: int
-    ):
+    def __init__(self, key: str, question: dict[str, Any]):
         super().__init__(key)
-        self.key, self.phrase, self.among, self.offered, self.total = (
-            key,
-            phrase,
-            among,
-            offered,
-            total,
-        )
+        self.key, self.question = key, question
 
 
 def _ask_which(
@@ -164,7 +158,15 @@ def _ask_which(
     key = f"{phrase}|{among}|" + ",".join(sid for sid, _ in offered)
     if key in answers:
         return answers[key]
-    raise _AskFirst(key, phrase, among, offered, total)
+    raise _AskFirst(
+        key,
+        {
+            "phrase": phrase,
+            "among": among,
+            "total": total,
+            "options": [{"id": sid, "name": label} for sid, label in offered],
+        },
+    )
 
 
 def _which_listed(
@@ -517,14 +519,8 @@ def make_supervisor(
                             as_if, attached=attached, conversation=conversation
                         )
                     )
-                    question = {
-                        "phrase": ask.phrase,
-                        "among": ask.among,
-                        "total": ask.total,
-                        "options": [{"id": sid, "name": label} for sid, label in ask.offered],
-                    }
                     if asker is None:
-                        answers[ask.key] = interrupt(names.which_question(question, None))
+                        answers[ask.key] = interrupt(names.which_question(ask.question, None))
                         continue
                     return Command(
                         goto=[
@@ -532,7 +528,7 @@ def make_supervisor(
                                 asker,
                                 {
                                     "ask": {
-                                        **question,
+                                        **ask.question,
                                         "key": ask.key,
                                         "turn": turn,
                                         "answers": answers,
@@ -545,7 +541,8 @@ def make_supervisor(
                                 turn=turn,
                                 specialists=[asker],
                                 stages=[[asker]],
-                                reason=f'"{ask.phrase}" fits {ask.total} {ask.among}: '
+                                reason=f'"{ask.question["phrase"]}" fits '
+                                f"{ask.question['total']} {ask.question['among']}: "
                                 f"{asker} asks which one",
                                 asking=True,
                             )
