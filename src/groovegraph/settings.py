@@ -19,6 +19,12 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+#: How long every connection to the SQLite file (catalog store, checkpointer, thread
+#: store) waits for another connection's write lock before "database is locked". It
+#: applies where a write transaction starts (``BEGIN IMMEDIATE``), not to a read lock's
+#: upgrade, which SQLite refuses at once: write transactions never read first.
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
 
 def _default_data_dir() -> Path:
     return Path(user_data_dir("groovegraph", appauthor=False))

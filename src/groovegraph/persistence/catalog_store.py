@@ -47,7 +47,7 @@ import pandas as pd
 
 from groovegraph.persistence.catalog_rows import StoredFile, sample_id_for
 from groovegraph.persistence.indexer import index_directory
-from groovegraph.settings import Settings
+from groovegraph.settings import SQLITE_BUSY_TIMEOUT_S, Settings
 from groovegraph.state import Analysis, SampleRecord, SampleTags
 from groovegraph.tools.catalog import (
     ALL_TAG_FIELDS,
@@ -264,13 +264,15 @@ class CatalogStore:
         else:
             path = settings.sqlite_path
             path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for
-            # migrations); check_same_thread=False because to_thread callers hop threads and
-            # our lock serialises them.
+            # isolation_level=None: we issue BEGIN IMMEDIATE/COMMIT ourselves (see _tx);
+            # check_same_thread=False because to_thread callers hop threads and our lock
+            # serialises them.
             conn = sqlite3.connect(
-                path, timeout=30.0, isolation_level=None, check_same_thread=False
+                path,
+                timeout=SQLITE_BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
             )
-            conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             store = cls(conn, dialect="sqlite")
@@ -306,8 +308,15 @@ class CatalogStore:
         return text.replace("?", "%s") if self._dialect == "postgres" else text
 
     @contextmanager
-    def _tx(self, *, immediate: bool = False) -> Iterator[Any]:
-        """One transaction; yields a cursor. Commits on success, rolls back on error."""
+    def _tx(self) -> Iterator[Any]:
+        """One write transaction; yields a cursor. Commits on success, rolls back on error.
+
+        SQLite: ``BEGIN IMMEDIATE`` takes the write lock first, waiting for another
+        connection's up to the busy timeout. A deferred ``BEGIN`` that reads and then
+        writes would ask for it on the write, and SQLite refuses that upgrade at once
+        ("database is locked", the busy timeout not applied) when another connection
+        writes or has written meanwhile.
+        """
         if self._dialect == "postgres":
             if self._closed:
                 raise RuntimeError("catalog store is closed")
@@ -319,7 +328,7 @@ class CatalogStore:
             if self._closed:
                 raise RuntimeError("catalog store is closed")
             cur = self._conn.cursor()
-            cur.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            cur.execute("BEGIN IMMEDIATE")
             try:
                 yield cur
             except BaseException:
@@ -332,20 +341,26 @@ class CatalogStore:
 
     @contextmanager
     def _read(self) -> Iterator[Any]:
-        """A cursor for one read-only statement. On Postgres it runs in autocommit (one
-        statement is its own transaction, with one snapshot): no ``BEGIN``/``COMMIT``
-        round trips around it. SQLite reads in :meth:`_tx` (under the store's lock)."""
-        if self._dialect != "postgres":
-            with self._tx() as cur:
+        """A cursor for one read-only statement, run in autocommit (one statement is its own
+        transaction, with one snapshot): no ``BEGIN``/``COMMIT`` round trips around it,
+        and on SQLite no write lock (the store's lock serialises the connection)."""
+        if self._dialect == "postgres":
+            if self._closed:
+                raise RuntimeError("catalog store is closed")
+            with self._conn.connection() as conn, conn.cursor() as cur:
                 yield cur
             return
-        if self._closed:
-            raise RuntimeError("catalog store is closed")
-        with self._conn.connection() as conn, conn.cursor() as cur:
-            yield cur
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("catalog store is closed")
+            cur = self._conn.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
     def _migrate(self) -> None:
-        with self._tx(immediate=True) as cur:
+        with self._tx() as cur:
             if self._dialect == "postgres":
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
             cur.execute(
@@ -396,7 +411,7 @@ class CatalogStore:
 
     def schema_version(self) -> int:
         """Applied catalog schema version."""
-        with self._tx() as cur:
+        with self._read() as cur:
             cur.execute(
                 self._sql("SELECT version FROM schema_version WHERE component = ?"), (_COMPONENT,)
             )

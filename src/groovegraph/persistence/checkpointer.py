@@ -75,7 +75,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from groovegraph.settings import Settings
+from groovegraph.settings import SQLITE_BUSY_TIMEOUT_S, Settings
 from groovegraph.state import CHECKPOINT_TYPES
 from groovegraph.tools.errors import GrooveGraphError
 
@@ -342,11 +342,10 @@ async def _sqlite(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[str]]
 
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = await aiosqlite.connect(str(path))
+    conn = await aiosqlite.connect(str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
     try:
         # WAL: the catalog store reads the same file while threads are written.
         await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA busy_timeout=10000")
         # In WAL mode NORMAL still never corrupts the file; it only skips the fsync per
         # commit (a graph turn commits one checkpoint per step), so a power cut may lose
         # the last turn — the usual trade for an embedded default.

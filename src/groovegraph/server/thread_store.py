@@ -24,7 +24,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel, Field, field_validator
 
 from groovegraph.server.errors import InvalidThreadIdError, ThreadNotFoundError
-from groovegraph.settings import Settings
+from groovegraph.settings import SQLITE_BUSY_TIMEOUT_S, Settings
 
 THREAD_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\Z")
 
@@ -257,10 +257,11 @@ class ThreadStore:
         # Autocommit: every statement is its own short transaction. With implicit
         # transactions, coroutines sharing the connection interleave inside one open
         # transaction and SQLite answers "database is locked" instead of waiting.
-        lite = await aiosqlite.connect(settings.sqlite_path, timeout=30, isolation_level=None)
+        lite = await aiosqlite.connect(
+            settings.sqlite_path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None
+        )
         lite.row_factory = aiosqlite.Row
         await lite.execute("PRAGMA journal_mode=WAL")
-        await lite.execute("PRAGMA busy_timeout=30000")
         await lite.executescript(_SQLITE_SCHEMA)
         # Added after the first release: SQLite has no ADD COLUMN IF NOT EXISTS.
         columns = {row[1] for row in await lite.execute_fetchall("PRAGMA table_info(gg_threads)")}
