@@ -105,7 +105,10 @@ _SAMPLE_NOUN_RE = re.compile(rf"\b(?:{vocab.alternation(vocab.SAMPLE_NOUNS)})s?\
 # ... unless it is the keys themselves that are asked for ("what keys mix with A minor?")
 _KEYS_ASKED_RE = re.compile(
     r"\b(?:keys|camelot|wheel|neighbou?rs?)\b"
-    r"|\b(?:what|which|next|safe|compatible|harmonic|other)\s+(?:\w+\s+)?key\b",
+    # ("the best key to sing over it", "what scale should the chords use": a key or
+    # scale asked for a part against it)
+    r"|\b(?:what|which|next|safe|compatible|harmonic|other|best|good|right|ideal)\s+"
+    r"(?:\w+\s+)?(?:key|scales?)\b",
     re.IGNORECASE,
 )
 # ... though a mode the loops must be in is a constraint, no question about the keys
@@ -621,6 +624,8 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         and (
             vocab.RELATIVE_KEY_RE.search(request.text)
             or vocab.KEY_NEIGHBOURS_RE.search(request.text)
+            # ("the best key to sing over it": the keys that mix with it are the answer)
+            or vocab.KEY_FOR_A_PART_RE.search(request.text.rsplit("\n", 1)[-1])
         )
     ):
         # "what's the relative major of it", "its neighbours on the wheel": the keys that

@@ -118,7 +118,10 @@ HALF_DOUBLE_TOLERANCE = 0.04
 _ABOUT_GROOVE_RE = re.compile(
     r"\b(?:analy[sz]\w*|swing\w*|swung|groove|feel|pocket|timing|quanti[sz]\w*|tight|loose|"
     r"snare|kick|hats?|straight|laid[\s-]?back|behind|ahead|describe|"
-    r"what(?:'s|’s|s| is) (?:the |its )?(?:tempo|bpm|key)|(?:what|which) (?:key|tempo|bpm)|how fast)\b",
+    r"what(?:'s|’s|s| is) (?:the |its )?(?:tempo|bpm|key)|how fast"
+    # ("which key would harmonise with it", "what key to sing over it": a key asked for
+    # something else against it, not its own)
+    r"|(?:what|which) (?:key|tempo|bpm)(?! (?:would|should|could|can|do|to|for|works?|fits?)\b))\b",
     re.IGNORECASE,
 )
 

@@ -2635,7 +2635,24 @@ KEY_NEIGHBOURS_RE = re.compile(
     # ("what keys does it mix with", "which keys can i blend it into")
     r"|\b(?:what|which)\s+(?:other\s+)?keys?\s+"
     r"(?:(?:would|will|can|could|does|do|did|should|might)\s+(?:(?:it|this|that|i|we|u|you)\s+)?)?"
-    rf"(?:{MIX_VERB_FORMS}|match\w*|clash\w*)\b",
+    rf"(?:{MIX_VERB_FORMS}|match\w*|clash\w*|modulat\w*)\b",
+    re.IGNORECASE,
+)
+
+
+# A key (or scale) asked for a part still to be made against the sample at hand: "best key
+# to sing over this", "what scale should the chords use over it", "which key do I write my
+# bassline in for this loop", "what key would harmonise with my loop" — a key-mixing
+# question about the sample, not its own key read out ("what key is it" stays a groove one)
+KEY_FOR_A_PART_RE = re.compile(
+    r"\b(?:what|which|best|good|right|ideal|safest|safe)\s+(?:[\w'-]+\s+)?(?:keys?|scales?)\b"
+    r"(?!\s*(?:is|are|was|['’]s)\b)[^,.;:?!]*?"
+    r"(?:\b(?:sing|rap|writ|wrote|play|compose|jam|solo|improvi[sz]|use|put|record|tune|pitch|be)"
+    r"\w*\s+(?:[\w'’-]+\s+){0,4}?(?:over|on\s+top\s+of|under|underneath|against|alongside|"
+    r"with|for)\s+(?:(?:my|our|this|that|the)\s+(?:[\w'-]+\s+)?"
+    rf"(?:{SAMPLE_NOUN}|{alternation((*PLAIN_SAMPLE_NOUNS, *DRUMS_ONLY_WORDS))})"
+    r"|it|this|that|mine|(?:my|our|the)\s+\w+)\b"
+    r"|\bharmoni[sz]\w*\s+(?:well\s+|nicely\s+)?with\b)",
     re.IGNORECASE,
 )
 

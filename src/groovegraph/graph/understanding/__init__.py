@@ -636,6 +636,13 @@ _KEY_RELATION_RE = re.compile(
     re.IGNORECASE,
 )
 
+# the sample at hand named by a noun: "this loop", "my break", "that dusty one"
+_AT_HAND_RE = re.compile(
+    r"\b(?:my|our|this|that)\s+(?:[\w'-]+\s+)?"
+    rf"(?:{vocab.alternation((*vocab.PLAIN_SAMPLE_NOUNS, *vocab.DRUMS_ONLY_WORDS))})\b",
+    re.IGNORECASE,
+)
+
 # "its", "of it", "from there", "of each": a key question pointing at the key(s) talked about
 _KEY_POINTER_RE = re.compile(
     r"\bits\b|\b(?:of|from)\s+(?:it|that|this|there|each|both|them|those|these)\b",
@@ -4295,12 +4302,20 @@ class OfflineUnderstanding:
         (its samples, else its key), else of the analysed samples in focus. A message that
         asks for samples ("loops one step up from it") is a search, left as it is."""
         relation = _KEY_RELATION_RE.search(text)
+        part = vocab.KEY_FOR_A_PART_RE.search(text) if request.samples or conv.focus else None
+        relation = relation or part
         # (only the sentence that asks counts: "track in 8A at 124. what keys can i go to
         # from there" tells of a track before it asks; "not loops" asks for none)
         asking = next(
             (p for p in _PIECE_RE.findall(text) if relation and relation.group(0) in p), text
         )
         asking = _NOT_SAMPLES_RE.sub(" ", asking)
+        if part is not None or (request.samples and relation is not None):
+            # "the bassline" to write for it, "this loop", "my beat": the part asked a key
+            # for and the sample at hand are no samples asked for
+            if part is not None:
+                asking = asking.replace(part.group(0), " ")
+            asking = _AT_HAND_RE.sub(" ", asking)
         if (
             relation is None
             or _SAMPLE_WORD_RE.search(asking)
