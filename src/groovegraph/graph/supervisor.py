@@ -405,7 +405,9 @@ def make_supervisor(
             searched_last = (
                 last_request is not None
                 and "discovery" in last_request.specialists
-                and not followups.points_at_shown_list(text)
+                # (with no list shown yet, "any of those from the 90s?" after "any waltz
+                # loops?" found none points at that empty search: it keeps its filters)
+                and not (followups.points_at_shown_list(text) and state.get("listed_hits"))
                 # "top 3" after a turn that found nothing: the best of the list shown
                 # before it, not of the filters that left that turn empty
                 and not (

@@ -4820,9 +4820,11 @@ class OfflineUnderstanding:
         # "pull up some reggae near 75 then" after a dnb search: a find verb with a style the
         # last search did not have starts a search of that style (its key, era and vibe
         # were the other style's); so does a style stated with its own key and tempo
-        # ("chill reggae in F minor at 70" after "any waltz loops?": not reggae in 3/4);
-        # "what about soul instead" (neither) swaps the style and keeps the rest.
-        stated = bool(alone.keys and alone.bpms and not _CARRY_ON_RE.search(text))
+        # ("chill reggae in F minor at 70" after "any waltz loops?": not reggae in 3/4),
+        # or with a tempo of its own ("garage at 132" after drum loops near 170: garage
+        # at 132, not garage drum loops); "what about soul instead" (neither) swaps the
+        # style and keeps the rest.
+        stated = bool(alone.bpms and not _CARRY_ON_RE.search(text))
         return bool(
             (_FIND_VERB_RE.search(text) or stated)
             and alone.genres
