@@ -4640,6 +4640,17 @@ class OfflineUnderstanding:
         if not refs and named:
             a = conv.analyses.get(named[0])
             return named[0], a.key if a else None, a.camelot if a else None
+        before_it = [
+            s
+            for s in alone.samples
+            if s not in attached and m is not None and 0 <= text.find(s) < m.start()
+        ]
+        if not refs and not mine and len(before_it) == 1 and not by_attr.ids:
+            # "back to my drum take - a clap for it" (the take written as its id by the
+            # supervisor): "it" is the sample the message named before it, not the one in
+            # focus (the user's later upload)
+            a = conv.analyses.get(before_it[0])
+            return before_it[0], a.key if a else None, a.camelot if a else None
         if (
             not refs
             and m is not None
