@@ -710,6 +710,17 @@ def moved_tempo(
         lo = hi = round((lo + hi) / 2, 1)
     target = previous.target_bpm
     tempi = [h.tempo_bpm for h in listed if h.tempo_bpm is not None]
+    if len(listed) == 1 and len(tempi) == 1:
+        # one loop shown (a pick, "which is the slowest?", or all a search found):
+        # slower than that loop, whatever band found it, so it is not shown again
+        point = tempi[0]
+        if direction < 0:
+            new_hi = round(point * (1 - MOVE_MIN_STEP), 1)
+            new_lo = max(TEMPO_LIMITS_BPM[0], round(new_hi - width, 1))
+        else:
+            new_lo = round(point * (1 + MOVE_MIN_STEP), 1)
+            new_hi = min(TEMPO_LIMITS_BPM[1], round(new_lo + width, 1))
+        return new_lo, new_hi, round((new_lo + new_hi) / 2, 2)
     if tempi and direction < 0 and min(tempi) > hi:
         # "around 100" showed only loops at 120+ (nothing nearer): slower than what was
         # shown, reaching down to the range asked for, still ranked by the tempo asked

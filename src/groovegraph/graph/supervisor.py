@@ -906,6 +906,29 @@ def make_supervisor(
                 # the search just before found nothing: "those", "the second one" are
                 # the list shown before it, and the answer says which list that is
                 notes.append(_older_list_note(listed_hits))
+            move = followups.tempo_move(text)
+            if (
+                move
+                and "discovery" in chosen
+                and not request.samples
+                and last_request is not None
+                and "discovery" not in last_request.specialists
+                and len(set(last_request.samples)) == 1
+                and not previous
+                and not attached
+                and (moved_from := conversation.analyses.get(last_request.samples[0])) is not None
+                and moved_from.tempo_bpm
+            ):
+                # "something faster" right after one loop was picked and analysed: the
+                # answer says what the tempo moved from, and which filters stayed
+                kept = [*request.genres, *request.eras, *request.vibes]
+                notes.append(
+                    f"{'Slower' if move < 0 else 'Faster'} than "
+                    f"{sample_label(last_request.samples[0], moved_from)} "
+                    f"({moved_from.tempo_bpm:.1f} BPM)"
+                    + (f", still {', '.join(kept)}" if kept else "")
+                    + "."
+                )
             if (
                 "compatibility" in chosen
                 and len(request.samples) == 1

@@ -2244,6 +2244,12 @@ def _single_target(prev: ParsedRequest | None, conv: Conversation) -> ParsedRequ
         return None
     bpm = round(a.tempo_bpm, 2)
     lo, hi = around_band(bpm)
+    kept: dict[str, Any] = {}
+    listed = conv.listed_request
+    if listed is not None and refs[0] in {h.sample_id for h in conv.listed_hits}:
+        # "the third one" of 60s soul loops, then "anything quicker?": quicker than that
+        # loop, still 60s soul (the list's filters; only the tempo moves)
+        kept = {f: getattr(listed, f) for f in _LIST_FILTERS}
     return ParsedRequest(
         text=prev.text,
         intents=["find"],
@@ -2253,7 +2259,30 @@ def _single_target(prev: ParsedRequest | None, conv: Conversation) -> ParsedRequ
         bpm_max=hi,
         bpms=[bpm],
         exclude=refs,
+        **kept,
     )
+
+
+#: What a list's search filtered by, besides its tempo: kept when the tempo moves from
+#: one loop picked out of that list.
+_LIST_FILTERS = (
+    "genres",
+    "eras",
+    "years",
+    "vibes",
+    "swing_words",
+    "swing_min",
+    "swing_max",
+    "meter",
+    "keys",
+    "camelot",
+    "mode",
+    "compatible",
+    "kind",
+    "instrument",
+    "not_genres",
+    "not_eras",
+)
 
 
 def _reference_as_filters(
