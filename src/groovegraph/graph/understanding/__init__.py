@@ -4164,7 +4164,11 @@ class OfflineUnderstanding:
     ) -> tuple[ParsedRequest, list[SpecialistName]]:
         """ "find dnb loops this would sit with" about an analysed 808 or bass hit: loops
         are asked for, not more one-shots like it (they share no tempo, kind or
-        instrument with it); the search takes its root as the loops' tonic (either mode)."""
+        instrument with it). A bass note under a loop sits in a minor key on that root, as
+        a producer tunes an 808 to the tonic of a minor loop: the loops searched are in the
+        keys that mix with that minor key (its relative major and the steps either side,
+        so "boom bap this 808 fits" is not left to the few loops on that one tonic, and a
+        major key on the same letter, a different scale, is no fit)."""
         if "discovery" not in chosen or request.kind != "loop" or request.keys:
             return request, chosen
         a = conv.analyses.get(request.samples[0]) if request.samples else None
@@ -4172,7 +4176,13 @@ class OfflineUnderstanding:
             return request, chosen
         update: dict[str, Any] = {"compatible": False}
         if a.root_note and not request.tonic:
-            update["tonic"] = re.sub(r"-?\d+$", "", a.root_note)
+            root = re.sub(r"-?\d+$", "", a.root_note)
+            try:
+                key = parse_key(f"{root} minor")
+            except InvalidQueryError:
+                update["tonic"] = root
+            else:
+                update.update(keys=[key.name], camelot=[key.camelot], compatible=True)
         return request.model_copy(update=update), chosen
 
     @staticmethod
