@@ -136,8 +136,13 @@ def pocket_line(text: str, label: str, analysis: Analysis) -> str | None:
 # "the slower one", "the faster loop", "the more swung break", "the straighter of the two",
 # "the laid-back one": (pattern, field, +1 for the higher value / -1 for the lower)
 _COMPARATIVES: tuple[tuple[str, str, int], ...] = (
-    (r"slower|less\s+fast|lower[\s-]tempo|lower[\s-]bpm", "tempo_bpm", -1),
-    (r"faster|quicker|speedier|higher[\s-]tempo|higher[\s-]bpm|more\s+uptempo", "tempo_bpm", 1),
+    (r"slower|more\s+slow|less\s+(?:fast|quick)|lower[\s-]tempo|lower[\s-]bpm", "tempo_bpm", -1),
+    (
+        r"faster|quicker|speedier|more\s+(?:fast|quick)|higher[\s-]tempo|higher[\s-]bpm|"
+        r"more\s+uptempo",
+        "tempo_bpm",
+        1,
+    ),
     (
         r"(?:more\s+)?swung|swingier|swingin[g']?|more\s+swing(?:ing|y)|shufflier",
         "swing_percent",

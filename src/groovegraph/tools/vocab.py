@@ -1517,6 +1517,8 @@ SLOWER_RE = _bound_re(SLOWER_THAN, "<", _OR_SLOWER)
 """An open upper bound: "slower than 75", "under 80 bpm" (group 1: the tempo)."""
 SLOWER_WORDS: tuple[str, ...] = (
     "slower",
+    "more slow",
+    "less quick",
     "slow down",
     "slow it down",
     "slow things down",
@@ -1536,6 +1538,9 @@ SLOWER_WORDS: tuple[str, ...] = (
 FASTER_WORDS: tuple[str, ...] = (
     "faster",
     "quicker",
+    "more fast",
+    "more quick",
+    "less slow",
     "speed up",
     "speed it up",
     "speed things up",
@@ -1601,12 +1606,18 @@ SUPERLATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), field, sign, word)
     for pattern, field, sign, word in (
         (
-            r"\b(?:fastest|quickest|highest\s+(?:tempo|bpm)|most\s+uptempo)\b",
+            r"\b(?:fastest|quickest|highest\s+(?:tempo|bpm)|most\s+uptempo|"
+            r"most\s+(?:fast|quick)|least\s+slow)\b",
             "tempo_bpm",
             1,
             "fastest",
         ),
-        (r"\b(?:slowest|lowest\s+(?:tempo|bpm))\b", "tempo_bpm", -1, "slowest"),
+        (
+            r"\b(?:slowest|lowest\s+(?:tempo|bpm)|most\s+slow|least\s+(?:fast|quick))\b",
+            "tempo_bpm",
+            -1,
+            "slowest",
+        ),
         (
             r"\b(?:swing(?:s|ing)?\s+(?:the\s+)?(?:most|hardest|heaviest)|swingiest|"
             r"most\s+(?:swung|swing\w*|shuffl\w*)|(?:has|with|got)\s+the\s+most\s+swing|"
@@ -1616,20 +1627,22 @@ SUPERLATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
             "most swung",
         ),
         (
-            r"\b(?:straightest|least\s+(?:swung|swing\w*)|swing(?:s|ing)?\s+(?:the\s+)?least|"
+            r"\b(?:straightest|most\s+straight|least\s+(?:swung|swing\w*)|"
+            r"swing(?:s|ing)?\s+(?:the\s+)?least|"
             r"(?:has|with|got)\s+the\s+least\s+swing)\b",
             "swing_percent",
             -1,
             "straightest",
         ),
         (
-            r"\b(?:most\s+laid[\s-]?back|laziest|(?:sits?|sitting)\s+(?:the\s+)?furthest\s+back)\b",
+            r"\b(?:most\s+laid[\s-]?back|laziest|most\s+lazy|"
+            r"(?:sits?|sitting)\s+(?:the\s+)?furthest\s+back)\b",
             "backbeat_lag_ms",
             1,
             "most laid back",
         ),
         (
-            r"\b(?:tightest|most\s+(?:quantized|quantised|on\s+the\s+grid))\b",
+            r"\b(?:tightest|most\s+(?:tight|quantized|quantised|on\s+the\s+grid))\b",
             "timing_deviation_ms",
             -1,
             "tightest",
@@ -1654,8 +1667,13 @@ _NOT_THAN = r"(?!\s+than\b)"
 COMPARATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
     (re.compile(pattern + _NOT_THAN, re.IGNORECASE), field, sign, word)
     for pattern, field, sign, word in (
-        (r"\b(?:faster|quicker|more\s+uptempo)\b", "tempo_bpm", 1, "fastest"),
-        (r"\bslower\b", "tempo_bpm", -1, "slowest"),
+        (
+            r"\b(?:faster|quicker|more\s+(?:uptempo|fast|quick)|less\s+slow)\b",
+            "tempo_bpm",
+            1,
+            "fastest",
+        ),
+        (r"\b(?:slower|more\s+slow|less\s+(?:fast|quick))\b", "tempo_bpm", -1, "slowest"),
         (
             r"\b(?:swingier|more\s+(?:swung|swing\w*|shuffl\w*)|swings?\s+more)\b",
             "swing_percent",
@@ -1663,20 +1681,20 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
             "most swung",
         ),
         (
-            r"\b(?:straighter|less\s+(?:swung|swing\w*)|swings?\s+less)\b",
+            r"\b(?:straighter|more\s+straight|less\s+(?:swung|swing\w*)|swings?\s+less)\b",
             "swing_percent",
             -1,
             "straightest",
         ),
         (
-            r"\b(?:lazier|more\s+laid[\s-]?back|sits?\s+(?:further|more)\s+back|"
+            r"\b(?:lazier|more\s+lazy|more\s+laid[\s-]?back|sits?\s+(?:further|more)\s+back|"
             r"later\s+(?:snare|backbeat))\b",
             "backbeat_lag_ms",
             1,
             "most laid back",
         ),
         (
-            r"\b(?:tighter|more\s+(?:quantized|quantised|on\s+the\s+grid))\b",
+            r"\b(?:tighter|more\s+(?:tight|quantized|quantised|on\s+the\s+grid))\b",
             "timing_deviation_ms",
             -1,
             "tightest",
