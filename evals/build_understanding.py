@@ -95,6 +95,15 @@ listed items at once), all ``tune``; and ``twentythird_set/`` (ids ``s23-…``: 
 measured key or tempo, corrections, out-of-scope asks, non-native English), all ``report``,
 never tuned on.
 
+Two more were written on 2026-12-07 the same way (reading list README, ARCHITECTURE, the evals
+README's format section and the demo manifest; no code, no other set, no output of the
+agent): ``twentyfourth_set/`` (ids ``s24-…``: 130 requests, 36 conversations / 150 turns;
+producers searching around their own loops, DJs hopping genres and going back to earlier
+lists, history turning into searches, one-shot hunters, terse follow-ups, non-native
+English), all ``report``, never tuned on (scored once on its own on the sixth session's
+final code before it was wired in); and ``twentyfifth_set/`` (ids ``d25-…``), all
+``tune``, scored once on the code of that day before anything was tuned on it.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -142,6 +151,8 @@ TWENTIETH_SET = HERE / "twentieth_set"
 TWENTYFIRST_SET = HERE / "twentyfirst_set"
 TWENTYSECOND_SET = HERE / "twentysecond_set"
 TWENTYTHIRD_SET = HERE / "twentythird_set"
+TWENTYFOURTH_SET = HERE / "twentyfourth_set"
+TWENTYFIFTH_SET = HERE / "twentyfifth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -164,6 +175,8 @@ SET_SPLITS = {
     "d21-": "tune",
     "d22-": "tune",
     "s23-": "report",
+    "s24-": "report",
+    "d25-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -245,6 +258,8 @@ def main(argv: list[str]) -> int:
         TWENTYFIRST_SET,
         TWENTYSECOND_SET,
         TWENTYTHIRD_SET,
+        TWENTYFOURTH_SET,
+        TWENTYFIFTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
