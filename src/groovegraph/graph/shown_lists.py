@@ -297,6 +297,17 @@ def _described(words: Sequence[str], shown: ShownList) -> bool:
     return True
 
 
+def _said(pointer: _Pointer, shown: ShownList) -> bool:
+    """Whether the message of ``shown``'s own turn (not the turns a narrowing went on
+    from) holds every word the pointer describes its list with ("the swung list" is the
+    list "swung boom bap loops" showed, not "any from the 90s?" narrowing it)."""
+    named = _named(pointer.words)
+    if not named or shown.request is None:
+        return False
+    own = shown.request.text.rsplit("\n", 1)[-1]
+    return set(named) <= set(_words(own))
+
+
 def _searched_one(shown: ShownList) -> bool:
     """Whether ``shown`` is the one hit a search of its own found ("a funk loop around 97,
     just one"), not one picked from a list ("which one is the slowest?")."""
@@ -412,8 +423,18 @@ def point(
     fuller = pointer.whole and any(
         len(s.hits) > len(hits) and _fits(pointer, s) for s in shown_lists
     )
-    if skip_current or not fits_current or fuller:
+    # "back to the swung list" after "any from the 90s?" narrowed it: the list whose own
+    # message said the word, not a later one whose search only carries it along
+    introduced = [
+        i for i in order if _fits(pointer, shown_lists[i]) and _said(pointer, shown_lists[i])
+    ]
+    said_here = fits_current and _said(pointer, current)
+    if said_here and not introduced:
+        # (the list shown last is the one that said it: that list, as read before)
+        skip_current = False
+    if skip_current or not fits_current or fuller or (introduced and not said_here):
         fitting = [i for i in order if _fits(pointer, shown_lists[i])]
+        fitting.sort(key=lambda i: i not in introduced)
         if pointer.whole:
             fitting.sort(key=lambda i: -len(shown_lists[i].hits))
         # "the previous list - the 92 bpm one": of the lists the pointer fits, the one
