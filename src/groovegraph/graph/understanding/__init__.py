@@ -3831,7 +3831,7 @@ class OfflineUnderstanding:
                 }
             )
         if (
-            "compatibility" in chosen
+            ("compatibility" in chosen or not chosen)
             and "discovery" not in chosen
             and not request.samples
             and not attached
@@ -3842,7 +3842,8 @@ class OfflineUnderstanding:
             and not vocab.ENERGY_RE.search(blanked)
         ):
             # "ok whats in 1A near 128", "what have i got in F minor": the samples in that
-            # key, a search (no mixing word, no key move asked)
+            # key, a search (no mixing word, no key move asked), whether the classifier
+            # read a key question or, unsure between the two, nothing at all
             kept: list[SpecialistName] = [c for c in chosen if c != "compatibility"]
             chosen = [*kept, "discovery"]
             request = request.model_copy(update={"intents": ["find"]})
