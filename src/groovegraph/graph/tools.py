@@ -1151,6 +1151,19 @@ def build_toolsets(
             hits = catalog_tools.search(df, query)
             if hits:
                 notes.append("nothing new matches; these were listed before")
+        elif hits and seen:
+            # the ones listed before that meet it too are left out, never silently: the
+            # answer names them ("anything slower?" finds 1 new and 4 seen ones)
+            again = catalog_tools.search(
+                df, query.model_copy(update={"exclude_ids": excluded, "limit": 50})
+            )
+            if left := [h for h in again if h.sample_id in seen]:
+                seen_names = ", ".join(Path(h.path).name for h in left[:5])
+                rest = f" and {len(left) - 5} more" if len(left) > 5 else ""
+                notes.append(
+                    f"{len(left)} more that meet it were listed before, so left out: "
+                    f"{seen_names}{rest}"
+                )
         if hits and not any(catalog_tools.at_tempo(h, query) for h in hits):
             notes.append("nothing at that tempo; showing half- or double-time matches")
         asked_genres = [*query.genres, *([query.genre] if query.genre else [])]
