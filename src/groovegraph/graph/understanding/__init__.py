@@ -4842,7 +4842,9 @@ class OfflineUnderstanding:
         carried_on = bool(_CARRY_ON_RE.search(text))
         if (
             alone.bpms
-            and _SAMPLE_NOUN_RE.search(text)
+            # samples, or a style, at a tempo of their own: "ok then reggae around 75"
+            # after reggae in F# major at 150 is reggae near 75, not in F# major's keys
+            and (_SAMPLE_NOUN_RE.search(text) or alone.genres)
             and not carried_on
             and (
                 found_nothing
