@@ -3140,6 +3140,16 @@ class OfflineUnderstanding:
                 # "motown vs stax drums in the 60s, what's the difference?" after a soul
                 # search: a question about the styles, no narrower list
                 and not ("era" in chosen and _asks_era_not_samples(blanked))
+                # "loops like that around 100" right after an answer on philly soul: the
+                # style that answer was about (carried below), not the search before it
+                and not (
+                    prev is not None
+                    and "era" in prev.specialists
+                    and "discovery" not in prev.specialists
+                    and prev.genres
+                    and not alone.genres
+                    and _LIKE_THAT_RE.search(blanked)
+                )
             )
             if refining and searched is not None:
                 merged = followups.merge_filter(searched, alone, listed_hits)
