@@ -203,7 +203,10 @@ _HOW_FAR_RE = re.compile(
     r"\bhow\s+(?:much|far|many\s+(?:percent|bpm|%))\b|\bby\s+(?:how\s+much|what)\b"
     r"|\bwhat\s+(?:percent(?:age)?|%|amount|stretch|ratio)\b"
     r"|\b(?:i|we|you)\s+(?:(?:would|'d|will|'ll)\s+)?(?:need|have|got|gotta|must|should)\b"
-    r"|\b(?:percent(?:age)?|per\s+cent)\b|%",
+    r"|\b(?:percent(?:age)?|per\s+cent)\b|%"
+    # "what tempo should I put the keys at to match", "what bpm do I set it to so it lines
+    # up": the tempo to move one to, the other's
+    r"|\bwhat\s+(?:tempo|bpm|speed)\b",
     re.IGNORECASE,
 )
 _UP_RE = re.compile(
@@ -218,18 +221,23 @@ _DOWN_RE = re.compile(
     re.IGNORECASE,
 )
 _STRETCH_RE = re.compile(
-    r"\b(?:stretch\w*|warp\w*|time[\s-]?stretch\w*|varispeed|resampl\w*|match\w*|line\s+up|"
+    r"\b(?:stretch\w*|warp\w*|time[\s-]?stretch\w*|varispeed|resampl\w*|match\w*|"
+    r"(?:line|lines|lined)\s+up|"
     r"lock\w*|sync\w*|meet)\b",
     re.IGNORECASE,
 )
 
 
-def stretch_order(text: str, pair: Sequence[tuple[str, Analysis]]) -> list[str] | None:
+def stretch_order(
+    text: str, pair: Sequence[tuple[str, Analysis]], named: Sequence[str] = ()
+) -> list[str] | None:
     """The analysed ``pair`` as ``[target, moved]`` when ``text`` asks how far one must be
     stretched onto the other's tempo ("how much would I need to speed up the slower
     one?": the slower moves up to the faster; "how far do I slow down the faster loop?":
     the faster moves down), else ``None``. The one moved is the one picked by value, else
-    the one the direction says (up: the slower, down: the faster)."""
+    the one the turn names alone (``named``: "what tempo should I put the keys at to
+    match?" moves the keys), else the one the direction says (up: the slower, down: the
+    faster)."""
     if len(pair) != 2 or not _HOW_FAR_RE.search(text):
         return None
     tempi = [a.tempo_bpm for _, a in pair]
@@ -255,12 +263,36 @@ def stretch_order(text: str, pair: Sequence[tuple[str, Analysis]]) -> list[str] 
             re.IGNORECASE,
         )
         moved = next(s for s in ids if s != picked[0]) if is_target else picked[0]
+    elif len(named) == 1 and named[0] in ids:
+        moved = named[0]
+    elif (by_word := _one_by_word(text, pair)) is not None:
+        moved = by_word
     elif _DOWN_RE.search(text) and not _UP_RE.search(text):
         moved = faster
     else:
         moved = slower
     target = next(s for s in ids if s != moved)
     return [target, moved]
+
+
+_WORD_RE = re.compile(r"[a-z][a-z0-9'-]{2,}", re.IGNORECASE)
+
+
+def _one_by_word(text: str, pair: Sequence[tuple[str, Analysis]]) -> str | None:
+    """The one sample of ``pair`` a word of ``text`` names by its file name or its
+    instrument ("put the keys at", "the break"), when a word names exactly one."""
+    for w in _WORD_RE.finditer(text):
+        word = w.group(0).lower()
+        instrument = vocab.find_instrument(word) or vocab.find_instrument(f"an {word}")
+        hit = [
+            ref
+            for ref, a in pair
+            if word in re.split(r"[^a-z0-9]+", a.file.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower())
+            or (instrument is not None and instrument == a.instrument)
+        ]
+        if len(hit) == 1:
+            return hit[0]
+    return None
 
 
 def _pct(a: float, b: float) -> float:

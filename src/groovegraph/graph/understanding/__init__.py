@@ -2753,7 +2753,7 @@ class OfflineUnderstanding:
         )
         on_pair: str | None = None  # "stretch", "half" (a mix check of the pair) or "pick"
         if about_focus and pair and set(request.samples) <= {r for r, _ in pair}:
-            order = focus_q.stretch_order(blanked, pair)
+            order = focus_q.stretch_order(blanked, pair, named=request.samples)
             picked = focus_q.comparative_pick(blanked, pair)
             if order is not None:
                 request = request.model_copy(
