@@ -91,6 +91,7 @@ _ORDINAL_WORD_RE = re.compile(
     r"same|other|next|previous|only|new|right|wrong|best|whole)$",
     re.IGNORECASE,
 )
+_SAME_AS_RE = re.compile(r"same\b", re.IGNORECASE)
 _FILLER = {"the", "a", "an", "bpm", "in", "at", "key", "of", "from", "with", "one", "tagged"}
 _TEMPO_TOL_BPM = 0.75  # "the 97 BPM one" is the hit shown as 97.4 BPM, not the 98.6 one
 _EXACT_BPM = 0.05  # "the 115 one" is the hit shown as 115.0 BPM before the 115.6 one
@@ -306,6 +307,10 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
                 continue
             words = _words(attr)
             if (
+                _SAME_AS_RE.match(attr)
+                and re.match(r"\s+(?:as|like)\b", text[m.end() :], re.IGNORECASE)
+                # "the same straight groove as sample <id>": compared with another sample
+            ) or (
                 _ORDINAL_WORD_RE.match(attr)
                 or _NOUN_ONLY_RE.match(attr)
                 or words & _STOP_WORDS
@@ -489,6 +494,11 @@ _STOP_WORDS = {
     "your",
     "me",
     "i",
+    # "the same swung feel as sample <id>", "a groove like sample <id>", "more swung than
+    # …": a comparison with another sample (the user's own), no listed hit's attribute
+    "as",
+    "like",
+    "than",
 }
 
 
