@@ -95,7 +95,7 @@ def test_under_110_bpm_is_a_ceiling_not_a_point(graph) -> None:
     assert req.bpm_max == 110.0
     assert req.bpm_min is None or req.bpm_min < req.bpm_max
     assert all(h.tempo_bpm <= 110.0 for h in out["hits"])
-    assert "up to 110 BPM" in answer(out)
+    assert "under 110 BPM" in answer(out)
     # on its own, too
     out = Chat(graph, "fresh").say("funk loops under 110 bpm")
     assert (out["request"].bpm_min, out["request"].bpm_max) == (None, 110.0)

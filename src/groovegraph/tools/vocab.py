@@ -1515,6 +1515,28 @@ FASTER_RE = _bound_re(FASTER_THAN, ">", _OR_FASTER)
 tempo)."""
 SLOWER_RE = _bound_re(SLOWER_THAN, "<", _OR_SLOWER)
 """An open upper bound: "slower than 75", "under 80 bpm" (group 1: the tempo)."""
+# the bound words that leave the tempo they name out ("under 100" is no 100 BPM loop;
+# "at most 100", "100 or less" and "no faster than 100" keep it)
+_STRICT_BOUND_RE = re.compile(
+    r"(?:slower|below|under|less|lower|sub|faster|quicker|above|over|more|higher)\b|[<>](?!=)",
+    re.IGNORECASE,
+)
+
+
+def strict_tempo_bound(text: str, value: float, *, upper: bool) -> bool:
+    """Whether ``text`` states its tempo bound at ``value`` (``upper``: a ceiling, else a
+    floor, as :data:`SLOWER_RE` / :data:`FASTER_RE` read them) with a word that leaves
+    ``value`` itself out: "under 100", "below 90", "faster than 120", "> 95" (not "up
+    to 100", "100 or less", "at least 95", "nothing under 90")."""
+    rx = SLOWER_RE if upper else FASTER_RE
+    said = [
+        m
+        for m in rx.finditer(removed_bounds_as_nothing(text))
+        if abs(float(m.group(1)) - value) < 1e-6
+    ]
+    return bool(said) and bool(_STRICT_BOUND_RE.match(said[-1].group(0)))
+
+
 SLOWER_WORDS: tuple[str, ...] = (
     "slower",
     "more slow",
