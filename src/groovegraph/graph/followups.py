@@ -280,9 +280,14 @@ def find_attribute_refs(text: str, *, hits: Sequence[CatalogHit]) -> AttributeRe
             ids.extend(i for side in sides for i in side.ids if i not in ids)
     hit_words = [_hit_words(h) for h in hits]  # once per turn, not once per phrase and hit
     known = set().union(*hit_words)
+    # "loops that mix with …", "anything that goes with …": a relative "that" opens a
+    # clause about what is asked for, never a listed hit named by attribute
+    relative = {d.start() for d in _DET_RE.finditer(text) if _relative_that(text, d.start())}
     for rx in (_AFTER_RE, _BEFORE_RE, _FOUND_RE, _BARE_TEMPO_RE, _NOTE_SOUND_RE):
         # Tried at every determiner, so "the swing on the second one" reaches "the second one".
         for start in (d.start() for d in _DET_RE.finditer(text)):
+            if start in relative:
+                continue
             m = rx.match(text, start)
             if m is None or any(a < m.end() and m.start() < b for a, b in spans):
                 continue
@@ -467,8 +472,26 @@ _LEADING_ORDINAL_RE = re.compile(
 )
 _NOUN_ONLY_RE = re.compile(r"^(?:one|other|this|that|very)$", re.IGNORECASE)
 _DET_RE = re.compile(r"\b(?:the|that)\s", re.IGNORECASE)
+# "loops that …", "the ones that …", "something that …": "that" after a noun or an
+# indefinite pronoun is a relative pronoun (a clause follows), not a determiner
+_RELATIVE_LEAD_RE = re.compile(
+    rf"\b(?:{vocab.SAMPLE_NOUN}|ones?|any|anything|something|everything|stuff|some|others)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _relative_that(text: str, start: int) -> bool:
+    """Whether the determiner at ``start`` is a relative "that" ("loops that mix …")."""
+    return text[start : start + 4].lower() == "that" and bool(
+        _RELATIVE_LEAD_RE.search(text, 0, start)
+    )
+
+
 # Words that never sit inside a short attribute phrase: a match spanning them is a clause.
+# ("that mix with …", "that goes into …": a verb and its preposition, not an attribute)
 _STOP_WORDS = {
+    "with",
+    "into",
     "the",
     "a",
     "an",
