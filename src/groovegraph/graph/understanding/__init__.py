@@ -2636,8 +2636,14 @@ class OfflineUnderstanding:
             )
         if searched is not None:
             # ("only jazz", "but not reggae": a style asked of the list is looked for at
-            # any tempo, nearest the sample's first; "only the minor ones" keeps the band)
-            searched = _reference_as_filters(searched, conv, band=not (alone.genres or alone.eras))
+            # any tempo, nearest the sample's first; "only the minor ones" keeps the band,
+            # and so does "only the 90s ones" of loops that mix with it: a loop to mix
+            # still has to sit near its tempo)
+            searched = _reference_as_filters(
+                searched,
+                conv,
+                band=not (alone.genres or (alone.eras and not searched.compatible)),
+            )
         plural_pick = (
             _measured_listed(blanked, listed_hits)
             if conv.fresh and not attached and not by_attr.spans
