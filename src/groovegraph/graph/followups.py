@@ -54,6 +54,7 @@ __all__ = [
     "merge_filter",
     "moved_tempo",
     "names_attribute",
+    "names_list_by_asked_style",
     "plural_pick",
     "tempo_move",
 ]
@@ -633,6 +634,34 @@ def points_at_shown_list(text: str) -> bool:
     those", "any of them"): a search since then that found nothing showed nothing, so
     the pronoun still means that list."""
     return bool(_SHOWN_LIST_RE.search(text)) or vocab.list_tempo_side(text) != 0
+
+
+# "the techno ones", "those electro loops", "any of the techno list": the list named by
+# a style (the words before the noun)
+_STYLE_LIST_RE = re.compile(
+    r"\b(?:the|those|these)\s+(?P<style>[\w' -]{1,25}?)\s+"
+    rf"(?:ones|list|results|(?:{vocab.SAMPLE_NOUN}))\b",
+    re.IGNORECASE,
+)
+
+
+def names_list_by_asked_style(
+    text: str, request: ParsedRequest | None, listed: Sequence[CatalogHit]
+) -> bool:
+    """Whether ``text`` names the list shown (``listed``, found by ``request``) by the
+    style its search asked for when none of it carries that style ("the techno ones"
+    after a techno search the library had no techno for, shown as breakbeat or with the
+    genre left out): that list, not a search for the style again."""
+    if request is None or not request.genres or not listed:
+        return False
+    if any(_tag_holds(g, h.tags.genre) for g in request.genres for h in listed):
+        return False
+    asked = {normalize_tag(g) for g in request.genres}
+    for m in _STYLE_LIST_RE.finditer(text):
+        named = {normalize_tag(g) for _, g in vocab.find_genres(m.group("style"))}
+        if named and named <= asked:
+            return True
+    return False
 
 
 def is_list_pointer(text: str) -> bool:

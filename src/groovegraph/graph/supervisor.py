@@ -853,10 +853,15 @@ def make_supervisor(
             if (
                 not ranked
                 and (request.refines or mix_among_shown)
-                and followups.points_at_shown_list(text)
+                and (
+                    followups.points_at_shown_list(text)
+                    or followups.names_list_by_asked_style(text, searched, listed_hits)
+                )
             ):
                 # "which of those were from the 70s?": the list shown, as it was found;
-                # "which of them go with my loop?": the list shown, compatible with it
+                # "which of them go with my loop?": the list shown, compatible with it;
+                # "any of the techno ones in A minor?" after techno shown as breakbeat
+                # (none in the library): that list, named by the style asked for
                 request = followups.as_listed(request, searched, listed_hits)
                 if mix_among_shown and "discovery" not in chosen:
                     # the hits of that list that mix with the loop are what is asked
