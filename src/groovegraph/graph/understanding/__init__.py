@@ -2418,6 +2418,31 @@ def _continues_era_talk(
     )
 
 
+# "breakbeat vs big beat", "the diff between disco and house drums", "how is garage different
+# from house", "reggae one drop explained": styles set side by side, or one explained
+_STYLES_COMPARED_RE = re.compile(
+    r"\b(?:vs\.?|versus|diff|differences?|differ(?:s|ed)?|explain\w*)(?![\w-])"
+    r"|\bdifferent(?:ly)?\s+(?:from|than|to)\b",
+    re.IGNORECASE,
+)
+
+
+def _compares_styles(text: str, request: ParsedRequest) -> bool:
+    """Whether ``text`` only asks how styles differ or what one is ("jungle versus drum and
+    bass - same thing?", "dub techniques explained"): a style, decade or named machine set
+    against another or explained, with nothing to search (no find verb, no plural sample
+    noun, nothing of the user's library), no sample, key or tempo to compare."""
+    return bool(
+        _STYLES_COMPARED_RE.search(text)
+        and (request.genres or request.eras or vocab.find_entities(text))
+        and not (request.samples or request.refines or request.keys or request.bpms)
+        and not _asks_for_samples(text)
+        and not _PLURAL_SAMPLES_RE.search(text)
+        and not _OWNS_SAMPLES_RE.search(text)
+        and not _OWNED_RE.search(text)
+    )
+
+
 def _asks_for_samples(text: str) -> bool:
     """A find verb, "samples that mix", "which samples": the turn searches the library."""
     return bool(
@@ -3376,6 +3401,17 @@ class OfflineUnderstanding:
             # straight? I need soul loops that are straight too": a search whose style and
             # decade say what to list; nothing about their past, people or norms is asked
             chosen = [c for c in chosen if c != "era"]
+        if (
+            goes_with is None
+            and set(chosen) <= {"era", "discovery"}
+            and _compares_styles(blanked, request)
+        ):
+            # "house vs techno drums, diff?", "go-go rhythm explained": a question on the
+            # styles named, no search of the library
+            chosen = ["era"]
+            request = request.model_copy(
+                update={"intents": list(dict.fromkeys(["history", *request.intents]))}
+            )
         if goes_with is None and _continues_era_talk(blanked, request, alone, conv):
             # "and philly soul drumming?", "what about the 80s?" right after an answer on
             # 70s funk: the same question about the style or decade named, no search
