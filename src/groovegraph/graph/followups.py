@@ -748,6 +748,16 @@ def _reference_range(
 MOVE_MIN_STEP = 0.005
 
 
+def _band_past(point: float, direction: int, width: float) -> tuple[float, float]:
+    """A band ``width`` wide that starts one ``MOVE_MIN_STEP`` below (``direction`` < 0) or
+    above ``point``, kept inside the tempo limits: slower or faster than that tempo."""
+    if direction < 0:
+        hi = round(point * (1 - MOVE_MIN_STEP), 1)
+        return max(TEMPO_LIMITS_BPM[0], round(hi - width, 1)), hi
+    lo = round(point * (1 + MOVE_MIN_STEP), 1)
+    return lo, min(TEMPO_LIMITS_BPM[1], round(lo + width, 1))
+
+
 def moved_tempo(
     previous: ParsedRequest, direction: int, listed: Sequence[CatalogHit] = ()
 ) -> tuple[float | None, float | None, float | None] | None:
@@ -775,13 +785,7 @@ def moved_tempo(
     if len(listed) == 1 and len(tempi) == 1:
         # one loop shown (a pick, "which is the slowest?", or all a search found):
         # slower than that loop, whatever band found it, so it is not shown again
-        point = tempi[0]
-        if direction < 0:
-            new_hi = round(point * (1 - MOVE_MIN_STEP), 1)
-            new_lo = max(TEMPO_LIMITS_BPM[0], round(new_hi - width, 1))
-        else:
-            new_lo = round(point * (1 + MOVE_MIN_STEP), 1)
-            new_hi = min(TEMPO_LIMITS_BPM[1], round(new_lo + width, 1))
+        new_lo, new_hi = _band_past(tempi[0], direction, width)
         return new_lo, new_hi, round((new_lo + new_hi) / 2, 2)
     if tempi and direction < 0 and min(tempi) > hi:
         # "around 100" showed only loops at 120+ (nothing nearer): slower than what was
@@ -803,12 +807,7 @@ def moved_tempo(
     if target is not None and lo <= target <= hi and around_target:
         # "around 100" then "a bit slower": slower than the 100 asked for, not than the
         # bottom of its ±5 % window (the 97 BPM loop it listed is a bit slower).
-        if direction < 0:
-            new_hi = round(target * (1 - MOVE_MIN_STEP), 1)
-            new_lo = max(TEMPO_LIMITS_BPM[0], round(new_hi - width, 1))
-        else:
-            new_lo = round(target * (1 + MOVE_MIN_STEP), 1)
-            new_hi = min(TEMPO_LIMITS_BPM[1], round(new_lo + width, 1))
+        new_lo, new_hi = _band_past(target, direction, width)
     elif direction < 0:
         new_hi = lo
         new_lo = max(TEMPO_LIMITS_BPM[0], round(lo - width, 1))
