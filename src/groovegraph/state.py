@@ -141,6 +141,14 @@ class CatalogQuery(BaseModel):
 
     bpm_min: float | None = Field(default=None, gt=0, le=400)
     bpm_max: float | None = Field(default=None, gt=0, le=400)
+    bpm_min_exclusive: bool = Field(
+        default=False,
+        description="bpm_min itself left out: 'over 100' (> 100), not 'at least 100'.",
+    )
+    bpm_max_exclusive: bool = Field(
+        default=False,
+        description="bpm_max itself left out: 'under 100' (< 100), not 'up to 100'.",
+    )
     target_bpm: float | None = Field(default=None, gt=0, le=400)
     half_double: bool = Field(default=True, description="Also match half and double time.")
     tempo_first: bool = Field(

@@ -326,15 +326,15 @@ def plan_tool_calls(
             if not request.keys and clash:
                 args["clash"] = True  # "which would clash with it": against its key
         # "under 72 bpm" and "125+" are open bounds: each side is passed on its own
-        # ("under 100" leaves 100 out: tempi are matched as shown, to 0.1 BPM)
-        if request.bpm_min is not None:
-            args["bpm_min"] = request.bpm_min
-            if vocab.strict_tempo_bound(request.text, request.bpm_min, upper=False):
-                args["bpm_min"] = round(request.bpm_min + 0.1, 1)
-        if request.bpm_max is not None:
-            args["bpm_max"] = request.bpm_max
-            if vocab.strict_tempo_bound(request.text, request.bpm_max, upper=True):
-                args["bpm_max"] = round(request.bpm_max - 0.1, 1)
+        # ("under 100" leaves 100 out, "up to 100" keeps it)
+        for side, value, upper in (
+            ("bpm_min", request.bpm_min, False),
+            ("bpm_max", request.bpm_max, True),
+        ):
+            if value is not None:
+                args[side] = value
+                if vocab.strict_tempo_bound(request.text, value, upper=upper):
+                    args[f"{side}_exclusive"] = True
         if request.target_bpm is not None:
             args["target_bpm"] = request.target_bpm
         if request.keys and request.mix_with:
@@ -818,13 +818,6 @@ def _bpm_said(value: float | None) -> str | None:
     return None if value is None else f"{round(value, 1):g}"
 
 
-def _leaves_out(value: float, step: float) -> bool:
-    """Whether a tempo bound is a tenth of a BPM inside a whole tempo (99.9, 100.1): the
-    strict bound "under 100" / "over 100" as the search applies it."""
-    whole = round(value - step, 1)
-    return whole == int(whole) and round(value, 1) != int(round(value, 1))
-
-
 def describe_search(search: dict[str, Any]) -> str:
     """What was searched, from the tool's own record of the query (so the filters shown
     are the ones applied, not a re-reading of the request)."""
@@ -835,16 +828,11 @@ def describe_search(search: dict[str, Any]) -> str:
         # a band of one tempo (the list narrowed was all at 100 BPM) is that tempo
         band = lo if q["bpm_min"] == q["bpm_max"] else f"{lo}–{hi}"
         parts.append(f"{band} BPM")
-    elif hi is not None and _leaves_out(q["bpm_max"], -0.1):
-        # a ceiling a tenth under a whole tempo leaves that tempo out: "under 100" (tempi
-        # are matched as shown, to 0.1 BPM, so ≤ 99.9 is < 100)
-        parts.append(f"under {_bpm_said(q['bpm_max'] + 0.1)} BPM")
     elif hi is not None:
-        parts.append(f"up to {hi} BPM")
-    elif lo is not None and _leaves_out(q["bpm_min"], 0.1):
-        parts.append(f"over {_bpm_said(q['bpm_min'] - 0.1)} BPM")
+        # a strict ceiling leaves its tempo out: "under 100", not "up to 100"
+        parts.append(f"under {hi} BPM" if q.get("bpm_max_exclusive") else f"up to {hi} BPM")
     elif lo is not None:
-        parts.append(f"from {lo} BPM up")
+        parts.append(f"over {lo} BPM" if q.get("bpm_min_exclusive") else f"from {lo} BPM up")
     if q.get("target_bpm") is not None:
         parts.append(f"closest to {q['target_bpm']:.1f} BPM")
     if q.get("keys"):

@@ -664,6 +664,8 @@ def _closest_tempos(
             update={
                 "bpm_min": round(target * (1 - width), 1),
                 "bpm_max": round(target * (1 + width), 1),
+                "bpm_min_exclusive": False,
+                "bpm_max_exclusive": False,
                 "target_bpm": target,
             }
         )
@@ -942,9 +944,14 @@ def build_toolsets(
         pocket: bool = False,
         keep_genre: bool = False,
         loose_ref_key: bool = False,
+        bpm_min_exclusive: bool = False,
+        bpm_max_exclusive: bool = False,
     ) -> tuple[str, dict[str, Any]]:
         """Search the sample catalog. Filters: tempo range/target in BPM (with half_double,
-        half/double time match when nothing matches the tempo itself), exact key (keys: any of several, "in E major or E minor") or keys compatible with a key (Camelot), mode ('major' or
+        half/double time match when nothing matches the tempo itself; a bound is kept,
+        "up to 100" is bpm_max 100, unless bpm_max_exclusive / bpm_min_exclusive leave it
+        out: "under 100" is bpm_max 100 with bpm_max_exclusive, "over 100" bpm_min 100
+        with bpm_min_exclusive), exact key (keys: any of several, "in E major or E minor") or keys compatible with a key (Camelot), mode ('major' or
         'minor' keys only), swing percent range, genre, era ('70s'), vibe, instrument
         (kick, snare, clap, hat, cymbal, tom, perc, bass, keys, pad, lead, vocal, fx,
         drums, mix), genres: any of several genres ("soul or funk loops"), eras: any of several
@@ -1090,6 +1097,8 @@ def build_toolsets(
             target_lag_ms=target_lag,
             bpm_min=bpm_min,
             bpm_max=bpm_max,
+            bpm_min_exclusive=bpm_min_exclusive and bpm_min is not None,
+            bpm_max_exclusive=bpm_max_exclusive and bpm_max is not None,
             target_bpm=target_bpm,
             half_double=half_double,
             key=key,

@@ -663,12 +663,7 @@ def search(df: pd.DataFrame, query: CatalogQuery) -> list[CatalogHit]:
                 # a tempo is in a range as it is shown (0.1 BPM): "80–90 BPM" holds the
                 # loop listed at 90.0 BPM even when it measured 90.03
                 t = np.round(t, 1)
-                ok = ~np.isnan(t)
-                if lo is not None:
-                    ok &= t >= lo
-                if hi is not None:
-                    ok &= t <= hi
-                tempo_masks.append(ok)
+                tempo_masks.append(~np.isnan(t) & _in_tempo_bounds(t, query))
 
     cam = df["_cam"].to_numpy()
     matrix = camelot_score_matrix()
@@ -915,11 +910,19 @@ def at_tempo(hit: CatalogHit, query: CatalogQuery) -> bool:
     if query.bpm_min is None and query.bpm_max is None:
         return True
     t = None if hit.tempo_bpm is None else round(hit.tempo_bpm, 1)  # as shown, see above
-    return (
-        t is not None
-        and (query.bpm_min is None or t >= query.bpm_min)
-        and (query.bpm_max is None or t <= query.bpm_max)
-    )
+    return t is not None and bool(_in_tempo_bounds(np.float64(t), query))
+
+
+def _in_tempo_bounds(t: Any, query: CatalogQuery) -> Any:
+    """Where tempo ``t`` (an array, or one tempo) is within the query's BPM bounds: a
+    bound is kept ("up to 100", ``<= 100``) unless the query leaves it out
+    (``bpm_max_exclusive``: "under 100", ``< 100``)."""
+    ok = np.ones_like(t, dtype=bool)
+    if query.bpm_min is not None:
+        ok &= t > query.bpm_min if query.bpm_min_exclusive else t >= query.bpm_min
+    if query.bpm_max is not None:
+        ok &= t < query.bpm_max if query.bpm_max_exclusive else t <= query.bpm_max
+    return ok
 
 
 def _opt_float(value: Any) -> float | None:
