@@ -105,10 +105,10 @@ _SAMPLE_NOUN_RE = re.compile(rf"\b(?:{vocab.alternation(vocab.SAMPLE_NOUNS)})s?\
 # ... unless it is the keys themselves that are asked for ("what keys mix with A minor?")
 _KEYS_ASKED_RE = re.compile(
     r"\b(?:keys|camelot|wheel|neighbou?rs?)\b"
+    r"|\b(?:next|compatible|harmonic|other)\s+(?:\w+\s+)?key\b"
     # ("the best key to sing over it", "what scale should the chords use": a key or
-    # scale asked for a part against it)
-    r"|\b(?:what|which|next|safe|compatible|harmonic|other|best|good|right|ideal)\s+"
-    r"(?:\w+\s+)?(?:key|scales?)\b",
+    # scale asked for, as a part against it asks one)
+    rf"|{vocab.KEY_OR_SCALE_ASKED}",
     re.IGNORECASE,
 )
 # ... though a mode the loops must be in is a constraint, no question about the keys

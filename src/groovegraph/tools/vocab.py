@@ -2680,13 +2680,17 @@ KEY_NEIGHBOURS_RE = re.compile(
 )
 
 
+#: A key or scale asked for: "what key", "which scale", "the best key", "a good scale",
+#: "the safest keys" (:data:`KEY_FOR_A_PART_RE` reads it as one asked for a part).
+KEY_OR_SCALE_ASKED = (
+    r"\b(?:what|which|best|good|right|ideal|safest|safe)\s+(?:[\w'-]+\s+)?(?:keys?|scales?)\b"
+)
 # A key (or scale) asked for a part still to be made against the sample at hand: "best key
 # to sing over this", "what scale should the chords use over it", "which key do I write my
 # bassline in for this loop", "what key would harmonise with my loop" — a key-mixing
 # question about the sample, not its own key read out ("what key is it" stays a groove one)
 KEY_FOR_A_PART_RE = re.compile(
-    r"\b(?:what|which|best|good|right|ideal|safest|safe)\s+(?:[\w'-]+\s+)?(?:keys?|scales?)\b"
-    r"(?!\s*(?:is|are|was|['’]s)\b)[^,.;:?!]*?"
+    KEY_OR_SCALE_ASKED + r"(?!\s*(?:is|are|was|['’]s)\b)[^,.;:?!]*?"
     r"(?:\b(?:sing|rap|writ|wrote|play|compose|jam|solo|improvi[sz]|use|put|record|tune|pitch|be)"
     r"\w*\s+(?:[\w'’-]+\s+){0,4}?(?:over|on\s+top\s+of|under|underneath|against|alongside|"
     r"with|for)\s+(?:(?:my|our|this|that|the)\s+(?:[\w'-]+\s+)?"
