@@ -225,7 +225,7 @@ _STYLE_SWAP_RE = re.compile(
 
 
 # "in 8a", "10B": a Camelot code, whose digits are no tempo
-_CAMELOT_CODE_RE = re.compile(r"\b(?:1[0-2]|[1-9])\s?[AB]\b", re.IGNORECASE)
+_CAMELOT_CODE_RE = re.compile(rf"\b{vocab.CAMELOT_CODE}", re.IGNORECASE)
 
 
 def _writes_a_number(line: str) -> bool:

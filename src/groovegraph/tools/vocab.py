@@ -942,6 +942,10 @@ KEY_OR_CLOSE_RE = re.compile(
 )
 
 
+#: A Camelot code as typed in a sentence, spaces allowed before its letter ("8A", "11 B";
+#: "8a" with ``re.IGNORECASE``): the key :data:`KEY_AS_PARTNER_RE` sets loops against, and
+#: digits the offline planner does not take for a tempo said.
+CAMELOT_CODE = r"(?:1[0-2]|[1-9])\s*[AB]\b"
 # "which of those would go into 8A", "any of them work with A minor", "ones that clash
 # with 5B": a key named as what the loops are set against (a mix), not as their key
 KEY_AS_PARTNER_RE = re.compile(
@@ -949,7 +953,7 @@ KEY_AS_PARTNER_RE = re.compile(
     r"(?:with|into|in\s+to|under|over|alongside|against|next\s+to|after"
     # "loops that'd work coming out of 10A": the key a mix leaves
     r"|(?:coming\s+)?out\s+of|coming\s+(?:from|after))\s+"
-    r"(?:[A-G](?:[#b♯♭]|\s*(?:sharp|flat))?\b|(?:1[0-2]|[1-9])\s*[AB]\b)",
+    rf"(?:[A-G](?:[#b♯♭]|\s*(?:sharp|flat))?\b|{CAMELOT_CODE})",
     re.IGNORECASE,
 )
 
