@@ -203,6 +203,8 @@ def _hit_matches(
         named -= _INSTRUMENT_WORDS  # checked above
     if parsed.keys:
         named -= {"major", "minor", "maj", "min", "sharp", "flat"}
+        # "the Dm one", "the Bbm loop": the key written tersely is checked above, no tag
+        named -= {t.lower() for t in _KEY_TOKEN_RE.findall(attr)}
     named -= modes
     if kind is not None:
         named -= _KIND_WORDS  # checked above
@@ -211,6 +213,8 @@ def _hit_matches(
 
 
 _MODES = frozenset(("major", "minor"))
+# "Dm", "Bbm", "8A": a key as written tersely, one word
+_KEY_TOKEN_RE = re.compile(rf"(?<![\w#♯♭]){vocab.KEY_TOKEN}(?![\w#♯♭])")
 _KIND_WORDS = {
     w for noun in vocab.plurals(*vocab.SAMPLE_NOUNS, "one-shot") for w in _words(noun)
 } - {"break", "breaks", "breakbeat", "breakbeats"}

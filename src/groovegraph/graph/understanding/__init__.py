@@ -3512,6 +3512,8 @@ class OfflineUnderstanding:
             and goes_with is None  # "… that mixes with it": the hit is the search's reference
             # "stuff that mixes with it?" about the hit picked: other samples are asked for
             and not _SAMPLES_THAT_MIX_RE.search(blanked)
+            # ... and so are they by "what else goes with the Dm one" (no key named)
+            and not (_WHAT_GOES_WITH_RE.search(blanked) and not alone.keys)
             # "and a loop in Dm to test it on": another sample wanted to try the hit with
             and not _SAMPLE_TO_TRY_IT_RE.search(blanked)
         ):
