@@ -4276,6 +4276,10 @@ class OfflineUnderstanding:
             or not (_MIX_RE.search(text) or vocab.PAIR_MIX_RE.search(text))
             or _FIND_VERB_RE.search(text)
             or _WHICH_SAMPLES_RE.search(text)
+            # "loops that mix with my first loop", "what else goes with my other one":
+            # other samples asked for around one of them, a search and no pair
+            or _SAMPLES_THAT_MIX_RE.search(text)
+            or _WHAT_GOES_WITH_RE.search(text)
             or stated.keys
             or stated.bpms
             # "a bass note that fits my pad": a sound to find for one of them, no pair
