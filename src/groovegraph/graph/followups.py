@@ -570,6 +570,10 @@ MODE_RE = re.compile(
     # ("A minor loops", "F# major loops" name one)
     r"|(?<!\b[a-g]\s)(?<!\b[a-g][#b♯♭]\s)(?<!\bsharp\s)(?<!\bflat\s)"
     r"\b(minor|major)\s+(?:loops|samples|grooves|tracks|tunes|breaks)\b"
+    # "just minor jazz", "some major house": a mode before a style, not a key ("A minor
+    # jazz" names one)
+    r"|(?<!\b[a-g]\s)(?<!\b[a-g][#b♯♭]\s)(?<!\bsharp\s)(?<!\bflat\s)"
+    rf"\b(minor|major)\s+(?:{_GENRE_WORDS})\b"
     # "which of those are major", "only minor": the mode closing a clause about the list
     r"|\b(?:are|is|were|'re|only|just)\s+(minor|major)(?=\s*(?:$|[?.!,;]))"
     # "moody trap 144-150 minor", "dnb loops minor", "trap tempo, minor": the mode word

@@ -1084,6 +1084,8 @@ def _lift_any(request: ParsedRequest, text: str) -> dict[str, Any]:
             or field_ == "swing"  # ("swung or straight is fine" names both feels)
         ):
             update.update(followups.lifted(field_))
+            if field_ == "keys" and (mode := followups.find_mode(text)):
+                update["mode"] = mode  # "drop the key, just minor ones": the mode stays
         if field_ in ("keys", "mode") and not followups.find_mode(text):
             # both modes: neither the mode field nor a mode word of the turns searched (a
             # narrowed search's text holds them, and the search falls back on it)
