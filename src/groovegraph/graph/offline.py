@@ -435,6 +435,10 @@ def plan_tool_calls(
         last_line = request.text.rsplit("\n", 1)[-1]
         carried = request.refines and not _writes_a_number(last_line) and not tempo_move(last_line)
         vague = closed and len(set(request.bpms)) <= 1 and (not request.refines or carried)
+        # ... nor does a tempo said beside a loop to mix with ("loops that mix with it
+        # around 170"): the loop alone sets a band from its tempo, so a tempo said as
+        # well is the tempo the finds are wanted at (half time only when asked)
+        vague = vague and not (args.get("like_sample") and request.kind != "one_shot")
         args["half_double"] = request.half_double or vague
         if (request.bpm_min is not None or request.bpm_max is not None) and not vague:
             # "85-95 bpm", "under 65", "faster than 170": an empty search that offers near
