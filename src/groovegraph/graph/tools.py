@@ -1425,6 +1425,23 @@ def build_toolsets(
                 f"relaxed; the {applied.instrument} filter is kept (ask without it for "
                 "other sounds)"
             )
+        if (
+            not hits
+            and not relax
+            and not among
+            and not stated_range
+            and (applied.bpm_min is not None or applied.bpm_max is not None)
+        ):
+            # "the ones in E minor" after a list around 85 with none in it: the band was a
+            # tempo said loosely (or a reference loop's), not what this turn narrows by, so
+            # the closest tempos that meet every other filter answer it, said so
+            lo = f"{applied.bpm_min:g}" if applied.bpm_min is not None else ""
+            hi = f"{applied.bpm_max:g}" if applied.bpm_max is not None else ""
+            anywhere = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
+            hits = catalog_tools.search(df, anywhere)
+            if hits:
+                notes.append(f"nothing at {lo}–{hi} BPM matches; showing the closest tempos")
+                applied = anywhere
         if not hits and among:
             # "which of them swing?" and none does: what each listed one measures instead
             shown_rows = df[df["id"].isin(list(among)).to_numpy(dtype=bool)]
