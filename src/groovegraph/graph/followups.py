@@ -790,10 +790,20 @@ def moved_tempo(
         lo = hi = round((lo + hi) / 2, 1)
     target = previous.target_bpm
     tempi = [h.tempo_bpm for h in listed if h.tempo_bpm is not None]
+    # a tempo asked for, or the tempo of the sample the search was made for ("loops that
+    # mix with it": slower ones are slower than that loop)
+    around_target = set(previous.bpms) == {target} or (
+        bool(previous.for_sample) and not previous.bpms
+    )
     if len(listed) == 1 and len(tempi) == 1:
         # one loop shown (a pick, "which is the slowest?", or all a search found):
-        # slower than that loop, whatever band found it, so it is not shown again
-        new_lo, new_hi = _band_past(tempi[0], direction, width)
+        # slower than that loop, whatever band found it, so it is not shown again ...
+        point = tempi[0]
+        if target is not None and around_target and (target - point) * direction > 0:
+            # ... and than the tempo searched around, when that loop lay past it (the
+            # 74 BPM loop a search around my 70 BPM loop found: slower is under 70)
+            point = target
+        new_lo, new_hi = _band_past(point, direction, width)
         return new_lo, new_hi, round((new_lo + new_hi) / 2, 2)
     if tempi and direction < 0 and min(tempi) > hi:
         # "around 100" showed only loops at 120+ (nothing nearer): slower than what was
@@ -807,11 +817,6 @@ def moved_tempo(
         new_hi = min(TEMPO_LIMITS_BPM[1], round(max(hi, new_lo + width), 1))
         keep = target is not None and new_lo <= target <= new_hi
         return new_lo, new_hi, target if keep else round((new_lo + new_hi) / 2, 2)
-    # a tempo asked for, or the tempo of the sample the search was made for ("loops that
-    # mix with it": slower ones are slower than that loop)
-    around_target = set(previous.bpms) == {target} or (
-        bool(previous.for_sample) and not previous.bpms
-    )
     if target is not None and lo <= target <= hi and around_target:
         # "around 100" then "a bit slower": slower than the 100 asked for, not than the
         # bottom of its ±5 % window (the 97 BPM loop it listed is a bit slower).
