@@ -1774,10 +1774,12 @@ HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IG
 
 SWUNG_RANGE = (55.0, 68.0)
 """Plain "swung"/"swinging", in MPC swing percent (50 = straight, 66.7 = triplet): from
-55, where a swing is heard on the off-beats (a 55.4 % break is swung), above the 54 %
+55, where a swing is heard on the off-beats (a 55.4 % break is swung), above the 53 %
 ceiling of "straight"."""
-STRAIGHT_RANGE = (50.0, 54.0)
-""""straight", "quantized", "no swing": the swing a straight loop measures."""
+STRAIGHT_RANGE = (50.0, 53.0)
+""""straight", "quantized", "no swing": the swing a straight loop measures — what an
+answer calls straight (``feel.swing_word``: under 53 %; a 53.2 % loop is "lightly
+swung", so no "straight" search lists it)."""
 # (words, swing_min, swing_max), most specific first: "heavy swing" before "swing".
 SWING_FEELS: tuple[tuple[tuple[str, ...], float, float], ...] = (
     (
