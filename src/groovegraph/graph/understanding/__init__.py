@@ -1362,6 +1362,9 @@ def _cues(text: str, request: ParsedRequest) -> list[SpecialistName]:
         ):
             out.append("discovery")
             break
+    else:
+        if any(_style_described_for_samples(c) for c in _short_clauses(text)):
+            out.append("discovery")  # "uplifting disco and who invented the four on the floor"
     if (
         not request.samples
         and (
@@ -2068,6 +2071,22 @@ def _asks_samples_and_a_mix_question(text: str) -> bool:
     )
 
 
+def _short_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` as :func:`_clauses` cuts them, the short ones kept."""
+    return [p.strip() for c in split_clauses(text) for p in _CLAUSE_EXTRA_RE.split(c) if p.strip()]
+
+
+def _style_described_for_samples(clause: str) -> bool:
+    """ "uplifting disco", "dusty funk around 100", "trap in F minor": a clause opening with
+    a style (:func:`_opens_with_style`) that also names what only samples have — a vibe
+    before the style, a tempo or a key — asks for samples of it, not about its past."""
+    if not _opens_with_style(clause):
+        return False
+    lead = clause[: vocab.find_genres(clause)[0][0][0]]
+    said = parse_request(clause)
+    return bool(vocab.find_vibes(lead) or said.bpms or said.keys)
+
+
 def _asks_only_about_the_past(text: str, *, sample_at_hand: bool) -> bool:
     """Whether ``text`` asks about the past of a sound, technique, machine, scene or its
     people, records or decades — and nothing else: no samples asked for (no find verb,
@@ -2098,6 +2117,8 @@ def _asks_only_about_the_past(text: str, *, sample_at_hand: bool) -> bool:
         or _ANY_SAMPLES_RE.search(text)
     ):
         return False
+    if any(_style_described_for_samples(part) for part in _short_clauses(text)):
+        return False  # "uplifting disco and who invented the four on the floor"
     for clause in _clauses(text) or [text]:
         for piece in _PIECE_RE.findall(clause):
             if (
