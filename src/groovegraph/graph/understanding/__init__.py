@@ -1549,6 +1549,14 @@ _THAT_MIXES_WITH_IT_RE = re.compile(
     rf"(?:[\w-]+\s+)?{vocab.SAMPLE_NOUN})(?![\w-])",
     re.IGNORECASE,
 )
+# "in a key that mixes", "in keys that work", "a compatible key": the keys that mix with
+# the sample the turn is about, asked without naming it
+_MIXING_KEY_ASKED_RE = re.compile(
+    r"\bkeys?\s+(?:that|which)\s+(?:would\s+|will\s+|could\s+|can\s+)?"
+    r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?)\b(?!\s+with\s+(?:[a-g]\b|\d))"
+    r"|\b(?:compatible|mixing|matching)\s+keys?\b",
+    re.IGNORECASE,
+)
 # (a sample noun, or a word standing for samples: "ones", "stuff", "anything" — "only
 # ones that can mix with it", "stuff it mixes with")
 _MIX_VERB = r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)"
@@ -4162,6 +4170,12 @@ class OfflineUnderstanding:
                 # once its numbers are known)
                 return request, ["groove", "discovery"]
             return request, chosen
+        mixing_key = (
+            a is not None
+            and a.key is not None
+            and not request.keys
+            and bool(_MIXING_KEY_ASKED_RE.search(text))
+        )
         request = request.model_copy(
             update={
                 **bounds,
@@ -4169,7 +4183,9 @@ class OfflineUnderstanding:
                 "for_sample": ref,
                 "intents": ["find"],
                 "kind": request.kind or "loop",
-                "compatible": False,
+                # "slower than that one in a key that mixes": its key asked for as well
+                "compatible": mixing_key,
+                **({"keys": [a.key]} if mixing_key and a is not None else {}),
             }
         )
         return request, ["discovery"]
