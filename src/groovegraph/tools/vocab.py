@@ -528,6 +528,19 @@ def plurals(*nouns: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# A stretch of the calendar: after "this"/"that"/"these" it makes a time ("this weekend",
+# "that evening"), not a pointer at a sample.
+CALENDAR_NOUNS: tuple[str, ...] = plurals(
+    "day", "night", "morning", "afternoon", "evening", "weekend", "week", "month",
+    "year", "season", "summer", "winter", "spring", "autumn", "time",
+)  # fmt: skip
+CALENDAR_NOUN = alternation(CALENDAR_NOUNS)
+# "this weekend", "that night": a time, however the demonstrative reads elsewhere
+CALENDAR_DEMONSTRATIVE_RE = re.compile(
+    rf"\b(?:this|that|these|those)\s+(?:{CALENDAR_NOUN})\b", re.IGNORECASE
+)
+
+
 # What a sample is called ("loops", "a break", "one-shots"); a request naming one of these
 # asks about samples, not about a style.
 SAMPLE_NOUNS: tuple[str, ...] = (
@@ -2421,10 +2434,12 @@ SPELLING_TARGETS: tuple[str, ...] = (
     "camelot",
     "analyse",
     "analyze",
-    # counting and pointing ("wich is the brightest"), and what a sound is wanted for
-    # ("an 808 taht fits it")
+    # counting and pointing ("wich is the brightest", "hte Eb one"), and what a sound is
+    # wanted for ("an 808 taht fits it", "goes wiht it")
     "which",
     "that",
+    "the",
+    "with",
     "first",
     "second",
     "third",

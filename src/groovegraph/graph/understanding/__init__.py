@@ -116,7 +116,9 @@ _ANAPHORA_RE = re.compile(
     rf"\b(?:this|that|these|those|the same)\s+(?:{vocab.ONE_NOUN}|file)s?\b"
     # "those two", "the two of them": the pair the last turn was about
     r"|\b(?:those|these|the)\s+(?:2|two)\b(?!\s+of\s+(?:my|our)\b)"
-    r"|\b(?:it|them|both|each(?!\s+other))\b|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|year|time|week)\b)"
+    r"|\b(?:it|them|both|each(?!\s+other))\b"
+    # ("this era", "this weekend": a style or a time, not a sample)
+    rf"|\b(?:this|these)\b(?!\s+(?:era|decade|style|sound|genre|{vocab.CALENDAR_NOUN})\b)"
     rf"|{vocab.MY_SAMPLE_RE.pattern}"
     # "what key is that in again?", "how fast was that?": a bare "that" asked about
     r"|\b(?:is|was|does|did)\s+that\b(?=\s+(?:in|at|on|swung|swinging|again)\b|\s*[?!.]*\s*$)"
@@ -1033,7 +1035,11 @@ _WHICH_OF_PAIR_RE = re.compile(
 )
 
 # a pronoun for what the previous turn was about ("what's that in camelot")
-_THAT_RE = re.compile(r"\b(?:that|it|this|those|these|them|they)\b", re.IGNORECASE)
+# ("this weekend", "that night" are times: no pointer)
+_THAT_RE = re.compile(
+    rf"\b(?:it|them|they)\b|\b(?:that|this|those|these)\b(?!\s+{vocab.CALENDAR_NOUN}\b)",
+    re.IGNORECASE,
+)
 
 # "at half time", "double-time": the last search's tempo band halved or doubled
 _HALF_OF_RE = vocab.HALF_DOUBLE_RE
