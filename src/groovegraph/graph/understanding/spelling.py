@@ -15,7 +15,9 @@ turn say nothing. :func:`correct` rewrites, before anything else reads the messa
   ("min only", "only min"), never "5 min" or "min bpm".
 
 Words with digits, underscores, dots or slashes (file names, ids, "2nd", "8A") are left
-alone, as are words of under four letters (too many near neighbours).
+alone, as are words of under three letters. A word of three letters has too many near
+neighbours for one edit: it is read only as its target with two neighbours swapped ("hte")
+or with a doubled letter typed once ("jaz").
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def _nearest(word: str) -> str | None:
     "swing" before "swung")."""
     low = word.lower()
     if (
-        len(low) < 4
+        len(low) < 3
         or low in _english()
         or low in vocab.SPELLING_TARGETS
         or low in vocab.SPELLING_KEEP
@@ -91,10 +93,27 @@ def _nearest(word: str) -> str | None:
     for rank, target in enumerate(vocab.SPELLING_TARGETS):
         if target[0] != low[0] and target[:2] != low[1::-1]:
             continue  # a slip keeps the first letter ("slaps" is no "claps")
+        if len(low) == 3 and not _short_slip(low, target):
+            continue
         d = edit_distance(low, target, limit)
         if d <= limit and (best is None or (d, rank) < best[:2]):
             best = (d, rank, target)
     return best[2] if best is not None else None
+
+
+def _short_slip(word: str, target: str) -> bool:
+    """Whether ``word`` is ``target`` with two neighbours swapped ("hte" for "the") or
+    with one letter of a doubled pair left out ("jaz" for "jazz")."""
+    if len(target) == len(word):
+        return any(
+            word == target[:i] + target[i + 1] + target[i] + target[i + 2 :]
+            for i in range(len(target) - 1)
+            if target[i] != target[i + 1]
+        )
+    return len(target) == len(word) + 1 and any(
+        target[i] == target[i + 1] and word == target[:i] + target[i + 1 :]
+        for i in range(len(target) - 1)
+    )
 
 
 _SUFFIXES = ("s", "es", "d", "ed", "ing", "er", "ers", "y", "ey", "ly", "able", "ish")
