@@ -10,7 +10,11 @@ import numpy as np
 import pytest
 
 from groovegraph.tools.analysis import analyze_signal
-from groovegraph.tools.rhythm import TEMPO_NOT_SURE
+from groovegraph.tools.rhythm import (
+    DRUMLESS_SURE_BAND,
+    TEMPO_NOT_SURE,
+    drumless_confidence_max,
+)
 
 SR = 44100
 
@@ -99,7 +103,14 @@ def test_even_eighths_under_a_pad_are_not_read_in_threes(bpm: float) -> None:
 
 def test_drumless_tempo_is_never_sure_beyond_what_the_notes_can_say() -> None:
     """Without drums the octave of the beat is open: even a right reading is reported as
-    not sure (drumless loops were wrong about 1 time in 2 at 0.8 and above before)."""
+    not sure (drumless loops were wrong about 1 time in 2 at 0.8 and above before), except
+    in the band where neither its half nor its double is a plausible loop tempo, and
+    there below 0.8 (``rhythm.DRUMLESS_SURE_BAND``)."""
     for y in (bass_and_pad(110.0), keys_riff(124.0), keys_riff(84.0)):
         a = analyze_signal(y=y, sr=SR)
-        assert a.tempo_confidence < TEMPO_NOT_SURE
+        assert a.tempo_bpm is not None
+        assert a.tempo_confidence <= drumless_confidence_max(a.tempo_bpm) + 1e-9
+        assert a.tempo_confidence < 0.8
+        lo, hi = DRUMLESS_SURE_BAND
+        if not lo < a.tempo_bpm < hi:
+            assert a.tempo_confidence < TEMPO_NOT_SURE

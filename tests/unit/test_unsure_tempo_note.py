@@ -96,18 +96,25 @@ def test_analyze_adds_no_note_to_a_sure_drum_groove(
     [
         (160.0, (80.0,), (320.0,)),
         (62.0, (124.0,), (31.0,)),
-        (100.0, (200.0, 50.0), ()),
-        (104.0, (52.0,), (208.0,)),
+        (90.0, (180.0,), (45.0,)),
+        (120.0, (60.0,), (240.0,)),
+        # neither half nor double is a tempo loops are commonly played at (60-180): an
+        # outside tester's 103.8 BPM Rhodes loop was told it "may be 51.9 BPM"
+        (100.0, (), (200.0, 50.0)),
+        (104.0, (), (208.0, 52.0)),
     ],
 )
-def test_only_readings_the_analysis_could_make_are_offered(
+def test_only_plausible_readings_are_offered(
     bpm: float, named: tuple[float, ...], not_named: tuple[float, ...]
 ) -> None:
     alts = tempo_alternatives(bpm)
     assert alts == named  # the likelier first
     text = tempo_doubt("the riff", bpm, 0.4)
     assert text is not None
-    assert f"{named[0]:.1f} BPM" in text
+    if named:
+        assert f"{named[0]:.1f} BPM" in text
+    else:
+        assert "another level" in text
     assert all(f"{x:.1f}" not in text for x in not_named)
 
 

@@ -430,7 +430,9 @@ def _measure_signal(
     return {
         **head,
         "kind": "loop",
-        "instrument": loop_instrument(y=samples, sr=sr, pitched=key is not None),
+        "instrument": loop_instrument(
+            y=samples, sr=sr, pitched=key is not None, drums=rhythm.drums
+        ),
         "beats_s": [round(float(t), 4) for t in rhythm.beats_s],  # 0.1 ms is plenty
         "downbeats_s": [round(float(t), 4) for t in rhythm.downbeats_s],
         "meter": int(rhythm.meter),

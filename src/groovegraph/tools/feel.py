@@ -82,12 +82,22 @@ def confidence_words(confidence: float | None) -> str:
     return f"confidence {0.0 if confidence is None else confidence:.2f}"
 
 
+TEMPO_PLAUSIBLE_RANGE = (60.0, 180.0)
+"""The tempi loops are commonly played at (BPM), inside :data:`TEMPO_READ_RANGE`: an unsure
+tempo's half or double is offered as its other reading only inside it
+(:func:`tempo_alternatives`). An outside tester's drumless Rhodes arpeggio, read right at
+103.8 BPM, came with "it may be 51.9 BPM, half time" in every answer: a loop that slow is
+rare, and nothing in the audio said so. A reading well between this range's half-top and
+double-bottom (94-115 BPM) has no plausible octave neighbour, which is where the analysis
+lets a drumless tempo be surer (``tools.rhythm.DRUMLESS_SURE_BAND``)."""
+
+
 def tempo_alternatives(bpm: float) -> tuple[float, ...]:
-    """The other metrical readings of an unsure tempo that lie in :data:`TEMPO_READ_RANGE`,
-    the likelier first: its half when the tempo is fast (110 BPM or more, the drumless
-    prior's centre), else its double."""
+    """The other metrical readings of an unsure tempo that lie in
+    :data:`TEMPO_PLAUSIBLE_RANGE`, the likelier first: its half when the tempo is fast
+    (110 BPM or more, the drumless prior's centre), else its double."""
     both = (bpm / 2, bpm * 2) if bpm >= 110 else (bpm * 2, bpm / 2)
-    lo, hi = TEMPO_READ_RANGE
+    lo, hi = TEMPO_PLAUSIBLE_RANGE
     return tuple(x for x in both if lo <= x <= hi)
 
 

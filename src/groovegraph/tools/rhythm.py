@@ -45,7 +45,7 @@ from numpy.fft import irfft as _irfft
 from numpy.fft import rfft as _rfft
 
 from groovegraph.tools.errors import AudioTooShortError, InvalidSamplesError
-from groovegraph.tools.feel import NOT_SURE, TEMPO_READ_RANGE
+from groovegraph.tools.feel import NOT_SURE, TEMPO_PLAUSIBLE_RANGE, TEMPO_READ_RANGE
 
 MIN_DURATION_S = 2.0
 """Shorter clips raise :class:`AudioTooShortError`: not even two bars at slow tempos."""
@@ -105,6 +105,9 @@ class RhythmResult:
         the clip; ~1 for a programmed loop, 0.94 for a band drifting by 6 %.
     swing_subdivision : int
         8 or 16: the note value whose off-beats ``swing_percent`` describes.
+    drums : bool
+        Whether the attacks hold drums: enough of their rise above 7 kHz, and noise there
+        (:data:`DRUM_HIGH_SHARE_MIN`, :data:`DRUM_NOISE_MIN`). False for keys, bass, pads.
     """
 
     tempo_bpm: float
@@ -119,6 +122,7 @@ class RhythmResult:
     downbeats_s: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     tempo_stability: float = 1.0
     swing_subdivision: int = 8
+    drums: bool = True
     evidence: dict[str, float] = field(default_factory=dict, repr=False)
     """What the tempo confidence is computed from (see :func:`tempo_confidence`)."""
 
@@ -1499,6 +1503,28 @@ def _snare_side(snare: np.ndarray, times: np.ndarray, period: float, t0: float) 
     return t0 + 0.5 * period if half > 1.5 * on else t0
 
 
+BASS_SIDE_RATIO = 2.0
+"""How much more the bass band's attacks (25-150 Hz: the lowest notes) must rise half-way
+between a drumless grid's beats than on them for :func:`_bass_side` to turn the grid by half
+a beat. An arpeggio or a broken chord in even 8ths rises as much on the off-beats as on
+the beats, and its upper notes (a third, an octave, the chord after the root) are the
+brighter: the grid phased on them landed on the off-beats (a tester's Rhodes arpeggio,
+D minor at 104 BPM), while the root, the lowest note, falls on the beat. On the tune half
+of :mod:`benchmarks.drumless_stress` (70-160 BPM) and our own arpeggios, broken chords and
+block chords (72-124 BPM, numpy electric piano and three GM soundfonts) that read their
+tempo, the grids already on the beat show at most 1.7 here; of the 39 half a beat off, 18
+show 2 or more."""
+
+
+def _bass_side(low: np.ndarray, times: np.ndarray, period: float, t0: float) -> float:
+    """A drumless grid's phase half-way round when the lowest notes' attacks (the bass
+    band's flux) fold :data:`BASS_SIDE_RATIO` times stronger there than on its beats."""
+    prof = _smooth_circular(_fold(low, times, t0, period, 24))
+    on = float(max(prof[-2:].max(), prof[:3].max()))
+    half = float(prof[10:15].max())
+    return t0 + 0.5 * period if half > BASS_SIDE_RATIO * on else t0
+
+
 def _snare_side_beats(snare: np.ndarray, times: np.ndarray, beats: np.ndarray) -> np.ndarray:
     """:func:`_snare_side` for a drifting grid: moved by half a beat when the snare lands
     half-way between its beats rather than on them."""
@@ -1690,7 +1716,7 @@ def _on_beat_score(anchor: np.ndarray, times: np.ndarray, beats: np.ndarray, fr:
 
 def _grid(
     anchor: np.ndarray,
-    snare: np.ndarray,
+    snare: np.ndarray | None,
     times: np.ndarray,
     fr: float,
     period_s: float,
@@ -1700,13 +1726,16 @@ def _grid(
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """The beat grid: a steady line, or chained local lines when the band drifts.
 
-    Returns (beats, mean period, the drift-following beats the stability is read from)."""
+    Returns (beats, mean period, the drift-following beats the stability is read from).
+    ``snare`` None: no backbeat to turn the drifting grid by (a loop without drums)."""
     pk_t, pk_w = _anchor_peaks(anchor, times, fr, period_s, exclude)
     line, period = _fit_line(pk_t, pk_w, period_s, t0, duration)
     if len(line) < 4:
         line = _clip_to_start(line, duration)
         return line, period, line
-    local = _snare_side_beats(snare, times, _fit_chain(pk_t, pk_w, line, period, duration))
+    local = _fit_chain(pk_t, pk_w, line, period, duration)
+    if snare is not None:
+        local = _snare_side_beats(snare, times, local)
     j = np.clip(np.searchsorted(local, line), 1, max(1, len(local) - 1))
     dev = np.minimum(
         np.abs(line - local[j - 1]), np.abs(line - local[np.minimum(j, len(local) - 1)])
@@ -2090,6 +2119,7 @@ def _analyze_windows(y: np.ndarray, sr: int) -> RhythmResult:
         downbeats_s=np.asarray(downbeats),
         tempo_stability=min(_stability(bt), min(r.tempo_stability for _, r in sel)),
         swing_subdivision=max(set(subs), key=subs.count),
+        drums=any(r.drums for _, r in parts),
     )
 
 
@@ -2108,7 +2138,10 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
 
     bright = _bright_attacks(env, onset_idx, sr)
     drum_share = _drum_share(bright)
-    drums = drum_share >= DRUM_HIGH_SHARE_MIN
+    drum_noise = _drum_noise(env, bright)
+    # Bright attacks whose top band is partials, not noise, are notes (an electric piano's
+    # tines, a bright comp: :data:`DRUM_NOISE_MIN`): no drums to phase or level the grid by.
+    drums = drum_share >= DRUM_HIGH_SHARE_MIN and drum_noise >= DRUM_NOISE_MIN
     # The pocket needs drum hits, not only bright attacks: a synth's chords put as much of
     # their rise above 7 kHz as hats do, and a grid through them invents a backbeat.
     hit_rate = _drum_hits(env, bright)
@@ -2123,12 +2156,16 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
     period0, t0 = _refine_period_phase(low + 0.5 * high, env.times, lag / fr)
     if not drums:
         # Without drums the top band holds no hats, only partials and the clicks of notes
-        # cut off before the beat: the grid follows where the notes start.
+        # cut off before the beat: the grid follows where the notes start, on the side
+        # of the beat where the lowest notes fall. The snare band holds only the notes'
+        # upper partials: no backbeat to turn the grid by.
         tonal = _normalise(env.tonal)
         t0 = _on_the_attacks(tonal, env.times, period0, t0)
+        t0 = _bass_side(low, env.times, period0, t0)
         anchor = 1.5 * low + tonal
-    t0 = _snare_side(snare, env.times, period0, t0)
-    args = (anchor, snare, env.times, fr)
+    else:
+        t0 = _snare_side(snare, env.times, period0, t0)
+    args = (anchor, snare if drums else None, env.times, fr)
     beats, period, local = _grid(*args, period0, t0, duration)
     bands = (low, snare, total, env.harmony, high)
     meter, first, backbeats = _bar(*bands, env.times, beats, period, fr, drumless=not drums)
@@ -2173,8 +2210,9 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         # how far the strong onsets sit from the grid, as a share of the beat
         "timing_spread": float(dev_ms) / (1000.0 * period),
         "drum_share": drum_share,
-        "drum_noise": _drum_noise(env, bright),
+        "drum_noise": drum_noise,
         "drum_hits_per_s": min(hit_rate, 1e6),
+        "tempo_bpm": float(tempo),  # where a drumless reading's octave is in doubt
     }
     confidence = tempo_confidence(evidence)
     return RhythmResult(
@@ -2194,6 +2232,7 @@ def _analyze_clip(y: np.ndarray, sr: int) -> RhythmResult:
         downbeats_s=beats[first::meter].astype(np.float64),
         tempo_stability=_stability(local),
         swing_subdivision=subdivision,
+        drums=drums,
         evidence=evidence,
     )
 
@@ -2247,7 +2286,11 @@ a third of it there too (0.13–0.32 on ten of the 64 drumless loops of the tune
 0.92. Hats, snares and cymbals are noise there, a note's partials are not: every drum
 groove of the corpus's tuning split (264) reads 0.70 or more; those ten keys loops
 0.22–0.69 (the two octave errors 0.41 and 0.51), saw-tone chords 0.27–0.31. Between this
-and :data:`DRUM_NOISE_FULL` the cap is lifted linearly."""
+and :data:`DRUM_NOISE_FULL` the cap is lifted linearly. Below it the loop is also drumless
+for its grid, level, bar and swing (``drums`` in :func:`_analyze_clip`): a tester's Rhodes
+arpeggio, its tines a fifth of its attacks' rise above 7 kHz, was phased like a drum loop,
+on the top band and the "snare" band, which held only its upper notes' partials, and its
+beats landed on the off-beats."""
 
 DRUM_NOISE_FULL = 0.68
 """Flatness from which the attacks are noise enough to lift the cap (see
@@ -2458,21 +2501,60 @@ tune half of :mod:`benchmarks.drumless_stress` and the sine-bass riffs of
 weights above put at 0.55 or more were right (0.59), and of the 40 drumless loops at 0.8
 or more, 18 were wrong."""
 
+DRUMLESS_SURE_MARGIN = 0.04
+"""The tolerance a tempo is read within (Acc1): a drumless reading's half or double this
+close to :data:`groovegraph.tools.feel.TEMPO_PLAUSIBLE_RANGE` counts as inside it."""
+
+DRUMLESS_SURE_BAND = (
+    TEMPO_PLAUSIBLE_RANGE[1] / 2.0 * (1.0 + DRUMLESS_SURE_MARGIN),
+    TEMPO_PLAUSIBLE_RANGE[0] * 2.0 / (1.0 + DRUMLESS_SURE_MARGIN),
+)
+"""Tempi (BPM, 93.6-115.4) at which a loop without drums may be read surer than
+:data:`DRUMLESS_CONFIDENCE_MAX`, up to :data:`DRUMLESS_SURE_CONFIDENCE_MAX`: neither the
+half nor the double of such a reading is within :data:`DRUMLESS_SURE_MARGIN` of a tempo
+loops are commonly played at (:data:`groovegraph.tools.feel.TEMPO_PLAUSIBLE_RANGE`,
+60-180), so an octave error lands there only from a loop slower than 60 or faster than
+180 BPM; the drumless octave choice (:data:`DRUMLESS_PRIOR_BPM`) puts its wrong levels
+outside it. An outside tester's Rhodes arpeggio, read right at 103.8 BPM, stayed at 0.55
+with a "may be 51.9 BPM" note. In the tune half of :mod:`benchmarks.drumless_stress`
+(70-160 BPM) the 13 drumless loops read in this band were right (34 of the 51 outside
+it), so were the 89 of our own keys loops read here (arpeggios, broken and block chords,
+72-124 BPM, numpy electric piano and three GM soundfonts; 42 of the 103 outside); of the
+corpus's tuning chorales (60-88 BPM, octave-ambiguous, not in its tempo calibration) the
+one read here was wrong (5/3 of 60.7). A band of 90-120 took in a 60 BPM chorale read
+at 119.98."""
+
+DRUMLESS_SURE_CONFIDENCE_MAX = 0.75
+"""Highest ``tempo_confidence`` of a loop without drums read in :data:`DRUMLESS_SURE_BAND`:
+above :data:`TEMPO_NOT_SURE` (no "half or double" note), below 0.8, since a 3/4, 4/3,
+2/3 or 3/2 reading of a syncopated comp can still land there, as can a real loop slower
+than 60 or faster than 180 BPM (none in the sets above)."""
+
 DRUMLESS_CAP_FULL = 0.2
 """Drum share from which the cap is lifted entirely (every drum groove of the corpus's
 tuning split reads 0.20 or more); between :data:`DRUM_HIGH_SHARE_MIN` and this the cap
 rises linearly to 1."""
 
 
+def drumless_confidence_max(tempo_bpm: float) -> float:
+    """Highest ``tempo_confidence`` of a loop without drums read at ``tempo_bpm``:
+    :data:`DRUMLESS_SURE_CONFIDENCE_MAX` in :data:`DRUMLESS_SURE_BAND`, else
+    :data:`DRUMLESS_CONFIDENCE_MAX`."""
+    lo, hi = DRUMLESS_SURE_BAND
+    return DRUMLESS_SURE_CONFIDENCE_MAX if lo < tempo_bpm < hi else DRUMLESS_CONFIDENCE_MAX
+
+
 def drumless_cap(evidence: dict[str, float]) -> float:
     """Largest tempo confidence the clip's drums allow (see :data:`DRUMLESS_CONFIDENCE_MAX`):
-    1 for a loop with drums, :data:`DRUMLESS_CONFIDENCE_MAX` without."""
+    1 for a loop with drums, :data:`DRUMLESS_CONFIDENCE_MAX` without
+    (:data:`DRUMLESS_SURE_CONFIDENCE_MAX` for a reading in :data:`DRUMLESS_SURE_BAND`)."""
+    floor = drumless_confidence_max(evidence.get("tempo_bpm", 0.0))
     share = evidence.get("drum_share", 1.0)
     ramp = (share - DRUM_HIGH_SHARE_MIN) / (DRUMLESS_CAP_FULL - DRUM_HIGH_SHARE_MIN)
     # Bright attacks that are partials, not noise, are notes: no drums to lift the cap.
     noise = evidence.get("drum_noise", 1.0)
     ramp = min(ramp, (noise - DRUM_NOISE_MIN) / (DRUM_NOISE_FULL - DRUM_NOISE_MIN))
-    return DRUMLESS_CONFIDENCE_MAX + (1.0 - DRUMLESS_CONFIDENCE_MAX) * float(np.clip(ramp, 0, 1))
+    return floor + (1.0 - floor) * float(np.clip(ramp, 0, 1))
 
 
 def _bar(
