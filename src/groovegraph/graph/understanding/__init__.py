@@ -60,6 +60,7 @@ from groovegraph.state import (
 from groovegraph.tools import harmony, vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
 from groovegraph.tools.errors import InvalidQueryError
+from groovegraph.tools.feel import NOT_SURE
 from groovegraph.tools.keys import Key, camelot, from_camelot, parse_key
 
 __all__ = [
@@ -2268,6 +2269,38 @@ def _analysed_as_hits(conversation: Conversation) -> list[CatalogHit]:
     return out
 
 
+def _doubted_key_refs(
+    refs: followups.AttributeRefs, conv: Conversation
+) -> tuple[followups.AttributeRefs, dict[str, str]]:
+    """ "the B major one" that no listed hit's key fits, said of a sample analysed in the
+    thread whose key read was unsure with B major the runner-up (the answer said "it may
+    be B major"): that sample, and the key the user named it by (a search around it mixes
+    with that key). Only a phrase naming one key, that one such sample fits."""
+    named: dict[str, str] = {}
+    left: list[str] = []
+    for phrase in refs.unresolved:
+        try:
+            keys = parse_request(phrase).keys
+        except InvalidQueryError:
+            keys = []
+        fits = [
+            ref
+            for ref, a in conv.analyses.items()
+            if len(keys) == 1
+            and a.key
+            and a.key_runner_up == keys[0]
+            and a.key_confidence < NOT_SURE
+        ]
+        if len(fits) == 1:
+            named[fits[0]] = keys[0]
+        else:
+            left.append(phrase)
+    if not named:
+        return refs, {}
+    ids = [*refs.ids, *(ref for ref in named if ref not in refs.ids)]
+    return refs._replace(ids=ids, unresolved=left), named
+
+
 def _single_target(prev: ParsedRequest | None, conv: Conversation) -> ParsedRequest | None:
     """The previous turn's one loop (analysed, with a tempo, no list shown since) as a
     search around its tempo leaving it out: what "anything slower?" moves from."""
@@ -2575,6 +2608,7 @@ class OfflineUnderstanding:
             # "isn't that 86 bpm?" after an analysis: a tempo stated for the loop analysed
             # (see _tempo_correction), not "the 86 BPM one" of a list
             by_attr = followups.AttributeRefs(ids=[], spans=[], unresolved=[])
+        by_attr, doubted = _doubted_key_refs(by_attr, conv)
         blanked = blank_spans(text, spans=by_attr.spans)
         # "appreciate it fam": a thanks, not a question about the sample in focus
         blanked = blank_spans(blanked, spans=[m.span() for m in _IDIOM_IT_RE.finditer(blanked)])
@@ -3939,6 +3973,17 @@ class OfflineUnderstanding:
             chosen = [*kept, "discovery"]
             request = request.model_copy(update={"intents": ["find"]})
         request = self._mix_reference(request, blanked, conv, chosen)
+        if (
+            "discovery" in chosen
+            and request.compatible
+            and not (request.keys or request.camelot or request.mix_with)
+            and (doubted_key := next((doubted[s] for s in request.samples if s in doubted), None))
+        ):
+            # "anything that mixes with the B major one" about a loop read as G# minor,
+            # unsure, B major the runner-up: the search mixes with the key the user named
+            request = request.model_copy(
+                update={"keys": [doubted_key], "camelot": [camelot(doubted_key)]}
+            )
         if on_pair in ("stretch", "half"):
             # how far one of the pair must move to meet the other: a mix check of the two
             chosen = ["compatibility"]
