@@ -138,6 +138,13 @@ _IDIOM_IT_RE = re.compile(
     r"(?!\s*(?:[,;:]\s*)?(?:['’]?s\b|(?:is|was|in|at|mix|fit|go|work|sit)\w*\b))",
     re.IGNORECASE,
 )
+# "widen it to 75", "open that up to 140": the search's tempo range moved out, not the
+# sample in focus (the pronoun is blanked, the verb kept) (not "stretch it to 90", "make it 130": the sample moved)
+_RANGE_IT_RE = re.compile(
+    r"\b(?:widen|broaden|extend|expand|open|loosen|relax)\s+(it|that|this)\b"
+    r"(?=\s+(?:(?:up|down|out)\s+)?(?:to|till|until)\s+\d+(?!\s*bars?\b))",
+    re.IGNORECASE,
+)
 _NEAR_TEMPO_RE = re.compile(
     rf"\bwithin\s+(\d{{1,2}})\s*{vocab.TEMPO_UNIT}\s+of\s+(?:it|this|that|that one|this one)\b"
     r"|\b(?:at\s+)?(?:a\s+)?(?:similar|same|close|matching|comparable)\s+(?:tempo|bpm|speed)"
@@ -2612,6 +2619,7 @@ class OfflineUnderstanding:
         blanked = blank_spans(text, spans=by_attr.spans)
         # "appreciate it fam": a thanks, not a question about the sample in focus
         blanked = blank_spans(blanked, spans=[m.span() for m in _IDIOM_IT_RE.finditer(blanked)])
+        blanked = blank_spans(blanked, spans=[m.span(1) for m in _RANGE_IT_RE.finditer(blanked)])
         if (
             (aside := _ASIDE_RE.match(blanked)) is not None
             and blanked[aside.end() :].strip()
