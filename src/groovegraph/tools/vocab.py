@@ -2351,6 +2351,25 @@ COUNT_WORDS: Mapping[str, int] = {
     "twenty": 20,
 }
 """Numbers written as words."""
+SAMPLE_MIX_VERB = r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)"
+"""The mixing verbs a sample is asked for by ("loops that mix with …", "ones it goes with")."""
+# "loops that mix with the second one", "ones it would go with", "top 3 that fit it":
+# samples asked for by what they mix with (the understanding's rules and the offline
+# answer's read the same phrases)
+SAMPLES_THAT_MIX_RE = re.compile(
+    rf"\b(?:{SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that|which)\s+"
+    rf"(?:\w+\s+)?{SAMPLE_MIX_VERB}\s+(?:well\s+)?with\b"
+    rf"|\b(?:{SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that\s+)?"
+    r"(?:it|this|this one|mine)\s+(?:would\s+|will\s+|could\s+|can\s+)?"
+    rf"{SAMPLE_MIX_VERB}\s+(?:well\s+)?with\b"
+    # "top 3 that mix with it", "give me five which fit it", "the best 2 that go with
+    # mine": a count of samples standing for them
+    rf"|\b(?:(?:top|best)\s+)?(?:[2-9]|1\d|20|a\s+few|a\s+couple|"
+    rf"{alternation(w for w in COUNT_WORDS if w != 'one')})\s+(?:that|which)\s+"
+    rf"(?:\w+\s+)?(?:{SAMPLE_MIX_VERB}\s+(?:well\s+)?with|(?:fit|suit|match)(?:es|s)?\s+"
+    r"(?:it|this|that|mine|my))\b",
+    re.IGNORECASE,
+)
 FEW = 3
 """How many results "a few" and "a handful" ask for (the README's result counts)."""
 QUANTITY_WORDS: Mapping[str, int] = {

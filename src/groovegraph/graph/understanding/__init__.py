@@ -1573,7 +1573,7 @@ _MIXING_KEY_ASKED_RE = re.compile(
 )
 # (a sample noun, or a word standing for samples: "ones", "stuff", "anything" — "only
 # ones that can mix with it", "stuff it mixes with")
-_MIX_VERB = r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)"
+_MIX_VERB = vocab.SAMPLE_MIX_VERB
 # "mix with the italo edit", "go with my track": what the hits mix with named by a phrase
 # of its own (a sample), not pointed at ("fit that")
 _MIX_WITH_NAMED_RE = re.compile(
@@ -1581,20 +1581,7 @@ _MIX_WITH_NAMED_RE = re.compile(
     r"(?!(?:same|key|keys|tempo|bpm|one|ones)\b)[\w'-]+",
     re.IGNORECASE,
 )
-_SAMPLES_THAT_MIX_RE = re.compile(
-    rf"\b(?:{vocab.SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that|which)\s+"
-    rf"(?:\w+\s+)?{_MIX_VERB}\s+(?:well\s+)?with\b"
-    rf"|\b(?:{vocab.SAMPLE_NOUN}|ones|stuff|things|anything|something)\s+(?:that\s+)?"
-    r"(?:it|this|this one|mine)\s+(?:would\s+|will\s+|could\s+|can\s+)?"
-    rf"{_MIX_VERB}\s+(?:well\s+)?with\b"
-    # "top 3 that mix with it", "give me five which fit it", "the best 2 that go with
-    # mine": a count of samples standing for them
-    rf"|\b(?:(?:top|best)\s+)?(?:[2-9]|1\d|20|a\s+few|a\s+couple|"
-    rf"{vocab.alternation(w for w in vocab.COUNT_WORDS if w != 'one')})\s+(?:that|which)\s+"
-    rf"(?:\w+\s+)?(?:{_MIX_VERB}\s+(?:well\s+)?with|(?:fit|suit|match)(?:es|s)?\s+"
-    r"(?:it|this|that|mine|my))\b",
-    re.IGNORECASE,
-)
+_SAMPLES_THAT_MIX_RE = vocab.SAMPLES_THAT_MIX_RE
 # A message that only names sounds to get: an optional ask, vibe or genre words, an
 # instrument or sample noun, an optional "please".
 _SOUND_WORDS = vocab.alternation(
