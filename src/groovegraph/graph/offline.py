@@ -32,7 +32,7 @@ from groovegraph.graph.parser import (
     UNMEASURED_METER_RE,
     UNUSABLE_TEMPO_RE,
 )
-from groovegraph.graph.repeats import NO_ANTECEDENT, ordinal
+from groovegraph.graph.repeats import NO_ANTECEDENT, UNKNOWN_STYLE, ordinal
 from groovegraph.graph.tools import sample_label, shown_name
 from groovegraph.state import (
     SPECIALISTS,
@@ -1498,6 +1498,7 @@ def past_the_list(phrase: str) -> bool:
     return (
         phrase != NO_ANTECEDENT
         and not phrase.startswith(UNFIT_OWN)
+        and not phrase.startswith(UNKNOWN_STYLE)
         and not UNUSABLE_TEMPO_RE.fullmatch(phrase)
         and not UNMEASURED_METER_RE.fullmatch(phrase)
         and not ATTRIBUTE_PHRASE_RE.match(phrase)
@@ -1533,6 +1534,20 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"{' or '.join(meters)} isn't something I measure: meters are 3 or 4 beats per "
             f"bar ({', '.join(vocab.METER_SIGNATURES)}, or 'waltz'), so I searched nothing "
             "for it. Ask for one of those, or leave the meter out.",
+        )
+    styles = [p.removeprefix(UNKNOWN_STYLE) for p in refs if p.startswith(UNKNOWN_STYLE)]
+    if styles:
+        # "polka loops around 120": a style no tag of the library stands for is said so,
+        # rather than a search that leaves it out and lists loops of other styles
+        refs = [p for p in refs if not p.startswith(UNKNOWN_STYLE)]
+        unresolved = [p for p in unresolved if not p.startswith(UNKNOWN_STYLE)]
+        said = " or ".join(f"“{p}”" for p in styles)
+        parts.insert(
+            0,
+            f"I don't know {said} as a style: it is none of the styles I search by, and no "
+            "sample in your library is tagged with it, so I searched nothing rather than "
+            "list loops of other styles. Ask for a style I know (funk, soul, boom bap, "
+            "house, reggae, jazz, …), or leave the style out and I'll search by the rest.",
         )
     unfit = [p.removeprefix(UNFIT_OWN) for p in refs if p.startswith(UNFIT_OWN)]
     if unfit:

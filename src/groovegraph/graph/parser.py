@@ -505,11 +505,12 @@ def _genres(text: str) -> list[str]:
         not out
         and (breaks := _BREAKS_GENRE_RE.search(text)) is not None
         and not any(0 <= breaks.start() - b <= 2 for (_, b), _g in vocab.find_entities(text))
+        and vocab.find_other_style(text) is None
     ):
         # "some breaks around 170", "got any breaks?": "breaks" on its own is the genre
         # (as a catalog tag it is breakbeat too); "drum breaks" are drums-only loops,
-        # "funk breaks" funk, "amen breaks" that break (no genre), and "it breaks up" is
-        # a verb
+        # "funk breaks" funk, "amen breaks" that break (no genre), "zydeco breaks" a style
+        # the vocabulary has no tag for, and "it breaks up" is a verb
         out.append("breakbeat")
     return out
 

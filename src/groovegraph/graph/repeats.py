@@ -39,6 +39,9 @@ from groovegraph.state import (
 #: ``ParsedRequest.unresolved`` entry for a mix question about "it" when the thread holds
 #: no sample "it" could be (nothing attached, analysed or in focus).
 NO_ANTECEDENT = '"it" (no sample in this conversation yet)'
+#: ``ParsedRequest.unresolved`` prefix of a style the user asked samples of that neither
+#: the vocabulary nor any sample's tag knows ("style:polka"): nothing was searched for it.
+UNKNOWN_STYLE = "style:"
 
 __all__ = [
     "answer_key",
@@ -277,7 +280,14 @@ def _lead(
         return "Same question as before, so the same notes and library numbers:"
     asked = " ".join((request.text if request else "").split())
     if request is not None and request.unresolved:
-        missing = ", ".join("“it”" if p == NO_ANTECEDENT else f"“{p}”" for p in request.unresolved)
+        missing = ", ".join(
+            "“it”"
+            if p == NO_ANTECEDENT
+            else f"the style “{p.removeprefix(UNKNOWN_STYLE)}”"
+            if p.startswith(UNKNOWN_STYLE)
+            else f"“{p}”"
+            for p in request.unresolved
+        )
         return f"I still can't resolve {missing}, so once more:"
     if asked:
         quoted = asked if len(asked) <= 60 else asked[:57].rstrip() + "…"

@@ -43,7 +43,7 @@ from groovegraph.graph.models import (
 )
 from groovegraph.graph.offline_model import is_offline
 from groovegraph.graph.parser import find_result_refs, find_sample_refs
-from groovegraph.graph.repeats import earlier_answer_keys
+from groovegraph.graph.repeats import UNKNOWN_STYLE, earlier_answer_keys
 from groovegraph.graph.specialists import conversation_for_model, scratch_key
 from groovegraph.graph.state import RESET
 from groovegraph.graph.tools import owner_from_config, sample_label, stored_analyses
@@ -66,7 +66,7 @@ from groovegraph.state import (
     SpecialistName,
 )
 from groovegraph.tools import vocab
-from groovegraph.tools.catalog import SampleSource
+from groovegraph.tools.catalog import SampleSource, tagged_genres
 from groovegraph.tools.feel import NOT_SURE, STATED
 from groovegraph.tools.keys import camelot
 from groovegraph.tools.paths import OwnerPaths
@@ -794,6 +794,25 @@ def make_supervisor(
                     }
                 )
                 reason += "; suggests library loops that mix with it"
+            if (
+                "discovery" in request.specialists
+                and (style := vocab.find_other_style(text)) is not None
+            ):
+                if catalog is not None and style in tagged_genres(catalog.frame(owner)):
+                    # "cumbia loops" in a library with loops tagged cumbia: that tag
+                    request = request.model_copy(update={"genres": [style]})
+                else:
+                    # "polka loops around 120": a style no tag stands for is said so, and
+                    # nothing is searched in its place (loops of other styles listed as if
+                    # they matched), as the search API refuses a genre nobody has
+                    request = request.model_copy(
+                        update={
+                            "specialists": [s for s in request.specialists if s != "discovery"],
+                            "intents": [i for i in request.intents if i != "find"],
+                            "unresolved": [*request.unresolved, UNKNOWN_STYLE + style],
+                        }
+                    )
+                    reason += f"; no style {style!r} in the vocabulary or the library"
             unclear = [*unclear_refs, *unclear]
             if unclear:
                 # "analyse gritty_funk" and no pick among its files: the answer says so.

@@ -292,6 +292,12 @@ def prepare_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def tagged_genres(df: pd.DataFrame) -> frozenset[str]:
+    """The genres samples in ``df`` are tagged with (normalised as :func:`normalize_tag`
+    spells them), the vocabulary's or not."""
+    return frozenset(str(c) for c in prepare_frame(df)["_genre"].cat.categories)
+
+
 def check_genre(df: pd.DataFrame, genre: str | None, *, what: str = "genre") -> None:
     """Refuse a genre filter that can match nothing because nobody has such a genre.
 
@@ -305,8 +311,7 @@ def check_genre(df: pd.DataFrame, genre: str | None, *, what: str = "genre") -> 
     want = normalize_tag(genre)
     if want is None:
         return
-    tagged = prepare_frame(df)["_genre"]
-    known = {*GENRES, *_GENRE_ALIASES.values(), *(str(c) for c in tagged.cat.categories)}
+    known = {*GENRES, *_GENRE_ALIASES.values(), *tagged_genres(df)}
     if want not in known:
         raise InvalidQueryError(
             f"{what}: {genre!r} is not a genre of the vocabulary or of any sample; "

@@ -31,6 +31,7 @@ __all__ = [
     "GENRE_ALIASES",
     "INSTRUMENTS",
     "ONE_SHOT_INSTRUMENTS",
+    "OTHER_STYLES",
     "UNPITCHED_INSTRUMENTS",
     "VIBES",
     "asked_before",
@@ -38,6 +39,7 @@ __all__ = [
     "find_genres",
     "find_instrument",
     "find_kind",
+    "find_other_style",
     "find_vibes",
     "genre_of_vibe",
     "spoken_list",
@@ -646,6 +648,85 @@ ONE_NOUN = alternation(("one", *SAMPLE_NOUNS))
 SAMPLE_NOUN_RE = word_pattern((*plurals(*SAMPLE_NOUNS), *DRUM_NOUNS))
 # Sample nouns that mean a loop (find_kind): not "sample" or "track", which may be one hit.
 _LOOP_RE = word_pattern(plurals("loop", "break", "breakbeat", "groove", "pattern", "beat"))
+
+# Styles people ask samples of that no genre above stands for (no catalog tag of the
+# vocabulary, no stand-in): "polka loops", "any zydeco breaks?" name a style, and a search
+# that dropped the word would list loops of other styles as if they matched. Only style
+# names: a descriptive word before "loops" ("nice", "dope", "chopped") is no style.
+OTHER_STYLES: tuple[str, ...] = (
+    "polka",
+    "zydeco",
+    "cajun",
+    "cumbia",
+    "bhangra",
+    "reggaeton",
+    "dembow",
+    "moombahton",
+    "merengue",
+    "bachata",
+    "mariachi",
+    "ranchera",
+    "vallenato",
+    "forro",
+    "tango",
+    "flamenco",
+    "fado",
+    "klezmer",
+    "calypso",
+    "soca",
+    "zouk",
+    "kizomba",
+    "highlife",
+    "kwaito",
+    "country",
+    "bluegrass",
+    "americana",
+    "folk",
+    "celtic",
+    "metal",
+    "punk",
+    "grunge",
+    "emo",
+    "shoegaze",
+    "ska",
+    "trance",
+    "psytrance",
+    "hardstyle",
+    "gabber",
+    "breakcore",
+    "eurodance",
+    "hyperpop",
+    "synthwave",
+    "vaporwave",
+    "chiptune",
+    "phonk",
+    "crunk",
+    "hyphy",
+    "schlager",
+    "classical",
+    "baroque",
+    "opera",
+)
+_OTHER_STYLE_RE = re.compile(
+    rf"(?<![\w-])({alternation(OTHER_STYLES)})\s+"
+    rf"(?:{alternation(plurals('loop', 'break', 'breakbeat', 'groove', 'pattern', 'beat', 'sample'))}"
+    r"|drums)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def find_other_style(text: str) -> str | None:
+    """The style of :data:`OTHER_STYLES` a message asks samples of ("polka loops around
+    120" → ``"polka"``), else ``None``: none when it names a genre or an artist, machine or
+    break of the vocabulary too ("polka-ish funk loops" asks for funk), or rules the style
+    out ("no polka loops")."""
+    if find_genres(text) or find_entities(text):
+        return None
+    for m in _OTHER_STYLE_RE.finditer(text):
+        if not negated_at(text, m.start()):
+            return _normal(m.group(1))
+    return None
+
 
 # Thanks, praise and goodbyes: a message of these alone asks for nothing ("cheers mate,
 # spot on", "this bot slaps", "sweet, later").
