@@ -173,10 +173,12 @@ _ACK_SENTENCE_RE = re.compile(
     re.IGNORECASE,
 )
 _FIND_VERB_RE = vocab.FIND_VERB_RE
-# A request that opens with the samples it wants and then their target tempo: "loops
-# closest to 55 BPM", "some grooves around 120", "any breaks near 170 bpm?"
+# A request that opens with the samples it wants (of one sound or not) and then their
+# target tempo: "loops closest to 55 BPM", "some grooves around 120", "any breaks near 170
+# bpm?", "ok drum breaks around 100 then", "bass loops near 98"
 _TARGET_FIRST_RE = re.compile(
     r"\s*(?:(?:and|ok(?:ay)?|now|right|cool|so|then)[\s,]+)*(?:(?:any|some|a few|more)\s+)?"
+    rf"(?:{vocab.alternation(('drum', *(w for ws in vocab.INSTRUMENTS.values() for w in ws)))}\s+)?"
     rf"{vocab.alternation(vocab.plurals(*vocab.SAMPLE_NOUNS))}\s+"
     r"(?:(?:that\s+are|which\s+are|that's|sitting|sit)\s+)?"
     r"(?:closest|nearest|close|near|around|about|at|roughly|in\s+the)\b",
