@@ -411,6 +411,10 @@ def plan_tool_calls(
         if request.refines and request.genres and _style_swapped(request):
             # "swap to disco": the style put in place is what was asked, never relaxed
             args["keep_genre"] = True
+        if request.refines and request.eras and vocab.find_eras(request.text.rsplit("\n", 1)[-1]):
+            # "only the straight ones from the 70s": a decade this turn names is what it
+            # narrows by, never let go
+            args["keep_era"] = True
         if (
             request.refines
             and not tempo_move(request.text.rsplit("\n", 1)[-1])
@@ -1506,6 +1510,21 @@ def past_the_list(phrase: str) -> bool:
     )
 
 
+def _marked(
+    mark: str, refs: list[str], unresolved: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """The phrases of ``ParsedRequest.unresolved`` written with ``mark`` (``UNKNOWN_STYLE``,
+    ``UNFIT_OWN``), without it, and ``refs`` and ``unresolved`` without them."""
+    marked = [p.removeprefix(mark) for p in refs if p.startswith(mark)]
+    if not marked:
+        return marked, refs, unresolved
+    return (
+        marked,
+        [p for p in refs if not p.startswith(mark)],
+        [p for p in unresolved if not p.startswith(mark)],
+    )
+
+
 def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> str:
     """The final offline answer: each specialist's section in pipeline order, or help."""
     parts = [sections[s] for s in SPECIALISTS if sections.get(s)]
@@ -1535,12 +1554,10 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             f"bar ({', '.join(vocab.METER_SIGNATURES)}, or 'waltz'), so I searched nothing "
             "for it. Ask for one of those, or leave the meter out.",
         )
-    styles = [p.removeprefix(UNKNOWN_STYLE) for p in refs if p.startswith(UNKNOWN_STYLE)]
+    styles, refs, unresolved = _marked(UNKNOWN_STYLE, refs, unresolved)
     if styles:
         # "polka loops around 120": a style no tag of the library stands for is said so,
         # rather than a search that leaves it out and lists loops of other styles
-        refs = [p for p in refs if not p.startswith(UNKNOWN_STYLE)]
-        unresolved = [p for p in unresolved if not p.startswith(UNKNOWN_STYLE)]
         said = " or ".join(f"“{p}”" for p in styles)
         parts.insert(
             0,
@@ -1549,11 +1566,9 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
             "list loops of other styles. Ask for a style I know (funk, soul, boom bap, "
             "house, reggae, jazz, …), or leave the style out and I'll search by the rest.",
         )
-    unfit = [p.removeprefix(UNFIT_OWN) for p in refs if p.startswith(UNFIT_OWN)]
+    unfit, refs, unresolved = _marked(UNFIT_OWN, refs, unresolved)
     if unfit:
         # "how swung is my waltz?" with no loop in 3/4 sent: no other one in its place
-        refs = [p for p in refs if not p.startswith(UNFIT_OWN)]
-        unresolved = [p for p in unresolved if not p.startswith(UNFIT_OWN)]
         said = " or ".join(f"“{p}”" for p in unfit)
         parts.insert(
             0,

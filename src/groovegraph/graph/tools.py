@@ -943,6 +943,7 @@ def build_toolsets(
         meter: str | None = None,
         pocket: bool = False,
         keep_genre: bool = False,
+        keep_era: bool = False,
         loose_ref_key: bool = False,
         bpm_min_exclusive: bool = False,
         bpm_max_exclusive: bool = False,
@@ -977,7 +978,10 @@ def build_toolsets(
         by the backbeat lag nearest the sample's ("laid back snare like this one"), not by
         its tempo, key or swing. keep_genre: the genre was just put in place of another
         ("swap to disco", "what about house instead"): an empty search relaxes the rest
-        (the old style's vibe, the tempo), never the genre. loose_ref_key: with
+        (the old style's vibe, the tempo), never the genre. keep_era: the decade was named
+        by this turn ("only the straight ones from the 70s"): a narrowing that finds
+        nothing in a loose tempo band never lets it go (a decade carried from earlier
+        turns goes before the band does). loose_ref_key: with
         like_sample, its key was not asked for ("more 00s loops like the break", not "loops
         that mix with it"): an empty search relaxes it before any filter stated."""
         if kind is not None and kind not in ("loop", "one_shot"):
@@ -1437,11 +1441,25 @@ def build_toolsets(
             # the closest tempos that meet every other filter answer it, said so
             lo = f"{applied.bpm_min:g}" if applied.bpm_min is not None else ""
             hi = f"{applied.bpm_max:g}" if applied.bpm_max is not None else ""
-            anywhere = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
-            hits = catalog_tools.search(df, anywhere)
-            if hits:
-                notes.append(f"nothing at {lo}–{hi} BPM matches; showing the closest tempos")
-                applied = anywhere
+            decades = [d for d in (applied.era, *applied.eras) if d]
+            if decades and not keep_era:
+                # ... but the band is where the user just moved ("slower", then "only
+                # minor"), and a decade asked turns before gave way first, as the search
+                # before this narrowing had already let it when nothing of it was there
+                any_era = applied.model_copy(update={"era": None, "eras": []})
+                hits = catalog_tools.search(df, any_era)
+                if hits:
+                    notes.append(
+                        f"nothing from the {' or '.join(dict.fromkeys(decades))} at "
+                        f"{lo}–{hi} BPM matches; showing any era"
+                    )
+                    applied = any_era
+            if not hits:
+                anywhere = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
+                hits = catalog_tools.search(df, anywhere)
+                if hits:
+                    notes.append(f"nothing at {lo}–{hi} BPM matches; showing the closest tempos")
+                    applied = anywhere
         if not hits and among:
             # "which of them swing?" and none does: what each listed one measures instead
             shown_rows = df[df["id"].isin(list(among)).to_numpy(dtype=bool)]
