@@ -466,21 +466,23 @@ def plan_tool_calls(
     if specialist == "compatibility":
         if own:
             return []  # "will my break mix with A minor?": the section asks for the break
+        last = request.text.rsplit("\n", 1)[-1]
+        asks_samples = (
+            ("find" in request.intents or vocab.SAMPLES_THAT_MIX_RE.search(last))
+            and _ASKS_FOR_SAMPLES_RE.search(last)
+        ) or (vocab.WHAT_GOES_WITH_RE.search(last) and not request.keys)
         if (
             "discovery" in request.specialists
-            and (
-                "find" in request.intents
-                or vocab.SAMPLES_THAT_MIX_RE.search(request.text.rsplit("\n", 1)[-1])
-            )
+            and asks_samples
             and request.compatible
             and len(samples) == 1
-            and _ASKS_FOR_SAMPLES_RE.search(request.text.rsplit("\n", 1)[-1])
-            and not vocab.MIX_VERDICT_RE.search(request.text.rsplit("\n", 1)[-1])
+            and not vocab.MIX_VERDICT_RE.search(last)
         ):
             # "find loops that mix with my keys loop at 100 bpm", "loops that mix with the
-            # second one at 100 bpm": the search's key filter is the mix check; its tempo
-            # is the search's, not a second thing to set the loop against (no "keys loop ×
-            # 100 BPM" verdict; a yes/no mix question keeps it)
+            # second one at 100 bpm", "what mixes with it around 96": the search's key
+            # filter is the mix check; its tempo is the search's, not a second thing to set
+            # the loop against (no "keys loop × 100 BPM" verdict; a yes/no mix question
+            # keeps it)
             return []
         return [_call("check_compatibility", pair) for pair in _pairs(request, samples)]
     if specialist == "era":

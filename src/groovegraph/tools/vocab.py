@@ -2434,6 +2434,14 @@ COUNT_WORDS: Mapping[str, int] = {
 """Numbers written as words."""
 SAMPLE_MIX_VERB = r"(?:mix(?:es)?|go(?:es)?|fits?|works?|blends?|sits?)"
 """The mixing verbs a sample is asked for by ("loops that mix with …", "ones it goes with")."""
+# "what else goes with the Dm one", "which mixes with it": samples asked for by what they
+# would go with, with no sample noun (the understanding's rules and the offline answer's read
+# the same phrase; with a key named it asks of the key, not of a sample)
+WHAT_GOES_WITH_RE = re.compile(
+    r"\b(?:which|what)\s+(?:else\s+)?(?:goes|mixes|fits|works|sits|blends)\s+(?:well\s+)?"
+    r"(?:with|against|under|over|alongside)\b",
+    re.IGNORECASE,
+)
 # "loops that mix with the second one", "ones it would go with", "top 3 that fit it":
 # samples asked for by what they mix with (the understanding's rules and the offline
 # answer's read the same phrases)

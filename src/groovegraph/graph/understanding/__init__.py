@@ -1251,11 +1251,7 @@ _WHICH_WOULD_MIX_RE = re.compile(
 )
 # "what goes with my keys loop", "what else fits under it": the same with no modal (with a
 # key named it asks for keys: "what mixes with 8B")
-_WHAT_GOES_WITH_RE = re.compile(
-    r"\b(?:which|what)\s+(?:else\s+)?(?:goes|mixes|fits|works|sits|blends)\s+(?:well\s+)?"
-    r"(?:with|against|under|over|alongside)\b",
-    re.IGNORECASE,
-)
+_WHAT_GOES_WITH_RE = vocab.WHAT_GOES_WITH_RE
 
 
 # A DJ asking what can follow the track playing: "what can I play after this", "what could
