@@ -293,6 +293,7 @@ def plan_tool_calls(
     ``samples`` are the turn's sample references (explicit, inline or carried over from
     the previous turn when the user says "this"/"it").
     """
+    said = request.text.rsplit("\n", 1)[-1]  # this turn's message
     if specialist == "groove":
         return [_call("analyze_samples", {"samples": list(samples)})] if samples else []
     if specialist == "discovery":
@@ -344,18 +345,17 @@ def plan_tool_calls(
         elif request.keys:
             # "compatible with G minor" widens to Camelot neighbours; "in G minor" is exact.
             # A one-shot has a root, not a key: the search matches roots on the key's tonic.
-            last = request.text.rsplit("\n", 1)[-1]
             wants_mix = (
                 request.compatible
                 or (
                     # "the ones in 5A" after a mix search: that key itself
-                    not vocab.key_to_be_in(last)
+                    not vocab.key_to_be_in(said)
                     and (
                         re.search(r"compatib|mix", request.text, re.I)
                         or vocab.KEY_AS_PARTNER_RE.search(request.text)
                     )
                 )
-            ) and not vocab.key_is_a_filter(last)
+            ) and not vocab.key_is_a_filter(said)
             one_shot = request.kind == "one_shot"
             args["compatible_with" if wants_mix and not one_shot else "key"] = request.keys[0]
             named = _alternative_keys(request)
@@ -411,13 +411,13 @@ def plan_tool_calls(
         if request.refines and request.genres and _style_swapped(request):
             # "swap to disco": the style put in place is what was asked, never relaxed
             args["keep_genre"] = True
-        if request.refines and request.eras and vocab.find_eras(request.text.rsplit("\n", 1)[-1]):
+        if request.refines and request.eras and vocab.find_eras(said):
             # "only the straight ones from the 70s": a decade this turn names is what it
             # narrows by, never let go
             args["keep_era"] = True
         if (
             request.refines
-            and not tempo_move(request.text.rsplit("\n", 1)[-1])
+            and not tempo_move(said)
             and not _style_swapped(request)
             and not _key_swapped(request)
         ):
@@ -436,8 +436,7 @@ def plan_tool_calls(
         # a band carried from an earlier turn ("swap to jazz but keep the tempo" after
         # "80ish bpm") stays as vague as it was said
         # ... but "anything way slower?" moves the band: the tempo asked is what it asks
-        last_line = request.text.rsplit("\n", 1)[-1]
-        carried = request.refines and not _writes_a_number(last_line) and not tempo_move(last_line)
+        carried = request.refines and not _writes_a_number(said) and not tempo_move(said)
         vague = closed and len(set(request.bpms)) <= 1 and (not request.refines or carried)
         # ... nor does a tempo said beside a loop to mix with ("loops that mix with it
         # around 170"): the loop alone sets a band from its tempo, so a tempo said as
@@ -466,17 +465,16 @@ def plan_tool_calls(
     if specialist == "compatibility":
         if own:
             return []  # "will my break mix with A minor?": the section asks for the break
-        last = request.text.rsplit("\n", 1)[-1]
         asks_samples = (
-            ("find" in request.intents or vocab.SAMPLES_THAT_MIX_RE.search(last))
-            and _ASKS_FOR_SAMPLES_RE.search(last)
-        ) or (vocab.WHAT_GOES_WITH_RE.search(last) and not request.keys)
+            ("find" in request.intents or vocab.SAMPLES_THAT_MIX_RE.search(said))
+            and _ASKS_FOR_SAMPLES_RE.search(said)
+        ) or (vocab.WHAT_GOES_WITH_RE.search(said) and not request.keys)
         if (
             "discovery" in request.specialists
             and asks_samples
             and request.compatible
             and len(samples) == 1
-            and not vocab.MIX_VERDICT_RE.search(last)
+            and not vocab.MIX_VERDICT_RE.search(said)
         ):
             # "find loops that mix with my keys loop at 100 bpm", "loops that mix with the
             # second one at 100 bpm", "what mixes with it around 96": the search's key

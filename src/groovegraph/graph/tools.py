@@ -1442,24 +1442,30 @@ def build_toolsets(
             lo = f"{applied.bpm_min:g}" if applied.bpm_min is not None else ""
             hi = f"{applied.bpm_max:g}" if applied.bpm_max is not None else ""
             decades = [d for d in (applied.era, *applied.eras) if d]
+            fallbacks: list[tuple[CatalogQuery, str]] = []
             if decades and not keep_era:
                 # ... but the band is where the user just moved ("slower", then "only
                 # minor"), and a decade asked turns before gave way first, as the search
                 # before this narrowing had already let it when nothing of it was there
-                any_era = applied.model_copy(update={"era": None, "eras": []})
-                hits = catalog_tools.search(df, any_era)
-                if hits:
-                    notes.append(
+                fallbacks.append(
+                    (
+                        applied.model_copy(update={"era": None, "eras": []}),
                         f"nothing from the {' or '.join(dict.fromkeys(decades))} at "
-                        f"{lo}–{hi} BPM matches; showing any era"
+                        f"{lo}–{hi} BPM matches; showing any era",
                     )
-                    applied = any_era
-            if not hits:
-                anywhere = applied.model_copy(update={"bpm_min": None, "bpm_max": None})
-                hits = catalog_tools.search(df, anywhere)
+                )
+            fallbacks.append(
+                (
+                    applied.model_copy(update={"bpm_min": None, "bpm_max": None}),
+                    f"nothing at {lo}–{hi} BPM matches; showing the closest tempos",
+                )
+            )
+            for query_wider, note in fallbacks:
+                hits = catalog_tools.search(df, query_wider)
                 if hits:
-                    notes.append(f"nothing at {lo}–{hi} BPM matches; showing the closest tempos")
-                    applied = anywhere
+                    notes.append(note)
+                    applied = query_wider
+                    break
         if not hits and among:
             # "which of them swing?" and none does: what each listed one measures instead
             shown_rows = df[df["id"].isin(list(among)).to_numpy(dtype=bool)]
