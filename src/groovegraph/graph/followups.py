@@ -14,7 +14,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from groovegraph.graph.parser import TEMPO_LIMITS_BPM, around_band, parse_request
+from groovegraph.graph.parser import (
+    TEMPO_LIMITS_BPM,
+    around_band,
+    blank_spans,
+    find_result_refs,
+    parse_request,
+)
 from groovegraph.state import Analysis, CatalogHit, ParsedRequest
 from groovegraph.tools import vocab
 from groovegraph.tools.catalog import normalize_era, normalize_tag
@@ -672,9 +678,20 @@ def names_list_by_asked_style(
     return False
 
 
+# any list long enough for the ranks a message can name ("the 10th one")
+_RANK_SLOTS = [str(i) for i in range(10)]
+
+
+def _points_at_whole_list(text: str) -> bool:
+    """Whether ``text`` points at the list as a whole once the hits it names by rank are
+    taken out: "the second and fourth ones" are two of its hits, not the list."""
+    ranks = find_result_refs(text, results=_RANK_SLOTS, fresh=False)
+    return bool(_LIST_POINTER_RE.search(blank_spans(text, spans=ranks.spans)))
+
+
 def is_list_pointer(text: str) -> bool:
     """Whether ``text`` points at the last list as a whole ("which of them", "the 70s ones")."""
-    return bool(_LIST_POINTER_RE.search(text))
+    return _points_at_whole_list(text)
 
 
 def is_filter_followup(text: str, request: ParsedRequest) -> bool:
@@ -684,7 +701,7 @@ def is_filter_followup(text: str, request: ParsedRequest) -> bool:
         return True  # "drop the spacey part": a feel taken off the last search
     if not request.samples and vocab.list_tempo_side(text):
         return True  # "drop the slow ones": a side of the list by its own tempi
-    if request.samples or not _LIST_POINTER_RE.search(text):
+    if request.samples or not _points_at_whole_list(text):
         return False
     return bool(
         names_attribute(request)
