@@ -349,7 +349,13 @@ Intent = Literal["analyze", "compatibility", "find", "history", "stats"]
 class ParsedRequest(BaseModel):
     """What one user turn asks for, parsed from its text (offline) or by the router model."""
 
-    text: str = Field(default="", description="The user's message as sent.")
+    text: str = Field(
+        default="",
+        description=(
+            "The user's message as sent; a follow-up that carries earlier constraints holds "
+            "the earlier turns' lines before it, one per line."
+        ),
+    )
     bpm_min: float | None = Field(default=None, gt=0, le=400)
     bpm_max: float | None = Field(default=None, gt=0, le=400)
     target_bpm: float | None = Field(default=None, gt=0, le=400)
@@ -522,6 +528,12 @@ class ParsedRequest(BaseModel):
             "slower?') offers again only when nothing new meets it."
         ),
     )
+
+    @property
+    def said(self) -> str:
+        """This turn's own message: the last line of ``text`` (a follow-up carries the
+        earlier turns' lines before it)."""
+        return self.text.rsplit("\n", 1)[-1]
 
 
 class ListedRef(BaseModel):

@@ -1491,7 +1491,7 @@ def closest_after_nothing(
         return request, None
     before = _said_filters(last)
     own = _said_filters(parse_request(text))
-    update: dict[str, object] = {"text": request.text.rsplit("\n", 1)[-1]}
+    update: dict[str, object] = {"text": request.said}
     # (the filters named as the answer names them → as lifted() names them)
     as_lifted = {"key": "keys", "vibe": "vibes", "swing": "swing", "era": "eras", "meter": "meter"}
     update.update(lifted(*(f for said, f in as_lifted.items() if said not in own)))

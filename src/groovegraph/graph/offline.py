@@ -293,7 +293,7 @@ def plan_tool_calls(
     ``samples`` are the turn's sample references (explicit, inline or carried over from
     the previous turn when the user says "this"/"it").
     """
-    said = request.text.rsplit("\n", 1)[-1]  # this turn's message
+    said = request.said  # this turn's message
     if specialist == "groove":
         return [_call("analyze_samples", {"samples": list(samples)})] if samples else []
     if specialist == "discovery":
@@ -587,9 +587,9 @@ _ONE_SHOT_NOTE_RE = re.compile(
 )
 
 
-def _one_shot_note(text: str) -> str | None:
-    """The root note of a pitched one-shot the message sets against a key, else None."""
-    m = _ONE_SHOT_NOTE_RE.search(text.rsplit("\n", 1)[-1])
+def _one_shot_note(said: str) -> str | None:
+    """The root note of a pitched one-shot this turn's message sets against a key, else None."""
+    m = _ONE_SHOT_NOTE_RE.search(said)
     if m is None:
         return None
     acc = (m.group(2) or "").strip().lower()
@@ -616,7 +616,7 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
         # "an energy boost from this loop": the loop (or key) against each move up the wheel
         start = {k: v for k, v in items[0].items() if v is not None}
         return [{"a": start, "b": {"key": move}} for move in request.key_moves]
-    if len(keys) == 1 and not samples and (note := _one_shot_note(request.text)):
+    if len(keys) == 1 and not samples and (note := _one_shot_note(request.said)):
         # "does an 808 on E fit a loop in C major": the note against the key (in its
         # scale or not), not the keys that mix with C major
         return [{"a": {"key": keys[0]}, "b": {"note": note}}]
@@ -642,7 +642,7 @@ def _pairs(request: ParsedRequest, samples: Sequence[str]) -> list[dict[str, Any
             vocab.RELATIVE_KEY_RE.search(request.text)
             or vocab.KEY_NEIGHBOURS_RE.search(request.text)
             # ("the best key to sing over it": the keys that mix with it are the answer)
-            or vocab.KEY_FOR_A_PART_RE.search(request.text.rsplit("\n", 1)[-1])
+            or vocab.KEY_FOR_A_PART_RE.search(request.said)
         )
     ):
         # "what's the relative major of it", "its neighbours on the wheel": the keys that
@@ -1159,7 +1159,7 @@ def compose_section(
         lines.extend(describe_search(s) for s in searches)
         # nothing matched every filter: the search relaxed one and its note says which
         relaxed = any("matches exactly" in str(n) for s in searches for n in s.get("notes") or [])
-        side = vocab.list_tempo_side(request.text.rsplit("\n", 1)[-1]) if request else 0
+        side = vocab.list_tempo_side(request.said) if request else 0
         if hits and request is not None and request.among and side:
             # "drop the slow ones": what was done to the list shown, said in numbers
             tempi = [h.tempo_bpm for h in hits if h.tempo_bpm is not None]
@@ -1211,7 +1211,7 @@ def compose_section(
                     f"The relative key of {a_name} ({relative.key.camelot_a}) is "
                     f"{b_name} ({relative.key.camelot_b}): same notes, other mood. " + _WHEEL_AROUND
                 )
-            elif (step := vocab.wheel_step(request.text.rsplit("\n", 1)[-1])) is not None:
+            elif (step := vocab.wheel_step(request.said)) is not None:
                 # "+1 from there", "two steps down from 2B": the key the move lands on
                 # named first, then the others around the key it starts from
                 lines[-1] = _step_words(reports[0], step) + " " + _WHEEL_AROUND
@@ -1628,7 +1628,7 @@ def compose_answer(request: ParsedRequest | None, sections: dict[str, str]) -> s
     if not parts:
         # a narrowed search's text holds the earlier turns' lines before this one's: the
         # message to answer is its last line, never a glued quote of the whole thread
-        said = (request.text if request else "").strip().rsplit("\n", 1)[-1]
+        said = request.said.strip() if request else ""
         text = said.strip().lower()
         if _THANKS_RE.search(text):
             return "You're welcome — ask any time about a groove, a mix or a crate dig."

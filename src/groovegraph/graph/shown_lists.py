@@ -304,7 +304,7 @@ def _said(pointer: _Pointer, shown: ShownList) -> bool:
     named = _named(pointer.words)
     if not named or shown.request is None:
         return False
-    own = shown.request.text.rsplit("\n", 1)[-1]
+    own = shown.request.said
     return set(named) <= set(_words(own))
 
 

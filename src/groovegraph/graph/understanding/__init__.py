@@ -709,7 +709,7 @@ def _answered_key(prev: ParsedRequest | None) -> str | None:
         return None
     if prev.energy and prev.key_moves:
         return prev.key_moves[-1]
-    asked = prev.text.rsplit("\n", 1)[-1]
+    asked = prev.said
     if (step := vocab.wheel_step(asked)) is not None and len(prev.keys) == 1:
         # "one step up from 8A", "+1 from there": the key that many steps round the wheel
         return from_camelot(harmony.camelot_step(prev.keys[0], step)).name
