@@ -322,6 +322,49 @@ _TEMPO_DECADE_PARTS: dict[str, tuple[float, float]] = {
     "high": (5.0, 9.0),
     "upper": (5.0, 9.0),
 }
+# "the low 90s", "mid 80s", "high 70s": the low, middle or high part of a two-digit
+# number said in the plural — a tempo band in a talk about tempo, a decade otherwise
+# ("early"/"late" only ever part a decade: "soul from the early 70s")
+_PART_OF_TENS_RE = re.compile(
+    # (the determiner goes with it: "the 90-94 bpm" would name a listed hit at 90 BPM)
+    r"(?<![\w.])(?:the\s+)?(low|lower|mid|middle|high|upper)[\s-]*(?:the\s+)?(?:'|’)?([5-9]0)\s*(?:'|’)?s\b"
+    r"(?!\s+of\b)",
+    re.IGNORECASE,
+)
+# a message that talks of tempo: "tempo", "bpm", "speed", or a range of tempos
+_TEMPO_TALK_RE = re.compile(
+    rf"\b(?:{vocab.alternation(vocab.ANY_FIELD_WORDS['tempo'])})\b"
+    r"|(?<![\d.])\d{2,3}\s*(?:-|–|—|to)\s*\d{2,3}(?![\d%]|s\b)"
+    r"|\bbetween\s+\d{2,3}\s+and\s+\d{2,3}\b",
+    re.IGNORECASE,
+)
+# ... and one that talks of time: "era", "decade", "records", "from the mid 70s"
+_TIME_TALK_RE = re.compile(
+    rf"\b(?:{vocab.alternation(vocab.ANY_FIELD_WORDS['eras'])}|records?|vinyl|back\s+in)\b"
+    r"|\b(?:from|of|since|until|till)\s+(?:the\s+)?(?:low|lower|mid|middle|high|upper)\b",
+    re.IGNORECASE,
+)
+
+
+def tempo_parts_of_tens(text: str, *, tempo_talk: bool = False) -> str:
+    """``text`` with "the low 90s", "mid 80s", "high 70s" written as the tempo band they
+    stand for ("90-94 bpm": the parts of :data:`_TEMPO_DECADE_PARTS`, as "high 120s"
+    reads) when the talk is of tempo — ``tempo_talk`` (a search in BPM in play) or a
+    tempo word or range in ``text`` itself — and not of time ("from the mid 70s",
+    "records", "that decade"); otherwise ``text`` unchanged, the part a decade's."""
+    if _PART_OF_TENS_RE.search(text) is None or _TIME_TALK_RE.search(text):
+        return text
+    if not (tempo_talk or _TEMPO_TALK_RE.search(text)):
+        return text
+
+    def band(m: re.Match[str]) -> str:
+        base = float(m.group(2))
+        lo, hi = (base + a for a in _TEMPO_DECADE_PARTS[m.group(1).lower()])
+        return f"{lo:g}-{hi:g} bpm"
+
+    return _PART_OF_TENS_RE.sub(band, text)
+
+
 # A verb moving a tempo ("stretch", "pitch it", "go", "jump") a few words before "X to Y"
 _MOVE_BEFORE_RE = re.compile(
     r"\b(?:stretch\w*|pitch\w*|speed\w*(?:\s+up)?|slow\w*(?:\s+down)?|jump\w*|go|goes|going|"
@@ -700,7 +743,7 @@ def parse_request(
         raise InvalidQueryError("message text must be a string")
     # A request is a sentence or two; only the head of a pasted wall of text is parsed,
     # which bounds the regex work per turn (a few ms) whatever the client sends.
-    head = text[:MAX_PARSE_CHARS]
+    head = tempo_parts_of_tens(text[:MAX_PARSE_CHARS])
     explicit = _uniq([*(str(s) for s in samples if str(s).strip()), *find_sample_refs(head)])
     # Demonstratives ("these two", "it") name the attached samples when there are any.
     earlier = find_result_refs(

@@ -43,6 +43,7 @@ from groovegraph.graph.parser import (
     find_sample_refs,
     parse_request,
     split_clauses,
+    tempo_parts_of_tens,
 )
 from groovegraph.graph.repeats import NO_ANTECEDENT
 from groovegraph.graph.understanding import spelling
@@ -454,6 +455,14 @@ _SAMPLE_TO_TRY_IT_RE = re.compile(
     r"(?:on|over|under|with|against|in|into|alongside)\b",
     re.IGNORECASE,
 )
+
+
+def _tempo_in_play(conv: Conversation) -> bool:
+    """Whether the last search (the list's, or the previous turn's) was in BPM."""
+    return any(
+        r is not None and "discovery" in r.specialists and r.bpm_min is not None
+        for r in (conv.previous, conv.listed_request)
+    )
 
 
 def _analysed_loop_in_focus(conv: Conversation) -> str | None:
@@ -2579,6 +2588,9 @@ class OfflineUnderstanding:
         # "minr only", "slowr", "2nd one swng?", "maj only", "mix w <file>": terse and
         # misspelt request words read as the words they stand for
         text = spelling.correct(text)
+        # "anything in the low 90s?" right after a search in BPM: a part of those tempos
+        # (90-94), not the early 90s; "soul from the mid 70s" stays a time
+        text = tempo_parts_of_tens(text, tempo_talk=_tempo_in_play(conv))
         if _RECAP_RE.search(text) and not attached:
             # A question about the conversation itself: answered from the memory.
             return ParsedRequest(text=text, recap=True, specialists=[], confidence=1.0)
