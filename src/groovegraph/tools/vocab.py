@@ -707,12 +707,27 @@ OTHER_STYLES: tuple[str, ...] = (
     "baroque",
     "opera",
 )
-_OTHER_STYLE_RE = re.compile(
-    rf"(?<![\w-])({alternation(OTHER_STYLES)})\s+"
+_OTHER_STYLE_NOUNS = (
     rf"(?:{alternation(plurals('loop', 'break', 'breakbeat', 'groove', 'pattern', 'beat', 'sample'))}"
-    r"|drums)(?![\w-])",
-    re.IGNORECASE,
+    r"|drums)(?![\w-])"
 )
+
+
+@lru_cache(maxsize=1)
+def _other_style_re() -> re.Pattern[str]:
+    # (compiled on first use: the tempo words it reads are defined further down)
+    return re.compile(
+        rf"(?<![\w-])({alternation(OTHER_STYLES)})\s+{_OTHER_STYLE_NOUNS}"
+        # "anything zydeco around 118?", "any fado?", "got some cumbia at 96": the style asked
+        # for with no sample noun, after a word standing for samples and before the end of the
+        # question or a tempo ("my country is far away" asks for none)
+        rf"|\b(?:any|anything|something|some)\s+({alternation(OTHER_STYLES)})"
+        rf"(?=\s*(?:$|[?.!,;]|(?:{alternation(APPROX_WORDS)}|at)\s+\d{{2,3}}\b))"
+        # "polka at 120 maybe", "cumbia around 95?": the style and a tempo, no noun
+        rf"|^\W*(?:(?:and|ok|okay|so|now|then|what\s+about|how\s+about)\W+)*"
+        rf"({alternation(OTHER_STYLES)})\s+(?:{alternation(APPROX_WORDS)}|at)\s+\d{{2,3}}\b",
+        re.IGNORECASE | re.MULTILINE,
+    )
 
 
 def find_other_style(text: str) -> str | None:
@@ -722,9 +737,9 @@ def find_other_style(text: str) -> str | None:
     out ("no polka loops")."""
     if find_genres(text) or find_entities(text):
         return None
-    for m in _OTHER_STYLE_RE.finditer(text):
+    for m in _other_style_re().finditer(text):
         if not negated_at(text, m.start()):
-            return _normal(m.group(1))
+            return _normal(next(g for g in m.groups() if g))
     return None
 
 
