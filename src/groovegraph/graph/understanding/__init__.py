@@ -1075,8 +1075,13 @@ def _negated(text: str, found: Iterable[tuple[int, str]]) -> list[str]:
 
 
 # "whatever, anything in 8A then", "anything at 90?": any sample with that value, so the
-# style of the last search is lifted
-_ANYTHING_WITH_RE = re.compile(r"\banything\s+(?:in|at|around)\b", re.IGNORECASE)
+# style of the last search is lifted; so does a range of tempos asked of anything or of
+# any samples ("anything between 110 and 140", "any loops from 110 to 140")
+_ANYTHING_WITH_RE = re.compile(
+    r"\banything\s+(?:(?:in|at|around|between)\b|from\s+\d)"
+    rf"|\bany\s+(?:{vocab.SAMPLE_NOUN})\s+(?:between|from)\s+\d",
+    re.IGNORECASE,
+)
 _MODE_WORD_RE = re.compile(r"\b(?:major|minor)\b", re.IGNORECASE)
 
 
