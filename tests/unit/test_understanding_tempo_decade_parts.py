@@ -73,3 +73,9 @@ def test_a_time_after_a_search_in_bpm_stays_a_decade(chat: Chat) -> None:
     chat.say("funk grooves from 84 to 100 bpm")
     out = chat.say("ok now soul from the mid 70s")
     assert out["request"].eras == ["70s"]
+
+
+def test_a_part_far_from_the_band_in_play_stays_a_decade(chat: Chat) -> None:
+    chat.say("funk grooves around 100 bpm")
+    out = chat.say("any mid 70s ones?")
+    assert out["request"].eras == ["70s"]

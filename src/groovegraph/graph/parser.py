@@ -346,21 +346,23 @@ _TIME_TALK_RE = re.compile(
 )
 
 
-def tempo_parts_of_tens(text: str, *, tempo_talk: bool = False) -> str:
+def tempo_parts_of_tens(text: str, *, in_play: tuple[float, float] | None = None) -> str:
     """``text`` with "the low 90s", "mid 80s", "high 70s" written as the tempo band they
     stand for ("90-94 bpm": the parts of :data:`_TEMPO_DECADE_PARTS`, as "high 120s"
-    reads) when the talk is of tempo — ``tempo_talk`` (a search in BPM in play) or a
-    tempo word or range in ``text`` itself — and not of time ("from the mid 70s",
-    "records", "that decade"); otherwise ``text`` unchanged, the part a decade's."""
+    reads) when the talk is of tempo — a tempo word or range in ``text`` itself, or a
+    search in BPM in play (``in_play``, its band) that the part lies near (within a
+    tenth of that band's edges: "mid 70s" after a search at 95-105 is a decade) — and
+    not of time ("from the mid 70s", "records", "that decade"); otherwise ``text``
+    unchanged, the part a decade's."""
     if _PART_OF_TENS_RE.search(text) is None or _TIME_TALK_RE.search(text):
         return text
-    if not (tempo_talk or _TEMPO_TALK_RE.search(text)):
-        return text
+    in_text = _TEMPO_TALK_RE.search(text) is not None
 
     def band(m: re.Match[str]) -> str:
         base = float(m.group(2))
         lo, hi = (base + a for a in _TEMPO_DECADE_PARTS[m.group(1).lower()])
-        return f"{lo:g}-{hi:g} bpm"
+        near = in_play is not None and lo <= in_play[1] * 1.1 and hi >= in_play[0] * 0.9
+        return f"{lo:g}-{hi:g} bpm" if in_text or near else m.group(0)
 
     return _PART_OF_TENS_RE.sub(band, text)
 

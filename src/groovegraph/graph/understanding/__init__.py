@@ -457,12 +457,13 @@ _SAMPLE_TO_TRY_IT_RE = re.compile(
 )
 
 
-def _tempo_in_play(conv: Conversation) -> bool:
-    """Whether the last search (the list's, or the previous turn's) was in BPM."""
-    return any(
-        r is not None and "discovery" in r.specialists and r.bpm_min is not None
-        for r in (conv.previous, conv.listed_request)
-    )
+def _tempo_in_play(conv: Conversation) -> tuple[float, float] | None:
+    """The tempo band of the last search (the previous turn's, or the list's), if it
+    was in BPM."""
+    for r in (conv.previous, conv.listed_request):
+        if r is not None and "discovery" in r.specialists and r.bpm_min is not None:
+            return r.bpm_min, r.bpm_max if r.bpm_max is not None else r.bpm_min
+    return None
 
 
 def _analysed_loop_in_focus(conv: Conversation) -> str | None:
@@ -2595,7 +2596,7 @@ class OfflineUnderstanding:
         text = spelling.correct(text)
         # "anything in the low 90s?" right after a search in BPM: a part of those tempos
         # (90-94), not the early 90s; "soul from the mid 70s" stays a time
-        text = tempo_parts_of_tens(text, tempo_talk=_tempo_in_play(conv))
+        text = tempo_parts_of_tens(text, in_play=_tempo_in_play(conv))
         if _RECAP_RE.search(text) and not attached:
             # A question about the conversation itself: answered from the memory.
             return ParsedRequest(text=text, recap=True, specialists=[], confidence=1.0)
