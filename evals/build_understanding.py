@@ -104,6 +104,13 @@ English), all ``report``, never tuned on (scored once on its own on the sixth se
 final code before it was wired in); and ``twentyfifth_set/`` (ids ``d25-…``), all
 ``tune``, scored once on the code of that day before anything was tuned on it.
 
+Two more were written on 2026-12-07 (eighth session) the same way: ``twentysixth_set/`` (ids
+``s26-…``: 130 requests, 36 conversations / 177 turns; DJs and producers mid-session, terse
+follow-ups, two listed loops compared, searches around a loop's key or tempo, uploads under
+nicknames), all ``report``, never tuned on (scored on its own twice in the eighth session
+before it was wired in); and ``twentyseventh_set/`` (ids ``d27-…``: 130 requests, 36
+conversations / 189 turns), all ``tune``, scored once before anything was tuned on it.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -153,6 +160,8 @@ TWENTYSECOND_SET = HERE / "twentysecond_set"
 TWENTYTHIRD_SET = HERE / "twentythird_set"
 TWENTYFOURTH_SET = HERE / "twentyfourth_set"
 TWENTYFIFTH_SET = HERE / "twentyfifth_set"
+TWENTYSIXTH_SET = HERE / "twentysixth_set"
+TWENTYSEVENTH_SET = HERE / "twentyseventh_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -177,6 +186,8 @@ SET_SPLITS = {
     "s23-": "report",
     "s24-": "report",
     "d25-": "tune",
+    "s26-": "report",
+    "d27-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -260,6 +271,8 @@ def main(argv: list[str]) -> int:
         TWENTYTHIRD_SET,
         TWENTYFOURTH_SET,
         TWENTYFIFTH_SET,
+        TWENTYSIXTH_SET,
+        TWENTYSEVENTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
