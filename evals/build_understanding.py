@@ -111,6 +111,11 @@ nicknames), all ``report``, never tuned on (scored on its own twice in the eight
 before it was wired in); and ``twentyseventh_set/`` (ids ``d27-…``: 130 requests, 36
 conversations / 189 turns), all ``tune``, scored once before anything was tuned on it.
 
+``twentyeighth_set/`` (ids ``d28-…``: 130 requests, 36 conversations / 157 turns; one change
+per follow-up, corrections of an upload's measured numbers, listed loops compared by rank,
+styles the library lacks) was written on 2026-12-07 (ninth session) the same way, all
+``tune``, scored once on its own before anything was tuned on it.
+
 Every conversation turn with hit constraints is checked against the demo manifest
 (``groovegraph demo DIR`` → ``DIR/manifest.json``): enough demo loops must satisfy it, and
 every attached file must exist.
@@ -162,6 +167,7 @@ TWENTYFOURTH_SET = HERE / "twentyfourth_set"
 TWENTYFIFTH_SET = HERE / "twentyfifth_set"
 TWENTYSIXTH_SET = HERE / "twentysixth_set"
 TWENTYSEVENTH_SET = HERE / "twentyseventh_set"
+TWENTYEIGHTH_SET = HERE / "twentyeighth_set"
 #: id prefix of each independent set → the only split its rows may carry
 SET_SPLITS = {
     "s3-": "report",
@@ -188,6 +194,7 @@ SET_SPLITS = {
     "d25-": "tune",
     "s26-": "report",
     "d27-": "tune",
+    "d28-": "tune",
 }
 TUNE_SHARE = 0.4
 
@@ -273,6 +280,7 @@ def main(argv: list[str]) -> int:
         TWENTYFIFTH_SET,
         TWENTYSIXTH_SET,
         TWENTYSEVENTH_SET,
+        TWENTYEIGHTH_SET,
     )
     second_requests = [r for d in sets for r in _read_jsonl(d / "understanding.jsonl")]
     second_conversations = [r for d in sets for r in _read_jsonl(d / "conversations.jsonl")]
