@@ -266,7 +266,8 @@ _TUNED_RE = re.compile(
 # it and how they mix)
 _SOUND_LEAD = (
     r"(?:\b(?:an?|some|any|another)\s+"
-    r"|(?:^|[.;!?]\s+)\s*(?:(?:and|also|plus|then|now|ok|so|pls|please|cool|nice)[,\s]+)?"
+    # (a sentence opens after a stop, a colon or a dash: "the 90s one - snare for it")
+    r"|(?:^|[.;:!?]\s+|\s[-–—]+\s+)\s*(?:(?:and|also|plus|then|now|ok|so|pls|please|cool|nice)[,\s]+)?"
     r"(?!(?:will|would|does|do|did|is|are|was|were|can|could|should|how|it|this|that|these|"
     r"those|they|i|one|the|my|our|what|which|where|who|why|when|any|an?|some|another)\b)"
     r"(?=(?:[\w'-]+\s+){0,2}?"
@@ -303,7 +304,7 @@ _FOR_SAMPLE_RE = re.compile(
     # "a bass one-shot in my dub's key", "an 808 in my loops key": the key of the sample
     r"|in(?=\s+(?:my|our)\s+[\w'’-]+\s+key\b))"
     r"\s+(?:(?:(?:this|that|the)\s+(?:beat|loop|groove|track|tune|song|instrumental)s?"
-    r"|it|this|that|this one|that one|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|"
+    r"|it|this|that|this one|that one|these|those|them|mine)\b|(?P<mine>(?:my|our)\s+[\w'-]+)|"
     rf"{_NAMED_SAMPLE_TARGET}|$)",
     re.IGNORECASE,
 )
@@ -508,6 +509,13 @@ def _asked_for_a_pair(previous: ParsedRequest | None) -> bool:
         and len(previous.samples) < 2
         and not (previous.keys or previous.bpms)
     )
+
+
+# a sound phrase ending on a pointer at the sample it is for ("a snare for it", "808s
+# that go with that one")
+_POINTER_END_RE = re.compile(
+    r"\b(?:it|this|that|this one|that one|these|those|them)\W*$", re.IGNORECASE
+)
 
 
 def _sound_phrase(text: str) -> re.Match[str] | None:
@@ -4831,6 +4839,18 @@ class OfflineUnderstanding:
         # "for it", "for this one"; "for my loop" when the user's own sample attached
         # earlier is the one under discussion (see _mine)
         mine = bool(m is not None and m["mine"])
+        picked = [*by_attr.spans, *ranked.spans]
+        if (
+            not refs
+            and m is not None
+            and not mine
+            and len({*by_attr.ids, *ranked.ids}) == 1
+            and _POINTER_END_RE.search(m.group(0))
+            and all(end <= m.start() for _, end in picked)
+        ):
+            # "the 90s one - snare for it", "second one, a clap for that": the listed hit
+            # named first is the "it" the sound is for (not the sample in focus before)
+            refs.extend({*by_attr.ids, *ranked.ids})
         # "a snare for gritty_funk_03": the library file named after the "for" (its key,
         # when the thread has not analysed it, is read by the search, as for "a bass note
         # that fits" it)
