@@ -798,6 +798,13 @@ _MIX_WITH_MINE_RE = re.compile(
     r"(?:with|against|under|over|alongside|on top of)\s+(?:my|our)\s+\w",
     re.IGNORECASE,
 )
+# "will it mix with that one", "does it go with that loop": the sample of the thread
+# pointed at after a mixing verb, beside a file attached now ("it")
+_MIX_WITH_THAT_ONE_RE = re.compile(
+    r"\b(?:mix|fit|go|work|blend|sit|match|clash|gel)\w*\s+(?:well\s+|nicely\s+)?"
+    rf"(?:with|against|under|over|alongside|on top of)\s+that\s+(?:one|{_SENT_NOUN})\b",
+    re.IGNORECASE,
+)
 # "does it fit?", "will this one work?", "would it mix in?": a fit asked of a sample with
 # nothing named to fit with
 _FITS_ALONE_RE = re.compile(
@@ -3046,6 +3053,8 @@ class OfflineUnderstanding:
             and request.samples == list(attached)
             and (
                 _MIX_WITH_MINE_RE.search(blanked)
+                # "this is my loop - will it mix with that one?"
+                or _MIX_WITH_THAT_ONE_RE.search(blanked)
                 or (
                     attached[0] not in conv.analyses
                     and not (alone.keys or alone.bpms)
