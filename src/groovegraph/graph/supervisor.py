@@ -173,14 +173,20 @@ def _ask_which(
 
 
 def _which_listed(
-    text: str, hits: Sequence[CatalogHit], answers: Mapping[str, Any]
+    text: str,
+    hits: Sequence[CatalogHit],
+    answers: Mapping[str, Any],
+    *,
+    focus: Sequence[str] = (),
 ) -> tuple[str, list[str]]:
     """``text`` with each phrase naming one listed hit by an attribute that several of
     ``hits`` fit ("the 115 one", "the minor one") written as the id of the one the user
     picks: the turn is interrupted with the question "which one?" listing them (the
     same question as for a file name that fits several files; the resume value picks a
     number, a rank or a file name). A phrase the answer picks none for is blanked and
-    returned as unclear, so no hit, and never all of them, is read for it."""
+    returned as unclear, so no hit, and never all of them, is read for it. After a pair
+    of samples was talked about (``focus``), a phrase that fits one of the pair names it
+    ("the boom bap one" after a boom bap pick was checked against the user's soul loop)."""
     refs = followups.find_attribute_refs(text, hits=hits) if hits else None
     if refs is None or not refs.several:
         return text, []
@@ -188,6 +194,10 @@ def _which_listed(
     chosen: list[tuple[tuple[int, int], str | None]] = []
     unclear: list[str] = []
     for phrase, span, ids in refs.several:
+        in_pair = [i for i in ids if i in focus]
+        if len(focus) >= 2 and len(in_pair) == 1:
+            chosen.append((span, in_pair[0]))
+            continue
         offered = list(ids)[: names.MAX_CHOICES]
         labels = [by_id[i].path.replace("\\", "/").rsplit("/", 1)[-1] for i in offered]
         answer = _ask_which(
@@ -482,7 +492,9 @@ def make_supervisor(
                 str, list[str], list[str], str | None, list[tuple[str, str, str]], list[str]
             ]:
                 resolved, unclear_refs = (
-                    _which_listed(text, listed_hits, answers) if not attached else (text, [])
+                    _which_listed(text, listed_hits, answers, focus=focus)
+                    if not attached
+                    else (text, [])
                 )
                 return (
                     *_resolve_names(
