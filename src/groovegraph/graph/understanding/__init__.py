@@ -2699,7 +2699,12 @@ class OfflineUnderstanding:
         filtering = (
             searched is not None
             and not by_attr.spans
-            and (followups.is_filter_followup(text, alone) or bare_top)
+            and (
+                followups.is_filter_followup(text, alone)
+                or bare_top
+                # "widen it to 75" turns after the search: its tempo range moved out
+                or bool(alone.bpms and not alone.samples and _RANGE_IT_RE.search(text))
+            )
             and not past_only
             and not to_answered_key
         )
