@@ -3078,6 +3078,13 @@ class OfflineUnderstanding:
         if named_ref is not None:
             # the word naming the sample ("the rhodes") is a reference, not a filter
             blanked = blank_spans(blanked, spans=[named_ref[0]])
+            # ... nor a style searched: "find breaks that mix with my house loop" looks for
+            # breaks (read as the style once "house" no longer stands beside them)
+            rest = parse_request(blanked, samples=attached)
+            if naming := set(alone.genres) - set(rest.genres):
+                genres = [g for g in request.genres if g not in naming]
+                genres += [g for g in rest.genres if g not in genres]
+                request = request.model_copy(update={"genres": genres})
         # Slots the rules read beyond the parser's: mode, kind, instrument, "mix with".
         # "an 808 for my loop": the sample it is for says nothing of the sound wanted.
         sound = blanked
