@@ -18,6 +18,7 @@ from groovegraph.graph.parser import (
     TEMPO_LIMITS_BPM,
     around_band,
     blank_spans,
+    compared_refs,
     find_result_refs,
     parse_request,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "list_side_range",
     "merge_filter",
     "moved_tempo",
+    "named_ranking",
     "names_attribute",
     "names_list_by_asked_style",
     "plural_pick",
@@ -1730,6 +1732,45 @@ def ranked_pick(
         f"{word[0].upper()}{word[1:]} of {whose}: {label} at {_value_text(field, value)}"
         f" (then {then})."
     )
+
+
+def named_ranking(
+    text: str, listed: Sequence[CatalogHit], *, fresh: bool
+) -> tuple[list[str], str] | None:
+    """ "which swings more, 2 or 4?", "of the top 3 which is the fastest", "those two,
+    which sits further back": a comparison among the listed hits the question names by
+    rank (:func:`~groovegraph.graph.parser.compared_refs`), not the whole list. Returns
+    the ids named, in list order, and the line ranking them by the measured value asked
+    (a superlative or a comparative in a which-question); ``None`` when the question
+    compares nothing or names fewer than two."""
+    found = _superlative(text)
+    if found is None and vocab.WHICH_RE.search(text) and group_superlative(text) is None:
+        found = next(((f, s, w) for rx, f, s, w in vocab.COMPARATIVES if rx.search(text)), None)
+    if found is None:
+        return None
+    ids = compared_refs(text, results=[h.sample_id for h in listed], fresh=fresh)
+    if not ids:
+        return None
+    field, sign, word = found
+    rank = {h.sample_id: i + 1 for i, h in enumerate(listed)}
+    named = [h for h in listed if h.sample_id in ids]
+    pool = [
+        (h.path.rsplit("/", 1)[-1], v, h.key, rank[h.sample_id])
+        for h in named
+        if (v := _ranked_value(h, field)) is not None
+    ]
+    if len(pool) < 2:
+        return None
+    whose = ", ".join(f"#{r}" for *_, r in pool[:-1]) + f" and #{pool[-1][3]}"
+    pool.sort(key=lambda p: -sign * p[1])  # stable: ties keep the list's order
+    (label, value, key, _), rest = pool[0], pool[1:]
+    if field == "key_brightness":
+        said = f"in {key}"
+        then = ", ".join(f"{lab} {k}" for lab, _, k, _ in rest)
+    else:
+        said = f"at {_value_text(field, value)}"
+        then = ", ".join(f"{lab} {_value_text(field, v)}" for lab, v, _, _ in rest)
+    return ids, f"{word[0].upper()}{word[1:]} of {whose}: {label} {said} (then {then})."
 
 
 def asked_value(text: str, label: str, analysis: Analysis) -> str | None:

@@ -31,6 +31,7 @@ __all__ = [
     "ResultRefs",
     "around_band",
     "blank_spans",
+    "compared_refs",
     "find_result_refs",
     "find_sample_refs",
     "parse_request",
@@ -291,6 +292,45 @@ def find_result_refs(text: str, *, results: Sequence[str], fresh: bool = True) -
             picked.append((single.start(), 0))
     ids = _uniq(results[i] for _, i in sorted(picked, key=lambda p: p[0]))
     return ResultRefs(ids[:MAX_RESULT_REFS], spans, _uniq(unresolved))
+
+
+# In a question comparing listed results, bare ranks set side by side name them: "which
+# swings more, 2 or 4?", "3 vs 5 - which is faster"; and "the top 3", "the first two" need
+# no word after them ("of the top 3 which swings most")
+_RANK = r"(?:[1-9]|1\d|20)"
+_BARE_RANKS_RE = re.compile(
+    rf"(?<![\w.#%$-]){_RANK}(?:\s*,\s*{_RANK})*\s*(?:,\s*)?(?:or|and|vs\.?|versus|&)\s*#?\s*{_RANK}"
+    r"(?![\w.%]|\s*(?:bpm|%|ms|bars?|beats?|steps?|semitones?|seconds?|secs?|times)\b)",
+    re.IGNORECASE,
+)
+_LOOSE_RANGE_RE = re.compile(
+    r"\b(?:the\s+)?(first|top|last)\s+(two|three|four|five|six|[2-6])\b(?!\s*(?:bpm|%|ms)\b)",
+    re.IGNORECASE,
+)
+
+
+def compared_refs(text: str, *, results: Sequence[str], fresh: bool = True) -> list[str]:
+    """The results a question comparing listed ones names by rank, in list order:
+    ordinals and numbers ("the first and the third", "#2 and #5"), a range ("of the top
+    3", "the first two"), bare ranks set side by side ("2 or 4", "1, 3 and 5") and, for
+    the list just shown, "those two" or "both"; not a bare "them" or "those" (the whole
+    list). Empty when fewer than two are named."""
+    n = len(results)
+    if n < 2:
+        return []
+    refs = find_result_refs(text, results=results, fresh=fresh)
+    named: set[str] = set(refs.ids) if refs.spans else set()
+    if fresh and not named and _BOTH_RE.search(text):
+        named |= set(refs.ids)
+    for m in _LOOSE_RANGE_RE.finditer(text):
+        k = vocab.ordinal_rank(m.group(2)) or int(m.group(2))
+        idx = range(max(n - k, 0), n) if m.group(1).lower() == "last" else range(min(k, n))
+        named |= {results[i] for i in idx}
+    for m in _BARE_RANKS_RE.finditer(text):
+        ranks = [int(r) for r in re.findall(r"\d+", m.group(0))]
+        if all(1 <= r <= n for r in ranks):
+            named |= {results[r - 1] for r in ranks}
+    return [r for r in results if r in named] if len(named) >= 2 else []
 
 
 # ---------------------------------------------------------------------------- tempo

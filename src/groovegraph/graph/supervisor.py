@@ -722,7 +722,25 @@ def make_supervisor(
             ranked: list[str] = []
             # slips read as the understanding reads them: "wich is the brightest"
             read_as = spelling.correct(text)
-            if not attached and followups.asks_superlative(read_as):
+            compared = (
+                followups.named_ranking(read_as, listed_hits, fresh=bool(previous))
+                if not attached and listed_hits
+                else None
+            )
+            if compared is not None:
+                # "which swings more, 2 or 4?", "of the top 3 which is fastest": the hits
+                # named by rank, measured side by side and ranked; not the whole list,
+                # and no new list shown (the ranks still count in the list shown)
+                request = ParsedRequest(
+                    text=text,
+                    samples=compared[0],
+                    intents=["analyze"],
+                    specialists=["groove"],
+                    exclude=own,
+                    confidence=request.confidence,
+                )
+                ranked.append(compared[1])
+            elif not attached and followups.asks_superlative(read_as):
                 # "which of my loops is the fastest?", "which one of those swings the
                 # hardest?": the sample first by that measured value, and the ranking
                 picked = followups.ranked_pick(

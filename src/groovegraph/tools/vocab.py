@@ -1771,7 +1771,7 @@ SUPERLATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
         ),
         (
             r"\b(?:most\s+laid[\s-]?back|laziest|most\s+lazy|"
-            r"(?:sits?|sitting)\s+(?:the\s+)?furthest\s+back)\b",
+            r"(?:sits?|sitting|drags?|dragging)\s+(?:the\s+)?furthest\s+(?:back|behind))\b",
             "backbeat_lag_ms",
             1,
             "most laid back",
@@ -1810,19 +1810,20 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, int, str], ...] = tuple(
         ),
         (r"\b(?:slower|more\s+slow|less\s+(?:fast|quick))\b", "tempo_bpm", -1, "slowest"),
         (
-            r"\b(?:swingier|more\s+(?:swung|swing\w*|shuffl\w*)|swings?\s+more)\b",
+            r"\b(?:swingier|more\s+(?:swung|swing\w*|shuffl\w*)|(?:swings?|shuffles?)\s+more)\b",
             "swing_percent",
             1,
             "most swung",
         ),
         (
-            r"\b(?:straighter|more\s+straight|less\s+(?:swung|swing\w*)|swings?\s+less)\b",
+            r"\b(?:straighter|more\s+straight|less\s+(?:swung|swing\w*)|(?:swings?|shuffles?)\s+less)\b",
             "swing_percent",
             -1,
             "straightest",
         ),
         (
-            r"\b(?:lazier|more\s+lazy|more\s+laid[\s-]?back|sits?\s+(?:further|more)\s+back|"
+            r"\b(?:lazier|more\s+lazy|more\s+laid[\s-]?back|"
+            r"(?:sits?|sitting|drags?|dragging|plays?|playing)\s+(?:further|more)\s+(?:back|behind)|"
             r"later\s+(?:snare|backbeat))\b",
             "backbeat_lag_ms",
             1,
