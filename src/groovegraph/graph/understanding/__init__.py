@@ -5136,6 +5136,10 @@ class OfflineUnderstanding:
             # first": a search right after a question on a style, naming no style of its
             # own, is a search of that style (the decade is the one it names, if any)
             update["genres"] = list(prev.genres)
+            if not alone.eras and not request.eras and prev.eras:
+                # "what made 70s disco drums so busy?" then "got any of those, not too
+                # fast": the decade the question was about, too
+                update["eras"] = list(prev.eras)
         those = _THOSE_KEYS_RE.search(text)
         if (
             those is None
