@@ -737,6 +737,8 @@ def tempo_move(text: str) -> int:
     bounds = removed_bounds_as_nothing(text)
     if SLOWER_RE.search(bounds) or FASTER_RE.search(bounds) or vocab.list_tempo_side(text):
         return 0  # a bound, or a side of the list shown ("only the quicker ones")
+    if (factor := vocab.tempo_factor(text)) is not None:
+        return 1 if factor > 1 else -1  # "double that": the tempo scaled
     slower, faster = bool(SLOWER_WORD_RE.search(text)), bool(FASTER_WORD_RE.search(text))
     return -1 if slower and not faster else 1 if faster and not slower else 0
 

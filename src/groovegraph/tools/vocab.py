@@ -1879,6 +1879,24 @@ LAG_MS_ASKED_RE = re.compile(
 )
 # "at half time", "double-time", "halftime" (group 1 or 2: which).
 HALF_DOUBLE_RE = re.compile(r"\b(half|double)[\s-]?time\b|\b(halftime)\b", re.IGNORECASE)
+# "double that", "twice the bpm", "half as fast", "halve it": the last search's tempo
+# scaled (group "up" doubles, "down" halves), not "double time" (HALF_DOUBLE_RE)
+_TEMPO_SCALED_RE = re.compile(
+    r"\b(?:(?P<up>double|twice)|(?P<down>half|halve))\s+"
+    r"(?:that|it|this|the\s+(?:tempo|bpm|speed)|as\s+(?:fast|quick))(?![\w-])"
+    r"(?!\s+(?:of|in|from|between)\b)",
+    re.IGNORECASE,
+)
+
+
+def tempo_factor(text: str) -> float | None:
+    """2.0 for "double that" or "twice as fast", 0.5 for "half the tempo" or "halve it":
+    the last search's tempo scaled; ``None`` when ``text`` scales none."""
+    m = _TEMPO_SCALED_RE.search(text)
+    if m is None:
+        return None
+    return 2.0 if m.group("up") else 0.5
+
 
 # ----------------------------------------------------------------------------- swing
 

@@ -3331,18 +3331,23 @@ class OfflineUnderstanding:
                 )
                 chosen = ["discovery"]
         ref_search = conv.listed_request or conv.previous
+        half = _HALF_OF_RE.search(blanked)
+        scaled = vocab.tempo_factor(blanked)
         if (
             ref_search is not None
             and not request.bpms
             and not request.samples
-            and (half := _HALF_OF_RE.search(blanked))
+            and (half is not None or scaled is not None)
             and ref_search.bpm_min is not None
             and ref_search.bpm_max is not None
         ):
-            # "which hip hop loops could I mix into those at half time": the last search's
-            # tempo band halved (or doubled), as a range of its own
-            word = (half.group(1) or half.group(2)).lower()
-            factor = 0.5 if word.startswith("half") else 2.0
+            # "which hip hop loops could I mix into those at half time", "double that":
+            # the last search's tempo band halved (or doubled), as a range of its own
+            if half is not None:
+                word = (half.group(1) or half.group(2)).lower()
+                factor = 0.5 if word.startswith("half") else 2.0
+            else:
+                factor = scaled or 1.0
             lo, hi = ref_search.bpm_min * factor, ref_search.bpm_max * factor
             request = request.model_copy(
                 update={
