@@ -3009,6 +3009,11 @@ class OfflineUnderstanding:
         # sentence before the request says nothing about it either
         asked = _ACK_SENTENCE_RE.sub("", asked, count=1) or asked
         chosen, confidence, probs = self.specialists(asked, samples=len(request.samples))
+        if not chosen and not attached and _PAST_RE.search(asked) and _asks_about_history(asked):
+            # "where did the 808 come from", "origins of the open hat on the offbeat": a
+            # question about where a sound came from is history even when no specialist
+            # clears its cut (the turn stays as unsure as the classifier was)
+            chosen = ["era"]
         edits_search = not attached and _edits_search(conv.listed_request, blanked)
         if (
             edits_search
