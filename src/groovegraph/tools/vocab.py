@@ -723,9 +723,11 @@ def _other_style_re() -> re.Pattern[str]:
         # question or a tempo ("my country is far away" asks for none)
         rf"|\b(?:any|anything|something|some)\s+({alternation(OTHER_STYLES)})"
         rf"(?=\s*(?:$|[?.!,;]|(?:{alternation(APPROX_WORDS)}|at)\s+\d{{2,3}}\b))"
-        # "polka at 120 maybe", "cumbia around 95?": the style and a tempo, no noun
+        # "polka at 120 maybe", "cumbia around 95?": the style and a tempo, no noun; "polka?",
+        # "what about ska?": the style alone asked after
         rf"|^\W*(?:(?:and|ok|okay|so|now|then|what\s+about|how\s+about)\W+)*"
-        rf"({alternation(OTHER_STYLES)})\s+(?:{alternation(APPROX_WORDS)}|at)\s+\d{{2,3}}\b",
+        rf"({alternation(OTHER_STYLES)})(?:\s+(?:{alternation(APPROX_WORDS)}|at)\s+\d{{2,3}}\b"
+        r"|\s*\?+\s*$)",
         re.IGNORECASE | re.MULTILINE,
     )
 
