@@ -361,6 +361,21 @@ def _older_list_note(listed: Sequence[CatalogHit]) -> str:
     )
 
 
+def _measured(
+    text: str, samples: list[str], *, own: list[str], confidence: float | None
+) -> ParsedRequest:
+    """The turn measures ``samples`` side by side (groove alone): a listed or own sample
+    picked by a superlative, or listed hits compared by rank."""
+    return ParsedRequest(
+        text=text,
+        samples=samples,
+        intents=["analyze"],
+        specialists=["groove"],
+        exclude=own,
+        confidence=confidence,
+    )
+
+
 def _refs(request: ParsedRequest) -> set[str]:
     """The samples a reading points at: compared, analysed or searched for."""
     return {*request.samples, *([request.for_sample] if request.for_sample else [])}
@@ -731,14 +746,7 @@ def make_supervisor(
                 # "which swings more, 2 or 4?", "of the top 3 which is fastest": the hits
                 # named by rank, measured side by side and ranked; not the whole list,
                 # and no new list shown (the ranks still count in the list shown)
-                request = ParsedRequest(
-                    text=text,
-                    samples=compared[0],
-                    intents=["analyze"],
-                    specialists=["groove"],
-                    exclude=own,
-                    confidence=request.confidence,
-                )
+                request = _measured(text, compared[0], own=own, confidence=request.confidence)
                 ranked.append(compared[1])
             elif not attached and followups.asks_superlative(read_as):
                 # "which of my loops is the fastest?", "which one of those swings the
@@ -779,14 +787,7 @@ def make_supervisor(
                     request = followups.held_by(request, hit)
                     ranked.append(picked[1])
                 elif picked is not None:
-                    request = ParsedRequest(
-                        text=text,
-                        samples=[picked[0]],
-                        intents=["analyze"],
-                        specialists=["groove"],
-                        exclude=own,
-                        confidence=request.confidence,
-                    )
+                    request = _measured(text, [picked[0]], own=own, confidence=request.confidence)
                     ranked.append(picked[1])
             if not ranked and vocab.asks_pocket_like(text):
                 # "laid back snare like this one": loops whose backbeat sits like the
