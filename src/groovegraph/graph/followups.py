@@ -1721,19 +1721,28 @@ def ranked_pick(
     if len(pool) < 2:
         return None
     pool.sort(key=lambda p: -sign * p[2])  # stable: ties keep the list's order
-    (sid, label, value, key), rest = pool[0], pool[1:]
+    sid = pool[0][0]
+    line = _ranking_line(word, whose, field, [(lab, v, k) for _, lab, v, k in pool[:5]])
     if field == "key_brightness":
-        then = ", ".join(f"{lab} {k}" for _, lab, _, k in rest[:4])
-        return sid, (
-            f"{word[0].upper()}{word[1:]} of {whose}: {label} in {key} (then {then}). "
-            "Key brightness: a minor key is darker than a major one, and within a mode "
+        line += (
+            " Key brightness: a minor key is darker than a major one, and within a mode "
             "more flats are darker, more sharps brighter."
         )
-    then = ", ".join(f"{lab} {_value_text(field, v)}" for _, lab, v, _ in rest[:4])
-    return sid, (
-        f"{word[0].upper()}{word[1:]} of {whose}: {label} at {_value_text(field, value)}"
-        f" (then {then})."
-    )
+    return sid, line
+
+
+def _ranking_line(
+    word: str, whose: str, field: str, ranked: Sequence[tuple[str, float, str | None]]
+) -> str:
+    """ "Most swung of #2 and #4: a.wav at 61 % (then b.wav 55 %)." — the first of
+    ``ranked`` (label, value, key; best first) and the others after it."""
+    (label, value, key), rest = ranked[0], ranked[1:]
+    if field == "key_brightness":
+        said, then = f"in {key}", ", ".join(f"{lab} {k}" for lab, _, k in rest)
+    else:
+        said = f"at {_value_text(field, value)}"
+        then = ", ".join(f"{lab} {_value_text(field, v)}" for lab, v, _ in rest)
+    return f"{word[0].upper()}{word[1:]} of {whose}: {label} {said} (then {then})."
 
 
 def named_ranking(
@@ -1765,14 +1774,7 @@ def named_ranking(
         return None
     whose = ", ".join(f"#{r}" for *_, r in pool[:-1]) + f" and #{pool[-1][3]}"
     pool.sort(key=lambda p: -sign * p[1])  # stable: ties keep the list's order
-    (label, value, key, _), rest = pool[0], pool[1:]
-    if field == "key_brightness":
-        said = f"in {key}"
-        then = ", ".join(f"{lab} {k}" for lab, _, k, _ in rest)
-    else:
-        said = f"at {_value_text(field, value)}"
-        then = ", ".join(f"{lab} {_value_text(field, v)}" for lab, v, _, _ in rest)
-    return ids, f"{word[0].upper()}{word[1:]} of {whose}: {label} {said} (then {then})."
+    return ids, _ranking_line(word, whose, field, [(lab, v, k) for lab, v, k, _ in pool])
 
 
 def asked_value(text: str, label: str, analysis: Analysis) -> str | None:
